@@ -1,0 +1,30 @@
+package io.codingengine.common.execution;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One submission to compile once and run once per input. The executor validates it against its
+ * catalogue; this record only holds it.
+ *
+ * @param language     language name or alias
+ * @param version      exact version or a semver range ({@code "*"}, {@code "3.x"}, {@code ">=17"})
+ * @param files        source and data files; the first source file is the main one
+ * @param options      language options from the catalogue (e.g. {@code std=c++20}); empty for defaults
+ * @param compileLimits limits of the compile stage; {@code null} for the language's defaults
+ * @param runLimits    limits of each run; {@code null} for the language's defaults
+ * @param runs         one entry per run; the compile stage runs once before them
+ */
+public record ExecutionRequest(String language, String version, List<SourceFile> files,
+                               Map<String, String> options, StageLimits compileLimits,
+                               StageLimits runLimits, List<RunInput> runs) {
+
+    public ExecutionRequest {
+        Objects.requireNonNull(language, "language");
+        Objects.requireNonNull(version, "version");
+        files = List.copyOf(files);
+        options = Map.copyOf(Objects.requireNonNullElse(options, Map.of()));
+        runs = List.copyOf(runs);
+    }
+}

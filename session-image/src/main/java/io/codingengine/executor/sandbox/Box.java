@@ -1,0 +1,63 @@
+package io.codingengine.executor.sandbox;
+
+import java.nio.file.Path;
+
+/**
+ * One slot's box, open for one submission: write its files, then run its compile and its tests.
+ * Closing it unmounts everything the runs left and frees the slot. Not thread-safe: one run at a
+ * time per box.
+ */
+public final class Box implements AutoCloseable {
+
+    private final Sandbox sandbox;
+    private final int slot;
+    private final BoxMounts mounts;
+    private boolean closed;
+
+    Box(Sandbox sandbox, int slot, BoxMounts mounts) {
+        this.sandbox = sandbox;
+        this.slot = slot;
+        this.mounts = mounts;
+    }
+
+    /**
+     * Writes a file before the first run (afterwards the box is untrusted and the host does not
+     * touch it).
+     *
+     * @param relative path inside the work directory, already validated by the caller
+     */
+    public void writeFile(String relative, byte[] content) {
+        mounts.writeFile(relative, content);
+    }
+
+    /** Runs a program; each run is a fresh process tree with a fresh /tmp. */
+    public RunOutcome run(RunSpec spec) {
+        return sandbox.run(this, spec);
+    }
+
+    /** The host path of the work directory ({@code /box} inside), for process isolation only. */
+    Path work() {
+        return mounts.work();
+    }
+
+    int slot() {
+        return slot;
+    }
+
+    BoxMounts mounts() {
+        return mounts;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            mounts.close();
+        } finally {
+            sandbox.release(slot);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.codingengine.executor.sandbox;
+
+import io.codingengine.common.execution.StageLimits;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * cgroup v1: one directory per controller hierarchy. Memory is limited with swap included
+ * ({@code memsw}, set after {@code limit_in_bytes} because the kernel requires memsw ≥ memory),
+ * peak and OOM kills come from {@code max_usage_in_bytes} and {@code oom_control}, CPU time from
+ * {@code cpuacct.usage}. v1 has no {@code cgroup.kill}: leftovers are frozen, killed, thawed.
+ */
+final class CgroupV1 implements Cgroups {
+
+    static final List<String> REQUIRED = List.of("memory", "pids", "cpuacct");
+    static final List<String> OPTIONAL = List.of("cpu", "freezer");
+
+    /** Controller name → this process's group directory + our group, e.g. .../memory/x/coding-engine. */
+    private final Map<String, Path> bases;
+
+    CgroupV1(Map<String, Path> bases) {
+        this.bases = Map.copyOf(bases);
+        for (Path base : new LinkedHashSet<>(bases.values())) {
+            try {
+                Files.createDirectories(base);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + base, e);
+            }
+        }
+    }
+
+    static Optional<Cgroups> detect(List<String> mountinfo, List<String> ownGroups, String group) {
+        Map<String, Path> bases = new LinkedHashMap<>();
+        for (String controller : concat(REQUIRED, OPTIONAL)) {
+            String own = ownGroups.stream()
+                    .map(line -> line.split(":", 3))
+                    .filter(f -> f.length == 3 && List.of(f[1].split(",")).contains(controller))
+                    .map(f -> f[2]).findFirst().orElse(null);
+            String mount = mountinfo.stream()
+                    .map(line -> Cgroups.mountPoint(line, "cgroup", controller))
+                    .filter(m -> m != null).findFirst().orElse(null);
+            if (own != null && mount != null) {
+                bases.put(controller, Path.of(mount + own).resolve(group).normalize());
+            }
+        }
+        if (!bases.keySet().containsAll(REQUIRED)) {
+            return Optional.empty();
+        }
+        return Optional.of(new CgroupV1(bases));
+    }
+
+    @Override
+    public RunCgroup create(String name, StageLimits limits) {
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        bases.forEach((controller, base) -> dirs.put(controller, base.resolve(name)));
+        for (Path dir : new LinkedHashSet<>(dirs.values())) {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + dir, e);
+            }
+        }
+        Path memory = dirs.get("memory");
+        String bytes = Long.toString(limits.memoryBytes());
+        Cgroups.write(memory.resolve("memory.limit_in_bytes"), bytes);
+        if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
+            Cgroups.write(memory.resolve("memory.memsw.limit_in_bytes"), bytes);
+        }
+        // The relay (bwrap) and the box init are in the group too.
+        Cgroups.write(dirs.get("pids").resolve("pids.max"), Integer.toString(limits.processes() + 2));
+        Path cpu = dirs.get("cpu");
+        if (cpu != null) {
+            Cgroups.write(cpu.resolve("cpu.cfs_period_us"), "100000");
+            Cgroups.write(cpu.resolve("cpu.cfs_quota_us"), "100000");
+        }
+        return new Run(dirs);
+    }
+
+    @Override
+    public String describe() {
+        return "cgroup v1 " + bases.keySet();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private record Run(Map<String, Path> dirs) implements RunCgroup {
+
+        @Override
+        public List<Path> procsFiles() {
+            return new LinkedHashSet<>(dirs.values()).stream().map(d -> d.resolve("cgroup.procs")).toList();
+        }
+
+        @Override
+        public Path cpuUsageFile() {
+            return dirs.get("cpuacct").resolve("cpuacct.usage");
+        }
+
+        @Override
+        public String cpuUsageFormat() {
+            return "ns";
+        }
+
+        @Override
+        public long peakMemoryBytes() {
+            Path memory = dirs.get("memory");
+            Path memsw = memory.resolve("memory.memsw.max_usage_in_bytes");
+            return Long.parseLong(Cgroups.read(Files.exists(memsw) ? memsw : memory.resolve("memory.max_usage_in_bytes")));
+        }
+
+        @Override
+        public boolean oomKilled() {
+            return Cgroups.keyed(dirs.get("memory").resolve("memory.oom_control"), "oom_kill") > 0;
+        }
+
+        @Override
+        public void killAll() {
+            Path procs = dirs.get("pids").resolve("cgroup.procs");
+            Path freezer = dirs.get("freezer");
+            for (int round = 0; round < 1000; round++) {
+                List<Long> pids = Processes.list(procs);
+                if (pids.isEmpty()) {
+                    return;
+                }
+                if (freezer != null) {
+                    Cgroups.write(freezer.resolve("freezer.state"), "FROZEN");
+                }
+                pids.forEach(Processes::kill);
+                if (freezer != null) {
+                    Cgroups.write(freezer.resolve("freezer.state"), "THAWED");
+                }
+                Processes.pause();
+            }
+            throw new IllegalStateException("processes survive in " + procs);
+        }
+
+        @Override
+        public void close() {
+            killAll();
+            for (Path dir : new LinkedHashSet<>(dirs.values())) {
+                Cgroups.remove(dir);
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.codingengine.executor.sandbox;
+
+import io.codingengine.common.execution.StageLimits;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * cgroup v2 (Documentation/admin-guide/cgroup-v2.rst): one directory per run under our group,
+ * with the controllers our group's parent delegates. Memory with {@code memory.max} and
+ * {@code memory.swap.max = 0} (so swap cannot extend it), peak from {@code memory.peak}
+ * (kernel ≥ 5.19), OOM kills from {@code memory.events}, CPU time from {@code cpu.stat}
+ * (present without the cpu controller), and {@code cgroup.kill} (kernel ≥ 5.14) ends every
+ * process in one write.
+ */
+final class CgroupV2 implements Cgroups {
+
+    private final Path base;
+    private final Set<String> controllers;
+
+    /**
+     * @param base        our group, e.g. {@code /sys/fs/cgroup/system.slice/ce.service/runs}
+     * @param controllers the controllers to enable for runs (those the parent offers)
+     */
+    CgroupV2(Path base, Set<String> controllers) {
+        this.base = base;
+        this.controllers = Set.copyOf(controllers);
+        try {
+            Files.createDirectories(base);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + base, e);
+        }
+        if (!controllers.isEmpty()) {
+            String enable = controllers.stream().sorted().map(c -> "+" + c).collect(Collectors.joining(" "));
+            Cgroups.write(base.resolve("cgroup.subtree_control"), enable);
+        }
+    }
+
+    static Optional<Cgroups> detect(List<String> mountinfo, List<String> ownGroups, String group,
+                                    List<String> required) {
+        String mount = mountinfo.stream().map(l -> Cgroups.mountPoint(l, "cgroup2", null))
+                .filter(m -> m != null).findFirst().orElse(null);
+        String own = ownGroups.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3))
+                .findFirst().orElse(null);
+        if (mount == null || own == null) {
+            return Optional.empty();
+        }
+        Path parent = Path.of(mount + own).normalize();
+        Set<String> offered = Set.of(Cgroups.read(parent.resolve("cgroup.controllers")).split("\\s+"));
+        if (!offered.containsAll(required)) {
+            return Optional.empty();
+        }
+        // Our group's parent must delegate the controllers to our group. v2 allows no process in
+        // a group that delegates ("no internal processes"), so the engine moves into a leaf first.
+        String enable = required.stream().map(c -> "+" + c).collect(Collectors.joining(" "));
+        try {
+            Cgroups.write(parent.resolve("cgroup.subtree_control"), enable);
+        } catch (UncheckedIOException busy) {
+            Path leaf = parent.resolve("engine");
+            try {
+                Files.createDirectories(leaf);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Cgroups.write(leaf.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
+            Cgroups.write(parent.resolve("cgroup.subtree_control"), enable);
+        }
+        Set<String> wanted = Arrays.stream(new String[]{"memory", "pids", "cpu"})
+                .filter(offered::contains).collect(Collectors.toSet());
+        return Optional.of(new CgroupV2(parent.resolve(group), wanted));
+    }
+
+    @Override
+    public RunCgroup create(String name, StageLimits limits) {
+        Path dir = base.resolve(name);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        if (controllers.contains("memory")) {
+            Cgroups.write(dir.resolve("memory.max"), Long.toString(limits.memoryBytes()));
+            if (Files.exists(dir.resolve("memory.swap.max"))) {
+                Cgroups.write(dir.resolve("memory.swap.max"), "0");
+            }
+        }
+        if (controllers.contains("pids")) {
+            Cgroups.write(dir.resolve("pids.max"), Integer.toString(limits.processes() + 2));
+        }
+        if (controllers.contains("cpu")) {
+            Cgroups.write(dir.resolve("cpu.max"), "100000 100000");
+        }
+        return new Run(dir);
+    }
+
+    @Override
+    public String describe() {
+        return "cgroup v2 " + controllers.stream().sorted().toList();
+    }
+
+    private record Run(Path dir) implements RunCgroup {
+
+        @Override
+        public List<Path> procsFiles() {
+            return List.of(dir.resolve("cgroup.procs"));
+        }
+
+        @Override
+        public Path cpuUsageFile() {
+            return dir.resolve("cpu.stat");
+        }
+
+        @Override
+        public String cpuUsageFormat() {
+            return "cpu.stat";
+        }
+
+        @Override
+        public long peakMemoryBytes() {
+            Path peak = dir.resolve("memory.peak");
+            return Files.exists(peak) ? Long.parseLong(Cgroups.read(peak)) : -1;
+        }
+
+        @Override
+        public boolean oomKilled() {
+            return Cgroups.keyed(dir.resolve("memory.events"), "oom_kill") > 0;
+        }
+
+        @Override
+        public void killAll() {
+            Path procs = dir.resolve("cgroup.procs");
+            Path kill = dir.resolve("cgroup.kill");
+            for (int round = 0; round < 1000; round++) {
+                List<Long> pids = Processes.list(procs);
+                if (pids.isEmpty()) {
+                    return;
+                }
+                if (Files.exists(kill)) {
+                    Cgroups.write(kill, "1");
+                } else {
+                    Cgroups.write(dir.resolve("cgroup.freeze"), "1");
+                    pids.forEach(Processes::kill);
+                    Cgroups.write(dir.resolve("cgroup.freeze"), "0");
+                }
+                Processes.pause();
+            }
+            throw new IllegalStateException("processes survive in " + procs);
+        }
+
+        @Override
+        public void close() {
+            killAll();
+            Cgroups.remove(dir);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.codingengine.executor.sandbox;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few system calls the JDK does not offer, through the FFM API: mounting the tmpfs that holds
+ * a box's work directory. Calling them in-process avoids a {@code mount} process per run.
+ */
+final class Libc {
+
+    static final long MS_NOSUID = 2;
+    static final long MS_NODEV = 4;
+    static final int MNT_DETACH = 2;
+    static final int EINVAL = 22;
+    static final int ENOENT = 2;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURED.varHandle(groupElement("errno"));
+    private static final MethodHandle MOUNT = downcall("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle UMOUNT2 = downcall("umount2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private Libc() {
+    }
+
+    /** mount(2); throws {@link NativeException} with errno on failure. */
+    static void mount(String source, String target, String type, long flags, String data) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURED);
+            int rc = (int) MOUNT.invokeExact(state, arena.allocateFrom(source),
+                    arena.allocateFrom(target), arena.allocateFrom(type), flags,
+                    arena.allocateFrom(data));
+            check(rc, state, "mount " + target);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** umount2(2); throws {@link NativeException} with errno on failure. */
+    static void umount2(String target, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURED);
+            int rc = (int) UMOUNT2.invokeExact(state, arena.allocateFrom(target), flags);
+            check(rc, state, "umount " + target);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static void check(int rc, MemorySegment state, String what) throws Throwable {
+        if (rc == 0) {
+            return;
+        }
+        int errno = (int) ERRNO.get(state, 0L);
+        MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+        throw new NativeException(errno, what + ": " + text.reinterpret(256).getString(0));
+    }
+
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor,
+                Linker.Option.captureCallState("errno"));
+    }
+
+    /** A failed system call, with its errno. */
+    static final class NativeException extends RuntimeException {
+        final int errno;
+
+        NativeException(int errno, String message) {
+            super(message);
+            this.errno = errno;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.codingengine.executor.sandbox;
+
+import io.codingengine.common.execution.StageLimits;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One program to run in a box.
+ *
+ * @param command argv; the first element is a path inside the box (or found on its PATH)
+ * @param env     the complete environment (nothing of the host's is passed)
+ * @param stdin   bytes for standard input, then EOF
+ * @param limits  every limit of the run
+ */
+public record RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits) {
+
+    public RunSpec {
+        command = List.copyOf(command);
+        env = Map.copyOf(env);
+    }
+}

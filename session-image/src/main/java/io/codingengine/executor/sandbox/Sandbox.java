@@ -1,0 +1,285 @@
+package io.codingengine.executor.sandbox;
+
+import io.codingengine.common.execution.StageLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs programs in boxes. A box ({@link Box}) is a slot's private work directory and
+ * {@code /tmp}; each run in it is a fresh process tree in a fresh cgroup, started by the native
+ * relay ({@code ce-sandbox run}) inside bubblewrap namespaces, with seccomp, an unprivileged uid
+ * and every limit of {@link StageLimits}. At most {@link SandboxConfig#slots()} boxes are open at
+ * once; {@link #open} waits for a free slot.
+ */
+public final class Sandbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+    private static final String INIT_IN_BOX = "/.ce/init";
+    private static final int SECCOMP_FD = 3;
+    private static final int STATUS_FD = 4;
+    private static final long DEV_SHM_BYTES = 16L << 20;
+
+    private final SandboxConfig config;
+    private final Path helper;
+    private final Optional<Cgroups> cgroups;
+    private final BlockingQueue<Integer> freeSlots;
+    private final AtomicLong runCounter = new AtomicLong();
+    private final List<String> mountArgs;
+    private final Isolation isolation;
+
+    public Sandbox(SandboxConfig config) {
+        this.config = config;
+        this.helper = installHelper(config.dataDir());
+        this.cgroups = Cgroups.detect(config.cgroupName());
+        this.freeSlots = new ArrayBlockingQueue<>(config.slots());
+        for (int i = 0; i < config.slots(); i++) {
+            freeSlots.add(i);
+        }
+        this.mountArgs = readOnlyMounts(config.readOnlyPaths());
+        this.isolation = probe();
+        // The probe proved the helper works; from here on a failed run is the run's problem.
+        if (isolation.full()) {
+            LOG.info("sandbox ready: {} slots, isolation {} with {}", config.slots(), isolation.level(), isolation.cgroups());
+        } else {
+            LOG.warn("sandbox DEGRADED: isolation {} with {}: {}", isolation.level(), isolation.cgroups(), isolation.detail());
+        }
+    }
+
+    public Isolation isolation() {
+        return isolation;
+    }
+
+    public int slots() {
+        return config.slots();
+    }
+
+    /**
+     * Opens a box, waiting for a free slot.
+     *
+     * @param diskBytes  size cap of the work directory and of /tmp, each
+     * @param diskInodes inode cap of each
+     */
+    public Box open(long diskBytes, int diskInodes) throws InterruptedException {
+        int slot = freeSlots.take();
+        try {
+            return openAt(slot, diskBytes, diskInodes);
+        } catch (RuntimeException e) {
+            freeSlots.add(slot);
+            throw e;
+        }
+    }
+
+    private Box openAt(int slot, long diskBytes, int diskInodes) {
+        Path root = config.dataDir().resolve("boxes").resolve(Integer.toString(slot));
+        createTraversable(root);
+        return new Box(this, slot, BoxMounts.mount(root, config.uidBase() + slot, diskBytes, diskInodes));
+    }
+
+    void release(int slot) {
+        freeSlots.add(slot);
+    }
+
+    /** Runs one program in {@code box}; the previous run's processes and /tmp are gone. */
+    RunOutcome run(Box box, RunSpec spec) {
+        return run(box, spec, isolation.level());
+    }
+
+    private RunOutcome run(Box box, RunSpec spec, Isolation.Level level) {
+        box.mounts().beforeRun();
+        StageLimits limits = spec.limits();
+        String name = "s" + box.slot() + "-r" + runCounter.incrementAndGet();
+        RunCgroup cgroup = cgroups.map(c -> c.create(name, limits)).orElse(null);
+        try {
+            List<String> command = relayCommand(box, spec, cgroup, level);
+            Relay.Result result = Relay.run(command, spec.stdin());
+            long peak = cgroup == null ? -1 : cgroup.peakMemoryBytes();
+            boolean oom = cgroup != null && cgroup.oomKilled();
+            return result.toOutcome(peak, oom);
+        } finally {
+            if (cgroup != null) {
+                cgroup.close();
+            }
+        }
+    }
+
+    private List<String> relayCommand(Box box, RunSpec spec, RunCgroup cgroup, Isolation.Level level) {
+        StageLimits limits = spec.limits();
+        int uid = box.mounts().uid();
+        List<String> cmd = new ArrayList<>(List.of(helper.toString(), "run"));
+        if (cgroup != null) {
+            cgroup.procsFiles().forEach(f -> cmd.addAll(List.of("--cgroup-procs", f.toString())));
+            cmd.addAll(List.of("--cpu-usage", cgroup.cpuUsageFile().toString(),
+                    "--cpu-usage-format", cgroup.cpuUsageFormat()));
+        }
+        cmd.addAll(List.of("--cpu-limit-ms", Long.toString(limits.cpuTime().toMillis()),
+                "--wall-limit-ms", Long.toString(limits.wallTime().toMillis()),
+                "--output-limit", Long.toString(limits.outputBytes()),
+                "--uid", Integer.toString(uid), "--gid", Integer.toString(uid),
+                "--status-fd", Integer.toString(STATUS_FD)));
+        List<String> init = new ArrayList<>(List.of("init", "--status-fd", Integer.toString(STATUS_FD)));
+        rlimits(limits, cgroup == null).forEach(r -> init.addAll(List.of("--rlimit", r)));
+        init.add("--");
+        init.addAll(spec.command());
+
+        if (level == Isolation.Level.PROCESS) {
+            cmd.addAll(List.of("--seccomp", "nonet", "--chdir", box.work().toString()));
+            spec.env().forEach((k, v) -> cmd.addAll(List.of("--env", k + "=" + v)));
+            cmd.add("--");
+            cmd.add(helper.toString());
+            cmd.addAll(init);
+            return cmd;
+        }
+        cmd.addAll(List.of("--seccomp", "default", "--seccomp-fd", Integer.toString(SECCOMP_FD), "--"));
+        cmd.addAll(List.of(config.bwrap().toString(), "--unshare-all", "--unshare-user", "--disable-userns",
+                "--uid", Integer.toString(uid), "--gid", Integer.toString(uid), "--hostname", "box",
+                "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL"));
+        cmd.addAll(mountArgs);
+        cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev",
+                "--size", Long.toString(DEV_SHM_BYTES), "--tmpfs", "/dev/shm",
+                "--bind", box.work().toString(), "/box",
+                "--bind", box.mounts().tmp().toString(), "/tmp",
+                "--ro-bind", helper.toString(), INIT_IN_BOX,
+                "--chdir", "/box", "--clearenv"));
+        spec.env().forEach((k, v) -> cmd.addAll(List.of("--setenv", k, v)));
+        cmd.addAll(List.of("--seccomp", Integer.toString(SECCOMP_FD), "--", INIT_IN_BOX));
+        cmd.addAll(init);
+        return cmd;
+    }
+
+    private static List<String> rlimits(StageLimits limits, boolean noCgroup) {
+        long cpuBackstop = limits.cpuTime().plusMillis(999).toSeconds() + 1;
+        List<String> r = new ArrayList<>(List.of("core=0",
+                "fsize=" + limits.fileSizeBytes(),
+                "nofile=" + limits.openFiles(),
+                "stack=" + limits.memoryBytes(),
+                "cpu=" + cpuBackstop));
+        if (noCgroup) {
+            // Without a memory cgroup the address space is the only memory limit left.
+            r.add("as=" + limits.memoryBytes());
+            r.add("nproc=" + (limits.processes() + 2));
+        }
+        return r;
+    }
+
+    private Isolation probe() {
+        String cg = cgroups.map(Cgroups::describe).orElse("none");
+        if (!config.isolation().equals("process")) {
+            String failure = probeRun(Isolation.Level.NAMESPACES);
+            if (failure == null) {
+                return new Isolation(Isolation.Level.NAMESPACES, cg, "bubblewrap namespaces, seccomp, uid " + config.uidBase() + "+");
+            }
+            if (config.isolation().equals("namespaces")) {
+                throw new IllegalStateException("namespaces are required but unavailable: " + failure);
+            }
+            LOG.warn("namespaces unavailable, falling back to process isolation: {}", failure);
+            String processFailure = probeRun(Isolation.Level.PROCESS);
+            if (processFailure != null) {
+                throw new IllegalStateException("no isolation available: " + failure + "; " + processFailure);
+            }
+            return new Isolation(Isolation.Level.PROCESS, cg, "namespaces unavailable: " + failure);
+        }
+        String failure = probeRun(Isolation.Level.PROCESS);
+        if (failure != null) {
+            throw new IllegalStateException("process isolation unavailable: " + failure);
+        }
+        return new Isolation(Isolation.Level.PROCESS, cg, "process isolation chosen by configuration");
+    }
+
+    /** Runs /bin/true at the given level; returns why it failed, or null. */
+    private String probeRun(Isolation.Level level) {
+        StageLimits limits = new StageLimits(Duration.ofSeconds(5), Duration.ofSeconds(10), 64L << 20, 8,
+                4096, 1 << 20, 16, 1 << 20, 64);
+        try (Box box = openAt(freeSlots.take(), 1 << 20, 64)) {
+            RunOutcome out = run(box, new RunSpec(List.of("/bin/true"), Map.of("PATH", "/usr/bin:/bin"), new byte[0], limits), level);
+            if (out.internalError() != null) {
+                return out.internalError();
+            }
+            return out.exitCode() != null && out.exitCode() == 0 ? null
+                    : "probe exited with " + out.exitCode() + "/" + out.signal() + ": " + new String(out.stderr());
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** Copies the helper out of the jar to a root-owned 0755 file the sandbox uids can execute. */
+    private static Path installHelper(Path dataDir) {
+        Path bin = dataDir.resolve("bin");
+        createTraversable(bin);
+        Path target = bin.resolve("ce-sandbox");
+        try (InputStream in = Sandbox.class.getResourceAsStream("/native/ce-sandbox")) {
+            if (in == null) {
+                throw new IllegalStateException("native helper missing from the classpath (build with Maven)");
+            }
+            Path staged = Files.createTempFile(bin, "ce-sandbox", ".new");
+            Files.copy(in, staged, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the native helper in " + bin, e);
+        }
+    }
+
+    /** Root-owned directories the sandbox uids may pass through but not list or write (0711). */
+    private static void createTraversable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            for (Path p = dir; p != null && !p.equals(p.getRoot()); p = p.getParent()) {
+                var perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+                if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+                    Files.setPosixFilePermissions(p, perms);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + dir, e);
+        }
+    }
+
+    /**
+     * bwrap arguments that show the runtimes read-only: each configured path that exists, and
+     * the top-level links of a merged-/usr system ({@code /lib -> usr/lib}) as links. A glob in the
+     * last segment ({@code /etc/java-*}) expands to every match.
+     */
+    private static List<String> readOnlyMounts(List<String> paths) {
+        List<String> args = new ArrayList<>();
+        for (String entry : paths) {
+            for (Path p : Globs.expand(entry)) {
+                args.addAll(List.of("--ro-bind", p.toString(), p.toString()));
+            }
+        }
+        for (String top : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
+            Path p = Path.of(top);
+            try {
+                if (Files.isSymbolicLink(p)) {
+                    args.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), top));
+                } else if (Files.isDirectory(p)) {
+                    args.addAll(List.of("--ro-bind", top, top));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return List.copyOf(args);
+    }
+}

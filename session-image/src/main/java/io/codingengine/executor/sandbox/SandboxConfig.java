@@ -1,0 +1,57 @@
+package io.codingengine.executor.sandbox;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Settings of the sandbox (see README "Configuration").
+ *
+ * @param dataDir      root-owned directory for the helper binary and the boxes
+ * @param bwrap        the bubblewrap binary
+ * @param uidBase      first unprivileged uid; slot {@code i} runs as {@code uidBase + i}
+ * @param slots        runs at once; each has its own uid and box
+ * @param readOnlyPaths host paths visible read-only in every box (runtimes, compilers)
+ * @param isolation    {@code auto} (namespaces when the host allows, else process), or force one
+ * @param cgroupName   name of our group in each hierarchy
+ */
+public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
+                            List<String> readOnlyPaths, String isolation, String cgroupName) {
+
+    public SandboxConfig {
+        readOnlyPaths = List.copyOf(readOnlyPaths);
+        if (slots <= 0) {
+            throw new IllegalArgumentException("slots must be positive");
+        }
+        if (!List.of("auto", "namespaces", "process").contains(isolation)) {
+            throw new IllegalArgumentException("isolation must be auto, namespaces or process: " + isolation);
+        }
+    }
+
+    /** The defaults: {@code /var/lib/coding-engine}, one slot per core, uids from 60000. */
+    public static SandboxConfig defaults() {
+        return new SandboxConfig(Path.of("/var/lib/coding-engine"), Path.of("/usr/bin/bwrap"), 60000,
+                Runtime.getRuntime().availableProcessors(),
+                List.of("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"),
+                "auto", "coding-engine");
+    }
+
+    public SandboxConfig withDataDir(Path value) {
+        return new SandboxConfig(value, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName);
+    }
+
+    public SandboxConfig withSlots(int value) {
+        return new SandboxConfig(dataDir, bwrap, uidBase, value, readOnlyPaths, isolation, cgroupName);
+    }
+
+    public SandboxConfig withIsolation(String value) {
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, value, cgroupName);
+    }
+
+    public SandboxConfig withReadOnlyPaths(List<String> value) {
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, value, isolation, cgroupName);
+    }
+
+    public SandboxConfig withCgroupName(String value) {
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, value);
+    }
+}
