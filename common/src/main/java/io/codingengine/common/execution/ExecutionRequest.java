@@ -12,19 +12,21 @@ import java.util.Objects;
  * @param version      exact version or a semver range ({@code "*"}, {@code "3.x"}, {@code ">=17"})
  * @param files        source and data files; the first source file is the main one
  * @param options      language options from the catalogue (e.g. {@code std=c++20}); empty for defaults
- * @param compileLimits limits of the compile stage; {@code null} for the language's defaults
- * @param runLimits    limits of each run; {@code null} for the language's defaults
+ * @param compileLimits limits the compile stage asks for (null fields: the language's defaults)
+ * @param runLimits    limits each run asks for (null fields: the language's defaults)
  * @param runs         one entry per run; the compile stage runs once before them
  */
 public record ExecutionRequest(String language, String version, List<SourceFile> files,
-                               Map<String, String> options, StageLimits compileLimits,
-                               StageLimits runLimits, List<RunInput> runs) {
+                               Map<String, String> options, LimitRequest compileLimits,
+                               LimitRequest runLimits, List<RunInput> runs) {
 
     public ExecutionRequest {
         Objects.requireNonNull(language, "language");
         Objects.requireNonNull(version, "version");
         files = List.copyOf(files);
         options = Map.copyOf(Objects.requireNonNullElse(options, Map.of()));
+        compileLimits = Objects.requireNonNullElse(compileLimits, LimitRequest.DEFAULTS);
+        runLimits = Objects.requireNonNullElse(runLimits, LimitRequest.DEFAULTS);
         runs = List.copyOf(runs);
     }
 }

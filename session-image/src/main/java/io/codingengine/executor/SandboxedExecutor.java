@@ -1,0 +1,116 @@
+package io.codingengine.executor;
+
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.RunInput;
+import io.codingengine.common.execution.RuntimeInfo;
+import io.codingengine.common.execution.StageLimits;
+import io.codingengine.common.execution.StageResult;
+import io.codingengine.executor.language.Catalogue;
+import io.codingengine.executor.language.LanguageDefinition;
+import io.codingengine.executor.language.LanguageRuntime;
+import io.codingengine.executor.language.SourceLayout;
+import io.codingengine.executor.sandbox.Box;
+import io.codingengine.executor.sandbox.RunSpec;
+import io.codingengine.executor.sandbox.Sandbox;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The executor: validates a request against the catalogue, writes its files into a fresh box,
+ * compiles once (when the language compiles) and runs every input, each in a fresh sandboxed
+ * process tree. Runs up to the sandbox's slot count at once; further callers wait for a slot.
+ */
+public final class SandboxedExecutor implements Executor {
+
+    private static final Map<String, String> BASE_ENV = Map.of(
+            "PATH", "/usr/local/bin:/usr/bin:/bin",
+            "HOME", "/box",
+            "TMPDIR", "/tmp",
+            "LANG", "C.UTF-8",
+            "LC_ALL", "C.UTF-8");
+
+    private final Catalogue catalogue;
+    private final Sandbox sandbox;
+    private final ExecutorConfig config;
+    private final Limits limits;
+
+    public SandboxedExecutor(Catalogue catalogue, Sandbox sandbox, ExecutorConfig config) {
+        this.catalogue = catalogue;
+        this.sandbox = sandbox;
+        this.config = config;
+        this.limits = new Limits(config);
+    }
+
+    @Override
+    public List<RuntimeInfo> runtimes() {
+        return catalogue.runtimes().stream().map(LanguageRuntime::info).toList();
+    }
+
+    @Override
+    public int capacity() {
+        return sandbox.slots();
+    }
+
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    @Override
+    public ExecutionResult execute(ExecutionRequest request) {
+        LanguageRuntime runtime = catalogue.resolve(request.language(), request.version());
+        LanguageDefinition language = runtime.definition();
+        SourceLayout layout = SourceLayout.of(language, request.files(), config.maxFiles(), config.maxSourceBytes());
+        Map<String, String> options = options(language, request.options());
+        StageLimits compileLimits = limits.compile(language, request.compileLimits());
+        StageLimits runLimits = limits.run(language, request.runLimits());
+        if (request.runs().isEmpty()) {
+            throw new InvalidRequestException("at least one run is required");
+        }
+        try (Box box = sandbox.open(Math.max(compileLimits.diskBytes(), runLimits.diskBytes()),
+                Math.max(compileLimits.diskInodes(), runLimits.diskInodes()))) {
+            layout.files().forEach(f -> box.writeFile(f.path(), f.content()));
+            StageResult compile = null;
+            if (runtime.compiled()) {
+                List<String> command = Commands.expand(language.compile(), runtime, layout, options, List.of(), compileLimits);
+                compile = StageMapper.map(box.run(new RunSpec(command, BASE_ENV, new byte[0], compileLimits)));
+                if (!compile.succeeded()) {
+                    return new ExecutionResult(language.language(), runtime.version().toString(), compile, List.of());
+                }
+            }
+            List<StageResult> runs = new ArrayList<>();
+            for (RunInput input : request.runs()) {
+                List<String> command = Commands.expand(language.run(), runtime, layout, options, input.args(), runLimits);
+                byte[] stdin = input.stdin().getBytes(StandardCharsets.UTF_8);
+                runs.add(StageMapper.map(box.run(new RunSpec(command, BASE_ENV, stdin, runLimits))));
+            }
+            return new ExecutionResult(language.language(), runtime.version().toString(), compile, runs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a sandbox slot", e);
+        }
+    }
+
+    private static Map<String, String> options(LanguageDefinition language, Map<String, String> requested) {
+        Map<String, String> values = new HashMap<>();
+        language.options().forEach((name, spec) -> values.put(name, spec.defaultValue()));
+        requested.forEach((name, value) -> {
+            LanguageDefinition.OptionSpec spec = language.options().get(name);
+            if (spec == null) {
+                throw new InvalidRequestException(language.language() + " has no option " + name
+                        + (language.options().isEmpty() ? "" : "; options: " + language.options().keySet()));
+            }
+            if (!spec.allowed().contains(value)) {
+                throw new InvalidRequestException(name + " must be one of " + spec.allowed());
+            }
+            values.put(name, value);
+        });
+        return values;
+    }
+}

@@ -1,0 +1,67 @@
+package io.codingengine.executor;
+
+import io.codingengine.common.execution.StageResult;
+import io.codingengine.common.execution.StageStatus;
+import io.codingengine.executor.sandbox.RunOutcome;
+
+import java.nio.charset.StandardCharsets;
+
+/** Turns what the sandbox observed into Piston's stage shape, with Piston's messages. */
+final class StageMapper {
+
+    private static final String[] SIGNALS = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
+            "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
+            "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
+            "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
+    private static final int SIGKILL = 9;
+    private static final int SIGXCPU = 24;
+
+    private StageMapper() {
+    }
+
+    static StageResult map(RunOutcome o) {
+        String stdout = text(o.stdout());
+        String stderr = text(o.stderr());
+        String output = text(o.output());
+        long cpuMs = o.cpuNanos() / 1_000_000;
+        long wallMs = o.wallNanos() / 1_000_000;
+        long memory = Math.max(0, o.peakMemory());
+        if (o.internalError() != null) {
+            return new StageResult(stdout, stderr, output, null, null, StageStatus.XX,
+                    StageStatus.XX.message(0), cpuMs, wallMs, memory);
+        }
+        StageStatus status;
+        String message;
+        Integer code = o.exitCode();
+        String signal = o.signal() == null ? null : signalName(o.signal());
+        if (o.oomKilled()) {
+            status = StageStatus.ML;
+            message = status.message(0);
+        } else if (o.timeout() != null || (o.signal() != null && o.signal() == SIGXCPU)) {
+            status = StageStatus.TO;
+            message = o.timeout() == RunOutcome.Timeout.WALL ? "Time limit exceeded (wall clock)" : status.message(0);
+        } else if (o.exceeded() != null) {
+            status = o.exceeded() == RunOutcome.Stream.STDOUT ? StageStatus.OL : StageStatus.EL;
+            message = status.message(0);
+        } else if (o.signal() != null) {
+            return new StageResult(stdout, stderr, output, null, signal, StageStatus.SG,
+                    StageStatus.SG.message(o.signal()), cpuMs, wallMs, memory);
+        } else if (code != null && code != 0) {
+            return new StageResult(stdout, stderr, output, code, null, StageStatus.RE,
+                    StageStatus.RE.message(code), cpuMs, wallMs, memory);
+        } else {
+            return new StageResult(stdout, stderr, output, code, null, null, null, cpuMs, wallMs, memory);
+        }
+        // Stopped by a limit: the engine killed it (Piston reports SIGKILL for these too).
+        return new StageResult(stdout, stderr, output, null, signalName(SIGKILL), status, message,
+                cpuMs, wallMs, memory);
+    }
+
+    static String signalName(int signal) {
+        return signal > 0 && signal < SIGNALS.length ? SIGNALS[signal] : "SIG" + signal;
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

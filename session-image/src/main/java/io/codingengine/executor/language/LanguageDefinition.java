@@ -1,0 +1,79 @@
+package io.codingengine.executor.language;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One language of the catalogue ({@code languages.json}), as data: adding a language is adding
+ * an entry, not code. Commands are argv templates; the executor fills these placeholders:
+ * <ul>
+ *   <li>{@code {toolchain}}: the detected toolchain (a binary, or a directory such as a JDK home)</li>
+ *   <li>{@code {main}}: the main file; {@code {sources}}: every file with one of {@link #extensions()}
+ *       (expands to several arguments); {@code {args}}: the run's arguments (several)</li>
+ *   <li>{@code {mainClass}}: for {@code naming = "java-class"}, the class whose {@code main} runs</li>
+ *   <li>{@code {heapMiB}}: a heap size derived from the stage's memory limit, leaving room for
+ *       the runtime's own memory, so a managed runtime fails with its own error rather than
+ *       being killed by the cgroup at start</li>
+ *   <li>{@code {<option>}}: the value of a language option ({@code {std}})</li>
+ * </ul>
+ *
+ * @param language      canonical name, as listed by the runtimes API
+ * @param aliases       other accepted names
+ * @param runtime       the toolchain's name when it serves several languages (Piston's {@code runtime}), or null
+ * @param toolchains    where to look for toolchains: paths or globs; every match is one version
+ * @param toolchainRequires a file that must exist under a directory match ({@code bin/javac}), or null
+ * @param version       how the version is read from a toolchain
+ * @param extensions    source extensions; the first is added to a main file that has none
+ * @param naming        {@code "java-class"} to name files after their public class, or null
+ * @param readOnlyPaths extra host paths (globs) the language needs inside the box
+ * @param options       options a request may set, with defaults and allowed values
+ * @param compile       compile command, or null for interpreted languages
+ * @param run           run command
+ * @param limits        per-stage ({@code "compile"}, {@code "run"}) overrides of the default limits
+ */
+public record LanguageDefinition(String language, List<String> aliases, String runtime,
+                                 List<String> toolchains, String toolchainRequires, VersionProbe version,
+                                 List<String> extensions, String naming, List<String> readOnlyPaths,
+                                 Map<String, OptionSpec> options, List<String> compile, List<String> run,
+                                 Map<String, LimitOverrides> limits) {
+
+    public LanguageDefinition {
+        Objects.requireNonNull(language, "language");
+        Objects.requireNonNull(version, "version of " + language);
+        Objects.requireNonNull(run, "run of " + language);
+        aliases = List.copyOf(Objects.requireNonNullElse(aliases, List.of()));
+        toolchains = List.copyOf(toolchains);
+        extensions = List.copyOf(extensions);
+        readOnlyPaths = List.copyOf(Objects.requireNonNullElse(readOnlyPaths, List.of()));
+        options = Map.copyOf(Objects.requireNonNullElse(options, Map.of()));
+        compile = compile == null ? null : List.copyOf(compile);
+        run = List.copyOf(run);
+        limits = Map.copyOf(Objects.requireNonNullElse(limits, Map.of()));
+    }
+
+    /** True when {@code name} is the language's name or one of its aliases. */
+    public boolean answersTo(String name) {
+        return language.equals(name) || aliases.contains(name);
+    }
+
+    /**
+     * @param command argv that prints the version
+     * @param pattern regular expression whose first group is the version
+     */
+    public record VersionProbe(List<String> command, String pattern) {
+    }
+
+    /**
+     * @param defaultValue value when the request does not set the option
+     * @param allowed      every value a request may choose
+     */
+    public record OptionSpec(@com.fasterxml.jackson.annotation.JsonProperty("default") String defaultValue,
+                             List<String> allowed) {
+    }
+
+    /** Overrides of the default limits for one stage; null fields keep the default. */
+    public record LimitOverrides(Long cpuMs, Long wallMs, Long memoryMiB, Integer processes,
+                                 Integer openFiles) {
+    }
+}

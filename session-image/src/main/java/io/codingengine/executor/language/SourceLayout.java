@@ -1,0 +1,189 @@
+package io.codingengine.executor.language;
+
+import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.SourceFile;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a submission's files go in the box and which one is the program: Piston's rules (the
+ * first utf8 file is the main file; a file without a name is {@code file<i>.code}) plus what the
+ * language needs (an extension the compiler recognises; Java files named after their public class,
+ * the main class found in the sources).
+ *
+ * @param files     every file with its final relative path and decoded content
+ * @param main      the main file's path
+ * @param sources   the files the compiler gets ({@code {sources}})
+ * @param mainClass for Java, the fully qualified class to run; else null
+ */
+public record SourceLayout(List<PlacedFile> files, String main, List<String> sources, String mainClass) {
+
+    private static final Pattern TYPE = Pattern.compile(
+            "(?m)^\\s*((?:public|final|abstract|sealed|non-sealed|strictfp|static)\\s+)*(class|interface|enum|record)\\s+([A-Za-z_$][\\w$]*)");
+    private static final Pattern PUBLIC_TYPE = Pattern.compile(
+            "(?m)^\\s*public\\s+(?:(?:final|abstract|sealed|non-sealed|strictfp)\\s+)*(?:class|interface|enum|record)\\s+([A-Za-z_$][\\w$]*)");
+    private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
+    private static final Pattern MAIN = Pattern.compile("\\bvoid\\s+main\\s*\\(");
+    private static final int MAX_PATH = 1024;
+
+    public SourceLayout {
+        files = List.copyOf(files);
+        sources = List.copyOf(sources);
+    }
+
+    /** A file placed in the box. */
+    public record PlacedFile(String path, byte[] content) {
+    }
+
+    /**
+     * @throws InvalidRequestException for a bad name, bad encoding, no utf8 file, or too many or
+     *                                 too large files
+     */
+    public static SourceLayout of(LanguageDefinition language, List<SourceFile> files, int maxFiles, long maxBytes) {
+        if (files.size() > maxFiles) {
+            throw new InvalidRequestException("files must not contain more than " + maxFiles + " files");
+        }
+        List<String> names = new ArrayList<>();
+        List<byte[]> contents = new ArrayList<>();
+        long total = 0;
+        int mainIndex = -1;
+        for (int i = 0; i < files.size(); i++) {
+            SourceFile f = files.get(i);
+            byte[] content = decode(f, i);
+            total += content.length;
+            if (total > maxBytes) {
+                throw new InvalidRequestException("files must not exceed " + maxBytes + " bytes in total");
+            }
+            if (f.isSource() && mainIndex < 0) {
+                mainIndex = i;
+            }
+            String name = f.name() == null || f.name().isEmpty() ? "file" + i + ".code" : checkName(f.name(), i);
+            if (f.isSource()) {
+                name = sourceName(language, name, new String(content, StandardCharsets.UTF_8), i == mainIndex);
+            }
+            names.add(name);
+            contents.add(content);
+        }
+        if (mainIndex < 0) {
+            throw new InvalidRequestException("files must include at least one utf8 encoded file");
+        }
+        Set<String> unique = new HashSet<>();
+        List<PlacedFile> placed = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (!unique.add(names.get(i))) {
+                throw new InvalidRequestException("files[" + i + "].name is used by another file: " + names.get(i));
+            }
+            placed.add(new PlacedFile(names.get(i), contents.get(i)));
+            if (files.get(i).isSource() && hasExtension(language, names.get(i))) {
+                sources.add(names.get(i));
+            }
+        }
+        String mainClass = "java-class".equals(language.naming())
+                ? javaMainClass(names.get(mainIndex), placed, files) : null;
+        return new SourceLayout(placed, names.get(mainIndex), sources, mainClass);
+    }
+
+    private static byte[] decode(SourceFile f, int i) {
+        try {
+            return switch (f.encoding()) {
+                case UTF8 -> f.content().getBytes(StandardCharsets.UTF_8);
+                case BASE64 -> Base64.getMimeDecoder().decode(f.content());
+                case HEX -> HexFormat.of().parseHex(f.content().strip());
+            };
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("files[" + i + "].content is not valid " + f.encoding().name().toLowerCase());
+        }
+    }
+
+    /** A relative path that stays inside the work directory: no absolute path, no "..", no empty part. */
+    static String checkName(String name, int i) {
+        String problem = null;
+        if (name.length() > MAX_PATH) {
+            problem = "is longer than " + MAX_PATH + " characters";
+        } else if (name.startsWith("/")) {
+            problem = "must be a relative path";
+        } else if (name.chars().anyMatch(c -> c == 0 || c == '\\' || c < 0x20)) {
+            problem = "contains a forbidden character";
+        } else {
+            for (String part : name.split("/", -1)) {
+                if (part.isEmpty() || part.equals(".") || part.equals("..") || part.length() > 255) {
+                    problem = "must not contain empty, '.' or '..' parts";
+                    break;
+                }
+            }
+        }
+        if (problem != null) {
+            throw new InvalidRequestException("files[" + i + "].name " + problem);
+        }
+        return name;
+    }
+
+    private static String sourceName(LanguageDefinition language, String name, String content, boolean main) {
+        if ("java-class".equals(language.naming()) && !name.endsWith(".java")) {
+            Matcher pub = PUBLIC_TYPE.matcher(content);
+            String dir = name.contains("/") ? name.substring(0, name.lastIndexOf('/') + 1) : "";
+            return dir + (pub.find() ? pub.group(1) : main ? "Main" : baseName(name)) + ".java";
+        }
+        if (main && !hasExtension(language, name) && !language.extensions().isEmpty()) {
+            return name + language.extensions().getFirst();
+        }
+        return name;
+    }
+
+    private static boolean hasExtension(LanguageDefinition language, String name) {
+        return language.extensions().stream().anyMatch(name::endsWith);
+    }
+
+    /**
+     * The class to run: the type that declares {@code main} in the main file, else in any source;
+     * a compact source file (Java 25, no type around {@code main}) is named after its file.
+     */
+    private static String javaMainClass(String mainName, List<PlacedFile> placed, List<SourceFile> files) {
+        List<PlacedFile> order = new ArrayList<>();
+        placed.stream().filter(p -> p.path().equals(mainName)).forEach(order::add);
+        for (int i = 0; i < placed.size(); i++) {
+            if (files.get(i).isSource() && !placed.get(i).path().equals(mainName) && placed.get(i).path().endsWith(".java")) {
+                order.add(placed.get(i));
+            }
+        }
+        for (PlacedFile file : order) {
+            String text = stripComments(new String(file.content(), StandardCharsets.UTF_8));
+            Matcher main = MAIN.matcher(text);
+            if (!main.find()) {
+                continue;
+            }
+            Matcher pkg = PACKAGE.matcher(text);
+            String prefix = pkg.find() ? pkg.group(1) + "." : "";
+            Matcher pub = PUBLIC_TYPE.matcher(text);
+            String type = null;
+            Matcher any = TYPE.matcher(text);
+            while (any.find() && any.start() < main.start()) {
+                type = any.group(3);
+            }
+            if (pub.find() && (type == null || pub.start() < main.start())) {
+                type = pub.group(1);
+            }
+            return prefix + (type != null ? type : baseName(file.path()));
+        }
+        return baseName(mainName);
+    }
+
+    private static String baseName(String path) {
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        int dot = file.indexOf('.');
+        return dot > 0 ? file.substring(0, dot) : file;
+    }
+
+    private static String stripComments(String java) {
+        return java.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ");
+    }
+}

@@ -1,0 +1,62 @@
+package io.codingengine.executor;
+
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.LimitRequest;
+import io.codingengine.common.execution.RunInput;
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.executor.language.Catalogue;
+import io.codingengine.executor.sandbox.Sandbox;
+import io.codingengine.executor.sandbox.SandboxConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One real executor per test JVM (a real sandbox, real compilers), with its data directory in a
+ * fresh temporary directory so tests never touch a deployed engine's files.
+ */
+final class Fixture {
+
+    static final Path DATA_DIR = createDataDir();
+    static final Catalogue CATALOGUE = Catalogue.detect();
+    static final SandboxedExecutor EXECUTOR = new SandboxedExecutor(CATALOGUE,
+            new Sandbox(SandboxConfig.defaults().withDataDir(DATA_DIR).withSlots(2)
+                    .withCgroupName("coding-engine-test")
+                    .withReadOnlyPaths(readOnlyPaths())),
+            ExecutorConfig.defaults());
+
+    private Fixture() {
+    }
+
+    /** The sandbox's read-only paths plus what the catalogue's languages ask for. */
+    static List<String> readOnlyPaths() {
+        List<String> paths = new java.util.ArrayList<>(SandboxConfig.defaults().readOnlyPaths());
+        CATALOGUE.runtimes().forEach(r -> r.definition().readOnlyPaths().stream()
+                .filter(p -> !paths.contains(p)).forEach(paths::add));
+        return paths;
+    }
+
+    static ExecutionResult run(String language, String source) {
+        return run(language, "*", source, "", LimitRequest.DEFAULTS);
+    }
+
+    static ExecutionResult run(String language, String version, String source, String stdin, LimitRequest limits) {
+        return EXECUTOR.execute(new ExecutionRequest(language, version, List.of(SourceFile.utf8(null, source)),
+                Map.of(), null, limits, List.of(new RunInput(stdin, List.of()))));
+    }
+
+    private static Path createDataDir() {
+        try {
+            Path dir = Files.createTempDirectory("ce-test-");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
