@@ -187,6 +187,7 @@ struct run_opts {
     int seccomp_fd;             /* >= 0: export the filter there for bwrap; else load it here */
     int status_fd;
     const char *chdir;
+    int spare_child; /* the child is bwrap's monitor: never kill it, it reaps the box init */
     char *env[MAX_ENV + 1];
     int n_env;
 };
@@ -274,6 +275,30 @@ static void child(struct run_opts *o, char **argv, int out_w, int err_w, int sta
     die("execve %s", argv[0]);
 }
 
+/* Kills every process of the box but our direct child. With bwrap, the child is bwrap's monitor:
+ * killing the box init (a member of the cgroup) makes the kernel kill the whole pid namespace,
+ * and the monitor reaps the init, so nothing is left as a zombie of the host's init. Without a
+ * cgroup, the child's process group is all we can reach. */
+static void kill_box(const struct run_opts *o, pid_t child_pid) {
+    int fd = o->n_cgroups ? open(o->cgroup_procs[o->n_cgroups - 1], O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0) {
+        kill(-child_pid, SIGKILL);
+        return;
+    }
+    char buf[65536];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        pid_t p = (pid_t) strtol(line, NULL, 10);
+        if (p > 0 && p != child_pid) {
+            kill(p, SIGKILL);
+        }
+    }
+    /* Under process isolation the child is the box init itself and goes too. */
+    if (!o->spare_child) kill(child_pid, SIGKILL);
+}
+
 static void frame(char tag, const char *data, size_t len) {
     unsigned char head[5] = {(unsigned char) tag, (unsigned char) (len >> 24),
                              (unsigned char) (len >> 16), (unsigned char) (len >> 8),
@@ -326,6 +351,7 @@ static int cmd_run(int argc, char **argv) {
         else if (!strcmp(k, "--seccomp-fd")) o.seccomp_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--status-fd")) o.status_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--chdir")) o.chdir = v;
+        else if (!strcmp(k, "--spare-child")) o.spare_child = (int) parse_num(v, k);
         else if (!strcmp(k, "--env")) {
             if (o.n_env == MAX_ENV) { errno = 0; die("too many --env"); }
             o.env[o.n_env++] = (char *) v;
@@ -399,14 +425,10 @@ static int cmd_run(int argc, char **argv) {
         if (!killed) {
             if (o.cpu_limit_ms && cpu_ns >= o.cpu_limit_ms * 1000000LL) timeout = "cpu";
             else if (o.wall_limit_ms && elapsed_ms >= o.wall_limit_ms) timeout = "wall";
-            if (timeout || streams[0].exceeded || streams[1].exceeded) {
-                /* bwrap's box init has PDEATHSIG=SIGKILL: killing bwrap ends the pid namespace.
-                 * Without bwrap the program leads its own process group. */
-                kill(pid, SIGKILL);
-                kill(-pid, SIGKILL);
-                killed = 1;
-            }
+            killed = timeout || streams[0].exceeded || streams[1].exceeded;
         }
+        /* Repeated each round until the child is gone: a fork bomb may race the first kill. */
+        if (killed) kill_box(&o, pid);
     }
     for (int s = 0; s < 2; s++) if (streams[s].fd >= 0) close(streams[s].fd);
     int64_t c = read_cpu_ns(&o);

@@ -24,7 +24,7 @@ public record ExecutorConfig(StageLimits compile, StageLimits run, StageLimits m
         StageLimits run = new StageLimits(Duration.ofSeconds(3), Duration.ofSeconds(3), 256 * MIB, 64,
                 64 * 1024, 16 * MIB, 512, 64 * MIB, 4096);
         StageLimits compile = new StageLimits(Duration.ofSeconds(10), Duration.ofSeconds(10), 512 * MIB, 64,
-                64 * 1024, 64 * MIB, 512, 128 * MIB, 4096);
+                64 * 1024, 64 * MIB, 512, 64 * MIB, 4096);
         StageLimits max = new StageLimits(Duration.ofSeconds(30), Duration.ofSeconds(60), 1024 * MIB, 256,
                 16 * MIB, 256 * MIB, 4096, 512 * MIB, 65536);
         return new ExecutorConfig(compile, run, max, 64, MIB);

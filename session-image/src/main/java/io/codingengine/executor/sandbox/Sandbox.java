@@ -146,7 +146,8 @@ public final class Sandbox {
             cmd.addAll(init);
             return cmd;
         }
-        cmd.addAll(List.of("--seccomp", "default", "--seccomp-fd", Integer.toString(SECCOMP_FD), "--"));
+        cmd.addAll(List.of("--seccomp", "default", "--seccomp-fd", Integer.toString(SECCOMP_FD),
+                "--spare-child", "1", "--"));
         cmd.addAll(List.of(config.bwrap().toString(), "--unshare-all", "--unshare-user", "--disable-userns",
                 "--uid", Integer.toString(uid), "--gid", Integer.toString(uid), "--hostname", "box",
                 "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL"));

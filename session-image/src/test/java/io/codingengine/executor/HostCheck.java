@@ -1,0 +1,100 @@
+package io.codingengine.executor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Asserts that the host is unharmed after a hostile run: nothing left running, canary intact, engine serving. */
+final class HostCheck {
+
+    static final Path CANARY = Path.of("/tmp/ce-canary-" + ProcessHandle.current().pid());
+    static final String CANARY_TEXT = "the host's own file";
+
+    private HostCheck() {
+    }
+
+    static void plantCanary() {
+        try {
+            Files.writeString(CANARY, CANARY_TEXT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void assertHostUnharmed() {
+        assertEquals(List.of(), sandboxProcesses(), "processes of sandbox uids still alive");
+        try {
+            assertEquals(CANARY_TEXT, Files.readString(CANARY), "host file changed");
+        } catch (IOException e) {
+            throw new AssertionError("host canary file gone", e);
+        }
+        assertTrue(leftoverCgroups().isEmpty(), "run cgroups left: " + leftoverCgroups());
+        assertEquals("ok\n", Fixture.run("python", "print('ok')").runs().getFirst().stdout(), "engine still serving");
+    }
+
+    /** Processes whose real uid is one of the sandbox's (60000 + slot). */
+    static List<String> sandboxProcesses() {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(HostCheck::ownedBySandbox)
+                    .map(p -> p.getFileName() + " " + cmdline(p)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean ownedBySandbox(Path proc) {
+        try {
+            for (String line : Files.readAllLines(proc.resolve("status"))) {
+                if (line.startsWith("Uid:")) {
+                    int uid = Integer.parseInt(line.split("\\s+")[1]);
+                    return uid >= 60000 && uid < 60000 + 200;
+                }
+            }
+        } catch (IOException e) {
+            return false; // exited meanwhile
+        }
+        return false;
+    }
+
+    private static String cmdline(Path proc) {
+        try {
+            String status = Files.readAllLines(proc.resolve("status")).stream()
+                    .filter(l -> l.startsWith("State") || l.startsWith("PPid") || l.startsWith("NSpid"))
+                    .reduce("", (a, b) -> a + " " + b.replace('\t', ' '));
+            return Files.readString(proc.resolve("cmdline")).replace('\0', ' ') + status;
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static List<Path> leftoverCgroups() {
+        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            return controllers.flatMap(HostCheck::testGroups).flatMap(HostCheck::children).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Stream<Path> testGroups(Path controller) {
+        try {
+            return Files.walk(controller, 4).filter(p -> p.getFileName().toString().equals("coding-engine-test"));
+        } catch (IOException | UncheckedIOException e) {
+            return Stream.empty();
+        }
+    }
+
+    private static Stream<Path> children(Path group) {
+        try {
+            return Files.list(group).filter(Files::isDirectory).toList().stream();
+        } catch (IOException e) {
+            return Stream.empty();
+        }
+    }
+}

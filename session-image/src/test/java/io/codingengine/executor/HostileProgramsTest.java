@@ -1,0 +1,385 @@
+package io.codingengine.executor;
+
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.LimitRequest;
+import io.codingengine.common.execution.RunInput;
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.execution.StageResult;
+import io.codingengine.common.execution.StageStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real hostile programs against the real sandbox. Each asserts the verdict, and after each the
+ * host is checked: no process of a sandbox uid alive, no run cgroup left, a host file untouched,
+ * and the engine still answering.
+ */
+class HostileProgramsTest {
+
+    private static final LimitRequest SHORT = new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(2), null, null);
+
+    @BeforeAll
+    static void plant() {
+        HostCheck.plantCanary();
+    }
+
+    @AfterEach
+    void hostUnharmed() {
+        HostCheck.assertHostUnharmed();
+    }
+
+    private static StageResult run(String language, String source) {
+        ExecutionResult r = Fixture.run(language, "*", source, "", SHORT);
+        assertNull(r.compileFailed() ? r.compile().stderr() : null, "compiles");
+        return r.runs().getFirst();
+    }
+
+    @Test
+    void forkBombInC() {
+        StageResult r = run("c", """
+                #include <unistd.h>
+                int main(void) { for (;;) fork(); }
+                """);
+        assertEquals(StageStatus.TO, r.status());
+    }
+
+    @Test
+    void forkBombInPython() {
+        StageResult r = run("python", """
+                import os
+                while True:
+                    try: os.fork()
+                    except OSError: pass
+                """);
+        assertEquals(StageStatus.TO, r.status());
+    }
+
+    @Test
+    void threadBombInJava() {
+        StageResult r = run("java", """
+                public class Main { public static void main(String[] a) throws Exception {
+                  int n = 0;
+                  try { while (true) { Thread t = new Thread(() -> { try { Thread.sleep(100000); } catch (Exception e) {} }); t.start(); n++; } }
+                  catch (Throwable e) { System.out.println("stopped after " + n + " threads: " + e.getClass().getSimpleName()); }
+                } }
+                """);
+        var stopped = java.util.regex.Pattern.compile("stopped after (\\d+) threads").matcher(r.stdout());
+        assertTrue(stopped.find(), r.output());
+        int threads = Integer.parseInt(stopped.group(1));
+        assertTrue(threads < 64, "pids limit held: " + threads);
+    }
+
+    @Test
+    void heapMemoryBombInCpp() {
+        StageResult r = run("c++", """
+                #include <vector>
+                #include <cstring>
+                int main() { std::vector<char*> v; for (;;) { char* p = new char[1 << 20]; memset(p, 1, 1 << 20); v.push_back(p); } }
+                """);
+        assertEquals(StageStatus.ML, r.status(), r.toString());
+        assertEquals("SIGKILL", r.signal());
+        assertTrue(r.memoryBytes() >= 200L << 20, "peak memory reported: " + r.memoryBytes());
+    }
+
+    @Test
+    void mmapMemoryBombInC() {
+        StageResult r = run("c", """
+                #include <sys/mman.h>
+                int main(void) { for (;;) { mmap(0, 64 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0); } }
+                """);
+        assertEquals(StageStatus.ML, r.status(), r.toString());
+    }
+
+    @Test
+    void offHeapMemoryBombInJava() {
+        StageResult r = run("java", """
+                import java.lang.reflect.Field;
+                public class Main { public static void main(String[] a) throws Exception {
+                  Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe"); f.setAccessible(true);
+                  sun.misc.Unsafe u = (sun.misc.Unsafe) f.get(null);
+                  for (;;) { long p = u.allocateMemory(16 << 20); u.setMemory(p, 16 << 20, (byte) 1); }
+                } }
+                """);
+        assertEquals(StageStatus.ML, r.status(), r.toString());
+    }
+
+    @Test
+    void fillingTmpAndWorkDirStopsAtTheCap() {
+        // Files of 8 MiB stay under the file-size limit; the tmpfs caps stop the writer.
+        StageResult r = run("python", """
+                import errno
+                for d in ['/tmp', '/box', '/dev/shm']:
+                    n = 0
+                    try:
+                        while True:
+                            with open(f'{d}/fill{n}', 'wb') as f: f.write(b'x' * (8 << 20))
+                            n += 1
+                    except OSError as e:
+                        print(d, errno.errorcode[e.errno], n <= 16)
+                """);
+        assertEquals("/tmp ENOSPC True\n/box ENOSPC True\n/dev/shm ENOSPC True\n", r.stdout(), r.toString());
+    }
+
+    @Test
+    void aFileLargerThanTheFileSizeLimitFails() {
+        StageResult r = run("python", """
+                import errno
+                try:
+                    with open('/tmp/big', 'wb') as f: f.write(b'x' * (17 << 20))
+                except OSError as e:
+                    print(errno.errorcode[e.errno])
+                """);
+        assertEquals("EFBIG\n", r.stdout(), r.output());
+    }
+
+    @Test
+    void inodeExhaustionStopsAtTheCap() {
+        StageResult r = run("python", """
+                import errno
+                for d in ['/tmp', '/box']:
+                    n = 0
+                    try:
+                        while True:
+                            open(f'{d}/f{n}', 'w').close(); n += 1
+                    except OSError as e:
+                        print(d, errno.errorcode[e.errno], n < 5000)
+                """);
+        assertEquals("/tmp ENOSPC True\n/box ENOSPC True\n", r.stdout(), r.output());
+    }
+
+    @Test
+    void cpuBurningThreadsAreLimitedByCpuTime() {
+        StageResult r = run("c", """
+                #include <pthread.h>
+                static void* spin(void* a) { for (;;); return a; }
+                int main(void) { pthread_t t[8]; for (int i = 0; i < 8; i++) pthread_create(&t[i], 0, spin, 0); spin(0); }
+                """);
+        assertEquals(StageStatus.TO, r.status());
+        assertTrue(r.cpuTimeMs() >= 1000, "cpu time counted over all threads: " + r.cpuTimeMs());
+    }
+
+    @Test
+    void infiniteLoopIsStoppedByCpuTime() {
+        StageResult r = run("javascript", "for (;;) {}");
+        assertEquals(StageStatus.TO, r.status());
+        assertEquals("Time limit exceeded", r.message());
+        assertEquals("SIGKILL", r.signal());
+    }
+
+    @Test
+    void sleepingForeverIsStoppedByWallTime() {
+        StageResult r = run("python", "import time\ntime.sleep(1000)");
+        assertEquals(StageStatus.TO, r.status());
+        assertEquals("Time limit exceeded (wall clock)", r.message());
+        assertTrue(r.cpuTimeMs() < 1000);
+    }
+
+    @Test
+    void stdoutFloodIsCutAtTheLimit() {
+        StageResult r = run("c", "#include <stdio.h>\nint main(void){ for(;;) fputs(\"flood\\n\", stdout); }");
+        assertEquals(StageStatus.OL, r.status());
+        assertEquals(64 * 1024, r.stdout().length());
+    }
+
+    @Test
+    void stderrFloodIsCutAtTheLimit() {
+        StageResult r = run("python", "import sys\nwhile True: sys.stderr.write('flood\\n')");
+        assertEquals(StageStatus.EL, r.status());
+        assertEquals(64 * 1024, r.stderr().length());
+    }
+
+    @Test
+    void connectingToTheHostLoopbackFails() throws IOException {
+        try (ServerSocket listener = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            StageResult r = run("python", """
+                    import socket
+                    try:
+                        socket.create_connection(('127.0.0.1', %d), timeout=1); print('connected')
+                    except OSError as e:
+                        print('refused')
+                    """.formatted(listener.getLocalPort()));
+            assertEquals("refused\n", r.stdout());
+            listener.setSoTimeout(100);
+            AtomicBoolean accepted = new AtomicBoolean(true);
+            try {
+                listener.accept().close();
+            } catch (SocketTimeoutException e) {
+                accepted.set(false);
+            }
+            assertFalse(accepted.get(), "the host listener saw a connection");
+        }
+    }
+
+    @Test
+    void hostFilesAreNotVisible() {
+        String engineDir = Fixture.DATA_DIR.toString();
+        StageResult r = run("python", """
+                import os
+                for p in ['/etc/shadow', '/etc/passwd', '%s', '%s', '/root', '/work', '/var/lib', '/sys/fs/cgroup', '%s']:
+                    print(p.split('/')[-1] or p, os.path.exists(p))
+                """.formatted(HostCheck.CANARY, engineDir, engineDir + "/boxes/1/work"));
+        for (String line : r.stdout().split("\n")) {
+            assertTrue(line.endsWith("False"), "visible in the box: " + line);
+        }
+    }
+
+    @Test
+    void killingTheParentAndEveryoneElseHarmsNothing() {
+        StageResult r = run("c", """
+                #include <signal.h>
+                #include <stdio.h>
+                #include <unistd.h>
+                #include <sys/ptrace.h>
+                int main(void) {
+                  printf("kill parent %d\\n", kill(getppid(), SIGKILL));
+                  printf("ptrace init %d\\n", (int) ptrace(PTRACE_ATTACH, 1, 0, 0));
+                  printf("kill all %d\\n", kill(-1, SIGKILL));
+                  printf("still here\\n");
+                  return 0;
+                }
+                """);
+        assertTrue(r.stdout().contains("ptrace init -1"), r.stdout());
+        assertTrue(r.stdout().contains("still here"), r.stdout());
+        assertNull(r.status(), r.toString());
+    }
+
+    @Test
+    void aSetsidDaemonDoesNotOutliveTheRun() {
+        StageResult r = run("python", """
+                import os, time
+                if os.fork() == 0:
+                    os.setsid()
+                    if os.fork() == 0:
+                        time.sleep(60)
+                    os._exit(0)
+                print('parent done')
+                """);
+        assertEquals("parent done\n", r.stdout());
+        // assertHostUnharmed (after each test) fails if the daemon is alive.
+    }
+
+    @Test
+    void procShowsOnlyTheBox() {
+        StageResult r = run("python", """
+                import os
+                pids = [p for p in os.listdir('/proc') if p.isdigit()]
+                print(len(pids) <= 3, os.path.exists('/proc/%d'))
+                print(open('/proc/1/cmdline').read().split('\\0')[0])
+                """.formatted(ProcessHandle.current().pid()));
+        assertEquals("True False\n/.ce/init\n", r.stdout(), r.output());
+    }
+
+    @Test
+    void namespaceMountAndKeyringSyscallsAreDenied() {
+        StageResult r = run("c", """
+                #define _GNU_SOURCE
+                #include <errno.h>
+                #include <sched.h>
+                #include <stdio.h>
+                #include <sys/mount.h>
+                #include <sys/syscall.h>
+                #include <unistd.h>
+                int main(void) {
+                  int rc = unshare(CLONE_NEWUSER); printf("unshare %d %d\\n", rc, errno); errno = 0;
+                  rc = mount("none", "/tmp", "tmpfs", 0, 0); printf("mount %d %d\\n", rc, errno); errno = 0;
+                  long k = syscall(SYS_keyctl, 0, 0, 0, 0, 0); printf("keyctl %ld %d\\n", k, errno);
+                  return 0;
+                }
+                """);
+        assertEquals("unshare -1 1\nmount -1 1\nkeyctl -1 1\n", r.stdout());
+    }
+
+    @Test
+    void a32BitSyscallKillsTheProcess() {
+        StageResult r = run("c", """
+                int main(void) { int ret; __asm__ volatile ("int $0x80" : "=a"(ret) : "a"(20)); return ret; }
+                """);
+        assertEquals(StageStatus.SG, r.status(), r.toString());
+        assertEquals("SIGSYS", r.signal());
+    }
+
+    @Test
+    void spawnedShellsStayInTheBox() {
+        StageResult py = run("python", "import os\nos.system('id -u; ls /work 2>&1 | head -1')");
+        assertTrue(py.stdout().startsWith("600"), py.stdout());
+        assertTrue(py.stdout().contains("No such file"), py.stdout());
+        StageResult js = run("javascript", "console.log(require('child_process').execSync('cat /etc/hostname 2>&1; hostname').toString())");
+        assertTrue(js.stdout().contains("box"), js.stdout());
+        StageResult java = run("java", """
+                public class Main { public static void main(String[] a) throws Exception {
+                  Process p = new ProcessBuilder("sh", "-c", "id -u").start();
+                  System.out.print(new String(p.getInputStream().readAllBytes()));
+                } }
+                """);
+        assertTrue(java.stdout().startsWith("600"), java.toString());
+    }
+
+    @Test
+    void symlinksAndFifosLeftBehindAreHarmless() {
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("c", "*",
+                List.of(SourceFile.utf8("main.c", """
+                        #include <stdio.h>
+                        #include <unistd.h>
+                        #include <sys/stat.h>
+                        int main(void) {
+                          unlink("a.out"); symlink("/etc/shadow", "a.out");
+                          symlink("%s", "/tmp/canary"); mkfifo("output", 0600); mkfifo("/tmp/fifo", 0600);
+                          FILE* f = fopen("/tmp/canary", "w"); printf("wrote through link: %%d\\n", f != 0);
+                          return 0;
+                        }
+                        """.formatted(HostCheck.CANARY))),
+                Map.of(), null, SHORT, List.of(new RunInput("", List.of()), new RunInput("", List.of()))));
+        // Writing through its own link lands in its own /tmp; the host file stays intact (checked after).
+        assertTrue(r.runs().getFirst().stdout().startsWith("wrote through link: "));
+        // The second run finds a.out replaced by a symlink into nothing: it fails, the host does not follow it.
+        assertNotNull(r.runs().get(1).status());
+    }
+
+    @Test
+    void includingDevUrandomIsStoppedAtCompileTime() {
+        ExecutionResult r = compileOnly("c++", "#include </dev/urandom>\nint main(){}");
+        assertNotNull(r.compile().status());
+        assertTrue(r.runs().isEmpty());
+    }
+
+    @Test
+    void aTemplateBombIsStoppedAtCompileTime() {
+        ExecutionResult r = compileOnly("c++", """
+                template<int N> struct F { static const long v = F<N-1>::v + F<N-2>::v; };
+                template<> struct F<0> { static const long v = 0; };
+                template<> struct F<1> { static const long v = 1; };
+                #define A(x) x x x x x x x x
+                int main() { return F<100000>::v > 0; }
+                """);
+        assertNotNull(r.compile().status(), r.compile().toString());
+    }
+
+    @Test
+    void hugeCompilerOutputIsCut() {
+        ExecutionResult r = compileOnly("c++", "int main() {\n" + "undefined_name_here();\n".repeat(20000) + "}\n");
+        assertNotNull(r.compile().status());
+        assertTrue(r.compile().stderr().length() <= 64 * 1024, "compiler output capped");
+    }
+
+    private static ExecutionResult compileOnly(String language, String source) {
+        return Fixture.EXECUTOR.execute(new ExecutionRequest(language, "*", List.of(SourceFile.utf8(null, source)),
+                Map.of(), new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(3), null, null), SHORT,
+                List.of(new RunInput("", List.of()))));
+    }
+}
