@@ -1,39 +1,194 @@
 package io.codingengine.executor;
 
+import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.LimitRequest;
+import io.codingengine.common.execution.RunInput;
+import io.codingengine.common.execution.RuntimeInfo;
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.execution.StageResult;
+import io.codingengine.common.execution.StageStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Ordinary programs in every language: what a contestant expects to just work. */
 class LanguagesTest {
 
-    @Test
-    void pythonHelloWorld() {
-        ExecutionResult r = Fixture.run("python", "print('hello')");
-        System.out.println(r);
-        assertEquals("hello\n", r.runs().getFirst().stdout());
-        assertNull(r.runs().getFirst().status());
+    private static final Map<String, String> HELLO = Map.of(
+            "python", "print('héllo wörld ✓')",
+            "javascript", "console.log('héllo wörld ✓')",
+            "c", "#include <stdio.h>\nint main(void){ puts(\"héllo wörld ✓\"); return 0; }",
+            "c++", "#include <iostream>\nint main(){ std::cout << \"héllo wörld ✓\" << std::endl; }",
+            "java", "public class Hello { public static void main(String[] a){ System.out.println(\"héllo wörld ✓\"); } }");
+
+    private static final Map<String, String> ECHO = Map.of(
+            "python", "import sys\nprint(sys.stdin.read().strip(), *sys.argv[1:])",
+            "javascript", "const s = require('fs').readFileSync(0, 'utf8').trim(); console.log([s, ...process.argv.slice(2)].join(' '))",
+            "c", "#include <stdio.h>\nint main(int c, char** v){ char b[100]; scanf(\"%99s\", b); printf(\"%s\", b); for (int i = 1; i < c; i++) printf(\" %s\", v[i]); puts(\"\"); return 0; }",
+            "c++", "#include <iostream>\n#include <string>\nint main(int c, char** v){ std::string s; std::cin >> s; std::cout << s; for (int i = 1; i < c; i++) std::cout << ' ' << v[i]; std::cout << '\\n'; }",
+            "java", "import java.util.*;\npublic class E { public static void main(String[] a){ Scanner s = new Scanner(System.in); StringBuilder b = new StringBuilder(s.next()); for (String x : a) b.append(' ').append(x); System.out.println(b); } }");
+
+    @ParameterizedTest
+    @CsvSource({"python,*", "javascript,*", "c,*", "c++,*", "java,17", "java,25"})
+    void helloWorldWithNonAsciiOutput(String language, String version) {
+        ExecutionResult r = Fixture.run(language, version, HELLO.get(language), "", LimitRequest.DEFAULTS);
+        StageResult run = r.runs().getFirst();
+        assertEquals("héllo wörld ✓\n", run.stdout(), run.toString());
+        assertNull(run.status());
+        assertEquals(0, run.code());
+        assertTrue(run.wallTimeMs() >= 0 && run.memoryBytes() > 0);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"python", "javascript", "c", "c++", "java"})
+    void stdinAndArgs(String language) {
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest(language, "*",
+                List.of(SourceFile.utf8(null, ECHO.get(language))), Map.of(), null, null,
+                List.of(new RunInput("first\n", List.of("a", "b c")), new RunInput("second\n", List.of()))));
+        assertEquals("first a b c\n", r.runs().get(0).stdout(), r.toString());
+        assertEquals("second\n", r.runs().get(1).stdout());
     }
 
     @Test
-    void cppHelloWorld() {
-        ExecutionResult r = Fixture.run("c++", "#include <cstdio>\nint main(){puts(\"hello\");}");
-        System.out.println(r);
-        assertEquals("hello\n", r.runs().getFirst().stdout());
+    void bothJavaVersionsAreListedAndChosenByRange() {
+        List<String> javas = Fixture.EXECUTOR.runtimes().stream().filter(r -> r.language().equals("java"))
+                .map(RuntimeInfo::version).toList();
+        assertEquals(2, javas.size(), javas.toString());
+        assertTrue(javas.get(0).startsWith("25.") && javas.get(1).startsWith("17."), javas.toString());
+        String v = "public class V { public static void main(String[] a){ System.out.println(Runtime.version().feature()); } }";
+        assertEquals("17\n", Fixture.run("java", "17", v, "", LimitRequest.DEFAULTS).runs().getFirst().stdout());
+        assertEquals("25\n", Fixture.run("java", "*", v, "", LimitRequest.DEFAULTS).runs().getFirst().stdout());
+        assertEquals("25\n", Fixture.run("java", ">=17", v, "", LimitRequest.DEFAULTS).runs().getFirst().stdout());
     }
 
     @Test
-    void javaHelloWorld() {
-        ExecutionResult r = Fixture.run("java", "public class Hello { public static void main(String[] a){ System.out.println(\"hello\"); } }");
-        System.out.println(r);
-        assertEquals("hello\n", r.runs().getFirst().stdout());
+    void java25CompactSourceFile() {
+        ExecutionResult r = Fixture.run("java", "25", "void main() { IO.println(\"compact\"); }", "", LimitRequest.DEFAULTS);
+        assertEquals("compact\n", r.runs().getFirst().stdout(), r.toString());
     }
 
     @Test
-    void nodeHelloWorld() {
-        ExecutionResult r = Fixture.run("js", "console.log('hello')");
-        System.out.println(r);
-        assertEquals("hello\n", r.runs().getFirst().stdout());
+    void exitCodes() {
+        StageResult r = Fixture.run("python", "import sys\nsys.exit(3)").runs().getFirst();
+        assertEquals(StageStatus.RE, r.status());
+        assertEquals(3, r.code());
+        assertEquals("Exited with error status 3", r.message());
+    }
+
+    @Test
+    void runtimeErrorsCarryTheSignal() {
+        StageResult segv = Fixture.run("c", "int main(void){ volatile int* p = 0; return *p; }").runs().getFirst();
+        assertEquals(StageStatus.SG, segv.status());
+        assertEquals("SIGSEGV", segv.signal());
+        assertEquals("Caught fatal signal 11", segv.message());
+        StageResult fpe = Fixture.run("c++", "int main(int c, char**){ volatile int z = c - 1, n = 100; return n / z; }").runs().getFirst();
+        assertEquals("SIGFPE", fpe.signal());
+        StageResult abort = Fixture.run("c++", "#include <vector>\nint main(){ std::vector<int> v; return v.at(3); }").runs().getFirst();
+        assertEquals("SIGABRT", abort.signal());
+        assertTrue(abort.stderr().contains("out_of_range"), abort.stderr());
+        StageResult java = Fixture.run("java", "public class X { public static void main(String[] a){ throw new IllegalStateException(\"boom\"); } }").runs().getFirst();
+        assertEquals(StageStatus.RE, java.status());
+        assertTrue(java.stderr().contains("IllegalStateException: boom"), java.stderr());
+    }
+
+    @Test
+    void compileErrorsShowTheCompilersMessageWithLineNumbers() {
+        ExecutionResult cpp = Fixture.run("c++", "int main() {\n  return undefined_thing;\n}\n");
+        assertTrue(cpp.compileFailed());
+        assertTrue(cpp.runs().isEmpty());
+        assertTrue(cpp.compile().stderr().contains(":2:"), cpp.compile().stderr());
+        assertTrue(cpp.compile().stderr().contains("undefined_thing"));
+        ExecutionResult java = Fixture.run("java", "public class A {\n  public static void main(String[] a) {\n    int x = \"s\";\n  }\n}\n");
+        assertTrue(java.compileFailed());
+        assertTrue(java.compile().stderr().contains("A.java:3: error"), java.compile().stderr());
+    }
+
+    @Test
+    void multiFilePrograms() {
+        ExecutionResult cpp = Fixture.EXECUTOR.execute(new ExecutionRequest("cpp", "*", List.of(
+                SourceFile.utf8("main.cpp", "#include \"lib/add.h\"\n#include <cstdio>\nint main(){ printf(\"%d\\n\", add(2, 3)); }"),
+                SourceFile.utf8("lib/add.h", "int add(int a, int b);"),
+                SourceFile.utf8("lib/add.cpp", "#include \"add.h\"\nint add(int a, int b){ return a + b; }")),
+                Map.of("std", "c++20"), null, null, List.of(new RunInput("", List.of()))));
+        assertEquals("5\n", cpp.runs().getFirst().stdout(), cpp.toString());
+        ExecutionResult java = Fixture.EXECUTOR.execute(new ExecutionRequest("java", "*", List.of(
+                SourceFile.utf8(null, "package app;\npublic class Main { public static void main(String[] a){ System.out.println(util.Text.shout(\"hi\")); } }"),
+                SourceFile.utf8("util/Text.java", "package util;\npublic class Text { public static String shout(String s){ return s.toUpperCase() + \"!\"; } }")),
+                Map.of(), null, null, List.of(new RunInput("", List.of()))));
+        assertEquals("HI!\n", java.runs().getFirst().stdout(), java.toString());
+        ExecutionResult python = Fixture.EXECUTOR.execute(new ExecutionRequest("python", "3", List.of(
+                SourceFile.utf8("main.py", "from helper import twice\nprint(twice(21))"),
+                SourceFile.utf8("helper.py", "def twice(x):\n    return 2 * x")),
+                Map.of(), null, null, List.of(new RunInput("", List.of()))));
+        assertEquals("42\n", python.runs().getFirst().stdout(), python.toString());
+    }
+
+    @Test
+    void base64AndDataFiles() {
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("python", "*", List.of(
+                SourceFile.utf8(null, "print(open('data.bin','rb').read())"),
+                new SourceFile("data.bin", "AAEC/w==", SourceFile.Encoding.BASE64)),
+                Map.of(), null, null, List.of(new RunInput("", List.of()))));
+        assertEquals("b'\\x00\\x01\\x02\\xff'\n", r.runs().getFirst().stdout());
+    }
+
+    @Test
+    void theCppStandardIsSelectable() {
+        String source = "#include <cstdio>\nint main(){ printf(\"%ld\\n\", __cplusplus); }";
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("c++", "*", List.of(SourceFile.utf8(null, source)),
+                Map.of("std", "c++20"), null, null, List.of(new RunInput("", List.of()))));
+        assertEquals("202002\n", r.runs().getFirst().stdout());
+        assertEquals("201703\n", Fixture.run("c++", source).runs().getFirst().stdout());
+        assertThrows(InvalidRequestException.class, () -> Fixture.EXECUTOR.execute(new ExecutionRequest("c++", "*",
+                List.of(SourceFile.utf8(null, source)), Map.of("std", "c++99; rm -rf /"), null, null, List.of(new RunInput("", List.of())))));
+    }
+
+    @Test
+    void badRequestsAreRefusedBeforeAnythingRuns() {
+        assertEquals("cobol-* runtime is unknown",
+                assertThrows(InvalidRequestException.class, () -> Fixture.run("cobol", "x")).getMessage());
+        assertEquals("python-9.x runtime is unknown", assertThrows(InvalidRequestException.class,
+                () -> Fixture.run("python", "9.x", "print(1)", "", LimitRequest.DEFAULTS)).getMessage());
+        for (String name : List.of("../escape.py", "/etc/passwd", "a/../../b", "a//b", "./x")) {
+            assertThrows(InvalidRequestException.class, () -> Fixture.EXECUTOR.execute(new ExecutionRequest("python", "*",
+                    List.of(SourceFile.utf8(name, "print(1)")), Map.of(), null, null, List.of(new RunInput("", List.of())))), name);
+        }
+        assertThrows(InvalidRequestException.class, () -> Fixture.EXECUTOR.execute(new ExecutionRequest("python", "*",
+                List.of(new SourceFile("x", "%%%", SourceFile.Encoding.BASE64)), Map.of(), null, null, List.of(new RunInput("", List.of())))));
+        assertEquals("files must include at least one utf8 encoded file", assertThrows(InvalidRequestException.class,
+                () -> Fixture.EXECUTOR.execute(new ExecutionRequest("python", "*", List.of(new SourceFile("x", "AA==", SourceFile.Encoding.BASE64)),
+                        Map.of(), null, null, List.of(new RunInput("", List.of()))))).getMessage());
+        assertThrows(InvalidRequestException.class, () -> Fixture.run("python", "*", "print(1)", "",
+                new LimitRequest(null, null, 4L << 30, null)));
+    }
+
+    @Test
+    void parallelRunsDoNotSeeEachOther() throws Exception {
+        String program = """
+                import os, sys, time
+                marker = sys.argv[1]
+                open('/tmp/shared-name', 'w').write(marker)
+                open('/box/shared-name', 'w').write(marker)
+                time.sleep(0.5)
+                others = [p for p in os.listdir('/proc') if p.isdigit()]
+                print(open('/tmp/shared-name').read(), open('/box/shared-name').read(), len(others) <= 3)
+                """;
+        var a = CompletableFuture.supplyAsync(() -> Fixture.EXECUTOR.execute(new ExecutionRequest("python", "*",
+                List.of(SourceFile.utf8(null, program)), Map.of(), null, null, List.of(new RunInput("", List.of("A"))))));
+        var b = CompletableFuture.supplyAsync(() -> Fixture.EXECUTOR.execute(new ExecutionRequest("python", "*",
+                List.of(SourceFile.utf8(null, program)), Map.of(), null, null, List.of(new RunInput("", List.of("B"))))));
+        assertEquals("A A True\n", a.get().runs().getFirst().stdout());
+        assertEquals("B B True\n", b.get().runs().getFirst().stdout());
     }
 }
