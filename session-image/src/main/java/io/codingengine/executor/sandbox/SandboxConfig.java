@@ -54,4 +54,12 @@ public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
     public SandboxConfig withCgroupName(String value) {
         return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, value);
     }
+
+    public SandboxConfig withBwrap(Path value) {
+        return new SandboxConfig(dataDir, value, uidBase, slots, readOnlyPaths, isolation, cgroupName);
+    }
+
+    public SandboxConfig withUidBase(int value) {
+        return new SandboxConfig(dataDir, bwrap, value, slots, readOnlyPaths, isolation, cgroupName);
+    }
 }
