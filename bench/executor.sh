@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Executor benchmark: bare process vs the sandboxed executor, same machine, same run.
+# Usage: bench/executor.sh [iterations]   (as root; needs the build of ./scripts/test.sh set-up)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export PATH="$JAVA_HOME/bin:$PATH"
+mvn -q -pl session-image -am -DskipTests install
+mvn -q -pl session-image test-compile
+mvn -q -pl session-image dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+cp="session-image/target/test-classes:session-image/target/classes:$(cat session-image/target/bench.classpath)"
+exec java --enable-native-access=ALL-UNNAMED -cp "$cp" io.codingengine.executor.bench.ExecutorBench "${1:-30}"

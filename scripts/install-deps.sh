@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what building and testing Coding Engine needs on a fresh Debian 12 machine (as root).
+# Idempotent: installs only what is missing.
+set -euo pipefail
+
+need=()
+command -v bwrap >/dev/null || need+=(bubblewrap)
+[ -f /usr/include/seccomp.h ] || need+=(libseccomp-dev)
+command -v gcc >/dev/null || need+=(gcc)
+command -v g++ >/dev/null || need+=(g++)
+[ -x /usr/bin/python3 ] || need+=(python3)
+[ -x /usr/bin/node ] || need+=(nodejs npm)
+command -v mvn >/dev/null || need+=(maven)
+[ -d /usr/lib/jvm/java-17-openjdk-amd64 ] || need+=(openjdk-17-jdk-headless)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends "${need[@]}" || { apt-get update && apt-get install -y --no-install-recommends "${need[@]}"; }
+fi
+
+if [ ! -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+  echo "JDK 25 (Temurin) is required at /usr/lib/jvm/temurin-25-jdk-amd64" >&2
+  exit 1
+fi

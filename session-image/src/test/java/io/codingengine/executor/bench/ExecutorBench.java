@@ -1,0 +1,142 @@
+package io.codingengine.executor.bench;
+
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.RunInput;
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.executor.ExecutorConfig;
+import io.codingengine.executor.SandboxedExecutor;
+import io.codingengine.executor.language.Catalogue;
+import io.codingengine.executor.sandbox.Box;
+import io.codingengine.executor.sandbox.RunSpec;
+import io.codingengine.executor.sandbox.Sandbox;
+import io.codingengine.executor.sandbox.SandboxConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Bare process vs the executor, measured in the same run on the same machine (not a test: run it
+ * with {@code bench/executor.sh}). Prints medians, the overhead in ms and the ratio.
+ *
+ * <p>Two measurements: (1) a trivial C program run N times, bare ({@code fork+exec} from this JVM)
+ * and in the sandbox (a fresh process tree, cgroup and namespaces per run, the binary compiled
+ * once in the box); (2) each language's hello world, compile and run, bare and through
+ * {@link SandboxedExecutor#execute}.
+ */
+public final class ExecutorBench {
+
+    private static final Map<String, String> C_ENV = Map.of("PATH", "/usr/bin:/bin");
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        Path work = Files.createTempDirectory("ce-bench-");
+        Catalogue catalogue = Catalogue.detect();
+        List<String> ro = new ArrayList<>(SandboxConfig.defaults().readOnlyPaths());
+        ro.add("/etc/java-*");
+        Sandbox sandbox = new Sandbox(SandboxConfig.defaults().withDataDir(work.resolve("data")).withSlots(1)
+                .withReadOnlyPaths(ro).withCgroupName("coding-engine-bench"));
+        SandboxedExecutor executor = new SandboxedExecutor(catalogue, sandbox, ExecutorConfig.defaults());
+        System.out.printf("isolation: %s (%s)%n%n", sandbox.isolation().level(), sandbox.isolation().cgroups());
+
+        System.out.printf("%-28s %10s %10s %12s %8s%n", "case (median of " + n + ")", "bare ms", "engine ms", "overhead ms", "ratio");
+        trivialC(n, work, sandbox);
+        String cSource = "int main(void){return 0;}";
+        hello(n, executor, "c", cSource, () -> bare(work, List.of("gcc", "-O2", "-o", "bare-c", "t.c"), List.of("./bare-c")), work, "t.c", cSource);
+        String cpp = "#include <iostream>\nint main(){ std::cout << \"hello\\n\"; }";
+        hello(n, executor, "c++", cpp, () -> bare(work, List.of("g++", "-O2", "-o", "bare-cpp", "t.cpp"), List.of("./bare-cpp")), work, "t.cpp", cpp);
+        String py = "print('hello')";
+        hello(n, executor, "python", py, () -> bare(work, null, List.of("python3", "t.py")), work, "t.py", py);
+        String js = "console.log('hello')";
+        hello(n, executor, "javascript", js, () -> bare(work, null, List.of("node", "t.js")), work, "t.js", js);
+        String java = "public class Main { public static void main(String[] a){ System.out.println(\"hello\"); } }";
+        Path jdk = catalogue.resolve("java", "*").toolchain();
+        hello(n, executor, "java", java, () -> bare(work, List.of(jdk + "/bin/javac", "-d", "bare-java", "Main.java"),
+                List.of(jdk + "/bin/java", "-cp", "bare-java", "Main")), work, "Main.java", java);
+    }
+
+    /** The engine's per-run overhead: one compiled binary run N times in the box vs bare. */
+    private static void trivialC(int n, Path work, Sandbox sandbox) throws Exception {
+        Files.writeString(work.resolve("true.c"), "int main(void){return 0;}");
+        new ProcessBuilder("gcc", "-O2", "-o", work.resolve("true").toString(), work.resolve("true.c").toString()).inheritIO().start().waitFor();
+        double[] bare = time(n, () -> bare(work, null, List.of("./true")));
+        double[] engine;
+        try (Box box = sandbox.open(64 << 20, 4096)) {
+            box.writeFile("true.c", "int main(void){return 0;}".getBytes());
+            var limits = ExecutorConfig.defaults().compile();
+            box.run(new RunSpec(List.of("/usr/bin/gcc", "-O2", "-o", "true", "true.c"), C_ENV, new byte[0], limits));
+            engine = time(n, () -> {
+                var out = box.run(new RunSpec(List.of("./true"), C_ENV, new byte[0], ExecutorConfig.defaults().run()));
+                if (out.exitCode() == null || out.exitCode() != 0) {
+                    throw new IllegalStateException("sandboxed run failed: " + out);
+                }
+                return null;
+            });
+        }
+        report("trivial C, run only", bare, engine);
+    }
+
+    private static void hello(int n, SandboxedExecutor executor, String language, String source, Supplier<Void> bareRun,
+                              Path work, String file, String content) throws Exception {
+        Files.writeString(work.resolve(file), content);
+        double[] bare = time(n, bareRun);
+        ExecutionRequest request = new ExecutionRequest(language, "*", List.of(SourceFile.utf8(file, source)),
+                Map.of(), null, null, List.of(new RunInput("", List.of())));
+        double[] engine = time(n, () -> {
+            ExecutionResult r = executor.execute(request);
+            if (r.runs().isEmpty() || !r.runs().getFirst().succeeded()) {
+                throw new IllegalStateException(language + " failed: " + r);
+            }
+            return null;
+        });
+        report(language + " hello, compile+run", bare, engine);
+    }
+
+    private static Void bare(Path work, List<String> compile, List<String> run) {
+        try {
+            if (compile != null) {
+                check(new ProcessBuilder(compile).directory(work.toFile()).start());
+            }
+            check(new ProcessBuilder(run).directory(work.toFile()).start());
+            return null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void check(Process p) throws Exception {
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("bare command failed");
+        }
+    }
+
+    private static double[] time(int n, Supplier<Void> action) {
+        for (int i = 0; i < Math.max(2, n / 10); i++) {
+            action.get();
+        }
+        double[] ms = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            action.get();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return ms;
+    }
+
+    private static void report(String name, double[] bare, double[] engine) {
+        double b = median(bare), e = median(engine);
+        System.out.printf("%-28s %10.1f %10.1f %12.1f %8.2f%n", name, b, e, e - b, e / b);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
