@@ -51,9 +51,9 @@ public final class ExecutorBench {
         String cpp = "#include <iostream>\nint main(){ std::cout << \"hello\\n\"; }";
         hello(n, executor, "c++", cpp, () -> bare(work, List.of("g++", "-O2", "-o", "bare-cpp", "t.cpp"), List.of("./bare-cpp")), work, "t.cpp", cpp);
         String py = "print('hello')";
-        hello(n, executor, "python", py, () -> bare(work, null, List.of("python3", "t.py")), work, "t.py", py);
+        hello(n, executor, "python", py, () -> bare(work, null, List.of("/usr/bin/python3", "t.py")), work, "t.py", py);
         String js = "console.log('hello')";
-        hello(n, executor, "javascript", js, () -> bare(work, null, List.of("node", "t.js")), work, "t.js", js);
+        hello(n, executor, "javascript", js, () -> bare(work, null, List.of("/usr/bin/node", "t.js")), work, "t.js", js);
         String java = "public class Main { public static void main(String[] a){ System.out.println(\"hello\"); } }";
         Path jdk = catalogue.resolve("java", "*").toolchain();
         hello(n, executor, "java", java, () -> bare(work, List.of(jdk + "/bin/javac", "-d", "bare-java", "Main.java"),
