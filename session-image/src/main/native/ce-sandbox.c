@@ -15,6 +15,11 @@
  *       /proc/1/fd is closed to the program. When init exits, the kernel kills everything
  *       left in the pid namespace: daemons do not outlive the run.
  *
+ *   ce-sandbox netns PATH
+ *       Creates an empty network namespace with only loopback, up, and pins it at PATH (a bind
+ *       mount of its nsfs file). Building a network namespace per run costs milliseconds; a slot
+ *       runs one program at a time and nothing of a run survives it, so each slot keeps one.
+ *
  * Frames written by `run` on stdout: one byte tag, four bytes big-endian length, payload.
  *   'o' stdout bytes   'e' stderr bytes   's' status, "key=value\n" lines, always last.
  *
@@ -42,6 +47,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <net/if.h>
+#include <sys/mount.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -187,7 +194,9 @@ struct run_opts {
     int seccomp_fd;             /* >= 0: export the filter there for bwrap; else load it here */
     int status_fd;
     const char *chdir;
-    int spare_child; /* the child is bwrap's monitor: never kill it, it reaps the box init */
+    const char *netns; /* a prepared network namespace to enter instead of building one */
+    int info_fd, block_fd; /* bwrap's --info-fd/--block-fd: join the cgroups late (join_late) */
+    int late_join;         /* the child is bwrap's monitor: never kill it, it reaps the box init */
     char *env[MAX_ENV + 1];
     int n_env;
 };
@@ -223,56 +232,90 @@ static void drop_privileges(const struct run_opts *o) {
     if (setresuid((uid_t) o->uid, (uid_t) o->uid, (uid_t) o->uid) < 0) die("setresuid");
 }
 
-/* Moves fd to exactly target (without close-on-exec), whatever fds are in the way. */
-static void place_fd(int fd, int target) {
-    if (fd == target) {
-        if (fcntl(fd, F_SETFD, 0) < 0) die("fcntl");
-        return;
-    }
-    if (dup2(fd, target) < 0) die("dup2 to %d", target);
-    close(fd);
-}
+struct fd_move {
+    int fd;     /* ours, close-on-exec */
+    int target; /* where the command expects it, or -1 to drop it */
+};
 
-static void child(struct run_opts *o, char **argv, int out_w, int err_w, int status_w) {
+static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_moves) {
     /* The relay dies only by a bug or a kill; its sandbox must not outlive it. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* Its own session: no controlling terminal, and one process group to kill. */
     if (setsid() < 0) die("setsid");
-    join_cgroups(o);
-    int seccomp_fd = -1;
+    if (!o->late_join) join_cgroups(o);
     scmp_filter_ctx filter = o->seccomp_policy ? build_filter(o->seccomp_policy) : NULL;
     if (filter && o->seccomp_fd >= 0) {
-        seccomp_fd = memfd_create("ce-seccomp", MFD_CLOEXEC);
-        if (seccomp_fd < 0 || seccomp_export_bpf(filter, seccomp_fd) < 0) die("export seccomp");
-        if (lseek(seccomp_fd, 0, SEEK_SET) < 0) die("lseek");
+        int fd = memfd_create("ce-seccomp", MFD_CLOEXEC);
+        if (fd < 0 || seccomp_export_bpf(filter, fd) < 0) die("export seccomp");
+        if (lseek(fd, 0, SEEK_SET) < 0) die("lseek");
+        moves[n_moves++] = (struct fd_move){fd, o->seccomp_fd};
     }
-    /* Move every fd we keep above the targets first, so no dup2 clobbers another. */
-    int hi_out = fcntl(out_w, F_DUPFD_CLOEXEC, 100), hi_err = fcntl(err_w, F_DUPFD_CLOEXEC, 100);
-    int hi_status = fcntl(status_w, F_DUPFD_CLOEXEC, 100);
-    int hi_seccomp = seccomp_fd >= 0 ? fcntl(seccomp_fd, F_DUPFD_CLOEXEC, 100) : -1;
-    if (hi_out < 0 || hi_err < 0 || hi_status < 0) die("dup");
-    place_fd(hi_out, 1);
-    place_fd(hi_err, 2);
+    /* Lift every fd we keep above the targets first, so no dup2 clobbers another. */
     int keep = 2;
-    if (o->status_fd >= 0) {
-        place_fd(hi_status, o->status_fd);
-        keep = o->status_fd > keep ? o->status_fd : keep;
+    for (int k = 0; k < n_moves; k++) {
+        if (moves[k].target < 0) continue;
+        moves[k].fd = fcntl(moves[k].fd, F_DUPFD_CLOEXEC, 100);
+        if (moves[k].fd < 0) die("dup");
+        if (moves[k].target > keep) keep = moves[k].target;
     }
-    if (hi_seccomp >= 0) {
-        place_fd(hi_seccomp, o->seccomp_fd);
-        keep = o->seccomp_fd > keep ? o->seccomp_fd : keep;
-    }
-    for (int fd = 3; fd <= keep; fd++) {
-        if (fd != o->status_fd && fd != o->seccomp_fd) close(fd);
+    for (int k = 0; k < n_moves; k++) {
+        if (moves[k].target < 0) continue;
+        if (dup2(moves[k].fd, moves[k].target) < 0) die("dup2 to %d", moves[k].target);
     }
     if (syscall(SYS_close_range, keep + 1, ~0U, 0) < 0) die("close_range");
+    for (int fd = 3; fd <= keep; fd++) {
+        int wanted = 0;
+        for (int k = 0; k < n_moves; k++) wanted |= moves[k].target == fd;
+        if (!wanted) close(fd);
+    }
     if (o->chdir && chdir(o->chdir) < 0) die("chdir %s", o->chdir);
+    if (o->netns) {
+        int ns = open(o->netns, O_RDONLY | O_CLOEXEC);
+        if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) die("enter network namespace %s", o->netns);
+        close(ns);
+    }
     drop_privileges(o);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
     if (filter && o->seccomp_fd < 0 && seccomp_load(filter) < 0) die("seccomp_load");
     o->env[o->n_env] = NULL;
     execve(argv[0], argv, o->env);
     die("execve %s", argv[0]);
+}
+
+/* bwrap handshake: bwrap reports the box init's host pid on the info pipe and waits on the
+ * block pipe before running it. The init joins the cgroups then; bwrap itself and the kernel
+ * work of building the namespaces stay out of the run's accounting (and out of its memory
+ * cgroup, where namespace set-up and teardown cost milliseconds). */
+static pid_t join_late(const struct run_opts *o, int info_r, int block_w) {
+    char buf[1024];
+    size_t len = 0;
+    char *at = NULL;
+    buf[0] = 0;
+    /* bwrap writes the whole document, then closes its end. */
+    while (len < sizeof buf - 1) {
+        ssize_t n = read(info_r, buf + len, sizeof buf - 1 - len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        len += (size_t) n;
+        buf[len] = 0;
+    }
+    close(info_r);
+    at = strstr(buf, "\"child-pid\"");
+    if (!at) {
+        close(block_w);
+        return -1; /* bwrap failed before starting the box; its stderr says why */
+    }
+    pid_t init = (pid_t) strtol(strchr(at, ':') + 1, NULL, 10);
+    char text[32];
+    int n = snprintf(text, sizeof text, "%d\n", init);
+    for (int i = 0; i < o->n_cgroups; i++) {
+        int fd = open(o->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write_all(fd, text, (size_t) n) < 0) die("join cgroup %s", o->cgroup_procs[i]);
+        close(fd);
+    }
+    if (write_all(block_w, "go", 2) < 0) die("release the box");
+    close(block_w);
+    return init;
 }
 
 /* Kills every process of the box but our direct child. With bwrap, the child is bwrap's monitor:
@@ -296,7 +339,7 @@ static void kill_box(const struct run_opts *o, pid_t child_pid) {
         }
     }
     /* Under process isolation the child is the box init itself and goes too. */
-    if (!o->spare_child) kill(child_pid, SIGKILL);
+    if (!o->late_join) kill(child_pid, SIGKILL);
 }
 
 static void frame(char tag, const char *data, size_t len) {
@@ -330,7 +373,7 @@ static int pump(struct stream *s, long long limit) {
 }
 
 static int cmd_run(int argc, char **argv) {
-    struct run_opts o = {.uid = -1, .gid = -1, .seccomp_fd = -1, .status_fd = -1,
+    struct run_opts o = {.uid = -1, .gid = -1, .seccomp_fd = -1, .status_fd = -1, .info_fd = -1, .block_fd = -1,
                          .cpu_limit_ms = 0, .wall_limit_ms = 0, .output_limit = LLONG_MAX};
     int i = 0;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
@@ -351,7 +394,9 @@ static int cmd_run(int argc, char **argv) {
         else if (!strcmp(k, "--seccomp-fd")) o.seccomp_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--status-fd")) o.status_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--chdir")) o.chdir = v;
-        else if (!strcmp(k, "--spare-child")) o.spare_child = (int) parse_num(v, k);
+        else if (!strcmp(k, "--netns")) o.netns = v;
+        else if (!strcmp(k, "--info-fd")) o.info_fd = (int) parse_num(v, k);
+        else if (!strcmp(k, "--block-fd")) o.block_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--env")) {
             if (o.n_env == MAX_ENV) { errno = 0; die("too many --env"); }
             o.env[o.n_env++] = (char *) v;
@@ -360,16 +405,31 @@ static int cmd_run(int argc, char **argv) {
     if (i + 1 >= argc) { errno = 0; die("no command after --"); }
     char **command = argv + i + 1;
 
-    int out[2], err[2], status[2];
+    o.late_join = o.info_fd >= 0 && o.block_fd >= 0;
+    int out[2], err[2], status[2], info[2] = {-1, -1}, block[2] = {-1, -1};
     if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) die("pipe");
+    if (o.late_join && (pipe2(info, O_CLOEXEC) || pipe2(block, O_CLOEXEC))) die("pipe");
     signal(SIGPIPE, SIG_IGN);
     int64_t started = now_ns();
     pid_t pid = fork();
     if (pid < 0) die("fork");
-    if (pid == 0) child(&o, command, out[1], err[1], status[1]);
+    if (pid == 0) {
+        struct fd_move moves[6] = {{out[1], 1}, {err[1], 2}, {status[1], o.status_fd}};
+        int n_moves = 3;
+        if (o.late_join) {
+            moves[n_moves++] = (struct fd_move){info[1], o.info_fd};
+            moves[n_moves++] = (struct fd_move){block[0], o.block_fd};
+        }
+        child(&o, command, moves, n_moves);
+    }
     close(out[1]);
     close(err[1]);
     close(status[1]);
+    if (o.late_join) {
+        close(info[1]);
+        close(block[0]);
+        join_late(&o, info[0], block[1]);
+    }
     int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
     if (pidfd < 0) die("pidfd_open");
 
@@ -508,9 +568,27 @@ static int cmd_init(int argc, char **argv) {
     return 0;
 }
 
+static int cmd_netns(const char *path) {
+    if (unshare(CLONE_NEWNET) < 0) die("unshare network namespace");
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr = {0};
+    strcpy(ifr.ifr_name, "lo");
+    if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0) die("loopback flags");
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) die("loopback up");
+    close(s);
+    umount2(path, MNT_DETACH);
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) die("create %s", path);
+    close(fd);
+    if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0) die("pin network namespace at %s", path);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "init")) return cmd_init(argc - 2, argv + 2);
-    fputs("usage: ce-sandbox run [options] -- COMMAND... | ce-sandbox init --status-fd N -- PROGRAM...\n", stderr);
+    if (argc == 3 && !strcmp(argv[1], "netns")) return cmd_netns(argv[2]);
+    fputs("usage: ce-sandbox run [options] -- COMMAND... | init --status-fd N -- PROGRAM... | netns PATH\n", stderr);
     return 2;
 }

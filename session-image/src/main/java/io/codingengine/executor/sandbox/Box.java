@@ -1,6 +1,8 @@
 package io.codingengine.executor.sandbox;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One slot's box, open for one submission: write its files, then run its compile and its tests.
@@ -12,6 +14,7 @@ public final class Box implements AutoCloseable {
     private final Sandbox sandbox;
     private final int slot;
     private final BoxMounts mounts;
+    private final List<Thread> cleanups = new ArrayList<>();
     private boolean closed;
 
     Box(Sandbox sandbox, int slot, BoxMounts mounts) {
@@ -44,6 +47,11 @@ public final class Box implements AutoCloseable {
         return slot;
     }
 
+    /** A run's cleanup still going on; {@link #close()} waits for it. */
+    void afterRun(Thread cleanup) {
+        cleanups.add(cleanup);
+    }
+
     BoxMounts mounts() {
         return mounts;
     }
@@ -55,7 +63,13 @@ public final class Box implements AutoCloseable {
         }
         closed = true;
         try {
+            for (Thread cleanup : cleanups) {
+                cleanup.join();
+            }
             mounts.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while cleaning up " + this, e);
         } finally {
             sandbox.release(slot);
         }
