@@ -1,0 +1,213 @@
+package io.codingengine.common.queue;
+
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.reader.TextMessageUtil;
+
+/**
+ * One transacted Artemis core session with a producer and a consumer per lane. Artemis sessions are
+ * not thread-safe, so a channel is confined: {@link ArtemisSubmissionQueue} lends it to one caller
+ * at a time, and while it carries an unsettled delivery it belongs to that delivery.
+ *
+ * <p>Acknowledgements and sends share the session's transaction, which gives the queue its
+ * semantics: a received message is acknowledged at once but the acknowledgement only takes effect
+ * at commit (complete); closing the session (lock expiry) or a dead connection (crash) rolls back
+ * and returns it with Artemis' delivery count incremented; and moving a message (abandon with a delay, dead-letter) is
+ * one atomic commit of "send the copy, acknowledge the original".
+ *
+ * <p>This class also owns the broker-side layout: one durable anycast queue per lane, named
+ * {@code ce.<lane>}, and one per lane for its dead letters, {@code ce.<lane>.dlq}.
+ */
+final class ArtemisChannel implements AutoCloseable {
+
+    /** Every address of the queue starts with this, so one broker address setting covers them. */
+    static final String ADDRESS_PREFIX = "ce.";
+
+    private static final SimpleString MESSAGE_ID = SimpleString.of("ce.messageId");
+    /** Deliveries of earlier copies: Artemis counts deliveries per copy, abandon makes a new copy. */
+    private static final SimpleString PRIOR_DELIVERIES = SimpleString.of("ce.priorDeliveries");
+    private static final SimpleString REASON = SimpleString.of("ce.reason");
+    private static final SimpleString DELIVERY_COUNT = SimpleString.of("ce.deliveryCount");
+    private static final SimpleString DEAD_LETTERED_AT = SimpleString.of("ce.deadLetteredAt");
+
+    private final ClientSession session;
+    private final ClientProducer producer;
+    private final Map<Lane, ClientConsumer> consumers = new EnumMap<>(Lane.class);
+
+    private ArtemisChannel(ClientSession session) throws ActiveMQException {
+        this.session = session;
+        this.producer = session.createProducer();
+        for (Lane lane : Lane.values()) {
+            consumers.put(lane, session.createConsumer(address(lane)));
+        }
+        session.start();
+    }
+
+    static ArtemisChannel open(ClientSessionFactory factory) throws ActiveMQException {
+        ClientSession session = factory.createSession(false, false);
+        try {
+            return new ArtemisChannel(session);
+        } catch (ActiveMQException | RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** Creates the lane and dead-letter queues that do not exist yet; any client may be first. */
+    static void createQueues(ClientSessionFactory factory) throws ActiveMQException {
+        try (ClientSession session = factory.createSession()) {
+            for (Lane lane : Lane.values()) {
+                createQueue(session, address(lane));
+                createQueue(session, deadLetterAddress(lane));
+            }
+        }
+    }
+
+    private static void createQueue(ClientSession session, SimpleString name) throws ActiveMQException {
+        if (session.queueQuery(name).isExists()) {
+            return;
+        }
+        try {
+            session.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(true).setAutoCreateAddress(true));
+        } catch (ActiveMQQueueExistsException createdByAnotherClient) {
+            // the queue is there, which is all that was wanted
+        }
+    }
+
+    private static SimpleString address(Lane lane) {
+        return SimpleString.of(ADDRESS_PREFIX + lane.name().toLowerCase(Locale.ROOT));
+    }
+
+    private static SimpleString deadLetterAddress(Lane lane) {
+        return address(lane).concat(".dlq");
+    }
+
+    /**
+     * Takes the next message of the highest-priority non-empty lane, acknowledged in the open
+     * transaction, or null when none came before the deadline.
+     */
+    Received receive(long deadlineNanos, Duration pollInterval) throws ActiveMQException {
+        while (true) {
+            for (Lane lane : Lane.values()) {
+                ClientMessage message = consumers.get(lane).receiveImmediate();
+                if (message != null) {
+                    return accept(lane, message);
+                }
+            }
+            long remainingMillis = NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            if (remainingMillis <= 0) {
+                return null;
+            }
+            // Blocking on the interactive lane serves a person at once; the other lanes wait for
+            // the next poll. At least 1 ms, since 0 means "forever" to Artemis.
+            long waitMillis = Math.max(1, Math.min(pollInterval.toMillis(), remainingMillis));
+            ClientMessage message = consumers.get(Lane.INTERACTIVE).receive(waitMillis);
+            if (message != null) {
+                return accept(Lane.INTERACTIVE, message);
+            }
+        }
+    }
+
+    private static Received accept(Lane lane, ClientMessage message) throws ActiveMQException {
+        message.acknowledge();
+        int prior = message.containsProperty(PRIOR_DELIVERIES) ? message.getIntProperty(PRIOR_DELIVERIES) : 0;
+        return new Received(lane, message.getStringProperty(MESSAGE_ID), bodyOf(message),
+                prior + message.getDeliveryCount());
+    }
+
+    /**
+     * Sends a message to a lane in the open transaction.
+     *
+     * @param priorDeliveries deliveries the message already had, so its count goes on
+     * @param notBefore       when it may be delivered; null for at once
+     */
+    void send(Lane lane, String messageId, String body, int priorDeliveries, Instant notBefore)
+            throws ActiveMQException {
+        ClientMessage message = newMessage(messageId, body);
+        if (priorDeliveries > 0) {
+            message.putIntProperty(PRIOR_DELIVERIES, priorDeliveries);
+        }
+        if (notBefore != null) {
+            // Rounded up: the broker schedules in milliseconds and must not deliver early.
+            long millis = notBefore.toEpochMilli() + (notBefore.getNano() % 1_000_000 == 0 ? 0 : 1);
+            message.putLongProperty(Message.HDR_SCHEDULED_DELIVERY_TIME, millis);
+        }
+        producer.send(address(lane), message);
+    }
+
+    /** Sends a copy to the lane's dead letters and commits, with whatever else the transaction holds. */
+    void deadLetter(Lane lane, String messageId, String body, String reason, int deliveryCount)
+            throws ActiveMQException {
+        ClientMessage message = newMessage(messageId, body);
+        message.putStringProperty(REASON, SimpleString.of(reason));
+        message.putIntProperty(DELIVERY_COUNT, deliveryCount);
+        message.putLongProperty(DEAD_LETTERED_AT, System.currentTimeMillis());
+        producer.send(deadLetterAddress(lane), message);
+        session.commit();
+    }
+
+    void commit() throws ActiveMQException {
+        session.commit();
+    }
+
+    long depth(Lane lane) throws ActiveMQException {
+        return session.queueQuery(address(lane)).getMessageCount();
+    }
+
+    List<DeadLetter> browseDeadLetters(Lane lane, int max) throws ActiveMQException {
+        List<DeadLetter> letters = new ArrayList<>();
+        try (ClientConsumer browser = session.createConsumer(deadLetterAddress(lane), true)) {
+            ClientMessage message;
+            while (letters.size() < max && (message = browser.receiveImmediate()) != null) {
+                letters.add(new DeadLetter(message.getStringProperty(MESSAGE_ID), bodyOf(message), lane,
+                        message.getStringProperty(REASON), message.getIntProperty(DELIVERY_COUNT),
+                        Instant.ofEpochMilli(message.getLongProperty(DEAD_LETTERED_AT))));
+            }
+        }
+        return letters;
+    }
+
+    private ClientMessage newMessage(String messageId, String body) {
+        ClientMessage message = session.createMessage(Message.TEXT_TYPE, true);
+        message.putStringProperty(MESSAGE_ID, SimpleString.of(messageId));
+        TextMessageUtil.writeBodyText(message.getBodyBuffer(), SimpleString.of(body));
+        return message;
+    }
+
+    private static String bodyOf(ClientMessage message) {
+        return TextMessageUtil.readBodyText(message.getBodyBuffer()).toString();
+    }
+
+    /** Closing the session rolls back its transaction, so an unsettled message returns to its lane. */
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (ActiveMQException alreadyBroken) {
+            // the broker drops a broken session's work by itself
+        }
+    }
+
+    /** A message taken from a lane, acknowledged in the open transaction. */
+    record Received(Lane lane, String messageId, String body, int deliveryCount) {
+    }
+}

@@ -1,0 +1,237 @@
+package io.codingengine.common.queue;
+
+import java.time.Duration;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+
+/**
+ * The {@link SubmissionQueue} on Apache ActiveMQ Artemis, through its core client: the local
+ * default, against the broker embedded in the api ({@link EmbeddedArtemisBroker}) or any Artemis
+ * broker, at a URL such as {@code tcp://127.0.0.1:61616} or {@code vm://0}.
+ *
+ * <p><b>How the contract maps onto Artemis.</b> Each lane is a durable anycast queue with a
+ * dead-letter queue beside it (layout in {@link ArtemisChannel}). A received message is
+ * acknowledged inside a transaction that stays open while it is locked; completing commits, and a
+ * consumer that dies (even by SIGKILL) leaves the transaction to the broker, which rolls it back
+ * when the connection drops and delivers the message again with its delivery count incremented.
+ * Lock expiry, the caller's abandon delay and dead-lettering with a reason have no Artemis
+ * equivalent and are done here: the lock is a client-side deadline that closes the session, which
+ * rolls the transaction back, and abandon or dead-letter commits a copy (scheduled, or to the dead-letter queue with the reason
+ * as a property) together with the acknowledgement. The broker must therefore not dead-letter or
+ * delay on its own: lane addresses need {@code max-delivery-attempts} of -1 (or above this client's
+ * {@code maxDeliveryCount}) and no {@code redelivery-delay}, as {@link EmbeddedArtemisBroker} sets.
+ *
+ * <p><b>Threading.</b> The instance is thread-safe. It keeps one connection and a pool of
+ * {@link ArtemisChannel}s (a session each); every call borrows a channel and returns it, and a
+ * receive that yields a message hands its channel to the {@link Delivery} until it is settled, so
+ * a worker holding n messages while k threads wait for more uses n + k sessions. One daemon thread
+ * enforces lock deadlines. Consumers do not prefetch (window 0): messages wait on the broker, not in
+ * a client that is busy with other work.
+ */
+public final class ArtemisSubmissionQueue implements SubmissionQueue {
+
+    /**
+     * @param maxDeliveryCount deliveries after which a message is dead-lettered
+     * @param lockDuration     how long a received message stays locked without renewal
+     * @param pollInterval     how often an idle receive looks at the lower lanes (the interactive
+     *                         lane is watched continuously)
+     */
+    public record Settings(int maxDeliveryCount, Duration lockDuration, Duration pollInterval) {
+
+        /** Five deliveries, and a one-minute lock as on Service Bus. */
+        public static final Settings DEFAULT =
+                new Settings(DEFAULT_MAX_DELIVERY_COUNT, Duration.ofSeconds(60), Duration.ofMillis(100));
+
+        public Settings {
+            if (maxDeliveryCount < 1) {
+                throw new IllegalArgumentException("maxDeliveryCount must be at least 1, was " + maxDeliveryCount);
+            }
+            if (!lockDuration.isPositive() || !pollInterval.isPositive()) {
+                throw new IllegalArgumentException("lockDuration and pollInterval must be positive");
+            }
+        }
+    }
+
+    private final ServerLocator locator;
+    private final ClientSessionFactory factory;
+    private final Settings settings;
+    private final Deque<ArtemisChannel> idle = new ConcurrentLinkedDeque<>();
+    private final Set<ArtemisChannel> channels = ConcurrentHashMap.newKeySet();
+    private final ScheduledThreadPoolExecutor lockTimer;
+    private volatile boolean closed;
+
+    private ArtemisSubmissionQueue(ServerLocator locator, ClientSessionFactory factory, Settings settings) {
+        this.locator = locator;
+        this.factory = factory;
+        this.settings = settings;
+        this.lockTimer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("artemis-queue-locks").factory());
+        // Most locks end by settlement long before their deadline; keep no dead timers around.
+        lockTimer.setRemoveOnCancelPolicy(true);
+    }
+
+    public static ArtemisSubmissionQueue connect(String brokerUrl) {
+        return connect(brokerUrl, Settings.DEFAULT);
+    }
+
+    /**
+     * Connects and creates the lane and dead-letter queues if the broker lacks them.
+     *
+     * @throws QueueException if the broker cannot be reached
+     */
+    public static ArtemisSubmissionQueue connect(String brokerUrl, Settings settings) {
+        Objects.requireNonNull(settings, "settings");
+        ServerLocator locator;
+        try {
+            locator = ActiveMQClient.createServerLocator(brokerUrl);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not an Artemis broker URL: " + brokerUrl, e);
+        }
+        // A prefetched message would be locked by a client that is busy with other work.
+        locator.setConsumerWindowSize(0);
+        // Workers outlive a restart of the api that hosts the broker: they reconnect, and whatever
+        // they held comes back to the lanes.
+        locator.setReconnectAttempts(-1);
+        locator.setBlockOnDurableSend(true);
+        try {
+            ClientSessionFactory factory = locator.createSessionFactory();
+            ArtemisChannel.createQueues(factory);
+            return new ArtemisSubmissionQueue(locator, factory, settings);
+        } catch (Exception e) {
+            locator.close();
+            throw new QueueException("cannot connect to the Artemis broker at " + brokerUrl, e);
+        }
+    }
+
+    @Override
+    public void send(Lane lane, String messageId, String body) {
+        Objects.requireNonNull(lane, "lane");
+        SubmissionQueue.requireSendable(messageId, body);
+        withChannel("send " + messageId, channel -> {
+            channel.send(lane, messageId, body, 0, null);
+            channel.commit();
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Delivery> receive(Duration maxWait) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        ArtemisChannel channel = borrow();
+        try {
+            ArtemisChannel.Received message;
+            while ((message = channel.receive(deadline, settings.pollInterval())) != null) {
+                if (message.deliveryCount() <= settings.maxDeliveryCount()) {
+                    // From here on the channel belongs to the delivery.
+                    return Optional.of(ArtemisDelivery.lock(this, channel, message));
+                }
+                // Its last allowed delivery ended without a settlement: the consumer crashed or
+                // let the lock expire. The deliveries consumers saw are one fewer than this one.
+                channel.deadLetter(message.lane(), message.messageId(), message.body(),
+                        MAX_DELIVERY_COUNT_EXCEEDED, message.deliveryCount() - 1);
+            }
+        } catch (ActiveMQException | RuntimeException e) {
+            discard(channel);
+            throw new QueueException("receive failed", e);
+        }
+        release(channel);
+        return Optional.empty();
+    }
+
+    @Override
+    public long depth(Lane lane) {
+        Objects.requireNonNull(lane, "lane");
+        return withChannel("depth of " + lane, channel -> channel.depth(lane));
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(Lane lane, int max) {
+        Objects.requireNonNull(lane, "lane");
+        return withChannel("dead letters of " + lane, channel -> channel.browseDeadLetters(lane, max));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        lockTimer.shutdownNow();
+        channels.forEach(ArtemisChannel::close);
+        factory.close();
+        locator.close();
+    }
+
+    int maxDeliveryCount() {
+        return settings.maxDeliveryCount();
+    }
+
+    Duration lockDuration() {
+        return settings.lockDuration();
+    }
+
+    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return lockTimer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Returns a channel whose transaction is finished to the pool. */
+    void release(ArtemisChannel channel) {
+        if (closed) {
+            discard(channel);
+        } else {
+            // Last in, first out: the busiest channels stay warm and idle ones stay idle.
+            idle.offerFirst(channel);
+        }
+    }
+
+    /** Drops a channel in an unknown state; closing its session rolls back on the broker. */
+    void discard(ArtemisChannel channel) {
+        channels.remove(channel);
+        idle.remove(channel);
+        channel.close();
+    }
+
+    private ArtemisChannel borrow() {
+        if (closed) {
+            throw new IllegalStateException("the queue is closed");
+        }
+        ArtemisChannel channel = idle.pollFirst();
+        if (channel != null) {
+            return channel;
+        }
+        try {
+            channel = ArtemisChannel.open(factory);
+        } catch (ActiveMQException e) {
+            throw new QueueException("cannot open a session", e);
+        }
+        channels.add(channel);
+        return channel;
+    }
+
+    private <T> T withChannel(String what, ChannelCall<T> call) {
+        ArtemisChannel channel = borrow();
+        T result;
+        try {
+            result = call.apply(channel);
+        } catch (ActiveMQException | RuntimeException e) {
+            discard(channel);
+            throw new QueueException(what + " failed", e);
+        }
+        release(channel);
+        return result;
+    }
+
+    @FunctionalInterface
+    private interface ChannelCall<T> {
+        T apply(ArtemisChannel channel) throws ActiveMQException;
+    }
+}

@@ -1,0 +1,121 @@
+package io.codingengine.common.queue;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The contract against an embedded broker over TCP, plus what only Artemis can show here. */
+class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
+
+    private static final ArtemisSubmissionQueue.Settings SETTINGS =
+            new ArtemisSubmissionQueue.Settings(MAX_DELIVERY_COUNT, LOCK_DURATION, Duration.ofMillis(50));
+
+    private EmbeddedArtemisBroker broker;
+    private Path dataDir;
+
+    @Override
+    protected void startBroker(Path dataDir) {
+        this.dataDir = dataDir;
+        broker = EmbeddedArtemisBroker.start(dataDir, 0);
+    }
+
+    @Override
+    protected void stopBroker() {
+        broker.stop();
+    }
+
+    @Override
+    protected SubmissionQueue connect() {
+        return ArtemisSubmissionQueue.connect(broker.url(), SETTINGS);
+    }
+
+    @Test
+    void messageHeldByAKilledConsumerProcessGoesToTheNextConsumer() throws Exception {
+        SubmissionQueue queue = client();
+        queue.send(Lane.CONTEST, "s-crash", "{}");
+
+        Process worker = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
+                LockHoldingConsumer.class.getName(), broker.url())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try {
+            assertEquals("received s-crash 1", firstLine(worker));
+            assertNothingReceivable(queue);
+
+            worker.destroyForcibly();
+            assertTrue(worker.waitFor(ARRIVES.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(128 + 9, worker.exitValue(), "killed by SIGKILL");
+
+            Delivery again = receive(queue);
+            assertEquals("s-crash", again.messageId());
+            assertEquals(2, again.deliveryCount());
+            again.complete();
+        } finally {
+            worker.destroyForcibly();
+        }
+    }
+
+    @Test
+    void lockThatExpiresOnTheLastAllowedDeliveryDeadLettersTheMessage() {
+        SubmissionQueue queue = ArtemisSubmissionQueue.connect(broker.inVmUrl(),
+                new ArtemisSubmissionQueue.Settings(1, Duration.ofMillis(500), Duration.ofMillis(50)));
+        try (queue) {
+            queue.send(Lane.REGRADE, "s-1", "{}");
+            assertEquals(1, receive(queue).deliveryCount());
+
+            List<DeadLetter> letters = await().atMost(ARRIVES).until(() -> {
+                assertNothingReceivable(queue);
+                return queue.deadLetters(Lane.REGRADE, 10);
+            }, hasSize(1));
+            assertEquals(SubmissionQueue.MAX_DELIVERY_COUNT_EXCEEDED, letters.getFirst().reason());
+            assertEquals(1, letters.getFirst().deliveryCount());
+        }
+    }
+
+    @Test
+    void clientReconnectsWhenTheBrokerComesBackOnItsPort() {
+        SubmissionQueue queue = client();
+        queue.send(Lane.INTERACTIVE, "s-1", "{}");
+        int port = URI.create(broker.url()).getPort();
+
+        broker.stop();
+        broker = EmbeddedArtemisBroker.start(dataDir, port);
+
+        // Calls made while the client is still reconnecting may fail; the client itself recovers.
+        Delivery delivery = await().atMost(ARRIVES).ignoreExceptionsInstanceOf(QueueException.class)
+                .until(() -> queue.receive(NOTHING), Optional::isPresent).orElseThrow();
+        assertEquals("s-1", delivery.messageId());
+        delivery.complete();
+        queue.send(Lane.CONTEST, "s-2", "{}");
+        receive(queue).complete();
+    }
+
+    private static String firstLine(Process process) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).get(ARRIVES.toSeconds(), TimeUnit.SECONDS);
+    }
+}
