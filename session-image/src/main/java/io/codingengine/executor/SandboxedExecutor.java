@@ -15,6 +15,7 @@ import io.codingengine.executor.language.SourceLayout;
 import io.codingengine.executor.sandbox.Box;
 import io.codingengine.executor.sandbox.RunSpec;
 import io.codingengine.executor.sandbox.Sandbox;
+import io.codingengine.executor.sandbox.SandboxConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,6 +47,18 @@ public final class SandboxedExecutor implements Executor {
         this.sandbox = sandbox;
         this.config = config;
         this.limits = new Limits(config);
+    }
+
+    /**
+     * Detects the installed languages and starts a sandbox that shows each language's runtime
+     * paths ({@code readOnlyPaths} of its catalogue entry) besides {@code sandbox}'s own.
+     */
+    public static SandboxedExecutor start(SandboxConfig sandbox, ExecutorConfig config) {
+        Catalogue catalogue = Catalogue.detect();
+        List<String> paths = new ArrayList<>(sandbox.readOnlyPaths());
+        catalogue.runtimes().forEach(r -> r.definition().readOnlyPaths().stream()
+                .filter(p -> !paths.contains(p)).forEach(paths::add));
+        return new SandboxedExecutor(catalogue, new Sandbox(sandbox.withReadOnlyPaths(paths)), config);
     }
 
     @Override

@@ -5,8 +5,6 @@ import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.SourceFile;
-import io.codingengine.executor.language.Catalogue;
-import io.codingengine.executor.sandbox.Sandbox;
 import io.codingengine.executor.sandbox.SandboxConfig;
 
 import java.io.IOException;
@@ -23,22 +21,11 @@ import java.util.Map;
 final class Fixture {
 
     static final Path DATA_DIR = createDataDir();
-    static final Catalogue CATALOGUE = Catalogue.detect();
-    static final SandboxedExecutor EXECUTOR = new SandboxedExecutor(CATALOGUE,
-            new Sandbox(SandboxConfig.defaults().withDataDir(DATA_DIR).withSlots(2)
-                    .withCgroupName("coding-engine-test")
-                    .withReadOnlyPaths(readOnlyPaths())),
+    static final SandboxedExecutor EXECUTOR = SandboxedExecutor.start(
+            SandboxConfig.defaults().withDataDir(DATA_DIR).withSlots(2).withCgroupName("coding-engine-test"),
             ExecutorConfig.defaults());
 
     private Fixture() {
-    }
-
-    /** The sandbox's read-only paths plus what the catalogue's languages ask for. */
-    static List<String> readOnlyPaths() {
-        List<String> paths = new java.util.ArrayList<>(SandboxConfig.defaults().readOnlyPaths());
-        CATALOGUE.runtimes().forEach(r -> r.definition().readOnlyPaths().stream()
-                .filter(p -> !paths.contains(p)).forEach(paths::add));
-        return paths;
     }
 
     static ExecutionResult run(String language, String source) {

@@ -36,12 +36,10 @@ public final class ExecutorBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         Path work = Files.createTempDirectory("ce-bench-");
+        SandboxedExecutor executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(work.resolve("data"))
+                .withSlots(1).withCgroupName("coding-engine-bench"), ExecutorConfig.defaults());
+        Sandbox sandbox = executor.sandbox();
         Catalogue catalogue = Catalogue.detect();
-        List<String> ro = new ArrayList<>(SandboxConfig.defaults().readOnlyPaths());
-        ro.add("/etc/java-*");
-        Sandbox sandbox = new Sandbox(SandboxConfig.defaults().withDataDir(work.resolve("data")).withSlots(1)
-                .withReadOnlyPaths(ro).withCgroupName("coding-engine-bench"));
-        SandboxedExecutor executor = new SandboxedExecutor(catalogue, sandbox, ExecutorConfig.defaults());
         System.out.printf("isolation: %s (%s)%n%n", sandbox.isolation().level(), sandbox.isolation().cgroups());
 
         System.out.printf("%-28s %10s %10s %12s %8s%n", "case (median of " + n + ")", "bare ms", "engine ms", "overhead ms", "ratio");
