@@ -28,7 +28,7 @@ import java.util.Map;
  * compiles once (when the language compiles) and runs every input, each in a fresh sandboxed
  * process tree. Runs up to the sandbox's slot count at once; further callers wait for a slot.
  */
-public final class SandboxedExecutor implements Executor {
+public final class SandboxedExecutor implements Executor, AutoCloseable {
 
     private static final Map<String, String> BASE_ENV = Map.of(
             "PATH", "/usr/local/bin:/usr/bin:/bin",
@@ -73,6 +73,11 @@ public final class SandboxedExecutor implements Executor {
 
     public Sandbox sandbox() {
         return sandbox;
+    }
+
+    @Override
+    public void close() {
+        sandbox.close();
     }
 
     @Override

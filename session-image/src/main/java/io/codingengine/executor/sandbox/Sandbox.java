@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and every limit of {@link StageLimits}. At most {@link SandboxConfig#slots()} boxes are open at
  * once; {@link #open} waits for a free slot.
  */
-public final class Sandbox {
+public final class Sandbox implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     private static final String INIT_IN_BOX = "/.ce/init";
@@ -274,6 +274,19 @@ public final class Sandbox {
             return List.of();
         }
         return List.copyOf(paths);
+    }
+
+    /** Releases the slots' network namespaces. Boxes still open keep working until closed. */
+    @Override
+    public void close() {
+        for (Path netns : networkNamespaces) {
+            try {
+                Libc.umount2(netns.toString(), Libc.MNT_DETACH);
+                Files.deleteIfExists(netns);
+            } catch (RuntimeException | IOException e) {
+                LOG.warn("cannot release {}: {}", netns, e.getMessage());
+            }
+        }
     }
 
     private static void closeQuietly(RunCgroup cgroup) {

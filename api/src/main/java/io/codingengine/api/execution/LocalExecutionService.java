@@ -1,0 +1,28 @@
+package io.codingengine.api.execution;
+
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.RuntimeInfo;
+
+import java.util.List;
+
+/** Runs requests in this process, on the sandboxed executor; callers wait for a free slot. */
+public final class LocalExecutionService implements ExecutionService {
+
+    private final Executor executor;
+
+    public LocalExecutionService(Executor executor) {
+        this.executor = executor;
+    }
+
+    @Override
+    public ExecutionResult execute(ExecutionRequest request) {
+        return executor.execute(request);
+    }
+
+    @Override
+    public List<RuntimeInfo> runtimes() {
+        return executor.runtimes();
+    }
+}

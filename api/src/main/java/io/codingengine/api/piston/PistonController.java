@@ -1,0 +1,50 @@
+package io.codingengine.api.piston;
+
+import io.codingengine.api.execution.ExecutionService;
+import io.codingengine.api.web.JsonBodyReader;
+import io.codingengine.common.execution.ExecutionRequest;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Piston v2: {@code GET /api/v2/runtimes} and {@code POST /api/v2/execute}. The body of
+ * {@code execute} is read as JSON whatever its content type (piston-client 1.0.2 sends
+ * {@code text/plain;charset=UTF-8}), then checked in Piston's order before anything runs.
+ */
+@RestController
+@RequestMapping("/api/v2")
+public class PistonController {
+
+    private final ExecutionService executions;
+    private final PistonRequests requests;
+    private final JsonBodyReader bodies;
+
+    public PistonController(ExecutionService executions, PistonRequests requests, JsonBodyReader bodies) {
+        this.executions = executions;
+        this.requests = requests;
+        this.bodies = bodies;
+    }
+
+    @GetMapping("/runtimes")
+    public ResponseEntity<List<PistonRuntime>> runtimes() {
+        return json(executions.runtimes().stream().map(PistonRuntime::of).toList());
+    }
+
+    @PostMapping("/execute")
+    public ResponseEntity<PistonExecuteResponse> execute(InputStream body) {
+        ExecutionRequest request = requests.parse(bodies.read(body), executions.runtimes());
+        return json(PistonExecuteResponse.of(executions.execute(request)));
+    }
+
+    /** Always JSON, as Piston answers, whatever the client's Accept header says (never a 406). */
+    private static <T> ResponseEntity<T> json(T body) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+}

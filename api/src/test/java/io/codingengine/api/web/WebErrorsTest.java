@@ -1,0 +1,79 @@
+package io.codingengine.api.web;
+
+import io.codingengine.api.ApiTestBase;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Errors are {@code {"message": ...}} JSON with the right status, never a stack trace. */
+class WebErrorsTest extends ApiTestBase {
+
+    private static void assertError(Response response, int status, String message) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/json");
+        assertThat(response.keys()).isEqualTo(List.of("message"));
+        assertThat(response.message()).isEqualTo(message);
+    }
+
+    @Test
+    void malformedJsonIsA400WithAReadableMessage() {
+        for (String body : new String[]{"{\"language\": ", "{'language': 'python'}", "{\"a\": 1} trailing", "nul"}) {
+            Response response = execute(body);
+            assertThat(response.status()).as(body).isEqualTo(400);
+            assertThat(response.keys()).isEqualTo(List.of("message"));
+            assertThat(response.message()).startsWith("request body is not valid JSON: ")
+                    .doesNotContain("\tat ", "Exception", "tools.jackson");
+        }
+        assertThat(execute("{\"language\": ").message()).contains("line 1, column");
+    }
+
+    @Test
+    void anEmptyBodyIsAnEmptyRequest() {
+        assertError(post("/api/v2/execute", "", null), 400, "language is required as a string");
+        assertError(post("/api/v2/execute", "  \n", "text/plain"), 400, "language is required as a string");
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() {
+        String source = "#".repeat(2 * 1024 * 1024 + 1024);
+        String body = json(Map.of("language", "python", "version", "*", "files", List.of(Map.of("content", source))));
+        assertError(execute(body), 413, "request body must not exceed 2097152 bytes");
+        // Just under the limit is read and reaches the executor's own checks (1 MiB of files).
+        String under = json(Map.of("language", "python", "version", "*",
+                "files", List.of(Map.of("content", "#".repeat(1_900_000)))));
+        assertError(execute(under), 400, "files must not exceed 1048576 bytes in total");
+    }
+
+    @Test
+    void fileNamesOutsideTheWorkDirectoryAre400() {
+        for (String[] nameAndMessage : new String[][]{
+                {"../escape.py", "files[1].name must not contain empty, '.' or '..' parts"},
+                {"a/../../b.py", "files[1].name must not contain empty, '.' or '..' parts"},
+                {"/etc/passwd", "files[1].name must be a relative path"}}) {
+            String body = json(Map.of("language", "python", "version", "*", "files", List.of(
+                    Map.of("content", "print(1)"), Map.of("name", nameAndMessage[0], "content", "x"))));
+            assertError(execute(body), 400, nameAndMessage[1]);
+        }
+    }
+
+    @Test
+    void unknownRoutesAre404NotFound() {
+        assertError(get("/api/v2/nothing"), 404, "Not Found");
+        assertError(get("/nothing/at/all.html"), 404, "Not Found");
+        assertError(post("/api/v2/nothing", "{}"), 404, "Not Found");
+        assertError(get("/api/v2/execute"), 404, "Not Found");
+        assertError(post("/api/v2/runtimes", "{}"), 404, "Not Found");
+        assertError(get("/error"), 404, "Not Found");
+    }
+
+    @Test
+    void rootIsAJsonHealthAnswer() {
+        Response response = get("/");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.contentType()).startsWith("application/json");
+        assertThat(response.body()).isEqualTo("{\"status\":\"healthy\",\"service\":\"coding-engine\"}");
+    }
+}

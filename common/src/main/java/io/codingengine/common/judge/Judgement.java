@@ -1,0 +1,40 @@
+package io.codingengine.common.judge;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of judging a submission once: what {@code GET /submissions/{ticket}} shows when the
+ * status is {@link SubmissionStatus#DONE}, and what a regrade keeps in the history.
+ *
+ * @param verdict       the submission's verdict
+ * @param score         0 to 100: the share of tests passed, or the problem's own scoring
+ * @param compileOutput what the compiler printed (also on success), or {@code null} for
+ *                      interpreted languages
+ * @param tests         one result per test that ran, in run order; empty after {@link Verdict#CE}
+ * @param judgedAt      when the worker finished
+ * @param worker        which worker judged it (host or replica name), for operators
+ * @param round         the grading round it belongs to: {@code 0} for the first grading, the
+ *                      regrade round of {@code SubmissionStore.startRegrade} after that
+ * @param attempt       which delivery of the round's queue message produced it, from 1
+ */
+public record Judgement(Verdict verdict, int score, String compileOutput, List<TestResult> tests,
+                        Instant judgedAt, String worker, long round, int attempt) {
+
+    public Judgement {
+        Objects.requireNonNull(verdict, "verdict");
+        if (score < 0 || score > 100) {
+            throw new IllegalArgumentException("score must be 0..100, was " + score);
+        }
+        tests = List.copyOf(Objects.requireNonNullElse(tests, List.of()));
+        Objects.requireNonNull(judgedAt, "judgedAt");
+        Objects.requireNonNull(worker, "worker");
+        if (round < 0) {
+            throw new IllegalArgumentException("round must be >= 0, was " + round);
+        }
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
+        }
+    }
+}

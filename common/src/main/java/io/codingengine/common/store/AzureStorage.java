@@ -1,0 +1,42 @@
+package io.codingengine.common.store;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+
+/**
+ * Clients of one storage account (Azure, or Azurite locally) from a connection string, on the
+ * JDK's HTTP client. On Azure with a managed identity, build the clients with the account's
+ * endpoints and a credential instead, and pass them to the adapters' constructors.
+ */
+public final class AzureStorage {
+
+    /**
+     * The connection string of Azurite's well-known development account (published in
+     * Microsoft's documentation; not a secret) on the given local ports.
+     */
+    public static String azuriteConnectionString(String host, int blobPort, int tablePort) {
+        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+                + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+                + "BlobEndpoint=http://" + host + ":" + blobPort + "/devstoreaccount1;"
+                + "TableEndpoint=http://" + host + ":" + tablePort + "/devstoreaccount1;";
+    }
+
+    private static final HttpClient HTTP = new JdkHttpClientBuilder().build();
+
+    private AzureStorage() {
+    }
+
+    public static TableServiceClient tables(String connectionString) {
+        return new TableServiceClientBuilder().connectionString(connectionString).httpClient(HTTP)
+                .buildClient();
+    }
+
+    public static BlobServiceClient blobs(String connectionString) {
+        return new BlobServiceClientBuilder().connectionString(connectionString).httpClient(HTTP)
+                .buildClient();
+    }
+}

@@ -1,0 +1,55 @@
+package io.codingengine.common.store;
+
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.Submission;
+import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.judge.TestResult;
+import io.codingengine.common.judge.Verdict;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StoreJsonTest {
+
+    @Test
+    void everyCheckerRoundTripsWithItsTypeName() {
+        List<CheckerSpec> checkers = List.of(new CheckerSpec.Exact(), new CheckerSpec.Lines(),
+                new CheckerSpec.Tokens(), new CheckerSpec.Floats(1e-4, 0),
+                CheckerSpec.Custom.of("c++", "validate.cpp", "int main() { return 42; }"));
+        List<String> names = List.of("EXACT", "LINES", "TOKENS", "FLOAT", "CUSTOM");
+        for (int i = 0; i < checkers.size(); i++) {
+            String json = StoreJson.write(checkers.get(i));
+            assertTrue(json.contains("\"type\":\"" + names.get(i) + "\""), json);
+            assertEquals(checkers.get(i), StoreJson.read(json, CheckerSpec.class));
+        }
+    }
+
+    @Test
+    void submissionsAndJudgementsRoundTripWithOnlyTheirComponents() {
+        Submission submission = new Submission("s1", null, "c", "alice", "python", "3.x",
+                List.of(new SourceFile("data.bin", "AAEC", SourceFile.Encoding.BASE64), SourceFile.utf8("m.py", "x")),
+                List.of(new TestCase("t", "1\n", "1\n", true)), new CheckerSpec.Floats(1e-6, 1e-9),
+                Instant.parse("2026-01-01T00:00:00.123456789Z"));
+        String json = StoreJson.write(submission);
+        assertFalse(json.contains("\"source\""), json);
+        assertEquals(submission, StoreJson.read(json, Submission.class));
+
+        Judgement judgement = new Judgement(Verdict.TLE, 50, null,
+                List.of(new TestResult("t", Verdict.TLE, 3000, 1 << 20, null, null, "CPU time limit")),
+                Instant.parse("2026-01-01T00:00:01Z"), "worker-1", 2, 3);
+        assertEquals(judgement, StoreJson.read(StoreJson.write(judgement), Judgement.class));
+    }
+
+    @Test
+    void unknownPropertiesFromANewerVersionAreIgnored() {
+        String json = "{\"type\":\"FLOAT\",\"absoluteTolerance\":0.5,\"relativeTolerance\":0,\"future\":1}";
+        assertEquals(new CheckerSpec.Floats(0.5, 0), StoreJson.read(json, CheckerSpec.class));
+    }
+}

@@ -1,0 +1,359 @@
+package io.codingengine.common.store;
+
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.Submission;
+import io.codingengine.common.judge.SubmissionStatus;
+import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.judge.TestResult;
+import io.codingengine.common.judge.Verdict;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The contract of {@link SubmissionStore}: every adapter's test extends this class. Each test
+ * uses fresh ids (and its own problem, contest and participant names), so one store may serve all
+ * tests of a class.
+ */
+public abstract class SubmissionStoreContract {
+
+    private static final AtomicLong CLOCK = new AtomicLong(
+            Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+
+    /** The store under test; the same instance for every call of one test class is fine. */
+    protected abstract SubmissionStore store();
+
+    protected static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 13);
+    }
+
+    /** A distinct, increasing creation time, so that "newest first" is well defined. */
+    protected static Instant nextInstant() {
+        return Instant.ofEpochMilli(CLOCK.addAndGet(1000)).plus(123_456, ChronoUnit.NANOS);
+    }
+
+    protected static Submission toProblem(String problemId, String contestId, String participant) {
+        return new Submission(unique("s"), problemId, contestId, participant, "python", "3.x",
+                List.of(SourceFile.utf8("main.py", "print(input())")), List.of(), null, nextInstant());
+    }
+
+    protected static Submission inline(String participant, String source) {
+        return new Submission(unique("s"), null, null, participant, "python", null,
+                List.of(SourceFile.utf8("main.py", source)),
+                List.of(new TestCase("t1", "1\n", "1\n", true), new TestCase("t2", "2\n", "2\n", true)),
+                new CheckerSpec.Floats(1e-6, 1e-9), nextInstant());
+    }
+
+    /** Creates a queued submission with inline tests and returns its id. */
+    protected String createInline(String participant) {
+        Submission submission = inline(participant, "print('" + participant + "')");
+        assertTrue(store().create(submission));
+        return submission.id();
+    }
+
+    protected static Judgement judgement(Verdict verdict, long round, int attempt, String worker) {
+        return new Judgement(verdict, verdict == Verdict.AC ? 100 : 50, "",
+                List.of(new TestResult("t1", Verdict.AC, 12, 1 << 20, "1\n", "1\n", null),
+                        new TestResult("t2", verdict, 15, 2 << 20, null, null, worker)),
+                Instant.parse("2026-02-01T10:00:00Z"), worker, round, attempt);
+    }
+
+    @Test
+    void createStoresAQueuedSubmissionThatGetReturns() {
+        Submission submission = inline("alice", "print(1)");
+        assertTrue(store().create(submission));
+
+        SubmissionRecord record = store().get(submission.id()).orElseThrow();
+        assertEquals(submission, record.submission());
+        assertEquals(SubmissionStatus.QUEUED, record.status());
+        assertEquals(0, record.round());
+        assertEquals(0, record.attempt());
+        assertNull(record.judgement());
+        assertTrue(record.history().isEmpty());
+        assertNotNull(record.updatedAt());
+    }
+
+    @Test
+    void creatingTheSameSubmissionAgainIsANoOpButADifferentOneWithItsIdIsRefused() {
+        Submission submission = toProblem(unique("p"), null, "bob");
+        assertTrue(store().create(submission));
+        assertFalse(store().create(submission));
+
+        Submission impostor = new Submission(submission.id(), null, null, "mallory", "c", null,
+                List.of(SourceFile.utf8("a.c", "int main(){}")), List.of(new TestCase("x", "", "", true)),
+                null, nextInstant());
+        assertThrows(IllegalStateException.class, () -> store().create(impostor));
+        assertEquals(submission, store().get(submission.id()).orElseThrow().submission());
+    }
+
+    @Test
+    void unknownIdsAreEmptyOrNotFound() {
+        assertTrue(store().get(unique("nope")).isEmpty());
+        assertTrue(store().get("../etc/passwd").isEmpty());
+        assertEquals(UpdateOutcome.NOT_FOUND, store().markRunning(unique("nope"), 0, 1, 3));
+        assertEquals(UpdateOutcome.NOT_FOUND, store().complete(unique("nope"), judgement(Verdict.AC, 0, 1, "w")));
+        assertEquals(UpdateOutcome.NOT_FOUND, store().startRegrade(unique("nope"), 1));
+    }
+
+    @Test
+    void runningProgressAndCompletion() {
+        String id = createInline("carol");
+
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(id, 0, 1, 2));
+        assertEquals(UpdateOutcome.UNCHANGED, store().markRunning(id, 0, 1, 2));
+        SubmissionRecord running = store().get(id).orElseThrow();
+        assertEquals(SubmissionStatus.RUNNING, running.status());
+        assertEquals(1, running.attempt());
+        assertEquals(0, running.testsDone());
+        assertEquals(2, running.testsTotal());
+
+        assertEquals(UpdateOutcome.APPLIED, store().reportProgress(id, 0, 1, 1));
+        assertEquals(UpdateOutcome.UNCHANGED, store().reportProgress(id, 0, 1, 1));
+        assertEquals(UpdateOutcome.UNCHANGED, store().reportProgress(id, 0, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> store().reportProgress(id, 0, 1, 3));
+        assertEquals(1, store().get(id).orElseThrow().testsDone());
+
+        Judgement judgement = judgement(Verdict.WA, 0, 1, "worker-a");
+        assertEquals(UpdateOutcome.APPLIED, store().complete(id, judgement));
+        SubmissionRecord done = store().get(id).orElseThrow();
+        assertEquals(SubmissionStatus.DONE, done.status());
+        assertEquals(judgement, done.judgement());
+        assertEquals(Verdict.WA, done.summary().verdict());
+        assertEquals(50, done.summary().score());
+
+        assertEquals(UpdateOutcome.ALREADY_DONE, store().markRunning(id, 0, 2, 2));
+        assertEquals(UpdateOutcome.ALREADY_DONE, store().reportProgress(id, 0, 1, 2));
+    }
+
+    @Test
+    void aLaterAttemptSupersedesAnEarlierOneWhileRunning() {
+        String id = createInline("dave");
+
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(id, 0, 1, 2));
+        assertEquals(UpdateOutcome.APPLIED, store().reportProgress(id, 0, 1, 1));
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(id, 0, 2, 2));
+        SubmissionRecord record = store().get(id).orElseThrow();
+        assertEquals(2, record.attempt());
+        assertEquals(0, record.testsDone());
+
+        assertEquals(UpdateOutcome.STALE, store().markRunning(id, 0, 1, 2));
+        assertEquals(UpdateOutcome.STALE, store().reportProgress(id, 0, 1, 2));
+        assertThrows(IllegalStateException.class, () -> store().reportProgress(id, 0, 3, 1));
+        assertThrows(IllegalStateException.class, () -> store().markRunning(id, 1, 1, 2));
+    }
+
+    @Test
+    void aSecondCompletionOfTheRoundChangesNothing() {
+        String id = createInline("erin");
+        store().markRunning(id, 0, 1, 2);
+
+        Judgement first = judgement(Verdict.AC, 0, 1, "worker-a");
+        assertEquals(UpdateOutcome.APPLIED, store().complete(id, first));
+        // The same delivery completing again, and a redelivery that ran everything again.
+        assertEquals(UpdateOutcome.ALREADY_DONE, store().complete(id, first));
+        assertEquals(UpdateOutcome.ALREADY_DONE, store().complete(id, judgement(Verdict.TLE, 0, 2, "worker-b")));
+
+        SubmissionRecord record = store().get(id).orElseThrow();
+        assertEquals(first, record.judgement());
+        assertEquals(1, record.attempt());
+        assertTrue(record.history().isEmpty());
+    }
+
+    @Test
+    void twoConcurrentCompletionsLeaveExactlyOneJudgement() throws Exception {
+        for (int round = 0; round < 8; round++) {
+            Submission submission = inline("frank", "print(5)");
+            store().create(submission);
+            String id = submission.id();
+            store().markRunning(id, 0, 1, 2);
+            Judgement a = judgement(Verdict.AC, 0, 1, "worker-a");
+            Judgement b = judgement(Verdict.WA, 0, 2, "worker-b");
+
+            CountDownLatch start = new CountDownLatch(1);
+            try (var threads = Executors.newFixedThreadPool(2)) {
+                Future<UpdateOutcome> fa = threads.submit(() -> {
+                    start.await();
+                    return store().complete(id, a);
+                });
+                Future<UpdateOutcome> fb = threads.submit(() -> {
+                    start.await();
+                    return store().complete(id, b);
+                });
+                start.countDown();
+                List<UpdateOutcome> outcomes = List.of(fa.get(), fb.get());
+                assertEquals(1, outcomes.stream().filter(o -> o == UpdateOutcome.APPLIED).count(),
+                        "outcomes " + outcomes);
+                assertEquals(1, outcomes.stream().filter(o -> o == UpdateOutcome.ALREADY_DONE).count(),
+                        "outcomes " + outcomes);
+                Judgement winner = fa.get() == UpdateOutcome.APPLIED ? a : b;
+                SubmissionRecord record = store().get(id).orElseThrow();
+                assertEquals(winner, record.judgement());
+                assertEquals(winner.attempt(), record.attempt());
+                assertEquals(winner.verdict(), record.summary().verdict());
+            }
+        }
+    }
+
+    @Test
+    void regradeKeepsTheHistoryAndRefusesLateWorkOfOldRounds() {
+        Submission submission = toProblem(unique("p"), unique("c"), "grace");
+        store().create(submission);
+        String id = submission.id();
+
+        Judgement round0 = judgement(Verdict.WA, 0, 1, "worker-a");
+        store().markRunning(id, 0, 1, 2);
+        store().complete(id, round0);
+
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(id, 1));
+        assertEquals(UpdateOutcome.UNCHANGED, store().startRegrade(id, 1));
+        SubmissionRecord queued = store().get(id).orElseThrow();
+        assertEquals(SubmissionStatus.QUEUED, queued.status());
+        assertEquals(1, queued.round());
+        assertNull(queued.judgement());
+        assertEquals(0, queued.testsTotal());
+        assertEquals(List.of(round0), queued.history());
+        assertNull(queued.summary().verdict());
+
+        // A late duplicate of round 0 cannot touch round 1.
+        assertEquals(UpdateOutcome.STALE, store().complete(id, judgement(Verdict.AC, 0, 2, "late")));
+        assertEquals(UpdateOutcome.STALE, store().markRunning(id, 0, 3, 2));
+        assertThrows(IllegalStateException.class, () -> store().complete(id, judgement(Verdict.AC, 2, 1, "early")));
+
+        Judgement round1 = judgement(Verdict.AC, 1, 1, "worker-b");
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(id, 1, 1, 2));
+        assertEquals(UpdateOutcome.APPLIED, store().complete(id, round1));
+
+        // A regrade of a round that never finished keeps nothing of it.
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(id, 3));
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(id, 3, 1, 2));
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(id, 4));
+        assertEquals(UpdateOutcome.STALE, store().startRegrade(id, 2));
+        Judgement round4 = judgement(Verdict.RE, 4, 2, "worker-c");
+        assertEquals(UpdateOutcome.APPLIED, store().complete(id, round4));
+
+        SubmissionRecord record = store().get(id).orElseThrow();
+        assertEquals(SubmissionStatus.DONE, record.status());
+        assertEquals(4, record.round());
+        assertEquals(round4, record.judgement());
+        assertEquals(List.of(round0, round1), record.history());
+        assertEquals(submission, record.submission());
+    }
+
+    @Test
+    void listingPagesNewestFirstWithContinuationTokens() {
+        String problem = unique("p");
+        String contest = unique("c");
+        List<Submission> created = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            Submission submission = toProblem(problem, contest, i % 2 == 0 ? "heidi" + problem : "ivan" + problem);
+            store().create(submission);
+            created.add(submission);
+        }
+        List<String> newestFirst = created.reversed().stream().map(Submission::id).toList();
+
+        List<String> seen = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        String token = null;
+        do {
+            Page<SubmissionSummary> page = store().list(SubmissionFilter.problem(problem), 3, token);
+            sizes.add(page.items().size());
+            page.items().forEach(s -> seen.add(s.id()));
+            token = page.continuationToken();
+        } while (token != null);
+        assertEquals(newestFirst, seen);
+        assertEquals(List.of(3, 3, 1), sizes);
+
+        Page<SubmissionSummary> all = store().list(SubmissionFilter.contest(contest), 100, null);
+        assertEquals(newestFirst, all.items().stream().map(SubmissionSummary::id).toList());
+        assertTrue(all.last());
+        SubmissionSummary first = all.items().getLast();
+        assertEquals(problem, first.problemId());
+        assertEquals(contest, first.contestId());
+        assertEquals("python", first.language());
+        assertEquals(SubmissionStatus.QUEUED, first.status());
+
+        List<String> heidi = store().list(SubmissionFilter.participant("heidi" + problem).withProblemId(problem), 100, null)
+                .items().stream().map(SubmissionSummary::id).toList();
+        assertEquals(List.of(newestFirst.get(0), newestFirst.get(2), newestFirst.get(4), newestFirst.get(6)), heidi);
+        assertTrue(store().list(SubmissionFilter.participant("heidi" + problem).withProblemId(unique("p")), 10, null)
+                .items().isEmpty());
+
+        // Status filters apply to the current state; paging still covers everything once.
+        List<String> done = List.of(newestFirst.get(1), newestFirst.get(3), newestFirst.get(5));
+        done.forEach(id -> store().complete(id, judgement(Verdict.AC, 0, 1, "w")));
+        List<String> doneIds = new ArrayList<>();
+        List<Integer> doneSizes = new ArrayList<>();
+        token = null;
+        do {
+            Page<SubmissionSummary> page = store().list(SubmissionFilter.problem(problem)
+                    .withStatus(SubmissionStatus.DONE), 2, token);
+            page.items().forEach(s -> doneIds.add(s.id()));
+            doneSizes.add(page.items().size());
+            token = page.continuationToken();
+        } while (token != null);
+        assertEquals(done, doneIds);
+        assertEquals(3, doneSizes.stream().mapToInt(Integer::intValue).sum());
+        assertTrue(doneSizes.stream().allMatch(size -> size <= 2), doneSizes.toString());
+        assertEquals(4, store().list(SubmissionFilter.contest(contest).withStatus(SubmissionStatus.QUEUED), 100, null)
+                .items().size());
+
+        // The unfiltered listing has them too, newest first.
+        List<String> recent = store().list(SubmissionFilter.all(), 1000, null).items().stream()
+                .map(SubmissionSummary::id).filter(newestFirst::contains).toList();
+        assertEquals(newestFirst, recent);
+
+        String foreign = store().list(SubmissionFilter.problem(problem), 1, null).continuationToken();
+        assertNotNull(foreign);
+        assertThrows(IllegalArgumentException.class, () -> store().list(SubmissionFilter.contest(contest), 1, foreign));
+        assertThrows(IllegalArgumentException.class, () -> store().list(SubmissionFilter.all(), 1, "garbage!"));
+        assertThrows(IllegalArgumentException.class, () -> store().list(SubmissionFilter.all(), 0, null));
+    }
+
+    @Test
+    void participantsWithKeyUnsafeCharactersListCorrectly() {
+        String participant = "o'brien/#?~%\u0001" + unique("x");
+        Submission submission = inline(participant, "print(6)");
+        store().create(submission);
+        List<SubmissionSummary> items = store().list(SubmissionFilter.participant(participant), 10, null).items();
+        assertEquals(1, items.size());
+        assertEquals(participant, items.getFirst().participant());
+    }
+
+    @Test
+    void largeSourcesAndJudgementsRoundTrip() {
+        String big = "# " + "x".repeat(200_000) + "\nprint(7)\n";
+        Submission submission = inline("judy", big);
+        store().create(submission);
+        String id = submission.id();
+        assertFalse(store().create(submission));
+
+        String output = "y".repeat(100_000);
+        Judgement judgement = new Judgement(Verdict.WA, 0, "warning: ".repeat(1000),
+                List.of(new TestResult("t1", Verdict.WA, 1, 1, output, "1\n", "differs at line 1")),
+                Instant.parse("2026-02-02T00:00:00Z"), "worker-big", 0, 1);
+        assertEquals(UpdateOutcome.APPLIED, store().complete(id, judgement));
+        assertEquals(UpdateOutcome.ALREADY_DONE, store().complete(id, judgement));
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(id, 7));
+
+        SubmissionRecord record = store().get(id).orElseThrow();
+        assertEquals(big, record.submission().files().getFirst().content());
+        assertEquals(List.of(judgement), record.history());
+    }
+}
