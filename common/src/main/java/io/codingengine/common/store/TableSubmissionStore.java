@@ -32,9 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -536,35 +534,21 @@ public final class TableSubmissionStore implements SubmissionStore {
 
     /** The state rows of {@code indexRows}, read in parallel; {@code null} where one is missing or disagrees. */
     private List<SubmissionSummary> resolve(List<TableEntity> indexRows) {
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<SubmissionSummary>> futures = new ArrayList<>();
-            for (TableEntity row : indexRows) {
-                futures.add(executor.submit(() -> {
-                    String id = (String) row.getProperty(SUBMISSION_ID);
-                    TableEntity state = readState(id, SUMMARY_COLUMNS);
-                    if (state == null || !Objects.equals(instantOf(state, CREATED), instantOf(row, CREATED))
-                            || !Objects.equals(state.getProperty(PARTICIPANT), row.getProperty(PARTICIPANT))
-                            || !Objects.equals(state.getProperty(PROBLEM), row.getProperty(PROBLEM))
-                            || !Objects.equals(state.getProperty(CONTEST), row.getProperty(CONTEST))) {
-                        return null;
-                    }
-                    return summaryOf(id, state);
-                }));
-            }
-            List<SubmissionSummary> result = new ArrayList<>(futures.size());
-            for (Future<SubmissionSummary> future : futures) {
-                result.add(future.get());
-            }
-            return result;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
+        List<Callable<SubmissionSummary>> reads = new ArrayList<>(indexRows.size());
+        for (TableEntity row : indexRows) {
+            reads.add(() -> {
+                String id = (String) row.getProperty(SUBMISSION_ID);
+                TableEntity state = readState(id, SUMMARY_COLUMNS);
+                if (state == null || !Objects.equals(instantOf(state, CREATED), instantOf(row, CREATED))
+                        || !Objects.equals(state.getProperty(PARTICIPANT), row.getProperty(PARTICIPANT))
+                        || !Objects.equals(state.getProperty(PROBLEM), row.getProperty(PROBLEM))
+                        || !Objects.equals(state.getProperty(CONTEST), row.getProperty(CONTEST))) {
+                    return null;
+                }
+                return summaryOf(id, state);
+            });
         }
+        return Parallel.all(reads);
     }
 
     private static SubmissionSummary summaryOf(String id, TableEntity state) {

@@ -1,0 +1,77 @@
+package io.codingengine.common.problem;
+
+import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Ids;
+import io.codingengine.common.judge.TestCase;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A problem as the judge needs it, secret tests and custom checker included. <b>Server side
+ * only</b>: what clients may see of it is its {@link #summary()}.
+ *
+ * @param id               the problem's id (see {@link Ids}); a Kattis package's short name
+ * @param name             its display name
+ * @param timeLimit        CPU time limit of each run, positive
+ * @param memoryLimitBytes memory limit of each run, positive
+ * @param checker          how outputs are judged
+ * @param samples          the sample tests, all {@linkplain TestCase#visible() visible}, run first
+ * @param secretTests      the secret tests, none visible, run after the samples
+ * @param statement        the statement as Markdown, or {@code null} when the package has none
+ */
+public record Problem(String id, String name, Duration timeLimit, long memoryLimitBytes,
+                      CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests,
+                      String statement) {
+
+    public Problem {
+        Ids.require(id, "problem id");
+        Objects.requireNonNull(name, "name");
+        if (timeLimit == null || timeLimit.isNegative() || timeLimit.isZero()) {
+            throw new IllegalArgumentException("timeLimit must be positive, was " + timeLimit);
+        }
+        if (memoryLimitBytes <= 0) {
+            throw new IllegalArgumentException("memoryLimitBytes must be positive, was " + memoryLimitBytes);
+        }
+        Objects.requireNonNull(checker, "checker");
+        samples = List.copyOf(samples);
+        secretTests = List.copyOf(secretTests);
+        if (samples.isEmpty() && secretTests.isEmpty()) {
+            throw new IllegalArgumentException("problem " + id + " has no tests");
+        }
+        var names = new HashSet<String>();
+        for (TestCase sample : samples) {
+            if (!sample.visible()) {
+                throw new IllegalArgumentException("sample " + sample.name() + " must be visible");
+            }
+            if (!names.add(sample.name())) {
+                throw new IllegalArgumentException("duplicate test name " + sample.name());
+            }
+        }
+        for (TestCase secret : secretTests) {
+            if (secret.visible()) {
+                throw new IllegalArgumentException("secret test " + secret.name() + " must not be visible");
+            }
+            if (!names.add(secret.name())) {
+                throw new IllegalArgumentException("duplicate test name " + secret.name());
+            }
+        }
+    }
+
+    /** Every test in run order: the samples, then the secret tests. */
+    public List<TestCase> tests() {
+        var all = new ArrayList<TestCase>(samples.size() + secretTests.size());
+        all.addAll(samples);
+        all.addAll(secretTests);
+        return List.copyOf(all);
+    }
+
+    /** What a client may see: no secret test data and no checker program. */
+    public ProblemSummary summary() {
+        return new ProblemSummary(id, name, timeLimit, memoryLimitBytes, ProblemSummary.kindOf(checker),
+                samples, secretTests.size(), statement);
+    }
+}

@@ -1,0 +1,53 @@
+package io.codingengine.common.problem;
+
+import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.TestCase;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A problem as clients see it. It has no field that could hold secret data: sample tests only
+ * (checked to be visible), the number of secret tests, and the checker's kind but not a custom
+ * checker's program. APIs that answer clients return this type, never {@link Problem}.
+ *
+ * @param id               the problem's id
+ * @param name             its display name
+ * @param timeLimit        CPU time limit of each run
+ * @param memoryLimitBytes memory limit of each run
+ * @param checker          the checker's kind: {@code EXACT}, {@code LINES}, {@code TOKENS},
+ *                         {@code FLOAT} or {@code CUSTOM}
+ * @param samples          the sample tests, with their data
+ * @param secretTestCount  how many secret tests judge a submission besides the samples
+ * @param statement        the statement as Markdown, or {@code null}
+ */
+public record ProblemSummary(String id, String name, Duration timeLimit, long memoryLimitBytes,
+                             String checker, List<TestCase> samples, int secretTestCount,
+                             String statement) {
+
+    public ProblemSummary {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(checker, "checker");
+        samples = List.copyOf(samples);
+        for (TestCase sample : samples) {
+            if (!sample.visible()) {
+                throw new IllegalArgumentException("a summary holds visible tests only: " + sample.name());
+            }
+        }
+        if (secretTestCount < 0) {
+            throw new IllegalArgumentException("secretTestCount must be >= 0");
+        }
+    }
+
+    /** The JSON type name of {@code checker}. */
+    static String kindOf(CheckerSpec checker) {
+        return switch (checker) {
+            case CheckerSpec.Exact ignored -> "EXACT";
+            case CheckerSpec.Lines ignored -> "LINES";
+            case CheckerSpec.Tokens ignored -> "TOKENS";
+            case CheckerSpec.Floats ignored -> "FLOAT";
+            case CheckerSpec.Custom ignored -> "CUSTOM";
+        };
+    }
+}
