@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * submission reaches the store with one verdict, a synchronous run gets its reply.
  */
 @ExtendWith(AzuriteExtension.class)
-class WorkHandlerIT {
+class WorkerPipelineTest {
 
     @TempDir
     static Path dir;
