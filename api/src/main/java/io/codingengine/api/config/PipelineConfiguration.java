@@ -59,12 +59,18 @@ public class PipelineConfiguration {
         return BlobProblemStore.fromConnectionString(p.storage(), p.tablePrefix());
     }
 
+    /** The workers run the same catalogue on the same kind of host; the api checks requests with it. */
+    @Bean
+    Catalogue catalogue() {
+        return Catalogue.detect();
+    }
+
     @Bean
     @ConditionalOnProperty(name = "coding-engine.execution", havingValue = "queue", matchIfMissing = true)
-    ExecutionService queueExecutionService(SubmissionQueue queue, ReplyChannel replies, EngineProperties p) {
-        // The workers run the same catalogue on the same kind of host; the api lists what it finds.
+    ExecutionService queueExecutionService(SubmissionQueue queue, ReplyChannel replies, Catalogue catalogue,
+                                           EngineProperties p) {
         return new QueueExecutionService(queue, replies,
-                Catalogue.detect().runtimes().stream().map(LanguageRuntime::info).toList(), p.executeTimeout());
+                catalogue.runtimes().stream().map(LanguageRuntime::info).toList(), p.executeTimeout());
     }
 
     private static String brokerUrl(EngineProperties p, ObjectProvider<EmbeddedArtemisBroker> broker) {
