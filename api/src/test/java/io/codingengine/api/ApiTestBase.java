@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.codingengine.common.store.AzuriteExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,8 @@ import java.util.List;
  * its own cgroup name and uids 61000+ so it never meets the executor's own tests on this host.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "coding-engine.execution=local",
+        "coding-engine.broker-port=0",
         "coding-engine.slots=2",
         "coding-engine.uid-base=61000",
         "coding-engine.cgroup-name=coding-engine-api-test"})
@@ -40,6 +43,7 @@ public abstract class ApiTestBase {
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
         registry.add("coding-engine.data-dir", DATA_DIR::toString);
+        registry.add("coding-engine.storage", AzuriteExtension::connectionString);
     }
 
     protected URI uri(String path) {

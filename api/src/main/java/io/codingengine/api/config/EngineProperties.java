@@ -5,6 +5,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Settings of the api process, under {@code coding-engine.*} (README "api settings").
@@ -22,7 +23,18 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                                @DefaultValue("60000") int uidBase,
                                @DefaultValue("auto") String isolation,
                                @DefaultValue("coding-engine") String cgroupName,
-                               @DefaultValue("2MB") DataSize maxRequestSize) {
+                               @DefaultValue("2MB") DataSize maxRequestSize,
+                               @DefaultValue("queue") String execution,
+                               @DefaultValue("") String brokerUrl,
+                               @DefaultValue("61616") int brokerPort,
+                               @DefaultValue(AZURITE) String storage,
+                               @DefaultValue("ce") String tablePrefix,
+                               @DefaultValue("120s") Duration executeTimeout) {
+
+    /** Azurite's published development account on its default ports (not a secret). */
+    public static final String AZURITE = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
 
     /** {@link #slots()}, or the number of cores when it is not set. */
     public int effectiveSlots() {

@@ -6,16 +6,16 @@ import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the {@link ExecutionService}: for now the sandboxed executor, in process. */
+/**
+ * {@code coding-engine.execution=local}: Piston executes run in this process's own sandbox instead
+ * of going through the queue to a worker (a single-process set-up, and the Piston API's tests).
+ */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "coding-engine.execution", havingValue = "local")
 public class ExecutionConfiguration {
-
-    @Bean
-    ExecutorConfig executorConfig() {
-        return ExecutorConfig.defaults();
-    }
 
     @Bean
     SandboxedExecutor sandboxedExecutor(EngineProperties properties, ExecutorConfig config) {

@@ -11,6 +11,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import io.codingengine.api.execution.BusyException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -27,6 +28,12 @@ public class ApiExceptionHandler {
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<ErrorMessage> invalid(InvalidRequestException e) {
         return respond(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
+    @ExceptionHandler(BusyException.class)
+    ResponseEntity<ErrorMessage> busy(BusyException e) {
+        return ResponseEntity.status(503).header("Retry-After", Long.toString(e.retryAfter().toSeconds()))
+                .body(new ErrorMessage(e.getMessage()));
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)

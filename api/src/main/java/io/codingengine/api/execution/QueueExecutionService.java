@@ -1,0 +1,73 @@
+package io.codingengine.api.execution;
+
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.RuntimeInfo;
+import io.codingengine.common.pipeline.ReplyChannel;
+import io.codingengine.common.pipeline.WorkItem;
+import io.codingengine.common.queue.Lane;
+import io.codingengine.common.queue.SubmissionQueue;
+import io.codingengine.common.store.StoreJson;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Piston's synchronous execute through the pipeline: the request goes on the interactive lane
+ * (served before contest submissions and regrades) and this thread waits for the worker's reply,
+ * which arrives on this process's reply channel the moment the run ends.
+ */
+public final class QueueExecutionService implements ExecutionService {
+
+    private final SubmissionQueue queue;
+    private final ReplyChannel replies;
+    private final List<RuntimeInfo> runtimes;
+    private final Duration timeout;
+
+    public QueueExecutionService(SubmissionQueue queue, ReplyChannel replies, List<RuntimeInfo> runtimes, Duration timeout) {
+        this.queue = queue;
+        this.replies = replies;
+        this.runtimes = List.copyOf(runtimes);
+        this.timeout = timeout;
+    }
+
+    @Override
+    public ExecutionResult execute(ExecutionRequest request) {
+        String id = UUID.randomUUID().toString();
+        var reply = replies.expect(id, timeout);
+        String body = WorkItem.toJson(new WorkItem.Execute(id, replies.address(), request));
+        try {
+            queue.send(Lane.INTERACTIVE, id, body);
+        } catch (IllegalArgumentException tooLarge) {
+            reply.cancel(false);
+            throw new InvalidRequestException("the request is too large to queue: " + tooLarge.getMessage());
+        }
+        String answer;
+        try {
+            answer = reply.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw new BusyException("no worker answered within " + timeout.toSeconds() + " s", Duration.ofSeconds(5));
+            }
+            throw new IllegalStateException("waiting for the worker failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the worker", e);
+        }
+        JsonNode tree = StoreJson.mapper().readTree(answer);
+        if (tree.has("error")) {
+            throw new InvalidRequestException(tree.get("error").asString());
+        }
+        return StoreJson.mapper().treeToValue(tree, ExecutionResult.class);
+    }
+
+    @Override
+    public List<RuntimeInfo> runtimes() {
+        return runtimes;
+    }
+}

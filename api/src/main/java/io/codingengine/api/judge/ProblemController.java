@@ -1,0 +1,134 @@
+package io.codingengine.api.judge;
+
+import io.codingengine.common.judge.SubmissionStatus;
+import io.codingengine.common.problem.ProblemStore;
+import io.codingengine.common.problem.ProblemSummary;
+import io.codingengine.common.queue.Lane;
+import io.codingengine.common.store.SubmissionFilter;
+import io.codingengine.common.store.SubmissionStore;
+import io.codingengine.common.store.SubmissionSummary;
+import io.codingengine.common.store.UpdateOutcome;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * Problems (Kattis packages) and regrades. A problem as returned here never holds secret test
+ * data: {@link ProblemSummary} has no field that could.
+ */
+@RestController
+@RequestMapping("/api/v1/problems")
+public class ProblemController {
+
+    private final ProblemStore problems;
+    private final SubmissionStore store;
+    private final Submissions submissions;
+
+    public ProblemController(ProblemStore problems, SubmissionStore store, Submissions submissions) {
+        this.problems = problems;
+        this.store = store;
+        this.submissions = submissions;
+    }
+
+    /** Imports a Kattis package sent as a zip body, under the given id. */
+    @PutMapping(path = "/{id}", consumes = {"application/zip", "application/octet-stream"})
+    ResponseEntity<ProblemSummary> importPackage(@PathVariable String id, @RequestBody byte[] zip) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("ce-package-", ".zip");
+            Files.write(file, zip);
+            ProblemSummary imported = problems.importPackage(id, file);
+            return ResponseEntity.created(URI.create("/api/v1/problems/" + id)).body(imported);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    @GetMapping
+    List<ProblemSummary> list() {
+        return problems.list();
+    }
+
+    @GetMapping("/{id}")
+    ProblemSummary get(@PathVariable String id) {
+        return problems.get(id).orElseThrow(() -> new NoSuchElementException("unknown problem " + id));
+    }
+
+    /** The state of one regrade round of a problem: how many are judged, and their verdicts. */
+    public record RegradeProgress(String problemId, long round, int total, int done, Map<String, Integer> verdicts) {
+    }
+
+    /**
+     * Regrades every submission of the problem on the regrade lane (served after interactive runs
+     * and contest submissions). Each keeps its earlier verdicts in its history.
+     */
+    @PostMapping("/{id}/regrade")
+    ResponseEntity<RegradeProgress> regrade(@PathVariable String id) {
+        get(id);
+        long round = System.currentTimeMillis();
+        List<SubmissionSummary> all = all(id);
+        for (SubmissionSummary s : all) {
+            if (store.startRegrade(s.id(), round) == UpdateOutcome.APPLIED) {
+                submissions.enqueue(s.id(), round, Lane.REGRADE);
+            }
+        }
+        return ResponseEntity.accepted().location(URI.create("/api/v1/problems/" + id + "/regrades/" + round))
+                .body(progress(id, round));
+    }
+
+    @GetMapping("/{id}/regrades/{round}")
+    RegradeProgress progress(@PathVariable String id, @PathVariable long round) {
+        int total = 0, done = 0;
+        Map<String, Integer> verdicts = new java.util.TreeMap<>();
+        for (SubmissionSummary s : all(id)) {
+            if (s.round() < round) {
+                continue;
+            }
+            total++;
+            if (s.status() == SubmissionStatus.DONE && s.verdict() != null) {
+                done++;
+                verdicts.merge(s.verdict().name(), 1, Integer::sum);
+            }
+        }
+        return new RegradeProgress(id, round, total, done, verdicts);
+    }
+
+    private List<SubmissionSummary> all(String problemId) {
+        List<SubmissionSummary> all = new ArrayList<>();
+        String token = null;
+        do {
+            var page = store.list(SubmissionFilter.problem(problemId), 1000, token);
+            all.addAll(page.items());
+            token = page.continuationToken();
+        } while (token != null);
+        return all;
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file; the OS cleans /tmp
+            }
+        }
+    }
+}

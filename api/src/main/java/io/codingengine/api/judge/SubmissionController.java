@@ -1,0 +1,89 @@
+package io.codingengine.api.judge;
+
+import io.codingengine.common.judge.Submission;
+import io.codingengine.common.judge.SubmissionStatus;
+import io.codingengine.common.store.Page;
+import io.codingengine.common.store.SubmissionFilter;
+import io.codingengine.common.store.SubmissionStore;
+import io.codingengine.common.store.SubmissionSummary;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/** The judge API's submissions: submit, then poll by ticket. */
+@RestController
+@RequestMapping("/api/v1/submissions")
+public class SubmissionController {
+
+    private final Submissions submissions;
+    private final SubmissionStore store;
+
+    public SubmissionController(Submissions submissions, SubmissionStore store) {
+        this.submissions = submissions;
+        this.store = store;
+    }
+
+    /** The answer to a submit: the ticket to poll. */
+    public record Ticket(String ticket, SubmissionStatus status, String location) {
+        static Ticket of(String id) {
+            return new Ticket(id, SubmissionStatus.QUEUED, "/api/v1/submissions/" + id);
+        }
+    }
+
+    @PostMapping
+    ResponseEntity<Ticket> submit(@RequestBody SubmissionRequest request) {
+        String id = submissions.submit(List.of(submissions.validate(request))).getFirst();
+        return ResponseEntity.accepted().location(URI.create("/api/v1/submissions/" + id)).body(Ticket.of(id));
+    }
+
+    /** All or nothing: every submission is checked before any is stored. */
+    @PostMapping("/batch")
+    ResponseEntity<List<Ticket>> batch(@RequestBody List<SubmissionRequest> requests) {
+        List<Submission> checked = new java.util.ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            try {
+                checked.add(submissions.validate(requests.get(i)));
+            } catch (RuntimeException e) {
+                throw new BatchItemException(i, e);
+            }
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .body(submissions.submit(checked).stream().map(Ticket::of).toList());
+    }
+
+    @GetMapping("/{id}")
+    SubmissionView get(@PathVariable String id) {
+        return store.get(id).map(SubmissionView::of)
+                .orElseThrow(() -> new NoSuchElementException("unknown ticket " + id));
+    }
+
+    @GetMapping
+    Page<SubmissionSummary> list(@RequestParam(required = false) String problemId,
+                                 @RequestParam(required = false) String contestId,
+                                 @RequestParam(required = false) String participant,
+                                 @RequestParam(required = false) SubmissionStatus status,
+                                 @RequestParam(defaultValue = "50") int pageSize,
+                                 @RequestParam(required = false) String continuationToken) {
+        return store.list(new SubmissionFilter(problemId, contestId, participant, status), pageSize, continuationToken);
+    }
+
+    /** A batch item's mistake, reported with its index. */
+    static final class BatchItemException extends RuntimeException {
+        final int index;
+
+        BatchItemException(int index, RuntimeException cause) {
+            super("submissions[" + index + "]: " + cause.getMessage(), cause);
+            this.index = index;
+        }
+    }
+}

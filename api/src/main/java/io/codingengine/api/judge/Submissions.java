@@ -1,0 +1,103 @@
+package io.codingengine.api.judge;
+
+import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.judge.Ids;
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.Submission;
+import io.codingengine.common.judge.Verdict;
+import io.codingengine.common.pipeline.WorkItem;
+import io.codingengine.common.problem.ProblemStore;
+import io.codingengine.common.queue.Lane;
+import io.codingengine.common.queue.SubmissionQueue;
+import io.codingengine.common.store.SubmissionStore;
+import io.codingengine.executor.ExecutorConfig;
+import io.codingengine.executor.language.Catalogue;
+import io.codingengine.executor.language.SourceLayout;
+import org.springframework.stereotype.Service;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+
+/**
+ * Accepting submissions: check everything first (nothing is stored for a bad request), store,
+ * then enqueue. If the queue refuses after the store accepted, the submission is closed as IE
+ * rather than left QUEUED forever.
+ */
+@Service
+public class Submissions {
+
+    private static final int MAX_TESTS = 1000;
+
+    private final SubmissionStore store;
+    private final ProblemStore problems;
+    private final SubmissionQueue queue;
+    private final Catalogue catalogue;
+    private final ExecutorConfig limits;
+    private final Clock clock;
+
+    public Submissions(SubmissionStore store, ProblemStore problems, SubmissionQueue queue, Catalogue catalogue,
+                       ExecutorConfig limits) {
+        this.store = store;
+        this.problems = problems;
+        this.queue = queue;
+        this.catalogue = catalogue;
+        this.limits = limits;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Checks a request and turns it into a submission with a fresh id; throws on any mistake. */
+    public Submission validate(SubmissionRequest r) {
+        if (r.language() == null || r.language().isBlank()) {
+            throw new InvalidRequestException("language is required");
+        }
+        String version = r.version() == null || r.version().isBlank() ? "*" : r.version();
+        var runtime = catalogue.resolve(r.language(), version);
+        if (r.files() == null || r.files().isEmpty()) {
+            throw new InvalidRequestException("files must contain at least one file");
+        }
+        SourceLayout.of(runtime.definition(), r.files(), limits.maxFiles(), limits.maxSourceBytes());
+        if (r.participant() == null || r.participant().isBlank()) {
+            throw new InvalidRequestException("participant is required");
+        }
+        if (r.problemId() != null) {
+            if (!Ids.isValid(r.problemId()) || problems.get(r.problemId()).isEmpty()) {
+                throw new NoSuchElementException("unknown problem " + r.problemId());
+            }
+            if (r.tests() != null && !r.tests().isEmpty() || r.checker() != null) {
+                throw new InvalidRequestException("a submission to a problem uses the problem's tests and checker");
+            }
+        } else if (r.tests() == null || r.tests().isEmpty()) {
+            throw new InvalidRequestException("tests are required when no problemId is given");
+        } else if (r.tests().size() > MAX_TESTS) {
+            throw new InvalidRequestException("at most " + MAX_TESTS + " tests");
+        }
+        try {
+            return new Submission(UUID.randomUUID().toString(), r.problemId(), r.contestId(), r.participant(),
+                    r.language(), version, r.files(), r.tests(), r.checker(), clock.instant());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
+    }
+
+    /** Stores and enqueues checked submissions; returns their ids. */
+    public List<String> submit(List<Submission> submissions) {
+        for (Submission s : submissions) {
+            store.create(s);
+            enqueue(s.id(), 0, Lane.CONTEST);
+        }
+        return submissions.stream().map(Submission::id).toList();
+    }
+
+    /** Puts one grading round of a stored submission on a lane. */
+    void enqueue(String id, long round, Lane lane) {
+        try {
+            queue.send(lane, id + "-" + round, WorkItem.toJson(new WorkItem.Judge(id, round)));
+        } catch (RuntimeException e) {
+            store.complete(id, new Judgement(Verdict.IE, 0, "the submission could not be queued", List.of(),
+                    clock.instant(), "api", round, 1));
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.codingengine.api.judge;
+
+import io.codingengine.common.problem.BlobProblemStore;
+import io.codingengine.common.queue.ArtemisReplyChannel;
+import io.codingengine.common.queue.ArtemisSubmissionQueue;
+import io.codingengine.common.queue.EmbeddedArtemisBroker;
+import io.codingengine.common.store.AzuriteExtension;
+import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.store.TableSubmissionStore;
+import io.codingengine.executor.ExecutorConfig;
+import io.codingengine.executor.SandboxedExecutor;
+import io.codingengine.executor.sandbox.SandboxConfig;
+import io.codingengine.worker.queue.QueueConsumer;
+import io.codingengine.worker.queue.WorkHandler;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole pipeline in one JVM: the real api (embedded broker, Azurite stores, queue-backed
+ * execute) and a real worker (its own sandbox) draining the broker the api embeds.
+ */
+@ExtendWith(AzuriteExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "coding-engine.execution=queue", "coding-engine.broker-port=0"})
+class JudgePipelineTest {
+
+    private static final String PREFIX = "p" + UUID.randomUUID().toString().substring(0, 8);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static QueueConsumer worker;
+    private static SandboxedExecutor executor;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        registry.add("coding-engine.data-dir", () -> tempDir("ce-api-pipeline-"));
+        registry.add("coding-engine.storage", AzuriteExtension::connectionString);
+        registry.add("coding-engine.table-prefix", () -> PREFIX);
+    }
+
+    @BeforeAll
+    static void startWorker(@Autowired EmbeddedArtemisBroker broker) throws IOException {
+        executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Path.of(tempDir("ce-api-worker-")))
+                .withSlots(2).withUidBase(63000).withCgroupName("coding-engine-api-pipeline-test"), ExecutorConfig.defaults());
+        String storage = AzuriteExtension.connectionString();
+        WorkHandler handler = new WorkHandler(executor, TableSubmissionStore.fromConnectionString(storage, PREFIX),
+                BlobProblemStore.fromConnectionString(storage, PREFIX), ArtemisReplyChannel.sending(broker.url()),
+                Clock.systemUTC(), "pipeline-worker", 5, Duration.ofSeconds(5));
+        worker = new QueueConsumer(ArtemisSubmissionQueue.connect(broker.url()), handler, 2, Duration.ofMillis(200));
+        worker.start();
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.stop();
+        executor.close();
+    }
+
+    @Test
+    void pistonExecuteGoesThroughTheQueue() throws Exception {
+        JsonNode r = post("/api/v2/execute", """
+                {"language":"python","version":"*","files":[{"content":"print(input()[::-1])"}],"stdin":"olleh"}""", 200);
+        assertEquals("hello\n", r.get("run").get("stdout").asString());
+        JsonNode bad = post("/api/v2/execute", """
+                {"language":"python","version":"*","files":[{"name":"../x.py","content":"print(1)"}]}""", 400);
+        assertTrue(bad.get("message").asString().contains("files[0].name"), bad.toString());
+    }
+
+    @Test
+    void inlineSubmissionsAreJudgedAndPolled() throws Exception {
+        String tests = """
+                "tests":[{"name":"a","input":"2 3\\n","expectedOutput":"5\\n","visible":true},
+                         {"name":"b","input":"10 -4\\n","expectedOutput":"6\\n","visible":false}]""";
+        JsonNode ac = submitAndWait("""
+                {"participant":"alice","language":"cpp","files":[{"name":"a.cpp","content":"#include <iostream>\\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<'\\\\n';}"}],%s}""".formatted(tests));
+        assertEquals("AC", ac.get("verdict").asString(), ac.toString());
+        assertEquals(100, ac.get("score").asInt());
+        assertTrue(ac.get("tests").get(1).get("output").isNull(), "hidden test output stays hidden");
+        JsonNode wa = submitAndWait("""
+                {"participant":"bob","language":"python","files":[{"content":"a,b=map(int,input().split())\\nprint(a*b if a==10 else a+b)"}],%s}""".formatted(tests));
+        assertEquals("WA", wa.get("verdict").asString());
+        assertEquals("WA", wa.get("tests").get(1).get("verdict").asString());
+        JsonNode ce = submitAndWait("""
+                {"participant":"carol","language":"java","files":[{"content":"public class X { int x = ; }"}],%s}""".formatted(tests));
+        assertEquals("CE", ce.get("verdict").asString());
+        assertTrue(ce.get("compileOutput").asString().contains("error"), ce.toString());
+    }
+
+    @Test
+    void badSubmissionsAreRefusedAsProblemDetails() throws Exception {
+        JsonNode unknown = post("/api/v1/submissions", """
+                {"participant":"x","language":"cobol","files":[{"content":"x"}],"tests":[{"name":"t","input":"","expectedOutput":""}]}""", 400);
+        assertEquals("cobol-* runtime is unknown", unknown.get("detail").asString());
+        assertEquals(400, unknown.get("status").asInt());
+        post("/api/v1/submissions", "{not json", 400);
+        post("/api/v1/submissions", """
+                {"participant":"x","language":"python","files":[{"content":"print(1)"}],"problemId":"no-such-problem"}""", 404);
+        JsonNode batch = post("/api/v1/submissions/batch", """
+                [{"participant":"x","language":"python","files":[{"content":"print(1)"}],"tests":[{"name":"t","input":"","expectedOutput":"1"}]},
+                 {"participant":"x","language":"python","files":[{"name":"/abs.py","content":"print(1)"}],"tests":[{"name":"t","input":"","expectedOutput":"1"}]}]""", 400);
+        assertEquals(1, batch.get("index").asInt());
+        get("/api/v1/submissions/" + UUID.randomUUID(), 404);
+    }
+
+    @Test
+    void problemsHideSecretDataAndRegradesKeepHistory() throws Exception {
+        String id = "sum-" + UUID.randomUUID().toString().substring(0, 6);
+        HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id))
+                .header("Content-Type", "application/zip").PUT(HttpRequest.BodyPublishers.ofByteArray(kattisZip())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, imported.statusCode(), imported.body());
+        String shown = get("/api/v1/problems/" + id, 200).toString();
+        assertFalse(shown.contains("SECRET-INPUT-777"), "secret input never leaves the server: " + shown);
+        assertTrue(shown.contains("1 1"), "samples are shown");
+
+        JsonNode first = submitAndWait("""
+                {"participant":"dan","problemId":"%s","language":"python","files":[{"content":"print(sum(map(int, input().split())))"}]}""".formatted(id));
+        assertEquals("AC", first.get("verdict").asString(), first.toString());
+        assertTrue(first.get("tests").get(1).get("output").isNull());
+
+        JsonNode regrade = post("/api/v1/problems/" + id + "/regrade", "", 202);
+        long round = regrade.get("round").asLong();
+        assertEquals(1, regrade.get("total").asInt());
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/api/v1/problems/" + id + "/regrades/" + round, 200).get("done").asInt() == 1);
+        JsonNode after = get("/api/v1/submissions/" + first.get("id").asString(), 200);
+        assertEquals(round, after.get("round").asLong());
+        assertEquals("AC", after.get("verdict").asString());
+        assertEquals(1, after.get("history").size(), "the first verdict is kept: " + after);
+        assertEquals("AC", after.get("history").get(0).get("verdict").asString());
+    }
+
+    private JsonNode submitAndWait(String body) throws Exception {
+        JsonNode ticket = post("/api/v1/submissions", body, 202);
+        String id = ticket.get("ticket").asString();
+        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get("/api/v1/submissions/" + id, 200), v -> "DONE".equals(v.get("status").asString()));
+    }
+
+    private JsonNode post(String path, String json, int expected) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(expected, r.statusCode(), r.body());
+        return StoreJson.mapper().readTree(r.body().isEmpty() ? "{}" : r.body());
+    }
+
+    private JsonNode get(String path, int expected) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(expected, r.statusCode(), r.body());
+        return StoreJson.mapper().readTree(r.body());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static byte[] kattisZip() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (var e : Map.of("problem.yaml", "name: Sum\n", "data/sample/1.in", "1 1\n", "data/sample/1.ans", "2\n",
+                    "data/secret/1.in", "-1 1\n", "data/secret/1.ans", "0\n",
+                    "data/secret/2.in", "777 0\n", "data/secret/2.ans", "777\n").entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue().getBytes());
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix).toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.codingengine.common.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.store.StoreJson;
+
+import java.util.Objects;
+
+/**
+ * What a queue message asks a worker to do; the message body is this value as JSON, with the
+ * variant in {@code "kind"}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = WorkItem.Execute.class, name = "EXECUTE"),
+        @JsonSubTypes.Type(value = WorkItem.Judge.class, name = "JUDGE")
+})
+public sealed interface WorkItem {
+
+    /**
+     * A synchronous run (Piston's execute): the result goes back on a {@link ReplyChannel}.
+     *
+     * @param requestId correlates the reply with the waiting request
+     * @param replyTo   the reply address of the api process that waits
+     * @param request   what to run
+     */
+    record Execute(String requestId, String replyTo, ExecutionRequest request) implements WorkItem {
+        public Execute {
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(replyTo, "replyTo");
+            Objects.requireNonNull(request, "request");
+        }
+    }
+
+    /**
+     * Judge a stored submission in one grading round.
+     *
+     * @param submissionId the submission, read from the submission store
+     * @param round        0 for the first judging, the regrade's round otherwise
+     */
+    record Judge(String submissionId, long round) implements WorkItem {
+        public Judge {
+            Objects.requireNonNull(submissionId, "submissionId");
+        }
+    }
+
+    static String toJson(WorkItem item) {
+        return StoreJson.write(item);
+    }
+
+    static WorkItem fromJson(String json) {
+        return StoreJson.read(json, WorkItem.class);
+    }
+}

@@ -1,0 +1,127 @@
+package io.codingengine.common.queue;
+
+import io.codingengine.common.pipeline.ReplyChannel;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link ReplyChannel} over Artemis: each listening process owns a temporary queue
+ * {@code ce.reply.<uuid>}, which the broker deletes when the process disconnects; replies are
+ * non-durable messages carrying the request id. A reply for a process that is gone is dropped.
+ */
+public final class ArtemisReplyChannel implements ReplyChannel {
+
+    private static final SimpleString REQUEST_ID = SimpleString.of("ce.requestId");
+
+    private final ServerLocator locator;
+    private final ClientSessionFactory factory;
+    private final ClientSession sendSession;
+    private final ClientProducer producer;
+    private final ClientSession listenSession;
+    private final String address;
+    private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
+
+    private ArtemisReplyChannel(String brokerUrl, boolean listen) throws Exception {
+        this.locator = ActiveMQClient.createServerLocator(brokerUrl);
+        locator.setReconnectAttempts(-1);
+        this.factory = locator.createSessionFactory();
+        this.sendSession = factory.createSession(true, true);
+        this.producer = sendSession.createProducer();
+        this.address = "ce.reply." + UUID.randomUUID();
+        if (listen) {
+            this.listenSession = factory.createSession(true, true);
+            listenSession.createQueue(QueueConfiguration.of(address).setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(false).setTemporary(true));
+            listenSession.createConsumer(address).setMessageHandler(this::onReply);
+            listenSession.start();
+        } else {
+            this.listenSession = null;
+        }
+    }
+
+    /** A channel that sends replies and receives its own (the api side). */
+    public static ArtemisReplyChannel listening(String brokerUrl) {
+        return connect(brokerUrl, true);
+    }
+
+    /** A channel that only sends replies (the worker side). */
+    public static ArtemisReplyChannel sending(String brokerUrl) {
+        return connect(brokerUrl, false);
+    }
+
+    private static ArtemisReplyChannel connect(String brokerUrl, boolean listen) {
+        try {
+            return new ArtemisReplyChannel(brokerUrl, listen);
+        } catch (Exception e) {
+            throw new QueueException("cannot open the reply channel at " + brokerUrl, e);
+        }
+    }
+
+    @Override
+    public String address() {
+        if (listenSession == null) {
+            throw new IllegalStateException("a sending channel has no reply address");
+        }
+        return address;
+    }
+
+    @Override
+    public CompletableFuture<String> expect(String requestId, Duration timeout) {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        pending.put(requestId, reply);
+        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((body, error) -> pending.remove(requestId));
+    }
+
+    @Override
+    public void reply(String to, String requestId, String body) {
+        synchronized (producer) {
+            try {
+                ClientMessage message = sendSession.createMessage(false);
+                message.putStringProperty(REQUEST_ID, SimpleString.of(requestId));
+                message.getBodyBuffer().writeString(body);
+                producer.send(to, message);
+            } catch (ActiveMQException e) {
+                throw new QueueException("cannot send the reply to " + requestId, e);
+            }
+        }
+    }
+
+    private void onReply(ClientMessage message) {
+        String requestId = message.getStringProperty(REQUEST_ID);
+        CompletableFuture<String> waiting = requestId == null ? null : pending.get(requestId);
+        if (waiting != null) {
+            waiting.complete(message.getBodyBuffer().readString());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (listenSession != null) {
+                listenSession.close();
+            }
+            sendSession.close();
+        } catch (ActiveMQException e) {
+            throw new QueueException("cannot close the reply channel", e);
+        } finally {
+            factory.close();
+            locator.close();
+        }
+    }
+}

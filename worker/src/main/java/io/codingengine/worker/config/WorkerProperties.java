@@ -1,0 +1,61 @@
+package io.codingengine.worker.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of a worker (prefix {@code coding-engine.worker}; README "Configuration").
+ *
+ * @param id                this worker's name in judgements and logs; empty: host name and pid
+ * @param brokerUrl         the Artemis broker the api embeds (or an external one)
+ * @param storage           Azure Storage connection string (Azurite locally)
+ * @param tablePrefix       prefix of the tables and containers of this deployment
+ * @param slots             submissions judged at once; 0: one per core
+ * @param dataDir           root-owned directory for the sandbox's boxes and helper
+ * @param uidBase           first sandbox uid of this worker (several workers on one host need
+ *                          ranges that do not overlap: slots are uidBase to uidBase + slots - 1)
+ * @param isolation         {@code auto}, {@code namespaces} or {@code process}
+ * @param cgroupName        the worker's group in each cgroup hierarchy
+ * @param receiveWait       how long one receive waits for a message before looking again
+ * @param lockRenewal       how often a long judging renews its message's lock
+ * @param maxDeliveryCount  deliveries after which a message is poison (must match the queue's)
+ */
+@ConfigurationProperties("coding-engine.worker")
+public record WorkerProperties(
+        @DefaultValue("") String id,
+        @DefaultValue("tcp://127.0.0.1:61616") String brokerUrl,
+        @DefaultValue(AZURITE) String storage,
+        @DefaultValue("ce") String tablePrefix,
+        @DefaultValue("0") int slots,
+        @DefaultValue("/var/lib/coding-engine/worker") Path dataDir,
+        @DefaultValue("60000") int uidBase,
+        @DefaultValue("auto") String isolation,
+        @DefaultValue("coding-engine-worker") String cgroupName,
+        @DefaultValue("1s") Duration receiveWait,
+        @DefaultValue("10s") Duration lockRenewal,
+        @DefaultValue("5") int maxDeliveryCount) {
+
+    /** Azurite's published development account on its default ports (not a secret). */
+    public static final String AZURITE = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
+
+    public int effectiveSlots() {
+        return slots > 0 ? slots : Runtime.getRuntime().availableProcessors();
+    }
+
+    public String effectiveId() {
+        return id.isBlank() ? hostName() + "-" + ProcessHandle.current().pid() : id;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "worker";
+        }
+    }
+}

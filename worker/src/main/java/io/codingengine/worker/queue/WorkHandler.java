@@ -1,0 +1,176 @@
+package io.codingengine.worker.queue;
+
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.SubmissionStatus;
+import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.judge.Verdict;
+import io.codingengine.common.pipeline.ReplyChannel;
+import io.codingengine.common.pipeline.WorkItem;
+import io.codingengine.common.problem.Problem;
+import io.codingengine.common.problem.ProblemStore;
+import io.codingengine.common.queue.Delivery;
+import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.store.SubmissionRecord;
+import io.codingengine.common.store.SubmissionStore;
+import io.codingengine.common.store.UpdateOutcome;
+import io.codingengine.worker.judge.Judge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Does what one message asks: a synchronous run (reply to the waiting api) or the judging of a
+ * stored submission (verdict to the store). Settles the delivery in every case: complete when the
+ * work is done or no longer wanted, dead-letter when it can never succeed, and nothing (the lock
+ * expires, the message comes back) when this process dies mid-way.
+ */
+public final class WorkHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkHandler.class);
+    private static final Duration STORE_PATIENCE = Duration.ofMinutes(2);
+
+    private final Executor executor;
+    private final Judge judge;
+    private final SubmissionStore submissions;
+    private final ProblemStore problems;
+    private final ReplyChannel replies;
+    private final Clock clock;
+    private final String workerId;
+    private final int maxDeliveryCount;
+    private final Duration lockRenewal;
+    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("lock-renewal").factory());
+
+    public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
+                       Clock clock, String workerId, int maxDeliveryCount, Duration lockRenewal) {
+        this.executor = executor;
+        this.judge = new Judge(executor, clock, workerId);
+        this.submissions = submissions;
+        this.problems = problems;
+        this.replies = replies;
+        this.clock = clock;
+        this.workerId = workerId;
+        this.maxDeliveryCount = maxDeliveryCount;
+        this.lockRenewal = lockRenewal;
+    }
+
+    public void handle(Delivery delivery) {
+        WorkItem item;
+        try {
+            item = WorkItem.fromJson(delivery.body());
+        } catch (RuntimeException e) {
+            delivery.deadLetter("malformed message: " + e.getMessage());
+            return;
+        }
+        // Earlier deliveries ended without settling: this process's predecessors died on it.
+        boolean lastChance = delivery.deliveryCount() >= maxDeliveryCount;
+        switch (item) {
+            case WorkItem.Execute execute -> execute(delivery, execute, lastChance);
+            case WorkItem.Judge j -> judge(delivery, j, lastChance);
+        }
+    }
+
+    private void execute(Delivery delivery, WorkItem.Execute item, boolean lastChance) {
+        if (lastChance) {
+            replies.reply(item.replyTo(), item.requestId(), StoreJson.write(Map.of("error", "the run crashed the engine")));
+            delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
+            return;
+        }
+        String body;
+        try {
+            ExecutionResult result = withLock(delivery, () -> executor.execute(item.request()));
+            body = StoreJson.write(result);
+        } catch (InvalidRequestException e) {
+            body = StoreJson.write(Map.of("error", e.getMessage()));
+        }
+        replies.reply(item.replyTo(), item.requestId(), body);
+        delivery.complete();
+    }
+
+    private void judge(Delivery delivery, WorkItem.Judge item, boolean lastChance) {
+        String id = item.submissionId();
+        Optional<SubmissionRecord> found = Retry.call("read " + id, STORE_PATIENCE, () -> submissions.get(id));
+        if (found.isEmpty()) {
+            delivery.deadLetter("no submission " + id);
+            return;
+        }
+        SubmissionRecord record = found.get();
+        if (record.round() > item.round() || record.round() == item.round() && record.status() == SubmissionStatus.DONE) {
+            delivery.complete(); // judged already, or a regrade superseded this round
+            return;
+        }
+        int attempt = delivery.deliveryCount();
+        if (lastChance) {
+            String reason = "the submission crashed a worker " + (attempt - 1) + " times";
+            complete(id, new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt));
+            delivery.deadLetter(reason);
+            return;
+        }
+        Task task = task(record);
+        UpdateOutcome running = Retry.call("mark " + id + " running", STORE_PATIENCE,
+                () -> submissions.markRunning(id, item.round(), attempt, task.tests().size()));
+        if (running == UpdateOutcome.ALREADY_DONE || running == UpdateOutcome.STALE) {
+            delivery.complete();
+            return;
+        }
+        Judgement judgement = withLock(delivery, () -> judge.judge(record.submission(), task.tests(), task.checker(),
+                task.limits(), item.round(), attempt));
+        complete(id, judgement);
+        LOG.info("judged {} round {}: {} ({} tests)", id, item.round(), judgement.verdict(), judgement.tests().size());
+        delivery.complete();
+    }
+
+    private void complete(String id, Judgement judgement) {
+        UpdateOutcome outcome = Retry.call("store the verdict of " + id, STORE_PATIENCE,
+                () -> submissions.complete(id, judgement));
+        if (outcome == UpdateOutcome.ALREADY_DONE) {
+            LOG.info("{} round {} was judged by another delivery first; this verdict is dropped", id, judgement.round());
+        }
+    }
+
+    /** What judging a submission needs: its problem's tests, checker and limits, or its own. */
+    private Task task(SubmissionRecord record) {
+        var s = record.submission();
+        if (s.problemId() == null) {
+            return new Task(s.tests(), s.checker() != null ? s.checker() : CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS);
+        }
+        Problem problem = Retry.call("load problem " + s.problemId(), STORE_PATIENCE, () -> problems.load(s.problemId()))
+                .orElseThrow(() -> new IllegalStateException("problem " + s.problemId() + " is gone"));
+        List<TestCase> tests = new ArrayList<>(problem.samples());
+        tests.addAll(problem.secretTests());
+        return new Task(tests, problem.checker(), new Judge.TestLimits(problem.timeLimit(), problem.memoryLimitBytes()));
+    }
+
+    /** Runs {@code work} while renewing the delivery's lock, so a long judging keeps its message. */
+    private <T> T withLock(Delivery delivery, java.util.function.Supplier<T> work) {
+        ScheduledFuture<?> renewal = renewer.scheduleAtFixedRate(() -> {
+            try {
+                delivery.renewLock();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot renew the lock of {}: {}", delivery.messageId(), e.toString());
+            }
+        }, lockRenewal.toMillis(), lockRenewal.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return work.get();
+        } finally {
+            renewal.cancel(false);
+        }
+    }
+
+    private record Task(List<TestCase> tests, CheckerSpec checker, Judge.TestLimits limits) {
+    }
+}

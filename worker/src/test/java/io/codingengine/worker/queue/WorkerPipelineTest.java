@@ -1,0 +1,114 @@
+package io.codingengine.worker.queue;
+
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.RunInput;
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.Submission;
+import io.codingengine.common.judge.SubmissionStatus;
+import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.judge.Verdict;
+import io.codingengine.common.pipeline.ReplyChannel;
+import io.codingengine.common.pipeline.WorkItem;
+import io.codingengine.common.problem.BlobProblemStore;
+import io.codingengine.common.queue.ArtemisReplyChannel;
+import io.codingengine.common.queue.ArtemisSubmissionQueue;
+import io.codingengine.common.queue.EmbeddedArtemisBroker;
+import io.codingengine.common.queue.Lane;
+import io.codingengine.common.store.AzuriteExtension;
+import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.store.SubmissionRecord;
+import io.codingengine.common.store.TableSubmissionStore;
+import io.codingengine.executor.ExecutorConfig;
+import io.codingengine.executor.SandboxedExecutor;
+import io.codingengine.executor.sandbox.SandboxConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The worker's loop against a real broker, a real Azurite and the real executor: a judged
+ * submission reaches the store with one verdict, a synchronous run gets its reply.
+ */
+@ExtendWith(AzuriteExtension.class)
+class WorkerPipelineTest {
+
+    @TempDir
+    static Path dir;
+    private static EmbeddedArtemisBroker broker;
+    private static ArtemisSubmissionQueue queue;
+    private static SandboxedExecutor executor;
+    private static TableSubmissionStore submissions;
+    private static ReplyChannel apiReplies;
+    private static QueueConsumer consumer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = EmbeddedArtemisBroker.start(dir.resolve("broker"), 0);
+        queue = ArtemisSubmissionQueue.connect(broker.url());
+        executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Files.createTempDirectory("ce-worker-it-"))
+                .withSlots(2).withUidBase(62000).withCgroupName("coding-engine-worker-it"), ExecutorConfig.defaults());
+        String prefix = "w" + UUID.randomUUID().toString().substring(0, 8);
+        submissions = TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
+        var problems = BlobProblemStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
+        WorkHandler handler = new WorkHandler(executor, submissions, problems, ArtemisReplyChannel.sending(broker.url()),
+                Clock.systemUTC(), "it-worker", 5, Duration.ofSeconds(5));
+        apiReplies = ArtemisReplyChannel.listening(broker.url());
+        consumer = new QueueConsumer(queue, handler, executor.capacity(), Duration.ofMillis(200));
+        consumer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        consumer.stop();
+        apiReplies.close();
+        queue.close();
+        executor.close();
+        broker.stop();
+    }
+
+    @Test
+    void aQueuedSubmissionIsJudgedOnce() {
+        Submission s = new Submission("it-" + UUID.randomUUID(), null, "contest-1", "alice", "python", "*",
+                List.of(SourceFile.utf8("main.py", "print(sum(map(int, input().split())))")),
+                List.of(new TestCase("t1", "1 2\n", "3\n", true), new TestCase("t2", "5 5\n", "10\n", false)),
+                null, Instant.now());
+        submissions.create(s);
+        queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0)));
+        SubmissionRecord done = await().atMost(Duration.ofSeconds(60))
+                .until(() -> submissions.get(s.id()).orElseThrow(), r -> r.status() == SubmissionStatus.DONE);
+        assertEquals(Verdict.AC, done.judgement().verdict());
+        assertEquals(100, done.judgement().score());
+        assertEquals("it-worker", done.judgement().worker());
+        // A duplicate message for the same round changes nothing.
+        queue.send(Lane.CONTEST, s.id() + "-again", WorkItem.toJson(new WorkItem.Judge(s.id(), 0)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.depth(Lane.CONTEST) == 0);
+        assertEquals(done.judgement(), submissions.get(s.id()).orElseThrow().judgement());
+    }
+
+    @Test
+    void aSynchronousRunGetsItsReply() throws Exception {
+        String requestId = UUID.randomUUID().toString();
+        var reply = apiReplies.expect(requestId, Duration.ofSeconds(60));
+        ExecutionRequest request = new ExecutionRequest("c", "*", List.of(SourceFile.utf8(null,
+                "#include <stdio.h>\nint main(void){ puts(\"from the queue\"); return 0; }")), Map.of(), null, null,
+                List.of(new RunInput("", List.of())));
+        queue.send(Lane.INTERACTIVE, requestId, WorkItem.toJson(new WorkItem.Execute(requestId, apiReplies.address(), request)));
+        ExecutionResult result = StoreJson.read(reply.get(), ExecutionResult.class);
+        assertEquals("from the queue\n", result.runs().getFirst().stdout());
+    }
+}
