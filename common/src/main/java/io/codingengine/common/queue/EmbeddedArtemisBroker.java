@@ -32,14 +32,17 @@ public final class EmbeddedArtemisBroker {
     public static final int DEFAULT_PORT = 61616;
 
     private static final String TCP_ACCEPTOR = "tcp";
-    private static final String IN_VM_URL = "vm://0";
+    /** In-VM acceptor ids are per JVM: each broker of a JVM (tests run several) gets its own. */
+    private static final java.util.concurrent.atomic.AtomicInteger IN_VM_IDS = new java.util.concurrent.atomic.AtomicInteger();
     private static final String NETTY_NO_UNSAFE = "io.netty.noUnsafe";
 
     private final ActiveMQServer server;
     private final String url;
+    private final String inVmUrl;
 
-    private EmbeddedArtemisBroker(ActiveMQServer server, String url) {
+    private EmbeddedArtemisBroker(ActiveMQServer server, String url, String inVmUrl) {
         this.server = server;
+        this.inVmUrl = inVmUrl;
         this.url = url;
     }
 
@@ -53,8 +56,9 @@ public final class EmbeddedArtemisBroker {
     public static EmbeddedArtemisBroker start(Path dataDir, int port) {
         requireFreeableDirectBuffers();
         ActiveMQServer server;
+        String inVmUrl = "vm://" + IN_VM_IDS.getAndIncrement();
         try {
-            server = ActiveMQServers.newActiveMQServer(configuration(dataDir, port));
+            server = ActiveMQServers.newActiveMQServer(configuration(dataDir, port, inVmUrl));
             server.start();
         } catch (Exception e) {
             throw new QueueException("the Artemis broker did not start in " + dataDir, e);
@@ -64,7 +68,7 @@ public final class EmbeddedArtemisBroker {
             throw new QueueException("the Artemis broker in " + dataDir + " did not become active", null);
         }
         int actualPort = ((NettyAcceptor) server.getRemotingService().getAcceptor(TCP_ACCEPTOR)).getActualPort();
-        return new EmbeddedArtemisBroker(server, "tcp://127.0.0.1:" + actualPort);
+        return new EmbeddedArtemisBroker(server, "tcp://127.0.0.1:" + actualPort, inVmUrl);
     }
 
     /**
@@ -87,7 +91,7 @@ public final class EmbeddedArtemisBroker {
         }
     }
 
-    private static Configuration configuration(Path dataDir, int port) throws Exception {
+    private static Configuration configuration(Path dataDir, int port, String inVmUrl) throws Exception {
         Path data = dataDir.toAbsolutePath();
         return new ConfigurationImpl()
                 .setPersistenceEnabled(true)
@@ -104,7 +108,7 @@ public final class EmbeddedArtemisBroker {
                 .setJMXManagementEnabled(false)
                 // Its default timeouts stop the broker when a loaded 2-core host stalls a thread.
                 .setCriticalAnalyzer(false)
-                .addAcceptorConfiguration("in-vm", IN_VM_URL)
+                .addAcceptorConfiguration("in-vm", inVmUrl)
                 .addAcceptorConfiguration(TCP_ACCEPTOR, "tcp://127.0.0.1:" + port)
                 // The client counts deliveries, dead-letters with a reason and delays abandoned
                 // messages itself (see ArtemisSubmissionQueue): the broker must neither drop nor
@@ -120,7 +124,7 @@ public final class EmbeddedArtemisBroker {
 
     /** Where clients in this process connect without a socket. */
     public String inVmUrl() {
-        return IN_VM_URL;
+        return inVmUrl;
     }
 
     /**
