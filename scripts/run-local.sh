@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs the whole system on this machine, no cloud account: Azurite (tables and blobs), the api
+# (with its embedded Artemis broker) and workers as separate processes. Run as root (the
+# sandbox needs namespaces and cgroups).
+#
+#   scripts/run-local.sh [start]   install what is missing, build, start everything, print the URL
+#   scripts/run-local.sh stop      stop what start started
+#
+# Environment: PORT (api, 2000), WORKERS (2), BROKER_PORT (61616), DATA (./data: logs, Azurite's
+# files, the broker journal), SKIP_BUILD=1 to reuse the jars in */target.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+data="$(realpath -m "${DATA:-$root/data}")"
+port="${PORT:-2000}"
+workers="${WORKERS:-2}"
+broker_port="${BROKER_PORT:-61616}"
+run="$data/run"
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+export PATH="$JAVA_HOME/bin:$PATH"
+jvm_flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false)
+
+stop() {
+  for pidfile in "$run"/*.pid; do
+    [ -e "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null && echo "stopped $(basename "$pidfile" .pid) ($pid)"
+    rm -f "$pidfile"
+  done
+  AZURITE_DATA="$data/azurite" ./scripts/azurite.sh stop || true
+}
+
+wait_for() { # what, command...
+  local what=$1; shift
+  for _ in $(seq 1 120); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  echo "$what did not come up; see $data/logs" >&2
+  exit 1
+}
+
+case "${1:-start}" in
+  stop) stop; exit 0 ;;
+  start) ;;
+  *) echo "usage: $0 [start|stop]" >&2; exit 2 ;;
+esac
+
+mkdir -p "$data/logs" "$run"
+./scripts/install-deps.sh
+./scripts/azurite.sh install
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+  mvn -B -q -ntp -DskipTests package
+fi
+
+AZURITE_DATA="$data/azurite" ./scripts/azurite.sh start >/dev/null
+storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+
+nohup java "${jvm_flags[@]}" -jar api/target/api-*-SNAPSHOT.jar \
+  --server.port="$port" --coding-engine.broker-port="$broker_port" \
+  --coding-engine.data-dir="$data/api" --coding-engine.storage="$storage" \
+  >"$data/logs/api.log" 2>&1 &
+echo $! >"$run/api.pid"
+wait_for "the api" curl -sf "http://127.0.0.1:$port/"
+
+cores=$(nproc)
+slots=$(( cores / workers > 0 ? cores / workers : 1 ))
+for i in $(seq 1 "$workers"); do
+  nohup java "${jvm_flags[@]}" -jar worker/target/worker-*-exec.jar \
+    --coding-engine.worker.id="worker-$i" \
+    --coding-engine.worker.broker-url="tcp://127.0.0.1:$broker_port" \
+    --coding-engine.worker.storage="$storage" \
+    --coding-engine.worker.slots="$slots" \
+    --coding-engine.worker.uid-base=$(( 60000 + 100 * i )) \
+    --coding-engine.worker.cgroup-name="coding-engine-worker-$i" \
+    --coding-engine.worker.data-dir="/var/lib/coding-engine/worker-$i" \
+    >"$data/logs/worker-$i.log" 2>&1 &
+  echo $! >"$run/worker-$i.pid"
+done
+for i in $(seq 1 "$workers"); do
+  wait_for "worker $i" grep -q "worker consuming with" "$data/logs/worker-$i.log"
+done
+
+echo "Coding Engine is running: http://127.0.0.1:$port/  ($workers workers; logs in $data/logs; stop with $0 stop)"
