@@ -9,4 +9,4 @@ mvn -q -pl session-image -am -DskipTests install
 mvn -q -pl session-image test-compile
 mvn -q -pl session-image dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 cp="session-image/target/test-classes:session-image/target/classes:$(cat session-image/target/bench.classpath)"
-exec java --enable-native-access=ALL-UNNAMED -cp "$cp" io.codingengine.executor.bench.ExecutorBench "${1:-30}"
+exec java --enable-native-access=ALL-UNNAMED -cp "$cp" io.codingengine.executor.bench.ExecutorBench "${1:-30}" ${2:-}

@@ -35,6 +35,7 @@ public final class ExecutorBench {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        String only = args.length > 1 ? args[1] : null;
         Path work = Files.createTempDirectory("ce-bench-");
         SandboxedExecutor executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(work.resolve("data"))
                 .withSlots(1).withCgroupName("coding-engine-bench"), ExecutorConfig.defaults());
@@ -43,6 +44,11 @@ public final class ExecutorBench {
         System.out.printf("isolation: %s (%s)%n%n", sandbox.isolation().level(), sandbox.isolation().cgroups());
 
         System.out.printf("%-28s %10s %10s %12s %8s%n", "case (median of " + n + ")", "bare ms", "engine ms", "overhead ms", "ratio");
+        if ("python".equals(only)) {
+            String py = "print('hello')";
+            hello(n, executor, "python", py, () -> bare(work, null, List.of("/usr/bin/python3", "t.py")), work, "t.py", py);
+            return;
+        }
         trivialC(n, work, sandbox);
         String cSource = "int main(void){return 0;}";
         hello(n, executor, "c", cSource, () -> bare(work, List.of("gcc", "-O2", "-o", "bare-c", "t.c"), List.of("./bare-c")), work, "t.c", cSource);
