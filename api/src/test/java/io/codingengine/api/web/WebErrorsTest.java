@@ -76,4 +76,13 @@ class WebErrorsTest extends ApiTestBase {
         assertThat(response.contentType()).startsWith("application/json");
         assertThat(response.body()).isEqualTo("{\"status\":\"healthy\",\"service\":\"coding-engine\"}");
     }
+
+    @Test
+    void livenessAndReadinessCheckQueueStoreAndExecutor() {
+        assertThat(get("/health/live").status()).isEqualTo(200);
+        Response ready = get("/health/ready");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"status\":\"UP\"", "\"queue\"", "\"store\":\"UP\"", "\"runtimes\"",
+                "\"level\":\"NAMESPACES\"");
+    }
 }
