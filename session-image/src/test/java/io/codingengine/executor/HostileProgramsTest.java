@@ -352,6 +352,31 @@ class HostileProgramsTest {
     }
 
     @Test
+    void sharedMemoryAndSysvIpcDoNotSurviveIntoTheNextRun() {
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("c", "*",
+                List.of(SourceFile.utf8("main.c", """
+                        #include <stdio.h>
+                        #include <string.h>
+                        #include <sys/ipc.h>
+                        #include <sys/shm.h>
+                        #include <sys/msg.h>
+                        int main(int argc, char** argv) {
+                          if (argc > 1) {
+                            int shm = shmget(4242, 4096, IPC_CREAT | 0666);
+                            strcpy((char*) shmat(shm, 0, 0), "left behind");
+                            printf("planted %d %d\\n", shm >= 0, msgget(4243, IPC_CREAT | 0666) >= 0);
+                          } else {
+                            printf("found %d %d\\n", shmget(4242, 0, 0) >= 0, msgget(4243, 0) >= 0);
+                          }
+                          return 0;
+                        }
+                        """)),
+                Map.of(), null, SHORT, List.of(new RunInput("", List.of("plant")), new RunInput("", List.of()))));
+        assertEquals("planted 1 1\n", r.runs().get(0).stdout());
+        assertEquals("found 0 0\n", r.runs().get(1).stdout(), "a fresh IPC namespace per run");
+    }
+
+    @Test
     void includingDevUrandomIsStoppedAtCompileTime() {
         ExecutionResult r = compileOnly("c++", "#include </dev/urandom>\nint main(){}");
         assertNotNull(r.compile().status());
