@@ -116,6 +116,11 @@ static const char *const DENIED[] = {
     "sysfs", "flock", "landlock_create_ruleset",
 };
 
+/* Arguments the kernel reads as 32-bit ints (socket's domain, fcntl's and ioctl's command): a
+ * comparison must look at the low 32 bits only, or a caller sets the high bits and slips past an
+ * equality test while the kernel still sees the value it denies. */
+#define INT_ARG 0xffffffffULL
+
 static void rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned count,
                  const struct scmp_arg_cmp *args) {
     int nr = seccomp_syscall_resolve_name(name);
@@ -151,13 +156,13 @@ static scmp_filter_ctx build_filter(const char *policy) {
     /* File locks on shared read-only inodes are a side channel between concurrent runs. */
     const uint64_t lock_cmds[] = {F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW, F_SETLEASE, F_NOTIFY};
     for (size_t i = 0; i < sizeof lock_cmds / sizeof *lock_cmds; i++) {
-        struct scmp_arg_cmp a = SCMP_A1(SCMP_CMP_EQ, lock_cmds[i]);
+        struct scmp_arg_cmp a = SCMP_A1(SCMP_CMP_MASKED_EQ, INT_ARG, lock_cmds[i]);
         rule(ctx, eperm, "fcntl", 1, &a);
     }
     /* Typing into a terminal that is not ours. */
     const uint64_t ioctls[] = {TIOCSTI, TIOCLINUX};
     for (size_t i = 0; i < sizeof ioctls / sizeof *ioctls; i++) {
-        struct scmp_arg_cmp a = SCMP_A1(SCMP_CMP_EQ, ioctls[i]);
+        struct scmp_arg_cmp a = SCMP_A1(SCMP_CMP_MASKED_EQ, INT_ARG, ioctls[i]);
         rule(ctx, eperm, "ioctl", 1, &a);
     }
     /* personality: no flag that weakens memory protection (executable data, page zero). */
@@ -173,7 +178,7 @@ static scmp_filter_ctx build_filter(const char *policy) {
         struct scmp_arg_cmp a = SCMP_A0(SCMP_CMP_NE, AF_UNIX);
         rule(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 1, &a);
     } else {
-        struct scmp_arg_cmp a = SCMP_A0(SCMP_CMP_EQ, AF_VSOCK);
+        struct scmp_arg_cmp a = SCMP_A0(SCMP_CMP_MASKED_EQ, INT_ARG, AF_VSOCK);
         rule(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), "socket", 1, &a);
     }
     return ctx;
@@ -275,6 +280,8 @@ static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_
         close(ns);
     }
     drop_privileges(o);
+    /* The kernel clears the parent-death signal when the uid changes: set it again. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die("pdeathsig");
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
     if (filter && o->seccomp_fd < 0 && seccomp_load(filter) < 0) die("seccomp_load");
     o->env[o->n_env] = NULL;

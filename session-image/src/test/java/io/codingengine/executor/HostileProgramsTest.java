@@ -315,6 +315,64 @@ class HostileProgramsTest {
     }
 
     @Test
+    void syscallArgumentsWithHighBitsSetAreStillDenied() {
+        // The kernel reads these arguments as 32-bit ints: a filter comparing 64 bits would let
+        // (1 << 32) | AF_VSOCK through as "not AF_VSOCK".
+        StageResult r = run("c", """
+                #define _GNU_SOURCE
+                #include <errno.h>
+                #include <fcntl.h>
+                #include <stdio.h>
+                #include <sys/socket.h>
+                #include <sys/syscall.h>
+                #include <unistd.h>
+                int main(void) {
+                  long s = syscall(SYS_socket, (1L << 32) | 40 /* AF_VSOCK */, SOCK_STREAM, 0);
+                  printf("vsock %ld %d\\n", s, errno); errno = 0;
+                  int fd = open("/tmp/lockme", O_CREAT | O_RDWR, 0600);
+                  struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+                  long l = syscall(SYS_fcntl, fd, (1L << 32) | F_SETLK, &fl);
+                  printf("lock %ld %d\\n", l, errno);
+                  return 0;
+                }
+                """);
+        assertEquals("vsock -1 97\nlock -1 1\n", r.stdout(), r.output());
+    }
+
+    @Test
+    void onlyTheWorkDirTmpAndShmAreWritable() {
+        StageResult r = run("python", """
+                import os
+                for d in ['/', '/dev', '/usr', '/etc', '/proc/sys/kernel', '/tmp', '/box', '/dev/shm']:
+                    try:
+                        open(os.path.join(d, 'x'), 'w').close(); print(d, 'writable')
+                    except OSError as e:
+                        print(d, 'denied')
+                """);
+        assertEquals("""
+                / denied
+                /dev denied
+                /usr denied
+                /etc denied
+                /proc/sys/kernel denied
+                /tmp writable
+                /box writable
+                /dev/shm writable
+                """, r.stdout(), r.output());
+    }
+
+    @Test
+    void anX32SyscallKillsTheProcess() {
+        StageResult r = run("c", """
+                #include <unistd.h>
+                #include <sys/syscall.h>
+                int main(void) { return (int) syscall(39 | 0x40000000 /* x32 getpid */); }
+                """);
+        assertEquals(StageStatus.SG, r.status(), r.toString());
+        assertEquals("SIGSYS", r.signal());
+    }
+
+    @Test
     void spawnedShellsStayInTheBox() {
         StageResult py = run("python", "import os\nos.system('id -u; ls /work 2>&1 | head -1')");
         assertTrue(py.stdout().startsWith("600"), py.stdout());

@@ -35,6 +35,7 @@ final class CgroupV1 implements Cgroups {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + base, e);
             }
+            Cgroups.removeEmptyChildren(base);
         }
     }
 
@@ -64,7 +65,7 @@ final class CgroupV1 implements Cgroups {
         bases.forEach((controller, base) -> dirs.put(controller, base.resolve(name)));
         for (Path dir : new LinkedHashSet<>(dirs.values())) {
             try {
-                Files.createDirectories(dir);
+                Files.createDirectory(dir); // never an existing group: its counters would carry over
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + dir, e);
             }

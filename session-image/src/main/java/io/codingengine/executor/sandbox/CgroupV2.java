@@ -37,6 +37,7 @@ final class CgroupV2 implements Cgroups {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + base, e);
         }
+        Cgroups.removeEmptyChildren(base);
         if (!controllers.isEmpty()) {
             String enable = controllers.stream().sorted().map(c -> "+" + c).collect(Collectors.joining(" "));
             Cgroups.write(base.resolve("cgroup.subtree_control"), enable);
@@ -57,9 +58,11 @@ final class CgroupV2 implements Cgroups {
         if (!offered.containsAll(required)) {
             return Optional.empty();
         }
+        Set<String> wanted = Arrays.stream(new String[]{"memory", "pids", "cpu"})
+                .filter(offered::contains).collect(Collectors.toSet());
         // Our group's parent must delegate the controllers to our group. v2 allows no process in
         // a group that delegates ("no internal processes"), so the engine moves into a leaf first.
-        String enable = required.stream().map(c -> "+" + c).collect(Collectors.joining(" "));
+        String enable = wanted.stream().sorted().map(c -> "+" + c).collect(Collectors.joining(" "));
         try {
             Cgroups.write(parent.resolve("cgroup.subtree_control"), enable);
         } catch (UncheckedIOException busy) {
@@ -72,8 +75,6 @@ final class CgroupV2 implements Cgroups {
             Cgroups.write(leaf.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
             Cgroups.write(parent.resolve("cgroup.subtree_control"), enable);
         }
-        Set<String> wanted = Arrays.stream(new String[]{"memory", "pids", "cpu"})
-                .filter(offered::contains).collect(Collectors.toSet());
         return Optional.of(new CgroupV2(parent.resolve(group), wanted));
     }
 
@@ -81,7 +82,7 @@ final class CgroupV2 implements Cgroups {
     public RunCgroup create(String name, StageLimits limits) {
         Path dir = base.resolve(name);
         try {
-            Files.createDirectories(dir);
+            Files.createDirectory(dir); // never an existing group: its counters would carry over
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }

@@ -89,6 +89,24 @@ interface Cgroups {
         }
     }
 
+    /**
+     * Removes run groups a crashed engine left behind. Only empty groups can be removed, so a group
+     * with live processes (another engine's run) is never touched.
+     */
+    static void removeEmptyChildren(Path base) {
+        try (var children = Files.list(base)) {
+            children.filter(Files::isDirectory).forEach(child -> {
+                try {
+                    Files.delete(child);
+                } catch (IOException busyOrGone) {
+                    // in use, or removed meanwhile: not ours to clean
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + base, e);
+        }
+    }
+
     /** Mount point of a v1 controller or of v2 ("cgroup2"), from a mountinfo line, or null. */
     static String mountPoint(String mountinfoLine, String fsType, String option) {
         String[] halves = mountinfoLine.split(" - ", 2);

@@ -7,7 +7,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,12 +46,16 @@ public final class Sandbox implements AutoCloseable {
     private final Optional<Cgroups> cgroups;
     private final BlockingQueue<Integer> freeSlots;
     private final AtomicLong runCounter = new AtomicLong();
+    /** Part of every run cgroup's name, so a restarted engine never reuses a group (and its counters). */
+    private final String instance = Long.toString(System.nanoTime() & 0xffffffffL, 36);
+    private final FileChannel lock;
     private final List<String> mountArgs;
     private final List<Path> networkNamespaces;
     private final Isolation isolation;
 
     public Sandbox(SandboxConfig config) {
         this.config = config;
+        this.lock = lockDataDir(config.dataDir());
         this.helper = installHelper(config.dataDir());
         this.cgroups = Cgroups.detect(config.cgroupName());
         this.freeSlots = new ArrayBlockingQueue<>(config.slots());
@@ -108,7 +115,7 @@ public final class Sandbox implements AutoCloseable {
     private RunOutcome run(Box box, RunSpec spec, Isolation.Level level) {
         box.mounts().beforeRun();
         StageLimits limits = spec.limits();
-        String name = "s" + box.slot() + "-r" + runCounter.incrementAndGet();
+        String name = instance + "-s" + box.slot() + "-r" + runCounter.incrementAndGet();
         RunCgroup cgroup = cgroups.map(c -> c.create(name, limits)).orElse(null);
         try {
             List<String> command = relayCommand(box, spec, cgroup, level);
@@ -178,6 +185,9 @@ public final class Sandbox implements AutoCloseable {
                 "--bind", box.work().toString(), "/box",
                 "--bind", box.mounts().tmp().toString(), "/tmp",
                 "--ro-bind", helper.toString(), INIT_IN_BOX,
+                // Only the capped work dir, /tmp and /dev/shm stay writable; bwrap's own root and
+                // /dev are tmpfs without caps.
+                "--remount-ro", "/dev", "--remount-ro", "/",
                 "--chdir", "/box", "--clearenv",
                 "--info-fd", Integer.toString(INFO_FD), "--block-fd", Integer.toString(BLOCK_FD)));
         spec.env().forEach((k, v) -> cmd.addAll(List.of("--setenv", k, v)));
@@ -279,6 +289,11 @@ public final class Sandbox implements AutoCloseable {
     /** Releases the slots' network namespaces. Boxes still open keep working until closed. */
     @Override
     public void close() {
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release the lock of {}: {}", config.dataDir(), e.getMessage());
+        }
         for (Path netns : networkNamespaces) {
             try {
                 Libc.umount2(netns.toString(), Libc.MNT_DETACH);
@@ -294,6 +309,27 @@ public final class Sandbox implements AutoCloseable {
             cgroup.close();
         } catch (RuntimeException e) {
             LOG.error("cannot clean up a run cgroup", e);
+        }
+    }
+
+    /**
+     * One engine per data directory: a second one would unmount the first one's live boxes (a new
+     * box replaces whatever a crash left at its path). Held until {@link #close()}.
+     */
+    private static FileChannel lockDataDir(Path dataDir) {
+        createTraversable(dataDir);
+        try {
+            FileChannel channel = FileChannel.open(dataDir.resolve("lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            if (channel.tryLock() == null) {
+                channel.close();
+                throw new IllegalStateException(dataDir + " is in use by another engine process; give each its own data-dir");
+            }
+            return channel;
+        } catch (OverlappingFileLockException e) {
+            throw new IllegalStateException(dataDir + " is in use by another sandbox in this process", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + dataDir, e);
         }
     }
 

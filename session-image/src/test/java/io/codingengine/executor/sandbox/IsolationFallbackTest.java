@@ -58,4 +58,13 @@ class IsolationFallbackTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Sandbox(config));
         assertTrue(e.getMessage().contains("namespaces are required"), e.getMessage());
     }
+
+    @Test
+    void aDataDirServesOneEngineAtATime() throws Exception {
+        SandboxConfig config = config().withIsolation("process");
+        try (Sandbox first = new Sandbox(config)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Sandbox(config));
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        }
+    }
 }
