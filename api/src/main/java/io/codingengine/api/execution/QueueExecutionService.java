@@ -12,6 +12,7 @@ import io.codingengine.common.store.StoreJson;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -40,7 +41,7 @@ public final class QueueExecutionService implements ExecutionService {
     public ExecutionResult execute(ExecutionRequest request) {
         String id = UUID.randomUUID().toString();
         var reply = replies.expect(id, timeout);
-        String body = WorkItem.toJson(new WorkItem.Execute(id, replies.address(), request));
+        String body = WorkItem.toJson(new WorkItem.Execute(id, replies.address(), request, Instant.now().plus(timeout)));
         try {
             queue.send(Lane.INTERACTIVE, id, body);
         } catch (IllegalArgumentException tooLarge) {
@@ -62,6 +63,9 @@ public final class QueueExecutionService implements ExecutionService {
         JsonNode tree = StoreJson.mapper().readTree(answer);
         if (tree.has("error")) {
             throw new InvalidRequestException(tree.get("error").asString());
+        }
+        if (tree.has("internalError")) {
+            throw new IllegalStateException("the worker failed: " + tree.get("internalError").asString());
         }
         return StoreJson.mapper().treeToValue(tree, ExecutionResult.class);
     }

@@ -18,10 +18,26 @@ import java.util.NoSuchElementException;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class JudgeApiExceptionHandler {
 
-    @ExceptionHandler({InvalidRequestException.class, InvalidPackageException.class, IllegalArgumentException.class,
-            MethodArgumentTypeMismatchException.class})
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JudgeApiExceptionHandler.class);
+
+    @ExceptionHandler({InvalidRequestException.class, InvalidPackageException.class})
     ProblemDetail badRequest(Exception e) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail badParameter(MethodArgumentTypeMismatchException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", "bad value for parameter " + e.getName());
+    }
+
+    /** Anything else is ours: logged with its stack trace, answered without it. */
+    @ExceptionHandler(Exception.class)
+    ProblemDetail internal(Exception e) {
+        if (e instanceof org.springframework.web.ErrorResponse known) {
+            return known.getBody(); // Spring's own 4xx (wrong method, media type...) keep their status
+        }
+        LOG.error("judge API request failed", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "the request failed; see the server log");
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

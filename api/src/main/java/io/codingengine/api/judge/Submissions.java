@@ -1,6 +1,7 @@
 package io.codingengine.api.judge;
 
 import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
@@ -72,6 +73,13 @@ public class Submissions {
             throw new InvalidRequestException("tests are required when no problemId is given");
         } else if (r.tests().size() > MAX_TESTS) {
             throw new InvalidRequestException("at most " + MAX_TESTS + " tests");
+        }
+        if (r.checker() instanceof CheckerSpec.Custom custom) {
+            if (custom.files() == null || custom.files().isEmpty()) {
+                throw new InvalidRequestException("checker.files must contain at least one file");
+            }
+            var checkerRuntime = catalogue.resolve(custom.language(), custom.version());
+            SourceLayout.of(checkerRuntime.definition(), custom.files(), limits.maxFiles(), limits.maxSourceBytes());
         }
         try {
             return new Submission(UUID.randomUUID().toString(), r.problemId(), r.contestId(), r.participant(),

@@ -129,6 +129,10 @@ class JudgePipelineTest {
                  {"participant":"x","language":"python","files":[{"name":"/abs.py","content":"print(1)"}],"tests":[{"name":"t","input":"","expectedOutput":"1"}]}]""", 400);
         assertEquals(1, batch.get("index").asInt());
         get("/api/v1/submissions/" + UUID.randomUUID(), 404);
+        JsonNode checker = post("/api/v1/submissions", """
+                {"participant":"x","language":"python","files":[{"content":"print(1)"}],"tests":[{"name":"t","input":"","expectedOutput":"1"}],
+                 "checker":{"type":"CUSTOM","language":"brainfuck","version":"*","files":[{"content":"+"}]}}""", 400);
+        assertEquals("brainfuck-* runtime is unknown", checker.get("detail").asString());
     }
 
     @Test

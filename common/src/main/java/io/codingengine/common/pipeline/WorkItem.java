@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.store.StoreJson;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -24,12 +25,15 @@ public sealed interface WorkItem {
      * @param requestId correlates the reply with the waiting request
      * @param replyTo   the reply address of the api process that waits
      * @param request   what to run
+     * @param deadline  when the api stops waiting: a worker that takes it later drops it unrun,
+     *                  so client retries after a timeout do not pile up work nobody wants
      */
-    record Execute(String requestId, String replyTo, ExecutionRequest request) implements WorkItem {
+    record Execute(String requestId, String replyTo, ExecutionRequest request, Instant deadline) implements WorkItem {
         public Execute {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(replyTo, "replyTo");
             Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(deadline, "deadline");
         }
     }
 

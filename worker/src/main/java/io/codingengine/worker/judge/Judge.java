@@ -95,9 +95,19 @@ public final class Judge {
             return;
         }
         if (checker instanceof CheckerSpec.Custom program) {
-            List<OutputChecker.Answer> answers = custom.check(program,
-                    indexes.stream().map(tests::get).toList(),
-                    indexes.stream().map(i -> runs.get(i).stdout()).toList());
+            List<OutputChecker.Answer> answers;
+            try {
+                answers = custom.check(program, indexes.stream().map(tests::get).toList(),
+                        indexes.stream().map(i -> runs.get(i).stdout()).toList());
+            } catch (RuntimeException e) {
+                // The checker cannot run at all (unknown language, its data does not fit): that
+                // is the engine's problem, reported once with the reason rather than retried.
+                for (int i : indexes) {
+                    verdicts.set(i, Verdict.IE);
+                    messages.set(i, "the checker could not run: " + e.getMessage());
+                }
+                return;
+            }
             for (int k = 0; k < indexes.size(); k++) {
                 OutputChecker.Answer a = answers.get(k);
                 verdicts.set(indexes.get(k), a == null ? Verdict.IE : a.accepted() ? Verdict.AC : Verdict.WA);

@@ -85,8 +85,12 @@ public final class WorkHandler {
     }
 
     private void execute(Delivery delivery, WorkItem.Execute item, boolean lastChance) {
+        if (clock.instant().isAfter(item.deadline())) {
+            delivery.complete(); // nobody waits for it any more
+            return;
+        }
         if (lastChance) {
-            replies.reply(item.replyTo(), item.requestId(), StoreJson.write(Map.of("error", "the run crashed the engine")));
+            replies.reply(item.replyTo(), item.requestId(), StoreJson.write(Map.of("internalError", "the run crashed the engine")));
             delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
             return;
         }
@@ -96,6 +100,10 @@ public final class WorkHandler {
             body = StoreJson.write(result);
         } catch (InvalidRequestException e) {
             body = StoreJson.write(Map.of("error", e.getMessage()));
+        } catch (RuntimeException e) {
+            // A synchronous run is not retried: the client sees the failure and may ask again.
+            LOG.error("execute {} failed", item.requestId(), e);
+            body = StoreJson.write(Map.of("internalError", String.valueOf(e.getMessage())));
         }
         replies.reply(item.replyTo(), item.requestId(), body);
         delivery.complete();
@@ -120,7 +128,14 @@ public final class WorkHandler {
             delivery.deadLetter(reason);
             return;
         }
-        Task task = task(record);
+        Task task;
+        try {
+            task = task(record);
+        } catch (MissingProblemException e) {
+            complete(id, new Judgement(Verdict.IE, 0, e.getMessage(), List.of(), clock.instant(), workerId, item.round(), attempt));
+            delivery.deadLetter(e.getMessage());
+            return;
+        }
         UpdateOutcome running = Retry.call("mark " + id + " running", STORE_PATIENCE,
                 () -> submissions.markRunning(id, item.round(), attempt, task.tests().size()));
         if (running == UpdateOutcome.ALREADY_DONE || running == UpdateOutcome.STALE) {
@@ -149,7 +164,7 @@ public final class WorkHandler {
             return new Task(s.tests(), s.checker() != null ? s.checker() : CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS);
         }
         Problem problem = Retry.call("load problem " + s.problemId(), STORE_PATIENCE, () -> problems.load(s.problemId()))
-                .orElseThrow(() -> new IllegalStateException("problem " + s.problemId() + " is gone"));
+                .orElseThrow(() -> new MissingProblemException("problem " + s.problemId() + " no longer exists"));
         List<TestCase> tests = new ArrayList<>(problem.samples());
         tests.addAll(problem.secretTests());
         return new Task(tests, problem.checker(), new Judge.TestLimits(problem.timeLimit(), problem.memoryLimitBytes()));
@@ -172,5 +187,12 @@ public final class WorkHandler {
     }
 
     private record Task(List<TestCase> tests, CheckerSpec checker, Judge.TestLimits limits) {
+    }
+
+    /** The submission's problem was deleted: no delivery can ever judge it. */
+    private static final class MissingProblemException extends RuntimeException {
+        MissingProblemException(String message) {
+            super(message);
+        }
     }
 }

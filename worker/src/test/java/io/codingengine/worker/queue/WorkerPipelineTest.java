@@ -107,7 +107,8 @@ class WorkerPipelineTest {
         ExecutionRequest request = new ExecutionRequest("c", "*", List.of(SourceFile.utf8(null,
                 "#include <stdio.h>\nint main(void){ puts(\"from the queue\"); return 0; }")), Map.of(), null, null,
                 List.of(new RunInput("", List.of())));
-        queue.send(Lane.INTERACTIVE, requestId, WorkItem.toJson(new WorkItem.Execute(requestId, apiReplies.address(), request)));
+        queue.send(Lane.INTERACTIVE, requestId, WorkItem.toJson(new WorkItem.Execute(requestId, apiReplies.address(), request,
+                Instant.now().plusSeconds(60))));
         ExecutionResult result = StoreJson.read(reply.get(), ExecutionResult.class);
         assertEquals("from the queue\n", result.runs().getFirst().stdout());
     }
