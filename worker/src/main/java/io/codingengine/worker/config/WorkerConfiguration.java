@@ -24,11 +24,8 @@ public class WorkerConfiguration {
 
     @Bean
     SandboxedExecutor executor(WorkerProperties p) {
-        ExecutorConfig defaults = ExecutorConfig.defaults();
-        // Custom checkers travel with every test's input and answer as data files.
-        ExecutorConfig config = new ExecutorConfig(defaults.compile(), defaults.run(), defaults.max(), 4096, 256L << 20);
         return SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(p.dataDir()).withSlots(p.effectiveSlots())
-                .withUidBase(p.uidBase()).withIsolation(p.isolation()).withCgroupName(p.cgroupName()), config);
+                .withUidBase(p.uidBase()).withIsolation(p.isolation()).withCgroupName(p.cgroupName()), ExecutorConfig.judging());
     }
 
     @Bean
