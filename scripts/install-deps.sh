@@ -12,6 +12,7 @@ command -v g++ >/dev/null || need+=(g++)
 [ -x /usr/bin/node ] || need+=(nodejs npm)
 command -v mvn >/dev/null || need+=(maven)
 [ -d /usr/lib/jvm/java-17-openjdk-amd64 ] || need+=(openjdk-17-jdk-headless)
+command -v docker-compose >/dev/null || need+=(docker-compose)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -29,4 +29,15 @@ public record ExecutorConfig(StageLimits compile, StageLimits run, StageLimits m
                 16 * MIB, 256 * MIB, 4096, 512 * MIB, 65536);
         return new ExecutorConfig(compile, run, max, 64, MIB);
     }
+
+    /**
+     * The defaults with room for judging: a custom checker travels with every test's input and
+     * answer as data files, so a submission may carry up to 4096 files and 256 MiB. The worker's
+     * in-process executor and the session container both use it, so a pool accepts what the
+     * worker sends.
+     */
+    public static ExecutorConfig judging() {
+        ExecutorConfig defaults = defaults();
+        return new ExecutorConfig(defaults.compile(), defaults.run(), defaults.max(), 4096, 256 * MIB);
+    }
 }

@@ -1,5 +1,6 @@
 package io.codingengine.worker.config;
 
+import io.codingengine.common.execution.Executor;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.problem.BlobProblemStore;
 import io.codingengine.common.problem.ProblemStore;
@@ -12,23 +13,43 @@ import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
 import io.codingengine.worker.queue.QueueConsumer;
+import io.codingengine.worker.session.AzureIdentityTokenProvider;
+import io.codingengine.worker.session.DynamicSessionsExecutor;
+import io.codingengine.worker.session.DynamicSessionsSettings;
 import io.codingengine.worker.queue.WorkHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 
-/** The worker's parts: the local session pool (in-process executor), the queue, the stores. */
+/** The worker's parts: the session pool (local sandbox or Dynamic Sessions), the queue, the stores. */
 @Configuration(proxyBeanMethods = false)
 public class WorkerConfiguration {
 
+    /** {@code session-pool}: this host's sandbox (the default), or an Azure Dynamic Sessions pool. */
     @Bean
-    SandboxedExecutor executor(WorkerProperties p) {
-        ExecutorConfig defaults = ExecutorConfig.defaults();
-        // Custom checkers travel with every test's input and answer as data files.
-        ExecutorConfig config = new ExecutorConfig(defaults.compile(), defaults.run(), defaults.max(), 4096, 256L << 20);
+    Executor executor(WorkerProperties p) {
+        return switch (p.sessionPool()) {
+            case "local" -> localExecutor(p);
+            case "dynamic-sessions" -> {
+                if (p.sessionPoolEndpoint().isBlank()) {
+                    throw new IllegalArgumentException("coding-engine.worker.session-pool-endpoint is required with session-pool=dynamic-sessions");
+                }
+                // The first backoff is short: a pool's 429 usually says how long to wait.
+                yield new DynamicSessionsExecutor(new DynamicSessionsSettings(URI.create(p.sessionPoolEndpoint()),
+                        p.effectiveSlots(), p.sessionPoolTimeout(), p.sessionPoolPatience(), Duration.ofMillis(500)),
+                        AzureIdentityTokenProvider.defaultCredential(p.managedIdentityClientId()));
+            }
+            default -> throw new IllegalArgumentException(
+                    "coding-engine.worker.session-pool must be local or dynamic-sessions: " + p.sessionPool());
+        };
+    }
+
+    private static SandboxedExecutor localExecutor(WorkerProperties p) {
         return SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(p.dataDir()).withSlots(p.effectiveSlots())
-                .withUidBase(p.uidBase()).withIsolation(p.isolation()).withCgroupName(p.cgroupName()), config);
+                .withUidBase(p.uidBase()).withIsolation(p.isolation()).withCgroupName(p.cgroupName()), ExecutorConfig.judging());
     }
 
     @Bean
@@ -52,14 +73,14 @@ public class WorkerConfiguration {
     }
 
     @Bean
-    WorkHandler workHandler(SandboxedExecutor executor, SubmissionStore submissions, ProblemStore problems,
+    WorkHandler workHandler(Executor executor, SubmissionStore submissions, ProblemStore problems,
                             ReplyChannel replies, WorkerProperties p) {
         return new WorkHandler(executor, submissions, problems, replies, Clock.systemUTC(), p.effectiveId(),
                 p.maxDeliveryCount(), p.lockRenewal());
     }
 
     @Bean
-    QueueConsumer queueConsumer(SubmissionQueue queue, WorkHandler handler, SandboxedExecutor executor, WorkerProperties p) {
+    QueueConsumer queueConsumer(SubmissionQueue queue, WorkHandler handler, Executor executor, WorkerProperties p) {
         return new QueueConsumer(queue, handler, executor.capacity(), p.receiveWait());
     }
 }

@@ -22,6 +22,12 @@ import java.time.Duration;
  * @param receiveWait       how long one receive waits for a message before looking again
  * @param lockRenewal       how often a long judging renews its message's lock
  * @param maxDeliveryCount  deliveries after which a message is poison (must match the queue's)
+ * @param sessionPool       where code runs: {@code local} (this host's sandbox) or
+ *                          {@code dynamic-sessions} (an Azure Container Apps session pool)
+ * @param sessionPoolEndpoint the pool management endpoint, for {@code dynamic-sessions}
+ * @param sessionPoolTimeout one request to the pool, compile and all tests included
+ * @param sessionPoolPatience how long a busy or unreachable pool is retried before the judging fails
+ * @param managedIdentityClientId the user-assigned managed identity to use; empty: the default credential chain
  */
 @ConfigurationProperties("coding-engine.worker")
 public record WorkerProperties(
@@ -36,7 +42,12 @@ public record WorkerProperties(
         @DefaultValue("coding-engine-worker") String cgroupName,
         @DefaultValue("1s") Duration receiveWait,
         @DefaultValue("10s") Duration lockRenewal,
-        @DefaultValue("5") int maxDeliveryCount) {
+        @DefaultValue("5") int maxDeliveryCount,
+        @DefaultValue("local") String sessionPool,
+        @DefaultValue("") String sessionPoolEndpoint,
+        @DefaultValue("5m") Duration sessionPoolTimeout,
+        @DefaultValue("2m") Duration sessionPoolPatience,
+        @DefaultValue("") String managedIdentityClientId) {
 
     /** Azurite's published development account on its default ports (not a secret). */
     public static final String AZURITE = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"

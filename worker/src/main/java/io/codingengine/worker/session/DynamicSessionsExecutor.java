@@ -1,0 +1,173 @@
+package io.codingengine.worker.session;
+
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.RuntimeInfo;
+import io.codingengine.common.store.StoreJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The executor port over an Azure Container Apps Dynamic Sessions pool of custom containers
+ * running the session image ({@code io.codingengine.executor.http.SessionServer}). A request goes
+ * to {@code <endpoint>/execute?identifier=<id>} with a bearer token for
+ * {@code https://dynamicsessions.io}; the pool allocates a session for an unknown identifier and
+ * forwards the path to the container's target port. Each attempt uses a fresh random identifier,
+ * so no session ever serves two submissions (nor a retry a session that may be broken).
+ *
+ * <p>A busy pool (429, 503) or a network failure is retried here, honouring {@code Retry-After},
+ * up to {@link DynamicSessionsSettings#patience()}: waiting in place keeps the queue message
+ * (its lock is renewed by the worker) instead of burning a delivery.
+ */
+public final class DynamicSessionsExecutor implements Executor {
+
+    /** The built-in role the caller's identity needs on the pool. */
+    public static final String SESSION_EXECUTOR_ROLE = "Azure ContainerApps Session Executor";
+    private static final Logger LOG = LoggerFactory.getLogger(DynamicSessionsExecutor.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    private final DynamicSessionsSettings settings;
+    private final TokenProvider tokens;
+    private final HttpClient http;
+    private volatile List<RuntimeInfo> runtimes;
+
+    public DynamicSessionsExecutor(DynamicSessionsSettings settings, TokenProvider tokens) {
+        this.settings = settings;
+        this.tokens = tokens;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @Override
+    public ExecutionResult execute(ExecutionRequest request) {
+        String body = call("POST", "/execute", HttpRequest.BodyPublishers.ofString(StoreJson.write(request)));
+        return StoreJson.read(body, ExecutionResult.class);
+    }
+
+    /** Asked of one session once: every session runs the same image. */
+    @Override
+    public List<RuntimeInfo> runtimes() {
+        if (runtimes == null) {
+            String body = call("GET", "/runtimes", HttpRequest.BodyPublishers.noBody());
+            runtimes = List.of(StoreJson.read(body, RuntimeInfo[].class));
+        }
+        return runtimes;
+    }
+
+    @Override
+    public int capacity() {
+        return settings.capacity();
+    }
+
+    private String call(String method, String path, HttpRequest.BodyPublisher body) {
+        Instant deadline = Instant.now().plus(settings.patience());
+        Duration backoff = settings.firstBackoff();
+        for (int attempt = 1; ; attempt++) {
+            URI uri = URI.create(settings.endpoint() + path + "?identifier=" + UUID.randomUUID());
+            HttpRequest request = HttpRequest.newBuilder(uri).method(method, body)
+                    .timeout(settings.requestTimeout())
+                    .header("Authorization", "Bearer " + tokens.token())
+                    .header("Content-Type", "application/json")
+                    .build();
+            Duration wait;
+            String problem;
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                switch (status) {
+                    case 200 -> {
+                        return response.body();
+                    }
+                    case 400 -> throw new InvalidRequestException(errorOf(response));
+                    case 401, 403 -> throw new SessionPoolException("the session pool " + settings.endpoint()
+                            + " refused the worker's identity (HTTP " + status + "): assign it the role \""
+                            + SESSION_EXECUTOR_ROLE + "\" on the session pool (infra/ does this on deployment)");
+                    case 429, 503 -> {
+                        wait = retryAfter(response).orElse(backoff);
+                        problem = "HTTP " + status;
+                    }
+                    default -> throw new SessionPoolException("the session pool answered HTTP " + status + " to "
+                            + method + " " + path + ": " + abbreviate(response.body()));
+                }
+            } catch (IOException e) {
+                wait = backoff;
+                problem = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SessionPoolException("interrupted while calling the session pool", e);
+            }
+            if (Instant.now().plus(wait).isAfter(deadline)) {
+                throw new SessionPoolException("the session pool stayed unavailable for " + settings.patience()
+                        + " (" + attempt + " attempts, last: " + problem + ")");
+            }
+            LOG.warn("session pool {} {}: {}; attempt {} retries in {} ms", method, path, problem, attempt + 1, wait.toMillis());
+            sleep(jitter(wait));
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    /** {@code Retry-After} as delta-seconds or an HTTP date (RFC 9110 10.2.3). */
+    static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(value -> {
+            try {
+                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                    Duration d = Duration.between(Instant.now(), at);
+                    return Optional.of(d.isNegative() ? Duration.ZERO : d);
+                } catch (DateTimeParseException unusable) {
+                    return Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Up to a tenth more, so workers throttled together do not come back together. */
+    private static Duration jitter(Duration wait) {
+        return wait.plusMillis(ThreadLocalRandom.current().nextLong(wait.toMillis() / 10 + 1));
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionPoolException("interrupted while waiting for the session pool", e);
+        }
+    }
+
+    /** The session server's {@code {"error": ...}}, else the body as it came. */
+    private static String errorOf(HttpResponse<String> response) {
+        try {
+            JsonNode error = StoreJson.mapper().readTree(response.body()).get("error");
+            if (error != null && error.isString()) {
+                return error.asString();
+            }
+        } catch (RuntimeException notJson) {
+            // A 400 from the pool's own front end rather than from the session server.
+        }
+        return abbreviate(response.body());
+    }
+
+    private static String abbreviate(String body) {
+        return body.length() > 500 ? body.substring(0, 500) + "…" : body;
+    }
+}

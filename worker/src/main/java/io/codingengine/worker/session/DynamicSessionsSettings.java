@@ -1,0 +1,31 @@
+package io.codingengine.worker.session;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the worker reaches its Dynamic Sessions pool.
+ *
+ * @param endpoint       the pool management endpoint ({@code https://<pool>.<env-id>.<region>.azurecontainerapps.io})
+ * @param capacity       requests this worker sends at once (its share of the pool's max sessions)
+ * @param requestTimeout one request's limit, compile and every test included
+ * @param patience       how long a busy pool (429, 503) or an unreachable one is retried in place,
+ *                       so a full pool does not burn the message's delivery count
+ * @param firstBackoff   the first wait when the pool does not say how long (Retry-After); doubles up to 10 s
+ */
+public record DynamicSessionsSettings(URI endpoint, int capacity, Duration requestTimeout, Duration patience,
+                                      Duration firstBackoff) {
+
+    public DynamicSessionsSettings {
+        Objects.requireNonNull(endpoint, "the session pool management endpoint is required");
+        if (!endpoint.isAbsolute() || endpoint.getHost() == null) {
+            throw new IllegalArgumentException("session pool endpoint must be an absolute URL: " + endpoint);
+        }
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive");
+        }
+        String path = endpoint.getPath() == null ? "" : endpoint.getPath();
+        endpoint = URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + path.replaceAll("/+$", ""));
+    }
+}

@@ -1,0 +1,167 @@
+package io.codingengine.worker.session;
+
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.RunInput;
+import io.codingengine.common.execution.RuntimeInfo;
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.Submission;
+import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.judge.Verdict;
+import io.codingengine.executor.ExecutorConfig;
+import io.codingengine.executor.SandboxedExecutor;
+import io.codingengine.executor.http.SessionServer;
+import io.codingengine.executor.sandbox.SandboxConfig;
+import io.codingengine.worker.judge.Judge;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Dynamic Sessions adapter against the real session server (real sandbox, real compilers),
+ * reached as the pool forwards requests, through two named stand-ins for what Azure provides:
+ * {@link DynamicSessionsGatewayStandIn} (the pool management endpoint) and
+ * {@link EntraTokenEndpointStandIn} (the managed identity endpoint that issues the bearer tokens).
+ */
+class DynamicSessionsExecutorTest {
+
+    private static SandboxedExecutor sandboxed;
+    private static SessionServer session;
+    private static EntraTokenEndpointStandIn entra;
+    private static DynamicSessionsGatewayStandIn pool;
+    private static TokenProvider tokens;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandboxed = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Files.createTempDirectory("ce-pool-it-"))
+                .withSlots(2).withUidBase(64000).withCgroupName("coding-engine-pool-it"), ExecutorConfig.judging());
+        session = SessionServer.start(sandboxed, ExecutorConfig.judging().maxSourceBytes(), 0);
+        entra = new EntraTokenEndpointStandIn();
+        pool = new DynamicSessionsGatewayStandIn(URI.create("http://127.0.0.1:" + session.port()), entra);
+        // The production provider (its cache included) in front of the stand-in's credential.
+        tokens = new AzureIdentityTokenProvider(entra.credential(), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.close();
+        entra.close();
+        session.close();
+        sandboxed.close();
+    }
+
+    @AfterEach
+    void resetPool() {
+        pool.roleAssigned(true);
+        pool.unavailable(false);
+        pool.throttleNext(0);
+    }
+
+    private static DynamicSessionsExecutor executor(Duration patience) {
+        return new DynamicSessionsExecutor(new DynamicSessionsSettings(pool.endpoint(), 2, Duration.ofSeconds(60),
+                patience, Duration.ofMillis(50)), tokens);
+    }
+
+    @Test
+    void runsEachRequestInAFreshSessionAndRetriesAThrottledOne() {
+        DynamicSessionsExecutor executor = executor(Duration.ofSeconds(30));
+        int before = pool.identifiers().size();
+        pool.throttleNext(1);
+        long start = System.nanoTime();
+        ExecutionResult first = executor.execute(request("python", "print(input()[::-1])", "judge"));
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() >= 1000, "Retry-After: 1 was honoured");
+        ExecutionResult second = executor.execute(request("c",
+                "#include <stdio.h>\nint main(void){int a,b;scanf(\"%d %d\",&a,&b);printf(\"%d\\n\",a*b);}", "6 7"));
+        assertEquals("egduj\n", first.runs().getFirst().stdout());
+        assertEquals("42\n", second.runs().getFirst().stdout());
+        assertEquals(1, pool.throttled());
+        List<String> used = pool.identifiers().subList(before, pool.identifiers().size());
+        assertEquals(3, used.size(), "the throttled attempt, its retry, the second request");
+        assertEquals(3, new HashSet<>(used).size(), "no identifier, so no session, is used twice: " + used);
+        assertTrue(entra.requests() <= 2, "tokens are cached, not fetched per request: " + entra.requests());
+    }
+
+    @Test
+    void judgesASubmissionEndToEndThroughThePool() {
+        Judge judge = new Judge(executor(Duration.ofSeconds(30)), Clock.systemUTC(), "pool-it");
+        List<TestCase> tests = List.of(new TestCase("t1", "1 2\n", "3\n", true), new TestCase("t2", "2 2\n", "5\n", false));
+        Submission submission = new Submission("pool-1", null, "contest-1", "alice", "c++", "*",
+                List.of(SourceFile.utf8("a.cpp", "#include <cstdio>\nint main(){int a,b;scanf(\"%d %d\",&a,&b);printf(\"%d\\n\",a+b);}")),
+                tests, null, Instant.now());
+        Judgement judgement = judge.judge(submission, tests, CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS, 0, 1);
+        assertEquals(Verdict.WA, judgement.verdict());
+        assertEquals(List.of(Verdict.AC, Verdict.WA), judgement.tests().stream().map(t -> t.verdict()).toList());
+    }
+
+    @Test
+    void listsTheSessionImagesRuntimes() {
+        List<String> languages = executor(Duration.ofSeconds(5)).runtimes().stream().map(RuntimeInfo::language).toList();
+        assertTrue(languages.containsAll(List.of("python", "c", "c++", "java", "javascript")), languages.toString());
+    }
+
+    @Test
+    void anInvalidRequestKeepsTheExecutorsMessage() {
+        var e = assertThrows(InvalidRequestException.class,
+                () -> executor(Duration.ofSeconds(5)).execute(request("cobol", "x", "")));
+        assertTrue(e.getMessage().contains("cobol"), e.getMessage());
+    }
+
+    @Test
+    void aMissingRoleNamesTheRole() {
+        pool.roleAssigned(false);
+        var e = assertThrows(SessionPoolException.class,
+                () -> executor(Duration.ofSeconds(5)).execute(request("python", "print(1)", "")));
+        assertTrue(e.getMessage().contains("\"Azure ContainerApps Session Executor\""), e.getMessage());
+        assertTrue(e.getMessage().contains("403"), e.getMessage());
+    }
+
+    @Test
+    void aTokenTheGatewayDoesNotKnowIs401NamingTheRole() {
+        DynamicSessionsExecutor forged = new DynamicSessionsExecutor(new DynamicSessionsSettings(pool.endpoint(), 1,
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(50)), () -> "forged-token");
+        var e = assertThrows(SessionPoolException.class, () -> forged.execute(request("python", "print(1)", "")));
+        assertTrue(e.getMessage().contains("401") && e.getMessage().contains(DynamicSessionsExecutor.SESSION_EXECUTOR_ROLE),
+                e.getMessage());
+    }
+
+    @Test
+    void aPoolThatStaysUnavailableFailsAfterThePatience() {
+        pool.unavailable(true);
+        long start = System.nanoTime();
+        var e = assertThrows(SessionPoolException.class,
+                () -> executor(Duration.ofMillis(700)).execute(request("python", "print(1)", "")));
+        long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertTrue(e.getMessage().contains("503"), e.getMessage());
+        assertTrue(ms >= 300 && ms < 5000, "backed off for about the patience, took " + ms + " ms");
+    }
+
+    @Test
+    void settingsRejectARelativeEndpointAndDropATrailingSlash() {
+        assertThrows(IllegalArgumentException.class, () -> new DynamicSessionsSettings(URI.create("pool.example"), 1,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1)));
+        assertEquals(URI.create("https://pool.example.io"), new DynamicSessionsSettings(URI.create("https://pool.example.io/"),
+                1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1)).endpoint());
+    }
+
+    private static ExecutionRequest request(String language, String source, String stdin) {
+        return new ExecutionRequest(language, "*", List.of(SourceFile.utf8(null, source)), Map.of(), null, null,
+                List.of(new RunInput(stdin, List.of())));
+    }
+}

@@ -1,0 +1,139 @@
+package io.codingengine.worker.session;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * STAND-IN for the Dynamic Sessions pool management endpoint, which cannot be reached from the
+ * tests. It does what the pool does to a request for a custom container: checks the bearer token
+ * (here: one {@link EntraTokenEndpointStandIn} issued for {@code https://dynamicsessions.io}),
+ * requires the {@code identifier} query parameter, and forwards the path and query unchanged to
+ * the session container's target port (the real session server), relaying the answer. Switches
+ * make it answer as a pool does when it is full (429 with Retry-After, 503) or when the caller's
+ * identity lacks the Session Executor role (403).
+ */
+final class DynamicSessionsGatewayStandIn implements AutoCloseable {
+
+    private final HttpServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final URI session;
+    private final EntraTokenEndpointStandIn entra;
+    private final List<String> identifiers = new CopyOnWriteArrayList<>();
+    private final AtomicInteger throttleNext = new AtomicInteger();
+    private final AtomicInteger throttled = new AtomicInteger();
+    private volatile boolean roleAssigned = true;
+    private volatile boolean unavailable;
+
+    DynamicSessionsGatewayStandIn(URI session, EntraTokenEndpointStandIn entra) throws IOException {
+        this.session = session;
+        this.entra = entra;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** The next {@code count} requests get 429 with {@code Retry-After: 1}. */
+    void throttleNext(int count) {
+        throttleNext.set(count);
+    }
+
+    void roleAssigned(boolean value) {
+        roleAssigned = value;
+    }
+
+    void unavailable(boolean value) {
+        unavailable = value;
+    }
+
+    List<String> identifiers() {
+        return List.copyOf(identifiers);
+    }
+
+    int throttled() {
+        return throttled.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !auth.startsWith("Bearer ") || !entra.issuedFor(auth.substring(7), "https://dynamicsessions.io")) {
+                send(exchange, 401, "{\"error\":\"invalid or missing token\"}");
+                return;
+            }
+            if (!roleAssigned) {
+                send(exchange, 403, "{\"error\":\"the principal lacks Microsoft.App/sessionPools/interpreters/execute/action\"}");
+                return;
+            }
+            String query = exchange.getRequestURI().getRawQuery();
+            if (query == null || !query.startsWith("identifier=") || query.length() == "identifier=".length()) {
+                send(exchange, 400, "{\"error\":\"identifier is required\"}");
+                return;
+            }
+            identifiers.add(query.substring("identifier=".length()));
+            if (unavailable) {
+                send(exchange, 503, "{\"error\":\"no session available\"}");
+                return;
+            }
+            if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throttled.incrementAndGet();
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                send(exchange, 429, "{\"error\":\"too many requests\"}");
+                return;
+            }
+            forward(exchange);
+        }
+    }
+
+    private void forward(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        URI target = session.resolve(exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery());
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
+                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type != null) {
+            request.header("Content-Type", type);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            send(exchange, response.statusCode(), response.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            send(exchange, 502, "{\"error\":\"interrupted\"}");
+        }
+    }
+
+    static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
