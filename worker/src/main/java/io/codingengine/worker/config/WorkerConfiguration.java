@@ -59,7 +59,7 @@ public class WorkerConfiguration {
     WorkHandler workHandler(SandboxedExecutor executor, SubmissionStore submissions, ProblemStore problems,
                             ReplyChannel replies, WorkerProperties p) {
         return new WorkHandler(executor, submissions, problems, replies, Clock.systemUTC(), p.effectiveId(),
-                p.maxDeliveryCount(), p.lockRenewal());
+                p.maxDeliveryCount(), p.lockRenewal(), p.faultInjection().crashOnParticipant());
     }
 
     @Bean

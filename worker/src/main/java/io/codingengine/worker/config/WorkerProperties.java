@@ -21,7 +21,9 @@ import java.time.Duration;
  * @param cgroupName        the worker's group in each cgroup hierarchy
  * @param receiveWait       how long one receive waits for a message before looking again
  * @param lockRenewal       how often a long judging renews its message's lock
- * @param maxDeliveryCount  deliveries after which a message is poison (must match the queue's)
+ * @param maxDeliveryCount  deliveries after which a message is poison; the worker's queue client
+ *                          is configured with the same number
+ * @param faultInjection    test aids that make the worker fail on purpose; all off by default
  */
 @ConfigurationProperties("coding-engine.worker")
 public record WorkerProperties(
@@ -36,7 +38,18 @@ public record WorkerProperties(
         @DefaultValue("coding-engine-worker") String cgroupName,
         @DefaultValue("1s") Duration receiveWait,
         @DefaultValue("10s") Duration lockRenewal,
-        @DefaultValue("5") int maxDeliveryCount) {
+        @DefaultValue("5") int maxDeliveryCount,
+        @DefaultValue FaultInjection faultInjection) {
+
+    /**
+     * Test aids, never for production: {@code coding-engine.worker.fault-injection.*}.
+     *
+     * @param crashOnParticipant when not empty, the worker halts its JVM (as a crash would, no
+     *                           clean-up) when it starts judging a submission of this participant;
+     *                           the system tests use it for a submission that crashes every worker
+     */
+    public record FaultInjection(@DefaultValue("") String crashOnParticipant) {
+    }
 
     /** Azurite's published development account on its default ports (not a secret). */
     public static final String AZURITE = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
