@@ -54,7 +54,11 @@ public class WorkerConfiguration {
 
     @Bean
     SubmissionQueue submissionQueue(WorkerProperties p) {
-        return ArtemisSubmissionQueue.connect(p.brokerUrl());
+        // The queue dead-letters after the same number of deliveries the handler counts down to: with
+        // the queue's own default, a max-delivery-count below it would never reach the queue.
+        var defaults = ArtemisSubmissionQueue.Settings.DEFAULT;
+        return ArtemisSubmissionQueue.connect(p.brokerUrl(), new ArtemisSubmissionQueue.Settings(
+                p.maxDeliveryCount(), defaults.lockDuration(), defaults.pollInterval()));
     }
 
     @Bean
@@ -76,7 +80,7 @@ public class WorkerConfiguration {
     WorkHandler workHandler(Executor executor, SubmissionStore submissions, ProblemStore problems,
                             ReplyChannel replies, WorkerProperties p) {
         return new WorkHandler(executor, submissions, problems, replies, Clock.systemUTC(), p.effectiveId(),
-                p.maxDeliveryCount(), p.lockRenewal());
+                p.maxDeliveryCount(), p.lockRenewal(), p.faultInjection().crashOnParticipant());
     }
 
     @Bean

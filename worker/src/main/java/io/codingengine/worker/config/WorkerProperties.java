@@ -21,13 +21,15 @@ import java.time.Duration;
  * @param cgroupName        the worker's group in each cgroup hierarchy
  * @param receiveWait       how long one receive waits for a message before looking again
  * @param lockRenewal       how often a long judging renews its message's lock
- * @param maxDeliveryCount  deliveries after which a message is poison (must match the queue's)
+ * @param maxDeliveryCount  deliveries after which a message is poison; the worker's queue client
+ *                          is configured with the same number
  * @param sessionPool       where code runs: {@code local} (this host's sandbox) or
  *                          {@code dynamic-sessions} (an Azure Container Apps session pool)
  * @param sessionPoolEndpoint the pool management endpoint, for {@code dynamic-sessions}
  * @param sessionPoolTimeout one request to the pool, compile and all tests included
  * @param sessionPoolPatience how long a busy or unreachable pool is retried before the judging fails
  * @param managedIdentityClientId the user-assigned managed identity to use; empty: the default credential chain
+ * @param faultInjection    test aids that make the worker fail on purpose; all off by default
  */
 @ConfigurationProperties("coding-engine.worker")
 public record WorkerProperties(
@@ -47,7 +49,18 @@ public record WorkerProperties(
         @DefaultValue("") String sessionPoolEndpoint,
         @DefaultValue("5m") Duration sessionPoolTimeout,
         @DefaultValue("2m") Duration sessionPoolPatience,
-        @DefaultValue("") String managedIdentityClientId) {
+        @DefaultValue("") String managedIdentityClientId,
+        @DefaultValue FaultInjection faultInjection) {
+
+    /**
+     * Test aids, never for production: {@code coding-engine.worker.fault-injection.*}.
+     *
+     * @param crashOnParticipant when not empty, the worker halts its JVM (as a crash would, no
+     *                           clean-up) when it starts judging a submission of this participant;
+     *                           the system tests use it for a submission that crashes every worker
+     */
+    public record FaultInjection(@DefaultValue("") String crashOnParticipant) {
+    }
 
     /** Azurite's published development account on its default ports (not a secret). */
     public static final String AZURITE = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"

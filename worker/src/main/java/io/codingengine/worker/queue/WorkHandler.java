@@ -52,11 +52,20 @@ public final class WorkHandler {
     private final String workerId;
     private final int maxDeliveryCount;
     private final Duration lockRenewal;
+    /** Test aid (WorkerProperties.FaultInjection): halt when judging this participant; null: never. */
+    private final String crashOnParticipant;
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("lock-renewal").factory());
 
     public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
                        Clock clock, String workerId, int maxDeliveryCount, Duration lockRenewal) {
+        this(executor, submissions, problems, replies, clock, workerId, maxDeliveryCount, lockRenewal, null);
+    }
+
+    /** @param crashOnParticipant a test aid: halt the JVM when judging this participant's submission */
+    public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
+                       Clock clock, String workerId, int maxDeliveryCount, Duration lockRenewal,
+                       String crashOnParticipant) {
         this.executor = executor;
         this.judge = new Judge(executor, clock, workerId);
         this.submissions = submissions;
@@ -66,6 +75,7 @@ public final class WorkHandler {
         this.workerId = workerId;
         this.maxDeliveryCount = maxDeliveryCount;
         this.lockRenewal = lockRenewal;
+        this.crashOnParticipant = crashOnParticipant == null || crashOnParticipant.isBlank() ? null : crashOnParticipant;
     }
 
     public void handle(Delivery delivery) {
@@ -141,6 +151,11 @@ public final class WorkHandler {
         if (running == UpdateOutcome.ALREADY_DONE || running == UpdateOutcome.STALE) {
             delivery.complete();
             return;
+        }
+        LOG.info("judging {} round {} attempt {}", id, item.round(), attempt);
+        if (crashOnParticipant != null && crashOnParticipant.equals(record.submission().participant())) {
+            LOG.error("fault injection: halting while judging {} of participant {}", id, crashOnParticipant);
+            Runtime.getRuntime().halt(70);
         }
         Judgement judgement = withLock(delivery, () -> judge.judge(record.submission(), task.tests(), task.checker(),
                 task.limits(), item.round(), attempt));
