@@ -1,5 +1,6 @@
 package io.codingengine.api.config;
 
+import io.codingengine.common.store.AzureStorage;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -27,14 +28,9 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                                @DefaultValue("queue") String execution,
                                @DefaultValue("") String brokerUrl,
                                @DefaultValue("61616") int brokerPort,
-                               @DefaultValue(AZURITE) String storage,
+                               @DefaultValue(AzureStorage.AZURITE_LOCAL) String storage,
                                @DefaultValue("ce") String tablePrefix,
                                @DefaultValue("120s") Duration executeTimeout) {
-
-    /** Azurite's published development account on its default ports (not a secret). */
-    public static final String AZURITE = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
-            + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
-            + "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
 
     /** {@link #slots()}, or the number of cores when it is not set. */
     public int effectiveSlots() {

@@ -14,6 +14,11 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
  */
 public final class AzureStorage {
 
+    /** Azurite's development account on its default local ports: the default of every local setting. */
+    public static final String AZURITE_LOCAL = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
+
     /**
      * The connection string of Azurite's well-known development account (published in
      * Microsoft's documentation; not a secret) on the given local ports.

@@ -1,5 +1,6 @@
 package io.codingengine.worker.config;
 
+import io.codingengine.common.store.AzureStorage;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -35,7 +36,7 @@ import java.time.Duration;
 public record WorkerProperties(
         @DefaultValue("") String id,
         @DefaultValue("tcp://127.0.0.1:61616") String brokerUrl,
-        @DefaultValue(AZURITE) String storage,
+        @DefaultValue(AzureStorage.AZURITE_LOCAL) String storage,
         @DefaultValue("ce") String tablePrefix,
         @DefaultValue("0") int slots,
         @DefaultValue("/var/lib/coding-engine/worker") Path dataDir,
@@ -61,11 +62,6 @@ public record WorkerProperties(
      */
     public record FaultInjection(@DefaultValue("") String crashOnParticipant) {
     }
-
-    /** Azurite's published development account on its default ports (not a secret). */
-    public static final String AZURITE = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
-            + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
-            + "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
 
     public int effectiveSlots() {
         return slots > 0 ? slots : Runtime.getRuntime().availableProcessors();
