@@ -21,10 +21,15 @@ export PATH="$JAVA_HOME/bin:$PATH"
 jvm_flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false)
 
 stop() {
-  for pidfile in "$run"/*.pid; do
+  # Workers first: once the api (and its broker) is gone they would only retry connecting.
+  for pidfile in $(ls "$run"/worker-*.pid 2>/dev/null) "$run/api.pid"; do
     [ -e "$pidfile" ] || continue
     pid=$(cat "$pidfile")
-    kill "$pid" 2>/dev/null && echo "stopped $(basename "$pidfile" .pid) ($pid)"
+    if kill "$pid" 2>/dev/null; then
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -9 "$pid" 2>/dev/null || true
+      echo "stopped $(basename "$pidfile" .pid) ($pid)"
+    fi
     rm -f "$pidfile"
   done
   AZURITE_DATA="$data/azurite" ./scripts/azurite.sh stop || true

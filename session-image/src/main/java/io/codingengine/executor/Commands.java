@@ -26,7 +26,8 @@ final class Commands {
                 default -> {
                     String value = part.replace("{toolchain}", runtime.toolchain().toString())
                             .replace("{main}", layout.main())
-                            .replace("{heapMiB}", Long.toString(heapMiB(limits.memoryBytes())));
+                            .replace("{heapMiB}", Long.toString(heapMiB(limits.memoryBytes())))
+                            .replace("{stackMiB}", Long.toString(stackMiB(limits.memoryBytes())));
                     if (layout.mainClass() != null) {
                         value = value.replace("{mainClass}", layout.mainClass());
                     }
@@ -38,6 +39,11 @@ final class Commands {
             }
         }
         return argv;
+    }
+
+    /** A thread stack for deep recursion: a quarter of the memory limit, between 8 and 256 MiB. */
+    static long stackMiB(long memoryBytes) {
+        return Math.clamp(memoryBytes / MIB / 4, 8, 256);
     }
 
     /** The memory limit minus room for the runtime itself (a quarter, at least 64 MiB). */

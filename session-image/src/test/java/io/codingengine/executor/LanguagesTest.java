@@ -79,6 +79,17 @@ class LanguagesTest {
     }
 
     @Test
+    void javaGetsAStackForDeepRecursion() {
+        ExecutionResult r = Fixture.run("java", """
+                public class Deep {
+                  static int depth(int n) { return n == 0 ? 0 : 1 + depth(n - 1); }
+                  public static void main(String[] a) { System.out.println(depth(300_000)); }
+                }
+                """);
+        assertEquals("300000\n", r.runs().getFirst().stdout(), r.toString());
+    }
+
+    @Test
     void exitCodes() {
         StageResult r = Fixture.run("python", "import sys\nsys.exit(3)").runs().getFirst();
         assertEquals(StageStatus.RE, r.status());

@@ -14,7 +14,7 @@ import java.util.Objects;
  *   <li>{@code {mainClass}}: for {@code naming = "java-class"}, the class whose {@code main} runs</li>
  *   <li>{@code {heapMiB}}: a heap size derived from the stage's memory limit, leaving room for
  *       the runtime's own memory, so a managed runtime fails with its own error rather than
- *       being killed by the cgroup at start</li>
+ *       being killed by the cgroup at start; {@code {stackMiB}}: a thread stack size derived from it</li>
  *   <li>{@code {<option>}}: the value of a language option ({@code {std}})</li>
  * </ul>
  *
