@@ -1,5 +1,7 @@
 package io.codingengine.api.config;
 
+import io.codingengine.api.access.ApiKeyStore;
+import io.codingengine.api.access.TableApiKeyStore;
 import io.codingengine.api.execution.ExecutionService;
 import io.codingengine.api.execution.QueueExecutionService;
 import io.codingengine.common.pipeline.ReplyChannel;
@@ -9,6 +11,7 @@ import io.codingengine.common.queue.ArtemisReplyChannel;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.queue.SubmissionQueue;
+import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.TableSubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
@@ -52,6 +55,11 @@ public class PipelineConfiguration {
     @Bean
     SubmissionStore submissionStore(EngineProperties p) {
         return TableSubmissionStore.fromConnectionString(p.storage(), p.tablePrefix());
+    }
+
+    @Bean
+    ApiKeyStore apiKeyStore(EngineProperties p) {
+        return new TableApiKeyStore(AzureStorage.tables(p.storage()), p.tablePrefix());
     }
 
     @Bean

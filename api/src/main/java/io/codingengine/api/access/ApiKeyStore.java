@@ -1,0 +1,23 @@
+package io.codingengine.api.access;
+
+import java.util.Optional;
+
+/**
+ * The API keys this deployment accepts. Only a hash of each key is stored: a leaked table
+ * does not let anyone call the API. Keys are sent as {@code Authorization: Bearer <key>}.
+ */
+public interface ApiKeyStore {
+
+    /**
+     * Creates a new key for {@code principal}.
+     *
+     * @return the key itself, which is not stored and cannot be shown again
+     */
+    String issue(Principal principal);
+
+    /** The principal of {@code key}, or empty when the key is unknown or revoked. */
+    Optional<Principal> authenticate(String key);
+
+    /** Makes {@code key} unusable; revoking an unknown key does nothing. */
+    void revoke(String key);
+}

@@ -1,0 +1,64 @@
+package io.codingengine.api.access;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableServiceException;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@link ApiKeyStore} on Azure Table Storage (or Azurite), table {@code <prefix>apikeys}:
+ * PartitionKey = the first two hex digits of the key's SHA-256 (spreads keys over 256
+ * partitions), RowKey = the whole hash; properties {@code Subject}, {@code Role},
+ * {@code CreatedAt}. A revoked key's row is deleted.
+ */
+public final class TableApiKeyStore implements ApiKeyStore {
+
+    private final TableClient table;
+
+    public TableApiKeyStore(TableServiceClient tables, String tablePrefix) {
+        tables.createTableIfNotExists(tablePrefix + "apikeys");
+        this.table = tables.getTableClient(tablePrefix + "apikeys");
+    }
+
+    @Override
+    public String issue(Principal principal) {
+        String key = ApiKeys.generate();
+        String hash = ApiKeys.hash(key);
+        table.createEntity(new TableEntity(hash.substring(0, 2), hash)
+                .addProperty("Subject", principal.subject())
+                .addProperty("Role", principal.role().name())
+                .addProperty("CreatedAt", Instant.now().toString()));
+        return key;
+    }
+
+    @Override
+    public Optional<Principal> authenticate(String key) {
+        if (key == null || key.isBlank()) {
+            return Optional.empty();
+        }
+        String hash = ApiKeys.hash(key);
+        // A query rather than a point read: an unknown key is routine here, and the SDK logs
+        // every 404 of a point read as an error. The hash is hex, so the filter needs no escaping.
+        String filter = "PartitionKey eq '" + hash.substring(0, 2) + "' and RowKey eq '" + hash + "'";
+        return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
+                .findFirst()
+                .map(row -> new Principal((String) row.getProperty("Subject"),
+                        Role.valueOf((String) row.getProperty("Role"))));
+    }
+
+    @Override
+    public void revoke(String key) {
+        String hash = ApiKeys.hash(key);
+        try {
+            table.deleteEntity(hash.substring(0, 2), hash);
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() != 404) {
+                throw e;
+            }
+        }
+    }
+}
