@@ -9,8 +9,8 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 
 /**
  * Clients of one storage account (Azure, or Azurite locally) from a connection string, on the
- * JDK's HTTP client. On Azure with a managed identity, build the clients with the account's
- * endpoints and a credential instead, and pass them to the adapters' constructors.
+ * JDK's HTTP client. On Azure with a managed identity, {@link StorageAccount} builds the clients
+ * from the account's endpoints and a credential instead.
  */
 public final class AzureStorage {
 
@@ -30,7 +30,7 @@ public final class AzureStorage {
                 + "TableEndpoint=http://" + host + ":" + tablePort + "/devstoreaccount1;";
     }
 
-    private static final HttpClient HTTP = new JdkHttpClientBuilder().build();
+    static final HttpClient HTTP = new JdkHttpClientBuilder().build();
 
     private AzureStorage() {
     }
