@@ -102,13 +102,28 @@ resource serviceBusQueues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-pre
   parent: serviceBus
   name: q
   properties: {
-    maxDeliveryCount: 5 // the worker's max-delivery-count; then the dead-letter queue
+    // Above the worker's max-delivery-count (5), so that the adapter dead-letters with its reason
+    // and counts (ServiceBusSubmissionQueue); the broker's own limit is only a backstop.
+    maxDeliveryCount: 10
     deadLetteringOnMessageExpiration: true
     lockDuration: 'PT1M' // long judgings renew the lock
     defaultMessageTimeToLive: 'P14D'
     requiresDuplicateDetection: false
   }
 }]
+
+// Piston replies: one session per listening api replica (ServiceBusReplyChannel); a reply nobody
+// waits for expires.
+resource replyQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: serviceBus
+  name: 'replies'
+  properties: {
+    requiresSession: true
+    defaultMessageTimeToLive: 'PT10M'
+    deadLetteringOnMessageExpiration: false
+    lockDuration: 'PT1M'
+  }
+}
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: take('${prefix}${uniqueString(resourceGroup().id)}', 24)
@@ -128,7 +143,8 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
   name: 'default'
 }
 
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in [ 'submissions', 'problems' ]: {
+// The stores also create these when missing (Storage Table and Blob Data Contributor allow it).
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in [ 'submissions', 'submissionindex', 'apikeys' ]: {
   parent: tableService
   name: '${tablePrefix}${t}'
 }]
@@ -138,11 +154,11 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   name: 'default'
 }
 
-resource problemContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for c in [ 'problems', 'submissions' ]: {
   parent: blobService
-  name: '${tablePrefix}-problems'
+  name: '${tablePrefix}-${c}'
   properties: { publicAccess: 'None' }
-}
+}]
 
 resource sessionPool 'Microsoft.App/sessionPools@2025-01-01' = {
   name: '${prefix}-sessions'
@@ -189,12 +205,28 @@ resource sessionPool 'Microsoft.App/sessionPools@2025-01-01' = {
   }
 }
 
-var identityEnv = [
+// The settings of the apps' "azure" profile (README "api settings", "worker settings"): Service
+// Bus and Storage by the managed identity, no connection string.
+var serviceBusNamespace = '${serviceBus.name}.servicebus.windows.net'
+var tableEndpoint = 'https://${storage.name}.table.${az.environment().suffixes.storage}'
+var blobEndpoint = 'https://${storage.name}.blob.${az.environment().suffixes.storage}'
+var apiEnv = [
+  { name: 'SPRING_PROFILES_ACTIVE', value: 'azure' }
   { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
-  // Read by the Service Bus and identity-based storage adapters (issue 4; see README "Deploy to Azure").
-  { name: 'CODINGENGINE_SERVICEBUS_NAMESPACE', value: '${serviceBus.name}.servicebus.windows.net' }
-  { name: 'CODINGENGINE_STORAGE_ACCOUNT', value: storage.name }
+  { name: 'CODINGENGINE_MANAGEDIDENTITYCLIENTID', value: identity.properties.clientId }
+  { name: 'CODINGENGINE_SERVICEBUSNAMESPACE', value: serviceBusNamespace }
+  { name: 'CODINGENGINE_TABLEENDPOINT', value: tableEndpoint }
+  { name: 'CODINGENGINE_BLOBENDPOINT', value: blobEndpoint }
   { name: 'CODINGENGINE_TABLEPREFIX', value: tablePrefix }
+]
+var workerEnv = [
+  { name: 'SPRING_PROFILES_ACTIVE', value: 'azure' }
+  { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+  { name: 'CODINGENGINE_WORKER_MANAGEDIDENTITYCLIENTID', value: identity.properties.clientId }
+  { name: 'CODINGENGINE_WORKER_SERVICEBUSNAMESPACE', value: serviceBusNamespace }
+  { name: 'CODINGENGINE_WORKER_TABLEENDPOINT', value: tableEndpoint }
+  { name: 'CODINGENGINE_WORKER_BLOBENDPOINT', value: blobEndpoint }
+  { name: 'CODINGENGINE_WORKER_TABLEPREFIX', value: tablePrefix }
 ]
 
 resource api 'Microsoft.App/containerApps@2024-03-01' = {
@@ -204,7 +236,8 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
     type: 'UserAssigned'
     userAssignedIdentities: { '${identity.id}': {} }
   }
-  dependsOn: [ acrPull ]
+  // Started once the identity may use the queues and the account, so the first start succeeds.
+  dependsOn: [ acrPull, serviceBusSender, serviceBusReceiver, serviceBusOwner, tableContributor, blobContributor ]
   properties: {
     managedEnvironmentId: environment.id
     configuration: {
@@ -222,7 +255,7 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
           name: 'api'
           image: '${registry.properties.loginServer}/api:${imageTag}'
           resources: { cpu: json('1.0'), memory: '2Gi' }
-          env: concat(identityEnv, [
+          env: concat(apiEnv, [
             { name: 'PORT', value: '2000' }
           ])
           probes: [
@@ -247,7 +280,7 @@ resource worker 'Microsoft.App/containerApps@2024-03-01' = {
     type: 'UserAssigned'
     userAssignedIdentities: { '${identity.id}': {} }
   }
-  dependsOn: [ acrPull, serviceBusOwner ]
+  dependsOn: [ acrPull, serviceBusSender, serviceBusReceiver, serviceBusOwner, tableContributor, blobContributor, sessionExecutor ]
   properties: {
     managedEnvironmentId: environment.id
     configuration: {
@@ -259,10 +292,8 @@ resource worker 'Microsoft.App/containerApps@2024-03-01' = {
           name: 'worker'
           image: '${registry.properties.loginServer}/worker:${imageTag}'
           resources: { cpu: json('0.5'), memory: '1Gi' }
-          env: concat(identityEnv, [
-            { name: 'CODINGENGINE_WORKER_SESSIONPOOL', value: 'dynamic-sessions' }
+          env: concat(workerEnv, [
             { name: 'CODINGENGINE_WORKER_SESSIONPOOLENDPOINT', value: sessionPool.properties.poolManagementEndpoint }
-            { name: 'CODINGENGINE_WORKER_MANAGEDIDENTITYCLIENTID', value: identity.properties.clientId }
             { name: 'CODINGENGINE_WORKER_SLOTS', value: string(workerSlots) }
           ])
         }

@@ -10,8 +10,11 @@ import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.queue.ArtemisReplyChannel;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
+import io.codingengine.common.queue.QueueKind;
+import io.codingengine.common.queue.ServiceBusReplyChannel;
+import io.codingengine.common.queue.ServiceBusSubmissionQueue;
 import io.codingengine.common.queue.SubmissionQueue;
-import io.codingengine.common.store.AzureStorage;
+import io.codingengine.common.store.StorageAccount;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.TableSubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
@@ -23,9 +26,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The pipeline the api feeds: the Artemis broker (embedded unless {@code broker-url} names one),
- * the submission queue, the reply channel of this process, and the stores on Azure Storage
- * (Azurite locally).
+ * The pipeline the api feeds: the submission queue and the reply channel of this process, on
+ * Artemis (the broker embedded unless {@code broker-url} names one) or on Service Bus
+ * ({@code queue=servicebus}), and the stores on Azure Storage (Azurite locally; with the table and
+ * blob endpoints set, the managed identity).
  */
 @Configuration(proxyBeanMethods = false)
 public class PipelineConfiguration {
@@ -37,6 +41,7 @@ public class PipelineConfiguration {
 
     /** Started only when no external broker is configured; workers connect to its TCP port. */
     @Bean(destroyMethod = "stop")
+    @ConditionalOnProperty(name = "coding-engine.queue", havingValue = "artemis", matchIfMissing = true)
     @ConditionalOnProperty(name = "coding-engine.broker-url", havingValue = "", matchIfMissing = true)
     EmbeddedArtemisBroker embeddedBroker(EngineProperties p) {
         return EmbeddedArtemisBroker.start(p.dataDir().resolve("broker"), p.brokerPort());
@@ -44,27 +49,39 @@ public class PipelineConfiguration {
 
     @Bean
     SubmissionQueue submissionQueue(EngineProperties p, ObjectProvider<EmbeddedArtemisBroker> broker) {
-        return ArtemisSubmissionQueue.connect(brokerUrl(p, broker));
+        return switch (QueueKind.parse("coding-engine.queue", p.queue())) {
+            case ARTEMIS -> ArtemisSubmissionQueue.connect(brokerUrl(p, broker));
+            case SERVICEBUS -> ServiceBusSubmissionQueue.connect(p.serviceBus());
+        };
     }
 
     @Bean
     ReplyChannel replyChannel(EngineProperties p, ObjectProvider<EmbeddedArtemisBroker> broker) {
-        return ArtemisReplyChannel.listening(brokerUrl(p, broker));
+        return switch (QueueKind.parse("coding-engine.queue", p.queue())) {
+            case ARTEMIS -> ArtemisReplyChannel.listening(brokerUrl(p, broker));
+            case SERVICEBUS -> ServiceBusReplyChannel.listening(p.serviceBus());
+        };
+    }
+
+    /** One pair of clients for every store, authenticated as the storage settings say. */
+    @Bean
+    StorageAccount.Clients storageClients(EngineProperties p) {
+        return p.storageAccount().connect();
     }
 
     @Bean
-    SubmissionStore submissionStore(EngineProperties p) {
-        return TableSubmissionStore.fromConnectionString(p.storage(), p.tablePrefix());
+    SubmissionStore submissionStore(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableSubmissionStore(storage.tables(), storage.blobs(), p.tablePrefix());
     }
 
     @Bean
-    ApiKeyStore apiKeyStore(EngineProperties p) {
-        return new TableApiKeyStore(AzureStorage.tables(p.storage()), p.tablePrefix());
+    ApiKeyStore apiKeyStore(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableApiKeyStore(storage.tables(), p.tablePrefix());
     }
 
     @Bean
-    ProblemStore problemStore(EngineProperties p) {
-        return BlobProblemStore.fromConnectionString(p.storage(), p.tablePrefix());
+    ProblemStore problemStore(StorageAccount.Clients storage, EngineProperties p) {
+        return new BlobProblemStore(storage.blobs(), p.tablePrefix());
     }
 
     /** The workers run the same catalogue on the same kind of host; the api checks requests with it. */

@@ -6,7 +6,11 @@ import io.codingengine.common.problem.BlobProblemStore;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.queue.ArtemisReplyChannel;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
+import io.codingengine.common.queue.QueueKind;
+import io.codingengine.common.queue.ServiceBusReplyChannel;
+import io.codingengine.common.queue.ServiceBusSubmissionQueue;
 import io.codingengine.common.queue.SubmissionQueue;
+import io.codingengine.common.store.StorageAccount;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.TableSubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
@@ -24,7 +28,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 
-/** The worker's parts: the session pool (local sandbox or Dynamic Sessions), the queue, the stores. */
+/**
+ * The worker's parts: the session pool (local sandbox or Dynamic Sessions), the queue and reply
+ * channel (Artemis or Service Bus), the stores (connection string or managed identity).
+ */
 @Configuration(proxyBeanMethods = false)
 public class WorkerConfiguration {
 
@@ -56,24 +63,38 @@ public class WorkerConfiguration {
     SubmissionQueue submissionQueue(WorkerProperties p) {
         // The queue dead-letters after the same number of deliveries the handler counts down to: with
         // the queue's own default, a max-delivery-count below it would never reach the queue.
-        var defaults = ArtemisSubmissionQueue.Settings.DEFAULT;
-        return ArtemisSubmissionQueue.connect(p.brokerUrl(), new ArtemisSubmissionQueue.Settings(
-                p.maxDeliveryCount(), defaults.lockDuration(), defaults.pollInterval()));
+        return switch (QueueKind.parse("coding-engine.worker.queue", p.queue())) {
+            case ARTEMIS -> {
+                var defaults = ArtemisSubmissionQueue.Settings.DEFAULT;
+                yield ArtemisSubmissionQueue.connect(p.brokerUrl(), new ArtemisSubmissionQueue.Settings(
+                        p.maxDeliveryCount(), defaults.lockDuration(), defaults.pollInterval()));
+            }
+            case SERVICEBUS -> ServiceBusSubmissionQueue.connect(p.serviceBus());
+        };
     }
 
     @Bean
     ReplyChannel replyChannel(WorkerProperties p) {
-        return ArtemisReplyChannel.sending(p.brokerUrl());
+        return switch (QueueKind.parse("coding-engine.worker.queue", p.queue())) {
+            case ARTEMIS -> ArtemisReplyChannel.sending(p.brokerUrl());
+            case SERVICEBUS -> ServiceBusReplyChannel.sending(p.serviceBus());
+        };
+    }
+
+    /** One pair of clients for both stores, authenticated as the storage settings say. */
+    @Bean
+    StorageAccount.Clients storageClients(WorkerProperties p) {
+        return p.storageAccount().connect();
     }
 
     @Bean
-    SubmissionStore submissionStore(WorkerProperties p) {
-        return TableSubmissionStore.fromConnectionString(p.storage(), p.tablePrefix());
+    SubmissionStore submissionStore(StorageAccount.Clients storage, WorkerProperties p) {
+        return new TableSubmissionStore(storage.tables(), storage.blobs(), p.tablePrefix());
     }
 
     @Bean
-    ProblemStore problemStore(WorkerProperties p) {
-        return BlobProblemStore.fromConnectionString(p.storage(), p.tablePrefix());
+    ProblemStore problemStore(StorageAccount.Clients storage, WorkerProperties p) {
+        return new BlobProblemStore(storage.blobs(), p.tablePrefix());
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package io.codingengine.worker.config;
 
+import io.codingengine.common.queue.ServiceBusSettings;
 import io.codingengine.common.store.AzureStorage;
+import io.codingengine.common.store.StorageAccount;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,8 +13,9 @@ import java.time.Duration;
  * Settings of a worker (prefix {@code coding-engine.worker}; README "Configuration").
  *
  * @param id                this worker's name in judgements and logs; empty: host name and pid
- * @param brokerUrl         the Artemis broker the api embeds (or an external one)
- * @param storage           Azure Storage connection string (Azurite locally)
+ * @param brokerUrl         the Artemis broker the api embeds (or an external one), with {@code queue=artemis}
+ * @param storage           Azure Storage connection string (Azurite locally); ignored when the
+ *                          endpoints are set
  * @param tablePrefix       prefix of the tables and containers of this deployment
  * @param slots             submissions judged at once; 0: one per core
  * @param dataDir           root-owned directory for the sandbox's boxes and helper
@@ -29,7 +32,15 @@ import java.time.Duration;
  * @param sessionPoolEndpoint the pool management endpoint, for {@code dynamic-sessions}
  * @param sessionPoolTimeout one request to the pool, compile and all tests included
  * @param sessionPoolPatience how long a busy or unreachable pool is retried before the judging fails
- * @param managedIdentityClientId the user-assigned managed identity to use; empty: the default credential chain
+ * @param managedIdentityClientId the user-assigned managed identity for the session pool, Service
+ *                          Bus and Storage; empty: the default credential chain
+ * @param queue             {@code artemis} (the broker above) or {@code servicebus}
+ * @param servicebusNamespace the Service Bus namespace (managed identity), with {@code queue=servicebus}
+ * @param servicebusEmulatorConnectionString the Service Bus EMULATOR's connection string, instead
+ *                          of the namespace; refused unless it says {@code UseDevelopmentEmulator=true}
+ * @param tableEndpoint     the storage account's table endpoint; with {@code blobEndpoint},
+ *                          selects the managed identity
+ * @param blobEndpoint      the storage account's blob endpoint
  * @param faultInjection    test aids that make the worker fail on purpose; all off by default
  */
 @ConfigurationProperties("coding-engine.worker")
@@ -51,7 +62,12 @@ public record WorkerProperties(
         @DefaultValue("5m") Duration sessionPoolTimeout,
         @DefaultValue("2m") Duration sessionPoolPatience,
         @DefaultValue("") String managedIdentityClientId,
-        @DefaultValue FaultInjection faultInjection) {
+        @DefaultValue FaultInjection faultInjection,
+        @DefaultValue("artemis") String queue,
+        @DefaultValue("") String servicebusNamespace,
+        @DefaultValue("") String servicebusEmulatorConnectionString,
+        @DefaultValue("") String tableEndpoint,
+        @DefaultValue("") String blobEndpoint) {
 
     /**
      * Test aids, never for production: {@code coding-engine.worker.fault-injection.*}.
@@ -61,6 +77,19 @@ public record WorkerProperties(
      *                           the system tests use it for a submission that crashes every worker
      */
     public record FaultInjection(@DefaultValue("") String crashOnParticipant) {
+    }
+
+    /** The storage account of the stores: the endpoints with the identity when set, else the connection string. */
+    public StorageAccount storageAccount() {
+        return new StorageAccount(storage, tableEndpoint, blobEndpoint, managedIdentityClientId);
+    }
+
+    /** The Service Bus settings, for {@code queue=servicebus}, dead-lettering after {@link #maxDeliveryCount()}. */
+    public ServiceBusSettings serviceBus() {
+        ServiceBusSettings settings = servicebusEmulatorConnectionString.isBlank()
+                ? ServiceBusSettings.azure(servicebusNamespace, managedIdentityClientId)
+                : ServiceBusSettings.emulator(servicebusEmulatorConnectionString);
+        return settings.withMaxDeliveryCount(maxDeliveryCount);
     }
 
     public int effectiveSlots() {

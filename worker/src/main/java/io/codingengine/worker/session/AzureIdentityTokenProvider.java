@@ -3,7 +3,7 @@ package io.codingengine.worker.session;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import com.azure.identity.DefaultAzureCredentialBuilder;
+import io.codingengine.common.azure.AzureCredentials;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -31,11 +31,7 @@ public final class AzureIdentityTokenProvider implements TokenProvider {
 
     /** With {@code DefaultAzureCredential}; {@code clientId} picks a user-assigned identity (empty: the default one). */
     public static AzureIdentityTokenProvider defaultCredential(String clientId) {
-        DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder();
-        if (!clientId.isBlank()) {
-            builder.managedIdentityClientId(clientId);
-        }
-        return new AzureIdentityTokenProvider(builder.build(), Clock.systemUTC());
+        return new AzureIdentityTokenProvider(AzureCredentials.defaultCredential(clientId), Clock.systemUTC());
     }
 
     @Override

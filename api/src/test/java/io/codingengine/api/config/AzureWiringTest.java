@@ -1,0 +1,92 @@
+package io.codingengine.api.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.codingengine.api.access.Principal;
+import io.codingengine.api.access.Role;
+import io.codingengine.common.queue.EmbeddedArtemisBroker;
+import io.codingengine.common.store.AzuriteExtension;
+import io.codingengine.common.store.StorageAccount;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * How the api's settings choose its Azure parts: the beans of {@link PipelineConfiguration} built
+ * from bound settings, with a real Azurite for the connection-string path.
+ */
+@ExtendWith(AzuriteExtension.class)
+class AzureWiringTest {
+
+    private final PipelineConfiguration configuration = new PipelineConfiguration();
+
+    private static EngineProperties bind(Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("coding-engine", EngineProperties.class);
+    }
+
+    @Test
+    void byDefaultTheQueueIsArtemisAndStorageIsAzuriteByConnectionString() {
+        EngineProperties p = bind(Map.of());
+        assertEquals("artemis", p.queue());
+        assertFalse(p.storageAccount().usesIdentity());
+    }
+
+    @Test
+    void aConnectionStringGivesEveryStoreClientsOnThatAccount() {
+        String prefix = "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        EngineProperties p = bind(Map.of("coding-engine.storage", AzuriteExtension.connectionString(),
+                "coding-engine.table-prefix", prefix));
+        StorageAccount.Clients clients = configuration.storageClients(p);
+        var keys = configuration.apiKeyStore(clients, p);
+        Principal judge = new Principal("judge", Role.ADMIN);
+        assertEquals(Optional.of(judge), keys.authenticate(keys.issue(judge)));
+        configuration.submissionStore(clients, p);
+        configuration.problemStore(clients, p);
+        assertTrue(clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + "apikeys")));
+        assertTrue(clients.blobs().getBlobContainerClient(prefix.toLowerCase() + "-problems").exists());
+    }
+
+    @Test
+    void endpointsSelectTheManagedIdentityForTablesAndBlobs() {
+        EngineProperties p = bind(Map.of(
+                "coding-engine.table-endpoint", "https://ceacct.table.core.windows.net",
+                "coding-engine.blob-endpoint", "https://ceacct.blob.core.windows.net",
+                "coding-engine.managed-identity-client-id", "00000000-0000-0000-0000-000000000001"));
+        assertTrue(p.storageAccount().usesIdentity());
+        StorageAccount.Clients clients = configuration.storageClients(p);
+        assertEquals("https://ceacct.table.core.windows.net", clients.tables().getServiceEndpoint());
+        assertEquals("https://ceacct.blob.core.windows.net", clients.blobs().getAccountUrl());
+    }
+
+    @Test
+    void serviceBusIsChosenByNamespaceWithTheIdentityOrByTheEmulatorsConnectionString() {
+        EngineProperties azure = bind(Map.of("coding-engine.queue", "servicebus",
+                "coding-engine.servicebus-namespace", "ce-bus"));
+        assertEquals("ce-bus.servicebus.windows.net", azure.serviceBus().fullyQualifiedNamespace());
+        assertFalse(azure.serviceBus().usesEmulator());
+        EngineProperties emulator = bind(Map.of("coding-engine.queue", "servicebus",
+                "coding-engine.servicebus-emulator-connection-string",
+                "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"));
+        assertTrue(emulator.serviceBus().usesEmulator());
+        EngineProperties key = bind(Map.of("coding-engine.servicebus-emulator-connection-string",
+                "Endpoint=sb://ce-bus.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=s"));
+        assertThrows(IllegalArgumentException.class, key::serviceBus);
+    }
+
+    @Test
+    void anUnknownQueueTechnologyIsNamedInTheError() {
+        EngineProperties p = bind(Map.of("coding-engine.queue", "rabbitmq"));
+        var error = assertThrows(IllegalArgumentException.class, () -> configuration.submissionQueue(p,
+                new StaticListableBeanFactory().getBeanProvider(EmbeddedArtemisBroker.class)));
+        assertTrue(error.getMessage().contains("coding-engine.queue"), error.getMessage());
+    }
+}

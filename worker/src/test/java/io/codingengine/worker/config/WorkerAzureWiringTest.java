@@ -1,0 +1,59 @@
+package io.codingengine.worker.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.codingengine.common.store.AzuriteExtension;
+import io.codingengine.common.store.StorageAccount;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/** How a worker's settings choose its Azure parts, through the beans of {@link WorkerConfiguration}. */
+@ExtendWith(AzuriteExtension.class)
+class WorkerAzureWiringTest {
+
+    private final WorkerConfiguration configuration = new WorkerConfiguration();
+
+    private static WorkerProperties bind(Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("coding-engine.worker", WorkerProperties.class);
+    }
+
+    @Test
+    void theStoresShareTheAccountOfTheConnectionString() {
+        String prefix = "v" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        WorkerProperties p = bind(Map.of("coding-engine.worker.storage", AzuriteExtension.connectionString(),
+                "coding-engine.worker.table-prefix", prefix));
+        StorageAccount.Clients clients = configuration.storageClients(p);
+        configuration.submissionStore(clients, p);
+        configuration.problemStore(clients, p);
+        assertTrue(clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + "submissions")));
+    }
+
+    @Test
+    void theIdentityServesStorageAndServiceBusAndTheQueueDeadLettersAtTheWorkersCount() {
+        WorkerProperties p = bind(Map.of("coding-engine.worker.queue", "servicebus",
+                "coding-engine.worker.servicebus-namespace", "ce-bus.servicebus.windows.net",
+                "coding-engine.worker.table-endpoint", "https://ceacct.table.core.windows.net",
+                "coding-engine.worker.blob-endpoint", "https://ceacct.blob.core.windows.net",
+                "coding-engine.worker.managed-identity-client-id", "00000000-0000-0000-0000-000000000002",
+                "coding-engine.worker.max-delivery-count", "7"));
+        assertEquals(7, p.serviceBus().maxDeliveryCount());
+        assertEquals("00000000-0000-0000-0000-000000000002", p.serviceBus().managedIdentityClientId());
+        StorageAccount.Clients clients = configuration.storageClients(p);
+        assertEquals("https://ceacct.table.core.windows.net", clients.tables().getServiceEndpoint());
+        assertEquals("https://ceacct.blob.core.windows.net", clients.blobs().getAccountUrl());
+    }
+
+    @Test
+    void serviceBusWithoutANamespaceSaysWhatToSet() {
+        WorkerProperties p = bind(Map.of("coding-engine.worker.queue", "servicebus"));
+        var error = assertThrows(IllegalArgumentException.class, () -> configuration.submissionQueue(p));
+        assertTrue(error.getMessage().contains("namespace"), error.getMessage());
+    }
+}
