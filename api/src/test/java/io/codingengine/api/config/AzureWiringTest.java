@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
 
 /**
  * How the api's settings choose its Azure parts: the beans of {@link PipelineConfiguration} built
@@ -80,6 +82,21 @@ class AzureWiringTest {
         EngineProperties key = bind(Map.of("coding-engine.servicebus-emulator-connection-string",
                 "Endpoint=sb://ce-bus.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=s"));
         assertThrows(IllegalArgumentException.class, key::serviceBus);
+    }
+
+    @Test
+    void theAzureProfileUsesServiceBusAndRefusesToFallBackToAzurite() throws Exception {
+        Map<String, String> profile = new java.util.HashMap<>();
+        PropertiesLoaderUtils.loadProperties(new ClassPathResource("application-azure.properties"))
+                .forEach((k, v) -> profile.put(k.toString(), v.toString()));
+        EngineProperties withoutEndpoints = bind(profile);
+        assertEquals("servicebus", withoutEndpoints.queue());
+        var missing = assertThrows(IllegalArgumentException.class, withoutEndpoints::storageAccount);
+        assertTrue(missing.getMessage().contains("endpoints"), missing.getMessage());
+
+        profile.put("coding-engine.table-endpoint", "https://ceacct.table.core.windows.net");
+        profile.put("coding-engine.blob-endpoint", "https://ceacct.blob.core.windows.net");
+        assertTrue(bind(profile).storageAccount().usesIdentity());
     }
 
     @Test
