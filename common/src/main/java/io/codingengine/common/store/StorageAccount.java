@@ -1,6 +1,7 @@
 package io.codingengine.common.store;
 
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.storage.blob.BlobServiceClient;
@@ -63,15 +64,18 @@ public record StorageAccount(String connectionString, String tableEndpoint, Stri
 
     /** As {@link #connect()}; {@code credential} is asked once, and only when the endpoints are set. */
     public Clients connect(Supplier<TokenCredential> credential) {
+        return connect(credential, AzureStorage.HTTP);
+    }
+
+    /** As {@link #connect(Supplier)} over {@code http} (tests: a client that trusts a local certificate). */
+    Clients connect(Supplier<TokenCredential> credential, HttpClient http) {
         if (!usesIdentity()) {
             return new Clients(AzureStorage.tables(connectionString), AzureStorage.blobs(connectionString));
         }
         TokenCredential token = Objects.requireNonNull(credential.get(), "credential");
         return new Clients(
-                new TableServiceClientBuilder().endpoint(tableEndpoint).credential(token).httpClient(AzureStorage.HTTP)
-                        .buildClient(),
-                new BlobServiceClientBuilder().endpoint(blobEndpoint).credential(token).httpClient(AzureStorage.HTTP)
-                        .buildClient());
+                new TableServiceClientBuilder().endpoint(tableEndpoint).credential(token).httpClient(http).buildClient(),
+                new BlobServiceClientBuilder().endpoint(blobEndpoint).credential(token).httpClient(http).buildClient());
     }
 
     /** Bearer tokens only travel over TLS (azure-core refuses otherwise, at the first request). */

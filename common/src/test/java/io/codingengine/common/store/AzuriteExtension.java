@@ -32,7 +32,12 @@ public final class AzuriteExtension implements BeforeAllCallback {
 
     private static Azurite instance;
 
-    private record Azurite(Process process, int blobPort, int tablePort, Path log) {
+    /** A running Azurite; closing it stops the process. */
+    record Azurite(Process process, int blobPort, int tablePort, Path log) implements AutoCloseable {
+        @Override
+        public void close() {
+            stop(this);
+        }
     }
 
     @Override
@@ -54,6 +59,19 @@ public final class AzuriteExtension implements BeforeAllCallback {
         if (instance != null && instance.process().isAlive()) {
             return;
         }
+        instance = launch(List.of());
+    }
+
+    /**
+     * A second Azurite of its own that serves HTTPS with the certificate in {@code pfx} and takes
+     * only OAuth bearer tokens (Azurite's {@code --oauth basic}: issuer, audience and lifetime are
+     * checked, the signature is not), as Azure Storage does for a managed identity.
+     */
+    static Azurite startWithOAuth(Path pfx, String password) throws IOException {
+        return launch(List.of("--oauth", "basic", "--cert", pfx.toString(), "--pwd", password));
+    }
+
+    private static Azurite launch(List<String> extraArguments) throws IOException {
         Path script = locate();
         String node = findNode();
         int blobPort = freePort();
@@ -69,6 +87,7 @@ public final class AzuriteExtension implements BeforeAllCallback {
                 "--queueHost", HOST, "--queuePort", String.valueOf(queuePort),
                 "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
                 "--disableProductStyleUrl", "--disableTelemetry"));
+        command.addAll(extraArguments);
         Process process = new ProcessBuilder(command)
                 .directory(workspace.toFile())
                 .redirectErrorStream(true)
@@ -89,7 +108,7 @@ public final class AzuriteExtension implements BeforeAllCallback {
             }
             sleep(100);
         }
-        instance = azurite;
+        return azurite;
     }
 
     private static void stop(Azurite azurite) {

@@ -1,37 +1,36 @@
 package io.codingengine.common.store;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.core.credential.AccessToken;
-import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.BinaryData;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import com.azure.storage.blob.models.BlobStorageException;
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.Submission;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import reactor.core.publisher.Mono;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Which clients the storage settings build: connection string (real Azurite) or endpoints with a token. */
+/**
+ * Which clients the storage settings build, both against real Azurite: by connection string, and by
+ * endpoints with a managed identity's tokens over TLS (Entra ID played by {@link EntraJwtStandIn}).
+ */
 @ExtendWith(AzuriteExtension.class)
 class StorageAccountTest {
 
-    /** STAND-IN for Microsoft Entra ID: records the scopes asked for and hands out an opaque token. */
-    private final List<String> scopesAsked = new CopyOnWriteArrayList<>();
-    private final TokenCredential entraStandIn = context -> {
-        scopesAsked.addAll(context.getScopes());
-        return Mono.just(new AccessToken("stand-in-token", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1)));
-    };
+    private static final String PASSWORD = "azurite-test-only";
 
     @Test
     void aConnectionStringReachesAzuriteWithoutAskingForACredential() {
@@ -49,24 +48,57 @@ class StorageAccountTest {
     }
 
     @Test
-    void endpointsSelectTheIdentityAndRequestsCarryAStorageToken() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        String tables = "https://127.0.0.1:" + closedPort + "/acct";
-        String blobs = "https://127.0.0.1:" + closedPort + "/acct-blob";
-        StorageAccount account = new StorageAccount(AzuriteExtension.connectionString(), tables, blobs, "");
-        assertTrue(account.usesIdentity(), "the endpoints win over the connection string");
+    void endpointsSelectTheIdentityAndItsTokensReachTablesAndBlobsOverTls(@TempDir Path dir) throws Exception {
+        Path pfx = dir.resolve("azurite.pfx");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "azurite", "-validity", "2",
+                "-keystore", pfx.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD,
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1").redirectErrorStream(true).start();
+        assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes()));
 
-        StorageAccount.Clients clients = account.connect(() -> entraStandIn);
-        assertEquals(tables, clients.tables().getServiceEndpoint());
-        assertEquals(blobs, clients.blobs().getAccountUrl());
-        // Nothing listens there: the request fails after its retries, but only after the client
-        // asked the credential for a Storage token, which shows how it authenticates.
-        CompletableFuture.runAsync(() -> clients.tables().listTables().stream().findAny());
-        await().atMost(Duration.ofSeconds(20)).until(() -> !scopesAsked.isEmpty());
-        assertEquals("https://storage.azure.com/.default", scopesAsked.getFirst());
+        try (AzuriteExtension.Azurite azurite = AzuriteExtension.startWithOAuth(pfx, PASSWORD)) {
+            String tables = "https://127.0.0.1:" + azurite.tablePort() + "/devstoreaccount1";
+            String blobs = "https://127.0.0.1:" + azurite.blobPort() + "/devstoreaccount1";
+            // The connection string is ignored once the endpoints are set.
+            StorageAccount account = new StorageAccount(AzuriteExtension.connectionString(), tables, blobs, "");
+            assertTrue(account.usesIdentity());
+            HttpClient trusting = trusting(pfx);
+
+            EntraJwtStandIn entra = new EntraJwtStandIn();
+            StorageAccount.Clients clients = account.connect(() -> entra, trusting);
+            assertEquals(tables, clients.tables().getServiceEndpoint());
+            assertEquals(blobs, clients.blobs().getAccountUrl());
+            String prefix = "i" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+            TableSubmissionStore store = new TableSubmissionStore(clients.tables(), clients.blobs(), prefix);
+            Submission submission = new Submission("id-1", "sum", null, "alice", "python", "3",
+                    List.of(SourceFile.utf8("a.py", "print(1)")), List.of(), null, Instant.now());
+            assertTrue(store.create(submission));
+            assertEquals("alice", store.get("id-1").orElseThrow().submission().participant());
+            assertTrue(entra.scopesAsked().contains("https://storage.azure.com/.default"), entra.scopesAsked().toString());
+
+            // The same endpoints with a token for another audience are refused: Azurite checks.
+            StorageAccount.Clients wrongAudience = account.connect(
+                    () -> new EntraJwtStandIn("https://vault.azure.net"), trusting);
+            var refused = assertThrows(BlobStorageException.class,
+                    () -> wrongAudience.blobs().listBlobContainers().stream().findAny());
+            assertEquals(403, refused.getStatusCode());
+        }
+    }
+
+    /** The JDK's HTTP client trusting exactly the local Azurite's self-signed certificate. */
+    private static HttpClient trusting(Path pfx) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(pfx)) {
+            keys.load(in, PASSWORD.toCharArray());
+        }
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("azurite", keys.getCertificate("azurite"));
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, factory.getTrustManagers(), null);
+        return new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(tls)).build();
     }
 
     @Test
