@@ -54,11 +54,12 @@ import java.util.function.Supplier;
  *       shows waiting, locked and scheduled messages alike.</li>
  * </ul>
  *
- * <p><b>Receiving.</b> One receiver client per lane, no prefetch. A receive asks the lanes in
- * priority order, each for up to {@code laneWait}, until a message comes or {@code maxWait}
- * passes. The synchronous client may still take in a message that arrives just after a wait ends;
- * it hands it out on that lane's next receive, with its lock (its server-side
- * {@code lockedUntil}) already running, so a consumer never holds a lock longer than it is valid.
+ * <p><b>Receiving.</b> One receiver client per lane, peek-lock without prefetch. A receive asks
+ * the lanes in priority order, each for up to {@code laneWait}, until a message comes or
+ * {@code maxWait} passes. A message that reaches the synchronous client just after a wait ended is
+ * released back to its queue by the SDK (its behaviour for peek-lock without prefetch), not kept
+ * in a buffer while its lock runs out; and a delivery's lock deadline is always the broker's
+ * {@code lockedUntil}, so a consumer never acts on a lock the broker no longer holds.
  *
  * <p>Thread-safe: the SDK's clients are, and settling is serialized per delivery.
  */
