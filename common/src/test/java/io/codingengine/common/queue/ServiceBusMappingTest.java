@@ -31,7 +31,7 @@ class ServiceBusMappingTest {
     void settingsNeedExactlyOneOfNamespaceAndEmulatorAndRefuseKeysForAzure() {
         assertThrows(IllegalArgumentException.class, () -> ServiceBusSettings.azure("", ""));
         var both = assertThrows(IllegalArgumentException.class, () -> new ServiceBusSettings("ns", EMULATOR, "",
-                ServiceBusSettings.DEFAULT_LANES, "replies", 5, Duration.ofMillis(100)));
+                ServiceBusSettings.DEFAULT_LANES, "replies", 5, Duration.ofMillis(100), ServiceBusSettings.DEFAULT_TRY_TIMEOUT));
         assertTrue(both.getMessage().contains("exactly one"), both.getMessage());
         var key = assertThrows(IllegalArgumentException.class, () -> ServiceBusSettings.emulator(
                 "Endpoint=sb://ce.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=x"));
@@ -43,11 +43,11 @@ class ServiceBusMappingTest {
     void settingsNeedAQueuePerLaneAndAReplyQueueOfItsOwn() {
         Map<Lane, String> shared = Map.of(Lane.INTERACTIVE, "q", Lane.CONTEST, "q", Lane.REGRADE, "r");
         assertThrows(IllegalArgumentException.class, () -> new ServiceBusSettings("ns", "", "", shared, "replies", 5,
-                Duration.ofMillis(100)));
+                Duration.ofMillis(100), ServiceBusSettings.DEFAULT_TRY_TIMEOUT));
         assertThrows(IllegalArgumentException.class, () -> new ServiceBusSettings("ns", "", "",
-                Map.of(Lane.INTERACTIVE, "i", Lane.CONTEST, "c"), "replies", 5, Duration.ofMillis(100)));
+                Map.of(Lane.INTERACTIVE, "i", Lane.CONTEST, "c"), "replies", 5, Duration.ofMillis(100), ServiceBusSettings.DEFAULT_TRY_TIMEOUT));
         assertThrows(IllegalArgumentException.class, () -> new ServiceBusSettings("ns", "", "",
-                ServiceBusSettings.DEFAULT_LANES, "contest", 5, Duration.ofMillis(100)));
+                ServiceBusSettings.DEFAULT_LANES, "contest", 5, Duration.ofMillis(100), ServiceBusSettings.DEFAULT_TRY_TIMEOUT));
         assertThrows(IllegalArgumentException.class, () -> ServiceBusSettings.azure("ns", "").withMaxDeliveryCount(0));
         assertEquals(Lane.REGRADE, ServiceBusSettings.azure("ns", "").laneOf("regrade"));
     }
@@ -73,6 +73,26 @@ class ServiceBusMappingTest {
             return standIn;
         });
         assertEquals(1, asked.get());
+    }
+
+    @Test
+    void clientsAreBuiltWithoutABrokerAndAnUnreachableOneIsAQueueException() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        ServiceBusSettings settings = ServiceBusSettings.emulator("Endpoint=sb://127.0.0.1:" + closedPort
+                + ";SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;")
+                .withTryTimeout(Duration.ofSeconds(1));
+        long start = System.nanoTime();
+        try (SubmissionQueue queue = ServiceBusSubmissionQueue.connect(settings, () -> {
+            throw new AssertionError("no credential with the emulator");
+        })) {
+            var error = assertThrows(QueueException.class, () -> queue.send(Lane.CONTEST, "s-1", "{}"));
+            assertTrue(error.getMessage().contains("s-1"), error.getMessage());
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 60, "gave up in bounded time");
+            assertThrows(IllegalArgumentException.class, () -> queue.send(Lane.CONTEST, " ", "{}"));
+        }
     }
 
     @Test

@@ -41,7 +41,7 @@ class ServiceBusSubmissionQueueTest extends SubmissionQueueContract {
 
     private static ServiceBusSettings settings() {
         return new ServiceBusSettings("", emulator.connectionString(), "", SETTINGS_TEMPLATE.lanes(),
-                SETTINGS_TEMPLATE.replyQueue(), MAX_DELIVERY_COUNT, Duration.ofMillis(100));
+                SETTINGS_TEMPLATE.replyQueue(), MAX_DELIVERY_COUNT, Duration.ofMillis(100), ServiceBusSettings.DEFAULT_TRY_TIMEOUT);
     }
 
     /** The emulator runs for the whole class; each test starts from empty lanes. */
