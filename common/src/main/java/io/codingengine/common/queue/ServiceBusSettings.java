@@ -127,12 +127,6 @@ public record ServiceBusSettings(String namespace, String emulatorConnectionStri
                 : builder.credential(fullyQualifiedNamespace(), credential.get());
     }
 
-    /** The lane served by {@code queue}, or null for a queue that is none of the lanes'. */
-    Lane laneOf(String queue) {
-        return lanes.entrySet().stream().filter(e -> e.getValue().equals(queue)).map(Map.Entry::getKey)
-                .findFirst().orElse(null);
-    }
-
     private static Map<Lane, String> defaultLanes() {
         Map<Lane, String> names = new EnumMap<>(Lane.class);
         for (Lane lane : Lane.values()) {

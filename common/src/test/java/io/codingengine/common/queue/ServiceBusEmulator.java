@@ -29,6 +29,8 @@ final class ServiceBusEmulator implements AutoCloseable {
     private static final String SQL_ALIAS = "sqlhost";
     private static final String SQL_PASSWORD = "Ce-emulator-1";
     private static final int AMQP_PORT = 5672;
+    /** Longer than the test queues' 5 s lock, so a message locked by a closed client comes back. */
+    private static final Duration PURGE_PATIENCE = Duration.ofSeconds(15);
 
     private final Network network = Network.newNetwork();
     private final GenericContainer<?> sql;
@@ -68,8 +70,10 @@ final class ServiceBusEmulator implements AutoCloseable {
     }
 
     /**
-     * Receives and deletes everything in the lanes and their dead letters, so that each test starts
-     * from empty queues (the emulator cannot be reset faster than it restarts).
+     * Receives and deletes everything in the lanes and their dead letters, until peeking finds
+     * nothing (a message still locked by a closed client of the last test comes back when its lock
+     * ends), so that each test starts from empty queues: the emulator cannot be reset faster than
+     * it restarts.
      */
     void purge(ServiceBusSettings settings) {
         ServiceBusClientBuilder builder = new ServiceBusClientBuilder().connectionString(connectionString());
@@ -80,12 +84,22 @@ final class ServiceBusEmulator implements AutoCloseable {
             receivers.add(builder.receiver().queueName(queue).subQueue(SubQueue.DEAD_LETTER_QUEUE)
                     .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE).buildClient());
         }
-        for (ServiceBusReceiverClient receiver : receivers) {
-            try (receiver) {
-                while (receiver.receiveMessages(100, Duration.ofMillis(500)).stream().findAny().isPresent()) {
-                    // drained a batch
+        long deadline = System.nanoTime() + PURGE_PATIENCE.toNanos();
+        try {
+            boolean empty;
+            do {
+                for (ServiceBusReceiverClient receiver : receivers) {
+                    while (receiver.receiveMessages(100, Duration.ofMillis(300)).stream().findAny().isPresent()) {
+                        // drained a batch
+                    }
                 }
+                empty = receivers.stream().noneMatch(r -> r.peekMessages(1, 0).stream().findAny().isPresent());
+            } while (!empty && System.nanoTime() < deadline);
+            if (!empty) {
+                throw new IllegalStateException("the emulator's queues did not empty within " + PURGE_PATIENCE);
             }
+        } finally {
+            receivers.forEach(ServiceBusReceiverClient::close);
         }
     }
 

@@ -49,7 +49,7 @@ class ServiceBusMappingTest {
         assertThrows(IllegalArgumentException.class, () -> new ServiceBusSettings("ns", "", "",
                 ServiceBusSettings.DEFAULT_LANES, "contest", 5, Duration.ofMillis(100), ServiceBusSettings.DEFAULT_TRY_TIMEOUT));
         assertThrows(IllegalArgumentException.class, () -> ServiceBusSettings.azure("ns", "").withMaxDeliveryCount(0));
-        assertEquals(Lane.REGRADE, ServiceBusSettings.azure("ns", "").laneOf("regrade"));
+        assertEquals("regrade", ServiceBusSettings.azure("ns", "").lanes().get(Lane.REGRADE));
     }
 
     @Test

@@ -19,10 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RequiresDocker.class)
 class ServiceBusSubmissionQueueTest extends SubmissionQueueContract {
 
-    private static final ServiceBusSettings SETTINGS_TEMPLATE = ServiceBusSettings.emulator(
-            "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;"
-                    + "UseDevelopmentEmulator=true;");
-
     private static ServiceBusEmulator emulator;
 
     @BeforeAll
@@ -40,8 +36,8 @@ class ServiceBusSubmissionQueueTest extends SubmissionQueueContract {
     }
 
     private static ServiceBusSettings settings() {
-        return new ServiceBusSettings("", emulator.connectionString(), "", SETTINGS_TEMPLATE.lanes(),
-                SETTINGS_TEMPLATE.replyQueue(), MAX_DELIVERY_COUNT, Duration.ofMillis(100), ServiceBusSettings.DEFAULT_TRY_TIMEOUT);
+        return new ServiceBusSettings("", emulator.connectionString(), "", ServiceBusSettings.DEFAULT_LANES,
+                ServiceBusSettings.DEFAULT_REPLY_QUEUE, MAX_DELIVERY_COUNT, Duration.ofMillis(100), ServiceBusSettings.DEFAULT_TRY_TIMEOUT);
     }
 
     /** The emulator runs for the whole class; each test starts from empty lanes. */
