@@ -108,6 +108,11 @@ final class Relay {
     /** The decoded frames, or why there are none. */
     record Result(byte[] stdout, byte[] stderr, byte[] output, Map<String, String> status, String failure) {
 
+        /** Why the relay could not enter a pre-started box (no untrusted code ran then), or null. */
+        String boxError() {
+            return status == null ? null : status.get("box_error");
+        }
+
         static Result failed(String why) {
             return new Result(new byte[0], new byte[0], new byte[0], Map.of(), why);
         }
