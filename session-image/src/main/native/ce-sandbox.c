@@ -53,6 +53,8 @@
 #include <linux/capability.h>
 #include <linux/mount.h>
 #include <linux/nsfs.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,10 +65,13 @@
 /* >= 0 while entering a pooled box: failures go there as a status line ("box_error=..."), not to
  * the run's stderr, so the executor knows no untrusted code ran and may retry on a fresh box. */
 static int box_error_fd = -1;
+/* Set while the relay enters a pooled box: a failure is a status frame ("box_error=..."). */
+static int relay_box_error;
+static void frame(char tag, const char *data, size_t len);
 
 static void die(const char *fmt, ...) {
     va_list ap;
-    if (box_error_fd >= 0) {
+    if (box_error_fd >= 0 || relay_box_error) {
         int err = errno;
         char msg[512];
         va_start(ap, fmt);
@@ -76,6 +81,10 @@ static void die(const char *fmt, ...) {
         if (n < (int) sizeof msg - 1 && err) n += snprintf(msg + n, sizeof msg - (size_t) n, ": %s", strerror(err));
         if (n > (int) sizeof msg - 2) n = (int) sizeof msg - 2;
         msg[n++] = '\n';
+        if (relay_box_error) {
+            frame('s', msg, (size_t) n);
+            exit(0);
+        }
         if (write(box_error_fd, msg, (size_t) n) < 0) _exit(2);
         _exit(2);
     }
@@ -204,6 +213,20 @@ static scmp_filter_ctx build_filter(const char *policy) {
     return ctx;
 }
 
+/* ce-sandbox seccomp POLICY PATH: compiles the filter once, to BPF at PATH, for `run --seccomp PATH`
+ * (compiling it with libseccomp for every run would cost most of a millisecond). */
+static int cmd_seccomp(const char *policy, const char *path) {
+    if (strcmp(policy, "default") && strcmp(policy, "nonet")) { errno = 0; die("unknown policy %s", policy); }
+    scmp_filter_ctx filter = build_filter(policy);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) die("create %s", path);
+    int rc = seccomp_export_bpf(filter, fd);
+    if (rc < 0) { errno = -rc; die("export the filter"); }
+    if (close(fd) < 0) die("close %s", path);
+    seccomp_release(filter);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- run (host side) */
 
 struct run_opts {
@@ -215,8 +238,8 @@ struct run_opts {
     long long wall_limit_ms;
     long long output_limit;
     long long uid, gid;
-    const char *seccomp_policy; /* NULL: none */
-    int seccomp_fd;             /* >= 0: export the filter there for bwrap; else load it here */
+    const char *seccomp_file;   /* a filter exported by `seccomp`, or NULL: none */
+    int seccomp_fd;             /* >= 0: hand the filter to bwrap there; else load it here */
     int status_fd;
     const char *chdir;
     const char *netns; /* a prepared network namespace to enter instead of building one */
@@ -227,15 +250,14 @@ struct run_opts {
     long long tmp_bytes, tmp_inodes, shm_bytes;
     char *env[MAX_ENV + 1];
     int n_env;
+    int cpu_fd;  /* cpu_usage_file, opened once (the relay may leave the host's mount namespace) */
+    int kill_fd; /* the last cgroup.procs, opened once, to find what to kill */
 };
 
 static int64_t read_cpu_ns(const struct run_opts *o) {
-    if (!o->cpu_usage_file) return -1;
-    int fd = open(o->cpu_usage_file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
+    if (o->cpu_fd < 0) return -1;
     char buf[512];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
+    ssize_t n = pread(o->cpu_fd, buf, sizeof buf - 1, 0);
     if (n <= 0) return -1;
     buf[n] = 0;
     if (!o->cpu_usage_is_stat) return strtoll(buf, NULL, 10);
@@ -299,91 +321,101 @@ static void drop_capabilities(const struct run_opts *o) {
 }
 
 /*
- * Runs COMMAND in a pooled box: the user, mount and uts namespaces that `box` made and pinned
- * once, entered here, plus fresh ones for this run only: a pid namespace (its init's death kills
+ * Runs COMMAND in a pooled box: the user, mount, uts and network namespaces that `box` made and
+ * pinned once, plus fresh ones for this run only: a pid namespace (its init's death kills
  * everything the run started), an IPC namespace (no SysV or POSIX IPC object of an earlier run),
  * a cgroup namespace rooted at the run's cgroup, and a mount namespace with a fresh /proc, /tmp
  * and /dev/shm and the submission's work directory at /box. All of them die with the run.
- * Called in the relay's child, as root on the host; never returns. This process stays outside the
- * box's pid namespace as the monitor that reaps the box init; the init drops to the slot uid
- * without capabilities before it execs COMMAND.
+ *
+ * enter_box runs in the relay before it forks: it opens what it needs as root on the host (the
+ * pins, the run's cgroup files, a clone of the work mount), then enters the box's namespaces and
+ * unshares a pid namespace for its child; it stays the host-side relay (its cgroup files are
+ * open, it never resolves a path again). box_init runs in that child, pid 1 of the new pid
+ * namespace: it joins the run's cgroups, builds the run's namespaces and mounts, enters bwrap's
+ * nested user namespace, drops to the slot uid without capabilities and execs COMMAND (the box
+ * init, `init`).
  */
-static void enter_box(struct run_opts *o, char **argv, scmp_filter_ctx filter) {
-    box_error_fd = o->status_fd;
-    int procs[MAX_CGROUPS];
+struct box_fds {
+    int procs[MAX_CGROUPS]; /* the run's cgroup.procs, open for writing */
+    int user;               /* bwrap's nested user namespace, where the program runs */
+    int work;               /* a detached clone of the host's work mount, until mounted at /box */
+};
+
+static void enter_box(const struct run_opts *o, struct box_fds *fds) {
+    if (o->cpu_usage_file && o->cpu_fd < 0) die("open %s", o->cpu_usage_file);
+    relay_box_error = 1;
     for (int i = 0; i < o->n_cgroups; i++) {
-        procs[i] = open(o->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
-        if (procs[i] < 0) die("open %s", o->cgroup_procs[i]);
+        fds->procs[i] = open(o->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+        if (fds->procs[i] < 0) die("open %s", o->cgroup_procs[i]);
     }
     int net = open_pin(o->enter, "net");
     int owner = open_pin(o->enter, "owner"), mnt = open_pin(o->enter, "mnt"), uts = open_pin(o->enter, "uts");
-    int user = open_pin(o->enter, "user");
-    /* A clone of the host's work mount, taken before leaving the host's mount namespace: the
-     * host never resolves a path inside the box, and the box sees the submission's files. */
-    int work = (int) syscall(SYS_open_tree, AT_FDCWD, o->work, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (work < 0) die("clone the work directory %s", o->work);
+    fds->user = open_pin(o->enter, "user");
+    /* The host never resolves a path inside the box, and the box sees the submission's files. */
+    fds->work = (int) syscall(SYS_open_tree, AT_FDCWD, o->work, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (fds->work < 0) die("clone the work directory %s", o->work);
     if (setgroups(0, NULL) < 0) die("setgroups");
     /* Joined while we are root on the host, whichever user namespace owns it. */
     if (setns(net, CLONE_NEWNET) < 0) die("enter the box's network namespace");
     if (setns(owner, CLONE_NEWUSER) < 0) die("enter the user namespace that owns the box");
     if (setns(mnt, CLONE_NEWNS) < 0) die("enter the box's mount namespace");
     if (setns(uts, CLONE_NEWUTS) < 0) die("enter the box's uts namespace");
-    /* Changing user namespace reset these. */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || prctl(PR_SET_DUMPABLE, 0) < 0) die("prctl");
-    /* Joined only now, so entering the box is not charged to the run; the files were opened as root. */
-    char pid[32];
-    int len = snprintf(pid, sizeof pid, "%d\n", getpid());
-    for (int i = 0; i < o->n_cgroups; i++) {
-        if (write_all(procs[i], pid, (size_t) len) < 0) die("join cgroup %s", o->cgroup_procs[i]);
-        close(procs[i]);
-    }
-    if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP) < 0) die("unshare the run's namespaces");
+    /* The run's mount and IPC namespaces belong to the relay, not to the box init: when the run
+     * ends, tearing them down (milliseconds of unmounting and RCU grace periods) happens as the
+     * relay exits, after it has reported, instead of between the program's end and the report. */
+    if (unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC) < 0) die("unshare the run's namespaces");
     mount_or_die(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-    if (syscall(SYS_move_mount, work, "", AT_FDCWD, "/box", MOVE_MOUNT_F_EMPTY_PATH) < 0) die("mount the work directory");
-    close(work);
+    if (syscall(SYS_move_mount, fds->work, "", AT_FDCWD, "/box", MOVE_MOUNT_F_EMPTY_PATH) < 0) die("mount the work directory");
+    close(fds->work);
     /* Owned by the run's uid: bwrap maps it to 0 in the namespace that owns the mounts. */
     char opts[128];
     snprintf(opts, sizeof opts, "size=%lld,nr_inodes=%lld,mode=0700,uid=0,gid=0", o->tmp_bytes, o->tmp_inodes);
     mount_or_die("ce-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts);
     snprintf(opts, sizeof opts, "size=%lld,mode=1777", o->shm_bytes);
     mount_or_die("ce-shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts);
+    close(net);
+    close(owner);
+    close(mnt);
+    close(uts);
+    /* Changing user namespace made us dumpable again. */
+    if (prctl(PR_SET_DUMPABLE, 0) < 0) die("prctl");
+    relay_box_error = 0;
+}
 
-    pid_t init = fork();
-    if (init < 0) die("fork the box init");
-    if (init == 0) {
-        /* pid 1 of the run's pid namespace: its own /proc, then the unprivileged program. */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die("pdeathsig");
-        mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-        cover_read_only("/proc/sys");
-        cover_read_only("/proc/sysrq-trigger");
-        cover_read_only("/proc/irq");
-        cover_read_only("/proc/bus");
-        if (chdir("/box") < 0) die("chdir /box");
-        /* The program's user namespace is a child of the one owning every mount it sees: no
-         * capability it could ever gain there would let it change them. */
-        if (setns(user, CLONE_NEWUSER) < 0) die("enter the box's user namespace");
-        drop_capabilities(o);
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die("pdeathsig");
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
-        if (filter && seccomp_load(filter) < 0) die("seccomp_load");
-        o->env[o->n_env] = NULL;
-        execve(argv[0], argv, o->env);
-        die("execve %s", argv[0]);
+static void box_init(const struct run_opts *o, const struct box_fds *fds, int status_fd) {
+    box_error_fd = status_fd;
+    /* Joined only now, so entering the box is not charged to the run; the files were opened as root. */
+    char pid[32];
+    int len = snprintf(pid, sizeof pid, "%d\n", getpid());
+    for (int i = 0; i < o->n_cgroups; i++) {
+        if (write_all(fds->procs[i], pid, (size_t) len) < 0) die("join cgroup %s", o->cgroup_procs[i]);
+        close(fds->procs[i]);
     }
-    /* The monitor: nothing else to do but report how the box init ended. */
-    close(0);
-    close(1);
-    close(2);
-    close(o->status_fd);
-    int wstatus = 0;
-    while (waitpid(init, &wstatus, 0) < 0) {
-        if (errno != EINTR) _exit(2);
-    }
-    if (WIFSIGNALED(wstatus)) {
-        signal(WTERMSIG(wstatus), SIG_DFL);
-        raise(WTERMSIG(wstatus));
-    }
-    _exit(WEXITSTATUS(wstatus));
+    if (unshare(CLONE_NEWCGROUP) < 0) die("unshare a cgroup namespace");
+    /* The run's pid namespace is ours (we are its init), so only we can mount its /proc. */
+    mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    cover_read_only("/proc/sys");
+    cover_read_only("/proc/sysrq-trigger");
+    cover_read_only("/proc/irq");
+    cover_read_only("/proc/bus");
+    if (chdir("/box") < 0) die("chdir /box");
+    /* The program's user namespace is a child of the one owning every mount it sees: no
+     * capability it could ever gain there would let it change them. */
+    if (setns(fds->user, CLONE_NEWUSER) < 0) die("enter the box's user namespace");
+    close(fds->user);
+}
+
+/* The seccomp filter the child loads itself (without bwrap), compiled once by `seccomp`. */
+static struct sock_filter filter_code[BPF_MAXINSNS];
+static struct sock_fprog filter;
+
+static void read_filter(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die("open %s", path);
+    ssize_t n = read(fd, filter_code, sizeof filter_code);
+    if (n <= 0 || n == (ssize_t) sizeof filter_code || n % (ssize_t) sizeof *filter_code) die("read %s", path);
+    close(fd);
+    filter = (struct sock_fprog){(unsigned short) (n / (ssize_t) sizeof *filter_code), filter_code};
 }
 
 struct fd_move {
@@ -391,18 +423,18 @@ struct fd_move {
     int target; /* where the command expects it, or -1 to drop it */
 };
 
-static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_moves) {
+static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_moves, const struct box_fds *box) {
     /* The relay dies only by a bug or a kill; its sandbox must not outlive it. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* Its own session: no controlling terminal, and one process group to kill. */
     if (setsid() < 0) die("setsid");
-    if (!o->late_join) join_cgroups(o);
+    if (o->enter) box_init(o, box, moves[2].fd);
+    else if (!o->late_join) join_cgroups(o);
 
-    scmp_filter_ctx filter = o->seccomp_policy ? build_filter(o->seccomp_policy) : NULL;
-    if (filter && o->seccomp_fd >= 0) {
-        int fd = memfd_create("ce-seccomp", MFD_CLOEXEC);
-        if (fd < 0 || seccomp_export_bpf(filter, fd) < 0) die("export seccomp");
-        if (lseek(fd, 0, SEEK_SET) < 0) die("lseek");
+    /* bwrap reads the filter from an fd; else the relay read it (read_filter) and we load it. */
+    if (o->seccomp_file && o->seccomp_fd >= 0) {
+        int fd = open(o->seccomp_file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) die("open %s", o->seccomp_file);
         moves[n_moves++] = (struct fd_move){fd, o->seccomp_fd};
     }
     /* Lift every fd we keep above the targets first, so no dup2 clobbers another. */
@@ -423,18 +455,19 @@ static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_
         for (int k = 0; k < n_moves; k++) wanted |= moves[k].target == fd;
         if (!wanted) close(fd);
     }
-    if (o->enter) enter_box(o, argv, filter);
+    if (box_error_fd >= 0) box_error_fd = o->status_fd;
     if (o->chdir && chdir(o->chdir) < 0) die("chdir %s", o->chdir);
     if (o->netns) {
         int ns = open(o->netns, O_RDONLY | O_CLOEXEC);
         if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) die("enter network namespace %s", o->netns);
         close(ns);
     }
-    drop_privileges(o);
+    if (o->enter) drop_capabilities(o);
+    else drop_privileges(o);
     /* The kernel clears the parent-death signal when the uid changes: set it again. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die("pdeathsig");
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
-    if (filter && o->seccomp_fd < 0 && seccomp_load(filter) < 0) die("seccomp_load");
+    if (filter.len && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) < 0) die("load the seccomp filter");
     o->env[o->n_env] = NULL;
     execve(argv[0], argv, o->env);
     die("execve %s", argv[0]);
@@ -485,14 +518,12 @@ static pid_t join_late(const struct run_opts *o, int info_r, int block_w) {
  * and the monitor reaps the init, so nothing is left as a zombie of the host's init. Without a
  * cgroup, the child's process group is all we can reach. */
 static void kill_box(const struct run_opts *o, pid_t child_pid) {
-    int fd = o->n_cgroups ? open(o->cgroup_procs[o->n_cgroups - 1], O_RDONLY | O_CLOEXEC) : -1;
-    if (fd < 0) {
+    if (o->kill_fd < 0) {
         kill(-child_pid, SIGKILL);
         return;
     }
     char buf[65536];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
+    ssize_t n = pread(o->kill_fd, buf, sizeof buf - 1, 0);
     buf[n > 0 ? n : 0] = 0;
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
         pid_t p = (pid_t) strtol(line, NULL, 10);
@@ -552,7 +583,7 @@ static int cmd_run(int argc, char **argv) {
         else if (!strcmp(k, "--output-limit")) o.output_limit = parse_num(v, k);
         else if (!strcmp(k, "--uid")) o.uid = parse_num(v, k);
         else if (!strcmp(k, "--gid")) o.gid = parse_num(v, k);
-        else if (!strcmp(k, "--seccomp")) o.seccomp_policy = strcmp(v, "none") ? v : NULL;
+        else if (!strcmp(k, "--seccomp")) o.seccomp_file = v;
         else if (!strcmp(k, "--seccomp-fd")) o.seccomp_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--status-fd")) o.status_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--chdir")) o.chdir = v;
@@ -576,13 +607,18 @@ static int cmd_run(int argc, char **argv) {
         errno = 0;
         die("--enter needs --work, --uid, --gid, --tmp-bytes, --tmp-inodes and --shm-bytes");
     }
-    /* With --enter the child joins the cgroups itself, after entering the box (enter_box). */
-    o.late_join = (o.info_fd >= 0 && o.block_fd >= 0) || o.enter;
+    o.late_join = o.info_fd >= 0 && o.block_fd >= 0;
     int out[2], err[2], status[2], info[2] = {-1, -1}, block[2] = {-1, -1};
     if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) die("pipe");
     int handshake = o.info_fd >= 0 && o.block_fd >= 0;
     if (handshake && (pipe2(info, O_CLOEXEC) || pipe2(block, O_CLOEXEC))) die("pipe");
     signal(SIGPIPE, SIG_IGN);
+    /* With --enter the child joins the cgroups itself, after entering the box (box_init). */
+    if (o.seccomp_file && o.seccomp_fd < 0) read_filter(o.seccomp_file);
+    o.cpu_fd = o.cpu_usage_file ? open(o.cpu_usage_file, O_RDONLY | O_CLOEXEC) : -1;
+    o.kill_fd = o.n_cgroups ? open(o.cgroup_procs[o.n_cgroups - 1], O_RDONLY | O_CLOEXEC) : -1;
+    struct box_fds box = {.user = -1, .work = -1};
+    if (o.enter) enter_box(&o, &box);
     int64_t started = now_ns();
     pid_t pid = fork();
     if (pid < 0) die("fork");
@@ -593,7 +629,7 @@ static int cmd_run(int argc, char **argv) {
             moves[n_moves++] = (struct fd_move){info[1], o.info_fd};
             moves[n_moves++] = (struct fd_move){block[0], o.block_fd};
         }
-        child(&o, command, moves, n_moves);
+        child(&o, command, moves, n_moves, &box);
     }
     close(out[1]);
     close(err[1]);
@@ -887,7 +923,8 @@ int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "init")) return cmd_init(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "box")) return cmd_box(argc - 2, argv + 2);
     if (argc == 3 && !strcmp(argv[1], "netns")) return cmd_netns(argv[2]);
+    if (argc == 4 && !strcmp(argv[1], "seccomp")) return cmd_seccomp(argv[2], argv[3]);
     fputs("usage: ce-sandbox run [options] -- COMMAND... | init --status-fd N -- PROGRAM... | init hold"
-          " | box [options] -- BWRAP... | netns PATH\n", stderr);
+          " | box [options] -- BWRAP... | netns PATH | seccomp POLICY PATH\n", stderr);
     return 2;
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -33,6 +34,7 @@ final class BoxPool implements AutoCloseable {
     private final Path dir;
     private final int recycleAfter;
     private final Slot[] slots;
+    private final AtomicLong built = new AtomicLong();
 
     /** One slot's pooled box; used by one run at a time, but anomalies are flagged by cleanup threads. */
     private static final class Slot {
@@ -66,6 +68,7 @@ final class BoxPool implements AutoCloseable {
         }
         if (!s.built) {
             buildBox(pins, build.apply(pins));
+            built.incrementAndGet();
             s.built = true;
             s.runs = 0;
             s.anomaly.set(false);
@@ -80,9 +83,9 @@ final class BoxPool implements AutoCloseable {
         slots[slot].anomaly.set(true);
     }
 
-    /** Runs {@code slot}'s box has served since it was built (0 when it has none). */
-    int runs(int slot) {
-        return slots[slot].built ? slots[slot].runs : 0;
+    /** Boxes built so far, recycled ones included. */
+    long built() {
+        return built.get();
     }
 
     /** Unpins {@code slot}'s box; the kernel frees its namespaces once no run is inside. */

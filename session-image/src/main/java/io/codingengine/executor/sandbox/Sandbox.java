@@ -46,6 +46,9 @@ public final class Sandbox implements AutoCloseable {
 
     private final SandboxConfig config;
     private final Path helper;
+    /** The seccomp filters, compiled once: with namespaces, and without (no network sockets either). */
+    private final Path seccompDefault;
+    private final Path seccompNoNetwork;
     private final Optional<Cgroups> cgroups;
     private final BlockingQueue<Integer> freeSlots;
     private final AtomicLong runCounter = new AtomicLong();
@@ -61,6 +64,8 @@ public final class Sandbox implements AutoCloseable {
         this.config = config;
         this.lock = lockDataDir(config.dataDir());
         this.helper = installHelper(config.dataDir());
+        this.seccompDefault = exportFilter(config.dataDir(), "default");
+        this.seccompNoNetwork = exportFilter(config.dataDir(), "nonet");
         this.cgroups = Cgroups.detect(config.cgroupName());
         this.freeSlots = new ArrayBlockingQueue<>(config.slots());
         for (int i = 0; i < config.slots(); i++) {
@@ -226,7 +231,7 @@ public final class Sandbox implements AutoCloseable {
     /** A run in the slot's pre-started box: {@code ce-sandbox run --enter} (see {@link BoxPool}). */
     private List<String> pooledCommand(Box box, RunSpec spec, RunCgroup cgroup, Path pins) {
         List<String> cmd = relayPrefix(box, spec.limits(), cgroup);
-        cmd.addAll(List.of("--seccomp", "default", "--enter", pins.toString(),
+        cmd.addAll(List.of("--seccomp", seccompDefault.toString(), "--enter", pins.toString(),
                 "--work", box.work().toString(),
                 "--tmp-bytes", Long.toString(box.mounts().bytes()),
                 "--tmp-inodes", Integer.toString(box.mounts().inodes()),
@@ -278,7 +283,7 @@ public final class Sandbox implements AutoCloseable {
         List<String> cmd = relayPrefix(box, spec.limits(), cgroup);
         List<String> init = initArgs(spec, cgroup);
         if (level == Isolation.Level.PROCESS) {
-            cmd.addAll(List.of("--seccomp", "nonet", "--chdir", box.work().toString()));
+            cmd.addAll(List.of("--seccomp", seccompNoNetwork.toString(), "--chdir", box.work().toString()));
             spec.env().forEach((k, v) -> cmd.addAll(List.of("--env", k + "=" + v)));
             cmd.add("--");
             cmd.add(helper.toString());
@@ -286,7 +291,7 @@ public final class Sandbox implements AutoCloseable {
             return cmd;
         }
         Path tmp = box.mounts().freshTmp();
-        cmd.addAll(List.of("--seccomp", "default", "--seccomp-fd", Integer.toString(SECCOMP_FD),
+        cmd.addAll(List.of("--seccomp", seccompDefault.toString(), "--seccomp-fd", Integer.toString(SECCOMP_FD),
                 "--info-fd", Integer.toString(INFO_FD), "--block-fd", Integer.toString(BLOCK_FD)));
         boolean slotNetwork = !networkNamespaces.isEmpty();
         if (slotNetwork) {
@@ -387,6 +392,11 @@ public final class Sandbox implements AutoCloseable {
     /** True when runs enter pre-started boxes ({@link BoxPool}) rather than fresh ones. */
     public boolean pooled() {
         return pool != null;
+    }
+
+    /** Pre-started boxes built since start-up (the first of each slot, then every recycled one). */
+    public long boxesBuilt() {
+        return pool == null ? 0 : pool.built();
     }
 
     /** Runs /bin/true at the given level in a fresh box; returns why it failed, or null. */
@@ -505,6 +515,25 @@ public final class Sandbox implements AutoCloseable {
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install the native helper in " + bin, e);
+        }
+    }
+
+    /** Compiles a seccomp policy of the helper to BPF once; runs load the file. */
+    private Path exportFilter(Path dataDir, String policy) {
+        Path file = dataDir.resolve("bin").resolve("seccomp-" + policy + ".bpf");
+        try {
+            Process p = new ProcessBuilder(helper.toString(), "seccomp", policy, file.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("cannot compile the seccomp filter: " + out);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot compile the seccomp filter", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 
