@@ -1,12 +1,14 @@
 /*
- * ce-sandbox: the native part of Coding Engine's sandbox. One tool, two jobs.
+ * ce-sandbox: the native part of Coding Engine's sandbox.
  *
  *   ce-sandbox run [options] -- COMMAND...
- *       Host side, started by the executor as root. Forks COMMAND (normally bwrap) in the given
- *       cgroups, as an unprivileged uid, with a seccomp filter; relays its stdout and stderr to
- *       our stdout as frames, with a cap per stream; enforces the CPU-time limit (read from the
- *       cgroup) and the wall-time limit; then writes a final status frame. The untrusted program
- *       never touches our stdout, so it cannot forge a frame or a status.
+ *       Host side, started by the executor as root. Forks COMMAND in the given cgroups, as an
+ *       unprivileged uid, with a seccomp filter; relays its stdout and stderr to our stdout as
+ *       frames, with a cap per stream; enforces the CPU-time limit (read from the cgroup) and the
+ *       wall-time limit; then writes a final status frame. The untrusted program never touches
+ *       our stdout, so it cannot forge a frame or a status. COMMAND is bwrap (a fresh box per
+ *       run), or with --enter DIR the box init itself, run in the pre-started box pinned at DIR
+ *       (enter_box, box_init), or the box init without namespaces (process isolation).
  *
  *   ce-sandbox init --status-fd N [--rlimit NAME=VALUE]... -- PROGRAM...
  *       Inside the sandbox, as its pid 1. Sets the rlimits, forks PROGRAM, waits for it and
@@ -15,16 +17,27 @@
  *       /proc/1/fd is closed to the program. When init exits, the kernel kills everything
  *       left in the pid namespace: daemons do not outlive the run.
  *
+ *   ce-sandbox box --uid U --gid G [--netns PATH] --pins DIR -- BWRAP...
+ *       Builds a pre-started box once per slot and pins its namespaces at DIR (cmd_box).
+ *
+ *   ce-sandbox init hold
+ *       The first process of a box being pre-started: says it runs, waits for stdin to close.
+ *
  *   ce-sandbox netns PATH
  *       Creates an empty network namespace with only loopback, up, and pins it at PATH (a bind
  *       mount of its nsfs file). Building a network namespace per run costs milliseconds; a slot
  *       runs one program at a time and nothing of a run survives it, so each slot keeps one.
  *
+ *   ce-sandbox seccomp POLICY PATH
+ *       Compiles the seccomp filter ("default", or "nonet" without namespaces) to BPF at PATH,
+ *       once per start-up; `run --seccomp PATH` loads it.
+ *
  * Frames written by `run` on stdout: one byte tag, four bytes big-endian length, payload.
  *   'o' stdout bytes   'e' stderr bytes   's' status, "key=value\n" lines, always last.
  *
  * Exit codes of `run`: 0 when a status frame was written, 2 on an internal error (message on
- * stderr).
+ * stderr). A failure to enter a pre-started box, before any untrusted code ran, is a status frame
+ * with "box_error=<why>": the executor then rebuilds the box and runs again.
  */
 #define _GNU_SOURCE
 #include <errno.h>
