@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Executor benchmark: bare process vs the sandboxed executor, same machine, same run.
-# Usage: bench/executor.sh [iterations]   (as root; needs the build of ./scripts/test.sh set-up)
+# Usage: bench/executor.sh [iterations] [python|trivial]   (as root; needs the build of ./scripts/test.sh set-up)
+# "trivial" measures only the per-run overhead on a trivial C program: bare, fresh box, pre-started box.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}

@@ -1,12 +1,14 @@
 /*
- * ce-sandbox: the native part of Coding Engine's sandbox. One tool, two jobs.
+ * ce-sandbox: the native part of Coding Engine's sandbox.
  *
  *   ce-sandbox run [options] -- COMMAND...
- *       Host side, started by the executor as root. Forks COMMAND (normally bwrap) in the given
- *       cgroups, as an unprivileged uid, with a seccomp filter; relays its stdout and stderr to
- *       our stdout as frames, with a cap per stream; enforces the CPU-time limit (read from the
- *       cgroup) and the wall-time limit; then writes a final status frame. The untrusted program
- *       never touches our stdout, so it cannot forge a frame or a status.
+ *       Host side, started by the executor as root. Forks COMMAND in the given cgroups, as an
+ *       unprivileged uid, with a seccomp filter; relays its stdout and stderr to our stdout as
+ *       frames, with a cap per stream; enforces the CPU-time limit (read from the cgroup) and the
+ *       wall-time limit; then writes a final status frame. The untrusted program never touches
+ *       our stdout, so it cannot forge a frame or a status. COMMAND is bwrap (a fresh box per
+ *       run), or with --enter DIR the box init itself, run in the pre-started box pinned at DIR
+ *       (enter_box, box_init), or the box init without namespaces (process isolation).
  *
  *   ce-sandbox init --status-fd N [--rlimit NAME=VALUE]... -- PROGRAM...
  *       Inside the sandbox, as its pid 1. Sets the rlimits, forks PROGRAM, waits for it and
@@ -15,16 +17,27 @@
  *       /proc/1/fd is closed to the program. When init exits, the kernel kills everything
  *       left in the pid namespace: daemons do not outlive the run.
  *
+ *   ce-sandbox box --uid U --gid G [--netns PATH] --pins DIR -- BWRAP...
+ *       Builds a pre-started box once per slot and pins its namespaces at DIR (cmd_box).
+ *
+ *   ce-sandbox init hold
+ *       The first process of a box being pre-started: says it runs, waits for stdin to close.
+ *
  *   ce-sandbox netns PATH
  *       Creates an empty network namespace with only loopback, up, and pins it at PATH (a bind
  *       mount of its nsfs file). Building a network namespace per run costs milliseconds; a slot
  *       runs one program at a time and nothing of a run survives it, so each slot keeps one.
  *
+ *   ce-sandbox seccomp POLICY PATH
+ *       Compiles the seccomp filter ("default", or "nonet" without namespaces) to BPF at PATH,
+ *       once per start-up; `run --seccomp PATH` loads it.
+ *
  * Frames written by `run` on stdout: one byte tag, four bytes big-endian length, payload.
  *   'o' stdout bytes   'e' stderr bytes   's' status, "key=value\n" lines, always last.
  *
  * Exit codes of `run`: 0 when a status frame was written, 2 on an internal error (message on
- * stderr).
+ * stderr). A failure to enter a pre-started box, before any untrusted code ran, is a status frame
+ * with "box_error=<why>": the executor then rebuilds the box and runs again.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,6 +63,11 @@
 #include <net/if.h>
 #include <sys/mount.h>
 #include <sys/ioctl.h>
+#include <linux/capability.h>
+#include <linux/mount.h>
+#include <linux/nsfs.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,8 +75,32 @@
 #define MAX_ENV 64
 #define POLL_INTERVAL_MS 10
 
+/* >= 0 while entering a pooled box: failures go there as a status line ("box_error=..."), not to
+ * the run's stderr, so the executor knows no untrusted code ran and may retry on a fresh box. */
+static int box_error_fd = -1;
+/* Set while the relay enters a pooled box: a failure is a status frame ("box_error=..."). */
+static int relay_box_error;
+static void frame(char tag, const char *data, size_t len);
+
 static void die(const char *fmt, ...) {
     va_list ap;
+    if (box_error_fd >= 0 || relay_box_error) {
+        int err = errno;
+        char msg[512];
+        va_start(ap, fmt);
+        int n = snprintf(msg, sizeof msg, "box_error=");
+        n += vsnprintf(msg + n, sizeof msg - (size_t) n, fmt, ap);
+        va_end(ap);
+        if (n < (int) sizeof msg - 1 && err) n += snprintf(msg + n, sizeof msg - (size_t) n, ": %s", strerror(err));
+        if (n > (int) sizeof msg - 2) n = (int) sizeof msg - 2;
+        msg[n++] = '\n';
+        if (relay_box_error) {
+            frame('s', msg, (size_t) n);
+            exit(0);
+        }
+        if (write(box_error_fd, msg, (size_t) n) < 0) _exit(2);
+        _exit(2);
+    }
     va_start(ap, fmt);
     fputs("ce-sandbox: ", stderr);
     vfprintf(stderr, fmt, ap);
@@ -184,6 +226,20 @@ static scmp_filter_ctx build_filter(const char *policy) {
     return ctx;
 }
 
+/* ce-sandbox seccomp POLICY PATH: compiles the filter once, to BPF at PATH, for `run --seccomp PATH`
+ * (compiling it with libseccomp for every run would cost most of a millisecond). */
+static int cmd_seccomp(const char *policy, const char *path) {
+    if (strcmp(policy, "default") && strcmp(policy, "nonet")) { errno = 0; die("unknown policy %s", policy); }
+    scmp_filter_ctx filter = build_filter(policy);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) die("create %s", path);
+    int rc = seccomp_export_bpf(filter, fd);
+    if (rc < 0) { errno = -rc; die("export the filter"); }
+    if (close(fd) < 0) die("close %s", path);
+    seccomp_release(filter);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- run (host side) */
 
 struct run_opts {
@@ -195,24 +251,26 @@ struct run_opts {
     long long wall_limit_ms;
     long long output_limit;
     long long uid, gid;
-    const char *seccomp_policy; /* NULL: none */
-    int seccomp_fd;             /* >= 0: export the filter there for bwrap; else load it here */
+    const char *seccomp_file;   /* a filter exported by `seccomp`, or NULL: none */
+    int seccomp_fd;             /* >= 0: hand the filter to bwrap there; else load it here */
     int status_fd;
     const char *chdir;
     const char *netns; /* a prepared network namespace to enter instead of building one */
     int info_fd, block_fd; /* bwrap's --info-fd/--block-fd: join the cgroups late (join_late) */
-    int late_join;         /* the child is bwrap's monitor: never kill it, it reaps the box init */
+    int late_join;         /* the child is a monitor (bwrap's, or enter_box's): never kill it, it reaps the box init */
+    const char *enter;     /* a pooled box: the directory of its pinned user, mount and uts namespaces */
+    const char *work;      /* with enter: the host path of the work directory, shown as /box */
+    long long tmp_bytes, tmp_inodes, shm_bytes;
     char *env[MAX_ENV + 1];
     int n_env;
+    int cpu_fd;  /* cpu_usage_file, opened once (the relay may leave the host's mount namespace) */
+    int kill_fd; /* the last cgroup.procs, opened once, to find what to kill */
 };
 
 static int64_t read_cpu_ns(const struct run_opts *o) {
-    if (!o->cpu_usage_file) return -1;
-    int fd = open(o->cpu_usage_file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
+    if (o->cpu_fd < 0) return -1;
     char buf[512];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
+    ssize_t n = pread(o->cpu_fd, buf, sizeof buf - 1, 0);
     if (n <= 0) return -1;
     buf[n] = 0;
     if (!o->cpu_usage_is_stat) return strtoll(buf, NULL, 10);
@@ -237,22 +295,159 @@ static void drop_privileges(const struct run_opts *o) {
     if (setresuid((uid_t) o->uid, (uid_t) o->uid, (uid_t) o->uid) < 0) die("setresuid");
 }
 
+/* ---------------------------------------------------------------- pooled boxes */
+
+static int open_pin(const char *dir, const char *name) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die("open %s", path);
+    return fd;
+}
+
+static void mount_or_die(const char *source, const char *target, const char *type, unsigned long flags,
+                         const char *data) {
+    if (mount(source, target, type, flags, data) < 0) die("mount %s", target);
+}
+
+/* Read-only over itself, as bwrap covers these parts of its /proc. */
+static void cover_read_only(const char *path) {
+    if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) {
+        if (errno == ENOENT) return;
+        die("bind %s", path);
+    }
+    mount_or_die(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
+}
+
+/* Drops every capability for good: ambient, bounding set, then (after the uid change) the rest. */
+static void drop_capabilities(const struct run_opts *o) {
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) die("clear ambient capabilities");
+    for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) die("drop capability %d", cap);
+    }
+    if (setresgid((gid_t) o->gid, (gid_t) o->gid, (gid_t) o->gid) < 0) die("setresgid");
+    if (setresuid((uid_t) o->uid, (uid_t) o->uid, (uid_t) o->uid) < 0) die("setresuid");
+    struct __user_cap_header_struct head = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &head, data) < 0) die("capset");
+}
+
+/*
+ * Runs COMMAND in a pooled box: the user, mount, uts and network namespaces that `box` made and
+ * pinned once, plus fresh ones for this run only: a pid namespace (its init's death kills
+ * everything the run started), an IPC namespace (no SysV or POSIX IPC object of an earlier run),
+ * a cgroup namespace rooted at the run's cgroup, and a mount namespace with a fresh /proc, /tmp
+ * and /dev/shm and the submission's work directory at /box. All of them die with the run.
+ *
+ * enter_box runs in the relay before it forks: it opens what it needs as root on the host (the
+ * pins, the run's cgroup files, a clone of the work mount), then enters the box's namespaces and
+ * unshares a pid namespace for its child; it stays the host-side relay (its cgroup files are
+ * open, it never resolves a path again). box_init runs in that child, pid 1 of the new pid
+ * namespace: it joins the run's cgroups, builds the run's namespaces and mounts, enters bwrap's
+ * nested user namespace, drops to the slot uid without capabilities and execs COMMAND (the box
+ * init, `init`).
+ */
+struct box_fds {
+    int procs[MAX_CGROUPS]; /* the run's cgroup.procs, open for writing */
+    int user;               /* bwrap's nested user namespace, where the program runs */
+    int work;               /* a detached clone of the host's work mount, until mounted at /box */
+};
+
+static void enter_box(const struct run_opts *o, struct box_fds *fds) {
+    if (o->cpu_usage_file && o->cpu_fd < 0) die("open %s", o->cpu_usage_file);
+    relay_box_error = 1;
+    for (int i = 0; i < o->n_cgroups; i++) {
+        fds->procs[i] = open(o->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+        if (fds->procs[i] < 0) die("open %s", o->cgroup_procs[i]);
+    }
+    int net = open_pin(o->enter, "net");
+    int owner = open_pin(o->enter, "owner"), mnt = open_pin(o->enter, "mnt"), uts = open_pin(o->enter, "uts");
+    fds->user = open_pin(o->enter, "user");
+    /* The host never resolves a path inside the box, and the box sees the submission's files. */
+    fds->work = (int) syscall(SYS_open_tree, AT_FDCWD, o->work, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (fds->work < 0) die("clone the work directory %s", o->work);
+    if (setgroups(0, NULL) < 0) die("setgroups");
+    /* Joined while we are root on the host, whichever user namespace owns it. */
+    if (setns(net, CLONE_NEWNET) < 0) die("enter the box's network namespace");
+    if (setns(owner, CLONE_NEWUSER) < 0) die("enter the user namespace that owns the box");
+    if (setns(mnt, CLONE_NEWNS) < 0) die("enter the box's mount namespace");
+    if (setns(uts, CLONE_NEWUTS) < 0) die("enter the box's uts namespace");
+    /* The run's mount and IPC namespaces belong to the relay, not to the box init: when the run
+     * ends, tearing them down (milliseconds of unmounting and RCU grace periods) happens as the
+     * relay exits, after it has reported, instead of between the program's end and the report. */
+    if (unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC) < 0) die("unshare the run's namespaces");
+    mount_or_die(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+    if (syscall(SYS_move_mount, fds->work, "", AT_FDCWD, "/box", MOVE_MOUNT_F_EMPTY_PATH) < 0) die("mount the work directory");
+    close(fds->work);
+    /* Owned by the run's uid: bwrap maps it to 0 in the namespace that owns the mounts. */
+    char opts[128];
+    snprintf(opts, sizeof opts, "size=%lld,nr_inodes=%lld,mode=0700,uid=0,gid=0", o->tmp_bytes, o->tmp_inodes);
+    mount_or_die("ce-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts);
+    snprintf(opts, sizeof opts, "size=%lld,mode=1777", o->shm_bytes);
+    mount_or_die("ce-shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts);
+    close(net);
+    close(owner);
+    close(mnt);
+    close(uts);
+    /* Changing user namespace made us dumpable again. */
+    if (prctl(PR_SET_DUMPABLE, 0) < 0) die("prctl");
+    relay_box_error = 0;
+}
+
+static void box_init(const struct run_opts *o, const struct box_fds *fds, int status_fd) {
+    box_error_fd = status_fd;
+    /* Joined only now, so entering the box is not charged to the run; the files were opened as root. */
+    char pid[32];
+    int len = snprintf(pid, sizeof pid, "%d\n", getpid());
+    for (int i = 0; i < o->n_cgroups; i++) {
+        if (write_all(fds->procs[i], pid, (size_t) len) < 0) die("join cgroup %s", o->cgroup_procs[i]);
+        close(fds->procs[i]);
+    }
+    if (unshare(CLONE_NEWCGROUP) < 0) die("unshare a cgroup namespace");
+    /* The run's pid namespace is ours (we are its init), so only we can mount its /proc. */
+    mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    cover_read_only("/proc/sys");
+    cover_read_only("/proc/sysrq-trigger");
+    cover_read_only("/proc/irq");
+    cover_read_only("/proc/bus");
+    if (chdir("/box") < 0) die("chdir /box");
+    /* The program's user namespace is a child of the one owning every mount it sees: no
+     * capability it could ever gain there would let it change them. */
+    if (setns(fds->user, CLONE_NEWUSER) < 0) die("enter the box's user namespace");
+    close(fds->user);
+}
+
+/* The seccomp filter the child loads itself (without bwrap), compiled once by `seccomp`. */
+static struct sock_filter filter_code[BPF_MAXINSNS];
+static struct sock_fprog filter;
+
+static void read_filter(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die("open %s", path);
+    ssize_t n = read(fd, filter_code, sizeof filter_code);
+    if (n <= 0 || n == (ssize_t) sizeof filter_code || n % (ssize_t) sizeof *filter_code) die("read %s", path);
+    close(fd);
+    filter = (struct sock_fprog){(unsigned short) (n / (ssize_t) sizeof *filter_code), filter_code};
+}
+
 struct fd_move {
     int fd;     /* ours, close-on-exec */
     int target; /* where the command expects it, or -1 to drop it */
 };
 
-static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_moves) {
+static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_moves, const struct box_fds *box) {
     /* The relay dies only by a bug or a kill; its sandbox must not outlive it. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* Its own session: no controlling terminal, and one process group to kill. */
     if (setsid() < 0) die("setsid");
-    if (!o->late_join) join_cgroups(o);
-    scmp_filter_ctx filter = o->seccomp_policy ? build_filter(o->seccomp_policy) : NULL;
-    if (filter && o->seccomp_fd >= 0) {
-        int fd = memfd_create("ce-seccomp", MFD_CLOEXEC);
-        if (fd < 0 || seccomp_export_bpf(filter, fd) < 0) die("export seccomp");
-        if (lseek(fd, 0, SEEK_SET) < 0) die("lseek");
+    if (o->enter) box_init(o, box, moves[2].fd);
+    else if (!o->late_join) join_cgroups(o);
+
+    /* bwrap reads the filter from an fd; else the relay read it (read_filter) and we load it. */
+    if (o->seccomp_file && o->seccomp_fd >= 0) {
+        int fd = open(o->seccomp_file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) die("open %s", o->seccomp_file);
         moves[n_moves++] = (struct fd_move){fd, o->seccomp_fd};
     }
     /* Lift every fd we keep above the targets first, so no dup2 clobbers another. */
@@ -273,17 +468,19 @@ static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_
         for (int k = 0; k < n_moves; k++) wanted |= moves[k].target == fd;
         if (!wanted) close(fd);
     }
+    if (box_error_fd >= 0) box_error_fd = o->status_fd;
     if (o->chdir && chdir(o->chdir) < 0) die("chdir %s", o->chdir);
     if (o->netns) {
         int ns = open(o->netns, O_RDONLY | O_CLOEXEC);
         if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) die("enter network namespace %s", o->netns);
         close(ns);
     }
-    drop_privileges(o);
+    if (o->enter) drop_capabilities(o);
+    else drop_privileges(o);
     /* The kernel clears the parent-death signal when the uid changes: set it again. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die("pdeathsig");
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
-    if (filter && o->seccomp_fd < 0 && seccomp_load(filter) < 0) die("seccomp_load");
+    if (filter.len && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) < 0) die("load the seccomp filter");
     o->env[o->n_env] = NULL;
     execve(argv[0], argv, o->env);
     die("execve %s", argv[0]);
@@ -293,10 +490,10 @@ static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_
  * block pipe before running it. The init joins the cgroups then; bwrap itself and the kernel
  * work of building the namespaces stay out of the run's accounting (and out of its memory
  * cgroup, where namespace set-up and teardown cost milliseconds). */
-static pid_t join_late(const struct run_opts *o, int info_r, int block_w) {
+/* bwrap's --info-fd document: the box init's host pid, or -1 when bwrap failed before starting it. */
+static pid_t read_child_pid(int info_r) {
     char buf[1024];
     size_t len = 0;
-    char *at = NULL;
     buf[0] = 0;
     /* bwrap writes the whole document, then closes its end. */
     while (len < sizeof buf - 1) {
@@ -307,12 +504,16 @@ static pid_t join_late(const struct run_opts *o, int info_r, int block_w) {
         buf[len] = 0;
     }
     close(info_r);
-    at = strstr(buf, "\"child-pid\"");
-    if (!at) {
+    char *at = strstr(buf, "\"child-pid\"");
+    return at ? (pid_t) strtol(strchr(at, ':') + 1, NULL, 10) : -1;
+}
+
+static pid_t join_late(const struct run_opts *o, int info_r, int block_w) {
+    pid_t init = read_child_pid(info_r);
+    if (init < 0) {
         close(block_w);
         return -1; /* bwrap failed before starting the box; its stderr says why */
     }
-    pid_t init = (pid_t) strtol(strchr(at, ':') + 1, NULL, 10);
     char text[32];
     int n = snprintf(text, sizeof text, "%d\n", init);
     for (int i = 0; i < o->n_cgroups; i++) {
@@ -330,14 +531,12 @@ static pid_t join_late(const struct run_opts *o, int info_r, int block_w) {
  * and the monitor reaps the init, so nothing is left as a zombie of the host's init. Without a
  * cgroup, the child's process group is all we can reach. */
 static void kill_box(const struct run_opts *o, pid_t child_pid) {
-    int fd = o->n_cgroups ? open(o->cgroup_procs[o->n_cgroups - 1], O_RDONLY | O_CLOEXEC) : -1;
-    if (fd < 0) {
+    if (o->kill_fd < 0) {
         kill(-child_pid, SIGKILL);
         return;
     }
     char buf[65536];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
+    ssize_t n = pread(o->kill_fd, buf, sizeof buf - 1, 0);
     buf[n > 0 ? n : 0] = 0;
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
         pid_t p = (pid_t) strtol(line, NULL, 10);
@@ -397,13 +596,18 @@ static int cmd_run(int argc, char **argv) {
         else if (!strcmp(k, "--output-limit")) o.output_limit = parse_num(v, k);
         else if (!strcmp(k, "--uid")) o.uid = parse_num(v, k);
         else if (!strcmp(k, "--gid")) o.gid = parse_num(v, k);
-        else if (!strcmp(k, "--seccomp")) o.seccomp_policy = strcmp(v, "none") ? v : NULL;
+        else if (!strcmp(k, "--seccomp")) o.seccomp_file = v;
         else if (!strcmp(k, "--seccomp-fd")) o.seccomp_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--status-fd")) o.status_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--chdir")) o.chdir = v;
         else if (!strcmp(k, "--netns")) o.netns = v;
         else if (!strcmp(k, "--info-fd")) o.info_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--block-fd")) o.block_fd = (int) parse_num(v, k);
+        else if (!strcmp(k, "--enter")) o.enter = v;
+        else if (!strcmp(k, "--work")) o.work = v;
+        else if (!strcmp(k, "--tmp-bytes")) o.tmp_bytes = parse_num(v, k);
+        else if (!strcmp(k, "--tmp-inodes")) o.tmp_inodes = parse_num(v, k);
+        else if (!strcmp(k, "--shm-bytes")) o.shm_bytes = parse_num(v, k);
         else if (!strcmp(k, "--env")) {
             if (o.n_env == MAX_ENV) { errno = 0; die("too many --env"); }
             o.env[o.n_env++] = (char *) v;
@@ -412,27 +616,38 @@ static int cmd_run(int argc, char **argv) {
     if (i + 1 >= argc) { errno = 0; die("no command after --"); }
     char **command = argv + i + 1;
 
+    if (o.enter && (!o.work || o.uid < 0 || !o.tmp_bytes || !o.tmp_inodes || !o.shm_bytes)) {
+        errno = 0;
+        die("--enter needs --work, --uid, --gid, --tmp-bytes, --tmp-inodes and --shm-bytes");
+    }
     o.late_join = o.info_fd >= 0 && o.block_fd >= 0;
     int out[2], err[2], status[2], info[2] = {-1, -1}, block[2] = {-1, -1};
     if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) die("pipe");
-    if (o.late_join && (pipe2(info, O_CLOEXEC) || pipe2(block, O_CLOEXEC))) die("pipe");
+    int handshake = o.info_fd >= 0 && o.block_fd >= 0;
+    if (handshake && (pipe2(info, O_CLOEXEC) || pipe2(block, O_CLOEXEC))) die("pipe");
     signal(SIGPIPE, SIG_IGN);
+    /* With --enter the child joins the cgroups itself, after entering the box (box_init). */
+    if (o.seccomp_file && o.seccomp_fd < 0) read_filter(o.seccomp_file);
+    o.cpu_fd = o.cpu_usage_file ? open(o.cpu_usage_file, O_RDONLY | O_CLOEXEC) : -1;
+    o.kill_fd = o.n_cgroups ? open(o.cgroup_procs[o.n_cgroups - 1], O_RDONLY | O_CLOEXEC) : -1;
+    struct box_fds box = {.user = -1, .work = -1};
+    if (o.enter) enter_box(&o, &box);
     int64_t started = now_ns();
     pid_t pid = fork();
     if (pid < 0) die("fork");
     if (pid == 0) {
         struct fd_move moves[6] = {{out[1], 1}, {err[1], 2}, {status[1], o.status_fd}};
         int n_moves = 3;
-        if (o.late_join) {
+        if (handshake) {
             moves[n_moves++] = (struct fd_move){info[1], o.info_fd};
             moves[n_moves++] = (struct fd_move){block[0], o.block_fd};
         }
-        child(&o, command, moves, n_moves);
+        child(&o, command, moves, n_moves, &box);
     }
     close(out[1]);
     close(err[1]);
     close(status[1]);
-    if (o.late_join) {
+    if (handshake) {
         close(info[1]);
         close(block[0]);
         join_late(&o, info[0], block[1]);
@@ -592,10 +807,137 @@ static int cmd_netns(const char *path) {
     return 0;
 }
 
+/* ---------------------------------------------------------------- box (host side, pooled boxes) */
+
+static void pin_namespace(const char *source, const char *dir, const char *name) {
+    char target[PATH_MAX];
+    snprintf(target, sizeof target, "%s/%s", dir, name);
+    umount2(target, MNT_DETACH);
+    int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) die("create %s", target);
+    close(fd);
+    if (mount(source, target, NULL, MS_BIND, NULL) < 0) die("pin %s at %s", source, target);
+}
+
+/* In the box's user namespace, user namespaces may not be created at all (the seccomp filter
+ * also denies it): the limit is kept by the user namespace itself, so it holds for every run. */
+static void forbid_user_namespaces(const char *dir) {
+    pid_t pid = fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+        int user = open_pin(dir, "user");
+        if (setns(user, CLONE_NEWUSER) < 0) die("enter the box's user namespace");
+        int fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write_all(fd, "0\n", 2) < 0) die("set max_user_namespaces");
+        _exit(0);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        errno = 0;
+        die("cannot forbid user namespaces in the box");
+    }
+}
+
+/*
+ * ce-sandbox box --uid U --gid G [--netns PATH] --pins DIR -- BWRAP...
+ * Builds a pooled box once: runs BWRAP (which must pass --info-fd 5 and start `init hold`) as the
+ * slot's uid in the slot's network namespace (or bwrap's own), pins the namespaces of the box at
+ * DIR/user, DIR/owner (the user namespace owning the mounts), DIR/mnt, DIR/uts and DIR/net (bind
+ * mounts of their nsfs files, as `netns` does), then lets the holder exit. Nothing of the box keeps running: `run --enter DIR` enters the pinned namespaces for
+ * each run, and unmounting the three pins frees the box.
+ */
+static int cmd_box(int argc, char **argv) {
+    long long uid = -1, gid = -1;
+    const char *netns = NULL, *pins = NULL;
+    int i = 0;
+    for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (i + 1 >= argc) { errno = 0; die("missing value for %s", argv[i]); }
+        const char *k = argv[i], *v = argv[++i];
+        if (!strcmp(k, "--uid")) uid = parse_num(v, k);
+        else if (!strcmp(k, "--gid")) gid = parse_num(v, k);
+        else if (!strcmp(k, "--netns")) netns = v;
+        else if (!strcmp(k, "--pins")) pins = v;
+        else { errno = 0; die("unknown option %s", k); }
+    }
+    if (i + 1 >= argc || uid < 0 || gid < 0 || !pins) { errno = 0; die("usage: box --uid U --gid G --pins DIR -- BWRAP..."); }
+    char **command = argv + i + 1;
+    int info[2], hold[2], ready[2];
+    if (pipe2(info, O_CLOEXEC) || pipe2(hold, O_CLOEXEC) || pipe2(ready, O_CLOEXEC)) die("pipe");
+    pid_t pid = fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (setsid() < 0) die("setsid");
+        if (dup2(hold[0], 0) < 0 || dup2(ready[1], 1) < 0 || dup2(info[1], 5) < 0) die("dup2");
+        if (syscall(SYS_close_range, 6, ~0U, 0) < 0 || close(3) < 0 || close(4) < 0) die("close");
+        if (netns) {
+            int ns = open(netns, O_RDONLY | O_CLOEXEC);
+            if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) die("enter network namespace %s", netns);
+            close(ns);
+        }
+        struct run_opts o = {.uid = uid, .gid = gid};
+        drop_privileges(&o);
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("prctl");
+        char *env[] = {NULL};
+        execve(command[0], command, env);
+        die("execve %s", command[0]);
+    }
+    close(info[1]);
+    close(hold[0]);
+    close(ready[1]);
+    pid_t holder = read_child_pid(info[0]);
+    int pidfd = holder > 0 ? (int) syscall(SYS_pidfd_open, holder, 0) : -1;
+    char c;
+    /* The holder says it runs only when bwrap has finished building the box. */
+    if (pidfd < 0 || read(ready[0], &c, 1) != 1) { errno = 0; die("bwrap did not start the box (its stderr says why)"); }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/mnt", holder);
+    int mnt = open(path, O_RDONLY | O_CLOEXEC);
+    /* bwrap runs the box in a user namespace nested in the one that owns the mounts, so that even
+     * a capability there could not change them; runs do the same (enter_box). */
+    int owner = mnt < 0 ? -1 : ioctl(mnt, NS_GET_USERNS);
+    if (owner < 0) die("find the owner of the box's mounts");
+    pin_namespace(path, pins, "mnt");
+    snprintf(path, sizeof path, "/proc/self/fd/%d", owner);
+    pin_namespace(path, pins, "owner");
+    snprintf(path, sizeof path, "/proc/%d/ns/user", holder);
+    pin_namespace(path, pins, "user");
+    snprintf(path, sizeof path, "/proc/%d/ns/uts", holder);
+    pin_namespace(path, pins, "uts");
+    snprintf(path, sizeof path, "/proc/%d/ns/net", holder);
+    pin_namespace(path, pins, "net");
+    /* Still alive, so the pins are its namespaces and not those of a process that reused its pid. */
+    if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0) die("the box holder died while it was pinned");
+    forbid_user_namespaces(pins);
+    close(hold[1]);
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        errno = 0;
+        die("bwrap ended with status %d", st);
+    }
+    return 0;
+}
+
+/* init hold: the pooled box's first process; lives until `box` has pinned the namespaces. */
+static int cmd_hold(void) {
+    prctl(PR_SET_DUMPABLE, 0);
+    char c = 'r';
+    if (write_all(1, &c, 1) < 0) return 1;
+    close(1);
+    for (;;) {
+        ssize_t n = read(0, &c, 1);
+        if (n == 0 || (n < 0 && errno != EINTR)) return 0;
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2);
+    if (argc == 3 && !strcmp(argv[1], "init") && !strcmp(argv[2], "hold")) return cmd_hold();
     if (argc >= 2 && !strcmp(argv[1], "init")) return cmd_init(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "box")) return cmd_box(argc - 2, argv + 2);
     if (argc == 3 && !strcmp(argv[1], "netns")) return cmd_netns(argv[2]);
-    fputs("usage: ce-sandbox run [options] -- COMMAND... | init --status-fd N -- PROGRAM... | netns PATH\n", stderr);
+    if (argc == 4 && !strcmp(argv[1], "seccomp")) return cmd_seccomp(argv[2], argv[3]);
+    fputs("usage: ce-sandbox run [options] -- COMMAND... | init --status-fd N -- PROGRAM... | init hold"
+          " | box [options] -- BWRAP... | netns PATH | seccomp POLICY PATH\n", stderr);
     return 2;
 }

@@ -40,21 +40,26 @@ final class HostCheck {
 
     /** Processes whose real uid is one of the sandbox's (60000 + slot). */
     static List<String> sandboxProcesses() {
+        return sandboxProcesses(60000, 200);
+    }
+
+    /** Processes whose real uid is in {@code [firstUid, firstUid + count)}. */
+    static List<String> sandboxProcesses(int firstUid, int count) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .filter(HostCheck::ownedBySandbox)
+                    .filter(p -> ownedBy(p, firstUid, count))
                     .map(p -> p.getFileName() + " " + cmdline(p)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static boolean ownedBySandbox(Path proc) {
+    private static boolean ownedBy(Path proc, int firstUid, int count) {
         try {
             for (String line : Files.readAllLines(proc.resolve("status"))) {
                 if (line.startsWith("Uid:")) {
                     int uid = Integer.parseInt(line.split("\\s+")[1]);
-                    return uid >= 60000 && uid < 60000 + 200;
+                    return uid >= firstUid && uid < firstUid + count;
                 }
             }
         } catch (IOException e) {
@@ -75,16 +80,21 @@ final class HostCheck {
     }
 
     private static List<Path> leftoverCgroups() {
+        return leftoverCgroups("coding-engine-test");
+    }
+
+    /** Run groups left under every hierarchy's group named {@code name}. */
+    static List<Path> leftoverCgroups(String name) {
         try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
-            return controllers.flatMap(HostCheck::testGroups).flatMap(HostCheck::children).toList();
+            return controllers.flatMap(c -> groups(c, name)).flatMap(HostCheck::children).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Stream<Path> testGroups(Path controller) {
+    private static Stream<Path> groups(Path controller, String name) {
         try {
-            return Files.walk(controller, 4).filter(p -> p.getFileName().toString().equals("coding-engine-test"));
+            return Files.walk(controller, 4).filter(p -> p.getFileName().toString().equals(name));
         } catch (IOException | UncheckedIOException e) {
             return Stream.empty();
         }

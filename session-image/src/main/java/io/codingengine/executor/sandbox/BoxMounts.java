@@ -7,10 +7,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * The private file system of a box: a work directory and a {@code /tmp}, each its own
- * tmpfs with a size and an inode cap, owned by the slot's unprivileged uid. The host writes the
- * submission's files before any untrusted code has run and never reads or follows a path inside
- * afterwards: closing the box detaches both mounts, which frees everything without walking it.
+ * The private file system of a box: a work directory and (for runs in a fresh box) a {@code /tmp},
+ * each its own tmpfs with a size and an inode cap, owned by the slot's unprivileged uid. The host
+ * writes the submission's files before any untrusted code has run and never reads or follows a
+ * path inside afterwards: closing the box detaches both mounts, which frees everything without
+ * walking it. Runs in a pre-started box get their {@code /tmp} from the box itself ({@link BoxPool}).
  */
 final class BoxMounts implements AutoCloseable {
 
@@ -31,7 +32,7 @@ final class BoxMounts implements AutoCloseable {
         this.inodes = inodes;
     }
 
-    /** Mounts a fresh box at {@code root}, replacing whatever a crashed run left there. */
+    /** Mounts a fresh work directory at {@code root}, replacing whatever a crashed run left there. */
     static BoxMounts mount(Path root, int uid, long bytes, int inodes) {
         BoxMounts box = new BoxMounts(root, uid, bytes, inodes);
         try {
@@ -43,7 +44,6 @@ final class BoxMounts implements AutoCloseable {
         box.detach(box.work);
         box.detach(box.tmp);
         box.mountTmpfs(box.work);
-        box.mountTmpfs(box.tmp);
         return box;
     }
 
@@ -52,12 +52,18 @@ final class BoxMounts implements AutoCloseable {
         return work;
     }
 
-    Path tmp() {
-        return tmp;
-    }
-
     int uid() {
         return uid;
+    }
+
+    /** Size cap of the work directory and of each run's /tmp. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** Inode cap of the work directory and of each run's /tmp. */
+    int inodes() {
+        return inodes;
     }
 
     /**
@@ -92,13 +98,16 @@ final class BoxMounts implements AutoCloseable {
         }
     }
 
-    /** Called before each run: from now on nothing in the box is trusted; /tmp starts empty. */
+    /** Called before each run: from now on nothing in the box is trusted. */
     void beforeRun() {
-        if (untrustedCodeRan) {
-            detach(tmp);
-            mountTmpfs(tmp);
-        }
         untrustedCodeRan = true;
+    }
+
+    /** An empty /tmp for a run in a fresh box (the previous run's is detached): its host path. */
+    Path freshTmp() {
+        detach(tmp);
+        mountTmpfs(tmp);
+        return tmp;
     }
 
     @Override

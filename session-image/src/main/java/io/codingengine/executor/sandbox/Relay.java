@@ -1,5 +1,8 @@
 package io.codingengine.executor.sandbox;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -17,6 +20,7 @@ import java.util.Map;
  */
 final class Relay {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
     private static final int MAX_ERROR_BYTES = 4096;
 
     private Relay() {
@@ -58,13 +62,21 @@ final class Relay {
             return Result.failed("sandbox helper stream broken: " + e.getMessage());
         }
         try {
-            int code = process.waitFor();
             feeder.join();
             errors.join();
-            if (status == null || code != 0) {
+            if (status == null) {
+                int code = process.waitFor();
                 return Result.failed("sandbox helper failed (exit " + code + "): "
                         + helperErrors.toString(StandardCharsets.UTF_8).trim());
             }
+            // The status frame is the relay's last word; what is left is its exit, which tears
+            // down the run's mount and IPC namespaces (milliseconds): not worth waiting for.
+            process.onExit().thenAccept(p -> {
+                if (p.exitValue() != 0) {
+                    LOG.warn("sandbox helper exited with {} after reporting: {}", p.exitValue(),
+                            helperErrors.toString(StandardCharsets.UTF_8).trim());
+                }
+            });
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -107,6 +119,11 @@ final class Relay {
 
     /** The decoded frames, or why there are none. */
     record Result(byte[] stdout, byte[] stderr, byte[] output, Map<String, String> status, String failure) {
+
+        /** Why the relay could not enter a pre-started box (no untrusted code ran then), or null. */
+        String boxError() {
+            return status == null ? null : status.get("box_error");
+        }
 
         static Result failed(String why) {
             return new Result(new byte[0], new byte[0], new byte[0], Map.of(), why);

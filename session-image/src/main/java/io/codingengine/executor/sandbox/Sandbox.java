@@ -25,11 +25,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs programs in boxes. A box ({@link Box}) is a slot's private work directory and
- * {@code /tmp}; each run in it is a fresh process tree in a fresh cgroup, started by the native
- * relay ({@code ce-sandbox run}) inside bubblewrap namespaces, with seccomp, an unprivileged uid
- * and every limit of {@link StageLimits}. At most {@link SandboxConfig#slots()} boxes are open at
- * once; {@link #open} waits for a free slot.
+ * Runs programs in boxes. A box ({@link Box}) is a slot's private work directory for one
+ * submission; each run in it is a fresh process tree in a fresh cgroup with a fresh {@code /tmp},
+ * started by the native relay ({@code ce-sandbox run}) with seccomp, an unprivileged uid and every
+ * limit of {@link StageLimits}. With namespaces, runs enter the slot's pre-started box
+ * ({@link BoxPool}: bubblewrap's namespaces and mounts built once per slot, fresh pid, IPC, cgroup
+ * and mount namespaces per run); with {@link SandboxConfig#recycleAfter()} 0, or when a pre-started
+ * box cannot be built, bubblewrap builds a fresh box per run. At most {@link SandboxConfig#slots()}
+ * boxes are open at once; {@link #open} waits for a free slot.
  */
 public final class Sandbox implements AutoCloseable {
 
@@ -43,6 +46,9 @@ public final class Sandbox implements AutoCloseable {
 
     private final SandboxConfig config;
     private final Path helper;
+    /** The seccomp filters, compiled once: with namespaces, and without (no network sockets either). */
+    private final Path seccompDefault;
+    private final Path seccompNoNetwork;
     private final Optional<Cgroups> cgroups;
     private final BlockingQueue<Integer> freeSlots;
     private final AtomicLong runCounter = new AtomicLong();
@@ -52,11 +58,14 @@ public final class Sandbox implements AutoCloseable {
     private final List<String> mountArgs;
     private final List<Path> networkNamespaces;
     private final Isolation isolation;
+    private final BoxPool pool;
 
     public Sandbox(SandboxConfig config) {
         this.config = config;
         this.lock = lockDataDir(config.dataDir());
         this.helper = installHelper(config.dataDir());
+        this.seccompDefault = exportFilter(config.dataDir(), "default");
+        this.seccompNoNetwork = exportFilter(config.dataDir(), "nonet");
         this.cgroups = Cgroups.detect(config.cgroupName());
         this.freeSlots = new ArrayBlockingQueue<>(config.slots());
         for (int i = 0; i < config.slots(); i++) {
@@ -65,9 +74,11 @@ public final class Sandbox implements AutoCloseable {
         this.mountArgs = readOnlyMounts(config.readOnlyPaths());
         this.networkNamespaces = config.isolation().equals("process") ? List.of() : networkNamespaces();
         this.isolation = probe();
+        this.pool = startPool();
         // The probe proved the helper works; from here on a failed run is the run's problem.
         if (isolation.full()) {
-            LOG.info("sandbox ready: {} slots, isolation {} with {}", config.slots(), isolation.level(), isolation.cgroups());
+            LOG.info("sandbox ready: {} slots, isolation {} with {}, {}", config.slots(), isolation.level(), isolation.cgroups(),
+                    pool != null ? "pre-started boxes recycled every " + config.recycleAfter() + " runs" : "a fresh box per run");
         } else {
             LOG.warn("sandbox DEGRADED: isolation {} with {}: {}", isolation.level(), isolation.cgroups(), isolation.detail());
         }
@@ -107,29 +118,65 @@ public final class Sandbox implements AutoCloseable {
         freeSlots.add(slot);
     }
 
-    /** Runs one program in {@code box}; the previous run's processes and /tmp are gone. */
+    /**
+     * Runs one program in {@code box}; the previous run's processes, /tmp and IPC objects are
+     * gone. With the pool, the slot's pre-started box is entered; if that fails before the
+     * program started, the run is retried once in a newly built box, then in a fresh bwrap box.
+     */
     RunOutcome run(Box box, RunSpec spec) {
-        return run(box, spec, isolation.level());
+        box.mounts().beforeRun();
+        if (pool != null) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Attempt a = runPooled(pool, box, spec);
+                if (a.boxError() == null) {
+                    return a.outcome();
+                }
+                pool.flag(box.slot(), a.boxError());
+            }
+            LOG.warn("slot {}: pre-started box unusable, running in a fresh box", box.slot());
+        }
+        return runOnce(box, spec, isolation.level(), null).outcome();
     }
 
-    private RunOutcome run(Box box, RunSpec spec, Isolation.Level level) {
-        box.mounts().beforeRun();
+    /** A run's outcome, or why the pooled box could not be entered (then no untrusted code ran). */
+    private record Attempt(RunOutcome outcome, String boxError) {
+    }
+
+    /** The pre-started box a run entered. */
+    private record Pooled(BoxPool pool, Path pins) {
+    }
+
+    private Attempt runPooled(BoxPool boxes, Box box, RunSpec spec) {
+        Path pins;
+        try {
+            pins = boxes.acquire(box.slot(), p -> boxCommand(box.slot(), p));
+        } catch (RuntimeException e) {
+            return new Attempt(null, e.getMessage());
+        }
+        return runOnce(box, spec, Isolation.Level.NAMESPACES, new Pooled(boxes, pins));
+    }
+
+    private Attempt runOnce(Box box, RunSpec spec, Isolation.Level level, Pooled pooled) {
         StageLimits limits = spec.limits();
         String name = instance + "-s" + box.slot() + "-r" + runCounter.incrementAndGet();
         RunCgroup cgroup = cgroups.map(c -> c.create(name, limits)).orElse(null);
         try {
-            List<String> command = relayCommand(box, spec, cgroup, level);
+            List<String> command = pooled != null ? pooledCommand(box, spec, cgroup, pooled.pins())
+                    : relayCommand(box, spec, cgroup, level);
             Relay.Result result = Relay.run(command, spec.stdin());
+            if (result.boxError() != null) {
+                return new Attempt(null, result.boxError());
+            }
             long peak = cgroup == null ? -1 : cgroup.peakMemoryBytes();
             boolean oom = cgroup != null && cgroup.oomKilled();
-            return result.toOutcome(peak, oom);
+            return new Attempt(result.toOutcome(peak, oom), null);
         } finally {
             if (cgroup != null) {
                 // With namespaces the box's processes are all gone when the relay returns (the pid
                 // namespace died with its init), so removing the cgroup can leave the hot path;
                 // the box waits for it on close. Without namespaces the sweep must finish first.
                 if (level == Isolation.Level.NAMESPACES) {
-                    box.afterRun(Thread.ofVirtual().name("cgroup-cleanup").start(() -> closeQuietly(cgroup)));
+                    box.afterRun(Thread.ofVirtual().name("cgroup-cleanup").start(() -> cleanUp(cgroup, box.slot(), pooled)));
                 } else {
                     cgroup.close();
                 }
@@ -137,8 +184,26 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private List<String> relayCommand(Box box, RunSpec spec, RunCgroup cgroup, Isolation.Level level) {
-        StageLimits limits = spec.limits();
+    /**
+     * Removes a run's cgroup. In a pooled box a process still in the group (none should be: the
+     * run's pid namespace died with its init) or a failed cleanup recycles the box.
+     */
+    private static void cleanUp(RunCgroup cgroup, int slot, Pooled pooled) {
+        try {
+            if (pooled != null && !Processes.list(cgroup.procsFiles().getFirst()).isEmpty()) {
+                pooled.pool().flag(slot, "a process of a run outlived it");
+            }
+            cgroup.close();
+        } catch (RuntimeException e) {
+            LOG.error("cannot clean up a run cgroup", e);
+            if (pooled != null) {
+                pooled.pool().flag(slot, "a run's cleanup failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** {@code ce-sandbox run} and its options common to every kind of box. */
+    private List<String> relayPrefix(Box box, StageLimits limits, RunCgroup cgroup) {
         int uid = box.mounts().uid();
         List<String> cmd = new ArrayList<>(List.of(helper.toString(), "run"));
         if (cgroup != null) {
@@ -151,39 +216,94 @@ public final class Sandbox implements AutoCloseable {
                 "--output-limit", Long.toString(limits.outputBytes()),
                 "--uid", Integer.toString(uid), "--gid", Integer.toString(uid),
                 "--status-fd", Integer.toString(STATUS_FD)));
+        return cmd;
+    }
+
+    /** The box init's arguments: rlimits, then the program. */
+    private static List<String> initArgs(RunSpec spec, RunCgroup cgroup) {
         List<String> init = new ArrayList<>(List.of("init", "--status-fd", Integer.toString(STATUS_FD)));
-        rlimits(limits, cgroup == null).forEach(r -> init.addAll(List.of("--rlimit", r)));
+        rlimits(spec.limits(), cgroup == null).forEach(r -> init.addAll(List.of("--rlimit", r)));
         init.add("--");
         init.addAll(spec.command());
+        return init;
+    }
 
+    /** A run in the slot's pre-started box: {@code ce-sandbox run --enter} (see {@link BoxPool}). */
+    private List<String> pooledCommand(Box box, RunSpec spec, RunCgroup cgroup, Path pins) {
+        List<String> cmd = relayPrefix(box, spec.limits(), cgroup);
+        cmd.addAll(List.of("--seccomp", seccompDefault.toString(), "--enter", pins.toString(),
+                "--work", box.work().toString(),
+                "--tmp-bytes", Long.toString(box.mounts().bytes()),
+                "--tmp-inodes", Integer.toString(box.mounts().inodes()),
+                "--shm-bytes", Long.toString(DEV_SHM_BYTES)));
+        spec.env().forEach((k, v) -> cmd.addAll(List.of("--env", k + "=" + v)));
+        cmd.add("--");
+        cmd.add(INIT_IN_BOX);
+        cmd.addAll(initArgs(spec, cgroup));
+        return cmd;
+    }
+
+    /**
+     * Builds a slot's pre-started box: bwrap makes the namespaces and read-only mounts once and
+     * starts {@code init hold}; {@code ce-sandbox box} pins them at {@code pins}. The work
+     * directory, /tmp, /dev/shm and /proc are mounted per run, inside the run's own mount namespace.
+     */
+    private List<String> boxCommand(int slot, Path pins) {
+        String uid = Integer.toString(config.uidBase() + slot);
+        List<String> cmd = new ArrayList<>(List.of(helper.toString(), "box", "--uid", uid, "--gid", uid,
+                "--pins", pins.toString()));
+        boolean slotNetwork = !networkNamespaces.isEmpty();
+        if (slotNetwork) {
+            cmd.addAll(List.of("--netns", networkNamespaces.get(slot).toString()));
+        }
+        cmd.add("--");
+        cmd.addAll(bwrapNamespaces(uid, slotNetwork));
+        cmd.addAll(List.of("--dir", "/box", "--dir", "/tmp",
+                "--ro-bind", helper.toString(), INIT_IN_BOX,
+                "--remount-ro", "/dev", "--remount-ro", "/",
+                "--chdir", "/", "--clearenv", "--info-fd", "5", "--", INIT_IN_BOX, "init", "hold"));
+        return cmd;
+    }
+
+    /** bwrap's namespaces, identity and read-only file system, shared by fresh and pre-started boxes. */
+    private List<String> bwrapNamespaces(String uid, boolean slotNetwork) {
+        List<String> cmd = new ArrayList<>(List.of(config.bwrap().toString(), "--unshare-user", "--unshare-ipc",
+                "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"));
+        if (!slotNetwork) {
+            cmd.add("--unshare-net");
+        }
+        cmd.addAll(List.of("--uid", uid, "--gid", uid, "--hostname", "box",
+                "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL"));
+        cmd.addAll(mountArgs);
+        cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+        return cmd;
+    }
+
+    private List<String> relayCommand(Box box, RunSpec spec, RunCgroup cgroup, Isolation.Level level) {
+        List<String> cmd = relayPrefix(box, spec.limits(), cgroup);
+        List<String> init = initArgs(spec, cgroup);
         if (level == Isolation.Level.PROCESS) {
-            cmd.addAll(List.of("--seccomp", "nonet", "--chdir", box.work().toString()));
+            cmd.addAll(List.of("--seccomp", seccompNoNetwork.toString(), "--chdir", box.work().toString()));
             spec.env().forEach((k, v) -> cmd.addAll(List.of("--env", k + "=" + v)));
             cmd.add("--");
             cmd.add(helper.toString());
             cmd.addAll(init);
             return cmd;
         }
-        cmd.addAll(List.of("--seccomp", "default", "--seccomp-fd", Integer.toString(SECCOMP_FD),
+        Path tmp = box.mounts().freshTmp();
+        cmd.addAll(List.of("--seccomp", seccompDefault.toString(), "--seccomp-fd", Integer.toString(SECCOMP_FD),
                 "--info-fd", Integer.toString(INFO_FD), "--block-fd", Integer.toString(BLOCK_FD)));
         boolean slotNetwork = !networkNamespaces.isEmpty();
         if (slotNetwork) {
             cmd.addAll(List.of("--netns", networkNamespaces.get(box.slot()).toString()));
         }
         cmd.add("--");
-        cmd.addAll(List.of(config.bwrap().toString(), "--unshare-user", "--unshare-ipc", "--unshare-pid",
-                "--unshare-uts", "--unshare-cgroup-try"));
-        if (!slotNetwork) {
-            cmd.add("--unshare-net");
-        }
-        cmd.addAll(List.of("--disable-userns",
-                "--uid", Integer.toString(uid), "--gid", Integer.toString(uid), "--hostname", "box",
-                "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL"));
-        cmd.addAll(mountArgs);
-        cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev",
-                "--size", Long.toString(DEV_SHM_BYTES), "--tmpfs", "/dev/shm",
+        List<String> bwrap = bwrapNamespaces(Integer.toString(box.mounts().uid()), slotNetwork);
+        bwrap.add(1, "--disable-userns");
+        cmd.addAll(bwrap);
+        cmd.addAll(List.of("--size", Long.toString(DEV_SHM_BYTES), "--tmpfs", "/dev/shm",
                 "--bind", box.work().toString(), "/box",
-                "--bind", box.mounts().tmp().toString(), "/tmp",
+                "--bind", tmp.toString(), "/tmp",
                 "--ro-bind", helper.toString(), INIT_IN_BOX,
                 // Only the capped work dir, /tmp and /dev/shm stay writable; bwrap's own root and
                 // /dev are tmpfs without caps.
@@ -235,12 +355,55 @@ public final class Sandbox implements AutoCloseable {
         return new Isolation(Isolation.Level.PROCESS, cg, "process isolation chosen by configuration");
     }
 
-    /** Runs /bin/true at the given level; returns why it failed, or null. */
-    private String probeRun(Isolation.Level level) {
+    private static RunSpec probeSpec() {
         StageLimits limits = new StageLimits(Duration.ofSeconds(5), Duration.ofSeconds(10), 64L << 20, 8,
                 4096, 1 << 20, 16, 1 << 20, 64);
+        return new RunSpec(List.of("/bin/true"), Map.of("PATH", "/usr/bin:/bin"), new byte[0], limits);
+    }
+
+    /**
+     * The pool of pre-started boxes, when configured and namespaces are available: built with a
+     * probe run in slot 0's box; null (a fresh box per run, logged) when that fails.
+     */
+    private BoxPool startPool() {
+        if (isolation.level() != Isolation.Level.NAMESPACES || config.recycleAfter() == 0) {
+            return null;
+        }
+        BoxPool boxes = new BoxPool(config.dataDir().resolve("pool"), config.slots(), config.recycleAfter());
+        String failure;
         try (Box box = openAt(freeSlots.take(), 1 << 20, 64)) {
-            RunOutcome out = run(box, new RunSpec(List.of("/bin/true"), Map.of("PATH", "/usr/bin:/bin"), new byte[0], limits), level);
+            box.mounts().beforeRun();
+            Attempt a = runPooled(boxes, box, probeSpec());
+            failure = a.boxError() != null ? a.boxError()
+                    : a.outcome().exitCode() != null && a.outcome().exitCode() == 0 ? null
+                    : "probe ended with " + a.outcome().exitCode() + "/" + a.outcome().signal() + " " + a.outcome().internalError();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        }
+        if (failure != null) {
+            LOG.warn("pre-started boxes unavailable, a fresh box per run: {}", failure);
+            boxes.close();
+            return null;
+        }
+        return boxes;
+    }
+
+    /** True when runs enter pre-started boxes ({@link BoxPool}) rather than fresh ones. */
+    public boolean pooled() {
+        return pool != null;
+    }
+
+    /** Pre-started boxes built since start-up (the first of each slot, then every recycled one). */
+    public long boxesBuilt() {
+        return pool == null ? 0 : pool.built();
+    }
+
+    /** Runs /bin/true at the given level in a fresh box; returns why it failed, or null. */
+    private String probeRun(Isolation.Level level) {
+        try (Box box = openAt(freeSlots.take(), 1 << 20, 64)) {
+            box.mounts().beforeRun();
+            RunOutcome out = runOnce(box, probeSpec(), level, null).outcome();
             if (out.internalError() != null) {
                 return out.internalError();
             }
@@ -286,9 +449,12 @@ public final class Sandbox implements AutoCloseable {
         return List.copyOf(paths);
     }
 
-    /** Releases the slots' network namespaces. Boxes still open keep working until closed. */
+    /** Releases the pre-started boxes and the slots' network namespaces. Boxes still open keep working until closed. */
     @Override
     public void close() {
+        if (pool != null) {
+            pool.close();
+        }
         try {
             lock.close();
         } catch (IOException e) {
@@ -349,6 +515,25 @@ public final class Sandbox implements AutoCloseable {
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install the native helper in " + bin, e);
+        }
+    }
+
+    /** Compiles a seccomp policy of the helper to BPF once; runs load the file. */
+    private Path exportFilter(Path dataDir, String policy) {
+        Path file = dataDir.resolve("bin").resolve("seccomp-" + policy + ".bpf");
+        try {
+            Process p = new ProcessBuilder(helper.toString(), "seccomp", policy, file.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("cannot compile the seccomp filter: " + out);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot compile the seccomp filter", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

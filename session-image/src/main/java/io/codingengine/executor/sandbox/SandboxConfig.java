@@ -13,14 +13,22 @@ import java.util.List;
  * @param readOnlyPaths host paths visible read-only in every box (runtimes, compilers)
  * @param isolation    {@code auto} (namespaces when the host allows, else process), or force one
  * @param cgroupName   name of our group in each hierarchy
+ * @param recycleAfter runs a slot's pre-started box serves before it is built again (see
+ *                     {@link BoxPool}); 0 turns the pool off: bubblewrap builds a fresh box per run
  */
 public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
-                            List<String> readOnlyPaths, String isolation, String cgroupName) {
+                            List<String> readOnlyPaths, String isolation, String cgroupName, int recycleAfter) {
+
+    /** Default of {@link #recycleAfter}. */
+    public static final int RECYCLE_AFTER = 1000;
 
     public SandboxConfig {
         readOnlyPaths = List.copyOf(readOnlyPaths);
         if (slots <= 0) {
             throw new IllegalArgumentException("slots must be positive");
+        }
+        if (recycleAfter < 0) {
+            throw new IllegalArgumentException("recycleAfter must be 0 (no pool) or positive");
         }
         if (!List.of("auto", "namespaces", "process").contains(isolation)) {
             throw new IllegalArgumentException("isolation must be auto, namespaces or process: " + isolation);
@@ -32,34 +40,38 @@ public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
         return new SandboxConfig(Path.of("/var/lib/coding-engine"), Path.of("/usr/bin/bwrap"), 60000,
                 Runtime.getRuntime().availableProcessors(),
                 List.of("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"),
-                "auto", "coding-engine");
+                "auto", "coding-engine", RECYCLE_AFTER);
     }
 
     public SandboxConfig withDataDir(Path value) {
-        return new SandboxConfig(value, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName);
+        return new SandboxConfig(value, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter);
     }
 
     public SandboxConfig withSlots(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, value, readOnlyPaths, isolation, cgroupName);
+        return new SandboxConfig(dataDir, bwrap, uidBase, value, readOnlyPaths, isolation, cgroupName, recycleAfter);
     }
 
     public SandboxConfig withIsolation(String value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, value, cgroupName);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, value, cgroupName, recycleAfter);
     }
 
     public SandboxConfig withReadOnlyPaths(List<String> value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, value, isolation, cgroupName);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, value, isolation, cgroupName, recycleAfter);
     }
 
     public SandboxConfig withCgroupName(String value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, value);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, value, recycleAfter);
     }
 
     public SandboxConfig withBwrap(Path value) {
-        return new SandboxConfig(dataDir, value, uidBase, slots, readOnlyPaths, isolation, cgroupName);
+        return new SandboxConfig(dataDir, value, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter);
     }
 
     public SandboxConfig withUidBase(int value) {
-        return new SandboxConfig(dataDir, bwrap, value, slots, readOnlyPaths, isolation, cgroupName);
+        return new SandboxConfig(dataDir, bwrap, value, slots, readOnlyPaths, isolation, cgroupName, recycleAfter);
+    }
+
+    public SandboxConfig withRecycleAfter(int value) {
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, value);
     }
 }

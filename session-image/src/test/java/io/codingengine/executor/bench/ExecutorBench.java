@@ -25,9 +25,9 @@ import java.util.function.Supplier;
  * with {@code bench/executor.sh}). Prints medians, the overhead in ms and the ratio.
  *
  * <p>Two measurements: (1) a trivial C program run N times, bare ({@code fork+exec} from this JVM)
- * and in the sandbox (a fresh process tree, cgroup and namespaces per run, the binary compiled
- * once in the box); (2) each language's hello world, compile and run, bare and through
- * {@link SandboxedExecutor#execute}.
+ * and in the sandbox (a fresh process tree and cgroup per run, the binary compiled once in the
+ * box), once in the slot's pre-started box and once in a fresh bwrap box per run; (2) each
+ * language's hello world, compile and run, bare and through {@link SandboxedExecutor#execute}.
  */
 public final class ExecutorBench {
 
@@ -41,7 +41,8 @@ public final class ExecutorBench {
                 .withSlots(1).withCgroupName("coding-engine-bench"), ExecutorConfig.defaults());
         Sandbox sandbox = executor.sandbox();
         Catalogue catalogue = Catalogue.detect();
-        System.out.printf("isolation: %s (%s)%n%n", sandbox.isolation().level(), sandbox.isolation().cgroups());
+        System.out.printf("isolation: %s (%s), pre-started boxes: %s%n%n", sandbox.isolation().level(),
+                sandbox.isolation().cgroups(), sandbox.pooled());
 
         System.out.printf("%-28s %10s %10s %12s %8s%n", "case (median of " + n + ")", "bare ms", "engine ms", "overhead ms", "ratio");
         if ("python".equals(only)) {
@@ -50,6 +51,9 @@ public final class ExecutorBench {
             return;
         }
         trivialC(n, work, sandbox);
+        if ("trivial".equals(only)) {
+            return;
+        }
         String cSource = "int main(void){return 0;}";
         hello(n, executor, "c", cSource, () -> bare(work, List.of("gcc", "-O2", "-o", "bare-c", "t.c"), List.of("./bare-c")), work, "t.c", cSource);
         String cpp = "#include <iostream>\nint main(){ std::cout << \"hello\\n\"; }";
@@ -64,25 +68,55 @@ public final class ExecutorBench {
                 List.of(jdk + "/bin/java", "-cp", "bare-java", "Main")), work, "Main.java", java);
     }
 
-    /** The engine's per-run overhead: one compiled binary run N times in the box vs bare. */
-    private static void trivialC(int n, Path work, Sandbox sandbox) throws Exception {
+    /**
+     * The engine's per-run overhead: one compiled binary run N times in a pre-started box (the
+     * default) and in a fresh bwrap box per run (the pool off), against the bare process. The
+     * three are interleaved, so load on a shared machine falls on all of them alike.
+     */
+    private static void trivialC(int n, Path work, Sandbox pooled) throws Exception {
         Files.writeString(work.resolve("true.c"), "int main(void){return 0;}");
         new ProcessBuilder("gcc", "-O2", "-o", work.resolve("true").toString(), work.resolve("true.c").toString()).inheritIO().start().waitFor();
-        double[] bare = time(n, () -> bare(work, null, List.of("./true")));
-        double[] engine;
-        try (Box box = sandbox.open(64 << 20, 4096)) {
-            box.writeFile("true.c", "int main(void){return 0;}".getBytes());
-            var limits = ExecutorConfig.defaults().compile();
-            box.run(new RunSpec(List.of("/usr/bin/gcc", "-O2", "-o", "true", "true.c"), C_ENV, new byte[0], limits));
-            engine = time(n, () -> {
-                var out = box.run(new RunSpec(List.of("./true"), C_ENV, new byte[0], ExecutorConfig.defaults().run()));
-                if (out.exitCode() == null || out.exitCode() != 0) {
-                    throw new IllegalStateException("sandboxed run failed: " + out);
-                }
-                return null;
-            });
+        try (Sandbox fresh = new Sandbox(SandboxConfig.defaults().withDataDir(work.resolve("data-fresh")).withSlots(1)
+                .withCgroupName("coding-engine-bench-fresh").withRecycleAfter(0));
+             Box pooledBox = compiledTrue(pooled);
+             Box freshBox = compiledTrue(fresh)) {
+            List<Supplier<Void>> actions = List.of(() -> bare(work, null, List.of("./true")),
+                    () -> runTrue(freshBox), () -> runTrue(pooledBox));
+            double[][] ms = timeInterleaved(n, actions);
+            report("trivial C, fresh box", ms[0], ms[1]);
+            report("trivial C, pre-started box", ms[0], ms[2]);
         }
-        report("trivial C, run only", bare, engine);
+    }
+
+    private static Box compiledTrue(Sandbox sandbox) throws InterruptedException {
+        Box box = sandbox.open(64 << 20, 4096);
+        box.writeFile("true.c", "int main(void){return 0;}".getBytes());
+        box.run(new RunSpec(List.of("/usr/bin/gcc", "-O2", "-o", "true", "true.c"), C_ENV, new byte[0],
+                ExecutorConfig.defaults().compile()));
+        return box;
+    }
+
+    private static Void runTrue(Box box) {
+        var out = box.run(new RunSpec(List.of("./true"), C_ENV, new byte[0], ExecutorConfig.defaults().run()));
+        if (out.exitCode() == null || out.exitCode() != 0) {
+            throw new IllegalStateException("sandboxed run failed: " + out);
+        }
+        return null;
+    }
+
+    private static double[][] timeInterleaved(int n, List<Supplier<Void>> actions) {
+        for (int i = 0; i < Math.max(2, n / 10); i++) {
+            actions.forEach(Supplier::get);
+        }
+        double[][] ms = new double[actions.size()][n];
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < actions.size(); a++) {
+                long t0 = System.nanoTime();
+                actions.get(a).get();
+                ms[a][i] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        return ms;
     }
 
     private static void hello(int n, SandboxedExecutor executor, String language, String source, Supplier<Void> bareRun,
