@@ -91,6 +91,15 @@ class CompileSpeedTest {
     }
 
     @Test
+    void programJvmsStartFromTheJdksClassDataSharingArchive() {
+        for (String version : List.of("17", "25")) {
+            ExecutionResult r = run(fast, "java", version,
+                    "public class Vm { public static void main(String[] a) { System.out.println(System.getProperty(\"java.vm.info\")); } }");
+            assertTrue(r.runs().getFirst().stdout().contains("sharing"), version + ": " + r.runs().getFirst());
+        }
+    }
+
+    @Test
     void javaWithPackagesCompilesWarmAndRuns() {
         ExecutionResult r = run(fast, "java", "25", List.of(
                 SourceFile.utf8("Main.java", "import pkg.Util;\npublic class Main { public static void main(String[] a) { System.out.println(Util.twice(21)); } }"),
