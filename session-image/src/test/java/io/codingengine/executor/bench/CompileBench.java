@@ -7,6 +7,7 @@ import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
+import io.codingengine.executor.compile.CompileSettings;
 import io.codingengine.executor.compile.PrecompiledHeaders;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageRuntime;
@@ -21,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
 
 /**
- * The compile-speed targets of issue 7 ({@code bench/executor.sh N compile}): every engine
+ * The compile-speed targets of issue 7 ({@code bench/executor.sh N compile}; {@code compile-off}
+ * for the same cases without the speed-ups): every engine
  * iteration sends a fresh source (a changed comment), so the compile cache never answers and the
  * warm compiler, the precompiled header and the sandbox are what is measured. Bare baselines run
  * the same commands directly in this JVM's process tree, in the same run.
@@ -31,13 +33,17 @@ final class CompileBench {
     private CompileBench() {
     }
 
-    static void run(int n, Path work) throws Exception {
+    /** @param speedUps false: the same cases with {@link CompileSettings#off()}, the numbers before issue 7 */
+    static void run(int n, Path work, boolean speedUps) throws Exception {
         System.out.println("load before: " + Files.readString(Path.of("/proc/loadavg")).trim());
         Catalogue catalogue = Catalogue.detect();
-        ExecutorConfig config = ExecutorConfig.defaults();
+        ExecutorConfig config = speedUps ? ExecutorConfig.defaults()
+                : ExecutorConfig.defaults().withCompileSpeed(CompileSettings.off());
         LanguageRuntime gpp = catalogue.resolve("c++", "*");
-        // Install-time step: the default standard's header, before anything is measured.
-        PrecompiledHeaders.at(config.compileSpeed().pchDir()).build(gpp, Map.of("std", "gnu++17"));
+        if (speedUps) {
+            // Install-time step: the default standard's header, before anything is measured.
+            PrecompiledHeaders.at(config.compileSpeed().pchDir()).build(gpp, Map.of("std", "gnu++17"));
+        }
         try (SandboxedExecutor executor = SandboxedExecutor.start(SandboxConfig.defaults()
                 .withDataDir(work.resolve("data")).withSlots(2).withUidBase(65360).withCgroupName("coding-engine-compile-bench"), config)) {
             System.out.printf("%-40s %10s %10s %12s %8s%n", "case (median of " + n + ")", "bare ms", "engine ms",

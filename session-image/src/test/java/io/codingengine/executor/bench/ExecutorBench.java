@@ -37,8 +37,8 @@ public final class ExecutorBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         String only = args.length > 1 ? args[1] : null;
         Path work = Files.createTempDirectory("ce-bench-");
-        if ("compile".equals(only)) {
-            CompileBench.run(n, work);
+        if ("compile".equals(only) || "compile-off".equals(only)) {
+            CompileBench.run(n, work, "compile".equals(only));
             return;
         }
         SandboxedExecutor executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(work.resolve("data"))
