@@ -67,7 +67,9 @@ final class CompileStage implements AutoCloseable {
 
     /**
      * With the settings' speed-ups: the cache under {@code <dataDir>/compile-cache}, warm compilers
-     * under {@code <dataDir>/javac} running as the uids right after the sandbox's slots.
+     * under {@code <dataDir>/javac} running as the uids right below the sandbox's first slot uid
+     * ({@code uidBase - 1}, {@code uidBase - 2}, ...): never a slot's uid, so a check for processes
+     * a run left behind is not confused by a compiler that is meant to live on.
      */
     static CompileStage start(CompileSettings settings, Catalogue catalogue, SandboxConfig sandbox,
                               PrecompiledHeaders headers, Map<String, String> env) {
@@ -75,7 +77,7 @@ final class CompileStage implements AutoCloseable {
                 .filter(r -> "javac".equals(r.definition().compileService())).toList();
         return new CompileStage(settings, headers,
                 new CompileCache(sandbox.dataDir().resolve("compile-cache"), settings.cacheBytes()), env,
-                sandbox.dataDir().resolve("javac"), javacRuntimes, sandbox.uidBase() + sandbox.slots(),
+                sandbox.dataDir().resolve("javac"), javacRuntimes, sandbox.uidBase() - 1,
                 sandbox.readOnlyPaths());
     }
 
@@ -144,7 +146,7 @@ final class CompileStage implements AutoCloseable {
             return null;
         }
         return javac.computeIfAbsent(runtime, r -> new JavacService(r,
-                javacHome.resolve(r.version().toString()), javacUidBase + index, readOnlyPaths, settings));
+                javacHome.resolve(r.version().toString()), javacUidBase - index, readOnlyPaths, settings));
     }
 
     private static void executable(Path file) {

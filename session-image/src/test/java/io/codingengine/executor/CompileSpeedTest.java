@@ -45,7 +45,7 @@ class CompileSpeedTest {
     @BeforeAll
     static void start() throws Exception {
         fastData = Files.createTempDirectory("ce-compile-fast-");
-        fast = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(fastData).withSlots(2).withUidBase(65200)
+        fast = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(fastData).withSlots(2).withUidBase(65210)
                 .withCgroupName("coding-engine-compile-test"), ExecutorConfig.defaults());
         plain = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Files.createTempDirectory("ce-compile-plain-"))
                 .withSlots(1).withUidBase(65300).withCgroupName("coding-engine-compile-plain-test"),
