@@ -69,7 +69,9 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         catalogue.runtimes().forEach(r -> r.definition().readOnlyPaths().stream()
                 .filter(p -> !paths.contains(p)).forEach(paths::add));
         PrecompiledHeaders headers = PrecompiledHeaders.start(config.compileSpeed(), catalogue);
-        if (headers.directory() != null) {
+        // The default directory lies under /usr, which every box already sees read-only; another
+        // one gets its own read-only mount (never a parent such as /var/lib, which boxes must not see).
+        if (headers.directory() != null && paths.stream().noneMatch(p -> headers.directory().startsWith(p))) {
             paths.add(headers.directory().toString());
         }
         SandboxConfig boxes = sandbox.withReadOnlyPaths(paths);

@@ -24,15 +24,19 @@ public record CompileSettings(boolean precompiledHeaders, Path pchDir, long cach
         }
     }
 
-    /** All on: headers in {@code /var/lib/coding-engine/pch}, a 1 GiB cache, warm javac (200 compiles, 512 MiB, 10 s). */
+    /**
+     * All on: headers in {@code /usr/local/lib/coding-engine/pch} (under {@code /usr}, which boxes
+     * see read-only anyway, like the compilers themselves), a 1 GiB cache, warm javac (200
+     * compiles, 512 MiB, 10 s).
+     */
     public static CompileSettings defaults() {
-        return new CompileSettings(true, Path.of("/var/lib/coding-engine/pch"), 1L << 30, true, 200, 512,
+        return new CompileSettings(true, Path.of("/usr/local/lib/coding-engine/pch"), 1L << 30, true, 200, 512,
                 Duration.ofSeconds(10));
     }
 
     /** Everything off: every compile is a fresh compiler process in the box, as before. */
     public static CompileSettings off() {
-        return new CompileSettings(false, Path.of("/var/lib/coding-engine/pch"), 0, false, 200, 512,
+        return new CompileSettings(false, Path.of("/usr/local/lib/coding-engine/pch"), 0, false, 200, 512,
                 Duration.ofSeconds(10));
     }
 

@@ -63,7 +63,7 @@ public record WorkerProperties(
         @DefaultValue("0") int parallelTests,
         @DefaultValue("1073741824") long compileCacheBytes,
         @DefaultValue("true") boolean precompiledHeaders,
-        @DefaultValue("/var/lib/coding-engine/pch") Path pchDir,
+        @DefaultValue("/usr/local/lib/coding-engine/pch") Path pchDir,
         @DefaultValue("true") boolean warmJavac,
         @DefaultValue("200") int warmJavacRestartAfter,
         @DefaultValue("512") int warmJavacMemoryMib,
