@@ -74,16 +74,18 @@ public final class PrecompiledHeaders {
 
     /** Builds every header not built yet (the default option values first), one at a time, niced. */
     void buildAll(Catalogue catalogue) {
-        try (FileChannel lock = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); var held = lock.lock()) {
-            for (LanguageRuntime runtime : catalogue.runtimes()) {
-                LanguageDefinition.PrecompiledHeader pch = runtime.definition().precompiledHeader();
-                if (pch != null) {
-                    for (Map<String, String> options : combinations(runtime.definition())) {
-                        build(runtime, pch, options);
+        try {
+            locked(() -> {
+                removeLeftovers();
+                for (LanguageRuntime runtime : catalogue.runtimes()) {
+                    LanguageDefinition.PrecompiledHeader pch = runtime.definition().precompiledHeader();
+                    if (pch != null) {
+                        for (Map<String, String> options : combinations(runtime.definition())) {
+                            build(runtime, pch, options);
+                        }
                     }
                 }
-            }
+            });
         } catch (IOException | RuntimeException e) {
             LOG.warn("precompiled headers: {}", e.toString());
         } catch (InterruptedException e) {
@@ -93,7 +95,31 @@ public final class PrecompiledHeaders {
 
     /** Builds one header now (blocking) unless it exists; for install scripts and tests. */
     public void build(LanguageRuntime runtime, Map<String, String> options) throws IOException, InterruptedException {
-        build(runtime, runtime.definition().precompiledHeader(), options);
+        locked(() -> build(runtime, runtime.definition().precompiledHeader(), options));
+    }
+
+    private interface Build {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /**
+     * One builder per directory at a time: across engines (a file lock) and within this JVM
+     * (a monitor, since a JVM may not hold two locks on one file).
+     */
+    private void locked(Build build) throws IOException, InterruptedException {
+        synchronized (PrecompiledHeaders.class) {
+            try (FileChannel lock = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); var held = lock.lock()) {
+                build.run();
+            }
+        }
+    }
+
+    /** Temporary directories of a build that an engine's exit cut short (only called under the lock). */
+    private void removeLeftovers() throws IOException {
+        try (var children = Files.list(dir)) {
+            children.filter(p -> p.getFileName().toString().startsWith(".build-")).forEach(PrecompiledHeaders::deleteTree);
+        }
     }
 
     private void build(LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch, Map<String, String> options)
