@@ -75,30 +75,40 @@ public final class CompileCache {
 
     /** SHA-256 over length-prefixed parts (no two part lists share a hash input). */
     public static String hash(List<String> parts) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : parts) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                sha.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
-                sha.update(bytes);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = sha256();
+        parts.forEach(part -> update(sha, part.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(sha.digest());
     }
 
-    /** The key of one compile. */
+    /**
+     * The key of one compile. File contents are hashed as bytes, never copied (a custom checker's
+     * compile carries every test's data).
+     */
     public static String key(io.codingengine.executor.language.LanguageRuntime runtime, List<String> command,
                              String limits, Map<String, byte[]> sources) {
         List<String> parts = new ArrayList<>(CompilerIdentity.of(runtime));
         parts.add(String.join("\u0000", command));
         parts.add(limits);
+        MessageDigest sha = sha256();
+        parts.forEach(part -> update(sha, part.getBytes(StandardCharsets.UTF_8)));
         new java.util.TreeMap<>(sources).forEach((path, content) -> {
-            parts.add(path);
-            parts.add(HexFormat.of().formatHex(content));
+            update(sha, path.getBytes(StandardCharsets.UTF_8));
+            update(sha, content);
         });
-        return hash(parts);
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void update(MessageDigest sha, byte[] bytes) {
+        sha.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+        sha.update(bytes);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
