@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Fills a catalogue command template (see {@code LanguageDefinition}) into an argv. */
+/**
+ * Fills a catalogue command template (see {@code LanguageDefinition}) into an argv. {@code {pch}}
+ * becomes the precompiled header's include arguments, or nothing while none is ready.
+ */
 final class Commands {
 
     private static final long MIB = 1L << 20;
@@ -17,12 +20,14 @@ final class Commands {
     }
 
     static List<String> expand(List<String> template, LanguageRuntime runtime, SourceLayout layout,
-                               Map<String, String> options, List<String> args, StageLimits limits) {
+                               Map<String, String> options, List<String> args, List<String> pch,
+                               StageLimits limits) {
         List<String> argv = new ArrayList<>();
         for (String part : template) {
             switch (part) {
                 case "{sources}" -> argv.addAll(layout.sources());
                 case "{args}" -> argv.addAll(args);
+                case "{pch}" -> argv.addAll(pch);
                 default -> {
                     String value = part.replace("{toolchain}", runtime.toolchain().toString())
                             .replace("{main}", layout.main())

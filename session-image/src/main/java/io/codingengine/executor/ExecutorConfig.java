@@ -1,6 +1,7 @@
 package io.codingengine.executor;
 
 import io.codingengine.common.execution.StageLimits;
+import io.codingengine.executor.compile.CompileSettings;
 
 import java.time.Duration;
 
@@ -13,9 +14,19 @@ import java.time.Duration;
  * @param max            the largest value a request or an override may ask for
  * @param maxFiles       files per submission
  * @param maxSourceBytes decoded bytes of all files of a submission
+ * @param compileSpeed   precompiled headers, the compile cache and the warm Java compiler
  */
 public record ExecutorConfig(StageLimits compile, StageLimits run, StageLimits max, int maxFiles,
-                             long maxSourceBytes) {
+                             long maxSourceBytes, CompileSettings compileSpeed) {
+
+    /** With the default compile-speed settings. */
+    public ExecutorConfig(StageLimits compile, StageLimits run, StageLimits max, int maxFiles, long maxSourceBytes) {
+        this(compile, run, max, maxFiles, maxSourceBytes, CompileSettings.defaults());
+    }
+
+    public ExecutorConfig withCompileSpeed(CompileSettings value) {
+        return new ExecutorConfig(compile, run, max, maxFiles, maxSourceBytes, value);
+    }
 
     private static final long MIB = 1L << 20;
 

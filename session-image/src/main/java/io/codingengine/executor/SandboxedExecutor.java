@@ -8,6 +8,7 @@ import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.execution.StageLimits;
 import io.codingengine.common.execution.StageResult;
+import io.codingengine.executor.compile.PrecompiledHeaders;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageDefinition;
 import io.codingengine.executor.language.LanguageRuntime;
@@ -41,24 +42,41 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
     private final Sandbox sandbox;
     private final ExecutorConfig config;
     private final Limits limits;
+    private final CompileStage compileStage;
 
+    /** Around a given sandbox: every compile runs in the box, nothing is cached. */
     public SandboxedExecutor(Catalogue catalogue, Sandbox sandbox, ExecutorConfig config) {
+        this(catalogue, sandbox, config, CompileStage.plain(BASE_ENV));
+    }
+
+    private SandboxedExecutor(Catalogue catalogue, Sandbox sandbox, ExecutorConfig config, CompileStage compileStage) {
         this.catalogue = catalogue;
         this.sandbox = sandbox;
         this.config = config;
         this.limits = new Limits(config);
+        this.compileStage = compileStage;
     }
 
     /**
      * Detects the installed languages and starts a sandbox that shows each language's runtime
-     * paths ({@code readOnlyPaths} of its catalogue entry) besides {@code sandbox}'s own.
+     * paths ({@code readOnlyPaths} of its catalogue entry) besides {@code sandbox}'s own, with
+     * the compile speed-ups of {@code config.compileSpeed()} (precompiled headers, shown read-only
+     * in every box, are built in the background from here on).
      */
     public static SandboxedExecutor start(SandboxConfig sandbox, ExecutorConfig config) {
         Catalogue catalogue = Catalogue.detect();
         List<String> paths = new ArrayList<>(sandbox.readOnlyPaths());
         catalogue.runtimes().forEach(r -> r.definition().readOnlyPaths().stream()
                 .filter(p -> !paths.contains(p)).forEach(paths::add));
-        return new SandboxedExecutor(catalogue, new Sandbox(sandbox.withReadOnlyPaths(paths)), config);
+        PrecompiledHeaders headers = PrecompiledHeaders.start(config.compileSpeed(), catalogue);
+        // The default directory lies under /usr, which every box already sees read-only; another
+        // one gets its own read-only mount (never a parent such as /var/lib, which boxes must not see).
+        if (headers.directory() != null && paths.stream().noneMatch(p -> headers.directory().startsWith(p))) {
+            paths.add(headers.directory().toString());
+        }
+        SandboxConfig boxes = sandbox.withReadOnlyPaths(paths);
+        return new SandboxedExecutor(catalogue, new Sandbox(boxes), config,
+                CompileStage.start(config.compileSpeed(), catalogue, boxes, headers, BASE_ENV));
     }
 
     @Override
@@ -75,8 +93,17 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         return sandbox;
     }
 
+    CompileStage compileStage() {
+        return compileStage;
+    }
+
+    Catalogue catalogue() {
+        return catalogue;
+    }
+
     @Override
     public void close() {
+        compileStage.close();
         sandbox.close();
     }
 
@@ -96,15 +123,14 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
             layout.files().forEach(f -> box.writeFile(f.path(), f.content()));
             StageResult compile = null;
             if (runtime.compiled()) {
-                List<String> command = Commands.expand(language.compile(), runtime, layout, options, List.of(), compileLimits);
-                compile = StageMapper.map(box.run(new RunSpec(command, BASE_ENV, new byte[0], compileLimits)));
+                compile = compileStage.compile(box, runtime, layout, options, compileLimits);
                 if (!compile.succeeded()) {
                     return new ExecutionResult(language.language(), runtime.version().toString(), compile, List.of());
                 }
             }
             List<StageResult> runs = new ArrayList<>();
             for (RunInput input : request.runs()) {
-                List<String> command = Commands.expand(language.run(), runtime, layout, options, input.args(), runLimits);
+                List<String> command = Commands.expand(language.run(), runtime, layout, options, input.args(), List.of(), runLimits);
                 byte[] stdin = input.stdin().getBytes(StandardCharsets.UTF_8);
                 runs.add(StageMapper.map(box.run(new RunSpec(command, BASE_ENV, stdin, runLimits))));
             }

@@ -31,12 +31,16 @@ import java.util.Objects;
  * @param compile       compile command, or null for interpreted languages
  * @param run           run command
  * @param limits        per-stage ({@code "compile"}, {@code "run"}) overrides of the default limits
+ * @param precompiledHeader a header worth precompiling once per option combination (placeholder
+ *                      {@code {pch}} in {@code compile} becomes its include directory), or null
+ * @param compileService {@code "javac"} to compile in the warm compiler service of the toolchain, or null
  */
 public record LanguageDefinition(String language, List<String> aliases, String runtime,
                                  List<String> toolchains, String toolchainRequires, VersionProbe version,
                                  List<String> extensions, String naming, List<String> readOnlyPaths,
                                  Map<String, OptionSpec> options, List<String> compile, List<String> run,
-                                 Map<String, LimitOverrides> limits) {
+                                 Map<String, LimitOverrides> limits, PrecompiledHeader precompiledHeader,
+                                 String compileService) {
 
     public LanguageDefinition {
         Objects.requireNonNull(language, "language");
@@ -55,6 +59,19 @@ public record LanguageDefinition(String language, List<String> aliases, String r
     /** True when {@code name} is the language's name or one of its aliases. */
     public boolean answersTo(String name) {
         return language.equals(name) || aliases.contains(name);
+    }
+
+    /**
+     * @param header the header as included ({@code bits/stdc++.h})
+     * @param flags  the compile flags that change what the header means (standard, optimisation),
+     *               as in {@code compile}, with option placeholders; a precompiled header is only
+     *               used by a compile with exactly these flags
+     */
+    public record PrecompiledHeader(String header, List<String> flags) {
+        public PrecompiledHeader {
+            Objects.requireNonNull(header, "header");
+            flags = List.copyOf(flags);
+        }
     }
 
     /**

@@ -38,8 +38,11 @@ public final class Box implements AutoCloseable {
         return sandbox.run(this, spec);
     }
 
-    /** The host path of the work directory ({@code /box} inside), for process isolation only. */
-    Path work() {
+    /**
+     * The host path of the work directory ({@code /box} inside): for process isolation, and for
+     * copying a finished compile's outputs out (regular files only, never following links).
+     */
+    public Path work() {
         return mounts.work();
     }
 

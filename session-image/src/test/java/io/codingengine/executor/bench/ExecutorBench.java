@@ -37,6 +37,10 @@ public final class ExecutorBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         String only = args.length > 1 ? args[1] : null;
         Path work = Files.createTempDirectory("ce-bench-");
+        if ("compile".equals(only) || "compile-off".equals(only)) {
+            CompileBench.run(n, work, "compile".equals(only));
+            return;
+        }
         SandboxedExecutor executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(work.resolve("data"))
                 .withSlots(1).withCgroupName("coding-engine-bench"), ExecutorConfig.defaults());
         Sandbox sandbox = executor.sandbox();
@@ -119,14 +123,17 @@ public final class ExecutorBench {
         return ms;
     }
 
+    /** Runs {@code source} once per iteration with a fresh comment, so the compile cache never answers. */
     private static void hello(int n, SandboxedExecutor executor, String language, String source, Supplier<Void> bareRun,
                               Path work, String file, String content) throws Exception {
         Files.writeString(work.resolve(file), content);
         double[] bare = time(n, bareRun);
-        ExecutionRequest request = new ExecutionRequest(language, "*", List.of(SourceFile.utf8(file, source)),
-                Map.of(), null, null, List.of(new RunInput("", List.of())));
+        String comment = language.equals("python") ? "\n# " : "\n// ";
+        int[] iteration = {0};
         double[] engine = time(n, () -> {
-            ExecutionResult r = executor.execute(request);
+            ExecutionResult r = executor.execute(new ExecutionRequest(language, "*",
+                    List.of(SourceFile.utf8(file, source + comment + iteration[0]++)), Map.of(), null, null,
+                    List.of(new RunInput("", List.of()))));
             if (r.runs().isEmpty() || !r.runs().getFirst().succeeded()) {
                 throw new IllegalStateException(language + " failed: " + r);
             }
@@ -135,26 +142,28 @@ public final class ExecutorBench {
         report(language + " hello, compile+run", bare, engine);
     }
 
-    private static Void bare(Path work, List<String> compile, List<String> run) {
+    static Void bare(Path work, List<String> compile, List<String> run) {
         try {
             if (compile != null) {
                 check(new ProcessBuilder(compile).directory(work.toFile()).start());
             }
-            check(new ProcessBuilder(run).directory(work.toFile()).start());
+            if (run != null) {
+                check(new ProcessBuilder(run).directory(work.toFile()).start());
+            }
             return null;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static void check(Process p) throws Exception {
+    static void check(Process p) throws Exception {
         p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
         if (p.waitFor() != 0) {
             throw new IllegalStateException("bare command failed");
         }
     }
 
-    private static double[] time(int n, Supplier<Void> action) {
+    static double[] time(int n, Supplier<Void> action) {
         for (int i = 0; i < Math.max(2, n / 10); i++) {
             action.get();
         }
@@ -167,12 +176,20 @@ public final class ExecutorBench {
         return ms;
     }
 
-    private static void report(String name, double[] bare, double[] engine) {
+    static void report(String name, double[] bare, double[] engine) {
         double b = median(bare), e = median(engine);
-        System.out.printf("%-28s %10.1f %10.1f %12.1f %8.2f%n", name, b, e, e - b, e / b);
+        System.out.printf("%-28s %10.1f %10.1f %12.1f %8.2f   spread (p10-p90) bare %.0f-%.0f, engine %.0f-%.0f%n",
+                name, b, e, e - b, e / b, quantile(bare, 0.1), quantile(bare, 0.9), quantile(engine, 0.1),
+                quantile(engine, 0.9));
     }
 
-    private static double median(double[] values) {
+    static double quantile(double[] values, double q) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
+    }
+
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];

@@ -56,7 +56,8 @@ public class WorkerConfiguration {
 
     private static SandboxedExecutor localExecutor(WorkerProperties p) {
         return SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(p.dataDir()).withSlots(p.effectiveSlots())
-                .withUidBase(p.uidBase()).withIsolation(p.isolation()).withCgroupName(p.cgroupName()), ExecutorConfig.judging());
+                .withUidBase(p.uidBase()).withIsolation(p.isolation()).withCgroupName(p.cgroupName()),
+                ExecutorConfig.judging().withCompileSpeed(p.compileSettings()));
     }
 
     @Bean
@@ -101,7 +102,7 @@ public class WorkerConfiguration {
     WorkHandler workHandler(Executor executor, SubmissionStore submissions, ProblemStore problems,
                             ReplyChannel replies, WorkerProperties p) {
         return new WorkHandler(executor, submissions, problems, replies, Clock.systemUTC(), p.effectiveId(),
-                p.maxDeliveryCount(), p.lockRenewal(), p.faultInjection().crashOnParticipant());
+                p.maxDeliveryCount(), p.lockRenewal(), p.faultInjection().crashOnParticipant(), p.parallelTests());
     }
 
     @Bean

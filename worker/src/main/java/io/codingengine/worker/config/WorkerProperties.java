@@ -1,6 +1,7 @@
 package io.codingengine.worker.config;
 
 import io.codingengine.common.queue.ServiceBusSettings;
+import io.codingengine.executor.compile.CompileSettings;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.StorageAccount;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -34,6 +35,14 @@ import java.time.Duration;
  * @param sessionPoolPatience how long a busy or unreachable pool is retried before the judging fails
  * @param managedIdentityClientId the user-assigned managed identity for the session pool, Service
  *                          Bus and Storage; empty: the default credential chain
+ * @param parallelTests     chunks of one submission's tests run at once, each on its own slot;
+ *                          0: as many as the executor has slots, 1: one test after another
+ * @param compileCacheBytes size bound of the compiled-artifact cache under the data dir; 0: off
+ * @param precompiledHeaders build and use precompiled {@code <bits/stdc++.h>} (in {@code pchDir})
+ * @param pchDir            where precompiled headers are built, shared by the engines of a host
+ * @param warmJavac         compile Java in a long-lived sandboxed compiler JVM per JDK
+ * @param warmJavacRestartAfter compiles after which a warm compiler is replaced
+ * @param warmJavacMemoryMib heap of a warm compiler
  * @param queue             {@code artemis} (the broker above) or {@code servicebus}
  * @param servicebusNamespace the Service Bus namespace (managed identity), with {@code queue=servicebus}
  * @param servicebusEmulatorConnectionString the Service Bus EMULATOR's connection string, instead
@@ -62,12 +71,25 @@ public record WorkerProperties(
         @DefaultValue("5m") Duration sessionPoolTimeout,
         @DefaultValue("2m") Duration sessionPoolPatience,
         @DefaultValue("") String managedIdentityClientId,
+        @DefaultValue("0") int parallelTests,
+        @DefaultValue("1073741824") long compileCacheBytes,
+        @DefaultValue("true") boolean precompiledHeaders,
+        @DefaultValue("/usr/local/lib/coding-engine/pch") Path pchDir,
+        @DefaultValue("true") boolean warmJavac,
+        @DefaultValue("200") int warmJavacRestartAfter,
+        @DefaultValue("512") int warmJavacMemoryMib,
         @DefaultValue FaultInjection faultInjection,
         @DefaultValue("artemis") String queue,
         @DefaultValue("") String servicebusNamespace,
         @DefaultValue("") String servicebusEmulatorConnectionString,
         @DefaultValue("") String tableEndpoint,
         @DefaultValue("") String blobEndpoint) {
+
+    /** The executor's compile-speed settings from these properties. */
+    public CompileSettings compileSettings() {
+        return new CompileSettings(precompiledHeaders, pchDir, compileCacheBytes, warmJavac, warmJavacRestartAfter,
+                warmJavacMemoryMib, CompileSettings.defaults().javacTimeout());
+    }
 
     /**
      * Test aids, never for production: {@code coding-engine.worker.fault-injection.*}.

@@ -19,11 +19,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Judges one submission: compiles it once, runs every test (one executor call), and checks each
- * output. The overall verdict is the first test's that is not AC, in test order (ICPC rules); the
- * score is the share of accepted tests.
+ * Judges one submission: compiles it once, runs every test, and checks each output. The overall
+ * verdict is the first test's that is not AC, in test order (ICPC rules); the score is the share
+ * of accepted tests. When the executor has several slots the tests are split into contiguous
+ * chunks run at once, one executor call per chunk: each run still gets its own slot (its own uid,
+ * cgroup and CPU share, slots never outnumber cores by default), so its CPU time limit means the
+ * same; the executor's compile cache makes the chunks share one compile; results are put back in
+ * test order.
  */
 public final class Judge {
 
@@ -34,12 +40,20 @@ public final class Judge {
     private final CustomChecker custom;
     private final Clock clock;
     private final String worker;
+    private final int parallelTests;
 
+    /** Tests run on as many slots as the executor has. */
     public Judge(Executor executor, Clock clock, String worker) {
+        this(executor, clock, worker, 0);
+    }
+
+    /** @param parallelTests chunks of a submission's tests run at once; 0: the executor's capacity, 1: one after another */
+    public Judge(Executor executor, Clock clock, String worker, int parallelTests) {
         this.executor = executor;
         this.custom = new CustomChecker(executor);
         this.clock = clock;
         this.worker = worker;
+        this.parallelTests = parallelTests;
     }
 
     /**
@@ -51,9 +65,7 @@ public final class Judge {
                            long round, int attempt) {
         ExecutionResult result;
         try {
-            result = executor.execute(new ExecutionRequest(submission.language(), submission.version(),
-                    submission.files(), Map.of(), null, runLimits(limits, tests),
-                    tests.stream().map(t -> new RunInput(t.input(), List.of())).toList()));
+            result = execute(submission, tests, runLimits(limits, tests));
         } catch (InvalidRequestException e) {
             // The api validated the submission; a runtime that vanished since is the engine's fault.
             return judgement(Verdict.IE, 0, "cannot run the submission: " + e.getMessage(), List.of(), round, attempt);
@@ -87,6 +99,40 @@ public final class Judge {
         int score = tests.isEmpty() ? 0 : (int) (100 * accepted / tests.size());
         String compileOutput = result.compile() == null ? "" : result.compile().output();
         return judgement(overall, score, compileOutput, results, round, attempt);
+    }
+
+    /** Runs the tests in up to {@code chunks()} contiguous chunks at once; the runs come back in test order. */
+    private ExecutionResult execute(Submission submission, List<TestCase> tests, LimitRequest limits) {
+        int chunks = Math.max(1, Math.min(tests.size(), parallelTests > 0 ? parallelTests : executor.capacity()));
+        List<CompletableFuture<ExecutionResult>> parts = new ArrayList<>();
+        for (int c = 0; c < chunks; c++) {
+            List<RunInput> runs = tests.subList(tests.size() * c / chunks, tests.size() * (c + 1) / chunks).stream()
+                    .map(t -> new RunInput(t.input(), List.of())).toList();
+            ExecutionRequest request = new ExecutionRequest(submission.language(), submission.version(),
+                    submission.files(), Map.of(), null, limits, runs);
+            parts.add(chunks == 1 ? CompletableFuture.completedFuture(executor.execute(request))
+                    : CompletableFuture.supplyAsync(() -> executor.execute(request), Thread::startVirtualThread));
+        }
+        List<ExecutionResult> results = new ArrayList<>();
+        for (CompletableFuture<ExecutionResult> part : parts) {
+            try {
+                results.add(part.join());
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        ExecutionResult first = results.getFirst();
+        if (first.compileFailed()) {
+            return first;
+        }
+        List<StageResult> runs = new ArrayList<>();
+        for (ExecutionResult r : results) {
+            if (r.compileFailed()) {
+                return r; // a chunk's compile hit a limit the first one did not: judge by it
+            }
+            runs.addAll(r.runs());
+        }
+        return new ExecutionResult(first.language(), first.version(), first.compile(), runs);
     }
 
     private void check(CheckerSpec checker, List<TestCase> tests, List<StageResult> runs, List<Integer> indexes,

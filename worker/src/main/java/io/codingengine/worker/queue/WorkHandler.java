@@ -59,15 +59,18 @@ public final class WorkHandler {
 
     public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
                        Clock clock, String workerId, int maxDeliveryCount, Duration lockRenewal) {
-        this(executor, submissions, problems, replies, clock, workerId, maxDeliveryCount, lockRenewal, null);
+        this(executor, submissions, problems, replies, clock, workerId, maxDeliveryCount, lockRenewal, null, 0);
     }
 
-    /** @param crashOnParticipant a test aid: halt the JVM when judging this participant's submission */
+    /**
+     * @param crashOnParticipant a test aid: halt the JVM when judging this participant's submission
+     * @param parallelTests      chunks of one submission's tests run at once (0: the executor's capacity)
+     */
     public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
                        Clock clock, String workerId, int maxDeliveryCount, Duration lockRenewal,
-                       String crashOnParticipant) {
+                       String crashOnParticipant, int parallelTests) {
         this.executor = executor;
-        this.judge = new Judge(executor, clock, workerId);
+        this.judge = new Judge(executor, clock, workerId, parallelTests);
         this.submissions = submissions;
         this.problems = problems;
         this.replies = replies;

@@ -65,6 +65,27 @@ class JudgeTest {
     }
 
     @Test
+    void testsSplitOverSlotsGiveTheJudgementOfOneAfterAnother() {
+        String source = "#include <stdio.h>\nint main(void){ long n; scanf(\"%ld\", &n); if (n == 5) for (;;) {}\n"
+                + " printf(\"%ld\\n\", n == 3 ? 0 : 2 * n); return 0; }";
+        List<TestCase> tests = new java.util.ArrayList<>();
+        for (int n = 1; n <= 7; n++) {
+            tests.add(new TestCase("t" + n, n + "\n", 2 * n + "\n", false));
+        }
+        Submission s = new Submission("sub-par", null, null, "alice", "c", "*",
+                List.of(SourceFile.utf8(null, source)), tests, CheckerSpec.DEFAULT, Instant.now());
+        Judge.TestLimits limits = new Judge.TestLimits(Duration.ofSeconds(1), 128L << 20);
+        Judgement parallel = new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", 3).judge(s, tests, CheckerSpec.DEFAULT, limits, 0, 1);
+        Judgement sequential = new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", 1).judge(s, tests, CheckerSpec.DEFAULT, limits, 0, 1);
+        List<Verdict> expected = List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC, Verdict.TLE, Verdict.AC, Verdict.AC);
+        assertEquals(expected, parallel.tests().stream().map(t -> t.verdict()).toList(), parallel.toString());
+        assertEquals(expected, sequential.tests().stream().map(t -> t.verdict()).toList());
+        assertEquals(Verdict.WA, parallel.verdict(), "the first failing test decides, in test order");
+        assertEquals(tests.stream().map(TestCase::name).toList(), parallel.tests().stream().map(t -> t.testName()).toList());
+        assertTrue(parallel.tests().get(4).timeMs() >= 1000, "the time limit is CPU time of the run alone");
+    }
+
+    @Test
     void wrongAnswerOnTheRightTest() {
         Judgement j = judge("python", "a, b = map(int, input().split())\nprint(a + b if a > 0 else 1)", SUM_TESTS, CheckerSpec.DEFAULT);
         assertEquals(Verdict.WA, j.verdict());

@@ -1,0 +1,159 @@
+package io.codingengine.executor;
+
+import io.codingengine.common.execution.StageLimits;
+import io.codingengine.common.execution.StageResult;
+import io.codingengine.executor.compile.CompileCache;
+import io.codingengine.executor.compile.CompileSettings;
+import io.codingengine.executor.compile.JavacService;
+import io.codingengine.executor.compile.OutputFiles;
+import io.codingengine.executor.compile.PrecompiledHeaders;
+import io.codingengine.executor.language.Catalogue;
+import io.codingengine.executor.language.LanguageRuntime;
+import io.codingengine.executor.language.SourceLayout;
+import io.codingengine.executor.sandbox.Box;
+import io.codingengine.executor.sandbox.RunSpec;
+import io.codingengine.executor.sandbox.SandboxConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The compile stage of one submission, as fast as the settings allow: a cached compile of the
+ * same sources is reused, Java goes to the warm compiler of its JDK, C++ gets its precompiled
+ * header, and otherwise the compiler runs in the box as before. Whichever path is taken the
+ * caller sees the same {@link StageResult} and the same files in the box.
+ */
+final class CompileStage implements AutoCloseable {
+
+    private final CompileSettings settings;
+    private final PrecompiledHeaders headers;
+    private final CompileCache cache;
+    private final Map<String, String> env;
+    private final Path javacHome;
+    private final List<LanguageRuntime> javacRuntimes;
+    private final int javacUidBase;
+    private final List<String> readOnlyPaths;
+    private final Map<LanguageRuntime, JavacService> javac = new ConcurrentHashMap<>();
+
+    private CompileStage(CompileSettings settings, PrecompiledHeaders headers, CompileCache cache,
+                         Map<String, String> env, Path javacHome, List<LanguageRuntime> javacRuntimes,
+                         int javacUidBase, List<String> readOnlyPaths) {
+        this.settings = settings;
+        this.headers = headers;
+        this.cache = cache;
+        this.env = env;
+        this.javacHome = javacHome;
+        this.javacRuntimes = javacRuntimes;
+        this.javacUidBase = javacUidBase;
+        this.readOnlyPaths = readOnlyPaths;
+    }
+
+    /** Every compile in the box, nothing cached (for an executor built around a given sandbox). */
+    static CompileStage plain(Map<String, String> env) {
+        CompileSettings off = CompileSettings.off();
+        return new CompileStage(off, PrecompiledHeaders.start(off, null), new CompileCache(null, 0), env, null,
+                List.of(), 0, List.of());
+    }
+
+    /**
+     * With the settings' speed-ups: the cache under {@code <dataDir>/compile-cache}, warm compilers
+     * under {@code <dataDir>/javac} running as the uids right below the sandbox's first slot uid
+     * ({@code uidBase - 1}, {@code uidBase - 2}, ...): never a slot's uid, so a check for processes
+     * a run left behind is not confused by a compiler that is meant to live on.
+     */
+    static CompileStage start(CompileSettings settings, Catalogue catalogue, SandboxConfig sandbox,
+                              PrecompiledHeaders headers, Map<String, String> env) {
+        List<LanguageRuntime> javacRuntimes = catalogue.runtimes().stream()
+                .filter(r -> "javac".equals(r.definition().compileService())).toList();
+        return new CompileStage(settings, headers,
+                new CompileCache(sandbox.dataDir().resolve("compile-cache"), settings.cacheBytes()), env,
+                sandbox.dataDir().resolve("javac"), javacRuntimes, sandbox.uidBase() - 1,
+                sandbox.readOnlyPaths());
+    }
+
+    /** Compiles {@code layout} (already written into {@code box}); afterwards the outputs are in the box. */
+    StageResult compile(Box box, LanguageRuntime runtime, SourceLayout layout, Map<String, String> options,
+                        StageLimits limits) {
+        List<String> command = Commands.expand(runtime.definition().compile(), runtime, layout, options, List.of(),
+                List.of(), limits);
+        Map<String, byte[]> sources = new HashMap<>();
+        layout.files().forEach(f -> sources.put(f.path(), f.content()));
+        boolean[] ranInBox = {false};
+        CompileCache.Entry entry = cache.get(CompileCache.key(runtime, command, limits.toString(), sources),
+                () -> compileNow(box, runtime, layout, options, limits, command, sources, ranInBox));
+        if (!ranInBox[0] && entry.result().succeeded()) {
+            entry.files().forEach((path, content) -> {
+                box.writeFile(path, content);
+                executable(box.work().resolve(path));
+            });
+        }
+        return entry.result();
+    }
+
+    /** The warm compiler of a JDK, once one has been started. */
+    Optional<JavacService> javac(LanguageRuntime runtime) {
+        return Optional.ofNullable(javac.get(runtime));
+    }
+
+    @Override
+    public void close() {
+        javac.values().forEach(JavacService::close);
+    }
+
+    private CompileCache.Entry compileNow(Box box, LanguageRuntime runtime, SourceLayout layout,
+                                          Map<String, String> options, StageLimits limits, List<String> command,
+                                          Map<String, byte[]> sources, boolean[] ranInBox) {
+        JavacService service = service(runtime);
+        if (service != null) {
+            Duration timeout = settings.javacTimeout().compareTo(limits.wallTime()) < 0
+                    ? settings.javacTimeout() : limits.wallTime();
+            List<String> arguments = command.subList(1, command.size()).stream()
+                    .filter(a -> !a.startsWith("-J")).toList();
+            if (service.compile(sources, arguments, timeout, limits.diskBytes(), limits.outputBytes())
+                    instanceof JavacService.Outcome.Compiled compiled) {
+                return compiled.entry();
+            }
+        }
+        List<String> argv = Commands.expand(runtime.definition().compile(), runtime, layout, options, List.of(),
+                headers.arguments(runtime, options), limits);
+        StageResult result = StageMapper.map(box.run(new RunSpec(argv, env, new byte[0], limits)));
+        ranInBox[0] = true;
+        if (settings.cacheBytes() == 0 || !result.succeeded()) {
+            return new CompileCache.Entry(result, Map.of());
+        }
+        try {
+            // The compile's processes are gone (the run returned); the compiler is not the
+            // submission, but the box is still read without following links.
+            return new CompileCache.Entry(result, OutputFiles.read(box.work(), sources.keySet(), limits.diskBytes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the compile's outputs", e);
+        }
+    }
+
+    private JavacService service(LanguageRuntime runtime) {
+        int index = javacRuntimes.indexOf(runtime);
+        if (!settings.warmJavac() || index < 0) {
+            return null;
+        }
+        return javac.computeIfAbsent(runtime, r -> new JavacService(r,
+                javacHome.resolve(r.version().toString()), javacUidBase - index, readOnlyPaths, settings));
+    }
+
+    private static void executable(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package io.codingengine.executor.compile;
+
+import io.codingengine.common.execution.StageResult;
+import io.codingengine.common.execution.StageStatus;
+import io.codingengine.executor.language.LanguageRuntime;
+import io.codingengine.executor.sandbox.Globs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A warm Java compiler: one long-lived JVM of one JDK running {@code JavacServer}, which calls the
+ * JDK's own compiler API, so a compile costs tens of milliseconds instead of a JVM start and a
+ * cold compiler. The JVM lives in its own bubblewrap sandbox as its own unprivileged uid: no
+ * network or other namespaces shared, read-only runtimes, a capped heap and metaspace, only its
+ * working directory writable (sources in, class files out, wiped by the host after each compile);
+ * annotation processing stays off ({@code -proc:none} from the catalogue). It is started on first
+ * use, replaced after {@code javacRestartAfter} compiles, and killed and replaced when a compile
+ * takes too long or the compiler crashes. One compile at a time.
+ */
+public final class JavacService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JavacService.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    /** What a compile through the service gave: a result with its class files, or a reason to compile the usual way. */
+    public sealed interface Outcome {
+        record Compiled(CompileCache.Entry entry) implements Outcome {
+        }
+
+        /** The service could not give javac's own answer (it crashed or could not start). */
+        record Unavailable(String reason) implements Outcome {
+        }
+    }
+
+    private final LanguageRuntime runtime;
+    private final Path home;
+    private final Path work;
+    private final int uid;
+    private final List<String> readOnlyPaths;
+    private final CompileSettings settings;
+    private Process process;
+    private InputStream answers;
+    private OutputStream requests;
+    private int compiles;
+
+    public JavacService(LanguageRuntime runtime, Path home, int uid, List<String> readOnlyPaths,
+                        CompileSettings settings) {
+        this.runtime = runtime;
+        this.home = home;
+        this.work = home.resolve("work");
+        this.uid = uid;
+        this.readOnlyPaths = List.copyOf(readOnlyPaths);
+        this.settings = settings;
+    }
+
+    /**
+     * Compiles {@code files} with javac's {@code arguments} (paths relative to the working
+     * directory, as in the box), within {@code timeout}.
+     */
+    public synchronized Outcome compile(Map<String, byte[]> files, List<String> arguments, Duration timeout,
+                                        long maxOutputBytes, long outputLimit) {
+        try {
+            ensureStarted();
+            wipeWork();
+            for (var file : files.entrySet()) {
+                write(file.getKey(), file.getValue());
+            }
+            handOver();
+            long start = System.nanoTime();
+            requests.write((String.join("\u0000", arguments) + "\n").getBytes(StandardCharsets.UTF_8));
+            requests.flush();
+            CompletableFuture<String[]> answer = CompletableFuture.supplyAsync(this::readAnswer,
+                    Thread::startVirtualThread);
+            String[] reply;
+            try {
+                reply = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                stop();
+                long wallMs = (System.nanoTime() - start) / 1_000_000;
+                return new Outcome.Compiled(new CompileCache.Entry(new StageResult("", "", "", null, "SIGKILL",
+                        StageStatus.TO, "Time limit exceeded (wall clock)", wallMs, wallMs, 0), Map.of()));
+            }
+            long wallMs = (System.nanoTime() - start) / 1_000_000;
+            int code = Integer.parseInt(reply[0]);
+            long cpuMs = Long.parseLong(reply[1]) / 1_000_000;
+            byte[] diagnostics = reply[2].getBytes(StandardCharsets.UTF_8);
+            if (code >= 3) {
+                // A compiler crash (out of memory, stack overflow): the server exits; javac in
+                // the box gives the authoritative answer under the submission's own limits.
+                stop();
+                return new Outcome.Unavailable("the warm compiler crashed (exit " + code + ")");
+            }
+            Map<String, byte[]> classes = code == 0 ? OutputFiles.read(work, files.keySet(), maxOutputBytes) : Map.of();
+            wipeWork();
+            if (++compiles >= settings.javacRestartAfter()) {
+                stop();
+            }
+            return new Outcome.Compiled(new CompileCache.Entry(result(code, diagnostics, outputLimit, cpuMs, wallMs),
+                    classes));
+        } catch (IOException | RuntimeException | ExecutionException e) {
+            LOG.warn("warm javac {} failed, restarting it: {}", runtime.version(), e.toString());
+            stop();
+            return new Outcome.Unavailable(e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            return new Outcome.Unavailable("interrupted");
+        }
+    }
+
+    /** The stage result the sandbox would report for javac's exit code and diagnostics (stderr). */
+    private static StageResult result(int code, byte[] diagnostics, long outputLimit, long cpuMs, long wallMs) {
+        if (diagnostics.length > outputLimit) {
+            // As the sandbox does: stderr cut at the limit, the compiler killed.
+            String cut = new String(diagnostics, 0, (int) outputLimit, StandardCharsets.UTF_8);
+            return new StageResult("", cut, cut, null, "SIGKILL", StageStatus.EL, StageStatus.EL.message(0),
+                    cpuMs, wallMs, 0);
+        }
+        String text = new String(diagnostics, StandardCharsets.UTF_8);
+        return code == 0
+                ? new StageResult("", text, text, 0, null, null, null, cpuMs, wallMs, 0)
+                : new StageResult("", text, text, code, null, StageStatus.RE, StageStatus.RE.message(code),
+                cpuMs, wallMs, 0);
+    }
+
+    /** The uid the server runs as (for tests that look for leftover processes). */
+    public int uid() {
+        return uid;
+    }
+
+    /** The server's process, while one runs. */
+    public synchronized Optional<ProcessHandle> process() {
+        return process != null && process.isAlive() ? Optional.of(process.toHandle()) : Optional.empty();
+    }
+
+    @Override
+    public synchronized void close() {
+        stop();
+    }
+
+    private void ensureStarted() throws IOException, InterruptedException, ExecutionException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        stop();
+        Files.createDirectories(work);
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setAttribute(work, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(work, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx------"));
+        Path server = home.resolve("JavacServer.java");
+        try (InputStream source = JavacService.class.getResourceAsStream("/javac-service/JavacServer.java")) {
+            Files.write(server, source.readAllBytes());
+        }
+        Files.setPosixFilePermissions(server, PosixFilePermissions.fromString("rw-r--r--"));
+        process = new ProcessBuilder(command(server)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        answers = new BufferedInputStream(process.getInputStream());
+        requests = process.getOutputStream();
+        compiles = 0;
+        CompletableFuture<String> ready = CompletableFuture.supplyAsync(this::readLine, Thread::startVirtualThread);
+        try {
+            String line = ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!"ready".equals(line)) {
+                throw new IOException("warm javac did not start: " + line);
+            }
+        } catch (TimeoutException e) {
+            throw new IOException("warm javac did not start within " + START_TIMEOUT);
+        }
+        LOG.info("warm javac {} started as uid {}", runtime.version(), uid);
+    }
+
+    private List<String> command(Path server) {
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid", Integer.toString(uid), "--regid",
+                Integer.toString(uid), "--clear-groups", "--inh-caps=-all", "--",
+                "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--hostname", "javac"));
+        for (String entry : readOnlyPaths) {
+            for (Path p : Globs.expand(entry)) {
+                cmd.addAll(List.of("--ro-bind", p.toString(), p.toString()));
+            }
+        }
+        for (String top : List.of("/bin", "/sbin", "/lib", "/lib64")) {
+            Path p = Path.of(top);
+            try {
+                if (Files.isSymbolicLink(p)) {
+                    cmd.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), top));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+                "--ro-bind", server.toString(), "/service/JavacServer.java",
+                "--bind", work.toString(), "/work", "--remount-ro", "/", "--chdir", "/work", "--clearenv",
+                "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8", "--setenv", "LC_ALL", "C.UTF-8",
+                "--setenv", "HOME", "/tmp", "--",
+                runtime.toolchain().resolve("bin/java").toString(),
+                "-Xmx" + settings.javacMemoryMiB() + "m", "-Xms" + Math.min(128, settings.javacMemoryMiB()) + "m",
+                "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=96m", "-XX:+UseSerialGC",
+                "-XX:-UsePerfData", "-Xshare:auto", "-XX:ActiveProcessorCount=1",
+                "/service/JavacServer.java"));
+        return cmd;
+    }
+
+    private void write(String relative, byte[] content) throws IOException {
+        Path target = work.resolve(relative).normalize();
+        if (!target.startsWith(work) || target.equals(work)) {
+            throw new IllegalArgumentException("path escapes the work directory: " + relative);
+        }
+        Files.createDirectories(target.getParent());
+        Files.write(target, content);
+    }
+
+    /** Hands the written sources (and package directories, where class files go) to the server's uid. */
+    private void handOver() throws IOException {
+        try (var paths = Files.walk(work)) {
+            for (Path p : paths.toList()) {
+                Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(p, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+    }
+
+    private void wipeWork() throws IOException {
+        try (var children = Files.list(work)) {
+            for (Path child : children.toList()) {
+                PrecompiledHeaders.deleteTree(child);
+            }
+        }
+    }
+
+    private String[] readAnswer() {
+        String header = readLine();
+        if (header == null) {
+            throw new UncheckedIOException(new IOException("warm javac exited"));
+        }
+        String[] parts = header.split(" ");
+        try {
+            byte[] text = answers.readNBytes(Integer.parseInt(parts[2]));
+            return new String[]{parts[0], parts[1], new String(text, StandardCharsets.UTF_8)};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String readLine() {
+        try {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = answers.read()) != -1 && c != '\n') {
+                line.append((char) c);
+            }
+            return c == -1 && line.isEmpty() ? null : line.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void stop() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+}

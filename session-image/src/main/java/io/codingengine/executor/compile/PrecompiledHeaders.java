@@ -1,0 +1,226 @@
+package io.codingengine.executor.compile;
+
+import io.codingengine.executor.language.Catalogue;
+import io.codingengine.executor.language.LanguageDefinition;
+import io.codingengine.executor.language.LanguageRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Precompiled headers, one per toolchain and option combination the catalogue offers, built in the
+ * background at start-up (or ahead of time: they survive restarts) and used transparently: the
+ * compile gets {@code -I <dir>} first, where {@code <dir>/bits/stdc++.h.gch} waits, and g++ takes
+ * the {@code .gch} for {@code #include <bits/stdc++.h>}. g++ uses a {@code .gch} only when the
+ * compile's flags match the ones it was built with and otherwise silently falls back to the
+ * header, so the flags come from the catalogue entry that also defines the compile command (a test
+ * checks with {@code -Winvalid-pch -H} that the pairing holds). Until a header is built, compiles
+ * simply go without it.
+ */
+public final class PrecompiledHeaders {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PrecompiledHeaders.class);
+
+    private final Path dir;
+    private final boolean enabled;
+
+    private PrecompiledHeaders(Path dir, boolean enabled) {
+        this.dir = dir;
+        this.enabled = enabled;
+    }
+
+    /** Starts building the missing headers on a background thread; returns at once. */
+    public static PrecompiledHeaders start(CompileSettings settings, Catalogue catalogue) {
+        PrecompiledHeaders headers = new PrecompiledHeaders(settings.pchDir(), settings.precompiledHeaders());
+        if (headers.enabled) {
+            createReadable(settings.pchDir());
+            Thread.ofPlatform().daemon().name("pch-build").start(() -> headers.buildAll(catalogue));
+        }
+        return headers;
+    }
+
+    /** The headers in {@code dir}, built only by {@link #build} (install scripts, tests). */
+    public static PrecompiledHeaders at(Path dir) {
+        createReadable(dir);
+        return new PrecompiledHeaders(dir, true);
+    }
+
+    /** The directory the box must see read-only, or null when precompiled headers are off. */
+    public Path directory() {
+        return enabled ? dir : null;
+    }
+
+    /** The {@code {pch}} arguments of one compile: {@code -I <dir>} once its header is built, else none. */
+    public List<String> arguments(LanguageRuntime runtime, Map<String, String> options) {
+        LanguageDefinition.PrecompiledHeader pch = runtime.definition().precompiledHeader();
+        if (!enabled || pch == null) {
+            return List.of();
+        }
+        Path include = dir.resolve(id(runtime, pch, options));
+        return Files.isRegularFile(include.resolve(pch.header() + ".gch")) ? List.of("-I" + include) : List.of();
+    }
+
+    /** Builds every header not built yet (the default option values first), one at a time, niced. */
+    void buildAll(Catalogue catalogue) {
+        try {
+            locked(() -> {
+                removeLeftovers();
+                for (LanguageRuntime runtime : catalogue.runtimes()) {
+                    LanguageDefinition.PrecompiledHeader pch = runtime.definition().precompiledHeader();
+                    if (pch != null) {
+                        for (Map<String, String> options : combinations(runtime.definition())) {
+                            build(runtime, pch, options);
+                        }
+                    }
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("precompiled headers: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Builds one header now (blocking) unless it exists; for install scripts and tests. */
+    public void build(LanguageRuntime runtime, Map<String, String> options) throws IOException, InterruptedException {
+        locked(() -> build(runtime, runtime.definition().precompiledHeader(), options));
+    }
+
+    private interface Build {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /**
+     * One builder per directory at a time: across engines (a file lock) and within this JVM
+     * (a monitor, since a JVM may not hold two locks on one file).
+     */
+    private void locked(Build build) throws IOException, InterruptedException {
+        synchronized (PrecompiledHeaders.class) {
+            try (FileChannel lock = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); var held = lock.lock()) {
+                build.run();
+            }
+        }
+    }
+
+    /** Temporary directories of a build that an engine's exit cut short (only called under the lock). */
+    private void removeLeftovers() throws IOException {
+        try (var children = Files.list(dir)) {
+            children.filter(p -> p.getFileName().toString().startsWith(".build-")).forEach(PrecompiledHeaders::deleteTree);
+        }
+    }
+
+    private void build(LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch, Map<String, String> options)
+            throws IOException, InterruptedException {
+        Path target = dir.resolve(id(runtime, pch, options));
+        if (Files.isDirectory(target)) {
+            return;
+        }
+        Path tmp = Files.createTempDirectory(dir, ".build-");
+        try {
+            Path wrapper = tmp.resolve("wrapper.h");
+            Files.writeString(wrapper, "#include <" + pch.header() + ">\n");
+            Path gch = tmp.resolve("out").resolve(pch.header() + ".gch");
+            Files.createDirectories(gch.getParent());
+            List<String> command = new ArrayList<>(List.of("nice", "-n", "19", runtime.toolchain().toString()));
+            command.addAll(flags(pch, options));
+            command.addAll(List.of("-x", "c++-header", wrapper.toString(), "-o", gch.toString()));
+            long start = System.nanoTime();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IOException("building " + pch.header() + " with " + options + " failed: " + output);
+            }
+            try (var files = Files.walk(tmp.resolve("out"))) {
+                for (Path f : files.toList()) {
+                    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(
+                            Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+            try {
+                Files.move(tmp.resolve("out"), target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (!Files.isDirectory(target)) {
+                    throw e;
+                }
+                return; // another engine built the same header meanwhile
+            }
+            LOG.info("precompiled {} for {} {} {} in {} ms", pch.header(), runtime.definition().language(),
+                    runtime.version(), options, (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** The header's directory name: the compiler's identity and the exact flags. */
+    private static String id(LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch, Map<String, String> options) {
+        List<String> parts = new ArrayList<>(List.of(runtime.toolchain().toString(), runtime.version().toString(),
+                Long.toString(CompilerIdentity.modified(runtime.toolchain()))));
+        parts.addAll(flags(pch, options));
+        return CompileCache.hash(parts).substring(0, 24);
+    }
+
+    private static List<String> flags(LanguageDefinition.PrecompiledHeader pch, Map<String, String> options) {
+        return pch.flags().stream().map(f -> {
+            String value = f;
+            for (var option : options.entrySet()) {
+                value = value.replace("{" + option.getKey() + "}", option.getValue());
+            }
+            return value;
+        }).toList();
+    }
+
+    /** Every combination of option values, the one of all defaults first. */
+    static List<Map<String, String>> combinations(LanguageDefinition language) {
+        List<Map<String, String>> result = new ArrayList<>(List.of(Map.of()));
+        for (var option : language.options().entrySet()) {
+            List<Map<String, String>> next = new ArrayList<>();
+            List<String> values = new ArrayList<>(option.getValue().allowed());
+            values.remove(option.getValue().defaultValue());
+            values.addFirst(option.getValue().defaultValue());
+            for (Map<String, String> partial : result) {
+                for (String value : values) {
+                    Map<String, String> m = new java.util.HashMap<>(partial);
+                    m.put(option.getKey(), value);
+                    next.add(Map.copyOf(m));
+                }
+            }
+            result = next;
+        }
+        return result;
+    }
+
+    private static void createReadable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var files = Files.walk(root)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+}
