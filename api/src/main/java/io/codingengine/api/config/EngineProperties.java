@@ -7,6 +7,7 @@ import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Settings of the api process, under {@code coding-engine.*} (README "api settings").
@@ -17,6 +18,9 @@ import java.time.Duration;
  * @param isolation      {@code auto}, {@code namespaces} (refuse to start without) or {@code process}
  * @param cgroupName     name of the sandbox's group in each cgroup hierarchy
  * @param maxRequestSize largest request body accepted; a larger one is answered with 413
+ * @param access         who may call what (README "Access")
+ * @param limits         rate, backpressure and request-size limits (README "Limits")
+ * @param retention      how long submissions and audit entries are kept
  */
 @ConfigurationProperties("coding-engine")
 public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path dataDir,
@@ -30,7 +34,45 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                                @DefaultValue("61616") int brokerPort,
                                @DefaultValue(AzureStorage.AZURITE_LOCAL) String storage,
                                @DefaultValue("ce") String tablePrefix,
-                               @DefaultValue("120s") Duration executeTimeout) {
+                               @DefaultValue("120s") Duration executeTimeout,
+                               @DefaultValue Access access,
+                               @DefaultValue Limits limits,
+                               @DefaultValue Retention retention) {
+
+    /**
+     * @param pistonOpen     whether the Piston endpoints ({@code /api/v2/**}) need no key; the
+     *                       {@code azure} profile turns this off
+     * @param adminKeySha256 hex SHA-256 of a bootstrap admin key, so a fresh deployment has one
+     *                       admin without a key in the table; empty: none
+     * @param corsOrigins    origins allowed to call {@code /api/**} from a browser; empty: none
+     */
+    public record Access(@DefaultValue("true") boolean pistonOpen,
+                         @DefaultValue("") String adminKeySha256,
+                         @DefaultValue List<String> corsOrigins) {
+    }
+
+    /**
+     * @param submissionsPerMinute submissions one participant key, and one participant, may make per minute
+     * @param serviceSubmissionsPerMinute submissions one service or admin key may make per minute (for many participants)
+     * @param maxWaiting           submissions of one participant queued or running at once
+     * @param maxQueueDepth        deeper than this (all lanes), new work gets 503
+     * @param maxTests             inline tests of one submission
+     * @param maxStdinBytes        stdin of one run and input of one inline test
+     */
+    public record Limits(@DefaultValue("20") int submissionsPerMinute,
+                         @DefaultValue("6000") int serviceSubmissionsPerMinute,
+                         @DefaultValue("5") int maxWaiting,
+                         @DefaultValue("2000") long maxQueueDepth,
+                         @DefaultValue("1000") int maxTests,
+                         @DefaultValue("1MB") DataSize maxStdinBytes) {
+    }
+
+    /**
+     * @param period how long a submission's source, outputs and audit entries are kept; 0 keeps them
+     * @param sweep  how often the purge runs
+     */
+    public record Retention(@DefaultValue("90d") Duration period, @DefaultValue("1h") Duration sweep) {
+    }
 
     /** {@link #slots()}, or the number of cores when it is not set. */
     public int effectiveSlots() {
