@@ -5,9 +5,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
-import tools.jackson.databind.json.JsonMapper;
+import io.codingengine.api.web.ProblemResponses;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -25,12 +24,12 @@ public final class AccessFilter extends OncePerRequestFilter {
 
     private final AccessRules rules;
     private final Authenticator authenticator;
-    private final JsonMapper json;
+    private final ProblemResponses problems;
 
-    public AccessFilter(AccessRules rules, Authenticator authenticator, JsonMapper json) {
+    public AccessFilter(AccessRules rules, Authenticator authenticator, ProblemResponses problems) {
         this.rules = rules;
         this.authenticator = authenticator;
-        this.json = json;
+        this.problems = problems;
     }
 
     @Override
@@ -68,12 +67,8 @@ public final class AccessFilter extends OncePerRequestFilter {
 
     private void refuse(HttpServletResponse response, HttpStatus status, String challenge, String detail)
             throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(status == HttpStatus.UNAUTHORIZED ? "Unauthorized" : "Forbidden");
-        response.setStatus(status.value());
         response.setHeader("WWW-Authenticate", challenge + (challenge.contains("error") ? "" : " realm=\"coding-engine\""));
-        response.setContentType("application/problem+json");
-        response.getOutputStream().write(json.writeValueAsBytes(problem));
+        problems.write(response, status, status == HttpStatus.UNAUTHORIZED ? "Unauthorized" : "Forbidden", detail);
     }
 
     private static String bearer(String header) {

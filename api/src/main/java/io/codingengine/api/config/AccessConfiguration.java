@@ -4,6 +4,8 @@ import io.codingengine.api.access.AccessFilter;
 import io.codingengine.api.access.AccessRules;
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.Authenticator;
+import io.codingengine.api.web.ProblemResponses;
+import io.codingengine.api.web.RequestSizeFilter;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,9 +51,23 @@ public class AccessConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<AccessFilter> accessFilter(AccessRules rules, Authenticator authenticator, JsonMapper json) {
-        var registration = new FilterRegistrationBean<>(new AccessFilter(rules, authenticator, json));
+    ProblemResponses problemResponses(JsonMapper json) {
+        return new ProblemResponses(json);
+    }
+
+    @Bean
+    FilterRegistrationBean<AccessFilter> accessFilter(AccessRules rules, Authenticator authenticator,
+                                                      ProblemResponses problems) {
+        var registration = new FilterRegistrationBean<>(new AccessFilter(rules, authenticator, problems));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
+    /** After the key check, so an anonymous client learns it needs a key before it learns a size. */
+    @Bean
+    FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(EngineProperties p, ProblemResponses problems) {
+        var registration = new FilterRegistrationBean<>(new RequestSizeFilter(p.maxRequestSize().toBytes(), problems));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
         return registration;
     }
 }

@@ -1,5 +1,6 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.problem.BlobProblemStore;
 import io.codingengine.common.queue.ArtemisReplyChannel;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
@@ -65,6 +66,7 @@ class JudgePipelineTest {
         registry.add("coding-engine.data-dir", () -> tempDir("ce-api-pipeline-"));
         registry.add("coding-engine.storage", AzuriteExtension::connectionString);
         registry.add("coding-engine.table-prefix", () -> PREFIX);
+        registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
     }
 
     @BeforeAll
@@ -138,7 +140,7 @@ class JudgePipelineTest {
     @Test
     void problemsHideSecretDataAndRegradesKeepHistory() throws Exception {
         String id = "sum-" + UUID.randomUUID().toString().substring(0, 6);
-        HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id))
+        HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id)).header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
                 .header("Content-Type", "application/zip").PUT(HttpRequest.BodyPublishers.ofByteArray(kattisZip())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, imported.statusCode(), imported.body());
@@ -171,13 +173,14 @@ class JudgePipelineTest {
 
     private JsonNode post(String path, String json, int expected) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, r.statusCode(), r.body());
         return StoreJson.mapper().readTree(r.body().isEmpty() ? "{}" : r.body());
     }
 
     private JsonNode get(String path, int expected) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, r.statusCode(), r.body());
         return StoreJson.mapper().readTree(r.body());
     }
