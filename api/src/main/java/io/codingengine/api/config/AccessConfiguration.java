@@ -4,6 +4,7 @@ import io.codingengine.api.access.AccessFilter;
 import io.codingengine.api.access.AccessRules;
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.Authenticator;
+import io.codingengine.api.web.CorrelationIdFilter;
 import io.codingengine.api.web.ProblemResponses;
 import io.codingengine.api.web.RequestSizeFilter;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -47,6 +48,14 @@ public class AccessConfiguration {
         source.registerCorsConfiguration("/api/**", cors);
         var registration = new FilterRegistrationBean<>(new CorsFilter(source));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    /** First of all, so even a refused request is logged with its id. */
+    @Bean
+    FilterRegistrationBean<CorrelationIdFilter> correlationIdFilter() {
+        var registration = new FilterRegistrationBean<>(new CorrelationIdFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
 

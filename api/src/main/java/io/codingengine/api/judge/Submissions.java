@@ -116,7 +116,8 @@ public class Submissions {
     /** Puts one grading round of a stored submission on a lane. */
     void enqueue(String id, long round, Lane lane) {
         try {
-            queue.send(lane, id + "-" + round, WorkItem.toJson(new WorkItem.Judge(id, round)));
+            queue.send(lane, id + "-" + round, WorkItem.toJson(new WorkItem.Judge(id, round,
+                    org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY))));
         } catch (RuntimeException e) {
             store.complete(id, new Judgement(Verdict.IE, 0, "the submission could not be queued", List.of(),
                     clock.instant(), "api", round, 1));

@@ -11,7 +11,10 @@ import io.codingengine.common.store.TableSubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
+import io.codingengine.common.audit.TableAuditLog;
+import io.codingengine.worker.queue.JudgingMetrics;
 import io.codingengine.worker.queue.QueueConsumer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.codingengine.worker.queue.WorkHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,13 +73,13 @@ class JudgePipelineTest {
     }
 
     @BeforeAll
-    static void startWorker(@Autowired EmbeddedArtemisBroker broker) throws IOException {
+    static void startWorker(@Autowired EmbeddedArtemisBroker broker, @Autowired MeterRegistry metrics) throws IOException {
         executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Path.of(tempDir("ce-api-worker-")))
                 .withSlots(2).withUidBase(63000).withCgroupName("coding-engine-api-pipeline-test"), ExecutorConfig.defaults());
         String storage = AzuriteExtension.connectionString();
         WorkHandler handler = new WorkHandler(executor, TableSubmissionStore.fromConnectionString(storage, PREFIX),
                 BlobProblemStore.fromConnectionString(storage, PREFIX), ArtemisReplyChannel.sending(broker.url()),
-                Clock.systemUTC(), "pipeline-worker", 5, Duration.ofSeconds(5));
+                TableAuditLog.fromConnectionString(storage, PREFIX), new JudgingMetrics(metrics, 2), Clock.systemUTC(), "pipeline-worker", 5, Duration.ofSeconds(5));
         worker = new QueueConsumer(ArtemisSubmissionQueue.connect(broker.url()), handler, 2, Duration.ofMillis(200));
         worker.start();
     }
