@@ -14,7 +14,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import java.util.NoSuchElementException;
 
 /** The judge API answers errors as RFC 9457 problem details, never with a stack trace. */
-@RestControllerAdvice(basePackageClasses = {JudgeApiExceptionHandler.class, io.codingengine.api.access.KeyController.class})
+@RestControllerAdvice(basePackageClasses = {JudgeApiExceptionHandler.class, io.codingengine.api.access.KeyController.class,
+        io.codingengine.api.audit.AuditController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class JudgeApiExceptionHandler {
 

@@ -83,6 +83,8 @@ class AccessAndLimitsTest {
                 new Call("POST", "/api/v1/admin/keys", "{\"subject\":\"eve\",\"role\":\"ADMIN\"}", Role.ADMIN),
                 new Call("POST", "/api/v1/admin/keys/revoke", "{\"key\":\"x\"}", Role.ADMIN),
                 new Call("GET", "/api/v1/admin/anything-added-later", null, Role.ADMIN),
+                new Call("GET", "/api/v1/admin/audit", null, Role.ADMIN),
+                new Call("GET", "/api/v1/admin/dead-letters", null, Role.ADMIN),
                 new Call("GET", "/actuator/prometheus", null, Role.SERVICE));
         for (Call c : calls) {
             HttpResponse<String> anonymous = send(c.method(), c.path(), c.body(), null);

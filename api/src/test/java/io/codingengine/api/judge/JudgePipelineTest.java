@@ -37,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
@@ -118,6 +119,37 @@ class JudgePipelineTest {
                 {"participant":"carol","language":"java","files":[{"content":"public class X { int x = ; }"}],%s}""".formatted(tests));
         assertEquals("CE", ce.get("verdict").asString());
         assertTrue(ce.get("compileOutput").asString().contains("error"), ce.toString());
+    }
+
+    /** After a judged submission: its audit entry (JSON and CSV) and the worker's and api's series. */
+    @Test
+    void auditAndMetricsAfterSubmissions() throws Exception {
+        JsonNode done = submitAndWait("""
+                {"participant":"erin","language":"javascript","files":[{"content":"console.log(2)"}],
+                 "tests":[{"name":"t","input":"","expectedOutput":"2"}]}""");
+        String id = done.get("id").asString();
+        JsonNode entries = get("/api/v1/admin/audit?participant=erin", 200);
+        JsonNode entry = entries.get(0);
+        assertEquals(id, entry.get("submissionId").asString(), entries.toString());
+        assertEquals("AC", entry.get("verdict").asString());
+        assertEquals("pipeline-worker", entry.get("worker").asString());
+        assertEquals(64, entry.get("sourceSha256").asString().length());
+        assertFalse(entry.get("correlationId").isNull(), "the request's correlation id reached the worker");
+        HttpResponse<String> csv = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/audit?participant=erin"))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Accept", "text/csv").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(csv.body().startsWith("submissionId,round,participant"), csv.body());
+        assertTrue(csv.body().contains("\"" + id + "\""), csv.body());
+        String metrics = HTTP.send(HttpRequest.newBuilder(uri("/actuator/prometheus"))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String series : List.of("coding_engine_executions_total{language=\"javascript\",verdict=\"AC\"}",
+                "coding_engine_judging_time_seconds{language=\"javascript\",quantile=\"0.99\"}",
+                "coding_engine_run_cpu_time_seconds{language=\"javascript\",quantile=\"0.95\"}",
+                "coding_engine_time_in_queue_seconds{lane=\"contest\",quantile=\"0.5\"}",
+                "coding_engine_worker_slots_busy", "coding_engine_worker_slots", "coding_engine_queue_depth{lane=\"contest\"}",
+                "coding_engine_dead_letters{lane=\"contest\"}", "http_server_requests_seconds_count")) {
+            assertTrue(metrics.contains(series), series + " missing from /actuator/prometheus");
+        }
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class TableAuditLog implements AuditLog {
     public int purgeSubmittedBefore(Instant cutoff) {
         String filter = "RowKey lt '" + String.format("%013d", cutoff.toEpochMilli()) + "'";
         int purged = 0;
-        for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter).setSelect(List.of("RowKey")),
+        for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter).setSelect(List.of("PartitionKey", "RowKey")),
                 null, Context.NONE)) {
             try {
                 table.deleteEntity(row.getPartitionKey(), row.getRowKey());

@@ -3,7 +3,6 @@ package io.codingengine.worker.queue;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.TestResult;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -49,11 +48,10 @@ public final class JudgingMetrics {
                 .register(registry).increment();
         Timer.builder("coding_engine_judging_time").tag("language", language).publishPercentiles(0.5, 0.95, 0.99)
                 .description("compile and every test of one submission").register(registry).record(took);
-        DistributionSummary runs = DistributionSummary.builder("coding_engine_run_cpu_ms").tag("language", language)
-                .publishPercentiles(0.5, 0.95, 0.99).baseUnit("milliseconds")
-                .description("CPU time of one test run").register(registry);
+        Timer runs = Timer.builder("coding_engine_run_cpu_time").tag("language", language)
+                .publishPercentiles(0.5, 0.95, 0.99).description("CPU time of one test run").register(registry);
         for (TestResult t : judgement.tests()) {
-            runs.record(t.timeMs());
+            runs.record(Duration.ofMillis(t.timeMs()));
         }
         if (judgement.verdict() == io.codingengine.common.judge.Verdict.IE) {
             sandboxFailure("judge");

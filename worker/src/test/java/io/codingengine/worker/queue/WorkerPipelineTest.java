@@ -114,7 +114,7 @@ class WorkerPipelineTest {
         assertEquals("corr-it-1", entries.getFirst().correlationId());
         assertEquals(64, entries.getFirst().sourceSha256().length());
         assertEquals(1.0, metrics.get("coding_engine_executions").tags("language", "python", "verdict", "AC").counter().count());
-        assertEquals(2, metrics.get("coding_engine_run_cpu_ms").summary().count());
+        assertEquals(2, metrics.get("coding_engine_run_cpu_time").timer().count());
     }
 
     @Test
