@@ -37,6 +37,9 @@ param messagesPerWorker int = 10
 @description('Most api replicas.')
 param apiMaxReplicas int = 5
 
+@description('Where Azure Monitor alerts are mailed; empty: no notification.')
+param alertEmail string = ''
+
 var queues = [ 'interactive', 'contest', 'regrade' ]
 var tablePrefix = 'ce'
 
@@ -358,6 +361,18 @@ resource acrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.acrPull)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+// Alert rules: failures, queue age, dead letters (README "Observability").
+module monitoring 'monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    prefix: prefix
+    location: location
+    workspaceId: logs.id
+    serviceBusId: serviceBus.id
+    alertEmail: alertEmail
   }
 }
 

@@ -181,10 +181,11 @@ public final class WorkHandler {
             delivery.complete();
             return;
         }
-        LOG.info("judging {} round {} attempt {}", id, item.round(), attempt);
         Instant start = clock.instant();
-        metrics.queued(item.round() == 0 ? "contest" : "regrade",
-                Duration.between(item.round() == 0 ? record.submission().createdAt() : Instant.ofEpochMilli(item.round()), start));
+        Duration waited = Duration.between(item.round() == 0 ? record.submission().createdAt()
+                : Instant.ofEpochMilli(item.round()), start); // a regrade's round is its start time
+        LOG.info("judging {} round {} attempt {} after {} ms in queue", id, item.round(), attempt, waited.toMillis());
+        metrics.queued(item.round() == 0 ? "contest" : "regrade", waited);
         if (crashOnParticipant != null && crashOnParticipant.equals(record.submission().participant())) {
             LOG.error("fault injection: halting while judging {} of participant {}", id, crashOnParticipant);
             Runtime.getRuntime().halt(70);
