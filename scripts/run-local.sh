@@ -7,7 +7,9 @@
 #   scripts/run-local.sh stop      stop what start started
 #
 # Environment: PORT (api, 2000), WORKERS (2), BROKER_PORT (61616), DATA (./data: logs, Azurite's
-# files, the broker journal, the admin key), SKIP_BUILD=1 to reuse the jars in */target.
+# files, the broker journal, the admin key), SKIP_BUILD=1 to reuse the jars in */target,
+# UID_BASE (60000: worker i's sandbox uids start at UID_BASE+100*i) and INSTANCE (worker: names
+# the workers' cgroups and data dirs) to run beside another copy on the same host.
 # The first start makes a bootstrap admin key in $DATA/admin.key (only its SHA-256 reaches the
 # api, as coding-engine.access.admin-key-sha256) and prints it; later starts reuse it. Worker i
 # serves its metrics on port PORT+100+i (/actuator/prometheus).
@@ -18,6 +20,8 @@ data="$(realpath -m "${DATA:-$root/data}")"
 port="${PORT:-2000}"
 workers="${WORKERS:-2}"
 broker_port="${BROKER_PORT:-61616}"
+uid_base="${UID_BASE:-60000}"
+instance="${INSTANCE:-worker}"
 run="$data/run"
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH="$JAVA_HOME/bin:$PATH"
@@ -86,9 +90,9 @@ for i in $(seq 1 "$workers"); do
     --coding-engine.worker.broker-url="tcp://127.0.0.1:$broker_port" \
     --coding-engine.worker.storage="$storage" \
     --coding-engine.worker.slots="$slots" \
-    --coding-engine.worker.uid-base=$(( 60000 + 100 * i )) \
-    --coding-engine.worker.cgroup-name="coding-engine-worker-$i" \
-    --coding-engine.worker.data-dir="/var/lib/coding-engine/worker-$i" \
+    --coding-engine.worker.uid-base=$(( uid_base + 100 * i )) \
+    --coding-engine.worker.cgroup-name="coding-engine-$instance-$i" \
+    --coding-engine.worker.data-dir="/var/lib/coding-engine/$instance-$i" \
     --server.port=$(( port + 100 + i )) \
     >"$data/logs/worker-$i.log" 2>&1 &
   echo $! >"$run/worker-$i.pid"
