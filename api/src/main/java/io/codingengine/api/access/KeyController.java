@@ -14,9 +14,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class KeyController {
 
     private final ApiKeyStore keys;
+    private final Authenticator authenticator;
 
-    public KeyController(ApiKeyStore keys) {
+    public KeyController(ApiKeyStore keys, Authenticator authenticator) {
         this.keys = keys;
+        this.authenticator = authenticator;
     }
 
     public record IssueRequest(String subject, Role role) {
@@ -44,7 +46,7 @@ public class KeyController {
         if (request.key() == null || request.key().isBlank()) {
             throw new InvalidRequestException("key is required");
         }
-        keys.revoke(request.key());
+        authenticator.revoke(request.key());
         return ResponseEntity.noContent().build();
     }
 }

@@ -28,7 +28,7 @@ public class AccessConfiguration {
 
     @Bean
     Authenticator authenticator(ApiKeyStore keys, EngineProperties p) {
-        return new Authenticator(keys, p.access().adminKeySha256());
+        return new Authenticator(keys, p.access().adminKeySha256(), p.access().keyCacheTtl());
     }
 
     @Bean

@@ -45,10 +45,13 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
      * @param adminKeySha256 hex SHA-256 of a bootstrap admin key, so a fresh deployment has one
      *                       admin without a key in the table; empty: none
      * @param corsOrigins    origins allowed to call {@code /api/**} from a browser; empty: none
+     * @param keyCacheTtl    how long a process remembers a valid key (a revocation through another
+     *                       process takes this long to reach it); 0: ask the table every time
      */
     public record Access(@DefaultValue("true") boolean pistonOpen,
                          @DefaultValue("") String adminKeySha256,
-                         @DefaultValue List<String> corsOrigins) {
+                         @DefaultValue List<String> corsOrigins,
+                         @DefaultValue("30s") Duration keyCacheTtl) {
     }
 
     /**

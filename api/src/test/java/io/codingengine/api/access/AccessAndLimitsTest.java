@@ -156,6 +156,10 @@ class AccessAndLimitsTest {
         HttpResponse<String> input = send("POST", "/api/v1/submissions", submission(null, "9".repeat(2_000)), alice);
         assertEquals(413, input.statusCode(), input.body());
         assertTrue(JSON.readTree(input.body()).get("detail").asString().contains("tests[0]"));
+        HttpResponse<String> stdin = send("POST", "/api/v2/execute", """
+                {"language":"python","version":"*","files":[{"content":"print(1)"}],"stdin":"%s"}""".formatted("9".repeat(2_000)), null);
+        assertEquals(413, stdin.statusCode(), stdin.body());
+        assertTrue(JSON.readTree(stdin.body()).get("message").asString().contains("stdin"), "Piston's error shape");
     }
 
     @Test
