@@ -57,7 +57,7 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
     /**
      * @param submissionsPerMinute submissions one participant key, and one participant, may make per minute
      * @param serviceSubmissionsPerMinute submissions one service or admin key may make per minute (for many participants)
-     * @param maxWaiting           submissions of one participant queued or running at once
+     * @param maxWaiting           submissions of one participant queued or running at once (1..1000)
      * @param maxQueueDepth        deeper than this (all lanes), new work gets 503
      * @param maxTests             inline tests of one submission
      * @param maxStdinBytes        stdin of one run and input of one inline test
@@ -68,6 +68,12 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                          @DefaultValue("2000") long maxQueueDepth,
                          @DefaultValue("1000") int maxTests,
                          @DefaultValue("1MB") DataSize maxStdinBytes) {
+        public Limits {
+            if (maxWaiting < 1 || maxWaiting > 1000) {
+                // checked by reading that many of the participant's newest submissions: one page
+                throw new IllegalArgumentException("coding-engine.limits.max-waiting must be 1..1000, was " + maxWaiting);
+            }
+        }
     }
 
     /**

@@ -101,7 +101,7 @@ class NothingLostTest {
                 "--coding-engine.storage=" + storage, "--coding-engine.table-prefix=" + PREFIX,
                 "--coding-engine.access.admin-key-sha256=" + TestKeys.ADMIN_SHA256,
                 // this test queues many submissions with no worker: the waiting limit is not what it checks
-                "--coding-engine.limits.max-waiting=100000", "--coding-engine.limits.submissions-per-minute=100000")));
+                "--coding-engine.limits.max-waiting=1000", "--coding-engine.limits.submissions-per-minute=100000")));
         awaitApi();
         startWorkers("w1", "w2");
     }
