@@ -13,6 +13,7 @@ trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true' EXIT
 printf '%-44s %s\n' "python hello, executor directly (median ms)" "$direct"
 for workers in 1 2 4; do
   DATA=$data/$workers WORKERS=$workers SKIP_BUILD=1 PORT=2100 BROKER_PORT=61700 scripts/run-local.sh >/dev/null
+  export CE_KEY=$(cat "$data/$workers/admin.key")
   if [ "$workers" = 1 ]; then
     pipeline=$(python3 bench/pipeline.py http://127.0.0.1:2100 execute 30)
     printf '%-44s %s (overhead %s ms, ratio %s)\n' "python hello, Piston execute via pipeline" "$pipeline" \

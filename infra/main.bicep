@@ -37,6 +37,12 @@ param messagesPerWorker int = 10
 @description('Most api replicas.')
 param apiMaxReplicas int = 5
 
+@description('Hex SHA-256 of the bootstrap admin key (README "Access"); empty: no admin until one is set.')
+param adminKeySha256 string = ''
+
+@description('Where Azure Monitor alerts are mailed; empty: no notification.')
+param alertEmail string = ''
+
 var queues = [ 'interactive', 'contest', 'regrade' ]
 var tablePrefix = 'ce'
 
@@ -257,6 +263,9 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
           resources: { cpu: json('1.0'), memory: '2Gi' }
           env: concat(apiEnv, [
             { name: 'PORT', value: '2000' }
+            // the internet-facing profile: Piston needs a key, JSON logs (README "Access")
+            { name: 'SPRING_PROFILES_ACTIVE', value: 'azure' }
+            { name: 'CODING_ENGINE_ACCESS_ADMINKEYSHA256', value: adminKeySha256 }
           ])
           probes: [
             { type: 'Liveness', httpGet: { path: '/health/live', port: 2000 }, initialDelaySeconds: 20, periodSeconds: 10 }
@@ -389,6 +398,18 @@ resource acrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.acrPull)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+// Alert rules: failures, queue age, dead letters (README "Observability").
+module monitoring 'monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    prefix: prefix
+    location: location
+    workspaceId: logs.id
+    serviceBusId: serviceBus.id
+    alertEmail: alertEmail
   }
 }
 

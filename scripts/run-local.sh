@@ -7,7 +7,12 @@
 #   scripts/run-local.sh stop      stop what start started
 #
 # Environment: PORT (api, 2000), WORKERS (2), BROKER_PORT (61616), DATA (./data: logs, Azurite's
-# files, the broker journal), SKIP_BUILD=1 to reuse the jars in */target.
+# files, the broker journal, the admin key), SKIP_BUILD=1 to reuse the jars in */target,
+# UID_BASE (60000: worker i's sandbox uids start at UID_BASE+100*i) and INSTANCE (worker: names
+# the workers' cgroups and data dirs) to run beside another copy on the same host.
+# The first start makes a bootstrap admin key in $DATA/admin.key (only its SHA-256 reaches the
+# api, as coding-engine.access.admin-key-sha256) and prints it; later starts reuse it. Worker i
+# serves its metrics on port PORT+100+i (/actuator/prometheus).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -15,6 +20,8 @@ data="$(realpath -m "${DATA:-$root/data}")"
 port="${PORT:-2000}"
 workers="${WORKERS:-2}"
 broker_port="${BROKER_PORT:-61616}"
+uid_base="${UID_BASE:-60000}"
+instance="${INSTANCE:-worker}"
 run="$data/run"
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH="$JAVA_HOME/bin:$PATH"
@@ -59,10 +66,17 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
 fi
 
 AZURITE_DATA="$data/azurite" ./scripts/azurite.sh start >/dev/null
-storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${AZURITE_BLOB_PORT:-10000}/devstoreaccount1;TableEndpoint=http://127.0.0.1:${AZURITE_TABLE_PORT:-10002}/devstoreaccount1;"
+
+if [ ! -s "$data/admin.key" ]; then
+  (umask 077; echo "ce_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')" >"$data/admin.key")
+fi
+admin_key=$(cat "$data/admin.key")
+admin_sha256=$(printf '%s' "$admin_key" | sha256sum | cut -d' ' -f1)
 
 nohup java "${jvm_flags[@]}" -jar api/target/api-*-SNAPSHOT.jar \
   --server.port="$port" --coding-engine.broker-port="$broker_port" \
+  --coding-engine.access.admin-key-sha256="$admin_sha256" \
   --coding-engine.data-dir="$data/api" --coding-engine.storage="$storage" \
   >"$data/logs/api.log" 2>&1 &
 echo $! >"$run/api.pid"
@@ -76,9 +90,10 @@ for i in $(seq 1 "$workers"); do
     --coding-engine.worker.broker-url="tcp://127.0.0.1:$broker_port" \
     --coding-engine.worker.storage="$storage" \
     --coding-engine.worker.slots="$slots" \
-    --coding-engine.worker.uid-base=$(( 60000 + 100 * i )) \
-    --coding-engine.worker.cgroup-name="coding-engine-worker-$i" \
-    --coding-engine.worker.data-dir="/var/lib/coding-engine/worker-$i" \
+    --coding-engine.worker.uid-base=$(( uid_base + 100 * i )) \
+    --coding-engine.worker.cgroup-name="coding-engine-$instance-$i" \
+    --coding-engine.worker.data-dir="/var/lib/coding-engine/$instance-$i" \
+    --server.port=$(( port + 100 + i )) \
     >"$data/logs/worker-$i.log" 2>&1 &
   echo $! >"$run/worker-$i.pid"
 done
@@ -87,3 +102,4 @@ for i in $(seq 1 "$workers"); do
 done
 
 echo "Coding Engine is running: http://127.0.0.1:$port/  ($workers workers; logs in $data/logs; stop with $0 stop)"
+echo "Admin key (in $data/admin.key): $admin_key"

@@ -9,6 +9,7 @@ import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Settings of the api process, under {@code coding-engine.*} (README "api settings").
@@ -29,6 +30,9 @@ import java.time.Duration;
  * @param blobEndpoint   the account's blob endpoint
  * @param managedIdentityClientId client id of the user-assigned identity for Service Bus and
  *                       Storage; empty: {@code DefaultAzureCredential}'s chain
+ * @param access         who may call what (README "Access")
+ * @param limits         rate, backpressure and request-size limits (README "Limits")
+ * @param retention      how long submissions and audit entries are kept
  */
 @ConfigurationProperties("coding-engine")
 public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path dataDir,
@@ -48,7 +52,54 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                                @DefaultValue("") String servicebusEmulatorConnectionString,
                                @DefaultValue("") String tableEndpoint,
                                @DefaultValue("") String blobEndpoint,
-                               @DefaultValue("") String managedIdentityClientId) {
+                               @DefaultValue("") String managedIdentityClientId,
+                               @DefaultValue Access access,
+                               @DefaultValue Limits limits,
+                               @DefaultValue Retention retention) {
+
+    /**
+     * @param pistonOpen     whether the Piston endpoints ({@code /api/v2/**}) need no key; the
+     *                       {@code azure} profile turns this off
+     * @param adminKeySha256 hex SHA-256 of a bootstrap admin key, so a fresh deployment has one
+     *                       admin without a key in the table; empty: none
+     * @param corsOrigins    origins allowed to call {@code /api/**} from a browser; empty: none
+     * @param keyCacheTtl    how long a process remembers a valid key (a revocation through another
+     *                       process takes this long to reach it); 0: ask the table every time
+     */
+    public record Access(@DefaultValue("true") boolean pistonOpen,
+                         @DefaultValue("") String adminKeySha256,
+                         @DefaultValue List<String> corsOrigins,
+                         @DefaultValue("30s") Duration keyCacheTtl) {
+    }
+
+    /**
+     * @param submissionsPerMinute submissions one participant key, and one participant, may make per minute
+     * @param serviceSubmissionsPerMinute submissions one service or admin key may make per minute (for many participants)
+     * @param maxWaiting           submissions of one participant queued or running at once (1..1000)
+     * @param maxQueueDepth        deeper than this (all lanes), new work gets 503
+     * @param maxTests             inline tests of one submission
+     * @param maxStdinBytes        stdin of one run and input of one inline test
+     */
+    public record Limits(@DefaultValue("20") int submissionsPerMinute,
+                         @DefaultValue("6000") int serviceSubmissionsPerMinute,
+                         @DefaultValue("5") int maxWaiting,
+                         @DefaultValue("2000") long maxQueueDepth,
+                         @DefaultValue("1000") int maxTests,
+                         @DefaultValue("1MB") DataSize maxStdinBytes) {
+        public Limits {
+            if (maxWaiting < 1 || maxWaiting > 1000) {
+                // checked by reading that many of the participant's newest submissions: one page
+                throw new IllegalArgumentException("coding-engine.limits.max-waiting must be 1..1000, was " + maxWaiting);
+            }
+        }
+    }
+
+    /**
+     * @param period how long a submission's source, outputs and audit entries are kept; 0 keeps them
+     * @param sweep  how often the purge runs
+     */
+    public record Retention(@DefaultValue("90d") Duration period, @DefaultValue("1h") Duration sweep) {
+    }
 
     /** {@link #slots()}, or the number of cores when it is not set. */
     public int effectiveSlots() {

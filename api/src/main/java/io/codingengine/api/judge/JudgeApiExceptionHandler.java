@@ -14,7 +14,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import java.util.NoSuchElementException;
 
 /** The judge API answers errors as RFC 9457 problem details, never with a stack trace. */
-@RestControllerAdvice(basePackageClasses = JudgeApiExceptionHandler.class)
+@RestControllerAdvice(basePackageClasses = {JudgeApiExceptionHandler.class, io.codingengine.api.access.KeyController.class,
+        io.codingengine.api.audit.AuditController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class JudgeApiExceptionHandler {
 
@@ -23,6 +24,24 @@ public class JudgeApiExceptionHandler {
     @ExceptionHandler({InvalidRequestException.class, InvalidPackageException.class})
     ProblemDetail badRequest(Exception e) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage());
+    }
+
+    @ExceptionHandler(io.codingengine.api.access.NotPermittedException.class)
+    ProblemDetail forbidden(Exception e) {
+        return problem(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage());
+    }
+
+    /** Too many submissions (429) or a queue too deep (503), with when to try again. */
+    @ExceptionHandler(io.codingengine.api.limits.LimitExceededException.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> limited(io.codingengine.api.limits.LimitExceededException e) {
+        ProblemDetail p = problem(HttpStatus.valueOf(e.status()), e.title(), e.getMessage());
+        return org.springframework.http.ResponseEntity.status(e.status())
+                .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds()))).body(p);
+    }
+
+    @ExceptionHandler(io.codingengine.api.web.PayloadTooLargeException.class)
+    ProblemDetail tooLarge(Exception e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", e.getMessage());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

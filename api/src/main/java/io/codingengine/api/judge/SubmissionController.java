@@ -1,5 +1,10 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.api.access.CurrentPrincipal;
+import io.codingengine.api.access.NotPermittedException;
+import io.codingengine.api.access.Principal;
+import io.codingengine.api.access.Role;
+import io.codingengine.api.limits.SubmissionLimiter;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.store.Page;
@@ -27,10 +32,15 @@ public class SubmissionController {
 
     private final Submissions submissions;
     private final SubmissionStore store;
+    private final CurrentPrincipal caller;
+    private final SubmissionLimiter limiter;
 
-    public SubmissionController(Submissions submissions, SubmissionStore store) {
+    public SubmissionController(Submissions submissions, SubmissionStore store, CurrentPrincipal caller,
+                                SubmissionLimiter limiter) {
         this.submissions = submissions;
         this.store = store;
+        this.caller = caller;
+        this.limiter = limiter;
     }
 
     /** The answer to a submit: the ticket to poll. */
@@ -42,7 +52,9 @@ public class SubmissionController {
 
     @PostMapping
     ResponseEntity<Ticket> submit(@RequestBody SubmissionRequest request) {
-        String id = submissions.submit(List.of(submissions.validate(request))).getFirst();
+        Submission checked = submissions.validate(asCaller(request));
+        limiter.admit(caller.require(), checked.participant(), 1);
+        String id = submissions.submit(List.of(checked)).getFirst();
         return ResponseEntity.accepted().location(URI.create("/api/v1/submissions/" + id)).body(Ticket.of(id));
     }
 
@@ -52,19 +64,25 @@ public class SubmissionController {
         List<Submission> checked = new java.util.ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             try {
-                checked.add(submissions.validate(requests.get(i)));
+                checked.add(submissions.validate(asCaller(requests.get(i))));
             } catch (RuntimeException e) {
                 throw new BatchItemException(i, e);
             }
         }
+        checked.stream().collect(java.util.stream.Collectors.groupingBy(Submission::participant, java.util.stream.Collectors.counting()))
+                .forEach((participant, count) -> limiter.admit(caller.require(), participant, count.intValue()));
         return ResponseEntity.status(HttpStatus.ACCEPTED)
                 .body(submissions.submit(checked).stream().map(Ticket::of).toList());
     }
 
     @GetMapping("/{id}")
     SubmissionView get(@PathVariable String id) {
-        return store.get(id).map(SubmissionView::of)
+        SubmissionView view = store.get(id).map(SubmissionView::of)
                 .orElseThrow(() -> new NoSuchElementException("unknown ticket " + id));
+        if (!caller.mayRead(view.participant())) {
+            throw new NotPermittedException("submission " + id + " belongs to another participant");
+        }
+        return view;
     }
 
     @GetMapping
@@ -74,7 +92,20 @@ public class SubmissionController {
                                  @RequestParam(required = false) SubmissionStatus status,
                                  @RequestParam(defaultValue = "50") int pageSize,
                                  @RequestParam(required = false) String continuationToken) {
+        Principal p = caller.require();
+        if (p.role() == Role.PARTICIPANT) {
+            if (participant != null && !participant.equals(p.subject())) {
+                throw new NotPermittedException("a participant key lists only its own submissions");
+            }
+            participant = p.subject();
+        }
         return store.list(new SubmissionFilter(problemId, contestId, participant, status), pageSize, continuationToken);
+    }
+
+    /** The request with its participant as the caller's key decides (see {@link CurrentPrincipal#participantFor}). */
+    private SubmissionRequest asCaller(SubmissionRequest r) {
+        return new SubmissionRequest(r.problemId(), r.contestId(), caller.participantFor(r.participant()), r.language(),
+                r.version(), r.files(), r.tests(), r.checker());
     }
 
     /** A batch item's mistake, reported with its index. */

@@ -1,5 +1,7 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.api.config.EngineProperties;
+import io.codingengine.api.web.PayloadTooLargeException;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Ids;
@@ -29,22 +31,22 @@ import java.util.UUID;
 @Service
 public class Submissions {
 
-    private static final int MAX_TESTS = 1000;
-
     private final SubmissionStore store;
     private final ProblemStore problems;
     private final SubmissionQueue queue;
     private final Catalogue catalogue;
     private final ExecutorConfig limits;
+    private final EngineProperties.Limits requestLimits;
     private final Clock clock;
 
     public Submissions(SubmissionStore store, ProblemStore problems, SubmissionQueue queue, Catalogue catalogue,
-                       ExecutorConfig limits) {
+                       ExecutorConfig limits, EngineProperties properties) {
         this.store = store;
         this.problems = problems;
         this.queue = queue;
         this.catalogue = catalogue;
         this.limits = limits;
+        this.requestLimits = properties.limits();
         this.clock = Clock.systemUTC();
     }
 
@@ -71,8 +73,17 @@ public class Submissions {
             }
         } else if (r.tests() == null || r.tests().isEmpty()) {
             throw new InvalidRequestException("tests are required when no problemId is given");
-        } else if (r.tests().size() > MAX_TESTS) {
-            throw new InvalidRequestException("at most " + MAX_TESTS + " tests");
+        } else if (r.tests().size() > requestLimits.maxTests()) {
+            throw new InvalidRequestException("at most " + requestLimits.maxTests() + " tests");
+        } else {
+            long maxInput = requestLimits.maxStdinBytes().toBytes();
+            for (int i = 0; i < r.tests().size(); i++) {
+                var t = r.tests().get(i);
+                if (utf8Length(t.input()) > maxInput || utf8Length(t.expectedOutput()) > maxInput) {
+                    throw new PayloadTooLargeException("tests[" + i + "]: input and expected output are limited to "
+                            + maxInput + " bytes each");
+                }
+            }
         }
         if (r.checker() instanceof CheckerSpec.Custom custom) {
             if (custom.files() == null || custom.files().isEmpty()) {
@@ -89,6 +100,10 @@ public class Submissions {
         }
     }
 
+    private static long utf8Length(String s) {
+        return s == null ? 0 : s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
     /** Stores and enqueues checked submissions; returns their ids. */
     public List<String> submit(List<Submission> submissions) {
         for (Submission s : submissions) {
@@ -101,7 +116,8 @@ public class Submissions {
     /** Puts one grading round of a stored submission on a lane. */
     void enqueue(String id, long round, Lane lane) {
         try {
-            queue.send(lane, id + "-" + round, WorkItem.toJson(new WorkItem.Judge(id, round)));
+            queue.send(lane, id + "-" + round, WorkItem.toJson(new WorkItem.Judge(id, round,
+                    org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY))));
         } catch (RuntimeException e) {
             store.complete(id, new Judgement(Verdict.IE, 0, "the submission could not be queued", List.of(),
                     clock.instant(), "api", round, 1));

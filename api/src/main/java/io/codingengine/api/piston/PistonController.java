@@ -1,5 +1,10 @@
 package io.codingengine.api.piston;
 
+import io.codingengine.api.config.EngineProperties;
+import io.codingengine.api.limits.SubmissionLimiter;
+import io.codingengine.api.web.PayloadTooLargeException;
+import io.codingengine.common.execution.RunInput;
+
 import io.codingengine.api.execution.ExecutionService;
 import io.codingengine.api.web.JsonBodyReader;
 import io.codingengine.common.execution.ExecutionRequest;
@@ -11,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -25,11 +31,16 @@ public class PistonController {
     private final ExecutionService executions;
     private final PistonRequests requests;
     private final JsonBodyReader bodies;
+    private final SubmissionLimiter limiter;
+    private final long maxStdinBytes;
 
-    public PistonController(ExecutionService executions, PistonRequests requests, JsonBodyReader bodies) {
+    public PistonController(ExecutionService executions, PistonRequests requests, JsonBodyReader bodies,
+                            SubmissionLimiter limiter, EngineProperties properties) {
         this.executions = executions;
         this.requests = requests;
         this.bodies = bodies;
+        this.limiter = limiter;
+        this.maxStdinBytes = properties.limits().maxStdinBytes().toBytes();
     }
 
     @GetMapping("/runtimes")
@@ -40,6 +51,12 @@ public class PistonController {
     @PostMapping("/execute")
     public ResponseEntity<PistonExecuteResponse> execute(InputStream body) {
         ExecutionRequest request = requests.parse(bodies.read(body), executions.runtimes());
+        for (RunInput run : request.runs()) {
+            if (run.stdin() != null && run.stdin().getBytes(StandardCharsets.UTF_8).length > maxStdinBytes) {
+                throw new PayloadTooLargeException("stdin must not exceed " + maxStdinBytes + " bytes");
+            }
+        }
+        limiter.checkQueue();
         return json(PistonExecuteResponse.of(executions.execute(request)));
     }
 

@@ -1,5 +1,6 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.problem.BlobProblemStore;
 import io.codingengine.common.queue.ArtemisReplyChannel;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
@@ -10,7 +11,10 @@ import io.codingengine.common.store.TableSubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
+import io.codingengine.common.audit.TableAuditLog;
+import io.codingengine.worker.queue.JudgingMetrics;
 import io.codingengine.worker.queue.QueueConsumer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.codingengine.worker.queue.WorkHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
@@ -65,16 +70,17 @@ class JudgePipelineTest {
         registry.add("coding-engine.data-dir", () -> tempDir("ce-api-pipeline-"));
         registry.add("coding-engine.storage", AzuriteExtension::connectionString);
         registry.add("coding-engine.table-prefix", () -> PREFIX);
+        registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
     }
 
     @BeforeAll
-    static void startWorker(@Autowired EmbeddedArtemisBroker broker) throws IOException {
+    static void startWorker(@Autowired EmbeddedArtemisBroker broker, @Autowired MeterRegistry metrics) throws IOException {
         executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Path.of(tempDir("ce-api-worker-")))
                 .withSlots(2).withUidBase(63000).withCgroupName("coding-engine-api-pipeline-test"), ExecutorConfig.defaults());
         String storage = AzuriteExtension.connectionString();
         WorkHandler handler = new WorkHandler(executor, TableSubmissionStore.fromConnectionString(storage, PREFIX),
                 BlobProblemStore.fromConnectionString(storage, PREFIX), ArtemisReplyChannel.sending(broker.url()),
-                Clock.systemUTC(), "pipeline-worker", 5, Duration.ofSeconds(5));
+                TableAuditLog.fromConnectionString(storage, PREFIX), new JudgingMetrics(metrics, 2), Clock.systemUTC(), "pipeline-worker", 5, Duration.ofSeconds(5));
         worker = new QueueConsumer(ArtemisSubmissionQueue.connect(broker.url()), handler, 2, Duration.ofMillis(200));
         worker.start();
     }
@@ -115,6 +121,37 @@ class JudgePipelineTest {
         assertTrue(ce.get("compileOutput").asString().contains("error"), ce.toString());
     }
 
+    /** After a judged submission: its audit entry (JSON and CSV) and the worker's and api's series. */
+    @Test
+    void auditAndMetricsAfterSubmissions() throws Exception {
+        JsonNode done = submitAndWait("""
+                {"participant":"erin","language":"javascript","files":[{"content":"console.log(2)"}],
+                 "tests":[{"name":"t","input":"","expectedOutput":"2"}]}""");
+        String id = done.get("id").asString();
+        JsonNode entries = get("/api/v1/admin/audit?participant=erin", 200);
+        JsonNode entry = entries.get(0);
+        assertEquals(id, entry.get("submissionId").asString(), entries.toString());
+        assertEquals("AC", entry.get("verdict").asString());
+        assertEquals("pipeline-worker", entry.get("worker").asString());
+        assertEquals(64, entry.get("sourceSha256").asString().length());
+        assertFalse(entry.get("correlationId").isNull(), "the request's correlation id reached the worker");
+        HttpResponse<String> csv = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/audit?participant=erin"))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Accept", "text/csv").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(csv.body().startsWith("submissionId,round,participant"), csv.body());
+        assertTrue(csv.body().contains("\"" + id + "\""), csv.body());
+        String metrics = HTTP.send(HttpRequest.newBuilder(uri("/actuator/prometheus"))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String series : List.of("coding_engine_executions_total{language=\"javascript\",verdict=\"AC\"}",
+                "coding_engine_judging_time_seconds{language=\"javascript\",quantile=\"0.99\"}",
+                "coding_engine_run_cpu_time_seconds{language=\"javascript\",quantile=\"0.95\"}",
+                "coding_engine_time_in_queue_seconds{lane=\"contest\",quantile=\"0.5\"}",
+                "coding_engine_worker_slots_busy", "coding_engine_worker_slots", "coding_engine_queue_depth{lane=\"contest\"}",
+                "coding_engine_dead_letters{lane=\"contest\"}", "http_server_requests_seconds_count")) {
+            assertTrue(metrics.contains(series), series + " missing from /actuator/prometheus");
+        }
+    }
+
     @Test
     void badSubmissionsAreRefusedAsProblemDetails() throws Exception {
         JsonNode unknown = post("/api/v1/submissions", """
@@ -138,7 +175,7 @@ class JudgePipelineTest {
     @Test
     void problemsHideSecretDataAndRegradesKeepHistory() throws Exception {
         String id = "sum-" + UUID.randomUUID().toString().substring(0, 6);
-        HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id))
+        HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id)).header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
                 .header("Content-Type", "application/zip").PUT(HttpRequest.BodyPublishers.ofByteArray(kattisZip())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, imported.statusCode(), imported.body());
@@ -171,13 +208,14 @@ class JudgePipelineTest {
 
     private JsonNode post(String path, String json, int expected) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, r.statusCode(), r.body());
         return StoreJson.mapper().readTree(r.body().isEmpty() ? "{}" : r.body());
     }
 
     private JsonNode get(String path, int expected) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, r.statusCode(), r.body());
         return StoreJson.mapper().readTree(r.body());
     }

@@ -1,5 +1,6 @@
 package io.codingengine.api.system;
 
+import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.DeadLetter;
 import io.codingengine.common.queue.Lane;
@@ -97,7 +98,10 @@ class NothingLostTest {
         api = track(TestProcess.java("api", dir, "io.codingengine.api.CodingEngineApi", List.of(
                 "--server.port=" + httpPort, "--coding-engine.broker-port=" + brokerPort,
                 "--coding-engine.execution=queue", "--coding-engine.data-dir=" + apiData,
-                "--coding-engine.storage=" + storage, "--coding-engine.table-prefix=" + PREFIX)));
+                "--coding-engine.storage=" + storage, "--coding-engine.table-prefix=" + PREFIX,
+                "--coding-engine.access.admin-key-sha256=" + TestKeys.ADMIN_SHA256,
+                // this test queues many submissions with no worker: the waiting limit is not what it checks
+                "--coding-engine.limits.max-waiting=1000", "--coding-engine.limits.submissions-per-minute=100000")));
         awaitApi();
         startWorkers("w1", "w2");
     }
@@ -336,13 +340,14 @@ class NothingLostTest {
 
     private static String submit(String body) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/submissions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+                .header("Content-Type", "application/json").header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).POST(HttpRequest.BodyPublishers.ofString(body)));
         assertEquals(202, r.statusCode(), r.body() + "\n" + logs());
         return StoreJson.mapper().readTree(r.body()).get("ticket").asString();
     }
 
     private static JsonNode view(String id) {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/submissions/" + id)).GET());
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/submissions/" + id))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET());
         assertEquals(200, r.statusCode(), r.body());
         return StoreJson.mapper().readTree(r.body());
     }

@@ -42,10 +42,15 @@ public sealed interface WorkItem {
      *
      * @param submissionId the submission, read from the submission store
      * @param round        0 for the first judging, the regrade's round otherwise
+     * @param correlationId  the id of the request that asked for it (logs, audit), or {@code null}
      */
-    record Judge(String submissionId, long round) implements WorkItem {
+    record Judge(String submissionId, long round, String correlationId) implements WorkItem {
         public Judge {
             Objects.requireNonNull(submissionId, "submissionId");
+        }
+
+        public Judge(String submissionId, long round) {
+            this(submissionId, round, null);
         }
     }
 

@@ -110,4 +110,12 @@ public interface SubmissionStore {
      * @throws IllegalArgumentException for a bad page size or a token of another listing
      */
     Page<SubmissionSummary> list(SubmissionFilter filter, int pageSize, String continuationToken);
+
+    /**
+     * Deletes every submission created before {@code cutoff}: its source, judgements, outputs,
+     * history and index rows (retention). Safe to run from several processes at once.
+     *
+     * @return how many submissions were deleted
+     */
+    int purgeCreatedBefore(java.time.Instant cutoff);
 }

@@ -626,6 +626,53 @@ public final class TableSubmissionStore implements SubmissionStore {
         return "'" + value.replace("'", "''") + "'";
     }
 
+    // ------------------------------------------------------------------------------- retention
+
+    /**
+     * Walks the {@code all} index from the oldest end (its row keys grow as creation times
+     * shrink), deleting per submission: its blobs, the rows of its partition, its index rows in
+     * the other partitions, and last its {@code all} row, so a purge interrupted halfway is
+     * finished by the next one.
+     */
+    @Override
+    public int purgeCreatedBefore(Instant cutoff) {
+        String filter = "PartitionKey eq " + literal(ALL_PARTITION) + " and RowKey gt "
+                + literal(indexRowKey(cutoff, ""));
+        int purged = 0;
+        for (TableEntity row : index.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE)) {
+            String id = (String) row.getProperty(SUBMISSION_ID);
+            payloads.listBlobsByHierarchy(id + "/").forEach(blob -> payloads.getBlobClient(blob.getName()).deleteIfExists());
+            for (TableEntity own : submissions.listEntities(new ListEntitiesOptions()
+                    .setFilter("PartitionKey eq " + literal(id)), null, Context.NONE)) {
+                deleteQuietly(submissions, own.getPartitionKey(), own.getRowKey());
+            }
+            List<String> partitions = new ArrayList<>();
+            if (row.getProperty(PROBLEM) != null) {
+                partitions.add("p~" + keyPart((String) row.getProperty(PROBLEM)));
+            }
+            if (row.getProperty(CONTEST) != null) {
+                partitions.add("c~" + keyPart((String) row.getProperty(CONTEST)));
+            }
+            partitions.add("u~" + keyPart((String) row.getProperty(PARTICIPANT)));
+            partitions.add(ALL_PARTITION);
+            for (String partition : partitions) {
+                deleteQuietly(index, partition, row.getRowKey());
+            }
+            purged++;
+        }
+        return purged;
+    }
+
+    private static void deleteQuietly(TableClient table, String partition, String row) {
+        try {
+            table.deleteEntity(partition, row);
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() != 404) {
+                throw e; // 404: another purge got there first
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------ payloads
 
     /** A JSON value kept inline or in a blob that this call wrote. */

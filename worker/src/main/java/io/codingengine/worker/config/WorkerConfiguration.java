@@ -20,7 +20,11 @@ import io.codingengine.worker.queue.QueueConsumer;
 import io.codingengine.worker.session.AzureIdentityTokenProvider;
 import io.codingengine.worker.session.DynamicSessionsExecutor;
 import io.codingengine.worker.session.DynamicSessionsSettings;
+import io.codingengine.worker.queue.JudgingMetrics;
 import io.codingengine.worker.queue.WorkHandler;
+import io.codingengine.common.audit.AuditLog;
+import io.codingengine.common.audit.TableAuditLog;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -99,10 +103,21 @@ public class WorkerConfiguration {
     }
 
     @Bean
+    AuditLog auditLog(StorageAccount.Clients storage, WorkerProperties p) {
+        return new TableAuditLog(storage.tables(), p.tablePrefix());
+    }
+
+    @Bean
+    JudgingMetrics judgingMetrics(MeterRegistry registry, Executor executor) {
+        return new JudgingMetrics(registry, executor.capacity());
+    }
+
+    @Bean
     WorkHandler workHandler(Executor executor, SubmissionStore submissions, ProblemStore problems,
-                            ReplyChannel replies, WorkerProperties p) {
-        return new WorkHandler(executor, submissions, problems, replies, Clock.systemUTC(), p.effectiveId(),
-                p.maxDeliveryCount(), p.lockRenewal(), p.faultInjection().crashOnParticipant(), p.parallelTests());
+                            ReplyChannel replies, AuditLog audit, JudgingMetrics metrics, WorkerProperties p) {
+        return new WorkHandler(executor, submissions, problems, replies, audit, metrics, Clock.systemUTC(),
+                p.effectiveId(), p.maxDeliveryCount(), p.lockRenewal(), p.faultInjection().crashOnParticipant(),
+                p.parallelTests());
     }
 
     @Bean

@@ -1,5 +1,17 @@
 package io.codingengine.worker.queue;
 
+import io.codingengine.common.audit.AuditEntry;
+import io.codingengine.common.audit.AuditLog;
+import io.codingengine.common.judge.Submission;
+import io.codingengine.common.judge.TestResult;
+import org.slf4j.MDC;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.InvalidRequestException;
@@ -48,6 +60,8 @@ public final class WorkHandler {
     private final SubmissionStore submissions;
     private final ProblemStore problems;
     private final ReplyChannel replies;
+    private final AuditLog audit;
+    private final JudgingMetrics metrics;
     private final Clock clock;
     private final String workerId;
     private final int maxDeliveryCount;
@@ -58,8 +72,10 @@ public final class WorkHandler {
             Thread.ofPlatform().daemon().name("lock-renewal").factory());
 
     public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
-                       Clock clock, String workerId, int maxDeliveryCount, Duration lockRenewal) {
-        this(executor, submissions, problems, replies, clock, workerId, maxDeliveryCount, lockRenewal, null, 0);
+                       AuditLog audit, JudgingMetrics metrics, Clock clock, String workerId, int maxDeliveryCount,
+                       Duration lockRenewal) {
+        this(executor, submissions, problems, replies, audit, metrics, clock, workerId, maxDeliveryCount, lockRenewal,
+                null, 0);
     }
 
     /**
@@ -67,8 +83,10 @@ public final class WorkHandler {
      * @param parallelTests      chunks of one submission's tests run at once (0: the executor's capacity)
      */
     public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
-                       Clock clock, String workerId, int maxDeliveryCount, Duration lockRenewal,
-                       String crashOnParticipant, int parallelTests) {
+                       AuditLog audit, JudgingMetrics metrics, Clock clock, String workerId, int maxDeliveryCount,
+                       Duration lockRenewal, String crashOnParticipant, int parallelTests) {
+        this.audit = audit;
+        this.metrics = metrics;
         this.executor = executor;
         this.judge = new Judge(executor, clock, workerId, parallelTests);
         this.submissions = submissions;
@@ -91,9 +109,20 @@ public final class WorkHandler {
         }
         // Earlier deliveries ended without settling: this process's predecessors died on it.
         boolean lastChance = delivery.deliveryCount() >= maxDeliveryCount;
-        switch (item) {
-            case WorkItem.Execute execute -> execute(delivery, execute, lastChance);
-            case WorkItem.Judge j -> judge(delivery, j, lastChance);
+        metrics.started();
+        try {
+            switch (item) {
+                case WorkItem.Execute execute -> execute(delivery, execute, lastChance);
+                case WorkItem.Judge j -> {
+                    if (j.correlationId() != null) {
+                        MDC.put("correlationId", j.correlationId());
+                    }
+                    judge(delivery, j, lastChance);
+                }
+            }
+        } finally {
+            MDC.remove("correlationId");
+            metrics.finished();
         }
     }
 
@@ -116,6 +145,7 @@ public final class WorkHandler {
         } catch (RuntimeException e) {
             // A synchronous run is not retried: the client sees the failure and may ask again.
             LOG.error("execute {} failed", item.requestId(), e);
+            metrics.sandboxFailure("execute");
             body = StoreJson.write(Map.of("internalError", String.valueOf(e.getMessage())));
         }
         replies.reply(item.replyTo(), item.requestId(), body);
@@ -137,7 +167,7 @@ public final class WorkHandler {
         int attempt = delivery.deliveryCount();
         if (lastChance) {
             String reason = "the submission crashed a worker " + (attempt - 1) + " times";
-            complete(id, new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt));
+            complete(record, item, new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt));
             delivery.deadLetter(reason);
             return;
         }
@@ -145,7 +175,7 @@ public final class WorkHandler {
         try {
             task = task(record);
         } catch (MissingProblemException e) {
-            complete(id, new Judgement(Verdict.IE, 0, e.getMessage(), List.of(), clock.instant(), workerId, item.round(), attempt));
+            complete(record, item, new Judgement(Verdict.IE, 0, e.getMessage(), List.of(), clock.instant(), workerId, item.round(), attempt));
             delivery.deadLetter(e.getMessage());
             return;
         }
@@ -155,23 +185,57 @@ public final class WorkHandler {
             delivery.complete();
             return;
         }
-        LOG.info("judging {} round {} attempt {}", id, item.round(), attempt);
+        Instant start = clock.instant();
+        Duration waited = Duration.between(item.round() == 0 ? record.submission().createdAt()
+                : Instant.ofEpochMilli(item.round()), start); // a regrade's round is its start time
+        LOG.info("judging {} round {} attempt {} after {} ms in queue", id, item.round(), attempt, waited.toMillis());
+        metrics.queued(item.round() == 0 ? "contest" : "regrade", waited);
         if (crashOnParticipant != null && crashOnParticipant.equals(record.submission().participant())) {
             LOG.error("fault injection: halting while judging {} of participant {}", id, crashOnParticipant);
             Runtime.getRuntime().halt(70);
         }
         Judgement judgement = withLock(delivery, () -> judge.judge(record.submission(), task.tests(), task.checker(),
                 task.limits(), item.round(), attempt));
-        complete(id, judgement);
+        metrics.judged(record.submission().language(), judgement, Duration.between(start, clock.instant()));
+        complete(record, item, judgement);
         LOG.info("judged {} round {}: {} ({} tests)", id, item.round(), judgement.verdict(), judgement.tests().size());
         delivery.complete();
     }
 
-    private void complete(String id, Judgement judgement) {
+    /** Stores the verdict; the delivery whose verdict wins also writes the audit entry. */
+    private void complete(SubmissionRecord record, WorkItem.Judge item, Judgement judgement) {
+        String id = record.submission().id();
         UpdateOutcome outcome = Retry.call("store the verdict of " + id, STORE_PATIENCE,
                 () -> submissions.complete(id, judgement));
         if (outcome == UpdateOutcome.ALREADY_DONE) {
             LOG.info("{} round {} was judged by another delivery first; this verdict is dropped", id, judgement.round());
+        } else if (outcome == UpdateOutcome.APPLIED) {
+            Submission s = record.submission();
+            AuditEntry entry = new AuditEntry(id, judgement.round(), s.participant(), s.createdAt(), judgement.judgedAt(),
+                    s.language(), sourceSha256(s), s.problemId(), judgement.verdict().name(),
+                    judgement.tests().stream().mapToLong(TestResult::timeMs).max().orElse(0),
+                    judgement.tests().stream().mapToLong(TestResult::memoryBytes).max().orElse(0),
+                    workerId, executor.getClass().getSimpleName(), item.correlationId());
+            Retry.call("audit " + id, STORE_PATIENCE, () -> {
+                audit.record(entry);
+                return null;
+            });
+        }
+    }
+
+    /** SHA-256 over every file's name and content, each followed by a NUL, in order. */
+    private static String sourceSha256(Submission s) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (var f : s.files()) {
+                sha.update(String.valueOf(f.name()).getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(f.content().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

@@ -28,6 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.codingengine.common.audit.AuditQuery;
+import io.codingengine.common.audit.TableAuditLog;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,6 +59,8 @@ class WorkerPipelineTest {
     private static TableSubmissionStore submissions;
     private static ReplyChannel apiReplies;
     private static QueueConsumer consumer;
+    private static TableAuditLog audit;
+    private static final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     @BeforeAll
     static void start() throws Exception {
@@ -65,8 +71,9 @@ class WorkerPipelineTest {
         String prefix = "w" + UUID.randomUUID().toString().substring(0, 8);
         submissions = TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
         var problems = BlobProblemStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
+        audit = TableAuditLog.fromConnectionString(AzuriteExtension.connectionString(), prefix);
         WorkHandler handler = new WorkHandler(executor, submissions, problems, ArtemisReplyChannel.sending(broker.url()),
-                Clock.systemUTC(), "it-worker", 5, Duration.ofSeconds(5));
+                audit, new JudgingMetrics(metrics, 2), Clock.systemUTC(), "it-worker", 5, Duration.ofSeconds(5));
         apiReplies = ArtemisReplyChannel.listening(broker.url());
         consumer = new QueueConsumer(queue, handler, executor.capacity(), Duration.ofMillis(200));
         consumer.start();
@@ -88,7 +95,7 @@ class WorkerPipelineTest {
                 List.of(new TestCase("t1", "1 2\n", "3\n", true), new TestCase("t2", "5 5\n", "10\n", false)),
                 null, Instant.now());
         submissions.create(s);
-        queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0)));
+        queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0, "corr-it-1")));
         SubmissionRecord done = await().atMost(Duration.ofSeconds(60))
                 .until(() -> submissions.get(s.id()).orElseThrow(), r -> r.status() == SubmissionStatus.DONE);
         assertEquals(Verdict.AC, done.judgement().verdict());
@@ -98,6 +105,16 @@ class WorkerPipelineTest {
         queue.send(Lane.CONTEST, s.id() + "-again", WorkItem.toJson(new WorkItem.Judge(s.id(), 0)));
         await().atMost(Duration.ofSeconds(30)).until(() -> queue.depth(Lane.CONTEST) == 0);
         assertEquals(done.judgement(), submissions.get(s.id()).orElseThrow().judgement());
+        // One audit entry for the round, with who, what (hash only) and where.
+        var entries = audit.query(new AuditQuery(s.createdAt().minusSeconds(1), Instant.now().plusSeconds(1),
+                "alice", null, null, null, 100)).stream().filter(e -> e.submissionId().equals(s.id())).toList();
+        assertEquals(1, entries.size());
+        assertEquals("AC", entries.getFirst().verdict());
+        assertEquals("it-worker", entries.getFirst().worker());
+        assertEquals("corr-it-1", entries.getFirst().correlationId());
+        assertEquals(64, entries.getFirst().sourceSha256().length());
+        assertEquals(1.0, metrics.get("coding_engine_executions").tags("language", "python", "verdict", "AC").counter().count());
+        assertEquals(2, metrics.get("coding_engine_run_cpu_time").timer().count());
     }
 
     @Test

@@ -1,0 +1,48 @@
+package io.codingengine.api.access;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole access table of the api, first match wins. Rules are by path pattern, so endpoints
+ * added later under a covered prefix ({@code /api/v1/admin/**}, {@code /api/**}) are protected
+ * without touching this class; anything outside {@code /api/**} and {@code /actuator/**}
+ * (the UI's pages and assets, {@code GET /}, {@code /health/*}) is open.
+ */
+public final class AccessRules {
+
+    private final List<AccessRule> rules;
+
+    public AccessRules(List<AccessRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    /** The deployment's table; {@code pistonOpen} decides whether {@code /api/v2/**} needs a key. */
+    public static AccessRules standard(boolean pistonOpen) {
+        List<AccessRule> r = new ArrayList<>();
+        // A contestant's first call: it issues their participant key, so it cannot require one.
+        r.add(AccessRule.open("POST", "/api/v1/contests/*/entries"));
+        r.add(AccessRule.requires(Role.ADMIN, null, "/api/v1/admin/**"));
+        r.add(AccessRule.requires(Role.ADMIN, "PUT", "/api/v1/problems/**"));
+        r.add(AccessRule.requires(Role.ADMIN, "DELETE", "/api/v1/problems/**"));
+        r.add(AccessRule.requires(Role.ADMIN, null, "/api/v1/problems/*/regrade"));
+        r.add(AccessRule.requires(Role.ADMIN, null, "/api/v1/problems/*/regrades/**"));
+        r.add(AccessRule.open("GET", "/actuator/health/**"));
+        // Metrics are scraped by a monitoring system holding a service key.
+        r.add(AccessRule.requires(Role.SERVICE, null, "/actuator/**"));
+        r.add(pistonOpen ? AccessRule.open(null, "/api/v2/**") : AccessRule.requires(Role.PARTICIPANT, null, "/api/v2/**"));
+        r.add(AccessRule.requires(Role.PARTICIPANT, null, "/api/**"));
+        r.add(AccessRule.open(null, "/**"));
+        return new AccessRules(r);
+    }
+
+    /** The role {@code method path} needs, or empty when it is open. */
+    public Optional<Role> required(String method, String path) {
+        return rules.stream().filter(rule -> rule.matches(method, path)).findFirst().flatMap(AccessRule::required);
+    }
+
+    public List<AccessRule> rules() {
+        return rules;
+    }
+}

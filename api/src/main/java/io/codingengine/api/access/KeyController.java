@@ -1,0 +1,52 @@
+package io.codingengine.api.access;
+
+import io.codingengine.common.execution.InvalidRequestException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Admins issue and revoke keys (the path is under {@code /api/v1/admin/**}, so admin only). */
+@RestController
+@RequestMapping("/api/v1/admin/keys")
+public class KeyController {
+
+    private final ApiKeyStore keys;
+    private final Authenticator authenticator;
+
+    public KeyController(ApiKeyStore keys, Authenticator authenticator) {
+        this.keys = keys;
+        this.authenticator = authenticator;
+    }
+
+    public record IssueRequest(String subject, Role role) {
+    }
+
+    /** The key is shown once, here; only its hash is stored. */
+    public record IssuedKey(String key, String subject, Role role) {
+    }
+
+    public record RevokeRequest(String key) {
+    }
+
+    @PostMapping
+    ResponseEntity<IssuedKey> issue(@RequestBody IssueRequest request) {
+        if (request.subject() == null || request.subject().isBlank() || request.role() == null) {
+            throw new InvalidRequestException("subject and role (PARTICIPANT, SERVICE or ADMIN) are required");
+        }
+        Principal principal = new Principal(request.subject(), request.role());
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new IssuedKey(keys.issue(principal), principal.subject(), principal.role()));
+    }
+
+    @PostMapping("/revoke")
+    ResponseEntity<Void> revoke(@RequestBody RevokeRequest request) {
+        if (request.key() == null || request.key().isBlank()) {
+            throw new InvalidRequestException("key is required");
+        }
+        authenticator.revoke(request.key());
+        return ResponseEntity.noContent().build();
+    }
+}

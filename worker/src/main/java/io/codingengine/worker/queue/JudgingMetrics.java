@@ -1,0 +1,65 @@
+package io.codingengine.worker.queue;
+
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.TestResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The worker's series (README "Observability"): executions by language and verdict, judging and
+ * run time histograms with p50/p95/p99, time in queue per lane, slots busy out of slots (the
+ * session pool's utilisation for this worker), and sandbox failures (IE verdicts, failed runs).
+ */
+public final class JudgingMetrics {
+
+    private final MeterRegistry registry;
+    private final AtomicInteger busy = new AtomicInteger();
+
+    public JudgingMetrics(MeterRegistry registry, int slots) {
+        this.registry = registry;
+        Gauge.builder("coding_engine_worker_slots_busy", busy, AtomicInteger::get)
+                .description("submissions or runs this worker is executing now").register(registry);
+        Gauge.builder("coding_engine_worker_slots", () -> slots)
+                .description("submissions or runs this worker executes at once").register(registry);
+    }
+
+    void started() {
+        busy.incrementAndGet();
+    }
+
+    void finished() {
+        busy.decrementAndGet();
+    }
+
+    void queued(String lane, Duration waited) {
+        Timer.builder("coding_engine_time_in_queue").tag("lane", lane).publishPercentiles(0.5, 0.95, 0.99)
+                .description("from submission (or regrade) to a worker starting it").register(registry)
+                .record(waited.isNegative() ? Duration.ZERO : waited);
+    }
+
+    void judged(String language, Judgement judgement, Duration took) {
+        Counter.builder("coding_engine_executions").tag("language", language)
+                .tag("verdict", judgement.verdict().name()).description("judged submissions")
+                .register(registry).increment();
+        Timer.builder("coding_engine_judging_time").tag("language", language).publishPercentiles(0.5, 0.95, 0.99)
+                .description("compile and every test of one submission").register(registry).record(took);
+        Timer runs = Timer.builder("coding_engine_run_cpu_time").tag("language", language)
+                .publishPercentiles(0.5, 0.95, 0.99).description("CPU time of one test run").register(registry);
+        for (TestResult t : judgement.tests()) {
+            runs.record(Duration.ofMillis(t.timeMs()));
+        }
+        if (judgement.verdict() == io.codingengine.common.judge.Verdict.IE) {
+            sandboxFailure("judge");
+        }
+    }
+
+    void sandboxFailure(String kind) {
+        Counter.builder("coding_engine_sandbox_failures").tag("kind", kind)
+                .description("runs the engine failed (IE verdicts, internal errors of a run)").register(registry).increment();
+    }
+}
