@@ -4,6 +4,8 @@ import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.TableApiKeyStore;
 import io.codingengine.api.execution.ExecutionService;
 import io.codingengine.api.execution.QueueExecutionService;
+import io.codingengine.common.contest.ContestStore;
+import io.codingengine.common.contest.TableContestStore;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.problem.BlobProblemStore;
 import io.codingengine.common.problem.ProblemStore;
@@ -60,6 +62,11 @@ public class PipelineConfiguration {
     @Bean
     ApiKeyStore apiKeyStore(EngineProperties p) {
         return new TableApiKeyStore(AzureStorage.tables(p.storage()), p.tablePrefix());
+    }
+
+    @Bean
+    ContestStore contestStore(EngineProperties p) {
+        return new TableContestStore(AzureStorage.tables(p.storage()), p.tablePrefix());
     }
 
     @Bean
