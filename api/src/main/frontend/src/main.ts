@@ -125,9 +125,10 @@ async function contestPage(contestId: string, problemId?: string) {
     <span class="muted">${esc(entry.participant)}</span><button type="button" id="leave" class="link">Leave</button>`);
   $('#leave').onclick = () => { if (confirm('Leave this contest on this browser? Your code stays saved.')) { store.del('entry.' + contestId); location.hash = '#/'; } };
   const tick = () => {
-    const left = new Date(contest.end).getTime() - Date.now();
+    const now = Date.now(), start = new Date(contest.start).getTime(), end = new Date(contest.end).getTime();
+    const hm = (t: number) => `${Math.floor(t / 3600000)}h ${Math.floor(t / 60000) % 60}m`;
     const clock = $('#clock');
-    if (clock) clock.textContent = left > 0 ? `${Math.floor(left / 3600000)}h ${Math.floor(left / 60000) % 60}m left` : 'contest over';
+    if (clock) clock.textContent = now < start ? `starts in ${hm(start - now)}` : now < end ? `${hm(end - now)} left` : 'contest over';
   };
   tick(); every(tick, 30000);
   if (contest.problems.length === 0) { main().innerHTML = `<p>The contest starts ${new Date(contest.start).toLocaleString()}.</p>`; return; }
@@ -247,7 +248,6 @@ async function poll(ticket: string, key: string, into: HTMLElement) {
 
 function verdictView(s: SubmissionView): string {
   const done = s.status === 'DONE';
-  const byName = new Map(s.tests.map(t => [t.testName, t]));
   const total = Math.max(s.testsTotal, s.tests.length);
   const rows = [];
   for (let i = 0; i < total; i++) {
@@ -256,9 +256,8 @@ function verdictView(s: SubmissionView): string {
     rows.push(`<li class="test t-${esc(state)}" title="${esc(t?.testName ?? 'test ' + (i + 1))}"><span>${esc(t?.testName ?? '#' + (i + 1))}</span>
       ${t ? `${verdictBadge(t.verdict)} <small>${ms(t.timeMs)} · ${mib(t.memoryBytes)}</small>` : `<small>${esc(state)}</small>`}</li>`);
   }
-  void byName;
   const worst = s.tests.filter(t => t.verdict !== 'AC');
-  return `<h3 id="verdict" data-verdict="${esc(s.verdict ?? '')}">${done ? `${verdictBadge(s.verdict)} ${esc(VERDICTS[s.verdict!] ?? '')} · score ${s.score}` : `${esc(s.status)} · ${s.testsDone}/${s.testsTotal || '?'} tests`}</h3>
+  return `<p class="muted">Ticket <code>${esc(s.id)}</code></p><h3 id="verdict" data-verdict="${esc(s.verdict ?? '')}">${done ? `${verdictBadge(s.verdict)} ${esc(VERDICTS[s.verdict!] ?? '')} · score ${s.score}` : `${esc(s.status)} · ${s.testsDone}/${s.testsTotal || '?'} tests`}</h3>
     ${done && s.tests.length ? `<p class="muted">max time ${ms(Math.max(...s.tests.map(t => t.timeMs)))} · max memory ${mib(Math.max(...s.tests.map(t => t.memoryBytes)))}</p>` : ''}
     ${done && worst.length ? `<p id="first-failure">First failing test: <strong>${esc(worst[0].testName)}</strong> (${esc(worst[0].verdict)})</p>` : ''}
     ${s.compileOutput && s.verdict === 'CE' ? `<pre class="compile" id="compile-output">${esc(s.compileOutput)}</pre>` : ''}

@@ -164,7 +164,7 @@ public class ContestController {
     /** A participant id from a display name: its safe characters and a random suffix, so names may repeat. */
     static String participantId(String name) {
         String cleaned = Optional.ofNullable(name).orElse("").trim().toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[^a-z0-9]+|-+$", "");
+                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         if (cleaned.isEmpty()) {
             throw new InvalidRequestException("name is required (or an invitation token)");
         }

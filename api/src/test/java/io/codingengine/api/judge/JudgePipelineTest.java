@@ -1,17 +1,10 @@
 package io.codingengine.api.judge;
 
-import io.codingengine.common.problem.BlobProblemStore;
-import io.codingengine.common.queue.ArtemisReplyChannel;
-import io.codingengine.common.queue.ArtemisSubmissionQueue;
+import io.codingengine.api.InProcessWorker;
+import io.codingengine.api.KattisZip;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.StoreJson;
-import io.codingengine.common.store.TableSubmissionStore;
-import io.codingengine.executor.ExecutorConfig;
-import io.codingengine.executor.SandboxedExecutor;
-import io.codingengine.executor.sandbox.SandboxConfig;
-import io.codingengine.worker.queue.QueueConsumer;
-import io.codingengine.worker.queue.WorkHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,20 +16,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,35 +39,27 @@ class JudgePipelineTest {
 
     private static final String PREFIX = "p" + UUID.randomUUID().toString().substring(0, 8);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static QueueConsumer worker;
-    private static SandboxedExecutor executor;
+    private static InProcessWorker worker;
 
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        registry.add("coding-engine.data-dir", () -> tempDir("ce-api-pipeline-"));
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-pipeline-").toString());
         registry.add("coding-engine.storage", AzuriteExtension::connectionString);
         registry.add("coding-engine.table-prefix", () -> PREFIX);
     }
 
     @BeforeAll
-    static void startWorker(@Autowired EmbeddedArtemisBroker broker) throws IOException {
-        executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Path.of(tempDir("ce-api-worker-")))
-                .withSlots(2).withUidBase(63000).withCgroupName("coding-engine-api-pipeline-test"), ExecutorConfig.defaults());
-        String storage = AzuriteExtension.connectionString();
-        WorkHandler handler = new WorkHandler(executor, TableSubmissionStore.fromConnectionString(storage, PREFIX),
-                BlobProblemStore.fromConnectionString(storage, PREFIX), ArtemisReplyChannel.sending(broker.url()),
-                Clock.systemUTC(), "pipeline-worker", 5, Duration.ofSeconds(5));
-        worker = new QueueConsumer(ArtemisSubmissionQueue.connect(broker.url()), handler, 2, Duration.ofMillis(200));
-        worker.start();
+    static void startWorker(@Autowired EmbeddedArtemisBroker broker) {
+        worker = InProcessWorker.start(broker.url(), AzuriteExtension.connectionString(), PREFIX, 63000,
+                "coding-engine-api-pipeline-test");
     }
 
     @AfterAll
     static void stopWorker() {
-        worker.stop();
-        executor.close();
+        worker.close();
     }
 
     @Test
@@ -139,11 +116,11 @@ class JudgePipelineTest {
     void problemsHideSecretDataAndRegradesKeepHistory() throws Exception {
         String id = "sum-" + UUID.randomUUID().toString().substring(0, 6);
         HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id))
-                .header("Content-Type", "application/zip").PUT(HttpRequest.BodyPublishers.ofByteArray(kattisZip())).build(),
+                .header("Content-Type", "application/zip").PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.sum())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, imported.statusCode(), imported.body());
         String shown = get("/api/v1/problems/" + id, 200).toString();
-        assertFalse(shown.contains("SECRET-INPUT-777"), "secret input never leaves the server: " + shown);
+        assertFalse(shown.contains("777 0"), "secret input never leaves the server: " + shown);
         assertTrue(shown.contains("1 1"), "samples are shown");
 
         JsonNode first = submitAndWait("""
@@ -184,27 +161,5 @@ class JudgePipelineTest {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static byte[] kattisZip() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (var e : Map.of("problem.yaml", "name: Sum\n", "data/sample/1.in", "1 1\n", "data/sample/1.ans", "2\n",
-                    "data/secret/1.in", "-1 1\n", "data/secret/1.ans", "0\n",
-                    "data/secret/2.in", "777 0\n", "data/secret/2.ans", "777\n").entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue().getBytes());
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    private static String tempDir(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix).toString();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
