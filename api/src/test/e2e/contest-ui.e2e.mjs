@@ -22,7 +22,7 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
 const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
 const page = await context.newPage();
 page.setDefaultTimeout(20000);
-const shot = (name) => page.screenshot({ path: join(env.SHOTS, name + '.png') });
+const shot = (name, fullPage = false) => page.screenshot({ path: join(env.SHOTS, name + '.png'), fullPage });
 
 /** Replaces the editor's text as a paste would (no auto-indent or bracket closing). */
 async function typeCode(code) {
@@ -163,7 +163,7 @@ try {
   check((await page.textContent('#problem table')).includes('secret/2'), 'the secret tests are listed for the admin');
   await page.fill('#limits input[name=timeLimitMs]', '3000');
   await page.click('#limits button');
-  await page.waitForSelector('#limits .form-error:text("Saved.")');
+  await page.waitForSelector('#limits .form-ok:text("Saved.")');
   await page.click('#regrade');
   await page.waitForSelector('#regrade-status');
   await page.waitForFunction(() => document.querySelector('#regrade-status')?.textContent?.includes('done'), null, { timeout: 120000 });
@@ -171,7 +171,10 @@ try {
   check(value === max && max >= 5, `progress bar full: ${value}/${max}`);
   const summary = await page.textContent('#regrade-progress');
   check(summary.includes('AC') && summary.includes('WA') && summary.includes('CE'), 'verdict summary: ' + summary);
-  await shot('admin');
+  await page.waitForSelector('#regrade-changes');
+  const changes = await page.textContent('#regrade-changes');
+  check(changes.includes('none · 5 unchanged'), 'same code, same verdicts: ' + changes);
+  await shot('admin', true);
 
   console.log('ALL SCENARIOS PASSED in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s');
 } catch (e) {

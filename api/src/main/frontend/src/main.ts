@@ -367,7 +367,7 @@ async function adminProblem(id: string, key: string) {
     box.innerHTML = `<h3>${esc(p.name)} <small>(${esc(p.id)}, checker ${esc(p.checker)})</small></h3>
       <form id="limits"><label>Time limit (ms) <input type="number" name="timeLimitMs" min="1" value="${durationMs(p.timeLimit)}"></label>
         <label>Memory (MiB) <input type="number" name="memory" min="1" value="${p.memoryLimitBytes / 1048576}"></label>
-        <button type="submit">Save limits</button><span class="form-error" role="alert"></span></form>
+        <button type="submit">Save limits</button><span class="form-ok" role="status"></span><span class="form-error" role="alert"></span></form>
       <p><button type="button" id="regrade">Regrade every submission</button></p>
       <div id="regrade-progress" aria-live="polite"></div>
       <table><thead><tr><th>Test</th><th>Kind</th><th>Input</th><th>Answer</th></tr></thead><tbody>${d.tests.map((t: any) =>
@@ -378,7 +378,8 @@ async function adminProblem(id: string, key: string) {
       try {
         await call(`/api/v1/admin/problems/${encodeURIComponent(id)}/limits`, { method: 'PUT', key, body: {
           timeLimitMs: Number(f.get('timeLimitMs')), memoryLimitBytes: Math.round(Number(f.get('memory')) * 1048576) } });
-        $('#limits .form-error').textContent = 'Saved.';
+        $('#limits .form-error').textContent = '';
+        $('#limits .form-ok').textContent = 'Saved.';
       } catch (e) { $('#limits .form-error').textContent = describe(e); }
     };
     $('#regrade').onclick = () => regrade(id, key);
@@ -394,13 +395,25 @@ async function regrade(id: string, key: string) {
       <p>${Object.entries(r.verdicts).map(([v, n]) => `${verdictBadge(v)} ${n}`).join(' ') || ''}</p>`;
     return r.done >= r.total;
   };
+  // The verdict of every submission before and after, to summarise what the regrade changed.
+  const verdicts = async () => new Map((await call<{ items: any[] }>(`/api/v1/submissions?problemId=${encodeURIComponent(id)}&pageSize=1000`, { key }))
+    .items.map(s => [s.id as string, s.verdict as string | null]));
   try {
+    const before = await verdicts();
     let r = await call<any>(`/api/v1/problems/${encodeURIComponent(id)}/regrade`, { method: 'POST', key });
     while (!show(r)) {
       await new Promise(res => setTimeout(res, 1000));
       try { r = await call<any>(`/api/v1/problems/${encodeURIComponent(id)}/regrades/${r.round}`, { key }); }
       catch (e) { if (!(e instanceof ApiError && (e.unreachable || e.busy))) throw e; out.insertAdjacentHTML('beforeend', `<p class="error">${esc(describe(e))} Retrying…</p>`); }
     }
+    const after = await verdicts();
+    const changes = new Map<string, number>();
+    let unchanged = 0;
+    after.forEach((v, sid) => {
+      const was = before.get(sid);
+      if (was === v) unchanged++; else changes.set(`${was ?? 'none'} → ${v}`, (changes.get(`${was ?? 'none'} → ${v}`) ?? 0) + 1);
+    });
+    out.insertAdjacentHTML('beforeend', `<p id="regrade-changes">Verdict changes: ${[...changes].map(([c, n]) => `${esc(c)}: ${n}`).join(', ') || 'none'} · ${unchanged} unchanged</p>`);
   } catch (e) { out.innerHTML = `<p class="error">${esc(describe(e))}</p>`; }
 }
 
