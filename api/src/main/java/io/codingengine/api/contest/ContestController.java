@@ -146,15 +146,7 @@ public class ContestController {
 
     @GetMapping("/{id}/scoreboard")
     Scoreboard scoreboard(@PathVariable String id) {
-        Contest c = contest(id);
-        List<SubmissionSummary> all = new ArrayList<>();
-        String token = null;
-        do {
-            var page = store.list(SubmissionFilter.contest(id), 1000, token);
-            all.addAll(page.items());
-            token = page.continuationToken();
-        } while (token != null);
-        return Scoreboard.of(c, all);
+        return Scoreboard.of(contest(id), store.listAll(SubmissionFilter.contest(id)));
     }
 
     private Contest contest(String id) {

@@ -3,6 +3,8 @@ package io.codingengine.common.store;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -110,4 +112,16 @@ public interface SubmissionStore {
      * @throws IllegalArgumentException for a bad page size or a token of another listing
      */
     Page<SubmissionSummary> list(SubmissionFilter filter, int pageSize, String continuationToken);
+
+    /** Every submission matching {@code filter}, newest first, read page by page. */
+    default List<SubmissionSummary> listAll(SubmissionFilter filter) {
+        List<SubmissionSummary> all = new ArrayList<>();
+        String token = null;
+        do {
+            Page<SubmissionSummary> page = list(filter, 1000, token);
+            all.addAll(page.items());
+            token = page.continuationToken();
+        } while (token != null);
+        return all;
+    }
 }
