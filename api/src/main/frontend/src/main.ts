@@ -133,8 +133,11 @@ async function contestPage(contestId: string, problemId?: string) {
   tick(); every(tick, 30000);
   if (contest.problems.length === 0) { main().innerHTML = `<p>The contest starts ${new Date(contest.start).toLocaleString()}.</p>`; return; }
   const problem = contest.problems.find(p => p.id === problemId) ?? contest.problems[0];
-  const lastLanguage = store.get('lang') ?? 'python';
-  const language = runtimes.some(r => r.language === lastLanguage) ? lastLanguage : runtimes[0]?.language;
+  // The picker's values are "language version": Java has one runtime per JDK.
+  const lastRuntime = store.get('runtime') ?? '';
+  const initial = runtimes.find(r => `${r.language} ${r.version}` === lastRuntime)
+    ?? runtimes.find(r => r.language === lastRuntime.split(' ')[0]) ?? runtimes.find(r => r.language === 'python') ?? runtimes[0];
+  const language = initial?.language;
   const codeKey = (lang: string) => `code.${contestId}.${problem.id}.${lang}`;
 
   main().innerHTML = `<div class="contest">
@@ -149,8 +152,8 @@ async function contestPage(contestId: string, problemId?: string) {
     </article>
     <section class="work" aria-label="Your solution">
       <div class="toolbar">
-        <label>Language <select id="language">${runtimes.map(r => `<option value="${esc(r.language)}" data-version="${esc(r.version)}"
-          ${r.language === language ? 'selected' : ''}>${esc(r.language)} ${esc(r.version)}</option>`).join('')}</select></label>
+        <label>Language <select id="language">${runtimes.map(r => `<option value="${esc(r.language)} ${esc(r.version)}"
+          ${r === initial ? 'selected' : ''}>${esc(r.language)} ${esc(r.version)}</option>`).join('')}</select></label>
         <button type="button" id="reset" class="link">Reset to template</button>
       </div>
       <div id="editor"></div>
@@ -167,11 +170,11 @@ async function contestPage(contestId: string, problemId?: string) {
     </section></div>`;
 
   const select = $<HTMLSelectElement>('#language');
-  const lang = () => select.value;
-  const version = () => select.selectedOptions[0]?.dataset.version ?? '*';
+  const lang = () => select.value.split(' ')[0];
+  const version = () => select.value.split(' ')[1] ?? '*';
   const editor = new CodeEditor($('#editor'), store.get(codeKey(language)) ?? TEMPLATES[language] ?? '', language,
     code => store.set(codeKey(lang()), code));
-  select.onchange = () => { store.set('lang', lang()); editor.set(store.get(codeKey(lang())) ?? TEMPLATES[lang()] ?? '', lang()); };
+  select.onchange = () => { store.set('runtime', select.value); editor.set(store.get(codeKey(lang())) ?? TEMPLATES[lang()] ?? '', lang()); };
   $('#reset').onclick = () => { if (confirm('Replace your code with the template?')) { editor.set(TEMPLATES[lang()] ?? '', lang()); store.set(codeKey(lang()), editor.code); } };
   const inputSelect = $<HTMLSelectElement>('#input');
   inputSelect.onchange = () => { $('#custom').hidden = inputSelect.value !== 'custom'; };
