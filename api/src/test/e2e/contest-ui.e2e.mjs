@@ -81,7 +81,15 @@ try {
     await page.click('#run');
     await page.waitForSelector('#result .ok', { timeout: 60000 });
     check((await page.textContent('#stdout')).trim() === '2', 'the run printed 2');
-    if (language === 'python') await shot('problem-run');
+    if (language === 'python') {
+      await shot('problem-run');
+      await page.selectOption('#input', 'custom');
+      await page.fill('#custom', '40 2');
+      await page.click('#run');
+      await page.waitForFunction(() => document.querySelector('#stdout')?.textContent?.trim() === '42', null, { timeout: 60000 });
+      check((await page.textContent('#result')).includes('exit code 0'), 'exit code shown');
+      await page.selectOption('#input', '0');
+    }
     await submitAndWait('AC');
     check((await page.textContent('#verdict')).includes('score 100'), 'score 100');
     check((await page.$$('li.test.t-AC')).length === 3, 'three passed tests shown');
