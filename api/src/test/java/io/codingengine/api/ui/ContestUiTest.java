@@ -88,6 +88,8 @@ class ContestUiTest {
         assertEquals("{\"status\":\"healthy\",\"service\":\"coding-engine\"}", health.body());
         HttpResponse<String> curl = send(HttpRequest.newBuilder(uri("/")).header("Accept", "*/*"), null);
         assertTrue(curl.body().contains("healthy"), curl.body());
+        HttpResponse<String> bundle = send(HttpRequest.newBuilder(uri("/app.js")).header("Accept-Encoding", "gzip"), 200);
+        assertEquals("gzip", bundle.headers().firstValue("Content-Encoding").orElse(""), "the bundle travels compressed");
     }
 
     @Test
