@@ -116,6 +116,16 @@ try {
   check(compiler.includes('error') && compiler.includes('x'), 'compile output shown: ' + compiler);
   await shot('problem-compile-error');
 
+  step('keyboard: Escape then Tab leaves the editor for the run controls, Enter runs');
+  await page.click('.cm-content');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement?.id) === 'input', 'focus left the editor for the input picker');
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement?.id) === 'run', 'then the Run button');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#result pre.compile', { timeout: 60000 });
+
   step('a reload keeps the code (per problem and language)');
   await pickLanguage('python');
   await typeCode('# kept across reloads 4711\nprint(1)\n');
