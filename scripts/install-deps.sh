@@ -13,6 +13,8 @@ command -v g++ >/dev/null || need+=(g++)
 command -v mvn >/dev/null || need+=(maven)
 [ -d /usr/lib/jvm/java-17-openjdk-amd64 ] || need+=(openjdk-17-jdk-headless)
 command -v docker-compose >/dev/null || need+=(docker-compose)
+# The contest UI's end-to-end tests drive Debian's headless Chromium (playwright-core cannot download one here).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -23,6 +23,10 @@ public final class AccessRules {
         List<AccessRule> r = new ArrayList<>();
         // A contestant's first call: it issues their participant key, so it cannot require one.
         r.add(AccessRule.open("POST", "/api/v1/contests/*/entries"));
+        // The UI's home page: which contests exist, what one is about, and its scoreboard.
+        r.add(AccessRule.open("GET", "/api/v1/contests"));
+        r.add(AccessRule.open("GET", "/api/v1/contests/*"));
+        r.add(AccessRule.open("GET", "/api/v1/contests/*/scoreboard"));
         r.add(AccessRule.requires(Role.ADMIN, null, "/api/v1/admin/**"));
         r.add(AccessRule.requires(Role.ADMIN, "PUT", "/api/v1/problems/**"));
         r.add(AccessRule.requires(Role.ADMIN, "DELETE", "/api/v1/problems/**"));

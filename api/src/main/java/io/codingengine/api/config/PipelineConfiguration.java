@@ -4,6 +4,8 @@ import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.TableApiKeyStore;
 import io.codingengine.api.execution.ExecutionService;
 import io.codingengine.api.execution.QueueExecutionService;
+import io.codingengine.common.contest.ContestStore;
+import io.codingengine.common.contest.TableContestStore;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.problem.BlobProblemStore;
 import io.codingengine.common.problem.ProblemStore;
@@ -77,6 +79,11 @@ public class PipelineConfiguration {
     @Bean
     ApiKeyStore apiKeyStore(StorageAccount.Clients storage, EngineProperties p) {
         return new TableApiKeyStore(storage.tables(), p.tablePrefix());
+    }
+
+    @Bean
+    ContestStore contestStore(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableContestStore(storage.tables(), p.tablePrefix());
     }
 
     @Bean

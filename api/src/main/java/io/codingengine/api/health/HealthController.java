@@ -4,10 +4,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.ModelAndView;
 
 /**
- * {@code GET /} for programs (load balancers, Piston clients probing the server): a fixed JSON
- * health answer. A browser page for {@code /} can be added with {@code produces = "text/html"}.
+ * {@code GET /}, negotiated: browsers (which ask for {@code text/html}) get the contest UI;
+ * programs (load balancers, Piston clients probing the server, {@code curl}) get a fixed JSON
+ * health answer.
  */
 @RestController
 public class HealthController {
@@ -17,6 +19,12 @@ public class HealthController {
     @GetMapping(path = "/", produces = MediaType.APPLICATION_JSON_VALUE)
     Health root() {
         return HEALTHY;
+    }
+
+    /** The UI's single page (built by npm into the static resources). */
+    @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
+    ModelAndView ui() {
+        return new ModelAndView("forward:/index.html");
     }
 
     @JsonPropertyOrder({"status", "service"})

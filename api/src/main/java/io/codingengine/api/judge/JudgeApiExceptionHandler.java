@@ -1,5 +1,6 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.api.contest.ContestController;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.problem.InvalidPackageException;
 import org.springframework.core.Ordered;
@@ -13,9 +14,9 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 
 import java.util.NoSuchElementException;
 
-/** The judge API answers errors as RFC 9457 problem details, never with a stack trace. */
-@RestControllerAdvice(basePackageClasses = {JudgeApiExceptionHandler.class, io.codingengine.api.access.KeyController.class,
-        io.codingengine.api.audit.AuditController.class})
+/** The judge and contest APIs answer errors as RFC 9457 problem details, never with a stack trace. */
+@RestControllerAdvice(basePackageClasses = {JudgeApiExceptionHandler.class, ContestController.class,
+        io.codingengine.api.access.KeyController.class, io.codingengine.api.audit.AuditController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class JudgeApiExceptionHandler {
 

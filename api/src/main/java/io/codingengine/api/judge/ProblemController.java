@@ -22,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -112,14 +111,7 @@ public class ProblemController {
     }
 
     private List<SubmissionSummary> all(String problemId) {
-        List<SubmissionSummary> all = new ArrayList<>();
-        String token = null;
-        do {
-            var page = store.list(SubmissionFilter.problem(problemId), 1000, token);
-            all.addAll(page.items());
-            token = page.continuationToken();
-        } while (token != null);
-        return all;
+        return store.listAll(SubmissionFilter.problem(problemId));
     }
 
     private static void deleteQuietly(Path file) {

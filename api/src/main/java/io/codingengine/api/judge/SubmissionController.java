@@ -45,7 +45,7 @@ public class SubmissionController {
 
     /** The answer to a submit: the ticket to poll. */
     public record Ticket(String ticket, SubmissionStatus status, String location) {
-        static Ticket of(String id) {
+        public static Ticket of(String id) {
             return new Ticket(id, SubmissionStatus.QUEUED, "/api/v1/submissions/" + id);
         }
     }

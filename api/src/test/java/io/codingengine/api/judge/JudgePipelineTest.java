@@ -1,21 +1,12 @@
 package io.codingengine.api.judge;
 
 import io.codingengine.api.access.TestKeys;
-import io.codingengine.common.problem.BlobProblemStore;
-import io.codingengine.common.queue.ArtemisReplyChannel;
-import io.codingengine.common.queue.ArtemisSubmissionQueue;
+import io.codingengine.api.InProcessWorker;
+import io.codingengine.api.KattisZip;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.StoreJson;
-import io.codingengine.common.store.TableSubmissionStore;
-import io.codingengine.executor.ExecutorConfig;
-import io.codingengine.executor.SandboxedExecutor;
-import io.codingengine.executor.sandbox.SandboxConfig;
-import io.codingengine.common.audit.TableAuditLog;
-import io.codingengine.worker.queue.JudgingMetrics;
-import io.codingengine.worker.queue.QueueConsumer;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.codingengine.worker.queue.WorkHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,21 +18,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,36 +43,28 @@ class JudgePipelineTest {
 
     private static final String PREFIX = "p" + UUID.randomUUID().toString().substring(0, 8);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static QueueConsumer worker;
-    private static SandboxedExecutor executor;
+    private static InProcessWorker worker;
 
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        registry.add("coding-engine.data-dir", () -> tempDir("ce-api-pipeline-"));
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-pipeline-").toString());
         registry.add("coding-engine.storage", AzuriteExtension::connectionString);
         registry.add("coding-engine.table-prefix", () -> PREFIX);
         registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
     }
 
     @BeforeAll
-    static void startWorker(@Autowired EmbeddedArtemisBroker broker, @Autowired MeterRegistry metrics) throws IOException {
-        executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Path.of(tempDir("ce-api-worker-")))
-                .withSlots(2).withUidBase(63000).withCgroupName("coding-engine-api-pipeline-test"), ExecutorConfig.defaults());
-        String storage = AzuriteExtension.connectionString();
-        WorkHandler handler = new WorkHandler(executor, TableSubmissionStore.fromConnectionString(storage, PREFIX),
-                BlobProblemStore.fromConnectionString(storage, PREFIX), ArtemisReplyChannel.sending(broker.url()),
-                TableAuditLog.fromConnectionString(storage, PREFIX), new JudgingMetrics(metrics, 2), Clock.systemUTC(), "pipeline-worker", 5, Duration.ofSeconds(5));
-        worker = new QueueConsumer(ArtemisSubmissionQueue.connect(broker.url()), handler, 2, Duration.ofMillis(200));
-        worker.start();
+    static void startWorker(@Autowired EmbeddedArtemisBroker broker, @Autowired MeterRegistry metrics) {
+        worker = InProcessWorker.start(broker.url(), AzuriteExtension.connectionString(), PREFIX, 63000,
+                "coding-engine-api-pipeline-test", metrics);
     }
 
     @AfterAll
     static void stopWorker() {
-        worker.stop();
-        executor.close();
+        worker.close();
     }
 
     @Test
@@ -132,7 +108,7 @@ class JudgePipelineTest {
         JsonNode entry = entries.get(0);
         assertEquals(id, entry.get("submissionId").asString(), entries.toString());
         assertEquals("AC", entry.get("verdict").asString());
-        assertEquals("pipeline-worker", entry.get("worker").asString());
+        assertEquals(InProcessWorker.WORKER_ID, entry.get("worker").asString());
         assertEquals(64, entry.get("sourceSha256").asString().length());
         assertFalse(entry.get("correlationId").isNull(), "the request's correlation id reached the worker");
         HttpResponse<String> csv = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/audit?participant=erin"))
@@ -176,11 +152,11 @@ class JudgePipelineTest {
     void problemsHideSecretDataAndRegradesKeepHistory() throws Exception {
         String id = "sum-" + UUID.randomUUID().toString().substring(0, 6);
         HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id)).header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
-                .header("Content-Type", "application/zip").PUT(HttpRequest.BodyPublishers.ofByteArray(kattisZip())).build(),
+                .header("Content-Type", "application/zip").PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.sum())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, imported.statusCode(), imported.body());
         String shown = get("/api/v1/problems/" + id, 200).toString();
-        assertFalse(shown.contains("SECRET-INPUT-777"), "secret input never leaves the server: " + shown);
+        assertFalse(shown.contains("777 0"), "secret input never leaves the server: " + shown);
         assertTrue(shown.contains("1 1"), "samples are shown");
 
         JsonNode first = submitAndWait("""
@@ -222,27 +198,5 @@ class JudgePipelineTest {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static byte[] kattisZip() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (var e : Map.of("problem.yaml", "name: Sum\n", "data/sample/1.in", "1 1\n", "data/sample/1.ans", "2\n",
-                    "data/secret/1.in", "-1 1\n", "data/secret/1.ans", "0\n",
-                    "data/secret/2.in", "777 0\n", "data/secret/2.ans", "777\n").entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue().getBytes());
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    private static String tempDir(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix).toString();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

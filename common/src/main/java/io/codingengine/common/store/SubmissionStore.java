@@ -3,6 +3,8 @@ package io.codingengine.common.store;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -118,4 +120,16 @@ public interface SubmissionStore {
      * @return how many submissions were deleted
      */
     int purgeCreatedBefore(java.time.Instant cutoff);
+
+    /** Every submission matching {@code filter}, newest first, read page by page. */
+    default List<SubmissionSummary> listAll(SubmissionFilter filter) {
+        List<SubmissionSummary> all = new ArrayList<>();
+        String token = null;
+        do {
+            Page<SubmissionSummary> page = list(filter, 1000, token);
+            all.addAll(page.items());
+            token = page.continuationToken();
+        } while (token != null);
+        return all;
+    }
 }

@@ -1,0 +1,59 @@
+// The code editor: CodeMirror 6 with one language mode per runtime family.
+import { EditorView, basicSetup } from 'codemirror';
+import { Compartment, EditorState } from '@codemirror/state';
+import { keymap } from '@codemirror/view';
+import { indentWithTab } from '@codemirror/commands';
+import { python } from '@codemirror/lang-python';
+import { java } from '@codemirror/lang-java';
+import { cpp } from '@codemirror/lang-cpp';
+import { javascript } from '@codemirror/lang-javascript';
+
+function mode(language: string) {
+  switch (language) {
+    case 'python': return python();
+    case 'java': return java();
+    case 'c++': case 'c': return cpp();
+    case 'javascript': return javascript();
+    default: return [];
+  }
+}
+
+export const TEMPLATES: Record<string, string> = {
+  python: 'import sys\n\ndef main():\n    data = sys.stdin.read().split()\n    \n\nmain()\n',
+  java: 'import java.util.*;\nimport java.io.*;\n\npublic class Main {\n    public static void main(String[] args) throws IOException {\n        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));\n        \n    }\n}\n',
+  'c++': '#include <bits/stdc++.h>\nusing namespace std;\n\nint main() {\n    ios::sync_with_stdio(false);\n    cin.tie(nullptr);\n    \n    return 0;\n}\n',
+  c: '#include <stdio.h>\n\nint main(void) {\n    \n    return 0;\n}\n',
+  javascript: "const lines = require('fs').readFileSync(0, 'utf8').split('\\n');\n\n",
+};
+
+export class CodeEditor {
+  readonly view: EditorView;
+  private readonly language = new Compartment();
+
+  constructor(parent: HTMLElement, doc: string, language: string, onChange: (code: string) => void) {
+    this.view = new EditorView({
+      parent,
+      state: EditorState.create({
+        doc,
+        extensions: [
+          basicSetup,
+          // Tab indents; Escape then Tab leaves the editor (CodeMirror's own escape hatch), so
+          // the page stays usable with the keyboard alone.
+          keymap.of([indentWithTab]),
+          this.language.of(mode(language)),
+          EditorView.contentAttributes.of({ 'aria-label': 'Source code (Escape, then Tab, to leave)' }),
+          EditorView.updateListener.of(u => { if (u.docChanged) onChange(u.state.doc.toString()); }),
+        ],
+      }),
+    });
+  }
+
+  get code(): string { return this.view.state.doc.toString(); }
+
+  set(code: string, language: string) {
+    this.view.dispatch({
+      changes: { from: 0, to: this.view.state.doc.length, insert: code },
+      effects: this.language.reconfigure(mode(language)),
+    });
+  }
+}

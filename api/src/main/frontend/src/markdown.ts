@@ -1,0 +1,25 @@
+// Statements: Markdown (marked) with TeX math ($...$, $$...$$) rendered by KaTeX. The package's
+// HTML is not trusted: raw HTML in the Markdown is escaped.
+import { Marked } from 'marked';
+import katex from 'katex';
+import 'katex/dist/katex.min.css';
+
+const escape = (s: string) => s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
+
+const marked = new Marked({
+  gfm: true,
+  renderer: { html: ({ text }) => escape(text) },
+});
+
+export function renderStatement(markdown: string): string {
+  const math: string[] = [];
+  // Math first, outside code: placeholders survive Markdown untouched.
+  const parts = markdown.split(/(```[\s\S]*?```|`[^`\n]*`)/g);
+  const withPlaceholders = parts.map((part, i) => i % 2 === 1 ? part : part.replace(
+    /\$\$([\s\S]+?)\$\$|\$([^$\n]+?)\$/g, (_m, block, inline) => {
+      math.push(katex.renderToString(block ?? inline, { displayMode: block !== undefined, throwOnError: false }));
+      return `@@MATH${math.length - 1}@@`;
+    })).join('');
+  const html = marked.parse(withPlaceholders, { async: false }) as string;
+  return html.replace(/@@MATH(\d+)@@/g, (_m, n) => math[Number(n)]);
+}

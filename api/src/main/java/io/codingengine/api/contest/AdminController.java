@@ -1,0 +1,157 @@
+package io.codingengine.api.contest;
+
+import io.codingengine.common.contest.Contest;
+import io.codingengine.common.contest.ContestStore;
+import io.codingengine.common.contest.Invitation;
+import io.codingengine.common.contest.Scoring;
+import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.judge.SubmissionStatus;
+import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.problem.Problem;
+import io.codingengine.common.problem.ProblemStore;
+import io.codingengine.common.problem.ProblemSummary;
+import io.codingengine.common.queue.DeadLetter;
+import io.codingengine.common.queue.Lane;
+import io.codingengine.common.queue.SubmissionQueue;
+import io.codingengine.common.store.SubmissionFilter;
+import io.codingengine.common.store.SubmissionStore;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * The admin screens' endpoints: contests (with their invitations), a problem's tests and limits,
+ * and the state of the queue. Every call needs an admin key ({@code AccessRules}: {@code /api/v1/admin/**}).
+ */
+@RestController
+@RequestMapping("/api/v1/admin")
+public class AdminController {
+
+    private static final int DEAD_LETTERS_SHOWN = 50;
+    private static final int PREVIEW_CHARS = 200;
+
+    private final ContestStore contests;
+    private final ProblemStore problems;
+    private final SubmissionStore store;
+    private final SubmissionQueue queue;
+
+    public AdminController(ContestStore contests, ProblemStore problems, SubmissionStore store,
+                           SubmissionQueue queue) {
+        this.contests = contests;
+        this.problems = problems;
+        this.store = store;
+        this.queue = queue;
+    }
+
+    @GetMapping("/contests")
+    List<Contest> contests() {
+        return contests.list();
+    }
+
+    /** The body of a contest's create-or-replace; {@code scoring} defaults to ICPC. */
+    public record ContestRequest(String title, List<String> problemIds, Instant start, Instant end,
+                                 Scoring scoring, List<Invitation> invitations) {
+    }
+
+    @PutMapping("/contests/{id}")
+    Contest saveContest(@PathVariable String id, @RequestBody ContestRequest r) {
+        Contest contest;
+        try {
+            contest = new Contest(id, r.title(), r.problemIds(), r.start(), r.end(),
+                    r.scoring() == null ? Scoring.ICPC : r.scoring(), r.invitations());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
+        for (String problemId : contest.problemIds()) {
+            if (problems.get(problemId).isEmpty()) {
+                throw new InvalidRequestException("unknown problem " + problemId + ": import it first");
+            }
+        }
+        contests.save(contest);
+        return contest;
+    }
+
+    @DeleteMapping("/contests/{id}")
+    ResponseEntity<Void> deleteContest(@PathVariable String id) {
+        if (!contests.delete(id)) {
+            throw new NoSuchElementException("unknown contest " + id);
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    /** One test as an admin sees it: its name and the start of its data. */
+    public record TestPreview(String name, boolean sample, int inputChars, int answerChars, String input, String answer) {
+        static TestPreview of(TestCase t) {
+            return new TestPreview(t.name(), t.visible(), t.input().length(), t.expectedOutput().length(),
+                    preview(t.input()), preview(t.expectedOutput()));
+        }
+    }
+
+    /** A problem with every test, secret ones included (their first characters). */
+    public record ProblemDetail(ProblemSummary problem, List<TestPreview> tests) {
+    }
+
+    @GetMapping("/problems/{id}")
+    ProblemDetail problem(@PathVariable String id) {
+        Problem p = load(id);
+        return new ProblemDetail(p.summary(), p.tests().stream().map(TestPreview::of).toList());
+    }
+
+    /** New limits for a problem; a missing one stays. */
+    public record LimitsRequest(Long timeLimitMs, Long memoryLimitBytes) {
+    }
+
+    @PutMapping("/problems/{id}/limits")
+    ProblemSummary limits(@PathVariable String id, @RequestBody LimitsRequest r) {
+        Problem p = load(id);
+        try {
+            return problems.save(new Problem(p.id(), p.name(),
+                    r.timeLimitMs() == null ? p.timeLimit() : Duration.ofMillis(r.timeLimitMs()),
+                    r.memoryLimitBytes() == null ? p.memoryLimitBytes() : r.memoryLimitBytes(),
+                    p.checker(), p.samples(), p.secretTests(), p.statement()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
+    }
+
+    /** One lane: messages waiting and the latest dead letters with their reasons. */
+    public record LaneState(long depth, List<DeadLetter> deadLetters) {
+    }
+
+    /**
+     * @param lanes   each lane's depth and dead letters
+     * @param running submissions a worker is judging now (how busy the workers are)
+     */
+    public record QueueState(Map<Lane, LaneState> lanes, int running) {
+    }
+
+    @GetMapping("/queue")
+    QueueState queue() {
+        Map<Lane, LaneState> lanes = new LinkedHashMap<>();
+        for (Lane lane : Lane.values()) {
+            lanes.put(lane, new LaneState(queue.depth(lane), queue.deadLetters(lane, DEAD_LETTERS_SHOWN)));
+        }
+        int running = store.list(SubmissionFilter.all().withStatus(SubmissionStatus.RUNNING), 1000, null).items().size();
+        return new QueueState(lanes, running);
+    }
+
+    private Problem load(String id) {
+        return problems.load(id).orElseThrow(() -> new NoSuchElementException("unknown problem " + id));
+    }
+
+    private static String preview(String data) {
+        return data.length() <= PREVIEW_CHARS ? data : data.substring(0, PREVIEW_CHARS) + "…";
+    }
+}

@@ -1,0 +1,221 @@
+package io.codingengine.api.ui;
+
+import io.codingengine.api.InProcessWorker;
+import io.codingengine.api.KattisZip;
+import io.codingengine.api.access.ApiKeyStore;
+import io.codingengine.api.access.Principal;
+import io.codingengine.api.access.Role;
+import io.codingengine.common.queue.EmbeddedArtemisBroker;
+import io.codingengine.common.store.AzuriteExtension;
+import io.codingengine.common.store.StoreJson;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The contest UI and its API against the running stack: the real api (embedded broker, Azurite
+ * stores) and a real worker in this JVM. {@link #browser} drives headless Chromium (Debian
+ * {@code chromium}) with {@code playwright-core} through {@code src/test/e2e/contest-ui.e2e.mjs},
+ * which asserts every scenario of the UI and saves screenshots to {@code target/screenshots}.
+ */
+@ExtendWith(AzuriteExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "coding-engine.execution=queue", "coding-engine.broker-port=0"})
+class ContestUiTest {
+
+    private static final String PREFIX = "u" + UUID.randomUUID().toString().substring(0, 8);
+    private static final Path FRONTEND = Path.of("src/main/frontend").toAbsolutePath();
+    private static final Path SCRIPT = Path.of("src/test/e2e/contest-ui.e2e.mjs").toAbsolutePath();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static InProcessWorker worker;
+    private static String adminKey;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-ui-").toString());
+        registry.add("coding-engine.storage", AzuriteExtension::connectionString);
+        registry.add("coding-engine.table-prefix", () -> PREFIX);
+    }
+
+    @BeforeAll
+    static void start(@Autowired EmbeddedArtemisBroker broker, @Autowired ApiKeyStore keys,
+                      @Autowired MeterRegistry metrics) {
+        worker = InProcessWorker.start(broker.url(), AzuriteExtension.connectionString(), PREFIX, 66000,
+                "coding-engine-api-ui-test", metrics);
+        adminKey = keys.issue(new Principal("admin", Role.ADMIN));
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+    }
+
+    @Test
+    void rootServesTheUiToBrowsersAndHealthToPrograms() throws Exception {
+        HttpResponse<String> page = send(HttpRequest.newBuilder(uri("/"))
+                .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(page.body().contains("/app.js"), page.body());
+        HttpResponse<String> health = send(HttpRequest.newBuilder(uri("/")), null);
+        assertEquals("{\"status\":\"healthy\",\"service\":\"coding-engine\"}", health.body());
+        HttpResponse<String> curl = send(HttpRequest.newBuilder(uri("/")).header("Accept", "*/*"), null);
+        assertTrue(curl.body().contains("healthy"), curl.body());
+        HttpResponse<String> bundle = send(HttpRequest.newBuilder(uri("/app.js")).header("Accept-Encoding", "gzip"), 200);
+        assertEquals("gzip", bundle.headers().firstValue("Content-Encoding").orElse(""), "the bundle travels compressed");
+    }
+
+    @Test
+    void entryIssuesKeysAndEndpointsKnowTheCaller() throws Exception {
+        importSum("sum-api");
+        Instant now = Instant.now();
+        putContest("open-api", "sum-api", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        putContest("invited-api", "sum-api", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS),
+                List.of(Map.of("token", "tok-0123456789", "participant", "candidate-7")));
+        putContest("later-api", "sum-api", now.plus(1, ChronoUnit.HOURS), now.plus(2, ChronoUnit.HOURS), List.of());
+
+        JsonNode ada = json(send(post("/api/v1/contests/open-api/entries", "{\"name\":\"Ada L.\"}", null), 201));
+        assertTrue(ada.get("participant").asString().matches("ada-l-[0-9a-f]{6}"), ada.toString());
+        String adaKey = ada.get("key").asString();
+        JsonNode again = json(send(post("/api/v1/contests/open-api/entries", "{\"name\":\"Ada L.\"}", null), 201));
+        assertTrue(!again.get("participant").equals(ada.get("participant")), "two people with one name stay apart");
+        send(post("/api/v1/contests/open-api/entries", "{\"name\":\"  \"}", null), 400);
+
+        problem(send(post("/api/v1/contests/invited-api/entries", "{\"name\":\"Eve\"}", null), 403), "by invitation");
+        send(post("/api/v1/contests/invited-api/entries", "{\"token\":\"tok-wrong-000\"}", null), 403);
+        JsonNode invited = json(send(post("/api/v1/contests/invited-api/entries", "{\"token\":\"tok-0123456789\"}", null), 201));
+        assertEquals("candidate-7", invited.get("participant").asString());
+
+        String submission = "{\"problemId\":\"sum-api\",\"language\":\"python\",\"files\":[{\"content\":\"print(2)\"}]}";
+        problem(send(post("/api/v1/contests/open-api/submissions", submission, null), 401), "API key");
+        problem(send(post("/api/v1/contests/later-api/submissions", submission, adaKey), 409), "not started");
+        send(post("/api/v1/contests/open-api/submissions", submission.replace("sum-api", "other"), adaKey), 400);
+        JsonNode ticket = json(send(post("/api/v1/contests/open-api/submissions", submission, adaKey), 202));
+        JsonNode mine = json(send(HttpRequest.newBuilder(uri("/api/v1/contests/open-api/submissions"))
+                .header("Authorization", "Bearer " + adaKey), 200));
+        assertEquals(ticket.get("ticket").asString(), mine.get(0).get("id").asString());
+        assertEquals(ada.get("participant").asString(), mine.get(0).get("participant").asString());
+        assertEquals("open-api", mine.get(0).get("contestId").asString());
+        JsonNode theirs = json(send(HttpRequest.newBuilder(uri("/api/v1/contests/open-api/submissions"))
+                .header("Authorization", "Bearer " + again.get("key").asString()), 200));
+        assertEquals(0, theirs.size(), "each participant sees only their own submissions");
+
+        JsonNode later = json(send(HttpRequest.newBuilder(uri("/api/v1/contests/later-api")), 200));
+        assertEquals(0, later.get("problems").size(), "problems stay hidden until the start");
+        assertTrue(!later.toString().contains("tok-"), "tokens never reach participants");
+        assertTrue(!json(send(HttpRequest.newBuilder(uri("/api/v1/contests/invited-api")), 200)).toString().contains("tok-0123456789"));
+
+        problem(send(HttpRequest.newBuilder(uri("/api/v1/admin/contests")).header("Authorization", "Bearer " + adaKey), 403), "ADMIN");
+        send(HttpRequest.newBuilder(uri("/api/v1/admin/queue")), 401);
+        problem(send(put("/api/v1/admin/contests/bad", "{\"title\":\"B\",\"problemIds\":[\"nope\"],\"start\":\"2026-01-01T00:00:00Z\",\"end\":\"2026-01-02T00:00:00Z\"}"), 400), "unknown problem nope");
+        problem(send(put("/api/v1/admin/contests/bad", "{\"title\":\"B\",\"problemIds\":[],\"start\":\"2026-01-02T00:00:00Z\",\"end\":\"2026-01-01T00:00:00Z\"}"), 400), "end must be after start");
+        send(HttpRequest.newBuilder(uri("/api/v1/contests/nope/scoreboard")), 404);
+    }
+
+    @Test
+    void browser() throws Exception {
+        importSum("sum");
+        Instant now = Instant.now();
+        putContest("spring", "sum", now.minus(10, ChronoUnit.MINUTES), now.plus(3, ChronoUnit.HOURS), List.of());
+        Path shots = Path.of("target/screenshots").toAbsolutePath();
+        Files.createDirectories(shots);
+        Path zip = Files.createTempFile("ce-ui-", ".zip");
+        Files.write(zip, KattisZip.sum());
+        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).directory(FRONTEND.toFile())
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().putAll(Map.of("BASE_URL", "http://127.0.0.1:" + port, "ADMIN_KEY", adminKey,
+                "CONTEST", "spring", "PROBLEM", "sum", "PACKAGE_ZIP", zip.toString(), "SHOTS", shots.toString(),
+                "FRONTEND", FRONTEND.toString()));
+        Process process = pb.start();
+        String output;
+        try (var in = process.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        boolean done = process.waitFor(5, TimeUnit.MINUTES);
+        if (!done) {
+            process.destroyForcibly();
+        }
+        System.out.println(output);
+        assertTrue(done && process.exitValue() == 0, "the browser scenarios failed:\n" + output);
+        assertTrue(output.contains("ALL SCENARIOS PASSED"), output);
+        Files.deleteIfExists(zip);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void importSum(String id) throws Exception {
+        send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id)).header("Content-Type", "application/zip")
+                .header("Authorization", "Bearer " + adminKey)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.sum())), 201);
+    }
+
+    private void putContest(String id, String problem, Instant start, Instant end, List<Map<String, String>> invitations)
+            throws Exception {
+        String body = StoreJson.write(Map.of("title", "Contest " + id, "problemIds", List.of(problem),
+                "start", start.toString(), "end", end.toString(), "scoring", "ICPC", "invitations", invitations));
+        send(put("/api/v1/admin/contests/" + id, body), 200);
+    }
+
+    private HttpRequest.Builder put(String path, String json) {
+        return HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + adminKey).PUT(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    private HttpRequest.Builder post(String path, String json, String key) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        return key == null ? b : b.header("Authorization", "Bearer " + key);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, Integer expected) throws Exception {
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (expected != null) {
+            assertEquals((int) expected, r.statusCode(), r.body());
+        }
+        return r;
+    }
+
+    private static JsonNode json(HttpResponse<String> r) {
+        return StoreJson.mapper().readTree(r.body());
+    }
+
+    /** Asserts an RFC 9457 problem detail whose detail mentions {@code text}. */
+    private static void problem(HttpResponse<String> r, String text) {
+        JsonNode p = json(r);
+        assertEquals(r.statusCode(), p.get("status").asInt(), r.body());
+        assertTrue(p.get("detail").asString().contains(text), r.body());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+}

@@ -1,0 +1,76 @@
+package io.codingengine.common.contest;
+
+import io.codingengine.common.judge.SubmissionStatus;
+import io.codingengine.common.judge.Verdict;
+import io.codingengine.common.store.SubmissionSummary;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class ScoreboardTest {
+
+    private static final Instant START = Instant.parse("2026-01-01T10:00:00Z");
+    private final List<SubmissionSummary> submissions = new ArrayList<>();
+
+    @Test
+    void icpcRanksBySolvedThenPenalty() {
+        Contest contest = contest(Scoring.ICPC);
+        judged("ann", "a", 10, Verdict.WA, 50);
+        judged("ann", "a", 15, Verdict.CE, 0);     // a compile error costs nothing
+        judged("ann", "a", 30, Verdict.AC, 100);   // 30 + 20 for the WA
+        judged("ann", "a", 40, Verdict.WA, 0);     // after the AC: ignored
+        judged("bob", "a", 20, Verdict.AC, 100);
+        judged("bob", "b", 70, Verdict.AC, 100);   // bob: 2 solved, 90 minutes
+        judged("cat", "a", 50, Verdict.AC, 100);   // cat: 1 solved, 50 minutes = ann's
+        judged("dan", "a", -5, Verdict.AC, 100);   // before the start: not counted
+        judged("eve", "x", 5, Verdict.AC, 100);    // not a problem of the contest
+        pending("cat", "b", 80);
+
+        Scoreboard board = Scoreboard.of(contest, submissions);
+        assertEquals(List.of("bob", "ann", "cat"), board.rows().stream().map(Scoreboard.Row::participant).toList());
+        assertEquals(List.of(1, 2, 2), board.rows().stream().map(Scoreboard.Row::rank).toList());
+        Scoreboard.Row ann = board.rows().get(1);
+        assertEquals(50, ann.penalty());
+        assertEquals(2, ann.problems().get("a").tries());
+        assertEquals(90, board.rows().get(0).penalty());
+        Scoreboard.Cell pending = board.rows().get(2).problems().get("b");
+        assertEquals(1, pending.pending());
+        assertNull(pending.minutes());
+    }
+
+    @Test
+    void pointsSumTheBestScores() {
+        Contest contest = contest(Scoring.POINTS);
+        judged("ann", "a", 1, Verdict.WA, 60);
+        judged("ann", "a", 2, Verdict.WA, 40);
+        judged("ann", "b", 3, Verdict.TLE, 30);
+        judged("bob", "a", 1, Verdict.AC, 100);
+        Scoreboard board = Scoreboard.of(contest, submissions);
+        assertEquals(List.of("bob", "ann"), board.rows().stream().map(Scoreboard.Row::participant).toList());
+        assertEquals(90, board.rows().get(1).points());
+        assertEquals(0, board.rows().get(1).penalty());
+    }
+
+    private static Contest contest(Scoring scoring) {
+        return new Contest("c1", "Round", List.of("a", "b"), START, START.plusSeconds(3 * 3600), scoring, List.of());
+    }
+
+    private void judged(String who, String problem, int minute, Verdict verdict, int score) {
+        add(who, problem, minute, SubmissionStatus.DONE, verdict, score);
+    }
+
+    private void pending(String who, String problem, int minute) {
+        add(who, problem, minute, SubmissionStatus.QUEUED, null, null);
+    }
+
+    private void add(String who, String problem, int minute, SubmissionStatus status, Verdict verdict, Integer score) {
+        Instant at = START.plusSeconds(minute * 60L);
+        submissions.add(new SubmissionSummary("s" + submissions.size(), problem, "c1", who, "python", at, status,
+                0, verdict, score, 0, 0, at));
+    }
+}
