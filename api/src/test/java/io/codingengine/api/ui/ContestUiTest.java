@@ -134,7 +134,7 @@ class ContestUiTest {
         assertTrue(!later.toString().contains("tok-"), "tokens never reach participants");
         assertTrue(!json(send(HttpRequest.newBuilder(uri("/api/v1/contests/invited-api")), 200)).toString().contains("tok-0123456789"));
 
-        problem(send(HttpRequest.newBuilder(uri("/api/v1/admin/contests")).header("Authorization", "Bearer " + adaKey), 403), "ADMIN");
+        problem(send(HttpRequest.newBuilder(uri("/api/v1/admin/contests")).header("Authorization", "Bearer " + adaKey), 403), "admin role");
         send(HttpRequest.newBuilder(uri("/api/v1/admin/queue")), 401);
         problem(send(put("/api/v1/admin/contests/bad", "{\"title\":\"B\",\"problemIds\":[\"nope\"],\"start\":\"2026-01-01T00:00:00Z\",\"end\":\"2026-01-02T00:00:00Z\"}"), 400), "unknown problem nope");
         problem(send(put("/api/v1/admin/contests/bad", "{\"title\":\"B\",\"problemIds\":[],\"start\":\"2026-01-02T00:00:00Z\",\"end\":\"2026-01-01T00:00:00Z\"}"), 400), "end must be after start");

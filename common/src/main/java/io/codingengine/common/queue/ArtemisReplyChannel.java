@@ -13,11 +13,8 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link ReplyChannel} over Artemis: each listening process owns a temporary queue
@@ -34,7 +31,7 @@ public final class ArtemisReplyChannel implements ReplyChannel {
     private final ClientProducer producer;
     private final ClientSession listenSession;
     private final String address;
-    private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
+    private final PendingReplies pending = new PendingReplies();
 
     private ArtemisReplyChannel(String brokerUrl, boolean listen) throws Exception {
         this.locator = ActiveMQClient.createServerLocator(brokerUrl);
@@ -82,10 +79,7 @@ public final class ArtemisReplyChannel implements ReplyChannel {
 
     @Override
     public CompletableFuture<String> expect(String requestId, Duration timeout) {
-        CompletableFuture<String> reply = new CompletableFuture<>();
-        pending.put(requestId, reply);
-        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((body, error) -> pending.remove(requestId));
+        return pending.expect(requestId, timeout);
     }
 
     @Override
@@ -104,10 +98,7 @@ public final class ArtemisReplyChannel implements ReplyChannel {
 
     private void onReply(ClientMessage message) {
         String requestId = message.getStringProperty(REQUEST_ID);
-        CompletableFuture<String> waiting = requestId == null ? null : pending.get(requestId);
-        if (waiting != null) {
-            waiting.complete(message.getBodyBuffer().readString());
-        }
+        pending.arrived(requestId, message.getBodyBuffer().readString());
     }
 
     @Override

@@ -14,11 +14,8 @@ import reactor.core.publisher.Flux;
 import reactor.util.retry.Retry;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -39,7 +36,7 @@ public final class ServiceBusReplyChannel implements ReplyChannel {
     private final ServiceBusSessionReceiverAsyncClient sessions;
     private final Disposable listening;
     private final String address;
-    private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
+    private final PendingReplies pending = new PendingReplies();
 
     private ServiceBusReplyChannel(ServiceBusSettings settings, Supplier<TokenCredential> credential, boolean listen) {
         ServiceBusClientBuilder builder = settings.clientBuilder(credential);
@@ -90,10 +87,7 @@ public final class ServiceBusReplyChannel implements ReplyChannel {
 
     @Override
     public CompletableFuture<String> expect(String requestId, Duration timeout) {
-        CompletableFuture<String> reply = new CompletableFuture<>();
-        pending.put(requestId, reply);
-        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((body, error) -> pending.remove(requestId));
+        return pending.expect(requestId, timeout);
     }
 
     @Override
@@ -110,10 +104,7 @@ public final class ServiceBusReplyChannel implements ReplyChannel {
 
     private void onReply(ServiceBusReceivedMessage message) {
         Object requestId = message.getApplicationProperties().get(REQUEST_ID);
-        CompletableFuture<String> waiting = requestId == null ? null : pending.get(requestId.toString());
-        if (waiting != null) {
-            waiting.complete(message.getBody().toString());
-        }
+        pending.arrived(requestId == null ? null : requestId.toString(), message.getBody().toString());
     }
 
     @Override
