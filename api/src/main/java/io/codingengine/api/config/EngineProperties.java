@@ -19,6 +19,7 @@ import java.util.List;
  * @param uidBase        first unprivileged uid of the sandbox; slot {@code i} runs as {@code uidBase + i}
  * @param isolation      {@code auto}, {@code namespaces} (refuse to start without) or {@code process}
  * @param cgroupName     name of the sandbox's group in each cgroup hierarchy
+ * @param recycleAfter   runs a slot's pre-started box serves before it is rebuilt; 0: a fresh box per run
  * @param maxRequestSize largest request body accepted; a larger one is answered with 413
  * @param queue          {@code artemis} (the broker below) or {@code servicebus}
  * @param servicebusNamespace the Service Bus namespace (managed identity), with {@code queue=servicebus}
@@ -40,6 +41,7 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                                @DefaultValue("60000") int uidBase,
                                @DefaultValue("auto") String isolation,
                                @DefaultValue("coding-engine") String cgroupName,
+                               @DefaultValue("1000") int recycleAfter,
                                @DefaultValue("2MB") DataSize maxRequestSize,
                                @DefaultValue("queue") String execution,
                                @DefaultValue("") String brokerUrl,

@@ -24,7 +24,8 @@ public class ExecutionConfiguration {
                 .withSlots(properties.effectiveSlots())
                 .withUidBase(properties.uidBase())
                 .withIsolation(properties.isolation())
-                .withCgroupName(properties.cgroupName());
+                .withCgroupName(properties.cgroupName())
+                .withRecycleAfter(properties.recycleAfter());
         return SandboxedExecutor.start(sandbox, config);
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param port       {@code PORT}: the target port the pool forwards to (default 8080)
  * @param sandbox    {@code CE_DATA_DIR}, {@code CE_SLOTS}, {@code CE_UID_BASE},
- *                   {@code CE_ISOLATION}, {@code CE_CGROUP_NAME} applied to the sandbox defaults
+ *                   {@code CE_ISOLATION}, {@code CE_CGROUP_NAME}, {@code CE_RECYCLE_AFTER} applied to the sandbox defaults
  */
 public record SessionSettings(int port, SandboxConfig sandbox) {
 
@@ -28,6 +28,9 @@ public record SessionSettings(int port, SandboxConfig sandbox) {
         }
         if (env.containsKey("CE_ISOLATION")) {
             sandbox = sandbox.withIsolation(env.get("CE_ISOLATION"));
+        }
+        if (env.containsKey("CE_RECYCLE_AFTER")) {
+            sandbox = sandbox.withRecycleAfter(Integer.parseInt(env.get("CE_RECYCLE_AFTER")));
         }
         return new SessionSettings(Integer.parseInt(env.getOrDefault("PORT", "8080")), sandbox);
     }

@@ -107,8 +107,10 @@ class SessionServerTest {
     @Test
     void settingsComeFromTheEnvironment() {
         SessionSettings settings = SessionSettings.fromEnvironment(Map.of("PORT", "9090", "CE_SLOTS", "3",
-                "CE_ISOLATION", "namespaces", "CE_DATA_DIR", "/srv/ce"));
+                "CE_ISOLATION", "namespaces", "CE_DATA_DIR", "/srv/ce", "CE_RECYCLE_AFTER", "0"));
         assertEquals(9090, settings.port());
+        assertEquals(0, settings.sandbox().recycleAfter());
+        assertEquals(SandboxConfig.defaults().recycleAfter(), SessionSettings.fromEnvironment(Map.of()).sandbox().recycleAfter());
         assertEquals(3, settings.sandbox().slots());
         assertEquals("namespaces", settings.sandbox().isolation());
         assertEquals(Path.of("/srv/ce"), settings.sandbox().dataDir());

@@ -60,7 +60,8 @@ public class WorkerConfiguration {
 
     private static SandboxedExecutor localExecutor(WorkerProperties p) {
         return SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(p.dataDir()).withSlots(p.effectiveSlots())
-                .withUidBase(p.uidBase()).withIsolation(p.isolation()).withCgroupName(p.cgroupName()),
+                .withUidBase(p.uidBase()).withIsolation(p.isolation()).withCgroupName(p.cgroupName())
+                .withRecycleAfter(p.recycleAfter()),
                 ExecutorConfig.judging().withCompileSpeed(p.compileSettings()));
     }
 

@@ -24,6 +24,7 @@ import java.time.Duration;
  *                          ranges that do not overlap: slots are uidBase to uidBase + slots - 1)
  * @param isolation         {@code auto}, {@code namespaces} or {@code process}
  * @param cgroupName        the worker's group in each cgroup hierarchy
+ * @param recycleAfter      runs a slot's pre-started box serves before it is rebuilt; 0: a fresh box per run
  * @param receiveWait       how long one receive waits for a message before looking again
  * @param lockRenewal       how often a long judging renews its message's lock
  * @param maxDeliveryCount  deliveries after which a message is poison; the worker's queue client
@@ -63,6 +64,7 @@ public record WorkerProperties(
         @DefaultValue("60000") int uidBase,
         @DefaultValue("auto") String isolation,
         @DefaultValue("coding-engine-worker") String cgroupName,
+        @DefaultValue("1000") int recycleAfter,
         @DefaultValue("1s") Duration receiveWait,
         @DefaultValue("10s") Duration lockRenewal,
         @DefaultValue("5") int maxDeliveryCount,
