@@ -9,7 +9,12 @@ command -v bwrap >/dev/null || need+=(bubblewrap)
 command -v gcc >/dev/null || need+=(gcc)
 command -v g++ >/dev/null || need+=(g++)
 [ -x /usr/bin/python3 ] || need+=(python3)
-[ -x /usr/bin/node ] || need+=(nodejs npm)
+[ -x /usr/bin/node ] || need+=(nodejs)
+# The UI bundle (npm ci + esbuild in the api build) and the Piston client tests need npm itself.
+command -v npm >/dev/null || need+=(npm)
+# ce-sandbox is linked statically: libc.a (libc6-dev) and libseccomp.a (libseccomp-dev).
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need+=(libc6-dev)
+[ -f /usr/lib/x86_64-linux-gnu/libseccomp.a ] || need+=(libseccomp-dev)
 command -v mvn >/dev/null || need+=(maven)
 [ -d /usr/lib/jvm/java-17-openjdk-amd64 ] || need+=(openjdk-17-jdk-headless)
 command -v docker-compose >/dev/null || need+=(docker-compose)

@@ -20,6 +20,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * Bucket4j buckets on Azure Table Storage, so every api process draws on the same buckets:
@@ -30,6 +32,9 @@ import java.util.concurrent.CompletableFuture;
  * another process changed it in between; Bucket4j then reads again and retries.
  */
 public final class TableBucketProxyManager extends AbstractCompareAndSwapBasedProxyManager<String> {
+
+    private static final Executor ASYNC = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("ratelimit-", 0).factory());
 
     private final TableClient table;
 
@@ -79,9 +84,23 @@ public final class TableBucketProxyManager extends AbstractCompareAndSwapBasedPr
         };
     }
 
+    /** The Table client blocks, so the asynchronous mode runs the same operation on virtual threads. */
     @Override
     protected AsyncCompareAndSwapOperation beginAsyncCompareAndSwapOperation(String key) {
-        throw new UnsupportedOperationException("the api takes buckets synchronously");
+        CompareAndSwapOperation operation = beginCompareAndSwapOperation(key);
+        return new AsyncCompareAndSwapOperation() {
+            @Override
+            public CompletableFuture<Optional<byte[]>> getStateData(Optional<Long> timeoutNanos) {
+                return CompletableFuture.supplyAsync(() -> operation.getStateData(timeoutNanos), ASYNC);
+            }
+
+            @Override
+            public CompletableFuture<Boolean> compareAndSwap(byte[] originalData, byte[] newData,
+                                                             RemoteBucketState newState, Optional<Long> timeoutNanos) {
+                return CompletableFuture.supplyAsync(
+                        () -> operation.compareAndSwap(originalData, newData, newState, timeoutNanos), ASYNC);
+            }
+        };
     }
 
     @Override
@@ -97,12 +116,12 @@ public final class TableBucketProxyManager extends AbstractCompareAndSwapBasedPr
 
     @Override
     protected CompletableFuture<Void> removeAsync(String key) {
-        throw new UnsupportedOperationException("the api takes buckets synchronously");
+        return CompletableFuture.runAsync(() -> removeProxy(key), ASYNC);
     }
 
     @Override
     public boolean isAsyncModeSupported() {
-        return false;
+        return true;
     }
 
     private static String partition(String key) {

@@ -50,4 +50,17 @@ class TableBucketProxyManagerTest {
         assertEquals(0, first.getProxy("participant~alice", TEN_AN_HOUR).getAvailableTokens());
         assertEquals(10, second.getProxy("participant~bob", TEN_AN_HOUR).getAvailableTokens(), "buckets are per key");
     }
+
+    @Test
+    void theAsynchronousModeDrawsOnTheSameBucket() throws Exception {
+        String prefix = "b" + UUID.randomUUID().toString().substring(0, 8);
+        var manager = new TableBucketProxyManager(AzureStorage.tables(AzuriteExtension.connectionString()), prefix);
+        var async = manager.asAsync().getProxy("participant~carol", () -> java.util.concurrent.CompletableFuture.completedFuture(TEN_AN_HOUR.get()));
+        for (int i = 0; i < 7; i++) {
+            assertEquals(true, async.tryConsume(1).get());
+        }
+        assertEquals(3, manager.getProxy("participant~carol", TEN_AN_HOUR).getAvailableTokens());
+        manager.asAsync().removeProxy("participant~carol").get();
+        assertEquals(10, manager.getProxy("participant~carol", TEN_AN_HOUR).getAvailableTokens(), "removed, then new");
+    }
 }
