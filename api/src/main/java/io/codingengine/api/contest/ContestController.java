@@ -55,16 +55,22 @@ public class ContestController {
     private final Submissions submissions;
     private final ApiKeyStore keys;
     private final CurrentPrincipal principal;
+    private final io.codingengine.api.limits.SubmissionLimiter limiter;
+    private final io.codingengine.api.limits.WaitingLimit waiting;
     private final Clock clock = Clock.systemUTC();
 
     public ContestController(ContestStore contests, ProblemStore problems, SubmissionStore store,
-                             Submissions submissions, ApiKeyStore keys, CurrentPrincipal principal) {
+                             Submissions submissions, ApiKeyStore keys, CurrentPrincipal principal,
+                             io.codingengine.api.limits.SubmissionLimiter limiter,
+                             io.codingengine.api.limits.WaitingLimit waiting) {
         this.contests = contests;
         this.problems = problems;
         this.store = store;
         this.submissions = submissions;
         this.keys = keys;
         this.principal = principal;
+        this.limiter = limiter;
+        this.waiting = waiting;
     }
 
     @GetMapping
@@ -128,7 +134,8 @@ public class ContestController {
         }
         var submission = submissions.validate(new SubmissionRequest(body.problemId(), c.id(), caller.subject(),
                 body.language(), body.version(), body.files(), null, null));
-        String ticket = submissions.submit(List.of(submission)).getFirst();
+        limiter.admit(caller, submission.participant(), 1);
+        String ticket = submissions.submit(List.of(submission), waiting::hold).getFirst();
         return ResponseEntity.accepted().location(URI.create("/api/v1/submissions/" + ticket)).body(Ticket.of(ticket));
     }
 

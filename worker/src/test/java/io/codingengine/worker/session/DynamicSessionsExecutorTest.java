@@ -98,6 +98,28 @@ class DynamicSessionsExecutorTest {
         assertTrue(entra.requests() <= 2, "tokens are cached, not fetched per request: " + entra.requests());
     }
 
+    /** The worker's correlation id reaches the session server's log MDC; the result names the session. */
+    @Test
+    void theCorrelationIdReachesTheSessionAndTheResultNamesIt() {
+        ch.qos.logback.classic.Logger serverLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SessionServer.class);
+        var events = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        events.start();
+        serverLog.addAppender(events);
+        org.slf4j.MDC.put("correlationId", "corr-session-42");
+        try {
+            ExecutionResult result = executor(Duration.ofSeconds(30)).execute(request("python", "print(6*7)", ""));
+            assertEquals("42\n", result.runs().getFirst().stdout());
+            assertEquals("dynamic-sessions:" + pool.identifiers().getLast(), result.session());
+        } finally {
+            org.slf4j.MDC.remove("correlationId");
+            serverLog.detachAppender(events);
+        }
+        var executed = events.list.stream().filter(e -> e.getFormattedMessage().startsWith("executed python")).toList();
+        assertEquals(1, executed.size(), events.list.toString());
+        assertEquals("corr-session-42", executed.getFirst().getMDCPropertyMap().get("correlationId"));
+        assertTrue(executed.getFirst().getFormattedMessage().contains("corr-session-42"));
+    }
+
     @Test
     void judgesASubmissionEndToEndThroughThePool() {
         Judge judge = new Judge(executor(Duration.ofSeconds(30)), Clock.systemUTC(), "pool-it");
@@ -105,7 +127,8 @@ class DynamicSessionsExecutorTest {
         Submission submission = new Submission("pool-1", null, "contest-1", "alice", "c++", "*",
                 List.of(SourceFile.utf8("a.cpp", "#include <cstdio>\nint main(){int a,b;scanf(\"%d %d\",&a,&b);printf(\"%d\\n\",a+b);}")),
                 tests, null, Instant.now());
-        Judgement judgement = judge.judge(submission, tests, CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS, 0, 1);
+        Judge.Judged judged = judge.judge(submission, tests, CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS, 0, 1);
+        Judgement judgement = judged.judgement();
         assertEquals(Verdict.WA, judgement.verdict());
         assertEquals(List.of(Verdict.AC, Verdict.WA), judgement.tests().stream().map(t -> t.verdict()).toList());
     }
