@@ -1,5 +1,7 @@
 package io.codingengine.api.contest;
 
+import io.codingengine.api.limits.SubmissionLimiter;
+import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.CurrentPrincipal;
 import io.codingengine.api.access.Principal;
@@ -55,14 +57,14 @@ public class ContestController {
     private final Submissions submissions;
     private final ApiKeyStore keys;
     private final CurrentPrincipal principal;
-    private final io.codingengine.api.limits.SubmissionLimiter limiter;
-    private final io.codingengine.api.limits.WaitingLimit waiting;
+    private final SubmissionLimiter limiter;
+    private final WaitingLimit waiting;
     private final Clock clock = Clock.systemUTC();
 
     public ContestController(ContestStore contests, ProblemStore problems, SubmissionStore store,
                              Submissions submissions, ApiKeyStore keys, CurrentPrincipal principal,
-                             io.codingengine.api.limits.SubmissionLimiter limiter,
-                             io.codingengine.api.limits.WaitingLimit waiting) {
+                             SubmissionLimiter limiter,
+                             WaitingLimit waiting) {
         this.contests = contests;
         this.problems = problems;
         this.store = store;

@@ -1,5 +1,6 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.api.access.CurrentPrincipal;
 import io.codingengine.api.access.NotPermittedException;
 import io.codingengine.api.access.Principal;
@@ -34,10 +35,10 @@ public class SubmissionController {
     private final SubmissionStore store;
     private final CurrentPrincipal caller;
     private final SubmissionLimiter limiter;
-    private final io.codingengine.api.limits.WaitingLimit waiting;
+    private final WaitingLimit waiting;
 
     public SubmissionController(Submissions submissions, SubmissionStore store, CurrentPrincipal caller,
-                                SubmissionLimiter limiter, io.codingengine.api.limits.WaitingLimit waiting) {
+                                SubmissionLimiter limiter, WaitingLimit waiting) {
         this.submissions = submissions;
         this.store = store;
         this.caller = caller;

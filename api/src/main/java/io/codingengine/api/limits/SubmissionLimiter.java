@@ -11,6 +11,7 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Decides whether new work may enter: global backpressure first (503 when the lanes together are
@@ -33,8 +34,8 @@ public final class SubmissionLimiter {
         this.limits = limits;
     }
 
-    /** Global backpressure only: for work that has no participant (a Piston execute). */
-    public void checkQueue() {
+    /** Global backpressure, before any caller's own limit. */
+    private void checkQueue() {
         long depth = Arrays.stream(Lane.values()).mapToLong(queue::depth).sum();
         if (depth > limits.maxQueueDepth()) {
             throw LimitExceededException.busy("the queue holds " + depth + " submissions, more than "
@@ -59,7 +60,7 @@ public final class SubmissionLimiter {
      * @param caller the key's principal, or empty on an open Piston endpoint called without one
      * @param address the client's address, whose bucket a call without a key draws on
      */
-    public void admitExecution(java.util.Optional<Principal> caller, String address) {
+    public void admitExecution(Optional<Principal> caller, String address) {
         checkQueue();
         String key = caller.map(p -> "execute~key~" + p.role() + "~" + p.subject()).orElse("execute~address~" + address);
         take(key, limits.executionsPerMinute(), 1, caller.isPresent() ? "this key" : "address " + address, "executions");
