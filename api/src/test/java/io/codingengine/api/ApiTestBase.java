@@ -24,13 +24,16 @@ import java.util.List;
  * The real app on a random port with the real sandboxed executor. Every test class extends this
  * one so they share one application context (one sandbox). The sandbox gets a fresh data dir,
  * its own cgroup name and uids 61000+ so it never meets the executor's own tests on this host.
+ * These tests all execute from one address without a key, far faster than a person would, so
+ * the per-address execution limit is lifted here ({@code PistonLimitsTest} tests it).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=local",
         "coding-engine.broker-port=0",
         "coding-engine.slots=2",
         "coding-engine.uid-base=61000",
-        "coding-engine.cgroup-name=coding-engine-api-test"})
+        "coding-engine.cgroup-name=coding-engine-api-test",
+        "coding-engine.limits.executions-per-minute=100000"})
 public abstract class ApiTestBase {
 
     protected static final JsonMapper JSON = new JsonMapper();

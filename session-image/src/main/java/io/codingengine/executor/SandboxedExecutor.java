@@ -37,6 +37,7 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
             "TMPDIR", "/tmp",
             "LANG", "C.UTF-8",
             "LC_ALL", "C.UTF-8");
+    private static final String HOST = hostName();
 
     private final Catalogue catalogue;
     private final Sandbox sandbox;
@@ -125,7 +126,8 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
             if (runtime.compiled()) {
                 compile = compileStage.compile(box, runtime, layout, options, compileLimits);
                 if (!compile.succeeded()) {
-                    return new ExecutionResult(language.language(), runtime.version().toString(), compile, List.of());
+                    return new ExecutionResult(language.language(), runtime.version().toString(), compile, List.of(),
+                            where(box));
                 }
             }
             List<StageResult> runs = new ArrayList<>();
@@ -134,10 +136,23 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
                 byte[] stdin = input.stdin().getBytes(StandardCharsets.UTF_8);
                 runs.add(StageMapper.map(box.run(new RunSpec(command, BASE_ENV, stdin, runLimits))));
             }
-            return new ExecutionResult(language.language(), runtime.version().toString(), compile, runs);
+            return new ExecutionResult(language.language(), runtime.version().toString(), compile, runs, where(box));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a sandbox slot", e);
+        }
+    }
+
+    /** The result's session: this host and the slot whose box ran it. */
+    private static String where(Box box) {
+        return "local:" + HOST + "/slot-" + box.slot();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown-host";
         }
     }
 

@@ -43,10 +43,11 @@ public class AuditController {
      *
      * @param from ISO-8601 instant, submitted at or after (default: a day before {@code to})
      * @param to   ISO-8601 instant, submitted before (default: now)
+     * @param kind {@code JUDGE} (judged submissions) or {@code EXECUTE} (Piston runs); default both
      * @param max  at most this many entries (default 1000)
      */
     public record Filter(String from, String to, String participant, String problemId, String language,
-                         String verdict, Integer max) {
+                         String verdict, String kind, Integer max) {
     }
 
     @GetMapping(path = "/audit", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -57,13 +58,14 @@ public class AuditController {
     /** The same entries as CSV (RFC 4180), for a spreadsheet or an archive. */
     @GetMapping(path = "/audit", produces = "text/csv")
     ResponseEntity<String> csv(Filter filter) {
+        // kind last: the columns before it are those of exports made before executes were audited
         StringBuilder out = new StringBuilder("submissionId,round,participant,submittedAt,judgedAt,language,"
-                + "sourceSha256,problemId,verdict,timeMs,memoryBytes,worker,session,correlationId\r\n");
+                + "sourceSha256,problemId,verdict,timeMs,memoryBytes,worker,session,correlationId,kind\r\n");
         for (AuditEntry e : audit.query(query(filter))) {
             List<Object> cells = List.of(e.submissionId(), e.round(), e.participant(), e.submittedAt(), e.judgedAt(),
                     e.language(), e.sourceSha256(), String.valueOf(e.problemId() == null ? "" : e.problemId()),
                     e.verdict(), e.timeMs(), e.memoryBytes(), e.worker(), e.session(),
-                    e.correlationId() == null ? "" : e.correlationId());
+                    e.correlationId() == null ? "" : e.correlationId(), e.kind());
             List<String> quoted = new ArrayList<>();
             for (Object c : cells) {
                 quoted.add("\"" + String.valueOf(c).replace("\"", "\"\"") + "\"");
@@ -84,6 +86,17 @@ public class AuditController {
                 .toList();
     }
 
+    private static AuditEntry.Kind kind(String kind) {
+        if (kind == null || kind.isBlank()) {
+            return null;
+        }
+        try {
+            return AuditEntry.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("kind must be JUDGE or EXECUTE");
+        }
+    }
+
     private static AuditQuery query(Filter f) {
         int max = f.max() == null ? 1000 : f.max();
         try {
@@ -95,7 +108,7 @@ public class AuditController {
             if (max < 1 || max > MAX_ENTRIES) {
                 throw new InvalidRequestException("max must be 1.." + MAX_ENTRIES);
             }
-            return new AuditQuery(start, end, f.participant(), f.problemId(), f.language(), f.verdict(), max);
+            return new AuditQuery(start, end, f.participant(), f.problemId(), f.language(), f.verdict(), kind(f.kind()), max);
         } catch (DateTimeParseException e) {
             throw new InvalidRequestException("from and to are ISO-8601 instants, e.g. 2026-11-28T15:00:00Z");
         }

@@ -77,6 +77,8 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
     /**
      * @param submissionsPerMinute submissions one participant key, and one participant, may make per minute
      * @param serviceSubmissionsPerMinute submissions one service or admin key may make per minute (for many participants)
+     * @param executionsPerMinute  Piston executions one key may make per minute, and, on an open
+     *                             Piston endpoint, one client address without a key
      * @param maxWaiting           submissions of one participant queued or running at once (1..1000)
      * @param maxQueueDepth        deeper than this (all lanes), new work gets 503
      * @param maxTests             inline tests of one submission
@@ -84,11 +86,15 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
      */
     public record Limits(@DefaultValue("20") int submissionsPerMinute,
                          @DefaultValue("6000") int serviceSubmissionsPerMinute,
+                         @DefaultValue("60") int executionsPerMinute,
                          @DefaultValue("5") int maxWaiting,
                          @DefaultValue("2000") long maxQueueDepth,
                          @DefaultValue("1000") int maxTests,
                          @DefaultValue("1MB") DataSize maxStdinBytes) {
         public Limits {
+            if (submissionsPerMinute < 1 || serviceSubmissionsPerMinute < 1 || executionsPerMinute < 1) {
+                throw new IllegalArgumentException("coding-engine.limits.*-per-minute must be at least 1");
+            }
             if (maxWaiting < 1 || maxWaiting > 1000) {
                 // checked by reading that many of the participant's newest submissions: one page
                 throw new IllegalArgumentException("coding-engine.limits.max-waiting must be 1..1000, was " + maxWaiting);

@@ -1,5 +1,7 @@
 package io.codingengine.api.contest;
 
+import io.codingengine.api.limits.SubmissionLimiter;
+import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.CurrentPrincipal;
 import io.codingengine.api.access.Principal;
@@ -55,16 +57,22 @@ public class ContestController {
     private final Submissions submissions;
     private final ApiKeyStore keys;
     private final CurrentPrincipal principal;
+    private final SubmissionLimiter limiter;
+    private final WaitingLimit waiting;
     private final Clock clock = Clock.systemUTC();
 
     public ContestController(ContestStore contests, ProblemStore problems, SubmissionStore store,
-                             Submissions submissions, ApiKeyStore keys, CurrentPrincipal principal) {
+                             Submissions submissions, ApiKeyStore keys, CurrentPrincipal principal,
+                             SubmissionLimiter limiter,
+                             WaitingLimit waiting) {
         this.contests = contests;
         this.problems = problems;
         this.store = store;
         this.submissions = submissions;
         this.keys = keys;
         this.principal = principal;
+        this.limiter = limiter;
+        this.waiting = waiting;
     }
 
     @GetMapping
@@ -128,7 +136,8 @@ public class ContestController {
         }
         var submission = submissions.validate(new SubmissionRequest(body.problemId(), c.id(), caller.subject(),
                 body.language(), body.version(), body.files(), null, null));
-        String ticket = submissions.submit(List.of(submission)).getFirst();
+        limiter.admit(caller, submission.participant(), 1);
+        String ticket = submissions.submit(List.of(submission), waiting::hold).getFirst();
         return ResponseEntity.accepted().location(URI.create("/api/v1/submissions/" + ticket)).body(Ticket.of(ticket));
     }
 

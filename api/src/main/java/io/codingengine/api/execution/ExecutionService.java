@@ -17,10 +17,12 @@ public interface ExecutionService {
     /**
      * Compiles once and runs every input of {@code request}.
      *
+     * @param caller who asks (a key's subject, or {@code anonymous@<address>}), for the audit log
+     *
      * @throws io.codingengine.common.execution.InvalidRequestException for a client mistake the
      *         executor finds (bad file name, bad encoding, too many files); nothing ran
      */
-    ExecutionResult execute(ExecutionRequest request);
+    ExecutionResult execute(ExecutionRequest request, String caller);
 
     /** The languages and versions that can run, in the order to list them. */
     List<RuntimeInfo> runtimes();

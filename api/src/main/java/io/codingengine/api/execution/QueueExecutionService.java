@@ -38,10 +38,12 @@ public final class QueueExecutionService implements ExecutionService {
     }
 
     @Override
-    public ExecutionResult execute(ExecutionRequest request) {
+    public ExecutionResult execute(ExecutionRequest request, String caller) {
         String id = UUID.randomUUID().toString();
         var reply = replies.expect(id, timeout);
-        String body = WorkItem.toJson(new WorkItem.Execute(id, replies.address(), request, Instant.now().plus(timeout)));
+        Instant now = Instant.now();
+        String body = WorkItem.toJson(new WorkItem.Execute(id, replies.address(), request, now.plus(timeout), now, caller,
+                org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY)));
         try {
             queue.send(Lane.INTERACTIVE, id, body);
         } catch (IllegalArgumentException tooLarge) {

@@ -1,5 +1,6 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.api.access.CurrentPrincipal;
 import io.codingengine.api.access.NotPermittedException;
 import io.codingengine.api.access.Principal;
@@ -34,13 +35,15 @@ public class SubmissionController {
     private final SubmissionStore store;
     private final CurrentPrincipal caller;
     private final SubmissionLimiter limiter;
+    private final WaitingLimit waiting;
 
     public SubmissionController(Submissions submissions, SubmissionStore store, CurrentPrincipal caller,
-                                SubmissionLimiter limiter) {
+                                SubmissionLimiter limiter, WaitingLimit waiting) {
         this.submissions = submissions;
         this.store = store;
         this.caller = caller;
         this.limiter = limiter;
+        this.waiting = waiting;
     }
 
     /** The answer to a submit: the ticket to poll. */
@@ -54,7 +57,7 @@ public class SubmissionController {
     ResponseEntity<Ticket> submit(@RequestBody SubmissionRequest request) {
         Submission checked = submissions.validate(asCaller(request));
         limiter.admit(caller.require(), checked.participant(), 1);
-        String id = submissions.submit(List.of(checked)).getFirst();
+        String id = submissions.submit(List.of(checked), waiting::hold).getFirst();
         return ResponseEntity.accepted().location(URI.create("/api/v1/submissions/" + id)).body(Ticket.of(id));
     }
 
@@ -72,7 +75,7 @@ public class SubmissionController {
         checked.stream().collect(java.util.stream.Collectors.groupingBy(Submission::participant, java.util.stream.Collectors.counting()))
                 .forEach((participant, count) -> limiter.admit(caller.require(), participant, count.intValue()));
         return ResponseEntity.status(HttpStatus.ACCEPTED)
-                .body(submissions.submit(checked).stream().map(Ticket::of).toList());
+                .body(submissions.submit(checked, waiting::hold).stream().map(Ticket::of).toList());
     }
 
     @GetMapping("/{id}")

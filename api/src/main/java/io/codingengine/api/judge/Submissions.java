@@ -104,10 +104,15 @@ public class Submissions {
         return s == null ? 0 : s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
-    /** Stores and enqueues checked submissions; returns their ids. */
-    public List<String> submit(List<Submission> submissions) {
+    /**
+     * Stores checked submissions, lets {@code admitStored} refuse them (it deletes what it
+     * refuses, see {@link io.codingengine.api.limits.WaitingLimit#hold}), then
+     * enqueues them; returns their ids.
+     */
+    public List<String> submit(List<Submission> submissions, java.util.function.Consumer<List<Submission>> admitStored) {
+        submissions.forEach(store::create);
+        admitStored.accept(submissions);
         for (Submission s : submissions) {
-            store.create(s);
             enqueue(s.id(), 0, Lane.CONTEST);
         }
         return submissions.stream().map(Submission::id).toList();

@@ -3,45 +3,39 @@ package io.codingengine.api.limits;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.api.config.EngineProperties;
-import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
-import io.codingengine.common.store.SubmissionFilter;
-import io.codingengine.common.store.SubmissionStore;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
- * Decides whether new work may enter, before anything is stored: global backpressure first (503
- * when the lanes together are deeper than {@code max-queue-depth}), then the caller's rates (429):
- * submissions per minute per key and per participant (Bucket4j buckets shared by every api
- * process through {@link TableBucketProxyManager}) and submissions of one participant waiting at
- * once (read from the shared store: its newest {@code max-waiting} submissions all unfinished).
+ * Decides whether new work may enter: global backpressure first (503 when the lanes together are
+ * deeper than {@code max-queue-depth}), then the caller's rates (429): submissions per minute per
+ * key and per participant, Piston executions per minute per key or client address (Bucket4j
+ * buckets shared by every api process through {@link TableBucketProxyManager}), all before
+ * anything is stored. The waiting limit, checked after storing, is {@link WaitingLimit}'s.
  */
 public final class SubmissionLimiter {
 
     private static final Duration BUSY_RETRY = Duration.ofSeconds(10);
-    private static final Duration WAITING_RETRY = Duration.ofSeconds(5);
 
     private final ProxyManager<String> buckets;
     private final SubmissionQueue queue;
-    private final SubmissionStore store;
     private final EngineProperties.Limits limits;
 
-    public SubmissionLimiter(ProxyManager<String> buckets, SubmissionQueue queue, SubmissionStore store,
-                             EngineProperties.Limits limits) {
+    public SubmissionLimiter(ProxyManager<String> buckets, SubmissionQueue queue, EngineProperties.Limits limits) {
         this.buckets = buckets;
         this.queue = queue;
-        this.store = store;
         this.limits = limits;
     }
 
-    /** Global backpressure only: for work that has no participant (a Piston execute). */
-    public void checkQueue() {
+    /** Global backpressure, before any caller's own limit. */
+    private void checkQueue() {
         long depth = Arrays.stream(Lane.values()).mapToLong(queue::depth).sum();
         if (depth > limits.maxQueueDepth()) {
             throw LimitExceededException.busy("the queue holds " + depth + " submissions, more than "
@@ -49,25 +43,32 @@ public final class SubmissionLimiter {
         }
     }
 
-    /** Admits {@code count} submissions of {@code participant} by {@code caller}, or throws. */
+    /** Admits {@code count} submissions of {@code participant} by {@code caller} (backpressure and rates), or throws. */
     public void admit(Principal caller, String participant, int count) {
         checkQueue();
         int keyRate = caller.role() == Role.PARTICIPANT ? limits.submissionsPerMinute() : limits.serviceSubmissionsPerMinute();
-        take("key~" + caller.role() + "~" + caller.subject(), keyRate, count, "this key");
+        take("key~" + caller.role() + "~" + caller.subject(), keyRate, count, "this key", "submissions");
         if (!(caller.role() == Role.PARTICIPANT && caller.subject().equals(participant))) {
-            take("participant~" + participant, limits.submissionsPerMinute(), count, "participant " + participant);
-        }
-        var newest = store.list(SubmissionFilter.participant(participant), limits.maxWaiting(), null).items();
-        if (newest.size() >= limits.maxWaiting()
-                && newest.stream().noneMatch(s -> s.status() == SubmissionStatus.DONE)) {
-            throw LimitExceededException.tooMany("participant " + participant + " has " + limits.maxWaiting()
-                    + " submissions waiting for a verdict; poll them first", WAITING_RETRY);
+            take("participant~" + participant, limits.submissionsPerMinute(), count, "participant " + participant,
+                    "submissions");
         }
     }
 
-    private void take(String key, int perMinute, int count, String who) {
+    /**
+     * Admits one Piston execution (backpressure and {@code executions-per-minute}), or throws.
+     *
+     * @param caller the key's principal, or empty on an open Piston endpoint called without one
+     * @param address the client's address, whose bucket a call without a key draws on
+     */
+    public void admitExecution(Optional<Principal> caller, String address) {
+        checkQueue();
+        String key = caller.map(p -> "execute~key~" + p.role() + "~" + p.subject()).orElse("execute~address~" + address);
+        take(key, limits.executionsPerMinute(), 1, caller.isPresent() ? "this key" : "address " + address, "executions");
+    }
+
+    private void take(String key, int perMinute, int count, String who, String what) {
         if (count > perMinute) {
-            throw LimitExceededException.tooMany("more submissions at once than " + who + " may make in a minute ("
+            throw LimitExceededException.tooMany("more " + what + " at once than " + who + " may make in a minute ("
                     + perMinute + ")", Duration.ofMinutes(1));
         }
         ConsumptionProbe probe = buckets.getProxy(key, () -> BucketConfiguration.builder()
@@ -75,7 +76,7 @@ public final class SubmissionLimiter {
                         .build())
                 .tryConsumeAndReturnRemaining(count);
         if (!probe.isConsumed()) {
-            throw LimitExceededException.tooMany(who + " may make " + perMinute + " submissions a minute",
+            throw LimitExceededException.tooMany(who + " may make " + perMinute + " " + what + " a minute",
                     Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1));
         }
     }

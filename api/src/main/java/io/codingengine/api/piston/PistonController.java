@@ -1,6 +1,9 @@
 package io.codingengine.api.piston;
 
+import io.codingengine.api.access.CurrentPrincipal;
+import io.codingengine.api.access.Principal;
 import io.codingengine.api.config.EngineProperties;
+import jakarta.servlet.http.HttpServletRequest;
 import io.codingengine.api.limits.SubmissionLimiter;
 import io.codingengine.api.web.PayloadTooLargeException;
 import io.codingengine.common.execution.RunInput;
@@ -18,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Piston v2: {@code GET /api/v2/runtimes} and {@code POST /api/v2/execute}. The body of
@@ -32,14 +36,16 @@ public class PistonController {
     private final PistonRequests requests;
     private final JsonBodyReader bodies;
     private final SubmissionLimiter limiter;
+    private final CurrentPrincipal principal;
     private final long maxStdinBytes;
 
     public PistonController(ExecutionService executions, PistonRequests requests, JsonBodyReader bodies,
-                            SubmissionLimiter limiter, EngineProperties properties) {
+                            SubmissionLimiter limiter, CurrentPrincipal principal, EngineProperties properties) {
         this.executions = executions;
         this.requests = requests;
         this.bodies = bodies;
         this.limiter = limiter;
+        this.principal = principal;
         this.maxStdinBytes = properties.limits().maxStdinBytes().toBytes();
     }
 
@@ -48,16 +54,24 @@ public class PistonController {
         return json(executions.runtimes().stream().map(PistonRuntime::of).toList());
     }
 
+    /**
+     * Checked in Piston's order, then against the queue's depth and the caller's
+     * {@code executions-per-minute} (a key's bucket, or without a key the client address's:
+     * {@code server.forward-headers-strategy} decides whether that is a proxy's
+     * {@code X-Forwarded-For}); 429 and 503 come in Piston's {@code {"message": ...}} shape.
+     */
     @PostMapping("/execute")
-    public ResponseEntity<PistonExecuteResponse> execute(InputStream body) {
+    public ResponseEntity<PistonExecuteResponse> execute(InputStream body, HttpServletRequest http) {
         ExecutionRequest request = requests.parse(bodies.read(body), executions.runtimes());
         for (RunInput run : request.runs()) {
             if (run.stdin() != null && run.stdin().getBytes(StandardCharsets.UTF_8).length > maxStdinBytes) {
                 throw new PayloadTooLargeException("stdin must not exceed " + maxStdinBytes + " bytes");
             }
         }
-        limiter.checkQueue();
-        return json(PistonExecuteResponse.of(executions.execute(request)));
+        Optional<Principal> caller = principal.get();
+        limiter.admitExecution(caller, http.getRemoteAddr());
+        String who = caller.map(Principal::subject).orElse("anonymous@" + http.getRemoteAddr());
+        return json(PistonExecuteResponse.of(executions.execute(request, who)));
     }
 
     /** Always JSON, as Piston answers, whatever the client's Accept header says (never a 406). */

@@ -36,7 +36,7 @@ public class ApiExceptionHandler {
                 .body(new ErrorMessage(e.getMessage()));
     }
 
-    /** The queue is too deep (503): Piston's shape, with when to try again. */
+    /** Too many executions from this key or address (429), or the queue is too deep (503): Piston's shape, with when to try again. */
     @ExceptionHandler(io.codingengine.api.limits.LimitExceededException.class)
     ResponseEntity<ErrorMessage> limited(io.codingengine.api.limits.LimitExceededException e) {
         return ResponseEntity.status(e.status()).header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())))

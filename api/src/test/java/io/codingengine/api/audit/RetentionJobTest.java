@@ -44,7 +44,7 @@ class RetentionJobTest {
             Judgement j = new Judgement(Verdict.WA, 0, "", List.of(new TestResult("t", Verdict.WA, 5, 1024, "secret output", null, null)),
                     s.createdAt().plusSeconds(5), "w1", 0, 1);
             store.complete(s.id(), j);
-            audit.record(new AuditEntry(s.id(), 0, s.participant(), s.createdAt(), j.judgedAt(), "python",
+            audit.record(new AuditEntry(AuditEntry.Kind.JUDGE, s.id(), 0, s.participant(), s.createdAt(), j.judgedAt(), "python",
                     "ab".repeat(32), null, "WA", 5, 1024, "w1", "SandboxedExecutor", null));
         }
 
@@ -56,7 +56,7 @@ class RetentionJobTest {
         assertTrue(store.get(recent.id()).isPresent());
         assertEquals(List.of(recent.id()), store.list(SubmissionFilter.participant("alice"), 10, null).items().stream()
                 .map(s -> s.id()).toList(), "no index row points at a purged submission");
-        var left = audit.query(new AuditQuery(NOW.minus(Duration.ofDays(40)), NOW, null, null, null, null, 100));
+        var left = audit.query(new AuditQuery(NOW.minus(Duration.ofDays(40)), NOW, null, null, null, null, null, 100));
         assertEquals(List.of(recent.id()), left.stream().map(AuditEntry::submissionId).toList());
         assertEquals(new RetentionJob.Purged(0, 0), job.purge(), "a second purge finds nothing");
     }

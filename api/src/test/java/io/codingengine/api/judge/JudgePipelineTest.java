@@ -128,6 +128,67 @@ class JudgePipelineTest {
         }
     }
 
+    /**
+     * {@code infra/grafana/coding-engine.json} parses, and every metric its PromQL uses is a
+     * series of this api's scrape after some work (the in-process worker reports into it, as
+     * each worker's own endpoint would).
+     */
+    @Test
+    void theDashboardQueriesOnlySeriesTheEngineExposes() throws Exception {
+        submitAndWait("""
+                {"participant":"fay","language":"c","files":[{"content":"#include <stdio.h>\\nint main(void){puts(\\"1\\");}"}],
+                 "tests":[{"name":"t","input":"","expectedOutput":"1"}]}""");
+        post("/api/v2/execute", """
+                {"language":"python","version":"*","files":[{"content":"print(1)"}]}""", 200);
+        String scrape = HTTP.send(HttpRequest.newBuilder(uri("/actuator/prometheus"))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        java.util.Set<String> exposed = scrape.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .map(l -> l.split("[{ ]", 2)[0]).collect(java.util.stream.Collectors.toSet());
+        JsonNode dashboard = StoreJson.mapper().readTree(java.nio.file.Files.readString(
+                java.nio.file.Path.of("..", "infra", "grafana", "coding-engine.json")));
+        List<String> expressions = new java.util.ArrayList<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+                expressions.add(target.get("expr").asString());
+            }
+        }
+        assertTrue(expressions.size() >= 14, "every panel has its query: " + expressions);
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        for (String expr : expressions) {
+            used.addAll(PromQl.metricNames(expr));
+        }
+        assertTrue(used.containsAll(List.of("coding_engine_compile_time_seconds", "coding_engine_time_in_queue_seconds",
+                "http_server_requests_seconds_bucket")), "the parser finds the names: " + used);
+        for (String name : used) {
+            assertTrue(exposed.contains(name), name + " is queried by the dashboard but not exposed; exposed: " + exposed);
+        }
+        assertTrue(scrape.contains("coding_engine_time_in_queue_seconds{lane=\"interactive\",quantile=\"0.95\"}"), scrape);
+        assertTrue(scrape.contains("coding_engine_compile_time_seconds{language=\"c\",quantile=\"0.99\"}"), scrape);
+        assertTrue(scrape.contains("coding_engine_run_wall_time_seconds{language=\"python\",quantile=\"0.5\"}"), scrape);
+    }
+
+    /** Just enough PromQL to find the metric names of an expression. */
+    static final class PromQl {
+
+        private static final java.util.Set<String> WORDS = java.util.Set.of("sum", "max", "min", "avg", "count", "rate",
+                "irate", "increase", "histogram_quantile", "by", "without", "on", "ignoring", "group_left", "group_right",
+                "and", "or", "unless", "topk", "bottomk", "quantile", "abs", "clamp_min", "clamp_max", "offset");
+
+        static List<String> metricNames(String expr) {
+            String bare = expr.replaceAll("\\{[^}]*}", " ")      // label matchers
+                    .replaceAll("\\[[^]]*]", " ")                 // range selectors
+                    .replaceAll("\\b(by|without|on|ignoring)\\s*\\([^)]*\\)", " "); // grouping labels
+            List<String> names = new java.util.ArrayList<>();
+            var m = java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*").matcher(bare);
+            while (m.find()) {
+                if (!WORDS.contains(m.group())) {
+                    names.add(m.group());
+                }
+            }
+            return names;
+        }
+    }
+
     @Test
     void badSubmissionsAreRefusedAsProblemDetails() throws Exception {
         JsonNode unknown = post("/api/v1/submissions", """

@@ -11,8 +11,9 @@ import java.time.Instant;
  * @param problemId   only this problem's
  * @param language    only this language's
  * @param verdict     only this verdict
+ * @param kind        only judged submissions or only Piston executes
  * @param max         at most this many entries
  */
 public record AuditQuery(Instant from, Instant to, String participant, String problemId, String language,
-                         String verdict, int max) {
+                         String verdict, AuditEntry.Kind kind, int max) {
 }

@@ -19,7 +19,9 @@ import java.util.List;
  * {@link AuditLog} on Table Storage, table {@code <prefix>audit}: PartitionKey = the UTC day the
  * submission was made ({@code yyyy-MM-dd}), so a time range reads only its days and retention
  * deletes whole days; RowKey = {@code <submittedAt ms, 13 digits>~<submission id>~<round>}, so
- * a redelivered judgement upserts the same row.
+ * a redelivered judgement upserts the same row (an execute's id is its request id, a UUID, so
+ * it never meets a submission's). {@code Kind} is {@code JUDGE} or {@code EXECUTE}; rows written
+ * before it existed have none and are judgements.
  */
 public final class TableAuditLog implements AuditLog {
 
@@ -38,6 +40,7 @@ public final class TableAuditLog implements AuditLog {
     public void record(AuditEntry e) {
         TableEntity row = new TableEntity(day(e.submittedAt()),
                 String.format("%013d~%s~%d", e.submittedAt().toEpochMilli(), e.submissionId(), e.round()))
+                .addProperty("Kind", e.kind().name())
                 .addProperty("SubmissionId", e.submissionId())
                 .addProperty("Round", e.round())
                 .addProperty("Participant", e.participant())
@@ -72,7 +75,12 @@ public final class TableAuditLog implements AuditLog {
             equal(filter, "Language", q.language());
             equal(filter, "Verdict", q.verdict());
             for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter.toString()), null, Context.NONE)) {
-                out.add(entry(row));
+                AuditEntry e = entry(row);
+                // Kind is compared here: rows from before it existed have none (judgements), and a
+                // table filter never matches a missing property.
+                if (q.kind() == null || e.kind() == q.kind()) {
+                    out.add(e);
+                }
                 if (out.size() >= q.max()) {
                     break;
                 }
@@ -106,7 +114,9 @@ public final class TableAuditLog implements AuditLog {
     }
 
     private static AuditEntry entry(TableEntity r) {
-        return new AuditEntry((String) r.getProperty("SubmissionId"), ((Number) r.getProperty("Round")).longValue(),
+        Object kind = r.getProperty("Kind");
+        return new AuditEntry(kind == null ? AuditEntry.Kind.JUDGE : AuditEntry.Kind.valueOf((String) kind),
+                (String) r.getProperty("SubmissionId"), ((Number) r.getProperty("Round")).longValue(),
                 (String) r.getProperty("Participant"), Instant.parse((String) r.getProperty("SubmittedAt")),
                 Instant.parse((String) r.getProperty("JudgedAt")), (String) r.getProperty("Language"),
                 (String) r.getProperty("SourceSha256"), (String) r.getProperty("ProblemId"),

@@ -9,12 +9,21 @@ import java.util.List;
  * @param version  the resolved version
  * @param compile  the compile stage, or {@code null} for interpreted languages
  * @param runs     one result per requested run, in order; empty when compilation failed
+ * @param session  where it ran, for the audit log and operators ({@code local:<host>/slot-<n>}
+ *                 for a local sandbox, {@code dynamic-sessions:<identifier>} for a pool session;
+ *                 several, space-separated, when a judging was split); never shown to Piston
+ *                 clients; {@code null} when unknown
  */
 public record ExecutionResult(String language, String version, StageResult compile,
-                              List<StageResult> runs) {
+                              List<StageResult> runs, String session) {
 
     public ExecutionResult {
         runs = List.copyOf(runs);
+    }
+
+    /** The same result, run at {@code where}. */
+    public ExecutionResult withSession(String where) {
+        return new ExecutionResult(language, version, compile, runs, where);
     }
 
     public boolean compileFailed() {

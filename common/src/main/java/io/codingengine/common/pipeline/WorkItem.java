@@ -27,13 +27,20 @@ public sealed interface WorkItem {
      * @param request   what to run
      * @param deadline  when the api stops waiting: a worker that takes it later drops it unrun,
      *                  so client retries after a timeout do not pile up work nobody wants
+     * @param enqueuedAt when the api queued it (time in queue, the audit entry's "submitted at")
+     * @param caller    who asked (the key's subject, or {@code anonymous@<address>} on an open
+     *                  Piston endpoint), for the audit log
+     * @param correlationId the id of the request (logs, the session's logs, audit), or {@code null}
      */
-    record Execute(String requestId, String replyTo, ExecutionRequest request, Instant deadline) implements WorkItem {
+    record Execute(String requestId, String replyTo, ExecutionRequest request, Instant deadline, Instant enqueuedAt,
+                   String caller, String correlationId) implements WorkItem {
         public Execute {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(replyTo, "replyTo");
             Objects.requireNonNull(request, "request");
             Objects.requireNonNull(deadline, "deadline");
+            Objects.requireNonNull(enqueuedAt, "enqueuedAt");
+            Objects.requireNonNull(caller, "caller");
         }
     }
 

@@ -121,6 +121,12 @@ public interface SubmissionStore {
      */
     int purgeCreatedBefore(java.time.Instant cutoff);
 
+    /**
+     * Deletes one submission as {@link #purgeCreatedBefore} would (an api refusing a submission it
+     * stored first, see the waiting limit); deleting one that is gone changes nothing.
+     */
+    void delete(Submission submission);
+
     /** Every submission matching {@code filter}, newest first, read page by page. */
     default List<SubmissionSummary> listAll(SubmissionFilter filter) {
         List<SubmissionSummary> all = new ArrayList<>();

@@ -640,27 +640,38 @@ public final class TableSubmissionStore implements SubmissionStore {
                 + literal(indexRowKey(cutoff, ""));
         int purged = 0;
         for (TableEntity row : index.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE)) {
-            String id = (String) row.getProperty(SUBMISSION_ID);
-            payloads.listBlobsByHierarchy(id + "/").forEach(blob -> payloads.getBlobClient(blob.getName()).deleteIfExists());
-            for (TableEntity own : submissions.listEntities(new ListEntitiesOptions()
-                    .setFilter("PartitionKey eq " + literal(id)), null, Context.NONE)) {
-                deleteQuietly(submissions, own.getPartitionKey(), own.getRowKey());
-            }
-            List<String> partitions = new ArrayList<>();
-            if (row.getProperty(PROBLEM) != null) {
-                partitions.add("p~" + keyPart((String) row.getProperty(PROBLEM)));
-            }
-            if (row.getProperty(CONTEST) != null) {
-                partitions.add("c~" + keyPart((String) row.getProperty(CONTEST)));
-            }
-            partitions.add("u~" + keyPart((String) row.getProperty(PARTICIPANT)));
-            partitions.add(ALL_PARTITION);
-            for (String partition : partitions) {
-                deleteQuietly(index, partition, row.getRowKey());
-            }
+            erase((String) row.getProperty(SUBMISSION_ID), row.getRowKey(), (String) row.getProperty(PROBLEM),
+                    (String) row.getProperty(CONTEST), (String) row.getProperty(PARTICIPANT));
             purged++;
         }
         return purged;
+    }
+
+    @Override
+    public void delete(Submission submission) {
+        erase(submission.id(), indexRowKey(submission.createdAt(), submission.id()), submission.problemId(),
+                submission.contestId(), submission.participant());
+    }
+
+    /** One submission's blobs, the rows of its partition, its index rows, and last its {@code all} row. */
+    private void erase(String id, String indexRowKey, String problemId, String contestId, String participant) {
+        payloads.listBlobsByHierarchy(id + "/").forEach(blob -> payloads.getBlobClient(blob.getName()).deleteIfExists());
+        for (TableEntity own : submissions.listEntities(new ListEntitiesOptions()
+                .setFilter("PartitionKey eq " + literal(id)), null, Context.NONE)) {
+            deleteQuietly(submissions, own.getPartitionKey(), own.getRowKey());
+        }
+        List<String> partitions = new ArrayList<>();
+        if (problemId != null) {
+            partitions.add("p~" + keyPart(problemId));
+        }
+        if (contestId != null) {
+            partitions.add("c~" + keyPart(contestId));
+        }
+        partitions.add("u~" + keyPart(participant));
+        partitions.add(ALL_PARTITION);
+        for (String partition : partitions) {
+            deleteQuietly(index, partition, indexRowKey);
+        }
     }
 
     private static void deleteQuietly(TableClient table, String partition, String row) {

@@ -104,6 +104,22 @@ public abstract class SubmissionStoreContract {
     }
 
     @Test
+    void deleteRemovesOneSubmissionFromGetAndListings() {
+        String participant = unique("del");
+        Submission kept = inline(participant, "print('kept')");
+        Submission gone = toProblem(unique("p"), unique("c"), participant);
+        assertTrue(store().create(kept));
+        assertTrue(store().create(gone));
+        store().delete(gone);
+        store().delete(gone); // again: nothing left to delete
+        assertTrue(store().get(gone.id()).isEmpty());
+        assertEquals(List.of(kept.id()), store().listAll(SubmissionFilter.participant(participant)).stream()
+                .map(SubmissionSummary::id).toList());
+        assertTrue(store().listAll(SubmissionFilter.problem(gone.problemId())).isEmpty());
+        assertTrue(store().get(kept.id()).isPresent());
+    }
+
+    @Test
     void unknownIdsAreEmptyOrNotFound() {
         assertTrue(store().get(unique("nope")).isEmpty());
         assertTrue(store().get("../etc/passwd").isEmpty());

@@ -10,6 +10,7 @@ import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.Isolation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.core.JacksonException;
 
 import java.io.IOException;
@@ -34,13 +35,20 @@ import java.util.concurrent.Executors;
  *   <li>{@code GET /runtimes}: the installed languages
  *   <li>{@code GET /health}: the sandbox's isolation level, for the container health check
  * </ul>
- * JSON is {@link StoreJson}'s, the same form the worker reads.
+ * JSON is {@link StoreJson}'s, the same form the worker reads. A request's {@code X-Correlation-Id}
+ * (the id the api gave the client's request, sent on by the worker) is in the log MDC as
+ * {@code correlationId} while it is served, and in the line logged per execution (slf4j-simple,
+ * this image's binding, keeps the MDC but does not print it).
  */
 public final class SessionServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionServer.class);
     /** Files are limited by the executor ({@link ExecutorConfig#maxSourceBytes()}); base64 and JSON add a third. */
     private static final double BODY_OVERHEAD = 1.5;
+    static final String CORRELATION_HEADER = "X-Correlation-Id";
+    static final String CORRELATION_MDC_KEY = "correlationId";
+    /** The api's own rule for a correlation id; anything else is not logged. */
+    private static final java.util.regex.Pattern SANE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -112,8 +120,12 @@ public final class SessionServer implements AutoCloseable {
             respond(exchange, 400, Map.of("error", "request body is not a valid execution request: " + e.getMessage()));
             return;
         }
+        long start = System.nanoTime();
         try {
-            respond(exchange, 200, executor.execute(request));
+            var result = executor.execute(request);
+            LOG.info("executed {} ({} runs) in {} ms [correlation {}]", request.language(), request.runs().size(),
+                    (System.nanoTime() - start) / 1_000_000, MDC.get(CORRELATION_MDC_KEY));
+            respond(exchange, 200, result);
         } catch (InvalidRequestException e) {
             respond(exchange, 400, Map.of("error", e.getMessage()));
         }
@@ -124,6 +136,10 @@ public final class SessionServer implements AutoCloseable {
     }
 
     private static void handle(HttpExchange exchange, String method, Handler handler) throws IOException {
+        String correlationId = exchange.getRequestHeaders().getFirst(CORRELATION_HEADER);
+        if (correlationId != null && SANE_ID.matcher(correlationId).matches()) {
+            MDC.put(CORRELATION_MDC_KEY, correlationId);
+        }
         try {
             String context = exchange.getHttpContext().getPath();
             if (!exchange.getRequestURI().getPath().equals(context)) {
@@ -138,6 +154,7 @@ public final class SessionServer implements AutoCloseable {
             LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
             respondQuietly(exchange);
         } finally {
+            MDC.remove(CORRELATION_MDC_KEY);
             exchange.close();
         }
     }

@@ -46,7 +46,8 @@ public final class Box implements AutoCloseable {
         return mounts.work();
     }
 
-    int slot() {
+    /** The slot this box occupies (0 .. slots - 1), which names where a run happened. */
+    public int slot() {
         return slot;
     }
 

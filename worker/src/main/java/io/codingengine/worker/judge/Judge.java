@@ -14,6 +14,8 @@ import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
 
+import org.slf4j.MDC;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,19 +63,20 @@ public final class Judge {
      * @param tests   the tests, in order (a problem's samples then secret tests, or inline ones)
      * @param checker how outputs are compared
      */
-    public Judgement judge(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits,
-                           long round, int attempt) {
+    public Judged judge(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits,
+                        long round, int attempt) {
         ExecutionResult result;
         try {
             result = execute(submission, tests, runLimits(limits, tests));
         } catch (InvalidRequestException e) {
             // The api validated the submission; a runtime that vanished since is the engine's fault.
-            return judgement(Verdict.IE, 0, "cannot run the submission: " + e.getMessage(), List.of(), round, attempt);
+            return new Judged(judgement(Verdict.IE, 0, "cannot run the submission: " + e.getMessage(), List.of(), round,
+                    attempt), null);
         }
         if (result.compileFailed()) {
             StageResult compile = result.compile();
             Verdict verdict = compile.status() == io.codingengine.common.execution.StageStatus.XX ? Verdict.IE : Verdict.CE;
-            return judgement(verdict, 0, compile.output(), List.of(), round, attempt);
+            return new Judged(judgement(verdict, 0, compile.output(), List.of(), round, attempt), result);
         }
         List<Verdict> verdicts = new ArrayList<>();
         List<String> messages = new ArrayList<>();
@@ -98,20 +101,36 @@ public final class Judge {
         Verdict overall = verdicts.stream().filter(v -> !v.accepted()).findFirst().orElse(Verdict.AC);
         int score = tests.isEmpty() ? 0 : (int) (100 * accepted / tests.size());
         String compileOutput = result.compile() == null ? "" : result.compile().output();
-        return judgement(overall, score, compileOutput, results, round, attempt);
+        return new Judged(judgement(overall, score, compileOutput, results, round, attempt), result);
+    }
+
+    /**
+     * A judgement and the execution behind it: its compile stage, runs and
+     * {@link ExecutionResult#session() session} (every chunk's), for the audit log and the metrics.
+     *
+     * @param execution {@code null} when nothing ran
+     */
+    public record Judged(Judgement judgement, ExecutionResult execution) {
     }
 
     /** Runs the tests in up to {@code chunks()} contiguous chunks at once; the runs come back in test order. */
     private ExecutionResult execute(Submission submission, List<TestCase> tests, LimitRequest limits) {
         int chunks = Math.max(1, Math.min(tests.size(), parallelTests > 0 ? parallelTests : executor.capacity()));
         List<CompletableFuture<ExecutionResult>> parts = new ArrayList<>();
+        // The chunks' threads log with the message's correlation id, and a session pool sends it on.
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
         for (int c = 0; c < chunks; c++) {
             List<RunInput> runs = tests.subList(tests.size() * c / chunks, tests.size() * (c + 1) / chunks).stream()
                     .map(t -> new RunInput(t.input(), List.of())).toList();
             ExecutionRequest request = new ExecutionRequest(submission.language(), submission.version(),
                     submission.files(), Map.of(), null, limits, runs);
             parts.add(chunks == 1 ? CompletableFuture.completedFuture(executor.execute(request))
-                    : CompletableFuture.supplyAsync(() -> executor.execute(request), Thread::startVirtualThread));
+                    : CompletableFuture.supplyAsync(() -> {
+                        if (logContext != null) {
+                            MDC.setContextMap(logContext);
+                        }
+                        return executor.execute(request);
+                    }, Thread::startVirtualThread));
         }
         List<ExecutionResult> results = new ArrayList<>();
         for (CompletableFuture<ExecutionResult> part : parts) {
@@ -132,7 +151,10 @@ public final class Judge {
             }
             runs.addAll(r.runs());
         }
-        return new ExecutionResult(first.language(), first.version(), first.compile(), runs);
+        String sessions = results.stream().map(ExecutionResult::session).filter(java.util.Objects::nonNull).distinct()
+                .collect(java.util.stream.Collectors.joining(" "));
+        return new ExecutionResult(first.language(), first.version(), first.compile(), runs,
+                sessions.isEmpty() ? null : sessions);
     }
 
     private void check(CheckerSpec checker, List<TestCase> tests, List<StageResult> runs, List<Integer> indexes,

@@ -1,5 +1,7 @@
 package io.codingengine.worker.queue;
 
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.TestResult;
 import io.micrometer.core.instrument.Counter;
@@ -8,12 +10,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The worker's series (README "Observability"): executions by language and verdict, judging and
- * run time histograms with p50/p95/p99, time in queue per lane, slots busy out of slots (the
- * session pool's utilisation for this worker), and sandbox failures (IE verdicts, failed runs).
+ * The worker's series (README "Observability"): executions by language and verdict, judging,
+ * compile and run time histograms with p50/p95/p99, time in queue per lane, slots busy out of
+ * slots (the session pool's utilisation for this worker), and sandbox failures (IE verdicts,
+ * failed runs).
  */
 public final class JudgingMetrics {
 
@@ -26,6 +30,10 @@ public final class JudgingMetrics {
                 .description("submissions or runs this worker is executing now").register(registry);
         Gauge.builder("coding_engine_worker_slots", () -> slots)
                 .description("submissions or runs this worker executes at once").register(registry);
+        // Registered at zero, so rate() over them works (and dashboards find them) before the first failure.
+        for (String kind : List.of("judge", "execute")) {
+            failures(kind);
+        }
     }
 
     void started() {
@@ -38,7 +46,7 @@ public final class JudgingMetrics {
 
     void queued(String lane, Duration waited) {
         Timer.builder("coding_engine_time_in_queue").tag("lane", lane).publishPercentiles(0.5, 0.95, 0.99)
-                .description("from submission (or regrade) to a worker starting it").register(registry)
+                .description("from submission (regrade, Piston execute) to a worker starting it").register(registry)
                 .record(waited.isNegative() ? Duration.ZERO : waited);
     }
 
@@ -58,8 +66,30 @@ public final class JudgingMetrics {
         }
     }
 
+    /**
+     * The stages of one executor call (a judging's chunks merged, or a Piston execute): compile
+     * and run wall time, tagged with the language as asked for, as the other series are.
+     */
+    void executed(String language, ExecutionResult result) {
+        if (result.compile() != null) {
+            Timer.builder("coding_engine_compile_time").tag("language", language)
+                    .publishPercentiles(0.5, 0.95, 0.99).description("wall time of one compile (a cached one is fast)")
+                    .register(registry).record(Duration.ofMillis(result.compile().wallTimeMs()));
+        }
+        Timer runs = Timer.builder("coding_engine_run_wall_time").tag("language", language)
+                .publishPercentiles(0.5, 0.95, 0.99).description("wall time of one run (a test or a Piston run)")
+                .register(registry);
+        for (StageResult run : result.runs()) {
+            runs.record(Duration.ofMillis(run.wallTimeMs()));
+        }
+    }
+
     void sandboxFailure(String kind) {
-        Counter.builder("coding_engine_sandbox_failures").tag("kind", kind)
-                .description("runs the engine failed (IE verdicts, internal errors of a run)").register(registry).increment();
+        failures(kind).increment();
+    }
+
+    private Counter failures(String kind) {
+        return Counter.builder("coding_engine_sandbox_failures").tag("kind", kind)
+                .description("runs the engine failed (IE verdicts, internal errors of a run)").register(registry);
     }
 }

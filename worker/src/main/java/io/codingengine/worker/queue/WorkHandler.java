@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 
 import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.judge.CheckerSpec;
@@ -54,6 +56,7 @@ public final class WorkHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkHandler.class);
     private static final Duration STORE_PATIENCE = Duration.ofMinutes(2);
+    private static final String NOWHERE = "none";
 
     private final Executor executor;
     private final Judge judge;
@@ -110,15 +113,17 @@ public final class WorkHandler {
         // Earlier deliveries ended without settling: this process's predecessors died on it.
         boolean lastChance = delivery.deliveryCount() >= maxDeliveryCount;
         metrics.started();
+        String correlationId = switch (item) {
+            case WorkItem.Execute execute -> execute.correlationId();
+            case WorkItem.Judge j -> j.correlationId();
+        };
+        if (correlationId != null) {
+            MDC.put("correlationId", correlationId); // a session pool sends it on to the session
+        }
         try {
             switch (item) {
                 case WorkItem.Execute execute -> execute(delivery, execute, lastChance);
-                case WorkItem.Judge j -> {
-                    if (j.correlationId() != null) {
-                        MDC.put("correlationId", j.correlationId());
-                    }
-                    judge(delivery, j, lastChance);
-                }
+                case WorkItem.Judge j -> judge(delivery, j, lastChance);
             }
         } finally {
             MDC.remove("correlationId");
@@ -136,20 +141,48 @@ public final class WorkHandler {
             delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
             return;
         }
+        metrics.queued("interactive", Duration.between(item.enqueuedAt(), clock.instant()));
         String body;
+        ExecutionResult result = null;
+        String status;
         try {
-            ExecutionResult result = withLock(delivery, () -> executor.execute(item.request()));
+            result = withLock(delivery, () -> executor.execute(item.request()));
+            metrics.executed(item.request().language(), result);
             body = StoreJson.write(result);
+            status = AuditEntry.executeStatus(result);
         } catch (InvalidRequestException e) {
             body = StoreJson.write(Map.of("error", e.getMessage()));
+            status = "INVALID";
         } catch (RuntimeException e) {
             // A synchronous run is not retried: the client sees the failure and may ask again.
             LOG.error("execute {} failed", item.requestId(), e);
             metrics.sandboxFailure("execute");
             body = StoreJson.write(Map.of("internalError", String.valueOf(e.getMessage())));
+            status = "ERROR";
         }
         replies.reply(item.replyTo(), item.requestId(), body);
+        List<StageResult> runs = result == null ? List.of() : result.runs();
+        AuditEntry entry = new AuditEntry(AuditEntry.Kind.EXECUTE, item.requestId(), 0, item.caller(), item.enqueuedAt(),
+                clock.instant(), item.request().language(), sourceSha256(item.request().files()), null, status,
+                runs.stream().mapToLong(StageResult::cpuTimeMs).max().orElse(0),
+                runs.stream().mapToLong(StageResult::memoryBytes).max().orElse(0),
+                workerId, session(result), item.correlationId());
+        // After the reply, so the client does not wait for it; before completing, so a crash in
+        // between brings the message back (the rerun's reply finds nobody waiting) and it is audited.
+        record(entry);
         delivery.complete();
+    }
+
+    /** Where {@code result} ran, for the audit log; {@value #NOWHERE} when nothing ran. */
+    private static String session(ExecutionResult result) {
+        return result == null || result.session() == null ? NOWHERE : result.session();
+    }
+
+    private void record(AuditEntry entry) {
+        Retry.call("audit " + entry.submissionId(), STORE_PATIENCE, () -> {
+            audit.record(entry);
+            return null;
+        });
     }
 
     private void judge(Delivery delivery, WorkItem.Judge item, boolean lastChance) {
@@ -167,7 +200,8 @@ public final class WorkHandler {
         int attempt = delivery.deliveryCount();
         if (lastChance) {
             String reason = "the submission crashed a worker " + (attempt - 1) + " times";
-            complete(record, item, new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt));
+            complete(record, item, new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt),
+                    NOWHERE);
             delivery.deadLetter(reason);
             return;
         }
@@ -175,7 +209,8 @@ public final class WorkHandler {
         try {
             task = task(record);
         } catch (MissingProblemException e) {
-            complete(record, item, new Judgement(Verdict.IE, 0, e.getMessage(), List.of(), clock.instant(), workerId, item.round(), attempt));
+            complete(record, item, new Judgement(Verdict.IE, 0, e.getMessage(), List.of(), clock.instant(), workerId, item.round(), attempt),
+                    NOWHERE);
             delivery.deadLetter(e.getMessage());
             return;
         }
@@ -194,16 +229,20 @@ public final class WorkHandler {
             LOG.error("fault injection: halting while judging {} of participant {}", id, crashOnParticipant);
             Runtime.getRuntime().halt(70);
         }
-        Judgement judgement = withLock(delivery, () -> judge.judge(record.submission(), task.tests(), task.checker(),
+        Judge.Judged judged = withLock(delivery, () -> judge.judge(record.submission(), task.tests(), task.checker(),
                 task.limits(), item.round(), attempt));
+        Judgement judgement = judged.judgement();
         metrics.judged(record.submission().language(), judgement, Duration.between(start, clock.instant()));
-        complete(record, item, judgement);
+        if (judged.execution() != null) {
+            metrics.executed(record.submission().language(), judged.execution());
+        }
+        complete(record, item, judgement, session(judged.execution()));
         LOG.info("judged {} round {}: {} ({} tests)", id, item.round(), judgement.verdict(), judgement.tests().size());
         delivery.complete();
     }
 
     /** Stores the verdict; the delivery whose verdict wins also writes the audit entry. */
-    private void complete(SubmissionRecord record, WorkItem.Judge item, Judgement judgement) {
+    private void complete(SubmissionRecord record, WorkItem.Judge item, Judgement judgement, String session) {
         String id = record.submission().id();
         UpdateOutcome outcome = Retry.call("store the verdict of " + id, STORE_PATIENCE,
                 () -> submissions.complete(id, judgement));
@@ -211,23 +250,19 @@ public final class WorkHandler {
             LOG.info("{} round {} was judged by another delivery first; this verdict is dropped", id, judgement.round());
         } else if (outcome == UpdateOutcome.APPLIED) {
             Submission s = record.submission();
-            AuditEntry entry = new AuditEntry(id, judgement.round(), s.participant(), s.createdAt(), judgement.judgedAt(),
-                    s.language(), sourceSha256(s), s.problemId(), judgement.verdict().name(),
+            record(new AuditEntry(AuditEntry.Kind.JUDGE, id, judgement.round(), s.participant(), s.createdAt(),
+                    judgement.judgedAt(), s.language(), sourceSha256(s.files()), s.problemId(), judgement.verdict().name(),
                     judgement.tests().stream().mapToLong(TestResult::timeMs).max().orElse(0),
                     judgement.tests().stream().mapToLong(TestResult::memoryBytes).max().orElse(0),
-                    workerId, executor.getClass().getSimpleName(), item.correlationId());
-            Retry.call("audit " + id, STORE_PATIENCE, () -> {
-                audit.record(entry);
-                return null;
-            });
+                    workerId, session, item.correlationId()));
         }
     }
 
     /** SHA-256 over every file's name and content, each followed by a NUL, in order. */
-    private static String sourceSha256(Submission s) {
+    private static String sourceSha256(List<SourceFile> files) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (var f : s.files()) {
+            for (var f : files) {
                 sha.update(String.valueOf(f.name()).getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
                 sha.update(f.content().getBytes(StandardCharsets.UTF_8));

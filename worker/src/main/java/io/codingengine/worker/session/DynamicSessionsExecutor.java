@@ -8,6 +8,7 @@ import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.store.StoreJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -31,7 +32,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * to {@code <endpoint>/execute?identifier=<id>} with a bearer token for
  * {@code https://dynamicsessions.io}; the pool allocates a session for an unknown identifier and
  * forwards the path to the container's target port. Each attempt uses a fresh random identifier,
- * so no session ever serves two submissions (nor a retry a session that may be broken).
+ * so no session ever serves two submissions (nor a retry a session that may be broken); the
+ * result's {@link ExecutionResult#session() session} is {@code dynamic-sessions:<identifier>} of the
+ * attempt that answered. The caller's correlation id (the {@code correlationId} of its log MDC)
+ * goes along as {@code X-Correlation-Id}, which the session server logs with.
  *
  * <p>A busy pool (429, 503) or a network failure is retried here, honouring {@code Retry-After},
  * up to {@link DynamicSessionsSettings#patience()}: waiting in place keeps the queue message
@@ -43,6 +47,8 @@ public final class DynamicSessionsExecutor implements Executor {
     public static final String SESSION_EXECUTOR_ROLE = "Azure ContainerApps Session Executor";
     private static final Logger LOG = LoggerFactory.getLogger(DynamicSessionsExecutor.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    static final String CORRELATION_HEADER = "X-Correlation-Id";
+    private static final String CORRELATION_MDC_KEY = "correlationId";
 
     private final DynamicSessionsSettings settings;
     private final TokenProvider tokens;
@@ -57,15 +63,19 @@ public final class DynamicSessionsExecutor implements Executor {
 
     @Override
     public ExecutionResult execute(ExecutionRequest request) {
-        String body = call("POST", "/execute", HttpRequest.BodyPublishers.ofString(StoreJson.write(request)));
-        return StoreJson.read(body, ExecutionResult.class);
+        Answer answer = call("POST", "/execute", HttpRequest.BodyPublishers.ofString(StoreJson.write(request)));
+        return StoreJson.read(answer.body(), ExecutionResult.class).withSession("dynamic-sessions:" + answer.identifier());
+    }
+
+    /** A session's 200 answer, and the identifier of the session that gave it. */
+    private record Answer(String body, String identifier) {
     }
 
     /** Asked of one session once: every session runs the same image. */
     @Override
     public List<RuntimeInfo> runtimes() {
         if (runtimes == null) {
-            String body = call("GET", "/runtimes", HttpRequest.BodyPublishers.noBody());
+            String body = call("GET", "/runtimes", HttpRequest.BodyPublishers.noBody()).body();
             runtimes = List.of(StoreJson.read(body, RuntimeInfo[].class));
         }
         return runtimes;
@@ -76,16 +86,21 @@ public final class DynamicSessionsExecutor implements Executor {
         return settings.capacity();
     }
 
-    private String call(String method, String path, HttpRequest.BodyPublisher body) {
+    private Answer call(String method, String path, HttpRequest.BodyPublisher body) {
         Instant deadline = Instant.now().plus(settings.patience());
         Duration backoff = settings.firstBackoff();
+        String correlationId = MDC.get(CORRELATION_MDC_KEY);
         for (int attempt = 1; ; attempt++) {
-            URI uri = URI.create(settings.endpoint() + path + "?identifier=" + UUID.randomUUID());
-            HttpRequest request = HttpRequest.newBuilder(uri).method(method, body)
+            String identifier = UUID.randomUUID().toString();
+            URI uri = URI.create(settings.endpoint() + path + "?identifier=" + identifier);
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).method(method, body)
                     .timeout(settings.requestTimeout())
                     .header("Authorization", "Bearer " + tokens.token())
-                    .header("Content-Type", "application/json")
-                    .build();
+                    .header("Content-Type", "application/json");
+            if (correlationId != null) {
+                builder.header(CORRELATION_HEADER, correlationId);
+            }
+            HttpRequest request = builder.build();
             Duration wait;
             String problem;
             try {
@@ -93,7 +108,7 @@ public final class DynamicSessionsExecutor implements Executor {
                 int status = response.statusCode();
                 switch (status) {
                     case 200 -> {
-                        return response.body();
+                        return new Answer(response.body(), identifier);
                     }
                     case 400 -> throw new InvalidRequestException(errorOf(response));
                     case 401, 403 -> throw new SessionPoolException("the session pool " + settings.endpoint()

@@ -44,7 +44,7 @@ class JudgeTest {
     private static Judgement judge(String language, String source, List<TestCase> tests, CheckerSpec checker) {
         Submission s = new Submission("sub-1", null, null, "alice", language, "*",
                 List.of(SourceFile.utf8(null, source)), tests, checker, Instant.now());
-        return JUDGE.judge(s, tests, checker, new Judge.TestLimits(Duration.ofSeconds(1), 128L << 20), 0, 1);
+        return JUDGE.judge(s, tests, checker, new Judge.TestLimits(Duration.ofSeconds(1), 128L << 20), 0, 1).judgement();
     }
 
     @Test
@@ -75,8 +75,8 @@ class JudgeTest {
         Submission s = new Submission("sub-par", null, null, "alice", "c", "*",
                 List.of(SourceFile.utf8(null, source)), tests, CheckerSpec.DEFAULT, Instant.now());
         Judge.TestLimits limits = new Judge.TestLimits(Duration.ofSeconds(1), 128L << 20);
-        Judgement parallel = new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", 3).judge(s, tests, CheckerSpec.DEFAULT, limits, 0, 1);
-        Judgement sequential = new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", 1).judge(s, tests, CheckerSpec.DEFAULT, limits, 0, 1);
+        Judgement parallel = new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", 3).judge(s, tests, CheckerSpec.DEFAULT, limits, 0, 1).judgement();
+        Judgement sequential = new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", 1).judge(s, tests, CheckerSpec.DEFAULT, limits, 0, 1).judgement();
         List<Verdict> expected = List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC, Verdict.TLE, Verdict.AC, Verdict.AC);
         assertEquals(expected, parallel.tests().stream().map(t -> t.verdict()).toList(), parallel.toString());
         assertEquals(expected, sequential.tests().stream().map(t -> t.verdict()).toList());

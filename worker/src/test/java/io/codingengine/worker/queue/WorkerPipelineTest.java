@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.codingengine.common.audit.AuditEntry;
 import io.codingengine.common.audit.AuditQuery;
 import io.codingengine.common.audit.TableAuditLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -43,6 +44,7 @@ import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The worker's loop against a real broker, a real Azurite and the real executor: a judged
@@ -107,8 +109,11 @@ class WorkerPipelineTest {
         assertEquals(done.judgement(), submissions.get(s.id()).orElseThrow().judgement());
         // One audit entry for the round, with who, what (hash only) and where.
         var entries = audit.query(new AuditQuery(s.createdAt().minusSeconds(1), Instant.now().plusSeconds(1),
-                "alice", null, null, null, 100)).stream().filter(e -> e.submissionId().equals(s.id())).toList();
+                "alice", null, null, null, AuditEntry.Kind.JUDGE, 100)).stream().filter(e -> e.submissionId().equals(s.id())).toList();
         assertEquals(1, entries.size());
+        assertEquals(AuditEntry.Kind.JUDGE, entries.getFirst().kind());
+        assertTrue(entries.getFirst().session().matches("local:.+/slot-[01]( local:.+/slot-[01])?"),
+                "the sandbox slots it ran in: " + entries.getFirst().session());
         assertEquals("AC", entries.getFirst().verdict());
         assertEquals("it-worker", entries.getFirst().worker());
         assertEquals("corr-it-1", entries.getFirst().correlationId());
@@ -124,9 +129,26 @@ class WorkerPipelineTest {
         ExecutionRequest request = new ExecutionRequest("c", "*", List.of(SourceFile.utf8(null,
                 "#include <stdio.h>\nint main(void){ puts(\"from the queue\"); return 0; }")), Map.of(), null, null,
                 List.of(new RunInput("", List.of())));
+        Instant queued = Instant.now();
         queue.send(Lane.INTERACTIVE, requestId, WorkItem.toJson(new WorkItem.Execute(requestId, apiReplies.address(), request,
-                Instant.now().plusSeconds(60))));
+                queued.plusSeconds(60), queued, "anonymous@10.0.0.7", "corr-exec-1")));
         ExecutionResult result = StoreJson.read(reply.get(), ExecutionResult.class);
         assertEquals("from the queue\n", result.runs().getFirst().stdout());
+        // Audited as an execute: who, what (hash), how it ended, where, and the request's id.
+        var entry = await().atMost(Duration.ofSeconds(30)).until(() -> audit.query(new AuditQuery(queued.minusSeconds(1),
+                Instant.now().plusSeconds(1), "anonymous@10.0.0.7", null, null, null, AuditEntry.Kind.EXECUTE, 10)),
+                found -> found.size() == 1).getFirst();
+        assertEquals(requestId, entry.submissionId());
+        assertEquals("OK", entry.verdict());
+        assertEquals("c", entry.language());
+        assertEquals("corr-exec-1", entry.correlationId());
+        assertEquals("it-worker", entry.worker());
+        assertTrue(entry.session().matches("local:.+/slot-[01]"), entry.session());
+        assertEquals(64, entry.sourceSha256().length());
+        assertTrue(entry.memoryBytes() > 0 && entry.timeMs() >= 0, entry.toString());
+        // The interactive lane's time in queue, and the compile and run wall times, are measured.
+        assertEquals(1, metrics.get("coding_engine_time_in_queue").tag("lane", "interactive").timer().count());
+        assertTrue(metrics.get("coding_engine_compile_time").tag("language", "c").timer().count() >= 1);
+        assertTrue(metrics.get("coding_engine_run_wall_time").tag("language", "c").timer().count() >= 1);
     }
 }

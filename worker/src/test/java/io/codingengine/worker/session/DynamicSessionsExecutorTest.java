@@ -16,10 +16,15 @@ import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.http.SessionServer;
 import io.codingengine.executor.sandbox.SandboxConfig;
 import io.codingengine.worker.judge.Judge;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -98,6 +103,20 @@ class DynamicSessionsExecutorTest {
         assertTrue(entra.requests() <= 2, "tokens are cached, not fetched per request: " + entra.requests());
     }
 
+    /** The worker's correlation id reaches the session server's log MDC; the result names the session. */
+    @Test
+    void theCorrelationIdReachesTheSessionAndTheResultNamesIt() {
+        List<ILoggingEvent> executed = sessionLogWhile("corr-session-42", () -> {
+            ExecutionResult result = executor(Duration.ofSeconds(30)).execute(request("python", "print(6*7)", ""));
+            assertEquals("42\n", result.runs().getFirst().stdout());
+            assertEquals("dynamic-sessions:" + pool.identifiers().getLast(), result.session());
+        });
+        assertEquals(1, executed.size(), executed.toString());
+        assertEquals("corr-session-42", executed.getFirst().getMDCPropertyMap().get("correlationId"));
+        assertTrue(executed.getFirst().getFormattedMessage().contains("corr-session-42"));
+    }
+
+    /** Two tests on two slots: two chunks at once, each in its own session, each with the correlation id. */
     @Test
     void judgesASubmissionEndToEndThroughThePool() {
         Judge judge = new Judge(executor(Duration.ofSeconds(30)), Clock.systemUTC(), "pool-it");
@@ -105,9 +124,33 @@ class DynamicSessionsExecutorTest {
         Submission submission = new Submission("pool-1", null, "contest-1", "alice", "c++", "*",
                 List.of(SourceFile.utf8("a.cpp", "#include <cstdio>\nint main(){int a,b;scanf(\"%d %d\",&a,&b);printf(\"%d\\n\",a+b);}")),
                 tests, null, Instant.now());
-        Judgement judgement = judge.judge(submission, tests, CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS, 0, 1);
+        Judge.Judged[] judged = new Judge.Judged[1];
+        List<ILoggingEvent> executed = sessionLogWhile("corr-judge-7",
+                () -> judged[0] = judge.judge(submission, tests, CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS, 0, 1));
+        Judgement judgement = judged[0].judgement();
         assertEquals(Verdict.WA, judgement.verdict());
         assertEquals(List.of(Verdict.AC, Verdict.WA), judgement.tests().stream().map(t -> t.verdict()).toList());
+        assertEquals(2, executed.size(), executed.toString());
+        assertTrue(executed.stream().allMatch(e -> "corr-judge-7".equals(e.getMDCPropertyMap().get("correlationId"))),
+                "the parallel chunks' threads carry the correlation id: " + executed);
+        assertTrue(judged[0].execution().session().matches("dynamic-sessions:\\S+ dynamic-sessions:\\S+"),
+                judged[0].execution().session());
+    }
+
+    /** The session server's "executed" log events while {@code work} runs with {@code correlationId} in the MDC. */
+    private static List<ILoggingEvent> sessionLogWhile(String correlationId, Runnable work) {
+        Logger serverLog = (Logger) LoggerFactory.getLogger(SessionServer.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        serverLog.addAppender(events);
+        MDC.put("correlationId", correlationId);
+        try {
+            work.run();
+        } finally {
+            MDC.remove("correlationId");
+            serverLog.detachAppender(events);
+        }
+        return events.list.stream().filter(e -> e.getFormattedMessage().startsWith("executed ")).toList();
     }
 
     @Test

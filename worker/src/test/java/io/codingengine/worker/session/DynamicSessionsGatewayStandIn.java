@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DynamicSessionsGatewayStandIn implements AutoCloseable {
 
+    private static final java.util.Set<String> FORWARD_SKIPS = java.util.Set.of("authorization", "connection",
+            "content-length", "expect", "host", "upgrade");
+
     private final HttpServer server;
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI session;
@@ -110,10 +113,13 @@ final class DynamicSessionsGatewayStandIn implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
-        String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (type != null) {
-            request.header("Content-Type", type);
-        }
+        // The caller's headers go on to the container, as the pool passes them (its own token
+        // aside); the HTTP client sets the connection-level ones itself.
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (!FORWARD_SKIPS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                values.forEach(value -> request.header(name, value));
+            }
+        });
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             send(exchange, response.statusCode(), response.body());
