@@ -20,7 +20,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +50,7 @@ public final class JavacService implements AutoCloseable {
      * (96 MiB), thread stacks, the GC's and the JVM's own memory, /tmp.
      */
     static final int NON_HEAP_MIB = 384;
-    /** Threads of the service: an idle server JVM has about 20, each compile adds one. */
+    /** Threads of the service: the server JVM had 13 after a compile here, each compile adds one while it runs. */
     static final int PROCESSES = 64;
 
     /** What a compile through the service gave: a result with its class files, or a reason to compile the usual way. */

@@ -284,7 +284,8 @@ public final class Sandbox implements AutoCloseable {
         if (isolation.level() != Isolation.Level.NAMESPACES) {
             throw new IllegalStateException("a sandboxed service needs namespaces; isolation is " + isolation.level());
         }
-        String name = instance + "-" + spec.name() + "-" + runCounter.incrementAndGet();
+        // "-service-" tells a long-lived service's group from a run's (which never outlives its run).
+        String name = instance + "-service-" + spec.name() + "-" + runCounter.incrementAndGet();
         RunCgroup cgroup = cgroups.map(c -> c.create(name, spec.memoryBytes(), spec.processes())).orElse(null);
         String uid = Integer.toString(spec.uid());
         List<String> cmd = new ArrayList<>(List.of(helper.toString(), "service"));
