@@ -8,7 +8,9 @@
 #
 # Environment: PORT (api, 2000), WORKERS (2), BROKER_PORT (61616), DATA (./data: logs, Azurite's
 # files, the broker journal, the admin key), SKIP_BUILD=1 to reuse the jars in */target,
-# UID_BASE (60000: worker i's sandbox uids start at UID_BASE+100*i) and INSTANCE (worker: names
+# PCH_DIR (/usr/local/lib/coding-engine/pch: where the precompiled headers are built before the
+# workers start; the workers' coding-engine.worker.pch-dir must match), UID_BASE (60000: worker
+# i's sandbox uids start at UID_BASE+100*i) and INSTANCE (worker: names
 # the workers' cgroups and data dirs) to run beside another copy on the same host.
 # The first start makes a bootstrap admin key in $DATA/admin.key (only its SHA-256 reaches the
 # api, as coding-engine.access.admin-key-sha256) and prints it; later starts reuse it. Worker i
@@ -64,6 +66,11 @@ mkdir -p "$data/logs" "$run"
 if [ "${SKIP_BUILD:-}" != 1 ]; then
   mvn -B -q -ntp -DskipTests package
 fi
+# The precompiled headers (about 1 GB, a minute on two cores the first time; only a check when
+# they are valid), so that the workers' start-up finds them built.
+java -Dloader.main=io.codingengine.executor.compile.BuildPrecompiledHeaders \
+  -cp "$(ls worker/target/worker-*-exec.jar)" org.springframework.boot.loader.launch.PropertiesLauncher \
+  "${PCH_DIR:-/usr/local/lib/coding-engine/pch}"
 
 AZURITE_DATA="$data/azurite" ./scripts/azurite.sh start >/dev/null
 storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${AZURITE_BLOB_PORT:-10000}/devstoreaccount1;TableEndpoint=http://127.0.0.1:${AZURITE_TABLE_PORT:-10002}/devstoreaccount1;"

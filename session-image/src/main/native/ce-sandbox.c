@@ -32,6 +32,11 @@
  *       Compiles the seccomp filter ("default", or "nonet" without namespaces) to BPF at PATH,
  *       once per start-up; `run --seccomp PATH` loads it.
  *
+ *   ce-sandbox service [--cgroup-procs FILE]... --uid U --gid G --seccomp PATH --seccomp-fd N -- BWRAP...
+ *       A long-lived sandboxed service (the warm Java compiler): joins the given cgroups, opens the
+ *       filter PATH at fd N for bwrap's --seccomp N, drops to U/G with no_new_privs and the
+ *       parent-death signal, and execs BWRAP with the caller's stdin and stdout (its protocol).
+ *
  * Frames written by `run` on stdout: one byte tag, four bytes big-endian length, payload.
  *   'o' stdout bytes   'e' stderr bytes   's' status, "key=value\n" lines, always last.
  *
@@ -918,6 +923,44 @@ static int cmd_box(int argc, char **argv) {
     return 0;
 }
 
+/* service: everything the process and its descendants will be is decided here, before bwrap
+ * runs; exec keeps the pid, so the caller's process is the service and killing it kills bwrap. */
+static int cmd_service(int argc, char **argv) {
+    struct run_opts o = {.uid = -1, .gid = -1, .seccomp_fd = -1};
+    int i = 0;
+    for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (i + 1 >= argc) { errno = 0; die("missing value for %s", argv[i]); }
+        const char *k = argv[i], *v = argv[++i];
+        if (!strcmp(k, "--cgroup-procs")) {
+            if (o.n_cgroups == MAX_CGROUPS) { errno = 0; die("too many cgroups"); }
+            o.cgroup_procs[o.n_cgroups++] = v;
+        } else if (!strcmp(k, "--uid")) o.uid = parse_num(v, k);
+        else if (!strcmp(k, "--gid")) o.gid = parse_num(v, k);
+        else if (!strcmp(k, "--seccomp")) o.seccomp_file = v;
+        else if (!strcmp(k, "--seccomp-fd")) o.seccomp_fd = (int) parse_num(v, k);
+        else { errno = 0; die("unknown option %s", k); }
+    }
+    if (i + 1 >= argc || o.uid < 0 || o.gid < 0 || !o.seccomp_file || o.seccomp_fd < 3) {
+        errno = 0;
+        die("usage: service [--cgroup-procs FILE]... --uid U --gid G --seccomp PATH --seccomp-fd N -- BWRAP...");
+    }
+    char **command = argv + i + 1;
+    if (setsid() < 0) die("setsid");
+    join_cgroups(&o);
+    int fd = open(o.seccomp_file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die("open %s", o.seccomp_file);
+    /* dup2 clears close-on-exec on the copy; a file opened right at the target keeps it. */
+    if (fd == o.seccomp_fd ? fcntl(fd, F_SETFD, 0) < 0 : dup2(fd, o.seccomp_fd) < 0) die("fd %d", o.seccomp_fd);
+    if (syscall(SYS_close_range, o.seccomp_fd + 1, ~0U, 0) < 0) die("close_range");
+    for (int other = 3; other < o.seccomp_fd; other++) close(other);
+    drop_privileges(&o);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("prctl");
+    char *env[] = {NULL};
+    execve(command[0], command, env);
+    die("execve %s", command[0]);
+    return 2;
+}
+
 /* init hold: the pooled box's first process; lives until `box` has pinned the namespaces. */
 static int cmd_hold(void) {
     prctl(PR_SET_DUMPABLE, 0);
@@ -937,7 +980,8 @@ int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "box")) return cmd_box(argc - 2, argv + 2);
     if (argc == 3 && !strcmp(argv[1], "netns")) return cmd_netns(argv[2]);
     if (argc == 4 && !strcmp(argv[1], "seccomp")) return cmd_seccomp(argv[2], argv[3]);
+    if (argc >= 2 && !strcmp(argv[1], "service")) return cmd_service(argc - 2, argv + 2);
     fputs("usage: ce-sandbox run [options] -- COMMAND... | init --status-fd N -- PROGRAM... | init hold"
-          " | box [options] -- BWRAP... | netns PATH | seccomp POLICY PATH\n", stderr);
+          " | box [options] -- BWRAP... | netns PATH | seccomp POLICY PATH | service [options] -- BWRAP...\n", stderr);
     return 2;
 }

@@ -12,7 +12,7 @@ import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.language.SourceLayout;
 import io.codingengine.executor.sandbox.Box;
 import io.codingengine.executor.sandbox.RunSpec;
-import io.codingengine.executor.sandbox.SandboxConfig;
+import io.codingengine.executor.sandbox.Sandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,12 +42,12 @@ final class CompileStage implements AutoCloseable {
     private final Path javacHome;
     private final List<LanguageRuntime> javacRuntimes;
     private final int javacUidBase;
-    private final List<String> readOnlyPaths;
+    private final Sandbox sandbox;
     private final Map<LanguageRuntime, JavacService> javac = new ConcurrentHashMap<>();
 
     private CompileStage(CompileSettings settings, PrecompiledHeaders headers, CompileCache cache,
                          Map<String, String> env, Path javacHome, List<LanguageRuntime> javacRuntimes,
-                         int javacUidBase, List<String> readOnlyPaths) {
+                         int javacUidBase, Sandbox sandbox) {
         this.settings = settings;
         this.headers = headers;
         this.cache = cache;
@@ -55,30 +55,29 @@ final class CompileStage implements AutoCloseable {
         this.javacHome = javacHome;
         this.javacRuntimes = javacRuntimes;
         this.javacUidBase = javacUidBase;
-        this.readOnlyPaths = readOnlyPaths;
+        this.sandbox = sandbox;
     }
 
     /** Every compile in the box, nothing cached (for an executor built around a given sandbox). */
     static CompileStage plain(Map<String, String> env) {
         CompileSettings off = CompileSettings.off();
         return new CompileStage(off, PrecompiledHeaders.start(off, null), new CompileCache(null, 0), env, null,
-                List.of(), 0, List.of());
+                List.of(), 0, null);
     }
 
     /**
      * With the settings' speed-ups: the cache under {@code <dataDir>/compile-cache}, warm compilers
-     * under {@code <dataDir>/javac} running as the uids right below the sandbox's first slot uid
+     * under {@code <dataDir>/javac}, each a service of {@code sandbox}, running as the uids right below the sandbox's first slot uid
      * ({@code uidBase - 1}, {@code uidBase - 2}, ...): never a slot's uid, so a check for processes
      * a run left behind is not confused by a compiler that is meant to live on.
      */
-    static CompileStage start(CompileSettings settings, Catalogue catalogue, SandboxConfig sandbox,
+    static CompileStage start(CompileSettings settings, Catalogue catalogue, Sandbox sandbox,
                               PrecompiledHeaders headers, Map<String, String> env) {
         List<LanguageRuntime> javacRuntimes = catalogue.runtimes().stream()
                 .filter(r -> "javac".equals(r.definition().compileService())).toList();
         return new CompileStage(settings, headers,
-                new CompileCache(sandbox.dataDir().resolve("compile-cache"), settings.cacheBytes()), env,
-                sandbox.dataDir().resolve("javac"), javacRuntimes, sandbox.uidBase() - 1,
-                sandbox.readOnlyPaths());
+                new CompileCache(sandbox.config().dataDir().resolve("compile-cache"), settings.cacheBytes()), env,
+                sandbox.config().dataDir().resolve("javac"), javacRuntimes, sandbox.config().uidBase() - 1, sandbox);
     }
 
     /** Compiles {@code layout} (already written into {@code box}); afterwards the outputs are in the box. */
@@ -146,7 +145,7 @@ final class CompileStage implements AutoCloseable {
             return null;
         }
         return javac.computeIfAbsent(runtime, r -> new JavacService(r,
-                javacHome.resolve(r.version().toString()), javacUidBase - index, readOnlyPaths, settings));
+                javacHome.resolve(r.version().toString()), javacUidBase - index, sandbox, settings));
     }
 
     private static void executable(Path file) {

@@ -75,8 +75,8 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         if (headers.directory() != null && paths.stream().noneMatch(p -> headers.directory().startsWith(p))) {
             paths.add(headers.directory().toString());
         }
-        SandboxConfig boxes = sandbox.withReadOnlyPaths(paths);
-        return new SandboxedExecutor(catalogue, new Sandbox(boxes), config,
+        Sandbox boxes = new Sandbox(sandbox.withReadOnlyPaths(paths));
+        return new SandboxedExecutor(catalogue, boxes, config,
                 CompileStage.start(config.compileSpeed(), catalogue, boxes, headers, BASE_ENV));
     }
 

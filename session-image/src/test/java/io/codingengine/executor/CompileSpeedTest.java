@@ -142,6 +142,26 @@ class CompileSpeedTest {
     }
 
     @Test
+    void aSourceThatExhaustsTheCompilersMemoryIsACompileFailureAndTheNextCompilesWarm() {
+        assertNull(run(fast, "java", "25", "public class Before { public static void main(String[] a) {} }").compile().status());
+        long before = warm("25").process().orElseThrow().pid();
+        StringBuilder bomb = new StringBuilder("public class Bomb {\n  static final String A0 = \"0123456789abcdef\";\n");
+        for (int i = 1; i <= 40; i++) {
+            // Constant folding doubles the string at each line, no annotation processor needed.
+            bomb.append("  static final String A").append(i).append(" = A").append(i - 1).append(" + A").append(i - 1).append(";\n");
+        }
+        bomb.append("  public static void main(String[] a) {}\n}\n");
+        ExecutionResult bad = run(fast, "java", "25", bomb.toString());
+        assertNotNull(bad.compile().status(), "a compile failure: " + bad.compile());
+        ExecutionResult next = run(fast, "java", "25",
+                "public class After { public static void main(String[] a) { System.out.println(\"after\"); } }");
+        assertNull(next.compile().status(), next.compile().toString());
+        assertEquals("after\n", next.runs().getFirst().stdout());
+        long after = warm("25").process().orElseThrow().pid();
+        assertTrue(after != before, "the exhausted warm compiler was replaced by a fresh one");
+    }
+
+    @Test
     void theCacheGivesBackTheSameResultAndArtifactsAndCompileErrors() throws Exception {
         String ok = "#include <stdio.h>\nint main(void){ puts(\"cached\"); return 0; }\n";
         String broken = "int main(void){ return nope; }\n";

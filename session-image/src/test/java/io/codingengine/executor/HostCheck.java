@@ -83,10 +83,15 @@ final class HostCheck {
         return leftoverCgroups("coding-engine-test");
     }
 
-    /** Run groups left under every hierarchy's group named {@code name}. */
+    /**
+     * Run groups left under every hierarchy's group named {@code name}: every child but the group
+     * of a live sandboxed service (the warm compiler, meant to outlive runs); an empty service
+     * group is a leftover too.
+     */
     static List<Path> leftoverCgroups(String name) {
         try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
-            return controllers.flatMap(c -> groups(c, name)).flatMap(HostCheck::children).toList();
+            return controllers.flatMap(c -> groups(c, name)).flatMap(HostCheck::children)
+                    .filter(g -> !(g.getFileName().toString().contains("-service-") && hasProcesses(g))).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -97,6 +102,14 @@ final class HostCheck {
             return Files.walk(controller, 4).filter(p -> p.getFileName().toString().equals(name));
         } catch (IOException | UncheckedIOException e) {
             return Stream.empty();
+        }
+    }
+
+    private static boolean hasProcesses(Path group) {
+        try {
+            return !Files.readString(group.resolve("cgroup.procs")).isBlank();
+        } catch (IOException e) {
+            return false;
         }
     }
 

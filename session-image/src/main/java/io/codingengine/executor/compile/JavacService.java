@@ -3,7 +3,9 @@ package io.codingengine.executor.compile;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
 import io.codingengine.executor.language.LanguageRuntime;
-import io.codingengine.executor.sandbox.Globs;
+import io.codingengine.executor.sandbox.Sandbox;
+import io.codingengine.executor.sandbox.SandboxedService;
+import io.codingengine.executor.sandbox.ServiceSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +20,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,17 +32,26 @@ import java.util.concurrent.TimeoutException;
 /**
  * A warm Java compiler: one long-lived JVM of one JDK running {@code JavacServer}, which calls the
  * JDK's own compiler API, so a compile costs tens of milliseconds instead of a JVM start and a
- * cold compiler. The JVM lives in its own bubblewrap sandbox as its own unprivileged uid: no
- * network or other namespaces shared, read-only runtimes, a capped heap and metaspace, only its
- * working directory writable (sources in, class files out, wiped by the host after each compile);
- * annotation processing stays off ({@code -proc:none} from the catalogue). It is started on first
- * use, replaced after {@code javacRestartAfter} compiles, and killed and replaced when a compile
- * takes too long or the compiler crashes. One compile at a time.
+ * cold compiler. The JVM is a {@link Sandbox#startService sandboxed service} as its own
+ * unprivileged uid: its own cgroup (memory with swap: the heap plus {@link #NON_HEAP_MIB}; {@link
+ * #PROCESSES} threads; one CPU), the box's namespaces with no network, the box's seccomp filter,
+ * read-only runtimes, a capped heap and metaspace, only its working directory writable (sources
+ * in, class files out, wiped by the host after each compile); annotation processing stays off
+ * ({@code -proc:none} from the catalogue). It is started on first use, replaced after {@code
+ * javacRestartAfter} compiles, and killed and replaced when a compile takes too long or the
+ * compiler crashes (a heap exhausted, or the cgroup's OOM killer). One compile at a time.
  */
 public final class JavacService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JavacService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Memory of the service's cgroup beyond the heap: metaspace (capped at 192 MiB), code cache
+     * (96 MiB), thread stacks, the GC's and the JVM's own memory, /tmp.
+     */
+    static final int NON_HEAP_MIB = 384;
+    /** Threads of the service: the server JVM had 13 after a compile here, each compile adds one while it runs. */
+    static final int PROCESSES = 64;
 
     /** What a compile through the service gave: a result with its class files, or a reason to compile the usual way. */
     public sealed interface Outcome {
@@ -57,20 +67,20 @@ public final class JavacService implements AutoCloseable {
     private final Path home;
     private final Path work;
     private final int uid;
-    private final List<String> readOnlyPaths;
+    private final Sandbox sandbox;
     private final CompileSettings settings;
+    private SandboxedService service;
     private Process process;
     private InputStream answers;
     private OutputStream requests;
     private int compiles;
 
-    public JavacService(LanguageRuntime runtime, Path home, int uid, List<String> readOnlyPaths,
-                        CompileSettings settings) {
+    public JavacService(LanguageRuntime runtime, Path home, int uid, Sandbox sandbox, CompileSettings settings) {
         this.runtime = runtime;
         this.home = home;
         this.work = home.resolve("work");
         this.uid = uid;
-        this.readOnlyPaths = List.copyOf(readOnlyPaths);
+        this.sandbox = sandbox;
         this.settings = settings;
     }
 
@@ -154,6 +164,11 @@ public final class JavacService implements AutoCloseable {
         return process != null && process.isAlive() ? Optional.of(process.toHandle()) : Optional.empty();
     }
 
+    /** The server's sandbox (its process and cgroup), while one runs. */
+    public synchronized Optional<SandboxedService> service() {
+        return process().map(p -> service);
+    }
+
     @Override
     public synchronized void close() {
         stop();
@@ -174,7 +189,8 @@ public final class JavacService implements AutoCloseable {
             Files.write(server, source.readAllBytes());
         }
         Files.setPosixFilePermissions(server, PosixFilePermissions.fromString("rw-r--r--"));
-        process = new ProcessBuilder(command(server)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        service = sandbox.startService(spec(server));
+        process = service.process();
         answers = new BufferedInputStream(process.getInputStream());
         requests = process.getOutputStream();
         compiles = 0;
@@ -190,36 +206,16 @@ public final class JavacService implements AutoCloseable {
         LOG.info("warm javac {} started as uid {}", runtime.version(), uid);
     }
 
-    private List<String> command(Path server) {
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid", Integer.toString(uid), "--regid",
-                Integer.toString(uid), "--clear-groups", "--inh-caps=-all", "--",
-                "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--hostname", "javac"));
-        for (String entry : readOnlyPaths) {
-            for (Path p : Globs.expand(entry)) {
-                cmd.addAll(List.of("--ro-bind", p.toString(), p.toString()));
-            }
-        }
-        for (String top : List.of("/bin", "/sbin", "/lib", "/lib64")) {
-            Path p = Path.of(top);
-            try {
-                if (Files.isSymbolicLink(p)) {
-                    cmd.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), top));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                "--ro-bind", server.toString(), "/service/JavacServer.java",
-                "--bind", work.toString(), "/work", "--remount-ro", "/", "--chdir", "/work", "--clearenv",
-                "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8", "--setenv", "LC_ALL", "C.UTF-8",
-                "--setenv", "HOME", "/tmp", "--",
-                runtime.toolchain().resolve("bin/java").toString(),
-                "-Xmx" + settings.javacMemoryMiB() + "m", "-Xms" + Math.min(128, settings.javacMemoryMiB()) + "m",
-                "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=96m", "-XX:+UseSerialGC",
-                "-XX:-UsePerfData", "-Xshare:auto", "-XX:ActiveProcessorCount=1",
-                "/service/JavacServer.java"));
-        return cmd;
+    private ServiceSpec spec(Path server) {
+        int heap = settings.javacMemoryMiB();
+        return new ServiceSpec("javac" + runtime.version(), uid, (long) (heap + NON_HEAP_MIB) << 20, PROCESSES,
+                Map.of(work, "/work"), Map.of(server, "/service/JavacServer.java"), "/work",
+                Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8", "HOME", "/tmp"),
+                List.of(runtime.toolchain().resolve("bin/java").toString(),
+                        "-Xmx" + heap + "m", "-Xms" + Math.min(128, heap) + "m",
+                        "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=96m", "-XX:+UseSerialGC",
+                        "-XX:-UsePerfData", "-Xshare:auto", "-XX:ActiveProcessorCount=1",
+                        "/service/JavacServer.java"));
     }
 
     private void write(String relative, byte[] content) throws IOException {
@@ -277,14 +273,12 @@ public final class JavacService implements AutoCloseable {
     }
 
     private void stop() {
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (service != null) {
+            if (service.oomKilled()) {
+                LOG.warn("warm javac {} was killed at its memory limit", runtime.version());
             }
+            service.close();
+            service = null;
             process = null;
         }
     }

@@ -18,40 +18,74 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Precompiled headers, one per toolchain and option combination the catalogue offers, built in the
- * background at start-up (or ahead of time: they survive restarts) and used transparently: the
+ * Precompiled headers, one per toolchain and option combination the catalogue offers, built ahead
+ * of time ({@link BuildPrecompiledHeaders}, at image build or install) or else in the background at
+ * start-up, and used transparently: the
  * compile gets {@code -I <dir>} first, where {@code <dir>/bits/stdc++.h.gch} waits, and g++ takes
  * the {@code .gch} for {@code #include <bits/stdc++.h>}. g++ uses a {@code .gch} only when the
  * compile's flags match the ones it was built with and otherwise silently falls back to the
  * header, so the flags come from the catalogue entry that also defines the compile command (a test
  * checks with {@code -Winvalid-pch -H} that the pairing holds). Until a header is built, compiles
- * simply go without it.
+ * simply go without it. Each header's directory is named by a hash of the compiler's identity
+ * (path, reported version, the real binary's mtime) and the flags, and holds that identity in
+ * {@code identity}: start-up reuses a directory whose identity file matches, rebuilds one that
+ * does not (or has none), and removes the headers of a compiler that has since been replaced.
  */
 public final class PrecompiledHeaders {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrecompiledHeaders.class);
+    private static final String IDENTITY = "identity";
+
+    /** What {@link #prepare} did: headers reused as they were, built, and removed as stale. */
+    public record Report(int reused, int built, int removed) {
+    }
 
     private final Path dir;
     private final boolean enabled;
+    private final CompletableFuture<Report> ready = new CompletableFuture<>();
 
     private PrecompiledHeaders(Path dir, boolean enabled) {
         this.dir = dir;
         this.enabled = enabled;
     }
 
-    /** Starts building the missing headers on a background thread; returns at once. */
+    /**
+     * Checks the headers on a background thread, building the missing and stale ones; returns at
+     * once. With prebuilt headers ({@link BuildPrecompiledHeaders}) that only reads the identity files.
+     */
     public static PrecompiledHeaders start(CompileSettings settings, Catalogue catalogue) {
         PrecompiledHeaders headers = new PrecompiledHeaders(settings.pchDir(), settings.precompiledHeaders());
         if (headers.enabled) {
             createReadable(settings.pchDir());
-            Thread.ofPlatform().daemon().name("pch-build").start(() -> headers.buildAll(catalogue));
+            Thread.ofPlatform().daemon().name("pch-build").start(() -> {
+                try {
+                    Report report = headers.prepare(catalogue);
+                    LOG.info("precompiled headers in {}: {} reused, {} built, {} stale removed", headers.dir,
+                            report.reused(), report.built(), report.removed());
+                    headers.ready.complete(report);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("precompiled headers: {}", e.toString());
+                    headers.ready.completeExceptionally(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    headers.ready.completeExceptionally(e);
+                }
+            });
+        } else {
+            headers.ready.complete(new Report(0, 0, 0));
         }
         return headers;
     }
 
-    /** The headers in {@code dir}, built only by {@link #build} (install scripts, tests). */
+    /** Completes when the start-up check (and any build it needed) has finished. */
+    public CompletableFuture<Report> ready() {
+        return ready;
+    }
+
+    /** The headers in {@code dir}, built only by {@link #build} and {@link #prepare} (install, tests). */
     public static PrecompiledHeaders at(Path dir) {
         createReadable(dir);
         return new PrecompiledHeaders(dir, true);
@@ -72,28 +106,29 @@ public final class PrecompiledHeaders {
         return Files.isRegularFile(include.resolve(pch.header() + ".gch")) ? List.of("-I" + include) : List.of();
     }
 
-    /** Builds every header not built yet (the default option values first), one at a time, niced. */
-    void buildAll(Catalogue catalogue) {
-        try {
-            locked(() -> {
-                removeLeftovers();
-                for (LanguageRuntime runtime : catalogue.runtimes()) {
-                    LanguageDefinition.PrecompiledHeader pch = runtime.definition().precompiledHeader();
-                    if (pch != null) {
-                        for (Map<String, String> options : combinations(runtime.definition())) {
-                            build(runtime, pch, options);
-                        }
+    /**
+     * Makes every header of the catalogue valid now (blocking): removes the headers of replaced
+     * compilers, reuses the ones whose identity matches, builds the rest (the default option
+     * values first), one at a time, niced.
+     */
+    public Report prepare(Catalogue catalogue) throws IOException, InterruptedException {
+        int[] counts = new int[3];
+        locked(() -> {
+            removeLeftovers();
+            counts[2] = removeStale(catalogue);
+            for (LanguageRuntime runtime : catalogue.runtimes()) {
+                LanguageDefinition.PrecompiledHeader pch = runtime.definition().precompiledHeader();
+                if (pch != null) {
+                    for (Map<String, String> options : combinations(runtime.definition())) {
+                        counts[build(runtime, pch, options) ? 1 : 0]++;
                     }
                 }
-            });
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("precompiled headers: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+            }
+        });
+        return new Report(counts[0], counts[1], counts[2]);
     }
 
-    /** Builds one header now (blocking) unless it exists; for install scripts and tests. */
+    /** Builds one header now (blocking) unless a valid one exists; for tests and benchmarks. */
     public void build(LanguageRuntime runtime, Map<String, String> options) throws IOException, InterruptedException {
         locked(() -> build(runtime, runtime.definition().precompiledHeader(), options));
     }
@@ -122,12 +157,46 @@ public final class PrecompiledHeaders {
         }
     }
 
-    private void build(LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch, Map<String, String> options)
-            throws IOException, InterruptedException {
-        Path target = dir.resolve(id(runtime, pch, options));
-        if (Files.isDirectory(target)) {
-            return;
+    /**
+     * Headers of a compiler of the catalogue that has since been replaced (same path, another
+     * version or binary): no engine of this host can use them. Headers of other compilers are
+     * left alone (the directory is shared); only called under the lock.
+     */
+    private int removeStale(Catalogue catalogue) throws IOException {
+        Map<String, List<String>> current = new java.util.HashMap<>();
+        catalogue.runtimes().forEach(r -> current.put(r.toolchain().toString(), compiler(r)));
+        int removed = 0;
+        try (var children = Files.list(dir)) {
+            for (Path child : children.filter(p -> Files.isRegularFile(p.resolve(IDENTITY))).toList()) {
+                List<String> identity = Files.readAllLines(child.resolve(IDENTITY));
+                List<String> now = current.get(identity.getFirst());
+                if (now != null && !identity.subList(0, Math.min(now.size(), identity.size())).equals(now)) {
+                    LOG.info("removing precompiled headers of a replaced compiler: {} {}", child.getFileName(), identity);
+                    deleteTree(child);
+                    removed++;
+                }
+            }
         }
+        return removed;
+    }
+
+    /** Builds one header unless a valid one exists (its identity file matches); true when it built. */
+    private boolean build(LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch, Map<String, String> options)
+            throws IOException, InterruptedException {
+        List<String> identity = identity(runtime, pch, options);
+        Path target = dir.resolve(CompileCache.hash(identity).substring(0, 24));
+        Path identityFile = target.resolve(IDENTITY);
+        if (Files.isRegularFile(identityFile)) {
+            if (Files.readAllLines(identityFile).equals(identity)) {
+                return false;
+            }
+        } else if (Files.isRegularFile(target.resolve(pch.header() + ".gch"))) {
+            // Built before identity files existed: complete (moved into place whole) and named by
+            // the hash of this identity, so it is this compiler's with these flags.
+            Files.write(identityFile, identity);
+            return false;
+        }
+        deleteTree(target); // another identity under this name, or damaged: not known to be valid
         Path tmp = Files.createTempDirectory(dir, ".build-");
         try {
             Path wrapper = tmp.resolve("wrapper.h");
@@ -143,6 +212,7 @@ public final class PrecompiledHeaders {
             if (p.waitFor() != 0) {
                 throw new IOException("building " + pch.header() + " with " + options + " failed: " + output);
             }
+            Files.write(tmp.resolve("out").resolve(IDENTITY), identity);
             try (var files = Files.walk(tmp.resolve("out"))) {
                 for (Path f : files.toList()) {
                     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(
@@ -155,21 +225,32 @@ public final class PrecompiledHeaders {
                 if (!Files.isDirectory(target)) {
                     throw e;
                 }
-                return; // another engine built the same header meanwhile
+                return false; // another engine built the same header meanwhile
             }
             LOG.info("precompiled {} for {} {} {} in {} ms", pch.header(), runtime.definition().language(),
                     runtime.version(), options, (System.nanoTime() - start) / 1_000_000);
+            return true;
         } finally {
             deleteTree(tmp);
         }
     }
 
-    /** The header's directory name: the compiler's identity and the exact flags. */
+    /** The header's directory name: a hash of its {@link #identity}. */
     private static String id(LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch, Map<String, String> options) {
-        List<String> parts = new ArrayList<>(List.of(runtime.toolchain().toString(), runtime.version().toString(),
-                Long.toString(CompilerIdentity.modified(runtime.toolchain()))));
+        return CompileCache.hash(identity(runtime, pch, options)).substring(0, 24);
+    }
+
+    /** The compiler's identity (path first, then version and the real binary's mtime), then the exact flags. */
+    private static List<String> identity(LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch,
+                                         Map<String, String> options) {
+        List<String> parts = new ArrayList<>(compiler(runtime));
         parts.addAll(flags(pch, options));
-        return CompileCache.hash(parts).substring(0, 24);
+        return parts;
+    }
+
+    private static List<String> compiler(LanguageRuntime runtime) {
+        return List.of(runtime.toolchain().toString(), runtime.version().toString(),
+                Long.toString(CompilerIdentity.modified(runtime.toolchain())));
     }
 
     private static List<String> flags(LanguageDefinition.PrecompiledHeader pch, Map<String, String> options) {

@@ -1,7 +1,5 @@
 package io.codingengine.executor.sandbox;
 
-import io.codingengine.common.execution.StageLimits;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,7 +58,7 @@ final class CgroupV1 implements Cgroups {
     }
 
     @Override
-    public RunCgroup create(String name, StageLimits limits) {
+    public RunCgroup create(String name, long memoryBytes, int processes) {
         Map<String, Path> dirs = new LinkedHashMap<>();
         bases.forEach((controller, base) -> dirs.put(controller, base.resolve(name)));
         for (Path dir : new LinkedHashSet<>(dirs.values())) {
@@ -71,13 +69,13 @@ final class CgroupV1 implements Cgroups {
             }
         }
         Path memory = dirs.get("memory");
-        String bytes = Long.toString(limits.memoryBytes());
+        String bytes = Long.toString(memoryBytes);
         Cgroups.write(memory.resolve("memory.limit_in_bytes"), bytes);
         if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
             Cgroups.write(memory.resolve("memory.memsw.limit_in_bytes"), bytes);
         }
         // The relay (bwrap) and the box init are in the group too.
-        Cgroups.write(dirs.get("pids").resolve("pids.max"), Integer.toString(limits.processes() + 2));
+        Cgroups.write(dirs.get("pids").resolve("pids.max"), Integer.toString(processes + 2));
         Path cpu = dirs.get("cpu");
         if (cpu != null) {
             Cgroups.write(cpu.resolve("cpu.cfs_period_us"), "100000");

@@ -1,7 +1,5 @@
 package io.codingengine.executor.sandbox;
 
-import io.codingengine.common.execution.StageLimits;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -79,7 +77,7 @@ final class CgroupV2 implements Cgroups {
     }
 
     @Override
-    public RunCgroup create(String name, StageLimits limits) {
+    public RunCgroup create(String name, long memoryBytes, int processes) {
         Path dir = base.resolve(name);
         try {
             Files.createDirectory(dir); // never an existing group: its counters would carry over
@@ -87,13 +85,13 @@ final class CgroupV2 implements Cgroups {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
         if (controllers.contains("memory")) {
-            Cgroups.write(dir.resolve("memory.max"), Long.toString(limits.memoryBytes()));
+            Cgroups.write(dir.resolve("memory.max"), Long.toString(memoryBytes));
             if (Files.exists(dir.resolve("memory.swap.max"))) {
                 Cgroups.write(dir.resolve("memory.swap.max"), "0");
             }
         }
         if (controllers.contains("pids")) {
-            Cgroups.write(dir.resolve("pids.max"), Integer.toString(limits.processes() + 2));
+            Cgroups.write(dir.resolve("pids.max"), Integer.toString(processes + 2));
         }
         if (controllers.contains("cpu")) {
             Cgroups.write(dir.resolve("cpu.max"), "100000 100000");

@@ -16,7 +16,15 @@ import java.util.Optional;
 interface Cgroups {
 
     /** Creates a configured, empty cgroup for one run. */
-    RunCgroup create(String name, StageLimits limits);
+    default RunCgroup create(String name, StageLimits limits) {
+        return create(name, limits.memoryBytes(), limits.processes());
+    }
+
+    /**
+     * Creates an empty cgroup limited to {@code memoryBytes} (swap included), {@code processes}
+     * (+2 for the relay or bwrap and the box init) and one CPU; for a run or a long-lived service.
+     */
+    RunCgroup create(String name, long memoryBytes, int processes);
 
     /** For health output: {@code "cgroup v1 (memory, pids, cpu, cpuacct, freezer)"}. */
     String describe();

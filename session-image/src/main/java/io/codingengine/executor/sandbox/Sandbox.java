@@ -88,6 +88,11 @@ public final class Sandbox implements AutoCloseable {
         return isolation;
     }
 
+    /** The configuration the sandbox was started with. */
+    public SandboxConfig config() {
+        return config;
+    }
+
     public int slots() {
         return config.slots();
     }
@@ -263,6 +268,51 @@ public final class Sandbox implements AutoCloseable {
                 "--remount-ro", "/dev", "--remount-ro", "/",
                 "--chdir", "/", "--clearenv", "--info-fd", "5", "--", INIT_IN_BOX, "init", "hold"));
         return cmd;
+    }
+
+    /**
+     * Starts a long-lived program (the warm Java compiler) sandboxed like a run, but for many
+     * requests: its own cgroup ({@code spec}'s memory with swap, processes, one CPU), all of a box's
+     * namespaces with no network at all (not even the slot's loopback), the runtimes read-only,
+     * the box's seccomp filter (handed to bwrap, loaded just before the program's exec), its own
+     * uid, no capabilities, {@code no_new_privs}, and a capped {@code /tmp}. {@code ce-sandbox
+     * service} joins the cgroup before bwrap runs, so every process of the service is in it.
+     *
+     * @throws IllegalStateException when the host allows no namespaces (the service then does not run)
+     */
+    public SandboxedService startService(ServiceSpec spec) throws IOException {
+        if (isolation.level() != Isolation.Level.NAMESPACES) {
+            throw new IllegalStateException("a sandboxed service needs namespaces; isolation is " + isolation.level());
+        }
+        // "-service-" tells a long-lived service's group from a run's (which never outlives its run).
+        String name = instance + "-service-" + spec.name() + "-" + runCounter.incrementAndGet();
+        RunCgroup cgroup = cgroups.map(c -> c.create(name, spec.memoryBytes(), spec.processes())).orElse(null);
+        String uid = Integer.toString(spec.uid());
+        List<String> cmd = new ArrayList<>(List.of(helper.toString(), "service"));
+        if (cgroup != null) {
+            cgroup.procsFiles().forEach(f -> cmd.addAll(List.of("--cgroup-procs", f.toString())));
+        }
+        cmd.addAll(List.of("--uid", uid, "--gid", uid, "--seccomp", seccompDefault.toString(),
+                "--seccomp-fd", Integer.toString(SECCOMP_FD), "--"));
+        List<String> bwrap = bwrapNamespaces(uid, false);
+        bwrap.add(1, "--disable-userns");
+        cmd.addAll(bwrap);
+        cmd.addAll(List.of("--size", Long.toString(DEV_SHM_BYTES), "--tmpfs", "/tmp"));
+        spec.readOnlyBinds().forEach((host, inside) -> cmd.addAll(List.of("--ro-bind", host.toString(), inside)));
+        spec.binds().forEach((host, inside) -> cmd.addAll(List.of("--bind", host.toString(), inside)));
+        cmd.addAll(List.of("--remount-ro", "/dev", "--remount-ro", "/", "--chdir", spec.chdir(), "--clearenv"));
+        spec.env().forEach((k, v) -> cmd.addAll(List.of("--setenv", k, v)));
+        cmd.addAll(List.of("--seccomp", Integer.toString(SECCOMP_FD), "--"));
+        cmd.addAll(spec.command());
+        try {
+            return new SandboxedService(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start(),
+                    cgroup);
+        } catch (IOException | RuntimeException e) {
+            if (cgroup != null) {
+                closeQuietly(cgroup);
+            }
+            throw e;
+        }
     }
 
     /** bwrap's namespaces, identity and read-only file system, shared by fresh and pre-started boxes. */

@@ -1,12 +1,19 @@
 package io.codingengine.executor.compile;
 
+import io.codingengine.common.execution.StageStatus;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageRuntime;
+import io.codingengine.executor.sandbox.Sandbox;
+import io.codingengine.executor.sandbox.SandboxConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,23 +22,48 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The warm compiler's life cycle with a real JDK in a real bubblewrap sandbox: killed on timeout, replaced after N compiles. */
+/**
+ * The warm compiler's life cycle with a real JDK in a real sandboxed service: killed on timeout,
+ * replaced after N compiles, in its own cgroup with its limits, seccomp and no network, and
+ * replaced after a source that exhausts its memory.
+ */
 class JavacServiceTest {
 
     private static final Map<String, byte[]> HELLO = Map.of("Main.java",
             "public class Main { public static void main(String[] a) {} }".getBytes(StandardCharsets.UTF_8));
     private static final List<String> ARGS = List.of("-encoding", "UTF-8", "-proc:none", "-d", ".", "Main.java");
+    private static final int UID = 65390;
+
+    private static Sandbox sandbox;
+    private static LanguageRuntime jdk;
+
+    @BeforeAll
+    static void start() throws Exception {
+        List<String> paths = new ArrayList<>(SandboxConfig.defaults().readOnlyPaths());
+        paths.add("/etc/java-*");
+        sandbox = new Sandbox(SandboxConfig.defaults().withDataDir(Files.createTempDirectory("ce-javac-data-"))
+                .withSlots(1).withUidBase(UID + 1).withRecycleAfter(0).withReadOnlyPaths(paths)
+                .withCgroupName("coding-engine-javac-test"));
+        jdk = Catalogue.detect().resolve("java", "25");
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    private static JavacService service(int restartAfter, int heapMiB) throws Exception {
+        CompileSettings settings = CompileSettings.defaults();
+        return new JavacService(jdk, Files.createTempDirectory("ce-javac-test-"), UID, sandbox,
+                new CompileSettings(false, settings.pchDir(), 0, true, restartAfter, heapMiB, Duration.ofSeconds(10)));
+    }
 
     @Test
     void aSlowCompileIsKilledAndTheNextOneGetsAFreshCompiler() throws Exception {
-        LanguageRuntime jdk = Catalogue.detect().resolve("java", "25");
-        CompileSettings settings = CompileSettings.defaults();
-        try (JavacService service = new JavacService(jdk, Files.createTempDirectory("ce-javac-test-"), 65390,
-                List.of("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/java-*"),
-                new CompileSettings(false, settings.pchDir(), 0, true, 2, 256, Duration.ofSeconds(10)))) {
+        try (JavacService service = service(2, 256)) {
             var timedOut = service.compile(HELLO, ARGS, Duration.ofMillis(1), 1 << 20, 1 << 16);
             var entry = assertInstanceOf(JavacService.Outcome.Compiled.class, timedOut).entry();
-            assertEquals(io.codingengine.common.execution.StageStatus.TO, entry.result().status());
+            assertEquals(StageStatus.TO, entry.result().status());
             assertTrue(service.process().isEmpty(), "the compiler that took too long is gone");
 
             var first = assertInstanceOf(JavacService.Outcome.Compiled.class,
@@ -39,7 +71,7 @@ class JavacServiceTest {
             assertTrue(first.result().succeeded(), first.result().toString());
             assertTrue(first.files().containsKey("Main.class"), first.files().keySet().toString());
             long pid = service.process().orElseThrow().pid();
-            assertEquals(65390, uidOf(pid), "the compiler runs as its own uid");
+            assertEquals(UID, Integer.parseInt(status(jvm(pid), "Uid").split("\\s+")[0]), "the compiler runs as its own uid");
             service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16);
             assertTrue(service.process().isEmpty(), "replaced after javacRestartAfter = 2 compiles");
             service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16);
@@ -47,12 +79,81 @@ class JavacServiceTest {
         }
     }
 
-    /** The real uid of the server JVM (a descendant of setpriv/bwrap). */
-    private static int uidOf(long pid) throws Exception {
-        long leaf = ProcessHandle.of(pid).orElseThrow().descendants()
+    @Test
+    void theCompilerRunsInItsOwnCgroupWithSeccompAndNoNetwork() throws Exception {
+        try (JavacService service = service(200, 256)) {
+            var hello = assertInstanceOf(JavacService.Outcome.Compiled.class,
+                    service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
+            assertTrue(hello.result().succeeded(), hello.result().toString());
+            long jvm = jvm(service.process().orElseThrow().pid());
+            List<Path> procs = service.service().orElseThrow().cgroupProcs().orElseThrow();
+            for (Path file : procs) {
+                assertTrue(Files.readAllLines(file).contains(Long.toString(jvm)), "the JVM is in " + file);
+            }
+            Path memory = procs.stream().map(Path::getParent).filter(d -> Files.exists(d.resolve("memory.limit_in_bytes")))
+                    .findFirst().orElseThrow();
+            long limit = (256L + JavacService.NON_HEAP_MIB) << 20;
+            assertEquals(limit, Long.parseLong(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()));
+            Path memsw = memory.resolve("memory.memsw.limit_in_bytes");
+            if (Files.exists(memsw)) {
+                assertEquals(limit, Long.parseLong(Files.readString(memsw).trim()), "swap included");
+            }
+            Path pids = procs.stream().map(Path::getParent).filter(d -> Files.exists(d.resolve("pids.max"))).findFirst().orElseThrow();
+            assertEquals(Integer.toString(JavacService.PROCESSES + 2), Files.readString(pids.resolve("pids.max")).trim());
+            procs.stream().map(Path::getParent).filter(d -> Files.exists(d.resolve("cpu.cfs_quota_us"))).findFirst()
+                    .ifPresent(cpu -> assertEquals("100000", read(cpu.resolve("cpu.cfs_quota_us")), "one CPU"));
+
+            assertEquals("2", status(jvm, "Seccomp"), "the box's seccomp filter");
+            assertEquals("1", status(jvm, "NoNewPrivs"));
+            assertEquals("0000000000000000", status(jvm, "CapEff"));
+            assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")),
+                    Files.readSymbolicLink(Path.of("/proc/" + jvm + "/ns/net")), "its own network namespace");
+            List<String> interfaces = Files.readAllLines(Path.of("/proc/" + jvm + "/net/dev")).stream().skip(2)
+                    .map(l -> l.trim().split(":")[0]).toList();
+            assertEquals(List.of("lo"), interfaces, "no network but its own loopback");
+        }
+    }
+
+    @Test
+    void aSourceThatExhaustsTheCompilersMemoryEndsItAndTheNextCompileGetsAFreshOne() throws Exception {
+        StringBuilder bomb = new StringBuilder("public class Main {\n  static final String A0 = \"0123456789abcdef\";\n");
+        for (int i = 1; i <= 40; i++) {
+            // Constant folding doubles the string at each line: 16 << 40 characters.
+            bomb.append("  static final String A").append(i).append(" = A").append(i - 1).append(" + A").append(i - 1).append(";\n");
+        }
+        bomb.append("}\n");
+        try (JavacService service = service(200, 256)) {
+            assertInstanceOf(JavacService.Outcome.Compiled.class,
+                    service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16));
+            long before = service.process().orElseThrow().pid();
+            var crashed = service.compile(Map.of("Main.java", bomb.toString().getBytes(StandardCharsets.UTF_8)), ARGS,
+                    Duration.ofSeconds(30), 1 << 20, 1 << 16);
+            assertInstanceOf(JavacService.Outcome.Unavailable.class, crashed, "out of memory is not javac's answer");
+            assertTrue(service.process().isEmpty(), "the exhausted compiler is gone");
+            var next = assertInstanceOf(JavacService.Outcome.Compiled.class,
+                    service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
+            assertTrue(next.result().succeeded(), next.result().toString());
+            assertNotEquals(before, service.process().orElseThrow().pid());
+        }
+    }
+
+    /** The server JVM's host pid (a descendant of the service's bwrap). */
+    private static long jvm(long pid) {
+        return ProcessHandle.of(pid).orElseThrow().descendants()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .findFirst().orElseThrow().pid();
-        return Files.readAllLines(java.nio.file.Path.of("/proc/" + leaf + "/status")).stream()
-                .filter(l -> l.startsWith("Uid:")).map(l -> Integer.parseInt(l.split("\\s+")[1])).findFirst().orElseThrow();
+    }
+
+    private static String status(long pid, String key) throws Exception {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith(key + ":")).map(l -> l.substring(key.length() + 1).trim()).findFirst().orElseThrow();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

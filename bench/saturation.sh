@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Issue 7's throughput target, in one run: Python hello world at saturation, bare processes
+# (as many parallel runners as cores) against the whole pipeline on the same cores: judge
+# submissions (api -> queue -> worker -> sandbox -> store) and Piston executes (interactive
+# lane). Prints runs/s and the ratios to bare. Bare is measured before the system starts and
+# after it stops (the mean is the baseline, so load drift falls on both sides).
+# Usage: bench/saturation.sh [runs=600]   (SKIP_BUILD=1 to reuse the jars in */target)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-600}"
+cores=$(nproc)
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH="/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH"
+[ "${SKIP_BUILD:-}" = 1 ] || mvn -B -q -ntp -DskipTests package
+data=$(mktemp -d /tmp/ce-bench-XXXX)
+trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true' EXIT
+
+bare() { # runs/s of n `python3 -c 'print("hello")'`, $cores at a time: the catalogue's python3
+  # (not a PATH shim such as pyenv's) with a clean environment, as in the sandbox
+  local t0 t1
+  t0=$(date +%s.%N)
+  seq "$n" | env -i PATH=/usr/bin:/bin xargs -P "$cores" -I{} /usr/bin/python3 -c 'print("hello")' >/dev/null
+  t1=$(date +%s.%N)
+  python3 -c "print(round($n / ($t1 - $t0), 1))"
+}
+ratio() { python3 -c "print(round($1 / $2, 2))"; }
+
+echo "uptime before: $(uptime)"
+bare1=$(bare)
+DATA=$data WORKERS=1 SKIP_BUILD=1 PORT=2100 BROKER_PORT=61700 scripts/run-local.sh >/dev/null
+export CE_KEY=$(cat "$data/admin.key")
+# Warm-up: the JITs of the api and the worker, the sandbox's boxes, the storage connections.
+python3 bench/pipeline.py http://127.0.0.1:2100 execute 20 >/dev/null
+python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation 60 >/dev/null
+read -r judge judge_s judge_bad < <(python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation "$n")
+read -r exec exec_s exec_bad < <(python3 bench/pipeline.py http://127.0.0.1:2100 execute-saturation "$n" $((2 * cores)))
+DATA=$data scripts/run-local.sh stop >/dev/null 2>&1
+bare2=$(bare)
+echo "uptime after:  $(uptime)"
+base=$(python3 -c "print(round(($bare1 + $bare2) / 2, 1))")
+printf '%-58s %s runs/s (%s before, %s after)\n' "bare python3 hello, $cores at a time" "$base" "$bare1" "$bare2"
+printf '%-58s %s runs/s (%s s, %s not AC), ratio %s\n' "$n judge submissions, 1 worker ($cores slots)" \
+  "$judge" "$judge_s" "$judge_bad" "$(ratio "$judge" "$base")"
+printf '%-58s %s runs/s (%s s, %s wrong), ratio %s\n' "$n Piston executes, $((2 * cores)) clients" \
+  "$exec" "$exec_s" "$exec_bad" "$(ratio "$exec" "$base")"
