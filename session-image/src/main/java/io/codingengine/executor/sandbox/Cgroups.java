@@ -15,8 +15,15 @@ import java.util.Optional;
  */
 interface Cgroups {
 
-    /** Creates a configured, empty cgroup for one run. */
-    RunCgroup create(String name, StageLimits limits);
+    /** A cgroup for one run, not made yet: its {@link RunCgroup#setup()} makes it (the relay does). */
+    RunCgroup plan(String name, StageLimits limits);
+
+    /** Creates a configured, empty cgroup for one run, here. */
+    default RunCgroup create(String name, StageLimits limits) {
+        RunCgroup group = plan(name, limits);
+        group.setup().apply();
+        return group;
+    }
 
     /** For health output: {@code "cgroup v1 (memory, pids, cpu, cpuacct, freezer)"}. */
     String describe();
