@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * started by the native relay ({@code ce-sandbox run}) with seccomp, an unprivileged uid and every
  * limit of {@link StageLimits}. With namespaces, runs enter the slot's pre-started box
  * ({@link BoxPool}: bubblewrap's namespaces and mounts built once per slot, fresh pid, IPC, cgroup
- * and mount namespaces per run); with {@link SandboxConfig#recycleAfter()} 0, or when a pre-started
- * box cannot be built, bubblewrap builds a fresh box per run. At most {@link SandboxConfig#slots()}
+ * and mount namespaces per run), through a relay the slot's {@link RelayServer} forked in advance;
+ * with {@link SandboxConfig#recycleAfter()} 0, or when a pre-started box cannot be built,
+ * bubblewrap builds a fresh box per run and the JVM starts a relay per run. At most {@link SandboxConfig#slots()}
  * boxes are open at once; {@link #open} waits for a free slot.
  */
 public final class Sandbox implements AutoCloseable {
