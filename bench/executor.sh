@@ -8,8 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
-mvn -q -pl session-image -am -DskipTests install
-mvn -q -pl session-image test-compile
-mvn -q -pl session-image dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# Built in the reactor (common's classes come from common/target): never `mvn install`, the ~/.m2
+# SNAPSHOTs are shared with other worktrees.
+mvn -q -pl session-image -am -DskipTests test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 cp="session-image/target/test-classes:session-image/target/classes:$(cat session-image/target/bench.classpath)"
 exec java --enable-native-access=ALL-UNNAMED -cp "$cp" io.codingengine.executor.bench.ExecutorBench "${1:-30}" ${2:-}

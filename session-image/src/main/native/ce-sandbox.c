@@ -2,13 +2,22 @@
  * ce-sandbox: the native part of Coding Engine's sandbox.
  *
  *   ce-sandbox run [options] -- COMMAND...
- *       Host side, started by the executor as root. Forks COMMAND in the given cgroups, as an
+ *       Host side, as root: a relay started by the executor for one run (fresh boxes, process
+ *       isolation), or forked in advance by `serve`. Makes the run's cgroups (--cgroup-dir,
+ *       --cgroup-set), forks COMMAND in them, as an
  *       unprivileged uid, with a seccomp filter; relays its stdout and stderr to our stdout as
  *       frames, with a cap per stream; enforces the CPU-time limit (read from the cgroup) and the
  *       wall-time limit; then writes a final status frame. The untrusted program never touches
  *       our stdout, so it cannot forge a frame or a status. COMMAND is bwrap (a fresh box per
  *       run), or with --enter DIR the box init itself, run in the pre-started box pinned at DIR
- *       (enter_box, box_init), or the box init without namespaces (process isolation).
+ *       (enter_box, box_init), or the box init without namespaces (process isolation). With
+ *       --init-here COMMAND is `init` and its options, and the child is the box init itself,
+ *       without executing a second binary. The run's peak memory and OOM kills are read from
+ *       --memory-peak and --oom-events files into the status.
+ *
+ *   ce-sandbox serve SOCKET
+ *       A slot's resident relay server (cmd_serve): keeps one relay forked in advance, which
+ *       takes the next connection on SOCKET and is `run` with the request it reads there.
  *
  *   ce-sandbox init --status-fd N [--rlimit NAME=VALUE]... -- PROGRAM...
  *       Inside the sandbox, as its pid 1. Sets the rlimits, forks PROGRAM, waits for it and
@@ -37,11 +46,15 @@
  *       filter PATH at fd N for bwrap's --seccomp N, drops to U/G with no_new_privs and the
  *       parent-death signal, and execs BWRAP with the caller's stdin and stdout (its protocol).
  *
- * Frames written by `run` on stdout: one byte tag, four bytes big-endian length, payload.
+ * A request to `serve`: four bytes big-endian length, the `run` arguments each ended by a NUL,
+ * eight bytes big-endian stdin length, then the stdin bytes, which the relay feeds to the program.
+ *
+ * Frames written by `run` on stdout (on the connection under `serve`): one byte tag, four bytes
+ * big-endian length, payload.
  *   'o' stdout bytes   'e' stderr bytes   's' status, "key=value\n" lines, always last.
  *
  * Exit codes of `run`: 0 when a status frame was written, 2 on an internal error (message on
- * stderr). A failure to enter a pre-started box, before any untrusted code ran, is a status frame
+ * stderr; under `serve` a status frame "error=<why>" instead). A failure to enter a pre-started box, before any untrusted code ran, is a status frame
  * with "box_error=<why>": the executor then rebuilds the box and runs again.
  */
 #define _GNU_SOURCE
@@ -61,6 +74,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -77,6 +92,7 @@
 #include <unistd.h>
 
 #define MAX_CGROUPS 8
+#define MAX_CGROUP_SETTINGS 16
 #define MAX_ENV 64
 #define POLL_INTERVAL_MS 10
 
@@ -85,23 +101,27 @@
 static int box_error_fd = -1;
 /* Set while the relay enters a pooled box: a failure is a status frame ("box_error=..."). */
 static int relay_box_error;
+/* Set in a relay serving a connection (serve): any other failure is a status frame ("error=..."). */
+static int relay_error;
+/* The executor's connection: frames go out on it, the run's stdin comes in on it. */
+static int frames_fd = 1;
 static void frame(char tag, const char *data, size_t len);
 
 static void die(const char *fmt, ...) {
     va_list ap;
-    if (box_error_fd >= 0 || relay_box_error) {
+    if (box_error_fd >= 0 || relay_box_error || relay_error) {
         int err = errno;
         char msg[512];
         va_start(ap, fmt);
-        int n = snprintf(msg, sizeof msg, "box_error=");
+        int n = snprintf(msg, sizeof msg, relay_error && !relay_box_error ? "error=ce-sandbox: " : "box_error=");
         n += vsnprintf(msg + n, sizeof msg - (size_t) n, fmt, ap);
         va_end(ap);
         if (n < (int) sizeof msg - 1 && err) n += snprintf(msg + n, sizeof msg - (size_t) n, ": %s", strerror(err));
         if (n > (int) sizeof msg - 2) n = (int) sizeof msg - 2;
         msg[n++] = '\n';
-        if (relay_box_error) {
+        if (relay_box_error || relay_error) {
             frame('s', msg, (size_t) n);
-            exit(0);
+            exit(relay_box_error ? 0 : 2);
         }
         if (write(box_error_fd, msg, (size_t) n) < 0) _exit(2);
         _exit(2);
@@ -250,6 +270,13 @@ static int cmd_seccomp(const char *policy, const char *path) {
 struct run_opts {
     const char *cgroup_procs[MAX_CGROUPS];
     int n_cgroups;
+    const char *cgroup_dirs[MAX_CGROUPS];     /* the run's groups, made by the relay (make_cgroups) */
+    int n_cgroup_dirs;
+    const char *cgroup_set[MAX_CGROUP_SETTINGS]; /* FILE=VALUE, written in order once the groups exist */
+    int cgroup_set_optional[MAX_CGROUP_SETTINGS]; /* skipped when FILE does not exist (no swap accounting) */
+    int n_cgroup_set;
+    const char *memory_peak_file; /* read when the run is over: its peak memory, or absent */
+    const char *oom_events_file;  /* read when the run is over: its "oom_kill N" line */
     const char *cpu_usage_file;
     int cpu_usage_is_stat; /* cgroup v2 cpu.stat (usage_usec) instead of v1 cpuacct.usage (ns) */
     long long cpu_limit_ms;
@@ -266,6 +293,7 @@ struct run_opts {
     const char *enter;     /* a pooled box: the directory of its pinned user, mount and uts namespaces */
     const char *work;      /* with enter: the host path of the work directory, shown as /box */
     long long tmp_bytes, tmp_inodes, shm_bytes;
+    int init_here;         /* COMMAND is `init` and its options: be the box init, without an exec */
     char *env[MAX_ENV + 1];
     int n_env;
     int cpu_fd;  /* cpu_usage_file, opened once (the relay may leave the host's mount namespace) */
@@ -281,6 +309,38 @@ static int64_t read_cpu_ns(const struct run_opts *o) {
     if (!o->cpu_usage_is_stat) return strtoll(buf, NULL, 10);
     char *p = strstr(buf, "usage_usec ");
     return p ? strtoll(p + 11, NULL, 10) * 1000 : -1;
+}
+
+/* The run's cgroups, made here rather than by the JVM (a fraction of the cost), never reused. */
+static void make_cgroups(const struct run_opts *o) {
+    for (int i = 0; i < o->n_cgroup_dirs; i++) {
+        if (mkdir(o->cgroup_dirs[i], 0755) < 0) die("create %s", o->cgroup_dirs[i]);
+    }
+    for (int i = 0; i < o->n_cgroup_set; i++) {
+        const char *eq = strrchr(o->cgroup_set[i], '=');
+        char path[PATH_MAX];
+        if (!eq || (size_t) (eq - o->cgroup_set[i]) >= sizeof path) { errno = 0; die("bad cgroup setting %s", o->cgroup_set[i]); }
+        memcpy(path, o->cgroup_set[i], (size_t) (eq - o->cgroup_set[i]));
+        path[eq - o->cgroup_set[i]] = 0;
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT && o->cgroup_set_optional[i]) continue;
+        if (fd < 0 || write_all(fd, eq + 1, strlen(eq + 1)) < 0) die("write %s to %s", eq + 1, path);
+        close(fd);
+    }
+}
+
+/* The first number in an open cgroup file, or, with key, the number after "key " on its line; -1 if none. */
+static long long read_counter(int fd, const char *key) {
+    char buf[4096];
+    ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    if (!key) return strtoll(buf, NULL, 10);
+    size_t len = strlen(key);
+    for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (!strncmp(line, key, len) && line[len] == ' ') return strtoll(line + len + 1, NULL, 10);
+    }
+    return -1;
 }
 
 static void join_cgroups(const struct run_opts *o) {
@@ -441,7 +501,25 @@ struct fd_move {
     int target; /* where the command expects it, or -1 to drop it */
 };
 
-static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_moves, const struct box_fds *box) {
+static int cmd_init(int argc, char **argv);
+
+/* Our command line's memory (what /proc/PID/cmdline shows), from main. */
+static char *arg_area;
+static size_t arg_area_len;
+
+/* The box init made without an exec shows what an executed /.ce/init would, not the host's paths
+ * of the server's command line (/proc/1/cmdline is readable by the program). */
+static void present_as_init(void) {
+    static const char shown[] = "/.ce/init\0init";
+    prctl(PR_SET_NAME, "init");
+    if (arg_area_len < sizeof shown) return;
+    memset(arg_area, 0, arg_area_len);
+    memcpy(arg_area, shown, sizeof shown);
+}
+
+static void child(struct run_opts *o, int argc, char **argv, struct fd_move *moves, int n_moves, const struct box_fds *box) {
+    /* Errors from here on are the run's (its stderr), or box errors while entering a pooled box. */
+    relay_error = 0;
     /* The relay dies only by a bug or a kill; its sandbox must not outlive it. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* Its own session: no controlling terminal, and one process group to kill. */
@@ -456,7 +534,7 @@ static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_
         moves[n_moves++] = (struct fd_move){fd, o->seccomp_fd};
     }
     /* Lift every fd we keep above the targets first, so no dup2 clobbers another. */
-    int keep = 2;
+    int keep = 0;
     for (int k = 0; k < n_moves; k++) {
         if (moves[k].target < 0) continue;
         moves[k].fd = fcntl(moves[k].fd, F_DUPFD_CLOEXEC, 100);
@@ -468,7 +546,7 @@ static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_
         if (dup2(moves[k].fd, moves[k].target) < 0) die("dup2 to %d", moves[k].target);
     }
     if (syscall(SYS_close_range, keep + 1, ~0U, 0) < 0) die("close_range");
-    for (int fd = 3; fd <= keep; fd++) {
+    for (int fd = 0; fd <= keep; fd++) {
         int wanted = 0;
         for (int k = 0; k < n_moves; k++) wanted |= moves[k].target == fd;
         if (!wanted) close(fd);
@@ -487,6 +565,13 @@ static void child(struct run_opts *o, char **argv, struct fd_move *moves, int n_
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
     if (filter.len && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) < 0) die("load the seccomp filter");
     o->env[o->n_env] = NULL;
+    if (o->init_here) {
+        /* From here on a failure is the run's, not the box's. */
+        box_error_fd = -1;
+        present_as_init();
+        environ = o->env;
+        exit(cmd_init(argc - 1, argv + 1));
+    }
     execve(argv[0], argv, o->env);
     die("execve %s", argv[0]);
 }
@@ -557,7 +642,7 @@ static void frame(char tag, const char *data, size_t len) {
     unsigned char head[5] = {(unsigned char) tag, (unsigned char) (len >> 24),
                              (unsigned char) (len >> 16), (unsigned char) (len >> 8),
                              (unsigned char) len};
-    if (write_all(1, head, 5) < 0 || write_all(1, data, len) < 0) {
+    if (write_all(frames_fd, head, 5) < 0 || write_all(frames_fd, data, len) < 0) {
         /* Our reader is gone: nobody wants the result. */
         exit(2);
     }
@@ -583,18 +668,64 @@ static int pump(struct stream *s, long long limit) {
     return 1;
 }
 
-static int cmd_run(int argc, char **argv) {
+/* The run's stdin: what the executor sends after the request, fed to the program's pipe as fast
+ * as it reads. The program never holds the connection itself (it could forge frames on it). */
+struct feeder {
+    int fd;          /* the pipe's write end (non-blocking), -1 once closed */
+    uint64_t left;   /* bytes still to come on the connection */
+    size_t len, off; /* buffered bytes, and how many of them are written */
+    char buf[65536];
+};
+
+/* The fd and event the feeder waits for, or -1 when it has nothing to do. */
+static int feeder_wants(const struct feeder *f, short *events) {
+    if (f->fd < 0) return -1;
+    if (f->off < f->len) { *events = POLLOUT; return f->fd; }
+    *events = POLLIN;
+    return frames_fd;
+}
+
+static void feed(struct feeder *f) {
+    if (f->off < f->len) {
+        ssize_t n = write(f->fd, f->buf + f->off, f->len - f->off);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+        if (n < 0) { close(f->fd); f->fd = -1; return; } /* the program closed its stdin: its right */
+        f->off += (size_t) n;
+    } else {
+        ssize_t n = read(frames_fd, f->buf, f->left < sizeof f->buf ? (size_t) f->left : sizeof f->buf);
+        if (n < 0 && errno == EINTR) return;
+        if (n <= 0) { close(f->fd); f->fd = -1; return; } /* the executor stopped sending */
+        f->left -= (uint64_t) n;
+        f->len = (size_t) n;
+        f->off = 0;
+    }
+    if (f->off == f->len && f->left == 0) { close(f->fd); f->fd = -1; }
+}
+
+/* stdin_len: bytes of stdin that follow the request on the connection (serve), or -1: the
+ * program's stdin is ours (a relay started for one run). */
+static int cmd_run(int argc, char **argv, int64_t stdin_len) {
     struct run_opts o = {.uid = -1, .gid = -1, .seccomp_fd = -1, .status_fd = -1, .info_fd = -1, .block_fd = -1,
                          .cpu_limit_ms = 0, .wall_limit_ms = 0, .output_limit = LLONG_MAX};
     int i = 0;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *k = argv[i];
+        if (!strcmp(k, "--init-here")) { o.init_here = 1; continue; }
         if (i + 1 >= argc) { errno = 0; die("missing value for %s", k); }
         const char *v = argv[++i];
         if (!strcmp(k, "--cgroup-procs")) {
             if (o.n_cgroups == MAX_CGROUPS) { errno = 0; die("too many cgroups"); }
             o.cgroup_procs[o.n_cgroups++] = v;
-        } else if (!strcmp(k, "--cpu-usage")) o.cpu_usage_file = v;
+        } else if (!strcmp(k, "--cgroup-dir")) {
+            if (o.n_cgroup_dirs == MAX_CGROUPS) { errno = 0; die("too many cgroups"); }
+            o.cgroup_dirs[o.n_cgroup_dirs++] = v;
+        } else if (!strcmp(k, "--cgroup-set") || !strcmp(k, "--cgroup-set-if-present")) {
+            if (o.n_cgroup_set == MAX_CGROUP_SETTINGS) { errno = 0; die("too many cgroup settings"); }
+            o.cgroup_set_optional[o.n_cgroup_set] = !strcmp(k, "--cgroup-set-if-present");
+            o.cgroup_set[o.n_cgroup_set++] = v;
+        } else if (!strcmp(k, "--memory-peak")) o.memory_peak_file = v;
+        else if (!strcmp(k, "--oom-events")) o.oom_events_file = v;
+        else if (!strcmp(k, "--cpu-usage")) o.cpu_usage_file = v;
         else if (!strcmp(k, "--cpu-usage-format")) o.cpu_usage_is_stat = !strcmp(v, "cpu.stat");
         else if (!strcmp(k, "--cpu-limit-ms")) o.cpu_limit_ms = parse_num(v, k);
         else if (!strcmp(k, "--wall-limit-ms")) o.wall_limit_ms = parse_num(v, k);
@@ -626,13 +757,17 @@ static int cmd_run(int argc, char **argv) {
         die("--enter needs --work, --uid, --gid, --tmp-bytes, --tmp-inodes and --shm-bytes");
     }
     o.late_join = o.info_fd >= 0 && o.block_fd >= 0;
-    int out[2], err[2], status[2], info[2] = {-1, -1}, block[2] = {-1, -1};
+    int in[2] = {0, -1}, out[2], err[2], status[2], info[2] = {-1, -1}, block[2] = {-1, -1};
     if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) die("pipe");
+    if (stdin_len >= 0 && (pipe2(in, O_CLOEXEC) || fcntl(in[1], F_SETFL, O_NONBLOCK) < 0)) die("stdin pipe");
     int handshake = o.info_fd >= 0 && o.block_fd >= 0;
     if (handshake && (pipe2(info, O_CLOEXEC) || pipe2(block, O_CLOEXEC))) die("pipe");
     signal(SIGPIPE, SIG_IGN);
     /* With --enter the child joins the cgroups itself, after entering the box (box_init). */
     if (o.seccomp_file && o.seccomp_fd < 0) read_filter(o.seccomp_file);
+    make_cgroups(&o);
+    int peak_fd = o.memory_peak_file ? open(o.memory_peak_file, O_RDONLY | O_CLOEXEC) : -1;
+    int oom_fd = o.oom_events_file ? open(o.oom_events_file, O_RDONLY | O_CLOEXEC) : -1;
     o.cpu_fd = o.cpu_usage_file ? open(o.cpu_usage_file, O_RDONLY | O_CLOEXEC) : -1;
     o.kill_fd = o.n_cgroups ? open(o.cgroup_procs[o.n_cgroups - 1], O_RDONLY | O_CLOEXEC) : -1;
     struct box_fds box = {.user = -1, .work = -1};
@@ -641,14 +776,22 @@ static int cmd_run(int argc, char **argv) {
     pid_t pid = fork();
     if (pid < 0) die("fork");
     if (pid == 0) {
-        struct fd_move moves[6] = {{out[1], 1}, {err[1], 2}, {status[1], o.status_fd}};
-        int n_moves = 3;
+        struct fd_move moves[8] = {{out[1], 1}, {err[1], 2}, {status[1], o.status_fd}, {in[0], 0}};
+        int n_moves = 4;
         if (handshake) {
             moves[n_moves++] = (struct fd_move){info[1], o.info_fd};
             moves[n_moves++] = (struct fd_move){block[0], o.block_fd};
         }
-        child(&o, command, moves, n_moves, &box);
+        child(&o, argc - i - 1, command, moves, n_moves, &box);
     }
+    static struct feeder stdin_feed = {.fd = -1};
+    if (stdin_len > 0) {
+        stdin_feed.fd = in[1];
+        stdin_feed.left = (uint64_t) stdin_len;
+    } else if (stdin_len == 0) {
+        close(in[1]);
+    }
+    if (stdin_len >= 0) close(in[0]);
     close(out[1]);
     close(err[1]);
     close(status[1]);
@@ -669,11 +812,14 @@ static int cmd_run(int argc, char **argv) {
     int killed = 0;
 
     while (!exited || open_streams > 0 || status_open) {
-        struct pollfd p[4];
+        struct pollfd p[5];
         int np = 0;
         for (int s = 0; s < 2; s++) if (streams[s].fd >= 0) p[np++] = (struct pollfd){streams[s].fd, POLLIN, 0};
         if (status_open) p[np++] = (struct pollfd){status[0], POLLIN, 0};
         if (!exited) p[np++] = (struct pollfd){pidfd, POLLIN, 0};
+        short feed_events = 0;
+        int feed_fd = exited ? -1 : feeder_wants(&stdin_feed, &feed_events);
+        if (feed_fd >= 0) p[np++] = (struct pollfd){feed_fd, feed_events, 0};
         int wait_ms = POLL_INTERVAL_MS;
         if (exited) {
             /* The box is dead, but a process that escaped the pid namespace (only possible
@@ -685,7 +831,9 @@ static int cmd_run(int argc, char **argv) {
         if (poll(p, (nfds_t) np, wait_ms) < 0 && errno != EINTR) die("poll");
         for (int k = 0; k < np; k++) {
             if (!p[k].revents) continue;
-            if (p[k].fd == pidfd) {
+            if (p[k].fd == feed_fd) {
+                feed(&stdin_feed);
+            } else if (p[k].fd == pidfd) {
                 if (waitpid(pid, &wstatus, 0) == pid) {
                     exited = 1;
                     exited_at = now_ns();
@@ -721,10 +869,12 @@ static int cmd_run(int argc, char **argv) {
     int64_t c = read_cpu_ns(&o);
     if (c >= 0) cpu_ns = c;
 
-    char st[512];
+    char st[768];
     report[report_len] = 0;
-    int n = snprintf(st, sizeof st, "%scommand_status=%d\nrelay_wall_ns=%" PRId64 "\ncpu_ns=%" PRId64 "\n%s%s%s%s%s",
+    int n = snprintf(st, sizeof st, "%scommand_status=%d\nrelay_wall_ns=%" PRId64 "\ncpu_ns=%" PRId64
+                     "\nmemory_peak=%lld\noom_kill=%lld\n%s%s%s%s%s",
                      report, wstatus, (exited_at ? exited_at : now_ns()) - started, cpu_ns,
+                     read_counter(peak_fd, NULL), read_counter(oom_fd, "oom_kill"),
                      timeout ? "timeout=" : "", timeout ? timeout : "", timeout ? "\n" : "",
                      streams[0].exceeded ? "exceeded=stdout\n" : (streams[1].exceeded ? "exceeded=stderr\n" : ""),
                      killed ? "killed=1\n" : "");
@@ -973,15 +1123,123 @@ static int cmd_hold(void) {
     }
 }
 
+/* ---------------------------------------------------------------- serve (host side, one per slot) */
+
+#define MAX_REQUEST (1 << 20)
+
+static int read_full(int fd, void *buf, size_t len) {
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        p += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+static uint64_t big_endian(const unsigned char *b, int bytes) {
+    uint64_t v = 0;
+    for (int k = 0; k < bytes; k++) v = v << 8 | b[k];
+    return v;
+}
+
+/*
+ * One relay, forked in advance by serve: takes the next connection, says so on `taken`, reads the
+ * request (four bytes big-endian length, the `run` arguments each ended by a NUL, eight bytes
+ * big-endian stdin length; the stdin bytes follow) and is `run` with the connection for its frames.
+ */
+static void serve_one(int listener, int taken) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+    if (conn < 0) die("accept");
+    close(listener);
+    if (write_all(taken, "t", 1) < 0) die("tell the server");
+    close(taken);
+    frames_fd = conn;
+    relay_error = 1;
+    /* Only the engine (our uid) talks to us; the socket's directory is closed to others anyway. */
+    struct ucred peer;
+    socklen_t peer_len = sizeof peer;
+    if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &peer, &peer_len) < 0 || peer.uid != getuid()) {
+        errno = 0;
+        die("a connection from uid %d refused", (int) peer.uid);
+    }
+    unsigned char head[8];
+    if (read_full(conn, head, 4) < 0) _exit(0); /* connected and left: nothing to do */
+    size_t len = (size_t) big_endian(head, 4);
+    if (len == 0 || len > MAX_REQUEST) { errno = 0; die("bad request length %zu", len); }
+    char *request = malloc(len + 1);
+    if (!request || read_full(conn, request, len) < 0 || read_full(conn, head, 8) < 0) die("read the request");
+    request[len] = 0;
+    int argc = 0;
+    for (size_t k = 0; k < len; k++) argc += request[k] == 0;
+    char **argv = calloc((size_t) argc + 1, sizeof *argv);
+    if (!argv || request[len - 1] != 0) { errno = 0; die("bad request"); }
+    char *arg = request;
+    for (int k = 0; k < argc; k++, arg += strlen(arg) + 1) argv[k] = arg;
+    uint64_t stdin_len = big_endian(head, 8);
+    if (stdin_len > INT64_MAX) { errno = 0; die("bad stdin length"); }
+    exit(cmd_run(argc, argv, (int64_t) stdin_len));
+}
+
+/*
+ * ce-sandbox serve SOCKET
+ * A slot's resident relay server, started once by the executor: listens on SOCKET (a path in a
+ * root-only directory) and always keeps one relay forked in advance (serve_one), so a run costs a
+ * connection instead of starting a process from the JVM. Relays are reaped by the kernel (SIGCHLD
+ * ignored). Writes "r" on stdout when it listens; exits when stdin closes (the executor is gone).
+ */
+static int cmd_serve(const char *path) {
+    signal(SIGPIPE, SIG_IGN);
+    int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof addr.sun_path) { errno = 0; die("socket path too long: %s", path); }
+    strcpy(addr.sun_path, path);
+    unlink(path);
+    if (listener < 0 || bind(listener, (struct sockaddr *) &addr, sizeof addr) < 0 || chmod(path, 0600) < 0
+        || listen(listener, 8) < 0) die("listen on %s", path);
+    signal(SIGCHLD, SIG_IGN);
+    if (write_all(1, "r", 1) < 0) die("ready");
+    for (;;) {
+        int taken[2];
+        if (pipe2(taken, O_CLOEXEC) < 0) die("pipe");
+        int64_t forked = now_ns();
+        pid_t pid = fork();
+        if (pid < 0) die("fork");
+        if (pid == 0) {
+            /* Ignoring SIGCHLD is inherited, and would reap the relay's own child before it waits. */
+            signal(SIGCHLD, SIG_DFL);
+            close(taken[0]);
+            serve_one(listener, taken[1]);
+        }
+        close(taken[1]);
+        struct pollfd p[2] = {{taken[0], POLLIN, 0}, {0, POLLIN, 0}};
+        while (poll(p, 2, -1) < 0) if (errno != EINTR) die("poll");
+        if (p[1].revents) {
+            kill(pid, SIGKILL);
+            return 0;
+        }
+        char c;
+        /* A relay that died before taking a connection is a bug: do not spin on it. */
+        if (read(taken[0], &c, 1) != 1 && now_ns() - forked < 100000000LL) usleep(100000);
+        close(taken[0]);
+    }
+}
+
 int main(int argc, char **argv) {
-    if (argc >= 2 && !strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2);
+    arg_area = argv[0];
+    arg_area_len = (size_t) (argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
+    if (argc >= 2 && !strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2, -1);
+    if (argc == 3 && !strcmp(argv[1], "serve")) return cmd_serve(argv[2]);
     if (argc == 3 && !strcmp(argv[1], "init") && !strcmp(argv[2], "hold")) return cmd_hold();
     if (argc >= 2 && !strcmp(argv[1], "init")) return cmd_init(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "box")) return cmd_box(argc - 2, argv + 2);
     if (argc == 3 && !strcmp(argv[1], "netns")) return cmd_netns(argv[2]);
     if (argc == 4 && !strcmp(argv[1], "seccomp")) return cmd_seccomp(argv[2], argv[3]);
     if (argc >= 2 && !strcmp(argv[1], "service")) return cmd_service(argc - 2, argv + 2);
-    fputs("usage: ce-sandbox run [options] -- COMMAND... | init --status-fd N -- PROGRAM... | init hold"
+    fputs("usage: ce-sandbox run [options] -- COMMAND... | serve SOCKET | init --status-fd N -- PROGRAM... | init hold"
           " | box [options] -- BWRAP... | netns PATH | seccomp POLICY PATH | service [options] -- BWRAP...\n", stderr);
     return 2;
 }

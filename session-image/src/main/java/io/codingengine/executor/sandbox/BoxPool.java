@@ -18,9 +18,11 @@ import java.util.function.Function;
  * Pre-started boxes, one per slot: the user, mount, uts and network namespaces that bubblewrap
  * builds (8–12 ms) are built once and pinned ({@code ce-sandbox box}: bind mounts of their nsfs
  * files under {@code data-dir/pool/<slot>}), and every run of the slot enters them
- * ({@code ce-sandbox run --enter}) with fresh pid, IPC, cgroup and mount namespaces of its own.
+ * ({@code run --enter}) with fresh pid, IPC, cgroup and mount namespaces of its own.
  * No process of a pooled box runs between runs, so there is no supervisor to attack: what a box
- * keeps is only its read-only mounts and namespaces, which a run cannot change.
+ * keeps is only its read-only mounts and namespaces, which a run cannot change. What does run
+ * between runs is each slot's {@link RelayServer}, on the host, outside every box: the relay of the
+ * next run, forked in advance, waiting for its request.
  *
  * <p>A box is recycled (unpinned and built again on the next run) after
  * {@link SandboxConfig#recycleAfter()} runs and on any anomaly: entering it failed, a run's cleanup
@@ -34,6 +36,7 @@ final class BoxPool implements AutoCloseable {
     private final Path dir;
     private final int recycleAfter;
     private final Slot[] slots;
+    private final RelayServer[] relays;
     private final AtomicLong built = new AtomicLong();
 
     /** One slot's pooled box; used by one run at a time, but anomalies are flagged by cleanup threads. */
@@ -43,13 +46,24 @@ final class BoxPool implements AutoCloseable {
         final AtomicBoolean anomaly = new AtomicBoolean();
     }
 
-    BoxPool(Path dir, int slots, int recycleAfter) {
-        this.dir = dir;
+    /**
+     * @param dataDir the sandbox's data directory: pins under {@code pool/}, relay sockets under {@code relay/}
+     * @param helper  the installed {@code ce-sandbox}
+     */
+    BoxPool(Path dataDir, Path helper, int slots, int recycleAfter) {
+        this.dir = dataDir.resolve("pool");
         this.recycleAfter = recycleAfter;
         this.slots = new Slot[slots];
+        this.relays = new RelayServer[slots];
         for (int i = 0; i < slots; i++) {
             this.slots[i] = new Slot();
+            this.relays[i] = new RelayServer(helper, dataDir.resolve("relay"), i);
         }
+    }
+
+    /** The slot's relay server: every run in the slot's box is a connection to it. */
+    RelayServer relay(int slot) {
+        return relays[slot];
     }
 
     /**
@@ -108,6 +122,7 @@ final class BoxPool implements AutoCloseable {
     @Override
     public void close() {
         for (int slot = 0; slot < slots.length; slot++) {
+            relays[slot].close();
             release(slot);
         }
     }

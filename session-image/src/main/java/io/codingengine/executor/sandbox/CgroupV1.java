@@ -24,9 +24,12 @@ final class CgroupV1 implements Cgroups {
 
     /** Controller name → this process's group directory + our group, e.g. .../memory/x/coding-engine. */
     private final Map<String, Path> bases;
+    /** The kernel accounts swap ({@code memsw} files): limits and peaks include it. */
+    private final boolean memsw;
 
     CgroupV1(Map<String, Path> bases) {
         this.bases = Map.copyOf(bases);
+        this.memsw = Files.exists(bases.get("memory").resolve("memory.memsw.limit_in_bytes"));
         for (Path base : new LinkedHashSet<>(bases.values())) {
             try {
                 Files.createDirectories(base);
@@ -58,30 +61,25 @@ final class CgroupV1 implements Cgroups {
     }
 
     @Override
-    public RunCgroup create(String name, long memoryBytes, int processes) {
+    public RunCgroup plan(String name, long memoryBytes, int processes) {
         Map<String, Path> dirs = new LinkedHashMap<>();
         bases.forEach((controller, base) -> dirs.put(controller, base.resolve(name)));
-        for (Path dir : new LinkedHashSet<>(dirs.values())) {
-            try {
-                Files.createDirectory(dir); // never an existing group: its counters would carry over
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + dir, e);
-            }
-        }
         Path memory = dirs.get("memory");
         String bytes = Long.toString(memoryBytes);
-        Cgroups.write(memory.resolve("memory.limit_in_bytes"), bytes);
-        if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
-            Cgroups.write(memory.resolve("memory.memsw.limit_in_bytes"), bytes);
+        List<CgroupSetup.Setting> settings = new ArrayList<>();
+        settings.add(new CgroupSetup.Setting(memory.resolve("memory.limit_in_bytes"), bytes, false));
+        if (memsw) {
+            // After limit_in_bytes: the kernel requires memsw >= memory.
+            settings.add(new CgroupSetup.Setting(memory.resolve("memory.memsw.limit_in_bytes"), bytes, false));
         }
         // The relay (bwrap) and the box init are in the group too.
-        Cgroups.write(dirs.get("pids").resolve("pids.max"), Integer.toString(processes + 2));
+        settings.add(new CgroupSetup.Setting(dirs.get("pids").resolve("pids.max"), Integer.toString(processes + 2), false));
         Path cpu = dirs.get("cpu");
         if (cpu != null) {
-            Cgroups.write(cpu.resolve("cpu.cfs_period_us"), "100000");
-            Cgroups.write(cpu.resolve("cpu.cfs_quota_us"), "100000");
+            settings.add(new CgroupSetup.Setting(cpu.resolve("cpu.cfs_period_us"), "100000", false));
+            settings.add(new CgroupSetup.Setting(cpu.resolve("cpu.cfs_quota_us"), "100000", false));
         }
-        return new Run(dirs);
+        return new Run(dirs, memsw, new CgroupSetup(List.copyOf(new LinkedHashSet<>(dirs.values())), settings));
     }
 
     @Override
@@ -95,7 +93,7 @@ final class CgroupV1 implements Cgroups {
         return all;
     }
 
-    private record Run(Map<String, Path> dirs) implements RunCgroup {
+    private record Run(Map<String, Path> dirs, boolean memsw, CgroupSetup setup) implements RunCgroup {
 
         @Override
         public List<Path> procsFiles() {
@@ -113,15 +111,13 @@ final class CgroupV1 implements Cgroups {
         }
 
         @Override
-        public long peakMemoryBytes() {
-            Path memory = dirs.get("memory");
-            Path memsw = memory.resolve("memory.memsw.max_usage_in_bytes");
-            return Long.parseLong(Cgroups.read(Files.exists(memsw) ? memsw : memory.resolve("memory.max_usage_in_bytes")));
+        public Path peakMemoryFile() {
+            return dirs.get("memory").resolve(memsw ? "memory.memsw.max_usage_in_bytes" : "memory.max_usage_in_bytes");
         }
 
         @Override
-        public boolean oomKilled() {
-            return Cgroups.keyed(dirs.get("memory").resolve("memory.oom_control"), "oom_kill") > 0;
+        public Path oomEventsFile() {
+            return dirs.get("memory").resolve("memory.oom_control");
         }
 
         @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -77,26 +78,20 @@ final class CgroupV2 implements Cgroups {
     }
 
     @Override
-    public RunCgroup create(String name, long memoryBytes, int processes) {
+    public RunCgroup plan(String name, long memoryBytes, int processes) {
         Path dir = base.resolve(name);
-        try {
-            Files.createDirectory(dir); // never an existing group: its counters would carry over
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
+        List<CgroupSetup.Setting> settings = new ArrayList<>();
         if (controllers.contains("memory")) {
-            Cgroups.write(dir.resolve("memory.max"), Long.toString(memoryBytes));
-            if (Files.exists(dir.resolve("memory.swap.max"))) {
-                Cgroups.write(dir.resolve("memory.swap.max"), "0");
-            }
+            settings.add(new CgroupSetup.Setting(dir.resolve("memory.max"), Long.toString(memoryBytes), false));
+            settings.add(new CgroupSetup.Setting(dir.resolve("memory.swap.max"), "0", true));
         }
         if (controllers.contains("pids")) {
-            Cgroups.write(dir.resolve("pids.max"), Integer.toString(processes + 2));
+            settings.add(new CgroupSetup.Setting(dir.resolve("pids.max"), Integer.toString(processes + 2), false));
         }
         if (controllers.contains("cpu")) {
-            Cgroups.write(dir.resolve("cpu.max"), "100000 100000");
+            settings.add(new CgroupSetup.Setting(dir.resolve("cpu.max"), "100000 100000", false));
         }
-        return new Run(dir);
+        return new Run(dir, new CgroupSetup(List.of(dir), settings));
     }
 
     @Override
@@ -104,7 +99,7 @@ final class CgroupV2 implements Cgroups {
         return "cgroup v2 " + controllers.stream().sorted().toList();
     }
 
-    private record Run(Path dir) implements RunCgroup {
+    private record Run(Path dir, CgroupSetup setup) implements RunCgroup {
 
         @Override
         public List<Path> procsFiles() {
@@ -122,14 +117,13 @@ final class CgroupV2 implements Cgroups {
         }
 
         @Override
-        public long peakMemoryBytes() {
-            Path peak = dir.resolve("memory.peak");
-            return Files.exists(peak) ? Long.parseLong(Cgroups.read(peak)) : -1;
+        public Path peakMemoryFile() {
+            return dir.resolve("memory.peak");
         }
 
         @Override
-        public boolean oomKilled() {
-            return Cgroups.keyed(dir.resolve("memory.events"), "oom_kill") > 0;
+        public Path oomEventsFile() {
+            return dir.resolve("memory.events");
         }
 
         @Override

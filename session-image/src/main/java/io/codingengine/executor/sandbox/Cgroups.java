@@ -15,16 +15,29 @@ import java.util.Optional;
  */
 interface Cgroups {
 
-    /** Creates a configured, empty cgroup for one run. */
+    /**
+     * A cgroup limited to {@code memoryBytes} (swap included), {@code processes} (+2 for the relay
+     * or bwrap and the box init) and one CPU, not made yet: its {@link RunCgroup#setup()} makes it
+     * (the relay does, for a run in a pre-started box).
+     */
+    RunCgroup plan(String name, long memoryBytes, int processes);
+
+    /** A cgroup for one run, not made yet. */
+    default RunCgroup plan(String name, StageLimits limits) {
+        return plan(name, limits.memoryBytes(), limits.processes());
+    }
+
+    /** Creates a configured, empty cgroup for one run, here. */
     default RunCgroup create(String name, StageLimits limits) {
         return create(name, limits.memoryBytes(), limits.processes());
     }
 
-    /**
-     * Creates an empty cgroup limited to {@code memoryBytes} (swap included), {@code processes}
-     * (+2 for the relay or bwrap and the box init) and one CPU; for a run or a long-lived service.
-     */
-    RunCgroup create(String name, long memoryBytes, int processes);
+    /** Creates a configured, empty cgroup, here; for a run or a long-lived service. */
+    default RunCgroup create(String name, long memoryBytes, int processes) {
+        RunCgroup group = plan(name, memoryBytes, processes);
+        group.setup().apply();
+        return group;
+    }
 
     /** For health output: {@code "cgroup v1 (memory, pids, cpu, cpuacct, freezer)"}. */
     String describe();

@@ -3,29 +3,38 @@ package io.codingengine.executor.sandbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Starts the native relay and decodes its frames ({@code ce-sandbox.c} documents the format).
- * stdin is fed by a virtual thread, so a program that never reads it cannot block the reader.
+ * Runs the native relay and decodes its frames ({@code ce-sandbox.c} documents the request and
+ * the frames): sent to a relay of the slot's {@link RelayServer} (pre-started boxes), or started
+ * for one run ({@code ce-sandbox run}: fresh boxes, process isolation). stdin is fed by a virtual
+ * thread (beyond what the request carries), so a program that never reads it cannot block the reader.
  */
 final class Relay {
 
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
     private static final int MAX_ERROR_BYTES = 4096;
+    /** stdin bytes sent with the request itself; most tests' inputs are smaller. */
+    private static final int FIRST_STDIN_BYTES = 1 << 16;
 
     private Relay() {
     }
 
+    /** Starts {@code command} (a {@code ce-sandbox run}) for this run alone. */
     static Result run(List<String> command, byte[] stdin) {
         Process process;
         try {
@@ -36,27 +45,9 @@ final class Relay {
         Thread feeder = Thread.ofVirtual().name("sandbox-stdin").start(() -> feed(process.getOutputStream(), stdin));
         ByteArrayOutputStream helperErrors = new ByteArrayOutputStream();
         Thread errors = Thread.ofVirtual().name("sandbox-stderr").start(() -> drain(process, helperErrors));
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Map<String, String> status = null;
+        Result result;
         try (DataInputStream in = new DataInputStream(process.getInputStream())) {
-            while (status == null) {
-                int tag = in.read();
-                if (tag < 0) {
-                    break;
-                }
-                byte[] payload = new byte[in.readInt()];
-                in.readFully(payload);
-                switch (tag) {
-                    case 'o' -> { stdout.writeBytes(payload); output.writeBytes(payload); }
-                    case 'e' -> { stderr.writeBytes(payload); output.writeBytes(payload); }
-                    case 's' -> status = parse(new String(payload, StandardCharsets.US_ASCII));
-                    default -> throw new IOException("unknown frame " + tag);
-                }
-            }
-        } catch (EOFException e) {
-            status = null;
+            result = read(in);
         } catch (IOException e) {
             process.destroyForcibly();
             return Result.failed("sandbox helper stream broken: " + e.getMessage());
@@ -64,7 +55,7 @@ final class Relay {
         try {
             feeder.join();
             errors.join();
-            if (status == null) {
+            if (result.status().isEmpty()) {
                 int code = process.waitFor();
                 return Result.failed("sandbox helper failed (exit " + code + "): "
                         + helperErrors.toString(StandardCharsets.UTF_8).trim());
@@ -82,7 +73,41 @@ final class Relay {
             Thread.currentThread().interrupt();
             return Result.failed("interrupted");
         }
-        return new Result(stdout.toByteArray(), stderr.toByteArray(), output.toByteArray(), status, null);
+        return result;
+    }
+
+    /** Sends {@code args} (the options of a {@code ce-sandbox run}) to a relay of {@code server}. */
+    static Result run(RelayServer server, List<String> args, byte[] stdin) {
+        SocketChannel connection;
+        try {
+            connection = server.connect();
+        } catch (IOException e) {
+            // No untrusted code ran: the run may go on in a fresh box.
+            return new Result(new byte[0], new byte[0], new byte[0], Map.of("box_error", "relay server unreachable: "
+                    + e.getMessage()), null);
+        }
+        try (SocketChannel channel = connection) {
+            int first = Math.min(stdin.length, FIRST_STDIN_BYTES);
+            channel.write(new ByteBuffer[]{request(args, stdin.length), ByteBuffer.wrap(stdin, 0, first)});
+            if (first < stdin.length) {
+                Thread.ofVirtual().name("sandbox-stdin").start(() -> feed(channel, ByteBuffer.wrap(stdin, first, stdin.length - first)));
+            }
+            return read(new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16)));
+        } catch (IOException e) {
+            return Result.failed("sandbox relay stream broken: " + e.getMessage());
+        }
+    }
+
+    /** Four bytes of length, the {@code run} arguments each ended by a NUL, eight bytes of stdin length. */
+    private static ByteBuffer request(List<String> args, long stdinBytes) {
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        for (String arg : args) {
+            block.writeBytes(arg.getBytes(StandardCharsets.UTF_8));
+            block.write(0);
+        }
+        ByteBuffer request = ByteBuffer.allocate(4 + block.size() + 8);
+        request.putInt(block.size()).put(block.toByteArray()).putLong(stdinBytes);
+        return request.flip();
     }
 
     private static void feed(OutputStream in, byte[] stdin) {
@@ -103,6 +128,46 @@ final class Relay {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void feed(SocketChannel channel, ByteBuffer rest) {
+        try {
+            while (rest.hasRemaining()) {
+                channel.write(rest);
+            }
+        } catch (IOException ignored) {
+            // The run ended (the channel is closed) without reading everything: that is its right.
+        }
+    }
+
+    private static Result read(DataInputStream in) throws IOException {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try {
+            while (true) {
+                int tag = in.read();
+                if (tag < 0) {
+                    return Result.failed("the sandbox relay ended without a status");
+                }
+                byte[] payload = new byte[in.readInt()];
+                in.readFully(payload);
+                switch (tag) {
+                    case 'o' -> { stdout.writeBytes(payload); output.writeBytes(payload); }
+                    case 'e' -> { stderr.writeBytes(payload); output.writeBytes(payload); }
+                    case 's' -> {
+                        // The relay's last word; its exit (tearing down the run's mount and IPC
+                        // namespaces, milliseconds) is not waited for.
+                        Map<String, String> status = parse(new String(payload, StandardCharsets.US_ASCII));
+                        return status.containsKey("error") ? Result.failed(status.get("error"))
+                                : new Result(stdout.toByteArray(), stderr.toByteArray(), output.toByteArray(), status, null);
+                    }
+                    default -> throw new IOException("unknown frame " + tag);
+                }
+            }
+        } catch (EOFException e) {
+            return Result.failed("the sandbox relay ended inside a frame");
         }
     }
 
@@ -129,11 +194,13 @@ final class Relay {
             return new Result(new byte[0], new byte[0], new byte[0], Map.of(), why);
         }
 
-        RunOutcome toOutcome(long peakMemory, boolean oomKilled) {
+        /** The run's outcome; peak memory and OOM kills are the relay's readings of the run's cgroup. */
+        RunOutcome toOutcome() {
             if (failure != null) {
-                return new RunOutcome(stdout, stderr, output, null, null, null, null, 0, 0, peakMemory,
-                        false, failure);
+                return new RunOutcome(stdout, stderr, output, null, null, null, null, 0, 0, -1, false, failure);
             }
+            long peakMemory = Long.parseLong(status.getOrDefault("memory_peak", "-1"));
+            boolean oomKilled = Long.parseLong(status.getOrDefault("oom_kill", "-1")) > 0;
             Integer exit = integer("exit");
             Integer signal = integer("signal");
             if (exit == null && signal == null) {

@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * started by the native relay ({@code ce-sandbox run}) with seccomp, an unprivileged uid and every
  * limit of {@link StageLimits}. With namespaces, runs enter the slot's pre-started box
  * ({@link BoxPool}: bubblewrap's namespaces and mounts built once per slot, fresh pid, IPC, cgroup
- * and mount namespaces per run); with {@link SandboxConfig#recycleAfter()} 0, or when a pre-started
- * box cannot be built, bubblewrap builds a fresh box per run. At most {@link SandboxConfig#slots()}
+ * and mount namespaces per run), through a relay the slot's {@link RelayServer} forked in advance;
+ * with {@link SandboxConfig#recycleAfter()} 0, or when a pre-started box cannot be built,
+ * bubblewrap builds a fresh box per run and the JVM starts a relay per run. At most {@link SandboxConfig#slots()}
  * boxes are open at once; {@link #open} waits for a free slot.
  */
 public final class Sandbox implements AutoCloseable {
@@ -164,17 +165,17 @@ public final class Sandbox implements AutoCloseable {
     private Attempt runOnce(Box box, RunSpec spec, Isolation.Level level, Pooled pooled) {
         StageLimits limits = spec.limits();
         String name = instance + "-s" + box.slot() + "-r" + runCounter.incrementAndGet();
-        RunCgroup cgroup = cgroups.map(c -> c.create(name, limits)).orElse(null);
+        // Made by the relay (CgroupSetup), removed here once the run is over.
+        RunCgroup cgroup = cgroups.map(c -> c.plan(name, limits)).orElse(null);
         try {
             List<String> command = pooled != null ? pooledCommand(box, spec, cgroup, pooled.pins())
                     : relayCommand(box, spec, cgroup, level);
-            Relay.Result result = Relay.run(command, spec.stdin());
+            Relay.Result result = pooled != null ? Relay.run(pooled.pool().relay(box.slot()), command, spec.stdin())
+                    : Relay.run(withHelper(command), spec.stdin());
             if (result.boxError() != null) {
                 return new Attempt(null, result.boxError());
             }
-            long peak = cgroup == null ? -1 : cgroup.peakMemoryBytes();
-            boolean oom = cgroup != null && cgroup.oomKilled();
-            return new Attempt(result.toOutcome(peak, oom), null);
+            return new Attempt(result.toOutcome(), null);
         } finally {
             if (cgroup != null) {
                 // With namespaces the box's processes are all gone when the relay returns (the pid
@@ -207,11 +208,21 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** {@code ce-sandbox run} and its options common to every kind of box. */
+    /** A relay started for this run alone: {@code ce-sandbox run} with {@code args}. */
+    private List<String> withHelper(List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(helper.toString(), "run"));
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /** The relay's ({@code ce-sandbox run}'s) options common to every kind of box. */
     private List<String> relayPrefix(Box box, StageLimits limits, RunCgroup cgroup) {
         int uid = box.mounts().uid();
-        List<String> cmd = new ArrayList<>(List.of(helper.toString(), "run"));
+        List<String> cmd = new ArrayList<>();
         if (cgroup != null) {
+            cmd.addAll(cgroup.setup().relayArgs());
+            cmd.addAll(List.of("--memory-peak", cgroup.peakMemoryFile().toString(),
+                    "--oom-events", cgroup.oomEventsFile().toString()));
             cgroup.procsFiles().forEach(f -> cmd.addAll(List.of("--cgroup-procs", f.toString())));
             cmd.addAll(List.of("--cpu-usage", cgroup.cpuUsageFile().toString(),
                     "--cpu-usage-format", cgroup.cpuUsageFormat()));
@@ -233,7 +244,10 @@ public final class Sandbox implements AutoCloseable {
         return init;
     }
 
-    /** A run in the slot's pre-started box: {@code ce-sandbox run --enter} (see {@link BoxPool}). */
+    /**
+     * A run in the slot's pre-started box: {@code run --enter} (see {@link BoxPool}); the relay's
+     * child becomes the box init itself ({@code --init-here}), without executing a second binary.
+     */
     private List<String> pooledCommand(Box box, RunSpec spec, RunCgroup cgroup, Path pins) {
         List<String> cmd = relayPrefix(box, spec.limits(), cgroup);
         cmd.addAll(List.of("--seccomp", seccompDefault.toString(), "--enter", pins.toString(),
@@ -242,8 +256,7 @@ public final class Sandbox implements AutoCloseable {
                 "--tmp-inodes", Integer.toString(box.mounts().inodes()),
                 "--shm-bytes", Long.toString(DEV_SHM_BYTES)));
         spec.env().forEach((k, v) -> cmd.addAll(List.of("--env", k + "=" + v)));
-        cmd.add("--");
-        cmd.add(INIT_IN_BOX);
+        cmd.addAll(List.of("--init-here", "--"));
         cmd.addAll(initArgs(spec, cgroup));
         return cmd;
     }
@@ -419,7 +432,7 @@ public final class Sandbox implements AutoCloseable {
         if (isolation.level() != Isolation.Level.NAMESPACES || config.recycleAfter() == 0) {
             return null;
         }
-        BoxPool boxes = new BoxPool(config.dataDir().resolve("pool"), config.slots(), config.recycleAfter());
+        BoxPool boxes = new BoxPool(config.dataDir(), helper, config.slots(), config.recycleAfter());
         String failure;
         try (Box box = openAt(freeSlots.take(), 1 << 20, 64)) {
             box.mounts().beforeRun();
@@ -499,7 +512,10 @@ public final class Sandbox implements AutoCloseable {
         return List.copyOf(paths);
     }
 
-    /** Releases the pre-started boxes and the slots' network namespaces. Boxes still open keep working until closed. */
+    /**
+     * Releases the pre-started boxes and their relay servers (runs still going on in them end, and
+     * runs after this fail) and the slots' network namespaces.
+     */
     @Override
     public void close() {
         if (pool != null) {
