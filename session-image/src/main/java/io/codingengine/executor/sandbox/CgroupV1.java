@@ -29,7 +29,6 @@ final class CgroupV1 implements Cgroups {
 
     CgroupV1(Map<String, Path> bases) {
         this.bases = Map.copyOf(bases);
-        this.memsw = Files.exists(bases.get("memory").resolve("memory.memsw.limit_in_bytes"));
         for (Path base : new LinkedHashSet<>(bases.values())) {
             try {
                 Files.createDirectories(base);
@@ -38,6 +37,8 @@ final class CgroupV1 implements Cgroups {
             }
             Cgroups.removeEmptyChildren(base);
         }
+        // Read from our own group, so only once it exists: on a fresh host it did not before.
+        this.memsw = Files.exists(bases.get("memory").resolve("memory.memsw.limit_in_bytes"));
     }
 
     static Optional<Cgroups> detect(List<String> mountinfo, List<String> ownGroups, String group) {
