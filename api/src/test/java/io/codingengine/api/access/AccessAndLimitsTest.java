@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0",
         "coding-engine.limits.submissions-per-minute=6", "coding-engine.limits.max-waiting=100",
-        "coding-engine.max-request-size=64KB", "coding-engine.limits.max-stdin-bytes=1KB"})
+        "coding-engine.max-request-size=64KB", "coding-engine.limits.max-stdin-bytes=1KB",
+        "coding-engine.limits.max-tests=3"})
 class AccessAndLimitsTest {
 
     private static final String PREFIX = "a" + UUID.randomUUID().toString().substring(0, 8);
@@ -213,6 +214,9 @@ class AccessAndLimitsTest {
         JsonNode bobsList = JSON.readTree(send("GET", "/api/v1/submissions", null, bob).body());
         assertEquals(0, bobsList.get("items").size(), bobsList.toString());
         assertEquals(403, send("POST", "/api/v1/submissions", submission(own.get("participant").asString(), "1"), bob).statusCode());
+        HttpResponse<String> batchAsAlice = send("POST", "/api/v1/submissions/batch",
+                "[" + submission(own.get("participant").asString(), "1") + "]", bob);
+        assertEquals(403, batchAsAlice.statusCode(), "not in a batch either: " + batchAsAlice.body());
         // a service reads anyone's and submits naming the participant
         assertEquals(200, send("GET", "/api/v1/submissions/" + ticket, null, service).statusCode());
         assertEquals(202, send("POST", "/api/v1/submissions", submission("carol", "1"), service).statusCode());
@@ -242,6 +246,20 @@ class AccessAndLimitsTest {
         HttpResponse<String> input = send("POST", "/api/v1/submissions", submission(null, "9".repeat(2_000)), alice);
         assertEquals(413, input.statusCode(), input.body());
         assertTrue(JSON.readTree(input.body()).get("detail").asString().contains("tests[0]"));
+        HttpResponse<String> tests = send("POST", "/api/v1/submissions", """
+                {"language":"python","files":[{"content":"print(1)"}],"tests":[%s]}""".formatted(
+                String.join(",", java.util.Collections.nCopies(4, "{\"name\":\"t\",\"input\":\"\",\"expectedOutput\":\"1\"}"))), alice);
+        assertEquals(413, tests.statusCode(), tests.body());
+        assertTrue(JSON.readTree(tests.body()).get("detail").asString().contains("at most 3 tests"), tests.body());
+        HttpResponse<String> files = send("POST", "/api/v1/submissions", """
+                {"language":"python","files":[{"content":"print(1)"},%s],"tests":[{"name":"t","input":"","expectedOutput":"1"}]}"""
+                .formatted(String.join(",", java.util.Collections.nCopies(64, "{\"content\":\"\"}"))), alice);
+        assertEquals(413, files.statusCode(), files.body());
+        assertTrue(JSON.readTree(files.body()).get("detail").asString().contains("more than 64 files"), files.body());
+        HttpResponse<String> batch = send("POST", "/api/v1/submissions/batch",
+                "[" + submission(null, "1") + "," + submission(null, "9".repeat(2_000)) + "]", alice);
+        assertEquals(413, batch.statusCode(), "a batch item over a limit is what it is alone: " + batch.body());
+        assertEquals(1, JSON.readTree(batch.body()).get("index").asInt());
         HttpResponse<String> stdin = send("POST", "/api/v2/execute", """
                 {"language":"python","version":"*","files":[{"content":"print(1)"}],"stdin":"%s"}""".formatted("9".repeat(2_000)), null);
         assertEquals(413, stdin.statusCode(), stdin.body());

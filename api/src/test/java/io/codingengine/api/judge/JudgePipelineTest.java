@@ -196,6 +196,10 @@ class JudgePipelineTest {
         assertEquals("cobol-* runtime is unknown", unknown.get("detail").asString());
         assertEquals(400, unknown.get("status").asInt());
         post("/api/v1/submissions", "{not json", 400);
+        JsonNode source = post("/api/v1/submissions", """
+                {"participant":"x","language":"python","files":[{"content":"#%s"}],"tests":[{"name":"t","input":"","expectedOutput":""}]}"""
+                .formatted("x".repeat(1_100_000)), 413);
+        assertEquals("files must not exceed 1048576 bytes in total", source.get("detail").asString());
         post("/api/v1/submissions", """
                 {"participant":"x","language":"python","files":[{"content":"print(1)"}],"problemId":"no-such-problem"}""", 404);
         JsonNode batch = post("/api/v1/submissions/batch", """
