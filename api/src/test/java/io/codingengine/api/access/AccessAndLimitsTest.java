@@ -18,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "coding-engine.limits.max-tests=3"})
 class AccessAndLimitsTest {
 
-    private static final String PREFIX = "a" + UUID.randomUUID().toString().substring(0, 8);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SUBMISSION = """
@@ -60,12 +58,8 @@ class AccessAndLimitsTest {
     private String service;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws Exception {
-        String dir = Files.createTempDirectory("ce-api-access-").toString();
-        registry.add("coding-engine.data-dir", () -> dir);
-        registry.add("coding-engine.storage", AzuriteExtension::connectionString);
-        registry.add("coding-engine.table-prefix", () -> PREFIX);
-        registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
+    static void properties(DynamicPropertyRegistry registry) {
+        QueueApiSettings.register(registry, "access");
     }
 
     @BeforeEach
@@ -234,6 +228,31 @@ class AccessAndLimitsTest {
         assertEquals(429, JSON.readTree(limited.body()).get("status").asInt());
         Thread.sleep(Duration.ofSeconds(retryAfter).toMillis());
         assertEquals(202, send("POST", "/api/v1/submissions", submission(null, "1"), bob).statusCode());
+    }
+
+    /** {@code access.cors-origins} is empty by default: no browser on another origin may call (CorsAndClosedPistonTest: one may). */
+    @Test
+    void corsIsOffUnlessOriginsAreConfigured() throws Exception {
+        HttpResponse<String> preflight = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/submissions"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://contest.example.org")
+                .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, preflight.statusCode());
+        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), preflight.headers().map().toString());
+    }
+
+    /** A service key submits for many participants; each of them still has their own rate. */
+    @Test
+    void aServiceKeyIsLimitedPerParticipantItNames() throws Exception {
+        String dora = "dora-" + UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(202, send("POST", "/api/v1/submissions", submission(dora, "1"), service).statusCode());
+        }
+        HttpResponse<String> limited = send("POST", "/api/v1/submissions", submission(dora, "1"), service);
+        assertEquals(429, limited.statusCode(), limited.body());
+        assertTrue(JSON.readTree(limited.body()).get("detail").asString().contains("participant " + dora), limited.body());
+        assertTrue(limited.headers().firstValue("Retry-After").isPresent());
+        assertEquals(202, send("POST", "/api/v1/submissions", submission("eli-" + dora, "1"), service).statusCode(),
+                "another participant of the same service key is not limited by dora's rate");
     }
 
     @Test
