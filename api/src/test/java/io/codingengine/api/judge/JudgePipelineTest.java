@@ -121,7 +121,7 @@ class JudgePipelineTest {
         assertTrue(csv.body().contains("\"" + id + "\""), csv.body());
         String metrics = HTTP.send(HttpRequest.newBuilder(uri("/actuator/prometheus"))
                 .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-        for (String series : List.of("coding_engine_executions_total{language=\"javascript\",verdict=\"AC\"}",
+        for (String series : List.of("coding_engine_executions_total{kind=\"judge\",language=\"javascript\",verdict=\"AC\"}",
                 "coding_engine_judging_time_seconds{language=\"javascript\",quantile=\"0.99\"}",
                 "coding_engine_run_cpu_time_seconds{language=\"javascript\",quantile=\"0.95\"}",
                 "coding_engine_time_in_queue_seconds{lane=\"contest\",quantile=\"0.5\"}",
@@ -199,6 +199,7 @@ class JudgePipelineTest {
         assertTrue(scrape.contains("coding_engine_time_in_queue_seconds{lane=\"interactive\",quantile=\"0.95\"}"), scrape);
         assertTrue(scrape.contains("coding_engine_compile_time_seconds{language=\"c\",quantile=\"0.99\"}"), scrape);
         assertTrue(scrape.contains("coding_engine_run_wall_time_seconds{language=\"python\",quantile=\"0.5\"}"), scrape);
+        assertTrue(scrape.contains("coding_engine_executions_total{kind=\"execute\",language=\"python\",verdict=\"OK\"}"), scrape);
     }
 
     /** Just enough PromQL to find the metric names of an expression. */

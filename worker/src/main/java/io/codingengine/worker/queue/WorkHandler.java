@@ -161,6 +161,7 @@ public final class WorkHandler {
             status = "ERROR";
         }
         replies.reply(item.replyTo(), item.requestId(), body);
+        metrics.ran(item.request().language(), status);
         List<StageResult> runs = result == null ? List.of() : result.runs();
         AuditEntry entry = new AuditEntry(AuditEntry.Kind.EXECUTE, item.requestId(), 0, item.caller(), item.enqueuedAt(),
                 clock.instant(), item.request().language(), sourceSha256(item.request().files()), null, status,

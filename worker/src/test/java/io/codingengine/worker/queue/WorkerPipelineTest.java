@@ -129,7 +129,8 @@ class WorkerPipelineTest {
         assertEquals("it-worker", entries.getFirst().worker());
         assertEquals("corr-it-1", entries.getFirst().correlationId());
         assertEquals(64, entries.getFirst().sourceSha256().length());
-        assertEquals(1.0, metrics.get("coding_engine_executions").tags("language", "python", "verdict", "AC").counter().count());
+        assertEquals(1.0, metrics.get("coding_engine_executions").tags("kind", "judge", "language", "python", "verdict", "AC")
+                .counter().count());
         assertEquals(2, metrics.get("coding_engine_run_cpu_time").timer().count());
         assertEquals("contest", queueAgeLaneLoggedFor(s.id()));
         assertTrue(logLines(s.id()).noneMatch(line -> ALERTS.judgedIe().matcher(line).find()), "an AC is no failure");
@@ -178,6 +179,8 @@ class WorkerPipelineTest {
         assertTrue(metrics.get("coding_engine_compile_time").tag("language", "c").timer().count() >= 1);
         assertTrue(metrics.get("coding_engine_run_wall_time").tag("language", "c").timer().count() >= 1);
         assertEquals("interactive", queueAgeLaneLoggedFor(requestId));
+        assertEquals(1.0, metrics.get("coding_engine_executions").tags("kind", "execute", "language", "c", "verdict", "OK")
+                .counter().count(), "a Piston execute counts among the executions, by its status");
     }
 
     /**
