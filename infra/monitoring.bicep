@@ -1,6 +1,6 @@
 // Azure Monitor alert rules for Coding Engine (referenced from main.bicep; README "Observability").
 // Failures: IE verdicts and failed runs in the workers' logs; queue age: the time in queue the
-// workers log for each judging; dead letters: the Service Bus dead-letter count of any lane.
+// workers log for each judging and each Piston execute, per lane; dead letters: the Service Bus dead-letter count of any lane.
 // Not validated here (no az/bicep CLI on the build machine).
 
 @description('Prefix of every resource name.')
@@ -70,7 +70,9 @@ resource failures 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = 
     windowSize: 'PT10M'
     criteria: {
       allOf: [ {
-        query: 'ContainerAppConsoleLogs_CL | where ContainerAppName_s endswith "-worker" | where Log_s has "\\"IE\\"" or Log_s has "execute" and Log_s has "failed"'
+        // the worker logs "judged <id> round <r>: IE (<n> tests)" and "execute <id> failed" (WorkerPipelineTest
+        // matches these two patterns against the worker's real log lines)
+        query: 'ContainerAppConsoleLogs_CL | where ContainerAppName_s endswith "-worker" | where Log_s matches regex @"judged \\S+ round \\d+: IE \\(" or Log_s matches regex @"execute \\S+ failed"'
         timeAggregation: 'Count'
         operator: 'GreaterThan'
         threshold: 5
@@ -93,8 +95,10 @@ resource queueAge 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = 
     windowSize: 'PT5M'
     criteria: {
       allOf: [ {
-        // the worker logs "judging <id> round <r> attempt <a> after <ms> ms in queue"
-        query: 'ContainerAppConsoleLogs_CL | where ContainerAppName_s endswith "-worker" | parse Log_s with * "after " waitedMs:long " ms in queue" * | where isnotnull(waitedMs) | summarize p95 = percentile(waitedMs, 95) | where p95 > ${maxQueueAgeSeconds * 1000}'
+        // the worker logs "judging <id> round <r> attempt <a> on lane <lane> after <ms> ms in queue" and
+        // "executing <id> on lane interactive after <ms> ms in queue"; the alert fires for any lane
+        // (WorkerPipelineTest matches these two patterns against the worker's real log lines)
+        query: 'ContainerAppConsoleLogs_CL | where ContainerAppName_s endswith "-worker" | extend lane = extract(@"on lane (\\w+) after -?\\d+ ms in queue", 1, Log_s), waitedMs = tolong(extract(@"on lane \\w+ after (-?\\d+) ms in queue", 1, Log_s)) | where isnotnull(waitedMs) | summarize p95 = percentile(waitedMs, 95) by lane | where p95 > ${maxQueueAgeSeconds * 1000}'
         timeAggregation: 'Count'
         operator: 'GreaterThan'
         threshold: 0

@@ -1,5 +1,7 @@
 package io.codingengine.api.access;
 
+import org.springframework.http.server.PathContainer;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,8 +43,8 @@ public final class AccessRules {
         return new AccessRules(r);
     }
 
-    /** The role {@code method path} needs, or empty when it is open. */
-    public Optional<Role> required(String method, String path) {
+    /** The role {@code method path} needs, or empty when it is open; {@code path} as Spring MVC parses it. */
+    public Optional<Role> required(String method, PathContainer path) {
         return rules.stream().filter(rule -> rule.matches(method, path)).findFirst().flatMap(AccessRule::required);
     }
 

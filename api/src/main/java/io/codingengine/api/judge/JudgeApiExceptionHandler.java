@@ -2,6 +2,7 @@ package io.codingengine.api.judge;
 
 import io.codingengine.api.contest.ContestController;
 import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.RequestTooLargeException;
 import io.codingengine.common.problem.InvalidPackageException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -40,7 +41,8 @@ public class JudgeApiExceptionHandler {
                 .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds()))).body(p);
     }
 
-    @ExceptionHandler(io.codingengine.api.web.PayloadTooLargeException.class)
+    /** A body, a test's input, too many tests, or files over the executor's count or size limit. */
+    @ExceptionHandler({io.codingengine.api.web.PayloadTooLargeException.class, RequestTooLargeException.class})
     ProblemDetail tooLarge(Exception e) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", e.getMessage());
     }
@@ -70,9 +72,20 @@ public class JudgeApiExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
     }
 
+    /** A batch item's mistake with the status the same request alone would get, and its index. */
     @ExceptionHandler(SubmissionController.BatchItemException.class)
     ProblemDetail batchItem(SubmissionController.BatchItemException e) {
-        HttpStatus status = e.getCause() instanceof NoSuchElementException ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST;
+        HttpStatus status = switch (e.getCause()) {
+            case NoSuchElementException missing -> HttpStatus.NOT_FOUND;
+            case io.codingengine.api.access.NotPermittedException other -> HttpStatus.FORBIDDEN;
+            case io.codingengine.api.web.PayloadTooLargeException large -> HttpStatus.CONTENT_TOO_LARGE;
+            case RequestTooLargeException large -> HttpStatus.CONTENT_TOO_LARGE;
+            case InvalidRequestException invalid -> HttpStatus.BAD_REQUEST;
+            default -> null;
+        };
+        if (status == null) {
+            return internal((Exception) e.getCause()); // ours, not the client's: a 500 without the message
+        }
         ProblemDetail p = problem(status, "Invalid submission in batch", e.getMessage());
         p.setProperty("index", e.index);
         return p;

@@ -74,7 +74,7 @@ public class Submissions {
         } else if (r.tests() == null || r.tests().isEmpty()) {
             throw new InvalidRequestException("tests are required when no problemId is given");
         } else if (r.tests().size() > requestLimits.maxTests()) {
-            throw new InvalidRequestException("at most " + requestLimits.maxTests() + " tests");
+            throw new PayloadTooLargeException("at most " + requestLimits.maxTests() + " tests");
         } else {
             long maxInput = requestLimits.maxStdinBytes().toBytes();
             for (int i = 0; i < r.tests().size(); i++) {

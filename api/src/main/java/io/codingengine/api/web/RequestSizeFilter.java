@@ -5,6 +5,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
@@ -24,10 +27,13 @@ public final class RequestSizeFilter extends OncePerRequestFilter {
         this.problems = problems;
     }
 
+    private static final PathPattern JUDGE_API = PathPatternParser.defaultInstance.parse("/api/v1/**");
+    private static final PathPattern PROBLEM_IMPORT = PathPatternParser.defaultInstance.parse("/api/v1/problems/*");
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !path.startsWith("/api/v1/") || "PUT".equals(request.getMethod()) && path.startsWith("/api/v1/problems/");
+        PathContainer path = MatchedPath.of(request); // as the controllers see it: /api/%761/... is /api/v1/...
+        return !JUDGE_API.matches(path) || "PUT".equals(request.getMethod()) && PROBLEM_IMPORT.matches(path);
     }
 
     @Override

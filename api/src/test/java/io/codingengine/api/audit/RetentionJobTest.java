@@ -61,6 +61,28 @@ class RetentionJobTest {
         assertEquals(new RetentionJob.Purged(0, 0), job.purge(), "a second purge finds nothing");
     }
 
+    /** What the api wires (AuditConfiguration): the job purges every sweep by itself, and a period of 0 keeps all. */
+    @Test
+    void theScheduledJobPurgesEverySweep() {
+        String prefix = "r" + UUID.randomUUID().toString().substring(0, 8);
+        var store = TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
+        var audit = TableAuditLog.fromConnectionString(AzuriteExtension.connectionString(), prefix);
+        Instant now = Instant.now();
+        Submission old = submission("old", now.minus(Duration.ofDays(31)), "print(1)");
+        Submission kept = submission("kept", now.minus(Duration.ofDays(31)), "print(2)");
+        store.create(old);
+        try (var job = new RetentionJob(store, audit, Duration.ofDays(30), Clock.systemUTC())) {
+            job.schedule(Duration.ofMillis(300));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> store.get(old.id()).isEmpty());
+        }
+        store.create(kept); // after the job stopped: a period of 0 never deletes
+        try (var keepAll = new RetentionJob(store, audit, Duration.ZERO, Clock.systemUTC())) {
+            keepAll.schedule(Duration.ofMillis(50));
+            org.awaitility.Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> store.get(kept.id()).isPresent());
+        }
+    }
+
     private static Submission submission(String name, Instant createdAt, String source) {
         return new Submission(name + "-" + UUID.randomUUID(), null, null, "alice", "python", "*",
                 List.of(SourceFile.utf8("main.py", source)), List.of(new TestCase("t", "", "1", true)), null, createdAt);

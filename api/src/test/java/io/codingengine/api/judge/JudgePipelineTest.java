@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -36,9 +38,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole pipeline in one JVM: the real api (embedded broker, Azurite stores, queue-backed
  * execute) and a real worker (its own sandbox) draining the broker the api embeds.
  */
-@ExtendWith(AzuriteExtension.class)
+@ExtendWith({AzuriteExtension.class, OutputCaptureExtension.class})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0"})
+        "coding-engine.execution=queue", "coding-engine.broker-port=0",
+        "logging.structured.format.console=ecs"}) // JSON logs, as the azure profiles set them
 class JudgePipelineTest {
 
     private static final String PREFIX = "p" + UUID.randomUUID().toString().substring(0, 8);
@@ -118,14 +121,45 @@ class JudgePipelineTest {
         assertTrue(csv.body().contains("\"" + id + "\""), csv.body());
         String metrics = HTTP.send(HttpRequest.newBuilder(uri("/actuator/prometheus"))
                 .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-        for (String series : List.of("coding_engine_executions_total{language=\"javascript\",verdict=\"AC\"}",
+        for (String series : List.of("coding_engine_executions_total{kind=\"judge\",language=\"javascript\",verdict=\"AC\"}",
                 "coding_engine_judging_time_seconds{language=\"javascript\",quantile=\"0.99\"}",
                 "coding_engine_run_cpu_time_seconds{language=\"javascript\",quantile=\"0.95\"}",
                 "coding_engine_time_in_queue_seconds{lane=\"contest\",quantile=\"0.5\"}",
-                "coding_engine_worker_slots_busy", "coding_engine_worker_slots", "coding_engine_queue_depth{lane=\"contest\"}",
-                "coding_engine_dead_letters{lane=\"contest\"}", "http_server_requests_seconds_count")) {
+                "coding_engine_worker_slots_busy", "coding_engine_worker_slots",
+                "coding_engine_sandbox_failures_total{kind=\"judge\"}", "coding_engine_sandbox_failures_total{kind=\"execute\"}",
+                "coding_engine_queue_depth{lane=\"contest\"}", "coding_engine_queue_depth{lane=\"regrade\"}",
+                "coding_engine_queue_depth{lane=\"interactive\"}", "coding_engine_dead_letters{lane=\"contest\"}",
+                "coding_engine_dead_letters{lane=\"regrade\"}", "coding_engine_dead_letters{lane=\"interactive\"}",
+                "http_server_requests_seconds_count", "http_server_requests_seconds_bucket")) {
             assertTrue(metrics.contains(series), series + " missing from /actuator/prometheus");
         }
+        // the submit endpoint's latency as a histogram: histogram_quantile gives its p50/p95/p99
+        List<String> submitBuckets = metrics.lines().filter(l -> l.startsWith("http_server_requests_seconds_bucket{")
+                && l.contains("method=\"POST\"") && l.contains("uri=\"/api/v1/submissions\"")).toList();
+        assertTrue(submitBuckets.size() >= 10 && submitBuckets.stream().anyMatch(l -> l.contains("le=\"+Inf\"") && !l.endsWith(" 0")),
+                "the submit latency histogram: " + submitBuckets);
+    }
+
+    /** JSON log lines, and the client's correlation id a field of the worker's lines about its submission. */
+    @Test
+    void jsonLogsCarryTheRequestsCorrelationIdIntoTheWorker(CapturedOutput output) throws Exception {
+        HttpResponse<String> submitted = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/submissions"))
+                .header("Content-Type", "application/json").header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                .header("X-Correlation-Id", "corr-json-7").POST(HttpRequest.BodyPublishers.ofString("""
+                        {"participant":"gil","language":"python","files":[{"content":"print(3)"}],
+                         "tests":[{"name":"t","input":"","expectedOutput":"3"}]}""")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, submitted.statusCode(), submitted.body());
+        assertEquals("corr-json-7", submitted.headers().firstValue("X-Correlation-Id").orElse(""));
+        String id = StoreJson.mapper().readTree(submitted.body()).get("ticket").asString();
+        await().atMost(Duration.ofSeconds(90)).until(() -> get("/api/v1/submissions/" + id, 200).get("status").asString().equals("DONE"));
+        List<JsonNode> workerLines = await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().lines()
+                .filter(l -> l.startsWith("{") && l.contains(id)).map(l -> StoreJson.mapper().readTree(l))
+                .toList(), lines -> lines.stream().anyMatch(l -> l.path("message").asString().startsWith("judged ")));
+        for (JsonNode line : workerLines) {
+            JsonNode correlation = line.findValue("correlationId");
+            assertTrue(correlation != null && correlation.asString().equals("corr-json-7"), "no correlation id in " + line);
+        }
+        assertTrue(workerLines.size() >= 2, "the judging and judged lines: " + workerLines);
     }
 
     /**
@@ -165,6 +199,7 @@ class JudgePipelineTest {
         assertTrue(scrape.contains("coding_engine_time_in_queue_seconds{lane=\"interactive\",quantile=\"0.95\"}"), scrape);
         assertTrue(scrape.contains("coding_engine_compile_time_seconds{language=\"c\",quantile=\"0.99\"}"), scrape);
         assertTrue(scrape.contains("coding_engine_run_wall_time_seconds{language=\"python\",quantile=\"0.5\"}"), scrape);
+        assertTrue(scrape.contains("coding_engine_executions_total{kind=\"execute\",language=\"python\",verdict=\"OK\"}"), scrape);
     }
 
     /** Just enough PromQL to find the metric names of an expression. */
@@ -196,6 +231,10 @@ class JudgePipelineTest {
         assertEquals("cobol-* runtime is unknown", unknown.get("detail").asString());
         assertEquals(400, unknown.get("status").asInt());
         post("/api/v1/submissions", "{not json", 400);
+        JsonNode source = post("/api/v1/submissions", """
+                {"participant":"x","language":"python","files":[{"content":"#%s"}],"tests":[{"name":"t","input":"","expectedOutput":""}]}"""
+                .formatted("x".repeat(1_100_000)), 413);
+        assertEquals("files must not exceed 1048576 bytes in total", source.get("detail").asString());
         post("/api/v1/submissions", """
                 {"participant":"x","language":"python","files":[{"content":"print(1)"}],"problemId":"no-such-problem"}""", 404);
         JsonNode batch = post("/api/v1/submissions/batch", """

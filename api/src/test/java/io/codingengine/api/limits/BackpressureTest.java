@@ -1,5 +1,6 @@
 package io.codingengine.api.limits;
 
+import io.codingengine.api.access.QueueApiSettings;
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.store.AzuriteExtension;
 import org.junit.jupiter.api.Test;
@@ -13,8 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,12 +30,8 @@ class BackpressureTest {
     int port;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws Exception {
-        String dir = Files.createTempDirectory("ce-api-backpressure-").toString();
-        registry.add("coding-engine.data-dir", () -> dir);
-        registry.add("coding-engine.storage", AzuriteExtension::connectionString);
-        registry.add("coding-engine.table-prefix", () -> "q" + UUID.randomUUID().toString().substring(0, 8));
-        registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
+    static void properties(DynamicPropertyRegistry registry) {
+        QueueApiSettings.register(registry, "backpressure");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.codingengine.executor.language;
 
 import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.RequestTooLargeException;
 import io.codingengine.common.execution.SourceFile;
 
 import java.nio.charset.StandardCharsets;
@@ -44,12 +45,12 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
     }
 
     /**
-     * @throws InvalidRequestException for a bad name, bad encoding, no utf8 file, or too many or
-     *                                 too large files
+     * @throws InvalidRequestException for a bad name, bad encoding or no utf8 file; a
+     *                                 {@link RequestTooLargeException} for too many or too large files
      */
     public static SourceLayout of(LanguageDefinition language, List<SourceFile> files, int maxFiles, long maxBytes) {
         if (files.size() > maxFiles) {
-            throw new InvalidRequestException("files must not contain more than " + maxFiles + " files");
+            throw new RequestTooLargeException("files must not contain more than " + maxFiles + " files");
         }
         List<String> names = new ArrayList<>();
         List<byte[]> contents = new ArrayList<>();
@@ -60,7 +61,7 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
             byte[] content = decode(f, i);
             total += content.length;
             if (total > maxBytes) {
-                throw new InvalidRequestException("files must not exceed " + maxBytes + " bytes in total");
+                throw new RequestTooLargeException("files must not exceed " + maxBytes + " bytes in total");
             }
             if (f.isSource() && mainIndex < 0) {
                 mainIndex = i;

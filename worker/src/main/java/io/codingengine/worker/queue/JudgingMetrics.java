@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The worker's series (README "Observability"): executions by language and verdict, judging,
+ * The worker's series (README "Observability"): executions (judged submissions and Piston
+ * executes) by language and verdict, judging,
  * compile and run time histograms with p50/p95/p99, time in queue per lane, slots busy out of
  * slots (the session pool's utilisation for this worker), and sandbox failures (IE verdicts,
  * failed runs).
@@ -51,9 +52,7 @@ public final class JudgingMetrics {
     }
 
     void judged(String language, Judgement judgement, Duration took) {
-        Counter.builder("coding_engine_executions").tag("language", language)
-                .tag("verdict", judgement.verdict().name()).description("judged submissions")
-                .register(registry).increment();
+        execution("judge", language, judgement.verdict().name());
         Timer.builder("coding_engine_judging_time").tag("language", language).publishPercentiles(0.5, 0.95, 0.99)
                 .description("compile and every test of one submission").register(registry).record(took);
         Timer runs = Timer.builder("coding_engine_run_cpu_time").tag("language", language)
@@ -82,6 +81,17 @@ public final class JudgingMetrics {
         for (StageResult run : result.runs()) {
             runs.record(Duration.ofMillis(run.wallTimeMs()));
         }
+    }
+
+    /** A Piston execute ended with {@code status}, the audit entry's ({@code OK}, {@code CE}, {@code RE}, ...). */
+    void ran(String language, String status) {
+        execution("execute", language, status);
+    }
+
+    private void execution(String kind, String language, String verdict) {
+        Counter.builder("coding_engine_executions").tag("kind", kind).tag("language", language).tag("verdict", verdict)
+                .description("judged submissions (kind judge) and Piston executes (kind execute)")
+                .register(registry).increment();
     }
 
     void sandboxFailure(String kind) {

@@ -141,7 +141,7 @@ public final class WorkHandler {
             delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
             return;
         }
-        metrics.queued("interactive", Duration.between(item.enqueuedAt(), clock.instant()));
+        waited("interactive", "executing " + item.requestId(), Duration.between(item.enqueuedAt(), clock.instant()));
         String body;
         ExecutionResult result = null;
         String status;
@@ -161,6 +161,7 @@ public final class WorkHandler {
             status = "ERROR";
         }
         replies.reply(item.replyTo(), item.requestId(), body);
+        metrics.ran(item.request().language(), status);
         List<StageResult> runs = result == null ? List.of() : result.runs();
         AuditEntry entry = new AuditEntry(AuditEntry.Kind.EXECUTE, item.requestId(), 0, item.caller(), item.enqueuedAt(),
                 clock.instant(), item.request().language(), sourceSha256(item.request().files()), null, status,
@@ -171,6 +172,15 @@ public final class WorkHandler {
         // between brings the message back (the rerun's reply finds nobody waiting) and it is audited.
         record(entry);
         delivery.complete();
+    }
+
+    /**
+     * Time in queue, as the metric and as the log line "... on lane L after N ms in queue" that
+     * the queue-age alert of {@code infra/monitoring.bicep} reads (the same words for every lane).
+     */
+    private void waited(String lane, String what, Duration waited) {
+        LOG.info("{} on lane {} after {} ms in queue", what, lane, waited.toMillis());
+        metrics.queued(lane, waited);
     }
 
     /** Where {@code result} ran, for the audit log; {@value #NOWHERE} when nothing ran. */
@@ -223,8 +233,8 @@ public final class WorkHandler {
         Instant start = clock.instant();
         Duration waited = Duration.between(item.round() == 0 ? record.submission().createdAt()
                 : Instant.ofEpochMilli(item.round()), start); // a regrade's round is its start time
-        LOG.info("judging {} round {} attempt {} after {} ms in queue", id, item.round(), attempt, waited.toMillis());
-        metrics.queued(item.round() == 0 ? "contest" : "regrade", waited);
+        waited(item.round() == 0 ? "contest" : "regrade", "judging " + id + " round " + item.round() + " attempt " + attempt,
+                waited);
         if (crashOnParticipant != null && crashOnParticipant.equals(record.submission().participant())) {
             LOG.error("fault injection: halting while judging {} of participant {}", id, crashOnParticipant);
             Runtime.getRuntime().halt(70);
@@ -237,7 +247,6 @@ public final class WorkHandler {
             metrics.executed(record.submission().language(), judged.execution());
         }
         complete(record, item, judgement, session(judged.execution()));
-        LOG.info("judged {} round {}: {} ({} tests)", id, item.round(), judgement.verdict(), judgement.tests().size());
         delivery.complete();
     }
 
@@ -249,6 +258,9 @@ public final class WorkHandler {
         if (outcome == UpdateOutcome.ALREADY_DONE) {
             LOG.info("{} round {} was judged by another delivery first; this verdict is dropped", id, judgement.round());
         } else if (outcome == UpdateOutcome.APPLIED) {
+            // Every stored verdict, IE ones that never ran included: the failures alert
+            // (infra/monitoring.bicep) counts the IE lines.
+            LOG.info("judged {} round {}: {} ({} tests)", id, judgement.round(), judgement.verdict(), judgement.tests().size());
             Submission s = record.submission();
             record(new AuditEntry(AuditEntry.Kind.JUDGE, id, judgement.round(), s.participant(), s.createdAt(),
                     judgement.judgedAt(), s.language(), sourceSha256(s.files()), s.problemId(), judgement.verdict().name(),

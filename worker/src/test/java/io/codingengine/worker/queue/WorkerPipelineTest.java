@@ -32,6 +32,10 @@ import io.codingengine.common.audit.AuditEntry;
 import io.codingengine.common.audit.AuditQuery;
 import io.codingengine.common.audit.TableAuditLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +45,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,9 +69,13 @@ class WorkerPipelineTest {
     private static QueueConsumer consumer;
     private static TableAuditLog audit;
     private static final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    /** What the worker logs, which is what the alert rules of infra/monitoring.bicep read. */
+    private static final ListAppender<ILoggingEvent> handlerLog = new ListAppender<>();
 
     @BeforeAll
     static void start() throws Exception {
+        handlerLog.start();
+        ((Logger) LoggerFactory.getLogger(WorkHandler.class)).addAppender(handlerLog);
         broker = EmbeddedArtemisBroker.start(dir.resolve("broker"), 0);
         queue = ArtemisSubmissionQueue.connect(broker.url());
         executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Files.createTempDirectory("ce-worker-it-"))
@@ -83,6 +93,7 @@ class WorkerPipelineTest {
 
     @AfterAll
     static void stop() {
+        ((Logger) LoggerFactory.getLogger(WorkHandler.class)).detachAppender(handlerLog);
         consumer.stop();
         apiReplies.close();
         queue.close();
@@ -118,8 +129,25 @@ class WorkerPipelineTest {
         assertEquals("it-worker", entries.getFirst().worker());
         assertEquals("corr-it-1", entries.getFirst().correlationId());
         assertEquals(64, entries.getFirst().sourceSha256().length());
-        assertEquals(1.0, metrics.get("coding_engine_executions").tags("language", "python", "verdict", "AC").counter().count());
+        assertEquals(1.0, metrics.get("coding_engine_executions").tags("kind", "judge", "language", "python", "verdict", "AC")
+                .counter().count());
         assertEquals(2, metrics.get("coding_engine_run_cpu_time").timer().count());
+        assertEquals("contest", queueAgeLaneLoggedFor(s.id()));
+        assertTrue(logLines(s.id()).noneMatch(line -> ALERTS.judgedIe().matcher(line).find()), "an AC is no failure");
+    }
+
+    /** An IE that never ran (its problem is gone) is stored, dead-lettered, and seen by the failures alert. */
+    @Test
+    void anIeVerdictIsLoggedAsTheFailuresAlertExpects() {
+        Submission s = new Submission("it-" + UUID.randomUUID(), "deleted-problem", null, "dave", "python", "*",
+                List.of(SourceFile.utf8("main.py", "print(1)")), List.of(), null, Instant.now());
+        submissions.create(s);
+        queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0, "corr-it-ie")));
+        SubmissionRecord done = await().atMost(Duration.ofSeconds(60))
+                .until(() -> submissions.get(s.id()).orElseThrow(), r -> r.status() == SubmissionStatus.DONE);
+        assertEquals(Verdict.IE, done.judgement().verdict());
+        assertTrue(logLines(s.id()).anyMatch(line -> ALERTS.judgedIe().matcher(line).find()),
+                "the failures alert's pattern " + ALERTS.judgedIe() + " matches none of " + logLines(s.id()).toList());
     }
 
     @Test
@@ -150,5 +178,49 @@ class WorkerPipelineTest {
         assertEquals(1, metrics.get("coding_engine_time_in_queue").tag("lane", "interactive").timer().count());
         assertTrue(metrics.get("coding_engine_compile_time").tag("language", "c").timer().count() >= 1);
         assertTrue(metrics.get("coding_engine_run_wall_time").tag("language", "c").timer().count() >= 1);
+        assertEquals("interactive", queueAgeLaneLoggedFor(requestId));
+        assertEquals(1.0, metrics.get("coding_engine_executions").tags("kind", "execute", "language", "c", "verdict", "OK")
+                .counter().count(), "a Piston execute counts among the executions, by its status");
+    }
+
+    /**
+     * The KQL regular expressions of the alert rules' log queries, in their order in
+     * {@code infra/monitoring.bicep}; the second ("execute ... failed") needs an executor that
+     * throws, which the real one does not for a good request, so it is not checked here.
+     */
+    private record AlertPatterns(Pattern judgedIe, Pattern queueLane, Pattern queueWaitedMs) {
+        static AlertPatterns read() {
+            try {
+                String bicep = Files.readString(Path.of("..", "infra", "monitoring.bicep"));
+                Matcher verbatim = Pattern.compile("@\"([^\"]*)\"").matcher(bicep); // KQL's @"..." strings
+                List<Pattern> found = new java.util.ArrayList<>();
+                while (verbatim.find()) {
+                    found.add(Pattern.compile(verbatim.group(1).replace("\\\\", "\\"))); // Bicep's \\ is one backslash
+                }
+                assertEquals(4, found.size(), "the alert queries' patterns: " + found);
+                return new AlertPatterns(found.get(0), found.get(2), found.get(3));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static final AlertPatterns ALERTS = AlertPatterns.read();
+
+    private static java.util.stream.Stream<String> logLines(String id) {
+        synchronized (handlerLog.list) {
+            return List.copyOf(handlerLog.list).stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(id));
+        }
+    }
+
+    /** The lane the queue-age alert reads from the worker's log line about {@code id}, checking its time parses. */
+    private static String queueAgeLaneLoggedFor(String id) {
+        List<String> lines = logLines(id).filter(l -> ALERTS.queueLane().matcher(l).find()).toList();
+        assertEquals(1, lines.size(), "one time-in-queue line the alert reads for " + id + ": " + logLines(id).toList());
+        Matcher waited = ALERTS.queueWaitedMs().matcher(lines.getFirst());
+        assertTrue(waited.find() && Long.parseLong(waited.group(1)) >= 0, lines.getFirst());
+        Matcher lane = ALERTS.queueLane().matcher(lines.getFirst());
+        assertTrue(lane.find());
+        return lane.group(1);
     }
 }
