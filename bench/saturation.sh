@@ -26,6 +26,9 @@ ratio() { python3 -c "print(round($1 / $2, 2))"; }
 
 echo "uptime before: $(uptime)"
 bare1=$(bare)
+# Throughput, not the limits, is measured: lift the admin key's Piston execution limit (60 a
+# minute by default, README "Limits"), which 600 executes would otherwise hit within a second.
+CODINGENGINE_LIMITS_EXECUTIONSPERMINUTE=1000000 \
 DATA=$data WORKERS=1 SKIP_BUILD=1 PORT=2100 BROKER_PORT=61700 scripts/run-local.sh >/dev/null
 export CE_KEY=$(cat "$data/admin.key")
 # Warm-up: the JITs of the api and the worker, the sandbox's boxes, the storage connections.
