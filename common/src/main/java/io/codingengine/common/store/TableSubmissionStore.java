@@ -466,8 +466,8 @@ public final class TableSubmissionStore implements SubmissionStore {
         beforeConditionalWrite.run();
         try {
             if (decision.extra() == null) {
-                String etag = submissions.updateEntityWithResponse(decision.state(),
-                        TableEntityUpdateMode.REPLACE, true, null, Context.NONE).getHeaders().getValue(HttpHeaderName.ETAG);
+                String etag = etagOf(submissions.updateEntityWithResponse(decision.state(),
+                        TableEntityUpdateMode.REPLACE, true, null, Context.NONE).getHeaders().getValue(HttpHeaderName.ETAG));
                 if (etag != null) {
                     decision.state().getProperties().put(ODATA_ETAG, etag);
                     recent.remember(id, decision.state());
@@ -799,6 +799,15 @@ public final class TableSubmissionStore implements SubmissionStore {
      * True for a failed {@code If-Match}: 412 on a single write; in a transaction the batch
      * answers for itself and the failed action's error code tells.
      */
+    /**
+     * The ETag of a write's response as the next conditional write must send it. Azurite 3.35
+     * drops the closing quote of the weak ETag header (W/"datetime'...'), which a later If-Match
+     * then fails with 400; Azure sends it whole.
+     */
+    private static String etagOf(String header) {
+        return header == null || header.endsWith("\"") ? header : header + "\"";
+    }
+
     private static boolean lostToAnotherWriter(TableServiceException e) {
         return status(e) == 412 || (e.getValue() != null
                 && TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(e.getValue().getErrorCode()));
