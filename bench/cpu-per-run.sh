@@ -3,21 +3,15 @@
 # behind the machine's load: CPU ms per Python hello run of the api (with its embedded Artemis),
 # Azurite, the worker's JVM and its sandboxed children (reaped, so counted in the worker's
 # cutime/cstime), read from /proc/<pid>/stat around N judge submissions and N Piston executes,
-# after the same warm-up as bench/saturation.sh. CPU time, unlike throughput, barely moves with
-# what else runs on the machine.
+# after the same warm-up as bench/saturation.sh (bench/system.sh). CPU time, unlike throughput,
+# barely moves with what else runs on the machine.
 # Usage: bench/cpu-per-run.sh [runs=300]   (SKIP_BUILD=1 to reuse the jars in */target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-300}"
-cores=$(nproc)
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH="/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH"
-[ "${SKIP_BUILD:-}" = 1 ] || mvn -B -q -ntp -DskipTests package
-data=$(mktemp -d /tmp/ce-bench-XXXX)
-trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true' EXIT
+. bench/system.sh
 echo "uptime before: $(uptime)"
-CODINGENGINE_LIMITS_EXECUTIONSPERMINUTE=1000000 \
-DATA=$data WORKERS=1 SKIP_BUILD=1 PORT=2100 BROKER_PORT=61700 scripts/run-local.sh >/dev/null
-export CE_KEY=$(cat "$data/admin.key")
+start_system
 api=$(cat "$data/run/api.pid") worker=$(cat "$data/run/worker-1.pid") azurite=$(cat .tools/azurite-run/pid)
 
 # utime+stime, and cutime+cstime (reaped children), of a pid in ms
@@ -30,9 +24,7 @@ measure() { # label, pipeline.py arguments...
   read -r a1 _ < <(cpu "$api"); read -r z1 _ < <(cpu "$azurite"); read -r w1 c1 < <(cpu "$worker")
   python3 -c "n = $n; print(f'{\"$label\":<28} api {($a1 - $a0) / n:5.1f}  azurite {($z1 - $z0) / n:5.1f}  worker {($w1 - $w0) / n:5.1f}  sandboxed {($c1 - $c0) / n:5.1f}  (CPU ms per run)')"
 }
-python3 bench/pipeline.py http://127.0.0.1:2100 execute 20 >/dev/null
-python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation 60 >/dev/null
 measure "$n judge submissions" judge-saturation "$n"
 measure "$n Piston executes" execute-saturation "$n" $((2 * cores))
-DATA=$data scripts/run-local.sh stop >/dev/null 2>&1
+stop_system
 echo "uptime after:  $(uptime)"
