@@ -125,7 +125,11 @@ public final class TableSubmissionStore implements SubmissionStore {
     private final TableClient index;
     private final BlobContainerClient payloads;
     private final AtomicLong conflicts = new AtomicLong();
-    private final RecentStates recent = new RecentStates(256);
+    /**
+     * 64: a worker needs one row per submission it judges at once (its slots); a row holds up to
+     * two inline payloads of {@link #INLINE_LIMIT_CHARS}, so this bounds it to a few megabytes.
+     */
+    private final RecentStates recent = new RecentStates(64);
     /** Runs between the read and the conditional write of every change; tests widen races with it. */
     volatile Runnable beforeConditionalWrite = () -> { };
 
