@@ -8,11 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-600}"
-cores=$(nproc)
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH="/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH"
-[ "${SKIP_BUILD:-}" = 1 ] || mvn -B -q -ntp -DskipTests package
-data=$(mktemp -d /tmp/ce-bench-XXXX)
-trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true' EXIT
+. bench/system.sh
 
 bare() { # runs/s of n `python3 -c 'print("hello")'`, $cores at a time: the catalogue's python3
   # (not a PATH shim such as pyenv's) with a clean environment, as in the sandbox
@@ -26,14 +22,10 @@ ratio() { python3 -c "print(round($1 / $2, 2))"; }
 
 echo "uptime before: $(uptime)"
 bare1=$(bare)
-DATA=$data WORKERS=1 SKIP_BUILD=1 PORT=2100 BROKER_PORT=61700 scripts/run-local.sh >/dev/null
-export CE_KEY=$(cat "$data/admin.key")
-# Warm-up: the JITs of the api and the worker, the sandbox's boxes, the storage connections.
-python3 bench/pipeline.py http://127.0.0.1:2100 execute 20 >/dev/null
-python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation 60 >/dev/null
+start_system
 read -r judge judge_s judge_bad < <(python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation "$n")
 read -r exec exec_s exec_bad < <(python3 bench/pipeline.py http://127.0.0.1:2100 execute-saturation "$n" $((2 * cores)))
-DATA=$data scripts/run-local.sh stop >/dev/null 2>&1
+stop_system
 bare2=$(bare)
 echo "uptime after:  $(uptime)"
 base=$(python3 -c "print(round(($bare1 + $bare2) / 2, 1))")

@@ -136,7 +136,7 @@ public class ContestController {
         }
         var submission = submissions.validate(new SubmissionRequest(body.problemId(), c.id(), caller.subject(),
                 body.language(), body.version(), body.files(), null, null));
-        limiter.admit(caller, submission.participant(), 1);
+        limiter.admit(caller, List.of(submission.participant()));
         String ticket = submissions.submit(List.of(submission), waiting::hold).getFirst();
         return ResponseEntity.accepted().location(URI.create("/api/v1/submissions/" + ticket)).body(Ticket.of(ticket));
     }

@@ -56,7 +56,7 @@ public class SubmissionController {
     @PostMapping
     ResponseEntity<Ticket> submit(@RequestBody SubmissionRequest request) {
         Submission checked = submissions.validate(asCaller(request));
-        limiter.admit(caller.require(), checked.participant(), 1);
+        limiter.admit(caller.require(), List.of(checked.participant()));
         String id = submissions.submit(List.of(checked), waiting::hold).getFirst();
         return ResponseEntity.accepted().location(URI.create("/api/v1/submissions/" + id)).body(Ticket.of(id));
     }
@@ -72,8 +72,7 @@ public class SubmissionController {
                 throw new BatchItemException(i, e);
             }
         }
-        checked.stream().collect(java.util.stream.Collectors.groupingBy(Submission::participant, java.util.stream.Collectors.counting()))
-                .forEach((participant, count) -> limiter.admit(caller.require(), participant, count.intValue()));
+        limiter.admit(caller.require(), checked.stream().map(Submission::participant).toList());
         return ResponseEntity.status(HttpStatus.ACCEPTED)
                 .body(submissions.submit(checked, waiting::hold).stream().map(Ticket::of).toList());
     }

@@ -11,7 +11,10 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Decides whether new work may enter: global backpressure first (503 when the lanes together are
@@ -43,15 +46,23 @@ public final class SubmissionLimiter {
         }
     }
 
-    /** Admits {@code count} submissions of {@code participant} by {@code caller} (backpressure and rates), or throws. */
-    public void admit(Principal caller, String participant, int count) {
+    /**
+     * Admits the submissions of one request, one participant per submission (backpressure and
+     * rates), or throws. The queue is checked and the key's bucket drawn on once per request, not
+     * once per participant: each is a storage or broker round trip, and a batch for many
+     * participants would otherwise pay them per participant.
+     */
+    public void admit(Principal caller, List<String> participants) {
         checkQueue();
         int keyRate = caller.role() == Role.PARTICIPANT ? limits.submissionsPerMinute() : limits.serviceSubmissionsPerMinute();
-        take("key~" + caller.role() + "~" + caller.subject(), keyRate, count, "this key", "submissions");
-        if (!(caller.role() == Role.PARTICIPANT && caller.subject().equals(participant))) {
-            take("participant~" + participant, limits.submissionsPerMinute(), count, "participant " + participant,
-                    "submissions");
-        }
+        take("key~" + caller.role() + "~" + caller.subject(), keyRate, participants.size(), "this key", "submissions");
+        participants.stream().collect(Collectors.groupingBy(p -> p, LinkedHashMap::new, Collectors.counting()))
+                .forEach((participant, count) -> {
+                    if (!(caller.role() == Role.PARTICIPANT && caller.subject().equals(participant))) {
+                        take("participant~" + participant, limits.submissionsPerMinute(), count.intValue(),
+                                "participant " + participant, "submissions");
+                    }
+                });
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.codingengine.common.queue;
 
 import com.azure.core.credential.TokenCredential;
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
@@ -13,6 +12,7 @@ import com.azure.messaging.servicebus.models.DeadLetterOptions;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import com.azure.messaging.servicebus.models.SubQueue;
 import io.codingengine.common.azure.AzureCredentials;
+import io.codingengine.common.azure.AzureHttp;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +89,7 @@ public final class ServiceBusSubmissionQueue implements SubmissionQueue {
         }
         this.administration = settings.usesEmulator() ? null : new ServiceBusAdministrationClientBuilder()
                 .credential(settings.fullyQualifiedNamespace(), token)
-                .httpClient(new JdkHttpClientBuilder().build()).buildClient();
+                .httpClient(AzureHttp.CLIENT).buildClient();
     }
 
     /** Connects as {@code settings} say: the emulator's connection string, or {@code DefaultAzureCredential}. */

@@ -1,15 +1,14 @@
 package io.codingengine.common.store;
 
-import com.azure.core.http.HttpClient;
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.codingengine.common.azure.AzureHttp;
 
 /**
- * Clients of one storage account (Azure, or Azurite locally) from a connection string, on the
- * JDK's HTTP client. On Azure with a managed identity, {@link StorageAccount} builds the clients
+ * Clients of one storage account (Azure, or Azurite locally) from a connection string, on
+ * {@link AzureHttp}'s transport. On Azure with a managed identity, {@link StorageAccount} builds the clients
  * from the account's endpoints and a credential instead.
  */
 public final class AzureStorage {
@@ -30,18 +29,16 @@ public final class AzureStorage {
                 + "TableEndpoint=http://" + host + ":" + tablePort + "/devstoreaccount1;";
     }
 
-    static final HttpClient HTTP = new JdkHttpClientBuilder().build();
-
     private AzureStorage() {
     }
 
     public static TableServiceClient tables(String connectionString) {
-        return new TableServiceClientBuilder().connectionString(connectionString).httpClient(HTTP)
+        return new TableServiceClientBuilder().connectionString(connectionString).httpClient(AzureHttp.CLIENT)
                 .buildClient();
     }
 
     public static BlobServiceClient blobs(String connectionString) {
-        return new BlobServiceClientBuilder().connectionString(connectionString).httpClient(HTTP)
+        return new BlobServiceClientBuilder().connectionString(connectionString).httpClient(AzureHttp.CLIENT)
                 .buildClient();
     }
 }

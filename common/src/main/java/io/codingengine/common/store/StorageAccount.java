@@ -7,6 +7,7 @@ import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.codingengine.common.azure.AzureCredentials;
+import io.codingengine.common.azure.AzureHttp;
 
 import java.net.URI;
 import java.util.Objects;
@@ -64,7 +65,7 @@ public record StorageAccount(String connectionString, String tableEndpoint, Stri
 
     /** As {@link #connect()}; {@code credential} is asked once, and only when the endpoints are set. */
     public Clients connect(Supplier<TokenCredential> credential) {
-        return connect(credential, AzureStorage.HTTP);
+        return connect(credential, AzureHttp.CLIENT);
     }
 
     /** As {@link #connect(Supplier)} over {@code http} (tests: a client that trusts a local certificate). */

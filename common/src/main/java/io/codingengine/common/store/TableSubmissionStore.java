@@ -1,5 +1,6 @@
 package io.codingengine.common.store;
 
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
@@ -99,6 +100,8 @@ public final class TableSubmissionStore implements SubmissionStore {
     public static final int INLINE_LIMIT_CHARS = 30_000;
 
     static final String STATE_ROW = "state";
+    /** Where the tables SDK keeps an entity's ETag, which a conditional write sends as If-Match. */
+    private static final String ODATA_ETAG = "odata.etag";
     static final String HISTORY_PREFIX = "history-";
     private static final String ALL_PARTITION = "all";
     private static final int MAX_CONFLICT_RETRIES = 50;
@@ -122,6 +125,11 @@ public final class TableSubmissionStore implements SubmissionStore {
     private final TableClient index;
     private final BlobContainerClient payloads;
     private final AtomicLong conflicts = new AtomicLong();
+    /**
+     * 64: a worker needs one row per submission it judges at once (its slots); a row holds up to
+     * two inline payloads of {@link #INLINE_LIMIT_CHARS}, so this bounds it to a few megabytes.
+     */
+    private final RecentStates recent = new RecentStates(64);
     /** Runs between the read and the conditional write of every change; tests widen races with it. */
     volatile Runnable beforeConditionalWrite = () -> { };
 
@@ -240,10 +248,12 @@ public final class TableSubmissionStore implements SubmissionStore {
                 .sorted(Comparator.comparingLong(row -> longOf(row, ROUND)))
                 .map(row -> StoreJson.read(load(row, JUDGEMENT), Judgement.class))
                 .toList();
-        return Optional.of(new SubmissionRecord(submission, statusOf(state), round,
+        SubmissionRecord record = new SubmissionRecord(submission, statusOf(state), round,
                 intOf(state, ATTEMPT), intOf(state, TESTS_DONE), intOf(state, TESTS_TOTAL),
                 judgementJson == null ? null : StoreJson.read(judgementJson, Judgement.class),
-                past, instantOf(state, UPDATED)));
+                past, instantOf(state, UPDATED));
+        recent.remember(id, state);
+        return Optional.of(record);
     }
 
     // ------------------------------------------------------------------------------- lifecycle
@@ -397,7 +407,10 @@ public final class TableSubmissionStore implements SubmissionStore {
     /**
      * Reads the state row, lets {@code decider} decide on it, and writes the decision conditioned
      * on the ETag that was read; reads and decides again when another writer came first.
-     * {@code payload}, when given, is a blob that only a successful write keeps.
+     * {@code payload}, when given, is a blob that only a successful write keeps. The row this
+     * process read or wrote last ({@link RecentStates}) stands in for the first read, but only
+     * for a decision to write: the conditional write proves it current, and a decision to leave
+     * the row alone (or a refusal) is only taken on a row read now.
      */
     private UpdateOutcome update(String id, Payload payload, Decider decider) {
         if (!Ids.isValid(id)) {
@@ -405,6 +418,11 @@ public final class TableSubmissionStore implements SubmissionStore {
         }
         boolean kept = false;
         try {
+            Decision known = decideOnKnown(id, decider);
+            if (known != null && write(id, known)) {
+                kept = true;
+                return known.outcome();
+            }
             for (int i = 0; i < MAX_CONFLICT_RETRIES; i++) {
                 TableEntity state = readState(id, null);
                 if (state == null) {
@@ -414,26 +432,11 @@ public final class TableSubmissionStore implements SubmissionStore {
                 if (decision.state() == null) {
                     return decision.outcome();
                 }
-                decision.state().addProperty(UPDATED, time(Instant.now()));
-                beforeConditionalWrite.run();
-                try {
-                    if (decision.extra() == null) {
-                        submissions.updateEntityWithResponse(decision.state(),
-                                TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
-                    } else {
-                        submissions.submitTransaction(List.of(
-                                new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, decision.extra()),
-                                new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, decision.state(), true)));
-                    }
+                if (write(id, decision)) {
                     kept = true;
                     return decision.outcome();
-                } catch (TableServiceException e) {
-                    if (!lostToAnotherWriter(e)) {
-                        throw e;
-                    }
-                    conflicts.incrementAndGet();
-                    backOff(i);
                 }
+                backOff(i);
             }
             throw new ConcurrentModificationException("submission " + id + " kept changing during "
                     + MAX_CONFLICT_RETRIES + " tries");
@@ -441,6 +444,53 @@ public final class TableSubmissionStore implements SubmissionStore {
             if (payload != null && !kept) {
                 payload.discard();
             }
+        }
+    }
+
+    /** The decision on the remembered row when it is a write of that row alone, else {@code null}. */
+    private Decision decideOnKnown(String id, Decider decider) {
+        TableEntity known = recent.take(id);
+        if (known == null) {
+            return null;
+        }
+        try {
+            Decision decision = decider.decide(known);
+            return decision.state() != null && decision.extra() == null ? decision : null;
+        } catch (RuntimeException e) {
+            return null; // a refusal on a row that may be stale: decided again on a fresh read
+        }
+    }
+
+    /**
+     * Writes a decision conditioned on the ETag of the row it was taken on; {@code false} when
+     * another writer changed (412) or deleted (404) the row since.
+     */
+    private boolean write(String id, Decision decision) {
+        decision.state().addProperty(UPDATED, time(Instant.now()));
+        beforeConditionalWrite.run();
+        try {
+            if (decision.extra() == null) {
+                String etag = etagOf(submissions.updateEntityWithResponse(decision.state(),
+                        TableEntityUpdateMode.REPLACE, true, null, Context.NONE).getHeaders().getValue(HttpHeaderName.ETAG));
+                if (etag != null) {
+                    decision.state().getProperties().put(ODATA_ETAG, etag);
+                    recent.remember(id, decision.state());
+                }
+            } else {
+                submissions.submitTransaction(List.of(
+                        new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, decision.extra()),
+                        new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, decision.state(), true)));
+            }
+            return true;
+        } catch (TableServiceException e) {
+            if (lostToAnotherWriter(e)) {
+                conflicts.incrementAndGet();
+                return false;
+            }
+            if (status(e) == 404) {
+                return false; // deleted since: the fresh read says NOT_FOUND
+            }
+            throw e;
         }
     }
 
@@ -655,6 +705,7 @@ public final class TableSubmissionStore implements SubmissionStore {
 
     /** One submission's blobs, the rows of its partition, its index rows, and last its {@code all} row. */
     private void erase(String id, String indexRowKey, String problemId, String contestId, String participant) {
+        recent.forget(id);
         payloads.listBlobsByHierarchy(id + "/").forEach(blob -> payloads.getBlobClient(blob.getName()).deleteIfExists());
         for (TableEntity own : submissions.listEntities(new ListEntitiesOptions()
                 .setFilter("PartitionKey eq " + literal(id)), null, Context.NONE)) {
@@ -752,6 +803,15 @@ public final class TableSubmissionStore implements SubmissionStore {
      * True for a failed {@code If-Match}: 412 on a single write; in a transaction the batch
      * answers for itself and the failed action's error code tells.
      */
+    /**
+     * The ETag of a write's response as the next conditional write must send it. Azurite 3.35
+     * drops the closing quote of the weak ETag header (W/"datetime'...'), which a later If-Match
+     * then fails with 400; Azure sends it whole.
+     */
+    private static String etagOf(String header) {
+        return header == null || header.endsWith("\"") ? header : header + "\"";
+    }
+
     private static boolean lostToAnotherWriter(TableServiceException e) {
         return status(e) == 412 || (e.getValue() != null
                 && TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(e.getValue().getErrorCode()));

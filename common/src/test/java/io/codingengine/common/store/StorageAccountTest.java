@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.http.HttpClient;
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.codingengine.common.execution.SourceFile;
@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +87,7 @@ class StorageAccountTest {
         }
     }
 
-    /** The JDK's HTTP client trusting exactly the local Azurite's self-signed certificate. */
+    /** The engine's transport (OkHttp) trusting exactly the local Azurite's self-signed certificate. */
     private static HttpClient trusting(Path pfx) throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(pfx)) {
@@ -98,7 +100,9 @@ class StorageAccountTest {
         factory.init(trust);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, factory.getTrustManagers(), null);
-        return new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(tls)).build();
+        X509TrustManager trustManager = (X509TrustManager) factory.getTrustManagers()[0];
+        return new OkHttpAsyncHttpClientBuilder(new OkHttpClient.Builder()
+                .sslSocketFactory(tls.getSocketFactory(), trustManager).build()).build();
     }
 
     @Test

@@ -4,7 +4,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.policy.HttpPipelineSyncPolicy;
+import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
+import io.codingengine.common.azure.AzureHttp;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
@@ -32,10 +36,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class TableSubmissionStoreTest extends SubmissionStoreContract {
 
     private static TableSubmissionStore store;
+    private static String prefix;
 
     @BeforeAll
     static void connect() {
-        String prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         store = TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
     }
 
@@ -131,6 +136,53 @@ class TableSubmissionStoreTest extends SubmissionStoreContract {
             // The judgement came first: the regrade moved it into the history.
             assertEquals(List.of(round0), record.history());
         }
+    }
+
+    /** Two processes' stores on the same tables: one's remembered row goes stale through the other. */
+    @Test
+    void aRememberedRowThatAnotherProcessChangedIsNotTrusted() {
+        TableSubmissionStore other = new TableSubmissionStore(
+                AzureStorage.tables(AzuriteExtension.connectionString()),
+                AzureStorage.blobs(AzuriteExtension.connectionString()), prefix);
+        String id = createInline("noa");
+        assertEquals(SubmissionStatus.QUEUED, store.get(id).orElseThrow().status()); // remembered QUEUED
+        Judgement first = judgement(Verdict.WA, 0, 1, "worker-b");
+        assertEquals(UpdateOutcome.APPLIED, other.markRunning(id, 0, 1, 2));
+        assertEquals(UpdateOutcome.APPLIED, other.complete(id, first));
+
+        assertEquals(UpdateOutcome.ALREADY_DONE, store.complete(id, judgement(Verdict.AC, 0, 2, "worker-a")));
+        assertEquals(first, store.get(id).orElseThrow().judgement());
+
+        String gone = createInline("oli");
+        Submission deleted = store.get(gone).orElseThrow().submission(); // remembered
+        other.delete(deleted);
+        assertEquals(UpdateOutcome.NOT_FOUND, store.markRunning(gone, 0, 1, 2));
+    }
+
+    /** What the remembered row saves: the worker's read, mark running and verdict read the row once. */
+    @Test
+    void aChangeRightAfterAReadOrAWriteOfThisProcessSendsOnlyTheWrite() {
+        List<String> sent = new CopyOnWriteArrayList<>();
+        TableSubmissionStore counted = new TableSubmissionStore(new TableServiceClientBuilder()
+                .connectionString(AzuriteExtension.connectionString()).httpClient(AzureHttp.CLIENT)
+                .addPolicy(new HttpPipelineSyncPolicy() {
+                    @Override
+                    protected void beforeSendingRequest(HttpPipelineCallContext context) {
+                        sent.add(context.getHttpRequest().getHttpMethod().name());
+                    }
+                }).buildClient(), AzureStorage.blobs(AzuriteExtension.connectionString()), prefix);
+        Submission submission = inline("pat", "print('pat')");
+        assertTrue(counted.create(submission));
+        String id = submission.id();
+
+        sent.clear();
+        counted.get(id);
+        assertEquals(List.of("GET"), sent);
+        sent.clear();
+        assertEquals(UpdateOutcome.APPLIED, counted.markRunning(id, 0, 1, 2));
+        assertEquals(UpdateOutcome.APPLIED, counted.complete(id, judgement(Verdict.AC, 0, 1, "w")));
+        assertEquals(List.of("PUT", "PUT"), sent);
+        assertEquals(Verdict.AC, store.get(id).orElseThrow().judgement().verdict());
     }
 
     private static Judgement bigJudgement(Verdict verdict, int attempt, String worker, String output) {
