@@ -45,8 +45,7 @@ class PreStartedBoxTest {
 
     @AfterEach
     void nothingLeft() {
-        assertEquals(List.of(), HostCheck.sandboxProcesses(UID, 200), "processes of the box's uid still alive");
-        assertTrue(HostCheck.leftoverCgroups(CGROUP).isEmpty(), "run cgroups left: " + HostCheck.leftoverCgroups(CGROUP));
+        HostCheck.assertNothingLeft(UID, 200, CGROUP);
     }
 
     @Test
