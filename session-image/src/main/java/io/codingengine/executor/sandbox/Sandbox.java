@@ -318,7 +318,7 @@ public final class Sandbox implements AutoCloseable {
         cmd.addAll(List.of("--seccomp", Integer.toString(SECCOMP_FD), "--"));
         cmd.addAll(spec.command());
         try {
-            return new SandboxedService(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start(),
+            return new SandboxedService(LongLivedSpawner.start(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)),
                     cgroup);
         } catch (IOException | RuntimeException e) {
             if (cgroup != null) {

@@ -80,6 +80,28 @@ class JavacServiceTest {
     }
 
     @Test
+    void theCompilerOutlivesTheThreadThatStartedIt() throws Exception {
+        try (JavacService service = service(200, 256)) {
+            // The parent-death signal follows the forking thread: a compiler started from a
+            // thread that then ends must not die with it.
+            Thread first = Thread.ofPlatform().start(() -> {
+                try {
+                    service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            first.join();
+            long pid = service.process().orElseThrow().pid();
+            Thread.sleep(500);
+            assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                    "the compiler is still alive after its starting thread ended");
+            service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16);
+            assertEquals(pid, service.process().orElseThrow().pid(), "the same warm compiler serves the next compile");
+        }
+    }
+
+    @Test
     void theCompilerRunsInItsOwnCgroupWithSeccompAndNoNetwork() throws Exception {
         try (JavacService service = service(200, 256)) {
             var hello = assertInstanceOf(JavacService.Outcome.Compiled.class,
