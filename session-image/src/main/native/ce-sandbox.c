@@ -51,8 +51,6 @@
  *
  * Frames written by `run` on stdout (on the connection under `serve`): one byte tag, four bytes
  * big-endian length, payload.
- *   'a' (under `serve` only, empty, first unless a status comes first): the relay is about to fork
- *       the run; a connection that ends before it ran nothing (its relay died with its server).
  *   'o' stdout bytes   'e' stderr bytes   's' status, "key=value\n" lines, always last.
  *
  * Exit codes of `run`: 0 when a status frame was written, 2 on an internal error (message on
@@ -774,8 +772,6 @@ static int cmd_run(int argc, char **argv, int64_t stdin_len) {
     o.kill_fd = o.n_cgroups ? open(o.cgroup_procs[o.n_cgroups - 1], O_RDONLY | O_CLOEXEC) : -1;
     struct box_fds box = {.user = -1, .work = -1};
     if (o.enter) enter_box(&o, &box);
-    /* Until here nothing of the run ran: a connection that ends before this frame may be retried. */
-    if (stdin_len >= 0) frame('a', "", 0);
     int64_t started = now_ns();
     pid_t pid = fork();
     if (pid < 0) die("fork");

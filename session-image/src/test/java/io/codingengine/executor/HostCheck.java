@@ -2,15 +2,9 @@ package io.codingengine.executor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,13 +36,6 @@ final class HostCheck {
         }
         assertTrue(leftoverCgroups().isEmpty(), "run cgroups left: " + leftoverCgroups());
         assertEquals("ok\n", Fixture.run("python", "print('ok')").runs().getFirst().stdout(), "engine still serving");
-    }
-
-    /** Nothing of a sandbox's runs left: no process of its uids, no run cgroup under its group. */
-    static void assertNothingLeft(int firstUid, int uids, String cgroupName) {
-        assertEquals(List.of(), sandboxProcesses(firstUid, uids), "processes of the sandbox's uids still alive");
-        List<Path> left = leftoverCgroups(cgroupName);
-        assertTrue(left.isEmpty(), "run cgroups left: " + left);
     }
 
     /** Processes whose real uid is one of the sandbox's (60000 + slot). */
@@ -110,43 +97,12 @@ final class HostCheck {
         }
     }
 
-    /**
-     * The groups named {@code name} in a hierarchy. Groups of other programs on the host come and
-     * go during the walk; one that vanished is skipped (it cannot be a leftover of ours).
-     */
     private static Stream<Path> groups(Path controller, String name) {
-        List<Path> found = new ArrayList<>();
         try {
-            Files.walkFileTree(controller, Set.of(), 4, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (dir.getFileName() != null && dir.getFileName().toString().equals(name)) {
-                        found.add(dir);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    // At the depth limit a directory is visited as a file.
-                    if (attrs.isDirectory() && file.getFileName().toString().equals(name)) {
-                        found.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw e;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return Files.walk(controller, 4).filter(p -> p.getFileName().toString().equals(name));
+        } catch (IOException | UncheckedIOException e) {
+            return Stream.empty();
         }
-        return found.stream();
     }
 
     private static boolean hasProcesses(Path group) {

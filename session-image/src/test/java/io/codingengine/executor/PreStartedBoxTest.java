@@ -45,7 +45,8 @@ class PreStartedBoxTest {
 
     @AfterEach
     void nothingLeft() {
-        HostCheck.assertNothingLeft(UID, 200, CGROUP);
+        assertEquals(List.of(), HostCheck.sandboxProcesses(UID, 200), "processes of the box's uid still alive");
+        assertTrue(HostCheck.leftoverCgroups(CGROUP).isEmpty(), "run cgroups left: " + HostCheck.leftoverCgroups(CGROUP));
     }
 
     @Test

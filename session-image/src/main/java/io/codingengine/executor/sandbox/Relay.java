@@ -47,7 +47,7 @@ final class Relay {
         Thread errors = Thread.ofVirtual().name("sandbox-stderr").start(() -> drain(process, helperErrors));
         Result result;
         try (DataInputStream in = new DataInputStream(process.getInputStream())) {
-            result = read(in, null);
+            result = read(in);
         } catch (IOException e) {
             process.destroyForcibly();
             return Result.failed("sandbox helper stream broken: " + e.getMessage());
@@ -82,30 +82,20 @@ final class Relay {
         try {
             connection = server.connect();
         } catch (IOException e) {
-            return unreachable(e.getMessage());
+            // No untrusted code ran: the run may go on in a fresh box.
+            return new Result(new byte[0], new byte[0], new byte[0], Map.of("box_error", "relay server unreachable: "
+                    + e.getMessage()), null);
         }
         try (SocketChannel channel = connection) {
             int first = Math.min(stdin.length, FIRST_STDIN_BYTES);
-            try {
-                channel.write(new ByteBuffer[]{request(args, stdin.length), ByteBuffer.wrap(stdin, 0, first)});
-                if (first < stdin.length) {
-                    Thread.ofVirtual().name("sandbox-stdin").start(() -> feed(channel, ByteBuffer.wrap(stdin, first, stdin.length - first)));
-                }
-            } catch (IOException e) {
-                // The relay is gone, or ended the run without reading all of it: its frames say which.
-                LOG.debug("slot relay stopped reading the request: {}", e.getMessage());
+            channel.write(new ByteBuffer[]{request(args, stdin.length), ByteBuffer.wrap(stdin, 0, first)});
+            if (first < stdin.length) {
+                Thread.ofVirtual().name("sandbox-stdin").start(() -> feed(channel, ByteBuffer.wrap(stdin, first, stdin.length - first)));
             }
-            // A server killed just before the run leaves a connection that its dying relay never took.
-            return read(new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16)),
-                    unreachable("the relay ended before taking the run"));
+            return read(new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16)));
         } catch (IOException e) {
             return Result.failed("sandbox relay stream broken: " + e.getMessage());
         }
-    }
-
-    /** No untrusted code ran: the run may go on in another box. */
-    private static Result unreachable(String why) {
-        return new Result(new byte[0], new byte[0], new byte[0], Map.of("box_error", "relay server unreachable: " + why), null);
     }
 
     /** Four bytes of length, the {@code run} arguments each ended by a NUL, eight bytes of stdin length. */
@@ -151,27 +141,19 @@ final class Relay {
         }
     }
 
-    /**
-     * Decodes frames up to the status.
-     *
-     * @param untaken what a stream that ends or breaks before the relay's 'a' frame (it is about
-     *                to start the run) means, or null when the relay sends none (a relay of one run)
-     */
-    private static Result read(DataInputStream in, Result untaken) throws IOException {
+    private static Result read(DataInputStream in) throws IOException {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        boolean taken = untaken == null;
         try {
             while (true) {
                 int tag = in.read();
                 if (tag < 0) {
-                    return taken ? Result.failed("the sandbox relay ended without a status") : untaken;
+                    return Result.failed("the sandbox relay ended without a status");
                 }
                 byte[] payload = new byte[in.readInt()];
                 in.readFully(payload);
                 switch (tag) {
-                    case 'a' -> taken = true;
                     case 'o' -> { stdout.writeBytes(payload); output.writeBytes(payload); }
                     case 'e' -> { stderr.writeBytes(payload); output.writeBytes(payload); }
                     case 's' -> {
@@ -184,14 +166,8 @@ final class Relay {
                     default -> throw new IOException("unknown frame " + tag);
                 }
             }
-        } catch (IOException e) {
-            if (!taken) {
-                return untaken;
-            }
-            if (e instanceof EOFException) {
-                return Result.failed("the sandbox relay ended inside a frame");
-            }
-            throw e;
+        } catch (EOFException e) {
+            return Result.failed("the sandbox relay ended inside a frame");
         }
     }
 
