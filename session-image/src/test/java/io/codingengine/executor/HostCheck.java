@@ -84,24 +84,26 @@ final class HostCheck {
     }
 
     /**
-     * Run groups left under every hierarchy's group named {@code name}: every child but the group
-     * of a live sandboxed service (the warm compiler, meant to outlive runs); an empty service
-     * group is a leftover too.
+     * Run groups left under this JVM's group named {@code name} in every hierarchy: every child but
+     * the group of a live sandboxed service (the warm compiler, meant to outlive runs); an empty
+     * service group is a leftover too. Only this JVM's own groups count: on this host kind a
+     * command's memory group is {@code process_api/<id>}, so an earlier test JVM that died (killed,
+     * or a service outliving it) leaves groups under another id that no later engine owns.
      */
     static List<Path> leftoverCgroups(String name) {
-        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
-            return controllers.flatMap(c -> groups(c, name)).flatMap(HostCheck::children)
+        try {
+            List<Path> groups = Files.readAllLines(Path.of("/proc/self/cgroup")).stream()
+                    .map(line -> line.split(":", 3)).filter(f -> f.length == 3 && !f[1].isEmpty())
+                    .map(f -> Path.of("/sys/fs/cgroup", f[1].split(",")[0], f[2], name).normalize())
+                    .filter(Files::isDirectory).distinct().toList();
+            // The executor makes its group in every v1 hierarchy it uses; finding none would check nothing.
+            assertTrue(groups.stream().anyMatch(g -> g.toString().startsWith("/sys/fs/cgroup/memory/"))
+                    && groups.stream().anyMatch(g -> g.toString().startsWith("/sys/fs/cgroup/pids/")),
+                    "this JVM's " + name + " groups not found: " + groups);
+            return groups.stream().flatMap(HostCheck::children)
                     .filter(g -> !(g.getFileName().toString().contains("-service-") && hasProcesses(g))).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Stream<Path> groups(Path controller, String name) {
-        try {
-            return Files.walk(controller, 4).filter(p -> p.getFileName().toString().equals(name));
-        } catch (IOException | UncheckedIOException e) {
-            return Stream.empty();
         }
     }
 
@@ -117,7 +119,7 @@ final class HostCheck {
         try {
             return Files.list(group).filter(Files::isDirectory).toList().stream();
         } catch (IOException e) {
-            return Stream.empty();
+            throw new UncheckedIOException(e);
         }
     }
 }
