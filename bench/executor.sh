@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Executor benchmark: bare process vs the sandboxed executor, same machine, same run.
-# Usage: bench/executor.sh [iterations] [python|trivial|compile|compile-off]   (as root; needs the build of ./scripts/test.sh set-up)
+# Usage: bench/executor.sh [iterations] [python|trivial|compile|compile-off|cpu]   (as root; needs the build of ./scripts/test.sh set-up)
 # "trivial" measures only the per-run overhead on a trivial C program: bare, fresh box, pre-started box.
 #   compile: the compile-speed targets (warm javac, precompiled header, 50 tests in one submission);
 #   compile-off: the same cases with the speed-ups off (the numbers before)

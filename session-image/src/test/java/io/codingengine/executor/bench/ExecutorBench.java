@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * <p>Two measurements: (1) a trivial C program run N times, bare ({@code fork+exec} from this JVM)
  * and in the sandbox (a fresh process tree and cgroup per run, the binary compiled once in the
  * box), once in the slot's pre-started box and once in a fresh bwrap box per run; (2) each
- * language's hello world, compile and run, bare and through {@link SandboxedExecutor#execute}.
+ * language's hello world, compile and run, bare and through {@link SandboxedExecutor#execute};
+ * (3) with {@code cpu}, the CPU time of a Python hello world, bare and through the executor.
  */
 public final class ExecutorBench {
 
@@ -49,6 +50,10 @@ public final class ExecutorBench {
                 sandbox.isolation().cgroups(), sandbox.pooled());
 
         System.out.printf("%-28s %10s %10s %12s %8s%n", "case (median of " + n + ")", "bare ms", "engine ms", "overhead ms", "ratio");
+        if ("cpu".equals(only)) {
+            pythonCpu(n, executor, work);
+            return;
+        }
         if ("python".equals(only)) {
             String py = "print('hello')";
             hello(n, executor, "python", py, () -> bare(work, null, List.of("/usr/bin/python3", "t.py")), work, "t.py", py);
@@ -70,6 +75,82 @@ public final class ExecutorBench {
         Path jdk = catalogue.resolve("java", "*").toolchain();
         hello(n, executor, "java", java, () -> bare(work, List.of(jdk + "/bin/javac", "-d", "bare-java", "Main.java"),
                 List.of(jdk + "/bin/java", "-cp", "bare-java", "Main")), work, "Main.java", java);
+    }
+
+    /**
+     * CPU time, not wall time, of a Python hello world: bare (this JVM's reaped children) and
+     * through the executor, split into the run's processes (the engine's groups in the cpuacct
+     * hierarchy count every run's processes, removed groups included), the sandbox's long-lived
+     * helpers (the slot's relay server and box: this JVM's live descendants) and this JVM. CPU
+     * time moves far less with a shared machine's load than wall time, and it is what bounds
+     * throughput at saturation: no pipeline around the executor can make a run cost less than this.
+     */
+    private static void pythonCpu(int n, SandboxedExecutor executor, Path work) throws Exception {
+        Files.writeString(work.resolve("t.py"), "print('hello')");
+        Path runGroups = ownCgroup("cpuacct").resolve("coding-engine-bench");
+        Supplier<Void> bare = () -> bare(work, null, List.of("/usr/bin/python3", "t.py"));
+        int[] iteration = {0};
+        Supplier<Void> engine = () -> {
+            ExecutionResult r = executor.execute(new ExecutionRequest("python", "*",
+                    List.of(SourceFile.utf8("t.py", "print('hello')\n# " + iteration[0]++)), Map.of(), null, null,
+                    List.of(new RunInput("", List.of()))));
+            if (r.runs().isEmpty() || !r.runs().getFirst().succeeded()) {
+                throw new IllegalStateException("python failed: " + r);
+            }
+            return null;
+        };
+        time(Math.max(2, n / 10), bare);
+        time(Math.max(2, n / 10), engine);
+        long[] self0 = ticks(ProcessHandle.current().pid());
+        for (int i = 0; i < n; i++) {
+            bare.get();
+        }
+        long[] self1 = ticks(ProcessHandle.current().pid());
+        double bareMs = (self1[1] - self0[1]) * 10.0 / n;
+        long runs0 = Long.parseLong(Files.readString(runGroups.resolve("cpuacct.usage")).trim());
+        long helpers0 = helperTicks();
+        for (int i = 0; i < n; i++) {
+            engine.get();
+        }
+        long runs1 = Long.parseLong(Files.readString(runGroups.resolve("cpuacct.usage")).trim());
+        long helpers1 = helperTicks();
+        long[] self2 = ticks(ProcessHandle.current().pid());
+        double runMs = (runs1 - runs0) / 1e6 / n;
+        double helperMs = (helpers1 - helpers0) * 10.0 / n;
+        double jvmMs = (self2[0] - self1[0]) * 10.0 / n;
+        System.out.printf("python hello CPU ms per run (%d runs): bare %.1f; executor: run's processes %.1f, "
+                        + "sandbox helpers %.1f, executor JVM %.1f, total %.1f (ratio %.2f; bare / run's processes %.2f)%n",
+                n, bareMs, runMs, helperMs, jvmMs, runMs + helperMs + jvmMs, (runMs + helperMs + jvmMs) / bareMs,
+                bareMs / runMs);
+    }
+
+    /** This process's group in a v1 hierarchy. */
+    private static Path ownCgroup(String controller) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && List.of(f[1].split(",")).contains(controller)) {
+                return Path.of("/sys/fs/cgroup", controller, f[2]).normalize();
+            }
+        }
+        throw new IllegalStateException("no " + controller + " hierarchy");
+    }
+
+    /** Own CPU clock ticks of this JVM's live descendants (the sandbox's relay servers and boxes). */
+    private static long helperTicks() {
+        return ProcessHandle.current().descendants().mapToLong(p -> {
+            try {
+                return ticks(p.pid())[0];
+            } catch (Exception gone) {
+                return 0;
+            }
+        }).sum();
+    }
+
+    /** {@code [utime + stime, cutime + cstime]} of a process, in clock ticks (1/100 s). */
+    private static long[] ticks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[]{Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])};
     }
 
     /**
