@@ -47,6 +47,12 @@ public class JudgeApiExceptionHandler {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", e.getMessage());
     }
 
+    /** Tomcat refuses a query string that is not percent-encoded UTF-8 when the parameters are read. */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ProblemDetail badQuery(Exception e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", "the query string is not valid percent-encoded UTF-8");
+    }
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail badParameter(MethodArgumentTypeMismatchException e) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", "bad value for parameter " + e.getName());

@@ -6,6 +6,7 @@ import io.codingengine.api.access.NotPermittedException;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.api.limits.SubmissionLimiter;
+import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.store.Page;
@@ -64,9 +65,15 @@ public class SubmissionController {
     /** All or nothing: every submission is checked before any is stored. */
     @PostMapping("/batch")
     ResponseEntity<List<Ticket>> batch(@RequestBody List<SubmissionRequest> requests) {
+        if (requests.isEmpty()) {
+            throw new InvalidRequestException("a batch needs at least one submission");
+        }
         List<Submission> checked = new java.util.ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             try {
+                if (requests.get(i) == null) {
+                    throw new InvalidRequestException("a submission must be an object, not null");
+                }
                 checked.add(submissions.validate(asCaller(requests.get(i))));
             } catch (RuntimeException e) {
                 throw new BatchItemException(i, e);
@@ -101,7 +108,12 @@ public class SubmissionController {
             }
             participant = p.subject();
         }
-        return store.list(new SubmissionFilter(problemId, contestId, participant, status), pageSize, continuationToken);
+        try {
+            return store.list(new SubmissionFilter(problemId, contestId, participant, status), pageSize, continuationToken);
+        } catch (IllegalArgumentException e) {
+            // The store's documented refusals: a page size out of range, a token of another listing.
+            throw new InvalidRequestException(e.getMessage());
+        }
     }
 
     /** The request with its participant as the caller's key decides (see {@link CurrentPrincipal#participantFor}). */

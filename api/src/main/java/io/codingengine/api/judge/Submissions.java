@@ -38,6 +38,8 @@ public class Submissions {
     private final ExecutorConfig limits;
     private final EngineProperties.Limits requestLimits;
     private final Clock clock;
+    /** The longest participant id a submission may name. */
+    public static final int MAX_PARTICIPANT_CHARS = 128;
 
     public Submissions(SubmissionStore store, ProblemStore problems, SubmissionQueue queue, Catalogue catalogue,
                        ExecutorConfig limits, EngineProperties properties) {
@@ -63,6 +65,10 @@ public class Submissions {
         SourceLayout.of(runtime.definition(), r.files(), limits.maxFiles(), limits.maxSourceBytes());
         if (r.participant() == null || r.participant().isBlank()) {
             throw new InvalidRequestException("participant is required");
+        }
+        if (r.participant().length() > MAX_PARTICIPANT_CHARS) {
+            // It is part of storage keys, which have a size limit.
+            throw new InvalidRequestException("participant is at most " + MAX_PARTICIPANT_CHARS + " characters");
         }
         if (r.problemId() != null) {
             if (!Ids.isValid(r.problemId()) || problems.get(r.problemId()).isEmpty()) {

@@ -48,6 +48,12 @@ public class ApiExceptionHandler {
         return respond(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
     }
 
+    /** Tomcat refuses a query string that is not percent-encoded UTF-8 when the parameters are read. */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<ErrorMessage> badQuery(Exception e) {
+        return respond(HttpStatus.BAD_REQUEST, "query string is not valid percent-encoded UTF-8");
+    }
+
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ErrorMessage> unreadable(HttpMessageNotReadableException e) {
         return respond(HttpStatus.BAD_REQUEST, "request body is not valid JSON");

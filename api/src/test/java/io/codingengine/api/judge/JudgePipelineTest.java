@@ -248,6 +248,41 @@ class JudgePipelineTest {
         assertEquals("brainfuck-* runtime is unknown", checker.get("detail").asString());
     }
 
+    /** Mistakes a fuzzing of the running api once answered with 500. */
+    @Test
+    void malformedRequestsAre4xxProblemDetailsNot500() throws Exception {
+        String ok = """
+                {"participant":"x","language":"python","files":[{"content":"print(1)"}],"tests":[{"name":"t","input":"","expectedOutput":"1"}]}""";
+        assertEquals("a batch needs at least one submission", post("/api/v1/submissions/batch", "[]", 400).get("detail").asString());
+        JsonNode nullItem = post("/api/v1/submissions/batch", "[" + ok + ", null]", 400);
+        assertEquals(1, nullItem.get("index").asInt());
+        assertEquals("submissions[1]: a submission must be an object, not null", nullItem.get("detail").asString());
+        assertEquals("files[0] must be an object, not null", post("/api/v1/submissions", """
+                {"participant":"x","language":"python","files":[null],"tests":[{"name":"t","input":"","expectedOutput":"1"}]}""", 400)
+                .get("detail").asString());
+        String longest = "p".repeat(Submissions.MAX_PARTICIPANT_CHARS);
+        assertEquals(202, HTTP.send(json("/api/v1/submissions", ok.replace("\"x\"", "\"" + longest + "\""), "application/json"),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals("participant is at most " + Submissions.MAX_PARTICIPANT_CHARS + " characters",
+                post("/api/v1/submissions", ok.replace("\"x\"", "\"" + longest + "p\""), 400).get("detail").asString());
+        assertEquals("pageSize must be 1..1000, was 0", get("/api/v1/submissions?pageSize=0", 400).get("detail").asString());
+        get("/api/v1/submissions?pageSize=1001", 400);
+        assertEquals("not a continuation token of this store", get("/api/v1/submissions?continuationToken=zzz", 400)
+                .get("detail").asString());
+        assertEquals("the query string is not valid percent-encoded UTF-8",
+                get("/api/v1/submissions?continuationToken=%ff%fe", 400).get("detail").asString());
+        // A multipart type without a boundary once failed in the servlet before any handler.
+        HttpResponse<String> multipart = HTTP.send(json("/api/v1/submissions", ok, "multipart/form-data"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, multipart.statusCode(), multipart.body());
+        assertEquals(415, StoreJson.mapper().readTree(multipart.body()).get("status").asInt());
+    }
+
+    private HttpRequest json(String path, String body, String contentType) {
+        return HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
     @Test
     void problemsHideSecretDataAndRegradesKeepHistory() throws Exception {
         String id = "sum-" + UUID.randomUUID().toString().substring(0, 6);

@@ -59,6 +59,18 @@ class WebErrorsTest extends ApiTestBase {
         }
     }
 
+    /** Mistakes a fuzzing of the running api once answered with 500. */
+    @Test
+    void nullFilesAre400AndAMultipartTypeIsNoError() {
+        assertError(execute("{\"language\":\"python\",\"version\":\"*\",\"files\":[null]}"), 400,
+                "files[0].content is required as a string");
+        // Piston reads the body whatever its content type says; a multipart type no longer fails first.
+        Response multipart = post("/api/v2/execute",
+                "{\"language\":\"python\",\"version\":\"*\",\"files\":[{\"content\":\"print(1)\"}]}", "multipart/form-data");
+        assertThat(multipart.status()).as(multipart.body()).isEqualTo(200);
+        assertThat(multipart.body()).contains("\"stdout\":\"1\\n\"");
+    }
+
     @Test
     void unknownRoutesAre404NotFound() {
         assertError(get("/api/v2/nothing"), 404, "Not Found");

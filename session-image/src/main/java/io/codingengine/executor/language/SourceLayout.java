@@ -58,6 +58,9 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
         int mainIndex = -1;
         for (int i = 0; i < files.size(); i++) {
             SourceFile f = files.get(i);
+            if (f == null) {
+                throw new InvalidRequestException("files[" + i + "] must be an object, not null");
+            }
             byte[] content = decode(f, i);
             total += content.length;
             if (total > maxBytes) {
