@@ -1,5 +1,7 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.problem.ProblemSummary;
@@ -48,6 +50,9 @@ public class ProblemController {
     /** Imports a Kattis package sent as a zip body, under the given id. */
     @PutMapping(path = "/{id}", consumes = {"application/zip", "application/octet-stream"})
     ResponseEntity<ProblemSummary> importPackage(@PathVariable String id, @RequestBody byte[] zip) {
+        if (!Ids.isValid(id)) {
+            throw new InvalidRequestException("problem id must be 1-128 characters of [A-Za-z0-9._-] starting with a letter or digit");
+        }
         Path file = null;
         try {
             file = Files.createTempFile("ce-package-", ".zip");

@@ -70,6 +70,9 @@ public class Submissions {
             // It is part of storage keys, which have a size limit.
             throw new InvalidRequestException("participant is at most " + MAX_PARTICIPANT_CHARS + " characters");
         }
+        if (r.contestId() != null && !Ids.isValid(r.contestId())) {
+            throw new InvalidRequestException("contestId must be 1-128 characters of [A-Za-z0-9._-] starting with a letter or digit");
+        }
         if (r.problemId() != null) {
             if (!Ids.isValid(r.problemId()) || problems.get(r.problemId()).isEmpty()) {
                 throw new NoSuchElementException("unknown problem " + r.problemId());
@@ -85,6 +88,9 @@ public class Submissions {
             long maxInput = requestLimits.maxStdinBytes().toBytes();
             for (int i = 0; i < r.tests().size(); i++) {
                 var t = r.tests().get(i);
+                if (t == null) {
+                    throw new InvalidRequestException("tests[" + i + "] must be an object, not null");
+                }
                 if (utf8Length(t.input()) > maxInput || utf8Length(t.expectedOutput()) > maxInput) {
                     throw new PayloadTooLargeException("tests[" + i + "]: input and expected output are limited to "
                             + maxInput + " bytes each");

@@ -260,6 +260,12 @@ class JudgePipelineTest {
         assertEquals("files[0] must be an object, not null", post("/api/v1/submissions", """
                 {"participant":"x","language":"python","files":[null],"tests":[{"name":"t","input":"","expectedOutput":"1"}]}""", 400)
                 .get("detail").asString());
+        assertEquals("tests[0] must be an object, not null", post("/api/v1/submissions",
+                ok.replace("\"tests\":[", "\"tests\":[null,"), 400).get("detail").asString());
+        assertEquals(400, post("/api/v1/submissions", ok.replace("{\"participant\"", "{\"contestId\":\"" + "c".repeat(129) + "\",\"participant\""), 400)
+                .get("status").asInt());
+        assertEquals("python-xx runtime is unknown", post("/api/v1/submissions",
+                ok.replace("\"language\":\"python\"", "\"language\":\"python\",\"version\":\"xx\""), 400).get("detail").asString());
         String longest = "p".repeat(Submissions.MAX_PARTICIPANT_CHARS);
         assertEquals(202, HTTP.send(json("/api/v1/submissions", ok.replace("\"x\"", "\"" + longest + "\""), "application/json"),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
@@ -271,6 +277,10 @@ class JudgePipelineTest {
                 .get("detail").asString());
         assertEquals("the query string is not valid percent-encoded UTF-8",
                 get("/api/v1/submissions?continuationToken=%ff%fe", 400).get("detail").asString());
+        HttpResponse<String> badId = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + "p".repeat(129)))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/zip")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.sum())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, badId.statusCode(), badId.body());
         // A multipart type without a boundary once failed in the servlet before any handler.
         HttpResponse<String> multipart = HTTP.send(json("/api/v1/submissions", ok, "multipart/form-data"),
                 HttpResponse.BodyHandlers.ofString());

@@ -79,7 +79,14 @@ public final class VersionRange {
             return null;
         }
         String op = m.group(1) == null ? "=" : m.group(1);
-        Integer major = num(m.group(2)), minor = num(m.group(3)), patch = num(m.group(4));
+        Integer major, minor, patch;
+        try {
+            major = num(m.group(2));
+            minor = num(m.group(3));
+            patch = num(m.group(4));
+        } catch (NumberFormatException notAnInt) {
+            return null; // "xx" or a number past int: no version is that
+        }
         if (major == null) {
             return op.equals("<") || op.equals(">") ? v -> false : v -> true;
         }

@@ -19,7 +19,8 @@ class VersionRangeTest {
             "~3.10.1, 3.10.9, true", "~3.10.1, 3.11.0, false", "~3, 3.9.0, true",
             "3.9 - 3.11, 3.11.5, true", "3.9 - 3.11, 3.12.0, false", "3.9 - 3.11, 3.8.0, false",
             "2 || 3, 3.1.0, true", "2 || 4, 3.1.0, false",
-            "latest, 3.11.2, false", "3.11.2.1.1, 3.11.2, false", ">=>3, 3.0.0, false"
+            "latest, 3.11.2, false", "3.11.2.1.1, 3.11.2, false", ">=>3, 3.0.0, false",
+            "xx, 3.11.2, false", "3.1x, 3.11.2, false", "99999999999, 3.11.2, false", ">=3.99999999999, 3.11.2, false"
     })
     void nodeSemverRanges(String range, String version, boolean expected) {
         assertEquals(expected, VersionRange.parse(range).matches(Version.parse(version)));
