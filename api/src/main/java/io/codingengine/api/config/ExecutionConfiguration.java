@@ -2,12 +2,15 @@ package io.codingengine.api.config;
 
 import io.codingengine.api.execution.ExecutionService;
 import io.codingengine.api.execution.LocalExecutionService;
+import io.codingengine.common.audit.AuditLog;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Configuration;
+
+import java.time.Clock;
 
 /**
  * {@code coding-engine.execution=local}: Piston executes run in this process's own sandbox instead
@@ -29,8 +32,9 @@ public class ExecutionConfiguration {
         return SandboxedExecutor.start(sandbox, config);
     }
 
+    /** Audited with this process as the worker (the session names the host and slot). */
     @Bean
-    ExecutionService executionService(SandboxedExecutor executor) {
-        return new LocalExecutionService(executor);
+    ExecutionService executionService(SandboxedExecutor executor, AuditLog audit) {
+        return new LocalExecutionService(executor, audit, Clock.systemUTC(), "api-" + ProcessHandle.current().pid());
     }
 }

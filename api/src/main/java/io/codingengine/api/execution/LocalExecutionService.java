@@ -1,27 +1,55 @@
 package io.codingengine.api.execution;
 
+import io.codingengine.api.web.CorrelationIdFilter;
+import io.codingengine.common.audit.AuditEntry;
+import io.codingengine.common.audit.AuditLog;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RuntimeInfo;
+import org.slf4j.MDC;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
- * Runs requests in this process, on the sandboxed executor; callers wait for a free slot. A
- * development mode: no worker runs them, so they are not audited.
+ * Runs requests in this process, on the sandboxed executor; callers wait for a free slot. Each
+ * run is audited as a worker audits the queue's: this process is the worker, a refusal is
+ * {@code INVALID}, an engine failure {@code ERROR}; the entry is written before the answer.
  */
 public final class LocalExecutionService implements ExecutionService {
 
     private final Executor executor;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final String worker;
 
-    public LocalExecutionService(Executor executor) {
+    public LocalExecutionService(Executor executor, AuditLog audit, Clock clock, String worker) {
         this.executor = executor;
+        this.audit = audit;
+        this.clock = clock;
+        this.worker = worker;
     }
 
     @Override
     public ExecutionResult execute(ExecutionRequest request, String caller) {
-        return executor.execute(request);
+        Instant started = clock.instant();
+        ExecutionResult result = null;
+        String status = "ERROR";
+        try {
+            result = executor.execute(request);
+            status = AuditEntry.executeStatus(result);
+            return result;
+        } catch (InvalidRequestException e) {
+            status = "INVALID";
+            throw e;
+        } finally {
+            audit.record(AuditEntry.execute(UUID.randomUUID().toString(), caller, started, clock.instant(), request,
+                    result, status, worker, MDC.get(CorrelationIdFilter.MDC_KEY)));
+        }
     }
 
     @Override

@@ -1,14 +1,21 @@
 package io.codingengine.api.piston;
 
 import io.codingengine.api.ApiTestBase;
+import io.codingengine.common.audit.AuditEntry;
+import io.codingengine.common.audit.AuditLog;
+import io.codingengine.common.audit.AuditQuery;
+import io.codingengine.common.execution.SourceFile;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpRequest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +24,9 @@ class PistonExecuteTest extends ApiTestBase {
 
     private static final List<String> STAGE_KEYS = List.of("stdout", "stderr", "code", "signal", "output",
             "memory", "message", "status", "cpu_time", "wall_time");
+
+    @Autowired
+    AuditLog audit;
 
     private Response run(Map<String, Object> body) {
         Response response = execute(json(body));
@@ -44,6 +54,30 @@ class PistonExecuteTest extends ApiTestBase {
     private List<String> versionsOf(String language) {
         return runtimes().stream().filter(r -> r.get("language").asString().equals(language))
                 .map(r -> r.get("version").asString()).toList();
+    }
+
+    /** These tests run with execution=local: the api's own sandbox, no worker; its executes are audited too. */
+    @Test
+    void localExecutesAreAuditedWithThisProcessAsTheWorker() {
+        Instant from = Instant.now().minusSeconds(5);
+        String failing = "import sys\nprint('audited %s')\nsys.exit(3)".formatted(UUID.randomUUID());
+        run(request("python", "*", failing));
+        String tooBig = "#" + "x".repeat(1_100_000);
+        assertThat(execute(json(request("python", "*", tooBig))).status()).isEqualTo(400);
+        List<AuditEntry> entries = audit.query(new AuditQuery(from, Instant.now().plusSeconds(5), "anonymous@127.0.0.1", null, "python", null,
+                AuditEntry.Kind.EXECUTE, 10_000));
+        AuditEntry ran = entries.stream().filter(e -> e.sourceSha256().equals(sha(failing))).findFirst().orElseThrow();
+        assertThat(ran.verdict()).isEqualTo("RE");
+        assertThat(ran.worker()).isEqualTo("api-" + ProcessHandle.current().pid());
+        assertThat(ran.session()).startsWith("local:").contains("/slot-");
+        assertThat(ran.judgedAt()).isAfterOrEqualTo(ran.submittedAt());
+        AuditEntry refused = entries.stream().filter(e -> e.sourceSha256().equals(sha(tooBig))).findFirst().orElseThrow();
+        assertThat(refused.verdict()).isEqualTo("INVALID");
+        assertThat(refused.session()).isEqualTo(AuditEntry.NOWHERE);
+    }
+
+    private static String sha(String source) {
+        return AuditEntry.sourceSha256(List.of(SourceFile.utf8(null, source)));
     }
 
     @Test

@@ -1,6 +1,16 @@
 package io.codingengine.common.audit;
 
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.execution.StageResult;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
 
 /**
  * One execution, as the audit log keeps it: who ran what, where, and how it ended. The source is
@@ -34,6 +44,41 @@ public record AuditEntry(Kind kind, String submissionId, long round, String part
         JUDGE,
         /** a synchronous Piston run */
         EXECUTE
+    }
+
+    /** The {@code session} of an entry whose code did not run. */
+    public static final String NOWHERE = "none";
+
+    /**
+     * The entry of a Piston execute.
+     *
+     * @param result  what ran, or {@code null} when the executor refused the request or failed
+     * @param status  {@link #executeStatus} of the result, or {@code INVALID} / {@code ERROR}
+     */
+    public static AuditEntry execute(String requestId, String caller, Instant queuedAt, Instant endedAt,
+                                     ExecutionRequest request, ExecutionResult result, String status,
+                                     String worker, String correlationId) {
+        List<StageResult> runs = result == null ? List.of() : result.runs();
+        String session = result == null || result.session() == null ? NOWHERE : result.session();
+        return new AuditEntry(Kind.EXECUTE, requestId, 0, caller, queuedAt, endedAt, request.language(),
+                sourceSha256(request.files()), null, status, runs.stream().mapToLong(StageResult::cpuTimeMs).max().orElse(0),
+                runs.stream().mapToLong(StageResult::memoryBytes).max().orElse(0), worker, session, correlationId);
+    }
+
+    /** SHA-256 over every file's name and content, each followed by a NUL, in order. */
+    public static String sourceSha256(List<SourceFile> files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (var f : files) {
+                sha.update(String.valueOf(f.name()).getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(f.content().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /**

@@ -56,7 +56,7 @@ public final class WorkHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkHandler.class);
     private static final Duration STORE_PATIENCE = Duration.ofMinutes(2);
-    private static final String NOWHERE = "none";
+    private static final String NOWHERE = AuditEntry.NOWHERE;
 
     private final Executor executor;
     private final Judge judge;
@@ -162,12 +162,8 @@ public final class WorkHandler {
         }
         replies.reply(item.replyTo(), item.requestId(), body);
         metrics.ran(item.request().language(), status);
-        List<StageResult> runs = result == null ? List.of() : result.runs();
-        AuditEntry entry = new AuditEntry(AuditEntry.Kind.EXECUTE, item.requestId(), 0, item.caller(), item.enqueuedAt(),
-                clock.instant(), item.request().language(), sourceSha256(item.request().files()), null, status,
-                runs.stream().mapToLong(StageResult::cpuTimeMs).max().orElse(0),
-                runs.stream().mapToLong(StageResult::memoryBytes).max().orElse(0),
-                workerId, session(result), item.correlationId());
+        AuditEntry entry = AuditEntry.execute(item.requestId(), item.caller(), item.enqueuedAt(), clock.instant(),
+                item.request(), result, status, workerId, item.correlationId());
         // After the reply, so the client does not wait for it; before completing, so a crash in
         // between brings the message back (the rerun's reply finds nobody waiting) and it is audited.
         record(entry);
@@ -263,26 +259,10 @@ public final class WorkHandler {
             LOG.info("judged {} round {}: {} ({} tests)", id, judgement.round(), judgement.verdict(), judgement.tests().size());
             Submission s = record.submission();
             record(new AuditEntry(AuditEntry.Kind.JUDGE, id, judgement.round(), s.participant(), s.createdAt(),
-                    judgement.judgedAt(), s.language(), sourceSha256(s.files()), s.problemId(), judgement.verdict().name(),
+                    judgement.judgedAt(), s.language(), AuditEntry.sourceSha256(s.files()), s.problemId(), judgement.verdict().name(),
                     judgement.tests().stream().mapToLong(TestResult::timeMs).max().orElse(0),
                     judgement.tests().stream().mapToLong(TestResult::memoryBytes).max().orElse(0),
                     workerId, session, item.correlationId()));
-        }
-    }
-
-    /** SHA-256 over every file's name and content, each followed by a NUL, in order. */
-    private static String sourceSha256(List<SourceFile> files) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (var f : files) {
-                sha.update(String.valueOf(f.name()).getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-                sha.update(f.content().getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 
