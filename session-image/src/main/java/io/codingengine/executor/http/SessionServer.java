@@ -37,8 +37,8 @@ import java.util.concurrent.Executors;
  * </ul>
  * JSON is {@link StoreJson}'s, the same form the worker reads. A request's {@code X-Correlation-Id}
  * (the id the api gave the client's request, sent on by the worker) is in the log MDC as
- * {@code correlationId} while it is served, and in the line logged per execution (slf4j-simple,
- * this image's binding, keeps the MDC but does not print it).
+ * {@code correlationId} while it is served, and in the line logged per execution; the image logs
+ * JSON lines with the MDC ({@code session-logback.xml}).
  */
 public final class SessionServer implements AutoCloseable {
 

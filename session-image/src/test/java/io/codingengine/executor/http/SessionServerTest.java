@@ -117,6 +117,60 @@ class SessionServerTest {
         assertEquals(8080, SessionSettings.fromEnvironment(Map.of()).port());
     }
 
+    /**
+     * The image's own start: the session server as its own JVM with the image's logging, as
+     * {@code session-image/Dockerfile} runs it. Every line is a JSON object, and the execution's
+     * carries the request's correlation id in its MDC.
+     */
+    @Test
+    void theImagesServerLogsJsonLinesWithTheCorrelationId() throws Exception {
+        int port;
+        try (var probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=session-logback.xml",
+                "-cp", System.getProperty("java.class.path"), SessionServer.class.getName()).redirectErrorStream(true);
+        builder.environment().putAll(Map.of("PORT", Integer.toString(port), "CE_SLOTS", "1", "CE_UID_BASE", "64400",
+                "CE_CGROUP_NAME", "coding-engine-session-log-test",
+                "CE_DATA_DIR", Files.createTempDirectory("ce-session-log-").toString()));
+        Process server = builder.start();
+        // Read until the server ends (it is destroyed below); closing the reader first would wait on the read.
+        java.util.concurrent.BlockingQueue<String> out = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> server.inputReader(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(out::add));
+        try {
+            awaitLine(out, "session server listening");
+            String id = "c0ffee00-1234-4abc-8def-000000000042";
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/execute"))
+                    .header("Content-Type", "application/json").header("X-Correlation-Id", id)
+                    .POST(HttpRequest.BodyPublishers.ofString(StoreJson.write(request("python", "print(1)", "")))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            JsonNode executed = StoreJson.mapper().readTree(awaitLine(out, id));
+            assertEquals(id, executed.get("mdc").get("correlationId").asString());
+            assertEquals("INFO", executed.get("level").asString());
+            assertTrue(executed.get("formattedMessage").asString().startsWith("executed python (1 runs) in "), executed.toString());
+        } finally {
+            server.destroy(); // SIGTERM: the shutdown hook closes the sandbox
+            assertTrue(server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    /** The first line containing {@code text}, after checking that every line before it is JSON. */
+    private static String awaitLine(java.util.concurrent.BlockingQueue<String> lines, String text) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+            if (line != null) {
+                assertTrue(StoreJson.mapper().readTree(line).isObject(), "not a JSON line: " + line);
+                if (line.contains(text)) {
+                    return line;
+                }
+            }
+        }
+        throw new AssertionError("no log line with " + text + " within 60 s");
+    }
+
     private static ExecutionRequest request(String language, String source, String... stdins) {
         return new ExecutionRequest(language, "*", List.of(SourceFile.utf8(null, source)), Map.of(), null, null,
                 java.util.Arrays.stream(stdins).map(s -> new RunInput(s, List.of())).toList());
