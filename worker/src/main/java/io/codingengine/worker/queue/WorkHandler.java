@@ -238,12 +238,33 @@ public final class WorkHandler {
         Judge.Judged judged = withLock(delivery, () -> judge.judge(record.submission(), task.tests(), task.checker(),
                 task.limits(), item.round(), attempt));
         Judgement judgement = judged.judgement();
+        String sandboxFailure = sandboxFailure(judged.execution());
+        if (sandboxFailure != null && attempt + 1 < maxDeliveryCount) {
+            // The sandbox failed, not the program: judged again (by whichever worker takes it)
+            // rather than an IE for the candidate; the last attempt that runs stores the IE.
+            LOG.warn("sandbox failure judging {} round {} attempt {}: {}; it will be judged again", id, item.round(),
+                    attempt, sandboxFailure);
+            metrics.sandboxFailure("judge");
+            delivery.abandon(Duration.ofSeconds(attempt));
+            return;
+        }
         metrics.judged(record.submission().language(), judgement, Duration.between(start, clock.instant()));
         if (judged.execution() != null) {
             metrics.executed(record.submission().language(), judged.execution());
         }
         complete(record, item, judgement, session(judged.execution()));
         delivery.complete();
+    }
+
+    /** The message of the first stage the sandbox itself failed ({@code XX}), or null. */
+    private static String sandboxFailure(ExecutionResult result) {
+        if (result == null) {
+            return null;
+        }
+        return java.util.stream.Stream.concat(java.util.stream.Stream.ofNullable(result.compile()), result.runs().stream())
+                .filter(stage -> stage.status() == io.codingengine.common.execution.StageStatus.XX)
+                .map(stage -> stage.message() + (stage.output() == null || stage.output().isBlank() ? "" : ": " + stage.output().strip()))
+                .findFirst().orElse(null);
     }
 
     /** Stores the verdict; the delivery whose verdict wins also writes the audit entry. */

@@ -50,6 +50,7 @@ import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,6 +65,7 @@ class WorkerPipelineTest {
     private static EmbeddedArtemisBroker broker;
     private static ArtemisSubmissionQueue queue;
     private static SandboxedExecutor executor;
+    private static Path executorData;
     private static TableSubmissionStore submissions;
     private static ReplyChannel apiReplies;
     private static QueueConsumer consumer;
@@ -78,7 +80,8 @@ class WorkerPipelineTest {
         ((Logger) LoggerFactory.getLogger(WorkHandler.class)).addAppender(handlerLog);
         broker = EmbeddedArtemisBroker.start(dir.resolve("broker"), 0);
         queue = ArtemisSubmissionQueue.connect(broker.url());
-        executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Files.createTempDirectory("ce-worker-it-"))
+        executorData = Files.createTempDirectory("ce-worker-it-");
+        executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(executorData)
                 .withSlots(2).withUidBase(62000).withCgroupName("coding-engine-worker-it"), ExecutorConfig.defaults());
         String prefix = "w" + UUID.randomUUID().toString().substring(0, 8);
         submissions = TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
@@ -134,6 +137,35 @@ class WorkerPipelineTest {
         assertEquals(2, metrics.get("coding_engine_run_cpu_time").timer().count());
         assertEquals("contest", queueAgeLaneLoggedFor(s.id()));
         assertTrue(logLines(s.id()).noneMatch(line -> ALERTS.judgedIe().matcher(line).find()), "an AC is no failure");
+    }
+
+    /**
+     * The sandbox failing under a run (its slot's relay servers killed mid-run: the run's stream
+     * breaks, an internal error) is not the candidate's IE: the submission is judged again and
+     * gets the verdict its program deserves, on the next attempt.
+     */
+    @Test
+    void aSandboxFailureIsJudgedAgainNotStoredAsIe() throws InterruptedException {
+        Submission s = new Submission("it-" + UUID.randomUUID(), null, null, "erin", "python", "*",
+                List.of(SourceFile.utf8("main.py", "import time\ntime.sleep(3)\nprint('slept')")),
+                List.of(new TestCase("t1", "", "slept\n", true)), null, Instant.now());
+        submissions.create(s);
+        queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0, "corr-it-sandbox")));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> submissions.get(s.id()).orElseThrow().status() == SubmissionStatus.RUNNING);
+        Thread.sleep(1000); // the run is under way (it sleeps 3 s)
+        List<ProcessHandle> servers = ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(executorData + "/") && p.info().commandLine().orElse("").contains(" serve "))
+                .toList();
+        assertFalse(servers.isEmpty(), "the slots' relay servers");
+        servers.forEach(ProcessHandle::destroyForcibly);
+        SubmissionRecord done = await().atMost(Duration.ofSeconds(60))
+                .until(() -> submissions.get(s.id()).orElseThrow(), r -> r.status() == SubmissionStatus.DONE);
+        assertEquals(Verdict.AC, done.judgement().verdict(), done.judgement().toString());
+        assertEquals(2, done.judgement().attempt());
+        assertTrue(logLines(s.id()).anyMatch(line -> line.contains("sandbox failure judging " + s.id() + " round 0 attempt 1")),
+                logLines(s.id()).toList().toString());
+        assertTrue(logLines(s.id()).noneMatch(line -> ALERTS.judgedIe().matcher(line).find()), "no IE was stored");
     }
 
     /** An IE that never ran (its problem is gone) is stored, dead-lettered, and seen by the failures alert. */
