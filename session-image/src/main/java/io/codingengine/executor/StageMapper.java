@@ -13,6 +13,7 @@ final class StageMapper {
             "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
             "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
             "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StageMapper.class);
     private static final int SIGKILL = 9;
     private static final int SIGXCPU = 24;
 
@@ -27,6 +28,8 @@ final class StageMapper {
         long wallMs = o.wallNanos() / 1_000_000;
         long memory = Math.max(0, o.peakMemory());
         if (o.internalError() != null) {
+            // The cause stays in the engine's log: it may name the engine's own paths.
+            LOG.warn("the sandbox failed under a run: {}", o.internalError());
             return new StageResult(stdout, stderr, output, null, null, StageStatus.XX,
                     StageStatus.XX.message(0), cpuMs, wallMs, memory);
         }

@@ -92,19 +92,30 @@ final class HostCheck {
      */
     static List<Path> leftoverCgroups(String name) {
         try {
+            String unified = unifiedMount();
             List<Path> groups = Files.readAllLines(Path.of("/proc/self/cgroup")).stream()
-                    .map(line -> line.split(":", 3)).filter(f -> f.length == 3 && !f[1].isEmpty())
-                    .map(f -> Path.of("/sys/fs/cgroup", f[1].split(",")[0], f[2], name).normalize())
-                    .filter(Files::isDirectory).distinct().toList();
-            // The executor makes its group in every v1 hierarchy it uses; finding none would check nothing.
-            assertTrue(groups.stream().anyMatch(g -> g.toString().startsWith("/sys/fs/cgroup/memory/"))
-                    && groups.stream().anyMatch(g -> g.toString().startsWith("/sys/fs/cgroup/pids/")),
-                    "this JVM's " + name + " groups not found: " + groups);
+                    .map(line -> line.split(":", 3)).filter(f -> f.length == 3)
+                    .map(f -> f[1].isEmpty() ? (unified == null ? null : Path.of(unified, f[2], name))
+                            : Path.of("/sys/fs/cgroup", f[1].split(",")[0], f[2], name))
+                    .filter(java.util.Objects::nonNull).map(Path::normalize).filter(Files::isDirectory).distinct().toList();
+            // The executor makes its group in every hierarchy it uses; finding none would check nothing.
+            assertTrue(!groups.isEmpty(), "this JVM's " + name + " groups not found");
             return groups.stream().flatMap(HostCheck::children)
                     .filter(g -> !(g.getFileName().toString().contains("-service-") && hasProcesses(g))).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Where cgroup v2 is mounted (the host's only hierarchy, or one beside v1), or null. */
+    private static String unifiedMount() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] halves = line.split(" - ", 2);
+            if (halves.length == 2 && halves[1].startsWith("cgroup2 ")) {
+                return halves[0].split(" ")[4];
+            }
+        }
+        return null;
     }
 
     private static boolean hasProcesses(Path group) {

@@ -36,6 +36,11 @@ public class KeyController {
         if (request.subject() == null || request.subject().isBlank() || request.role() == null) {
             throw new InvalidRequestException("subject and role (PARTICIPANT, SERVICE or ADMIN) are required");
         }
+        if (request.subject().length() > io.codingengine.api.judge.Submissions.MAX_PARTICIPANT_CHARS) {
+            // A participant key's subject is the participant of what it submits.
+            throw new InvalidRequestException("subject is at most "
+                    + io.codingengine.api.judge.Submissions.MAX_PARTICIPANT_CHARS + " characters");
+        }
         Principal principal = new Principal(request.subject(), request.role());
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new IssuedKey(keys.issue(principal), principal.subject(), principal.role()));

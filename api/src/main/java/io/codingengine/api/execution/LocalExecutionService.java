@@ -18,9 +18,12 @@ import java.util.UUID;
 /**
  * Runs requests in this process, on the sandboxed executor; callers wait for a free slot. Each
  * run is audited as a worker audits the queue's: this process is the worker, a refusal is
- * {@code INVALID}, an engine failure {@code ERROR}; the entry is written before the answer.
+ * {@code INVALID}, an engine failure {@code ERROR}; the entry is written before the answer (a
+ * store that refuses it is logged, not the client's failure).
  */
 public final class LocalExecutionService implements ExecutionService {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalExecutionService.class);
 
     private final Executor executor;
     private final AuditLog audit;
@@ -47,8 +50,20 @@ public final class LocalExecutionService implements ExecutionService {
             status = "INVALID";
             throw e;
         } finally {
-            audit.record(AuditEntry.execute(UUID.randomUUID().toString(), caller, started, clock.instant(), request,
+            record(AuditEntry.execute(UUID.randomUUID().toString(), caller, started, clock.instant(), request,
                     result, status, worker, MDC.get(CorrelationIdFilter.MDC_KEY)));
+        }
+    }
+
+    /**
+     * Writes the entry without changing the request's outcome: a store outage must not turn a
+     * finished run or a client's mistake into a 500. A lost entry is logged whole, as an error.
+     */
+    private void record(AuditEntry entry) {
+        try {
+            audit.record(entry);
+        } catch (RuntimeException e) {
+            LOG.error("audit entry not stored: {}", entry, e);
         }
     }
 

@@ -47,10 +47,10 @@ public class JudgeApiExceptionHandler {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", e.getMessage());
     }
 
-    /** Tomcat refuses a query string that is not percent-encoded UTF-8 when the parameters are read. */
+    /** Tomcat refuses parameters it cannot parse (not percent-encoded UTF-8, too many) when they are read. */
     @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
     ProblemDetail badQuery(Exception e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", "the query string is not valid percent-encoded UTF-8");
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", "malformed request parameters (percent-encoded UTF-8 expected)");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -48,10 +48,10 @@ public class ApiExceptionHandler {
         return respond(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
     }
 
-    /** Tomcat refuses a query string that is not percent-encoded UTF-8 when the parameters are read. */
+    /** Tomcat refuses parameters it cannot parse (not percent-encoded UTF-8, too many) when they are read. */
     @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
     ResponseEntity<ErrorMessage> badQuery(Exception e) {
-        return respond(HttpStatus.BAD_REQUEST, "query string is not valid percent-encoded UTF-8");
+        return respond(HttpStatus.BAD_REQUEST, "malformed request parameters (percent-encoded UTF-8 expected)");
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -271,11 +271,14 @@ class JudgePipelineTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals("participant is at most " + Submissions.MAX_PARTICIPANT_CHARS + " characters",
                 post("/api/v1/submissions", ok.replace("\"x\"", "\"" + longest + "p\""), 400).get("detail").asString());
+        // A participant key's subject is what it submits as: no longer than a participant may be.
+        assertEquals("subject is at most " + Submissions.MAX_PARTICIPANT_CHARS + " characters", post("/api/v1/admin/keys",
+                "{\"subject\":\"" + longest + "p\",\"role\":\"PARTICIPANT\"}", 400).get("detail").asString());
         assertEquals("pageSize must be 1..1000, was 0", get("/api/v1/submissions?pageSize=0", 400).get("detail").asString());
         get("/api/v1/submissions?pageSize=1001", 400);
         assertEquals("not a continuation token of this store", get("/api/v1/submissions?continuationToken=zzz", 400)
                 .get("detail").asString());
-        assertEquals("the query string is not valid percent-encoded UTF-8",
+        assertEquals("malformed request parameters (percent-encoded UTF-8 expected)",
                 get("/api/v1/submissions?continuationToken=%ff%fe", 400).get("detail").asString());
         HttpResponse<String> badId = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + "p".repeat(129)))
                 .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/zip")

@@ -152,7 +152,9 @@ class SessionServerTest {
             assertTrue(executed.get("formattedMessage").asString().startsWith("executed python (1 runs) in "), executed.toString());
         } finally {
             server.destroy(); // SIGTERM: the shutdown hook closes the sandbox
-            assertTrue(server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            if (!server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
         }
     }
 

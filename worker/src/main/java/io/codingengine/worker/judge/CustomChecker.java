@@ -37,7 +37,14 @@ final class CustomChecker {
     }
 
     /** One answer per output, in order; null where the checker itself failed. */
-    List<OutputChecker.Answer> check(CheckerSpec.Custom checker, List<TestCase> tests, List<String> outputs) {
+    /**
+     * The checker's answers, one per test ({@code null} where it gave none), and why its sandbox
+     * failed when it did ({@link Judge#sandboxFailure}), else null.
+     */
+    record Checked(List<OutputChecker.Answer> answers, String sandboxFailure) {
+    }
+
+    Checked check(CheckerSpec.Custom checker, List<TestCase> tests, List<String> outputs) {
         List<SourceFile> files = new ArrayList<>(checker.files());
         List<RunInput> runs = new ArrayList<>();
         for (int i = 0; i < tests.size(); i++) {
@@ -52,7 +59,7 @@ final class CustomChecker {
         for (int i = 0; i < tests.size(); i++) {
             answers.add(result.compileFailed() ? null : answer(result.runs().get(i)));
         }
-        return answers;
+        return new Checked(answers, Judge.sandboxFailure(result));
     }
 
     private static OutputChecker.Answer answer(StageResult run) {

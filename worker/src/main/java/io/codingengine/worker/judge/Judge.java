@@ -71,12 +71,13 @@ public final class Judge {
         } catch (InvalidRequestException e) {
             // The api validated the submission; a runtime that vanished since is the engine's fault.
             return new Judged(judgement(Verdict.IE, 0, "cannot run the submission: " + e.getMessage(), List.of(), round,
-                    attempt), null);
+                    attempt), null, null);
         }
         if (result.compileFailed()) {
             StageResult compile = result.compile();
             Verdict verdict = compile.status() == io.codingengine.common.execution.StageStatus.XX ? Verdict.IE : Verdict.CE;
-            return new Judged(judgement(verdict, 0, compile.output(), List.of(), round, attempt), result);
+            return new Judged(judgement(verdict, 0, compile.output(), List.of(), round, attempt), result,
+                    sandboxFailure(result));
         }
         List<Verdict> verdicts = new ArrayList<>();
         List<String> messages = new ArrayList<>();
@@ -90,7 +91,7 @@ public final class Judge {
                 toCheck.add(i);
             }
         }
-        check(checker, tests, result.runs(), toCheck, verdicts, messages);
+        String checkerFailure = check(checker, tests, result.runs(), toCheck, verdicts, messages);
         List<TestResult> results = new ArrayList<>();
         for (int i = 0; i < tests.size(); i++) {
             StageResult run = result.runs().get(i);
@@ -101,16 +102,31 @@ public final class Judge {
         Verdict overall = verdicts.stream().filter(v -> !v.accepted()).findFirst().orElse(Verdict.AC);
         int score = tests.isEmpty() ? 0 : (int) (100 * accepted / tests.size());
         String compileOutput = result.compile() == null ? "" : result.compile().output();
-        return new Judged(judgement(overall, score, compileOutput, results, round, attempt), result);
+        String failure = sandboxFailure(result);
+        return new Judged(judgement(overall, score, compileOutput, results, round, attempt), result,
+                failure != null ? failure : checkerFailure);
+    }
+
+    /**
+     * What the sandbox itself reported failing ({@code XX}) in {@code result}: the first such
+     * stage's message, or null when every stage ran (whatever the program did).
+     */
+    static String sandboxFailure(ExecutionResult result) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.ofNullable(result.compile()), result.runs().stream())
+                .filter(stage -> stage.status() == io.codingengine.common.execution.StageStatus.XX)
+                .map(StageResult::message).findFirst().orElse(null);
     }
 
     /**
      * A judgement and the execution behind it: its compile stage, runs and
      * {@link ExecutionResult#session() session} (every chunk's), for the audit log and the metrics.
      *
-     * @param execution {@code null} when nothing ran
+     * @param execution      {@code null} when nothing ran
+     * @param sandboxFailure why the sandbox itself failed under the submission's or its checker's
+     *                       runs (a stage with status {@code XX}; the verdict is then IE, which a
+     *                       new attempt may not repeat), or {@code null}
      */
-    public record Judged(Judgement judgement, ExecutionResult execution) {
+    public record Judged(Judgement judgement, ExecutionResult execution, String sandboxFailure) {
     }
 
     /** Runs the tests in up to {@code chunks()} contiguous chunks at once; the runs come back in test order. */
@@ -157,15 +173,16 @@ public final class Judge {
                 sessions.isEmpty() ? null : sessions);
     }
 
-    private void check(CheckerSpec checker, List<TestCase> tests, List<StageResult> runs, List<Integer> indexes,
-                       List<Verdict> verdicts, List<String> messages) {
+    /** Decides the tests at {@code indexes}; returns why the checker's sandbox failed, or null. */
+    private String check(CheckerSpec checker, List<TestCase> tests, List<StageResult> runs, List<Integer> indexes,
+                         List<Verdict> verdicts, List<String> messages) {
         if (indexes.isEmpty()) {
-            return;
+            return null;
         }
         if (checker instanceof CheckerSpec.Custom program) {
-            List<OutputChecker.Answer> answers;
+            CustomChecker.Checked checked;
             try {
-                answers = custom.check(program, indexes.stream().map(tests::get).toList(),
+                checked = custom.check(program, indexes.stream().map(tests::get).toList(),
                         indexes.stream().map(i -> runs.get(i).stdout()).toList());
             } catch (RuntimeException e) {
                 // The checker cannot run at all (unknown language, its data does not fit): that
@@ -174,14 +191,15 @@ public final class Judge {
                     verdicts.set(i, Verdict.IE);
                     messages.set(i, "the checker could not run: " + e.getMessage());
                 }
-                return;
+                return null;
             }
+            List<OutputChecker.Answer> answers = checked.answers();
             for (int k = 0; k < indexes.size(); k++) {
                 OutputChecker.Answer a = answers.get(k);
                 verdicts.set(indexes.get(k), a == null ? Verdict.IE : a.accepted() ? Verdict.AC : Verdict.WA);
                 messages.set(indexes.get(k), a == null ? "the checker failed" : a.message());
             }
-            return;
+            return checked.sandboxFailure();
         }
         OutputChecker builtIn = OutputChecker.of(checker);
         for (int i : indexes) {
@@ -189,6 +207,7 @@ public final class Judge {
             verdicts.set(i, a.accepted() ? Verdict.AC : Verdict.WA);
             messages.set(i, a.message());
         }
+        return null;
     }
 
     /** The verdict the run alone decides, or null when the checker must look at the output. */

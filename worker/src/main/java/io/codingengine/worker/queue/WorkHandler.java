@@ -49,8 +49,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Does what one message asks: a synchronous run (reply to the waiting api) or the judging of a
  * stored submission (verdict to the store). Settles the delivery in every case: complete when the
- * work is done or no longer wanted, dead-letter when it can never succeed, and nothing (the lock
- * expires, the message comes back) when this process dies mid-way.
+ * work is done or no longer wanted, dead-letter when it can never succeed, abandon (it comes back
+ * after a delay) when the sandbox failed under a judging that a later attempt may finish, and
+ * nothing (the lock expires, the message comes back) when this process dies mid-way.
  */
 public final class WorkHandler {
 
@@ -110,7 +111,8 @@ public final class WorkHandler {
             delivery.deadLetter("malformed message: " + e.getMessage());
             return;
         }
-        // Earlier deliveries ended without settling: this process's predecessors died on it.
+        // Earlier deliveries ended without a result: workers died on it, or (judgings) its sandbox
+        // failed. The last one does not run it again.
         boolean lastChance = delivery.deliveryCount() >= maxDeliveryCount;
         metrics.started();
         String correlationId = switch (item) {
@@ -205,7 +207,8 @@ public final class WorkHandler {
         }
         int attempt = delivery.deliveryCount();
         if (lastChance) {
-            String reason = "the submission crashed a worker " + (attempt - 1) + " times";
+            String reason = "the submission was delivered " + (attempt - 1)
+                    + " times without a verdict: it crashed a worker, or its sandbox failed";
             complete(record, item, new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt),
                     NOWHERE);
             delivery.deadLetter(reason);
@@ -238,7 +241,7 @@ public final class WorkHandler {
         Judge.Judged judged = withLock(delivery, () -> judge.judge(record.submission(), task.tests(), task.checker(),
                 task.limits(), item.round(), attempt));
         Judgement judgement = judged.judgement();
-        String sandboxFailure = sandboxFailure(judged.execution());
+        String sandboxFailure = judged.sandboxFailure();
         if (sandboxFailure != null && attempt + 1 < maxDeliveryCount) {
             // The sandbox failed, not the program: judged again (by whichever worker takes it)
             // rather than an IE for the candidate; the last attempt that runs stores the IE.
@@ -254,17 +257,6 @@ public final class WorkHandler {
         }
         complete(record, item, judgement, session(judged.execution()));
         delivery.complete();
-    }
-
-    /** The message of the first stage the sandbox itself failed ({@code XX}), or null. */
-    private static String sandboxFailure(ExecutionResult result) {
-        if (result == null) {
-            return null;
-        }
-        return java.util.stream.Stream.concat(java.util.stream.Stream.ofNullable(result.compile()), result.runs().stream())
-                .filter(stage -> stage.status() == io.codingengine.common.execution.StageStatus.XX)
-                .map(stage -> stage.message() + (stage.output() == null || stage.output().isBlank() ? "" : ": " + stage.output().strip()))
-                .findFirst().orElse(null);
     }
 
     /** Stores the verdict; the delivery whose verdict wins also writes the audit entry. */

@@ -4,6 +4,7 @@ import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestCase;
@@ -110,6 +111,10 @@ class WorkerPipelineTest {
                 List.of(SourceFile.utf8("main.py", "print(sum(map(int, input().split())))")),
                 List.of(new TestCase("t1", "1 2\n", "3\n", true), new TestCase("t2", "5 5\n", "10\n", false)),
                 null, Instant.now());
+        // The registry is the class's: other tests' judgings count too, so this one's is a difference.
+        double acBefore = count(() -> metrics.get("coding_engine_executions").tags("kind", "judge", "language", "python",
+                "verdict", "AC").counter().count());
+        double runsBefore = count(() -> metrics.get("coding_engine_run_cpu_time").timer().count());
         submissions.create(s);
         queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0, "corr-it-1")));
         SubmissionRecord done = await().atMost(Duration.ofSeconds(60))
@@ -132,9 +137,9 @@ class WorkerPipelineTest {
         assertEquals("it-worker", entries.getFirst().worker());
         assertEquals("corr-it-1", entries.getFirst().correlationId());
         assertEquals(64, entries.getFirst().sourceSha256().length());
-        assertEquals(1.0, metrics.get("coding_engine_executions").tags("kind", "judge", "language", "python", "verdict", "AC")
+        assertEquals(acBefore + 1, metrics.get("coding_engine_executions").tags("kind", "judge", "language", "python", "verdict", "AC")
                 .counter().count());
-        assertEquals(2, metrics.get("coding_engine_run_cpu_time").timer().count());
+        assertEquals(runsBefore + 2, metrics.get("coding_engine_run_cpu_time").timer().count());
         assertEquals("contest", queueAgeLaneLoggedFor(s.id()));
         assertTrue(logLines(s.id()).noneMatch(line -> ALERTS.judgedIe().matcher(line).find()), "an AC is no failure");
     }
@@ -145,15 +150,40 @@ class WorkerPipelineTest {
      * gets the verdict its program deserves, on the next attempt.
      */
     @Test
-    void aSandboxFailureIsJudgedAgainNotStoredAsIe() throws InterruptedException {
+    void aSandboxFailureIsJudgedAgainNotStoredAsIe() {
         Submission s = new Submission("it-" + UUID.randomUUID(), null, null, "erin", "python", "*",
-                List.of(SourceFile.utf8("main.py", "import time\ntime.sleep(3)\nprint('slept')")),
+                List.of(SourceFile.utf8("sleeper.py", "import time\ntime.sleep(3)\nprint('slept')")),
                 List.of(new TestCase("t1", "", "slept\n", true)), null, Instant.now());
+        assertJudgedAgainAfterTheRelayServersDie(s, "sleeper.py");
+    }
+
+    /** The same when the sandbox fails under the submission's custom checker. */
+    @Test
+    void aSandboxFailureUnderTheCheckerIsJudgedAgain() {
+        CheckerSpec checker = new CheckerSpec.Custom("python", "*", List.of(SourceFile.utf8("slow_checker.py",
+                "import sys, time\ntime.sleep(3)\nsys.exit(42 if sys.stdin.read() == 'ok\\n' else 43)")));
+        Submission s = new Submission("it-" + UUID.randomUUID(), null, null, "frank", "python", "*",
+                List.of(SourceFile.utf8("main.py", "print('ok')")), List.of(new TestCase("t1", "", "ok\n", true)),
+                checker, Instant.now());
+        assertJudgedAgainAfterTheRelayServersDie(s, "slow_checker.py");
+    }
+
+    /** A meter's count, 0 before it exists. */
+    private static double count(java.util.function.DoubleSupplier meter) {
+        try {
+            return meter.getAsDouble();
+        } catch (io.micrometer.core.instrument.search.MeterNotFoundException notYet) {
+            return 0;
+        }
+    }
+
+    /** Kills the slots' relay servers while {@code runningFile} runs: AC on attempt 2, no IE stored. */
+    private void assertJudgedAgainAfterTheRelayServersDie(Submission s, String runningFile) {
         submissions.create(s);
         queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0, "corr-it-sandbox")));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> submissions.get(s.id()).orElseThrow().status() == SubmissionStatus.RUNNING);
-        Thread.sleep(1000); // the run is under way (it sleeps 3 s)
+        // The program itself is running (it sleeps 3 s), so its relay has taken the run.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> ProcessHandle.current()
+                .descendants().anyMatch(p -> p.info().commandLine().orElse("").contains(runningFile)));
         List<ProcessHandle> servers = ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains(executorData + "/") && p.info().commandLine().orElse("").contains(" serve "))
                 .toList();
