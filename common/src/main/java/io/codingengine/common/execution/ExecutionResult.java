@@ -29,4 +29,13 @@ public record ExecutionResult(String language, String version, StageResult compi
     public boolean compileFailed() {
         return compile != null && !compile.succeeded();
     }
+
+    /**
+     * What the sandbox itself reported failing ({@link StageStatus#XX}): the first such stage's
+     * message, or null when every stage ran (whatever the program did there).
+     */
+    public String sandboxFailure() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.ofNullable(compile), runs.stream())
+                .filter(stage -> stage.status() == StageStatus.XX).map(StageResult::message).findFirst().orElse(null);
+    }
 }

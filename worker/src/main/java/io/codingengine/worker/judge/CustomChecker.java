@@ -39,7 +39,7 @@ final class CustomChecker {
     /** One answer per output, in order; null where the checker itself failed. */
     /**
      * The checker's answers, one per test ({@code null} where it gave none), and why its sandbox
-     * failed when it did ({@link Judge#sandboxFailure}), else null.
+     * failed when it did ({@link ExecutionResult#sandboxFailure}), else null.
      */
     record Checked(List<OutputChecker.Answer> answers, String sandboxFailure) {
     }
@@ -59,7 +59,7 @@ final class CustomChecker {
         for (int i = 0; i < tests.size(); i++) {
             answers.add(result.compileFailed() ? null : answer(result.runs().get(i)));
         }
-        return new Checked(answers, Judge.sandboxFailure(result));
+        return new Checked(answers, result.sandboxFailure());
     }
 
     private static OutputChecker.Answer answer(StageResult run) {

@@ -77,7 +77,7 @@ public final class Judge {
             StageResult compile = result.compile();
             Verdict verdict = compile.status() == io.codingengine.common.execution.StageStatus.XX ? Verdict.IE : Verdict.CE;
             return new Judged(judgement(verdict, 0, compile.output(), List.of(), round, attempt), result,
-                    sandboxFailure(result));
+                    result.sandboxFailure());
         }
         List<Verdict> verdicts = new ArrayList<>();
         List<String> messages = new ArrayList<>();
@@ -102,19 +102,9 @@ public final class Judge {
         Verdict overall = verdicts.stream().filter(v -> !v.accepted()).findFirst().orElse(Verdict.AC);
         int score = tests.isEmpty() ? 0 : (int) (100 * accepted / tests.size());
         String compileOutput = result.compile() == null ? "" : result.compile().output();
-        String failure = sandboxFailure(result);
+        String failure = result.sandboxFailure();
         return new Judged(judgement(overall, score, compileOutput, results, round, attempt), result,
                 failure != null ? failure : checkerFailure);
-    }
-
-    /**
-     * What the sandbox itself reported failing ({@code XX}) in {@code result}: the first such
-     * stage's message, or null when every stage ran (whatever the program did).
-     */
-    static String sandboxFailure(ExecutionResult result) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.ofNullable(result.compile()), result.runs().stream())
-                .filter(stage -> stage.status() == io.codingengine.common.execution.StageStatus.XX)
-                .map(StageResult::message).findFirst().orElse(null);
     }
 
     /**

@@ -149,6 +149,12 @@ public final class WorkHandler {
         String status;
         try {
             result = withLock(delivery, () -> executor.execute(item.request()));
+            if (result.sandboxFailure() != null && clock.instant().isBefore(item.deadline())) {
+                // The sandbox failed, not the program: once more before the client is answered.
+                LOG.warn("sandbox failure executing {}: {}; running it again", item.requestId(), result.sandboxFailure());
+                metrics.sandboxFailure("execute");
+                result = withLock(delivery, () -> executor.execute(item.request()));
+            }
             metrics.executed(item.request().language(), result);
             body = StoreJson.write(result);
             status = AuditEntry.executeStatus(result);

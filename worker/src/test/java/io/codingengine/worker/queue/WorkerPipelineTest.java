@@ -177,11 +177,24 @@ class WorkerPipelineTest {
         }
     }
 
-    /** Kills the slots' relay servers while {@code runningFile} runs: AC on attempt 2, no IE stored. */
-    private void assertJudgedAgainAfterTheRelayServersDie(Submission s, String runningFile) {
-        submissions.create(s);
-        queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0, "corr-it-sandbox")));
-        // The program itself is running (it sleeps 3 s), so its relay has taken the run.
+    /** A Piston execute the sandbox fails under is run once more before it is answered. */
+    @Test
+    void aSandboxFailureUnderAnExecuteIsRunAgainBeforeTheReply() throws Exception {
+        String requestId = UUID.randomUUID().toString();
+        var reply = apiReplies.expect(requestId, Duration.ofSeconds(60));
+        ExecutionRequest request = new ExecutionRequest("python", "*", List.of(SourceFile.utf8("exec_sleeper.py",
+                "import time\ntime.sleep(2)\nprint('slept')")), Map.of(), null, null, List.of(new RunInput("", List.of())));
+        Instant queued = Instant.now();
+        queue.send(Lane.INTERACTIVE, requestId, WorkItem.toJson(new WorkItem.Execute(requestId, apiReplies.address(), request,
+                queued.plusSeconds(60), queued, "anonymous@10.0.0.8", "corr-exec-sandbox")));
+        killRelayServersWhileRunning("exec_sleeper.py");
+        ExecutionResult result = StoreJson.read(reply.get(), ExecutionResult.class);
+        assertEquals("slept\n", result.runs().getFirst().stdout(), result.toString());
+        assertTrue(handlerLog.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("sandbox failure executing " + requestId)));
+    }
+
+    private static void killRelayServersWhileRunning(String runningFile) {
+        // The program itself is running (it sleeps for seconds), so its relay has taken the run.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> ProcessHandle.current()
                 .descendants().anyMatch(p -> p.info().commandLine().orElse("").contains(runningFile)));
         List<ProcessHandle> servers = ProcessHandle.current().descendants()
@@ -189,6 +202,13 @@ class WorkerPipelineTest {
                 .toList();
         assertFalse(servers.isEmpty(), "the slots' relay servers");
         servers.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Kills the slots' relay servers while {@code runningFile} runs: AC on attempt 2, no IE stored. */
+    private void assertJudgedAgainAfterTheRelayServersDie(Submission s, String runningFile) {
+        submissions.create(s);
+        queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0, "corr-it-sandbox")));
+        killRelayServersWhileRunning(runningFile);
         SubmissionRecord done = await().atMost(Duration.ofSeconds(60))
                 .until(() -> submissions.get(s.id()).orElseThrow(), r -> r.status() == SubmissionStatus.DONE);
         assertEquals(Verdict.AC, done.judgement().verdict(), done.judgement().toString());
