@@ -4,6 +4,7 @@ import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageDefinition;
 import io.codingengine.executor.language.LanguageRuntime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,10 +30,11 @@ class PrecompiledHeadersTest {
 
     private static final Map<String, String> STD = Map.of("std", "gnu++17");
 
+    /** JUnit's temporary directories: the headers are about 100 MB, and CI machines are reused. */
     @Test
-    void aPrebuiltSetIsReusedAtStartAndAReplacedCompilersIsRebuilt() throws Exception {
-        Path dir = Files.createTempDirectory("ce-pch-test-");
-        Path gxx = Files.createTempDirectory("ce-pch-gxx-").resolve("g++");
+    void aPrebuiltSetIsReusedAtStartAndAReplacedCompilersIsRebuilt(@TempDir Path dir, @TempDir Path tools,
+                                                                    @TempDir Path src) throws Exception {
+        Path gxx = tools.resolve("g++");
         Files.writeString(gxx, "#!/bin/sh\nexec /usr/bin/g++ \"$@\"\n");
         Files.setPosixFilePermissions(gxx, PosixFilePermissions.fromString("rwxr-xr-x"));
         LanguageRuntime detected = Catalogue.detect().resolve("c++", "*");
@@ -69,7 +71,6 @@ class PrecompiledHeadersTest {
                 Long.toString(Files.getLastModifiedTime(gxx).toMillis())), "built by the new compiler");
 
         // g++ really takes the rebuilt header with the catalogue's flags.
-        Path src = Files.createTempDirectory("ce-pch-src-");
         Files.writeString(src.resolve("a.cpp"), "#include <bits/stdc++.h>\nint main() { std::vector<int> v{1}; return v[0] - 1; }\n");
         Process p = new ProcessBuilder(gxx.toString(), "-I" + rebuilt, "-std=gnu++17", "-O2", "-Winvalid-pch", "-H",
                 "-fsyntax-only", "a.cpp").directory(src.toFile()).redirectErrorStream(true).start();
