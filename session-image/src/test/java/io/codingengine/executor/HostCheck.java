@@ -93,13 +93,17 @@ final class HostCheck {
     static List<Path> leftoverCgroups(String name) {
         try {
             String unified = unifiedMount();
-            List<Path> groups = Files.readAllLines(Path.of("/proc/self/cgroup")).stream()
+            List<String> own = Files.readAllLines(Path.of("/proc/self/cgroup"));
+            List<Path> groups = own.stream()
                     .map(line -> line.split(":", 3)).filter(f -> f.length == 3)
                     .map(f -> f[1].isEmpty() ? (unified == null ? null : Path.of(unified, f[2], name))
                             : Path.of("/sys/fs/cgroup", f[1].split(",")[0], f[2], name))
                     .filter(java.util.Objects::nonNull).map(Path::normalize).filter(Files::isDirectory).distinct().toList();
             // The executor makes its group in every hierarchy it uses; finding none would check nothing.
-            assertTrue(!groups.isEmpty(), "this JVM's " + name + " groups not found");
+            boolean v1 = own.stream().anyMatch(line -> line.matches("\\d+:([^:]*,)?memory(,[^:]*)?:.*"));
+            assertTrue(v1 ? groups.stream().anyMatch(g -> g.startsWith("/sys/fs/cgroup/memory"))
+                            && groups.stream().anyMatch(g -> g.startsWith("/sys/fs/cgroup/pids")) : !groups.isEmpty(),
+                    "this JVM's " + name + " groups not found: " + groups);
             return groups.stream().flatMap(HostCheck::children)
                     .filter(g -> !(g.getFileName().toString().contains("-service-") && hasProcesses(g))).toList();
         } catch (IOException e) {
