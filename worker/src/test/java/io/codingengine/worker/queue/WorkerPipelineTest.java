@@ -183,7 +183,10 @@ class WorkerPipelineTest {
         String requestId = UUID.randomUUID().toString();
         var reply = apiReplies.expect(requestId, Duration.ofSeconds(60));
         ExecutionRequest request = new ExecutionRequest("python", "*", List.of(SourceFile.utf8("exec_sleeper.py",
-                "import time\ntime.sleep(2)\nprint('slept')")), Map.of(), null, null, List.of(new RunInput("", List.of())));
+                "import time\ntime.sleep(2)\nprint('slept')")), Map.of(), null,
+                // Room for the sleep on a loaded machine (Piston's default wall time is 3 s).
+                new io.codingengine.common.execution.LimitRequest(null, Duration.ofSeconds(10), null, null),
+                List.of(new RunInput("", List.of())));
         Instant queued = Instant.now();
         queue.send(Lane.INTERACTIVE, requestId, WorkItem.toJson(new WorkItem.Execute(requestId, apiReplies.address(), request,
                 queued.plusSeconds(60), queued, "anonymous@10.0.0.8", "corr-exec-sandbox")));
