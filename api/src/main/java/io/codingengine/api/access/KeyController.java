@@ -1,5 +1,6 @@
 package io.codingengine.api.access;
 
+import io.codingengine.api.judge.Submissions;
 import io.codingengine.common.execution.InvalidRequestException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -36,10 +37,9 @@ public class KeyController {
         if (request.subject() == null || request.subject().isBlank() || request.role() == null) {
             throw new InvalidRequestException("subject and role (PARTICIPANT, SERVICE or ADMIN) are required");
         }
-        if (request.subject().length() > io.codingengine.api.judge.Submissions.MAX_PARTICIPANT_CHARS) {
+        if (request.subject().length() > Submissions.MAX_PARTICIPANT_CHARS) {
             // A participant key's subject is the participant of what it submits.
-            throw new InvalidRequestException("subject is at most "
-                    + io.codingengine.api.judge.Submissions.MAX_PARTICIPANT_CHARS + " characters");
+            throw new InvalidRequestException("subject is at most " + Submissions.MAX_PARTICIPANT_CHARS + " characters");
         }
         Principal principal = new Principal(request.subject(), request.role());
         return ResponseEntity.status(HttpStatus.CREATED)

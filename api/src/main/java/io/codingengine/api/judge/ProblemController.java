@@ -51,7 +51,7 @@ public class ProblemController {
     @PutMapping(path = "/{id}", consumes = {"application/zip", "application/octet-stream"})
     ResponseEntity<ProblemSummary> importPackage(@PathVariable String id, @RequestBody byte[] zip) {
         if (!Ids.isValid(id)) {
-            throw new InvalidRequestException("problem id must be 1-128 characters of [A-Za-z0-9._-] starting with a letter or digit");
+            throw new InvalidRequestException("problem id must be " + Ids.SHAPE);
         }
         Path file = null;
         try {

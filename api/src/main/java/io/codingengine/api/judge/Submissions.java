@@ -71,7 +71,7 @@ public class Submissions {
             throw new InvalidRequestException("participant is at most " + MAX_PARTICIPANT_CHARS + " characters");
         }
         if (r.contestId() != null && !Ids.isValid(r.contestId())) {
-            throw new InvalidRequestException("contestId must be 1-128 characters of [A-Za-z0-9._-] starting with a letter or digit");
+            throw new InvalidRequestException("contestId must be " + Ids.SHAPE);
         }
         if (r.problemId() != null) {
             if (!Ids.isValid(r.problemId()) || problems.get(r.problemId()).isEmpty()) {

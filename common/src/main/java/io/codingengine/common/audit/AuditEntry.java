@@ -59,10 +59,14 @@ public record AuditEntry(Kind kind, String submissionId, long round, String part
                                      ExecutionRequest request, ExecutionResult result, String status,
                                      String worker, String correlationId) {
         List<StageResult> runs = result == null ? List.of() : result.runs();
-        String session = result == null || result.session() == null ? NOWHERE : result.session();
         return new AuditEntry(Kind.EXECUTE, requestId, 0, caller, queuedAt, endedAt, request.language(),
                 sourceSha256(request.files()), null, status, runs.stream().mapToLong(StageResult::cpuTimeMs).max().orElse(0),
-                runs.stream().mapToLong(StageResult::memoryBytes).max().orElse(0), worker, session, correlationId);
+                runs.stream().mapToLong(StageResult::memoryBytes).max().orElse(0), worker, sessionOf(result), correlationId);
+    }
+
+    /** Where {@code result} ran ({@link ExecutionResult#session()}); {@value #NOWHERE} when nothing ran. */
+    public static String sessionOf(ExecutionResult result) {
+        return result == null || result.session() == null ? NOWHERE : result.session();
     }
 
     /** SHA-256 over every file's name and content, each followed by a NUL, in order. */

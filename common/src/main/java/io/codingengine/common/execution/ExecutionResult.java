@@ -1,6 +1,7 @@
 package io.codingengine.common.execution;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The outcome of an {@link ExecutionRequest}.
@@ -35,7 +36,7 @@ public record ExecutionResult(String language, String version, StageResult compi
      * message, or null when every stage ran (whatever the program did there).
      */
     public String sandboxFailure() {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.ofNullable(compile), runs.stream())
+        return Stream.concat(Stream.ofNullable(compile), runs.stream())
                 .filter(stage -> stage.status() == StageStatus.XX).map(StageResult::message).findFirst().orElse(null);
     }
 }

@@ -800,10 +800,6 @@ public final class TableSubmissionStore implements SubmissionStore {
     // ------------------------------------------------------------------------------- helpers
 
     /**
-     * True for a failed {@code If-Match}: 412 on a single write; in a transaction the batch
-     * answers for itself and the failed action's error code tells.
-     */
-    /**
      * The ETag of a write's response as the next conditional write must send it. Azurite 3.35
      * drops the closing quote of the weak ETag header (W/"datetime'...'), which a later If-Match
      * then fails with 400; Azure sends it whole.
@@ -812,6 +808,10 @@ public final class TableSubmissionStore implements SubmissionStore {
         return header == null || header.endsWith("\"") ? header : header + "\"";
     }
 
+    /**
+     * True for a failed {@code If-Match}: 412 on a single write; in a transaction the batch
+     * answers for itself and the failed action's error code tells.
+     */
     private static boolean lostToAnotherWriter(TableServiceException e) {
         return status(e) == 412 || (e.getValue() != null
                 && TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(e.getValue().getErrorCode()));

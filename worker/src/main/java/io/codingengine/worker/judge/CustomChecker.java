@@ -36,7 +36,6 @@ final class CustomChecker {
         this.executor = executor;
     }
 
-    /** One answer per output, in order; null where the checker itself failed. */
     /**
      * The checker's answers, one per test ({@code null} where it gave none), and why its sandbox
      * failed when it did ({@link ExecutionResult#sandboxFailure}), else null.
@@ -44,6 +43,7 @@ final class CustomChecker {
     record Checked(List<OutputChecker.Answer> answers, String sandboxFailure) {
     }
 
+    /** Runs the checker once over every output, in order. */
     Checked check(CheckerSpec.Custom checker, List<TestCase> tests, List<String> outputs) {
         List<SourceFile> files = new ArrayList<>(checker.files());
         List<RunInput> runs = new ArrayList<>();

@@ -6,15 +6,9 @@ import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestResult;
 import org.slf4j.MDC;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 
 import io.codingengine.common.execution.ExecutionResult;
-import io.codingengine.common.execution.SourceFile;
-import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.judge.CheckerSpec;
@@ -57,7 +51,6 @@ public final class WorkHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkHandler.class);
     private static final Duration STORE_PATIENCE = Duration.ofMinutes(2);
-    private static final String NOWHERE = AuditEntry.NOWHERE;
 
     private final Executor executor;
     private final Judge judge;
@@ -149,9 +142,10 @@ public final class WorkHandler {
         String status;
         try {
             result = withLock(delivery, () -> executor.execute(item.request()));
-            if (result.sandboxFailure() != null && clock.instant().isBefore(item.deadline())) {
+            String sandboxFailure = result.sandboxFailure();
+            if (sandboxFailure != null && clock.instant().isBefore(item.deadline())) {
                 // The sandbox failed, not the program: once more before the client is answered.
-                LOG.warn("sandbox failure executing {}: {}; running it again", item.requestId(), result.sandboxFailure());
+                LOG.warn("sandbox failure executing {}: {}; running it again", item.requestId(), sandboxFailure);
                 metrics.sandboxFailure("execute");
                 result = withLock(delivery, () -> executor.execute(item.request()));
             }
@@ -187,11 +181,6 @@ public final class WorkHandler {
         metrics.queued(lane, waited);
     }
 
-    /** Where {@code result} ran, for the audit log; {@value #NOWHERE} when nothing ran. */
-    private static String session(ExecutionResult result) {
-        return result == null || result.session() == null ? NOWHERE : result.session();
-    }
-
     private void record(AuditEntry entry) {
         Retry.call("audit " + entry.submissionId(), STORE_PATIENCE, () -> {
             audit.record(entry);
@@ -216,7 +205,7 @@ public final class WorkHandler {
             String reason = "the submission was delivered " + (attempt - 1)
                     + " times without a verdict: it crashed a worker, or its sandbox failed";
             complete(record, item, new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt),
-                    NOWHERE);
+                    AuditEntry.NOWHERE);
             delivery.deadLetter(reason);
             return;
         }
@@ -225,7 +214,7 @@ public final class WorkHandler {
             task = task(record);
         } catch (MissingProblemException e) {
             complete(record, item, new Judgement(Verdict.IE, 0, e.getMessage(), List.of(), clock.instant(), workerId, item.round(), attempt),
-                    NOWHERE);
+                    AuditEntry.NOWHERE);
             delivery.deadLetter(e.getMessage());
             return;
         }
@@ -261,7 +250,7 @@ public final class WorkHandler {
         if (judged.execution() != null) {
             metrics.executed(record.submission().language(), judged.execution());
         }
-        complete(record, item, judgement, session(judged.execution()));
+        complete(record, item, judgement, AuditEntry.sessionOf(judged.execution()));
         delivery.complete();
     }
 
