@@ -5,7 +5,7 @@ import io.codingengine.common.execution.StageResult;
 import io.codingengine.executor.compile.CompileCache;
 import io.codingengine.executor.compile.CompileSettings;
 import io.codingengine.executor.compile.JavacService;
-import io.codingengine.executor.compile.OutputFiles;
+import io.codingengine.executor.compile.UntrustedTree;
 import io.codingengine.executor.compile.PrecompiledHeaders;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageRuntime;
@@ -116,10 +116,12 @@ final class CompileStage implements AutoCloseable {
         if (service != null) {
             Duration timeout = settings.javacTimeout().compareTo(limits.wallTime()) < 0
                     ? settings.javacTimeout() : limits.wallTime();
-            List<String> arguments = command.subList(1, command.size()).stream()
-                    .filter(a -> !a.startsWith("-J")).toList();
-            if (service.compile(sources, arguments, timeout, limits.diskBytes(), limits.outputBytes())
-                    instanceof JavacService.Outcome.Compiled compiled) {
+            // Options and files apart: the service never lets a file name be read as an option.
+            SourceLayout noSources = new SourceLayout(layout.files(), layout.main(), List.of(), layout.mainClass());
+            List<String> javacOptions = Commands.expand(runtime.definition().compile(), runtime, noSources, options,
+                    List.of(), List.of(), limits);
+            if (service.compile(sources, javacOptions.subList(1, javacOptions.size()), layout.sources(), timeout,
+                    limits.diskBytes(), limits.outputBytes()) instanceof JavacService.Outcome.Compiled compiled) {
                 return compiled.entry();
             }
         }
@@ -131,9 +133,11 @@ final class CompileStage implements AutoCloseable {
             return new CompileCache.Entry(result, Map.of());
         }
         try {
-            // The compile's processes are gone (the run returned); the compiler is not the
-            // submission, but the box is still read without following links.
-            return new CompileCache.Entry(result, OutputFiles.read(box.work(), sources.keySet(), limits.diskBytes()));
+            // The compile's processes are gone (the run returned), and the box is read without
+            // following links all the same.
+            Map<String, byte[]> outputs = new HashMap<>(UntrustedTree.read(box.work(), limits.diskBytes()));
+            outputs.keySet().removeAll(sources.keySet());
+            return new CompileCache.Entry(result, outputs);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the compile's outputs", e);
         }

@@ -2,6 +2,7 @@ package io.codingengine.executor;
 
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.SourceFile;
@@ -106,6 +107,33 @@ class CompileSpeedTest {
                 SourceFile.utf8("pkg/Util.java", "package pkg;\npublic class Util { public static int twice(int x) { return 2 * x; } }")));
         assertNull(r.compile().status(), r.compile().toString());
         assertEquals("42\n", r.runs().getFirst().stdout(), r.toString());
+    }
+
+    @Test
+    void codeShippedWithJavaSourcesNeverRunsWhileCompiling() {
+        // A plugin javac would start by itself (see HostileJavacPlugin), as a class file and a
+        // services file beside Main.java; in the warm compiler it would serve every later user.
+        List<SourceFile> files = new ArrayList<>(List.of(SourceFile.utf8("Main.java",
+                "public class Main { public static void main(String[] a) { System.out.println(\"fine\"); } }")));
+        HostileJavacPlugin.files().forEach((name, content) -> files.add(new SourceFile(name,
+                java.util.Base64.getEncoder().encodeToString(content), SourceFile.Encoding.BASE64)));
+        for (SandboxedExecutor executor : List.of(fast, plain)) {
+            ExecutionResult r = run(executor, "java", "25", files);
+            assertNull(r.compile().status(), r.compile().toString());
+            assertFalse(r.compile().output().contains(HostileJavacPlugin.SAYS), r.compile().output());
+            assertEquals("fine\n", r.runs().getFirst().stdout());
+        }
+    }
+
+    @Test
+    void fileNamesThatAToolWouldReadAsOptionsAreRefused() {
+        // javac reads "@rt.java" as a file of options ("-proc:full -processorpath ... -processor Evil").
+        for (String name : List.of("@rt.java", "-proc:full.java", "-fplugin=./evil.so.cpp", "@opts")) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(InvalidRequestException.class, () -> run(fast, "java", "25",
+                    List.of(SourceFile.utf8("Main.java", "public class Main { public static void main(String[] a) {} }"),
+                            SourceFile.utf8(name, "-proc:full"))));
+            assertTrue(e.getMessage().contains("must not begin with"), e.getMessage());
+        }
     }
 
     @Test

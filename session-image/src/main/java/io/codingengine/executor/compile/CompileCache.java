@@ -150,7 +150,7 @@ public final class CompileCache {
         }
         try {
             StageResult result = JSON.readValue(entry.resolve("result.json").toFile(), StageResult.class);
-            Map<String, byte[]> files = OutputFiles.read(entry.resolve("files"), Long.MAX_VALUE);
+            Map<String, byte[]> files = UntrustedTree.read(entry.resolve("files"), Long.MAX_VALUE);
             Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis()));
             return new Entry(result, files);
         } catch (IOException | RuntimeException e) {

@@ -20,10 +20,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,19 +32,29 @@ import java.util.concurrent.TimeoutException;
 /**
  * A warm Java compiler: one long-lived JVM of one JDK running {@code JavacServer}, which calls the
  * JDK's own compiler API, so a compile costs tens of milliseconds instead of a JVM start and a
- * cold compiler. The JVM is a {@link Sandbox#startService sandboxed service} as its own
- * unprivileged uid: its own cgroup (memory with swap: the heap plus {@link #NON_HEAP_MIB}; {@link
- * #PROCESSES} threads; one CPU), the box's namespaces with no network, the box's seccomp filter,
- * read-only runtimes, a capped heap and metaspace, only its working directory writable (sources
- * in, class files out, wiped by the host after each compile); annotation processing stays off
- * ({@code -proc:none} from the catalogue). It is started on first use, replaced after {@code
- * javacRestartAfter} compiles, and killed and replaced when a compile takes too long or the
- * compiler crashes (a heap exhausted, or the cgroup's OOM killer). One compile at a time.
+ * cold compiler. The JVM serves every submission of its JDK in turn, so it must never run code of
+ * one: {@code JavacServer} hands javac the file names as files (never as options) and a file
+ * manager whose class loaders see only the JDK, so neither annotation processors nor plugins
+ * (not even those javac starts by itself from META-INF/services on the class path) can be loaded
+ * from a submission, and its JVM's class path is a read-only directory of its own.
+ *
+ * <p>Should that ever fail, the JVM is boxed like a run: a {@link Sandbox#startService sandboxed
+ * service} as its own unprivileged uid, its own cgroup (memory with swap: the heap plus {@link
+ * #NON_HEAP_MIB}; {@link #PROCESSES} threads; one CPU), the box's namespaces with no network, the
+ * box's seccomp filter, read-only runtimes, a capped heap and metaspace. It sees the sources
+ * read-only at {@code /work} (a root-owned directory the host fills afresh for each compile and
+ * the uid cannot change) and writes class files to {@code /out}, the only place it can write; the
+ * host reads and empties {@code /out} without following links ({@link UntrustedTree}). It only
+ * ever sees Java sources and class files, never the other files of a request (a checker's test
+ * data). It is started on first use, replaced after {@code javacRestartAfter} compiles, and
+ * killed and replaced when a compile takes too long or the compiler crashes (a heap exhausted, or
+ * the cgroup's OOM killer). One compile at a time.
  */
 public final class JavacService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JavacService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final String OUT = "/out";
     /**
      * Memory of the service's cgroup beyond the heap: metaspace (capped at 192 MiB), code cache
      * (96 MiB), thread stacks, the GC's and the JVM's own memory, /tmp.
@@ -65,7 +75,10 @@ public final class JavacService implements AutoCloseable {
 
     private final LanguageRuntime runtime;
     private final Path home;
+    /** Sources, root-owned and filled afresh per compile: {@code /work} (read-only) in the service. */
     private final Path work;
+    /** Class files, the service uid's: {@code /out} in the service. */
+    private final Path out;
     private final int uid;
     private final Sandbox sandbox;
     private final CompileSettings settings;
@@ -79,26 +92,26 @@ public final class JavacService implements AutoCloseable {
         this.runtime = runtime;
         this.home = home;
         this.work = home.resolve("work");
+        this.out = home.resolve("out");
         this.uid = uid;
         this.sandbox = sandbox;
         this.settings = settings;
     }
 
     /**
-     * Compiles {@code files} with javac's {@code arguments} (paths relative to the working
-     * directory, as in the box), within {@code timeout}.
+     * Compiles {@code sources} (paths relative to the working directory, as in the box) with javac's
+     * {@code options}, within {@code timeout}. Of {@code files} only Java sources and class files
+     * (what javac reads) are shown to the compiler.
      */
-    public synchronized Outcome compile(Map<String, byte[]> files, List<String> arguments, Duration timeout,
-                                        long maxOutputBytes, long outputLimit) {
+    public synchronized Outcome compile(Map<String, byte[]> files, List<String> options, List<String> sources,
+                                        Duration timeout, long maxOutputBytes, long outputLimit) {
         try {
             ensureStarted();
-            wipeWork();
-            for (var file : files.entrySet()) {
-                write(file.getKey(), file.getValue());
-            }
-            handOver();
+            UntrustedTree.empty(out);
+            fill(files);
             long start = System.nanoTime();
-            requests.write((String.join("\u0000", arguments) + "\n").getBytes(StandardCharsets.UTF_8));
+            requests.write((String.join("\u0000", serviceOptions(options)) + "\n" + String.join("\u0000", sources) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             requests.flush();
             CompletableFuture<String[]> answer = CompletableFuture.supplyAsync(this::readAnswer,
                     Thread::startVirtualThread);
@@ -121,8 +134,8 @@ public final class JavacService implements AutoCloseable {
                 stop();
                 return new Outcome.Unavailable("the warm compiler crashed (exit " + code + ")");
             }
-            Map<String, byte[]> classes = code == 0 ? OutputFiles.read(work, files.keySet(), maxOutputBytes) : Map.of();
-            wipeWork();
+            Map<String, byte[]> classes = code == 0 ? UntrustedTree.read(out, maxOutputBytes) : Map.of();
+            UntrustedTree.empty(out);
             if (++compiles >= settings.javacRestartAfter()) {
                 stop();
             }
@@ -137,6 +150,33 @@ public final class JavacService implements AutoCloseable {
             stop();
             return new Outcome.Unavailable("interrupted");
         }
+    }
+
+    /**
+     * The catalogue's options with class files going to {@code /out} (the sources' directory is
+     * read-only) and the class path the javac command would have.
+     */
+    private static List<String> serviceOptions(List<String> options) {
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
+            if (option.startsWith("-J")) {
+                continue; // the launcher's JVM options; the service's JVM is set up by spec()
+            }
+            result.add(option);
+            if (option.equals("-d") && i + 1 < options.size()) {
+                result.add(OUT);
+                i++;
+            }
+        }
+        if (!result.contains("-d")) {
+            result.addAll(List.of("-d", OUT));
+        }
+        if (!result.contains("-cp") && !result.contains("-classpath") && !result.contains("--class-path")) {
+            // The javac command's default; in the service's JVM javac would take the JVM's own.
+            result.addAll(List.of("-classpath", "."));
+        }
+        return result;
     }
 
     /** The stage result the sandbox would report for javac's exit code and diagnostics (stderr). */
@@ -179,11 +219,17 @@ public final class JavacService implements AutoCloseable {
             return;
         }
         stop();
-        Files.createDirectories(work);
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setAttribute(work, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(work, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx------"));
+        for (Path dir : List.of(home, work, out)) {
+            Files.createDirectories(dir);
+            Files.setAttribute(dir, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(dir, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        // Only now the uid's: a directory that was its before may hold anything, and is emptied safely.
+        Files.setAttribute(out, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(out, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwx------"));
+        UntrustedTree.empty(out);
         Path server = home.resolve("JavacServer.java");
         try (InputStream source = JavacService.class.getResourceAsStream("/javac-service/JavacServer.java")) {
             Files.write(server, source.readAllBytes());
@@ -209,39 +255,47 @@ public final class JavacService implements AutoCloseable {
     private ServiceSpec spec(Path server) {
         int heap = settings.javacMemoryMiB();
         return new ServiceSpec("javac" + runtime.version(), uid, (long) (heap + NON_HEAP_MIB) << 20, PROCESSES,
-                Map.of(work, "/work"), Map.of(server, "/service/JavacServer.java"), "/work",
+                Map.of(out, OUT), Map.of(server, "/service/JavacServer.java", work, "/work"), "/work",
                 Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8", "HOME", "/tmp"),
-                List.of(runtime.toolchain().resolve("bin/java").toString(),
-                        "-Xmx" + heap + "m", "-Xms" + Math.min(128, heap) + "m",
-                        "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=96m", "-XX:+UseSerialGC",
-                        "-XX:-UsePerfData", "-Xshare:auto", "-XX:ActiveProcessorCount=1",
-                        "/service/JavacServer.java"));
+                command(runtime.toolchain(), heap, "/service"));
     }
 
-    private void write(String relative, byte[] content) throws IOException {
-        Path target = work.resolve(relative).normalize();
-        if (!target.startsWith(work) || target.equals(work)) {
-            throw new IllegalArgumentException("path escapes the work directory: " + relative);
-        }
-        Files.createDirectories(target.getParent());
-        Files.write(target, content);
+    /**
+     * The server's JVM: capped, one CPU, and a class path of {@code serviceDir} (read-only, holding
+     * only the server's source), so that JDK service lookups never see the sources of a compile.
+     */
+    static List<String> command(Path toolchain, int heapMiB, String serviceDir) {
+        return List.of(toolchain.resolve("bin/java").toString(),
+                "-Xmx" + heapMiB + "m", "-Xms" + Math.min(128, heapMiB) + "m",
+                "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=96m", "-XX:+UseSerialGC",
+                "-XX:-UsePerfData", "-Xshare:auto", "-XX:ActiveProcessorCount=1",
+                "--class-path", serviceDir,
+                "--add-exports", "jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+                "--add-exports", "jdk.compiler/com.sun.tools.javac.main=ALL-UNNAMED",
+                serviceDir + "/JavacServer.java");
     }
 
-    /** Hands the written sources (and package directories, where class files go) to the server's uid. */
-    private void handOver() throws IOException {
-        try (var paths = Files.walk(work)) {
-            for (Path p : paths.toList()) {
-                Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(p, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
-            }
-        }
-    }
-
-    private void wipeWork() throws IOException {
+    /**
+     * Replaces the sources with {@code files}' Java sources and class files. {@code work} and all
+     * in it are root's and only readable by the service, so paths here are stable.
+     */
+    private void fill(Map<String, byte[]> files) throws IOException {
         try (var children = Files.list(work)) {
             for (Path child : children.toList()) {
                 PrecompiledHeaders.deleteTree(child);
             }
+        }
+        for (var file : files.entrySet()) {
+            String relative = file.getKey();
+            if (!relative.endsWith(".java") && !relative.endsWith(".class")) {
+                continue;
+            }
+            Path target = work.resolve(relative).normalize();
+            if (!target.startsWith(work) || target.equals(work)) {
+                throw new IllegalArgumentException("path escapes the work directory: " + relative);
+            }
+            Files.createDirectories(target.getParent());
+            Files.write(target, file.getValue());
         }
     }
 

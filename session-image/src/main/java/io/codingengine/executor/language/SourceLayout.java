@@ -108,13 +108,19 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
         }
     }
 
-    /** A relative path that stays inside the work directory: no absolute path, no "..", no empty part. */
+    /**
+     * A relative path that stays inside the work directory (no absolute path, no "..", no empty
+     * part) and that no tool can take for an option: names are passed as arguments.
+     */
     static String checkName(String name, int i) {
         String problem = null;
         if (name.length() > MAX_PATH) {
             problem = "is longer than " + MAX_PATH + " characters";
         } else if (name.startsWith("/")) {
             problem = "must be a relative path";
+        } else if (name.startsWith("-") || name.startsWith("@")) {
+            // A compiler or launcher would read it as an option or an options file.
+            problem = "must not begin with '-' or '@'";
         } else if (name.chars().anyMatch(c -> c == 0 || c == '\\' || c < 0x20)) {
             problem = "contains a forbidden character";
         } else {

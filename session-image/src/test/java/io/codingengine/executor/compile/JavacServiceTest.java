@@ -1,6 +1,7 @@
 package io.codingengine.executor.compile;
 
 import io.codingengine.common.execution.StageStatus;
+import io.codingengine.executor.HostileJavacPlugin;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.sandbox.Sandbox;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +33,8 @@ class JavacServiceTest {
 
     private static final Map<String, byte[]> HELLO = Map.of("Main.java",
             "public class Main { public static void main(String[] a) {} }".getBytes(StandardCharsets.UTF_8));
-    private static final List<String> ARGS = List.of("-encoding", "UTF-8", "-proc:none", "-d", ".", "Main.java");
+    private static final List<String> OPTIONS = List.of("-encoding", "UTF-8", "-proc:none", "-d", ".");
+    private static final List<String> MAIN = List.of("Main.java");
     private static final int UID = 65390;
 
     private static Sandbox sandbox;
@@ -61,20 +64,20 @@ class JavacServiceTest {
     @Test
     void aSlowCompileIsKilledAndTheNextOneGetsAFreshCompiler() throws Exception {
         try (JavacService service = service(2, 256)) {
-            var timedOut = service.compile(HELLO, ARGS, Duration.ofMillis(1), 1 << 20, 1 << 16);
+            var timedOut = service.compile(HELLO, OPTIONS, MAIN, Duration.ofMillis(1), 1 << 20, 1 << 16);
             var entry = assertInstanceOf(JavacService.Outcome.Compiled.class, timedOut).entry();
             assertEquals(StageStatus.TO, entry.result().status());
             assertTrue(service.process().isEmpty(), "the compiler that took too long is gone");
 
             var first = assertInstanceOf(JavacService.Outcome.Compiled.class,
-                    service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
+                    service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
             assertTrue(first.result().succeeded(), first.result().toString());
             assertTrue(first.files().containsKey("Main.class"), first.files().keySet().toString());
             long pid = service.process().orElseThrow().pid();
             assertEquals(UID, Integer.parseInt(status(jvm(pid), "Uid").split("\\s+")[0]), "the compiler runs as its own uid");
-            service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16);
+            service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16);
             assertTrue(service.process().isEmpty(), "replaced after javacRestartAfter = 2 compiles");
-            service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16);
+            service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16);
             assertNotEquals(pid, service.process().orElseThrow().pid());
         }
     }
@@ -86,7 +89,7 @@ class JavacServiceTest {
             // thread that then ends must not die with it.
             Thread first = Thread.ofPlatform().start(() -> {
                 try {
-                    service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16);
+                    service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -96,7 +99,7 @@ class JavacServiceTest {
             Thread.sleep(500);
             assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                     "the compiler is still alive after its starting thread ended");
-            service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16);
+            service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16);
             assertEquals(pid, service.process().orElseThrow().pid(), "the same warm compiler serves the next compile");
         }
     }
@@ -105,7 +108,7 @@ class JavacServiceTest {
     void theCompilerRunsInItsOwnCgroupWithSeccompAndNoNetwork() throws Exception {
         try (JavacService service = service(200, 256)) {
             var hello = assertInstanceOf(JavacService.Outcome.Compiled.class,
-                    service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
+                    service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
             assertTrue(hello.result().succeeded(), hello.result().toString());
             long jvm = jvm(service.process().orElseThrow().pid());
             List<Path> procs = service.service().orElseThrow().cgroupProcs().orElseThrow();
@@ -146,17 +149,65 @@ class JavacServiceTest {
         bomb.append("}\n");
         try (JavacService service = service(200, 256)) {
             assertInstanceOf(JavacService.Outcome.Compiled.class,
-                    service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16));
+                    service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16));
             long before = service.process().orElseThrow().pid();
-            var crashed = service.compile(Map.of("Main.java", bomb.toString().getBytes(StandardCharsets.UTF_8)), ARGS,
+            var crashed = service.compile(Map.of("Main.java", bomb.toString().getBytes(StandardCharsets.UTF_8)), OPTIONS, MAIN,
                     Duration.ofSeconds(30), 1 << 20, 1 << 16);
             assertInstanceOf(JavacService.Outcome.Unavailable.class, crashed, "out of memory is not javac's answer");
             assertTrue(service.process().isEmpty(), "the exhausted compiler is gone");
             var next = assertInstanceOf(JavacService.Outcome.Compiled.class,
-                    service.compile(HELLO, ARGS, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
+                    service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
             assertTrue(next.result().succeeded(), next.result().toString());
             assertNotEquals(before, service.process().orElseThrow().pid());
         }
+    }
+
+    @Test
+    void aPluginShippedWithTheSourcesNeverRunsInTheCompilersJvm() throws Exception {
+        Path dir = Files.createTempDirectory("ce-javac-plugin-");
+        for (var file : HostileJavacPlugin.files().entrySet()) {
+            Files.createDirectories(dir.resolve(file.getKey()).getParent());
+            Files.write(dir.resolve(file.getKey()), file.getValue());
+        }
+        Files.write(dir.resolve("Main.java"), HELLO.get("Main.java"));
+        // The attack is real: the javac command, given these files, runs the plugin.
+        Process control = new ProcessBuilder(jdk.toolchain().resolve("bin/javac").toString(), "-proc:none", "-d", ".",
+                "Main.java").directory(dir.toFile()).redirectErrorStream(true).start();
+        String controlOutput = new String(control.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        control.waitFor();
+        assertTrue(controlOutput.contains(HostileJavacPlugin.SAYS), controlOutput);
+        Files.delete(dir.resolve(HostileJavacPlugin.MARK));
+
+        // The server, launched as the service launches it, in the same directory, with the
+        // working directory on javac's class path as the javac command has it.
+        Path serviceDir = Files.createTempDirectory("ce-javac-server-");
+        try (var source = JavacService.class.getResourceAsStream("/javac-service/JavacServer.java")) {
+            Files.write(serviceDir.resolve("JavacServer.java"), source.readAllBytes());
+        }
+        Process server = new ProcessBuilder(JavacService.command(jdk.toolchain(), 256, serviceDir.toString()))
+                .directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            var answers = new java.io.DataInputStream(server.getInputStream());
+            assertEquals("ready", readLine(answers));
+            server.getOutputStream().write("-proc:none\u0000-classpath\u0000.\u0000-d\u0000.\nMain.java\n".getBytes(StandardCharsets.UTF_8));
+            server.getOutputStream().flush();
+            String[] header = readLine(answers).split(" ");
+            String diagnostics = new String(answers.readNBytes(Integer.parseInt(header[2])), StandardCharsets.UTF_8);
+            assertEquals("0", header[0], diagnostics);
+            assertFalse(diagnostics.contains(HostileJavacPlugin.SAYS), diagnostics);
+            assertFalse(Files.exists(dir.resolve(HostileJavacPlugin.MARK)), "the plugin never ran");
+            assertTrue(Files.exists(dir.resolve("Main.class")), "and the compile happened");
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    private static String readLine(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+            line.append((char) c);
+        }
+        return line.toString();
     }
 
     /** The server JVM's host pid (a descendant of the service's bwrap). */
