@@ -5,7 +5,6 @@ import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.store.SubmissionSummary;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -16,7 +15,9 @@ import java.util.TreeMap;
 /**
  * A contest's standings, computed from its submissions (nothing else is stored): only
  * submissions to the contest's problems made between its start and its end count, in the order
- * they were made. Submissions not judged yet show as pending and do not count yet.
+ * they were made. Submissions not judged yet show as pending and do not count yet. An ICPC board
+ * shows no scores (points and best scores are 0): a score is the share of tests passed, which
+ * ICPC does not tell participants, and which would tell them how a submission did on hidden tests.
  *
  * @param contestId  the contest
  * @param scoring    how {@link #rows} are ranked
@@ -35,7 +36,7 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
      * @param participant the participant id
      * @param solved      problems with an accepted submission
      * @param penalty     ICPC penalty minutes (0 for points contests)
-     * @param points      sum of best scores
+     * @param points      sum of best scores (0 for ICPC contests)
      * @param problems    one cell per problem the participant submitted to
      */
     public record Row(int rank, String participant, int solved, long penalty, int points, Map<String, Cell> problems) {
@@ -47,7 +48,7 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
      * @param solved    an accepted submission exists
      * @param tries     counted submissions up to and including the first accepted one
      * @param minutes   minutes from the start to the first accepted one, or {@code null}
-     * @param bestScore the best score of any judged submission
+     * @param bestScore the best score of any judged submission (0 for ICPC contests)
      * @param pending   submissions not judged yet
      */
     public record Cell(boolean solved, int tries, Long minutes, int bestScore, int pending) {
@@ -63,7 +64,7 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
         Map<String, Map<String, Cell>> cells = new TreeMap<>();
         for (SubmissionSummary s : counted) {
             cells.computeIfAbsent(s.participant(), p -> new LinkedHashMap<>())
-                    .merge(s.problemId(), cell(contest.start(), s), Scoreboard::combine);
+                    .merge(s.problemId(), cell(contest, s), Scoreboard::combine);
         }
         List<Row> unranked = new ArrayList<>();
         cells.forEach((participant, problems) -> {
@@ -92,14 +93,15 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
     }
 
     /** One submission as a cell of its own. */
-    private static Cell cell(Instant start, SubmissionSummary s) {
+    private static Cell cell(Contest contest, SubmissionSummary s) {
         if (s.status() != SubmissionStatus.DONE || s.verdict() == null) {
             return new Cell(false, 0, null, 0, 1);
         }
         boolean accepted = s.verdict() == Verdict.AC;
         boolean counts = s.verdict() != Verdict.CE && s.verdict() != Verdict.IE;
-        Long minutes = accepted ? Duration.between(start, s.createdAt()).toMinutes() : null;
-        return new Cell(accepted, counts ? 1 : 0, minutes, s.score() == null ? 0 : s.score(), 0);
+        Long minutes = accepted ? Duration.between(contest.start(), s.createdAt()).toMinutes() : null;
+        int score = contest.scoring() == Scoring.ICPC || s.score() == null ? 0 : s.score();
+        return new Cell(accepted, counts ? 1 : 0, minutes, score, 0);
     }
 
     /** {@code earlier} followed by {@code later}: nothing after the first accepted one counts. */

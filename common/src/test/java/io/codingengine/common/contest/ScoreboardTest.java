@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ScoreboardTest {
 
@@ -41,6 +42,11 @@ class ScoreboardTest {
         Scoreboard.Cell pending = board.rows().get(2).problems().get("b");
         assertEquals(1, pending.pending());
         assertNull(pending.minutes());
+        // A score is the share of tests passed: an ICPC board, open to all, must not tell it.
+        assertEquals(0, ann.points(), "ann's WA scored 50, which ICPC participants do not see");
+        assertEquals(0, ann.problems().get("a").bestScore());
+        assertTrue(board.rows().stream().allMatch(r -> r.points() == 0
+                && r.problems().values().stream().allMatch(c -> c.bestScore() == 0)), board.toString());
     }
 
     @Test
