@@ -17,7 +17,8 @@
  *
  *   ce-sandbox serve SOCKET
  *       A slot's resident relay server (cmd_serve): keeps one relay forked in advance, which
- *       takes the next connection on SOCKET and is `run` with the request it reads there.
+ *       builds the next run's network namespace while it waits, takes the next connection on
+ *       SOCKET and is `run --enter` with the request it reads there.
  *
  *   ce-sandbox init --status-fd N [--rlimit NAME=VALUE]... -- PROGRAM...
  *       Inside the sandbox, as its pid 1. Sets the rlimits, forks PROGRAM, waits for it and
@@ -26,16 +27,11 @@
  *       /proc/1/fd is closed to the program. When init exits, the kernel kills everything
  *       left in the pid namespace: daemons do not outlive the run.
  *
- *   ce-sandbox box --uid U --gid G [--netns PATH] --pins DIR -- BWRAP...
+ *   ce-sandbox box --uid U --gid G --pins DIR -- BWRAP...
  *       Builds a pre-started box once per slot and pins its namespaces at DIR (cmd_box).
  *
  *   ce-sandbox init hold
  *       The first process of a box being pre-started: says it runs, waits for stdin to close.
- *
- *   ce-sandbox netns PATH
- *       Creates an empty network namespace with only loopback, up, and pins it at PATH (a bind
- *       mount of its nsfs file). Building a network namespace per run costs milliseconds; a slot
- *       runs one program at a time and nothing of a run survives it, so each slot keeps one.
  *
  *   ce-sandbox seccomp POLICY PATH
  *       Compiles the seccomp filter ("default", or "nonet" without namespaces) to BPF at PATH,
@@ -181,6 +177,8 @@ static const char *const DENIED[] = {
     "request_key", "setns", "settimeofday", "swapoff", "swapon", "syslog", "umount", "umount2",
     "unshare", "uselib", "userfaultfd", "ustat", "vhangup", "vm86", "vm86old", "_sysctl",
     "sysfs", "flock", "landlock_create_ruleset",
+    /* The runtimes are the same inodes in every box: a watch on them sees other boxes' runs. */
+    "inotify_init", "inotify_init1", "inotify_add_watch",
 };
 
 /* Arguments the kernel reads as 32-bit ints (socket's domain, fcntl's and ioctl's command): a
@@ -287,7 +285,6 @@ struct run_opts {
     int seccomp_fd;             /* >= 0: hand the filter to bwrap there; else load it here */
     int status_fd;
     const char *chdir;
-    const char *netns; /* a prepared network namespace to enter instead of building one */
     int info_fd, block_fd; /* bwrap's --info-fd/--block-fd: join the cgroups late (join_late) */
     int late_join;         /* the child is a monitor (bwrap's, or enter_box's): never kill it, it reaps the box init */
     const char *enter;     /* a pooled box: the directory of its pinned user, mount and uts namespaces */
@@ -362,6 +359,24 @@ static void drop_privileges(const struct run_opts *o) {
 
 /* ---------------------------------------------------------------- pooled boxes */
 
+/* Set once this process has a network namespace that no earlier run has used. */
+static int own_network;
+
+/* A new, empty network namespace for this process and its children: loopback only, up (as
+ * bwrap's --unshare-net gives a fresh box). Owned by the host's user namespace, so nothing in a
+ * box can reconfigure it. Freed by the kernel when the run's last process is gone. */
+static void fresh_network(void) {
+    if (unshare(CLONE_NEWNET) < 0) die("unshare a network namespace");
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr = {0};
+    strcpy(ifr.ifr_name, "lo");
+    if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0) die("loopback flags");
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) die("loopback up");
+    close(s);
+    own_network = 1;
+}
+
 static int open_pin(const char *dir, const char *name) {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -399,9 +414,10 @@ static void drop_capabilities(const struct run_opts *o) {
 }
 
 /*
- * Runs COMMAND in a pooled box: the user, mount, uts and network namespaces that `box` made and
- * pinned once, plus fresh ones for this run only: a pid namespace (its init's death kills
- * everything the run started), an IPC namespace (no SysV or POSIX IPC object of an earlier run),
+ * Runs COMMAND in a pooled box: the user, mount and uts namespaces that `box` made and pinned
+ * once, plus fresh ones for this run only: a network namespace (built by serve_one before the
+ * request came; no socket, port or connection state of an earlier run), a pid namespace (its
+ * init's death kills everything the run started), an IPC namespace (no SysV or POSIX IPC object of an earlier run),
  * a cgroup namespace rooted at the run's cgroup, and a mount namespace with a fresh /proc, /tmp
  * and /dev/shm and the submission's work directory at /box. All of them die with the run.
  *
@@ -426,7 +442,10 @@ static void enter_box(const struct run_opts *o, struct box_fds *fds) {
         fds->procs[i] = open(o->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
         if (fds->procs[i] < 0) die("open %s", o->cgroup_procs[i]);
     }
-    int net = open_pin(o->enter, "net");
+    /* A network namespace is never shared between runs: what a run leaves there (sockets in
+     * TIME_WAIT, whose ports /proc/net/tcp lists) would reach the next one. serve_one built
+     * this relay's own before it took the request. */
+    if (!own_network) { errno = 0; die("a pooled run needs a relay with a network namespace of its own"); }
     int owner = open_pin(o->enter, "owner"), mnt = open_pin(o->enter, "mnt"), uts = open_pin(o->enter, "uts");
     fds->user = open_pin(o->enter, "user");
     /* The host never resolves a path inside the box, and the box sees the submission's files. */
@@ -434,7 +453,6 @@ static void enter_box(const struct run_opts *o, struct box_fds *fds) {
     if (fds->work < 0) die("clone the work directory %s", o->work);
     if (setgroups(0, NULL) < 0) die("setgroups");
     /* Joined while we are root on the host, whichever user namespace owns it. */
-    if (setns(net, CLONE_NEWNET) < 0) die("enter the box's network namespace");
     if (setns(owner, CLONE_NEWUSER) < 0) die("enter the user namespace that owns the box");
     if (setns(mnt, CLONE_NEWNS) < 0) die("enter the box's mount namespace");
     if (setns(uts, CLONE_NEWUTS) < 0) die("enter the box's uts namespace");
@@ -451,7 +469,6 @@ static void enter_box(const struct run_opts *o, struct box_fds *fds) {
     mount_or_die("ce-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts);
     snprintf(opts, sizeof opts, "size=%lld,mode=1777", o->shm_bytes);
     mount_or_die("ce-shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts);
-    close(net);
     close(owner);
     close(mnt);
     close(uts);
@@ -553,11 +570,6 @@ static void child(struct run_opts *o, int argc, char **argv, struct fd_move *mov
     }
     if (box_error_fd >= 0) box_error_fd = o->status_fd;
     if (o->chdir && chdir(o->chdir) < 0) die("chdir %s", o->chdir);
-    if (o->netns) {
-        int ns = open(o->netns, O_RDONLY | O_CLOEXEC);
-        if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) die("enter network namespace %s", o->netns);
-        close(ns);
-    }
     if (o->enter) drop_capabilities(o);
     else drop_privileges(o);
     /* The kernel clears the parent-death signal when the uid changes: set it again. */
@@ -736,7 +748,6 @@ static int cmd_run(int argc, char **argv, int64_t stdin_len) {
         else if (!strcmp(k, "--seccomp-fd")) o.seccomp_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--status-fd")) o.status_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--chdir")) o.chdir = v;
-        else if (!strcmp(k, "--netns")) o.netns = v;
         else if (!strcmp(k, "--info-fd")) o.info_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--block-fd")) o.block_fd = (int) parse_num(v, k);
         else if (!strcmp(k, "--enter")) o.enter = v;
@@ -945,23 +956,6 @@ static int cmd_init(int argc, char **argv) {
     return 0;
 }
 
-static int cmd_netns(const char *path) {
-    if (unshare(CLONE_NEWNET) < 0) die("unshare network namespace");
-    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    struct ifreq ifr = {0};
-    strcpy(ifr.ifr_name, "lo");
-    if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0) die("loopback flags");
-    ifr.ifr_flags |= IFF_UP;
-    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) die("loopback up");
-    close(s);
-    umount2(path, MNT_DETACH);
-    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) die("create %s", path);
-    close(fd);
-    if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0) die("pin network namespace at %s", path);
-    return 0;
-}
-
 /* ---------------------------------------------------------------- box (host side, pooled boxes) */
 
 static void pin_namespace(const char *source, const char *dir, const char *name) {
@@ -994,23 +988,22 @@ static void forbid_user_namespaces(const char *dir) {
 }
 
 /*
- * ce-sandbox box --uid U --gid G [--netns PATH] --pins DIR -- BWRAP...
+ * ce-sandbox box --uid U --gid G --pins DIR -- BWRAP...
  * Builds a pooled box once: runs BWRAP (which must pass --info-fd 5 and start `init hold`) as the
- * slot's uid in the slot's network namespace (or bwrap's own), pins the namespaces of the box at
- * DIR/user, DIR/owner (the user namespace owning the mounts), DIR/mnt, DIR/uts and DIR/net (bind
- * mounts of their nsfs files, as `netns` does), then lets the holder exit. Nothing of the box keeps running: `run --enter DIR` enters the pinned namespaces for
- * each run, and unmounting the three pins frees the box.
+ * slot's uid, pins the namespaces of the box at DIR/user, DIR/owner (the user namespace owning
+ * the mounts), DIR/mnt and DIR/uts (bind mounts of their nsfs files), then lets the holder exit.
+ * Nothing of the box keeps running: `run --enter DIR` enters the pinned namespaces for each run
+ * (with a network namespace of the run's own), and unmounting the pins frees the box.
  */
 static int cmd_box(int argc, char **argv) {
     long long uid = -1, gid = -1;
-    const char *netns = NULL, *pins = NULL;
+    const char *pins = NULL;
     int i = 0;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (i + 1 >= argc) { errno = 0; die("missing value for %s", argv[i]); }
         const char *k = argv[i], *v = argv[++i];
         if (!strcmp(k, "--uid")) uid = parse_num(v, k);
         else if (!strcmp(k, "--gid")) gid = parse_num(v, k);
-        else if (!strcmp(k, "--netns")) netns = v;
         else if (!strcmp(k, "--pins")) pins = v;
         else { errno = 0; die("unknown option %s", k); }
     }
@@ -1025,11 +1018,6 @@ static int cmd_box(int argc, char **argv) {
         if (setsid() < 0) die("setsid");
         if (dup2(hold[0], 0) < 0 || dup2(ready[1], 1) < 0 || dup2(info[1], 5) < 0) die("dup2");
         if (syscall(SYS_close_range, 6, ~0U, 0) < 0 || close(3) < 0 || close(4) < 0) die("close");
-        if (netns) {
-            int ns = open(netns, O_RDONLY | O_CLOEXEC);
-            if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) die("enter network namespace %s", netns);
-            close(ns);
-        }
         struct run_opts o = {.uid = uid, .gid = gid};
         drop_privileges(&o);
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("prctl");
@@ -1059,8 +1047,6 @@ static int cmd_box(int argc, char **argv) {
     pin_namespace(path, pins, "user");
     snprintf(path, sizeof path, "/proc/%d/ns/uts", holder);
     pin_namespace(path, pins, "uts");
-    snprintf(path, sizeof path, "/proc/%d/ns/net", holder);
-    pin_namespace(path, pins, "net");
     /* Still alive, so the pins are its namespaces and not those of a process that reused its pid. */
     if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0) die("the box holder died while it was pinned");
     forbid_user_namespaces(pins);
@@ -1152,6 +1138,8 @@ static uint64_t big_endian(const unsigned char *b, int bytes) {
  */
 static void serve_one(int listener, int taken) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* Off the run's critical path: the namespace is built while the relay waits. */
+    fresh_network();
     int conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
     if (conn < 0) die("accept");
     close(listener);
@@ -1236,10 +1224,9 @@ int main(int argc, char **argv) {
     if (argc == 3 && !strcmp(argv[1], "init") && !strcmp(argv[2], "hold")) return cmd_hold();
     if (argc >= 2 && !strcmp(argv[1], "init")) return cmd_init(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "box")) return cmd_box(argc - 2, argv + 2);
-    if (argc == 3 && !strcmp(argv[1], "netns")) return cmd_netns(argv[2]);
     if (argc == 4 && !strcmp(argv[1], "seccomp")) return cmd_seccomp(argv[2], argv[3]);
     if (argc >= 2 && !strcmp(argv[1], "service")) return cmd_service(argc - 2, argv + 2);
     fputs("usage: ce-sandbox run [options] -- COMMAND... | serve SOCKET | init --status-fd N -- PROGRAM... | init hold"
-          " | box [options] -- BWRAP... | netns PATH | seccomp POLICY PATH | service [options] -- BWRAP...\n", stderr);
+          " | box [options] -- BWRAP... | seccomp POLICY PATH | service [options] -- BWRAP...\n", stderr);
     return 2;
 }

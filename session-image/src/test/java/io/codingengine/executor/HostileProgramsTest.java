@@ -435,6 +435,47 @@ class HostileProgramsTest {
     }
 
     @Test
+    void noSocketOrConnectionStateSurvivesIntoTheNextRun() {
+        // A run leaves connections in TIME_WAIT on ports that spell out its stdin (a hidden test's
+        // input); a later run in the same slot must not find them in /proc/net/tcp.
+        String program = """
+                import socket, sys
+                if sys.argv[1:] == ["plant"]:
+                    for byte in sys.stdin.buffer.read():
+                        server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                        server.bind(("127.0.0.1", 40000 + byte)); server.listen()
+                        client = socket.create_connection(("127.0.0.1", 40000 + byte))
+                        conn, _ = server.accept(); conn.close(); client.close(); server.close()
+                    keep = socket.socket(); keep.bind(("127.0.0.1", 39999)); keep.listen()
+                    print("planted")
+                else:
+                    for table in ("/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/unix"):
+                        print(table, len(open(table).read().splitlines()) - 1)
+                """;
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("python", "*",
+                List.of(SourceFile.utf8("main.py", program)), Map.of(), null, SHORT,
+                List.of(new RunInput("secret", List.of("plant")), new RunInput("", List.of()))));
+        assertEquals("planted\n", r.runs().get(0).stdout(), r.runs().get(0).stderr());
+        assertEquals("/proc/net/tcp 0\n/proc/net/tcp6 0\n/proc/net/udp 0\n/proc/net/unix 0\n", r.runs().get(1).stdout(),
+                "a fresh network namespace per run");
+    }
+
+    @Test
+    void inotifyIsDenied() {
+        // The runtimes are the same inodes in every box: a watch on them would show other runs.
+        StageResult r = run("c", """
+                #include <errno.h>
+                #include <stdio.h>
+                #include <sys/inotify.h>
+                int main(void) {
+                  int fd = inotify_init1(0); printf("inotify %d %d\\n", fd, errno);
+                  return 0;
+                }
+                """);
+        assertEquals("inotify -1 1\n", r.stdout());
+    }
+
+    @Test
     void includingDevUrandomIsStoppedAtCompileTime() {
         ExecutionResult r = compileOnly("c++", "#include </dev/urandom>\nint main(){}");
         assertNotNull(r.compile().status());

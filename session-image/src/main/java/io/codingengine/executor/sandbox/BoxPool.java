@@ -15,10 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * Pre-started boxes, one per slot: the user, mount, uts and network namespaces that bubblewrap
- * builds (8–12 ms) are built once and pinned ({@code ce-sandbox box}: bind mounts of their nsfs
- * files under {@code data-dir/pool/<slot>}), and every run of the slot enters them
- * ({@code run --enter}) with fresh pid, IPC, cgroup and mount namespaces of its own.
+ * Pre-started boxes, one per slot: the user, mount and uts namespaces that bubblewrap builds
+ * (8–12 ms) are built once and pinned ({@code ce-sandbox box}: bind mounts of their nsfs files
+ * under {@code data-dir/pool/<slot>}), and every run of the slot enters them ({@code run --enter})
+ * with fresh network, pid, IPC, cgroup and mount namespaces of its own (the network namespace is
+ * built by the slot's relay while it waits for the run).
  * No process of a pooled box runs between runs, so there is no supervisor to attack: what a box
  * keeps is only its read-only mounts and namespaces, which a run cannot change. What does run
  * between runs is each slot's {@link RelayServer}, on the host, outside every box: the relay of the
@@ -31,7 +32,7 @@ import java.util.function.Function;
 final class BoxPool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BoxPool.class);
-    private static final List<String> PINS = List.of("user", "owner", "mnt", "uts", "net");
+    private static final List<String> PINS = List.of("user", "owner", "mnt", "uts");
 
     private final Path dir;
     private final int recycleAfter;

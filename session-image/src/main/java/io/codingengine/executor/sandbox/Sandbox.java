@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * submission; each run in it is a fresh process tree in a fresh cgroup with a fresh {@code /tmp},
  * started by the native relay ({@code ce-sandbox run}) with seccomp, an unprivileged uid and every
  * limit of {@link StageLimits}. With namespaces, runs enter the slot's pre-started box
- * ({@link BoxPool}: bubblewrap's namespaces and mounts built once per slot, fresh pid, IPC, cgroup
- * and mount namespaces per run), through a relay the slot's {@link RelayServer} forked in advance;
+ * ({@link BoxPool}: bubblewrap's namespaces and mounts built once per slot, fresh network, pid,
+ * IPC, cgroup and mount namespaces per run), through a relay the slot's {@link RelayServer} forked in advance;
  * with {@link SandboxConfig#recycleAfter()} 0, or when a pre-started box cannot be built,
  * bubblewrap builds a fresh box per run and the JVM starts a relay per run. At most {@link SandboxConfig#slots()}
  * boxes are open at once; {@link #open} waits for a free slot.
@@ -57,7 +57,6 @@ public final class Sandbox implements AutoCloseable {
     private final String instance = Long.toString(System.nanoTime() & 0xffffffffL, 36);
     private final FileChannel lock;
     private final List<String> mountArgs;
-    private final List<Path> networkNamespaces;
     private final Isolation isolation;
     private final BoxPool pool;
 
@@ -73,7 +72,6 @@ public final class Sandbox implements AutoCloseable {
             freeSlots.add(i);
         }
         this.mountArgs = readOnlyMounts(config.readOnlyPaths());
-        this.networkNamespaces = config.isolation().equals("process") ? List.of() : networkNamespaces();
         this.isolation = probe();
         this.pool = startPool();
         // The probe proved the helper works; from here on a failed run is the run's problem.
@@ -270,12 +268,8 @@ public final class Sandbox implements AutoCloseable {
         String uid = Integer.toString(config.uidBase() + slot);
         List<String> cmd = new ArrayList<>(List.of(helper.toString(), "box", "--uid", uid, "--gid", uid,
                 "--pins", pins.toString()));
-        boolean slotNetwork = !networkNamespaces.isEmpty();
-        if (slotNetwork) {
-            cmd.addAll(List.of("--netns", networkNamespaces.get(slot).toString()));
-        }
         cmd.add("--");
-        cmd.addAll(bwrapNamespaces(uid, slotNetwork));
+        cmd.addAll(bwrapNamespaces(uid));
         cmd.addAll(List.of("--dir", "/box", "--dir", "/tmp",
                 "--ro-bind", helper.toString(), INIT_IN_BOX,
                 "--remount-ro", "/dev", "--remount-ro", "/",
@@ -286,7 +280,7 @@ public final class Sandbox implements AutoCloseable {
     /**
      * Starts a long-lived program (the warm Java compiler) sandboxed like a run, but for many
      * requests: its own cgroup ({@code spec}'s memory with swap, processes, one CPU), all of a box's
-     * namespaces with no network at all (not even the slot's loopback), the runtimes read-only,
+     * namespaces with a network namespace of its own (loopback only), the runtimes read-only,
      * the box's seccomp filter (handed to bwrap, loaded just before the program's exec), its own
      * uid, no capabilities, {@code no_new_privs}, and a capped {@code /tmp}. {@code ce-sandbox
      * service} joins the cgroup before bwrap runs, so every process of the service is in it.
@@ -307,7 +301,7 @@ public final class Sandbox implements AutoCloseable {
         }
         cmd.addAll(List.of("--uid", uid, "--gid", uid, "--seccomp", seccompDefault.toString(),
                 "--seccomp-fd", Integer.toString(SECCOMP_FD), "--"));
-        List<String> bwrap = bwrapNamespaces(uid, false);
+        List<String> bwrap = bwrapNamespaces(uid);
         bwrap.add(1, "--disable-userns");
         cmd.addAll(bwrap);
         cmd.addAll(List.of("--size", Long.toString(DEV_SHM_BYTES), "--tmpfs", "/tmp"));
@@ -329,12 +323,9 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** bwrap's namespaces, identity and read-only file system, shared by fresh and pre-started boxes. */
-    private List<String> bwrapNamespaces(String uid, boolean slotNetwork) {
+    private List<String> bwrapNamespaces(String uid) {
         List<String> cmd = new ArrayList<>(List.of(config.bwrap().toString(), "--unshare-user", "--unshare-ipc",
-                "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"));
-        if (!slotNetwork) {
-            cmd.add("--unshare-net");
-        }
+                "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try", "--unshare-net"));
         cmd.addAll(List.of("--uid", uid, "--gid", uid, "--hostname", "box",
                 "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL"));
         cmd.addAll(mountArgs);
@@ -356,12 +347,8 @@ public final class Sandbox implements AutoCloseable {
         Path tmp = box.mounts().freshTmp();
         cmd.addAll(List.of("--seccomp", seccompDefault.toString(), "--seccomp-fd", Integer.toString(SECCOMP_FD),
                 "--info-fd", Integer.toString(INFO_FD), "--block-fd", Integer.toString(BLOCK_FD)));
-        boolean slotNetwork = !networkNamespaces.isEmpty();
-        if (slotNetwork) {
-            cmd.addAll(List.of("--netns", networkNamespaces.get(box.slot()).toString()));
-        }
         cmd.add("--");
-        List<String> bwrap = bwrapNamespaces(Integer.toString(box.mounts().uid()), slotNetwork);
+        List<String> bwrap = bwrapNamespaces(Integer.toString(box.mounts().uid()));
         bwrap.add(1, "--disable-userns");
         cmd.addAll(bwrap);
         cmd.addAll(List.of("--size", Long.toString(DEV_SHM_BYTES), "--tmpfs", "/dev/shm",
@@ -481,40 +468,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * One empty network namespace (loopback only) per slot, made once: building one per run
-     * costs about 3 ms. Runs of a slot never overlap and nothing of a run outlives it, so a slot's
-     * runs cannot talk to each other or to other slots. Empty list (a fresh namespace per run) if
-     * the host refuses.
-     */
-    private List<Path> networkNamespaces() {
-        Path dir = config.dataDir().resolve("netns");
-        List<Path> paths = new ArrayList<>();
-        try {
-            Files.createDirectories(dir);
-            for (int slot = 0; slot < config.slots(); slot++) {
-                Path path = dir.resolve(Integer.toString(slot));
-                Process p = new ProcessBuilder(helper.toString(), "netns", path.toString())
-                        .redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes()).trim();
-                if (p.waitFor() != 0) {
-                    LOG.warn("no prepared network namespaces, one per run instead: {}", out);
-                    return List.of();
-                }
-                paths.add(path);
-            }
-        } catch (IOException e) {
-            LOG.warn("no prepared network namespaces, one per run instead: {}", e.getMessage());
-            return List.of();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        }
-        return List.copyOf(paths);
-    }
-
-    /**
      * Releases the pre-started boxes and their relay servers (runs still going on in them end, and
-     * runs after this fail) and the slots' network namespaces.
+     * runs after this fail).
      */
     @Override
     public void close() {
@@ -525,14 +480,6 @@ public final class Sandbox implements AutoCloseable {
             lock.close();
         } catch (IOException e) {
             LOG.warn("cannot release the lock of {}: {}", config.dataDir(), e.getMessage());
-        }
-        for (Path netns : networkNamespaces) {
-            try {
-                Libc.umount2(netns.toString(), Libc.MNT_DETACH);
-                Files.deleteIfExists(netns);
-            } catch (RuntimeException | IOException e) {
-                LOG.warn("cannot release {}: {}", netns, e.getMessage());
-            }
         }
     }
 
