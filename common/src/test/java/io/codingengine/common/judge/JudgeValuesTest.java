@@ -70,7 +70,7 @@ class JudgeValuesTest {
 
         List<TestResult> results = new ArrayList<>();
         Judgement judgement = new Judgement(Verdict.CE, 0, "error", results, NOW, "w", 0, 1);
-        results.add(new TestResult("t", Verdict.AC, 0, 0, null, null, null));
+        results.add(new TestResult("t", Verdict.AC, 0, 0, null, null, null, null, false));
         assertTrue(judgement.tests().isEmpty());
     }
 
@@ -86,12 +86,28 @@ class JudgeValuesTest {
     void resultsOfHiddenTestsCarryNoData() {
         TestCase secret = new TestCase("secret/1", "42\n", "answer\n", false);
         TestCase sample = new TestCase("sample/1", "1\n", "one\n", true);
-        TestResult hidden = TestResult.of(secret, Verdict.WA, 5, 100, "wrong\n", "line 1 differs");
+        TestResult hidden = TestResult.of(secret, Verdict.WA, 5, 100, "wrong\n",
+                "token 1 differs: expected answer, got wrong", "judgemessage: expected answer");
         assertNull(hidden.output());
         assertNull(hidden.expected());
-        TestResult shown = TestResult.of(sample, Verdict.WA, 5, 100, "two\n", null);
+        assertNull(hidden.message(), "what a checker says about a hidden test may quote its answer");
+        assertEquals("token 1 differs: expected answer, got wrong\njudgemessage: expected answer", hidden.judgeMessage(),
+                "judges still read all of it");
+        assertEquals(new TestResult("secret/1", Verdict.WA, 5, 100, null, null, null, null, false), hidden.forParticipant());
+
+        TestResult shown = TestResult.of(sample, Verdict.WA, 5, 100, "two\n", "line 1 differs", "validator said: one");
         assertEquals("two\n", shown.output());
         assertEquals("one\n", shown.expected());
+        assertEquals("line 1 differs", shown.message());
+        assertEquals(new TestResult("sample/1", Verdict.WA, 5, 100, "two\n", "one\n", "line 1 differs", null, true),
+                shown.forParticipant(), "a visible test keeps its details, never the judge message");
+    }
+
+    @Test
+    void aHiddenResultStoredWithAMessageIsShownWithoutIt() {
+        // Results stored before the judge message existed kept the checker's words in message.
+        TestResult old = new TestResult("secret/1", Verdict.WA, 5, 100, null, null, "expected 7, got 8", null, false);
+        assertNull(old.forParticipant().message());
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StoreJsonTest {
@@ -42,9 +43,20 @@ class StoreJsonTest {
         assertEquals(submission, StoreJson.read(json, Submission.class));
 
         Judgement judgement = new Judgement(Verdict.TLE, 50, null,
-                List.of(new TestResult("t", Verdict.TLE, 3000, 1 << 20, null, null, "CPU time limit")),
+                List.of(new TestResult("t", Verdict.TLE, 3000, 1 << 20, null, null, null, "CPU time limit", false)),
                 Instant.parse("2026-01-01T00:00:01Z"), "worker-1", 2, 3);
         assertEquals(judgement, StoreJson.read(StoreJson.write(judgement), Judgement.class));
+    }
+
+    @Test
+    void aTestResultStoredBeforeVisibilityWasRecordedReadsAsHidden() {
+        String json = "{\"testName\":\"sample/1\",\"verdict\":\"WA\",\"timeMs\":1,\"memoryBytes\":2,"
+                + "\"output\":\"2\\n\",\"expected\":\"1\\n\",\"message\":\"token 1 differs: expected 1, got 2\"}";
+        TestResult old = StoreJson.read(json, TestResult.class);
+        assertFalse(old.visible());
+        assertNull(old.judgeMessage());
+        assertNull(old.forParticipant().message(), "shown as a hidden test's: nothing but verdict, time and memory");
+        assertNull(old.forParticipant().expected());
     }
 
     @Test

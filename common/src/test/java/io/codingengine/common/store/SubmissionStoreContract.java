@@ -70,8 +70,8 @@ public abstract class SubmissionStoreContract {
 
     protected static Judgement judgement(Verdict verdict, long round, int attempt, String worker) {
         return new Judgement(verdict, verdict == Verdict.AC ? 100 : 50, "",
-                List.of(new TestResult("t1", Verdict.AC, 12, 1 << 20, "1\n", "1\n", null),
-                        new TestResult("t2", verdict, 15, 2 << 20, null, null, worker)),
+                List.of(new TestResult("t1", Verdict.AC, 12, 1 << 20, "1\n", "1\n", null, null, true),
+                        new TestResult("t2", verdict, 15, 2 << 20, null, null, null, worker, false)),
                 Instant.parse("2026-02-01T10:00:00Z"), worker, round, attempt);
     }
 
@@ -362,7 +362,7 @@ public abstract class SubmissionStoreContract {
 
         String output = "y".repeat(100_000);
         Judgement judgement = new Judgement(Verdict.WA, 0, "warning: ".repeat(1000),
-                List.of(new TestResult("t1", Verdict.WA, 1, 1, output, "1\n", "differs at line 1")),
+                List.of(new TestResult("t1", Verdict.WA, 1, 1, output, "1\n", "differs at line 1", null, true)),
                 Instant.parse("2026-02-02T00:00:00Z"), "worker-big", 0, 1);
         assertEquals(UpdateOutcome.APPLIED, store().complete(id, judgement));
         assertEquals(UpdateOutcome.ALREADY_DONE, store().complete(id, judgement));

@@ -187,7 +187,7 @@ class TableSubmissionStoreTest extends SubmissionStoreContract {
 
     private static Judgement bigJudgement(Verdict verdict, int attempt, String worker, String output) {
         return new Judgement(verdict, 0, null,
-                List.of(new TestResult("t1", verdict, 1, 1, output, "1\n", null)),
+                List.of(new TestResult("t1", verdict, 1, 1, output, "1\n", null, null, true)),
                 Instant.parse("2026-03-01T00:00:00Z"), worker, 0, attempt);
     }
 

@@ -31,7 +31,8 @@ import java.util.concurrent.CompletionException;
  * chunks run at once, one executor call per chunk: each run still gets its own slot (its own uid,
  * cgroup and CPU share, slots never outnumber cores by default), so its CPU time limit means the
  * same; the executor's compile cache makes the chunks share one compile; results are put back in
- * test order.
+ * test order. A hidden test's result keeps its verdict, time and memory for the submitter; the
+ * checker's words, the exit code and everything a custom checker said go to its judge message.
  */
 public final class Judge {
 
@@ -81,22 +82,26 @@ public final class Judge {
         }
         List<Verdict> verdicts = new ArrayList<>();
         List<String> messages = new ArrayList<>();
+        List<String> judgeMessages = new ArrayList<>();
         List<Integer> toCheck = new ArrayList<>();
         for (int i = 0; i < tests.size(); i++) {
             StageResult run = result.runs().get(i);
             Verdict v = runVerdict(run);
             verdicts.add(v);
+            // The exit code or signal: the program chose it, maybe from the input, so it is
+            // kept only as the submitter may see it (TestResult.of hides it for hidden tests).
             messages.add(v == null ? null : run.message());
+            judgeMessages.add(null);
             if (v == null) {
                 toCheck.add(i);
             }
         }
-        String checkerFailure = check(checker, tests, result.runs(), toCheck, verdicts, messages);
+        String checkerFailure = check(checker, tests, result.runs(), toCheck, verdicts, messages, judgeMessages);
         List<TestResult> results = new ArrayList<>();
         for (int i = 0; i < tests.size(); i++) {
             StageResult run = result.runs().get(i);
             results.add(TestResult.of(tests.get(i), verdicts.get(i), run.cpuTimeMs(), run.memoryBytes(),
-                    run.stdout(), messages.get(i)));
+                    run.stdout(), messages.get(i), judgeMessages.get(i)));
         }
         long accepted = verdicts.stream().filter(Verdict::accepted).count();
         Verdict overall = verdicts.stream().filter(v -> !v.accepted()).findFirst().orElse(Verdict.AC);
@@ -163,9 +168,13 @@ public final class Judge {
                 sessions.isEmpty() ? null : sessions);
     }
 
-    /** Decides the tests at {@code indexes}; returns why the checker's sandbox failed, or null. */
+    /**
+     * Decides the tests at {@code indexes}: their verdicts, what the submitter may read of them
+     * ({@code messages}, kept for visible tests only) and what only judges may
+     * ({@code judgeMessages}); returns why the checker's sandbox failed, or null.
+     */
     private String check(CheckerSpec checker, List<TestCase> tests, List<StageResult> runs, List<Integer> indexes,
-                         List<Verdict> verdicts, List<String> messages) {
+                         List<Verdict> verdicts, List<String> messages, List<String> judgeMessages) {
         if (indexes.isEmpty()) {
             return null;
         }
@@ -177,17 +186,19 @@ public final class Judge {
             } catch (RuntimeException e) {
                 // The checker cannot run at all (unknown language, its data does not fit): that
                 // is the engine's problem, reported once with the reason rather than retried.
+                // The reason is for judges: it may name the tests' files.
                 for (int i : indexes) {
                     verdicts.set(i, Verdict.IE);
-                    messages.set(i, "the checker could not run: " + e.getMessage());
+                    messages.set(i, "the checker could not run");
+                    judgeMessages.set(i, "the checker could not run: " + e.getMessage());
                 }
                 return null;
             }
-            List<OutputChecker.Answer> answers = checked.answers();
             for (int k = 0; k < indexes.size(); k++) {
-                OutputChecker.Answer a = answers.get(k);
-                verdicts.set(indexes.get(k), a == null ? Verdict.IE : a.accepted() ? Verdict.AC : Verdict.WA);
-                messages.set(indexes.get(k), a == null ? "the checker failed" : a.message());
+                CustomChecker.Check c = checked.checks().get(k);
+                verdicts.set(indexes.get(k), c.verdict());
+                messages.set(indexes.get(k), c.message());
+                judgeMessages.set(indexes.get(k), c.judgeMessage());
             }
             return checked.sandboxFailure();
         }

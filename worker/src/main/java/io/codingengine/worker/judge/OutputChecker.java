@@ -9,7 +9,11 @@ import io.codingengine.common.judge.CheckerSpec;
 sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines, OutputChecker.Tokens,
         OutputChecker.Floats {
 
-    /** The checker's answer: accepted or not, and why not (shown to the submitter). */
+    /**
+     * The checker's answer: accepted or not, and why not. The reason may quote the expected
+     * output, so the submitter reads it only for a visible test, whose expected output they see
+     * anyway; for a hidden test it is for judges only ({@code TestResult.of}).
+     */
     record Answer(boolean accepted, String message) {
 
         static final Answer OK = new Answer(true, null);
@@ -74,7 +78,7 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
             String[] want = Text.tokens(expected), got = Text.tokens(actual);
             for (int i = 0; i < Math.min(want.length, got.length); i++) {
                 if (!want[i].equals(got[i])) {
-                    return Answer.wrong("token " + (i + 1) + " differs");
+                    return Answer.wrong("token " + (i + 1) + " differs: expected " + Text.clip(want[i]) + ", got " + Text.clip(got[i]));
                 }
             }
             return want.length == got.length ? Answer.OK

@@ -5,6 +5,7 @@ import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
@@ -16,8 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,8 +137,189 @@ class JudgeTest {
         assertEquals(Verdict.AC, ok.verdict(), ok.toString());
         Judgement wrong = judge("python", "n = int(input())\nprint(n)", tests, checker);
         assertEquals(Verdict.WA, wrong.verdict());
-        assertEquals("not two integers", wrong.tests().get(0).message());
+        assertNull(wrong.tests().get(0).message(), "what a checker prints is for judges (teammessage.txt is for the team)");
+        assertTrue(wrong.tests().get(0).judgeMessage().contains("its standard output: not two integers"),
+                wrong.tests().get(0).judgeMessage());
         CheckerSpec broken = new CheckerSpec.Custom("python", "*", List.of(SourceFile.utf8("check.py", "raise Exception('bug')")));
         assertEquals(Verdict.IE, judge("python", "print(1)", tests, broken).verdict(), "a crashing checker is the engine's problem");
+    }
+
+    // ------------------------------------------------------------------ what a hidden test lets out
+
+    private static final String INPUT_SECRET = "in-h-INPUTSECRET";
+    private static final String ANSWER_SECRET = "ans-h-ANSWERSECRET";
+    /** A hidden test first, then a visible one: data of the first must not reach the second either. */
+    private static final List<TestCase> SECRET_THEN_SAMPLE = List.of(
+            new TestCase("secret/1", INPUT_SECRET + "\n", ANSWER_SECRET + "\n", false),
+            new TestCase("sample/1", "in-v\n", "ans-v\n", true));
+
+    /** Asserts that what the submitter sees of {@code j} quotes neither secret. */
+    private static void nothingSecretForTheSubmitter(Judgement j) {
+        for (TestResult t : j.tests()) {
+            String seen = t.forParticipant().toString();
+            assertFalse(seen.contains("INPUTSECRET") || seen.contains("ANSWERSECRET"), "the submitter sees: " + seen);
+        }
+    }
+
+    @Test
+    void builtInCheckersDoNotQuoteAHiddenAnswerToTheSubmitter() {
+        for (CheckerSpec checker : List.of(CheckerSpec.Floats.DEFAULT, new CheckerSpec.Tokens())) {
+            List<TestCase> tests = List.of(new TestCase("secret/1", "", "31415.9265\n", false),
+                    new TestCase("sample/1", "", "2.5\n", true));
+            Judgement j = judge("python", "print('junk')", tests, checker);
+            assertEquals(List.of(Verdict.WA, Verdict.WA), j.tests().stream().map(TestResult::verdict).toList());
+            TestResult secret = j.tests().get(0), sample = j.tests().get(1);
+            assertNull(secret.message(), checker + ": a hidden test's checker message names its answer: " + secret);
+            assertTrue(secret.judgeMessage().contains("expected 31415.9265, got junk"), "judges read it: " + secret);
+            assertFalse(secret.forParticipant().toString().contains("31415"), secret.forParticipant().toString());
+            assertEquals("token 1 differs: expected 2.5, got junk", sample.message(), "a sample's answer is shown anyway");
+        }
+    }
+
+    @Test
+    void theExitCodeOfAHiddenTestIsForJudges() {
+        // The program picks its exit code from the hidden input: 8 bits of it per test.
+        List<TestCase> tests = List.of(new TestCase("secret/1", "77\n", "0\n", false), new TestCase("sample/1", "5\n", "0\n", true));
+        Judgement j = judge("python", "import sys\nsys.exit(int(input()))", tests, CheckerSpec.DEFAULT);
+        assertEquals(List.of(Verdict.RE, Verdict.RE), j.tests().stream().map(TestResult::verdict).toList());
+        TestResult secret = j.tests().get(0);
+        assertNull(secret.message(), secret.toString());
+        assertEquals("Exited with error status 77", secret.judgeMessage());
+        assertFalse(secret.forParticipant().toString().contains("77"), secret.forParticipant().toString());
+        assertEquals("Exited with error status 5", j.tests().get(1).message(), "a visible test says how it ended");
+    }
+
+    /**
+     * Kattis output validators that do what testlib's do: quote the answer on standard output and
+     * error; and write judgemessage.txt (the answer) and teammessage.txt (the input) to the feedback
+     * directory, appending, so a directory shared by two tests would show.
+     */
+    private static final Map<String, List<SourceFile>> QUOTING_VALIDATORS = Map.of(
+            "python", List.of(SourceFile.utf8("validate.py", """
+                    import os, sys
+                    given, answer = (open(f).read().strip() for f in sys.argv[1:3])
+                    team = sys.stdin.read().strip()
+                    if team == answer:
+                        sys.exit(42)
+                    print("wrong answer: expected '%s', found '%s'" % (answer, team))
+                    print("stderr: expected " + answer, file=sys.stderr)
+                    open(os.path.join(sys.argv[3], "judgemessage.txt"), "a").write("judge: expected " + answer)
+                    open(os.path.join(sys.argv[3], "teammessage.txt"), "a").write("team: input was " + given)
+                    sys.exit(43)
+                    """)),
+            "c++", List.of(SourceFile.utf8("validate.cpp", """
+                    #include <fstream>
+                    #include <iostream>
+                    #include <string>
+                    int main(int argc, char **argv) {
+                        std::ifstream in(argv[1]), ans(argv[2]);
+                        std::string given, answer, team;
+                        in >> given; ans >> answer; std::cin >> team;
+                        if (team == answer) return 42;
+                        std::cout << "wrong answer: expected '" << answer << "', found '" << team << "'" << std::endl;
+                        std::cerr << "stderr: expected " << answer << std::endl;
+                        std::ofstream(std::string(argv[3]) + "/judgemessage.txt", std::ios::app) << "judge: expected " << answer;
+                        std::ofstream(std::string(argv[3]) + "/teammessage.txt", std::ios::app) << "team: input was " << given;
+                        return 43;
+                    }
+                    """)),
+            "c", List.of(SourceFile.utf8("validate.c", """
+                    #include <stdio.h>
+                    #include <stdlib.h>
+                    #include <string.h>
+                    static void word(const char *path, char *into) { FILE *f = fopen(path, "r"); if (fscanf(f, "%99s", into) != 1) into[0] = 0; fclose(f); }
+                    int main(int argc, char **argv) {
+                        char given[100], answer[100], team[100] = "", path[300];
+                        word(argv[1], given); word(argv[2], answer);
+                        if (scanf("%99s", team) != 1) team[0] = 0;
+                        if (strcmp(team, answer) == 0) exit(42);
+                        printf("wrong answer: expected '%s', found '%s'\\n", answer, team);
+                        fprintf(stderr, "stderr: expected %s\\n", answer);
+                        snprintf(path, sizeof path, "%s/judgemessage.txt", argv[3]);
+                        FILE *j = fopen(path, "a"); fprintf(j, "judge: expected %s", answer); fclose(j);
+                        snprintf(path, sizeof path, "%s/teammessage.txt", argv[3]);
+                        FILE *t = fopen(path, "a"); fprintf(t, "team: input was %s", given); fclose(t);
+                        exit(43);
+                    }
+                    """)),
+            "java", List.of(SourceFile.utf8("Validate.java", """
+                    import java.nio.file.*;
+                    public class Validate {
+                        public static void main(String[] args) throws Exception {
+                            String given = Files.readString(Path.of(args[0])).strip(), answer = Files.readString(Path.of(args[1])).strip();
+                            String team = new String(System.in.readAllBytes()).strip();
+                            if (team.equals(answer)) System.exit(42);
+                            System.out.println("wrong answer: expected '" + answer + "', found '" + team + "'");
+                            System.err.println("stderr: expected " + answer);
+                            Files.writeString(Path.of(args[2], "judgemessage.txt"), "judge: expected " + answer,
+                                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                            Files.writeString(Path.of(args[2], "teammessage.txt"), "team: input was " + given,
+                                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                            System.exit(43);
+                        }
+                    }
+                    """)),
+            "javascript", List.of(SourceFile.utf8("validate.js", """
+                    const fs = require('fs'), path = require('path');
+                    const [given, answer] = [process.argv[2], process.argv[3]].map(f => fs.readFileSync(f, 'utf8').trim());
+                    const team = fs.readFileSync(0, 'utf8').trim();
+                    if (team === answer) process.exit(42);
+                    console.log(`wrong answer: expected '${answer}', found '${team}'`);
+                    console.error('stderr: expected ' + answer);
+                    fs.appendFileSync(path.join(process.argv[4], 'judgemessage.txt'), 'judge: expected ' + answer);
+                    fs.appendFileSync(path.join(process.argv[4], 'teammessage.txt'), 'team: input was ' + given);
+                    process.exit(43);
+                    """)));
+
+    @Test
+    void aCustomCheckerTalksToJudgesAndToTheTeamOnlyAboutVisibleTests() {
+        for (var validator : QUOTING_VALIDATORS.entrySet()) {
+            String language = validator.getKey();
+            Judgement j = judge("python", "print('junk')", SECRET_THEN_SAMPLE, new CheckerSpec.Custom(language, "*", validator.getValue()));
+            assertEquals(List.of(Verdict.WA, Verdict.WA), j.tests().stream().map(TestResult::verdict).toList(), language + ": " + j);
+            TestResult secret = j.tests().get(0), sample = j.tests().get(1);
+            assertNull(secret.message(), language + ": " + secret);
+            assertNull(secret.output());
+            assertNull(secret.expected());
+            for (String said : List.of("judgemessage.txt: judge: expected " + ANSWER_SECRET, "team: input was " + INPUT_SECRET,
+                    "its standard output: wrong answer: expected '" + ANSWER_SECRET + "', found 'junk'",
+                    "its standard error: stderr: expected " + ANSWER_SECRET, "the checker exited with code 43")) {
+                assertTrue(secret.judgeMessage().contains(said), language + ": judges read '" + said + "' in " + secret.judgeMessage());
+            }
+            assertEquals("team: input was in-v", sample.message(), language + ": teammessage.txt of the sample alone: " + sample);
+            assertTrue(sample.judgeMessage().startsWith("judgemessage.txt: judge: expected ans-v\n"), language + ": " + sample.judgeMessage());
+            assertFalse(sample.judgeMessage().contains("SECRET"), language + ": each test has its own feedback directory");
+            nothingSecretForTheSubmitter(j);
+        }
+        Judgement accepted = judge("python", "print('ans-v' if input() == 'in-v' else '" + ANSWER_SECRET + "')", SECRET_THEN_SAMPLE,
+                new CheckerSpec.Custom("c++", "*", QUOTING_VALIDATORS.get("c++")));
+        assertEquals(Verdict.AC, accepted.verdict(), accepted.toString());
+    }
+
+    @Test
+    void aCrashingCheckerIsAnInternalErrorWhoseTracebackOnlyJudgesRead() {
+        CheckerSpec crashing = new CheckerSpec.Custom("python", "*", List.of(SourceFile.utf8("check.py", """
+                import sys
+                answer = open(sys.argv[2]).read().strip()
+                raise ValueError("cannot compare with " + answer)
+                """)));
+        Judgement j = judge("python", "print('junk')", SECRET_THEN_SAMPLE, crashing);
+        assertEquals(Verdict.IE, j.verdict());
+        TestResult secret = j.tests().get(0), sample = j.tests().get(1);
+        assertNull(secret.message());
+        assertTrue(secret.judgeMessage().contains("ValueError: cannot compare with " + ANSWER_SECRET), secret.judgeMessage());
+        assertTrue(secret.judgeMessage().contains("the checker exited with code 1"), secret.judgeMessage());
+        assertEquals("the checker failed", sample.message(), "a visible test says the checker failed, not how");
+        nothingSecretForTheSubmitter(j);
+    }
+
+    @Test
+    void aCheckerThatDoesNotCompileSaysSoToJudges() {
+        CheckerSpec broken = new CheckerSpec.Custom("c++", "*", List.of(SourceFile.utf8("check.cpp", "int main() { return nope; }")));
+        Judgement j = judge("python", "print('junk')", SECRET_THEN_SAMPLE, broken);
+        assertEquals(Verdict.IE, j.verdict());
+        assertEquals("the checker failed", j.tests().get(1).message());
+        assertTrue(j.tests().get(0).judgeMessage().contains("the checker did not compile: "), j.tests().get(0).judgeMessage());
+        assertTrue(j.tests().get(0).judgeMessage().contains("nope"), j.tests().get(0).judgeMessage());
     }
 }

@@ -1,10 +1,12 @@
 package io.codingengine.worker.judge;
 
 import io.codingengine.common.judge.CheckerSpec;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 class OutputCheckerTest {
 
@@ -25,6 +27,19 @@ class OutputCheckerTest {
             default -> CheckerSpec.Floats.DEFAULT;
         };
         assertEquals(accepted, OutputChecker.of(spec).check(unescape(expected), unescape(actual)).accepted());
+    }
+
+    /**
+     * The reasons quote the expected output: the judge shows them for visible tests only and
+     * keeps a hidden test's for judges (JudgeTest checks that part).
+     */
+    @Test
+    void reasonsSayWhereAndWhatDiffers() {
+        assertEquals("token 2 differs: expected 3, got 4", OutputChecker.of(new CheckerSpec.Tokens()).check("1 3", "1 4").message());
+        assertEquals("token 1 differs: expected 1.5, got x", OutputChecker.of(CheckerSpec.Floats.DEFAULT).check("1.5", "x").message());
+        assertEquals("expected 2 tokens, got 1", OutputChecker.of(new CheckerSpec.Tokens()).check("1 3", "1").message());
+        assertEquals("line 2 differs", OutputChecker.of(new CheckerSpec.Lines()).check("a\nb", "a\nc").message());
+        assertNull(OutputChecker.of(new CheckerSpec.Exact()).check("a", "a").message());
     }
 
     private static String unescape(String s) {
