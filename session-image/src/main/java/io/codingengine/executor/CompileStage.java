@@ -5,8 +5,8 @@ import io.codingengine.common.execution.StageResult;
 import io.codingengine.executor.compile.CompileCache;
 import io.codingengine.executor.compile.CompileSettings;
 import io.codingengine.executor.compile.JavacService;
-import io.codingengine.executor.compile.UntrustedTree;
 import io.codingengine.executor.compile.PrecompiledHeaders;
+import io.codingengine.executor.compile.UntrustedTree;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.language.SourceLayout;
@@ -16,10 +16,7 @@ import io.codingengine.executor.sandbox.Sandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -80,21 +77,20 @@ final class CompileStage implements AutoCloseable {
                 sandbox.config().dataDir().resolve("javac"), javacRuntimes, sandbox.config().uidBase() - 1, sandbox);
     }
 
-    /** Compiles {@code layout} (already written into {@code box}); afterwards the outputs are in the box. */
+    /**
+     * Compiles {@code layout} (already written into {@code box}); afterwards the outputs are part
+     * of the box's program, so every later run finds them in its work directory.
+     */
     StageResult compile(Box box, LanguageRuntime runtime, SourceLayout layout, Map<String, String> options,
                         StageLimits limits) {
         List<String> command = Commands.expand(runtime.definition().compile(), runtime, layout, options, List.of(),
                 List.of(), limits);
         Map<String, byte[]> sources = new HashMap<>();
         layout.files().forEach(f -> sources.put(f.path(), f.content()));
-        boolean[] ranInBox = {false};
         CompileCache.Entry entry = cache.get(CompileCache.key(runtime, command, limits.toString(), sources),
-                () -> compileNow(box, runtime, layout, options, limits, command, sources, ranInBox));
-        if (!ranInBox[0] && entry.result().succeeded()) {
-            entry.files().forEach((path, content) -> {
-                box.writeFile(path, content);
-                executable(box.work().resolve(path));
-            });
+                () -> compileNow(box, runtime, layout, options, limits, sources));
+        if (entry.result().succeeded()) {
+            entry.files().forEach((path, content) -> box.writeFile(path, content, true));
         }
         return entry.result();
     }
@@ -110,8 +106,7 @@ final class CompileStage implements AutoCloseable {
     }
 
     private CompileCache.Entry compileNow(Box box, LanguageRuntime runtime, SourceLayout layout,
-                                          Map<String, String> options, StageLimits limits, List<String> command,
-                                          Map<String, byte[]> sources, boolean[] ranInBox) {
+                                          Map<String, String> options, StageLimits limits, Map<String, byte[]> sources) {
         JavacService service = service(runtime);
         if (service != null) {
             Duration timeout = settings.javacTimeout().compareTo(limits.wallTime()) < 0
@@ -128,13 +123,12 @@ final class CompileStage implements AutoCloseable {
         List<String> argv = Commands.expand(runtime.definition().compile(), runtime, layout, options, List.of(),
                 headers.arguments(runtime, options), limits);
         StageResult result = StageMapper.map(box.run(new RunSpec(argv, env, new byte[0], limits)));
-        ranInBox[0] = true;
-        if (settings.cacheBytes() == 0 || !result.succeeded()) {
+        if (!result.succeeded()) {
             return new CompileCache.Entry(result, Map.of());
         }
         try {
-            // The compile's processes are gone (the run returned), and the box is read without
-            // following links all the same.
+            // Before the next run replaces the work directory. The compile's processes are gone
+            // (the run returned), and the box is read without following links all the same.
             Map<String, byte[]> outputs = new HashMap<>(UntrustedTree.read(box.work(), limits.diskBytes()));
             outputs.keySet().removeAll(sources.keySet());
             return new CompileCache.Entry(result, outputs);
@@ -150,13 +144,5 @@ final class CompileStage implements AutoCloseable {
         }
         return javac.computeIfAbsent(runtime, r -> new JavacService(r,
                 javacHome.resolve(r.version().toString()), javacUidBase - index, sandbox, settings));
-    }
-
-    private static void executable(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -121,7 +121,7 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         }
         try (Box box = sandbox.open(Math.max(compileLimits.diskBytes(), runLimits.diskBytes()),
                 Math.max(compileLimits.diskInodes(), runLimits.diskInodes()))) {
-            layout.files().forEach(f -> box.writeFile(f.path(), f.content()));
+            layout.files().forEach(f -> box.writeFile(f.path(), f.content(), false));
             StageResult compile = null;
             if (runtime.compiled()) {
                 compile = compileStage.compile(box, runtime, layout, options, compileLimits);

@@ -405,8 +405,9 @@ class HostileProgramsTest {
                 Map.of(), null, SHORT, List.of(new RunInput("", List.of()), new RunInput("", List.of()))));
         // Writing through its own link lands in its own /tmp; the host file stays intact (checked after).
         assertTrue(r.runs().getFirst().stdout().startsWith("wrote through link: "));
-        // The second run finds a.out replaced by a symlink into nothing: it fails, the host does not follow it.
-        assertNotNull(r.runs().get(1).status());
+        // The second run gets a work directory of its own, with the real program again: the
+        // host never looked into (or followed a link in) the one the first run left.
+        assertTrue(r.runs().get(1).stdout().startsWith("wrote through link: "), r.runs().get(1).toString());
     }
 
     @Test
@@ -473,6 +474,40 @@ class HostileProgramsTest {
                 }
                 """);
         assertEquals("inotify -1 1\n", r.stdout());
+    }
+
+    @Test
+    void everyRunStartsWithAWorkDirectoryNoEarlierRunTouched() {
+        // Tests of one submission run one after another in one box: an early test must not be
+        // able to keep its input for a later one, nor change the compiled program it runs.
+        String program = """
+                #include <stdio.h>
+                #include <dirent.h>
+                #include <string.h>
+                int main(int argc, char** argv) {
+                  char input[64] = {0};
+                  fgets(input, sizeof input, stdin);
+                  if (argc > 1) {
+                    FILE* f = fopen("/box/kept-input", "w"); fputs(input, f); fclose(f);
+                    FILE* self = fopen("/box/a.out", "w"); printf("planted, program writable: %d\\n", self != NULL);
+                    return 0;
+                  }
+                  DIR* d = opendir("/box"); struct dirent* e;
+                  while ((e = readdir(d))) if (e->d_name[0] != '.') printf("%s ", e->d_name);
+                  printf("\\n");
+                  return 0;
+                }
+                """;
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("c", "*",
+                List.of(SourceFile.utf8("main.c", program)), Map.of(), null, SHORT,
+                List.of(new RunInput("hidden input", List.of("plant")), new RunInput("", List.of()))));
+        assertEquals("planted, program writable: 0\n", r.runs().get(0).stdout(), r.runs().get(0).stderr());
+        assertEquals("a.out main.c \n", sorted(r.runs().get(1).stdout()), "only the program, in a fresh directory");
+    }
+
+    /** The words of a line in order, for a directory listing in any order. */
+    private static String sorted(String line) {
+        return java.util.Arrays.stream(line.trim().split(" ")).sorted().collect(java.util.stream.Collectors.joining(" ")) + " \n";
     }
 
     @Test

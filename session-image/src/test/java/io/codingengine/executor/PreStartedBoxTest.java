@@ -68,8 +68,8 @@ class PreStartedBoxTest {
                 """;
         List<StageResult> runs = python(program, "plant", "check");
         assertEquals("planted\n", runs.get(0).stdout(), runs.get(0).output());
-        // The work dir is the submission's (a compile's output stays for its runs); /tmp and /dev/shm are the run's.
-        assertEquals("[] [] True\n", runs.get(1).stdout(), runs.get(1).output());
+        // Every run gets its own work directory (the program copied in), /tmp and /dev/shm.
+        assertEquals("[] [] False\n", runs.get(1).stdout(), runs.get(1).output());
         assertEquals("[] [] False\n", python(program, "check").getFirst().stdout(), "the next submission's work dir is new");
     }
 

@@ -24,23 +24,24 @@ public final class Box implements AutoCloseable {
     }
 
     /**
-     * Writes a file before the first run (afterwards the box is untrusted and the host does not
-     * touch it).
+     * Adds a file to the box's program: every later run starts with it in a work directory of its
+     * own (see {@link BoxMounts}).
      *
      * @param relative path inside the work directory, already validated by the caller
      */
-    public void writeFile(String relative, byte[] content) {
-        mounts.writeFile(relative, content);
+    public void writeFile(String relative, byte[] content, boolean executable) {
+        mounts.writeFile(relative, content, executable);
     }
 
-    /** Runs a program; each run is a fresh process tree with a fresh /tmp. */
+    /** Runs a program; each run is a fresh process tree with a fresh /tmp and a fresh work directory. */
     public RunOutcome run(RunSpec spec) {
         return sandbox.run(this, spec);
     }
 
     /**
      * The host path of the work directory ({@code /box} inside): for process isolation, and for
-     * copying a finished compile's outputs out (regular files only, never following links).
+     * copying a finished compile's outputs out (regular files only, never following links) before
+     * the next run replaces it.
      */
     public Path work() {
         return mounts.work();

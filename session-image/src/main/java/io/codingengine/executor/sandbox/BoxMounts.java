@@ -5,13 +5,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The private file system of a box: a work directory and (for runs in a fresh box) a {@code /tmp},
- * each its own tmpfs with a size and an inode cap, owned by the slot's unprivileged uid. The host
- * writes the submission's files before any untrusted code has run and never reads or follows a
- * path inside afterwards: closing the box detaches both mounts, which frees everything without
- * walking it. Runs in a pre-started box get their {@code /tmp} from the box itself ({@link BoxPool}).
+ * each its own tmpfs with a size and an inode cap, owned by the slot's unprivileged uid. The box
+ * remembers its program: the submission's files and what its compile produced. Every run gets a
+ * work directory that no earlier run has touched: before a run, a used one is detached and a
+ * fresh tmpfs holding just the program takes its place, so nothing one test wrote (or read into a
+ * file) is there for the next. The host writes only into a fresh tmpfs, before any process of
+ * the uid runs in it, and never follows a path in a used one: detaching frees it without walking
+ * it. Runs in a pre-started box get their {@code /tmp} from the box itself ({@link BoxPool}).
  */
 final class BoxMounts implements AutoCloseable {
 
@@ -21,7 +28,13 @@ final class BoxMounts implements AutoCloseable {
     private final int uid;
     private final long bytes;
     private final int inodes;
-    private boolean untrustedCodeRan;
+    /** The program, in the order written: what every run's work directory starts with. */
+    private final Map<String, ProgramFile> program = new LinkedHashMap<>();
+    /** A run has used the work directory mounted now. */
+    private boolean used;
+
+    private record ProgramFile(byte[] content, boolean executable) {
+    }
 
     private BoxMounts(Path root, int uid, long bytes, int inodes) {
         this.root = root;
@@ -67,19 +80,37 @@ final class BoxMounts implements AutoCloseable {
     }
 
     /**
-     * Writes a file of the submission. Only allowed before the first run: afterwards the box
-     * holds whatever the untrusted program left there (symlinks, FIFOs) and the host stays out.
+     * Adds a file to the program: written now if no run has used the work directory yet, else
+     * into the fresh one the next run gets. Files are root's (the program cannot change them in
+     * place), {@code 0755} when executable, else {@code 0644}; directories are the uid's.
      *
      * @param relative a path already checked to stay inside the box
      */
-    void writeFile(String relative, byte[] content) {
-        if (untrustedCodeRan) {
-            throw new IllegalStateException("the box is no longer trusted; files go in before the first run");
-        }
+    void writeFile(String relative, byte[] content, boolean executable) {
         Path target = work.resolve(relative).normalize();
         if (!target.startsWith(work) || target.equals(work)) {
             throw new IllegalArgumentException("path escapes the box: " + relative);
         }
+        ProgramFile file = new ProgramFile(content, executable);
+        program.put(relative, file);
+        if (!used) {
+            write(relative, file);
+        }
+    }
+
+    /** Called before each run: a work directory an earlier run used is replaced by a fresh one. */
+    void beforeRun() {
+        if (used) {
+            detach(work);
+            mountTmpfs(work);
+            program.forEach(this::write);
+        }
+        used = true;
+    }
+
+    /** Writes into a work directory that no process of the uid has used: nothing in it can be a link. */
+    private void write(String relative, ProgramFile file) {
+        Path target = work.resolve(relative);
         try {
             Path dir = work;
             if (!target.getParent().equals(work)) {
@@ -92,15 +123,12 @@ final class BoxMounts implements AutoCloseable {
                     }
                 }
             }
-            Files.write(target, content);
+            Files.write(target, file.content(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(file.executable() ? "rwxr-xr-x" : "rw-r--r--"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + relative + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Called before each run: from now on nothing in the box is trusted. */
-    void beforeRun() {
-        untrustedCodeRan = true;
     }
 
     /** An empty /tmp for a run in a fresh box (the previous run's is detached): its host path. */

@@ -175,7 +175,7 @@ public final class ExecutorBench {
 
     private static Box compiledTrue(Sandbox sandbox) throws InterruptedException {
         Box box = sandbox.open(64 << 20, 4096);
-        box.writeFile("true.c", "int main(void){return 0;}".getBytes());
+        box.writeFile("true.c", "int main(void){return 0;}".getBytes(), false);
         box.run(new RunSpec(List.of("/usr/bin/gcc", "-O2", "-o", "true", "true.c"), C_ENV, new byte[0],
                 ExecutorConfig.defaults().compile()));
         return box;
