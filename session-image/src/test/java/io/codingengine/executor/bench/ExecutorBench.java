@@ -163,8 +163,8 @@ public final class ExecutorBench {
         new ProcessBuilder("gcc", "-O2", "-o", work.resolve("true").toString(), work.resolve("true.c").toString()).inheritIO().start().waitFor();
         try (Sandbox fresh = new Sandbox(SandboxConfig.defaults().withDataDir(work.resolve("data-fresh")).withSlots(1)
                 .withCgroupName("coding-engine-bench-fresh").withRecycleAfter(0));
-             Box pooledBox = compiledTrue(pooled);
-             Box freshBox = compiledTrue(fresh)) {
+             Box pooledBox = compiledTrue(pooled, work);
+             Box freshBox = compiledTrue(fresh, work)) {
             List<Supplier<Void>> actions = List.of(() -> bare(work, null, List.of("./true")),
                     () -> runTrue(freshBox), () -> runTrue(pooledBox));
             double[][] ms = timeInterleaved(n, actions);
@@ -173,18 +173,17 @@ public final class ExecutorBench {
         }
     }
 
-    private static Box compiledTrue(Sandbox sandbox) throws InterruptedException {
+    /** A box whose program is the binary compiled on the host: every run gets a fresh work directory with it. */
+    private static Box compiledTrue(Sandbox sandbox, Path work) throws Exception {
         Box box = sandbox.open(64 << 20, 4096);
-        box.writeFile("true.c", "int main(void){return 0;}".getBytes(), false);
-        box.run(new RunSpec(List.of("/usr/bin/gcc", "-O2", "-o", "true", "true.c"), C_ENV, new byte[0],
-                ExecutorConfig.defaults().compile()));
+        box.writeFile("true", Files.readAllBytes(work.resolve("true")), true);
         return box;
     }
 
     private static Void runTrue(Box box) {
         var out = box.run(new RunSpec(List.of("./true"), C_ENV, new byte[0], ExecutorConfig.defaults().run()));
         if (out.exitCode() == null || out.exitCode() != 0) {
-            throw new IllegalStateException("sandboxed run failed: " + out);
+            throw new IllegalStateException("sandboxed run failed: " + out + " " + new String(out.stderr()));
         }
         return null;
     }
