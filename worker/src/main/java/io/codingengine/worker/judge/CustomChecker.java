@@ -94,14 +94,17 @@ final class CustomChecker {
         FeedbackShim.Feedback feedback = marker == null
                 ? new FeedbackShim.Feedback(run.stdout(), null, null, false)
                 : FeedbackShim.read(run.stdout(), marker);
+        boolean answered = run.code() != null && (run.code() == ACCEPT || run.code() == REJECT);
         List<String> judge = new ArrayList<>();
         part(judge, FeedbackShim.JUDGE_MESSAGE, feedback.judgeMessage());
-        judge.add(run.code() != null ? "the checker exited with code " + run.code()
-                : "the checker did not exit normally: " + run.status() + " (" + run.message() + ")"
-                + (run.signal() == null ? "" : ", " + run.signal()));
+        if (!answered) {
+            judge.add(run.code() != null ? "the checker exited with code " + run.code()
+                    : "the checker did not exit normally: " + run.status() + " (" + run.message() + ")"
+                    + (run.signal() == null ? "" : ", " + run.signal()));
+        }
         part(judge, "its standard output", feedback.stdout());
         part(judge, "its standard error", run.stderr());
-        String judgeMessage = String.join("\n", judge);
+        String judgeMessage = judge.isEmpty() ? null : String.join("\n", judge);
         String team = feedback.teamMessage() == null || feedback.teamMessage().isBlank()
                 ? null : clip(feedback.teamMessage().strip());
         if (run.code() != null && run.code() == ACCEPT) {
