@@ -6,6 +6,7 @@ import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.CurrentPrincipal;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
+import io.codingengine.api.judge.Disclosure;
 import io.codingengine.api.judge.SubmissionController.Ticket;
 import io.codingengine.api.judge.SubmissionRequest;
 import io.codingengine.api.judge.Submissions;
@@ -59,12 +60,13 @@ public class ContestController {
     private final CurrentPrincipal principal;
     private final SubmissionLimiter limiter;
     private final WaitingLimit waiting;
+    private final Disclosure disclosure;
     private final Clock clock = Clock.systemUTC();
 
     public ContestController(ContestStore contests, ProblemStore problems, SubmissionStore store,
                              Submissions submissions, ApiKeyStore keys, CurrentPrincipal principal,
                              SubmissionLimiter limiter,
-                             WaitingLimit waiting) {
+                             WaitingLimit waiting, Disclosure disclosure) {
         this.contests = contests;
         this.problems = problems;
         this.store = store;
@@ -73,6 +75,7 @@ public class ContestController {
         this.principal = principal;
         this.limiter = limiter;
         this.waiting = waiting;
+        this.disclosure = disclosure;
     }
 
     @GetMapping
@@ -141,13 +144,16 @@ public class ContestController {
         return ResponseEntity.accepted().location(URI.create("/api/v1/submissions/" + ticket)).body(Ticket.of(ticket));
     }
 
-    /** The caller's own submissions to the contest, newest first, optionally of one problem. */
+    /**
+     * The caller's own submissions to the contest, newest first, optionally of one problem; as
+     * the caller may see them ({@link Disclosure}: no scores in an ICPC contest).
+     */
     @GetMapping("/{id}/submissions")
     List<SubmissionSummary> mine(@PathVariable String id, @RequestParam(required = false) String problemId) {
         Principal caller = principal.require();
         contest(id);
-        return store.list(SubmissionFilter.participant(caller.subject()).withContestId(id).withProblemId(problemId),
-                100, null).items();
+        return disclosure.summaries(store.list(SubmissionFilter.participant(caller.subject()).withContestId(id)
+                .withProblemId(problemId), 100, null).items());
     }
 
     @GetMapping("/{id}/scoreboard")

@@ -11,6 +11,7 @@ import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.store.Page;
 import io.codingengine.common.store.SubmissionFilter;
+import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
 import org.springframework.http.HttpStatus;
@@ -37,14 +38,16 @@ public class SubmissionController {
     private final CurrentPrincipal caller;
     private final SubmissionLimiter limiter;
     private final WaitingLimit waiting;
+    private final Disclosure disclosure;
 
     public SubmissionController(Submissions submissions, SubmissionStore store, CurrentPrincipal caller,
-                                SubmissionLimiter limiter, WaitingLimit waiting) {
+                                SubmissionLimiter limiter, WaitingLimit waiting, Disclosure disclosure) {
         this.submissions = submissions;
         this.store = store;
         this.caller = caller;
         this.limiter = limiter;
         this.waiting = waiting;
+        this.disclosure = disclosure;
     }
 
     /** The answer to a submit: the ticket to poll. */
@@ -84,14 +87,14 @@ public class SubmissionController {
                 .body(submissions.submit(checked, waiting::hold).stream().map(Ticket::of).toList());
     }
 
+    /** The submission as the caller may see it ({@link Disclosure}). */
     @GetMapping("/{id}")
     SubmissionView get(@PathVariable String id) {
-        SubmissionView view = store.get(id).map(SubmissionView::of)
-                .orElseThrow(() -> new NoSuchElementException("unknown ticket " + id));
-        if (!caller.mayRead(view.participant())) {
+        SubmissionRecord record = store.get(id).orElseThrow(() -> new NoSuchElementException("unknown ticket " + id));
+        if (!caller.mayRead(record.submission().participant())) {
             throw new NotPermittedException("submission " + id + " belongs to another participant");
         }
-        return view;
+        return disclosure.view(record);
     }
 
     @GetMapping
@@ -109,7 +112,9 @@ public class SubmissionController {
             participant = p.subject();
         }
         try {
-            return store.list(new SubmissionFilter(problemId, contestId, participant, status), pageSize, continuationToken);
+            Page<SubmissionSummary> page = store.list(new SubmissionFilter(problemId, contestId, participant, status),
+                    pageSize, continuationToken);
+            return new Page<>(disclosure.summaries(page.items()), page.continuationToken());
         } catch (IllegalArgumentException e) {
             // The store's documented refusals: a page size out of range, a token of another listing.
             throw new InvalidRequestException(e.getMessage());

@@ -10,28 +10,63 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a poll returns. Hidden tests carry their verdict, time and memory, never their data
- * (the judge leaves it out when it writes the result). {@code worker} and {@code attempt} say which
- * worker judged it and on which delivery of its queue message (above 1: an earlier one crashed).
+ * What a poll returns; {@link Disclosure} picks the audience. An admin sees every stored detail,
+ * judge messages included ({@link #full}). Anyone else sees {@link #forParticipant}: each test's
+ * verdict, time and memory, and only for a visible test also its output, expected output and
+ * message; never a judge message. In an ICPC contest a participant sees what ICPC judges show:
+ * the verdict and the number of the first failing test, per-test results of visible tests only,
+ * and no score. {@code worker} and {@code attempt} say which worker judged it and on which
+ * delivery of its queue message (above 1: an earlier one crashed).
+ *
+ * @param failedTest the number (from 1, in run order) of the first test that was not accepted,
+ *                   or {@code null} when none failed or none ran
  */
 public record SubmissionView(String id, String problemId, String contestId, String participant, String language,
                              String version, SubmissionStatus status, long round, int testsDone, int testsTotal,
-                             Verdict verdict, Integer score, String compileOutput, List<TestResult> tests,
-                             List<PastVerdict> history, String worker, Integer attempt, Instant createdAt,
-                             Instant updatedAt) {
+                             Verdict verdict, Integer score, Integer failedTest, String compileOutput,
+                             List<TestResult> tests, List<PastVerdict> history, String worker, Integer attempt,
+                             Instant createdAt, Instant updatedAt) {
 
-    /** A verdict a regrade replaced. */
-    public record PastVerdict(long round, Verdict verdict, int score, Instant judgedAt) {
+    /** A verdict a regrade replaced; {@code score} is {@code null} where scores are not shown. */
+    public record PastVerdict(long round, Verdict verdict, Integer score, Instant judgedAt) {
     }
 
-    static SubmissionView of(SubmissionRecord r) {
+    /** Everything stored: for admins. */
+    static SubmissionView full(SubmissionRecord r) {
+        Judgement j = r.judgement();
+        return of(r, j == null ? List.of() : j.tests(), true);
+    }
+
+    /**
+     * What a participant may see.
+     *
+     * @param icpc whether ICPC rules apply (see {@link Disclosure})
+     */
+    static SubmissionView forParticipant(SubmissionRecord r, boolean icpc) {
+        Judgement j = r.judgement();
+        List<TestResult> tests = j == null ? List.of() : j.tests().stream()
+                .filter(t -> !icpc || t.visible()).map(TestResult::forParticipant).toList();
+        return of(r, tests, !icpc);
+    }
+
+    private static SubmissionView of(SubmissionRecord r, List<TestResult> tests, boolean scores) {
         var s = r.submission();
         Judgement j = r.judgement();
         return new SubmissionView(s.id(), s.problemId(), s.contestId(), s.participant(), s.language(), s.version(),
                 r.status(), r.round(), r.testsDone(), r.testsTotal(),
-                j == null ? null : j.verdict(), j == null ? null : j.score(), j == null ? null : j.compileOutput(),
-                j == null ? List.of() : j.tests(),
-                r.history().stream().map(h -> new PastVerdict(h.round(), h.verdict(), h.score(), h.judgedAt())).toList(),
+                j == null ? null : j.verdict(), j == null || !scores ? null : j.score(), j == null ? null : failedTest(j),
+                j == null ? null : j.compileOutput(), tests,
+                r.history().stream().map(h -> new PastVerdict(h.round(), h.verdict(), scores ? h.score() : null,
+                        h.judgedAt())).toList(),
                 j == null ? null : j.worker(), j == null ? null : j.attempt(), s.createdAt(), r.updatedAt());
+    }
+
+    private static Integer failedTest(Judgement j) {
+        for (int i = 0; i < j.tests().size(); i++) {
+            if (!j.tests().get(i).verdict().accepted()) {
+                return i + 1;
+            }
+        }
+        return null;
     }
 }

@@ -41,7 +41,7 @@ class RetentionJobTest {
         Submission recent = submission("recent", NOW.minus(Duration.ofDays(29)), "print(1)");
         for (Submission s : List.of(old, recent)) {
             store.create(s);
-            Judgement j = new Judgement(Verdict.WA, 0, "", List.of(new TestResult("t", Verdict.WA, 5, 1024, "secret output", null, null)),
+            Judgement j = new Judgement(Verdict.WA, 0, "", List.of(new TestResult("t", Verdict.WA, 5, 1024, "secret output", null, null, null, true)),
                     s.createdAt().plusSeconds(5), "w1", 0, 1);
             store.complete(s.id(), j);
             audit.record(new AuditEntry(AuditEntry.Kind.JUDGE, s.id(), 0, s.participant(), s.createdAt(), j.judgedAt(), "python",

@@ -323,6 +323,190 @@ class JudgePipelineTest {
         assertEquals("AC", after.get("history").get(0).get("verdict").asString());
     }
 
+    // ------------------------------------------------------------------ hidden test data and participants
+
+    private static final String INPUT_SECRET = "INPUT-SECRET-5f3a";
+    private static final String NUMBER_SECRET = "271828.1828";
+    private static final String ANSWER_SECRET = "ANSWER-SECRET-c9d2";
+    /** Prints what it read to stderr and junk to stdout, except on the sample. */
+    private static final String JUNK = "import sys\ns = input()\nprint(s, file=sys.stderr)\nprint('1.5' if s == '1' else 'junk')";
+
+    /**
+     * A Kattis output validator as testlib-style validators are: it quotes the answer on stdout
+     * and stderr, writes it to judgemessage.txt, and the input to teammessage.txt.
+     */
+    private static final String QUOTING_VALIDATOR = """
+            import os, sys
+            given, answer = (open(f).read().strip() for f in sys.argv[1:3])
+            team = sys.stdin.read().strip()
+            if team == answer:
+                sys.exit(42)
+            print("wrong answer: expected '%s', found '%s'" % (answer, team))
+            print("wrong answer: expected '%s'" % answer, file=sys.stderr)
+            with open(os.path.join(sys.argv[3], "judgemessage.txt"), "w") as f:
+                f.write("judge: expected " + answer)
+            with open(os.path.join(sys.argv[3], "teammessage.txt"), "w") as f:
+                f.write("team: your input was " + given)
+            sys.exit(43)
+            """;
+
+    /** Neither secret appears anywhere in what {@code body} (a whole response) tells the participant. */
+    private static void noSecretIn(String body) {
+        for (String secret : List.of(INPUT_SECRET, NUMBER_SECRET, ANSWER_SECRET, "status 77")) {
+            assertFalse(body.contains(secret), "a participant reads '" + secret + "' in " + body);
+        }
+        assertFalse(body.contains("judge: expected"), body);
+    }
+
+    @Test
+    void builtInCheckersAndExitCodesTellParticipantsNothingOfHiddenTests() throws Exception {
+        String key = participantKey("hidden-builtin-" + UUID.randomUUID().toString().substring(0, 6));
+        for (String flags : List.of("validator_flags: float_tolerance 1e-6\n", "")) { // FLOAT, then TOKENS
+            String problem = importProblem("hidden-num", Map.of("problem.yaml", "name: Number\n" + flags,
+                    "data/sample/1.in", "1\n", "data/sample/1.ans", "1.5\n",
+                    "data/secret/1.in", INPUT_SECRET + "\n", "data/secret/1.ans", NUMBER_SECRET + "\n"));
+            String junk = submitAs(key, problem, null, JUNK);
+            String wa = pollAs(key, junk);
+            noSecretIn(wa);
+            JsonNode mine = StoreJson.mapper().readTree(wa);
+            assertEquals("WA", mine.get("verdict").asString(), wa);
+            assertEquals(2, mine.get("failedTest").asInt());
+            assertEquals("1.5\n", mine.get("tests").get(0).get("output").asString(), "a sample keeps its details");
+            assertTrue(mine.get("tests").get(1).get("message").isNull(), wa);
+            noSecretIn(send(key, "GET", "/api/v1/submissions?problemId=" + problem, null, 200));
+
+            String admin = get("/api/v1/submissions/" + junk, 200).toString();
+            assertTrue(admin.contains("token 1 differs: expected " + NUMBER_SECRET + ", got junk"), "admins read it all: " + admin);
+
+            String exits = submitAs(key, problem, null, "import sys\ns = input()\nprint(1.5) if s == '1' else sys.exit(77)");
+            String re = pollAs(key, exits);
+            assertEquals("RE", StoreJson.mapper().readTree(re).get("verdict").asString(), re);
+            noSecretIn(re); // the program chose 77 from the hidden input
+            assertTrue(get("/api/v1/submissions/" + exits, 200).toString().contains("Exited with error status 77"));
+        }
+    }
+
+    @Test
+    void aCustomValidatorsWordsReachParticipantsOnlyAsTheTeamMessageOfASample() throws Exception {
+        String key = participantKey("hidden-custom-" + UUID.randomUUID().toString().substring(0, 6));
+        String problem = importProblem("hidden-quote", quoteProblem());
+        String ticket = submitAs(key, problem, null, "print('junk')");
+        String body = pollAs(key, ticket);
+        noSecretIn(body);
+        JsonNode mine = StoreJson.mapper().readTree(body);
+        assertEquals("WA", mine.get("verdict").asString(), body);
+        assertEquals("team: your input was in-v", mine.get("tests").get(0).get("message").asString(), body);
+        assertTrue(mine.get("tests").get(1).get("message").isNull(), body);
+
+        JsonNode admin = get("/api/v1/submissions/" + ticket, 200);
+        String secret = admin.get("tests").get(1).get("judgeMessage").asString();
+        assertTrue(secret.contains("judgemessage.txt: judge: expected " + ANSWER_SECRET), admin.toString());
+        assertTrue(secret.contains("team: your input was " + INPUT_SECRET), admin.toString());
+        assertTrue(admin.get("tests").get(0).get("judgeMessage").asString().contains("judge: expected ans-v"), admin.toString());
+    }
+
+    @Test
+    void inAnIcpcContestParticipantsSeeTheVerdictAndTheFirstFailingTest() throws Exception {
+        String participant = "hidden-icpc-" + UUID.randomUUID().toString().substring(0, 6);
+        String key = participantKey(participant);
+        String problem = importProblem("hidden-icpc", quoteProblem());
+        String contest = "icpc-" + UUID.randomUUID().toString().substring(0, 8);
+        java.time.Instant now = java.time.Instant.now();
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/" + contest))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(StoreJson.write(Map.of("title", "ICPC", "problemIds", List.of(problem),
+                        "start", now.minusSeconds(3600).toString(), "end", now.plusSeconds(3600).toString(), "scoring", "ICPC",
+                        "invitations", List.of())))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, created.statusCode(), created.body());
+        String passesTheSample = "print('ans-v' if input() == 'in-v' else 'junk')";
+        String ticket = StoreJson.mapper().readTree(send(key, "POST", "/api/v1/contests/" + contest + "/submissions",
+                StoreJson.write(Map.of("problemId", problem, "language", "python",
+                        "files", List.of(Map.of("content", passesTheSample)))), 202)).get("ticket").asString();
+        String body = pollAs(key, ticket);
+        noSecretIn(body);
+        JsonNode mine = StoreJson.mapper().readTree(body);
+        assertEquals("WA", mine.get("verdict").asString(), body);
+        assertEquals(2, mine.get("failedTest").asInt(), body);
+        assertTrue(mine.get("score").isNull(), "no score (the share of tests passed) in ICPC: " + body);
+        assertEquals(1, mine.get("tests").size(), "per-test results of the sample only: " + body);
+        assertEquals("sample/1", mine.get("tests").get(0).get("testName").asString());
+
+        JsonNode listed = StoreJson.mapper().readTree(send(key, "GET", "/api/v1/contests/" + contest + "/submissions", null, 200));
+        assertEquals(ticket, listed.get(0).get("id").asString());
+        assertTrue(listed.get(0).get("score").isNull(), listed.toString());
+        JsonNode paged = StoreJson.mapper().readTree(send(key, "GET", "/api/v1/submissions?contestId=" + contest, null, 200));
+        assertTrue(paged.get("items").get(0).get("score").isNull(), paged.toString());
+        JsonNode board = StoreJson.mapper().readTree(send(null, "GET", "/api/v1/contests/" + contest + "/scoreboard", null, 200));
+        JsonNode row = board.get("rows").get(0);
+        assertEquals(participant, row.get("participant").asString());
+        assertEquals(0, row.get("points").asInt(), board.toString());
+        assertEquals(0, row.get("problems").get(problem).get("bestScore").asInt(), board.toString());
+
+        // The same problem outside the contest: the contest's rules still apply.
+        String outside = submitAs(key, problem, null, passesTheSample);
+        JsonNode around = StoreJson.mapper().readTree(pollAs(key, outside));
+        assertEquals(1, around.get("tests").size(), around.toString());
+        assertTrue(around.get("score").isNull(), around.toString());
+
+        JsonNode admin = get("/api/v1/submissions/" + ticket, 200);
+        assertEquals(50, admin.get("score").asInt(), admin.toString());
+        assertEquals(2, admin.get("tests").size());
+        assertTrue(admin.get("tests").get(1).get("judgeMessage").asString().contains(ANSWER_SECRET), admin.toString());
+    }
+
+    private static Map<String, String> quoteProblem() {
+        return Map.of("problem.yaml", "name: Quote\nvalidation: custom\n",
+                "output_validators/quote/validate.py", QUOTING_VALIDATOR,
+                "data/sample/1.in", "in-v\n", "data/sample/1.ans", "ans-v\n",
+                "data/secret/1.in", INPUT_SECRET + "\n", "data/secret/1.ans", ANSWER_SECRET + "\n");
+    }
+
+    private String participantKey(String subject) throws Exception {
+        return post("/api/v1/admin/keys", "{\"subject\":\"" + subject + "\",\"role\":\"PARTICIPANT\"}", 201).get("key").asString();
+    }
+
+    private String importProblem(String prefix, Map<String, String> files) throws Exception {
+        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+        HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/zip")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.of(files))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, imported.statusCode(), imported.body());
+        return id;
+    }
+
+    /** Submits python {@code source} to {@code problem} with a participant's key; the ticket. */
+    private String submitAs(String key, String problem, String contest, String source) throws Exception {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("problemId", problem, "language", "python",
+                "files", List.of(Map.of("content", source))));
+        if (contest != null) {
+            body.put("contestId", contest);
+        }
+        return StoreJson.mapper().readTree(send(key, "POST", "/api/v1/submissions", StoreJson.write(body), 202))
+                .get("ticket").asString();
+    }
+
+    /** The whole body of the participant's poll once the submission is judged. */
+    private String pollAs(String key, String ticket) {
+        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> send(key, "GET", "/api/v1/submissions/" + ticket, null, 200),
+                        b -> "DONE".equals(StoreJson.mapper().readTree(b).get("status").asString()));
+    }
+
+    /** A request with {@code key} (none when null); the body, after checking the status. */
+    private String send(String key, String method, String path, String json, int expected) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method,
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (key != null) {
+            request.header("Authorization", TestKeys.bearer(key));
+        }
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(expected, r.statusCode(), r.body());
+        return r.body();
+    }
+
     private JsonNode submitAndWait(String body) throws Exception {
         JsonNode ticket = post("/api/v1/submissions", body, 202);
         String id = ticket.get("ticket").asString();

@@ -1,0 +1,91 @@
+package io.codingengine.api.judge;
+
+import io.codingengine.api.access.CurrentPrincipal;
+import io.codingengine.api.access.Role;
+import io.codingengine.common.contest.Contest;
+import io.codingengine.common.contest.ContestStore;
+import io.codingengine.common.contest.Scoring;
+import io.codingengine.common.store.SubmissionRecord;
+import io.codingengine.common.store.SubmissionSummary;
+import org.springframework.stereotype.Component;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What the caller may see of submissions: the one place that decides it, for the poll, the
+ * listings and the contest's listing alike. An admin key sees everything; every other key (a
+ * participant's, and a service's, which may pass results on to participants) gets the
+ * participant view, which never carries a hidden test's data or anything derived from it (see
+ * {@link SubmissionView}).
+ *
+ * <p>ICPC rules (no score, no per-test results of hidden tests, just the verdict and the number
+ * of the first failing test) apply to a submission of an ICPC contest, and to one naming no known
+ * contest whose problem is one of an ICPC contest's: otherwise a contest's participant could
+ * submit to its problem outside the contest and read per-test results of its hidden tests.
+ */
+@Component
+public class Disclosure {
+
+    private final CurrentPrincipal caller;
+    private final ContestStore contests;
+
+    public Disclosure(CurrentPrincipal caller, ContestStore contests) {
+        this.caller = caller;
+        this.contests = contests;
+    }
+
+    /** Whether the caller sees every stored detail. */
+    public boolean seesEverything() {
+        return caller.get().map(p -> p.role().includes(Role.ADMIN)).orElse(false);
+    }
+
+    /** The submission as the caller may see it. */
+    public SubmissionView view(SubmissionRecord r) {
+        if (seesEverything()) {
+            return SubmissionView.full(r);
+        }
+        return SubmissionView.forParticipant(r, new Rules().icpc(r.submission().contestId(), r.submission().problemId()));
+    }
+
+    /** Listed submissions as the caller may see them: no score where ICPC rules apply. */
+    public List<SubmissionSummary> summaries(List<SubmissionSummary> items) {
+        if (seesEverything() || items.isEmpty()) {
+            return items;
+        }
+        Rules rules = new Rules();
+        return items.stream().map(s -> s.score() != null && rules.icpc(s.contestId(), s.problemId())
+                ? new SubmissionSummary(s.id(), s.problemId(), s.contestId(), s.participant(), s.language(),
+                        s.createdAt(), s.status(), s.round(), s.verdict(), null, s.testsDone(), s.testsTotal(),
+                        s.updatedAt())
+                : s).toList();
+    }
+
+    /** The contests one request needs, read once each. */
+    private final class Rules {
+
+        private final Map<String, Optional<Contest>> byId = new HashMap<>();
+        private Set<String> icpcProblems;
+
+        boolean icpc(String contestId, String problemId) {
+            if (contestId != null) {
+                Optional<Contest> contest = byId.computeIfAbsent(contestId, contests::get);
+                if (contest.isPresent()) {
+                    return contest.get().scoring() == Scoring.ICPC;
+                }
+            }
+            if (problemId == null) {
+                return false; // inline tests: the submitter's own
+            }
+            if (icpcProblems == null) {
+                icpcProblems = contests.list().stream().filter(c -> c.scoring() == Scoring.ICPC)
+                        .flatMap(c -> c.problemIds().stream()).collect(Collectors.toSet());
+            }
+            return icpcProblems.contains(problemId);
+        }
+    }
+}
