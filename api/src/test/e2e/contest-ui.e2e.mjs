@@ -91,17 +91,18 @@ try {
       await page.selectOption('#input', '0');
     }
     await submitAndWait('AC');
-    check((await page.textContent('#verdict')).includes('score 100'), 'score 100');
+    check(!(await page.textContent('#verdict')).includes('score'), 'an ICPC contest shows no score');
     check((await page.$$('li.test.t-AC')).length === 3, 'three passed tests shown');
   }
   await shot('problem-accepted');
   await page.waitForFunction(() => document.querySelectorAll('#history tbody tr').length === 3);
 
-  step('a wrong solution shows WA on the test that fails (secret/2)');
+  step('a wrong solution shows WA on the test that fails (the third, secret/2, named only by its number)');
   await pickLanguage('python');
   await typeCode('a, b = map(int, input().split())\nprint(a + b if a < 100 else 0)\n');
   await submitAndWait('WA');
-  check((await page.textContent('#first-failure')).includes('secret/2'), 'WA is on secret/2');
+  check((await page.textContent('#first-failure')).includes('#3'), 'WA is on test 3');
+  check(!(await page.textContent('#result')).includes('secret/'), 'an ICPC contest shows no result of a hidden test');
   check((await page.$$('li.test.t-AC')).length === 2 && (await page.$$('li.test.t-WA')).length === 1, 'two passed, one WA');
   await shot('problem-wrong-answer');
 

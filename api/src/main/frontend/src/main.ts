@@ -51,8 +51,9 @@ interface Sample { name: string; input: string; expectedOutput: string; }
 interface Problem { id: string; name: string; timeLimit: string | number; memoryLimitBytes: number; checker: string; samples: Sample[]; secretTestCount: number; statement: string | null; }
 interface ContestView { id: string; title: string; start: string; end: string; scoring: 'ICPC' | 'POINTS'; byInvitation: boolean; running: boolean; problems: Problem[]; }
 interface Runtime { language: string; version: string; aliases: string[]; }
-interface TestResult { testName: string; verdict: string; timeMs: number; memoryBytes: number; output: string | null; expected: string | null; message: string | null; }
-interface SubmissionView { id: string; problemId: string; language: string; status: string; testsDone: number; testsTotal: number; verdict: string | null; score: number | null; compileOutput: string | null; tests: TestResult[]; createdAt: string; }
+interface TestResult { testName: string; verdict: string; timeMs: number; memoryBytes: number; output: string | null; expected: string | null; message: string | null; visible: boolean; }
+// In an ICPC contest a participant gets results of the samples only, failedTest and no score.
+interface SubmissionView { id: string; problemId: string; language: string; status: string; testsDone: number; testsTotal: number; verdict: string | null; score: number | null; failedTest: number | null; compileOutput: string | null; tests: TestResult[]; createdAt: string; }
 interface Entry { contestId: string; participant: string; key: string; }
 
 const VERDICTS: Record<string, string> = { AC: 'Accepted', WA: 'Wrong answer', TLE: 'Time limit exceeded', MLE: 'Memory limit exceeded',
@@ -255,14 +256,19 @@ function verdictView(s: SubmissionView): string {
   const rows = [];
   for (let i = 0; i < total; i++) {
     const t = s.tests[i];
-    const state = t ? t.verdict : i < s.testsDone ? 'passed' : i === s.testsDone && s.status === 'RUNNING' ? 'running' : 'waiting';
+    // A judged test without a result (ICPC: not a sample): passed before the first failing one, that one has the verdict.
+    const known = !t && done && s.tests.length < total
+      ? (s.failedTest == null ? (s.verdict === 'AC' ? 'AC' : null) : i + 1 < s.failedTest ? 'AC' : i + 1 === s.failedTest ? s.verdict : null)
+      : null;
+    const state = t ? t.verdict : known ?? (done ? 'hidden' : i < s.testsDone ? 'passed' : i === s.testsDone && s.status === 'RUNNING' ? 'running' : 'waiting');
     rows.push(`<li class="test t-${esc(state)}" title="${esc(t?.testName ?? 'test ' + (i + 1))}"><span>${esc(t?.testName ?? '#' + (i + 1))}</span>
-      ${t ? `${verdictBadge(t.verdict)} <small>${ms(t.timeMs)} · ${mib(t.memoryBytes)}</small>` : `<small>${esc(state)}</small>`}</li>`);
+      ${t ? `${verdictBadge(t.verdict)} <small>${ms(t.timeMs)} · ${mib(t.memoryBytes)}</small>${t.message ? ` <small class="message">${esc(t.message)}</small>` : ''}`
+        : known ? verdictBadge(known) : `<small>${esc(state === 'hidden' ? 'not shown' : state)}</small>`}</li>`);
   }
-  const worst = s.tests.filter(t => t.verdict !== 'AC');
-  return `<p class="muted">Ticket <code>${esc(s.id)}</code></p><h3 id="verdict" data-verdict="${esc(s.verdict ?? '')}">${done ? `${verdictBadge(s.verdict)} ${esc(VERDICTS[s.verdict!] ?? '')} · score ${s.score}` : `${esc(s.status)} · ${s.testsDone}/${s.testsTotal || '?'} tests`}</h3>
-    ${done && s.tests.length ? `<p class="muted">max time ${ms(Math.max(...s.tests.map(t => t.timeMs)))} · max memory ${mib(Math.max(...s.tests.map(t => t.memoryBytes)))}</p>` : ''}
-    ${done && worst.length ? `<p id="first-failure">First failing test: <strong>${esc(worst[0].testName)}</strong> (${esc(worst[0].verdict)})</p>` : ''}
+  const failed = s.failedTest == null ? null : s.tests[s.failedTest - 1] ?? null;
+  return `<p class="muted">Ticket <code>${esc(s.id)}</code></p><h3 id="verdict" data-verdict="${esc(s.verdict ?? '')}">${done ? `${verdictBadge(s.verdict)} ${esc(VERDICTS[s.verdict!] ?? '')}${s.score != null ? ` · score ${s.score}` : ''}` : `${esc(s.status)} · ${s.testsDone}/${s.testsTotal || '?'} tests`}</h3>
+    ${done && s.tests.length ? `<p class="muted">max time ${ms(Math.max(...s.tests.map(t => t.timeMs)))} · max memory ${mib(Math.max(...s.tests.map(t => t.memoryBytes)))}${s.tests.length < total ? ' (samples)' : ''}</p>` : ''}
+    ${done && s.failedTest != null ? `<p id="first-failure">First failing test: <strong>#${s.failedTest}${failed ? ' ' + esc(failed.testName) : ''}</strong> (${esc(failed?.verdict ?? s.verdict ?? '')})</p>` : ''}
     ${s.compileOutput && s.verdict === 'CE' ? `<pre class="compile" id="compile-output">${esc(s.compileOutput)}</pre>` : ''}
     <ol class="tests" aria-label="Tests">${rows.join('')}</ol>`;
 }
