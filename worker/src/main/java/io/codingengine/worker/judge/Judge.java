@@ -124,15 +124,31 @@ public final class Judge {
     public record Judged(Judgement judgement, ExecutionResult execution, String sandboxFailure) {
     }
 
-    /** Runs the tests in up to {@code chunks()} contiguous chunks at once; the runs come back in test order. */
+    /**
+     * Runs the tests in up to {@code chunks()} contiguous chunks at once; the runs come back in
+     * test order. The runs of one executor call share its box's work directory, so a file a run
+     * leaves is there for the later ones: a chunk is cut again before every visible test that
+     * follows a hidden one, so that no visible test (whose output the submitter sees) can print
+     * what a hidden test's run read. A problem's samples come first, so its chunks are not cut.
+     */
     private ExecutionResult execute(Submission submission, List<TestCase> tests, LimitRequest limits) {
         int chunks = Math.max(1, Math.min(tests.size(), parallelTests > 0 ? parallelTests : executor.capacity()));
+        List<List<TestCase>> calls = new ArrayList<>();
+        for (int c = 0; c < chunks; c++) {
+            int from = tests.size() * c / chunks, to = tests.size() * (c + 1) / chunks, start = from;
+            for (int i = from + 1; i < to; i++) {
+                if (tests.get(i).visible() && !tests.get(i - 1).visible()) {
+                    calls.add(tests.subList(start, i));
+                    start = i;
+                }
+            }
+            calls.add(tests.subList(start, to));
+        }
         List<CompletableFuture<ExecutionResult>> parts = new ArrayList<>();
         // The chunks' threads log with the message's correlation id, and a session pool sends it on.
         Map<String, String> logContext = MDC.getCopyOfContextMap();
-        for (int c = 0; c < chunks; c++) {
-            List<RunInput> runs = tests.subList(tests.size() * c / chunks, tests.size() * (c + 1) / chunks).stream()
-                    .map(t -> new RunInput(t.input(), List.of())).toList();
+        for (List<TestCase> call : calls) {
+            List<RunInput> runs = call.stream().map(t -> new RunInput(t.input(), List.of())).toList();
             ExecutionRequest request = new ExecutionRequest(submission.language(), submission.version(),
                     submission.files(), Map.of(), null, limits, runs);
             parts.add(chunks == 1 ? CompletableFuture.completedFuture(executor.execute(request))

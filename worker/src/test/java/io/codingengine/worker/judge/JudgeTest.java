@@ -314,6 +314,32 @@ class JudgeTest {
     }
 
     @Test
+    void aVisibleTestNeverRunsWhereAHiddenOneRanBefore() {
+        // The runs of one executor call share the work directory: a file left by a hidden test's
+        // run could be printed by a later visible test's, whose output the submitter sees.
+        String stash = """
+                import os, sys
+                data = sys.stdin.read().strip()
+                if os.path.exists('stash.txt'):
+                    print(open('stash.txt').read())
+                else:
+                    open('stash.txt', 'w').write(data)
+                    print(data)
+                """;
+        List<TestCase> tests = List.of(new TestCase("hidden", INPUT_SECRET + "\n", "x\n", false),
+                new TestCase("shown", "public\n", "public\n", true), new TestCase("hidden-2", "y\n", "y\n", false));
+        for (int chunks : List.of(1, 2)) {
+            Submission s = new Submission("sub-stash", null, null, "alice", "python", "*",
+                    List.of(SourceFile.utf8(null, stash)), tests, CheckerSpec.DEFAULT, Instant.now());
+            Judgement j = new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", chunks)
+                    .judge(s, tests, CheckerSpec.DEFAULT, new Judge.TestLimits(Duration.ofSeconds(1), 128L << 20), 0, 1).judgement();
+            assertEquals("public\n", j.tests().get(1).output(), chunks + " chunk(s): the visible test ran in a box of its own: " + j);
+            assertEquals(Verdict.AC, j.tests().get(1).verdict());
+            nothingSecretForTheSubmitter(j);
+        }
+    }
+
+    @Test
     void aCheckerThatDoesNotCompileSaysSoToJudges() {
         CheckerSpec broken = new CheckerSpec.Custom("c++", "*", List.of(SourceFile.utf8("check.cpp", "int main() { return nope; }")));
         Judgement j = judge("python", "print('junk')", SECRET_THEN_SAMPLE, broken);
