@@ -24,9 +24,11 @@ import java.util.stream.Collectors;
  * {@link SubmissionView}).
  *
  * <p>ICPC rules (no score, no per-test results of hidden tests, just the verdict and the number
- * of the first failing test) apply to a submission of an ICPC contest, and to one naming no known
- * contest whose problem is one of an ICPC contest's: otherwise a contest's participant could
- * submit to its problem outside the contest and read per-test results of its hidden tests.
+ * of the first failing test) apply to a submission to a problem of an ICPC contest it names, and
+ * to one to a problem of any ICPC contest when it names no contest that has that problem:
+ * otherwise a contest's participant could submit to its problem outside the contest, or name
+ * another contest ({@code POST /api/v1/submissions} takes any {@code contestId}), and read
+ * per-test results of its hidden tests.
  */
 @Component
 public class Disclosure {
@@ -74,7 +76,7 @@ public class Disclosure {
         boolean icpc(String contestId, String problemId) {
             if (contestId != null) {
                 Optional<Contest> contest = byId.computeIfAbsent(contestId, contests::get);
-                if (contest.isPresent()) {
+                if (contest.isPresent() && (problemId == null || contest.get().problemIds().contains(problemId))) {
                     return contest.get().scoring() == Scoring.ICPC;
                 }
             }

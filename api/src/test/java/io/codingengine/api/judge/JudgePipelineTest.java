@@ -412,12 +412,7 @@ class JudgePipelineTest {
         String problem = importProblem("hidden-icpc", quoteProblem());
         String contest = "icpc-" + UUID.randomUUID().toString().substring(0, 8);
         java.time.Instant now = java.time.Instant.now();
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/" + contest))
-                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(StoreJson.write(Map.of("title", "ICPC", "problemIds", List.of(problem),
-                        "start", now.minusSeconds(3600).toString(), "end", now.plusSeconds(3600).toString(), "scoring", "ICPC",
-                        "invitations", List.of())))).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, created.statusCode(), created.body());
+        putContest(contest, "ICPC", List.of(problem), now);
         String passesTheSample = "print('ans-v' if input() == 'in-v' else 'junk')";
         String ticket = StoreJson.mapper().readTree(send(key, "POST", "/api/v1/contests/" + contest + "/submissions",
                 StoreJson.write(Map.of("problemId", problem, "language", "python",
@@ -442,16 +437,31 @@ class JudgePipelineTest {
         assertEquals(0, row.get("points").asInt(), board.toString());
         assertEquals(0, row.get("problems").get(problem).get("bestScore").asInt(), board.toString());
 
-        // The same problem outside the contest: the contest's rules still apply.
-        String outside = submitAs(key, problem, null, passesTheSample);
-        JsonNode around = StoreJson.mapper().readTree(pollAs(key, outside));
-        assertEquals(1, around.get("tests").size(), around.toString());
-        assertTrue(around.get("score").isNull(), around.toString());
+        // The same problem outside the contest, or naming a points contest it is not in: the
+        // ICPC contest's rules still apply.
+        String points = "points-" + UUID.randomUUID().toString().substring(0, 8);
+        putContest(points, "POINTS", List.of(), now);
+        for (String named : java.util.Arrays.asList(null, points)) {
+            String outside = submitAs(key, problem, named, passesTheSample);
+            JsonNode around = StoreJson.mapper().readTree(pollAs(key, outside));
+            assertEquals(1, around.get("tests").size(), named + ": " + around);
+            assertTrue(around.get("score").isNull(), named + ": " + around);
+        }
 
         JsonNode admin = get("/api/v1/submissions/" + ticket, 200);
         assertEquals(50, admin.get("score").asInt(), admin.toString());
         assertEquals(2, admin.get("tests").size());
         assertTrue(admin.get("tests").get(1).get("judgeMessage").asString().contains(ANSWER_SECRET), admin.toString());
+    }
+
+    /** A contest running from an hour before {@code now} to an hour after. */
+    private void putContest(String id, String scoring, List<String> problems, java.time.Instant now) throws Exception {
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/" + id))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(StoreJson.write(Map.of("title", scoring, "problemIds", problems,
+                        "start", now.minusSeconds(3600).toString(), "end", now.plusSeconds(3600).toString(), "scoring", scoring,
+                        "invitations", List.of())))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, created.statusCode(), created.body());
     }
 
     private static Map<String, String> quoteProblem() {
