@@ -126,10 +126,12 @@ public final class Judge {
 
     /**
      * Runs the tests in up to {@code chunks()} contiguous chunks at once; the runs come back in
-     * test order. The runs of one executor call share its box's work directory, so a file a run
-     * leaves is there for the later ones: a chunk is cut again before every visible test that
-     * follows a hidden one, so that no visible test (whose output the submitter sees) can print
-     * what a hidden test's run read. A problem's samples come first, so its chunks are not cut.
+     * test order. A chunk is also cut before every visible test that follows a hidden one, so a
+     * visible test (whose output the submitter sees) never runs in an executor call after a
+     * hidden one. The sandbox gives every run a fresh work directory, but an executor that kept
+     * files between the runs of a call (a session pool on an older image) would let a program
+     * save a hidden input on one test and print it on the next. A problem's samples come first,
+     * so its chunks are not cut; only inline tests, in the submitter's order, may be.
      */
     private ExecutionResult execute(Submission submission, List<TestCase> tests, LimitRequest limits) {
         int chunks = Math.max(1, Math.min(tests.size(), parallelTests > 0 ? parallelTests : executor.capacity()));

@@ -315,7 +315,8 @@ class JudgeTest {
 
     @Test
     void aVisibleTestNeverRunsWhereAHiddenOneRanBefore() {
-        // The runs of one executor call share the work directory: a file left by a hidden test's
+        // Were the work directory kept between the runs of one executor call (the sandbox gives
+        // each run a fresh one; an older session image did not), a file left by a hidden test's
         // run could be printed by a later visible test's, whose output the submitter sees.
         String stash = """
                 import os, sys
