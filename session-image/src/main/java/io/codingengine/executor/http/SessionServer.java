@@ -1,8 +1,10 @@
 package io.codingengine.executor.http;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.store.StoreJson;
 import io.codingengine.executor.ExecutorConfig;
@@ -12,52 +14,109 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.deser.std.StdDeserializer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 /**
  * The process inside each session container: the sandboxed executor over HTTP, on the port the
  * Dynamic Sessions pool forwards to. The pool forwards the request path after its management
  * endpoint unchanged (the {@code identifier} query parameter included, which this server ignores:
- * one container is one session). Untrusted code runs in the executor's own sandbox inside the
- * container, so it can neither reach this process nor forge the result it returns.
+ * one container is one session).
+ *
+ * <p><b>Who can call it, and what it trusts.</b> The server authenticates nobody: it relies on
+ * the pool being its only client. On Azure the session container has no endpoint of its own (the
+ * pool's {@code ingress.targetPort} is only where the pool forwards to); the only way in is the
+ * pool's management endpoint, which requires a Microsoft Entra token of an identity holding
+ * "Azure ContainerApps Session Executor" on the pool ({@code infra/main.bicep} gives it to the
+ * deployment's one user-assigned identity: the worker's, also the api's). It does not read the
+ * {@code Authorization} header, whether or not the pool passes it on. So whoever holds that role
+ * is trusted with all a session does: running any code the catalogue runs, with any input, up to
+ * the maximum limits, as often as the pool allows, and getting the results back unsigned; the
+ * role is the access control. Its {@code X-Correlation-Id} is logged only when it has the api's
+ * id shape. Nothing else about a request is trusted: the body is read under {@link RequestLimits}
+ * (size, runs, read time) by a strict JSON reader (nesting depth, token count, no trailing data,
+ * no duplicate keys, limits as exact values), and the executor refuses limits, files and options
+ * outside its configuration.
+ * Each refusal is a 4xx with {@code {"error": ...}} naming what was refused and the maximum;
+ * nothing is clamped. The programs it runs are not callers: the sandbox gives them no network
+ * (their own network namespace with only loopback, or, with {@code PROCESS} isolation, no
+ * sockets), so they cannot reach this port, nor forge the result it returns. Under docker-compose
+ * there is no pool: any container on the compose network can call it (the port is not published
+ * to the host).
  *
  * <ul>
  *   <li>{@code POST /execute}: an {@link ExecutionRequest} as JSON; answers the
- *       {@link io.codingengine.common.execution.ExecutionResult}, or 400 {@code {"error": ...}}
+ *       {@link io.codingengine.common.execution.ExecutionResult}, or {@code {"error": ...}} with
+ *       400 for an invalid request (malformed JSON, more runs than {@link RequestLimits#maxRuns()},
+ *       anything the executor refuses, such as a limit over its maximum: "run wall time cannot
+ *       exceed the configured limit of 60000 ms", the Piston API's wording with the executor's
+ *       names), 413 for a body over {@link RequestLimits#maxBodyBytes()}, 503 with
+ *       {@code Retry-After} while the bodies in progress leave no room for this one
  *   <li>{@code GET /runtimes}: the installed languages
  *   <li>{@code GET /health}: the sandbox's isolation level, for the container health check
  * </ul>
- * JSON is {@link StoreJson}'s, the same form the worker reads. A request's {@code X-Correlation-Id}
- * (the id the api gave the client's request, sent on by the worker) is in the log MDC as
- * {@code correlationId} while it is served, and in the line logged per execution; the image logs
- * JSON lines with the MDC ({@code session-logback.xml}).
+ * JSON is {@link StoreJson}'s form, the one the worker writes, read more strictly (above). A
+ * request's {@code X-Correlation-Id} (the id the api gave the client's request, sent on by the
+ * worker) is in the log MDC as {@code correlationId} while it is served, and in the line logged
+ * per execution and per refusal; the image logs JSON lines with the MDC ({@code session-logback.xml}).
+ *
+ * <p>Headers are bounded by the JDK server's defaults (200 header names, 380 KiB; past them the
+ * connection is closed without an answer). The read timeout is the JDK server's
+ * {@code sun.net.httpserver.maxReqTime}, a JVM-wide setting read when the JVM's first HTTP server
+ * starts: {@link #start} sets it unless it is set already, so it holds in the image (this is its
+ * only server) but not in a JVM that started another HTTP server first.
  */
 public final class SessionServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionServer.class);
-    /** Files are limited by the executor ({@link ExecutorConfig#maxSourceBytes()}); base64 and JSON add a third. */
-    private static final double BODY_OVERHEAD = 1.5;
     static final String CORRELATION_HEADER = "X-Correlation-Id";
     static final String CORRELATION_MDC_KEY = "correlationId";
     /** The api's own rule for a correlation id; anything else is not logged. */
     private static final java.util.regex.Pattern SANE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    static final String READ_TIMEOUT_PROPERTY = "sun.net.httpserver.maxReqTime";
+    /** An execution request is four levels deep (request, runs, run, args). */
+    static final int MAX_JSON_DEPTH = 16;
+    /** Every token can become an object; this bounds what a small body can make the heap hold. */
+    static final long MIN_JSON_TOKENS = 1_000_000;
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final SandboxedExecutor executor;
-    private final long maxBodyBytes;
+    private final RequestLimits limits;
+    private final JsonMapper reader;
+    /** Bytes of bodies held at once (as declared, or the maximum when undeclared), up to the maximum body. */
+    private final Semaphore bodies;
 
-    private SessionServer(SandboxedExecutor executor, long maxSourceBytes, int port) throws IOException {
+    private SessionServer(SandboxedExecutor executor, RequestLimits limits, int port) throws IOException {
         this.executor = executor;
-        this.maxBodyBytes = (long) (maxSourceBytes * BODY_OVERHEAD) + (1 << 20);
+        this.limits = limits;
+        this.reader = reader(limits);
+        this.bodies = new Semaphore((int) limits.maxBodyBytes());
+        if (System.getProperty(READ_TIMEOUT_PROPERTY) == null) {
+            System.setProperty(READ_TIMEOUT_PROPERTY, Long.toString(limits.readTimeout().toSeconds()));
+        }
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/execute", exchange -> handle(exchange, "POST", this::execute));
         server.createContext("/runtimes", exchange -> handle(exchange, "GET", e -> respond(e, 200, executor.runtimes())));
@@ -67,21 +126,31 @@ public final class SessionServer implements AutoCloseable {
         server.start();
     }
 
-    /** Serves {@code executor} on {@code port} (0: any free port). The caller keeps owning the executor. */
+    /**
+     * Serves {@code executor} on {@code port} (0: any free port) with {@link RequestLimits#defaults}
+     * for an executor that takes up to {@code maxSourceBytes}. The caller keeps owning the executor.
+     */
     public static SessionServer start(SandboxedExecutor executor, long maxSourceBytes, int port) throws IOException {
-        return new SessionServer(executor, maxSourceBytes, port);
+        return start(executor, RequestLimits.defaults(maxSourceBytes), port);
+    }
+
+    /** Serves {@code executor} on {@code port} (0: any free port). The caller keeps owning the executor. */
+    public static SessionServer start(SandboxedExecutor executor, RequestLimits limits, int port) throws IOException {
+        return new SessionServer(executor, limits, port);
     }
 
     public static void main(String[] args) throws IOException {
-        SessionSettings settings = SessionSettings.fromEnvironment(System.getenv());
         ExecutorConfig config = ExecutorConfig.judging();
+        SessionSettings settings = SessionSettings.fromEnvironment(System.getenv(), config);
         SandboxedExecutor executor = SandboxedExecutor.start(settings.sandbox(), config);
-        SessionServer server = start(executor, config.maxSourceBytes(), settings.port());
+        SessionServer server = start(executor, settings.requests(), settings.port());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             executor.close();
         }));
-        LOG.info("session server listening on port {}", server.port());
+        RequestLimits limits = settings.requests();
+        LOG.info("session server listening on port {}: bodies up to {} bytes, {} runs, read within {} s",
+                server.port(), limits.maxBodyBytes(), limits.maxRuns(), System.getProperty(READ_TIMEOUT_PROPERTY));
     }
 
     public int port() {
@@ -104,30 +173,235 @@ public final class SessionServer implements AutoCloseable {
     }
 
     private void execute(HttpExchange exchange) throws IOException {
-        byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-        }
-        if (body.length > maxBodyBytes) {
-            respond(exchange, 413, Map.of("error", "request body exceeds " + maxBodyBytes + " bytes"));
+        long declared = declaredLength(exchange);
+        if (declared > limits.maxBodyBytes()) {
+            // Refused before reading: the rest of the body is not waited for.
+            closeAfter(exchange);
+            refuse(exchange, 413, bodyTooLarge());
             return;
+        }
+        int held = (int) (declared >= 0 ? declared : limits.maxBodyBytes());
+        if (!bodies.tryAcquire(held)) {
+            closeAfter(exchange);
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            refuse(exchange, 503, "the session is holding other requests' bodies; retry later");
+            return;
+        }
+        ExecutionResult result = null;
+        Refusal refusal = null;
+        try {
+            result = run(exchange);
+        } catch (Refusal r) {
+            refusal = r;
+        } finally {
+            // Before answering, so that a caller who has the answer finds the room free again.
+            bodies.release(held);
+        }
+        if (refusal != null) {
+            if (refusal.bodyUnread) {
+                closeAfter(exchange);
+            }
+            refuse(exchange, refusal.status, refusal.getMessage());
+        } else {
+            respondStreaming(exchange, result);
+        }
+    }
+
+    /** Reads, checks and runs the request. */
+    private ExecutionResult run(HttpExchange exchange) throws Refusal {
+        ExecutionRequest request = read(exchange);
+        if (request.runs().size() > limits.maxRuns()) {
+            throw new Refusal(400, "runs must not contain more than " + limits.maxRuns() + " runs");
+        }
+        long start = System.nanoTime();
+        ExecutionResult result;
+        try {
+            result = executor.execute(request);
+        } catch (InvalidRequestException e) {
+            throw new Refusal(400, e.getMessage());
+        }
+        LOG.info("executed {} ({} runs) in {} ms [correlation {}]", request.language(), request.runs().size(),
+                (System.nanoTime() - start) / 1_000_000, MDC.get(CORRELATION_MDC_KEY));
+        return result;
+    }
+
+    /** A client's mistake, to answer with {@code status} and the message. */
+    private static final class Refusal extends Exception {
+
+        final int status;
+        /** Whether the body was left before its end, so that the connection cannot serve another request. */
+        final boolean bodyUnread;
+
+        Refusal(int status, String message) {
+            this(status, message, false);
+        }
+
+        Refusal(int status, String message, boolean bodyUnread) {
+            super(message, null, false, false);
+            this.status = status;
+            this.bodyUnread = bodyUnread;
+        }
+    }
+
+    /**
+     * Says {@code Connection: close} in the answer: the JDK server closes a connection whose
+     * request body was not read to its end after answering, and a client that was not told would
+     * send its next request on it.
+     */
+    private static void closeAfter(HttpExchange exchange) {
+        exchange.getResponseHeaders().set("Connection", "close");
+    }
+
+    private ExecutionRequest read(HttpExchange exchange) throws Refusal {
+        byte[] body;
+        try {
+            body = exchange.getRequestBody().readNBytes((int) limits.maxBodyBytes() + 1);
+        } catch (IOException | IndexOutOfBoundsException e) {
+            // A bad chunk header, or a connection closed mid-body (then the answer is not read).
+            // IndexOutOfBoundsException: the JDK's chunked decoder reads a chunk length of 2^31 or more as negative.
+            // Closed here, as broken, so that sending the answer does not drain it (and fail again).
+            try {
+                exchange.getRequestBody().close();
+            } catch (IOException | RuntimeException broken) {
+                LOG.debug("the broken request body could not be drained", broken);
+            }
+            throw new Refusal(400, "request body could not be read: " + (e instanceof IndexOutOfBoundsException
+                    ? "invalid chunk length" : e.getMessage() != null ? e.getMessage() : "the connection was closed"), true);
+        }
+        if (body.length > limits.maxBodyBytes()) {
+            throw new Refusal(413, bodyTooLarge(), true);
         }
         ExecutionRequest request;
         try {
-            request = StoreJson.mapper().readValue(body, ExecutionRequest.class);
-        } catch (JacksonException | NullPointerException e) {
-            // NullPointerException: the record's constructor rejects a missing language, version, files or runs.
-            respond(exchange, 400, Map.of("error", "request body is not a valid execution request: " + e.getMessage()));
-            return;
+            request = reader.readValue(body, ExecutionRequest.class);
+        } catch (JacksonException e) {
+            throw new Refusal(400, describe(e));
         }
-        long start = System.nanoTime();
+        if (request == null) {
+            throw new Refusal(400, "request body is not a valid execution request: it is null, not an object");
+        }
+        return request;
+    }
+
+    private String bodyTooLarge() {
+        return "request body must not exceed " + limits.maxBodyBytes() + " bytes";
+    }
+
+    /** The body's declared length; -1 when it is not declared (chunked). The JDK server has checked the header. */
+    private static long declaredLength(HttpExchange exchange) {
+        String value = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (value == null) {
+            return -1;
+        }
         try {
-            var result = executor.execute(request);
-            LOG.info("executed {} ({} runs) in {} ms [correlation {}]", request.language(), request.runs().size(),
-                    (System.nanoTime() - start) / 1_000_000, MDC.get(CORRELATION_MDC_KEY));
-            respond(exchange, 200, result);
-        } catch (InvalidRequestException e) {
-            respond(exchange, 400, Map.of("error", e.getMessage()));
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A client's mistake: logged as a warning (the pool is the only client, so it is news) and answered. */
+    private static void refuse(HttpExchange exchange, int status, String message) throws IOException {
+        LOG.warn("refused {} {} with {}: {} [correlation {}]", exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(), status, message, MDC.get(CORRELATION_MDC_KEY));
+        respond(exchange, status, Map.of("error", message));
+    }
+
+    /**
+     * What was wrong with a body the reader refused, in words and with the JSON path where it
+     * applies, never with a stack trace.
+     */
+    static String describe(JacksonException e) {
+        String path = path(e);
+        String at = path.isEmpty() ? "" : " (at " + path + ")";
+        if (e instanceof StreamConstraintsException) {
+            return "request body is past a limit of the JSON reader: " + e.getOriginalMessage();
+        }
+        if (e instanceof StreamReadException && !(e instanceof InputCoercionException)) {
+            TokenStreamLocation location = e.getLocation();
+            String where = location == null || location.getLineNr() < 1 ? ""
+                    : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+            return "request body is not valid JSON: " + e.getOriginalMessage() + where;
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof InvalidRequestException invalid) {
+            return invalid.getMessage() + at;
+        }
+        if (cause instanceof NullPointerException npe) {
+            // The records' constructors: Objects.requireNonNull(value, "name"), or a null in a list or map.
+            String name = npe.getMessage();
+            return "request body is not a valid execution request: "
+                    + (name != null && name.matches("[a-z][A-Za-z]*") ? name + " is required" : "a required value is missing or null")
+                    + at;
+        }
+        // Jackson's advice on its own configuration is no help to the caller.
+        String message = e.getOriginalMessage().replaceFirst(" \\(but could if coercion was enabled using `CoercionConfig`\\)", "");
+        return "request body is not a valid execution request: " + message + at;
+    }
+
+    /** {@code runLimits.cpuTime}, {@code files[2].content}: where in the body the reader was. */
+    private static String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : e.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    /**
+     * {@link StoreJson}'s form (record components, unknown properties ignored), read under the
+     * request limits and without the lenient conversions that could change what a limit says: a
+     * fraction is not truncated to a whole number of bytes, and a duration is an ISO-8601 string
+     * (what {@link StoreJson} writes), never a number of seconds that could wrap around.
+     */
+    private static JsonMapper reader(RequestLimits limits) {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_JSON_DEPTH)
+                        .maxStringLength((int) limits.maxBodyBytes())
+                        .maxTokenCount(Math.max(MIN_JSON_TOKENS, 16L * limits.maxRuns()))
+                        .build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        return JsonMapper.builder(factory)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .changeDefaultVisibility(v -> v.withIsGetterVisibility(JsonAutoDetect.Visibility.NONE))
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .addModule(new SimpleModule("session-request").addDeserializer(Duration.class, new IsoDuration()))
+                .build();
+    }
+
+    /** A duration as ISO-8601 text ({@code PT3S}) whose milliseconds fit a long; nothing else. */
+    private static final class IsoDuration extends StdDeserializer<Duration> {
+
+        IsoDuration() {
+            super(Duration.class);
+        }
+
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) {
+            if (!p.hasToken(JsonToken.VALUE_STRING)) {
+                return ctxt.reportInputMismatch(this, "a duration must be an ISO-8601 string such as \"PT3S\"");
+            }
+            String text = p.getString();
+            String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+            Duration value;
+            try {
+                value = Duration.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                return ctxt.reportInputMismatch(this, "\"%s\" is not an ISO-8601 duration such as \"PT3S\"", shown);
+            }
+            try {
+                value.toMillis();
+            } catch (ArithmeticException e) {
+                return ctxt.reportInputMismatch(this, "\"%s\" is longer than a duration can be in milliseconds", shown);
+            }
+            return value;
         }
     }
 
@@ -142,6 +416,11 @@ public final class SessionServer implements AutoCloseable {
         }
         try {
             String context = exchange.getHttpContext().getPath();
+            boolean served = exchange.getRequestURI().getPath().equals(context) && exchange.getRequestMethod().equals(method);
+            boolean body = exchange.getRequestHeaders().containsKey("Transfer-Encoding") || declaredLength(exchange) > 0;
+            if (body && !(served && method.equals("POST"))) {
+                closeAfter(exchange); // a body nobody reads
+            }
             if (!exchange.getRequestURI().getPath().equals(context)) {
                 respond(exchange, 404, Map.of("error", "no such path"));
             } else if (!exchange.getRequestMethod().equals(method)) {
@@ -165,6 +444,18 @@ public final class SessionServer implements AutoCloseable {
         exchange.sendResponseHeaders(status, json.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(json);
+        }
+    }
+
+    /**
+     * A result, streamed (chunked): one with many runs' outputs is not copied into a string and
+     * then into bytes before it is sent.
+     */
+    private static void respondStreaming(HttpExchange exchange, Object value) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            StoreJson.mapper().writeValue(out, value);
         }
     }
 

@@ -1,8 +1,10 @@
 package io.codingengine.executor.http;
 
+import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.sandbox.SandboxConfig;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -12,10 +14,17 @@ import java.util.Map;
  * @param port       {@code PORT}: the target port the pool forwards to (default 8080)
  * @param sandbox    {@code CE_DATA_DIR}, {@code CE_SLOTS}, {@code CE_UID_BASE},
  *                   {@code CE_ISOLATION}, {@code CE_CGROUP_NAME}, {@code CE_RECYCLE_AFTER} applied to the sandbox defaults
+ * @param requests   {@code CE_MAX_BODY_BYTES}, {@code CE_MAX_RUNS}, {@code CE_READ_TIMEOUT} (seconds)
+ *                   applied to {@link RequestLimits#defaults} for the executor's source maximum
  */
-public record SessionSettings(int port, SandboxConfig sandbox) {
+public record SessionSettings(int port, SandboxConfig sandbox, RequestLimits requests) {
 
+    /** For the executor the image runs, {@link ExecutorConfig#judging()}. */
     public static SessionSettings fromEnvironment(Map<String, String> env) {
+        return fromEnvironment(env, ExecutorConfig.judging());
+    }
+
+    public static SessionSettings fromEnvironment(Map<String, String> env, ExecutorConfig executor) {
         SandboxConfig sandbox = SandboxConfig.defaults().withCgroupName(env.getOrDefault("CE_CGROUP_NAME", "coding-engine-session"));
         if (env.containsKey("CE_DATA_DIR")) {
             sandbox = sandbox.withDataDir(Path.of(env.get("CE_DATA_DIR")));
@@ -32,6 +41,38 @@ public record SessionSettings(int port, SandboxConfig sandbox) {
         if (env.containsKey("CE_RECYCLE_AFTER")) {
             sandbox = sandbox.withRecycleAfter(Integer.parseInt(env.get("CE_RECYCLE_AFTER")));
         }
-        return new SessionSettings(Integer.parseInt(env.getOrDefault("PORT", "8080")), sandbox);
+        RequestLimits requests = RequestLimits.defaults(executor.maxSourceBytes());
+        if (env.containsKey("CE_MAX_BODY_BYTES")) {
+            long value = number(env, "CE_MAX_BODY_BYTES");
+            requests = named("CE_MAX_BODY_BYTES", requests, r -> r.withMaxBodyBytes(value));
+        }
+        if (env.containsKey("CE_MAX_RUNS")) {
+            long value = number(env, "CE_MAX_RUNS");
+            if (value > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("CE_MAX_RUNS must be at most " + Integer.MAX_VALUE + ", was " + value);
+            }
+            requests = named("CE_MAX_RUNS", requests, r -> r.withMaxRuns((int) value));
+        }
+        if (env.containsKey("CE_READ_TIMEOUT")) {
+            long value = number(env, "CE_READ_TIMEOUT");
+            requests = named("CE_READ_TIMEOUT", requests, r -> r.withReadTimeout(Duration.ofSeconds(value)));
+        }
+        return new SessionSettings(Integer.parseInt(env.getOrDefault("PORT", "8080")), sandbox, requests);
+    }
+
+    private static long number(Map<String, String> env, String name) {
+        try {
+            return Long.parseLong(env.get(name).strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was \"" + env.get(name) + "\"");
+        }
+    }
+
+    private static RequestLimits named(String name, RequestLimits limits, java.util.function.UnaryOperator<RequestLimits> change) {
+        try {
+            return change.apply(limits);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
     }
 }
