@@ -66,6 +66,9 @@ public sealed interface CheckerSpec {
      * A checker program, compiled and run in the sandbox like a submission. It follows the Kattis
      * output-validator convention: it is started as {@code checker <input> <expected> <feedback-dir>}
      * with the program's output on standard input, and accepts with exit code 42, rejects with 43.
+     * Each test has its own feedback directory: {@code teammessage.txt} there is shown to the
+     * submitter for a visible test; {@code judgemessage.txt} and the checker's standard output and
+     * error are for judges only.
      *
      * @param language language name or alias, as in an execution request
      * @param version  version or range ({@code "*"} for any); never {@code null}
