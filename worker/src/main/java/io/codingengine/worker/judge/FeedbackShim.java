@@ -30,8 +30,11 @@ import java.util.Optional;
  */
 final class FeedbackShim {
 
-    /** Bytes of each feedback file collected. */
-    static final int LIMIT = 8 * 1024;
+    /**
+     * Bytes of each feedback file collected: more than a judge message keeps
+     * ({@link CustomChecker#CLIP} characters), little of the checker's 64 KiB of output.
+     */
+    static final int LIMIT = 4 * 1024;
     static final String JUDGE_MESSAGE = "judgemessage.txt";
     static final String TEAM_MESSAGE = "teammessage.txt";
 
