@@ -15,7 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The few system calls the JDK does not offer, through the FFM API: mounting the tmpfs that holds
- * a box's work directory. Calling them in-process avoids a {@code mount} process per run.
+ * a box's work directory (in-process, so no {@code mount} process per run), and writing a file
+ * with {@code O_CLOEXEC}.
  */
 final class Libc {
 
@@ -24,6 +25,7 @@ final class Libc {
     static final int MNT_DETACH = 2;
     static final int EINVAL = 22;
     static final int ENOENT = 2;
+    private static final int O_WRONLY = 01, O_CREAT = 0100, O_TRUNC = 01000, O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
@@ -32,6 +34,10 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = downcall("umount2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle FCHMOD = downcall("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -59,6 +65,38 @@ final class Libc {
             MemorySegment state = arena.allocate(CAPTURED);
             int rc = (int) UMOUNT2.invokeExact(state, arena.allocateFrom(target), flags);
             check(rc, state, "umount " + target);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Writes {@code content} to {@code path} (created or truncated, never through a link) with
+     * permission bits {@code mode}. The descriptor is close-on-exec: a process the JVM forks
+     * meanwhile never holds the file open for writing, which would make executing it fail with
+     * ETXTBSY. Throws {@link NativeException} with errno on failure.
+     */
+    static void writeFile(String path, byte[] content, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURED);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                    mode);
+            check(fd < 0 ? -1 : 0, state, "open " + path);
+            try {
+                MemorySegment data = arena.allocate(Math.max(1, content.length));
+                data.copyFrom(MemorySegment.ofArray(content));
+                long done = 0;
+                while (done < content.length) {
+                    long n = (long) WRITE.invokeExact(state, fd, data.asSlice(done), content.length - done);
+                    check(n < 0 ? -1 : 0, state, "write " + path);
+                    done += n;
+                }
+                check((int) FCHMOD.invokeExact(state, fd, mode), state, "chmod " + path);
+            } finally {
+                int closed = (int) CLOSE.invokeExact(state, fd);
+            }
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {
