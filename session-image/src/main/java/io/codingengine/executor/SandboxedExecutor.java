@@ -119,8 +119,11 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         if (request.runs().isEmpty()) {
             throw new InvalidRequestException("at least one run is required");
         }
-        try (Box box = sandbox.open(Math.max(compileLimits.diskBytes(), runLimits.diskBytes()),
-                Math.max(compileLimits.diskInodes(), runLimits.diskInodes()))) {
+        // The disk limits are for what the programs write: the box holds the submission's files besides.
+        long programBytes = layout.files().stream().mapToLong(f -> f.content().length).sum();
+        int programInodes = programInodes(layout);
+        try (Box box = sandbox.open(Math.max(compileLimits.diskBytes(), runLimits.diskBytes()) + programBytes,
+                Math.max(compileLimits.diskInodes(), runLimits.diskInodes()) + programInodes)) {
             layout.files().forEach(f -> box.writeFile(f.path(), f.content(), false));
             StageResult compile = null;
             if (runtime.compiled()) {
@@ -141,6 +144,17 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a sandbox slot", e);
         }
+    }
+
+    /** The files of the submission and the directories that hold them. */
+    private static int programInodes(SourceLayout layout) {
+        java.util.Set<String> directories = new java.util.HashSet<>();
+        for (SourceLayout.PlacedFile file : layout.files()) {
+            for (int slash = file.path().indexOf('/'); slash > 0; slash = file.path().indexOf('/', slash + 1)) {
+                directories.add(file.path().substring(0, slash));
+            }
+        }
+        return layout.files().size() + directories.size();
     }
 
     /** The result's session: this host and the slot whose box ran it. */

@@ -12,7 +12,6 @@ import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -226,7 +225,6 @@ class SessionServerTest {
      * (size the box for the submission, or keep maxFiles below the box's inodes).
      */
     @Test
-    @Disabled("the box's inode limit (4096) cannot hold ExecutorConfig.judging()'s 4096 files")
     void filesAtTheMaximumRun() throws Exception {
         HttpResponse<String> response = post("/execute", StoreJson.write(withDataFiles(CONFIG.maxFiles() - 1)));
         assertEquals(200, response.statusCode(), response.body());

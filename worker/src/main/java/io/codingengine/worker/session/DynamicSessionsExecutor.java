@@ -4,6 +4,7 @@ import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.RequestTooLargeException;
 import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.store.StoreJson;
 import org.slf4j.Logger;
@@ -111,6 +112,7 @@ public final class DynamicSessionsExecutor implements Executor {
                         return new Answer(response.body(), identifier);
                     }
                     case 400 -> throw new InvalidRequestException(errorOf(response));
+                    case 413 -> throw new RequestTooLargeException(errorOf(response));
                     case 401, 403 -> throw new SessionPoolException("the session pool " + settings.endpoint()
                             + " refused the worker's identity (HTTP " + status + "): assign it the role \""
                             + SESSION_EXECUTOR_ROLE + "\" on the session pool (infra/ does this on deployment)");
