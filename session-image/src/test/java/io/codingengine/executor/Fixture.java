@@ -21,8 +21,12 @@ import java.util.Map;
 final class Fixture {
 
     static final Path DATA_DIR = createDataDir();
+    /** Not the default (60000): an engine running on this host (scripts/run-local.sh) has those. */
+    static final int UID_BASE = 61000;
+    static final int SLOTS = 2;
     static final SandboxedExecutor EXECUTOR = SandboxedExecutor.start(
-            SandboxConfig.defaults().withDataDir(DATA_DIR).withSlots(2).withCgroupName("coding-engine-test"),
+            SandboxConfig.defaults().withDataDir(DATA_DIR).withSlots(SLOTS).withUidBase(UID_BASE)
+                    .withCgroupName("coding-engine-test"),
             ExecutorConfig.defaults());
 
     private Fixture() {

@@ -38,9 +38,9 @@ final class HostCheck {
         assertEquals("ok\n", Fixture.run("python", "print('ok')").runs().getFirst().stdout(), "engine still serving");
     }
 
-    /** Processes whose real uid is one of the sandbox's (60000 + slot). */
+    /** Processes whose real uid is one of the test executor's slots' (never another engine's on this host). */
     static List<String> sandboxProcesses() {
-        return sandboxProcesses(60000, 200);
+        return sandboxProcesses(Fixture.UID_BASE, Fixture.SLOTS);
     }
 
     /** Processes whose real uid is in {@code [firstUid, firstUid + count)}. */
