@@ -280,11 +280,7 @@ public final class JavacService implements AutoCloseable {
      * in it are root's and only readable by the service, so paths here are stable.
      */
     private void fill(Map<String, byte[]> files) throws IOException {
-        try (var children = Files.list(work)) {
-            for (Path child : children.toList()) {
-                PrecompiledHeaders.deleteTree(child);
-            }
-        }
+        UntrustedTree.empty(work);
         for (var file : files.entrySet()) {
             String relative = file.getKey();
             if (!relative.endsWith(".java") && !relative.endsWith(".class")) {
