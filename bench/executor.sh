@@ -10,7 +10,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
 # Built in the reactor (common's classes come from common/target): never `mvn install`, the ~/.m2
 # SNAPSHOTs are shared with other worktrees.
-mvn -q -pl session-image -am -DskipTests test-compile dependency:build-classpath \
+mvn -q -pl executor -am -DskipTests test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-cp="session-image/target/test-classes:session-image/target/classes:$(cat session-image/target/bench.classpath)"
+cp="executor/target/test-classes:executor/target/classes:$(cat executor/target/bench.classpath)"
 exec java --enable-native-access=ALL-UNNAMED -cp "$cp" io.codingengine.executor.bench.ExecutorBench "${1:-30}" ${2:-}

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Compiles and runs untrusted code in a sandbox. Implementations: the in-process executor of the
- * {@code session-image} module, and remote session pools that reach the same executor over HTTP.
+ * {@code executor} module, and remote session pools that reach the same executor over HTTP.
  * Thread-safe: callers run many requests at once, up to {@link #capacity()}.
  */
 public interface Executor {

@@ -29,7 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The executor port over an Azure Container Apps Dynamic Sessions pool of custom containers
- * running the session image ({@code io.codingengine.executor.http.SessionServer}). A request goes
+ * running the session image ({@code io.codingengine.session.SessionServer}). A request goes
  * to {@code <endpoint>/execute?identifier=<id>} with a bearer token for
  * {@code https://dynamicsessions.io}; the pool allocates a session for an unknown identifier and
  * forwards the path to the container's target port. Each attempt uses a fresh random identifier,

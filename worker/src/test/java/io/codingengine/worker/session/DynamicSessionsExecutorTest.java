@@ -13,7 +13,7 @@ import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.Verdict;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
-import io.codingengine.executor.http.SessionServer;
+import io.codingengine.session.SessionServer;
 import io.codingengine.executor.sandbox.SandboxConfig;
 import io.codingengine.worker.judge.Judge;
 import ch.qos.logback.classic.Logger;

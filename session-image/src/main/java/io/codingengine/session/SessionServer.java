@@ -1,4 +1,4 @@
-package io.codingengine.executor.http;
+package io.codingengine.session;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.sun.net.httpserver.HttpExchange;

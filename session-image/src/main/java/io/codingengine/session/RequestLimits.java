@@ -1,4 +1,4 @@
-package io.codingengine.executor.http;
+package io.codingengine.session;
 
 import java.time.Duration;
 
