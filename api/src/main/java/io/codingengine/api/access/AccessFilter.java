@@ -18,7 +18,8 @@ import java.util.Optional;
  * <key>}, resolves it to a {@link Principal} (kept on the request for {@link CurrentPrincipal}),
  * and answers 401 (no or unknown key) or 403 (a role too low) as RFC 9457 problem details with
  * {@code WWW-Authenticate}. A key that is sent must be valid even on an open endpoint, so a
- * client learns at once that its key was revoked.
+ * client learns at once that its key was revoked. A key scoped to a contest is refused (403) on
+ * every endpoint that needs a key but {@link AccessRules#scopedKeyMay} the few it may call.
  */
 public final class AccessFilter extends OncePerRequestFilter {
 
@@ -61,6 +62,14 @@ public final class AccessFilter extends OncePerRequestFilter {
                 refuse(response, HttpStatus.FORBIDDEN, "Bearer error=\"insufficient_scope\"",
                         "this endpoint needs the " + required.get().name().toLowerCase() + " role; the key has "
                                 + principal.get().role().name().toLowerCase());
+                return;
+            }
+            String contest = principal.get().contestId();
+            if (contest != null && !rules.scopedKeyMay(request.getMethod(), path)) {
+                refuse(response, HttpStatus.FORBIDDEN, "Bearer error=\"insufficient_scope\"",
+                        "this key was issued by the entry to contest " + contest + " and acts only in it: submit at "
+                                + "POST /api/v1/contests/" + contest + "/submissions; it may not call "
+                                + request.getMethod() + " " + path.value());
                 return;
             }
         }

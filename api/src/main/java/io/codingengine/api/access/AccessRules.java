@@ -20,6 +20,20 @@ public final class AccessRules {
         this.rules = List.copyOf(rules);
     }
 
+    /**
+     * What a key scoped to a contest (issued by its entry) may call beyond the open endpoints: the
+     * contest endpoints, where {@code ContestController} lets it act only in its own contest; the
+     * poll and the listing of submissions, which {@code SubmissionController} limits to that
+     * contest's; and Piston runs, which judge nothing and store nothing in any contest (the
+     * contest UI's Run). Only the paths and methods are read, not the roles. Everything else (the free judge API's submit and batch, problems,
+     * anything added later) is refused, so such a key cannot submit outside its contest.
+     */
+    private static final List<AccessRule> SCOPED = List.of(
+            AccessRule.requires(Role.PARTICIPANT, null, "/api/v1/contests/**"),
+            AccessRule.requires(Role.PARTICIPANT, "GET", "/api/v1/submissions"),
+            AccessRule.requires(Role.PARTICIPANT, "GET", "/api/v1/submissions/*"),
+            AccessRule.requires(Role.PARTICIPANT, null, "/api/v2/**"));
+
     /** The deployment's table; {@code pistonOpen} decides whether {@code /api/v2/**} needs a key. */
     public static AccessRules standard(boolean pistonOpen) {
         List<AccessRule> r = new ArrayList<>();
@@ -46,6 +60,14 @@ public final class AccessRules {
     /** The role {@code method path} needs, or empty when it is open; {@code path} as Spring MVC parses it. */
     public Optional<Role> required(String method, PathContainer path) {
         return rules.stream().filter(rule -> rule.matches(method, path)).findFirst().flatMap(AccessRule::required);
+    }
+
+    /**
+     * Whether a contest-scoped key may call {@code method path}, an endpoint that needs a key;
+     * {@code path} as Spring MVC parses it.
+     */
+    public boolean scopedKeyMay(String method, PathContainer path) {
+        return SCOPED.stream().anyMatch(rule -> rule.matches(method, path));
     }
 
     public List<AccessRule> rules() {

@@ -9,13 +9,16 @@ import java.util.Optional;
 public interface ApiKeyStore {
 
     /**
-     * Creates a new key for {@code principal}.
+     * Creates a new key for {@code principal}, its contest scope included.
      *
      * @return the key itself, which is not stored and cannot be shown again
      */
     String issue(Principal principal);
 
-    /** The principal of {@code key}, or empty when the key is unknown or revoked. */
+    /**
+     * The principal of {@code key} (with the contest it was scoped to, or none for a key issued
+     * without one), or empty when the key is unknown or revoked.
+     */
     Optional<Principal> authenticate(String key);
 
     /** Makes {@code key} unusable; revoking an unknown key does nothing. */

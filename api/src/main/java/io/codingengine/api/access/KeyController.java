@@ -2,6 +2,7 @@ package io.codingengine.api.access;
 
 import io.codingengine.api.judge.Submissions;
 import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.judge.Ids;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,11 +23,15 @@ public class KeyController {
         this.authenticator = authenticator;
     }
 
-    public record IssueRequest(String subject, Role role) {
+    /**
+     * @param contestId optional, participant keys only: scopes the key to that contest as its entry
+     *                  would (the contest need not exist yet); without it the key is unscoped
+     */
+    public record IssueRequest(String subject, Role role, String contestId) {
     }
 
-    /** The key is shown once, here; only its hash is stored. */
-    public record IssuedKey(String key, String subject, Role role) {
+    /** The key is shown once, here; only its hash is stored. {@code contestId} is null for an unscoped key. */
+    public record IssuedKey(String key, String subject, Role role, String contestId) {
     }
 
     public record RevokeRequest(String key) {
@@ -41,9 +46,17 @@ public class KeyController {
             // A participant key's subject is the participant of what it submits.
             throw new InvalidRequestException("subject is at most " + Submissions.MAX_PARTICIPANT_CHARS + " characters");
         }
-        Principal principal = new Principal(request.subject(), request.role());
-        return ResponseEntity.status(HttpStatus.CREATED)
-                .body(new IssuedKey(keys.issue(principal), principal.subject(), principal.role()));
+        if (request.contestId() != null) {
+            if (request.role() != Role.PARTICIPANT) {
+                throw new InvalidRequestException("only a PARTICIPANT key is scoped to a contest");
+            }
+            if (!Ids.isValid(request.contestId())) {
+                throw new InvalidRequestException("contestId must be " + Ids.SHAPE);
+            }
+        }
+        Principal principal = new Principal(request.subject(), request.role(), request.contestId());
+        return ResponseEntity.status(HttpStatus.CREATED).body(new IssuedKey(keys.issue(principal),
+                principal.subject(), principal.role(), principal.contestId()));
     }
 
     @PostMapping("/revoke")

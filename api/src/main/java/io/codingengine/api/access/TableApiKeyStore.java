@@ -13,7 +13,9 @@ import java.util.Optional;
  * {@link ApiKeyStore} on Azure Table Storage (or Azurite), table {@code <prefix>apikeys}:
  * PartitionKey = the first two hex digits of the key's SHA-256 (spreads keys over 256
  * partitions), RowKey = the whole hash; properties {@code Subject}, {@code Role},
- * {@code CreatedAt}. A revoked key's row is deleted.
+ * {@code CreatedAt}, and {@code ContestId} for a key scoped to a contest. A row without
+ * {@code ContestId} (every row written before keys had a scope) is an unscoped key. A revoked
+ * key's row is deleted.
  */
 public final class TableApiKeyStore implements ApiKeyStore {
 
@@ -28,10 +30,12 @@ public final class TableApiKeyStore implements ApiKeyStore {
     public String issue(Principal principal) {
         String key = ApiKeys.generate();
         String hash = ApiKeys.hash(key);
-        table.createEntity(new TableEntity(hash.substring(0, 2), hash)
+        TableEntity row = new TableEntity(hash.substring(0, 2), hash)
                 .addProperty("Subject", principal.subject())
                 .addProperty("Role", principal.role().name())
-                .addProperty("CreatedAt", Instant.now().toString()));
+                .addProperty("CreatedAt", Instant.now().toString());
+        principal.contest().ifPresent(contest -> row.addProperty("ContestId", contest));
+        table.createEntity(row);
         return key;
     }
 
@@ -47,7 +51,7 @@ public final class TableApiKeyStore implements ApiKeyStore {
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
                 .findFirst()
                 .map(row -> new Principal((String) row.getProperty("Subject"),
-                        Role.valueOf((String) row.getProperty("Role"))));
+                        Role.valueOf((String) row.getProperty("Role")), (String) row.getProperty("ContestId")));
     }
 
     @Override

@@ -42,8 +42,9 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
- * What participants do in a contest: see it, enter it (which issues their API key), submit as
- * themselves, list their own submissions, and read the scoreboard.
+ * What participants do in a contest: see it, enter it (which issues their API key, scoped to the
+ * contest), submit as themselves, list their own submissions, and read the scoreboard. Submitting
+ * and listing need a member's key ({@link ContestMembership}).
  */
 @RestController
 @RequestMapping("/api/v1/contests")
@@ -104,7 +105,8 @@ public class ContestController {
     /**
      * Enters a contest. With a valid invitation token the participant is the invitation's (the
      * same on every entry); otherwise, in an open contest, a fresh id made from the name.
-     * Callable without a key: this is where a participant gets one.
+     * Callable without a key: this is where a participant gets one. The key is scoped to this
+     * contest: it acts in no other, and not on the free judge API.
      */
     @PostMapping("/{id}/entries")
     ResponseEntity<Entry> enter(@PathVariable String id, @RequestBody EntryRequest request) {
@@ -118,7 +120,7 @@ public class ContestController {
         } else {
             participant = participantId(request.name());
         }
-        String key = keys.issue(new Principal(participant, Role.PARTICIPANT));
+        String key = keys.issue(new Principal(participant, Role.PARTICIPANT, c.id()));
         return ResponseEntity.status(HttpStatus.CREATED).body(new Entry(c.id(), participant, key));
     }
 
@@ -130,6 +132,7 @@ public class ContestController {
     ResponseEntity<Ticket> submit(@PathVariable String id, @RequestBody ContestSubmission body) {
         Principal caller = principal.require();
         Contest c = contest(id);
+        ContestMembership.require(caller, c);
         if (!c.isRunning(clock.instant())) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, clock.instant().isBefore(c.start())
                     ? "the contest has not started yet" : "the contest is over");
@@ -151,7 +154,7 @@ public class ContestController {
     @GetMapping("/{id}/submissions")
     List<SubmissionSummary> mine(@PathVariable String id, @RequestParam(required = false) String problemId) {
         Principal caller = principal.require();
-        contest(id);
+        ContestMembership.require(caller, contest(id));
         return disclosure.summaries(store.list(SubmissionFilter.participant(caller.subject()).withContestId(id)
                 .withProblemId(problemId), 100, null).items());
     }

@@ -26,9 +26,9 @@ import java.util.stream.Collectors;
  * <p>ICPC rules (no score, no per-test results of hidden tests, just the verdict and the number
  * of the first failing test) apply to a submission to a problem of an ICPC contest it names, and
  * to one to a problem of any ICPC contest when it names no contest that has that problem:
- * otherwise a contest's participant could submit to its problem outside the contest, or name
- * another contest ({@code POST /api/v1/submissions} takes any {@code contestId}), and read
- * per-test results of its hidden tests.
+ * otherwise a contest's participant could submit to its problem outside the contest, or have a
+ * service name another contest ({@code POST /api/v1/submissions} takes any {@code contestId} from
+ * a service or admin key), and read per-test results of its hidden tests.
  */
 @Component
 public class Disclosure {

@@ -7,6 +7,7 @@ import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.api.limits.SubmissionLimiter;
 import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.store.Page;
@@ -28,7 +29,13 @@ import java.net.URI;
 import java.util.List;
 import java.util.NoSuchElementException;
 
-/** The judge API's submissions: submit, then poll by ticket. */
+/**
+ * The judge API's submissions: submit, then poll by ticket. A participant key submits here
+ * outside any contest only: naming a {@code contestId} is refused, as contests take submissions at
+ * {@code POST /api/v1/contests/{id}/submissions}, which checks membership, window and problems. A
+ * key scoped to a contest does not submit here at all ({@code AccessRules#scopedKeyMay}) and
+ * reads only its contest's submissions.
+ */
 @RestController
 @RequestMapping("/api/v1/submissions")
 public class SubmissionController {
@@ -94,6 +101,11 @@ public class SubmissionController {
         if (!caller.mayRead(record.submission().participant())) {
             throw new NotPermittedException("submission " + id + " belongs to another participant");
         }
+        String scope = caller.require().contestId();
+        if (scope != null && !scope.equals(record.submission().contestId())) {
+            throw new NotPermittedException("this key was issued by the entry to contest " + scope
+                    + " and reads only that contest's submissions; submission " + id + " is not one of them");
+        }
         return disclosure.view(record);
     }
 
@@ -110,6 +122,13 @@ public class SubmissionController {
                 throw new NotPermittedException("a participant key lists only its own submissions");
             }
             participant = p.subject();
+            if (p.contestId() != null) {
+                if (contestId != null && !contestId.equals(p.contestId())) {
+                    throw new NotPermittedException("this key was issued by the entry to contest " + p.contestId()
+                            + " and lists only that contest's submissions");
+                }
+                contestId = p.contestId();
+            }
         }
         try {
             Page<SubmissionSummary> page = store.list(new SubmissionFilter(problemId, contestId, participant, status),
@@ -121,8 +140,23 @@ public class SubmissionController {
         }
     }
 
-    /** The request with its participant as the caller's key decides (see {@link CurrentPrincipal#participantFor}). */
+    /**
+     * The request with its participant as the caller's key decides (see {@link
+     * CurrentPrincipal#participantFor}); a participant key naming a contest is refused.
+     */
     private SubmissionRequest asCaller(SubmissionRequest r) {
+        Principal p = caller.require();
+        if (p.role() == Role.PARTICIPANT) {
+            if (p.contestId() != null) { // AccessRules keeps these keys out; this is the second lock
+                throw new NotPermittedException("this key was issued by the entry to contest " + p.contestId()
+                        + ": submit at POST /api/v1/contests/" + p.contestId() + "/submissions");
+            }
+            if (r.contestId() != null) {
+                String path = "/api/v1/contests/" + (Ids.isValid(r.contestId()) ? r.contestId() : "{id}") + "/submissions";
+                throw new NotPermittedException("a participant key submits to a contest only as a member of it, at POST "
+                        + path + " (with a key from the contest's entry); here it submits outside contests, without contestId");
+            }
+        }
         return new SubmissionRequest(r.problemId(), r.contestId(), caller.participantFor(r.participant()), r.language(),
                 r.version(), r.files(), r.tests(), r.checker());
     }

@@ -56,6 +56,8 @@ class AccessAndLimitsTest {
     private String alice;
     private String bob;
     private String service;
+    /** A participant key scoped to a contest, as its entry issues them. */
+    private String entered;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -68,7 +70,22 @@ class AccessAndLimitsTest {
         alice = issue("alice-" + suffix, "PARTICIPANT");
         bob = issue("bob-" + suffix, "PARTICIPANT");
         service = issue("lms-" + suffix, "SERVICE");
+        HttpResponse<String> r = send("POST", "/api/v1/admin/keys",
+                "{\"subject\":\"ada-" + suffix + "\",\"role\":\"PARTICIPANT\",\"contestId\":\"spring\"}", TestKeys.ADMIN);
+        assertEquals(201, r.statusCode(), r.body());
+        entered = JSON.readTree(r.body()).get("key").asString();
     }
+
+    /**
+     * The endpoints needing a participant key that a key scoped to a contest may call (its
+     * controllers then keep it to its contest); every other one refuses it, endpoints added
+     * later included, so such a key submits only through its contest.
+     */
+    private static final Set<String> SCOPED_KEY_MAY = Set.of(
+            "POST /api/v1/contests/{id}/submissions",
+            "GET /api/v1/contests/{id}/submissions",
+            "GET /api/v1/submissions",
+            "GET /api/v1/submissions/{id}");
 
     /**
      * What every mapped endpoint needs, decided here by hand and independently of {@link AccessRules}:
@@ -141,6 +158,7 @@ class AccessAndLimitsTest {
         assertEquals(List.of(), unlisted, "mapped endpoints nobody decided the access of (add them to NEEDS)");
         assertEquals(List.of(), NEEDS.keySet().stream().filter(e -> !mapped.contains(e)).sorted().toList(),
                 "NEEDS lists endpoints that are no longer mapped");
+        assertTrue(SCOPED_KEY_MAY.stream().allMatch(e -> NEEDS.get(e) == Role.PARTICIPANT), SCOPED_KEY_MAY.toString());
         for (String endpoint : mapped) {
             String method = endpoint.substring(0, endpoint.indexOf(' '));
             String path = endpoint.substring(endpoint.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "x1").replace("**", "x1");
@@ -158,6 +176,10 @@ class AccessAndLimitsTest {
             assertEquals("application/problem+json", anonymous.headers().firstValue("Content-Type").orElse(""), endpoint);
             assertEquals(401, JSON.readTree(anonymous.body()).get("status").asInt());
             assertEquals(401, send(method, path, body, "ce_not-a-key").statusCode(), endpoint);
+            HttpResponse<String> scoped = send(method, path, body, entered);
+            boolean refused = scoped.statusCode() == 403
+                    && scoped.headers().firstValue("WWW-Authenticate").orElse("").contains("insufficient_scope");
+            assertEquals(!SCOPED_KEY_MAY.contains(endpoint), refused, endpoint + " with a contest-scoped key: " + scoped.body());
             if (needs != Role.PARTICIPANT) {
                 HttpResponse<String> low = send(method, path, body, alice);
                 assertEquals(403, low.statusCode(), endpoint + ": " + low.body());
@@ -171,6 +193,7 @@ class AccessAndLimitsTest {
         // paths under a covered prefix that nobody mapped yet are protected too
         assertEquals(403, send("GET", "/api/v1/admin/anything-added-later", null, alice).statusCode());
         assertEquals(401, send("GET", "/api/v1/anything-added-later", null, null).statusCode());
+        assertEquals(403, send("GET", "/api/v1/anything-added-later", null, entered).statusCode());
         // a revoked key stops working at once
         String revoked = issue("gone", "PARTICIPANT");
         assertEquals(204, send("POST", "/api/v1/admin/keys/revoke", "{\"key\":\"" + revoked + "\"}", TestKeys.ADMIN).statusCode());

@@ -1,5 +1,6 @@
 package io.codingengine.api.access;
 
+import com.azure.data.tables.models.TableEntity;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.AzuriteExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link TableApiKeyStore} on a real Azurite. */
@@ -19,11 +21,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TableApiKeyStoreTest {
 
     private static ApiKeyStore keys;
+    private static String prefix;
 
     @BeforeAll
     static void connect() {
-        String prefix = "k" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        prefix = "k" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         keys = new TableApiKeyStore(AzureStorage.tables(AzuriteExtension.connectionString()), prefix);
+    }
+
+    @Test
+    void aKeyKeepsTheContestItIsScopedTo() {
+        Principal entered = new Principal("ada-3f9a1c", Role.PARTICIPANT, "spring");
+        String key = keys.issue(entered);
+        assertEquals(Optional.of(entered), keys.authenticate(key));
+        assertEquals(Optional.of("spring"), keys.authenticate(key).orElseThrow().contest());
+        assertEquals(Optional.empty(), keys.authenticate(keys.issue(new Principal("bob", Role.PARTICIPANT)))
+                .orElseThrow().contest());
+    }
+
+    /** A row written before keys had a scope (no {@code ContestId}) is an unscoped key. */
+    @Test
+    void aRowWithoutAContestIsAnUnscopedKey() {
+        String key = ApiKeys.generate();
+        String hash = ApiKeys.hash(key);
+        AzureStorage.tables(AzuriteExtension.connectionString()).getTableClient(prefix + "apikeys")
+                .createEntity(new TableEntity(hash.substring(0, 2), hash).addProperty("Subject", "legacy")
+                        .addProperty("Role", "PARTICIPANT").addProperty("CreatedAt", "2025-01-01T00:00:00Z"));
+        assertEquals(Optional.of(new Principal("legacy", Role.PARTICIPANT)), keys.authenticate(key));
+    }
+
+    @Test
+    void onlyAParticipantKeyHasAContestAndItIsAnId() {
+        assertThrows(IllegalArgumentException.class, () -> new Principal("lms", Role.SERVICE, "spring"));
+        assertThrows(IllegalArgumentException.class, () -> new Principal("ada", Role.PARTICIPANT, "a/b"));
     }
 
     @Test

@@ -365,7 +365,7 @@ class JudgePipelineTest {
             String problem = importProblem("hidden-num", Map.of("problem.yaml", "name: Number\n" + flags,
                     "data/sample/1.in", "1\n", "data/sample/1.ans", "1.5\n",
                     "data/secret/1.in", INPUT_SECRET + "\n", "data/secret/1.ans", NUMBER_SECRET + "\n"));
-            String junk = submitAs(key, problem, null, JUNK);
+            String junk = submitAs(key, problem, JUNK);
             String wa = pollAs(key, junk);
             noSecretIn(wa);
             JsonNode mine = StoreJson.mapper().readTree(wa);
@@ -378,7 +378,7 @@ class JudgePipelineTest {
             String admin = get("/api/v1/submissions/" + junk, 200).toString();
             assertTrue(admin.contains("token 1 differs: expected " + NUMBER_SECRET + ", got junk"), "admins read it all: " + admin);
 
-            String exits = submitAs(key, problem, null, "import sys\ns = input()\nprint(1.5) if s == '1' else sys.exit(77)");
+            String exits = submitAs(key, problem, "import sys\ns = input()\nprint(1.5) if s == '1' else sys.exit(77)");
             String re = pollAs(key, exits);
             assertEquals("RE", StoreJson.mapper().readTree(re).get("verdict").asString(), re);
             noSecretIn(re); // the program chose 77 from the hidden input
@@ -390,7 +390,7 @@ class JudgePipelineTest {
     void aCustomValidatorsWordsReachParticipantsOnlyAsTheTeamMessageOfASample() throws Exception {
         String key = participantKey("hidden-custom-" + UUID.randomUUID().toString().substring(0, 6));
         String problem = importProblem("hidden-quote", quoteProblem());
-        String ticket = submitAs(key, problem, null, "print('junk')");
+        String ticket = submitAs(key, problem, "print('junk')");
         String body = pollAs(key, ticket);
         noSecretIn(body);
         JsonNode mine = StoreJson.mapper().readTree(body);
@@ -412,7 +412,8 @@ class JudgePipelineTest {
         String problem = importProblem("hidden-icpc", quoteProblem());
         String contest = "icpc-" + UUID.randomUUID().toString().substring(0, 8);
         java.time.Instant now = java.time.Instant.now();
-        putContest(contest, "ICPC", List.of(problem), now);
+        // by invitation: an admin-issued participant key acts in a contest that invites its subject
+        putContest(contest, "ICPC", List.of(problem), now, List.of(Map.of("token", "tok-" + participant, "participant", participant)));
         String passesTheSample = "print('ans-v' if input() == 'in-v' else 'junk')";
         String ticket = StoreJson.mapper().readTree(send(key, "POST", "/api/v1/contests/" + contest + "/submissions",
                 StoreJson.write(Map.of("problemId", problem, "language", "python",
@@ -437,16 +438,25 @@ class JudgePipelineTest {
         assertEquals(0, row.get("points").asInt(), board.toString());
         assertEquals(0, row.get("problems").get(problem).get("bestScore").asInt(), board.toString());
 
-        // The same problem outside the contest, or naming a points contest it is not in: the
-        // ICPC contest's rules still apply.
+        // The same problem outside the contest, or (by a service, as a participant key names no
+        // contest on the judge API) naming a points contest it is not in: the ICPC contest's rules
+        // still apply.
         String points = "points-" + UUID.randomUUID().toString().substring(0, 8);
-        putContest(points, "POINTS", List.of(), now);
-        for (String named : java.util.Arrays.asList(null, points)) {
-            String outside = submitAs(key, problem, named, passesTheSample);
-            JsonNode around = StoreJson.mapper().readTree(pollAs(key, outside));
-            assertEquals(1, around.get("tests").size(), named + ": " + around);
-            assertTrue(around.get("score").isNull(), named + ": " + around);
+        putContest(points, "POINTS", List.of(), now, List.of());
+        String service = post("/api/v1/admin/keys", "{\"subject\":\"lms-" + participant + "\",\"role\":\"SERVICE\"}", 201)
+                .get("key").asString();
+        String outside = submitAs(key, problem, passesTheSample);
+        String named = StoreJson.mapper().readTree(send(service, "POST", "/api/v1/submissions", StoreJson.write(Map.of(
+                "problemId", problem, "contestId", points, "participant", participant, "language", "python",
+                "files", List.of(Map.of("content", passesTheSample)))), 202)).get("ticket").asString();
+        for (String[] poll : List.of(new String[]{key, outside}, new String[]{service, named})) {
+            JsonNode around = StoreJson.mapper().readTree(pollAs(poll[0], poll[1]));
+            assertEquals(1, around.get("tests").size(), around.toString());
+            assertTrue(around.get("score").isNull(), around.toString());
         }
+        String refused = send(key, "POST", "/api/v1/submissions", StoreJson.write(Map.of("problemId", problem,
+                "contestId", contest, "language", "python", "files", List.of(Map.of("content", passesTheSample)))), 403);
+        assertTrue(refused.contains("/api/v1/contests/" + contest + "/submissions"), refused);
 
         JsonNode admin = get("/api/v1/submissions/" + ticket, 200);
         assertEquals(50, admin.get("score").asInt(), admin.toString());
@@ -455,12 +465,13 @@ class JudgePipelineTest {
     }
 
     /** A contest running from an hour before {@code now} to an hour after. */
-    private void putContest(String id, String scoring, List<String> problems, java.time.Instant now) throws Exception {
+    private void putContest(String id, String scoring, List<String> problems, java.time.Instant now,
+                            List<Map<String, String>> invitations) throws Exception {
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/" + id))
                 .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(StoreJson.write(Map.of("title", scoring, "problemIds", problems,
                         "start", now.minusSeconds(3600).toString(), "end", now.plusSeconds(3600).toString(), "scoring", scoring,
-                        "invitations", List.of())))).build(), HttpResponse.BodyHandlers.ofString());
+                        "invitations", invitations)))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, created.statusCode(), created.body());
     }
 
@@ -485,12 +496,8 @@ class JudgePipelineTest {
     }
 
     /** Submits python {@code source} to {@code problem} with a participant's key; the ticket. */
-    private String submitAs(String key, String problem, String contest, String source) throws Exception {
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("problemId", problem, "language", "python",
-                "files", List.of(Map.of("content", source))));
-        if (contest != null) {
-            body.put("contestId", contest);
-        }
+    private String submitAs(String key, String problem, String source) throws Exception {
+        Map<String, Object> body = Map.of("problemId", problem, "language", "python", "files", List.of(Map.of("content", source)));
         return StoreJson.mapper().readTree(send(key, "POST", "/api/v1/submissions", StoreJson.write(body), 202))
                 .get("ticket").asString();
     }

@@ -117,7 +117,10 @@ class ContestUiTest {
 
         String submission = "{\"problemId\":\"sum-api\",\"language\":\"python\",\"files\":[{\"content\":\"print(2)\"}]}";
         problem(send(post("/api/v1/contests/open-api/submissions", submission, null), 401), "API key");
-        problem(send(post("/api/v1/contests/later-api/submissions", submission, adaKey), 409), "not started");
+        problem(send(post("/api/v1/contests/later-api/submissions", submission, adaKey), 403), "only in it");
+        problem(send(post("/api/v1/contests/invited-api/submissions", submission, adaKey), 403), "only in it");
+        String earlyKey = json(send(post("/api/v1/contests/later-api/entries", "{\"name\":\"Early\"}", null), 201)).get("key").asString();
+        problem(send(post("/api/v1/contests/later-api/submissions", submission, earlyKey), 409), "not started");
         send(post("/api/v1/contests/open-api/submissions", submission.replace("sum-api", "other"), adaKey), 400);
         JsonNode ticket = json(send(post("/api/v1/contests/open-api/submissions", submission, adaKey), 202));
         JsonNode mine = json(send(HttpRequest.newBuilder(uri("/api/v1/contests/open-api/submissions"))
