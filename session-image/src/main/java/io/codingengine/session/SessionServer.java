@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.InvalidRequestException;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.Isolation;
@@ -77,7 +77,7 @@ import java.util.concurrent.Semaphore;
  *   <li>{@code GET /runtimes}: the installed languages
  *   <li>{@code GET /health}: the sandbox's isolation level, for the container health check
  * </ul>
- * JSON is {@link StoreJson}'s form, the one the worker writes, read more strictly (above). A
+ * JSON is {@link Json}'s form, the one the worker writes, read more strictly (above). A
  * request's {@code X-Correlation-Id} (the id the api gave the client's request, sent on by the
  * worker) is in the log MDC as {@code correlationId} while it is served, and in the line logged
  * per execution and per refusal; the image logs JSON lines with the MDC ({@code session-logback.xml}).
@@ -353,10 +353,10 @@ public final class SessionServer implements AutoCloseable {
     }
 
     /**
-     * {@link StoreJson}'s form (record components, unknown properties ignored), read under the
+     * {@link Json}'s form (record components, unknown properties ignored), read under the
      * request limits and without the lenient conversions that could change what a limit says: a
      * fraction is not truncated to a whole number of bytes, and a duration is an ISO-8601 string
-     * (what {@link StoreJson} writes), never a number of seconds that could wrap around.
+     * (what {@link Json} writes), never a number of seconds that could wrap around.
      */
     private static JsonMapper reader(RequestLimits limits) {
         JsonFactory factory = JsonFactory.builder()
@@ -439,7 +439,7 @@ public final class SessionServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, Object value) throws IOException {
-        byte[] json = StoreJson.write(value).getBytes(StandardCharsets.UTF_8);
+        byte[] json = Json.write(value).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, json.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -455,7 +455,7 @@ public final class SessionServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
-            StoreJson.mapper().writeValue(out, value);
+            Json.mapper().writeValue(out, value);
         }
     }
 

@@ -6,7 +6,7 @@ import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageLimits;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
@@ -67,9 +67,9 @@ class SessionServerTest {
     @Test
     void executesAPythonProgramWithItsInput() throws Exception {
         ExecutionRequest request = request("python", "print(int(input()) * 2)", "21", "50");
-        HttpResponse<String> response = post("/execute", StoreJson.write(request));
+        HttpResponse<String> response = post("/execute", Json.write(request));
         assertEquals(200, response.statusCode());
-        ExecutionResult result = StoreJson.read(response.body(), ExecutionResult.class);
+        ExecutionResult result = Json.read(response.body(), ExecutionResult.class);
         assertEquals("python", result.language());
         assertEquals(List.of("42\n", "100\n"), result.runs().stream().map(r -> r.stdout()).toList());
     }
@@ -78,16 +78,16 @@ class SessionServerTest {
     void compilesCOnceAndAnswersOnThePathThePoolForwards() throws Exception {
         // The pool forwards "/execute?identifier=<id>" exactly as the worker sent it.
         ExecutionRequest request = request("c", "#include <stdio.h>\nint main(void){int a;scanf(\"%d\",&a);printf(\"%d\\n\",a+1);}", "1");
-        HttpResponse<String> response = post("/execute?identifier=0b7a1e0c-session", StoreJson.write(request));
+        HttpResponse<String> response = post("/execute?identifier=0b7a1e0c-session", Json.write(request));
         assertEquals(200, response.statusCode());
-        ExecutionResult result = StoreJson.read(response.body(), ExecutionResult.class);
+        ExecutionResult result = Json.read(response.body(), ExecutionResult.class);
         assertTrue(result.compile().succeeded(), result.compile().toString());
         assertEquals("2\n", result.runs().getFirst().stdout());
     }
 
     @Test
     void anInvalidRequestIs400WithTheExecutorsMessage() throws Exception {
-        HttpResponse<String> response = post("/execute", StoreJson.write(request("cobol", "x", "")));
+        HttpResponse<String> response = post("/execute", Json.write(request("cobol", "x", "")));
         assertEquals(400, response.statusCode());
         assertTrue(json(response).get("error").asString().contains("cobol"), response.body());
     }
@@ -99,7 +99,7 @@ class SessionServerTest {
         assertRefused(post("/execute", "null"), 400, "request body is not a valid execution request: it is null, not an object");
         assertRefused(post("/execute", "[]"), 400, "request body is not a valid execution request: Cannot deserialize");
         assertRefused(post("/execute", "{\"language\":\"python\"}"), 400, "request body is not a valid execution request: version is required");
-        String valid = StoreJson.write(request("python", "print(1)", ""));
+        String valid = Json.write(request("python", "print(1)", ""));
         assertRefused(post("/execute", valid.replace("\"content\":\"print(1)\"", "\"content\":null")), 400,
                 "request body is not a valid execution request: content is required (at files[0])");
         assertRefused(post("/execute", valid + valid), 400, "request body is not a valid execution request: Trailing token");
@@ -115,7 +115,7 @@ class SessionServerTest {
     /** Deep nesting and token floods are refused by the reader before they fill the heap, even in ignored properties. */
     @Test
     void theReaderRefusesDeepNestingAndTokenFloods() throws Exception {
-        String valid = StoreJson.write(request("python", "print(1)", ""));
+        String valid = Json.write(request("python", "print(1)", ""));
         String deep = "[".repeat(SessionServer.MAX_JSON_DEPTH) + "]".repeat(SessionServer.MAX_JSON_DEPTH);
         assertRefused(post("/execute", valid.replaceFirst("}$", ",\"ignored\":" + deep + "}")), 400,
                 "request body is past a limit of the JSON reader: Document nesting depth (" + (SessionServer.MAX_JSON_DEPTH + 1)
@@ -145,7 +145,7 @@ class SessionServerTest {
             ExecutionRequest over = request("c", C_ECHO, "1");
             LimitRequest limits = over(max, field);
             over = stage.equals("run") ? withLimits(over, LimitRequest.DEFAULTS, limits) : withLimits(over, limits, LimitRequest.DEFAULTS);
-            assertRefused(post("/execute", StoreJson.write(over)), 400,
+            assertRefused(post("/execute", Json.write(over)), 400,
                     stage + " " + name + " cannot exceed the configured limit of " + maxText);
         }
     }
@@ -154,7 +154,7 @@ class SessionServerTest {
     void theWordingIsPistons() throws Exception {
         ExecutionRequest over = withLimits(request("python", "print(1)", ""), LimitRequest.DEFAULTS,
                 new LimitRequest(null, Duration.ofMillis(60_001), null, null));
-        HttpResponse<String> response = post("/execute", StoreJson.write(over));
+        HttpResponse<String> response = post("/execute", Json.write(over));
         assertEquals(400, response.statusCode());
         assertEquals("{\"error\":\"run wall time cannot exceed the configured limit of 60000 ms\"}", response.body());
     }
@@ -163,9 +163,9 @@ class SessionServerTest {
     void limitsAtExactlyTheMaximumRun() throws Exception {
         StageLimits max = CONFIG.max();
         LimitRequest atMax = new LimitRequest(max.cpuTime(), max.wallTime(), max.memoryBytes(), max.outputBytes());
-        HttpResponse<String> response = post("/execute", StoreJson.write(withLimits(request("c", C_ECHO, "1"), atMax, atMax)));
+        HttpResponse<String> response = post("/execute", Json.write(withLimits(request("c", C_ECHO, "1"), atMax, atMax)));
         assertEquals(200, response.statusCode(), response.body());
-        ExecutionResult result = StoreJson.read(response.body(), ExecutionResult.class);
+        ExecutionResult result = Json.read(response.body(), ExecutionResult.class);
         assertTrue(result.compile().succeeded(), result.compile().toString());
         assertEquals("2\n", result.runs().getFirst().stdout());
     }
@@ -173,7 +173,7 @@ class SessionServerTest {
     /** Limits that are not positive, not numbers, not exact, or too large to hold: 400, never a default or a wrapped value. */
     @Test
     void limitsThatAreNotExactPositiveValuesAre400() throws Exception {
-        String valid = StoreJson.write(request("python", "print(1)", ""));
+        String valid = Json.write(request("python", "print(1)", ""));
         Map<String, String> cases = new java.util.LinkedHashMap<>();
         cases.put("{\"memoryBytes\":-1}", "limits must be positive (at runLimits)");
         cases.put("{\"memoryBytes\":0}", "limits must be positive (at runLimits)");
@@ -204,17 +204,17 @@ class SessionServerTest {
 
     @Test
     void moreRunsThanTheMaximumIs400AndTheMaximumRuns() throws Exception {
-        HttpResponse<String> atMax = post(tight, "/execute", StoreJson.write(request("python", "print(input())", "a", "b", "c")));
+        HttpResponse<String> atMax = post(tight, "/execute", Json.write(request("python", "print(input())", "a", "b", "c")));
         assertEquals(200, atMax.statusCode(), atMax.body());
         assertEquals(List.of("a\n", "b\n", "c\n"),
-                StoreJson.read(atMax.body(), ExecutionResult.class).runs().stream().map(r -> r.stdout()).toList());
-        assertRefused(post(tight, "/execute", StoreJson.write(request("python", "print(input())", "a", "b", "c", "d"))), 400,
+                Json.read(atMax.body(), ExecutionResult.class).runs().stream().map(r -> r.stdout()).toList());
+        assertRefused(post(tight, "/execute", Json.write(request("python", "print(input())", "a", "b", "c", "d"))), 400,
                 "runs must not contain more than 3 runs");
     }
 
     @Test
     void moreFilesThanTheMaximumIs400() throws Exception {
-        assertRefused(post("/execute", StoreJson.write(withDataFiles(CONFIG.maxFiles()))), 400,
+        assertRefused(post("/execute", Json.write(withDataFiles(CONFIG.maxFiles()))), 400,
                 "files must not contain more than " + CONFIG.maxFiles() + " files");
     }
 
@@ -226,9 +226,9 @@ class SessionServerTest {
      */
     @Test
     void filesAtTheMaximumRun() throws Exception {
-        HttpResponse<String> response = post("/execute", StoreJson.write(withDataFiles(CONFIG.maxFiles() - 1)));
+        HttpResponse<String> response = post("/execute", Json.write(withDataFiles(CONFIG.maxFiles() - 1)));
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals((CONFIG.maxFiles() - 1) + "\n", StoreJson.read(response.body(), ExecutionResult.class).runs().getFirst().stdout());
+        assertEquals((CONFIG.maxFiles() - 1) + "\n", Json.read(response.body(), ExecutionResult.class).runs().getFirst().stdout());
     }
 
     /** A Python program that prints how many data files it got, and {@code count} empty ones. */
@@ -249,7 +249,7 @@ class SessionServerTest {
         HttpResponse<String> response = post(tight, "/execute", atMax);
         assertEquals(200, response.statusCode(), response.body());
         assertEquals(List.of((max - padded(request("python", "print(len(input()))", ""), 0).length()) + "\n"),
-                StoreJson.read(response.body(), ExecutionResult.class).runs().stream().map(r -> r.stdout()).toList());
+                Json.read(response.body(), ExecutionResult.class).runs().stream().map(r -> r.stdout()).toList());
         assertRefused(post(tight, "/execute", padded(request("python", "print(len(input()))", ""), max + 1)), 413,
                 "request body must not exceed 65536 bytes");
         // Without a declared length (chunked): read up to the maximum, then refused.
@@ -294,7 +294,7 @@ class SessionServerTest {
      */
     @Test
     void hostileConnectionsAreCutAndTheServerStillAnswers() throws Exception {
-        String ok = StoreJson.write(request("python", "print(1)", ""));
+        String ok = Json.write(request("python", "print(1)", ""));
         // A chunked body that never ends: the connection is closed after the read timeout.
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", tight.port())) {
             socket.setSoTimeout((int) READ_TIMEOUT.toMillis() + 10_000);
@@ -414,10 +414,10 @@ class SessionServerTest {
             String id = "c0ffee00-1234-4abc-8def-000000000042";
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/execute"))
                     .header("Content-Type", "application/json").header("X-Correlation-Id", id)
-                    .POST(HttpRequest.BodyPublishers.ofString(StoreJson.write(request("python", "print(1)", "")))).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(request("python", "print(1)", "")))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), response.body());
-            JsonNode executed = StoreJson.mapper().readTree(awaitLine(out, id));
+            JsonNode executed = Json.mapper().readTree(awaitLine(out, id));
             assertEquals(id, executed.get("mdc").get("correlationId").asString());
             assertEquals("INFO", executed.get("level").asString());
             assertTrue(executed.get("formattedMessage").asString().startsWith("executed python (1 runs) in "), executed.toString());
@@ -435,7 +435,7 @@ class SessionServerTest {
         while (System.nanoTime() < deadline) {
             String line = lines.poll(1, java.util.concurrent.TimeUnit.SECONDS);
             if (line != null) {
-                assertTrue(StoreJson.mapper().readTree(line).isObject(), "not a JSON line: " + line);
+                assertTrue(Json.mapper().readTree(line).isObject(), "not a JSON line: " + line);
                 if (line.contains(text)) {
                     return line;
                 }
@@ -466,7 +466,7 @@ class SessionServerTest {
 
     /** {@code request} as JSON with its first run's stdin padded with "x" to {@code bytes} bytes (or unpadded when shorter). */
     private static String padded(ExecutionRequest request, long bytes) {
-        String json = StoreJson.write(request);
+        String json = Json.write(request);
         int pad = (int) Math.max(0, bytes - json.getBytes(StandardCharsets.UTF_8).length);
         return json.replaceFirst("\"stdin\":\"\"", "\"stdin\":\"" + "x".repeat(pad) + "\"");
     }
@@ -539,6 +539,6 @@ class SessionServerTest {
     }
 
     private static JsonNode json(HttpResponse<String> response) {
-        return StoreJson.mapper().readTree(response.body());
+        return Json.mapper().readTree(response.body());
     }
 }

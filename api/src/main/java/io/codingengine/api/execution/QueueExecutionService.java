@@ -8,7 +8,7 @@ import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -62,14 +62,14 @@ public final class QueueExecutionService implements ExecutionService {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the worker", e);
         }
-        JsonNode tree = StoreJson.mapper().readTree(answer);
+        JsonNode tree = Json.mapper().readTree(answer);
         if (tree.has("error")) {
             throw new InvalidRequestException(tree.get("error").asString());
         }
         if (tree.has("internalError")) {
             throw new IllegalStateException("the worker failed: " + tree.get("internalError").asString());
         }
-        return StoreJson.mapper().treeToValue(tree, ExecutionResult.class);
+        return Json.mapper().treeToValue(tree, ExecutionResult.class);
     }
 
     @Override

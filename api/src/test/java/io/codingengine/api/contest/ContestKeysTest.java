@@ -4,7 +4,7 @@ import io.codingengine.api.KattisZip;
 import io.codingengine.api.access.QueueApiSettings;
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.store.AzuriteExtension;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -107,7 +107,7 @@ class ContestKeysTest {
                 HttpResponse<String> batch = send("POST", "/api/v1/submissions/batch",
                         "[" + judgeInline(null) + "," + judgeSubmission(contest) + "]", key);
                 assertEquals(403, batch.statusCode(), batch.body());
-                assertEquals(1, StoreJson.mapper().readTree(batch.body()).get("index").asInt(), batch.body());
+                assertEquals(1, Json.mapper().readTree(batch.body()).get("index").asInt(), batch.body());
             }
             HttpResponse<String> odd = send("POST", "/api/v1/submissions", judgeInline("a/b#" + "c".repeat(300)), key);
             assertEquals(403, odd.statusCode(), odd.body());
@@ -283,7 +283,7 @@ class ContestKeysTest {
     }
 
     private void putContest(String id, List<Map<String, String>> invitations, Instant start, Instant end) throws Exception {
-        String body = StoreJson.write(Map.of("title", "Contest " + id, "problemIds", List.of(problem),
+        String body = Json.write(Map.of("title", "Contest " + id, "problemIds", List.of(problem),
                 "start", start.toString(), "end", end.toString(), "scoring", "POINTS", "invitations", invitations));
         HttpResponse<String> r = send("PUT", "/api/v1/admin/contests/" + id, body, TestKeys.ADMIN);
         assertEquals(200, r.statusCode(), r.body());
@@ -313,13 +313,13 @@ class ContestKeysTest {
         if (contest != null) {
             body.put("contestId", contest);
         }
-        HttpResponse<String> r = send("POST", "/api/v1/admin/keys", StoreJson.write(body), TestKeys.ADMIN);
+        HttpResponse<String> r = send("POST", "/api/v1/admin/keys", Json.write(body), TestKeys.ADMIN);
         assertEquals(201, r.statusCode(), r.body());
         return json(r).get("key").asString();
     }
 
     private String contestSubmission() {
-        return StoreJson.write(Map.of("problemId", problem, "language", "python", "files", List.of(Map.of("content", SOURCE))));
+        return Json.write(Map.of("problemId", problem, "language", "python", "files", List.of(Map.of("content", SOURCE))));
     }
 
     /** A judge API submission to the problem, naming {@code contest} unless it is null. */
@@ -337,7 +337,7 @@ class ContestKeysTest {
         if (participant != null) {
             body.put("participant", participant);
         }
-        return StoreJson.write(body);
+        return Json.write(body);
     }
 
     /** A judge API submission with its own test, naming {@code contest} unless it is null. */
@@ -347,7 +347,7 @@ class ContestKeysTest {
         if (contest != null) {
             body.put("contestId", contest);
         }
-        return StoreJson.write(body);
+        return Json.write(body);
     }
 
     private int scoreboardRows(String contest) throws Exception {
@@ -367,7 +367,7 @@ class ContestKeysTest {
     }
 
     private static JsonNode json(HttpResponse<String> r) {
-        return StoreJson.mapper().readTree(r.body());
+        return Json.mapper().readTree(r.body());
     }
 
     private HttpResponse<String> send(String method, String path, String body, String key) throws Exception {

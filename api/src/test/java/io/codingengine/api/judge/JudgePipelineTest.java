@@ -5,7 +5,7 @@ import io.codingengine.api.InProcessWorker;
 import io.codingengine.api.KattisZip;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.AzuriteExtension;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,10 +150,10 @@ class JudgePipelineTest {
                          "tests":[{"name":"t","input":"","expectedOutput":"3"}]}""")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, submitted.statusCode(), submitted.body());
         assertEquals("corr-json-7", submitted.headers().firstValue("X-Correlation-Id").orElse(""));
-        String id = StoreJson.mapper().readTree(submitted.body()).get("ticket").asString();
+        String id = Json.mapper().readTree(submitted.body()).get("ticket").asString();
         await().atMost(Duration.ofSeconds(90)).until(() -> get("/api/v1/submissions/" + id, 200).get("status").asString().equals("DONE"));
         List<JsonNode> workerLines = await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().lines()
-                .filter(l -> l.startsWith("{") && l.contains(id)).map(l -> StoreJson.mapper().readTree(l))
+                .filter(l -> l.startsWith("{") && l.contains(id)).map(l -> Json.mapper().readTree(l))
                 .toList(), lines -> lines.stream().anyMatch(l -> l.path("message").asString().startsWith("judged ")));
         for (JsonNode line : workerLines) {
             JsonNode correlation = line.findValue("correlationId");
@@ -178,7 +178,7 @@ class JudgePipelineTest {
                 .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
         java.util.Set<String> exposed = scrape.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
                 .map(l -> l.split("[{ ]", 2)[0]).collect(java.util.stream.Collectors.toSet());
-        JsonNode dashboard = StoreJson.mapper().readTree(java.nio.file.Files.readString(
+        JsonNode dashboard = Json.mapper().readTree(java.nio.file.Files.readString(
                 java.nio.file.Path.of("..", "infra", "grafana", "coding-engine.json")));
         List<String> expressions = new java.util.ArrayList<>();
         for (JsonNode panel : dashboard.get("panels")) {
@@ -288,7 +288,7 @@ class JudgePipelineTest {
         HttpResponse<String> multipart = HTTP.send(json("/api/v1/submissions", ok, "multipart/form-data"),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(415, multipart.statusCode(), multipart.body());
-        assertEquals(415, StoreJson.mapper().readTree(multipart.body()).get("status").asInt());
+        assertEquals(415, Json.mapper().readTree(multipart.body()).get("status").asInt());
     }
 
     private HttpRequest json(String path, String body, String contentType) {
@@ -368,7 +368,7 @@ class JudgePipelineTest {
             String junk = submitAs(key, problem, JUNK);
             String wa = pollAs(key, junk);
             noSecretIn(wa);
-            JsonNode mine = StoreJson.mapper().readTree(wa);
+            JsonNode mine = Json.mapper().readTree(wa);
             assertEquals("WA", mine.get("verdict").asString(), wa);
             assertEquals(2, mine.get("failedTest").asInt());
             assertEquals("1.5\n", mine.get("tests").get(0).get("output").asString(), "a sample keeps its details");
@@ -380,7 +380,7 @@ class JudgePipelineTest {
 
             String exits = submitAs(key, problem, "import sys\ns = input()\nprint(1.5) if s == '1' else sys.exit(77)");
             String re = pollAs(key, exits);
-            assertEquals("RE", StoreJson.mapper().readTree(re).get("verdict").asString(), re);
+            assertEquals("RE", Json.mapper().readTree(re).get("verdict").asString(), re);
             noSecretIn(re); // the program chose 77 from the hidden input
             assertTrue(get("/api/v1/submissions/" + exits, 200).toString().contains("Exited with error status 77"));
         }
@@ -393,7 +393,7 @@ class JudgePipelineTest {
         String ticket = submitAs(key, problem, "print('junk')");
         String body = pollAs(key, ticket);
         noSecretIn(body);
-        JsonNode mine = StoreJson.mapper().readTree(body);
+        JsonNode mine = Json.mapper().readTree(body);
         assertEquals("WA", mine.get("verdict").asString(), body);
         assertEquals("team: your input was in-v", mine.get("tests").get(0).get("message").asString(), body);
         assertTrue(mine.get("tests").get(1).get("message").isNull(), body);
@@ -415,24 +415,24 @@ class JudgePipelineTest {
         // by invitation: an admin-issued participant key acts in a contest that invites its subject
         putContest(contest, "ICPC", List.of(problem), now, List.of(Map.of("token", "tok-" + participant, "participant", participant)));
         String passesTheSample = "print('ans-v' if input() == 'in-v' else 'junk')";
-        String ticket = StoreJson.mapper().readTree(send(key, "POST", "/api/v1/contests/" + contest + "/submissions",
-                StoreJson.write(Map.of("problemId", problem, "language", "python",
+        String ticket = Json.mapper().readTree(send(key, "POST", "/api/v1/contests/" + contest + "/submissions",
+                Json.write(Map.of("problemId", problem, "language", "python",
                         "files", List.of(Map.of("content", passesTheSample)))), 202)).get("ticket").asString();
         String body = pollAs(key, ticket);
         noSecretIn(body);
-        JsonNode mine = StoreJson.mapper().readTree(body);
+        JsonNode mine = Json.mapper().readTree(body);
         assertEquals("WA", mine.get("verdict").asString(), body);
         assertEquals(2, mine.get("failedTest").asInt(), body);
         assertTrue(mine.get("score").isNull(), "no score (the share of tests passed) in ICPC: " + body);
         assertEquals(1, mine.get("tests").size(), "per-test results of the sample only: " + body);
         assertEquals("sample/1", mine.get("tests").get(0).get("testName").asString());
 
-        JsonNode listed = StoreJson.mapper().readTree(send(key, "GET", "/api/v1/contests/" + contest + "/submissions", null, 200));
+        JsonNode listed = Json.mapper().readTree(send(key, "GET", "/api/v1/contests/" + contest + "/submissions", null, 200));
         assertEquals(ticket, listed.get(0).get("id").asString());
         assertTrue(listed.get(0).get("score").isNull(), listed.toString());
-        JsonNode paged = StoreJson.mapper().readTree(send(key, "GET", "/api/v1/submissions?contestId=" + contest, null, 200));
+        JsonNode paged = Json.mapper().readTree(send(key, "GET", "/api/v1/submissions?contestId=" + contest, null, 200));
         assertTrue(paged.get("items").get(0).get("score").isNull(), paged.toString());
-        JsonNode board = StoreJson.mapper().readTree(send(null, "GET", "/api/v1/contests/" + contest + "/scoreboard", null, 200));
+        JsonNode board = Json.mapper().readTree(send(null, "GET", "/api/v1/contests/" + contest + "/scoreboard", null, 200));
         JsonNode row = board.get("rows").get(0);
         assertEquals(participant, row.get("participant").asString());
         assertEquals(0, row.get("points").asInt(), board.toString());
@@ -446,15 +446,15 @@ class JudgePipelineTest {
         String service = post("/api/v1/admin/keys", "{\"subject\":\"lms-" + participant + "\",\"role\":\"SERVICE\"}", 201)
                 .get("key").asString();
         String outside = submitAs(key, problem, passesTheSample);
-        String named = StoreJson.mapper().readTree(send(service, "POST", "/api/v1/submissions", StoreJson.write(Map.of(
+        String named = Json.mapper().readTree(send(service, "POST", "/api/v1/submissions", Json.write(Map.of(
                 "problemId", problem, "contestId", points, "participant", participant, "language", "python",
                 "files", List.of(Map.of("content", passesTheSample)))), 202)).get("ticket").asString();
         for (String[] poll : List.of(new String[]{key, outside}, new String[]{service, named})) {
-            JsonNode around = StoreJson.mapper().readTree(pollAs(poll[0], poll[1]));
+            JsonNode around = Json.mapper().readTree(pollAs(poll[0], poll[1]));
             assertEquals(1, around.get("tests").size(), around.toString());
             assertTrue(around.get("score").isNull(), around.toString());
         }
-        String refused = send(key, "POST", "/api/v1/submissions", StoreJson.write(Map.of("problemId", problem,
+        String refused = send(key, "POST", "/api/v1/submissions", Json.write(Map.of("problemId", problem,
                 "contestId", contest, "language", "python", "files", List.of(Map.of("content", passesTheSample)))), 403);
         assertTrue(refused.contains("/api/v1/contests/" + contest + "/submissions"), refused);
 
@@ -469,7 +469,7 @@ class JudgePipelineTest {
                             List<Map<String, String>> invitations) throws Exception {
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/" + id))
                 .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(StoreJson.write(Map.of("title", scoring, "problemIds", problems,
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("title", scoring, "problemIds", problems,
                         "start", now.minusSeconds(3600).toString(), "end", now.plusSeconds(3600).toString(), "scoring", scoring,
                         "invitations", invitations)))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, created.statusCode(), created.body());
@@ -498,7 +498,7 @@ class JudgePipelineTest {
     /** Submits python {@code source} to {@code problem} with a participant's key; the ticket. */
     private String submitAs(String key, String problem, String source) throws Exception {
         Map<String, Object> body = Map.of("problemId", problem, "language", "python", "files", List.of(Map.of("content", source)));
-        return StoreJson.mapper().readTree(send(key, "POST", "/api/v1/submissions", StoreJson.write(body), 202))
+        return Json.mapper().readTree(send(key, "POST", "/api/v1/submissions", Json.write(body), 202))
                 .get("ticket").asString();
     }
 
@@ -506,7 +506,7 @@ class JudgePipelineTest {
     private String pollAs(String key, String ticket) {
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> send(key, "GET", "/api/v1/submissions/" + ticket, null, 200),
-                        b -> "DONE".equals(StoreJson.mapper().readTree(b).get("status").asString()));
+                        b -> "DONE".equals(Json.mapper().readTree(b).get("status").asString()));
     }
 
     /** A request with {@code key} (none when null); the body, after checking the status. */
@@ -536,13 +536,13 @@ class JudgePipelineTest {
                 .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, r.statusCode(), r.body());
-        return StoreJson.mapper().readTree(r.body().isEmpty() ? "{}" : r.body());
+        return Json.mapper().readTree(r.body().isEmpty() ? "{}" : r.body());
     }
 
     private JsonNode get(String path, int expected) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, r.statusCode(), r.body());
-        return StoreJson.mapper().readTree(r.body());
+        return Json.mapper().readTree(r.body());
     }
 
     private URI uri(String path) {

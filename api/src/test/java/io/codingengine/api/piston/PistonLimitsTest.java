@@ -4,7 +4,7 @@ import io.codingengine.api.InProcessWorker;
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.AzuriteExtension;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +79,7 @@ class PistonLimitsTest {
         assertEquals(429, limited.statusCode(), limited.body());
         long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter >= 1 && retryAfter <= 16, "4 a minute: one more every 15 s, was " + retryAfter);
-        JsonNode body = StoreJson.mapper().readTree(limited.body());
+        JsonNode body = Json.mapper().readTree(limited.body());
         assertEquals(List.of("message"), new ArrayList<>(body.propertyNames()), "Piston's error shape: " + body);
         assertTrue(body.get("message").asString().contains("127.0.0.1"), body.toString());
         // A key has its own bucket, whatever the address has used.
@@ -88,7 +88,7 @@ class PistonLimitsTest {
         Thread.sleep(Duration.ofSeconds(retryAfter).toMillis());
         HttpResponse<String> later = execute(HELLO, null, null);
         assertEquals(200, later.statusCode(), later.body());
-        assertEquals("hi\n", StoreJson.mapper().readTree(later.body()).get("run").get("stdout").asString());
+        assertEquals("hi\n", Json.mapper().readTree(later.body()).get("run").get("stdout").asString());
     }
 
     @Test
@@ -139,14 +139,14 @@ class PistonLimitsTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"subject\":\"" + subject + "\",\"role\":\"PARTICIPANT\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, r.statusCode(), r.body());
-        return StoreJson.mapper().readTree(r.body()).get("key").asString();
+        return Json.mapper().readTree(r.body()).get("key").asString();
     }
 
     private JsonNode admin(String path) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path))
                 .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
-        return StoreJson.mapper().readTree(r.body());
+        return Json.mapper().readTree(r.body());
     }
 
     private URI uri(String path) {

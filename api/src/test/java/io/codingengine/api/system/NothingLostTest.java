@@ -5,7 +5,7 @@ import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.DeadLetter;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.store.AzureStorage;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -342,14 +342,14 @@ class NothingLostTest {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/submissions"))
                 .header("Content-Type", "application/json").header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).POST(HttpRequest.BodyPublishers.ofString(body)));
         assertEquals(202, r.statusCode(), r.body() + "\n" + logs());
-        return StoreJson.mapper().readTree(r.body()).get("ticket").asString();
+        return Json.mapper().readTree(r.body()).get("ticket").asString();
     }
 
     private static JsonNode view(String id) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/submissions/" + id))
                 .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET());
         assertEquals(200, r.statusCode(), r.body());
-        return StoreJson.mapper().readTree(r.body());
+        return Json.mapper().readTree(r.body());
     }
 
     /** Waits for DONE; the api may answer errors meanwhile (its store is down in one scenario). */

@@ -7,7 +7,7 @@ import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.AzuriteExtension;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,7 +183,7 @@ class ContestUiTest {
 
     private void putContest(String id, String problem, Instant start, Instant end, List<Map<String, String>> invitations)
             throws Exception {
-        String body = StoreJson.write(Map.of("title", "Contest " + id, "problemIds", List.of(problem),
+        String body = Json.write(Map.of("title", "Contest " + id, "problemIds", List.of(problem),
                 "start", start.toString(), "end", end.toString(), "scoring", "ICPC", "invitations", invitations));
         send(put("/api/v1/admin/contests/" + id, body), 200);
     }
@@ -208,7 +208,7 @@ class ContestUiTest {
     }
 
     private static JsonNode json(HttpResponse<String> r) {
-        return StoreJson.mapper().readTree(r.body());
+        return Json.mapper().readTree(r.body());
     }
 
     /** Asserts an RFC 9457 problem detail whose detail mentions {@code text}. */

@@ -6,7 +6,7 @@ import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
 import io.codingengine.common.judge.Ids;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * {@link ContestStore} on Azure Table Storage (or Azurite), table {@code <prefix>contests}: one
  * partition {@code "contest"} (contests are few and always read together), RowKey = contest id,
- * property {@code Contest} = the contest as JSON ({@link StoreJson}), far below the 64 KiB a
+ * property {@code Contest} = the contest as JSON ({@link Json}), far below the 64 KiB a
  * property holds for any realistic number of problems and invitations.
  */
 public final class TableContestStore implements ContestStore {
@@ -32,7 +32,7 @@ public final class TableContestStore implements ContestStore {
     @Override
     public void save(Contest contest) {
         // The row has one property, so the SDK's merging upsert replaces the whole contest.
-        table.upsertEntity(new TableEntity(PARTITION, contest.id()).addProperty(VALUE, StoreJson.write(contest)));
+        table.upsertEntity(new TableEntity(PARTITION, contest.id()).addProperty(VALUE, Json.write(contest)));
     }
 
     @Override
@@ -69,6 +69,6 @@ public final class TableContestStore implements ContestStore {
     }
 
     private static Contest contest(TableEntity row) {
-        return StoreJson.read((String) row.getProperty(VALUE), Contest.class);
+        return Json.read((String) row.getProperty(VALUE), Contest.class);
     }
 }

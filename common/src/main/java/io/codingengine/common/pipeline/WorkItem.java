@@ -3,7 +3,7 @@ package io.codingengine.common.pipeline;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.ExecutionRequest;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -62,10 +62,10 @@ public sealed interface WorkItem {
     }
 
     static String toJson(WorkItem item) {
-        return StoreJson.write(item);
+        return Json.write(item);
     }
 
     static WorkItem fromJson(String json) {
-        return StoreJson.read(json, WorkItem.class);
+        return Json.read(json, WorkItem.class);
     }
 }

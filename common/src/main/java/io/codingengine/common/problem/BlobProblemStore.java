@@ -14,7 +14,7 @@ import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.Parallel;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,7 +129,7 @@ public final class BlobProblemStore implements ProblemStore {
                     ? new BlobRequestConditions().setIfNoneMatch("*")
                     : new BlobRequestConditions().setIfMatch(current.eTag());
             container.getBlobClient(MANIFESTS + id + ".json").uploadWithResponse(
-                    new BlobParallelUploadOptions(BinaryData.fromString(StoreJson.write(manifest)))
+                    new BlobParallelUploadOptions(BinaryData.fromString(Json.write(manifest)))
                             .setRequestConditions(conditions), null, Context.NONE);
         } catch (RuntimeException e) {
             deletePrefix(DATA + id + "/" + version + "/");
@@ -216,7 +216,7 @@ public final class BlobProblemStore implements ProblemStore {
         try {
             var response = container.getBlobClient(MANIFESTS + id + ".json")
                     .downloadContentWithResponse(null, null, null, Context.NONE);
-            return new Versioned(StoreJson.read(response.getValue().toString(), Manifest.class),
+            return new Versioned(Json.read(response.getValue().toString(), Manifest.class),
                     response.getDeserializedHeaders().getETag());
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 404) {

@@ -14,6 +14,7 @@ import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
+import io.codingengine.common.json.Json;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
@@ -178,7 +179,7 @@ public final class TableSubmissionStore implements SubmissionStore {
     public boolean create(Submission submission) {
         Objects.requireNonNull(submission, "submission");
         String id = submission.id();
-        Payload payload = store(id, "submission", StoreJson.write(submission));
+        Payload payload = store(id, "submission", Json.write(submission));
         Instant now = Instant.now();
 
         for (String partition : indexPartitions(submission)) {
@@ -241,16 +242,16 @@ public final class TableSubmissionStore implements SubmissionStore {
             return Optional.empty();
         }
         long round = longOf(state, ROUND);
-        Submission submission = StoreJson.read(load(state, SUBMISSION), Submission.class);
+        Submission submission = Json.read(load(state, SUBMISSION), Submission.class);
         String judgementJson = load(state, JUDGEMENT);
         List<Judgement> past = history.stream()
                 .filter(row -> longOf(row, ROUND) < round)
                 .sorted(Comparator.comparingLong(row -> longOf(row, ROUND)))
-                .map(row -> StoreJson.read(load(row, JUDGEMENT), Judgement.class))
+                .map(row -> Json.read(load(row, JUDGEMENT), Judgement.class))
                 .toList();
         SubmissionRecord record = new SubmissionRecord(submission, statusOf(state), round,
                 intOf(state, ATTEMPT), intOf(state, TESTS_DONE), intOf(state, TESTS_TOTAL),
-                judgementJson == null ? null : StoreJson.read(judgementJson, Judgement.class),
+                judgementJson == null ? null : Json.read(judgementJson, Judgement.class),
                 past, instantOf(state, UPDATED));
         recent.remember(id, state);
         return Optional.of(record);
@@ -312,7 +313,7 @@ public final class TableSubmissionStore implements SubmissionStore {
             return UpdateOutcome.NOT_FOUND;
         }
         Payload payload = store(id, "judgement-r" + judgement.round() + "-a" + judgement.attempt(),
-                StoreJson.write(judgement));
+                Json.write(judgement));
         return update(id, payload, state -> {
             UpdateOutcome refused = refusal(state, id, judgement.round(), 0);
             if (refused != null) {

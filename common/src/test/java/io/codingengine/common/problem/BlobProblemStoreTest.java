@@ -7,7 +7,7 @@ import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.AzuriteExtension;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -95,7 +95,7 @@ class BlobProblemStoreTest {
         List<ProblemSummary> listed = store.list();
         assertTrue(listed.stream().anyMatch(p -> p.id().equals(id)));
         for (Object clientView : List.of(listed, store.get(id).orElseThrow())) {
-            String json = StoreJson.write(clientView);
+            String json = Json.write(clientView);
             assertFalse(json.contains(SECRET_INPUT), json);
             assertFalse(json.contains(SECRET_ANSWER), json);
             assertFalse(json.contains("secret/"), "not even the secret tests' names: " + json);
@@ -114,7 +114,7 @@ class BlobProblemStoreTest {
 
         ProblemSummary summary = store.importPackage(id, zip);
         assertEquals("CUSTOM", summary.checker());
-        assertFalse(StoreJson.write(summary).contains("return 42"), "the checker program stays on the server");
+        assertFalse(Json.write(summary).contains("return 42"), "the checker program stays on the server");
         CheckerSpec.Custom checker = (CheckerSpec.Custom) store.load(id).orElseThrow().checker();
         assertEquals("c", checker.language());
         assertEquals("validate.c", checker.files().getFirst().name());

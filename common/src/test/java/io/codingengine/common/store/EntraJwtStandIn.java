@@ -2,7 +2,7 @@ package io.codingengine.common.store;
 
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
@@ -53,6 +53,6 @@ final class EntraJwtStandIn implements TokenCredential {
     }
 
     private static String part(Map<String, Object> json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(StoreJson.write(json).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(json).getBytes(StandardCharsets.UTF_8));
     }
 }

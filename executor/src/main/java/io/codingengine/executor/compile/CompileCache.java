@@ -1,8 +1,8 @@
 package io.codingengine.executor.compile;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
+import io.codingengine.common.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,6 @@ import java.util.function.Supplier;
 public final class CompileCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A compile's result and the files it produced (relative path to content). */
     public record Entry(StageResult result, Map<String, byte[]> files) {
@@ -149,7 +148,7 @@ public final class CompileCache {
             return null;
         }
         try {
-            StageResult result = JSON.readValue(entry.resolve("result.json").toFile(), StageResult.class);
+            StageResult result = Json.mapper().readValue(entry.resolve("result.json").toFile(), StageResult.class);
             Map<String, byte[]> files = UntrustedTree.read(entry.resolve("files"), Long.MAX_VALUE);
             Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis()));
             return new Entry(result, files);
@@ -163,7 +162,7 @@ public final class CompileCache {
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory(dir, ".new-");
-            JSON.writeValue(tmp.resolve("result.json").toFile(), entry.result());
+            Json.mapper().writeValue(tmp.resolve("result.json").toFile(), entry.result());
             Files.writeString(tmp.resolve("bytes"), Long.toString(entry.bytes()));
             for (var file : entry.files().entrySet()) {
                 Path target = tmp.resolve("files").resolve(file.getKey());

@@ -21,7 +21,7 @@ import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.problem.Problem;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.queue.Delivery;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.UpdateOutcome;
@@ -132,7 +132,7 @@ public final class WorkHandler {
             return;
         }
         if (lastChance) {
-            replies.reply(item.replyTo(), item.requestId(), StoreJson.write(Map.of("internalError", "the run crashed the engine")));
+            replies.reply(item.replyTo(), item.requestId(), Json.write(Map.of("internalError", "the run crashed the engine")));
             delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
             return;
         }
@@ -150,16 +150,16 @@ public final class WorkHandler {
                 result = withLock(delivery, () -> executor.execute(item.request()));
             }
             metrics.executed(item.request().language(), result);
-            body = StoreJson.write(result);
+            body = Json.write(result);
             status = AuditEntry.executeStatus(result);
         } catch (InvalidRequestException e) {
-            body = StoreJson.write(Map.of("error", e.getMessage()));
+            body = Json.write(Map.of("error", e.getMessage()));
             status = "INVALID";
         } catch (RuntimeException e) {
             // A synchronous run is not retried: the client sees the failure and may ask again.
             LOG.error("execute {} failed", item.requestId(), e);
             metrics.sandboxFailure("execute");
-            body = StoreJson.write(Map.of("internalError", String.valueOf(e.getMessage())));
+            body = Json.write(Map.of("internalError", String.valueOf(e.getMessage())));
             status = "ERROR";
         }
         replies.reply(item.replyTo(), item.requestId(), body);

@@ -6,7 +6,7 @@ import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RequestTooLargeException;
 import io.codingengine.common.execution.RuntimeInfo;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -64,8 +64,8 @@ public final class DynamicSessionsExecutor implements Executor {
 
     @Override
     public ExecutionResult execute(ExecutionRequest request) {
-        Answer answer = call("POST", "/execute", HttpRequest.BodyPublishers.ofString(StoreJson.write(request)));
-        return StoreJson.read(answer.body(), ExecutionResult.class).withSession("dynamic-sessions:" + answer.identifier());
+        Answer answer = call("POST", "/execute", HttpRequest.BodyPublishers.ofString(Json.write(request)));
+        return Json.read(answer.body(), ExecutionResult.class).withSession("dynamic-sessions:" + answer.identifier());
     }
 
     /** A session's 200 answer, and the identifier of the session that gave it. */
@@ -77,7 +77,7 @@ public final class DynamicSessionsExecutor implements Executor {
     public List<RuntimeInfo> runtimes() {
         if (runtimes == null) {
             String body = call("GET", "/runtimes", HttpRequest.BodyPublishers.noBody()).body();
-            runtimes = List.of(StoreJson.read(body, RuntimeInfo[].class));
+            runtimes = List.of(Json.read(body, RuntimeInfo[].class));
         }
         return runtimes;
     }
@@ -174,7 +174,7 @@ public final class DynamicSessionsExecutor implements Executor {
     /** The session server's {@code {"error": ...}}, else the body as it came. */
     private static String errorOf(HttpResponse<String> response) {
         try {
-            JsonNode error = StoreJson.mapper().readTree(response.body()).get("error");
+            JsonNode error = Json.mapper().readTree(response.body()).get("error");
             if (error != null && error.isString()) {
                 return error.asString();
             }

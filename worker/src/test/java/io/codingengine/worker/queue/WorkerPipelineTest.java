@@ -17,7 +17,7 @@ import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.store.AzuriteExtension;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.TableSubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
@@ -191,7 +191,7 @@ class WorkerPipelineTest {
         queue.send(Lane.INTERACTIVE, requestId, WorkItem.toJson(new WorkItem.Execute(requestId, apiReplies.address(), request,
                 queued.plusSeconds(60), queued, "anonymous@10.0.0.8", "corr-exec-sandbox")));
         killRelayServersWhileRunning("exec_sleeper.py");
-        ExecutionResult result = StoreJson.read(reply.get(), ExecutionResult.class);
+        ExecutionResult result = Json.read(reply.get(), ExecutionResult.class);
         assertEquals("slept\n", result.runs().getFirst().stdout(), result.toString());
         assertTrue(handlerLog.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("sandbox failure executing " + requestId)));
     }
@@ -245,7 +245,7 @@ class WorkerPipelineTest {
         Instant queued = Instant.now();
         queue.send(Lane.INTERACTIVE, requestId, WorkItem.toJson(new WorkItem.Execute(requestId, apiReplies.address(), request,
                 queued.plusSeconds(60), queued, "anonymous@10.0.0.7", "corr-exec-1")));
-        ExecutionResult result = StoreJson.read(reply.get(), ExecutionResult.class);
+        ExecutionResult result = Json.read(reply.get(), ExecutionResult.class);
         assertEquals("from the queue\n", result.runs().getFirst().stdout());
         // Audited as an execute: who, what (hash), how it ended, where, and the request's id.
         var entry = await().atMost(Duration.ofSeconds(30)).until(() -> audit.query(new AuditQuery(queued.minusSeconds(1),

@@ -1,7 +1,7 @@
 package io.codingengine.worker.session;
 
 import com.sun.net.httpserver.HttpServer;
-import io.codingengine.common.store.StoreJson;
+import io.codingengine.common.json.Json;
 
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
@@ -74,7 +74,7 @@ final class EntraTokenEndpointStandIn implements AutoCloseable {
                     + URLEncoder.encode(resource, StandardCharsets.UTF_8));
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
                     .header("X-IDENTITY-HEADER", IDENTITY_HEADER).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = StoreJson.mapper().readTree(response.body());
+            JsonNode json = Json.mapper().readTree(response.body());
             return new AccessToken(json.get("access_token").asString(), OffsetDateTime.ofInstant(
                     Instant.ofEpochSecond(Long.parseLong(json.get("expires_on").asString())), ZoneOffset.UTC));
         });
@@ -94,7 +94,7 @@ final class EntraTokenEndpointStandIn implements AutoCloseable {
     }
 
     private static void send(com.sun.net.httpserver.HttpExchange exchange, int status, Object body) throws IOException {
-        DynamicSessionsGatewayStandIn.send(exchange, status, StoreJson.write(body));
+        DynamicSessionsGatewayStandIn.send(exchange, status, Json.write(body));
     }
 
     @Override

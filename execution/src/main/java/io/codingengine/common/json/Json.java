@@ -1,16 +1,16 @@
-package io.codingengine.common.store;
+package io.codingengine.common.json;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import tools.jackson.databind.DeserializationFeature;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON form in which the store adapters keep domain values (submissions, judgements,
- * problems): a record's components and nothing else, ISO-8601 instants, unknown properties
- * ignored so that values written by a newer version stay readable by an older one.
+ * The one JSON form of the domain values, wherever they travel: in the stores (submissions,
+ * judgements, problems), on the queue, and between the worker and a session container (execution
+ * requests and results). A record's components and nothing else, ISO-8601 instants, unknown
+ * properties ignored so that values written by a newer version stay readable by an older one.
  */
-public final class StoreJson {
+public final class Json {
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -18,7 +18,7 @@ public final class StoreJson {
             .changeDefaultVisibility(v -> v.withIsGetterVisibility(JsonAutoDetect.Visibility.NONE))
             .build();
 
-    private StoreJson() {
+    private Json() {
     }
 
     /** The mapper itself, thread-safe. */

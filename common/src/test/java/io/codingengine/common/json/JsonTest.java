@@ -1,4 +1,4 @@
-package io.codingengine.common.store;
+package io.codingengine.common.json;
 
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class StoreJsonTest {
+class JsonTest {
 
     @Test
     void everyCheckerRoundTripsWithItsTypeName() {
@@ -26,9 +26,9 @@ class StoreJsonTest {
                 CheckerSpec.Custom.of("c++", "validate.cpp", "int main() { return 42; }"));
         List<String> names = List.of("EXACT", "LINES", "TOKENS", "FLOAT", "CUSTOM");
         for (int i = 0; i < checkers.size(); i++) {
-            String json = StoreJson.write(checkers.get(i));
+            String json = Json.write(checkers.get(i));
             assertTrue(json.contains("\"type\":\"" + names.get(i) + "\""), json);
-            assertEquals(checkers.get(i), StoreJson.read(json, CheckerSpec.class));
+            assertEquals(checkers.get(i), Json.read(json, CheckerSpec.class));
         }
     }
 
@@ -38,21 +38,21 @@ class StoreJsonTest {
                 List.of(new SourceFile("data.bin", "AAEC", SourceFile.Encoding.BASE64), SourceFile.utf8("m.py", "x")),
                 List.of(new TestCase("t", "1\n", "1\n", true)), new CheckerSpec.Floats(1e-6, 1e-9),
                 Instant.parse("2026-01-01T00:00:00.123456789Z"));
-        String json = StoreJson.write(submission);
+        String json = Json.write(submission);
         assertFalse(json.contains("\"source\""), json);
-        assertEquals(submission, StoreJson.read(json, Submission.class));
+        assertEquals(submission, Json.read(json, Submission.class));
 
         Judgement judgement = new Judgement(Verdict.TLE, 50, null,
                 List.of(new TestResult("t", Verdict.TLE, 3000, 1 << 20, null, null, null, "CPU time limit", false)),
                 Instant.parse("2026-01-01T00:00:01Z"), "worker-1", 2, 3);
-        assertEquals(judgement, StoreJson.read(StoreJson.write(judgement), Judgement.class));
+        assertEquals(judgement, Json.read(Json.write(judgement), Judgement.class));
     }
 
     @Test
     void aTestResultStoredBeforeVisibilityWasRecordedReadsAsHidden() {
         String json = "{\"testName\":\"sample/1\",\"verdict\":\"WA\",\"timeMs\":1,\"memoryBytes\":2,"
                 + "\"output\":\"2\\n\",\"expected\":\"1\\n\",\"message\":\"token 1 differs: expected 1, got 2\"}";
-        TestResult old = StoreJson.read(json, TestResult.class);
+        TestResult old = Json.read(json, TestResult.class);
         assertFalse(old.visible());
         assertNull(old.judgeMessage());
         assertNull(old.forParticipant().message(), "shown as a hidden test's: nothing but verdict, time and memory");
@@ -62,6 +62,6 @@ class StoreJsonTest {
     @Test
     void unknownPropertiesFromANewerVersionAreIgnored() {
         String json = "{\"type\":\"FLOAT\",\"absoluteTolerance\":0.5,\"relativeTolerance\":0,\"future\":1}";
-        assertEquals(new CheckerSpec.Floats(0.5, 0), StoreJson.read(json, CheckerSpec.class));
+        assertEquals(new CheckerSpec.Floats(0.5, 0), Json.read(json, CheckerSpec.class));
     }
 }
