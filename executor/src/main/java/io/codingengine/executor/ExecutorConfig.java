@@ -6,7 +6,7 @@ import io.codingengine.executor.compile.CompileSettings;
 import java.time.Duration;
 
 /**
- * Limits of the executor (see README "Configuration"). Per-language overrides live in the
+ * Limits of the executor (see docs/sandbox.md, "LIMITS"). Per-language overrides live in the
  * catalogue; requests may lower limits and may raise them up to {@code max}, never past it.
  *
  * @param compile        default limits of a compile stage

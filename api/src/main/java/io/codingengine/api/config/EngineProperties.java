@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Settings of the api process, under {@code coding-engine.*} (README "api settings").
+ * Settings of the api process, under {@code coding-engine.*} (docs/configuration.md, "api").
  *
  * @param dataDir        root-owned directory of the sandbox: its helper binary, boxes and network namespaces
  * @param slots          programs run at once; {@code null} means one per core
@@ -31,8 +31,8 @@ import java.util.List;
  * @param blobEndpoint   the account's blob endpoint
  * @param managedIdentityClientId client id of the user-assigned identity for Service Bus and
  *                       Storage; empty: {@code DefaultAzureCredential}'s chain
- * @param access         who may call what (README "Access")
- * @param limits         rate, backpressure and request-size limits (README "Limits")
+ * @param access         who may call what (docs/operations.md, "Access and keys")
+ * @param limits         rate, backpressure and request-size limits (docs/operations.md, "Limits")
  * @param retention      how long submissions and audit entries are kept
  */
 @ConfigurationProperties("coding-engine")

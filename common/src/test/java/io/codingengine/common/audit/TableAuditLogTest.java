@@ -12,7 +12,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The audit log on Azurite: every field kept, and every filter an admin has (README "Audit") narrows. */
+/** The audit log on Azurite: every field kept, and every filter an admin has (docs/operations.md, "Audit") narrows. */
 @ExtendWith(AzuriteExtension.class)
 class TableAuditLogTest {
 

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Settings of the compile-speed machinery (see README "Configuration").
+ * Settings of the compile-speed machinery (see docs/architecture.md, "Compile speed").
  *
  * @param precompiledHeaders build and use precompiled headers (catalogue {@code precompiledHeader})
  * @param pchDir             where they are built, shared by every engine of the host (root-owned,

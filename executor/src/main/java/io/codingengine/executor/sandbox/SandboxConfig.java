@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Settings of the sandbox (see README "Configuration").
+ * Settings of the sandbox (see docs/sandbox.md and docs/configuration.md).
  *
  * @param dataDir      root-owned directory for the helper binary and the boxes
  * @param bwrap        the bubblewrap binary

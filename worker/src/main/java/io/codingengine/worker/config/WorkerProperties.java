@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Settings of a worker (prefix {@code coding-engine.worker}; README "Configuration").
+ * Settings of a worker (prefix {@code coding-engine.worker}; docs/configuration.md, "worker").
  *
  * @param id                this worker's name in judgements and logs; empty: host name and pid
  * @param brokerUrl         the Artemis broker the api embeds (or an external one), with {@code queue=artemis}

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The worker's series (README "Observability"): executions (judged submissions and Piston
+ * The worker's series (docs/operations.md, "Metrics"): executions (judged submissions and Piston
  * executes) by language and verdict, judging,
  * compile and run time histograms with p50/p95/p99, time in queue per lane, slots busy out of
  * slots (the session pool's utilisation for this worker), and sandbox failures (IE verdicts,
