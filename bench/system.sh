@@ -9,7 +9,7 @@ trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true' EXIT
 
 # Starts the system on port 2100, puts the admin key in CE_KEY and warms it up: the JITs of the
 # api and the worker, the sandbox's boxes, the storage connections. Throughput, not the limits,
-# is measured: the admin key's Piston execution limit (60 a minute by default, README "Limits")
+# is measured: the admin key's Piston execution limit (60 a minute by default, docs/operations.md, "Limits")
 # is lifted, which 600 executes would otherwise hit within a second.
 start_system() {
   CODINGENGINE_LIMITS_EXECUTIONSPERMINUTE=1000000 \

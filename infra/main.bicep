@@ -37,7 +37,7 @@ param messagesPerWorker int = 10
 @description('Most api replicas.')
 param apiMaxReplicas int = 5
 
-@description('Hex SHA-256 of the bootstrap admin key (README "Access"); empty: no admin until one is set.')
+@description('Hex SHA-256 of the bootstrap admin key (docs/operations.md, "The first admin key"); empty: no admin until one is set.')
 param adminKeySha256 string = ''
 
 @description('Where Azure Monitor alerts are mailed; empty: no notification.')
@@ -211,7 +211,7 @@ resource sessionPool 'Microsoft.App/sessionPools@2025-01-01' = {
   }
 }
 
-// The settings of the apps' "azure" profile (README "api settings", "worker settings"): Service
+// The settings of the apps' "azure" profile (docs/configuration.md, "The azure profile"): Service
 // Bus and Storage by the managed identity, no connection string.
 var serviceBusNamespace = '${serviceBus.name}.servicebus.windows.net'
 var tableEndpoint = 'https://${storage.name}.table.${az.environment().suffixes.storage}'
@@ -263,7 +263,7 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
           resources: { cpu: json('1.0'), memory: '2Gi' }
           env: concat(apiEnv, [
             { name: 'PORT', value: '2000' }
-            // the internet-facing profile: Piston needs a key, JSON logs (README "Access")
+            // the internet-facing profile: Piston needs a key, JSON logs (docs/operations.md, "Access and keys")
             { name: 'SPRING_PROFILES_ACTIVE', value: 'azure' }
             { name: 'CODING_ENGINE_ACCESS_ADMINKEYSHA256', value: adminKeySha256 }
           ])
@@ -401,7 +401,7 @@ resource acrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Alert rules: failures, queue age, dead letters (README "Observability").
+// Alert rules: failures, queue age, dead letters (docs/operations.md, "Dashboard and alerts").
 module monitoring 'monitoring.bicep' = {
   name: 'monitoring'
   params: {

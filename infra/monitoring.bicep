@@ -1,4 +1,4 @@
-// Azure Monitor alert rules for Coding Engine (referenced from main.bicep; README "Observability").
+// Azure Monitor alert rules for Coding Engine (referenced from main.bicep; docs/operations.md, "Dashboard and alerts").
 // Failures: IE verdicts and failed runs in the workers' logs; queue age: the time in queue the
 // workers log for each judging and each Piston execute, per lane; dead letters: the Service Bus dead-letter count of any lane.
 // Not validated here (no az/bicep CLI on the build machine).
