@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
 
 /**
- * The compile-speed targets of issue 7 ({@code bench/executor.sh N compile}; {@code compile-off}
+ * The compile-speed targets (docs/performance.md; {@code bench/executor.sh N compile}; {@code compile-off}
  * for the same cases without the speed-ups): every engine
  * iteration sends a fresh source (a changed comment), so the compile cache never answers and the
  * warm compiler, the precompiled header and the sandbox are what is measured. Bare baselines run
@@ -33,7 +33,7 @@ final class CompileBench {
     private CompileBench() {
     }
 
-    /** @param speedUps false: the same cases with {@link CompileSettings#off()}, the numbers before issue 7 */
+    /** @param speedUps false: the same cases with {@link CompileSettings#off()}, the numbers before the speed-ups */
     static void run(int n, Path work, boolean speedUps) throws Exception {
         System.out.println("load before: " + Files.readString(Path.of("/proc/loadavg")).trim());
         Catalogue catalogue = Catalogue.detect();
