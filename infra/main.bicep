@@ -265,7 +265,7 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'PORT', value: '2000' }
             // the internet-facing profile: Piston needs a key, JSON logs (docs/operations.md, "Access and keys")
             { name: 'SPRING_PROFILES_ACTIVE', value: 'azure' }
-            { name: 'CODING_ENGINE_ACCESS_ADMINKEYSHA256', value: adminKeySha256 }
+            { name: 'CODINGENGINE_ACCESS_ADMINKEYSHA256', value: adminKeySha256 }
           ])
           probes: [
             { type: 'Liveness', httpGet: { path: '/health/live', port: 2000 }, initialDelaySeconds: 20, periodSeconds: 10 }
