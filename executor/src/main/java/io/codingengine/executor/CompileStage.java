@@ -39,12 +39,14 @@ final class CompileStage implements AutoCloseable {
     private final Path javacHome;
     private final List<LanguageRuntime> javacRuntimes;
     private final int javacUidBase;
+    /** The largest compile limits a request may have: they size the warm compilers' output. */
+    private final StageLimits maxLimits;
     private final Sandbox sandbox;
     private final Map<LanguageRuntime, JavacService> javac = new ConcurrentHashMap<>();
 
     private CompileStage(CompileSettings settings, PrecompiledHeaders headers, CompileCache cache,
                          Map<String, String> env, Path javacHome, List<LanguageRuntime> javacRuntimes,
-                         int javacUidBase, Sandbox sandbox) {
+                         int javacUidBase, StageLimits maxLimits, Sandbox sandbox) {
         this.settings = settings;
         this.headers = headers;
         this.cache = cache;
@@ -52,6 +54,7 @@ final class CompileStage implements AutoCloseable {
         this.javacHome = javacHome;
         this.javacRuntimes = javacRuntimes;
         this.javacUidBase = javacUidBase;
+        this.maxLimits = maxLimits;
         this.sandbox = sandbox;
     }
 
@@ -59,7 +62,7 @@ final class CompileStage implements AutoCloseable {
     static CompileStage plain(Map<String, String> env) {
         CompileSettings off = CompileSettings.off();
         return new CompileStage(off, PrecompiledHeaders.start(off, null), new CompileCache(null, 0), env, null,
-                List.of(), 0, null);
+                List.of(), 0, null, null);
     }
 
     /**
@@ -69,12 +72,12 @@ final class CompileStage implements AutoCloseable {
      * a run left behind is not confused by a compiler that is meant to live on.
      */
     static CompileStage start(CompileSettings settings, Catalogue catalogue, Sandbox sandbox,
-                              PrecompiledHeaders headers, Map<String, String> env) {
+                              PrecompiledHeaders headers, Map<String, String> env, StageLimits maxLimits) {
         List<LanguageRuntime> javacRuntimes = catalogue.runtimes().stream()
                 .filter(r -> "javac".equals(r.definition().compileService())).toList();
         return new CompileStage(settings, headers,
                 new CompileCache(sandbox.config().dataDir().resolve("compile-cache"), settings.cacheBytes()), env,
-                sandbox.config().dataDir().resolve("javac"), javacRuntimes, sandbox.config().uidBase() - 1, sandbox);
+                sandbox.config().dataDir().resolve("javac"), javacRuntimes, sandbox.config().uidBase() - 1, maxLimits, sandbox);
     }
 
     /**
@@ -143,6 +146,7 @@ final class CompileStage implements AutoCloseable {
             return null;
         }
         return javac.computeIfAbsent(runtime, r -> new JavacService(r,
-                javacHome.resolve(r.version().toString()), javacUidBase - index, sandbox, settings));
+                javacHome.resolve(r.version().toString()), javacUidBase - index, maxLimits.diskBytes(),
+                maxLimits.diskInodes(), sandbox, settings));
     }
 }

@@ -77,7 +77,7 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         }
         Sandbox boxes = new Sandbox(sandbox.withReadOnlyPaths(paths));
         return new SandboxedExecutor(catalogue, boxes, config,
-                CompileStage.start(config.compileSpeed(), catalogue, boxes, headers, BASE_ENV));
+                CompileStage.start(config.compileSpeed(), catalogue, boxes, headers, BASE_ENV, config.max()));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.codingengine.common.execution.StageStatus;
 import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.sandbox.Sandbox;
 import io.codingengine.executor.sandbox.SandboxedService;
+import io.codingengine.executor.sandbox.Tmpfs;
 import io.codingengine.executor.sandbox.ServiceSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,8 @@ public final class JavacService implements AutoCloseable {
     /** Class files, the service uid's: {@code /out} in the service. */
     private final Path out;
     private final int uid;
+    private final long outBytes;
+    private final long outInodes;
     private final Sandbox sandbox;
     private final CompileSettings settings;
     private SandboxedService service;
@@ -88,12 +91,19 @@ public final class JavacService implements AutoCloseable {
     private OutputStream requests;
     private int compiles;
 
-    public JavacService(LanguageRuntime runtime, Path home, int uid, Sandbox sandbox, CompileSettings settings) {
+    /**
+     * @param outBytes  size cap of {@code /out}: the largest disk limit a compile may have
+     * @param outInodes inode cap of {@code /out}
+     */
+    public JavacService(LanguageRuntime runtime, Path home, int uid, long outBytes, long outInodes, Sandbox sandbox,
+                        CompileSettings settings) {
         this.runtime = runtime;
         this.home = home;
         this.work = home.resolve("work");
         this.out = home.resolve("out");
         this.uid = uid;
+        this.outBytes = outBytes;
+        this.outInodes = outInodes;
         this.sandbox = sandbox;
         this.settings = settings;
     }
@@ -199,6 +209,11 @@ public final class JavacService implements AutoCloseable {
         return uid;
     }
 
+    /** The host path of {@code /out}, the service's capped tmpfs. */
+    Path outDirectory() {
+        return out;
+    }
+
     /** The server's process, while one runs. */
     public synchronized Optional<ProcessHandle> process() {
         return process != null && process.isAlive() ? Optional.of(process.toHandle()) : Optional.empty();
@@ -212,6 +227,7 @@ public final class JavacService implements AutoCloseable {
     @Override
     public synchronized void close() {
         stop();
+        Tmpfs.detach(out);
     }
 
     private void ensureStarted() throws IOException, InterruptedException, ExecutionException {
@@ -225,11 +241,10 @@ public final class JavacService implements AutoCloseable {
             Files.setAttribute(dir, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        // Only now the uid's: a directory that was its before may hold anything, and is emptied safely.
-        Files.setAttribute(out, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(out, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
-        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwx------"));
-        UntrustedTree.empty(out);
+        // The only place the service writes: a fresh tmpfs of the uid's, capped like a compile's
+        // work directory (and charged to the service's memory cgroup), never the host's disk.
+        Tmpfs.detach(out);
+        Tmpfs.mount(out, outBytes, outInodes, uid);
         Path server = home.resolve("JavacServer.java");
         try (InputStream source = JavacService.class.getResourceAsStream("/javac-service/JavacServer.java")) {
             Files.write(server, source.readAllBytes());

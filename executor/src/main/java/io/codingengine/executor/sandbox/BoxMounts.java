@@ -52,9 +52,9 @@ final class BoxMounts implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        box.detach(box.work);
-        box.detach(box.tmp);
-        box.mountTmpfs(box.work);
+        Tmpfs.detach(box.work);
+        Tmpfs.detach(box.tmp);
+        Tmpfs.mount(box.work, bytes, inodes, uid);
         return box;
     }
 
@@ -99,8 +99,8 @@ final class BoxMounts implements AutoCloseable {
     /** Called before each run: a work directory an earlier run used is replaced by a fresh one. */
     void beforeRun() {
         if (used) {
-            detach(work);
-            mountTmpfs(work);
+            Tmpfs.detach(work);
+            Tmpfs.mount(work, bytes, inodes, uid);
             program.forEach(this::write);
         }
         used = true;
@@ -129,34 +129,15 @@ final class BoxMounts implements AutoCloseable {
 
     /** An empty /tmp for a run in a fresh box (the previous run's is detached): its host path. */
     Path freshTmp() {
-        detach(tmp);
-        mountTmpfs(tmp);
+        Tmpfs.detach(tmp);
+        Tmpfs.mount(tmp, bytes, inodes, uid);
         return tmp;
     }
 
     @Override
     public void close() {
-        detach(work);
-        detach(tmp);
-    }
-
-    private void mountTmpfs(Path target) {
-        Libc.mount("ce-box", target.toString(), "tmpfs", Libc.MS_NOSUID | Libc.MS_NODEV,
-                "size=%d,nr_inodes=%d,mode=0700,uid=%d,gid=%d".formatted(bytes, inodes, uid, uid));
-    }
-
-    private void detach(Path target) {
-        // Loop: a crash can leave several tmpfs stacked on one directory.
-        while (true) {
-            try {
-                Libc.umount2(target.toString(), Libc.MNT_DETACH);
-            } catch (Libc.NativeException e) {
-                if (e.errno == Libc.EINVAL || e.errno == Libc.ENOENT) {
-                    return;
-                }
-                throw e;
-            }
-        }
+        Tmpfs.detach(work);
+        Tmpfs.detach(tmp);
     }
 
     @Override

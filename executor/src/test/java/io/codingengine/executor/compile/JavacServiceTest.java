@@ -57,7 +57,7 @@ class JavacServiceTest {
 
     private static JavacService service(int restartAfter, int heapMiB) throws Exception {
         CompileSettings settings = CompileSettings.defaults();
-        return new JavacService(jdk, Files.createTempDirectory("ce-javac-test-"), UID, sandbox,
+        return new JavacService(jdk, Files.createTempDirectory("ce-javac-test-"), UID, 64L << 20, 4096, sandbox,
                 new CompileSettings(false, settings.pchDir(), 0, true, restartAfter, heapMiB, Duration.ofSeconds(10)));
     }
 
@@ -159,6 +159,37 @@ class JavacServiceTest {
                     service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
             assertTrue(next.result().succeeded(), next.result().toString());
             assertNotEquals(before, service.process().orElseThrow().pid());
+        }
+    }
+
+    @Test
+    void classFilesGoToACappedTmpfsNeverTheHostsDisk() throws Exception {
+        // About 300 KB of source whose class files would take gigabytes: each class repeats a
+        // constant pool of long strings.
+        StringBuilder source = new StringBuilder("public class Main { public static void main(String[] a) {} }\ninterface K {\n"
+                + "String A=\"abcdefghijklmnopqrstuvwxyzABCDEF\"; String B=A+A+A+A; String C=B+B+B+B; String D=C+C+C+C;"
+                + " String E=D+D+D+D; String F=E+E+E; String G=F+F;\n");
+        StringBuilder refs = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            source.append("String C").append(i).append("=G+").append(i).append(";\n");
+            refs.append(i == 0 ? "" : ",").append("C").append(i);
+        }
+        source.append("}\n");
+        for (int j = 0; j < 60; j++) {
+            source.append("class M").append(j).append(" implements K { Object[] f = {").append(refs).append("}; }\n");
+        }
+        try (JavacService service = service(200, 256)) {
+            var result = assertInstanceOf(JavacService.Outcome.Compiled.class, service.compile(
+                    Map.of("Main.java", source.toString().getBytes(StandardCharsets.UTF_8)), OPTIONS, MAIN,
+                    Duration.ofSeconds(60), 64L << 20, 1 << 16)).entry().result();
+            assertFalse(result.succeeded(), "the class files do not fit in the 64 MiB of /out: " + result);
+            Path out = service.outDirectory();
+            String mount = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .filter(l -> l.split(" ")[4].equals(out.toString())).findFirst().orElseThrow();
+            assertTrue(mount.contains(" - tmpfs ") && mount.contains("size=65536k"), mount);
+            var next = assertInstanceOf(JavacService.Outcome.Compiled.class,
+                    service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
+            assertTrue(next.result().succeeded(), "the next compile has the room again: " + next.result());
         }
     }
 
