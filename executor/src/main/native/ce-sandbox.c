@@ -186,6 +186,8 @@ static const char *const DENIED[] = {
  * equality test while the kernel still sees the value it denies. */
 #define INT_ARG 0xffffffffULL
 
+#define MAX_PTYS 16
+
 static void rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned count,
                  const struct scmp_arg_cmp *args) {
     int nr = seccomp_syscall_resolve_name(name);
@@ -217,6 +219,11 @@ static scmp_filter_ctx build_filter(const char *policy) {
         rule(ctx, eperm, "clone", 1, &a);
     }
     rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL);
+    /* Linux AIO: its contexts are counted host-wide (/proc/sys/fs/aio-nr), a channel between
+     * concurrent runs, and one run could take them all. "Not implemented": callers fall back. */
+    static const char *const aio[] = {"io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents",
+                                      "io_pgetevents"};
+    for (size_t i = 0; i < sizeof aio / sizeof *aio; i++) rule(ctx, SCMP_ACT_ERRNO(ENOSYS), aio[i], 0, NULL);
 
     /* File locks on shared read-only inodes are a side channel between concurrent runs. */
     const uint64_t lock_cmds[] = {F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW, F_SETLEASE, F_NOTIFY};
@@ -391,6 +398,20 @@ static void mount_or_die(const char *source, const char *target, const char *typ
 }
 
 /* Read-only over itself, as bwrap covers these parts of its /proc. */
+/* Host-wide counters that one run can move and another read (open files, inodes, dentries,
+ * ptys, AIO contexts): a channel between concurrent runs. Each reads as an empty file. */
+static const char *const HOST_COUNTERS[] = {
+    "/proc/sys/fs/file-nr", "/proc/sys/fs/inode-nr", "/proc/sys/fs/inode-state", "/proc/sys/fs/dentry-state",
+    "/proc/sys/fs/aio-nr", "/proc/sys/kernel/pty/nr",
+};
+
+static void hide(const char *path) {
+    if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) {
+        if (errno == ENOENT) return;
+        die("hide %s", path);
+    }
+}
+
 static void cover_read_only(const char *path) {
     if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) {
         if (errno == ENOENT) return;
@@ -469,6 +490,9 @@ static void enter_box(const struct run_opts *o, struct box_fds *fds) {
     mount_or_die("ce-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts);
     snprintf(opts, sizeof opts, "size=%lld,mode=1777", o->shm_bytes);
     mount_or_die("ce-shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts);
+    /* The run's own ptys, at most MAX_PTYS: the host has a few thousand in all. */
+    snprintf(opts, sizeof opts, "newinstance,ptmxmode=0666,mode=620,max=%d", MAX_PTYS);
+    mount_or_die("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opts);
     close(owner);
     close(mnt);
     close(uts);
@@ -490,6 +514,7 @@ static void box_init(const struct run_opts *o, const struct box_fds *fds, int st
     /* The run's pid namespace is ours (we are its init), so only we can mount its /proc. */
     mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     cover_read_only("/proc/sys");
+    for (size_t i = 0; i < sizeof HOST_COUNTERS / sizeof *HOST_COUNTERS; i++) hide(HOST_COUNTERS[i]);
     cover_read_only("/proc/sysrq-trigger");
     cover_read_only("/proc/irq");
     cover_read_only("/proc/bus");

@@ -512,6 +512,45 @@ class HostileProgramsTest {
     }
 
     @Test
+    void hostWideCountersCarryNothingBetweenRuns() {
+        // A run on a hidden test can move a host-wide counter (AIO contexts, ptys, open files)
+        // for a concurrent run of its author to read: none is readable, AIO is not there, and a
+        // run has a few ptys of its own, not the host's thousands.
+        StageResult r = run("c", """
+                #define _GNU_SOURCE
+                #include <errno.h>
+                #include <fcntl.h>
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <sys/syscall.h>
+                #include <unistd.h>
+                int main(void) {
+                  unsigned long ctx = 0;
+                  long rc = syscall(SYS_io_setup, 8, &ctx); printf("io_setup %ld %d\\n", rc, errno);
+                  const char* counters[] = {"/proc/sys/fs/aio-nr", "/proc/sys/kernel/pty/nr", "/proc/sys/fs/file-nr",
+                                            "/proc/sys/fs/inode-nr", "/proc/sys/fs/dentry-state"};
+                  for (int i = 0; i < 5; i++) {
+                    char buf[64]; int fd = open(counters[i], O_RDONLY);
+                    printf("%s %ld\\n", counters[i], fd < 0 ? -1L : (long) read(fd, buf, sizeof buf));
+                  }
+                  int ptys = 0;
+                  for (int i = 0; i < 64; i++) if (posix_openpt(O_RDWR | O_NOCTTY) >= 0) ptys++;
+                  printf("ptys %d\\n", ptys);
+                  return 0;
+                }
+                """);
+        assertEquals("""
+                io_setup -1 38
+                /proc/sys/fs/aio-nr 0
+                /proc/sys/kernel/pty/nr 0
+                /proc/sys/fs/file-nr 0
+                /proc/sys/fs/inode-nr 0
+                /proc/sys/fs/dentry-state 0
+                ptys 16
+                """, r.stdout(), r.toString());
+    }
+
+    @Test
     void includingDevUrandomIsStoppedAtCompileTime() {
         ExecutionResult r = compileOnly("c++", "#include </dev/urandom>\nint main(){}");
         assertNotNull(r.compile().status());
