@@ -27,12 +27,15 @@ import java.util.regex.Pattern;
  */
 public record SourceLayout(List<PlacedFile> files, String main, List<String> sources, String mainClass) {
 
+    // Linear on any input: declarations start a line ([ \t], not \s, which would let every line
+    // start scan all the blank lines below it), and the quantifiers are possessive and bounded,
+    // so no match attempt backtracks across the source.
     private static final Pattern TYPE = Pattern.compile(
-            "(?m)^\\s*((?:public|final|abstract|sealed|non-sealed|strictfp|static)\\s+)*(class|interface|enum|record)\\s+([A-Za-z_$][\\w$]*)");
+            "(?m)^[ \t]*+(?:(?:public|final|abstract|sealed|non-sealed|strictfp|static)\\s++){0,8}+(class|interface|enum|record)\\s++([A-Za-z_$][\\w$]*+)");
     private static final Pattern PUBLIC_TYPE = Pattern.compile(
-            "(?m)^\\s*public\\s+(?:(?:final|abstract|sealed|non-sealed|strictfp)\\s+)*(?:class|interface|enum|record)\\s+([A-Za-z_$][\\w$]*)");
-    private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
-    private static final Pattern MAIN = Pattern.compile("\\bvoid\\s+main\\s*\\(");
+            "(?m)^[ \t]*+public\\s++(?:(?:final|abstract|sealed|non-sealed|strictfp)\\s++){0,8}+(?:class|interface|enum|record)\\s++([A-Za-z_$][\\w$]*+)");
+    private static final Pattern PACKAGE = Pattern.compile("(?m)^[ \t]*+package\\s++([\\w.]++)\\s*+;");
+    private static final Pattern MAIN = Pattern.compile("\\bvoid\\s++main\\s*+\\(");
     private static final int MAX_PATH = 1024;
 
     public SourceLayout {
@@ -177,7 +180,7 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
             String type = null;
             Matcher any = TYPE.matcher(text);
             while (any.find() && any.start() < main.start()) {
-                type = any.group(3);
+                type = any.group(2);
             }
             if (pub.find() && (type == null || pub.start() < main.start())) {
                 type = pub.group(1);
@@ -193,7 +196,39 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
         return dot > 0 ? file.substring(0, dot) : file;
     }
 
-    private static String stripComments(String java) {
-        return java.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ");
+    /**
+     * The source with its comments blanked, in one pass (a regex here backtracked quadratically on
+     * a submitted source of many unterminated comments). String and character literals are kept,
+     * so a comment marker inside one is not taken for a comment.
+     */
+    static String stripComments(String java) {
+        StringBuilder out = new StringBuilder(java.length());
+        int n = java.length();
+        int i = 0;
+        while (i < n) {
+            char c = java.charAt(i);
+            char next = i + 1 < n ? java.charAt(i + 1) : 0;
+            if (c == '/' && next == '*') {
+                int end = java.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+                out.append(' ');
+            } else if (c == '/' && next == '/') {
+                int end = java.indexOf('\n', i);
+                i = end < 0 ? n : end;
+                out.append(' ');
+            } else if (c == '"' || c == '\'') {
+                int end = i + 1;
+                while (end < n && java.charAt(end) != c && java.charAt(end) != '\n') {
+                    end += java.charAt(end) == '\\' ? 2 : 1;
+                }
+                end = Math.min(n, end + 1);
+                out.append(java, i, end);
+                i = end;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
     }
 }
