@@ -50,10 +50,27 @@ public final class CompileCache {
             return result.succeeded() || result.status() == StageStatus.RE;
         }
 
+        /**
+         * What the entry takes on disk, not just its content: every file and directory costs at
+         * least a block and an inode, so an entry of thousands of tiny class files counts for
+         * what it really uses.
+         */
         long bytes() {
-            return files.values().stream().mapToLong(b -> b.length).sum() + result.output().length();
+            long blocks = files.values().stream().mapToLong(b -> roundUp(b.length)).sum();
+            long directories = files.keySet().stream().filter(p -> p.contains("/"))
+                    .map(p -> p.substring(0, p.lastIndexOf('/'))).distinct().count();
+            return blocks + roundUp(result.output().length()) + (files.size() + directories + 3) * FILE_OVERHEAD;
+        }
+
+        private static long roundUp(long bytes) {
+            return (bytes + BLOCK - 1) / BLOCK * BLOCK;
         }
     }
+
+    /** A file system block, what the smallest file takes. */
+    static final long BLOCK = 4096;
+    /** What an inode and its directory entry take, counted per file on top of its blocks. */
+    static final long FILE_OVERHEAD = 1024;
 
     private final Path dir;
     private final long maxBytes;

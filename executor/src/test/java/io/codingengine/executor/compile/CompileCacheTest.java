@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The cache's bookkeeping on a real directory: LRU bound, what is kept, one compile for concurrent callers. */
 class CompileCacheTest {
@@ -26,7 +27,8 @@ class CompileCacheTest {
     @Test
     void leastRecentlyUsedEntriesGoWhenTheBoundIsPassed() throws Exception {
         Path dir = Files.createTempDirectory("ce-cache-test-");
-        CompileCache cache = new CompileCache(dir, 2500);
+        // An entry of 1000 bytes in one file takes a block and an inode's worth: room for two.
+        CompileCache cache = new CompileCache(dir, 2 * entry(1000).bytes() + 1000);
         AtomicInteger compiles = new AtomicInteger();
         cache.get("k1", () -> { compiles.incrementAndGet(); return entry(1000); });
         Thread.sleep(20);
@@ -38,6 +40,17 @@ class CompileCacheTest {
         assertEquals(3, compiles.get());
         assertEquals(List.of("k1", "k3"), Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList());
         assertArrayEquals(new byte[1000], cache.get("k3", () -> { throw new AssertionError("hit expected"); }).files().get("a.out"));
+    }
+
+    @Test
+    void anEntryOfManyTinyFilesCountsWhatItTakesOnDisk() {
+        // 12,000 one-byte class files are 12 KB of content but 12,000 inodes and blocks.
+        Map<String, byte[]> classes = new java.util.HashMap<>();
+        for (int i = 0; i < 12_000; i++) {
+            classes.put("p/C" + i + ".class", new byte[1]);
+        }
+        long counted = new CompileCache.Entry(OK, classes).bytes();
+        assertTrue(counted >= 12_000 * (CompileCache.BLOCK + CompileCache.FILE_OVERHEAD), Long.toString(counted));
     }
 
     @Test
