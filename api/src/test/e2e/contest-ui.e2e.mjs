@@ -203,6 +203,31 @@ try {
   check(changes.includes('none · 5 unchanged'), 'same code, same verdicts: ' + changes);
   await shot('admin', true);
 
+  step('admin: a contest by invitation refuses a guessable token, generates tokens, and one enters');
+  const local = (t) => new Date(t - new Date(t).getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  await page.fill('#contest input[name=id]', 'invited-ui');
+  await page.fill('#contest input[name=title]', 'Invited');
+  await page.fill('#contest input[name=problemIds]', env.PROBLEM);
+  await page.fill('#contest input[name=start]', local(Date.now() - 3600000));
+  await page.fill('#contest input[name=end]', local(Date.now() + 3600000));
+  await page.fill('#contest textarea[name=invitations]', 'team0731=team-a');
+  await page.click('#contest button[type=submit]');
+  await page.waitForSelector('#contest .form-error:not(:empty)');
+  const refused = await page.textContent('#contest .form-error');
+  check(refused.includes('at least 16'), 'the weak token is refused naming the rule: ' + refused);
+  await page.fill('#contest textarea[name=invitations]', 'team-a\nteam-b');
+  await page.click('#contest button[type=submit]');
+  await page.waitForSelector('#invitation-list');
+  const rows = await page.$$eval('#invitation-list tbody tr', trs => trs.map(tr => [...tr.cells].map(c => c.textContent)));
+  check(rows.length === 2 && rows[0][0] === 'team-a' && rows[1][0] === 'team-b', 'the printable list: ' + JSON.stringify(rows));
+  check(rows.every(r => /^[0-9a-z]{26}$/.test(r[1])) && rows[0][1] !== rows[1][1], 'generated tokens: ' + JSON.stringify(rows));
+  await shot('admin-invitations', true);
+  await page.goto(base + '/');
+  await page.fill('form[data-contest="invited-ui"] input[name=token]', rows[0][1]);
+  await page.click('form[data-contest="invited-ui"] button[type=submit]');
+  await page.waitForSelector('#leave');
+  check((await page.textContent('#top')).includes('team-a'), 'entered as the invited participant');
+
   console.log('ALL SCENARIOS PASSED in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s');
 } catch (e) {
   console.error(e);

@@ -327,8 +327,10 @@ async function admin() {
         <label>Problem ids (comma-separated) <input name="problemIds" required></label>
         <label>Start <input type="datetime-local" name="start" required></label><label>End <input type="datetime-local" name="end" required></label>
         <label>Scoring <select name="scoring"><option>ICPC</option><option>POINTS</option></select></label>
-        <label>Invitations (token=participant per line; empty: open entry) <textarea name="invitations" rows="3"></textarea></label>
-        <button type="submit">Save contest</button><span class="form-error" role="alert"></span></form></section>`;
+        <label>Invitations (participant or token=participant per line; empty: open entry) <textarea name="invitations" rows="3"
+          placeholder="team-a&#10;team-b&#10;(a random token each)"></textarea></label>
+        <button type="submit">Save contest</button><span class="form-error" role="alert"></span></form>
+      <div id="invitations" aria-live="polite"></div></section>`;
   $('#logout').onclick = () => { store.del('admin'); route(); };
   const showQueue = (q: any) => { $('#queue').innerHTML = `<p>Submissions being judged now: <strong>${q.running}</strong></p>
     <table><thead><tr><th>Lane</th><th>Waiting</th><th>Dead letters</th></tr></thead><tbody>${Object.entries(q.lanes).map(([lane, l]: [string, any]) =>
@@ -353,18 +355,43 @@ async function admin() {
     const set = (n: string, v: string) => { (form.elements.namedItem(n) as HTMLInputElement).value = v; };
     set('id', c.id); set('title', c.title); set('problemIds', c.problemIds.join(', ')); set('start', local(c.start)); set('end', local(c.end));
     set('scoring', c.scoring); set('invitations', c.invitations.map((i: any) => `${i.token}=${i.participant}`).join('\n'));
+    showInvitations(c);
     (form.elements.namedItem('title') as HTMLInputElement).focus();
   });
   form.onsubmit = async ev => {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(form)) as Record<string, string>;
     try {
-      await call(`/api/v1/admin/contests/${encodeURIComponent(f.id)}`, { method: 'PUT', key, body: {
+      const saved = await call<any>(`/api/v1/admin/contests/${encodeURIComponent(f.id)}`, { method: 'PUT', key, body: {
         title: f.title, problemIds: f.problemIds.split(',').map(s => s.trim()).filter(Boolean),
         start: new Date(f.start).toISOString(), end: new Date(f.end).toISOString(), scoring: f.scoring,
-        invitations: f.invitations.split('\n').map(l => l.trim()).filter(Boolean).map(l => { const [token, participant] = l.split('='); return { token: token.trim(), participant: (participant ?? '').trim() }; }) } });
-      route();
+        invitations: f.invitations.split('\n').map(l => l.trim()).filter(Boolean).map(invitation) } });
+      await route();
+      showInvitations(saved);
     } catch (e) { $('#contest .form-error').textContent = describe(e); }
+  };
+}
+
+/** A line of the invitations field: "participant" (the api generates the token) or "token=participant". */
+function invitation(line: string): { token?: string; participant: string } {
+  const at = line.lastIndexOf('=');  // participant ids have no "=", a token may
+  return at < 0 ? { participant: line } : { token: line.slice(0, at).trim() || undefined, participant: line.slice(at + 1).trim() };
+}
+
+/** A contest's invitations as the admin hands them out: each participant with their token. */
+function showInvitations(c: any) {
+  const box = $('#invitations');
+  if (!box) return;
+  box.innerHTML = c.invitations.length === 0 ? '' : `<h3>Invitations to ${esc(c.title)}</h3>
+    <p>Hand each participant their token, and nobody else: entering with it makes them that participant.</p>
+    <table id="invitation-list"><thead><tr><th>Participant</th><th>Token</th></tr></thead><tbody>${c.invitations.map((i: any) =>
+      `<tr><td>${esc(i.participant)}</td><td><code>${esc(i.token)}</code></td></tr>`).join('')}</tbody></table>
+    <button type="button" id="print-invitations">Print</button>`;
+  const print = $('#print-invitations', box);
+  if (print) print.onclick = () => {
+    document.body.classList.add('print-invitations');
+    window.addEventListener('afterprint', () => document.body.classList.remove('print-invitations'), { once: true });
+    window.print();
   };
 }
 

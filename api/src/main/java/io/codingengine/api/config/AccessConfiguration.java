@@ -4,6 +4,7 @@ import io.codingengine.api.access.AccessFilter;
 import io.codingengine.api.access.AccessRules;
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.Authenticator;
+import io.codingengine.api.web.ClientAddress;
 import io.codingengine.api.web.CorrelationIdFilter;
 import io.codingengine.api.web.ProblemResponses;
 import io.codingengine.api.web.RequestSizeFilter;
@@ -29,6 +30,12 @@ public class AccessConfiguration {
     @Bean
     Authenticator authenticator(ApiKeyStore keys, EngineProperties p) {
         return new Authenticator(keys, p.access().adminKeySha256(), p.access().keyCacheTtl());
+    }
+
+    /** Who a request without a key comes from: the peer, or behind trusted proxies what they forward. */
+    @Bean
+    ClientAddress clientAddress(EngineProperties p) {
+        return new ClientAddress(p.access().trustedProxies(), p.access().clientAddressHeader());
     }
 
     @Bean

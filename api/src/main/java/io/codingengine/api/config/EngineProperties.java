@@ -67,11 +67,27 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
      * @param corsOrigins    origins allowed to call {@code /api/**} from a browser; empty: none
      * @param keyCacheTtl    how long a process remembers a valid key (a revocation through another
      *                       process takes this long to reach it); 0: ask the table every time
+     * @param trustedProxies how many reverse proxies in front of the api append the address they
+     *                       were reached from to {@code clientAddressHeader}: the client is the
+     *                       address that many entries from the header's right end; 0 (the default):
+     *                       the header is ignored and the client is the connection's peer
+     *                       ({@code web/ClientAddress})
+     * @param clientAddressHeader the header those proxies append to
      */
     public record Access(@DefaultValue("true") boolean pistonOpen,
                          @DefaultValue("") String adminKeySha256,
                          @DefaultValue List<String> corsOrigins,
-                         @DefaultValue("30s") Duration keyCacheTtl) {
+                         @DefaultValue("30s") Duration keyCacheTtl,
+                         @DefaultValue("0") int trustedProxies,
+                         @DefaultValue("X-Forwarded-For") String clientAddressHeader) {
+        public Access {
+            if (trustedProxies < 0 || trustedProxies > 10) {
+                throw new IllegalArgumentException("coding-engine.access.trusted-proxies must be 0..10, was " + trustedProxies);
+            }
+            if (trustedProxies > 0 && (clientAddressHeader == null || clientAddressHeader.isBlank())) {
+                throw new IllegalArgumentException("coding-engine.access.client-address-header is required with trusted-proxies");
+            }
+        }
     }
 
     /**
@@ -83,6 +99,13 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
      * @param maxQueueDepth        deeper than this (all lanes), new work gets 503
      * @param maxTests             inline tests of one submission
      * @param maxStdinBytes        stdin of one run and input of one inline test
+     * @param openEntriesPerAddress entries by name (open contests) one client address may make at
+     *                             once; they come back evenly over {@code entryWindow}
+     * @param tokenFailuresPerAddress wrong invitation tokens one client address may send at once
+     *                             (any contest); they come back evenly over {@code entryWindow}
+     * @param tokenFailuresPerContest wrong invitation tokens one contest takes at once from all
+     *                             addresses together; they come back evenly over {@code entryWindow}
+     * @param entryWindow          the period over which the entry limits above refill
      */
     public record Limits(@DefaultValue("20") int submissionsPerMinute,
                          @DefaultValue("6000") int serviceSubmissionsPerMinute,
@@ -90,10 +113,21 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                          @DefaultValue("5") int maxWaiting,
                          @DefaultValue("2000") long maxQueueDepth,
                          @DefaultValue("1000") int maxTests,
-                         @DefaultValue("1MB") DataSize maxStdinBytes) {
+                         @DefaultValue("1MB") DataSize maxStdinBytes,
+                         @DefaultValue("10") int openEntriesPerAddress,
+                         @DefaultValue("10") int tokenFailuresPerAddress,
+                         @DefaultValue("100") int tokenFailuresPerContest,
+                         @DefaultValue("5m") Duration entryWindow) {
         public Limits {
             if (submissionsPerMinute < 1 || serviceSubmissionsPerMinute < 1 || executionsPerMinute < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.*-per-minute must be at least 1");
+            }
+            if (openEntriesPerAddress < 1 || tokenFailuresPerAddress < 1 || tokenFailuresPerContest < 1) {
+                throw new IllegalArgumentException("coding-engine.limits.open-entries-per-address and "
+                        + "token-failures-per-* must be at least 1");
+            }
+            if (entryWindow == null || entryWindow.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("coding-engine.limits.entry-window must be at least 1s, was " + entryWindow);
             }
             if (maxWaiting < 1 || maxWaiting > 1000) {
                 // checked by reading that many of the participant's newest submissions: one page

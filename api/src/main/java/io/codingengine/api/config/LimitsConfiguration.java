@@ -1,5 +1,6 @@
 package io.codingengine.api.config;
 
+import io.codingengine.api.limits.EntryLimiter;
 import io.codingengine.api.limits.SubmissionLimiter;
 import io.codingengine.api.limits.TableBucketProxyManager;
 import io.codingengine.api.limits.WaitingLimit;
@@ -9,13 +10,26 @@ import io.codingengine.common.store.SubmissionStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Rate limits and backpressure, with buckets on the deployment's Table Storage, and the waiting limit. */
+/**
+ * Rate limits and backpressure, with buckets on the deployment's Table Storage (one table, so
+ * every api process draws on the same buckets), and the waiting limit.
+ */
 @Configuration(proxyBeanMethods = false)
 public class LimitsConfiguration {
 
     @Bean
-    SubmissionLimiter submissionLimiter(StorageAccount.Clients storage, EngineProperties p, SubmissionQueue queue) {
-        return new SubmissionLimiter(new TableBucketProxyManager(storage.tables(), p.tablePrefix()), queue, p.limits());
+    TableBucketProxyManager rateLimitBuckets(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableBucketProxyManager(storage.tables(), p.tablePrefix());
+    }
+
+    @Bean
+    SubmissionLimiter submissionLimiter(TableBucketProxyManager buckets, EngineProperties p, SubmissionQueue queue) {
+        return new SubmissionLimiter(buckets, queue, p.limits());
+    }
+
+    @Bean
+    EntryLimiter entryLimiter(TableBucketProxyManager buckets, EngineProperties p) {
+        return new EntryLimiter(buckets, p.limits());
     }
 
     @Bean

@@ -5,6 +5,7 @@ import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.Invitation;
 import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.problem.Problem;
@@ -15,6 +16,8 @@ import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -39,6 +42,7 @@ import java.util.NoSuchElementException;
 @RequestMapping("/api/v1/admin")
 public class AdminController {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AdminController.class);
     private static final int DEAD_LETTERS_SHOWN = 50;
     private static final int PREVIEW_CHARS = 200;
 
@@ -62,15 +66,26 @@ public class AdminController {
 
     /** The body of a contest's create-or-replace; {@code scoring} defaults to ICPC. */
     public record ContestRequest(String title, List<String> problemIds, Instant start, Instant end,
-                                 Scoring scoring, List<Invitation> invitations) {
+                                 Scoring scoring, List<InvitationRequest> invitations) {
     }
 
+    /** One invitation: without a {@code token} (null or blank) the api generates one ({@link InvitationTokens}). */
+    public record InvitationRequest(String token, String participant) {
+    }
+
+    /**
+     * Creates or replaces a contest. The answer is the contest as saved, with every invitation's
+     * token (the generated ones too): the list the admin hands out. A token must not be guessable
+     * ({@link InvitationTokens}: 400 naming the rule), except one the contest already has.
+     */
     @PutMapping("/contests/{id}")
     Contest saveContest(@PathVariable String id, @RequestBody ContestRequest r) {
+        List<Invitation> stored = Ids.isValid(id) ? contests.get(id).map(Contest::invitations).orElse(List.of()) : List.of();
+        List<Invitation> invitations = InvitationTokens.prepare(r.invitations(), stored);
         Contest contest;
         try {
             contest = new Contest(id, r.title(), r.problemIds(), r.start(), r.end(),
-                    r.scoring() == null ? Scoring.ICPC : r.scoring(), r.invitations());
+                    r.scoring() == null ? Scoring.ICPC : r.scoring(), invitations);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRequestException(e.getMessage());
         }
@@ -80,6 +95,11 @@ public class AdminController {
             }
         }
         contests.save(contest);
+        List<String> weak = InvitationTokens.weakKept(invitations, stored);
+        if (!weak.isEmpty()) {
+            LOG.warn("contest {} keeps {} invitation tokens shorter than {} characters (participants {}): "
+                    + "replace them with generated ones", id, weak.size(), InvitationTokens.MIN_LENGTH, weak);
+        }
         return contest;
     }
 

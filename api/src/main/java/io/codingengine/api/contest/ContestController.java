@@ -1,5 +1,6 @@
 package io.codingengine.api.contest;
 
+import io.codingengine.api.limits.EntryLimiter;
 import io.codingengine.api.limits.SubmissionLimiter;
 import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.api.access.ApiKeyStore;
@@ -10,6 +11,7 @@ import io.codingengine.api.judge.Disclosure;
 import io.codingengine.api.judge.SubmissionController.Ticket;
 import io.codingengine.api.judge.SubmissionRequest;
 import io.codingengine.api.judge.Submissions;
+import io.codingengine.api.web.ClientAddress;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.Scoreboard;
@@ -20,6 +22,7 @@ import io.codingengine.common.problem.ProblemSummary;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -61,13 +64,15 @@ public class ContestController {
     private final CurrentPrincipal principal;
     private final SubmissionLimiter limiter;
     private final WaitingLimit waiting;
+    private final EntryLimiter entries;
+    private final ClientAddress clientAddress;
     private final Disclosure disclosure;
     private final Clock clock = Clock.systemUTC();
 
     public ContestController(ContestStore contests, ProblemStore problems, SubmissionStore store,
                              Submissions submissions, ApiKeyStore keys, CurrentPrincipal principal,
-                             SubmissionLimiter limiter,
-                             WaitingLimit waiting, Disclosure disclosure) {
+                             SubmissionLimiter limiter, WaitingLimit waiting, EntryLimiter entries,
+                             ClientAddress clientAddress, Disclosure disclosure) {
         this.contests = contests;
         this.problems = problems;
         this.store = store;
@@ -76,6 +81,8 @@ public class ContestController {
         this.principal = principal;
         this.limiter = limiter;
         this.waiting = waiting;
+        this.entries = entries;
+        this.clientAddress = clientAddress;
         this.disclosure = disclosure;
     }
 
@@ -106,19 +113,23 @@ public class ContestController {
      * Enters a contest. With a valid invitation token the participant is the invitation's (the
      * same on every entry); otherwise, in an open contest, a fresh id made from the name.
      * Callable without a key: this is where a participant gets one. The key is scoped to this
-     * contest: it acts in no other, and not on the free judge API.
+     * contest: it acts in no other, and not on the free judge API. Both ways are limited per
+     * client address ({@link EntryLimiter}: wrong tokens also per contest; 429 with Retry-After).
      */
     @PostMapping("/{id}/entries")
-    ResponseEntity<Entry> enter(@PathVariable String id, @RequestBody EntryRequest request) {
+    ResponseEntity<Entry> enter(@PathVariable String id, @RequestBody EntryRequest request, HttpServletRequest http) {
         Contest c = contest(id);
         String participant;
         if (request.token() != null && !request.token().isBlank()) {
-            participant = c.invitation(request.token().trim()).map(i -> i.participant())
+            String token = request.token().trim();
+            participant = entries.tryToken(c.id(), clientAddress.of(http),
+                            () -> c.invitation(token).map(i -> i.participant()))
                     .orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN, "unknown invitation token"));
         } else if (c.byInvitation()) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "this contest is by invitation: enter with your token");
         } else {
             participant = participantId(request.name());
+            entries.admitOpenEntry(clientAddress.of(http));
         }
         String key = keys.issue(new Principal(participant, Role.PARTICIPANT, c.id()));
         return ResponseEntity.status(HttpStatus.CREATED).body(new Entry(c.id(), participant, key));

@@ -3,6 +3,7 @@ package io.codingengine.api.limits;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.api.config.EngineProperties;
+import io.codingengine.api.web.ClientAddress;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
 import io.github.bucket4j.BucketConfiguration;
@@ -69,12 +70,13 @@ public final class SubmissionLimiter {
      * Admits one Piston execution (backpressure and {@code executions-per-minute}), or throws.
      *
      * @param caller the key's principal, or empty on an open Piston endpoint called without one
-     * @param address the client's address, whose bucket a call without a key draws on
+     * @param address the client's address, whose bucket (its /64 if IPv6) a call without a key draws on
      */
     public void admitExecution(Optional<Principal> caller, String address) {
         checkQueue();
-        String key = caller.map(p -> "execute~key~" + p.role() + "~" + p.subject()).orElse("execute~address~" + address);
-        take(key, limits.executionsPerMinute(), 1, caller.isPresent() ? "this key" : "address " + address, "executions");
+        String group = ClientAddress.bucketOf(address);
+        String key = caller.map(p -> "execute~key~" + p.role() + "~" + p.subject()).orElse("execute~address~" + group);
+        take(key, limits.executionsPerMinute(), 1, caller.isPresent() ? "this key" : "address " + group, "executions");
     }
 
     private void take(String key, int perMinute, int count, String who, String what) {

@@ -5,6 +5,7 @@ import io.codingengine.api.access.Principal;
 import io.codingengine.api.config.EngineProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import io.codingengine.api.limits.SubmissionLimiter;
+import io.codingengine.api.web.ClientAddress;
 import io.codingengine.api.web.PayloadTooLargeException;
 import io.codingengine.common.execution.RunInput;
 
@@ -37,15 +38,18 @@ public class PistonController {
     private final JsonBodyReader bodies;
     private final SubmissionLimiter limiter;
     private final CurrentPrincipal principal;
+    private final ClientAddress clientAddress;
     private final long maxStdinBytes;
 
     public PistonController(ExecutionService executions, PistonRequests requests, JsonBodyReader bodies,
-                            SubmissionLimiter limiter, CurrentPrincipal principal, EngineProperties properties) {
+                            SubmissionLimiter limiter, CurrentPrincipal principal, ClientAddress clientAddress,
+                            EngineProperties properties) {
         this.executions = executions;
         this.requests = requests;
         this.bodies = bodies;
         this.limiter = limiter;
         this.principal = principal;
+        this.clientAddress = clientAddress;
         this.maxStdinBytes = properties.limits().maxStdinBytes().toBytes();
     }
 
@@ -56,9 +60,8 @@ public class PistonController {
 
     /**
      * Checked in Piston's order, then against the queue's depth and the caller's
-     * {@code executions-per-minute} (a key's bucket, or without a key the client address's:
-     * {@code server.forward-headers-strategy} decides whether that is a proxy's
-     * {@code X-Forwarded-For}); 429 and 503 come in Piston's {@code {"message": ...}} shape.
+     * {@code executions-per-minute} (a key's bucket, or without a key the client address's, as
+     * {@link ClientAddress} finds it); 429 and 503 come in Piston's {@code {"message": ...}} shape.
      */
     @PostMapping("/execute")
     public ResponseEntity<PistonExecuteResponse> execute(InputStream body, HttpServletRequest http) {
@@ -69,8 +72,9 @@ public class PistonController {
             }
         }
         Optional<Principal> caller = principal.get();
-        limiter.admitExecution(caller, http.getRemoteAddr());
-        String who = caller.map(Principal::subject).orElse("anonymous@" + http.getRemoteAddr());
+        String address = clientAddress.of(http);
+        limiter.admitExecution(caller, address);
+        String who = caller.map(Principal::subject).orElse("anonymous@" + address);
         return json(PistonExecuteResponse.of(executions.execute(request, who)));
     }
 

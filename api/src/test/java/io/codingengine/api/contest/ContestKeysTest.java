@@ -36,7 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0", "coding-engine.limits.max-waiting=100"})
+        "coding-engine.execution=queue", "coding-engine.broker-port=0", "coding-engine.limits.max-waiting=100",
+        // every entry here comes from 127.0.0.1, faster than people would (EntryLimitsTest tests the limit)
+        "coding-engine.limits.open-entries-per-address=1000"})
 class ContestKeysTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -68,7 +70,7 @@ class ContestKeysTest {
         open = "open-" + suffix;
         invited = "invited-" + suffix;
         candidate = "candidate-" + suffix;
-        token = "tok-" + suffix;
+        token = "tok-" + UUID.randomUUID();
         putContest(open, List.of());
         putContest(invited, List.of(Map.of("token", token, "participant", candidate)));
     }

@@ -46,7 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0"})
+        "coding-engine.execution=queue", "coding-engine.broker-port=0",
+        // every entry here comes from 127.0.0.1, faster than people would (EntryLimitsTest tests the limit)
+        "coding-engine.limits.open-entries-per-address=1000"})
 class ContestUiTest {
 
     private static final String PREFIX = "u" + UUID.randomUUID().toString().substring(0, 8);
@@ -100,7 +102,7 @@ class ContestUiTest {
         Instant now = Instant.now();
         putContest("open-api", "sum-api", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
         putContest("invited-api", "sum-api", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS),
-                List.of(Map.of("token", "tok-0123456789", "participant", "candidate-7")));
+                List.of(Map.of("token", "tok-0123456789abcdef", "participant", "candidate-7")));
         putContest("later-api", "sum-api", now.plus(1, ChronoUnit.HOURS), now.plus(2, ChronoUnit.HOURS), List.of());
 
         JsonNode ada = json(send(post("/api/v1/contests/open-api/entries", "{\"name\":\"Ada L.\"}", null), 201));
@@ -112,7 +114,7 @@ class ContestUiTest {
 
         problem(send(post("/api/v1/contests/invited-api/entries", "{\"name\":\"Eve\"}", null), 403), "by invitation");
         send(post("/api/v1/contests/invited-api/entries", "{\"token\":\"tok-wrong-000\"}", null), 403);
-        JsonNode invited = json(send(post("/api/v1/contests/invited-api/entries", "{\"token\":\"tok-0123456789\"}", null), 201));
+        JsonNode invited = json(send(post("/api/v1/contests/invited-api/entries", "{\"token\":\"tok-0123456789abcdef\"}", null), 201));
         assertEquals("candidate-7", invited.get("participant").asString());
 
         String submission = "{\"problemId\":\"sum-api\",\"language\":\"python\",\"files\":[{\"content\":\"print(2)\"}]}";
@@ -135,7 +137,7 @@ class ContestUiTest {
         JsonNode later = json(send(HttpRequest.newBuilder(uri("/api/v1/contests/later-api")), 200));
         assertEquals(0, later.get("problems").size(), "problems stay hidden until the start");
         assertTrue(!later.toString().contains("tok-"), "tokens never reach participants");
-        assertTrue(!json(send(HttpRequest.newBuilder(uri("/api/v1/contests/invited-api")), 200)).toString().contains("tok-0123456789"));
+        assertTrue(!json(send(HttpRequest.newBuilder(uri("/api/v1/contests/invited-api")), 200)).toString().contains("tok-0123456789abcdef"));
 
         problem(send(HttpRequest.newBuilder(uri("/api/v1/admin/contests")).header("Authorization", "Bearer " + adaKey), 403), "admin role");
         send(HttpRequest.newBuilder(uri("/api/v1/admin/queue")), 401);

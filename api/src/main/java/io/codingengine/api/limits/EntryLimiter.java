@@ -1,0 +1,92 @@
+package io.codingengine.api.limits;
+
+import io.codingengine.api.config.EngineProperties;
+import io.codingengine.api.web.ClientAddress;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The limits of contest entries, which need no key and issue one: entries by name per client
+ * address (each is a new participant with allowances of its own, so identities cost time), and
+ * wrong invitation tokens per client address and per contest (so tokens cannot be guessed
+ * online). Bucket4j buckets in the same Table Storage table as {@link SubmissionLimiter}'s, so
+ * every api process draws on the same ones; each holds its limit and refills evenly over
+ * {@code limits.entry-window}. Over a limit is 429 with {@code Retry-After}.
+ */
+public final class EntryLimiter {
+
+    private final ProxyManager<String> buckets;
+    private final EngineProperties.Limits limits;
+
+    public EntryLimiter(ProxyManager<String> buckets, EngineProperties.Limits limits) {
+        this.buckets = buckets;
+        this.limits = limits;
+    }
+
+    /** Admits one entry by name from {@code address}, or throws (429). */
+    public void admitOpenEntry(String address) {
+        String group = ClientAddress.bucketOf(address);
+        take(bucket("entry-open~address~" + group, limits.openEntriesPerAddress()),
+                "address " + group + " entered contests by name " + limits.openEntriesPerAddress()
+                        + " times; it may enter one more every " + every(limits.openEntriesPerAddress()));
+    }
+
+    /**
+     * Checks an invitation token under the failure limits: an attempt takes one from the client
+     * address's bucket and from the contest's before {@code lookup} runs, and gets both back when
+     * the token was right. The take comes first, so a burst of parallel guesses cannot all pass
+     * before the first failure is counted, and a right token is refused as well while the
+     * address or the contest is locked out: a 429 never tells whether the token was right.
+     *
+     * @param lookup the participant of the token, if it is one of the contest's
+     * @return what {@code lookup} found
+     * @throws LimitExceededException (429) while the address or the contest has no attempts left
+     */
+    public <T> Optional<T> tryToken(String contestId, String address, Supplier<Optional<T>> lookup) {
+        String group = ClientAddress.bucketOf(address);
+        BucketProxy byAddress = bucket("entry-token~address~" + group, limits.tokenFailuresPerAddress());
+        BucketProxy byContest = bucket("entry-token~contest~" + contestId, limits.tokenFailuresPerContest());
+        take(byAddress, "address " + group + " sent " + limits.tokenFailuresPerAddress()
+                + " wrong invitation tokens; it may send one more every " + every(limits.tokenFailuresPerAddress()));
+        try {
+            take(byContest, "contest " + contestId + " received " + limits.tokenFailuresPerContest()
+                    + " wrong invitation tokens; it takes one more every " + every(limits.tokenFailuresPerContest()));
+        } catch (LimitExceededException e) {
+            byAddress.addTokens(1);
+            throw e;
+        }
+        Optional<T> found = lookup.get();
+        if (found.isPresent()) {
+            byAddress.addTokens(1);
+            byContest.addTokens(1);
+        }
+        return found;
+    }
+
+    private BucketProxy bucket(String key, int capacity) {
+        return buckets.getProxy(key, () -> BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, limits.entryWindow()))
+                .build());
+    }
+
+    private static void take(BucketProxy bucket, String why) {
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            throw LimitExceededException.tooMany(why, Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1));
+        }
+    }
+
+    private String every(int capacity) {
+        return human(limits.entryWindow().dividedBy(capacity));
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}

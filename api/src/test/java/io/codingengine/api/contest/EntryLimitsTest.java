@@ -1,0 +1,337 @@
+package io.codingengine.api.contest;
+
+import io.codingengine.api.KattisZip;
+import io.codingengine.api.access.QueueApiSettings;
+import io.codingengine.api.access.TestKeys;
+import io.codingengine.common.contest.Contest;
+import io.codingengine.common.contest.ContestStore;
+import io.codingengine.common.contest.Invitation;
+import io.codingengine.common.contest.Scoring;
+import io.codingengine.common.json.Json;
+import io.codingengine.common.store.AzuriteExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Contest entries against the real api (embedded broker, Azurite), as an attacker would try them:
+ * guessing invitation tokens, entering an open contest under many names, and saving guessable
+ * tokens as an admin. The api believes one proxy ({@code trusted-proxies=1}), so each test speaks
+ * from addresses of its own through {@code X-Forwarded-For}, as clients behind Container Apps'
+ * ingress do. The limits are small and refill one attempt every 12 to 20 s: every sequence that
+ * must meet a lockout runs within that, even on a slow machine, and every loop runs until the
+ * 429 rather than counting on the exact attempt it comes at (a slow run only gets more attempts
+ * back). Only the end of one lockout is waited for, as long as its {@code Retry-After} says.
+ */
+@ExtendWith(AzuriteExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "coding-engine.execution=queue", "coding-engine.broker-port=0",
+        "coding-engine.access.trusted-proxies=1",
+        "coding-engine.limits.token-failures-per-address=3",
+        "coding-engine.limits.token-failures-per-contest=5",
+        "coding-engine.limits.open-entries-per-address=3",
+        "coding-engine.limits.entry-window=60s"})
+class EntryLimitsTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final AtomicInteger ADDRESSES = new AtomicInteger();
+    private static final String GENERATED = "[0-9a-z]{26}";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ContestStore contests;
+
+    private String problem;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        QueueApiSettings.register(registry, "entries");
+    }
+
+    @BeforeEach
+    void problem() throws Exception {
+        problem = "sum-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + problem))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/zip")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.sum())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, imported.statusCode(), imported.body());
+    }
+
+    // ------------------------------------------------------------------ guessing tokens
+
+    @Test
+    void guessingTokensGets429AndTheRightTokenWaitsOutTheLockout() throws Exception {
+        String contest = contest("guess");
+        String token = invitations(saveContest(contest, List.of(invite(null, "team-a")), 200)).get("team-a");
+        String guesser = address();
+
+        HttpResponse<String> limited = guessUntil429(contest, () -> guesser, 3);
+        assertTrue(detail(limited).contains("address " + guesser), limited.body());
+        HttpResponse<String> right = enter(contest, Map.of("token", token), guesser);
+        assertEquals(429, right.statusCode(), "the right token during the lockout: " + right.body());
+        assertEquals(detail(limited).replaceAll("\\d+ s", ""), detail(right).replaceAll("\\d+ s", ""),
+                "a refusal that does not tell a right token from a wrong one");
+
+        HttpResponse<String> elsewhere = enter(contest, Map.of("token", token), address());
+        assertEquals(201, elsewhere.statusCode(), "another address is not locked out: " + elsewhere.body());
+        assertEquals("team-a", json(elsewhere).get("participant").asString());
+
+        Thread.sleep(retryAfter(right) * 1000L);
+        HttpResponse<String> after = enter(contest, Map.of("token", token), guesser);
+        assertEquals(201, after.statusCode(), "after the lockout: " + after.body());
+        assertEquals("team-a", json(after).get("participant").asString());
+    }
+
+    @Test
+    void wrongTokensFromManyAddressesLockTheirContestOnly() throws Exception {
+        String contest = contest("spread");
+        String other = contest("other");
+        String token = invitations(saveContest(contest, List.of(invite(null, "team-a")), 200)).get("team-a");
+        String otherToken = invitations(saveContest(other, List.of(invite(null, "team-a")), 200)).get("team-a");
+
+        HttpResponse<String> limited = guessUntil429(contest, EntryLimitsTest::address, 5);
+        assertTrue(detail(limited).contains("contest " + contest), limited.body());
+        assertEquals(429, enter(contest, Map.of("token", token), address()).statusCode(),
+                "the contest is locked out for every address, the right token too");
+        assertEquals(201, enter(other, Map.of("token", otherToken), address()).statusCode(), "other contests are not");
+    }
+
+    /** Wrong tokens from {@code from} until a 429; at least {@code allowed} are plain 403s first. */
+    private HttpResponse<String> guessUntil429(String contest, java.util.function.Supplier<String> from, int allowed)
+            throws Exception {
+        int refused = 0;
+        for (int attempt = 0; attempt < allowed + 10; attempt++) {
+            HttpResponse<String> r = enter(contest, Map.of("token", "wrong-" + UUID.randomUUID()), from.get());
+            if (r.statusCode() == 429) {
+                assertTrue(refused >= allowed, "429 after " + refused + " wrong tokens, " + allowed + " are allowed");
+                long retryAfter = retryAfter(r);
+                assertTrue(retryAfter >= 1 && retryAfter <= 21, "at most one refill period (12 or 20 s): " + retryAfter);
+                assertEquals(429, json(r).get("status").asInt(), r.body());
+                return r;
+            }
+            assertEquals(403, r.statusCode(), r.body());
+            refused++;
+        }
+        throw new AssertionError("no 429 after " + refused + " wrong tokens");
+    }
+
+    // ------------------------------------------------------------------ open entries
+
+    @Test
+    void openEntriesBeyondTheRateGet429PerAddressWhateverTheClientForwards() throws Exception {
+        String contest = contest("open");
+        saveContest(contest, List.of(), 200);
+        String client = address();
+        AtomicInteger spoof = new AtomicInteger();
+        // a client may write anything into X-Forwarded-For; the proxy appends what it saw, and only that counts
+        HttpResponse<String> limited = enterUntil429(contest, () -> "198.18.0." + spoof.incrementAndGet() + ", " + client);
+        assertTrue(detail(limited).contains("address " + client), limited.body());
+        assertEquals(201, enter(contest, Map.of("name", "Ada"), address()).statusCode(), "another address enters");
+
+        // one IPv6 host commonly holds a whole /64: its addresses share one allowance
+        int n = ADDRESSES.incrementAndGet();
+        String v6 = "2001:db8:" + Integer.toHexString(n) + ":1::";
+        enterUntil429(contest, () -> v6 + "1");
+        HttpResponse<String> sameNetwork = enter(contest, Map.of("name", "Ada"), v6 + "abcd");
+        assertEquals(429, sameNetwork.statusCode(), sameNetwork.body());
+        assertTrue(detail(sameNetwork).contains("2001:db8:" + Integer.toHexString(n) + ":1:0:0:0:0/64"), sameNetwork.body());
+        assertEquals(201, enter(contest, Map.of("name", "Ada"), "2001:db8:" + Integer.toHexString(n) + ":2::1").statusCode());
+    }
+
+    private HttpResponse<String> enterUntil429(String contest, java.util.function.Supplier<String> forwarded) throws Exception {
+        int entered = 0;
+        for (int attempt = 0; attempt < 13; attempt++) {
+            HttpResponse<String> r = enter(contest, Map.of("name", "Mallory " + attempt), forwarded.get());
+            if (r.statusCode() == 429) {
+                assertTrue(entered >= 3, "429 after " + entered + " entries, 3 are allowed");
+                long retryAfter = retryAfter(r);
+                assertTrue(retryAfter >= 1 && retryAfter <= 21, "at most one refill period (20 s): " + retryAfter);
+                return r;
+            }
+            assertEquals(201, r.statusCode(), r.body());
+            entered++;
+        }
+        throw new AssertionError("no 429 after " + entered + " entries");
+    }
+
+    // ------------------------------------------------------------------ the tokens an admin saves
+
+    @Test
+    void guessableTokensAreRefusedNamingTheRule() throws Exception {
+        String contest = contest("weak");
+        Map<String, String> rules = Map.of(
+                "at least 16", Json.write(List.of(invite("team0731", "team-a"))),
+                "differ only in 1 character", Json.write(List.of(invite("candidate-token-0001", "team-a"),
+                        invite("candidate-token-0002", "team-b"))),
+                // alike at the end, not neighbours in sorted order
+                "invitations[0].token and invitations[2].token differ only in 1 character", Json.write(List.of(
+                        invite("a-1234-candidate-token", "team-a"), invite("m" + InvitationTokens.generate(), "team-b"),
+                        invite("z-1234-candidate-token", "team-c"))),
+                "visible ASCII", Json.write(List.of(invite("correct horse battery staple", "team-a"))),
+                "at most 128", Json.write(List.of(invite("x".repeat(129), "team-a"))));
+        for (var rule : rules.entrySet()) {
+            HttpResponse<String> r = saveContest(contest, rule.getValue());
+            assertEquals(400, r.statusCode(), rule.getValue() + ": " + r.body());
+            assertTrue(detail(r).contains(rule.getKey()), r.body());
+            assertTrue(detail(r).contains("invitations["), "names the invitation: " + r.body());
+        }
+        assertEquals(404, send("GET", "/api/v1/contests/" + contest, null, null, null).statusCode(), "nothing saved");
+    }
+
+    @Test
+    void aMissingTokenIsGeneratedAndEntersAsItsParticipant() throws Exception {
+        String contest = contest("generated");
+        String chosen = InvitationTokens.generate() + "-chosen";
+        HttpResponse<String> saved = saveContest(contest, List.of(invite(null, "ada"), invite("", "bob"),
+                invite(chosen, "cy")), 200);
+        Map<String, String> tokens = invitations(saved);
+        assertTrue(tokens.get("ada").matches(GENERATED) && tokens.get("bob").matches(GENERATED), saved.body());
+        assertNotEquals(tokens.get("ada"), tokens.get("bob"));
+        assertEquals(chosen, tokens.get("cy"), "a strong token of the admin's own is kept");
+        assertEquals(tokens, invitations(listed(contest)), "the admin's list shows the same tokens");
+
+        HttpResponse<String> entry = enter(contest, Map.of("token", tokens.get("ada")), address());
+        assertEquals(201, entry.statusCode(), entry.body());
+        assertEquals("ada", json(entry).get("participant").asString());
+        String view = send("GET", "/api/v1/contests/" + contest, null, null, null).body();
+        assertTrue(tokens.values().stream().noneMatch(view::contains), "tokens never reach participants: " + view);
+
+        // saved again as listed: the same tokens, nothing regenerated
+        assertEquals(tokens, invitations(saveContest(contest, tokens.entrySet().stream()
+                .map(e -> invite(e.getValue(), e.getKey())).toList(), 200)));
+    }
+
+    /** Tokens saved before the rules have been handed out: a contest keeps them, but takes no new weak one. */
+    @Test
+    void storedWeakTokensAreKeptButNoNewOnes() throws Exception {
+        String contest = contest("legacy");
+        Instant now = Instant.now();
+        contests.save(new Contest(contest, "Before the rules", List.of(problem), now.minus(1, ChronoUnit.HOURS),
+                now.plus(1, ChronoUnit.HOURS), Scoring.ICPC, List.of(new Invitation("team0731", "team-a"))));
+
+        assertEquals("team0731", invitations(saveContest(contest, List.of(invite("team0731", "team-a")), 200)).get("team-a"),
+                "the admin edits the contest with its old token");
+        HttpResponse<String> added = saveContest(contest, Json.write(List.of(invite("team0731", "team-a"),
+                invite("team0732", "team-b"))));
+        assertEquals(400, added.statusCode(), added.body());
+        assertTrue(detail(added).contains("invitations[1].token") && detail(added).contains("at least 16"), added.body());
+        HttpResponse<String> moved = saveContest(contest, Json.write(List.of(invite("team0731", "team-b"))));
+        assertEquals(400, moved.statusCode(), "an old token for another participant is a new invitation: " + moved.body());
+        assertEquals(201, enter(contest, Map.of("token", "team0731"), address()).statusCode());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A fresh client address, so no test meets another's buckets. */
+    private static String address() {
+        int n = ADDRESSES.incrementAndGet();
+        return "10.77." + (n / 250) + "." + (n % 250 + 1);
+    }
+
+    private static String contest(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static Map<String, String> invite(String token, String participant) {
+        Map<String, String> m = new HashMap<>();
+        m.put("token", token);
+        m.put("participant", participant);
+        return m;
+    }
+
+    private HttpResponse<String> saveContest(String id, List<Map<String, String>> invitations, int expected) throws Exception {
+        HttpResponse<String> r = saveContest(id, Json.write(invitations));
+        assertEquals(expected, r.statusCode(), r.body());
+        return r;
+    }
+
+    private HttpResponse<String> saveContest(String id, String invitationsJson) throws Exception {
+        Instant now = Instant.now();
+        String body = "{\"title\":\"Contest " + id + "\",\"problemIds\":[\"" + problem + "\"],\"start\":\""
+                + now.minus(1, ChronoUnit.HOURS) + "\",\"end\":\"" + now.plus(1, ChronoUnit.HOURS)
+                + "\",\"invitations\":" + invitationsJson + "}";
+        return send("PUT", "/api/v1/admin/contests/" + id, body, TestKeys.ADMIN, null);
+    }
+
+    /** The contest as the admin's list shows it. */
+    private JsonNode listed(String id) throws Exception {
+        HttpResponse<String> all = send("GET", "/api/v1/admin/contests", null, TestKeys.ADMIN, null);
+        for (JsonNode c : json(all)) {
+            if (c.get("id").asString().equals(id)) {
+                return c;
+            }
+        }
+        throw new AssertionError(id + " not listed: " + all.body());
+    }
+
+    /** Participant → token of a saved contest. */
+    private static Map<String, String> invitations(HttpResponse<String> saved) {
+        return invitations(json(saved));
+    }
+
+    private static Map<String, String> invitations(JsonNode contest) {
+        Map<String, String> tokens = new HashMap<>();
+        contest.get("invitations").forEach(i -> tokens.put(i.get("participant").asString(), i.get("token").asString()));
+        return tokens;
+    }
+
+    private HttpResponse<String> enter(String contest, Map<String, String> body, String forwardedFor) throws Exception {
+        return send("POST", "/api/v1/contests/" + contest + "/entries", Json.write(body), null, forwardedFor);
+    }
+
+    private static long retryAfter(HttpResponse<String> r) {
+        return Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow(() -> new AssertionError("no Retry-After")));
+    }
+
+    private static String detail(HttpResponse<String> r) {
+        return json(r).get("detail").asString();
+    }
+
+    private static JsonNode json(HttpResponse<String> r) {
+        return Json.mapper().readTree(r.body());
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String key, String forwardedFor)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (key != null) {
+            b.header("Authorization", TestKeys.bearer(key));
+        }
+        if (forwardedFor != null) {
+            b.header("X-Forwarded-For", forwardedFor);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+}
