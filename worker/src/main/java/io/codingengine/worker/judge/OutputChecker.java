@@ -4,7 +4,11 @@ import io.codingengine.common.judge.CheckerSpec;
 
 /**
  * Decides whether a program's output answers a test. The built-in checkers are pure functions
- * of the two texts; a custom checker program runs in the sandbox ({@link CustomChecker}).
+ * of the two texts, each one pass over them: no regular expression (a backtracking pattern over
+ * a long token took seconds to hours of the worker's CPU), no array of tokens or lines (a
+ * million one-character tokens took tens of bytes each), so their work and memory grow linearly
+ * with the output, which the output limit bounds. A custom checker program runs in the sandbox
+ * ({@link CustomChecker}).
  */
 sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines, OutputChecker.Tokens,
         OutputChecker.Floats {
@@ -23,7 +27,7 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
         }
     }
 
-    Answer check(String expected, String actual);
+    Answer check(CharSequence expected, CharSequence actual);
 
     /** The built-in checker for {@code spec}; custom checkers are run by {@link CustomChecker}. */
     static OutputChecker of(CheckerSpec spec) {
@@ -39,93 +43,262 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
     /** Byte-for-byte equality. */
     record Exact() implements OutputChecker {
         @Override
-        public Answer check(String expected, String actual) {
-            return expected.equals(actual) ? Answer.OK : Answer.wrong("output differs from the expected output");
+        public Answer check(CharSequence expected, CharSequence actual) {
+            return CharSequence.compare(expected, actual) == 0 ? Answer.OK
+                    : Answer.wrong("output differs from the expected output");
         }
     }
 
-    /** Line by line, ignoring trailing whitespace on each line and trailing empty lines. */
+    /**
+     * Line by line (lines end at {@code \n}, a {@code \r} before it is whitespace), ignoring
+     * trailing whitespace on each line and trailing empty lines.
+     */
     record Lines() implements OutputChecker {
         @Override
-        public Answer check(String expected, String actual) {
-            String[] want = lines(expected), got = lines(actual);
-            for (int i = 0; i < Math.min(want.length, got.length); i++) {
-                if (!want[i].equals(got[i])) {
+        public Answer check(CharSequence expected, CharSequence actual) {
+            int want = Text.lineCount(expected), got = Text.lineCount(actual);
+            Text.Cursor w = Text.lines(expected), g = Text.lines(actual);
+            for (int i = 0; i < Math.min(want, got); i++) {
+                w.next();
+                g.next();
+                if (!w.same(g)) {
                     return Answer.wrong("line " + (i + 1) + " differs");
                 }
             }
-            return want.length == got.length ? Answer.OK
-                    : Answer.wrong("expected " + want.length + " lines, got " + got.length);
-        }
-
-        private static String[] lines(String text) {
-            String[] lines = text.split("\r?\n", -1);
-            int n = lines.length;
-            for (int i = 0; i < n; i++) {
-                lines[i] = lines[i].stripTrailing();
-            }
-            while (n > 0 && lines[n - 1].isEmpty()) {
-                n--;
-            }
-            return java.util.Arrays.copyOf(lines, n);
+            return want == got ? Answer.OK : Answer.wrong("expected " + want + " lines, got " + got);
         }
     }
 
     /** Equal sequences of whitespace-separated tokens. */
     record Tokens() implements OutputChecker {
         @Override
-        public Answer check(String expected, String actual) {
-            String[] want = Text.tokens(expected), got = Text.tokens(actual);
-            for (int i = 0; i < Math.min(want.length, got.length); i++) {
-                if (!want[i].equals(got[i])) {
-                    return Answer.wrong("token " + (i + 1) + " differs: expected " + Text.clip(want[i]) + ", got " + Text.clip(got[i]));
+        public Answer check(CharSequence expected, CharSequence actual) {
+            Text.Cursor w = Text.tokens(expected), g = Text.tokens(actual);
+            for (int i = 1; ; i++) {
+                boolean more = w.next(), moreGot = g.next();
+                if (!more || !moreGot) {
+                    return more == moreGot ? Answer.OK : Answer.wrong("expected " + Text.tokenCount(expected)
+                            + " tokens, got " + Text.tokenCount(actual));
+                }
+                if (!w.same(g)) {
+                    return Answer.wrong("token " + i + " differs: expected " + w.clip() + ", got " + g.clip());
                 }
             }
-            return want.length == got.length ? Answer.OK
-                    : Answer.wrong("expected " + want.length + " tokens, got " + got.length);
         }
     }
 
-    /** Tokens; numbers match within an absolute or a relative tolerance. */
+    /**
+     * Tokens; where the expected token and the output's are both numbers they match within an
+     * absolute or a relative tolerance (Kattis's default validator with
+     * {@code float_absolute_tolerance} and {@code float_relative_tolerance}), other tokens must be
+     * equal.
+     */
     record Floats(double absolute, double relative) implements OutputChecker {
         @Override
-        public Answer check(String expected, String actual) {
-            String[] want = Text.tokens(expected), got = Text.tokens(actual);
-            if (want.length != got.length) {
-                return Answer.wrong("expected " + want.length + " tokens, got " + got.length);
+        public Answer check(CharSequence expected, CharSequence actual) {
+            int want = Text.tokenCount(expected), got = Text.tokenCount(actual);
+            if (want != got) {
+                return Answer.wrong("expected " + want + " tokens, got " + got);
             }
-            for (int i = 0; i < want.length; i++) {
-                Double w = Text.number(want[i]), g = Text.number(got[i]);
-                boolean same = w != null && g != null
-                        ? Math.abs(g - w) <= absolute || Math.abs(g - w) <= relative * Math.abs(w)
-                        : want[i].equals(got[i]);
+            Text.Cursor w = Text.tokens(expected), g = Text.tokens(actual);
+            for (int i = 1; w.next() && g.next(); i++) {
+                Double e = Text.number(w.text(), w.start(), w.end());
+                Double a = e == null ? null : Text.number(g.text(), g.start(), g.end());
+                boolean same = e != null && a != null
+                        ? Math.abs(a - e) <= absolute || Math.abs(a - e) <= relative * Math.abs(e)
+                        : w.same(g);
                 if (!same) {
-                    return Answer.wrong("token " + (i + 1) + " differs: expected " + Text.clip(want[i]) + ", got " + Text.clip(got[i]));
+                    return Answer.wrong("token " + i + " differs: expected " + w.clip() + ", got " + g.clip());
                 }
             }
             return Answer.OK;
         }
     }
 
-    /** Tokenising shared by the token-based checkers. */
+    /** Tokens and lines of a text, found in one pass without copying them. */
     final class Text {
+
+        /** Characters of a token a message quotes. */
+        static final int CLIP = 40;
+
         private Text() {
         }
 
-        static String[] tokens(String text) {
-            String trimmed = text.strip();
-            return trimmed.isEmpty() ? new String[0] : trimmed.split("\\s+");
-        }
-
-        static Double number(String token) {
-            if (!token.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
-                return null; // NaN, Infinity and hex floats are not numbers in a judge's output
+        /**
+         * Tokens separate at runs of {@code [ \t\n\x0B\f\r]} (Kattis's {@code isspace}), after
+         * leading and trailing whitespace ({@link Character#isWhitespace}) is dropped: what
+         * {@code text.strip().split("\\s+")} gave.
+         */
+        static Cursor tokens(CharSequence text) {
+            int from = 0, to = text.length();
+            while (from < to && Character.isWhitespace(text.charAt(from))) {
+                from++;
             }
-            return Double.valueOf(token);
+            while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+                to--;
+            }
+            return new Cursor(text, from, to, false);
         }
 
-        static String clip(String s) {
-            return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        /** Lines without their trailing whitespace, trailing empty lines included: {@link #lineCount} says where to stop. */
+        static Cursor lines(CharSequence text) {
+            return new Cursor(text, 0, text.length(), true);
+        }
+
+        static int tokenCount(CharSequence text) {
+            Cursor c = tokens(text);
+            int n = 0;
+            while (c.next()) {
+                n++;
+            }
+            return n;
+        }
+
+        /** Lines up to the last one that is not empty once its trailing whitespace is dropped. */
+        static int lineCount(CharSequence text) {
+            Cursor c = lines(text);
+            int n = 0, lastNonEmpty = 0;
+            while (c.next()) {
+                n++;
+                if (c.end() > c.start()) {
+                    lastNonEmpty = n;
+                }
+            }
+            return lastNonEmpty;
+        }
+
+        static boolean separator(char c) {
+            return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+        }
+
+        /**
+         * The number a token spells, or null: {@code [+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?} (ASCII
+         * digits), checked in one pass. NaN, Infinity and hex floats are not numbers in a judge's
+         * output.
+         */
+        static Double number(CharSequence text, int start, int end) {
+            int i = start;
+            if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                i++;
+            }
+            int whole = 0;
+            while (i < end && digit(text.charAt(i))) {
+                i++;
+                whole++;
+            }
+            int fraction = 0;
+            if (i < end && text.charAt(i) == '.') {
+                i++;
+                while (i < end && digit(text.charAt(i))) {
+                    i++;
+                    fraction++;
+                }
+            }
+            if (whole == 0 && fraction == 0) {
+                return null;
+            }
+            if (i < end && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+                i++;
+                if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                    i++;
+                }
+                int exponent = 0;
+                while (i < end && digit(text.charAt(i))) {
+                    i++;
+                    exponent++;
+                }
+                if (exponent == 0) {
+                    return null;
+                }
+            }
+            // Double.parseDouble reads the digits once (it keeps the first ~800 significant ones).
+            return i == end ? Double.valueOf(text.subSequence(start, end).toString()) : null;
+        }
+
+        private static boolean digit(char c) {
+            return c >= '0' && c <= '9';
+        }
+
+        static String clip(CharSequence s, int start, int end) {
+            return end - start > CLIP ? s.subSequence(start, start + CLIP) + "…" : s.subSequence(start, end).toString();
+        }
+
+        /** Walks the tokens or lines of a text: {@link #next} moves to the next one, if any. */
+        static final class Cursor {
+            private final CharSequence text;
+            private final int to;
+            private final boolean lines;
+            private int pos;
+            private int start = -1, end = -1;
+            private boolean done;
+
+            private Cursor(CharSequence text, int from, int to, boolean lines) {
+                this.text = text;
+                this.pos = from;
+                this.to = to;
+                this.lines = lines;
+                this.done = !lines && from >= to; // a text has at least one line, maybe empty
+            }
+
+            boolean next() {
+                if (done) {
+                    return false;
+                }
+                if (lines) {
+                    start = pos;
+                    int at = pos;
+                    while (at < to && text.charAt(at) != '\n') {
+                        at++;
+                    }
+                    int e = at;
+                    while (e > start && Character.isWhitespace(text.charAt(e - 1))) {
+                        e--;
+                    }
+                    end = e;
+                    pos = at + 1;
+                    done = at >= to;
+                    return true;
+                }
+                while (pos < to && separator(text.charAt(pos))) {
+                    pos++;
+                }
+                start = pos;
+                while (pos < to && !separator(text.charAt(pos))) {
+                    pos++;
+                }
+                end = pos;
+                done = pos >= to;
+                return true;
+            }
+
+            /** The current token or line equals {@code other}'s. */
+            boolean same(Cursor other) {
+                if (end - start != other.end - other.start) {
+                    return false;
+                }
+                for (int i = 0; i < end - start; i++) {
+                    if (text.charAt(start + i) != other.text.charAt(other.start + i)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            CharSequence text() {
+                return text;
+            }
+
+            int start() {
+                return start;
+            }
+
+            int end() {
+                return end;
+            }
+
+            String clip() {
+                return Text.clip(text, start, end);
+            }
         }
     }
 }
