@@ -14,7 +14,8 @@
 # the workers' cgroups and data dirs) to run beside another copy on the same host.
 # The first start makes a bootstrap admin key in $DATA/admin.key (only its SHA-256 reaches the
 # api, as coding-engine.access.admin-key-sha256) and prints it; later starts reuse it. Worker i
-# serves its metrics on port PORT+100+i (/actuator/prometheus).
+# serves its metrics on port PORT+100+i (/actuator/prometheus). A worker that exits (it does
+# after an OutOfMemoryError or when a judging slot died, docs/operations.md) is started again.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -30,8 +31,9 @@ export PATH="$JAVA_HOME/bin:$PATH"
 jvm_flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false)
 
 stop() {
-  # Workers first: once the api (and its broker) is gone they would only retry connecting.
-  for pidfile in $(ls "$run"/worker-*.pid 2>/dev/null) "$run/api.pid"; do
+  # Workers first: once the api (and its broker) is gone they would only retry connecting. Their
+  # supervisors before them, so that a stopped worker is not started again.
+  for pidfile in $(ls "$run"/supervisor-*.pid "$run"/worker-*.pid 2>/dev/null) "$run/api.pid"; do
     [ -e "$pidfile" ] || continue
     pid=$(cat "$pidfile")
     if kill "$pid" 2>/dev/null; then
@@ -52,6 +54,21 @@ wait_for() { # what, command...
   done
   echo "$what did not come up; see $data/logs" >&2
   exit 1
+}
+
+# Runs worker $1 (the command after it) and starts it again whenever it exits, until stop ends
+# this loop first.
+supervise_worker() {
+  local i=$1 status
+  shift
+  while :; do
+    "$@" &
+    echo $! >"$run/worker-$i.pid"
+    status=0
+    wait $! || status=$?
+    echo "run-local: worker $i exited with status $status; starting it again in 5 s"
+    sleep 5
+  done
 }
 
 case "${1:-start}" in
@@ -92,17 +109,20 @@ wait_for "the api" curl -sf "http://127.0.0.1:$port/"
 cores=$(nproc)
 slots=$(( cores / workers > 0 ? cores / workers : 1 ))
 for i in $(seq 1 "$workers"); do
-  nohup java "${jvm_flags[@]}" -jar worker/target/worker-*-exec.jar \
-    --coding-engine.worker.id="worker-$i" \
-    --coding-engine.worker.broker-url="tcp://127.0.0.1:$broker_port" \
-    --coding-engine.worker.storage="$storage" \
-    --coding-engine.worker.slots="$slots" \
-    --coding-engine.worker.uid-base=$(( uid_base + 100 * i )) \
-    --coding-engine.worker.cgroup-name="coding-engine-$instance-$i" \
-    --coding-engine.worker.data-dir="/var/lib/coding-engine/$instance-$i" \
-    --server.port=$(( port + 100 + i )) \
-    >"$data/logs/worker-$i.log" 2>&1 &
-  echo $! >"$run/worker-$i.pid"
+  # Out of memory, the worker exits rather than judge on half-dead; its supervisor starts it again.
+  (
+    trap '' HUP
+    supervise_worker "$i" java "${jvm_flags[@]}" -XX:+ExitOnOutOfMemoryError -jar worker/target/worker-*-exec.jar \
+      --coding-engine.worker.id="worker-$i" \
+      --coding-engine.worker.broker-url="tcp://127.0.0.1:$broker_port" \
+      --coding-engine.worker.storage="$storage" \
+      --coding-engine.worker.slots="$slots" \
+      --coding-engine.worker.uid-base=$(( uid_base + 100 * i )) \
+      --coding-engine.worker.cgroup-name="coding-engine-$instance-$i" \
+      --coding-engine.worker.data-dir="/var/lib/coding-engine/$instance-$i" \
+      --server.port=$(( port + 100 + i ))
+  ) >"$data/logs/worker-$i.log" 2>&1 &
+  echo $! >"$run/supervisor-$i.pid"
 done
 for i in $(seq 1 "$workers"); do
   wait_for "worker $i" grep -q "worker consuming with" "$data/logs/worker-$i.log"

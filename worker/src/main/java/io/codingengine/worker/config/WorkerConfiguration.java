@@ -25,6 +25,8 @@ import io.codingengine.worker.queue.WorkHandler;
 import io.codingengine.common.audit.AuditLog;
 import io.codingengine.common.audit.TableAuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -118,11 +120,29 @@ public class WorkerConfiguration {
                             ReplyChannel replies, AuditLog audit, JudgingMetrics metrics, WorkerProperties p) {
         return new WorkHandler(executor, submissions, problems, replies, audit, metrics, Clock.systemUTC(),
                 p.effectiveId(), p.maxDeliveryCount(), p.lockRenewal(), p.faultInjection().crashOnParticipant(),
-                p.parallelTests());
+                p.judging());
     }
 
     @Bean
     QueueConsumer queueConsumer(SubmissionQueue queue, WorkHandler handler, Executor executor, WorkerProperties p) {
         return new QueueConsumer(queue, handler, executor.capacity(), p.receiveWait());
+    }
+
+    /**
+     * {@code judging} in {@code /actuator/health}: DOWN once a slot's thread died (the worker then
+     * exits, {@link QueueConsumer}), so a probe or an operator does not take a worker that judges
+     * nothing for a healthy one.
+     */
+    @Bean
+    HealthIndicator judgingHealthIndicator(QueueConsumer consumer) {
+        return () -> {
+            QueueConsumer.Health h = consumer.health();
+            Health.Builder health = h.up() ? Health.up() : Health.down();
+            health.withDetail("slots", h.slots()).withDetail("alive", h.alive());
+            if (h.lastDeath() != null) {
+                health.withDetail("lastDeath", h.lastDeath());
+            }
+            return health.build();
+        };
     }
 }

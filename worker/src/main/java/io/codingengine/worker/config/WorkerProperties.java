@@ -4,6 +4,7 @@ import io.codingengine.common.queue.ServiceBusSettings;
 import io.codingengine.executor.compile.CompileSettings;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.StorageAccount;
+import io.codingengine.worker.judge.Judge;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -36,8 +37,14 @@ import java.time.Duration;
  * @param sessionPoolPatience how long a busy or unreachable pool is retried before the judging fails
  * @param managedIdentityClientId the user-assigned managed identity for the session pool, Service
  *                          Bus and Storage; empty: the default credential chain
- * @param parallelTests     chunks of one submission's tests run at once, each on its own slot;
+ * @param parallelTests     lanes of one submission's tests run at once, each on its own slot;
  *                          0: as many as the executor has slots, 1: one test after another
+ * @param outputBudgetBytes heap the captured outputs of one judging's runs may take at once, at
+ *                          worst (every stream full, two bytes a byte); executor calls are cut to
+ *                          fit, one run at least
+ * @param judgingBudget     wall time of one judging's runs and checker runs, summed, after which
+ *                          the tests not yet run are TLE; a problem's tests get at least
+ *                          tests × (time limit + 1 s)
  * @param compileCacheBytes size bound of the compiled-artifact cache under the data dir; 0: off
  * @param precompiledHeaders build and use precompiled {@code <bits/stdc++.h>} (in {@code pchDir})
  * @param pchDir            where precompiled headers are built, shared by the engines of a host
@@ -74,6 +81,8 @@ public record WorkerProperties(
         @DefaultValue("2m") Duration sessionPoolPatience,
         @DefaultValue("") String managedIdentityClientId,
         @DefaultValue("0") int parallelTests,
+        @DefaultValue("67108864") long outputBudgetBytes,
+        @DefaultValue("5m") Duration judgingBudget,
         @DefaultValue("1073741824") long compileCacheBytes,
         @DefaultValue("true") boolean precompiledHeaders,
         @DefaultValue("/usr/local/lib/coding-engine/pch") Path pchDir,
@@ -86,6 +95,11 @@ public record WorkerProperties(
         @DefaultValue("") String servicebusEmulatorConnectionString,
         @DefaultValue("") String tableEndpoint,
         @DefaultValue("") String blobEndpoint) {
+
+    /** How a judging uses the executor, from these properties. */
+    public Judge.Settings judging() {
+        return new Judge.Settings(parallelTests, outputBudgetBytes, judgingBudget);
+    }
 
     /** The executor's compile-speed settings from these properties. */
     public CompileSettings compileSettings() {

@@ -35,7 +35,8 @@ final class CustomChecker {
     static final int REJECT = 43;
     /** Characters kept of each part of a judge message (a hidden test's may be stored by the thousand). */
     static final int CLIP = 2000;
-    private static final LimitRequest LIMITS = new LimitRequest(Duration.ofSeconds(10), Duration.ofSeconds(20),
+    /** Limits of each checker run: its CPU and wall time, memory, and output per stream. */
+    static final LimitRequest LIMITS = new LimitRequest(Duration.ofSeconds(10), Duration.ofSeconds(20),
             512L << 20, 64L * 1024);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -58,10 +59,11 @@ final class CustomChecker {
     }
 
     /**
-     * The checker's word on each test, in order, and why its sandbox failed when it did
-     * ({@link ExecutionResult#sandboxFailure}), else null.
+     * The checker's word on each test, in order, why its sandbox failed when it did
+     * ({@link ExecutionResult#sandboxFailure}), else null, and the wall time its runs took
+     * (summed; the judging's time budget counts it).
      */
-    record Checked(List<Check> checks, String sandboxFailure) {
+    record Checked(List<Check> checks, String sandboxFailure, long wallTimeMs) {
     }
 
     /** Runs the checker once over every output, in order. */
@@ -87,7 +89,8 @@ final class CustomChecker {
                             "the checker did not compile: " + clip(result.compile().output()))
                     : check(result.runs().get(i), program.collects() ? marker : null));
         }
-        return new Checked(checks, result.sandboxFailure());
+        return new Checked(checks, result.sandboxFailure(),
+                result.runs().stream().mapToLong(StageResult::wallTimeMs).sum());
     }
 
     private static Check check(StageResult run, String marker) {

@@ -7,6 +7,7 @@ import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.StageResult;
+import io.codingengine.common.execution.StageStatus;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
@@ -14,6 +15,8 @@ import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.time.Clock;
@@ -21,42 +24,115 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Judges one submission: compiles it once, runs every test, and checks each output. The overall
  * verdict is the first test's that is not AC, in test order (ICPC rules); the score is the share
  * of accepted tests. When the executor has several slots the tests are split into contiguous
- * chunks run at once, one executor call per chunk: each run still gets its own slot (its own uid,
- * cgroup and CPU share, slots never outnumber cores by default), so its CPU time limit means the
- * same; the executor's compile cache makes the chunks share one compile; results are put back in
- * test order. A hidden test's result keeps its verdict, time and memory for the submitter; the
- * checker's words, the exit code and everything a custom checker said go to its judge message.
+ * lanes run at once: each run still gets its own slot (its own uid, cgroup and CPU share, slots
+ * never outnumber cores by default), so its CPU time limit means the same; the executor's compile
+ * cache makes the calls share one compile; results are put back in test order. A hidden test's
+ * result keeps its verdict, time and memory for the submitter; the checker's words, the exit code
+ * and everything a custom checker said go to its judge message.
+ *
+ * <p><b>Bounded by construction.</b> A lane runs its tests in executor calls one after another,
+ * each small enough that its runs' captured output, at worst (every stream full, two bytes of heap
+ * a byte: {@link #HEAP_PER_OUTPUT_BYTE}), fits the lane's share of
+ * {@link Settings#outputBudgetBytes()}; a call's outputs are checked as soon as it returns and
+ * only what a result needs is kept (a visible test's output, clipped; never a standard error). So
+ * the heap a judging holds for outputs is at most the budget, or one run's worst case when that
+ * is more, whatever the tests. The runs' and checker runs' wall times are summed; once they reach
+ * the judging's time budget ({@link Settings#judgingBudget()}) no further call starts, and the
+ * tests that did not run are TLE: the judging as a whole exceeded its time limit.
  */
 public final class Judge {
 
-    private static final long MIN_OUTPUT = 64 * 1024;
-    private static final long MAX_OUTPUT = 16L << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(Judge.class);
+
+    static final long MIN_OUTPUT = 64 * 1024;
+    static final long MAX_OUTPUT = 16L << 20;
+    /**
+     * Heap one run's captured output may take per byte of its output limit: standard output and
+     * error up to the limit each and their interleaving up to twice it (four limits of bytes), as
+     * Java strings of up to two bytes a byte (a byte that is not UTF-8 becomes U+FFFD, one UTF-16
+     * character). A session pool's answer is parsed as it streams in, so the same holds there.
+     */
+    static final int HEAP_PER_OUTPUT_BYTE = 8;
+    /**
+     * Characters of the program's output a judgement keeps of all its visible tests together; each
+     * keeps at least {@link #SHOWN_MIN} and at most {@link #SHOWN_MAX} of them.
+     */
+    static final int SHOWN_TOTAL = 1 << 20;
+    static final int SHOWN_MIN = 1 << 10;
+    static final int SHOWN_MAX = 64 << 10;
+    /** What a problem's time budget grants each test beyond its time limit: start-up and checking. */
+    static final Duration PER_TEST_SLACK = Duration.ofSeconds(1);
 
     private final Executor executor;
     private final CustomChecker custom;
     private final Clock clock;
     private final String worker;
-    private final int parallelTests;
+    private final Settings settings;
+
+    /**
+     * How a judging uses the executor.
+     *
+     * @param parallelTests     lanes of a submission's tests run at once; 0: the executor's
+     *                          capacity, 1: one after another
+     * @param outputBudgetBytes heap the captured outputs of a judging's runs may take at once, at
+     *                          worst; shared by its lanes, each executor call cut to fit (one run
+     *                          at least, and fewer lanes when one run's worst case is more than a
+     *                          lane's share)
+     * @param judgingBudget     wall time of a judging's runs and checker runs, summed, after which
+     *                          no further executor call starts and the tests not run are TLE; a
+     *                          problem's tests get at least tests × (time limit + 1 s)
+     */
+    public record Settings(int parallelTests, long outputBudgetBytes, Duration judgingBudget) {
+
+        public static final Settings DEFAULTS = new Settings(0, 64L << 20, Duration.ofMinutes(5));
+
+        public Settings {
+            if (parallelTests < 0) {
+                throw new IllegalArgumentException("parallel tests must be >= 0, was " + parallelTests);
+            }
+            if (outputBudgetBytes <= 0) {
+                throw new IllegalArgumentException("the output budget must be positive, was " + outputBudgetBytes);
+            }
+            Objects.requireNonNull(judgingBudget, "judgingBudget");
+            if (judgingBudget.toMillis() <= 0) {
+                throw new IllegalArgumentException("the judging budget must be positive, was " + judgingBudget);
+            }
+        }
+
+        public Settings withParallelTests(int parallelTests) {
+            return new Settings(parallelTests, outputBudgetBytes, judgingBudget);
+        }
+    }
 
     /** Tests run on as many slots as the executor has. */
     public Judge(Executor executor, Clock clock, String worker) {
-        this(executor, clock, worker, 0);
+        this(executor, clock, worker, Settings.DEFAULTS);
     }
 
-    /** @param parallelTests chunks of a submission's tests run at once; 0: the executor's capacity, 1: one after another */
+    /** @param parallelTests lanes of a submission's tests run at once; 0: the executor's capacity, 1: one after another */
     public Judge(Executor executor, Clock clock, String worker, int parallelTests) {
+        this(executor, clock, worker, Settings.DEFAULTS.withParallelTests(parallelTests));
+    }
+
+    public Judge(Executor executor, Clock clock, String worker, Settings settings) {
         this.executor = executor;
         this.custom = new CustomChecker(executor);
         this.clock = clock;
         this.worker = worker;
-        this.parallelTests = parallelTests;
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /**
@@ -66,55 +142,60 @@ public final class Judge {
      */
     public Judged judge(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits,
                         long round, int attempt) {
-        ExecutionResult result;
+        Plan plan = plan(submission, tests, checker, limits);
+        Judging judging = new Judging(submission, tests, checker, plan);
         try {
-            result = execute(submission, tests, runLimits(limits, tests));
+            judging.run();
         } catch (InvalidRequestException e) {
             // The api validated the submission; a runtime that vanished since is the engine's fault.
             return new Judged(judgement(Verdict.IE, 0, "cannot run the submission: " + e.getMessage(), List.of(), round,
                     attempt), null, null);
         }
-        if (result.compileFailed()) {
-            StageResult compile = result.compile();
-            Verdict verdict = compile.status() == io.codingengine.common.execution.StageStatus.XX ? Verdict.IE : Verdict.CE;
-            return new Judged(judgement(verdict, 0, compile.output(), List.of(), round, attempt), result,
-                    result.sandboxFailure());
+        String sessions = sessions(judging.sessions);
+        ExecutionResult failedCompile = judging.failedCompile.get();
+        if (failedCompile != null) {
+            StageResult compile = failedCompile.compile();
+            Verdict verdict = compile.status() == StageStatus.XX ? Verdict.IE : Verdict.CE;
+            ExecutionResult execution = new ExecutionResult(failedCompile.language(), failedCompile.version(), compile,
+                    List.of(), sessions);
+            return new Judged(judgement(verdict, 0, compile.output(), List.of(), round, attempt), execution,
+                    execution.sandboxFailure());
         }
-        List<Verdict> verdicts = new ArrayList<>();
-        List<String> messages = new ArrayList<>();
-        List<String> judgeMessages = new ArrayList<>();
-        List<Integer> toCheck = new ArrayList<>();
-        for (int i = 0; i < tests.size(); i++) {
-            StageResult run = result.runs().get(i);
-            Verdict v = runVerdict(run);
-            verdicts.add(v);
-            // The exit code or signal: the program chose it, maybe from the input, so it is
-            // kept only as the submitter may see it (TestResult.of hides it for hidden tests).
-            messages.add(v == null ? null : run.message());
-            judgeMessages.add(null);
-            if (v == null) {
-                toCheck.add(i);
-            }
-        }
-        String checkerFailure = check(checker, tests, result.runs(), toCheck, verdicts, messages, judgeMessages);
         List<TestResult> results = new ArrayList<>();
+        List<StageResult> runs = new ArrayList<>();
+        int notRun = 0;
         for (int i = 0; i < tests.size(); i++) {
-            StageResult run = result.runs().get(i);
-            results.add(TestResult.of(tests.get(i), verdicts.get(i), run.cpuTimeMs(), run.memoryBytes(),
-                    run.stdout(), messages.get(i), judgeMessages.get(i)));
+            Outcome o = judging.outcomes[i];
+            if (o == null) {
+                notRun++;
+                results.add(TestResult.of(tests.get(i), Verdict.TLE, 0, 0, null,
+                        "not run: the judging's time budget of " + plan.timeBudget().toSeconds() + " s ran out", null));
+                continue;
+            }
+            runs.add(o.run());
+            results.add(TestResult.of(tests.get(i), o.verdict(), o.run().cpuTimeMs(), o.run().memoryBytes(), o.shown(),
+                    o.message(), o.judgeMessage()));
         }
-        long accepted = verdicts.stream().filter(Verdict::accepted).count();
-        Verdict overall = verdicts.stream().filter(v -> !v.accepted()).findFirst().orElse(Verdict.AC);
+        if (notRun > 0) {
+            LOG.warn("judging {} round {} ran out of its time budget ({} s of runs and checks): {} of {} tests not run",
+                    submission.id(), round, judging.wallTimeMs.get() / 1000, notRun, tests.size());
+        }
+        long accepted = results.stream().filter(r -> r.verdict().accepted()).count();
+        Verdict overall = results.stream().map(TestResult::verdict).filter(v -> !v.accepted()).findFirst().orElse(Verdict.AC);
         int score = tests.isEmpty() ? 0 : (int) (100 * accepted / tests.size());
-        String compileOutput = result.compile() == null ? "" : result.compile().output();
-        String failure = result.sandboxFailure();
-        return new Judged(judgement(overall, score, compileOutput, results, round, attempt), result,
-                failure != null ? failure : checkerFailure);
+        ExecutionResult first = judging.first.get();
+        StageResult compile = first == null ? null : first.compile();
+        ExecutionResult execution = first == null ? null
+                : new ExecutionResult(first.language(), first.version(), compile, runs, sessions);
+        String failure = execution == null ? null : execution.sandboxFailure();
+        return new Judged(judgement(overall, score, compile == null ? "" : compile.output(), results, round, attempt),
+                execution, failure != null ? failure : judging.checkerFailure.get());
     }
 
     /**
      * A judgement and the execution behind it: its compile stage, runs and
-     * {@link ExecutionResult#session() session} (every chunk's), for the audit log and the metrics.
+     * {@link ExecutionResult#session() session} (every call's), for the audit log and the
+     * metrics. The runs keep their status, times and memory, not their output.
      *
      * @param execution      {@code null} when nothing ran
      * @param sandboxFailure why the sandbox itself failed under the submission's or its checker's
@@ -124,109 +205,308 @@ public final class Judge {
     public record Judged(Judgement judgement, ExecutionResult execution, String sandboxFailure) {
     }
 
+    // ------------------------------------------------------------------ planning
+
     /**
-     * Runs the tests in up to {@code chunks()} contiguous chunks at once; the runs come back in
-     * test order. A chunk is also cut before every visible test that follows a hidden one, so a
-     * visible test (whose output the submitter sees) never runs in an executor call after a
-     * hidden one. The sandbox gives every run a fresh work directory, but an executor that kept
-     * files between the runs of a call (a session pool on an older image) would let a program
-     * save a hidden input on one test and print it on the next. A problem's samples come first,
-     * so its chunks are not cut; only inline tests, in the submitter's order, may be.
+     * How a judging runs: its lanes, the heap one lane's call may hold, and its time budget.
+     *
+     * @param lanes        tests run at once, in contiguous lanes
+     * @param laneHeap     the worst-case heap of one call's outputs a lane may hold
+     * @param runLimits    limits of each run
+     * @param timeBudget   summed wall time of the runs and checker runs
+     * @param worstRunWall the most wall time one test can take (its run, and its custom checker's)
      */
-    private ExecutionResult execute(Submission submission, List<TestCase> tests, LimitRequest limits) {
-        int chunks = Math.max(1, Math.min(tests.size(), parallelTests > 0 ? parallelTests : executor.capacity()));
-        List<List<TestCase>> calls = new ArrayList<>();
-        for (int c = 0; c < chunks; c++) {
-            int from = tests.size() * c / chunks, to = tests.size() * (c + 1) / chunks, start = from;
-            for (int i = from + 1; i < to; i++) {
-                if (tests.get(i).visible() && !tests.get(i - 1).visible()) {
-                    calls.add(tests.subList(start, i));
-                    start = i;
-                }
-            }
-            calls.add(tests.subList(start, to));
+    record Plan(int lanes, long laneHeap, LimitRequest runLimits, Duration timeBudget, long worstRunWall) {
+    }
+
+    Plan plan(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits) {
+        LimitRequest runLimits = runLimits(limits, tests);
+        long worstRun = tests.stream().mapToLong(t -> heapOf(t, checker, runLimits)).max().orElse(0);
+        int lanes = Math.max(1, Math.min(tests.size(),
+                settings.parallelTests() > 0 ? settings.parallelTests() : executor.capacity()));
+        if (worstRun > 0) {
+            // Fewer lanes when a lane's share would not hold one run.
+            lanes = (int) Math.max(1, Math.min(lanes, settings.outputBudgetBytes() / worstRun));
         }
-        List<CompletableFuture<ExecutionResult>> parts = new ArrayList<>();
-        // The chunks' threads log with the message's correlation id, and a session pool sends it on.
-        Map<String, String> logContext = MDC.getCopyOfContextMap();
-        for (List<TestCase> call : calls) {
-            List<RunInput> runs = call.stream().map(t -> new RunInput(t.input(), List.of())).toList();
-            ExecutionRequest request = new ExecutionRequest(submission.language(), submission.version(),
-                    submission.files(), Map.of(), null, limits, runs);
-            parts.add(chunks == 1 ? CompletableFuture.completedFuture(executor.execute(request))
-                    : CompletableFuture.supplyAsync(() -> {
-                        if (logContext != null) {
-                            MDC.setContextMap(logContext);
-                        }
-                        return executor.execute(request);
-                    }, Thread::startVirtualThread));
+        Duration budget = settings.judgingBudget();
+        if (submission.problemId() != null) {
+            // A problem's own tests and limits: a submission within the time limit on every test
+            // is not cut however many tests the problem has (unless its checker is slow).
+            Duration perTest = limits.time().plus(PER_TEST_SLACK);
+            Duration scaled = perTest.multipliedBy(tests.size());
+            budget = scaled.compareTo(budget) > 0 ? scaled : budget;
         }
-        List<ExecutionResult> results = new ArrayList<>();
-        for (CompletableFuture<ExecutionResult> part : parts) {
-            try {
-                results.add(part.join());
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
-        }
-        ExecutionResult first = results.getFirst();
-        if (first.compileFailed()) {
-            return first;
-        }
-        List<StageResult> runs = new ArrayList<>();
-        for (ExecutionResult r : results) {
-            if (r.compileFailed()) {
-                return r; // a chunk's compile hit a limit the first one did not: judge by it
-            }
-            runs.addAll(r.runs());
-        }
-        String sessions = results.stream().map(ExecutionResult::session).filter(java.util.Objects::nonNull).distinct()
-                .collect(java.util.stream.Collectors.joining(" "));
-        return new ExecutionResult(first.language(), first.version(), first.compile(), runs,
-                sessions.isEmpty() ? null : sessions);
+        long worstRunWall = runLimits.wallTime().toMillis()
+                + (checker instanceof CheckerSpec.Custom ? CustomChecker.LIMITS.wallTime().toMillis() : 0);
+        return new Plan(lanes, settings.outputBudgetBytes() / lanes, runLimits, budget, worstRunWall);
     }
 
     /**
-     * Decides the tests at {@code indexes}: their verdicts, what the submitter may read of them
-     * ({@code messages}, kept for visible tests only) and what only judges may
-     * ({@code judgeMessages}); returns why the checker's sandbox failed, or null.
+     * The heap one test's run may take at worst while its call is judged: its captured output,
+     * and for a custom checker the checker run's output and the test's files sent to it (base64).
      */
-    private String check(CheckerSpec checker, List<TestCase> tests, List<StageResult> runs, List<Integer> indexes,
-                         List<Verdict> verdicts, List<String> messages, List<String> judgeMessages) {
-        if (indexes.isEmpty()) {
+    static long heapOf(TestCase test, CheckerSpec checker, LimitRequest runLimits) {
+        long heap = HEAP_PER_OUTPUT_BYTE * runLimits.outputBytes();
+        if (checker instanceof CheckerSpec.Custom) {
+            heap += HEAP_PER_OUTPUT_BYTE * CustomChecker.LIMITS.outputBytes()
+                    + 4L * (test.input().length() + test.expectedOutput().length());
+        }
+        return heap;
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /** What a judging keeps of one test: no more than its result needs. */
+    private record Outcome(Verdict verdict, StageResult run, String shown, String message, String judgeMessage) {
+    }
+
+    /** One judging under way: its lanes share the outcomes, the time spent and the first failures. */
+    private final class Judging {
+        private final Submission submission;
+        private final List<TestCase> tests;
+        private final CheckerSpec checker;
+        private final Plan plan;
+        private final int shownPerTest;
+        private final Outcome[] outcomes;
+        private final AtomicLong wallTimeMs = new AtomicLong();
+        /** The most wall time the calls under way may still take (their tests' worst cases). */
+        private final AtomicLong reservedMs = new AtomicLong();
+        private final Set<String> sessions = Collections.synchronizedSet(new LinkedHashSet<>());
+        /** The call that ran the first test: its compile stage is the judgement's. */
+        private final AtomicReference<ExecutionResult> first = new AtomicReference<>();
+        private final AtomicReference<ExecutionResult> failedCompile = new AtomicReference<>();
+        private final AtomicReference<String> checkerFailure = new AtomicReference<>();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Judging(Submission submission, List<TestCase> tests, CheckerSpec checker, Plan plan) {
+            this.submission = submission;
+            this.tests = tests;
+            this.checker = checker;
+            this.plan = plan;
+            long visible = tests.stream().filter(TestCase::visible).count();
+            this.shownPerTest = (int) Math.max(SHOWN_MIN, Math.min(SHOWN_MAX, SHOWN_TOTAL / Math.max(1, visible)));
+            this.outcomes = new Outcome[tests.size()];
+        }
+
+        /** Runs the lanes, the first on this thread; rethrows what a lane threw. */
+        void run() {
+            if (tests.isEmpty()) {
+                call(0, 0); // compiles, runs nothing
+            } else if (plan.lanes() == 1) {
+                lane(0, tests.size());
+            } else {
+                // The lanes' threads log with the message's correlation id, and a session pool sends it on.
+                Map<String, String> logContext = MDC.getCopyOfContextMap();
+                List<CompletableFuture<Void>> lanes = new ArrayList<>();
+                for (int c = 0; c < plan.lanes(); c++) {
+                    int from = tests.size() * c / plan.lanes(), to = tests.size() * (c + 1) / plan.lanes();
+                    lanes.add(CompletableFuture.runAsync(() -> {
+                        if (logContext != null) {
+                            MDC.setContextMap(logContext);
+                        }
+                        lane(from, to);
+                    }, Thread::startVirtualThread));
+                }
+                for (CompletableFuture<Void> lane : lanes) {
+                    try {
+                        lane.join();
+                    } catch (CompletionException e) {
+                        failure.compareAndSet(null, e.getCause());
+                    }
+                }
+            }
+            Throwable failed = failure.get();
+            if (failed instanceof Error error) {
+                throw error;
+            }
+            if (failed instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failed != null) {
+                throw new IllegalStateException(failed);
+            }
+        }
+
+        /**
+         * Runs tests {@code from} to {@code to} in calls one after another. A call is also cut
+         * before every visible test that follows a hidden one, so a visible test (whose output the
+         * submitter sees) never runs in an executor call after a hidden one. The sandbox gives every
+         * run a fresh work directory, but an executor that kept files between the runs of a call (a
+         * session pool on an older image) would let a program save a hidden input on one test and
+         * print it on the next. A problem's samples come first, so its calls are not cut there;
+         * only inline tests, in the submitter's order, may be.
+         */
+        private void lane(int from, int to) {
+            try {
+                int next = from;
+                while (next < to && failure.get() == null && failedCompile.get() == null
+                        && wallTimeMs.get() < plan.timeBudget().toMillis()) {
+                    int end = callEnd(next, to);
+                    long reserved = (end - next) * plan.worstRunWall();
+                    reservedMs.addAndGet(reserved);
+                    try {
+                        call(next, end);
+                    } finally {
+                        reservedMs.addAndGet(-reserved);
+                    }
+                    next = end;
+                }
+            } catch (RuntimeException | Error e) {
+                failure.compareAndSet(null, e);
+            }
+        }
+
+        /**
+         * Where the call that starts at {@code from} ends: within the lane's heap share, and within
+         * its share of the time left once the other lanes' calls under way took all they may. So
+         * the runs and checks of a judging take at most its time budget and, per lane, one test's
+         * worst case (a call runs one test at least).
+         */
+        private int callEnd(int from, int to) {
+            long timeLeft = plan.timeBudget().toMillis() - wallTimeMs.get() - reservedMs.get();
+            long byTime = Math.max(1, timeLeft / ((long) plan.lanes() * Math.max(1, plan.worstRunWall())));
+            long heap = heapOf(tests.get(from), checker, plan.runLimits());
+            int end = from + 1;
+            while (end < to && end - from < byTime && !(tests.get(end).visible() && !tests.get(end - 1).visible())) {
+                heap += heapOf(tests.get(end), checker, plan.runLimits());
+                if (heap > plan.laneHeap()) {
+                    break;
+                }
+                end++;
+            }
+            return end;
+        }
+
+        /**
+         * Runs tests {@code from} to {@code to} in one executor call and keeps only what their
+         * results need; the call's outputs are garbage once this returns.
+         */
+        private void call(int from, int to) {
+            List<TestCase> part = tests.subList(from, to);
+            List<RunInput> inputs = part.stream().map(t -> new RunInput(t.input(), List.of())).toList();
+            ExecutionResult result = executor.execute(new ExecutionRequest(submission.language(), submission.version(),
+                    submission.files(), Map.of(), null, plan.runLimits(), inputs));
+            if (result.session() != null) {
+                sessions.add(result.session());
+            }
+            if (from == 0) {
+                first.set(strip(result));
+            }
+            if (result.compileFailed()) {
+                // A call's compile hit a limit (the first one's, or one the first did not): judge by it.
+                failedCompile.compareAndSet(null, strip(result));
+                return;
+            }
+            wallTimeMs.addAndGet(result.runs().stream().mapToLong(StageResult::wallTimeMs).sum());
+            List<Verdict> verdicts = new ArrayList<>();
+            List<String> messages = new ArrayList<>();
+            List<String> judgeMessages = new ArrayList<>();
+            List<Integer> toCheck = new ArrayList<>();
+            for (int k = 0; k < part.size(); k++) {
+                StageResult run = result.runs().get(k);
+                Verdict v = runVerdict(run);
+                verdicts.add(v);
+                // The exit code or signal: the program chose it, maybe from the input, so it is
+                // kept only as the submitter may see it (TestResult.of hides it for hidden tests).
+                messages.add(v == null ? null : run.message());
+                judgeMessages.add(null);
+                if (v == null) {
+                    toCheck.add(k);
+                }
+            }
+            // Only the standard outputs are kept for checking; the rest of the call's output goes now.
+            List<String> stdouts = result.runs().stream().map(StageResult::stdout).toList();
+            List<StageResult> runs = result.runs().stream().map(Judge::withoutOutput).toList();
+            result = null;
+            check(part, stdouts, toCheck, verdicts, messages, judgeMessages);
+            for (int k = 0; k < part.size(); k++) {
+                outcomes[from + k] = new Outcome(verdicts.get(k), runs.get(k),
+                        part.get(k).visible() ? shown(stdouts.get(k), shownPerTest) : null,
+                        messages.get(k), judgeMessages.get(k));
+            }
+        }
+
+        /**
+         * Decides the tests at {@code indexes} of {@code part}: their verdicts, what the submitter
+         * may read of them ({@code messages}, kept for visible tests only) and what only judges may
+         * ({@code judgeMessages}).
+         */
+        private void check(List<TestCase> part, List<String> stdouts, List<Integer> indexes, List<Verdict> verdicts,
+                           List<String> messages, List<String> judgeMessages) {
+            if (indexes.isEmpty()) {
+                return;
+            }
+            if (checker instanceof CheckerSpec.Custom program) {
+                CustomChecker.Checked checked;
+                try {
+                    checked = custom.check(program, indexes.stream().map(part::get).toList(),
+                            indexes.stream().map(stdouts::get).toList());
+                } catch (RuntimeException e) {
+                    // The checker cannot run at all (unknown language, its data does not fit): that
+                    // is the engine's problem, reported once with the reason rather than retried.
+                    // The reason is for judges: it may name the tests' files.
+                    for (int i : indexes) {
+                        verdicts.set(i, Verdict.IE);
+                        messages.set(i, "the checker could not run");
+                        judgeMessages.set(i, "the checker could not run: " + e.getMessage());
+                    }
+                    return;
+                }
+                wallTimeMs.addAndGet(checked.wallTimeMs());
+                for (int k = 0; k < indexes.size(); k++) {
+                    CustomChecker.Check c = checked.checks().get(k);
+                    verdicts.set(indexes.get(k), c.verdict());
+                    messages.set(indexes.get(k), c.message());
+                    judgeMessages.set(indexes.get(k), c.judgeMessage());
+                }
+                if (checked.sandboxFailure() != null) {
+                    checkerFailure.compareAndSet(null, checked.sandboxFailure());
+                }
+                return;
+            }
+            OutputChecker builtIn = OutputChecker.of(checker);
+            for (int i : indexes) {
+                OutputChecker.Answer a = builtIn.check(part.get(i).expectedOutput(), stdouts.get(i));
+                verdicts.set(i, a.accepted() ? Verdict.AC : Verdict.WA);
+                messages.set(i, a.message());
+            }
+        }
+    }
+
+    /** Sessions named in the audit entry and the logs, at most this many (a judging may make many calls). */
+    static final int SESSIONS_NAMED = 16;
+
+    /** Where the calls ran, in the order first seen, space-separated; or null. */
+    private static String sessions(Set<String> sessions) {
+        List<String> all;
+        synchronized (sessions) {
+            all = List.copyOf(sessions);
+        }
+        if (all.isEmpty()) {
             return null;
         }
-        if (checker instanceof CheckerSpec.Custom program) {
-            CustomChecker.Checked checked;
-            try {
-                checked = custom.check(program, indexes.stream().map(tests::get).toList(),
-                        indexes.stream().map(i -> runs.get(i).stdout()).toList());
-            } catch (RuntimeException e) {
-                // The checker cannot run at all (unknown language, its data does not fit): that
-                // is the engine's problem, reported once with the reason rather than retried.
-                // The reason is for judges: it may name the tests' files.
-                for (int i : indexes) {
-                    verdicts.set(i, Verdict.IE);
-                    messages.set(i, "the checker could not run");
-                    judgeMessages.set(i, "the checker could not run: " + e.getMessage());
-                }
-                return null;
-            }
-            for (int k = 0; k < indexes.size(); k++) {
-                CustomChecker.Check c = checked.checks().get(k);
-                verdicts.set(indexes.get(k), c.verdict());
-                messages.set(indexes.get(k), c.message());
-                judgeMessages.set(indexes.get(k), c.judgeMessage());
-            }
-            return checked.sandboxFailure();
+        String named = String.join(" ", all.subList(0, Math.min(all.size(), SESSIONS_NAMED)));
+        return all.size() > SESSIONS_NAMED ? named + " (+" + (all.size() - SESSIONS_NAMED) + " more)" : named;
+    }
+
+    /** {@code result} without its runs' output (the compile stage keeps its own, which the executor bounds). */
+    private static ExecutionResult strip(ExecutionResult result) {
+        return new ExecutionResult(result.language(), result.version(), result.compile(),
+                result.runs().stream().map(Judge::withoutOutput).toList(), result.session());
+    }
+
+    private static StageResult withoutOutput(StageResult r) {
+        return new StageResult("", "", "", r.code(), r.signal(), r.status(), r.message(), r.cpuTimeMs(), r.wallTimeMs(),
+                r.memoryBytes());
+    }
+
+    /** The first {@code max} characters of a program's output, saying when there was more. */
+    static String shown(String output, int max) {
+        if (output.length() <= max) {
+            return output;
         }
-        OutputChecker builtIn = OutputChecker.of(checker);
-        for (int i : indexes) {
-            OutputChecker.Answer a = builtIn.check(tests.get(i).expectedOutput(), runs.get(i).stdout());
-            verdicts.set(i, a.accepted() ? Verdict.AC : Verdict.WA);
-            messages.set(i, a.message());
-        }
-        return null;
+        int cut = Character.isHighSurrogate(output.charAt(max - 1)) ? max - 1 : max;
+        return output.substring(0, cut) + "\n… [" + (output.length() - cut) + " more characters not kept]";
     }
 
     /** The verdict the run alone decides, or null when the checker must look at the output. */
@@ -243,7 +523,7 @@ public final class Judge {
         };
     }
 
-    private static LimitRequest runLimits(TestLimits limits, List<TestCase> tests) {
+    static LimitRequest runLimits(TestLimits limits, List<TestCase> tests) {
         long longest = tests.stream().mapToLong(t -> t.expectedOutput().length()).max().orElse(0);
         long output = Math.min(MAX_OUTPUT, Math.max(MIN_OUTPUT, 2 * longest + 4096));
         Duration wall = limits.time().multipliedBy(2).plusSeconds(1);

@@ -66,7 +66,7 @@ public final class JudgingMetrics {
     }
 
     /**
-     * The stages of one executor call (a judging's chunks merged, or a Piston execute): compile
+     * The stages of one executor call (a judging's calls merged, or a Piston execute): compile
      * and run wall time, tagged with the language as asked for, as the other series are.
      */
     void executed(String language, ExecutionResult result) {

@@ -7,31 +7,73 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The worker's loop: one thread per sandbox slot, each taking a message only when it can run it
  * at once, so a worker never holds more messages than it can judge (the rest stay on the queue
  * for other workers). A failure of ours gives the message back after a delay.
+ *
+ * <p>An {@link Error} (out of memory, a stack overflow) ends the slot's thread: the message goes
+ * back after a delay, {@link #health()} reports the worker DOWN from then on, and {@code onDeath}
+ * runs, by default {@link #exitProcess exiting the process} so that its supervisor starts a fresh
+ * one (a JVM after an {@code OutOfMemoryError} is not to be trusted, and a worker with a dead slot
+ * would otherwise look healthy while it judges less, or nothing).
  */
 public final class QueueConsumer implements SmartLifecycle {
 
+    /** The process's exit status after a slot died of an {@link Error}. */
+    public static final int EXIT_STATUS = 70;
     private static final Logger LOG = LoggerFactory.getLogger(QueueConsumer.class);
+    /** How long an exit after a slot died may take to stop the others cleanly before it halts. */
+    private static final Duration EXIT_PATIENCE = Duration.ofSeconds(60);
+
+    /** What a slot does with one delivery; it settles the delivery. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Delivery delivery);
+    }
+
+    /**
+     * Whether the slots are alive: UP when every slot's thread runs, DOWN once one died.
+     *
+     * @param slots     the slots started
+     * @param alive     slots whose thread runs
+     * @param lastDeath what ended the last slot that died, or null
+     */
+    public record Health(boolean up, int slots, int alive, String lastDeath) {
+    }
 
     private final SubmissionQueue queue;
-    private final WorkHandler handler;
+    private final Handler handler;
     private final int slots;
     private final Duration receiveWait;
-    private final List<Thread> threads = new ArrayList<>();
+    private final Consumer<Throwable> onDeath;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final AtomicInteger dead = new AtomicInteger();
+    private final AtomicReference<String> lastDeath = new AtomicReference<>();
     private volatile boolean running;
 
     public QueueConsumer(SubmissionQueue queue, WorkHandler handler, int slots, Duration receiveWait) {
+        this(queue, (Handler) handler::handle, slots, receiveWait, QueueConsumer::exitProcess);
+    }
+
+    /**
+     * @param onDeath what to do when a slot's thread died of {@code Throwable} (an {@link Error}),
+     *                after the message went back; {@link #exitProcess} in a worker
+     */
+    public QueueConsumer(SubmissionQueue queue, Handler handler, int slots, Duration receiveWait,
+                         Consumer<Throwable> onDeath) {
         this.queue = queue;
         this.handler = handler;
         this.slots = slots;
         this.receiveWait = receiveWait;
+        this.onDeath = onDeath;
     }
 
     @Override
@@ -44,16 +86,20 @@ public final class QueueConsumer implements SmartLifecycle {
     }
 
     private void loop() {
-        while (running) {
-            Optional<Delivery> next;
-            try {
-                next = queue.receive(receiveWait);
-            } catch (RuntimeException e) {
-                LOG.warn("receive failed, retrying: {}", e.toString());
-                sleep(Duration.ofSeconds(1));
-                continue;
+        try {
+            while (running) {
+                Optional<Delivery> next;
+                try {
+                    next = queue.receive(receiveWait);
+                } catch (RuntimeException e) {
+                    LOG.warn("receive failed, retrying: {}", e.toString());
+                    sleep(Duration.ofSeconds(1));
+                    continue;
+                }
+                next.ifPresent(this::handle);
             }
-            next.ifPresent(this::handle);
+        } catch (Throwable e) {
+            died(e);
         }
     }
 
@@ -61,21 +107,63 @@ public final class QueueConsumer implements SmartLifecycle {
         try {
             handler.handle(delivery);
         } catch (RuntimeException e) {
-            Duration delay = Duration.ofSeconds(Math.min(30, 1L << Math.min(5, delivery.deliveryCount())));
+            giveBack(delivery, e);
+        } catch (Error e) {
+            giveBack(delivery, e);
+            throw e;
+        }
+    }
+
+    private static void giveBack(Delivery delivery, Throwable e) {
+        Duration delay = Duration.ofSeconds(Math.min(30, 1L << Math.min(5, delivery.deliveryCount())));
+        try {
             LOG.error("work on {} failed (delivery {}), back on the queue in {}", delivery.messageId(),
                     delivery.deliveryCount(), delay, e);
-            try {
-                delivery.abandon(delay);
-            } catch (RuntimeException abandonFailed) {
-                LOG.warn("cannot abandon {}: its lock will expire", delivery.messageId(), abandonFailed);
-            }
+            delivery.abandon(delay);
+        } catch (RuntimeException abandonFailed) {
+            LOG.warn("cannot abandon {}: its lock will expire", delivery.messageId(), abandonFailed);
+        } catch (Error abandonFailed) {
+            // Out of memory still: the lock expires and the message comes back all the same.
         }
+    }
+
+    private void died(Throwable e) {
+        dead.incrementAndGet();
+        lastDeath.set(Thread.currentThread().getName() + ": " + e);
+        try {
+            LOG.error("{} died: {}; this worker is DOWN", Thread.currentThread().getName(), e.toString(), e);
+        } finally {
+            onDeath.accept(e);
+        }
+    }
+
+    /**
+     * Ends the process with {@link #EXIT_STATUS}: a clean shutdown (the other slots finish or
+     * give their messages back), or a halt if that takes longer than a minute.
+     */
+    public static void exitProcess(Throwable cause) {
+        LOG.error("exiting with status {} so that a fresh worker takes over", EXIT_STATUS);
+        Thread.ofPlatform().daemon().name("halt-after-error").start(() -> {
+            sleep(EXIT_PATIENCE);
+            Runtime.getRuntime().halt(EXIT_STATUS);
+        });
+        // From another thread: the shutdown joins the slots' threads, this one included.
+        Thread.ofPlatform().name("exit-after-error").start(() -> System.exit(EXIT_STATUS));
+    }
+
+    /** UP while every slot's thread runs; DOWN once one died (until the process is replaced). */
+    public Health health() {
+        int alive = (int) threads.stream().filter(Thread::isAlive).count();
+        return new Health(running && dead.get() == 0 && alive == slots, slots, alive, lastDeath.get());
     }
 
     @Override
     public void stop() {
         running = false;
         for (Thread t : threads) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
             try {
                 t.join(Duration.ofSeconds(30));
             } catch (InterruptedException e) {

@@ -72,20 +72,20 @@ public final class WorkHandler {
                        AuditLog audit, JudgingMetrics metrics, Clock clock, String workerId, int maxDeliveryCount,
                        Duration lockRenewal) {
         this(executor, submissions, problems, replies, audit, metrics, clock, workerId, maxDeliveryCount, lockRenewal,
-                null, 0);
+                null, Judge.Settings.DEFAULTS);
     }
 
     /**
      * @param crashOnParticipant a test aid: halt the JVM when judging this participant's submission
-     * @param parallelTests      chunks of one submission's tests run at once (0: the executor's capacity)
+     * @param judging            how a judging uses the executor: parallel lanes, output and time budgets
      */
     public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
                        AuditLog audit, JudgingMetrics metrics, Clock clock, String workerId, int maxDeliveryCount,
-                       Duration lockRenewal, String crashOnParticipant, int parallelTests) {
+                       Duration lockRenewal, String crashOnParticipant, Judge.Settings judging) {
         this.audit = audit;
         this.metrics = metrics;
         this.executor = executor;
-        this.judge = new Judge(executor, clock, workerId, parallelTests);
+        this.judge = new Judge(executor, clock, workerId, judging);
         this.submissions = submissions;
         this.problems = problems;
         this.replies = replies;

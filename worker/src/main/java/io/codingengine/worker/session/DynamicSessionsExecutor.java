@@ -13,6 +13,8 @@ import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +52,8 @@ public final class DynamicSessionsExecutor implements Executor {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     static final String CORRELATION_HEADER = "X-Correlation-Id";
     private static final String CORRELATION_MDC_KEY = "correlationId";
+    /** What is read of an error answer's body. */
+    private static final int ERROR_BODY_BYTES = 64 * 1024;
 
     private final DynamicSessionsSettings settings;
     private final TokenProvider tokens;
@@ -65,19 +69,31 @@ public final class DynamicSessionsExecutor implements Executor {
     @Override
     public ExecutionResult execute(ExecutionRequest request) {
         Answer answer = call("POST", "/execute", HttpRequest.BodyPublishers.ofString(Json.write(request)));
-        return Json.read(answer.body(), ExecutionResult.class).withSession("dynamic-sessions:" + answer.identifier());
+        return answer.read(ExecutionResult.class).withSession("dynamic-sessions:" + answer.identifier());
     }
 
-    /** A session's 200 answer, and the identifier of the session that gave it. */
-    private record Answer(String body, String identifier) {
+    /** A session's 200 answer, its body not read yet, and the identifier of the session that gave it. */
+    private record Answer(HttpResponse<InputStream> response, String identifier) {
+
+        /**
+         * The body, parsed as it arrives: the runs' outputs of a judging's call are held once, as
+         * the result's strings, not also as the raw body and a string of it (the judge's output
+         * budget counts them once).
+         */
+        <T> T read(Class<T> type) {
+            try (InputStream in = response.body()) {
+                return Json.mapper().readValue(in, type);
+            } catch (IOException e) {
+                throw new SessionPoolException("cannot read the session pool's answer", e);
+            }
+        }
     }
 
     /** Asked of one session once: every session runs the same image. */
     @Override
     public List<RuntimeInfo> runtimes() {
         if (runtimes == null) {
-            String body = call("GET", "/runtimes", HttpRequest.BodyPublishers.noBody()).body();
-            runtimes = List.of(Json.read(body, RuntimeInfo[].class));
+            runtimes = List.of(call("GET", "/runtimes", HttpRequest.BodyPublishers.noBody()).read(RuntimeInfo[].class));
         }
         return runtimes;
     }
@@ -105,23 +121,27 @@ public final class DynamicSessionsExecutor implements Executor {
             Duration wait;
             String problem;
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
                 switch (status) {
                     case 200 -> {
-                        return new Answer(response.body(), identifier);
+                        return new Answer(response, identifier);
                     }
-                    case 400 -> throw new InvalidRequestException(errorOf(response));
-                    case 413 -> throw new RequestTooLargeException(errorOf(response));
-                    case 401, 403 -> throw new SessionPoolException("the session pool " + settings.endpoint()
-                            + " refused the worker's identity (HTTP " + status + "): assign it the role \""
-                            + SESSION_EXECUTOR_ROLE + "\" on the session pool (infra/ does this on deployment)");
+                    case 400 -> throw new InvalidRequestException(errorOf(text(response)));
+                    case 413 -> throw new RequestTooLargeException(errorOf(text(response)));
+                    case 401, 403 -> {
+                        text(response);
+                        throw new SessionPoolException("the session pool " + settings.endpoint()
+                                + " refused the worker's identity (HTTP " + status + "): assign it the role \""
+                                + SESSION_EXECUTOR_ROLE + "\" on the session pool (infra/ does this on deployment)");
+                    }
                     case 429, 503 -> {
+                        text(response);
                         wait = retryAfter(response).orElse(backoff);
                         problem = "HTTP " + status;
                     }
                     default -> throw new SessionPoolException("the session pool answered HTTP " + status + " to "
-                            + method + " " + path + ": " + abbreviate(response.body()));
+                            + method + " " + path + ": " + abbreviate(text(response)));
                 }
             } catch (IOException e) {
                 wait = backoff;
@@ -171,17 +191,24 @@ public final class DynamicSessionsExecutor implements Executor {
         }
     }
 
+    /** The first {@value #ERROR_BODY_BYTES} bytes of an answer that is not a result, which is then closed. */
+    private static String text(HttpResponse<InputStream> response) throws IOException {
+        try (InputStream in = response.body()) {
+            return new String(in.readNBytes(ERROR_BODY_BYTES), StandardCharsets.UTF_8);
+        }
+    }
+
     /** The session server's {@code {"error": ...}}, else the body as it came. */
-    private static String errorOf(HttpResponse<String> response) {
+    private static String errorOf(String body) {
         try {
-            JsonNode error = Json.mapper().readTree(response.body()).get("error");
+            JsonNode error = Json.mapper().readTree(body).get("error");
             if (error != null && error.isString()) {
                 return error.asString();
             }
         } catch (RuntimeException notJson) {
             // A 400 from the pool's own front end rather than from the session server.
         }
-        return abbreviate(response.body());
+        return abbreviate(body);
     }
 
     private static String abbreviate(String body) {

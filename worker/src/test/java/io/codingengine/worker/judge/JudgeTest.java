@@ -144,6 +144,78 @@ class JudgeTest {
         assertEquals(Verdict.IE, judge("python", "print(1)", tests, broken).verdict(), "a crashing checker is the engine's problem");
     }
 
+    // ------------------------------------------------------------------ what one submission may cost
+
+    /** Inline tests judged with {@code settings}, a second of CPU time each. */
+    private static Judgement judge(Judge.Settings settings, String source, List<TestCase> tests, CheckerSpec checker) {
+        Submission s = new Submission("sub-budget", null, null, "mallory", "python", "*",
+                List.of(SourceFile.utf8(null, source)), tests, checker, Instant.now());
+        return new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", settings)
+                .judge(s, tests, checker, new Judge.TestLimits(Duration.ofSeconds(1), 128L << 20), 0, 1).judgement();
+    }
+
+    private static List<TestCase> ones(int n) {
+        List<TestCase> tests = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            tests.add(new TestCase("t" + i, "", "1\n", i == 0));
+        }
+        return tests;
+    }
+
+    private static void cutByTheTimeBudget(Judgement j, int tests) {
+        List<TestResult> ran = j.tests().stream().filter(t -> t.verdict() == Verdict.AC).toList();
+        List<TestResult> notRun = j.tests().stream().filter(t -> t.verdict() != Verdict.AC).toList();
+        assertEquals(tests, j.tests().size(), j.toString());
+        assertFalse(ran.isEmpty(), j.toString());
+        assertFalse(notRun.isEmpty(), "the budget cut the judging: " + j);
+        for (TestResult t : notRun) {
+            assertEquals(Verdict.TLE, t.verdict(), t.toString());
+            assertEquals(0, t.timeMs());
+            assertTrue(t.judgeMessage().startsWith("not run: the judging's time budget of "), t.toString());
+        }
+        assertEquals(Verdict.TLE, j.verdict(), "every test that ran was accepted: the judging's time limit decides");
+        assertEquals(100 * ran.size() / tests, j.score());
+    }
+
+    @Test
+    void theJudgingStopsWhenItsRunsHaveTakenItsTimeBudget() {
+        // 1 s of sleep a test (within the 3 s wall limit), a 3 s budget: a few tests run, not twelve.
+        Judgement j = judge(new Judge.Settings(0, 64L << 20, Duration.ofSeconds(3)), "import time\ntime.sleep(1)\nprint(1)",
+                ones(12), CheckerSpec.DEFAULT);
+        cutByTheTimeBudget(j, 12);
+    }
+
+    @Test
+    void aCustomCheckersTimeCountsInTheJudgingsBudget() {
+        CheckerSpec sleepy = new CheckerSpec.Custom("python", "*", List.of(SourceFile.utf8("check.py",
+                "import sys, time\ntime.sleep(1)\nsys.exit(42)")));
+        Judgement j = judge(new Judge.Settings(1, 64L << 20, Duration.ofSeconds(2)), "print(1)", ones(6), sleepy);
+        cutByTheTimeBudget(j, 6);
+    }
+
+    @Test
+    void aVisibleTestKeepsTheStartOfItsOutputAndNoTestItsStandardError() {
+        // A 150,000-character answer lifts the output limit to 300 KiB: the program may print 200,000.
+        List<TestCase> tests = List.of(new TestCase("shown", "", "x".repeat(150_000), true),
+                new TestCase("hidden", "", "x".repeat(150_000), false));
+        Judgement j = judge(Judge.Settings.DEFAULTS, "import sys\nsys.stderr.write('STDERR-' * 1000)\nprint('a' * 200000)",
+                tests, CheckerSpec.DEFAULT);
+        assertEquals(List.of(Verdict.WA, Verdict.WA), j.tests().stream().map(TestResult::verdict).toList());
+        String shown = j.tests().getFirst().output();
+        assertEquals("a".repeat(Judge.SHOWN_MAX) + "\n… [" + (200_001 - Judge.SHOWN_MAX) + " more characters not kept]", shown);
+        assertNull(j.tests().get(1).output());
+        assertFalse(j.toString().contains("STDERR-"), "a submission's standard error is never kept");
+    }
+
+    @Test
+    void aLongTokenThatIsNearlyANumberIsCheckedAtOnce() {
+        // It took the FLOAT checker's regular expression minutes (quadratic backtracking).
+        List<TestCase> tests = List.of(new TestCase("t", "", "1" + " ".repeat(200_000), false));
+        Judgement j = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+                judge(Judge.Settings.DEFAULTS, "import sys\nsys.stdout.write('1' * 300000 + 'x')", tests, CheckerSpec.Floats.DEFAULT));
+        assertEquals(Verdict.WA, j.verdict(), j.toString());
+    }
+
     // ------------------------------------------------------------------ what a hidden test lets out
 
     private static final String INPUT_SECRET = "in-h-INPUTSECRET";
