@@ -132,6 +132,10 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
                     return new ExecutionResult(language.language(), runtime.version().toString(), compile, List.of(),
                             where(box));
                 }
+                if (language.compileChecksOnly()) {
+                    // A passed syntax check is no stage: the result is an interpreted language's, as before.
+                    compile = null;
+                }
             }
             List<StageResult> runs = new ArrayList<>();
             for (RunInput input : request.runs()) {

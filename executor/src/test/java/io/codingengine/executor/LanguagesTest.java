@@ -145,6 +145,128 @@ class LanguagesTest {
         assertEquals("42\n", python.runs().getFirst().stdout(), python.toString());
     }
 
+    private static ExecutionResult files(String language, SourceFile... files) {
+        return Fixture.EXECUTOR.execute(new ExecutionRequest(language, "*", List.of(files), Map.of(), null, null,
+                List.of(new RunInput("", List.of()))));
+    }
+
+    @Test
+    void javaExtraTextFilesKeepTheirNamesAndAreNotCompiled() {
+        ExecutionResult r = files("java",
+                SourceFile.utf8("Main.java", "import java.nio.file.*;\npublic class Main { public static void main(String[] a) throws Exception {"
+                        + " System.out.print(Files.readString(Path.of(\"notes.txt\"))); } }"),
+                SourceFile.utf8("notes.txt", "just notes, not Java\n"));
+        assertEquals("just notes, not Java\n", r.runs().getFirst().stdout(), r.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(value = {"main.java", "solution.java", "Solution", "NULL"}, nullValues = "NULL")
+    void aPublicClassMainRunsUnderAnyFileName(String name) {
+        ExecutionResult r = files("java", SourceFile.utf8(name,
+                "/* public class NotThisOne */\npublic class Main { public static void main(String[] a) { System.out.println(\"main ran\"); } }"));
+        assertEquals("main ran\n", r.runs().getFirst().stdout(), r.toString());
+    }
+
+    @Test
+    void theClassAroundMainRunsWhateverIsDeclaredBeforeIt() {
+        // Contest code: a non-public Main with helper classes ahead of main.
+        assertEquals("7\n", files("java", SourceFile.utf8("solution.java", """
+                import java.util.*;
+                class Main {
+                    static class Reader { int next() { return 7; } }
+                    record Pair(int a, int b) {}
+                    public static void main(String[] args) { System.out.println(new Reader().next()); }
+                }
+                """)).runs().getFirst().stdout());
+        assertEquals("inner\n", files("java", SourceFile.utf8(null, """
+                public class Outer {
+                    static class Inner {
+                        public static void main(String[] args) { System.out.println("inner"); }
+                    }
+                }
+                """)).runs().getFirst().stdout());
+        assertEquals("2\n", Fixture.run("java", "25", "class Helper { static int two() { return 2; } }\nvoid main() { IO.println(Helper.two()); }",
+                "", LimitRequest.DEFAULTS).runs().getFirst().stdout());
+    }
+
+    @Test
+    void pythonSyntaxErrorsAreCompileErrorsWithTheInterpretersMessage() {
+        ExecutionResult r = Fixture.run("python", "print('fine')\nprint(1 +* 2)\n");
+        assertTrue(r.compileFailed(), r.toString());
+        assertTrue(r.runs().isEmpty());
+        assertEquals(1, r.compile().code());
+        assertTrue(r.compile().stderr().matches("(?s)  File \"/.*/file0\\.code\\.py\", line 2\n    print\\(1 \\+\\* 2\\)\n.*\\^\nSyntaxError: invalid syntax\n"),
+                r.compile().stderr());
+        ExecutionResult helper = files("python", SourceFile.utf8("main.py", "import helper\nprint(helper.x)"),
+                SourceFile.utf8("helper.py", "x = (1,\n"));
+        assertTrue(helper.compileFailed(), helper.toString());
+        assertTrue(helper.compile().stderr().contains("helper.py\", line 1"), helper.compile().stderr());
+        assertTrue(helper.compile().stderr().contains("SyntaxError: '(' was never closed"), helper.compile().stderr());
+    }
+
+    @Test
+    void javascriptSyntaxErrorsAreCompileErrorsWithTheInterpretersMessage() {
+        ExecutionResult r = Fixture.run("javascript", "console.log('fine');\nconsole.log(1 +);\n");
+        assertTrue(r.compileFailed(), r.toString());
+        assertTrue(r.runs().isEmpty());
+        assertEquals(1, r.compile().code());
+        assertTrue(r.compile().stderr().contains("file0.code.js:2\nconsole.log(1 +);"), r.compile().stderr());
+        assertTrue(r.compile().stderr().contains("SyntaxError: Unexpected token ')'"), r.compile().stderr());
+        // Every source is checked, ES modules too, whichever is wrong.
+        ExecutionResult module = files("javascript", SourceFile.utf8("main.mjs", "import { x } from './lib.mjs';\nconsole.log(x);"),
+                SourceFile.utf8("lib.mjs", "export const x = ;\n"));
+        assertTrue(module.compileFailed(), module.toString());
+        assertTrue(module.compile().stderr().contains("lib.mjs:1"), module.compile().stderr());
+        assertTrue(module.compile().stderr().contains("SyntaxError: Unexpected token ';'"), module.compile().stderr());
+        ExecutionResult common = files("javascript", SourceFile.utf8("main.js", "console.log(require('./lib.cjs').x);"),
+                SourceFile.utf8("lib.cjs", "exports.x = {;\n"));
+        assertTrue(common.compileFailed(), common.toString());
+        assertTrue(common.compile().stderr().contains("lib.cjs:1"), common.compile().stderr());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"python", "javascript"})
+    void correctInterpretedProgramsHaveNoCompileStageAndRunAsBefore(String language) {
+        ExecutionResult hello = Fixture.run(language, HELLO.get(language));
+        assertNull(hello.compile(), hello.toString());
+        StageResult run = hello.runs().getFirst();
+        assertEquals("héllo wörld ✓\n", run.stdout());
+        assertEquals("", run.stderr());
+        assertEquals(0, run.code());
+        // A runtime error is still the run's: same exit code, the interpreter's own message.
+        String failing = language.equals("python") ? "print('before')\nraise ValueError('boom')" : "console.log('before');\nthrow new Error('boom');";
+        ExecutionResult error = Fixture.run(language, failing);
+        assertNull(error.compile(), error.toString());
+        StageResult failed = error.runs().getFirst();
+        assertEquals(StageStatus.RE, failed.status());
+        assertEquals(1, failed.code());
+        assertEquals("before\n", failed.stdout());
+        assertTrue(failed.stderr().contains(language.equals("python") ? "ValueError: boom" : "Error: boom"), failed.stderr());
+    }
+
+    @Test
+    void theChecksLeaveNothingInTheWorkDirectory() {
+        ExecutionResult python = files("python", SourceFile.utf8("main.py", "import os, helper\nprint(sorted(os.listdir('.')))"),
+                SourceFile.utf8("helper.py", "x = 1"));
+        assertEquals("['helper.py', 'main.py']\n", python.runs().getFirst().stdout(), python.toString());
+        ExecutionResult js = files("javascript", SourceFile.utf8("main.mjs", "import { x } from './lib.mjs';\n"
+                + "import { readdirSync } from 'node:fs';\nconsole.log(readdirSync('.').sort().join(' '), x);"),
+                SourceFile.utf8("lib.mjs", "export const x = 1;"));
+        assertEquals("lib.mjs main.mjs 1\n", js.runs().getFirst().stdout(), js.toString());
+    }
+
+    @Test
+    void fileNamesThatLookLikeOptionsAreStillRefused() {
+        for (String language : List.of("python", "javascript", "java")) {
+            String extension = language.equals("python") ? ".py" : language.equals("javascript") ? ".js" : ".java";
+            for (String name : List.of("-c" + extension, "--check" + extension, "@args" + extension, "-I")) {
+                assertThrows(InvalidRequestException.class, () -> files(language, SourceFile.utf8(name, HELLO.get(language))), name);
+                assertThrows(InvalidRequestException.class, () -> files(language, SourceFile.utf8(null, HELLO.get(language)),
+                        SourceFile.utf8(name, HELLO.get(language))), name);
+            }
+        }
+    }
+
     @Test
     void base64AndDataFiles() {
         ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("python", "*", List.of(

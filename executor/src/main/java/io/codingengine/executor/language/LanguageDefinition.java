@@ -34,14 +34,31 @@ import java.util.Objects;
  * @param precompiledHeader a header worth precompiling once per option combination (placeholder
  *                      {@code {pch}} in {@code compile} becomes its include directory), or null
  * @param compileService {@code "javac"} to compile in the warm compiler service of the toolchain, or null
+ * @param compileChecksOnly true (absent: false) when {@code compile} only checks the sources (an interpreted
+ *                      language's syntax check): it writes nothing the run needs, a failed check
+ *                      is a compile error like any other, and a passed one is not reported as a
+ *                      stage, so the result has a compile stage only when the language is compiled
+ *                      or the check failed (Piston shows none for an interpreted language)
  */
 public record LanguageDefinition(String language, List<String> aliases, String runtime,
                                  List<String> toolchains, String toolchainRequires, VersionProbe version,
                                  List<String> extensions, String naming, List<String> readOnlyPaths,
                                  Map<String, OptionSpec> options, List<String> compile, List<String> run,
                                  Map<String, LimitOverrides> limits, PrecompiledHeader precompiledHeader,
-                                 String compileService) {
+                                 String compileService, Boolean compileChecksOnly) {
 
+    /** A definition whose {@code compile}, if any, builds the program. */
+    public LanguageDefinition(String language, List<String> aliases, String runtime,
+                              List<String> toolchains, String toolchainRequires, VersionProbe version,
+                              List<String> extensions, String naming, List<String> readOnlyPaths,
+                              Map<String, OptionSpec> options, List<String> compile, List<String> run,
+                              Map<String, LimitOverrides> limits, PrecompiledHeader precompiledHeader,
+                              String compileService) {
+        this(language, aliases, runtime, toolchains, toolchainRequires, version, extensions, naming, readOnlyPaths,
+                options, compile, run, limits, precompiledHeader, compileService, false);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public LanguageDefinition {
         Objects.requireNonNull(language, "language");
         Objects.requireNonNull(version, "version of " + language);
@@ -54,6 +71,10 @@ public record LanguageDefinition(String language, List<String> aliases, String r
         compile = compile == null ? null : List.copyOf(compile);
         run = List.copyOf(run);
         limits = Map.copyOf(Objects.requireNonNullElse(limits, Map.of()));
+        compileChecksOnly = Boolean.TRUE.equals(compileChecksOnly);
+        if (compileChecksOnly && (compile == null || compileService != null || precompiledHeader != null)) {
+            throw new IllegalArgumentException(language + ": compileChecksOnly needs a compile command run in the box");
+        }
     }
 
     /** True when {@code name} is the language's name or one of its aliases. */

@@ -17,8 +17,12 @@ import java.util.regex.Pattern;
 /**
  * Where a submission's files go in the box and which one is the program: Piston's rules (the
  * first utf8 file is the main file; a file without a name is {@code file<i>.code}) plus what the
- * language needs (an extension the compiler recognises; Java files named after their public class,
- * the main class found in the sources).
+ * language needs. Only the main file is ever renamed: it gets the language's extension when it
+ * has none of them, and a Java main file is named after its public top-level class (javac wants
+ * {@code public class Main} in {@code Main.java}; Piston's source launcher takes it under any
+ * name), else {@code Main.java} unless it is a {@code .java} file already. Every other file keeps
+ * its name and is a source only with one of the language's extensions. For Java the class to run
+ * is the type around {@code main}.
  *
  * @param files     every file with its final relative path and decoded content
  * @param main      the main file's path
@@ -29,11 +33,10 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
 
     // Linear on any input: declarations start a line ([ \t], not \s, which would let every line
     // start scan all the blank lines below it), and the quantifiers are possessive and bounded,
-    // so no match attempt backtracks across the source.
+    // so no match attempt backtracks across the source. Group 1: the modifiers; 3: the name.
     private static final Pattern TYPE = Pattern.compile(
-            "(?m)^[ \t]*+(?:(?:public|final|abstract|sealed|non-sealed|strictfp|static)\\s++){0,8}+(class|interface|enum|record)\\s++([A-Za-z_$][\\w$]*+)");
-    private static final Pattern PUBLIC_TYPE = Pattern.compile(
-            "(?m)^[ \t]*+public\\s++(?:(?:final|abstract|sealed|non-sealed|strictfp)\\s++){0,8}+(?:class|interface|enum|record)\\s++([A-Za-z_$][\\w$]*+)");
+            "(?m)^[ \t]*+((?:(?:public|protected|private|final|abstract|sealed|non-sealed|strictfp|static)\\s++){0,8}+)"
+                    + "(class|interface|enum|record)\\s++([A-Za-z_$][\\w$]*+)");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^[ \t]*+package\\s++([\\w.]++)\\s*+;");
     private static final Pattern MAIN = Pattern.compile("\\bvoid\\s++main\\s*+\\(");
     private static final int MAX_PATH = 1024;
@@ -140,13 +143,24 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
         return name;
     }
 
+    /**
+     * The main file's name in the box; any other file keeps its own. A Java main file is named
+     * after its public top-level type, as javac requires.
+     */
     private static String sourceName(LanguageDefinition language, String name, String content, boolean main) {
-        if ("java-class".equals(language.naming()) && !name.endsWith(".java")) {
-            Matcher pub = PUBLIC_TYPE.matcher(content);
-            String dir = name.contains("/") ? name.substring(0, name.lastIndexOf('/') + 1) : "";
-            return dir + (pub.find() ? pub.group(1) : main ? "Main" : baseName(name)) + ".java";
+        if (!main) {
+            return name;
         }
-        if (main && !hasExtension(language, name) && !language.extensions().isEmpty()) {
+        if ("java-class".equals(language.naming())) {
+            String dir = name.substring(0, name.lastIndexOf('/') + 1);
+            String code = blankCommentsAndLiterals(content);
+            String type = outline(code, code.length()).publicTopLevel();
+            if (type != null) {
+                return dir + type + ".java";
+            }
+            return name.endsWith(".java") ? name : dir + "Main.java";
+        }
+        if (!hasExtension(language, name) && !language.extensions().isEmpty()) {
             return name + language.extensions().getFirst();
         }
         return name;
@@ -157,8 +171,9 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
     }
 
     /**
-     * The class to run: the type that declares {@code main} in the main file, else in any source;
-     * a compact source file (Java 25, no type around {@code main}) is named after its file.
+     * The class to run: the type around {@code main} in the main file, else in another source,
+     * by its binary name ({@code Outer$Inner} for a nested one); a compact source file (Java 25:
+     * {@code main} in no type) is the implicit class named after its file.
      */
     private static String javaMainClass(String mainName, List<PlacedFile> placed, List<SourceFile> files) {
         List<PlacedFile> order = new ArrayList<>();
@@ -169,25 +184,76 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
             }
         }
         for (PlacedFile file : order) {
-            String text = stripComments(new String(file.content(), StandardCharsets.UTF_8));
+            String text = blankCommentsAndLiterals(new String(file.content(), StandardCharsets.UTF_8));
             Matcher main = MAIN.matcher(text);
             if (!main.find()) {
                 continue;
             }
             Matcher pkg = PACKAGE.matcher(text);
             String prefix = pkg.find() ? pkg.group(1) + "." : "";
-            Matcher pub = PUBLIC_TYPE.matcher(text);
-            String type = null;
-            Matcher any = TYPE.matcher(text);
-            while (any.find() && any.start() < main.start()) {
-                type = any.group(2);
-            }
-            if (pub.find() && (type == null || pub.start() < main.start())) {
-                type = pub.group(1);
-            }
-            return prefix + (type != null ? type : baseName(file.path()));
+            List<String> around = outline(text, main.start()).enclosing();
+            return prefix + (around.isEmpty() ? baseName(file.path()) : String.join("$", around));
         }
         return baseName(mainName);
+    }
+
+    /**
+     * @param enclosing      the types around a position, outermost first
+     * @param publicTopLevel the first public top-level type before it, or null
+     */
+    private record Outline(List<String> enclosing, String publicTopLevel) {
+    }
+
+    /**
+     * The type declarations of {@code code} (comments and literals blanked) up to {@code until},
+     * nested by their braces: one pass over the text and one over the declarations.
+     */
+    private static Outline outline(String code, int until) {
+        record Open(String name, int depth) {
+        }
+        List<Open> open = new ArrayList<>();
+        Matcher type = TYPE.matcher(code);
+        int next = type.find() ? type.start() : -1;
+        String pending = null;
+        String publicTopLevel = null;
+        int depth = 0;
+        for (int i = 0; i < until; i++) {
+            if (i == next) {
+                // A declaration's body is the next '{' (past its header: extends, generics, record components).
+                pending = type.group(3);
+                if (publicTopLevel == null && depth == 0 && isPublic(type.group(1))) {
+                    publicTopLevel = pending;
+                }
+                i = type.end() - 1;
+                next = type.find() ? type.start() : -1;
+                continue;
+            }
+            char c = code.charAt(i);
+            if (c == '{') {
+                if (pending != null) {
+                    open.add(new Open(pending, depth));
+                    pending = null;
+                }
+                depth++;
+            } else if (c == '}') {
+                depth = Math.max(0, depth - 1);
+                while (!open.isEmpty() && open.getLast().depth() >= depth) {
+                    open.removeLast();
+                }
+            } else if (c == ';') {
+                pending = null;
+            }
+        }
+        return new Outline(open.stream().map(Open::name).toList(), publicTopLevel);
+    }
+
+    private static boolean isPublic(String modifiers) {
+        for (String modifier : modifiers.strip().split("\\s+")) {
+            if (modifier.equals("public")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String baseName(String path) {
@@ -197,11 +263,12 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
     }
 
     /**
-     * The source with its comments blanked, in one pass (a regex here backtracked quadratically on
-     * a submitted source of many unterminated comments). String and character literals are kept,
-     * so a comment marker inside one is not taken for a comment.
+     * The source with its comments and the contents of its string, text block and character
+     * literals blanked, in one pass (a regex here backtracked quadratically on a submitted source
+     * of many unterminated comments): what is left is declarations and braces, so a comment
+     * marker, a brace or a {@code class} inside a literal is not taken for one.
      */
-    static String stripComments(String java) {
+    static String blankCommentsAndLiterals(String java) {
         StringBuilder out = new StringBuilder(java.length());
         int n = java.length();
         int i = 0;
@@ -216,14 +283,22 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
                 int end = java.indexOf('\n', i);
                 i = end < 0 ? n : end;
                 out.append(' ');
+            } else if (c == '"' && next == '"' && i + 2 < n && java.charAt(i + 2) == '"') {
+                // A text block: up to the next unescaped """, across lines.
+                int end = i + 3;
+                while (end < n && !java.startsWith("\"\"\"", end)) {
+                    end += java.charAt(end) == '\\' ? 2 : 1;
+                }
+                i = Math.min(n, end + 3);
+                out.append("\"\"");
             } else if (c == '"' || c == '\'') {
                 int end = i + 1;
                 while (end < n && java.charAt(end) != c && java.charAt(end) != '\n') {
                     end += java.charAt(end) == '\\' ? 2 : 1;
                 }
-                end = Math.min(n, end + 1);
-                out.append(java, i, end);
-                i = end;
+                // An unterminated one ends at the line's end; the line break stays.
+                i = end < n && java.charAt(end) == '\n' ? end : Math.min(n, end + 1);
+                out.append(c).append(c);
             } else {
                 out.append(c);
                 i++;

@@ -32,9 +32,51 @@ class SourceLayoutTest {
     }
 
     @Test
-    void commentsAreBlankedButLiteralsKept() {
-        assertEquals("a   b \"/* not */\" c '\\''  \n d", SourceLayout.stripComments("a /* x */ b \"/* not */\" c '\\'' // y\n d"));
-        assertEquals("x  ", SourceLayout.stripComments("x /* never closed\n class Fake"));
+    void theMainClassIsTheTypeAroundMainNotTheLastOneBeforeIt() {
+        assertEquals("Main", mainClass("class Main {\n  static class Reader { int[] a = {1, 2}; }\n  record P(int x) {}\n"
+                + "  enum E { A, B; }\n  public static void main(String[] a) {} }"));
+        assertEquals("Outer$Inner", mainClass("public class Outer {\n  static class Inner {\n    public static void main(String[] a) {}\n  }\n}"));
+        assertEquals("Main", mainClass("public class Main {\n  static String s = \"}\", t = \"\"\"\n  } class X {\n  \"\"\";\n"
+                + "  static char c = '}';\n  public static void main(String[] a) {} }"));
+        // A compact source file: main is in no type, the helper class before it is not the program.
+        assertEquals("Main", mainClass("class Helper {}\nvoid main() {}"));
+    }
+
+    private static SourceLayout layout(LanguageDefinition language, SourceFile... files) {
+        return SourceLayout.of(language, List.of(files), 64, 64L << 20);
+    }
+
+    @Test
+    void onlyTheMainFileIsRenamedAndOnlyJavaFilesAreCompiled() {
+        SourceLayout notes = layout(JAVA, SourceFile.utf8("Main.java", MAIN), SourceFile.utf8("notes.txt", "notes"),
+                SourceFile.utf8("input", "1 2"), SourceFile.utf8("util/Text.java", "package util; public class Text {}"));
+        assertEquals(List.of("Main.java", "notes.txt", "input", "util/Text.java"),
+                notes.files().stream().map(SourceLayout.PlacedFile::path).toList());
+        assertEquals(List.of("Main.java", "util/Text.java"), notes.sources());
+        for (String name : new String[]{"main.java", "solution.java", "Solution", "sub/x.txt", null}) {
+            SourceLayout single = layout(JAVA, SourceFile.utf8(name, "/* public class Old {} */" + MAIN));
+            String dir = name != null && name.startsWith("sub/") ? "sub/" : "";
+            assertEquals(dir + "Main.java", single.main(), name);
+            assertEquals(List.of(dir + "Main.java"), single.sources());
+            assertEquals("Main", single.mainClass());
+        }
+        // Without a public type a .java name stays; another name becomes Main.java.
+        assertEquals("solution.java", layout(JAVA, SourceFile.utf8("solution.java", "class Sol { public static void main(String[] a) {} }")).main());
+        assertEquals("Main.java", layout(JAVA, SourceFile.utf8("solution", "class Sol { public static void main(String[] a) {} }")).main());
+        assertEquals("Sol", layout(JAVA, SourceFile.utf8("solution", "class Sol { public static void main(String[] a) {} }")).mainClass());
+
+        LanguageDefinition python = Catalogue.detect().resolve("python", "*").definition();
+        SourceLayout py = layout(python, SourceFile.utf8(null, "print(1)"), SourceFile.utf8("notes", "x"), SourceFile.utf8("lib.py", "y = 1"));
+        assertEquals(List.of("file0.code.py", "notes", "lib.py"), py.files().stream().map(SourceLayout.PlacedFile::path).toList());
+        assertEquals(List.of("file0.code.py", "lib.py"), py.sources());
+    }
+
+    @Test
+    void commentsAndLiteralsAreBlanked() {
+        assertEquals("a   b \"\" c ''  \n d", SourceLayout.blankCommentsAndLiterals("a /* x */ b \"/* not */\" c '\\'' // y\n d"));
+        assertEquals("x  ", SourceLayout.blankCommentsAndLiterals("x /* never closed\n class Fake"));
+        assertEquals("s = \"\";\nclass T {}", SourceLayout.blankCommentsAndLiterals("s = \"\"\"\n  class F { \\\"\"\" \"\"\";\nclass T {}"));
+        assertEquals("s = \"\"\nclass T", SourceLayout.blankCommentsAndLiterals("s = \"never closed\nclass T"));
     }
 
     @Test
@@ -47,7 +89,12 @@ class SourceLayoutTest {
                 "\n".repeat(1_000_000) + "x" + MAIN,
                 "public static ".repeat(100_000) + MAIN,
                 "package a;\n".repeat(100_000) + " ".repeat(500_000) + MAIN,
-                "void \n".repeat(200_000) + MAIN);
+                "void \n".repeat(200_000) + MAIN,
+                "{".repeat(1_000_000) + MAIN,
+                "class A {\n".repeat(200_000) + MAIN,
+                "}\n".repeat(500_000) + MAIN,
+                "\"\"\"\\".repeat(300_000) + MAIN,
+                "'\\".repeat(500_000) + MAIN);
         for (String source : hostile) {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> mainClass(source));
         }
