@@ -126,7 +126,8 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
                 Math.max(compileLimits.diskInodes(), runLimits.diskInodes()) + programInodes)) {
             layout.files().forEach(f -> box.writeFile(f.path(), f.content(), false));
             StageResult compile = null;
-            if (runtime.compiled()) {
+            // An interpreted language's check runs only when asked for (judging), never for Piston.
+            if (runtime.compiled() && (!language.compileChecksOnly() || request.syntaxCheck())) {
                 compile = compileStage.compile(box, runtime, layout, options, compileLimits);
                 if (!compile.succeeded()) {
                     return new ExecutionResult(language.language(), runtime.version().toString(), compile, List.of(),

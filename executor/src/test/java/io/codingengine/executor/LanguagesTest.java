@@ -146,8 +146,17 @@ class LanguagesTest {
     }
 
     private static ExecutionResult files(String language, SourceFile... files) {
-        return Fixture.EXECUTOR.execute(new ExecutionRequest(language, "*", List.of(files), Map.of(), null, null,
-                List.of(new RunInput("", List.of()))));
+        return Fixture.EXECUTOR.execute(judged(language, files));
+    }
+
+    /** As the judge asks: interpreted languages' sources checked first. */
+    private static ExecutionRequest judged(String language, SourceFile... files) {
+        return new ExecutionRequest(language, "*", List.of(files), Map.of(), null, null,
+                List.of(new RunInput("", List.of()))).withSyntaxCheck();
+    }
+
+    private static ExecutionResult judged(String language, String source) {
+        return Fixture.EXECUTOR.execute(judged(language, SourceFile.utf8(null, source)));
     }
 
     @Test
@@ -191,7 +200,7 @@ class LanguagesTest {
 
     @Test
     void pythonSyntaxErrorsAreCompileErrorsWithTheInterpretersMessage() {
-        ExecutionResult r = Fixture.run("python", "print('fine')\nprint(1 +* 2)\n");
+        ExecutionResult r = judged("python", "print('fine')\nprint(1 +* 2)\n");
         assertTrue(r.compileFailed(), r.toString());
         assertTrue(r.runs().isEmpty());
         assertEquals(1, r.compile().code());
@@ -206,7 +215,7 @@ class LanguagesTest {
 
     @Test
     void javascriptSyntaxErrorsAreCompileErrorsWithTheInterpretersMessage() {
-        ExecutionResult r = Fixture.run("javascript", "console.log('fine');\nconsole.log(1 +);\n");
+        ExecutionResult r = judged("javascript", "console.log('fine');\nconsole.log(1 +);\n");
         assertTrue(r.compileFailed(), r.toString());
         assertTrue(r.runs().isEmpty());
         assertEquals(1, r.compile().code());
@@ -226,8 +235,17 @@ class LanguagesTest {
 
     @ParameterizedTest
     @CsvSource({"python", "javascript"})
+    void withoutTheJudgesSyntaxCheckASyntaxErrorIsTheRunsAsOnPiston(String language) {
+        ExecutionResult r = Fixture.run(language, language.equals("python") ? "print(1 +* 2)\n" : "console.log(1 +);\n");
+        assertNull(r.compile(), r.toString());
+        assertEquals(StageStatus.RE, r.runs().getFirst().status());
+        assertTrue(r.runs().getFirst().stderr().contains("SyntaxError"), r.runs().getFirst().stderr());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"python", "javascript"})
     void correctInterpretedProgramsHaveNoCompileStageAndRunAsBefore(String language) {
-        ExecutionResult hello = Fixture.run(language, HELLO.get(language));
+        ExecutionResult hello = judged(language, HELLO.get(language));
         assertNull(hello.compile(), hello.toString());
         StageResult run = hello.runs().getFirst();
         assertEquals("héllo wörld ✓\n", run.stdout());
@@ -235,7 +253,7 @@ class LanguagesTest {
         assertEquals(0, run.code());
         // A runtime error is still the run's: same exit code, the interpreter's own message.
         String failing = language.equals("python") ? "print('before')\nraise ValueError('boom')" : "console.log('before');\nthrow new Error('boom');";
-        ExecutionResult error = Fixture.run(language, failing);
+        ExecutionResult error = judged(language, failing);
         assertNull(error.compile(), error.toString());
         StageResult failed = error.runs().getFirst();
         assertEquals(StageStatus.RE, failed.status());

@@ -15,10 +15,20 @@ import java.util.Objects;
  * @param compileLimits limits the compile stage asks for (null fields: the language's defaults)
  * @param runLimits    limits each run asks for (null fields: the language's defaults)
  * @param runs         one entry per run; the compile stage runs once before them
+ * @param syntaxCheck  whether an interpreted language's sources are checked before any run, so
+ *                     that a syntax error is a compile error (what contest judges expect); off for
+ *                     Piston, where a syntax error is the run's, and where it would cost a
+ *                     sandboxed interpreter start per request. Absent (null) means off.
  */
 public record ExecutionRequest(String language, String version, List<SourceFile> files,
                                Map<String, String> options, LimitRequest compileLimits,
-                               LimitRequest runLimits, List<RunInput> runs) {
+                               LimitRequest runLimits, List<RunInput> runs, Boolean syntaxCheck) {
+
+    /** Without a syntax check of interpreted languages (Piston's behaviour). */
+    public ExecutionRequest(String language, String version, List<SourceFile> files, Map<String, String> options,
+                            LimitRequest compileLimits, LimitRequest runLimits, List<RunInput> runs) {
+        this(language, version, files, options, compileLimits, runLimits, runs, false);
+    }
 
     public ExecutionRequest {
         Objects.requireNonNull(language, "language");
@@ -28,5 +38,11 @@ public record ExecutionRequest(String language, String version, List<SourceFile>
         compileLimits = Objects.requireNonNullElse(compileLimits, LimitRequest.DEFAULTS);
         runLimits = Objects.requireNonNullElse(runLimits, LimitRequest.DEFAULTS);
         runs = List.copyOf(runs);
+        syntaxCheck = Boolean.TRUE.equals(syntaxCheck);
+    }
+
+    /** The same request with interpreted languages' sources checked before any run. */
+    public ExecutionRequest withSyntaxCheck() {
+        return new ExecutionRequest(language, version, files, options, compileLimits, runLimits, runs, true);
     }
 }

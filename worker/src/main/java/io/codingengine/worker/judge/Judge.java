@@ -384,8 +384,9 @@ public final class Judge {
         private void call(int from, int to) {
             List<TestCase> part = tests.subList(from, to);
             List<RunInput> inputs = part.stream().map(t -> new RunInput(t.input(), List.of())).toList();
+            // A syntax error of an interpreted language is a compile error when judged, as contest judges have it.
             ExecutionResult result = executor.execute(new ExecutionRequest(submission.language(), submission.version(),
-                    submission.files(), Map.of(), null, plan.runLimits(), inputs));
+                    submission.files(), Map.of(), null, plan.runLimits(), inputs).withSyntaxCheck());
             if (result.session() != null) {
                 sessions.add(result.session());
             }
