@@ -101,8 +101,8 @@ class KattisPackageTest {
         assertTrue(custom.files().getFirst().content().contains("return 42"));
 
         // The 2023-07 layout (output_validator/), found without "validation: custom".
-        var modern = with(with(hello(), "output_validator/check.py", "import sys\nsys.exit(42)\n"),
-                "output_validator/util.py", "X = 1\n");
+        var modern = with(with(with(hello(), "problem.yaml", "name: Modern\n"),
+                "output_validator/check.py", "import sys\nsys.exit(42)\n"), "output_validator/util.py", "X = 1\n");
         CheckerSpec.Custom python = assertInstanceOf(CheckerSpec.Custom.class,
                 KattisPackage.read(directory(tmp, "modern", modern)).checker());
         assertEquals("python", python.language());
@@ -151,9 +151,10 @@ class KattisPackageTest {
         assertRejected(with(hello(), "problem.yaml", "validation: custom\n"), "no validator");
         assertRejected(with(with(hello(), "output_validators/a/v.cpp", "int main(){}"),
                 "output_validators/b/v.cpp", "int main(){}"), "more than one output validator");
-        assertRejected(with(hello(), "output_validators/v/build", "#!/bin/sh"), "cannot tell the language");
+        assertRejected(with(with(hello(), "problem.yaml", "name: H\n"), "output_validators/v/checker.sh", "#!/bin/sh"),
+                "cannot tell the language");
         assertRejected(with(hello(), "problem.yaml", "limits:\n  memory: -5\n"), "limits.memory must be positive");
-        assertRejected(with(hello(), "problem.yaml", "limits:\n  time_limit: fast\n"), "time limit is not a number");
+        assertRejected(with(hello(), "problem.yaml", "limits:\n  time_limit: fast\n"), "limits.time_limit is not a number: fast");
         assertRejected(with(hello(), "problem.yaml", "name: [unclosed\n"), "not valid YAML");
         assertRejected(with(hello(), "problem.yaml", "- a list\n"), "not a mapping");
         assertRejected(with(hello(), "problem.yaml", "validator_flags: float_tolerance\n"), "needs a value");
@@ -184,14 +185,161 @@ class KattisPackageTest {
         var files = with(hello(), "data/secret/big.in", "0".repeat(200_000));
         Path zip = zip(tmp, "bomb.zip", "", with(files, "data/secret/big.ans", "0"));
         assertTrue(Files.size(zip) < 10_000);
-        var small = new KattisPackage.Limits(100, 100_000, 10_000_000);
+        var small = new PackageArchive.Limits(100, 100_000, 10_000_000);
         InvalidPackageException e = assertThrows(InvalidPackageException.class, () -> KattisPackage.read(null, zip, small));
         assertTrue(e.getMessage().contains("data/secret/big.in is larger than"), e.getMessage());
-        var few = new KattisPackage.Limits(5, 100_000_000, 100_000_000);
+        var few = new PackageArchive.Limits(5, 100_000_000, 100_000_000);
         assertThrows(InvalidPackageException.class, () -> KattisPackage.read(null, zip, few));
-        var total = new KattisPackage.Limits(100, 1_000_000, 150_000);
+        var total = new PackageArchive.Limits(100, 1_000_000, 150_000);
         e = assertThrows(InvalidPackageException.class, () -> KattisPackage.read(null, zip, total));
         assertTrue(e.getMessage().contains("package is larger than"), e.getMessage());
+    }
+
+    /**
+     * What the engine cannot judge as the format means it is refused, naming the feature, never
+     * imported to be judged some other way.
+     */
+    @Test
+    void problemTypesOtherThanPassFailAreRefusedByName() throws IOException {
+        String multiPass = "multi-pass problems are not supported";
+        assertRejected(with(hello(), "problem.yaml", "validation: custom multi-pass\n"),
+                multiPass + " (problem.yaml validation: custom multi-pass)");
+        assertRejected(modern("2023-07", "type: multi-pass\n"), multiPass + " (problem.yaml type: multi-pass)");
+        assertRejected(modern("2025-09", "type: [pass-fail, multi-pass]\n"), multiPass);
+        assertRejected(with(hello(), "problem.yaml", "validation: custom interactive\n"),
+                "interactive problems are not supported (problem.yaml validation: custom interactive): the engine runs"
+                        + " a submission on a fixed input");
+        assertRejected(modern("2023-07-draft", "type: interactive\n"), "interactive problems are not supported");
+        assertRejected(modern("2025-09", "type: [interactive, multi-pass]\n"),
+                "interactive problems are not supported (problem.yaml type: interactive)");
+        assertRejected(modern("2025-09", "type: [interactive, multi-pass]\n"), multiPass + " (problem.yaml type: multi-pass)");
+        assertRejected(modern("2025-09", "type: submit-answer\n"), "submit-answer problems are not supported");
+        String scoring = "scoring problems are not supported";
+        assertRejected(modern("2023-07", "type: scoring\n"), scoring + " (problem.yaml type: scoring): scores and test"
+                + " groups (testdata.yaml, test_group.yaml, graders) are not implemented");
+        assertRejected(with(hello(), "problem.yaml", "type: scoring\n"), scoring);
+        assertRejected(with(hello(), "problem.yaml", "validation: custom score\n"), scoring
+                + " (problem.yaml validation: custom score)");
+        assertRejected(modern("2025-09", "type: speedrun\n"), "unknown problem type speedrun");
+        assertRejected(with(hello(), "problem.yaml", "validation: lenient\n"), "validation must be default, or custom");
+        assertRejected(with(hello(), "problem.yaml", "validation: custom fancy\n"), "unknown word fancy");
+    }
+
+    @Test
+    void unknownVersionsKeysAndUnenforcedRulesAreRefused() throws IOException {
+        assertRejected(modern("2030-01", ""), "problem_format_version 2030-01 is not supported (supported: legacy,");
+        assertRejected(modern("draft", ""), "problem_format_version draft is not supported");
+        assertRejected(with(hello(), "problem.yaml", "name: X\ntimelimit: 5\n"),
+                "problem.yaml: unknown key timelimit for problem_format_version legacy");
+        assertRejected(with(hello(), "problem.yaml", "limits:\n  memroy: 1024\n"), "problem.yaml: unknown key limits.memroy");
+        assertRejected(with(hello(), "problem.yaml", "limits: 5\n"), "limits must be a mapping");
+        assertRejected(modern("2023-07", "validator_flags: float_tolerance 1e-6\n"), "unknown key validator_flags for"
+                + " problem_format_version 2023-07 (since 2023-07 a custom output validator is output_validator/");
+        assertRejected(with(hello(), "problem.yaml", "constants: {n: 5}\n"),
+                "unknown key constants for problem_format_version legacy");
+        assertRejected(modern("2025-09", "languages: [cpp, python3]\n"), "problem.yaml: languages [cpp, python3] is not supported");
+        assertRejected(modern("2025-09", "", "include/default/testlib.h", "#pragma once\n"),
+                "include/ is not supported: the format adds its files to every submission");
+        assertRejected(modern("2025-09", "", "include/python3/lib.py", "X = 1\n"), "include/python3/lib.py");
+        assertRejected(modern("2025-09", "", "static_validator/check.py", "pass\n"), "static_validator/ is not supported");
+        assertRejected(modern("2025-09", "", "data/secret/1.files/extra.txt", "x\n"),
+                "data/secret/1.files/extra.txt: input files for a test (.files directories) are not supported");
+    }
+
+    @Test
+    void testDataSettingsThatChangeJudgingAreRefused() throws IOException {
+        assertRejected(modern("2025-09", "", "data/secret/test_group.yaml", "args: [--fast]\n"),
+                "data/secret/test_group.yaml: args [--fast] is not supported");
+        assertRejected(modern("2025-09", "", "data/secret/1.yaml", "args: [\"7\"]\n"), "data/secret/1.yaml: args [7] is not supported");
+        assertRejected(modern("2025-09", "", "data/secret/1.yaml", "timeout: 3\n"), "data/secret/1.yaml: unknown key timeout");
+        assertRejected(with(hello(), "data/testdata.yaml", "grading: custom\n"),
+                "data/testdata.yaml: grading custom is not supported: custom graders (graders/) are not implemented");
+        assertRejected(with(hello(), "data/testdata.yaml", "grader_flags: first_error accept_if_any_accepted\n"),
+                "data/testdata.yaml: grader flag accept_if_any_accepted is not supported");
+        assertRejected(with(hello(), "data/testdata.yaml", "grader_flags: ignore_sample\n"), "grader flag ignore_sample");
+        assertRejected(modern("2025-09", "", "data/secret/test_group.yaml", "static_validation_score: 10\n"),
+                "static_validation_score is not supported: static validation is not implemented");
+        assertRejected(with(hello(), "data/secret/testdata.yaml", "on_reject: continue\nretries: 3\n"),
+                "data/secret/testdata.yaml: unknown key retries");
+        assertRejected(with(hello(), "data/secret/testdata.yaml", "output_validator_flags:\n  name: v\n  flags: x\n"),
+                "output_validator_flags naming a validator is not supported");
+        assertRejected(modern("2025-09", "", "data/secret/test_group.yaml", "output_validator_args: [float_tolerance, \"1e-6\"]\n"),
+                "output validator arguments differ between tests (sample/1 has [], secret/1 has [float_tolerance, 1e-6])");
+        assertRejected(with(with(hello(), "problem.yaml", "name: H\nvalidation: custom\nvalidator_flags: strict\n"),
+                        "output_validators/v/validate.py", "import sys\n"),
+                "arguments for the custom output validator output_validators/v/ [strict] are not supported");
+        assertRejected(modern("2025-09", "", "output_validator/build", "#!/bin/sh\n", "output_validator/run", "#!/bin/sh\n"),
+                "the output validator output_validator/ is built by build/run scripts, which are not supported");
+        assertRejected(with(hello(), "problem.yaml", "validator_flags: ignore_case\n"),
+                "output validator argument ignore_case is not one of the default validator's");
+    }
+
+    @Test
+    void settingsThatDoNotChangeAPassFailVerdictAreAccepted() throws IOException {
+        // 2025-09: the default validator's arguments in test_group.yaml, the same for every test.
+        var files = modern("2025-09", "type: [pass-fail]\nlanguages: all\nallow_file_writing: true\n"
+                        + "credits: {authors: A}\nembargo_until: 2020-01-01\nlimits:\n  time_limit: 1.5\n  memory: 1024\n"
+                        + "  output: 16\n  time_multipliers: {ac_to_time_limit: 2}\n",
+                "data/test_group.yaml", "output_validator_args: [float_relative_tolerance, \"1e-5\"]\n",
+                "data/secret/test_group.yaml", "max_score: 100\nscore_aggregation: sum\nfull_feedback: false\n",
+                "data/secret/1.yaml", "description: the edge case\nhint: think\ninput_validator_args: [--small]\n");
+        Problem problem = KattisPackage.read("m1", directory(tmp, "m1", files));
+        assertEquals(new CheckerSpec.Floats(0, 1e-5), problem.checker());
+        assertEquals(Duration.ofMillis(1500), problem.timeLimit());
+        assertEquals(1024L << 20, problem.memoryLimitBytes());
+        assertEquals(List.of("sample/1"), problem.samples().stream().map(TestCase::name).toList());
+
+        // Legacy: validator_flags, then a testdata.yaml's output_validator_flags; harmless grading keys.
+        var legacy = with(with(with(hello(), "data/secret/testdata.yaml", null),
+                        "problem.yaml", "name: L\nvalidator_flags: space_change_sensitive\n"),
+                "data/testdata.yaml", "on_reject: continue\ngrading: default\ngrader_flags: worst_error sum\n"
+                        + "output_validator_flags: float_absolute_tolerance 0.5\ninput_validator_flags: n=5\n");
+        assertEquals(new CheckerSpec.Floats(0.5, 0), KattisPackage.read("l1", directory(tmp, "l1", legacy)).checker());
+
+        // Legacy: the nearest testdata.yaml counts as a whole, so data/secret's (which has no flags)
+        // hides data/'s for the secret tests, and the arguments differ.
+        var nearest = with(with(hello(), "data/testdata.yaml", "output_validator_flags: float_tolerance 1\n"),
+                "data/secret/testdata.yaml", "on_reject: break\n");
+        assertRejected(nearest, "output validator arguments differ between tests");
+    }
+
+    @Test
+    void constantsReplaceTheirTagsWhereTheFormatSays() throws IOException {
+        String yaml = "constants:\n  max_n: 1000\n  eps: 1e-6\n  quoted: \"a {{b}}\"\n";
+        var files = modern("2025-09", yaml + "name: N is {{max_n}}\n",
+                "statement/problem.en.md", "$n \\le {{max_n}}$, {{quoted}}, {{nextsample}}, {{unknown}}\n",
+                "data/test_group.yaml", "output_validator_args: [float_tolerance, \"{{eps}}\"]\n",
+                "data/secret/1.in", "{{max_n}}\n");
+        Problem problem = KattisPackage.read("c1", directory(tmp, "c1", files));
+        assertEquals("$n \\le 1000$, a {{b}}, {{nextsample}}, {{unknown}}\n", problem.statement());
+        assertEquals(new CheckerSpec.Floats(1e-6, 1e-6), problem.checker());
+        assertEquals("N is {{max_n}}", problem.name(), "not in problem.yaml itself");
+        assertEquals("{{max_n}}\n", problem.secretTests().getFirst().input(), "not in test data");
+
+        var validator = modern("2025-09", yaml, "output_validator/validate.py", "N = {{max_n}}\n");
+        CheckerSpec.Custom custom = assertInstanceOf(CheckerSpec.Custom.class,
+                KattisPackage.read("c2", directory(tmp, "c2", validator)).checker());
+        assertEquals("N = 1000\n", custom.files().getFirst().content());
+
+        assertRejected(modern("2025-09", "constants:\n  2n: 5\n"), "constant name 2n is not [a-zA-Z_][a-zA-Z0-9_]*");
+        assertRejected(modern("2025-09", "constants:\n  n: [1, 2]\n"), "constant n must be a number or a string");
+        assertRejected(modern("2025-09", "constants: 5\n"), "constants must be a mapping");
+    }
+
+    /** A 2023-07-or-later package: one sample, one secret test, a Markdown statement, {@code yaml} added. */
+    private static Map<String, String> modern(String version, String yaml, String... more) {
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put("problem.yaml", "problem_format_version: " + version + "\nuuid: 025dfeea-eb85-4532-94d1-3108ec03c80f\n"
+                + (yaml.contains("name:") ? "" : "name: Modern\n") + yaml);
+        files.put("statement/problem.en.md", "Print it.\n");
+        files.put("data/sample/1.in", "1\n");
+        files.put("data/sample/1.ans", "1\n");
+        files.put("data/secret/1.in", "2\n");
+        files.put("data/secret/1.ans", "2\n");
+        for (int i = 0; i < more.length; i += 2) {
+            files.put(more[i], more[i + 1]);
+        }
+        return files;
     }
 
     private void assertRejected(Map<String, String> files, String reason) throws IOException {

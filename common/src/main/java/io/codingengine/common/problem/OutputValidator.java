@@ -1,0 +1,183 @@
+package io.codingengine.common.problem;
+
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.CheckerSpec;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The checker of a package: its custom output validator, or Kattis's default validator's
+ * arguments mapped onto a built-in checker.
+ * <ul>
+ *   <li>Custom: {@code output_validators/<name>/...} (legacy: one program per directory, or a
+ *       file of its own) or {@code output_validator/} (2023-07: one program), used when present
+ *       or when the legacy {@code validation} is {@code custom}. It becomes a
+ *       {@link CheckerSpec.Custom} in the language of its main file's extension. Refused: none
+ *       with {@code validation: custom}, several, {@code build}/{@code run} scripts, an unknown
+ *       language, and arguments for it ({@code validator_flags}, {@code output_validator_args}),
+ *       which the engine does not pass to a checker.</li>
+ *   <li>Default: {@code float_tolerance ε} gives {@link CheckerSpec.Floats} (ε, ε),
+ *       {@code float_absolute_tolerance}/{@code float_relative_tolerance} set one each;
+ *       {@code space_change_sensitive} gives {@link CheckerSpec.Exact}; otherwise
+ *       {@link CheckerSpec.Tokens}, as the default validator compares tokens. An argument the
+ *       default validator does not have is refused. Kattis's default validator compares letters
+ *       case-insensitively unless {@code case_sensitive} is given; the built-in checkers compare
+ *       them exactly, so without the flag an output differing only in case is rejected here.</li>
+ * </ul>
+ */
+final class OutputValidator {
+
+    private static final Map<String, String> LANGUAGES = Map.of(
+            "c", "c", "cc", "c++", "cpp", "c++", "cxx", "c++", "c++", "c++",
+            "py", "python", "java", "java", "js", "javascript");
+    private static final List<String> MAIN_NAMES = List.of("validate", "validator", "output_validator", "checker",
+            "check");
+
+    private OutputValidator() {
+    }
+
+    /**
+     * @param custom    the legacy {@code validation: custom}
+     * @param arguments the validator's arguments: legacy {@code validator_flags}, then the tests'
+     *                  output validator arguments
+     */
+    static CheckerSpec checker(PackageArchive archive, boolean custom, List<String> arguments, Constants constants)
+            throws IOException {
+        Map<String, List<String>> programs = programs(archive);
+        if (!custom && programs.isEmpty()) {
+            return defaultValidator(arguments);
+        }
+        if (programs.isEmpty()) {
+            throw new InvalidPackageException("validation is custom but output_validators/ has no validator");
+        }
+        if (programs.size() > 1) {
+            throw new InvalidPackageException("more than one output validator: " + programs.keySet());
+        }
+        var program = programs.entrySet().iterator().next();
+        if (!arguments.isEmpty()) {
+            throw new InvalidPackageException("arguments for the custom output validator " + program.getKey() + " "
+                    + arguments + " are not supported: the engine starts a checker with the input, answer and"
+                    + " feedback directory only");
+        }
+        return custom(archive, program.getKey(), program.getValue(), constants);
+    }
+
+    private static CheckerSpec defaultValidator(List<String> words) {
+        Double absolute = null;
+        Double relative = null;
+        boolean spaces = false;
+        for (int i = 0; i < words.size(); i++) {
+            switch (words.get(i)) {
+                case "float_tolerance" -> absolute = relative = value(words, ++i);
+                case "float_absolute_tolerance" -> absolute = value(words, ++i);
+                case "float_relative_tolerance" -> relative = value(words, ++i);
+                case "space_change_sensitive" -> spaces = true;
+                case "case_sensitive" -> { } // the built-in checkers compare letters exactly
+                default -> throw new InvalidPackageException("output validator argument " + words.get(i)
+                        + " is not one of the default validator's (case_sensitive, space_change_sensitive,"
+                        + " float_tolerance, float_absolute_tolerance, float_relative_tolerance)");
+            }
+        }
+        if (absolute != null || relative != null) {
+            return new CheckerSpec.Floats(absolute == null ? 0 : absolute, relative == null ? 0 : relative);
+        }
+        return spaces ? new CheckerSpec.Exact() : new CheckerSpec.Tokens();
+    }
+
+    private static double value(List<String> words, int index) {
+        if (index >= words.size()) {
+            throw new InvalidPackageException("validator_flags: " + words.get(index - 1) + " needs a value");
+        }
+        try {
+            double value = Double.parseDouble(words.get(index));
+            if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new InvalidPackageException("validator_flags: " + words.get(index - 1)
+                    + " needs a non-negative number, got " + words.get(index));
+        }
+    }
+
+    /**
+     * The validator programs by directory: {@code output_validators/<name>/...} is one program
+     * per directory, a file directly in {@code output_validators/} is a program of its own, and
+     * {@code output_validator/} (2023-07) is one program.
+     */
+    private static Map<String, List<String>> programs(PackageArchive archive) {
+        Map<String, List<String>> programs = new LinkedHashMap<>();
+        for (String path : archive.under("output_validator/")) {
+            programs.computeIfAbsent("output_validator/", k -> new ArrayList<>()).add(path);
+        }
+        for (String path : archive.under("output_validators/")) {
+            String rest = path.substring("output_validators/".length());
+            int slash = rest.indexOf('/');
+            String program = slash < 0 ? path : "output_validators/" + rest.substring(0, slash + 1);
+            programs.computeIfAbsent(program, k -> new ArrayList<>()).add(path);
+        }
+        return programs;
+    }
+
+    private static CheckerSpec.Custom custom(PackageArchive archive, String program, List<String> paths,
+                                             Constants constants) throws IOException {
+        String base = program.endsWith("/") ? program : program.substring(0, program.lastIndexOf('/') + 1);
+        if (paths.stream().anyMatch(p -> p.equals(base + "build") || p.equals(base + "run"))) {
+            throw new InvalidPackageException("the output validator " + program + " is built by build/run scripts,"
+                    + " which are not supported: give it as C, C++, Python, Java or JavaScript source");
+        }
+        List<String> sources = paths.stream().filter(p -> LANGUAGES.containsKey(extension(p))).toList();
+        if (sources.isEmpty()) {
+            throw new InvalidPackageException("cannot tell the language of the output validator " + program
+                    + " (no .c, .cpp, .cc, .py, .java or .js file)");
+        }
+        String main = sources.stream().filter(p -> MAIN_NAMES.contains(stem(p))).findFirst().orElse(null);
+        if (main == null && sources.size() > 1) {
+            for (String candidate : sources) {
+                String language = LANGUAGES.get(extension(candidate));
+                if ((language.equals("c") || language.equals("c++")) && archive.text(candidate).contains("main(")) {
+                    main = candidate;
+                    break;
+                }
+            }
+        }
+        if (main == null) {
+            main = sources.getFirst();
+        }
+        List<SourceFile> files = new ArrayList<>();
+        files.add(sourceFile(archive, main, base, constants));
+        for (String path : paths) {
+            if (!path.equals(main)) {
+                files.add(sourceFile(archive, path, base, constants));
+            }
+        }
+        return new CheckerSpec.Custom(LANGUAGES.get(extension(main)), "*", files);
+    }
+
+    private static SourceFile sourceFile(PackageArchive archive, String path, String base, Constants constants)
+            throws IOException {
+        String name = path.substring(base.length());
+        byte[] data = archive.bytes(path);
+        String text = PackageArchive.utf8(data);
+        return text != null ? SourceFile.utf8(name, constants.apply(text))
+                : new SourceFile(name, Base64.getEncoder().encodeToString(data), SourceFile.Encoding.BASE64);
+    }
+
+    private static String extension(String path) {
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        int dot = file.lastIndexOf('.');
+        return dot <= 0 ? "" : file.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static String stem(String path) {
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        int dot = file.lastIndexOf('.');
+        return (dot <= 0 ? file : file.substring(0, dot)).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,124 @@
+package io.codingengine.common.problem;
+
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.TestCase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Conformance: every problemtools example package, zipped with its symbolic links kept (by
+ * {@code zip -ry} where it is installed, and by {@link UnixZip} always), is imported or refused
+ * as expected. An example added to the shared directory fails {@link #everyExampleHasAnExpectation}
+ * until it is given one here.
+ */
+class KattisExamplesTest {
+
+    /** The refused examples and what the refusal must say. */
+    private static final Map<String, String> REFUSED = Map.of(
+            "guess", "interactive problems are not supported (problem.yaml type: interactive): the engine runs a"
+                    + " submission on a fixed input and cannot let it talk to the output validator while it runs",
+            "oddecho", "scoring problems are not supported (problem.yaml type: scoring): scores and test groups");
+    private static final Set<String> IMPORTED = Set.of("hello", "different");
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void examplesArePresent() {
+        assumeTrue(KattisExamples.directory() != null, "no ../shared/conformance/kattis-examples beside the project");
+    }
+
+    @Test
+    void everyExampleHasAnExpectation() {
+        for (String name : KattisExamples.names()) {
+            assertTrue(IMPORTED.contains(name) || REFUSED.containsKey(name), "no expectation for example " + name);
+        }
+    }
+
+    @Test
+    void helloIsImported() throws IOException {
+        for (Path zip : zips("hello")) {
+            Problem hello = KattisPackage.read(zip);
+            assertEquals("hello", hello.id());
+            assertEquals("Hello World!", hello.name());
+            assertEquals(512L << 20, hello.memoryLimitBytes());
+            assertEquals(Duration.ofSeconds(KattisPackage.DEFAULT_TIME_LIMIT_SECONDS), hello.timeLimit());
+            assertEquals(new CheckerSpec.Tokens(), hello.checker());
+            assertEquals(List.of(), hello.samples());
+            assertEquals(List.of(new TestCase("secret/hello", "", "Hello World!\n", false)), hello.secretTests());
+            assertNull(hello.statement(), "its statements are LaTeX only");
+        }
+    }
+
+    @Test
+    void differentIsImportedWithItsCustomValidator() throws IOException {
+        for (Path zip : zips("different")) {
+            Problem different = KattisPackage.read(zip);
+            assertEquals("A Different Problem", different.name());
+            assertEquals(List.of("sample/1"), different.samples().stream().map(TestCase::name).toList());
+            assertEquals(List.of("secret/01", "secret/02_extreme_cases"),
+                    different.secretTests().stream().map(TestCase::name).toList());
+            CheckerSpec.Custom validator = assertInstanceOf(CheckerSpec.Custom.class, different.checker());
+            assertEquals("c++", validator.language());
+            assertEquals(List.of("validate.cc", "validate.h"), validator.files().stream().map(SourceFile::name).toList());
+        }
+    }
+
+    @Test
+    void refusedExamplesSayWhy() throws IOException {
+        for (var refused : REFUSED.entrySet()) {
+            for (Path zip : zips(refused.getKey())) {
+                InvalidPackageException e = assertThrows(InvalidPackageException.class, () -> KattisPackage.read(zip));
+                assertTrue(e.getMessage().contains(refused.getValue()), zip + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** oddecho's subtask2 links six test files to subtask1's: the zip holds links, read as their targets. */
+    @Test
+    void oddechosLinkedTestDataReadsAsItsTargets() throws IOException {
+        for (Path zip : zips("oddecho")) {
+            try (PackageArchive archive = PackageArchive.open(zip, PackageArchive.Limits.DEFAULT)) {
+                for (String file : List.of("1.in", "1.ans", "2.in", "2.ans", "3.in", "3.ans")) {
+                    String linked = archive.text("data/secret/subtask2/" + file);
+                    assertEquals(archive.text("data/secret/subtask1/" + file), linked, file);
+                    assertTrue(!linked.startsWith("../"), "read the link's target, not its path: " + linked);
+                }
+            }
+            assertTrue(Files.size(zip) > 0);
+        }
+    }
+
+    /** The example zipped both ways: {@code zip -ry} when installed, and {@link UnixZip}. */
+    private static List<Path> zips(String name) throws IOException {
+        Path dir = Files.isDirectory(tmp.resolve("copies").resolve(name)) ? tmp.resolve("copies").resolve(name)
+                : KattisExamples.copy(name, Files.createDirectories(tmp.resolve("copies")));
+        Path zips = Files.createDirectories(tmp.resolve("zips"));
+        List<Path> result = new ArrayList<>();
+        if (KattisExamples.hasZipTool()) {
+            Path zip = zips.resolve(name + ".zip");
+            result.add(Files.exists(zip) ? zip : KattisExamples.zip(dir, zip, true));
+        }
+        Path own = zips.resolve(name + "-unixzip.zip");
+        result.add(Files.exists(own) ? own : KattisExamples.zip(dir, own, false));
+        return result;
+    }
+}
