@@ -1,5 +1,6 @@
 package io.codingengine.common.judge;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.SourceFile;
@@ -10,7 +11,9 @@ import java.util.Objects;
 /**
  * How a program's output is compared with a test's expected output. In JSON the variant is the
  * {@code "type"} property: {@code EXACT}, {@code LINES}, {@code TOKENS}, {@code FLOAT},
- * {@code CUSTOM}. The default, {@link #DEFAULT}, is {@link Lines}.
+ * {@code CUSTOM}. The default, {@link #DEFAULT}, is {@link Lines}. Kattis's default output
+ * validator, with its flags, is {@link Tokens} with {@code validatorFlags}
+ * ({@code {"type":"TOKENS","validatorFlags":"float_tolerance 1e-6"}}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -36,8 +39,235 @@ public sealed interface CheckerSpec {
     record Lines() implements CheckerSpec {
     }
 
-    /** The outputs split on any whitespace are equal token sequences; line breaks do not matter. */
-    record Tokens() implements CheckerSpec {
+    /**
+     * Token by token, in one of two modes.
+     * <ul>
+     *   <li>Without {@code validatorFlags} ({@code {"type":"TOKENS"}}): the outputs split on any
+     *       whitespace are equal token sequences, letter case included; line breaks do not
+     *       matter.</li>
+     *   <li>With {@code validatorFlags}, even empty: Kattis's default output validator
+     *       (problemtools' {@code default_validator}) given those flags as its arguments. Tokens
+     *       are separated by ASCII whitespace ({@code [ \t\n\x0B\f\r]}) and compared ignoring
+     *       ASCII letter case; {@code case_sensitive} compares them exactly;
+     *       {@code space_change_sensitive} makes every whitespace character count (the output's
+     *       must be the answer's, one for one); {@code float_absolute_tolerance ε},
+     *       {@code float_relative_tolerance ε} and {@code float_tolerance ε} (both) make an
+     *       answer token that is a finite float (as glibc's {@code sscanf} reads one: decimal or
+     *       hexadecimal, not {@code inf} or {@code nan}; {@link ValidatorFlags#parseFloat})
+     *       require a float in the output within either tolerance
+     *       ({@code |a - b| <= abs}, or {@code |a - b| <= rel × |answer|}). Output beyond the
+     *       answer's tokens, or too few tokens, is wrong. A flag the default validator does not
+     *       know, or a tolerance that is not a finite float, is refused, as the default validator
+     *       refuses to run with it.</li>
+     * </ul>
+     *
+     * @param validatorFlags the default validator's arguments, separated by whitespace (a Kattis
+     *                       package's {@code validator_flags} and test data
+     *                       {@code output_validator_flags}/{@code output_validator_args}); or
+     *                       {@code null} for the exact token comparison
+     */
+    record Tokens(String validatorFlags) implements CheckerSpec {
+
+        /** Kattis's default output validator without flags: tokens, ASCII letter case ignored. */
+        public static final Tokens KATTIS = new Tokens("");
+
+        /** Exact token comparison, what {@code {"type":"TOKENS"}} asks for. */
+        public Tokens() {
+            this(null);
+        }
+
+        @JsonCreator
+        public Tokens {
+            if (validatorFlags != null) {
+                ValidatorFlags.parse(validatorFlags);
+            }
+        }
+
+        /**
+         * Kattis's default output validator given {@code arguments}, one word each (a package's
+         * {@code validator_flags} split at whitespace, then its test data's arguments).
+         *
+         * @throws IllegalArgumentException when an argument is empty or holds whitespace (the
+         *                                  validator would get it as one unknown word), or when
+         *                                  the default validator would refuse the arguments
+         */
+        public static Tokens kattis(List<String> arguments) {
+            for (String argument : arguments) {
+                if (argument == null || argument.isEmpty() || argument.chars().anyMatch(ValidatorFlags::space)) {
+                    throw new IllegalArgumentException("\"" + argument + "\" is not an argument of the default"
+                            + " output validator (one word each)");
+                }
+            }
+            return new Tokens(String.join(" ", arguments));
+        }
+
+        /** Whether this is Kattis's default output validator rather than the exact token comparison. */
+        public boolean kattis() {
+            return validatorFlags != null;
+        }
+
+        /** The default validator's flags, or {@code null} for the exact comparison. */
+        public ValidatorFlags flags() {
+            return validatorFlags == null ? null : ValidatorFlags.parse(validatorFlags);
+        }
+    }
+
+    /**
+     * The arguments of Kattis's default output validator, read as it reads them: left to right,
+     * a later value replacing an earlier one; {@code float_tolerance ε} sets both tolerances.
+     *
+     * @param caseSensitive        {@code case_sensitive}: tokens compared exactly, else ignoring
+     *                             ASCII letter case
+     * @param spaceChangeSensitive {@code space_change_sensitive}: whitespace compared character
+     *                             for character
+     * @param absoluteTolerance    {@code float_absolute_tolerance}, or -1 when not given
+     * @param relativeTolerance    {@code float_relative_tolerance}, or -1 when not given
+     */
+    record ValidatorFlags(boolean caseSensitive, boolean spaceChangeSensitive, double absoluteTolerance,
+                          double relativeTolerance) {
+
+        public ValidatorFlags {
+            if (!Double.isFinite(absoluteTolerance) || !Double.isFinite(relativeTolerance)) {
+                throw new IllegalArgumentException("tolerances must be finite, were " + absoluteTolerance
+                        + " and " + relativeTolerance);
+            }
+        }
+
+        /**
+         * Whether answer tokens that are floats are compared as floats: a tolerance was given
+         * that is not negative (the default validator's {@code use_floats}).
+         */
+        public boolean floats() {
+            return absoluteTolerance >= 0 || relativeTolerance >= 0;
+        }
+
+        /**
+         * Reads the default validator's arguments.
+         *
+         * @throws IllegalArgumentException for a word it does not know, a tolerance without a
+         *                                  value, or a value that is not a finite float
+         */
+        public static ValidatorFlags parse(String flags) {
+            boolean caseSensitive = false, spaceChangeSensitive = false;
+            double absolute = -1, relative = -1;
+            String[] words = words(flags);
+            for (int i = 0; i < words.length; i++) {
+                switch (words[i]) {
+                    case "case_sensitive" -> caseSensitive = true;
+                    case "space_change_sensitive" -> spaceChangeSensitive = true;
+                    case "float_absolute_tolerance" -> absolute = tolerance(words, ++i);
+                    case "float_relative_tolerance" -> relative = tolerance(words, ++i);
+                    case "float_tolerance" -> absolute = relative = tolerance(words, ++i);
+                    default -> throw new IllegalArgumentException("\"" + clip(words[i]) + "\" is not a flag of the"
+                            + " default output validator (case_sensitive, space_change_sensitive, float_tolerance ε,"
+                            + " float_absolute_tolerance ε, float_relative_tolerance ε)");
+                }
+            }
+            return new ValidatorFlags(caseSensitive, spaceChangeSensitive, absolute, relative);
+        }
+
+        private static String[] words(String flags) {
+            int from = 0, to = flags.length();
+            while (from < to && space(flags.charAt(from))) {
+                from++;
+            }
+            while (to > from && space(flags.charAt(to - 1))) {
+                to--;
+            }
+            return from == to ? new String[0] : flags.substring(from, to).split("[ \\t\\n\\x0B\\f\\r]+");
+        }
+
+        private static double tolerance(String[] words, int index) {
+            if (index >= words.length) {
+                throw new IllegalArgumentException(words[index - 1] + " needs a value");
+            }
+            Double value = parseFloat(words[index], 0, words[index].length());
+            if (value == null) {
+                throw new IllegalArgumentException(words[index - 1] + " needs a finite float, got \""
+                        + clip(words[index]) + "\"");
+            }
+            return value;
+        }
+
+        private static String clip(String word) {
+            return word.length() > 40 ? word.substring(0, 40) + "…" : word;
+        }
+
+        /** The default validator's whitespace: C's {@code isspace} in the C locale. */
+        public static boolean space(int c) {
+            return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+        }
+
+        /**
+         * The value of {@code text[start, end)} when all of it is a finite float as the default
+         * validator's {@code isfloat} reads one: glibc's {@code sscanf("%lf%10s")} converting one
+         * item and leaving nothing, the value neither infinite nor NaN. Otherwise {@code null}.
+         * That is an optional sign, then either decimal digits with an optional point (a digit on
+         * one side of it at least) and an optional {@code e} exponent, or {@code 0x} with
+         * hexadecimal digits and an optional point (at least one of them) and, after a digit, an
+         * optional {@code p} exponent of decimal digits. glibc takes an exponent without digits
+         * ({@code 1e}, {@code 1e+}, {@code 0x1p}) for none, so {@code 1e} is 1, and {@code 0x.} is
+         * 0. {@code inf}, {@code infinity}, {@code nan} and values too large for a double are not
+         * floats. Read in one pass; the value is rounded to nearest, as {@code strtod} rounds.
+         */
+        public static Double parseFloat(CharSequence text, int start, int end) {
+            int i = start;
+            boolean negative = i < end && text.charAt(i) == '-';
+            if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                i++;
+            }
+            int body = i;
+            boolean hex = i + 1 < end && text.charAt(i) == '0' && (text.charAt(i + 1) == 'x' || text.charAt(i + 1) == 'X');
+            if (hex) {
+                i += 2;
+            }
+            int digits = 0;
+            boolean point = false;
+            while (i < end && digit(text.charAt(i), hex)) {
+                i++;
+                digits++;
+            }
+            if (i < end && text.charAt(i) == '.') {
+                point = true;
+                i++;
+                while (i < end && digit(text.charAt(i), hex)) {
+                    i++;
+                    digits++;
+                }
+            }
+            if (digits == 0 && !(hex && point)) {
+                return null; // "", ".", "+", "0x": sscanf converts nothing
+            }
+            int mantissaEnd = i, exponentDigits = 0;
+            if (digits > 0 && i < end && (hex ? text.charAt(i) == 'p' || text.charAt(i) == 'P'
+                    : text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+                i++;
+                if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                    i++;
+                }
+                while (i < end && digit(text.charAt(i), false)) {
+                    i++;
+                    exponentDigits++;
+                }
+            }
+            if (i != end) {
+                return null; // something is left for %10s
+            }
+            double value = 0;
+            if (digits > 0) {
+                // Double.parseDouble reads the characters once more; a hexadecimal float needs its p.
+                String literal = text.subSequence(body, exponentDigits > 0 ? end : mantissaEnd).toString();
+                value = Double.parseDouble(hex && exponentDigits == 0 ? literal + "p0" : literal);
+            }
+            if (!Double.isFinite(value)) {
+                return null;
+            }
+            return negative ? -value : value;
+        }
+
+        private static boolean digit(char c, boolean hex) {
+            return c >= '0' && c <= '9' || hex && (c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F');
+        }
     }
 
     /**

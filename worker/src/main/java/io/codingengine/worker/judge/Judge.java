@@ -57,7 +57,9 @@ public final class Judge {
 
     private static final Logger LOG = LoggerFactory.getLogger(Judge.class);
 
+    /** The least output limit of inline tests; their limit is twice the longest answer and 4 KiB, at least this. */
     static final long MIN_OUTPUT = 64 * 1024;
+    /** The most output limit of any run: the executor's largest. */
     static final long MAX_OUTPUT = 16L << 20;
     /**
      * Heap one run's captured output may take per byte of its output limit: standard output and
@@ -220,7 +222,7 @@ public final class Judge {
     }
 
     Plan plan(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits) {
-        LimitRequest runLimits = runLimits(limits, tests);
+        LimitRequest runLimits = runLimits(limits, tests, submission.problemId() != null);
         long worstRun = tests.stream().mapToLong(t -> heapOf(t, checker, runLimits)).max().orElse(0);
         int lanes = Math.max(1, Math.min(tests.size(),
                 settings.parallelTests() > 0 ? settings.parallelTests() : executor.capacity()));
@@ -510,7 +512,12 @@ public final class Judge {
         return output.substring(0, cut) + "\n… [" + (output.length() - cut) + " more characters not kept]";
     }
 
-    /** The verdict the run alone decides, or null when the checker must look at the output. */
+    /**
+     * The verdict the run alone decides, or null when the checker must look at the output. The
+     * executor stops a program whose standard output or standard error goes past the output
+     * limit (OL, EL): both are OLE, the run's message saying which stream it was. (Kattis ignores
+     * standard error; the executor cannot yet cut it short and let the program run on.)
+     */
     static Verdict runVerdict(StageResult run) {
         if (run.status() == null) {
             return null;
@@ -524,11 +531,33 @@ public final class Judge {
         };
     }
 
-    static LimitRequest runLimits(TestLimits limits, List<TestCase> tests) {
-        long longest = tests.stream().mapToLong(t -> t.expectedOutput().length()).max().orElse(0);
-        long output = Math.min(MAX_OUTPUT, Math.max(MIN_OUTPUT, 2 * longest + 4096));
+    /**
+     * The limits of each run. The output limit is the executor's per stream, standard output's
+     * and standard error's alike: {@link #outputLimit}.
+     */
+    static LimitRequest runLimits(TestLimits limits, List<TestCase> tests, boolean problem) {
         Duration wall = limits.time().multipliedBy(2).plusSeconds(1);
-        return new LimitRequest(limits.time(), wall, limits.memoryBytes(), output);
+        return new LimitRequest(limits.time(), wall, limits.memoryBytes(), outputLimit(limits, tests, problem));
+    }
+
+    /**
+     * A run's output limit. A problem's is its package's {@code limits.output}
+     * ({@link TestLimits#outputBytes()}; Kattis's 8 MiB when it gives none), as Kattis judges it,
+     * though never less than the longest answer and 4 KiB (a package whose own answer does not
+     * fit has no accepted submission on Kattis either). Inline tests, whose answers the submitter
+     * writes, get twice the longest answer and 4 KiB, at least {@link #MIN_OUTPUT}, or their
+     * {@link TestLimits#outputBytes()}. Never more than {@link #MAX_OUTPUT}, the executor's most.
+     */
+    static long outputLimit(TestLimits limits, List<TestCase> tests, boolean problem) {
+        long longest = tests.stream().mapToLong(t -> t.expectedOutput().length()).max().orElse(0);
+        long output;
+        if (problem) {
+            long given = limits.outputBytes() > 0 ? limits.outputBytes() : TestLimits.PROBLEM_OUTPUT_BYTES;
+            output = Math.max(given, longest + 4096);
+        } else {
+            output = limits.outputBytes() > 0 ? limits.outputBytes() : Math.max(MIN_OUTPUT, 2 * longest + 4096);
+        }
+        return Math.min(MAX_OUTPUT, output);
     }
 
     private Judgement judgement(Verdict verdict, int score, String compileOutput, List<TestResult> tests,
@@ -537,13 +566,33 @@ public final class Judge {
     }
 
     /**
-     * Time and memory of each run.
+     * Time, memory and output of each run.
      *
      * @param time        CPU time per test (the wall limit is twice that plus a second)
      * @param memoryBytes memory per test
+     * @param outputBytes output per test (a problem's {@code limits.output}), or 0: for a problem
+     *                    {@link #PROBLEM_OUTPUT_BYTES}, for inline tests twice the longest answer
+     *                    and 4 KiB, at least 64 KiB (see {@link Judge#outputLimit}); at most 16 MiB
+     *                    in any case. The executor applies it to standard output and standard
+     *                    error, each
      */
-    public record TestLimits(Duration time, long memoryBytes) {
+    public record TestLimits(Duration time, long memoryBytes, long outputBytes) {
+
+        /** Kattis's default {@code limits.output}: 8 MiB. */
+        public static final long PROBLEM_OUTPUT_BYTES = 8L << 20;
 
         public static final TestLimits DEFAULTS = new TestLimits(Duration.ofSeconds(3), 256L << 20);
+
+        public TestLimits {
+            Objects.requireNonNull(time, "time");
+            if (outputBytes < 0) {
+                throw new IllegalArgumentException("outputBytes must be >= 0, was " + outputBytes);
+            }
+        }
+
+        /** The default output limit: a problem's 8 MiB, or inline tests' share of their answers. */
+        public TestLimits(Duration time, long memoryBytes) {
+            this(time, memoryBytes, 0);
+        }
     }
 }

@@ -11,7 +11,7 @@ import io.codingengine.common.judge.CheckerSpec;
  * ({@link CustomChecker}).
  */
 sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines, OutputChecker.Tokens,
-        OutputChecker.Floats {
+        OutputChecker.Floats, OutputChecker.Kattis {
 
     /**
      * The checker's answer: accepted or not, and why not. The reason may quote the expected
@@ -34,7 +34,7 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
         return switch (spec) {
             case CheckerSpec.Exact e -> new Exact();
             case CheckerSpec.Lines l -> new Lines();
-            case CheckerSpec.Tokens t -> new Tokens();
+            case CheckerSpec.Tokens t -> t.kattis() ? new Kattis(t.flags()) : new Tokens();
             case CheckerSpec.Floats f -> new Floats(f.absoluteTolerance(), f.relativeTolerance());
             case CheckerSpec.Custom c -> throw new IllegalArgumentException("custom checkers run in the sandbox");
         };
@@ -115,6 +115,134 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
         }
     }
 
+    /**
+     * Kattis's default output validator (problemtools' {@code default_validator.cc}) with its
+     * flags, decision for decision; see {@link CheckerSpec.Tokens}. It walks the answer and the
+     * output once, side by side: whitespace ({@code isspace} in the C locale), then a token of
+     * each. With {@code space_change_sensitive} each whitespace character of the answer must be
+     * the output's next character and the output may have no other whitespace; otherwise runs of
+     * whitespace are skipped. When float tolerances are given and the answer's token is a finite
+     * float, the output's token must be one within either tolerance; other tokens are compared
+     * exactly with {@code case_sensitive}, else ignoring ASCII letter case ({@code strcasecmp}).
+     * The answer's tokens running out ends the walk: any token left in the output is wrong.
+     *
+     * <p>One deliberate difference: the default validator compares tokens as C strings, so a
+     * token stops at a NUL character there ({@code "1\0junk"} is {@code "1"}); here a NUL is a
+     * character like any other.
+     */
+    record Kattis(CheckerSpec.ValidatorFlags flags) implements OutputChecker {
+        @Override
+        public Answer check(CharSequence expected, CharSequence actual) {
+            int a = 0, o = 0; // positions in the answer and the output
+            int aEnd = expected.length(), oEnd = actual.length();
+            int aLine = 1, oLine = 1, token = 0;
+            while (true) {
+                while (a < aEnd && Text.separator(expected.charAt(a))) {
+                    char c = expected.charAt(a);
+                    if (flags.spaceChangeSensitive()) {
+                        if (o >= oEnd || actual.charAt(o) != c) {
+                            return wrong(oLine, aLine, "whitespace differs: expected " + Text.name(c) + ", got "
+                                    + (o >= oEnd ? "the end of the output" : Text.name(actual.charAt(o))));
+                        }
+                        if (actual.charAt(o) == '\n') {
+                            oLine++;
+                        }
+                        o++;
+                    }
+                    if (c == '\n') {
+                        aLine++;
+                    }
+                    a++;
+                }
+                while (o < oEnd && Text.separator(actual.charAt(o))) {
+                    if (flags.spaceChangeSensitive()) {
+                        return wrong(oLine, aLine, "whitespace differs: expected "
+                                + (a >= aEnd ? "the end of the output" : "a token") + ", got " + Text.name(actual.charAt(o)));
+                    }
+                    if (actual.charAt(o) == '\n') {
+                        oLine++;
+                    }
+                    o++;
+                }
+                if (a >= aEnd) {
+                    break;
+                }
+                token++;
+                int aStart = a, oStart = o;
+                while (a < aEnd && !Text.separator(expected.charAt(a))) {
+                    a++;
+                }
+                if (o >= oEnd) {
+                    return wrong(oLine, aLine, "the output ends where the answer has token " + token + ", "
+                            + Text.clip(expected, aStart, a));
+                }
+                while (o < oEnd && !Text.separator(actual.charAt(o))) {
+                    o++;
+                }
+                String differs = differs(expected, aStart, a, actual, oStart, o, token);
+                if (differs != null) {
+                    return wrong(oLine, aLine, differs);
+                }
+            }
+            if (o < oEnd) {
+                int oStart = o;
+                while (o < oEnd && !Text.separator(actual.charAt(o))) {
+                    o++;
+                }
+                return wrong(oLine, aLine, "output after the answer's " + token + " tokens: " + Text.clip(actual, oStart, o));
+            }
+            return Answer.OK;
+        }
+
+        /** Why the output's token differs from the answer's, or {@code null} when it matches. */
+        private String differs(CharSequence answer, int aStart, int aEnd, CharSequence output, int oStart, int oEnd,
+                               int token) {
+            if (flags.floats()) {
+                Double want = CheckerSpec.ValidatorFlags.parseFloat(answer, aStart, aEnd);
+                if (want != null) {
+                    Double got = CheckerSpec.ValidatorFlags.parseFloat(output, oStart, oEnd);
+                    if (got == null) {
+                        return "token " + token + " differs: expected " + Text.clip(answer, aStart, aEnd) + ", got "
+                                + Text.clip(output, oStart, oEnd) + ", which is not a float";
+                    }
+                    double difference = Math.abs(want - got);
+                    if (!(difference <= flags.absoluteTolerance()) && !(difference <= flags.relativeTolerance() * Math.abs(want))) {
+                        return "token " + token + " differs: expected " + Text.clip(answer, aStart, aEnd) + ", got "
+                                + Text.clip(output, oStart, oEnd) + ", " + difference + " apart" + tolerances();
+                    }
+                    return null;
+                }
+            }
+            if (oEnd - oStart == aEnd - aStart) {
+                boolean same = true;
+                for (int i = 0; same && i < aEnd - aStart; i++) {
+                    char w = answer.charAt(aStart + i), g = output.charAt(oStart + i);
+                    same = w == g || !flags.caseSensitive() && lower(w) == lower(g);
+                }
+                if (same) {
+                    return null;
+                }
+            }
+            return "token " + token + " differs: expected " + Text.clip(answer, aStart, aEnd) + ", got "
+                    + Text.clip(output, oStart, oEnd);
+        }
+
+        private String tolerances() {
+            double absolute = flags.absoluteTolerance(), relative = flags.relativeTolerance();
+            return " (" + (absolute >= 0 ? "absolute tolerance " + absolute : "no absolute tolerance") + ", "
+                    + (relative >= 0 ? "relative tolerance " + relative : "no relative tolerance") + ")";
+        }
+
+        /** {@code tolower} in the C locale: ASCII letters only. */
+        private static char lower(char c) {
+            return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+        }
+
+        private static Answer wrong(int outputLine, int answerLine, String why) {
+            return Answer.wrong("line " + outputLine + " of the output (line " + answerLine + " of the answer): " + why);
+        }
+    }
+
     /** Tokens and lines of a text, found in one pass without copying them. */
     final class Text {
 
@@ -169,6 +297,19 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
 
         static boolean separator(char c) {
             return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+        }
+
+        /** A whitespace character as a message names it. */
+        static String name(char c) {
+            return switch (c) {
+                case ' ' -> "a space";
+                case '\t' -> "a tab";
+                case '\n' -> "a newline";
+                case '\r' -> "a carriage return";
+                case '\f' -> "a form feed";
+                case '\u000B' -> "a vertical tab";
+                default -> "\"" + clip(String.valueOf(c), 0, 1) + "\"";
+            };
         }
 
         /**

@@ -100,7 +100,7 @@ class JudgeBudgetTest {
 
     @Test
     void aLaneHoldsOneRunWhenOneRunIsMoreThanItsShare() {
-        // A problem whose expected output is 8 MiB: one run's outputs may take 128 MiB, twice the
+        // A problem whose output limit is 16 MiB: one run's outputs may take 128 MiB, twice the
         // budget; the tests then run one at a time, never two such runs at once.
         List<TestCase> tests = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -108,9 +108,42 @@ class JudgeBudgetTest {
         }
         Tally tally = new Tally(r -> r.runs().stream().map(in -> exited(0, "z", 50)).toList());
         new Judge(tally, Clock.systemUTC(), "budget").judge(submission("p1", tests, CheckerSpec.DEFAULT), tests,
-                CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS, 0, 1);
+                CheckerSpec.DEFAULT, new Judge.TestLimits(Duration.ofSeconds(3), 256L << 20, 16L << 20), 0, 1);
         assertEquals(6, tally.calls.get());
         assertEquals(Judge.HEAP_PER_OUTPUT_BYTE * Judge.MAX_OUTPUT, tally.mostHeld.get());
+    }
+
+    /**
+     * A problem's output limit is its package's {@code limits.output}, Kattis's 8 MiB by default;
+     * inline tests keep twice their longest answer and 4 KiB, at least 64 KiB. The executor
+     * applies it to standard output and error alike.
+     */
+    @Test
+    void aProblemsOutputLimitIsItsPackagesAndInlineTestsTheirAnswers() {
+        Judge.TestLimits defaults = Judge.TestLimits.DEFAULTS;
+        List<TestCase> small = List.of(new TestCase("t", "", "Hello World!\n", false));
+        List<TestCase> mebibyte = List.of(new TestCase("t", "", "x".repeat(1 << 20), false));
+        List<TestCase> huge = List.of(new TestCase("t", "", "x".repeat(9 << 20), false));
+        assertEquals(8L << 20, Judge.outputLimit(defaults, small, true), "Kattis's default limits.output");
+        assertEquals(8L << 20, Judge.outputLimit(defaults, mebibyte, true));
+        assertEquals((9L << 20) + 4096, Judge.outputLimit(defaults, huge, true), "never less than the package's own answer");
+        Judge.TestLimits oneMebibyte = new Judge.TestLimits(Duration.ofSeconds(1), 256L << 20, 1 << 20);
+        assertEquals(1L << 20, Judge.outputLimit(oneMebibyte, small, true), "the package's limits.output");
+        assertEquals(Judge.MAX_OUTPUT, Judge.outputLimit(new Judge.TestLimits(Duration.ofSeconds(1), 256L << 20, 64L << 20),
+                small, true), "never more than the executor allows");
+        assertEquals(Judge.MIN_OUTPUT, Judge.outputLimit(defaults, small, false));
+        assertEquals((2L << 20) + 4096, Judge.outputLimit(defaults, mebibyte, false));
+        assertEquals(Judge.MAX_OUTPUT, Judge.outputLimit(defaults, huge, false));
+        assertEquals(1L << 20, Judge.outputLimit(oneMebibyte, small, false));
+
+        // What the default's heap costs: one run of a problem may fill 8 MiB of stdout and of
+        // stderr, so under the default 64 MiB output budget a problem's tests run in one lane.
+        Judge judge = new Judge(new Tally(r -> List.of()), Clock.systemUTC(), "budget");
+        assertEquals(1, judge.plan(submission("p1", small, CheckerSpec.DEFAULT), small, CheckerSpec.DEFAULT, defaults).lanes());
+        List<TestCase> two = List.of(small.getFirst(), new TestCase("u", "", "1\n", false));
+        assertEquals(2, judge.plan(submission(null, two, CheckerSpec.DEFAULT), two, CheckerSpec.DEFAULT, defaults).lanes());
+        assertEquals(8L << 20, judge.plan(submission("p1", small, CheckerSpec.DEFAULT), small, CheckerSpec.DEFAULT, defaults)
+                .runLimits().outputBytes());
     }
 
     @Test

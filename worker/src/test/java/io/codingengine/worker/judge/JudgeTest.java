@@ -120,6 +120,59 @@ class JudgeTest {
         assertEquals(Verdict.WA, judge("python", "print(0.34)", tests, CheckerSpec.Floats.DEFAULT).verdict());
     }
 
+    /** A problem's tests (as a package gives them), judged as the worker judges a submission to it. */
+    private static Judgement judgeProblem(String source, List<TestCase> tests, CheckerSpec checker) {
+        Submission s = new Submission("sub-problem", "hello", null, "alice", "python", "*",
+                List.of(SourceFile.utf8(null, source)), List.of(), null, Instant.now());
+        return JUDGE.judge(s, tests, checker, new Judge.TestLimits(Duration.ofSeconds(1), 128L << 20), 0, 1).judgement();
+    }
+
+    private static final List<TestCase> HELLO = List.of(new TestCase("sample/1", "", "Hello World!\n", true),
+            new TestCase("secret/1", "", "Hello World!\n", false));
+
+    /**
+     * Kattis's default validator: tokens, letter case ignored; and a problem's output limit of
+     * 8 MiB, standard error's too. Each of these was WA or OLE here and is accepted by Kattis.
+     */
+    @Test
+    void aProblemIsJudgedAsKattisJudgesIt() {
+        for (String source : List.of("print('hello world!')", "print('HELLO', 'WORLD!', sep='\\n')",
+                "print('Hello World!' + ' ' * 100000)",
+                "import sys\nsys.stderr.write('debug ' * 200000)\nprint('Hello World!')")) {
+            Judgement j = judgeProblem(source, HELLO, CheckerSpec.Tokens.KATTIS);
+            assertEquals(Verdict.AC, j.verdict(), source + ": " + j);
+        }
+        Judgement wrong = judgeProblem("print('Hello World')", HELLO, CheckerSpec.Tokens.KATTIS);
+        assertEquals(List.of(Verdict.WA, Verdict.WA), wrong.tests().stream().map(TestResult::verdict).toList());
+        assertEquals("line 1 of the output (line 1 of the answer): token 2 differs: expected World!, got World",
+                wrong.tests().get(0).message());
+        assertNull(wrong.tests().get(1).message(), "a hidden test's checker message is for judges only");
+        assertTrue(wrong.tests().get(1).judgeMessage().contains("expected World!, got World"), wrong.tests().get(1).toString());
+        assertFalse(wrong.tests().get(1).forParticipant().toString().contains("World!"));
+        CheckerSpec strict = new CheckerSpec.Tokens("case_sensitive space_change_sensitive");
+        assertEquals(Verdict.AC, judgeProblem("print('Hello World!')", HELLO, strict).verdict());
+        assertEquals(Verdict.WA, judgeProblem("print('Hello  World!')", HELLO, strict).verdict());
+        assertEquals(Verdict.WA, judgeProblem("print('hello world!')", HELLO, strict).verdict());
+        assertEquals(Verdict.OLE, judgeProblem("while True: print('x' * 1000)", HELLO, CheckerSpec.Tokens.KATTIS).verdict(),
+                "standard output past 8 MiB");
+        // Inline tests keep their limit: twice the longest answer and 4 KiB, at least 64 KiB, for
+        // standard error too, which the executor stops the program for (an OLE) until it can cut
+        // standard error short instead.
+        assertEquals(Verdict.OLE, judge("python", "print('Hello World!' + ' ' * 100000)", HELLO, CheckerSpec.Tokens.KATTIS).verdict());
+        assertEquals(Verdict.OLE, judge("python", "import sys\nsys.stderr.write('debug ' * 20000)\nprint('Hello World!')",
+                HELLO, CheckerSpec.Tokens.KATTIS).verdict());
+    }
+
+    @Test
+    void kattisFloatTolerancesEndToEnd() {
+        List<TestCase> tests = List.of(new TestCase("sample/1", "", "0.3333333333 NaN\n", true));
+        CheckerSpec checker = new CheckerSpec.Tokens("float_tolerance 1e-6");
+        assertEquals(Verdict.AC, judgeProblem("print(1/3 + 1e-7, float('nan'))", tests, checker).verdict(), "nan is NaN, as a string");
+        assertEquals(Verdict.WA, judgeProblem("print(1/3 + 1e-5, 'NaN')", tests, checker).verdict());
+        assertEquals(Verdict.WA, judgeProblem("print(1/3, 'NaN')", tests, new CheckerSpec.Tokens("case_sensitive")).verdict(),
+                "without a tolerance a float is a string");
+    }
+
     @Test
     void customCheckerProgramInTheSandbox() {
         // Accepts any pair that sums to the input's value; Kattis exit codes.
@@ -235,6 +288,16 @@ class JudgeTest {
 
     @Test
     void builtInCheckersDoNotQuoteAHiddenAnswerToTheSubmitter() {
+        List<TestCase> kattisTests = List.of(new TestCase("secret/1", "", "31415.9265\n", false),
+                new TestCase("sample/1", "", "2.5\n", true));
+        Judgement kattis = judge("python", "print('junk')", kattisTests, new CheckerSpec.Tokens("float_tolerance 1e-6"));
+        assertEquals(List.of(Verdict.WA, Verdict.WA), kattis.tests().stream().map(TestResult::verdict).toList());
+        assertNull(kattis.tests().get(0).message(), kattis.tests().get(0).toString());
+        assertTrue(kattis.tests().get(0).judgeMessage().contains("token 1 differs: expected 31415.9265, got junk, which is not"
+                + " a float"), kattis.toString());
+        assertFalse(kattis.tests().get(0).forParticipant().toString().contains("31415"));
+        assertEquals("line 1 of the output (line 1 of the answer): token 1 differs: expected 2.5, got junk, which is not a float",
+                kattis.tests().get(1).message(), "a sample's answer is shown anyway");
         for (CheckerSpec checker : List.of(CheckerSpec.Floats.DEFAULT, new CheckerSpec.Tokens())) {
             List<TestCase> tests = List.of(new TestCase("secret/1", "", "31415.9265\n", false),
                     new TestCase("sample/1", "", "2.5\n", true));
