@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Judges one submission: compiles it once, runs every test, and checks each output. The overall
@@ -273,6 +275,10 @@ public final class Judge {
         private final AtomicLong wallTimeMs = new AtomicLong();
         /** The most wall time the calls under way may still take (their tests' worst cases). */
         private final AtomicLong reservedMs = new AtomicLong();
+        /** Held while a lane decides its next call and reserves its time, or gives it back. */
+        private final ReentrantLock reserving = new ReentrantLock();
+        /** Signalled when a call ends and gives its reservation back. */
+        private final Condition released = reserving.newCondition();
         private final Set<String> sessions = Collections.synchronizedSet(new LinkedHashSet<>());
         /** The call that ran the first test: its compile stage is the judgement's. */
         private final AtomicReference<ExecutionResult> first = new AtomicReference<>();
@@ -341,28 +347,62 @@ public final class Judge {
         private void lane(int from, int to) {
             try {
                 int next = from;
-                while (next < to && failure.get() == null && failedCompile.get() == null
-                        && wallTimeMs.get() < plan.timeBudget().toMillis()) {
-                    int end = callEnd(next, to);
-                    long reserved = (end - next) * plan.worstRunWall();
-                    reservedMs.addAndGet(reserved);
+                while (next < to && failure.get() == null && failedCompile.get() == null) {
+                    int end;
+                    long reserved;
+                    reserving.lock();
+                    try {
+                        if (!roomForATest()) {
+                            break;
+                        }
+                        end = callEnd(next, to);
+                        reserved = (end - next) * plan.worstRunWall();
+                        reservedMs.addAndGet(reserved);
+                    } finally {
+                        reserving.unlock();
+                    }
                     try {
                         call(next, end);
                     } finally {
-                        reservedMs.addAndGet(-reserved);
+                        reserving.lock();
+                        try {
+                            reservedMs.addAndGet(-reserved);
+                            released.signalAll();
+                        } finally {
+                            reserving.unlock();
+                        }
                     }
                     next = end;
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, e);
             } catch (RuntimeException | Error e) {
                 failure.compareAndSet(null, e);
             }
         }
 
         /**
+         * Whether a call may start: the runs and checks so far leave some of the time budget.
+         * While the other lanes' calls under way may take all that is left, it waits for them to
+         * end (they may take less), so that a lane does not run test after test while another's
+         * long call is not counted yet: the budget is overrun by one test's worst case at most.
+         * Holds {@link #reserving}.
+         */
+        private boolean roomForATest() throws InterruptedException {
+            long budget = plan.timeBudget().toMillis();
+            while (reservedMs.get() > 0 && budget - wallTimeMs.get() - reservedMs.get() < plan.worstRunWall()
+                    && wallTimeMs.get() < budget && failure.get() == null) {
+                released.await();
+            }
+            return wallTimeMs.get() < budget && failure.get() == null;
+        }
+
+        /**
          * Where the call that starts at {@code from} ends: within the lane's heap share, and within
          * its share of the time left once the other lanes' calls under way took all they may. So
-         * the runs and checks of a judging take at most its time budget and, per lane, one test's
-         * worst case (a call runs one test at least).
+         * the runs and checks of a judging take at most its time budget and one test's worst case
+         * (a call runs one test at least; see {@link #roomForATest}). Holds {@link #reserving}.
          */
         private int callEnd(int from, int to) {
             long timeLeft = plan.timeBudget().toMillis() - wallTimeMs.get() - reservedMs.get();
