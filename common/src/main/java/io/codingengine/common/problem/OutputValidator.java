@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The checker of a package: its custom output validator, or Kattis's default validator's
- * arguments mapped onto a built-in checker.
+ * The checker of a package: its custom output validator, or Kattis's default validator with
+ * the package's arguments.
  * <ul>
  *   <li>Custom: {@code output_validators/<name>/...} (legacy: one program per directory, or a
  *       file of its own) or {@code output_validator/} (2023-07: one program), used when present
@@ -22,13 +22,10 @@ import java.util.Map;
  *       with {@code validation: custom}, several, {@code build}/{@code run} scripts, an unknown
  *       language, and arguments for it ({@code validator_flags}, {@code output_validator_args}),
  *       which the engine does not pass to a checker.</li>
- *   <li>Default: {@code float_tolerance ε} gives {@link CheckerSpec.Floats} (ε, ε),
- *       {@code float_absolute_tolerance}/{@code float_relative_tolerance} set one each;
- *       {@code space_change_sensitive} gives {@link CheckerSpec.Exact}; otherwise
- *       {@link CheckerSpec.Tokens}, as the default validator compares tokens. An argument the
- *       default validator does not have is refused. Kattis's default validator compares letters
- *       case-insensitively unless {@code case_sensitive} is given; the built-in checkers compare
- *       them exactly, so without the flag an output differing only in case is rejected here.</li>
+ *   <li>Default: the arguments ({@code validator_flags}, then the test data's) become
+ *       {@link CheckerSpec.Tokens#kattis}: Kattis's default output validator with those flags,
+ *       judged as problemtools' {@code default_validator} does. A flag it does not have is
+ *       refused.</li>
  * </ul>
  */
 final class OutputValidator {
@@ -68,41 +65,16 @@ final class OutputValidator {
         return custom(archive, program.getKey(), program.getValue(), constants);
     }
 
+    /**
+     * Kattis's default output validator with the package's flags (case-insensitive tokens unless
+     * {@code case_sensitive}; {@code space_change_sensitive}; the float tolerances), judged as
+     * problemtools' {@code default_validator} does.
+     */
     private static CheckerSpec defaultValidator(List<String> words) {
-        Double absolute = null;
-        Double relative = null;
-        boolean spaces = false;
-        for (int i = 0; i < words.size(); i++) {
-            switch (words.get(i)) {
-                case "float_tolerance" -> absolute = relative = value(words, ++i);
-                case "float_absolute_tolerance" -> absolute = value(words, ++i);
-                case "float_relative_tolerance" -> relative = value(words, ++i);
-                case "space_change_sensitive" -> spaces = true;
-                case "case_sensitive" -> { } // the built-in checkers compare letters exactly
-                default -> throw new InvalidPackageException("output validator argument " + words.get(i)
-                        + " is not one of the default validator's (case_sensitive, space_change_sensitive,"
-                        + " float_tolerance, float_absolute_tolerance, float_relative_tolerance)");
-            }
-        }
-        if (absolute != null || relative != null) {
-            return new CheckerSpec.Floats(absolute == null ? 0 : absolute, relative == null ? 0 : relative);
-        }
-        return spaces ? new CheckerSpec.Exact() : new CheckerSpec.Tokens();
-    }
-
-    private static double value(List<String> words, int index) {
-        if (index >= words.size()) {
-            throw new InvalidPackageException("validator_flags: " + words.get(index - 1) + " needs a value");
-        }
         try {
-            double value = Double.parseDouble(words.get(index));
-            if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
-                throw new NumberFormatException();
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new InvalidPackageException("validator_flags: " + words.get(index - 1)
-                    + " needs a non-negative number, got " + words.get(index));
+            return CheckerSpec.Tokens.kattis(words); // which refuses a flag it does not know
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPackageException("validator_flags: " + e.getMessage());
         }
     }
 

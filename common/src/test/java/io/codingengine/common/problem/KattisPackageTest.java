@@ -38,7 +38,7 @@ class KattisPackageTest {
         assertEquals("Hello World", problem.name());
         assertEquals(Duration.ofMillis(2500), problem.timeLimit());
         assertEquals(512L << 20, problem.memoryLimitBytes());
-        assertEquals(new CheckerSpec.Floats(1e-4, 1e-4), problem.checker());
+        assertEquals(CheckerSpec.Tokens.kattis(List.of("float_tolerance", "1e-4")), problem.checker());
         assertEquals("# Hello\n\nPrint the sum.\n", problem.statement());
         assertEquals(List.of(new TestCase("sample/1", "1 2\n", "3\n", true),
                 new TestCase("sample/2", "2 2\n", "4\n", true)), problem.samples());
@@ -69,7 +69,7 @@ class KattisPackageTest {
         assertEquals("Hello", problem.name());
         assertEquals(Duration.ofSeconds(KattisPackage.DEFAULT_TIME_LIMIT_SECONDS), problem.timeLimit());
         assertEquals((long) KattisPackage.DEFAULT_MEMORY_MIB << 20, problem.memoryLimitBytes());
-        assertEquals(new CheckerSpec.Tokens(), problem.checker());
+        assertEquals(CheckerSpec.Tokens.KATTIS, problem.checker(), "Kattis's default validator, no flags");
 
         Problem empty = KattisPackage.read(directory(tmp, "p2", with(with(files, "problem.yaml", ""), ".timelimit", "1.5\n")));
         assertEquals("p2", empty.name());
@@ -77,11 +77,11 @@ class KattisPackageTest {
 
         Problem strict = KattisPackage.read(directory(tmp, "p3",
                 with(files, "problem.yaml", "validator_flags: case_sensitive space_change_sensitive\n")));
-        assertEquals(new CheckerSpec.Exact(), strict.checker());
+        assertEquals(CheckerSpec.Tokens.kattis(List.of("case_sensitive", "space_change_sensitive")), strict.checker());
 
         Problem absolute = KattisPackage.read(directory(tmp, "p4",
                 with(files, "problem.yaml", "validator_flags: float_absolute_tolerance 0.01\n")));
-        assertEquals(new CheckerSpec.Floats(0.01, 0), absolute.checker());
+        assertEquals(CheckerSpec.Tokens.kattis(List.of("float_absolute_tolerance", "0.01")), absolute.checker());
 
         var noStatement = with(with(files, "problem_statement/problem.en.md", null), "statement/other.md", "# Other");
         assertEquals("# Other", KattisPackage.read(directory(tmp, "p5", noStatement)).statement());
@@ -271,7 +271,7 @@ class KattisPackageTest {
         assertRejected(modern("2025-09", "", "output_validator/build", "#!/bin/sh\n", "output_validator/run", "#!/bin/sh\n"),
                 "the output validator output_validator/ is built by build/run scripts, which are not supported");
         assertRejected(with(hello(), "problem.yaml", "validator_flags: ignore_case\n"),
-                "output validator argument ignore_case is not one of the default validator's");
+                "validator_flags: \"ignore_case\" is not a flag of the default output validator");
     }
 
     @Test
@@ -284,7 +284,7 @@ class KattisPackageTest {
                 "data/secret/test_group.yaml", "max_score: 100\nscore_aggregation: sum\nfull_feedback: false\n",
                 "data/secret/1.yaml", "description: the edge case\nhint: think\ninput_validator_args: [--small]\n");
         Problem problem = KattisPackage.read("m1", directory(tmp, "m1", files));
-        assertEquals(new CheckerSpec.Floats(0, 1e-5), problem.checker());
+        assertEquals(CheckerSpec.Tokens.kattis(List.of("float_relative_tolerance", "1e-5")), problem.checker());
         assertEquals(Duration.ofMillis(1500), problem.timeLimit());
         assertEquals(1024L << 20, problem.memoryLimitBytes());
         assertEquals(List.of("sample/1"), problem.samples().stream().map(TestCase::name).toList());
@@ -294,7 +294,7 @@ class KattisPackageTest {
                         "problem.yaml", "name: L\nvalidator_flags: space_change_sensitive\n"),
                 "data/testdata.yaml", "on_reject: continue\ngrading: default\ngrader_flags: worst_error sum\n"
                         + "output_validator_flags: float_absolute_tolerance 0.5\ninput_validator_flags: n=5\n");
-        assertEquals(new CheckerSpec.Floats(0.5, 0), KattisPackage.read("l1", directory(tmp, "l1", legacy)).checker());
+        assertEquals(CheckerSpec.Tokens.kattis(List.of("space_change_sensitive", "float_absolute_tolerance", "0.5")), KattisPackage.read("l1", directory(tmp, "l1", legacy)).checker());
 
         // Legacy: the nearest testdata.yaml counts as a whole, so data/secret's (which has no flags)
         // hides data/'s for the secret tests, and the arguments differ.
@@ -312,7 +312,7 @@ class KattisPackageTest {
                 "data/secret/1.in", "{{max_n}}\n");
         Problem problem = KattisPackage.read("c1", directory(tmp, "c1", files));
         assertEquals("$n \\le 1000$, a {{b}}, {{nextsample}}, {{unknown}}\n", problem.statement());
-        assertEquals(new CheckerSpec.Floats(1e-6, 1e-6), problem.checker());
+        assertEquals(CheckerSpec.Tokens.kattis(List.of("float_tolerance", "1e-6")), problem.checker());
         assertEquals("N is {{max_n}}", problem.name(), "not in problem.yaml itself");
         assertEquals("{{max_n}}\n", problem.secretTests().getFirst().input(), "not in test data");
 
