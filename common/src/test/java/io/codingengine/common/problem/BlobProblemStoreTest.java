@@ -72,7 +72,7 @@ class BlobProblemStoreTest {
         assertEquals("Hello World", imported.name());
         assertEquals(Duration.ofMillis(2500), imported.timeLimit());
         assertEquals(512L << 20, imported.memoryLimitBytes());
-        assertEquals("FLOAT", imported.checker());
+        assertEquals("TOKENS", imported.checker(), "Kattis's default validator, here with a float tolerance");
         assertEquals(2, imported.samples().size());
         assertTrue(imported.samples().stream().allMatch(TestCase::visible));
         assertEquals(2, imported.secretTestCount());
