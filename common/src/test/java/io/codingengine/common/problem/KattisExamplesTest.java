@@ -61,7 +61,7 @@ class KattisExamplesTest {
             assertEquals("Hello World!", hello.name());
             assertEquals(512L << 20, hello.memoryLimitBytes());
             assertEquals(Duration.ofSeconds(KattisPackage.DEFAULT_TIME_LIMIT_SECONDS), hello.timeLimit());
-            assertEquals(new CheckerSpec.Tokens(), hello.checker());
+            assertEquals(CheckerSpec.Tokens.KATTIS, hello.checker(), "Kattis's default validator: letter case ignored");
             assertEquals(List.of(), hello.samples());
             assertEquals(List.of(new TestCase("secret/hello", "", "Hello World!\n", false)), hello.secretTests());
             assertNull(hello.statement(), "its statements are LaTeX only");
