@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -308,6 +310,60 @@ class AccessAndLimitsTest {
                 {"language":"python","version":"*","files":[{"content":"print(1)"}],"stdin":"%s"}""".formatted("9".repeat(2_000)), null);
         assertEquals(413, stdin.statusCode(), stdin.body());
         assertTrue(JSON.readTree(stdin.body()).get("message").asString().contains("stdin"), "Piston's error shape");
+    }
+
+    /**
+     * A chunked body declares no length: the limit holds as it is read, so an endless body is
+     * answered 413 without the api holding more than the limit, and a small chunked body works.
+     */
+    @Test
+    void chunkedBodiesAreHeldToTheSizeLimit() throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            var out = socket.getOutputStream();
+            out.write(chunkedHead("/api/v1/submissions", alice));
+            Thread writer = Thread.ofVirtual().start(() -> {
+                // valid JSON as far as it goes, so only the size limit can stop it being read
+                String file = "{\"content\":\"" + "9".repeat(0x2000 - 15) + "\"},";
+                byte[] chunk = ("2000\r\n" + file + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                try {
+                    out.write(chunk("{\"language\":\"python\",\"files\":["));
+                    for (int i = 0; i < 64 * 1024; i++) { // 512 MiB unless the server stops reading
+                        out.write(chunk);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the api answered and closed the connection: what is expected
+                }
+            });
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            assertEquals("HTTP/1.1 413 ", status.substring(0, Math.min(status.length(), 13)), status);
+            socket.close();
+            writer.join(30_000);
+            assertFalse(writer.isAlive(), "the api stopped reading the body");
+        }
+        String small = submission(null, "1");
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            var out = socket.getOutputStream();
+            out.write(chunkedHead("/api/v1/submissions", alice));
+            out.write(chunk(small.substring(0, small.length() / 2)));
+            out.write(chunk(small.substring(small.length() / 2)));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            assertTrue(status.startsWith("HTTP/1.1 202"), "a chunked body within the limit is read: " + status);
+        }
+    }
+
+    private static byte[] chunk(String data) {
+        return (Integer.toHexString(data.length()) + "\r\n" + data + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] chunkedHead(String path, String key) {
+        return ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Authorization: " + TestKeys.bearer(key) + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     @Test
