@@ -287,6 +287,7 @@ struct run_opts {
     long long cpu_limit_ms;
     long long wall_limit_ms;
     long long output_limit;
+    int cut_stderr;        /* stderr past output_limit is dropped and the program runs on (a judge ignores stderr) */
     long long uid, gid;
     const char *seccomp_file;   /* a filter exported by `seccomp`, or NULL: none */
     int seccomp_fd;             /* >= 0: hand the filter to bwrap there; else load it here */
@@ -748,6 +749,7 @@ static int cmd_run(int argc, char **argv, int64_t stdin_len) {
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *k = argv[i];
         if (!strcmp(k, "--init-here")) { o.init_here = 1; continue; }
+        if (!strcmp(k, "--cut-stderr")) { o.cut_stderr = 1; continue; }
         if (i + 1 >= argc) { errno = 0; die("missing value for %s", k); }
         const char *v = argv[++i];
         if (!strcmp(k, "--cgroup-procs")) {
@@ -896,7 +898,7 @@ static int cmd_run(int argc, char **argv, int64_t stdin_len) {
         if (!killed) {
             if (o.cpu_limit_ms && cpu_ns >= o.cpu_limit_ms * 1000000LL) timeout = "cpu";
             else if (o.wall_limit_ms && elapsed_ms >= o.wall_limit_ms) timeout = "wall";
-            killed = timeout || streams[0].exceeded || streams[1].exceeded;
+            killed = timeout || streams[0].exceeded || (streams[1].exceeded && !o.cut_stderr);
         }
         /* Repeated each round until the child is gone: a fork bomb may race the first kill. */
         if (killed) kill_box(&o, pid);
@@ -912,7 +914,8 @@ static int cmd_run(int argc, char **argv, int64_t stdin_len) {
                      report, wstatus, (exited_at ? exited_at : now_ns()) - started, cpu_ns,
                      read_counter(peak_fd, NULL), read_counter(oom_fd, "oom_kill"),
                      timeout ? "timeout=" : "", timeout ? timeout : "", timeout ? "\n" : "",
-                     streams[0].exceeded ? "exceeded=stdout\n" : (streams[1].exceeded ? "exceeded=stderr\n" : ""),
+                     streams[0].exceeded ? "exceeded=stdout\n"
+                     : streams[1].exceeded && !o.cut_stderr ? "exceeded=stderr\n" : "",
                      killed ? "killed=1\n" : "");
     frame('s', st, (size_t) n);
     return 0;

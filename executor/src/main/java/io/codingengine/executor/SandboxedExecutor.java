@@ -142,7 +142,8 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
             for (RunInput input : request.runs()) {
                 List<String> command = Commands.expand(language.run(), runtime, layout, options, input.args(), List.of(), runLimits);
                 byte[] stdin = input.stdin().getBytes(StandardCharsets.UTF_8);
-                runs.add(StageMapper.map(box.run(new RunSpec(command, BASE_ENV, stdin, runLimits))));
+                runs.add(StageMapper.map(box.run(new RunSpec(command, BASE_ENV, stdin, runLimits,
+                        request.runLimits().cutStderr()))));
             }
             return new ExecutionResult(language.language(), runtime.version().toString(), compile, runs, where(box));
         } catch (InterruptedException e) {

@@ -204,6 +204,24 @@ class HostileProgramsTest {
         assertEquals(64 * 1024, r.stderr().length());
     }
 
+    /**
+     * When the request cuts standard error (as judging does), a flood there is kept to the limit
+     * and the program runs on to its answer; standard output still stops it.
+     */
+    @Test
+    void aCutStderrFloodLetsTheProgramFinish() {
+        LimitRequest cut = new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(4), null, null, true);
+        ExecutionResult r = Fixture.run("python", "*",
+                "import sys\nfor _ in range(4096): sys.stderr.write('flood\\n' * 1000)\nprint('done')", "", cut);
+        StageResult run = r.runs().getFirst();
+        assertNull(run.status(), run.message());
+        assertEquals("done\n", run.stdout());
+        assertEquals(64 * 1024, run.stderr().length(), "what is kept of standard error");
+        StageResult flood = Fixture.run("c", "*",
+                "#include <stdio.h>\nint main(void){ for(;;) fputs(\"flood\\n\", stdout); }", "", cut).runs().getFirst();
+        assertEquals(StageStatus.OL, flood.status());
+    }
+
     @Test
     void connectingToTheHostLoopbackFails() throws IOException {
         try (ServerSocket listener = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {

@@ -130,7 +130,7 @@ public class AdminController {
     }
 
     /** New limits for a problem; a missing one stays. */
-    public record LimitsRequest(Long timeLimitMs, Long memoryLimitBytes) {
+    public record LimitsRequest(Long timeLimitMs, Long memoryLimitBytes, Long outputLimitBytes) {
     }
 
     @PutMapping("/problems/{id}/limits")
@@ -140,6 +140,7 @@ public class AdminController {
             return problems.save(new Problem(p.id(), p.name(),
                     r.timeLimitMs() == null ? p.timeLimit() : Duration.ofMillis(r.timeLimitMs()),
                     r.memoryLimitBytes() == null ? p.memoryLimitBytes() : r.memoryLimitBytes(),
+                    r.outputLimitBytes() == null ? p.outputLimitBytes() : r.outputLimitBytes(),
                     p.checker(), p.samples(), p.secretTests(), p.statement()));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage());

@@ -321,6 +321,22 @@ class JudgePipelineTest {
         assertEquals("AC", after.get("verdict").asString());
         assertEquals(1, after.get("history").size(), "the first verdict is kept: " + after);
         assertEquals("AC", after.get("history").get(0).get("verdict").asString());
+
+        // An admin's output limit holds for the problem's next runs; a limit that is no limit is a 400.
+        String padded = """
+                {"participant":"dan","problemId":"%s","language":"python","files":[{"content":"print(sum(map(int, input().split())), ' ' * 100000)"}]}"""
+                .formatted(id);
+        assertEquals("AC", submitAndWait(padded).get("verdict").asString(), "100 KB is within the default 8 MiB");
+        assertEquals(400, putLimits(id, "{\"outputLimitBytes\":0}").statusCode());
+        HttpResponse<String> limited = putLimits(id, "{\"outputLimitBytes\":65536}");
+        assertEquals(200, limited.statusCode(), limited.body());
+        assertEquals("OLE", submitAndWait(padded).get("verdict").asString());
+    }
+
+    private HttpResponse<String> putLimits(String problemId, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/problems/" + problemId + "/limits"))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // ------------------------------------------------------------------ hidden test data and participants

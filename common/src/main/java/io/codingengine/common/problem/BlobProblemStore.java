@@ -56,8 +56,11 @@ public final class BlobProblemStore implements ProblemStore {
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,29}|");
     private static final int LOAD_TRIES = 3;
 
-    /** The manifest as stored; secret data stays in the blobs it names. */
-    record Manifest(String id, String name, long timeLimitMs, long memoryLimitBytes,
+    /**
+     * The manifest as stored; secret data stays in the blobs it names. An {@code outputLimitBytes}
+     * of 0 is a manifest stored before problems had one: the default.
+     */
+    record Manifest(String id, String name, long timeLimitMs, long memoryLimitBytes, long outputLimitBytes,
                     CheckerSpec checker, String statement, List<TestCase> samples, String version,
                     List<SecretRef> secret, Instant savedAt) {
 
@@ -121,7 +124,7 @@ public final class BlobProblemStore implements ProblemStore {
             uploads.add(() -> upload(base + ".ans", test.expectedOutput()));
         }
         Manifest manifest = new Manifest(id, problem.name(), problem.timeLimit().toMillis(),
-                problem.memoryLimitBytes(), problem.checker(), problem.statement(), problem.samples(),
+                problem.memoryLimitBytes(), problem.outputLimitBytes(), problem.checker(), problem.statement(), problem.samples(),
                 version, refs, Instant.now());
         try {
             Parallel.all(uploads);
@@ -187,6 +190,7 @@ public final class BlobProblemStore implements ProblemStore {
                 List<TestCase> secret = Parallel.all(downloads);
                 return Optional.of(new Problem(manifest.id(), manifest.name(),
                         Duration.ofMillis(manifest.timeLimitMs()), manifest.memoryLimitBytes(),
+                        manifest.outputLimitBytes() > 0 ? manifest.outputLimitBytes() : Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
                         manifest.checker(), manifest.samples(), secret, manifest.statement()));
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() != 404 || attempt >= LOAD_TRIES) {

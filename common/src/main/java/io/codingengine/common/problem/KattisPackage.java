@@ -88,7 +88,9 @@ public final class KattisPackage {
         arguments.addAll(tests.outputValidatorArgs());
         CheckerSpec checker = OutputValidator.checker(archive, yaml.customValidation(), arguments, yaml.constants());
         long memory = (long) ((yaml.memoryMib() != null ? yaml.memoryMib() : DEFAULT_MEMORY_MIB) * (1 << 20));
-        return new Problem(id, yaml.name() != null ? yaml.name() : id, timeLimit(yaml, archive), memory, checker,
+        long output = yaml.outputMib() != null ? Math.max(1, (long) (yaml.outputMib() * (1 << 20)))
+                : Problem.DEFAULT_OUTPUT_LIMIT_BYTES;
+        return new Problem(id, yaml.name() != null ? yaml.name() : id, timeLimit(yaml, archive), memory, output, checker,
                 tests.samples(), tests.secret(), statement(archive, yaml.constants()));
     }
 

@@ -18,14 +18,20 @@ import java.util.Objects;
  * @param name             its display name
  * @param timeLimit        CPU time limit of each run, positive
  * @param memoryLimitBytes memory limit of each run, positive
+ * @param outputLimitBytes output limit of each run (standard output and standard error each),
+ *                         positive: a Kattis package's {@code limits.output}, by default
+ *                         {@link #DEFAULT_OUTPUT_LIMIT_BYTES}
  * @param checker          how outputs are judged
  * @param samples          the sample tests, all {@linkplain TestCase#visible() visible}, run first
  * @param secretTests      the secret tests, none visible, run after the samples
  * @param statement        the statement as Markdown, or {@code null} when the package has none
  */
 public record Problem(String id, String name, Duration timeLimit, long memoryLimitBytes,
-                      CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests,
+                      long outputLimitBytes, CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests,
                       String statement) {
+
+    /** Kattis's default {@code limits.output}: 8 MiB. */
+    public static final long DEFAULT_OUTPUT_LIMIT_BYTES = 8L << 20;
 
     public Problem {
         Ids.require(id, "problem id");
@@ -35,6 +41,9 @@ public record Problem(String id, String name, Duration timeLimit, long memoryLim
         }
         if (memoryLimitBytes <= 0) {
             throw new IllegalArgumentException("memoryLimitBytes must be positive, was " + memoryLimitBytes);
+        }
+        if (outputLimitBytes <= 0) {
+            throw new IllegalArgumentException("outputLimitBytes must be positive, was " + outputLimitBytes);
         }
         Objects.requireNonNull(checker, "checker");
         samples = List.copyOf(samples);

@@ -37,11 +37,12 @@ import java.util.Set;
  * @param name             the display name (English preferred), or {@code null}
  * @param timeLimitSeconds {@code limits.time_limit}, or {@code null}
  * @param memoryMib        {@code limits.memory}, or {@code null}
+ * @param outputMib        {@code limits.output}, or {@code null}
  * @param customValidation the legacy {@code validation: custom}
  * @param validatorFlags   the legacy {@code validator_flags}, split into words
  * @param constants        the 2023-07 {@code constants}
  */
-record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double memoryMib,
+record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double memoryMib, Double outputMib,
                    boolean customValidation, List<String> validatorFlags, Constants constants) {
 
     /** The format versions read, with the keys each allows in {@code problem.yaml} and {@code limits}. */
@@ -118,6 +119,7 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
         return new ProblemYaml(format, name(yaml.get("name")),
                 positive(limits.get("time_limit"), "limits.time_limit"),
                 positive(limits.get("memory"), "limits.memory"),
+                positive(limits.get("output"), "limits.output"),
                 custom, words(yaml.get("validator_flags"), "validator_flags"),
                 yaml.containsKey("constants") ? constants(text) : Constants.NONE);
     }

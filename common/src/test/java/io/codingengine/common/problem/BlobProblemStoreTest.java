@@ -164,7 +164,7 @@ class BlobProblemStoreTest {
         List<TestCase> secret = List.of(new TestCase("secret/1", variant + "1", variant, false),
                 new TestCase("secret/2", variant + "2", variant, false),
                 new TestCase("secret/3", variant + "3", variant, false));
-        return new Problem(id, variant, Duration.ofSeconds(1), 1 << 26, CheckerSpec.DEFAULT, List.of(), secret, null);
+        return new Problem(id, variant, Duration.ofSeconds(1), 1 << 26, Problem.DEFAULT_OUTPUT_LIMIT_BYTES, CheckerSpec.DEFAULT, List.of(), secret, null);
     }
 
     @Test
@@ -179,7 +179,7 @@ class BlobProblemStoreTest {
     @Test
     void savedProblemsCanBeDeleted() {
         String id = unique("made");
-        Problem problem = new Problem(id, "Made here", Duration.ofSeconds(1), 64L << 20,
+        Problem problem = new Problem(id, "Made here", Duration.ofSeconds(1), 64L << 20, Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
                 CheckerSpec.DEFAULT, List.of(), List.of(new TestCase("secret/1", "in", "out", false)), null);
         ProblemSummary summary = store.save(problem);
         assertEquals(0, summary.samples().size());

@@ -60,6 +60,7 @@ class KattisExamplesTest {
             assertEquals("hello", hello.id());
             assertEquals("Hello World!", hello.name());
             assertEquals(512L << 20, hello.memoryLimitBytes());
+            assertEquals(Problem.DEFAULT_OUTPUT_LIMIT_BYTES, hello.outputLimitBytes());
             assertEquals(Duration.ofSeconds(KattisPackage.DEFAULT_TIME_LIMIT_SECONDS), hello.timeLimit());
             assertEquals(CheckerSpec.Tokens.KATTIS, hello.checker(), "Kattis's default validator: letter case ignored");
             assertEquals(List.of(), hello.samples());

@@ -287,6 +287,7 @@ class KattisPackageTest {
         assertEquals(CheckerSpec.Tokens.kattis(List.of("float_relative_tolerance", "1e-5")), problem.checker());
         assertEquals(Duration.ofMillis(1500), problem.timeLimit());
         assertEquals(1024L << 20, problem.memoryLimitBytes());
+        assertEquals(16L << 20, problem.outputLimitBytes(), "limits.output, in MiB");
         assertEquals(List.of("sample/1"), problem.samples().stream().map(TestCase::name).toList());
 
         // Legacy: validator_flags, then a testdata.yaml's output_validator_flags; harmless grading keys.

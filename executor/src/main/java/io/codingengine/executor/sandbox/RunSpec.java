@@ -12,8 +12,16 @@ import java.util.Map;
  * @param env     the complete environment (nothing of the host's is passed)
  * @param stdin   bytes for standard input, then EOF
  * @param limits  every limit of the run
+ * @param cutStderr whether standard error past the output limit is cut short while the program
+ *                runs on, instead of stopping it
  */
-public record RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits) {
+public record RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits,
+                      boolean cutStderr) {
+
+    /** A run that either stream past the output limit stops. */
+    public RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits) {
+        this(command, env, stdin, limits, false);
+    }
 
     public RunSpec {
         command = List.copyOf(command);

@@ -214,7 +214,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** The relay's ({@code ce-sandbox run}'s) options common to every kind of box. */
-    private List<String> relayPrefix(Box box, StageLimits limits, RunCgroup cgroup) {
+    private List<String> relayPrefix(Box box, RunSpec spec, RunCgroup cgroup) {
+        StageLimits limits = spec.limits();
         int uid = box.mounts().uid();
         List<String> cmd = new ArrayList<>();
         if (cgroup != null) {
@@ -230,6 +231,9 @@ public final class Sandbox implements AutoCloseable {
                 "--output-limit", Long.toString(limits.outputBytes()),
                 "--uid", Integer.toString(uid), "--gid", Integer.toString(uid),
                 "--status-fd", Integer.toString(STATUS_FD)));
+        if (spec.cutStderr()) {
+            cmd.add("--cut-stderr");
+        }
         return cmd;
     }
 
@@ -247,7 +251,7 @@ public final class Sandbox implements AutoCloseable {
      * child becomes the box init itself ({@code --init-here}), without executing a second binary.
      */
     private List<String> pooledCommand(Box box, RunSpec spec, RunCgroup cgroup, Path pins) {
-        List<String> cmd = relayPrefix(box, spec.limits(), cgroup);
+        List<String> cmd = relayPrefix(box, spec, cgroup);
         cmd.addAll(List.of("--seccomp", seccompDefault.toString(), "--enter", pins.toString(),
                 "--work", box.work().toString(),
                 "--tmp-bytes", Long.toString(box.mounts().bytes()),
@@ -334,7 +338,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private List<String> relayCommand(Box box, RunSpec spec, RunCgroup cgroup, Isolation.Level level) {
-        List<String> cmd = relayPrefix(box, spec.limits(), cgroup);
+        List<String> cmd = relayPrefix(box, spec, cgroup);
         List<String> init = initArgs(spec, cgroup);
         if (level == Isolation.Level.PROCESS) {
             cmd.addAll(List.of("--seccomp", seccompNoNetwork.toString(), "--chdir", box.work().toString()));

@@ -14,6 +14,7 @@ import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
+import io.codingengine.common.problem.Problem;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -554,9 +555,9 @@ public final class Judge {
 
     /**
      * The verdict the run alone decides, or null when the checker must look at the output. The
-     * executor stops a program whose standard output or standard error goes past the output
-     * limit (OL, EL): both are OLE, the run's message saying which stream it was. (Kattis ignores
-     * standard error; the executor cannot yet cut it short and let the program run on.)
+     * executor stops a program whose standard output goes past the output limit (OL): OLE.
+     * Standard error is cut short for judged runs ({@link #runVerdict}'s EL comes only from an
+     * executor that cannot cut it), also OLE, the run's message saying which stream it was.
      */
     static Verdict runVerdict(StageResult run) {
         if (run.status() == null) {
@@ -572,12 +573,13 @@ public final class Judge {
     }
 
     /**
-     * The limits of each run. The output limit is the executor's per stream, standard output's
-     * and standard error's alike: {@link #outputLimit}.
+     * The limits of each run. The output limit ({@link #outputLimit}) stops a program writing more
+     * to standard output; standard error, which judging ignores as Kattis does, is cut there and
+     * the program runs on.
      */
     static LimitRequest runLimits(TestLimits limits, List<TestCase> tests, boolean problem) {
         Duration wall = limits.time().multipliedBy(2).plusSeconds(1);
-        return new LimitRequest(limits.time(), wall, limits.memoryBytes(), outputLimit(limits, tests, problem));
+        return new LimitRequest(limits.time(), wall, limits.memoryBytes(), outputLimit(limits, tests, problem), true);
     }
 
     /**
@@ -592,7 +594,7 @@ public final class Judge {
         long longest = tests.stream().mapToLong(t -> t.expectedOutput().length()).max().orElse(0);
         long output;
         if (problem) {
-            long given = limits.outputBytes() > 0 ? limits.outputBytes() : TestLimits.PROBLEM_OUTPUT_BYTES;
+            long given = limits.outputBytes() > 0 ? limits.outputBytes() : Problem.DEFAULT_OUTPUT_LIMIT_BYTES;
             output = Math.max(given, longest + 4096);
         } else {
             output = limits.outputBytes() > 0 ? limits.outputBytes() : Math.max(MIN_OUTPUT, 2 * longest + 4096);
@@ -611,15 +613,12 @@ public final class Judge {
      * @param time        CPU time per test (the wall limit is twice that plus a second)
      * @param memoryBytes memory per test
      * @param outputBytes output per test (a problem's {@code limits.output}), or 0: for a problem
-     *                    {@link #PROBLEM_OUTPUT_BYTES}, for inline tests twice the longest answer
+     *                    {@link Problem#DEFAULT_OUTPUT_LIMIT_BYTES}, for inline tests twice the longest answer
      *                    and 4 KiB, at least 64 KiB (see {@link Judge#outputLimit}); at most 16 MiB
-     *                    in any case. The executor applies it to standard output and standard
-     *                    error, each
+     *                    in any case. Standard output past it is OLE; standard error is cut
+     *                    there
      */
     public record TestLimits(Duration time, long memoryBytes, long outputBytes) {
-
-        /** Kattis's default {@code limits.output}: 8 MiB. */
-        public static final long PROBLEM_OUTPUT_BYTES = 8L << 20;
 
         public static final TestLimits DEFAULTS = new TestLimits(Duration.ofSeconds(3), 256L << 20);
 

@@ -284,7 +284,8 @@ public final class WorkHandler {
                 .orElseThrow(() -> new MissingProblemException("problem " + s.problemId() + " no longer exists"));
         List<TestCase> tests = new ArrayList<>(problem.samples());
         tests.addAll(problem.secretTests());
-        return new Task(tests, problem.checker(), new Judge.TestLimits(problem.timeLimit(), problem.memoryLimitBytes()));
+        return new Task(tests, problem.checker(), new Judge.TestLimits(problem.timeLimit(), problem.memoryLimitBytes(),
+                problem.outputLimitBytes()));
     }
 
     /** Runs {@code work} while renewing the delivery's lock, so a long judging keeps its message. */

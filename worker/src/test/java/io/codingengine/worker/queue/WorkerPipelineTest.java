@@ -12,6 +12,7 @@ import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.problem.BlobProblemStore;
+import io.codingengine.common.problem.Problem;
 import io.codingengine.common.queue.ArtemisReplyChannel;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
@@ -71,6 +72,7 @@ class WorkerPipelineTest {
     private static ReplyChannel apiReplies;
     private static QueueConsumer consumer;
     private static TableAuditLog audit;
+    private static BlobProblemStore problems;
     private static final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     /** What the worker logs, which is what the alert rules of infra/monitoring.bicep read. */
     private static final ListAppender<ILoggingEvent> handlerLog = new ListAppender<>();
@@ -86,7 +88,7 @@ class WorkerPipelineTest {
                 .withSlots(2).withUidBase(62000).withCgroupName("coding-engine-worker-it"), ExecutorConfig.defaults());
         String prefix = "w" + UUID.randomUUID().toString().substring(0, 8);
         submissions = TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
-        var problems = BlobProblemStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
+        problems = BlobProblemStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
         audit = TableAuditLog.fromConnectionString(AzuriteExtension.connectionString(), prefix);
         WorkHandler handler = new WorkHandler(executor, submissions, problems, ArtemisReplyChannel.sending(broker.url()),
                 audit, new JudgingMetrics(metrics, 2), Clock.systemUTC(), "it-worker", 5, Duration.ofSeconds(5));
@@ -142,6 +144,31 @@ class WorkerPipelineTest {
         assertEquals(runsBefore + 2, metrics.get("coding_engine_run_cpu_time").timer().count());
         assertEquals("contest", queueAgeLaneLoggedFor(s.id()));
         assertTrue(logLines(s.id()).noneMatch(line -> ALERTS.judgedIe().matcher(line).find()), "an AC is no failure");
+    }
+
+    /** A problem's output limit (a package's {@code limits.output}) is what its runs get. */
+    @Test
+    void aProblemsOutputLimitHolds() {
+        List<TestCase> tests = List.of(new TestCase("secret/1", "", "Hello World!\n", false));
+        String padded = "print('Hello World!' + ' ' * 100000)"; // 100 KB: Kattis's 8 MiB takes it
+        String loose = "o" + UUID.randomUUID().toString().substring(0, 8);
+        String tight = "o" + UUID.randomUUID().toString().substring(0, 8);
+        problems.save(new Problem(loose, "Loose", Duration.ofSeconds(2), 256L << 20, Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
+                CheckerSpec.Tokens.KATTIS, List.of(), tests, null));
+        problems.save(new Problem(tight, "Tight", Duration.ofSeconds(2), 256L << 20, 64 << 10,
+                CheckerSpec.Tokens.KATTIS, List.of(), tests, null));
+        assertEquals(Verdict.AC, judgeProblem(loose, padded));
+        assertEquals(Verdict.OLE, judgeProblem(tight, padded));
+        assertEquals(Verdict.AC, judgeProblem(tight, "print('Hello World!')"));
+    }
+
+    private static Verdict judgeProblem(String problemId, String source) {
+        Submission s = new Submission("it-" + UUID.randomUUID(), problemId, null, "alice", "python", "*",
+                List.of(SourceFile.utf8("main.py", source)), List.of(), null, Instant.now());
+        submissions.create(s);
+        queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0)));
+        return await().atMost(Duration.ofSeconds(60)).until(() -> submissions.get(s.id()).orElseThrow(),
+                r -> r.status() == SubmissionStatus.DONE).judgement().verdict();
     }
 
     /**
