@@ -6,11 +6,10 @@
 #   compile-off: the same cases with the speed-ups off (the numbers before)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-export PATH="$JAVA_HOME/bin:$PATH"
+source scripts/jdk.sh
 # Built in the reactor (common's classes come from common/target): never `mvn install`, the ~/.m2
 # SNAPSHOTs are shared with other worktrees.
-mvn -q -pl executor -am -DskipTests test-compile dependency:build-classpath \
+./mvnw -q -pl executor -am -DskipTests test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 cp="executor/target/test-classes:executor/target/classes:$(cat executor/target/bench.classpath)"
 exec java --enable-native-access=ALL-UNNAMED -cp "$cp" io.codingengine.executor.bench.ExecutorBench "${1:-30}" ${2:-}

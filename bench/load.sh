@@ -6,12 +6,11 @@
 # Environment: WORKERS (2), SKIP_BUILD=1 to reuse the jars in */target and the compiled client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-export PATH="$JAVA_HOME/bin:$PATH"
+source scripts/jdk.sh
 # Built in the reactor (common's classes come from common/target): never `mvn install`, the ~/.m2
 # SNAPSHOTs are shared with other worktrees.
 if [ "${SKIP_BUILD:-}" != 1 ]; then
-  mvn -B -q -ntp -pl api -am -DskipTests test-compile dependency:build-classpath \
+  ./mvnw -B -q -ntp -pl api -am -DskipTests test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/load.classpath -Dmdep.includeScope=test
 fi
 cp="api/target/test-classes:$(cat api/target/load.classpath)"

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-500}"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH="/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH"
-mvn -B -q -ntp -DskipTests package
+source scripts/jdk.sh
+./mvnw -B -q -ntp -DskipTests package
 direct=$(bench/executor.sh 30 python 2>/dev/null | awk '/python hello/ {print $(NF-2)}')
 data=$(mktemp -d /tmp/ce-bench-XXXX)
 trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true' EXIT

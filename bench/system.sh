@@ -2,8 +2,8 @@
 # jars (unless SKIP_BUILD=1) and starts and stops the one-worker system (run-local.sh, Azurite,
 # the api with its embedded Artemis) that they measure.
 cores=$(nproc)
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH="/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH"
-[ "${SKIP_BUILD:-}" = 1 ] || mvn -B -q -ntp -DskipTests package
+source scripts/jdk.sh
+[ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -B -q -ntp -DskipTests package
 data=$(mktemp -d /tmp/ce-bench-XXXX)
 trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true' EXIT
 

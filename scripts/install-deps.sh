@@ -15,7 +15,9 @@ command -v npm >/dev/null || need+=(npm)
 # ce-sandbox is linked statically: libc.a (libc6-dev) and libseccomp.a (libseccomp-dev).
 [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need+=(libc6-dev)
 [ -f /usr/lib/x86_64-linux-gnu/libseccomp.a ] || need+=(libseccomp-dev)
-command -v mvn >/dev/null || need+=(maven)
+# Maven itself comes through ./mvnw (Maven Central), which needs curl and unzip.
+command -v curl >/dev/null || need+=(curl)
+command -v unzip >/dev/null || need+=(unzip)
 [ -d /usr/lib/jvm/java-17-openjdk-amd64 ] || need+=(openjdk-17-jdk-headless)
 command -v docker-compose >/dev/null || need+=(docker-compose)
 # The contest UI's end-to-end tests drive Debian's headless Chromium (playwright-core cannot download one here).
@@ -26,7 +28,8 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y --no-install-recommends "${need[@]}" || { apt-get update && apt-get install -y --no-install-recommends "${need[@]}"; }
 fi
 
-if [ ! -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
-  echo "JDK 25 (Temurin) is required at /usr/lib/jvm/temurin-25-jdk-amd64" >&2
+source "$(dirname "$0")/jdk.sh"
+if [ ! -x "$JAVA_HOME/bin/java" ]; then
+  echo "JDK 25 is required at $JAVA_HOME (set CE_JAVA_HOME to use another path)" >&2
   exit 1
 fi

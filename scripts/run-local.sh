@@ -26,8 +26,7 @@ broker_port="${BROKER_PORT:-61616}"
 uid_base="${UID_BASE:-60000}"
 instance="${INSTANCE:-worker}"
 run="$data/run"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-export PATH="$JAVA_HOME/bin:$PATH"
+source scripts/jdk.sh
 jvm_flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false)
 
 stop() {
@@ -81,7 +80,7 @@ mkdir -p "$data/logs" "$run"
 ./scripts/install-deps.sh
 ./scripts/azurite.sh install
 if [ "${SKIP_BUILD:-}" != 1 ]; then
-  mvn -B -q -ntp -DskipTests package
+  ./mvnw -B -q -ntp -DskipTests package
 fi
 # The precompiled headers (about 1 GB, a minute on two cores the first time; only a check when
 # they are valid), so that the workers' start-up finds them built.

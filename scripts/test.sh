@@ -7,6 +7,5 @@ cd "$(dirname "$0")/.."
 ./scripts/azurite.sh install
 # docker-compose.yml cannot run without a Docker engine; it must at least parse.
 docker-compose -f docker-compose.yml config -q
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-export PATH="$JAVA_HOME/bin:$PATH"
-mvn -B -ntp verify "$@"
+source scripts/jdk.sh
+./mvnw -B -ntp verify "$@"
