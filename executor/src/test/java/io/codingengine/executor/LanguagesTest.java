@@ -9,15 +9,22 @@ import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
+import io.codingengine.executor.language.Catalogue;
+import io.codingengine.executor.language.LanguageDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,24 +32,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Ordinary programs in every language: what a contestant expects to just work. */
 class LanguagesTest {
 
-    private static final Map<String, String> HELLO = Map.of(
-            "python", "print('héllo wörld ✓')",
-            "javascript", "console.log('héllo wörld ✓')",
-            "c", "#include <stdio.h>\nint main(void){ puts(\"héllo wörld ✓\"); return 0; }",
-            "c++", "#include <iostream>\nint main(){ std::cout << \"héllo wörld ✓\" << std::endl; }",
-            "java", "public class Hello { public static void main(String[] a){ System.out.println(\"héllo wörld ✓\"); } }");
+    /** Every language and version the catalogue finds on this host, with the entry's samples. */
+    static Stream<Arguments> runtimes() {
+        return Fixture.EXECUTOR.runtimes().stream().map(r -> Arguments.of(r.language(), r.version()));
+    }
 
-    private static final Map<String, String> ECHO = Map.of(
-            "python", "import sys\nprint(sys.stdin.read().strip(), *sys.argv[1:])",
-            "javascript", "const s = require('fs').readFileSync(0, 'utf8').trim(); console.log([s, ...process.argv.slice(2)].join(' '))",
-            "c", "#include <stdio.h>\nint main(int c, char** v){ char b[100]; scanf(\"%99s\", b); printf(\"%s\", b); for (int i = 1; i < c; i++) printf(\" %s\", v[i]); puts(\"\"); return 0; }",
-            "c++", "#include <iostream>\n#include <string>\nint main(int c, char** v){ std::string s; std::cin >> s; std::cout << s; for (int i = 1; i < c; i++) std::cout << ' ' << v[i]; std::cout << '\\n'; }",
-            "java", "import java.util.*;\npublic class E { public static void main(String[] a){ Scanner s = new Scanner(System.in); StringBuilder b = new StringBuilder(s.next()); for (String x : a) b.append(' ').append(x); System.out.println(b); } }");
+    private static LanguageDefinition.Samples samples(String language) {
+        return Catalogue.detect().resolve(language, "*").definition().samples();
+    }
 
-    @ParameterizedTest
-    @CsvSource({"python,*", "javascript,*", "c,*", "c++,*", "java,17", "java,25"})
+    @Test
+    void everyLanguageOfTheCatalogueHasSamplesAndIsFoundHere() throws Exception {
+        try (InputStream in = Catalogue.class.getResourceAsStream("/languages.json")) {
+            for (LanguageDefinition d : Catalogue.load(in)) {
+                assertNotNull(d.samples(), d.language() + " has no samples");
+                assertTrue(runtimes().anyMatch(a -> a.get()[0].equals(d.language())), d.language() + " is not installed");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("runtimes")
     void helloWorldWithNonAsciiOutput(String language, String version) {
-        ExecutionResult r = Fixture.run(language, version, HELLO.get(language), "", LimitRequest.DEFAULTS);
+        ExecutionResult r = Fixture.run(language, version, samples(language).hello(), "", LimitRequest.DEFAULTS);
         StageResult run = r.runs().getFirst();
         assertEquals("héllo wörld ✓\n", run.stdout(), run.toString());
         assertNull(run.status());
@@ -50,11 +62,11 @@ class LanguagesTest {
         assertTrue(run.wallTimeMs() >= 0 && run.memoryBytes() > 0);
     }
 
-    @ParameterizedTest
-    @CsvSource({"python", "javascript", "c", "c++", "java"})
-    void stdinAndArgs(String language) {
-        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest(language, "*",
-                List.of(SourceFile.utf8(null, ECHO.get(language))), Map.of(), null, null,
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("runtimes")
+    void stdinAndArgs(String language, String version) {
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest(language, version,
+                List.of(SourceFile.utf8(null, samples(language).echo())), Map.of(), null, null,
                 List.of(new RunInput("first\n", List.of("a", "b c")), new RunInput("second\n", List.of()))));
         assertEquals("first a b c\n", r.runs().get(0).stdout(), r.toString());
         assertEquals("second\n", r.runs().get(1).stdout());
@@ -245,7 +257,7 @@ class LanguagesTest {
     @ParameterizedTest
     @CsvSource({"python", "javascript"})
     void correctInterpretedProgramsHaveNoCompileStageAndRunAsBefore(String language) {
-        ExecutionResult hello = judged(language, HELLO.get(language));
+        ExecutionResult hello = judged(language, samples(language).hello());
         assertNull(hello.compile(), hello.toString());
         StageResult run = hello.runs().getFirst();
         assertEquals("héllo wörld ✓\n", run.stdout());
@@ -278,9 +290,9 @@ class LanguagesTest {
         for (String language : List.of("python", "javascript", "java")) {
             String extension = language.equals("python") ? ".py" : language.equals("javascript") ? ".js" : ".java";
             for (String name : List.of("-c" + extension, "--check" + extension, "@args" + extension, "-I")) {
-                assertThrows(InvalidRequestException.class, () -> files(language, SourceFile.utf8(name, HELLO.get(language))), name);
-                assertThrows(InvalidRequestException.class, () -> files(language, SourceFile.utf8(null, HELLO.get(language)),
-                        SourceFile.utf8(name, HELLO.get(language))), name);
+                assertThrows(InvalidRequestException.class, () -> files(language, SourceFile.utf8(name, samples(language).hello())), name);
+                assertThrows(InvalidRequestException.class, () -> files(language, SourceFile.utf8(null, samples(language).hello()),
+                        SourceFile.utf8(name, samples(language).hello())), name);
             }
         }
     }

@@ -39,24 +39,15 @@ import java.util.Objects;
  *                      is a compile error like any other, and a passed one is not reported as a
  *                      stage, so the result has a compile stage only when the language is compiled
  *                      or the check failed (Piston shows none for an interpreted language)
+ * @param samples       programs that show the entry works on a host: the tests run them for
+ *                      every language and version found, so a new entry comes with its checks
  */
 public record LanguageDefinition(String language, List<String> aliases, String runtime,
                                  List<String> toolchains, String toolchainRequires, VersionProbe version,
                                  List<String> extensions, String naming, List<String> readOnlyPaths,
                                  Map<String, OptionSpec> options, List<String> compile, List<String> run,
                                  Map<String, LimitOverrides> limits, PrecompiledHeader precompiledHeader,
-                                 String compileService, Boolean compileChecksOnly) {
-
-    /** A definition whose {@code compile}, if any, builds the program. */
-    public LanguageDefinition(String language, List<String> aliases, String runtime,
-                              List<String> toolchains, String toolchainRequires, VersionProbe version,
-                              List<String> extensions, String naming, List<String> readOnlyPaths,
-                              Map<String, OptionSpec> options, List<String> compile, List<String> run,
-                              Map<String, LimitOverrides> limits, PrecompiledHeader precompiledHeader,
-                              String compileService) {
-        this(language, aliases, runtime, toolchains, toolchainRequires, version, extensions, naming, readOnlyPaths,
-                options, compile, run, limits, precompiledHeader, compileService, false);
-    }
+                                 String compileService, Boolean compileChecksOnly, Samples samples) {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public LanguageDefinition {
@@ -113,5 +104,15 @@ public record LanguageDefinition(String language, List<String> aliases, String r
     /** Overrides of the default limits for one stage; null fields keep the default. */
     public record LimitOverrides(Long cpuMs, Long wallMs, Long memoryMiB, Integer processes,
                                  Integer openFiles) {
+    }
+
+    /**
+     * Sample programs of a language, each one source file.
+     *
+     * @param hello prints {@code héllo wörld ✓} and a newline (non-ASCII output must survive)
+     * @param echo  prints the first word of its standard input, then its arguments, separated by
+     *              spaces, and a newline
+     */
+    public record Samples(String hello, String echo) {
     }
 }

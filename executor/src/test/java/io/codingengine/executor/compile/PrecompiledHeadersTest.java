@@ -42,7 +42,7 @@ class PrecompiledHeadersTest {
         LanguageDefinition oneStandard = new LanguageDefinition(d.language(), d.aliases(), d.runtime(), d.toolchains(),
                 d.toolchainRequires(), d.version(), d.extensions(), d.naming(), d.readOnlyPaths(),
                 Map.of("std", new LanguageDefinition.OptionSpec("gnu++17", List.of("gnu++17"))), d.compile(), d.run(),
-                d.limits(), d.precompiledHeader(), d.compileService());
+                d.limits(), d.precompiledHeader(), d.compileService(), d.compileChecksOnly(), d.samples());
         LanguageRuntime runtime = new LanguageRuntime(oneStandard, detected.version(), gxx);
         Catalogue catalogue = new Catalogue(List.of(runtime));
         CompileSettings settings = new CompileSettings(true, dir, 0, false, 200, 512, Duration.ofSeconds(10));
