@@ -60,12 +60,21 @@ public class JudgeApiExceptionHandler {
 
     /** Anything else is ours: logged with its stack trace, answered without it. */
     @ExceptionHandler(Exception.class)
-    ProblemDetail internal(Exception e) {
+    org.springframework.http.ResponseEntity<ProblemDetail> internal(Exception e) {
         if (e instanceof org.springframework.web.ErrorResponse known) {
-            return known.getBody(); // Spring's own 4xx (wrong method, media type...) keep their status
+            // Spring's own 4xx (wrong method, media type...) keep their status
+            return org.springframework.http.ResponseEntity.status(known.getStatusCode()).body(known.getBody());
+        }
+        if (io.codingengine.api.web.StoreOutage.isOutage(e)) {
+            LOG.warn("judge API request failed: a store is unreachable: {}", e.toString());
+            return org.springframework.http.ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", Long.toString(io.codingengine.api.web.StoreOutage.RETRY_AFTER_SECONDS))
+                    .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
+                            "storage is unreachable; try again shortly"));
         }
         LOG.error("judge API request failed", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "the request failed; see the server log");
+        return org.springframework.http.ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                .body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "the request failed; see the server log"));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -80,7 +89,7 @@ public class JudgeApiExceptionHandler {
 
     /** A batch item's mistake with the status the same request alone would get, and its index. */
     @ExceptionHandler(SubmissionController.BatchItemException.class)
-    ProblemDetail batchItem(SubmissionController.BatchItemException e) {
+    org.springframework.http.ResponseEntity<ProblemDetail> batchItem(SubmissionController.BatchItemException e) {
         HttpStatus status = switch (e.getCause()) {
             case NoSuchElementException missing -> HttpStatus.NOT_FOUND;
             case io.codingengine.api.access.NotPermittedException other -> HttpStatus.FORBIDDEN;
@@ -90,11 +99,11 @@ public class JudgeApiExceptionHandler {
             default -> null;
         };
         if (status == null) {
-            return internal((Exception) e.getCause()); // ours, not the client's: a 500 without the message
+            return internal((Exception) e.getCause()); // ours, not the client's: a 500 without the message, or a 503
         }
         ProblemDetail p = problem(status, "Invalid submission in batch", e.getMessage());
         p.setProperty("index", e.index);
-        return p;
+        return org.springframework.http.ResponseEntity.status(status).body(p);
     }
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail) {

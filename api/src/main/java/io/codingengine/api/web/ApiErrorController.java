@@ -20,6 +20,13 @@ public class ApiErrorController implements ErrorController {
     ResponseEntity<ErrorMessage> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatusCode status = code instanceof Integer value ? HttpStatusCode.valueOf(value) : HttpStatus.NOT_FOUND;
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure
+                && StoreOutage.isOutage(failure)) { // a filter's store call (keys, rate limits) failed
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", Long.toString(StoreOutage.RETRY_AFTER_SECONDS))
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                    .body(new ErrorMessage("storage is unreachable; try again shortly"));
+        }
         return ApiExceptionHandler.respond(status, ApiExceptionHandler.reason(status));
     }
 }

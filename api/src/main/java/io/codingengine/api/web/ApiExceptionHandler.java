@@ -71,6 +71,12 @@ public class ApiExceptionHandler {
         if (e instanceof ErrorResponse known && known.getStatusCode().is4xxClientError()) {
             return respond(known.getStatusCode(), reason(known.getStatusCode()));
         }
+        if (StoreOutage.isOutage(e)) {
+            LOG.warn("request failed: a store is unreachable: {}", e.toString());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", Long.toString(StoreOutage.RETRY_AFTER_SECONDS))
+                    .contentType(MediaType.APPLICATION_JSON).body(new ErrorMessage("storage is unreachable; try again shortly"));
+        }
         LOG.error("request failed", e);
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, HttpStatus.INTERNAL_SERVER_ERROR.getReasonPhrase());
     }
