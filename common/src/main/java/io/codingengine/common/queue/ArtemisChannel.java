@@ -105,9 +105,9 @@ final class ArtemisChannel implements AutoCloseable {
      * Takes the next message of the highest-priority non-empty lane, acknowledged in the open
      * transaction, or null when none came before the deadline.
      */
-    Received receive(long deadlineNanos, Duration pollInterval) throws ActiveMQException {
+    Received receive(List<Lane> order, long deadlineNanos, Duration pollInterval) throws ActiveMQException {
         while (true) {
-            for (Lane lane : Lane.values()) {
+            for (Lane lane : order) {
                 ClientMessage message = consumers.get(lane).receiveImmediate();
                 if (message != null) {
                     return accept(lane, message);
@@ -117,12 +117,12 @@ final class ArtemisChannel implements AutoCloseable {
             if (remainingMillis <= 0) {
                 return null;
             }
-            // Blocking on the interactive lane serves a person at once; the other lanes wait for
-            // the next poll. At least 1 ms, since 0 means "forever" to Artemis.
+            // Blocking on the preferred lane serves it at once; the other lanes wait for the next
+            // poll. At least 1 ms, since 0 means "forever" to Artemis.
             long waitMillis = Math.max(1, Math.min(pollInterval.toMillis(), remainingMillis));
-            ClientMessage message = consumers.get(Lane.INTERACTIVE).receive(waitMillis);
+            ClientMessage message = consumers.get(order.getFirst()).receive(waitMillis);
             if (message != null) {
-                return accept(Lane.INTERACTIVE, message);
+                return accept(order.getFirst(), message);
             }
         }
     }

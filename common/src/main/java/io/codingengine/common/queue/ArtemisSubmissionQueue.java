@@ -127,12 +127,15 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
     }
 
     @Override
-    public Optional<Delivery> receive(Duration maxWait) {
+    public Optional<Delivery> receive(List<Lane> order, Duration maxWait) {
+        if (order.isEmpty()) {
+            throw new IllegalArgumentException("no lane to receive from");
+        }
         long deadline = System.nanoTime() + maxWait.toNanos();
         ArtemisChannel channel = borrow();
         try {
             ArtemisChannel.Received message;
-            while ((message = channel.receive(deadline, settings.pollInterval())) != null) {
+            while ((message = channel.receive(order, deadline, settings.pollInterval())) != null) {
                 if (message.deliveryCount() <= settings.maxDeliveryCount()) {
                     // From here on the channel belongs to the delivery.
                     return Optional.of(ArtemisDelivery.lock(this, channel, message));

@@ -11,5 +11,8 @@ public enum Lane {
     /** Submissions of a running contest. */
     CONTEST,
     /** Re-judging existing submissions of a problem or contest. */
-    REGRADE
+    REGRADE;
+
+    /** Every lane, in the order they are served by default. */
+    public static final java.util.List<Lane> SERVED_ORDER = java.util.List.of(values());
 }

@@ -120,11 +120,14 @@ public final class ServiceBusSubmissionQueue implements SubmissionQueue {
     }
 
     @Override
-    public Optional<Delivery> receive(Duration maxWait) {
+    public Optional<Delivery> receive(List<Lane> order, Duration maxWait) {
         requireOpen();
+        if (order.isEmpty()) {
+            throw new IllegalArgumentException("no lane to receive from");
+        }
         long deadline = System.nanoTime() + maxWait.toNanos();
         do {
-            for (Lane lane : Lane.values()) {
+            for (Lane lane : order) {
                 Optional<Delivery> delivery = receiveFrom(lane, settings.laneWait());
                 if (delivery.isPresent()) {
                     return delivery;

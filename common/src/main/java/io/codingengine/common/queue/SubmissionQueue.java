@@ -62,7 +62,19 @@ public interface SubmissionQueue extends AutoCloseable {
      * @return the locked delivery, or empty if no message became receivable in time
      * @throws QueueException if the broker cannot be reached
      */
-    Optional<Delivery> receive(Duration maxWait);
+    default Optional<Delivery> receive(Duration maxWait) {
+        return receive(Lane.SERVED_ORDER, maxWait);
+    }
+
+    /**
+     * Takes the oldest receivable message of the first non-empty lane in {@code order} and locks
+     * it, waiting up to {@code maxWait} for one to arrive (in any of those lanes).
+     *
+     * @param order the lanes to serve, first preferred; lanes left out are not served
+     * @return the locked delivery, or empty if no message became receivable in time
+     * @throws QueueException if the broker cannot be reached
+     */
+    Optional<Delivery> receive(List<Lane> order, Duration maxWait);
 
     /**
      * Messages in a lane that are not yet completed nor dead-lettered: waiting, locked, and

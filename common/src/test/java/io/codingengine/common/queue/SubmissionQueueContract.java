@@ -125,6 +125,22 @@ public abstract class SubmissionQueueContract {
     }
 
     @Test
+    void receiveServesTheLanesInTheOrderAskedAndOnlyThose() {
+        SubmissionQueue queue = client();
+        queue.send(Lane.INTERACTIVE, "i", "{}");
+        queue.send(Lane.CONTEST, "c", "{}");
+
+        assertTrue(queue.receive(List.of(Lane.REGRADE), Duration.ofMillis(500)).isEmpty(),
+                "a lane not asked for is not served, however full");
+        Delivery contest = queue.receive(List.of(Lane.CONTEST, Lane.INTERACTIVE), Duration.ofSeconds(10)).orElseThrow();
+        assertEquals("c", contest.messageId());
+        contest.complete();
+        Delivery interactive = queue.receive(List.of(Lane.CONTEST, Lane.INTERACTIVE), Duration.ofSeconds(10)).orElseThrow();
+        assertEquals("i", interactive.messageId(), "the next lane when the first is empty");
+        interactive.complete();
+    }
+
+    @Test
     void lockedMessageIsInvisibleToOtherReceiversUntilAbandonedAndGoneOnceCompleted() {
         SubmissionQueue first = client();
         SubmissionQueue second = client();

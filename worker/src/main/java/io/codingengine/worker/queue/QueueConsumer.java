@@ -1,6 +1,7 @@
 package io.codingengine.worker.queue;
 
 import io.codingengine.common.queue.Delivery;
+import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,11 @@ import java.util.function.Consumer;
  * at once, so a worker never holds more messages than it can judge (the rest stay on the queue
  * for other workers). A failure of ours gives the message back after a delay.
  *
+ * <p>A slot that just took interactive work (a Run, a Piston execute) prefers contest work next,
+ * and the other way round: interactive work is served first, but when both lanes have work each
+ * gets every other turn of a slot, so a stream of executes cannot stop judging (or the reverse).
+ * Regrades come only when both are empty.
+ *
  * <p>An {@link Error} (out of memory, a stack overflow) ends the slot's thread: the message goes
  * back after a delay, {@link #health()} reports the worker DOWN from then on, and {@code onDeath}
  * runs, by default {@link #exitProcess exiting the process} so that its supervisor starts a fresh
@@ -27,6 +33,8 @@ import java.util.function.Consumer;
  */
 public final class QueueConsumer implements SmartLifecycle {
 
+    /** A slot's lanes after it served interactive work. */
+    private static final List<Lane> CONTEST_FIRST = List.of(Lane.CONTEST, Lane.INTERACTIVE, Lane.REGRADE);
     /** The process's exit status after a slot died of an {@link Error}. */
     public static final int EXIT_STATUS = 70;
     private static final Logger LOG = LoggerFactory.getLogger(QueueConsumer.class);
@@ -87,16 +95,20 @@ public final class QueueConsumer implements SmartLifecycle {
 
     private void loop() {
         try {
+            Lane last = null;
             while (running) {
                 Optional<Delivery> next;
                 try {
-                    next = queue.receive(receiveWait);
+                    next = queue.receive(last == Lane.INTERACTIVE ? CONTEST_FIRST : Lane.SERVED_ORDER, receiveWait);
                 } catch (RuntimeException e) {
                     LOG.warn("receive failed, retrying: {}", e.toString());
                     sleep(Duration.ofSeconds(1));
                     continue;
                 }
-                next.ifPresent(this::handle);
+                if (next.isPresent()) {
+                    last = next.get().lane();
+                    handle(next.get());
+                }
             }
         } catch (Throwable e) {
             died(e);

@@ -50,7 +50,7 @@ class WorkerJudgingSettingsTest {
             }
 
             @Override
-            public Optional<Delivery> receive(Duration maxWait) {
+            public Optional<Delivery> receive(List<Lane> order, Duration maxWait) {
                 if (poison.getAndSet(false)) {
                     return Optional.of(new Delivery() {
                         public String messageId() { return "flood"; }

@@ -39,7 +39,7 @@ class QueueConsumerTest {
         }
 
         @Override
-        public Optional<Delivery> receive(Duration maxWait) {
+        public Optional<Delivery> receive(List<Lane> order, Duration maxWait) {
             try {
                 return Optional.ofNullable(waiting.poll(maxWait.toMillis(), TimeUnit.MILLISECONDS));
             } catch (InterruptedException e) {
