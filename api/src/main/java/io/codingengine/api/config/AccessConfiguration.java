@@ -8,6 +8,7 @@ import io.codingengine.api.web.ClientAddress;
 import io.codingengine.api.web.CorrelationIdFilter;
 import io.codingengine.api.web.ProblemResponses;
 import io.codingengine.api.web.RequestSizeFilter;
+import io.codingengine.api.web.RequestsPerAddressFilter;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,6 +67,14 @@ public class AccessConfiguration {
         return registration;
     }
 
+    /** Right after the correlation id, so slow clients are turned away before anything is read. */
+    @Bean
+    FilterRegistrationBean<RequestsPerAddressFilter> requestsPerAddressFilter(EngineProperties p, ClientAddress addresses) {
+        var registration = new FilterRegistrationBean<>(new RequestsPerAddressFilter(p.limits().requestsPerAddress(), addresses));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
     @Bean
     ProblemResponses problemResponses(JsonMapper json) {
         return new ProblemResponses(json);
@@ -82,7 +91,8 @@ public class AccessConfiguration {
     /** After the key check, so an anonymous client learns it needs a key before it learns a size. */
     @Bean
     FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(EngineProperties p, ProblemResponses problems) {
-        var registration = new FilterRegistrationBean<>(new RequestSizeFilter(p.maxRequestSize().toBytes(), problems));
+        var registration = new FilterRegistrationBean<>(new RequestSizeFilter(p.maxRequestSize().toBytes(),
+                p.limits().bodyReadTimeout(), problems));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
         return registration;
     }

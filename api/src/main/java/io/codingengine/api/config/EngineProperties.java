@@ -34,6 +34,7 @@ import java.util.List;
  * @param access         who may call what (docs/operations.md, "Access and keys")
  * @param limits         rate, backpressure and request-size limits (docs/operations.md, "Limits")
  * @param retention      how long submissions and audit entries are kept
+ * @param piston         the Piston API's compatibility with clients of other deployments
  */
 @ConfigurationProperties("coding-engine")
 public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path dataDir,
@@ -57,7 +58,8 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                                @DefaultValue("") String managedIdentityClientId,
                                @DefaultValue Access access,
                                @DefaultValue Limits limits,
-                               @DefaultValue Retention retention) {
+                               @DefaultValue Retention retention,
+                               @DefaultValue Piston piston) {
 
     /**
      * @param pistonOpen     whether the Piston endpoints ({@code /api/v2/**}) need no key; the
@@ -106,6 +108,9 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
      * @param tokenFailuresPerContest wrong invitation tokens one contest takes at once from all
      *                             addresses together; they come back evenly over {@code entryWindow}
      * @param entryWindow          the period over which the entry limits above refill
+     * @param bodyReadTimeout      how long a request body may take to arrive, whole; then 408
+     * @param requestsPerAddress   requests one client address may have in progress at once; more
+     *                             are 429 (slow clients cannot take every connection)
      */
     public record Limits(@DefaultValue("20") int submissionsPerMinute,
                          @DefaultValue("6000") int serviceSubmissionsPerMinute,
@@ -117,7 +122,9 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                          @DefaultValue("10") int openEntriesPerAddress,
                          @DefaultValue("10") int tokenFailuresPerAddress,
                          @DefaultValue("100") int tokenFailuresPerContest,
-                         @DefaultValue("5m") Duration entryWindow) {
+                         @DefaultValue("5m") Duration entryWindow,
+                         @DefaultValue("10s") Duration bodyReadTimeout,
+                         @DefaultValue("100") int requestsPerAddress) {
         public Limits {
             if (submissionsPerMinute < 1 || serviceSubmissionsPerMinute < 1 || executionsPerMinute < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.*-per-minute must be at least 1");
@@ -128,6 +135,12 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
             }
             if (entryWindow == null || entryWindow.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("coding-engine.limits.entry-window must be at least 1s, was " + entryWindow);
+            }
+            if (bodyReadTimeout == null || bodyReadTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("coding-engine.limits.body-read-timeout must be at least 1s, was " + bodyReadTimeout);
+            }
+            if (requestsPerAddress < 1) {
+                throw new IllegalArgumentException("coding-engine.limits.requests-per-address must be at least 1");
             }
             if (maxWaiting < 1 || maxWaiting > 1000) {
                 // checked by reading that many of the participant's newest submissions: one page
@@ -141,6 +154,17 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
      * @param sweep  how often the purge runs
      */
     public record Retention(@DefaultValue("90d") Duration period, @DefaultValue("1h") Duration sweep) {
+    }
+
+    /**
+     * @param compatibleVersions versions clients ask for that are not installed, each with the
+     *                           installed versions that run in its place; the defaults (in
+     *                           application.properties) are the seed deployment's four runtimes
+     */
+    public record Piston(List<io.codingengine.api.piston.CompatibleVersion> compatibleVersions) {
+        public Piston {
+            compatibleVersions = List.copyOf(compatibleVersions == null ? List.of() : compatibleVersions);
+        }
     }
 
     /** {@link #slots()}, or the number of cores when it is not set. */

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Piston v2: {@code GET /api/v2/runtimes} and {@code POST /api/v2/execute}. The body of
+ * Piston v2: {@code GET /api/v2/runtimes}, {@code POST /api/v2/execute} and {@code GET /api/v2/packages}. The body of
  * {@code execute} is read as JSON whatever its content type (piston-client 1.0.2 sends
  * {@code text/plain;charset=UTF-8}), then checked in Piston's order before anything runs.
  */
@@ -56,6 +56,22 @@ public class PistonController {
     @GetMapping("/runtimes")
     public ResponseEntity<List<PistonRuntime>> runtimes() {
         return json(executions.runtimes().stream().map(PistonRuntime::of).toList());
+    }
+
+    /** The installed packages, once each (C and C++ come from one {@code gcc}). */
+    @GetMapping("/packages")
+    public ResponseEntity<List<PistonPackage>> packages() {
+        return json(executions.runtimes().stream().map(PistonPackage::of).distinct().toList());
+    }
+
+    /** Piston installs and removes packages here; the engine's runtimes are part of its image. */
+    @RequestMapping(path = "/packages", method = {org.springframework.web.bind.annotation.RequestMethod.POST,
+            org.springframework.web.bind.annotation.RequestMethod.DELETE})
+    public ResponseEntity<io.codingengine.api.web.ErrorMessage> managePackages() {
+        return ResponseEntity.status(org.springframework.http.HttpStatus.METHOD_NOT_ALLOWED)
+                .header(org.springframework.http.HttpHeaders.ALLOW, "GET").contentType(MediaType.APPLICATION_JSON)
+                .body(new io.codingengine.api.web.ErrorMessage("packages cannot be installed or removed here: the"
+                        + " engine's runtimes are part of its image (GET /api/v2/runtimes lists them)"));
     }
 
     /**

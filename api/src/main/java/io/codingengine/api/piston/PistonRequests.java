@@ -33,8 +33,10 @@ import java.util.Optional;
 public class PistonRequests {
 
     private final List<LimitField> limitFields;
+    private final List<CompatibleVersion> compatible;
 
-    public PistonRequests(ExecutorConfig config) {
+    public PistonRequests(ExecutorConfig config, io.codingengine.api.config.EngineProperties properties) {
+        this.compatible = properties.piston().compatibleVersions();
         StageLimits max = config.max();
         this.limitFields = List.of(
                 new LimitField("compile_memory_limit", Kind.MEMORY, max.memoryBytes()),
@@ -63,7 +65,7 @@ public class PistonRequests {
                 throw new InvalidRequestException("files[" + i + "].content is required as a string");
             }
         }
-        RuntimeInfo runtime = resolve(runtimes, language, version)
+        RuntimeInfo runtime = resolve(runtimes, language, version).or(() -> compatible(runtimes, language, version))
                 .orElseThrow(() -> new InvalidRequestException(language + "-" + version + " runtime is unknown"));
         if (!hasUtf8File(files)) {
             throw new InvalidRequestException("files must include at least one utf8 encoded file");
@@ -85,6 +87,16 @@ public class PistonRequests {
                 .filter(r -> r.language().equals(language) || r.aliases().contains(language))
                 .filter(r -> parseVersion(r.version()).filter(versions::matches).isPresent())
                 .max(Comparator.comparing(r -> parseVersion(r.version()).orElseThrow()));
+    }
+
+    /** The installed runtime an operator declared for a version that is not installed, if any. */
+    private Optional<RuntimeInfo> compatible(List<RuntimeInfo> runtimes, String language, String version) {
+        return runtimes.stream()
+                .filter(r -> r.language().equals(language) || r.aliases().contains(language))
+                .map(RuntimeInfo::language).distinct()
+                .flatMap(canonical -> compatible.stream().filter(c -> c.covers(canonical, version)))
+                .findFirst()
+                .flatMap(c -> resolve(runtimes, language, c.runs()));
     }
 
     private static Optional<Version> parseVersion(String text) {

@@ -10,70 +10,99 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
+import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
- * 413 for a judge API body over {@code coding-engine.max-request-size}. A declared length is
- * checked before anything is read; a body without one (chunked) is read here, at most one byte
- * past the limit, because the JSON binding behind this filter would otherwise read any amount
- * into memory. The Piston endpoints count bytes as they read, in {@link JsonBodyReader}.
- * Problem imports are exempt: a Kattis package with its test data is larger, and only admins send them.
+ * Reads the body of every judge API ({@code /api/v1}) and Piston ({@code /api/v2}) request here,
+ * whole, before anything else does, so that two limits hold for every body:
+ * <ul>
+ *   <li>size: {@code coding-engine.max-request-size}; a declared length over it is refused before
+ *       reading, a body without one (chunked) once it passes it. {@code 413}.</li>
+ *   <li>time: {@code coding-engine.limits.body-read-timeout} for the whole body. The servlet
+ *       container's timeout counts each read alone, so a client sending a byte every few seconds
+ *       would hold a request open for ever; past the deadline it is {@code 408}.</li>
+ * </ul>
+ * Either way the rest of the body is not read and the connection is closed. Problem imports are
+ * exempt: a Kattis package with its test data is larger and slower, and only admins, whose key is
+ * checked before, send them.
  */
 public final class RequestSizeFilter extends OncePerRequestFilter {
 
+    private static final PathPattern JUDGE_API = PathPatternParser.defaultInstance.parse("/api/v1/**");
+    private static final PathPattern PISTON_API = PathPatternParser.defaultInstance.parse("/api/v2/**");
+    private static final PathPattern PROBLEM_IMPORT = PathPatternParser.defaultInstance.parse("/api/v1/problems/*");
+
     private final long maxBytes;
+    private final Duration readTimeout;
     private final ProblemResponses problems;
 
-    public RequestSizeFilter(long maxBytes, ProblemResponses problems) {
+    public RequestSizeFilter(long maxBytes, Duration readTimeout, ProblemResponses problems) {
         this.maxBytes = maxBytes;
+        this.readTimeout = readTimeout;
         this.problems = problems;
     }
-
-    private static final PathPattern JUDGE_API = PathPatternParser.defaultInstance.parse("/api/v1/**");
-    private static final PathPattern PROBLEM_IMPORT = PathPatternParser.defaultInstance.parse("/api/v1/problems/*");
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         PathContainer path = MatchedPath.of(request); // as the controllers see it: /api/%761/... is /api/v1/...
-        return !JUDGE_API.matches(path) || "PUT".equals(request.getMethod()) && PROBLEM_IMPORT.matches(path);
+        return !(JUDGE_API.matches(path) || PISTON_API.matches(path))
+                || "PUT".equals(request.getMethod()) && PROBLEM_IMPORT.matches(path);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        long declared = request.getContentLengthLong();
-        if (declared > maxBytes) {
-            tooLarge(response);
+        if (request.getContentLengthLong() > maxBytes) {
+            refuse(request, response, HttpStatus.CONTENT_TOO_LARGE, "Content too large",
+                    "request body must not exceed " + maxBytes + " bytes");
             return;
         }
-        if (declared < 0) { // chunked, or HTTP/2 without a length
-            byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (body.length > maxBytes) {
-                // the rest of the body is not read: the connection cannot carry another request
-                response.setHeader(HttpHeaders.CONNECTION, "close");
-                tooLarge(response);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + readTimeout.toNanos();
+        byte[] buffer = new byte[8192];
+        InputStream in = request.getInputStream();
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            body.write(buffer, 0, n);
+            if (body.size() > maxBytes) {
+                refuse(request, response, HttpStatus.CONTENT_TOO_LARGE, "Content too large",
+                        "request body must not exceed " + maxBytes + " bytes");
                 return;
             }
-            request = new ReadBody(request, body);
+            if (System.nanoTime() - deadline > 0) {
+                refuse(request, response, HttpStatus.REQUEST_TIMEOUT, "Request timeout",
+                        "the request body took longer than " + readTimeout.toSeconds() + " s to arrive");
+                return;
+            }
         }
-        chain.doFilter(request, response);
+        chain.doFilter(new ReadBody(request, body.toByteArray()), response);
     }
 
-    private void tooLarge(HttpServletResponse response) throws IOException {
-        problems.write(response, HttpStatus.CONTENT_TOO_LARGE, "Content too large",
-                "request body must not exceed " + maxBytes + " bytes");
+    /** The refusal in the API's own error shape; the unread rest of the body ends the connection. */
+    private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title,
+                        String detail) throws IOException {
+        response.setHeader(HttpHeaders.CONNECTION, "close");
+        if (PISTON_API.matches(MatchedPath.of(request))) {
+            response.setStatus(status.value());
+            response.setContentType("application/json");
+            response.getOutputStream().write(("{\"message\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8));
+        } else {
+            problems.write(response, status, title, detail);
+        }
     }
 
-    /** The request with its body already read (and within the limit). */
+    /** The request with its body already read (and within the limits). */
     private static final class ReadBody extends HttpServletRequestWrapper {
 
         private final byte[] body;

@@ -122,6 +122,7 @@ class AccessAndLimitsTest {
             "POST /api/v1/admin/keys/revoke", Role.ADMIN,
             "GET /api/v2/runtimes", null, // piston-open, the local default (CorsAndClosedPistonTest: closed)
             "POST /api/v2/execute", null,
+            "GET /api/v2/packages", null, "POST /api/v2/packages", null, "DELETE /api/v2/packages", null,
             "GET /", null,
             "GET /health/live", null,
             "GET /health/ready", null,

@@ -95,7 +95,7 @@ public final class Catalogue {
     public LanguageRuntime resolve(String language, String range) {
         VersionRange versions = VersionRange.parse(range);
         return runtimes().stream()
-                .filter(r -> r.definition().answersTo(language) && versions.matches(r.version()))
+                .filter(r -> r.answersTo(language) && versions.matches(r.version()))
                 .findFirst()
                 .orElseThrow(() -> new InvalidRequestException(language + "-" + range + " runtime is unknown"));
     }

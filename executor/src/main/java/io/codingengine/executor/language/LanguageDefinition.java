@@ -19,7 +19,8 @@ import java.util.Objects;
  * </ul>
  *
  * @param language      canonical name, as listed by the runtimes API
- * @param aliases       other accepted names
+ * @param aliases       other accepted names; {@code {major}} and {@code {minor}} in one stand for the
+ *                      parts of each detected version ({@code python{major}.{minor}}: {@code python3.11})
  * @param runtime       the toolchain's name when it serves several languages (Piston's {@code runtime}), or null
  * @param toolchains    where to look for toolchains: paths or globs; every match is one version
  * @param toolchainRequires a file that must exist under a directory match ({@code bin/javac}), or null
@@ -68,9 +69,11 @@ public record LanguageDefinition(String language, List<String> aliases, String r
         }
     }
 
-    /** True when {@code name} is the language's name or one of its aliases. */
+    /** True when {@code name} is the language's name or one of its aliases, at any version. */
     public boolean answersTo(String name) {
-        return language.equals(name) || aliases.contains(name);
+        return language.equals(name) || aliases.stream().anyMatch(alias -> alias.equals(name)
+                || alias.contains("{") && name.matches(java.util.regex.Pattern.quote(alias)
+                .replace("{major}", "\\E\\d+\\Q").replace("{minor}", "\\E\\d+\\Q")));
     }
 
     /**

@@ -48,7 +48,7 @@ class FeedbackShimTest {
 
     @Test
     void everyCatalogueLanguageGetsTheProgramUnderItsAliases() {
-        for (String language : List.of("python", "py3", "javascript", "node", "c", "c++", "cpp", "java")) {
+        for (String language : List.of("python", "py3", "python3.11", "javascript", "node-js", "c", "c++", "cpp", "java")) {
             FeedbackShim.Program p = FeedbackShim.wrap(new CheckerSpec.Custom(language, "*",
                     List.of(SourceFile.utf8(null, "x"))), MARK);
             assertTrue(p.collects(), language);
