@@ -1,0 +1,207 @@
+package io.codingengine.executor.sandbox;
+
+import io.codingengine.common.execution.StageLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the sandbox sets up on the host once, at start: the data directory, locked to this engine;
+ * the native helper, copied out of the jar; the seccomp filters, compiled by it; the cgroup
+ * hierarchy, found (and the names of the groups made on it); and the bwrap arguments that show the
+ * host's runtimes read-only in every box. Closing it releases the data directory.
+ */
+final class SandboxHost implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxHost.class);
+
+    private final Path dataDir;
+    private final FileChannel lock;
+    private final Path helper;
+    /** The seccomp filters, compiled once: with namespaces, and without (no network sockets either). */
+    private final Path seccompDefault;
+    private final Path seccompNoNetwork;
+    private final Optional<Cgroups> cgroups;
+    private final List<String> readOnlyMounts;
+    /** Part of every cgroup's name, so a restarted engine never reuses a group (and its counters). */
+    private final String instance = Long.toString(System.nanoTime() & 0xffffffffL, 36);
+    private final AtomicLong groups = new AtomicLong();
+
+    SandboxHost(SandboxConfig config) {
+        this.dataDir = config.dataDir();
+        this.lock = lockDataDir(dataDir);
+        this.helper = installHelper(dataDir);
+        this.seccompDefault = exportFilter("default");
+        this.seccompNoNetwork = exportFilter("nonet");
+        this.cgroups = Cgroups.detect(config.cgroupName());
+        this.readOnlyMounts = readOnlyMounts(config.readOnlyPaths());
+    }
+
+    /** The installed {@code ce-sandbox}, a root-owned 0755 file the sandbox uids can execute. */
+    Path helper() {
+        return helper;
+    }
+
+    /** The filter for boxes with namespaces (which isolate the network). */
+    Path seccompDefault() {
+        return seccompDefault;
+    }
+
+    /** The filter for process isolation: no network namespace, so no socket but a local one. */
+    Path seccompNoNetwork() {
+        return seccompNoNetwork;
+    }
+
+    /** bwrap arguments that show the host's runtimes read-only ({@link SandboxConfig#readOnlyPaths()}). */
+    List<String> readOnlyMounts() {
+        return readOnlyMounts;
+    }
+
+    /** The cgroup hierarchy, for health output: {@code "none"} without one. */
+    String describeCgroups() {
+        return cgroups.map(Cgroups::describe).orElse("none");
+    }
+
+    /**
+     * The cgroup of a run in {@code slot}, not made yet: the relay makes it ({@link CgroupSetup}),
+     * the caller removes it once the run is over. Null without a cgroup hierarchy.
+     */
+    RunCgroup planRunCgroup(int slot, StageLimits limits) {
+        String name = instance + "-s" + slot + "-r" + groups.incrementAndGet();
+        return cgroups.map(c -> c.plan(name, limits)).orElse(null);
+    }
+
+    /** A long-lived service's cgroup, made now. Null without a cgroup hierarchy. */
+    RunCgroup createServiceCgroup(ServiceSpec spec) {
+        // "-service-" tells a long-lived service's group from a run's (which never outlives its run).
+        String name = instance + "-service-" + spec.name() + "-" + groups.incrementAndGet();
+        return cgroups.map(c -> c.create(name, spec.memoryBytes(), spec.processes())).orElse(null);
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release the lock of {}: {}", dataDir, e.getMessage());
+        }
+    }
+
+    /** Root-owned directories the sandbox uids may pass through but not list or write (0711). */
+    static void createTraversable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            for (Path p = dir; p != null && !p.equals(p.getRoot()); p = p.getParent()) {
+                var perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+                if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    perms.add(PosixFilePermission.OTHERS_EXECUTE);
+                    Files.setPosixFilePermissions(p, perms);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + dir, e);
+        }
+    }
+
+    /**
+     * One engine per data directory: a second one would unmount the first one's live boxes (a new
+     * box replaces whatever a crash left at its path). Held until {@link #close()}.
+     */
+    private static FileChannel lockDataDir(Path dataDir) {
+        createTraversable(dataDir);
+        try {
+            FileChannel channel = FileChannel.open(dataDir.resolve("lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            if (channel.tryLock() == null) {
+                channel.close();
+                throw new IllegalStateException(dataDir + " is in use by another engine process; give each its own data-dir");
+            }
+            return channel;
+        } catch (OverlappingFileLockException e) {
+            throw new IllegalStateException(dataDir + " is in use by another sandbox in this process", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + dataDir, e);
+        }
+    }
+
+    /** Copies the helper out of the jar to a root-owned 0755 file the sandbox uids can execute. */
+    private static Path installHelper(Path dataDir) {
+        Path bin = dataDir.resolve("bin");
+        createTraversable(bin);
+        Path target = bin.resolve("ce-sandbox");
+        try (InputStream in = SandboxHost.class.getResourceAsStream("/native/ce-sandbox")) {
+            if (in == null) {
+                throw new IllegalStateException("native helper missing from the classpath (build with Maven)");
+            }
+            Path staged = Files.createTempFile(bin, "ce-sandbox", ".new");
+            Files.copy(in, staged, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the native helper in " + bin, e);
+        }
+    }
+
+    /** Compiles a seccomp policy of the helper to BPF once; runs load the file. */
+    private Path exportFilter(String policy) {
+        Path file = dataDir.resolve("bin").resolve("seccomp-" + policy + ".bpf");
+        try {
+            Process p = new ProcessBuilder(helper.toString(), "seccomp", policy, file.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("cannot compile the seccomp filter: " + out);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot compile the seccomp filter", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * bwrap arguments that show the runtimes read-only: each configured path that exists, and
+     * the top-level links of a merged-/usr system ({@code /lib -> usr/lib}) as links. A glob in the
+     * last segment ({@code /etc/java-*}) expands to every match.
+     */
+    private static List<String> readOnlyMounts(List<String> paths) {
+        List<String> args = new ArrayList<>();
+        for (String entry : paths) {
+            for (Path p : Globs.expand(entry)) {
+                args.addAll(List.of("--ro-bind", p.toString(), p.toString()));
+            }
+        }
+        for (String top : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
+            Path p = Path.of(top);
+            try {
+                if (Files.isSymbolicLink(p)) {
+                    args.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), top));
+                } else if (Files.isDirectory(p)) {
+                    args.addAll(List.of("--ro-bind", top, top));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return List.copyOf(args);
+    }
+}

@@ -1,0 +1,139 @@
+package io.codingengine.executor.sandbox;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The slots and what happens in them. At most {@link SandboxConfig#slots()} boxes are open at
+ * once: slot {@code i} has its own uid ({@code uid-base + i}) and its box's mounts under
+ * {@code data-dir/boxes/i}. A run in a slot's box gets a cgroup of its own, a relay (the slot's
+ * relay server for its pre-started box, else one started for the run) and, once it is over, the
+ * cgroup's removal.
+ */
+final class Slots {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Slots.class);
+
+    private final SandboxConfig config;
+    private final SandboxHost host;
+    private final BoxCommands commands;
+    private final BlockingQueue<Integer> free;
+
+    Slots(SandboxConfig config, SandboxHost host, BoxCommands commands) {
+        this.config = config;
+        this.host = host;
+        this.commands = commands;
+        this.free = new ArrayBlockingQueue<>(config.slots());
+        for (int i = 0; i < config.slots(); i++) {
+            free.add(i);
+        }
+    }
+
+    /** A free slot, waiting for one. */
+    int take() throws InterruptedException {
+        return free.take();
+    }
+
+    /** Frees a slot whose box is closed. */
+    void release(int slot) {
+        free.add(slot);
+    }
+
+    /** The mounts of a box in {@code slot}, replacing whatever a crashed run left there. */
+    BoxMounts mount(int slot, long diskBytes, int diskInodes) {
+        Path root = config.dataDir().resolve("boxes").resolve(Integer.toString(slot));
+        SandboxHost.createTraversable(root);
+        return BoxMounts.mount(root, config.uidBase() + slot, diskBytes, diskInodes);
+    }
+
+    /**
+     * Runs one program in {@code box}; the previous run's processes, /tmp and IPC objects are
+     * gone. With a {@code pool}, the slot's pre-started box is entered; if that fails before the
+     * program started, the run is retried once in a newly built box, then in a fresh bwrap box.
+     * Without one, the run is in a fresh box at {@code level}.
+     */
+    RunOutcome run(Box box, RunSpec spec, BoxPool pool, Isolation.Level level) {
+        box.mounts().beforeRun();
+        if (pool != null) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Attempt a = runPooled(pool, box, spec);
+                if (a.boxError() == null) {
+                    return a.outcome();
+                }
+                pool.flag(box.slot(), a.boxError());
+            }
+            LOG.warn("slot {}: pre-started box unusable, running in a fresh box", box.slot());
+        }
+        return runOnce(box, spec, level, null).outcome();
+    }
+
+    /** A run's outcome, or why the pooled box could not be entered (then no untrusted code ran). */
+    record Attempt(RunOutcome outcome, String boxError) {
+    }
+
+    /** The pre-started box a run entered. */
+    private record Pooled(BoxPool pool, Path pins) {
+    }
+
+    /** One run in the slot's pre-started box of {@code boxes}, without retrying (the pool's probe). */
+    Attempt runPooled(BoxPool boxes, Box box, RunSpec spec) {
+        Path pins;
+        try {
+            pins = boxes.acquire(box.slot(), p -> commands.buildBox(box.slot(), p));
+        } catch (RuntimeException e) {
+            return new Attempt(null, e.getMessage());
+        }
+        return runOnce(box, spec, Isolation.Level.NAMESPACES, new Pooled(boxes, pins));
+    }
+
+    private Attempt runOnce(Box box, RunSpec spec, Isolation.Level level, Pooled pooled) {
+        RunCgroup cgroup = host.planRunCgroup(box.slot(), spec.limits());
+        try {
+            Relay.Result result;
+            if (pooled != null) {
+                List<String> args = commands.pooledRun(box, spec, cgroup, pooled.pins());
+                result = Relay.run(pooled.pool().relay(box.slot()), args, spec.stdin());
+            } else {
+                result = Relay.run(commands.freshRun(box, spec, cgroup, level), spec.stdin());
+            }
+            if (result.boxError() != null) {
+                return new Attempt(null, result.boxError());
+            }
+            return new Attempt(result.toOutcome(), null);
+        } finally {
+            if (cgroup != null) {
+                // With namespaces the box's processes are all gone when the relay returns (the pid
+                // namespace died with its init), so removing the cgroup can leave the hot path;
+                // the box waits for it on close. Without namespaces the sweep must finish first.
+                if (level == Isolation.Level.NAMESPACES) {
+                    box.afterRun(Thread.ofVirtual().name("cgroup-cleanup").start(() -> cleanUp(cgroup, box.slot(), pooled)));
+                } else {
+                    cgroup.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes a run's cgroup. In a pooled box a process still in the group (none should be: the
+     * run's pid namespace died with its init) or a failed cleanup recycles the box.
+     */
+    private static void cleanUp(RunCgroup cgroup, int slot, Pooled pooled) {
+        try {
+            if (pooled != null && !Processes.list(cgroup.procsFiles().getFirst()).isEmpty()) {
+                pooled.pool().flag(slot, "a process of a run outlived it");
+            }
+            cgroup.close();
+        } catch (RuntimeException e) {
+            LOG.error("cannot clean up a run cgroup", e);
+            if (pooled != null) {
+                pooled.pool().flag(slot, "a run's cleanup failed: " + e.getMessage());
+            }
+        }
+    }
+}

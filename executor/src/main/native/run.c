@@ -1,0 +1,402 @@
+/* `run`: the relay. Forks the run's child (fd plumbing, identity, seccomp, then bwrap, the box
+ * init or a pooled box's init in place), relays its output as frames, feeds its stdin, enforces
+ * the limits, kills the box and writes the status frame. */
+#include "ce-sandbox.h"
+
+#define POLL_INTERVAL_MS 10
+
+/* The executor's connection: frames go out on it, the run's stdin comes in on it. */
+int frames_fd = 1;
+
+/* The seccomp filter the child loads itself (without bwrap), compiled once by `seccomp`. */
+static struct sock_filter filter_code[BPF_MAXINSNS];
+static struct sock_fprog filter;
+
+static void read_filter(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die("open %s", path);
+    ssize_t n = read(fd, filter_code, sizeof filter_code);
+    if (n <= 0 || n == (ssize_t) sizeof filter_code || n % (ssize_t) sizeof *filter_code) die("read %s", path);
+    close(fd);
+    filter = (struct sock_fprog){(unsigned short) (n / (ssize_t) sizeof *filter_code), filter_code};
+}
+
+struct fd_move {
+    int fd;     /* ours, close-on-exec */
+    int target; /* where the command expects it, or -1 to drop it */
+};
+
+/* Our command line's memory (what /proc/PID/cmdline shows), from main. */
+char *arg_area;
+size_t arg_area_len;
+
+/* The box init made without an exec shows what an executed /.ce/init would, not the host's paths
+ * of the server's command line (/proc/1/cmdline is readable by the program). */
+static void present_as_init(void) {
+    static const char shown[] = "/.ce/init\0init";
+    prctl(PR_SET_NAME, "init");
+    if (arg_area_len < sizeof shown) return;
+    memset(arg_area, 0, arg_area_len);
+    memcpy(arg_area, shown, sizeof shown);
+}
+
+static void child(struct run_opts *o, int argc, char **argv, struct fd_move *moves, int n_moves, const struct box_fds *box) {
+    /* Errors from here on are the run's (its stderr), or box errors while entering a pooled box. */
+    relay_error = 0;
+    /* The relay dies only by a bug or a kill; its sandbox must not outlive it. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* Its own session: no controlling terminal, and one process group to kill. */
+    if (setsid() < 0) die("setsid");
+    if (o->enter) box_init(o, box, moves[2].fd);
+    else if (!o->late_join) join_cgroups(o);
+
+    /* bwrap reads the filter from an fd; else the relay read it (read_filter) and we load it. */
+    if (o->seccomp_file && o->seccomp_fd >= 0) {
+        int fd = open(o->seccomp_file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) die("open %s", o->seccomp_file);
+        moves[n_moves++] = (struct fd_move){fd, o->seccomp_fd};
+    }
+    /* Lift every fd we keep above the targets first, so no dup2 clobbers another. */
+    int keep = 0;
+    for (int k = 0; k < n_moves; k++) {
+        if (moves[k].target < 0) continue;
+        moves[k].fd = fcntl(moves[k].fd, F_DUPFD_CLOEXEC, 100);
+        if (moves[k].fd < 0) die("dup");
+        if (moves[k].target > keep) keep = moves[k].target;
+    }
+    for (int k = 0; k < n_moves; k++) {
+        if (moves[k].target < 0) continue;
+        if (dup2(moves[k].fd, moves[k].target) < 0) die("dup2 to %d", moves[k].target);
+    }
+    if (syscall(SYS_close_range, keep + 1, ~0U, 0) < 0) die("close_range");
+    for (int fd = 0; fd <= keep; fd++) {
+        int wanted = 0;
+        for (int k = 0; k < n_moves; k++) wanted |= moves[k].target == fd;
+        if (!wanted) close(fd);
+    }
+    if (box_error_fd >= 0) box_error_fd = o->status_fd;
+    if (o->chdir && chdir(o->chdir) < 0) die("chdir %s", o->chdir);
+    if (o->enter) drop_capabilities(o);
+    else drop_privileges(o);
+    /* The kernel clears the parent-death signal when the uid changes: set it again. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die("pdeathsig");
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
+    if (filter.len && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) < 0) die("load the seccomp filter");
+    o->env[o->n_env] = NULL;
+    if (o->init_here) {
+        /* From here on a failure is the run's, not the box's. */
+        box_error_fd = -1;
+        present_as_init();
+        environ = o->env;
+        exit(cmd_init(argc - 1, argv + 1));
+    }
+    execve(argv[0], argv, o->env);
+    die("execve %s", argv[0]);
+}
+
+/* bwrap's --info-fd document: the box init's host pid, or -1 when bwrap failed before starting it. */
+pid_t read_child_pid(int info_r) {
+    char buf[1024];
+    size_t len = 0;
+    buf[0] = 0;
+    /* bwrap writes the whole document, then closes its end. */
+    while (len < sizeof buf - 1) {
+        ssize_t n = read(info_r, buf + len, sizeof buf - 1 - len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        len += (size_t) n;
+        buf[len] = 0;
+    }
+    close(info_r);
+    char *at = strstr(buf, "\"child-pid\"");
+    return at ? (pid_t) strtol(strchr(at, ':') + 1, NULL, 10) : -1;
+}
+
+/* bwrap handshake: bwrap reports the box init's host pid on the info pipe and waits on the
+ * block pipe before running it. The init joins the cgroups then; bwrap itself and the kernel
+ * work of building the namespaces stay out of the run's accounting (and out of its memory
+ * cgroup, where namespace set-up and teardown cost milliseconds). */
+static pid_t join_late(const struct run_opts *o, int info_r, int block_w) {
+    pid_t init = read_child_pid(info_r);
+    if (init < 0) {
+        close(block_w);
+        return -1; /* bwrap failed before starting the box; its stderr says why */
+    }
+    char text[32];
+    int n = snprintf(text, sizeof text, "%d\n", init);
+    for (int i = 0; i < o->n_cgroups; i++) {
+        int fd = open(o->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write_all(fd, text, (size_t) n) < 0) die("join cgroup %s", o->cgroup_procs[i]);
+        close(fd);
+    }
+    if (write_all(block_w, "go", 2) < 0) die("release the box");
+    close(block_w);
+    return init;
+}
+
+/* Kills every process of the box but our direct child. With bwrap, the child is bwrap's monitor:
+ * killing the box init (a member of the cgroup) makes the kernel kill the whole pid namespace,
+ * and the monitor reaps the init, so nothing is left as a zombie of the host's init. Without a
+ * cgroup, the child's process group is all we can reach. */
+static void kill_box(const struct run_opts *o, pid_t child_pid) {
+    if (o->kill_fd < 0) {
+        kill(-child_pid, SIGKILL);
+        return;
+    }
+    char buf[65536];
+    ssize_t n = pread(o->kill_fd, buf, sizeof buf - 1, 0);
+    buf[n > 0 ? n : 0] = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        pid_t p = (pid_t) strtol(line, NULL, 10);
+        if (p > 0 && p != child_pid) {
+            kill(p, SIGKILL);
+        }
+    }
+    /* Under process isolation the child is the box init itself and goes too. */
+    if (!o->late_join) kill(child_pid, SIGKILL);
+}
+
+void frame(char tag, const char *data, size_t len) {
+    unsigned char head[5] = {(unsigned char) tag, (unsigned char) (len >> 24),
+                             (unsigned char) (len >> 16), (unsigned char) (len >> 8),
+                             (unsigned char) len};
+    if (write_all(frames_fd, head, 5) < 0 || write_all(frames_fd, data, len) < 0) {
+        /* Our reader is gone: nobody wants the result. */
+        exit(2);
+    }
+}
+
+struct stream {
+    int fd;
+    char tag;
+    long long seen;
+    int exceeded;
+};
+
+/* Forwards what is readable; returns 0 at EOF. Stops forwarding at the cap. */
+static int pump(struct stream *s, long long limit) {
+    char buf[65536];
+    ssize_t n = read(s->fd, buf, sizeof buf);
+    if (n < 0) return errno == EINTR || errno == EAGAIN ? 1 : 0;
+    if (n == 0) return 0;
+    long long room = limit - s->seen;
+    if (room > 0) frame(s->tag, buf, (size_t) (n < room ? n : room));
+    s->seen += n;
+    if (s->seen > limit) s->exceeded = 1;
+    return 1;
+}
+
+/* The run's stdin: what the executor sends after the request, fed to the program's pipe as fast
+ * as it reads. The program never holds the connection itself (it could forge frames on it). */
+struct feeder {
+    int fd;          /* the pipe's write end (non-blocking), -1 once closed */
+    uint64_t left;   /* bytes still to come on the connection */
+    size_t len, off; /* buffered bytes, and how many of them are written */
+    char buf[65536];
+};
+
+/* The fd and event the feeder waits for, or -1 when it has nothing to do. */
+static int feeder_wants(const struct feeder *f, short *events) {
+    if (f->fd < 0) return -1;
+    if (f->off < f->len) { *events = POLLOUT; return f->fd; }
+    *events = POLLIN;
+    return frames_fd;
+}
+
+static void feed(struct feeder *f) {
+    if (f->off < f->len) {
+        ssize_t n = write(f->fd, f->buf + f->off, f->len - f->off);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+        if (n < 0) { close(f->fd); f->fd = -1; return; } /* the program closed its stdin: its right */
+        f->off += (size_t) n;
+    } else {
+        ssize_t n = read(frames_fd, f->buf, f->left < sizeof f->buf ? (size_t) f->left : sizeof f->buf);
+        if (n < 0 && errno == EINTR) return;
+        if (n <= 0) { close(f->fd); f->fd = -1; return; } /* the executor stopped sending */
+        f->left -= (uint64_t) n;
+        f->len = (size_t) n;
+        f->off = 0;
+    }
+    if (f->off == f->len && f->left == 0) { close(f->fd); f->fd = -1; }
+}
+
+/* stdin_len: bytes of stdin that follow the request on the connection (serve), or -1: the
+ * program's stdin is ours (a relay started for one run). */
+int cmd_run(int argc, char **argv, int64_t stdin_len) {
+    struct run_opts o = {.uid = -1, .gid = -1, .seccomp_fd = -1, .status_fd = -1, .info_fd = -1, .block_fd = -1,
+                         .cpu_limit_ms = 0, .wall_limit_ms = 0, .output_limit = LLONG_MAX};
+    int i = 0;
+    for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        const char *k = argv[i];
+        if (!strcmp(k, "--init-here")) { o.init_here = 1; continue; }
+        if (!strcmp(k, "--cut-stderr")) { o.cut_stderr = 1; continue; }
+        if (i + 1 >= argc) { errno = 0; die("missing value for %s", k); }
+        const char *v = argv[++i];
+        if (!strcmp(k, "--cgroup-procs")) {
+            if (o.n_cgroups == MAX_CGROUPS) { errno = 0; die("too many cgroups"); }
+            o.cgroup_procs[o.n_cgroups++] = v;
+        } else if (!strcmp(k, "--cgroup-dir")) {
+            if (o.n_cgroup_dirs == MAX_CGROUPS) { errno = 0; die("too many cgroups"); }
+            o.cgroup_dirs[o.n_cgroup_dirs++] = v;
+        } else if (!strcmp(k, "--cgroup-set") || !strcmp(k, "--cgroup-set-if-present")) {
+            if (o.n_cgroup_set == MAX_CGROUP_SETTINGS) { errno = 0; die("too many cgroup settings"); }
+            o.cgroup_set_optional[o.n_cgroup_set] = !strcmp(k, "--cgroup-set-if-present");
+            o.cgroup_set[o.n_cgroup_set++] = v;
+        } else if (!strcmp(k, "--memory-peak")) o.memory_peak_file = v;
+        else if (!strcmp(k, "--oom-events")) o.oom_events_file = v;
+        else if (!strcmp(k, "--cpu-usage")) o.cpu_usage_file = v;
+        else if (!strcmp(k, "--cpu-usage-format")) o.cpu_usage_is_stat = !strcmp(v, "cpu.stat");
+        else if (!strcmp(k, "--cpu-limit-ms")) o.cpu_limit_ms = parse_num(v, k);
+        else if (!strcmp(k, "--wall-limit-ms")) o.wall_limit_ms = parse_num(v, k);
+        else if (!strcmp(k, "--output-limit")) o.output_limit = parse_num(v, k);
+        else if (!strcmp(k, "--uid")) o.uid = parse_num(v, k);
+        else if (!strcmp(k, "--gid")) o.gid = parse_num(v, k);
+        else if (!strcmp(k, "--seccomp")) o.seccomp_file = v;
+        else if (!strcmp(k, "--seccomp-fd")) o.seccomp_fd = (int) parse_num(v, k);
+        else if (!strcmp(k, "--status-fd")) o.status_fd = (int) parse_num(v, k);
+        else if (!strcmp(k, "--chdir")) o.chdir = v;
+        else if (!strcmp(k, "--info-fd")) o.info_fd = (int) parse_num(v, k);
+        else if (!strcmp(k, "--block-fd")) o.block_fd = (int) parse_num(v, k);
+        else if (!strcmp(k, "--enter")) o.enter = v;
+        else if (!strcmp(k, "--work")) o.work = v;
+        else if (!strcmp(k, "--tmp-bytes")) o.tmp_bytes = parse_num(v, k);
+        else if (!strcmp(k, "--tmp-inodes")) o.tmp_inodes = parse_num(v, k);
+        else if (!strcmp(k, "--shm-bytes")) o.shm_bytes = parse_num(v, k);
+        else if (!strcmp(k, "--env")) {
+            if (o.n_env == MAX_ENV) { errno = 0; die("too many --env"); }
+            o.env[o.n_env++] = (char *) v;
+        } else { errno = 0; die("unknown option %s", k); }
+    }
+    if (i + 1 >= argc) { errno = 0; die("no command after --"); }
+    char **command = argv + i + 1;
+
+    if (o.enter && (!o.work || o.uid < 0 || !o.tmp_bytes || !o.tmp_inodes || !o.shm_bytes)) {
+        errno = 0;
+        die("--enter needs --work, --uid, --gid, --tmp-bytes, --tmp-inodes and --shm-bytes");
+    }
+    o.late_join = o.info_fd >= 0 && o.block_fd >= 0;
+    int in[2] = {0, -1}, out[2], err[2], status[2], info[2] = {-1, -1}, block[2] = {-1, -1};
+    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) die("pipe");
+    if (stdin_len >= 0 && (pipe2(in, O_CLOEXEC) || fcntl(in[1], F_SETFL, O_NONBLOCK) < 0)) die("stdin pipe");
+    int handshake = o.info_fd >= 0 && o.block_fd >= 0;
+    if (handshake && (pipe2(info, O_CLOEXEC) || pipe2(block, O_CLOEXEC))) die("pipe");
+    signal(SIGPIPE, SIG_IGN);
+    /* With --enter the child joins the cgroups itself, after entering the box (box_init). */
+    if (o.seccomp_file && o.seccomp_fd < 0) read_filter(o.seccomp_file);
+    make_cgroups(&o);
+    int peak_fd = o.memory_peak_file ? open(o.memory_peak_file, O_RDONLY | O_CLOEXEC) : -1;
+    int oom_fd = o.oom_events_file ? open(o.oom_events_file, O_RDONLY | O_CLOEXEC) : -1;
+    o.cpu_fd = o.cpu_usage_file ? open(o.cpu_usage_file, O_RDONLY | O_CLOEXEC) : -1;
+    o.kill_fd = o.n_cgroups ? open(o.cgroup_procs[o.n_cgroups - 1], O_RDONLY | O_CLOEXEC) : -1;
+    struct box_fds box = {.user = -1, .work = -1};
+    if (o.enter) enter_box(&o, &box);
+    int64_t started = now_ns();
+    pid_t pid = fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+        struct fd_move moves[8] = {{out[1], 1}, {err[1], 2}, {status[1], o.status_fd}, {in[0], 0}};
+        int n_moves = 4;
+        if (handshake) {
+            moves[n_moves++] = (struct fd_move){info[1], o.info_fd};
+            moves[n_moves++] = (struct fd_move){block[0], o.block_fd};
+        }
+        child(&o, argc - i - 1, command, moves, n_moves, &box);
+    }
+    static struct feeder stdin_feed = {.fd = -1};
+    if (stdin_len > 0) {
+        stdin_feed.fd = in[1];
+        stdin_feed.left = (uint64_t) stdin_len;
+    } else if (stdin_len == 0) {
+        close(in[1]);
+    }
+    if (stdin_len >= 0) close(in[0]);
+    close(out[1]);
+    close(err[1]);
+    close(status[1]);
+    if (handshake) {
+        close(info[1]);
+        close(block[0]);
+        join_late(&o, info[0], block[1]);
+    }
+    int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0) die("pidfd_open");
+
+    struct stream streams[2] = {{out[0], 'o', 0, 0}, {err[0], 'e', 0, 0}};
+    char report[256] = "";
+    size_t report_len = 0;
+    int open_streams = 2, status_open = 1, exited = 0, wstatus = 0;
+    const char *timeout = NULL;
+    int64_t cpu_ns = -1, exited_at = 0;
+    int killed = 0;
+
+    while (!exited || open_streams > 0 || status_open) {
+        struct pollfd p[5];
+        int np = 0;
+        for (int s = 0; s < 2; s++) if (streams[s].fd >= 0) p[np++] = (struct pollfd){streams[s].fd, POLLIN, 0};
+        if (status_open) p[np++] = (struct pollfd){status[0], POLLIN, 0};
+        if (!exited) p[np++] = (struct pollfd){pidfd, POLLIN, 0};
+        short feed_events = 0;
+        int feed_fd = exited ? -1 : feeder_wants(&stdin_feed, &feed_events);
+        if (feed_fd >= 0) p[np++] = (struct pollfd){feed_fd, feed_events, 0};
+        int wait_ms = POLL_INTERVAL_MS;
+        if (exited) {
+            /* The box is dead, but a process that escaped the pid namespace (only possible
+             * without one) may hold a pipe: give the pipes a moment, not forever. */
+            int64_t left = 200 - (now_ns() - exited_at) / 1000000;
+            if (left <= 0) break;
+            wait_ms = (int) left;
+        }
+        if (poll(p, (nfds_t) np, wait_ms) < 0 && errno != EINTR) die("poll");
+        for (int k = 0; k < np; k++) {
+            if (!p[k].revents) continue;
+            if (p[k].fd == feed_fd) {
+                feed(&stdin_feed);
+            } else if (p[k].fd == pidfd) {
+                if (waitpid(pid, &wstatus, 0) == pid) {
+                    exited = 1;
+                    exited_at = now_ns();
+                }
+            } else if (p[k].fd == status[0]) {
+                ssize_t n = read(status[0], report + report_len, sizeof report - 1 - report_len);
+                if (n > 0) report_len += (size_t) n;
+                else status_open = 0;
+            } else {
+                for (int s = 0; s < 2; s++) {
+                    if (streams[s].fd != p[k].fd) continue;
+                    if (!pump(&streams[s], o.output_limit)) {
+                        close(streams[s].fd);
+                        streams[s].fd = -1;
+                        open_streams--;
+                    }
+                }
+            }
+        }
+        if (exited) continue;
+        int64_t elapsed_ms = (now_ns() - started) / 1000000;
+        int64_t c = read_cpu_ns(&o);
+        if (c >= 0) cpu_ns = c;
+        if (!killed) {
+            if (o.cpu_limit_ms && cpu_ns >= o.cpu_limit_ms * 1000000LL) timeout = "cpu";
+            else if (o.wall_limit_ms && elapsed_ms >= o.wall_limit_ms) timeout = "wall";
+            killed = timeout || streams[0].exceeded || (streams[1].exceeded && !o.cut_stderr);
+        }
+        /* Repeated each round until the child is gone: a fork bomb may race the first kill. */
+        if (killed) kill_box(&o, pid);
+    }
+    for (int s = 0; s < 2; s++) if (streams[s].fd >= 0) close(streams[s].fd);
+    int64_t c = read_cpu_ns(&o);
+    if (c >= 0) cpu_ns = c;
+
+    char st[768];
+    report[report_len] = 0;
+    int n = snprintf(st, sizeof st, "%scommand_status=%d\nrelay_wall_ns=%" PRId64 "\ncpu_ns=%" PRId64
+                     "\nmemory_peak=%lld\noom_kill=%lld\n%s%s%s%s%s",
+                     report, wstatus, (exited_at ? exited_at : now_ns()) - started, cpu_ns,
+                     read_counter(peak_fd, NULL), read_counter(oom_fd, "oom_kill"),
+                     timeout ? "timeout=" : "", timeout ? timeout : "", timeout ? "\n" : "",
+                     streams[0].exceeded ? "exceeded=stdout\n"
+                     : streams[1].exceeded && !o.cut_stderr ? "exceeded=stderr\n" : "",
+                     killed ? "killed=1\n" : "");
+    frame('s', st, (size_t) n);
+    return 0;
+}
