@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,12 @@ final class Relay {
     private Relay() {
     }
 
-    /** Starts {@code command} (a {@code ce-sandbox run}) for this run alone. */
-    static Result run(List<String> command, byte[] stdin) {
+    /**
+     * Starts {@code command} (a {@code ce-sandbox run}) for this run alone; a relay that has not
+     * reported by {@code deadline} (it enforces the run's own limits, so it is hung) is killed and
+     * the run is a failure of the sandbox.
+     */
+    static Result run(List<String> command, byte[] stdin, Duration deadline) {
         Process process;
         try {
             process = new ProcessBuilder(command).start();
@@ -46,11 +51,14 @@ final class Relay {
         ByteArrayOutputStream helperErrors = new ByteArrayOutputStream();
         Thread errors = Thread.ofVirtual().name("sandbox-stderr").start(() -> drain(process, helperErrors));
         Result result;
+        Watchdog watchdog = Watchdog.start(deadline, process::destroyForcibly);
         try (DataInputStream in = new DataInputStream(process.getInputStream())) {
-            result = read(in);
+            result = watchdog.judge(read(in));
         } catch (IOException e) {
             process.destroyForcibly();
-            return Result.failed("sandbox helper stream broken: " + e.getMessage());
+            return watchdog.judge(Result.failed("sandbox helper stream broken: " + e.getMessage()));
+        } finally {
+            watchdog.cancel();
         }
         try {
             feeder.join();
@@ -76,8 +84,12 @@ final class Relay {
         return result;
     }
 
-    /** Sends {@code args} (the options of a {@code ce-sandbox run}) to a relay of {@code server}. */
-    static Result run(RelayServer server, List<String> args, byte[] stdin) {
+    /**
+     * Sends {@code args} (the options of a {@code ce-sandbox run}) to a relay of {@code server}; a
+     * relay that has not reported by {@code deadline} is hung: the connection is closed and the
+     * run is a failure of the sandbox ({@link Result#hung()}).
+     */
+    static Result run(RelayServer server, List<String> args, byte[] stdin, Duration deadline) {
         SocketChannel connection;
         try {
             connection = server.connect();
@@ -86,15 +98,58 @@ final class Relay {
             return new Result(new byte[0], new byte[0], new byte[0], Map.of("box_error", "relay server unreachable: "
                     + e.getMessage()), null);
         }
+        Watchdog watchdog = Watchdog.start(deadline, () -> closeQuietly(connection));
         try (SocketChannel channel = connection) {
             int first = Math.min(stdin.length, FIRST_STDIN_BYTES);
             channel.write(new ByteBuffer[]{request(args, stdin.length), ByteBuffer.wrap(stdin, 0, first)});
             if (first < stdin.length) {
                 Thread.ofVirtual().name("sandbox-stdin").start(() -> feed(channel, ByteBuffer.wrap(stdin, first, stdin.length - first)));
             }
-            return read(new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16)));
+            return watchdog.judge(read(new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16))));
         } catch (IOException e) {
-            return Result.failed("sandbox relay stream broken: " + e.getMessage());
+            return watchdog.judge(Result.failed("sandbox relay stream broken: " + e.getMessage()));
+        } finally {
+            watchdog.cancel();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing is all the watchdog can do
+        }
+    }
+
+    /** Ends a relay's stream at the deadline, and tells the result it caused from any other. */
+    private static final class Watchdog {
+        private final Thread timer;
+        private final Duration deadline;
+        private volatile boolean fired;
+
+        private Watchdog(Duration deadline, Runnable kill) {
+            this.deadline = deadline;
+            this.timer = Thread.ofVirtual().name("sandbox-relay-deadline").start(() -> {
+                try {
+                    Thread.sleep(deadline);
+                    fired = true;
+                    kill.run();
+                } catch (InterruptedException cancelled) {
+                    // the relay reported in time
+                }
+            });
+        }
+
+        static Watchdog start(Duration deadline, Runnable kill) {
+            return new Watchdog(deadline, kill);
+        }
+
+        Result judge(Result result) {
+            return fired ? Result.failed(HUNG + deadline.toSeconds() + " s; the run was abandoned") : result;
+        }
+
+        void cancel() {
+            timer.interrupt();
         }
     }
 
@@ -182,12 +237,19 @@ final class Relay {
         return values;
     }
 
+    private static final String HUNG = "the sandbox relay did not report within ";
+
     /** The decoded frames, or why there are none. */
     record Result(byte[] stdout, byte[] stderr, byte[] output, Map<String, String> status, String failure) {
 
         /** Why the relay could not enter a pre-started box (no untrusted code ran then), or null. */
         String boxError() {
             return status == null ? null : status.get("box_error");
+        }
+
+        /** True when the relay was abandoned at its deadline: its slot's relays need replacing. */
+        boolean hung() {
+            return failure != null && failure.startsWith(HUNG);
         }
 
         static Result failed(String why) {

@@ -71,6 +71,22 @@ final class RelayServer implements AutoCloseable {
         process = started;
     }
 
+    /**
+     * Kills the server and the relays it started (they have it as parent-death signal, which
+     * reaches even a stopped process), so the next {@link #connect()} starts a fresh one: after a
+     * relay of this slot hung.
+     */
+    synchronized void restart() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** The server's and its relays' own errors (a run's errors come back on its connection). */
     private void log(Process server) {
         try (BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8))) {

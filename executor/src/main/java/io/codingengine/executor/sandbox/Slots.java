@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,6 +19,11 @@ import java.util.concurrent.BlockingQueue;
 final class Slots {
 
     private static final Logger LOG = LoggerFactory.getLogger(Slots.class);
+    /**
+     * How long past a run's wall limit its relay may take to report before it is taken for hung:
+     * the relay enforces the limits itself, so only a stopped or stuck relay is that late.
+     */
+    static final Duration RELAY_MARGIN = Duration.ofSeconds(10);
 
     private final SandboxConfig config;
     private final SandboxHost host;
@@ -95,11 +101,17 @@ final class Slots {
         RunCgroup cgroup = host.planRunCgroup(box.slot(), spec.limits());
         try {
             Relay.Result result;
+            Duration deadline = spec.limits().wallTime().plus(RELAY_MARGIN);
             if (pooled != null) {
                 List<String> args = commands.pooledRun(box, spec, cgroup, pooled.pins());
-                result = Relay.run(pooled.pool().relay(box.slot()), args, spec.stdin());
+                result = Relay.run(pooled.pool().relay(box.slot()), args, spec.stdin(), deadline);
+                if (result.hung()) {
+                    LOG.error("slot {}: {}; replacing its relay server and box", box.slot(), result.failure());
+                    pooled.pool().relay(box.slot()).restart();
+                    pooled.pool().flag(box.slot(), "its relay hung");
+                }
             } else {
-                result = Relay.run(commands.freshRun(box, spec, cgroup, level), spec.stdin());
+                result = Relay.run(commands.freshRun(box, spec, cgroup, level), spec.stdin(), deadline);
             }
             if (result.boxError() != null) {
                 return new Attempt(null, result.boxError());

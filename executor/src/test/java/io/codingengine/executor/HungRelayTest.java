@@ -1,0 +1,74 @@
+package io.codingengine.executor;
+
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.LimitRequest;
+import io.codingengine.common.execution.StageResult;
+import io.codingengine.common.execution.StageStatus;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A relay that stops reporting (here: stopped with SIGSTOP mid-run, as a hung or starved process
+ * would be) does not hold its run for ever: past the wall limit and a margin the run is abandoned
+ * as a failure of the sandbox (status XX, which the judge runs again), the slot's relays are
+ * replaced, and the next runs work.
+ */
+class HungRelayTest {
+
+    private static final LimitRequest LIMITS = new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(3), null, null);
+
+    @Test
+    void aHungRelayIsAbandonedAtItsDeadlineAndItsSlotRecovers() throws Exception {
+        Fixture.run("python", "print(1)"); // the slots' relay servers are up
+        long started = System.nanoTime();
+        CompletableFuture<ExecutionResult> run = CompletableFuture.supplyAsync(
+                () -> Fixture.run("python", "*", "import time\ntime.sleep(2)\nprint('late')", "", LIMITS));
+        ProcessHandle relay = busyRelay(Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("no relay running"));
+        new ProcessBuilder("kill", "-STOP", Long.toString(relay.pid())).start().waitFor();
+        try {
+            StageResult result = run.get(60, TimeUnit.SECONDS).runs().getFirst();
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+            assertEquals(StageStatus.XX, result.status(), result.toString());
+            assertTrue(seconds < 30, "abandoned at the wall limit plus the margin, not later: " + seconds + " s");
+        } finally {
+            new ProcessBuilder("kill", "-CONT", Long.toString(relay.pid())).start().waitFor();
+        }
+        assertTrue(waitGone(relay), "the hung relay was killed");
+        for (int i = 0; i < 2 * Fixture.SLOTS; i++) {
+            assertEquals("ok\n", Fixture.run("python", "print('ok')").runs().getFirst().stdout(), "every slot runs again");
+        }
+    }
+
+    /** A relay of this test's sandbox that is serving a run: a child of a relay server, with a child. */
+    private static Optional<ProcessHandle> busyRelay(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ProcessHandle> servers = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().orElse("").contains(" serve " + Fixture.DATA_DIR)).toList();
+            Optional<ProcessHandle> busy = servers.stream().flatMap(ProcessHandle::children)
+                    .filter(relay -> relay.children().findAny().isPresent()).findFirst();
+            if (busy.isPresent()) {
+                return busy;
+            }
+            Thread.sleep(20);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean waitGone(ProcessHandle p) {
+        try {
+            p.onExit().get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
