@@ -37,8 +37,14 @@ final class CuttableProxy implements AutoCloseable {
     synchronized void cut() throws IOException {
         listener.close();
         for (Socket s : open) {
-            s.setSoLinger(true, 0); // a reset, as when the server's process dies
-            s.close();
+            if (!s.isClosed()) {
+                try {
+                    s.setSoLinger(true, 0); // a reset, as when the server's process dies
+                } catch (java.net.SocketException closedMeanwhile) {
+                    // its pipe closed it since
+                }
+                s.close();
+            }
         }
         open.clear();
     }

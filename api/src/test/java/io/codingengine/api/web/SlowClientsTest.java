@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Slow clients cannot take the api down: a body trickled one byte a second ends in 408 once the
  * body read deadline passes, requests beyond one address's share are 429 at once, and meanwhile
- * another client is served although more requests are open than a platform thread pool has
- * threads (Tomcat's default is 200).
+ * another client is served although more requests are open than Tomcat's default pool has
+ * threads (200).
  */
 @ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -88,7 +88,7 @@ class SlowClientsTest {
             }
             assertEquals(SLOW, timedOut + refused);
             assertTrue(refused >= SLOW - 220, "beyond the address's share: " + refused + " refused");
-            assertTrue(timedOut >= 200, "more open at once than a platform pool's threads: " + timedOut + " timed out");
+            assertTrue(timedOut >= 200, "more open at once than Tomcat's default pool has threads: " + timedOut + " timed out");
         } finally {
             trickle.shutdownNow();
             for (Socket s : slow) {

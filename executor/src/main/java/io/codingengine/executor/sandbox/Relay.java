@@ -18,6 +18,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the native relay and decodes its frames ({@code ce-sandbox.c} documents the request and
@@ -47,9 +51,11 @@ final class Relay {
         } catch (IOException e) {
             return Result.failed("cannot start the sandbox helper: " + e.getMessage());
         }
-        Thread feeder = Thread.ofVirtual().name("sandbox-stdin").start(() -> feed(process.getOutputStream(), stdin));
+        // Platform threads: a virtual thread blocked on a process pipe holds its carrier, and a
+        // few of them would stop every virtual thread of the JVM.
+        Thread feeder = Thread.ofPlatform().daemon().name("sandbox-stdin").start(() -> feed(process.getOutputStream(), stdin));
         ByteArrayOutputStream helperErrors = new ByteArrayOutputStream();
-        Thread errors = Thread.ofVirtual().name("sandbox-stderr").start(() -> drain(process, helperErrors));
+        Thread errors = Thread.ofPlatform().daemon().name("sandbox-stderr").start(() -> drain(process, helperErrors));
         Result result;
         Watchdog watchdog = Watchdog.start(deadline, process::destroyForcibly);
         try (DataInputStream in = new DataInputStream(process.getInputStream())) {
@@ -121,23 +127,22 @@ final class Relay {
         }
     }
 
+    /** One platform thread for every run's deadline: it fires whatever the virtual threads do. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("sandbox-relay-deadlines").factory());
+
     /** Ends a relay's stream at the deadline, and tells the result it caused from any other. */
     private static final class Watchdog {
-        private final Thread timer;
+        private final ScheduledFuture<?> timer;
         private final Duration deadline;
         private volatile boolean fired;
 
         private Watchdog(Duration deadline, Runnable kill) {
             this.deadline = deadline;
-            this.timer = Thread.ofVirtual().name("sandbox-relay-deadline").start(() -> {
-                try {
-                    Thread.sleep(deadline);
-                    fired = true;
-                    kill.run();
-                } catch (InterruptedException cancelled) {
-                    // the relay reported in time
-                }
-            });
+            this.timer = DEADLINES.schedule(() -> {
+                fired = true;
+                kill.run();
+            }, deadline.toNanos(), TimeUnit.NANOSECONDS);
         }
 
         static Watchdog start(Duration deadline, Runnable kill) {
@@ -149,7 +154,7 @@ final class Relay {
         }
 
         void cancel() {
-            timer.interrupt();
+            timer.cancel(false);
         }
     }
 

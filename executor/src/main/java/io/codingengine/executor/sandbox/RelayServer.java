@@ -63,7 +63,9 @@ final class RelayServer implements AutoCloseable {
         // Nothing of the engine's environment (credentials among it) reaches a relay or a box init.
         builder.environment().clear();
         Process started = builder.start();
-        Thread.ofVirtual().name("relay-server-" + slot + "-stderr").start(() -> log(started));
+        // A platform thread: a virtual one blocked on the pipe for the server's life would hold
+        // its carrier, and one per slot would stop every virtual thread of the JVM.
+        Thread.ofPlatform().daemon().name("relay-server-" + slot + "-stderr").start(() -> log(started));
         if (started.getInputStream().read() != 'r') {
             started.destroyForcibly();
             throw new IOException("the relay server of slot " + slot + " did not start (see its log above)");
