@@ -87,7 +87,12 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
 
     @Override
     public int capacity() {
-        return sandbox.slots();
+        return sandbox.slots() - sandbox.interactiveSlots();
+    }
+
+    @Override
+    public int interactiveCapacity() {
+        return sandbox.interactiveSlots();
     }
 
     public Sandbox sandbox() {
@@ -110,6 +115,15 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
 
     @Override
     public ExecutionResult execute(ExecutionRequest request) {
+        return execute(request, false);
+    }
+
+    @Override
+    public ExecutionResult executeInteractive(ExecutionRequest request) {
+        return execute(request, true);
+    }
+
+    private ExecutionResult execute(ExecutionRequest request, boolean interactive) {
         LanguageRuntime runtime = catalogue.resolve(request.language(), request.version());
         LanguageDefinition language = runtime.definition();
         SourceLayout layout = SourceLayout.of(language, request.files(), config.maxFiles(), config.maxSourceBytes());
@@ -123,7 +137,7 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         long programBytes = layout.files().stream().mapToLong(f -> f.content().length).sum();
         int programInodes = programInodes(layout);
         try (Box box = sandbox.open(Math.max(compileLimits.diskBytes(), runLimits.diskBytes()) + programBytes,
-                Math.max(compileLimits.diskInodes(), runLimits.diskInodes()) + programInodes)) {
+                Math.max(compileLimits.diskInodes(), runLimits.diskInodes()) + programInodes, interactive)) {
             layout.files().forEach(f -> box.writeFile(f.path(), f.content(), false));
             StageResult compile = null;
             // An interpreted language's check runs only when asked for (judging), never for Piston.

@@ -22,4 +22,39 @@ public interface Executor {
 
     /** How many requests may run at once without queueing inside the executor. */
     int capacity();
+
+    /**
+     * As {@link #execute}, for work a person waits for (a Run, a Piston execute): besides
+     * {@link #capacity()} it may use capacity kept for such work ({@link #interactiveCapacity()}),
+     * so it never waits behind judging.
+     */
+    default ExecutionResult executeInteractive(ExecutionRequest request) {
+        return execute(request);
+    }
+
+    /** Requests that only {@link #executeInteractive} may run, beyond {@link #capacity()}; 0 by default. */
+    default int interactiveCapacity() {
+        return 0;
+    }
+
+    /** This executor as interactive work uses it: every request through {@link #executeInteractive}. */
+    default Executor interactive() {
+        Executor self = this;
+        return new Executor() {
+            @Override
+            public List<RuntimeInfo> runtimes() {
+                return self.runtimes();
+            }
+
+            @Override
+            public ExecutionResult execute(ExecutionRequest request) {
+                return self.executeInteractive(request);
+            }
+
+            @Override
+            public int capacity() {
+                return Math.max(1, self.interactiveCapacity());
+            }
+        };
+    }
 }

@@ -65,6 +65,11 @@ public final class Sandbox implements AutoCloseable {
         return config.slots();
     }
 
+    /** How many of the {@link #slots()} are kept for interactive work. */
+    public int interactiveSlots() {
+        return config.interactiveSlots();
+    }
+
     /**
      * Opens a box, waiting for a free slot.
      *
@@ -72,7 +77,15 @@ public final class Sandbox implements AutoCloseable {
      * @param diskInodes inode cap of each
      */
     public Box open(long diskBytes, int diskInodes) throws InterruptedException {
-        int slot = slots.take();
+        return open(diskBytes, diskInodes, false);
+    }
+
+    /**
+     * As {@link #open(long, int)}; {@code interactive} work (a person waits for it) may also take
+     * the slots kept for it ({@link SandboxConfig#interactiveSlots()}), and takes them first.
+     */
+    public Box open(long diskBytes, int diskInodes, boolean interactive) throws InterruptedException {
+        int slot = slots.take(interactive);
         try {
             return openAt(slot, diskBytes, diskInodes);
         } catch (RuntimeException e) {
@@ -175,7 +188,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** Runs /bin/true at the given level in a fresh box; returns why it failed, or null. */
     private String probeRun(Isolation.Level level) {
-        try (Box box = openAt(slots.take(), 1 << 20, 64)) {
+        try (Box box = openAt(slots.take(false), 1 << 20, 64)) {
             RunOutcome out = slots.run(box, probeSpec(), null, level);
             if (out.internalError() != null) {
                 return out.internalError();
@@ -200,7 +213,7 @@ public final class Sandbox implements AutoCloseable {
         }
         BoxPool boxes = new BoxPool(config.dataDir(), host.helper(), config.slots(), config.recycleAfter());
         String failure;
-        try (Box box = openAt(slots.take(), 1 << 20, 64)) {
+        try (Box box = openAt(slots.take(false), 1 << 20, 64)) {
             box.mounts().beforeRun();
             Slots.Attempt a = slots.runPooled(boxes, box, probeSpec());
             failure = a.boxError() != null ? a.boxError()

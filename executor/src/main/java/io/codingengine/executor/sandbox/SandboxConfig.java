@@ -15,9 +15,12 @@ import java.util.List;
  * @param cgroupName   name of our group in each hierarchy
  * @param recycleAfter runs a slot's pre-started box serves before it is built again (see
  *                     {@link BoxPool}); 0 turns the pool off: bubblewrap builds a fresh box per run
+ * @param interactiveSlots how many of the {@code slots} (the last ones) are kept for work a person
+ *                     waits for ({@link Sandbox#open(long, int, boolean)}); judging never takes them
  */
 public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
-                            List<String> readOnlyPaths, String isolation, String cgroupName, int recycleAfter) {
+                            List<String> readOnlyPaths, String isolation, String cgroupName, int recycleAfter,
+                            int interactiveSlots) {
 
     /** Default of {@link #recycleAfter}. */
     public static final int RECYCLE_AFTER = 1000;
@@ -26,6 +29,9 @@ public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
         readOnlyPaths = List.copyOf(readOnlyPaths);
         if (slots <= 0) {
             throw new IllegalArgumentException("slots must be positive");
+        }
+        if (interactiveSlots < 0 || interactiveSlots >= slots) {
+            throw new IllegalArgumentException("interactiveSlots must be 0 to slots - 1, was " + interactiveSlots);
         }
         if (recycleAfter < 0) {
             throw new IllegalArgumentException("recycleAfter must be 0 (no pool) or positive");
@@ -40,38 +46,43 @@ public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
         return new SandboxConfig(Path.of("/var/lib/coding-engine"), Path.of("/usr/bin/bwrap"), 60000,
                 Runtime.getRuntime().availableProcessors(),
                 List.of("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"),
-                "auto", "coding-engine", RECYCLE_AFTER);
+                "auto", "coding-engine", RECYCLE_AFTER, 0);
     }
 
     public SandboxConfig withDataDir(Path value) {
-        return new SandboxConfig(value, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter);
+        return new SandboxConfig(value, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots);
     }
 
     public SandboxConfig withSlots(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, value, readOnlyPaths, isolation, cgroupName, recycleAfter);
+        return new SandboxConfig(dataDir, bwrap, uidBase, value, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots);
     }
 
     public SandboxConfig withIsolation(String value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, value, cgroupName, recycleAfter);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, value, cgroupName, recycleAfter, interactiveSlots);
     }
 
     public SandboxConfig withReadOnlyPaths(List<String> value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, value, isolation, cgroupName, recycleAfter);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, value, isolation, cgroupName, recycleAfter, interactiveSlots);
     }
 
     public SandboxConfig withCgroupName(String value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, value, recycleAfter);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, value, recycleAfter, interactiveSlots);
     }
 
     public SandboxConfig withBwrap(Path value) {
-        return new SandboxConfig(dataDir, value, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter);
+        return new SandboxConfig(dataDir, value, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots);
     }
 
     public SandboxConfig withUidBase(int value) {
-        return new SandboxConfig(dataDir, bwrap, value, slots, readOnlyPaths, isolation, cgroupName, recycleAfter);
+        return new SandboxConfig(dataDir, bwrap, value, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots);
     }
 
     public SandboxConfig withRecycleAfter(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, value);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, value, interactiveSlots);
+    }
+
+    /** The last {@code value} of the slots kept for work a person waits for. */
+    public SandboxConfig withInteractiveSlots(int value) {
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, value);
     }
 }

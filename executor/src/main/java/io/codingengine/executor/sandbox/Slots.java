@@ -6,8 +6,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
  * The slots and what happens in them. At most {@link SandboxConfig#slots()} boxes are open at
@@ -28,26 +28,41 @@ final class Slots {
     private final SandboxConfig config;
     private final SandboxHost host;
     private final BoxCommands commands;
-    private final BlockingQueue<Integer> free;
+    /** Free slots anyone may take, and free slots kept for work a person waits for. */
+    private final Deque<Integer> free = new ArrayDeque<>();
+    private final Deque<Integer> freeInteractive = new ArrayDeque<>();
+    private final int firstInteractive;
 
     Slots(SandboxConfig config, SandboxHost host, BoxCommands commands) {
         this.config = config;
         this.host = host;
         this.commands = commands;
-        this.free = new ArrayBlockingQueue<>(config.slots());
+        this.firstInteractive = config.slots() - config.interactiveSlots();
         for (int i = 0; i < config.slots(); i++) {
-            free.add(i);
+            (i < firstInteractive ? free : freeInteractive).add(i);
         }
     }
 
-    /** A free slot, waiting for one. */
-    int take() throws InterruptedException {
-        return free.take();
+    /**
+     * A free slot, waiting for one. Work a person waits for ({@code interactive}) takes a kept
+     * slot first, then any; other work only the slots that are not kept.
+     */
+    synchronized int take(boolean interactive) throws InterruptedException {
+        while (true) {
+            if (interactive && !freeInteractive.isEmpty()) {
+                return freeInteractive.poll();
+            }
+            if (!free.isEmpty()) {
+                return free.poll();
+            }
+            wait();
+        }
     }
 
     /** Frees a slot whose box is closed. */
-    void release(int slot) {
-        free.add(slot);
+    synchronized void release(int slot) {
+        (slot < firstInteractive ? free : freeInteractive).add(slot);
+        notifyAll();
     }
 
     /** The mounts of a box in {@code slot}, replacing whatever a crashed run left there. */

@@ -61,7 +61,9 @@ public class WorkerConfiguration {
     }
 
     private static SandboxedExecutor localExecutor(WorkerProperties p) {
-        return SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(p.dataDir()).withSlots(p.effectiveSlots())
+        // The interactive slots come on top of the judging ones (slot uids run past them too).
+        return SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(p.dataDir())
+                .withSlots(p.effectiveSlots() + p.interactiveSlots()).withInteractiveSlots(p.interactiveSlots())
                 .withUidBase(p.uidBase()).withIsolation(p.isolation()).withCgroupName(p.cgroupName())
                 .withRecycleAfter(p.recycleAfter()),
                 ExecutorConfig.judging().withCompileSpeed(p.compileSettings()));
@@ -125,7 +127,7 @@ public class WorkerConfiguration {
 
     @Bean
     QueueConsumer queueConsumer(SubmissionQueue queue, WorkHandler handler, Executor executor, WorkerProperties p) {
-        return new QueueConsumer(queue, handler, executor.capacity(), p.receiveWait());
+        return new QueueConsumer(queue, handler, executor.capacity(), executor.interactiveCapacity(), p.receiveWait());
     }
 
     /**

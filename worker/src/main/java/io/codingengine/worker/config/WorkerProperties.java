@@ -20,6 +20,9 @@ import java.time.Duration;
  *                          endpoints are set
  * @param tablePrefix       prefix of the tables and containers of this deployment
  * @param slots             submissions judged at once; 0: one per core
+ * @param interactiveSlots  sandbox slots on top of {@code slots} kept for interactive work (Runs,
+ *                          Piston executes), each with a receiver of its own: a person never
+ *                          waits behind judging. Its uids follow the judging slots'
  * @param dataDir           root-owned directory for the sandbox's boxes and helper
  * @param uidBase           first sandbox uid of this worker (several workers on one host need
  *                          ranges that do not overlap: slots are uidBase to uidBase + slots - 1)
@@ -67,6 +70,7 @@ public record WorkerProperties(
         @DefaultValue(AzureStorage.AZURITE_LOCAL) String storage,
         @DefaultValue("ce") String tablePrefix,
         @DefaultValue("0") int slots,
+        @DefaultValue("1") int interactiveSlots,
         @DefaultValue("/var/lib/coding-engine/worker") Path dataDir,
         @DefaultValue("60000") int uidBase,
         @DefaultValue("auto") String isolation,

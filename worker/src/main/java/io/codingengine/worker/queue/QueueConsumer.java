@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * at once, so a worker never holds more messages than it can judge (the rest stay on the queue
  * for other workers). A failure of ours gives the message back after a delay.
  *
- * <p>A slot that just took interactive work (a Run, a Piston execute) prefers contest work next,
+ * <p>Slots kept for interactive work (a Run, a Piston execute; {@code interactiveSlots}) receive
+ * nothing else, so a person never waits behind judging. A judging slot serves interactive work
+ * too: one that just took interactive work prefers contest work next,
  * and the other way round: interactive work is served first, but when both lanes have work each
  * gets every other turn of a slot, so a stream of executes cannot stop judging (or the reverse).
  * Regrades come only when both are empty.
@@ -33,6 +35,8 @@ import java.util.function.Consumer;
  */
 public final class QueueConsumer implements SmartLifecycle {
 
+    /** The lanes of a slot kept for interactive work. */
+    private static final List<Lane> INTERACTIVE_ONLY = List.of(Lane.INTERACTIVE);
     /** A slot's lanes after it served interactive work. */
     private static final List<Lane> CONTEST_FIRST = List.of(Lane.CONTEST, Lane.INTERACTIVE, Lane.REGRADE);
     /** The process's exit status after a slot died of an {@link Error}. */
@@ -60,6 +64,7 @@ public final class QueueConsumer implements SmartLifecycle {
     private final SubmissionQueue queue;
     private final Handler handler;
     private final int slots;
+    private final int interactiveSlots;
     private final Duration receiveWait;
     private final Consumer<Throwable> onDeath;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -68,7 +73,12 @@ public final class QueueConsumer implements SmartLifecycle {
     private volatile boolean running;
 
     public QueueConsumer(SubmissionQueue queue, WorkHandler handler, int slots, Duration receiveWait) {
-        this(queue, (Handler) handler::handle, slots, receiveWait, QueueConsumer::exitProcess);
+        this(queue, handler, slots, 0, receiveWait);
+    }
+
+    /** @param interactiveSlots receivers of interactive work only, besides the {@code slots} */
+    public QueueConsumer(SubmissionQueue queue, WorkHandler handler, int slots, int interactiveSlots, Duration receiveWait) {
+        this(queue, (Handler) handler::handle, slots, interactiveSlots, receiveWait, QueueConsumer::exitProcess);
     }
 
     /**
@@ -77,9 +87,15 @@ public final class QueueConsumer implements SmartLifecycle {
      */
     public QueueConsumer(SubmissionQueue queue, Handler handler, int slots, Duration receiveWait,
                          Consumer<Throwable> onDeath) {
+        this(queue, handler, slots, 0, receiveWait, onDeath);
+    }
+
+    public QueueConsumer(SubmissionQueue queue, Handler handler, int slots, int interactiveSlots, Duration receiveWait,
+                         Consumer<Throwable> onDeath) {
         this.queue = queue;
         this.handler = handler;
         this.slots = slots;
+        this.interactiveSlots = interactiveSlots;
         this.receiveWait = receiveWait;
         this.onDeath = onDeath;
     }
@@ -88,18 +104,22 @@ public final class QueueConsumer implements SmartLifecycle {
     public void start() {
         running = true;
         for (int i = 0; i < slots; i++) {
-            threads.add(Thread.ofPlatform().name("judge-slot-" + i).start(this::loop));
+            threads.add(Thread.ofPlatform().name("judge-slot-" + i).start(() -> loop(false)));
         }
-        LOG.info("worker consuming with {} slots", slots);
+        for (int i = 0; i < interactiveSlots; i++) {
+            threads.add(Thread.ofPlatform().name("interactive-slot-" + i).start(() -> loop(true)));
+        }
+        LOG.info("worker consuming with {} slots and {} for interactive work", slots, interactiveSlots);
     }
 
-    private void loop() {
+    private void loop(boolean interactiveOnly) {
         try {
             Lane last = null;
             while (running) {
                 Optional<Delivery> next;
                 try {
-                    next = queue.receive(last == Lane.INTERACTIVE ? CONTEST_FIRST : Lane.SERVED_ORDER, receiveWait);
+                    next = queue.receive(interactiveOnly ? INTERACTIVE_ONLY
+                            : last == Lane.INTERACTIVE ? CONTEST_FIRST : Lane.SERVED_ORDER, receiveWait);
                 } catch (RuntimeException e) {
                     LOG.warn("receive failed, retrying: {}", e.toString());
                     sleep(Duration.ofSeconds(1));
@@ -166,7 +186,8 @@ public final class QueueConsumer implements SmartLifecycle {
     /** UP while every slot's thread runs; DOWN once one died (until the process is replaced). */
     public Health health() {
         int alive = (int) threads.stream().filter(Thread::isAlive).count();
-        return new Health(running && dead.get() == 0 && alive == slots, slots, alive, lastDeath.get());
+        return new Health(running && dead.get() == 0 && alive == slots + interactiveSlots, slots + interactiveSlots, alive,
+                lastDeath.get());
     }
 
     @Override

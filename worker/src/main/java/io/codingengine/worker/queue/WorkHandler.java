@@ -21,6 +21,7 @@ import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.problem.Problem;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.queue.Delivery;
+import io.codingengine.common.queue.Lane;
 import io.codingengine.common.json.Json;
 import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.SubmissionStore;
@@ -54,6 +55,8 @@ public final class WorkHandler {
 
     private final Executor executor;
     private final Judge judge;
+    /** For submissions on the interactive lane (a person waits): the executor's kept capacity first. */
+    private final Judge interactiveJudge;
     private final SubmissionStore submissions;
     private final ProblemStore problems;
     private final ReplyChannel replies;
@@ -86,6 +89,7 @@ public final class WorkHandler {
         this.metrics = metrics;
         this.executor = executor;
         this.judge = new Judge(executor, clock, workerId, judging);
+        this.interactiveJudge = new Judge(executor.interactive(), clock, workerId, judging);
         this.submissions = submissions;
         this.problems = problems;
         this.replies = replies;
@@ -141,13 +145,13 @@ public final class WorkHandler {
         ExecutionResult result = null;
         String status;
         try {
-            result = withLock(delivery, () -> executor.execute(item.request()));
+            result = withLock(delivery, () -> executor.executeInteractive(item.request()));
             String sandboxFailure = result.sandboxFailure();
             if (sandboxFailure != null && clock.instant().isBefore(item.deadline())) {
                 // The sandbox failed, not the program: once more before the client is answered.
                 LOG.warn("sandbox failure executing {}: {}; running it again", item.requestId(), sandboxFailure);
                 metrics.sandboxFailure("execute");
-                result = withLock(delivery, () -> executor.execute(item.request()));
+                result = withLock(delivery, () -> executor.executeInteractive(item.request()));
             }
             metrics.executed(item.request().language(), result);
             body = Json.write(result);
@@ -233,7 +237,8 @@ public final class WorkHandler {
             LOG.error("fault injection: halting while judging {} of participant {}", id, crashOnParticipant);
             Runtime.getRuntime().halt(70);
         }
-        Judge.Judged judged = withLock(delivery, () -> judge.judge(record.submission(), task.tests(), task.checker(),
+        Judge judging = delivery.lane() == Lane.INTERACTIVE ? interactiveJudge : judge;
+        Judge.Judged judged = withLock(delivery, () -> judging.judge(record.submission(), task.tests(), task.checker(),
                 task.limits(), item.round(), attempt));
         Judgement judgement = judged.judgement();
         String sandboxFailure = judged.sandboxFailure();
