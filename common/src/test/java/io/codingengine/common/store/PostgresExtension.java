@@ -59,6 +59,7 @@ public final class PostgresExtension implements BeforeAllCallback {
             config.setJdbcUrl(jdbcUrl);
             config.setUsername(user);
             config.setMaximumPoolSize(8);
+            config.setMinimumIdle(1);
             config.setPoolName("test-" + name);
             HikariDataSource pool = new HikariDataSource(config);
             Runtime.getRuntime().addShutdownHook(new Thread(pool::close, "close-" + name));
@@ -85,6 +86,13 @@ public final class PostgresExtension implements BeforeAllCallback {
             throw new IllegalStateException("register PostgresExtension with @RegisterExtension on a static field");
         }
         return database;
+    }
+
+    /** A pool on a new database migrated to the stores' schema, for a test that needs one of its own. */
+    public static DataSource newMigratedDatabase(String hint) {
+        DataSource dataSource = newDatabase(hint).dataSource();
+        PostgresSchema.migrate(dataSource);
+        return dataSource;
     }
 
     /** A new, empty database on the server (started when needed), named after {@code hint}. */
