@@ -98,7 +98,8 @@ class NothingLostTest {
         api = track(TestProcess.java("api", dir, "io.codingengine.api.CodingEngineApi", List.of(
                 "--server.port=" + httpPort, "--coding-engine.broker-port=" + brokerPort,
                 "--coding-engine.execution=queue", "--coding-engine.data-dir=" + apiData,
-                "--coding-engine.storage=" + storage, "--coding-engine.table-prefix=" + PREFIX,
+                "--coding-engine.store=azure", "--coding-engine.storage=" + storage,
+                "--coding-engine.table-prefix=" + PREFIX,
                 "--coding-engine.access.admin-key-sha256=" + TestKeys.ADMIN_SHA256,
                 // this test queues many submissions with no worker: the waiting limit is not what it checks
                 "--coding-engine.limits.max-waiting=1000", "--coding-engine.limits.submissions-per-minute=100000")));
@@ -264,6 +265,7 @@ class NothingLostTest {
                     "--spring.main.web-application-type=none",
                     "--coding-engine.worker.id=" + id,
                     "--coding-engine.worker.broker-url=tcp://127.0.0.1:" + brokerPort,
+                    "--coding-engine.store=azure",
                     "--coding-engine.worker.storage=" + storage,
                     "--coding-engine.worker.table-prefix=" + PREFIX,
                     "--coding-engine.worker.data-dir=" + data,
