@@ -50,6 +50,14 @@ public final class PostgresExtension implements BeforeAllCallback {
     private Database database;
     private DataSource dataSource;
 
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A database of this server. */
     public record Database(String name, String jdbcUrl, String user) {
 
@@ -114,52 +122,92 @@ public final class PostgresExtension implements BeforeAllCallback {
     /** The running server, started when needed. */
     static synchronized Server server() {
         if (server == null) {
-            server = Server.start();
+            server = Server.init(freePort());
+            // No fsync: this cluster is thrown away; durability is the production cluster's setting.
+            server.start("-c fsync=off -c max_connections=300");
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "postgres-stop"));
         }
         return server;
     }
 
-    /** A cluster of this JVM: its directory, binaries and port. */
-    record Server(Path directory, Path bin, int port, boolean asOsUser) {
+    /**
+     * A new cluster that is not started, for a test that runs its server as a process of its own
+     * ({@link Server#foregroundCommand}), to kill and restart it: a system test of the database's
+     * crashes. Its superuser is {@code postgres}, without a password, on database {@code postgres}.
+     */
+    public static Server newCluster() {
+        return Server.init(freePort());
+    }
 
-        private static Server start() {
+    /** A cluster: its directory, binaries and port. */
+    public record Server(Path directory, Path bin, int port, boolean asOsUser) {
+
+        private static Server init(int port) {
             try {
                 Path bin = binaries();
                 boolean root = "root".equals(System.getProperty("user.name"));
                 Path directory = Files.createTempDirectory("ce-postgres-");
-                Server server = new Server(directory, bin, freePort(), root);
+                Server server = new Server(directory, bin, port, root);
                 if (root) {
                     ensureOsUser();
                     run(List.of("chown", OS_USER + ":", directory.toString()));
                 }
-                // No fsync: a test cluster is thrown away; durability is the production cluster's setting.
                 server.runServerCommand(List.of(bin.resolve("initdb").toString(), "-D", server.data().toString(),
                         "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"));
-                String options = "-p " + server.port() + " -c listen_addresses=" + HOST
-                        + " -c unix_socket_directories=" + directory + " -c fsync=off -c max_connections=300";
-                server.runServerCommand(List.of(bin.resolve("pg_ctl").toString(), "-D", server.data().toString(),
-                        "-l", directory.resolve("server.log").toString(), "-o", options, "-w", "-t", "60", "start"));
                 return server;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot make a PostgreSQL cluster: " + e.getMessage(), e);
+            }
+        }
+
+        private void start(String settings) {
+            try {
+                runServerCommand(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(),
+                        "-l", directory.resolve("server.log").toString(), "-o", options() + " " + settings,
+                        "-w", "-t", "60", "start"));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start PostgreSQL: " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * The server in the foreground, with PostgreSQL's default (durable) settings: as
+         * {@value #OS_USER} when this JVM is root, through {@code setpriv}, which execs the server
+         * itself, so that killing the process kills the postmaster.
+         */
+        public List<String> foregroundCommand() {
+            List<String> command = new ArrayList<>();
+            if (asOsUser) {
+                command.addAll(List.of("setpriv", "--reuid=" + OS_USER, "--regid=" + OS_USER, "--clear-groups", "--"));
+            }
+            command.add(bin.resolve("postgres").toString());
+            command.add("-D");
+            command.add(data().toString());
+            command.addAll(List.of(options().split(" ")));
+            return command;
+        }
+
+        private String options() {
+            return "-p " + port + " -c listen_addresses=" + HOST + " -c unix_socket_directories=" + directory;
         }
 
         Path data() {
             return directory.resolve("data");
         }
 
-        String jdbcUrl(String database) {
+        public String jdbcUrl(String database) {
             return "jdbc:postgresql://" + HOST + ":" + port + "/" + database;
         }
 
-        void stop() {
-            try {
-                runServerCommand(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(),
-                        "-m", "fast", "-w", "stop"));
-            } catch (IOException | RuntimeException e) {
-                System.err.println("cannot stop the test PostgreSQL in " + directory + ": " + e.getMessage());
+        /** Stops the server if it runs ({@code pg_ctl stop -m fast}) and deletes the cluster. */
+        public void stop() {
+            if (Files.exists(data().resolve("postmaster.pid"))) {
+                try {
+                    runServerCommand(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(),
+                            "-m", "fast", "-w", "stop"));
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("cannot stop the test PostgreSQL in " + directory + ": " + e.getMessage());
+                }
             }
             try (Stream<Path> files = Files.walk(directory)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -237,10 +285,6 @@ public final class PostgresExtension implements BeforeAllCallback {
             }
         }
 
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-                return socket.getLocalPort();
-            }
-        }
+
     }
 }
