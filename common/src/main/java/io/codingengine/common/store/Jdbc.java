@@ -50,7 +50,8 @@ public final class Jdbc {
 
     /**
      * Runs {@code work} in one transaction at {@code isolation} ({@link Connection}'s constants),
-     * committed before this returns; rolled back when {@code work} throws.
+     * committed before this returns; rolled back when {@code work} throws. The pool puts the
+     * connection back as it found it (HikariCP resets autocommit and isolation on return).
      */
     public <T> T transaction(int isolation, Work<T> work) {
         return call(connection -> {
@@ -61,12 +62,12 @@ public final class Jdbc {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback); // the connection is likely gone; the first failure says why
+                }
                 throw e;
-            } finally {
-                // The pool hands the connection out again: as it came, in autocommit mode.
-                connection.setAutoCommit(true);
-                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
         });
     }
