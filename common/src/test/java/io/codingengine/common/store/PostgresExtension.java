@@ -50,14 +50,6 @@ public final class PostgresExtension implements BeforeAllCallback {
     private Database database;
     private DataSource dataSource;
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** A database of this server. */
     public record Database(String name, String jdbcUrl, String user) {
 
@@ -137,6 +129,14 @@ public final class PostgresExtension implements BeforeAllCallback {
      */
     public static Server newCluster() {
         return Server.init(freePort());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A cluster: its directory, binaries and port. */
