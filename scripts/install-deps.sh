@@ -22,6 +22,8 @@ command -v unzip >/dev/null || need+=(unzip)
 command -v docker-compose >/dev/null || need+=(docker-compose)
 # The contest UI's end-to-end tests drive Debian's headless Chromium (playwright-core cannot download one here).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The stores' database: run-local.sh runs its own cluster with initdb and pg_ctl, and so do the tests.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

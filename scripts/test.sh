@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds every module and runs every test
-# against real parts (bubblewrap sandboxes, real compilers, Artemis, Azurite). Run as root.
+# against real parts (bubblewrap sandboxes, real compilers, Artemis, PostgreSQL, Azurite). Run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh

@@ -9,7 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.codingengine.common.store.AzuriteExtension;
+import io.codingengine.common.store.PostgresExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +46,7 @@ public abstract class ApiTestBase {
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
         registry.add("coding-engine.data-dir", DATA_DIR::toString);
-        registry.add("coding-engine.storage", AzuriteExtension::connectionString);
+        PostgresSettings.register(registry, PostgresExtension.newDatabase("api"));
     }
 
     protected URI uri(String path) {

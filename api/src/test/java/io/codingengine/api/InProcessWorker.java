@@ -1,10 +1,10 @@
 package io.codingengine.api;
 
-import io.codingengine.common.audit.TableAuditLog;
-import io.codingengine.common.problem.BlobProblemStore;
+import io.codingengine.common.audit.PostgresAuditLog;
+import io.codingengine.common.problem.PostgresProblemStore;
 import io.codingengine.common.queue.ArtemisReplyChannel;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
-import io.codingengine.common.store.TableSubmissionStore;
+import io.codingengine.common.store.PostgresSubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
@@ -13,6 +13,8 @@ import io.codingengine.worker.queue.QueueConsumer;
 import io.codingengine.worker.queue.WorkHandler;
 
 import io.micrometer.core.instrument.MeterRegistry;
+
+import javax.sql.DataSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,14 +40,17 @@ public final class InProcessWorker implements AutoCloseable {
         this.consumer = consumer;
     }
 
-    /** @param metrics where the worker's series go (the api's registry, so its /actuator/prometheus shows them) */
-    public static InProcessWorker start(String brokerUrl, String storage, String tablePrefix, int uidBase, String cgroupName,
+    /**
+     * @param stores  the database of the api under test, whose stores are PostgreSQL's
+     * @param metrics where the worker's series go (the api's registry, so its /actuator/prometheus shows them)
+     */
+    public static InProcessWorker start(String brokerUrl, DataSource stores, int uidBase, String cgroupName,
                                         MeterRegistry metrics) {
         SandboxedExecutor executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(tempDir("ce-api-worker-"))
                 .withSlots(2).withUidBase(uidBase).withCgroupName(cgroupName), ExecutorConfig.defaults());
-        WorkHandler handler = new WorkHandler(executor, TableSubmissionStore.fromConnectionString(storage, tablePrefix),
-                BlobProblemStore.fromConnectionString(storage, tablePrefix), ArtemisReplyChannel.sending(brokerUrl),
-                TableAuditLog.fromConnectionString(storage, tablePrefix), new JudgingMetrics(metrics, 2),
+        WorkHandler handler = new WorkHandler(executor, new PostgresSubmissionStore(stores),
+                new PostgresProblemStore(stores), ArtemisReplyChannel.sending(brokerUrl),
+                new PostgresAuditLog(stores), new JudgingMetrics(metrics, 2),
                 Clock.systemUTC(), WORKER_ID, 5, Duration.ofSeconds(5));
         QueueConsumer consumer = new QueueConsumer(ArtemisSubmissionQueue.connect(brokerUrl), handler, 2, Duration.ofMillis(200));
         consumer.start();

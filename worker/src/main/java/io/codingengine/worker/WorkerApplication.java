@@ -3,9 +3,12 @@ package io.codingengine.worker;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 
 /** A worker process: drains the submission queue and judges in its own sandboxes. */
-@SpringBootApplication
+// The stores' configuration makes the DataSource, with coding-engine.store=postgres only: Boot's
+// would want a database with the azure store too.
+@SpringBootApplication(exclude = DataSourceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class WorkerApplication {
 

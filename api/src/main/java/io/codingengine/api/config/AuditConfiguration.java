@@ -2,22 +2,15 @@ package io.codingengine.api.config;
 
 import io.codingengine.api.audit.RetentionJob;
 import io.codingengine.common.audit.AuditLog;
-import io.codingengine.common.audit.TableAuditLog;
-import io.codingengine.common.store.StorageAccount;
 import io.codingengine.common.store.SubmissionStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.time.Clock;
 
-/** The audit log the workers write and admins read, and the retention purge. */
+/** The retention purge of submissions and of the audit log (the stores' configuration makes both). */
 @Configuration(proxyBeanMethods = false)
 public class AuditConfiguration {
-
-    @Bean
-    AuditLog auditLog(StorageAccount.Clients storage, EngineProperties p) {
-        return new TableAuditLog(storage.tables(), p.tablePrefix());
-    }
 
     @Bean(destroyMethod = "close")
     RetentionJob retentionJob(SubmissionStore submissions, AuditLog audit, EngineProperties p) {

@@ -3,6 +3,7 @@ package io.codingengine.api.config;
 import io.codingengine.common.queue.ServiceBusSettings;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.StorageAccount;
+import io.codingengine.common.store.StoreKind;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -25,8 +26,10 @@ import java.util.List;
  * @param servicebusNamespace the Service Bus namespace (managed identity), with {@code queue=servicebus}
  * @param servicebusEmulatorConnectionString the Service Bus EMULATOR's connection string, instead of
  *                       the namespace; refused unless it says {@code UseDevelopmentEmulator=true}
- * @param storage        the storage account's connection string (Azurite by default); ignored when
- *                       the endpoints are set
+ * @param store          where the stores are: {@code postgres} (the database of
+ *                       {@code spring.datasource.*}) or {@code azure} (the storage account below)
+ * @param storage        with {@code store=azure}, the storage account's connection string (Azurite
+ *                       by default); ignored when the endpoints are set
  * @param tableEndpoint  the account's table endpoint; with {@code blobEndpoint}, selects the managed identity
  * @param blobEndpoint   the account's blob endpoint
  * @param managedIdentityClientId client id of the user-assigned identity for Service Bus and
@@ -47,6 +50,7 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                                @DefaultValue("queue") String execution,
                                @DefaultValue("") String brokerUrl,
                                @DefaultValue("61616") int brokerPort,
+                               @DefaultValue("postgres") StoreKind store,
                                @DefaultValue(AzureStorage.AZURITE_LOCAL) String storage,
                                @DefaultValue("ce") String tablePrefix,
                                @DefaultValue("120s") Duration executeTimeout,

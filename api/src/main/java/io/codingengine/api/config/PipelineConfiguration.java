@@ -1,14 +1,8 @@
 package io.codingengine.api.config;
 
-import io.codingengine.api.access.ApiKeyStore;
-import io.codingengine.api.access.TableApiKeyStore;
 import io.codingengine.api.execution.ExecutionService;
 import io.codingengine.api.execution.QueueExecutionService;
-import io.codingengine.common.contest.ContestStore;
-import io.codingengine.common.contest.TableContestStore;
 import io.codingengine.common.pipeline.ReplyChannel;
-import io.codingengine.common.problem.BlobProblemStore;
-import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.queue.ArtemisReplyChannel;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
@@ -16,9 +10,6 @@ import io.codingengine.common.queue.QueueKind;
 import io.codingengine.common.queue.ServiceBusReplyChannel;
 import io.codingengine.common.queue.ServiceBusSubmissionQueue;
 import io.codingengine.common.queue.SubmissionQueue;
-import io.codingengine.common.store.StorageAccount;
-import io.codingengine.common.store.SubmissionStore;
-import io.codingengine.common.store.TableSubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageRuntime;
@@ -30,8 +21,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The pipeline the api feeds: the submission queue and the reply channel of this process, on
  * Artemis (the broker embedded unless {@code broker-url} names one) or on Service Bus
- * ({@code queue=servicebus}), and the stores on Azure Storage (Azurite locally; with the table and
- * blob endpoints set, the managed identity).
+ * ({@code queue=servicebus}). The stores are {@link PostgresStoreConfiguration}'s or
+ * {@link AzureStoreConfiguration}'s, as {@code coding-engine.store} says.
  */
 @Configuration(proxyBeanMethods = false)
 public class PipelineConfiguration {
@@ -63,32 +54,6 @@ public class PipelineConfiguration {
             case ARTEMIS -> ArtemisReplyChannel.listening(brokerUrl(p, broker));
             case SERVICEBUS -> ServiceBusReplyChannel.listening(p.serviceBus());
         };
-    }
-
-    /** One pair of clients for every store, authenticated as the storage settings say. */
-    @Bean
-    StorageAccount.Clients storageClients(EngineProperties p) {
-        return p.storageAccount().connect();
-    }
-
-    @Bean
-    SubmissionStore submissionStore(StorageAccount.Clients storage, EngineProperties p) {
-        return new TableSubmissionStore(storage.tables(), storage.blobs(), p.tablePrefix());
-    }
-
-    @Bean
-    ApiKeyStore apiKeyStore(StorageAccount.Clients storage, EngineProperties p) {
-        return new TableApiKeyStore(storage.tables(), p.tablePrefix());
-    }
-
-    @Bean
-    ContestStore contestStore(StorageAccount.Clients storage, EngineProperties p) {
-        return new TableContestStore(storage.tables(), p.tablePrefix());
-    }
-
-    @Bean
-    ProblemStore problemStore(StorageAccount.Clients storage, EngineProperties p) {
-        return new BlobProblemStore(storage.blobs(), p.tablePrefix());
     }
 
     /** The workers run the same catalogue on the same kind of host; the api checks requests with it. */

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * The limits of contest entries, which need no key and issue one: entries by name per client
  * address (each is a new participant with allowances of its own, so identities cost time), and
  * wrong invitation tokens per client address and per contest (so tokens cannot be guessed
- * online). Bucket4j buckets in the same Table Storage table as {@link SubmissionLimiter}'s, so
+ * online). Bucket4j buckets in the same store as {@link SubmissionLimiter}'s, so
  * every api process draws on the same ones; each holds its limit and refills evenly over
  * {@code limits.entry-window}. Over a limit is 429 with {@code Retry-After}.
  */

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * Decides whether new work may enter: global backpressure first (503 when the lanes together are
  * deeper than {@code max-queue-depth}), then the caller's rates (429): submissions per minute per
  * key and per participant, Piston executions per minute per key or client address (Bucket4j
- * buckets shared by every api process through {@link TableBucketProxyManager}), all before
+ * buckets shared by every api process: {@link PostgresBuckets} or {@link TableBucketProxyManager}), all before
  * anything is stored. The waiting limit, checked after storing, is {@link WaitingLimit}'s.
  */
 public final class SubmissionLimiter {

@@ -1,9 +1,7 @@
 package io.codingengine.api.access;
 
-import io.codingengine.common.store.AzuriteExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -34,11 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The real api (embedded broker, Azurite) with no worker: access rules on every protected
+ * The real api (embedded broker, PostgreSQL) with no worker: access rules on every protected
  * endpoint, participants' privacy, rate limits, request limits and the metrics endpoint. Nothing
  * here runs code, so submissions stay queued, which is what the waiting limit needs.
  */
-@ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0",
         "coding-engine.limits.submissions-per-minute=6", "coding-engine.limits.max-waiting=100",

@@ -1,8 +1,6 @@
 package io.codingengine.api.access;
 
-import io.codingengine.common.store.AzuriteExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -22,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * configured CORS origin: Piston's endpoints need a key, and browsers on that origin, and only
  * there, may call the API and read its refusals.
  */
-@ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0",
         "coding-engine.access.piston-open=false",

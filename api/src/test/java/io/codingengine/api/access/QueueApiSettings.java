@@ -1,23 +1,23 @@
 package io.codingengine.api.access;
 
-import io.codingengine.common.store.AzuriteExtension;
+import io.codingengine.api.PostgresSettings;
+import io.codingengine.common.store.PostgresExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.UUID;
 
 /**
- * The settings of an api under test without a worker: a fresh sandbox directory, the suite's
- * Azurite, a table prefix of its own and the bootstrap admin key of {@link TestKeys}.
+ * The settings of an api under test without a worker: a fresh sandbox directory, a database of
+ * its own on the suite's PostgreSQL and the bootstrap admin key of {@link TestKeys}.
  */
 public final class QueueApiSettings {
 
     private QueueApiSettings() {
     }
 
-    /** Registers them; {@code name} names the temporary directory and starts the table prefix. */
+    /** Registers them; {@code name} names the temporary directory and the database. */
     public static void register(DynamicPropertyRegistry registry, String name) {
         try {
             String dir = Files.createTempDirectory("ce-api-" + name + "-").toString();
@@ -25,9 +25,7 @@ public final class QueueApiSettings {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String prefix = name.charAt(0) + UUID.randomUUID().toString().substring(0, 8);
-        registry.add("coding-engine.storage", AzuriteExtension::connectionString);
-        registry.add("coding-engine.table-prefix", () -> prefix);
+        PostgresSettings.register(registry, PostgresExtension.newDatabase(name));
         registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
     }
 }

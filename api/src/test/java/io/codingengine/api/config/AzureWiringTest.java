@@ -10,6 +10,7 @@ import io.codingengine.api.access.Role;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.StorageAccount;
+import io.codingengine.common.store.StoreKind;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,13 +23,15 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.support.PropertiesLoaderUtils;
 
 /**
- * How the api's settings choose its Azure parts: the beans of {@link PipelineConfiguration} built
- * from bound settings, with a real Azurite for the connection-string path.
+ * How the api's settings choose its Azure parts: the beans of {@link PipelineConfiguration} and
+ * {@link AzureStoreConfiguration} built from bound settings, with a real Azurite for the
+ * connection-string path.
  */
 @ExtendWith(AzuriteExtension.class)
 class AzureWiringTest {
 
     private final PipelineConfiguration configuration = new PipelineConfiguration();
+    private final AzureStoreConfiguration stores = new AzureStoreConfiguration();
 
     private static EngineProperties bind(Map<String, String> settings) {
         return new Binder(new MapConfigurationPropertySource(settings))
@@ -36,9 +39,10 @@ class AzureWiringTest {
     }
 
     @Test
-    void byDefaultTheQueueIsArtemisAndStorageIsAzuriteByConnectionString() {
+    void byDefaultTheQueueIsArtemisTheStoresArePostgresAndStorageIsAzuriteByConnectionString() {
         EngineProperties p = bind(Map.of());
         assertEquals("artemis", p.queue());
+        assertEquals(StoreKind.POSTGRES, p.store());
         assertFalse(p.storageAccount().usesIdentity());
     }
 
@@ -47,12 +51,12 @@ class AzureWiringTest {
         String prefix = "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         EngineProperties p = bind(Map.of("coding-engine.storage", AzuriteExtension.connectionString(),
                 "coding-engine.table-prefix", prefix));
-        StorageAccount.Clients clients = configuration.storageClients(p);
-        var keys = configuration.apiKeyStore(clients, p);
+        StorageAccount.Clients clients = stores.storageClients(p);
+        var keys = stores.apiKeyStore(clients, p);
         Principal judge = new Principal("judge", Role.ADMIN);
         assertEquals(Optional.of(judge), keys.authenticate(keys.issue(judge)));
-        configuration.submissionStore(clients, p);
-        configuration.problemStore(clients, p);
+        stores.submissionStore(clients, p);
+        stores.problemStore(clients, p);
         assertTrue(clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + "apikeys")));
         assertTrue(clients.blobs().getBlobContainerClient(prefix.toLowerCase() + "-problems").exists());
     }
@@ -64,7 +68,7 @@ class AzureWiringTest {
                 "coding-engine.blob-endpoint", "https://ceacct.blob.core.windows.net",
                 "coding-engine.managed-identity-client-id", "00000000-0000-0000-0000-000000000001"));
         assertTrue(p.storageAccount().usesIdentity());
-        StorageAccount.Clients clients = configuration.storageClients(p);
+        StorageAccount.Clients clients = stores.storageClients(p);
         assertEquals("https://ceacct.table.core.windows.net", clients.tables().getServiceEndpoint());
         assertEquals("https://ceacct.blob.core.windows.net", clients.blobs().getAccountUrl());
     }
@@ -91,12 +95,19 @@ class AzureWiringTest {
                 .forEach((k, v) -> profile.put(k.toString(), v.toString()));
         EngineProperties withoutEndpoints = bind(profile);
         assertEquals("servicebus", withoutEndpoints.queue());
+        assertEquals(StoreKind.AZURE, withoutEndpoints.store());
         var missing = assertThrows(IllegalArgumentException.class, withoutEndpoints::storageAccount);
         assertTrue(missing.getMessage().contains("endpoints"), missing.getMessage());
 
         profile.put("coding-engine.table-endpoint", "https://ceacct.table.core.windows.net");
         profile.put("coding-engine.blob-endpoint", "https://ceacct.blob.core.windows.net");
         assertTrue(bind(profile).storageAccount().usesIdentity());
+    }
+
+    @Test
+    void anUnknownStoreTechnologyIsRefusedWithTheSettingsName() {
+        var error = assertThrows(RuntimeException.class, () -> bind(Map.of("coding-engine.store", "mysql")));
+        assertTrue(error.getMessage().contains("coding-engine.store"), error.getMessage());
     }
 
     @Test

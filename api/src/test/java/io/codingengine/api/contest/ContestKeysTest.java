@@ -3,11 +3,9 @@ package io.codingengine.api.contest;
 import io.codingengine.api.KattisZip;
 import io.codingengine.api.access.QueueApiSettings;
 import io.codingengine.api.access.TestKeys;
-import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.json.Json;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,12 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Who may act in a contest, over HTTP against the real api (embedded broker, Azurite) with no
+ * Who may act in a contest, over HTTP against the real api (embedded broker, PostgreSQL) with no
  * worker: a key from a contest's entry acts in that contest only, an unscoped participant key
  * only where it is invited, and a participant key never names a contest on the free judge API.
  * Submissions stay queued; what counts is whether they were taken, and whose scoreboard shows them.
  */
-@ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0", "coding-engine.limits.max-waiting=100",
         // every entry here comes from 127.0.0.1, faster than people would (EntryLimitsTest tests the limit)

@@ -8,10 +8,8 @@ import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.Invitation;
 import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.json.Json;
-import io.codingengine.common.store.AzuriteExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -36,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Contest entries against the real api (embedded broker, Azurite), as an attacker would try them:
+ * Contest entries against the real api (embedded broker, PostgreSQL), as an attacker would try them:
  * guessing invitation tokens, entering an open contest under many names, and saving guessable
  * tokens as an admin. The api believes one proxy ({@code trusted-proxies=1}), so each test speaks
  * from addresses of its own through {@code X-Forwarded-For}, as clients behind Container Apps'
@@ -45,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 429 rather than counting on the exact attempt it comes at (a slow run only gets more attempts
  * back). Only the end of one lockout is waited for, as long as its {@code Retry-After} says.
  */
-@ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0",
         "coding-engine.access.trusted-proxies=1",

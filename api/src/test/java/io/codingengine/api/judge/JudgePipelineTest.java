@@ -2,9 +2,10 @@ package io.codingengine.api.judge;
 
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.api.InProcessWorker;
+import io.codingengine.api.PostgresSettings;
 import io.codingengine.api.KattisZip;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
-import io.codingengine.common.store.AzuriteExtension;
+import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.json.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -35,16 +36,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The whole pipeline in one JVM: the real api (embedded broker, Azurite stores, queue-backed
+ * The whole pipeline in one JVM: the real api (embedded broker, PostgreSQL stores, queue-backed
  * execute) and a real worker (its own sandbox) draining the broker the api embeds.
  */
-@ExtendWith({AzuriteExtension.class, OutputCaptureExtension.class})
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0",
         "logging.structured.format.console=ecs"}) // JSON logs, as the azure profiles set them
 class JudgePipelineTest {
 
-    private static final String PREFIX = "p" + UUID.randomUUID().toString().substring(0, 8);
+    private static final PostgresExtension.Database DATABASE = PostgresExtension.newDatabase("JudgePipelineTest");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static InProcessWorker worker;
 
@@ -54,14 +55,13 @@ class JudgePipelineTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-pipeline-").toString());
-        registry.add("coding-engine.storage", AzuriteExtension::connectionString);
-        registry.add("coding-engine.table-prefix", () -> PREFIX);
+        PostgresSettings.register(registry, DATABASE);
         registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
     }
 
     @BeforeAll
     static void startWorker(@Autowired EmbeddedArtemisBroker broker, @Autowired MeterRegistry metrics) {
-        worker = InProcessWorker.start(broker.url(), AzuriteExtension.connectionString(), PREFIX, 63000,
+        worker = InProcessWorker.start(broker.url(), DATABASE.dataSource(), 63000,
                 "coding-engine-api-pipeline-test", metrics);
     }
 

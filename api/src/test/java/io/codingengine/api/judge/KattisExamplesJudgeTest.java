@@ -1,16 +1,16 @@
 package io.codingengine.api.judge;
 
 import io.codingengine.api.InProcessWorker;
+import io.codingengine.api.PostgresSettings;
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.json.Json;
 import io.codingengine.common.problem.KattisExamples;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
-import io.codingengine.common.store.AzuriteExtension;
+import io.codingengine.common.store.PostgresExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -54,12 +54,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * is {@code AC} or {@code TLE}. A mismatch the engine is known to have is listed in
  * {@link #KNOWN_MISMATCHES} with its cause, and must still mismatch: once fixed, its entry goes.
  */
-@ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0"})
 class KattisExamplesJudgeTest {
 
-    private static final String PREFIX = "k" + UUID.randomUUID().toString().substring(0, 8);
+    private static final PostgresExtension.Database DATABASE = PostgresExtension.newDatabase("KattisExamplesJudgeTest");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** The examples the api imports; the others are refused, with these words. */
@@ -89,8 +88,7 @@ class KattisExamplesJudgeTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-examples-").toString());
-        registry.add("coding-engine.storage", AzuriteExtension::connectionString);
-        registry.add("coding-engine.table-prefix", () -> PREFIX);
+        PostgresSettings.register(registry, DATABASE);
         registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
     }
 
@@ -102,7 +100,7 @@ class KattisExamplesJudgeTest {
         for (String name : KattisExamples.names()) {
             KattisExamples.zip(KattisExamples.copy(name, zips), zips.resolve(name + ".zip"), zipTool);
         }
-        worker = InProcessWorker.start(broker.url(), AzuriteExtension.connectionString(), PREFIX, 68000,
+        worker = InProcessWorker.start(broker.url(), DATABASE.dataSource(), 68000,
                 "coding-engine-api-kattis-examples", metrics);
     }
 

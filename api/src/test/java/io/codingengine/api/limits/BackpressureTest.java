@@ -2,9 +2,7 @@ package io.codingengine.api.limits;
 
 import io.codingengine.api.access.QueueApiSettings;
 import io.codingengine.api.access.TestKeys;
-import io.codingengine.common.store.AzuriteExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -19,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** With no worker the contest lane only grows: past max-queue-depth new work gets 503 with Retry-After. */
-@ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0", "coding-engine.limits.max-queue-depth=1"})
 class BackpressureTest {

@@ -1,15 +1,15 @@
 package io.codingengine.api.piston;
 
 import io.codingengine.api.InProcessWorker;
+import io.codingengine.api.PostgresSettings;
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
-import io.codingengine.common.store.AzuriteExtension;
+import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.json.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,17 +31,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Piston executes through the real pipeline (embedded broker, Azurite, a real worker with its own
+ * Piston executes through the real pipeline (embedded broker, PostgreSQL, a real worker with its own
  * sandbox): rate-limited per key and, without a key, per client address; audited by the worker
  * and queryable by admins.
  */
-@ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0",
         "coding-engine.limits.executions-per-minute=4"})
 class PistonLimitsTest {
 
-    private static final String PREFIX = "x" + UUID.randomUUID().toString().substring(0, 8);
+    private static final PostgresExtension.Database DATABASE = PostgresExtension.newDatabase("PistonLimitsTest");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String HELLO = """
             {"language":"python","version":"*","files":[{"content":"print('hi')"}]}""";
@@ -53,14 +52,13 @@ class PistonLimitsTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-piston-limits-").toString());
-        registry.add("coding-engine.storage", AzuriteExtension::connectionString);
-        registry.add("coding-engine.table-prefix", () -> PREFIX);
+        PostgresSettings.register(registry, DATABASE);
         registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
     }
 
     @BeforeAll
     static void startWorker(@Autowired EmbeddedArtemisBroker broker, @Autowired MeterRegistry metrics) {
-        worker = InProcessWorker.start(broker.url(), AzuriteExtension.connectionString(), PREFIX, 67000,
+        worker = InProcessWorker.start(broker.url(), DATABASE.dataSource(), 67000,
                 "coding-engine-api-piston-limits-test", metrics);
     }
 

@@ -4,7 +4,7 @@ import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.DeadLetter;
 import io.codingengine.common.queue.Lane;
-import io.codingengine.common.store.AzureStorage;
+import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.json.Json;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +23,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,17 +40,17 @@ import java.util.stream.Stream;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * "Nothing lost": the engine as separate OS processes (Azurite, the api with its embedded broker,
- * workers), each killed or restarted the way production loses processes, and every submission
- * still ends DONE with exactly one verdict.
+ * "Nothing lost": the engine as separate OS processes (PostgreSQL, the api with its embedded
+ * broker, workers), each killed or restarted the way production loses processes, and every
+ * submission still ends DONE with exactly one verdict.
  * <ol>
  *   <li>a worker SIGKILLed mid-run: the other worker judges the submission on the next delivery;</li>
  *   <li>the api (and its broker) restarted with submissions queued and no worker: they survive in
  *       the journal and are judged once a worker starts;</li>
- *   <li>Azurite stopped while a worker judges and started again on the same data: the worker
+ *   <li>the database killed (SIGKILL, as a crash would) while a worker judges and started again
+ *       on the same data: the submissions acknowledged before the crash are all there, the worker
  *       retries the store in place and the first delivery's verdict is stored;</li>
  *   <li>a submission that crashes every worker: after max-delivery-count deliveries it is DONE
  *       with IE and a reason, and its message is in the dead letters.</li>
@@ -72,13 +76,10 @@ class NothingLostTest {
              "tests":[{"name":"a","input":"41\\n","expectedOutput":"42\\n","visible":true}]}""";
 
     private static Path dir;
-    private static Path azuriteData;
-    private static int blobPort;
-    private static int tablePort;
     private static int httpPort;
     private static int brokerPort;
-    private static String storage;
-    private static TestProcess azurite;
+    private static PostgresExtension.Server cluster;
+    private static TestProcess database;
     private static TestProcess api;
     private static final Map<String, TestProcess> workers = new LinkedHashMap<>();
     private static final List<TestProcess> all = new ArrayList<>();
@@ -86,19 +87,20 @@ class NothingLostTest {
     @BeforeAll
     static void startSystem() throws IOException {
         dir = Files.createDirectories(Path.of("target", "nothing-lost", PREFIX)).toAbsolutePath();
-        azuriteData = Files.createDirectories(dir.resolve("azurite-data"));
-        blobPort = TestProcess.freePort();
-        tablePort = TestProcess.freePort();
         httpPort = TestProcess.freePort();
         brokerPort = TestProcess.freePort();
-        storage = AzureStorage.azuriteConnectionString("127.0.0.1", blobPort, tablePort);
-        azurite = track(startAzurite());
-        awaitReady(azurite, Duration.ofSeconds(30), () -> answers(blobPort) && answers(tablePort));
+        // PostgreSQL's own durable settings (fsync on), in a cluster of this test.
+        cluster = PostgresExtension.newCluster();
+        database = track(TestProcess.start("postgres", dir, cluster.foregroundCommand()));
+        awaitReady(database, Duration.ofSeconds(30), NothingLostTest::databaseAnswers);
         Path apiData = Files.createDirectories(dir.resolve("api-data"));
         api = track(TestProcess.java("api", dir, "io.codingengine.api.CodingEngineApi", List.of(
                 "--server.port=" + httpPort, "--coding-engine.broker-port=" + brokerPort,
                 "--coding-engine.execution=queue", "--coding-engine.data-dir=" + apiData,
-                "--coding-engine.storage=" + storage, "--coding-engine.table-prefix=" + PREFIX,
+                "--spring.datasource.url=" + cluster.jdbcUrl("postgres"),
+                "--spring.datasource.username=postgres",
+                // Fail fast while the database is down, so that the retries show in the logs.
+                "--spring.datasource.hikari.connection-timeout=2000",
                 "--coding-engine.access.admin-key-sha256=" + TestKeys.ADMIN_SHA256,
                 // this test queues many submissions with no worker: the waiting limit is not what it checks
                 "--coding-engine.limits.max-waiting=1000", "--coding-engine.limits.submissions-per-minute=100000")));
@@ -119,6 +121,9 @@ class NothingLostTest {
             }
         }
         unmountLeftovers();
+        if (cluster != null) {
+            cluster.stop();
+        }
     }
 
     /** A SIGKILLed worker cannot unmount its boxes (tmpfs, network namespace); the host keeps no trace of the test. */
@@ -178,20 +183,25 @@ class NothingLostTest {
 
     @Test
     @Order(3)
-    void aStoreOutageWhileJudgingIsRetriedInPlace() {
+    void aDatabaseCrashWhileJudgingLosesNothingAndIsRetriedInPlace() {
         TestProcess worker = workers.values().iterator().next();
         String id = submit(SLOW.formatted("outage"));
         awaitLog(worker.name() + " starts judging " + id, () -> worker.logContains("judging " + id));
-        azurite.stop();
+        // Acknowledged while the only worker is busy: they are in the database alone.
+        List<String> queued = Stream.of("crash-1", "crash-2").map(p -> submit(FAST.formatted(p))).toList();
+        database.kill();
         // The judging ends while the store is down: the verdict's write fails and is retried.
         awaitLog(worker.name() + " retries storing the verdict of " + id,
                 () -> worker.logContains("store the verdict of " + id + " failed, retrying"));
-        azurite.restart();
-        awaitReady(azurite, Duration.ofSeconds(30), () -> answers(blobPort) && answers(tablePort));
+        database.restart();
+        awaitReady(database, Duration.ofSeconds(30), NothingLostTest::databaseAnswers);
 
         JsonNode done = awaitDone(id);
         assertOneVerdict(done, "AC");
         assertEquals(1, done.get("attempt").asInt(), "retried in place, not redelivered: " + done);
+        for (String acknowledged : queued) {
+            assertOneVerdict(awaitDone(acknowledged), "AC");
+        }
     }
 
     @Test
@@ -228,24 +238,14 @@ class NothingLostTest {
 
     // ---- the processes ----
 
-    private static TestProcess startAzurite() {
-        Path script = null;
-        for (Path d = Path.of("").toAbsolutePath(); d != null && script == null; d = d.getParent()) {
-            Path candidate = d.resolve(".tools/azurite/node_modules/azurite/dist/src/azurite.js");
-            if (Files.isRegularFile(candidate)) {
-                script = candidate;
-            }
+    /** Whether the database takes queries (it takes connections a moment before, while it recovers). */
+    private static boolean databaseAnswers() {
+        try (Connection connection = DriverManager.getConnection(cluster.jdbcUrl("postgres"), "postgres", "");
+             Statement statement = connection.createStatement()) {
+            return statement.execute("SELECT 1");
+        } catch (SQLException e) {
+            return false;
         }
-        if (script == null) {
-            fail("Azurite is not installed: run scripts/azurite.sh install");
-        }
-        return TestProcess.start("azurite", dir, List.of("node", script.toString(),
-                "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(blobPort),
-                "--tableHost", "127.0.0.1", "--tablePort", String.valueOf(tablePort),
-                "--queueHost", "127.0.0.1", "--queuePort", String.valueOf(TestProcess.freePort()),
-                // On disk, so that a restart keeps the tables and blobs.
-                "--location", azuriteData.toString(),
-                "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl", "--disableTelemetry"));
     }
 
     /** Starts workers in parallel (each JVM start takes seconds) and waits until all consume. */
@@ -264,8 +264,9 @@ class NothingLostTest {
                     "--spring.main.web-application-type=none",
                     "--coding-engine.worker.id=" + id,
                     "--coding-engine.worker.broker-url=tcp://127.0.0.1:" + brokerPort,
-                    "--coding-engine.worker.storage=" + storage,
-                    "--coding-engine.worker.table-prefix=" + PREFIX,
+                    "--spring.datasource.url=" + cluster.jdbcUrl("postgres"),
+                    "--spring.datasource.username=postgres",
+                    "--spring.datasource.hikari.connection-timeout=2000",
                     "--coding-engine.worker.data-dir=" + data,
                     "--coding-engine.worker.slots=1",
                     "--coding-engine.worker.uid-base=" + (64000 + 100 * index),
@@ -321,15 +322,6 @@ class NothingLostTest {
         Map<String, TestProcess> byName = new LinkedHashMap<>();
         all.forEach(p -> byName.put(p.name(), p));
         return byName.values();
-    }
-
-    private static boolean answers(int port) {
-        try (var socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static String logs() {

@@ -1,18 +1,18 @@
 package io.codingengine.api.ui;
 
 import io.codingengine.api.InProcessWorker;
+import io.codingengine.api.PostgresSettings;
 import io.codingengine.api.KattisZip;
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
-import io.codingengine.common.store.AzuriteExtension;
+import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.json.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -32,26 +32,24 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The contest UI and its API against the running stack: the real api (embedded broker, Azurite
+ * The contest UI and its API against the running stack: the real api (embedded broker, PostgreSQL
  * stores) and a real worker in this JVM. {@link #browser} drives headless Chromium (Debian
  * {@code chromium}) with {@code playwright-core} through {@code src/test/e2e/contest-ui.e2e.mjs},
  * which asserts every scenario of the UI and saves screenshots to {@code target/screenshots}.
  */
-@ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0",
         // every entry here comes from 127.0.0.1, faster than people would (EntryLimitsTest tests the limit)
         "coding-engine.limits.open-entries-per-address=1000"})
 class ContestUiTest {
 
-    private static final String PREFIX = "u" + UUID.randomUUID().toString().substring(0, 8);
+    private static final PostgresExtension.Database DATABASE = PostgresExtension.newDatabase("ContestUiTest");
     private static final Path FRONTEND = Path.of("src/main/frontend").toAbsolutePath();
     private static final Path SCRIPT = Path.of("src/test/e2e/contest-ui.e2e.mjs").toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -64,14 +62,13 @@ class ContestUiTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-ui-").toString());
-        registry.add("coding-engine.storage", AzuriteExtension::connectionString);
-        registry.add("coding-engine.table-prefix", () -> PREFIX);
+        PostgresSettings.register(registry, DATABASE);
     }
 
     @BeforeAll
     static void start(@Autowired EmbeddedArtemisBroker broker, @Autowired ApiKeyStore keys,
                       @Autowired MeterRegistry metrics) {
-        worker = InProcessWorker.start(broker.url(), AzuriteExtension.connectionString(), PREFIX, 66000,
+        worker = InProcessWorker.start(broker.url(), DATABASE.dataSource(), 66000,
                 "coding-engine-api-ui-test", metrics);
         adminKey = keys.issue(new Principal("admin", Role.ADMIN));
     }

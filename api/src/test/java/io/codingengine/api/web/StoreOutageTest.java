@@ -1,6 +1,5 @@
 package io.codingengine.api.web;
 
-import io.codingengine.api.access.QueueApiSettings;
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.store.AzuriteExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -27,16 +26,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * While the store cannot be reached (the api's connections to Azurite cut and refused), clients
  * are told to come back: {@code 503} with {@code Retry-After}, in each API's error shape, never a
- * {@code 500}; once it is back, requests succeed again.
+ * {@code 500}; once it is back, requests succeed again. {@link PostgresOutageTest} does the same
+ * to the PostgreSQL stores.
  */
 @ExtendWith(AzuriteExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0", "coding-engine.access.key-cache-ttl=0s"})
+        "coding-engine.execution=queue", "coding-engine.broker-port=0", "coding-engine.access.key-cache-ttl=0s",
+        "coding-engine.store=azure"})
 class StoreOutageTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String SUBMISSION = """
+    static final String SUBMISSION = """
             {"participant":"p1","language":"python","files":[{"content":"print(input())"}],
              "tests":[{"name":"t","input":"1","expectedOutput":"1"}]}""";
     private static CuttableProxy blobs;
@@ -46,9 +47,12 @@ class StoreOutageTest {
     int port;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        QueueApiSettings.register(registry, "outage");
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        String dir = java.nio.file.Files.createTempDirectory("ce-api-outage-").toString();
+        registry.add("coding-engine.data-dir", () -> dir);
+        registry.add("coding-engine.table-prefix", () -> "o" + System.nanoTime() % 100000000);
         registry.add("coding-engine.storage", StoreOutageTest::throughProxies);
+        registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
     }
 
     /** Azurite's connection string with its blob and table endpoints behind a proxy each. */
@@ -100,7 +104,7 @@ class StoreOutageTest {
         assertEquals(202, back.statusCode(), back.body());
     }
 
-    private static void assertUnavailable(HttpResponse<String> r) {
+    static void assertUnavailable(HttpResponse<String> r) {
         assertEquals(503, r.statusCode(), r.body());
         assertTrue(r.headers().firstValue("Retry-After").isPresent(), r.headers().toString());
         assertTrue(r.body().contains("storage is unreachable"), r.body());

@@ -16,7 +16,6 @@ import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.Parallel;
 import io.codingengine.common.json.Json;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,16 +93,6 @@ public final class BlobProblemStore implements ProblemStore {
     /** A store on the account of {@code connectionString} (see {@link AzureStorage}). */
     public static BlobProblemStore fromConnectionString(String connectionString, String namePrefix) {
         return new BlobProblemStore(AzureStorage.blobs(connectionString), namePrefix);
-    }
-
-    @Override
-    public ProblemSummary importPackage(Path dirOrZip) {
-        return save(KattisPackage.read(dirOrZip));
-    }
-
-    @Override
-    public ProblemSummary importPackage(String problemId, Path dirOrZip) {
-        return save(KattisPackage.read(Ids.require(problemId, "problem id"), dirOrZip));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.codingengine.common.problem;
 
+import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.TestCase;
 
 import java.nio.file.Path;
@@ -24,10 +25,14 @@ public interface ProblemStore {
      * @throws InvalidPackageException when the package is unsafe, incomplete or unsupported;
      *                                 nothing was stored
      */
-    ProblemSummary importPackage(Path dirOrZip);
+    default ProblemSummary importPackage(Path dirOrZip) {
+        return save(KattisPackage.read(dirOrZip));
+    }
 
     /** As {@link #importPackage(Path)}, under the given id. */
-    ProblemSummary importPackage(String problemId, Path dirOrZip);
+    default ProblemSummary importPackage(String problemId, Path dirOrZip) {
+        return save(KattisPackage.read(Ids.require(problemId, "problem id"), dirOrZip));
+    }
 
     /** Stores {@code problem}, replacing one with its id. */
     ProblemSummary save(Problem problem);

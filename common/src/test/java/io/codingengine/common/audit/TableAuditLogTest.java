@@ -1,67 +1,17 @@
 package io.codingengine.common.audit;
 
 import io.codingengine.common.store.AzuriteExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-/** The audit log on Azurite: every field kept, and every filter an admin has (docs/operations.md, "Audit") narrows. */
+/** {@link AuditLogContract} against {@link TableAuditLog} on a real Azurite. */
 @ExtendWith(AzuriteExtension.class)
-class TableAuditLogTest {
+class TableAuditLogTest extends AuditLogContract {
 
-    private static final Instant DAY1 = Instant.parse("2026-11-27T23:59:00Z");
-    private static final Instant DAY2 = Instant.parse("2026-11-28T00:01:00Z");
-    private static TableAuditLog audit;
-
-    @BeforeAll
-    static void entries() {
-        audit = TableAuditLog.fromConnectionString(AzuriteExtension.connectionString(),
+    @Override
+    protected AuditLog newLog() {
+        return TableAuditLog.fromConnectionString(AzuriteExtension.connectionString(),
                 "t" + UUID.randomUUID().toString().substring(0, 8));
-        audit.record(entry(AuditEntry.Kind.JUDGE, "s1", "ada", DAY1, "python", "sum", "AC"));
-        audit.record(entry(AuditEntry.Kind.JUDGE, "s2", "ada", DAY2, "cpp", "sum", "WA"));
-        audit.record(entry(AuditEntry.Kind.JUDGE, "s3", "bob", DAY2.plusSeconds(1), "python", "max", "AC"));
-        audit.record(entry(AuditEntry.Kind.EXECUTE, "e1", "bob", DAY2.plusSeconds(2), "python", null, "RE"));
-    }
-
-    @Test
-    void everyFieldIsKept() {
-        AuditEntry e1 = entry(AuditEntry.Kind.EXECUTE, "e1", "bob", DAY2.plusSeconds(2), "python", null, "RE");
-        assertEquals(List.of(e1), audit.query(query(null, null, null, null, AuditEntry.Kind.EXECUTE)));
-    }
-
-    @Test
-    void eachFilterNarrowsAndARangeSpansDays() {
-        assertEquals(List.of("s1", "s2", "s3", "e1"), ids(query(null, null, null, null, null)));
-        assertEquals(List.of("s1", "s2"), ids(query("ada", null, null, null, null)));
-        assertEquals(List.of("s1", "s2"), ids(query(null, "sum", null, null, null)));
-        assertEquals(List.of("s1", "s3", "e1"), ids(query(null, null, "python", null, null)));
-        assertEquals(List.of("s1", "s3"), ids(query(null, null, null, "AC", null)));
-        assertEquals(List.of("s3"), ids(query("bob", null, "python", null, AuditEntry.Kind.JUDGE)));
-        // from inclusive, to exclusive, and at most max
-        assertEquals(List.of("s2", "s3"), ids(new AuditQuery(DAY2, DAY2.plusSeconds(2), null, null, null, null, null, 10)));
-        assertEquals(List.of("s1", "s2"), ids(new AuditQuery(DAY1, DAY2.plusSeconds(60), null, null, null, null, null, 2)));
-        assertEquals(List.of(), ids(query("o'brien", null, null, null, null)), "a quote in a filter is a value, not syntax");
-    }
-
-    private static AuditQuery query(String participant, String problem, String language, String verdict, AuditEntry.Kind kind) {
-        return new AuditQuery(DAY1.minus(Duration.ofHours(1)), DAY2.plus(Duration.ofHours(1)), participant, problem,
-                language, verdict, kind, 100);
-    }
-
-    private static List<String> ids(AuditQuery q) {
-        return audit.query(q).stream().map(AuditEntry::submissionId).toList();
-    }
-
-    private static AuditEntry entry(AuditEntry.Kind kind, String id, String participant, Instant at, String language,
-                                    String problem, String verdict) {
-        return new AuditEntry(kind, id, 0, participant, at, at.plusSeconds(3), language, "ab".repeat(32), problem,
-                verdict, 12, 4096, "w1", "local:host/slot-0", "corr-" + id);
     }
 }

@@ -119,6 +119,40 @@ public abstract class SubmissionStoreContract {
         assertTrue(store().get(kept.id()).isPresent());
     }
 
+    /**
+     * Retention: what was created before the cutoff goes, with its judgement, history and listing
+     * entries. Created in 2025, before every other test's submissions, so that no other test's
+     * submission is in the way of the cutoff.
+     */
+    @Test
+    void purgeDeletesWhatWasCreatedBeforeTheCutoffAndNothingElse() {
+        String problem = unique("p");
+        String participant = unique("purge");
+        Submission older = createdAt(problem, participant, "2025-02-01T00:00:00Z");
+        Submission old = createdAt(problem, participant, "2025-03-01T00:00:00Z");
+        Submission kept = createdAt(problem, participant, "2025-09-01T00:00:00Z");
+        List.of(older, old, kept).forEach(s -> assertTrue(store().create(s)));
+        store().complete(old.id(), judgement(Verdict.WA, 0, 1, "w"));
+        store().startRegrade(old.id(), 1);
+        store().complete(old.id(), judgement(Verdict.AC, 1, 1, "w"));
+
+        assertEquals(2, store().purgeCreatedBefore(Instant.parse("2025-06-01T00:00:00Z")));
+        assertTrue(store().get(older.id()).isEmpty());
+        assertTrue(store().get(old.id()).isEmpty());
+        assertEquals(kept, store().get(kept.id()).orElseThrow().submission());
+        assertEquals(List.of(kept.id()), store().listAll(SubmissionFilter.participant(participant)).stream()
+                .map(SubmissionSummary::id).toList());
+        assertEquals(List.of(kept.id()), store().listAll(SubmissionFilter.problem(problem)).stream()
+                .map(SubmissionSummary::id).toList());
+        assertEquals(0, store().purgeCreatedBefore(Instant.parse("2025-06-01T00:00:00Z")), "nothing left to purge");
+        assertTrue(store().create(old), "its id is free again");
+    }
+
+    private static Submission createdAt(String problem, String participant, String instant) {
+        return new Submission(unique("s"), problem, null, participant, "python", "3.x",
+                List.of(SourceFile.utf8("main.py", "print(input())")), List.of(), null, Instant.parse(instant));
+    }
+
     @Test
     void unknownIdsAreEmptyOrNotFound() {
         assertTrue(store().get(unique("nope")).isEmpty());

@@ -2,7 +2,6 @@ package io.codingengine.worker.config;
 
 import io.codingengine.common.execution.Executor;
 import io.codingengine.common.pipeline.ReplyChannel;
-import io.codingengine.common.problem.BlobProblemStore;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.queue.ArtemisReplyChannel;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
@@ -10,9 +9,7 @@ import io.codingengine.common.queue.QueueKind;
 import io.codingengine.common.queue.ServiceBusReplyChannel;
 import io.codingengine.common.queue.ServiceBusSubmissionQueue;
 import io.codingengine.common.queue.SubmissionQueue;
-import io.codingengine.common.store.StorageAccount;
 import io.codingengine.common.store.SubmissionStore;
-import io.codingengine.common.store.TableSubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
@@ -23,7 +20,6 @@ import io.codingengine.worker.session.DynamicSessionsSettings;
 import io.codingengine.worker.queue.JudgingMetrics;
 import io.codingengine.worker.queue.WorkHandler;
 import io.codingengine.common.audit.AuditLog;
-import io.codingengine.common.audit.TableAuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -36,7 +32,8 @@ import java.time.Duration;
 
 /**
  * The worker's parts: the session pool (local sandbox or Dynamic Sessions), the queue and reply
- * channel (Artemis or Service Bus), the stores (connection string or managed identity).
+ * channel (Artemis or Service Bus). The stores are {@link PostgresStoreConfiguration}'s or
+ * {@link AzureStoreConfiguration}'s, as {@code coding-engine.store} says.
  */
 @Configuration(proxyBeanMethods = false)
 public class WorkerConfiguration {
@@ -89,27 +86,6 @@ public class WorkerConfiguration {
             case ARTEMIS -> ArtemisReplyChannel.sending(p.brokerUrl());
             case SERVICEBUS -> ServiceBusReplyChannel.sending(p.serviceBus());
         };
-    }
-
-    /** One pair of clients for both stores, authenticated as the storage settings say. */
-    @Bean
-    StorageAccount.Clients storageClients(WorkerProperties p) {
-        return p.storageAccount().connect();
-    }
-
-    @Bean
-    SubmissionStore submissionStore(StorageAccount.Clients storage, WorkerProperties p) {
-        return new TableSubmissionStore(storage.tables(), storage.blobs(), p.tablePrefix());
-    }
-
-    @Bean
-    ProblemStore problemStore(StorageAccount.Clients storage, WorkerProperties p) {
-        return new BlobProblemStore(storage.blobs(), p.tablePrefix());
-    }
-
-    @Bean
-    AuditLog auditLog(StorageAccount.Clients storage, WorkerProperties p) {
-        return new TableAuditLog(storage.tables(), p.tablePrefix());
     }
 
     @Bean

@@ -16,8 +16,8 @@ import java.time.Duration;
  *
  * @param id                this worker's name in judgements and logs; empty: host name and pid
  * @param brokerUrl         the Artemis broker the api embeds (or an external one), with {@code queue=artemis}
- * @param storage           Azure Storage connection string (Azurite locally); ignored when the
- *                          endpoints are set
+ * @param storage           with {@code coding-engine.store=azure}: the Azure Storage connection
+ *                          string (Azurite locally); ignored when the endpoints are set
  * @param tablePrefix       prefix of the tables and containers of this deployment
  * @param slots             submissions judged at once; 0: one per core
  * @param interactiveSlots  sandbox slots on top of {@code slots} kept for interactive work (Runs,

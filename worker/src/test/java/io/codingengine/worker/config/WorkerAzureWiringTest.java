@@ -6,18 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.StorageAccount;
+import io.codingengine.common.store.StoreKind;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
 
-/** How a worker's settings choose its Azure parts, through the beans of {@link WorkerConfiguration}. */
+/**
+ * How a worker's settings choose its Azure parts, through the beans of {@link WorkerConfiguration}
+ * and {@link AzureStoreConfiguration}.
+ */
 @ExtendWith(AzuriteExtension.class)
 class WorkerAzureWiringTest {
 
     private final WorkerConfiguration configuration = new WorkerConfiguration();
+    private final AzureStoreConfiguration stores = new AzureStoreConfiguration();
 
     private static WorkerProperties bind(Map<String, String> settings) {
         return new Binder(new MapConfigurationPropertySource(settings))
@@ -29,9 +37,9 @@ class WorkerAzureWiringTest {
         String prefix = "v" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         WorkerProperties p = bind(Map.of("coding-engine.worker.storage", AzuriteExtension.connectionString(),
                 "coding-engine.worker.table-prefix", prefix));
-        StorageAccount.Clients clients = configuration.storageClients(p);
-        configuration.submissionStore(clients, p);
-        configuration.problemStore(clients, p);
+        StorageAccount.Clients clients = stores.storageClients(p);
+        stores.submissionStore(clients, p);
+        stores.problemStore(clients, p);
         assertTrue(clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + "submissions")));
     }
 
@@ -45,9 +53,20 @@ class WorkerAzureWiringTest {
                 "coding-engine.worker.max-delivery-count", "7"));
         assertEquals(7, p.serviceBus().maxDeliveryCount());
         assertEquals("00000000-0000-0000-0000-000000000002", p.serviceBus().managedIdentityClientId());
-        StorageAccount.Clients clients = configuration.storageClients(p);
+        StorageAccount.Clients clients = stores.storageClients(p);
         assertEquals("https://ceacct.table.core.windows.net", clients.tables().getServiceEndpoint());
         assertEquals("https://ceacct.blob.core.windows.net", clients.blobs().getAccountUrl());
+    }
+
+    @Test
+    void theStoresArePostgresUnlessTheAzureProfileSaysAzure() throws Exception {
+        assertEquals(StoreKind.POSTGRES, new Binder(new MapConfigurationPropertySource(Map.of()))
+                .bindOrCreate("coding-engine", StoreSettings.class).store());
+        Map<String, String> profile = new HashMap<>();
+        PropertiesLoaderUtils.loadProperties(new ClassPathResource("application-azure.properties"))
+                .forEach((k, v) -> profile.put(k.toString(), v.toString()));
+        assertEquals(StoreKind.AZURE, new Binder(new MapConfigurationPropertySource(profile))
+                .bindOrCreate("coding-engine", StoreSettings.class).store());
     }
 
     @Test

@@ -1,0 +1,66 @@
+package io.codingengine.api.config;
+
+import io.codingengine.api.access.ApiKeyStore;
+import io.codingengine.api.access.TableApiKeyStore;
+import io.codingengine.api.limits.TableBucketProxyManager;
+import io.codingengine.common.audit.AuditLog;
+import io.codingengine.common.audit.TableAuditLog;
+import io.codingengine.common.contest.ContestStore;
+import io.codingengine.common.contest.TableContestStore;
+import io.codingengine.common.problem.BlobProblemStore;
+import io.codingengine.common.problem.ProblemStore;
+import io.codingengine.common.store.StorageAccount;
+import io.codingengine.common.store.SubmissionStore;
+import io.codingengine.common.store.TableSubmissionStore;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The stores on Azure Storage ({@code coding-engine.store=azure}, which the {@code azure} profile
+ * sets): Table Storage and Blob Storage by connection string (Azurite), or with the table and blob
+ * endpoints set, through the managed identity. Tables and containers are named with
+ * {@code table-prefix}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "coding-engine.store", havingValue = "azure")
+public class AzureStoreConfiguration {
+
+    /** One pair of clients for every store, authenticated as the storage settings say. */
+    @Bean
+    StorageAccount.Clients storageClients(EngineProperties p) {
+        return p.storageAccount().connect();
+    }
+
+    @Bean
+    SubmissionStore submissionStore(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableSubmissionStore(storage.tables(), storage.blobs(), p.tablePrefix());
+    }
+
+    @Bean
+    ApiKeyStore apiKeyStore(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableApiKeyStore(storage.tables(), p.tablePrefix());
+    }
+
+    @Bean
+    ContestStore contestStore(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableContestStore(storage.tables(), p.tablePrefix());
+    }
+
+    @Bean
+    ProblemStore problemStore(StorageAccount.Clients storage, EngineProperties p) {
+        return new BlobProblemStore(storage.blobs(), p.tablePrefix());
+    }
+
+    @Bean
+    AuditLog auditLog(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableAuditLog(storage.tables(), p.tablePrefix());
+    }
+
+    /** One table of buckets, so every api process draws on the same ones. */
+    @Bean
+    ProxyManager<String> rateLimitBuckets(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableBucketProxyManager(storage.tables(), p.tablePrefix());
+    }
+}

@@ -1,0 +1,56 @@
+package io.codingengine.api.access;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The contract of {@link ApiKeyStore}: every adapter's test extends this class. */
+public abstract class ApiKeyStoreContract {
+
+    /** The store under test; the same instance for every call of one test class is fine. */
+    protected abstract ApiKeyStore keys();
+
+    @Test
+    void aKeyKeepsTheContestItIsScopedTo() {
+        Principal entered = new Principal("ada-3f9a1c", Role.PARTICIPANT, "spring");
+        String key = keys().issue(entered);
+        assertEquals(Optional.of(entered), keys().authenticate(key));
+        assertEquals(Optional.of("spring"), keys().authenticate(key).orElseThrow().contest());
+        assertEquals(Optional.empty(), keys().authenticate(keys().issue(new Principal("bob", Role.PARTICIPANT)))
+                .orElseThrow().contest());
+    }
+
+    @Test
+    void anIssuedKeyAuthenticatesAsItsPrincipalUntilRevoked() {
+        Principal alice = new Principal("alice", Role.PARTICIPANT);
+        String key = keys().issue(alice);
+        assertEquals(Optional.of(alice), keys().authenticate(key));
+        keys().revoke(key);
+        assertEquals(Optional.empty(), keys().authenticate(key));
+        keys().revoke(key);
+    }
+
+    @Test
+    void unknownMalformedAndEmptyKeysAreRefused() {
+        String key = keys().issue(new Principal("ops", Role.ADMIN));
+        assertFalse(keys().authenticate(key + "x").isPresent());
+        assertFalse(keys().authenticate("").isPresent());
+        assertFalse(keys().authenticate(null).isPresent());
+        assertFalse(keys().authenticate("'; drop table --").isPresent());
+    }
+
+    @Test
+    void everyKeyIsNewEvenForTheSamePrincipal() {
+        Principal svc = new Principal("lms", Role.SERVICE);
+        String a = keys().issue(svc);
+        String b = keys().issue(svc);
+        assertNotEquals(a, b);
+        assertTrue(a.startsWith("ce_") && a.length() > 40);
+        assertEquals(Optional.of(svc), keys().authenticate(b));
+    }
+}
