@@ -1,7 +1,6 @@
 package io.codingengine.common.store;
 
 import com.azure.core.http.HttpHeaderName;
-import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
@@ -20,6 +19,7 @@ import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.Verdict;
+import io.codingengine.common.store.PayloadBlobs.Payload;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -33,7 +33,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -117,14 +116,13 @@ public final class TableSubmissionStore implements SubmissionStore {
             TESTS_DONE = "TestsDone", TESTS_TOTAL = "TestsTotal", PROBLEM = "ProblemId",
             CONTEST = "ContestId", PARTICIPANT = "Participant", LANGUAGE = "Language",
             CREATED = "CreatedAt", UPDATED = "UpdatedAt", VERDICT = "Verdict", SCORE = "Score",
-            SUBMISSION = "Submission", JUDGEMENT = "Judgement", SUBMISSION_ID = "SubmissionId",
-            BLOB_SUFFIX = "Blob";
+            SUBMISSION = "Submission", JUDGEMENT = "Judgement", SUBMISSION_ID = "SubmissionId";
     private static final List<String> SUMMARY_COLUMNS = List.of(STATUS, ROUND, ATTEMPT, TESTS_DONE,
             TESTS_TOTAL, PROBLEM, CONTEST, PARTICIPANT, LANGUAGE, CREATED, UPDATED, VERDICT, SCORE);
 
     private final TableClient submissions;
     private final TableClient index;
-    private final BlobContainerClient payloads;
+    private final PayloadBlobs payloads;
     private final AtomicLong conflicts = new AtomicLong();
     /**
      * 64: a worker needs one row per submission it judges at once (its slots); a row holds up to
@@ -149,9 +147,7 @@ public final class TableSubmissionStore implements SubmissionStore {
         tables.createTableIfNotExists(namePrefix + "submissionindex");
         this.submissions = tables.getTableClient(namePrefix + "submissions");
         this.index = tables.getTableClient(namePrefix + "submissionindex");
-        String container = namePrefix.isEmpty() ? "submissions" : namePrefix.toLowerCase() + "-submissions";
-        this.payloads = blobs.getBlobContainerClient(container);
-        payloads.createIfNotExists();
+        this.payloads = new PayloadBlobs(blobs, namePrefix);
     }
 
     /**
@@ -164,7 +160,7 @@ public final class TableSubmissionStore implements SubmissionStore {
 
     /** The blob container of large values (for operators and tests). */
     BlobContainerClient payloadContainer() {
-        return payloads;
+        return payloads.container();
     }
 
     /** An adapter on the account of {@code connectionString} (see {@link AzureStorage}). */
@@ -179,7 +175,7 @@ public final class TableSubmissionStore implements SubmissionStore {
     public boolean create(Submission submission) {
         Objects.requireNonNull(submission, "submission");
         String id = submission.id();
-        Payload payload = store(id, "submission", Json.write(submission));
+        Payload payload = payloads.store(id, "submission", Json.write(submission));
         Instant now = Instant.now();
 
         for (String partition : indexPartitions(submission)) {
@@ -242,12 +238,12 @@ public final class TableSubmissionStore implements SubmissionStore {
             return Optional.empty();
         }
         long round = longOf(state, ROUND);
-        Submission submission = Json.read(load(state, SUBMISSION), Submission.class);
-        String judgementJson = load(state, JUDGEMENT);
+        Submission submission = Json.read(payloads.load(state, SUBMISSION), Submission.class);
+        String judgementJson = payloads.load(state, JUDGEMENT);
         List<Judgement> past = history.stream()
                 .filter(row -> longOf(row, ROUND) < round)
                 .sorted(Comparator.comparingLong(row -> longOf(row, ROUND)))
-                .map(row -> Json.read(load(row, JUDGEMENT), Judgement.class))
+                .map(row -> Json.read(payloads.load(row, JUDGEMENT), Judgement.class))
                 .toList();
         SubmissionRecord record = new SubmissionRecord(submission, statusOf(state), round,
                 intOf(state, ATTEMPT), intOf(state, TESTS_DONE), intOf(state, TESTS_TOTAL),
@@ -312,7 +308,7 @@ public final class TableSubmissionStore implements SubmissionStore {
         if (!Ids.isValid(id)) {
             return UpdateOutcome.NOT_FOUND;
         }
-        Payload payload = store(id, "judgement-r" + judgement.round() + "-a" + judgement.attempt(),
+        Payload payload = payloads.store(id, "judgement-r" + judgement.round() + "-a" + judgement.attempt(),
                 Json.write(judgement));
         return update(id, payload, state -> {
             UpdateOutcome refused = refusal(state, id, judgement.round(), 0);
@@ -346,16 +342,16 @@ public final class TableSubmissionStore implements SubmissionStore {
             TableEntity history = null;
             if (statusOf(state) == SubmissionStatus.DONE) {
                 history = new TableEntity(id, historyRowKey(current)).addProperty(ROUND, current);
-                copyPayload(state, history, JUDGEMENT);
+                PayloadBlobs.copy(state, history, JUDGEMENT);
             }
             state.addProperty(STATUS, SubmissionStatus.QUEUED.name())
                     .addProperty(ROUND, regradeRound)
                     .addProperty(ATTEMPT, 0)
                     .addProperty(TESTS_DONE, 0)
                     .addProperty(TESTS_TOTAL, 0);
-            for (String name : List.of(VERDICT, SCORE, JUDGEMENT, JUDGEMENT + BLOB_SUFFIX)) {
-                state.getProperties().remove(name);
-            }
+            state.getProperties().remove(VERDICT);
+            state.getProperties().remove(SCORE);
+            PayloadBlobs.remove(state, JUDGEMENT);
             return history == null ? Decision.write(state) : Decision.write(state, history);
         });
     }
@@ -707,7 +703,7 @@ public final class TableSubmissionStore implements SubmissionStore {
     /** One submission's blobs, the rows of its partition, its index rows, and last its {@code all} row. */
     private void erase(String id, String indexRowKey, String problemId, String contestId, String participant) {
         recent.forget(id);
-        payloads.listBlobsByHierarchy(id + "/").forEach(blob -> payloads.getBlobClient(blob.getName()).deleteIfExists());
+        payloads.deleteAll(id);
         for (TableEntity own : submissions.listEntities(new ListEntitiesOptions()
                 .setFilter("PartitionKey eq " + literal(id)), null, Context.NONE)) {
             deleteQuietly(submissions, own.getPartitionKey(), own.getRowKey());
@@ -732,68 +728,6 @@ public final class TableSubmissionStore implements SubmissionStore {
         } catch (TableServiceException e) {
             if (e.getResponse().getStatusCode() != 404) {
                 throw e; // 404: another purge got there first
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------ payloads
-
-    /** A JSON value kept inline or in a blob that this call wrote. */
-    private final class Payload {
-        private final String inline;
-        private final String blob;
-
-        Payload(String inline, String blob) {
-            this.inline = inline;
-            this.blob = blob;
-        }
-
-        void putInto(TableEntity entity, String property) {
-            entity.getProperties().remove(property);
-            entity.getProperties().remove(property + BLOB_SUFFIX);
-            if (blob != null) {
-                entity.addProperty(property + BLOB_SUFFIX, blob);
-            } else {
-                entity.addProperty(property, inline);
-            }
-        }
-
-        /** Deletes the blob (best effort: a leftover blob is garbage, never read). */
-        void discard() {
-            if (blob != null) {
-                try {
-                    payloads.getBlobClient(blob).deleteIfExists();
-                } catch (RuntimeException ignored) {
-                    // unreferenced either way
-                }
-            }
-        }
-    }
-
-    private Payload store(String id, String kind, String json) {
-        if (json.length() <= INLINE_LIMIT_CHARS) {
-            return new Payload(json, null);
-        }
-        String name = id + "/" + kind + "-" + UUID.randomUUID() + ".json";
-        payloads.getBlobClient(name).upload(BinaryData.fromString(json), false);
-        return new Payload(null, name);
-    }
-
-    /** The JSON in {@code property} of {@code entity}, inline or from its blob; {@code null} if neither. */
-    private String load(TableEntity entity, String property) {
-        Object inline = entity.getProperty(property);
-        if (inline != null) {
-            return (String) inline;
-        }
-        Object blob = entity.getProperty(property + BLOB_SUFFIX);
-        return blob == null ? null : payloads.getBlobClient((String) blob).downloadContent().toString();
-    }
-
-    private static void copyPayload(TableEntity from, TableEntity to, String property) {
-        for (String name : List.of(property, property + BLOB_SUFFIX)) {
-            Object value = from.getProperty(name);
-            if (value != null) {
-                to.addProperty(name, value);
             }
         }
     }
