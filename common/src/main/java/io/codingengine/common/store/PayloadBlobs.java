@@ -31,17 +31,17 @@ final class PayloadBlobs {
     }
 
     /**
-     * {@code json} as the value of a property of submission {@code id}: inline when it fits,
-     * else uploaded now to a blob of its own (a fresh name, so no upload overwrites a blob
+     * {@code json} as the value of {@code property} of submission {@code id}: inline when it
+     * fits, else uploaded now to a blob of its own (a fresh name, so no upload overwrites a blob
      * that some row names).
      */
-    Payload store(String id, String kind, String json) {
+    Payload store(String id, String property, String kind, String json) {
         if (json.length() <= TableSubmissionStore.INLINE_LIMIT_CHARS) {
-            return new Payload(json, null);
+            return new Payload(property, json, null);
         }
         String name = id + "/" + kind + "-" + UUID.randomUUID() + ".json";
         container.getBlobClient(name).upload(BinaryData.fromString(json), false);
-        return new Payload(null, name);
+        return new Payload(property, null, name);
     }
 
     /** The JSON in {@code property} of {@code entity}, inline or from its blob; {@code null} if neither. */
@@ -75,23 +75,30 @@ final class PayloadBlobs {
         container.listBlobsByHierarchy(id + "/").forEach(blob -> container.getBlobClient(blob.getName()).deleteIfExists());
     }
 
-    /** A JSON value kept inline or in a blob that this call wrote. */
+    /** The JSON value of a property, kept inline or in a blob that this call wrote. */
     final class Payload {
+        private final String property;
         private final String inline;
         private final String blob;
 
-        private Payload(String inline, String blob) {
+        private Payload(String property, String inline, String blob) {
+            this.property = property;
             this.inline = inline;
             this.blob = blob;
         }
 
-        void putInto(TableEntity entity, String property) {
+        void putInto(TableEntity entity) {
             remove(entity, property);
             if (blob != null) {
                 entity.addProperty(property + BLOB_SUFFIX, blob);
             } else {
                 entity.addProperty(property, inline);
             }
+        }
+
+        /** The OData filter for the rows that name this value's blob; {@code null} when it is inline. */
+        String rowsNamingIt() {
+            return blob == null ? null : property + BLOB_SUFFIX + " eq " + Rows.literal(blob);
         }
 
         /** Deletes the blob (best effort: a leftover blob is garbage, never read). */

@@ -169,22 +169,32 @@ final class StateRows {
 
     /**
      * Reads the state row, lets {@code decider} decide on it, and writes the decision conditioned
-     * on the ETag that was read; reads and decides again when another writer came first.
-     * {@code payload}, when given, is a blob that only a successful write keeps. The row this
-     * process read or wrote last ({@link RecentStates}) stands in for the first read, but only
-     * for a decision to write: the conditional write proves it current, and a decision to leave
-     * the row alone (or a refusal) is only taken on a row read now.
+     * on the ETag that was read; reads and decides again when another writer came first. The row
+     * this process read or wrote last ({@link RecentStates}) stands in for the first read, but
+     * only for a decision to write: the conditional write proves it current, and a decision to
+     * leave the row alone (or a refusal) is only taken on a row read now.
+     *
+     * <p>{@code payload}, when given, is a blob that the decision's row names; it is deleted
+     * unless a row names it or may come to. A write whose response is lost may have been
+     * applied, so from the moment a write goes out until it is refused the blob stays. And a
+     * refusal may answer the SDK sending a request again after losing the response of the first,
+     * which was applied (412 from the ETag that the first one changed): the rows are asked then.
      */
     UpdateOutcome update(String id, Payload payload, Decider decider) {
         if (!Ids.isValid(id)) {
             return UpdateOutcome.NOT_FOUND;
         }
-        boolean kept = false;
+        boolean mayBeApplied = false; // a write went out and no refusal came back
+        boolean refused = false;
         try {
             Decision known = decideOnKnown(id, decider);
-            if (known != null && write(id, known)) {
-                kept = true;
-                return known.outcome();
+            if (known != null) {
+                mayBeApplied = true;
+                if (write(id, known)) {
+                    return known.outcome();
+                }
+                mayBeApplied = false;
+                refused = true;
             }
             for (int i = 0; i < MAX_CONFLICT_RETRIES; i++) {
                 TableEntity state = readState(id, null);
@@ -195,18 +205,41 @@ final class StateRows {
                 if (decision.state() == null) {
                     return decision.outcome();
                 }
+                mayBeApplied = true;
                 if (write(id, decision)) {
-                    kept = true;
                     return decision.outcome();
                 }
+                mayBeApplied = false;
+                refused = true;
                 backOff(i);
             }
             throw new ConcurrentModificationException("submission " + id + " kept changing during "
                     + MAX_CONFLICT_RETRIES + " tries");
         } finally {
-            if (payload != null && !kept) {
+            if (payload != null && !mayBeApplied && !(refused && namedAfterRefusal(id, payload))) {
                 payload.discard();
             }
+        }
+    }
+
+    /** Whether a row of submission {@code id} names the blob of {@code payload}. */
+    boolean namesBlob(String id, Payload payload) {
+        String naming = payload.rowsNamingIt();
+        return naming != null && table.listEntities(new ListEntitiesOptions()
+                        .setFilter("PartitionKey eq " + literal(id) + " and " + naming).setTop(1), null, Context.NONE)
+                .iterator().hasNext();
+    }
+
+    /**
+     * {@link #namesBlob} after a refused write: the state row, or the history row of a regrade
+     * since. True when the rows cannot be read now: a blob left over is garbage until the
+     * submission is deleted, a blob deleted under a row that names it breaks the submission.
+     */
+    private boolean namedAfterRefusal(String id, Payload payload) {
+        try {
+            return namesBlob(id, payload);
+        } catch (RuntimeException e) {
+            return true;
         }
     }
 

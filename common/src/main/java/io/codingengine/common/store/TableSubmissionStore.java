@@ -109,12 +109,17 @@ public final class TableSubmissionStore implements SubmissionStore {
         return SubmissionIndex.rowKey(createdAt, id);
     }
 
-    /** Index rows first, then the state row: a listing skips index rows without their state row. */
+    /**
+     * Index rows first, then the state row: a listing skips index rows without their state row.
+     * A large submission's blob is deleted only when the state row certainly exists without it
+     * (409, and the row names another blob or none): when the create's response is lost, the row
+     * may have been written and name it.
+     */
     @Override
     public boolean create(Submission submission) {
         Objects.requireNonNull(submission, "submission");
         String id = submission.id();
-        Payload payload = payloads.store(id, "submission", Json.write(submission));
+        Payload payload = payloads.store(id, SUBMISSION, "submission", Json.write(submission));
         Instant now = Instant.now();
         index.add(submission);
 
@@ -130,15 +135,18 @@ public final class TableSubmissionStore implements SubmissionStore {
                 .addProperty(UPDATED, time(now));
         putIfNotNull(state, PROBLEM, submission.problemId());
         putIfNotNull(state, CONTEST, submission.contestId());
-        payload.putInto(state, SUBMISSION);
+        payload.putInto(state);
         try {
             states.create(state);
             return true;
-        } catch (RuntimeException e) {
-            payload.discard();
-            if (!(e instanceof TableServiceException tse) || status(tse) != 409) {
+        } catch (TableServiceException e) {
+            if (status(e) != 409) {
                 throw e;
             }
+            if (states.namesBlob(id, payload)) {
+                return true; // this create was applied; the 409 answers the SDK sending it again
+            }
+            payload.discard();
             Submission existing = get(id).map(SubmissionRecord::submission).orElse(null);
             if (submission.equals(existing)) {
                 return false;
@@ -223,7 +231,7 @@ public final class TableSubmissionStore implements SubmissionStore {
         if (!Ids.isValid(id)) {
             return UpdateOutcome.NOT_FOUND;
         }
-        Payload payload = payloads.store(id, "judgement-r" + judgement.round() + "-a" + judgement.attempt(),
+        Payload payload = payloads.store(id, JUDGEMENT, "judgement-r" + judgement.round() + "-a" + judgement.attempt(),
                 Json.write(judgement));
         return states.update(id, payload, state -> {
             UpdateOutcome refused = refusal(state, id, judgement.round(), 0);
@@ -236,7 +244,7 @@ public final class TableSubmissionStore implements SubmissionStore {
                     .addProperty(TESTS_TOTAL, Math.max(intOf(state, TESTS_TOTAL), judgement.tests().size()))
                     .addProperty(VERDICT, judgement.verdict().name())
                     .addProperty(SCORE, judgement.score());
-            payload.putInto(state, JUDGEMENT);
+            payload.putInto(state);
             return Decision.write(state);
         });
     }

@@ -46,6 +46,9 @@
  * {@code <prefix>-submissions} (named {@code <id>/<kind>-<uuid>.json}, never overwritten) and the
  * property {@code <name>Blob} holds the blob's name instead ({@code PayloadBlobs}). Blobs are
  * written before the row that refers to them; a write that loses (a conflict, a duplicate)
- * deletes its own blob. Deleting a submission deletes every blob under {@code <id>/}.
+ * deletes its own blob, once no row names it: the SDK sends a request again when its response
+ * is lost, and the 409 or 412 of the repeat may follow a first sending that was applied. A write
+ * that fails without an answer keeps its blob, since the row may name it; if it does not, the
+ * blob is garbage until the submission is deleted, which deletes every blob under {@code <id>/}.
  */
 package io.codingengine.common.store;
