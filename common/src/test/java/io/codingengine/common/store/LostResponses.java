@@ -29,7 +29,7 @@ import java.util.function.Predicate;
 public final class LostResponses implements HttpPipelinePolicy {
 
     private final HttpPipelinePosition position;
-    private final AtomicReference<Predicate<HttpRequest>> armed = new AtomicReference<>();
+    private final AtomicReference<Armed> armed = new AtomicReference<>();
     private final AtomicInteger lost = new AtomicInteger();
 
     public LostResponses(HttpPipelinePosition position) {
@@ -42,19 +42,30 @@ public final class LostResponses implements HttpPipelinePolicy {
                 .addPolicy(policy).buildClient();
     }
 
+    private record Armed(Predicate<HttpRequest> which, Runnable meanwhile) {
+    }
+
     /** The next request that {@code which} accepts loses its response; the ones after it do not. */
     public void loseNext(Predicate<HttpRequest> which) {
-        armed.set(which);
+        loseNext(which, () -> { });
+    }
+
+    /**
+     * As {@link #loseNext(Predicate)}, and {@code meanwhile} runs after that request was applied,
+     * before its caller hears of the failure: what another process did in between.
+     */
+    public void loseNext(Predicate<HttpRequest> which, Runnable meanwhile) {
+        armed.set(new Armed(which, meanwhile));
+    }
+
+    /** The body of a request to the table service (JSON, held in memory), or empty. */
+    public static String body(HttpRequest request) {
+        return request.getBodyAsBinaryData() == null ? "" : request.getBodyAsBinaryData().toString();
     }
 
     /** How many responses were lost so far. */
     public int lost() {
         return lost.get();
-    }
-
-    /** Requests to change a table row (insert, replace, merge, delete) whose URL contains {@code text}. */
-    public static Predicate<HttpRequest> writesTo(String text) {
-        return request -> !request.getHttpMethod().name().equals("GET") && request.getUrl().toString().contains(text);
     }
 
     @Override
@@ -78,10 +89,11 @@ public final class LostResponses implements HttpPipelinePolicy {
     }
 
     private void loseIfArmed(HttpRequest request, HttpResponse response) {
-        Predicate<HttpRequest> which = armed.get();
-        if (which != null && which.test(request) && armed.compareAndSet(which, null)) {
+        Armed next = armed.get();
+        if (next != null && next.which().test(request) && armed.compareAndSet(next, null)) {
             lost.incrementAndGet();
             response.close();
+            next.meanwhile().run();
             throw new UncheckedIOException(new IOException("injected: the connection dropped after "
                     + request.getHttpMethod() + " " + request.getUrl() + " was answered " + response.getStatusCode()));
         }
