@@ -174,11 +174,12 @@ final class StateRows {
      * only for a decision to write: the conditional write proves it current, and a decision to
      * leave the row alone (or a refusal) is only taken on a row read now.
      *
-     * <p>{@code payload}, when given, is a blob that the decision's row names; it is deleted
-     * unless a row names it or may come to. A write whose response is lost may have been
-     * applied, so from the moment a write goes out until it is refused the blob stays. And a
-     * refusal may answer the SDK sending a request again after losing the response of the first,
-     * which was applied (412 from the ETag that the first one changed): the rows are asked then.
+     * <p>{@code payload}, when given, is the value that a decision to write puts in the row. Its
+     * blob, if it has one, is deleted unless a row names it or may come to. A write whose
+     * response is lost may have been applied, so from the moment a write goes out until it is
+     * refused the blob stays. And a refusal may answer the SDK sending a request again after
+     * losing the response of the first, which was applied (412 from the ETag that the first one
+     * changed): the rows are asked then.
      */
     UpdateOutcome update(String id, Payload payload, Decider decider) {
         if (!Ids.isValid(id)) {
