@@ -10,6 +10,7 @@ import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -405,5 +406,102 @@ public abstract class SubmissionStoreContract {
         SubmissionRecord record = store().get(id).orElseThrow();
         assertEquals(big, record.submission().files().getFirst().content());
         assertEquals(List.of(judgement), record.history());
+    }
+
+    /** The first judgement of a round wins whatever its attempt: a delivery that lost its lock still may. */
+    @Test
+    void aJudgementOfAnEarlierAttemptWinsWhileALaterAttemptRuns() {
+        String id = createInline("olga");
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(id, 0, 1, 2));
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(id, 0, 2, 2));
+
+        Judgement first = judgement(Verdict.AC, 0, 1, "worker-a");
+        assertEquals(UpdateOutcome.APPLIED, store().complete(id, first));
+        assertEquals(UpdateOutcome.ALREADY_DONE, store().complete(id, judgement(Verdict.WA, 0, 2, "worker-b")));
+        assertEquals(UpdateOutcome.ALREADY_DONE, store().reportProgress(id, 0, 2, 1));
+
+        SubmissionRecord record = store().get(id).orElseThrow();
+        assertEquals(first, record.judgement());
+        assertEquals(1, record.attempt(), "the attempt whose judgement won");
+    }
+
+    /** Only {@link UpdateOutcome#APPLIED} changes anything: not even the record's update time moves otherwise. */
+    @Test
+    void callsThatAreNotAppliedLeaveTheRecordAsItWas() {
+        String id = createInline("pia");
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(id, 0, 2, 2));
+        assertEquals(UpdateOutcome.APPLIED, store().reportProgress(id, 0, 2, 1));
+        SubmissionRecord running = store().get(id).orElseThrow();
+        assertEquals(UpdateOutcome.UNCHANGED, store().markRunning(id, 0, 2, 2));
+        assertEquals(UpdateOutcome.UNCHANGED, store().reportProgress(id, 0, 2, 1));
+        assertEquals(UpdateOutcome.STALE, store().markRunning(id, 0, 1, 2));
+        assertEquals(UpdateOutcome.STALE, store().reportProgress(id, 0, 1, 2));
+        assertEquals(running, store().get(id).orElseThrow());
+
+        assertEquals(UpdateOutcome.APPLIED, store().complete(id, judgement(Verdict.AC, 0, 2, "worker-a")));
+        SubmissionRecord done = store().get(id).orElseThrow();
+        assertEquals(UpdateOutcome.ALREADY_DONE, store().complete(id, judgement(Verdict.WA, 0, 3, "worker-b")));
+        assertEquals(UpdateOutcome.ALREADY_DONE, store().markRunning(id, 0, 3, 2));
+        assertEquals(done, store().get(id).orElseThrow());
+
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(id, 1));
+        SubmissionRecord regraded = store().get(id).orElseThrow();
+        assertEquals(UpdateOutcome.UNCHANGED, store().startRegrade(id, 1));
+        assertEquals(UpdateOutcome.STALE, store().complete(id, judgement(Verdict.WA, 0, 3, "late")));
+        assertEquals(UpdateOutcome.STALE, store().markRunning(id, 0, 3, 2));
+        assertEquals(regraded, store().get(id).orElseThrow());
+    }
+
+    /** Progress follows the rules of the other calls: known submissions, started rounds, marked attempts. */
+    @Test
+    void progressNeedsTheSubmissionItsRoundAndARunningAttempt() {
+        assertEquals(UpdateOutcome.NOT_FOUND, store().reportProgress(unique("nope"), 0, 1, 1));
+        String id = createInline("quinn");
+        assertThrows(IllegalStateException.class, () -> store().reportProgress(id, 0, 1, 1), "queued: never marked running");
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(id, 0, 1, 2));
+        assertThrows(IllegalStateException.class, () -> store().reportProgress(id, 1, 1, 1), "round 1 never started");
+        assertEquals(0, store().get(id).orElseThrow().testsDone());
+    }
+
+    @Test
+    void argumentsOutsideTheirDocumentedRangesAreRefused() {
+        String id = createInline("ray");
+        assertThrows(IllegalArgumentException.class, () -> store().startRegrade(id, 0));
+        assertThrows(IllegalArgumentException.class, () -> store().startRegrade(id, -1));
+        assertThrows(IllegalArgumentException.class, () -> store().list(SubmissionFilter.all(), 1001, null));
+        assertEquals(0, store().get(id).orElseThrow().round());
+    }
+
+    /**
+     * A listing shows each submission as {@link SubmissionRecord#summary()} does, at every stage.
+     * Creation times only to the store's precision (PostgreSQL keeps microseconds, Table Storage
+     * 100 ns; the submission says nanoseconds).
+     */
+    @Test
+    void aListingShowsWhatTheRecordSummarizes() {
+        String participant = unique("sam");
+        String queued = createInline(participant);
+        String running = createInline(participant);
+        String done = createInline(participant);
+        String regraded = createInline(participant);
+        store().markRunning(running, 0, 1, 2);
+        store().reportProgress(running, 0, 1, 1);
+        store().markRunning(done, 0, 1, 2);
+        store().complete(done, judgement(Verdict.WA, 0, 1, "worker-a"));
+        store().complete(regraded, judgement(Verdict.AC, 0, 1, "worker-a"));
+        store().startRegrade(regraded, 1);
+
+        List<SubmissionSummary> listed = store().listAll(SubmissionFilter.participant(participant));
+        assertEquals(List.of(regraded, done, running, queued), listed.stream().map(SubmissionSummary::id).toList());
+        for (SubmissionSummary summary : listed) {
+            SubmissionRecord record = store().get(summary.id()).orElseThrow();
+            assertTrue(Duration.between(record.submission().createdAt(), summary.createdAt()).abs()
+                    .compareTo(Duration.ofMillis(1)) < 0, summary.createdAt() + " for " + record.submission().createdAt());
+            SubmissionSummary expected = record.summary();
+            assertEquals(new SubmissionSummary(expected.id(), expected.problemId(), expected.contestId(),
+                    expected.participant(), expected.language(), summary.createdAt(), expected.status(),
+                    expected.round(), expected.verdict(), expected.score(), expected.testsDone(),
+                    expected.testsTotal(), expected.updatedAt()), summary);
+        }
     }
 }

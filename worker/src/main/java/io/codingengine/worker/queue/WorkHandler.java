@@ -259,14 +259,22 @@ public final class WorkHandler {
         delivery.complete();
     }
 
-    /** Stores the verdict; the delivery whose verdict wins also writes the audit entry. */
+    /**
+     * Stores the verdict and, when it is the one stored, writes the round's audit entry. The store
+     * answers {@code APPLIED} then; but when a write of this verdict was applied and its response
+     * lost, calling again (here, or the SDK sending it again) finds the round judged by it
+     * ({@code ALREADY_DONE}), or regraded since with it in the history ({@code STALE}). Recording
+     * the entry again is safe: it replaces the round's entry.
+     */
     private void complete(SubmissionRecord record, WorkItem.Judge item, Judgement judgement, String session) {
         String id = record.submission().id();
         UpdateOutcome outcome = Retry.call("store the verdict of " + id, STORE_PATIENCE,
                 () -> submissions.complete(id, judgement));
-        if (outcome == UpdateOutcome.ALREADY_DONE) {
+        boolean stored = outcome == UpdateOutcome.APPLIED
+                || (outcome == UpdateOutcome.ALREADY_DONE || outcome == UpdateOutcome.STALE) && isStored(id, judgement);
+        if (outcome == UpdateOutcome.ALREADY_DONE && !stored) {
             LOG.info("{} round {} was judged by another delivery first; this verdict is dropped", id, judgement.round());
-        } else if (outcome == UpdateOutcome.APPLIED) {
+        } else if (stored) {
             // Every stored verdict, IE ones that never ran included: the failures alert
             // (infra/monitoring.bicep) counts the IE lines.
             LOG.info("judged {} round {}: {} ({} tests)", id, judgement.round(), judgement.verdict(), judgement.tests().size());
@@ -277,6 +285,13 @@ public final class WorkHandler {
                     judgement.tests().stream().mapToLong(TestResult::memoryBytes).max().orElse(0),
                     workerId, session, item.correlationId()));
         }
+    }
+
+    /** Whether the store holds {@code judgement} as its round's, current or moved to the history by a regrade. */
+    private boolean isStored(String id, Judgement judgement) {
+        return Retry.call("read " + id, STORE_PATIENCE, () -> submissions.get(id))
+                .map(stored -> judgement.equals(stored.judgement()) || stored.history().contains(judgement))
+                .orElse(false);
     }
 
     /** What judging a submission needs: its problem's tests, checker and limits, or its own. */
