@@ -16,13 +16,19 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class LimitsConfiguration {
 
+    /** Versioned by this process's start, so its settings replace what an earlier start stored. */
     @Bean
-    SubmissionLimiter submissionLimiter(ProxyManager<String> buckets, EngineProperties p, SubmissionQueue queue) {
+    LimitBuckets limitBuckets(ProxyManager<String> buckets) {
+        return new LimitBuckets(buckets, System.currentTimeMillis());
+    }
+
+    @Bean
+    SubmissionLimiter submissionLimiter(LimitBuckets buckets, EngineProperties p, SubmissionQueue queue) {
         return new SubmissionLimiter(buckets, queue, p.limits());
     }
 
     @Bean
-    EntryLimiter entryLimiter(ProxyManager<String> buckets, EngineProperties p) {
+    EntryLimiter entryLimiter(LimitBuckets buckets, EngineProperties p) {
         return new EntryLimiter(buckets, p.limits());
     }
 

@@ -2,10 +2,8 @@ package io.codingengine.api.limits;
 
 import io.codingengine.api.config.EngineProperties;
 import io.codingengine.api.web.ClientAddress;
-import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -21,10 +19,10 @@ import java.util.function.Supplier;
  */
 public final class EntryLimiter {
 
-    private final ProxyManager<String> buckets;
+    private final LimitBuckets buckets;
     private final EngineProperties.Limits limits;
 
-    public EntryLimiter(ProxyManager<String> buckets, EngineProperties.Limits limits) {
+    public EntryLimiter(LimitBuckets buckets, EngineProperties.Limits limits) {
         this.buckets = buckets;
         this.limits = limits;
     }
@@ -70,9 +68,7 @@ public final class EntryLimiter {
     }
 
     private BucketProxy bucket(String key, int capacity) {
-        return buckets.getProxy(key, () -> BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, limits.entryWindow()))
-                .build());
+        return buckets.bucket(key, capacity, limits.entryWindow());
     }
 
     private static void take(BucketProxy bucket, String why) {

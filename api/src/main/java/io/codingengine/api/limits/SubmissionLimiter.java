@@ -6,9 +6,7 @@ import io.codingengine.api.config.EngineProperties;
 import io.codingengine.api.web.ClientAddress;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
-import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -28,11 +26,11 @@ public final class SubmissionLimiter {
 
     private static final Duration BUSY_RETRY = Duration.ofSeconds(10);
 
-    private final ProxyManager<String> buckets;
+    private final LimitBuckets buckets;
     private final SubmissionQueue queue;
     private final EngineProperties.Limits limits;
 
-    public SubmissionLimiter(ProxyManager<String> buckets, SubmissionQueue queue, EngineProperties.Limits limits) {
+    public SubmissionLimiter(LimitBuckets buckets, SubmissionQueue queue, EngineProperties.Limits limits) {
         this.buckets = buckets;
         this.queue = queue;
         this.limits = limits;
@@ -84,10 +82,7 @@ public final class SubmissionLimiter {
             throw LimitExceededException.tooMany("more " + what + " at once than " + who + " may make in a minute ("
                     + perMinute + ")", Duration.ofMinutes(1));
         }
-        ConsumptionProbe probe = buckets.getProxy(key, () -> BucketConfiguration.builder()
-                        .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
-                        .build())
-                .tryConsumeAndReturnRemaining(count);
+        ConsumptionProbe probe = buckets.bucket(key, perMinute, Duration.ofMinutes(1)).tryConsumeAndReturnRemaining(count);
         if (!probe.isConsumed()) {
             throw LimitExceededException.tooMany(who + " may make " + perMinute + " " + what + " a minute",
                     Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1));

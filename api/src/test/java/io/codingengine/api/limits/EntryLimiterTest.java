@@ -34,7 +34,8 @@ class EntryLimiterTest {
             DataSize.ofMegabytes(1), 2, 3, 5, Duration.ofHours(1), Duration.ofSeconds(10), 100);
 
     private static EntryLimiter process(String prefix) {
-        return new EntryLimiter(new TableBucketProxyManager(AzureStorage.tables(AzuriteExtension.connectionString()), prefix), LIMITS);
+        return new EntryLimiter(new LimitBuckets(new TableBucketProxyManager(
+                AzureStorage.tables(AzuriteExtension.connectionString()), prefix), 1), LIMITS);
     }
 
     private static String prefix() {
