@@ -126,8 +126,11 @@ public final class DynamicSessionsExecutor implements Executor {
             URI uri = URI.create(settings.endpoint() + path + "?identifier=" + identifier);
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri).method(method, body)
                     .timeout(settings.requestTimeout())
-                    .header("Authorization", "Bearer " + tokens.token())
                     .header("Content-Type", "application/json");
+            String token = tokens.token();
+            if (token != null) { // null: TokenProviders.NONE, docker-compose's session container
+                builder.header("Authorization", "Bearer " + token);
+            }
             if (correlationId != null) {
                 builder.header(CORRELATION_HEADER, correlationId);
             }
