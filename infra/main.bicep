@@ -328,7 +328,8 @@ resource api 'Microsoft.App/containerApps@2025-01-01' = if (deployApps) {
 // beside each replica scrapes its fixed metrics port and sends the metrics to Application
 // Insights (the environment's managed OpenTelemetry agent sends no metrics there: Microsoft
 // Learn, "Collect and read OpenTelemetry data in Azure Container Apps"; the Application Insights
-// Java agent does not see Spring Boot 4's Micrometer registry: microsoft/ApplicationInsights-Java#4577).
+// Java agent does not see Spring Boot 4's Micrometer registry: microsoft/ApplicationInsights-Java, issue
+// "Micrometer metrics not pushed to Application Insights after upgrade to Spring Boot 4.0.0").
 var workerMetricsPort = 9464
 // A multi-line Bicep string has no interpolation: ${env:...} is the collector's own expansion
 // of its environment, and @PORT@ is replaced below.
