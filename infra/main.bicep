@@ -1,12 +1,22 @@
 // Coding Engine on Azure: everything in the seed's table plus Service Bus and Storage, with every
 // role assignment the apps need, so that no administrator step is left after a deployment.
 // No keys or connection strings: the apps, the scaler and the registry pulls all use one
-// user-assigned managed identity. Deployed by infra/deploy.sh.
+// user-assigned managed identity. Deployed by infra/deploy.sh, in two stages (deployApps=false,
+// then true) so that the role assignments have propagated before the session pool pulls its
+// image and the apps start (docs/azure.md, "Deploy").
+//
+// Every property is checked against the REST API specification of its API version
+// (Azure/azure-rest-api-specs, specification/app/resource-manager/Microsoft.App/stable/2025-01-01)
+// and Bicep's types for it (Azure/bicep-types-az, generated/app/microsoft.app/2025-01-01/types.md);
+// nothing here is validated by a Bicep build on the machine that wrote it (docs/azure.md).
 
-@description('Prefix of every resource name (lower case letters and digits, 3 to 11 characters).')
+@description('Prefix of every resource name: a lower-case letter, then lower-case letters and digits, 3 to 11 characters (the session pool name must match ^[a-z][a-z0-9]*$).')
 @minLength(3)
 @maxLength(11)
 param prefix string = 'codeeng'
+
+@description('false: only what the role assignments need (identity, registry, environment, Service Bus, Storage) and the assignments; true: also the session pool and the apps.')
+param deployApps bool = true
 
 param location string = resourceGroup().location
 
@@ -16,23 +26,36 @@ param imageTag string
 @description('Registry name; deploy.sh creates it first to push the images, then this template adopts it.')
 param registryName string
 
-@description('Sessions running at once across the pool (the seed: 50 for a 200-person contest).')
-param maxSessions int = 50
+// Sizing for a 200-person contest (docs/azure.md, "Sizing for a 200-person contest"): every
+// judging holds exactly one session (parallel tests 1, a session answers one request and exits),
+// so sessions in use never exceed the workers' judging slots.
 
-@description('Sessions kept started and waiting, so a submission never waits for a container start.')
-param readySessions int = 5
+@description('Sessions allocated at once across the pool: at least workerMaxReplicas * workerSlots, plus room for sessions whose container is still exiting.')
+param maxSessions int = 60
 
-@description('Seconds an idle session lives after its last request before the pool deletes it.')
-param sessionCooldownSeconds int = 300
+@description('Sessions kept started and unallocated: covers the judgings that start while the pool starts replacements (peak rate x container start time).')
+param readySessions int = 15
 
-@description('Most worker replicas (the seed: 10).')
+@description('Seconds a session may live at most (lifecycle OnContainerExit): a safety net for a container that never exits; longer than the worker\'s session-pool-timeout (5 min) plus a start.')
+param sessionMaxAliveSeconds int = 900
+
+@description('Fewest worker replicas (during a contest, enough slots for the average load; between contests 1).')
+param workerMinReplicas int = 2
+
+@description('Most worker replicas.')
 param workerMaxReplicas int = 10
 
-@description('Submissions one worker replica judges at once; workerMaxReplicas * workerSlots should equal maxSessions.')
+@description('Submissions one worker replica judges at once, each in its own session.')
 param workerSlots int = 5
 
-@description('Queue messages per worker replica before KEDA adds a replica.')
-param messagesPerWorker int = 10
+@description('Active queue messages per worker replica before KEDA adds a replica: a replica takes workerSlots messages at once.')
+param messagesPerWorker int = workerSlots
+
+@description('Role definition id of the built-in role "Azure ContainerApps Session Executor", as the tenant names it; infra/deploy.sh looks it up by name (az role definition list --name ...).')
+param sessionExecutorRoleId string
+
+@description('The OpenTelemetry Collector (contrib) image run beside each worker to send its Prometheus metrics to Application Insights; empty: none.')
+param otelCollectorImage string = 'otel/opentelemetry-collector-contrib:0.120.0'
 
 @description('Most api replicas.')
 param apiMaxReplicas int = 5
@@ -46,9 +69,10 @@ param alertEmail string = ''
 var queues = [ 'interactive', 'contest', 'regrade' ]
 var tablePrefix = 'ce'
 
-// Built-in role definition ids (the same in every tenant).
+// Built-in role definition ids (the same in every tenant; Microsoft Learn, "Azure built-in roles").
+// The Session Executor's id is not on that page: deploy.sh resolves it by the role's name.
 var roles = {
-  sessionExecutor: '0fb8eba5-a2bb-4abe-b1c1-49dfad359bb0' // Azure ContainerApps Session Executor
+  sessionExecutor: sessionExecutorRoleId // Azure ContainerApps Session Executor
   serviceBusSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // Azure Service Bus Data Sender
   serviceBusReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0' // Azure Service Bus Data Receiver
   serviceBusOwner: '090c5cfd-751d-490a-894a-3ce6f1109419' // Azure Service Bus Data Owner (KEDA reads queue length)
@@ -80,10 +104,15 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   }
 }
 
-resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+// A workload-profiles environment: custom-container session pools need one ("Custom container
+// session pools require a workload profiles Azure Container Apps environment", Microsoft Learn,
+// "Use session pools in Azure Container Apps"). A Consumption-only environment has no
+// workloadProfiles; the Consumption profile keeps the apps on per-second billing.
+resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
   name: '${prefix}-env'
   location: location
   properties: {
+    workloadProfiles: [ { name: 'Consumption', workloadProfileType: 'Consumption' } ]
     appLogsConfiguration: {
       destination: 'log-analytics'
       logAnalyticsConfiguration: {
@@ -166,8 +195,13 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   properties: { publicAccess: 'None' }
 }]
 
-resource sessionPool 'Microsoft.App/sessionPools@2025-01-01' = {
-  name: '${prefix}-sessions'
+// One session per execution: a session answers one request and exits (CE_EXIT_AFTER_ANSWER), and
+// with lifecycleType OnContainerExit the pool then destroys it (SessionPools.json 2025-01-01,
+// LifecycleConfiguration), so every execution runs in its own Hyper-V container that no other
+// submission ever sees (docs/azure.md, "The session model"). The name has no hyphen: the REST
+// API's sessionPoolName pattern is ^[a-z][a-z0-9]*$ (3 to 63 characters).
+resource sessionPool 'Microsoft.App/sessionPools@2025-01-01' = if (deployApps) {
+  name: '${prefix}sessions'
   location: location
   identity: {
     type: 'UserAssigned'
@@ -184,12 +218,15 @@ resource sessionPool 'Microsoft.App/sessionPools@2025-01-01' = {
     }
     dynamicPoolConfiguration: {
       lifecycleConfiguration: {
-        lifecycleType: 'Timed'
-        cooldownPeriodInSeconds: sessionCooldownSeconds
+        lifecycleType: 'OnContainerExit'
+        maxAlivePeriodInSeconds: sessionMaxAliveSeconds
       }
     }
     // Untrusted code must not reach the internet, nor anything of ours.
     sessionNetworkConfiguration: { status: 'EgressDisabled' }
+    // The identity pulls the image; the sessions themselves get no token for it ("None", the
+    // default, stated: untrusted code runs there).
+    managedIdentitySettings: [ { identity: identity.id, lifecycle: 'None' } ]
     customContainerTemplate: {
       registryCredentials: {
         server: registry.properties.loginServer
@@ -202,7 +239,8 @@ resource sessionPool 'Microsoft.App/sessionPools@2025-01-01' = {
           resources: { cpu: 1, memory: '2Gi' }
           env: [
             { name: 'PORT', value: '8080' }
-            { name: 'CE_SLOTS', value: '1' } // one submission per session
+            { name: 'CE_SLOTS', value: '1' } // one execution per session
+            { name: 'CE_EXIT_AFTER_ANSWER', value: 'true' }
           ]
         }
       ]
@@ -235,7 +273,10 @@ var workerEnv = [
   { name: 'CODINGENGINE_WORKER_TABLEPREFIX', value: tablePrefix }
 ]
 
-resource api 'Microsoft.App/containerApps@2024-03-01' = {
+// Container Apps at 2025-01-01: the scale rule's identity property exists from that version on
+// (bicep-types-az generated/app/microsoft.app/2025-01-01/types.md, CustomScaleRule); at 2024-03-01
+// Bicep only warns and the property is dropped, leaving KEDA without a credential.
+resource api 'Microsoft.App/containerApps@2025-01-01' = if (deployApps) {
   name: '${prefix}-api'
   location: location
   identity: {
@@ -245,7 +286,8 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
   // Started once the identity may use the queues and the account, so the first start succeeds.
   dependsOn: [ acrPull, serviceBusSender, serviceBusReceiver, serviceBusOwner, tableContributor, blobContributor ]
   properties: {
-    managedEnvironmentId: environment.id
+    environmentId: environment.id
+    workloadProfileName: 'Consumption'
     configuration: {
       ingress: {
         external: true
@@ -261,10 +303,10 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
           name: 'api'
           image: '${registry.properties.loginServer}/api:${imageTag}'
           resources: { cpu: json('1.0'), memory: '2Gi' }
+          // apiEnv's SPRING_PROFILES_ACTIVE=azure is the internet-facing profile: Piston needs a
+          // key, JSON logs (docs/operations.md, "Access and keys").
           env: concat(apiEnv, [
             { name: 'PORT', value: '2000' }
-            // the internet-facing profile: Piston needs a key, JSON logs (docs/operations.md, "Access and keys")
-            { name: 'SPRING_PROFILES_ACTIVE', value: 'azure' }
             { name: 'CODINGENGINE_ACCESS_ADMINKEYSHA256', value: adminKeySha256 }
           ])
           probes: [
@@ -282,7 +324,47 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
   }
 }
 
-resource worker 'Microsoft.App/containerApps@2024-03-01' = {
+// The worker's metrics: Container Apps does not scrape Prometheus, so an OpenTelemetry Collector
+// beside each replica scrapes its fixed metrics port and sends the metrics to Application
+// Insights (the environment's managed OpenTelemetry agent sends no metrics there: Microsoft
+// Learn, "Collect and read OpenTelemetry data in Azure Container Apps"; the Application Insights
+// Java agent does not see Spring Boot 4's Micrometer registry: microsoft/ApplicationInsights-Java, issue
+// "Micrometer metrics not pushed to Application Insights after upgrade to Spring Boot 4.0.0").
+var workerMetricsPort = 9464
+// A multi-line Bicep string has no interpolation: ${env:...} is the collector's own expansion
+// of its environment, and @PORT@ is replaced below.
+var collectorConfig = replace('''receivers:
+  prometheus:
+    config:
+      scrape_configs:
+        - job_name: coding-engine-worker
+          scrape_interval: 30s
+          metrics_path: /actuator/prometheus
+          static_configs:
+            - targets: ['localhost:@PORT@']
+exporters:
+  azuremonitor:
+    connection_string: ${env:APPLICATIONINSIGHTS_CONNECTION_STRING}
+service:
+  pipelines:
+    metrics:
+      receivers: [prometheus]
+      exporters: [azuremonitor]
+''', '@PORT@', string(workerMetricsPort))
+var collector = empty(otelCollectorImage) ? [] : [
+  {
+    name: 'otel-collector'
+    image: otelCollectorImage
+    args: [ '--config=env:OTELCOL_CONFIG' ]
+    resources: { cpu: json('0.25'), memory: '0.5Gi' }
+    env: [
+      { name: 'OTELCOL_CONFIG', value: collectorConfig }
+      { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
+    ]
+  }
+]
+
+resource worker 'Microsoft.App/containerApps@2025-01-01' = if (deployApps) {
   name: '${prefix}-worker'
   location: location
   identity: {
@@ -291,26 +373,33 @@ resource worker 'Microsoft.App/containerApps@2024-03-01' = {
   }
   dependsOn: [ acrPull, serviceBusSender, serviceBusReceiver, serviceBusOwner, tableContributor, blobContributor, sessionExecutor ]
   properties: {
-    managedEnvironmentId: environment.id
+    environmentId: environment.id
+    workloadProfileName: 'Consumption'
     configuration: {
       registries: [ { server: registry.properties.loginServer, identity: identity.id } ]
     }
     template: {
-      containers: [
+      containers: concat([
         {
           name: 'worker'
           image: '${registry.properties.loginServer}/worker:${imageTag}'
           resources: { cpu: json('0.5'), memory: '1Gi' }
           env: concat(workerEnv, [
-            { name: 'CODINGENGINE_WORKER_SESSIONPOOLENDPOINT', value: sessionPool.properties.poolManagementEndpoint }
+            { name: 'CODINGENGINE_WORKER_SESSIONPOOLENDPOINT', value: sessionPool!.properties.poolManagementEndpoint }
             { name: 'CODINGENGINE_WORKER_SLOTS', value: string(workerSlots) }
+            // One session per judging: its tests run one after another in that session.
+            { name: 'CODINGENGINE_WORKER_PARALLELTESTS', value: '1' }
+            { name: 'METRICS_PORT', value: string(workerMetricsPort) }
           ])
         }
-      ]
+      ], collector)
       scale: {
-        minReplicas: 1
+        minReplicas: workerMinReplicas
         maxReplicas: workerMaxReplicas
-        // One rule per lane: KEDA adds a replica per messagesPerWorker waiting messages.
+        // One rule per lane: KEDA adds a replica per messagesPerWorker active messages (KEDA's
+        // azure-servicebus scaler: messageCount counts active messages). The scaler reads the
+        // queues as the identity (the Data Owner role below: KEDA needs Manage rights to read
+        // the counts, kedacore/keda-docs content/docs/2.x/scalers/azure-service-bus.md).
         rules: [for q in queues: {
           name: 'queue-${q}'
           custom: {
@@ -329,9 +418,12 @@ resource worker 'Microsoft.App/containerApps@2024-03-01' = {
 }
 
 // Role assignments: what the seed had to ask an administrator for is part of the deployment.
+// They are all made in the first stage (deployApps=false), before the pool and the apps exist, so
+// that they have propagated when the pool pulls its image and the worker first calls the pool.
+// The Session Executor is therefore assigned on the resource group, which holds this one pool,
+// rather than on the pool, which does not exist yet in that stage.
 resource sessionExecutor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(sessionPool.id, identity.id, roles.sessionExecutor)
-  scope: sessionPool
+  name: guid(resourceGroup().id, identity.id, roles.sessionExecutor)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.sessionExecutor)
     principalId: identity.properties.principalId
@@ -402,6 +494,19 @@ resource acrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // Alert rules: failures, queue age, dead letters (docs/operations.md, "Dashboard and alerts").
+// Where the worker's metrics go (the collector above); workspace-based, so they are in Log
+// Analytics too. The connection string's instrumentation key is not a secret (Microsoft Learn,
+// "Collect and read OpenTelemetry data in Azure Container Apps").
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${prefix}-insights'
+  location: location
+  kind: 'other'
+  properties: {
+    Application_Type: 'other'
+    WorkspaceResourceId: logs.id
+  }
+}
+
 module monitoring 'monitoring.bicep' = {
   name: 'monitoring'
   params: {
@@ -413,6 +518,8 @@ module monitoring 'monitoring.bicep' = {
   }
 }
 
-output apiUrl string = 'https://${api.properties.configuration.ingress.fqdn}'
-output sessionPoolEndpoint string = sessionPool.properties.poolManagementEndpoint
+output apiUrl string = deployApps ? 'https://${api!.properties.configuration.ingress.fqdn}' : ''
+output sessionPoolEndpoint string = deployApps ? sessionPool!.properties.poolManagementEndpoint : ''
+output sessionPoolName string = '${prefix}sessions'
 output registryLoginServer string = registry.properties.loginServer
+output identityPrincipalId string = identity.properties.principalId

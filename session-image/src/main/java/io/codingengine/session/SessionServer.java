@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The process inside each session container: the sandboxed executor over HTTP, on the port the
@@ -76,7 +77,14 @@ import java.util.concurrent.Semaphore;
  *       {@code Retry-After} while the bodies in progress leave no room for this one
  *   <li>{@code GET /runtimes}: the installed languages
  *   <li>{@code GET /health}: the sandbox's isolation level, for the container health check
+ *   <li>any other path: 404 with {@code {"error": ..., "server": "coding-engine-session"}}, so that
+ *       a caller tells this server's 404 (a path it does not serve) from the pool gateway's 404
+ *       (the pool has no session left to allocate), which has another body
  * </ul>
+ * With {@link SessionSettings#exitAfterAnswer()} (the image on Azure, whose pool destroys a
+ * session when its container exits) the server answers one {@code /execute} or {@code /runtimes},
+ * then stops and exits; a request after that one is answered 503 with {@code Retry-After}, which
+ * the worker retries in another session.
  * JSON is {@link Json}'s form, the one the worker writes, read more strictly (above). A
  * request's {@code X-Correlation-Id} (the id the api gave the client's request, sent on by the
  * worker) is in the log MDC as {@code correlationId} while it is served, and in the line logged
@@ -100,6 +108,12 @@ public final class SessionServer implements AutoCloseable {
     static final int MAX_JSON_DEPTH = 16;
     /** Every token can become an object; this bounds what a small body can make the heap hold. */
     static final long MIN_JSON_TOKENS = 1_000_000;
+    /**
+     * The {@code server} of this server's own 404 body. The pool gateway answers 404 too, when it
+     * has no session left ({@code maxConcurrentSessions}; Microsoft Learn, "Use session pools in
+     * Azure Container Apps", Configuration), with a body of its own; the worker tells them apart by this.
+     */
+    public static final String SERVER_MARK = "coding-engine-session";
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -108,10 +122,17 @@ public final class SessionServer implements AutoCloseable {
     private final JsonMapper reader;
     /** Bytes of bodies held at once (as declared, or the maximum when undeclared), up to the maximum body. */
     private final Semaphore bodies;
+    /** Run once the one answer has been sent; null: the server answers for as long as it runs. */
+    private final Runnable afterAnswer;
+    /** Whether the one answer was claimed (only with {@link #afterAnswer}). */
+    private final AtomicBoolean answered = new AtomicBoolean();
+    /** The exchange of the one answer (the JDK server's exchange attributes are its context's, shared). */
+    private final java.util.concurrent.atomic.AtomicReference<HttpExchange> oneAnswer = new java.util.concurrent.atomic.AtomicReference<>();
 
-    private SessionServer(SandboxedExecutor executor, RequestLimits limits, int port) throws IOException {
+    private SessionServer(SandboxedExecutor executor, RequestLimits limits, int port, Runnable afterAnswer) throws IOException {
         this.executor = executor;
         this.limits = limits;
+        this.afterAnswer = afterAnswer;
         this.reader = reader(limits);
         this.bodies = new Semaphore((int) limits.maxBodyBytes());
         if (System.getProperty(READ_TIMEOUT_PROPERTY) == null) {
@@ -119,8 +140,10 @@ public final class SessionServer implements AutoCloseable {
         }
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/execute", exchange -> handle(exchange, "POST", this::execute));
-        server.createContext("/runtimes", exchange -> handle(exchange, "GET", e -> respond(e, 200, executor.runtimes())));
+        server.createContext("/runtimes", exchange -> handle(exchange, "GET", this::runtimes));
         server.createContext("/health", exchange -> handle(exchange, "GET", e -> respond(e, 200, health())));
+        // Every other path: this server's own 404, which the worker tells from the pool gateway's.
+        server.createContext("/", exchange -> handle(exchange, null, e -> notFound(e)));
         // Requests wait for a sandbox slot inside the executor; a virtual thread each costs little.
         server.setExecutor(threads);
         server.start();
@@ -136,21 +159,37 @@ public final class SessionServer implements AutoCloseable {
 
     /** Serves {@code executor} on {@code port} (0: any free port). The caller keeps owning the executor. */
     public static SessionServer start(SandboxedExecutor executor, RequestLimits limits, int port) throws IOException {
-        return new SessionServer(executor, limits, port);
+        return new SessionServer(executor, limits, port, null);
+    }
+
+    /**
+     * Serves one answer ({@code /execute} or {@code /runtimes}) and then runs {@code afterAnswer}
+     * (on its own thread, once the answer has been sent); later requests are answered 503.
+     */
+    public static SessionServer startForOneAnswer(SandboxedExecutor executor, RequestLimits limits, int port,
+                                                  Runnable afterAnswer) throws IOException {
+        return new SessionServer(executor, limits, port, java.util.Objects.requireNonNull(afterAnswer, "afterAnswer"));
     }
 
     public static void main(String[] args) throws IOException {
         ExecutorConfig config = ExecutorConfig.judging();
         SessionSettings settings = SessionSettings.fromEnvironment(System.getenv(), config);
         SandboxedExecutor executor = SandboxedExecutor.start(settings.sandbox(), config);
-        SessionServer server = start(executor, settings.requests(), settings.port());
+        // The shutdown hook stops the server and closes the sandbox, whatever ends the JVM.
+        SessionServer server = settings.exitAfterAnswer()
+                ? startForOneAnswer(executor, settings.requests(), settings.port(), () -> {
+                    LOG.info("answered its one request: exiting, so that the pool destroys this session");
+                    System.exit(0);
+                })
+                : start(executor, settings.requests(), settings.port());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             executor.close();
         }));
         RequestLimits limits = settings.requests();
-        LOG.info("session server listening on port {}: bodies up to {} bytes, {} runs, read within {} s",
-                server.port(), limits.maxBodyBytes(), limits.maxRuns(), System.getProperty(READ_TIMEOUT_PROPERTY));
+        LOG.info("session server listening on port {}: bodies up to {} bytes, {} runs, read within {} s{}",
+                server.port(), limits.maxBodyBytes(), limits.maxRuns(), System.getProperty(READ_TIMEOUT_PROPERTY),
+                settings.exitAfterAnswer() ? "; exits after one answer" : "");
     }
 
     public int port() {
@@ -172,7 +211,40 @@ public final class SessionServer implements AutoCloseable {
         return new Health(isolation.full() ? "ok" : "degraded", isolation);
     }
 
+    /**
+     * Whether this request may be answered: always, unless the server answers once and has
+     * answered already (then it is refused 503 and the caller tries another session).
+     */
+    private boolean claimAnswer(HttpExchange exchange) throws IOException {
+        if (afterAnswer == null) {
+            return true;
+        }
+        if (!answered.compareAndSet(false, true)) {
+            closeAfter(exchange); // its body is not read
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            refuse(exchange, 503, "this session has answered its one request and is ending; use another session");
+            return false;
+        }
+        oneAnswer.set(exchange);
+        return true;
+    }
+
+    private void runtimes(HttpExchange exchange) throws IOException {
+        if (claimAnswer(exchange)) {
+            respond(exchange, 200, executor.runtimes());
+        }
+    }
+
+    private static void notFound(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        respond(exchange, 404, Map.of("error", "no such path: " + (path.length() > 200 ? path.substring(0, 200) + "…" : path),
+                "server", SERVER_MARK));
+    }
+
     private void execute(HttpExchange exchange) throws IOException {
+        if (!claimAnswer(exchange)) {
+            return;
+        }
         long declared = declaredLength(exchange);
         if (declared > limits.maxBodyBytes()) {
             // Refused before reading: the rest of the body is not waited for.
@@ -409,20 +481,24 @@ public final class SessionServer implements AutoCloseable {
         void handle(HttpExchange exchange) throws IOException;
     }
 
-    private static void handle(HttpExchange exchange, String method, Handler handler) throws IOException {
+    /** {@code method} null: any method (the catch-all 404). */
+    private void handle(HttpExchange exchange, String method, Handler handler) throws IOException {
         String correlationId = exchange.getRequestHeaders().getFirst(CORRELATION_HEADER);
         if (correlationId != null && SANE_ID.matcher(correlationId).matches()) {
             MDC.put(CORRELATION_MDC_KEY, correlationId);
         }
         try {
             String context = exchange.getHttpContext().getPath();
-            boolean served = exchange.getRequestURI().getPath().equals(context) && exchange.getRequestMethod().equals(method);
+            boolean served = method != null && exchange.getRequestURI().getPath().equals(context)
+                    && exchange.getRequestMethod().equals(method);
             boolean body = exchange.getRequestHeaders().containsKey("Transfer-Encoding") || declaredLength(exchange) > 0;
             if (body && !(served && method.equals("POST"))) {
                 closeAfter(exchange); // a body nobody reads
             }
-            if (!exchange.getRequestURI().getPath().equals(context)) {
-                respond(exchange, 404, Map.of("error", "no such path"));
+            if (method == null) {
+                handler.handle(exchange);
+            } else if (!exchange.getRequestURI().getPath().equals(context)) {
+                notFound(exchange);
             } else if (!exchange.getRequestMethod().equals(method)) {
                 exchange.getResponseHeaders().set("Allow", method);
                 respond(exchange, 405, Map.of("error", context + " accepts " + method + " only"));
@@ -435,6 +511,10 @@ public final class SessionServer implements AutoCloseable {
         } finally {
             MDC.remove(CORRELATION_MDC_KEY);
             exchange.close();
+            if (afterAnswer != null && oneAnswer.compareAndSet(exchange, null)) {
+                // After the close: the answer has been handed to the connection.
+                Thread.ofPlatform().name("after-answer").start(afterAnswer);
+            }
         }
     }
 

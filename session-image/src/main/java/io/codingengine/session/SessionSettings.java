@@ -6,6 +6,7 @@ import io.codingengine.executor.sandbox.SandboxConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Settings of the session container, from environment variables because that is how Container
@@ -16,8 +17,16 @@ import java.util.Map;
  *                   {@code CE_ISOLATION}, {@code CE_CGROUP_NAME}, {@code CE_RECYCLE_AFTER} applied to the sandbox defaults
  * @param requests   {@code CE_MAX_BODY_BYTES}, {@code CE_MAX_RUNS}, {@code CE_READ_TIMEOUT} (seconds)
  *                   applied to {@link RequestLimits#defaults} for the executor's source maximum
+ * @param exitAfterAnswer {@code CE_EXIT_AFTER_ANSWER} ({@code true}/{@code false}, default false): answer
+ *                   one execution, then exit, so that a pool with {@code lifecycleType: OnContainerExit}
+ *                   destroys the session (docs/azure.md, "The session model")
  */
-public record SessionSettings(int port, SandboxConfig sandbox, RequestLimits requests) {
+public record SessionSettings(int port, SandboxConfig sandbox, RequestLimits requests, boolean exitAfterAnswer) {
+
+    /** Every environment variable read here; a deployment that sets another one sets it for nothing. */
+    public static final Set<String> VARIABLES = Set.of("PORT", "CE_DATA_DIR", "CE_SLOTS", "CE_UID_BASE", "CE_ISOLATION",
+            "CE_CGROUP_NAME", "CE_RECYCLE_AFTER", "CE_MAX_BODY_BYTES", "CE_MAX_RUNS", "CE_READ_TIMEOUT",
+            "CE_EXIT_AFTER_ANSWER");
 
     /** For the executor the image runs, {@link ExecutorConfig#judging()}. */
     public static SessionSettings fromEnvironment(Map<String, String> env) {
@@ -57,7 +66,17 @@ public record SessionSettings(int port, SandboxConfig sandbox, RequestLimits req
             long value = number(env, "CE_READ_TIMEOUT");
             requests = named("CE_READ_TIMEOUT", requests, r -> r.withReadTimeout(Duration.ofSeconds(value)));
         }
-        return new SessionSettings(Integer.parseInt(env.getOrDefault("PORT", "8080")), sandbox, requests);
+        return new SessionSettings(Integer.parseInt(env.getOrDefault("PORT", "8080")), sandbox, requests,
+                bool(env, "CE_EXIT_AFTER_ANSWER"));
+    }
+
+    private static boolean bool(Map<String, String> env, String name) {
+        String value = env.getOrDefault(name, "false").strip();
+        return switch (value) {
+            case "true" -> true;
+            case "false", "" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, was \"" + value + "\"");
+        };
     }
 
     private static long number(Map<String, String> env, String name) {

@@ -343,11 +343,55 @@ class SessionServerTest {
         assertEquals(executor.sandbox().isolation().full() ? "ok" : "degraded", health.get("status").asString());
     }
 
+    /**
+     * The server's own 404 carries its mark, so that the worker does not take it for the pool
+     * gateway's 404 (no session left), which it retries.
+     */
     @Test
     void wrongMethodAndUnknownPathAreRefused() throws Exception {
         assertEquals(405, get("/execute").statusCode());
-        assertEquals(404, get("/execute/more").statusCode());
-        assertEquals(404, get("/").statusCode());
+        for (String path : List.of("/execute/more", "/", "/code/execute", "/nope?identifier=x")) {
+            HttpResponse<String> response = get(path);
+            assertEquals(404, response.statusCode(), path);
+            assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(null));
+            assertEquals(SessionServer.SERVER_MARK, json(response).get("server").asString(), response.body());
+            assertTrue(json(response).get("error").asString().startsWith("no such path: /"), response.body());
+        }
+        HttpResponse<String> posted = post("/elsewhere", "{}");
+        assertEquals(404, posted.statusCode());
+        assertEquals(SessionServer.SERVER_MARK, json(posted).get("server").asString());
+    }
+
+    /**
+     * A server for one answer (the image on Azure, where the pool destroys a session whose
+     * container exited): it answers one execution, then runs its hook once the answer is sent; a
+     * later request is 503 with Retry-After (the worker takes another session), health still answers.
+     */
+    @Test
+    void aOneAnswerServerAnswersOnceThenEnds() throws Exception {
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger hooks = new java.util.concurrent.atomic.AtomicInteger();
+        SessionServer once = SessionServer.startForOneAnswer(executor, TIGHT, 0, () -> {
+            hooks.incrementAndGet();
+            ended.countDown();
+        });
+        try {
+            HttpResponse<String> first = post(once, "/execute", Json.write(request("python", "print(7)", "")));
+            assertEquals(200, first.statusCode(), first.body());
+            assertEquals("7\n", Json.read(first.body(), ExecutionResult.class).runs().getFirst().stdout());
+            assertTrue(ended.await(10, TimeUnit.SECONDS), "the hook ran after the answer");
+            HttpResponse<String> second = post(once, "/execute", Json.write(request("python", "print(8)", "")));
+            assertRefused(second, 503, "answered its one request");
+            assertEquals("1", second.headers().firstValue("Retry-After").orElse(null));
+            assertEquals(503, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + once.port() + "/runtimes"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + once.port() + "/health"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            Thread.sleep(200);
+            assertEquals(1, hooks.get(), "the hook runs once");
+        } finally {
+            once.close();
+        }
     }
 
     @Test
@@ -364,6 +408,10 @@ class SessionServerTest {
         assertEquals(new RequestLimits(1_000_000, 7, Duration.ofSeconds(30)), settings.requests());
         assertEquals(8080, SessionSettings.fromEnvironment(Map.of()).port());
         assertEquals(RequestLimits.defaults(CONFIG.maxSourceBytes()), SessionSettings.fromEnvironment(Map.of()).requests());
+        assertFalse(settings.exitAfterAnswer());
+        assertTrue(SessionSettings.fromEnvironment(Map.of("CE_EXIT_AFTER_ANSWER", "true")).exitAfterAnswer());
+        assertEquals("CE_EXIT_AFTER_ANSWER must be true or false, was \"yes\"", assertThrows(IllegalArgumentException.class,
+                () -> SessionSettings.fromEnvironment(Map.of("CE_EXIT_AFTER_ANSWER", "yes"))).getMessage());
     }
 
     @Test
@@ -395,36 +443,77 @@ class SessionServerTest {
      */
     @Test
     void theImagesServerLogsJsonLinesWithTheCorrelationId() throws Exception {
-        int port;
-        try (var probe = new java.net.ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=session-logback.xml",
-                "-cp", System.getProperty("java.class.path"), SessionServer.class.getName()).redirectErrorStream(true);
-        builder.environment().putAll(Map.of("PORT", Integer.toString(port), "CE_SLOTS", "1", "CE_UID_BASE", "64400",
-                "CE_CGROUP_NAME", "coding-engine-session-log-test",
-                "CE_DATA_DIR", Files.createTempDirectory("ce-session-log-").toString()));
-        Process server = builder.start();
-        // Read until the server ends (it is destroyed below); closing the reader first would wait on the read.
-        java.util.concurrent.BlockingQueue<String> out = new java.util.concurrent.LinkedBlockingQueue<>();
-        Thread.ofVirtual().start(() -> server.inputReader(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(out::add));
+        ImageServer image = ImageServer.start(Map.of("CE_UID_BASE", "64400", "CE_CGROUP_NAME", "coding-engine-session-log-test"));
         try {
-            awaitLine(out, "session server listening");
+            awaitLine(image.out(), "session server listening");
             String id = "c0ffee00-1234-4abc-8def-000000000042";
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/execute"))
-                    .header("Content-Type", "application/json").header("X-Correlation-Id", id)
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(request("python", "print(1)", "")))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = image.execute(request("python", "print(1)", ""), id);
             assertEquals(200, response.statusCode(), response.body());
-            JsonNode executed = Json.mapper().readTree(awaitLine(out, id));
+            JsonNode executed = Json.mapper().readTree(awaitLine(image.out(), id));
             assertEquals(id, executed.get("mdc").get("correlationId").asString());
             assertEquals("INFO", executed.get("level").asString());
             assertTrue(executed.get("formattedMessage").asString().startsWith("executed python (1 runs) in "), executed.toString());
         } finally {
-            server.destroy(); // SIGTERM: the shutdown hook closes the sandbox
-            if (!server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                server.destroyForcibly();
+            image.stop();
+        }
+    }
+
+    /**
+     * The image's own start with {@code CE_EXIT_AFTER_ANSWER=true}, as {@code infra/main.bicep}
+     * sets it for a pool with {@code lifecycleType: OnContainerExit}: the JVM answers one execution
+     * completely and then exits with status 0, which ends the session.
+     */
+    @Test
+    void theImagesServerExitsAfterItsOneAnswer() throws Exception {
+        ImageServer image = ImageServer.start(Map.of("CE_UID_BASE", "64410", "CE_CGROUP_NAME", "coding-engine-session-once-test",
+                "CE_EXIT_AFTER_ANSWER", "true"));
+        try {
+            awaitLine(image.out(), "exits after one answer");
+            HttpResponse<String> response = image.execute(request("python", "print(6*7)", ""), "corr-once");
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("42\n", Json.read(response.body(), ExecutionResult.class).runs().getFirst().stdout());
+            assertTrue(image.process().waitFor(30, TimeUnit.SECONDS), "the session's JVM exits after its answer");
+            assertEquals(0, image.process().exitValue());
+        } finally {
+            image.stop();
+        }
+    }
+
+    /**
+     * The session server as its own JVM with the image's logging, as {@code session-image/Dockerfile}
+     * runs it, on a free port, one slot, with {@code env} added; {@link #out} has its output lines.
+     */
+    private record ImageServer(Process process, java.util.concurrent.BlockingQueue<String> out, int port) {
+
+        static ImageServer start(Map<String, String> env) throws Exception {
+            int port;
+            try (var probe = new java.net.ServerSocket(0)) {
+                port = probe.getLocalPort();
+            }
+            ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                    "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=session-logback.xml",
+                    "-cp", System.getProperty("java.class.path"), SessionServer.class.getName()).redirectErrorStream(true);
+            builder.environment().putAll(Map.of("PORT", Integer.toString(port), "CE_SLOTS", "1",
+                    "CE_DATA_DIR", Files.createTempDirectory("ce-session-image-").toString()));
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            // Read until the server ends; closing the reader first would wait on the read.
+            java.util.concurrent.BlockingQueue<String> out = new java.util.concurrent.LinkedBlockingQueue<>();
+            Thread.ofVirtual().start(() -> process.inputReader(StandardCharsets.UTF_8).lines().forEach(out::add));
+            return new ImageServer(process, out, port);
+        }
+
+        HttpResponse<String> execute(ExecutionRequest request, String correlationId) throws Exception {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/execute"))
+                    .header("Content-Type", "application/json").header("X-Correlation-Id", correlationId)
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(request))).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        /** SIGTERM (the shutdown hook closes the sandbox), then a kill after 30 s. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
             }
         }
     }

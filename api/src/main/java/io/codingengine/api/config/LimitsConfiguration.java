@@ -1,6 +1,7 @@
 package io.codingengine.api.config;
 
 import io.codingengine.api.limits.EntryLimiter;
+import io.codingengine.api.limits.LimitBuckets;
 import io.codingengine.api.limits.SubmissionLimiter;
 import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.common.queue.SubmissionQueue;

@@ -10,12 +10,15 @@ import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import io.codingengine.common.azure.AzureCredentials;
 import io.codingengine.common.pipeline.ReplyChannel;
 import reactor.core.Disposable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.util.retry.Retry;
 
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -25,12 +28,21 @@ import java.util.function.Supplier;
  * while it runs. A worker replies with the address as the session id; replies live for
  * {@link #REPLY_TIME_TO_LIVE} and are received and deleted at once, so a reply for a process that
  * is gone expires unread.
+ *
+ * <p>The listener outlives its session receiver: {@code receiveMessages()} can end with an error
+ * (the connection dropped) or complete normally (the session or its link was closed by the
+ * broker), and either way the session is accepted again, after a pause, for as long as the channel
+ * is open. Retrying on errors alone would leave a completed receiver's process deaf to its
+ * replies for good, every Piston execute it waits for ending in a timeout.
  */
 public final class ServiceBusReplyChannel implements ReplyChannel {
 
     /** Longer than any execute waits (the api's {@code execute-timeout}, 120 s by default). */
     static final Duration REPLY_TIME_TO_LIVE = Duration.ofMinutes(10);
     static final String REQUEST_ID = "ce-request-id";
+    /** The pause before a session whose messages ended normally is accepted again. */
+    static final Duration RELISTEN_DELAY = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceBusReplyChannel.class);
 
     private final ServiceBusSenderClient sender;
     private final ServiceBusSessionReceiverAsyncClient sessions;
@@ -48,14 +60,29 @@ public final class ServiceBusReplyChannel implements ReplyChannel {
             this.sessions = builder.sessionReceiver().queueName(settings.replyQueue())
                     .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
                     .maxAutoLockRenewDuration(Duration.ofDays(3650)).buildAsyncClient();
-            this.listening = Flux.defer(() -> sessions.acceptSession(address)
-                            .flatMapMany(receiver -> receiver.receiveMessages().doFinally(signal -> receiver.close())))
-                    .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30)))
-                    .subscribe(this::onReply);
+            this.listening = listen(() -> sessions.acceptSession(address)
+                            .flatMapMany(receiver -> receiver.receiveMessages().doFinally(signal -> receiver.close())),
+                    this::onReply, RELISTEN_DELAY);
         } else {
             this.sessions = null;
             this.listening = null;
         }
+    }
+
+    /**
+     * Subscribes to {@code session} (accepting the session and receiving its messages) and, when
+     * that ends, subscribes again: after {@code relistenDelay} when it completed, with a backoff
+     * of 1 s doubling to 30 s when it failed. Ends only when the returned handle is disposed.
+     */
+    static <T> Disposable listen(Supplier<Flux<T>> session, Consumer<T> onMessage, Duration relistenDelay) {
+        return Flux.defer(session)
+                .repeatWhen(completions -> completions
+                        .doOnNext(n -> LOG.info("the reply session's receiver ended; accepting the session again"))
+                        .delayElements(relistenDelay))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
+                        .doBeforeRetry(failure -> LOG.warn("the reply session's receiver failed, accepting it again: {}",
+                                failure.failure().toString())))
+                .subscribe(onMessage);
     }
 
     /** A channel that sends replies and receives its own (the api side). */

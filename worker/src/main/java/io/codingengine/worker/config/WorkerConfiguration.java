@@ -14,9 +14,9 @@ import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
 import io.codingengine.worker.queue.QueueConsumer;
-import io.codingengine.worker.session.AzureIdentityTokenProvider;
 import io.codingengine.worker.session.DynamicSessionsExecutor;
 import io.codingengine.worker.session.DynamicSessionsSettings;
+import io.codingengine.worker.session.TokenProviders;
 import io.codingengine.worker.queue.JudgingMetrics;
 import io.codingengine.worker.queue.WorkHandler;
 import io.codingengine.common.audit.AuditLog;
@@ -40,7 +40,7 @@ public class WorkerConfiguration {
 
     /** {@code session-pool}: this host's sandbox (the default), or an Azure Dynamic Sessions pool. */
     @Bean
-    Executor executor(WorkerProperties p) {
+    Executor executor(WorkerProperties p, org.springframework.core.env.Environment environment) {
         return switch (p.sessionPool()) {
             case "local" -> localExecutor(p);
             case "dynamic-sessions" -> {
@@ -48,9 +48,11 @@ public class WorkerConfiguration {
                     throw new IllegalArgumentException("coding-engine.worker.session-pool-endpoint is required with session-pool=dynamic-sessions");
                 }
                 // The first backoff is short: a pool's 429 usually says how long to wait.
-                yield new DynamicSessionsExecutor(new DynamicSessionsSettings(URI.create(p.sessionPoolEndpoint()),
+                URI endpoint = URI.create(p.sessionPoolEndpoint());
+                yield new DynamicSessionsExecutor(new DynamicSessionsSettings(endpoint,
                         p.effectiveSlots(), p.sessionPoolTimeout(), p.sessionPoolPatience(), Duration.ofMillis(500)),
-                        AzureIdentityTokenProvider.defaultCredential(p.managedIdentityClientId()));
+                        TokenProviders.forPool(p.sessionPoolAuth(), p.managedIdentityClientId(), endpoint,
+                                environment.matchesProfiles("azure")));
             }
             default -> throw new IllegalArgumentException(
                     "coding-engine.worker.session-pool must be local or dynamic-sessions: " + p.sessionPool());

@@ -37,7 +37,10 @@ import java.time.Duration;
  *                          {@code dynamic-sessions} (an Azure Container Apps session pool)
  * @param sessionPoolEndpoint the pool management endpoint, for {@code dynamic-sessions}
  * @param sessionPoolTimeout one request to the pool, compile and all tests included
- * @param sessionPoolPatience how long a busy or unreachable pool is retried before the judging fails
+ * @param sessionPoolPatience how long a busy or unreachable pool is retried before the judging waits and starts again
+ * @param sessionPoolAuth   {@code entra} (a Microsoft Entra token for the pool) or {@code none}: no
+ *                          token, only for docker-compose's session container; refused with the
+ *                          {@code azure} profile and for a pool endpoint on Azure
  * @param managedIdentityClientId the user-assigned managed identity for the session pool, Service
  *                          Bus and Storage; empty: the default credential chain
  * @param parallelTests     lanes of one submission's tests run at once, each on its own slot;
@@ -83,6 +86,7 @@ public record WorkerProperties(
         @DefaultValue("") String sessionPoolEndpoint,
         @DefaultValue("5m") Duration sessionPoolTimeout,
         @DefaultValue("2m") Duration sessionPoolPatience,
+        @DefaultValue("entra") String sessionPoolAuth,
         @DefaultValue("") String managedIdentityClientId,
         @DefaultValue("0") int parallelTests,
         @DefaultValue("67108864") long outputBudgetBytes,

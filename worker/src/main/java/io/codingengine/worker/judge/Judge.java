@@ -3,6 +3,7 @@ package io.codingengine.worker.judge;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.ExecutorBusyException;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.RunInput;
@@ -485,6 +486,8 @@ public final class Judge {
                 try {
                     checked = custom.check(program, indexes.stream().map(part::get).toList(),
                             indexes.stream().map(stdouts::get).toList());
+                } catch (ExecutorBusyException e) {
+                    throw e; // no room to run the checker: the judging waits and starts again
                 } catch (RuntimeException e) {
                     // The checker cannot run at all (unknown language, its data does not fit): that
                     // is the engine's problem, reported once with the reason rather than retried.

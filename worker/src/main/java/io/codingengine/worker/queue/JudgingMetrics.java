@@ -102,4 +102,11 @@ public final class JudgingMetrics {
         return Counter.builder("coding_engine_sandbox_failures").tag("kind", kind)
                 .description("runs the engine failed (IE verdicts, internal errors of a run)").register(registry);
     }
+
+    /** A call the executor had no room for (the session pool full or unreachable): the work waits in place. */
+    void backPressure(String kind) {
+        Counter.builder("coding_engine_executor_busy").tag("kind", kind)
+                .description("times work waited because the executor had no room (a full or unreachable session pool)")
+                .register(registry).increment();
+    }
 }

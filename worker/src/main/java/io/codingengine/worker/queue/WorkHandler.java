@@ -10,6 +10,7 @@ import java.time.Instant;
 
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.ExecutorBusyException;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Judgement;
@@ -46,12 +47,16 @@ import java.util.concurrent.TimeUnit;
  * stored submission (verdict to the store). Settles the delivery in every case: complete when the
  * work is done or no longer wanted, dead-letter when it can never succeed, abandon (it comes back
  * after a delay) when the sandbox failed under a judging that a later attempt may finish, and
- * nothing (the lock expires, the message comes back) when this process dies mid-way.
+ * nothing (the lock expires, the message comes back) when this process dies mid-way. When the
+ * executor has no room ({@link ExecutorBusyException}: a full or unreachable session pool) a
+ * judging waits in place, its lock renewed, and starts again: back-pressure never costs a delivery.
  */
 public final class WorkHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkHandler.class);
     private static final Duration STORE_PATIENCE = Duration.ofMinutes(2);
+    /** The longest wait between two starts of a judging the executor had no room for. */
+    private static final Duration MAX_BUSY_WAIT = Duration.ofSeconds(30);
 
     private final Executor executor;
     private final Judge judge;
@@ -159,6 +164,12 @@ public final class WorkHandler {
         } catch (InvalidRequestException e) {
             body = Json.write(Map.of("error", e.getMessage()));
             status = "INVALID";
+        } catch (ExecutorBusyException e) {
+            // The client waits for this answer; it may ask again. Nothing ran, nothing failed.
+            LOG.warn("execute {}: the executor had no room: {}", item.requestId(), e.getMessage());
+            metrics.backPressure("execute");
+            body = Json.write(Map.of("internalError", "no room to run this now, try again: " + e.getMessage()));
+            status = "BUSY";
         } catch (RuntimeException e) {
             // A synchronous run is not retried: the client sees the failure and may ask again.
             LOG.error("execute {} failed", item.requestId(), e);
@@ -238,8 +249,8 @@ public final class WorkHandler {
             Runtime.getRuntime().halt(70);
         }
         Judge judging = delivery.lane() == Lane.INTERACTIVE ? interactiveJudge : judge;
-        Judge.Judged judged = withLock(delivery, () -> judging.judge(record.submission(), task.tests(), task.checker(),
-                task.limits(), item.round(), attempt));
+        Judge.Judged judged = withLock(delivery, () -> judgeWaitingForRoom(judging, record.submission(), task,
+                item.round(), attempt));
         Judgement judgement = judged.judgement();
         String sandboxFailure = judged.sandboxFailure();
         if (sandboxFailure != null && attempt + 1 < maxDeliveryCount) {
@@ -257,6 +268,30 @@ public final class WorkHandler {
         }
         complete(record, item, judgement, AuditEntry.sessionOf(judged.execution()));
         delivery.complete();
+    }
+
+    /**
+     * Judges, and starts again after a wait whenever the executor had no room: the caller renews
+     * the message's lock meanwhile, so the delivery is neither given back nor counted again.
+     */
+    private Judge.Judged judgeWaitingForRoom(Judge using, Submission submission, Task task, long round, int attempt) {
+        Duration wait = Duration.ofSeconds(1);
+        while (true) {
+            try {
+                return using.judge(submission, task.tests(), task.checker(), task.limits(), round, attempt);
+            } catch (ExecutorBusyException e) {
+                metrics.backPressure("judge");
+                LOG.warn("judging {} round {} attempt {} waits {} ms for room in the executor (the delivery is kept): {}",
+                        submission.id(), round, attempt, wait.toMillis(), e.getMessage());
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                wait = wait.multipliedBy(2).compareTo(MAX_BUSY_WAIT) > 0 ? MAX_BUSY_WAIT : wait.multipliedBy(2);
+            }
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.codingengine.worker.session;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.ExecutorBusyException;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RequestTooLargeException;
 import io.codingengine.common.execution.RuntimeInfo;
@@ -40,9 +41,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * attempt that answered. The caller's correlation id (the {@code correlationId} of its log MDC)
  * goes along as {@code X-Correlation-Id}, which the session server logs with.
  *
- * <p>A busy pool (429, 503) or a network failure is retried here, honouring {@code Retry-After},
- * up to {@link DynamicSessionsSettings#patience()}: waiting in place keeps the queue message
- * (its lock is renewed by the worker) instead of burning a delivery.
+ * <p>Back-pressure is retried here with exponential back-off, honouring {@code Retry-After}, up
+ * to {@link DynamicSessionsSettings#patience()}, and then reported as an
+ * {@link ExecutorBusyException}, on which the worker keeps waiting with the message it holds (its
+ * lock renewed) instead of burning a delivery. Back-pressure is:
+ * <ul>
+ *   <li>404 from the pool gateway: the pool has no session left to allocate ("Requests that come
+ *       in after the max limit is met are returned a 404 server error", Microsoft Learn, "Use
+ *       session pools in Azure Container Apps", Configuration). It is told from the session
+ *       server's own 404 (a path the server does not serve, a deployment mistake that fails at
+ *       once) by the body: the server's carries {@code "server": "coding-engine-session"};
+ *   <li>429 and 503 (throttled, or a session that already answered its one request), 502 and 504
+ *       (the gateway could not reach or wait for the session's container);
+ *   <li>no connection to the gateway at all.
+ * </ul>
  */
 public final class DynamicSessionsExecutor implements Executor {
 
@@ -54,6 +66,8 @@ public final class DynamicSessionsExecutor implements Executor {
     private static final String CORRELATION_MDC_KEY = "correlationId";
     /** What is read of an error answer's body. */
     private static final int ERROR_BODY_BYTES = 64 * 1024;
+    /** The {@code server} of the session server's own 404 body (session-image's {@code SessionServer.SERVER_MARK}). */
+    static final String SESSION_SERVER_MARK = "coding-engine-session";
 
     private final DynamicSessionsSettings settings;
     private final TokenProvider tokens;
@@ -112,8 +126,11 @@ public final class DynamicSessionsExecutor implements Executor {
             URI uri = URI.create(settings.endpoint() + path + "?identifier=" + identifier);
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri).method(method, body)
                     .timeout(settings.requestTimeout())
-                    .header("Authorization", "Bearer " + tokens.token())
                     .header("Content-Type", "application/json");
+            String token = tokens.token();
+            if (token != null) { // null: TokenProviders.NONE, docker-compose's session container
+                builder.header("Authorization", "Bearer " + token);
+            }
             if (correlationId != null) {
                 builder.header(CORRELATION_HEADER, correlationId);
             }
@@ -135,7 +152,17 @@ public final class DynamicSessionsExecutor implements Executor {
                                 + " refused the worker's identity (HTTP " + status + "): assign it the role \""
                                 + SESSION_EXECUTOR_ROLE + "\" on the session pool (infra/ does this on deployment)");
                     }
-                    case 429, 503 -> {
+                    case 404 -> {
+                        String text = text(response);
+                        if (fromSessionServer(text)) {
+                            throw new SessionPoolException("the session server has no " + method + " " + path
+                                    + " (HTTP 404 from the session itself): the pool runs another image than this worker expects");
+                        }
+                        wait = retryAfter(response).orElse(backoff);
+                        problem = "HTTP 404 from the pool gateway, not the session: no session left to allocate ("
+                                + abbreviate(text) + ")";
+                    }
+                    case 429, 502, 503, 504 -> {
                         text(response);
                         wait = retryAfter(response).orElse(backoff);
                         problem = "HTTP " + status;
@@ -151,8 +178,8 @@ public final class DynamicSessionsExecutor implements Executor {
                 throw new SessionPoolException("interrupted while calling the session pool", e);
             }
             if (Instant.now().plus(wait).isAfter(deadline)) {
-                throw new SessionPoolException("the session pool stayed unavailable for " + settings.patience()
-                        + " (" + attempt + " attempts, last: " + problem + ")");
+                throw new ExecutorBusyException("the session pool " + settings.endpoint() + " stayed busy or unreachable for "
+                        + settings.patience() + " (" + attempt + " attempts, last: " + problem + ")");
             }
             LOG.warn("session pool {} {}: {}; attempt {} retries in {} ms", method, path, problem, attempt + 1, wait.toMillis());
             sleep(jitter(wait));
@@ -195,6 +222,16 @@ public final class DynamicSessionsExecutor implements Executor {
     private static String text(HttpResponse<InputStream> response) throws IOException {
         try (InputStream in = response.body()) {
             return new String(in.readNBytes(ERROR_BODY_BYTES), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Whether a 404's body is the session server's own (a JSON object with its mark), not the gateway's. */
+    static boolean fromSessionServer(String body) {
+        try {
+            JsonNode server = Json.mapper().readTree(body).get("server");
+            return server != null && SESSION_SERVER_MARK.equals(server.asString());
+        } catch (RuntimeException notJson) {
+            return false;
         }
     }
 

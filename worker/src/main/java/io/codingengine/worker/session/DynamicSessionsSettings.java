@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param endpoint       the pool management endpoint ({@code https://<pool>.<env-id>.<region>.azurecontainerapps.io})
  * @param capacity       requests this worker sends at once (its share of the pool's max sessions)
  * @param requestTimeout one request's limit, compile and every test included
- * @param patience       how long a busy pool (429, 503) or an unreachable one is retried in place,
+ * @param patience       how long back-pressure (the pool full, 429, 502, 503, 504, unreachable) is retried in place
  *                       so a full pool does not burn the message's delivery count
  * @param firstBackoff   the first wait when the pool does not say how long (Retry-After); doubles up to 10 s
  */

@@ -6,6 +6,9 @@ package io.codingengine.worker.session;
  */
 public interface TokenProvider {
 
-    /** A token valid for at least the next minute; implementations cache and refresh. */
+    /**
+     * A token valid for at least the next minute; implementations cache and refresh. Null only
+     * from {@link TokenProviders#NONE}: no {@code Authorization} header at all.
+     */
     String token();
 }

@@ -2,6 +2,7 @@ package io.codingengine.worker.session;
 
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.ExecutorBusyException;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.RuntimeInfo;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +79,8 @@ class DynamicSessionsExecutorTest {
         pool.roleAssigned(true);
         pool.unavailable(false);
         pool.throttleNext(0);
+        pool.poolFullNext(0);
+        pool.gatewayErrorNext(502, 0);
     }
 
     private static DynamicSessionsExecutor executor(Duration patience) {
@@ -184,15 +188,65 @@ class DynamicSessionsExecutorTest {
                 e.getMessage());
     }
 
+    /** Back-pressure past the patience is "no room" (the worker waits with its message), not a failure. */
     @Test
-    void aPoolThatStaysUnavailableFailsAfterThePatience() {
+    void aPoolThatStaysUnavailableIsBusyAfterThePatience() {
         pool.unavailable(true);
         long start = System.nanoTime();
-        var e = assertThrows(SessionPoolException.class,
+        var e = assertThrows(ExecutorBusyException.class,
                 () -> executor(Duration.ofMillis(700)).execute(request("python", "print(1)", "")));
         long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertTrue(e.getMessage().contains("503"), e.getMessage());
         assertTrue(ms >= 300 && ms < 5000, "backed off for about the patience, took " + ms + " ms");
+    }
+
+    /**
+     * The pool's 404 (no session left) is back-pressure: retried with a doubling back-off, each
+     * attempt in a fresh session, until a session is free.
+     */
+    @Test
+    void aFullPoolsGateway404IsRetriedWithBackOff() {
+        int before = pool.arrivals().size();
+        pool.poolFullNext(3);
+        ExecutionResult result = executor(Duration.ofSeconds(30)).execute(request("python", "print(5)", ""));
+        assertEquals("5\n", result.runs().getFirst().stdout());
+        List<Long> arrivals = pool.arrivals().subList(before, pool.arrivals().size());
+        assertEquals(4, arrivals.size(), "three 404s, then the answer");
+        // First back-off 50 ms, doubling (plus up to a tenth of jitter): 50, 100, 200.
+        long[] gapsMs = {ms(arrivals.get(1) - arrivals.get(0)), ms(arrivals.get(2) - arrivals.get(1)), ms(arrivals.get(3) - arrivals.get(2))};
+        assertTrue(gapsMs[0] >= 50 && gapsMs[1] >= 100 && gapsMs[2] >= 200, java.util.Arrays.toString(gapsMs));
+        List<String> used = pool.identifiers().subList(pool.identifiers().size() - 4, pool.identifiers().size());
+        assertEquals(4, new HashSet<>(used).size(), "every attempt asks for a new session");
+    }
+
+    /** A 404 from the session server itself (a path it does not serve) is a mistake: it fails at once. */
+    @Test
+    void theSessionServersOwn404FailsAtOnce() {
+        int before = pool.identifiers().size();
+        DynamicSessionsExecutor misrouted = new DynamicSessionsExecutor(new DynamicSessionsSettings(
+                URI.create(pool.endpoint() + "/not-the-pool-root"), 1, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofMillis(50)), tokens);
+        var e = assertThrows(SessionPoolException.class, () -> misrouted.execute(request("python", "print(1)", "")));
+        assertTrue(e.getMessage().contains("HTTP 404 from the session itself"), e.getMessage());
+        assertEquals(before + 1, pool.identifiers().size(), "not retried");
+        assertTrue(DynamicSessionsExecutor.fromSessionServer("{\"error\":\"no such path: /x\",\"server\":\""
+                + SessionServer.SERVER_MARK + "\"}"), "the worker knows the session server's mark");
+        assertFalse(DynamicSessionsExecutor.fromSessionServer("<html>404</html>"));
+        assertFalse(DynamicSessionsExecutor.fromSessionServer(""));
+    }
+
+    /** The gateway's 502 and 504 (it could not reach or wait for the container) are retried too. */
+    @Test
+    void gateway502And504AreRetried() {
+        for (int status : new int[] {502, 504}) {
+            pool.gatewayErrorNext(status, 2);
+            ExecutionResult result = executor(Duration.ofSeconds(30)).execute(request("python", "print(" + status + ")", ""));
+            assertEquals(status + "\n", result.runs().getFirst().stdout());
+        }
+    }
+
+    private static long ms(long nanos) {
+        return Duration.ofNanos(nanos).toMillis();
     }
 
     @Test

@@ -22,8 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (here: one {@link EntraTokenEndpointStandIn} issued for {@code https://dynamicsessions.io}),
  * requires the {@code identifier} query parameter, and forwards the path and query unchanged to
  * the session container's target port (the real session server), relaying the answer. Switches
- * make it answer as a pool does when it is full (429 with Retry-After, 503) or when the caller's
- * identity lacks the Session Executor role (403).
+ * make it answer as a pool does when it is throttled (429 with Retry-After, 503), when it has no
+ * session left to allocate (404, the documented answer beyond {@code maxConcurrentSessions}; its
+ * body is not documented, so this one is only "not the session server's"), when it cannot reach
+ * or wait for the session's container (502, 504), or when the caller's identity lacks the
+ * Session Executor role (403).
  */
 final class DynamicSessionsGatewayStandIn implements AutoCloseable {
 
@@ -39,6 +42,12 @@ final class DynamicSessionsGatewayStandIn implements AutoCloseable {
     private final AtomicInteger throttled = new AtomicInteger();
     private volatile boolean roleAssigned = true;
     private volatile boolean unavailable;
+    private final AtomicInteger poolFullNext = new AtomicInteger();
+    private volatile long poolFullUntilNanos = Long.MIN_VALUE;
+    private final AtomicInteger gatewayErrorNext = new AtomicInteger();
+    private volatile int gatewayErrorStatus = 502;
+    /** When each request with an identifier arrived ({@link System#nanoTime()}). */
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
 
     DynamicSessionsGatewayStandIn(URI session, EntraTokenEndpointStandIn entra) throws IOException {
         this.session = session;
@@ -55,6 +64,26 @@ final class DynamicSessionsGatewayStandIn implements AutoCloseable {
     /** The next {@code count} requests get 429 with {@code Retry-After: 1}. */
     void throttleNext(int count) {
         throttleNext.set(count);
+    }
+
+    /** The next {@code count} requests get the pool's 404 for "no session left" (not the session server's). */
+    void poolFullNext(int count) {
+        poolFullNext.set(count);
+    }
+
+    /** Every request gets the pool's 404 for "no session left" until {@code duration} from now. */
+    void poolFullFor(java.time.Duration duration) {
+        poolFullUntilNanos = System.nanoTime() + duration.toNanos();
+    }
+
+    /** The next {@code count} requests get {@code status} (502 or 504) from the gateway itself. */
+    void gatewayErrorNext(int status, int count) {
+        gatewayErrorStatus = status;
+        gatewayErrorNext.set(count);
+    }
+
+    List<Long> arrivals() {
+        return List.copyOf(arrivals);
     }
 
     void roleAssigned(boolean value) {
@@ -90,6 +119,15 @@ final class DynamicSessionsGatewayStandIn implements AutoCloseable {
                 return;
             }
             identifiers.add(query.substring("identifier=".length()));
+            arrivals.add(System.nanoTime());
+            if (poolFullNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0 || System.nanoTime() < poolFullUntilNanos) {
+                send(exchange, 404, "{\"error\":{\"code\":\"NoSessionAvailable\",\"message\":\"the pool has no session to allocate\"}}");
+                return;
+            }
+            if (gatewayErrorNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(exchange, gatewayErrorStatus, "upstream error");
+                return;
+            }
             if (unavailable) {
                 send(exchange, 503, "{\"error\":\"no session available\"}");
                 return;
