@@ -14,7 +14,8 @@ import java.util.concurrent.TimeoutException;
  * dependency is down is answered {@code 503} with {@code Retry-After}, so clients wait and try
  * again instead of reporting a {@code 500}. Decided on the cause chain, whatever adapter threw:
  * a refused or timed-out connection, a closed channel, or a database's connection error
- * (SQLSTATE class {@code 08}, or {@code 57P} when the server is shutting down or starting).
+ * (SQLSTATE class {@code 08}, or {@code 57P} when the server is shutting down or starting, or the
+ * pool's closed connection).
  */
 public final class StoreOutage {
 
@@ -34,6 +35,11 @@ public final class StoreOutage {
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+            // HikariCP's pooled connection after the database dropped it: no SQLSTATE, this message
+            // (Bucket4j's rollback meets it and wraps it in its own exception).
+            if (t instanceof SQLException sql && sql.getSQLState() == null && "Connection is closed".equals(sql.getMessage())) {
                 return true;
             }
         }

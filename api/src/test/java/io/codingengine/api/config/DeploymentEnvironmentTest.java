@@ -110,7 +110,9 @@ class DeploymentEnvironmentTest {
     private static List<String> check(Setting setting) {
         return switch (setting.reader()) {
             case API -> springApp(setting, "coding-engine", EngineProperties.class, "api");
-            case WORKER -> springApp(setting, "coding-engine.worker", WorkerProperties.class, "worker");
+            // the worker's settings, or the one it shares with the api (StoreSettings: coding-engine.store)
+            case WORKER -> springApp(setting, "coding-engine", io.codingengine.worker.config.StoreSettings.class, "worker")
+                    .isEmpty() ? List.of() : springApp(setting, "coding-engine.worker", WorkerProperties.class, "worker");
             case SESSION -> SessionSettings.VARIABLES.contains(setting.name()) || OPERATING_SYSTEM.contains(setting.name())
                     ? List.of() : List.of(setting + ": SessionSettings reads no such variable " + SessionSettings.VARIABLES);
             // The collector sidecar reads what its configuration names (--config=env:X, ${env:X}).
