@@ -17,6 +17,7 @@ import io.codingengine.api.web.ClientAddress;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.Scoreboard;
+import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.problem.ProblemStore;
@@ -43,6 +44,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 
@@ -332,9 +337,26 @@ public class ContestController {
                 .withProblemId(problemId), 100, null).items());
     }
 
+    /**
+     * The scoreboard, with the names participants chose for it: {@code displayNames} maps the
+     * participant ids of open contests' accounts on the board to their names (participants by
+     * invitation are shown by their id).
+     */
+    public record ScoreboardView(String contestId, Scoring scoring, List<String> problemIds, List<Scoreboard.Row> rows,
+                                 Map<String, String> displayNames) {
+    }
+
     @GetMapping("/{id}/scoreboard")
-    Scoreboard scoreboard(@PathVariable String id) {
-        return Scoreboard.of(contest(id), store.listAll(SubmissionFilter.contest(id)));
+    ScoreboardView scoreboard(@PathVariable String id) {
+        Contest c = contest(id);
+        Scoreboard b = Scoreboard.of(c, store.listAll(SubmissionFilter.contest(id)));
+        Map<String, String> names = new TreeMap<>();
+        if (!c.byInvitation() && !b.rows().isEmpty()) {
+            Set<String> shown = b.rows().stream().map(Scoreboard.Row::participant).collect(Collectors.toSet());
+            accounts.list(c.id()).stream().filter(a -> shown.contains(a.participant()))
+                    .forEach(a -> names.put(a.participant(), a.displayName()));
+        }
+        return new ScoreboardView(b.contestId(), b.scoring(), b.problemIds(), b.rows(), names);
     }
 
     private Contest contest(String id) {

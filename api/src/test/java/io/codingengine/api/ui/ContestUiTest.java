@@ -207,6 +207,14 @@ class ContestUiTest {
         problem(send(put("/api/v1/contests/acc/drafts/sum-acc/python", Json.write(Map.of("code", "x".repeat(64 * 1024 + 1))), key), 413),
                 "64 KiB");
 
+        // the scoreboard shows the names participants chose, of those on it only
+        send(post("/api/v1/contests/acc/submissions", "{\"problemId\":\"sum-acc\",\"language\":\"python\",\"files\":[{\"content\":\"print(2)\"}]}",
+                key), 202);
+        JsonNode board = json(send(get("/api/v1/contests/acc/scoreboard", null), 200));
+        assertEquals("Bob the Builder", board.get("displayNames").get(participant).asString(), board.toString());
+        assertEquals(1, board.get("displayNames").size(), "only participants on the board: " + board);
+        assertEquals(participant, board.get("rows").get(0).get("participant").asString());
+
         // admins see accounts without passwords, and can hand out a new one
         JsonNode accounts = json(send(get("/api/v1/admin/contests/acc/accounts", adminKey), 200));
         assertEquals(2, accounts.size());
