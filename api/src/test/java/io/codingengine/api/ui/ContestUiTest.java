@@ -94,6 +94,8 @@ class ContestUiTest {
         assertTrue(curl.body().contains("healthy"), curl.body());
         HttpResponse<String> bundle = send(HttpRequest.newBuilder(uri("/app.js")).header("Accept-Encoding", "gzip"), 200);
         assertEquals("gzip", bundle.headers().firstValue("Content-Encoding").orElse(""), "the bundle travels compressed");
+        HttpResponse<String> icon = send(HttpRequest.newBuilder(uri("/favicon.ico")), 200);
+        assertTrue(icon.headers().firstValue("Content-Type").orElse("").startsWith("image/"), icon.headers().toString());
     }
 
     @Test
