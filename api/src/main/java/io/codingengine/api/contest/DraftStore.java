@@ -1,5 +1,6 @@
 package io.codingengine.api.contest;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +34,11 @@ public interface DraftStore {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(savedAt, "savedAt");
         }
+
+        /** What a save that finds no draft of that problem and language answers: revision 0, no code. */
+        static Draft none(String problemId, String language) {
+            return new Draft(problemId, language, "", 0, Instant.EPOCH);
+        }
     }
 
     /**
@@ -55,4 +61,17 @@ public interface DraftStore {
      * @throws IllegalArgumentException when the code is longer than {@link #MAX_BYTES} in UTF-8
      */
     Saved save(String contestId, String participant, String problemId, String language, String code, long baseRevision);
+
+    /**
+     * The code as an adapter stores it: its UTF-8 bytes.
+     *
+     * @throws IllegalArgumentException when there are more than {@link #MAX_BYTES}
+     */
+    static byte[] utf8(String code) {
+        byte[] bytes = code.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_BYTES) {
+            throw new IllegalArgumentException("a draft holds at most " + MAX_BYTES + " bytes of UTF-8, this one has " + bytes.length);
+        }
+        return bytes;
+    }
 }

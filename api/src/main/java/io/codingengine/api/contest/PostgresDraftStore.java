@@ -38,10 +38,7 @@ public final class PostgresDraftStore implements DraftStore {
     @Override
     public Saved save(String contestId, String participant, String problemId, String language, String code,
                       long baseRevision) {
-        byte[] bytes = code.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > MAX_BYTES) {
-            throw new IllegalArgumentException("a draft holds at most " + MAX_BYTES + " bytes of UTF-8, this one has " + bytes.length);
-        }
+        byte[] bytes = DraftStore.utf8(code);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);  // as timestamptz keeps it
         int changed = baseRevision == 0
                 ? jdbc.update("INSERT INTO drafts (contest_id, participant, problem_id, language, code, revision, saved_at)"
@@ -56,7 +53,7 @@ public final class PostgresDraftStore implements DraftStore {
         Draft current = jdbc.queryOne("SELECT problem_id, language, code, revision, saved_at FROM drafts"
                         + " WHERE contest_id = ? AND participant = ? AND problem_id = ? AND language = ?",
                 PostgresDraftStore::draft, contestId, participant, problemId, language)
-                .orElseGet(() -> new Draft(problemId, language, "", 0, Instant.EPOCH));
+                .orElseGet(() -> Draft.none(problemId, language));
         return new Saved(false, current);
     }
 

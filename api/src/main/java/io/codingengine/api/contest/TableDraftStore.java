@@ -47,16 +47,13 @@ public final class TableDraftStore implements DraftStore {
     @Override
     public Saved save(String contestId, String participant, String problemId, String language, String code,
                       long baseRevision) {
-        byte[] bytes = code.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > MAX_BYTES) {
-            throw new IllegalArgumentException("a draft holds at most " + MAX_BYTES + " bytes of UTF-8, this one has " + bytes.length);
-        }
+        byte[] bytes = DraftStore.utf8(code);
         String pk = partition(contestId, participant);
         String rk = problemId + "~" + HEX.formatHex(language.getBytes(StandardCharsets.UTF_8));
         Optional<TableEntity> current = row(pk, rk);
         long stored = current.map(r -> ((Number) r.getProperty("Revision")).longValue()).orElse(0L);
         if (stored != baseRevision) {
-            return new Saved(false, current.map(TableDraftStore::draft).orElseGet(() -> empty(problemId, language)));
+            return new Saved(false, current.map(TableDraftStore::draft).orElseGet(() -> Draft.none(problemId, language)));
         }
         Instant now = Instant.now();
         try {
@@ -71,7 +68,7 @@ public final class TableDraftStore implements DraftStore {
         } catch (TableServiceException e) {
             int status = e.getResponse().getStatusCode();
             if (status == 409 || status == 412) {  // another save came first
-                return new Saved(false, row(pk, rk).map(TableDraftStore::draft).orElseGet(() -> empty(problemId, language)));
+                return new Saved(false, row(pk, rk).map(TableDraftStore::draft).orElseGet(() -> Draft.none(problemId, language)));
             }
             throw e;
         }
@@ -85,10 +82,6 @@ public final class TableDraftStore implements DraftStore {
 
     private static String partition(String contestId, String participant) {
         return contestId + "~" + HEX.formatHex(participant.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Draft empty(String problemId, String language) {
-        return new Draft(problemId, language, "", 0, Instant.EPOCH);
     }
 
     private static Draft draft(TableEntity row) {
