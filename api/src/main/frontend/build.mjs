@@ -22,3 +22,4 @@ await esbuild.build({
   logLevel: 'warning',
 });
 copyFileSync('index.html', join(out, 'index.html'));
+copyFileSync('favicon.ico', join(out, 'favicon.ico'));

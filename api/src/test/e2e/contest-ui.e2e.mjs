@@ -1,6 +1,7 @@
 // The contest UI in headless Chromium (Debian's), driven by playwright-core. Run by ContestUiTest
 // against a running stack; every step asserts, and a failure exits non-zero with a screenshot.
-// Environment: BASE_URL, ADMIN_KEY, CONTEST, PROBLEM, PACKAGE_ZIP, SHOTS, FRONTEND (for node_modules).
+// Environment: BASE_URL, ADMIN_KEY, CONTEST, PROBLEM, PROBLEM_B (the contest's second problem),
+// PACKAGE_ZIP, SHOTS, FRONTEND (for node_modules). Desktop is 1366×768, the phone 390×844.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -19,39 +20,83 @@ const SOLUTIONS = {
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+const DESKTOP = { width: 1366, height: 768 };
+const PHONE = { width: 390, height: 844 };
+const context = await browser.newContext({ viewport: DESKTOP });
 const page = await context.newPage();
 page.setDefaultTimeout(20000);
-const shot = (name, fullPage = false) => page.screenshot({ path: join(env.SHOTS, name + '.png'), fullPage });
+const shot = (name, fullPage = false, p = page) => p.screenshot({ path: join(env.SHOTS, name + '.png'), fullPage });
+const PASSWORD = 'correct horse battery';
 
 /** Replaces the editor's text as a paste would (no auto-indent or bracket closing). */
-async function typeCode(code) {
-  await page.click('.cm-content');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
+async function typeCode(code, p = page) {
+  await p.click('.cm-content');
+  await p.keyboard.press('Control+A');
+  await p.keyboard.press('Delete');
+  await p.keyboard.insertText(code);
 }
 
 /** Picks the newest runtime of a language in the picker (its values are "language version"). */
-async function pickLanguage(language) {
-  const values = await page.$$eval('#language option', os => os.map(o => o.value));
+async function pickLanguage(language, p = page) {
+  const values = await p.$$eval('#language option', os => os.map(o => o.value));
   const value = values.filter(v => v.split(' ')[0] === language).pop();
   check(value, `runtime ${language} offered`);
-  await page.selectOption('#language', { value });
+  await p.selectOption('#language', { value });
 }
 
-async function submitAndWait(expected) {
-  await page.click('#submit');
-  await page.waitForSelector('#result code');  // the ticket appears at once
-  await page.waitForSelector('#verdict[data-verdict]:not([data-verdict=""])', { timeout: 90000 });
-  const verdict = await page.getAttribute('#verdict', 'data-verdict');
-  check(verdict === expected, `expected ${expected}, got ${verdict}: ${await page.textContent('#result')}`);
+/** Submits and returns the ticket; judging goes on in "My submissions". */
+async function submit(p = page) {
+  const before = await p.textContent('#result');
+  await p.click('#submit');
+  await p.waitForFunction(old => document.querySelector('#result code') && document.querySelector('#result').textContent !== old, before);
+  return (await p.textContent('#result code')).trim();
 }
+
+/** Waits for the open submission's verdict (its details below "My submissions"). */
+async function verdictOf(ticket, p = page) {
+  const sel = `#submission[data-id="${ticket}"] #verdict[data-verdict]:not([data-verdict=""])`;
+  await p.waitForSelector(sel, { timeout: 90000 });
+  return p.getAttribute(sel, 'data-verdict');
+}
+
+async function submitAndWait(expected, p = page) {
+  const ticket = await submit(p);
+  const verdict = await verdictOf(ticket, p);
+  check(verdict === expected, `expected ${expected}, got ${verdict}: ${await p.textContent('#submission')}`);
+  return ticket;
+}
+
+/** The participant's "My submissions" rows: [problem letter, verdict cell text]. */
+const mySubmissions = (p = page) => p.$$eval('#mine tbody tr', trs => trs.map(tr => [tr.cells[0].textContent.trim(), tr.cells[3].textContent.trim(), tr.dataset.id]));
+
+/** A contest made through the admin API. */
+async function putContest(id, body) {
+  const r = await fetch(`${base}/api/v1/admin/contests/${id}`, { method: 'PUT', headers: { Authorization: 'Bearer ' + env.ADMIN_KEY,
+    'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'Contest ' + id, scoring: 'ICPC', invitations: [], ...body }) });
+  check(r.status === 200, `contest ${id} saved: ${r.status} ${await r.text()}`);
+}
+
+/** Signs in to an open contest on the home page: "signin" or "register". */
+async function signIn(p, contest, name, password, action) {
+  await p.goto(base + '/');
+  await p.fill(`form[data-contest="${contest}"] input[name=name]`, name);
+  await p.fill(`form[data-contest="${contest}"] input[name=password]`, password);
+  await p.click(`form[data-contest="${contest}"] button[value=${action}]`);
+}
+
+const noOverflow = async (p, what) => {
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const widest = overflow <= 1 ? '' : await p.evaluate(() => [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll, #mine, .cm-editor'))
+    .slice(-3).map(e => `${e.tagName.toLowerCase()}#${e.id}.${[...e.classList].join('.')}`).join(', '));
+  check(overflow <= 1, `${what}: horizontal overflow of ${overflow} px (${widest})`);
+};
 
 try {
-  step('home: the contest is listed; enter with a name using the keyboard only');
+  step('home: the contest is listed; create an account (name and password) with the keyboard only');
   await page.goto(base + '/');
   await page.waitForSelector('form.enter input[name=name]');
+  check(await page.title() === 'Contests · Coding Engine', 'page title: ' + await page.title());
   await shot('home');
   const target = `form[data-contest="${env.CONTEST}"] input[name=name]`;
   let focused = false;
@@ -61,15 +106,31 @@ try {
   }
   check(focused, 'Tab reaches the contest\'s name field');
   await page.keyboard.type('Grace Hopper');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('short');
+  await page.keyboard.press('Tab');    // Sign in
+  await page.keyboard.press('Tab');    // Create account
+  check(await page.evaluate(() => document.activeElement?.textContent) === 'Create account', 'Tab reaches Create account');
+  await page.keyboard.press('Enter');
+  check(await page.evaluate(sel => !document.querySelector(sel).checkValidity(), `form[data-contest="${env.CONTEST}"] input[name=password]`),
+    'a password of 5 characters is refused before it is sent');
+  await page.fill(`form[data-contest="${env.CONTEST}"] input[name=password]`, PASSWORD);
+  await page.focus(`form[data-contest="${env.CONTEST}"] button[value=register]`);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#pname');
+  check((await page.textContent('#top')).includes('Signed in as Grace Hopper'), 'the header names the participant');
+  const participant = JSON.parse(await page.evaluate(c => localStorage.getItem('ce.entry.' + c), env.CONTEST)).participant;
+  check(/^grace-hopper-[0-9a-f]{6}$/.test(participant), 'participant id ' + participant);
 
   step('problem: the statement is rendered with math and code, limits and samples are shown');
   check((await page.textContent('#pname')) === 'Sum', 'problem name');
+  check((await page.title()).startsWith('A. Sum · '), 'page title per problem: ' + await page.title());
   check(await page.isVisible('.md .katex'), 'math rendered by KaTeX');
   check(await page.isVisible('.md pre code'), 'code block rendered');
   check((await page.textContent('.limits')).includes('2.00 s'), 'time limit shown');
   check((await page.textContent('.sample pre')).includes('1 1'), 'sample input shown');
+  check((await page.textContent('.sample h3')) === 'Sample 1', 'samples are numbered: ' + await page.textContent('.sample h3'));
+  check((await page.textContent('.problems')).includes('A') && (await page.textContent('.problems')).includes('B'), 'problem letters');
   const languages = await page.$$eval('#language option', os => os.map(o => o.value.split(' ')[0]));
   for (const l of ['python', 'c++', 'java', 'c', 'javascript']) check(languages.includes(l), `runtime ${l} offered`);
   check((await page.textContent('.cm-content')).includes('def main'), 'the Python template is there');
@@ -91,23 +152,25 @@ try {
       await page.selectOption('#input', '0');
     }
     await submitAndWait('AC');
-    check(!(await page.textContent('#verdict')).includes('score'), 'an ICPC contest shows no score');
-    check((await page.$$('li.test.t-AC')).length === 3, 'three passed tests shown');
+    check(!(await page.textContent('#submission')).includes('score'), 'an ICPC contest shows no score');
+    check((await page.$$('#submission li.test.t-AC')).length === 3, 'three passed tests shown');
   }
+  await page.waitForFunction(() => document.querySelectorAll('#mine tbody tr').length === 3);
+  await page.waitForSelector('.problems a[data-problem] .mark .ok');
   await shot('problem-accepted');
-  await page.waitForFunction(() => document.querySelectorAll('#history tbody tr').length === 3);
 
   step('a wrong solution shows WA on the test that fails (the third, secret/2, named only by its number)');
   await pickLanguage('python');
   await typeCode('a, b = map(int, input().split())\nprint(a + b if a < 100 else 0)\n');
   await submitAndWait('WA');
   check((await page.textContent('#first-failure')).includes('#3'), 'WA is on test 3');
-  check(!(await page.textContent('#result')).includes('secret/'), 'an ICPC contest shows no result of a hidden test');
-  check((await page.$$('li.test.t-AC')).length === 2 && (await page.$$('li.test.t-WA')).length === 1, 'two passed, one WA');
+  check(!(await page.textContent('#submission')).includes('secret/'), 'an ICPC contest shows no result of a hidden test');
+  check((await page.$$('#submission li.test.t-AC')).length === 2 && (await page.$$('#submission li.test.t-WA')).length === 1, 'two passed, one WA');
   await shot('problem-wrong-answer');
 
-  step('a compile error shows the compiler message with its line, on Run and on Submit');
+  step('a compile error shows the compiler message with its line, on Run and on Submit, and that no test ran');
   await pickLanguage('c++');
+  check((await page.textContent('#result')).trim() === '', 'switching the language clears the other language\'s result');
   await typeCode('int main() {\n    return x;\n}\n');
   await page.click('#run');
   await page.waitForSelector('#result pre.compile', { timeout: 60000 });
@@ -115,9 +178,10 @@ try {
   await submitAndWait('CE');
   const compiler = await page.textContent('#compile-output');
   check(compiler.includes('error') && compiler.includes('x'), 'compile output shown: ' + compiler);
+  check(await page.isVisible('#not-run') && (await page.$$('#submission li.test')).length === 0, 'no test chips "waiting" after a compile error');
   await shot('problem-compile-error');
 
-  step('keyboard: Escape then Tab leaves the editor for the run controls, Enter runs');
+  step('keyboard: Escape then Tab leaves the editor for the run controls, Enter runs; Ctrl+Enter runs from the editor');
   await page.click('.cm-content');
   await page.keyboard.press('Escape');
   await page.keyboard.press('Tab');
@@ -126,18 +190,54 @@ try {
   check(await page.evaluate(() => document.activeElement?.id) === 'run', 'then the Run button');
   await page.keyboard.press('Enter');
   await page.waitForSelector('#result pre.compile', { timeout: 60000 });
+  await page.evaluate(() => { document.querySelector('#result').innerHTML = ''; });
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForSelector('#result pre.compile', { timeout: 60000 });
+  check((await page.textContent('.cm-content')).includes('return x;') && !(await page.textContent('.cm-content')).includes('return x;\n\n'),
+    'Ctrl+Enter ran instead of inserting a line');
 
-  step('a reload keeps the code (per problem and language)');
+  step('submitting does not block: two submissions judged at once, Run and Submit stay usable, tracked in My submissions');
+  await pickLanguage('python');
+  await typeCode('import time\ntime.sleep(1)\na, b = map(int, input().split())\nprint(a + b)\n');
+  const first = await submit();
+  check(!(await page.isDisabled('#submit')) && !(await page.isDisabled('#run')), 'Submit and Run are enabled while judging');
+  const second = await submit();
+  check(first !== second, 'two tickets');
+  await page.waitForFunction(([a, b]) => [a, b].every(id => document.querySelector(`#mine tr[data-id="${id}"]`)), [first, second]);
+  const pendingNow = (await mySubmissions()).filter(r => r[2] === first || r[2] === second);
+  check(pendingNow.some(r => /queued|judging/.test(r[1])), 'a pending submission shows as queued or judging: ' + JSON.stringify(pendingNow));
+  await shot('my-submissions-pending');
+
+  step('switching problems while judging: the verdicts arrive in the list on problem B, and A keeps its history');
+  await page.click(`.problems a[data-problem="${env.PROBLEM_B}"]`);
+  await page.waitForFunction(b => document.querySelector('#pname') && location.hash.endsWith('/p/' + b), env.PROBLEM_B);
+  await page.waitForFunction(([a, b]) => [a, b].every(id => document.querySelector(`#mine tr[data-id="${id}"] .st .v-AC`)), [first, second], { timeout: 90000 });
+  check((await mySubmissions()).filter(r => r[2] === first || r[2] === second).every(r => r[0] === 'A'), 'both are listed as problem A on B');
+  check(await verdictOf(second) === 'AC', 'the open submission\'s details stay while switching problems');
+  await page.click(`.problems a[data-problem="${env.PROBLEM}"]`);
+  await page.waitForSelector(`#mine tr[data-id="${first}"] .st .v-AC`);
+
+  step('a reload while judging: the submission is tracked from the server, never RUNNING forever');
+  const third = await submit();
+  await page.reload();
+  await page.waitForSelector('#pname');
+  await page.waitForSelector(`#mine tr[data-id="${third}"] .st .v-AC`, { timeout: 90000 });
+  check(await verdictOf(third) === 'AC', 'its details after the reload');
+
+  step('a reload keeps the code (per problem and language), now on the server');
   await pickLanguage('python');
   await typeCode('# kept across reloads 4711\nprint(1)\n');
   await page.reload();
   await page.waitForSelector('#pname');
   check((await page.inputValue('#language')).startsWith('python '), 'the language is kept');
   check((await page.textContent('.cm-content')).includes('kept across reloads 4711'), 'the Python code is kept');
+  await page.waitForSelector('#save-status.ok');
   await pickLanguage('c++');
   check((await page.textContent('.cm-content')).includes('return x;'), 'the C++ code is kept too');
+  await pickLanguage('python');
 
-  step('busy queue: a 503 problem detail is said plainly');
+  step('busy queue: a 503 problem detail is said plainly, counted down, and the submission retried by itself');
   await page.route('**/api/v1/contests/*/submissions', route => route.request().method() === 'POST'
     ? route.fulfill({ status: 503, contentType: 'application/problem+json', headers: { 'Retry-After': '7' },
         body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the contest lane is full' }) })
@@ -145,33 +245,143 @@ try {
   await page.click('#submit');
   await page.waitForSelector('#result .error');
   const busy = await page.textContent('#result .error');
-  check(busy.includes('busy') && busy.includes('the contest lane is full') && busy.includes('7 s'), 'busy message: ' + busy);
+  check(busy.includes('busy') && busy.includes('the contest lane is full') && busy.includes('by itself in 7 s'), 'busy message: ' + busy);
+  await page.waitForFunction(() => /^[1-6] s$/.test(document.querySelector('#result .retry-in')?.textContent ?? ''), null, { timeout: 5000 });
+  await shot('busy-retry');
   await page.unroute('**/api/v1/contests/*/submissions');
+  await page.waitForSelector('#result .ok code', { timeout: 15000 });  // submitted by itself once the wait is over
+  check((await page.textContent('#result')).includes('Submitted'), 'the retry went through: ' + await page.textContent('#result'));
 
   step('scoreboard: the participant is ranked with 1 solved');
   await page.goto(`${base}/#/c/${env.CONTEST}/scoreboard`);
   await page.waitForSelector('table.board tbody tr');
   const row = await page.textContent('table.board tbody tr');
-  check(row.includes('grace-hopper') && row.includes('1'), 'scoreboard row: ' + row);
+  check(row.includes('Grace Hopper') && row.includes('grace-hopper') && row.includes('1'), 'scoreboard row: ' + row);
+  check(await page.getAttribute('table.board thead abbr', 'title') === 'Sum' && (await page.textContent('table.board thead abbr')) === 'A',
+    'problems as letters, names on hover');
+  check((await page.textContent('table.board tr.me')).includes('Grace Hopper'), 'my row is highlighted');
+  check(await page.isVisible('table.board td.first'), 'the first solve is marked');
+  await page.$eval('table.board tr.me', tr => { tr.dataset.marker = 'kept'; });
+  await page.evaluate(() => { window.__last = document.querySelector('#board-status').textContent; });
+  await page.waitForFunction(() => document.querySelector('#board-status').textContent !== window.__last, null, { timeout: 10000 });
+  check(await page.$eval('table.board tr.me', tr => tr.dataset.marker) === 'kept', 'a refresh updates rows in place, not a redraw');
   await shot('scoreboard');
 
-  step('server down: a clear message and a retry, no endless spinner');
+  step('scoreboard of 230 participants: paging, search, my row found on its page (a stand-in board)');
+  const many = { contestId: env.CONTEST, scoring: 'ICPC', problemIds: [env.PROBLEM, env.PROBLEM_B], displayNames: { [participant]: 'Grace Hopper' },
+    rows: Array.from({ length: 230 }, (_, i) => ({ rank: i + 1, participant: i === 141 ? participant : `team-${String(i).padStart(3, '0')}`,
+      solved: 2 - Math.floor(i / 100), penalty: 100 + i, points: 0,
+      problems: { [env.PROBLEM]: { solved: i < 200, tries: 1, minutes: 10 + i, bestScore: 0, pending: 0 } } })) };
+  await page.route('**/scoreboard', route => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(many) }));
+  await page.reload();
+  await page.waitForSelector('nav.pager button');
+  check((await page.$$('table.board tbody tr')).length === 50, '50 rows a page');
+  check((await page.$$('nav.pager button')).length === 5, 'five pages');
+  await page.click('#board-me');
+  await page.waitForSelector('table.board tr.me');
+  check((await page.getAttribute('nav.pager button[aria-current]', 'data-page')) === '2', 'my row is on page 3');
+  await page.fill('#board-search', 'team-00');
+  await page.waitForFunction(() => document.querySelectorAll('table.board tbody tr').length === 10);
+  await noOverflow(page, 'the scoreboard at 1366 px');
+  await page.setViewportSize(PHONE);
+  await noOverflow(page, 'the scoreboard at 390 px');
+  await shot('scoreboard-narrow');
+  await page.setViewportSize(DESKTOP);
+  await page.unroute('**/scoreboard');
+
+  step('server down: a clear message and a retry, no endless spinner; the header and the editor stay, the code is kept');
   await page.route('**/api/**', route => route.abort('connectionrefused'));
   await page.goto(`${base}/#/c/${env.CONTEST}`);
   await page.waitForSelector('#banner.shown #retry');
   check((await page.textContent('#banner')).includes('cannot be reached'), 'unreachable message');
+  check((await page.textContent('#top')).includes('Signed in as'), 'the header stays');
+  check((await page.textContent('.cm-content')).includes('kept across reloads 4711'), 'the code stays visible');
+  await typeCode('# written while the server was away\nprint(1)\n');
+  await page.waitForFunction(() => document.querySelector('#save-status')?.textContent.includes('kept in this browser'));
   await shot('server-down');
   await page.unroute('**/api/**');
   await page.click('#retry');
   await page.waitForSelector('#pname');
+  await page.waitForSelector('#save-status.ok');
+  check((await page.textContent('.cm-content')).includes('written while the server was away'), 'the code written offline is kept and saved');
 
   step('narrow screen: nothing overflows sideways');
-  await page.setViewportSize({ width: 390, height: 800 });
+  await page.setViewportSize(PHONE);
   await page.waitForTimeout(200);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(overflow <= 1, 'horizontal overflow of ' + overflow + ' px');
+  await noOverflow(page, 'problem at 390 px');
   await page.screenshot({ path: join(env.SHOTS, 'problem-narrow.png'), fullPage: false });
-  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.setViewportSize(DESKTOP);
+
+  step('sign-out: the session ends on the server and this browser forgets the drafts');
+  await page.click('#sign-out');
+  await page.waitForSelector(`form[data-contest="${env.CONTEST}"] input[name=password]`);
+  check((await page.textContent('.notice')).includes('Signed out'), 'sign-out is confirmed');
+  const left = await page.evaluate(p => Object.keys(localStorage).filter(k => k.includes(p) || k.startsWith('ce.entry.')), participant);
+  check(left.length === 0, 'no session or draft of the participant left in this browser: ' + JSON.stringify(left));
+
+  step('another device (a phone): a wrong password is refused; the right one is the same participant with their code and submissions');
+  const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  const p2 = await phone.newPage();
+  p2.setDefaultTimeout(20000);
+  await signIn(p2, env.CONTEST, 'Grace Hopper', 'not the password', 'signin');
+  await p2.waitForSelector(`form[data-contest="${env.CONTEST}"] .form-error:not(:empty)`);
+  check((await p2.textContent(`form[data-contest="${env.CONTEST}"] .form-error`)).includes('wrong password'), 'wrong password said');
+  await signIn(p2, env.CONTEST, 'Grace Hopper', PASSWORD, 'register');
+  await p2.waitForSelector(`form[data-contest="${env.CONTEST}"] .form-error:not(:empty)`);
+  check((await p2.textContent(`form[data-contest="${env.CONTEST}"] .form-error`)).includes('taken'), 'a taken name is said, not a second participant');
+  await shot('phone-sign-in', false, p2);
+  await signIn(p2, env.CONTEST, 'grace hopper', PASSWORD, 'signin');
+  await p2.waitForSelector('#pname');
+  check(JSON.parse(await p2.evaluate(c => localStorage.getItem('ce.entry.' + c), env.CONTEST)).participant === participant, 'the same participant');
+  await p2.waitForFunction(() => document.querySelectorAll('#mine tbody tr').length >= 8);
+  await pickLanguage('python', p2);
+  check((await p2.textContent('.cm-content')).includes('written while the server was away'), 'the draft followed to the other device');
+  await noOverflow(p2, 'the contest on a phone');
+  await shot('phone-problem', true, p2);
+
+  step('two tabs: the second save of an outdated draft is a conflict, and the other version can be loaded');
+  const p3 = await phone.newPage();
+  await p3.goto(`${base}/#/c/${env.CONTEST}`);
+  await p3.waitForSelector('#pname');
+  await pickLanguage('python', p3);
+  await typeCode('print("from tab one")\n', p2);
+  await p2.waitForSelector('#save-status.ok');
+  await p2.waitForFunction(() => document.querySelector('#save-status').textContent.includes('revision'));
+  await typeCode('print("from tab two")\n', p3);
+  await p3.waitForSelector('#draft-conflict:not([hidden])');
+  check((await p3.textContent('#draft-conflict')).includes('another tab'), 'the conflict is said');
+  await shot('draft-conflict', false, p3);
+  await p3.click('#take-theirs');
+  check((await p3.textContent('.cm-content')).includes('from tab one'), 'the other tab\'s code is loaded');
+
+  step('a revoked key: the page says the session ended and offers sign-in, not a Retry that cannot work');
+  const key3 = JSON.parse(await p3.evaluate(c => localStorage.getItem('ce.entry.' + c), env.CONTEST)).key;
+  const revoked = await fetch(`${base}/api/v1/admin/keys/revoke`, { method: 'POST', headers: { Authorization: 'Bearer ' + env.ADMIN_KEY,
+    'Content-Type': 'application/json' }, body: JSON.stringify({ key: key3 }) });
+  check(revoked.ok, 'revoked: ' + revoked.status);
+  await p3.reload();
+  await p3.waitForSelector('.notice');
+  check((await p3.textContent('.notice')).includes('session'), 'session ended: ' + await p3.textContent('.notice'));
+  check(!(await p3.isVisible('#retry')), 'no Retry offered');
+  check(await p3.isVisible(`form[data-contest="${env.CONTEST}"] input[name=password]`), 'the sign-in form instead');
+  await phone.close();
+
+  step('the contest opens by itself at its start and freezes at its end');
+  const soon = 'soon-' + Date.now().toString(36);
+  await putContest(soon, { problemIds: [env.PROBLEM], start: new Date(Date.now() + 9000).toISOString(), end: new Date(Date.now() + 21000).toISOString() });
+  await signIn(page, soon, 'Early Bird', PASSWORD, 'register');
+  await page.waitForSelector('#countdown');
+  check(/^0:00:0\d$/.test(await page.textContent('#countdown')), 'a countdown: ' + await page.textContent('#countdown'));
+  await shot('countdown');
+  await page.waitForSelector('#pname', { timeout: 20000 });
+  check(!(await page.isDisabled('#submit')), 'submitting is open once it starts');
+  await page.waitForSelector('#over:not([hidden])', { timeout: 20000 });
+  check(await page.isDisabled('#submit') && (await page.textContent('#clock')) === 'contest over', 'Submit closes at the end');
+  const frozen = await page.textContent('.cm-content');
+  await page.click('.cm-content');
+  await page.keyboard.type('more');
+  check((await page.textContent('.cm-content')) === frozen, 'the editor is frozen');
+  await shot('contest-over');
 
   step('admin: sign in with the admin key, upload a package, see its tests, edit limits, regrade with progress');
   await page.goto(`${base}/#/admin`);
@@ -200,7 +410,8 @@ try {
   check(summary.includes('AC') && summary.includes('WA') && summary.includes('CE'), 'verdict summary: ' + summary);
   await page.waitForSelector('#regrade-changes');
   const changes = await page.textContent('#regrade-changes');
-  check(changes.includes('none · 5 unchanged'), 'same code, same verdicts: ' + changes);
+  const unchanged = changes.match(/none · (\d+) unchanged/);
+  check(unchanged && Number(unchanged[1]) === max, `same code, same verdicts, all ${max}: ` + changes);
   await shot('admin', true);
 
   step('admin: a contest by invitation refuses a guessable token, generates tokens, and one enters');
@@ -225,7 +436,7 @@ try {
   await page.goto(base + '/');
   await page.fill('form[data-contest="invited-ui"] input[name=token]', rows[0][1]);
   await page.click('form[data-contest="invited-ui"] button[type=submit]');
-  await page.waitForSelector('#leave');
+  await page.waitForSelector('#sign-out');
   check((await page.textContent('#top')).includes('team-a'), 'entered as the invited participant');
 
   console.log('ALL SCENARIOS PASSED in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s');

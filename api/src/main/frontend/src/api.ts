@@ -2,7 +2,8 @@
 // the api's RFC 9457 problem details (or Piston's {"message"}).
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly title: string, readonly detail: string, readonly retryAfter?: number) {
+  constructor(readonly status: number, readonly title: string, readonly detail: string, readonly retryAfter?: number,
+              readonly body?: any) {
     super(detail || title);
   }
   /** The server is down or unreachable: worth retrying. */
@@ -49,9 +50,9 @@ export async function call<T>(path: string, o: CallOptions = {}): Promise<T> {
     let title = json?.title ?? `Request failed (${res.status})`;
     if (res.status === 429) title = 'Too many requests: a limit was hit';
     if (res.status === 503) title = 'The judge is busy';
-    if (res.status === 401) title = 'Your key is missing or no longer valid';
+    if (res.status === 401) title = 'Your session is no longer valid';
     if (res.status === 403) title = 'Not allowed';
-    throw new ApiError(res.status, title, detail, retry);
+    throw new ApiError(res.status, title, detail, retry, json);
   }
   return json as T;
 }

@@ -1,6 +1,6 @@
 // The code editor: CodeMirror 6 with one language mode per runtime family.
 import { EditorView, basicSetup } from 'codemirror';
-import { Compartment, EditorState } from '@codemirror/state';
+import { Compartment, EditorState, Prec } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import { indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
@@ -26,11 +26,16 @@ export const TEMPLATES: Record<string, string> = {
   javascript: "const lines = require('fs').readFileSync(0, 'utf8').split('\\n');\n\n",
 };
 
+/** What the editor's own shortcuts do: Ctrl+Enter runs, Ctrl+Shift+Enter submits. */
+export interface EditorKeys { run: () => void; submit: () => void; }
+
 export class CodeEditor {
   readonly view: EditorView;
   private readonly language = new Compartment();
+  private readonly readOnly = new Compartment();
+  private silent = false;
 
-  constructor(parent: HTMLElement, doc: string, language: string, onChange: (code: string) => void) {
+  constructor(parent: HTMLElement, doc: string, language: string, onChange: (code: string) => void, keys?: EditorKeys) {
     this.view = new EditorView({
       parent,
       state: EditorState.create({
@@ -40,9 +45,15 @@ export class CodeEditor {
           // Tab indents; Escape then Tab leaves the editor (CodeMirror's own escape hatch), so
           // the page stays usable with the keyboard alone.
           keymap.of([indentWithTab]),
+          // Before CodeMirror's own Mod-Enter (insert a blank line).
+          Prec.highest(keymap.of([
+            { key: 'Mod-Enter', run: () => { keys?.run(); return !!keys; } },
+            { key: 'Mod-Shift-Enter', run: () => { keys?.submit(); return !!keys; } },
+          ])),
           this.language.of(mode(language)),
+          this.readOnly.of([]),
           EditorView.contentAttributes.of({ 'aria-label': 'Source code (Escape, then Tab, to leave)' }),
-          EditorView.updateListener.of(u => { if (u.docChanged) onChange(u.state.doc.toString()); }),
+          EditorView.updateListener.of(u => { if (u.docChanged && !this.silent) onChange(u.state.doc.toString()); }),
         ],
       }),
     });
@@ -50,10 +61,19 @@ export class CodeEditor {
 
   get code(): string { return this.view.state.doc.toString(); }
 
+  /** Replaces the code (and its language mode) without reporting it as an edit. */
   set(code: string, language: string) {
-    this.view.dispatch({
-      changes: { from: 0, to: this.view.state.doc.length, insert: code },
-      effects: this.language.reconfigure(mode(language)),
-    });
+    this.silent = true;
+    try {
+      this.view.dispatch({
+        changes: { from: 0, to: this.view.state.doc.length, insert: code },
+        effects: this.language.reconfigure(mode(language)),
+      });
+    } finally { this.silent = false; }
+  }
+
+  /** Freezes the code (it stays readable and selectable) or thaws it. */
+  setReadOnly(on: boolean) {
+    this.view.dispatch({ effects: this.readOnly.reconfigure(on ? EditorState.readOnly.of(true) : []) });
   }
 }

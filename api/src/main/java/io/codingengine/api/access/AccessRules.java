@@ -39,6 +39,8 @@ public final class AccessRules {
         List<AccessRule> r = new ArrayList<>();
         // A contestant's first call: it issues their participant key, so it cannot require one.
         r.add(AccessRule.open("POST", "/api/v1/contests/*/entries"));
+        // Signing in again to an open contest's account: it issues a new key, so it cannot require one.
+        r.add(AccessRule.open("POST", "/api/v1/contests/*/sessions"));
         // The UI's home page: which contests exist, what one is about, and its scoreboard.
         r.add(AccessRule.open("GET", "/api/v1/contests"));
         r.add(AccessRule.open("GET", "/api/v1/contests/*"));

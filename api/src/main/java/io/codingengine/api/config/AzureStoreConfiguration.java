@@ -2,6 +2,10 @@ package io.codingengine.api.config;
 
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.TableApiKeyStore;
+import io.codingengine.api.contest.AccountStore;
+import io.codingengine.api.contest.DraftStore;
+import io.codingengine.api.contest.TableAccountStore;
+import io.codingengine.api.contest.TableDraftStore;
 import io.codingengine.api.limits.TableBucketProxyManager;
 import io.codingengine.common.audit.AuditLog;
 import io.codingengine.common.audit.TableAuditLog;
@@ -41,6 +45,16 @@ public class AzureStoreConfiguration {
     @Bean
     ApiKeyStore apiKeyStore(StorageAccount.Clients storage, EngineProperties p) {
         return new TableApiKeyStore(storage.tables(), p.tablePrefix());
+    }
+
+    @Bean
+    AccountStore accountStore(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableAccountStore(storage.tables(), p.tablePrefix());
+    }
+
+    @Bean
+    DraftStore draftStore(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableDraftStore(storage.tables(), p.tablePrefix());
     }
 
     @Bean

@@ -111,6 +111,8 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
      *                             (any contest); they come back evenly over {@code entryWindow}
      * @param tokenFailuresPerContest wrong invitation tokens one contest takes at once from all
      *                             addresses together; they come back evenly over {@code entryWindow}
+     * @param signInFailuresPerAccount wrong passwords one open contest's account takes at once
+     *                             from all addresses together; they come back evenly over {@code entryWindow}
      * @param entryWindow          the period over which the entry limits above refill
      * @param bodyReadTimeout      how long a request body may take to arrive, whole; then 408
      * @param requestsPerAddress   requests one client address may have in progress at once; more
@@ -126,6 +128,7 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                          @DefaultValue("10") int openEntriesPerAddress,
                          @DefaultValue("10") int tokenFailuresPerAddress,
                          @DefaultValue("100") int tokenFailuresPerContest,
+                         @DefaultValue("10") int signInFailuresPerAccount,
                          @DefaultValue("5m") Duration entryWindow,
                          @DefaultValue("10s") Duration bodyReadTimeout,
                          @DefaultValue("100") int requestsPerAddress) {
@@ -133,9 +136,10 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
             if (submissionsPerMinute < 1 || serviceSubmissionsPerMinute < 1 || executionsPerMinute < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.*-per-minute must be at least 1");
             }
-            if (openEntriesPerAddress < 1 || tokenFailuresPerAddress < 1 || tokenFailuresPerContest < 1) {
-                throw new IllegalArgumentException("coding-engine.limits.open-entries-per-address and "
-                        + "token-failures-per-* must be at least 1");
+            if (openEntriesPerAddress < 1 || tokenFailuresPerAddress < 1 || tokenFailuresPerContest < 1
+                    || signInFailuresPerAccount < 1) {
+                throw new IllegalArgumentException("coding-engine.limits.open-entries-per-address, "
+                        + "token-failures-per-* and sign-in-failures-per-account must be at least 1");
             }
             if (entryWindow == null || entryWindow.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("coding-engine.limits.entry-window must be at least 1s, was " + entryWindow);

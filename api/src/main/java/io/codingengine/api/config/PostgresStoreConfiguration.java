@@ -3,6 +3,10 @@ package io.codingengine.api.config;
 import com.zaxxer.hikari.HikariDataSource;
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.PostgresApiKeyStore;
+import io.codingengine.api.contest.AccountStore;
+import io.codingengine.api.contest.DraftStore;
+import io.codingengine.api.contest.PostgresAccountStore;
+import io.codingengine.api.contest.PostgresDraftStore;
 import io.codingengine.api.limits.PostgresBuckets;
 import io.codingengine.common.audit.AuditLog;
 import io.codingengine.common.audit.PostgresAuditLog;
@@ -55,6 +59,16 @@ public class PostgresStoreConfiguration {
     @Bean
     ApiKeyStore apiKeyStore(DataSource dataSource) {
         return new PostgresApiKeyStore(dataSource);
+    }
+
+    @Bean
+    AccountStore accountStore(DataSource dataSource) {
+        return new PostgresAccountStore(dataSource);
+    }
+
+    @Bean
+    DraftStore draftStore(DataSource dataSource) {
+        return new PostgresDraftStore(dataSource);
     }
 
     @Bean

@@ -22,6 +22,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -50,9 +51,11 @@ public class AdminController {
     private final ProblemStore problems;
     private final SubmissionStore store;
     private final SubmissionQueue queue;
+    private final AccountStore accounts;
 
     public AdminController(ContestStore contests, ProblemStore problems, SubmissionStore store,
-                           SubmissionQueue queue) {
+                           SubmissionQueue queue, AccountStore accounts) {
+        this.accounts = accounts;
         this.contests = contests;
         this.problems = problems;
         this.store = store;
@@ -62,6 +65,43 @@ public class AdminController {
     @GetMapping("/contests")
     List<Contest> contests() {
         return contests.list();
+    }
+
+    /** An open contest's account as an admin sees it: never its password or hash. */
+    public record AccountView(String login, String participant, String displayName, Instant createdAt) {
+    }
+
+    /** The accounts registered in an open contest, by login. */
+    @GetMapping("/contests/{id}/accounts")
+    List<AccountView> accounts(@PathVariable String id) {
+        requireContest(id);
+        return accounts.list(id).stream()
+                .map(a -> new AccountView(a.login(), a.participant(), a.displayName(), a.createdAt())).toList();
+    }
+
+    /** A new password for an account, shown once: the answer to a participant who forgot theirs. */
+    public record NewPassword(String login, String participant, String password) {
+    }
+
+    /**
+     * Sets a new random password for an account (its owner's keys stay valid): 200 with the
+     * password, to hand to its owner; it is not stored and not shown again.
+     */
+    @PostMapping("/contests/{id}/accounts/{login}/password")
+    NewPassword resetPassword(@PathVariable String id, @PathVariable String login) {
+        requireContest(id);
+        AccountStore.Account account = accounts.get(id, login)
+                .orElseThrow(() -> new NoSuchElementException("contest " + id + " has no account " + login));
+        String password = Accounts.generatePassword();
+        accounts.setPasswordHash(id, login, Accounts.hash(password));
+        LOG.info("admin reset the password of account {} of contest {}", login, id);
+        return new NewPassword(login, account.participant(), password);
+    }
+
+    private void requireContest(String id) {
+        if (contests.get(id).isEmpty()) {
+            throw new NoSuchElementException("unknown contest " + id);
+        }
     }
 
     /** The body of a contest's create-or-replace; {@code scoring} defaults to ICPC. */

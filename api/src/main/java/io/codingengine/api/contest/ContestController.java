@@ -4,6 +4,8 @@ import io.codingengine.api.limits.EntryLimiter;
 import io.codingengine.api.limits.SubmissionLimiter;
 import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.api.access.ApiKeyStore;
+import io.codingengine.api.access.Authenticator;
+import io.codingengine.api.access.NotPermittedException;
 import io.codingengine.api.access.CurrentPrincipal;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
@@ -15,6 +17,7 @@ import io.codingengine.api.web.ClientAddress;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.Scoreboard;
+import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.problem.ProblemStore;
@@ -24,10 +27,13 @@ import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -35,26 +41,25 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
  * What participants do in a contest: see it, enter it (which issues their API key, scoped to the
- * contest), submit as themselves, list their own submissions, and read the scoreboard. Submitting
- * and listing need a member's key ({@link ContestMembership}).
+ * contest; in an open contest by registering an account), sign in again and out, keep drafts,
+ * submit as themselves, list their own submissions, and read the scoreboard. All but seeing,
+ * entering, signing in and the scoreboard need a member's key ({@link ContestMembership}).
  */
 @RestController
 @RequestMapping("/api/v1/contests")
 public class ContestController {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int MAX_NAME = 40;
 
     private final ContestStore contests;
     private final ProblemStore problems;
@@ -67,12 +72,16 @@ public class ContestController {
     private final EntryLimiter entries;
     private final ClientAddress clientAddress;
     private final Disclosure disclosure;
+    private final AccountStore accounts;
+    private final DraftStore drafts;
+    private final Authenticator authenticator;
     private final Clock clock = Clock.systemUTC();
 
     public ContestController(ContestStore contests, ProblemStore problems, SubmissionStore store,
                              Submissions submissions, ApiKeyStore keys, CurrentPrincipal principal,
                              SubmissionLimiter limiter, WaitingLimit waiting, EntryLimiter entries,
-                             ClientAddress clientAddress, Disclosure disclosure) {
+                             ClientAddress clientAddress, Disclosure disclosure, AccountStore accounts,
+                             DraftStore drafts, Authenticator authenticator) {
         this.contests = contests;
         this.problems = problems;
         this.store = store;
@@ -84,6 +93,9 @@ public class ContestController {
         this.entries = entries;
         this.clientAddress = clientAddress;
         this.disclosure = disclosure;
+        this.accounts = accounts;
+        this.drafts = drafts;
+        this.authenticator = authenticator;
     }
 
     @GetMapping
@@ -101,38 +113,193 @@ public class ContestController {
         return ContestView.of(c, clock.instant(), shown);
     }
 
-    /** The body of an entry: a display name for an open contest, or an invitation token. */
-    public record EntryRequest(String name, String token) {
+    /**
+     * The body of an entry: an invitation token, or for an open contest a new account's name and
+     * password (the name is taken once in the contest).
+     */
+    public record EntryRequest(String name, String token, String password) {
+        @Override
+        public String toString() {
+            return "EntryRequest[name=" + name + "]";  // never the token or the password
+        }
     }
 
-    /** The answer to an entry: who the participant is, and the key to send on every call. */
-    public record Entry(String contestId, String participant, String key) {
+    /**
+     * The answer to an entry or a sign-in: who the participant is, the name shown for them, and
+     * the key to send on every call (shown once; each entry or sign-in issues a new one, so each
+     * device has its own).
+     */
+    public record Entry(String contestId, String participant, String displayName, String key) {
     }
 
     /**
      * Enters a contest. With a valid invitation token the participant is the invitation's (the
-     * same on every entry); otherwise, in an open contest, a fresh id made from the name.
-     * Callable without a key: this is where a participant gets one. The key is scoped to this
-     * contest: it acts in no other, and not on the free judge API. Both ways are limited per
-     * client address ({@link EntryLimiter}: wrong tokens also per contest; 429 with Retry-After).
+     * same on every entry, on any device). In an open contest a name and a password register an
+     * account ({@link AccountStore}; 409 when the name is taken), with which its owner signs in
+     * again ({@link #signIn}). Callable without a key: this is where a participant gets one. The
+     * key is scoped to this contest: it acts in no other, and not on the free judge API. Limited
+     * per client address ({@link EntryLimiter}: wrong tokens also per contest; 429 with Retry-After).
      */
     @PostMapping("/{id}/entries")
     ResponseEntity<Entry> enter(@PathVariable String id, @RequestBody EntryRequest request, HttpServletRequest http) {
         Contest c = contest(id);
-        String participant;
         if (request.token() != null && !request.token().isBlank()) {
             String token = request.token().trim();
-            participant = entries.tryToken(c.id(), clientAddress.of(http),
+            String participant = entries.tryToken(c.id(), clientAddress.of(http),
                             () -> c.invitation(token).map(i -> i.participant()))
                     .orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN, "unknown invitation token"));
-        } else if (c.byInvitation()) {
-            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "this contest is by invitation: enter with your token");
-        } else {
-            participant = participantId(request.name());
-            entries.admitOpenEntry(clientAddress.of(http));
+            return issued(c, participant, participant);
         }
+        if (c.byInvitation()) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "this contest is by invitation: enter with your token");
+        }
+        String login = Accounts.login(request.name());
+        Accounts.checkPassword(request.password());
+        entries.admitOpenEntry(clientAddress.of(http));
+        AccountStore.Account account = new AccountStore.Account(c.id(), login, Accounts.participant(login),
+                Accounts.displayName(request.name()), Accounts.hash(request.password()), clock.instant());
+        if (!accounts.create(account)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "the name " + login + " is taken in this contest:"
+                    + " sign in with its password, or choose another name");
+        }
+        return issued(c, account.participant(), account.displayName());
+    }
+
+    /** The body of a sign-in to an open contest: the account's name (as registered, or its login) and password. */
+    public record SignIn(String name, String password) {
+        @Override
+        public String toString() {
+            return "SignIn[name=" + name + "]";
+        }
+    }
+
+    /**
+     * Signs in to an open contest's account from any browser or device: a new key for the same
+     * participant. A wrong name or password is 403 (the answer does not say which); wrong passwords
+     * are limited per client address and per account ({@link EntryLimiter#tryPassword}: 429 with
+     * Retry-After, even for the right password while locked out). A contest by invitation is
+     * entered with the token again ({@link #enter}).
+     */
+    @PostMapping("/{id}/sessions")
+    ResponseEntity<Entry> signIn(@PathVariable String id, @RequestBody SignIn request, HttpServletRequest http) {
+        Contest c = contest(id);
+        if (c.byInvitation()) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN,
+                    "this contest is by invitation: enter with your token again (POST /api/v1/contests/" + c.id() + "/entries)");
+        }
+        String login = Accounts.login(request.name());
+        AccountStore.Account account = entries.tryPassword(c.id(), login, clientAddress.of(http), () -> {
+                    Optional<AccountStore.Account> found = accounts.get(c.id(), login);
+                    return Accounts.matches(request.password(), found) ? found : Optional.empty();
+                })
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN, "unknown name or wrong password"));
+        return issued(c, account.participant(), account.displayName());
+    }
+
+    private ResponseEntity<Entry> issued(Contest c, String participant, String displayName) {
         String key = keys.issue(new Principal(participant, Role.PARTICIPANT, c.id()));
-        return ResponseEntity.status(HttpStatus.CREATED).body(new Entry(c.id(), participant, key));
+        return ResponseEntity.status(HttpStatus.CREATED).body(new Entry(c.id(), participant, displayName, key));
+    }
+
+    /** Who the caller is in this contest. */
+    public record Me(String contestId, String participant, String displayName) {
+    }
+
+    /** The caller, as a member of the contest: a browser checks its key with this after a reload. */
+    @GetMapping("/{id}/me")
+    Me me(@PathVariable String id) {
+        Principal caller = principal.require();
+        Contest c = contest(id);
+        ContestMembership.require(caller, c);
+        return new Me(c.id(), caller.subject(), displayName(c, caller.subject()));
+    }
+
+    /**
+     * Signs out: revokes the key the request was made with, at once in this process (within the
+     * key cache's lifetime in others). Only a participant's contest key signs out here; other keys
+     * are revoked at {@code POST /api/v1/admin/keys/revoke}.
+     */
+    @DeleteMapping("/{id}/session")
+    ResponseEntity<Void> signOut(@PathVariable String id, HttpServletRequest http) {
+        Principal caller = principal.require();
+        ContestMembership.require(caller, contest(id));
+        if (caller.role() != Role.PARTICIPANT) {
+            throw new NotPermittedException("only a participant's key signs out here; revoke other keys at"
+                    + " POST /api/v1/admin/keys/revoke");
+        }
+        String header = http.getHeader("Authorization");
+        authenticator.revoke(header.substring("Bearer ".length()).trim());
+        return ResponseEntity.noContent().build();
+    }
+
+    /** The name shown for a participant: their account's, or the participant id (invitations, admin-issued keys). */
+    private String displayName(Contest c, String participant) {
+        int dash = participant.lastIndexOf('-');
+        if (!c.byInvitation() && dash > 0 && participant.length() - dash == 7) {
+            Optional<AccountStore.Account> a = accounts.get(c.id(), participant.substring(0, dash));
+            if (a.isPresent() && a.get().participant().equals(participant)) {
+                return a.get().displayName();
+            }
+        }
+        return participant;
+    }
+
+    /** A draft as saved: what the editor keeps across reloads, browsers and devices. */
+    public record DraftBody(String code, Long baseRevision) {
+    }
+
+    /** The caller's drafts of one of the contest's problems, one per language. */
+    @GetMapping("/{id}/drafts/{problemId}")
+    List<DraftStore.Draft> drafts(@PathVariable String id, @PathVariable String problemId) {
+        Principal caller = principal.require();
+        Contest c = contest(id);
+        ContestMembership.require(caller, c);
+        problemOf(c, problemId);
+        return drafts.list(c.id(), caller.subject(), problemId);
+    }
+
+    /**
+     * Saves the caller's draft of a problem in a language, if it is based on the stored revision
+     * ({@code baseRevision}, 0 for none): 200 with the new revision; otherwise 409 with the stored
+     * draft as {@code current}, so that a second tab or device never silently overwrites the first.
+     */
+    @PutMapping("/{id}/drafts/{problemId}/{language}")
+    ResponseEntity<?> saveDraft(@PathVariable String id, @PathVariable String problemId, @PathVariable String language,
+                                @RequestBody DraftBody body) {
+        Principal caller = principal.require();
+        Contest c = contest(id);
+        ContestMembership.require(caller, c);
+        problemOf(c, problemId);
+        if (!language.matches("[A-Za-z0-9+#._-]{1,32}")) {
+            throw new InvalidRequestException("language must be 1 to 32 characters of letters, digits and + # . _ -");
+        }
+        if (body == null || body.code() == null) {
+            throw new InvalidRequestException("code is required");
+        }
+        long base = body.baseRevision() == null ? 0 : body.baseRevision();
+        if (base < 0) {
+            throw new InvalidRequestException("baseRevision must be 0 or more");
+        }
+        if (body.code().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > DraftStore.MAX_BYTES) {
+            throw new io.codingengine.api.web.PayloadTooLargeException("a draft holds at most " + DraftStore.MAX_BYTES / 1024
+                    + " KiB of code (UTF-8)");
+        }
+        DraftStore.Saved saved = drafts.save(c.id(), caller.subject(), problemId, language, body.code(), base);
+        if (saved.saved()) {
+            return ResponseEntity.ok(saved.draft());
+        }
+        ProblemDetail conflict = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "this draft was saved elsewhere"
+                + " (another tab or device) since revision " + base + "; the stored one is revision "
+                + saved.draft().revision());
+        conflict.setTitle("Draft changed elsewhere");
+        conflict.setProperty("current", saved.draft());
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(conflict);
+    }
+
+    private static void problemOf(Contest c, String problemId) {
+        if (!c.problemIds().contains(problemId)) {
+            throw new NoSuchElementException("contest " + c.id() + " has no problem " + problemId);
+        }
     }
 
     /** The body of a contest submission: the caller and the contest come from the key and the path. */
@@ -170,24 +337,29 @@ public class ContestController {
                 .withProblemId(problemId), 100, null).items());
     }
 
+    /**
+     * The scoreboard, with the names participants chose for it: {@code displayNames} maps the
+     * participant ids of open contests' accounts on the board to their names (participants by
+     * invitation are shown by their id).
+     */
+    public record ScoreboardView(String contestId, Scoring scoring, List<String> problemIds, List<Scoreboard.Row> rows,
+                                 Map<String, String> displayNames) {
+    }
+
     @GetMapping("/{id}/scoreboard")
-    Scoreboard scoreboard(@PathVariable String id) {
-        return Scoreboard.of(contest(id), store.listAll(SubmissionFilter.contest(id)));
+    ScoreboardView scoreboard(@PathVariable String id) {
+        Contest c = contest(id);
+        Scoreboard b = Scoreboard.of(c, store.listAll(SubmissionFilter.contest(id)));
+        Map<String, String> names = new TreeMap<>();
+        if (!c.byInvitation() && !b.rows().isEmpty()) {
+            Set<String> shown = b.rows().stream().map(Scoreboard.Row::participant).collect(Collectors.toSet());
+            accounts.list(c.id()).stream().filter(a -> shown.contains(a.participant()))
+                    .forEach(a -> names.put(a.participant(), a.displayName()));
+        }
+        return new ScoreboardView(b.contestId(), b.scoring(), b.problemIds(), b.rows(), names);
     }
 
     private Contest contest(String id) {
         return contests.get(id).orElseThrow(() -> new NoSuchElementException("unknown contest " + id));
-    }
-
-    /** A participant id from a display name: its safe characters and a random suffix, so names may repeat. */
-    static String participantId(String name) {
-        String cleaned = Optional.ofNullable(name).orElse("").trim().toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-        if (cleaned.isEmpty()) {
-            throw new InvalidRequestException("name is required (or an invitation token)");
-        }
-        byte[] suffix = new byte[3];
-        RANDOM.nextBytes(suffix);
-        return cleaned.substring(0, Math.min(MAX_NAME, cleaned.length())) + "-" + HexFormat.of().formatHex(suffix);
     }
 }

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * The limits of contest entries, which need no key and issue one: entries by name per client
  * address (each is a new participant with allowances of its own, so identities cost time), and
  * wrong invitation tokens per client address and per contest (so tokens cannot be guessed
- * online). Bucket4j buckets in the same store as {@link SubmissionLimiter}'s, so
+ * online), and wrong passwords of open contests' accounts per client address and per account.
+ * Bucket4j buckets in the same store as {@link SubmissionLimiter}'s, so
  * every api process draws on the same ones; each holds its limit and refills evenly over
  * {@code limits.entry-window}. Over a limit is 429 with {@code Retry-After}.
  */
@@ -48,21 +49,52 @@ public final class EntryLimiter {
      */
     public <T> Optional<T> tryToken(String contestId, String address, Supplier<Optional<T>> lookup) {
         String group = ClientAddress.bucketOf(address);
-        BucketProxy byAddress = bucket("entry-token~address~" + group, limits.tokenFailuresPerAddress());
-        BucketProxy byContest = bucket("entry-token~contest~" + contestId, limits.tokenFailuresPerContest());
-        take(byAddress, "address " + group + " sent " + limits.tokenFailuresPerAddress()
-                + " wrong invitation tokens; it may send one more every " + every(limits.tokenFailuresPerAddress()));
+        return tryCredential(
+                bucket("entry-token~address~" + group, limits.tokenFailuresPerAddress()),
+                "address " + group + " sent " + limits.tokenFailuresPerAddress() + " wrong invitation tokens or"
+                        + " passwords; it may send one more every " + every(limits.tokenFailuresPerAddress()),
+                bucket("entry-token~contest~" + contestId, limits.tokenFailuresPerContest()),
+                "contest " + contestId + " received " + limits.tokenFailuresPerContest()
+                        + " wrong invitation tokens; it takes one more every " + every(limits.tokenFailuresPerContest()),
+                lookup);
+    }
+
+    /**
+     * Checks a password of an open contest's account, as {@link #tryToken} checks a token: an
+     * attempt takes one from the client address's bucket (the one wrong tokens take from, so
+     * guessing either way costs the same) and from the account's, before {@code lookup} runs, and
+     * gets both back when the password was right; while either is empty even the right password
+     * gets the 429.
+     *
+     * @param lookup the account, if the password is right
+     * @throws LimitExceededException (429) while the address or the account has no attempts left
+     */
+    public <T> Optional<T> tryPassword(String contestId, String login, String address, Supplier<Optional<T>> lookup) {
+        String group = ClientAddress.bucketOf(address);
+        return tryCredential(
+                bucket("entry-token~address~" + group, limits.tokenFailuresPerAddress()),
+                "address " + group + " sent " + limits.tokenFailuresPerAddress() + " wrong invitation tokens or"
+                        + " passwords; it may send one more every " + every(limits.tokenFailuresPerAddress()),
+                bucket("sign-in~account~" + contestId + "~" + login, limits.signInFailuresPerAccount()),
+                "the account " + login + " of contest " + contestId + " received " + limits.signInFailuresPerAccount()
+                        + " wrong passwords; it takes one more every " + every(limits.signInFailuresPerAccount()),
+                lookup);
+    }
+
+    /** Takes one from each bucket (the first, then the second), looks up, and gives both back when found. */
+    private static <T> Optional<T> tryCredential(BucketProxy first, String firstWhy, BucketProxy second, String secondWhy,
+                                                 Supplier<Optional<T>> lookup) {
+        take(first, firstWhy);
         try {
-            take(byContest, "contest " + contestId + " received " + limits.tokenFailuresPerContest()
-                    + " wrong invitation tokens; it takes one more every " + every(limits.tokenFailuresPerContest()));
+            take(second, secondWhy);
         } catch (LimitExceededException e) {
-            byAddress.addTokens(1);
+            first.addTokens(1);
             throw e;
         }
         Optional<T> found = lookup.get();
         if (found.isPresent()) {
-            byAddress.addTokens(1);
-            byContest.addTokens(1);
+            first.addTokens(1);
+            second.addTokens(1);
         }
         return found;
     }

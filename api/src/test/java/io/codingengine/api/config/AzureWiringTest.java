@@ -57,7 +57,11 @@ class AzureWiringTest {
         assertEquals(Optional.of(judge), keys.authenticate(keys.issue(judge)));
         stores.submissionStore(clients, p);
         stores.problemStore(clients, p);
-        assertTrue(clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + "apikeys")));
+        stores.accountStore(clients, p);
+        stores.draftStore(clients, p);
+        for (String table : new String[] {"apikeys", "accounts", "drafts"}) {
+            assertTrue(clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + table)), table);
+        }
         assertTrue(clients.blobs().getBlobContainerClient(prefix.toLowerCase() + "-problems").exists());
     }
 

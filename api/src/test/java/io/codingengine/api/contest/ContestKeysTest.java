@@ -289,7 +289,9 @@ class ContestKeysTest {
     }
 
     private String enterByName(String contest, String name) throws Exception {
-        return entry(contest, "{\"name\":\"" + name + "\"}");
+        // a name is taken once in a contest: each call registers a fresh account
+        return entry(contest, "{\"name\":\"" + name + " " + java.util.UUID.randomUUID().toString().substring(0, 8)
+                + "\",\"password\":\"correct horse\"}");
     }
 
     private String enterByToken(String contest, String token) throws Exception {

@@ -91,6 +91,8 @@ class ContestUiTest {
         assertTrue(curl.body().contains("healthy"), curl.body());
         HttpResponse<String> bundle = send(HttpRequest.newBuilder(uri("/app.js")).header("Accept-Encoding", "gzip"), 200);
         assertEquals("gzip", bundle.headers().firstValue("Content-Encoding").orElse(""), "the bundle travels compressed");
+        HttpResponse<String> icon = send(HttpRequest.newBuilder(uri("/favicon.ico")), 200);
+        assertTrue(icon.headers().firstValue("Content-Type").orElse("").startsWith("image/"), icon.headers().toString());
     }
 
     @Test
@@ -102,12 +104,15 @@ class ContestUiTest {
                 List.of(Map.of("token", "tok-0123456789abcdef", "participant", "candidate-7")));
         putContest("later-api", "sum-api", now.plus(1, ChronoUnit.HOURS), now.plus(2, ChronoUnit.HOURS), List.of());
 
-        JsonNode ada = json(send(post("/api/v1/contests/open-api/entries", "{\"name\":\"Ada L.\"}", null), 201));
+        JsonNode ada = json(send(post("/api/v1/contests/open-api/entries", "{\"name\":\"Ada L.\",\"password\":\"analytical engine\"}", null), 201));
         assertTrue(ada.get("participant").asString().matches("ada-l-[0-9a-f]{6}"), ada.toString());
+        assertEquals("Ada L.", ada.get("displayName").asString());
         String adaKey = ada.get("key").asString();
-        JsonNode again = json(send(post("/api/v1/contests/open-api/entries", "{\"name\":\"Ada L.\"}", null), 201));
-        assertTrue(!again.get("participant").equals(ada.get("participant")), "two people with one name stay apart");
-        send(post("/api/v1/contests/open-api/entries", "{\"name\":\"  \"}", null), 400);
+        problem(send(post("/api/v1/contests/open-api/entries", "{\"name\":\"ada l\",\"password\":\"someone else\"}", null), 409),
+                "taken");
+        problem(send(post("/api/v1/contests/open-api/entries", "{\"name\":\"Ada L.\"}", null), 400), "password");
+        JsonNode again = json(send(post("/api/v1/contests/open-api/entries", "{\"name\":\"Ada K.\",\"password\":\"another one\"}", null), 201));
+        send(post("/api/v1/contests/open-api/entries", "{\"name\":\"  \",\"password\":\"analytical engine\"}", null), 400);
 
         problem(send(post("/api/v1/contests/invited-api/entries", "{\"name\":\"Eve\"}", null), 403), "by invitation");
         send(post("/api/v1/contests/invited-api/entries", "{\"token\":\"tok-wrong-000\"}", null), 403);
@@ -118,7 +123,7 @@ class ContestUiTest {
         problem(send(post("/api/v1/contests/open-api/submissions", submission, null), 401), "API key");
         problem(send(post("/api/v1/contests/later-api/submissions", submission, adaKey), 403), "only in it");
         problem(send(post("/api/v1/contests/invited-api/submissions", submission, adaKey), 403), "only in it");
-        String earlyKey = json(send(post("/api/v1/contests/later-api/entries", "{\"name\":\"Early\"}", null), 201)).get("key").asString();
+        String earlyKey = json(send(post("/api/v1/contests/later-api/entries", "{\"name\":\"Early\",\"password\":\"early bird\"}", null), 201)).get("key").asString();
         problem(send(post("/api/v1/contests/later-api/submissions", submission, earlyKey), 409), "not started");
         send(post("/api/v1/contests/open-api/submissions", submission.replace("sum-api", "other"), adaKey), 400);
         JsonNode ticket = json(send(post("/api/v1/contests/open-api/submissions", submission, adaKey), 202));
@@ -143,11 +148,101 @@ class ContestUiTest {
         send(HttpRequest.newBuilder(uri("/api/v1/contests/nope/scoreboard")), 404);
     }
 
+    /**
+     * Open contests' accounts: sign in again on any device as the same participant, wrong
+     * passwords limited, sign-out revoking the key; drafts per participant with conflicts; what
+     * admins see of accounts. Nobody acts as another, and no password or hash is ever answered.
+     */
+    @Test
+    void accountsSessionsAndDrafts() throws Exception {
+        importSum("sum-acc");
+        Instant now = Instant.now();
+        putContest("acc", "sum-acc", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        putContest("acc-inv", "sum-acc", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS),
+                List.of(Map.of("token", "tok-acc-0123456789abcdef", "participant", "team-x")));
+        JsonNode bob = json(send(post("/api/v1/contests/acc/entries", "{\"name\":\"  Bob   the  Builder \",\"password\":\"can we fix it\"}", null), 201));
+        String participant = bob.get("participant").asString();
+        assertEquals("Bob the Builder", bob.get("displayName").asString());
+        assertTrue(!bob.toString().contains("can we fix it"), "the password never comes back");
+
+        // sign in again (another device): same participant, a new key; name as typed or as its login
+        JsonNode device = json(send(post("/api/v1/contests/acc/sessions", "{\"name\":\"bob-the-builder\",\"password\":\"can we fix it\"}", null), 201));
+        assertEquals(participant, device.get("participant").asString());
+        assertTrue(!device.get("key").asString().equals(bob.get("key").asString()), "each device its own key");
+        problem(send(post("/api/v1/contests/acc/sessions", "{\"name\":\"Bob the Builder\",\"password\":\"yes we can\"}", null), 403),
+                "unknown name or wrong password");
+        problem(send(post("/api/v1/contests/acc/sessions", "{\"name\":\"Nobody\",\"password\":\"yes we can\"}", null), 403),
+                "unknown name or wrong password");
+        problem(send(post("/api/v1/contests/acc-inv/sessions", "{\"name\":\"Bob\",\"password\":\"can we fix it\"}", null), 403),
+                "invitation");
+        send(post("/api/v1/contests/acc/sessions", "{\"password\":\"can we fix it\"}", null), 400);
+        send(post("/api/v1/contests/nope/sessions", "{\"name\":\"Bob\",\"password\":\"can we fix it\"}", null), 404);
+        JsonNode me = json(send(get("/api/v1/contests/acc/me", device.get("key").asString()), 200));
+        assertEquals("Bob the Builder", me.get("displayName").asString());
+        assertEquals("team-x", json(send(get("/api/v1/contests/acc-inv/me", json(send(post("/api/v1/contests/acc-inv/entries",
+                "{\"token\":\"tok-acc-0123456789abcdef\"}", null), 201)).get("key").asString()), 200)).get("displayName").asString());
+        send(get("/api/v1/contests/acc-inv/me", device.get("key").asString()), 403);
+
+        // drafts: per participant, revisions, conflicts, limits
+        String key = bob.get("key").asString();
+        String other = json(send(post("/api/v1/contests/acc/entries", "{\"name\":\"Wendy\",\"password\":\"can we fix it\"}", null), 201))
+                .get("key").asString();
+        JsonNode saved = json(send(put("/api/v1/contests/acc/drafts/sum-acc/c++", "{\"code\":\"int main(){}\",\"baseRevision\":0}", key), 200));
+        assertEquals(1, saved.get("revision").asInt());
+        JsonNode onDevice = json(send(get("/api/v1/contests/acc/drafts/sum-acc", device.get("key").asString()), 200));
+        assertEquals("int main(){}", onDevice.get(0).get("code").asString());
+        assertEquals("c++", onDevice.get(0).get("language").asString());
+        HttpResponse<String> conflict = send(put("/api/v1/contests/acc/drafts/sum-acc/c++", "{\"code\":\"stale\",\"baseRevision\":0}",
+                device.get("key").asString()), 409);
+        assertEquals("int main(){}", json(conflict).get("current").get("code").asString());
+        assertEquals(1, json(conflict).get("current").get("revision").asInt());
+        assertEquals(0, json(send(get("/api/v1/contests/acc/drafts/sum-acc", other), 200)).size(), "drafts are each participant's own");
+        send(get("/api/v1/contests/acc/drafts/sum-acc", null), 401);
+        send(get("/api/v1/contests/acc-inv/drafts/sum-acc", key), 403);
+        problem(send(get("/api/v1/contests/acc/drafts/other-problem", key), 404), "no problem");
+        send(put("/api/v1/contests/acc/drafts/sum-acc/c++", "{\"baseRevision\":1}", key), 400);
+        send(put("/api/v1/contests/acc/drafts/sum-acc/c++", "{\"code\":\"x\",\"baseRevision\":-1}", key), 400);
+        send(put("/api/v1/contests/acc/drafts/sum-acc/a%20b", "{\"code\":\"x\"}", key), 400);
+        problem(send(put("/api/v1/contests/acc/drafts/sum-acc/python", Json.write(Map.of("code", "x".repeat(64 * 1024 + 1))), key), 413),
+                "64 KiB");
+
+        // the scoreboard shows the names participants chose, of those on it only
+        send(post("/api/v1/contests/acc/submissions", "{\"problemId\":\"sum-acc\",\"language\":\"python\",\"files\":[{\"content\":\"print(2)\"}]}",
+                key), 202);
+        JsonNode board = json(send(get("/api/v1/contests/acc/scoreboard", null), 200));
+        assertEquals("Bob the Builder", board.get("displayNames").get(participant).asString(), board.toString());
+        assertEquals(1, board.get("displayNames").size(), "only participants on the board: " + board);
+        assertEquals(participant, board.get("rows").get(0).get("participant").asString());
+
+        // admins see accounts without passwords, and can hand out a new one
+        JsonNode accounts = json(send(get("/api/v1/admin/contests/acc/accounts", adminKey), 200));
+        assertEquals(2, accounts.size());
+        assertTrue(!accounts.toString().contains("$2"), "no hash: " + accounts);
+        send(get("/api/v1/admin/contests/acc/accounts", key), 403);
+        JsonNode reset = json(send(post("/api/v1/admin/contests/acc/accounts/bob-the-builder/password", "", adminKey), 200));
+        String fresh = reset.get("password").asString();
+        assertTrue(fresh.matches("[2-9a-z]{12}"), fresh);
+        send(post("/api/v1/contests/acc/sessions", "{\"name\":\"Bob the Builder\",\"password\":\"can we fix it\"}", null), 403);
+        assertEquals(participant, json(send(post("/api/v1/contests/acc/sessions", Json.write(Map.of("name", "Bob the Builder",
+                "password", fresh)), null), 201)).get("participant").asString());
+        send(post("/api/v1/admin/contests/acc/accounts/nobody/password", "", adminKey), 404);
+
+        // sign-out revokes the key it is made with, and that key only
+        send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/session")).header("Authorization", "Bearer " + key).DELETE(), 204);
+        send(get("/api/v1/contests/acc/me", key), 401);
+        send(get("/api/v1/contests/acc/me", device.get("key").asString()), 200);
+        send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/session")).DELETE(), 401);
+        problem(send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/session")).header("Authorization", "Bearer " + adminKey).DELETE(), 403),
+                "admin/keys/revoke");
+        send(get("/api/v1/admin/contests/acc/accounts", adminKey), 200);
+    }
+
     @Test
     void browser() throws Exception {
         importSum("sum");
+        importSum("sum-b");
         Instant now = Instant.now();
-        putContest("spring", "sum", now.minus(10, ChronoUnit.MINUTES), now.plus(3, ChronoUnit.HOURS), List.of());
+        putContest("spring", List.of("sum", "sum-b"), now.minus(10, ChronoUnit.MINUTES), now.plus(3, ChronoUnit.HOURS), List.of());
         Path shots = Path.of("target/screenshots").toAbsolutePath();
         Files.createDirectories(shots);
         Path zip = Files.createTempFile("ce-ui-", ".zip");
@@ -155,7 +250,7 @@ class ContestUiTest {
         ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).directory(FRONTEND.toFile())
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().putAll(Map.of("BASE_URL", "http://127.0.0.1:" + port, "ADMIN_KEY", adminKey,
-                "CONTEST", "spring", "PROBLEM", "sum", "PACKAGE_ZIP", zip.toString(), "SHOTS", shots.toString(),
+                "CONTEST", "spring", "PROBLEM", "sum", "PROBLEM_B", "sum-b", "PACKAGE_ZIP", zip.toString(), "SHOTS", shots.toString(),
                 "FRONTEND", FRONTEND.toString()));
         Process process = pb.start();
         String output;
@@ -182,7 +277,12 @@ class ContestUiTest {
 
     private void putContest(String id, String problem, Instant start, Instant end, List<Map<String, String>> invitations)
             throws Exception {
-        String body = Json.write(Map.of("title", "Contest " + id, "problemIds", List.of(problem),
+        putContest(id, List.of(problem), start, end, invitations);
+    }
+
+    private void putContest(String id, List<String> problems, Instant start, Instant end, List<Map<String, String>> invitations)
+            throws Exception {
+        String body = Json.write(Map.of("title", "Contest " + id, "problemIds", problems,
                 "start", start.toString(), "end", end.toString(), "scoring", "ICPC", "invitations", invitations));
         send(put("/api/v1/admin/contests/" + id, body), 200);
     }
@@ -190,6 +290,16 @@ class ContestUiTest {
     private HttpRequest.Builder put(String path, String json) {
         return HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + adminKey).PUT(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    private HttpRequest.Builder get(String path, String key) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+        return key == null ? b : b.header("Authorization", "Bearer " + key);
+    }
+
+    private HttpRequest.Builder put(String path, String json, String key) {
+        return HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key).PUT(HttpRequest.BodyPublishers.ofString(json));
     }
 
     private HttpRequest.Builder post(String path, String json, String key) {

@@ -1,0 +1,90 @@
+package io.codingengine.api.contest;
+
+import io.codingengine.common.execution.InvalidRequestException;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The rules of open contests' accounts: the login a name gives, the name shown, what a password
+ * must be, and its hash (BCrypt from Spring Security Crypto, cost {@value #COST}: about 50 ms a
+ * check on one core, so a stolen table is slow to attack while the entry limits stop online
+ * guessing).
+ */
+final class Accounts {
+
+    static final int MAX_NAME = 40;
+    static final int MIN_PASSWORD = 8;
+    /** BCrypt reads 72 bytes of a password and ignores the rest; a longer one is refused, not cut. */
+    static final int MAX_PASSWORD_BYTES = 72;
+    static final int COST = 10;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final BCryptPasswordEncoder ENCODER = new BCryptPasswordEncoder(COST, RANDOM);
+    /** Checked against when a login is unknown, so that an unknown login takes as long as a wrong password. */
+    private static final String DUMMY = ENCODER.encode("not anyone's password");
+    private static final char[] ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz".toCharArray();
+
+    private Accounts() {
+    }
+
+    /** The login of a name: its letters and digits in lower case joined by {@code -}, at most 40 characters. */
+    static String login(String name) {
+        String cleaned = Optional.ofNullable(name).orElse("").trim().toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (cleaned.isEmpty()) {
+            throw new InvalidRequestException("name is required, with at least one letter or digit (or an invitation token)");
+        }
+        return cleaned.substring(0, Math.min(MAX_NAME, cleaned.length())).replaceAll("-+$", "");
+    }
+
+    /** The name as shown: trimmed, runs of whitespace and control characters as one space, at most 40 characters. */
+    static String displayName(String name) {
+        String shown = name.strip().replaceAll("[\\s\\p{Cc}\\p{Cf}]+", " ");
+        return shown.length() <= MAX_NAME ? shown : shown.substring(0, MAX_NAME).strip();
+    }
+
+    /** A fresh participant id for a login: the login and 6 random hex digits, so that ids of different contests stay apart. */
+    static String participant(String login) {
+        byte[] suffix = new byte[3];
+        RANDOM.nextBytes(suffix);
+        return login + "-" + HexFormat.of().formatHex(suffix);
+    }
+
+    /** @throws InvalidRequestException (400) when {@code password} is too short or too long */
+    static void checkPassword(String password) {
+        if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD) {
+            throw new InvalidRequestException("password needs at least " + MIN_PASSWORD
+                    + " characters: it is how you sign in again, on this or another device");
+        }
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw new InvalidRequestException("password has more than " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
+        }
+    }
+
+    static String hash(String password) {
+        return ENCODER.encode(password);
+    }
+
+    /** Whether {@code password} is the account's; for no account, as slow as for one. */
+    static boolean matches(String password, Optional<AccountStore.Account> account) {
+        if (password == null || password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            ENCODER.matches("", DUMMY);
+            return false;
+        }
+        return ENCODER.matches(password, account.map(AccountStore.Account::passwordHash).orElse(DUMMY)) && account.isPresent();
+    }
+
+    /** A new random password for an admin to hand out: 12 characters of an alphabet without look-alikes (about 59 bits). */
+    static String generatePassword() {
+        char[] p = new char[12];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        }
+        return new String(p);
+    }
+}
