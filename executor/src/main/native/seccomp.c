@@ -46,8 +46,8 @@ static scmp_filter_ctx build_filter(const char *policy) {
     const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
     for (size_t i = 0; i < sizeof DENIED / sizeof *DENIED; i++) rule(ctx, eperm, DENIED[i], 0, NULL);
 
-    /* clone with a namespace flag; clone3 cannot be inspected, so it says "not implemented" and
-     * the C library falls back to clone. */
+    /* clone with a namespace flag; clone3's flags sit in memory a filter cannot read, so it is
+     * answered ENOSYS, as a kernel without it would, and the C library falls back to clone. */
     const uint64_t ns_flags[] = {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
                                  CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP};
     for (size_t i = 0; i < sizeof ns_flags / sizeof *ns_flags; i++) {
@@ -56,7 +56,8 @@ static scmp_filter_ctx build_filter(const char *policy) {
     }
     rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL);
     /* Linux AIO: its contexts are counted host-wide (/proc/sys/fs/aio-nr), a channel between
-     * concurrent runs, and one run could take them all. "Not implemented": callers fall back. */
+     * concurrent runs, and one run could take them all. Answered ENOSYS, as a kernel built without
+     * AIO does: libraries then use threads instead. */
     static const char *const aio[] = {"io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents",
                                       "io_pgetevents"};
     for (size_t i = 0; i < sizeof aio / sizeof *aio; i++) rule(ctx, SCMP_ACT_ERRNO(ENOSYS), aio[i], 0, NULL);

@@ -136,9 +136,17 @@ public final class RequestSizeFilter extends OncePerRequestFilter {
                     return true;
                 }
 
+                /** Asynchronous reading of a body that is all in memory: ready at once, then done. */
                 @Override
                 public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("the body is already read");
+                    try {
+                        if (in.available() > 0) {
+                            listener.onDataAvailable();
+                        }
+                        listener.onAllDataRead();
+                    } catch (IOException | RuntimeException e) {
+                        listener.onError(e);
+                    }
                 }
             };
         }
