@@ -7,12 +7,10 @@ import io.codingengine.common.queue.SubmissionQueue;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +33,7 @@ class QueueConsumerTest {
 
         @Override
         public void send(Lane lane, String messageId, String body) {
-            waiting.add(new Message(messageId, body));
+            waiting.add(new RecordedDelivery(messageId, body, 1));
         }
 
         @Override
@@ -60,57 +58,6 @@ class QueueConsumerTest {
 
         @Override
         public void close() {
-        }
-    }
-
-    private static final class Message implements Delivery {
-        final String id;
-        final String body;
-        final List<String> settled = new CopyOnWriteArrayList<>();
-
-        Message(String id, String body) {
-            this.id = id;
-            this.body = body;
-        }
-
-        @Override
-        public String messageId() {
-            return id;
-        }
-
-        @Override
-        public String body() {
-            return body;
-        }
-
-        @Override
-        public Lane lane() {
-            return Lane.CONTEST;
-        }
-
-        @Override
-        public int deliveryCount() {
-            return 1;
-        }
-
-        @Override
-        public void complete() {
-            settled.add("complete");
-        }
-
-        @Override
-        public void abandon(Duration delay) {
-            settled.add("abandon");
-        }
-
-        @Override
-        public void deadLetter(String reason) {
-            settled.add("dead-letter");
-        }
-
-        @Override
-        public Instant renewLock() {
-            return Instant.now();
         }
     }
 
@@ -144,7 +91,7 @@ class QueueConsumerTest {
     @Test
     void theMessageAnErrorInterruptedGoesBackOnTheQueue() {
         Queue queue = new Queue();
-        Message flood = new Message("flood", "flood");
+        RecordedDelivery flood = new RecordedDelivery("flood", "flood", 1);
         queue.waiting.add(flood);
         CompletableFuture<Throwable> exited = new CompletableFuture<>();
         QueueConsumer consumer = new QueueConsumer(queue, delivery -> {
@@ -153,7 +100,7 @@ class QueueConsumerTest {
         consumer.start();
         try {
             exited.orTimeout(30, TimeUnit.SECONDS).join();
-            assertEquals(List.of("abandon"), flood.settled, "back after a delay, not left locked until its lock expires");
+            assertEquals(List.of("abandon"), flood.settled(), "back after a delay, not left locked until its lock expires");
         } finally {
             consumer.stop();
         }
@@ -162,7 +109,7 @@ class QueueConsumerTest {
     @Test
     void aRuntimeExceptionLeavesTheSlotAlive() {
         Queue queue = new Queue();
-        Message failing = new Message("bad", "bad");
+        RecordedDelivery failing = new RecordedDelivery("bad", "bad", 1);
         queue.waiting.add(failing);
         CompletableFuture<Throwable> exited = new CompletableFuture<>();
         QueueConsumer consumer = new QueueConsumer(queue, delivery -> {
@@ -170,7 +117,7 @@ class QueueConsumerTest {
         }, 1, Duration.ofMillis(50), exited::complete);
         consumer.start();
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> failing.settled.contains("abandon"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> failing.settled().contains("abandon"));
             assertTrue(consumer.health().up(), consumer.health().toString());
             assertFalse(exited.isDone());
         } finally {

@@ -18,7 +18,6 @@ import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.problem.BlobProblemStore;
-import io.codingengine.common.queue.Delivery;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.AzuriteExtension;
@@ -38,7 +37,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,43 +88,6 @@ class WorkHandlerLostResponseTest {
         }
     }
 
-    /** One delivery of a judging message, remembering how it was settled. */
-    private record Message(String body, int deliveryCount, List<String> settled) implements Delivery {
-        Message(String body, int deliveryCount) {
-            this(body, deliveryCount, new CopyOnWriteArrayList<>());
-        }
-
-        @Override
-        public String messageId() {
-            return "m-" + deliveryCount;
-        }
-
-        @Override
-        public Lane lane() {
-            return Lane.CONTEST;
-        }
-
-        @Override
-        public void complete() {
-            settled.add("complete");
-        }
-
-        @Override
-        public void abandon(Duration delay) {
-            settled.add("abandon");
-        }
-
-        @Override
-        public void deadLetter(String reason) {
-            settled.add("dead-letter: " + reason);
-        }
-
-        @Override
-        public Instant renewLock() {
-            return Instant.now().plusSeconds(60);
-        }
-    }
-
     private static TableSubmissionStore storeLosing(LostResponses network) {
         return new TableSubmissionStore(LostResponses.tables(AzuriteExtension.connectionString(), network),
                 AzureStorage.blobs(AzuriteExtension.connectionString()), prefix);
@@ -166,7 +127,7 @@ class WorkHandlerLostResponseTest {
         assertTrue(submissions.create(submission));
         network.loseNext(verdictOf(submission));
 
-        Message delivery = new Message(WorkItem.toJson(new WorkItem.Judge(submission.id(), 0, "corr-lost")), 1);
+        RecordedDelivery delivery = new RecordedDelivery("lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0, "corr-lost")), 1);
         handler(submissions, new Echo(() -> { })).handle(delivery);
 
         assertEquals(1, network.lost());
@@ -193,7 +154,7 @@ class WorkHandlerLostResponseTest {
         network.loseNext(verdictOf(submission),
                 () -> assertEquals(UpdateOutcome.APPLIED, admin.startRegrade(submission.id(), 1)));
 
-        Message delivery = new Message(WorkItem.toJson(new WorkItem.Judge(submission.id(), 0)), 1);
+        RecordedDelivery delivery = new RecordedDelivery("lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0)), 1);
         handler(submissions, new Echo(() -> { })).handle(delivery);
 
         assertEquals(1, network.lost());
@@ -218,7 +179,7 @@ class WorkHandlerLostResponseTest {
         // While this delivery runs the tests, an earlier one (which audits its own) stores its verdict.
         Executor racing = new Echo(() -> submissions.complete(submission.id(), first));
 
-        Message delivery = new Message(WorkItem.toJson(new WorkItem.Judge(submission.id(), 0)), 2);
+        RecordedDelivery delivery = new RecordedDelivery("lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0)), 2);
         handler(submissions, racing).handle(delivery);
 
         assertEquals(List.of("complete"), delivery.settled());
