@@ -147,7 +147,7 @@ async function contestPage(contestId: string, problemId?: string) {
     <article class="statement" aria-labelledby="pname">
       <h1 id="pname">${esc(problem.name)}</h1>
       <p class="limits">Time limit ${ms(durationMs(problem.timeLimit))} · memory ${mib(problem.memoryLimitBytes)} · ${problem.samples.length} sample(s), ${problem.secretTestCount} hidden test(s)</p>
-      <div class="md">${problem.statement ? renderStatement(problem.statement) : '<p class="muted">This problem has no statement.</p>'}</div>
+      <div class="md">${problem.statement ? renderStatement(problem.statement, `/api/v1/contests/${encodeURIComponent(contestId)}/problems/${encodeURIComponent(problem.id)}/`) : '<p class="muted">This problem has no statement.</p>'}</div>
       ${problem.samples.map(s => `<section class="sample"><h3>Sample ${esc(s.name)}</h3><div class="io"><div><h4>Input</h4><pre>${esc(s.input)}</pre></div>
         <div><h4>Output</h4><pre>${esc(s.expectedOutput)}</pre></div></div></section>`).join('')}
     </article>

@@ -76,6 +76,12 @@ public class ProblemController {
         return problems.get(id).orElseThrow(() -> new NoSuchElementException("unknown problem " + id));
     }
 
+    /** A picture of the problem's statement, to whoever may read the problem. */
+    @GetMapping("/{id}/statement/{name}")
+    ResponseEntity<byte[]> statementFile(@PathVariable String id, @PathVariable String name) {
+        return io.codingengine.api.contest.StatementFiles.response(problems, id, name);
+    }
+
     /** The state of one regrade round of a problem: how many are judged, and their verdicts. */
     public record RegradeProgress(String problemId, long round, int total, int done, Map<String, Integer> verdicts) {
     }

@@ -4,10 +4,20 @@ import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Ids;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a problem package in the Kattis problem package format (legacy, 2023-07 and 2025-09)
@@ -27,10 +37,13 @@ import java.util.List;
  * is {@code limits.memory} in MiB (default {@value #DEFAULT_MEMORY_MIB}). The engine's own
  * output, code size, compilation and checker limits apply, whatever {@code limits} says of them.
  * <p>
- * The statement is the first of {@code problem_statement/problem.en.md},
- * {@code problem_statement/problem.md}, {@code statement/problem.en.md},
- * {@code statement/problem.md}, then any other {@code .md} in those directories (LaTeX and PDF
- * statements are not shown).
+ * The statement is {@code problem.<language>.md} or {@code .tex} (or {@code problem.md},
+ * {@code problem.tex}) in {@code problem_statement/} (legacy) or {@code statement/} (2023-07 on):
+ * English first, then one without a language, then the others by language; Markdown before
+ * LaTeX of the same language. LaTeX becomes Markdown ({@link LatexStatement}); its
+ * {@code \problemname} names a problem whose {@code problem.yaml} does not. The pictures the
+ * statement names in its directory are kept with the problem ({@link StatementFile}) and the
+ * statement refers to them by a relative URL. PDF statements are not shown.
  * <p>
  * Refused here: {@code include/} (files the format adds to every submission; the engine
  * compiles what was submitted, nothing else) and {@code static_validator/}.
@@ -39,9 +52,6 @@ public final class KattisPackage {
 
     static final int DEFAULT_TIME_LIMIT_SECONDS = 3;
     static final int DEFAULT_MEMORY_MIB = 256;
-
-    private static final List<String> STATEMENTS = List.of("problem_statement/problem.en.md",
-            "problem_statement/problem.md", "statement/problem.en.md", "statement/problem.md");
 
     private KattisPackage() {
     }
@@ -90,8 +100,11 @@ public final class KattisPackage {
         long memory = (long) ((yaml.memoryMib() != null ? yaml.memoryMib() : DEFAULT_MEMORY_MIB) * (1 << 20));
         long output = yaml.outputMib() != null ? Math.max(1, (long) (yaml.outputMib() * (1 << 20)))
                 : Problem.DEFAULT_OUTPUT_LIMIT_BYTES;
-        return new Problem(id, yaml.name() != null ? yaml.name() : id, timeLimit(yaml, archive), memory, output, checker,
-                tests.samples(), tests.secret(), statement(archive, yaml.constants()));
+        Statement statement = statement(archive, yaml.constants());
+        String name = yaml.name() != null ? yaml.name()
+                : statement.problemName() != null && !statement.problemName().isBlank() ? statement.problemName() : id;
+        return new Problem(id, name, timeLimit(yaml, archive), memory, output, checker,
+                tests.samples(), tests.secret(), statement.markdown(), statement.files());
     }
 
     private static void refuseUnsupportedParts(PackageArchive archive) {
@@ -114,17 +127,123 @@ public final class KattisPackage {
         return Duration.ofMillis(Math.max(1, Math.round(value * 1000)));
     }
 
-    private static String statement(PackageArchive archive, Constants constants) throws IOException {
-        for (String candidate : STATEMENTS) {
-            if (archive.has(candidate)) {
-                return constants.apply(archive.text(candidate));
-            }
-        }
+    /** The statement as Markdown (or {@code null}), the name it gives, and its pictures. */
+    private record Statement(String markdown, String problemName, List<StatementFile> files) {
+    }
+
+    private static final Pattern STATEMENT = Pattern.compile(
+            "(problem_statement|statement)/problem(?:\\.([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})?))?\\.(md|tex)");
+    private static final Pattern MARKDOWN_IMAGE = Pattern.compile(
+            "!\\[([^\\]\\n]*)]\\(\\s*<?([^()\\s<>]+)>?(\\s+\"[^\"\\n]*\")?\\s*\\)");
+
+    private static Statement statement(PackageArchive archive, Constants constants) throws IOException {
+        String chosen = null;
+        String chosenRank = null;
         for (String path : archive.paths()) {
-            if ((path.startsWith("problem_statement/") || path.startsWith("statement/")) && path.endsWith(".md")) {
-                return constants.apply(archive.text(path));
+            Matcher m = STATEMENT.matcher(path);
+            if (!m.matches()) {
+                continue;
+            }
+            String language = m.group(2);
+            // English, then no language, then the others by name; Markdown first; legacy directory first
+            String rank = ("en".equals(language) ? "0" : language == null ? "1" : "2" + language) + "\u0000"
+                    + (m.group(3).equals("md") ? "0" : "1") + (m.group(1).equals("problem_statement") ? "0" : "1");
+            if (chosenRank == null || rank.compareTo(chosenRank) < 0) {
+                chosen = path;
+                chosenRank = rank;
             }
         }
-        return null;
+        if (chosen == null) {
+            for (String path : archive.paths()) {
+                if ((path.startsWith("problem_statement/") || path.startsWith("statement/")) && path.endsWith(".md")) {
+                    chosen = path;
+                    break;
+                }
+            }
+        }
+        if (chosen == null) {
+            return new Statement(null, null, List.of());
+        }
+        Pictures pictures = new Pictures(archive, chosen.substring(0, chosen.lastIndexOf('/') + 1));
+        String text = constants.apply(archive.text(chosen));
+        if (chosen.endsWith(".tex")) {
+            LatexStatement.Converted converted = LatexStatement.convert(text, pictures::url);
+            return new Statement(converted.markdown().isBlank() ? null : converted.markdown(), converted.problemName(),
+                    pictures.files());
+        }
+        Matcher image = MARKDOWN_IMAGE.matcher(text);
+        StringBuilder markdown = new StringBuilder(text.length());
+        while (image.find()) {
+            String url = pictures.url(image.group(2));
+            image.appendReplacement(markdown, Matcher.quoteReplacement(url == null ? image.group()
+                    : "![" + image.group(1) + "](" + url + (image.group(3) == null ? "" : image.group(3)) + ")"));
+        }
+        image.appendTail(markdown);
+        return new Statement(markdown.toString(), null, pictures.files());
+    }
+
+    /**
+     * The pictures of a statement directory that its statement names: only files of the package,
+     * in that directory or below it, of a type a browser shows, within {@link StatementFile}'s
+     * sizes. Anything else is left out, and the statement shows its caption instead.
+     */
+    private static final class Pictures {
+        private final PackageArchive archive;
+        private final String directory;
+        private final Map<String, StatementFile> byName = new LinkedHashMap<>();
+        private final Map<String, String> urls = new HashMap<>();
+        private long total;
+
+        Pictures(PackageArchive archive, String directory) {
+            this.archive = archive;
+            this.directory = directory;
+        }
+
+        /** The URL the statement gives {@code reference}, or {@code null} when it is no picture here. */
+        String url(String reference) {
+            return urls.computeIfAbsent(reference, this::resolve);
+        }
+
+        private String resolve(String reference) {
+            String relative = reference.strip();
+            while (relative.startsWith("./")) {
+                relative = relative.substring(2);
+            }
+            if (relative.isEmpty() || relative.startsWith("/") || relative.contains(":") || relative.contains("\\")
+                    || List.of(relative.split("/")).contains("..") || !archive.has(directory + relative)) {
+                return null;
+            }
+            String name = relative.replace('/', '_');
+            Optional<String> type = StatementFile.typeOf(name);
+            if (type.isEmpty() || !StatementFile.NAME.matcher(name).matches() || name.contains("..")) {
+                return null;
+            }
+            if (!byName.containsKey(name)) {
+                byte[] data;
+                try {
+                    data = archive.bytes(directory + relative);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                if (data.length > StatementFile.MAX_BYTES || total + data.length > StatementFile.MAX_TOTAL_BYTES) {
+                    return null;
+                }
+                total += data.length;
+                byName.put(name, new StatementFile(name, type.get(), sha256(data), data));
+            }
+            return StatementFile.URL_PREFIX + name;
+        }
+
+        List<StatementFile> files() {
+            return List.copyOf(byName.values());
+        }
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

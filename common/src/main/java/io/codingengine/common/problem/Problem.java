@@ -25,10 +25,13 @@ import java.util.Objects;
  * @param samples          the sample tests, all {@linkplain TestCase#visible() visible}, run first
  * @param secretTests      the secret tests, none visible, run after the samples
  * @param statement        the statement as Markdown, or {@code null} when the package has none
+ * @param statementFiles   the pictures the statement shows (see {@link StatementFile}); their
+ *                         data is {@code null} in a problem {@linkplain ProblemStore#load loaded}
+ *                         for judging, and a save keeps the stored data of such a file
  */
 public record Problem(String id, String name, Duration timeLimit, long memoryLimitBytes,
                       long outputLimitBytes, CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests,
-                      String statement) {
+                      String statement, List<StatementFile> statementFiles) {
 
     /** Kattis's default {@code limits.output}: 8 MiB. */
     public static final long DEFAULT_OUTPUT_LIMIT_BYTES = 8L << 20;
@@ -46,6 +49,7 @@ public record Problem(String id, String name, Duration timeLimit, long memoryLim
             throw new IllegalArgumentException("outputLimitBytes must be positive, was " + outputLimitBytes);
         }
         Objects.requireNonNull(checker, "checker");
+        statementFiles = List.copyOf(Objects.requireNonNullElse(statementFiles, List.of()));
         samples = List.copyOf(samples);
         secretTests = List.copyOf(secretTests);
         if (samples.isEmpty() && secretTests.isEmpty()) {
@@ -68,6 +72,12 @@ public record Problem(String id, String name, Duration timeLimit, long memoryLim
                 throw new IllegalArgumentException("duplicate test name " + secret.name());
             }
         }
+    }
+
+    /** A problem whose statement shows no pictures. */
+    public Problem(String id, String name, Duration timeLimit, long memoryLimitBytes, long outputLimitBytes,
+                   CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests, String statement) {
+        this(id, name, timeLimit, memoryLimitBytes, outputLimitBytes, checker, samples, secretTests, statement, List.of());
     }
 
     /** Every test in run order: the samples, then the secret tests. */

@@ -203,4 +203,31 @@ class BlobProblemStoreTest {
         assertFalse(store.delete(".."));
         assertThrows(IllegalArgumentException.class, () -> store.importPackage("../x", tmp));
     }
+
+    @Test
+    void statementPicturesAreServedKeptAcrossAChangeOfLimitsAndDeletedWhenNoLongerNamed() throws IOException {
+        String id = unique("latex");
+        ProblemSummary summary = store.importPackage(id, KattisPackageTest.resourcePackage("latexstatement"));
+        assertTrue(summary.statement().contains("](statement/tower.png)"), summary.statement());
+        byte[] tower = java.nio.file.Files.readAllBytes(
+                KattisPackageTest.resourcePackage("latexstatement").resolve("problem_statement/tower.png"));
+        StatementFile served = store.statementFile(id, "tower.png").orElseThrow();
+        assertEquals("image/png", served.contentType());
+        assertTrue(java.util.Arrays.equals(tower, served.data()));
+        assertTrue(store.statementFile(id, "unused.png").isEmpty(), "a file the statement does not name is not kept");
+        assertTrue(store.statementFile(id, "../manifests/" + id + ".json").isEmpty());
+
+        Problem loaded = store.load(id).orElseThrow();
+        assertEquals(null, loaded.statementFiles().getFirst().data(), "the judge does not download pictures");
+        store.save(new Problem(loaded.id(), loaded.name(), Duration.ofSeconds(7), loaded.memoryLimitBytes(),
+                loaded.outputLimitBytes(), loaded.checker(), loaded.samples(), loaded.secretTests(), loaded.statement(),
+                loaded.statementFiles()));
+        assertTrue(java.util.Arrays.equals(tower, store.statementFile(id, "tower.png").orElseThrow().data()));
+
+        store.importPackage(id, directory(tmp, "hello", hello()));
+        assertTrue(store.statementFile(id, "tower.png").isEmpty());
+        assertTrue(container.listBlobs(new ListBlobsOptions().setPrefix("files/" + id + "/"), null).stream().findAny().isEmpty(),
+                "the picture's blob is deleted with the statement that named it");
+        store.delete(id);
+    }
 }

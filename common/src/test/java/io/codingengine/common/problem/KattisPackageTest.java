@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -83,7 +84,8 @@ class KattisPackageTest {
                 with(files, "problem.yaml", "validator_flags: float_absolute_tolerance 0.01\n")));
         assertEquals(CheckerSpec.Tokens.kattis(List.of("float_absolute_tolerance", "0.01")), absolute.checker());
 
-        var noStatement = with(with(files, "problem_statement/problem.en.md", null), "statement/other.md", "# Other");
+        var noStatement = with(with(with(files, "problem_statement/problem.en.md", null), "problem_statement/problem.en.tex", null),
+                "statement/other.md", "# Other");
         assertEquals("# Other", KattisPackage.read(directory(tmp, "p5", noStatement)).statement());
         assertNull(KattisPackage.read(directory(tmp, "p6", with(files, "problem_statement/problem.en.md", null))).statement());
     }
@@ -347,5 +349,64 @@ class KattisPackageTest {
         Path dir = directory(Files.createTempDirectory(tmp, "case"), "pkg", files);
         InvalidPackageException e = assertThrows(InvalidPackageException.class, () -> KattisPackage.read(dir), reason);
         assertTrue(e.getMessage().contains(reason), "expected \"" + reason + "\" in: " + e.getMessage());
+    }
+
+    /** The package under src/test/resources/packages/{@code name}. */
+    static Path resourcePackage(String name) {
+        try {
+            return Path.of(KattisPackageTest.class.getResource("/packages/" + name + "/problem.yaml").toURI()).getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aLatexStatementIsConvertedWithItsPicturesAndTheEnglishOneIsPreferred() throws IOException {
+        Problem problem = KattisPackage.read(resourcePackage("latexstatement"));
+
+        assertEquals("Tower of Sums", problem.name(), "problem.yaml names none: \\problemname does");
+        String md = problem.statement();
+        assertTrue(md.startsWith("![A tower, drawn by nobody in particular](statement/tower.png)\n"), md);
+        assertTrue(md.contains("You are given $n$ integers and must print their sum. The *sum* of $a_1, \\ldots, a_n$ is"), md);
+        assertTrue(md.contains("$$S = \\sum_{i=1}^{n} a_i.$$"), md);
+        assertTrue(md.contains("## Input\n\nThe input consists of:\n\n- one line with an integer $n$ ($1 \\le n \\le 10$);\n"
+                + "- one line with $n$ integers"), md);
+        assertTrue(md.contains("Output **one** integer, the sum, as in `print(sum(a))`."), md);
+        assertTrue(md.contains("| Group | Points |\n| --- | --- |\n| 1 | 40 |\n| 2 | 60 |\n"), md);
+        assertTrue(md.contains("Unknown commands keep their text."), md);
+        assertFalse(md.contains("comment"), md);
+        assertFalse(md.contains("Summan") || md.contains("summan"), "English, not Swedish");
+        assertFalse(md.contains("problem.yaml"), "a picture outside the statement directory is not read");
+
+        assertEquals(1, problem.statementFiles().size(), "only the pictures the statement names");
+        StatementFile tower = problem.statementFiles().getFirst();
+        assertEquals("tower.png", tower.name());
+        assertEquals("image/png", tower.contentType());
+        assertTrue(Arrays.equals(Files.readAllBytes(resourcePackage("latexstatement").resolve("problem_statement/tower.png")),
+                tower.data()));
+    }
+
+    @Test
+    void statementChoiceEnglishThenNoLanguageThenOthersMarkdownBeforeLatex() throws IOException {
+        var base = with(with(hello(), "problem_statement/problem.en.md", null), "problem_statement/problem.en.tex", null);
+        var files = with(with(base, "statement/problem.sv.md", "svenska"), "statement/problem.de.tex", "deutsch");
+        assertEquals("deutsch\n", KattisPackage.read(directory(tmp, "s1", files)).statement(), "de before sv");
+        files = with(files, "problem_statement/problem.tex", "\\section{No language}");
+        assertEquals("## No language\n", KattisPackage.read(directory(tmp, "s2", files)).statement());
+        files = with(files, "statement/problem.en.tex", "english \\LaTeX");
+        assertEquals("english LaTeX\n", KattisPackage.read(directory(tmp, "s3", files)).statement());
+        files = with(files, "statement/problem.en.md", "english *markdown*");
+        assertEquals("english *markdown*", KattisPackage.read(directory(tmp, "s4", files)).statement());
+    }
+
+    @Test
+    void markdownPicturesOfThePackageAreKeptAndOthersLeftAlone() throws IOException {
+        var files = with(hello(), "problem_statement/problem.en.md",
+                "![cave](cave.jpg) ![up](../problem.yaml) ![web](https://example.org/x.png) ![gone](gone.png)");
+        files = with(files, "problem_statement/cave.jpg", "JPEG");
+        Problem problem = KattisPackage.read(directory(tmp, "md", files));
+        assertEquals("![cave](statement/cave.jpg) ![up](../problem.yaml) ![web](https://example.org/x.png) ![gone](gone.png)",
+                problem.statement());
+        assertEquals(List.of("cave.jpg"), problem.statementFiles().stream().map(StatementFile::name).toList());
     }
 }
