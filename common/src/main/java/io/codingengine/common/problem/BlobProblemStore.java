@@ -66,7 +66,8 @@ public final class BlobProblemStore implements ProblemStore {
      */
     record Manifest(String id, String name, long timeLimitMs, long memoryLimitBytes, long outputLimitBytes,
                     CheckerSpec checker, String statement, List<TestCase> samples, String version,
-                    List<SecretRef> secret, Instant savedAt, List<StatementFile> statementFiles) {
+                    List<SecretRef> secret, Instant savedAt, List<StatementFile> statementFiles,
+                    String timeLimitSource) {
 
         Manifest {
             statementFiles = statementFiles == null ? List.of() : statementFiles;
@@ -74,7 +75,7 @@ public final class BlobProblemStore implements ProblemStore {
 
         ProblemSummary summary() {
             return new ProblemSummary(id, name, Duration.ofMillis(timeLimitMs), memoryLimitBytes,
-                    ProblemSummary.kindOf(checker), samples, secret.size(), statement);
+                    ProblemSummary.kindOf(checker), samples, secret.size(), statement, timeLimitSource);
         }
     }
 
@@ -143,7 +144,7 @@ public final class BlobProblemStore implements ProblemStore {
         }
         Manifest manifest = new Manifest(id, problem.name(), problem.timeLimit().toMillis(),
                 problem.memoryLimitBytes(), problem.outputLimitBytes(), problem.checker(), problem.statement(), problem.samples(),
-                version, refs, Instant.now(), files);
+                version, refs, Instant.now(), files, problem.timeLimitSource());
         try {
             Parallel.all(uploads);
             BlobRequestConditions conditions = current == null
@@ -210,7 +211,8 @@ public final class BlobProblemStore implements ProblemStore {
                 return Optional.of(new Problem(manifest.id(), manifest.name(),
                         Duration.ofMillis(manifest.timeLimitMs()), manifest.memoryLimitBytes(),
                         manifest.outputLimitBytes() > 0 ? manifest.outputLimitBytes() : Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
-                        manifest.checker(), manifest.samples(), secret, manifest.statement(), manifest.statementFiles()));
+                        manifest.checker(), manifest.samples(), secret, manifest.statement(), manifest.statementFiles(),
+                        manifest.timeLimitSource()));
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() != 404 || attempt >= LOAD_TRIES) {
                     throw e;

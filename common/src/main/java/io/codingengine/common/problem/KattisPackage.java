@@ -1,5 +1,6 @@
 package io.codingengine.common.problem;
 
+import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Ids;
 
@@ -32,8 +33,10 @@ import java.util.regex.Pattern;
  *   <li>here: the statement, the package-wide refusals, and the defaults.</li>
  * </ul>
  * The time limit is {@code limits.time_limit} in seconds, else a {@code .timelimit} file, else
- * {@value #DEFAULT_TIME_LIMIT_SECONDS} s: the format's other way, multipliers over the reference
- * solutions' times, needs those solutions run, which the importer does not do. The memory limit
+ * the format's other way: multipliers over the accepted submissions' times
+ * ({@link TimeLimitRule}), which needs those submissions run; {@link #readForImport} gives them
+ * with the rule to whoever can run them, and {@link #read} gives
+ * {@value #DEFAULT_TIME_LIMIT_SECONDS} s. The problem says which ({@link Problem#timeLimitSource()}). The memory limit
  * is {@code limits.memory} in MiB (default {@value #DEFAULT_MEMORY_MIB}). The engine's own
  * output, code size, compilation and checker limits apply, whatever {@code limits} says of them.
  * <p>
@@ -55,6 +58,85 @@ public final class KattisPackage {
 
     private KattisPackage() {
     }
+
+    /**
+     * A package read for import: the problem, and when its time limit is to be computed from its
+     * accepted submissions, the rule and those submissions (else the rule is {@code null} and the
+     * list empty).
+     */
+    public record Read(Problem problem, TimeLimitRule rule, List<AcceptedSubmission> accepted) {
+    }
+
+    /**
+     * One submission of {@code submissions/accepted/}: a file, or a directory of files.
+     *
+     * @param path     its path in the package
+     * @param language the engine's language for its extension ({@code python}, {@code c++},
+     *                 {@code c}, {@code java}, {@code javascript}), or {@code null} for another
+     * @param files    its files, the main one first
+     */
+    public record AcceptedSubmission(String path, String language, List<SourceFile> files) {
+    }
+
+    /** The languages the engine runs, by a source file's extension. */
+    private static final Map<String, String> LANGUAGES = Map.of("py", "python", "py3", "python", "cpp", "c++",
+            "cc", "c++", "cxx", "c++", "c", "c", "java", "java", "js", "javascript");
+    /** Accepted submissions read at most, and the most bytes of one. */
+    static final int MAX_ACCEPTED = 20;
+    static final int MAX_SUBMISSION_BYTES = 256 * 1024;
+
+    /** Reads the package for import under {@code problemId}, or its short name when {@code null}. */
+    public static Read readForImport(String problemId, Path dirOrZip) {
+        try (PackageArchive archive = PackageArchive.open(dirOrZip, PackageArchive.Limits.DEFAULT)) {
+            Problem problem = parse(problemId, archive);
+            if (problem.timeLimitSource() != null && !problem.timeLimitSource().startsWith(DEFAULT_SOURCE)) {
+                return new Read(problem, null, List.of());
+            }
+            return new Read(problem, ProblemYaml.parse(archive.text("problem.yaml")).timeRule(), accepted(archive));
+        } catch (IOException e) {
+            throw new InvalidPackageException("cannot read " + dirOrZip.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<AcceptedSubmission> accepted(PackageArchive archive) throws IOException {
+        Map<String, List<String>> byEntry = new java.util.TreeMap<>();
+        for (String path : archive.under("submissions/accepted/")) {
+            String rest = path.substring("submissions/accepted/".length());
+            int slash = rest.indexOf('/');
+            byEntry.computeIfAbsent(slash < 0 ? rest : rest.substring(0, slash), k -> new ArrayList<>()).add(path);
+        }
+        List<AcceptedSubmission> accepted = new ArrayList<>();
+        for (var entry : byEntry.entrySet()) {
+            if (accepted.size() >= MAX_ACCEPTED) {
+                break;
+            }
+            String language = null;
+            List<SourceFile> files = new ArrayList<>();
+            long bytes = 0;
+            for (String path : entry.getValue()) {
+                String name = path.substring(path.lastIndexOf('/') + 1);
+                String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
+                String text = PackageArchive.utf8(archive.bytes(path));
+                bytes += text == null ? 0 : text.length();
+                if (text == null || bytes > MAX_SUBMISSION_BYTES) {
+                    language = null;
+                    break;
+                }
+                boolean python2 = extension.startsWith("py") && text.lines().findFirst().orElse("").contains("python2");
+                if (language == null && LANGUAGES.containsKey(extension) && !python2) {
+                    language = LANGUAGES.get(extension);
+                    files.addFirst(SourceFile.utf8(name, text));
+                } else {
+                    files.add(SourceFile.utf8(name, text));
+                }
+            }
+            accepted.add(new AcceptedSubmission("submissions/accepted/" + entry.getKey(), language, files));
+        }
+        return accepted;
+    }
+
+    /** How a problem's limit reads when it is the default. */
+    public static final String DEFAULT_SOURCE = "default";
 
     /** Reads the package under its short name (see {@link ProblemStore#importPackage(Path)}). */
     public static Problem read(Path dirOrZip) {
@@ -103,8 +185,19 @@ public final class KattisPackage {
         Statement statement = statement(archive, yaml.constants());
         String name = yaml.name() != null ? yaml.name()
                 : statement.problemName() != null && !statement.problemName().isBlank() ? statement.problemName() : id;
-        return new Problem(id, name, timeLimit(yaml, archive), memory, output, checker,
-                tests.samples(), tests.secret(), statement.markdown(), statement.files());
+        Double seconds = yaml.timeLimitSeconds();
+        String source = "problem.yaml limits.time_limit";
+        if (seconds == null && archive.has(".timelimit")) {
+            seconds = ProblemYaml.positive(archive.text(".timelimit").strip(), "time limit");
+            source = ".timelimit";
+        }
+        if (seconds == null) {
+            seconds = (double) DEFAULT_TIME_LIMIT_SECONDS;
+            source = DEFAULT_SOURCE + " " + DEFAULT_TIME_LIMIT_SECONDS + " s: the package gives no time limit,"
+                    + " and its accepted submissions were not run";
+        }
+        return new Problem(id, name, Duration.ofMillis(Math.max(1, Math.round(seconds * 1000))), memory, output,
+                checker, tests.samples(), tests.secret(), statement.markdown(), statement.files(), source);
     }
 
     private static void refuseUnsupportedParts(PackageArchive archive) {
@@ -116,15 +209,6 @@ public final class KattisPackage {
         if (!archive.under("static_validator/").isEmpty()) {
             throw new InvalidPackageException("static_validator/ is not supported: static validation is not implemented");
         }
-    }
-
-    private static Duration timeLimit(ProblemYaml yaml, PackageArchive archive) throws IOException {
-        Double seconds = yaml.timeLimitSeconds();
-        if (seconds == null && archive.has(".timelimit")) {
-            seconds = ProblemYaml.positive(archive.text(".timelimit").strip(), "time limit");
-        }
-        double value = seconds != null ? seconds : DEFAULT_TIME_LIMIT_SECONDS;
-        return Duration.ofMillis(Math.max(1, Math.round(value * 1000)));
     }
 
     /** The statement as Markdown (or {@code null}), the name it gives, and its pictures. */

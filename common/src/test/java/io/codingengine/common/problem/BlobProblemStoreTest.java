@@ -219,9 +219,8 @@ class BlobProblemStoreTest {
 
         Problem loaded = store.load(id).orElseThrow();
         assertEquals(null, loaded.statementFiles().getFirst().data(), "the judge does not download pictures");
-        store.save(new Problem(loaded.id(), loaded.name(), Duration.ofSeconds(7), loaded.memoryLimitBytes(),
-                loaded.outputLimitBytes(), loaded.checker(), loaded.samples(), loaded.secretTests(), loaded.statement(),
-                loaded.statementFiles()));
+        store.save(loaded.withTimeLimit(Duration.ofSeconds(7), "set by an admin"));
+        assertEquals("set by an admin", store.get(id).orElseThrow().timeLimitSource());
         assertTrue(java.util.Arrays.equals(tower, store.statementFile(id, "tower.png").orElseThrow().data()));
 
         store.importPackage(id, directory(tmp, "hello", hello()));

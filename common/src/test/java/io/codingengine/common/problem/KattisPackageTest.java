@@ -409,4 +409,55 @@ class KattisPackageTest {
                 problem.statement());
         assertEquals(List.of("cave.jpg"), problem.statementFiles().stream().map(StatementFile::name).toList());
     }
+
+    @Test
+    void aTimeLimitIsComputedFromTheAcceptedSubmissionsOnlyWhenThePackageGivesNone() throws IOException {
+        KattisPackage.Read explicit = KattisPackage.readForImport(null, directory(tmp, "t1", hello()));
+        assertEquals(null, explicit.rule(), "hello gives limits.time_limit");
+        assertEquals("problem.yaml limits.time_limit", explicit.problem().timeLimitSource());
+        assertEquals(List.of(), explicit.accepted());
+
+        var files = with(hello(), "problem.yaml", "limits:\n  time_multiplier: 3\n  time_safety_margin: 4\n");
+        files = with(files, "submissions/accepted/old.py", "#!/usr/bin/env python2\nprint 1\n");
+        files = with(files, "submissions/accepted/multi/Main.java", "class Main {}");
+        files = with(files, "submissions/accepted/multi/notes.txt", "notes");
+        files = with(files, "submissions/accepted/sol.rb", "puts 1");
+        KattisPackage.Read computed = KattisPackage.readForImport(null, directory(tmp, "t2", files));
+        assertEquals(TimeLimitRule.legacy(3, 4), computed.rule());
+        assertTrue(computed.problem().timeLimitSource().startsWith("default 3 s"), computed.problem().timeLimitSource());
+        assertEquals(List.of("submissions/accepted/multi java [Main.java, notes.txt]", "submissions/accepted/old.py null",
+                        "submissions/accepted/sol.py python [sol.py]", "submissions/accepted/sol.rb null"),
+                computed.accepted().stream().map(a -> a.path() + " " + a.language()
+                        + (a.language() == null ? "" : " " + a.files().stream().map(SourceFile::name).toList())).toList());
+
+        var v2023 = with(files, "problem.yaml", "problem_format_version: 2023-07\nname: x\nlimits:\n"
+                + "  time_multipliers:\n    ac_to_time_limit: 3\n    time_limit_to_tle: 2\n  time_resolution: 0.5\n");
+        assertEquals(TimeLimitRule.since2023(3, 2, 0.5), KattisPackage.readForImport(null, directory(tmp, "t3", v2023)).rule());
+        assertEquals(TimeLimitRule.since2023(2, 1.5, 1), KattisPackage.readForImport(null,
+                directory(tmp, "t4", with(files, "problem.yaml", "problem_format_version: 2023-07\nname: x\n"))).rule());
+        var misspelt = with(files, "problem.yaml", "problem_format_version: 2023-07\nname: x\nlimits:\n"
+                + "  time_multipliers:\n    ac_to_timelimit: 3\n");
+        assertTrue(assertThrows(InvalidPackageException.class, () -> KattisPackage.readForImport(null,
+                directory(tmp, "t5", misspelt))).getMessage().contains("limits.time_multipliers.ac_to_timelimit"));
+    }
+
+    @Test
+    void theFormatsRulesForAComputedTimeLimit() {
+        TimeLimitRule legacy = TimeLimitRule.legacy(5, 2);
+        assertEquals(Duration.ofSeconds(1), legacy.limitFor(Duration.ZERO), "at least 1 s");
+        assertEquals(Duration.ofSeconds(1), legacy.limitFor(Duration.ofMillis(120)), "0.6 s rounds to 1 s");
+        assertEquals(Duration.ofSeconds(1), legacy.limitFor(Duration.ofMillis(290)), "1.45 s rounds to 1 s");
+        assertEquals(Duration.ofSeconds(2), legacy.limitFor(Duration.ofMillis(300)), "1.5 s rounds to 2 s");
+        assertEquals(Duration.ofSeconds(9), legacy.limitFor(Duration.ofMillis(1700)));
+        TimeLimitRule v2023 = TimeLimitRule.since2023(2, 1.5, 1);
+        assertEquals(Duration.ofSeconds(1), v2023.limitFor(Duration.ofMillis(100)), "0.2 s up to 1 s");
+        assertEquals(Duration.ofSeconds(2), v2023.limitFor(Duration.ofMillis(510)), "1.02 s up to 2 s");
+        assertEquals(Duration.ofSeconds(1), v2023.limitFor(Duration.ofMillis(500)), "exactly 1 s stays");
+        assertEquals(Duration.ofMillis(1500), TimeLimitRule.since2023(2, 1.5, 0.5).limitFor(Duration.ofMillis(510)));
+        assertEquals(Duration.ofMillis(300), TimeLimitRule.since2023(3, 1.5, 0.1).limitFor(Duration.ofMillis(90)));
+        assertEquals("from the accepted submissions: the slowest, submissions/accepted/a.py, took 0.3 s on secret/2;"
+                        + " × time_multiplier 5 = 1.5 s, rounded to whole seconds, at least 1 s: 2 s"
+                        + " (time_safety_margin 2 is for checking too-slow submissions, not part of the limit)",
+                legacy.explain(Duration.ofMillis(300), "submissions/accepted/a.py", "secret/2"));
+    }
 }
