@@ -48,7 +48,7 @@ async function load(render: () => Promise<void>) {
 // ------------------------------------------------------------------ types (as the api sends them)
 
 interface Sample { name: string; input: string; expectedOutput: string; }
-interface Problem { id: string; name: string; timeLimit: string | number; memoryLimitBytes: number; checker: string; samples: Sample[]; secretTestCount: number; statement: string | null; }
+interface Problem { id: string; name: string; timeLimit: string | number; memoryLimitBytes: number; checker: string; samples: Sample[]; secretTestCount: number; statement: string | null; timeLimitSource?: string | null; }
 interface ContestView { id: string; title: string; start: string; end: string; scoring: 'ICPC' | 'POINTS'; byInvitation: boolean; running: boolean; problems: Problem[]; }
 interface Runtime { language: string; version: string; aliases: string[]; }
 interface TestResult { testName: string; verdict: string; timeMs: number; memoryBytes: number; output: string | null; expected: string | null; message: string | null; visible: boolean; }
@@ -146,8 +146,8 @@ async function contestPage(contestId: string, problemId?: string) {
       `<li><a href="#/c/${esc(contestId)}/p/${esc(p.id)}" ${p.id === problem.id ? 'aria-current="page"' : ''}>${esc(p.name)}</a></li>`).join('')}</ol></nav>
     <article class="statement" aria-labelledby="pname">
       <h1 id="pname">${esc(problem.name)}</h1>
-      <p class="limits">Time limit ${ms(durationMs(problem.timeLimit))} · memory ${mib(problem.memoryLimitBytes)} · ${problem.samples.length} sample(s), ${problem.secretTestCount} hidden test(s)</p>
-      <div class="md">${problem.statement ? renderStatement(problem.statement) : '<p class="muted">This problem has no statement.</p>'}</div>
+      <p class="limits"><span${problem.timeLimitSource ? ` title="${esc(problem.timeLimitSource)}"` : ''}>Time limit ${ms(durationMs(problem.timeLimit))}${problem.timeLimitSource?.startsWith('from the accepted submissions') ? ' (from the accepted solutions)' : ''}</span> · memory ${mib(problem.memoryLimitBytes)} · ${problem.samples.length} sample(s), ${problem.secretTestCount} hidden test(s)</p>
+      <div class="md">${problem.statement ? renderStatement(problem.statement, `/api/v1/contests/${encodeURIComponent(contestId)}/problems/${encodeURIComponent(problem.id)}/`) : '<p class="muted">This problem has no statement.</p>'}</div>
       ${problem.samples.map(s => `<section class="sample"><h3>Sample ${esc(s.name)}</h3><div class="io"><div><h4>Input</h4><pre>${esc(s.input)}</pre></div>
         <div><h4>Output</h4><pre>${esc(s.expectedOutput)}</pre></div></div></section>`).join('')}
     </article>

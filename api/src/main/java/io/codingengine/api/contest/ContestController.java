@@ -101,6 +101,20 @@ public class ContestController {
         return ContestView.of(c, clock.instant(), shown);
     }
 
+    /**
+     * A picture of a problem's statement ({@code statement/<name>} in its Markdown), to anyone
+     * once the contest has started, as the statement itself is ({@link #get}); 404 before, and
+     * for a problem that is not the contest's.
+     */
+    @GetMapping("/{id}/problems/{problemId}/statement/{name}")
+    ResponseEntity<byte[]> statementFile(@PathVariable String id, @PathVariable String problemId, @PathVariable String name) {
+        Contest c = contest(id);
+        if (clock.instant().isBefore(c.start()) || !c.problemIds().contains(problemId)) {
+            throw new NoSuchElementException("no such statement file");
+        }
+        return StatementFiles.response(problems, problemId, name);
+    }
+
     /** The body of an entry: a display name for an open contest, or an invitation token. */
     public record EntryRequest(String name, String token) {
     }
