@@ -54,7 +54,7 @@ async function load(render: () => Promise<void>) {
 // ------------------------------------------------------------------ types (as the api sends them)
 
 interface Sample { name: string; input: string; expectedOutput: string; }
-interface Problem { id: string; name: string; timeLimit: string | number; memoryLimitBytes: number; checker: string; samples: Sample[]; secretTestCount: number; statement: string | null; }
+interface Problem { id: string; name: string; timeLimit: string | number; memoryLimitBytes: number; checker: string; samples: Sample[]; secretTestCount: number; statement: string | null; timeLimitSource?: string | null; }
 interface ContestView { id: string; title: string; start: string; end: string; scoring: 'ICPC' | 'POINTS'; byInvitation: boolean; running: boolean; problems: Problem[]; }
 interface Runtime { language: string; version: string; aliases: string[]; }
 interface TestResult { testName: string; verdict: string; timeMs: number; memoryBytes: number; output: string | null; expected: string | null; message: string | null; visible: boolean; }
@@ -382,8 +382,8 @@ async function contestPage(contestId: string, problemId?: string) {
         <span class="letter">${letter(i)}</span> ${esc(p.name)} <span class="mark"></span></a></li>`).join('')}</ol></nav>
     <article class="statement" aria-labelledby="pname">
       <h1 id="pname">${esc(problem.name)}</h1>
-      <p class="limits">Problem ${letter(index)} · time limit ${ms(durationMs(problem.timeLimit))} · memory ${mib(problem.memoryLimitBytes)} · ${problem.samples.length} sample(s), ${problem.secretTestCount} hidden test(s)</p>
-      <div class="md">${problem.statement ? renderStatement(problem.statement) : '<p class="muted">This problem has no statement.</p>'}</div>
+      <p class="limits">Problem ${letter(index)} · <span${problem.timeLimitSource ? ` title="${esc(problem.timeLimitSource)}"` : ''}>time limit ${ms(durationMs(problem.timeLimit))}${problem.timeLimitSource?.startsWith('from the accepted submissions') ? ' (from the accepted solutions)' : ''}</span> · memory ${mib(problem.memoryLimitBytes)} · ${problem.samples.length} sample(s), ${problem.secretTestCount} hidden test(s)</p>
+      <div class="md">${problem.statement ? renderStatement(problem.statement, `/api/v1/contests/${encodeURIComponent(contestId)}/problems/${encodeURIComponent(problem.id)}/`) : '<p class="muted">This problem has no statement.</p>'}</div>
       ${problem.samples.map((s, i) => `<section class="sample"><h3>Sample ${i + 1}</h3><div class="io"><div><h4>Input</h4><pre>${esc(s.input)}</pre></div>
         <div><h4>Output</h4><pre>${esc(s.expectedOutput)}</pre></div></div></section>`).join('')}
     </article>

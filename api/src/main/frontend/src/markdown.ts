@@ -1,5 +1,6 @@
 // Statements: Markdown (marked) with TeX math ($...$, $$...$$) rendered by KaTeX. The package's
-// HTML is not trusted: raw HTML in the Markdown is escaped.
+// HTML is not trusted: raw HTML in the Markdown is escaped. A picture of the package is
+// "statement/<name>": it is read from the endpoint the problem came from (filesBase).
 import { Marked } from 'marked';
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
@@ -11,7 +12,7 @@ const marked = new Marked({
   renderer: { html: ({ text }) => escape(text) },
 });
 
-export function renderStatement(markdown: string): string {
+export function renderStatement(markdown: string, filesBase?: string): string {
   const math: string[] = [];
   // Math first, outside code: placeholders survive Markdown untouched.
   const parts = markdown.split(/(```[\s\S]*?```|`[^`\n]*`)/g);
@@ -20,6 +21,14 @@ export function renderStatement(markdown: string): string {
       math.push(katex.renderToString(block ?? inline, { displayMode: block !== undefined, throwOnError: false }));
       return `@@MATH${math.length - 1}@@`;
     })).join('');
-  const html = marked.parse(withPlaceholders, { async: false }) as string;
+  const html = (filesBase ? new Marked({
+    gfm: true,
+    renderer: { html: ({ text }) => escape(text) },
+    walkTokens: token => {
+      if (token.type === 'image' && /^statement\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(token.href)) {
+        token.href = filesBase + token.href;
+      }
+    },
+  }) : marked).parse(withPlaceholders, { async: false }) as string;
   return html.replace(/@@MATH(\d+)@@/g, (_m, n) => math[Number(n)]);
 }

@@ -52,4 +52,30 @@ public final class KattisZip {
                 "data/secret/1.in", "-1 1\n", "data/secret/1.ans", "0\n",
                 "data/secret/2.in", "777 0\n", "data/secret/2.ans", "777\n"));
     }
+
+    /** A small PNG picture (one green pixel). */
+    public static final byte[] PNG = java.util.Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNg+M8AAAMBAQDJ/pLvAAAAAElFTkSuQmCC");
+
+    /** "Tower": a LaTeX statement only, with a picture of the package. */
+    public static byte[] latexWithPicture() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Map<String, byte[]> files = new TreeMap<>(Map.of(
+                "problem.yaml", "name: Tower\n".getBytes(StandardCharsets.UTF_8),
+                "problem_statement/problem.en.tex", "\\problemname{Tower}\n\\illustration{.3}{tower.png}{A tower}\nAdd $a$ and $b$.\n"
+                        .getBytes(StandardCharsets.UTF_8),
+                "problem_statement/tower.png", PNG,
+                "data/sample/1.in", "1 1\n".getBytes(StandardCharsets.UTF_8),
+                "data/sample/1.ans", "2\n".getBytes(StandardCharsets.UTF_8)));
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (var e : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
 }

@@ -45,6 +45,8 @@ public final class AccessRules {
         r.add(AccessRule.open("GET", "/api/v1/contests"));
         r.add(AccessRule.open("GET", "/api/v1/contests/*"));
         r.add(AccessRule.open("GET", "/api/v1/contests/*/scoreboard"));
+        // The pictures of its statements, which ContestController serves once it has started.
+        r.add(AccessRule.open("GET", "/api/v1/contests/*/problems/*/statement/*"));
         r.add(AccessRule.requires(Role.ADMIN, null, "/api/v1/admin/**"));
         r.add(AccessRule.requires(Role.ADMIN, "PUT", "/api/v1/problems/**"));
         r.add(AccessRule.requires(Role.ADMIN, "DELETE", "/api/v1/problems/**"));

@@ -181,7 +181,8 @@ public class AdminController {
                     r.timeLimitMs() == null ? p.timeLimit() : Duration.ofMillis(r.timeLimitMs()),
                     r.memoryLimitBytes() == null ? p.memoryLimitBytes() : r.memoryLimitBytes(),
                     r.outputLimitBytes() == null ? p.outputLimitBytes() : r.outputLimitBytes(),
-                    p.checker(), p.samples(), p.secretTests(), p.statement()));
+                    p.checker(), p.samples(), p.secretTests(), p.statement(), p.statementFiles(),
+                    r.timeLimitMs() == null ? p.timeLimitSource() : "set by an admin"));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage());
         }

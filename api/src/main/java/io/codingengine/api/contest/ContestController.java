@@ -114,6 +114,20 @@ public class ContestController {
     }
 
     /**
+     * A picture of a problem's statement ({@code statement/<name>} in its Markdown), to anyone
+     * once the contest has started, as the statement itself is ({@link #get}); 404 before, and
+     * for a problem that is not the contest's.
+     */
+    @GetMapping("/{id}/problems/{problemId}/statement/{name}")
+    ResponseEntity<byte[]> statementFile(@PathVariable String id, @PathVariable String problemId, @PathVariable String name) {
+        Contest c = contest(id);
+        if (clock.instant().isBefore(c.start()) || !c.problemIds().contains(problemId)) {
+            throw new NoSuchElementException("no such statement file");
+        }
+        return StatementFiles.response(problems, problemId, name);
+    }
+
+    /**
      * The body of an entry: an invitation token, or for an open contest a new account's name and
      * password (the name is taken once in the contest).
      */

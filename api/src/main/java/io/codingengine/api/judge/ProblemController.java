@@ -3,6 +3,9 @@ package io.codingengine.api.judge;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.SubmissionStatus;
+import io.codingengine.api.access.CurrentPrincipal;
+import io.codingengine.api.execution.ExecutionService;
+import io.codingengine.common.problem.KattisPackage;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.problem.ProblemSummary;
 import io.codingengine.common.queue.Lane;
@@ -24,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -40,14 +44,23 @@ public class ProblemController {
     private final ProblemStore problems;
     private final SubmissionStore store;
     private final Submissions submissions;
+    private final TimeLimitCalibration calibration;
+    private final CurrentPrincipal principal;
 
-    public ProblemController(ProblemStore problems, SubmissionStore store, Submissions submissions) {
+    public ProblemController(ProblemStore problems, SubmissionStore store, Submissions submissions,
+                             ExecutionService execution, CurrentPrincipal principal) {
         this.problems = problems;
         this.store = store;
         this.submissions = submissions;
+        this.calibration = new TimeLimitCalibration(execution, Clock.systemUTC());
+        this.principal = principal;
     }
 
-    /** Imports a Kattis package sent as a zip body, under the given id. */
+    /**
+     * Imports a Kattis package sent as a zip body, under the given id. A package without a time
+     * limit has its accepted submissions run first, in the request, to compute it
+     * ({@link TimeLimitCalibration}).
+     */
     @PutMapping(path = "/{id}", consumes = {"application/zip", "application/octet-stream"})
     ResponseEntity<ProblemSummary> importPackage(@PathVariable String id, @RequestBody byte[] zip) {
         if (!Ids.isValid(id)) {
@@ -57,7 +70,8 @@ public class ProblemController {
         try {
             file = Files.createTempFile("ce-package-", ".zip");
             Files.write(file, zip);
-            ProblemSummary imported = problems.importPackage(id, file);
+            KattisPackage.Read read = KattisPackage.readForImport(id, file);
+            ProblemSummary imported = problems.save(calibration.apply(read, principal.get().map(p -> p.subject()).orElse("import")));
             return ResponseEntity.created(URI.create("/api/v1/problems/" + id)).body(imported);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -74,6 +88,12 @@ public class ProblemController {
     @GetMapping("/{id}")
     ProblemSummary get(@PathVariable String id) {
         return problems.get(id).orElseThrow(() -> new NoSuchElementException("unknown problem " + id));
+    }
+
+    /** A picture of the problem's statement, to whoever may read the problem. */
+    @GetMapping("/{id}/statement/{name}")
+    ResponseEntity<byte[]> statementFile(@PathVariable String id, @PathVariable String name) {
+        return io.codingengine.api.contest.StatementFiles.response(problems, id, name);
     }
 
     /** The state of one regrade round of a problem: how many are judged, and their verdicts. */

@@ -228,6 +228,44 @@ class ContestKeysTest {
                 "[" + judgeSubmission(invited, candidate) + "]", TestKeys.ADMIN));
     }
 
+    @Test
+    void statementPicturesAreOpenOnceTheContestStartsAndOnlyForItsProblems() throws Exception {
+        String tower = "tower-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + tower))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/zip")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.latexWithPicture())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, imported.statusCode(), imported.body());
+        assertTrue(json(imported).get("statement").asString().contains("![A tower](statement/tower.png)"), imported.body());
+        String started = "pictures-" + UUID.randomUUID().toString().substring(0, 8);
+        String later = started + "-later";
+        Instant now = Instant.now();
+        putContest(started, List.of(), List.of(tower), now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS));
+        putContest(later, List.of(), List.of(tower), now.plus(1, ChronoUnit.HOURS), now.plus(2, ChronoUnit.HOURS));
+
+        HttpResponse<byte[]> picture = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/contests/" + started + "/problems/"
+                + tower + "/statement/tower.png")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, picture.statusCode(), "anyone may read a started contest's statements");
+        assertTrue(java.util.Arrays.equals(KattisZip.PNG, picture.body()));
+        assertEquals("image/png", picture.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("nosniff", picture.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        assertTrue(picture.headers().firstValue("Content-Security-Policy").orElseThrow().contains("sandbox"));
+
+        assertEquals(404, send("GET", "/api/v1/contests/" + later + "/problems/" + tower + "/statement/tower.png", null, null)
+                .statusCode(), "not before the contest starts");
+        assertEquals(404, send("GET", "/api/v1/contests/" + open + "/problems/" + tower + "/statement/tower.png", null, null)
+                .statusCode(), "not through a contest the problem is not in");
+        assertEquals(404, send("GET", "/api/v1/contests/" + started + "/problems/" + tower + "/statement/other.png", null, null)
+                .statusCode());
+        int escape = send("GET", "/api/v1/contests/" + started + "/problems/" + tower + "/statement/..%2Fproblem.yaml",
+                null, null).statusCode();
+        assertTrue(escape == 400 || escape == 404, "a name that is no picture's: " + escape);
+        // the free judge API: a key that may read the problem, not a contest's key
+        assertEquals(200, send("GET", "/api/v1/problems/" + tower + "/statement/tower.png", null, TestKeys.ADMIN).statusCode());
+        assertEquals(401, send("GET", "/api/v1/problems/" + tower + "/statement/tower.png", null, null).statusCode());
+        assertEquals(403, send("GET", "/api/v1/problems/" + tower + "/statement/tower.png", null, enterByName(started, "Bo"))
+                .statusCode());
+    }
+
     // ------------------------------------------------------------------ a contest changed under its keys
 
     @Test
@@ -282,7 +320,12 @@ class ContestKeysTest {
     }
 
     private void putContest(String id, List<Map<String, String>> invitations, Instant start, Instant end) throws Exception {
-        String body = Json.write(Map.of("title", "Contest " + id, "problemIds", List.of(problem),
+        putContest(id, invitations, List.of(problem), start, end);
+    }
+
+    private void putContest(String id, List<Map<String, String>> invitations, List<String> problems, Instant start,
+                            Instant end) throws Exception {
+        String body = Json.write(Map.of("title", "Contest " + id, "problemIds", problems,
                 "start", start.toString(), "end", end.toString(), "scoring", "POINTS", "invitations", invitations));
         HttpResponse<String> r = send("PUT", "/api/v1/admin/contests/" + id, body, TestKeys.ADMIN);
         assertEquals(200, r.statusCode(), r.body());

@@ -118,6 +118,13 @@ class KattisExamplesJudgeTest {
             HttpResponse<String> response = put(name + "-" + UUID.randomUUID().toString().substring(0, 6), name);
             if (IMPORTED.contains(name)) {
                 assertEquals(201, response.statusCode(), name + ": " + response.body());
+                // neither gives a time limit: it is computed from its accepted submissions, run at import
+                JsonNode problem = Json.mapper().readTree(response.body());
+                String source = problem.get("timeLimitSource").asString();
+                assertTrue(source.startsWith("from the accepted submissions: the slowest, submissions/accepted/"),
+                        name + ": " + source);
+                assertTrue(source.contains("time_multiplier 5") && source.contains("rounded to whole seconds"), source);
+                assertTrue(source.contains(name.equals("different") ? "time_safety_margin 4" : "time_safety_margin 2"), source);
             } else {
                 assertEquals(400, response.statusCode(), name + ": " + response.body());
                 String detail = Json.mapper().readTree(response.body()).get("detail").asString();

@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  *       {@code manifests/} (no delimiter listing, which Azurite answers differently).</li>
  *   <li>{@code data/<id>/<version>/<n>.in} and {@code .ans}: the secret tests' data, one blob
  *       each.</li>
+ *   <li>{@code files/<id>/<sha256>}: the pictures of the statement, by content, so that a save
+ *       of a problem loaded without them (a change of limits) keeps them as they are; a save
+ *       deletes those its manifest no longer names.</li>
  * </ul>
  * A save writes a new version's data blobs first, then replaces the manifest with a write
  * conditioned on the ETag it read (or on there being none), so readers switch from the old
@@ -52,6 +55,7 @@ public final class BlobProblemStore implements ProblemStore {
 
     private static final String MANIFESTS = "manifests/";
     private static final String DATA = "data/";
+    private static final String FILES = "files/";
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,29}|");
     private static final int LOAD_TRIES = 3;
 
@@ -61,11 +65,16 @@ public final class BlobProblemStore implements ProblemStore {
      */
     record Manifest(String id, String name, long timeLimitMs, long memoryLimitBytes, long outputLimitBytes,
                     CheckerSpec checker, String statement, List<TestCase> samples, String version,
-                    List<SecretRef> secret, Instant savedAt) {
+                    List<SecretRef> secret, Instant savedAt, List<StatementFile> statementFiles,
+                    String timeLimitSource) {
+
+        Manifest {
+            statementFiles = statementFiles == null ? List.of() : statementFiles;
+        }
 
         ProblemSummary summary() {
             return new ProblemSummary(id, name, Duration.ofMillis(timeLimitMs), memoryLimitBytes,
-                    ProblemSummary.kindOf(checker), samples, secret.size(), statement);
+                    ProblemSummary.kindOf(checker), samples, secret.size(), statement, timeLimitSource);
         }
     }
 
@@ -112,9 +121,19 @@ public final class BlobProblemStore implements ProblemStore {
             uploads.add(() -> upload(base + ".in", test.input()));
             uploads.add(() -> upload(base + ".ans", test.expectedOutput()));
         }
+        List<StatementFile> files = new ArrayList<>();
+        for (StatementFile file : problem.statementFiles()) {
+            files.add(file.withoutData());
+            if (file.data() != null) {
+                uploads.add(() -> {
+                    container.getBlobClient(FILES + id + "/" + file.sha256()).upload(BinaryData.fromBytes(file.data()), true);
+                    return null;
+                });
+            }
+        }
         Manifest manifest = new Manifest(id, problem.name(), problem.timeLimit().toMillis(),
                 problem.memoryLimitBytes(), problem.outputLimitBytes(), problem.checker(), problem.statement(), problem.samples(),
-                version, refs, Instant.now());
+                version, refs, Instant.now(), files, problem.timeLimitSource());
         try {
             Parallel.all(uploads);
             BlobRequestConditions conditions = current == null
@@ -135,6 +154,7 @@ public final class BlobProblemStore implements ProblemStore {
         if (current != null && !current.manifest().version().equals(version)) {
             deletePrefix(DATA + id + "/" + current.manifest().version() + "/");
         }
+        deleteUnnamedFiles(id, files);
         return manifest.summary();
     }
 
@@ -180,7 +200,8 @@ public final class BlobProblemStore implements ProblemStore {
                 return Optional.of(new Problem(manifest.id(), manifest.name(),
                         Duration.ofMillis(manifest.timeLimitMs()), manifest.memoryLimitBytes(),
                         manifest.outputLimitBytes() > 0 ? manifest.outputLimitBytes() : Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
-                        manifest.checker(), manifest.samples(), secret, manifest.statement()));
+                        manifest.checker(), manifest.samples(), secret, manifest.statement(), manifest.statementFiles(),
+                        manifest.timeLimitSource()));
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() != 404 || attempt >= LOAD_TRIES) {
                     throw e;
@@ -197,7 +218,49 @@ public final class BlobProblemStore implements ProblemStore {
         }
         boolean existed = container.getBlobClient(MANIFESTS + id + ".json").deleteIfExists();
         deletePrefix(DATA + id + "/");
+        deletePrefix(FILES + id + "/");
         return existed;
+    }
+
+    @Override
+    public Optional<StatementFile> statementFile(String problemId, String name) {
+        if (!Ids.isValid(problemId) || name == null) {
+            return Optional.empty();
+        }
+        Versioned versioned = readManifest(problemId);
+        if (versioned == null) {
+            return Optional.empty();
+        }
+        for (StatementFile file : versioned.manifest().statementFiles()) {
+            if (file.name().equals(name)) {
+                try {
+                    byte[] data = container.getBlobClient(FILES + problemId + "/" + file.sha256()).downloadContent().toBytes();
+                    return Optional.of(new StatementFile(file.name(), file.contentType(), file.sha256(), data));
+                } catch (BlobStorageException e) {
+                    if (e.getStatusCode() == 404) {
+                        return Optional.empty();
+                    }
+                    throw e;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Deletes the pictures of a problem that {@code kept} does not name. */
+    private void deleteUnnamedFiles(String id, List<StatementFile> kept) {
+        java.util.Set<String> named = new java.util.HashSet<>();
+        kept.forEach(file -> named.add(FILES + id + "/" + file.sha256()));
+        List<Callable<Void>> deletions = new ArrayList<>();
+        for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(FILES + id + "/"), null)) {
+            if (!named.contains(item.getName())) {
+                deletions.add(() -> {
+                    container.getBlobClient(item.getName()).deleteIfExists();
+                    return null;
+                });
+            }
+        }
+        Parallel.all(deletions);
     }
 
     // ------------------------------------------------------------------------------ helpers

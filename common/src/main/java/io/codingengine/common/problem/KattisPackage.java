@@ -1,13 +1,24 @@
 package io.codingengine.common.problem;
 
+import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Ids;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a problem package in the Kattis problem package format (legacy, 2023-07 and 2025-09)
@@ -22,15 +33,20 @@ import java.util.List;
  *   <li>here: the statement, the package-wide refusals, and the defaults.</li>
  * </ul>
  * The time limit is {@code limits.time_limit} in seconds, else a {@code .timelimit} file, else
- * {@value #DEFAULT_TIME_LIMIT_SECONDS} s: the format's other way, multipliers over the reference
- * solutions' times, needs those solutions run, which the importer does not do. The memory limit
+ * the format's other way: multipliers over the accepted submissions' times
+ * ({@link TimeLimitRule}), which needs those submissions run; {@link #readForImport} gives them
+ * with the rule to whoever can run them, and {@link #read} gives
+ * {@value #DEFAULT_TIME_LIMIT_SECONDS} s. The problem says which ({@link Problem#timeLimitSource()}). The memory limit
  * is {@code limits.memory} in MiB (default {@value #DEFAULT_MEMORY_MIB}). The engine's own
  * output, code size, compilation and checker limits apply, whatever {@code limits} says of them.
  * <p>
- * The statement is the first of {@code problem_statement/problem.en.md},
- * {@code problem_statement/problem.md}, {@code statement/problem.en.md},
- * {@code statement/problem.md}, then any other {@code .md} in those directories (LaTeX and PDF
- * statements are not shown).
+ * The statement is {@code problem.<language>.md} or {@code .tex} (or {@code problem.md},
+ * {@code problem.tex}) in {@code problem_statement/} (legacy) or {@code statement/} (2023-07 on):
+ * English first, then one without a language, then the others by language; Markdown before
+ * LaTeX of the same language. LaTeX becomes Markdown ({@link LatexStatement}); its
+ * {@code \problemname} names a problem whose {@code problem.yaml} does not. The pictures the
+ * statement names in its directory are kept with the problem ({@link StatementFile}) and the
+ * statement refers to them by a relative URL. PDF statements are not shown.
  * <p>
  * Refused here: {@code include/} (files the format adds to every submission; the engine
  * compiles what was submitted, nothing else) and {@code static_validator/}.
@@ -40,11 +56,87 @@ public final class KattisPackage {
     static final int DEFAULT_TIME_LIMIT_SECONDS = 3;
     static final int DEFAULT_MEMORY_MIB = 256;
 
-    private static final List<String> STATEMENTS = List.of("problem_statement/problem.en.md",
-            "problem_statement/problem.md", "statement/problem.en.md", "statement/problem.md");
-
     private KattisPackage() {
     }
+
+    /**
+     * A package read for import: the problem, and when its time limit is to be computed from its
+     * accepted submissions, the rule and those submissions (else the rule is {@code null} and the
+     * list empty).
+     */
+    public record Read(Problem problem, TimeLimitRule rule, List<AcceptedSubmission> accepted) {
+    }
+
+    /**
+     * One submission of {@code submissions/accepted/}: a file, or a directory of files.
+     *
+     * @param path     its path in the package
+     * @param language the engine's language for its extension ({@code python}, {@code c++},
+     *                 {@code c}, {@code java}, {@code javascript}), or {@code null} for another
+     * @param files    its files, the main one first
+     */
+    public record AcceptedSubmission(String path, String language, List<SourceFile> files) {
+    }
+
+    /** The languages the engine runs, by a source file's extension. */
+    private static final Map<String, String> LANGUAGES = Map.of("py", "python", "py3", "python", "cpp", "c++",
+            "cc", "c++", "cxx", "c++", "c", "c", "java", "java", "js", "javascript");
+    /** Accepted submissions read at most, and the most bytes of one. */
+    static final int MAX_ACCEPTED = 20;
+    static final int MAX_SUBMISSION_BYTES = 256 * 1024;
+
+    /** Reads the package for import under {@code problemId}, or its short name when {@code null}. */
+    public static Read readForImport(String problemId, Path dirOrZip) {
+        try (PackageArchive archive = PackageArchive.open(dirOrZip, PackageArchive.Limits.DEFAULT)) {
+            Problem problem = parse(problemId, archive);
+            if (problem.timeLimitSource() != null && !problem.timeLimitSource().startsWith(DEFAULT_SOURCE)) {
+                return new Read(problem, null, List.of());
+            }
+            return new Read(problem, ProblemYaml.parse(archive.text("problem.yaml")).timeRule(), accepted(archive));
+        } catch (IOException e) {
+            throw new InvalidPackageException("cannot read " + dirOrZip.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<AcceptedSubmission> accepted(PackageArchive archive) throws IOException {
+        Map<String, List<String>> byEntry = new java.util.TreeMap<>();
+        for (String path : archive.under("submissions/accepted/")) {
+            String rest = path.substring("submissions/accepted/".length());
+            int slash = rest.indexOf('/');
+            byEntry.computeIfAbsent(slash < 0 ? rest : rest.substring(0, slash), k -> new ArrayList<>()).add(path);
+        }
+        List<AcceptedSubmission> accepted = new ArrayList<>();
+        for (var entry : byEntry.entrySet()) {
+            if (accepted.size() >= MAX_ACCEPTED) {
+                break;
+            }
+            String language = null;
+            List<SourceFile> files = new ArrayList<>();
+            long bytes = 0;
+            for (String path : entry.getValue()) {
+                String name = path.substring(path.lastIndexOf('/') + 1);
+                String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
+                String text = PackageArchive.utf8(archive.bytes(path));
+                bytes += text == null ? 0 : text.length();
+                if (text == null || bytes > MAX_SUBMISSION_BYTES) {
+                    language = null;
+                    break;
+                }
+                boolean python2 = extension.startsWith("py") && text.lines().findFirst().orElse("").contains("python2");
+                if (language == null && LANGUAGES.containsKey(extension) && !python2) {
+                    language = LANGUAGES.get(extension);
+                    files.addFirst(SourceFile.utf8(name, text));
+                } else {
+                    files.add(SourceFile.utf8(name, text));
+                }
+            }
+            accepted.add(new AcceptedSubmission("submissions/accepted/" + entry.getKey(), language, files));
+        }
+        return accepted;
+    }
+
+    /** How a problem's limit reads when it is the default. */
+    public static final String DEFAULT_SOURCE = "default";
 
     /** Reads the package under its short name (see {@link ProblemStore#importPackage(Path)}). */
     public static Problem read(Path dirOrZip) {
@@ -90,8 +182,22 @@ public final class KattisPackage {
         long memory = (long) ((yaml.memoryMib() != null ? yaml.memoryMib() : DEFAULT_MEMORY_MIB) * (1 << 20));
         long output = yaml.outputMib() != null ? Math.max(1, (long) (yaml.outputMib() * (1 << 20)))
                 : Problem.DEFAULT_OUTPUT_LIMIT_BYTES;
-        return new Problem(id, yaml.name() != null ? yaml.name() : id, timeLimit(yaml, archive), memory, output, checker,
-                tests.samples(), tests.secret(), statement(archive, yaml.constants()));
+        Statement statement = statement(archive, yaml.constants());
+        String name = yaml.name() != null ? yaml.name()
+                : statement.problemName() != null && !statement.problemName().isBlank() ? statement.problemName() : id;
+        Double seconds = yaml.timeLimitSeconds();
+        String source = "problem.yaml limits.time_limit";
+        if (seconds == null && archive.has(".timelimit")) {
+            seconds = ProblemYaml.positive(archive.text(".timelimit").strip(), "time limit");
+            source = ".timelimit";
+        }
+        if (seconds == null) {
+            seconds = (double) DEFAULT_TIME_LIMIT_SECONDS;
+            source = DEFAULT_SOURCE + " " + DEFAULT_TIME_LIMIT_SECONDS + " s: the package gives no time limit,"
+                    + " and its accepted submissions were not run";
+        }
+        return new Problem(id, name, Duration.ofMillis(Math.max(1, Math.round(seconds * 1000))), memory, output,
+                checker, tests.samples(), tests.secret(), statement.markdown(), statement.files(), source);
     }
 
     private static void refuseUnsupportedParts(PackageArchive archive) {
@@ -105,26 +211,123 @@ public final class KattisPackage {
         }
     }
 
-    private static Duration timeLimit(ProblemYaml yaml, PackageArchive archive) throws IOException {
-        Double seconds = yaml.timeLimitSeconds();
-        if (seconds == null && archive.has(".timelimit")) {
-            seconds = ProblemYaml.positive(archive.text(".timelimit").strip(), "time limit");
-        }
-        double value = seconds != null ? seconds : DEFAULT_TIME_LIMIT_SECONDS;
-        return Duration.ofMillis(Math.max(1, Math.round(value * 1000)));
+    /** The statement as Markdown (or {@code null}), the name it gives, and its pictures. */
+    private record Statement(String markdown, String problemName, List<StatementFile> files) {
     }
 
-    private static String statement(PackageArchive archive, Constants constants) throws IOException {
-        for (String candidate : STATEMENTS) {
-            if (archive.has(candidate)) {
-                return constants.apply(archive.text(candidate));
-            }
-        }
+    private static final Pattern STATEMENT = Pattern.compile(
+            "(problem_statement|statement)/problem(?:\\.([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})?))?\\.(md|tex)");
+    private static final Pattern MARKDOWN_IMAGE = Pattern.compile(
+            "!\\[([^\\]\\n]*)]\\(\\s*<?([^()\\s<>]+)>?(\\s+\"[^\"\\n]*\")?\\s*\\)");
+
+    private static Statement statement(PackageArchive archive, Constants constants) throws IOException {
+        String chosen = null;
+        String chosenRank = null;
         for (String path : archive.paths()) {
-            if ((path.startsWith("problem_statement/") || path.startsWith("statement/")) && path.endsWith(".md")) {
-                return constants.apply(archive.text(path));
+            Matcher m = STATEMENT.matcher(path);
+            if (!m.matches()) {
+                continue;
+            }
+            String language = m.group(2);
+            // English, then no language, then the others by name; Markdown first; legacy directory first
+            String rank = ("en".equals(language) ? "0" : language == null ? "1" : "2" + language) + "\u0000"
+                    + (m.group(3).equals("md") ? "0" : "1") + (m.group(1).equals("problem_statement") ? "0" : "1");
+            if (chosenRank == null || rank.compareTo(chosenRank) < 0) {
+                chosen = path;
+                chosenRank = rank;
             }
         }
-        return null;
+        if (chosen == null) {
+            for (String path : archive.paths()) {
+                if ((path.startsWith("problem_statement/") || path.startsWith("statement/")) && path.endsWith(".md")) {
+                    chosen = path;
+                    break;
+                }
+            }
+        }
+        if (chosen == null) {
+            return new Statement(null, null, List.of());
+        }
+        Pictures pictures = new Pictures(archive, chosen.substring(0, chosen.lastIndexOf('/') + 1));
+        String text = constants.apply(archive.text(chosen));
+        if (chosen.endsWith(".tex")) {
+            LatexStatement.Converted converted = LatexStatement.convert(text, pictures::url);
+            return new Statement(converted.markdown().isBlank() ? null : converted.markdown(), converted.problemName(),
+                    pictures.files());
+        }
+        Matcher image = MARKDOWN_IMAGE.matcher(text);
+        StringBuilder markdown = new StringBuilder(text.length());
+        while (image.find()) {
+            String url = pictures.url(image.group(2));
+            image.appendReplacement(markdown, Matcher.quoteReplacement(url == null ? image.group()
+                    : "![" + image.group(1) + "](" + url + (image.group(3) == null ? "" : image.group(3)) + ")"));
+        }
+        image.appendTail(markdown);
+        return new Statement(markdown.toString(), null, pictures.files());
+    }
+
+    /**
+     * The pictures of a statement directory that its statement names: only files of the package,
+     * in that directory or below it, of a type a browser shows, within {@link StatementFile}'s
+     * sizes. Anything else is left out, and the statement shows its caption instead.
+     */
+    private static final class Pictures {
+        private final PackageArchive archive;
+        private final String directory;
+        private final Map<String, StatementFile> byName = new LinkedHashMap<>();
+        private final Map<String, String> urls = new HashMap<>();
+        private long total;
+
+        Pictures(PackageArchive archive, String directory) {
+            this.archive = archive;
+            this.directory = directory;
+        }
+
+        /** The URL the statement gives {@code reference}, or {@code null} when it is no picture here. */
+        String url(String reference) {
+            return urls.computeIfAbsent(reference, this::resolve);
+        }
+
+        private String resolve(String reference) {
+            String relative = reference.strip();
+            while (relative.startsWith("./")) {
+                relative = relative.substring(2);
+            }
+            if (relative.isEmpty() || relative.startsWith("/") || relative.contains(":") || relative.contains("\\")
+                    || List.of(relative.split("/")).contains("..") || !archive.has(directory + relative)) {
+                return null;
+            }
+            String name = relative.replace('/', '_');
+            Optional<String> type = StatementFile.typeOf(name);
+            if (type.isEmpty() || !StatementFile.NAME.matcher(name).matches() || name.contains("..")) {
+                return null;
+            }
+            if (!byName.containsKey(name)) {
+                byte[] data;
+                try {
+                    data = archive.bytes(directory + relative);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                if (data.length > StatementFile.MAX_BYTES || total + data.length > StatementFile.MAX_TOTAL_BYTES) {
+                    return null;
+                }
+                total += data.length;
+                byName.put(name, new StatementFile(name, type.get(), sha256(data), data));
+            }
+            return StatementFile.URL_PREFIX + name;
+        }
+
+        List<StatementFile> files() {
+            return List.copyOf(byName.values());
+        }
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

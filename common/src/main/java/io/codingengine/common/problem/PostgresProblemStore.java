@@ -14,9 +14,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@link ProblemStore} on PostgreSQL (schema in {@code db/migration}, see {@link PostgresSchema}).
@@ -25,15 +28,23 @@ import java.util.Optional;
  * bytes. {@link #get} and {@link #list} read {@code problems} alone, so answering a client never
  * touches secret data.
  *
+ * <p>The pictures of the statement are listed in {@code problems.statement_files} (JSON, without
+ * their data); their data is in {@code problem_statement_files}, one row per problem and SHA-256.
+ * A save writes the data of the files that carry it, keeps the stored data of a file that comes
+ * without (a problem {@linkplain #load loaded} for judging has none, and a change of limits saves
+ * it as it is), and deletes the rows that no file of the problem names any more.
+ *
  * <p>A save replaces the problem row and its secret tests in one transaction: readers see the old
  * problem or the new one, whole. Concurrent saves of one problem queue on the problem row's lock,
- * and the last one wins. {@link #load} reads the row and the tests in one repeatable-read
- * transaction, so it never mixes two saves.
+ * and the last one wins. {@link #load} and {@link #statementFile} read in one repeatable-read
+ * transaction, so they never mix two saves.
  */
 public final class PostgresProblemStore implements ProblemStore {
 
     private static final String SUMMARY_COLUMNS =
-            "id, name, time_limit_ms, memory_limit_bytes, output_limit_bytes, checker, samples, secret_test_count, statement";
+            "id, name, time_limit_ms, memory_limit_bytes, output_limit_bytes, checker, samples, secret_test_count, statement,"
+                    + " time_limit_source";
+    private static final String PROBLEM_COLUMNS = SUMMARY_COLUMNS + ", statement_files";
 
     private final Jdbc jdbc;
 
@@ -45,21 +56,26 @@ public final class PostgresProblemStore implements ProblemStore {
     @Override
     public ProblemSummary save(Problem problem) {
         Objects.requireNonNull(problem, "problem");
+        List<StatementFile> listed = problem.statementFiles().stream().map(StatementFile::withoutData).toList();
         jdbc.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
+            // First, so that concurrent saves of the problem queue on its row's lock.
             Jdbc.update(connection, """
                     INSERT INTO problems (id, name, time_limit_ms, memory_limit_bytes, output_limit_bytes, checker,
-                                          samples, secret_test_count, statement, saved_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+                                          samples, secret_test_count, statement, time_limit_source, statement_files,
+                                          saved_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
                     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, time_limit_ms = EXCLUDED.time_limit_ms,
                         memory_limit_bytes = EXCLUDED.memory_limit_bytes,
                         output_limit_bytes = EXCLUDED.output_limit_bytes, checker = EXCLUDED.checker,
                         samples = EXCLUDED.samples, secret_test_count = EXCLUDED.secret_test_count,
-                        statement = EXCLUDED.statement, saved_at = EXCLUDED.saved_at""",
+                        statement = EXCLUDED.statement, time_limit_source = EXCLUDED.time_limit_source,
+                        statement_files = EXCLUDED.statement_files, saved_at = EXCLUDED.saved_at""",
                     problem.id(), problem.name(), problem.timeLimit().toMillis(), problem.memoryLimitBytes(),
                     problem.outputLimitBytes(), Json.write(problem.checker()), Json.write(problem.samples()), problem.secretTests().size(),
-                    problem.statement());
+                    problem.statement(), problem.timeLimitSource(), Json.write(listed));
             Jdbc.update(connection, "DELETE FROM problem_secret_tests WHERE problem_id = ?", problem.id());
             insertSecretTests(connection, problem);
+            saveStatementFiles(connection, problem);
             return null;
         });
         return problem.summary();
@@ -79,6 +95,31 @@ public final class PostgresProblemStore implements ProblemStore {
             }
             insert.executeBatch();
         }
+    }
+
+    /**
+     * Writes the data of the statement files that carry it (a content already stored is kept as
+     * it is), then deletes the data that no file of the problem names.
+     */
+    private static void saveStatementFiles(Connection connection, Problem problem) throws SQLException {
+        Set<String> named = new LinkedHashSet<>();
+        Set<String> written = new HashSet<>();
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO problem_statement_files (problem_id, sha256, data) VALUES (?, ?, ?)
+                ON CONFLICT (problem_id, sha256) DO NOTHING""")) {
+            for (StatementFile file : problem.statementFiles()) {
+                named.add(file.sha256());
+                if (file.data() != null && written.add(file.sha256())) {
+                    insert.setString(1, problem.id());
+                    insert.setString(2, file.sha256());
+                    insert.setBytes(3, file.data());
+                    insert.addBatch();
+                }
+            }
+            insert.executeBatch();
+        }
+        Jdbc.update(connection, "DELETE FROM problem_statement_files WHERE problem_id = ? AND NOT (sha256 = ANY (?))",
+                problem.id(), connection.createArrayOf("text", named.toArray()));
     }
 
     @Override
@@ -104,14 +145,33 @@ public final class PostgresProblemStore implements ProblemStore {
                     "SELECT name, input, answer FROM problem_secret_tests WHERE problem_id = ? ORDER BY position",
                     row -> new TestCase(row.getString("name"), utf8(row.getBytes("input")),
                             utf8(row.getBytes("answer")), false), id);
-            return Jdbc.query(connection, "SELECT " + SUMMARY_COLUMNS + " FROM problems WHERE id = ?",
+            return Jdbc.query(connection, "SELECT " + PROBLEM_COLUMNS + " FROM problems WHERE id = ?",
                     row -> problem(row, secret), id).stream().findFirst();
         });
     }
 
     @Override
+    public Optional<StatementFile> statementFile(String problemId, String name) {
+        if (!Ids.isValid(problemId) || name == null) {
+            return Optional.empty();
+        }
+        return jdbc.transaction(Connection.TRANSACTION_REPEATABLE_READ, connection -> {
+            Optional<StatementFile> listed = Jdbc.query(connection,
+                    "SELECT statement_files FROM problems WHERE id = ?", PostgresProblemStore::statementFiles, problemId)
+                    .stream().flatMap(List::stream).filter(file -> file.name().equals(name)).findFirst();
+            if (listed.isEmpty()) {
+                return Optional.<StatementFile>empty();
+            }
+            StatementFile file = listed.get();
+            return Jdbc.query(connection, "SELECT data FROM problem_statement_files WHERE problem_id = ? AND sha256 = ?",
+                    row -> new StatementFile(file.name(), file.contentType(), file.sha256(), row.getBytes("data")),
+                    problemId, file.sha256()).stream().findFirst();
+        });
+    }
+
+    @Override
     public boolean delete(String id) {
-        // The secret tests go with the problem (ON DELETE CASCADE).
+        // The secret tests and the statement files' data go with the problem (ON DELETE CASCADE).
         return Ids.isValid(id) && jdbc.update("DELETE FROM problems WHERE id = ?", id) == 1;
     }
 
@@ -119,14 +179,14 @@ public final class PostgresProblemStore implements ProblemStore {
         return new ProblemSummary(row.getString("id"), row.getString("name"),
                 Duration.ofMillis(row.getLong("time_limit_ms")), row.getLong("memory_limit_bytes"),
                 ProblemSummary.kindOf(checker(row)), samples(row), row.getInt("secret_test_count"),
-                row.getString("statement"));
+                row.getString("statement"), row.getString("time_limit_source"));
     }
 
     /** The problem of a {@code problems} row, with {@code secret} as its secret tests. */
     private static Problem problem(ResultSet row, List<TestCase> secret) throws SQLException {
         return new Problem(row.getString("id"), row.getString("name"), Duration.ofMillis(row.getLong("time_limit_ms")),
                 row.getLong("memory_limit_bytes"), row.getLong("output_limit_bytes"), checker(row), samples(row), secret,
-                row.getString("statement"));
+                row.getString("statement"), statementFiles(row), row.getString("time_limit_source"));
     }
 
     private static CheckerSpec checker(ResultSet row) throws SQLException {
@@ -135,6 +195,11 @@ public final class PostgresProblemStore implements ProblemStore {
 
     private static List<TestCase> samples(ResultSet row) throws SQLException {
         return List.of(Json.read(row.getString("samples"), TestCase[].class));
+    }
+
+    /** The statement files a {@code problems} row lists, without their data. */
+    private static List<StatementFile> statementFiles(ResultSet row) throws SQLException {
+        return List.of(Json.read(row.getString("statement_files"), StatementFile[].class));
     }
 
     private static String utf8(byte[] bytes) {

@@ -25,10 +25,16 @@ import java.util.Objects;
  * @param samples          the sample tests, all {@linkplain TestCase#visible() visible}, run first
  * @param secretTests      the secret tests, none visible, run after the samples
  * @param statement        the statement as Markdown, or {@code null} when the package has none
+ * @param statementFiles   the pictures the statement shows (see {@link StatementFile}); their
+ *                         data is {@code null} in a problem {@linkplain ProblemStore#load loaded}
+ *                         for judging, and a save keeps the stored data of such a file
+ * @param timeLimitSource  how the time limit was set, for people ({@code "problem.yaml
+ *                         limits.time_limit"}, the accepted submissions' times and the
+ *                         arithmetic, the default...), or {@code null} when not known
  */
 public record Problem(String id, String name, Duration timeLimit, long memoryLimitBytes,
                       long outputLimitBytes, CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests,
-                      String statement) {
+                      String statement, List<StatementFile> statementFiles, String timeLimitSource) {
 
     /** Kattis's default {@code limits.output}: 8 MiB. */
     public static final long DEFAULT_OUTPUT_LIMIT_BYTES = 8L << 20;
@@ -46,6 +52,7 @@ public record Problem(String id, String name, Duration timeLimit, long memoryLim
             throw new IllegalArgumentException("outputLimitBytes must be positive, was " + outputLimitBytes);
         }
         Objects.requireNonNull(checker, "checker");
+        statementFiles = List.copyOf(Objects.requireNonNullElse(statementFiles, List.of()));
         samples = List.copyOf(samples);
         secretTests = List.copyOf(secretTests);
         if (samples.isEmpty() && secretTests.isEmpty()) {
@@ -70,6 +77,19 @@ public record Problem(String id, String name, Duration timeLimit, long memoryLim
         }
     }
 
+    /** A problem whose statement shows no pictures. */
+    public Problem(String id, String name, Duration timeLimit, long memoryLimitBytes, long outputLimitBytes,
+                   CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests, String statement) {
+        this(id, name, timeLimit, memoryLimitBytes, outputLimitBytes, checker, samples, secretTests, statement, List.of(),
+                null);
+    }
+
+    /** The same problem with another time limit, set as {@code source} says. */
+    public Problem withTimeLimit(Duration limit, String source) {
+        return new Problem(id, name, limit, memoryLimitBytes, outputLimitBytes, checker, samples, secretTests, statement,
+                statementFiles, source);
+    }
+
     /** Every test in run order: the samples, then the secret tests. */
     public List<TestCase> tests() {
         var all = new ArrayList<TestCase>(samples.size() + secretTests.size());
@@ -81,6 +101,6 @@ public record Problem(String id, String name, Duration timeLimit, long memoryLim
     /** What a client may see: no secret test data and no checker program. */
     public ProblemSummary summary() {
         return new ProblemSummary(id, name, timeLimit, memoryLimitBytes, ProblemSummary.kindOf(checker),
-                samples, secretTests.size(), statement);
+                samples, secretTests.size(), statement, timeLimitSource);
     }
 }

@@ -55,6 +55,12 @@ public interface ProblemStore {
         return load(id).orElseThrow(() -> new NoSuchElementException("no problem " + id)).tests();
     }
 
+    /**
+     * A picture of a problem's statement with its data, or empty when the problem or the picture
+     * does not exist. Whoever may read the statement may read it.
+     */
+    Optional<StatementFile> statementFile(String problemId, String name);
+
     /** Deletes a problem and its data; {@code false} when there was none. */
     boolean delete(String id);
 }

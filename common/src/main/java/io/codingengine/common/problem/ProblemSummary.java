@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param samples          the sample tests, with their data
  * @param secretTestCount  how many secret tests judge a submission besides the samples
  * @param statement        the statement as Markdown, or {@code null}
+ * @param timeLimitSource  how the time limit was set (see {@link Problem#timeLimitSource()}), or
+ *                         {@code null}
  */
 public record ProblemSummary(String id, String name, Duration timeLimit, long memoryLimitBytes,
                              String checker, List<TestCase> samples, int secretTestCount,
-                             String statement) {
+                             String statement, String timeLimitSource) {
 
     public ProblemSummary {
         Objects.requireNonNull(id, "id");

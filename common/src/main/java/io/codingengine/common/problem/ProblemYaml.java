@@ -41,9 +41,11 @@ import java.util.Set;
  * @param customValidation the legacy {@code validation: custom}
  * @param validatorFlags   the legacy {@code validator_flags}, split into words
  * @param constants        the 2023-07 {@code constants}
+ * @param timeRule         how a limit is computed from the accepted submissions' times when
+ *                         there is no {@code time_limit}
  */
 record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double memoryMib, Double outputMib,
-                   boolean customValidation, List<String> validatorFlags, Constants constants) {
+                   boolean customValidation, List<String> validatorFlags, Constants constants, TimeLimitRule timeRule) {
 
     /** The format versions read, with the keys each allows in {@code problem.yaml} and {@code limits}. */
     enum Format {
@@ -121,7 +123,7 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
                 positive(limits.get("memory"), "limits.memory"),
                 positive(limits.get("output"), "limits.output"),
                 custom, words(yaml.get("validator_flags"), "validator_flags"),
-                yaml.containsKey("constants") ? constants(text) : Constants.NONE);
+                yaml.containsKey("constants") ? constants(text) : Constants.NONE, timeRule(limits, format));
     }
 
     /** Refuses every type but pass-fail; true when legacy {@code validation} is {@code custom}. */
@@ -162,6 +164,35 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
             throw new InvalidPackageException(String.join("; ", reasons));
         }
         return custom;
+    }
+
+    /** The format's rule over {@code limits}: legacy multiplier and margin, or 2023-07 multipliers and resolution. */
+    private static TimeLimitRule timeRule(Map<?, ?> limits, Format format) {
+        if (format == Format.LEGACY) {
+            return TimeLimitRule.legacy(
+                    orDefault(positive(limits.get("time_multiplier"), "limits.time_multiplier"), 5.0),
+                    orDefault(positive(limits.get("time_safety_margin"), "limits.time_safety_margin"), 2.0));
+        }
+        Object multipliers = limits.get("time_multipliers");
+        Map<?, ?> values = Map.of();
+        if (multipliers instanceof Map<?, ?> map) {
+            for (Object key : map.keySet()) {
+                if (!Set.of("ac_to_time_limit", "time_limit_to_tle").contains(String.valueOf(key))) {
+                    throw new InvalidPackageException("problem.yaml: unknown key limits.time_multipliers." + key);
+                }
+            }
+            values = map;
+        } else if (multipliers != null) {
+            throw new InvalidPackageException("problem.yaml: limits.time_multipliers must be a mapping, not " + multipliers);
+        }
+        return TimeLimitRule.since2023(
+                orDefault(positive(values.get("ac_to_time_limit"), "limits.time_multipliers.ac_to_time_limit"), 2.0),
+                orDefault(positive(values.get("time_limit_to_tle"), "limits.time_multipliers.time_limit_to_tle"), 1.5),
+                orDefault(positive(limits.get("time_resolution"), "limits.time_resolution"), 1.0));
+    }
+
+    private static double orDefault(Double value, double otherwise) {
+        return value != null ? value : otherwise;
     }
 
     private static boolean onlyAll(Object languages) {

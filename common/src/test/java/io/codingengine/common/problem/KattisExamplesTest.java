@@ -18,7 +18,6 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -65,7 +64,10 @@ class KattisExamplesTest {
             assertEquals(CheckerSpec.Tokens.KATTIS, hello.checker(), "Kattis's default validator: letter case ignored");
             assertEquals(List.of(), hello.samples());
             assertEquals(List.of(new TestCase("secret/hello", "", "Hello World!\n", false)), hello.secretTests());
-            assertNull(hello.statement(), "its statements are LaTeX only");
+            // its statements are LaTeX only (problem.en.tex first): converted at import
+            assertTrue(hello.statement().contains("## Output"), hello.statement());
+            assertTrue(hello.statement().contains("Hello World\\!"), hello.statement());
+            assertEquals(List.of(), hello.statementFiles());
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -83,7 +84,8 @@ class KattisPackageTest {
                 with(files, "problem.yaml", "validator_flags: float_absolute_tolerance 0.01\n")));
         assertEquals(CheckerSpec.Tokens.kattis(List.of("float_absolute_tolerance", "0.01")), absolute.checker());
 
-        var noStatement = with(with(files, "problem_statement/problem.en.md", null), "statement/other.md", "# Other");
+        var noStatement = with(with(with(files, "problem_statement/problem.en.md", null), "problem_statement/problem.en.tex", null),
+                "statement/other.md", "# Other");
         assertEquals("# Other", KattisPackage.read(directory(tmp, "p5", noStatement)).statement());
         assertNull(KattisPackage.read(directory(tmp, "p6", with(files, "problem_statement/problem.en.md", null))).statement());
     }
@@ -347,5 +349,115 @@ class KattisPackageTest {
         Path dir = directory(Files.createTempDirectory(tmp, "case"), "pkg", files);
         InvalidPackageException e = assertThrows(InvalidPackageException.class, () -> KattisPackage.read(dir), reason);
         assertTrue(e.getMessage().contains(reason), "expected \"" + reason + "\" in: " + e.getMessage());
+    }
+
+    /** The package under src/test/resources/packages/{@code name}. */
+    static Path resourcePackage(String name) {
+        try {
+            return Path.of(KattisPackageTest.class.getResource("/packages/" + name + "/problem.yaml").toURI()).getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aLatexStatementIsConvertedWithItsPicturesAndTheEnglishOneIsPreferred() throws IOException {
+        Problem problem = KattisPackage.read(resourcePackage("latexstatement"));
+
+        assertEquals("Tower of Sums", problem.name(), "problem.yaml names none: \\problemname does");
+        String md = problem.statement();
+        assertTrue(md.startsWith("![A tower, drawn by nobody in particular](statement/tower.png)\n"), md);
+        assertTrue(md.contains("You are given $n$ integers and must print their sum. The *sum* of $a_1, \\ldots, a_n$ is"), md);
+        assertTrue(md.contains("$$S = \\sum_{i=1}^{n} a_i.$$"), md);
+        assertTrue(md.contains("## Input\n\nThe input consists of:\n\n- one line with an integer $n$ ($1 \\le n \\le 10$);\n"
+                + "- one line with $n$ integers"), md);
+        assertTrue(md.contains("Output **one** integer, the sum, as in `print(sum(a))`."), md);
+        assertTrue(md.contains("| Group | Points |\n| --- | --- |\n| 1 | 40 |\n| 2 | 60 |\n"), md);
+        assertTrue(md.contains("Unknown commands keep their text."), md);
+        assertFalse(md.contains("comment"), md);
+        assertFalse(md.contains("Summan") || md.contains("summan"), "English, not Swedish");
+        assertFalse(md.contains("problem.yaml"), "a picture outside the statement directory is not read");
+
+        assertEquals(1, problem.statementFiles().size(), "only the pictures the statement names");
+        StatementFile tower = problem.statementFiles().getFirst();
+        assertEquals("tower.png", tower.name());
+        assertEquals("image/png", tower.contentType());
+        assertTrue(Arrays.equals(Files.readAllBytes(resourcePackage("latexstatement").resolve("problem_statement/tower.png")),
+                tower.data()));
+    }
+
+    @Test
+    void statementChoiceEnglishThenNoLanguageThenOthersMarkdownBeforeLatex() throws IOException {
+        var base = with(with(hello(), "problem_statement/problem.en.md", null), "problem_statement/problem.en.tex", null);
+        var files = with(with(base, "statement/problem.sv.md", "svenska"), "statement/problem.de.tex", "deutsch");
+        assertEquals("deutsch\n", KattisPackage.read(directory(tmp, "s1", files)).statement(), "de before sv");
+        files = with(files, "problem_statement/problem.tex", "\\section{No language}");
+        assertEquals("## No language\n", KattisPackage.read(directory(tmp, "s2", files)).statement());
+        files = with(files, "statement/problem.en.tex", "english \\LaTeX");
+        assertEquals("english LaTeX\n", KattisPackage.read(directory(tmp, "s3", files)).statement());
+        files = with(files, "statement/problem.en.md", "english *markdown*");
+        assertEquals("english *markdown*", KattisPackage.read(directory(tmp, "s4", files)).statement());
+    }
+
+    @Test
+    void markdownPicturesOfThePackageAreKeptAndOthersLeftAlone() throws IOException {
+        var files = with(hello(), "problem_statement/problem.en.md",
+                "![cave](cave.jpg) ![up](../problem.yaml) ![web](https://example.org/x.png) ![gone](gone.png)");
+        files = with(files, "problem_statement/cave.jpg", "JPEG");
+        Problem problem = KattisPackage.read(directory(tmp, "md", files));
+        assertEquals("![cave](statement/cave.jpg) ![up](../problem.yaml) ![web](https://example.org/x.png) ![gone](gone.png)",
+                problem.statement());
+        assertEquals(List.of("cave.jpg"), problem.statementFiles().stream().map(StatementFile::name).toList());
+    }
+
+    @Test
+    void aTimeLimitIsComputedFromTheAcceptedSubmissionsOnlyWhenThePackageGivesNone() throws IOException {
+        KattisPackage.Read explicit = KattisPackage.readForImport(null, directory(tmp, "t1", hello()));
+        assertEquals(null, explicit.rule(), "hello gives limits.time_limit");
+        assertEquals("problem.yaml limits.time_limit", explicit.problem().timeLimitSource());
+        assertEquals(List.of(), explicit.accepted());
+
+        var files = with(hello(), "problem.yaml", "limits:\n  time_multiplier: 3\n  time_safety_margin: 4\n");
+        files = with(files, "submissions/accepted/old.py", "#!/usr/bin/env python2\nprint 1\n");
+        files = with(files, "submissions/accepted/multi/Main.java", "class Main {}");
+        files = with(files, "submissions/accepted/multi/notes.txt", "notes");
+        files = with(files, "submissions/accepted/sol.rb", "puts 1");
+        KattisPackage.Read computed = KattisPackage.readForImport(null, directory(tmp, "t2", files));
+        assertEquals(TimeLimitRule.legacy(3, 4), computed.rule());
+        assertTrue(computed.problem().timeLimitSource().startsWith("default 3 s"), computed.problem().timeLimitSource());
+        assertEquals(List.of("submissions/accepted/multi java [Main.java, notes.txt]", "submissions/accepted/old.py null",
+                        "submissions/accepted/sol.py python [sol.py]", "submissions/accepted/sol.rb null"),
+                computed.accepted().stream().map(a -> a.path() + " " + a.language()
+                        + (a.language() == null ? "" : " " + a.files().stream().map(SourceFile::name).toList())).toList());
+
+        var v2023 = with(files, "problem.yaml", "problem_format_version: 2023-07\nname: x\nlimits:\n"
+                + "  time_multipliers:\n    ac_to_time_limit: 3\n    time_limit_to_tle: 2\n  time_resolution: 0.5\n");
+        assertEquals(TimeLimitRule.since2023(3, 2, 0.5), KattisPackage.readForImport(null, directory(tmp, "t3", v2023)).rule());
+        assertEquals(TimeLimitRule.since2023(2, 1.5, 1), KattisPackage.readForImport(null,
+                directory(tmp, "t4", with(files, "problem.yaml", "problem_format_version: 2023-07\nname: x\n"))).rule());
+        var misspelt = with(files, "problem.yaml", "problem_format_version: 2023-07\nname: x\nlimits:\n"
+                + "  time_multipliers:\n    ac_to_timelimit: 3\n");
+        assertTrue(assertThrows(InvalidPackageException.class, () -> KattisPackage.readForImport(null,
+                directory(tmp, "t5", misspelt))).getMessage().contains("limits.time_multipliers.ac_to_timelimit"));
+    }
+
+    @Test
+    void theFormatsRulesForAComputedTimeLimit() {
+        TimeLimitRule legacy = TimeLimitRule.legacy(5, 2);
+        assertEquals(Duration.ofSeconds(1), legacy.limitFor(Duration.ZERO), "at least 1 s");
+        assertEquals(Duration.ofSeconds(1), legacy.limitFor(Duration.ofMillis(120)), "0.6 s rounds to 1 s");
+        assertEquals(Duration.ofSeconds(1), legacy.limitFor(Duration.ofMillis(290)), "1.45 s rounds to 1 s");
+        assertEquals(Duration.ofSeconds(2), legacy.limitFor(Duration.ofMillis(300)), "1.5 s rounds to 2 s");
+        assertEquals(Duration.ofSeconds(9), legacy.limitFor(Duration.ofMillis(1700)));
+        TimeLimitRule v2023 = TimeLimitRule.since2023(2, 1.5, 1);
+        assertEquals(Duration.ofSeconds(1), v2023.limitFor(Duration.ofMillis(100)), "0.2 s up to 1 s");
+        assertEquals(Duration.ofSeconds(2), v2023.limitFor(Duration.ofMillis(510)), "1.02 s up to 2 s");
+        assertEquals(Duration.ofSeconds(1), v2023.limitFor(Duration.ofMillis(500)), "exactly 1 s stays");
+        assertEquals(Duration.ofMillis(1500), TimeLimitRule.since2023(2, 1.5, 0.5).limitFor(Duration.ofMillis(510)));
+        assertEquals(Duration.ofMillis(300), TimeLimitRule.since2023(3, 1.5, 0.1).limitFor(Duration.ofMillis(90)));
+        assertEquals("from the accepted submissions: the slowest, submissions/accepted/a.py, took 0.3 s on secret/2;"
+                        + " × time_multiplier 5 = 1.5 s, rounded to whole seconds, at least 1 s: 2 s"
+                        + " (time_safety_margin 2 is for checking too-slow submissions, not part of the limit)",
+                legacy.explain(Duration.ofMillis(300), "submissions/accepted/a.py", "secret/2"));
     }
 }

@@ -27,12 +27,17 @@ class PostgresProblemStoreTest extends ProblemStoreContract {
         return store;
     }
 
-    /** The problem's row and one row per secret test of the current version, nothing else. */
+    /**
+     * The problem's row, one row per secret test of the current version and one per content of its
+     * statement files, nothing else.
+     */
     @Override
     protected void assertStoresExactly(String id, Problem problem) {
         assertEquals(problem == null ? 0 : 1, count("SELECT count(*) FROM problems WHERE id = ?", id));
         assertEquals(problem == null ? 0 : problem.secretTests().size(),
                 count("SELECT count(*) FROM problem_secret_tests WHERE problem_id = ?", id));
+        assertEquals(problem == null ? 0 : problem.statementFiles().stream().map(StatementFile::sha256).distinct().count(),
+                count("SELECT count(*) FROM problem_statement_files WHERE problem_id = ?", id));
     }
 
     private static long count(String sql, String id) {

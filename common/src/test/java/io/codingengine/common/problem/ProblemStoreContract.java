@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ConcurrentModificationException;
@@ -21,8 +22,10 @@ import static io.codingengine.common.problem.Packages.SECRET_INPUT;
 import static io.codingengine.common.problem.Packages.directory;
 import static io.codingengine.common.problem.Packages.hello;
 import static io.codingengine.common.problem.Packages.with;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +43,8 @@ public abstract class ProblemStoreContract {
 
     /**
      * Checks that the adapter keeps exactly the data of {@code problem} under {@code id} (the
-     * current version only, nothing of earlier saves), or nothing at all when it is {@code null}.
+     * current version only, nothing of earlier saves: its secret tests and the data of its
+     * statement files, once per content), or nothing at all when it is {@code null}.
      */
     protected abstract void assertStoresExactly(String id, Problem problem);
 
@@ -198,6 +202,94 @@ public abstract class ProblemStoreContract {
                 List.of(new TestCase("secret/1", awkward, awkward + "!", false)), "# *Awkward* é 𝄞");
         store().save(problem);
         assertEquals(problem, store().load(id).orElseThrow());
+    }
+
+    @Test
+    void statementPicturesAreServedKeptAcrossAChangeOfLimitsAndDeletedWhenNoLongerNamed() throws IOException {
+        String id = unique("latex");
+        Path latex = KattisPackageTest.resourcePackage("latexstatement");
+        ProblemSummary summary = store().importPackage(id, latex);
+        assertTrue(summary.statement().contains("](statement/tower.png)"), summary.statement());
+        byte[] tower = Files.readAllBytes(latex.resolve("problem_statement/tower.png"));
+        StatementFile served = store().statementFile(id, "tower.png").orElseThrow();
+        assertEquals("image/png", served.contentType());
+        assertArrayEquals(tower, served.data());
+        assertTrue(store().statementFile(id, "unused.png").isEmpty(), "a file the statement does not name is not kept");
+        assertTrue(store().statementFile(id, "../manifests/" + id + ".json").isEmpty());
+        assertTrue(store().statementFile(unique("none"), "tower.png").isEmpty());
+        assertTrue(store().statementFile("../" + id, "tower.png").isEmpty());
+
+        Problem loaded = store().load(id).orElseThrow();
+        assertEquals(List.of("tower.png"), loaded.statementFiles().stream().map(StatementFile::name).toList());
+        assertNull(loaded.statementFiles().getFirst().data(), "the judge does not download pictures");
+        assertStoresExactly(id, loaded);
+        store().save(loaded.withTimeLimit(Duration.ofSeconds(7), "set by an admin"));
+        assertEquals("set by an admin", store().get(id).orElseThrow().timeLimitSource());
+        assertEquals(Duration.ofSeconds(7), store().load(id).orElseThrow().timeLimit());
+        assertArrayEquals(tower, store().statementFile(id, "tower.png").orElseThrow().data(),
+                "a save of the problem loaded without its pictures keeps them");
+
+        store().importPackage(id, directory(tmp, "hello", hello()));
+        assertTrue(store().statementFile(id, "tower.png").isEmpty());
+        assertStoresExactly(id, store().load(id).orElseThrow()); // the picture's data is deleted with the statement that named it
+        assertTrue(store().delete(id));
+        assertStoresExactly(id, null);
+    }
+
+    @Test
+    void statementFilesAreKeptOncePerContentAndOnlyWhileNamed() {
+        String id = unique("pictures");
+        byte[] one = {1, 2, 3};
+        byte[] two = {4, 5};
+        Problem problem = problem(id, "P", List.of(picture("a.png", one), picture("b.png", one), picture("c.svg", two)));
+        store().save(problem);
+        assertStoresExactly(id, problem);
+        assertArrayEquals(one, store().statementFile(id, "a.png").orElseThrow().data());
+        assertArrayEquals(one, store().statementFile(id, "b.png").orElseThrow().data());
+        StatementFile svg = store().statementFile(id, "c.svg").orElseThrow();
+        assertEquals(picture("c.svg", two), svg);
+
+        // b without its data (as loaded), a no longer named: b's content stays, c's goes
+        Problem fewer = problem(id, "P", List.of(picture("b.png", one).withoutData()));
+        store().save(fewer);
+        assertEquals(fewer, store().load(id).orElseThrow());
+        assertStoresExactly(id, fewer);
+        assertTrue(store().statementFile(id, "a.png").isEmpty());
+        assertTrue(store().statementFile(id, "c.svg").isEmpty());
+        assertArrayEquals(one, store().statementFile(id, "b.png").orElseThrow().data());
+
+        Problem none = problem(id, "P", List.of());
+        store().save(none);
+        assertStoresExactly(id, none);
+        assertTrue(store().statementFile(id, "b.png").isEmpty());
+    }
+
+    @Test
+    void theTimeLimitSourceIsKept() {
+        String id = unique("source");
+        Problem unknown = problem(id, "S");
+        assertNull(store().save(unknown).timeLimitSource());
+        assertNull(store().get(id).orElseThrow().timeLimitSource());
+        assertEquals(unknown, store().load(id).orElseThrow());
+
+        String source = "from the accepted submissions: the slowest, submissions/accepted/a.py, 0.21 s × 5 é";
+        Problem computed = unknown.withTimeLimit(Duration.ofSeconds(2), source);
+        assertEquals(source, store().save(computed).timeLimitSource());
+        assertEquals(source, store().get(id).orElseThrow().timeLimitSource());
+        assertEquals(source, store().list().stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow()
+                .timeLimitSource());
+        assertEquals(computed, store().load(id).orElseThrow());
+    }
+
+    /** {@link #problem(String, String)} with a statement that shows {@code files}. */
+    private static Problem problem(String id, String variant, List<StatementFile> files) {
+        Problem p = problem(id, variant);
+        return new Problem(id, p.name(), p.timeLimit(), p.memoryLimitBytes(), p.outputLimitBytes(), p.checker(),
+                p.samples(), p.secretTests(), "pictures", files, null);
+    }
+
+    private static StatementFile picture(String name, byte[] data) {
+        return new StatementFile(name, StatementFile.typeOf(name).orElseThrow(), KattisPackage.sha256(data), data);
     }
 
     @Test

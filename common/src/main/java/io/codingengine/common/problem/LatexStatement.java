@@ -1,0 +1,900 @@
+package io.codingengine.common.problem;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a LaTeX problem statement ({@code problem.en.tex}, as problemtools' {@code problemset}
+ * class reads it) into the Markdown with TeX math that the UI renders: {@code $…$} inline and
+ * {@code $$…$$} display math, given to KaTeX as written. It is no TeX engine: it reads the
+ * commands and environments statements use and turns every other one into its text.
+ * <ul>
+ *   <li>{@code \problemname{X}}: the name, when {@code problem.yaml} has none; not in the body
+ *       (the UI shows the name above it).</li>
+ *   <li>{@code \section}, {@code \subsection}, {@code \subsubsection} (starred or not):
+ *       headings; {@code \paragraph}: bold text; {@code Input}/{@code Output}/... environments:
+ *       headings.</li>
+ *   <li>{@code \emph}, {@code \textit}, {@code \textbf}, {@code \texttt}, {@code \verb}, and the
+ *       switches {@code \em}, {@code \it}, {@code \bf}, {@code \tt} to the end of their group.</li>
+ *   <li>Math: {@code $…$}, {@code \(…\)}, {@code $$…$$}, {@code \[…\]}, and the environments
+ *       {@code equation}, {@code align}, {@code displaymath}... (starred or not).</li>
+ *   <li>{@code itemize}, {@code enumerate}, {@code description}: lists, nested;
+ *       {@code tabular}: a Markdown table, its first row the header ({@code \hline} dropped,
+ *       {@code \multicolumn} spread over its columns); {@code verbatim}, {@code lstlisting}:
+ *       code blocks.</li>
+ *   <li>{@code \illustration{width}{file}{caption}} and {@code \includegraphics[...]{file}}:
+ *       an image of the package's statement directory, through {@code images}; an image that is
+ *       not there (or not a picture a browser shows) becomes its caption or file name.</li>
+ *   <li>The sample commands ({@code \sampletable}, {@code \nextsample}, {@code \remainingsamples},
+ *       {@code \exmp}, {@code \exmpfile}) are dropped: the UI shows the samples from the test
+ *       data, as problemtools appends them.</li>
+ *   <li>Dropped with their arguments: preamble and definitions ({@code \documentclass},
+ *       {@code usepackage}, {@code \newcommand}, {@code \def}...), {@code \input} and
+ *       {@code \include} (no file is read but the images named), labels, spacing.</li>
+ * </ul>
+ * Bounded work on any input: one pass over the text, groups nested at most {@value #MAX_DEPTH}
+ * deep (deeper ones are read as text), and the Markdown cut at {@value #MAX_OUTPUT} characters.
+ * Whatever goes wrong, the result is the statement's text, never an exception.
+ */
+final class LatexStatement {
+
+    static final int MAX_DEPTH = 64;
+    static final int MAX_OUTPUT = 1 << 20;
+    /** The longest {@code [...]} read as an optional argument: a bracket further on is text. */
+    static final int MAX_OPTIONAL = 200;
+
+    /** The Markdown, and the name {@code \problemname} gave (or {@code null}). */
+    record Converted(String markdown, String problemName) {
+    }
+
+    private static final Map<String, String> SYMBOLS = Map.ofEntries(
+            Map.entry("ldots", "…"), Map.entry("dots", "…"), Map.entry("textellipsis", "…"),
+            Map.entry("%", "%"), Map.entry("&", "&amp;"), Map.entry("#", "\\#"), Map.entry("_", "\\_"),
+            Map.entry("{", "{"), Map.entry("}", "}"), Map.entry("$", "&#36;"), Map.entry(" ", " "),
+            Map.entry(",", " "), Map.entry(";", " "), Map.entry("quad", " "), Map.entry("qquad", " "),
+            Map.entry("textbackslash", "\\\\"), Map.entry("LaTeX", "LaTeX"), Map.entry("TeX", "TeX"),
+            Map.entry("textasciitilde", "~"), Map.entry("textasciicircum", "^"), Map.entry("textbar", "\\|"),
+            Map.entry("textless", "&lt;"), Map.entry("textgreater", "&gt;"), Map.entry("S", "§"),
+            Map.entry("P", "¶"), Map.entry("copyright", "©"), Map.entry("ss", "ß"), Map.entry("ae", "æ"),
+            Map.entry("AE", "Æ"), Map.entry("oe", "œ"), Map.entry("OE", "Œ"), Map.entry("o", "ø"),
+            Map.entry("O", "Ø"), Map.entry("aa", "å"), Map.entry("AA", "Å"), Map.entry("l", "ł"),
+            Map.entry("L", "Ł"), Map.entry("i", "ı"), Map.entry("textendash", "–"), Map.entry("textemdash", "—"),
+            Map.entry("textquoteleft", "‘"), Map.entry("textquoteright", "’"), Map.entry("degree", "°"),
+            Map.entry("textdegree", "°"), Map.entry("euro", "€"), Map.entry("pounds", "£"),
+            Map.entry("-", ""), Map.entry("/", ""), Map.entry("@", ""));
+
+    /** Combining marks of the accent commands ({@code \'e}, {@code \"{o}}...). */
+    private static final Map<Character, Character> ACCENTS = Map.ofEntries(
+            Map.entry('\'', '\u0301'), Map.entry('`', '\u0300'), Map.entry('^', '\u0302'), Map.entry('"', '\u0308'),
+            Map.entry('~', '\u0303'), Map.entry('=', '\u0304'), Map.entry('.', '\u0307'), Map.entry('u', '\u0306'),
+            Map.entry('v', '\u030C'), Map.entry('H', '\u030B'), Map.entry('c', '\u0327'), Map.entry('k', '\u0328'),
+            Map.entry('r', '\u030A'));
+
+    /** Commands dropped with their arguments ({@code args} mandatory ones, optional ones too). */
+    private static final Map<String, Integer> DROPPED = Map.ofEntries(
+            Map.entry("documentclass", 1), Map.entry("usepackage", 1), Map.entry("RequirePackage", 1),
+            Map.entry("input", 1), Map.entry("include", 1), Map.entry("includeonly", 1), Map.entry("label", 1),
+            Map.entry("vspace", 1), Map.entry("hspace", 1), Map.entry("vspace*", 1), Map.entry("hspace*", 1),
+            Map.entry("setlength", 2), Map.entry("addtolength", 2), Map.entry("setcounter", 2),
+            Map.entry("addtocounter", 2), Map.entry("pagestyle", 1), Map.entry("thispagestyle", 1),
+            Map.entry("newcommand", 2), Map.entry("renewcommand", 2), Map.entry("providecommand", 2),
+            Map.entry("newcommand*", 2), Map.entry("renewcommand*", 2), Map.entry("providecommand*", 2),
+            Map.entry("newenvironment", 3), Map.entry("renewenvironment", 3), Map.entry("DeclareMathOperator", 2),
+            Map.entry("newtheorem", 2), Map.entry("graphicspath", 1), Map.entry("color", 1),
+            Map.entry("sampletable", 4), Map.entry("exmp", 2), Map.entry("exmpfile", 2),
+            Map.entry("sampleinput", 1), Map.entry("sampleoutput", 1), Map.entry("fontsize", 2),
+            Map.entry("newlength", 1), Map.entry("hypersetup", 1), Map.entry("lstset", 1), Map.entry("cite", 1),
+            Map.entry("nocite", 1), Map.entry("index", 1), Map.entry("bibliographystyle", 1),
+            Map.entry("bibliography", 1), Map.entry("pagenumbering", 1), Map.entry("newpage", 0),
+            Map.entry("clearpage", 0), Map.entry("cleardoublepage", 0), Map.entry("pagebreak", 0),
+            Map.entry("linebreak", 0), Map.entry("nolinebreak", 0), Map.entry("nopagebreak", 0),
+            Map.entry("noindent", 0), Map.entry("indent", 0), Map.entry("centering", 0), Map.entry("raggedright", 0),
+            Map.entry("raggedleft", 0), Map.entry("smallskip", 0), Map.entry("medskip", 0), Map.entry("bigskip", 0),
+            Map.entry("hfill", 0), Map.entry("vfill", 0), Map.entry("hline", 0), Map.entry("toprule", 0),
+            Map.entry("midrule", 0), Map.entry("bottomrule", 0), Map.entry("cline", 1), Map.entry("maketitle", 0),
+            Map.entry("nextsample", 0), Map.entry("remainingsamples", 0), Map.entry("relax", 0),
+            Map.entry("protect", 0), Map.entry("normalsize", 0), Map.entry("small", 0), Map.entry("footnotesize", 0),
+            Map.entry("scriptsize", 0), Map.entry("tiny", 0), Map.entry("large", 0), Map.entry("Large", 0),
+            Map.entry("LARGE", 0), Map.entry("huge", 0), Map.entry("Huge", 0), Map.entry("rm", 0),
+            Map.entry("sf", 0), Map.entry("sc", 0), Map.entry("normalfont", 0), Map.entry("selectlanguage", 1),
+            Map.entry("def", 0), Map.entry("let", 0), Map.entry("makeatletter", 0), Map.entry("makeatother", 0),
+            Map.entry("ref", 1), Map.entry("pageref", 1), Map.entry("eqref", 1), Map.entry("begingroup", 0),
+            Map.entry("endgroup", 0), Map.entry("item", 0));
+
+    private static final Set<String> MATH_ENVIRONMENTS = Set.of("equation", "equation*", "displaymath", "math",
+            "align", "align*", "alignat", "alignat*", "gather", "gather*", "multline", "multline*", "eqnarray",
+            "eqnarray*", "flalign", "flalign*");
+    private static final Set<String> VERBATIM_ENVIRONMENTS = Set.of("verbatim", "verbatim*", "lstlisting",
+            "minted", "Verbatim", "comment");
+    private static final Set<String> HEADING_ENVIRONMENTS = Set.of("Input", "Output", "Interaction", "Scoring",
+            "Explanation", "Notes");
+    private static final Set<String> EMPHASIS = Set.of("emph", "textit", "textsl", "em", "it", "sl", "itshape");
+    private static final Set<String> BOLD = Set.of("textbf", "bf", "bfseries");
+    private static final Set<String> CODE = Set.of("texttt", "tt", "ttfamily");
+    private static final Pattern SPACES = Pattern.compile(" {2,}");
+    private static final Pattern IMAGE_EXTENSION = Pattern.compile("(?i).*\\.(png|jpe?g|gif|svg|webp)");
+
+    private static final char ITEM = '\u0001';
+    private static final char CELL = '\u0002';
+    private static final char ROW = '\u0003';
+    private static final char ITEM_END = '\u0004';
+    /** A list item's indentation, kept by {@link #tidy} and made spaces at the end. */
+    private static final char INDENT = '\u0005';
+
+    private final String src;
+    private final Function<String, String> images;
+    private int pos;
+    private int depth;
+    private String problemName;
+
+    private LatexStatement(String src, Function<String, String> images) {
+        this.src = src.replace("\r\n", "\n").replace('\r', '\n').replace(ITEM, ' ').replace(CELL, ' ')
+                .replace(ROW, ' ').replace(ITEM_END, ' ').replace(INDENT, ' ');
+        this.images = images;
+    }
+
+    /**
+     * Converts {@code tex}.
+     *
+     * @param images from a file name as the statement gives it to the URL under which the
+     *               problem serves it, or {@code null} when the package has no such picture
+     */
+    static Converted convert(String tex, Function<String, String> images) {
+        LatexStatement converter = new LatexStatement(clip(tex), images);
+        try {
+            String body = converter.document();
+            return new Converted(tidy(body).replace(INDENT, ' '), converter.problemName);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Never fail an import for its statement: show its text as it is.
+            return new Converted("```\n" + clip(tex).replace("```", "'''") + "\n```\n", converter.problemName);
+        }
+    }
+
+    /** Everything after {@code \begin{document}} if there is one, else all of it. */
+    private String document() {
+        int begin = src.indexOf("\\begin{document}");
+        if (begin >= 0) {
+            pos = begin + "\\begin{document}".length();
+        }
+        return until(null);
+    }
+
+    // ------------------------------------------------------------------ the reader
+
+    /**
+     * Reads up to the closing brace of the group ({@code stop} "}"), the end of environment
+     * {@code stop}, or the end of the text ({@code stop} null), and returns the Markdown.
+     */
+    private String until(String stop) {
+        StringBuilder out = new StringBuilder();
+        String style = null; // a switch (\bf, \em, \tt) in force to the end of this group
+        int styleFrom = 0;
+        while (pos < src.length()) {
+            if (out.length() > MAX_OUTPUT) {
+                pos = src.length();
+                break;
+            }
+            char c = src.charAt(pos);
+            if (c == '}' && "}".equals(stop)) {
+                pos++;
+                break;
+            }
+            switch (c) {
+                case '%' -> skipComment();
+                case '{' -> {
+                    pos++;
+                    out.append(group());
+                }
+                case '}' -> pos++; // unbalanced: dropped
+                case '$' -> out.append(dollarMath());
+                case '~' -> {
+                    pos++;
+                    out.append(' ');
+                }
+                case '&' -> {
+                    pos++;
+                    out.append(CELL);
+                }
+                case '`' -> {
+                    if (src.startsWith("``", pos)) {
+                        pos += 2;
+                        out.append('“');
+                    } else {
+                        pos++;
+                        out.append('‘');
+                    }
+                }
+                case '\'' -> {
+                    if (src.startsWith("''", pos)) {
+                        pos += 2;
+                        out.append('”');
+                    } else {
+                        pos++;
+                        out.append('’');
+                    }
+                }
+                case '-' -> {
+                    if (src.startsWith("---", pos)) {
+                        pos += 3;
+                        out.append('—');
+                    } else if (src.startsWith("--", pos)) {
+                        pos += 2;
+                        out.append('–');
+                    } else {
+                        pos++;
+                        out.append('-');
+                    }
+                }
+                case ' ', '\t', '\n' -> whitespace(out);
+                case '\\' -> {
+                    String name = commandName();
+                    if (name.equals("end")) {
+                        String env = argument();
+                        if (stop != null && stop.equals(env)) {
+                            return finish(out, style, styleFrom);
+                        }
+                        continue; // an \end without its \begin
+                    }
+                    String switched = switchOf(name);
+                    if (switched != null) {
+                        finishStyle(out, style, styleFrom);
+                        style = switched;
+                        styleFrom = out.length();
+                        continue;
+                    }
+                    out.append(command(name));
+                }
+                default -> {
+                    pos++;
+                    out.append(escape(c));
+                }
+            }
+        }
+        return finish(out, style, styleFrom);
+    }
+
+    private String finish(StringBuilder out, String style, int styleFrom) {
+        finishStyle(out, style, styleFrom);
+        return out.toString();
+    }
+
+    private static void finishStyle(StringBuilder out, String style, int from) {
+        if (style == null) {
+            return;
+        }
+        String styled = out.substring(from);
+        out.setLength(from);
+        out.append(styled(style, styled));
+    }
+
+    private static String switchOf(String name) {
+        return switch (name) {
+            case "em", "it", "sl", "itshape", "slshape" -> "*";
+            case "bf", "bfseries" -> "**";
+            case "tt", "ttfamily" -> "`";
+            default -> null;
+        };
+    }
+
+    /** {@code text} in emphasis ({@code *}), bold ({@code **}) or code ({@code `}). */
+    private static String styled(String marker, String text) {
+        String inner = text.strip();
+        if (inner.isEmpty()) {
+            return text;
+        }
+        String lead = text.substring(0, text.length() - text.stripLeading().length());
+        String trail = text.substring(text.stripTrailing().length());
+        if (marker.equals("`")) {
+            return lead + code(unescape(inner)) + trail;
+        }
+        if (inner.indexOf('\n') >= 0 || inner.indexOf(ITEM) >= 0 || inner.indexOf(CELL) >= 0) {
+            return text; // spans blocks: Markdown cannot style that
+        }
+        return lead + marker + inner + marker + trail;
+    }
+
+    /** A {@code {...}} group, the opening brace read. */
+    private String group() {
+        if (depth >= MAX_DEPTH) {
+            return escapeText(rawGroup());
+        }
+        depth++;
+        try {
+            return until("}");
+        } finally {
+            depth--;
+        }
+    }
+
+    /** The text of a group up to its closing brace, unread, for groups nested too deep. */
+    private String rawGroup() {
+        int level = 1;
+        int start = pos;
+        while (pos < src.length()) {
+            char c = src.charAt(pos++);
+            if (c == '\\') {
+                pos++;
+            } else if (c == '{') {
+                level++;
+            } else if (c == '}' && --level == 0) {
+                return src.substring(start, pos - 1);
+            }
+        }
+        return src.substring(start);
+    }
+
+    private void skipComment() {
+        int end = src.indexOf('\n', pos);
+        if (end < 0) {
+            pos = src.length();
+            return;
+        }
+        pos = end + 1;
+        // A comment and its line end are nothing: a following line continues the paragraph,
+        // a blank line after it still ends it.
+        while (pos < src.length() && (src.charAt(pos) == ' ' || src.charAt(pos) == '\t')) {
+            pos++;
+        }
+    }
+
+    /** Spaces become one space; a blank line ends the paragraph. */
+    private void whitespace(StringBuilder out) {
+        int newlines = 0;
+        while (pos < src.length()) {
+            char c = src.charAt(pos);
+            if (c == '\n') {
+                newlines++;
+            } else if (c == '%') {
+                skipComment();
+                continue;
+            } else if (c != ' ' && c != '\t') {
+                break;
+            }
+            pos++;
+        }
+        out.append(newlines >= 2 ? "\n\n" : " ");
+    }
+
+    /** The name after a backslash: letters (and a star), or the one character. */
+    private String commandName() {
+        pos++; // the backslash
+        if (pos >= src.length()) {
+            return "";
+        }
+        int start = pos;
+        if (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '@') {
+            while (pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '@')) {
+                pos++;
+            }
+            String name = src.substring(start, pos);
+            if (pos < src.length() && src.charAt(pos) == '*') {
+                pos++;
+                name += "*";
+            }
+            // spaces after a command word are not text
+            while (pos < src.length() && (src.charAt(pos) == ' ' || src.charAt(pos) == '\t')) {
+                pos++;
+            }
+            return name;
+        }
+        pos++;
+        return src.substring(start, pos);
+    }
+
+    private void skipSpaces() {
+        while (pos < src.length() && Character.isWhitespace(src.charAt(pos))) {
+            pos++;
+        }
+    }
+
+    /** A mandatory argument as raw text: a braced group, or the next character. */
+    private String argument() {
+        skipSpaces();
+        if (pos >= src.length()) {
+            return "";
+        }
+        if (src.charAt(pos) == '{') {
+            pos++;
+            return rawGroup();
+        }
+        if (src.charAt(pos) == '\\') {
+            int start = pos;
+            commandName();
+            return src.substring(start, pos).strip();
+        }
+        return String.valueOf(src.charAt(pos++));
+    }
+
+    /** A mandatory argument converted to Markdown. */
+    private String convertedArgument() {
+        skipSpaces();
+        if (pos < src.length() && src.charAt(pos) == '{') {
+            pos++;
+            return group();
+        }
+        return escapeText(argument());
+    }
+
+    /** An optional {@code [...]} argument as raw text, or {@code null}. */
+    private String optional() {
+        int save = pos;
+        while (pos < src.length() && (src.charAt(pos) == ' ' || src.charAt(pos) == '\t')) {
+            pos++;
+        }
+        if (pos < src.length() && src.charAt(pos) == '[') {
+            int end = src.indexOf(']', pos);
+            if (end > 0 && end - pos <= MAX_OPTIONAL) {
+                String value = src.substring(pos + 1, end);
+                pos = end + 1;
+                return value;
+            }
+        }
+        pos = save;
+        return null;
+    }
+
+    private boolean nextIs(char c) {
+        int p = pos;
+        while (p < src.length() && Character.isWhitespace(src.charAt(p))) {
+            p++;
+        }
+        return p < src.length() && src.charAt(p) == c;
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    private String command(String name) {
+        String symbol = SYMBOLS.get(name);
+        if (symbol != null) {
+            return symbol;
+        }
+        if (name.length() == 1 && ACCENTS.containsKey(name.charAt(0))) {
+            return accent(ACCENTS.get(name.charAt(0)));
+        }
+        if (DROPPED.containsKey(name)) {
+            if (name.equals("item")) {
+                String label = optional();
+                return ITEM_END + "" + ITEM + (label == null ? "" : "**" + escapeText(label) + "** ");
+            }
+            if (name.equals("def")) {
+                skipDefinition();
+                return "";
+            }
+            optional();
+            for (int i = 0; i < DROPPED.get(name); i++) {
+                argument();
+                optional();
+            }
+            if (name.startsWith("new") || name.startsWith("renew") || name.startsWith("provide")) {
+                // \newcommand{\x}[1][default]{body}: the body follows any optional arguments
+                optional();
+                if (nextIs('{')) {
+                    argument();
+                }
+            }
+            return "";
+        }
+        if (EMPHASIS.contains(name) && nextIs('{')) {
+            return styled("*", convertedArgument());
+        }
+        if (BOLD.contains(name) && nextIs('{')) {
+            return styled("**", convertedArgument());
+        }
+        if (CODE.contains(name) && nextIs('{')) {
+            return styled("`", convertedArgument());
+        }
+        return switch (name) {
+            case "problemname" -> {
+                String given = convertedArgument().strip();
+                if (problemName == null && !given.isEmpty()) {
+                    problemName = unescape(given);
+                }
+                yield "";
+            }
+            case "section", "section*" -> heading("## ");
+            case "subsection", "subsection*" -> heading("### ");
+            case "subsubsection", "subsubsection*" -> heading("#### ");
+            case "paragraph", "paragraph*", "subparagraph", "subparagraph*" -> {
+                optional();
+                yield "\n\n**" + convertedArgument().strip() + "** ";
+            }
+            case "\\", "newline", "par" -> {
+                if (name.equals("\\") && pos < src.length() && src.charAt(pos) == '*') {
+                    pos++;
+                }
+                optional();
+                yield name.equals("par") ? "\n\n" : String.valueOf(ROW);
+            }
+            case "(" -> inlineMath(mathUntil("\\)"));
+            case "[" -> displayMath(mathUntil("\\]"));
+            case "verb", "verb*" -> verb();
+            case "url" -> link(argument(), null);
+            case "href" -> {
+                String url = argument();
+                yield link(url, convertedArgument());
+            }
+            case "footnote" -> {
+                optional();
+                yield " (" + convertedArgument().strip() + ")";
+            }
+            case "caption" -> {
+                optional();
+                yield "\n\n*" + convertedArgument().strip() + "*\n\n";
+            }
+            case "illustration" -> {
+                argument(); // the width
+                String file = argument().strip();
+                String caption = convertedArgument().strip();
+                yield image(file, caption);
+            }
+            case "includegraphics", "includegraphics*" -> {
+                optional();
+                yield image(argument().strip(), "");
+            }
+            case "begin" -> environment(argument().strip());
+            case "multicolumn" -> {
+                int columns = parseCount(argument());
+                argument(); // the column spec
+                String cell = convertedArgument();
+                yield cell + String.valueOf(CELL).repeat(Math.max(0, columns - 1));
+            }
+            case "textsuperscript" -> "^" + convertedArgument();
+            case "" -> "";
+            default -> {
+                // An unknown command: its text, from its arguments.
+                StringBuilder text = new StringBuilder();
+                optional();
+                while (nextIs('{') && !name.isEmpty() && Character.isLetter(name.charAt(0))) {
+                    text.append(convertedArgument());
+                }
+                yield name.length() == 1 && !Character.isLetter(name.charAt(0)) ? escape(name.charAt(0)) : text.toString();
+            }
+        };
+    }
+
+    private static int parseCount(String text) {
+        try {
+            return Math.min(64, Math.max(1, Integer.parseInt(text.strip())));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private String heading(String marker) {
+        optional();
+        String title = convertedArgument().replace('\n', ' ').strip();
+        return "\n\n" + marker + title + "\n\n";
+    }
+
+    private String accent(char mark) {
+        String base = argument();
+        if (base.isEmpty()) {
+            return "";
+        }
+        if (base.equals("\\i")) {
+            base = "i";
+        }
+        return escapeText(Normalizer.normalize(base.charAt(0) + String.valueOf(mark) + base.substring(1), Normalizer.Form.NFC));
+    }
+
+    /** {@code \def\name#1{body}}: skipped up to and with its body. */
+    private void skipDefinition() {
+        if (pos < src.length() && src.charAt(pos) == '\\') {
+            commandName();
+        }
+        int brace = src.indexOf('{', pos);
+        if (brace < 0) {
+            pos = src.length();
+            return;
+        }
+        pos = brace + 1;
+        rawGroup();
+    }
+
+    private String verb() {
+        if (pos >= src.length()) {
+            return "";
+        }
+        char delimiter = src.charAt(pos++);
+        int lineEnd = src.indexOf('\n', pos);
+        int end = src.indexOf(delimiter, pos);
+        if (end < 0 || lineEnd >= 0 && end > lineEnd) {
+            return "";
+        }
+        String text = src.substring(pos, end);
+        pos = end + 1;
+        return code(text);
+    }
+
+    private static String link(String url, String text) {
+        String target = url.strip();
+        boolean web = target.matches("(?i)https?://[^\\s()<>]+");
+        if (!web) {
+            return text != null ? text : escapeText(target);
+        }
+        return "[" + (text != null && !text.isBlank() ? text.strip() : escapeText(target)) + "](" + target + ")";
+    }
+
+    private String image(String file, String caption) {
+        String url = null;
+        if (!file.isEmpty() && file.length() < 256) {
+            url = images.apply(file);
+            if (url == null && !IMAGE_EXTENSION.matcher(file).matches()) {
+                // LaTeX finds a picture without its extension
+                for (String extension : List.of(".png", ".jpg", ".jpeg", ".gif", ".svg")) {
+                    url = images.apply(file + extension);
+                    if (url != null) {
+                        break;
+                    }
+                }
+            }
+        }
+        String alt = caption.replace('\n', ' ').replaceAll("[\\[\\]]", "").strip();
+        if (url == null) {
+            return caption.isBlank() ? "" : "\n\n*" + caption.strip() + "*\n\n";
+        }
+        return "\n\n![" + alt + "](" + url + ")\n\n" + (caption.isBlank() ? "" : "*" + caption.strip() + "*\n\n");
+    }
+
+    // ------------------------------------------------------------------ environments
+
+    private String environment(String name) {
+        if (name.equals("document")) {
+            return "";
+        }
+        if (MATH_ENVIRONMENTS.contains(name)) {
+            String math = mathUntil("\\end{" + name + "}");
+            boolean aligned = name.startsWith("align") || name.startsWith("eqnarray") || name.startsWith("flalign");
+            if (name.equals("math")) {
+                return inlineMath(math);
+            }
+            return displayMath(aligned ? "\\begin{aligned}" + math.replace("&=&", "&=") + "\\end{aligned}"
+                    : name.startsWith("gather") ? "\\begin{gathered}" + math + "\\end{gathered}" : math);
+        }
+        if (VERBATIM_ENVIRONMENTS.contains(name)) {
+            String end = "\\end{" + name + "}";
+            int close = src.indexOf(end, pos);
+            String text = src.substring(pos, close < 0 ? src.length() : close);
+            pos = close < 0 ? src.length() : close + end.length();
+            if (name.equals("comment")) {
+                return "";
+            }
+            if (name.equals("lstlisting") || name.equals("minted") || name.equals("Verbatim")) {
+                text = text.replaceFirst("^\\s*\\[[^\\]\\n]*]", ""); // options
+                if (name.equals("minted")) {
+                    text = text.replaceFirst("^\\s*\\{[^}\\n]*}", ""); // language
+                }
+            }
+            text = text.replaceFirst("^[ \\t]*\\n", "").stripTrailing();
+            String fence = text.contains("```") ? "~~~~" : "```";
+            return "\n\n" + fence + "\n" + text + "\n" + fence + "\n\n";
+        }
+        switch (name) {
+            case "itemize", "enumerate", "description" -> {
+                optional();
+                return list(name, nested(name));
+            }
+            case "tabular", "tabular*", "tabularx", "array" -> {
+                if (name.equals("tabular*") || name.equals("tabularx")) {
+                    argument(); // the width
+                }
+                optional();
+                argument(); // the column spec
+                return table(nested(name));
+            }
+            case "quote", "quotation" -> {
+                String body = tidy(nested(name));
+                return "\n\n" + body.lines().map(line -> "> " + line).reduce((a, b) -> a + "\n" + b).orElse("") + "\n\n";
+            }
+            case "figure", "figure*", "table", "table*", "wrapfigure" -> {
+                optional();
+                if (name.equals("wrapfigure")) {
+                    argument();
+                    argument();
+                }
+                return "\n\n" + nested(name) + "\n\n";
+            }
+            case "minipage" -> {
+                optional();
+                argument();
+                return nested(name);
+            }
+            default -> {
+                if (HEADING_ENVIRONMENTS.contains(name)) {
+                    return "\n\n## " + name + "\n\n" + nested(name) + "\n\n";
+                }
+                return nested(name); // center, flushleft and unknown ones: their contents
+            }
+        }
+    }
+
+    private String nested(String name) {
+        if (depth >= MAX_DEPTH) {
+            int close = src.indexOf("\\end{" + name + "}", pos);
+            String text = src.substring(pos, close < 0 ? src.length() : close);
+            pos = close < 0 ? src.length() : close + ("\\end{" + name + "}").length();
+            return escapeText(text);
+        }
+        depth++;
+        try {
+            return until(name);
+        } finally {
+            depth--;
+        }
+    }
+
+    private static String list(String kind, String body) {
+        List<String> items = new ArrayList<>();
+        for (String part : body.split(String.valueOf(ITEM), -1)) {
+            items.add(part.replace(String.valueOf(ITEM_END), ""));
+        }
+        StringBuilder out = new StringBuilder("\n\n");
+        int number = 0;
+        for (int i = 1; i < items.size(); i++) { // what comes before the first \item is no item
+            String text = tidy(items.get(i).replace(ROW, ' '));
+            String marker = kind.equals("enumerate") ? ++number + ". " : "- ";
+            String indent = String.valueOf(INDENT).repeat(marker.length());
+            List<String> lines = text.lines().toList();
+            out.append(marker).append(lines.isEmpty() ? "" : lines.getFirst()).append('\n');
+            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                out.append(line.isBlank() ? "" : indent + line).append('\n');
+            }
+        }
+        return out.append('\n').toString();
+    }
+
+    private static String table(String body) {
+        List<List<String>> rows = new ArrayList<>();
+        for (String row : body.replace(String.valueOf(ITEM_END), "").split(String.valueOf(ROW), -1)) {
+            List<String> cells = new ArrayList<>();
+            for (String cell : row.split(String.valueOf(CELL), -1)) {
+                cells.add(cell.replaceAll("\\s+", " ").replace("|", "\\|").replace("\\\\|", "\\|").strip());
+            }
+            if (cells.stream().anyMatch(cell -> !cell.isEmpty())) {
+                rows.add(cells);
+            }
+        }
+        if (rows.isEmpty()) {
+            return "";
+        }
+        int columns = rows.stream().mapToInt(List::size).max().orElse(1);
+        StringBuilder out = new StringBuilder("\n\n");
+        for (int r = 0; r < rows.size(); r++) {
+            List<String> cells = rows.get(r);
+            out.append('|');
+            for (int c = 0; c < columns; c++) {
+                out.append(' ').append(c < cells.size() ? cells.get(c) : "").append(" |");
+            }
+            out.append('\n');
+            if (r == 0) {
+                out.append('|').append(" --- |".repeat(columns)).append('\n');
+            }
+        }
+        return out.append('\n').toString();
+    }
+
+    // ------------------------------------------------------------------ math
+
+    private String dollarMath() {
+        if (src.startsWith("$$", pos)) {
+            pos += 2;
+            return displayMath(mathUntil("$$"));
+        }
+        pos++;
+        return inlineMath(mathUntil("$"));
+    }
+
+    /** The math up to {@code end} (read past it), comments dropped, as written otherwise. */
+    private String mathUntil(String end) {
+        StringBuilder math = new StringBuilder();
+        while (pos < src.length()) {
+            if (src.startsWith(end, pos)) {
+                pos += end.length();
+                return math.toString();
+            }
+            char c = src.charAt(pos);
+            if (c == '\\' && pos + 1 < src.length()) {
+                math.append(c).append(src.charAt(pos + 1));
+                pos += 2;
+            } else if (c == '%') {
+                skipComment();
+                math.append(' ');
+            } else {
+                math.append(c);
+                pos++;
+            }
+            if (math.length() > MAX_OUTPUT) {
+                break;
+            }
+        }
+        return math.toString();
+    }
+
+    private static String inlineMath(String math) {
+        String text = math.replaceAll("\\s+", " ").strip().replace("$", "\\$");
+        return text.isEmpty() ? "" : "$" + text + "$";
+    }
+
+    private static String displayMath(String math) {
+        String text = math.replaceAll("\\s+", " ").strip().replace("$", "\\$");
+        return text.isEmpty() ? "" : "\n\n$$" + text + "$$\n\n";
+    }
+
+    // ------------------------------------------------------------------ text
+
+    private static String escape(char c) {
+        return switch (c) {
+            case '\\', '*', '_', '[', ']', '#', '|', '!' -> "\\" + c;
+            case '<' -> "&lt;";
+            case '>' -> "&gt;";
+            case '&' -> "&amp;";
+            case '^' -> "^";
+            default -> String.valueOf(c);
+        };
+    }
+
+    private static String escapeText(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c == '$' ? "&#36;" : c == '`' ? "\\`" : escape(c));
+        }
+        return out.toString();
+    }
+
+    /** Markdown text back to plain text: for code spans and the name. */
+    private static String unescape(String markdown) {
+        return markdown.replaceAll("\\\\([\\\\*_\\[\\]#|!`])", "$1").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&#36;", "$").replace("&amp;", "&");
+    }
+
+    private static String code(String text) {
+        String flat = text.replace('\n', ' ');
+        String fence = flat.contains("`") ? "`` " : "`";
+        return fence + flat + (fence.length() > 1 ? " ``" : "`");
+    }
+
+    /** Blank lines at most one at a time, no trailing spaces, no line starting as a list or code by accident. */
+    private static String tidy(String markdown) {
+        String text = markdown.replace(String.valueOf(ROW), "\\\n").replace(String.valueOf(ITEM_END), "")
+                .replace(String.valueOf(ITEM), "").replace(String.valueOf(CELL), " ");
+        StringBuilder out = new StringBuilder();
+        boolean inFence = false;
+        int blank = 0;
+        for (String line : text.split("\n", -1)) {
+            String trimmed = inFence ? line : line.strip();
+            String unindented = trimmed.replace(String.valueOf(INDENT), "");
+            if (unindented.startsWith("```") || unindented.startsWith("~~~~")) {
+                inFence = !inFence;
+                trimmed = trimmed.strip();
+            }
+            if (!inFence && trimmed.isEmpty()) {
+                blank++;
+                continue;
+            }
+            if (!out.isEmpty()) {
+                out.append(blank > 0 ? "\n\n" : "\n");
+            }
+            blank = 0;
+            out.append(inFence ? line.stripTrailing() : SPACES.matcher(trimmed).replaceAll(" "));
+        }
+        String result = out.toString();
+        return result.length() > MAX_OUTPUT ? result.substring(0, MAX_OUTPUT) : result.isEmpty() ? "" : result + "\n";
+    }
+
+    private static String clip(String text) {
+        return text.length() > MAX_OUTPUT ? text.substring(0, MAX_OUTPUT) : text;
+    }
+
+    /** For messages: the lower-case extension of a file name. */
+    static String extension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+}
