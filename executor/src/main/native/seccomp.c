@@ -82,6 +82,25 @@ static scmp_filter_ctx build_filter(const char *policy) {
         rule(ctx, eperm, "personality", 1, &a);
     }
 
+    /* The page cache of the runtimes is shared by every box: a run that can evict pages of a file
+     * and then tell which came back learns which pages a concurrent run read, fast enough to copy a
+     * hidden test's input out. Eviction on demand (fadvise, madvise cold/pageout) is advice the
+     * kernel may ignore, so it is ignored: the call answers 0 and does nothing. Asking whether a
+     * page is cached without timing it (cachestat, a read that fails rather than wait for the
+     * disk) is refused as a kernel without it would refuse it. */
+    rule(ctx, SCMP_ACT_ERRNO(0), "fadvise64", 0, NULL);
+    const uint64_t advice[] = {20 /* MADV_COLD */, 21 /* MADV_PAGEOUT */};
+    for (size_t i = 0; i < sizeof advice / sizeof *advice; i++) {
+        struct scmp_arg_cmp a = SCMP_A2(SCMP_CMP_MASKED_EQ, INT_ARG, advice[i]);
+        rule(ctx, SCMP_ACT_ERRNO(0), "madvise", 1, &a);
+    }
+    rule(ctx, eperm, "process_madvise", 0, NULL);
+    rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "cachestat", 0, NULL);
+    {
+        struct scmp_arg_cmp a = SCMP_A5(SCMP_CMP_MASKED_EQ, 0x8 /* RWF_NOWAIT */, 0x8);
+        rule(ctx, SCMP_ACT_ERRNO(EOPNOTSUPP), "preadv2", 1, &a);
+    }
+
     /* AF_VSOCK is not namespaced. Without a network namespace, only local sockets are allowed. */
     if (strcmp(policy, "nonet") == 0) {
         struct scmp_arg_cmp a = SCMP_A0(SCMP_CMP_NE, AF_UNIX);

@@ -1,10 +1,13 @@
 package io.codingengine.api.contest;
 
+import io.codingengine.api.access.Authenticator;
+import io.codingengine.api.judge.ProblemLimits;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.Invitation;
 import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.StageLimits;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestCase;
@@ -16,6 +19,7 @@ import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionStore;
+import io.codingengine.executor.ExecutorConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -52,10 +56,15 @@ public class AdminController {
     private final SubmissionStore store;
     private final SubmissionQueue queue;
     private final AccountStore accounts;
+    private final StageLimits maxLimits;
+    private final Authenticator authenticator;
 
     public AdminController(ContestStore contests, ProblemStore problems, SubmissionStore store,
-                           SubmissionQueue queue, AccountStore accounts) {
+                           SubmissionQueue queue, AccountStore accounts, ExecutorConfig executor,
+                           Authenticator authenticator) {
+        this.authenticator = authenticator;
         this.accounts = accounts;
+        this.maxLimits = executor.max();
         this.contests = contests;
         this.problems = problems;
         this.store = store;
@@ -79,13 +88,17 @@ public class AdminController {
                 .map(a -> new AccountView(a.login(), a.participant(), a.displayName(), a.createdAt())).toList();
     }
 
-    /** A new password for an account, shown once: the answer to a participant who forgot theirs. */
-    public record NewPassword(String login, String participant, String password) {
+    /**
+     * A new password for an account, shown once: the answer to a participant who forgot theirs,
+     * or whose account someone else used. {@code revokedKeys}: the sessions it ended.
+     */
+    public record NewPassword(String login, String participant, String password, int revokedKeys) {
     }
 
     /**
-     * Sets a new random password for an account (its owner's keys stay valid): 200 with the
-     * password, to hand to its owner; it is not stored and not shown again.
+     * Sets a new random password for an account and signs it out everywhere (every key of the
+     * participant in the contest is revoked, so whoever else knew the old password is out too):
+     * 200 with the password, to hand to its owner; it is not stored and not shown again.
      */
     @PostMapping("/contests/{id}/accounts/{login}/password")
     NewPassword resetPassword(@PathVariable String id, @PathVariable String login) {
@@ -94,8 +107,25 @@ public class AdminController {
                 .orElseThrow(() -> new NoSuchElementException("contest " + id + " has no account " + login));
         String password = Accounts.generatePassword();
         accounts.setPasswordHash(id, login, Accounts.hash(password));
-        LOG.info("admin reset the password of account {} of contest {}", login, id);
-        return new NewPassword(login, account.participant(), password);
+        int revoked = authenticator.revokeAll(account.participant(), id);
+        LOG.info("admin reset the password of account {} of contest {} and revoked its {} key(s)", login, id, revoked);
+        return new NewPassword(login, account.participant(), password, revoked);
+    }
+
+    /** The sessions an admin ended. */
+    public record SignedOut(String participant, int revokedKeys) {
+    }
+
+    /**
+     * Signs a participant out of a contest everywhere: every key of theirs scoped to it is
+     * revoked (an invitation's participant too; they enter again with their token).
+     */
+    @DeleteMapping("/contests/{id}/participants/{participant}/keys")
+    SignedOut signOutEverywhere(@PathVariable String id, @PathVariable String participant) {
+        requireContest(id);
+        int revoked = authenticator.revokeAll(participant, id);
+        LOG.info("admin revoked {} key(s) of participant {} in contest {}", revoked, participant, id);
+        return new SignedOut(participant, revoked);
     }
 
     private void requireContest(String id) {
@@ -176,16 +206,19 @@ public class AdminController {
     @PutMapping("/problems/{id}/limits")
     ProblemSummary limits(@PathVariable String id, @RequestBody LimitsRequest r) {
         Problem p = load(id);
+        Problem changed;
         try {
-            return problems.save(new Problem(p.id(), p.name(),
+            changed = new Problem(p.id(), p.name(),
                     r.timeLimitMs() == null ? p.timeLimit() : Duration.ofMillis(r.timeLimitMs()),
                     r.memoryLimitBytes() == null ? p.memoryLimitBytes() : r.memoryLimitBytes(),
                     r.outputLimitBytes() == null ? p.outputLimitBytes() : r.outputLimitBytes(),
                     p.checker(), p.samples(), p.secretTests(), p.statement(), p.statementFiles(),
-                    r.timeLimitMs() == null ? p.timeLimitSource() : "set by an admin"));
+                    r.timeLimitMs() == null ? p.timeLimitSource() : "set by an admin");
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage());
         }
+        ProblemLimits.check(changed, maxLimits);
+        return problems.save(changed);
     }
 
     /** One lane: messages waiting and the latest dead letters with their reasons. */

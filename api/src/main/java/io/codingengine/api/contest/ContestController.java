@@ -246,6 +246,25 @@ public class ContestController {
         return ResponseEntity.noContent().build();
     }
 
+    /** The sessions a sign-out everywhere ended, this one included. */
+    public record SignedOut(int revokedKeys) {
+    }
+
+    /**
+     * Signs out on every device: revokes every key of the caller in this contest (for a
+     * participant who signed in somewhere they should not have stayed).
+     */
+    @DeleteMapping("/{id}/sessions")
+    SignedOut signOutEverywhere(@PathVariable String id) {
+        Principal caller = principal.require();
+        ContestMembership.require(caller, contest(id));
+        if (caller.role() != Role.PARTICIPANT) {
+            throw new NotPermittedException("only a participant's key signs out here; an admin signs participants out at"
+                    + " DELETE /api/v1/admin/contests/{id}/participants/{participant}/keys");
+        }
+        return new SignedOut(authenticator.revokeAll(caller.subject(), id));
+    }
+
     /** The name shown for a participant: their account's, or the participant id (invitations, admin-issued keys). */
     private String displayName(Contest c, String participant) {
         int dash = participant.lastIndexOf('-');

@@ -5,7 +5,9 @@ import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.api.access.CurrentPrincipal;
 import io.codingengine.api.execution.ExecutionService;
+import io.codingengine.common.execution.StageLimits;
 import io.codingengine.common.problem.KattisPackage;
+import io.codingengine.common.problem.Problem;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.problem.ProblemSummary;
 import io.codingengine.common.queue.Lane;
@@ -13,6 +15,7 @@ import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
 import io.codingengine.common.store.UpdateOutcome;
+import io.codingengine.executor.ExecutorConfig;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -46,9 +49,11 @@ public class ProblemController {
     private final Submissions submissions;
     private final TimeLimitCalibration calibration;
     private final CurrentPrincipal principal;
+    private final StageLimits maxLimits;
 
     public ProblemController(ProblemStore problems, SubmissionStore store, Submissions submissions,
-                             ExecutionService execution, CurrentPrincipal principal) {
+                             ExecutionService execution, CurrentPrincipal principal, ExecutorConfig executor) {
+        this.maxLimits = executor.max();
         this.problems = problems;
         this.store = store;
         this.submissions = submissions;
@@ -71,7 +76,10 @@ public class ProblemController {
             file = Files.createTempFile("ce-package-", ".zip");
             Files.write(file, zip);
             KattisPackage.Read read = KattisPackage.readForImport(id, file);
-            ProblemSummary imported = problems.save(calibration.apply(read, principal.get().map(p -> p.subject()).orElse("import")));
+            ProblemLimits.check(read.problem(), maxLimits);
+            Problem calibrated = calibration.apply(read, principal.get().map(p -> p.subject()).orElse("import"));
+            ProblemLimits.check(calibrated, maxLimits);
+            ProblemSummary imported = problems.save(calibrated);
             return ResponseEntity.created(URI.create("/api/v1/problems/" + id)).body(imported);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

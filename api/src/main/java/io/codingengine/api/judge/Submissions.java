@@ -52,6 +52,24 @@ public class Submissions {
         this.clock = Clock.systemUTC();
     }
 
+    /**
+     * Checks a participant id (or a key's subject, which is the participant of what it submits):
+     * present, at most {@value #MAX_PARTICIPANT_CHARS} characters (it is part of storage keys,
+     * which have a size limit) and without control characters (PostgreSQL's text refuses NUL, and
+     * Table Storage keys refuse every control character).
+     */
+    public static void checkParticipant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRequestException(field + " is required");
+        }
+        if (value.length() > MAX_PARTICIPANT_CHARS) {
+            throw new InvalidRequestException(field + " is at most " + MAX_PARTICIPANT_CHARS + " characters");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidRequestException(field + " must not contain control characters");
+        }
+    }
+
     /** Checks a request and turns it into a submission with a fresh id; throws on any mistake. */
     public Submission validate(SubmissionRequest r) {
         if (r.language() == null || r.language().isBlank()) {
@@ -63,13 +81,7 @@ public class Submissions {
             throw new InvalidRequestException("files must contain at least one file");
         }
         SourceLayout.of(runtime.definition(), r.files(), limits.maxFiles(), limits.maxSourceBytes());
-        if (r.participant() == null || r.participant().isBlank()) {
-            throw new InvalidRequestException("participant is required");
-        }
-        if (r.participant().length() > MAX_PARTICIPANT_CHARS) {
-            // It is part of storage keys, which have a size limit.
-            throw new InvalidRequestException("participant is at most " + MAX_PARTICIPANT_CHARS + " characters");
-        }
+        checkParticipant("participant", r.participant());
         if (r.contestId() != null && !Ids.isValid(r.contestId())) {
             throw new InvalidRequestException("contestId must be " + Ids.SHAPE);
         }

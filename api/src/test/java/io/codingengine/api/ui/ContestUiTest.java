@@ -222,18 +222,38 @@ class ContestUiTest {
         JsonNode reset = json(send(post("/api/v1/admin/contests/acc/accounts/bob-the-builder/password", "", adminKey), 200));
         String fresh = reset.get("password").asString();
         assertTrue(fresh.matches("[2-9a-z]{12}"), fresh);
+        // a reset ends every session of the account: whoever else knew the old password is out
+        assertEquals(2, reset.get("revokedKeys").asInt(), reset.toString());
+        send(get("/api/v1/contests/acc/me", key), 401);
+        send(get("/api/v1/contests/acc/me", device.get("key").asString()), 401);
+        send(put("/api/v1/contests/acc/drafts/sum-acc/c++", "{\"code\":\"intruder\",\"baseRevision\":1}", device.get("key").asString()), 401);
         send(post("/api/v1/contests/acc/sessions", "{\"name\":\"Bob the Builder\",\"password\":\"can we fix it\"}", null), 403);
-        assertEquals(participant, json(send(post("/api/v1/contests/acc/sessions", Json.write(Map.of("name", "Bob the Builder",
-                "password", fresh)), null), 201)).get("participant").asString());
+        String signIn = Json.write(Map.of("name", "Bob the Builder", "password", fresh));
+        JsonNode laptop = json(send(post("/api/v1/contests/acc/sessions", signIn, null), 201));
+        assertEquals(participant, laptop.get("participant").asString());
+        String phone = json(send(post("/api/v1/contests/acc/sessions", signIn, null), 201)).get("key").asString();
         send(post("/api/v1/admin/contests/acc/accounts/nobody/password", "", adminKey), 404);
 
         // sign-out revokes the key it is made with, and that key only
-        send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/session")).header("Authorization", "Bearer " + key).DELETE(), 204);
-        send(get("/api/v1/contests/acc/me", key), 401);
-        send(get("/api/v1/contests/acc/me", device.get("key").asString()), 200);
+        send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/session")).header("Authorization", "Bearer " + laptop.get("key").asString()).DELETE(), 204);
+        send(get("/api/v1/contests/acc/me", laptop.get("key").asString()), 401);
+        send(get("/api/v1/contests/acc/me", phone), 200);
         send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/session")).DELETE(), 401);
         problem(send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/session")).header("Authorization", "Bearer " + adminKey).DELETE(), 403),
                 "admin/keys/revoke");
+        // everywhere: the participant's own, or an admin's for any participant (not another's keys)
+        String tablet = json(send(post("/api/v1/contests/acc/sessions", signIn, null), 201)).get("key").asString();
+        assertEquals(2, json(send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/sessions")).header("Authorization", "Bearer " + phone)
+                .DELETE(), 200)).get("revokedKeys").asInt());
+        send(get("/api/v1/contests/acc/me", tablet), 401);
+        send(get("/api/v1/contests/acc/me", other), 200);
+        String again = json(send(post("/api/v1/contests/acc/sessions", signIn, null), 201)).get("key").asString();
+        send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/acc/participants/" + participant + "/keys"))
+                .header("Authorization", "Bearer " + other).DELETE(), 403);
+        assertEquals(1, json(send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/acc/participants/" + participant + "/keys"))
+                .header("Authorization", "Bearer " + adminKey).DELETE(), 200)).get("revokedKeys").asInt());
+        send(get("/api/v1/contests/acc/me", again), 401);
+        send(get("/api/v1/contests/acc/me", other), 200);
         send(get("/api/v1/admin/contests/acc/accounts", adminKey), 200);
     }
 
