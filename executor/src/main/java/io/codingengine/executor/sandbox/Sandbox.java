@@ -85,6 +85,37 @@ public final class Sandbox implements AutoCloseable {
         return new Box(this, slot, slots.mount(slot, diskBytes, diskInodes));
     }
 
+    /**
+     * Opens the companion box of {@code owner}'s slot (see {@link Slots}): where the output
+     * validator of an interaction runs, as another uid, never waiting. Close it before
+     * {@code owner}.
+     */
+    public Box openCompanion(Box owner, long diskBytes, int diskInodes) {
+        if (owner.slot() >= config.slots()) {
+            throw new IllegalArgumentException("a companion has no companion");
+        }
+        return openAt(slots.companion(owner.slot()), diskBytes, diskInodes);
+    }
+
+    /**
+     * Runs an interaction: {@code submission} in its box and {@code validator} in that box's
+     * companion ({@link #openCompanion}), at once, each with its own limits, uid, cgroup and
+     * namespaces, the validator's standard output being the submission's standard input and the
+     * reverse, through two FIFOs that only their relays open (a root-only directory of the host,
+     * removed when they are done). The validator's relay records what passes, up to
+     * {@code transcriptBytes}. Once the validator has ended with anything but exit code 42, the
+     * submission is stopped. Each side has its relay's deadline (its wall limit and
+     * {@link Slots#RELAY_MARGIN}); a relay whose other side never comes gives up after 5 s.
+     */
+    public PairOutcome interact(Box submission, RunSpec submissionSpec, Box validator, RunSpec validatorSpec,
+                                long transcriptBytes) {
+        if (validator.slot() != slots.companion(submission.slot())) {
+            throw new IllegalArgumentException("the validator runs in the companion of the submission's box");
+        }
+        return slots.runPair(submission, submissionSpec, validator, validatorSpec, transcriptBytes, pool,
+                isolation.level());
+    }
+
     void release(int slot) {
         slots.release(slot);
     }
@@ -198,10 +229,11 @@ public final class Sandbox implements AutoCloseable {
         if (isolation.level() != Isolation.Level.NAMESPACES || config.recycleAfter() == 0) {
             return null;
         }
-        BoxPool boxes = new BoxPool(config.dataDir(), host.helper(), config.slots(), config.recycleAfter());
+        // Every slot and its companion (an interaction's other side) has a pre-started box.
+        BoxPool boxes = new BoxPool(config.dataDir(), host.helper(), 2 * config.slots(), config.recycleAfter());
         String failure;
         try (Box box = openAt(slots.take(), 1 << 20, 64)) {
-            box.mounts().beforeRun();
+            box.mounts().beforeRun(List.of());
             Slots.Attempt a = slots.runPooled(boxes, box, probeSpec());
             failure = a.boxError() != null ? a.boxError()
                     : a.outcome().exitCode() != null && a.outcome().exitCode() == 0 ? null
