@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.InteractionRequest;
+import io.codingengine.common.execution.InteractionResult;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.json.Json;
 import io.codingengine.executor.ExecutorConfig;
@@ -74,6 +76,10 @@ import java.util.concurrent.Semaphore;
  *       exceed the configured limit of 60000 ms", the Piston API's wording with the executor's
  *       names), 413 for a body over {@link RequestLimits#maxBodyBytes()}, 503 with
  *       {@code Retry-After} while the bodies in progress leave no room for this one
+ *   <li>{@code POST /interact}: an {@link InteractionRequest} (an interactive or multi-pass
+ *       problem's tests: the submission and its output validator in two boxes of the session's
+ *       sandbox) as JSON; answers the {@link InteractionResult}, refusals as for
+ *       {@code /execute} (more tests than {@link RequestLimits#maxRuns()} is 400)
  *   <li>{@code GET /runtimes}: the installed languages
  *   <li>{@code GET /health}: the sandbox's isolation level, for the container health check
  * </ul>
@@ -118,7 +124,10 @@ public final class SessionServer implements AutoCloseable {
             System.setProperty(READ_TIMEOUT_PROPERTY, Long.toString(limits.readTimeout().toSeconds()));
         }
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/execute", exchange -> handle(exchange, "POST", this::execute));
+        server.createContext("/execute", exchange -> handle(exchange, "POST",
+                e -> serve(e, ExecutionRequest.class, this::execute)));
+        server.createContext("/interact", exchange -> handle(exchange, "POST",
+                e -> serve(e, InteractionRequest.class, this::interact)));
         server.createContext("/runtimes", exchange -> handle(exchange, "GET", e -> respond(e, 200, executor.runtimes())));
         server.createContext("/health", exchange -> handle(exchange, "GET", e -> respond(e, 200, health())));
         // Requests wait for a sandbox slot inside the executor; a virtual thread each costs little.
@@ -172,7 +181,13 @@ public final class SessionServer implements AutoCloseable {
         return new Health(isolation.full() ? "ok" : "degraded", isolation);
     }
 
-    private void execute(HttpExchange exchange) throws IOException {
+    /** What a request of type {@code T} asks the executor, or why it is refused. */
+    private interface Runner<T> {
+        Object run(T request) throws Refusal;
+    }
+
+    /** Reads a body of type {@code T} under the limits, runs it and answers. */
+    private <T> void serve(HttpExchange exchange, Class<T> type, Runner<T> runner) throws IOException {
         long declared = declaredLength(exchange);
         if (declared > limits.maxBodyBytes()) {
             // Refused before reading: the rest of the body is not waited for.
@@ -187,10 +202,10 @@ public final class SessionServer implements AutoCloseable {
             refuse(exchange, 503, "the session is holding other requests' bodies; retry later");
             return;
         }
-        ExecutionResult result = null;
+        Object result = null;
         Refusal refusal = null;
         try {
-            result = run(exchange);
+            result = runner.run(read(exchange, type));
         } catch (Refusal r) {
             refusal = r;
         } finally {
@@ -207,9 +222,8 @@ public final class SessionServer implements AutoCloseable {
         }
     }
 
-    /** Reads, checks and runs the request. */
-    private ExecutionResult run(HttpExchange exchange) throws Refusal {
-        ExecutionRequest request = read(exchange);
+    /** Checks and runs an execution request. */
+    private ExecutionResult execute(ExecutionRequest request) throws Refusal {
         if (request.runs().size() > limits.maxRuns()) {
             throw new Refusal(400, "runs must not contain more than " + limits.maxRuns() + " runs");
         }
@@ -222,6 +236,24 @@ public final class SessionServer implements AutoCloseable {
         }
         LOG.info("executed {} ({} runs) in {} ms [correlation {}]", request.language(), request.runs().size(),
                 (System.nanoTime() - start) / 1_000_000, MDC.get(CORRELATION_MDC_KEY));
+        return result;
+    }
+
+    /** Checks and runs an interaction request: a test counts as a run. */
+    private InteractionResult interact(InteractionRequest request) throws Refusal {
+        if (request.tests().size() > limits.maxRuns()) {
+            throw new Refusal(400, "tests must not contain more than " + limits.maxRuns() + " tests");
+        }
+        long start = System.nanoTime();
+        InteractionResult result;
+        try {
+            result = executor.interact(request);
+        } catch (InvalidRequestException e) {
+            throw new Refusal(400, e.getMessage());
+        }
+        LOG.info("interacted {} with a {} validator ({} tests) in {} ms [correlation {}]", request.submission().language(),
+                request.validator().language(), request.tests().size(), (System.nanoTime() - start) / 1_000_000,
+                MDC.get(CORRELATION_MDC_KEY));
         return result;
     }
 
@@ -252,7 +284,7 @@ public final class SessionServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Connection", "close");
     }
 
-    private ExecutionRequest read(HttpExchange exchange) throws Refusal {
+    private <T> T read(HttpExchange exchange, Class<T> type) throws Refusal {
         byte[] body;
         try {
             body = exchange.getRequestBody().readNBytes((int) limits.maxBodyBytes() + 1);
@@ -271,9 +303,9 @@ public final class SessionServer implements AutoCloseable {
         if (body.length > limits.maxBodyBytes()) {
             throw new Refusal(413, bodyTooLarge(), true);
         }
-        ExecutionRequest request;
+        T request;
         try {
-            request = reader.readValue(body, ExecutionRequest.class);
+            request = reader.readValue(body, type);
         } catch (JacksonException e) {
             throw new Refusal(400, describe(e));
         }
