@@ -186,8 +186,6 @@ final class Slots {
      */
     private PairOutcome pairOnce(Box submission, RunSpec submissionSpec, Box validator, RunSpec validatorSpec,
                                  long transcriptBytes, Isolation.Level level, BoxPool pool) {
-        submission.mounts().beforeRun(submissionSpec.files());
-        validator.mounts().beforeRun(validatorSpec.files());
         Pooled subPooled = null, valPooled = null;
         if (pool != null) {
             // Both boxes before either relay starts: a relay whose other side never comes waits for it.
@@ -207,7 +205,9 @@ final class Slots {
                     "--transcript-limit", Long.toString(transcriptBytes));
             Relay.Control stopSubmission = new Relay.Control();
             Pooled vp = valPooled;
+            // Each side's work directory is made afresh on its own thread, at the same time as the other's.
             CompletableFuture<Relay.Result> validatorRun = CompletableFuture.supplyAsync(() -> {
+                validator.mounts().beforeRun(validatorSpec.files());
                 Relay.Result r = relay(validator, validatorSpec, level, vp, valArgs, null);
                 // Once the validator has ended with anything but 42 the submission's fate decides
                 // nothing (rejected, or the validator failed): it is stopped instead of running on
@@ -217,6 +217,7 @@ final class Slots {
                 }
                 return r;
             }, Thread::startVirtualThread);
+            submission.mounts().beforeRun(submissionSpec.files());
             Relay.Result sub = relay(submission, submissionSpec, level, subPooled, subArgs, stopSubmission);
             Relay.Result val;
             try {
