@@ -94,7 +94,8 @@ class PistonExecuteTest extends ApiTestBase {
         }
         JsonNode python = runtimes.stream().filter(r -> r.get("language").asString().equals("python")).findFirst().orElseThrow();
         assertThat(python.has("runtime")).isFalse();
-        assertThat(python.get("aliases").toString()).isEqualTo("[\"py\",\"py3\",\"python3\"]");
+        String minor = python.get("version").asString().replaceAll("\\.\\d+$", "");
+        assertThat(python.get("aliases").toString()).isEqualTo("[\"py\",\"py3\",\"python3\",\"python" + minor + "\"]");
         JsonNode cpp = runtimes.stream().filter(r -> r.get("language").asString().equals("c++")).findFirst().orElseThrow();
         assertThat(cpp.get("runtime").asString()).isEqualTo("gcc");
         assertThat(cpp.get("aliases").toString()).isEqualTo("[\"cpp\",\"g++\"]");
