@@ -179,6 +179,7 @@ public final class KattisPackage {
         List<String> arguments = new ArrayList<>(yaml.validatorFlags());
         arguments.addAll(tests.outputValidatorArgs());
         CheckerSpec checker = OutputValidator.checker(archive, yaml.customValidation(), arguments, yaml.constants());
+        checker = ProblemType.read(archive.text("problem.yaml")).judge(checker);
         long memory = (long) ((yaml.memoryMib() != null ? yaml.memoryMib() : DEFAULT_MEMORY_MIB) * (1 << 20));
         long output = yaml.outputMib() != null ? Math.max(1, (long) (yaml.outputMib() * (1 << 20)))
                 : Problem.DEFAULT_OUTPUT_LIMIT_BYTES;

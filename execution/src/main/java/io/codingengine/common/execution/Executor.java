@@ -20,6 +20,19 @@ public interface Executor {
      */
     ExecutionResult execute(ExecutionRequest request);
 
+    /**
+     * Judges a submission together with an output validator: interactive and multi-pass problems
+     * (see {@link InteractionRequest}). Each pass of an interactive test holds two sandboxes at
+     * once (the submission's and the validator's), but counts as one of {@link #capacity()}.
+     *
+     * @throws InvalidRequestException if the request names an unknown runtime, breaks a limit or
+     *                                 has unusable files, or if this executor cannot run
+     *                                 interactions; nothing ran
+     */
+    default InteractionResult interact(InteractionRequest request) {
+        throw new InvalidRequestException("this executor cannot run interactive or multi-pass problems");
+    }
+
     /** How many requests may run at once without queueing inside the executor. */
     int capacity();
 

@@ -25,7 +25,8 @@ import java.time.Duration;
  *                          waits behind judging. Its uids follow the judging slots'
  * @param dataDir           root-owned directory for the sandbox's boxes and helper
  * @param uidBase           first sandbox uid of this worker (several workers on one host need
- *                          ranges that do not overlap: slots are uidBase to uidBase + slots - 1)
+ *                          ranges that do not overlap: slots are uidBase to uidBase + slots - 1, their
+ *                          companions (interactive problems' validators) the next slots uids)
  * @param isolation         {@code auto}, {@code namespaces} or {@code process}
  * @param cgroupName        the worker's group in each cgroup hierarchy
  * @param recycleAfter      runs a slot's pre-started box serves before it is rebuilt; 0: a fresh box per run
