@@ -54,7 +54,11 @@ final class Interactions {
         this.sandbox = executor.sandbox();
     }
 
-    InteractionResult run(InteractionRequest request) {
+    /**
+     * @param interactiveLane whether a person waits for it (the interactive lane's work): its
+     *                        submission's box may then take a slot kept for that lane
+     */
+    InteractionResult run(InteractionRequest request, boolean interactiveLane) {
         if (request.tests().isEmpty()) {
             throw new InvalidRequestException("at least one test is required");
         }
@@ -87,7 +91,7 @@ final class Interactions {
         String version = submission.runtime().version().toString();
         long largestTest = request.tests().stream().mapToLong(t -> (long) t.input().length() + t.answer().length())
                 .max().orElse(0);
-        try (Box submissionBox = sandbox.open(submission.diskBytes(), submission.diskInodes());
+        try (Box submissionBox = sandbox.open(submission.diskBytes(), submission.diskInodes(), interactiveLane);
              Box validatorBox = sandbox.openCompanion(submissionBox,
                      validator.diskBytes() + 4 * largestTest + FEEDBACK_CARRIED, validator.diskInodes() + 64)) {
             String where = SandboxedExecutor.where(submissionBox);

@@ -159,7 +159,41 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
 
     @Override
     public InteractionResult interact(InteractionRequest request) {
-        return new Interactions(this).run(request);
+        return new Interactions(this).run(request, false);
+    }
+
+    /**
+     * This executor as the interactive lane's work uses it: executions and interactions (an
+     * interactive problem judged for a person who waits) both take a slot kept for that lane
+     * first ({@link SandboxConfig#interactiveSlots()}), then any.
+     */
+    @Override
+    public Executor interactive() {
+        return new InteractiveLane();
+    }
+
+    /** See {@link #interactive()}. */
+    private final class InteractiveLane implements Executor {
+
+        @Override
+        public List<RuntimeInfo> runtimes() {
+            return SandboxedExecutor.this.runtimes();
+        }
+
+        @Override
+        public ExecutionResult execute(ExecutionRequest request) {
+            return SandboxedExecutor.this.execute(request, true);
+        }
+
+        @Override
+        public InteractionResult interact(InteractionRequest request) {
+            return new Interactions(SandboxedExecutor.this).run(request, true);
+        }
+
+        @Override
+        public int capacity() {
+            return Math.max(1, SandboxedExecutor.this.interactiveCapacity());
+        }
     }
 
     /**

@@ -37,9 +37,10 @@ public interface Executor {
     int capacity();
 
     /**
-     * As {@link #execute}, for work a person waits for (a Run, a Piston execute): besides
-     * {@link #capacity()} it may use capacity kept for such work ({@link #interactiveCapacity()}),
-     * so it never waits behind judging.
+     * As {@link #execute}, for the interactive lane's work, which a person waits for (a Run, a
+     * Piston execute): besides {@link #capacity()} it may use capacity kept for such work
+     * ({@link #interactiveCapacity()}), so it never waits behind judging. "Interactive" here is the
+     * lane, not an interactive problem (those are {@link #interact}ions).
      */
     default ExecutionResult executeInteractive(ExecutionRequest request) {
         return execute(request);
@@ -50,7 +51,12 @@ public interface Executor {
         return 0;
     }
 
-    /** This executor as interactive work uses it: every request through {@link #executeInteractive}. */
+    /**
+     * This executor as the interactive lane's work uses it: every execution through
+     * {@link #executeInteractive}; interactions (an interactive or multi-pass problem judged on
+     * that lane) through {@link #interact}, unless the executor has kept capacity for them too
+     * (it overrides this then).
+     */
     default Executor interactive() {
         Executor self = this;
         return new Executor() {
@@ -62,6 +68,11 @@ public interface Executor {
             @Override
             public ExecutionResult execute(ExecutionRequest request) {
                 return self.executeInteractive(request);
+            }
+
+            @Override
+            public InteractionResult interact(InteractionRequest request) {
+                return self.interact(request);
             }
 
             @Override
