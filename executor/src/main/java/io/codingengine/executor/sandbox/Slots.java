@@ -225,7 +225,9 @@ final class Slots {
                     "--transcript-limit", Long.toString(transcriptBytes));
             Relay.Control stopSubmission = new Relay.Control();
             Pooled vp = valPooled;
-            // Each side's work directory is made afresh on its own thread, at the same time as the other's.
+            // Each side's work directory is made afresh on its own thread, at the same time as the
+            // other's. A platform thread: a fresh box's relay is read through a process pipe, and a
+            // virtual thread blocked on one would hold its carrier (see Relay).
             CompletableFuture<Relay.Result> validatorRun = CompletableFuture.supplyAsync(() -> {
                 validator.mounts().beforeRun(validatorSpec.files());
                 Relay.Result r = relay(validator, validatorSpec, level, vp, valArgs, null);
@@ -236,7 +238,7 @@ final class Slots {
                     stopSubmission.stop();
                 }
                 return r;
-            }, Thread::startVirtualThread);
+            }, task -> Thread.ofPlatform().daemon().name("interaction-validator").start(task));
             submission.mounts().beforeRun(submissionSpec.files());
             Relay.Result sub = relay(submission, submissionSpec, level, subPooled, subArgs, stopSubmission);
             Relay.Result val;
