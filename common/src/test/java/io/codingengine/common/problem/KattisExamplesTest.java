@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,6 +98,14 @@ class KattisExamplesTest {
             assertEquals("c++", validator.language());
             assertEquals(List.of("guess_validator/validate.cc", "guess_validator/validate.h"),
                     validator.files().stream().map(SourceFile::name).toList());
+            // No time limit given, but its accepted submissions are not run alone at import to compute one.
+            KattisPackage.Read read = KattisPackage.readForImport(null, zip);
+            assertNull(read.rule());
+            assertEquals(List.of(), read.accepted());
+            assertEquals(Duration.ofSeconds(3), read.problem().timeLimit());
+            assertTrue(read.problem().timeLimitSource().startsWith("default 3 s: the package gives no time limit, and"
+                    + " the accepted submissions of an interactive problem run only with its output validator"),
+                    read.problem().timeLimitSource());
         }
     }
 
