@@ -119,6 +119,9 @@ final class Interactions {
                                         SandboxedExecutor.Prepared validator, Box submissionBox, Box validatorBox,
                                         InteractionRequest.Test test) {
         byte[] input = test.input().getBytes(StandardCharsets.UTF_8);
+        // Each side's standard error past its output limit: cut short, or the end of its run, as its limits say.
+        boolean cutSubmissionStderr = request.submission().runLimits().cutStderr();
+        boolean cutValidatorStderr = request.validator().runLimits().cutStderr();
         byte[] answer = test.answer().getBytes(StandardCharsets.UTF_8);
         Map<String, byte[]> feedback = new TreeMap<>();
         List<InteractionResult.Pass> passes = new ArrayList<>();
@@ -130,7 +133,7 @@ final class Interactions {
                     new RunFile(ANSWER, answer, false), RunFile.directory(FEEDBACK)));
             feedback.forEach((path, content) -> files.add(new RunFile(FEEDBACK + path, content, true)));
             validatorRun = new RunSpec(SandboxedExecutor.runCommand(validator, validatorArgs),
-                    SandboxedExecutor.environment(), new byte[0], validator.runLimits(), true, files);
+                    SandboxedExecutor.environment(), new byte[0], validator.runLimits(), cutValidatorStderr, files);
             StageResult submissionStage;
             StageResult validatorStage = null;
             InteractionResult.Side first;
@@ -139,7 +142,7 @@ final class Interactions {
             List<String> command = SandboxedExecutor.runCommand(submission, List.of());
             if (request.interactive()) {
                 RunSpec submissionRun = new RunSpec(command, SandboxedExecutor.environment(), new byte[0],
-                        submission.runLimits(), true);
+                        submission.runLimits(), cutSubmissionStderr);
                 PairOutcome pair = sandbox.interact(submissionBox, submissionRun, validatorBox, validatorRun,
                         request.transcriptBytes());
                 stopped = pair.submissionStopped();
@@ -159,13 +162,13 @@ final class Interactions {
                 cut = pair.transcriptCut();
             } else {
                 RunOutcome ran = submissionBox.run(new RunSpec(command, SandboxedExecutor.environment(), input,
-                        submission.runLimits(), true));
+                        submission.runLimits(), cutSubmissionStderr));
                 submissionStage = StageMapper.map(ran);
                 first = InteractionResult.Side.SUBMISSION;
                 if (submissionStage.succeeded()) {
                     // Its bytes as written, not their text (which would change bytes that are not UTF-8).
                     RunSpec checking = new RunSpec(validatorRun.command(), validatorRun.env(), ran.stdout(),
-                            validatorRun.limits(), true, validatorRun.files());
+                            validatorRun.limits(), validatorRun.cutStderr(), validatorRun.files());
                     validatorStage = StageMapper.map(validatorBox.run(checking));
                 }
             }

@@ -270,6 +270,30 @@ class InteractionTest {
         assertEquals(1000, pass.transcript().stream().mapToInt(m -> m.text().length()).sum());
     }
 
+    /**
+     * A side's standard error past its output limit is cut short or ends its run as that side's
+     * limits say ({@code cutStderr}), as an execution's does.
+     */
+    @Test
+    void eachSidesStandardErrorPastItsOutputLimitIsAsItsLimitsSay() {
+        String noisy = "import sys\nsys.stderr.write('e' * 100000)\nsys.stderr.flush()\nprint(500, flush=True)\ninput()";
+        for (boolean cut : List.of(true, false)) {
+            LimitRequest limits = new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(4), null, 10_000L, cut);
+            InteractionRequest request = new InteractionRequest(
+                    new Program("python", "*", List.of(SourceFile.utf8(null, noisy)), Map.of(), null, limits),
+                    new Program("python", "*", List.of(SourceFile.utf8("validator.py", GUESS_VALIDATOR)), Map.of(), null,
+                            VALIDATOR), true, 1, List.of(test("500")), 4096, true);
+            InteractionResult.Pass pass = Fixture.EXECUTOR.interact(request).tests().getFirst().passes().getFirst();
+            if (cut) {
+                assertNull(pass.submission().status(), "cut short, and it ran on: " + pass.submission());
+                assertEquals(42, pass.validator().code(), pass.validator().toString());
+            } else {
+                // Ended for it; whether its guess got out before the end is a race the test leaves alone.
+                assertEquals(StageStatus.EL, pass.submission().status(), pass.submission().toString());
+            }
+        }
+    }
+
     @Test
     void theValidatorsFilesAndCompileErrorsAreItsOwn() {
         InteractionResult broken = interact("python", "print(1)", "def broken(:", true, 1, List.of(test("")));
