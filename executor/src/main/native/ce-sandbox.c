@@ -14,6 +14,12 @@
  *       --init-here COMMAND is `init` and its options, and the child is the box init itself,
  *       without executing a second binary. The run's peak memory and OOM kills are read from
  *       --memory-peak and --oom-events files into the status.
+ *       One side of an interaction (interact.c): with --stdin-fifo IN --stdout-fifo OUT the
+ *       program's stdin and stdout are those FIFOs (the submission); with --proxy-in OUT
+ *       --proxy-out IN they are pipes to the relay, which carries them to and from the FIFOs and
+ *       records what passes, up to --transcript-limit bytes (the output validator). Both relays
+ *       meet at the FIFOs within --peer-timeout-ms (default 5000). The executor sends no stdin
+ *       then; a 'k' on the connection (on stdin without `serve`) stops the run ("stopped=1").
  *
  *   ce-sandbox serve SOCKET
  *       A slot's resident relay server (cmd_serve): keeps one relay forked in advance, which
@@ -48,13 +54,19 @@
  * Frames written by `run` on stdout (on the connection under `serve`): one byte tag, four bytes
  * big-endian length, payload.
  *   'o' stdout bytes   'e' stderr bytes   's' status, "key=value\n" lines, always last.
+ *   In an interaction, on the validator's side: '<' bytes from the validator to the submission,
+ *   '>' bytes from the submission to the validator, in the order they passed (the transcript).
+ * The status has, besides what the box init reported (exit= or signal=, wall_ns=), command_status,
+ * relay_wall_ns, cpu_ns, memory_peak, oom_kill, ended_ns (CLOCK_MONOTONIC when the relay reaped
+ * the run: which side of an interaction ended first), and when they apply timeout=cpu|wall,
+ * exceeded=stdout|stderr, killed=1, stopped=1, transcript_cut=1.
  *
  * Exit codes of `run`: 0 when a status frame was written, 2 on an internal error (message on
  * stderr; under `serve` a status frame "error=<why>" instead). A failure to enter a pre-started box, before any untrusted code ran, is a status frame
  * with "box_error=<why>": the executor then rebuilds the box and runs again.
  *
  * The source: ce-sandbox.h declares what the files share; this file has main(). run.c is the
- * relay (`run`), serve.c `serve`, init.c `init`, box.c the pooled boxes (`box`, `init hold`,
+ * relay (`run`), interact.c one side of an interaction, serve.c `serve`, init.c `init`, box.c the pooled boxes (`box`, `init hold`,
  * entering a box for a run) and `service`, cgroup.c the run's cgroups, seccomp.c the filter
  * (`seccomp`), util.c die() and the small helpers every file uses.
  */

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <grp.h>
@@ -72,6 +73,13 @@ struct run_opts {
     const char *work;      /* with enter: the host path of the work directory, shown as /box */
     long long tmp_bytes, tmp_inodes, shm_bytes;
     int init_here;         /* COMMAND is `init` and its options: be the box init, without an exec */
+    /* One side of an interaction (interact.c): the submission's stdin and stdout are the two
+     * FIFOs themselves; the output validator's are pipes to us, and we carry them to and from
+     * the FIFOs, recording what passes (at most transcript_limit bytes). */
+    const char *stdin_fifo, *stdout_fifo; /* the submission's side */
+    const char *proxy_in, *proxy_out;     /* the validator's side: from and to the submission */
+    long long transcript_limit;
+    long long peer_timeout_ms;            /* how long the FIFOs wait for the other side's relay */
     char *env[MAX_ENV + 1];
     int n_env;
     int cpu_fd;  /* cpu_usage_file, opened once (the relay may leave the host's mount namespace) */
@@ -121,6 +129,20 @@ int cmd_hold(void);
 void frame(char tag, const char *data, size_t len);
 pid_t read_child_pid(int info_r);
 int cmd_run(int argc, char **argv, int64_t stdin_len);
+
+/* interact.c */
+struct link;
+struct link *open_link(const struct run_opts *o);
+int link_child_stdin(const struct link *l);
+int link_child_stdout(const struct link *l);
+int link_proxies(const struct link *l);
+void link_forked(struct link *l, int child_stdin_w, int child_stdout_r);
+int link_poll(struct link *l, struct pollfd *p, int np, int exited);
+void link_ready(struct link *l, const struct pollfd *p, int np);
+void link_child_ended(struct link *l);
+int link_busy(const struct link *l);
+void link_close(struct link *l);
+int link_transcript_cut(const struct link *l);
 
 /* init.c */
 int cmd_init(int argc, char **argv);

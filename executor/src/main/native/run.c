@@ -262,6 +262,12 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         else if (!strcmp(k, "--tmp-bytes")) o.tmp_bytes = parse_num(v, k);
         else if (!strcmp(k, "--tmp-inodes")) o.tmp_inodes = parse_num(v, k);
         else if (!strcmp(k, "--shm-bytes")) o.shm_bytes = parse_num(v, k);
+        else if (!strcmp(k, "--stdin-fifo")) o.stdin_fifo = v;
+        else if (!strcmp(k, "--stdout-fifo")) o.stdout_fifo = v;
+        else if (!strcmp(k, "--proxy-in")) o.proxy_in = v;
+        else if (!strcmp(k, "--proxy-out")) o.proxy_out = v;
+        else if (!strcmp(k, "--transcript-limit")) o.transcript_limit = parse_num(v, k);
+        else if (!strcmp(k, "--peer-timeout-ms")) o.peer_timeout_ms = parse_num(v, k);
         else if (!strcmp(k, "--env")) {
             if (o.n_env == MAX_ENV) { errno = 0; die("too many --env"); }
             o.env[o.n_env++] = (char *) v;
@@ -275,9 +281,16 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         die("--enter needs --work, --uid, --gid, --tmp-bytes, --tmp-inodes and --shm-bytes");
     }
     o.late_join = o.info_fd >= 0 && o.block_fd >= 0;
-    int in[2] = {0, -1}, out[2], err[2], status[2], info[2] = {-1, -1}, block[2] = {-1, -1};
-    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) die("pipe");
-    if (stdin_len >= 0 && (pipe2(in, O_CLOEXEC) || fcntl(in[1], F_SETFL, O_NONBLOCK) < 0)) die("stdin pipe");
+    /* One side of an interaction (interact.c): the submission's stdin and stdout are FIFOs, the
+     * validator's are pipes to us; either way the executor's connection (or our stdin) only
+     * carries a stop ('k'), never the program's input. */
+    int interacting = o.stdin_fifo || o.stdout_fifo || o.proxy_in || o.proxy_out;
+    int fifo = o.stdin_fifo || o.stdout_fifo;
+    int in_pipe = !fifo && (stdin_len >= 0 || interacting);
+    if (interacting && stdin_len > 0) { errno = 0; die("an interaction's program takes no stdin from the executor"); }
+    int in[2] = {0, -1}, out[2] = {-1, -1}, err[2], status[2], info[2] = {-1, -1}, block[2] = {-1, -1};
+    if ((!fifo && pipe2(out, O_CLOEXEC)) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) die("pipe");
+    if (in_pipe && (pipe2(in, O_CLOEXEC) || fcntl(in[1], F_SETFL, O_NONBLOCK) < 0)) die("stdin pipe");
     int handshake = o.info_fd >= 0 && o.block_fd >= 0;
     if (handshake && (pipe2(info, O_CLOEXEC) || pipe2(block, O_CLOEXEC))) die("pipe");
     signal(SIGPIPE, SIG_IGN);
@@ -288,13 +301,16 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
     int oom_fd = o.oom_events_file ? open(o.oom_events_file, O_RDONLY | O_CLOEXEC) : -1;
     o.cpu_fd = o.cpu_usage_file ? open(o.cpu_usage_file, O_RDONLY | O_CLOEXEC) : -1;
     o.kill_fd = o.n_cgroups ? open(o.cgroup_procs[o.n_cgroups - 1], O_RDONLY | O_CLOEXEC) : -1;
+    /* Both sides' relays meet at the FIFOs, on the host, before either enters its box. */
+    struct link *link = open_link(&o);
     struct box_fds box = {.user = -1, .work = -1};
     if (o.enter) enter_box(&o, &box);
     int64_t started = now_ns();
     pid_t pid = fork();
     if (pid < 0) die("fork");
     if (pid == 0) {
-        struct fd_move moves[8] = {{out[1], 1}, {err[1], 2}, {status[1], o.status_fd}, {in[0], 0}};
+        struct fd_move moves[8] = {{fifo ? link_child_stdout(link) : out[1], 1}, {err[1], 2}, {status[1], o.status_fd},
+                                   {fifo ? link_child_stdin(link) : in[0], 0}};
         int n_moves = 4;
         if (handshake) {
             moves[n_moves++] = (struct fd_move){info[1], o.info_fd};
@@ -303,14 +319,19 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         child(&o, argc - i - 1, command, moves, n_moves, &box);
     }
     static struct feeder stdin_feed = {.fd = -1};
-    if (stdin_len > 0) {
+    if (link) {
+        link_forked(link, in[1], out[0]);
+    } else if (stdin_len > 0) {
         stdin_feed.fd = in[1];
         stdin_feed.left = (uint64_t) stdin_len;
     } else if (stdin_len == 0) {
         close(in[1]);
     }
-    if (stdin_len >= 0) close(in[0]);
-    close(out[1]);
+    if (in_pipe) close(in[0]);
+    if (!fifo) close(out[1]);
+    /* An interaction's stop: a 'k' from the executor, on the connection (serve) or our stdin. */
+    int control_fd = interacting ? (stdin_len >= 0 ? frames_fd : 0) : -1;
+    int stop = 0, stopped = 0;
     close(err[1]);
     close(status[1]);
     if (handshake) {
@@ -321,17 +342,26 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
     int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
     if (pidfd < 0) die("pidfd_open");
 
-    struct stream streams[2] = {{out[0], 'o', 0, 0}, {err[0], 'e', 0, 0}};
+    /* An interaction's stdout goes to the other side, not into frames. */
+    struct stream streams[2] = {{interacting ? -1 : out[0], 'o', 0, 0}, {err[0], 'e', 0, 0}};
     char report[256] = "";
     size_t report_len = 0;
-    int open_streams = 2, status_open = 1, exited = 0, wstatus = 0;
+    int open_streams = interacting ? 1 : 2, status_open = 1, exited = 0, wstatus = 0;
     const char *timeout = NULL;
     int64_t cpu_ns = -1, exited_at = 0;
     int killed = 0;
 
-    while (!exited || open_streams > 0 || status_open) {
-        struct pollfd p[5];
+    while (!exited || open_streams > 0 || status_open || (link && link_busy(link))) {
+        struct pollfd p[10];
         int np = 0;
+        int control_at = -1;
+        if (control_fd >= 0 && !exited) {
+            control_at = np;
+            p[np++] = (struct pollfd){control_fd, POLLIN, 0};
+        }
+        int link_from = np;
+        if (link) np = link_poll(link, p, np, exited);
+        int link_to = np;
         for (int s = 0; s < 2; s++) if (streams[s].fd >= 0) p[np++] = (struct pollfd){streams[s].fd, POLLIN, 0};
         if (status_open) p[np++] = (struct pollfd){status[0], POLLIN, 0};
         if (!exited) p[np++] = (struct pollfd){pidfd, POLLIN, 0};
@@ -347,14 +377,22 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
             wait_ms = (int) left;
         }
         if (poll(p, (nfds_t) np, wait_ms) < 0 && errno != EINTR) die("poll");
+        if (link) link_ready(link, p, np);
         for (int k = 0; k < np; k++) {
-            if (!p[k].revents) continue;
-            if (p[k].fd == feed_fd) {
+            if (!p[k].revents || (k >= link_from && k < link_to)) continue;
+            if (k == control_at) {
+                char c;
+                ssize_t n = read(control_fd, &c, 1);
+                if (n == 1 && c == 'k') stop = 1;
+                else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) control_fd = -1;
+            } else if (p[k].fd == feed_fd) {
                 feed(&stdin_feed);
             } else if (p[k].fd == pidfd) {
                 if (waitpid(pid, &wstatus, 0) == pid) {
                     exited = 1;
                     exited_at = now_ns();
+                    /* Stamped first: only now may the other side of an interaction see the end. */
+                    if (link) link_child_ended(link);
                 }
             } else if (p[k].fd == status[0]) {
                 ssize_t n = read(status[0], report + report_len, sizeof report - 1 - report_len);
@@ -379,24 +417,27 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
             if (o.cpu_limit_ms && cpu_ns >= o.cpu_limit_ms * 1000000LL) timeout = "cpu";
             else if (o.wall_limit_ms && elapsed_ms >= o.wall_limit_ms) timeout = "wall";
             killed = timeout || streams[0].exceeded || (streams[1].exceeded && !o.cut_stderr);
+            if (!killed && stop) killed = stopped = 1;
         }
         /* Repeated each round until the child is gone: a fork bomb may race the first kill. */
         if (killed) kill_box(&o, pid);
     }
     for (int s = 0; s < 2; s++) if (streams[s].fd >= 0) close(streams[s].fd);
+    if (link) link_close(link);
     int64_t c = read_cpu_ns(&o);
     if (c >= 0) cpu_ns = c;
 
     char st[768];
     report[report_len] = 0;
     int n = snprintf(st, sizeof st, "%scommand_status=%d\nrelay_wall_ns=%" PRId64 "\ncpu_ns=%" PRId64
-                     "\nmemory_peak=%lld\noom_kill=%lld\n%s%s%s%s%s",
+                     "\nmemory_peak=%lld\noom_kill=%lld\nended_ns=%" PRId64 "\n%s%s%s%s%s%s%s",
                      report, wstatus, (exited_at ? exited_at : now_ns()) - started, cpu_ns,
-                     read_counter(peak_fd, NULL), read_counter(oom_fd, "oom_kill"),
+                     read_counter(peak_fd, NULL), read_counter(oom_fd, "oom_kill"), exited_at,
                      timeout ? "timeout=" : "", timeout ? timeout : "", timeout ? "\n" : "",
                      streams[0].exceeded ? "exceeded=stdout\n"
                      : streams[1].exceeded && !o.cut_stderr ? "exceeded=stderr\n" : "",
-                     killed ? "killed=1\n" : "");
+                     killed ? "killed=1\n" : "", stopped ? "stopped=1\n" : "",
+                     link && link_transcript_cut(link) ? "transcript_cut=1\n" : "");
     frame('s', st, (size_t) n);
     return 0;
 }

@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.InteractionRequest;
+import io.codingengine.common.execution.InteractionResult;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.json.Json;
 import io.codingengine.executor.ExecutorConfig;
@@ -75,6 +77,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       exceed the configured limit of 60000 ms", the Piston API's wording with the executor's
  *       names), 413 for a body over {@link RequestLimits#maxBodyBytes()}, 503 with
  *       {@code Retry-After} while the bodies in progress leave no room for this one
+ *   <li>{@code POST /interact}: an {@link InteractionRequest} (an interactive or multi-pass
+ *       problem's tests: the submission and its output validator in two boxes of the session's
+ *       sandbox) as JSON; answers the {@link InteractionResult}, refusals as for
+ *       {@code /execute} (more tests than {@link RequestLimits#maxRuns()} is 400)
  *   <li>{@code GET /runtimes}: the installed languages
  *   <li>{@code GET /health}: the sandbox's isolation level, for the container health check
  *   <li>any other path: 404 with {@code {"error": ..., "server": "coding-engine-session"}}, so that
@@ -82,8 +88,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       (the pool has no session left to allocate), which has another body
  * </ul>
  * With {@link SessionSettings#exitAfterAnswer()} (the image on Azure, whose pool destroys a
- * session when its container exits) the server answers one {@code /execute} or {@code /runtimes},
- * then stops and exits; a request after that one is answered 503 with {@code Retry-After}, which
+ * session when its container exits) the server answers one {@code /execute}, {@code /interact} or
+ * {@code /runtimes}, then stops and exits; a request after that one is answered 503 with {@code Retry-After}, which
  * the worker retries in another session.
  * JSON is {@link Json}'s form, the one the worker writes, read more strictly (above). A
  * request's {@code X-Correlation-Id} (the id the api gave the client's request, sent on by the
@@ -139,7 +145,10 @@ public final class SessionServer implements AutoCloseable {
             System.setProperty(READ_TIMEOUT_PROPERTY, Long.toString(limits.readTimeout().toSeconds()));
         }
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/execute", exchange -> handle(exchange, "POST", this::execute));
+        server.createContext("/execute", exchange -> handle(exchange, "POST",
+                e -> serve(e, ExecutionRequest.class, this::execute)));
+        server.createContext("/interact", exchange -> handle(exchange, "POST",
+                e -> serve(e, InteractionRequest.class, this::interact)));
         server.createContext("/runtimes", exchange -> handle(exchange, "GET", this::runtimes));
         server.createContext("/health", exchange -> handle(exchange, "GET", e -> respond(e, 200, health())));
         // Every other path: this server's own 404, which the worker tells from the pool gateway's.
@@ -163,7 +172,7 @@ public final class SessionServer implements AutoCloseable {
     }
 
     /**
-     * Serves one answer ({@code /execute} or {@code /runtimes}) and then runs {@code afterAnswer}
+     * Serves one answer ({@code /execute}, {@code /interact} or {@code /runtimes}) and then runs {@code afterAnswer}
      * (on its own thread, once the answer has been sent); later requests are answered 503.
      */
     public static SessionServer startForOneAnswer(SandboxedExecutor executor, RequestLimits limits, int port,
@@ -241,7 +250,13 @@ public final class SessionServer implements AutoCloseable {
                 "server", SERVER_MARK));
     }
 
-    private void execute(HttpExchange exchange) throws IOException {
+    /** What a request of type {@code T} asks the executor, or why it is refused. */
+    private interface Runner<T> {
+        Object run(T request) throws Refusal;
+    }
+
+    /** Reads a body of type {@code T} under the limits, runs it and answers (the one answer, if there is one). */
+    private <T> void serve(HttpExchange exchange, Class<T> type, Runner<T> runner) throws IOException {
         if (!claimAnswer(exchange)) {
             return;
         }
@@ -259,10 +274,10 @@ public final class SessionServer implements AutoCloseable {
             refuse(exchange, 503, "the session is holding other requests' bodies; retry later");
             return;
         }
-        ExecutionResult result = null;
+        Object result = null;
         Refusal refusal = null;
         try {
-            result = run(exchange);
+            result = runner.run(read(exchange, type));
         } catch (Refusal r) {
             refusal = r;
         } finally {
@@ -279,9 +294,8 @@ public final class SessionServer implements AutoCloseable {
         }
     }
 
-    /** Reads, checks and runs the request. */
-    private ExecutionResult run(HttpExchange exchange) throws Refusal {
-        ExecutionRequest request = read(exchange);
+    /** Checks and runs an execution request. */
+    private ExecutionResult execute(ExecutionRequest request) throws Refusal {
         if (request.runs().size() > limits.maxRuns()) {
             throw new Refusal(400, "runs must not contain more than " + limits.maxRuns() + " runs");
         }
@@ -294,6 +308,24 @@ public final class SessionServer implements AutoCloseable {
         }
         LOG.info("executed {} ({} runs) in {} ms [correlation {}]", request.language(), request.runs().size(),
                 (System.nanoTime() - start) / 1_000_000, MDC.get(CORRELATION_MDC_KEY));
+        return result;
+    }
+
+    /** Checks and runs an interaction request: a test counts as a run. */
+    private InteractionResult interact(InteractionRequest request) throws Refusal {
+        if (request.tests().size() > limits.maxRuns()) {
+            throw new Refusal(400, "tests must not contain more than " + limits.maxRuns() + " tests");
+        }
+        long start = System.nanoTime();
+        InteractionResult result;
+        try {
+            result = executor.interact(request);
+        } catch (InvalidRequestException e) {
+            throw new Refusal(400, e.getMessage());
+        }
+        LOG.info("interacted {} with a {} validator ({} tests) in {} ms [correlation {}]", request.submission().language(),
+                request.validator().language(), request.tests().size(), (System.nanoTime() - start) / 1_000_000,
+                MDC.get(CORRELATION_MDC_KEY));
         return result;
     }
 
@@ -324,7 +356,7 @@ public final class SessionServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Connection", "close");
     }
 
-    private ExecutionRequest read(HttpExchange exchange) throws Refusal {
+    private <T> T read(HttpExchange exchange, Class<T> type) throws Refusal {
         byte[] body;
         try {
             body = exchange.getRequestBody().readNBytes((int) limits.maxBodyBytes() + 1);
@@ -343,9 +375,9 @@ public final class SessionServer implements AutoCloseable {
         if (body.length > limits.maxBodyBytes()) {
             throw new Refusal(413, bodyTooLarge(), true);
         }
-        ExecutionRequest request;
+        T request;
         try {
-            request = reader.readValue(body, ExecutionRequest.class);
+            request = reader.readValue(body, type);
         } catch (JacksonException e) {
             throw new Refusal(400, describe(e));
         }

@@ -103,14 +103,14 @@ class AccessAndLimitsTest {
             "GET /api/v1/submissions/{id}", Role.PARTICIPANT,
             "GET /api/v1/problems", Role.PARTICIPANT,
             "GET /api/v1/problems/{id}", Role.PARTICIPANT,
-            "GET /api/v1/problems/{id}/statement/{name}", Role.PARTICIPANT,
+            "GET /api/v1/problems/{id}/statement/{name}", Role.PARTICIPANT, // as the problem: whoever may read it
             "PUT /api/v1/problems/{id}", Role.ADMIN,
             "POST /api/v1/problems/{id}/regrade", Role.ADMIN,
             "GET /api/v1/problems/{id}/regrades/{round}", Role.ADMIN,
             "GET /api/v1/contests", null,
             "GET /api/v1/contests/{id}", null,
             "GET /api/v1/contests/{id}/scoreboard", null,
-            "GET /api/v1/contests/{id}/problems/{problemId}/statement/{name}", null,
+            "GET /api/v1/contests/{id}/problems/{problemId}/statement/{name}", null, // as the contest's problems, once it started
             "POST /api/v1/contests/{id}/entries", null,
             "POST /api/v1/contests/{id}/sessions", null,
             "DELETE /api/v1/contests/{id}/session", Role.PARTICIPANT,

@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
  * the format's other way: multipliers over the accepted submissions' times
  * ({@link TimeLimitRule}), which needs those submissions run; {@link #readForImport} gives them
  * with the rule to whoever can run them, and {@link #read} gives
- * {@value #DEFAULT_TIME_LIMIT_SECONDS} s. The problem says which ({@link Problem#timeLimitSource()}). The memory limit
+ * {@value #DEFAULT_TIME_LIMIT_SECONDS} s. An interactive or multi-pass problem gets
+ * {@value #DEFAULT_TIME_LIMIT_SECONDS} s either way: its submissions run only with its output
+ * validator, and the import runs them alone. The problem says which ({@link Problem#timeLimitSource()}). The memory limit
  * is {@code limits.memory} in MiB (default {@value #DEFAULT_MEMORY_MIB}). The engine's own
  * output, code size, compilation and checker limits apply, whatever {@code limits} says of them.
  * <p>
@@ -89,7 +91,10 @@ public final class KattisPackage {
     public static Read readForImport(String problemId, Path dirOrZip) {
         try (PackageArchive archive = PackageArchive.open(dirOrZip, PackageArchive.Limits.DEFAULT)) {
             Problem problem = parse(problemId, archive);
-            if (problem.timeLimitSource() != null && !problem.timeLimitSource().startsWith(DEFAULT_SOURCE)) {
+            // An interactive or multi-pass problem's submissions are not run alone: what they do
+            // without their validator says nothing of their time.
+            if (problem.timeLimitSource() != null && !problem.timeLimitSource().startsWith(DEFAULT_SOURCE)
+                    || runsWithValidator(problem.checker())) {
                 return new Read(problem, null, List.of());
             }
             return new Read(problem, ProblemYaml.parse(archive.text("problem.yaml")).timeRule(), accepted(archive));
@@ -133,6 +138,11 @@ public final class KattisPackage {
             accepted.add(new AcceptedSubmission("submissions/accepted/" + entry.getKey(), language, files));
         }
         return accepted;
+    }
+
+    /** Whether {@code checker} is an interactive or multi-pass problem's validator, run with the submission. */
+    private static boolean runsWithValidator(CheckerSpec checker) {
+        return checker instanceof CheckerSpec.Custom custom && custom.talksOrPasses();
     }
 
     /** How a problem's limit reads when it is the default. */
@@ -179,6 +189,7 @@ public final class KattisPackage {
         List<String> arguments = new ArrayList<>(yaml.validatorFlags());
         arguments.addAll(tests.outputValidatorArgs());
         CheckerSpec checker = OutputValidator.checker(archive, yaml.customValidation(), arguments, yaml.constants());
+        checker = ProblemType.read(archive.text("problem.yaml")).judge(checker);
         long memory = (long) ((yaml.memoryMib() != null ? yaml.memoryMib() : DEFAULT_MEMORY_MIB) * (1 << 20));
         long output = yaml.outputMib() != null ? Math.max(1, (long) (yaml.outputMib() * (1 << 20)))
                 : Problem.DEFAULT_OUTPUT_LIMIT_BYTES;
@@ -194,7 +205,9 @@ public final class KattisPackage {
         if (seconds == null) {
             seconds = (double) DEFAULT_TIME_LIMIT_SECONDS;
             source = DEFAULT_SOURCE + " " + DEFAULT_TIME_LIMIT_SECONDS + " s: the package gives no time limit,"
-                    + " and its accepted submissions were not run";
+                    + (runsWithValidator(checker) ? " and the accepted submissions of " + (((CheckerSpec.Custom) checker)
+                    .interacts() ? "an interactive" : "a multi-pass") + " problem run only with its output validator,"
+                    + " which the import does not do: give limits.time_limit" : " and its accepted submissions were not run");
         }
         return new Problem(id, name, Duration.ofMillis(Math.max(1, Math.round(seconds * 1000))), memory, output,
                 checker, tests.samples(), tests.secret(), statement.markdown(), statement.files(), source);

@@ -33,6 +33,19 @@ class JsonTest {
     }
 
     @Test
+    void anInteractiveOrMultiPassCheckerSaysSoAndAPlainOneAsBefore() {
+        CheckerSpec.Custom plain = CheckerSpec.Custom.of("python", "v.py", "exit(42)");
+        String json = Json.write(plain);
+        assertFalse(json.contains("interactive") || json.contains("passes"), json);
+        CheckerSpec.Custom talking = plain.judging(true, 3);
+        String talkingJson = Json.write(talking);
+        assertTrue(talkingJson.contains("\"interactive\":true") && talkingJson.contains("\"passes\":3"), talkingJson);
+        assertEquals(talking, Json.read(talkingJson, CheckerSpec.class));
+        assertEquals(plain, Json.read(json.substring(0, json.length() - 1)
+                + ",\"interactive\":false,\"passes\":1}", CheckerSpec.class));
+    }
+
+    @Test
     void submissionsAndJudgementsRoundTripWithOnlyTheirComponents() {
         Submission submission = new Submission("s1", null, "c", "alice", "python", "3.x",
                 List.of(new SourceFile("data.bin", "AAEC", SourceFile.Encoding.BASE64), SourceFile.utf8("m.py", "x")),

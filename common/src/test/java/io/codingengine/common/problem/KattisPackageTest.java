@@ -148,8 +148,8 @@ class KattisPackageTest {
         assertRejected(with(hello(), "data/sample/3.ans", "5\n"), "data/sample/3.ans has no matching .in");
         assertRejected(Map.of("problem.yaml", "name: Empty\n"), "no tests");
         assertRejected(with(hello(), "problem.yaml", null), "problem.yaml is missing");
-        assertRejected(with(hello(), "problem.yaml", "validation: custom interactive\n"), "interactive");
-        assertRejected(with(hello(), "problem.yaml", "type: interactive\n"), "interactive");
+        assertRejected(with(hello(), "problem.yaml", "validation: custom interactive\n"), "output_validators/ has no validator");
+        assertRejected(with(hello(), "problem.yaml", "type: interactive\n"), "an interactive problem needs its own output validator");
         assertRejected(with(hello(), "problem.yaml", "validation: custom\n"), "no validator");
         assertRejected(with(with(hello(), "output_validators/a/v.cpp", "int main(){}"),
                 "output_validators/b/v.cpp", "int main(){}"), "more than one output validator");
@@ -203,19 +203,9 @@ class KattisPackageTest {
      */
     @Test
     void problemTypesOtherThanPassFailAreRefusedByName() throws IOException {
-        String multiPass = "multi-pass problems are not supported";
-        assertRejected(with(hello(), "problem.yaml", "validation: custom multi-pass\n"),
-                multiPass + " (problem.yaml validation: custom multi-pass)");
-        assertRejected(modern("2023-07", "type: multi-pass\n"), multiPass + " (problem.yaml type: multi-pass)");
-        assertRejected(modern("2025-09", "type: [pass-fail, multi-pass]\n"), multiPass);
-        assertRejected(with(hello(), "problem.yaml", "validation: custom interactive\n"),
-                "interactive problems are not supported (problem.yaml validation: custom interactive): the engine runs"
-                        + " a submission on a fixed input");
-        assertRejected(modern("2023-07-draft", "type: interactive\n"), "interactive problems are not supported");
-        assertRejected(modern("2025-09", "type: [interactive, multi-pass]\n"),
-                "interactive problems are not supported (problem.yaml type: interactive)");
-        assertRejected(modern("2025-09", "type: [interactive, multi-pass]\n"), multiPass + " (problem.yaml type: multi-pass)");
+        // Interactive and multi-pass problems are judged: ProblemTypeTest.
         assertRejected(modern("2025-09", "type: submit-answer\n"), "submit-answer problems are not supported");
+        assertRejected(modern("2025-09", "type: [interactive, submit-answer]\n"), "submit-answer problems are not supported");
         String scoring = "scoring problems are not supported";
         assertRejected(modern("2023-07", "type: scoring\n"), scoring + " (problem.yaml type: scoring): scores and test"
                 + " groups (testdata.yaml, test_group.yaml, graders) are not implemented");

@@ -38,8 +38,14 @@ final class BoxCommands {
      * builds the box with namespaces, or the box init runs without them under process isolation.
      */
     List<String> freshRun(Box box, RunSpec spec, RunCgroup cgroup, Isolation.Level level) {
+        return freshRun(box, spec, cgroup, level, List.of());
+    }
+
+    /** {@link #freshRun(Box, RunSpec, RunCgroup, Isolation.Level)} with {@code extra} options for the relay. */
+    List<String> freshRun(Box box, RunSpec spec, RunCgroup cgroup, Isolation.Level level, List<String> extra) {
         List<String> cmd = new ArrayList<>(List.of(helper, "run"));
         cmd.addAll(relayPrefix(box, spec, cgroup));
+        cmd.addAll(extra);
         List<String> init = initArgs(spec, cgroup);
         if (level == Isolation.Level.PROCESS) {
             cmd.addAll(List.of("--seccomp", host.seccompNoNetwork().toString(), "--chdir", box.work().toString()));
@@ -77,7 +83,13 @@ final class BoxCommands {
      * ({@code --init-here}), without executing a second binary.
      */
     List<String> pooledRun(Box box, RunSpec spec, RunCgroup cgroup, Path pins) {
+        return pooledRun(box, spec, cgroup, pins, List.of());
+    }
+
+    /** {@link #pooledRun(Box, RunSpec, RunCgroup, Path)} with {@code extra} options for the relay. */
+    List<String> pooledRun(Box box, RunSpec spec, RunCgroup cgroup, Path pins, List<String> extra) {
         List<String> cmd = relayPrefix(box, spec, cgroup);
+        cmd.addAll(extra);
         cmd.addAll(List.of("--seccomp", host.seccompDefault().toString(), "--enter", pins.toString(),
                 "--work", box.work().toString(),
                 "--tmp-bytes", Long.toString(box.mounts().bytes()),

@@ -96,14 +96,56 @@ final class BoxMounts implements AutoCloseable {
         }
     }
 
-    /** Called before each run: a work directory an earlier run used is replaced by a fresh one. */
-    void beforeRun() {
+    /**
+     * Called before each run: a work directory an earlier run used is replaced by a fresh one,
+     * and the run's own files (see {@link RunFile}) are written into it after the program's.
+     */
+    void beforeRun(java.util.List<RunFile> files) {
         if (used) {
             Tmpfs.detach(work);
             Tmpfs.mount(work, bytes, inodes, uid);
             program.forEach(this::write);
         }
         used = true;
+        for (RunFile file : files) {
+            Path target = work.resolve(file.path()).normalize();
+            if (!target.startsWith(work) || target.equals(work)) {
+                throw new IllegalArgumentException("path escapes the box: " + file.path());
+            }
+            if (file.isDirectory()) {
+                directories(target);
+                continue;
+            }
+            write(file.path(), new ProgramFile(file.content(), false));
+            if (file.writable()) {
+                own(target);
+            }
+        }
+    }
+
+    /** Makes {@code dir} and its parents inside the work directory, the run's own. */
+    private void directories(Path dir) {
+        Path at = work;
+        for (Path name : work.relativize(dir)) {
+            at = at.resolve(name);
+            if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(at);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot make " + work.relativize(at), e);
+                }
+                own(at);
+            }
+        }
+    }
+
+    private void own(Path path) {
+        try {
+            Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot give " + work.relativize(path) + " to the run", e);
+        }
     }
 
     /** Writes into a work directory that no process of the uid has used: nothing in it can be a link. */

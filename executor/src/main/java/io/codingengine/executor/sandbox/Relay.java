@@ -15,6 +15,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the native relay and decodes its frames ({@code ce-sandbox.c} documents the request and
  * the frames): sent to a relay of the slot's {@link RelayServer} (pre-started boxes), or started
- * for one run ({@code ce-sandbox run}: fresh boxes, process isolation). stdin is fed by a virtual
- * thread (beyond what the request carries), so a program that never reads it cannot block the reader.
+ * for one run ({@code ce-sandbox run}: fresh boxes, process isolation). stdin is fed by a thread of its
+ * own (beyond what the request carries), so a program that never reads it cannot block the reader.
  */
 final class Relay {
 
@@ -45,6 +46,14 @@ final class Relay {
      * the run is a failure of the sandbox.
      */
     static Result run(List<String> command, byte[] stdin, Duration deadline) {
+        return run(command, stdin, deadline, null);
+    }
+
+    /**
+     * {@link #run(List, byte[], Duration)}; with a {@code control} (one side of an interaction,
+     * which takes no stdin) the relay's stdin stays open for the control's stop.
+     */
+    static Result run(List<String> command, byte[] stdin, Duration deadline, Control control) {
         Process process;
         try {
             process = new ProcessBuilder(command).start();
@@ -52,8 +61,14 @@ final class Relay {
             return Result.failed("cannot start the sandbox helper: " + e.getMessage());
         }
         // Platform threads: a virtual thread blocked on a process pipe holds its carrier, and a
-        // few of them would stop every virtual thread of the JVM.
-        Thread feeder = Thread.ofPlatform().daemon().name("sandbox-stdin").start(() -> feed(process.getOutputStream(), stdin));
+        // few of them would stop every virtual thread of the JVM. An interaction's side takes no
+        // stdin: the pipe stays open for its control's stop instead.
+        Thread feeder = null;
+        if (control == null) {
+            feeder = Thread.ofPlatform().daemon().name("sandbox-stdin").start(() -> feed(process.getOutputStream(), stdin));
+        } else {
+            control.attach(process.getOutputStream());
+        }
         ByteArrayOutputStream helperErrors = new ByteArrayOutputStream();
         Thread errors = Thread.ofPlatform().daemon().name("sandbox-stderr").start(() -> drain(process, helperErrors));
         Result result;
@@ -65,9 +80,14 @@ final class Relay {
             return watchdog.judge(Result.failed("sandbox helper stream broken: " + e.getMessage()));
         } finally {
             watchdog.cancel();
+            if (control != null) {
+                control.detach();
+            }
         }
         try {
-            feeder.join();
+            if (feeder != null) {
+                feeder.join();
+            }
             errors.join();
             if (result.status().isEmpty()) {
                 int code = process.waitFor();
@@ -96,13 +116,18 @@ final class Relay {
      * run is a failure of the sandbox ({@link Result#hung()}).
      */
     static Result run(RelayServer server, List<String> args, byte[] stdin, Duration deadline) {
+        return run(server, args, stdin, deadline, null);
+    }
+
+    /** {@link #run(RelayServer, List, byte[], Duration)}, stopped by {@code control} when it says so. */
+    static Result run(RelayServer server, List<String> args, byte[] stdin, Duration deadline, Control control) {
         SocketChannel connection;
         try {
             connection = server.connect();
         } catch (IOException e) {
             // No untrusted code ran: the run may go on in a fresh box.
             return new Result(new byte[0], new byte[0], new byte[0], Map.of("box_error", "relay server unreachable: "
-                    + e.getMessage()), null);
+                    + e.getMessage()), null, List.of());
         }
         Watchdog watchdog = Watchdog.start(deadline, () -> closeQuietly(connection));
         try (SocketChannel channel = connection) {
@@ -111,11 +136,69 @@ final class Relay {
             if (first < stdin.length) {
                 Thread.ofVirtual().name("sandbox-stdin").start(() -> feed(channel, ByteBuffer.wrap(stdin, first, stdin.length - first)));
             }
+            if (control != null) {
+                control.attach(channel);
+            }
             return watchdog.judge(read(new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16))));
         } catch (IOException e) {
             return watchdog.judge(Result.failed("sandbox relay stream broken: " + e.getMessage()));
         } finally {
             watchdog.cancel();
+            if (control != null) {
+                control.detach();
+            }
+        }
+    }
+
+    /**
+     * Stops one side of an interaction from another thread: a {@code 'k'} to its relay (on the
+     * connection, or the relay's stdin), which kills the run's box and reports {@code stopped=1}.
+     * A stop asked for before the relay is reached is sent as soon as it is; one after it
+     * reported does nothing.
+     */
+    static final class Control {
+        private Object target;
+        private boolean stop;
+        private boolean done;
+
+        synchronized void stop() {
+            stop = true;
+            send();
+        }
+
+        synchronized void attach(Object relay) {
+            target = relay;
+            send();
+        }
+
+        /** The relay reported (or was abandoned): nothing more to stop; a process's stdin is closed. */
+        synchronized void detach() {
+            done = true;
+            if (target instanceof OutputStream in) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // the relay is gone
+                }
+            }
+            target = null;
+        }
+
+        private void send() {
+            if (!stop || done || target == null) {
+                return;
+            }
+            try {
+                if (target instanceof SocketChannel channel) {
+                    channel.write(ByteBuffer.wrap(new byte[]{'k'}));
+                } else if (target instanceof OutputStream in) {
+                    in.write('k');
+                    in.flush();
+                }
+            } catch (IOException ignored) {
+                // the relay has ended: nothing left to stop
+            }
+            done = true;
         }
     }
 
@@ -205,6 +288,7 @@ final class Relay {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
+        List<Chunk> transcript = new ArrayList<>();
         try {
             while (true) {
                 int tag = in.read();
@@ -216,12 +300,14 @@ final class Relay {
                 switch (tag) {
                     case 'o' -> { stdout.writeBytes(payload); output.writeBytes(payload); }
                     case 'e' -> { stderr.writeBytes(payload); output.writeBytes(payload); }
+                    case '<', '>' -> Chunk.add(transcript, tag == '>', payload);
                     case 's' -> {
                         // The relay's last word; its exit (tearing down the run's mount and IPC
                         // namespaces, milliseconds) is not waited for.
                         Map<String, String> status = parse(new String(payload, StandardCharsets.US_ASCII));
                         return status.containsKey("error") ? Result.failed(status.get("error"))
-                                : new Result(stdout.toByteArray(), stderr.toByteArray(), output.toByteArray(), status, null);
+                                : new Result(stdout.toByteArray(), stderr.toByteArray(), output.toByteArray(), status, null,
+                                        transcript);
                     }
                     default -> throw new IOException("unknown frame " + tag);
                 }
@@ -244,8 +330,29 @@ final class Relay {
 
     private static final String HUNG = "the sandbox relay did not report within ";
 
+    /**
+     * What passed between the two sides of an interaction in one piece (consecutive frames of one
+     * direction joined), recorded by the validator's relay.
+     *
+     * @param fromSubmission true for bytes the submission wrote, false for the validator's
+     */
+    record Chunk(boolean fromSubmission, byte[] bytes) {
+
+        static void add(List<Chunk> transcript, boolean fromSubmission, byte[] bytes) {
+            if (!transcript.isEmpty() && transcript.getLast().fromSubmission() == fromSubmission) {
+                byte[] last = transcript.getLast().bytes();
+                byte[] joined = java.util.Arrays.copyOf(last, last.length + bytes.length);
+                System.arraycopy(bytes, 0, joined, last.length, bytes.length);
+                transcript.set(transcript.size() - 1, new Chunk(fromSubmission, joined));
+            } else {
+                transcript.add(new Chunk(fromSubmission, bytes));
+            }
+        }
+    }
+
     /** The decoded frames, or why there are none. */
-    record Result(byte[] stdout, byte[] stderr, byte[] output, Map<String, String> status, String failure) {
+    record Result(byte[] stdout, byte[] stderr, byte[] output, Map<String, String> status, String failure,
+                  List<Chunk> transcript) {
 
         /** Why the relay could not enter a pre-started box (no untrusted code ran then), or null. */
         String boxError() {
@@ -258,7 +365,12 @@ final class Relay {
         }
 
         static Result failed(String why) {
-            return new Result(new byte[0], new byte[0], new byte[0], Map.of(), why);
+            return new Result(new byte[0], new byte[0], new byte[0], Map.of(), why, List.of());
+        }
+
+        /** When the relay reaped its run, on the host's monotonic clock; 0 when unknown. */
+        long endedNanos() {
+            return failure != null ? 0 : Long.parseLong(status.getOrDefault("ended_ns", "0"));
         }
 
         /** The run's outcome; peak memory and OOM kills are the relay's readings of the run's cgroup. */

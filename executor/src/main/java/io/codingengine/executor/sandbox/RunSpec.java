@@ -14,9 +14,15 @@ import java.util.Map;
  * @param limits  every limit of the run
  * @param cutStderr whether standard error past the output limit is cut short while the program
  *                runs on, instead of stopping it
+ * @param files   files and directories put into the work directory for this run only
  */
 public record RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits,
-                      boolean cutStderr) {
+                      boolean cutStderr, List<RunFile> files) {
+
+    public RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits,
+                   boolean cutStderr) {
+        this(command, env, stdin, limits, cutStderr, List.of());
+    }
 
     /** A run that either stream past the output limit stops. */
     public RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits) {
@@ -26,5 +32,6 @@ public record RunSpec(List<String> command, Map<String, String> env, byte[] stdi
     public RunSpec {
         command = List.copyOf(command);
         env = Map.copyOf(env);
+        files = List.copyOf(files);
     }
 }

@@ -65,7 +65,11 @@ public final class Sandbox implements AutoCloseable {
         return config.slots();
     }
 
-    /** How many of the {@link #slots()} are kept for interactive work. */
+    /**
+     * How many of the {@link #slots()} are kept for the interactive lane's work (Runs, Piston
+     * executes: a person waits for it); not to be confused with interactive problems, whose
+     * validators run in companion boxes ({@link #openCompanion}) of any slot.
+     */
     public int interactiveSlots() {
         return config.interactiveSlots();
     }
@@ -81,8 +85,9 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * As {@link #open(long, int)}; {@code interactive} work (a person waits for it) may also take
-     * the slots kept for it ({@link SandboxConfig#interactiveSlots()}), and takes them first.
+     * As {@link #open(long, int)}; {@code interactive} work (the interactive lane's: a person waits
+     * for it) may also take the slots kept for it ({@link SandboxConfig#interactiveSlots()}), and
+     * takes them first.
      */
     public Box open(long diskBytes, int diskInodes, boolean interactive) throws InterruptedException {
         int slot = slots.take(interactive);
@@ -96,6 +101,37 @@ public final class Sandbox implements AutoCloseable {
 
     private Box openAt(int slot, long diskBytes, int diskInodes) {
         return new Box(this, slot, slots.mount(slot, diskBytes, diskInodes));
+    }
+
+    /**
+     * Opens the companion box of {@code owner}'s slot (see {@link Slots}): where the output
+     * validator of an interaction runs, as another uid, never waiting. Close it before
+     * {@code owner}.
+     */
+    public Box openCompanion(Box owner, long diskBytes, int diskInodes) {
+        if (owner.slot() >= config.slots()) {
+            throw new IllegalArgumentException("a companion has no companion");
+        }
+        return openAt(slots.companion(owner.slot()), diskBytes, diskInodes);
+    }
+
+    /**
+     * Runs an interaction: {@code submission} in its box and {@code validator} in that box's
+     * companion ({@link #openCompanion}), at once, each with its own limits, uid, cgroup and
+     * namespaces, the validator's standard output being the submission's standard input and the
+     * reverse, through two FIFOs that only their relays open (a root-only directory of the host,
+     * removed when they are done). The validator's relay records what passes, up to
+     * {@code transcriptBytes}. Once the validator has ended with anything but exit code 42, the
+     * submission is stopped. Each side has its relay's deadline (its wall limit and
+     * {@link Slots#RELAY_MARGIN}); a relay whose other side never comes gives up after 5 s.
+     */
+    public PairOutcome interact(Box submission, RunSpec submissionSpec, Box validator, RunSpec validatorSpec,
+                                long transcriptBytes) {
+        if (validator.slot() != slots.companion(submission.slot())) {
+            throw new IllegalArgumentException("the validator runs in the companion of the submission's box");
+        }
+        return slots.runPair(submission, submissionSpec, validator, validatorSpec, transcriptBytes, pool,
+                isolation.level());
     }
 
     void release(int slot) {
@@ -211,10 +247,11 @@ public final class Sandbox implements AutoCloseable {
         if (isolation.level() != Isolation.Level.NAMESPACES || config.recycleAfter() == 0) {
             return null;
         }
-        BoxPool boxes = new BoxPool(config.dataDir(), host.helper(), config.slots(), config.recycleAfter());
+        // Every slot and its companion (an interaction's other side) has a pre-started box.
+        BoxPool boxes = new BoxPool(config.dataDir(), host.helper(), 2 * config.slots(), config.recycleAfter());
         String failure;
         try (Box box = openAt(slots.take(false), 1 << 20, 64)) {
-            box.mounts().beforeRun();
+            box.mounts().beforeRun(List.of());
             Slots.Attempt a = slots.runPooled(boxes, box, probeSpec());
             failure = a.boxError() != null ? a.boxError()
                     : a.outcome().exitCode() != null && a.outcome().exitCode() == 0 ? null

@@ -8,15 +8,19 @@ import java.util.List;
  *
  * @param dataDir      root-owned directory for the helper binary and the boxes
  * @param bwrap        the bubblewrap binary
- * @param uidBase      first unprivileged uid; slot {@code i} runs as {@code uidBase + i}
+ * @param uidBase      first unprivileged uid; slot {@code i} runs as {@code uidBase + i}, and its
+ *                     companion (the output validator of an interactive problem's test run in
+ *                     the slot) as {@code uidBase + slots + i}: {@code 2 * slots} uids in all
  * @param slots        runs at once; each has its own uid and box
  * @param readOnlyPaths host paths visible read-only in every box (runtimes, compilers)
  * @param isolation    {@code auto} (namespaces when the host allows, else process), or force one
  * @param cgroupName   name of our group in each hierarchy
  * @param recycleAfter runs a slot's pre-started box serves before it is built again (see
  *                     {@link BoxPool}); 0 turns the pool off: bubblewrap builds a fresh box per run
- * @param interactiveSlots how many of the {@code slots} (the last ones) are kept for work a person
- *                     waits for ({@link Sandbox#open(long, int, boolean)}); judging never takes them
+ * @param interactiveSlots how many of the {@code slots} (the last ones) are kept for the interactive
+ *                     lane's work, which a person waits for ({@link Sandbox#open(long, int, boolean)});
+ *                     judging never takes them. Nothing to do with interactive problems: each of
+ *                     these slots has its companion too
  */
 public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
                             List<String> readOnlyPaths, String isolation, String cgroupName, int recycleAfter,

@@ -42,6 +42,9 @@ final class SandboxHost implements AutoCloseable {
     /** Part of every cgroup's name, so a restarted engine never reuses a group (and its counters). */
     private final String instance = Long.toString(System.nanoTime() & 0xffffffffL, 36);
     private final AtomicLong groups = new AtomicLong();
+    /** Where interactions' FIFOs are made: root's alone (0700), never inside a box. */
+    private final Path pipes;
+    private final AtomicLong interactions = new AtomicLong();
 
     SandboxHost(SandboxConfig config) {
         this.dataDir = config.dataDir();
@@ -51,6 +54,43 @@ final class SandboxHost implements AutoCloseable {
         this.seccompNoNetwork = exportFilter("nonet");
         this.cgroups = Cgroups.detect(config.cgroupName());
         this.readOnlyMounts = readOnlyMounts(config.readOnlyPaths());
+        this.pipes = dataDir.resolve("pipes");
+        try {
+            Files.createDirectories(pipes);
+            Files.setPosixFilePermissions(pipes, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + pipes, e);
+        }
+    }
+
+    /**
+     * A fresh directory holding the two FIFOs of one interaction, {@code in} (the validator to the
+     * submission) and {@code out} (the reverse), root's alone (0600 in a 0700 directory under the
+     * root-only {@code data-dir/pipes}): only the two relays open them, on the host, before they
+     * enter their boxes, and a program cannot open them again through {@code /proc/self/fd}.
+     * Named by this start's instance and a counter, never reused.
+     */
+    Path newPipes() {
+        Path dir = pipes.resolve(instance + "-" + interactions.incrementAndGet());
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + dir, e);
+        }
+        Libc.mkfifo(dir.resolve("in").toString(), 0600);
+        Libc.mkfifo(dir.resolve("out").toString(), 0600);
+        return dir;
+    }
+
+    /** Removes an interaction's FIFOs (their relays hold what they opened; the names go). */
+    static void removePipes(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve("in"));
+            Files.deleteIfExists(dir.resolve("out"));
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", dir, e.getMessage());
+        }
     }
 
     /** The installed {@code ce-sandbox}, a root-owned 0755 file the sandbox uids can execute. */

@@ -20,12 +20,15 @@ import java.time.Duration;
  *                          string (Azurite locally); ignored when the endpoints are set
  * @param tablePrefix       prefix of the tables and containers of this deployment
  * @param slots             submissions judged at once; 0: one per core
- * @param interactiveSlots  sandbox slots on top of {@code slots} kept for interactive work (Runs,
- *                          Piston executes), each with a receiver of its own: a person never
- *                          waits behind judging. Its uids follow the judging slots'
+ * @param interactiveSlots  sandbox slots on top of {@code slots} kept for the interactive lane's
+ *                          work (Runs, Piston executes), each with a receiver of its own: a person
+ *                          never waits behind judging. Its uids follow the judging slots'. (Not
+ *                          interactive problems: those run in any slot, with its companion.)
  * @param dataDir           root-owned directory for the sandbox's boxes and helper
  * @param uidBase           first sandbox uid of this worker (several workers on one host need
- *                          ranges that do not overlap: slots are uidBase to uidBase + slots - 1)
+ *                          ranges that do not overlap: with n = slots + interactiveSlots, the slots
+ *                          are uidBase to uidBase + n - 1 and their companions (interactive and
+ *                          multi-pass problems' validators) the next n uids)
  * @param isolation         {@code auto}, {@code namespaces} or {@code process}
  * @param cgroupName        the worker's group in each cgroup hierarchy
  * @param recycleAfter      runs a slot's pre-started box serves before it is rebuilt; 0: a fresh box per run
