@@ -7,7 +7,6 @@ import io.codingengine.api.clarification.Clarifications.ParticipantView;
 import io.codingengine.api.contest.ContestMembership;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.ContestStore;
-import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.json.Json;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -60,7 +59,7 @@ public class ClarificationController {
     ResponseEntity<ParticipantView> ask(@PathVariable String id, @RequestBody Question body) {
         Principal caller = principal.require();
         Contest c = memberOf(caller, id);
-        ParticipantView asked = clarifications.ask(c, caller.subject(), required(body).problemId(), body.text());
+        ParticipantView asked = clarifications.ask(c, caller.subject(), body.problemId(), body.text());
         return ResponseEntity.status(HttpStatus.CREATED).body(asked);
     }
 
@@ -80,14 +79,14 @@ public class ClarificationController {
     @PostMapping("/api/v1/admin/contests/{id}/clarifications/{clarificationId}/answer")
     AdminView answer(@PathVariable String id, @PathVariable String clarificationId, @RequestBody Answer body) {
         Contest c = contest(id);
-        return clarifications.answer(c, principal.require().subject(), clarificationId, required(body).text(),
+        return clarifications.answer(c, principal.require().subject(), clarificationId, body.text(),
                 Boolean.TRUE.equals(body.toAll()));
     }
 
     @PostMapping("/api/v1/admin/contests/{id}/announcements")
     ResponseEntity<AdminView> announce(@PathVariable String id, @RequestBody Announcement body) {
         Contest c = contest(id);
-        AdminView announced = clarifications.announce(c, principal.require().subject(), required(body).problemId(), body.text());
+        AdminView announced = clarifications.announce(c, principal.require().subject(), body.problemId(), body.text());
         return ResponseEntity.status(HttpStatus.CREATED).body(announced);
     }
 
@@ -99,14 +98,6 @@ public class ClarificationController {
 
     private Contest contest(String id) {
         return contests.get(id).orElseThrow(() -> new NoSuchElementException("unknown contest " + id));
-    }
-
-    /** A body of {@code null} (the JSON literal) is no request. */
-    private static <T> T required(T body) {
-        if (body == null) {
-            throw new InvalidRequestException("the body must be a JSON object");
-        }
-        return body;
     }
 
     /**

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,7 +171,7 @@ class ClarificationApiTest {
         HttpResponse<String> changed = poll(ada, etag);
         assertEquals(200, changed.statusCode(), "an answer to all is news to Ada");
         assertNotEquals(etag, changed.headers().firstValue("ETag").orElseThrow());
-        assertEquals(List.of("to everyone"), answers(json(changed)));
+        assertEquals(Arrays.asList(null, "to everyone"), answers(json(changed)), "her own question, and Bob's answered to all");
         HttpResponse<String> admins = send("GET", "/api/v1/admin/contests/" + contest + "/clarifications", null, TestKeys.ADMIN);
         assertNotEquals(adminTag, admins.headers().firstValue("ETag").orElseThrow());
     }
@@ -207,7 +208,7 @@ class ClarificationApiTest {
         problem(send("POST", answers + "x'%20or%20RowKey%20ne%20'/answer", "{\"text\":\"a\"}", TestKeys.ADMIN), 404, "no question");
         problem(send("POST", "/api/v1/admin/contests/" + contest + "/announcements", "{\"text\":\"a\",\"problemId\":\"nope\"}",
                 TestKeys.ADMIN), 400, "one of the contest's problems");
-        problem(send("POST", "/api/v1/admin/contests/" + contest + "/announcements", "null", TestKeys.ADMIN), 400, "JSON object");
+        problem(send("POST", "/api/v1/admin/contests/" + contest + "/announcements", "null", TestKeys.ADMIN), 400, "not valid JSON");
         assertEquals(2, adminList(contest).size(), "nothing refused was stored");
     }
 
