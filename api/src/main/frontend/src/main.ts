@@ -6,6 +6,7 @@
 import './styles.css';
 import { ApiError, call, describe } from './api';
 import { CodeEditor, TEMPLATES } from './editor';
+import { forgetClarifications, mountAdminClarifications, mountClarifications } from './clarifications';
 import { renderStatement } from './markdown';
 
 // ------------------------------------------------------------------ small helpers
@@ -101,6 +102,7 @@ function forget(contestId: string, participant: string) {
   sessionStorage.removeItem('ce.open.' + contestId);
   const prefix = 'ce.' + draftPrefix(contestId, participant);
   Object.keys(localStorage).filter(k => k.startsWith(prefix)).forEach(k => localStorage.removeItem(k));
+  forgetClarifications(contestId, participant);
 }
 
 /** Drafts of this browser not yet saved on the server. */
@@ -356,6 +358,8 @@ async function contestPage(contestId: string, problemId?: string) {
     if (initialPhase !== 'over' && now >= end) { onOver(); onOver = () => {}; }
   };
 
+  const clarifications = (before: HTMLElement) => mountClarifications({ contestId, participant: entry.participant, key,
+    problems: contest.problems, nav: $('#top nav'), before, sessionEnded: e => sessionEnded(contestId, e) });
   if (contest.problems.length === 0) {
     document.title = `${contest.title} · Coding Engine`;
     main().innerHTML = now() < start
@@ -363,6 +367,7 @@ async function contestPage(contestId: string, problemId?: string) {
           at ${esc(when(contest.start))}.</p><p class="muted">The problems appear here by themselves; no need to reload.</p>`
       : `<h1>${esc(contest.title)}</h1><p role="status">The contest is starting…</p>`;
     tick(); every(tick, 1000);
+    clarifications($('h1', main()));
     if (now() >= start) window.setTimeout(() => { if (gen === screen) route(); }, 2000);  // this clock ran ahead of the server's
     return;
   }
@@ -489,6 +494,7 @@ async function contestPage(contestId: string, problemId?: string) {
   };
   if (initialPhase === 'over') freeze(); else onOver = freeze;
   const tracker = trackSubmissions(contestId, key, contest, gen);
+  clarifications($('.contest'));
 }
 
 /**
@@ -773,8 +779,10 @@ async function admin() {
         <label>Invitations (participant or token=participant per line; empty: open entry) <textarea name="invitations" rows="3"
           placeholder="team-a&#10;team-b&#10;(a random token each)"></textarea></label>
         <button type="submit">Save contest</button><span class="form-error" role="alert"></span></form>
-      <div id="invitations" aria-live="polite"></div></section>`;
+      <div id="invitations" aria-live="polite"></div></section>
+    <section id="clar-admin" aria-labelledby="h-clar-admin"></section>`;
   $('#logout').onclick = () => { store.del('admin'); route(); };
+  mountAdminClarifications($('#clar-admin'), key, contests);
   const showQueue = (q: any) => { $('#queue').innerHTML = `<p>Submissions being judged now: <strong>${q.running}</strong></p>
     <table><thead><tr><th>Lane</th><th>Waiting</th><th>Dead letters</th></tr></thead><tbody>${Object.entries(q.lanes).map(([lane, l]: [string, any]) =>
       `<tr><td>${esc(lane)}</td><td>${l.depth}</td><td>${l.deadLetters.length === 0 ? 'none' : `<ul>${l.deadLetters.map((d: any) =>

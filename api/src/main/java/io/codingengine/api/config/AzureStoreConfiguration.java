@@ -2,6 +2,8 @@ package io.codingengine.api.config;
 
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.TableApiKeyStore;
+import io.codingengine.api.clarification.ClarificationStore;
+import io.codingengine.api.clarification.TableClarificationStore;
 import io.codingengine.api.contest.AccountStore;
 import io.codingengine.api.contest.DraftStore;
 import io.codingengine.api.contest.TableAccountStore;
@@ -55,6 +57,11 @@ public class AzureStoreConfiguration {
     @Bean
     DraftStore draftStore(StorageAccount.Clients storage, EngineProperties p) {
         return new TableDraftStore(storage.tables(), p.tablePrefix());
+    }
+
+    @Bean
+    ClarificationStore clarificationStore(StorageAccount.Clients storage, EngineProperties p) {
+        return new TableClarificationStore(storage.tables(), p.tablePrefix());
     }
 
     @Bean

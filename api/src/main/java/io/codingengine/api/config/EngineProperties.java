@@ -117,6 +117,8 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
      * @param bodyReadTimeout      how long a request body may take to arrive, whole; then 408
      * @param requestsPerAddress   requests one client address may have in progress at once; more
      *                             are 429 (slow clients cannot take every connection)
+     * @param questionsPerHour     clarification requests one participant of a contest may send at
+     *                             once; they come back evenly over an hour
      */
     public record Limits(@DefaultValue("20") int submissionsPerMinute,
                          @DefaultValue("6000") int serviceSubmissionsPerMinute,
@@ -131,7 +133,8 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                          @DefaultValue("10") int signInFailuresPerAccount,
                          @DefaultValue("5m") Duration entryWindow,
                          @DefaultValue("10s") Duration bodyReadTimeout,
-                         @DefaultValue("100") int requestsPerAddress) {
+                         @DefaultValue("100") int requestsPerAddress,
+                         @DefaultValue("20") int questionsPerHour) {
         public Limits {
             if (submissionsPerMinute < 1 || serviceSubmissionsPerMinute < 1 || executionsPerMinute < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.*-per-minute must be at least 1");
@@ -149,6 +152,9 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
             }
             if (requestsPerAddress < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.requests-per-address must be at least 1");
+            }
+            if (questionsPerHour < 1) {
+                throw new IllegalArgumentException("coding-engine.limits.questions-per-hour must be at least 1");
             }
             if (maxWaiting < 1 || maxWaiting > 1000) {
                 // checked by reading that many of the participant's newest submissions: one page

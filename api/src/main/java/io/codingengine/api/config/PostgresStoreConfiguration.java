@@ -3,6 +3,8 @@ package io.codingengine.api.config;
 import com.zaxxer.hikari.HikariDataSource;
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.PostgresApiKeyStore;
+import io.codingengine.api.clarification.ClarificationStore;
+import io.codingengine.api.clarification.PostgresClarificationStore;
 import io.codingengine.api.contest.AccountStore;
 import io.codingengine.api.contest.DraftStore;
 import io.codingengine.api.contest.PostgresAccountStore;
@@ -69,6 +71,11 @@ public class PostgresStoreConfiguration {
     @Bean
     DraftStore draftStore(DataSource dataSource) {
         return new PostgresDraftStore(dataSource);
+    }
+
+    @Bean
+    ClarificationStore clarificationStore(DataSource dataSource) {
+        return new PostgresClarificationStore(dataSource);
     }
 
     @Bean

@@ -17,6 +17,7 @@ import java.util.NoSuchElementException;
 
 /** The judge and contest APIs answer errors as RFC 9457 problem details, never with a stack trace. */
 @RestControllerAdvice(basePackageClasses = {JudgeApiExceptionHandler.class, ContestController.class,
+        io.codingengine.api.clarification.ClarificationController.class,
         io.codingengine.api.access.KeyController.class, io.codingengine.api.audit.AuditController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class JudgeApiExceptionHandler {

@@ -88,6 +88,8 @@ class AccessAndLimitsTest {
             "GET /api/v1/contests/{id}/me",
             "GET /api/v1/contests/{id}/drafts/{problemId}",
             "PUT /api/v1/contests/{id}/drafts/{problemId}/{language}",
+            "POST /api/v1/contests/{id}/clarifications",
+            "GET /api/v1/contests/{id}/clarifications",
             "GET /api/v1/submissions",
             "GET /api/v1/submissions/{id}");
 
@@ -120,6 +122,8 @@ class AccessAndLimitsTest {
             "PUT /api/v1/contests/{id}/drafts/{problemId}/{language}", Role.PARTICIPANT,
             "POST /api/v1/contests/{id}/submissions", Role.PARTICIPANT,
             "GET /api/v1/contests/{id}/submissions", Role.PARTICIPANT,
+            "POST /api/v1/contests/{id}/clarifications", Role.PARTICIPANT,
+            "GET /api/v1/contests/{id}/clarifications", Role.PARTICIPANT,
             "GET /api/v1/admin/contests", Role.ADMIN,
             "PUT /api/v1/admin/contests/{id}", Role.ADMIN,
             "DELETE /api/v1/admin/contests/{id}", Role.ADMIN,
@@ -130,6 +134,9 @@ class AccessAndLimitsTest {
             "PUT /api/v1/admin/problems/{id}/limits", Role.ADMIN,
             "GET /api/v1/admin/queue", Role.ADMIN,
             "GET /api/v1/admin/audit", Role.ADMIN,
+            "GET /api/v1/admin/contests/{id}/clarifications", Role.ADMIN,
+            "POST /api/v1/admin/contests/{id}/clarifications/{clarificationId}/answer", Role.ADMIN,
+            "POST /api/v1/admin/contests/{id}/announcements", Role.ADMIN,
             "GET /api/v1/admin/dead-letters", Role.ADMIN,
             "POST /api/v1/admin/keys", Role.ADMIN,
             "POST /api/v1/admin/keys/revoke", Role.ADMIN,

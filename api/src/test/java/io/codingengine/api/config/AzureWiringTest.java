@@ -59,7 +59,8 @@ class AzureWiringTest {
         stores.problemStore(clients, p);
         stores.accountStore(clients, p);
         stores.draftStore(clients, p);
-        for (String table : new String[] {"apikeys", "accounts", "drafts"}) {
+        stores.clarificationStore(clients, p);
+        for (String table : new String[] {"apikeys", "accounts", "drafts", "clarifications"}) {
             assertTrue(clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + table)), table);
         }
         assertTrue(clients.blobs().getBlobContainerClient(prefix.toLowerCase() + "-problems").exists());

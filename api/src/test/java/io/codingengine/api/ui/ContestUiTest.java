@@ -20,19 +20,17 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,8 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The contest UI and its API against the running stack: the real api (embedded broker, PostgreSQL
  * stores) and a real worker in this JVM. {@link #browser} drives headless Chromium (Debian
- * {@code chromium}) with {@code playwright-core} through {@code src/test/e2e/contest-ui.e2e.mjs},
- * which asserts every scenario of the UI and saves screenshots to {@code target/screenshots}.
+ * {@code chromium}) with {@code playwright-core} through {@code src/test/e2e/contest-ui.e2e.mjs}
+ * ({@link BrowserScript}), which asserts every scenario of the UI and saves screenshots to
+ * {@code target/screenshots}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0",
@@ -50,8 +49,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ContestUiTest {
 
     private static final PostgresExtension.Database DATABASE = PostgresExtension.newDatabase("ContestUiTest");
-    private static final Path FRONTEND = Path.of("src/main/frontend").toAbsolutePath();
-    private static final Path SCRIPT = Path.of("src/test/e2e/contest-ui.e2e.mjs").toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static InProcessWorker worker;
     private static String adminKey;
@@ -263,27 +260,10 @@ class ContestUiTest {
         importSum("sum-b");
         Instant now = Instant.now();
         putContest("spring", List.of("sum", "sum-b"), now.minus(10, ChronoUnit.MINUTES), now.plus(3, ChronoUnit.HOURS), List.of());
-        Path shots = Path.of("target/screenshots").toAbsolutePath();
-        Files.createDirectories(shots);
         Path zip = Files.createTempFile("ce-ui-", ".zip");
         Files.write(zip, KattisZip.sum());
-        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).directory(FRONTEND.toFile())
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().putAll(Map.of("BASE_URL", "http://127.0.0.1:" + port, "ADMIN_KEY", adminKey,
-                "CONTEST", "spring", "PROBLEM", "sum", "PROBLEM_B", "sum-b", "PACKAGE_ZIP", zip.toString(), "SHOTS", shots.toString(),
-                "FRONTEND", FRONTEND.toString()));
-        Process process = pb.start();
-        String output;
-        try (var in = process.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        boolean done = process.waitFor(5, TimeUnit.MINUTES);
-        if (!done) {
-            process.destroyForcibly();
-        }
-        System.out.println(output);
-        assertTrue(done && process.exitValue() == 0, "the browser scenarios failed:\n" + output);
-        assertTrue(output.contains("ALL SCENARIOS PASSED"), output);
+        BrowserScript.run("contest-ui.e2e.mjs", Map.of("BASE_URL", "http://127.0.0.1:" + port, "ADMIN_KEY", adminKey,
+                "CONTEST", "spring", "PROBLEM", "sum", "PROBLEM_B", "sum-b", "PACKAGE_ZIP", zip.toString()), Duration.ofMinutes(5));
         Files.deleteIfExists(zip);
     }
 
