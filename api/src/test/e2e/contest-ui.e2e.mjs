@@ -4,6 +4,7 @@
 // PACKAGE_ZIP, SHOTS, FRONTEND (for node_modules). Desktop is 1366×768, the phone 390×844.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 
 const env = process.env;
 const { chromium } = createRequire(join(env.FRONTEND, 'package.json'))('playwright-core');
@@ -84,6 +85,14 @@ async function signIn(p, contest, name, password, action) {
   await p.click(`form[data-contest="${contest}"] button[value=${action}]`);
 }
 
+const AXE = await readFile(join(env.FRONTEND, 'node_modules/axe-core/axe.min.js'), 'utf8');
+/** axe-core on the page as it is: no violation of any rule it runs (WCAG 2 A and AA, best practices). */
+async function axe(what, p = page) {
+  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ content: AXE });
+  const r = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  check(r.violations.length === 0, `${what}: axe-core violations: ` + JSON.stringify(r.violations.map(v => [v.id, v.help, v.nodes.slice(0, 3).map(n => n.target)])));
+}
+
 const noOverflow = async (p, what) => {
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   const widest = overflow <= 1 ? '' : await p.evaluate(() => [...document.querySelectorAll('body *')]
@@ -157,6 +166,7 @@ try {
   }
   await page.waitForFunction(() => document.querySelectorAll('#mine tbody tr').length === 3);
   await page.waitForSelector('.problems a[data-problem] .mark .ok');
+  await axe('problem, accepted');
   await shot('problem-accepted');
 
   step('a wrong solution shows WA on the test that fails (the third, secret/2, named only by its number)');
@@ -337,6 +347,7 @@ try {
   await pickLanguage('python', p2);
   check((await p2.textContent('.cm-content')).includes('written while the server was away'), 'the draft followed to the other device');
   await noOverflow(p2, 'the contest on a phone');
+  await axe('problem on a phone', p2);
   await shot('phone-problem', true, p2);
 
   step('two tabs: the second save of an outdated draft is a conflict, and the other version can be loaded');
