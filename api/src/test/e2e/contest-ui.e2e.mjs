@@ -28,6 +28,8 @@ const page = await context.newPage();
 page.setDefaultTimeout(20000);
 const shot = (name, fullPage = false, p = page) => p.screenshot({ path: join(env.SHOTS, name + '.png'), fullPage });
 const PASSWORD = 'correct horse battery';
+/** The signed-in participant's key in the contest under test. */
+const myKey = (p = page) => p.evaluate(c => JSON.parse(localStorage.getItem('ce.entry.' + c)).key, env.CONTEST);
 
 /** Replaces the editor's text as a paste would (no auto-indent or bracket closing). */
 async function typeCode(code, p = page) {
@@ -172,11 +174,31 @@ try {
   step('a wrong solution shows WA on the test that fails (the third, secret/2, named only by its number)');
   await pickLanguage('python');
   await typeCode('a, b = map(int, input().split())\nprint(a + b if a < 100 else 0)\n');
-  await submitAndWait('WA');
+  const wrongTicket = await submitAndWait('WA');
   check((await page.textContent('#first-failure')).includes('#3'), 'WA is on test 3');
   check(!(await page.textContent('#submission')).includes('secret/'), 'an ICPC contest shows no result of a hidden test');
   check((await page.$$('#submission li.test.t-AC')).length === 2 && (await page.$$('#submission li.test.t-WA')).length === 1, 'two passed, one WA');
   await shot('problem-wrong-answer');
+
+  step('a wrong answer on the sample: Run and the submission show its output against the expected, line by line, the first difference marked');
+  await typeCode('a, b = map(int, input().split())\nprint(a + b + 1)\nprint("extra")\n');
+  await page.click('#run');
+  await page.waitForSelector('#result table.diff', { timeout: 60000 });
+  check((await page.textContent('#result .diff-summary')).includes('line 1'), 'the run names the first difference');
+  const sampleWa = await submitAndWait('WA');
+  await page.waitForSelector('#submission .sample-diff table.diff tr.first');
+  check((await page.textContent('#submission .sample-diff h4')).startsWith('Sample 1'), 'the sample is named as in the statement');
+  const diffRows = await page.$$eval('#submission table.diff tbody tr', trs => trs.map(tr => [tr.className, ...[...tr.cells].map(c => c.textContent.trim())]));
+  check(diffRows.length === 2 && diffRows[0][0].includes('first') && diffRows[0][2] === '3' && diffRows[0][3] === '2'
+    && diffRows[1][2] === 'extra' && diffRows[1][3] === '(no line)', 'line by line, line 1 first: ' + JSON.stringify(diffRows));
+  check((await page.textContent('#first-failure')).includes('#1'), 'failed on the sample, test 1');
+  await axe('a sample\'s diff');
+  await shot('problem-sample-diff');
+  step('hidden tests: only what the rules allow, never their data (the api sends none)');
+  const seen = await (await fetch(`${base}/api/v1/submissions/${wrongTicket}`, { headers: { Authorization: 'Bearer ' + await myKey() } })).json();
+  check(seen.tests.every(t => t.visible) && seen.score === null, 'ICPC: results of the samples only, no score: ' + JSON.stringify(seen.tests));
+  check(!JSON.stringify(seen).includes('777 0') && !JSON.stringify(seen).includes('777\\n'), 'no hidden input or answer in the answer');
+  check(!(await page.content()).includes('777 0'), 'nor on the page');
 
   step('a compile error shows the compiler message with its line, on Run and on Submit, and that no test ran');
   await pickLanguage('c++');
