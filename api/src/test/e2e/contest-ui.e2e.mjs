@@ -250,6 +250,26 @@ try {
   await page.click(`.problems a[data-problem="${env.PROBLEM}"]`);
   await page.waitForSelector(`#mine tr[data-id="${first}"] .st .v-AC`);
 
+  step('past submissions: open one of problem A from problem B, read its code, load it into the editor on A, submit it again');
+  await page.click(`.problems a[data-problem="${env.PROBLEM_B}"]`);
+  await page.waitForSelector(`.problems a[aria-current="page"][data-problem="${env.PROBLEM_B}"]`);
+  await page.click(`#mine tr[data-id="${first}"] button.details`);
+  await page.waitForSelector(`#submission-code[data-id="${first}"] pre.source`);
+  check((await page.textContent('#submission-code pre.source')).includes('time.sleep(1)'), 'its code is shown');
+  check(await verdictOf(first) === 'AC', 'with its verdict');
+  await axe('a past submission with its code');
+  await shot('past-submission');
+  await page.click('#load-code');
+  await page.waitForSelector(`.problems a[aria-current="page"][data-problem="${env.PROBLEM}"]`);
+  await page.waitForFunction(() => document.querySelector('.cm-content')?.textContent.includes('time.sleep(1)'));
+  check((await page.inputValue('#language')).startsWith('python '), 'in its language');
+  check((await page.textContent('#result')).includes('submit it again'), 'the page says what happened');
+  check(await page.evaluate(() => document.activeElement?.classList.contains('cm-content')), 'the editor has the focus');
+  await submitAndWait('AC');
+  step('solved and attempted marks in the problem list');
+  check((await page.textContent(`.problems a[data-problem="${env.PROBLEM}"] .mark`)).includes('solved'), 'A is marked solved');
+  check((await page.textContent(`.problems a[data-problem="${env.PROBLEM_B}"] .mark`)).trim() === '', 'B, never tried, has no mark');
+
   step('a reload while judging: the submission is tracked from the server, never RUNNING forever');
   const third = await submit();
   await page.reload();

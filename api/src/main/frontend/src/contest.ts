@@ -8,7 +8,7 @@ import { entryOf, sessionEnded, signOut } from './session';
 import { Drafts } from './drafts';
 import { openSubmission, trackSubmissions } from './submissions';
 import { runResult } from './feedback';
-import type { ContestView, Runtime } from './types';
+import type { ContestView, Runtime, Source } from './types';
 
 let runtimesCache: Runtime[] | null = null;
 export async function contestPage(contestId: string, problemId?: string) {
@@ -108,6 +108,7 @@ export async function contestPage(contestId: string, problemId?: string) {
       <p id="subs-status" class="muted" role="status"></p>
       <div id="mine"></div>
       <div id="submission"></div>
+      <div id="submission-code"></div>
       <p id="announce" class="visually-hidden" role="status" aria-live="polite"></p>
     </section></div>`;
 
@@ -186,8 +187,35 @@ export async function contestPage(contestId: string, problemId?: string) {
     $('#over').hidden = false;
   };
   if (initialPhase === 'over') freeze(); else onOver = freeze;
-  const tracker = trackSubmissions(contestId, key, contest, gen);
+  /** Puts a past submission's code into the editor, in its language, as the draft to change and submit again. */
+  const loadCode = (src: Source) => {
+    if (phase() === 'over') { result.innerHTML = '<p class="error">The contest is over: nothing can be submitted again.</p>'; return; }
+    if (src.problemId !== problem.id) {  // its problem's page loads it
+      sessionStorage.setItem(LOAD + contestId, JSON.stringify(src));
+      location.hash = `#/c/${encodeURIComponent(contestId)}/p/${encodeURIComponent(src.problemId)}`;
+      return;
+    }
+    const option = runtimes.find(r => r.language === src.language && r.version === src.version) ?? runtimes.find(r => r.language === src.language);
+    if (!option) { result.innerHTML = `<p class="error">This page offers no ${esc(src.language)} runtime to load the code into.</p>`; return; }
+    const value = `${option.language} ${option.version}`;
+    const current = drafts.code(option.language) ?? TEMPLATES[option.language] ?? '';
+    const code = src.files[0]?.content ?? '';
+    if (current !== code && current !== (TEMPLATES[option.language] ?? '')
+      && !confirm(`Replace your ${option.language} code in the editor with this submission's?`)) return;
+    if (select.value !== value) { select.value = value; select.onchange!(new Event('change')); }
+    editor.set(code, option.language);
+    drafts.edited(option.language, code);
+    result.innerHTML = `<p class="ok" role="status">The code of your submission of ${esc(new Date(src.createdAt).toLocaleTimeString())} is in the editor: change it, run it, submit it again.</p>`;
+    editor.view.focus();
+  };
+  const tracker = trackSubmissions(contestId, key, contest, gen, loadCode);
+  const pendingLoad: Source | null = JSON.parse(sessionStorage.getItem(LOAD + contestId) ?? 'null');
+  sessionStorage.removeItem(LOAD + contestId);
+  if (pendingLoad?.problemId === problem.id && initialPhase !== 'over') loadCode(pendingLoad);
 }
+
+/** Where a submission's code waits for its problem's page to load it (sessionStorage, per contest). */
+const LOAD = 'ce.load.';
 
 const now = () => Date.now();
 

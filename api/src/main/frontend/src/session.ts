@@ -18,6 +18,7 @@ function forget(contestId: string, participant: string) {
   store.del('entry.' + contestId);
   store.del('cache.' + contestId);
   sessionStorage.removeItem('ce.open.' + contestId);
+  sessionStorage.removeItem('ce.load.' + contestId);
   const prefix = 'ce.' + draftPrefix(contestId, participant);
   Object.keys(localStorage).filter(k => k.startsWith(prefix)).forEach(k => localStorage.removeItem(k));
 }

@@ -4,7 +4,7 @@ import { ApiError, call, describe } from './api';
 import { $, VERDICTS, currentScreen, esc, every, letter, verdictBadge } from './ui';
 import { sessionEnded } from './session';
 import { verdictView } from './feedback';
-import type { ContestView, SubmissionView, Summary } from './types';
+import type { ContestView, Source, SubmissionView, Summary } from './types';
 
 /** The submission whose details are open, per contest and tab: kept while switching problems and across reloads. */
 export const openSubmission = {
@@ -16,14 +16,17 @@ export const openSubmission = {
  * "My submissions": every submission of the participant in the contest, from the server's state,
  * wherever they are in the contest. Polled every 1.5 s while any is pending (else every 10 s);
  * rows are updated in place, so focus and scroll stay; a verdict that arrives is announced once.
+ * The open submission shows its code, which {@code loadCode} puts into the editor to submit again.
  */
-export function trackSubmissions(contestId: string, key: string, contest: ContestView, gen: number) {
+export function trackSubmissions(contestId: string, key: string, contest: ContestView, gen: number,
+                                 loadCode: (source: Source) => void) {
   const letterOf = (problemId: string) => { const i = contest.problems.findIndex(p => p.id === problemId); return i < 0 ? '?' : letter(i); };
   let subs: Summary[] = [];
   let failures = 0;
   let timer = 0;
   let known: Map<string, string> | null = null;   // id -> status, to announce verdicts that arrive
   let shownDetail = '';
+  let shownCode = '';
   const status = (s: Summary) => s.status === 'DONE' ? verdictBadge(s.verdict)
     : `<span class="verdict pending">${s.status === 'RUNNING' ? 'judging' : 'queued'}</span>${s.testsTotal ? ` <small>${s.testsDone}/${s.testsTotal}</small>` : ''}`;
   const elapsed = (s: Summary) => s.status === 'DONE'
@@ -81,6 +84,22 @@ export function trackSubmissions(contestId: string, key: string, contest: Contes
       if (box.innerHTML !== html) { box.innerHTML = html; box.dataset.id = s.id; }
       shownDetail = `${s.id}${s.status}${s.verdict}${s.testsDone}`;
     } catch (e) { box.innerHTML = `<p class="error">${esc(describe(e))}</p>`; }
+    await code(id);
+  };
+  /** The open submission's code, read once (it never changes), with the button that loads it into the editor. */
+  const code = async (id: string) => {
+    const box = $('#submission-code');
+    if (!box || shownCode === id) return;
+    try {
+      const src = await call<Source>(`/api/v1/contests/${encodeURIComponent(contestId)}/submissions/${encodeURIComponent(id)}/source`, { key });
+      if (gen !== currentScreen() || openSubmission.get(contestId) !== id) return;
+      box.innerHTML = `<h4 id="h-code">Its code <small class="muted">(${esc(src.language)} ${esc(src.version)})</small></h4>
+        <pre class="source" role="region" aria-labelledby="h-code" tabindex="0">${esc(src.files[0]?.content ?? '')}</pre>
+        <p><button type="button" id="load-code">Load into the editor</button> <span class="muted">to change it and submit it again</span></p>`;
+      box.dataset.id = id;
+      $<HTMLButtonElement>('#load-code').onclick = () => loadCode(src);
+      shownCode = id;
+    } catch (e) { box.innerHTML = `<p class="error">The code could not be read: ${esc(describe(e))}</p>`; }
   };
   const refresh = async () => {
     clearTimeout(timer);

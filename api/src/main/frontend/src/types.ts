@@ -9,3 +9,5 @@ export interface TestResult { testName: string; verdict: string; timeMs: number;
 export interface SubmissionView { id: string; problemId: string; language: string; status: string; testsDone: number; testsTotal: number; verdict: string | null; score: number | null; failedTest: number | null; compileOutput: string | null; tests: TestResult[]; createdAt: string; }
 export interface Summary { id: string; problemId: string; language: string; createdAt: string; updatedAt: string; status: string; verdict: string | null; score: number | null; testsDone: number; testsTotal: number; }
 export interface Entry { contestId: string; participant: string; displayName?: string; key: string; }
+/** A submission's code, as its owner sent it (only its owner and admins read it). */
+export interface Source { id: string; problemId: string; language: string; version: string; files: { name?: string; content: string }[]; createdAt: string; }

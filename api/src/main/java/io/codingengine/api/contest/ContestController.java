@@ -20,9 +20,12 @@ import io.codingengine.common.contest.Scoreboard;
 import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.Ids;
+import io.codingengine.common.judge.Submission;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.problem.ProblemSummary;
 import io.codingengine.common.store.SubmissionFilter;
+import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,6 +45,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -349,6 +353,30 @@ public class ContestController {
         ContestMembership.require(caller, contest(id));
         return disclosure.summaries(store.list(SubmissionFilter.participant(caller.subject()).withContestId(id)
                 .withProblemId(problemId), 100, null).items());
+    }
+
+    /** A submission's code, as its owner sent it. */
+    public record Source(String id, String problemId, String language, String version, List<SourceFile> files,
+                         Instant createdAt) {
+    }
+
+    /**
+     * The code of one of the caller's own submissions to the contest, to read it again or submit
+     * it anew. Only its owner (and an admin) reads it: any other caller, another participant or a
+     * service, gets the 404 of a submission that does not exist, so an id tells nobody anything.
+     */
+    @GetMapping("/{id}/submissions/{submissionId}/source")
+    Source source(@PathVariable String id, @PathVariable String submissionId) {
+        Principal caller = principal.require();
+        Contest c = contest(id);
+        ContestMembership.require(caller, c);
+        Submission s = (Ids.isValid(submissionId) ? store.get(submissionId) : Optional.<SubmissionRecord>empty())
+                .map(SubmissionRecord::submission)
+                .filter(sub -> c.id().equals(sub.contestId()))
+                .filter(sub -> sub.participant().equals(caller.subject()) || caller.role().includes(Role.ADMIN))
+                .orElseThrow(() -> new NoSuchElementException("contest " + c.id() + " has no submission " + submissionId
+                        + " of yours"));
+        return new Source(s.id(), s.problemId(), s.language(), s.version(), s.files(), s.createdAt());
     }
 
     /**

@@ -237,6 +237,43 @@ class ContestUiTest {
         send(get("/api/v1/admin/contests/acc/accounts", adminKey), 200);
     }
 
+    /**
+     * A participant reads the code of their own submissions again (to resubmit it); another
+     * participant of the same contest cannot, not even learn that the submission exists.
+     */
+    @Test
+    void ownSubmissionSourceIsTheOwnersAlone() throws Exception {
+        importSum("sum-src");
+        Instant now = Instant.now();
+        putContest("src", "sum-src", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        putContest("src-other", "sum-src", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        String ada = json(send(post("/api/v1/contests/src/entries", "{\"name\":\"Ada\",\"password\":\"analytical engine\"}", null), 201))
+                .get("key").asString();
+        String bob = json(send(post("/api/v1/contests/src/entries", "{\"name\":\"Bob\",\"password\":\"difference engine\"}", null), 201))
+                .get("key").asString();
+        String elsewhere = json(send(post("/api/v1/contests/src-other/entries", "{\"name\":\"Ada\",\"password\":\"analytical engine\"}", null), 201))
+                .get("key").asString();
+        String code = "a, b = map(int, input().split())\nprint(a + b)  # Ada's own\n";
+        String ticket = json(send(post("/api/v1/contests/src/submissions", Json.write(Map.of("problemId", "sum-src", "language", "python",
+                "files", List.of(Map.of("content", code)))), ada), 202)).get("ticket").asString();
+        String path = "/api/v1/contests/src/submissions/" + ticket + "/source";
+
+        JsonNode own = json(send(get(path, ada), 200));
+        assertEquals(code, own.get("files").get(0).get("content").asString());
+        assertEquals("python", own.get("language").asString());
+        assertEquals("sum-src", own.get("problemId").asString());
+        assertEquals(code, json(send(get(path, adminKey), 200)).get("files").get(0).get("content").asString(), "an admin reads it too");
+
+        HttpResponse<String> theirs = send(get(path, bob), 404);
+        assertTrue(!theirs.body().contains("Ada's own"), theirs.body());
+        problem(theirs, "no submission");
+        problem(send(get("/api/v1/contests/src/submissions/no-such-ticket/source", bob), 404), "no submission",
+                "another's submission and none at all answer alike");
+        send(get(path, null), 401);
+        send(get(path, elsewhere), 403);
+        send(get("/api/v1/contests/src-other/submissions/" + ticket + "/source", adminKey), 404);
+    }
+
     @Test
     void browser() throws Exception {
         importSum("sum");
@@ -322,9 +359,13 @@ class ContestUiTest {
 
     /** Asserts an RFC 9457 problem detail whose detail mentions {@code text}. */
     private static void problem(HttpResponse<String> r, String text) {
+        problem(r, text, r.body());
+    }
+
+    private static void problem(HttpResponse<String> r, String text, String why) {
         JsonNode p = json(r);
         assertEquals(r.statusCode(), p.get("status").asInt(), r.body());
-        assertTrue(p.get("detail").asString().contains(text), r.body());
+        assertTrue(p.get("detail").asString().contains(text), why + ": " + r.body());
     }
 
     private URI uri(String path) {
