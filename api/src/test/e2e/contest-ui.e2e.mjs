@@ -436,6 +436,27 @@ try {
   check((await page.textContent('.cm-content')) === frozen, 'the editor is frozen');
   await shot('contest-over');
 
+  step('a scoreboard frozen for the last 70 minutes: my verdict is mine to see, the board shows it pending to all');
+  const frozenId = 'frozen-' + Date.now().toString(36);
+  await putContest(frozenId, { problemIds: [env.PROBLEM], start: new Date(Date.now() - 600000).toISOString(),
+    end: new Date(Date.now() + 3600000).toISOString(), freezeMinutes: 70 });
+  await signIn(page, frozenId, 'Frost', PASSWORD, 'register');
+  await page.waitForSelector('#pname');
+  await pickLanguage('python');
+  await typeCode(SOLUTIONS.python);
+  await submitAndWait('AC');
+  await page.click('#top a[href$="/scoreboard"]');
+  await page.waitForSelector('#board-frozen:not([hidden])');
+  check((await page.textContent('#board-frozen')).includes('Frozen since'), 'the freeze is said: ' + await page.textContent('#board-frozen'));
+  await page.waitForSelector('table.board tr.me');
+  const frozenRow = await page.$$eval('table.board tr.me td', tds => tds.map(td => td.textContent.trim()));
+  check(frozenRow[2] === '0' && frozenRow[4].includes('1?'), 'solved 0, one pending: ' + JSON.stringify(frozenRow));
+  await axe('frozen scoreboard');
+  await shot('scoreboard-frozen');
+  await page.setViewportSize(PHONE);
+  await noOverflow(page, 'the frozen scoreboard at 390 px');
+  await page.setViewportSize(DESKTOP);
+
   step('admin: sign in with the admin key, upload a package, see its tests, edit limits, regrade with progress');
   await page.goto(`${base}/#/admin`);
   await page.fill('input[name=key]', 'not-a-key');
@@ -491,6 +512,19 @@ try {
   await page.click('form[data-contest="invited-ui"] button[type=submit]');
   await page.waitForSelector('#sign-out');
   check((await page.textContent('#top')).includes('team-a'), 'entered as the invited participant');
+
+  step('admin: unfreeze the scoreboard, after a confirmation; everyone sees the verdict again');
+  await page.goto(`${base}/#/admin`);
+  await page.waitForSelector(`button[data-unfreeze="${frozenId}"]`);
+  page.once('dialog', d => d.accept());
+  await page.click(`button[data-unfreeze="${frozenId}"]`);
+  await page.waitForFunction(id => !document.querySelector(`button[data-unfreeze="${id}"]`)
+    && document.querySelector('#contest-list')?.textContent.includes('unfrozen'), frozenId);
+  await page.goto(`${base}/#/c/${frozenId}/scoreboard`);
+  await page.waitForSelector('table.board tbody tr');
+  check(await page.isHidden('#board-frozen'), 'no freeze said any more');
+  const thawed = await page.$$eval('table.board tbody tr td', tds => tds.map(td => td.textContent.trim()));
+  check(thawed[2] === '1' && !thawed[4].includes('?'), 'the solve shows: ' + JSON.stringify(thawed));
 
   console.log('ALL SCENARIOS PASSED in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s');
 } catch (e) {

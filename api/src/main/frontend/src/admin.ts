@@ -1,7 +1,7 @@
 // The admin screens: the queue, problems (upload, tests, limits, regrade), contests and their
 // invitations. Every call needs an admin key, kept in this browser.
 import { ApiError, call, describe } from './api';
-import { $, banner, durationMs, esc, every, header, main, mib, ms, route, store, verdictBadge } from './ui';
+import { $, banner, durationMs, esc, every, header, main, mib, ms, route, store, verdictBadge, when } from './ui';
 import type { Problem } from './types';
 
 export async function admin() {
@@ -32,12 +32,13 @@ export async function admin() {
         <td>${p.samples.length} + ${p.secretTestCount}</td><td><button type="button" data-problem="${esc(p.id)}">Open</button></td></tr>`).join('')}</tbody></table>
       <div id="problem"></div></section>
     <section aria-labelledby="h-contests"><h2 id="h-contests">Contests</h2>
-      <ul>${contests.map(c => `<li><button type="button" class="link" data-contest="${esc(c.id)}">${esc(c.title)}</button> (${esc(c.id)}: ${c.problemIds.map(esc).join(', ')})</li>`).join('')}</ul>
+      <ul id="contest-list">${contests.map(c => `<li><button type="button" class="link" data-contest="${esc(c.id)}">${esc(c.title)}</button> (${esc(c.id)}: ${c.problemIds.map(esc).join(', ')})${freezeState(c)}</li>`).join('')}</ul>
       <form id="contest" class="grid">
         <label>Id <input name="id" required></label><label>Title <input name="title" required></label>
         <label>Problem ids (comma-separated) <input name="problemIds" required></label>
         <label>Start <input type="datetime-local" name="start" required></label><label>End <input type="datetime-local" name="end" required></label>
         <label>Scoring <select name="scoring"><option>ICPC</option><option>POINTS</option></select></label>
+        <label>Scoreboard freeze: the last minutes (0: none) <input type="number" name="freezeMinutes" min="0" step="1" value="0"></label>
         <label>Invitations (participant or token=participant per line; empty: open entry) <textarea name="invitations" rows="3"
           placeholder="team-a&#10;team-b&#10;(a random token each)"></textarea></label>
         <button type="submit">Save contest</button><span class="form-error" role="alert"></span></form>
@@ -65,9 +66,14 @@ export async function admin() {
     const c = contests.find(x => x.id === b.dataset.contest);
     const set = (n: string, v: string) => { (form.elements.namedItem(n) as HTMLInputElement).value = v; };
     set('id', c.id); set('title', c.title); set('problemIds', c.problemIds.join(', ')); set('start', local(c.start)); set('end', local(c.end));
-    set('scoring', c.scoring); set('invitations', c.invitations.map((i: any) => `${i.token}=${i.participant}`).join('\n'));
+    set('scoring', c.scoring); set('freezeMinutes', String(c.freezeMinutes ?? 0)); set('invitations', c.invitations.map((i: any) => `${i.token}=${i.participant}`).join('\n'));
     showInvitations(c);
     (form.elements.namedItem('title') as HTMLInputElement).focus();
+  });
+  main().querySelectorAll<HTMLButtonElement>('button[data-unfreeze]').forEach(b => b.onclick = async () => {
+    if (!confirm(`Unfreeze the scoreboard of ${b.dataset.unfreeze}? Everyone then sees every verdict; it cannot be frozen again.`)) return;
+    try { await call(`/api/v1/admin/contests/${encodeURIComponent(b.dataset.unfreeze!)}/unfreeze`, { method: 'POST', key }); await route(); }
+    catch (e) { banner(describe(e)); }
   });
   form.onsubmit = async ev => {
     ev.preventDefault();
@@ -75,12 +81,22 @@ export async function admin() {
     try {
       const saved = await call<any>(`/api/v1/admin/contests/${encodeURIComponent(f.id)}`, { method: 'PUT', key, body: {
         title: f.title, problemIds: f.problemIds.split(',').map(s => s.trim()).filter(Boolean),
-        start: new Date(f.start).toISOString(), end: new Date(f.end).toISOString(), scoring: f.scoring,
+        start: new Date(f.start).toISOString(), end: new Date(f.end).toISOString(), scoring: f.scoring, freezeMinutes: Number(f.freezeMinutes || 0),
         invitations: f.invitations.split('\n').map(l => l.trim()).filter(Boolean).map(invitation) } });
       await route();
       showInvitations(saved);
     } catch (e) { $('#contest .form-error').textContent = describe(e); }
   };
+}
+
+/** A contest's scoreboard freeze as the list says it, with the button that lifts it while it holds. */
+function freezeState(c: any): string {
+  if (!c.freezeMinutes) return '';
+  const at = new Date(new Date(c.end).getTime() - c.freezeMinutes * 60000);
+  if (c.unfrozenAt) return ` · scoreboard unfrozen ${esc(when(c.unfrozenAt))}`;
+  if (at > new Date()) return ` · scoreboard freezes ${esc(when(at.toISOString()))}`;
+  return ` · <strong>scoreboard frozen</strong> since ${esc(when(at.toISOString()))}
+    <button type="button" data-unfreeze="${esc(c.id)}">Unfreeze the scoreboard</button>`;
 }
 
 /** A line of the invitations field: "participant" (the api generates the token) or "token=participant". */

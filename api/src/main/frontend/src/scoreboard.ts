@@ -1,7 +1,7 @@
 // The scoreboard: letters for problems, names, the participant's own row, first solves, search
 // and pages, refreshed in place.
 import { call, describe } from './api';
-import { $, banner, esc, every, header, letter, main } from './ui';
+import { $, banner, esc, every, header, letter, main, when } from './ui';
 import { entryOf } from './session';
 import type { ContestView } from './types';
 
@@ -18,6 +18,7 @@ export async function scoreboard(contestId: string) {
     <div class="toolbar"><label>Find a participant <input type="search" id="board-search" autocomplete="off"></label>
       ${entry ? '<button type="button" id="board-me" class="link">Show my row</button>' : ''}
       <span id="board-status" class="muted"></span></div>
+    <p id="board-frozen" class="notice" role="status" hidden></p>
     <div class="scroll"><table class="board"><thead></thead><tbody></tbody></table></div>
     <p id="board-empty" hidden>No submissions yet.</p>
     <nav class="pager" aria-label="Scoreboard pages"></nav>`;
@@ -32,7 +33,7 @@ export async function scoreboard(contestId: string) {
         const isFirst = icpc && c.solved && first.get(p) === c.minutes;
         return `<td class="${c.solved ? 'ok' : c.tries ? 'bad' : ''}${isFirst ? ' first' : ''}"${isFirst ? ' title="first to solve"' : ''}>${icpc
           ? (c.solved ? `${isFirst ? '★ ' : ''}+${c.tries > 1 ? c.tries - 1 : ''}<br><small>${c.minutes}'</small>` : c.tries ? `−${c.tries}` : '')
-          : c.bestScore}${c.pending ? ' <small>(…)</small>' : ''}</td>`;
+          : c.bestScore}${c.pending ? ` <small title="${board.frozen ? 'not judged yet, or judged during the freeze' : 'not judged yet'}">(${c.pending}?)</small>` : ''}</td>`;
       }).join('')}`;
   };
   /** Draws the page in place: rows keyed by participant, rewritten only when they changed. */
@@ -72,6 +73,10 @@ export async function scoreboard(contestId: string) {
       pager.innerHTML = pagerHtml; pager.dataset.html = pagerHtml;
       pager.querySelectorAll<HTMLButtonElement>('button').forEach(b => b.onclick = () => { page = Number(b.dataset.page); draw(); });
     }
+    const frozen = $('#board-frozen');
+    const freeze = board.frozen ? `Frozen since ${when(board.freezesAt)}: submissions made since then show as pending (?) to everyone until the organisers unfreeze the scoreboard.${entry ? ' Your own verdicts are in My submissions.' : ''}`
+      : board.freezesAt && new Date(board.freezesAt) > new Date() ? `The scoreboard freezes at ${when(board.freezesAt)}, for the rest of the contest.` : '';
+    if (frozen.textContent !== freeze) { frozen.textContent = freeze; frozen.hidden = !freeze; }
     $('#board-status').textContent = `${shown.length} of ${board.rows.length} · refreshed every 5 s, last ${new Date().toLocaleTimeString()}`;
   };
   const refresh = async () => { board = await call<any>(`/api/v1/contests/${encodeURIComponent(contestId)}/scoreboard`, { key: entry?.key }); draw(); };

@@ -382,23 +382,33 @@ public class ContestController {
     /**
      * The scoreboard, with the names participants chose for it: {@code displayNames} maps the
      * participant ids of open contests' accounts on the board to their names (participants by
-     * invitation are shown by their id).
+     * invitation are shown by their id). {@code frozen}: this answer shows the submissions made
+     * from {@code freezesAt} on as pending (see {@link #scoreboard}).
      */
     public record ScoreboardView(String contestId, Scoring scoring, List<String> problemIds, List<Scoreboard.Row> rows,
-                                 Map<String, String> displayNames) {
+                                 Map<String, String> displayNames, Instant freezesAt, boolean frozen) {
     }
 
+    /**
+     * The scoreboard as the caller may see it. While the contest is frozen ({@link
+     * Contest#frozenAt}: from {@code freezeMinutes} before the end until an admin unfreezes it)
+     * everyone but an admin sees the verdicts of submissions made since the freeze as pending,
+     * their own row included: the board is one picture for all. A participant still sees their own
+     * verdicts in their submissions.
+     */
     @GetMapping("/{id}/scoreboard")
     ScoreboardView scoreboard(@PathVariable String id) {
         Contest c = contest(id);
-        Scoreboard b = Scoreboard.of(c, store.listAll(SubmissionFilter.contest(id)));
+        boolean frozen = c.frozenAt(clock.instant()) && !disclosure.seesEverything();
+        Scoreboard b = Scoreboard.of(c, store.listAll(SubmissionFilter.contest(id)), frozen ? c.freezesAt().orElseThrow() : null);
         Map<String, String> names = new TreeMap<>();
         if (!c.byInvitation() && !b.rows().isEmpty()) {
             Set<String> shown = b.rows().stream().map(Scoreboard.Row::participant).collect(Collectors.toSet());
             accounts.list(c.id()).stream().filter(a -> shown.contains(a.participant()))
                     .forEach(a -> names.put(a.participant(), a.displayName()));
         }
-        return new ScoreboardView(b.contestId(), b.scoring(), b.problemIds(), b.rows(), names);
+        return new ScoreboardView(b.contestId(), b.scoring(), b.problemIds(), b.rows(), names,
+                c.freezesAt().orElse(null), frozen);
     }
 
     private Contest contest(String id) {

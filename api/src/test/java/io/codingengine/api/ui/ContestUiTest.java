@@ -28,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -274,6 +275,73 @@ class ContestUiTest {
         send(get("/api/v1/contests/src-other/submissions/" + ticket + "/source", adminKey), 404);
     }
 
+    /**
+     * The scoreboard freeze: before it every verdict shows; from it on, and after the end, the
+     * submissions made since show as pending to everyone but an admin (the participant still sees
+     * their own verdict in their submissions); an admin's unfreeze shows them to all again, and a
+     * later save of the contest keeps it unfrozen.
+     */
+    @Test
+    void scoreboardFreezesForAllButAdminsUntilUnfrozen() throws Exception {
+        importSum("sum-frz");
+        Instant now = Instant.now();
+        Instant start = now.minus(1, ChronoUnit.HOURS);
+        putContest("frz", start, now.plus(1, ChronoUnit.HOURS), 30);
+        JsonNode ada = json(send(post("/api/v1/contests/frz/entries", "{\"name\":\"Ada\",\"password\":\"analytical engine\"}", null), 201));
+        String key = ada.get("key").asString();
+        String ticket = json(send(post("/api/v1/contests/frz/submissions", "{\"problemId\":\"sum-frz\",\"language\":\"python\","
+                + "\"files\":[{\"content\":\"a, b = map(int, input().split())\\nprint(a + b)\"}]}", key), 202)).get("ticket").asString();
+        JsonNode judged = awaitDone(ticket, key);
+        assertEquals("AC", judged.get("verdict").asString());
+        Instant submitted = Instant.parse(judged.get("createdAt").asString());
+
+        JsonNode before = json(send(get("/api/v1/contests/frz/scoreboard", null), 200));
+        assertEquals(false, before.get("frozen").asBoolean(), before.toString());
+        assertEquals(now.plus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS),
+                Instant.parse(before.get("freezesAt").asString()).truncatedTo(ChronoUnit.SECONDS));
+        assertEquals(1, before.get("rows").get(0).get("solved").asInt(), "before the freeze the AC shows");
+
+        putContest("frz", start, now.plus(1, ChronoUnit.HOURS), 90);   // froze 30 minutes ago
+        for (String caller : new String[] {null, key}) {
+            JsonNode during = json(send(get("/api/v1/contests/frz/scoreboard", caller), 200));
+            assertEquals(true, during.get("frozen").asBoolean(), during.toString());
+            JsonNode row = during.get("rows").get(0);
+            assertEquals(0, row.get("solved").asInt(), "a solve made during the freeze is hidden, from its owner too: " + during);
+            assertEquals(1, row.get("problems").get("sum-frz").get("pending").asInt(), during.toString());
+        }
+        assertEquals("AC", json(send(get("/api/v1/contests/frz/submissions", key), 200)).get(0).get("verdict").asString(),
+                "the participant sees their own verdict in their submissions");
+        JsonNode judges = json(send(get("/api/v1/contests/frz/scoreboard", adminKey), 200));
+        assertEquals(false, judges.get("frozen").asBoolean());
+        assertEquals(1, judges.get("rows").get(0).get("solved").asInt(), "an admin sees the real board");
+        assertEquals(true, json(send(get("/api/v1/contests/frz", null), 200)).get("frozen").asBoolean());
+
+        putContest("frz", start, submitted.plusMillis(500), 90);   // over: still frozen
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), submitted.plusMillis(600)).toMillis()));
+        JsonNode after = json(send(get("/api/v1/contests/frz/scoreboard", null), 200));
+        assertEquals(true, after.get("frozen").asBoolean(), "the freeze outlasts the end: " + after);
+        assertEquals(0, after.get("rows").get(0).get("solved").asInt());
+
+        problem(send(post("/api/v1/admin/contests/frz/unfreeze", "", key), 403), "admin role");
+        JsonNode lifted = json(send(post("/api/v1/admin/contests/frz/unfreeze", "", adminKey), 200));
+        assertTrue(lifted.hasNonNull("unfrozenAt"), lifted.toString());
+        JsonNode unfrozen = json(send(get("/api/v1/contests/frz/scoreboard", null), 200));
+        assertEquals(false, unfrozen.get("frozen").asBoolean());
+        assertEquals(1, unfrozen.get("rows").get(0).get("solved").asInt(), "unfrozen, everyone sees the solve");
+        problem(send(post("/api/v1/admin/contests/frz/unfreeze", "", adminKey), 409), "unfrozen at");
+        putContest("frz", start, submitted.plusMillis(500), 90);
+        assertEquals(false, json(send(get("/api/v1/contests/frz/scoreboard", null), 200)).get("frozen").asBoolean(),
+                "saving the contest again keeps it unfrozen");
+
+        putContest("frz-none", start, now.plus(1, ChronoUnit.HOURS), 0);
+        problem(send(post("/api/v1/admin/contests/frz-none/unfreeze", "", adminKey), 409), "no scoreboard freeze");
+        putContest("frz-later", start, now.plus(1, ChronoUnit.HOURS), 10);
+        problem(send(post("/api/v1/admin/contests/frz-later/unfreeze", "", adminKey), 409), "not yet");
+        send(post("/api/v1/admin/contests/nope/unfreeze", "", adminKey), 404);
+        problem(send(put("/api/v1/admin/contests/frz-long", Json.write(Map.of("title", "Long", "problemIds", List.of("sum-frz"),
+                "start", start.toString(), "end", now.plus(1, ChronoUnit.HOURS).toString(), "freezeMinutes", 121))), 400), "freezeMinutes");
+    }
+
     @Test
     void browser() throws Exception {
         importSum("sum");
@@ -322,6 +390,23 @@ class ContestUiTest {
         String body = Json.write(Map.of("title", "Contest " + id, "problemIds", problems,
                 "start", start.toString(), "end", end.toString(), "scoring", "ICPC", "invitations", invitations));
         send(put("/api/v1/admin/contests/" + id, body), 200);
+    }
+
+    private void putContest(String id, Instant start, Instant end, int freezeMinutes) throws Exception {
+        send(put("/api/v1/admin/contests/" + id, Json.write(Map.of("title", "Contest " + id, "problemIds", List.of("sum-frz"),
+                "start", start.toString(), "end", end.toString(), "freezeMinutes", freezeMinutes))), 200);
+    }
+
+    /** Polls a submission until it is judged. */
+    private JsonNode awaitDone(String ticket, String key) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (true) {
+            JsonNode s = json(send(get("/api/v1/submissions/" + ticket, key), 200));
+            if ("DONE".equals(s.get("status").asString()) || Instant.now().isAfter(deadline)) {
+                return s;
+            }
+            Thread.sleep(200);
+        }
     }
 
     private HttpRequest.Builder put(String path, String json) {
