@@ -36,7 +36,7 @@ async function typeCode(code, p = page) {
   await p.click('.cm-content');
   await p.keyboard.press('Control+A');
   await p.keyboard.press('Delete');
-  await p.keyboard.insertText(code);
+  if (code) await p.keyboard.insertText(code);
 }
 
 /** Picks the newest runtime of a language in the picker (its values are "language version"). */
@@ -108,6 +108,8 @@ try {
   await page.goto(base + '/');
   await page.waitForSelector('form.enter input[name=name]');
   check(await page.title() === 'Contests · Coding Engine', 'page title: ' + await page.title());
+  check(await page.$$eval('h1', hs => hs.length) === 1, 'one h1 on the home page');
+  await axe('home');
   await shot('home');
   const target = `form[data-contest="${env.CONTEST}"] input[name=name]`;
   let focused = false;
@@ -153,6 +155,7 @@ try {
     await page.click('#run');
     await page.waitForSelector('#result .ok', { timeout: 60000 });
     check((await page.textContent('#stdout')).trim() === '2', 'the run printed 2');
+    check(await page.evaluate(() => document.activeElement?.id) === 'result', 'focus moved to the run\'s result');
     if (language === 'python') {
       await shot('problem-run');
       await page.selectOption('#input', 'custom');
@@ -229,6 +232,33 @@ try {
   check((await page.textContent('.cm-content')).includes('return x;') && !(await page.textContent('.cm-content')).includes('return x;\n\n'),
     'Ctrl+Enter ran instead of inserting a line');
 
+  step('editor and page: 4-space indentation, a visible focus ring, copy buttons on samples, one h1');
+  await pickLanguage('python');
+  await typeCode('');
+  await page.keyboard.type('if True:');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('x');
+  const lines = await page.$$eval('.cm-content .cm-line', ls => ls.map(l => l.textContent));
+  check(lines[1] === '    x', 'Python indents 4 spaces: ' + JSON.stringify(lines));
+  await pickLanguage('java');
+  await typeCode('');
+  await page.keyboard.type('class Main {');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('int x;');
+  const javaLines = await page.$$eval('.cm-content .cm-line', ls => ls.map(l => l.textContent));
+  check(javaLines[1] === '    int x;', 'Java indents 4 spaces: ' + JSON.stringify(javaLines));
+  await typeCode(SOLUTIONS.java);
+  await pickLanguage('python');
+  await page.click('.cm-content');
+  const ring = await page.$eval('.cm-editor', e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth]; });
+  check(ring[0] === 'solid' && ring[1] === '3px', 'the focused editor has a visible ring: ' + ring);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await page.click('button.copy[data-copy="sample-in-0"]');
+  await page.waitForSelector('button.copy[data-copy="sample-in-0"]:text("Copied")');
+  check(await page.evaluate(() => navigator.clipboard.readText()) === '1 1\n', 'the sample input is on the clipboard');
+  check((await page.textContent('#copied')).includes('Copied the input of sample 1'), 'and that is said');
+  check(await page.$$eval('h1', hs => hs.length) === 1, 'one h1 on the problem page');
+
   step('submitting does not block: two submissions judged at once, Run and Submit stay usable, tracked in My submissions');
   await pickLanguage('python');
   await typeCode('import time\ntime.sleep(1)\na, b = map(int, input().split())\nprint(a + b)\n');
@@ -244,7 +274,20 @@ try {
   step('switching problems while judging: the verdicts arrive in the list on problem B, and A keeps its history');
   await page.click(`.problems a[data-problem="${env.PROBLEM_B}"]`);
   await page.waitForFunction(b => document.querySelector('#pname') && location.hash.endsWith('/p/' + b), env.PROBLEM_B);
+  await page.waitForFunction(() => document.activeElement?.id === 'pname');  // focus on the new statement
+  // Live regions are written when their words change, not on every poll: count what changes them while judging.
+  await page.evaluate(() => {
+    window.__live = {};
+    for (const el of document.querySelectorAll('[aria-live], [role=status], [role=alert]')) {
+      const name = el.id || el.className;
+      new MutationObserver(ms => { window.__live[name] = (window.__live[name] ?? 0) + ms.length; }).observe(el, { childList: true, characterData: true, subtree: true });
+    }
+  });
   await page.waitForFunction(([a, b]) => [a, b].every(id => document.querySelector(`#mine tr[data-id="${id}"] .st .v-AC`)), [first, second], { timeout: 90000 });
+  await page.waitForTimeout(3500);  // two more polls with nothing new
+  const live = await page.evaluate(() => window.__live);
+  check(!live.result && !live['subs-status'] && !live['save-status'], 'no live region redrawn by the polls: ' + JSON.stringify(live));
+  check((live.announce ?? 0) <= 2, 'each verdict announced once at most: ' + JSON.stringify(live));
   check((await mySubmissions()).filter(r => r[2] === first || r[2] === second).every(r => r[0] === 'A'), 'both are listed as problem A on B');
   check(await verdictOf(second) === 'AC', 'the open submission\'s details stay while switching problems');
   await page.click(`.problems a[data-problem="${env.PROBLEM}"]`);
@@ -317,6 +360,8 @@ try {
   await page.evaluate(() => { window.__last = document.querySelector('#board-status').textContent; });
   await page.waitForFunction(() => document.querySelector('#board-status').textContent !== window.__last, null, { timeout: 10000 });
   check(await page.$eval('table.board tr.me', tr => tr.dataset.marker) === 'kept', 'a refresh updates rows in place, not a redraw');
+  check(await page.$$eval('h1', hs => hs.length) === 1, 'one h1 on the scoreboard');
+  await axe('scoreboard');
   await shot('scoreboard');
 
   step('scoreboard of 230 participants: paging, search, my row found on its page (a stand-in board)');

@@ -79,11 +79,13 @@ export async function contestPage(contestId: string, problemId?: string) {
       `<li><a href="#/c/${esc(contestId)}/p/${esc(p.id)}" data-problem="${esc(p.id)}" ${p.id === problem.id ? 'aria-current="page"' : ''}>
         <span class="letter">${letter(i)}</span> ${esc(p.name)} <span class="mark"></span></a></li>`).join('')}</ol></nav>
     <article class="statement" aria-labelledby="pname">
-      <h1 id="pname">${esc(problem.name)}</h1>
+      <h1 id="pname" tabindex="-1">${esc(problem.name)}</h1>
       <p class="limits">Problem ${letter(index)} · <span${problem.timeLimitSource ? ` title="${esc(problem.timeLimitSource)}"` : ''}>time limit ${ms(durationMs(problem.timeLimit))}${problem.timeLimitSource?.startsWith('from the accepted submissions') ? ' (from the accepted solutions)' : ''}</span> · memory ${mib(problem.memoryLimitBytes)} · ${problem.samples.length} sample(s), ${problem.secretTestCount} hidden test(s)</p>
       <div class="md">${problem.statement ? renderStatement(problem.statement, `/api/v1/contests/${encodeURIComponent(contestId)}/problems/${encodeURIComponent(problem.id)}/`) : '<p class="muted">This problem has no statement.</p>'}</div>
-      ${problem.samples.map((s, i) => `<section class="sample"><h3>Sample ${i + 1}</h3><div class="io"><div><h4>Input</h4><pre>${esc(s.input)}</pre></div>
-        <div><h4>Output</h4><pre>${esc(s.expectedOutput)}</pre></div></div></section>`).join('')}
+      ${problem.samples.map((s, i) => `<section class="sample"><h3>Sample ${i + 1}</h3><div class="io">
+        <div><h4>Input <button type="button" class="copy link" data-copy="sample-in-${i}" aria-label="Copy the input of sample ${i + 1}">Copy</button></h4><pre id="sample-in-${i}">${esc(s.input)}</pre></div>
+        <div><h4>Output <button type="button" class="copy link" data-copy="sample-out-${i}" aria-label="Copy the output of sample ${i + 1}">Copy</button></h4><pre id="sample-out-${i}">${esc(s.expectedOutput)}</pre></div></div></section>`).join('')}
+      <p id="copied" class="visually-hidden" role="status"></p>
     </article>
     <section class="work" aria-label="Your solution">
       <p id="over" class="notice" role="status" hidden>The contest is over: submissions are closed. Your code stays here to read.</p>
@@ -103,7 +105,7 @@ export async function contestPage(contestId: string, problemId?: string) {
         <span class="muted keys">Ctrl+Enter runs, Ctrl+Shift+Enter submits</span>
       </div>
       <textarea id="custom" aria-label="Custom input" rows="4" hidden placeholder="Custom input"></textarea>
-      <div id="result" aria-live="polite"></div>
+      <div id="result" aria-live="polite" tabindex="-1"></div>
       <h2 id="h-mine">My submissions</h2>
       <p id="subs-status" class="muted" role="status"></p>
       <div id="mine"></div>
@@ -115,7 +117,8 @@ export async function contestPage(contestId: string, problemId?: string) {
   const select = $<HTMLSelectElement>('#language');
   const lang = () => select.value.split(' ')[0];
   const version = () => select.value.split(' ')[1] ?? '*';
-  const saveStatus = (text: string, kind: 'ok' | 'bad' | '' = '') => { const s = $('#save-status'); if (s) { s.textContent = text; s.className = kind || 'muted'; } };
+  // A live region: written only when its words change, so a screen reader does not repeat them on every keystroke.
+  const saveStatus = (text: string, kind: 'ok' | 'bad' | '' = '') => { const s = $('#save-status'); if (s && s.textContent !== text) { s.textContent = text; s.className = kind || 'muted'; } };
   let editor: CodeEditor;
   const drafts = new Drafts(contestId, entry, problem.id, saveStatus, (language, current) => {
     const box = $('#draft-conflict');
@@ -130,7 +133,9 @@ export async function contestPage(contestId: string, problemId?: string) {
   try { await drafts.load(); } catch (e) { saveStatus(`Drafts not loaded from the server (${describe(e)}); showing this browser's`, 'bad'); }
   if (gen !== currentScreen()) return;
   const result = $('#result');
-  const run = async () => {
+  /** After Run or Submit from their buttons, focus moves to what they answered (from the editor's shortcuts it stays in the editor). */
+  const show = (html: string, focus: boolean) => { result.innerHTML = html; if (focus) result.focus(); };
+  const run = async (fromButton = false) => {
     const button = $<HTMLButtonElement>('#run');
     if (button.disabled) return;
     const custom = inputSelect.value === 'custom';
@@ -141,14 +146,14 @@ export async function contestPage(contestId: string, problemId?: string) {
     try {
       const r = await call<any>('/api/v2/execute', { key, timeoutMs: 130000, body: {
         language: lang(), version: version(), files: [{ content: editor.code }], stdin } });
-      result.innerHTML = runResult(r, sample);
+      show(runResult(r, sample), fromButton);
     } catch (e) {
-      if (e instanceof ApiError && e.busy) retryLater(result, e, 'Running', () => { button.disabled = false; run(); });
-      else result.innerHTML = `<p class="error">${esc(describe(e))}</p>`;
+      if (e instanceof ApiError && e.busy) retryLater(result, e, 'Running', () => { button.disabled = false; run(fromButton); });
+      else show(`<p class="error">${esc(describe(e))}</p>`, fromButton);
     }
     button.disabled = phase() === 'over';
   };
-  const submit = async (again?: { language: string; version: string; code: string }) => {
+  const submit = async (fromButton = false, again?: { language: string; version: string; code: string }) => {
     const button = $<HTMLButtonElement>('#submit');
     if (button.disabled || phase() === 'over') return;
     button.disabled = true;  // only while the submission is sent: judging goes on in "My submissions"
@@ -158,18 +163,18 @@ export async function contestPage(contestId: string, problemId?: string) {
     try {
       const ticket = await call<{ ticket: string }>(`/api/v1/contests/${encodeURIComponent(contestId)}/submissions`, { key, body: {
         problemId: problem.id, language: sent.language, version: sent.version, files: [{ content: sent.code }] } });
-      result.innerHTML = `<p class="ok">Submitted (ticket <code>${esc(ticket.ticket)}</code>): it is judged below while you keep working.</p>`;
+      show(`<p class="ok">Submitted (ticket <code>${esc(ticket.ticket)}</code>): it is judged below while you keep working.</p>`, fromButton);
       openSubmission.set(contestId, ticket.ticket);
       tracker.now();
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) { sessionEnded(contestId, e); return; }
-      if (e instanceof ApiError && e.busy) retryLater(result, e, 'Submitting', () => submit(sent));
-      else result.innerHTML = `<p class="error">${esc(describe(e))}</p>`;
+      if (e instanceof ApiError && e.busy) retryLater(result, e, 'Submitting', () => submit(fromButton, sent));
+      else show(`<p class="error">${esc(describe(e))}</p>`, fromButton);
     }
     button.disabled = phase() === 'over';
   };
   editor = new CodeEditor($('#editor'), drafts.code(language) ?? TEMPLATES[language] ?? '', language,
-    code => drafts.edited(lang(), code), { run, submit: () => submit() });
+    code => drafts.edited(lang(), code), { run: () => run(), submit: () => submit() });
   select.onchange = () => {
     store.set('runtime', select.value);
     $('#draft-conflict').hidden = true;
@@ -179,8 +184,12 @@ export async function contestPage(contestId: string, problemId?: string) {
   $('#reset').onclick = () => { if (confirm('Replace your code with the template?')) { editor.set(TEMPLATES[lang()] ?? '', lang()); drafts.edited(lang(), editor.code); } };
   const inputSelect = $<HTMLSelectElement>('#input');
   inputSelect.onchange = () => { $('#custom').hidden = inputSelect.value !== 'custom'; };
-  $('#run').onclick = run;
-  $('#submit').onclick = () => submit();
+  $('#run').onclick = () => run(true);
+  $('#submit').onclick = () => submit(true);
+  main().querySelectorAll<HTMLButtonElement>('button.copy').forEach(b => b.onclick = () => copy(b));
+  // Switching problems takes the focus to the new statement, where reading goes on.
+  main().querySelectorAll<HTMLAnchorElement>('.problems a[data-problem]').forEach(a => a.addEventListener('click', () => { focusStatement = a.dataset.problem !== problem.id; }));
+  if (focusStatement) { focusStatement = false; $('#pname').focus(); }
   const freeze = () => {
     editor.setReadOnly(true);
     ['#run', '#submit', '#reset'].forEach(s => { const b = $<HTMLButtonElement>(s); if (b) b.disabled = true; });
@@ -212,6 +221,26 @@ export async function contestPage(contestId: string, problemId?: string) {
   const pendingLoad: Source | null = JSON.parse(sessionStorage.getItem(LOAD + contestId) ?? 'null');
   sessionStorage.removeItem(LOAD + contestId);
   if (pendingLoad?.problemId === problem.id && initialPhase !== 'over') loadCode(pendingLoad);
+}
+
+/** Set by a click on a problem in the list: the next problem page focuses its statement. */
+let focusStatement = false;
+
+/** Copies a sample's text: the clipboard API where the page may use it, else the browser's copy command on a selection (a plain-http address). */
+async function copy(button: HTMLButtonElement) {
+  const text = $(`#${button.dataset.copy}`).textContent ?? '';
+  let ok = false;
+  try { await navigator.clipboard.writeText(text); ok = true; } catch {
+    const range = document.createRange();
+    range.selectNodeContents($(`#${button.dataset.copy}`));
+    getSelection()?.removeAllRanges();
+    getSelection()?.addRange(range);
+    ok = document.execCommand('copy');
+    getSelection()?.removeAllRanges();
+  }
+  button.textContent = ok ? 'Copied' : 'Select and copy';
+  $('#copied').textContent = ok ? `${button.getAttribute('aria-label')?.replace(/^Copy/, 'Copied')}.` : 'The browser did not copy: select the text and copy it.';
+  window.setTimeout(() => { if (button.isConnected) button.textContent = 'Copy'; }, 2000);
 }
 
 /** Where a submission's code waits for its problem's page to load it (sessionStorage, per contest). */

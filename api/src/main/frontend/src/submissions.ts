@@ -108,7 +108,7 @@ export function trackSubmissions(contestId: string, key: string, contest: Contes
       subs = await call<Summary[]>(`/api/v1/contests/${encodeURIComponent(contestId)}/submissions`, { key });
       if (gen !== currentScreen()) return;
       failures = 0;
-      $('#subs-status').textContent = '';
+      if ($('#subs-status').textContent) $('#subs-status').textContent = '';  // a live region: touched only when it changes
       const arrived = known ? subs.filter(s => s.status === 'DONE' && known!.has(s.id) && known!.get(s.id) !== 'DONE') : [];
       if (arrived.length) $('#announce').textContent = arrived.map(s => `Problem ${letterOf(s.problemId)}: ${VERDICTS[s.verdict!] ?? s.verdict}`).join('. ');
       known = new Map(subs.map(s => [s.id, s.status]));
