@@ -510,7 +510,10 @@ try {
   await page.fill('input[name=key]', env.ADMIN_KEY);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#queue table');
+  await page.fill('#upload input[name=id]', 'bad id!');
+  check(await page.$eval('#upload input[name=id]', i => !i.checkValidity()), 'the problem-id check refuses "bad id!"');
   await page.fill('#upload input[name=id]', 'sum-copy');
+  check(await page.$eval('#upload input[name=id]', i => i.checkValidity()), 'and takes "sum-copy"');
   await page.setInputFiles('#upload input[name=zip]', env.PACKAGE_ZIP);
   await page.click('#upload button');
   await page.waitForSelector('button[data-problem="sum-copy"]');
@@ -520,6 +523,7 @@ try {
   await page.fill('#limits input[name=timeLimitMs]', '3000');
   await page.click('#limits button');
   await page.waitForSelector('#limits .form-ok:text("Saved.")');
+  page.once('dialog', d => d.accept());
   await page.click('#regrade');
   await page.waitForSelector('#regrade-status');
   await page.waitForFunction(() => document.querySelector('#regrade-status')?.textContent?.includes('done'), null, { timeout: 120000 });
@@ -531,7 +535,52 @@ try {
   const changes = await page.textContent('#regrade-changes');
   const unchanged = changes.match(/none · (\d+) unchanged/);
   check(unchanged && Number(unchanged[1]) === max, `same code, same verdicts, all ${max}: ` + changes);
+  check(await page.$$eval('h1', hs => hs.length) === 1, 'one h1 on the admin page');
+  await axe('admin');
   await shot('admin', true);
+
+  step('admin: confirmations before replacing and deleting a problem; a problem in a contest is not deleted');
+  check(/UTC|GMT/.test(await page.textContent('#contest-list')), 'contest times with their time zone');
+  let asked = '';
+  page.once('dialog', d => { asked = d.message(); d.dismiss(); });
+  await page.fill('#upload input[name=id]', 'sum-copy');
+  await page.setInputFiles('#upload input[name=zip]', env.PACKAGE_ZIP);
+  await page.click('#upload button');
+  await page.waitForFunction(() => true);
+  check(asked.includes('Replace problem sum-copy'), 'replacing asks first: ' + asked);
+  page.once('dialog', d => d.accept());
+  await page.click(`button[data-delete-problem="${env.PROBLEM}"]`);
+  await page.waitForSelector('#problems-error:not(:empty)');
+  check((await page.textContent('#problems-error')).includes(env.CONTEST), 'in use by a contest: ' + await page.textContent('#problems-error'));
+  page.once('dialog', d => d.accept());
+  await page.click('button[data-delete-problem="sum-copy"]');
+  await page.waitForFunction(() => !document.querySelector('button[data-delete-problem="sum-copy"]') && document.querySelector('#queue table'));
+
+  step('admin: submissions with their code, a rejudge of one; the audit log filtered and as CSV');
+  await page.waitForSelector('#submission-list tbody tr');
+  await page.selectOption('#sub-filter select[name=contestId]', env.CONTEST);
+  await page.fill('#sub-filter input[name=participant]', participant);
+  await page.click('#sub-filter button[type=submit]');
+  await page.waitForFunction(p => [...document.querySelectorAll('#submission-list tbody tr')].every(tr => tr.cells[1].textContent === p), participant);
+  const rejudged = await page.getAttribute('#submission-list tbody tr:has(.v-AC)', 'data-id');
+  await page.click(`#submission-list tr[data-id="${rejudged}"] button.code`);
+  await page.waitForSelector('#sub-source pre.source');
+  check((await page.textContent('#sub-source pre.source')).length > 10, 'its code is shown');
+  page.once('dialog', d => d.accept());
+  await page.click(`#submission-list tr[data-id="${rejudged}"] button.rejudge`);
+  await page.waitForFunction(() => document.querySelector('#sub-status')?.textContent.startsWith('Rejudged'), null, { timeout: 60000 });
+  check((await page.textContent('#sub-status')).includes('AC (was AC)'), 'rejudged to the same verdict: ' + await page.textContent('#sub-status'));
+  await page.fill('#audit-filter input[name=participant]', participant);
+  await page.click('#audit-filter button[type=submit]');
+  await page.waitForFunction(p => { const rows = document.querySelectorAll('#audit-entries tbody tr');
+    return rows.length > 0 && [...rows].every(tr => tr.cells[2].textContent === p); }, participant);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#audit-csv')]);
+  const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  const csvRows = csv.trim().split('\r\n');
+  check(csvRows[0].startsWith('submissionId,round,participant') && csvRows.length > 1
+    && csvRows.slice(1).every(l => l.includes(`"${participant}"`)), 'the CSV, filtered: ' + csv.slice(0, 300));
+  await axe('admin: submissions and audit log');
+  await shot('admin-records', true);
 
   step('admin: a contest by invitation refuses a guessable token, generates tokens, and one enters');
   const local = (t) => new Date(t - new Date(t).getTimezoneOffset() * 60000).toISOString().slice(0, 16);

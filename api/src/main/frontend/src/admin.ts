@@ -1,8 +1,13 @@
-// The admin screens: the queue, problems (upload, tests, limits, regrade), contests and their
-// invitations. Every call needs an admin key, kept in this browser.
+// The admin screens: the queue, problems (upload, tests, limits, regrade, delete), contests and
+// their invitations; submissions and the audit log are in admin-records.ts. Every call needs an
+// admin key, kept in this browser.
 import { ApiError, call, describe } from './api';
 import { $, banner, durationMs, esc, every, header, main, mib, ms, route, store, verdictBadge, when } from './ui';
+import { auditLog, submissionList } from './admin-records';
 import type { Problem } from './types';
+
+/** The browser's time zone, which the contest form's times are in. */
+const zone = () => `${Intl.DateTimeFormat().resolvedOptions().timeZone}, ${new Date().toLocaleTimeString(undefined, { timeZoneName: 'short' }).split(' ').pop()}`;
 
 export async function admin() {
   document.title = 'Admin · Coding Engine';
@@ -24,25 +29,33 @@ export async function admin() {
   main().innerHTML = `<h1>Admin <button type="button" id="logout" class="link">Sign out</button></h1>
     <section aria-labelledby="h-queue"><h2 id="h-queue">Queue</h2><div id="queue"></div></section>
     <section aria-labelledby="h-problems"><h2 id="h-problems">Problems</h2>
-      <form id="upload"><label>Problem id <input name="id" required pattern="[A-Za-z0-9][A-Za-z0-9._-]*"></label>
+      <form id="upload"><label>Problem id <input name="id" required maxlength="128" pattern="[A-Za-z0-9][A-Za-z0-9._\\-]*"
+          title="letters, digits and . _ - (starting with a letter or digit)"></label>
         <label>Kattis package (zip) <input type="file" name="zip" accept=".zip" required></label><button type="submit">Upload</button>
         <span class="form-error" role="alert"></span></form>
       <table><thead><tr><th>Id</th><th>Name</th><th>Time</th><th>Memory</th><th>Tests</th><th></th></tr></thead><tbody>
       ${problems.map(p => `<tr><td>${esc(p.id)}</td><td>${esc(p.name)}</td><td>${ms(durationMs(p.timeLimit))}</td><td>${mib(p.memoryLimitBytes)}</td>
-        <td>${p.samples.length} + ${p.secretTestCount}</td><td><button type="button" data-problem="${esc(p.id)}">Open</button></td></tr>`).join('')}</tbody></table>
+        <td>${p.samples.length} + ${p.secretTestCount}</td><td><button type="button" data-problem="${esc(p.id)}">Open</button>
+        <button type="button" data-delete-problem="${esc(p.id)}">Delete</button></td></tr>`).join('')}</tbody></table>
+      <p id="problems-error" class="error" role="alert"></p>
       <div id="problem"></div></section>
     <section aria-labelledby="h-contests"><h2 id="h-contests">Contests</h2>
-      <ul id="contest-list">${contests.map(c => `<li><button type="button" class="link" data-contest="${esc(c.id)}">${esc(c.title)}</button> (${esc(c.id)}: ${c.problemIds.map(esc).join(', ')})${freezeState(c)}</li>`).join('')}</ul>
+      <ul id="contest-list">${contests.map(c => `<li><button type="button" class="link" data-contest="${esc(c.id)}">${esc(c.title)}</button> (${esc(c.id)}: ${c.problemIds.map(esc).join(', ')}) · ${esc(when(c.start))} – ${esc(when(c.end))}${freezeState(c)}</li>`).join('')}</ul>
       <form id="contest" class="grid">
         <label>Id <input name="id" required></label><label>Title <input name="title" required></label>
         <label>Problem ids (comma-separated) <input name="problemIds" required></label>
-        <label>Start <input type="datetime-local" name="start" required></label><label>End <input type="datetime-local" name="end" required></label>
+        <label>Start (${esc(zone())}) <input type="datetime-local" name="start" required></label>
+        <label>End (${esc(zone())}) <input type="datetime-local" name="end" required></label>
         <label>Scoring <select name="scoring"><option>ICPC</option><option>POINTS</option></select></label>
         <label>Scoreboard freeze: the last minutes (0: none) <input type="number" name="freezeMinutes" min="0" step="1" value="0"></label>
         <label>Invitations (participant or token=participant per line; empty: open entry) <textarea name="invitations" rows="3"
           placeholder="team-a&#10;team-b&#10;(a random token each)"></textarea></label>
         <button type="submit">Save contest</button><span class="form-error" role="alert"></span></form>
-      <div id="invitations" aria-live="polite"></div></section>`;
+      <div id="invitations" aria-live="polite"></div></section>
+    <section aria-labelledby="h-submissions"><h2 id="h-submissions">Submissions</h2><div id="submissions"></div></section>
+    <section aria-labelledby="h-audit"><h2 id="h-audit">Audit log</h2><div id="audit"></div></section>`;
+  submissionList($('#submissions'), key, contests);
+  auditLog($('#audit'), key);
   $('#logout').onclick = () => { store.del('admin'); route(); };
   const showQueue = (q: any) => { $('#queue').innerHTML = `<p>Submissions being judged now: <strong>${q.running}</strong></p>
     <table><thead><tr><th>Lane</th><th>Waiting</th><th>Dead letters</th></tr></thead><tbody>${Object.entries(q.lanes).map(([lane, l]: [string, any]) =>
@@ -54,12 +67,20 @@ export async function admin() {
   $<HTMLFormElement>('#upload').onsubmit = async ev => {
     ev.preventDefault();
     const f = new FormData(ev.target as HTMLFormElement);
+    const id = String(f.get('id'));
+    if (problems.some(p => p.id === id) && !confirm(`Replace problem ${id} with this package? Its tests and limits change for every contest that has it; regrade to judge its submissions again.`)) return;
     try {
       await call(`/api/v1/problems/${encodeURIComponent(String(f.get('id')))}`, { method: 'PUT', key, raw: f.get('zip') as File, contentType: 'application/zip', timeoutMs: 120000 });
       route();
     } catch (e) { $('#upload .form-error').textContent = describe(e); }
   };
   main().querySelectorAll<HTMLButtonElement>('button[data-problem]').forEach(b => b.onclick = () => adminProblem(b.dataset.problem!, key));
+  main().querySelectorAll<HTMLButtonElement>('button[data-delete-problem]').forEach(b => b.onclick = async () => {
+    const id = b.dataset.deleteProblem!;
+    if (!confirm(`Delete problem ${id} and its tests? Its submissions stay.`)) return;
+    try { await call(`/api/v1/problems/${encodeURIComponent(id)}`, { method: 'DELETE', key }); await route(); }
+    catch (e) { $('#problems-error').textContent = describe(e); }
+  });
   const form = $<HTMLFormElement>('#contest');
   const local = (iso: string) => { const d = new Date(iso); return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16); };
   main().querySelectorAll<HTMLButtonElement>('button[data-contest]').forEach(b => b.onclick = () => {
@@ -145,7 +166,7 @@ async function adminProblem(id: string, key: string) {
         $('#limits .form-ok').textContent = 'Saved.';
       } catch (e) { $('#limits .form-error').textContent = describe(e); }
     };
-    $('#regrade').onclick = () => regrade(id, key);
+    $('#regrade').onclick = () => { if (confirm(`Judge every submission of ${id} again? Verdicts may change on the scoreboards.`)) regrade(id, key); };
   } catch (e) { box.innerHTML = `<p class="error">${esc(describe(e))}</p>`; }
 }
 

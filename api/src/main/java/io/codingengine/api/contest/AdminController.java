@@ -1,5 +1,6 @@
 package io.codingengine.api.contest;
 
+import io.codingengine.api.judge.Submissions;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.Invitation;
@@ -56,11 +57,13 @@ public class AdminController {
     private final SubmissionStore store;
     private final SubmissionQueue queue;
     private final AccountStore accounts;
+    private final Submissions submissions;
     private final Clock clock = Clock.systemUTC();
 
     public AdminController(ContestStore contests, ProblemStore problems, SubmissionStore store,
-                           SubmissionQueue queue, AccountStore accounts) {
+                           SubmissionQueue queue, AccountStore accounts, Submissions submissions) {
         this.accounts = accounts;
+        this.submissions = submissions;
         this.contests = contests;
         this.problems = problems;
         this.store = store;
@@ -180,6 +183,27 @@ public class AdminController {
             throw new NoSuchElementException("unknown contest " + id);
         }
         return ResponseEntity.noContent().build();
+    }
+
+    /** The answer to a rejudge: the round to watch at {@code GET /api/v1/submissions/{id}}. */
+    public record Rejudge(String id, long round) {
+    }
+
+    /**
+     * Judges one submission again (a contestant's appeal, a worker's internal error), on the
+     * regrade lane; its verdict so far stays in its history. 202 with the new round.
+     */
+    @PostMapping("/submissions/{id}/rejudge")
+    ResponseEntity<Rejudge> rejudge(@PathVariable String id) {
+        if (!Ids.isValid(id) || store.get(id).isEmpty()) {
+            throw new NoSuchElementException("unknown submission " + id);
+        }
+        long round = clock.millis();
+        if (!submissions.regrade(id, round)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "submission " + id + " has a later round already");
+        }
+        LOG.info("admin rejudges submission {} in round {}", id, round);
+        return ResponseEntity.accepted().location(java.net.URI.create("/api/v1/submissions/" + id)).body(new Rejudge(id, round));
     }
 
     /** One test as an admin sees it: its name and the start of its data. */

@@ -342,6 +342,42 @@ class ContestUiTest {
                 "start", start.toString(), "end", now.plus(1, ChronoUnit.HOURS).toString(), "freezeMinutes", 121))), 400), "freezeMinutes");
     }
 
+    /**
+     * Admin: a problem in use by a contest cannot be deleted (409 naming the contest); out of it,
+     * it is deleted and its submissions stay. One submission is judged again, its verdict kept
+     * in its history.
+     */
+    @Test
+    void adminDeletesUnusedProblemsAndRejudgesOneSubmission() throws Exception {
+        importSum("sum-del");
+        Instant now = Instant.now();
+        putContest("del", "sum-del", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        String key = json(send(post("/api/v1/contests/del/entries", "{\"name\":\"Ada\",\"password\":\"analytical engine\"}", null), 201))
+                .get("key").asString();
+        String ticket = json(send(post("/api/v1/contests/del/submissions", "{\"problemId\":\"sum-del\",\"language\":\"python\","
+                + "\"files\":[{\"content\":\"a, b = map(int, input().split())\\nprint(a + b)\"}]}", key), 202)).get("ticket").asString();
+        assertEquals("AC", awaitDone(ticket, key).get("verdict").asString());
+
+        problem(send(post("/api/v1/admin/submissions/" + ticket + "/rejudge", "", key), 403), "admin role");
+        JsonNode rejudge = json(send(post("/api/v1/admin/submissions/" + ticket + "/rejudge", "", adminKey), 202));
+        long round = rejudge.get("round").asLong();
+        JsonNode again = awaitDone(ticket, adminKey);
+        assertEquals(round, again.get("round").asLong(), again.toString());
+        assertEquals("AC", again.get("verdict").asString());
+        assertEquals(1, again.get("history").size(), "the first verdict is kept: " + again);
+        send(post("/api/v1/admin/submissions/no-such-ticket/rejudge", "", adminKey), 404);
+
+        HttpResponse<String> inUse = send(delete("/api/v1/problems/sum-del", adminKey), 409);
+        problem(inUse, "del");
+        send(delete("/api/v1/problems/sum-del", key), 403);
+        putContest("del", List.of(), now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        send(delete("/api/v1/problems/sum-del", adminKey), 204);
+        send(get("/api/v1/problems/sum-del", adminKey), 404);
+        send(delete("/api/v1/problems/sum-del", adminKey), 404);
+        assertEquals("AC", json(send(get("/api/v1/submissions/" + ticket, adminKey), 200)).get("verdict").asString(),
+                "its submissions stay");
+    }
+
     @Test
     void browser() throws Exception {
         importSum("sum");
@@ -407,6 +443,10 @@ class ContestUiTest {
             }
             Thread.sleep(200);
         }
+    }
+
+    private HttpRequest.Builder delete(String path, String key) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key).DELETE();
     }
 
     private HttpRequest.Builder put(String path, String json) {
