@@ -285,7 +285,7 @@ class ContestUiTest {
     void scoreboardFreezesForAllButAdminsUntilUnfrozen() throws Exception {
         importSum("sum-frz");
         Instant now = Instant.now();
-        Instant start = now.minus(1, ChronoUnit.HOURS);
+        Instant start = now.minus(2, ChronoUnit.HOURS);
         putContest("frz", start, now.plus(1, ChronoUnit.HOURS), 30);
         JsonNode ada = json(send(post("/api/v1/contests/frz/entries", "{\"name\":\"Ada\",\"password\":\"analytical engine\"}", null), 201));
         String key = ada.get("key").asString();
@@ -339,7 +339,7 @@ class ContestUiTest {
         problem(send(post("/api/v1/admin/contests/frz-later/unfreeze", "", adminKey), 409), "not yet");
         send(post("/api/v1/admin/contests/nope/unfreeze", "", adminKey), 404);
         problem(send(put("/api/v1/admin/contests/frz-long", Json.write(Map.of("title", "Long", "problemIds", List.of("sum-frz"),
-                "start", start.toString(), "end", now.plus(1, ChronoUnit.HOURS).toString(), "freezeMinutes", 121))), 400), "freezeMinutes");
+                "start", start.toString(), "end", now.plus(1, ChronoUnit.HOURS).toString(), "freezeMinutes", 181))), 400), "freezeMinutes");
     }
 
     /**
