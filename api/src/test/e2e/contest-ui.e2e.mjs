@@ -142,7 +142,7 @@ try {
   check(await page.isVisible('.md pre code'), 'code block rendered');
   check((await page.textContent('.limits')).includes('2.00 s'), 'time limit shown');
   check((await page.textContent('.sample pre')).includes('1 1'), 'sample input shown');
-  check((await page.textContent('.sample h3')) === 'Sample 1', 'samples are numbered: ' + await page.textContent('.sample h3'));
+  check((await page.textContent('.sample h2')) === 'Sample 1', 'samples are numbered: ' + await page.textContent('.sample h2'));
   check((await page.textContent('.problems')).includes('A') && (await page.textContent('.problems')).includes('B'), 'problem letters');
   const languages = await page.$$eval('#language option', os => os.map(o => o.value.split(' ')[0]));
   for (const l of ['python', 'c++', 'java', 'c', 'javascript']) check(languages.includes(l), `runtime ${l} offered`);

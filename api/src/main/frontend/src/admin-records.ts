@@ -29,7 +29,7 @@ export function submissionList(box: HTMLElement, key: string, contests: any[]) {
   let next: string | null = null;
   const draw = () => {
     list.innerHTML = items.length === 0 ? '<p class="muted">No submission matches.</p>' : `<div class="scroll"><table id="submission-list">
-      <thead><tr><th>Submitted</th><th>Participant</th><th>Contest</th><th>Problem</th><th>Language</th><th>Verdict</th><th></th></tr></thead>
+      <thead><tr><th>Submitted</th><th>Participant</th><th>Contest</th><th>Problem</th><th>Language</th><th>Verdict</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>${items.map(s => `<tr data-id="${esc(s.id)}"><td>${esc(at(s.createdAt))}</td><td>${esc(s.participant)}</td><td>${esc(s.contestId ?? '')}</td>
         <td>${esc(s.problemId ?? 'inline tests')}</td><td>${esc(s.language)}</td>
         <td class="st">${s.status === 'DONE' ? verdictBadge(s.verdict) : verdictBadge(null, s.status)}${s.round ? ' <small>judged again</small>' : ''}</td>
@@ -95,8 +95,8 @@ export function auditLog(box: HTMLElement, key: string) {
   const show = async () => {
     try {
       const entries = await call<any[]>(`/api/v1/admin/audit?${query(form, { max: '200' })}`, { key });
-      list.innerHTML = entries.length === 0 ? '<p class="muted">No entry matches.</p>' : `<p class="muted">${entries.length === 200 ? 'The first 200 entries: narrow the filters, or download the CSV.' : `${entries.length} entries.`}</p>
-        <div class="scroll"><table id="audit-entries"><thead><tr><th>Judged</th><th>Kind</th><th>Participant</th><th>Problem</th><th>Language</th>
+      list.innerHTML = entries.length === 0 ? '<p class="muted">No entry matches.</p>' : `<p class="muted">${entries.length === 200 ? 'The first 200 entries: narrow the filters, or download the CSV.' : `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}.`}</p>
+        <div class="scroll" tabindex="0" role="region" aria-label="Audit entries"><table id="audit-entries"><thead><tr><th>Judged</th><th>Kind</th><th>Participant</th><th>Problem</th><th>Language</th>
         <th>Verdict</th><th>Time</th><th>Memory</th><th>Submission</th></tr></thead><tbody>${entries.map(e => `<tr><td>${esc(at(e.judgedAt))}</td>
           <td>${esc(e.kind)}</td><td>${esc(e.participant)}</td><td>${esc(e.problemId ?? '')}</td><td>${esc(e.language)}</td><td>${esc(e.verdict)}</td>
           <td>${e.timeMs} ms</td><td>${Math.round(e.memoryBytes / 1048576)} MiB</td><td><code>${esc(e.submissionId)}</code></td></tr>`).join('')}</tbody></table></div>`;

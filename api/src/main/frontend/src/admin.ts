@@ -33,10 +33,10 @@ export async function admin() {
           title="letters, digits and . _ - (starting with a letter or digit)"></label>
         <label>Kattis package (zip) <input type="file" name="zip" accept=".zip" required></label><button type="submit">Upload</button>
         <span class="form-error" role="alert"></span></form>
-      <table><thead><tr><th>Id</th><th>Name</th><th>Time</th><th>Memory</th><th>Tests</th><th></th></tr></thead><tbody>
+      <div class="scroll"><table><thead><tr><th>Id</th><th>Name</th><th>Time</th><th>Memory</th><th>Tests</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
       ${problems.map(p => `<tr><td>${esc(p.id)}</td><td>${esc(p.name)}</td><td>${ms(durationMs(p.timeLimit))}</td><td>${mib(p.memoryLimitBytes)}</td>
         <td>${p.samples.length} + ${p.secretTestCount}</td><td><button type="button" data-problem="${esc(p.id)}">Open</button>
-        <button type="button" data-delete-problem="${esc(p.id)}">Delete</button></td></tr>`).join('')}</tbody></table>
+        <button type="button" data-delete-problem="${esc(p.id)}">Delete</button></td></tr>`).join('')}</tbody></table></div>
       <p id="problems-error" class="error" role="alert"></p>
       <div id="problem"></div></section>
     <section aria-labelledby="h-contests"><h2 id="h-contests">Contests</h2>

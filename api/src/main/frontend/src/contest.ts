@@ -82,9 +82,9 @@ export async function contestPage(contestId: string, problemId?: string) {
       <h1 id="pname" tabindex="-1">${esc(problem.name)}</h1>
       <p class="limits">Problem ${letter(index)} · <span${problem.timeLimitSource ? ` title="${esc(problem.timeLimitSource)}"` : ''}>time limit ${ms(durationMs(problem.timeLimit))}${problem.timeLimitSource?.startsWith('from the accepted submissions') ? ' (from the accepted solutions)' : ''}</span> · memory ${mib(problem.memoryLimitBytes)} · ${problem.samples.length} sample(s), ${problem.secretTestCount} hidden test(s)</p>
       <div class="md">${problem.statement ? renderStatement(problem.statement, `/api/v1/contests/${encodeURIComponent(contestId)}/problems/${encodeURIComponent(problem.id)}/`) : '<p class="muted">This problem has no statement.</p>'}</div>
-      ${problem.samples.map((s, i) => `<section class="sample"><h3>Sample ${i + 1}</h3><div class="io">
-        <div><h4>Input <button type="button" class="copy link" data-copy="sample-in-${i}" aria-label="Copy the input of sample ${i + 1}">Copy</button></h4><pre id="sample-in-${i}">${esc(s.input)}</pre></div>
-        <div><h4>Output <button type="button" class="copy link" data-copy="sample-out-${i}" aria-label="Copy the output of sample ${i + 1}">Copy</button></h4><pre id="sample-out-${i}">${esc(s.expectedOutput)}</pre></div></div></section>`).join('')}
+      ${problem.samples.map((s, i) => `<section class="sample"><h2>Sample ${i + 1}</h2><div class="io">
+        <div><h3>Input <button type="button" class="copy link" data-copy="sample-in-${i}" aria-label="Copy the input of sample ${i + 1}">Copy</button></h3><pre id="sample-in-${i}">${esc(s.input)}</pre></div>
+        <div><h3>Output <button type="button" class="copy link" data-copy="sample-out-${i}" aria-label="Copy the output of sample ${i + 1}">Copy</button></h3><pre id="sample-out-${i}">${esc(s.expectedOutput)}</pre></div></div></section>`).join('')}
       <p id="copied" class="visually-hidden" role="status"></p>
     </article>
     <section class="work" aria-label="Your solution">

@@ -19,7 +19,7 @@ export async function scoreboard(contestId: string) {
       ${entry ? '<button type="button" id="board-me" class="link">Show my row</button>' : ''}
       <span id="board-status" class="muted"></span></div>
     <p id="board-frozen" class="notice" role="status" hidden></p>
-    <div class="scroll"><table class="board"><thead></thead><tbody></tbody></table></div>
+    <div class="scroll" tabindex="0" role="region" aria-label="Scoreboard"><table class="board"><thead></thead><tbody></tbody></table></div>
     <p id="board-empty" hidden>No submissions yet.</p>
     <nav class="pager" aria-label="Scoreboard pages"></nav>`;
   const search = $<HTMLInputElement>('#board-search');

@@ -38,7 +38,7 @@ export function trackSubmissions(contestId: string, key: string, contest: Contes
     if (subs.length === 0) { box.innerHTML = '<p class="muted">None yet.</p>'; return; }
     let body = box.querySelector('tbody');
     if (!body) {
-      box.innerHTML = `<table class="mine"><thead><tr><th>Problem</th><th>When</th><th>Language</th><th>Verdict</th><th>Took</th><th></th></tr></thead><tbody></tbody></table>`;
+      box.innerHTML = `<table class="mine"><thead><tr><th>Problem</th><th>When</th><th>Language</th><th>Verdict</th><th>Took</th><th><span class="visually-hidden">Details</span></th></tr></thead><tbody></tbody></table>`;
       body = box.querySelector('tbody')!;
     }
     const open = openSubmission.get(contestId);
