@@ -7,7 +7,11 @@ import { auditLog, submissionList } from './admin-records';
 import type { Problem } from './types';
 
 /** The browser's time zone, which the contest form's times are in. */
-const zone = () => `${Intl.DateTimeFormat().resolvedOptions().timeZone}, ${new Date().toLocaleTimeString(undefined, { timeZoneName: 'short' }).split(' ').pop()}`;
+const zone = () => {
+  const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const short = new Date().toLocaleTimeString(undefined, { timeZoneName: 'short' }).split(' ').pop();
+  return short === name ? name : `${name}, ${short}`;
+};
 
 export async function admin() {
   document.title = 'Admin · Coding Engine';
