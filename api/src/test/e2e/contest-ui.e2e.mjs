@@ -436,6 +436,14 @@ try {
   await noOverflow(p2, 'the contest on a phone');
   await axe('problem on a phone', p2);
   await shot('phone-problem', true, p2);
+  await p2.click(`#mine tr[data-id="${sampleWa}"] button.details`);
+  await p2.waitForSelector(`#submission[data-id="${sampleWa}"] .sample-diff table.diff tr.first`);
+  await p2.waitForSelector(`#submission-code[data-id="${sampleWa}"] pre.source`);
+  check(await p2.isVisible('button.copy') && await p2.$$eval('h1', hs => hs.length) === 1, 'copy buttons and one h1 on a phone');
+  await noOverflow(p2, 'a submission with its diff and its code on a phone');
+  await axe('a submission with its diff and its code on a phone', p2);
+  await p2.$eval('#submission', e => e.scrollIntoView());
+  await shot('phone-submission', false, p2);
 
   step('two tabs: the second save of an outdated draft is a conflict, and the other version can be loaded');
   const p3 = await phone.newPage();
@@ -619,6 +627,13 @@ try {
   check(await page.isHidden('#board-frozen'), 'no freeze said any more');
   const thawed = await page.$$eval('table.board tbody tr td', tds => tds.map(td => td.textContent.trim()));
   check(thawed[2] === '1' && !thawed[4].includes('?'), 'the solve shows: ' + JSON.stringify(thawed));
+
+  step('admin on a phone: nothing overflows sideways');
+  await page.goto(`${base}/#/admin`);
+  await page.waitForSelector('#audit-entries, #audit-list p');
+  await page.setViewportSize(PHONE);
+  await noOverflow(page, 'admin at 390 px');
+  await page.setViewportSize(DESKTOP);
 
   console.log('ALL SCENARIOS PASSED in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s');
 } catch (e) {
