@@ -113,7 +113,7 @@ try {
   await shot('home');
   const target = `form[data-contest="${env.CONTEST}"] input[name=name]`;
   let focused = false;
-  for (let i = 0; i < 30 && !focused; i++) {
+  for (let i = 0; i < 120 && !focused; i++) {  // past every contest listed before it
     await page.keyboard.press('Tab');
     focused = await page.evaluate(sel => document.activeElement === document.querySelector(sel), target);
   }
