@@ -16,7 +16,8 @@ interface LocalDraft { code: string; revision: number; dirty: boolean; }
 export class Drafts {
   private readonly server = new Map<string, Draft>();
   private readonly revision = new Map<string, number>();
-  private timer = 0;
+  /** A pending save per language: switching languages while one waits must not cancel it. */
+  private readonly timers = new Map<string, number>();
   private saving = false;
   private readonly gen = currentScreen();  // a screen left behind saves no more (the next one has its own)
   conflict: { language: string; current: Draft } | null = null;
@@ -61,8 +62,8 @@ export class Drafts {
   }
 
   private schedule(language: string, ms = 800) {
-    clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => this.save(language), ms);
+    clearTimeout(this.timers.get(language));
+    this.timers.set(language, window.setTimeout(() => this.save(language), ms));
   }
 
   /** Takes the other tab's or device's code. */
