@@ -196,6 +196,7 @@ try {
     && diffRows[1][2] === 'extra' && diffRows[1][3] === '(no line)', 'line by line, line 1 first: ' + JSON.stringify(diffRows));
   check((await page.textContent('#first-failure')).includes('#1'), 'failed on the sample, test 1');
   await axe('a sample\'s diff');
+  await page.$eval('#submission .sample-diff', e => e.scrollIntoView({ block: 'end' }));
   await shot('problem-sample-diff');
   step('hidden tests: only what the rules allow, never their data (the api sends none)');
   const seen = await (await fetch(`${base}/api/v1/submissions/${wrongTicket}`, { headers: { Authorization: 'Bearer ' + await myKey() } })).json();
@@ -301,6 +302,7 @@ try {
   check((await page.textContent('#submission-code pre.source')).includes('time.sleep(1)'), 'its code is shown');
   check(await verdictOf(first) === 'AC', 'with its verdict');
   await axe('a past submission with its code');
+  await page.$eval('#submission-code', e => e.scrollIntoView({ block: 'end' }));
   await shot('past-submission');
   await page.click('#load-code');
   await page.waitForSelector(`.problems a[aria-current="page"][data-problem="${env.PROBLEM}"]`);
