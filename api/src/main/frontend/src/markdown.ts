@@ -42,5 +42,7 @@ export function renderStatement(markdown: string, filesBase?: string): string {
       }
     },
   }) : marked).parse(withPlaceholders, { async: false }) as string;
-  return html.replace(/@@MATH(\d+)@@/g, (_m, n) => math[Number(n)]);
+  // The page's one h1 is the problem's name: the statement's headings go a level below it.
+  return html.replace(/<(\/?)h([1-5])\b/g, (_m, slash, level) => `<${slash}h${Number(level) + 1}`)
+    .replace(/@@MATH(\d+)@@/g, (_m, n) => math[Number(n)]);
 }

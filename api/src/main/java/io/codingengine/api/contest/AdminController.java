@@ -2,6 +2,7 @@ package io.codingengine.api.contest;
 
 import io.codingengine.api.access.Authenticator;
 import io.codingengine.api.judge.ProblemLimits;
+import io.codingengine.api.judge.Submissions;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.Invitation;
@@ -22,6 +23,7 @@ import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,13 +33,16 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * The admin screens' endpoints: contests (with their invitations), a problem's tests and limits,
@@ -58,13 +63,16 @@ public class AdminController {
     private final AccountStore accounts;
     private final StageLimits maxLimits;
     private final Authenticator authenticator;
+    private final Submissions submissions;
+    private final Clock clock = Clock.systemUTC();
 
     public AdminController(ContestStore contests, ProblemStore problems, SubmissionStore store,
-                           SubmissionQueue queue, AccountStore accounts, ExecutorConfig executor,
-                           Authenticator authenticator) {
-        this.authenticator = authenticator;
+                           SubmissionQueue queue, AccountStore accounts, Submissions submissions,
+                           ExecutorConfig executor, Authenticator authenticator) {
         this.accounts = accounts;
+        this.submissions = submissions;
         this.maxLimits = executor.max();
+        this.authenticator = authenticator;
         this.contests = contests;
         this.problems = problems;
         this.store = store;
@@ -134,9 +142,12 @@ public class AdminController {
         }
     }
 
-    /** The body of a contest's create-or-replace; {@code scoring} defaults to ICPC. */
+    /**
+     * The body of a contest's create-or-replace; {@code scoring} defaults to ICPC,
+     * {@code freezeMinutes} to 0 (no scoreboard freeze).
+     */
     public record ContestRequest(String title, List<String> problemIds, Instant start, Instant end,
-                                 Scoring scoring, List<InvitationRequest> invitations) {
+                                 Scoring scoring, List<InvitationRequest> invitations, Integer freezeMinutes) {
     }
 
     /** One invitation: without a {@code token} (null or blank) the api generates one ({@link InvitationTokens}). */
@@ -150,12 +161,15 @@ public class AdminController {
      */
     @PutMapping("/contests/{id}")
     Contest saveContest(@PathVariable String id, @RequestBody ContestRequest r) {
-        List<Invitation> stored = Ids.isValid(id) ? contests.get(id).map(Contest::invitations).orElse(List.of()) : List.of();
+        Optional<Contest> before = Ids.isValid(id) ? contests.get(id) : Optional.empty();
+        List<Invitation> stored = before.map(Contest::invitations).orElse(List.of());
         List<Invitation> invitations = InvitationTokens.prepare(r.invitations(), stored);
         Contest contest;
         try {
+            // An unfreeze stays: saving the contest again does not hide what the admin revealed.
             contest = new Contest(id, r.title(), r.problemIds(), r.start(), r.end(),
-                    r.scoring() == null ? Scoring.ICPC : r.scoring(), invitations);
+                    r.scoring() == null ? Scoring.ICPC : r.scoring(), invitations,
+                    r.freezeMinutes() == null ? 0 : r.freezeMinutes(), before.map(Contest::unfrozenAt).orElse(null));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRequestException(e.getMessage());
         }
@@ -173,12 +187,53 @@ public class AdminController {
         return contest;
     }
 
+    /**
+     * Lifts a contest's scoreboard freeze: everyone sees every verdict again (the usual end of a
+     * contest's award ceremony). 409 while the board is not frozen (no freeze, not begun yet, or
+     * lifted already).
+     */
+    @PostMapping("/contests/{id}/unfreeze")
+    Contest unfreeze(@PathVariable String id) {
+        Contest c = contests.get(id).orElseThrow(() -> new NoSuchElementException("unknown contest " + id));
+        Instant now = clock.instant();
+        if (!c.frozenAt(now)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, c.freezesAt().isEmpty() ? "contest " + id + " has no scoreboard freeze"
+                    : c.unfrozenAt() != null ? "contest " + id + "'s scoreboard was unfrozen at " + c.unfrozenAt()
+                    : "contest " + id + "'s scoreboard freezes at " + c.freezesAt().get() + ", not yet");
+        }
+        Contest lifted = c.unfrozen(now);
+        contests.save(lifted);
+        LOG.info("admin unfroze the scoreboard of contest {}", id);
+        return lifted;
+    }
+
     @DeleteMapping("/contests/{id}")
     ResponseEntity<Void> deleteContest(@PathVariable String id) {
         if (!contests.delete(id)) {
             throw new NoSuchElementException("unknown contest " + id);
         }
         return ResponseEntity.noContent().build();
+    }
+
+    /** The answer to a rejudge: the round to watch at {@code GET /api/v1/submissions/{id}}. */
+    public record Rejudge(String id, long round) {
+    }
+
+    /**
+     * Judges one submission again (a contestant's appeal, a worker's internal error), on the
+     * regrade lane; its verdict so far stays in its history. 202 with the new round.
+     */
+    @PostMapping("/submissions/{id}/rejudge")
+    ResponseEntity<Rejudge> rejudge(@PathVariable String id) {
+        if (!Ids.isValid(id) || store.get(id).isEmpty()) {
+            throw new NoSuchElementException("unknown submission " + id);
+        }
+        long round = clock.millis();
+        if (!submissions.regrade(id, round)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "submission " + id + " has a later round already");
+        }
+        LOG.info("admin rejudges submission {} in round {}", id, round);
+        return ResponseEntity.accepted().location(java.net.URI.create("/api/v1/submissions/" + id)).body(new Rejudge(id, round));
     }
 
     /** One test as an admin sees it: its name and the start of its data. */

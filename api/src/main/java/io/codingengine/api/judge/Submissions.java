@@ -13,6 +13,7 @@ import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.common.store.SubmissionStore;
+import io.codingengine.common.store.UpdateOutcome;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.SourceLayout;
@@ -142,8 +143,21 @@ public class Submissions {
         return submissions.stream().map(Submission::id).toList();
     }
 
+    /**
+     * Judges a stored submission again in {@code round} (later than its current one) on the
+     * regrade lane, keeping its verdict in its history; {@code false} when the store refused the
+     * round (an older round than the submission's).
+     */
+    public boolean regrade(String id, long round) {
+        if (store.startRegrade(id, round) != UpdateOutcome.APPLIED) {
+            return false;
+        }
+        enqueue(id, round, Lane.REGRADE);
+        return true;
+    }
+
     /** Puts one grading round of a stored submission on a lane. */
-    void enqueue(String id, long round, Lane lane) {
+    private void enqueue(String id, long round, Lane lane) {
         try {
             queue.send(lane, id + "-" + round, WorkItem.toJson(new WorkItem.Judge(id, round,
                     org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY))));

@@ -83,6 +83,7 @@ class AccessAndLimitsTest {
     private static final Set<String> SCOPED_KEY_MAY = Set.of(
             "POST /api/v1/contests/{id}/submissions",
             "GET /api/v1/contests/{id}/submissions",
+            "GET /api/v1/contests/{id}/submissions/{submissionId}/source",
             "DELETE /api/v1/contests/{id}/session",
             "DELETE /api/v1/contests/{id}/sessions",
             "GET /api/v1/contests/{id}/me",
@@ -107,6 +108,7 @@ class AccessAndLimitsTest {
             "GET /api/v1/problems/{id}", Role.PARTICIPANT,
             "GET /api/v1/problems/{id}/statement/{name}", Role.PARTICIPANT, // as the problem: whoever may read it
             "PUT /api/v1/problems/{id}", Role.ADMIN,
+            "DELETE /api/v1/problems/{id}", Role.ADMIN,
             "POST /api/v1/problems/{id}/regrade", Role.ADMIN,
             "GET /api/v1/problems/{id}/regrades/{round}", Role.ADMIN,
             "GET /api/v1/contests", null,
@@ -124,9 +126,12 @@ class AccessAndLimitsTest {
             "GET /api/v1/contests/{id}/submissions", Role.PARTICIPANT,
             "POST /api/v1/contests/{id}/clarifications", Role.PARTICIPANT,
             "GET /api/v1/contests/{id}/clarifications", Role.PARTICIPANT,
+            "GET /api/v1/contests/{id}/submissions/{submissionId}/source", Role.PARTICIPANT,
             "GET /api/v1/admin/contests", Role.ADMIN,
             "PUT /api/v1/admin/contests/{id}", Role.ADMIN,
             "DELETE /api/v1/admin/contests/{id}", Role.ADMIN,
+            "POST /api/v1/admin/contests/{id}/unfreeze", Role.ADMIN,
+            "POST /api/v1/admin/submissions/{id}/rejudge", Role.ADMIN,
             "GET /api/v1/admin/contests/{id}/accounts", Role.ADMIN,
             "POST /api/v1/admin/contests/{id}/accounts/{login}/password", Role.ADMIN,
             "DELETE /api/v1/admin/contests/{id}/participants/{participant}/keys", Role.ADMIN,

@@ -1,5 +1,6 @@
 package io.codingengine.common.json;
 
+import io.codingengine.common.contest.Contest;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Judgement;
@@ -70,6 +71,16 @@ class JsonTest {
         assertNull(old.judgeMessage());
         assertNull(old.forParticipant().message(), "shown as a hidden test's: nothing but verdict, time and memory");
         assertNull(old.forParticipant().expected());
+    }
+
+    @Test
+    void aContestStoredBeforeScoreboardFreezesHasNone() {
+        String json = "{\"id\":\"spring\",\"title\":\"Spring\",\"problemIds\":[\"sum\"],\"start\":\"2026-01-01T10:00:00Z\","
+                + "\"end\":\"2026-01-01T12:00:00Z\",\"scoring\":\"ICPC\",\"invitations\":[]}";
+        Contest old = Json.read(json, Contest.class);
+        assertEquals(0, old.freezeMinutes());
+        assertNull(old.unfrozenAt());
+        assertTrue(old.freezesAt().isEmpty());
     }
 
     @Test
