@@ -8,6 +8,7 @@ import io.codingengine.worker.WorkerApplication;
 import io.codingengine.worker.config.WorkerConnectionSettings;
 import io.codingengine.worker.config.WorkerProperties;
 import io.codingengine.worker.config.WorkerSandboxSettings;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -68,6 +69,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * variable: Spring wants {@code CODINGENGINE_ACCESS_ADMINKEYSHA256}, and the bootstrap admin key
  * silently never arrived.
  */
+@Tag("fast")
 class DeploymentEnvironmentTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
