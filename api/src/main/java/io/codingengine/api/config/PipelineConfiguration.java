@@ -36,23 +36,23 @@ public class PipelineConfiguration {
     @Bean(destroyMethod = "stop")
     @ConditionalOnProperty(name = "coding-engine.queue", havingValue = "artemis", matchIfMissing = true)
     @ConditionalOnProperty(name = "coding-engine.broker-url", havingValue = "", matchIfMissing = true)
-    EmbeddedArtemisBroker embeddedBroker(EngineProperties p) {
-        return EmbeddedArtemisBroker.start(p.dataDir().resolve("broker"), p.brokerPort());
+    EmbeddedArtemisBroker embeddedBroker(EngineProperties p, ApiSandboxSettings sandbox) {
+        return EmbeddedArtemisBroker.start(sandbox.getDataDir().resolve("broker"), p.brokerPort());
     }
 
     @Bean
-    SubmissionQueue submissionQueue(EngineProperties p, ObjectProvider<EmbeddedArtemisBroker> broker) {
-        return switch (QueueKind.parse("coding-engine.queue", p.queue())) {
-            case ARTEMIS -> ArtemisSubmissionQueue.connect(brokerUrl(p, broker));
-            case SERVICEBUS -> ServiceBusSubmissionQueue.connect(p.serviceBus());
+    SubmissionQueue submissionQueue(ApiConnectionSettings c, ObjectProvider<EmbeddedArtemisBroker> broker) {
+        return switch (QueueKind.parse("coding-engine.queue", c.getQueue())) {
+            case ARTEMIS -> ArtemisSubmissionQueue.connect(brokerUrl(c, broker));
+            case SERVICEBUS -> ServiceBusSubmissionQueue.connect(c.serviceBus());
         };
     }
 
     @Bean
-    ReplyChannel replyChannel(EngineProperties p, ObjectProvider<EmbeddedArtemisBroker> broker) {
-        return switch (QueueKind.parse("coding-engine.queue", p.queue())) {
-            case ARTEMIS -> ArtemisReplyChannel.listening(brokerUrl(p, broker));
-            case SERVICEBUS -> ServiceBusReplyChannel.listening(p.serviceBus());
+    ReplyChannel replyChannel(ApiConnectionSettings c, ObjectProvider<EmbeddedArtemisBroker> broker) {
+        return switch (QueueKind.parse("coding-engine.queue", c.getQueue())) {
+            case ARTEMIS -> ArtemisReplyChannel.listening(brokerUrl(c, broker));
+            case SERVICEBUS -> ServiceBusReplyChannel.listening(c.serviceBus());
         };
     }
 
@@ -70,8 +70,8 @@ public class PipelineConfiguration {
                 catalogue.runtimes().stream().map(LanguageRuntime::info).toList(), p.executeTimeout());
     }
 
-    private static String brokerUrl(EngineProperties p, ObjectProvider<EmbeddedArtemisBroker> broker) {
+    private static String brokerUrl(ApiConnectionSettings c, ObjectProvider<EmbeddedArtemisBroker> broker) {
         EmbeddedArtemisBroker embedded = broker.getIfAvailable();
-        return embedded != null ? embedded.url() : p.brokerUrl();
+        return embedded != null ? embedded.url() : c.getBrokerUrl();
     }
 }

@@ -3,6 +3,7 @@ package io.codingengine.common.contest;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.store.SubmissionSummary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fast")
 class ScoreboardTest {
 
     private static final Instant START = Instant.parse("2026-01-01T10:00:00Z");

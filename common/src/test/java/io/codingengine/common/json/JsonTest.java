@@ -8,6 +8,7 @@ import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fast")
 class JsonTest {
 
     @Test

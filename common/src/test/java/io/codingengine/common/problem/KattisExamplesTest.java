@@ -4,6 +4,7 @@ import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.TestCase;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * as expected. An example added to the shared directory fails {@link #everyExampleHasAnExpectation}
  * until it is given one here.
  */
+@Tag("fast")
 class KattisExamplesTest {
 
     /** The refused examples and what the refusal must say. */

@@ -3,6 +3,7 @@ package io.codingengine.common.problem;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.TestCase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fast")
 class KattisPackageTest {
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.codingengine.common.problem;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fast")
 class LatexStatementTest {
 
     private static final Map<String, String> PICTURES = Map.of("cave.jpg", "statement/cave.jpg",

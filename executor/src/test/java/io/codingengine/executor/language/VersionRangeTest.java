@@ -1,11 +1,13 @@
 package io.codingengine.executor.language;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@Tag("fast")
 class VersionRangeTest {
 
     @ParameterizedTest(name = "{0} matches {1}: {2}")
