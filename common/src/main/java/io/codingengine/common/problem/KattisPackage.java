@@ -248,7 +248,15 @@ public final class KattisPackage {
         if (chosen == null) {
             return new Statement(null, null, List.of());
         }
-        Pictures pictures = new Pictures(archive, chosen.substring(0, chosen.lastIndexOf('/') + 1));
+        String directory = chosen.substring(0, chosen.lastIndexOf('/') + 1);
+        String realDirectory = archive.realPath(directory.substring(0, directory.length() - 1)) + "/";
+        if (STATEMENT_DIRECTORIES.stream().noneMatch(realDirectory::startsWith)) {
+            throw new InvalidPackageException("the statement's directory " + directory + " is a link to "
+                    + realDirectory + ": what it holds is shown to participants, so it must be a statement directory ("
+                    + String.join(" or ", STATEMENT_DIRECTORIES) + ")");
+        }
+        requireIn(realDirectory, chosen, archive.realPath(chosen), "the statement");
+        Pictures pictures = new Pictures(archive, directory, realDirectory);
         String text = constants.apply(archive.text(chosen));
         if (chosen.endsWith(".tex")) {
             LatexStatement.Converted converted = LatexStatement.convert(text, pictures::url);
@@ -266,21 +274,41 @@ public final class KattisPackage {
         return new Statement(markdown.toString(), null, pictures.files());
     }
 
+    /** The format's statement directories: the only places whose files are shown to participants. */
+    private static final List<String> STATEMENT_DIRECTORIES = List.of("problem_statement/", "statement/");
+
     /**
-     * The pictures of a statement directory that its statement names: only files of the package,
-     * in that directory or below it, of a type a browser shows, within {@link StatementFile}'s
-     * sizes. Anything else is left out, and the statement shows its caption instead.
+     * Refuses a file shown to participants that is really (links followed) outside the statement's
+     * directory: {@code problem_statement/fig.png -> ../data/secret/1.ans} would serve a secret
+     * answer as a picture.
+     */
+    private static void requireIn(String realDirectory, String path, String realPath, String what) {
+        if (!realPath.startsWith(realDirectory)) {
+            throw new InvalidPackageException(what + " " + path + " is a link to " + realPath + ", outside the"
+                    + " statement's directory " + realDirectory + ": only files of that directory are shown to participants");
+        }
+    }
+
+    /**
+     * The pictures of a statement directory that its statement names: only files of the package
+     * that really are in that directory or below it (links followed), of a type a browser shows,
+     * within {@link StatementFile}'s sizes. One that is missing, of another type or too large is
+     * left out, and the statement shows its caption instead; one that is a link out of the
+     * directory, or whose bytes are not of its type, refuses the package (it would serve as a
+     * picture what is none).
      */
     private static final class Pictures {
         private final PackageArchive archive;
         private final String directory;
+        private final String realDirectory;
         private final Map<String, StatementFile> byName = new LinkedHashMap<>();
         private final Map<String, String> urls = new HashMap<>();
         private long total;
 
-        Pictures(PackageArchive archive, String directory) {
+        Pictures(PackageArchive archive, String directory, String realDirectory) {
             this.archive = archive;
             this.directory = directory;
+            this.realDirectory = realDirectory;
         }
 
         /** The URL the statement gives {@code reference}, or {@code null} when it is no picture here. */
@@ -303,14 +331,20 @@ public final class KattisPackage {
                 return null;
             }
             if (!byName.containsKey(name)) {
+                String path = directory + relative;
+                requireIn(realDirectory, path, archive.realPath(path), "statement picture");
                 byte[] data;
                 try {
-                    data = archive.bytes(directory + relative);
+                    data = archive.bytes(path);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 if (data.length > StatementFile.MAX_BYTES || total + data.length > StatementFile.MAX_TOTAL_BYTES) {
                     return null;
+                }
+                if (!StatementFile.startsAs(type.get(), data)) {
+                    throw new InvalidPackageException("statement picture " + path + " is not " + type.get()
+                            + " as its name says: its bytes do not start as that type's do");
                 }
                 total += data.length;
                 byName.put(name, new StatementFile(name, type.get(), sha256(data), data));

@@ -144,12 +144,16 @@ final class LatexStatement {
      *
      * @param images from a file name as the statement gives it to the URL under which the
      *               problem serves it, or {@code null} when the package has no such picture
+     * @throws InvalidPackageException only as {@code images} throws it: a picture that refuses
+     *                                 the package
      */
     static Converted convert(String tex, Function<String, String> images) {
         LatexStatement converter = new LatexStatement(clip(tex), images);
         try {
             String body = converter.document();
             return new Converted(tidy(body).replace(INDENT, ' '), converter.problemName);
+        } catch (InvalidPackageException e) {
+            throw e;
         } catch (RuntimeException | StackOverflowError e) {
             // Never fail an import for its statement: show its text as it is.
             return new Converted("```\n" + clip(tex).replace("```", "'''") + "\n```\n", converter.problemName);
