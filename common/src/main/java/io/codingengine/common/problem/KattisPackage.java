@@ -44,9 +44,11 @@ import java.util.regex.Pattern;
  * {@code problem.tex}) in {@code problem_statement/} (legacy) or {@code statement/} (2023-07 on):
  * English first, then one without a language, then the others by language; Markdown before
  * LaTeX of the same language. LaTeX becomes Markdown ({@link LatexStatement}); its
- * {@code \problemname} names a problem whose {@code problem.yaml} does not. The pictures the
- * statement names in its directory are kept with the problem ({@link StatementFile}) and the
- * statement refers to them by a relative URL. PDF statements are not shown.
+ * {@code \problemname} names a problem whose {@code problem.yaml} does not. Markdown is at most
+ * {@link Problem#MAX_STATEMENT_CHARS}. The pictures the statement names in its directory are kept
+ * with the problem ({@link StatementFile}) and the statement refers to them by a relative URL;
+ * what participants see must really be in that directory, links followed ({@link Pictures}).
+ * PDF statements are not shown.
  * <p>
  * Refused here: {@code include/} (files the format adds to every submission; the engine
  * compiles what was submitted, nothing else) and {@code static_validator/}.
@@ -257,12 +259,13 @@ public final class KattisPackage {
         }
         requireIn(realDirectory, chosen, archive.realPath(chosen), "the statement");
         Pictures pictures = new Pictures(archive, directory, realDirectory);
-        String text = constants.apply(archive.text(chosen));
+        String text = constants.apply(archive.text(chosen), chosen);
         if (chosen.endsWith(".tex")) {
             LatexStatement.Converted converted = LatexStatement.convert(text, pictures::url);
             return new Statement(converted.markdown().isBlank() ? null : converted.markdown(), converted.problemName(),
                     pictures.files());
         }
+        requireShort(chosen, text.length());
         Matcher image = MARKDOWN_IMAGE.matcher(text);
         StringBuilder markdown = new StringBuilder(text.length());
         while (image.find()) {
@@ -271,7 +274,20 @@ public final class KattisPackage {
                     : "![" + image.group(1) + "](" + url + (image.group(3) == null ? "" : image.group(3)) + ")"));
         }
         image.appendTail(markdown);
+        requireShort(chosen, markdown.length()); // the pictures' URLs are longer than their names
         return new Statement(markdown.toString(), null, pictures.files());
+    }
+
+    /**
+     * Refuses a Markdown statement longer than a statement may be: every problem's statement
+     * travels with its contest's page, to everyone who opens it. (A LaTeX one is cut instead, as
+     * its conversion never fails an import; the author of Markdown sees what is too long.)
+     */
+    private static void requireShort(String path, int length) {
+        if (length > Problem.MAX_STATEMENT_CHARS) {
+            throw new InvalidPackageException("the statement " + path + " is " + length + " characters of Markdown;"
+                    + " a statement may be at most " + Problem.MAX_STATEMENT_CHARS);
+        }
     }
 
     /** The format's statement directories: the only places whose files are shown to participants. */
