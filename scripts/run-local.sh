@@ -24,6 +24,12 @@
 # does after an OutOfMemoryError, a worker also when a judging slot died, docs/operations.md) is
 # started again.
 set -euo pipefail
+# What this script was started with beyond the standard streams (the lock `flock` holds around it,
+# say) must not live on in the engine it leaves running: close it here, before anything starts.
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  if [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ]; then eval "exec $fd>&-"; fi
+done
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 data="$(realpath -m "${DATA:-$root/data}")"
