@@ -33,6 +33,19 @@ export class Drafts {
   async load() {
     const list = await call<Draft[]>(`/api/v1/contests/${encodeURIComponent(this.contestId)}/drafts/${encodeURIComponent(this.problemId)}`, { key: this.entry.key });
     list.forEach(d => this.server.set(d.language, d));
+    // A page left within a moment of typing did not save (the next page saves its own): the
+    // problem's drafts of every language that this browser holds unsaved are saved now, when
+    // the server has not changed them since (else the language, once shown, asks which to keep).
+    const prefix = 'ce.' + this.key('');
+    Object.keys(localStorage).filter(k => k.startsWith(prefix)).map(k => k.slice(prefix.length))
+      .filter(language => !language.includes('.'))  // another problem whose id continues this one's after a dot
+      .forEach(language => {
+      const local = this.local(language);
+      if (local?.dirty && local.revision === (this.server.get(language)?.revision ?? 0)) {
+        this.revision.set(language, local.revision);
+        this.schedule(language);
+      }
+    });
   }
 
   /** The code to show for a language: unsaved edits of this browser, else the server's, else none. */
