@@ -6,7 +6,7 @@ import io.codingengine.executor.compile.CompileCache;
 import io.codingengine.executor.compile.CompileSettings;
 import io.codingengine.executor.compile.JavacService;
 import io.codingengine.executor.compile.PrecompiledHeaders;
-import io.codingengine.executor.compile.UntrustedTree;
+import io.codingengine.executor.sandbox.UntrustedTree;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.language.SourceLayout;

@@ -1,4 +1,4 @@
-package io.codingengine.executor.compile;
+package io.codingengine.executor.sandbox;
 
 import java.io.IOException;
 import java.io.InputStream;
