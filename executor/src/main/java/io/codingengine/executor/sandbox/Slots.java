@@ -65,11 +65,15 @@ final class Slots {
         notifyAll();
     }
 
-    /** The mounts of a box in {@code slot}, replacing whatever a crashed run left there. */
-    BoxMounts mount(int slot, long diskBytes, int diskInodes) {
+    /**
+     * The mounts of a box in {@code slot} at {@code level} (plain directories under UID
+     * isolation), replacing whatever a crashed run left there.
+     */
+    BoxMounts mount(int slot, long diskBytes, int diskInodes, Isolation.Level level) {
         Path root = config.dataDir().resolve("boxes").resolve(Integer.toString(slot));
         SandboxHost.createTraversable(root);
-        return BoxMounts.mount(root, config.uidBase() + slot, diskBytes, diskInodes);
+        BoxMounts.Kind kind = level == Isolation.Level.UID ? BoxMounts.Kind.DIRECTORY : BoxMounts.Kind.TMPFS;
+        return BoxMounts.mount(kind, root, config.uidBase() + slot, diskBytes, diskInodes);
     }
 
     /**
@@ -127,6 +131,11 @@ final class Slots {
                 }
             } else {
                 result = Relay.run(commands.freshRun(box, spec, cgroup, level), spec.stdin(), deadline);
+                if (result.failure() != null && level == Isolation.Level.UID) {
+                    // The relay did not finish (hung and killed, or failed): it may not have
+                    // killed the run's processes, and no pid namespace ends them.
+                    host.sweep(box.mounts().uid());
+                }
             }
             if (result.boxError() != null) {
                 return new Attempt(null, result.boxError());
