@@ -63,7 +63,8 @@ public class WorkerConfiguration {
         // The interactive slots come on top of the judging ones (slot uids run past them too).
         return SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(p.dataDir())
                 .withSlots(p.effectiveSlots() + p.interactiveSlots()).withInteractiveSlots(p.interactiveSlots())
-                .withUidBase(p.uidBase()).withIsolation(p.isolation()).withCgroupName(p.cgroupName())
+                .withUidBase(p.uidBase()).withIsolation(p.isolation()).withAllowUidIsolation(p.allowUidIsolation())
+                .withCgroupName(p.cgroupName())
                 .withRecycleAfter(p.recycleAfter()),
                 ExecutorConfig.judging().withCompileSpeed(p.compileSettings()));
     }

@@ -26,7 +26,12 @@ import java.time.Duration;
  * @param dataDir           root-owned directory for the sandbox's boxes and helper
  * @param uidBase           first sandbox uid of this worker (several workers on one host need
  *                          ranges that do not overlap: slots are uidBase to uidBase + slots - 1)
- * @param isolation         {@code auto}, {@code namespaces} or {@code process}
+ * @param isolation         {@code auto}, {@code namespaces}, {@code process} or {@code uid}
+ * @param allowUidIsolation whether the local sandbox may isolate runs by their uid alone (no
+ *                          namespace, no mount): off, so that a worker refuses to start rather
+ *                          than judge every submission in turn on a host where a run's leftovers
+ *                          outside its work directory reach later runs (docs/sandbox.md,
+ *                          "ISOLATION LEVELS"); the session container is the case that needs it
  * @param cgroupName        the worker's group in each cgroup hierarchy
  * @param recycleAfter      runs a slot's pre-started box serves before it is rebuilt; 0: a fresh box per run
  * @param receiveWait       how long one receive waits for a message before looking again
@@ -77,6 +82,7 @@ public record WorkerProperties(
         @DefaultValue("/var/lib/coding-engine/worker") Path dataDir,
         @DefaultValue("60000") int uidBase,
         @DefaultValue("auto") String isolation,
+        @DefaultValue("false") boolean allowUidIsolation,
         @DefaultValue("coding-engine-worker") String cgroupName,
         @DefaultValue("1000") int recycleAfter,
         @DefaultValue("1s") Duration receiveWait,
