@@ -24,8 +24,9 @@ import java.util.Map;
  * <p>This class starts the sandbox and decides how runs happen: it sets up the host
  * ({@link SandboxHost}), probes which isolation the host allows by running {@code /bin/true}
  * (namespaces, else process isolation, else, where allowed, UID isolation: no namespace, no mount,
- * nothing but Docker's default capabilities), and starts the pool of pre-started boxes when it can. {@link BoxCommands} builds the helper's and
- * bubblewrap's command lines, {@link Slots} runs them in the slots' boxes.
+ * nothing but Docker's default capabilities), and starts the pool of pre-started boxes when it
+ * can. {@link BoxCommands} builds the helper's and bubblewrap's command lines, {@link Slots} runs
+ * them in the slots' boxes.
  */
 public final class Sandbox implements AutoCloseable {
 
