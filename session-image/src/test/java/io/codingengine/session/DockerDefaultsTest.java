@@ -71,6 +71,7 @@ class DockerDefaultsTest {
     private static final int UID_BASE_WITHOUT_LANDLOCK = 64620;
     private static final int SLOTS = 2;
 
+    private static Path bin;
     private static Path launcher;
     /** The session server's classpath, copied as the image has it: root's alone. */
     private static Path app;
@@ -79,7 +80,7 @@ class DockerDefaultsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path bin = Files.createTempDirectory("ce-docker-defaults-bin-");
+        bin = Files.createTempDirectory("ce-docker-defaults-bin-");
         launcher = bin.resolve("docker-default");
         Path source = Path.of(DockerDefaultsTest.class.getResource("/docker-default.c").toURI());
         Process gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", launcher.toString(), source.toString(), "-lseccomp")
@@ -90,10 +91,13 @@ class DockerDefaultsTest {
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() throws Exception {
         if (server != null) {
             server.stop();
+            deleteTree(server.dataDir());
         }
+        deleteTree(app);
+        deleteTree(bin);
     }
 
     @AfterEach
@@ -297,6 +301,7 @@ class DockerDefaultsTest {
             assertServersFilesOutOfReach(plain);
         } finally {
             plain.stop();
+            deleteTree(plain.dataDir());
         }
         assertEquals(List.of(), processesOf(UID_BASE_WITHOUT_LANDLOCK, SLOTS));
     }
@@ -478,6 +483,18 @@ class DockerDefaultsTest {
         }
         appClasspath = List.copyOf(entries);
         return root;
+    }
+
+    /** Removes what this test made under /tmp (the servers are stopped: nothing of a run is left in it). */
+    private static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(root)) {
+            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** The processes whose real uid is in {@code [first, first + count)}, as "pid cmdline". */
