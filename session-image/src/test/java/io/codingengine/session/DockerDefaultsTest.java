@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * huge file, one reading the server's files, a CPU burner and a memory bomb (without cgroups, the
  * relay's own accounting). After each, no process of the server's sandbox uids is alive. A
  * second server gets the profile of a Docker without Landlock: the file modes alone keep the
- * server's files away.
+ * server's files away. A third has too few capabilities for any level: it stays up and says why.
  */
 class DockerDefaultsTest {
 
@@ -69,6 +70,7 @@ class DockerDefaultsTest {
     private static final LimitRequest SHORT = new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(3), null, null);
     private static final int UID_BASE = 64600;
     private static final int UID_BASE_WITHOUT_LANDLOCK = 64620;
+    private static final int UID_BASE_WITHOUT_SETUID = 64640;
     private static final int SLOTS = 2;
 
     private static Path bin;
@@ -87,7 +89,7 @@ class DockerDefaultsTest {
                 .redirectErrorStream(true).redirectOutput(bin.resolve("gcc.out").toFile()).start();
         assertEquals(0, gcc.waitFor(), Files.readString(bin.resolve("gcc.out")));
         app = copyClasspathAsTheImageHasIt();
-        server = Server.start(true, UID_BASE);
+        server = Server.start(true, DOCKER_CAPABILITIES.keySet(), UID_BASE);
     }
 
     @AfterAll
@@ -121,12 +123,12 @@ class DockerDefaultsTest {
         for (List<String> attempt : List.of(List.of("unshare", "--user", "--map-root-user", "true"),
                 List.of("unshare", "--mount", "true"), List.of("unshare", "--pid", "--fork", "true"),
                 List.of("mount", "-t", "tmpfs", "none", app.toString()))) {
-            Result r = inDockerDefaults(true, attempt);
+            Result r = inDockerDefaults(attempt);
             assertNotEquals(0, r.exit(), attempt + " ran: " + r.output());
             assertTrue(r.output().contains("Operation not permitted") || r.output().contains("permission denied"),
                     attempt + ": " + r.output());
         }
-        assertTrue(inDockerDefaults(true, List.of("mkdir", "/sys/fs/cgroup/memory/ce-docker-defaults"))
+        assertTrue(inDockerDefaults(List.of("mkdir", "/sys/fs/cgroup/memory/ce-docker-defaults"))
                 .output().contains("Read-only file system"));
     }
 
@@ -291,7 +293,7 @@ class DockerDefaultsTest {
      */
     @Test
     void withoutLandlockTheImagesFileModesStillKeepTheServersFilesAway() throws Exception {
-        Server plain = Server.start(false, UID_BASE_WITHOUT_LANDLOCK);
+        Server plain = Server.start(false, DOCKER_CAPABILITIES.keySet(), UID_BASE_WITHOUT_LANDLOCK);
         try {
             JsonNode health = Json.mapper().readTree(HTTP.send(HttpRequest.newBuilder(plain.uri("/health")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
@@ -304,6 +306,38 @@ class DockerDefaultsTest {
             deleteTree(plain.dataDir());
         }
         assertEquals(List.of(), processesOf(UID_BASE_WITHOUT_LANDLOCK, SLOTS));
+    }
+
+    /**
+     * A platform stricter still, without even the capabilities to give a run a uid of its own:
+     * no level can start. The container still serves, and says why, instead of ending (the pool
+     * would only start another one like it, and no one would learn why).
+     */
+    @Test
+    void whereNoLevelCanStartTheServerStaysUpAndSaysWhy() throws Exception {
+        List<String> fewer = DOCKER_CAPABILITIES.keySet().stream().filter(c -> !c.equals("setuid") && !c.equals("setgid")).toList();
+        Server none = Server.start(true, fewer, UID_BASE_WITHOUT_SETUID);
+        try {
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(none.uri("/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, health.statusCode(), health.body());
+            JsonNode answer = Json.mapper().readTree(health.body());
+            assertEquals("unavailable", answer.get("status").asString());
+            String why = answer.get("error").asString();
+            assertTrue(why.contains("UID isolation unavailable") && why.contains("uid " + UID_BASE_WITHOUT_SETUID), why);
+            HttpResponse<String> execute = HTTP.send(HttpRequest.newBuilder(none.uri("/execute"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(
+                            new ExecutionRequest("python", "*", List.of(SourceFile.utf8(null, "print(1)")), Map.of(), null, null,
+                                    List.of(new RunInput("", List.of())))))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(500, execute.statusCode(), execute.body());
+            assertTrue(Json.mapper().readTree(execute.body()).get("error").asString().startsWith("this session cannot run code: "),
+                    execute.body());
+            assertTrue(none.logged().stream().anyMatch(l -> l.contains("NO SANDBOX")), "said in the log too");
+            assertTrue(none.process().isAlive());
+        } finally {
+            none.stop();
+            deleteTree(none.dataDir());
+        }
     }
 
     /** The server's classpath (a jar of it), its data directory and compile cache, its process's files. */
@@ -336,7 +370,7 @@ class DockerDefaultsTest {
     /** The session server in Docker's defaults: {@code inDockerDefaults} around the image's own command. */
     private record Server(Process process, BlockingQueue<String> lines, List<String> logged, int port, Path dataDir) {
 
-        static Server start(boolean landlock, int uidBase) throws Exception {
+        static Server start(boolean landlock, Collection<String> capabilities, int uidBase) throws Exception {
             int port;
             try (var probe = new java.net.ServerSocket(0)) {
                 port = probe.getLocalPort();
@@ -346,7 +380,7 @@ class DockerDefaultsTest {
                     "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=session-logback.xml",
                     "-cp", String.join(File.pathSeparator, appClasspath.stream().map(Path::toString).toList()),
                     SessionServer.class.getName()));
-            ProcessBuilder builder = new ProcessBuilder(dockerDefaults(landlock, command)).redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(dockerDefaults(landlock, capabilities, command)).redirectErrorStream(true);
             builder.environment().putAll(Map.of("PORT", Integer.toString(port), "CE_SLOTS", Integer.toString(SLOTS),
                     "CE_DATA_DIR", dataDir.toString(), "CE_UID_BASE", Integer.toString(uidBase),
                     "CE_CGROUP_NAME", "coding-engine-docker-defaults-test"));
@@ -420,10 +454,10 @@ class DockerDefaultsTest {
     }
 
     /** {@code command} run in Docker's defaults, to see what they allow. */
-    private static Result inDockerDefaults(boolean landlock, List<String> command) throws Exception {
+    private static Result inDockerDefaults(List<String> command) throws Exception {
         Path out = Files.createTempFile("ce-docker-defaults-", ".out");
         try {
-            Process p = new ProcessBuilder(dockerDefaults(landlock, command)).redirectErrorStream(true)
+            Process p = new ProcessBuilder(dockerDefaults(true, DOCKER_CAPABILITIES.keySet(), command)).redirectErrorStream(true)
                     .redirectOutput(out.toFile()).start();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), command.toString());
             return new Result(p.exitValue(), Files.readString(out));
@@ -434,15 +468,15 @@ class DockerDefaultsTest {
 
     /**
      * The launcher (mount namespace with read-only cgroups, Docker's seccomp profile), then setpriv
-     * dropping every capability outside Docker's set from the bounding and inheritable sets: a
-     * root process's permitted and effective sets are then exactly Docker's.
+     * dropping every capability outside {@code capabilities} (Docker's set, or fewer) from the
+     * bounding and inheritable sets: a root process's permitted and effective sets are then exactly those.
      */
-    private static List<String> dockerDefaults(boolean landlock, List<String> command) {
+    private static List<String> dockerDefaults(boolean landlock, Collection<String> capabilities, List<String> command) {
         List<String> argv = new ArrayList<>(List.of(launcher.toString()));
         if (!landlock) {
             argv.add("--no-landlock");
         }
-        String caps = "-all," + String.join(",", DOCKER_CAPABILITIES.keySet().stream().map(c -> "+" + c).toList());
+        String caps = "-all," + String.join(",", capabilities.stream().map(c -> "+" + c).toList());
         argv.addAll(List.of("--", "setpriv", "--bounding-set", caps, "--inh-caps", "-all", "--"));
         argv.addAll(command);
         return argv;

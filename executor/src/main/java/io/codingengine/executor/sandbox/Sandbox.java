@@ -214,10 +214,15 @@ public final class Sandbox implements AutoCloseable {
         if (!config.allowUidIsolation()) {
             throw new IllegalStateException("UID isolation is not allowed here (" + why + ")");
         }
-        for (int slot = 0; slot < config.slots(); slot++) {
-            host.sweep(config.uidBase() + slot);
+        String failure;
+        try {
+            for (int slot = 0; slot < config.slots(); slot++) {
+                host.sweep(config.uidBase() + slot);
+            }
+            failure = probeRun(Isolation.Level.UID);
+        } catch (RuntimeException e) {
+            failure = e.getMessage();
         }
-        String failure = probeRun(Isolation.Level.UID);
         if (failure != null) {
             throw new IllegalStateException("no isolation available: " + why + "; UID isolation unavailable: " + failure);
         }
