@@ -2,12 +2,16 @@ package io.codingengine.executor;
 
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.InteractionRequest;
+import io.codingengine.common.execution.InteractionResult;
+import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
 import io.codingengine.executor.language.Catalogue;
+import io.codingengine.executor.sandbox.Box;
 import io.codingengine.executor.sandbox.Isolation;
 import io.codingengine.executor.sandbox.SandboxConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +28,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -79,6 +84,40 @@ class UidIsolationTest {
         assertTrue(isolation.detail().contains("Landlock (ABI"), "this kernel has Landlock: " + isolation.detail());
         assertTrue(isolation.notIsolated().stream().anyMatch(g -> g.startsWith("processes:")), isolation.notIsolated().toString());
         assertTrue(isolation.notIsolated().stream().anyMatch(g -> g.startsWith("disk:")), isolation.notIsolated().toString());
+    }
+
+    /**
+     * Interactive and multi-pass problems need the companion box, which this level does not set
+     * up: a valid request runs nothing and its result is the sandbox's failure with why (IE for
+     * the worker), an invalid one is still refused as invalid, and no companion box opens.
+     */
+    @Test
+    void interactionsAreRefusedWithWhy() throws Exception {
+        String refusal = executor.sandbox().interactionRefusal();
+        assertTrue(refusal != null && refusal.contains("UID isolation"), String.valueOf(refusal));
+        for (boolean interactive : List.of(true, false)) {
+            InteractionResult r = executor.interact(InteractionTest.request("c", InteractionTest.BINARY_SEARCH,
+                    InteractionTest.GUESS_VALIDATOR, interactive, interactive ? 1 : 2, List.of(InteractionTest.test("500"))));
+            assertTrue(r.compileFailed(), r.toString());
+            assertEquals(StageStatus.XX, r.compile().status(), r.toString());
+            assertEquals(refusal, r.compile().message());
+            assertEquals(refusal, r.compile().output(), "the judgement's message");
+            assertEquals(refusal, r.sandboxFailure());
+            assertEquals(List.of(), r.tests());
+            assertNull(r.validatorCompile(), "the validator was not compiled either");
+        }
+        // A request the executor would refuse anyway is still refused as the caller's mistake.
+        assertThrows(InvalidRequestException.class, () -> executor.interact(InteractionTest.request("brainfuck", "+",
+                InteractionTest.GUESS_VALIDATOR, true, 1, List.of(InteractionTest.test("500")))));
+        try (Box box = executor.sandbox().open(1 << 20, 64)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> executor.sandbox().openCompanion(box, 1 << 20, 64));
+            assertEquals(refusal, e.getMessage());
+        }
+        // The slot was freed: both slots can be taken again.
+        try (Box a = executor.sandbox().open(1 << 20, 64); Box b = executor.sandbox().open(1 << 20, 64)) {
+            assertTrue(a.slot() != b.slot());
+        }
     }
 
     @Test

@@ -2,7 +2,10 @@ package io.codingengine.session;
 
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.InteractionRequest;
+import io.codingengine.common.execution.InteractionResult;
 import io.codingengine.common.execution.LimitRequest;
+import io.codingengine.common.execution.Program;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
@@ -152,6 +155,22 @@ class DockerDefaultsTest {
         }
         String logged = server.logged().stream().filter(l -> l.contains("sandbox DEGRADED")).findFirst().orElseThrow();
         assertTrue(logged.contains("isolation UID") && logged.contains("NOT ISOLATED"), logged);
+    }
+
+    /**
+     * An interactive or multi-pass problem's tests need a second box, which UID isolation does not
+     * give: the session answers with nothing run, the result's compile stage XX saying why (the
+     * worker judges that IE), not a 503 the worker would take for back-pressure and wait on.
+     */
+    @Test
+    void interactionsAreAnsweredWithWhyTheyDoNotRunHere() throws Exception {
+        HttpResponse<String> response = post(server, "/interact", interaction());
+        assertEquals(200, response.statusCode(), response.body());
+        InteractionResult r = Json.read(response.body(), InteractionResult.class);
+        assertEquals(StageStatus.XX, r.compile().status(), response.body());
+        assertTrue(r.compile().message().contains("not run under UID isolation"), r.compile().message());
+        assertEquals(r.compile().message(), r.sandboxFailure());
+        assertEquals(List.of(), r.tests());
     }
 
     @Test
@@ -332,12 +351,30 @@ class DockerDefaultsTest {
             assertEquals(500, execute.statusCode(), execute.body());
             assertTrue(Json.mapper().readTree(execute.body()).get("error").asString().startsWith("this session cannot run code: "),
                     execute.body());
+            HttpResponse<String> interact = post(none, "/interact", interaction());
+            assertEquals(500, interact.statusCode(), interact.body());
+            assertTrue(Json.mapper().readTree(interact.body()).get("error").asString().startsWith("this session cannot run code: "),
+                    interact.body());
             assertTrue(none.logged().stream().anyMatch(l -> l.contains("NO SANDBOX")), "said in the log too");
             assertTrue(none.process().isAlive());
         } finally {
             none.stop();
             deleteTree(none.dataDir());
         }
+    }
+
+    /** An interactive problem's one test: a submission that guesses once, a validator that accepts it. */
+    private static InteractionRequest interaction() {
+        return new InteractionRequest(
+                new Program("python", "*", List.of(SourceFile.utf8(null, "print(1)")), Map.of(), null, SHORT),
+                new Program("python", "*", List.of(SourceFile.utf8("validator.py", "import sys\nsys.exit(42)")), Map.of(),
+                        null, SHORT),
+                true, 1, List.of(new InteractionRequest.Test("1", "", List.of())), 4096, true);
+    }
+
+    private static HttpResponse<String> post(Server target, String path, Object body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(target.uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The server's classpath (a jar of it), its data directory and compile cache, its process's files. */

@@ -1,15 +1,26 @@
 package io.codingengine.worker.config;
 
 import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.Submission;
+import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.judge.Verdict;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.Isolation;
+import io.codingengine.worker.judge.Judge;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,6 +64,26 @@ class WorkerUidIsolationTest {
         allowed.put("coding-engine.worker.allow-uid-isolation", "true");
         try (SandboxedExecutor executor = (SandboxedExecutor) executor(allowed)) {
             assertEquals(Isolation.Level.UID, executor.sandbox().isolation().level());
+            anInteractiveProblemIsJudgedIeWithWhy(executor);
         }
+    }
+
+    /**
+     * Such a worker runs no interaction (its validator needs a second box, which UID isolation
+     * does not give): an interactive problem's submission is IE, and the judgement says why, as a
+     * sandbox failure, which the queue judges again before storing the IE (another worker may run it).
+     */
+    private static void anInteractiveProblemIsJudgedIeWithWhy(SandboxedExecutor executor) {
+        CheckerSpec.Custom validator = CheckerSpec.Custom.of("python", "validate.py", "import sys\nsys.exit(42)\n")
+                .judging(true, 1);
+        Submission submission = new Submission("sub-uid", "guess", null, "alice", "python", "*",
+                List.of(SourceFile.utf8(null, "print(1)")), List.of(), null, Instant.now());
+        Judge.Judged judged = new Judge(executor, Clock.systemUTC(), "test-worker").judge(submission,
+                List.of(new TestCase("secret/1", "1\n", "", false)), validator,
+                new Judge.TestLimits(Duration.ofSeconds(1), 128L << 20), 0, 1);
+        Judgement j = judged.judgement();
+        assertEquals(Verdict.IE, j.verdict(), j.toString());
+        assertTrue(j.compileOutput().contains("not run under UID isolation"), j.compileOutput());
+        assertEquals(j.compileOutput(), judged.sandboxFailure());
     }
 }
