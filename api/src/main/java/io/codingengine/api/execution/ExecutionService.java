@@ -4,6 +4,7 @@ import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.RuntimeInfo;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -23,6 +24,17 @@ public interface ExecutionService {
      *         executor finds (bad file name, bad encoding, too many files); nothing ran
      */
     ExecutionResult execute(ExecutionRequest request, String caller);
+
+    /**
+     * As {@link #execute}, for work nobody watches as it runs (an import's runs of its accepted
+     * submissions): it waits for interactive work and contest judging (the queue's regrade lane),
+     * is not started after {@code startBy}, and is waited for until {@code answerBy}. With
+     * {@code startBy} no later than {@code answerBy} less the request's worst case, no run goes on
+     * after its caller stopped waiting.
+     *
+     * @throws BusyException when it was not run by then
+     */
+    ExecutionResult executeInBackground(ExecutionRequest request, String caller, Instant startBy, Instant answerBy);
 
     /** The languages and versions that can run, in the order to list them. */
     List<RuntimeInfo> runtimes();

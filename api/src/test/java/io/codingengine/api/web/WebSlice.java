@@ -37,6 +37,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,6 +91,11 @@ public class WebSlice {
             executed.add(request);
             StageResult run = new StageResult("", "", "", 0, null, null, null, 1, 1, 1 << 20);
             return new ExecutionResult(request.language(), request.version(), null, List.of(run), "slice");
+        }
+
+        @Override
+        public ExecutionResult executeInBackground(ExecutionRequest request, String caller, Instant startBy, Instant answerBy) {
+            return execute(request, caller);
         }
 
         @Override
