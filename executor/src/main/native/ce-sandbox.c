@@ -20,6 +20,12 @@
  *       records what passes, up to --transcript-limit bytes (the output validator). Both relays
  *       meet at the FIFOs within --peer-timeout-ms (default 5000). The executor sends no stdin
  *       then; a 'k' on the connection (on stdin without `serve`) stops the run ("stopped=1").
+ *       With --uid-isolation (no namespace at all: a container with Docker's default capabilities)
+ *       every process of --uid is the run's: the relay kills them all before the run and when it
+ *       ends (its init exits, or a limit is hit), is their subreaper, and without a cgroup reads
+ *       their CPU time and memory from /proc (then rusage once they are reaped) and enforces
+ *       --memory-limit itself; never with an interaction's options. --landlock-read PATH and --landlock-write PATH confine the child's
+ *       file access with Landlock (landlock.c) before its seccomp filter is loaded.
  *
  *   ce-sandbox serve SOCKET
  *       A slot's resident relay server (cmd_serve): keeps one relay forked in advance, which
@@ -40,8 +46,16 @@
  *       The first process of a box being pre-started: says it runs, waits for stdin to close.
  *
  *   ce-sandbox seccomp POLICY PATH
- *       Compiles the seccomp filter ("default", or "nonet" without namespaces) to BPF at PATH,
+ *       Compiles the seccomp filter ("default"; "nonet" without namespaces; "uid", with nothing of
+ *       the run's own, no socket or IPC at all) to BPF at PATH,
  *       once per start-up; `run --seccomp PATH` loads it.
+ *
+ *   ce-sandbox sweep --uid U --gid G
+ *       Kills every process of uid U and waits until none is left (uid.c): for UID isolation, at
+ *       the executor's start and after a relay it abandoned.
+ *
+ *   ce-sandbox landlock
+ *       Prints the kernel's Landlock ABI version, 0 when it has no Landlock.
  *
  *   ce-sandbox service [--cgroup-procs FILE]... --uid U --gid G --seccomp PATH --seccomp-fd N -- BWRAP...
  *       A long-lived sandboxed service (the warm Java compiler): joins the given cgroups, opens the
@@ -68,7 +82,8 @@
  * The source: ce-sandbox.h declares what the files share; this file has main(). run.c is the
  * relay (`run`), interact.c one side of an interaction, serve.c `serve`, init.c `init`, box.c the pooled boxes (`box`, `init hold`,
  * entering a box for a run) and `service`, cgroup.c the run's cgroups, seccomp.c the filter
- * (`seccomp`), util.c die() and the small helpers every file uses.
+ * (`seccomp`), uid.c UID isolation's killing and accounting (`sweep`), landlock.c its file rules
+ * (`landlock`), util.c die() and the small helpers every file uses.
  */
 
 #include "ce-sandbox.h"
@@ -83,7 +98,10 @@ int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "box")) return cmd_box(argc - 2, argv + 2);
     if (argc == 4 && !strcmp(argv[1], "seccomp")) return cmd_seccomp(argv[2], argv[3]);
     if (argc >= 2 && !strcmp(argv[1], "service")) return cmd_service(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "sweep")) return cmd_sweep(argc - 2, argv + 2);
+    if (argc == 2 && !strcmp(argv[1], "landlock")) return cmd_landlock();
     fputs("usage: ce-sandbox run [options] -- COMMAND... | serve SOCKET | init --status-fd N -- PROGRAM... | init hold"
-          " | box [options] -- BWRAP... | seccomp POLICY PATH | service [options] -- BWRAP...\n", stderr);
+          " | box [options] -- BWRAP... | seccomp POLICY PATH | service [options] -- BWRAP..."
+          " | sweep --uid U --gid G | landlock\n", stderr);
     return 2;
 }

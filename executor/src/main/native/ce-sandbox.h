@@ -44,6 +44,7 @@
 #define MAX_CGROUPS 8
 #define MAX_CGROUP_SETTINGS 16
 #define MAX_ENV 64
+#define MAX_LANDLOCK 64
 
 /* The options of `run`; `box` and `service` use the few they share with it (uid, cgroups, seccomp). */
 struct run_opts {
@@ -82,6 +83,15 @@ struct run_opts {
     long long peer_timeout_ms;            /* how long the FIFOs wait for the other side's relay */
     char *env[MAX_ENV + 1];
     int n_env;
+    /* UID isolation (uid.c): the run has no namespace of its own, so every process of its uid is
+     * the run's. The relay is the run's subreaper, kills every process of the uid before the run
+     * and after it, and without a cgroup reads CPU time and memory from /proc and rusage. */
+    int uid_isolation;
+    long long memory_limit; /* with uid_isolation and no cgroup: the memory the relay enforces */
+    const char *landlock_read[MAX_LANDLOCK];  /* Landlock rules (landlock.c): read and execute beneath */
+    int n_landlock_read;
+    const char *landlock_write[MAX_LANDLOCK]; /* every right beneath: the run's own directories */
+    int n_landlock_write;
     int cpu_fd;  /* cpu_usage_file, opened once (the relay may leave the host's mount namespace) */
     int kill_fd; /* the last cgroup.procs, opened once, to find what to kill */
 };
@@ -146,6 +156,16 @@ int link_transcript_cut(const struct link *l);
 
 /* init.c */
 int cmd_init(int argc, char **argv);
+
+/* uid.c */
+void kill_uid(long long uid, long long gid);
+void scan_uid(long long uid, int64_t *cpu_ns, long long *memory);
+int cmd_sweep(int argc, char **argv);
+
+/* landlock.c */
+int landlock_abi(void);
+void restrict_files(const struct run_opts *o);
+int cmd_landlock(void);
 
 /* seccomp.c */
 int cmd_seccomp(const char *policy, const char *path);

@@ -4,6 +4,9 @@
 #include "ce-sandbox.h"
 
 #define POLL_INTERVAL_MS 10
+/* UID isolation without a cgroup: /proc is scanned every this many polls (a scan reads every
+ * process's status, a few milliseconds on a busy host: every 50 ms it is a few percent of a core). */
+#define SCAN_POLLS 5
 
 /* The executor's connection: frames go out on it, the run's stdin comes in on it. */
 int frames_fd = 1;
@@ -76,11 +79,19 @@ static void child(struct run_opts *o, int argc, char **argv, struct fd_move *mov
     }
     if (box_error_fd >= 0) box_error_fd = o->status_fd;
     if (o->chdir && chdir(o->chdir) < 0) die("chdir %s", o->chdir);
+    /* Without a memory cgroup the container's OOM killer may have to act: it takes the run first. */
+    if (o->uid_isolation) {
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write_all(fd, "1000", 4) < 0) die("raise oom_score_adj");
+        close(fd);
+    }
     if (o->enter) drop_capabilities(o);
     else drop_privileges(o);
     /* The kernel clears the parent-death signal when the uid changes: set it again. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die("pdeathsig");
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
+    /* Before the filter, which denies Landlock's own system calls. */
+    if (o->n_landlock_read || o->n_landlock_write) restrict_files(o);
     if (filter.len && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) < 0) die("load the seccomp filter");
     o->env[o->n_env] = NULL;
     if (o->init_here) {
@@ -154,6 +165,46 @@ static void kill_box(const struct run_opts *o, pid_t child_pid) {
     }
     /* Under process isolation the child is the box init itself and goes too. */
     if (!o->late_join) kill(child_pid, SIGKILL);
+}
+
+/* UID isolation: reaps every child that has ended, the run's orphans included (the relay is their
+ * subreaper); returns 1 when `main` was among them, its status in *wstatus. */
+static int reap(pid_t main, int *wstatus) {
+    int found = 0, st;
+    for (pid_t r; (r = waitpid(-1, &st, WNOHANG | __WALL)) > 0;) {
+        if (r == main) {
+            *wstatus = st;
+            found = 1;
+        }
+    }
+    return found;
+}
+
+/* UID isolation: kills every process of the run's uid (and `main`, our child, not reaped yet, or
+ * -1, in case it is not the uid's yet), then reaps all our children until none is left: what the
+ * run started is ours to reap, since we are its subreaper. Returns 1 when `main` was reaped. */
+static int sweep(const struct run_opts *o, pid_t main, int *wstatus) {
+    kill_uid(o->uid, o->gid);
+    if (main > 0) kill(main, SIGKILL);
+    int found = 0, st;
+    for (pid_t r; (r = waitpid(-1, &st, __WALL)) != -1 || errno == EINTR;) {
+        if (r == main && main > 0) {
+            *wstatus = st;
+            found = 1;
+        }
+    }
+    if (errno != ECHILD) die("reap the run's processes");
+    return found;
+}
+
+/* The CPU time of every child the relay has reaped (and of their reaped children), and the
+ * largest resident set among them. */
+static int64_t reaped_cpu_ns(long long *max_rss) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_CHILDREN, &ru) < 0) die("getrusage");
+    if (max_rss) *max_rss = ru.ru_maxrss * 1024LL;
+    return ((int64_t) ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL
+           + ((int64_t) ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
 }
 
 void frame(char tag, const char *data, size_t len) {
@@ -230,6 +281,7 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         const char *k = argv[i];
         if (!strcmp(k, "--init-here")) { o.init_here = 1; continue; }
         if (!strcmp(k, "--cut-stderr")) { o.cut_stderr = 1; continue; }
+        if (!strcmp(k, "--uid-isolation")) { o.uid_isolation = 1; continue; }
         if (i + 1 >= argc) { errno = 0; die("missing value for %s", k); }
         const char *v = argv[++i];
         if (!strcmp(k, "--cgroup-procs")) {
@@ -268,6 +320,13 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         else if (!strcmp(k, "--proxy-out")) o.proxy_out = v;
         else if (!strcmp(k, "--transcript-limit")) o.transcript_limit = parse_num(v, k);
         else if (!strcmp(k, "--peer-timeout-ms")) o.peer_timeout_ms = parse_num(v, k);
+        else if (!strcmp(k, "--memory-limit")) o.memory_limit = parse_num(v, k);
+        else if (!strcmp(k, "--landlock-read") || !strcmp(k, "--landlock-write")) {
+            int write = !strcmp(k, "--landlock-write");
+            if ((write ? o.n_landlock_write : o.n_landlock_read) == MAX_LANDLOCK) { errno = 0; die("too many %s", k); }
+            if (write) o.landlock_write[o.n_landlock_write++] = v;
+            else o.landlock_read[o.n_landlock_read++] = v;
+        }
         else if (!strcmp(k, "--env")) {
             if (o.n_env == MAX_ENV) { errno = 0; die("too many --env"); }
             o.env[o.n_env++] = (char *) v;
@@ -279,6 +338,13 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
     if (o.enter && (!o.work || o.uid < 0 || !o.tmp_bytes || !o.tmp_inodes || !o.shm_bytes)) {
         errno = 0;
         die("--enter needs --work, --uid, --gid, --tmp-bytes, --tmp-inodes and --shm-bytes");
+    }
+    /* An interaction's two sides run as two uids that meet at FIFOs; UID isolation kills and
+     * counts one uid's processes alone, so it runs no interaction (the executor refuses them). */
+    if (o.uid_isolation && (o.uid <= 0 || o.gid <= 0 || o.enter || o.info_fd >= 0
+                            || o.stdin_fifo || o.stdout_fifo || o.proxy_in || o.proxy_out)) {
+        errno = 0;
+        die("--uid-isolation needs --uid and --gid of a sandbox uid, and neither a box nor an interaction");
     }
     o.late_join = o.info_fd >= 0 && o.block_fd >= 0;
     /* One side of an interaction (interact.c): the submission's stdin and stdout are FIFOs, the
@@ -305,6 +371,14 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
     struct link *link = open_link(&o);
     struct box_fds box = {.user = -1, .work = -1};
     if (o.enter) enter_box(&o, &box);
+    /* UID isolation: nothing of an earlier run of the uid (one whose relay was killed) lives on
+     * into this one, and what this run leaves behind is reparented to us, to reap and to count. */
+    int64_t reaped_before = 0;
+    if (o.uid_isolation) {
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) die("subreaper");
+        kill_uid(o.uid, o.gid);
+        reaped_before = reaped_cpu_ns(NULL);
+    }
     int64_t started = now_ns();
     pid_t pid = fork();
     if (pid < 0) die("fork");
@@ -350,6 +424,10 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
     const char *timeout = NULL;
     int64_t cpu_ns = -1, exited_at = 0;
     int killed = 0;
+    /* UID isolation: the run's processes have been killed (at its end, or at a limit). Without a
+     * cgroup its CPU time and memory are read from /proc (`scan`), and its memory limit enforced here. */
+    int swept = 0, scan = o.uid_isolation && o.cpu_fd < 0, memory_exceeded = 0, polls = 0;
+    long long memory_peak = -1;
 
     while (!exited || open_streams > 0 || status_open || (link && link_busy(link))) {
         struct pollfd p[10];
@@ -388,7 +466,7 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
             } else if (p[k].fd == feed_fd) {
                 feed(&stdin_feed);
             } else if (p[k].fd == pidfd) {
-                if (waitpid(pid, &wstatus, 0) == pid) {
+                if (o.uid_isolation ? reap(pid, &wstatus) : waitpid(pid, &wstatus, 0) == pid) {
                     exited = 1;
                     exited_at = now_ns();
                     /* Stamped first: only now may the other side of an interaction see the end. */
@@ -409,30 +487,67 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
                 }
             }
         }
+        if (o.uid_isolation) {
+            if (!exited && reap(pid, &wstatus)) {
+                exited = 1;
+                exited_at = now_ns();
+            }
+            /* The run ends with its init, and what it left behind goes with it, as the pid
+             * namespace's processes go with theirs: a daemon does not outlive the run. */
+            if (exited && !swept) {
+                sweep(&o, -1, NULL);
+                swept = 1;
+            }
+        }
         if (exited) continue;
         int64_t elapsed_ms = (now_ns() - started) / 1000000;
         int64_t c = read_cpu_ns(&o);
         if (c >= 0) cpu_ns = c;
+        if (scan && ++polls % SCAN_POLLS == 0) {
+            int64_t live;
+            long long memory;
+            scan_uid(o.uid, &live, &memory);
+            cpu_ns = live + reaped_cpu_ns(NULL) - reaped_before;
+            if (memory > memory_peak) memory_peak = memory;
+            if (o.memory_limit && memory > o.memory_limit) memory_exceeded = 1;
+        }
         if (!killed) {
             if (o.cpu_limit_ms && cpu_ns >= o.cpu_limit_ms * 1000000LL) timeout = "cpu";
             else if (o.wall_limit_ms && elapsed_ms >= o.wall_limit_ms) timeout = "wall";
-            killed = timeout || streams[0].exceeded || (streams[1].exceeded && !o.cut_stderr);
+            killed = timeout || memory_exceeded || streams[0].exceeded || (streams[1].exceeded && !o.cut_stderr);
             if (!killed && stop) killed = stopped = 1;
         }
-        /* Repeated each round until the child is gone: a fork bomb may race the first kill. */
-        if (killed) kill_box(&o, pid);
+        if (killed && o.uid_isolation) {
+            /* Once: it returns when no process of the uid is left, the init reaped among them. */
+            if (sweep(&o, pid, &wstatus)) {
+                exited = 1;
+                exited_at = now_ns();
+            }
+            swept = 1;
+        } else if (killed) {
+            /* Repeated each round until the child is gone: a fork bomb may race the first kill. */
+            kill_box(&o, pid);
+        }
     }
     for (int s = 0; s < 2; s++) if (streams[s].fd >= 0) close(streams[s].fd);
     if (link) link_close(link);
     int64_t c = read_cpu_ns(&o);
     if (c >= 0) cpu_ns = c;
+    long long peak = read_counter(peak_fd, NULL), ooms = read_counter(oom_fd, "oom_kill");
+    if (scan) {
+        /* Every process of the run is reaped by now, so rusage holds all of its CPU time. */
+        long long max_rss;
+        cpu_ns = reaped_cpu_ns(&max_rss) - reaped_before;
+        peak = memory_peak > max_rss ? memory_peak : max_rss;
+        ooms = memory_exceeded;
+    }
 
     char st[768];
     report[report_len] = 0;
     int n = snprintf(st, sizeof st, "%scommand_status=%d\nrelay_wall_ns=%" PRId64 "\ncpu_ns=%" PRId64
                      "\nmemory_peak=%lld\noom_kill=%lld\nended_ns=%" PRId64 "\n%s%s%s%s%s%s%s",
                      report, wstatus, (exited_at ? exited_at : now_ns()) - started, cpu_ns,
-                     read_counter(peak_fd, NULL), read_counter(oom_fd, "oom_kill"), exited_at,
+                     peak, ooms, exited_at,
                      timeout ? "timeout=" : "", timeout ? timeout : "", timeout ? "\n" : "",
                      streams[0].exceeded ? "exceeded=stdout\n"
                      : streams[1].exceeded && !o.cut_stderr ? "exceeded=stderr\n" : "",

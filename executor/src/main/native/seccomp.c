@@ -19,6 +19,15 @@ static const char *const DENIED[] = {
     "inotify_init", "inotify_init1", "inotify_add_watch",
 };
 
+/* Denied with EPERM under UID isolation only ("uid"): nothing of the kernel's is private to the
+ * run there, so SysV IPC and POSIX message queues are the host's, shared by every run, and another
+ * process's descriptors are the host's to take (pidfd_getfd). No language needs them. */
+static const char *const UID_DENIED[] = {
+    "shmget", "shmat", "shmctl", "semget", "semop", "semtimedop", "semctl", "msgget", "msgsnd", "msgrcv",
+    "msgctl", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+    "pidfd_getfd",
+};
+
 /* Arguments the kernel reads as 32-bit ints (socket's domain, fcntl's and ioctl's command): a
  * comparison must look at the low 32 bits only, or a caller sets the high bits and slips past an
  * equality test while the kernel still sees the value it denies. */
@@ -35,8 +44,10 @@ static void rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigne
     }
 }
 
-/* policy: "default" (namespaces give the network isolation) or "nonet" (no network namespace:
- * only AF_UNIX sockets). Non-native ABIs (x32, i386) kill the process. */
+/* policy: "default" (namespaces give the network isolation), "nonet" (no network namespace:
+ * only AF_UNIX sockets) or "uid" (nothing of the run's own: no socket at all, since even a Unix
+ * or abstract one reaches the host's, and no SysV or POSIX IPC). Non-native ABIs (x32, i386) kill
+ * the process. */
 static scmp_filter_ctx build_filter(const char *policy) {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) die("seccomp_init");
@@ -101,8 +112,12 @@ static scmp_filter_ctx build_filter(const char *policy) {
         rule(ctx, SCMP_ACT_ERRNO(EOPNOTSUPP), "preadv2", 1, &a);
     }
 
-    /* AF_VSOCK is not namespaced. Without a network namespace, only local sockets are allowed. */
-    if (strcmp(policy, "nonet") == 0) {
+    /* AF_VSOCK is not namespaced. Without a network namespace, only local sockets are allowed;
+     * with UID isolation none (socketpair, which reaches nothing but its other end, stays). */
+    if (strcmp(policy, "uid") == 0) {
+        rule(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 0, NULL);
+        for (size_t i = 0; i < sizeof UID_DENIED / sizeof *UID_DENIED; i++) rule(ctx, eperm, UID_DENIED[i], 0, NULL);
+    } else if (strcmp(policy, "nonet") == 0) {
         struct scmp_arg_cmp a = SCMP_A0(SCMP_CMP_NE, AF_UNIX);
         rule(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 1, &a);
     } else {
@@ -115,7 +130,7 @@ static scmp_filter_ctx build_filter(const char *policy) {
 /* ce-sandbox seccomp POLICY PATH: compiles the filter once, to BPF at PATH, for `run --seccomp PATH`
  * (compiling it with libseccomp for every run would cost most of a millisecond). */
 int cmd_seccomp(const char *policy, const char *path) {
-    if (strcmp(policy, "default") && strcmp(policy, "nonet")) { errno = 0; die("unknown policy %s", policy); }
+    if (strcmp(policy, "default") && strcmp(policy, "nonet") && strcmp(policy, "uid")) { errno = 0; die("unknown policy %s", policy); }
     scmp_filter_ctx filter = build_filter(policy);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) die("create %s", path);

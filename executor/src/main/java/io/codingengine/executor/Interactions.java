@@ -6,13 +6,13 @@ import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RequestTooLargeException;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
-import io.codingengine.executor.compile.UntrustedTree;
 import io.codingengine.executor.sandbox.Box;
 import io.codingengine.executor.sandbox.PairOutcome;
 import io.codingengine.executor.sandbox.RunFile;
 import io.codingengine.executor.sandbox.RunOutcome;
 import io.codingengine.executor.sandbox.RunSpec;
 import io.codingengine.executor.sandbox.Sandbox;
+import io.codingengine.executor.sandbox.UntrustedTree;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,9 @@ import java.util.TreeMap;
  * then {@value #INPUT} and {@value #ANSWER} (root's, read-only) and its feedback directory
  * {@value #FEEDBACK} (its own), with what the validator left there in the earlier passes of the
  * test (read back after each pass without following links, at most {@value #FEEDBACK_CARRIED}
- * bytes), so the feedback directory is kept across passes while nothing else is.
+ * bytes), so the feedback directory is kept across passes while nothing else is. A sandbox that
+ * runs no interaction ({@link Sandbox#interactionRefusal()}: UID isolation) runs nothing of a
+ * valid request: its result has a compile stage {@code XX} that says why.
  */
 final class Interactions {
 
@@ -89,6 +91,13 @@ final class Interactions {
         }
         String language = submission.language().language();
         String version = submission.runtime().version().toString();
+        String refusal = sandbox.interactionRefusal();
+        if (refusal != null) {
+            // Nothing runs here (UID isolation): the sandbox's failure, with why, which the caller
+            // judges IE, or tries again where interactions run, rather than a submission's fault.
+            StageResult refused = new StageResult("", "", refusal, null, null, StageStatus.XX, refusal, 0, 0, 0);
+            return new InteractionResult(language, version, refused, null, List.of(), SandboxedExecutor.where());
+        }
         long largestTest = request.tests().stream().mapToLong(t -> (long) t.input().length() + t.answer().length())
                 .max().orElse(0);
         try (Box submissionBox = sandbox.open(submission.diskBytes(), submission.diskInodes(), interactiveLane);

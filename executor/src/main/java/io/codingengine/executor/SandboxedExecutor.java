@@ -275,7 +275,12 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
 
     /** The result's session: this host and the slot whose box ran it. */
     static String where(Box box) {
-        return "local:" + HOST + "/slot-" + box.slot();
+        return where() + "/slot-" + box.slot();
+    }
+
+    /** The session of a result that ran in no box: this host. */
+    static String where() {
+        return "local:" + HOST;
     }
 
     private static String hostName() {

@@ -17,7 +17,10 @@ public class SandboxSettings {
     private int slots;
     /** First unprivileged uid: slot {@code i} runs as {@code uidBase + i}, and the validator of an interaction in it as {@code uidBase + slots + i}. */
     private int uidBase = 60000;
-    /** {@code auto}, {@code namespaces} (refuse to start without them) or {@code process}. */
+    /**
+     * {@code auto}, {@code namespaces} (refuse to start without them), {@code process} or
+     * {@code uid} (only where UID isolation is allowed: the worker's {@code allow-uid-isolation}).
+     */
     private String isolation = "auto";
     /** The sandbox's group in each cgroup hierarchy. */
     private String cgroupName = "coding-engine";

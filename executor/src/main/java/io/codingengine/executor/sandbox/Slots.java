@@ -86,11 +86,15 @@ final class Slots {
         return config.slots() + slot;
     }
 
-    /** The mounts of a box in {@code slot}, replacing whatever a crashed run left there. */
-    BoxMounts mount(int slot, long diskBytes, int diskInodes) {
+    /**
+     * The mounts of a box in {@code slot} at {@code level} (plain directories under UID
+     * isolation), replacing whatever a crashed run left there.
+     */
+    BoxMounts mount(int slot, long diskBytes, int diskInodes, Isolation.Level level) {
         Path root = config.dataDir().resolve("boxes").resolve(Integer.toString(slot));
         SandboxHost.createTraversable(root);
-        return BoxMounts.mount(root, config.uidBase() + slot, diskBytes, diskInodes);
+        BoxMounts.Kind kind = level == Isolation.Level.UID ? BoxMounts.Kind.DIRECTORY : BoxMounts.Kind.TMPFS;
+        return BoxMounts.mount(kind, root, config.uidBase() + slot, diskBytes, diskInodes);
     }
 
     /**
@@ -162,6 +166,11 @@ final class Slots {
                 }
             } else {
                 result = Relay.run(commands.freshRun(box, spec, cgroup, level, extra), spec.stdin(), deadline, control);
+                if (result.failure() != null && level == Isolation.Level.UID) {
+                    // The relay did not finish (hung and killed, or failed): it may not have
+                    // killed the run's processes, and no pid namespace ends them.
+                    host.sweep(box.mounts().uid());
+                }
             }
             return result;
         } finally {
