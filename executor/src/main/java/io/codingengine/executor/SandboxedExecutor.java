@@ -1,5 +1,6 @@
 package io.codingengine.executor;
 
+import io.codingengine.common.execution.Conversation;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
@@ -115,15 +116,25 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
 
     @Override
     public ExecutionResult execute(ExecutionRequest request) {
-        return execute(request, false);
+        return execute(request, false, null);
     }
 
     @Override
     public ExecutionResult executeInteractive(ExecutionRequest request) {
-        return execute(request, true);
+        return execute(request, true, null);
     }
 
-    private ExecutionResult execute(ExecutionRequest request, boolean interactive) {
+    /** The compile's output and end are told once it is over; the run's output as the program writes it. */
+    @Override
+    public ExecutionResult converse(ExecutionRequest request, Conversation conversation) {
+        if (request.runs().size() != 1) {
+            throw new InvalidRequestException("a live run has exactly one run");
+        }
+        return execute(request, true, conversation);
+    }
+
+    /** @param live the client of a live run, else null */
+    private ExecutionResult execute(ExecutionRequest request, boolean interactive, Conversation live) {
         LanguageRuntime runtime = catalogue.resolve(request.language(), request.version());
         LanguageDefinition language = runtime.definition();
         SourceLayout layout = SourceLayout.of(language, request.files(), config.maxFiles(), config.maxSourceBytes());
@@ -139,10 +150,19 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         try (Box box = sandbox.open(Math.max(compileLimits.diskBytes(), runLimits.diskBytes()) + programBytes,
                 Math.max(compileLimits.diskInodes(), runLimits.diskInodes()) + programInodes, interactive)) {
             layout.files().forEach(f -> box.writeFile(f.path(), f.content(), false));
+            if (live != null) {
+                live.started(language.language(), runtime.version().toString());
+            }
             StageResult compile = null;
             // An interpreted language's check runs only when asked for (judging), never for Piston.
             if (runtime.compiled() && (!language.compileChecksOnly() || request.syntaxCheck())) {
+                if (live != null && !language.compileChecksOnly()) {
+                    live.stage(Conversation.Stage.COMPILE);
+                }
                 compile = compileStage.compile(box, runtime, layout, options, compileLimits);
+                if (live != null && (!language.compileChecksOnly() || !compile.succeeded())) {
+                    tellCompile(live, compile, language.compileChecksOnly());
+                }
                 if (!compile.succeeded()) {
                     return new ExecutionResult(language.language(), runtime.version().toString(), compile, List.of(),
                             where(box));
@@ -156,14 +176,38 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
             for (RunInput input : request.runs()) {
                 List<String> command = Commands.expand(language.run(), runtime, layout, options, input.args(), List.of(), runLimits);
                 byte[] stdin = input.stdin().getBytes(StandardCharsets.UTF_8);
-                runs.add(StageMapper.map(box.run(new RunSpec(command, BASE_ENV, stdin, runLimits,
-                        request.runLimits().cutStderr()))));
+                if (live != null) {
+                    live.stage(Conversation.Stage.RUN);
+                }
+                StageResult run = StageMapper.map(box.run(new RunSpec(command, BASE_ENV, stdin, runLimits,
+                        request.runLimits().cutStderr(), live)));
+                if (live != null) {
+                    live.exit(Conversation.Stage.RUN, run);
+                }
+                runs.add(run);
             }
             return new ExecutionResult(language.language(), runtime.version().toString(), compile, runs, where(box));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a sandbox slot", e);
         }
+    }
+
+    /**
+     * A live run's compile stage, once it is over: a language that only checks its sources has
+     * its stage told only when the check failed, as its result shows a compile stage only then.
+     */
+    private static void tellCompile(Conversation live, StageResult compile, boolean checkOnly) {
+        if (checkOnly) {
+            live.stage(Conversation.Stage.COMPILE);
+        }
+        if (!compile.stdout().isEmpty()) {
+            live.output(Conversation.Stream.STDOUT, compile.stdout());
+        }
+        if (!compile.stderr().isEmpty()) {
+            live.output(Conversation.Stream.STDERR, compile.stderr());
+        }
+        live.exit(Conversation.Stage.COMPILE, compile);
     }
 
     /** The files of the submission and the directories that hold them. */

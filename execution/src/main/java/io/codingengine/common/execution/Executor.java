@@ -20,6 +20,18 @@ public interface Executor {
      */
     ExecutionResult execute(ExecutionRequest request);
 
+    /**
+     * Compiles {@code request} and runs its one input live: what happens goes to
+     * {@code conversation} as it happens, and the program reads the client's input as it comes.
+     * It runs as {@link #executeInteractive} would (the capacity kept for work a person waits for).
+     *
+     * @throws InvalidRequestException as {@link #execute}; nothing ran
+     * @throws UnsupportedOperationException when this executor cannot run a program live
+     */
+    default ExecutionResult converse(ExecutionRequest request, Conversation conversation) {
+        throw new UnsupportedOperationException("this engine cannot run programs live");
+    }
+
     /** How many requests may run at once without queueing inside the executor. */
     int capacity();
 

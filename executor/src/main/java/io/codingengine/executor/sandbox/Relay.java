@@ -3,6 +3,8 @@ package io.codingengine.executor.sandbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.codingengine.common.execution.Conversation;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -28,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * the frames): sent to a relay of the slot's {@link RelayServer} (pre-started boxes), or started
  * for one run ({@code ce-sandbox run}: fresh boxes, process isolation). stdin is fed by a virtual
  * thread (beyond what the request carries), so a program that never reads it cannot block the reader.
+ * A live run ({@code --live}) gets the client's input as control frames instead, from a thread of
+ * its own, and its output goes to the client frame by frame.
  */
 final class Relay {
 
@@ -44,7 +48,7 @@ final class Relay {
      * reported by {@code deadline} (it enforces the run's own limits, so it is hung) is killed and
      * the run is a failure of the sandbox.
      */
-    static Result run(List<String> command, byte[] stdin, Duration deadline) {
+    static Result run(List<String> command, byte[] stdin, Duration deadline, Conversation live) {
         Process process;
         try {
             process = new ProcessBuilder(command).start();
@@ -53,18 +57,22 @@ final class Relay {
         }
         // Platform threads: a virtual thread blocked on a process pipe holds its carrier, and a
         // few of them would stop every virtual thread of the JVM.
-        Thread feeder = Thread.ofPlatform().daemon().name("sandbox-stdin").start(() -> feed(process.getOutputStream(), stdin));
+        Thread feeder = live != null ? talk(live, process.getOutputStream())
+                : Thread.ofPlatform().daemon().name("sandbox-stdin").start(() -> feed(process.getOutputStream(), stdin));
         ByteArrayOutputStream helperErrors = new ByteArrayOutputStream();
         Thread errors = Thread.ofPlatform().daemon().name("sandbox-stderr").start(() -> drain(process, helperErrors));
         Result result;
         Watchdog watchdog = Watchdog.start(deadline, process::destroyForcibly);
         try (DataInputStream in = new DataInputStream(process.getInputStream())) {
-            result = watchdog.judge(read(in));
+            result = watchdog.judge(read(in, live));
         } catch (IOException e) {
             process.destroyForcibly();
             return watchdog.judge(Result.failed("sandbox helper stream broken: " + e.getMessage()));
         } finally {
             watchdog.cancel();
+            if (live != null) {
+                feeder.interrupt();
+            }
         }
         try {
             feeder.join();
@@ -95,7 +103,7 @@ final class Relay {
      * relay that has not reported by {@code deadline} is hung: the connection is closed and the
      * run is a failure of the sandbox ({@link Result#hung()}).
      */
-    static Result run(RelayServer server, List<String> args, byte[] stdin, Duration deadline) {
+    static Result run(RelayServer server, List<String> args, byte[] stdin, Duration deadline, Conversation live) {
         SocketChannel connection;
         try {
             connection = server.connect();
@@ -105,17 +113,67 @@ final class Relay {
                     + e.getMessage()), null);
         }
         Watchdog watchdog = Watchdog.start(deadline, () -> closeQuietly(connection));
+        Thread talking = null;
         try (SocketChannel channel = connection) {
             int first = Math.min(stdin.length, FIRST_STDIN_BYTES);
             channel.write(new ByteBuffer[]{request(args, stdin.length), ByteBuffer.wrap(stdin, 0, first)});
             if (first < stdin.length) {
                 Thread.ofVirtual().name("sandbox-stdin").start(() -> feed(channel, ByteBuffer.wrap(stdin, first, stdin.length - first)));
             }
-            return watchdog.judge(read(new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16))));
+            if (live != null) {
+                talking = talk(live, Channels.newOutputStream(channel));
+            }
+            return watchdog.judge(read(new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16)), live));
         } catch (IOException e) {
             return watchdog.judge(Result.failed("sandbox relay stream broken: " + e.getMessage()));
         } finally {
             watchdog.cancel();
+            stop(talking);
+        }
+    }
+
+    /**
+     * Hands a live run the client's input, as control frames ({@code ce-sandbox.c} documents
+     * them), until interrupted when the run is over. A platform thread: it may block writing to
+     * the relay while the program does not read its stdin.
+     */
+    private static Thread talk(Conversation live, OutputStream control) {
+        return Thread.ofPlatform().daemon().name("sandbox-live-input").start(() -> {
+            try {
+                while (true) {
+                    Conversation.Input input = live.next(Duration.ofSeconds(1));
+                    if (input != null) {
+                        control.write(controlFrame(input));
+                        control.flush();
+                    }
+                }
+            } catch (InterruptedException | IOException e) {
+                // The run is over (or its relay is gone): nobody reads the client's input any more.
+            }
+        });
+    }
+
+    /** One control frame: a tag, four bytes of length, the payload. */
+    static byte[] controlFrame(Conversation.Input input) {
+        return switch (input) {
+            case Conversation.Input.Stdin stdin -> ByteBuffer.allocate(5 + stdin.bytes().length).put((byte) 'i')
+                    .putInt(stdin.bytes().length).put(stdin.bytes()).array();
+            case Conversation.Input.EndOfInput end -> ByteBuffer.allocate(5).put((byte) 'c').putInt(0).array();
+            case Conversation.Input.Signal signal -> ByteBuffer.allocate(9).put((byte) 'k').putInt(4)
+                    .putInt(signal.number()).array();
+        };
+    }
+
+    /** Stops a live run's input thread, so no later input is taken for a run that is over. */
+    private static void stop(Thread talking) {
+        if (talking == null) {
+            return;
+        }
+        talking.interrupt();
+        try {
+            talking.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -201,10 +259,13 @@ final class Relay {
         }
     }
 
-    private static Result read(DataInputStream in) throws IOException {
+    /** Reads the frames to the status frame; a live run's output goes to {@code live} as it comes too. */
+    private static Result read(DataInputStream in, Conversation live) throws IOException {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Utf8Text outText = new Utf8Text();
+        Utf8Text errText = new Utf8Text();
         try {
             while (true) {
                 int tag = in.read();
@@ -214,9 +275,19 @@ final class Relay {
                 byte[] payload = new byte[in.readInt()];
                 in.readFully(payload);
                 switch (tag) {
-                    case 'o' -> { stdout.writeBytes(payload); output.writeBytes(payload); }
-                    case 'e' -> { stderr.writeBytes(payload); output.writeBytes(payload); }
+                    case 'o' -> {
+                        stdout.writeBytes(payload);
+                        output.writeBytes(payload);
+                        tell(live, Conversation.Stream.STDOUT, outText.decode(payload));
+                    }
+                    case 'e' -> {
+                        stderr.writeBytes(payload);
+                        output.writeBytes(payload);
+                        tell(live, Conversation.Stream.STDERR, errText.decode(payload));
+                    }
                     case 's' -> {
+                        tell(live, Conversation.Stream.STDOUT, outText.finish());
+                        tell(live, Conversation.Stream.STDERR, errText.finish());
                         // The relay's last word; its exit (tearing down the run's mount and IPC
                         // namespaces, milliseconds) is not waited for.
                         Map<String, String> status = parse(new String(payload, StandardCharsets.US_ASCII));
@@ -228,6 +299,12 @@ final class Relay {
             }
         } catch (EOFException e) {
             return Result.failed("the sandbox relay ended inside a frame");
+        }
+    }
+
+    private static void tell(Conversation live, Conversation.Stream stream, String text) {
+        if (live != null && !text.isEmpty()) {
+            live.output(stream, text);
         }
     }
 
@@ -278,6 +355,7 @@ final class Relay {
             RunOutcome.Timeout timeout = switch (status.getOrDefault("timeout", "")) {
                 case "cpu" -> RunOutcome.Timeout.CPU;
                 case "wall" -> RunOutcome.Timeout.WALL;
+                case "idle" -> RunOutcome.Timeout.IDLE;
                 default -> null;
             };
             RunOutcome.Stream exceeded = switch (status.getOrDefault("exceeded", "")) {

@@ -76,12 +76,19 @@ final class Slots {
      * Runs one program in {@code box}; the previous run's processes, /tmp and IPC objects are
      * gone. With a {@code pool}, the slot's pre-started box is entered; if that fails before the
      * program started, the run is retried once in a newly built box, then in a fresh bwrap box.
-     * Without one, the run is in a fresh box at {@code level}.
+     * Without one, the run is in a fresh box at {@code level}. A live run's input taken by an
+     * attempt that could not enter its box goes to the next attempt.
      */
-    RunOutcome run(Box box, RunSpec spec, BoxPool pool, Isolation.Level level) {
+    RunOutcome run(Box box, RunSpec given, BoxPool pool, Isolation.Level level) {
         box.mounts().beforeRun();
+        ReplayedInput input = given.live() == null ? null : new ReplayedInput(given.live());
+        RunSpec spec = input == null ? given : new RunSpec(given.command(), given.env(), given.stdin(), given.limits(),
+                given.cutStderr(), input);
         if (pool != null) {
             for (int attempt = 0; attempt < 2; attempt++) {
+                if (input != null) {
+                    input.rewind();
+                }
                 Attempt a = runPooled(pool, box, spec);
                 if (a.boxError() == null) {
                     return a.outcome();
@@ -89,6 +96,9 @@ final class Slots {
                 pool.flag(box.slot(), a.boxError());
             }
             LOG.warn("slot {}: pre-started box unusable, running in a fresh box", box.slot());
+            if (input != null) {
+                input.rewind();
+            }
         }
         return runOnce(box, spec, level, null).outcome();
     }
@@ -119,14 +129,14 @@ final class Slots {
             Duration deadline = spec.limits().wallTime().plus(RELAY_MARGIN);
             if (pooled != null) {
                 List<String> args = commands.pooledRun(box, spec, cgroup, pooled.pins());
-                result = Relay.run(pooled.pool().relay(box.slot()), args, spec.stdin(), deadline);
+                result = Relay.run(pooled.pool().relay(box.slot()), args, spec.stdin(), deadline, spec.live());
                 if (result.hung()) {
                     LOG.error("slot {}: {}; replacing its relay server and box", box.slot(), result.failure());
                     pooled.pool().relay(box.slot()).restart();
                     pooled.pool().flag(box.slot(), "its relay hung");
                 }
             } else {
-                result = Relay.run(commands.freshRun(box, spec, cgroup, level), spec.stdin(), deadline);
+                result = Relay.run(commands.freshRun(box, spec, cgroup, level), spec.stdin(), deadline, spec.live());
             }
             if (result.boxError() != null) {
                 return new Attempt(null, result.boxError());

@@ -43,7 +43,7 @@ class CgroupV2Test {
                 "--cgroup-procs", run.procsFiles().getFirst().toString(),
                 "--cpu-usage", run.cpuUsageFile().toString(), "--cpu-usage-format", run.cpuUsageFormat(),
                 "--cpu-limit-ms", "300", "--wall-limit-ms", "10000", "--",
-                "/bin/sh", "-c", "while :; do :; done"), new byte[0], java.time.Duration.ofSeconds(30));
+                "/bin/sh", "-c", "while :; do :; done"), new byte[0], java.time.Duration.ofSeconds(30), null);
         assertNull(result.failure());
         assertEquals("cpu", result.status().get("timeout"));
         assertTrue(Long.parseLong(result.status().get("cpu_ns")) >= 300_000_000L, result.status().toString());
