@@ -82,10 +82,15 @@ public class WorkerConfiguration {
         };
     }
 
+    /**
+     * On Artemis the worker listens too, on an address of its own: the client's input for the
+     * live runs it holds comes there. On Service Bus it only sends (its identity may not receive
+     * from the reply queue), so it runs no live runs.
+     */
     @Bean
     ReplyChannel replyChannel(WorkerProperties p) {
         return switch (QueueKind.parse("coding-engine.worker.queue", p.queue())) {
-            case ARTEMIS -> ArtemisReplyChannel.sending(p.brokerUrl());
+            case ARTEMIS -> ArtemisReplyChannel.listening(p.brokerUrl());
             case SERVICEBUS -> ServiceBusReplyChannel.sending(p.serviceBus());
         };
     }
