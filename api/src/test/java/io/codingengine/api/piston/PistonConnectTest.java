@@ -1,0 +1,407 @@
+package io.codingengine.api.piston;
+
+import io.codingengine.api.InProcessWorker;
+import io.codingengine.api.PostgresSettings;
+import io.codingengine.api.access.TestKeys;
+import io.codingengine.common.json.Json;
+import io.codingengine.common.queue.EmbeddedArtemisBroker;
+import io.codingengine.common.store.PostgresExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Piston's WebSocket execution, {@code /api/v2/connect}, with a real WebSocket client (the JDK's)
+ * against the real pipeline: the embedded broker, PostgreSQL and a real worker whose sandbox runs
+ * the program while the client talks to it. Each test uses a key of its own, so its executions
+ * draw on a bucket of their own.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "coding-engine.execution=queue", "coding-engine.broker-port=0",
+        "coding-engine.limits.executions-per-minute=3",
+        "coding-engine.piston.connect-idle-timeout=3s"})
+class PistonConnectTest {
+
+    private static final PostgresExtension.Database DATABASE = PostgresExtension.newDatabase("PistonConnectTest");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String ECHO = """
+            import sys
+            for line in sys.stdin:
+                print(line.strip().upper(), flush=True)
+            """;
+    private static InProcessWorker worker;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-piston-connect-").toString());
+        PostgresSettings.register(registry, DATABASE);
+        registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
+    }
+
+    @BeforeAll
+    static void startWorker(@Autowired EmbeddedArtemisBroker broker, @Autowired MeterRegistry metrics) {
+        worker = InProcessWorker.start(broker.url(), DATABASE.dataSource(), 67200,
+                "coding-engine-api-piston-connect-test", metrics);
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    /** A connected client: every text message it got, and how the server closed. */
+    static final class Client implements WebSocket.Listener {
+        final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        final CompletableFuture<String> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+        WebSocket socket;
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(Json.mapper().readTree(partial.toString()));
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode + " " + reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+
+        void send(Map<String, Object> message) {
+            socket.sendText(Json.write(message), true).join();
+        }
+
+        void stdin(String text) {
+            send(Map.of("type", "data", "stream", "stdin", "data", text));
+        }
+
+        JsonNode next() throws InterruptedException {
+            JsonNode message = messages.poll(30, TimeUnit.SECONDS);
+            assertNotNull(message, "no message; closed: " + closed.getNow("open"));
+            return message;
+        }
+
+        /** The next message, which must be of {@code type}. */
+        JsonNode next(String type) throws InterruptedException {
+            JsonNode message = next();
+            assertEquals(type, message.get("type").asString(), message.toString());
+            return message;
+        }
+
+        /** stdout data events up to and including the one that ends with {@code text}. */
+        String stdoutUntil(String text) throws InterruptedException {
+            StringBuilder out = new StringBuilder();
+            while (!out.toString().endsWith(text)) {
+                JsonNode data = next("data");
+                assertEquals("stdout", data.get("stream").asString(), data.toString());
+                out.append(data.get("data").asString());
+            }
+            return out.toString();
+        }
+
+        String closeStatus() throws Exception {
+            return closed.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Client connect(String key) {
+        Client client = new Client();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+        if (key != null) {
+            builder.header("Authorization", TestKeys.bearer(key));
+        }
+        client.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/v2/connect"), client).join();
+        return client;
+    }
+
+    private Client init(String key, Map<String, Object> init) {
+        Client client = connect(key);
+        Map<String, Object> message = new java.util.LinkedHashMap<>(init);
+        message.put("type", "init");
+        client.send(message);
+        return client;
+    }
+
+    private static Map<String, Object> program(String language, String source, Object... limits) {
+        Map<String, Object> init = new java.util.LinkedHashMap<>();
+        init.put("language", language);
+        init.put("version", "*");
+        init.put("files", List.of(Map.of("content", source)));
+        for (int i = 0; i < limits.length; i += 2) {
+            init.put((String) limits[i], limits[i + 1]);
+        }
+        return init;
+    }
+
+    @Test
+    void aPythonEchoAnswersLineByLineWhileItRuns() throws Exception {
+        String subject = unique("echo");
+        Client client = init(issue(subject), program("py", ECHO, "run_timeout", 20000));
+        JsonNode runtime = client.next("runtime");
+        assertEquals("python", runtime.get("language").asString());
+        assertTrue(runtime.get("version").asString().startsWith("3."), runtime.toString());
+        assertEquals("run", client.next("stage").get("stage").asString());
+        client.stdin("hello\n");
+        assertEquals("HELLO\n", client.stdoutUntil("HELLO\n"));
+        client.stdin("wörld\n");
+        assertEquals("WÖRLD\n", client.stdoutUntil("WÖRLD\n"));
+        client.send(Map.of("type", "eof"));
+        JsonNode exit = client.next("exit");
+        assertEquals("{\"type\":\"exit\",\"stage\":\"run\",\"code\":0,\"signal\":null,\"status\":null,\"message\":null}",
+                exit.toString());
+        assertEquals("4999 Job Completed", client.closeStatus());
+        JsonNode audit = await().atMost(Duration.ofSeconds(30)).until(
+                () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject), found -> found.size() == 1).get(0);
+        assertEquals("OK", audit.get("verdict").asString(), audit.toString());
+        assertEquals(InProcessWorker.WORKER_ID, audit.get("worker").asString());
+        assertEquals("python", audit.get("language").asString());
+    }
+
+    @Test
+    void aCompileErrorIsTheCompileStageAndNothingRuns() throws Exception {
+        Client client = init(issue(unique("cc")), program("c++", "int main() { return x; }"));
+        assertEquals("c++", client.next("runtime").get("language").asString());
+        assertEquals("compile", client.next("stage").get("stage").asString());
+        JsonNode data = client.next("data");
+        assertEquals("stderr", data.get("stream").asString());
+        assertTrue(data.get("data").asString().contains("was not declared"), data.toString());
+        JsonNode exit = client.next("exit");
+        assertEquals("compile", exit.get("stage").asString());
+        assertEquals(1, exit.get("code").asInt(), exit.toString());
+        assertEquals("4999 Job Completed", client.closeStatus());
+        assertNull(client.messages.poll(), "no run stage");
+    }
+
+    @Test
+    void aCompiledProgramRunsAfterItsCompileStage() throws Exception {
+        // Larger than a WebSocket container's default message buffer (8 KiB).
+        String comment = "// " + "x".repeat(20_000) + "\n";
+        Client client = init(issue(unique("cpp")), program("cpp", comment + """
+                #include <iostream>
+                int main() { int a, b; while (std::cin >> a >> b) std::cout << a + b << std::endl; }
+                """));
+        client.next("runtime");
+        assertEquals("compile", client.next("stage").get("stage").asString());
+        assertEquals(0, client.next("exit").get("code").asInt());
+        assertEquals("run", client.next("stage").get("stage").asString());
+        client.stdin("2 40\n");
+        assertEquals("42\n", client.stdoutUntil("42\n"));
+        client.send(Map.of("type", "eof"));
+        assertEquals(0, client.next("exit").get("code").asInt());
+        assertEquals("4999 Job Completed", client.closeStatus());
+    }
+
+    @Test
+    void signalsReachTheProgramAndKillEndsIt() throws Exception {
+        String key = issue(unique("signal"));
+        String waits = """
+                import signal, sys, time
+                signal.signal(signal.SIGUSR1, lambda n, f: (print('caught', n, flush=True), sys.exit(3)))
+                print('ready', flush=True)
+                time.sleep(30)
+                """;
+        Client handled = init(key, program("python", waits, "run_timeout", 20000));
+        handled.next("runtime");
+        handled.next("stage");
+        handled.stdoutUntil("ready\n");
+        handled.send(Map.of("type", "signal", "signal", "SIGUSR1"));
+        assertEquals("caught 10\n", handled.stdoutUntil("caught 10\n"));
+        assertEquals(3, handled.next("exit").get("code").asInt());
+        assertEquals("4999 Job Completed", handled.closeStatus());
+
+        Client killed = init(key, program("python", waits, "run_timeout", 20000));
+        killed.next("runtime");
+        killed.next("stage");
+        killed.stdoutUntil("ready\n");
+        killed.send(Map.of("type", "signal", "signal", "SIGKILL"));
+        JsonNode exit = killed.next("exit");
+        assertEquals("SIGKILL", exit.get("signal").asString(), exit.toString());
+        assertTrue(exit.get("code").isNull());
+        assertEquals("SG", exit.get("status").asString());
+        assertEquals("4999 Job Completed", killed.closeStatus());
+
+        Client kill = init(key, program("python", waits, "run_timeout", 20000));
+        kill.next("runtime");
+        kill.next("stage");
+        kill.stdoutUntil("ready\n");
+        kill.send(Map.of("type", "kill"));
+        assertEquals("SIGKILL", kill.next("exit").get("signal").asString());
+        assertEquals("4999 Job Completed", kill.closeStatus());
+    }
+
+    @Test
+    void pistonsCloseCodes() throws Exception {
+        Client early = connect(null);
+        early.stdin("too early\n");
+        assertEquals("4003 Not yet initialized", early.closeStatus());
+
+        Client silent = connect(null);
+        long start = System.nanoTime();
+        assertEquals("4001 Initialization Timeout", silent.closeStatus());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
+
+        Client garbage = connect(null);
+        garbage.socket.sendText("{not json", true).join();
+        assertTrue(garbage.next("error").get("message").asString().startsWith("message is not valid JSON"));
+        assertEquals("4002 Notified Error", garbage.closeStatus());
+
+        Client unknown = init(null, Map.of("language", "python", "version", "9", "files", List.of(Map.of("content", ""))));
+        assertEquals("{\"type\":\"error\",\"message\":\"python-9 runtime is unknown\"}", unknown.next().toString());
+        assertEquals("4002 Notified Error", unknown.closeStatus());
+
+        Client tooLong = init(null, program("python", "print(1)", "run_timeout", 600000));
+        assertEquals("run_timeout cannot exceed the configured limit of 60000", tooLong.next("error").get("message").asString());
+        assertEquals("4002 Notified Error", tooLong.closeStatus());
+
+        String key = issue(unique("codes"));
+        Client twice = init(key, program("python", ECHO, "run_timeout", 20000));
+        twice.next("runtime");
+        twice.send(Map.of("type", "init", "language", "python", "version", "*", "files", List.of(Map.of("content", ""))));
+        assertEquals("4000 Already Initialized", twice.closeStatus());
+
+        Client stdout = init(key, program("python", ECHO, "run_timeout", 20000));
+        stdout.next("runtime");
+        stdout.send(Map.of("type", "data", "stream", "stdout", "data", "x"));
+        assertEquals("4004 Can only write to stdin", stdout.closeStatus());
+
+        Client badSignal = init(key, program("python", ECHO, "run_timeout", 20000));
+        badSignal.next("runtime");
+        badSignal.send(Map.of("type", "signal", "signal", "SIGFOO"));
+        assertEquals("4005 Invalid signal", badSignal.closeStatus());
+    }
+
+    @Test
+    void timeLimitsAndTheIdleLimitStopARun() throws Exception {
+        String key = issue(unique("limits"));
+        Client wall = init(key, program("python", "import time\nprint('ready', flush=True)\ntime.sleep(30)", "run_timeout", 1500));
+        wall.next("runtime");
+        wall.next("stage");
+        wall.stdoutUntil("ready\n");
+        JsonNode timedOut = wall.next("exit");
+        assertEquals("TO", timedOut.get("status").asString(), timedOut.toString());
+        assertEquals("SIGKILL", timedOut.get("signal").asString());
+        assertEquals("4999 Job Completed", wall.closeStatus());
+
+        Client idle = init(key, program("python", "print(input())", "run_timeout", 30000));
+        idle.next("runtime");
+        idle.next("stage");
+        JsonNode idled = idle.next("exit");
+        assertEquals("Time limit exceeded (idle)", idled.get("message").asString(), idled.toString());
+        assertEquals("4999 Job Completed", idle.closeStatus());
+    }
+
+    @Test
+    void aFloodIsCutAtTheOutputLimit() throws Exception {
+        Client client = init(issue(unique("flood")), program("python", "while True:\n    print('y' * 1000)"));
+        client.next("runtime");
+        client.next("stage");
+        long received = 0;
+        JsonNode message;
+        while ((message = client.next()).get("type").asString().equals("data")) {
+            received += message.get("data").asString().length();
+        }
+        assertEquals("exit", message.get("type").asString());
+        assertEquals("OL", message.get("status").asString(), message.toString());
+        assertEquals("SIGKILL", message.get("signal").asString());
+        assertEquals(65536, received, "everything up to the output limit, nothing past it");
+        assertEquals("4999 Job Completed", client.closeStatus());
+    }
+
+    @Test
+    void aClientThatGoesAwayHasItsRunKilled() throws Exception {
+        String subject = unique("gone");
+        Client client = init(issue(subject), program("python", "import time\nprint('ready', flush=True)\ntime.sleep(50)",
+                "run_timeout", 60000));
+        client.next("runtime");
+        client.next("stage");
+        client.stdoutUntil("ready\n");
+        Instant left = Instant.now();
+        client.socket.abort();
+        JsonNode audit = await().atMost(Duration.ofSeconds(20)).until(
+                () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject), found -> found.size() == 1).get(0);
+        assertEquals("SG", audit.get("verdict").asString(), "killed, not timed out: " + audit);
+        assertTrue(Duration.between(left, Instant.parse(audit.get("judgedAt").asString())).toSeconds() < 10, audit.toString());
+    }
+
+    @Test
+    void initsDrawOnTheExecutionRateLimit() throws Exception {
+        String key = issue(unique("rate"));
+        for (int i = 0; i < 3; i++) {
+            Client client = init(key, program("python", "print(1)"));
+            client.next("runtime");
+            assertEquals("4999 Job Completed", client.closeStatus());
+        }
+        Client limited = init(key, program("python", "print(1)"));
+        assertEquals("this key may make 3 executions a minute", limited.next("error").get("message").asString());
+        assertEquals("4002 Notified Error", limited.closeStatus());
+    }
+
+    /** A subject no other test (or earlier run on the same database) has. */
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private String issue(String subject) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/keys"))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"subject\":\"" + subject + "\",\"role\":\"PARTICIPANT\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body()).get("key").asString();
+    }
+
+    private JsonNode admin(String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+}
