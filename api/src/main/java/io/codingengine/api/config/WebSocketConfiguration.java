@@ -22,9 +22,9 @@ import java.util.Map;
 
 /**
  * {@code /api/v2/connect}. The handshake is an ordinary request under the access rules of
- * {@code /api/v2/**} (a key, unless the Piston endpoints are open); who made it is kept for the
- * connection's rate limit and audit. Any origin may connect, as to Piston: no cookie is ever
- * the credential here.
+ * {@code /api/v2/**} (a key, unless the Piston endpoints are open) and behind the CORS filter of
+ * {@code /api/**}, which alone decides which browser origins may connect; who made it is kept for
+ * the connection's rate limit and audit.
  */
 @Configuration
 @EnableWebSocket

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * The api's end of a live run on a worker: the worker's events come in on this process's reply
  * channel and go to the client in order; the client's controls go to the worker's address once
  * the worker named it ({@link LiveMessage.Attached}), and are kept until then. A run no worker
- * took within the patience, or whose worker went silent for as long (it died), ends with
+ * took within the patience, or whose worker then went silent for as long (it died), ends with
  * {@link LiveMessage.Failed}.
  */
 final class QueuedLiveRun {
@@ -38,11 +38,7 @@ final class QueuedLiveRun {
     private String worker;
     private boolean ended;
 
-    /**
-     * @param patience how long to wait for a worker to take the run, and then for its run to end
-     *                 (it compiles and runs within the executor's maxima, which the default
-     *                 execute timeout covers)
-     */
+    /** @param patience how long to wait for a worker to take the run, and then for each of its events */
     QueuedLiveRun(String requestId, ReplyChannel replies, Consumer<LiveMessage.Event> events, Duration patience) {
         this.requestId = requestId;
         this.replies = replies;
@@ -81,13 +77,16 @@ final class QueuedLiveRun {
                 worker = attached.address();
                 early.forEach(this::toWorker);
                 early.clear();
-                restartTimer("its worker stopped answering after " + patience.toSeconds() + " s");
+                restartTimer();
             }
             case LiveMessage.Ended end -> {
                 events.accept(end);
                 finish();
             }
-            case LiveMessage.Event event -> events.accept(event);
+            case LiveMessage.Event event -> {
+                events.accept(event);
+                restartTimer();
+            }
             case LiveMessage.Control control -> LOG.warn("live run {}: a control sent to the api ignored", requestId);
         }
     }
@@ -127,9 +126,11 @@ final class QueuedLiveRun {
         finish();
     }
 
-    private void restartTimer(String why) {
+    /** A worker is silent at most for a compile or a run without output (each within the executor's maxima). */
+    private void restartTimer() {
         timer.cancel(false);
-        timer = TIMERS.schedule(() -> giveUp(why), patience.toMillis(), TimeUnit.MILLISECONDS);
+        timer = TIMERS.schedule(() -> giveUp("its worker went silent for " + patience.toSeconds() + " s"),
+                patience.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void finish() {

@@ -82,84 +82,12 @@ class PistonConnectTest {
         worker.close();
     }
 
-    /** A connected client: every text message it got, and how the server closed. */
-    static final class Client implements WebSocket.Listener {
-        final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-        final CompletableFuture<String> closed = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
-        WebSocket socket;
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                messages.add(Json.mapper().readTree(partial.toString()));
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(statusCode + " " + reason);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.completeExceptionally(error);
-        }
-
-        void send(Map<String, Object> message) {
-            socket.sendText(Json.write(message), true).join();
-        }
-
-        void stdin(String text) {
-            send(Map.of("type", "data", "stream", "stdin", "data", text));
-        }
-
-        JsonNode next() throws InterruptedException {
-            JsonNode message = messages.poll(30, TimeUnit.SECONDS);
-            assertNotNull(message, "no message; closed: " + closed.getNow("open"));
-            return message;
-        }
-
-        /** The next message, which must be of {@code type}. */
-        JsonNode next(String type) throws InterruptedException {
-            JsonNode message = next();
-            assertEquals(type, message.get("type").asString(), message.toString());
-            return message;
-        }
-
-        /** stdout data events up to and including the one that ends with {@code text}. */
-        String stdoutUntil(String text) throws InterruptedException {
-            StringBuilder out = new StringBuilder();
-            while (!out.toString().endsWith(text)) {
-                JsonNode data = next("data");
-                assertEquals("stdout", data.get("stream").asString(), data.toString());
-                out.append(data.get("data").asString());
-            }
-            return out.toString();
-        }
-
-        String closeStatus() throws Exception {
-            return closed.get(30, TimeUnit.SECONDS);
-        }
+    private PistonConnectClient connect(String key) {
+        return PistonConnectClient.connect(port, key);
     }
 
-    private Client connect(String key) {
-        Client client = new Client();
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder();
-        if (key != null) {
-            builder.header("Authorization", TestKeys.bearer(key));
-        }
-        client.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/v2/connect"), client).join();
-        return client;
-    }
-
-    private Client init(String key, Map<String, Object> init) {
-        Client client = connect(key);
+    private PistonConnectClient init(String key, Map<String, Object> init) {
+        PistonConnectClient client = connect(key);
         Map<String, Object> message = new java.util.LinkedHashMap<>(init);
         message.put("type", "init");
         client.send(message);
@@ -180,7 +108,7 @@ class PistonConnectTest {
     @Test
     void aPythonEchoAnswersLineByLineWhileItRuns() throws Exception {
         String subject = unique("echo");
-        Client client = init(issue(subject), program("py", ECHO, "run_timeout", 20000));
+        PistonConnectClient client = init(issue(subject), program("py", ECHO, "run_timeout", 20000));
         JsonNode runtime = client.next("runtime");
         assertEquals("python", runtime.get("language").asString());
         assertTrue(runtime.get("version").asString().startsWith("3."), runtime.toString());
@@ -203,7 +131,7 @@ class PistonConnectTest {
 
     @Test
     void aCompileErrorIsTheCompileStageAndNothingRuns() throws Exception {
-        Client client = init(issue(unique("cc")), program("c++", "int main() { return x; }"));
+        PistonConnectClient client = init(issue(unique("cc")), program("c++", "int main() { return x; }"));
         assertEquals("c++", client.next("runtime").get("language").asString());
         assertEquals("compile", client.next("stage").get("stage").asString());
         JsonNode data = client.next("data");
@@ -220,7 +148,7 @@ class PistonConnectTest {
     void aCompiledProgramRunsAfterItsCompileStage() throws Exception {
         // Larger than a WebSocket container's default message buffer (8 KiB).
         String comment = "// " + "x".repeat(20_000) + "\n";
-        Client client = init(issue(unique("cpp")), program("cpp", comment + """
+        PistonConnectClient client = init(issue(unique("cpp")), program("cpp", comment + """
                 #include <iostream>
                 int main() { int a, b; while (std::cin >> a >> b) std::cout << a + b << std::endl; }
                 """));
@@ -244,7 +172,7 @@ class PistonConnectTest {
                 print('ready', flush=True)
                 time.sleep(30)
                 """;
-        Client handled = init(key, program("python", waits, "run_timeout", 20000));
+        PistonConnectClient handled = init(key, program("python", waits, "run_timeout", 20000));
         handled.next("runtime");
         handled.next("stage");
         handled.stdoutUntil("ready\n");
@@ -253,7 +181,7 @@ class PistonConnectTest {
         assertEquals(3, handled.next("exit").get("code").asInt());
         assertEquals("4999 Job Completed", handled.closeStatus());
 
-        Client killed = init(key, program("python", waits, "run_timeout", 20000));
+        PistonConnectClient killed = init(key, program("python", waits, "run_timeout", 20000));
         killed.next("runtime");
         killed.next("stage");
         killed.stdoutUntil("ready\n");
@@ -264,7 +192,7 @@ class PistonConnectTest {
         assertEquals("SG", exit.get("status").asString());
         assertEquals("4999 Job Completed", killed.closeStatus());
 
-        Client kill = init(key, program("python", waits, "run_timeout", 20000));
+        PistonConnectClient kill = init(key, program("python", waits, "run_timeout", 20000));
         kill.next("runtime");
         kill.next("stage");
         kill.stdoutUntil("ready\n");
@@ -275,40 +203,40 @@ class PistonConnectTest {
 
     @Test
     void pistonsCloseCodes() throws Exception {
-        Client early = connect(null);
+        PistonConnectClient early = connect(null);
         early.stdin("too early\n");
         assertEquals("4003 Not yet initialized", early.closeStatus());
 
-        Client silent = connect(null);
+        PistonConnectClient silent = connect(null);
         long start = System.nanoTime();
         assertEquals("4001 Initialization Timeout", silent.closeStatus());
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
 
-        Client garbage = connect(null);
+        PistonConnectClient garbage = connect(null);
         garbage.socket.sendText("{not json", true).join();
         assertTrue(garbage.next("error").get("message").asString().startsWith("message is not valid JSON"));
         assertEquals("4002 Notified Error", garbage.closeStatus());
 
-        Client unknown = init(null, Map.of("language", "python", "version", "9", "files", List.of(Map.of("content", ""))));
+        PistonConnectClient unknown = init(null, Map.of("language", "python", "version", "9", "files", List.of(Map.of("content", ""))));
         assertEquals("{\"type\":\"error\",\"message\":\"python-9 runtime is unknown\"}", unknown.next().toString());
         assertEquals("4002 Notified Error", unknown.closeStatus());
 
-        Client tooLong = init(null, program("python", "print(1)", "run_timeout", 600000));
+        PistonConnectClient tooLong = init(null, program("python", "print(1)", "run_timeout", 600000));
         assertEquals("run_timeout cannot exceed the configured limit of 60000", tooLong.next("error").get("message").asString());
         assertEquals("4002 Notified Error", tooLong.closeStatus());
 
         String key = issue(unique("codes"));
-        Client twice = init(key, program("python", ECHO, "run_timeout", 20000));
+        PistonConnectClient twice = init(key, program("python", ECHO, "run_timeout", 20000));
         twice.next("runtime");
         twice.send(Map.of("type", "init", "language", "python", "version", "*", "files", List.of(Map.of("content", ""))));
         assertEquals("4000 Already Initialized", twice.closeStatus());
 
-        Client stdout = init(key, program("python", ECHO, "run_timeout", 20000));
+        PistonConnectClient stdout = init(key, program("python", ECHO, "run_timeout", 20000));
         stdout.next("runtime");
         stdout.send(Map.of("type", "data", "stream", "stdout", "data", "x"));
         assertEquals("4004 Can only write to stdin", stdout.closeStatus());
 
-        Client badSignal = init(key, program("python", ECHO, "run_timeout", 20000));
+        PistonConnectClient badSignal = init(key, program("python", ECHO, "run_timeout", 20000));
         badSignal.next("runtime");
         badSignal.send(Map.of("type", "signal", "signal", "SIGFOO"));
         assertEquals("4005 Invalid signal", badSignal.closeStatus());
@@ -317,7 +245,7 @@ class PistonConnectTest {
     @Test
     void timeLimitsAndTheIdleLimitStopARun() throws Exception {
         String key = issue(unique("limits"));
-        Client wall = init(key, program("python", "import time\nprint('ready', flush=True)\ntime.sleep(30)", "run_timeout", 1500));
+        PistonConnectClient wall = init(key, program("python", "import time\nprint('ready', flush=True)\ntime.sleep(30)", "run_timeout", 1500));
         wall.next("runtime");
         wall.next("stage");
         wall.stdoutUntil("ready\n");
@@ -326,7 +254,7 @@ class PistonConnectTest {
         assertEquals("SIGKILL", timedOut.get("signal").asString());
         assertEquals("4999 Job Completed", wall.closeStatus());
 
-        Client idle = init(key, program("python", "print(input())", "run_timeout", 30000));
+        PistonConnectClient idle = init(key, program("python", "print(input())", "run_timeout", 30000));
         idle.next("runtime");
         idle.next("stage");
         JsonNode idled = idle.next("exit");
@@ -336,7 +264,7 @@ class PistonConnectTest {
 
     @Test
     void aFloodIsCutAtTheOutputLimit() throws Exception {
-        Client client = init(issue(unique("flood")), program("python", "while True:\n    print('y' * 1000)"));
+        PistonConnectClient client = init(issue(unique("flood")), program("python", "while True:\n    print('y' * 1000)"));
         client.next("runtime");
         client.next("stage");
         long received = 0;
@@ -354,7 +282,7 @@ class PistonConnectTest {
     @Test
     void aClientThatGoesAwayHasItsRunKilled() throws Exception {
         String subject = unique("gone");
-        Client client = init(issue(subject), program("python", "import time\nprint('ready', flush=True)\ntime.sleep(50)",
+        PistonConnectClient client = init(issue(subject), program("python", "import time\nprint('ready', flush=True)\ntime.sleep(50)",
                 "run_timeout", 60000));
         client.next("runtime");
         client.next("stage");
@@ -371,11 +299,11 @@ class PistonConnectTest {
     void initsDrawOnTheExecutionRateLimit() throws Exception {
         String key = issue(unique("rate"));
         for (int i = 0; i < 3; i++) {
-            Client client = init(key, program("python", "print(1)"));
+            PistonConnectClient client = init(key, program("python", "print(1)"));
             client.next("runtime");
             assertEquals("4999 Job Completed", client.closeStatus());
         }
-        Client limited = init(key, program("python", "print(1)"));
+        PistonConnectClient limited = init(key, program("python", "print(1)"));
         assertEquals("this key may make 3 executions a minute", limited.next("error").get("message").asString());
         assertEquals("4002 Notified Error", limited.closeStatus());
     }
