@@ -8,10 +8,9 @@ import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RuntimeInfo;
-import org.slf4j.MDC;
-
 import io.codingengine.common.pipeline.LiveConversation;
 import io.codingengine.common.pipeline.LiveMessage;
+import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,13 +1,13 @@
 package io.codingengine.common.queue;
 
+import io.codingengine.common.pipeline.ReplyChannel;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
-import io.codingengine.common.pipeline.ReplyChannel;
 
 /**
  * The replies one process waits for, and the live runs it listens to, by request id: what every

@@ -1,9 +1,8 @@
 package io.codingengine.executor.sandbox;
 
+import io.codingengine.common.execution.Conversation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.codingengine.common.execution.Conversation;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -154,7 +153,7 @@ final class Relay {
     }
 
     /** One control frame: a tag, four bytes of length, the payload. */
-    static byte[] controlFrame(Conversation.Input input) {
+    private static byte[] controlFrame(Conversation.Input input) {
         return switch (input) {
             case Conversation.Input.Stdin stdin -> ByteBuffer.allocate(5 + stdin.bytes().length).put((byte) 'i')
                     .putInt(stdin.bytes().length).put(stdin.bytes()).array();

@@ -15,6 +15,7 @@ import java.util.List;
 final class ReplayedInput implements Conversation {
 
     private final Conversation client;
+    /** Everything the run took: at most the client's stdin limit, and a few signals. */
     private final List<Input> taken = new ArrayList<>();
     private int position;
 
