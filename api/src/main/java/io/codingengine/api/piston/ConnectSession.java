@@ -181,7 +181,8 @@ final class ConnectSession {
         switch (event) {
             case LiveMessage.Started started -> send(new ConnectEvent.Runtime(started.language(), started.version()));
             case LiveMessage.StageBegan stage -> send(new ConnectEvent.Stage(ConnectEvent.name(stage.stage())));
-            case LiveMessage.Output output -> send(new ConnectEvent.Data(ConnectEvent.name(output.stream()), output.text()));
+            case LiveMessage.Output output -> output.chunks().forEach(
+                    chunk -> send(new ConnectEvent.Data(ConnectEvent.name(chunk.stream()), chunk.text())));
             case LiveMessage.Exit exit -> send(ConnectEvent.Exit.of(ConnectEvent.name(exit.stage()), exit.result()));
             case LiveMessage.Failed failed -> fail(failed.message());
             case LiveMessage.Ended ended -> {

@@ -280,6 +280,29 @@ class PistonConnectTest {
     }
 
     @Test
+    void aProgramWritingAByteAtATimeCostsAMessagePerWindowNotPerByte() throws Exception {
+        PistonConnectClient client = init(issue(unique("drip")), program("python", """
+                import sys, time
+                for i in range(1500):
+                    sys.stdout.write('z')
+                    sys.stdout.flush()
+                    time.sleep(0.001)
+                """, "run_timeout", 20000));
+        client.next("runtime");
+        client.next("stage");
+        StringBuilder text = new StringBuilder();
+        int messages = 0;
+        JsonNode message;
+        while ((message = client.next()).get("type").asString().equals("data")) {
+            messages++;
+            text.append(message.get("data").asString());
+        }
+        assertEquals("z".repeat(1500), text.toString());
+        assertTrue(messages < 400, "about one message per 20 ms, not one per byte: " + messages);
+        assertEquals(0, message.get("code").asInt(), message.toString());
+    }
+
+    @Test
     void aClientThatGoesAwayHasItsRunKilled() throws Exception {
         String subject = unique("gone");
         PistonConnectClient client = init(issue(subject), program("python", "import time\nprint('ready', flush=True)\ntime.sleep(50)",

@@ -13,8 +13,12 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -23,18 +27,29 @@ import java.util.function.Consumer;
  * {@code execution=local}): what the executor tells becomes {@link LiveMessage.Event}s, in order,
  * ending with {@link LiveMessage.Ended}; the client's {@link LiveMessage.Control}s become the
  * program's input. A client that hangs up has the program killed.
+ *
+ * <p>Output is gathered for {@link #OUTPUT_WINDOW} into one {@link LiveMessage.Output}: a program
+ * that writes a byte at a time (each a frame of the relay) would otherwise cost a broker message
+ * per byte, up to its output limit, for every run an attacker starts. A person reading sees no
+ * delay.
  */
 public final class LiveConversation implements Conversation {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveConversation.class);
     private static final int SIGKILL = 9;
+    private static final Duration OUTPUT_WINDOW = Duration.ofMillis(20);
+    /** One platform thread for every live run's output window. */
+    private static final ScheduledExecutorService WINDOWS = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("live-output-window").factory());
 
     private final Consumer<LiveMessage.Event> events;
     private final Duration idleLimit;
     /** Bounded by the api, which refuses stdin past its limit. */
     private final BlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
+    /** Output of the current window, not yet told; guarded by this. */
+    private final List<LiveMessage.Chunk> window = new ArrayList<>();
 
-    /** @param events told in order, from the executor's thread */
+    /** @param events told in order, from the executor's thread or the output window's */
     public LiveConversation(Consumer<LiveMessage.Event> events, Duration idleLimit) {
         this.events = events;
         this.idleLimit = idleLimit;
@@ -57,21 +72,21 @@ public final class LiveConversation implements Conversation {
             ExecutionResult result = executor.converse(request, this);
             outcome = new Outcome(result, AuditEntry.executeStatus(result));
         } catch (InvalidRequestException e) {
-            events.accept(new LiveMessage.Failed(e.getMessage()));
+            tell(new LiveMessage.Failed(e.getMessage()));
             outcome = new Outcome(null, "INVALID");
         } catch (UnsupportedOperationException e) {
-            events.accept(new LiveMessage.Failed(e.getMessage()));
+            tell(new LiveMessage.Failed(e.getMessage()));
             outcome = new Outcome(null, "ERROR");
         } catch (ExecutorBusyException e) {
-            events.accept(new LiveMessage.Failed("no room to run this now, try again"));
+            tell(new LiveMessage.Failed("no room to run this now, try again"));
             outcome = new Outcome(null, "BUSY");
         } catch (RuntimeException e) {
             // The cause stays in the log: it may name the engine's own paths.
             LOG.error("a live run failed", e);
-            events.accept(new LiveMessage.Failed("internal error"));
+            tell(new LiveMessage.Failed("internal error"));
             outcome = new Outcome(null, "ERROR");
         }
-        events.accept(new LiveMessage.Ended());
+        tell(new LiveMessage.Ended());
         return outcome;
     }
 
@@ -87,22 +102,44 @@ public final class LiveConversation implements Conversation {
 
     @Override
     public void started(String language, String version) {
-        events.accept(new LiveMessage.Started(language, version));
+        tell(new LiveMessage.Started(language, version));
     }
 
     @Override
     public void stage(Stage stage) {
-        events.accept(new LiveMessage.StageBegan(stage));
+        tell(new LiveMessage.StageBegan(stage));
     }
 
+    /** Into the current window (the first output opens one); a chunk of the same stream as the last grows it. */
     @Override
-    public void output(Stream stream, String text) {
-        events.accept(new LiveMessage.Output(stream, text));
+    public synchronized void output(Stream stream, String text) {
+        if (window.isEmpty()) {
+            WINDOWS.schedule(this::flush, OUTPUT_WINDOW.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        int last = window.size() - 1;
+        if (last >= 0 && window.get(last).stream() == stream) {
+            window.set(last, new LiveMessage.Chunk(stream, window.get(last).text() + text));
+        } else {
+            window.add(new LiveMessage.Chunk(stream, text));
+        }
     }
 
     @Override
     public void exit(Stage stage, StageResult result) {
-        events.accept(new LiveMessage.Exit(stage, result));
+        tell(new LiveMessage.Exit(stage, result));
+    }
+
+    /** Any other event: the output before it first. */
+    private synchronized void tell(LiveMessage.Event event) {
+        flush();
+        events.accept(event);
+    }
+
+    private synchronized void flush() {
+        if (!window.isEmpty()) {
+            events.accept(new LiveMessage.Output(window));
+            window.clear();
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.codingengine.common.execution.Conversation;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.json.Json;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -53,8 +54,18 @@ public sealed interface LiveMessage {
     record StageBegan(Conversation.Stage stage) implements Event {
     }
 
-    /** Output of the current stage ({@link Conversation#output}). */
-    record Output(Conversation.Stream stream, String text) implements Event {
+    /**
+     * Output of the current stage ({@link Conversation#output}) as the program wrote it within a
+     * short window, in order, each chunk one stream's.
+     */
+    record Output(List<Chunk> chunks) implements Event {
+        public Output {
+            chunks = List.copyOf(chunks);
+        }
+    }
+
+    /** Text one stream got. */
+    record Chunk(Conversation.Stream stream, String text) {
     }
 
     /** A stage ended ({@link Conversation#exit}). */
