@@ -51,6 +51,13 @@
  * A request to `serve`: four bytes big-endian length, the `run` arguments each ended by a NUL,
  * eight bytes big-endian stdin length, then the stdin bytes, which the relay feeds to the program.
  *
+ * A live run (`run --live [--idle-limit-ms N]`) reads control frames instead of stdin, on the
+ * connection after the request (under `serve`) or on its own stdin: one byte tag, four bytes
+ * big-endian length, payload. 'i' stdin bytes for the program, 'c' (empty) the end of its stdin,
+ * 'k' four bytes big-endian of a signal for every process of the run but the box init. The end of
+ * the control stream, or a frame it does not know, kills the run (its client is gone). The run is
+ * also stopped when it goes N ms with neither control nor output ("timeout=idle").
+ *
  * Frames written by `run` on stdout (on the connection under `serve`): one byte tag, four bytes
  * big-endian length, payload.
  *   'o' stdout bytes   'e' stderr bytes   's' status, "key=value\n" lines, always last.
