@@ -415,6 +415,11 @@ try {
   await page.setViewportSize(DESKTOP);
 
   step('sign-out: the session ends on the server and this browser forgets the drafts');
+  const unsaved = () => page.evaluate(() => Object.keys(localStorage).filter(k => k.startsWith('ce.draft.') && JSON.parse(localStorage.getItem(k)).dirty)
+    .map(k => k + ' ' + localStorage.getItem(k).slice(0, 120)));
+  await page.waitForFunction(() => !Object.keys(localStorage).some(k => k.startsWith('ce.draft.') && JSON.parse(localStorage.getItem(k)).dirty),
+    null, { timeout: 10000 }).catch(() => {});
+  check((await unsaved()).length === 0, 'every draft is saved on the server before signing out: ' + JSON.stringify(await unsaved()));
   await page.click('#sign-out');
   await page.waitForSelector(`form[data-contest="${env.CONTEST}"] input[name=password]`);
   check((await page.textContent('.notice')).includes('Signed out'), 'sign-out is confirmed');

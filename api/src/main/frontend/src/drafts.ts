@@ -1,6 +1,6 @@
 // Drafts: kept on the server per participant, checked for conflicts, and in this browser.
 import { ApiError, call, describe } from './api';
-import { currentScreen, store } from './ui';
+import { currentScreen, onLeave, store } from './ui';
 import { draftPrefix } from './session';
 import type { Entry } from './types';
 
@@ -18,13 +18,24 @@ export class Drafts {
   private readonly revision = new Map<string, number>();
   /** A pending save per language: switching languages while one waits must not cancel it. */
   private readonly timers = new Map<string, number>();
-  private saving = false;
-  private readonly gen = currentScreen();  // a screen left behind saves no more (the next one has its own)
+  /** Languages whose save is on its way: one at a time per language. */
+  private readonly saving = new Set<string>();
+  private readonly gen = currentScreen();  // a screen left behind saves no more (what waited was saved on leaving)
   conflict: { language: string; current: Draft } | null = null;
 
   constructor(private readonly contestId: string, private readonly entry: Entry, private readonly problemId: string,
               private readonly status: (text: string, kind?: 'ok' | 'bad' | '') => void,
-              private readonly onConflict: (language: string, current: Draft) => void) {}
+              private readonly onConflict: (language: string, current: Draft) => void) {
+    // Leaving the page sends what waits to be saved at once: the next page may not show that
+    // problem or language, and would leave it unsaved on the server.
+    onLeave(() => {
+      this.timers.forEach((t, language) => { clearTimeout(t); this.save(language); });
+      this.timers.clear();
+    });
+  }
+
+  /** Says how saving goes, on this page only (a save sent on leaving it finishes on the next one). */
+  private say(text: string, kind?: 'ok' | 'bad' | '') { if (this.gen === currentScreen()) this.status(text, kind); }
 
   private key(language: string) { return `${draftPrefix(this.contestId, this.entry.participant)}${this.problemId}.${language}`; }
   private local(language: string): LocalDraft | null { return JSON.parse(store.get(this.key(language)) ?? 'null'); }
@@ -57,13 +68,13 @@ export class Drafts {
 
   edited(language: string, code: string) {
     this.keep(language, { code, revision: this.revision.get(language) ?? 0, dirty: true });
-    this.status('Editing…', '');
+    this.say('Editing…', '');
     this.schedule(language);
   }
 
   private schedule(language: string, ms = 800) {
     clearTimeout(this.timers.get(language));
-    this.timers.set(language, window.setTimeout(() => this.save(language), ms));
+    this.timers.set(language, window.setTimeout(() => { this.timers.delete(language); this.save(language); }, ms));
   }
 
   /** Takes the other tab's or device's code. */
@@ -72,7 +83,7 @@ export class Drafts {
     this.server.set(language, current);
     this.revision.set(language, current.revision);
     this.keep(language, { code: current.code, revision: current.revision, dirty: false });
-    this.status(`Saved (revision ${current.revision})`, 'ok');
+    this.say(`Saved (revision ${current.revision})`, 'ok');
   }
 
   /** Keeps this tab's code, saving it over the other one. */
@@ -87,9 +98,9 @@ export class Drafts {
   async save(language: string) {
     const local = this.local(language);
     if (!local?.dirty || this.conflict || this.gen !== currentScreen()) return;
-    if (this.saving) { this.schedule(language, 300); return; }
-    this.saving = true;
-    this.status('Saving…', '');
+    if (this.saving.has(language)) { this.schedule(language, 300); return; }
+    this.saving.add(language);
+    this.say('Saving…', '');
     try {
       const saved = await call<Draft>(`/api/v1/contests/${encodeURIComponent(this.contestId)}/drafts/${encodeURIComponent(this.problemId)}/${encodeURIComponent(language)}`,
         { method: 'PUT', key: this.entry.key, body: { code: local.code, baseRevision: local.revision } });
@@ -99,18 +110,18 @@ export class Drafts {
       // Typed on while saving: still dirty, based on the new revision.
       this.keep(language, { code: now?.code ?? saved.code, revision: saved.revision, dirty: (now?.code ?? saved.code) !== saved.code });
       if (now && now.code !== saved.code) this.schedule(language);
-      this.status(`Saved (revision ${saved.revision})`, 'ok');
+      this.say(`Saved (revision ${saved.revision})`, 'ok');
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && e.body?.current) {
         this.conflict = { language, current: e.body.current };
-        this.status('Not saved: changed in another tab or device', 'bad');
-        this.onConflict(language, e.body.current);
+        this.say('Not saved: changed in another tab or device', 'bad');
+        if (this.gen === currentScreen()) this.onConflict(language, e.body.current);
       } else if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
-        this.status(`Not saved: ${describe(e)}`, 'bad');
+        this.say(`Not saved: ${describe(e)}`, 'bad');
       } else {
-        this.status(`Not saved on the server (${e instanceof ApiError ? e.title : String(e)}); kept in this browser, retrying`, 'bad');
+        this.say(`Not saved on the server (${e instanceof ApiError ? e.title : String(e)}); kept in this browser, retrying`, 'bad');
         this.schedule(language, e instanceof ApiError && e.retryAfter ? e.retryAfter * 1000 : 5000);
       }
-    } finally { this.saving = false; }
+    } finally { this.saving.delete(language); }
   }
 }

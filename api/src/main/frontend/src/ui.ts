@@ -34,8 +34,13 @@ export const every = (f: () => void, msInterval: number) => timers.push(window.s
 export const keepTimer = (t: number) => timers.push(t);
 /** The current screen's number: compare it later to drop the answers of a screen left behind. */
 export const currentScreen = () => screen;
-/** Stops the previous screen's timers and starts counting a new screen. */
+let leaving: (() => void)[] = [];
+/** Runs {@code f} when the current screen is left, before the next one starts. */
+export const onLeave = (f: () => void) => { leaving.push(f); };
+/** Leaves the current screen (its leave handlers run, its timers stop) and starts counting a new one. */
 export function newScreen() {
+  leaving.forEach(f => f());
+  leaving = [];
   timers.forEach(clearInterval);
   timers = [];
   screen++;

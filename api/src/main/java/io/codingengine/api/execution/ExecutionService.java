@@ -3,10 +3,10 @@ package io.codingengine.api.execution;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.RuntimeInfo;
-
 import io.codingengine.common.pipeline.LiveMessage;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -41,6 +41,17 @@ public interface ExecutionService {
      */
     Consumer<LiveMessage.Control> converse(ExecutionRequest request, String caller, Duration idleLimit,
                                            Consumer<LiveMessage.Event> events);
+
+    /**
+     * As {@link #execute}, for work nobody watches as it runs (an import's runs of its accepted
+     * submissions): it waits for interactive work and contest judging (the queue's regrade lane),
+     * is not started after {@code startBy}, and is waited for until {@code answerBy}. With
+     * {@code startBy} no later than {@code answerBy} less the request's worst case, no run goes on
+     * after its caller stopped waiting.
+     *
+     * @throws BusyException when it was not run by then
+     */
+    ExecutionResult executeInBackground(ExecutionRequest request, String caller, Instant startBy, Instant answerBy);
 
     /** The languages and versions that can run, in the order to list them. */
     List<RuntimeInfo> runtimes();

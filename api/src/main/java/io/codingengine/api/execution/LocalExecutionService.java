@@ -75,6 +75,20 @@ public final class LocalExecutionService implements ExecutionService {
     }
 
     /**
+     * Runs it now, in this process's sandbox: there is no queue to put it behind other work, so
+     * it competes with executes for the slots (a single-process set-up). It is refused once
+     * {@code startBy} has passed; the request's own limits bound how long it runs.
+     */
+    @Override
+    public ExecutionResult executeInBackground(ExecutionRequest request, String caller, Instant startBy,
+                                               Instant answerBy) {
+        if (clock.instant().isAfter(startBy)) {
+            throw new BusyException("no time left to run it", java.time.Duration.ofSeconds(5));
+        }
+        return execute(request, caller);
+    }
+
+    /**
      * Writes the entry without changing the request's outcome: a store outage must not turn a
      * finished run or a client's mistake into a 500. A lost entry is logged whole, as an error.
      */

@@ -42,6 +42,14 @@ public class JudgeApiExceptionHandler {
                 .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds()))).body(p);
     }
 
+    /** The engine cannot do it now (no worker answered in time, an import's time-limit runs under way): 503, with when to try again. */
+    @ExceptionHandler(io.codingengine.api.execution.BusyException.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> busy(io.codingengine.api.execution.BusyException e) {
+        return org.springframework.http.ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())))
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage()));
+    }
+
     /** A body, a test's input, too many tests, or files over the executor's count or size limit. */
     @ExceptionHandler({io.codingengine.api.web.PayloadTooLargeException.class, RequestTooLargeException.class})
     ProblemDetail tooLarge(Exception e) {

@@ -119,6 +119,28 @@ class DeploymentEnvironmentTest {
         assertEquals(1, check(sessionTypo).size());
     }
 
+    /**
+     * The api and the workers run with a bounded heap and end on an {@code OutOfMemoryError}
+     * (whatever thread it hit), in their images and in {@code scripts/run-local.sh}; something
+     * starts them again (docs/operations.md, "Heaps and running out of memory").
+     */
+    @Test
+    void theApiAndTheWorkersRunWithABoundedHeapAndExitOnOutOfMemory() {
+        for (String image : List.of("api/Dockerfile", "worker/Dockerfile")) {
+            String entrypoint = read(ROOT.resolve(image)).lines().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst()
+                    .orElseThrow();
+            assertTrue(entrypoint.contains("\"-XX:MaxRAMPercentage=") && entrypoint.contains("\"-XX:+ExitOnOutOfMemoryError\""),
+                    image + ": " + entrypoint);
+        }
+        String script = read(ROOT.resolve("scripts/run-local.sh"));
+        for (String jar : List.of("api/target/api-", "worker/target/worker-")) {
+            String command = script.lines().filter(l -> l.contains("supervise ") && l.contains(jar)).findFirst()
+                    .orElseThrow(() -> new AssertionError("run-local.sh does not supervise " + jar));
+            assertTrue(command.contains("-XX:+ExitOnOutOfMemoryError"), command);
+        }
+        assertTrue(script.contains("-Xmx\"$api_heap\""), "run-local.sh bounds the api's heap");
+    }
+
     // ------------------------------------------------------------------ checks
 
     private static List<String> check(Setting setting) {

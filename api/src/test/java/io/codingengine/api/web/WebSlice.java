@@ -39,6 +39,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,6 +101,11 @@ public class WebSlice {
         public Consumer<LiveMessage.Control> converse(ExecutionRequest request, String caller, Duration idleLimit,
                                                       Consumer<LiveMessage.Event> events) {
             throw new UnsupportedOperationException("the web slices run nothing live");
+        }
+
+        @Override
+        public ExecutionResult executeInBackground(ExecutionRequest request, String caller, Instant startBy, Instant answerBy) {
+            return execute(request, caller);
         }
 
         @Override

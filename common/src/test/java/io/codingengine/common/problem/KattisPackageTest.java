@@ -395,8 +395,9 @@ class KattisPackageTest {
     void markdownPicturesOfThePackageAreKeptAndOthersLeftAlone() throws IOException {
         var files = with(hello(), "problem_statement/problem.en.md",
                 "![cave](cave.jpg) ![up](../problem.yaml) ![web](https://example.org/x.png) ![gone](gone.png)");
-        files = with(files, "problem_statement/cave.jpg", "JPEG");
-        Problem problem = KattisPackage.read(directory(tmp, "md", files));
+        Path dir = directory(tmp, "md", files);
+        Files.write(dir.resolve("problem_statement/cave.jpg"), StatementPicturesTest.JPEG); // a picture's bytes
+        Problem problem = KattisPackage.read(dir);
         assertEquals("![cave](statement/cave.jpg) ![up](../problem.yaml) ![web](https://example.org/x.png) ![gone](gone.png)",
                 problem.statement());
         assertEquals(List.of("cave.jpg"), problem.statementFiles().stream().map(StatementFile::name).toList());

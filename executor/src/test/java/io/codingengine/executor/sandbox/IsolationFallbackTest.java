@@ -27,7 +27,7 @@ class IsolationFallbackTest {
 
     private static SandboxConfig config() throws Exception {
         Path dir = Files.createTempDirectory("ce-fallback-");
-        return SandboxConfig.defaults().withDataDir(dir).withSlots(1).withUidBase(60150)
+        return SandboxConfig.defaults().withDataDir(dir).withSlots(1).withUidBase(65150)
                 .withCgroupName("coding-engine-test").withBwrap(Path.of("/nonexistent/bwrap"));
     }
 
@@ -47,7 +47,7 @@ class IsolationFallbackTest {
                     except OSError as e:
                         print('socket denied', e.errno)
                     """), Map.of("PATH", "/usr/bin:/bin"), new byte[0], LIMITS));
-            assertEquals("60150\nsocket denied 13\n", new String(out.stdout(), StandardCharsets.UTF_8),
+            assertEquals("65150\nsocket denied 13\n", new String(out.stdout(), StandardCharsets.UTF_8),
                     new String(out.output(), StandardCharsets.UTF_8));
         }
     }

@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -149,18 +150,22 @@ public final class WorkHandler {
             delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
             return;
         }
-        waited("interactive", "executing " + item.requestId(), Duration.between(item.enqueuedAt(), clock.instant()));
+        waited(delivery.lane().name().toLowerCase(Locale.ROOT), "executing " + item.requestId(),
+                Duration.between(item.enqueuedAt(), clock.instant()));
+        // A person waits for an interactive run: it may use the capacity kept for that. Work on the
+        // other lanes (an import's runs of its accepted submissions) takes a judging slot's.
+        Executor runner = delivery.lane() == Lane.INTERACTIVE ? executor.interactive() : executor;
         String body;
         ExecutionResult result = null;
         String status;
         try {
-            result = withLock(delivery, () -> executor.executeInteractive(item.request()));
+            result = withLock(delivery, () -> runner.execute(item.request()));
             String sandboxFailure = result.sandboxFailure();
             if (sandboxFailure != null && clock.instant().isBefore(item.deadline())) {
                 // The sandbox failed, not the program: once more before the client is answered.
                 LOG.warn("sandbox failure executing {}: {}; running it again", item.requestId(), sandboxFailure);
                 metrics.sandboxFailure("execute");
-                result = withLock(delivery, () -> executor.executeInteractive(item.request()));
+                result = withLock(delivery, () -> runner.execute(item.request()));
             }
             metrics.executed(item.request().language(), result);
             body = Json.write(result);
