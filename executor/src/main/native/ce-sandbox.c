@@ -65,6 +65,15 @@
  * A request to `serve`: four bytes big-endian length, the `run` arguments each ended by a NUL,
  * eight bytes big-endian stdin length, then the stdin bytes, which the relay feeds to the program.
  *
+ * A live run (`run --live [--idle-limit-ms N]`) reads control frames instead of stdin, on the
+ * connection after the request (under `serve`) or on its own stdin: one byte tag, four bytes
+ * big-endian length, payload. 'i' stdin bytes for the program, 'c' (empty) the end of its stdin,
+ * 'k' four bytes big-endian of a signal for every process of the run but the box init. The end of
+ * the control stream, or a frame it does not know, kills the run (its client is gone). The run is
+ * also stopped when it goes N ms with neither control nor output ("timeout=idle"). A live run is
+ * never a side of an interaction: `--live` with --stdin-fifo, --stdout-fifo, --proxy-in or
+ * --proxy-out is refused, as is stdin sent with the request.
+ *
  * Frames written by `run` on stdout (on the connection under `serve`): one byte tag, four bytes
  * big-endian length, payload.
  *   'o' stdout bytes   'e' stderr bytes   's' status, "key=value\n" lines, always last.
@@ -72,7 +81,7 @@
  *   '>' bytes from the submission to the validator, in the order they passed (the transcript).
  * The status has, besides what the box init reported (exit= or signal=, wall_ns=), command_status,
  * relay_wall_ns, cpu_ns, memory_peak, oom_kill, ended_ns (CLOCK_MONOTONIC when the relay reaped
- * the run: which side of an interaction ended first), and when they apply timeout=cpu|wall,
+ * the run: which side of an interaction ended first), and when they apply timeout=cpu|wall|idle,
  * exceeded=stdout|stderr, killed=1, stopped=1, transcript_cut=1.
  *
  * Exit codes of `run`: 0 when a status frame was written, 2 on an internal error (message on

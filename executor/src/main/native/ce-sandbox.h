@@ -63,6 +63,8 @@ struct run_opts {
     long long wall_limit_ms;
     long long output_limit;
     int cut_stderr;        /* stderr past output_limit is dropped and the program runs on (a judge ignores stderr) */
+    int live;              /* the input is control frames (stdin as it comes, its end, signals), not raw stdin */
+    long long idle_limit_ms; /* live: stop the run after this long with neither input nor output; 0: never */
     long long uid, gid;
     const char *seccomp_file;   /* a filter exported by `seccomp`, or NULL: none */
     int seccomp_fd;             /* >= 0: hand the filter to bwrap there; else load it here */

@@ -145,6 +145,17 @@ static pid_t join_late(const struct run_opts *o, int info_r, int block_w) {
     return init;
 }
 
+/* Sends sig to every process of the run's cgroup but skip and also_skip. */
+static void signal_cgroup(const struct run_opts *o, int sig, pid_t skip, pid_t also_skip) {
+    char buf[65536];
+    ssize_t n = pread(o->kill_fd, buf, sizeof buf - 1, 0);
+    buf[n > 0 ? n : 0] = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        pid_t p = (pid_t) strtol(line, NULL, 10);
+        if (p > 0 && p != skip && p != also_skip) kill(p, sig);
+    }
+}
+
 /* Kills every process of the box but our direct child. With bwrap, the child is bwrap's monitor:
  * killing the box init (a member of the cgroup) makes the kernel kill the whole pid namespace,
  * and the monitor reaps the init, so nothing is left as a zombie of the host's init. Without a
@@ -154,15 +165,7 @@ static void kill_box(const struct run_opts *o, pid_t child_pid) {
         kill(-child_pid, SIGKILL);
         return;
     }
-    char buf[65536];
-    ssize_t n = pread(o->kill_fd, buf, sizeof buf - 1, 0);
-    buf[n > 0 ? n : 0] = 0;
-    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-        pid_t p = (pid_t) strtol(line, NULL, 10);
-        if (p > 0 && p != child_pid) {
-            kill(p, SIGKILL);
-        }
-    }
+    signal_cgroup(o, SIGKILL, child_pid, child_pid);
     /* Under process isolation the child is the box init itself and goes too. */
     if (!o->late_join) kill(child_pid, SIGKILL);
 }
@@ -247,9 +250,10 @@ struct feeder {
 };
 
 /* The fd and event the feeder waits for, or -1 when it has nothing to do. */
-static int feeder_wants(const struct feeder *f, short *events) {
+static int feeder_wants(const struct feeder *f, int live, short *events) {
     if (f->fd < 0) return -1;
     if (f->off < f->len) { *events = POLLOUT; return f->fd; }
+    if (live) return -1; /* control_read refills it */
     *events = POLLIN;
     return frames_fd;
 }
@@ -271,6 +275,70 @@ static void feed(struct feeder *f) {
     if (f->off == f->len && f->left == 0) { close(f->fd); f->fd = -1; }
 }
 
+/* A live run's input (--live): control frames from the executor, each a one byte tag, four bytes
+ * big-endian length and the payload: 'i' stdin bytes, 'c' (empty) the end of stdin, 'k' four bytes
+ * big-endian of a signal for the program. Read one frame part at a time, and stdin only while the
+ * feeder's buffer is empty, so a program that does not read its stdin holds the executor back. */
+struct control {
+    int fd;                 /* the connection (serve), or our stdin (a relay started for one run) */
+    unsigned char head[5];
+    size_t head_len;
+    uint32_t left;          /* payload bytes of the current frame still to come */
+    unsigned char sig[4];
+    size_t sig_len;
+};
+
+/* The client's signal: for every process of the run but the box init and bwrap's monitor, which
+ * report how the program ended (the kernel shields a namespace's init anyway). */
+static void signal_run(const struct run_opts *o, pid_t child_pid, pid_t init_pid, int sig) {
+    if (o->kill_fd < 0) kill(-child_pid, sig);
+    else signal_cgroup(o, sig, child_pid, init_pid);
+}
+
+/* Reads what is readable of the next frame part; returns 0 when the executor is gone (the
+ * connection ended, or broke the protocol): nobody talks to the program any more. */
+static int control_read(struct control *c, struct feeder *f, const struct run_opts *o, pid_t child_pid,
+                        pid_t init_pid) {
+    ssize_t n;
+    if (c->head_len < sizeof c->head) {
+        n = read(c->fd, c->head + c->head_len, sizeof c->head - c->head_len);
+        if (n < 0) return errno == EINTR || errno == EAGAIN;
+        if (n == 0) return 0;
+        c->head_len += (size_t) n;
+        if (c->head_len < sizeof c->head) return 1;
+        c->left = (uint32_t) c->head[1] << 24 | (uint32_t) c->head[2] << 16 | (uint32_t) c->head[3] << 8 | c->head[4];
+        c->sig_len = 0;
+        char tag = (char) c->head[0];
+        if ((tag == 'c' && c->left != 0) || (tag == 'k' && c->left != sizeof c->sig) || (tag != 'c' && tag != 'k' && tag != 'i')) {
+            return 0;
+        }
+        if (tag == 'c' && f->fd >= 0) {
+            close(f->fd);
+            f->fd = -1;
+        }
+    } else if (c->head[0] == 'i') {
+        /* Stdin for a program that closed its stdin is dropped, as a pipe would refuse it. */
+        n = read(c->fd, f->buf, c->left < sizeof f->buf ? c->left : sizeof f->buf);
+        if (n < 0) return errno == EINTR || errno == EAGAIN;
+        if (n == 0) return 0;
+        c->left -= (uint32_t) n;
+        f->len = f->fd >= 0 ? (size_t) n : 0;
+        f->off = 0;
+    } else {
+        n = read(c->fd, c->sig + c->sig_len, c->left);
+        if (n < 0) return errno == EINTR || errno == EAGAIN;
+        if (n == 0) return 0;
+        c->sig_len += (size_t) n;
+        c->left -= (uint32_t) n;
+        if (c->left == 0) {
+            int sig = c->sig[0] << 24 | c->sig[1] << 16 | c->sig[2] << 8 | c->sig[3];
+            if (sig > 0 && sig < NSIG) signal_run(o, child_pid, init_pid, sig);
+        }
+    }
+    if (c->left == 0) c->head_len = 0;
+    return 1;
+}
+
 /* stdin_len: bytes of stdin that follow the request on the connection (serve), or -1: the
  * program's stdin is ours (a relay started for one run). */
 int cmd_run(int argc, char **argv, int64_t stdin_len) {
@@ -282,6 +350,7 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         if (!strcmp(k, "--init-here")) { o.init_here = 1; continue; }
         if (!strcmp(k, "--cut-stderr")) { o.cut_stderr = 1; continue; }
         if (!strcmp(k, "--uid-isolation")) { o.uid_isolation = 1; continue; }
+        if (!strcmp(k, "--live")) { o.live = 1; continue; }
         if (i + 1 >= argc) { errno = 0; die("missing value for %s", k); }
         const char *v = argv[++i];
         if (!strcmp(k, "--cgroup-procs")) {
@@ -300,6 +369,7 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         else if (!strcmp(k, "--cpu-usage-format")) o.cpu_usage_is_stat = !strcmp(v, "cpu.stat");
         else if (!strcmp(k, "--cpu-limit-ms")) o.cpu_limit_ms = parse_num(v, k);
         else if (!strcmp(k, "--wall-limit-ms")) o.wall_limit_ms = parse_num(v, k);
+        else if (!strcmp(k, "--idle-limit-ms")) o.idle_limit_ms = parse_num(v, k);
         else if (!strcmp(k, "--output-limit")) o.output_limit = parse_num(v, k);
         else if (!strcmp(k, "--uid")) o.uid = parse_num(v, k);
         else if (!strcmp(k, "--gid")) o.gid = parse_num(v, k);
@@ -349,11 +419,14 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
     o.late_join = o.info_fd >= 0 && o.block_fd >= 0;
     /* One side of an interaction (interact.c): the submission's stdin and stdout are FIFOs, the
      * validator's are pipes to us; either way the executor's connection (or our stdin) only
-     * carries a stop ('k'), never the program's input. */
+     * carries a stop ('k'), never the program's input. A live run's program has a stdin pipe we
+     * feed from the control frames the executor sends in its place. */
     int interacting = o.stdin_fifo || o.stdout_fifo || o.proxy_in || o.proxy_out;
     int fifo = o.stdin_fifo || o.stdout_fifo;
-    int in_pipe = !fifo && (stdin_len >= 0 || interacting);
+    int in_pipe = !fifo && (stdin_len >= 0 || interacting || o.live);
     if (interacting && stdin_len > 0) { errno = 0; die("an interaction's program takes no stdin from the executor"); }
+    if (interacting && o.live) { errno = 0; die("a live run is no side of an interaction"); }
+    if (o.live && stdin_len > 0) { errno = 0; die("a live run's stdin comes in control frames"); }
     int in[2] = {0, -1}, out[2] = {-1, -1}, err[2], status[2], info[2] = {-1, -1}, block[2] = {-1, -1};
     if ((!fifo && pipe2(out, O_CLOEXEC)) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) die("pipe");
     if (in_pipe && (pipe2(in, O_CLOEXEC) || fcntl(in[1], F_SETFL, O_NONBLOCK) < 0)) die("stdin pipe");
@@ -393,8 +466,13 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         child(&o, argc - i - 1, command, moves, n_moves, &box);
     }
     static struct feeder stdin_feed = {.fd = -1};
+    /* A live run's control comes on the connection, or on our stdin when we run for one run. */
+    struct control control = {.fd = !o.live ? -1 : stdin_len >= 0 ? frames_fd : 0};
     if (link) {
         link_forked(link, in[1], out[0]);
+    } else if (o.live) {
+        stdin_feed.fd = in[1];
+        stdin_feed.left = UINT64_MAX; /* its end is a 'c' frame, not a length */
     } else if (stdin_len > 0) {
         stdin_feed.fd = in[1];
         stdin_feed.left = (uint64_t) stdin_len;
@@ -404,14 +482,16 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
     if (in_pipe) close(in[0]);
     if (!fifo) close(out[1]);
     /* An interaction's stop: a 'k' from the executor, on the connection (serve) or our stdin. */
-    int control_fd = interacting ? (stdin_len >= 0 ? frames_fd : 0) : -1;
+    int stop_fd = interacting ? (stdin_len >= 0 ? frames_fd : 0) : -1;
     int stop = 0, stopped = 0;
     close(err[1]);
     close(status[1]);
+    /* The box init: our child, but with bwrap the child is its monitor and the init its child. */
+    pid_t init_pid = pid;
     if (handshake) {
         close(info[1]);
         close(block[0]);
-        join_late(&o, info[0], block[1]);
+        init_pid = join_late(&o, info[0], block[1]);
     }
     int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
     if (pidfd < 0) die("pidfd_open");
@@ -422,20 +502,20 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
     size_t report_len = 0;
     int open_streams = interacting ? 1 : 2, status_open = 1, exited = 0, wstatus = 0;
     const char *timeout = NULL;
-    int64_t cpu_ns = -1, exited_at = 0;
-    int killed = 0;
+    int64_t cpu_ns = -1, exited_at = 0, active_at = started;
+    int killed = 0, hung_up = 0;
     /* UID isolation: the run's processes have been killed (at its end, or at a limit). Without a
      * cgroup its CPU time and memory are read from /proc (`scan`), and its memory limit enforced here. */
     int swept = 0, scan = o.uid_isolation && o.cpu_fd < 0, memory_exceeded = 0, polls = 0;
     long long memory_peak = -1;
 
     while (!exited || open_streams > 0 || status_open || (link && link_busy(link))) {
-        struct pollfd p[10];
+        struct pollfd p[11];
         int np = 0;
-        int control_at = -1;
-        if (control_fd >= 0 && !exited) {
-            control_at = np;
-            p[np++] = (struct pollfd){control_fd, POLLIN, 0};
+        int stop_at = -1;
+        if (stop_fd >= 0 && !exited) {
+            stop_at = np;
+            p[np++] = (struct pollfd){stop_fd, POLLIN, 0};
         }
         int link_from = np;
         if (link) np = link_poll(link, p, np, exited);
@@ -444,8 +524,14 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         if (status_open) p[np++] = (struct pollfd){status[0], POLLIN, 0};
         if (!exited) p[np++] = (struct pollfd){pidfd, POLLIN, 0};
         short feed_events = 0;
-        int feed_fd = exited ? -1 : feeder_wants(&stdin_feed, &feed_events);
+        int feed_fd = exited ? -1 : feeder_wants(&stdin_feed, o.live, &feed_events);
         if (feed_fd >= 0) p[np++] = (struct pollfd){feed_fd, feed_events, 0};
+        /* A live run's control. Without POLLIN while the buffer is full, a hang-up (POLLHUP) is still seen. */
+        int control_at = -1;
+        if (!exited && !killed && control.fd >= 0) {
+            control_at = np;
+            p[np++] = (struct pollfd){control.fd, stdin_feed.fd < 0 || stdin_feed.off == stdin_feed.len ? POLLIN : 0, 0};
+        }
         int wait_ms = POLL_INTERVAL_MS;
         if (exited) {
             /* The box is dead, but a process that escaped the pid namespace (only possible
@@ -458,11 +544,19 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         if (link) link_ready(link, p, np);
         for (int k = 0; k < np; k++) {
             if (!p[k].revents || (k >= link_from && k < link_to)) continue;
-            if (k == control_at) {
+            if (k == stop_at) {
                 char c;
-                ssize_t n = read(control_fd, &c, 1);
+                ssize_t n = read(stop_fd, &c, 1);
                 if (n == 1 && c == 'k') stop = 1;
-                else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) control_fd = -1;
+                else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) stop_fd = -1;
+            } else if (k == control_at) {
+                /* The executor gone is the client gone: the run is stopped. */
+                if ((p[k].revents & POLLIN) ? !control_read(&control, &stdin_feed, &o, pid, init_pid)
+                                            : (p[k].revents & (POLLHUP | POLLERR)) != 0) {
+                    control.fd = -1;
+                    hung_up = 1;
+                }
+                active_at = now_ns();
             } else if (p[k].fd == feed_fd) {
                 feed(&stdin_feed);
             } else if (p[k].fd == pidfd) {
@@ -479,6 +573,7 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
             } else {
                 for (int s = 0; s < 2; s++) {
                     if (streams[s].fd != p[k].fd) continue;
+                    active_at = now_ns();
                     if (!pump(&streams[s], o.output_limit)) {
                         close(streams[s].fd);
                         streams[s].fd = -1;
@@ -514,7 +609,9 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         if (!killed) {
             if (o.cpu_limit_ms && cpu_ns >= o.cpu_limit_ms * 1000000LL) timeout = "cpu";
             else if (o.wall_limit_ms && elapsed_ms >= o.wall_limit_ms) timeout = "wall";
-            killed = timeout || memory_exceeded || streams[0].exceeded || (streams[1].exceeded && !o.cut_stderr);
+            else if (o.idle_limit_ms && (now_ns() - active_at) / 1000000 >= o.idle_limit_ms) timeout = "idle";
+            killed = timeout || hung_up || memory_exceeded || streams[0].exceeded
+                    || (streams[1].exceeded && !o.cut_stderr);
             if (!killed && stop) killed = stopped = 1;
         }
         if (killed && o.uid_isolation) {

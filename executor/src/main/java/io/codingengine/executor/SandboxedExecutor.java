@@ -1,5 +1,6 @@
 package io.codingengine.executor;
 
+import io.codingengine.common.execution.Conversation;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
@@ -117,16 +118,31 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
 
     @Override
     public ExecutionResult execute(ExecutionRequest request) {
-        return execute(request, false);
+        return execute(request, false, null);
     }
 
     @Override
     public ExecutionResult executeInteractive(ExecutionRequest request) {
-        return execute(request, true);
+        return execute(request, true, null);
     }
 
-    /** {@code interactive}: the interactive lane's work, which may take the slots kept for it. */
-    private ExecutionResult execute(ExecutionRequest request, boolean interactive) {
+    /** The compile's output and end are told once it is over; the run's output as the program writes it. */
+    @Override
+    public ExecutionResult converse(ExecutionRequest request, Conversation conversation) {
+        if (request.runs().size() != 1) {
+            throw new InvalidRequestException("a live run has exactly one run");
+        }
+        if (!request.runs().getFirst().stdin().isEmpty()) {
+            throw new InvalidRequestException("a live run's stdin comes from its client, not the request");
+        }
+        return execute(request, true, conversation);
+    }
+
+    /**
+     * {@code interactive}: the interactive lane's work, which may take the slots kept for it;
+     * {@code live}: the client of a live run, else null.
+     */
+    private ExecutionResult execute(ExecutionRequest request, boolean interactive, Conversation live) {
         Prepared program = prepare(request.language(), request.version(), request.files(), request.options(),
                 request.compileLimits(), request.runLimits());
         LanguageRuntime runtime = program.runtime();
@@ -138,7 +154,7 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
             throw new InvalidRequestException("at least one run is required");
         }
         try (Box box = sandbox.open(program.diskBytes(), program.diskInodes(), interactive)) {
-            StageResult compile = build(box, program, request.syntaxCheck());
+            StageResult compile = build(box, program, request.syntaxCheck(), live);
             if (compile != null && !compile.succeeded()) {
                 return new ExecutionResult(language.language(), runtime.version().toString(), compile, List.of(),
                         where(box));
@@ -147,8 +163,15 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
             for (RunInput input : request.runs()) {
                 List<String> command = Commands.expand(language.run(), runtime, layout, options, input.args(), List.of(), runLimits);
                 byte[] stdin = input.stdin().getBytes(StandardCharsets.UTF_8);
-                runs.add(StageMapper.map(box.run(new RunSpec(command, BASE_ENV, stdin, runLimits,
-                        request.runLimits().cutStderr()))));
+                if (live != null) {
+                    live.stage(Conversation.Stage.RUN);
+                }
+                StageResult run = StageMapper.map(box.run(new RunSpec(command, BASE_ENV, stdin, runLimits,
+                        request.runLimits().cutStderr(), List.of(), live)));
+                if (live != null) {
+                    live.exit(Conversation.Stage.RUN, run);
+                }
+                runs.add(run);
             }
             return new ExecutionResult(language.language(), runtime.version().toString(), compile, runs, where(box));
         } catch (InterruptedException e) {
@@ -163,9 +186,9 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
     }
 
     /**
-     * This executor as the interactive lane's work uses it: executions and interactions (an
-     * interactive problem judged for a person who waits) both take a slot kept for that lane
-     * first ({@link SandboxConfig#interactiveSlots()}), then any.
+     * This executor as the interactive lane's work uses it: executions, interactions (an
+     * interactive problem judged for a person who waits) and live runs all take a slot kept for
+     * that lane first ({@link SandboxConfig#interactiveSlots()}), then any.
      */
     @Override
     public Executor interactive() {
@@ -182,12 +205,17 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
 
         @Override
         public ExecutionResult execute(ExecutionRequest request) {
-            return SandboxedExecutor.this.execute(request, true);
+            return SandboxedExecutor.this.executeInteractive(request);
         }
 
         @Override
         public InteractionResult interact(InteractionRequest request) {
             return new Interactions(SandboxedExecutor.this).run(request, true);
+        }
+
+        @Override
+        public ExecutionResult converse(ExecutionRequest request, Conversation conversation) {
+            return SandboxedExecutor.this.converse(request, conversation);
         }
 
         @Override
@@ -235,16 +263,47 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
      * report, or {@code null} when there is none (a passed syntax check is no stage).
      */
     StageResult build(Box box, Prepared program, boolean syntaxCheck) {
+        return build(box, program, syntaxCheck, null);
+    }
+
+    /** As {@link #build(Box, Prepared, boolean)}, telling a live run's client ({@code live}, else null) of it. */
+    private StageResult build(Box box, Prepared program, boolean syntaxCheck, Conversation live) {
         program.layout().files().forEach(f -> box.writeFile(f.path(), f.content(), false));
         LanguageDefinition language = program.language();
+        if (live != null) {
+            live.started(language.language(), program.runtime().version().toString());
+        }
         // An interpreted language's check runs only when asked for (judging), never for Piston.
         if (!program.runtime().compiled() || language.compileChecksOnly() && !syntaxCheck) {
             return null;
         }
+        if (live != null && !language.compileChecksOnly()) {
+            live.stage(Conversation.Stage.COMPILE);
+        }
         StageResult compile = compileStage.compile(box, program.runtime(), program.layout(), program.options(),
                 program.compileLimits());
+        if (live != null && (!language.compileChecksOnly() || !compile.succeeded())) {
+            tellCompile(live, compile, language.compileChecksOnly());
+        }
         // A passed syntax check is no stage: the result is an interpreted language's, as before.
         return compile.succeeded() && language.compileChecksOnly() ? null : compile;
+    }
+
+    /**
+     * A live run's compile stage, once it is over: a language that only checks its sources has
+     * its stage told only when the check failed, as its result shows a compile stage only then.
+     */
+    private static void tellCompile(Conversation live, StageResult compile, boolean checkOnly) {
+        if (checkOnly) {
+            live.stage(Conversation.Stage.COMPILE);
+        }
+        if (!compile.stdout().isEmpty()) {
+            live.output(Conversation.Stream.STDOUT, compile.stdout());
+        }
+        if (!compile.stderr().isEmpty()) {
+            live.output(Conversation.Stream.STDERR, compile.stderr());
+        }
+        live.exit(Conversation.Stage.COMPILE, compile);
     }
 
     /** The run's argv of {@code program} with {@code args}. */

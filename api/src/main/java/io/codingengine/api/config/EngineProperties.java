@@ -142,8 +142,14 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
      * @param compatibleVersions versions clients ask for that are not installed, each with the
      *                           installed versions that run in its place; the defaults (in
      *                           application.properties) are the seed deployment's four runtimes
+     * @param connectInitTimeout how long a {@code /api/v2/connect} client has to send its
+     *                           {@code init} before the connection closes with 4001 (Piston's 1 s)
+     * @param connectIdleTimeout how long a live run may go with neither input from its client nor
+     *                           output, before it is stopped (status {@code TO}); its time limits hold besides
      */
-    public record Piston(List<io.codingengine.api.piston.CompatibleVersion> compatibleVersions) {
+    public record Piston(List<io.codingengine.api.piston.CompatibleVersion> compatibleVersions,
+                         @DefaultValue("1s") Duration connectInitTimeout,
+                         @DefaultValue("20s") Duration connectIdleTimeout) {
         public Piston {
             compatibleVersions = List.copyOf(compatibleVersions == null ? List.of() : compatibleVersions);
         }

@@ -4,6 +4,7 @@ import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RuntimeInfo;
+import io.codingengine.common.pipeline.LiveMessage;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.queue.Lane;
@@ -17,12 +18,14 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Piston's synchronous execute through the pipeline: the request goes on the interactive lane
  * (served before contest submissions and regrades) and this thread waits for the worker's reply,
  * which arrives on this process's reply channel the moment the run ends. Background work goes on
- * the regrade lane, served only when there is no other.
+ * the regrade lane, served only when there is no other. A live run goes on the interactive lane
+ * and talks with its worker over the reply channels ({@link QueuedLiveRun}).
  */
 public final class QueueExecutionService implements ExecutionService {
 
@@ -86,6 +89,31 @@ public final class QueueExecutionService implements ExecutionService {
             throw new IllegalStateException("the worker failed: " + tree.get("internalError").asString());
         }
         return Json.mapper().treeToValue(tree, ExecutionResult.class);
+    }
+
+    /**
+     * A {@link WorkItem.Converse} on the interactive lane, as an execute goes; its deadline and
+     * the patience with its worker are the execute timeout.
+     */
+    @Override
+    public Consumer<LiveMessage.Control> converse(ExecutionRequest request, String caller, Duration idleLimit,
+                                                  Consumer<LiveMessage.Event> events) {
+        String id = UUID.randomUUID().toString();
+        QueuedLiveRun run = new QueuedLiveRun(id, replies, events, timeout);
+        run.listen();
+        Instant now = Instant.now();
+        String body = WorkItem.toJson(new WorkItem.Converse(id, replies.address(), request, now.plus(timeout), now, caller,
+                org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY), idleLimit));
+        try {
+            queue.send(Lane.INTERACTIVE, id, body);
+        } catch (IllegalArgumentException tooLarge) {
+            run.cancel();
+            throw new InvalidRequestException("the request is too large to queue: " + tooLarge.getMessage());
+        } catch (RuntimeException e) {
+            run.cancel();
+            throw e;
+        }
+        return run::control;
     }
 
     @Override

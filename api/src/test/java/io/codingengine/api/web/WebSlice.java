@@ -16,6 +16,7 @@ import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.execution.StageResult;
+import io.codingengine.common.pipeline.LiveMessage;
 import io.codingengine.common.problem.Problem;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.problem.ProblemSummary;
@@ -37,11 +38,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * What the {@code @WebMvcTest} slices of the api run on, with no database, broker, sandbox or
@@ -91,6 +94,13 @@ public class WebSlice {
             executed.add(request);
             StageResult run = new StageResult("", "", "", 0, null, null, null, 1, 1, 1 << 20);
             return new ExecutionResult(request.language(), request.version(), null, List.of(run), "slice");
+        }
+
+        /** No slice opens a WebSocket: a live run is the api's full tests' (PistonConnect*Test). */
+        @Override
+        public Consumer<LiveMessage.Control> converse(ExecutionRequest request, String caller, Duration idleLimit,
+                                                      Consumer<LiveMessage.Event> events) {
+            throw new UnsupportedOperationException("the web slices run nothing live");
         }
 
         @Override

@@ -33,6 +33,20 @@ public interface Executor {
         throw new InvalidRequestException("this executor cannot run interactive or multi-pass problems");
     }
 
+    /**
+     * A live run: compiles {@code request} and runs its one input live, a client (a person, through
+     * Piston's WebSocket execution) talking to the program: what happens goes to
+     * {@code conversation} as it happens, and the program reads the client's input as it comes.
+     * It runs as {@link #executeInteractive} would (the capacity kept for work a person waits for).
+     * Not an {@link #interact interaction}, where the other side is a problem's validator.
+     *
+     * @throws InvalidRequestException as {@link #execute}; nothing ran
+     * @throws UnsupportedOperationException when this executor cannot run a program live
+     */
+    default ExecutionResult converse(ExecutionRequest request, Conversation conversation) {
+        throw new UnsupportedOperationException("this engine cannot run programs live");
+    }
+
     /** How many requests may run at once without queueing inside the executor. */
     int capacity();
 
@@ -55,7 +69,8 @@ public interface Executor {
      * This executor as the interactive lane's work uses it: every execution through
      * {@link #executeInteractive}; interactions (an interactive or multi-pass problem judged on
      * that lane) through {@link #interact}, unless the executor has kept capacity for them too
-     * (it overrides this then).
+     * (it overrides this then); live runs through {@link #converse}, which uses the kept capacity
+     * anyway.
      */
     default Executor interactive() {
         Executor self = this;
@@ -73,6 +88,11 @@ public interface Executor {
             @Override
             public InteractionResult interact(InteractionRequest request) {
                 return self.interact(request);
+            }
+
+            @Override
+            public ExecutionResult converse(ExecutionRequest request, Conversation conversation) {
+                return self.converse(request, conversation);
             }
 
             @Override

@@ -201,6 +201,9 @@ final class BoxCommands {
         if (spec.cutStderr()) {
             cmd.add("--cut-stderr");
         }
+        if (spec.live() != null) {
+            cmd.addAll(List.of("--live", "--idle-limit-ms", Long.toString(spec.live().idleLimit().toMillis())));
+        }
         return cmd;
     }
 

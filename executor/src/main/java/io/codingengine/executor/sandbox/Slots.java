@@ -101,12 +101,18 @@ final class Slots {
      * Runs one program in {@code box}; the previous run's processes, /tmp and IPC objects are
      * gone. With a {@code pool}, the slot's pre-started box is entered; if that fails before the
      * program started, the run is retried once in a newly built box, then in a fresh bwrap box.
-     * Without one, the run is in a fresh box at {@code level}.
+     * Without one, the run is in a fresh box at {@code level}. A live run's input taken by an
+     * attempt that could not enter its box goes to the next attempt.
      */
-    RunOutcome run(Box box, RunSpec spec, BoxPool pool, Isolation.Level level) {
-        box.mounts().beforeRun(spec.files());
+    RunOutcome run(Box box, RunSpec given, BoxPool pool, Isolation.Level level) {
+        box.mounts().beforeRun(given.files());
+        ReplayedInput input = given.live() == null ? null : new ReplayedInput(given.live());
+        RunSpec spec = input == null ? given : given.withLive(input);
         if (pool != null) {
             for (int attempt = 0; attempt < 2; attempt++) {
+                if (input != null) {
+                    input.rewind();
+                }
                 Attempt a = runPooled(pool, box, spec);
                 if (a.boxError() == null) {
                     return a.outcome();
@@ -114,6 +120,9 @@ final class Slots {
                 pool.flag(box.slot(), a.boxError());
             }
             LOG.warn("slot {}: pre-started box unusable, running in a fresh box", box.slot());
+            if (input != null) {
+                input.rewind();
+            }
         }
         return runOnce(box, spec, level, null).outcome();
     }
@@ -147,25 +156,26 @@ final class Slots {
 
     /**
      * One relay's run in {@code box} (its pre-started box when {@code pooled}), with {@code extra}
-     * options for the relay and a {@code control} to stop it (one side of an interaction); its
+     * options for the relay and a {@code stop} to stop it (one side of an interaction); its
      * cgroup is removed once it is over.
      */
     private Relay.Result relay(Box box, RunSpec spec, Isolation.Level level, Pooled pooled, List<String> extra,
-                               Relay.Control control) {
+                               Relay.Stop stop) {
         RunCgroup cgroup = host.planRunCgroup(box.slot(), spec.limits());
         try {
             Relay.Result result;
             Duration deadline = spec.limits().wallTime().plus(RELAY_MARGIN);
             if (pooled != null) {
                 List<String> args = commands.pooledRun(box, spec, cgroup, pooled.pins(), extra);
-                result = Relay.run(pooled.pool().relay(box.slot()), args, spec.stdin(), deadline, control);
+                result = Relay.run(pooled.pool().relay(box.slot()), args, spec.stdin(), deadline, stop, spec.live());
                 if (result.hung()) {
                     LOG.error("slot {}: {}; replacing its relay server and box", box.slot(), result.failure());
                     pooled.pool().relay(box.slot()).restart();
                     pooled.pool().flag(box.slot(), "its relay hung");
                 }
             } else {
-                result = Relay.run(commands.freshRun(box, spec, cgroup, level, extra), spec.stdin(), deadline, control);
+                result = Relay.run(commands.freshRun(box, spec, cgroup, level, extra), spec.stdin(), deadline, stop,
+                        spec.live());
                 if (result.failure() != null && level == Isolation.Level.UID) {
                     // The relay did not finish (hung and killed, or failed): it may not have
                     // killed the run's processes, and no pid namespace ends them.
@@ -232,7 +242,7 @@ final class Slots {
             List<String> subArgs = List.of("--stdin-fifo", in, "--stdout-fifo", out);
             List<String> valArgs = List.of("--proxy-in", out, "--proxy-out", in,
                     "--transcript-limit", Long.toString(transcriptBytes));
-            Relay.Control stopSubmission = new Relay.Control();
+            Relay.Stop stopSubmission = new Relay.Stop();
             Pooled vp = valPooled;
             // Each side's work directory is made afresh on its own thread, at the same time as the
             // other's. A platform thread: a fresh box's relay is read through a process pipe, and a

@@ -81,10 +81,15 @@ public class WorkerConfiguration {
         };
     }
 
+    /**
+     * On Artemis the worker listens too, on an address of its own: the client's input for the
+     * live runs it holds comes there. On Service Bus it only sends (its identity may not receive
+     * from the reply queue), so it runs no live runs.
+     */
     @Bean
     ReplyChannel replyChannel(WorkerProperties p, WorkerConnectionSettings connections) {
         return switch (QueueKind.parse("coding-engine.worker.queue", connections.getQueue())) {
-            case ARTEMIS -> ArtemisReplyChannel.sending(connections.getBrokerUrl());
+            case ARTEMIS -> ArtemisReplyChannel.listening(connections.getBrokerUrl());
             case SERVICEBUS -> ServiceBusReplyChannel.sending(serviceBus(p, connections));
         };
     }

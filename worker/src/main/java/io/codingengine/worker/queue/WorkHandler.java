@@ -44,8 +44,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Does what one message asks: a synchronous run (reply to the waiting api) or the judging of a
- * stored submission (verdict to the store). Settles the delivery in every case: complete when the
+ * Does what one message asks: a synchronous run (reply to the waiting api), a live run
+ * ({@link LiveRuns}) or the judging of a stored submission (verdict to the store). Settles the delivery in every case: complete when the
  * work is done or no longer wanted, dead-letter when it can never succeed, abandon (it comes back
  * after a delay) when the sandbox failed under a judging that a later attempt may finish, and
  * nothing (the lock expires, the message comes back) when this process dies mid-way. When the
@@ -74,6 +74,7 @@ public final class WorkHandler {
     private final Duration lockRenewal;
     /** Test aid (WorkerProperties.FaultInjection): halt when judging this participant; null: never. */
     private final String crashOnParticipant;
+    private final LiveRuns live;
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("lock-renewal").factory());
 
@@ -104,6 +105,7 @@ public final class WorkHandler {
         this.maxDeliveryCount = maxDeliveryCount;
         this.lockRenewal = lockRenewal;
         this.crashOnParticipant = crashOnParticipant == null || crashOnParticipant.isBlank() ? null : crashOnParticipant;
+        this.live = new LiveRuns(executor, replies, metrics, clock, workerId, this::record);
     }
 
     public void handle(Delivery delivery) {
@@ -120,6 +122,7 @@ public final class WorkHandler {
         metrics.started();
         String correlationId = switch (item) {
             case WorkItem.Execute execute -> execute.correlationId();
+            case WorkItem.Converse converse -> converse.correlationId();
             case WorkItem.Judge j -> j.correlationId();
         };
         if (correlationId != null) {
@@ -128,6 +131,7 @@ public final class WorkHandler {
         try {
             switch (item) {
                 case WorkItem.Execute execute -> execute(delivery, execute, lastChance);
+                case WorkItem.Converse converse -> live.converse(delivery, converse);
                 case WorkItem.Judge j -> judge(delivery, j, lastChance);
             }
         } finally {
