@@ -221,6 +221,63 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         });
     }
 
+    // --------------------------------------------------------------------- stalled rounds
+
+    @Override
+    public UpdateOutcome heartbeat(String id, long round, int attempt) {
+        requireAttempt(attempt);
+        return change(id, new Change("""
+                UPDATE submissions SET updated_at = now()
+                WHERE id = ? AND round = ? AND status = 'RUNNING' AND attempt = ?""",
+                List.of(id, round, attempt)) {
+            @Override
+            UpdateOutcome refusal(State state) {
+                UpdateOutcome refused = state.refusal(id, round, attempt);
+                if (refused != null) {
+                    return refused;
+                }
+                return state.status() == SubmissionStatus.RUNNING && state.attempt() == attempt
+                        ? null : UpdateOutcome.UNCHANGED;
+            }
+        });
+    }
+
+    /** Oldest change first, from the partial index of unfinished rows (V5). */
+    @Override
+    public List<StalledRound> stalled(Instant unchangedSince, int max) {
+        Objects.requireNonNull(unchangedSince, "unchangedSince");
+        if (max < 1 || max > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("max must be 1.." + MAX_PAGE_SIZE + ", was " + max);
+        }
+        return jdbc.query("""
+                SELECT id, round, status, attempt, updated_at FROM submissions
+                WHERE status <> 'DONE' AND updated_at < ? ORDER BY updated_at LIMIT ?""",
+                row -> new StalledRound(row.getString("id"), row.getLong("round"),
+                        SubmissionStatus.valueOf(row.getString("status")), row.getInt("attempt"),
+                        Jdbc.instant(row, "updated_at")),
+                unchangedSince, max);
+    }
+
+    /**
+     * One conditional update: of two sweepers, the second waits for the first's row lock, then
+     * finds {@code updated_at} fresh and changes nothing.
+     */
+    @Override
+    public UpdateOutcome claimStalled(String id, long round, Instant unchangedSince) {
+        Objects.requireNonNull(unchangedSince, "unchangedSince");
+        return change(id, new Change("""
+                UPDATE submissions SET updated_at = now()
+                WHERE id = ? AND round = ? AND status <> 'DONE' AND updated_at < ?""",
+                List.of(id, round, unchangedSince)) {
+            @Override
+            UpdateOutcome refusal(State state) {
+                UpdateOutcome refused = state.refusal(id, round, 0);
+                // Not judged, same round: it changed since, as updated_at only moves forward.
+                return refused != null ? refused : UpdateOutcome.UNCHANGED;
+            }
+        });
+    }
+
     /** The state columns of a row, as a change decides on them. */
     private record State(SubmissionStatus status, long round, int attempt, int testsDone, int testsTotal,
                          String judgement) {
