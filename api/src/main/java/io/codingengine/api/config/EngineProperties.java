@@ -1,5 +1,7 @@
 package io.codingengine.api.config;
 
+import io.codingengine.common.queue.ArtemisBroker;
+import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.queue.ServiceBusSettings;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.StorageAccount;
@@ -22,6 +24,18 @@ import java.util.List;
  * @param cgroupName     name of the sandbox's group in each cgroup hierarchy
  * @param recycleAfter   runs a slot's pre-started box serves before it is rebuilt; 0: a fresh box per run
  * @param maxRequestSize largest request body accepted; a larger one is answered with 413
+ * @param brokerUrl      an external Artemis broker; empty: the api embeds one
+ * @param brokerHost     where the embedded broker listens: {@code 127.0.0.1} (this host's workers
+ *                       only), or an address other hosts' workers reach ({@code 0.0.0.0}, the
+ *                       host's address), which needs {@code brokerUser}
+ * @param brokerPort     the embedded broker's port
+ * @param brokerUser     the embedded broker's one user, whom every client must log in as (and
+ *                       with an external broker, the user this api logs in as); empty: no
+ *                       authentication, refused unless the broker listens on loopback
+ * @param brokerPassword that user's password
+ * @param brokerKeyStore a PKCS#12 (or {@code .jks}) key store with the embedded broker's key and
+ *                       certificate: its TCP port speaks TLS; empty: plain TCP
+ * @param brokerKeyStorePassword the key store's password
  * @param queue          {@code artemis} (the broker below) or {@code servicebus}
  * @param servicebusNamespace the Service Bus namespace (managed identity), with {@code queue=servicebus}
  * @param servicebusEmulatorConnectionString the Service Bus EMULATOR's connection string, instead of
@@ -49,7 +63,12 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                                @DefaultValue("2MB") DataSize maxRequestSize,
                                @DefaultValue("queue") String execution,
                                @DefaultValue("") String brokerUrl,
+                               @DefaultValue("127.0.0.1") String brokerHost,
                                @DefaultValue("61616") int brokerPort,
+                               @DefaultValue("") String brokerUser,
+                               @DefaultValue("") String brokerPassword,
+                               @DefaultValue("") String brokerKeyStore,
+                               @DefaultValue("") String brokerKeyStorePassword,
                                @DefaultValue("postgres") StoreKind store,
                                @DefaultValue(AzureStorage.AZURITE_LOCAL) String storage,
                                @DefaultValue("ce") String tablePrefix,
@@ -178,6 +197,17 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
     /** {@link #slots()}, or the number of cores when it is not set. */
     public int effectiveSlots() {
         return slots != null ? slots : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Where the embedded broker listens and whom it lets in; refused beyond loopback without a user. */
+    public EmbeddedArtemisBroker.Listener brokerListener() {
+        return new EmbeddedArtemisBroker.Listener(brokerHost, brokerPort, brokerUser, brokerPassword,
+                brokerKeyStore.isBlank() ? null : Path.of(brokerKeyStore), brokerKeyStorePassword);
+    }
+
+    /** The external broker ({@code broker-url}) as this api logs in to it. */
+    public ArtemisBroker externalBroker() {
+        return new ArtemisBroker(brokerUrl, brokerUser, brokerPassword);
     }
 
     /** The storage account of the stores: the endpoints with the identity when set, else the connection string. */

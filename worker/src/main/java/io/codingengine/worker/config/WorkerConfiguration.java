@@ -75,7 +75,7 @@ public class WorkerConfiguration {
         return switch (QueueKind.parse("coding-engine.worker.queue", p.queue())) {
             case ARTEMIS -> {
                 var defaults = ArtemisSubmissionQueue.Settings.DEFAULT;
-                yield ArtemisSubmissionQueue.connect(p.brokerUrl(), new ArtemisSubmissionQueue.Settings(
+                yield ArtemisSubmissionQueue.connect(p.broker(), new ArtemisSubmissionQueue.Settings(
                         p.maxDeliveryCount(), defaults.lockDuration(), defaults.pollInterval()));
             }
             case SERVICEBUS -> ServiceBusSubmissionQueue.connect(p.serviceBus());
@@ -85,7 +85,7 @@ public class WorkerConfiguration {
     @Bean
     ReplyChannel replyChannel(WorkerProperties p) {
         return switch (QueueKind.parse("coding-engine.worker.queue", p.queue())) {
-            case ARTEMIS -> ArtemisReplyChannel.sending(p.brokerUrl());
+            case ARTEMIS -> ArtemisReplyChannel.sending(p.broker());
             case SERVICEBUS -> ServiceBusReplyChannel.sending(p.serviceBus());
         };
     }

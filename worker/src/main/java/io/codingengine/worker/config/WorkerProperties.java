@@ -1,10 +1,12 @@
 package io.codingengine.worker.config;
 
+import io.codingengine.common.queue.ArtemisBroker;
 import io.codingengine.common.queue.ServiceBusSettings;
 import io.codingengine.executor.compile.CompileSettings;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.StorageAccount;
 import io.codingengine.worker.judge.Judge;
+import io.codingengine.worker.queue.WorkHandler;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,7 +17,11 @@ import java.time.Duration;
  * Settings of a worker (prefix {@code coding-engine.worker}; docs/configuration.md, "worker").
  *
  * @param id                this worker's name in judgements and logs; empty: host name and pid
- * @param brokerUrl         the Artemis broker the api embeds (or an external one), with {@code queue=artemis}
+ * @param brokerUrl         the Artemis broker the api embeds (or an external one), with {@code queue=artemis};
+ *                          for TLS add {@code ?sslEnabled=true;trustStorePath=…;trustStorePassword=…}
+ * @param brokerUser        the user this worker logs in to the broker as; empty: none (a broker on
+ *                          the api's loopback)
+ * @param brokerPassword    that user's password
  * @param storage           with {@code coding-engine.store=azure}: the Azure Storage connection
  *                          string (Azurite locally); ignored when the endpoints are set
  * @param tablePrefix       prefix of the tables and containers of this deployment
@@ -70,6 +76,8 @@ import java.time.Duration;
 public record WorkerProperties(
         @DefaultValue("") String id,
         @DefaultValue("tcp://127.0.0.1:61616") String brokerUrl,
+        @DefaultValue("") String brokerUser,
+        @DefaultValue("") String brokerPassword,
         @DefaultValue(AzureStorage.AZURITE_LOCAL) String storage,
         @DefaultValue("ce") String tablePrefix,
         @DefaultValue("0") int slots,
@@ -121,8 +129,16 @@ public record WorkerProperties(
      * @param crashOnParticipant when not empty, the worker halts its JVM (as a crash would, no
      *                           clean-up) when it starts judging a submission of this participant;
      *                           the system tests use it for a submission that crashes every worker
+     * @param crashAfterVerdictOf when not empty, the worker halts its JVM after storing the verdict
+     *                           of a submission of this participant, before its audit entry
      */
-    public record FaultInjection(@DefaultValue("") String crashOnParticipant) {
+    public record FaultInjection(@DefaultValue("") String crashOnParticipant,
+                                 @DefaultValue("") String crashAfterVerdictOf) {
+    }
+
+    /** The Artemis broker, for {@code queue=artemis}, as this worker logs in to it. */
+    public ArtemisBroker broker() {
+        return new ArtemisBroker(brokerUrl, brokerUser, brokerPassword);
     }
 
     /** The storage account of the stores: the endpoints with the identity when set, else the connection string. */
