@@ -51,7 +51,9 @@ import java.util.List;
  * @param access         who may call what (docs/operations.md, "Access and keys")
  * @param limits         rate, backpressure and request-size limits (docs/operations.md, "Limits")
  * @param retention      how long submissions and audit entries are kept
+ * @param sweeper        when rounds that no queue message carries any more are sent again
  * @param piston         the Piston API's compatibility with clients of other deployments
+ * @param faultInjection test aids that make the api fail on purpose; all off by default
  */
 @ConfigurationProperties("coding-engine")
 public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path dataDir,
@@ -82,7 +84,9 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                                @DefaultValue Access access,
                                @DefaultValue Limits limits,
                                @DefaultValue Retention retention,
-                               @DefaultValue Piston piston) {
+                               @DefaultValue Sweeper sweeper,
+                               @DefaultValue Piston piston,
+                               @DefaultValue FaultInjection faultInjection) {
 
     /**
      * @param pistonOpen     whether the Piston endpoints ({@code /api/v2/**}) need no key; the
@@ -181,6 +185,32 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
      * @param sweep  how often the purge runs
      */
     public record Retention(@DefaultValue("90d") Duration period, @DefaultValue("1h") Duration sweep) {
+    }
+
+    /**
+     * @param stuckAfter a round not judged whose submission has not changed for this long is sent
+     *                   again (a worker judging it sends a heartbeat every
+     *                   {@code coding-engine.worker.heartbeat}: keep this several of those, and
+     *                   above the longest wait in the queue you expect, or some rounds are sent
+     *                   twice, which costs a second judging but never a second verdict)
+     * @param interval   how often each api process looks for them
+     */
+    public record Sweeper(@DefaultValue("10m") Duration stuckAfter, @DefaultValue("1m") Duration interval) {
+        public Sweeper {
+            if (!stuckAfter.isPositive() || !interval.isPositive()) {
+                throw new IllegalArgumentException("coding-engine.sweeper.stuck-after and interval must be positive");
+            }
+        }
+    }
+
+    /**
+     * Test aids, never for production: {@code coding-engine.fault-injection.*}.
+     *
+     * @param pauseBeforeQueueing when not empty, a submission of this participant is stored and
+     *                            then not queued: the request hangs there (for an hour) so that a
+     *                            system test can kill the api between the two
+     */
+    public record FaultInjection(@DefaultValue("") String pauseBeforeQueueing) {
     }
 
     /**

@@ -20,6 +20,15 @@ public interface Executor {
      */
     ExecutionResult execute(ExecutionRequest request);
 
+    /**
+     * Whether this executor can run code now: {@code null} when a trivial program ran, else why
+     * not. A worker whose run the sandbox failed under takes no work until this passes. The
+     * default has nothing of its own to check (a remote pool's sessions are not this process's).
+     */
+    default String probe() {
+        return null;
+    }
+
     /** How many requests may run at once without queueing inside the executor. */
     int capacity();
 

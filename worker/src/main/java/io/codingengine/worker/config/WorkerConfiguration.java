@@ -18,6 +18,7 @@ import io.codingengine.worker.session.DynamicSessionsExecutor;
 import io.codingengine.worker.session.DynamicSessionsSettings;
 import io.codingengine.worker.session.TokenProviders;
 import io.codingengine.worker.queue.JudgingMetrics;
+import io.codingengine.worker.queue.SandboxWatch;
 import io.codingengine.worker.queue.WorkHandler;
 import io.codingengine.common.audit.AuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,9 +99,7 @@ public class WorkerConfiguration {
     @Bean
     WorkHandler workHandler(Executor executor, SubmissionStore submissions, ProblemStore problems,
                             ReplyChannel replies, AuditLog audit, JudgingMetrics metrics, WorkerProperties p) {
-        return new WorkHandler(executor, submissions, problems, replies, audit, metrics, Clock.systemUTC(),
-                p.effectiveId(), p.maxDeliveryCount(), p.lockRenewal(), p.faultInjection().crashOnParticipant(),
-                p.judging());
+        return new WorkHandler(executor, submissions, problems, replies, audit, metrics, Clock.systemUTC(), p.handling());
     }
 
     @Bean
@@ -123,6 +122,26 @@ public class WorkerConfiguration {
                 health.withDetail("lastDeath", h.lastDeath());
             }
             return health.build();
+        };
+    }
+
+    /**
+     * {@code sandbox} in {@code /actuator/health} and in its readiness group: OUT_OF_SERVICE from
+     * a run the sandbox failed under until a probe passes, while the worker takes no work
+     * ({@link io.codingengine.worker.queue.SandboxWatch}).
+     */
+    @Bean
+    HealthIndicator sandboxHealthIndicator(WorkHandler handler) {
+        return () -> switch (handler.sandbox().state()) {
+            case SandboxWatch.Working working -> Health.up().build();
+            case SandboxWatch.Failing failing -> {
+                Health.Builder health = Health.outOfService().withDetail("since", failing.since().toString())
+                        .withDetail("reason", failing.reason()).withDetail("failedProbes", failing.probes());
+                if (failing.lastProbe() != null) {
+                    health.withDetail("lastProbe", failing.lastProbe());
+                }
+                yield health.build();
+            }
         };
     }
 }

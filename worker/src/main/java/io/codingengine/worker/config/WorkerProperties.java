@@ -37,6 +37,11 @@ import java.time.Duration;
  * @param recycleAfter      runs a slot's pre-started box serves before it is rebuilt; 0: a fresh box per run
  * @param receiveWait       how long one receive waits for a message before looking again
  * @param lockRenewal       how often a long judging renews its message's lock
+ * @param heartbeat         how often a judging tells the store it is alive, so that the api's
+ *                          sweeper (which sends a round again after {@code coding-engine.sweeper.stuck-after}
+ *                          without a change) leaves it alone; keep it well below that
+ * @param sandboxProbeInterval after a run the sandbox failed under, the worker takes no work and
+ *                          probes its sandbox this often until a probe passes
  * @param maxDeliveryCount  deliveries after which a message is poison; the worker's queue client
  *                          is configured with the same number
  * @param sessionPool       where code runs: {@code local} (this host's sandbox) or
@@ -89,6 +94,8 @@ public record WorkerProperties(
         @DefaultValue("1000") int recycleAfter,
         @DefaultValue("1s") Duration receiveWait,
         @DefaultValue("10s") Duration lockRenewal,
+        @DefaultValue("1m") Duration heartbeat,
+        @DefaultValue("5s") Duration sandboxProbeInterval,
         @DefaultValue("5") int maxDeliveryCount,
         @DefaultValue("local") String sessionPool,
         @DefaultValue("") String sessionPoolEndpoint,
@@ -111,6 +118,12 @@ public record WorkerProperties(
         @DefaultValue("") String servicebusEmulatorConnectionString,
         @DefaultValue("") String tableEndpoint,
         @DefaultValue("") String blobEndpoint) {
+
+    /** How the work handler settles and watches its work, from these properties. */
+    public WorkHandler.Settings handling() {
+        return new WorkHandler.Settings(effectiveId(), maxDeliveryCount, lockRenewal, heartbeat, sandboxProbeInterval,
+                faultInjection.crashOnParticipant(), faultInjection.crashAfterVerdictOf(), judging());
+    }
 
     /** How a judging uses the executor, from these properties. */
     public Judge.Settings judging() {
