@@ -107,6 +107,11 @@ public final class TableAuditLog implements AuditLog {
         return out;
     }
 
+    /** Every entry, day by day (a scan of the table): what a move to another store copies. */
+    public java.util.stream.Stream<AuditEntry> all() {
+        return table.listEntities().stream().map(TableAuditLog::entry);
+    }
+
     @Override
     public int purgeSubmittedBefore(Instant cutoff) {
         String filter = "RowKey lt '" + String.format("%013d", cutoff.toEpochMilli()) + "'";

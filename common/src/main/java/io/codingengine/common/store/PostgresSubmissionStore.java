@@ -88,6 +88,38 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         throw new IllegalStateException("another submission has the id " + submission.id());
     }
 
+    /**
+     * Writes a record as another store holds it (a move from Table Storage): its state, judgement
+     * and history as they are, unless a submission with its id is here already, which stays. One
+     * transaction, so a record is here whole or not at all.
+     *
+     * @return {@code true} when it was written
+     */
+    public boolean importRecord(SubmissionRecord record) {
+        Submission s = record.submission();
+        Judgement judgement = record.judgement();
+        return jdbc.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
+            int inserted = Jdbc.update(connection, """
+                    INSERT INTO submissions (id, problem_id, contest_id, participant, language, created_at, submission,
+                                             status, round, attempt, tests_done, tests_total, verdict, score, judgement,
+                                             updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO NOTHING""",
+                    s.id(), s.problemId(), s.contestId(), s.participant(), s.language(), s.createdAt(), Json.write(s),
+                    record.status().name(), record.round(), record.attempt(), record.testsDone(), record.testsTotal(),
+                    judgement == null ? null : judgement.verdict().name(), judgement == null ? null : judgement.score(),
+                    judgement == null ? null : Json.write(judgement), record.updatedAt());
+            if (inserted == 0) {
+                return false;
+            }
+            for (Judgement past : record.history()) {
+                Jdbc.update(connection, "INSERT INTO submission_history (submission_id, round, judgement) VALUES (?, ?, ?)",
+                        s.id(), past.round(), Json.write(past));
+            }
+            return true;
+        });
+    }
+
     // ------------------------------------------------------------------------------------- get
 
     @Override
