@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Executor benchmark: bare process vs the sandboxed executor, same machine, same run.
-# Usage: bench/executor.sh [iterations] [python|trivial|compile|compile-off|cpu]   (as root; needs the build of ./scripts/test.sh set-up)
+# Usage: bench/executor.sh [iterations] [python|trivial|compile|compile-off|cpu|interactive]   (as root; needs the build of ./scripts/test.sh set-up)
 # "trivial" measures only the per-run overhead on a trivial C program: bare, fresh box, pre-started box.
+#   interactive: a test of an interactive problem (submission and validator in two boxes, two pipes) against a plain test's run
 #   compile: the compile-speed targets (warm javac, precompiled header, 50 tests in one submission);
 #   compile-off: the same cases with the speed-ups off (the numbers before)
 set -euo pipefail

@@ -13,15 +13,23 @@
 # PCH_DIR (/usr/local/lib/coding-engine/pch: where the precompiled headers are built before the
 # workers start; the workers' coding-engine.worker.pch-dir must match), UID_BASE (60000: worker
 # i's sandbox uids start at UID_BASE+100*i) and INSTANCE (worker: names
-# the workers' cgroups and data dirs) to run beside another copy on the same host.
+# the workers' cgroups and data dirs) to run beside another copy on the same host, API_HEAP (2g:
+# the api's -Xmx; an import holds its package's test data in memory, docs/operations.md).
 # The first start makes a bootstrap admin key in $DATA/admin.key (only its SHA-256 reaches the
 # api, as coding-engine.access.admin-key-sha256) and prints it; later starts reuse it. It also
 # makes the cluster, with the database and user codingengine and a password in
 # $DATA/postgres.password, which the api and workers get in their environment (never on a command
 # line: sandboxed programs can read those of other processes, not their environment). Worker i
-# serves its metrics on port PORT+100+i (/actuator/prometheus). A worker that exits (it does
-# after an OutOfMemoryError or when a judging slot died, docs/operations.md) is started again.
+# serves its metrics on port PORT+100+i (/actuator/prometheus). The api or a worker that exits (each
+# does after an OutOfMemoryError, a worker also when a judging slot died, docs/operations.md) is
+# started again.
 set -euo pipefail
+# What this script was started with beyond the standard streams (the lock `flock` holds around it,
+# say) must not live on in the engine it leaves running: close it here, before anything starts.
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  if [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ]; then eval "exec $fd>&-"; fi
+done
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 data="$(realpath -m "${DATA:-$root/data}")"
@@ -29,6 +37,7 @@ port="${PORT:-2000}"
 workers="${WORKERS:-2}"
 broker_port="${BROKER_PORT:-61616}"
 uid_base="${UID_BASE:-60000}"
+api_heap="${API_HEAP:-2g}"
 instance="${INSTANCE:-worker}"
 run="$data/run"
 pg_port="${PG_PORT:-15432}"
@@ -114,17 +123,17 @@ wait_for() { # what, command...
   exit 1
 }
 
-# Runs worker $1 (the command after it) and starts it again whenever it exits, until stop ends
-# this loop first.
-supervise_worker() {
-  local i=$1 status
+# Runs the command after $1 (the api, worker-<i>: its pid file's name) and starts it again
+# whenever it exits, until stop ends this loop first.
+supervise() {
+  local name=$1 status
   shift
   while :; do
     "$@" &
-    echo $! >"$run/worker-$i.pid"
+    echo $! >"$run/$name.pid"
     status=0
     wait $! || status=$?
-    echo "run-local: worker $i exited with status $status; starting it again in 5 s"
+    echo "run-local: $name exited with status $status; starting it again in 5 s"
     sleep 5
   done
 }
@@ -154,12 +163,16 @@ fi
 admin_key=$(cat "$data/admin.key")
 admin_sha256=$(printf '%s' "$admin_key" | sha256sum | cut -d' ' -f1)
 
-nohup java "${jvm_flags[@]}" -jar api/target/api-*-SNAPSHOT.jar \
-  --server.port="$port" --coding-engine.broker-port="$broker_port" \
-  --coding-engine.access.admin-key-sha256="$admin_sha256" \
-  --coding-engine.data-dir="$data/api" \
-  >"$data/logs/api.log" 2>&1 &
-echo $! >"$run/api.pid"
+# A bounded heap, and out of memory the api exits rather than serve on half-dead (a thread that
+# allocates then fails, whatever it was: Tomcat, the pool, the embedded broker); started again.
+(
+  trap '' HUP
+  supervise api java "${jvm_flags[@]}" -Xmx"$api_heap" -XX:+ExitOnOutOfMemoryError -jar api/target/api-*-SNAPSHOT.jar \
+    --server.port="$port" --coding-engine.broker-port="$broker_port" \
+    --coding-engine.access.admin-key-sha256="$admin_sha256" \
+    --coding-engine.data-dir="$data/api"
+) >"$data/logs/api.log" 2>&1 &
+echo $! >"$run/supervisor-api.pid"
 wait_for "the api" curl -sf "http://127.0.0.1:$port/"
 
 cores=$(nproc)
@@ -168,7 +181,7 @@ for i in $(seq 1 "$workers"); do
   # Out of memory, the worker exits rather than judge on half-dead; its supervisor starts it again.
   (
     trap '' HUP
-    supervise_worker "$i" java "${jvm_flags[@]}" -XX:+ExitOnOutOfMemoryError -jar worker/target/worker-*-exec.jar \
+    supervise "worker-$i" java "${jvm_flags[@]}" -XX:+ExitOnOutOfMemoryError -jar worker/target/worker-*-exec.jar \
       --coding-engine.worker.id="worker-$i" \
       --coding-engine.worker.broker-url="tcp://127.0.0.1:$broker_port" \
       --coding-engine.worker.slots="$slots" \

@@ -4,6 +4,7 @@
 // PACKAGE_ZIP, SHOTS, FRONTEND (for node_modules). Desktop is 1366×768, the phone 390×844.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 
 const env = process.env;
 const { chromium } = createRequire(join(env.FRONTEND, 'package.json'))('playwright-core');
@@ -22,18 +23,24 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 const DESKTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
+// axe-core comes in as an init script: the UI's Content-Security-Policy refuses inline scripts,
+// and an init script is the browser's own, so the page is tested under its real policy.
+const AXE = await readFile(join(env.FRONTEND, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const context = await browser.newContext({ viewport: DESKTOP });
+await context.addInitScript({ content: AXE });
 const page = await context.newPage();
 page.setDefaultTimeout(20000);
 const shot = (name, fullPage = false, p = page) => p.screenshot({ path: join(env.SHOTS, name + '.png'), fullPage });
 const PASSWORD = 'correct horse battery';
+/** The signed-in participant's key in the contest under test. */
+const myKey = (p = page) => p.evaluate(c => JSON.parse(localStorage.getItem('ce.entry.' + c)).key, env.CONTEST);
 
 /** Replaces the editor's text as a paste would (no auto-indent or bracket closing). */
 async function typeCode(code, p = page) {
   await p.click('.cm-content');
   await p.keyboard.press('Control+A');
   await p.keyboard.press('Delete');
-  await p.keyboard.insertText(code);
+  if (code) await p.keyboard.insertText(code);
 }
 
 /** Picks the newest runtime of a language in the picker (its values are "language version"). */
@@ -84,6 +91,13 @@ async function signIn(p, contest, name, password, action) {
   await p.click(`form[data-contest="${contest}"] button[value=${action}]`);
 }
 
+/** axe-core on the page as it is: no violation of any rule it runs (WCAG 2 A and AA, best practices). */
+async function axe(what, p = page) {
+  check(await p.evaluate(() => 'axe' in window), `${what}: axe-core is loaded`);
+  const r = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  check(r.violations.length === 0, `${what}: axe-core violations: ` + JSON.stringify(r.violations.map(v => [v.id, v.help, v.nodes.slice(0, 3).map(n => n.target)])));
+}
+
 const noOverflow = async (p, what) => {
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   const widest = overflow <= 1 ? '' : await p.evaluate(() => [...document.querySelectorAll('body *')]
@@ -97,10 +111,12 @@ try {
   await page.goto(base + '/');
   await page.waitForSelector('form.enter input[name=name]');
   check(await page.title() === 'Contests · Coding Engine', 'page title: ' + await page.title());
+  check(await page.$$eval('h1', hs => hs.length) === 1, 'one h1 on the home page');
+  await axe('home');
   await shot('home');
   const target = `form[data-contest="${env.CONTEST}"] input[name=name]`;
   let focused = false;
-  for (let i = 0; i < 30 && !focused; i++) {
+  for (let i = 0; i < 120 && !focused; i++) {  // past every contest listed before it
     await page.keyboard.press('Tab');
     focused = await page.evaluate(sel => document.activeElement === document.querySelector(sel), target);
   }
@@ -129,7 +145,7 @@ try {
   check(await page.isVisible('.md pre code'), 'code block rendered');
   check((await page.textContent('.limits')).includes('2.00 s'), 'time limit shown');
   check((await page.textContent('.sample pre')).includes('1 1'), 'sample input shown');
-  check((await page.textContent('.sample h3')) === 'Sample 1', 'samples are numbered: ' + await page.textContent('.sample h3'));
+  check((await page.textContent('.sample h2')) === 'Sample 1', 'samples are numbered: ' + await page.textContent('.sample h2'));
   check((await page.textContent('.problems')).includes('A') && (await page.textContent('.problems')).includes('B'), 'problem letters');
   const languages = await page.$$eval('#language option', os => os.map(o => o.value.split(' ')[0]));
   for (const l of ['python', 'c++', 'java', 'c', 'javascript']) check(languages.includes(l), `runtime ${l} offered`);
@@ -142,6 +158,7 @@ try {
     await page.click('#run');
     await page.waitForSelector('#result .ok', { timeout: 60000 });
     check((await page.textContent('#stdout')).trim() === '2', 'the run printed 2');
+    check(await page.evaluate(() => document.activeElement?.id) === 'result', 'focus moved to the run\'s result');
     if (language === 'python') {
       await shot('problem-run');
       await page.selectOption('#input', 'custom');
@@ -157,16 +174,38 @@ try {
   }
   await page.waitForFunction(() => document.querySelectorAll('#mine tbody tr').length === 3);
   await page.waitForSelector('.problems a[data-problem] .mark .ok');
+  await axe('problem, accepted');
   await shot('problem-accepted');
 
   step('a wrong solution shows WA on the test that fails (the third, secret/2, named only by its number)');
   await pickLanguage('python');
   await typeCode('a, b = map(int, input().split())\nprint(a + b if a < 100 else 0)\n');
-  await submitAndWait('WA');
+  const wrongTicket = await submitAndWait('WA');
   check((await page.textContent('#first-failure')).includes('#3'), 'WA is on test 3');
   check(!(await page.textContent('#submission')).includes('secret/'), 'an ICPC contest shows no result of a hidden test');
   check((await page.$$('#submission li.test.t-AC')).length === 2 && (await page.$$('#submission li.test.t-WA')).length === 1, 'two passed, one WA');
   await shot('problem-wrong-answer');
+
+  step('a wrong answer on the sample: Run and the submission show its output against the expected, line by line, the first difference marked');
+  await typeCode('a, b = map(int, input().split())\nprint(a + b + 1)\nprint("extra")\n');
+  await page.click('#run');
+  await page.waitForSelector('#result table.diff', { timeout: 60000 });
+  check((await page.textContent('#result .diff-summary')).includes('line 1'), 'the run names the first difference');
+  const sampleWa = await submitAndWait('WA');
+  await page.waitForSelector('#submission .sample-diff table.diff tr.first');
+  check((await page.textContent('#submission .sample-diff h4')).startsWith('Sample 1'), 'the sample is named as in the statement');
+  const diffRows = await page.$$eval('#submission table.diff tbody tr', trs => trs.map(tr => [tr.className, ...[...tr.cells].map(c => c.textContent.trim())]));
+  check(diffRows.length === 2 && diffRows[0][0].includes('first') && diffRows[0][2] === '3' && diffRows[0][3] === '2'
+    && diffRows[1][2] === 'extra' && diffRows[1][3] === '(no line)', 'line by line, line 1 first: ' + JSON.stringify(diffRows));
+  check((await page.textContent('#first-failure')).includes('#1'), 'failed on the sample, test 1');
+  await axe('a sample\'s diff');
+  await page.$eval('#submission .sample-diff', e => e.scrollIntoView({ block: 'end' }));
+  await shot('problem-sample-diff');
+  step('hidden tests: only what the rules allow, never their data (the api sends none)');
+  const seen = await (await fetch(`${base}/api/v1/submissions/${wrongTicket}`, { headers: { Authorization: 'Bearer ' + await myKey() } })).json();
+  check(seen.tests.every(t => t.visible) && seen.score === null, 'ICPC: results of the samples only, no score: ' + JSON.stringify(seen.tests));
+  check(!JSON.stringify(seen).includes('777 0') && !JSON.stringify(seen).includes('777\\n'), 'no hidden input or answer in the answer');
+  check(!(await page.content()).includes('777 0'), 'nor on the page');
 
   step('a compile error shows the compiler message with its line, on Run and on Submit, and that no test ran');
   await pickLanguage('c++');
@@ -197,6 +236,33 @@ try {
   check((await page.textContent('.cm-content')).includes('return x;') && !(await page.textContent('.cm-content')).includes('return x;\n\n'),
     'Ctrl+Enter ran instead of inserting a line');
 
+  step('editor and page: 4-space indentation, a visible focus ring, copy buttons on samples, one h1');
+  await pickLanguage('python');
+  await typeCode('');
+  await page.keyboard.type('if True:');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('x');
+  const lines = await page.$$eval('.cm-content .cm-line', ls => ls.map(l => l.textContent));
+  check(lines[1] === '    x', 'Python indents 4 spaces: ' + JSON.stringify(lines));
+  await pickLanguage('java');
+  await typeCode('');
+  await page.keyboard.type('class Main {');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('int x;');
+  const javaLines = await page.$$eval('.cm-content .cm-line', ls => ls.map(l => l.textContent));
+  check(javaLines[1] === '    int x;', 'Java indents 4 spaces: ' + JSON.stringify(javaLines));
+  await typeCode(SOLUTIONS.java);
+  await pickLanguage('python');
+  await page.click('.cm-content');
+  const ring = await page.$eval('.cm-editor', e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth]; });
+  check(ring[0] === 'solid' && ring[1] === '3px', 'the focused editor has a visible ring: ' + ring);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await page.click('button.copy[data-copy="sample-in-0"]');
+  await page.waitForSelector('button.copy[data-copy="sample-in-0"]:text("Copied")');
+  check(await page.evaluate(() => navigator.clipboard.readText()) === '1 1\n', 'the sample input is on the clipboard');
+  check((await page.textContent('#copied')).includes('Copied the input of sample 1'), 'and that is said');
+  check(await page.$$eval('h1', hs => hs.length) === 1, 'one h1 on the problem page');
+
   step('submitting does not block: two submissions judged at once, Run and Submit stay usable, tracked in My submissions');
   await pickLanguage('python');
   await typeCode('import time\ntime.sleep(1)\na, b = map(int, input().split())\nprint(a + b)\n');
@@ -212,11 +278,45 @@ try {
   step('switching problems while judging: the verdicts arrive in the list on problem B, and A keeps its history');
   await page.click(`.problems a[data-problem="${env.PROBLEM_B}"]`);
   await page.waitForFunction(b => document.querySelector('#pname') && location.hash.endsWith('/p/' + b), env.PROBLEM_B);
+  await page.waitForFunction(() => document.activeElement?.id === 'pname');  // focus on the new statement
+  // Live regions are written when their words change, not on every poll: count what changes them while judging.
+  await page.evaluate(() => {
+    window.__live = {};
+    for (const el of document.querySelectorAll('[aria-live], [role=status], [role=alert]')) {
+      const name = el.id || el.className;
+      new MutationObserver(ms => { window.__live[name] = (window.__live[name] ?? 0) + ms.length; }).observe(el, { childList: true, characterData: true, subtree: true });
+    }
+  });
   await page.waitForFunction(([a, b]) => [a, b].every(id => document.querySelector(`#mine tr[data-id="${id}"] .st .v-AC`)), [first, second], { timeout: 90000 });
+  await page.waitForTimeout(3500);  // two more polls with nothing new
+  const live = await page.evaluate(() => window.__live);
+  check(!live.result && !live['subs-status'] && !live['save-status'], 'no live region redrawn by the polls: ' + JSON.stringify(live));
+  check((live.announce ?? 0) <= 2, 'each verdict announced once at most: ' + JSON.stringify(live));
   check((await mySubmissions()).filter(r => r[2] === first || r[2] === second).every(r => r[0] === 'A'), 'both are listed as problem A on B');
   check(await verdictOf(second) === 'AC', 'the open submission\'s details stay while switching problems');
   await page.click(`.problems a[data-problem="${env.PROBLEM}"]`);
   await page.waitForSelector(`#mine tr[data-id="${first}"] .st .v-AC`);
+
+  step('past submissions: open one of problem A from problem B, read its code, load it into the editor on A, submit it again');
+  await page.click(`.problems a[data-problem="${env.PROBLEM_B}"]`);
+  await page.waitForSelector(`.problems a[aria-current="page"][data-problem="${env.PROBLEM_B}"]`);
+  await page.click(`#mine tr[data-id="${first}"] button.details`);
+  await page.waitForSelector(`#submission-code[data-id="${first}"] pre.source`);
+  check((await page.textContent('#submission-code pre.source')).includes('time.sleep(1)'), 'its code is shown');
+  check(await verdictOf(first) === 'AC', 'with its verdict');
+  await axe('a past submission with its code');
+  await page.$eval('#submission-code', e => e.scrollIntoView({ block: 'end' }));
+  await shot('past-submission');
+  await page.click('#load-code');
+  await page.waitForSelector(`.problems a[aria-current="page"][data-problem="${env.PROBLEM}"]`);
+  await page.waitForFunction(() => document.querySelector('.cm-content')?.textContent.includes('time.sleep(1)'));
+  check((await page.inputValue('#language')).startsWith('python '), 'in its language');
+  check((await page.textContent('#result')).includes('submit it again'), 'the page says what happened');
+  check(await page.evaluate(() => document.activeElement?.classList.contains('cm-content')), 'the editor has the focus');
+  await submitAndWait('AC');
+  step('solved and attempted marks in the problem list');
+  check((await page.textContent(`.problems a[data-problem="${env.PROBLEM}"] .mark`)).includes('solved'), 'A is marked solved');
+  check((await page.textContent(`.problems a[data-problem="${env.PROBLEM_B}"] .mark`)).trim() === '', 'B, never tried, has no mark');
 
   step('a reload while judging: the submission is tracked from the server, never RUNNING forever');
   const third = await submit();
@@ -265,6 +365,8 @@ try {
   await page.evaluate(() => { window.__last = document.querySelector('#board-status').textContent; });
   await page.waitForFunction(() => document.querySelector('#board-status').textContent !== window.__last, null, { timeout: 10000 });
   check(await page.$eval('table.board tr.me', tr => tr.dataset.marker) === 'kept', 'a refresh updates rows in place, not a redraw');
+  check(await page.$$eval('h1', hs => hs.length) === 1, 'one h1 on the scoreboard');
+  await axe('scoreboard');
   await shot('scoreboard');
 
   step('scoreboard of 230 participants: paging, search, my row found on its page (a stand-in board)');
@@ -321,6 +423,7 @@ try {
 
   step('another device (a phone): a wrong password is refused; the right one is the same participant with their code and submissions');
   const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  await phone.addInitScript({ content: AXE });
   const p2 = await phone.newPage();
   p2.setDefaultTimeout(20000);
   await signIn(p2, env.CONTEST, 'Grace Hopper', 'not the password', 'signin');
@@ -337,7 +440,16 @@ try {
   await pickLanguage('python', p2);
   check((await p2.textContent('.cm-content')).includes('written while the server was away'), 'the draft followed to the other device');
   await noOverflow(p2, 'the contest on a phone');
+  await axe('problem on a phone', p2);
   await shot('phone-problem', true, p2);
+  await p2.click(`#mine tr[data-id="${sampleWa}"] button.details`);
+  await p2.waitForSelector(`#submission[data-id="${sampleWa}"] .sample-diff table.diff tr.first`);
+  await p2.waitForSelector(`#submission-code[data-id="${sampleWa}"] pre.source`);
+  check(await p2.isVisible('button.copy') && await p2.$$eval('h1', hs => hs.length) === 1, 'copy buttons and one h1 on a phone');
+  await noOverflow(p2, 'a submission with its diff and its code on a phone');
+  await axe('a submission with its diff and its code on a phone', p2);
+  await p2.$eval('#submission', e => e.scrollIntoView());
+  await shot('phone-submission', false, p2);
 
   step('two tabs: the second save of an outdated draft is a conflict, and the other version can be loaded');
   const p3 = await phone.newPage();
@@ -383,6 +495,27 @@ try {
   check((await page.textContent('.cm-content')) === frozen, 'the editor is frozen');
   await shot('contest-over');
 
+  step('a scoreboard frozen for the last 70 minutes: my verdict is mine to see, the board shows it pending to all');
+  const frozenId = 'frozen-' + Date.now().toString(36);
+  await putContest(frozenId, { problemIds: [env.PROBLEM], start: new Date(Date.now() - 600000).toISOString(),
+    end: new Date(Date.now() + 3600000).toISOString(), freezeMinutes: 70 });
+  await signIn(page, frozenId, 'Frost', PASSWORD, 'register');
+  await page.waitForSelector('#pname');
+  await pickLanguage('python');
+  await typeCode(SOLUTIONS.python);
+  await submitAndWait('AC');
+  await page.click('#top a[href$="/scoreboard"]');
+  await page.waitForSelector('#board-frozen:not([hidden])');
+  check((await page.textContent('#board-frozen')).includes('Frozen since'), 'the freeze is said: ' + await page.textContent('#board-frozen'));
+  await page.waitForSelector('table.board tr.me');
+  const frozenRow = await page.$$eval('table.board tr.me td', tds => tds.map(td => td.textContent.trim()));
+  check(frozenRow[2] === '0' && frozenRow[4].includes('1?'), 'solved 0, one pending: ' + JSON.stringify(frozenRow));
+  await axe('frozen scoreboard');
+  await shot('scoreboard-frozen');
+  await page.setViewportSize(PHONE);
+  await noOverflow(page, 'the frozen scoreboard at 390 px');
+  await page.setViewportSize(DESKTOP);
+
   step('admin: sign in with the admin key, upload a package, see its tests, edit limits, regrade with progress');
   await page.goto(`${base}/#/admin`);
   await page.fill('input[name=key]', 'not-a-key');
@@ -391,7 +524,10 @@ try {
   await page.fill('input[name=key]', env.ADMIN_KEY);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#queue table');
+  await page.fill('#upload input[name=id]', 'bad id!');
+  check(await page.$eval('#upload input[name=id]', i => !i.checkValidity()), 'the problem-id check refuses "bad id!"');
   await page.fill('#upload input[name=id]', 'sum-copy');
+  check(await page.$eval('#upload input[name=id]', i => i.checkValidity()), 'and takes "sum-copy"');
   await page.setInputFiles('#upload input[name=zip]', env.PACKAGE_ZIP);
   await page.click('#upload button');
   await page.waitForSelector('button[data-problem="sum-copy"]');
@@ -401,6 +537,7 @@ try {
   await page.fill('#limits input[name=timeLimitMs]', '3000');
   await page.click('#limits button');
   await page.waitForSelector('#limits .form-ok:text("Saved.")');
+  page.once('dialog', d => d.accept());
   await page.click('#regrade');
   await page.waitForSelector('#regrade-status');
   await page.waitForFunction(() => document.querySelector('#regrade-status')?.textContent?.includes('done'), null, { timeout: 120000 });
@@ -412,7 +549,52 @@ try {
   const changes = await page.textContent('#regrade-changes');
   const unchanged = changes.match(/none · (\d+) unchanged/);
   check(unchanged && Number(unchanged[1]) === max, `same code, same verdicts, all ${max}: ` + changes);
+  check(await page.$$eval('h1', hs => hs.length) === 1, 'one h1 on the admin page');
+  await axe('admin');
   await shot('admin', true);
+
+  step('admin: confirmations before replacing and deleting a problem; a problem in a contest is not deleted');
+  check(/UTC|GMT/.test(await page.textContent('#contest-list')), 'contest times with their time zone');
+  let asked = '';
+  page.once('dialog', d => { asked = d.message(); d.dismiss(); });
+  await page.fill('#upload input[name=id]', 'sum-copy');
+  await page.setInputFiles('#upload input[name=zip]', env.PACKAGE_ZIP);
+  await page.click('#upload button');
+  await page.waitForFunction(() => true);
+  check(asked.includes('Replace problem sum-copy'), 'replacing asks first: ' + asked);
+  page.once('dialog', d => d.accept());
+  await page.click(`button[data-delete-problem="${env.PROBLEM}"]`);
+  await page.waitForSelector('#problems-error:not(:empty)');
+  check((await page.textContent('#problems-error')).includes(env.CONTEST), 'in use by a contest: ' + await page.textContent('#problems-error'));
+  page.once('dialog', d => d.accept());
+  await page.click('button[data-delete-problem="sum-copy"]');
+  await page.waitForFunction(() => !document.querySelector('button[data-delete-problem="sum-copy"]') && document.querySelector('#queue table'));
+
+  step('admin: submissions with their code, a rejudge of one; the audit log filtered and as CSV');
+  await page.waitForSelector('#submission-list tbody tr');
+  await page.selectOption('#sub-filter select[name=contestId]', env.CONTEST);
+  await page.fill('#sub-filter input[name=participant]', participant);
+  await page.click('#sub-filter button[type=submit]');
+  await page.waitForFunction(p => [...document.querySelectorAll('#submission-list tbody tr')].every(tr => tr.cells[1].textContent === p), participant);
+  const rejudged = await page.getAttribute('#submission-list tbody tr:has(.v-AC)', 'data-id');
+  await page.click(`#submission-list tr[data-id="${rejudged}"] button.code`);
+  await page.waitForSelector('#sub-source pre.source');
+  check((await page.textContent('#sub-source pre.source')).length > 10, 'its code is shown');
+  page.once('dialog', d => d.accept());
+  await page.click(`#submission-list tr[data-id="${rejudged}"] button.rejudge`);
+  await page.waitForFunction(() => document.querySelector('#sub-status')?.textContent.startsWith('Rejudged'), null, { timeout: 60000 });
+  check((await page.textContent('#sub-status')).includes('AC (was AC)'), 'rejudged to the same verdict: ' + await page.textContent('#sub-status'));
+  await page.fill('#audit-filter input[name=participant]', participant);
+  await page.click('#audit-filter button[type=submit]');
+  await page.waitForFunction(p => { const rows = document.querySelectorAll('#audit-entries tbody tr');
+    return rows.length > 0 && [...rows].every(tr => tr.cells[2].textContent === p); }, participant);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#audit-csv')]);
+  const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  const csvRows = csv.trim().split('\r\n');
+  check(csvRows[0].startsWith('submissionId,round,participant') && csvRows.length > 1
+    && csvRows.slice(1).every(l => l.includes(`"${participant}"`)), 'the CSV, filtered: ' + csv.slice(0, 300));
+  await axe('admin: submissions and audit log');
+  await shot('admin-records', true);
 
   step('admin: a contest by invitation refuses a guessable token, generates tokens, and one enters');
   const local = (t) => new Date(t - new Date(t).getTimezoneOffset() * 60000).toISOString().slice(0, 16);
@@ -438,6 +620,26 @@ try {
   await page.click('form[data-contest="invited-ui"] button[type=submit]');
   await page.waitForSelector('#sign-out');
   check((await page.textContent('#top')).includes('team-a'), 'entered as the invited participant');
+
+  step('admin: unfreeze the scoreboard, after a confirmation; everyone sees the verdict again');
+  await page.goto(`${base}/#/admin`);
+  await page.waitForSelector(`button[data-unfreeze="${frozenId}"]`);
+  page.once('dialog', d => d.accept());
+  await page.click(`button[data-unfreeze="${frozenId}"]`);
+  await page.waitForFunction(id => !document.querySelector(`button[data-unfreeze="${id}"]`)
+    && document.querySelector('#contest-list')?.textContent.includes('unfrozen'), frozenId);
+  await page.goto(`${base}/#/c/${frozenId}/scoreboard`);
+  await page.waitForSelector('table.board tbody tr');
+  check(await page.isHidden('#board-frozen'), 'no freeze said any more');
+  const thawed = await page.$$eval('table.board tbody tr td', tds => tds.map(td => td.textContent.trim()));
+  check(thawed[2] === '1' && !thawed[4].includes('?'), 'the solve shows: ' + JSON.stringify(thawed));
+
+  step('admin on a phone: nothing overflows sideways');
+  await page.goto(`${base}/#/admin`);
+  await page.waitForSelector('#audit-entries, #audit-list p');
+  await page.setViewportSize(PHONE);
+  await noOverflow(page, 'admin at 390 px');
+  await page.setViewportSize(DESKTOP);
 
   console.log('ALL SCENARIOS PASSED in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s');
 } catch (e) {

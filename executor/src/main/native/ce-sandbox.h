@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <grp.h>
@@ -43,6 +44,7 @@
 #define MAX_CGROUPS 8
 #define MAX_CGROUP_SETTINGS 16
 #define MAX_ENV 64
+#define MAX_LANDLOCK 64
 
 /* The options of `run`; `box` and `service` use the few they share with it (uid, cgroups, seccomp). */
 struct run_opts {
@@ -61,6 +63,8 @@ struct run_opts {
     long long wall_limit_ms;
     long long output_limit;
     int cut_stderr;        /* stderr past output_limit is dropped and the program runs on (a judge ignores stderr) */
+    int live;              /* the input is control frames (stdin as it comes, its end, signals), not raw stdin */
+    long long idle_limit_ms; /* live: stop the run after this long with neither input nor output; 0: never */
     long long uid, gid;
     const char *seccomp_file;   /* a filter exported by `seccomp`, or NULL: none */
     int seccomp_fd;             /* >= 0: hand the filter to bwrap there; else load it here */
@@ -72,8 +76,24 @@ struct run_opts {
     const char *work;      /* with enter: the host path of the work directory, shown as /box */
     long long tmp_bytes, tmp_inodes, shm_bytes;
     int init_here;         /* COMMAND is `init` and its options: be the box init, without an exec */
+    /* One side of an interaction (interact.c): the submission's stdin and stdout are the two
+     * FIFOs themselves; the output validator's are pipes to us, and we carry them to and from
+     * the FIFOs, recording what passes (at most transcript_limit bytes). */
+    const char *stdin_fifo, *stdout_fifo; /* the submission's side */
+    const char *proxy_in, *proxy_out;     /* the validator's side: from and to the submission */
+    long long transcript_limit;
+    long long peer_timeout_ms;            /* how long the FIFOs wait for the other side's relay */
     char *env[MAX_ENV + 1];
     int n_env;
+    /* UID isolation (uid.c): the run has no namespace of its own, so every process of its uid is
+     * the run's. The relay is the run's subreaper, kills every process of the uid before the run
+     * and after it, and without a cgroup reads CPU time and memory from /proc and rusage. */
+    int uid_isolation;
+    long long memory_limit; /* with uid_isolation and no cgroup: the memory the relay enforces */
+    const char *landlock_read[MAX_LANDLOCK];  /* Landlock rules (landlock.c): read and execute beneath */
+    int n_landlock_read;
+    const char *landlock_write[MAX_LANDLOCK]; /* every right beneath: the run's own directories */
+    int n_landlock_write;
     int cpu_fd;  /* cpu_usage_file, opened once (the relay may leave the host's mount namespace) */
     int kill_fd; /* the last cgroup.procs, opened once, to find what to kill */
 };
@@ -122,8 +142,32 @@ void frame(char tag, const char *data, size_t len);
 pid_t read_child_pid(int info_r);
 int cmd_run(int argc, char **argv, int64_t stdin_len);
 
+/* interact.c */
+struct link;
+struct link *open_link(const struct run_opts *o);
+int link_child_stdin(const struct link *l);
+int link_child_stdout(const struct link *l);
+int link_proxies(const struct link *l);
+void link_forked(struct link *l, int child_stdin_w, int child_stdout_r);
+int link_poll(struct link *l, struct pollfd *p, int np, int exited);
+void link_ready(struct link *l, const struct pollfd *p, int np);
+void link_child_ended(struct link *l);
+int link_busy(const struct link *l);
+void link_close(struct link *l);
+int link_transcript_cut(const struct link *l);
+
 /* init.c */
 int cmd_init(int argc, char **argv);
+
+/* uid.c */
+void kill_uid(long long uid, long long gid);
+void scan_uid(long long uid, int64_t *cpu_ns, long long *memory);
+int cmd_sweep(int argc, char **argv);
+
+/* landlock.c */
+int landlock_abi(void);
+void restrict_files(const struct run_opts *o);
+int cmd_landlock(void);
 
 /* seccomp.c */
 int cmd_seccomp(const char *policy, const char *path);

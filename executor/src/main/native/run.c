@@ -4,6 +4,9 @@
 #include "ce-sandbox.h"
 
 #define POLL_INTERVAL_MS 10
+/* UID isolation without a cgroup: /proc is scanned every this many polls (a scan reads every
+ * process's status, a few milliseconds on a busy host: every 50 ms it is a few percent of a core). */
+#define SCAN_POLLS 5
 
 /* The executor's connection: frames go out on it, the run's stdin comes in on it. */
 int frames_fd = 1;
@@ -76,11 +79,19 @@ static void child(struct run_opts *o, int argc, char **argv, struct fd_move *mov
     }
     if (box_error_fd >= 0) box_error_fd = o->status_fd;
     if (o->chdir && chdir(o->chdir) < 0) die("chdir %s", o->chdir);
+    /* Without a memory cgroup the container's OOM killer may have to act: it takes the run first. */
+    if (o->uid_isolation) {
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write_all(fd, "1000", 4) < 0) die("raise oom_score_adj");
+        close(fd);
+    }
     if (o->enter) drop_capabilities(o);
     else drop_privileges(o);
     /* The kernel clears the parent-death signal when the uid changes: set it again. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die("pdeathsig");
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
+    /* Before the filter, which denies Landlock's own system calls. */
+    if (o->n_landlock_read || o->n_landlock_write) restrict_files(o);
     if (filter.len && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) < 0) die("load the seccomp filter");
     o->env[o->n_env] = NULL;
     if (o->init_here) {
@@ -134,6 +145,17 @@ static pid_t join_late(const struct run_opts *o, int info_r, int block_w) {
     return init;
 }
 
+/* Sends sig to every process of the run's cgroup but skip and also_skip. */
+static void signal_cgroup(const struct run_opts *o, int sig, pid_t skip, pid_t also_skip) {
+    char buf[65536];
+    ssize_t n = pread(o->kill_fd, buf, sizeof buf - 1, 0);
+    buf[n > 0 ? n : 0] = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        pid_t p = (pid_t) strtol(line, NULL, 10);
+        if (p > 0 && p != skip && p != also_skip) kill(p, sig);
+    }
+}
+
 /* Kills every process of the box but our direct child. With bwrap, the child is bwrap's monitor:
  * killing the box init (a member of the cgroup) makes the kernel kill the whole pid namespace,
  * and the monitor reaps the init, so nothing is left as a zombie of the host's init. Without a
@@ -143,17 +165,49 @@ static void kill_box(const struct run_opts *o, pid_t child_pid) {
         kill(-child_pid, SIGKILL);
         return;
     }
-    char buf[65536];
-    ssize_t n = pread(o->kill_fd, buf, sizeof buf - 1, 0);
-    buf[n > 0 ? n : 0] = 0;
-    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-        pid_t p = (pid_t) strtol(line, NULL, 10);
-        if (p > 0 && p != child_pid) {
-            kill(p, SIGKILL);
-        }
-    }
+    signal_cgroup(o, SIGKILL, child_pid, child_pid);
     /* Under process isolation the child is the box init itself and goes too. */
     if (!o->late_join) kill(child_pid, SIGKILL);
+}
+
+/* UID isolation: reaps every child that has ended, the run's orphans included (the relay is their
+ * subreaper); returns 1 when `main` was among them, its status in *wstatus. */
+static int reap(pid_t main, int *wstatus) {
+    int found = 0, st;
+    for (pid_t r; (r = waitpid(-1, &st, WNOHANG | __WALL)) > 0;) {
+        if (r == main) {
+            *wstatus = st;
+            found = 1;
+        }
+    }
+    return found;
+}
+
+/* UID isolation: kills every process of the run's uid (and `main`, our child, not reaped yet, or
+ * -1, in case it is not the uid's yet), then reaps all our children until none is left: what the
+ * run started is ours to reap, since we are its subreaper. Returns 1 when `main` was reaped. */
+static int sweep(const struct run_opts *o, pid_t main, int *wstatus) {
+    kill_uid(o->uid, o->gid);
+    if (main > 0) kill(main, SIGKILL);
+    int found = 0, st;
+    for (pid_t r; (r = waitpid(-1, &st, __WALL)) != -1 || errno == EINTR;) {
+        if (r == main && main > 0) {
+            *wstatus = st;
+            found = 1;
+        }
+    }
+    if (errno != ECHILD) die("reap the run's processes");
+    return found;
+}
+
+/* The CPU time of every child the relay has reaped (and of their reaped children), and the
+ * largest resident set among them. */
+static int64_t reaped_cpu_ns(long long *max_rss) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_CHILDREN, &ru) < 0) die("getrusage");
+    if (max_rss) *max_rss = ru.ru_maxrss * 1024LL;
+    return ((int64_t) ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL
+           + ((int64_t) ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
 }
 
 void frame(char tag, const char *data, size_t len) {
@@ -196,9 +250,10 @@ struct feeder {
 };
 
 /* The fd and event the feeder waits for, or -1 when it has nothing to do. */
-static int feeder_wants(const struct feeder *f, short *events) {
+static int feeder_wants(const struct feeder *f, int live, short *events) {
     if (f->fd < 0) return -1;
     if (f->off < f->len) { *events = POLLOUT; return f->fd; }
+    if (live) return -1; /* control_read refills it */
     *events = POLLIN;
     return frames_fd;
 }
@@ -220,6 +275,70 @@ static void feed(struct feeder *f) {
     if (f->off == f->len && f->left == 0) { close(f->fd); f->fd = -1; }
 }
 
+/* A live run's input (--live): control frames from the executor, each a one byte tag, four bytes
+ * big-endian length and the payload: 'i' stdin bytes, 'c' (empty) the end of stdin, 'k' four bytes
+ * big-endian of a signal for the program. Read one frame part at a time, and stdin only while the
+ * feeder's buffer is empty, so a program that does not read its stdin holds the executor back. */
+struct control {
+    int fd;                 /* the connection (serve), or our stdin (a relay started for one run) */
+    unsigned char head[5];
+    size_t head_len;
+    uint32_t left;          /* payload bytes of the current frame still to come */
+    unsigned char sig[4];
+    size_t sig_len;
+};
+
+/* The client's signal: for every process of the run but the box init and bwrap's monitor, which
+ * report how the program ended (the kernel shields a namespace's init anyway). */
+static void signal_run(const struct run_opts *o, pid_t child_pid, pid_t init_pid, int sig) {
+    if (o->kill_fd < 0) kill(-child_pid, sig);
+    else signal_cgroup(o, sig, child_pid, init_pid);
+}
+
+/* Reads what is readable of the next frame part; returns 0 when the executor is gone (the
+ * connection ended, or broke the protocol): nobody talks to the program any more. */
+static int control_read(struct control *c, struct feeder *f, const struct run_opts *o, pid_t child_pid,
+                        pid_t init_pid) {
+    ssize_t n;
+    if (c->head_len < sizeof c->head) {
+        n = read(c->fd, c->head + c->head_len, sizeof c->head - c->head_len);
+        if (n < 0) return errno == EINTR || errno == EAGAIN;
+        if (n == 0) return 0;
+        c->head_len += (size_t) n;
+        if (c->head_len < sizeof c->head) return 1;
+        c->left = (uint32_t) c->head[1] << 24 | (uint32_t) c->head[2] << 16 | (uint32_t) c->head[3] << 8 | c->head[4];
+        c->sig_len = 0;
+        char tag = (char) c->head[0];
+        if ((tag == 'c' && c->left != 0) || (tag == 'k' && c->left != sizeof c->sig) || (tag != 'c' && tag != 'k' && tag != 'i')) {
+            return 0;
+        }
+        if (tag == 'c' && f->fd >= 0) {
+            close(f->fd);
+            f->fd = -1;
+        }
+    } else if (c->head[0] == 'i') {
+        /* Stdin for a program that closed its stdin is dropped, as a pipe would refuse it. */
+        n = read(c->fd, f->buf, c->left < sizeof f->buf ? c->left : sizeof f->buf);
+        if (n < 0) return errno == EINTR || errno == EAGAIN;
+        if (n == 0) return 0;
+        c->left -= (uint32_t) n;
+        f->len = f->fd >= 0 ? (size_t) n : 0;
+        f->off = 0;
+    } else {
+        n = read(c->fd, c->sig + c->sig_len, c->left);
+        if (n < 0) return errno == EINTR || errno == EAGAIN;
+        if (n == 0) return 0;
+        c->sig_len += (size_t) n;
+        c->left -= (uint32_t) n;
+        if (c->left == 0) {
+            int sig = c->sig[0] << 24 | c->sig[1] << 16 | c->sig[2] << 8 | c->sig[3];
+            if (sig > 0 && sig < NSIG) signal_run(o, child_pid, init_pid, sig);
+        }
+    }
+    if (c->left == 0) c->head_len = 0;
+    return 1;
+}
+
 /* stdin_len: bytes of stdin that follow the request on the connection (serve), or -1: the
  * program's stdin is ours (a relay started for one run). */
 int cmd_run(int argc, char **argv, int64_t stdin_len) {
@@ -230,6 +349,8 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         const char *k = argv[i];
         if (!strcmp(k, "--init-here")) { o.init_here = 1; continue; }
         if (!strcmp(k, "--cut-stderr")) { o.cut_stderr = 1; continue; }
+        if (!strcmp(k, "--uid-isolation")) { o.uid_isolation = 1; continue; }
+        if (!strcmp(k, "--live")) { o.live = 1; continue; }
         if (i + 1 >= argc) { errno = 0; die("missing value for %s", k); }
         const char *v = argv[++i];
         if (!strcmp(k, "--cgroup-procs")) {
@@ -248,6 +369,7 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         else if (!strcmp(k, "--cpu-usage-format")) o.cpu_usage_is_stat = !strcmp(v, "cpu.stat");
         else if (!strcmp(k, "--cpu-limit-ms")) o.cpu_limit_ms = parse_num(v, k);
         else if (!strcmp(k, "--wall-limit-ms")) o.wall_limit_ms = parse_num(v, k);
+        else if (!strcmp(k, "--idle-limit-ms")) o.idle_limit_ms = parse_num(v, k);
         else if (!strcmp(k, "--output-limit")) o.output_limit = parse_num(v, k);
         else if (!strcmp(k, "--uid")) o.uid = parse_num(v, k);
         else if (!strcmp(k, "--gid")) o.gid = parse_num(v, k);
@@ -262,6 +384,19 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         else if (!strcmp(k, "--tmp-bytes")) o.tmp_bytes = parse_num(v, k);
         else if (!strcmp(k, "--tmp-inodes")) o.tmp_inodes = parse_num(v, k);
         else if (!strcmp(k, "--shm-bytes")) o.shm_bytes = parse_num(v, k);
+        else if (!strcmp(k, "--stdin-fifo")) o.stdin_fifo = v;
+        else if (!strcmp(k, "--stdout-fifo")) o.stdout_fifo = v;
+        else if (!strcmp(k, "--proxy-in")) o.proxy_in = v;
+        else if (!strcmp(k, "--proxy-out")) o.proxy_out = v;
+        else if (!strcmp(k, "--transcript-limit")) o.transcript_limit = parse_num(v, k);
+        else if (!strcmp(k, "--peer-timeout-ms")) o.peer_timeout_ms = parse_num(v, k);
+        else if (!strcmp(k, "--memory-limit")) o.memory_limit = parse_num(v, k);
+        else if (!strcmp(k, "--landlock-read") || !strcmp(k, "--landlock-write")) {
+            int write = !strcmp(k, "--landlock-write");
+            if ((write ? o.n_landlock_write : o.n_landlock_read) == MAX_LANDLOCK) { errno = 0; die("too many %s", k); }
+            if (write) o.landlock_write[o.n_landlock_write++] = v;
+            else o.landlock_read[o.n_landlock_read++] = v;
+        }
         else if (!strcmp(k, "--env")) {
             if (o.n_env == MAX_ENV) { errno = 0; die("too many --env"); }
             o.env[o.n_env++] = (char *) v;
@@ -274,10 +409,27 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         errno = 0;
         die("--enter needs --work, --uid, --gid, --tmp-bytes, --tmp-inodes and --shm-bytes");
     }
+    /* An interaction's two sides run as two uids that meet at FIFOs; UID isolation kills and
+     * counts one uid's processes alone, so it runs no interaction (the executor refuses them). */
+    if (o.uid_isolation && (o.uid <= 0 || o.gid <= 0 || o.enter || o.info_fd >= 0
+                            || o.stdin_fifo || o.stdout_fifo || o.proxy_in || o.proxy_out)) {
+        errno = 0;
+        die("--uid-isolation needs --uid and --gid of a sandbox uid, and neither a box nor an interaction");
+    }
     o.late_join = o.info_fd >= 0 && o.block_fd >= 0;
-    int in[2] = {0, -1}, out[2], err[2], status[2], info[2] = {-1, -1}, block[2] = {-1, -1};
-    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) die("pipe");
-    if (stdin_len >= 0 && (pipe2(in, O_CLOEXEC) || fcntl(in[1], F_SETFL, O_NONBLOCK) < 0)) die("stdin pipe");
+    /* One side of an interaction (interact.c): the submission's stdin and stdout are FIFOs, the
+     * validator's are pipes to us; either way the executor's connection (or our stdin) only
+     * carries a stop ('k'), never the program's input. A live run's program has a stdin pipe we
+     * feed from the control frames the executor sends in its place. */
+    int interacting = o.stdin_fifo || o.stdout_fifo || o.proxy_in || o.proxy_out;
+    int fifo = o.stdin_fifo || o.stdout_fifo;
+    int in_pipe = !fifo && (stdin_len >= 0 || interacting || o.live);
+    if (interacting && stdin_len > 0) { errno = 0; die("an interaction's program takes no stdin from the executor"); }
+    if (interacting && o.live) { errno = 0; die("a live run is no side of an interaction"); }
+    if (o.live && stdin_len > 0) { errno = 0; die("a live run's stdin comes in control frames"); }
+    int in[2] = {0, -1}, out[2] = {-1, -1}, err[2], status[2], info[2] = {-1, -1}, block[2] = {-1, -1};
+    if ((!fifo && pipe2(out, O_CLOEXEC)) || pipe2(err, O_CLOEXEC) || pipe2(status, O_CLOEXEC)) die("pipe");
+    if (in_pipe && (pipe2(in, O_CLOEXEC) || fcntl(in[1], F_SETFL, O_NONBLOCK) < 0)) die("stdin pipe");
     int handshake = o.info_fd >= 0 && o.block_fd >= 0;
     if (handshake && (pipe2(info, O_CLOEXEC) || pipe2(block, O_CLOEXEC))) die("pipe");
     signal(SIGPIPE, SIG_IGN);
@@ -288,13 +440,24 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
     int oom_fd = o.oom_events_file ? open(o.oom_events_file, O_RDONLY | O_CLOEXEC) : -1;
     o.cpu_fd = o.cpu_usage_file ? open(o.cpu_usage_file, O_RDONLY | O_CLOEXEC) : -1;
     o.kill_fd = o.n_cgroups ? open(o.cgroup_procs[o.n_cgroups - 1], O_RDONLY | O_CLOEXEC) : -1;
+    /* Both sides' relays meet at the FIFOs, on the host, before either enters its box. */
+    struct link *link = open_link(&o);
     struct box_fds box = {.user = -1, .work = -1};
     if (o.enter) enter_box(&o, &box);
+    /* UID isolation: nothing of an earlier run of the uid (one whose relay was killed) lives on
+     * into this one, and what this run leaves behind is reparented to us, to reap and to count. */
+    int64_t reaped_before = 0;
+    if (o.uid_isolation) {
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) die("subreaper");
+        kill_uid(o.uid, o.gid);
+        reaped_before = reaped_cpu_ns(NULL);
+    }
     int64_t started = now_ns();
     pid_t pid = fork();
     if (pid < 0) die("fork");
     if (pid == 0) {
-        struct fd_move moves[8] = {{out[1], 1}, {err[1], 2}, {status[1], o.status_fd}, {in[0], 0}};
+        struct fd_move moves[8] = {{fifo ? link_child_stdout(link) : out[1], 1}, {err[1], 2}, {status[1], o.status_fd},
+                                   {fifo ? link_child_stdin(link) : in[0], 0}};
         int n_moves = 4;
         if (handshake) {
             moves[n_moves++] = (struct fd_move){info[1], o.info_fd};
@@ -303,41 +466,72 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         child(&o, argc - i - 1, command, moves, n_moves, &box);
     }
     static struct feeder stdin_feed = {.fd = -1};
-    if (stdin_len > 0) {
+    /* A live run's control comes on the connection, or on our stdin when we run for one run. */
+    struct control control = {.fd = !o.live ? -1 : stdin_len >= 0 ? frames_fd : 0};
+    if (link) {
+        link_forked(link, in[1], out[0]);
+    } else if (o.live) {
+        stdin_feed.fd = in[1];
+        stdin_feed.left = UINT64_MAX; /* its end is a 'c' frame, not a length */
+    } else if (stdin_len > 0) {
         stdin_feed.fd = in[1];
         stdin_feed.left = (uint64_t) stdin_len;
     } else if (stdin_len == 0) {
         close(in[1]);
     }
-    if (stdin_len >= 0) close(in[0]);
-    close(out[1]);
+    if (in_pipe) close(in[0]);
+    if (!fifo) close(out[1]);
+    /* An interaction's stop: a 'k' from the executor, on the connection (serve) or our stdin. */
+    int stop_fd = interacting ? (stdin_len >= 0 ? frames_fd : 0) : -1;
+    int stop = 0, stopped = 0;
     close(err[1]);
     close(status[1]);
+    /* The box init: our child, but with bwrap the child is its monitor and the init its child. */
+    pid_t init_pid = pid;
     if (handshake) {
         close(info[1]);
         close(block[0]);
-        join_late(&o, info[0], block[1]);
+        init_pid = join_late(&o, info[0], block[1]);
     }
     int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
     if (pidfd < 0) die("pidfd_open");
 
-    struct stream streams[2] = {{out[0], 'o', 0, 0}, {err[0], 'e', 0, 0}};
+    /* An interaction's stdout goes to the other side, not into frames. */
+    struct stream streams[2] = {{interacting ? -1 : out[0], 'o', 0, 0}, {err[0], 'e', 0, 0}};
     char report[256] = "";
     size_t report_len = 0;
-    int open_streams = 2, status_open = 1, exited = 0, wstatus = 0;
+    int open_streams = interacting ? 1 : 2, status_open = 1, exited = 0, wstatus = 0;
     const char *timeout = NULL;
-    int64_t cpu_ns = -1, exited_at = 0;
-    int killed = 0;
+    int64_t cpu_ns = -1, exited_at = 0, active_at = started;
+    int killed = 0, hung_up = 0;
+    /* UID isolation: the run's processes have been killed (at its end, or at a limit). Without a
+     * cgroup its CPU time and memory are read from /proc (`scan`), and its memory limit enforced here. */
+    int swept = 0, scan = o.uid_isolation && o.cpu_fd < 0, memory_exceeded = 0, polls = 0;
+    long long memory_peak = -1;
 
-    while (!exited || open_streams > 0 || status_open) {
-        struct pollfd p[5];
+    while (!exited || open_streams > 0 || status_open || (link && link_busy(link))) {
+        struct pollfd p[11];
         int np = 0;
+        int stop_at = -1;
+        if (stop_fd >= 0 && !exited) {
+            stop_at = np;
+            p[np++] = (struct pollfd){stop_fd, POLLIN, 0};
+        }
+        int link_from = np;
+        if (link) np = link_poll(link, p, np, exited);
+        int link_to = np;
         for (int s = 0; s < 2; s++) if (streams[s].fd >= 0) p[np++] = (struct pollfd){streams[s].fd, POLLIN, 0};
         if (status_open) p[np++] = (struct pollfd){status[0], POLLIN, 0};
         if (!exited) p[np++] = (struct pollfd){pidfd, POLLIN, 0};
         short feed_events = 0;
-        int feed_fd = exited ? -1 : feeder_wants(&stdin_feed, &feed_events);
+        int feed_fd = exited ? -1 : feeder_wants(&stdin_feed, o.live, &feed_events);
         if (feed_fd >= 0) p[np++] = (struct pollfd){feed_fd, feed_events, 0};
+        /* A live run's control. Without POLLIN while the buffer is full, a hang-up (POLLHUP) is still seen. */
+        int control_at = -1;
+        if (!exited && !killed && control.fd >= 0) {
+            control_at = np;
+            p[np++] = (struct pollfd){control.fd, stdin_feed.fd < 0 || stdin_feed.off == stdin_feed.len ? POLLIN : 0, 0};
+        }
         int wait_ms = POLL_INTERVAL_MS;
         if (exited) {
             /* The box is dead, but a process that escaped the pid namespace (only possible
@@ -347,14 +541,30 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
             wait_ms = (int) left;
         }
         if (poll(p, (nfds_t) np, wait_ms) < 0 && errno != EINTR) die("poll");
+        if (link) link_ready(link, p, np);
         for (int k = 0; k < np; k++) {
-            if (!p[k].revents) continue;
-            if (p[k].fd == feed_fd) {
+            if (!p[k].revents || (k >= link_from && k < link_to)) continue;
+            if (k == stop_at) {
+                char c;
+                ssize_t n = read(stop_fd, &c, 1);
+                if (n == 1 && c == 'k') stop = 1;
+                else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) stop_fd = -1;
+            } else if (k == control_at) {
+                /* The executor gone is the client gone: the run is stopped. */
+                if ((p[k].revents & POLLIN) ? !control_read(&control, &stdin_feed, &o, pid, init_pid)
+                                            : (p[k].revents & (POLLHUP | POLLERR)) != 0) {
+                    control.fd = -1;
+                    hung_up = 1;
+                }
+                active_at = now_ns();
+            } else if (p[k].fd == feed_fd) {
                 feed(&stdin_feed);
             } else if (p[k].fd == pidfd) {
-                if (waitpid(pid, &wstatus, 0) == pid) {
+                if (o.uid_isolation ? reap(pid, &wstatus) : waitpid(pid, &wstatus, 0) == pid) {
                     exited = 1;
                     exited_at = now_ns();
+                    /* Stamped first: only now may the other side of an interaction see the end. */
+                    if (link) link_child_ended(link);
                 }
             } else if (p[k].fd == status[0]) {
                 ssize_t n = read(status[0], report + report_len, sizeof report - 1 - report_len);
@@ -363,6 +573,7 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
             } else {
                 for (int s = 0; s < 2; s++) {
                     if (streams[s].fd != p[k].fd) continue;
+                    active_at = now_ns();
                     if (!pump(&streams[s], o.output_limit)) {
                         close(streams[s].fd);
                         streams[s].fd = -1;
@@ -371,32 +582,74 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
                 }
             }
         }
+        if (o.uid_isolation) {
+            if (!exited && reap(pid, &wstatus)) {
+                exited = 1;
+                exited_at = now_ns();
+            }
+            /* The run ends with its init, and what it left behind goes with it, as the pid
+             * namespace's processes go with theirs: a daemon does not outlive the run. */
+            if (exited && !swept) {
+                sweep(&o, -1, NULL);
+                swept = 1;
+            }
+        }
         if (exited) continue;
         int64_t elapsed_ms = (now_ns() - started) / 1000000;
         int64_t c = read_cpu_ns(&o);
         if (c >= 0) cpu_ns = c;
+        if (scan && ++polls % SCAN_POLLS == 0) {
+            int64_t live;
+            long long memory;
+            scan_uid(o.uid, &live, &memory);
+            cpu_ns = live + reaped_cpu_ns(NULL) - reaped_before;
+            if (memory > memory_peak) memory_peak = memory;
+            if (o.memory_limit && memory > o.memory_limit) memory_exceeded = 1;
+        }
         if (!killed) {
             if (o.cpu_limit_ms && cpu_ns >= o.cpu_limit_ms * 1000000LL) timeout = "cpu";
             else if (o.wall_limit_ms && elapsed_ms >= o.wall_limit_ms) timeout = "wall";
-            killed = timeout || streams[0].exceeded || (streams[1].exceeded && !o.cut_stderr);
+            else if (o.idle_limit_ms && (now_ns() - active_at) / 1000000 >= o.idle_limit_ms) timeout = "idle";
+            killed = timeout || hung_up || memory_exceeded || streams[0].exceeded
+                    || (streams[1].exceeded && !o.cut_stderr);
+            if (!killed && stop) killed = stopped = 1;
         }
-        /* Repeated each round until the child is gone: a fork bomb may race the first kill. */
-        if (killed) kill_box(&o, pid);
+        if (killed && o.uid_isolation) {
+            /* Once: it returns when no process of the uid is left, the init reaped among them. */
+            if (sweep(&o, pid, &wstatus)) {
+                exited = 1;
+                exited_at = now_ns();
+            }
+            swept = 1;
+        } else if (killed) {
+            /* Repeated each round until the child is gone: a fork bomb may race the first kill. */
+            kill_box(&o, pid);
+        }
     }
     for (int s = 0; s < 2; s++) if (streams[s].fd >= 0) close(streams[s].fd);
+    if (link) link_close(link);
     int64_t c = read_cpu_ns(&o);
     if (c >= 0) cpu_ns = c;
+    long long peak = read_counter(peak_fd, NULL), ooms = read_counter(oom_fd, "oom_kill");
+    if (scan) {
+        /* Every process of the run is reaped by now, so rusage holds all of its CPU time. */
+        long long max_rss;
+        cpu_ns = reaped_cpu_ns(&max_rss) - reaped_before;
+        peak = memory_peak > max_rss ? memory_peak : max_rss;
+        ooms = memory_exceeded;
+    }
 
     char st[768];
     report[report_len] = 0;
     int n = snprintf(st, sizeof st, "%scommand_status=%d\nrelay_wall_ns=%" PRId64 "\ncpu_ns=%" PRId64
-                     "\nmemory_peak=%lld\noom_kill=%lld\n%s%s%s%s%s",
+                     "\nmemory_peak=%lld\noom_kill=%lld\nended_ns=%" PRId64 "\n%s%s%s%s%s%s%s",
                      report, wstatus, (exited_at ? exited_at : now_ns()) - started, cpu_ns,
-                     read_counter(peak_fd, NULL), read_counter(oom_fd, "oom_kill"),
+                     peak, ooms, exited_at,
                      timeout ? "timeout=" : "", timeout ? timeout : "", timeout ? "\n" : "",
                      streams[0].exceeded ? "exceeded=stdout\n"
                      : streams[1].exceeded && !o.cut_stderr ? "exceeded=stderr\n" : "",
-                     killed ? "killed=1\n" : "");
+                     killed ? "killed=1\n" : "", stopped ? "stopped=1\n" : "",
+                     link && link_transcript_cut(link) ? "transcript_cut=1\n" : "");
     frame('s', st, (size_t) n);
     return 0;
 }

@@ -19,6 +19,15 @@ static const char *const DENIED[] = {
     "inotify_init", "inotify_init1", "inotify_add_watch",
 };
 
+/* Denied with EPERM under UID isolation only ("uid"): nothing of the kernel's is private to the
+ * run there, so SysV IPC and POSIX message queues are the host's, shared by every run, and another
+ * process's descriptors are the host's to take (pidfd_getfd). No language needs them. */
+static const char *const UID_DENIED[] = {
+    "shmget", "shmat", "shmctl", "semget", "semop", "semtimedop", "semctl", "msgget", "msgsnd", "msgrcv",
+    "msgctl", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+    "pidfd_getfd",
+};
+
 /* Arguments the kernel reads as 32-bit ints (socket's domain, fcntl's and ioctl's command): a
  * comparison must look at the low 32 bits only, or a caller sets the high bits and slips past an
  * equality test while the kernel still sees the value it denies. */
@@ -35,8 +44,10 @@ static void rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigne
     }
 }
 
-/* policy: "default" (namespaces give the network isolation) or "nonet" (no network namespace:
- * only AF_UNIX sockets). Non-native ABIs (x32, i386) kill the process. */
+/* policy: "default" (namespaces give the network isolation), "nonet" (no network namespace:
+ * only AF_UNIX sockets) or "uid" (nothing of the run's own: no socket at all, since even a Unix
+ * or abstract one reaches the host's, and no SysV or POSIX IPC). Non-native ABIs (x32, i386) kill
+ * the process. */
 static scmp_filter_ctx build_filter(const char *policy) {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) die("seccomp_init");
@@ -82,8 +93,31 @@ static scmp_filter_ctx build_filter(const char *policy) {
         rule(ctx, eperm, "personality", 1, &a);
     }
 
-    /* AF_VSOCK is not namespaced. Without a network namespace, only local sockets are allowed. */
-    if (strcmp(policy, "nonet") == 0) {
+    /* The page cache of the runtimes is shared by every box: a run that can evict pages of a file
+     * and then tell which came back learns which pages a concurrent run read, fast enough to copy a
+     * hidden test's input out. Eviction on demand (fadvise, madvise cold/pageout) is advice the
+     * kernel may ignore, so it is ignored: the call answers 0 and does nothing. Asking whether a
+     * page is cached without timing it (cachestat, a read that fails rather than wait for the
+     * disk) is refused as a kernel without it would refuse it. */
+    rule(ctx, SCMP_ACT_ERRNO(0), "fadvise64", 0, NULL);
+    const uint64_t advice[] = {20 /* MADV_COLD */, 21 /* MADV_PAGEOUT */};
+    for (size_t i = 0; i < sizeof advice / sizeof *advice; i++) {
+        struct scmp_arg_cmp a = SCMP_A2(SCMP_CMP_MASKED_EQ, INT_ARG, advice[i]);
+        rule(ctx, SCMP_ACT_ERRNO(0), "madvise", 1, &a);
+    }
+    rule(ctx, eperm, "process_madvise", 0, NULL);
+    rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "cachestat", 0, NULL);
+    {
+        struct scmp_arg_cmp a = SCMP_A5(SCMP_CMP_MASKED_EQ, 0x8 /* RWF_NOWAIT */, 0x8);
+        rule(ctx, SCMP_ACT_ERRNO(EOPNOTSUPP), "preadv2", 1, &a);
+    }
+
+    /* AF_VSOCK is not namespaced. Without a network namespace, only local sockets are allowed;
+     * with UID isolation none (socketpair, which reaches nothing but its other end, stays). */
+    if (strcmp(policy, "uid") == 0) {
+        rule(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 0, NULL);
+        for (size_t i = 0; i < sizeof UID_DENIED / sizeof *UID_DENIED; i++) rule(ctx, eperm, UID_DENIED[i], 0, NULL);
+    } else if (strcmp(policy, "nonet") == 0) {
         struct scmp_arg_cmp a = SCMP_A0(SCMP_CMP_NE, AF_UNIX);
         rule(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 1, &a);
     } else {
@@ -96,7 +130,7 @@ static scmp_filter_ctx build_filter(const char *policy) {
 /* ce-sandbox seccomp POLICY PATH: compiles the filter once, to BPF at PATH, for `run --seccomp PATH`
  * (compiling it with libseccomp for every run would cost most of a millisecond). */
 int cmd_seccomp(const char *policy, const char *path) {
-    if (strcmp(policy, "default") && strcmp(policy, "nonet")) { errno = 0; die("unknown policy %s", policy); }
+    if (strcmp(policy, "default") && strcmp(policy, "nonet") && strcmp(policy, "uid")) { errno = 0; die("unknown policy %s", policy); }
     scmp_filter_ctx filter = build_filter(policy);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) die("create %s", path);

@@ -22,8 +22,23 @@ export interface CallOptions {
 }
 
 export async function call<T>(path: string, o: CallOptions = {}): Promise<T> {
+  return (await exchange(path, o)).json as T;
+}
+
+/**
+ * A GET of a listing that carries an ETag, naming the version this client has: null when the
+ * server's is the same (304, no body), else the listing and its version.
+ */
+export async function poll<T>(path: string, key: string, etag: string | null): Promise<{ body: T; etag: string | null } | null> {
+  const { res, json } = await exchange(path, { key }, etag);
+  return res.status === 304 ? null : { body: json as T, etag: res.headers.get('ETag') };
+}
+
+async function exchange(path: string, o: CallOptions, ifNoneMatch: string | null = null): Promise<{ res: Response; json: any }> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (o.key) headers.Authorization = 'Bearer ' + o.key;
+  // Set by the page, the condition reaches the server and its 304 reaches the page (the browser stores nothing).
+  if (ifNoneMatch) headers['If-None-Match'] = ifNoneMatch;
   let body: BodyInit | undefined;
   if (o.raw !== undefined) {
     body = o.raw;
@@ -44,7 +59,7 @@ export async function call<T>(path: string, o: CallOptions = {}): Promise<T> {
   const text = await res.text();
   let json: any = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON: reported below */ }
-  if (!res.ok) {
+  if (!res.ok && res.status !== 304) {
     const retry = Number(res.headers.get('Retry-After')) || undefined;
     const detail = json?.detail ?? json?.message ?? (text.slice(0, 200) || res.statusText);
     let title = json?.title ?? `Request failed (${res.status})`;
@@ -54,7 +69,7 @@ export async function call<T>(path: string, o: CallOptions = {}): Promise<T> {
     if (res.status === 403) title = 'Not allowed';
     throw new ApiError(res.status, title, detail, retry, json);
   }
-  return json as T;
+  return { res, json };
 }
 
 /** A human sentence for any error, with what to do about it. */

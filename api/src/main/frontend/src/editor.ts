@@ -2,6 +2,7 @@
 import { EditorView, basicSetup } from 'codemirror';
 import { Compartment, EditorState, Prec } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
+import { indentUnit } from '@codemirror/language';
 import { indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
 import { java } from '@codemirror/lang-java';
@@ -45,6 +46,9 @@ export class CodeEditor {
           // Tab indents; Escape then Tab leaves the editor (CodeMirror's own escape hatch), so
           // the page stays usable with the keyboard alone.
           keymap.of([indentWithTab]),
+          // As the templates indent: 4 spaces a level in every language.
+          indentUnit.of('    '),
+          EditorState.tabSize.of(4),
           // Before CodeMirror's own Mod-Enter (insert a blank line).
           Prec.highest(keymap.of([
             { key: 'Mod-Enter', run: () => { keys?.run(); return !!keys; } },

@@ -7,10 +7,22 @@ import 'katex/dist/katex.min.css';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
 
-const marked = new Marked({
-  gfm: true,
-  renderer: { html: ({ text }) => escape(text) },
-});
+// A statement's author is not trusted with the reader's page: a link may go to the web or a
+// mail address, a picture only to this server (the package's own pictures). Anything else
+// (javascript:, data:, vbscript:, ...) is shown as its text. Browsers ignore spaces and control
+// characters inside a scheme ("java\tscript:"), so they are dropped before it is read.
+const scheme = (href: string) => /^([a-z][a-z0-9+.-]*):/i.exec(href.replace(/[\u0000-\u0020]/g, ''))?.[1].toLowerCase();
+export const safeLink = (href: string) => { const s = scheme(href); return s === undefined || s === 'http' || s === 'https' || s === 'mailto'; };
+export const safePicture = (href: string) => scheme(href) === undefined && !/^[\s\\/]*[\\/]{2}/.test(href);
+
+const renderer = {
+  html: ({ text }: { text: string }) => escape(text),
+  // false: marked renders it as usual.
+  link(this: any, token: any) { return safeLink(token.href) ? false : this.parser.parseInline(token.tokens); },
+  image(token: any) { return safePicture(token.href) ? false : escape(token.text); },
+};
+
+const marked = new Marked({ gfm: true, renderer });
 
 export function renderStatement(markdown: string, filesBase?: string): string {
   const math: string[] = [];
@@ -23,12 +35,14 @@ export function renderStatement(markdown: string, filesBase?: string): string {
     })).join('');
   const html = (filesBase ? new Marked({
     gfm: true,
-    renderer: { html: ({ text }) => escape(text) },
+    renderer,
     walkTokens: token => {
       if (token.type === 'image' && /^statement\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(token.href)) {
         token.href = filesBase + token.href;
       }
     },
   }) : marked).parse(withPlaceholders, { async: false }) as string;
-  return html.replace(/@@MATH(\d+)@@/g, (_m, n) => math[Number(n)]);
+  // The page's one h1 is the problem's name: the statement's headings go a level below it.
+  return html.replace(/<(\/?)h([1-5])\b/g, (_m, slash, level) => `<${slash}h${Number(level) + 1}`)
+    .replace(/@@MATH(\d+)@@/g, (_m, n) => math[Number(n)]);
 }

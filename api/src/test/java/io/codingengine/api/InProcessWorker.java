@@ -49,7 +49,7 @@ public final class InProcessWorker implements AutoCloseable {
         SandboxedExecutor executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(tempDir("ce-api-worker-"))
                 .withSlots(2).withUidBase(uidBase).withCgroupName(cgroupName), ExecutorConfig.defaults());
         WorkHandler handler = new WorkHandler(executor, new PostgresSubmissionStore(stores),
-                new PostgresProblemStore(stores), ArtemisReplyChannel.sending(brokerUrl),
+                new PostgresProblemStore(stores), ArtemisReplyChannel.listening(brokerUrl),
                 new PostgresAuditLog(stores), new JudgingMetrics(metrics, 2),
                 Clock.systemUTC(), WORKER_ID, 5, Duration.ofSeconds(5));
         QueueConsumer consumer = new QueueConsumer(ArtemisSubmissionQueue.connect(brokerUrl), handler, 2, Duration.ofMillis(200));

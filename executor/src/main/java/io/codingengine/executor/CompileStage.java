@@ -6,11 +6,11 @@ import io.codingengine.executor.compile.CompileCache;
 import io.codingengine.executor.compile.CompileSettings;
 import io.codingengine.executor.compile.JavacService;
 import io.codingengine.executor.compile.PrecompiledHeaders;
-import io.codingengine.executor.compile.UntrustedTree;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.language.SourceLayout;
 import io.codingengine.executor.sandbox.Box;
+import io.codingengine.executor.sandbox.Isolation;
 import io.codingengine.executor.sandbox.RunSpec;
 import io.codingengine.executor.sandbox.Sandbox;
 
@@ -132,7 +132,7 @@ final class CompileStage implements AutoCloseable {
         try {
             // Before the next run replaces the work directory. The compile's processes are gone
             // (the run returned), and the box is read without following links all the same.
-            Map<String, byte[]> outputs = new HashMap<>(UntrustedTree.read(box.work(), limits.diskBytes()));
+            Map<String, byte[]> outputs = new HashMap<>(box.outputs(limits.diskBytes()));
             outputs.keySet().removeAll(sources.keySet());
             return new CompileCache.Entry(result, outputs);
         } catch (IOException e) {
@@ -142,7 +142,8 @@ final class CompileStage implements AutoCloseable {
 
     private JavacService service(LanguageRuntime runtime) {
         int index = javacRuntimes.indexOf(runtime);
-        if (!settings.warmJavac() || index < 0) {
+        // A sandboxed service needs namespaces (Sandbox.startService): without them javac runs in the box.
+        if (!settings.warmJavac() || index < 0 || sandbox.isolation().level() != Isolation.Level.NAMESPACES) {
             return null;
         }
         return javac.computeIfAbsent(runtime, r -> new JavacService(r,

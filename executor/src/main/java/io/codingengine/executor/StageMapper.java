@@ -42,7 +42,11 @@ final class StageMapper {
             message = status.message(0);
         } else if (o.timeout() != null || (o.signal() != null && o.signal() == SIGXCPU)) {
             status = StageStatus.TO;
-            message = o.timeout() == RunOutcome.Timeout.WALL ? "Time limit exceeded (wall clock)" : status.message(0);
+            message = switch (o.timeout() == null ? RunOutcome.Timeout.CPU : o.timeout()) {
+                case WALL -> "Time limit exceeded (wall clock)";
+                case IDLE -> "Time limit exceeded (idle)";
+                case CPU -> status.message(0);
+            };
         } else if (o.exceeded() != null) {
             status = o.exceeded() == RunOutcome.Stream.STDOUT ? StageStatus.OL : StageStatus.EL;
             message = status.message(0);

@@ -38,9 +38,12 @@ final class HostCheck {
         assertEquals("ok\n", Fixture.run("python", "print('ok')").runs().getFirst().stdout(), "engine still serving");
     }
 
-    /** Processes whose real uid is one of the test executor's slots' (never another engine's on this host). */
+    /**
+     * Processes whose real uid is one of the test executor's slots' or their companions' (an
+     * interaction's validator side), never another engine's on this host.
+     */
     static List<String> sandboxProcesses() {
-        return sandboxProcesses(Fixture.UID_BASE, Fixture.SLOTS);
+        return sandboxProcesses(Fixture.UID_BASE, 2 * Fixture.SLOTS);
     }
 
     /** Processes whose real uid is in {@code [firstUid, firstUid + count)}. */

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -493,6 +495,55 @@ class HostileProgramsTest {
                 }
                 """);
         assertEquals("inotify -1 1\n", r.stdout());
+    }
+
+    @Test
+    void aRunCannotEvictOrProbeTheSharedPageCache() throws Exception {
+        // Every box reads the same runtime files through one page cache: evicting pages and then
+        // seeing which came back tells what a concurrent run (on a hidden test) read. A file no
+        // run uses, cached by the host: after the box's eviction attempts it is still all cached.
+        String file = System.getProperty("java.home") + "/lib/src.zip";
+        assertEquals(0, new ProcessBuilder("sh", "-c", "cat " + file + " > /dev/null").start().waitFor());
+        long pages = (Files.size(Path.of(file)) + 4095) / 4096 * 4096;
+        assertEquals(pages, cachedBytes(file), "the host cached it");
+        StageResult r = run("c", """
+                #define _GNU_SOURCE
+                #include <errno.h>
+                #include <fcntl.h>
+                #include <stdio.h>
+                #include <sys/mman.h>
+                #include <sys/stat.h>
+                #include <sys/syscall.h>
+                #include <sys/uio.h>
+                #include <unistd.h>
+                int main(void) {
+                  int fd = open("FILE", O_RDONLY); struct stat st; fstat(fd, &st);
+                  printf("fadvise %d\\n", posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED));
+                  void* m = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+                  volatile char sum = 0;
+                  for (off_t i = 0; i < st.st_size; i += 4096) sum += ((char*) m)[i];
+                  printf("pageout %d cold %d\\n", madvise(m, st.st_size, MADV_PAGEOUT), madvise(m, st.st_size, MADV_COLD));
+                  char buf[16]; struct iovec v = {buf, sizeof buf};
+                  long n = preadv2(fd, &v, 1, 0, RWF_NOWAIT); printf("nowait %ld %d\\n", n, n < 0 ? errno : 0);
+                  errno = 0; long c = syscall(451 /* cachestat */, fd, NULL, NULL, 0); printf("cachestat %ld %d\\n", c, errno);
+                  return 0;
+                }
+                """.replace("FILE", file));
+        assertEquals("""
+                fadvise 0
+                pageout 0 cold 0
+                nowait -1 95
+                cachestat -1 38
+                """, r.stdout(), r.toString());
+        assertEquals(pages, cachedBytes(file), "nothing was evicted");
+    }
+
+    /** How many bytes of {@code file} the page cache holds (whole pages), by util-linux's fincore. */
+    private static long cachedBytes(String file) throws Exception {
+        Process p = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES", file).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertEquals(0, p.waitFor(), out);
+        return Long.parseLong(out);
     }
 
     @Test

@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.InteractionRequest;
+import io.codingengine.common.execution.InteractionResult;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.json.Json;
 import io.codingengine.executor.ExecutorConfig;
@@ -62,10 +64,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * outside its configuration.
  * Each refusal is a 4xx with {@code {"error": ...}} naming what was refused and the maximum;
  * nothing is clamped. The programs it runs are not callers: the sandbox gives them no network
- * (their own network namespace with only loopback, or, with {@code PROCESS} isolation, no
- * sockets), so they cannot reach this port, nor forge the result it returns. Under docker-compose
- * there is no pool: any container on the compose network can call it (the port is not published
- * to the host).
+ * (their own network namespace with only loopback; with {@code PROCESS} isolation no network
+ * sockets, with {@code UID} isolation no sockets at all), so they cannot reach this port, nor
+ * forge the result it returns. Under docker-compose there is no pool: any container on the
+ * compose network can call it (the port is not published to the host).
  *
  * <ul>
  *   <li>{@code POST /execute}: an {@link ExecutionRequest} as JSON; answers the
@@ -75,16 +77,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       exceed the configured limit of 60000 ms", the Piston API's wording with the executor's
  *       names), 413 for a body over {@link RequestLimits#maxBodyBytes()}, 503 with
  *       {@code Retry-After} while the bodies in progress leave no room for this one
+ *   <li>{@code POST /interact}: an {@link InteractionRequest} (an interactive or multi-pass
+ *       problem's tests: the submission and its output validator in two boxes of the session's
+ *       sandbox) as JSON; answers the {@link InteractionResult}, refusals as for
+ *       {@code /execute} (more tests than {@link RequestLimits#maxRuns()} is 400). Under UID
+ *       isolation nothing runs: the result's compile stage is {@code XX}, with why
+ *       ({@link io.codingengine.executor.sandbox.Sandbox#interactionRefusal()}), which the worker
+ *       judges IE with that reason after its retries, rather than a 503 it would wait on forever
  *   <li>{@code GET /runtimes}: the installed languages
- *   <li>{@code GET /health}: the sandbox's isolation level, for the container health check
+ *   <li>{@code GET /health}: the sandbox's isolation level and what it does not isolate, for the
+ *       container health check; {@code 503} with why when the container has no sandbox at all
  *   <li>any other path: 404 with {@code {"error": ..., "server": "coding-engine-session"}}, so that
  *       a caller tells this server's 404 (a path it does not serve) from the pool gateway's 404
  *       (the pool has no session left to allocate), which has another body
  * </ul>
  * With {@link SessionSettings#exitAfterAnswer()} (the image on Azure, whose pool destroys a
- * session when its container exits) the server answers one {@code /execute} or {@code /runtimes},
- * then stops and exits; a request after that one is answered 503 with {@code Retry-After}, which
+ * session when its container exits) the server answers one {@code /execute}, {@code /interact} or
+ * {@code /runtimes}, then stops and exits; a request after that one is answered 503 with {@code Retry-After}, which
  * the worker retries in another session.
+ * A container where no isolation level can start (not even UID isolation, which needs no more than
+ * Docker's default capabilities) still serves, so that it can say so: {@code /health} answers
+ * {@code 503} {@code {"status": "unavailable", "error": ...}}, {@code /execute}, {@code /interact}
+ * and {@code /runtimes} {@code 500} with the same reason, and nothing runs.
  * JSON is {@link Json}'s form, the one the worker writes, read more strictly (above). A
  * request's {@code X-Correlation-Id} (the id the api gave the client's request, sent on by the
  * worker) is in the log MDC as {@code correlationId} while it is served, and in the line logged
@@ -117,7 +131,7 @@ public final class SessionServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final SandboxedExecutor executor;
+    private final Engine engine;
     private final RequestLimits limits;
     private final JsonMapper reader;
     /** Bytes of bodies held at once (as declared, or the maximum when undeclared), up to the maximum body. */
@@ -129,8 +143,17 @@ public final class SessionServer implements AutoCloseable {
     /** The exchange of the one answer (the JDK server's exchange attributes are its context's, shared). */
     private final java.util.concurrent.atomic.AtomicReference<HttpExchange> oneAnswer = new java.util.concurrent.atomic.AtomicReference<>();
 
-    private SessionServer(SandboxedExecutor executor, RequestLimits limits, int port, Runnable afterAnswer) throws IOException {
-        this.executor = executor;
+    /** What the session runs code with: the sandboxed executor, or why it has none. */
+    private sealed interface Engine {
+        record Ready(SandboxedExecutor executor) implements Engine {
+        }
+
+        record Unavailable(String reason) implements Engine {
+        }
+    }
+
+    private SessionServer(Engine engine, RequestLimits limits, int port, Runnable afterAnswer) throws IOException {
+        this.engine = engine;
         this.limits = limits;
         this.afterAnswer = afterAnswer;
         this.reader = reader(limits);
@@ -139,9 +162,12 @@ public final class SessionServer implements AutoCloseable {
             System.setProperty(READ_TIMEOUT_PROPERTY, Long.toString(limits.readTimeout().toSeconds()));
         }
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/execute", exchange -> handle(exchange, "POST", this::execute));
+        server.createContext("/execute", exchange -> handle(exchange, "POST",
+                e -> serve(e, ExecutionRequest.class, this::execute)));
+        server.createContext("/interact", exchange -> handle(exchange, "POST",
+                e -> serve(e, InteractionRequest.class, this::interact)));
         server.createContext("/runtimes", exchange -> handle(exchange, "GET", this::runtimes));
-        server.createContext("/health", exchange -> handle(exchange, "GET", e -> respond(e, 200, health())));
+        server.createContext("/health", exchange -> handle(exchange, "GET", this::health));
         // Every other path: this server's own 404, which the worker tells from the pool gateway's.
         server.createContext("/", exchange -> handle(exchange, null, e -> notFound(e)));
         // Requests wait for a sandbox slot inside the executor; a virtual thread each costs little.
@@ -159,32 +185,41 @@ public final class SessionServer implements AutoCloseable {
 
     /** Serves {@code executor} on {@code port} (0: any free port). The caller keeps owning the executor. */
     public static SessionServer start(SandboxedExecutor executor, RequestLimits limits, int port) throws IOException {
-        return new SessionServer(executor, limits, port, null);
+        return new SessionServer(new Engine.Ready(executor), limits, port, null);
     }
 
     /**
-     * Serves one answer ({@code /execute} or {@code /runtimes}) and then runs {@code afterAnswer}
+     * Serves one answer ({@code /execute}, {@code /interact} or {@code /runtimes}) and then runs {@code afterAnswer}
      * (on its own thread, once the answer has been sent); later requests are answered 503.
      */
     public static SessionServer startForOneAnswer(SandboxedExecutor executor, RequestLimits limits, int port,
                                                   Runnable afterAnswer) throws IOException {
-        return new SessionServer(executor, limits, port, java.util.Objects.requireNonNull(afterAnswer, "afterAnswer"));
+        return new SessionServer(new Engine.Ready(executor), limits, port, java.util.Objects.requireNonNull(afterAnswer, "afterAnswer"));
     }
 
     public static void main(String[] args) throws IOException {
         ExecutorConfig config = ExecutorConfig.judging();
         SessionSettings settings = SessionSettings.fromEnvironment(System.getenv(), config);
-        SandboxedExecutor executor = SandboxedExecutor.start(settings.sandbox(), config);
+        Engine engine;
+        try {
+            engine = new Engine.Ready(SandboxedExecutor.start(settings.sandbox(), config));
+        } catch (RuntimeException e) {
+            // Dying would only make the pool start another container like this one, and tell no one why.
+            LOG.error("NO SANDBOX: this session cannot run any code, and says so on /health: {}", e.getMessage(), e);
+            engine = new Engine.Unavailable(e.getMessage());
+        }
+        Runnable afterAnswer = settings.exitAfterAnswer() ? () -> {
+            LOG.info("answered its one request: exiting, so that the pool destroys this session");
+            System.exit(0);
+        } : null;
+        SessionServer server = new SessionServer(engine, settings.requests(), settings.port(), afterAnswer);
         // The shutdown hook stops the server and closes the sandbox, whatever ends the JVM.
-        SessionServer server = settings.exitAfterAnswer()
-                ? startForOneAnswer(executor, settings.requests(), settings.port(), () -> {
-                    LOG.info("answered its one request: exiting, so that the pool destroys this session");
-                    System.exit(0);
-                })
-                : start(executor, settings.requests(), settings.port());
+        Engine started = engine;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
-            executor.close();
+            if (started instanceof Engine.Ready ready) {
+                ready.executor().close();
+            }
         }));
         RequestLimits limits = settings.requests();
         LOG.info("session server listening on port {}: bodies up to {} bytes, {} runs, read within {} s{}",
@@ -202,13 +237,34 @@ public final class SessionServer implements AutoCloseable {
         threads.close();
     }
 
-    /** The health answer: {@code ok} with full isolation, else {@code degraded} and why. */
+    /**
+     * The health answer: {@code ok} with full isolation, else {@code degraded}, with the level,
+     * why, and what it does not isolate.
+     */
     public record Health(String status, Isolation isolation) {
     }
 
-    private Health health() {
-        Isolation isolation = executor.sandbox().isolation();
-        return new Health(isolation.full() ? "ok" : "degraded", isolation);
+    private void health(HttpExchange exchange) throws IOException {
+        switch (engine) {
+            case Engine.Ready ready -> {
+                Isolation isolation = ready.executor().sandbox().isolation();
+                respond(exchange, 200, new Health(isolation.full() ? "ok" : "degraded", isolation));
+            }
+            case Engine.Unavailable unavailable ->
+                    respond(exchange, 503, Map.of("status", "unavailable", "error", unavailable.reason()));
+        }
+    }
+
+    /** The executor; or, when the session has none, {@code null} after refusing with 500 and why. */
+    private SandboxedExecutor executorOrRefuse(HttpExchange exchange) throws IOException {
+        return switch (engine) {
+            case Engine.Ready ready -> ready.executor();
+            case Engine.Unavailable unavailable -> {
+                closeAfter(exchange); // a body is not read
+                refuse(exchange, 500, "this session cannot run code: " + unavailable.reason());
+                yield null;
+            }
+        };
     }
 
     /**
@@ -231,7 +287,10 @@ public final class SessionServer implements AutoCloseable {
 
     private void runtimes(HttpExchange exchange) throws IOException {
         if (claimAnswer(exchange)) {
-            respond(exchange, 200, executor.runtimes());
+            SandboxedExecutor executor = executorOrRefuse(exchange);
+            if (executor != null) {
+                respond(exchange, 200, executor.runtimes());
+            }
         }
     }
 
@@ -241,8 +300,18 @@ public final class SessionServer implements AutoCloseable {
                 "server", SERVER_MARK));
     }
 
-    private void execute(HttpExchange exchange) throws IOException {
+    /** What a request of type {@code T} asks the executor, or why it is refused. */
+    private interface Runner<T> {
+        Object run(SandboxedExecutor executor, T request) throws Refusal;
+    }
+
+    /** Reads a body of type {@code T} under the limits, runs it and answers (the one answer, if there is one). */
+    private <T> void serve(HttpExchange exchange, Class<T> type, Runner<T> runner) throws IOException {
         if (!claimAnswer(exchange)) {
+            return;
+        }
+        SandboxedExecutor executor = executorOrRefuse(exchange);
+        if (executor == null) {
             return;
         }
         long declared = declaredLength(exchange);
@@ -259,10 +328,10 @@ public final class SessionServer implements AutoCloseable {
             refuse(exchange, 503, "the session is holding other requests' bodies; retry later");
             return;
         }
-        ExecutionResult result = null;
+        Object result = null;
         Refusal refusal = null;
         try {
-            result = run(exchange);
+            result = runner.run(executor, read(exchange, type));
         } catch (Refusal r) {
             refusal = r;
         } finally {
@@ -279,9 +348,8 @@ public final class SessionServer implements AutoCloseable {
         }
     }
 
-    /** Reads, checks and runs the request. */
-    private ExecutionResult run(HttpExchange exchange) throws Refusal {
-        ExecutionRequest request = read(exchange);
+    /** Checks and runs an execution request. */
+    private ExecutionResult execute(SandboxedExecutor executor, ExecutionRequest request) throws Refusal {
         if (request.runs().size() > limits.maxRuns()) {
             throw new Refusal(400, "runs must not contain more than " + limits.maxRuns() + " runs");
         }
@@ -294,6 +362,24 @@ public final class SessionServer implements AutoCloseable {
         }
         LOG.info("executed {} ({} runs) in {} ms [correlation {}]", request.language(), request.runs().size(),
                 (System.nanoTime() - start) / 1_000_000, MDC.get(CORRELATION_MDC_KEY));
+        return result;
+    }
+
+    /** Checks and runs an interaction request: a test counts as a run. */
+    private InteractionResult interact(SandboxedExecutor executor, InteractionRequest request) throws Refusal {
+        if (request.tests().size() > limits.maxRuns()) {
+            throw new Refusal(400, "tests must not contain more than " + limits.maxRuns() + " tests");
+        }
+        long start = System.nanoTime();
+        InteractionResult result;
+        try {
+            result = executor.interact(request);
+        } catch (InvalidRequestException e) {
+            throw new Refusal(400, e.getMessage());
+        }
+        LOG.info("interacted {} with a {} validator ({} tests) in {} ms [correlation {}]", request.submission().language(),
+                request.validator().language(), request.tests().size(), (System.nanoTime() - start) / 1_000_000,
+                MDC.get(CORRELATION_MDC_KEY));
         return result;
     }
 
@@ -324,7 +410,7 @@ public final class SessionServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Connection", "close");
     }
 
-    private ExecutionRequest read(HttpExchange exchange) throws Refusal {
+    private <T> T read(HttpExchange exchange, Class<T> type) throws Refusal {
         byte[] body;
         try {
             body = exchange.getRequestBody().readNBytes((int) limits.maxBodyBytes() + 1);
@@ -343,9 +429,9 @@ public final class SessionServer implements AutoCloseable {
         if (body.length > limits.maxBodyBytes()) {
             throw new Refusal(413, bodyTooLarge(), true);
         }
-        ExecutionRequest request;
+        T request;
         try {
-            request = reader.readValue(body, ExecutionRequest.class);
+            request = reader.readValue(body, type);
         } catch (JacksonException e) {
             throw new Refusal(400, describe(e));
         }

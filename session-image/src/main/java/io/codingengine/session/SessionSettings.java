@@ -14,7 +14,9 @@ import java.util.Set;
  *
  * @param port       {@code PORT}: the target port the pool forwards to (default 8080)
  * @param sandbox    {@code CE_DATA_DIR}, {@code CE_SLOTS}, {@code CE_UID_BASE},
- *                   {@code CE_ISOLATION}, {@code CE_CGROUP_NAME}, {@code CE_RECYCLE_AFTER} applied to the sandbox defaults
+ *                   {@code CE_ISOLATION}, {@code CE_CGROUP_NAME}, {@code CE_RECYCLE_AFTER} applied to the sandbox
+ *                   defaults, with UID isolation allowed: a session container runs one execution and
+ *                   ends, and may have no more than Docker's default capabilities (docs/azure.md)
  * @param requests   {@code CE_MAX_BODY_BYTES}, {@code CE_MAX_RUNS}, {@code CE_READ_TIMEOUT} (seconds)
  *                   applied to {@link RequestLimits#defaults} for the executor's source maximum
  * @param exitAfterAnswer {@code CE_EXIT_AFTER_ANSWER} ({@code true}/{@code false}, default false): answer
@@ -34,7 +36,8 @@ public record SessionSettings(int port, SandboxConfig sandbox, RequestLimits req
     }
 
     public static SessionSettings fromEnvironment(Map<String, String> env, ExecutorConfig executor) {
-        SandboxConfig sandbox = SandboxConfig.defaults().withCgroupName(env.getOrDefault("CE_CGROUP_NAME", "coding-engine-session"));
+        SandboxConfig sandbox = SandboxConfig.defaults().withAllowUidIsolation(true)
+                .withCgroupName(env.getOrDefault("CE_CGROUP_NAME", "coding-engine-session"));
         if (env.containsKey("CE_DATA_DIR")) {
             sandbox = sandbox.withDataDir(Path.of(env.get("CE_DATA_DIR")));
         }

@@ -2,6 +2,9 @@ package io.codingengine.session;
 
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.InteractionRequest;
+import io.codingengine.common.execution.InteractionResult;
+import io.codingengine.common.execution.Program;
 import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.SourceFile;
@@ -83,6 +86,31 @@ class SessionServerTest {
         ExecutionResult result = Json.read(response.body(), ExecutionResult.class);
         assertTrue(result.compile().succeeded(), result.compile().toString());
         assertEquals("2\n", result.runs().getFirst().stdout());
+    }
+
+    @Test
+    void interactsAsTheExecutorDoesAndCountsTestsAsRuns() throws Exception {
+        List<InteractionRequest.Test> tests = List.of(new InteractionRequest.Test("1", "", List.of()),
+                new InteractionRequest.Test("2", "", List.of()), new InteractionRequest.Test("3", "", List.of()),
+                new InteractionRequest.Test("4", "", List.of()));
+        InteractionRequest request = new InteractionRequest(
+                new Program("python", "*", List.of(SourceFile.utf8(null, "print(2 * int(input()), flush=True)")), Map.of(),
+                        null, null),
+                new Program("python", "*", List.of(SourceFile.utf8("v.py", """
+                        import sys
+                        n = int(open(sys.argv[1]).read())
+                        print(n, flush=True)
+                        sys.exit(42 if int(sys.stdin.readline()) == 2 * n else 43)
+                        """)), Map.of(), null, null), true, 1, tests, 1024, true);
+        HttpResponse<String> response = post("/interact", Json.write(request));
+        assertEquals(200, response.statusCode(), response.body());
+        InteractionResult result = Json.read(response.body(), InteractionResult.class);
+        assertEquals(List.of(42, 42, 42, 42), result.tests().stream()
+                .map(t -> t.passes().getFirst().validator().code()).toList());
+        InteractionResult.Message first = result.tests().getLast().passes().getFirst().transcript().getFirst();
+        assertEquals(InteractionResult.Side.VALIDATOR, first.from());
+        assertEquals("4\n", first.text());
+        assertRefused(post(tight, "/interact", Json.write(request)), 400, "tests must not contain more than 3 tests");
     }
 
     @Test

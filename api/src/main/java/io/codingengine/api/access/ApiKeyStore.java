@@ -23,4 +23,12 @@ public interface ApiKeyStore {
 
     /** Makes {@code key} unusable; revoking an unknown key does nothing. */
     void revoke(String key);
+
+    /**
+     * Makes every key of {@code subject} scoped to {@code contestId} unusable: a participant's
+     * sessions on every device, which only a stored key's holder could otherwise end.
+     *
+     * @return how many keys were revoked
+     */
+    int revokeAll(String subject, String contestId);
 }

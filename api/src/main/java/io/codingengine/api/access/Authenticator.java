@@ -59,6 +59,19 @@ public final class Authenticator {
         cache.remove(ApiKeys.hash(key));
     }
 
+    /**
+     * Revokes every key of {@code subject} in {@code contestId} in the store and forgets them
+     * here at once (other processes within the cache's lifetime).
+     *
+     * @return how many keys the store revoked
+     */
+    public int revokeAll(String subject, String contestId) {
+        int revoked = keys.revokeAll(subject, contestId);
+        cache.values().removeIf(k -> k.principal().subject().equals(subject)
+                && k.principal().contest().equals(Optional.of(contestId)));
+        return revoked;
+    }
+
     /** The hex SHA-256 of a key, as {@code coding-engine.access.admin-key-sha256} expects it. */
     public static String sha256(String key) {
         return ApiKeys.hash(key);

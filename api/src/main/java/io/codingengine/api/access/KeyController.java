@@ -42,10 +42,7 @@ public class KeyController {
         if (request.subject() == null || request.subject().isBlank() || request.role() == null) {
             throw new InvalidRequestException("subject and role (PARTICIPANT, SERVICE or ADMIN) are required");
         }
-        if (request.subject().length() > Submissions.MAX_PARTICIPANT_CHARS) {
-            // A participant key's subject is the participant of what it submits.
-            throw new InvalidRequestException("subject is at most " + Submissions.MAX_PARTICIPANT_CHARS + " characters");
-        }
+        Submissions.checkParticipant("subject", request.subject());
         if (request.contestId() != null) {
             if (request.role() != Role.PARTICIPANT) {
                 throw new InvalidRequestException("only a PARTICIPANT key is scoped to a contest");

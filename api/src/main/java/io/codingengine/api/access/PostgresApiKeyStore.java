@@ -53,4 +53,9 @@ public final class PostgresApiKeyStore implements ApiKeyStore {
     public void revoke(String key) {
         jdbc.update("DELETE FROM api_keys WHERE key_sha256 = ?", ApiKeys.hash(key));
     }
+
+    @Override
+    public int revokeAll(String subject, String contestId) {
+        return jdbc.update("DELETE FROM api_keys WHERE subject = ? AND contest_id = ?", subject, contestId);
+    }
 }

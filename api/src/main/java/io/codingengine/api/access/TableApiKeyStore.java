@@ -7,6 +7,7 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -63,7 +64,22 @@ public final class TableApiKeyStore implements ApiKeyStore {
 
     @Override
     public void revoke(String key) {
-        String hash = ApiKeys.hash(key);
+        delete(ApiKeys.hash(key));
+    }
+
+    /** A scan of every partition: rare (an admin's password reset, a sign-out everywhere) and small. */
+    @Override
+    public int revokeAll(String subject, String contestId) {
+        String filter = "Subject eq '" + subject.replace("'", "''") + "' and ContestId eq '" + contestId.replace("'", "''") + "'";
+        int revoked = 0;
+        for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter).setSelect(List.of("RowKey")), null, null)) {
+            delete(row.getRowKey());
+            revoked++;
+        }
+        return revoked;
+    }
+
+    private void delete(String hash) {
         try {
             table.deleteEntity(hash.substring(0, 2), hash);
         } catch (TableServiceException e) {

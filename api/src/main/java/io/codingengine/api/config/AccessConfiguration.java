@@ -6,9 +6,15 @@ import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.Authenticator;
 import io.codingengine.api.web.ClientAddress;
 import io.codingengine.api.web.CorrelationIdFilter;
+import io.codingengine.api.web.JsonErrorReportValve;
 import io.codingengine.api.web.ProblemResponses;
+import io.codingengine.api.web.QueryTextFilter;
 import io.codingengine.api.web.RequestSizeFilter;
 import io.codingengine.api.web.RequestsPerAddressFilter;
+import io.codingengine.api.web.SecurityHeadersFilter;
+import org.apache.catalina.core.StandardHost;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -72,6 +78,29 @@ public class AccessConfiguration {
     FilterRegistrationBean<RequestsPerAddressFilter> requestsPerAddressFilter(EngineProperties p, ClientAddress addresses) {
         var registration = new FilterRegistrationBean<>(new RequestsPerAddressFilter(p.limits().requestsPerAddress(), addresses));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    /** Tomcat's refusals (a bad path or header, before any filter) in the API's JSON shape. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonErrorReports() {
+        return factory -> factory.addContextCustomizers(context ->
+                ((StandardHost) context.getParent()).setErrorReportValveClass(JsonErrorReportValve.class.getName()));
+    }
+
+    /** On every answer, refusals included. */
+    @Bean
+    FilterRegistrationBean<SecurityHeadersFilter> securityHeadersFilter() {
+        var registration = new FilterRegistrationBean<>(new SecurityHeadersFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    /** Before the key check: a malformed query is refused whoever sends it. */
+    @Bean
+    FilterRegistrationBean<QueryTextFilter> queryTextFilter(ProblemResponses problems) {
+        var registration = new FilterRegistrationBean<>(new QueryTextFilter(problems));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
         return registration;
     }
 

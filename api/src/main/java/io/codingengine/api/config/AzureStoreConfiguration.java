@@ -2,6 +2,8 @@ package io.codingengine.api.config;
 
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.TableApiKeyStore;
+import io.codingengine.api.clarification.ClarificationStore;
+import io.codingengine.api.clarification.TableClarificationStore;
 import io.codingengine.api.contest.AccountStore;
 import io.codingengine.api.contest.DraftStore;
 import io.codingengine.api.contest.TableAccountStore;
@@ -33,48 +35,53 @@ public class AzureStoreConfiguration {
 
     /** One pair of clients for every store, authenticated as the storage settings say. */
     @Bean
-    StorageAccount.Clients storageClients(EngineProperties p) {
-        return p.storageAccount().connect();
+    StorageAccount.Clients storageClients(ApiConnectionSettings c) {
+        return c.storageAccount().connect();
     }
 
     @Bean
-    SubmissionStore submissionStore(StorageAccount.Clients storage, EngineProperties p) {
-        return new TableSubmissionStore(storage.tables(), storage.blobs(), p.tablePrefix());
+    SubmissionStore submissionStore(StorageAccount.Clients storage, ApiConnectionSettings c) {
+        return new TableSubmissionStore(storage.tables(), storage.blobs(), c.getTablePrefix());
     }
 
     @Bean
-    ApiKeyStore apiKeyStore(StorageAccount.Clients storage, EngineProperties p) {
-        return new TableApiKeyStore(storage.tables(), p.tablePrefix());
+    ApiKeyStore apiKeyStore(StorageAccount.Clients storage, ApiConnectionSettings c) {
+        return new TableApiKeyStore(storage.tables(), c.getTablePrefix());
     }
 
     @Bean
-    AccountStore accountStore(StorageAccount.Clients storage, EngineProperties p) {
-        return new TableAccountStore(storage.tables(), p.tablePrefix());
+    AccountStore accountStore(StorageAccount.Clients storage, ApiConnectionSettings c) {
+        return new TableAccountStore(storage.tables(), c.getTablePrefix());
     }
 
     @Bean
-    DraftStore draftStore(StorageAccount.Clients storage, EngineProperties p) {
-        return new TableDraftStore(storage.tables(), p.tablePrefix());
+    DraftStore draftStore(StorageAccount.Clients storage, ApiConnectionSettings c) {
+        return new TableDraftStore(storage.tables(), c.getTablePrefix());
     }
 
     @Bean
-    ContestStore contestStore(StorageAccount.Clients storage, EngineProperties p) {
-        return new TableContestStore(storage.tables(), p.tablePrefix());
+    ClarificationStore clarificationStore(StorageAccount.Clients storage, ApiConnectionSettings c) {
+        return new TableClarificationStore(storage.tables(), c.getTablePrefix());
     }
 
     @Bean
-    ProblemStore problemStore(StorageAccount.Clients storage, EngineProperties p) {
-        return new BlobProblemStore(storage.blobs(), p.tablePrefix());
+    ContestStore contestStore(StorageAccount.Clients storage, ApiConnectionSettings c) {
+        return new TableContestStore(storage.tables(), c.getTablePrefix());
     }
 
     @Bean
-    AuditLog auditLog(StorageAccount.Clients storage, EngineProperties p) {
-        return new TableAuditLog(storage.tables(), p.tablePrefix());
+    ProblemStore problemStore(StorageAccount.Clients storage, ApiConnectionSettings c) {
+        return new BlobProblemStore(storage.blobs(), c.getTablePrefix());
+    }
+
+    @Bean
+    AuditLog auditLog(StorageAccount.Clients storage, ApiConnectionSettings c) {
+        return new TableAuditLog(storage.tables(), c.getTablePrefix());
     }
 
     /** One table of buckets, so every api process draws on the same ones. */
     @Bean
-    ProxyManager<String> rateLimitBuckets(StorageAccount.Clients storage, EngineProperties p) {
-        return new TableBucketProxyManager(storage.tables(), p.tablePrefix());
+    ProxyManager<String> rateLimitBuckets(StorageAccount.Clients storage, ApiConnectionSettings c) {
+        return new TableBucketProxyManager(storage.tables(), c.getTablePrefix());
     }
 }

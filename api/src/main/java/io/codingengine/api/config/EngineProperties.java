@@ -1,11 +1,7 @@
 package io.codingengine.api.config;
 
-import io.codingengine.common.queue.ArtemisBroker;
+import io.codingengine.common.config.ConnectionSettings;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
-import io.codingengine.common.queue.ServiceBusSettings;
-import io.codingengine.common.store.AzureStorage;
-import io.codingengine.common.store.StorageAccount;
-import io.codingengine.common.store.StoreKind;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -15,39 +11,22 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Settings of the api process, under {@code coding-engine.*} (docs/configuration.md, "api").
+ * Settings of the api process, under {@code coding-engine.*} (docs/configuration.md, "api"), but
+ * for those it shares with the worker: the sandbox ({@link ApiSandboxSettings}), the queue and the
+ * Azure stores ({@link ApiConnectionSettings}), and {@code coding-engine.store}
+ * ({@link io.codingengine.common.config.StoreSettings}).
  *
- * @param dataDir        root-owned directory of the sandbox: its helper binary, boxes and network namespaces
- * @param slots          programs run at once; {@code null} means one per core
- * @param uidBase        first unprivileged uid of the sandbox; slot {@code i} runs as {@code uidBase + i}
- * @param isolation      {@code auto}, {@code namespaces} (refuse to start without) or {@code process}
- * @param cgroupName     name of the sandbox's group in each cgroup hierarchy
- * @param recycleAfter   runs a slot's pre-started box serves before it is rebuilt; 0: a fresh box per run
  * @param maxRequestSize largest request body accepted; a larger one is answered with 413
- * @param brokerUrl      an external Artemis broker; empty: the api embeds one
+ * @param execution      {@code queue} (Piston executes go to the workers) or {@code local} (this
+ *                       process's own sandbox)
  * @param brokerHost     where the embedded broker listens: {@code 127.0.0.1} (this host's workers
  *                       only), or an address other hosts' workers reach ({@code 0.0.0.0}, the
- *                       host's address), which needs {@code brokerUser}
- * @param brokerPort     the embedded broker's port
- * @param brokerUser     the embedded broker's one user, whom every client must log in as (and
- *                       with an external broker, the user this api logs in as); empty: no
- *                       authentication, refused unless the broker listens on loopback
- * @param brokerPassword that user's password
+ *                       host's address), which needs {@code broker-user} ({@link ConnectionSettings})
+ * @param brokerPort     TCP port of the embedded broker, where workers connect
  * @param brokerKeyStore a PKCS#12 (or {@code .jks}) key store with the embedded broker's key and
  *                       certificate: its TCP port speaks TLS; empty: plain TCP
  * @param brokerKeyStorePassword the key store's password
- * @param queue          {@code artemis} (the broker below) or {@code servicebus}
- * @param servicebusNamespace the Service Bus namespace (managed identity), with {@code queue=servicebus}
- * @param servicebusEmulatorConnectionString the Service Bus EMULATOR's connection string, instead of
- *                       the namespace; refused unless it says {@code UseDevelopmentEmulator=true}
- * @param store          where the stores are: {@code postgres} (the database of
- *                       {@code spring.datasource.*}) or {@code azure} (the storage account below)
- * @param storage        with {@code store=azure}, the storage account's connection string (Azurite
- *                       by default); ignored when the endpoints are set
- * @param tableEndpoint  the account's table endpoint; with {@code blobEndpoint}, selects the managed identity
- * @param blobEndpoint   the account's blob endpoint
- * @param managedIdentityClientId client id of the user-assigned identity for Service Bus and
- *                       Storage; empty: {@code DefaultAzureCredential}'s chain
+ * @param executeTimeout how long a Piston execute waits for a worker
  * @param access         who may call what (docs/operations.md, "Access and keys")
  * @param limits         rate, backpressure and request-size limits (docs/operations.md, "Limits")
  * @param retention      how long submissions and audit entries are kept
@@ -56,31 +35,13 @@ import java.util.List;
  * @param faultInjection test aids that make the api fail on purpose; all off by default
  */
 @ConfigurationProperties("coding-engine")
-public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path dataDir,
-                               Integer slots,
-                               @DefaultValue("60000") int uidBase,
-                               @DefaultValue("auto") String isolation,
-                               @DefaultValue("coding-engine") String cgroupName,
-                               @DefaultValue("1000") int recycleAfter,
-                               @DefaultValue("2MB") DataSize maxRequestSize,
+public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
                                @DefaultValue("queue") String execution,
-                               @DefaultValue("") String brokerUrl,
                                @DefaultValue("127.0.0.1") String brokerHost,
                                @DefaultValue("61616") int brokerPort,
-                               @DefaultValue("") String brokerUser,
-                               @DefaultValue("") String brokerPassword,
                                @DefaultValue("") String brokerKeyStore,
                                @DefaultValue("") String brokerKeyStorePassword,
-                               @DefaultValue("postgres") StoreKind store,
-                               @DefaultValue(AzureStorage.AZURITE_LOCAL) String storage,
-                               @DefaultValue("ce") String tablePrefix,
                                @DefaultValue("120s") Duration executeTimeout,
-                               @DefaultValue("artemis") String queue,
-                               @DefaultValue("") String servicebusNamespace,
-                               @DefaultValue("") String servicebusEmulatorConnectionString,
-                               @DefaultValue("") String tableEndpoint,
-                               @DefaultValue("") String blobEndpoint,
-                               @DefaultValue("") String managedIdentityClientId,
                                @DefaultValue Access access,
                                @DefaultValue Limits limits,
                                @DefaultValue Retention retention,
@@ -140,6 +101,8 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
      * @param bodyReadTimeout      how long a request body may take to arrive, whole; then 408
      * @param requestsPerAddress   requests one client address may have in progress at once; more
      *                             are 429 (slow clients cannot take every connection)
+     * @param questionsPerHour     clarification requests one participant of a contest may send at
+     *                             once; they come back evenly over an hour
      */
     public record Limits(@DefaultValue("20") int submissionsPerMinute,
                          @DefaultValue("6000") int serviceSubmissionsPerMinute,
@@ -154,7 +117,8 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
                          @DefaultValue("10") int signInFailuresPerAccount,
                          @DefaultValue("5m") Duration entryWindow,
                          @DefaultValue("10s") Duration bodyReadTimeout,
-                         @DefaultValue("100") int requestsPerAddress) {
+                         @DefaultValue("100") int requestsPerAddress,
+                         @DefaultValue("20") int questionsPerHour) {
         public Limits {
             if (submissionsPerMinute < 1 || serviceSubmissionsPerMinute < 1 || executionsPerMinute < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.*-per-minute must be at least 1");
@@ -173,6 +137,9 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
             if (requestsPerAddress < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.requests-per-address must be at least 1");
             }
+            if (questionsPerHour < 1) {
+                throw new IllegalArgumentException("coding-engine.limits.questions-per-hour must be at least 1");
+            }
             if (maxWaiting < 1 || maxWaiting > 1000) {
                 // checked by reading that many of the participant's newest submissions: one page
                 throw new IllegalArgumentException("coding-engine.limits.max-waiting must be 1..1000, was " + maxWaiting);
@@ -185,6 +152,23 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
      * @param sweep  how often the purge runs
      */
     public record Retention(@DefaultValue("90d") Duration period, @DefaultValue("1h") Duration sweep) {
+    }
+
+    /**
+     * @param compatibleVersions versions clients ask for that are not installed, each with the
+     *                           installed versions that run in its place; the defaults (in
+     *                           application.properties) are the seed deployment's four runtimes
+     * @param connectInitTimeout how long a {@code /api/v2/connect} client has to send its
+     *                           {@code init} before the connection closes with 4001 (Piston's 1 s)
+     * @param connectIdleTimeout how long a live run may go with neither input from its client nor
+     *                           output, before it is stopped (status {@code TO}); its time limits hold besides
+     */
+    public record Piston(List<io.codingengine.api.piston.CompatibleVersion> compatibleVersions,
+                         @DefaultValue("1s") Duration connectInitTimeout,
+                         @DefaultValue("20s") Duration connectIdleTimeout) {
+        public Piston {
+            compatibleVersions = List.copyOf(compatibleVersions == null ? List.of() : compatibleVersions);
+        }
     }
 
     /**
@@ -214,41 +198,12 @@ public record EngineProperties(@DefaultValue("/var/lib/coding-engine") Path data
     }
 
     /**
-     * @param compatibleVersions versions clients ask for that are not installed, each with the
-     *                           installed versions that run in its place; the defaults (in
-     *                           application.properties) are the seed deployment's four runtimes
+     * Where the embedded broker listens and whom it lets in (the user of {@code connections}):
+     * refused beyond loopback without a user.
      */
-    public record Piston(List<io.codingengine.api.piston.CompatibleVersion> compatibleVersions) {
-        public Piston {
-            compatibleVersions = List.copyOf(compatibleVersions == null ? List.of() : compatibleVersions);
-        }
-    }
-
-    /** {@link #slots()}, or the number of cores when it is not set. */
-    public int effectiveSlots() {
-        return slots != null ? slots : Runtime.getRuntime().availableProcessors();
-    }
-
-    /** Where the embedded broker listens and whom it lets in; refused beyond loopback without a user. */
-    public EmbeddedArtemisBroker.Listener brokerListener() {
-        return new EmbeddedArtemisBroker.Listener(brokerHost, brokerPort, brokerUser, brokerPassword,
-                brokerKeyStore.isBlank() ? null : Path.of(brokerKeyStore), brokerKeyStorePassword);
-    }
-
-    /** The external broker ({@code broker-url}) as this api logs in to it. */
-    public ArtemisBroker externalBroker() {
-        return new ArtemisBroker(brokerUrl, brokerUser, brokerPassword);
-    }
-
-    /** The storage account of the stores: the endpoints with the identity when set, else the connection string. */
-    public StorageAccount storageAccount() {
-        return new StorageAccount(storage, tableEndpoint, blobEndpoint, managedIdentityClientId);
-    }
-
-    /** The Service Bus settings, for {@code queue=servicebus}. */
-    public ServiceBusSettings serviceBus() {
-        return servicebusEmulatorConnectionString.isBlank()
-                ? ServiceBusSettings.azure(servicebusNamespace, managedIdentityClientId)
-                : ServiceBusSettings.emulator(servicebusEmulatorConnectionString);
+    public EmbeddedArtemisBroker.Listener brokerListener(ConnectionSettings connections) {
+        return new EmbeddedArtemisBroker.Listener(brokerHost, brokerPort, connections.getBrokerUser(),
+                connections.getBrokerPassword(), brokerKeyStore.isBlank() ? null : Path.of(brokerKeyStore),
+                brokerKeyStorePassword);
     }
 }

@@ -5,7 +5,6 @@ import io.codingengine.api.execution.LocalExecutionService;
 import io.codingengine.common.audit.AuditLog;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
-import io.codingengine.executor.sandbox.SandboxConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Configuration;
@@ -21,15 +20,8 @@ import java.time.Clock;
 public class ExecutionConfiguration {
 
     @Bean
-    SandboxedExecutor sandboxedExecutor(EngineProperties properties, ExecutorConfig config) {
-        SandboxConfig sandbox = SandboxConfig.defaults()
-                .withDataDir(properties.dataDir())
-                .withSlots(properties.effectiveSlots())
-                .withUidBase(properties.uidBase())
-                .withIsolation(properties.isolation())
-                .withCgroupName(properties.cgroupName())
-                .withRecycleAfter(properties.recycleAfter());
-        return SandboxedExecutor.start(sandbox, config);
+    SandboxedExecutor sandboxedExecutor(ApiSandboxSettings sandbox, ExecutorConfig config) {
+        return SandboxedExecutor.start(sandbox.toConfig(), config);
     }
 
     /** Audited with this process as the worker (the session names the host and slot). */

@@ -2,6 +2,7 @@ package io.codingengine.api.config;
 
 import io.codingengine.api.limits.EntryLimiter;
 import io.codingengine.api.limits.LimitBuckets;
+import io.codingengine.api.limits.QuestionLimiter;
 import io.codingengine.api.limits.SubmissionLimiter;
 import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.common.queue.SubmissionQueue;
@@ -31,6 +32,11 @@ public class LimitsConfiguration {
     @Bean
     EntryLimiter entryLimiter(LimitBuckets buckets, EngineProperties p) {
         return new EntryLimiter(buckets, p.limits());
+    }
+
+    @Bean
+    QuestionLimiter questionLimiter(LimitBuckets buckets, EngineProperties p) {
+        return new QuestionLimiter(buckets, p.limits().questionsPerHour());
     }
 
     @Bean

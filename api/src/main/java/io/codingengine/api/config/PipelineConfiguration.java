@@ -42,28 +42,28 @@ public class PipelineConfiguration {
     @Bean(destroyMethod = "stop")
     @ConditionalOnProperty(name = "coding-engine.queue", havingValue = "artemis", matchIfMissing = true)
     @ConditionalOnProperty(name = "coding-engine.broker-url", havingValue = "", matchIfMissing = true)
-    EmbeddedArtemisBroker embeddedBroker(EngineProperties p) {
-        EmbeddedArtemisBroker.Listener listener = p.brokerListener();
+    EmbeddedArtemisBroker embeddedBroker(EngineProperties p, ApiSandboxSettings sandbox, ApiConnectionSettings c) {
+        EmbeddedArtemisBroker.Listener listener = p.brokerListener(c);
         if (!listener.onLoopback() && listener.keyStore() == null) {
             LOG.warn("the broker listens on {} without TLS (coding-engine.broker-key-store): its user's password and "
                     + "every submission cross the network in clear", listener.host());
         }
-        return EmbeddedArtemisBroker.start(p.dataDir().resolve("broker"), listener);
+        return EmbeddedArtemisBroker.start(sandbox.getDataDir().resolve("broker"), listener);
     }
 
     @Bean
-    SubmissionQueue submissionQueue(EngineProperties p, ObjectProvider<EmbeddedArtemisBroker> broker) {
-        return switch (QueueKind.parse("coding-engine.queue", p.queue())) {
-            case ARTEMIS -> ArtemisSubmissionQueue.connect(broker(p, broker), ArtemisSubmissionQueue.Settings.DEFAULT);
-            case SERVICEBUS -> ServiceBusSubmissionQueue.connect(p.serviceBus());
+    SubmissionQueue submissionQueue(ApiConnectionSettings c, ObjectProvider<EmbeddedArtemisBroker> broker) {
+        return switch (QueueKind.parse("coding-engine.queue", c.getQueue())) {
+            case ARTEMIS -> ArtemisSubmissionQueue.connect(broker(c, broker), ArtemisSubmissionQueue.Settings.DEFAULT);
+            case SERVICEBUS -> ServiceBusSubmissionQueue.connect(c.serviceBus());
         };
     }
 
     @Bean
-    ReplyChannel replyChannel(EngineProperties p, ObjectProvider<EmbeddedArtemisBroker> broker) {
-        return switch (QueueKind.parse("coding-engine.queue", p.queue())) {
-            case ARTEMIS -> ArtemisReplyChannel.listening(broker(p, broker));
-            case SERVICEBUS -> ServiceBusReplyChannel.listening(p.serviceBus());
+    ReplyChannel replyChannel(ApiConnectionSettings c, ObjectProvider<EmbeddedArtemisBroker> broker) {
+        return switch (QueueKind.parse("coding-engine.queue", c.getQueue())) {
+            case ARTEMIS -> ArtemisReplyChannel.listening(broker(c, broker));
+            case SERVICEBUS -> ServiceBusReplyChannel.listening(c.serviceBus());
         };
     }
 
@@ -81,8 +81,8 @@ public class PipelineConfiguration {
                 catalogue.runtimes().stream().map(LanguageRuntime::info).toList(), p.executeTimeout());
     }
 
-    private static ArtemisBroker broker(EngineProperties p, ObjectProvider<EmbeddedArtemisBroker> broker) {
+    private static ArtemisBroker broker(ApiConnectionSettings c, ObjectProvider<EmbeddedArtemisBroker> broker) {
         EmbeddedArtemisBroker embedded = broker.getIfAvailable();
-        return embedded != null ? embedded.inVm() : p.externalBroker();
+        return embedded != null ? embedded.inVm() : c.artemisBroker();
     }
 }

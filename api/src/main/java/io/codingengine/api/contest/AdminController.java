@@ -1,10 +1,14 @@
 package io.codingengine.api.contest;
 
+import io.codingengine.api.access.Authenticator;
+import io.codingengine.api.judge.ProblemLimits;
+import io.codingengine.api.judge.Submissions;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.Invitation;
 import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.StageLimits;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestCase;
@@ -16,8 +20,10 @@ import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionStore;
+import io.codingengine.executor.ExecutorConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,13 +33,16 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * The admin screens' endpoints: contests (with their invitations), a problem's tests and limits,
@@ -52,10 +61,18 @@ public class AdminController {
     private final SubmissionStore store;
     private final SubmissionQueue queue;
     private final AccountStore accounts;
+    private final StageLimits maxLimits;
+    private final Authenticator authenticator;
+    private final Submissions submissions;
+    private final Clock clock = Clock.systemUTC();
 
     public AdminController(ContestStore contests, ProblemStore problems, SubmissionStore store,
-                           SubmissionQueue queue, AccountStore accounts) {
+                           SubmissionQueue queue, AccountStore accounts, Submissions submissions,
+                           ExecutorConfig executor, Authenticator authenticator) {
         this.accounts = accounts;
+        this.submissions = submissions;
+        this.maxLimits = executor.max();
+        this.authenticator = authenticator;
         this.contests = contests;
         this.problems = problems;
         this.store = store;
@@ -79,13 +96,17 @@ public class AdminController {
                 .map(a -> new AccountView(a.login(), a.participant(), a.displayName(), a.createdAt())).toList();
     }
 
-    /** A new password for an account, shown once: the answer to a participant who forgot theirs. */
-    public record NewPassword(String login, String participant, String password) {
+    /**
+     * A new password for an account, shown once: the answer to a participant who forgot theirs,
+     * or whose account someone else used. {@code revokedKeys}: the sessions it ended.
+     */
+    public record NewPassword(String login, String participant, String password, int revokedKeys) {
     }
 
     /**
-     * Sets a new random password for an account (its owner's keys stay valid): 200 with the
-     * password, to hand to its owner; it is not stored and not shown again.
+     * Sets a new random password for an account and signs it out everywhere (every key of the
+     * participant in the contest is revoked, so whoever else knew the old password is out too):
+     * 200 with the password, to hand to its owner; it is not stored and not shown again.
      */
     @PostMapping("/contests/{id}/accounts/{login}/password")
     NewPassword resetPassword(@PathVariable String id, @PathVariable String login) {
@@ -94,8 +115,25 @@ public class AdminController {
                 .orElseThrow(() -> new NoSuchElementException("contest " + id + " has no account " + login));
         String password = Accounts.generatePassword();
         accounts.setPasswordHash(id, login, Accounts.hash(password));
-        LOG.info("admin reset the password of account {} of contest {}", login, id);
-        return new NewPassword(login, account.participant(), password);
+        int revoked = authenticator.revokeAll(account.participant(), id);
+        LOG.info("admin reset the password of account {} of contest {} and revoked its {} key(s)", login, id, revoked);
+        return new NewPassword(login, account.participant(), password, revoked);
+    }
+
+    /** The sessions an admin ended. */
+    public record SignedOut(String participant, int revokedKeys) {
+    }
+
+    /**
+     * Signs a participant out of a contest everywhere: every key of theirs scoped to it is
+     * revoked (an invitation's participant too; they enter again with their token).
+     */
+    @DeleteMapping("/contests/{id}/participants/{participant}/keys")
+    SignedOut signOutEverywhere(@PathVariable String id, @PathVariable String participant) {
+        requireContest(id);
+        int revoked = authenticator.revokeAll(participant, id);
+        LOG.info("admin revoked {} key(s) of participant {} in contest {}", revoked, participant, id);
+        return new SignedOut(participant, revoked);
     }
 
     private void requireContest(String id) {
@@ -104,9 +142,12 @@ public class AdminController {
         }
     }
 
-    /** The body of a contest's create-or-replace; {@code scoring} defaults to ICPC. */
+    /**
+     * The body of a contest's create-or-replace; {@code scoring} defaults to ICPC,
+     * {@code freezeMinutes} to 0 (no scoreboard freeze).
+     */
     public record ContestRequest(String title, List<String> problemIds, Instant start, Instant end,
-                                 Scoring scoring, List<InvitationRequest> invitations) {
+                                 Scoring scoring, List<InvitationRequest> invitations, Integer freezeMinutes) {
     }
 
     /** One invitation: without a {@code token} (null or blank) the api generates one ({@link InvitationTokens}). */
@@ -120,12 +161,15 @@ public class AdminController {
      */
     @PutMapping("/contests/{id}")
     Contest saveContest(@PathVariable String id, @RequestBody ContestRequest r) {
-        List<Invitation> stored = Ids.isValid(id) ? contests.get(id).map(Contest::invitations).orElse(List.of()) : List.of();
+        Optional<Contest> before = Ids.isValid(id) ? contests.get(id) : Optional.empty();
+        List<Invitation> stored = before.map(Contest::invitations).orElse(List.of());
         List<Invitation> invitations = InvitationTokens.prepare(r.invitations(), stored);
         Contest contest;
         try {
+            // An unfreeze stays: saving the contest again does not hide what the admin revealed.
             contest = new Contest(id, r.title(), r.problemIds(), r.start(), r.end(),
-                    r.scoring() == null ? Scoring.ICPC : r.scoring(), invitations);
+                    r.scoring() == null ? Scoring.ICPC : r.scoring(), invitations,
+                    r.freezeMinutes() == null ? 0 : r.freezeMinutes(), before.map(Contest::unfrozenAt).orElse(null));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRequestException(e.getMessage());
         }
@@ -143,12 +187,53 @@ public class AdminController {
         return contest;
     }
 
+    /**
+     * Lifts a contest's scoreboard freeze: everyone sees every verdict again (the usual end of a
+     * contest's award ceremony). 409 while the board is not frozen (no freeze, not begun yet, or
+     * lifted already).
+     */
+    @PostMapping("/contests/{id}/unfreeze")
+    Contest unfreeze(@PathVariable String id) {
+        Contest c = contests.get(id).orElseThrow(() -> new NoSuchElementException("unknown contest " + id));
+        Instant now = clock.instant();
+        if (!c.frozenAt(now)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, c.freezesAt().isEmpty() ? "contest " + id + " has no scoreboard freeze"
+                    : c.unfrozenAt() != null ? "contest " + id + "'s scoreboard was unfrozen at " + c.unfrozenAt()
+                    : "contest " + id + "'s scoreboard freezes at " + c.freezesAt().get() + ", not yet");
+        }
+        Contest lifted = c.unfrozen(now);
+        contests.save(lifted);
+        LOG.info("admin unfroze the scoreboard of contest {}", id);
+        return lifted;
+    }
+
     @DeleteMapping("/contests/{id}")
     ResponseEntity<Void> deleteContest(@PathVariable String id) {
         if (!contests.delete(id)) {
             throw new NoSuchElementException("unknown contest " + id);
         }
         return ResponseEntity.noContent().build();
+    }
+
+    /** The answer to a rejudge: the round to watch at {@code GET /api/v1/submissions/{id}}. */
+    public record Rejudge(String id, long round) {
+    }
+
+    /**
+     * Judges one submission again (a contestant's appeal, a worker's internal error), on the
+     * regrade lane; its verdict so far stays in its history. 202 with the new round.
+     */
+    @PostMapping("/submissions/{id}/rejudge")
+    ResponseEntity<Rejudge> rejudge(@PathVariable String id) {
+        if (!Ids.isValid(id) || store.get(id).isEmpty()) {
+            throw new NoSuchElementException("unknown submission " + id);
+        }
+        long round = clock.millis();
+        if (!submissions.regrade(id, round)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "submission " + id + " has a later round already");
+        }
+        LOG.info("admin rejudges submission {} in round {}", id, round);
+        return ResponseEntity.accepted().location(java.net.URI.create("/api/v1/submissions/" + id)).body(new Rejudge(id, round));
     }
 
     /** One test as an admin sees it: its name and the start of its data. */
@@ -176,16 +261,19 @@ public class AdminController {
     @PutMapping("/problems/{id}/limits")
     ProblemSummary limits(@PathVariable String id, @RequestBody LimitsRequest r) {
         Problem p = load(id);
+        Problem changed;
         try {
-            return problems.save(new Problem(p.id(), p.name(),
+            changed = new Problem(p.id(), p.name(),
                     r.timeLimitMs() == null ? p.timeLimit() : Duration.ofMillis(r.timeLimitMs()),
                     r.memoryLimitBytes() == null ? p.memoryLimitBytes() : r.memoryLimitBytes(),
                     r.outputLimitBytes() == null ? p.outputLimitBytes() : r.outputLimitBytes(),
                     p.checker(), p.samples(), p.secretTests(), p.statement(), p.statementFiles(),
-                    r.timeLimitMs() == null ? p.timeLimitSource() : "set by an admin"));
+                    r.timeLimitMs() == null ? p.timeLimitSource() : "set by an admin");
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage());
         }
+        ProblemLimits.check(changed, maxLimits);
+        return problems.save(changed);
     }
 
     /** One lane: messages waiting and the latest dead letters with their reasons. */

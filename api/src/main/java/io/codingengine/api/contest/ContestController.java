@@ -20,9 +20,12 @@ import io.codingengine.common.contest.Scoreboard;
 import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.Ids;
+import io.codingengine.common.judge.Submission;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.problem.ProblemSummary;
 import io.codingengine.common.store.SubmissionFilter;
+import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,6 +45,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -246,6 +250,25 @@ public class ContestController {
         return ResponseEntity.noContent().build();
     }
 
+    /** The sessions a sign-out everywhere ended, this one included. */
+    public record SignedOut(int revokedKeys) {
+    }
+
+    /**
+     * Signs out on every device: revokes every key of the caller in this contest (for a
+     * participant who signed in somewhere they should not have stayed).
+     */
+    @DeleteMapping("/{id}/sessions")
+    SignedOut signOutEverywhere(@PathVariable String id) {
+        Principal caller = principal.require();
+        ContestMembership.require(caller, contest(id));
+        if (caller.role() != Role.PARTICIPANT) {
+            throw new NotPermittedException("only a participant's key signs out here; an admin signs participants out at"
+                    + " DELETE /api/v1/admin/contests/{id}/participants/{participant}/keys");
+        }
+        return new SignedOut(authenticator.revokeAll(caller.subject(), id));
+    }
+
     /** The name shown for a participant: their account's, or the participant id (invitations, admin-issued keys). */
     private String displayName(Contest c, String participant) {
         int dash = participant.lastIndexOf('-');
@@ -351,26 +374,60 @@ public class ContestController {
                 .withProblemId(problemId), 100, null).items());
     }
 
+    /** A submission's code, as its owner sent it. */
+    public record Source(String id, String problemId, String language, String version, List<SourceFile> files,
+                         Instant createdAt) {
+    }
+
+    /**
+     * The code of one of the caller's own submissions to the contest, to read it again or submit
+     * it anew. Only its owner (and an admin) reads it: any other caller, another participant or a
+     * service, gets the 404 of a submission that does not exist, so an id tells nobody anything.
+     */
+    @GetMapping("/{id}/submissions/{submissionId}/source")
+    Source source(@PathVariable String id, @PathVariable String submissionId) {
+        Principal caller = principal.require();
+        Contest c = contest(id);
+        ContestMembership.require(caller, c);
+        Submission s = (Ids.isValid(submissionId) ? store.get(submissionId) : Optional.<SubmissionRecord>empty())
+                .map(SubmissionRecord::submission)
+                .filter(sub -> c.id().equals(sub.contestId()))
+                .filter(sub -> sub.participant().equals(caller.subject()) || caller.role().includes(Role.ADMIN))
+                .orElseThrow(() -> new NoSuchElementException("contest " + c.id() + " has no submission " + submissionId
+                        + " of yours"));
+        return new Source(s.id(), s.problemId(), s.language(), s.version(), s.files(), s.createdAt());
+    }
+
     /**
      * The scoreboard, with the names participants chose for it: {@code displayNames} maps the
      * participant ids of open contests' accounts on the board to their names (participants by
-     * invitation are shown by their id).
+     * invitation are shown by their id). {@code frozen}: this answer shows the submissions made
+     * from {@code freezesAt} on as pending (see {@link #scoreboard}).
      */
     public record ScoreboardView(String contestId, Scoring scoring, List<String> problemIds, List<Scoreboard.Row> rows,
-                                 Map<String, String> displayNames) {
+                                 Map<String, String> displayNames, Instant freezesAt, boolean frozen) {
     }
 
+    /**
+     * The scoreboard as the caller may see it. While the contest is frozen ({@link
+     * Contest#frozenAt}: from {@code freezeMinutes} before the end until an admin unfreezes it)
+     * everyone but an admin sees the verdicts of submissions made since the freeze as pending,
+     * their own row included: the board is one picture for all. A participant still sees their own
+     * verdicts in their submissions.
+     */
     @GetMapping("/{id}/scoreboard")
     ScoreboardView scoreboard(@PathVariable String id) {
         Contest c = contest(id);
-        Scoreboard b = Scoreboard.of(c, store.listAll(SubmissionFilter.contest(id)));
+        boolean frozen = c.frozenAt(clock.instant()) && !disclosure.seesEverything();
+        Scoreboard b = Scoreboard.of(c, store.listAll(SubmissionFilter.contest(id)), frozen ? c.freezesAt().orElseThrow() : null);
         Map<String, String> names = new TreeMap<>();
         if (!c.byInvitation() && !b.rows().isEmpty()) {
             Set<String> shown = b.rows().stream().map(Scoreboard.Row::participant).collect(Collectors.toSet());
             accounts.list(c.id()).stream().filter(a -> shown.contains(a.participant()))
                     .forEach(a -> names.put(a.participant(), a.displayName()));
         }
-        return new ScoreboardView(b.contestId(), b.scoring(), b.problemIds(), b.rows(), names);
+        return new ScoreboardView(b.contestId(), b.scoring(), b.problemIds(), b.rows(), names,
+                c.freezesAt().orElse(null), frozen);
     }
 
     private Contest contest(String id) {

@@ -20,13 +20,13 @@ import io.codingengine.common.contest.Invitation;
  * key, and one re-created under the same id is the same contest to the keys scoped to that id,
  * as its old submissions are on its scoreboard.
  */
-final class ContestMembership {
+public final class ContestMembership {
 
     private ContestMembership() {
     }
 
     /** @throws NotPermittedException (403) naming why, when {@code caller} may not act in {@code contest} */
-    static void require(Principal caller, Contest contest) {
+    public static void require(Principal caller, Contest contest) {
         if (caller.role().includes(Role.SERVICE)) {
             return;
         }

@@ -8,12 +8,16 @@ import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RuntimeInfo;
+import io.codingengine.common.pipeline.LiveConversation;
+import io.codingengine.common.pipeline.LiveMessage;
 import org.slf4j.MDC;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Runs requests in this process, on the sandboxed executor; callers wait for a free slot. Each
@@ -53,6 +57,35 @@ public final class LocalExecutionService implements ExecutionService {
             record(AuditEntry.execute(UUID.randomUUID().toString(), caller, started, clock.instant(), request,
                     result, status, worker, MDC.get(CorrelationIdFilter.MDC_KEY)));
         }
+    }
+
+    /** On a platform thread of its own: the executor blocks on the sandbox's streams while the program runs. */
+    @Override
+    public Consumer<LiveMessage.Control> converse(ExecutionRequest request, String caller, Duration idleLimit,
+                                                  Consumer<LiveMessage.Event> events) {
+        LiveConversation conversation = new LiveConversation(events, idleLimit);
+        String correlationId = MDC.get(CorrelationIdFilter.MDC_KEY);
+        Thread.ofPlatform().name("live-run").daemon().start(() -> {
+            Instant started = clock.instant();
+            LiveConversation.Outcome outcome = conversation.run(executor, request);
+            record(AuditEntry.execute(UUID.randomUUID().toString(), caller, started, clock.instant(), request,
+                    outcome.result(), outcome.status(), worker, correlationId));
+        });
+        return conversation::control;
+    }
+
+    /**
+     * Runs it now, in this process's sandbox: there is no queue to put it behind other work, so
+     * it competes with executes for the slots (a single-process set-up). It is refused once
+     * {@code startBy} has passed; the request's own limits bound how long it runs.
+     */
+    @Override
+    public ExecutionResult executeInBackground(ExecutionRequest request, String caller, Instant startBy,
+                                               Instant answerBy) {
+        if (clock.instant().isAfter(startBy)) {
+            throw new BusyException("no time left to run it", java.time.Duration.ofSeconds(5));
+        }
+        return execute(request, caller);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RuntimeInfo;
+import io.codingengine.common.pipeline.LiveMessage;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.queue.Lane;
@@ -17,11 +18,14 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Piston's synchronous execute through the pipeline: the request goes on the interactive lane
  * (served before contest submissions and regrades) and this thread waits for the worker's reply,
- * which arrives on this process's reply channel the moment the run ends.
+ * which arrives on this process's reply channel the moment the run ends. Background work goes on
+ * the regrade lane, served only when there is no other. A live run goes on the interactive lane
+ * and talks with its worker over the reply channels ({@link QueuedLiveRun}).
  */
 public final class QueueExecutionService implements ExecutionService {
 
@@ -39,13 +43,28 @@ public final class QueueExecutionService implements ExecutionService {
 
     @Override
     public ExecutionResult execute(ExecutionRequest request, String caller) {
-        String id = UUID.randomUUID().toString();
-        var reply = replies.expect(id, timeout);
         Instant now = Instant.now();
-        String body = WorkItem.toJson(new WorkItem.Execute(id, replies.address(), request, now.plus(timeout), now, caller,
-                org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY)));
+        return run(request, caller, Lane.INTERACTIVE, now.plus(timeout), timeout);
+    }
+
+    @Override
+    public ExecutionResult executeInBackground(ExecutionRequest request, String caller, Instant startBy,
+                                               Instant answerBy) {
+        Duration wait = Duration.between(Instant.now(), answerBy);
+        if (wait.isNegative() || wait.isZero()) {
+            throw new BusyException("no time left to run it", Duration.ofSeconds(5));
+        }
+        return run(request, caller, Lane.REGRADE, startBy, wait);
+    }
+
+    /** Sends the request on {@code lane}, to be started by {@code deadline}, and waits {@code wait} for the answer. */
+    private ExecutionResult run(ExecutionRequest request, String caller, Lane lane, Instant deadline, Duration wait) {
+        String id = UUID.randomUUID().toString();
+        var reply = replies.expect(id, wait);
+        String body = WorkItem.toJson(new WorkItem.Execute(id, replies.address(), request, deadline, Instant.now(),
+                caller, org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY)));
         try {
-            queue.send(Lane.INTERACTIVE, id, body);
+            queue.send(lane, id, body);
         } catch (IllegalArgumentException tooLarge) {
             reply.cancel(false);
             throw new InvalidRequestException("the request is too large to queue: " + tooLarge.getMessage());
@@ -55,7 +74,7 @@ public final class QueueExecutionService implements ExecutionService {
             answer = reply.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TimeoutException) {
-                throw new BusyException("no worker answered within " + timeout.toSeconds() + " s", Duration.ofSeconds(5));
+                throw new BusyException("no worker answered within " + wait.toSeconds() + " s", Duration.ofSeconds(5));
             }
             throw new IllegalStateException("waiting for the worker failed", e.getCause());
         } catch (InterruptedException e) {
@@ -70,6 +89,31 @@ public final class QueueExecutionService implements ExecutionService {
             throw new IllegalStateException("the worker failed: " + tree.get("internalError").asString());
         }
         return Json.mapper().treeToValue(tree, ExecutionResult.class);
+    }
+
+    /**
+     * A {@link WorkItem.Converse} on the interactive lane, as an execute goes; its deadline and
+     * the patience with its worker are the execute timeout.
+     */
+    @Override
+    public Consumer<LiveMessage.Control> converse(ExecutionRequest request, String caller, Duration idleLimit,
+                                                  Consumer<LiveMessage.Event> events) {
+        String id = UUID.randomUUID().toString();
+        QueuedLiveRun run = new QueuedLiveRun(id, replies, events, timeout);
+        run.listen();
+        Instant now = Instant.now();
+        String body = WorkItem.toJson(new WorkItem.Converse(id, replies.address(), request, now.plus(timeout), now, caller,
+                org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY), idleLimit));
+        try {
+            queue.send(Lane.INTERACTIVE, id, body);
+        } catch (IllegalArgumentException tooLarge) {
+            run.cancel();
+            throw new InvalidRequestException("the request is too large to queue: " + tooLarge.getMessage());
+        } catch (RuntimeException e) {
+            run.cancel();
+            throw e;
+        }
+        return run::control;
     }
 
     @Override

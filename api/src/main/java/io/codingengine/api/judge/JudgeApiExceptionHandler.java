@@ -17,6 +17,7 @@ import java.util.NoSuchElementException;
 
 /** The judge and contest APIs answer errors as RFC 9457 problem details, never with a stack trace. */
 @RestControllerAdvice(basePackageClasses = {JudgeApiExceptionHandler.class, ContestController.class,
+        io.codingengine.api.clarification.ClarificationController.class,
         io.codingengine.api.access.KeyController.class, io.codingengine.api.audit.AuditController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class JudgeApiExceptionHandler {
@@ -39,6 +40,14 @@ public class JudgeApiExceptionHandler {
         ProblemDetail p = problem(HttpStatus.valueOf(e.status()), e.title(), e.getMessage());
         return org.springframework.http.ResponseEntity.status(e.status())
                 .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds()))).body(p);
+    }
+
+    /** The engine cannot do it now (no worker answered in time, an import's time-limit runs under way): 503, with when to try again. */
+    @ExceptionHandler(io.codingengine.api.execution.BusyException.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> busy(io.codingengine.api.execution.BusyException e) {
+        return org.springframework.http.ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())))
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage()));
     }
 
     /** A body, a test's input, too many tests, or files over the executor's count or size limit. */

@@ -1,19 +1,25 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.common.contest.Contest;
+import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.api.access.CurrentPrincipal;
 import io.codingengine.api.execution.ExecutionService;
+import io.codingengine.common.execution.StageLimits;
 import io.codingengine.common.problem.KattisPackage;
+import io.codingengine.common.problem.Problem;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.problem.ProblemSummary;
-import io.codingengine.common.queue.Lane;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
 import io.codingengine.common.store.UpdateOutcome;
+import io.codingengine.executor.ExecutorConfig;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,6 +27,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,9 +53,14 @@ public class ProblemController {
     private final Submissions submissions;
     private final TimeLimitCalibration calibration;
     private final CurrentPrincipal principal;
+    private final StageLimits maxLimits;
+    private final ContestStore contests;
 
     public ProblemController(ProblemStore problems, SubmissionStore store, Submissions submissions,
-                             ExecutionService execution, CurrentPrincipal principal) {
+                             ExecutionService execution, CurrentPrincipal principal, ContestStore contests,
+                             ExecutorConfig executor) {
+        this.contests = contests;
+        this.maxLimits = executor.max();
         this.problems = problems;
         this.store = store;
         this.submissions = submissions;
@@ -71,7 +83,10 @@ public class ProblemController {
             file = Files.createTempFile("ce-package-", ".zip");
             Files.write(file, zip);
             KattisPackage.Read read = KattisPackage.readForImport(id, file);
-            ProblemSummary imported = problems.save(calibration.apply(read, principal.get().map(p -> p.subject()).orElse("import")));
+            ProblemLimits.check(read.problem(), maxLimits);
+            Problem calibrated = calibration.apply(read, principal.get().map(p -> p.subject()).orElse("import"));
+            ProblemLimits.check(calibrated, maxLimits);
+            ProblemSummary imported = problems.save(calibrated);
             return ResponseEntity.created(URI.create("/api/v1/problems/" + id)).body(imported);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -88,6 +103,25 @@ public class ProblemController {
     @GetMapping("/{id}")
     ProblemSummary get(@PathVariable String id) {
         return problems.get(id).orElseThrow(() -> new NoSuchElementException("unknown problem " + id));
+    }
+
+    /**
+     * Deletes a problem and its test data; its submissions stay (with their verdicts), as a
+     * deleted contest's do. Refused with 409 while a contest lists it: remove it from those
+     * contests first, so that no contest shows a problem that is gone.
+     */
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable String id) {
+        get(id);
+        List<String> using = contests.list().stream().filter(c -> c.problemIds().contains(id)).map(Contest::id).toList();
+        if (!using.isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "problem " + id + " is in contest(s) " + String.join(", ", using)
+                    + ": remove it from them first");
+        }
+        if (!problems.delete(id)) {
+            throw new NoSuchElementException("unknown problem " + id);
+        }
+        return ResponseEntity.noContent().build();
     }
 
     /** A picture of the problem's statement, to whoever may read the problem. */
@@ -110,9 +144,7 @@ public class ProblemController {
         long round = System.currentTimeMillis();
         List<SubmissionSummary> all = all(id);
         for (SubmissionSummary s : all) {
-            if (store.startRegrade(s.id(), round) == UpdateOutcome.APPLIED) {
-                submissions.enqueue(s.id(), round, Lane.REGRADE);
-            }
+            submissions.regrade(s.id(), round);
         }
         return ResponseEntity.accepted().location(URI.create("/api/v1/problems/" + id + "/regrades/" + round))
                 .body(progress(id, round));

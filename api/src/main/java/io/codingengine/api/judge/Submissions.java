@@ -13,6 +13,7 @@ import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.common.store.SubmissionStore;
+import io.codingengine.common.store.UpdateOutcome;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.SourceLayout;
@@ -57,6 +58,24 @@ public class Submissions {
         this.clock = Clock.systemUTC();
     }
 
+    /**
+     * Checks a participant id (or a key's subject, which is the participant of what it submits):
+     * present, at most {@value #MAX_PARTICIPANT_CHARS} characters (it is part of storage keys,
+     * which have a size limit) and without control characters (PostgreSQL's text refuses NUL, and
+     * Table Storage keys refuse every control character).
+     */
+    public static void checkParticipant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRequestException(field + " is required");
+        }
+        if (value.length() > MAX_PARTICIPANT_CHARS) {
+            throw new InvalidRequestException(field + " is at most " + MAX_PARTICIPANT_CHARS + " characters");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidRequestException(field + " must not contain control characters");
+        }
+    }
+
     /** Checks a request and turns it into a submission with a fresh id; throws on any mistake. */
     public Submission validate(SubmissionRequest r) {
         if (r.language() == null || r.language().isBlank()) {
@@ -68,13 +87,7 @@ public class Submissions {
             throw new InvalidRequestException("files must contain at least one file");
         }
         SourceLayout.of(runtime.definition(), r.files(), limits.maxFiles(), limits.maxSourceBytes());
-        if (r.participant() == null || r.participant().isBlank()) {
-            throw new InvalidRequestException("participant is required");
-        }
-        if (r.participant().length() > MAX_PARTICIPANT_CHARS) {
-            // It is part of storage keys, which have a size limit.
-            throw new InvalidRequestException("participant is at most " + MAX_PARTICIPANT_CHARS + " characters");
-        }
+        checkParticipant("participant", r.participant());
         if (r.contestId() != null && !Ids.isValid(r.contestId())) {
             throw new InvalidRequestException("contestId must be " + Ids.SHAPE);
         }
@@ -150,8 +163,21 @@ public class Submissions {
         }
     }
 
+    /**
+     * Judges a stored submission again in {@code round} (later than its current one) on the
+     * regrade lane, keeping its verdict in its history; {@code false} when the store refused the
+     * round (an older round than the submission's).
+     */
+    public boolean regrade(String id, long round) {
+        if (store.startRegrade(id, round) != UpdateOutcome.APPLIED) {
+            return false;
+        }
+        enqueue(id, round, Lane.REGRADE);
+        return true;
+    }
+
     /** Puts one grading round of a stored submission on a lane. */
-    void enqueue(String id, long round, Lane lane) {
+    private void enqueue(String id, long round, Lane lane) {
         try {
             send(queue, lane, new WorkItem.Judge(id, round, org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY)));
         } catch (RuntimeException e) {

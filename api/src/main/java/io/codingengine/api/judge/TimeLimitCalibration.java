@@ -1,5 +1,6 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.api.execution.BusyException;
 import io.codingengine.api.execution.ExecutionService;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
@@ -8,6 +9,7 @@ import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.execution.StageResult;
+import io.codingengine.common.execution.StageStatus;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.problem.InvalidPackageException;
 import io.codingengine.common.problem.KattisPackage;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 
 /**
@@ -28,30 +31,53 @@ import java.util.stream.Collectors;
  * through the queue: the same sandbox and CPU time accounting that judges), and the slowest run's
  * CPU time goes through the package's {@link io.codingengine.common.problem.TimeLimitRule}.
  * <p>
- * It runs inside the import request, bounded: at most {@link #BUDGET} of runs in all, each run at
- * most {@link #PROBE_CPU} of CPU. A package whose accepted submissions need more (the budget, or
- * a run past the probe's CPU time) is refused with a {@code 400} saying so: give it
- * {@code limits.time_limit}. A submission that does not compile here or fails a test otherwise (a
- * language version the engine does not have, a crash) is left out, and the limit says which were;
- * outputs are not checked here (the judge checks them when the submissions are submitted). A
- * package with no accepted submission that runs here keeps the default limit, and says so.
+ * It runs inside the import request, bounded in wall time for real: every call to the executor
+ * is sized (its tests, each run at most {@link #PROBE_CPU} of CPU and {@link #PROBE_WALL} of wall
+ * time, its compile at most {@link #COMPILE_WALL}) so that it ends within {@link #BUDGET} of the
+ * start even at its worst, and is not started later than that allows; a submission's first call
+ * runs one test, each next one twice as many, up to {@link #MAX_TESTS_PER_CALL}. The calls go
+ * after interactive runs and contest judging ({@link ExecutionService#executeInBackground}), and
+ * one api process computes one problem's limit at a time: another import that needs one gets a
+ * {@link BusyException} (503, with when to try again).
+ * <p>
+ * As problemtools fails a package whose accepted submission is too slow, a run past the probe's
+ * limits refuses the package ({@code 400}: give {@code limits.time_limit}), and so does a package
+ * whose runs do not fit in the budget. A submission that does not compile here or fails a test
+ * otherwise (a language version the engine does not have, a crash) is left out, and the limit
+ * says which were; outputs are not checked here (the judge checks them when the submissions are
+ * submitted). A package with no accepted submission that runs here keeps the default limit, and
+ * says so. Workers too busy to run the calls in time are a {@link BusyException}.
  */
 final class TimeLimitCalibration {
 
     static final Duration BUDGET = Duration.ofMinutes(2);
     static final Duration PROBE_CPU = Duration.ofSeconds(10);
-    /** Tests run in one executor call. */
-    static final int TESTS_PER_CALL = 16;
+    /** Wall time of a probe run: its CPU time and a little, as an accepted submission only computes. */
+    static final Duration PROBE_WALL = PROBE_CPU.plusSeconds(2);
+    /** Wall time of a call's compile (or an interpreted language's syntax check): the executor's default. */
+    static final Duration COMPILE_WALL = Duration.ofSeconds(10);
+    /** What a run costs besides its own time (its box's start and end), and a call besides its runs (the queue). */
+    static final Duration RUN_SLACK = Duration.ofSeconds(1);
+    static final Duration CALL_SLACK = Duration.ofSeconds(2);
+    /** Tests of one call at most: at worst {@link #worstCall} of it, well inside the budget. */
+    static final int MAX_TESTS_PER_CALL = 8;
 
     private final ExecutionService execution;
     private final Clock clock;
+    private final Semaphore running = new Semaphore(1);
+    /** When the calibration under way ends at the latest, for the others' Retry-After. */
+    private volatile Instant busyUntil = Instant.EPOCH;
 
     TimeLimitCalibration(ExecutionService execution, Clock clock) {
         this.execution = execution;
         this.clock = clock;
     }
 
-    /** The problem of {@code read}, its time limit computed when the package asks for that. */
+    /**
+     * The problem of {@code read}, its time limit computed when the package asks for that.
+     *
+     * @throws BusyException when another calibration is under way, or the workers did not run this one in time
+     */
     Problem apply(KattisPackage.Read read, String caller) {
         Problem problem = read.problem();
         if (read.rule() == null) {
@@ -65,7 +91,23 @@ final class TimeLimitCalibration {
                     + problem.timeLimit().toMillis() / 1000.0 + " s: the package gives no time limit and has no accepted"
                     + " submission in a language the engine runs");
         }
-        Instant deadline = clock.instant().plus(BUDGET);
+        if (!running.tryAcquire()) {
+            throw new BusyException("another import is computing its time limit from its accepted submissions (for at"
+                    + " most " + BUDGET.toSeconds() + " s); try again then, or give limits.time_limit in problem.yaml",
+                    Duration.ofSeconds(Math.max(1, Duration.between(clock.instant(), busyUntil).toSeconds() + 1)));
+        }
+        try {
+            Instant deadline = clock.instant().plus(BUDGET);
+            busyUntil = deadline;
+            return calibrate(read, runnable, deadline, caller);
+        } finally {
+            running.release();
+        }
+    }
+
+    private Problem calibrate(KattisPackage.Read read, List<KattisPackage.AcceptedSubmission> runnable,
+                              Instant deadline, String caller) {
+        Problem problem = read.problem();
         List<TestCase> tests = problem.tests();
         long slowestMs = -1;
         String slowestSubmission = null;
@@ -75,13 +117,18 @@ final class TimeLimitCalibration {
         for (KattisPackage.AcceptedSubmission submission : runnable) {
             long ownSlowestMs = -1;
             String ownSlowestTest = null;
-            for (int from = 0; from < tests.size(); from += TESTS_PER_CALL) {
-                if (clock.instant().isAfter(deadline)) {
-                    throw new InvalidPackageException("the accepted submissions took more than " + BUDGET.toSeconds()
-                            + " s to run at import, to compute the time limit; give limits.time_limit in problem.yaml");
+            int from = 0;
+            int size = 1; // a first call of one test finds a submission that fails at its cheapest
+            while (from < tests.size()) {
+                int fit = testsThatFit(deadline);
+                if (fit < 1) {
+                    throw new InvalidPackageException("the accepted submissions take more than the " + BUDGET.toSeconds()
+                            + " s an import may take to run them, to compute the time limit; give limits.time_limit"
+                            + " in problem.yaml");
                 }
-                List<TestCase> chunk = tests.subList(from, Math.min(tests.size(), from + TESTS_PER_CALL));
-                ExecutionResult result = run(problem, submission, chunk, caller);
+                List<TestCase> chunk = tests.subList(from, Math.min(tests.size(), from + Math.min(size, fit)));
+                ExecutionResult result = run(problem, submission, chunk, caller, deadline.minus(worstCall(chunk.size())),
+                        deadline);
                 StageResult compile = result == null ? null : result.compile();
                 if (result == null || compile != null && !compile.succeeded()) {
                     leftOut.add(submission.path() + " (does not compile here)");
@@ -89,10 +136,11 @@ final class TimeLimitCalibration {
                 }
                 for (int i = 0; i < chunk.size(); i++) {
                     StageResult run = i < result.runs().size() ? result.runs().get(i) : null;
-                    if (run != null && run.cpuTimeMs() >= PROBE_CPU.toMillis()) {
-                        throw new InvalidPackageException(submission.path() + " (accepted) ran " + PROBE_CPU.toSeconds()
-                                + " s of CPU time on " + chunk.get(i).name() + " at import, to compute the time limit,"
-                                + " and was stopped; give limits.time_limit in problem.yaml");
+                    if (run != null && run.status() == StageStatus.TO) {
+                        throw new InvalidPackageException(submission.path() + " (accepted) did not finish " + chunk.get(i).name()
+                                + " within " + PROBE_CPU.toSeconds() + " s of CPU time (" + PROBE_WALL.toSeconds()
+                                + " s of wall time) at import, to compute the time limit; problemtools fails a package"
+                                + " whose accepted submission is too slow: give limits.time_limit in problem.yaml");
                     }
                     if (run == null || !run.succeeded()) {
                         leftOut.add(submission.path() + " (" + (run == null ? "did not run" : run.status()) + " on "
@@ -104,6 +152,8 @@ final class TimeLimitCalibration {
                         ownSlowestTest = chunk.get(i).name();
                     }
                 }
+                from += chunk.size();
+                size = Math.min(MAX_TESTS_PER_CALL, 2 * size);
             }
             if (ownSlowestMs > slowestMs) {
                 slowestMs = ownSlowestMs;
@@ -122,20 +172,36 @@ final class TimeLimitCalibration {
                 read.rule().explain(slowest, slowestSubmission, slowestTest) + notes);
     }
 
+    /** The most a call of {@code tests} tests takes: its compile, each run, and the slack around them. */
+    static Duration worstCall(int tests) {
+        return COMPILE_WALL.plus(CALL_SLACK).plus(PROBE_WALL.plus(RUN_SLACK).multipliedBy(tests));
+    }
+
+    /** How many tests a call started now can run and still end by {@code deadline}, at worst. */
+    private int testsThatFit(Instant deadline) {
+        Duration left = Duration.between(clock.instant(), deadline).minus(worstCall(0));
+        long perTest = PROBE_WALL.plus(RUN_SLACK).toMillis();
+        return left.isNegative() ? 0 : (int) Math.min(MAX_TESTS_PER_CALL, left.toMillis() / perTest);
+    }
+
     private ExecutionResult run(Problem problem, KattisPackage.AcceptedSubmission submission, List<TestCase> tests,
-                                String caller) {
-        LimitRequest limits = new LimitRequest(PROBE_CPU, PROBE_CPU.multipliedBy(2).plusSeconds(1),
-                problem.memoryLimitBytes(), problem.outputLimitBytes(), true);
+                                String caller, Instant startBy, Instant answerBy) {
+        LimitRequest compileLimits = new LimitRequest(COMPILE_WALL, COMPILE_WALL, null, null);
+        LimitRequest limits = new LimitRequest(PROBE_CPU, PROBE_WALL, problem.memoryLimitBytes(),
+                problem.outputLimitBytes(), true);
         List<RunInput> inputs = new ArrayList<>();
         for (TestCase test : tests) {
             inputs.add(new RunInput(test.input(), List.of()));
         }
         try {
-            return execution.execute(new ExecutionRequest(submission.language(), "*", submission.files(), null, null,
-                    limits, inputs, true), caller);
+            return execution.executeInBackground(new ExecutionRequest(submission.language(), "*", submission.files(),
+                    null, compileLimits, limits, inputs, true), caller, startBy, answerBy);
         } catch (InvalidRequestException e) {
             return null; // a file name or size the executor refuses: left out
+        } catch (BusyException e) {
+            throw new BusyException("the workers did not run the accepted submissions within the " + BUDGET.toSeconds()
+                    + " s an import may take, to compute the time limit (they are busy judging); try again later, or"
+                    + " give limits.time_limit in problem.yaml", Duration.ofSeconds(60));
         }
     }
-
 }

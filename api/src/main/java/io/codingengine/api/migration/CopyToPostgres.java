@@ -2,7 +2,7 @@ package io.codingengine.api.migration;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.codingengine.api.config.EngineProperties;
+import io.codingengine.api.config.ApiConnectionSettings;
 import io.codingengine.common.store.PostgresSchema;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
@@ -44,7 +44,7 @@ public final class CopyToPostgres {
     static String run(String... args) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
-        EngineProperties settings = Binder.get(environment).bindOrCreate("coding-engine", EngineProperties.class);
+        ApiConnectionSettings settings = Binder.get(environment).bindOrCreate("coding-engine", ApiConnectionSettings.class);
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl(environment.getRequiredProperty("spring.datasource.url"));
         pool.setUsername(environment.getProperty("spring.datasource.username"));
@@ -53,7 +53,7 @@ public final class CopyToPostgres {
         pool.setPoolName("copy-to-postgres");
         try (HikariDataSource database = new HikariDataSource(pool)) {
             PostgresSchema.migrate(database);
-            StoreCopy copy = new StoreCopy(StoreCopy.Source.of(settings.storageAccount().connect(), settings.tablePrefix()),
+            StoreCopy copy = new StoreCopy(StoreCopy.Source.of(settings.storageAccount().connect(), settings.getTablePrefix()),
                     StoreCopy.Target.of(database));
             return StoreCopy.report(copy.copy());
         }

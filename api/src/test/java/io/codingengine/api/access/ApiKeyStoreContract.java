@@ -53,4 +53,22 @@ public abstract class ApiKeyStoreContract {
         assertTrue(a.startsWith("ce_") && a.length() > 40);
         assertEquals(Optional.of(svc), keys().authenticate(b));
     }
+
+    @Test
+    void revokingAllOfAParticipantInAContestEndsOnlyTheirKeysThere() {
+        String subject = "eve-" + System.nanoTime();
+        String phone = keys().issue(new Principal(subject, Role.PARTICIPANT, "autumn"));
+        String laptop = keys().issue(new Principal(subject, Role.PARTICIPANT, "autumn"));
+        String otherContest = keys().issue(new Principal(subject, Role.PARTICIPANT, "winter"));
+        String unscoped = keys().issue(new Principal(subject, Role.PARTICIPANT));
+        String someoneElse = keys().issue(new Principal(subject + "x", Role.PARTICIPANT, "autumn"));
+        assertEquals(2, keys().revokeAll(subject, "autumn"));
+        assertFalse(keys().authenticate(phone).isPresent());
+        assertFalse(keys().authenticate(laptop).isPresent());
+        assertTrue(keys().authenticate(otherContest).isPresent());
+        assertTrue(keys().authenticate(unscoped).isPresent());
+        assertTrue(keys().authenticate(someoneElse).isPresent());
+        assertEquals(0, keys().revokeAll(subject, "autumn"));
+        assertEquals(0, keys().revokeAll("o'brien", "it's"), "quotes are values, not syntax");
+    }
 }

@@ -11,8 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.util.concurrent.CompletionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -52,6 +56,21 @@ class CorsAndClosedPistonTest {
         assertEquals(201, issued.statusCode(), issued.body());
         String key = JSON.readTree(issued.body()).get("key").asString();
         assertEquals(200, send(get("/api/v2/runtimes").header("Authorization", TestKeys.bearer(key))).statusCode());
+    }
+
+    @Test
+    void theWebSocketHandshakeNeedsAKeyToo() throws Exception {
+        URI connect = URI.create("ws://127.0.0.1:" + port + "/api/v2/connect");
+        CompletionException refused = assertThrows(CompletionException.class,
+                () -> HTTP.newWebSocketBuilder().buildAsync(connect, new WebSocket.Listener() { }).join());
+        assertEquals(401, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+        HttpResponse<String> issued = send(HttpRequest.newBuilder(uri("/api/v1/admin/keys"))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"subject\":\"socket-user\",\"role\":\"PARTICIPANT\"}")));
+        String key = JSON.readTree(issued.body()).get("key").asString();
+        WebSocket socket = HTTP.newWebSocketBuilder().header("Authorization", TestKeys.bearer(key))
+                .buildAsync(connect, new WebSocket.Listener() { }).join();
+        socket.abort();
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
+import io.codingengine.common.config.StoreSettings;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.StorageAccount;
@@ -33,23 +34,29 @@ class AzureWiringTest {
     private final PipelineConfiguration configuration = new PipelineConfiguration();
     private final AzureStoreConfiguration stores = new AzureStoreConfiguration();
 
-    private static EngineProperties bind(Map<String, String> settings) {
+    private static ApiConnectionSettings bind(Map<String, String> settings) {
         return new Binder(new MapConfigurationPropertySource(settings))
-                .bindOrCreate("coding-engine", EngineProperties.class);
+                .bindOrCreate("coding-engine", ApiConnectionSettings.class);
+    }
+
+    private static StoreKind store(Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("coding-engine", StoreSettings.class).store();
     }
 
     @Test
     void byDefaultTheQueueIsArtemisTheStoresArePostgresAndStorageIsAzuriteByConnectionString() {
-        EngineProperties p = bind(Map.of());
-        assertEquals("artemis", p.queue());
-        assertEquals(StoreKind.POSTGRES, p.store());
+        ApiConnectionSettings p = bind(Map.of());
+        assertEquals("artemis", p.getQueue());
+        assertEquals("", p.getBrokerUrl(), "no broker named: the api embeds one");
+        assertEquals(StoreKind.POSTGRES, store(Map.of()));
         assertFalse(p.storageAccount().usesIdentity());
     }
 
     @Test
     void aConnectionStringGivesEveryStoreClientsOnThatAccount() {
         String prefix = "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        EngineProperties p = bind(Map.of("coding-engine.storage", AzuriteExtension.connectionString(),
+        ApiConnectionSettings p = bind(Map.of("coding-engine.storage", AzuriteExtension.connectionString(),
                 "coding-engine.table-prefix", prefix));
         StorageAccount.Clients clients = stores.storageClients(p);
         var keys = stores.apiKeyStore(clients, p);
@@ -59,7 +66,8 @@ class AzureWiringTest {
         stores.problemStore(clients, p);
         stores.accountStore(clients, p);
         stores.draftStore(clients, p);
-        for (String table : new String[] {"apikeys", "accounts", "drafts"}) {
+        stores.clarificationStore(clients, p);
+        for (String table : new String[] {"apikeys", "accounts", "drafts", "clarifications"}) {
             assertTrue(clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + table)), table);
         }
         assertTrue(clients.blobs().getBlobContainerClient(prefix.toLowerCase() + "-problems").exists());
@@ -67,7 +75,7 @@ class AzureWiringTest {
 
     @Test
     void endpointsSelectTheManagedIdentityForTablesAndBlobs() {
-        EngineProperties p = bind(Map.of(
+        ApiConnectionSettings p = bind(Map.of(
                 "coding-engine.table-endpoint", "https://ceacct.table.core.windows.net",
                 "coding-engine.blob-endpoint", "https://ceacct.blob.core.windows.net",
                 "coding-engine.managed-identity-client-id", "00000000-0000-0000-0000-000000000001"));
@@ -79,15 +87,15 @@ class AzureWiringTest {
 
     @Test
     void serviceBusIsChosenByNamespaceWithTheIdentityOrByTheEmulatorsConnectionString() {
-        EngineProperties azure = bind(Map.of("coding-engine.queue", "servicebus",
+        ApiConnectionSettings azure = bind(Map.of("coding-engine.queue", "servicebus",
                 "coding-engine.servicebus-namespace", "ce-bus"));
         assertEquals("ce-bus.servicebus.windows.net", azure.serviceBus().fullyQualifiedNamespace());
         assertFalse(azure.serviceBus().usesEmulator());
-        EngineProperties emulator = bind(Map.of("coding-engine.queue", "servicebus",
+        ApiConnectionSettings emulator = bind(Map.of("coding-engine.queue", "servicebus",
                 "coding-engine.servicebus-emulator-connection-string",
                 "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"));
         assertTrue(emulator.serviceBus().usesEmulator());
-        EngineProperties key = bind(Map.of("coding-engine.servicebus-emulator-connection-string",
+        ApiConnectionSettings key = bind(Map.of("coding-engine.servicebus-emulator-connection-string",
                 "Endpoint=sb://ce-bus.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=s"));
         assertThrows(IllegalArgumentException.class, key::serviceBus);
     }
@@ -97,9 +105,9 @@ class AzureWiringTest {
         Map<String, String> profile = new java.util.HashMap<>();
         PropertiesLoaderUtils.loadProperties(new ClassPathResource("application-azure.properties"))
                 .forEach((k, v) -> profile.put(k.toString(), v.toString()));
-        EngineProperties withoutEndpoints = bind(profile);
-        assertEquals("servicebus", withoutEndpoints.queue());
-        assertEquals(StoreKind.AZURE, withoutEndpoints.store());
+        ApiConnectionSettings withoutEndpoints = bind(profile);
+        assertEquals("servicebus", withoutEndpoints.getQueue());
+        assertEquals(StoreKind.AZURE, store(profile));
         var missing = assertThrows(IllegalArgumentException.class, withoutEndpoints::storageAccount);
         assertTrue(missing.getMessage().contains("endpoints"), missing.getMessage());
 
@@ -110,13 +118,13 @@ class AzureWiringTest {
 
     @Test
     void anUnknownStoreTechnologyIsRefusedWithTheSettingsName() {
-        var error = assertThrows(RuntimeException.class, () -> bind(Map.of("coding-engine.store", "mysql")));
+        var error = assertThrows(RuntimeException.class, () -> store(Map.of("coding-engine.store", "mysql")));
         assertTrue(error.getMessage().contains("coding-engine.store"), error.getMessage());
     }
 
     @Test
     void anUnknownQueueTechnologyIsNamedInTheError() {
-        EngineProperties p = bind(Map.of("coding-engine.queue", "rabbitmq"));
+        ApiConnectionSettings p = bind(Map.of("coding-engine.queue", "rabbitmq"));
         var error = assertThrows(IllegalArgumentException.class, () -> configuration.submissionQueue(p,
                 new StaticListableBeanFactory().getBeanProvider(EmbeddedArtemisBroker.class)));
         assertTrue(error.getMessage().contains("coding-engine.queue"), error.getMessage());

@@ -1,9 +1,18 @@
 package io.codingengine.api.config;
 
+import io.codingengine.api.CodingEngineApi;
+import io.codingengine.common.config.StoreSettings;
 import io.codingengine.common.json.Json;
 import io.codingengine.session.SessionSettings;
+import io.codingengine.worker.WorkerApplication;
+import io.codingengine.worker.config.WorkerConnectionSettings;
 import io.codingengine.worker.config.WorkerProperties;
+import io.codingengine.worker.config.WorkerSandboxSettings;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -13,8 +22,11 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+import org.springframework.util.ClassUtils;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 
@@ -47,8 +59,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * final stages, {@code docker-compose.yml}) reaches a setting of the program it is set for, or
  * the test fails naming it. For the api and the worker the variable goes through Spring's own
  * binder and relaxed binding ({@link SystemEnvironmentPropertySource}, the source Spring Boot
- * reads the environment with) onto {@link EngineProperties} or {@link WorkerProperties} with a
- * handler that records what bound; otherwise it must be a Spring Boot property (its configuration
+ * reads the environment with) onto every settings class the application binds ({@link #settingsOf}:
+ * {@link EngineProperties} and the api's others, {@link WorkerProperties} and the worker's others)
+ * with a handler that records what bound; otherwise it must be a Spring Boot property (its configuration
  * metadata on the classpath), a placeholder of the app's {@code application*.properties}, or a
  * variable the Azure SDK reads ({@code com.azure.core.util.Configuration}'s names). For the
  * session container it must be one {@link SessionSettings#VARIABLES} reads. A literal value must
@@ -56,6 +69,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * variable: Spring wants {@code CODINGENGINE_ACCESS_ADMINKEYSHA256}, and the bootstrap admin key
  * silently never arrived.
  */
+@Tag("fast")
 class DeploymentEnvironmentTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -105,14 +119,34 @@ class DeploymentEnvironmentTest {
         assertEquals(1, check(sessionTypo).size());
     }
 
+    /**
+     * The api and the workers run with a bounded heap and end on an {@code OutOfMemoryError}
+     * (whatever thread it hit), in their images and in {@code scripts/run-local.sh}; something
+     * starts them again (docs/operations.md, "Heaps and running out of memory").
+     */
+    @Test
+    void theApiAndTheWorkersRunWithABoundedHeapAndExitOnOutOfMemory() {
+        for (String image : List.of("api/Dockerfile", "worker/Dockerfile")) {
+            String entrypoint = read(ROOT.resolve(image)).lines().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst()
+                    .orElseThrow();
+            assertTrue(entrypoint.contains("\"-XX:MaxRAMPercentage=") && entrypoint.contains("\"-XX:+ExitOnOutOfMemoryError\""),
+                    image + ": " + entrypoint);
+        }
+        String script = read(ROOT.resolve("scripts/run-local.sh"));
+        for (String jar : List.of("api/target/api-", "worker/target/worker-")) {
+            String command = script.lines().filter(l -> l.contains("supervise ") && l.contains(jar)).findFirst()
+                    .orElseThrow(() -> new AssertionError("run-local.sh does not supervise " + jar));
+            assertTrue(command.contains("-XX:+ExitOnOutOfMemoryError"), command);
+        }
+        assertTrue(script.contains("-Xmx\"$api_heap\""), "run-local.sh bounds the api's heap");
+    }
+
     // ------------------------------------------------------------------ checks
 
     private static List<String> check(Setting setting) {
         return switch (setting.reader()) {
-            case API -> springApp(setting, "coding-engine", EngineProperties.class, "api");
-            // the worker's settings, or the one it shares with the api (StoreSettings: coding-engine.store)
-            case WORKER -> springApp(setting, "coding-engine", io.codingengine.worker.config.StoreSettings.class, "worker")
-                    .isEmpty() ? List.of() : springApp(setting, "coding-engine.worker", WorkerProperties.class, "worker");
+            case API -> springApp(setting, settingsOf(CodingEngineApi.class), "api");
+            case WORKER -> springApp(setting, settingsOf(WorkerApplication.class), "worker");
             case SESSION -> SessionSettings.VARIABLES.contains(setting.name()) || OPERATING_SYSTEM.contains(setting.name())
                     ? List.of() : List.of(setting + ": SessionSettings reads no such variable " + SessionSettings.VARIABLES);
             // The collector sidecar reads what its configuration names (--config=env:X, ${env:X}).
@@ -124,7 +158,30 @@ class DeploymentEnvironmentTest {
     /** Set in an image for the shell, not for the program: the search path of the entry point's {@code java}. */
     private static final Set<String> OPERATING_SYSTEM = Set.of("PATH");
 
-    private static List<String> springApp(Setting setting, String prefix, Class<?> properties, String module) {
+    /**
+     * The settings classes an application binds, as it finds them: the {@code @ConfigurationProperties}
+     * classes {@code @ConfigurationPropertiesScan} finds in its package, and those its
+     * {@code @EnableConfigurationProperties} names (the ones it shares with the other application).
+     */
+    static List<Class<?>> settingsOf(Class<?> application) {
+        List<Class<?>> classes = new ArrayList<>(List.of(application.getAnnotation(EnableConfigurationProperties.class).value()));
+        ClassPathScanningCandidateComponentProvider scan = new ClassPathScanningCandidateComponentProvider(false);
+        scan.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
+        for (BeanDefinition found : scan.findCandidateComponents(application.getPackageName())) {
+            classes.add(ClassUtils.resolveClassName(found.getBeanClassName(), application.getClassLoader()));
+        }
+        return classes;
+    }
+
+    @Test
+    void eachApplicationsSettingsAreFound() {
+        assertTrue(settingsOf(CodingEngineApi.class).containsAll(List.of(EngineProperties.class, ApiSandboxSettings.class,
+                ApiConnectionSettings.class, StoreSettings.class)), settingsOf(CodingEngineApi.class).toString());
+        assertTrue(settingsOf(WorkerApplication.class).containsAll(List.of(WorkerProperties.class, WorkerSandboxSettings.class,
+                WorkerConnectionSettings.class, StoreSettings.class)), settingsOf(WorkerApplication.class).toString());
+    }
+
+    private static List<String> springApp(Setting setting, List<Class<?>> settingsClasses, String module) {
         String name = setting.name();
         if (OPERATING_SYSTEM.contains(name) || azureSdkVariables().contains(name) || placeholders(module).contains(name)) {
             return List.of();
@@ -144,14 +201,17 @@ class DeploymentEnvironmentTest {
                 return super.onSuccess(property, target, context, result);
             }
         };
-        try {
-            new Binder(sources).bind(prefix, Bindable.of(properties), recording);
-        } catch (BindException e) {
-            if (setting.value().isPresent()) {
-                return List.of(setting + "=" + setting.value().get() + " does not convert to " + e.getName() + ": "
-                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+        for (Class<?> properties : settingsClasses) {
+            String prefix = properties.getAnnotation(ConfigurationProperties.class).value();
+            try {
+                new Binder(sources).bind(prefix, Bindable.of(properties), recording);
+            } catch (BindException e) {
+                if (setting.value().isPresent()) {
+                    return List.of(setting + "=" + setting.value().get() + " does not convert to " + e.getName() + ": "
+                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+                }
+                bound.add(e.getName()); // an expression: only the name's mapping is checked
             }
-            bound.add(e.getName()); // an expression: only the name's mapping is checked
         }
         if (!bound.isEmpty()) {
             return List.of();
@@ -164,8 +224,8 @@ class DeploymentEnvironmentTest {
                 return List.of();
             }
         }
-        return List.of(setting + ": binds to no property of " + properties.getSimpleName() + " (prefix " + prefix
-                + "), no Spring Boot property, no placeholder of " + module + "'s application*.properties, "
+        return List.of(setting + ": binds to no property of " + settingsClasses.stream().map(Class::getSimpleName).toList()
+                + ", no Spring Boot property, no placeholder of " + module + "'s application*.properties, "
                 + "no variable of the Azure SDK");
     }
 
@@ -204,7 +264,11 @@ class DeploymentEnvironmentTest {
 
     private static Set<String> springBootProperties;
 
-    /** Every property in the Spring Boot configuration metadata on the classpath. */
+    /**
+     * Every property in the Spring Boot configuration metadata on the classpath but this project's
+     * own (the api's, the worker's and common's are on this class path together: a worker variable
+     * must not pass for the api's setting of the same name).
+     */
     private static synchronized Set<String> springBootProperties() {
         if (springBootProperties == null) {
             Set<String> names = new TreeSet<>();
@@ -214,7 +278,11 @@ class DeploymentEnvironmentTest {
                     try (InputStream in = url.openStream()) {
                         JsonNode properties = Json.mapper().readTree(in).get("properties");
                         if (properties != null) {
-                            properties.forEach(p -> names.add(p.get("name").asString()));
+                            properties.forEach(p -> {
+                                if (p.get("sourceType") == null || !p.get("sourceType").asString().startsWith("io.codingengine.")) {
+                                    names.add(p.get("name").asString());
+                                }
+                            });
                         }
                     }
                 }

@@ -2,6 +2,7 @@ package io.codingengine.api.contest;
 
 import io.codingengine.common.contest.Invitation;
 import io.codingengine.common.execution.InvalidRequestException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rules of invitation tokens, without a server (EntryLimitsTest: over HTTP). */
+@Tag("fast")
 class InvitationTokensTest {
 
     private static AdminController.InvitationRequest invite(String token, String participant) {

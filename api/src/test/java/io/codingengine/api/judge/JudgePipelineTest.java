@@ -271,6 +271,15 @@ class JudgePipelineTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals("participant is at most " + Submissions.MAX_PARTICIPANT_CHARS + " characters",
                 post("/api/v1/submissions", ok.replace("\"x\"", "\"" + longest + "p\""), 400).get("detail").asString());
+        // PostgreSQL's text refuses NUL and Table Storage keys refuse control characters: a 400, not a 500.
+        assertEquals("participant must not contain control characters",
+                post("/api/v1/submissions", ok.replace("\"x\"", "\"a\\u0000b\""), 400).get("detail").asString());
+        assertEquals("subject must not contain control characters", post("/api/v1/admin/keys",
+                "{\"subject\":\"a\\u0000b\",\"role\":\"PARTICIPANT\"}", 400).get("detail").asString());
+        assertEquals("query parameters must not contain control characters",
+                get("/api/v1/submissions?participant=a%00b", 400).get("detail").asString());
+        assertEquals(400, get("/api/v1/submissions?problemId=a%00b", 400).get("status").asInt());
+        assertEquals(400, get("/api/v1/admin/audit?participant=a%01b", 400).get("status").asInt());
         // A participant key's subject is what it submits as: no longer than a participant may be.
         assertEquals("subject is at most " + Submissions.MAX_PARTICIPANT_CHARS + " characters", post("/api/v1/admin/keys",
                 "{\"subject\":\"" + longest + "p\",\"role\":\"PARTICIPANT\"}", 400).get("detail").asString());
@@ -328,6 +337,12 @@ class JudgePipelineTest {
                 .formatted(id);
         assertEquals("AC", submitAndWait(padded).get("verdict").asString(), "100 KB is within the default 8 MiB");
         assertEquals(400, putLimits(id, "{\"outputLimitBytes\":0}").statusCode());
+        // Limits the executor cannot run would make every later submission IE: refused instead.
+        HttpResponse<String> tooMuchMemory = putLimits(id, "{\"memoryLimitBytes\":2147483648}");
+        assertEquals(400, tooMuchMemory.statusCode(), tooMuchMemory.body());
+        assertTrue(tooMuchMemory.body().contains("the memory limit of 2048 MiB is above this engine's maximum of 1024 MiB"),
+                tooMuchMemory.body());
+        assertEquals(400, putLimits(id, "{\"timeLimitMs\":600000}").statusCode());
         HttpResponse<String> limited = putLimits(id, "{\"outputLimitBytes\":65536}");
         assertEquals(200, limited.statusCode(), limited.body());
         assertEquals("OLE", submitAndWait(padded).get("verdict").asString());

@@ -2,6 +2,7 @@ package io.codingengine.api.limits;
 
 import io.codingengine.api.access.QueueApiSettings;
 import io.codingengine.api.access.TestKeys;
+import io.codingengine.api.piston.PistonConnectClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -12,6 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,6 +49,11 @@ class BackpressureTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(503, piston.statusCode(), piston.body());
         assertTrue(piston.headers().firstValue("Retry-After").isPresent());
+        // A WebSocket run is refused alike, in Piston's way: an error event, then 4002.
+        PistonConnectClient live = PistonConnectClient.connect(port, null);
+        live.send(Map.of("type", "init", "language", "python", "version", "*", "files", List.of(Map.of("content", "print(1)"))));
+        assertTrue(live.next("error").get("message").asString().startsWith("the queue holds"), live.toString());
+        assertEquals("4002 Notified Error", live.closeStatus());
     }
 
     private HttpResponse<String> submit(String json) throws Exception {

@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The unmodified npm package {@code piston-client} 1.0.2 against the running api: it sends JSON
  * as {@code text/plain}, memory limits of -1, args {@code 1 2 3}, and picks the "latest" version
- * itself from {@code /api/v2/runtimes}. Its package is installed from the lock file in
- * {@code src/test/js} the first time (needs node and npm; CI installs them).
+ * itself from {@code /api/v2/runtimes}; and the npm WebSocket client {@code ws} on
+ * {@code /api/v2/connect}. The packages are installed from the lock file in {@code src/test/js}
+ * the first time (needs node and npm; CI installs them).
  */
 class PistonClientCompatibilityTest extends ApiTestBase {
 
@@ -27,7 +28,8 @@ class PistonClientCompatibilityTest extends ApiTestBase {
 
     @BeforeAll
     static void installClient() throws Exception {
-        if (!Files.isRegularFile(JS_DIR.resolve("node_modules/piston-client/package.json"))) {
+        if (!Files.isRegularFile(JS_DIR.resolve("node_modules/piston-client/package.json"))
+                || !Files.isRegularFile(JS_DIR.resolve("node_modules/ws/package.json"))) {
             run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
         }
     }
@@ -54,6 +56,19 @@ class PistonClientCompatibilityTest extends ApiTestBase {
         assertThat(result.at("/args/run/stdout").asString()).isEqualTo("['1', '2', '3']\n");
         assertThat(result.at("/withStdin/run/stdout").asString()).isEqualTo("cba\n");
         assertThat(result.at("/withStdin/run/code").asInt()).isZero();
+    }
+
+    /** The npm WebSocket client {@code ws} on {@code /api/v2/connect}: an echo answers a line, then SIGKILL ends it. */
+    @Test
+    void theWsClientTalksToConnect() throws Exception {
+        JsonNode result = JSON.readTree(run(List.of("node", JS_DIR.resolve("connect-check.mjs").toString(), baseUrl()), 120));
+        List<String> types = new java.util.ArrayList<>();
+        result.get("events").forEach(e -> types.add(e.get("type").asString()));
+        assertThat(types).as(result.toString()).containsExactly("runtime", "stage", "data", "exit");
+        assertThat(result.at("/events/2/data").asString()).isEqualTo("hello\n");
+        assertThat(result.at("/events/3/signal").asString()).isEqualTo("SIGKILL");
+        assertThat(result.get("code").asInt()).isEqualTo(4999);
+        assertThat(result.get("reason").asString()).isEqualTo("Job Completed");
     }
 
     /** Runs a command in the js dir and returns its stdout; fails with its output if it fails. */

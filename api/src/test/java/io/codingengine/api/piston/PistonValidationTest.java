@@ -164,6 +164,8 @@ class PistonValidationTest extends ApiTestBase {
         assertRejected(json(body), "If specified, args must be an array of strings");
         body.put("args", List.of("a", Map.of()));
         assertRejected(json(body), "If specified, args must be an array of strings");
+        body.put("args", List.of("a", "b\u0000c"));
+        assertRejected(json(body), "args must not contain NUL characters");
     }
 
     private static Map<String, Object> body() {

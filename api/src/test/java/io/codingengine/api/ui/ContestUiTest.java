@@ -20,19 +20,17 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,8 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The contest UI and its API against the running stack: the real api (embedded broker, PostgreSQL
  * stores) and a real worker in this JVM. {@link #browser} drives headless Chromium (Debian
- * {@code chromium}) with {@code playwright-core} through {@code src/test/e2e/contest-ui.e2e.mjs},
- * which asserts every scenario of the UI and saves screenshots to {@code target/screenshots}.
+ * {@code chromium}) with {@code playwright-core} through {@code src/test/e2e/contest-ui.e2e.mjs}
+ * ({@link BrowserScript}), which asserts every scenario of the UI and saves screenshots to
+ * {@code target/screenshots}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "coding-engine.execution=queue", "coding-engine.broker-port=0",
@@ -50,8 +49,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ContestUiTest {
 
     private static final PostgresExtension.Database DATABASE = PostgresExtension.newDatabase("ContestUiTest");
-    private static final Path FRONTEND = Path.of("src/main/frontend").toAbsolutePath();
-    private static final Path SCRIPT = Path.of("src/test/e2e/contest-ui.e2e.mjs").toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static InProcessWorker worker;
     private static String adminKey;
@@ -222,19 +219,179 @@ class ContestUiTest {
         JsonNode reset = json(send(post("/api/v1/admin/contests/acc/accounts/bob-the-builder/password", "", adminKey), 200));
         String fresh = reset.get("password").asString();
         assertTrue(fresh.matches("[2-9a-z]{12}"), fresh);
+        // a reset ends every session of the account: whoever else knew the old password is out
+        assertEquals(2, reset.get("revokedKeys").asInt(), reset.toString());
+        send(get("/api/v1/contests/acc/me", key), 401);
+        send(get("/api/v1/contests/acc/me", device.get("key").asString()), 401);
+        send(put("/api/v1/contests/acc/drafts/sum-acc/c++", "{\"code\":\"intruder\",\"baseRevision\":1}", device.get("key").asString()), 401);
         send(post("/api/v1/contests/acc/sessions", "{\"name\":\"Bob the Builder\",\"password\":\"can we fix it\"}", null), 403);
-        assertEquals(participant, json(send(post("/api/v1/contests/acc/sessions", Json.write(Map.of("name", "Bob the Builder",
-                "password", fresh)), null), 201)).get("participant").asString());
+        String signIn = Json.write(Map.of("name", "Bob the Builder", "password", fresh));
+        JsonNode laptop = json(send(post("/api/v1/contests/acc/sessions", signIn, null), 201));
+        assertEquals(participant, laptop.get("participant").asString());
+        String phone = json(send(post("/api/v1/contests/acc/sessions", signIn, null), 201)).get("key").asString();
         send(post("/api/v1/admin/contests/acc/accounts/nobody/password", "", adminKey), 404);
 
         // sign-out revokes the key it is made with, and that key only
-        send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/session")).header("Authorization", "Bearer " + key).DELETE(), 204);
-        send(get("/api/v1/contests/acc/me", key), 401);
-        send(get("/api/v1/contests/acc/me", device.get("key").asString()), 200);
+        send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/session")).header("Authorization", "Bearer " + laptop.get("key").asString()).DELETE(), 204);
+        send(get("/api/v1/contests/acc/me", laptop.get("key").asString()), 401);
+        send(get("/api/v1/contests/acc/me", phone), 200);
         send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/session")).DELETE(), 401);
         problem(send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/session")).header("Authorization", "Bearer " + adminKey).DELETE(), 403),
                 "admin/keys/revoke");
+        // everywhere: the participant's own, or an admin's for any participant (not another's keys)
+        String tablet = json(send(post("/api/v1/contests/acc/sessions", signIn, null), 201)).get("key").asString();
+        assertEquals(2, json(send(HttpRequest.newBuilder(uri("/api/v1/contests/acc/sessions")).header("Authorization", "Bearer " + phone)
+                .DELETE(), 200)).get("revokedKeys").asInt());
+        send(get("/api/v1/contests/acc/me", tablet), 401);
+        send(get("/api/v1/contests/acc/me", other), 200);
+        String again = json(send(post("/api/v1/contests/acc/sessions", signIn, null), 201)).get("key").asString();
+        send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/acc/participants/" + participant + "/keys"))
+                .header("Authorization", "Bearer " + other).DELETE(), 403);
+        assertEquals(1, json(send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/acc/participants/" + participant + "/keys"))
+                .header("Authorization", "Bearer " + adminKey).DELETE(), 200)).get("revokedKeys").asInt());
+        send(get("/api/v1/contests/acc/me", again), 401);
+        send(get("/api/v1/contests/acc/me", other), 200);
         send(get("/api/v1/admin/contests/acc/accounts", adminKey), 200);
+    }
+
+    /**
+     * A participant reads the code of their own submissions again (to resubmit it); another
+     * participant of the same contest cannot, not even learn that the submission exists.
+     */
+    @Test
+    void ownSubmissionSourceIsTheOwnersAlone() throws Exception {
+        importSum("sum-src");
+        Instant now = Instant.now();
+        putContest("src", "sum-src", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        putContest("src-other", "sum-src", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        String ada = json(send(post("/api/v1/contests/src/entries", "{\"name\":\"Ada\",\"password\":\"analytical engine\"}", null), 201))
+                .get("key").asString();
+        String bob = json(send(post("/api/v1/contests/src/entries", "{\"name\":\"Bob\",\"password\":\"difference engine\"}", null), 201))
+                .get("key").asString();
+        String elsewhere = json(send(post("/api/v1/contests/src-other/entries", "{\"name\":\"Ada\",\"password\":\"analytical engine\"}", null), 201))
+                .get("key").asString();
+        String code = "a, b = map(int, input().split())\nprint(a + b)  # Ada's own\n";
+        String ticket = json(send(post("/api/v1/contests/src/submissions", Json.write(Map.of("problemId", "sum-src", "language", "python",
+                "files", List.of(Map.of("content", code)))), ada), 202)).get("ticket").asString();
+        String path = "/api/v1/contests/src/submissions/" + ticket + "/source";
+
+        JsonNode own = json(send(get(path, ada), 200));
+        assertEquals(code, own.get("files").get(0).get("content").asString());
+        assertEquals("python", own.get("language").asString());
+        assertEquals("sum-src", own.get("problemId").asString());
+        assertEquals(code, json(send(get(path, adminKey), 200)).get("files").get(0).get("content").asString(), "an admin reads it too");
+
+        HttpResponse<String> theirs = send(get(path, bob), 404);
+        assertTrue(!theirs.body().contains("Ada's own"), theirs.body());
+        problem(theirs, "no submission");
+        problem(send(get("/api/v1/contests/src/submissions/no-such-ticket/source", bob), 404), "no submission",
+                "another's submission and none at all answer alike");
+        send(get(path, null), 401);
+        send(get(path, elsewhere), 403);
+        send(get("/api/v1/contests/src-other/submissions/" + ticket + "/source", adminKey), 404);
+    }
+
+    /**
+     * The scoreboard freeze: before it every verdict shows; from it on, and after the end, the
+     * submissions made since show as pending to everyone but an admin (the participant still sees
+     * their own verdict in their submissions); an admin's unfreeze shows them to all again, and a
+     * later save of the contest keeps it unfrozen.
+     */
+    @Test
+    void scoreboardFreezesForAllButAdminsUntilUnfrozen() throws Exception {
+        importSum("sum-frz");
+        Instant now = Instant.now();
+        Instant start = now.minus(2, ChronoUnit.HOURS);
+        putContest("frz", start, now.plus(1, ChronoUnit.HOURS), 30);
+        JsonNode ada = json(send(post("/api/v1/contests/frz/entries", "{\"name\":\"Ada\",\"password\":\"analytical engine\"}", null), 201));
+        String key = ada.get("key").asString();
+        String ticket = json(send(post("/api/v1/contests/frz/submissions", "{\"problemId\":\"sum-frz\",\"language\":\"python\","
+                + "\"files\":[{\"content\":\"a, b = map(int, input().split())\\nprint(a + b)\"}]}", key), 202)).get("ticket").asString();
+        JsonNode judged = awaitDone(ticket, key);
+        assertEquals("AC", judged.get("verdict").asString());
+        Instant submitted = Instant.parse(judged.get("createdAt").asString());
+
+        JsonNode before = json(send(get("/api/v1/contests/frz/scoreboard", null), 200));
+        assertEquals(false, before.get("frozen").asBoolean(), before.toString());
+        assertEquals(now.plus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS),
+                Instant.parse(before.get("freezesAt").asString()).truncatedTo(ChronoUnit.SECONDS));
+        assertEquals(1, before.get("rows").get(0).get("solved").asInt(), "before the freeze the AC shows");
+
+        putContest("frz", start, now.plus(1, ChronoUnit.HOURS), 90);   // froze 30 minutes ago
+        for (String caller : new String[] {null, key}) {
+            JsonNode during = json(send(get("/api/v1/contests/frz/scoreboard", caller), 200));
+            assertEquals(true, during.get("frozen").asBoolean(), during.toString());
+            JsonNode row = during.get("rows").get(0);
+            assertEquals(0, row.get("solved").asInt(), "a solve made during the freeze is hidden, from its owner too: " + during);
+            assertEquals(1, row.get("problems").get("sum-frz").get("pending").asInt(), during.toString());
+        }
+        assertEquals("AC", json(send(get("/api/v1/contests/frz/submissions", key), 200)).get(0).get("verdict").asString(),
+                "the participant sees their own verdict in their submissions");
+        JsonNode judges = json(send(get("/api/v1/contests/frz/scoreboard", adminKey), 200));
+        assertEquals(false, judges.get("frozen").asBoolean());
+        assertEquals(1, judges.get("rows").get(0).get("solved").asInt(), "an admin sees the real board");
+        assertEquals(true, json(send(get("/api/v1/contests/frz", null), 200)).get("frozen").asBoolean());
+
+        putContest("frz", start, submitted.plusMillis(500), 90);   // over: still frozen
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), submitted.plusMillis(600)).toMillis()));
+        JsonNode after = json(send(get("/api/v1/contests/frz/scoreboard", null), 200));
+        assertEquals(true, after.get("frozen").asBoolean(), "the freeze outlasts the end: " + after);
+        assertEquals(0, after.get("rows").get(0).get("solved").asInt());
+
+        problem(send(post("/api/v1/admin/contests/frz/unfreeze", "", key), 403), "admin role");
+        JsonNode lifted = json(send(post("/api/v1/admin/contests/frz/unfreeze", "", adminKey), 200));
+        assertTrue(lifted.hasNonNull("unfrozenAt"), lifted.toString());
+        JsonNode unfrozen = json(send(get("/api/v1/contests/frz/scoreboard", null), 200));
+        assertEquals(false, unfrozen.get("frozen").asBoolean());
+        assertEquals(1, unfrozen.get("rows").get(0).get("solved").asInt(), "unfrozen, everyone sees the solve");
+        problem(send(post("/api/v1/admin/contests/frz/unfreeze", "", adminKey), 409), "unfrozen at");
+        putContest("frz", start, submitted.plusMillis(500), 90);
+        assertEquals(false, json(send(get("/api/v1/contests/frz/scoreboard", null), 200)).get("frozen").asBoolean(),
+                "saving the contest again keeps it unfrozen");
+
+        putContest("frz-none", start, now.plus(1, ChronoUnit.HOURS), 0);
+        problem(send(post("/api/v1/admin/contests/frz-none/unfreeze", "", adminKey), 409), "no scoreboard freeze");
+        putContest("frz-later", start, now.plus(1, ChronoUnit.HOURS), 10);
+        problem(send(post("/api/v1/admin/contests/frz-later/unfreeze", "", adminKey), 409), "not yet");
+        send(post("/api/v1/admin/contests/nope/unfreeze", "", adminKey), 404);
+        problem(send(put("/api/v1/admin/contests/frz-long", Json.write(Map.of("title", "Long", "problemIds", List.of("sum-frz"),
+                "start", start.toString(), "end", now.plus(1, ChronoUnit.HOURS).toString(), "freezeMinutes", 181))), 400), "freezeMinutes");
+    }
+
+    /**
+     * Admin: a problem in use by a contest cannot be deleted (409 naming the contest); out of it,
+     * it is deleted and its submissions stay. One submission is judged again, its verdict kept
+     * in its history.
+     */
+    @Test
+    void adminDeletesUnusedProblemsAndRejudgesOneSubmission() throws Exception {
+        importSum("sum-del");
+        Instant now = Instant.now();
+        putContest("del", "sum-del", now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        String key = json(send(post("/api/v1/contests/del/entries", "{\"name\":\"Ada\",\"password\":\"analytical engine\"}", null), 201))
+                .get("key").asString();
+        String ticket = json(send(post("/api/v1/contests/del/submissions", "{\"problemId\":\"sum-del\",\"language\":\"python\","
+                + "\"files\":[{\"content\":\"a, b = map(int, input().split())\\nprint(a + b)\"}]}", key), 202)).get("ticket").asString();
+        assertEquals("AC", awaitDone(ticket, key).get("verdict").asString());
+
+        problem(send(post("/api/v1/admin/submissions/" + ticket + "/rejudge", "", key), 403), "admin role");
+        JsonNode rejudge = json(send(post("/api/v1/admin/submissions/" + ticket + "/rejudge", "", adminKey), 202));
+        long round = rejudge.get("round").asLong();
+        JsonNode again = awaitDone(ticket, adminKey);
+        assertEquals(round, again.get("round").asLong(), again.toString());
+        assertEquals("AC", again.get("verdict").asString());
+        assertEquals(1, again.get("history").size(), "the first verdict is kept: " + again);
+        send(post("/api/v1/admin/submissions/no-such-ticket/rejudge", "", adminKey), 404);
+
+        HttpResponse<String> inUse = send(delete("/api/v1/problems/sum-del", adminKey), 409);
+        problem(inUse, "del");
+        send(delete("/api/v1/problems/sum-del", key), 403);
+        putContest("del", List.of(), now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        send(delete("/api/v1/problems/sum-del", adminKey), 204);
+        send(get("/api/v1/problems/sum-del", adminKey), 404);
+        send(delete("/api/v1/problems/sum-del", adminKey), 404);
+        assertEquals("AC", json(send(get("/api/v1/submissions/" + ticket, adminKey), 200)).get("verdict").asString(),
+                "its submissions stay");
     }
 
     @Test
@@ -243,27 +400,10 @@ class ContestUiTest {
         importSum("sum-b");
         Instant now = Instant.now();
         putContest("spring", List.of("sum", "sum-b"), now.minus(10, ChronoUnit.MINUTES), now.plus(3, ChronoUnit.HOURS), List.of());
-        Path shots = Path.of("target/screenshots").toAbsolutePath();
-        Files.createDirectories(shots);
         Path zip = Files.createTempFile("ce-ui-", ".zip");
         Files.write(zip, KattisZip.sum());
-        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).directory(FRONTEND.toFile())
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().putAll(Map.of("BASE_URL", "http://127.0.0.1:" + port, "ADMIN_KEY", adminKey,
-                "CONTEST", "spring", "PROBLEM", "sum", "PROBLEM_B", "sum-b", "PACKAGE_ZIP", zip.toString(), "SHOTS", shots.toString(),
-                "FRONTEND", FRONTEND.toString()));
-        Process process = pb.start();
-        String output;
-        try (var in = process.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        boolean done = process.waitFor(5, TimeUnit.MINUTES);
-        if (!done) {
-            process.destroyForcibly();
-        }
-        System.out.println(output);
-        assertTrue(done && process.exitValue() == 0, "the browser scenarios failed:\n" + output);
-        assertTrue(output.contains("ALL SCENARIOS PASSED"), output);
+        BrowserScript.run("contest-ui.e2e.mjs", Map.of("BASE_URL", "http://127.0.0.1:" + port, "ADMIN_KEY", adminKey,
+                "CONTEST", "spring", "PROBLEM", "sum", "PROBLEM_B", "sum-b", "PACKAGE_ZIP", zip.toString()), Duration.ofMinutes(5));
         Files.deleteIfExists(zip);
     }
 
@@ -285,6 +425,27 @@ class ContestUiTest {
         String body = Json.write(Map.of("title", "Contest " + id, "problemIds", problems,
                 "start", start.toString(), "end", end.toString(), "scoring", "ICPC", "invitations", invitations));
         send(put("/api/v1/admin/contests/" + id, body), 200);
+    }
+
+    private void putContest(String id, Instant start, Instant end, int freezeMinutes) throws Exception {
+        send(put("/api/v1/admin/contests/" + id, Json.write(Map.of("title", "Contest " + id, "problemIds", List.of("sum-frz"),
+                "start", start.toString(), "end", end.toString(), "freezeMinutes", freezeMinutes))), 200);
+    }
+
+    /** Polls a submission until it is judged. */
+    private JsonNode awaitDone(String ticket, String key) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (true) {
+            JsonNode s = json(send(get("/api/v1/submissions/" + ticket, key), 200));
+            if ("DONE".equals(s.get("status").asString()) || Instant.now().isAfter(deadline)) {
+                return s;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private HttpRequest.Builder delete(String path, String key) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key).DELETE();
     }
 
     private HttpRequest.Builder put(String path, String json) {
@@ -322,9 +483,13 @@ class ContestUiTest {
 
     /** Asserts an RFC 9457 problem detail whose detail mentions {@code text}. */
     private static void problem(HttpResponse<String> r, String text) {
+        problem(r, text, r.body());
+    }
+
+    private static void problem(HttpResponse<String> r, String text, String why) {
         JsonNode p = json(r);
         assertEquals(r.statusCode(), p.get("status").asInt(), r.body());
-        assertTrue(p.get("detail").asString().contains(text), r.body());
+        assertTrue(p.get("detail").asString().contains(text), why + ": " + r.body());
     }
 
     private URI uri(String path) {

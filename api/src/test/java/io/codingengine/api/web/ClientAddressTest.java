@@ -1,11 +1,13 @@
 package io.codingengine.api.web;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Which address a request counts as, with and without trusted proxies. */
+@Tag("fast")
 class ClientAddressTest {
 
     private static MockHttpServletRequest from(String peer, String... forwardedFor) {

@@ -3,6 +3,7 @@ package io.codingengine.api.web;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * (servlet {@link ReadListener}) readers alike. Spring's servlet API stand-ins replace Tomcat here:
  * what runs is the filter's own wrapper.
  */
+@Tag("fast")
 class RequestSizeFilterTest {
 
     @Test

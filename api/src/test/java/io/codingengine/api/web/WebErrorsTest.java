@@ -82,6 +82,18 @@ class WebErrorsTest extends ApiTestBase {
     }
 
     @Test
+    void pathsTomcatRefusesGetJsonNotItsHtmlPage() {
+        // Refused by Tomcat before any filter or controller: its error page used to be HTML.
+        assertError(get("/api/v2/runtimes%00"), 400, "the request is not valid HTTP for this server (its path or headers)");
+        for (String path : new String[]{"/api/v1/problems/a%00b", "/api/v1/problems/a%2Fb"}) {
+            Response response = get(path);
+            assertThat(response.status()).as(path).isEqualTo(400);
+            assertThat(response.contentType()).as(path).startsWith("application/problem+json");
+            assertThat(response.body()).as(path).contains("\"status\":400").doesNotContain("<html", "Tomcat");
+        }
+    }
+
+    @Test
     void rootIsAJsonHealthAnswer() {
         Response response = get("/");
         assertThat(response.status()).isEqualTo(200);

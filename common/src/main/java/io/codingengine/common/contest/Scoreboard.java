@@ -5,6 +5,7 @@ import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.store.SubmissionSummary;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,6 +19,8 @@ import java.util.TreeMap;
  * they were made. Submissions not judged yet show as pending and do not count yet. An ICPC board
  * shows no scores (points and best scores are 0): a score is the share of tests passed, which
  * ICPC does not tell participants, and which would tell them how a submission did on hidden tests.
+ * A frozen board ({@link Contest#frozenAt}) shows submissions made from the freeze on as pending,
+ * whatever their verdict.
  *
  * @param contestId  the contest
  * @param scoring    how {@link #rows} are ranked
@@ -54,8 +57,16 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
     public record Cell(boolean solved, int tries, Long minutes, int bestScore, int pending) {
     }
 
-    /** The standings of {@code contest} from its submissions (in any order). */
+    /** The standings of {@code contest} from its submissions (in any order), every verdict shown. */
     public static Scoreboard of(Contest contest, List<SubmissionSummary> submissions) {
+        return of(contest, submissions, null);
+    }
+
+    /**
+     * The standings with the verdicts of submissions made at or after {@code hiddenFrom} hidden:
+     * they show as pending (a frozen board); {@code null} hides none.
+     */
+    public static Scoreboard of(Contest contest, List<SubmissionSummary> submissions, Instant hiddenFrom) {
         List<SubmissionSummary> counted = submissions.stream()
                 .filter(s -> contest.id().equals(s.contestId()) && contest.problemIds().contains(s.problemId()))
                 .filter(s -> s.createdAt() != null && contest.isRunning(s.createdAt()))
@@ -64,7 +75,8 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
         Map<String, Map<String, Cell>> cells = new TreeMap<>();
         for (SubmissionSummary s : counted) {
             cells.computeIfAbsent(s.participant(), p -> new LinkedHashMap<>())
-                    .merge(s.problemId(), cell(contest, s), Scoreboard::combine);
+                    .merge(s.problemId(), hiddenFrom != null && !s.createdAt().isBefore(hiddenFrom)
+                            ? PENDING : cell(contest, s), Scoreboard::combine);
         }
         List<Row> unranked = new ArrayList<>();
         cells.forEach((participant, problems) -> {
@@ -92,10 +104,13 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
         return new Scoreboard(contest.id(), contest.scoring(), contest.problemIds(), rows);
     }
 
+    /** A submission not judged yet, or whose verdict a frozen board hides. */
+    private static final Cell PENDING = new Cell(false, 0, null, 0, 1);
+
     /** One submission as a cell of its own. */
     private static Cell cell(Contest contest, SubmissionSummary s) {
         if (s.status() != SubmissionStatus.DONE || s.verdict() == null) {
-            return new Cell(false, 0, null, 0, 1);
+            return PENDING;
         }
         boolean accepted = s.verdict() == Verdict.AC;
         boolean counts = s.verdict() != Verdict.CE && s.verdict() != Verdict.IE;

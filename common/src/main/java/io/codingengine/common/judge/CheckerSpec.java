@@ -1,6 +1,7 @@
 package io.codingengine.common.judge;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.SourceFile;
@@ -299,12 +300,26 @@ public sealed interface CheckerSpec {
      * Each test has its own feedback directory: {@code teammessage.txt} there is shown to the
      * submitter for a visible test; {@code judgemessage.txt} and the checker's standard output and
      * error are for judges only.
+     * <p>
+     * As a Kattis package's output validator it may also be {@code interactive} (it runs at the
+     * same time as the submission, its standard output being the submission's standard input and
+     * the reverse) and have several {@code passes} (a multi-pass problem: after a pass it may write
+     * {@code nextpass.in} to its feedback directory, which is kept, and the submission runs again
+     * on it). Both are left out of the JSON when they have their plain values.
      *
-     * @param language language name or alias, as in an execution request
-     * @param version  version or range ({@code "*"} for any); never {@code null}
-     * @param files    its source files, the main one first; at least one
+     * @param language    language name or alias, as in an execution request
+     * @param version     version or range ({@code "*"} for any); never {@code null}
+     * @param files       its source files, the main one first; at least one
+     * @param interactive {@code true} for an interactive problem's validator, else {@code null}
+     * @param passes      the most passes of a test, 2 to {@value #MAX_PASSES} (a multi-pass
+     *                    problem's {@code limits.validation_passes}), or {@code null} for one
      */
-    record Custom(String language, String version, List<SourceFile> files) implements CheckerSpec {
+    record Custom(String language, String version, List<SourceFile> files,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean interactive,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Integer passes) implements CheckerSpec {
+
+        /** The most passes a multi-pass problem may have. */
+        public static final int MAX_PASSES = 16;
 
         public Custom {
             Objects.requireNonNull(language, "language");
@@ -313,11 +328,41 @@ public sealed interface CheckerSpec {
             if (files.isEmpty()) {
                 throw new IllegalArgumentException("a custom checker needs at least one source file");
             }
+            interactive = Boolean.TRUE.equals(interactive) ? Boolean.TRUE : null;
+            if (passes != null && (passes < 1 || passes > MAX_PASSES)) {
+                throw new IllegalArgumentException("a checker's passes must be 1 to " + MAX_PASSES + ", not " + passes);
+            }
+            passes = passes == null || passes == 1 ? null : passes;
+        }
+
+        /** A checker of one pass that reads the program's output once it has ended. */
+        public Custom(String language, String version, List<SourceFile> files) {
+            this(language, version, files, null, null);
         }
 
         /** A checker of one source file, any version of {@code language}. */
         public static Custom of(String language, String fileName, String source) {
             return new Custom(language, "*", List.of(SourceFile.utf8(fileName, source)));
+        }
+
+        /** This checker, interactive or not, with at most {@code passes} passes. */
+        public Custom judging(boolean interactive, int passes) {
+            return new Custom(language, version, files, interactive, passes);
+        }
+
+        /** Whether it runs at the same time as the submission, talking with it. */
+        public boolean interacts() {
+            return Boolean.TRUE.equals(interactive);
+        }
+
+        /** The most passes of a test: 1 unless a multi-pass problem says more. */
+        public int passLimit() {
+            return passes == null ? 1 : passes;
+        }
+
+        /** Whether it judges as an interactive or multi-pass problem's validator does, not after a run. */
+        public boolean talksOrPasses() {
+            return interacts() || passLimit() > 1;
         }
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.json.Json;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -17,6 +18,7 @@ import java.util.Objects;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = WorkItem.Execute.class, name = "EXECUTE"),
+        @JsonSubTypes.Type(value = WorkItem.Converse.class, name = "CONVERSE"),
         @JsonSubTypes.Type(value = WorkItem.Judge.class, name = "JUDGE")
 })
 public sealed interface WorkItem {
@@ -43,6 +45,34 @@ public sealed interface WorkItem {
             Objects.requireNonNull(deadline, "deadline");
             Objects.requireNonNull(enqueuedAt, "enqueuedAt");
             Objects.requireNonNull(caller, "caller");
+        }
+    }
+
+    /**
+     * A run the client talks to while it runs (Piston's WebSocket execution): the worker tells
+     * {@code replyTo} what happens as {@link LiveMessage.Event}s, the first of them
+     * {@link LiveMessage.Attached} with the address the client's {@link LiveMessage.Control}s go
+     * to. Never delivered twice: a client that saw part of a run cannot be shown another.
+     *
+     * @param requestId correlates every message of the run
+     * @param replyTo   the reply address of the api process that holds the client's connection
+     * @param request   what to run: one run, its stdin empty
+     * @param deadline  when the api stops waiting for a worker to take it: later, it is dropped unrun
+     * @param enqueuedAt when the api queued it (the audit entry's "submitted at")
+     * @param caller    who asked, for the audit log, as in {@link Execute}
+     * @param correlationId the id of the request that opened the connection, or {@code null}
+     * @param idleLimit how long the run may go with neither input nor output before it is stopped
+     */
+    record Converse(String requestId, String replyTo, ExecutionRequest request, Instant deadline, Instant enqueuedAt,
+                    String caller, String correlationId, Duration idleLimit) implements WorkItem {
+        public Converse {
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(replyTo, "replyTo");
+            Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(deadline, "deadline");
+            Objects.requireNonNull(enqueuedAt, "enqueuedAt");
+            Objects.requireNonNull(caller, "caller");
+            Objects.requireNonNull(idleLimit, "idleLimit");
         }
     }
 

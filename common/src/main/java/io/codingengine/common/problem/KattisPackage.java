@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
  * the format's other way: multipliers over the accepted submissions' times
  * ({@link TimeLimitRule}), which needs those submissions run; {@link #readForImport} gives them
  * with the rule to whoever can run them, and {@link #read} gives
- * {@value #DEFAULT_TIME_LIMIT_SECONDS} s. The problem says which ({@link Problem#timeLimitSource()}). The memory limit
+ * {@value #DEFAULT_TIME_LIMIT_SECONDS} s. An interactive or multi-pass problem gets
+ * {@value #DEFAULT_TIME_LIMIT_SECONDS} s either way: its submissions run only with its output
+ * validator, and the import runs them alone. The problem says which ({@link Problem#timeLimitSource()}). The memory limit
  * is {@code limits.memory} in MiB (default {@value #DEFAULT_MEMORY_MIB}). The engine's own
  * output, code size, compilation and checker limits apply, whatever {@code limits} says of them.
  * <p>
@@ -44,9 +46,11 @@ import java.util.regex.Pattern;
  * {@code problem.tex}) in {@code problem_statement/} (legacy) or {@code statement/} (2023-07 on):
  * English first, then one without a language, then the others by language; Markdown before
  * LaTeX of the same language. LaTeX becomes Markdown ({@link LatexStatement}); its
- * {@code \problemname} names a problem whose {@code problem.yaml} does not. The pictures the
- * statement names in its directory are kept with the problem ({@link StatementFile}) and the
- * statement refers to them by a relative URL. PDF statements are not shown.
+ * {@code \problemname} names a problem whose {@code problem.yaml} does not. Markdown is at most
+ * {@link Problem#MAX_STATEMENT_CHARS}. The pictures the statement names in its directory are kept
+ * with the problem ({@link StatementFile}) and the statement refers to them by a relative URL;
+ * what participants see must really be in that directory, links followed ({@link Pictures}).
+ * PDF statements are not shown.
  * <p>
  * Refused here: {@code include/} (files the format adds to every submission; the engine
  * compiles what was submitted, nothing else) and {@code static_validator/}.
@@ -89,7 +93,10 @@ public final class KattisPackage {
     public static Read readForImport(String problemId, Path dirOrZip) {
         try (PackageArchive archive = PackageArchive.open(dirOrZip, PackageArchive.Limits.DEFAULT)) {
             Problem problem = parse(problemId, archive);
-            if (problem.timeLimitSource() != null && !problem.timeLimitSource().startsWith(DEFAULT_SOURCE)) {
+            // An interactive or multi-pass problem's submissions are not run alone: what they do
+            // without their validator says nothing of their time.
+            if (problem.timeLimitSource() != null && !problem.timeLimitSource().startsWith(DEFAULT_SOURCE)
+                    || runsWithValidator(problem.checker())) {
                 return new Read(problem, null, List.of());
             }
             return new Read(problem, ProblemYaml.parse(archive.text("problem.yaml")).timeRule(), accepted(archive));
@@ -133,6 +140,11 @@ public final class KattisPackage {
             accepted.add(new AcceptedSubmission("submissions/accepted/" + entry.getKey(), language, files));
         }
         return accepted;
+    }
+
+    /** Whether {@code checker} is an interactive or multi-pass problem's validator, run with the submission. */
+    private static boolean runsWithValidator(CheckerSpec checker) {
+        return checker instanceof CheckerSpec.Custom custom && custom.talksOrPasses();
     }
 
     /** How a problem's limit reads when it is the default. */
@@ -179,6 +191,7 @@ public final class KattisPackage {
         List<String> arguments = new ArrayList<>(yaml.validatorFlags());
         arguments.addAll(tests.outputValidatorArgs());
         CheckerSpec checker = OutputValidator.checker(archive, yaml.customValidation(), arguments, yaml.constants());
+        checker = ProblemType.read(archive.text("problem.yaml")).judge(checker);
         long memory = (long) ((yaml.memoryMib() != null ? yaml.memoryMib() : DEFAULT_MEMORY_MIB) * (1 << 20));
         long output = yaml.outputMib() != null ? Math.max(1, (long) (yaml.outputMib() * (1 << 20)))
                 : Problem.DEFAULT_OUTPUT_LIMIT_BYTES;
@@ -194,7 +207,9 @@ public final class KattisPackage {
         if (seconds == null) {
             seconds = (double) DEFAULT_TIME_LIMIT_SECONDS;
             source = DEFAULT_SOURCE + " " + DEFAULT_TIME_LIMIT_SECONDS + " s: the package gives no time limit,"
-                    + " and its accepted submissions were not run";
+                    + (runsWithValidator(checker) ? " and the accepted submissions of " + (((CheckerSpec.Custom) checker)
+                    .interacts() ? "an interactive" : "a multi-pass") + " problem run only with its output validator,"
+                    + " which the import does not do: give limits.time_limit" : " and its accepted submissions were not run");
         }
         return new Problem(id, name, Duration.ofMillis(Math.max(1, Math.round(seconds * 1000))), memory, output,
                 checker, tests.samples(), tests.secret(), statement.markdown(), statement.files(), source);
@@ -248,13 +263,22 @@ public final class KattisPackage {
         if (chosen == null) {
             return new Statement(null, null, List.of());
         }
-        Pictures pictures = new Pictures(archive, chosen.substring(0, chosen.lastIndexOf('/') + 1));
-        String text = constants.apply(archive.text(chosen));
+        String directory = chosen.substring(0, chosen.lastIndexOf('/') + 1);
+        String realDirectory = archive.realPath(directory.substring(0, directory.length() - 1)) + "/";
+        if (STATEMENT_DIRECTORIES.stream().noneMatch(realDirectory::startsWith)) {
+            throw new InvalidPackageException("the statement's directory " + directory + " is a link to "
+                    + realDirectory + ": what it holds is shown to participants, so it must be a statement directory ("
+                    + String.join(" or ", STATEMENT_DIRECTORIES) + ")");
+        }
+        requireIn(realDirectory, chosen, archive.realPath(chosen), "the statement");
+        Pictures pictures = new Pictures(archive, directory, realDirectory);
+        String text = constants.apply(archive.text(chosen), chosen);
         if (chosen.endsWith(".tex")) {
             LatexStatement.Converted converted = LatexStatement.convert(text, pictures::url);
             return new Statement(converted.markdown().isBlank() ? null : converted.markdown(), converted.problemName(),
                     pictures.files());
         }
+        requireShort(chosen, text.length());
         Matcher image = MARKDOWN_IMAGE.matcher(text);
         StringBuilder markdown = new StringBuilder(text.length());
         while (image.find()) {
@@ -263,24 +287,57 @@ public final class KattisPackage {
                     : "![" + image.group(1) + "](" + url + (image.group(3) == null ? "" : image.group(3)) + ")"));
         }
         image.appendTail(markdown);
+        requireShort(chosen, markdown.length()); // the pictures' URLs are longer than their names
         return new Statement(markdown.toString(), null, pictures.files());
     }
 
     /**
-     * The pictures of a statement directory that its statement names: only files of the package,
-     * in that directory or below it, of a type a browser shows, within {@link StatementFile}'s
-     * sizes. Anything else is left out, and the statement shows its caption instead.
+     * Refuses a Markdown statement longer than a statement may be: every problem's statement
+     * travels with its contest's page, to everyone who opens it. (A LaTeX one is cut instead, as
+     * its conversion never fails an import; the author of Markdown sees what is too long.)
+     */
+    private static void requireShort(String path, int length) {
+        if (length > Problem.MAX_STATEMENT_CHARS) {
+            throw new InvalidPackageException("the statement " + path + " is " + length + " characters of Markdown;"
+                    + " a statement may be at most " + Problem.MAX_STATEMENT_CHARS);
+        }
+    }
+
+    /** The format's statement directories: the only places whose files are shown to participants. */
+    private static final List<String> STATEMENT_DIRECTORIES = List.of("problem_statement/", "statement/");
+
+    /**
+     * Refuses a file shown to participants that is really (links followed) outside the statement's
+     * directory: {@code problem_statement/fig.png -> ../data/secret/1.ans} would serve a secret
+     * answer as a picture.
+     */
+    private static void requireIn(String realDirectory, String path, String realPath, String what) {
+        if (!realPath.startsWith(realDirectory)) {
+            throw new InvalidPackageException(what + " " + path + " is a link to " + realPath + ", outside the"
+                    + " statement's directory " + realDirectory + ": only files of that directory are shown to participants");
+        }
+    }
+
+    /**
+     * The pictures of a statement directory that its statement names: only files of the package
+     * that really are in that directory or below it (links followed), of a type a browser shows,
+     * within {@link StatementFile}'s sizes. One that is missing, of another type or too large is
+     * left out, and the statement shows its caption instead; one that is a link out of the
+     * directory, or whose bytes are not of its type, refuses the package (it would serve as a
+     * picture what is none).
      */
     private static final class Pictures {
         private final PackageArchive archive;
         private final String directory;
+        private final String realDirectory;
         private final Map<String, StatementFile> byName = new LinkedHashMap<>();
         private final Map<String, String> urls = new HashMap<>();
         private long total;
 
-        Pictures(PackageArchive archive, String directory) {
+        Pictures(PackageArchive archive, String directory, String realDirectory) {
             this.archive = archive;
             this.directory = directory;
+            this.realDirectory = realDirectory;
         }
 
         /** The URL the statement gives {@code reference}, or {@code null} when it is no picture here. */
@@ -303,14 +360,20 @@ public final class KattisPackage {
                 return null;
             }
             if (!byName.containsKey(name)) {
+                String path = directory + relative;
+                requireIn(realDirectory, path, archive.realPath(path), "statement picture");
                 byte[] data;
                 try {
-                    data = archive.bytes(directory + relative);
+                    data = archive.bytes(path);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 if (data.length > StatementFile.MAX_BYTES || total + data.length > StatementFile.MAX_TOTAL_BYTES) {
                     return null;
+                }
+                if (!StatementFile.startsAs(type.get(), data)) {
+                    throw new InvalidPackageException("statement picture " + path + " is not " + type.get()
+                            + " as its name says: its bytes do not start as that type's do");
                 }
                 total += data.length;
                 byName.put(name, new StatementFile(name, type.get(), sha256(data), data));

@@ -38,14 +38,22 @@ import java.util.regex.Pattern;
  *       {@code usepackage}, {@code \newcommand}, {@code \def}...), {@code \input} and
  *       {@code \include} (no file is read but the images named), labels, spacing.</li>
  * </ul>
- * Bounded work on any input: one pass over the text, groups nested at most {@value #MAX_DEPTH}
- * deep (deeper ones are read as text), and the Markdown cut at {@value #MAX_OUTPUT} characters.
- * Whatever goes wrong, the result is the statement's text, never an exception.
+ * Bounded work on any input: one pass over the text (at most {@value #MAX_OUTPUT} characters of it),
+ * groups nested at most {@value #MAX_DEPTH} deep (deeper ones are read as text), at most
+ * {@link #MAX_ADDED} characters added to what is read (checked before each is appended), and the
+ * Markdown at most {@link #MAX_OUTPUT} characters: past either, the statement is cut and ends with
+ * {@link #CUT_NOTE}. Whatever goes wrong, the result is the statement's text, never an exception.
  */
 final class LatexStatement {
 
     static final int MAX_DEPTH = 64;
-    static final int MAX_OUTPUT = 1 << 20;
+    /** The most Markdown a statement may be, converted or not. */
+    static final int MAX_OUTPUT = Problem.MAX_STATEMENT_CHARS;
+    /** The most text one conversion adds to what it reads (see {@link #add}). */
+    static final int MAX_ADDED = 4 * MAX_OUTPUT;
+    /** What ends a statement that was cut. */
+    static final String CUT_NOTE = "\n\n*(The statement is cut here: converted from LaTeX, it is longer than a"
+            + " statement may be.)*\n";
     /** The longest {@code [...]} read as an optional argument: a bracket further on is text. */
     static final int MAX_OPTIONAL = 200;
 
@@ -132,6 +140,10 @@ final class LatexStatement {
     private int pos;
     private int depth;
     private String problemName;
+    /** Characters {@linkplain #add added} so far, against {@link #MAX_ADDED}. */
+    private long added;
+    /** Whether the conversion stopped before the end of the text. */
+    private boolean cut;
 
     private LatexStatement(String src, Function<String, String> images) {
         this.src = src.replace("\r\n", "\n").replace('\r', '\n').replace(ITEM, ' ').replace(CELL, ' ')
@@ -144,15 +156,24 @@ final class LatexStatement {
      *
      * @param images from a file name as the statement gives it to the URL under which the
      *               problem serves it, or {@code null} when the package has no such picture
+     * @throws InvalidPackageException only as {@code images} throws it: a picture that refuses
+     *                                 the package
      */
     static Converted convert(String tex, Function<String, String> images) {
         LatexStatement converter = new LatexStatement(clip(tex), images);
         try {
-            String body = converter.document();
-            return new Converted(tidy(body).replace(INDENT, ' '), converter.problemName);
+            String markdown = tidy(converter.document()).replace(INDENT, ' ');
+            if (converter.cut || markdown.length() > MAX_OUTPUT) {
+                markdown = markdown.substring(0, boundary(markdown, MAX_OUTPUT - CUT_NOTE.length())).stripTrailing()
+                        + CUT_NOTE;
+            }
+            return new Converted(markdown, converter.problemName);
+        } catch (InvalidPackageException e) {
+            throw e;
         } catch (RuntimeException | StackOverflowError e) {
             // Never fail an import for its statement: show its text as it is.
-            return new Converted("```\n" + clip(tex).replace("```", "'''") + "\n```\n", converter.problemName);
+            String text = tex.substring(0, Math.min(tex.length(), MAX_OUTPUT - 8)).replace("```", "'''");
+            return new Converted("```\n" + text + "\n```\n", converter.problemName);
         }
     }
 
@@ -177,7 +198,7 @@ final class LatexStatement {
         int styleFrom = 0;
         while (pos < src.length()) {
             if (out.length() > MAX_OUTPUT) {
-                pos = src.length();
+                stop();
                 break;
             }
             char c = src.charAt(pos);
@@ -261,7 +282,18 @@ final class LatexStatement {
 
     private String finish(StringBuilder out, String style, int styleFrom) {
         finishStyle(out, style, styleFrom);
+        if (out.length() > MAX_OUTPUT) {
+            // More than the statement may be: whoever holds this group need not carry the rest.
+            stop();
+            out.setLength(boundary(out, MAX_OUTPUT));
+        }
         return out.toString();
+    }
+
+    /** Where to cut {@code text} to at most {@code max} characters: not inside a surrogate pair. */
+    private static int boundary(CharSequence text, int max) {
+        int end = Math.min(text.length(), max);
+        return end > 0 && Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end;
     }
 
     private static void finishStyle(StringBuilder out, String style, int from) {
@@ -271,6 +303,40 @@ final class LatexStatement {
         String styled = out.substring(from);
         out.setLength(from);
         out.append(styled(style, styled));
+    }
+
+    /**
+     * Appends {@code piece}, text that a construct adds to what it read (a table's cells padded to
+     * its widest row, a list's markers and indentation, a quote's, a caption shown again as the
+     * picture's alt text), when {@link #MAX_ADDED} allows it; else appends nothing and
+     * {@linkplain #stop() stops} the conversion. Everything else is the text read, converted once
+     * and moved up to the group that holds it, so this bounds what a conversion holds whatever
+     * the input nests: a table one row wide and many long, lists in lists, captions in captions.
+     *
+     * @return whether it was appended
+     */
+    private boolean add(StringBuilder out, CharSequence piece) {
+        if (!fits(piece.length())) {
+            return false;
+        }
+        added += piece.length();
+        out.append(piece);
+        return true;
+    }
+
+    /** Whether {@code length} more characters may be {@linkplain #add added}; if not, stops. */
+    private boolean fits(long length) {
+        if (added + length > MAX_ADDED) {
+            stop();
+            return false;
+        }
+        return true;
+    }
+
+    /** Reads no further: the Markdown so far is the statement, cut, with a note that says so. */
+    private void stop() {
+        cut = true;
+        pos = src.length();
     }
 
     private static String switchOf(String name) {
@@ -635,11 +701,14 @@ final class LatexStatement {
                 }
             }
         }
-        String alt = caption.replace('\n', ' ').replaceAll("[\\[\\]]", "").strip();
-        if (url == null) {
-            return caption.isBlank() ? "" : "\n\n*" + caption.strip() + "*\n\n";
+        StringBuilder out = new StringBuilder("\n\n");
+        if (url != null && fits(caption.length())) {
+            add(out, "![" + caption.replace('\n', ' ').replaceAll("[\\[\\]]", "").strip() + "](" + url + ")\n\n");
         }
-        return "\n\n![" + alt + "](" + url + ")\n\n" + (caption.isBlank() ? "" : "*" + caption.strip() + "*\n\n");
+        if (!caption.isBlank()) {
+            out.append('*').append(caption.strip()).append("*\n\n");
+        }
+        return out.length() == 2 ? "" : out.toString();
     }
 
     // ------------------------------------------------------------------ environments
@@ -689,8 +758,13 @@ final class LatexStatement {
                 return table(nested(name));
             }
             case "quote", "quotation" -> {
-                String body = tidy(nested(name));
-                return "\n\n" + body.lines().map(line -> "> " + line).reduce((a, b) -> a + "\n" + b).orElse("") + "\n\n";
+                StringBuilder out = new StringBuilder("\n\n");
+                for (String line : tidy(nested(name)).split("\n", -1)) {
+                    if (!add(out, "> " + line + "\n")) {
+                        break;
+                    }
+                }
+                return out.append('\n').toString();
             }
             case "figure", "figure*", "table", "table*", "wrapfigure" -> {
                 optional();
@@ -729,27 +803,29 @@ final class LatexStatement {
         }
     }
 
-    private static String list(String kind, String body) {
+    private String list(String kind, String body) {
         List<String> items = new ArrayList<>();
         for (String part : body.split(String.valueOf(ITEM), -1)) {
             items.add(part.replace(String.valueOf(ITEM_END), ""));
         }
         StringBuilder out = new StringBuilder("\n\n");
         int number = 0;
-        for (int i = 1; i < items.size(); i++) { // what comes before the first \item is no item
+        for (int i = 1; i < items.size() && !cut; i++) { // what comes before the first \item is no item
             String text = tidy(items.get(i).replace(ROW, ' '));
             String marker = kind.equals("enumerate") ? ++number + ". " : "- ";
             String indent = String.valueOf(INDENT).repeat(marker.length());
             List<String> lines = text.lines().toList();
-            out.append(marker).append(lines.isEmpty() ? "" : lines.getFirst()).append('\n');
+            add(out, marker + (lines.isEmpty() ? "" : lines.getFirst()) + "\n");
             for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-                out.append(line.isBlank() ? "" : indent + line).append('\n');
+                if (!add(out, line.isBlank() ? "\n" : indent + line + "\n")) {
+                    break;
+                }
             }
         }
         return out.append('\n').toString();
     }
 
-    private static String table(String body) {
+    private String table(String body) {
         List<List<String>> rows = new ArrayList<>();
         for (String row : body.replace(String.valueOf(ITEM_END), "").split(String.valueOf(ROW), -1)) {
             List<String> cells = new ArrayList<>();
@@ -763,17 +839,22 @@ final class LatexStatement {
         if (rows.isEmpty()) {
             return "";
         }
+        // Every row is padded to the widest: one row of n cells and n rows of one make n × n.
         int columns = rows.stream().mapToInt(List::size).max().orElse(1);
         StringBuilder out = new StringBuilder("\n\n");
-        for (int r = 0; r < rows.size(); r++) {
+        for (int r = 0; r < rows.size() && !cut; r++) {
             List<String> cells = rows.get(r);
-            out.append('|');
-            for (int c = 0; c < columns; c++) {
-                out.append(' ').append(c < cells.size() ? cells.get(c) : "").append(" |");
+            add(out, "|");
+            for (int c = 0; c < columns && !cut; c++) {
+                add(out, " " + (c < cells.size() ? cells.get(c) : "") + " |");
             }
-            out.append('\n');
+            add(out, "\n");
             if (r == 0) {
-                out.append('|').append(" --- |".repeat(columns)).append('\n');
+                add(out, "|");
+                for (int c = 0; c < columns && !cut; c++) {
+                    add(out, " --- |");
+                }
+                add(out, "\n");
             }
         }
         return out.append('\n').toString();
@@ -860,7 +941,11 @@ final class LatexStatement {
         return fence + flat + (fence.length() > 1 ? " ``" : "`");
     }
 
-    /** Blank lines at most one at a time, no trailing spaces, no line starting as a list or code by accident. */
+    /**
+     * Blank lines at most one at a time, no trailing spaces, no line starting as a list or code by
+     * accident. Its result is no longer than {@code markdown} but for line breaks ({@code \\}),
+     * so it needs no budget of its own.
+     */
     private static String tidy(String markdown) {
         String text = markdown.replace(String.valueOf(ROW), "\\\n").replace(String.valueOf(ITEM_END), "")
                 .replace(String.valueOf(ITEM), "").replace(String.valueOf(CELL), " ");
@@ -884,8 +969,7 @@ final class LatexStatement {
             blank = 0;
             out.append(inFence ? line.stripTrailing() : SPACES.matcher(trimmed).replaceAll(" "));
         }
-        String result = out.toString();
-        return result.length() > MAX_OUTPUT ? result.substring(0, MAX_OUTPUT) : result.isEmpty() ? "" : result + "\n";
+        return out.isEmpty() ? "" : out.append('\n').toString();
     }
 
     private static String clip(String text) {

@@ -137,7 +137,7 @@ final class OutputValidator {
         String name = path.substring(base.length());
         byte[] data = archive.bytes(path);
         String text = PackageArchive.utf8(data);
-        return text != null ? SourceFile.utf8(name, constants.apply(text))
+        return text != null ? SourceFile.utf8(name, constants.apply(text, path))
                 : new SourceFile(name, Base64.getEncoder().encodeToString(data), SourceFile.Encoding.BASE64);
     }
 

@@ -62,6 +62,8 @@ public final class PackageArchive implements Closeable {
 
     private final Limits limits;
     private final Source source;
+    private final PackageTree tree;
+    private final String root;
     private final TreeMap<String, String> files;
     private final String shortName;
     private long total;
@@ -69,7 +71,8 @@ public final class PackageArchive implements Closeable {
     private PackageArchive(Limits limits, Source source, PackageTree tree, String defaultName) {
         this.limits = limits;
         this.source = source;
-        String root = root(tree);
+        this.tree = tree;
+        this.root = root(tree);
         this.files = tree.files(root);
         this.shortName = root.isEmpty() ? defaultName : root;
     }
@@ -120,6 +123,15 @@ public final class PackageArchive implements Closeable {
 
     boolean has(String path) {
         return files.containsKey(path);
+    }
+
+    /**
+     * Where the file or directory at {@code path} really lies once links are followed: its stored
+     * path in the package ({@code problem_statement/fig.png} linked to {@code ../data/secret/1.ans}
+     * lies at {@code data/secret/1.ans}); {@code path} itself when no link is on its way.
+     */
+    String realPath(String path) {
+        return tree.realPath(root, path);
     }
 
     /** The paths under {@code directory} ({@code "data/secret/"}: with the slash), in order. */

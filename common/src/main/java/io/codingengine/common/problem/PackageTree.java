@@ -189,6 +189,23 @@ final class PackageTree {
         return String.join("/", resolved);
     }
 
+    /**
+     * The stored path of what {@code path} (a path of the package rooted at {@code root}) names
+     * once every link on its way is followed: where its content really lies, relative to
+     * {@code root}. Only for paths of {@link #files} (whose links are known to resolve).
+     */
+    String realPath(String root, String path) {
+        String current = root;
+        for (String segment : segments(path)) {
+            String candidate = join(current, segment);
+            current = nodes.get(candidate) instanceof Link ? resolve(root, candidate) : candidate;
+        }
+        if (root.isEmpty()) {
+            return current;
+        }
+        return current.equals(root) ? "" : current.substring(root.length() + 1); // links never leave root
+    }
+
     private static InvalidPackageException refused(String link, String target, String why) {
         return new InvalidPackageException("link " + link + " -> " + target + " " + why);
     }

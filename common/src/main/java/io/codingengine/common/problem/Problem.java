@@ -36,6 +36,12 @@ public record Problem(String id, String name, Duration timeLimit, long memoryLim
                       long outputLimitBytes, CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests,
                       String statement, List<StatementFile> statementFiles, String timeLimitSource) {
 
+    /**
+     * The longest statement a problem may have, in characters of Markdown (a LaTeX statement's
+     * once converted): every problem's statement travels with its contest's page.
+     */
+    public static final int MAX_STATEMENT_CHARS = 1 << 20;
+
     /** Kattis's default {@code limits.output}: 8 MiB. */
     public static final long DEFAULT_OUTPUT_LIMIT_BYTES = 8L << 20;
 

@@ -17,7 +17,9 @@ import java.util.Objects;
  * @param timeLimit        CPU time limit of each run
  * @param memoryLimitBytes memory limit of each run
  * @param checker          the checker's kind: {@code EXACT}, {@code LINES}, {@code TOKENS},
- *                         {@code FLOAT} or {@code CUSTOM}
+ *                         {@code FLOAT} or {@code CUSTOM}; an interactive problem's validator is
+ *                         {@code INTERACTIVE}, a multi-pass problem's (not interactive)
+ *                         {@code MULTI_PASS}
  * @param samples          the sample tests, with their data
  * @param secretTestCount  how many secret tests judge a submission besides the samples
  * @param statement        the statement as Markdown, or {@code null}
@@ -42,14 +44,14 @@ public record ProblemSummary(String id, String name, Duration timeLimit, long me
         }
     }
 
-    /** The JSON type name of {@code checker}. */
+    /** The JSON type name of {@code checker}, or what kind of problem its validator judges. */
     static String kindOf(CheckerSpec checker) {
         return switch (checker) {
             case CheckerSpec.Exact ignored -> "EXACT";
             case CheckerSpec.Lines ignored -> "LINES";
             case CheckerSpec.Tokens ignored -> "TOKENS";
             case CheckerSpec.Floats ignored -> "FLOAT";
-            case CheckerSpec.Custom ignored -> "CUSTOM";
+            case CheckerSpec.Custom c -> c.interacts() ? "INTERACTIVE" : c.passLimit() > 1 ? "MULTI_PASS" : "CUSTOM";
         };
     }
 }

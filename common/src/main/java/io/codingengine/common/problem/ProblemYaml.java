@@ -28,9 +28,10 @@ import java.util.Set;
  *       any other version is refused, as its keys could mean anything.</li>
  *   <li>Unknown keys are refused (the format says they are errors): a misspelt {@code limits}
  *       must not silently give the default limits.</li>
- *   <li>Problem types other than pass-fail are refused ({@code scoring}, {@code interactive},
- *       {@code multi-pass}, {@code submit-answer}, in {@code type} or in the legacy
- *       {@code validation}), as is a {@code languages} list other than {@code all}.</li>
+ *   <li>Problem types but pass-fail, {@code interactive} and {@code multi-pass} (read by
+ *       {@link ProblemType}) are refused ({@code scoring}, {@code submit-answer}, in {@code type}
+ *       or in the legacy {@code validation}), as is a {@code languages} list other than
+ *       {@code all}.</li>
  * </ul>
  *
  * @param format           the format version
@@ -85,15 +86,13 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
         }
     }
 
-    /** Why each problem type but pass-fail is refused. */
+    /** Why each problem type the engine does not judge is refused. */
     private static final Map<String, String> UNSUPPORTED_TYPES = Map.of(
             "scoring", "scores and test groups (testdata.yaml, test_group.yaml, graders) are not implemented,"
                     + " and judging the problem as pass-fail would give wrong results",
-            "interactive", "the engine runs a submission on a fixed input and cannot let it talk to the"
-                    + " output validator while it runs",
-            "multi-pass", "the engine runs a submission once per test and cannot feed it the output"
-                    + " validator's next input",
             "submit-answer", "submissions are programs, not answer files");
+    /** The types judged: interactive and multi-pass ones as {@link ProblemType} says. */
+    private static final Set<String> SUPPORTED_TYPES = Set.of("pass-fail", "interactive", "multi-pass");
 
     /**
      * Reads {@code problem.yaml}'s text.
@@ -134,7 +133,7 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
                 : type == null ? List.<String>of() : List.of(String.valueOf(type).strip())) {
             if (UNSUPPORTED_TYPES.containsKey(value)) {
                 refused.put(value, "type: " + value);
-            } else if (!value.equals("pass-fail")) {
+            } else if (!SUPPORTED_TYPES.contains(value)) {
                 throw new InvalidPackageException("problem.yaml: unknown problem type " + value);
             }
         }
@@ -150,7 +149,9 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
             }
             for (String word : words.subList(1, words.size())) {
                 switch (word) {
-                    case "interactive", "multi-pass" -> refused.putIfAbsent(word, "validation: " + validation);
+                    case "interactive", "multi-pass" -> {
+                        // judged (ProblemType)
+                    }
                     case "score" -> refused.putIfAbsent("scoring", "validation: " + validation);
                     default -> throw new InvalidPackageException("problem.yaml: validation " + validation
                             + ": unknown word " + word);

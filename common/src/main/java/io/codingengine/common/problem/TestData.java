@@ -169,7 +169,7 @@ final class TestData {
     private static Map<?, ?> load(PackageArchive archive, String path, Constants constants) throws IOException {
         Object document;
         try {
-            document = ProblemYaml.yaml().load(constants.apply(archive.text(path)));
+            document = ProblemYaml.yaml().load(constants.apply(archive.text(path), path));
         } catch (YAMLException e) {
             throw new InvalidPackageException(path + " is not valid YAML: " + e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * {@link ReplyChannel} over Artemis: each listening process owns a temporary queue
@@ -89,6 +90,16 @@ public final class ArtemisReplyChannel implements ReplyChannel {
     @Override
     public CompletableFuture<String> expect(String requestId, Duration timeout) {
         return pending.expect(requestId, timeout);
+    }
+
+    @Override
+    public Listening listen(String requestId, Consumer<String> onMessage) {
+        return pending.listen(requestId, onMessage);
+    }
+
+    @Override
+    public boolean receives() {
+        return listenSession != null;
     }
 
     @Override

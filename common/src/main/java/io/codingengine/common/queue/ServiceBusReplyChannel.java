@@ -118,6 +118,16 @@ public final class ServiceBusReplyChannel implements ReplyChannel {
     }
 
     @Override
+    public Listening listen(String requestId, Consumer<String> onMessage) {
+        return pending.listen(requestId, onMessage);
+    }
+
+    @Override
+    public boolean receives() {
+        return sessions != null;
+    }
+
+    @Override
     public void reply(String to, String requestId, String body) {
         ServiceBusMessage message = ServiceBusMessages.toMessage(UUID.randomUUID().toString(), body)
                 .setSessionId(to).setTimeToLive(REPLY_TIME_TO_LIVE);

@@ -274,7 +274,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         });
     }
 
-    /** Oldest change first, from the partial index of unfinished rows (V5). */
+    /** Oldest change first, from the partial index of unfinished rows (V6). */
     @Override
     public List<StalledRound> stalled(Instant unchangedSince, int max) {
         Objects.requireNonNull(unchangedSince, "unchangedSince");

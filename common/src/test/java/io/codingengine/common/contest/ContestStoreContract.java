@@ -39,6 +39,14 @@ public abstract class ContestStoreContract {
         assertTrue(store.get("spring").isEmpty());
         assertEquals(List.of(invited), store.list());
         assertTrue(store.get("../x").isEmpty(), "an id that is no id is simply unknown");
+
+        Contest frozen = new Contest("frozen", "With a freeze", List.of("sum"), start, start.plusSeconds(7200),
+                Scoring.ICPC, List.of(), 30, null);
+        store.save(frozen);
+        assertEquals(frozen, store.get("frozen").orElseThrow(), "the freeze survives the round trip");
+        Contest lifted = frozen.unfrozen(start.plusSeconds(9000));
+        store.save(lifted);
+        assertEquals(lifted, store.get("frozen").orElseThrow(), "and so does its unfreeze");
         assertFalse(store.delete("../x"));
     }
 }

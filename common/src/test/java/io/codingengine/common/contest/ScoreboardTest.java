@@ -3,6 +3,7 @@ package io.codingengine.common.contest;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.store.SubmissionSummary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -11,8 +12,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fast")
 class ScoreboardTest {
 
     private static final Instant START = Instant.parse("2026-01-01T10:00:00Z");
@@ -60,6 +63,49 @@ class ScoreboardTest {
         assertEquals(List.of("bob", "ann"), board.rows().stream().map(Scoreboard.Row::participant).toList());
         assertEquals(90, board.rows().get(1).points());
         assertEquals(0, board.rows().get(1).penalty());
+    }
+
+    @Test
+    void aFrozenBoardShowsSubmissionsFromTheFreezeOnAsPending() {
+        Contest contest = new Contest("c1", "Round", List.of("a", "b"), START, START.plusSeconds(3 * 3600),
+                Scoring.ICPC, List.of(), 60, null);
+        Instant freeze = contest.freezesAt().orElseThrow();
+        assertEquals(START.plusSeconds(2 * 3600), freeze);
+        judged("ann", "a", 30, Verdict.AC, 100);
+        judged("bob", "a", 119, Verdict.WA, 0);    // just before the freeze: shown
+        judged("bob", "a", 120, Verdict.AC, 100);  // at the freeze: hidden
+        judged("bob", "b", 150, Verdict.AC, 100);  // during it: hidden
+
+        Scoreboard frozen = Scoreboard.of(contest, submissions, freeze);
+        assertEquals(List.of("ann", "bob"), frozen.rows().stream().map(Scoreboard.Row::participant).toList());
+        Scoreboard.Row bob = frozen.rows().get(1);
+        assertEquals(0, bob.solved(), "bob's solves during the freeze are not shown: " + bob);
+        assertEquals(1, bob.problems().get("a").tries());
+        assertEquals(1, bob.problems().get("a").pending());
+        assertEquals(1, bob.problems().get("b").pending());
+        assertTrue(!bob.problems().get("b").solved());
+
+        Scoreboard full = Scoreboard.of(contest, submissions);
+        assertEquals(List.of("bob", "ann"), full.rows().stream().map(Scoreboard.Row::participant).toList(),
+                "unfrozen, bob's two solves count");
+        assertEquals(2, full.rows().get(0).solved());
+    }
+
+    @Test
+    void theFreezeLastsFromItsStartUntilAnAdminLiftsIt() {
+        Contest contest = new Contest("c1", "Round", List.of("a"), START, START.plusSeconds(3600), Scoring.ICPC, List.of(), 15, null);
+        assertTrue(!contest.frozenAt(START.plusSeconds(44 * 60)));
+        assertTrue(contest.frozenAt(START.plusSeconds(45 * 60)));
+        assertTrue(contest.frozenAt(START.plusSeconds(5 * 3600)), "still frozen after the end");
+        Contest lifted = contest.unfrozen(START.plusSeconds(2 * 3600));
+        assertTrue(!lifted.frozenAt(START.plusSeconds(5 * 3600)));
+        assertEquals(contest.freezesAt(), lifted.freezesAt());
+        Contest never = contest(Scoring.ICPC);
+        assertTrue(never.freezesAt().isEmpty() && !never.frozenAt(START.plusSeconds(3 * 3600 - 1)));
+        assertThrows(IllegalArgumentException.class, () -> new Contest("c1", "Round", List.of("a"), START,
+                START.plusSeconds(3600), Scoring.ICPC, List.of(), 61, null), "longer than the contest");
+        assertThrows(IllegalArgumentException.class, () -> new Contest("c1", "Round", List.of("a"), START,
+                START.plusSeconds(3600), Scoring.ICPC, List.of(), -1, null));
     }
 
     private static Contest contest(Scoring scoring) {

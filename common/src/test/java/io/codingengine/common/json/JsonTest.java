@@ -1,5 +1,6 @@
 package io.codingengine.common.json;
 
+import io.codingengine.common.contest.Contest;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Judgement;
@@ -7,6 +8,7 @@ import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fast")
 class JsonTest {
 
     @Test
@@ -30,6 +33,19 @@ class JsonTest {
             assertTrue(json.contains("\"type\":\"" + names.get(i) + "\""), json);
             assertEquals(checkers.get(i), Json.read(json, CheckerSpec.class));
         }
+    }
+
+    @Test
+    void anInteractiveOrMultiPassCheckerSaysSoAndAPlainOneAsBefore() {
+        CheckerSpec.Custom plain = CheckerSpec.Custom.of("python", "v.py", "exit(42)");
+        String json = Json.write(plain);
+        assertFalse(json.contains("interactive") || json.contains("passes"), json);
+        CheckerSpec.Custom talking = plain.judging(true, 3);
+        String talkingJson = Json.write(talking);
+        assertTrue(talkingJson.contains("\"interactive\":true") && talkingJson.contains("\"passes\":3"), talkingJson);
+        assertEquals(talking, Json.read(talkingJson, CheckerSpec.class));
+        assertEquals(plain, Json.read(json.substring(0, json.length() - 1)
+                + ",\"interactive\":false,\"passes\":1}", CheckerSpec.class));
     }
 
     @Test
@@ -57,6 +73,16 @@ class JsonTest {
         assertNull(old.judgeMessage());
         assertNull(old.forParticipant().message(), "shown as a hidden test's: nothing but verdict, time and memory");
         assertNull(old.forParticipant().expected());
+    }
+
+    @Test
+    void aContestStoredBeforeScoreboardFreezesHasNone() {
+        String json = "{\"id\":\"spring\",\"title\":\"Spring\",\"problemIds\":[\"sum\"],\"start\":\"2026-01-01T10:00:00Z\","
+                + "\"end\":\"2026-01-01T12:00:00Z\",\"scoring\":\"ICPC\",\"invitations\":[]}";
+        Contest old = Json.read(json, Contest.class);
+        assertEquals(0, old.freezeMinutes());
+        assertNull(old.unfrozenAt());
+        assertTrue(old.freezesAt().isEmpty());
     }
 
     @Test

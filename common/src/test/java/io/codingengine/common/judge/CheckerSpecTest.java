@@ -1,6 +1,7 @@
 package io.codingengine.common.judge;
 
 import io.codingengine.common.json.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link CheckerSpec.Tokens} in its two modes, in JSON as the api, the stores and the queue carry it. */
+@Tag("fast")
 class CheckerSpecTest {
 
     @Test

@@ -1,6 +1,7 @@
 package io.codingengine.common.judge;
 
 import io.codingengine.common.execution.SourceFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fast")
 class JudgeValuesTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");

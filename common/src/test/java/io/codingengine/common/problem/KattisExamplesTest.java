@@ -4,6 +4,7 @@ import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.TestCase;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,14 +30,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * as expected. An example added to the shared directory fails {@link #everyExampleHasAnExpectation}
  * until it is given one here.
  */
+@Tag("fast")
 class KattisExamplesTest {
 
     /** The refused examples and what the refusal must say. */
     private static final Map<String, String> REFUSED = Map.of(
-            "guess", "interactive problems are not supported (problem.yaml type: interactive): the engine runs a"
-                    + " submission on a fixed input and cannot let it talk to the output validator while it runs",
             "oddecho", "scoring problems are not supported (problem.yaml type: scoring): scores and test groups");
-    private static final Set<String> IMPORTED = Set.of("hello", "different");
+    private static final Set<String> IMPORTED = Set.of("hello", "different", "guess");
 
     @TempDir
     static Path tmp;
@@ -82,6 +83,31 @@ class KattisExamplesTest {
             CheckerSpec.Custom validator = assertInstanceOf(CheckerSpec.Custom.class, different.checker());
             assertEquals("c++", validator.language());
             assertEquals(List.of("validate.cc", "validate.h"), validator.files().stream().map(SourceFile::name).toList());
+        }
+    }
+
+    @Test
+    void guessIsImportedAsAnInteractiveProblem() throws IOException {
+        for (Path zip : zips("guess")) {
+            Problem guess = KattisPackage.read(zip);
+            assertEquals("Guess the Number", guess.name());
+            assertEquals(List.of(), guess.samples(), "its samples are .interaction files only, shown, not judged");
+            assertEquals(10, guess.secretTests().size());
+            assertEquals(new TestCase("secret/01", "fixed 500\n", "", false), guess.secretTests().getFirst());
+            CheckerSpec.Custom validator = assertInstanceOf(CheckerSpec.Custom.class, guess.checker());
+            assertTrue(validator.interacts());
+            assertEquals(1, validator.passLimit());
+            assertEquals("c++", validator.language());
+            assertEquals(List.of("guess_validator/validate.cc", "guess_validator/validate.h"),
+                    validator.files().stream().map(SourceFile::name).toList());
+            // No time limit given, but its accepted submissions are not run alone at import to compute one.
+            KattisPackage.Read read = KattisPackage.readForImport(null, zip);
+            assertNull(read.rule());
+            assertEquals(List.of(), read.accepted());
+            assertEquals(Duration.ofSeconds(3), read.problem().timeLimit());
+            assertTrue(read.problem().timeLimitSource().startsWith("default 3 s: the package gives no time limit, and"
+                    + " the accepted submissions of an interactive problem run only with its output validator"),
+                    read.problem().timeLimitSource());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.codingengine.common.problem;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fast")
 class LatexStatementTest {
 
     private static final Map<String, String> PICTURES = Map.of("cave.jpg", "statement/cave.jpg",
@@ -139,6 +141,37 @@ class LatexStatementTest {
     void verbatimIsACodeBlockAndAccentsCompose() {
         String md = convert("\\\"{o}\\'e\n\\begin{verbatim}\n  x = 1 % not a comment\n\\end{verbatim}\n").markdown();
         assertEquals("öé\n\n```\n  x = 1 % not a comment\n```\n", md);
+    }
+
+    /**
+     * Inputs of a few hundred KB whose Markdown, as written, grows far past any heap: each is cut
+     * at the limits, ends with the note that says so, and the conversion allocates a bounded
+     * amount on the way (it counts every piece before appending it, not after).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void amplifyingInputsAreCutBeforeTheyAreBuilt() {
+        Map<String, String> inputs = Map.of(
+                // one row of 100 000 cells and 100 000 rows of one: 10^10 cells once padded
+                "table", "\\begin{tabular}{c}\n" + "&".repeat(100_000) + "x\\\\\n" + "x\\\\".repeat(100_000)
+                        + "\n\\end{tabular}\n",
+                // a caption shown twice (alt text and caption) inside a caption, 40 deep: 2^40 copies
+                "captions", "\\illustration{1}{cave.jpg}{".repeat(40) + "x" + "}".repeat(40),
+                // lists in lists, 60 deep: each level indents all 100 000 lines of the innermost
+                "lists", "\\begin{itemize}\\item ".repeat(60) + "\\item x".repeat(100_000) + "\\end{itemize}".repeat(60),
+                // quotes in quotes, 60 deep, the same
+                "quotes", "\\begin{quote}".repeat(60) + "x\\\\".repeat(200_000) + "\\end{quote}".repeat(60));
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (var input : inputs.entrySet()) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            String md = convert(input.getValue()).markdown();
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(md.length() <= LatexStatement.MAX_OUTPUT, input.getKey() + ": " + md.length());
+            assertTrue(md.endsWith(LatexStatement.CUT_NOTE), input.getKey() + " ends: " + md.substring(md.length() - 80));
+            assertTrue(allocated < 1L << 30, input.getKey() + " allocated " + (allocated >> 20) + " MiB");
+        }
+        String fits = "\\begin{tabular}{cc}a & b\\\\ c & d\\end{tabular}";
+        assertFalse(convert(fits).markdown().contains(LatexStatement.CUT_NOTE.strip()), "a statement that fits is whole");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.codingengine.common.problem;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The safe reading of a package: links, paths, limits; real zips built here, no mocks. */
+@Tag("fast")
 class PackageArchiveTest {
 
     @TempDir

@@ -292,6 +292,63 @@ public abstract class ProblemStoreContract {
         return new StatementFile(name, StatementFile.typeOf(name).orElseThrow(), KattisPackage.sha256(data), data);
     }
 
+    /**
+     * What an interactive or multi-pass problem is lives in its validator (interactive, and its
+     * passes): every view of the problem keeps it, and so does a change of its limits.
+     */
+    @Test
+    void interactiveAndMultiPassProblemsStayWhatTheyAre() {
+        CheckerSpec.Custom validator = CheckerSpec.Custom.of("python", "validate.py", "import sys\nsys.exit(42)\n");
+        List<CheckerSpec.Custom> validators = List.of(validator.judging(true, 1), validator.judging(false, 3),
+                validator.judging(true, CheckerSpec.Custom.MAX_PASSES), validator);
+        List<String> kinds = List.of("INTERACTIVE", "MULTI_PASS", "INTERACTIVE", "CUSTOM");
+        for (int i = 0; i < validators.size(); i++) {
+            String id = unique("talk");
+            Problem p = problem(id, "T");
+            Problem problem = new Problem(id, p.name(), p.timeLimit(), p.memoryLimitBytes(), p.outputLimitBytes(),
+                    validators.get(i), List.of(new TestCase("sample/1", "5\n", "", true)), p.secretTests(), null);
+            assertEquals(kinds.get(i), store().save(problem).checker());
+            assertEquals(kinds.get(i), store().get(id).orElseThrow().checker());
+            assertEquals(kinds.get(i), store().list().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow()
+                    .checker());
+            assertEquals(problem, store().load(id).orElseThrow());
+            assertStoresExactly(id, problem);
+
+            store().save(store().load(id).orElseThrow().withTimeLimit(Duration.ofSeconds(4), "set by an admin"));
+            CheckerSpec.Custom kept = (CheckerSpec.Custom) store().load(id).orElseThrow().checker();
+            assertEquals(validators.get(i), kept);
+            assertEquals(validators.get(i).interacts(), kept.interacts());
+            assertEquals(validators.get(i).passLimit(), kept.passLimit());
+        }
+    }
+
+    /** An interactive multi-pass package imports with its validator's kind and passes, and a default time limit. */
+    @Test
+    void anImportedInteractiveMultiPassPackageKeepsItsKindAndPasses() throws IOException {
+        String id = unique("both");
+        // limits.validation_passes is 2023-07's (a legacy package has 2 passes)
+        var files = new java.util.LinkedHashMap<String, String>();
+        files.put("problem.yaml", "problem_format_version: 2023-07\nname: Both\ntype: [interactive, multi-pass]\n"
+                + "limits:\n  validation_passes: 4\n");
+        files.put("statement/problem.en.md", "Talk twice or more.\n");
+        files.put("data/sample/1.in", "1\n");
+        files.put("data/sample/1.ans", "1\n");
+        files.put("data/sample/1.interaction", ">1\n<1\n");
+        files.put("data/secret/1.in", "2\n");
+        files.put("data/secret/1.ans", "2\n");
+        files.put("output_validator/validate.py", "import sys\nsys.exit(42)\n");
+        ProblemSummary summary = store().importPackage(directory(tmp, id, files));
+        assertEquals("INTERACTIVE", summary.checker());
+        assertEquals(summary, store().get(id).orElseThrow());
+        Problem loaded = store().load(id).orElseThrow();
+        CheckerSpec.Custom validator = (CheckerSpec.Custom) loaded.checker();
+        assertTrue(validator.interacts());
+        assertEquals(4, validator.passLimit());
+        assertEquals("validate.py", validator.files().getFirst().name());
+        assertTrue(loaded.timeLimitSource().startsWith("default 3 s"), loaded.timeLimitSource());
+        assertStoresExactly(id, loaded);
+    }
+
     @Test
     void unknownAndInvalidIdsAreEmpty() {
         assertTrue(store().get(unique("none")).isEmpty());

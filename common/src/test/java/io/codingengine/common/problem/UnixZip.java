@@ -17,10 +17,11 @@ import java.util.zip.CRC32;
  * Writes zip files the way {@code zip -y} does on Unix: each entry with its Unix mode in the
  * external attributes, a symbolic link as an entry of mode {@code S_IFLNK} holding its target.
  * {@link java.util.zip.ZipOutputStream} cannot set a mode, hence this (stored entries only).
+ * Public for the api's tests, which import such packages over HTTP.
  */
-final class UnixZip {
+public final class UnixZip {
 
-    static final int FILE = 0100644;
+    public static final int FILE = 0100644;
     static final int DIRECTORY = 0040755;
     static final int LINK = 0120777;
 
@@ -29,16 +30,16 @@ final class UnixZip {
 
     private final List<Entry> entries = new ArrayList<>();
 
-    UnixZip file(String name, String content) {
+    public UnixZip file(String name, String content) {
         return entry(name, content.getBytes(StandardCharsets.UTF_8), FILE, 3);
     }
 
-    UnixZip files(String top, Map<String, String> files) {
+    public UnixZip files(String top, Map<String, String> files) {
         files.forEach((name, content) -> file(top + name, content));
         return this;
     }
 
-    UnixZip link(String name, String target) {
+    public UnixZip link(String name, String target) {
         return entry(name, target.getBytes(StandardCharsets.UTF_8), LINK, 3);
     }
 
@@ -47,7 +48,7 @@ final class UnixZip {
     }
 
     /** An entry of any mode; {@code host} is the "version made by" host (3 Unix, 0 MS-DOS). */
-    UnixZip entry(String name, byte[] data, int mode, int host) {
+    public UnixZip entry(String name, byte[] data, int mode, int host) {
         entries.add(new Entry(name, data, mode, host));
         return this;
     }
@@ -74,7 +75,7 @@ final class UnixZip {
         return this;
     }
 
-    Path write(Path zip) throws IOException {
+    public Path write(Path zip) throws IOException {
         return write(zip, false);
     }
 

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -22,6 +23,7 @@ import reactor.core.publisher.Mono;
  * What of the Service Bus adapter can be checked without a broker: its settings, the credential
  * choice, and how the port's delivery counts and dead letters map onto messages.
  */
+@Tag("fast")
 class ServiceBusMappingTest {
 
     private static final String EMULATOR = "Endpoint=sb://localhost:5672;SharedAccessKeyName=RootManageSharedAccessKey;"

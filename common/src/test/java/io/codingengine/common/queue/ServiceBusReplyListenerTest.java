@@ -1,5 +1,6 @@
 package io.codingengine.common.queue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in for the one Azure call the listener makes: accepting the reply session and receiving its
  * messages ({@code acceptSession(address).flatMapMany(receiveMessages)}).
  */
+@Tag("fast")
 class ServiceBusReplyListenerTest {
 
     /**

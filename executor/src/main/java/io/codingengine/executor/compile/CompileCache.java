@@ -3,6 +3,7 @@ package io.codingengine.executor.compile;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
 import io.codingengine.common.json.Json;
+import io.codingengine.executor.sandbox.UntrustedTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,6 +6,7 @@ import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.sandbox.Sandbox;
 import io.codingengine.executor.sandbox.SandboxedService;
 import io.codingengine.executor.sandbox.Tmpfs;
+import io.codingengine.executor.sandbox.UntrustedTree;
 import io.codingengine.executor.sandbox.ServiceSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -292,7 +292,7 @@ public final class PrecompiledHeaders {
         }
     }
 
-    /** Deletes a tree only root can write (walking it by path); see {@link UntrustedTree} for any other. */
+    /** Deletes a tree only root can write (walking it by path); see {@link io.codingengine.executor.sandbox.UntrustedTree} for any other. */
     static void deleteTree(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;

@@ -17,22 +17,33 @@ public final class VersionRange {
     private static final Pattern PART = Pattern.compile("^(<=|>=|<|>|=|\\^|~>?)?\\s*v?([0-9xX*]+)(?:\\.([0-9xX*]+))?(?:\\.([0-9xX*]+))?$");
     private static final Pattern HYPHEN = Pattern.compile("^(\\S+)\\s+-\\s+(\\S+)$");
 
+    /** node-semver's {@code MAX_LENGTH}. */
+    static final int MAX_LENGTH = 256;
+
     private final Predicate<Version> test;
 
     private VersionRange(Predicate<Version> test) {
         this.test = test;
     }
 
+    /**
+     * Parses {@code text}; longer than {@value #MAX_LENGTH} characters it matches nothing, as
+     * node-semver refuses it. Alternatives and comparators are kept in lists, not chained
+     * predicates, so that many of them cost a loop rather than a stack frame each.
+     */
     public static VersionRange parse(String text) {
-        Predicate<Version> any = v -> false;
+        if (text.length() > MAX_LENGTH) {
+            return new VersionRange(v -> false);
+        }
+        List<Predicate<Version>> alternatives = new ArrayList<>();
         for (String alternative : text.trim().split("\\|\\|")) {
             Predicate<Version> all = parseRange(alternative.trim());
             if (all == null) {
                 return new VersionRange(v -> false);
             }
-            any = any.or(all);
+            alternatives.add(all);
         }
-        return new VersionRange(any);
+        return new VersionRange(v -> alternatives.stream().anyMatch(a -> a.test(v)));
     }
 
     public boolean matches(Version version) {
@@ -49,15 +60,15 @@ public final class VersionRange {
             Predicate<Version> high = comparator("<=", hyphen.group(2));
             return low == null || high == null ? null : low.and(high);
         }
-        Predicate<Version> all = v -> true;
+        List<Predicate<Version>> all = new ArrayList<>();
         for (String token : joinOperators(range.split("\\s+"))) {
             Predicate<Version> p = comparator(null, token);
             if (p == null) {
                 return null;
             }
-            all = all.and(p);
+            all.add(p);
         }
-        return all;
+        return v -> all.stream().allMatch(p -> p.test(v));
     }
 
     /** {@code ">= 3"} arrives as two tokens; glue an operator to its version. */

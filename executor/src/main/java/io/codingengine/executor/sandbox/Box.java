@@ -1,8 +1,10 @@
 package io.codingengine.executor.sandbox;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One slot's box, open for one submission: write its files, then run its compile and its tests.
@@ -39,12 +41,21 @@ public final class Box implements AutoCloseable {
     }
 
     /**
-     * The host path of the work directory ({@code /box} inside): for process isolation, and for
-     * copying a finished compile's outputs out (regular files only, never following links) before
-     * the next run replaces it.
+     * The host path of the work directory ({@code /box} inside), where programs run under process
+     * and UID isolation (no mount namespace shows it as {@code /box} there).
      */
     public Path work() {
         return mounts.work();
+    }
+
+    /**
+     * The files the last run wrote into the work directory (relative path to content, regular
+     * files only, at most {@code maxBytes} in all), read without following links: a compile's
+     * outputs, read before the next run replaces the work directory. Under UID isolation only the
+     * files the slot's uid owns.
+     */
+    public Map<String, byte[]> outputs(long maxBytes) throws IOException {
+        return mounts.read(maxBytes);
     }
 
     /** The slot this box occupies (0 .. slots - 1), which names where a run happened. */

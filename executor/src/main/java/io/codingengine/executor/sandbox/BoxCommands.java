@@ -4,7 +4,9 @@ import io.codingengine.common.execution.StageLimits;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The command lines of the native helper ({@code ce-sandbox}, whose commands {@code ce-sandbox.c}
@@ -35,12 +37,25 @@ final class BoxCommands {
 
     /**
      * A run in a fresh box, by a relay started for this run alone ({@code ce-sandbox run}): bwrap
-     * builds the box with namespaces, or the box init runs without them under process isolation.
+     * builds the box with namespaces, or the box init runs without them under process and UID isolation.
      */
     List<String> freshRun(Box box, RunSpec spec, RunCgroup cgroup, Isolation.Level level) {
+        return freshRun(box, spec, cgroup, level, List.of());
+    }
+
+    /** {@link #freshRun(Box, RunSpec, RunCgroup, Isolation.Level)} with {@code extra} options for the relay. */
+    List<String> freshRun(Box box, RunSpec spec, RunCgroup cgroup, Isolation.Level level, List<String> extra) {
         List<String> cmd = new ArrayList<>(List.of(helper, "run"));
         cmd.addAll(relayPrefix(box, spec, cgroup));
-        List<String> init = initArgs(spec, cgroup);
+        cmd.addAll(extra);
+        List<String> init = initArgs(spec, cgroup, level);
+        if (level == Isolation.Level.UID) {
+            cmd.addAll(uidRun(box, spec, cgroup));
+            cmd.add("--");
+            cmd.add(helper);
+            cmd.addAll(init);
+            return cmd;
+        }
         if (level == Isolation.Level.PROCESS) {
             cmd.addAll(List.of("--seccomp", host.seccompNoNetwork().toString(), "--chdir", box.work().toString()));
             spec.env().forEach((k, v) -> cmd.addAll(List.of("--env", k + "=" + v)));
@@ -72,12 +87,44 @@ final class BoxCommands {
     }
 
     /**
+     * The relay's options for a run under UID isolation: the uid's processes are the run's
+     * ({@code --uid-isolation}); the filter without sockets or IPC; the work directory and a fresh
+     * temporary directory of the run's own, which are also its {@code HOME} and {@code TMPDIR} (the
+     * box's {@code /box} and {@code /tmp} do not exist here, and the host's {@code /tmp} is
+     * shared); without a cgroup the memory limit, which the relay enforces; with Landlock the
+     * paths the run may read (what a box shows) and write (its two directories).
+     */
+    private List<String> uidRun(Box box, RunSpec spec, RunCgroup cgroup) {
+        Path tmp = box.mounts().freshTmp();
+        List<String> cmd = new ArrayList<>(List.of("--uid-isolation", "--seccomp", host.seccompUid().toString(),
+                "--chdir", box.work().toString()));
+        if (cgroup == null) {
+            cmd.addAll(List.of("--memory-limit", Long.toString(spec.limits().memoryBytes())));
+        }
+        if (host.landlockAbi() > 0) {
+            host.readablePaths().forEach(p -> cmd.addAll(List.of("--landlock-read", p)));
+            cmd.addAll(List.of("--landlock-write", box.work().toString(), "--landlock-write", tmp.toString()));
+        }
+        Map<String, String> env = new LinkedHashMap<>(spec.env());
+        env.put("HOME", box.work().toString());
+        env.put("TMPDIR", tmp.toString());
+        env.forEach((k, v) -> cmd.addAll(List.of("--env", k + "=" + v)));
+        return cmd;
+    }
+
+    /**
      * A run in the slot's pre-started box: the arguments of {@code run --enter} (see {@link BoxPool}),
      * sent to the slot's relay server; the relay's child becomes the box init itself
      * ({@code --init-here}), without executing a second binary.
      */
     List<String> pooledRun(Box box, RunSpec spec, RunCgroup cgroup, Path pins) {
+        return pooledRun(box, spec, cgroup, pins, List.of());
+    }
+
+    /** {@link #pooledRun(Box, RunSpec, RunCgroup, Path)} with {@code extra} options for the relay. */
+    List<String> pooledRun(Box box, RunSpec spec, RunCgroup cgroup, Path pins, List<String> extra) {
         List<String> cmd = relayPrefix(box, spec, cgroup);
+        cmd.addAll(extra);
         cmd.addAll(List.of("--seccomp", host.seccompDefault().toString(), "--enter", pins.toString(),
                 "--work", box.work().toString(),
                 "--tmp-bytes", Long.toString(box.mounts().bytes()),
@@ -85,7 +132,7 @@ final class BoxCommands {
                 "--shm-bytes", Long.toString(DEV_SHM_BYTES)));
         spec.env().forEach((k, v) -> cmd.addAll(List.of("--env", k + "=" + v)));
         cmd.addAll(List.of("--init-here", "--"));
-        cmd.addAll(initArgs(spec, cgroup));
+        cmd.addAll(initArgs(spec, cgroup, Isolation.Level.NAMESPACES));
         return cmd;
     }
 
@@ -154,19 +201,22 @@ final class BoxCommands {
         if (spec.cutStderr()) {
             cmd.add("--cut-stderr");
         }
+        if (spec.live() != null) {
+            cmd.addAll(List.of("--live", "--idle-limit-ms", Long.toString(spec.live().idleLimit().toMillis())));
+        }
         return cmd;
     }
 
     /** The box init's arguments: rlimits, then the program. */
-    private static List<String> initArgs(RunSpec spec, RunCgroup cgroup) {
+    private static List<String> initArgs(RunSpec spec, RunCgroup cgroup, Isolation.Level level) {
         List<String> init = new ArrayList<>(List.of("init", "--status-fd", Integer.toString(STATUS_FD)));
-        rlimits(spec.limits(), cgroup == null).forEach(r -> init.addAll(List.of("--rlimit", r)));
+        rlimits(spec.limits(), cgroup == null, level).forEach(r -> init.addAll(List.of("--rlimit", r)));
         init.add("--");
         init.addAll(spec.command());
         return init;
     }
 
-    private static List<String> rlimits(StageLimits limits, boolean noCgroup) {
+    private static List<String> rlimits(StageLimits limits, boolean noCgroup, Isolation.Level level) {
         long cpuBackstop = limits.cpuTime().plusMillis(999).toSeconds() + 1;
         List<String> r = new ArrayList<>(List.of("core=0",
                 "fsize=" + limits.fileSizeBytes(),
@@ -174,8 +224,13 @@ final class BoxCommands {
                 "stack=" + limits.memoryBytes(),
                 "cpu=" + cpuBackstop));
         if (noCgroup) {
-            // Without a memory cgroup the address space is the only memory limit left.
-            r.add("as=" + limits.memoryBytes());
+            // Without a memory cgroup the address space is the only memory limit left; under UID
+            // isolation the relay enforces memory itself instead, since the JVM and Node reserve
+            // gigabytes of address space they never use and do not start under such a limit.
+            if (level != Isolation.Level.UID) {
+                r.add("as=" + limits.memoryBytes());
+            }
+            // The uid is the slot's alone, so its process count is the run's.
             r.add("nproc=" + (limits.processes() + 2));
         }
         return r;

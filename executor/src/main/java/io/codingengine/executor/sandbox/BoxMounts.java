@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,9 +19,23 @@ import java.util.Map;
  * file) is there for the next. The host writes only into a fresh tmpfs, before any process of
  * the uid runs in it, and never follows a path in a used one: detaching frees it without walking
  * it. Runs in a pre-started box get their {@code /tmp} from the box itself ({@link BoxPool}).
+ *
+ * <p>Under UID isolation nothing may be mounted ({@link Kind#DIRECTORY}): the work directory and
+ * the temporary one are plain directories, {@code 0700} and the uid's, made afresh for every run
+ * the same way, and a used one is emptied without following links ({@link UntrustedTree}) and
+ * removed. They have no size or inode cap of their own.
  */
 final class BoxMounts implements AutoCloseable {
 
+    /** What a box's directories are. */
+    enum Kind {
+        /** Each its own tmpfs, capped in bytes and inodes. */
+        TMPFS,
+        /** Plain directories, where the host allows no mount (UID isolation). */
+        DIRECTORY
+    }
+
+    private final Kind kind;
     private final Path root;
     private final Path work;
     private final Path tmp;
@@ -34,7 +50,8 @@ final class BoxMounts implements AutoCloseable {
     private record ProgramFile(byte[] content, boolean executable) {
     }
 
-    private BoxMounts(Path root, int uid, long bytes, int inodes) {
+    private BoxMounts(Kind kind, Path root, int uid, long bytes, int inodes) {
+        this.kind = kind;
         this.root = root;
         this.work = root.resolve("work");
         this.tmp = root.resolve("tmp");
@@ -44,17 +61,19 @@ final class BoxMounts implements AutoCloseable {
     }
 
     /** Mounts a fresh work directory at {@code root}, replacing whatever a crashed run left there. */
-    static BoxMounts mount(Path root, int uid, long bytes, int inodes) {
-        BoxMounts box = new BoxMounts(root, uid, bytes, inodes);
-        try {
-            Files.createDirectories(box.work);
-            Files.createDirectories(box.tmp);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    static BoxMounts mount(Kind kind, Path root, int uid, long bytes, int inodes) {
+        BoxMounts box = new BoxMounts(kind, root, uid, bytes, inodes);
+        if (kind == Kind.TMPFS) {
+            try {
+                Files.createDirectories(box.work);
+                Files.createDirectories(box.tmp);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
-        Tmpfs.detach(box.work);
-        Tmpfs.detach(box.tmp);
-        Tmpfs.mount(box.work, bytes, inodes, uid);
+        box.drop(box.work);
+        box.drop(box.tmp);
+        box.fresh(box.work);
         return box;
     }
 
@@ -96,14 +115,101 @@ final class BoxMounts implements AutoCloseable {
         }
     }
 
-    /** Called before each run: a work directory an earlier run used is replaced by a fresh one. */
-    void beforeRun() {
+    /**
+     * Called before each run: a work directory an earlier run used is replaced by a fresh one,
+     * and the run's own files (see {@link RunFile}) are written into it after the program's.
+     */
+    void beforeRun(java.util.List<RunFile> files) {
         if (used) {
-            Tmpfs.detach(work);
-            Tmpfs.mount(work, bytes, inodes, uid);
+            drop(work);
+            fresh(work);
             program.forEach(this::write);
         }
         used = true;
+        for (RunFile file : files) {
+            Path target = work.resolve(file.path()).normalize();
+            if (!target.startsWith(work) || target.equals(work)) {
+                throw new IllegalArgumentException("path escapes the box: " + file.path());
+            }
+            if (file.isDirectory()) {
+                directories(target);
+                continue;
+            }
+            write(file.path(), new ProgramFile(file.content(), false));
+            if (file.writable()) {
+                own(target);
+            }
+        }
+    }
+
+    /** Makes {@code dir} and its parents inside the work directory, the run's own. */
+    private void directories(Path dir) {
+        Path at = work;
+        for (Path name : work.relativize(dir)) {
+            at = at.resolve(name);
+            if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(at);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot make " + work.relativize(at), e);
+                }
+                own(at);
+            }
+        }
+    }
+
+    private void own(Path path) {
+        try {
+            Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot give " + work.relativize(path) + " to the run", e);
+        }
+    }
+
+    /**
+     * The regular files in the work directory (relative path to content), at most {@code maxBytes}
+     * in all, read without following links. In a plain directory only the uid's own files: another
+     * may be a hard link to a host file only root can read.
+     */
+    Map<String, byte[]> read(long maxBytes) throws IOException {
+        if (kind == Kind.TMPFS) {
+            return UntrustedTree.read(work, maxBytes);
+        }
+        UserPrincipal owner = work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(Integer.toString(uid));
+        return UntrustedTree.readOwned(work, maxBytes, owner);
+    }
+
+    /** A directory no process of the uid has used: a tmpfs, or a plain directory of the uid's, 0700. */
+    private void fresh(Path dir) {
+        if (kind == Kind.TMPFS) {
+            Tmpfs.mount(dir, bytes, inodes, uid);
+            return;
+        }
+        try {
+            // Made in a root-owned directory the uid may only pass through, so nothing of its can be there.
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.setAttribute(dir, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(dir, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + dir, e);
+        }
+    }
+
+    /** Frees a used directory (or whatever a crashed run left there; nothing is fine) without following its links. */
+    private void drop(Path dir) {
+        if (kind == Kind.TMPFS) {
+            Tmpfs.detach(dir);
+            return;
+        }
+        try {
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                UntrustedTree.empty(dir);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir, e);
+        }
     }
 
     /** Writes into a work directory that no process of the uid has used: nothing in it can be a link. */
@@ -127,17 +233,20 @@ final class BoxMounts implements AutoCloseable {
         Libc.writeFile(target.toString(), file.content(), file.executable() ? 0755 : 0644);
     }
 
-    /** An empty /tmp for a run in a fresh box (the previous run's is detached): its host path. */
+    /**
+     * An empty /tmp for a run in a fresh box (the previous run's is dropped): its host path. Under
+     * UID isolation the run's temporary directory ({@code TMPDIR}), as /tmp is the host's.
+     */
     Path freshTmp() {
-        Tmpfs.detach(tmp);
-        Tmpfs.mount(tmp, bytes, inodes, uid);
+        drop(tmp);
+        fresh(tmp);
         return tmp;
     }
 
     @Override
     public void close() {
-        Tmpfs.detach(work);
-        Tmpfs.detach(tmp);
+        drop(work);
+        drop(tmp);
     }
 
     @Override

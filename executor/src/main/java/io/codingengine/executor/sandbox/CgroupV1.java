@@ -145,8 +145,17 @@ final class CgroupV1 implements Cgroups {
         @Override
         public void close() {
             killAll();
+            // Every hierarchy's group is tried, so one that cannot go leaves no others behind.
+            RuntimeException first = null;
             for (Path dir : new LinkedHashSet<>(dirs.values())) {
-                Cgroups.remove(dir);
+                try {
+                    Cgroups.remove(dir);
+                } catch (RuntimeException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw first;
             }
         }
     }

@@ -89,14 +89,18 @@ interface Cgroups {
         return -1;
     }
 
-    /** Removes a cgroup directory, waiting briefly for the kernel to release dying tasks. */
+    /**
+     * Removes a cgroup directory, waiting for the kernel to release dying tasks: up to 10 s, as a
+     * loaded host can take seconds to reap a killed service's processes (a group given up on after
+     * one second stayed behind, empty, in every hierarchy after the first).
+     */
     static void remove(Path dir) {
         for (int attempt = 0; ; attempt++) {
             try {
                 Files.deleteIfExists(dir);
                 return;
             } catch (IOException e) {
-                if (attempt == 200) {
+                if (attempt == 2000) {
                     throw new UncheckedIOException("cannot remove " + dir, e);
                 }
                 Thread.onSpinWait();

@@ -15,8 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The few system calls the JDK does not offer, through the FFM API: mounting the tmpfs that holds
- * a box's work directory (in-process, so no {@code mount} process per run), and writing a file
- * with {@code O_CLOEXEC}.
+ * a box's work directory (in-process, so no {@code mount} process per run), writing a file
+ * with {@code O_CLOEXEC}, and making the FIFOs of an interaction.
  */
 final class Libc {
 
@@ -38,6 +38,7 @@ final class Libc {
     private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle FCHMOD = downcall("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle MKFIFO = downcall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -97,6 +98,19 @@ final class Libc {
             } finally {
                 int closed = (int) CLOSE.invokeExact(state, fd);
             }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** mkfifo(3): a FIFO at {@code path} with permission bits {@code mode}; throws {@link NativeException}. */
+    static void mkfifo(String path, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURED);
+            int rc = (int) MKFIFO.invokeExact(state, arena.allocateFrom(path), mode);
+            check(rc, state, "mkfifo " + path);
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {

@@ -20,7 +20,11 @@ public record RunOutcome(byte[] stdout, byte[] stderr, byte[] output, Integer ex
                          Timeout timeout, Stream exceeded, long cpuNanos, long wallNanos,
                          long peakMemory, boolean oomKilled, String internalError) {
 
-    public enum Timeout { CPU, WALL }
+    public enum Timeout {
+        CPU, WALL,
+        /** A live run went without input or output for its idle limit. */
+        IDLE
+    }
 
     public enum Stream { STDOUT, STDERR }
 }

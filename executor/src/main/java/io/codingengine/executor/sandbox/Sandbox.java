@@ -22,9 +22,11 @@ import java.util.Map;
  * boxes are open at once; {@link #open} waits for a free slot.
  *
  * <p>This class starts the sandbox and decides how runs happen: it sets up the host
- * ({@link SandboxHost}), probes which isolation the host allows by running {@code /bin/true}, and
- * starts the pool of pre-started boxes when it can. {@link BoxCommands} builds the helper's and
- * bubblewrap's command lines, {@link Slots} runs them in the slots' boxes.
+ * ({@link SandboxHost}), probes which isolation the host allows by running {@code /bin/true}
+ * (namespaces, else process isolation, else, where allowed, UID isolation: no namespace, no mount,
+ * nothing but Docker's default capabilities), and starts the pool of pre-started boxes when it
+ * can. {@link BoxCommands} builds the helper's and bubblewrap's command lines, {@link Slots} runs
+ * them in the slots' boxes.
  */
 public final class Sandbox implements AutoCloseable {
 
@@ -48,13 +50,31 @@ public final class Sandbox implements AutoCloseable {
         if (isolation.full()) {
             LOG.info("sandbox ready: {} slots, isolation {} with {}, {}", config.slots(), isolation.level(), isolation.cgroups(),
                     pool != null ? "pre-started boxes recycled every " + config.recycleAfter() + " runs" : "a fresh box per run");
-        } else {
+        } else if (isolation.notIsolated().isEmpty()) {
             LOG.warn("sandbox DEGRADED: isolation {} with {}: {}", isolation.level(), isolation.cgroups(), isolation.detail());
+        } else {
+            LOG.warn("sandbox DEGRADED: isolation {} with {}: {}; NOT ISOLATED: {}", isolation.level(), isolation.cgroups(),
+                    isolation.detail(), String.join("; ", isolation.notIsolated()));
         }
     }
 
     public Isolation isolation() {
         return isolation;
+    }
+
+    /**
+     * Why this sandbox runs no interaction (an interactive or multi-pass problem's submission and
+     * output validator, the validator in the companion box, {@link #openCompanion}), or
+     * {@code null} when it runs them. Under UID isolation it does not: there a run's processes
+     * are told apart by their uid alone, swept before and after each run, and the companions'
+     * uids, which an interaction's two sides need at once, are neither swept nor probed.
+     */
+    public String interactionRefusal() {
+        return isolation.level() == Isolation.Level.UID
+                ? "interactive and multi-pass problems are not run under UID isolation (a host without namespaces"
+                + " or mounts): their output validator needs a second box, which this level does not provide;"
+                + " judge them on a host with namespaces or process isolation"
+                : null;
     }
 
     /** The configuration the sandbox was started with. */
@@ -66,7 +86,11 @@ public final class Sandbox implements AutoCloseable {
         return config.slots();
     }
 
-    /** How many of the {@link #slots()} are kept for interactive work. */
+    /**
+     * How many of the {@link #slots()} are kept for the interactive lane's work (Runs, Piston
+     * executes: a person waits for it); not to be confused with interactive problems, whose
+     * validators run in companion boxes ({@link #openCompanion}) of any slot.
+     */
     public int interactiveSlots() {
         return config.interactiveSlots();
     }
@@ -82,21 +106,60 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * As {@link #open(long, int)}; {@code interactive} work (a person waits for it) may also take
-     * the slots kept for it ({@link SandboxConfig#interactiveSlots()}), and takes them first.
+     * As {@link #open(long, int)}; {@code interactive} work (the interactive lane's: a person waits
+     * for it) may also take the slots kept for it ({@link SandboxConfig#interactiveSlots()}), and
+     * takes them first.
      */
     public Box open(long diskBytes, int diskInodes, boolean interactive) throws InterruptedException {
-        int slot = slots.take(interactive);
+        return openIn(slots.take(interactive), diskBytes, diskInodes, isolation.level());
+    }
+
+    /** A box in the taken {@code slot} for runs at {@code level}; the slot is freed again when the box cannot be made. */
+    private Box openIn(int slot, long diskBytes, int diskInodes, Isolation.Level level) {
         try {
-            return openAt(slot, diskBytes, diskInodes);
+            return new Box(this, slot, slots.mount(slot, diskBytes, diskInodes, level));
         } catch (RuntimeException e) {
             slots.release(slot);
             throw e;
         }
     }
 
-    private Box openAt(int slot, long diskBytes, int diskInodes) {
-        return new Box(this, slot, slots.mount(slot, diskBytes, diskInodes));
+    /**
+     * Opens the companion box of {@code owner}'s slot (see {@link Slots}): where the output
+     * validator of an interaction runs, as another uid, never waiting. Close it before
+     * {@code owner}.
+     *
+     * @throws IllegalStateException under UID isolation, which runs no interaction
+     *                               ({@link #interactionRefusal()})
+     */
+    public Box openCompanion(Box owner, long diskBytes, int diskInodes) {
+        if (owner.slot() >= config.slots()) {
+            throw new IllegalArgumentException("a companion has no companion");
+        }
+        String refusal = interactionRefusal();
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
+        return openIn(slots.companion(owner.slot()), diskBytes, diskInodes, isolation.level());
+    }
+
+    /**
+     * Runs an interaction: {@code submission} in its box and {@code validator} in that box's
+     * companion ({@link #openCompanion}), at once, each with its own limits, uid, cgroup and
+     * namespaces, the validator's standard output being the submission's standard input and the
+     * reverse, through two FIFOs that only their relays open (a root-only directory of the host,
+     * removed when they are done). The validator's relay records what passes, up to
+     * {@code transcriptBytes}. Once the validator has ended with anything but exit code 42, the
+     * submission is stopped. Each side has its relay's deadline (its wall limit and
+     * {@link Slots#RELAY_MARGIN}); a relay whose other side never comes gives up after 5 s.
+     */
+    public PairOutcome interact(Box submission, RunSpec submissionSpec, Box validator, RunSpec validatorSpec,
+                                long transcriptBytes) {
+        if (validator.slot() != slots.companion(submission.slot())) {
+            throw new IllegalArgumentException("the validator runs in the companion of the submission's box");
+        }
+        return slots.runPair(submission, submissionSpec, validator, validatorSpec, transcriptBytes, pool,
+                isolation.level());
     }
 
     void release(int slot) {
@@ -191,10 +254,14 @@ public final class Sandbox implements AutoCloseable {
 
     private Isolation probe() {
         String cg = host.describeCgroups();
+        if (config.isolation().equals("uid")) {
+            return uidIsolation(cg, "UID isolation chosen by configuration");
+        }
         if (!config.isolation().equals("process")) {
             String failure = probeRun(Isolation.Level.NAMESPACES);
             if (failure == null) {
-                return new Isolation(Isolation.Level.NAMESPACES, cg, "bubblewrap namespaces, seccomp, uid " + config.uidBase() + "+");
+                return new Isolation(Isolation.Level.NAMESPACES, cg, "bubblewrap namespaces, seccomp, uid " + config.uidBase() + "+",
+                        List.of());
             }
             if (config.isolation().equals("namespaces")) {
                 throw new IllegalStateException("namespaces are required but unavailable: " + failure);
@@ -202,15 +269,73 @@ public final class Sandbox implements AutoCloseable {
             LOG.warn("namespaces unavailable, falling back to process isolation: {}", failure);
             String processFailure = probeRun(Isolation.Level.PROCESS);
             if (processFailure != null) {
-                throw new IllegalStateException("no isolation available: " + failure + "; " + processFailure);
+                if (!config.allowUidIsolation()) {
+                    throw new IllegalStateException("no isolation available: " + failure + "; " + processFailure
+                            + "; UID isolation (a uid, rlimits and seccomp, without namespaces or mounts) is not allowed here");
+                }
+                LOG.warn("process isolation unavailable too, falling back to UID isolation: {}", processFailure);
+                return uidIsolation(cg, "namespaces unavailable: " + failure + "; process isolation unavailable: " + processFailure);
             }
-            return new Isolation(Isolation.Level.PROCESS, cg, "namespaces unavailable: " + failure);
+            return new Isolation(Isolation.Level.PROCESS, cg, "namespaces unavailable: " + failure, processGaps(cg));
         }
         String failure = probeRun(Isolation.Level.PROCESS);
         if (failure != null) {
             throw new IllegalStateException("process isolation unavailable: " + failure);
         }
-        return new Isolation(Isolation.Level.PROCESS, cg, "process isolation chosen by configuration");
+        return new Isolation(Isolation.Level.PROCESS, cg, "process isolation chosen by configuration", processGaps(cg));
+    }
+
+    /** What process isolation shares with the host, and without cgroups how memory is limited. */
+    private static List<String> processGaps(String cgroups) {
+        List<String> gaps = new ArrayList<>(List.of("files: every file the host lets any user read",
+                "sockets: the host's Unix sockets", "processes: every process of the host is visible in /proc"));
+        if (cgroups.equals("none")) {
+            gaps.add("memory: limited per process (RLIMIT_AS), not per run");
+        }
+        return gaps;
+    }
+
+    /**
+     * UID isolation, where it is allowed and a run works at it; its detail says why it was chosen
+     * and whether Landlock confines files. Every slot's uid is swept first: an engine that crashed
+     * may have left processes of them, and no pid namespace ended them.
+     */
+    private Isolation uidIsolation(String cg, String why) {
+        if (!config.allowUidIsolation()) {
+            throw new IllegalStateException("UID isolation is not allowed here (" + why + ")");
+        }
+        String failure;
+        try {
+            for (int slot = 0; slot < config.slots(); slot++) {
+                host.sweep(config.uidBase() + slot);
+            }
+            failure = probeRun(Isolation.Level.UID);
+        } catch (RuntimeException e) {
+            failure = e.getMessage();
+        }
+        if (failure != null) {
+            throw new IllegalStateException("no isolation available: " + why + "; UID isolation unavailable: " + failure);
+        }
+        int landlock = host.landlockAbi();
+        String files = landlock > 0 ? "Landlock (ABI " + landlock + ") confines files to the runtimes and the run's own directories"
+                : "no Landlock in this kernel: files are protected by their modes only";
+        return new Isolation(Isolation.Level.UID, cg, why + "; " + files, uidGaps(cg, landlock > 0));
+    }
+
+    /** What UID isolation does not isolate: docs/sandbox.md, "ISOLATION LEVELS". */
+    private static List<String> uidGaps(String cgroups, boolean landlock) {
+        List<String> gaps = new ArrayList<>();
+        gaps.add("processes: every process of the container is visible in /proc (command lines, not memory or files)");
+        gaps.add(landlock ? "files: the runtimes are the host's, shared read-only with every run"
+                : "files: every file the container lets any user read, and its world-writable directories "
+                + "(/tmp, /dev/shm), shared by every run and kept after it");
+        gaps.add("disk: a run's files are limited one by one (RLIMIT_FSIZE), not in total, and take the container's disk");
+        if (cgroups.equals("none")) {
+            gaps.add("memory: read from /proc every 50 ms, so a run can exceed its limit between readings "
+                    + "(the container's OOM killer takes the run's processes first)");
+        }
+        gaps.add("kernel: host-wide counters and load (/proc/meminfo, /proc/loadavg), hostname and clocks are the container's");
+        return gaps;
     }
 
     private static RunSpec probeSpec() {
@@ -221,7 +346,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** Runs /bin/true at the given level in a fresh box; returns why it failed, or null. */
     private String probeRun(Isolation.Level level) {
-        try (Box box = openAt(slots.take(false), 1 << 20, 64)) {
+        try (Box box = openIn(slots.take(false), 1 << 20, 64, level)) {
             RunOutcome out = slots.run(box, probeSpec(), null, level);
             if (out.internalError() != null) {
                 return out.internalError();
@@ -244,10 +369,11 @@ public final class Sandbox implements AutoCloseable {
         if (isolation.level() != Isolation.Level.NAMESPACES || config.recycleAfter() == 0) {
             return null;
         }
-        BoxPool boxes = new BoxPool(config.dataDir(), host.helper(), config.slots(), config.recycleAfter());
+        // Every slot and its companion (an interaction's other side) has a pre-started box.
+        BoxPool boxes = new BoxPool(config.dataDir(), host.helper(), 2 * config.slots(), config.recycleAfter());
         String failure;
-        try (Box box = openAt(slots.take(false), 1 << 20, 64)) {
-            box.mounts().beforeRun();
+        try (Box box = openIn(slots.take(false), 1 << 20, 64, Isolation.Level.NAMESPACES)) {
+            box.mounts().beforeRun(List.of());
             Slots.Attempt a = slots.runPooled(boxes, box, probeSpec());
             failure = a.boxError() != null ? a.boxError()
                     : a.outcome().exitCode() != null && a.outcome().exitCode() == 0 ? null

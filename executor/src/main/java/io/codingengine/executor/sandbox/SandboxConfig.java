@@ -8,19 +8,31 @@ import java.util.List;
  *
  * @param dataDir      root-owned directory for the helper binary and the boxes
  * @param bwrap        the bubblewrap binary
- * @param uidBase      first unprivileged uid; slot {@code i} runs as {@code uidBase + i}
+ * @param uidBase      first unprivileged uid; slot {@code i} runs as {@code uidBase + i}, and its
+ *                     companion (the output validator of an interactive problem's test run in
+ *                     the slot) as {@code uidBase + slots + i}: {@code 2 * slots} uids in all
  * @param slots        runs at once; each has its own uid and box
  * @param readOnlyPaths host paths visible read-only in every box (runtimes, compilers)
- * @param isolation    {@code auto} (namespaces when the host allows, else process), or force one
+ * @param isolation    {@code auto} (namespaces when the host allows, else process, else uid where
+ *                     allowed), or force one: {@code namespaces}, {@code process}, {@code uid}
  * @param cgroupName   name of our group in each hierarchy
  * @param recycleAfter runs a slot's pre-started box serves before it is built again (see
  *                     {@link BoxPool}); 0 turns the pool off: bubblewrap builds a fresh box per run
- * @param interactiveSlots how many of the {@code slots} (the last ones) are kept for work a person
- *                     waits for ({@link Sandbox#open(long, int, boolean)}); judging never takes them
+ * @param interactiveSlots how many of the {@code slots} (the last ones) are kept for the interactive
+ *                     lane's work, which a person waits for ({@link Sandbox#open(long, int, boolean)});
+ *                     judging never takes them. Nothing to do with interactive problems: each of
+ *                     these slots has its companion too
+ * @param allowUidIsolation whether runs may be isolated by their uid alone ({@link Isolation.Level#UID}):
+ *                     chosen by {@code auto} when neither stronger level can start, or by {@code uid}.
+ *                     Without it the sandbox refuses to start rather than run at that level. It
+ *                     suits a container that runs one submission's executions and then ends (a
+ *                     Dynamic Sessions session), not a host that runs every submission in turn:
+ *                     what a run leaves outside its work directory there stays for later runs
+ *                     (docs/sandbox.md, "ISOLATION LEVELS")
  */
 public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
                             List<String> readOnlyPaths, String isolation, String cgroupName, int recycleAfter,
-                            int interactiveSlots) {
+                            int interactiveSlots, boolean allowUidIsolation) {
 
     /** Default of {@link #recycleAfter}. */
     public static final int RECYCLE_AFTER = 1000;
@@ -36,53 +48,59 @@ public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
         if (recycleAfter < 0) {
             throw new IllegalArgumentException("recycleAfter must be 0 (no pool) or positive");
         }
-        if (!List.of("auto", "namespaces", "process").contains(isolation)) {
-            throw new IllegalArgumentException("isolation must be auto, namespaces or process: " + isolation);
+        if (!List.of("auto", "namespaces", "process", "uid").contains(isolation)) {
+            throw new IllegalArgumentException("isolation must be auto, namespaces, process or uid: " + isolation);
         }
     }
 
-    /** The defaults: {@code /var/lib/coding-engine}, one slot per core, uids from 60000. */
+    /** The defaults: {@code /var/lib/coding-engine}, one slot per core, uids from 60000, no UID isolation. */
     public static SandboxConfig defaults() {
         return new SandboxConfig(Path.of("/var/lib/coding-engine"), Path.of("/usr/bin/bwrap"), 60000,
                 Runtime.getRuntime().availableProcessors(),
                 List.of("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"),
-                "auto", "coding-engine", RECYCLE_AFTER, 0);
+                "auto", "coding-engine", RECYCLE_AFTER, 0, false);
     }
 
     public SandboxConfig withDataDir(Path value) {
-        return new SandboxConfig(value, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots);
+        return new SandboxConfig(value, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
     }
 
     public SandboxConfig withSlots(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, value, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots);
+        return new SandboxConfig(dataDir, bwrap, uidBase, value, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
     }
 
     public SandboxConfig withIsolation(String value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, value, cgroupName, recycleAfter, interactiveSlots);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, value, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
     }
 
     public SandboxConfig withReadOnlyPaths(List<String> value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, value, isolation, cgroupName, recycleAfter, interactiveSlots);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, value, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
     }
 
     public SandboxConfig withCgroupName(String value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, value, recycleAfter, interactiveSlots);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, value, recycleAfter, interactiveSlots, allowUidIsolation);
     }
 
     public SandboxConfig withBwrap(Path value) {
-        return new SandboxConfig(dataDir, value, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots);
+        return new SandboxConfig(dataDir, value, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
     }
 
     public SandboxConfig withUidBase(int value) {
-        return new SandboxConfig(dataDir, bwrap, value, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots);
+        return new SandboxConfig(dataDir, bwrap, value, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
     }
 
     public SandboxConfig withRecycleAfter(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, value, interactiveSlots);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, value, interactiveSlots, allowUidIsolation);
     }
 
     /** The last {@code value} of the slots kept for work a person waits for. */
     public SandboxConfig withInteractiveSlots(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, value);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, value, allowUidIsolation);
+    }
+
+    /** Whether UID isolation may be used ({@link #allowUidIsolation()}). */
+    public SandboxConfig withAllowUidIsolation(boolean value) {
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter,
+                interactiveSlots, value);
     }
 }

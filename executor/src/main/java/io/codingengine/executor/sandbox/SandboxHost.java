@@ -24,12 +24,19 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What the sandbox sets up on the host once, at start: the data directory, locked to this engine;
  * the native helper, copied out of the jar; the seccomp filters, compiled by it; the cgroup
- * hierarchy, found (and the names of the groups made on it); and the bwrap arguments that show the
- * host's runtimes read-only in every box. Closing it releases the data directory.
+ * hierarchy, found (and the names of the groups made on it), when the engine may make groups
+ * there; and the bwrap arguments that show the host's runtimes read-only in every box (the same
+ * paths are Landlock's under UID isolation). Closing it releases the data directory.
  */
 final class SandboxHost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxHost.class);
+    /**
+     * Readable under Landlock besides what a box shows: OpenSSL's configuration, which Node reads
+     * at start. A box has no /etc/ssl, and Node ignores the ENOENT; Landlock answers EACCES, and
+     * Node stops.
+     */
+    private static final List<String> LANDLOCK_EXTRA = List.of("/etc/ssl");
 
     private final Path dataDir;
     private final FileChannel lock;
@@ -37,11 +44,20 @@ final class SandboxHost implements AutoCloseable {
     /** The seccomp filters, compiled once: with namespaces, and without (no network sockets either). */
     private final Path seccompDefault;
     private final Path seccompNoNetwork;
+    /** The filter for UID isolation: no socket and no IPC at all. */
+    private final Path seccompUid;
     private final Optional<Cgroups> cgroups;
     private final List<String> readOnlyMounts;
+    /** What a box shows read-only, as host paths: what Landlock lets a run read under UID isolation. */
+    private final List<String> readablePaths;
+    /** The kernel's Landlock ABI version (0: none), asked the first time UID isolation needs it. */
+    private Integer landlockAbi;
     /** Part of every cgroup's name, so a restarted engine never reuses a group (and its counters). */
     private final String instance = Long.toString(System.nanoTime() & 0xffffffffL, 36);
     private final AtomicLong groups = new AtomicLong();
+    /** Where interactions' FIFOs are made: root's alone (0700), never inside a box. */
+    private final Path pipes;
+    private final AtomicLong interactions = new AtomicLong();
 
     SandboxHost(SandboxConfig config) {
         this.dataDir = config.dataDir();
@@ -49,8 +65,47 @@ final class SandboxHost implements AutoCloseable {
         this.helper = installHelper(dataDir);
         this.seccompDefault = exportFilter("default");
         this.seccompNoNetwork = exportFilter("nonet");
-        this.cgroups = Cgroups.detect(config.cgroupName());
+        this.seccompUid = exportFilter("uid");
+        this.cgroups = usableCgroups(config.cgroupName());
         this.readOnlyMounts = readOnlyMounts(config.readOnlyPaths());
+        this.readablePaths = readablePaths(readOnlyMounts, helper);
+        this.pipes = dataDir.resolve("pipes");
+        try {
+            Files.createDirectories(pipes);
+            Files.setPosixFilePermissions(pipes, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + pipes, e);
+        }
+    }
+
+    /**
+     * A fresh directory holding the two FIFOs of one interaction, {@code in} (the validator to the
+     * submission) and {@code out} (the reverse), root's alone (0600 in a 0700 directory under the
+     * root-only {@code data-dir/pipes}): only the two relays open them, on the host, before they
+     * enter their boxes, and a program cannot open them again through {@code /proc/self/fd}.
+     * Named by this start's instance and a counter, never reused.
+     */
+    Path newPipes() {
+        Path dir = pipes.resolve(instance + "-" + interactions.incrementAndGet());
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + dir, e);
+        }
+        Libc.mkfifo(dir.resolve("in").toString(), 0600);
+        Libc.mkfifo(dir.resolve("out").toString(), 0600);
+        return dir;
+    }
+
+    /** Removes an interaction's FIFOs (their relays hold what they opened; the names go). */
+    static void removePipes(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve("in"));
+            Files.deleteIfExists(dir.resolve("out"));
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", dir, e.getMessage());
+        }
     }
 
     /** The installed {@code ce-sandbox}, a root-owned 0755 file the sandbox uids can execute. */
@@ -66,6 +121,34 @@ final class SandboxHost implements AutoCloseable {
     /** The filter for process isolation: no network namespace, so no socket but a local one. */
     Path seccompNoNetwork() {
         return seccompNoNetwork;
+    }
+
+    /** The filter for UID isolation: nothing is the run's own, so no socket and no IPC at all. */
+    Path seccompUid() {
+        return seccompUid;
+    }
+
+    /** The host paths a box shows read-only, and the helper: what a run may read under Landlock. */
+    List<String> readablePaths() {
+        return readablePaths;
+    }
+
+    /** The kernel's Landlock ABI version as the helper sees it (0: no Landlock), asked once. */
+    synchronized int landlockAbi() {
+        if (landlockAbi == null) {
+            String out = helperOutput(List.of(helper.toString(), "landlock"));
+            landlockAbi = Integer.parseInt(out.trim());
+        }
+        return landlockAbi;
+    }
+
+    /**
+     * Kills every process of {@code uid} ({@code ce-sandbox sweep}): under UID isolation, where no
+     * pid namespace ends them, before a slot's first run (an engine that crashed may have left
+     * some) and after a run whose relay did not report (it may have died before its own sweep).
+     */
+    void sweep(int uid) {
+        helperOutput(List.of(helper.toString(), "sweep", "--uid", Integer.toString(uid), "--gid", Integer.toString(uid)));
     }
 
     /** bwrap arguments that show the host's runtimes read-only ({@link SandboxConfig#readOnlyPaths()}). */
@@ -162,20 +245,68 @@ final class SandboxHost implements AutoCloseable {
     /** Compiles a seccomp policy of the helper to BPF once; runs load the file. */
     private Path exportFilter(String policy) {
         Path file = dataDir.resolve("bin").resolve("seccomp-" + policy + ".bpf");
+        helperOutput(List.of(helper.toString(), "seccomp", policy, file.toString()));
+        return file;
+    }
+
+    /**
+     * Runs one of the helper's short commands and returns what it printed; a failure is an
+     * {@link IllegalStateException} with its message. Its output is a file, not a pipe: the
+     * caller may be a virtual thread, which must not block on a process's pipe.
+     */
+    private String helperOutput(List<String> command) {
+        Path out = null;
         try {
-            Process p = new ProcessBuilder(helper.toString(), "seccomp", policy, file.toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("cannot compile the seccomp filter: " + out);
+            out = Files.createTempFile(dataDir.resolve("bin"), "helper", ".out");
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            int code = p.waitFor();
+            String text = Files.readString(out).trim();
+            if (code != 0) {
+                throw new IllegalStateException("ce-sandbox " + command.get(1) + " failed: " + text);
             }
-            return file;
+            return text;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot compile the seccomp filter", e);
+            throw new UncheckedIOException("cannot run ce-sandbox " + command.get(1), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException e) {
+                    LOG.warn("cannot remove {}: {}", out, e.getMessage());
+                }
+            }
         }
+    }
+
+    /**
+     * The cgroup hierarchy, when the engine may make its groups there. A container's cgroup file
+     * system is usually read-only (Docker's default): then there are none, limits fall back to
+     * rlimits, and the isolation level reports cgroups "none".
+     */
+    private static Optional<Cgroups> usableCgroups(String name) {
+        try {
+            return Cgroups.detect(name);
+        } catch (UncheckedIOException e) {
+            LOG.warn("cgroups found but unusable, limits fall back to rlimits: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The host paths of {@code readOnlyMounts}' binds and links, the helper (the box init is
+     * executed from there) and {@link #LANDLOCK_EXTRA}.
+     */
+    private static List<String> readablePaths(List<String> readOnlyMounts, Path helper) {
+        List<String> paths = new ArrayList<>(LANDLOCK_EXTRA);
+        for (int i = 0; i < readOnlyMounts.size(); i += 3) {
+            // "--ro-bind SOURCE DEST" or "--symlink TARGET LINK": the host path is the second, or the link itself.
+            paths.add(readOnlyMounts.get(i).equals("--symlink") ? readOnlyMounts.get(i + 2) : readOnlyMounts.get(i + 1));
+        }
+        paths.add(helper.toString());
+        return List.copyOf(paths);
     }
 
     /**

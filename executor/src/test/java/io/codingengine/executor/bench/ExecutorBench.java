@@ -28,7 +28,10 @@ import java.util.function.Supplier;
  * and in the sandbox (a fresh process tree and cgroup per run, the binary compiled once in the
  * box), once in the slot's pre-started box and once in a fresh bwrap box per run; (2) each
  * language's hello world, compile and run, bare and through {@link SandboxedExecutor#execute};
- * (3) with {@code cpu}, the CPU time of a Python hello world, bare and through the executor.
+ * (3) with {@code cpu}, the CPU time of a Python hello world, bare and through the executor;
+ * (4) with {@code interactive}, a test of an interactive problem (the submission and its
+ * validator in two boxes, talking through two pipes: {@link Sandbox#interact}) against a plain
+ * test's run, both trivial C programs in pre-started boxes.
  */
 public final class ExecutorBench {
 
@@ -57,6 +60,10 @@ public final class ExecutorBench {
         if ("python".equals(only)) {
             String py = "print('hello')";
             hello(n, executor, "python", py, () -> bare(work, null, List.of("/usr/bin/python3", "t.py")), work, "t.py", py);
+            return;
+        }
+        if ("interactive".equals(only)) {
+            interactive(n, work, sandbox);
             return;
         }
         trivialC(n, work, sandbox);
@@ -170,6 +177,35 @@ public final class ExecutorBench {
             double[][] ms = timeInterleaved(n, actions);
             report("trivial C, fresh box", ms[0], ms[1]);
             report("trivial C, pre-started box", ms[0], ms[2]);
+        }
+    }
+
+    /**
+     * The per-test overhead of an interactive test: a plain test's run (the submission alone)
+     * against an interaction (the submission, and a validator answering 42 in the slot's
+     * companion box, with the FIFOs made, met and removed), interleaved.
+     */
+    private static void interactive(int n, Path work, Sandbox sandbox) throws Exception {
+        Files.writeString(work.resolve("true.c"), "int main(void){return 0;}");
+        Files.writeString(work.resolve("accept.c"), "int main(void){return 42;}");
+        for (String name : List.of("true", "accept")) {
+            new ProcessBuilder("gcc", "-O2", "-o", work.resolve(name).toString(), work.resolve(name + ".c").toString())
+                    .inheritIO().start().waitFor();
+        }
+        try (Box submission = compiledTrue(sandbox, work); Box validator = sandbox.openCompanion(submission, 64 << 20, 4096)) {
+            validator.writeFile("accept", Files.readAllBytes(work.resolve("accept")), true);
+            RunSpec accept = new RunSpec(List.of("./accept"), C_ENV, new byte[0], ExecutorConfig.defaults().run());
+            RunSpec run = new RunSpec(List.of("./true"), C_ENV, new byte[0], ExecutorConfig.defaults().run());
+            List<Supplier<Void>> actions = List.of(() -> runTrue(submission), () -> {
+                var pair = sandbox.interact(submission, run, validator, accept, 4096);
+                if (pair.validator().exitCode() == null || pair.validator().exitCode() != 42
+                        || pair.submission().exitCode() == null || pair.submission().exitCode() != 0) {
+                    throw new IllegalStateException("interaction failed: " + pair);
+                }
+                return null;
+            });
+            double[][] ms = timeInterleaved(n, actions);
+            report("interactive vs plain test", ms[0], ms[1]);
         }
     }
 

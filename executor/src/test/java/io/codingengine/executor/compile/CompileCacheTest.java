@@ -2,6 +2,7 @@ package io.codingengine.executor.compile;
 
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The cache's bookkeeping on a real directory: LRU bound, what is kept, one compile for concurrent callers. */
+@Tag("fast")
 class CompileCacheTest {
 
     private static final StageResult OK = new StageResult("", "", "", 0, null, null, null, 5, 5, 0);

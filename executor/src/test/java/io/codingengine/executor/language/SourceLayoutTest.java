@@ -1,6 +1,7 @@
 package io.codingengine.executor.language;
 
 import io.codingengine.common.execution.SourceFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * a backtracking search take hours. The search runs in the api's request thread and again in the
  * worker, outside any sandbox limit, so it must be linear in the source.
  */
+@Tag("fast")
 class SourceLayoutTest {
 
     private static final LanguageDefinition JAVA = Catalogue.detect().resolve("java", "*").definition();

@@ -1,10 +1,13 @@
 package io.codingengine.executor.language;
 
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@Tag("fast")
 class VersionRangeTest {
 
     @ParameterizedTest(name = "{0} matches {1}: {2}")
@@ -24,5 +27,13 @@ class VersionRangeTest {
     })
     void nodeSemverRanges(String range, String version, boolean expected) {
         assertEquals(expected, VersionRange.parse(range).matches(Version.parse(version)));
+    }
+
+    @Test
+    void manyAlternativesCostNoStackAndPastNodeSemversLengthMatchNothing() {
+        String longest = ("1 || ").repeat(50) + "3";
+        assertEquals(true, VersionRange.parse(longest).matches(Version.parse("3.11.2")), longest.length() + " characters");
+        // A client once sent 50,000 alternatives: the parse overflowed the stack (a 500).
+        assertEquals(false, VersionRange.parse("3" + "||3".repeat(50_000)).matches(Version.parse("3.11.2")));
     }
 }

@@ -18,7 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Where namespaces are unavailable (simulated by a bwrap that does not exist), the sandbox says
  * so and falls back to process isolation, which still denies network sockets and runs as an
- * unprivileged uid; when namespaces are required it refuses to start.
+ * unprivileged uid; when namespaces are required it refuses to start. UID isolation is never
+ * used unless allowed. (Where process isolation cannot start either, a host without mounts:
+ * session-image's DockerDefaultsTest.)
  */
 class IsolationFallbackTest {
 
@@ -27,7 +29,7 @@ class IsolationFallbackTest {
 
     private static SandboxConfig config() throws Exception {
         Path dir = Files.createTempDirectory("ce-fallback-");
-        return SandboxConfig.defaults().withDataDir(dir).withSlots(1).withUidBase(60150)
+        return SandboxConfig.defaults().withDataDir(dir).withSlots(1).withUidBase(65150)
                 .withCgroupName("coding-engine-test").withBwrap(Path.of("/nonexistent/bwrap"));
     }
 
@@ -47,7 +49,7 @@ class IsolationFallbackTest {
                     except OSError as e:
                         print('socket denied', e.errno)
                     """), Map.of("PATH", "/usr/bin:/bin"), new byte[0], LIMITS));
-            assertEquals("60150\nsocket denied 13\n", new String(out.stdout(), StandardCharsets.UTF_8),
+            assertEquals("65150\nsocket denied 13\n", new String(out.stdout(), StandardCharsets.UTF_8),
                     new String(out.output(), StandardCharsets.UTF_8));
         }
     }
@@ -57,6 +59,13 @@ class IsolationFallbackTest {
         SandboxConfig config = config().withIsolation("namespaces");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Sandbox(config));
         assertTrue(e.getMessage().contains("namespaces are required"), e.getMessage());
+    }
+
+    @Test
+    void uidIsolationIsRefusedUnlessAllowed() throws Exception {
+        SandboxConfig config = config().withIsolation("uid");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Sandbox(config));
+        assertTrue(e.getMessage().contains("UID isolation is not allowed here"), e.getMessage());
     }
 
     @Test

@@ -21,22 +21,22 @@ public class AzureStoreConfiguration {
 
     /** One pair of clients for every store, authenticated as the storage settings say. */
     @Bean
-    StorageAccount.Clients storageClients(WorkerProperties p) {
-        return p.storageAccount().connect();
+    StorageAccount.Clients storageClients(WorkerConnectionSettings c) {
+        return c.storageAccount().connect();
     }
 
     @Bean
-    SubmissionStore submissionStore(StorageAccount.Clients storage, WorkerProperties p) {
-        return new TableSubmissionStore(storage.tables(), storage.blobs(), p.tablePrefix());
+    SubmissionStore submissionStore(StorageAccount.Clients storage, WorkerConnectionSettings c) {
+        return new TableSubmissionStore(storage.tables(), storage.blobs(), c.getTablePrefix());
     }
 
     @Bean
-    ProblemStore problemStore(StorageAccount.Clients storage, WorkerProperties p) {
-        return new BlobProblemStore(storage.blobs(), p.tablePrefix());
+    ProblemStore problemStore(StorageAccount.Clients storage, WorkerConnectionSettings c) {
+        return new BlobProblemStore(storage.blobs(), c.getTablePrefix());
     }
 
     @Bean
-    AuditLog auditLog(StorageAccount.Clients storage, WorkerProperties p) {
-        return new TableAuditLog(storage.tables(), p.tablePrefix());
+    AuditLog auditLog(StorageAccount.Clients storage, WorkerConnectionSettings c) {
+        return new TableAuditLog(storage.tables(), c.getTablePrefix());
     }
 }

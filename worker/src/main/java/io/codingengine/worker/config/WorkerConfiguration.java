@@ -7,12 +7,12 @@ import io.codingengine.common.queue.ArtemisReplyChannel;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.QueueKind;
 import io.codingengine.common.queue.ServiceBusReplyChannel;
+import io.codingengine.common.queue.ServiceBusSettings;
 import io.codingengine.common.queue.ServiceBusSubmissionQueue;
 import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
-import io.codingengine.executor.sandbox.SandboxConfig;
 import io.codingengine.worker.queue.QueueConsumer;
 import io.codingengine.worker.session.DynamicSessionsExecutor;
 import io.codingengine.worker.session.DynamicSessionsSettings;
@@ -41,9 +41,10 @@ public class WorkerConfiguration {
 
     /** {@code session-pool}: this host's sandbox (the default), or an Azure Dynamic Sessions pool. */
     @Bean
-    Executor executor(WorkerProperties p, org.springframework.core.env.Environment environment) {
+    Executor executor(WorkerProperties p, WorkerSandboxSettings sandbox, WorkerConnectionSettings connections,
+                      org.springframework.core.env.Environment environment) {
         return switch (p.sessionPool()) {
-            case "local" -> localExecutor(p);
+            case "local" -> localExecutor(p, sandbox);
             case "dynamic-sessions" -> {
                 if (p.sessionPoolEndpoint().isBlank()) {
                     throw new IllegalArgumentException("coding-engine.worker.session-pool-endpoint is required with session-pool=dynamic-sessions");
@@ -51,8 +52,8 @@ public class WorkerConfiguration {
                 // The first backoff is short: a pool's 429 usually says how long to wait.
                 URI endpoint = URI.create(p.sessionPoolEndpoint());
                 yield new DynamicSessionsExecutor(new DynamicSessionsSettings(endpoint,
-                        p.effectiveSlots(), p.sessionPoolTimeout(), p.sessionPoolPatience(), Duration.ofMillis(500)),
-                        TokenProviders.forPool(p.sessionPoolAuth(), p.managedIdentityClientId(), endpoint,
+                        sandbox.effectiveSlots(), p.sessionPoolTimeout(), p.sessionPoolPatience(), Duration.ofMillis(500)),
+                        TokenProviders.forPool(p.sessionPoolAuth(), connections.getManagedIdentityClientId(), endpoint,
                                 environment.matchesProfiles("azure")));
             }
             default -> throw new IllegalArgumentException(
@@ -60,35 +61,43 @@ public class WorkerConfiguration {
         };
     }
 
-    private static SandboxedExecutor localExecutor(WorkerProperties p) {
+    private static SandboxedExecutor localExecutor(WorkerProperties p, WorkerSandboxSettings sandbox) {
         // The interactive slots come on top of the judging ones (slot uids run past them too).
-        return SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(p.dataDir())
-                .withSlots(p.effectiveSlots() + p.interactiveSlots()).withInteractiveSlots(p.interactiveSlots())
-                .withUidBase(p.uidBase()).withIsolation(p.isolation()).withCgroupName(p.cgroupName())
-                .withRecycleAfter(p.recycleAfter()),
+        return SandboxedExecutor.start(sandbox.toConfig()
+                .withSlots(sandbox.effectiveSlots() + p.interactiveSlots()).withInteractiveSlots(p.interactiveSlots()),
                 ExecutorConfig.judging().withCompileSpeed(p.compileSettings()));
     }
 
     @Bean
-    SubmissionQueue submissionQueue(WorkerProperties p) {
+    SubmissionQueue submissionQueue(WorkerProperties p, WorkerConnectionSettings connections) {
         // The queue dead-letters after the same number of deliveries the handler counts down to: with
         // the queue's own default, a max-delivery-count below it would never reach the queue.
-        return switch (QueueKind.parse("coding-engine.worker.queue", p.queue())) {
+        return switch (QueueKind.parse("coding-engine.worker.queue", connections.getQueue())) {
             case ARTEMIS -> {
                 var defaults = ArtemisSubmissionQueue.Settings.DEFAULT;
-                yield ArtemisSubmissionQueue.connect(p.broker(), new ArtemisSubmissionQueue.Settings(
+                yield ArtemisSubmissionQueue.connect(connections.artemisBroker(), new ArtemisSubmissionQueue.Settings(
                         p.maxDeliveryCount(), defaults.lockDuration(), defaults.pollInterval()));
             }
-            case SERVICEBUS -> ServiceBusSubmissionQueue.connect(p.serviceBus());
+            case SERVICEBUS -> ServiceBusSubmissionQueue.connect(serviceBus(p, connections));
         };
     }
 
+    /**
+     * On Artemis the worker listens too, on an address of its own: the client's input for the
+     * live runs it holds comes there. On Service Bus it only sends (its identity may not receive
+     * from the reply queue), so it runs no live runs.
+     */
     @Bean
-    ReplyChannel replyChannel(WorkerProperties p) {
-        return switch (QueueKind.parse("coding-engine.worker.queue", p.queue())) {
-            case ARTEMIS -> ArtemisReplyChannel.sending(p.broker());
-            case SERVICEBUS -> ServiceBusReplyChannel.sending(p.serviceBus());
+    ReplyChannel replyChannel(WorkerProperties p, WorkerConnectionSettings connections) {
+        return switch (QueueKind.parse("coding-engine.worker.queue", connections.getQueue())) {
+            case ARTEMIS -> ArtemisReplyChannel.listening(connections.artemisBroker());
+            case SERVICEBUS -> ServiceBusReplyChannel.sending(serviceBus(p, connections));
         };
+    }
+
+    /** The Service Bus settings, dead-lettering after {@link WorkerProperties#maxDeliveryCount()}. */
+    static ServiceBusSettings serviceBus(WorkerProperties p, WorkerConnectionSettings connections) {
+        return connections.serviceBus().withMaxDeliveryCount(p.maxDeliveryCount());
     }
 
     @Bean

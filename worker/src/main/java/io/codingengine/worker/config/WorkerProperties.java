@@ -1,10 +1,6 @@
 package io.codingengine.worker.config;
 
-import io.codingengine.common.queue.ArtemisBroker;
-import io.codingengine.common.queue.ServiceBusSettings;
 import io.codingengine.executor.compile.CompileSettings;
-import io.codingengine.common.store.AzureStorage;
-import io.codingengine.common.store.StorageAccount;
 import io.codingengine.worker.judge.Judge;
 import io.codingengine.worker.queue.WorkHandler;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,27 +10,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Settings of a worker (prefix {@code coding-engine.worker}; docs/configuration.md, "worker").
+ * Settings of a worker (prefix {@code coding-engine.worker}; docs/configuration.md, "worker"), but
+ * for those it shares with the api: the sandbox ({@link WorkerSandboxSettings}), the queue and the
+ * Azure stores ({@link WorkerConnectionSettings}), and {@code coding-engine.store}
+ * ({@link io.codingengine.common.config.StoreSettings}).
  *
  * @param id                this worker's name in judgements and logs; empty: host name and pid
- * @param brokerUrl         the Artemis broker the api embeds (or an external one), with {@code queue=artemis};
- *                          for TLS add {@code ?sslEnabled=true;trustStorePath=…;trustStorePassword=…}
- * @param brokerUser        the user this worker logs in to the broker as; empty: none (a broker on
- *                          the api's loopback)
- * @param brokerPassword    that user's password
- * @param storage           with {@code coding-engine.store=azure}: the Azure Storage connection
- *                          string (Azurite locally); ignored when the endpoints are set
- * @param tablePrefix       prefix of the tables and containers of this deployment
- * @param slots             submissions judged at once; 0: one per core
- * @param interactiveSlots  sandbox slots on top of {@code slots} kept for interactive work (Runs,
- *                          Piston executes), each with a receiver of its own: a person never
- *                          waits behind judging. Its uids follow the judging slots'
- * @param dataDir           root-owned directory for the sandbox's boxes and helper
- * @param uidBase           first sandbox uid of this worker (several workers on one host need
- *                          ranges that do not overlap: slots are uidBase to uidBase + slots - 1)
- * @param isolation         {@code auto}, {@code namespaces} or {@code process}
- * @param cgroupName        the worker's group in each cgroup hierarchy
- * @param recycleAfter      runs a slot's pre-started box serves before it is rebuilt; 0: a fresh box per run
+ * @param interactiveSlots  sandbox slots on top of {@code slots} kept for the interactive lane's
+ *                          work (Runs, Piston executes), each with a receiver of its own: a person
+ *                          never waits behind judging. Its uids follow the judging slots'. (Not
+ *                          interactive problems: those run in any slot, with its companion.)
  * @param receiveWait       how long one receive waits for a message before looking again
  * @param lockRenewal       how often a long judging renews its message's lock
  * @param heartbeat         how often a judging tells the store it is alive, so that the api's
@@ -52,8 +37,6 @@ import java.time.Duration;
  * @param sessionPoolAuth   {@code entra} (a Microsoft Entra token for the pool) or {@code none}: no
  *                          token, only for docker-compose's session container; refused with the
  *                          {@code azure} profile and for a pool endpoint on Azure
- * @param managedIdentityClientId the user-assigned managed identity for the session pool, Service
- *                          Bus and Storage; empty: the default credential chain
  * @param parallelTests     lanes of one submission's tests run at once, each on its own slot;
  *                          0: as many as the executor has slots, 1: one test after another
  * @param outputBudgetBytes heap the captured outputs of one judging's runs may take at once, at
@@ -68,30 +51,12 @@ import java.time.Duration;
  * @param warmJavac         compile Java in a long-lived sandboxed compiler JVM per JDK
  * @param warmJavacRestartAfter compiles after which a warm compiler is replaced
  * @param warmJavacMemoryMib heap of a warm compiler
- * @param queue             {@code artemis} (the broker above) or {@code servicebus}
- * @param servicebusNamespace the Service Bus namespace (managed identity), with {@code queue=servicebus}
- * @param servicebusEmulatorConnectionString the Service Bus EMULATOR's connection string, instead
- *                          of the namespace; refused unless it says {@code UseDevelopmentEmulator=true}
- * @param tableEndpoint     the storage account's table endpoint; with {@code blobEndpoint},
- *                          selects the managed identity
- * @param blobEndpoint      the storage account's blob endpoint
  * @param faultInjection    test aids that make the worker fail on purpose; all off by default
  */
 @ConfigurationProperties("coding-engine.worker")
 public record WorkerProperties(
         @DefaultValue("") String id,
-        @DefaultValue("tcp://127.0.0.1:61616") String brokerUrl,
-        @DefaultValue("") String brokerUser,
-        @DefaultValue("") String brokerPassword,
-        @DefaultValue(AzureStorage.AZURITE_LOCAL) String storage,
-        @DefaultValue("ce") String tablePrefix,
-        @DefaultValue("0") int slots,
         @DefaultValue("1") int interactiveSlots,
-        @DefaultValue("/var/lib/coding-engine/worker") Path dataDir,
-        @DefaultValue("60000") int uidBase,
-        @DefaultValue("auto") String isolation,
-        @DefaultValue("coding-engine-worker") String cgroupName,
-        @DefaultValue("1000") int recycleAfter,
         @DefaultValue("1s") Duration receiveWait,
         @DefaultValue("10s") Duration lockRenewal,
         @DefaultValue("1m") Duration heartbeat,
@@ -102,7 +67,6 @@ public record WorkerProperties(
         @DefaultValue("5m") Duration sessionPoolTimeout,
         @DefaultValue("2m") Duration sessionPoolPatience,
         @DefaultValue("entra") String sessionPoolAuth,
-        @DefaultValue("") String managedIdentityClientId,
         @DefaultValue("0") int parallelTests,
         @DefaultValue("67108864") long outputBudgetBytes,
         @DefaultValue("5m") Duration judgingBudget,
@@ -112,12 +76,7 @@ public record WorkerProperties(
         @DefaultValue("true") boolean warmJavac,
         @DefaultValue("200") int warmJavacRestartAfter,
         @DefaultValue("512") int warmJavacMemoryMib,
-        @DefaultValue FaultInjection faultInjection,
-        @DefaultValue("artemis") String queue,
-        @DefaultValue("") String servicebusNamespace,
-        @DefaultValue("") String servicebusEmulatorConnectionString,
-        @DefaultValue("") String tableEndpoint,
-        @DefaultValue("") String blobEndpoint) {
+        @DefaultValue FaultInjection faultInjection) {
 
     /** How the work handler settles and watches its work, from these properties. */
     public WorkHandler.Settings handling() {
@@ -149,27 +108,6 @@ public record WorkerProperties(
                                  @DefaultValue("") String crashAfterVerdictOf) {
     }
 
-    /** The Artemis broker, for {@code queue=artemis}, as this worker logs in to it. */
-    public ArtemisBroker broker() {
-        return new ArtemisBroker(brokerUrl, brokerUser, brokerPassword);
-    }
-
-    /** The storage account of the stores: the endpoints with the identity when set, else the connection string. */
-    public StorageAccount storageAccount() {
-        return new StorageAccount(storage, tableEndpoint, blobEndpoint, managedIdentityClientId);
-    }
-
-    /** The Service Bus settings, for {@code queue=servicebus}, dead-lettering after {@link #maxDeliveryCount()}. */
-    public ServiceBusSettings serviceBus() {
-        ServiceBusSettings settings = servicebusEmulatorConnectionString.isBlank()
-                ? ServiceBusSettings.azure(servicebusNamespace, managedIdentityClientId)
-                : ServiceBusSettings.emulator(servicebusEmulatorConnectionString);
-        return settings.withMaxDeliveryCount(maxDeliveryCount);
-    }
-
-    public int effectiveSlots() {
-        return slots > 0 ? slots : Runtime.getRuntime().availableProcessors();
-    }
 
     public String effectiveId() {
         return id.isBlank() ? hostName() + "-" + ProcessHandle.current().pid() : id;

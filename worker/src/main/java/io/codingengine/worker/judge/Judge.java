@@ -84,6 +84,7 @@ public final class Judge {
 
     private final Executor executor;
     private final CustomChecker custom;
+    private final InteractionJudging interactions;
     private final Clock clock;
     private final String worker;
     private final Settings settings;
@@ -136,6 +137,7 @@ public final class Judge {
     public Judge(Executor executor, Clock clock, String worker, Settings settings) {
         this.executor = executor;
         this.custom = new CustomChecker(executor);
+        this.interactions = new InteractionJudging(executor);
         this.clock = clock;
         this.worker = worker;
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -242,7 +244,9 @@ public final class Judge {
             Duration scaled = perTest.multipliedBy(tests.size());
             budget = scaled.compareTo(budget) > 0 ? scaled : budget;
         }
-        long worstRunWall = runLimits.wallTime().toMillis()
+        long worstRunWall = InteractionJudging.judges(checker)
+                ? InteractionJudging.worstWallMs((CheckerSpec.Custom) checker, runLimits)
+                : runLimits.wallTime().toMillis()
                 + (checker instanceof CheckerSpec.Custom ? CustomChecker.LIMITS.wallTime().toMillis() : 0);
         return new Plan(lanes, settings.outputBudgetBytes() / lanes, runLimits, budget, worstRunWall);
     }
@@ -252,6 +256,9 @@ public final class Judge {
      * and for a custom checker the checker run's output and the test's files sent to it (base64).
      */
     static long heapOf(TestCase test, CheckerSpec checker, LimitRequest runLimits) {
+        if (InteractionJudging.judges(checker)) {
+            return InteractionJudging.heapOf(test, (CheckerSpec.Custom) checker, runLimits);
+        }
         long heap = HEAP_PER_OUTPUT_BYTE * runLimits.outputBytes();
         if (checker instanceof CheckerSpec.Custom) {
             heap += HEAP_PER_OUTPUT_BYTE * CustomChecker.LIMITS.outputBytes()
@@ -427,6 +434,30 @@ public final class Judge {
          */
         private void call(int from, int to) {
             List<TestCase> part = tests.subList(from, to);
+            if (InteractionJudging.judges(checker)) {
+                // Interactive and multi-pass problems: the validator runs with the submission.
+                InteractionJudging.Call c = interactions.call(submission, part, (CheckerSpec.Custom) checker,
+                        plan.runLimits(), shownPerTest);
+                if (c.execution().session() != null) {
+                    sessions.add(c.execution().session());
+                }
+                if (from == 0) {
+                    first.set(c.execution());
+                }
+                if (c.execution().compileFailed()) {
+                    failedCompile.compareAndSet(null, c.execution());
+                    return;
+                }
+                wallTimeMs.addAndGet(c.wallTimeMs());
+                for (int k = 0; k < part.size(); k++) {
+                    InteractionJudging.Judged j = c.tests().get(k);
+                    outcomes[from + k] = new Outcome(j.verdict(), j.run(), j.shown(), j.message(), j.judgeMessage());
+                }
+                if (c.sandboxFailure() != null) {
+                    checkerFailure.compareAndSet(null, c.sandboxFailure());
+                }
+                return;
+            }
             List<RunInput> inputs = part.stream().map(t -> new RunInput(t.input(), List.of())).toList();
             // A syntax error of an interpreted language is a compile error when judged, as contest judges have it.
             ExecutionResult result = executor.execute(new ExecutionRequest(submission.language(), submission.version(),

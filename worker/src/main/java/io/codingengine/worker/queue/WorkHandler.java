@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -43,8 +44,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Does what one message asks: a synchronous run (reply to the waiting api) or the judging of a
- * stored submission (verdict to the store). Settles the delivery in every case: complete when the
+ * Does what one message asks: a synchronous run (reply to the waiting api), a live run
+ * ({@link LiveRuns}) or the judging of a stored submission (verdict to the store). Settles the delivery in every case: complete when the
  * work is done or no longer wanted, dead-letter when it can never succeed, abandon (it comes back
  * after a delay) when the sandbox failed under a judging that a later attempt may finish, and
  * nothing (the lock expires, the message comes back) when this process dies mid-way. When the
@@ -105,6 +106,7 @@ public final class WorkHandler {
     /** Test aids (WorkerProperties.FaultInjection): halt when judging this participant, or after its verdict; null: never. */
     private final String crashOnParticipant;
     private final String crashAfterVerdictOf;
+    private final LiveRuns live;
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("lock-renewal").factory());
     /** Apart from the renewals: a heartbeat waiting for a store that is down must not delay a lock's renewal. */
@@ -136,6 +138,7 @@ public final class WorkHandler {
         this.sandbox = new SandboxWatch(executor::probe, settings.sandboxProbeInterval(), clock);
         this.crashOnParticipant = blankToNull(settings.crashOnParticipant());
         this.crashAfterVerdictOf = blankToNull(settings.crashAfterVerdictOf());
+        this.live = new LiveRuns(executor, replies, metrics, clock, settings.workerId(), this::record);
     }
 
     private static String blankToNull(String participant) {
@@ -161,6 +164,7 @@ public final class WorkHandler {
         metrics.started();
         String correlationId = switch (item) {
             case WorkItem.Execute execute -> execute.correlationId();
+            case WorkItem.Converse converse -> converse.correlationId();
             case WorkItem.Judge j -> j.correlationId();
         };
         if (correlationId != null) {
@@ -169,6 +173,7 @@ public final class WorkHandler {
         try {
             switch (item) {
                 case WorkItem.Execute execute -> execute(delivery, execute, lastChance);
+                case WorkItem.Converse converse -> live.converse(delivery, converse);
                 case WorkItem.Judge j -> judge(delivery, j, lastChance);
             }
         } finally {
@@ -187,12 +192,16 @@ public final class WorkHandler {
             delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
             return;
         }
-        waited("interactive", "executing " + item.requestId(), Duration.between(item.enqueuedAt(), clock.instant()));
+        waited(delivery.lane().name().toLowerCase(Locale.ROOT), "executing " + item.requestId(),
+                Duration.between(item.enqueuedAt(), clock.instant()));
+        // A person waits for an interactive run: it may use the capacity kept for that. Work on the
+        // other lanes (an import's runs of its accepted submissions) takes a judging slot's.
+        Executor runner = delivery.lane() == Lane.INTERACTIVE ? executor.interactive() : executor;
         String body;
         ExecutionResult result = null;
         String status;
         try {
-            result = withLock(delivery, () -> executor.executeInteractive(item.request()));
+            result = withLock(delivery, () -> runner.execute(item.request()));
             String sandboxFailure = result.sandboxFailure();
             if (sandboxFailure != null && clock.instant().isBefore(item.deadline())) {
                 // The sandbox failed, not the program: once more before the client is answered
@@ -200,7 +209,7 @@ public final class WorkHandler {
                 LOG.warn("sandbox failure executing {}: {}; running it again", item.requestId(), sandboxFailure);
                 metrics.sandboxFailure("execute");
                 sandbox.failed(sandboxFailure);
-                result = withLock(delivery, () -> executor.executeInteractive(item.request()));
+                result = withLock(delivery, () -> runner.execute(item.request()));
                 if (result.sandboxFailure() != null) {
                     sandbox.failed(result.sandboxFailure());
                 }

@@ -4,6 +4,8 @@ import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.ExecutorBusyException;
+import io.codingengine.common.execution.InteractionRequest;
+import io.codingengine.common.execution.InteractionResult;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RequestTooLargeException;
 import io.codingengine.common.execution.RuntimeInfo;
@@ -84,6 +86,16 @@ public final class DynamicSessionsExecutor implements Executor {
     public ExecutionResult execute(ExecutionRequest request) {
         Answer answer = call("POST", "/execute", HttpRequest.BodyPublishers.ofString(Json.write(request)));
         return answer.read(ExecutionResult.class).withSession("dynamic-sessions:" + answer.identifier());
+    }
+
+    /**
+     * An interactive or multi-pass problem's tests in one session: the submission and its output
+     * validator in two boxes of that session's sandbox ({@code POST /interact}).
+     */
+    @Override
+    public InteractionResult interact(InteractionRequest request) {
+        Answer answer = call("POST", "/interact", HttpRequest.BodyPublishers.ofString(Json.write(request)));
+        return answer.read(InteractionResult.class).withSession("dynamic-sessions:" + answer.identifier());
     }
 
     /** A session's 200 answer, its body not read yet, and the identifier of the session that gave it. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.Environment;
 import org.springframework.mock.env.MockEnvironment;
 
 import java.nio.file.Files;
@@ -48,15 +49,19 @@ class SessionPoolAuthTest {
         sandboxed.close();
     }
 
-    private static WorkerProperties bind(String endpoint, String auth) {
-        return new Binder(new MapConfigurationPropertySource(Map.of("coding-engine.worker.session-pool", "dynamic-sessions",
+    /** The executor bean of a worker with these pool settings and one slot. */
+    private Executor executor(String endpoint, String auth, Environment environment) {
+        Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("coding-engine.worker.session-pool", "dynamic-sessions",
                 "coding-engine.worker.session-pool-endpoint", endpoint, "coding-engine.worker.session-pool-auth", auth,
-                "coding-engine.worker.slots", "1"))).bindOrCreate("coding-engine.worker", WorkerProperties.class);
+                "coding-engine.worker.slots", "1")));
+        return configuration.executor(binder.bindOrCreate("coding-engine.worker", WorkerProperties.class),
+                binder.bindOrCreate("coding-engine.worker", WorkerSandboxSettings.class),
+                binder.bindOrCreate("coding-engine.worker", WorkerConnectionSettings.class), environment);
     }
 
     @Test
     void withoutATokenTheWorkerRunsCodeInTheComposeSessionContainer() {
-        Executor executor = configuration.executor(bind("http://127.0.0.1:" + session.port(), "none"), new MockEnvironment());
+        Executor executor = executor("http://127.0.0.1:" + session.port(), "none", new MockEnvironment());
         var result = executor.execute(new ExecutionRequest("python", "*", List.of(SourceFile.utf8(null, "print(3*4)")), Map.of(),
                 null, null, List.of(new RunInput("", List.of()))));
         assertEquals("12\n", result.runs().getFirst().stdout());
@@ -67,21 +72,21 @@ class SessionPoolAuthTest {
         MockEnvironment azure = new MockEnvironment();
         azure.setActiveProfiles("azure");
         var e = assertThrows(IllegalArgumentException.class,
-                () -> configuration.executor(bind("http://session:8080", "none"), azure));
+                () -> executor("http://session:8080", "none", azure));
         assertTrue(e.getMessage().contains("session-pool-auth=none") && e.getMessage().contains("azure profile"), e.getMessage());
     }
 
     @Test
     void aPoolEndpointOnAzureRefusesIt() {
-        var e = assertThrows(IllegalArgumentException.class, () -> configuration.executor(
-                bind("https://codeengsessions.kindtree-1234.eastus2.azurecontainerapps.io", "none"), new MockEnvironment()));
+        var e = assertThrows(IllegalArgumentException.class, () -> executor(
+                "https://codeengsessions.kindtree-1234.eastus2.azurecontainerapps.io", "none", new MockEnvironment()));
         assertTrue(e.getMessage().contains("Microsoft Entra token"), e.getMessage());
     }
 
     @Test
     void anUnknownValueIsRefused() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> configuration.executor(bind("http://session:8080", "anonymous"), new MockEnvironment()));
+                () -> executor("http://session:8080", "anonymous", new MockEnvironment()));
         assertTrue(e.getMessage().contains("entra or none"), e.getMessage());
     }
 }

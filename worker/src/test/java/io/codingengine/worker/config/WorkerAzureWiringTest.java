@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codingengine.common.config.StoreSettings;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.StorageAccount;
 import io.codingengine.common.store.StoreKind;
@@ -27,15 +28,29 @@ class WorkerAzureWiringTest {
     private final WorkerConfiguration configuration = new WorkerConfiguration();
     private final AzureStoreConfiguration stores = new AzureStoreConfiguration();
 
-    private static WorkerProperties bind(Map<String, String> settings) {
+    private static WorkerConnectionSettings bind(Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("coding-engine.worker", WorkerConnectionSettings.class);
+    }
+
+    private static WorkerProperties worker(Map<String, String> settings) {
         return new Binder(new MapConfigurationPropertySource(settings))
                 .bindOrCreate("coding-engine.worker", WorkerProperties.class);
     }
 
     @Test
+    void byDefaultTheQueueIsTheApisEmbeddedBrokerOnThisHost() {
+        WorkerConnectionSettings c = bind(Map.of());
+        assertEquals("artemis", c.getQueue());
+        assertEquals("tcp://127.0.0.1:61616", c.getBrokerUrl());
+        assertEquals("ce", c.getTablePrefix());
+        assertEquals("tcp://10.0.0.5:61617", bind(Map.of("coding-engine.worker.broker-url", "tcp://10.0.0.5:61617")).getBrokerUrl());
+    }
+
+    @Test
     void theStoresShareTheAccountOfTheConnectionString() {
         String prefix = "v" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        WorkerProperties p = bind(Map.of("coding-engine.worker.storage", AzuriteExtension.connectionString(),
+        WorkerConnectionSettings p = bind(Map.of("coding-engine.worker.storage", AzuriteExtension.connectionString(),
                 "coding-engine.worker.table-prefix", prefix));
         StorageAccount.Clients clients = stores.storageClients(p);
         stores.submissionStore(clients, p);
@@ -45,14 +60,15 @@ class WorkerAzureWiringTest {
 
     @Test
     void theIdentityServesStorageAndServiceBusAndTheQueueDeadLettersAtTheWorkersCount() {
-        WorkerProperties p = bind(Map.of("coding-engine.worker.queue", "servicebus",
+        Map<String, String> settings = Map.of("coding-engine.worker.queue", "servicebus",
                 "coding-engine.worker.servicebus-namespace", "ce-bus.servicebus.windows.net",
                 "coding-engine.worker.table-endpoint", "https://ceacct.table.core.windows.net",
                 "coding-engine.worker.blob-endpoint", "https://ceacct.blob.core.windows.net",
                 "coding-engine.worker.managed-identity-client-id", "00000000-0000-0000-0000-000000000002",
-                "coding-engine.worker.max-delivery-count", "7"));
-        assertEquals(7, p.serviceBus().maxDeliveryCount());
-        assertEquals("00000000-0000-0000-0000-000000000002", p.serviceBus().managedIdentityClientId());
+                "coding-engine.worker.max-delivery-count", "7");
+        WorkerConnectionSettings p = bind(settings);
+        assertEquals(7, WorkerConfiguration.serviceBus(worker(settings), p).maxDeliveryCount());
+        assertEquals("00000000-0000-0000-0000-000000000002", WorkerConfiguration.serviceBus(worker(settings), p).managedIdentityClientId());
         StorageAccount.Clients clients = stores.storageClients(p);
         assertEquals("https://ceacct.table.core.windows.net", clients.tables().getServiceEndpoint());
         assertEquals("https://ceacct.blob.core.windows.net", clients.blobs().getAccountUrl());
@@ -71,8 +87,8 @@ class WorkerAzureWiringTest {
 
     @Test
     void serviceBusWithoutANamespaceSaysWhatToSet() {
-        WorkerProperties p = bind(Map.of("coding-engine.worker.queue", "servicebus"));
-        var error = assertThrows(IllegalArgumentException.class, () -> configuration.submissionQueue(p));
+        WorkerConnectionSettings p = bind(Map.of("coding-engine.worker.queue", "servicebus"));
+        var error = assertThrows(IllegalArgumentException.class, () -> configuration.submissionQueue(worker(Map.of()), p));
         assertTrue(error.getMessage().contains("namespace"), error.getMessage());
     }
 }

@@ -6,6 +6,7 @@ import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.worker.judge.Judge;
 import io.codingengine.worker.queue.QueueConsumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The judging's settings as a worker reads them, and the health it reports of its slots. */
+@Tag("fast")
 class WorkerJudgingSettingsTest {
 
     private static WorkerProperties bind(Map<String, String> settings) {

@@ -2,6 +2,7 @@ package io.codingengine.worker.judge;
 
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The feedback line's reading, and which checkers get the collecting program (JudgeTest runs them). */
+@Tag("fast")
 class FeedbackShimTest {
 
     private static final String MARK = "ce-feedback-0123456789abcdef01234567";

@@ -37,8 +37,8 @@ class JudgeTest {
     private static SandboxedExecutor executor() {
         try {
             return SandboxedExecutor.start(SandboxConfig.defaults()
-                    .withDataDir(Files.createTempDirectory("ce-judge-test-")).withSlots(2)
-                    .withCgroupName("coding-engine-test"), ExecutorConfig.defaults());
+                    .withDataDir(Files.createTempDirectory("ce-judge-test-")).withSlots(2).withUidBase(62400)
+                    .withCgroupName("coding-engine-judge-test"), ExecutorConfig.defaults());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package io.codingengine.worker.judge;
 
 import io.codingengine.common.judge.CheckerSpec;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fast")
 class OutputCheckerTest {
 
     @ParameterizedTest(name = "{0}: ''{1}'' vs ''{2}'' -> {3}")

@@ -4,6 +4,7 @@ import io.codingengine.common.queue.DeadLetter;
 import io.codingengine.common.queue.Delivery;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * RuntimeExceptions were caught), the worker stayed UP and judged less, and the message came back
  * to kill the next worker's slot the same way.
  */
+@Tag("fast")
 class QueueConsumerTest {
 
     /** A queue that hands out what the test puts in it, and the deliveries' settlements. */

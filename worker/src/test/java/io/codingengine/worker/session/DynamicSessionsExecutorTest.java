@@ -188,6 +188,25 @@ class DynamicSessionsExecutorTest {
                 e.getMessage());
     }
 
+    /** An interactive problem's tests go to one session, both programs in its sandbox, and are judged as locally. */
+    @Test
+    void anInteractiveProblemIsJudgedThroughASession() {
+        Judge judge = new Judge(executor(Duration.ofSeconds(30)), Clock.systemUTC(), "pool-it");
+        CheckerSpec.Custom validator = CheckerSpec.Custom.of("python", "v.py", """
+                import sys
+                n = int(open(sys.argv[1]).read())
+                print(n, flush=True)
+                sys.exit(42 if sys.stdin.readline() == "%d\\n" % (n + 1) else 43)
+                """).judging(true, 1);
+        List<TestCase> tests = List.of(new TestCase("sample/1", "41\n", "", true), new TestCase("secret/1", "6\n", "", false));
+        Submission submission = new Submission("pool-interactive", "talk", null, "alice", "python", "*",
+                List.of(SourceFile.utf8(null, "print(int(input()) + 1, flush=True)")), List.of(), null, Instant.now());
+        Judge.Judged judged = judge.judge(submission, tests, validator, Judge.TestLimits.DEFAULTS, 0, 1);
+        assertEquals(Verdict.AC, judged.judgement().verdict(), judged.judgement().toString());
+        assertEquals("<41\n>42\n", judged.judgement().tests().getFirst().output());
+        assertTrue(judged.execution().session().startsWith("dynamic-sessions:"), judged.execution().session());
+    }
+
     /** Back-pressure past the patience is "no room" (the worker waits with its message), not a failure. */
     @Test
     void aPoolThatStaysUnavailableIsBusyAfterThePatience() {

@@ -1,4 +1,4 @@
-package io.codingengine.executor.compile;
+package io.codingengine.executor.sandbox;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +12,8 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +34,23 @@ public final class UntrustedTree {
 
     /** Every regular file under {@code root} (relative path to content), at most {@code maxBytes} in all. */
     public static Map<String, byte[]> read(Path root, long maxBytes) throws IOException {
+        return read(root, maxBytes, null);
+    }
+
+    /**
+     * As {@link #read(Path, long)}, but only the files {@code owner} owns. Where the tree shares a
+     * file system with the host (UID isolation: a plain directory, not a tmpfs of its own), a file
+     * the uid did not write may be a hard link it made to a file only root can read; root must not
+     * read that out for it.
+     */
+    public static Map<String, byte[]> readOwned(Path root, long maxBytes, UserPrincipal owner) throws IOException {
+        return read(root, maxBytes, java.util.Objects.requireNonNull(owner, "owner"));
+    }
+
+    private static Map<String, byte[]> read(Path root, long maxBytes, UserPrincipal owner) throws IOException {
         Map<String, byte[]> files = new HashMap<>();
         try (SecureDirectoryStream<Path> dir = open(root)) {
-            read(dir, "", files, new long[]{maxBytes});
+            read(dir, "", files, new long[]{maxBytes}, owner);
         }
         return files;
     }
@@ -58,8 +74,8 @@ public final class UntrustedTree {
         throw new IOException("this platform has no openat-based directory streams: " + root + " cannot be read safely");
     }
 
-    private static void read(SecureDirectoryStream<Path> dir, String prefix, Map<String, byte[]> files, long[] room)
-            throws IOException {
+    private static void read(SecureDirectoryStream<Path> dir, String prefix, Map<String, byte[]> files, long[] room,
+                             UserPrincipal owner) throws IOException {
         for (Path name : names(dir)) {
             BasicFileAttributes a = attributes(dir, name);
             if (a == null) {
@@ -68,9 +84,9 @@ public final class UntrustedTree {
             String relative = prefix + name;
             if (a.isDirectory()) {
                 try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-                    read(sub, relative + "/", files, room);
+                    read(sub, relative + "/", files, room, owner);
                 }
-            } else if (a.isRegularFile()) {
+            } else if (a.isRegularFile() && (owner == null || owner.equals(ownerOf(dir, name)))) {
                 try (InputStream in = Channels.newInputStream(dir.newByteChannel(name, Set.of(StandardOpenOption.READ,
                         LinkOption.NOFOLLOW_LINKS)))) {
                     byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 9L, Math.max(0, room[0])) + 1);
@@ -104,6 +120,11 @@ public final class UntrustedTree {
     /** The entries' names (relative paths of one component), read before anything changes them. */
     private static List<Path> names(SecureDirectoryStream<Path> dir) {
         return java.util.stream.StreamSupport.stream(dir.spliterator(), false).map(Path::getFileName).toList();
+    }
+
+    /** The owner of an entry (a link's own, not its target's). */
+    private static UserPrincipal ownerOf(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        return dir.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes().owner();
     }
 
     /** The entry's own attributes (a link's, not its target's), or null when it is gone. */

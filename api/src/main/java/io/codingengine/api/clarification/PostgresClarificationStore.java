@@ -1,0 +1,58 @@
+package io.codingengine.api.clarification;
+
+import io.codingengine.common.store.Jdbc;
+import io.codingengine.common.store.PostgresSchema;
+
+import javax.sql.DataSource;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link ClarificationStore} on PostgreSQL (the stores' schema, {@link PostgresSchema}): table
+ * {@code clarifications}, keyed by contest id and id, one row per question or announcement. An
+ * answer is one {@code UPDATE ... RETURNING} of a row that has a question, so an announcement is
+ * never answered and the answer comes back as stored.
+ */
+public final class PostgresClarificationStore implements ClarificationStore {
+
+    private static final String COLUMNS = "contest_id, id, problem_id, participant, question, asked_at, answer, to_all,"
+            + " answered_by, answered_at";
+
+    private final Jdbc jdbc;
+
+    /** @param dataSource a pool on a database that {@link PostgresSchema#migrate} brought up to date */
+    public PostgresClarificationStore(DataSource dataSource) {
+        this.jdbc = new Jdbc(dataSource);
+    }
+
+    @Override
+    public void create(Clarification c) {
+        jdbc.update("INSERT INTO clarifications (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                c.contestId(), c.id(), c.problemId(), c.participant(), c.question(), c.askedAt(), c.answer(), c.toAll(),
+                c.answeredBy(), c.answeredAt());
+    }
+
+    @Override
+    public Optional<Clarification> answer(String contestId, String id, String answer, boolean toAll, String answeredBy,
+                                          Instant answeredAt) {
+        return jdbc.queryOne("UPDATE clarifications SET answer = ?, to_all = ?, answered_by = ?, answered_at = ?"
+                        + " WHERE contest_id = ? AND id = ? AND question IS NOT NULL RETURNING " + COLUMNS,
+                PostgresClarificationStore::clarification, answer, toAll, answeredBy, answeredAt, contestId, id);
+    }
+
+    @Override
+    public List<Clarification> list(String contestId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM clarifications WHERE contest_id = ? ORDER BY asked_at, id",
+                PostgresClarificationStore::clarification, contestId);
+    }
+
+    private static Clarification clarification(ResultSet row) throws SQLException {
+        return new Clarification(row.getString("contest_id"), row.getString("id"), row.getString("problem_id"),
+                row.getString("participant"), row.getString("question"), Jdbc.instant(row, "asked_at"),
+                row.getString("answer"), row.getBoolean("to_all"), row.getString("answered_by"),
+                Jdbc.instant(row, "answered_at"));
+    }
+}

@@ -1,0 +1,141 @@
+package io.codingengine.api.execution;
+
+import io.codingengine.common.pipeline.LiveMessage;
+import io.codingengine.common.pipeline.ReplyChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The api's end of a live run on a worker: the worker's events come in on this process's reply
+ * channel and go to the client in order; the client's controls go to the worker's address once
+ * the worker named it ({@link LiveMessage.Attached}), and are kept until then. A run no worker
+ * took within the patience, or whose worker then went silent for as long (it died), ends with
+ * {@link LiveMessage.Failed}.
+ */
+final class QueuedLiveRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueuedLiveRun.class);
+    /** One platform thread for every live run's patience. */
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("live-run-patience").factory());
+
+    private final String requestId;
+    private final ReplyChannel replies;
+    private final Consumer<LiveMessage.Event> events;
+    private final Duration patience;
+    private final List<LiveMessage.Control> early = new ArrayList<>();
+    private ReplyChannel.Listening listening;
+    private ScheduledFuture<?> timer;
+    private String worker;
+    private boolean ended;
+
+    /** @param patience how long to wait for a worker to take the run, and then for each of its events */
+    QueuedLiveRun(String requestId, ReplyChannel replies, Consumer<LiveMessage.Event> events, Duration patience) {
+        this.requestId = requestId;
+        this.replies = replies;
+        this.events = events;
+        this.patience = patience;
+    }
+
+    /** Listens for the worker's events; call before the run is queued. */
+    synchronized void listen() {
+        listening = replies.listen(requestId, this::arrived);
+        timer = TIMERS.schedule(() -> giveUp("no worker answered within " + patience.toSeconds() + " s"),
+                patience.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The run could not be queued: nothing will come. */
+    synchronized void cancel() {
+        ended = true;
+        timer.cancel(false);
+        listening.close();
+    }
+
+    /** A worker's event, on the reply channel's thread. */
+    private synchronized void arrived(String body) {
+        if (ended) {
+            return;
+        }
+        LiveMessage message;
+        try {
+            message = LiveMessage.fromJson(body);
+        } catch (RuntimeException e) {
+            LOG.warn("live run {}: unreadable event ignored: {}", requestId, e.toString());
+            return;
+        }
+        switch (message) {
+            case LiveMessage.Attached attached -> {
+                worker = attached.address();
+                early.forEach(this::toWorker);
+                early.clear();
+                restartTimer();
+            }
+            case LiveMessage.Ended end -> {
+                events.accept(end);
+                finish();
+            }
+            case LiveMessage.Event event -> {
+                events.accept(event);
+                restartTimer();
+            }
+            case LiveMessage.Control control -> LOG.warn("live run {}: a control sent to the api ignored", requestId);
+        }
+    }
+
+    /** The client's control, from its connection's thread. */
+    synchronized void control(LiveMessage.Control control) {
+        if (ended) {
+            return;
+        }
+        if (worker == null) {
+            early.add(control);
+        } else {
+            toWorker(control);
+        }
+    }
+
+    private void toWorker(LiveMessage.Control control) {
+        try {
+            replies.reply(worker, requestId, LiveMessage.toJson(control));
+        } catch (RuntimeException e) {
+            // The worker stops the run at its limits; a lost hang-up costs it no more than that.
+            LOG.warn("live run {}: cannot reach its worker: {}", requestId, e.toString());
+        }
+    }
+
+    private synchronized void giveUp(String why) {
+        if (ended) {
+            return;
+        }
+        LOG.warn("live run {}: {}", requestId, why);
+        if (worker != null) {
+            toWorker(new LiveMessage.HangUp());
+        }
+        // A worker that takes it later finds its deadline passed and drops it.
+        events.accept(new LiveMessage.Failed(why));
+        events.accept(new LiveMessage.Ended());
+        finish();
+    }
+
+    /** A worker is silent at most for a compile or a run without output (each within the executor's maxima). */
+    private void restartTimer() {
+        timer.cancel(false);
+        timer = TIMERS.schedule(() -> giveUp("its worker went silent for " + patience.toSeconds() + " s"),
+                patience.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void finish() {
+        ended = true;
+        timer.cancel(false);
+        listening.close();
+    }
+}

@@ -1,0 +1,358 @@
+package io.codingengine.api.piston;
+
+import io.codingengine.api.InProcessWorker;
+import io.codingengine.api.PostgresSettings;
+import io.codingengine.api.access.TestKeys;
+import io.codingengine.common.json.Json;
+import io.codingengine.common.queue.EmbeddedArtemisBroker;
+import io.codingengine.common.store.PostgresExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Piston's WebSocket execution, {@code /api/v2/connect}, with a real WebSocket client (the JDK's)
+ * against the real pipeline: the embedded broker, PostgreSQL and a real worker whose sandbox runs
+ * the program while the client talks to it. Each test uses a key of its own, so its executions
+ * draw on a bucket of their own.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "coding-engine.execution=queue", "coding-engine.broker-port=0",
+        "coding-engine.limits.executions-per-minute=3",
+        "coding-engine.piston.connect-idle-timeout=3s"})
+class PistonConnectTest {
+
+    private static final PostgresExtension.Database DATABASE = PostgresExtension.newDatabase("PistonConnectTest");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String ECHO = """
+            import sys
+            for line in sys.stdin:
+                print(line.strip().upper(), flush=True)
+            """;
+    private static InProcessWorker worker;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-piston-connect-").toString());
+        PostgresSettings.register(registry, DATABASE);
+        registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
+    }
+
+    @BeforeAll
+    static void startWorker(@Autowired EmbeddedArtemisBroker broker, @Autowired MeterRegistry metrics) {
+        worker = InProcessWorker.start(broker.url(), DATABASE.dataSource(), 67200,
+                "coding-engine-api-piston-connect-test", metrics);
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    private PistonConnectClient connect(String key) {
+        return PistonConnectClient.connect(port, key);
+    }
+
+    private PistonConnectClient init(String key, Map<String, Object> init) {
+        PistonConnectClient client = connect(key);
+        Map<String, Object> message = new java.util.LinkedHashMap<>(init);
+        message.put("type", "init");
+        client.send(message);
+        return client;
+    }
+
+    private static Map<String, Object> program(String language, String source, Object... limits) {
+        Map<String, Object> init = new java.util.LinkedHashMap<>();
+        init.put("language", language);
+        init.put("version", "*");
+        init.put("files", List.of(Map.of("content", source)));
+        for (int i = 0; i < limits.length; i += 2) {
+            init.put((String) limits[i], limits[i + 1]);
+        }
+        return init;
+    }
+
+    @Test
+    void aPythonEchoAnswersLineByLineWhileItRuns() throws Exception {
+        String subject = unique("echo");
+        PistonConnectClient client = init(issue(subject), program("py", ECHO, "run_timeout", 20000));
+        JsonNode runtime = client.next("runtime");
+        assertEquals("python", runtime.get("language").asString());
+        assertTrue(runtime.get("version").asString().startsWith("3."), runtime.toString());
+        assertEquals("run", client.next("stage").get("stage").asString());
+        client.stdin("hello\n");
+        assertEquals("HELLO\n", client.stdoutUntil("HELLO\n"));
+        client.stdin("wörld\n");
+        assertEquals("WÖRLD\n", client.stdoutUntil("WÖRLD\n"));
+        client.send(Map.of("type", "eof"));
+        JsonNode exit = client.next("exit");
+        assertEquals("{\"type\":\"exit\",\"stage\":\"run\",\"code\":0,\"signal\":null,\"status\":null,\"message\":null}",
+                exit.toString());
+        assertEquals("4999 Job Completed", client.closeStatus());
+        JsonNode audit = await().atMost(Duration.ofSeconds(30)).until(
+                () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject), found -> found.size() == 1).get(0);
+        assertEquals("OK", audit.get("verdict").asString(), audit.toString());
+        assertEquals(InProcessWorker.WORKER_ID, audit.get("worker").asString());
+        assertEquals("python", audit.get("language").asString());
+    }
+
+    @Test
+    void aCompileErrorIsTheCompileStageAndNothingRuns() throws Exception {
+        PistonConnectClient client = init(issue(unique("cc")), program("c++", "int main() { return x; }"));
+        assertEquals("c++", client.next("runtime").get("language").asString());
+        assertEquals("compile", client.next("stage").get("stage").asString());
+        JsonNode data = client.next("data");
+        assertEquals("stderr", data.get("stream").asString());
+        assertTrue(data.get("data").asString().contains("was not declared"), data.toString());
+        JsonNode exit = client.next("exit");
+        assertEquals("compile", exit.get("stage").asString());
+        assertEquals(1, exit.get("code").asInt(), exit.toString());
+        assertEquals("4999 Job Completed", client.closeStatus());
+        assertNull(client.messages.poll(), "no run stage");
+    }
+
+    @Test
+    void aCompiledProgramRunsAfterItsCompileStage() throws Exception {
+        // Larger than a WebSocket container's default message buffer (8 KiB).
+        String comment = "// " + "x".repeat(20_000) + "\n";
+        PistonConnectClient client = init(issue(unique("cpp")), program("cpp", comment + """
+                #include <iostream>
+                int main() { int a, b; while (std::cin >> a >> b) std::cout << a + b << std::endl; }
+                """));
+        client.next("runtime");
+        assertEquals("compile", client.next("stage").get("stage").asString());
+        assertEquals(0, client.next("exit").get("code").asInt());
+        assertEquals("run", client.next("stage").get("stage").asString());
+        client.stdin("2 40\n");
+        assertEquals("42\n", client.stdoutUntil("42\n"));
+        client.send(Map.of("type", "eof"));
+        assertEquals(0, client.next("exit").get("code").asInt());
+        assertEquals("4999 Job Completed", client.closeStatus());
+    }
+
+    @Test
+    void signalsReachTheProgramAndKillEndsIt() throws Exception {
+        String key = issue(unique("signal"));
+        String waits = """
+                import signal, sys, time
+                signal.signal(signal.SIGUSR1, lambda n, f: (print('caught', n, flush=True), sys.exit(3)))
+                print('ready', flush=True)
+                time.sleep(30)
+                """;
+        PistonConnectClient handled = init(key, program("python", waits, "run_timeout", 20000));
+        handled.next("runtime");
+        handled.next("stage");
+        handled.stdoutUntil("ready\n");
+        handled.send(Map.of("type", "signal", "signal", "SIGUSR1"));
+        assertEquals("caught 10\n", handled.stdoutUntil("caught 10\n"));
+        assertEquals(3, handled.next("exit").get("code").asInt());
+        assertEquals("4999 Job Completed", handled.closeStatus());
+
+        PistonConnectClient killed = init(key, program("python", waits, "run_timeout", 20000));
+        killed.next("runtime");
+        killed.next("stage");
+        killed.stdoutUntil("ready\n");
+        killed.send(Map.of("type", "signal", "signal", "SIGKILL"));
+        JsonNode exit = killed.next("exit");
+        assertEquals("SIGKILL", exit.get("signal").asString(), exit.toString());
+        assertTrue(exit.get("code").isNull());
+        assertEquals("SG", exit.get("status").asString());
+        assertEquals("4999 Job Completed", killed.closeStatus());
+
+        PistonConnectClient kill = init(key, program("python", waits, "run_timeout", 20000));
+        kill.next("runtime");
+        kill.next("stage");
+        kill.stdoutUntil("ready\n");
+        kill.send(Map.of("type", "kill"));
+        assertEquals("SIGKILL", kill.next("exit").get("signal").asString());
+        assertEquals("4999 Job Completed", kill.closeStatus());
+    }
+
+    @Test
+    void pistonsCloseCodes() throws Exception {
+        PistonConnectClient early = connect(null);
+        early.stdin("too early\n");
+        assertEquals("4003 Not yet initialized", early.closeStatus());
+
+        PistonConnectClient silent = connect(null);
+        long start = System.nanoTime();
+        assertEquals("4001 Initialization Timeout", silent.closeStatus());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
+
+        PistonConnectClient garbage = connect(null);
+        garbage.socket.sendText("{not json", true).join();
+        assertTrue(garbage.next("error").get("message").asString().startsWith("message is not valid JSON"));
+        assertEquals("4002 Notified Error", garbage.closeStatus());
+
+        PistonConnectClient unknown = init(null, Map.of("language", "python", "version", "9", "files", List.of(Map.of("content", ""))));
+        assertEquals("{\"type\":\"error\",\"message\":\"python-9 runtime is unknown\"}", unknown.next().toString());
+        assertEquals("4002 Notified Error", unknown.closeStatus());
+
+        PistonConnectClient tooLong = init(null, program("python", "print(1)", "run_timeout", 600000));
+        assertEquals("run_timeout cannot exceed the configured limit of 60000", tooLong.next("error").get("message").asString());
+        assertEquals("4002 Notified Error", tooLong.closeStatus());
+
+        String key = issue(unique("codes"));
+        PistonConnectClient twice = init(key, program("python", ECHO, "run_timeout", 20000));
+        twice.next("runtime");
+        twice.send(Map.of("type", "init", "language", "python", "version", "*", "files", List.of(Map.of("content", ""))));
+        assertEquals("4000 Already Initialized", twice.closeStatus());
+
+        PistonConnectClient stdout = init(key, program("python", ECHO, "run_timeout", 20000));
+        stdout.next("runtime");
+        stdout.send(Map.of("type", "data", "stream", "stdout", "data", "x"));
+        assertEquals("4004 Can only write to stdin", stdout.closeStatus());
+
+        PistonConnectClient badSignal = init(key, program("python", ECHO, "run_timeout", 20000));
+        badSignal.next("runtime");
+        badSignal.send(Map.of("type", "signal", "signal", "SIGFOO"));
+        assertEquals("4005 Invalid signal", badSignal.closeStatus());
+    }
+
+    @Test
+    void timeLimitsAndTheIdleLimitStopARun() throws Exception {
+        String key = issue(unique("limits"));
+        PistonConnectClient wall = init(key, program("python", "import time\nprint('ready', flush=True)\ntime.sleep(30)", "run_timeout", 1500));
+        wall.next("runtime");
+        wall.next("stage");
+        wall.stdoutUntil("ready\n");
+        JsonNode timedOut = wall.next("exit");
+        assertEquals("TO", timedOut.get("status").asString(), timedOut.toString());
+        assertEquals("SIGKILL", timedOut.get("signal").asString());
+        assertEquals("4999 Job Completed", wall.closeStatus());
+
+        PistonConnectClient idle = init(key, program("python", "print(input())", "run_timeout", 30000));
+        idle.next("runtime");
+        idle.next("stage");
+        JsonNode idled = idle.next("exit");
+        assertEquals("Time limit exceeded (idle)", idled.get("message").asString(), idled.toString());
+        assertEquals("4999 Job Completed", idle.closeStatus());
+    }
+
+    @Test
+    void aFloodIsCutAtTheOutputLimit() throws Exception {
+        PistonConnectClient client = init(issue(unique("flood")), program("python", "while True:\n    print('y' * 1000)"));
+        client.next("runtime");
+        client.next("stage");
+        long received = 0;
+        JsonNode message;
+        while ((message = client.next()).get("type").asString().equals("data")) {
+            received += message.get("data").asString().length();
+        }
+        assertEquals("exit", message.get("type").asString());
+        assertEquals("OL", message.get("status").asString(), message.toString());
+        assertEquals("SIGKILL", message.get("signal").asString());
+        assertEquals(65536, received, "everything up to the output limit, nothing past it");
+        assertEquals("4999 Job Completed", client.closeStatus());
+    }
+
+    @Test
+    void aProgramWritingAByteAtATimeCostsAMessagePerWindowNotPerByte() throws Exception {
+        PistonConnectClient client = init(issue(unique("drip")), program("python", """
+                import sys, time
+                for i in range(1500):
+                    sys.stdout.write('z')
+                    sys.stdout.flush()
+                    time.sleep(0.001)
+                """, "run_timeout", 20000));
+        client.next("runtime");
+        client.next("stage");
+        StringBuilder text = new StringBuilder();
+        int messages = 0;
+        JsonNode message;
+        while ((message = client.next()).get("type").asString().equals("data")) {
+            messages++;
+            text.append(message.get("data").asString());
+        }
+        assertEquals("z".repeat(1500), text.toString());
+        assertTrue(messages < 400, "about one message per 20 ms, not one per byte: " + messages);
+        assertEquals(0, message.get("code").asInt(), message.toString());
+    }
+
+    @Test
+    void aClientThatGoesAwayHasItsRunKilled() throws Exception {
+        String subject = unique("gone");
+        PistonConnectClient client = init(issue(subject), program("python", "import time\nprint('ready', flush=True)\ntime.sleep(50)",
+                "run_timeout", 60000));
+        client.next("runtime");
+        client.next("stage");
+        client.stdoutUntil("ready\n");
+        Instant left = Instant.now();
+        client.socket.abort();
+        JsonNode audit = await().atMost(Duration.ofSeconds(20)).until(
+                () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject), found -> found.size() == 1).get(0);
+        assertEquals("SG", audit.get("verdict").asString(), "killed, not timed out: " + audit);
+        assertTrue(Duration.between(left, Instant.parse(audit.get("judgedAt").asString())).toSeconds() < 10, audit.toString());
+    }
+
+    @Test
+    void initsDrawOnTheExecutionRateLimit() throws Exception {
+        String key = issue(unique("rate"));
+        for (int i = 0; i < 3; i++) {
+            PistonConnectClient client = init(key, program("python", "print(1)"));
+            client.next("runtime");
+            assertEquals("4999 Job Completed", client.closeStatus());
+        }
+        PistonConnectClient limited = init(key, program("python", "print(1)"));
+        assertEquals("this key may make 3 executions a minute", limited.next("error").get("message").asString());
+        assertEquals("4002 Notified Error", limited.closeStatus());
+    }
+
+    /** A subject no other test (or earlier run on the same database) has. */
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private String issue(String subject) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/keys"))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"subject\":\"" + subject + "\",\"role\":\"PARTICIPANT\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body()).get("key").asString();
+    }
+
+    private JsonNode admin(String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+}

@@ -1,0 +1,154 @@
+package io.codingengine.common.pipeline;
+
+import io.codingengine.common.audit.AuditEntry;
+import io.codingengine.common.execution.Conversation;
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.ExecutorBusyException;
+import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.StageResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One live run on an executor, wherever the executor is (a worker's, or the api's own with
+ * {@code execution=local}): what the executor tells becomes {@link LiveMessage.Event}s, in order,
+ * ending with {@link LiveMessage.Ended}; the client's {@link LiveMessage.Control}s become the
+ * program's input. A client that hangs up has the program killed.
+ *
+ * <p>Output is gathered for {@link #OUTPUT_WINDOW} into one {@link LiveMessage.Output}: a program
+ * that writes a byte at a time (each a frame of the relay) would otherwise cost a broker message
+ * per byte, up to its output limit, for every run an attacker starts. A person reading sees no
+ * delay.
+ */
+public final class LiveConversation implements Conversation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveConversation.class);
+    private static final int SIGKILL = 9;
+    private static final Duration OUTPUT_WINDOW = Duration.ofMillis(20);
+    /** One platform thread for every live run's output window. */
+    private static final ScheduledExecutorService WINDOWS = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("live-output-window").factory());
+
+    private final Consumer<LiveMessage.Event> events;
+    private final Duration idleLimit;
+    /** Bounded by the api, which refuses stdin past its limit. */
+    private final BlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
+    /** Output of the current window, not yet told; guarded by this. */
+    private final List<LiveMessage.Chunk> window = new ArrayList<>();
+
+    /** @param events told in order, from the executor's thread or the output window's */
+    public LiveConversation(Consumer<LiveMessage.Event> events, Duration idleLimit) {
+        this.events = events;
+        this.idleLimit = idleLimit;
+    }
+
+    /** How the run went, for the audit entry and metrics. */
+    public record Outcome(ExecutionResult result, String status) {
+    }
+
+    /**
+     * Runs {@code request} live and tells its end: {@link LiveMessage.Failed} with a message for
+     * the client when it could not run or the engine failed, then {@link LiveMessage.Ended}.
+     *
+     * @return the result (null when nothing ran) and the audit status: the result's
+     *         ({@link AuditEntry#executeStatus}), {@code INVALID}, {@code BUSY} or {@code ERROR}
+     */
+    public Outcome run(Executor executor, ExecutionRequest request) {
+        Outcome outcome;
+        try {
+            ExecutionResult result = executor.converse(request, this);
+            outcome = new Outcome(result, AuditEntry.executeStatus(result));
+        } catch (InvalidRequestException e) {
+            tell(new LiveMessage.Failed(e.getMessage()));
+            outcome = new Outcome(null, "INVALID");
+        } catch (UnsupportedOperationException e) {
+            tell(new LiveMessage.Failed(e.getMessage()));
+            outcome = new Outcome(null, "ERROR");
+        } catch (ExecutorBusyException e) {
+            tell(new LiveMessage.Failed("no room to run this now, try again"));
+            outcome = new Outcome(null, "BUSY");
+        } catch (RuntimeException e) {
+            // The cause stays in the log: it may name the engine's own paths.
+            LOG.error("a live run failed", e);
+            tell(new LiveMessage.Failed("internal error"));
+            outcome = new Outcome(null, "ERROR");
+        }
+        tell(new LiveMessage.Ended());
+        return outcome;
+    }
+
+    /** The client's control, from any thread: queued for the program, never blocking. */
+    public void control(LiveMessage.Control control) {
+        inputs.add(switch (control) {
+            case LiveMessage.Stdin stdin -> new Input.Stdin(stdin.text().getBytes(StandardCharsets.UTF_8));
+            case LiveMessage.EndOfInput end -> new Input.EndOfInput();
+            case LiveMessage.Signal signal -> new Input.Signal(signal.number());
+            case LiveMessage.HangUp hangUp -> new Input.Signal(SIGKILL);
+        });
+    }
+
+    @Override
+    public void started(String language, String version) {
+        tell(new LiveMessage.Started(language, version));
+    }
+
+    @Override
+    public void stage(Stage stage) {
+        tell(new LiveMessage.StageBegan(stage));
+    }
+
+    /** Into the current window (the first output opens one); a chunk of the same stream as the last grows it. */
+    @Override
+    public synchronized void output(Stream stream, String text) {
+        if (window.isEmpty()) {
+            WINDOWS.schedule(this::flush, OUTPUT_WINDOW.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        int last = window.size() - 1;
+        if (last >= 0 && window.get(last).stream() == stream) {
+            window.set(last, new LiveMessage.Chunk(stream, window.get(last).text() + text));
+        } else {
+            window.add(new LiveMessage.Chunk(stream, text));
+        }
+    }
+
+    @Override
+    public void exit(Stage stage, StageResult result) {
+        tell(new LiveMessage.Exit(stage, result));
+    }
+
+    /** Any other event: the output before it first. */
+    private synchronized void tell(LiveMessage.Event event) {
+        flush();
+        events.accept(event);
+    }
+
+    private synchronized void flush() {
+        if (!window.isEmpty()) {
+            events.accept(new LiveMessage.Output(window));
+            window.clear();
+        }
+    }
+
+    @Override
+    public Input next(Duration wait) throws InterruptedException {
+        return inputs.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public Duration idleLimit() {
+        return idleLimit;
+    }
+}

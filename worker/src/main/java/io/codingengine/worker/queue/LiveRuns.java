@@ -1,0 +1,105 @@
+package io.codingengine.worker.queue;
+
+import io.codingengine.common.audit.AuditEntry;
+import io.codingengine.common.execution.Executor;
+import io.codingengine.common.pipeline.LiveConversation;
+import io.codingengine.common.pipeline.LiveMessage;
+import io.codingengine.common.pipeline.ReplyChannel;
+import io.codingengine.common.pipeline.WorkItem;
+import io.codingengine.common.queue.Delivery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Runs the live runs ({@link WorkItem.Converse}) a worker takes: the program stays in this
+ * worker's sandbox, and what it does goes to the api that holds the client, as
+ * {@link LiveMessage.Event}s on the reply channel; the client's input comes back on this worker's
+ * own reply address, which the first event ({@link LiveMessage.Attached}) names. Audited as a
+ * Piston execute is.
+ */
+final class LiveRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveRuns.class);
+
+    private final Executor executor;
+    private final ReplyChannel replies;
+    private final JudgingMetrics metrics;
+    private final Clock clock;
+    private final String workerId;
+    private final Consumer<AuditEntry> audit;
+
+    LiveRuns(Executor executor, ReplyChannel replies, JudgingMetrics metrics, Clock clock, String workerId,
+             Consumer<AuditEntry> audit) {
+        this.executor = executor;
+        this.replies = replies;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.workerId = workerId;
+        this.audit = audit;
+    }
+
+    void converse(Delivery delivery, WorkItem.Converse item) {
+        if (clock.instant().isAfter(item.deadline())) {
+            delivery.complete(); // the api told its client no worker answered
+            return;
+        }
+        // Settled at once: a client that saw part of a run cannot be shown another one. A worker
+        // that dies under it leaves the api to end the connection at its deadline.
+        delivery.complete();
+        Duration waited = Duration.between(item.enqueuedAt(), clock.instant());
+        LOG.info("live run {} on lane interactive after {} ms in queue", item.requestId(), waited.toMillis());
+        metrics.queued("interactive", waited);
+        Consumer<LiveMessage.Event> toApi = event -> send(item, event);
+        LiveConversation.Outcome outcome;
+        if (!replies.receives()) {
+            toApi.accept(new LiveMessage.Failed("live runs are not available on this deployment"));
+            toApi.accept(new LiveMessage.Ended());
+            outcome = new LiveConversation.Outcome(null, "ERROR");
+        } else {
+            LiveConversation conversation = new LiveConversation(toApi, item.idleLimit());
+            try (ReplyChannel.Listening listening = replies.listen(item.requestId(), body -> control(item, conversation, body))) {
+                toApi.accept(new LiveMessage.Attached(replies.address()));
+                outcome = conversation.run(executor, item.request());
+            }
+        }
+        switch (outcome.status()) {
+            case "BUSY" -> metrics.backPressure("execute");
+            case "ERROR" -> metrics.sandboxFailure("execute");
+            default -> {
+                if (outcome.result() != null) {
+                    metrics.executed(item.request().language(), outcome.result());
+                }
+            }
+        }
+        metrics.ran(item.request().language(), outcome.status());
+        audit.accept(AuditEntry.execute(item.requestId(), item.caller(), item.enqueuedAt(), clock.instant(),
+                item.request(), outcome.result(), outcome.status(), workerId, item.correlationId()));
+    }
+
+    private void send(WorkItem.Converse item, LiveMessage.Event event) {
+        try {
+            replies.reply(item.replyTo(), item.requestId(), LiveMessage.toJson(event));
+        } catch (RuntimeException e) {
+            // The api (and its client) may be gone; the run ends at its limits all the same.
+            LOG.warn("live run {}: cannot send {}: {}", item.requestId(), event.getClass().getSimpleName(), e.toString());
+        }
+    }
+
+    /** A control from the client, on the reply channel's thread. */
+    private static void control(WorkItem.Converse item, LiveConversation conversation, String body) {
+        try {
+            if (LiveMessage.fromJson(body) instanceof LiveMessage.Control control) {
+                conversation.control(control);
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("live run {}: unreadable control: {}", item.requestId(), e.toString());
+            return;
+        }
+        LOG.warn("live run {}: an event sent to the worker ignored", item.requestId());
+    }
+}
