@@ -2,6 +2,8 @@ package io.codingengine.api.migration;
 
 import io.codingengine.api.access.PostgresApiKeyStore;
 import io.codingengine.api.access.TableApiKeyStore;
+import io.codingengine.api.clarification.PostgresClarificationStore;
+import io.codingengine.api.clarification.TableClarificationStore;
 import io.codingengine.api.contest.PostgresAccountStore;
 import io.codingengine.api.contest.PostgresDraftStore;
 import io.codingengine.api.contest.TableAccountStore;
@@ -33,7 +35,8 @@ import java.util.stream.Stream;
 /**
  * Copies a deployment's stores from Azure Table and Blob Storage (or Azurite) into PostgreSQL:
  * problems with their test data and pictures, contests, API keys (their hashes), open contests'
- * accounts, drafts, submissions with their state, judgement and history, and the audit log. What
+ * accounts, drafts, contests' clarifications and announcements (answered or not), submissions
+ * with their state, judgement and history, and the audit log. What
  * the database has already (the same id or key) stays as it is, so a second run copies nothing
  * and a run cut short can be run again. Rate-limit buckets are not copied: they refill within
  * their window.
@@ -47,34 +50,35 @@ public final class StoreCopy {
     public record Count(String kind, int copied, int present) {
         @Override
         public String toString() {
-            return String.format("%-12s %7d copied, %7d already there", kind, copied, present);
+            return String.format("%-14s %7d copied, %7d already there", kind, copied, present);
         }
     }
 
     /** The stores of a deployment on Azure Storage, as they are read. */
     public record Source(BlobProblemStore problems, TableContestStore contests, TableApiKeyStore keys,
-                         TableAccountStore accounts, TableDraftStore drafts, TableSubmissionStore submissions,
-                         TableAuditLog audit) {
+                         TableAccountStore accounts, TableDraftStore drafts, TableClarificationStore clarifications,
+                         TableSubmissionStore submissions, TableAuditLog audit) {
 
         /** The tables and containers named with {@code prefix} ({@code coding-engine.table-prefix}). */
         public static Source of(StorageAccount.Clients storage, String prefix) {
             return new Source(new BlobProblemStore(storage.blobs(), prefix), new TableContestStore(storage.tables(), prefix),
                     new TableApiKeyStore(storage.tables(), prefix), new TableAccountStore(storage.tables(), prefix),
-                    new TableDraftStore(storage.tables(), prefix),
+                    new TableDraftStore(storage.tables(), prefix), new TableClarificationStore(storage.tables(), prefix),
                     new TableSubmissionStore(storage.tables(), storage.blobs(), prefix), new TableAuditLog(storage.tables(), prefix));
         }
     }
 
     /** The stores on PostgreSQL, as they are written. */
     public record Target(PostgresProblemStore problems, PostgresContestStore contests, PostgresApiKeyStore keys,
-                         PostgresAccountStore accounts, PostgresDraftStore drafts, PostgresSubmissionStore submissions,
+                         PostgresAccountStore accounts, PostgresDraftStore drafts,
+                         PostgresClarificationStore clarifications, PostgresSubmissionStore submissions,
                          PostgresAuditLog audit) {
 
         /** @param database a pool on a database that {@code PostgresSchema.migrate} brought up to date */
         public static Target of(DataSource database) {
             return new Target(new PostgresProblemStore(database), new PostgresContestStore(database),
                     new PostgresApiKeyStore(database), new PostgresAccountStore(database), new PostgresDraftStore(database),
-                    new PostgresSubmissionStore(database), new PostgresAuditLog(database));
+                    new PostgresClarificationStore(database), new PostgresSubmissionStore(database), new PostgresAuditLog(database));
         }
     }
 
@@ -92,6 +96,7 @@ public final class StoreCopy {
                 count("api keys", from.keys().all(), to.keys()::importKey),
                 count("accounts", from.accounts().all(), to.accounts()::create),
                 count("drafts", from.drafts().all(), to.drafts()::importDraft),
+                count("clarifications", from.clarifications().all(), to.clarifications()::importClarification),
                 submissions(),
                 count("audit", from.audit().all(), to.audit()::recordIfAbsent));
     }

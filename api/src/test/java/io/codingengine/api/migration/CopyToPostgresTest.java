@@ -2,6 +2,7 @@ package io.codingengine.api.migration;
 
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
+import io.codingengine.api.clarification.ClarificationStore.Clarification;
 import io.codingengine.api.contest.AccountStore;
 import io.codingengine.api.contest.DraftStore;
 import io.codingengine.common.audit.AuditEntry;
@@ -39,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The move of a deployment from Azure Storage (Azurite) to PostgreSQL, by the command itself:
  * every kind arrives whole (a large submission's blobs, a regrade's history, a problem's secret
- * tests and pictures, a key that still signs in), the report counts it, and a second run copies
+ * tests and pictures, a key that still signs in, a contest's questions, answers and
+ * announcements), the report counts it, and a second run copies
  * nothing.
  */
 @ExtendWith(AzuriteExtension.class)
@@ -66,6 +68,12 @@ class CopyToPostgresTest {
         AccountStore.Account account = new AccountStore.Account("cup", "alice", "p-1", "Alice", "$2a$10$hash", AT);
         azure.accounts().create(account);
         DraftStore.Draft draft = azure.drafts().save("cup", "p-1", "sum", "c++", "int main(){}", 0).draft();
+        List<Clarification> clarifications = List.of(
+                Clarification.question("cup", "c-1", "sum", "alice", "Are inputs negative?", AT),
+                new Clarification("cup", "c-2", null, "alice", "May I use C?", AT.plusSeconds(5), "Yes", true, "admin",
+                        AT.plusSeconds(60)),
+                Clarification.announcement("cup", "c-3", null, "Ten minutes left.", "admin", AT.plusSeconds(3000)));
+        clarifications.forEach(azure.clarifications()::create);
 
         Submission queued = submission("print(1)");
         Submission large = submission("#" + "x".repeat(40_000) + "\nprint(2)"); // kept in a blob
@@ -104,6 +112,7 @@ class CopyToPostgresTest {
         assertEquals(draft, new DraftStore.Draft(moved.problemId(), moved.language(), moved.code(), moved.revision(),
                 draft.savedAt()));
         assertTrue(Duration.between(draft.savedAt(), moved.savedAt()).abs().toNanos() < 1000, "to the microsecond");
+        assertEquals(clarifications, postgres.clarifications().list("cup"), "questions, answers and announcements");
         for (Submission s : List.of(queued, large, regraded)) {
             assertSameRecord(azure.submissions().get(s.id()).orElseThrow(), postgres.submissions().get(s.id()).orElseThrow());
         }
@@ -117,8 +126,9 @@ class CopyToPostgresTest {
     private static void assertCounts(String report, boolean first) {
         Map<String, Integer> seeded = new LinkedHashMap<>();
         List.of("problems", "contests", "api keys", "accounts", "drafts", "audit").forEach(kind -> seeded.put(kind, 1));
+        seeded.put("clarifications", 3);
         seeded.put("submissions", 3);
-        seeded.forEach((kind, n) -> assertTrue(report.contains(String.format("%-12s %7d copied, %7d already there",
+        seeded.forEach((kind, n) -> assertTrue(report.contains(String.format("%-14s %7d copied, %7d already there",
                 kind, first ? n : 0, first ? 0 : n)), report));
     }
 
