@@ -5,12 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.codingengine.common.audit.AuditEntry;
 import io.codingengine.common.audit.AuditQuery;
 import io.codingengine.common.audit.PostgresAuditLog;
-import io.codingengine.common.execution.ExecutionRequest;
-import io.codingengine.common.execution.ExecutionResult;
-import io.codingengine.common.execution.Executor;
-import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.execution.SourceFile;
-import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestCase;
@@ -81,25 +76,6 @@ class WorkHandlerPostgresLostResponseTest {
         proxy.close();
     }
 
-    private record Echo() implements Executor {
-        @Override
-        public List<RuntimeInfo> runtimes() {
-            return List.of();
-        }
-
-        @Override
-        public int capacity() {
-            return 1;
-        }
-
-        @Override
-        public ExecutionResult execute(ExecutionRequest request) {
-            List<StageResult> runs = request.runs().stream()
-                    .map(run -> new StageResult(run.stdin(), "", run.stdin(), 0, null, null, null, 5, 5, 1 << 20))
-                    .toList();
-            return new ExecutionResult(request.language(), "1", null, runs, "echo:slot-0");
-        }
-    }
 
     @Test
     void aVerdictWhoseCommitLostItsAnswerIsStoredOnceAndAuditedOnce() {
@@ -118,7 +94,7 @@ class WorkHandlerPostgresLostResponseTest {
 
         RecordedDelivery delivery = new RecordedDelivery("pg-lost-response",
                 WorkItem.toJson(new WorkItem.Judge(submission.id(), 0, "corr-pg-lost")), 1);
-        new WorkHandler(new Echo(), submissions, new PostgresProblemStore(throughProxy), null, audit,
+        new WorkHandler(new EchoExecutor(), submissions, new PostgresProblemStore(throughProxy), null, audit,
                 new JudgingMetrics(new SimpleMeterRegistry(), 1), Clock.systemUTC(), WORKER, 5, Duration.ofSeconds(30))
                 .handle(delivery);
 
