@@ -341,7 +341,7 @@ var collectorConfig = replace('''receivers:
           scrape_interval: 30s
           metrics_path: /actuator/prometheus
           static_configs:
-            - targets: ['localhost:@PORT@']
+            - targets: ['127.0.0.1:@PORT@']  # the worker's metrics listen on loopback only
 exporters:
   azuremonitor:
     connection_string: ${env:APPLICATIONINSIGHTS_CONNECTION_STRING}

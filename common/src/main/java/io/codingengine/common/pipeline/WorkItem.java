@@ -1,5 +1,7 @@
 package io.codingengine.common.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.ExecutionRequest;
@@ -80,10 +82,30 @@ public sealed interface WorkItem {
      * @param submissionId the submission, read from the submission store
      * @param round        0 for the first judging, the regrade's round otherwise
      * @param correlationId  the id of the request that asked for it (logs, audit), or {@code null}
+     * @param priorAttempts  attempts at the round before this message: 0 for the message the api
+     *                       sends with the round; for a message the sweeper sends again, the
+     *                       attempt that last marked the round running, so that this message's
+     *                       deliveries (attempt = prior attempts + delivery count) may take the
+     *                       round over from a worker that is gone
      */
-    record Judge(String submissionId, long round, String correlationId) implements WorkItem {
+    record Judge(String submissionId, long round, String correlationId, int priorAttempts) implements WorkItem {
         public Judge {
             Objects.requireNonNull(submissionId, "submissionId");
+            if (priorAttempts < 0) {
+                throw new IllegalArgumentException("priorAttempts must be >= 0, was " + priorAttempts);
+            }
+        }
+
+        public Judge(String submissionId, long round, String correlationId) {
+            this(submissionId, round, correlationId, 0);
+        }
+
+        /** From JSON: a message sent before messages carried {@code priorAttempts} has none, 0. */
+        @JsonCreator
+        static Judge fromJson(@JsonProperty("submissionId") String submissionId, @JsonProperty("round") long round,
+                              @JsonProperty("correlationId") String correlationId,
+                              @JsonProperty("priorAttempts") Integer priorAttempts) {
+            return new Judge(submissionId, round, correlationId, priorAttempts == null ? 0 : priorAttempts);
         }
 
         public Judge(String submissionId, long round) {
