@@ -51,7 +51,7 @@ public abstract class RateLimitBucketsContract {
     @BeforeAll
     static void startQueue(@TempDir Path dir) {
         // Outside Spring the api's logging settings do not apply: Artemis' audit loggers call
-        // Subject.getSubject, which JDK 24+ no longer supports (application.properties turns them off).
+        // Subject.getSubject, which JDK 24+ no longer supports (the api's settings turn them off).
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq.audit"))
                 .setLevel(ch.qos.logback.classic.Level.OFF);
         broker = EmbeddedArtemisBroker.start(dir.resolve("broker"), 0);
