@@ -29,7 +29,8 @@ source scripts/jdk.sh
 [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -B -q -ntp -DskipTests package
 data=$(mktemp -d /tmp/ce-burst-XXXX)
 chmod 755 "$data"
-trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true' EXIT
+# Stopped and removed on exit: the system, its data (the PostgreSQL cluster) and the worker's data dir.
+trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true; rm -rf "$data" "/var/lib/coding-engine/burst-$port-1"' EXIT
 url="http://127.0.0.1:$port"
 
 # Starts the system with $1 kept interactive slots per worker; the admin key's Piston execution
