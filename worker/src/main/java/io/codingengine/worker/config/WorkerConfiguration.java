@@ -52,7 +52,8 @@ public class WorkerConfiguration {
                 // The first backoff is short: a pool's 429 usually says how long to wait.
                 URI endpoint = URI.create(p.sessionPoolEndpoint());
                 yield new DynamicSessionsExecutor(new DynamicSessionsSettings(endpoint,
-                        sandbox.effectiveSlots(), p.sessionPoolTimeout(), p.sessionPoolPatience(), Duration.ofMillis(500)),
+                        sandbox.effectiveSlots(), p.sessionPoolTimeout(), p.sessionPoolPatience(), Duration.ofMillis(500),
+                        p.interactiveSlots()),
                         TokenProviders.forPool(p.sessionPoolAuth(), connections.getManagedIdentityClientId(), endpoint,
                                 environment.matchesProfiles("azure")));
             }
