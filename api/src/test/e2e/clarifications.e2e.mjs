@@ -171,6 +171,7 @@ try {
   check(bobId !== adaId, 'two participants');
 
   step('the admin deletes the announcement, after a confirmation: gone for everyone');
+  await admin.click('#clar-done li.announcement details summary');
   let confirmText = '';
   admin.once('dialog', d => { confirmText = d.message(); d.dismiss(); });
   await admin.click('#clar-done li.announcement button.delete');
