@@ -88,8 +88,10 @@ try {
   await admin.waitForSelector('#clar-contest');
   await admin.selectOption('#clar-contest', env.CONTEST);
   await admin.waitForSelector('#clar-waiting li', LIVE);
+  // Her name as she chose it, her id beside it (names come from the contest's accounts).
+  await admin.waitForFunction(() => document.querySelector('#clar-waiting li')?.textContent.includes('Ada Lovelace'), null, LIVE);
   const waiting = await admin.textContent('#clar-waiting li');
-  check(waiting.includes(`Question from ${adaId}`) && waiting.includes('two integers'), 'the admin sees who asked: ' + waiting);
+  check(waiting.includes(`Question from Ada Lovelace (${adaId})`) && waiting.includes('two integers'), 'the admin sees who asked: ' + waiting);
   check((await admin.textContent('#h-clar-waiting')).includes('(1)'), 'one question waits');
   await admin.fill('#clar-waiting li textarea', 'Yes: two integers a and b on one line, |a|, |b| ≤ 10⁹.');
   await admin.check('#clar-waiting li input[name=toAll]');
@@ -145,6 +147,19 @@ try {
   check((await ada.$$('#clar-list li')).length === 2, 'Ada sees her question and the announcement: ' + await ada.textContent('#clar-list'));
   check(await unread(ada) === '', 'opened: read');
 
+  step('the admin changes the announcement: it changes for everyone, and is new again for whoever has the panel closed');
+  await ada.click('#clar-toggle');   // Ada closes her panel: the change reaches her as a notice
+  await admin.click('#clar-done li.announcement details summary');
+  await admin.waitForFunction(() => document.querySelector('#clar-done li.announcement textarea')?.value === 'The contest is extended by 15 minutes.',
+    null, LIVE);   // the form holds the text as it is
+  await accessible(admin, 'the admin page with an announcement\'s change form open');
+  await admin.fill('#clar-done li.announcement textarea', 'The contest is extended by 20 minutes.');
+  await admin.click('#clar-done li.announcement button[type=submit]');
+  await admin.waitForFunction(() => document.querySelector('#clar-done li.announcement .view')?.textContent.includes('20 minutes'), null, LIVE);
+  await bob.waitForFunction(() => document.querySelector('#clar-list li.announcement')?.textContent.includes('extended by 20 minutes'), null, LIVE);
+  check(!(await bob.textContent('#clar-list')).includes('15 minutes'), 'the old text is gone');
+  await ada.waitForFunction(() => document.querySelector('#clar-notice')?.textContent.includes('extended by 20 minutes'), null, LIVE);
+
   step('the panel stays open across problems and reloads; a phone shows it without overflow');
   await bob.reload();
   await bob.waitForSelector('#clarifications:not([hidden]) #clar-list li.announcement', LIVE);
@@ -154,6 +169,20 @@ try {
   const overflow = await bob.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 1, `no horizontal overflow at 390 px: ${overflow}`);
   check(bobId !== adaId, 'two participants');
+
+  step('the admin deletes the announcement, after a confirmation: gone for everyone');
+  await admin.click('#clar-done li.announcement details summary');
+  let confirmText = '';
+  admin.once('dialog', d => { confirmText = d.message(); d.dismiss(); });
+  await admin.click('#clar-done li.announcement button.delete');
+  await admin.waitForFunction(() => true);
+  check(confirmText.includes('Delete this announcement'), 'asks first: ' + confirmText);
+  check(await admin.isVisible('#clar-done li.announcement'), 'kept when the admin says no');
+  admin.once('dialog', d => d.accept());
+  await admin.click('#clar-done li.announcement button.delete');
+  await admin.waitForFunction(() => !document.querySelector('#clar-done li.announcement'), null, LIVE);
+  await bob.waitForFunction(() => !document.querySelector('#clar-list li.announcement'), null, LIVE);
+  check((await bob.$$('#clar-list li')).length === 2, 'Bob keeps the questions: ' + await bob.textContent('#clar-list'));
 
   console.log('ALL SCENARIOS PASSED in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s');
 } catch (e) {

@@ -1,7 +1,9 @@
 // The contest UI in headless Chromium (Debian's), driven by playwright-core. Run by ContestUiTest
 // against a running stack; every step asserts, and a failure exits non-zero with a screenshot.
 // Environment: BASE_URL, ADMIN_KEY, CONTEST, PROBLEM, PROBLEM_B (the contest's second problem),
-// PACKAGE_ZIP, SHOTS, FRONTEND (for node_modules). Desktop is 1366×768, the phone 390×844.
+// PACKAGE_ZIP, SHOTS, FRONTEND (for node_modules), DEAD_TICKET and DEAD_LETTER (a submission whose
+// regrade was dead-lettered, its problem gone then imported again, and that dead letter's id).
+// Desktop is 1366×768, the phone 390×844.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -96,6 +98,15 @@ async function axe(what, p = page) {
   check(await p.evaluate(() => 'axe' in window), `${what}: axe-core is loaded`);
   const r = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   check(r.violations.length === 0, `${what}: axe-core violations: ` + JSON.stringify(r.violations.map(v => [v.id, v.help, v.nodes.slice(0, 3).map(n => n.target)])));
+}
+
+/** Headings in page order never skip a level going down (axe's heading-order), and a view has one h1. */
+async function headingOrder(p, what) {
+  const levels = await p.$$eval('h1, h2, h3, h4, h5, h6', hs => hs.filter(h => h.offsetParent !== null || h.closest('[hidden]') === null)
+    .map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 40)]));
+  const skip = levels.findIndex(([l], i) => i > 0 && l > levels[i - 1][0] + 1);
+  check(skip < 0, `${what}: heading ${JSON.stringify(levels[skip])} follows ${JSON.stringify(levels[skip - 1])}: ` + JSON.stringify(levels));
+  check(levels.filter(([l]) => l === 1).length === 1, `${what}: one h1: ` + JSON.stringify(levels));
 }
 
 const noOverflow = async (p, what) => {
@@ -279,6 +290,10 @@ try {
   await page.click(`.problems a[data-problem="${env.PROBLEM_B}"]`);
   await page.waitForFunction(b => document.querySelector('#pname') && location.hash.endsWith('/p/' + b), env.PROBLEM_B);
   await page.waitForFunction(() => document.activeElement?.id === 'pname');  // focus on the new statement
+  // B's statement is in sections ("## Input", "## Output", no title): they follow the h1 as h2s.
+  check(JSON.stringify(await page.$$eval('.statement .md :is(h2, h3, h4)', hs => hs.map(h => h.tagName + ' ' + h.textContent)))
+    === '["H2 Input","H2 Output"]', 'the statement\'s sections are h2: ' + await page.$$eval('.statement .md :is(h2, h3, h4)', hs => hs.map(h => h.outerHTML)));
+  await headingOrder(page, 'a statement in sections');
   // Live regions are written when their words change, not on every poll: count what changes them while judging.
   await page.evaluate(() => {
     window.__live = {};
@@ -446,10 +461,19 @@ try {
   await p2.waitForSelector(`#submission[data-id="${sampleWa}"] .sample-diff table.diff tr.first`);
   await p2.waitForSelector(`#submission-code[data-id="${sampleWa}"] pre.source`);
   check(await p2.isVisible('button.copy') && await p2.$$eval('h1', hs => hs.length) === 1, 'copy buttons and one h1 on a phone');
+  await headingOrder(p2, 'a submission with its diff and its code on a phone');
   await noOverflow(p2, 'a submission with its diff and its code on a phone');
   await axe('a submission with its diff and its code on a phone', p2);
   await p2.$eval('#submission', e => e.scrollIntoView());
   await shot('phone-submission', false, p2);
+  await p2.click(`.problems a[data-problem="${env.PROBLEM_B}"]`);
+  await p2.waitForFunction(b => document.querySelector('#pname')?.textContent === 'Sum in sections' && location.hash.endsWith('/p/' + b), env.PROBLEM_B);
+  await headingOrder(p2, 'a statement in sections on a phone');
+  await axe('a statement in sections on a phone', p2);
+  await p2.click(`.problems a[data-problem="${env.PROBLEM}"]`);
+  await p2.waitForFunction(a => location.hash.endsWith('/p/' + a) && document.querySelector('#pname')?.textContent === 'Sum'
+    && document.querySelector('.cm-content'), env.PROBLEM);
+  await pickLanguage('python', p2);
 
   step('two tabs: the second save of an outdated draft is a conflict, and the other version can be loaded');
   const p3 = await phone.newPage();
@@ -553,6 +577,23 @@ try {
   await axe('admin');
   await shot('admin', true);
 
+  step('admin: a dead letter is listed with its reason and requeued: its submission is judged again, in a new round');
+  const deadRow = `#dead-list tr[data-id="${env.DEAD_LETTER}"]`;
+  await page.waitForSelector(deadRow);
+  const deadText = await page.textContent(deadRow);
+  check(deadText.includes('REGRADE') && deadText.includes('no longer exists'), 'the lane and the reason: ' + deadText);
+  await page.click(`${deadRow} button[data-requeue]`);
+  await page.waitForFunction(id => document.querySelector('#dead-status')?.textContent.includes('judged again')
+    && !document.querySelector(`#dead-list tr[data-id="${id}"]`), env.DEAD_LETTER);
+  check((await page.textContent('#dead-status')).includes(env.DEAD_TICKET), 'the submission named: ' + await page.textContent('#dead-status'));
+  let requeued;
+  for (const until = Date.now() + 60000; Date.now() < until;) {
+    requeued = await (await fetch(`${base}/api/v1/submissions/${env.DEAD_TICKET}`, { headers: { Authorization: 'Bearer ' + env.ADMIN_KEY } })).json();
+    if (requeued.status === 'DONE' && requeued.verdict === 'AC') break;
+    await page.waitForTimeout(300);  // polling the api, not waiting for the page
+  }
+  check(requeued.verdict === 'AC' && requeued.history.some(h => h.verdict === 'IE'), 'judged anew, the internal error in its history: ' + JSON.stringify(requeued).slice(0, 400));
+
   step('admin: confirmations before replacing and deleting a problem; a problem in a contest is not deleted');
   check(/UTC|GMT/.test(await page.textContent('#contest-list')), 'contest times with their time zone');
   let asked = '';
@@ -620,6 +661,82 @@ try {
   await page.click('form[data-contest="invited-ui"] button[type=submit]');
   await page.waitForSelector('#sign-out');
   check((await page.textContent('#top')).includes('team-a'), 'entered as the invited participant');
+
+  step('admin: participants and keys: tokens issued in bulk and printed alone, a participant signed out everywhere, an account\'s new password');
+  const teamAKey = await page.evaluate(() => JSON.parse(localStorage.getItem('ce.entry.invited-ui')).key);
+  const fredEntry = await fetch(`${base}/api/v1/contests/${env.CONTEST}/entries`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'Forgetful Fred', password: 'fred remembers nothing' }) });
+  check(fredEntry.status === 201, 'Fred registered: ' + fredEntry.status);
+  const fred = await fredEntry.json();
+  await page.goto(`${base}/#/admin`);
+  await page.waitForSelector('#keys-contest');
+  await page.selectOption('#keys-contest', 'invited-ui');
+  await page.waitForSelector('#key-list tr[data-participant="team-b"]');
+  check((await page.textContent('#key-list tr[data-participant="team-a"]')).includes(rows[0][1]), 'team-a with their token');
+  await page.fill('#issue textarea', 'team-c\nteam-d');
+  await page.click('#issue button[type=submit]');
+  await page.waitForSelector('#issued-list tbody tr');
+  const issued = await page.$$eval('#issued-list tbody tr', trs => trs.map(tr => [...tr.cells].map(c => c.textContent)));
+  check(issued.length === 2 && issued[0][0] === 'team-c' && issued[1][0] === 'team-d' && issued.every(r => /^[0-9a-z]{26}$/.test(r[1])),
+    'the issued list: ' + JSON.stringify(issued));
+  await page.waitForSelector('#key-list tr[data-participant="team-d"]');
+  check((await page.$$('#key-list tbody tr')).length === 4, 'four invited now');
+  await page.locator('#issued').scrollIntoViewIfNeeded();
+  await axe('admin: participants and keys, tokens just issued');
+  await shot('admin-keys');
+  const teamC = await fetch(`${base}/api/v1/contests/invited-ui/entries`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token: issued[0][1] }) });
+  check(teamC.status === 201 && (await teamC.json()).participant === 'team-c', 'an issued token enters: ' + teamC.status);
+  // Print prints the issued sheet alone: what printAlone sets, under the print media.
+  await page.evaluate(() => { document.body.classList.add('printing'); document.querySelector('#issued-sheet').classList.add('print-this'); });
+  await page.emulateMedia({ media: 'print' });
+  check(await page.isVisible('#issued-list') && !(await page.isVisible('#keys-contest')) && !(await page.isVisible('#queue')), 'the sheet alone is printed');
+  await page.emulateMedia({ media: 'screen' });
+  await page.evaluate(() => { document.body.classList.remove('printing'); document.querySelector('#issued-sheet').classList.remove('print-this'); });
+  page.once('dialog', d => d.accept());
+  await page.click('button[data-revoke="team-a"]');
+  await page.waitForFunction(() => document.querySelector('#keys-status')?.textContent.includes('signed out everywhere'));
+  check((await page.textContent('#keys-status')).includes('1 key revoked'), 'team-a\'s key revoked: ' + await page.textContent('#keys-status'));
+  check((await fetch(`${base}/api/v1/contests/invited-ui/me`, { headers: { Authorization: 'Bearer ' + teamAKey } })).status === 401, 'team-a is signed out');
+  await page.selectOption('#keys-contest', env.CONTEST);
+  await page.waitForSelector(`#key-list tr[data-participant="${fred.participant}"]`);
+  check((await page.textContent(`#key-list tr[data-participant="${fred.participant}"]`)).includes('Forgetful Fred'), 'the account with its name');
+  page.once('dialog', d => d.accept());
+  await page.click(`#key-list tr[data-participant="${fred.participant}"] button[data-password]`);
+  await page.waitForFunction(() => document.querySelector('#keys-status')?.textContent.includes('New password for'));
+  const newPassword = (await page.textContent('#keys-status')).match(/hand it to them\): (\S+)/)?.[1];
+  const signInAs = (password) => fetch(`${base}/api/v1/contests/${env.CONTEST}/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'Forgetful Fred', password }) });
+  check(newPassword && (await signInAs(newPassword)).status === 201, 'the new password signs in: ' + newPassword);
+  check((await signInAs('fred remembers nothing')).status === 403, 'the old one no longer does');
+  check((await fetch(`${base}/api/v1/contests/${env.CONTEST}/me`, { headers: { Authorization: 'Bearer ' + fred.key } })).status === 401, 'Fred\'s old session ended');
+
+  step('admin: an API key issued (shown once) and revoked');
+  await page.fill('#api-key input[name=subject]', 'scoreboard-bot');
+  await page.selectOption('#api-key select[name=role]', 'SERVICE');
+  await page.click('#api-key button[type=submit]');
+  await page.waitForSelector('#new-api-key');
+  const botKey = (await page.textContent('#new-api-key')).trim();
+  check((await fetch(`${base}/api/v1/submissions?pageSize=1`, { headers: { Authorization: 'Bearer ' + botKey } })).status === 200, 'the key works');
+  await axe('admin: participants and keys, a key just issued');
+  await page.fill('#api-key-revoke input[name=key]', botKey);
+  await page.click('#api-key-revoke button[type=submit]');
+  await page.waitForSelector('#api-key-revoke .form-ok:text("Revoked.")');
+  check((await fetch(`${base}/api/v1/submissions?pageSize=1`, { headers: { Authorization: 'Bearer ' + botKey } })).status === 401, 'the key no longer works');
+
+  step('admin: a contest is deleted after a confirmation');
+  await putContest('doomed-ui', { problemIds: [env.PROBLEM], start: new Date(Date.now() - 60000).toISOString(), end: new Date(Date.now() + 3600000).toISOString() });
+  await page.reload();
+  await page.waitForSelector('button[data-delete-contest="doomed-ui"]');
+  let deleteAsked = '';
+  page.once('dialog', d => { deleteAsked = d.message(); d.dismiss(); });
+  await page.click('button[data-delete-contest="doomed-ui"]');
+  check(deleteAsked.includes('Delete contest doomed-ui'), 'asks first: ' + deleteAsked);
+  check((await fetch(`${base}/api/v1/contests/doomed-ui`)).status === 200, 'kept when the admin says no');
+  page.once('dialog', d => d.accept());
+  await page.click('button[data-delete-contest="doomed-ui"]');
+  await page.waitForFunction(() => !document.querySelector('button[data-delete-contest="doomed-ui"]') && document.querySelector('#contest-list'));
+  check((await fetch(`${base}/api/v1/contests/doomed-ui`)).status === 404, 'the contest is gone');
 
   step('admin: unfreeze the scoreboard, after a confirmation; everyone sees the verdict again');
   await page.goto(`${base}/#/admin`);

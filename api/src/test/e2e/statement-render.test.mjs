@@ -51,5 +51,15 @@ check(ok.includes('src="/api/v1/contests/c/problems/p/statement/fig.png"'), 'a p
 check(ok.includes('katex'), 'math is rendered: ' + ok);
 check(renderStatement('[official clarification](javascript:alert(1))').includes('official clarification'), 'a dropped link keeps its text');
 
+// Headings: below the page's h1, the statement's highest becomes h2 and none skips a level.
+const levels = (html) => [...html.matchAll(/<h(\d)\b/g)].map(m => Number(m[1]));
+const closes = (html) => [...html.matchAll(/<\/h(\d)>/g)].map(m => Number(m[1]));
+const sections = renderStatement('Read.\n\n## Input\n\nTwo numbers.\n\n#### Limits\n\nSmall.\n\n## Output\n\nTheir sum.');
+check(JSON.stringify(levels(sections)) === '[2,3,2]', '"## Input" sections start at h2, "####" under one is h3: ' + sections);
+check(JSON.stringify(closes(sections)) === '[2,3,2]', 'each heading closes at its own level: ' + sections);
+const titled = renderStatement('# Sum\n\n## Input\n\n### Note\n\n# Notes');
+check(JSON.stringify(levels(titled)) === '[2,3,4,2]', 'a statement with its own "#" keeps its nesting one level down: ' + titled);
+check(JSON.stringify(levels(renderStatement('### Only\n\ntext'))) === '[2]', 'a lone "###" is h2');
+
 if (failed) process.exit(1);
 console.log('STATEMENTS SAFE');

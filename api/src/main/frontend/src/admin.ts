@@ -6,6 +6,7 @@ import { $, banner, durationMs, esc, every, header, main, mib, ms, route, store,
 import { auditLog, submissionList } from './admin-records';
 import type { Problem } from './types';
 import { mountAdminClarifications } from './clarifications';
+import { participantKeys, printAlone } from './admin-keys';
 
 /** The browser's time zone, which the contest form's times are in. */
 const zone = () => {
@@ -32,7 +33,9 @@ export async function admin() {
   const [contests, problems, queue] = await Promise.all([
     call<any[]>('/api/v1/admin/contests', { key }), call<Problem[]>('/api/v1/problems', { key }), call<any>('/api/v1/admin/queue', { key })]);
   main().innerHTML = `<h1>Admin <button type="button" id="logout" class="link">Sign out</button></h1>
-    <section aria-labelledby="h-queue"><h2 id="h-queue">Queue</h2><div id="queue"></div></section>
+    <section aria-labelledby="h-queue"><h2 id="h-queue">Queue</h2><div id="queue"></div>
+      <h3 id="h-dead">Dead letters</h3><p class="muted">Work taken out of its lane after failing (with the reason). Requeue sends it again once the cause is fixed:
+        a submission is judged in a new round.</p><p id="dead-status" role="status"></p><div id="dead-letters"></div></section>
     <section aria-labelledby="h-problems"><h2 id="h-problems">Problems</h2>
       <form id="upload"><label>Problem id <input name="id" required maxlength="128" pattern="[A-Za-z0-9][A-Za-z0-9._\\-]*"
           title="letters, digits and . _ - (starting with a letter or digit)"></label>
@@ -45,7 +48,9 @@ export async function admin() {
       <p id="problems-error" class="error" role="alert"></p>
       <div id="problem"></div></section>
     <section aria-labelledby="h-contests"><h2 id="h-contests">Contests</h2>
-      <ul id="contest-list">${contests.map(c => `<li><button type="button" class="link" data-contest="${esc(c.id)}">${esc(c.title)}</button> (${esc(c.id)}: ${c.problemIds.map(esc).join(', ')}) · ${esc(when(c.start))} – ${esc(when(c.end))}${freezeState(c)}</li>`).join('')}</ul>
+      <ul id="contest-list">${contests.map(c => `<li><button type="button" class="link" data-contest="${esc(c.id)}">${esc(c.title)}</button> (${esc(c.id)}: ${c.problemIds.map(esc).join(', ')}) · ${esc(when(c.start))} – ${esc(when(c.end))}${freezeState(c)}
+        <button type="button" data-delete-contest="${esc(c.id)}" aria-label="Delete contest ${esc(c.id)}">Delete</button></li>`).join('')}</ul>
+      <p id="contests-error" class="error" role="alert"></p>
       <form id="contest" class="grid">
         <label>Id <input name="id" required></label><label>Title <input name="title" required></label>
         <label>Problem ids (comma-separated) <input name="problemIds" required></label>
@@ -57,6 +62,7 @@ export async function admin() {
           placeholder="team-a&#10;team-b&#10;(a random token each)"></textarea></label>
         <button type="submit">Save contest</button><span class="form-error" role="alert"></span></form>
       <div id="invitations" aria-live="polite"></div></section>
+    <section aria-labelledby="h-keys"><h2 id="h-keys">Participants and keys</h2><div id="keys"></div></section>
     <section aria-labelledby="h-submissions"><h2 id="h-submissions">Submissions</h2><div id="submissions"></div></section>
     <section aria-labelledby="h-audit"><h2 id="h-audit">Audit log</h2><div id="audit"></div></section>
     <section id="clar-admin" aria-labelledby="h-clar-admin"></section>`;
@@ -64,10 +70,34 @@ export async function admin() {
   auditLog($('#audit'), key);
   $('#logout').onclick = () => { store.del('admin'); route(); };
   mountAdminClarifications($('#clar-admin'), key, contests);
-  const showQueue = (q: any) => { $('#queue').innerHTML = `<p>Submissions being judged now: <strong>${q.running}</strong></p>
-    <table><thead><tr><th>Lane</th><th>Waiting</th><th>Dead letters</th></tr></thead><tbody>${Object.entries(q.lanes).map(([lane, l]: [string, any]) =>
-      `<tr><td>${esc(lane)}</td><td>${l.depth}</td><td>${l.deadLetters.length === 0 ? 'none' : `<ul>${l.deadLetters.map((d: any) =>
-        `<li><code>${esc(d.messageId)}</code>: ${esc(d.reason)} (${d.deliveryCount} deliveries)</li>`).join('')}</ul>`}</td></tr>`).join('')}</tbody></table>`; };
+  participantKeys($('#keys'), key, contests, saved => { const i = contests.findIndex(c => c.id === saved.id); if (i >= 0) contests[i] = saved; });
+  const showQueue = (q: any) => {
+    const queueHtml = `<p>Submissions being judged now: <strong>${q.running}</strong></p>
+      <table><thead><tr><th>Lane</th><th>Waiting</th><th>Dead letters</th></tr></thead><tbody>${Object.entries(q.lanes).map(([lane, l]: [string, any]) =>
+        `<tr><td>${esc(lane)}</td><td>${l.depth}</td><td>${l.deadLetters.length}</td></tr>`).join('')}</tbody></table>`;
+    const letters = Object.entries(q.lanes).flatMap(([lane, l]: [string, any]) => l.deadLetters.map((d: any) => ({ ...d, lane })));
+    const deadHtml = letters.length === 0 ? '<p>None.</p>' : `<div class="scroll"><table id="dead-list"><thead><tr><th>Lane</th><th>Message</th><th>Reason</th>
+      <th>Deliveries</th><th>When</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>${letters.map(d =>
+        `<tr data-id="${esc(d.messageId)}"><td>${esc(d.lane)}</td><td><code>${esc(d.messageId)}</code></td><td>${esc(d.reason)}</td><td>${d.deliveryCount}</td>
+        <td>${esc(when(d.deadLetteredAt))}</td><td><button type="button" data-requeue="${esc(d.lane)}/${esc(d.messageId)}"
+        aria-label="Requeue ${esc(d.messageId)}">Requeue</button></td></tr>`).join('')}</tbody></table></div>`;
+    // Redrawn only when something changed: a poll keeps the focus on a Requeue button.
+    const queueBox = $('#queue'); const deadBox = $('#dead-letters');
+    if (!queueBox || !deadBox) return;
+    if (queueBox.dataset.html !== queueHtml) { queueBox.innerHTML = queueHtml; queueBox.dataset.html = queueHtml; }
+    if (deadBox.dataset.html === deadHtml) return;
+    deadBox.innerHTML = deadHtml; deadBox.dataset.html = deadHtml;
+    deadBox.querySelectorAll<HTMLButtonElement>('button[data-requeue]').forEach(b => b.onclick = async () => {
+      const [lane, id] = [b.dataset.requeue!.split('/')[0], b.dataset.requeue!.slice(b.dataset.requeue!.indexOf('/') + 1)];
+      const status = $('#dead-status');
+      try {
+        const r = await call<any>(`/api/v1/admin/dead-letters/${encodeURIComponent(lane)}/${encodeURIComponent(id)}/requeue`, { method: 'POST', key });
+        status.className = 'ok';
+        status.textContent = r.submissionId ? `Requeued: submission ${r.submissionId} is judged again (round ${r.round}).` : `Requeued: ${id} is back on lane ${lane}.`;
+        showQueue(await call<any>('/api/v1/admin/queue', { key }));
+      } catch (e) { status.className = 'error'; status.textContent = describe(e); }
+    });
+  };
   showQueue(queue);
   every(() => call<any>('/api/v1/admin/queue', { key }).then(showQueue, e => banner(describe(e))), 5000);
 
@@ -97,6 +127,12 @@ export async function admin() {
     set('scoring', c.scoring); set('freezeMinutes', String(c.freezeMinutes ?? 0)); set('invitations', c.invitations.map((i: any) => `${i.token}=${i.participant}`).join('\n'));
     showInvitations(c);
     (form.elements.namedItem('title') as HTMLInputElement).focus();
+  });
+  main().querySelectorAll<HTMLButtonElement>('button[data-delete-contest]').forEach(b => b.onclick = async () => {
+    const id = b.dataset.deleteContest!;
+    if (!confirm(`Delete contest ${id}? Its page, scoreboard and invitations go; its problems and submissions stay.`)) return;
+    try { await call(`/api/v1/admin/contests/${encodeURIComponent(id)}`, { method: 'DELETE', key }); await route(); }
+    catch (e) { $('#contests-error').textContent = describe(e); }
   });
   main().querySelectorAll<HTMLButtonElement>('button[data-unfreeze]').forEach(b => b.onclick = async () => {
     if (!confirm(`Unfreeze the scoreboard of ${b.dataset.unfreeze}? Everyone then sees every verdict; it cannot be frozen again.`)) return;
@@ -143,11 +179,7 @@ function showInvitations(c: any) {
       `<tr><td>${esc(i.participant)}</td><td><code>${esc(i.token)}</code></td></tr>`).join('')}</tbody></table>
     <button type="button" id="print-invitations">Print</button>`;
   const print = $('#print-invitations', box);
-  if (print) print.onclick = () => {
-    document.body.classList.add('print-invitations');
-    window.addEventListener('afterprint', () => document.body.classList.remove('print-invitations'), { once: true });
-    window.print();
-  };
+  if (print) print.onclick = () => printAlone(box);
 }
 
 async function adminProblem(id: string, key: string) {

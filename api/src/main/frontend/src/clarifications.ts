@@ -287,7 +287,24 @@ export function mountAdminClarifications(box: HTMLElement, key: string, contests
   const base = () => `/api/v1/admin/contests/${encodeURIComponent(select.value)}`;
   const status = (text: string) => { (box.querySelector('#clar-admin-status') as HTMLElement).textContent = text; };
 
-  const viewHtml = (c: Clarification) => `<p class="meta"><strong>${c.kind === 'ANNOUNCEMENT' ? 'Announcement' : `Question from ${esc(c.participant)}`}</strong>
+  /** Participants' display names (an open contest's accounts); an invitation's participant is known by their id. */
+  let names = new Map<string, string>();
+  let namesFor = '';
+  let namesAt = 0;
+  const loadNames = async () => {
+    const id = select.value;
+    namesFor = id; namesAt = Date.now();
+    try {
+      const accounts = await call<{ participant: string; displayName: string }[]>(`${base()}/accounts`, { key });
+      if (select.value === id) { names = new Map(accounts.map(a => [a.participant, a.displayName])); render(); }
+    } catch { /* the ids stay shown; the next poll tries again */ namesAt = 0; }
+  };
+  const who = (p: string | null) => {
+    if (p && !names.has(p) && (namesFor !== select.value || Date.now() - namesAt > 10000)) loadNames();
+    const name = p ? names.get(p) : undefined;
+    return name ? `${esc(name)} <span class="muted">(${esc(p)})</span>` : esc(p);
+  };
+  const viewHtml = (c: Clarification) => `<p class="meta"><strong>${c.kind === 'ANNOUNCEMENT' ? 'Announcement' : `Question from ${who(c.participant)}`}</strong>
       · ${esc(problemLabel(problems(), c.problemId))} · <time datetime="${esc(c.askedAt)}">${time(c.askedAt)}</time></p>
     ${c.question != null ? `<p class="q">${esc(c.question)}</p>` : ''}
     ${c.answer != null ? `<p class="a">${esc(c.answer)}</p><p class="muted small">${c.kind === 'ANNOUNCEMENT' ? 'announced' : c.toAll
@@ -318,6 +335,48 @@ export function mountAdminClarifications(box: HTMLElement, key: string, contests
     };
     return details;
   };
+  /** An announcement's change (its problem and text) and its delete, after a confirmation. */
+  const announcementForm = (c: Clarification) => {
+    const details = document.createElement('details');
+    details.className = 'answer';
+    details.innerHTML = `<summary>Change or delete</summary><form>
+      <label>About <select name="problemId">${problemOptions(problems())}</select></label>
+      <label class="grow">Announcement <textarea name="text" rows="2" maxlength="${MAX_CHARACTERS}" required></textarea></label>
+      <button type="submit">Save the change</button> <button type="button" class="delete">Delete</button><span class="form-error" role="alert"></span></form>`;
+    const form = details.querySelector('form') as HTMLFormElement;
+    const fill = () => {
+      const now = items.find(x => x.id === c.id) ?? c;
+      (form.elements.namedItem('problemId') as HTMLSelectElement).value = now.problemId ?? '';
+      (form.elements.namedItem('text') as HTMLTextAreaElement).value = now.answer ?? '';
+    };
+    // Filled as it opens (the click comes before the toggle), with the text as it is now.
+    (details.querySelector('summary') as HTMLElement).addEventListener('click', () => { if (!details.open) fill(); });
+    const error = form.querySelector('.form-error') as HTMLElement;
+    form.onsubmit = async ev => {
+      ev.preventDefault();
+      const f = new FormData(form);
+      error.textContent = '';
+      try {
+        const changed = await call<Clarification>(`${base()}/announcements/${encodeURIComponent(c.id)}`,
+          { method: 'PUT', key, body: { problemId: f.get('problemId') || null, text: f.get('text') } });
+        items = items.map(x => x.id === changed.id ? changed : x);
+        details.open = false;
+        render();
+        refresh();
+      } catch (e) { error.textContent = describe(e); }
+    };
+    (form.querySelector('button.delete') as HTMLButtonElement).onclick = async () => {
+      if (!confirm('Delete this announcement? Participants no longer see it.')) return;
+      error.textContent = '';
+      try {
+        await call(`${base()}/announcements/${encodeURIComponent(c.id)}`, { method: 'DELETE', key });
+        items = items.filter(x => x.id !== c.id);
+        render();
+        refresh();
+      } catch (e) { error.textContent = describe(e); }
+    };
+    return details;
+  };
   /** Rows are kept by id and moved between the lists, so an answer being typed survives every poll. */
   const render = () => {
     const open = items.filter(c => c.kind === 'QUESTION' && c.answer == null);
@@ -330,7 +389,7 @@ export function mountAdminClarifications(box: HTMLElement, key: string, contests
         li = document.createElement('li');
         li.dataset.id = c.id;
         li.innerHTML = '<div class="view"></div>';
-        if (c.kind === 'QUESTION') li.append(answerForm(c));
+        li.append(c.kind === 'QUESTION' ? answerForm(c) : announcementForm(c));
       }
       const view = li.querySelector('.view') as HTMLElement;
       const html = viewHtml(c);
@@ -349,6 +408,8 @@ export function mountAdminClarifications(box: HTMLElement, key: string, contests
     sessionStorage.setItem('ce.clar.admin', select.value);
     problemSelect.innerHTML = problemOptions(problems());
     etag.value = null;
+    names = new Map();
+    namesFor = '';
     items = [];
     waiting.innerHTML = '';
     done.innerHTML = '';

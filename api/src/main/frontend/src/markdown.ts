@@ -24,6 +24,25 @@ const renderer = {
 
 const marked = new Marked({ gfm: true, renderer });
 
+/**
+ * The headings of rendered HTML renumbered from h2: each goes at most one level below the one
+ * before it (a statement's "##" after "#", or "####" after "##", skip no level), the order and
+ * nesting kept.
+ */
+export function headingsBelowH1(html: string): string {
+  const stack: [number, number][] = [];  // [level in the statement, level on the page]
+  const open: number[] = [];
+  return html.replace(/<(\/?)h([1-6])\b/g, (_m, slash, n) => {
+    const level = Number(n);
+    if (slash) return `</h${open.pop() ?? 2}`;
+    while (stack.length && stack[stack.length - 1][0] >= level) stack.pop();
+    const page = Math.min(6, stack.length ? stack[stack.length - 1][1] + 1 : 2);
+    stack.push([level, page]);
+    open.push(page);
+    return `<h${page}`;
+  });
+}
+
 export function renderStatement(markdown: string, filesBase?: string): string {
   const math: string[] = [];
   // Math first, outside code: placeholders survive Markdown untouched.
@@ -42,7 +61,9 @@ export function renderStatement(markdown: string, filesBase?: string): string {
       }
     },
   }) : marked).parse(withPlaceholders, { async: false }) as string;
-  // The page's one h1 is the problem's name: the statement's headings go a level below it.
-  return html.replace(/<(\/?)h([1-5])\b/g, (_m, slash, level) => `<${slash}h${Number(level) + 1}`)
+  // The page's one h1 is the problem's name: the statement's headings go below it, its highest
+  // becoming h2 (a statement whose sections are "## Input" or a LaTeX \section would otherwise
+  // follow the h1 with an h3), and none skipping a level after the one before it.
+  return headingsBelowH1(html)
     .replace(/@@MATH(\d+)@@/g, (_m, n) => math[Number(n)]);
 }

@@ -53,6 +53,28 @@ public final class KattisZip {
                 "data/secret/2.in", "777 0\n", "data/secret/2.ans", "777\n"));
     }
 
+    /**
+     * "Sum" as a Kattis statement is usually written: in sections ({@code ## Input},
+     * {@code ## Output}) and no title of its own, the same tests.
+     */
+    public static byte[] sumInSections() {
+        return of(Map.of("problem.yaml", "name: Sum in sections\nlimits:\n  time_limit: 2\n",
+                "problem_statement/problem.en.md", """
+                        Add two integers.
+
+                        ## Input
+
+                        One line with two integers $a$ and $b$ ($|a|, |b| \\le 10^9$).
+
+                        ## Output
+
+                        Their sum.
+                        """,
+                "data/sample/1.in", "1 1\n", "data/sample/1.ans", "2\n",
+                "data/secret/1.in", "-1 1\n", "data/secret/1.ans", "0\n",
+                "data/secret/2.in", "777 0\n", "data/secret/2.ans", "777\n"));
+    }
+
     /** A small PNG picture (one green pixel). */
     public static final byte[] PNG = java.util.Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNg+M8AAAMBAQDJ/pLvAAAAAElFTkSuQmCC");

@@ -11,9 +11,11 @@ import io.codingengine.common.json.Json;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -88,6 +90,20 @@ public class ClarificationController {
         Contest c = contest(id);
         AdminView announced = clarifications.announce(c, principal.require().subject(), body.problemId(), body.text());
         return ResponseEntity.status(HttpStatus.CREATED).body(announced);
+    }
+
+    /** Changes an announcement (text and problem): participants see it as new again. 404 for no such announcement. */
+    @PutMapping("/api/v1/admin/contests/{id}/announcements/{announcementId}")
+    AdminView editAnnouncement(@PathVariable String id, @PathVariable String announcementId, @RequestBody Announcement body) {
+        Contest c = contest(id);
+        return clarifications.editAnnouncement(c, principal.require().subject(), announcementId, body.problemId(), body.text());
+    }
+
+    /** Deletes an announcement (204); a question cannot be deleted (404, as for no such announcement). */
+    @DeleteMapping("/api/v1/admin/contests/{id}/announcements/{announcementId}")
+    ResponseEntity<Void> deleteAnnouncement(@PathVariable String id, @PathVariable String announcementId) {
+        clarifications.deleteAnnouncement(contest(id), announcementId);
+        return ResponseEntity.noContent().build();
     }
 
     private Contest memberOf(Principal caller, String id) {

@@ -75,6 +75,24 @@ public interface ClarificationStore {
     Optional<Clarification> answer(String contestId, String id, String answer, boolean toAll, String answeredBy,
                                    Instant answeredAt);
 
+    /**
+     * Replaces an announcement's text and problem (an admin's correction): it keeps its id and
+     * place in the list, and carries who changed it and when as {@code answeredBy} and
+     * {@code answeredAt}, so participants see it as new again.
+     *
+     * @return the announcement as changed; empty when the contest has no announcement with that
+     *         id (a question's answer is changed by {@link #answer})
+     */
+    Optional<Clarification> editAnnouncement(String contestId, String id, String problemId, String text, String editedBy,
+                                             Instant editedAt);
+
+    /**
+     * Deletes an announcement of the contest (one made by mistake). Questions are never deleted.
+     *
+     * @return whether there was such an announcement
+     */
+    boolean deleteAnnouncement(String contestId, String id);
+
     /** Every question and announcement of the contest, oldest first (by {@code askedAt}, then id). */
     List<Clarification> list(String contestId);
 }

@@ -103,6 +103,31 @@ public final class Clarifications {
     }
 
     /**
+     * Changes an announcement's text and problem: participants see it as new again.
+     *
+     * @throws NoSuchElementException (404) when the contest has no announcement with that id
+     */
+    public AdminView editAnnouncement(Contest contest, String admin, String id, String problemId, String text) {
+        String checked = ClarificationText.check(text, "text");
+        Clarification changed = store.editAnnouncement(contest.id(), id, problemOf(contest, problemId), checked, admin, now())
+                .orElseThrow(() -> new NoSuchElementException("contest " + contest.id() + " has no announcement " + id));
+        wrote(contest.id());
+        return AdminView.of(changed);
+    }
+
+    /**
+     * Deletes an announcement: participants no longer see it.
+     *
+     * @throws NoSuchElementException (404) when the contest has no announcement with that id
+     */
+    public void deleteAnnouncement(Contest contest, String id) {
+        if (!store.deleteAnnouncement(contest.id(), id)) {
+            throw new NoSuchElementException("contest " + contest.id() + " has no announcement " + id);
+        }
+        wrote(contest.id());
+    }
+
+    /**
      * Answers a question (again: the new answer replaces the old), to its asker alone or to every
      * participant.
      *

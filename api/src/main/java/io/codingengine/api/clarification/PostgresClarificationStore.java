@@ -57,6 +57,20 @@ public final class PostgresClarificationStore implements ClarificationStore {
     }
 
     @Override
+    public Optional<Clarification> editAnnouncement(String contestId, String id, String problemId, String text,
+                                                    String editedBy, Instant editedAt) {
+        return jdbc.queryOne("UPDATE clarifications SET problem_id = ?, answer = ?, answered_by = ?, answered_at = ?"
+                        + " WHERE contest_id = ? AND id = ? AND question IS NULL RETURNING " + COLUMNS,
+                PostgresClarificationStore::clarification, problemId, text, editedBy, editedAt, contestId, id);
+    }
+
+    @Override
+    public boolean deleteAnnouncement(String contestId, String id) {
+        return jdbc.update("DELETE FROM clarifications WHERE contest_id = ? AND id = ? AND question IS NULL",
+                contestId, id) > 0;
+    }
+
+    @Override
     public List<Clarification> list(String contestId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM clarifications WHERE contest_id = ? ORDER BY asked_at, id",
                 PostgresClarificationStore::clarification, contestId);

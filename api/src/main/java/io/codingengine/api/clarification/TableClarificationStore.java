@@ -18,8 +18,10 @@ import java.util.Optional;
  * properties {@code ProblemId}, {@code Participant}, {@code Question}, {@code AskedAt},
  * {@code Answer}, {@code ToAll}, {@code AnsweredBy}, {@code AnsweredAt} (absent when null). A
  * contest's clarifications are one partition, read by one query. An answer merges into a row read
- * as a question just before: rows are never deleted and an announcement never becomes a question,
- * so the row it merges into is still that question (of two answers at once the later stays).
+ * as a question just before: a question's row is never deleted (only an announcement's is) and an
+ * announcement never becomes a question, so the row it merges into is still that question (of two
+ * answers at once the later stays). An announcement's change replaces its row, read as an
+ * announcement just before, for the same reason.
  */
 public final class TableClarificationStore implements ClarificationStore {
 
@@ -32,6 +34,10 @@ public final class TableClarificationStore implements ClarificationStore {
 
     @Override
     public void create(Clarification c) {
+        table.createEntity(entity(c));
+    }
+
+    private static TableEntity entity(Clarification c) {
         TableEntity row = new TableEntity(c.contestId(), c.id())
                 .addProperty("AskedAt", c.askedAt().toString())
                 .addProperty("ToAll", c.toAll());
@@ -41,7 +47,7 @@ public final class TableClarificationStore implements ClarificationStore {
         put(row, "Answer", c.answer());
         put(row, "AnsweredBy", c.answeredBy());
         put(row, "AnsweredAt", c.answeredAt() == null ? null : c.answeredAt().toString());
-        table.createEntity(row);
+        return row;
     }
 
     @Override
@@ -66,6 +72,47 @@ public final class TableClarificationStore implements ClarificationStore {
         Clarification q = question.get();
         return Optional.of(new Clarification(contestId, id, q.problemId(), q.participant(), q.question(), q.askedAt(),
                 answer, toAll, answeredBy, answeredAt));
+    }
+
+    @Override
+    public Optional<Clarification> editAnnouncement(String contestId, String id, String problemId, String text,
+                                                    String editedBy, Instant editedAt) {
+        Optional<Clarification> before = announcement(contestId, id);
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
+        Clarification changed = new Clarification(contestId, id, problemId, null, null, before.get().askedAt(), text, true, editedBy,
+                editedAt);
+        try {
+            table.updateEntity(entity(changed), TableEntityUpdateMode.REPLACE);
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return Optional.of(changed);
+    }
+
+    @Override
+    public boolean deleteAnnouncement(String contestId, String id) {
+        if (announcement(contestId, id).isEmpty()) {
+            return false;
+        }
+        try {
+            table.deleteEntity(contestId, id);
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+        return true;
+    }
+
+    private Optional<Clarification> announcement(String contestId, String id) {
+        return query("PartitionKey eq " + quote(contestId) + " and RowKey eq " + quote(id))
+                .stream().filter(Clarification::isAnnouncement).findFirst();
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.codingengine.common.execution.StageLimits;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.problem.Problem;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.problem.ProblemSummary;
@@ -55,6 +56,8 @@ public class AdminController {
     private static final Logger LOG = LoggerFactory.getLogger(AdminController.class);
     private static final int DEAD_LETTERS_SHOWN = 50;
     private static final int PREVIEW_CHARS = 200;
+    /** Dead letters a requeue looks through for the one named. */
+    private static final int REQUEUE_SCAN = 1000;
 
     private final ContestStore contests;
     private final ProblemStore problems;
@@ -295,6 +298,62 @@ public class AdminController {
         }
         int running = store.list(SubmissionFilter.all().withStatus(SubmissionStatus.RUNNING), 1000, null).items().size();
         return new QueueState(lanes, running);
+    }
+
+    /**
+     * What a requeue did: a dead-lettered judging became a new round of its submission (on the
+     * regrade lane, {@code submissionId} and {@code round} set), or any other message went back to
+     * its lane as it was.
+     */
+    public record Requeued(Lane lane, String messageId, String submissionId, Long round) {
+    }
+
+    /**
+     * Sends a dead letter's work again once whatever failed it is fixed (a problem imported
+     * again, a worker repaired), and takes it out of the dead letters. A judging is judged anew in
+     * a new round, its internal error kept in its history (the message as it was would be
+     * dropped as judged already); anything else goes back to its lane as it was. 404 when the
+     * lane has no such dead letter, 400 for a lane that does not exist.
+     */
+    @PostMapping("/dead-letters/{lane}/{messageId}/requeue")
+    ResponseEntity<Requeued> requeue(@PathVariable String lane, @PathVariable String messageId) {
+        Lane l = lane(lane);
+        DeadLetter letter = queue.deadLetters(l, REQUEUE_SCAN).stream().filter(d -> d.messageId().equals(messageId))
+                .findFirst().orElseThrow(() -> new NoSuchElementException("lane " + l + " has no dead letter " + messageId));
+        Requeued answer;
+        String submission = judgedSubmission(letter.body());
+        if (submission != null && store.get(submission).isPresent()) {
+            long round = clock.millis();
+            if (!submissions.regrade(submission, round)) {
+                throw new ResponseStatusException(HttpStatus.CONFLICT, "submission " + submission + " has a later round already");
+            }
+            answer = new Requeued(l, messageId, submission, round);
+        } else {
+            queue.send(l, messageId, letter.body());
+            answer = new Requeued(l, messageId, null, null);
+        }
+        queue.removeDeadLetter(l, messageId);
+        LOG.info("admin requeued dead letter {} of lane {} ({})", messageId, l,
+                submission == null ? "sent as it was" : "submission " + submission + " in round " + answer.round());
+        return ResponseEntity.accepted().body(answer);
+    }
+
+    private static Lane lane(String name) {
+        for (Lane l : Lane.values()) {
+            if (l.name().equalsIgnoreCase(name)) {
+                return l;
+            }
+        }
+        throw new InvalidRequestException("lane must be one of " + java.util.Arrays.toString(Lane.values()));
+    }
+
+    /** The submission a dead letter was judging, or null: a run, or a body that is no work item. */
+    private static String judgedSubmission(String body) {
+        try {
+            return WorkItem.fromJson(body) instanceof WorkItem.Judge judge ? judge.submissionId() : null;
+        } catch (RuntimeException notAWorkItem) {
+            return null;
+        }
     }
 
     private Problem load(String id) {

@@ -149,6 +149,45 @@ class ClarificationApiTest {
     }
 
     @Test
+    void anAdminChangesAndDeletesAnAnnouncementAndNobodyElseMay() throws Exception {
+        String url = "/api/v1/admin/contests/" + contest + "/announcements";
+        JsonNode made = json(created(send("POST", url, Json.write(Map.of("text", "Lunch at 12:00.")), TestKeys.ADMIN)));
+        String id = made.get("id").asString();
+        String change = Json.write(Map.of("problemId", problem, "text", "Lunch at 12:30."));
+        assertEquals(403, send("PUT", url + "/" + id, change, ada.key()).statusCode());
+        assertEquals(401, send("PUT", url + "/" + id, change, null).statusCode());
+        assertEquals(403, send("DELETE", url + "/" + id, null, ada.key()).statusCode());
+        assertEquals(401, send("DELETE", url + "/" + id, null, null).statusCode());
+
+        HttpResponse<String> changed = send("PUT", url + "/" + id, change, TestKeys.ADMIN);
+        assertEquals(200, changed.statusCode(), changed.body());
+        assertEquals("Lunch at 12:30.", json(changed).get("answer").asString());
+        assertEquals(problem, json(changed).get("problemId").asString());
+        assertTrue(json(changed).get("answeredAt").asString().compareTo(made.get("answeredAt").asString()) >= 0);
+        JsonNode seen = null;
+        for (JsonNode c : visible(bob)) {
+            if (c.get("id").asString().equals(id)) {
+                seen = c;
+            }
+        }
+        assertTrue(seen != null && seen.get("answer").asString().equals("Lunch at 12:30."), "participants see the change: " + seen);
+
+        problem(send("PUT", url + "/" + id, Json.write(Map.of("text", "")), TestKeys.ADMIN), 400, "text");
+        problem(send("PUT", url + "/" + id, Json.write(Map.of("text", "x", "problemId", "nope")), TestKeys.ADMIN), 400, "problemId");
+        HttpResponse<String> question = ask(ada, null, "Is there lunch?");
+        String questionId = json(created(question)).get("id").asString();
+        problem(send("PUT", url + "/" + questionId, change, TestKeys.ADMIN), 404, "no announcement");
+        problem(send("DELETE", url + "/" + questionId, null, TestKeys.ADMIN), 404, "no announcement");
+
+        assertEquals(204, send("DELETE", url + "/" + id, null, TestKeys.ADMIN).statusCode());
+        assertFalse(visible(bob).toString().contains(id), "gone for participants");
+        assertFalse(adminList(contest).toString().contains("\"" + id + "\""), "and for admins");
+        problem(send("DELETE", url + "/" + id, null, TestKeys.ADMIN), 404, "no announcement");
+        problem(send("PUT", url + "/" + id, change, TestKeys.ADMIN), 404, "no announcement");
+        assertTrue(adminList(contest).toString().contains(questionId), "the question stays");
+    }
+
+    @Test
     void aPollIsNotModifiedUntilWhatTheCallerSeesChanges() throws Exception {
         created(ask(ada, null, "first"));
         HttpResponse<String> first = send("GET", "/api/v1/contests/" + contest + "/clarifications", null, ada.key());

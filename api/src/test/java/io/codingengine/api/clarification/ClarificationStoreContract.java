@@ -92,6 +92,45 @@ public abstract class ClarificationStoreContract {
     }
 
     @Test
+    void anAnnouncementIsChangedInItsPlaceAndOnlyAnAnnouncement() {
+        String c = contest();
+        store().create(Clarification.announcement(c, "0001-a", null, "Extended by 10 minutes.", "judge-1", T0));
+        store().create(Clarification.question(c, "0002-b", "sum", "ada", "Q?", T0.plusSeconds(1)));
+        Instant at = T0.plusSeconds(90);
+        Clarification changed = store().editAnnouncement(c, "0001-a", "sum", "Extended by 15 minutes.", "judge-2", at)
+                .orElseThrow();
+        Clarification expected = new Clarification(c, "0001-a", "sum", null, null, T0, "Extended by 15 minutes.", true,
+                "judge-2", at);
+        assertEquals(expected, changed);
+        assertEquals(expected, store().list(c).getFirst(), "stored, and still first: asked when it was");
+        Clarification general = store().editAnnouncement(c, "0001-a", null, "General again.", "judge-1", at.plusSeconds(1))
+                .orElseThrow();
+        assertEquals(null, general.problemId());
+        assertEquals(general, store().list(c).getFirst(), "the problem is gone from the stored row too");
+        assertEquals(Optional.empty(), store().editAnnouncement(c, "0002-b", null, "x", "judge", at), "a question");
+        assertEquals(Optional.empty(), store().editAnnouncement(c, "0009-z", null, "x", "judge", at), "no such id");
+        assertEquals(Optional.empty(), store().editAnnouncement(contest(), "0001-a", null, "x", "judge", at),
+                "another contest");
+        assertEquals(Optional.empty(), store().editAnnouncement(c, "0001-a' or RowKey ne '", null, "x", "judge", at));
+        assertEquals("Q?", store().list(c).get(1).question());
+        assertEquals(null, store().list(c).get(1).answer(), "the question is untouched");
+    }
+
+    @Test
+    void onlyAnAnnouncementIsDeleted() {
+        String c = contest();
+        store().create(Clarification.announcement(c, "0001-a", null, "Oops.", "judge-1", T0));
+        store().create(Clarification.question(c, "0002-b", null, "ada", "Q?", T0.plusSeconds(1)));
+        store().create(Clarification.announcement(c, "0003-c", null, "Stays.", "judge-1", T0.plusSeconds(2)));
+        assertEquals(false, store().deleteAnnouncement(c, "0002-b"), "a question is never deleted");
+        assertEquals(false, store().deleteAnnouncement(contest(), "0001-a"), "another contest");
+        assertEquals(false, store().deleteAnnouncement(c, "0001-a' or RowKey ne '"));
+        assertEquals(true, store().deleteAnnouncement(c, "0001-a"));
+        assertEquals(false, store().deleteAnnouncement(c, "0001-a"), "gone already");
+        assertEquals(List.of("0002-b", "0003-c"), store().list(c).stream().map(Clarification::id).toList());
+    }
+
+    @Test
     void listsOldestFirstThenById() {
         String c = contest();
         store().create(Clarification.question(c, "0003-c", null, "ada", "third", T0.plusSeconds(2)));

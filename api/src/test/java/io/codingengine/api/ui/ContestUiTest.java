@@ -359,6 +359,75 @@ class ContestUiTest {
     }
 
     /**
+     * Admin: a judging dead-lettered because its problem was gone is requeued once the problem is
+     * back: judged in a new round (its internal error kept in its history) and out of the dead
+     * letters. Only an admin may (401, 403); an unknown dead letter is 404, an unknown lane 400.
+     */
+    @Test
+    void aDeadLetteredJudgingIsRequeuedAsANewRound() throws Exception {
+        String[] dead = deadLetter("sum-dl");
+        String ticket = dead[0];
+        String requeue = "/api/v1/admin/dead-letters/regrade/" + dead[1] + "/requeue";
+        String participant = json(send(post("/api/v1/contests/dl/entries", "{\"name\":\"Dee\",\"password\":\"analytical engine\"}",
+                null), 201)).get("key").asString();
+        send(post(requeue, "", null), 401);
+        problem(send(post(requeue, "", participant), 403), "admin role");
+        problem(send(post("/api/v1/admin/dead-letters/nowhere/" + dead[1] + "/requeue", "", adminKey), 400), "lane");
+        problem(send(post("/api/v1/admin/dead-letters/regrade/no-such-letter/requeue", "", adminKey), 404), "no dead letter");
+        assertTrue(deadLetterIds().contains(dead[1]), "still dead: " + deadLetterIds());
+
+        JsonNode requeued = json(send(post(requeue, "", adminKey), 202));
+        assertEquals(ticket, requeued.get("submissionId").asString(), requeued.toString());
+        assertEquals("REGRADE", requeued.get("lane").asString());
+        JsonNode judged = awaitDone(ticket, adminKey);
+        assertEquals(requeued.get("round").asLong(), judged.get("round").asLong(), judged.toString());
+        assertEquals("AC", judged.get("verdict").asString(), judged.toString());
+        assertTrue(judged.get("history").toString().contains("IE"), "the internal error stays in its history: " + judged);
+        assertTrue(!deadLetterIds().contains(dead[1]), "no longer a dead letter: " + deadLetterIds());
+        problem(send(post(requeue, "", adminKey), 404), "no dead letter");
+    }
+
+    /**
+     * A contest submission of problem {@code problem} (imported here, in contest "dl") judged AC,
+     * then rejudged while the problem is gone: the worker dead-letters that round (IE). The
+     * problem is imported again. Returns the ticket and the dead letter's message id.
+     */
+    private String[] deadLetter(String problem) throws Exception {
+        importSum(problem);
+        Instant now = Instant.now();
+        putContest("dl", problem, now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        String key = json(send(post("/api/v1/contests/dl/entries", "{\"name\":\"Dl " + problem + "\",\"password\":\"analytical engine\"}",
+                null), 201)).get("key").asString();
+        String ticket = json(send(post("/api/v1/contests/dl/submissions", "{\"problemId\":\"" + problem + "\",\"language\":\"python\","
+                + "\"files\":[{\"content\":\"a, b = map(int, input().split())\\nprint(a + b)\"}]}", key), 202)).get("ticket").asString();
+        assertEquals("AC", awaitDone(ticket, key).get("verdict").asString());
+        putContest("dl", List.of(), now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
+        send(delete("/api/v1/problems/" + problem, adminKey), 204);
+        long round = json(send(post("/api/v1/admin/submissions/" + ticket + "/rejudge", "", adminKey), 202)).get("round").asLong();
+        String messageId = ticket + "-" + round;
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!deadLetterIds().contains(messageId)) {
+            assertTrue(Instant.now().isBefore(deadline), "dead-lettered: " + deadLetterIds());
+            Thread.sleep(200);
+        }
+        assertEquals("IE", awaitDone(ticket, adminKey).get("verdict").asString());
+        importSum(problem);
+        return new String[] {ticket, messageId};
+    }
+
+    /** The message ids of the regrade lane's dead letters. */
+    private List<String> deadLetterIds() throws Exception {
+        JsonNode lanes = json(send(get("/api/v1/admin/dead-letters", adminKey), 200));
+        List<String> ids = new java.util.ArrayList<>();
+        lanes.forEach(l -> {
+            if ("REGRADE".equals(l.get("lane").asString())) {
+                l.get("deadLetters").forEach(d -> ids.add(d.get("messageId").asString()));
+            }
+        });
+        return ids;
+    }
+
+    /**
      * Admin: a problem in use by a contest cannot be deleted (409 naming the contest); out of it,
      * it is deleted and its submissions stay. One submission is judged again, its verdict kept
      * in its history.
@@ -397,13 +466,17 @@ class ContestUiTest {
     @Test
     void browser() throws Exception {
         importSum("sum");
-        importSum("sum-b");
+        send(HttpRequest.newBuilder(uri("/api/v1/problems/sum-b")).header("Content-Type", "application/zip")
+                .header("Authorization", "Bearer " + adminKey)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.sumInSections())), 201);
+        String[] dead = deadLetter("sum-dl-ui");
         Instant now = Instant.now();
         putContest("spring", List.of("sum", "sum-b"), now.minus(10, ChronoUnit.MINUTES), now.plus(3, ChronoUnit.HOURS), List.of());
         Path zip = Files.createTempFile("ce-ui-", ".zip");
         Files.write(zip, KattisZip.sum());
         BrowserScript.run("contest-ui.e2e.mjs", Map.of("BASE_URL", "http://127.0.0.1:" + port, "ADMIN_KEY", adminKey,
-                "CONTEST", "spring", "PROBLEM", "sum", "PROBLEM_B", "sum-b", "PACKAGE_ZIP", zip.toString()), Duration.ofMinutes(5));
+                "CONTEST", "spring", "PROBLEM", "sum", "PROBLEM_B", "sum-b", "PACKAGE_ZIP", zip.toString(),
+                "DEAD_TICKET", dead[0], "DEAD_LETTER", dead[1]), Duration.ofMinutes(5));
         Files.deleteIfExists(zip);
     }
 

@@ -50,6 +50,11 @@ public final class SentMessages implements SubmissionQueue {
     }
 
     @Override
+    public Optional<DeadLetter> removeDeadLetter(Lane lane, String messageId) {
+        return Optional.empty();
+    }
+
+    @Override
     public void close() {
     }
 }

@@ -186,6 +186,33 @@ final class ArtemisChannel implements AutoCloseable {
         return letters;
     }
 
+    /**
+     * Takes the dead letter with that id out of the lane's dead letters; null when there is none
+     * among the first {@code scan}. The ones before it are received and not acknowledged: closing
+     * the consumer puts them back at the head of the queue in their order. (A filter cannot name
+     * the id: Artemis filters take no dotted property names.)
+     */
+    DeadLetter removeDeadLetter(Lane lane, String messageId, int scan) throws ActiveMQException {
+        DeadLetter letter = null;
+        try (ClientConsumer taker = session.createConsumer(deadLetterAddress(lane))) {
+            ClientMessage message;
+            for (int seen = 0; seen < scan && (message = taker.receiveImmediate()) != null; seen++) {
+                if (messageId.equals(message.getStringProperty(MESSAGE_ID))) {
+                    message.individualAcknowledge();
+                    letter = new DeadLetter(messageId, bodyOf(message), lane, message.getStringProperty(REASON),
+                            message.getIntProperty(DELIVERY_COUNT), Instant.ofEpochMilli(message.getLongProperty(DEAD_LETTERED_AT)));
+                    break;
+                }
+            }
+        }
+        if (letter == null) {
+            session.rollback();
+        } else {
+            session.commit();
+        }
+        return letter;
+    }
+
     private ClientMessage newMessage(String messageId, String body) {
         ClientMessage message = session.createMessage(Message.TEXT_TYPE, true);
         message.putStringProperty(MESSAGE_ID, SimpleString.of(messageId));

@@ -41,6 +41,9 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
  */
 public final class ArtemisSubmissionQueue implements SubmissionQueue {
 
+    /** Dead letters a removal looks through for the one it takes. */
+    private static final int DEAD_LETTER_SCAN = 1000;
+
     /**
      * @param maxDeliveryCount deliveries after which a message is dead-lettered
      * @param lockDuration     how long a received message stays locked without renewal
@@ -166,6 +169,14 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
     public List<DeadLetter> deadLetters(Lane lane, int max) {
         Objects.requireNonNull(lane, "lane");
         return withChannel("dead letters of " + lane, channel -> channel.browseDeadLetters(lane, max));
+    }
+
+    @Override
+    public Optional<DeadLetter> removeDeadLetter(Lane lane, String messageId) {
+        Objects.requireNonNull(lane, "lane");
+        Objects.requireNonNull(messageId, "messageId");
+        return Optional.ofNullable(withChannel("removal of dead letter " + messageId,
+                channel -> channel.removeDeadLetter(lane, messageId, DEAD_LETTER_SCAN)));
     }
 
     @Override

@@ -66,6 +66,8 @@ import java.util.function.Supplier;
 public final class ServiceBusSubmissionQueue implements SubmissionQueue {
 
     private static final int PEEK_BATCH = 250;
+    /** Dead letters a removal looks through for the one it takes. */
+    private static final int REQUEUE_SCAN = 1000;
 
     private final ServiceBusSettings settings;
     private final Map<Lane, ServiceBusSenderClient> senders = new EnumMap<>(Lane.class);
@@ -188,6 +190,57 @@ public final class ServiceBusSubmissionQueue implements SubmissionQueue {
                     .toList();
         } catch (RuntimeException e) {
             throw new QueueException("dead letters of " + lane + " failed", e);
+        }
+    }
+
+    /**
+     * Receives the lane's dead letters in order (locked) until the one with that id, and
+     * completes it; the ones received before it are abandoned (they stay dead letters). At most
+     * {@link #REQUEUE_SCAN} are looked at.
+     */
+    @Override
+    public Optional<DeadLetter> removeDeadLetter(Lane lane, String messageId) {
+        Objects.requireNonNull(lane, "lane");
+        Objects.requireNonNull(messageId, "messageId");
+        requireOpen();
+        ServiceBusReceiverClient dlq = deadLetterBrowsers.get(lane);
+        List<ServiceBusReceivedMessage> passed = new ArrayList<>();
+        try {
+            if (peek(dlq, REQUEUE_SCAN).stream().noneMatch(m -> messageId.equals(m.getMessageId()))) {
+                return Optional.empty();
+            }
+            while (passed.size() < REQUEUE_SCAN) {
+                List<ServiceBusReceivedMessage> batch = dlq.receiveMessages(PEEK_BATCH, Duration.ofSeconds(5)).stream().toList();
+                if (batch.isEmpty()) {
+                    return Optional.empty();
+                }
+                ServiceBusReceivedMessage found = null;
+                for (ServiceBusReceivedMessage m : batch) {
+                    if (found == null && messageId.equals(m.getMessageId())) {
+                        found = m;
+                    } else {
+                        passed.add(m);
+                    }
+                }
+                if (found != null) {
+                    DeadLetter letter = ServiceBusMessages.deadLetter(lane, found.getMessageId(), found.getBody().toString(),
+                            found.getDeadLetterReason(), found.getApplicationProperties(), found.getDeliveryCount(),
+                            found.getEnqueuedTime());
+                    dlq.complete(found);
+                    return Optional.of(letter);
+                }
+            }
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new QueueException("removal of dead letter " + messageId + " failed", e);
+        } finally {
+            for (ServiceBusReceivedMessage m : passed) {
+                try {
+                    dlq.abandon(m);
+                } catch (RuntimeException lockLost) {
+                    // its lock runs out by itself and it stays where it was
+                }
+            }
         }
     }
 

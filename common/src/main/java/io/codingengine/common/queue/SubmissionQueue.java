@@ -87,6 +87,14 @@ public interface SubmissionQueue extends AutoCloseable {
     List<DeadLetter> deadLetters(Lane lane, int max);
 
     /**
+     * Takes a dead letter out of the lane's dead letters for good: once an admin sent its work
+     * again (a new round of its submission, or its body to the lane) it is no longer dead.
+     *
+     * @return the dead letter as it was; empty when the lane has no dead letter with that id
+     */
+    Optional<DeadLetter> removeDeadLetter(Lane lane, String messageId);
+
+    /**
      * Closes the connection. Deliveries not yet settled lose their lock: their messages will be
      * delivered again, and settling them throws {@link MessageLockLostException}.
      */

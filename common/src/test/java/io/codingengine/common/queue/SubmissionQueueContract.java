@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -244,6 +245,31 @@ public abstract class SubmissionQueueContract {
 
         assertEquals(letters.subList(0, 1), queue.deadLetters(Lane.INTERACTIVE, 1), "peeking removes nothing");
         assertTrue(queue.deadLetters(Lane.CONTEST, 10).isEmpty());
+    }
+
+    @Test
+    void aRemovedDeadLetterLeavesTheOthersInOrderAndIsNotDelivered() {
+        SubmissionQueue queue = client();
+        queue.send(Lane.CONTEST, "d-1", "{\"n\":1}");
+        receive(queue).deadLetter("worker lost its sandbox");
+        queue.send(Lane.CONTEST, "d-2", "{\"n\":2}");
+        receive(queue).deadLetter("checker crashed");
+        queue.send(Lane.CONTEST, "d-3", "{\"n\":3}");
+        receive(queue).deadLetter("checker crashed");
+        assertNothingReceivable(queue);
+
+        assertEquals(Optional.empty(), queue.removeDeadLetter(Lane.CONTEST, "d-9"), "no such dead letter");
+        assertEquals(Optional.empty(), queue.removeDeadLetter(Lane.REGRADE, "d-2"), "another lane's");
+        assertEquals(Optional.empty(), queue.removeDeadLetter(Lane.CONTEST, "d-1' OR '1'='1"), "quotes match nothing");
+        assertEquals(3, queue.deadLetters(Lane.CONTEST, 10).size(), "nothing removed by those");
+        DeadLetter removed = queue.removeDeadLetter(Lane.CONTEST, "d-2").orElseThrow();
+        assertEquals("d-2", removed.messageId());
+        assertEquals("{\"n\":2}", removed.body());
+        assertEquals("checker crashed", removed.reason());
+        assertEquals(List.of("d-1", "d-3"), queue.deadLetters(Lane.CONTEST, 10).stream().map(DeadLetter::messageId).toList(),
+                "the others stay, in order");
+        assertNothingReceivable(queue);
+        assertEquals(Optional.empty(), queue.removeDeadLetter(Lane.CONTEST, "d-2"), "removed once only");
     }
 
     @Test

@@ -79,6 +79,11 @@ class WorkerJudgingSettingsTest {
             }
 
             @Override
+            public Optional<DeadLetter> removeDeadLetter(Lane lane, String messageId) {
+                return Optional.empty();
+            }
+
+            @Override
             public List<DeadLetter> deadLetters(Lane lane, int max) {
                 return List.of();
             }

@@ -59,6 +59,11 @@ class QueueConsumerTest {
         }
 
         @Override
+        public Optional<DeadLetter> removeDeadLetter(Lane lane, String messageId) {
+            return Optional.empty();
+        }
+
+        @Override
         public void close() {
         }
     }
