@@ -20,7 +20,7 @@ class LimitChangeTest {
 
     private static EngineProperties.Limits openEntries(int perWindow) {
         return new EngineProperties.Limits(20, 6000, 60, 5, 2000, 1000, DataSize.ofMegabytes(1), perWindow, 10, 100, 10,
-                Duration.ofHours(1), Duration.ofSeconds(10), 100, 20);
+                Duration.ofHours(1), Duration.ofSeconds(10), 100, 20, 2);
     }
 
     private static int admitted(EntryLimiter limiter, String address, int tries) {
