@@ -39,6 +39,7 @@ public final class LiveConversation implements Conversation {
     private static final int SIGKILL = 9;
     private static final Duration OUTPUT_WINDOW = Duration.ofMillis(20);
     static final int MAX_QUEUED_INPUTS = 10_000;
+    private static final Duration KILL_AGAIN = Duration.ofMillis(100);
     static final long MAX_QUEUED_BYTES = 16L << 20;
     /** One platform thread for every live run's output window. */
     private static final ScheduledExecutorService WINDOWS = Executors.newSingleThreadScheduledExecutor(
@@ -54,6 +55,8 @@ public final class LiveConversation implements Conversation {
     private final BlockingQueue<Input> inputs = new LinkedBlockingQueue<>(MAX_QUEUED_INPUTS + 1);
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicBoolean overflowed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The client hung up (or the backlog overflowed): every take is a kill from then on. */
+    private volatile boolean killed;
     /** Output of the current window, not yet told; guarded by this. */
     private final List<LiveMessage.Chunk> window = new ArrayList<>();
 
@@ -109,6 +112,9 @@ public final class LiveConversation implements Conversation {
             case LiveMessage.Signal signal -> new Input.Signal(signal.number());
             case LiveMessage.HangUp hangUp -> new Input.Signal(SIGKILL);
         };
+        if (control instanceof LiveMessage.HangUp) {
+            killed = true;
+        }
         if (overflowed.get()) {
             return;
         }
@@ -116,6 +122,7 @@ public final class LiveConversation implements Conversation {
         if (inputs.size() >= MAX_QUEUED_INPUTS || queuedBytes.addAndGet(bytes) > MAX_QUEUED_BYTES
                 || !inputs.offer(input)) {
             if (overflowed.compareAndSet(false, true)) {
+                killed = true;
                 inputs.clear();
                 inputs.offer(new Input.Signal(SIGKILL));
                 tell(new LiveMessage.Failed("the program's unread input passed " + MAX_QUEUED_INPUTS
@@ -168,6 +175,13 @@ public final class LiveConversation implements Conversation {
 
     @Override
     public Input next(Duration wait) throws InterruptedException {
+        if (killed) {
+            // A kill that came before the program was there (a client that hung up during its
+            // init, or while the run was still being set up) reached no process: it is sent again
+            // until the run is over.
+            Thread.sleep(Math.min(wait.toMillis(), KILL_AGAIN.toMillis()));
+            return new Input.Signal(SIGKILL);
+        }
         Input input = inputs.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         if (input instanceof Input.Stdin stdin) {
             queuedBytes.addAndGet(-stdin.bytes().length);
