@@ -236,7 +236,9 @@ class PistonConnectTest {
         stdout.send(Map.of("type", "data", "stream", "stdout", "data", "x"));
         assertEquals("4004 Can only write to stdin", stdout.closeStatus());
 
-        PistonConnectClient badSignal = init(key, program("python", ECHO, "run_timeout", 20000));
+        // A key of its own: the two runs above count against executions-in-flight until their
+        // worker has told their end, which may come after their close.
+        PistonConnectClient badSignal = init(issue(unique("codes")), program("python", ECHO, "run_timeout", 20000));
         badSignal.next("runtime");
         badSignal.send(Map.of("type", "signal", "signal", "SIGFOO"));
         assertEquals("4005 Invalid signal", badSignal.closeStatus());
