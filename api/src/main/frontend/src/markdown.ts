@@ -9,17 +9,60 @@ const escape = (s: string) => s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '
 
 // A statement's author is not trusted with the reader's page: a link may go to the web or a
 // mail address, a picture only to this server (the package's own pictures). Anything else
-// (javascript:, data:, vbscript:, ...) is shown as its text. Browsers ignore spaces and control
-// characters inside a scheme ("java\tscript:"), so they are dropped before it is read.
-const scheme = (href: string) => /^([a-z][a-z0-9+.-]*):/i.exec(href.replace(/[\u0000-\u0020]/g, ''))?.[1].toLowerCase();
-export const safeLink = (href: string) => { const s = scheme(href); return s === undefined || s === 'http' || s === 'https' || s === 'mailto'; };
-export const safePicture = (href: string) => scheme(href) === undefined && !/^[\s\\/]*[\\/]{2}/.test(href);
+// (javascript:, data:, vbscript:, //elsewhere, ...) is shown as its text.
+//
+// The check reads the address as the browser will: character references decoded first
+// ("&#106;avascript:", "&#x6A;", "javascript&colon;"), then the tabs and newlines the URL parser
+// drops anywhere ("java\tscript:") and the spaces and control characters it trims in front.
+// What is written out is that decoded address, escaped again, so the browser's own decoding gives
+// back exactly what was checked: a reference this decoder does not know stays literal text.
+// Percent-encoding is not decoded: browsers do not decode it in a scheme ("javascript%3A" is a
+// relative address) nor in the "//" that starts a host.
+const NAMED: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", colon: ':', sol: '/', bsol: '\\', Tab: '\t', NewLine: '\n',
+  excl: '!', num: '#', dollar: '$', percnt: '%', lpar: '(', rpar: ')', ast: '*', midast: '*', plus: '+',
+  comma: ',', period: '.', semi: ';', equals: '=', quest: '?', commat: '@', lsqb: '[', lbrack: '[',
+  rsqb: ']', rbrack: ']', Hat: '^', lowbar: '_', UnderBar: '_', grave: '`', DiacriticalGrave: '`',
+  lcub: '{', lbrace: '{', rcub: '}', rbrace: '}', verbar: '|', vert: '|', VerticalLine: '|', nbsp: '\u00a0',
+  AMP: '&', LT: '<', GT: '>', QUOT: '"',
+};
+// Named references a browser decodes even without their ";" (the legacy ones that are ASCII or matter here).
+const LEGACY = new Set(['amp', 'lt', 'gt', 'quot', 'nbsp', 'AMP', 'LT', 'GT', 'QUOT']);
+const WINDOWS_1252: Record<number, number> = { 0x80: 0x20ac, 0x82: 0x201a, 0x83: 0x192, 0x84: 0x201e, 0x85: 0x2026,
+  0x86: 0x2020, 0x87: 0x2021, 0x88: 0x2c6, 0x89: 0x2030, 0x8a: 0x160, 0x8b: 0x2039, 0x8c: 0x152, 0x8e: 0x17d,
+  0x91: 0x2018, 0x92: 0x2019, 0x93: 0x201c, 0x94: 0x201d, 0x95: 0x2022, 0x96: 0x2013, 0x97: 0x2014, 0x98: 0x2dc,
+  0x99: 0x2122, 0x9a: 0x161, 0x9b: 0x203a, 0x9c: 0x153, 0x9e: 0x17e, 0x9f: 0x178 };
+const codePoint = (n: number) => {
+  if (n === 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) return '\ufffd';
+  return String.fromCodePoint(WINDOWS_1252[n] ?? n);
+};
+// Character references in an attribute value, as the HTML tokenizer decodes them.
+export const decodeReferences = (value: string) => value.replace(
+  /&(?:#[xX]([0-9a-fA-F]+);?|#([0-9]+);?|([A-Za-z][A-Za-z0-9]*)(;?))/g,
+  (whole, hex, dec, name, semi, offset, all) => {
+    if (hex !== undefined) { const h = hex.replace(/^0+/, ''); return codePoint(h.length > 6 ? 0x110000 : parseInt(h || '0', 16)); }
+    if (dec !== undefined) { const d = dec.replace(/^0+/, ''); return codePoint(d.length > 7 ? 0x110000 : Number(d || '0')); }
+    const after = all[offset + whole.length];
+    if (semi && NAMED[name] !== undefined) return NAMED[name];
+    // Without ";", only a legacy name, and in an attribute not when "=" or a letter/digit follows.
+    if (!semi && LEGACY.has(name) && !(after !== undefined && /[=A-Za-z0-9]/.test(after))) return NAMED[name];
+    return whole;
+  });
+const address = (href: string) => decodeReferences(href).replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, '');
+const scheme = (url: string) => /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase();
+export const safeLink = (href: string) => { const s = scheme(address(href)); return s === undefined || s === 'http' || s === 'https' || s === 'mailto'; };
+export const safePicture = (href: string) => { const url = address(href); return scheme(url) === undefined && !/^[\\/]{2}/.test(url); };
+const title = (token: any) => token.title ? ` title="${escape(decodeReferences(token.title))}"` : '';
 
 const renderer = {
   html: ({ text }: { text: string }) => escape(text),
-  // false: marked renders it as usual.
-  link(this: any, token: any) { return safeLink(token.href) ? false : this.parser.parseInline(token.tokens); },
-  image(token: any) { return safePicture(token.href) ? false : escape(token.text); },
+  link(this: any, token: any) {
+    const text = this.parser.parseInline(token.tokens);
+    return safeLink(token.href) ? `<a href="${escape(address(token.href))}"${title(token)}>${text}</a>` : text;
+  },
+  image(token: any) {
+    return safePicture(token.href) ? `<img src="${escape(address(token.href))}" alt="${escape(token.text)}"${title(token)}>` : escape(token.text);
+  },
 };
 
 const marked = new Marked({ gfm: true, renderer });

@@ -118,10 +118,14 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
                          @DefaultValue("5m") Duration entryWindow,
                          @DefaultValue("10s") Duration bodyReadTimeout,
                          @DefaultValue("100") int requestsPerAddress,
-                         @DefaultValue("20") int questionsPerHour) {
+                         @DefaultValue("20") int questionsPerHour,
+                         @DefaultValue("2") int executionsInFlight) {
         public Limits {
             if (submissionsPerMinute < 1 || serviceSubmissionsPerMinute < 1 || executionsPerMinute < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.*-per-minute must be at least 1");
+            }
+            if (executionsInFlight < 1) {
+                throw new IllegalArgumentException("coding-engine.limits.executions-in-flight must be at least 1");
             }
             if (openEntriesPerAddress < 1 || tokenFailuresPerAddress < 1 || tokenFailuresPerContest < 1
                     || signInFailuresPerAccount < 1) {
@@ -165,9 +169,15 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
      */
     public record Piston(List<io.codingengine.api.piston.CompatibleVersion> compatibleVersions,
                          @DefaultValue("1s") Duration connectInitTimeout,
-                         @DefaultValue("20s") Duration connectIdleTimeout) {
+                         @DefaultValue("20s") Duration connectIdleTimeout,
+                         @DefaultValue("10000") long connectMaxMessages,
+                         @DefaultValue("200") int connectMessagesPerSecond) {
         public Piston {
             compatibleVersions = List.copyOf(compatibleVersions == null ? List.of() : compatibleVersions);
+            if (connectMaxMessages < 1 || connectMessagesPerSecond < 1) {
+                throw new IllegalArgumentException("coding-engine.piston.connect-max-messages and "
+                        + "connect-messages-per-second must be at least 1");
+            }
         }
     }
 

@@ -27,6 +27,11 @@ final class QueuedLiveRun {
     /** One platform thread for every live run's patience. */
     private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("live-run-patience").factory());
+    /**
+     * Controls kept while no worker has the run: the connection's own budget
+     * ({@code connect-max-messages}) keeps far below this; it is a bound of its own all the same.
+     */
+    static final int MAX_EARLY = 10_000;
 
     private final String requestId;
     private final ReplyChannel replies;
@@ -97,6 +102,10 @@ final class QueuedLiveRun {
             return;
         }
         if (worker == null) {
+            if (early.size() >= MAX_EARLY) {
+                giveUp("more than " + MAX_EARLY + " messages before the run started");
+                return;
+            }
             early.add(control);
         } else {
             toWorker(control);

@@ -25,10 +25,13 @@ import java.util.stream.Collectors;
 public final class SubmissionLimiter {
 
     private static final Duration BUSY_RETRY = Duration.ofSeconds(10);
+    private static final Duration IN_FLIGHT_RETRY = Duration.ofSeconds(5);
 
     private final LimitBuckets buckets;
     private final SubmissionQueue queue;
     private final EngineProperties.Limits limits;
+    /** Executions running now, by caller (this process's only: see {@link #holdExecution}). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SubmissionLimiter(LimitBuckets buckets, SubmissionQueue queue, EngineProperties.Limits limits) {
         this.buckets = buckets;
@@ -75,6 +78,48 @@ public final class SubmissionLimiter {
         String group = ClientAddress.bucketOf(address);
         String key = caller.map(p -> "execute~key~" + p.role() + "~" + p.subject()).orElse("execute~address~" + group);
         take(key, limits.executionsPerMinute(), 1, caller.isPresent() ? "this key" : "address " + group, "executions");
+    }
+
+    /** An execution's place among its caller's {@link #holdExecution in flight}; closing it again is harmless. */
+    public interface InFlight extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Holds one of the caller's {@code executions-in-flight} for an execute or a live run until
+     * it ends (the returned handle is closed), or throws 429 when the caller has that many
+     * running already: a rate alone let one address hold every slot with a few long runs a
+     * minute. Callers without a key count by address (its /64 if IPv6), participant keys by
+     * key; service and admin keys are not held to it. The count is this api process's: with
+     * several api processes behind a balancer a caller may run that many on each.
+     */
+    public InFlight holdExecution(Optional<Principal> caller, String address) {
+        if (caller.isPresent() && caller.get().role() != Role.PARTICIPANT) {
+            return () -> { };
+        }
+        String group = ClientAddress.bucketOf(address);
+        String key = caller.map(p -> "key~" + p.subject()).orElse("address~" + group);
+        int most = limits.executionsInFlight();
+        boolean[] admitted = {false};
+        inFlight.compute(key, (k, running) -> {
+            int now = running == null ? 0 : running;
+            if (now >= most) {
+                return running;
+            }
+            admitted[0] = true;
+            return now + 1;
+        });
+        if (!admitted[0]) {
+            throw LimitExceededException.tooMany((caller.isPresent() ? "this key" : "address " + group)
+                    + " may have " + most + " executions running at once", IN_FLIGHT_RETRY);
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                inFlight.computeIfPresent(key, (k, running) -> running <= 1 ? null : running - 1);
+            }
+        };
     }
 
     private void take(String key, int perMinute, int count, String who, String what) {

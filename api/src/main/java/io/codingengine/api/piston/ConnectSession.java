@@ -43,6 +43,7 @@ final class ConnectSession {
     private final WebSocketSession socket;
     private final Starter starter;
     private final long maxStdinBytes;
+    private final Budget budget;
     /** Bounded by the run's output limits: its events are all that comes besides a few of our own. */
     private final BlockingQueue<Outgoing> outbox = new LinkedBlockingQueue<>();
     private boolean initialized;
@@ -50,11 +51,26 @@ final class ConnectSession {
     private Consumer<LiveMessage.Control> run;
     private boolean runEnded;
     private long stdinBytes;
+    /** Messages after {@code init}, and the rate bucket they draw on (guarded by this). */
+    private long messages;
+    private double tokens;
+    private long refilledAt;
 
-    ConnectSession(WebSocketSession socket, Starter starter, long maxStdinBytes) {
+    /**
+     * What one connection may send after its {@code init}: every message (data of any size, even
+     * empty, signals, {@code eof}, {@code kill}, types nobody knows) counts, so a flood of tiny
+     * messages cannot pile up in the broker or the worker however few bytes it carries.
+     */
+    record Budget(long maxMessages, int messagesPerSecond) {
+    }
+
+    ConnectSession(WebSocketSession socket, Starter starter, long maxStdinBytes, Budget budget) {
         this.socket = socket;
         this.starter = starter;
         this.maxStdinBytes = maxStdinBytes;
+        this.budget = budget;
+        this.tokens = budget.messagesPerSecond();
+        this.refilledAt = System.nanoTime();
         Thread.ofVirtual().name("connect-sender-" + socket.getId()).start(this::sendAll);
     }
 
@@ -68,6 +84,10 @@ final class ConnectSession {
             message = Json.mapper().readTree(payload);
         } catch (RuntimeException e) {
             fail("message is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            hangUp();
+            return;
+        }
+        if (!withinBudget(message)) {
             hangUp();
             return;
         }
@@ -121,9 +141,38 @@ final class ConnectSession {
             synchronized (this) {
                 run = started;
             }
+            // The connection may have closed while the run was being admitted: closed() found
+            // no run to hang up then, so it is hung up now.
+            hangUp();
         } catch (ConnectRefused e) {
             fail(e.getMessage());
         }
+    }
+
+    /**
+     * Counts a message after {@code init} against the connection's budget: past
+     * {@code connect-max-messages} in all, or faster than {@code connect-messages-per-second}
+     * (a bucket of one second's worth), the client gets an error event and 4002, and its run is
+     * stopped.
+     */
+    private synchronized boolean withinBudget(JsonNode message) {
+        if (!initialized || closing || message.path("type").asString("").equals("init")) {
+            return true;
+        }
+        messages++;
+        if (messages > budget.maxMessages()) {
+            fail("too many messages: at most " + budget.maxMessages() + " after init");
+            return false;
+        }
+        long now = System.nanoTime();
+        tokens = Math.min(budget.messagesPerSecond(), tokens + (now - refilledAt) * budget.messagesPerSecond() / 1e9);
+        refilledAt = now;
+        if (tokens < 1) {
+            fail("too many messages: at most " + budget.messagesPerSecond() + " a second");
+            return false;
+        }
+        tokens--;
+        return true;
     }
 
     /** Piston answers a message before {@code init} with 4003; after a close nothing goes on. */

@@ -57,6 +57,7 @@ public class PistonConnectHandler extends TextWebSocketHandler {
     private final long maxStdinBytes;
     private final Duration initTimeout;
     private final Duration idleTimeout;
+    private final ConnectSession.Budget budget;
     /** One platform thread for every connection's init timeout. */
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("connect-init-timeout").factory());
@@ -69,12 +70,14 @@ public class PistonConnectHandler extends TextWebSocketHandler {
         this.maxStdinBytes = properties.limits().maxStdinBytes().toBytes();
         this.initTimeout = properties.piston().connectInitTimeout();
         this.idleTimeout = properties.piston().connectIdleTimeout();
+        this.budget = new ConnectSession.Budget(properties.piston().connectMaxMessages(),
+                properties.piston().connectMessagesPerSecond());
     }
 
     @Override
     public void afterConnectionEstablished(WebSocketSession socket) {
         Caller caller = (Caller) socket.getAttributes().get(CALLER);
-        ConnectSession session = new ConnectSession(socket, (init, events) -> start(init, caller, events), maxStdinBytes);
+        ConnectSession session = new ConnectSession(socket, (init, events) -> start(init, caller, events), maxStdinBytes, budget);
         socket.getAttributes().put(SESSION, session);
         timers.schedule(session::initTimeout, initTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -104,8 +107,19 @@ public class PistonConnectHandler extends TextWebSocketHandler {
             ExecutionRequest request = new ExecutionRequest(parsed.language(), parsed.version(), parsed.files(),
                     parsed.options(), parsed.compileLimits(), parsed.runLimits(),
                     List.of(new RunInput("", parsed.runs().getFirst().args())), parsed.syntaxCheck());
-            limiter.admitExecution(caller.principal(), caller.address());
-            return executions.converse(request, caller.who(), idleTimeout, events);
+            SubmissionLimiter.InFlight held = limiter.holdExecution(caller.principal(), caller.address());
+            try {
+                limiter.admitExecution(caller.principal(), caller.address());
+                return executions.converse(request, caller.who(), idleTimeout, event -> {
+                    if (event instanceof LiveMessage.Ended) {
+                        held.close();
+                    }
+                    events.accept(event);
+                });
+            } catch (RuntimeException e) {
+                held.close();
+                throw e;
+            }
         } catch (InvalidRequestException | LimitExceededException | BusyException e) {
             throw new ConnectRefused(e.getMessage());
         } catch (RuntimeException e) {

@@ -89,9 +89,11 @@ public class PistonController {
         }
         Optional<Principal> caller = principal.get();
         String address = clientAddress.of(http);
-        limiter.admitExecution(caller, address);
-        String who = caller.map(Principal::subject).orElse("anonymous@" + address);
-        return json(PistonExecuteResponse.of(executions.execute(request, who)));
+        try (SubmissionLimiter.InFlight held = limiter.holdExecution(caller, address)) {
+            limiter.admitExecution(caller, address);
+            String who = caller.map(Principal::subject).orElse("anonymous@" + address);
+            return json(PistonExecuteResponse.of(executions.execute(request, who)));
+        }
     }
 
     /** Always JSON, as Piston answers, whatever the client's Accept header says (never a 406). */

@@ -31,7 +31,7 @@ class EntryLimiterTest {
 
     /** 3 wrong tokens per address, 5 per contest, 4 wrong passwords per account, 2 open entries per address, an hour's window. */
     private static final EngineProperties.Limits LIMITS = new EngineProperties.Limits(20, 6000, 60, 5, 2000, 1000,
-            DataSize.ofMegabytes(1), 2, 3, 5, 4, Duration.ofHours(1), Duration.ofSeconds(10), 100, 20);
+            DataSize.ofMegabytes(1), 2, 3, 5, 4, Duration.ofHours(1), Duration.ofSeconds(10), 100, 20, 2);
 
     private static EntryLimiter process(String prefix) {
         return new EntryLimiter(new LimitBuckets(new TableBucketProxyManager(

@@ -179,6 +179,6 @@ public abstract class RateLimitBucketsContract {
 
     private static EngineProperties.Limits executionsPerMinute(int perMinute) {
         return new EngineProperties.Limits(20, 6000, perMinute, 5, 2000, 1000, DataSize.ofMegabytes(1), 10, 10, 100,
-                10, Duration.ofMinutes(5), Duration.ofSeconds(10), 100, 20);
+                10, Duration.ofMinutes(5), Duration.ofSeconds(10), 100, 20, 1000);
     }
 }

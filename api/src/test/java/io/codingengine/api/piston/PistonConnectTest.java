@@ -236,7 +236,9 @@ class PistonConnectTest {
         stdout.send(Map.of("type", "data", "stream", "stdout", "data", "x"));
         assertEquals("4004 Can only write to stdin", stdout.closeStatus());
 
-        PistonConnectClient badSignal = init(key, program("python", ECHO, "run_timeout", 20000));
+        // A key of its own: the two runs above count against executions-in-flight until their
+        // worker has told their end, which may come after their close.
+        PistonConnectClient badSignal = init(issue(unique("codes")), program("python", ECHO, "run_timeout", 20000));
         badSignal.next("runtime");
         badSignal.send(Map.of("type", "signal", "signal", "SIGFOO"));
         assertEquals("4005 Invalid signal", badSignal.closeStatus());
@@ -316,6 +318,120 @@ class PistonConnectTest {
                 () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject), found -> found.size() == 1).get(0);
         assertEquals("SG", audit.get("verdict").asString(), "killed, not timed out: " + audit);
         assertTrue(Duration.between(left, Instant.parse(audit.get("judgedAt").asString())).toSeconds() < 10, audit.toString());
+    }
+
+    @Test
+    void aFloodOfTinyMessagesClosesItsOwnConnectionAndNobodyElses() throws Exception {
+        PistonConnectClient other = init(issue(unique("bystander")), program("python", ECHO, "run_timeout", 30000));
+        other.next("runtime");
+        other.next("stage");
+        PistonConnectClient flooder = init(issue(unique("flooder")), program("python",
+                "import time\nfor i in range(25):\n    print(i, flush=True)\n    time.sleep(1)", "run_timeout", 30000));
+        flooder.next("runtime");
+        // Empty data carries no byte of stdin: only counting messages stops it.
+        String empty = Json.write(Map.of("type", "data", "stream", "stdin", "data", ""));
+        int sent = 0;
+        try {
+            while (sent < 100_000 && !flooder.closed.isDone()) {
+                flooder.socket.sendText(empty, true).join();
+                sent++;
+            }
+        } catch (java.util.concurrent.CompletionException e) {
+            // the server closed the connection under the flood
+        }
+        assertEquals("4002 Notified Error", flooder.closeStatus(), "after " + sent + " messages");
+        JsonNode error = null;
+        for (JsonNode message : flooder.messages) {
+            if (message.get("type").asString().equals("error")) {
+                error = message;
+            }
+        }
+        assertNotNull(error, flooder.toString());
+        assertEquals("too many messages: at most 200 a second", error.get("message").asString());
+        // The other connection's run still gets its input, and answers at once.
+        Instant asked = Instant.now();
+        other.stdin("still here\n");
+        assertEquals("STILL HERE\n", other.stdoutUntil("STILL HERE\n"));
+        assertTrue(Duration.between(asked, Instant.now()).toSeconds() < 5);
+        other.send(Map.of("type", "eof"));
+        assertEquals(0, other.next("exit").get("code").asInt());
+    }
+
+    @Test
+    void aClientThatResetsRightAfterInitHasItsRunKilled() throws Exception {
+        String subject = unique("reset");
+        String key = issue(subject);
+        String init = Json.write(Map.of("type", "init", "language", "python", "version", "*", "run_timeout", 60000,
+                "files", List.of(Map.of("content", "import time\nfor i in range(60):\n    print(i, flush=True)\n    time.sleep(1)"))));
+        Instant left;
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+            var out = raw.getOutputStream();
+            out.write(("GET /api/v2/connect HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Authorization: " + io.codingengine.api.access.TestKeys.bearer(key) + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            var in = raw.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            out.write(maskedText(init));
+            out.flush();
+            raw.setSoLinger(true, 0); // a reset, at once: the hang-up races the init's admission
+            left = Instant.now();
+        }
+        JsonNode audit = await().atMost(Duration.ofSeconds(40)).until(
+                () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject), found -> found.size() == 1).get(0);
+        assertEquals("SG", audit.get("verdict").asString(), "killed, not run to its time limit: " + audit);
+        assertTrue(Duration.between(left, Instant.parse(audit.get("judgedAt").asString())).toSeconds() < 15, audit.toString());
+    }
+
+    @Test
+    void aCallerMayHaveTwoRunsAtOnce() throws Exception {
+        String key = issue(unique("hold"));
+        String longRun = "import time\nfor i in range(30):\n    print(i, flush=True)\n    time.sleep(1)";
+        List<PistonConnectClient> held = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            PistonConnectClient client = init(key, program("python", longRun, "run_timeout", 30000));
+            client.next("runtime");
+            held.add(client);
+        }
+        PistonConnectClient third = init(key, program("python", "print(1)"));
+        assertEquals("this key may have 2 executions running at once", third.next("error").get("message").asString());
+        assertEquals("4002 Notified Error", third.closeStatus());
+        HttpResponse<String> execute = HTTP.send(HttpRequest.newBuilder(uri("/api/v2/execute"))
+                .header("Authorization", TestKeys.bearer(key)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(program("python", "print(1)")))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(429, execute.statusCode(), execute.body());
+        assertEquals("{\"message\":\"this key may have 2 executions running at once\"}", execute.body());
+        assertNotNull(execute.headers().firstValue("Retry-After").orElse(null));
+        // One run ends: its place is free again.
+        held.getFirst().send(Map.of("type", "kill"));
+        assertEquals("4999 Job Completed", held.getFirst().closeStatus());
+        HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(uri("/api/v2/execute"))
+                .header("Authorization", TestKeys.bearer(key)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(program("python", "print('ran')")))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, again.statusCode(), again.body());
+        assertTrue(again.body().contains("ran\\n"), again.body());
+        held.get(1).send(Map.of("type", "kill"));
+        assertEquals("4999 Job Completed", held.get(1).closeStatus());
+    }
+
+    /** A client's text frame (masked with a zero mask, which is allowed). */
+    private static byte[] maskedText(String text) {
+        byte[] payload = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(payload.length < 65536);
+        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+        frame.write(0x81);
+        frame.write(0x80 | 126);
+        frame.write(payload.length >> 8);
+        frame.write(payload.length & 0xff);
+        frame.writeBytes(new byte[4]);
+        frame.writeBytes(payload);
+        return frame.toByteArray();
     }
 
     @Test

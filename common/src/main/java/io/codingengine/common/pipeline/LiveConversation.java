@@ -38,14 +38,25 @@ public final class LiveConversation implements Conversation {
     private static final Logger LOG = LoggerFactory.getLogger(LiveConversation.class);
     private static final int SIGKILL = 9;
     private static final Duration OUTPUT_WINDOW = Duration.ofMillis(20);
+    static final int MAX_QUEUED_INPUTS = 10_000;
+    private static final Duration KILL_AGAIN = Duration.ofMillis(100);
+    static final long MAX_QUEUED_BYTES = 16L << 20;
     /** One platform thread for every live run's output window. */
     private static final ScheduledExecutorService WINDOWS = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("live-output-window").factory());
 
     private final Consumer<LiveMessage.Event> events;
     private final Duration idleLimit;
-    /** Bounded by the api, which refuses stdin past its limit. */
-    private final BlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
+    /**
+     * Input the program has not taken yet, at most {@link #MAX_QUEUED_INPUTS} entries and
+     * {@link #MAX_QUEUED_BYTES}: the api holds each connection to fewer messages and bytes, and a
+     * backlog past these ends the run rather than the worker's memory.
+     */
+    private final BlockingQueue<Input> inputs = new LinkedBlockingQueue<>(MAX_QUEUED_INPUTS + 1);
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean overflowed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The client hung up (or the backlog overflowed): every take is a kill from then on. */
+    private volatile boolean killed;
     /** Output of the current window, not yet told; guarded by this. */
     private final List<LiveMessage.Chunk> window = new ArrayList<>();
 
@@ -90,14 +101,34 @@ public final class LiveConversation implements Conversation {
         return outcome;
     }
 
-    /** The client's control, from any thread: queued for the program, never blocking. */
+    /**
+     * The client's control, from any thread: queued for the program, never blocking. Past the
+     * backlog's bounds the program is killed and the client told why; a hang-up always gets through.
+     */
     public void control(LiveMessage.Control control) {
-        inputs.add(switch (control) {
+        Input input = switch (control) {
             case LiveMessage.Stdin stdin -> new Input.Stdin(stdin.text().getBytes(StandardCharsets.UTF_8));
             case LiveMessage.EndOfInput end -> new Input.EndOfInput();
             case LiveMessage.Signal signal -> new Input.Signal(signal.number());
             case LiveMessage.HangUp hangUp -> new Input.Signal(SIGKILL);
-        });
+        };
+        if (control instanceof LiveMessage.HangUp) {
+            killed = true;
+        }
+        if (overflowed.get()) {
+            return;
+        }
+        long bytes = input instanceof Input.Stdin stdin ? stdin.bytes().length : 0;
+        if (inputs.size() >= MAX_QUEUED_INPUTS || queuedBytes.addAndGet(bytes) > MAX_QUEUED_BYTES
+                || !inputs.offer(input)) {
+            if (overflowed.compareAndSet(false, true)) {
+                killed = true;
+                inputs.clear();
+                inputs.offer(new Input.Signal(SIGKILL));
+                tell(new LiveMessage.Failed("the program's unread input passed " + MAX_QUEUED_INPUTS
+                        + " messages or " + (MAX_QUEUED_BYTES >> 20) + " MiB: it was stopped"));
+            }
+        }
     }
 
     @Override
@@ -144,7 +175,18 @@ public final class LiveConversation implements Conversation {
 
     @Override
     public Input next(Duration wait) throws InterruptedException {
-        return inputs.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (killed) {
+            // A kill that came before the program was there (a client that hung up during its
+            // init, or while the run was still being set up) reached no process: it is sent again
+            // until the run is over.
+            Thread.sleep(Math.min(wait.toMillis(), KILL_AGAIN.toMillis()));
+            return new Input.Signal(SIGKILL);
+        }
+        Input input = inputs.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (input instanceof Input.Stdin stdin) {
+            queuedBytes.addAndGet(-stdin.bytes().length);
+        }
+        return input;
     }
 
     @Override

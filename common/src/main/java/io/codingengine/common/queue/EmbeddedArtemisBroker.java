@@ -19,6 +19,7 @@ import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
 /**
@@ -221,8 +222,22 @@ public final class EmbeddedArtemisBroker {
                 // messages itself (see ArtemisSubmissionQueue): the broker must neither drop nor
                 // dead-letter after its default 10 attempts, nor delay redeliveries of crashes.
                 .addAddressSetting(ArtemisChannel.ADDRESS_PREFIX + "#",
-                        new AddressSettings().setMaxDeliveryAttempts(-1).setRedeliveryDelay(0L));
+                        new AddressSettings().setMaxDeliveryAttempts(-1).setRedeliveryDelay(0L))
+                // A process's reply address (replies, live runs' events and controls) holds at most
+                // this much: past it a send fails for that address alone. Without it, a backlog
+                // lived in this process's heap and then in paging, where Artemis stops dispatching
+                // to every live run of the address until the backlog drains.
+                .addAddressSetting(REPLY_ADDRESSES, new AddressSettings()
+                        .setMaxDeliveryAttempts(-1).setRedeliveryDelay(0L)
+                        .setMaxSizeBytes(REPLY_ADDRESS_MAX_BYTES).setMaxSizeMessages(REPLY_ADDRESS_MAX_MESSAGES)
+                        .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL));
     }
+
+    /** The reply addresses' pattern, {@code ce.reply.<uuid>} ({@link ArtemisReplyChannel}). */
+    static final String REPLY_ADDRESSES = ArtemisChannel.ADDRESS_PREFIX + "reply.#";
+    /** About 250 execute results of two full 64 KiB streams each, or far more small events. */
+    static final long REPLY_ADDRESS_MAX_BYTES = 32L << 20;
+    static final long REPLY_ADDRESS_MAX_MESSAGES = 50_000;
 
     /**
      * Where worker processes of this host connect: {@code tcp://<host>:<port>} (127.0.0.1 when it
