@@ -1,6 +1,8 @@
 package io.codingengine.common.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.json.Json;
@@ -80,14 +82,22 @@ public sealed interface WorkItem {
      * @param submissionId the submission, read from the submission store
      * @param round        0 for the first judging, the regrade's round otherwise
      * @param correlationId  the id of the request that asked for it (logs, audit), or {@code null}
+     * @param allTests     run every test, also those a rejection already decided (lazy judging
+     *                     skips them): a regrade that asks for it, or a submission to a POINTS
+     *                     contest, whose pass-fail problems score the share of tests accepted
      */
-    record Judge(String submissionId, long round, String correlationId) implements WorkItem {
+    record Judge(String submissionId, long round, String correlationId,
+                 @JsonSetter(nulls = Nulls.AS_EMPTY) boolean allTests) implements WorkItem {
         public Judge {
             Objects.requireNonNull(submissionId, "submissionId");
         }
 
         public Judge(String submissionId, long round) {
-            this(submissionId, round, null);
+            this(submissionId, round, null, false);
+        }
+
+        public Judge(String submissionId, long round, String correlationId) {
+            this(submissionId, round, correlationId, false);
         }
     }
 
