@@ -231,8 +231,11 @@ public final class Judge {
             groups = List.of();
         } else {
             overall = grade.verdict() == Verdict.NR ? Verdict.IE : grade.verdict();
-            score = (int) Math.max(0, Math.min(Judgement.MAX_SCORE,
-                    grading.scoring() ? Math.round(grade.score()) : Math.floor(grade.score() + 1e-9)));
+            // A pass-fail problem's share counts every test shown accepted: when every test was
+            // asked for, also those after the deciding rejection (a POINTS contest's partial credit).
+            long accepted = results.stream().filter(r -> r.verdict().accepted()).count();
+            score = grading.scoring() ? (int) Math.max(0, Math.min(Judgement.MAX_SCORE, Math.round(grade.score())))
+                    : (int) (100 * accepted / tests.size());
             groups = grade.groups();
         }
         ExecutionResult first = judging.first.get();
