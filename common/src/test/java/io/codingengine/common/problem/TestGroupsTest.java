@@ -146,6 +146,11 @@ class TestGroupsTest {
         assertFalse(min.counted().contains("secret/g2/2"));
         assertEquals(65.0, min.score(), 1e-9);
 
+        // A score that would pass its range once every test is accepted does not end a group early.
+        outcomes = allAccepted(p);
+        outcomes.put("secret/g1/1", new Grading.TestOutcome(Verdict.AC, 50.0, null));
+        assertEquals(Set.of(), grading.notNeeded(Map.of("secret/g1/1", new Grading.TestOutcome(Verdict.AC, 50.0, null))));
+
         // A sample's failure changes nothing under ignore_sample.
         outcomes = allAccepted(p);
         outcomes.put("sample/1", Grading.TestOutcome.of(Verdict.WA));
