@@ -8,19 +8,15 @@ to $DATA/admin.key).
   throughput N          submissions/s of N judge submissions (a+b), polling every ticket
   judge-saturation N    runs/s of N Python hello submissions (one test each), polling in order
   execute-saturation N C  runs/s of N Piston executes (Python hello) from C clients at once"""
-import json, os, statistics, sys, time, urllib.request
+import statistics, sys, time
+import engine_client
 from concurrent.futures import ThreadPoolExecutor
 
 base = sys.argv[1]
 mode = sys.argv[2]
-key = os.environ["CE_KEY"]
 
 def call(method, path, body=None):
-    req = urllib.request.Request(base + path, method=method,
-                                 data=None if body is None else json.dumps(body).encode(),
-                                 headers={"Content-Type": "application/json", "Authorization": "Bearer " + key})
-    with urllib.request.urlopen(req, timeout=300) as r:
-        return json.loads(r.read() or b"{}")
+    return engine_client.call(base, method, path, body)
 
 HELLO = {"language": "python", "version": "*", "files": [{"content": "print('hello')"}]}
 

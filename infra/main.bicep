@@ -30,8 +30,8 @@ param registryName string
 // judging holds exactly one session (parallel tests 1, a session answers one request and exits),
 // so sessions in use never exceed the workers' judging slots.
 
-@description('Sessions allocated at once across the pool: at least workerMaxReplicas * workerSlots, plus room for sessions whose container is still exiting.')
-param maxSessions int = 60
+@description('Sessions allocated at once across the pool: at least workerMaxReplicas * (workerSlots + 1), the + 1 being each worker\'s request kept for the interactive lane (coding-engine.worker.interactive-slots), plus room for sessions whose container is still exiting (about 10).')
+param maxSessions int = 70
 
 @description('Sessions kept started and unallocated: covers the judgings that start while the pool starts replacements (peak rate x container start time).')
 param readySessions int = 15
@@ -341,7 +341,7 @@ var collectorConfig = replace('''receivers:
           scrape_interval: 30s
           metrics_path: /actuator/prometheus
           static_configs:
-            - targets: ['localhost:@PORT@']
+            - targets: ['127.0.0.1:@PORT@']  # the worker's metrics listen on loopback only
 exporters:
   azuremonitor:
     connection_string: ${env:APPLICATIONINSIGHTS_CONNECTION_STRING}

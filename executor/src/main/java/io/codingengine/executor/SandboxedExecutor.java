@@ -102,6 +102,12 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         return sandbox;
     }
 
+    /** {@link Sandbox#check}: a trivial program in every slot of the sandbox, as every run goes there. */
+    @Override
+    public String probe() {
+        return sandbox.check();
+    }
+
     CompileStage compileStage() {
         return compileStage;
     }

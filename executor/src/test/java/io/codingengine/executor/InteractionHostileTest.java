@@ -77,9 +77,12 @@ class InteractionHostileTest {
                 int main(void) { for (;;) fputs("1000000000\\n", stdout); }
                 """, "import sys\nsys.stdin.readline()\nsys.exit(43)", 6000);
         assertEquals(43, p.validator().code());
-        assertEquals(Side.VALIDATOR, p.firstEnded());
-        // Stopped, or ended by SIGPIPE first: the validator's end closed the pipe it was writing to.
-        assertTrue(p.submissionStopped() || "SIGPIPE".equals(p.submission().signal()), p.submission().toString());
+        // Stopped, or ended by SIGPIPE: the validator's end closed the pipe it was writing to. Its
+        // SIGPIPE death and the validator's exit come together, and a busy machine may report
+        // either first (the judging reads a SIGPIPE as a normal end: the validator decides).
+        boolean sigpipe = "SIGPIPE".equals(p.submission().signal());
+        assertTrue(p.submissionStopped() || sigpipe, p.submission().toString());
+        assertTrue(p.firstEnded() == Side.VALIDATOR || sigpipe, p.firstEnded() + ": " + p.submission());
         assertTrue(p.transcript().stream().mapToInt(m -> m.text().length()).sum() <= 4096,
                 "the flood was recorded up to the limit only");
     }

@@ -78,9 +78,14 @@ class InteractionTest {
 
     static InteractionRequest request(String language, String source, String validator, boolean interactive, int passes,
                                       List<InteractionRequest.Test> tests) {
+        return request(language, source, validator, interactive, passes, tests, SUBMISSION, VALIDATOR);
+    }
+
+    static InteractionRequest request(String language, String source, String validator, boolean interactive, int passes,
+                                      List<InteractionRequest.Test> tests, LimitRequest submission, LimitRequest validating) {
         return new InteractionRequest(
-                new Program(language, "*", List.of(SourceFile.utf8(null, source)), Map.of(), null, SUBMISSION),
-                new Program("python", "*", List.of(SourceFile.utf8("validator.py", validator)), Map.of(), null, VALIDATOR),
+                new Program(language, "*", List.of(SourceFile.utf8(null, source)), Map.of(), null, submission),
+                new Program("python", "*", List.of(SourceFile.utf8("validator.py", validator)), Map.of(), null, validating),
                 interactive, passes, tests, 4096, true);
     }
 
@@ -171,15 +176,18 @@ class InteractionTest {
 
     @Test
     void theSubmissionsTimeLimitIsItsOwnCpuTime() {
-        // The validator burns a second of CPU before answering; the submission waits, using none.
-        InteractionResult r = interact("python", "print(1, flush=True)\ninput()", """
+        // The validator burns 2.5 s of CPU before answering; the submission waits, using none. Both
+        // have wall time to spare: on a busy machine the validator's 2.5 s of CPU take far longer.
+        Duration spare = Duration.ofSeconds(40);
+        InteractionResult r = Fixture.EXECUTOR.interact(request("python", "print(1, flush=True)\ninput()", """
                 import sys, time
                 sys.stdin.readline()
                 end = time.process_time() + 2.5
                 while time.process_time() < end: pass
                 print("done", flush=True)
                 sys.exit(42)
-                """, true, 1, List.of(test("")));
+                """, true, 1, List.of(test("")), new LimitRequest(Duration.ofSeconds(2), spare, null, null, true),
+                new LimitRequest(Duration.ofSeconds(5), spare, null, null, true)));
         InteractionResult.Pass pass = r.tests().getFirst().passes().getFirst();
         assertNull(pass.submission().status(), "2.5 s of the validator's CPU are not the submission's 2 s: " + pass.submission());
         assertTrue(pass.submission().cpuTimeMs() < 500, pass.submission().toString());

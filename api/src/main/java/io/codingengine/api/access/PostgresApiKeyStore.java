@@ -38,6 +38,17 @@ public final class PostgresApiKeyStore implements ApiKeyStore {
                         row.getString("contest_id")), ApiKeys.hash(key));
     }
 
+    /**
+     * Writes a key as another store holds it (a move from Table Storage), unless its hash is here.
+     *
+     * @return {@code true} when it was written
+     */
+    public boolean importKey(StoredKey key) {
+        return jdbc.update("INSERT INTO api_keys (key_sha256, subject, role, contest_id, created_at) VALUES (?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (key_sha256) DO NOTHING", key.sha256(), key.principal().subject(),
+                key.principal().role().name(), key.principal().contestId(), key.createdAt()) == 1;
+    }
+
     @Override
     public void revoke(String key) {
         jdbc.update("DELETE FROM api_keys WHERE key_sha256 = ?", ApiKeys.hash(key));

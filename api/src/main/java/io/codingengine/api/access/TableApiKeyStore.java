@@ -55,6 +55,13 @@ public final class TableApiKeyStore implements ApiKeyStore {
                         Role.valueOf((String) row.getProperty("Role")), (String) row.getProperty("ContestId")));
     }
 
+    /** Every key as stored, by its hash (a scan of the table): what a move to another store copies. */
+    public java.util.stream.Stream<StoredKey> all() {
+        return table.listEntities().stream().map(row -> new StoredKey(row.getRowKey(),
+                new Principal((String) row.getProperty("Subject"), Role.valueOf((String) row.getProperty("Role")),
+                        (String) row.getProperty("ContestId")), Instant.parse((String) row.getProperty("CreatedAt"))));
+    }
+
     @Override
     public void revoke(String key) {
         delete(ApiKeys.hash(key));

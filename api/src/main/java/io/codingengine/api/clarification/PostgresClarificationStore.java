@@ -35,6 +35,19 @@ public final class PostgresClarificationStore implements ClarificationStore {
                 c.answeredBy(), c.answeredAt());
     }
 
+    /**
+     * Writes a clarification as another store holds it (a move from Table Storage), unless the
+     * contest has one with its id already, which stays.
+     *
+     * @return {@code true} when it was written
+     */
+    public boolean importClarification(Clarification c) {
+        return jdbc.update("INSERT INTO clarifications (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (contest_id, id) DO NOTHING",
+                c.contestId(), c.id(), c.problemId(), c.participant(), c.question(), c.askedAt(), c.answer(), c.toAll(),
+                c.answeredBy(), c.answeredAt()) > 0;
+    }
+
     @Override
     public Optional<Clarification> answer(String contestId, String id, String answer, boolean toAll, String answeredBy,
                                           Instant answeredAt) {

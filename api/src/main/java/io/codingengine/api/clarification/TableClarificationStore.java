@@ -75,6 +75,11 @@ public final class TableClarificationStore implements ClarificationStore {
                 .toList();
     }
 
+    /** Every contest's clarifications, in no order (a scan: for a move to another store). */
+    public java.util.stream.Stream<Clarification> all() {
+        return table.listEntities().stream().map(TableClarificationStore::clarification);
+    }
+
     private List<Clarification> query(String filter) {
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
                 .map(TableClarificationStore::clarification).toList();

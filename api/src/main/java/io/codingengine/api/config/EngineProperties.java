@@ -1,9 +1,12 @@
 package io.codingengine.api.config;
 
+import io.codingengine.common.config.ConnectionSettings;
+import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,22 +19,35 @@ import java.util.List;
  * @param maxRequestSize largest request body accepted; a larger one is answered with 413
  * @param execution      {@code queue} (Piston executes go to the workers) or {@code local} (this
  *                       process's own sandbox)
+ * @param brokerHost     where the embedded broker listens: {@code 127.0.0.1} (this host's workers
+ *                       only), or an address other hosts' workers reach ({@code 0.0.0.0}, the
+ *                       host's address), which needs {@code broker-user} ({@link ConnectionSettings})
  * @param brokerPort     TCP port of the embedded broker, where workers connect
+ * @param brokerKeyStore a PKCS#12 (or {@code .jks}) key store with the embedded broker's key and
+ *                       certificate: its TCP port speaks TLS; empty: plain TCP
+ * @param brokerKeyStorePassword the key store's password
  * @param executeTimeout how long a Piston execute waits for a worker
  * @param access         who may call what (docs/operations.md, "Access and keys")
  * @param limits         rate, backpressure and request-size limits (docs/operations.md, "Limits")
  * @param retention      how long submissions and audit entries are kept
+ * @param sweeper        when rounds that no queue message carries any more are sent again
  * @param piston         the Piston API's compatibility with clients of other deployments
+ * @param faultInjection test aids that make the api fail on purpose; all off by default
  */
 @ConfigurationProperties("coding-engine")
 public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
                                @DefaultValue("queue") String execution,
+                               @DefaultValue("127.0.0.1") String brokerHost,
                                @DefaultValue("61616") int brokerPort,
+                               @DefaultValue("") String brokerKeyStore,
+                               @DefaultValue("") String brokerKeyStorePassword,
                                @DefaultValue("120s") Duration executeTimeout,
                                @DefaultValue Access access,
                                @DefaultValue Limits limits,
                                @DefaultValue Retention retention,
-                               @DefaultValue Piston piston) {
+                               @DefaultValue Sweeper sweeper,
+                               @DefaultValue Piston piston,
+                               @DefaultValue FaultInjection faultInjection) {
 
     /**
      * @param pistonOpen     whether the Piston endpoints ({@code /api/v2/**}) need no key; the
@@ -153,5 +169,41 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
         public Piston {
             compatibleVersions = List.copyOf(compatibleVersions == null ? List.of() : compatibleVersions);
         }
+    }
+
+    /**
+     * @param stuckAfter a round not judged whose submission has not changed for this long is sent
+     *                   again (a worker judging it sends a heartbeat every
+     *                   {@code coding-engine.worker.heartbeat}: keep this several of those, and
+     *                   above the longest wait in the queue you expect, or some rounds are sent
+     *                   twice, which costs a second judging but never a second verdict)
+     * @param interval   how often each api process looks for them
+     */
+    public record Sweeper(@DefaultValue("10m") Duration stuckAfter, @DefaultValue("1m") Duration interval) {
+        public Sweeper {
+            if (!stuckAfter.isPositive() || !interval.isPositive()) {
+                throw new IllegalArgumentException("coding-engine.sweeper.stuck-after and interval must be positive");
+            }
+        }
+    }
+
+    /**
+     * Test aids, never for production: {@code coding-engine.fault-injection.*}.
+     *
+     * @param pauseBeforeQueueing when not empty, a submission of this participant is stored and
+     *                            then not queued: the request hangs there (for an hour) so that a
+     *                            system test can kill the api between the two
+     */
+    public record FaultInjection(@DefaultValue("") String pauseBeforeQueueing) {
+    }
+
+    /**
+     * Where the embedded broker listens and whom it lets in (the user of {@code connections}):
+     * refused beyond loopback without a user.
+     */
+    public EmbeddedArtemisBroker.Listener brokerListener(ConnectionSettings connections) {
+        return new EmbeddedArtemisBroker.Listener(brokerHost, brokerPort, connections.getBrokerUser(),
+                connections.getBrokerPassword(), brokerKeyStore.isBlank() ? null : Path.of(brokerKeyStore),
+                brokerKeyStorePassword);
     }
 }

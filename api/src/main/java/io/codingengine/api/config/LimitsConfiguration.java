@@ -21,7 +21,7 @@ public class LimitsConfiguration {
     /** Versioned by this process's start, so its settings replace what an earlier start stored. */
     @Bean
     LimitBuckets limitBuckets(ProxyManager<String> buckets) {
-        return new LimitBuckets(buckets, System.currentTimeMillis());
+        return LimitBuckets.startedNow(buckets);
     }
 
     @Bean

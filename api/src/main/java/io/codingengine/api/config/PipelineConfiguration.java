@@ -3,6 +3,7 @@ package io.codingengine.api.config;
 import io.codingengine.api.execution.ExecutionService;
 import io.codingengine.api.execution.QueueExecutionService;
 import io.codingengine.common.pipeline.ReplyChannel;
+import io.codingengine.common.queue.ArtemisBroker;
 import io.codingengine.common.queue.ArtemisReplyChannel;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
@@ -27,23 +28,33 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class PipelineConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PipelineConfiguration.class);
+
     @Bean
     ExecutorConfig executorConfig() {
         return ExecutorConfig.defaults();
     }
 
-    /** Started only when no external broker is configured; workers connect to its TCP port. */
+    /**
+     * Started only when no external broker is configured; workers connect to its TCP port, the
+     * api in-VM. It refuses to listen beyond loopback without {@code broker-user}.
+     */
     @Bean(destroyMethod = "stop")
     @ConditionalOnProperty(name = "coding-engine.queue", havingValue = "artemis", matchIfMissing = true)
     @ConditionalOnProperty(name = "coding-engine.broker-url", havingValue = "", matchIfMissing = true)
-    EmbeddedArtemisBroker embeddedBroker(EngineProperties p, ApiSandboxSettings sandbox) {
-        return EmbeddedArtemisBroker.start(sandbox.getDataDir().resolve("broker"), p.brokerPort());
+    EmbeddedArtemisBroker embeddedBroker(EngineProperties p, ApiSandboxSettings sandbox, ApiConnectionSettings c) {
+        EmbeddedArtemisBroker.Listener listener = p.brokerListener(c);
+        if (!listener.onLoopback() && listener.keyStore() == null) {
+            LOG.warn("the broker listens on {} without TLS (coding-engine.broker-key-store): its user's password and "
+                    + "every submission cross the network in clear", listener.host());
+        }
+        return EmbeddedArtemisBroker.start(sandbox.getDataDir().resolve("broker"), listener);
     }
 
     @Bean
     SubmissionQueue submissionQueue(ApiConnectionSettings c, ObjectProvider<EmbeddedArtemisBroker> broker) {
         return switch (QueueKind.parse("coding-engine.queue", c.getQueue())) {
-            case ARTEMIS -> ArtemisSubmissionQueue.connect(brokerUrl(c, broker));
+            case ARTEMIS -> ArtemisSubmissionQueue.connect(broker(c, broker), ArtemisSubmissionQueue.Settings.DEFAULT);
             case SERVICEBUS -> ServiceBusSubmissionQueue.connect(c.serviceBus());
         };
     }
@@ -51,7 +62,7 @@ public class PipelineConfiguration {
     @Bean
     ReplyChannel replyChannel(ApiConnectionSettings c, ObjectProvider<EmbeddedArtemisBroker> broker) {
         return switch (QueueKind.parse("coding-engine.queue", c.getQueue())) {
-            case ARTEMIS -> ArtemisReplyChannel.listening(brokerUrl(c, broker));
+            case ARTEMIS -> ArtemisReplyChannel.listening(broker(c, broker));
             case SERVICEBUS -> ServiceBusReplyChannel.listening(c.serviceBus());
         };
     }
@@ -70,8 +81,8 @@ public class PipelineConfiguration {
                 catalogue.runtimes().stream().map(LanguageRuntime::info).toList(), p.executeTimeout());
     }
 
-    private static String brokerUrl(ApiConnectionSettings c, ObjectProvider<EmbeddedArtemisBroker> broker) {
+    private static ArtemisBroker broker(ApiConnectionSettings c, ObjectProvider<EmbeddedArtemisBroker> broker) {
         EmbeddedArtemisBroker embedded = broker.getIfAvailable();
-        return embedded != null ? embedded.url() : c.getBrokerUrl();
+        return embedded != null ? embedded.inVm() : c.artemisBroker();
     }
 }

@@ -1,10 +1,13 @@
 package io.codingengine.api.contest;
 
+import com.ibm.icu.text.SpoofChecker;
+import com.ibm.icu.text.Transliterator;
 import io.codingengine.common.execution.InvalidRequestException;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.text.Normalizer;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,18 +31,57 @@ final class Accounts {
     /** Checked against when a login is unknown, so that an unknown login takes as long as a wrong password. */
     private static final String DUMMY = ENCODER.encode("not anyone's password");
     private static final char[] ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz".toCharArray();
+    /** Names in any script give an ASCII login (participant ids are ASCII): Иван is ivan, 李明 is li-ming. */
+    private static final Transliterator TO_ASCII = Transliterator.getInstance("Any-Latin; Latin-ASCII");
+    /** Unicode TR39 skeletons: two names with one skeleton look alike (Cyrillic а for Latin a, 1 for l). */
+    private static final SpoofChecker CONFUSABLES = new SpoofChecker.Builder().setChecks(SpoofChecker.CONFUSABLE).build();
 
     private Accounts() {
     }
 
-    /** The login of a name: its letters and digits in lower case joined by {@code -}, at most 40 characters. */
+    /**
+     * The login of a name: its letters and digits, written in ASCII ({@link #TO_ASCII}: José is
+     * jose), in lower case, joined by {@code -}, at most 40 characters. An ASCII name's login is
+     * what it always was.
+     */
     static String login(String name) {
-        String cleaned = Optional.ofNullable(name).orElse("").trim().toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String ascii;
+        synchronized (TO_ASCII) {  // ICU does not promise that a Transliterator is thread-safe
+            ascii = TO_ASCII.transliterate(Normalizer.normalize(Optional.ofNullable(name).orElse("").strip(),
+                    Normalizer.Form.NFKC));
+        }
+        return clean(ascii);
+    }
+
+    /**
+     * The login a name had before names were written in ASCII (its non-ASCII letters were
+     * separators: José was jos), so that accounts registered then still sign in; empty when it is
+     * {@link #login}'s or there is none.
+     */
+    static Optional<String> formerLogin(String name) {
+        try {
+            String former = clean(Optional.ofNullable(name).orElse("").trim());
+            return former.equals(login(name)) ? Optional.empty() : Optional.of(former);
+        } catch (InvalidRequestException noLetters) {
+            return Optional.empty();
+        }
+    }
+
+    private static String clean(String name) {
+        String cleaned = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         if (cleaned.isEmpty()) {
             throw new InvalidRequestException("name is required, with at least one letter or digit (or an invitation token)");
         }
         return cleaned.substring(0, Math.min(MAX_NAME, cleaned.length())).replaceAll("-+$", "");
+    }
+
+    /**
+     * What a shown name looks like, as Unicode TR39 defines it: names with the same skeleton are
+     * confusable on a scoreboard (Grасe with Cyrillic а and с is Grace; Bi11 is Bill), so a
+     * contest takes only one of them.
+     */
+    static String skeleton(String displayName) {
+        return CONFUSABLES.getSkeleton(Normalizer.normalize(displayName, Normalizer.Form.NFKC));
     }
 
     /** The name as shown: trimmed, runs of whitespace and control characters as one space, at most 40 characters. */

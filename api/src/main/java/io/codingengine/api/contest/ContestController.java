@@ -153,7 +153,7 @@ public class ContestController {
     /**
      * Enters a contest. With a valid invitation token the participant is the invitation's (the
      * same on every entry, on any device). In an open contest a name and a password register an
-     * account ({@link AccountStore}; 409 when the name is taken), with which its owner signs in
+     * account ({@link AccountStore}; 409 when the name is taken or looks like one that is), with which its owner signs in
      * again ({@link #signIn}). Callable without a key: this is where a participant gets one. The
      * key is scoped to this contest: it acts in no other, and not on the free judge API. Limited
      * per client address ({@link EntryLimiter}: wrong tokens also per contest; 429 with Retry-After).
@@ -174,8 +174,17 @@ public class ContestController {
         String login = Accounts.login(request.name());
         Accounts.checkPassword(request.password());
         entries.admitOpenEntry(clientAddress.of(http));
+        String displayName = Accounts.displayName(request.name());
+        String looks = Accounts.skeleton(displayName);
+        for (AccountStore.Account other : accounts.list(c.id())) {
+            if (!other.login().equals(login) && Accounts.skeleton(other.displayName()).equals(looks)) {
+                throw new ResponseStatusException(HttpStatus.CONFLICT, "the name " + displayName + " looks like "
+                        + other.displayName() + ", who is in this contest already: sign in with its password,"
+                        + " or choose a name that looks different");
+            }
+        }
         AccountStore.Account account = new AccountStore.Account(c.id(), login, Accounts.participant(login),
-                Accounts.displayName(request.name()), Accounts.hash(request.password()), clock.instant());
+                displayName, Accounts.hash(request.password()), clock.instant());
         if (!accounts.create(account)) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "the name " + login + " is taken in this contest:"
                     + " sign in with its password, or choose another name");
@@ -207,7 +216,8 @@ public class ContestController {
         }
         String login = Accounts.login(request.name());
         AccountStore.Account account = entries.tryPassword(c.id(), login, clientAddress.of(http), () -> {
-                    Optional<AccountStore.Account> found = accounts.get(c.id(), login);
+                    Optional<AccountStore.Account> found = accounts.get(c.id(), login)
+                            .or(() -> Accounts.formerLogin(request.name()).flatMap(former -> accounts.get(c.id(), former)));
                     return Accounts.matches(request.password(), found) ? found : Optional.empty();
                 })
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN, "unknown name or wrong password"));

@@ -41,6 +41,15 @@ public interface DraftStore {
         }
     }
 
+    /** A draft with whose it is: what a move from one store to another copies. */
+    record Owned(String contestId, String participant, Draft draft) {
+        public Owned {
+            Objects.requireNonNull(contestId, "contestId");
+            Objects.requireNonNull(participant, "participant");
+            Objects.requireNonNull(draft, "draft");
+        }
+    }
+
     /**
      * What a save did.
      *

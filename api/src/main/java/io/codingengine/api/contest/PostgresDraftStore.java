@@ -57,6 +57,19 @@ public final class PostgresDraftStore implements DraftStore {
         return new Saved(false, current);
     }
 
+    /**
+     * Writes a draft as another store holds it (a move from Table Storage), revision and time
+     * included, unless that participant's draft of that problem and language is here.
+     *
+     * @return {@code true} when it was written
+     */
+    public boolean importDraft(Owned owned) {
+        Draft d = owned.draft();
+        return jdbc.update("INSERT INTO drafts (contest_id, participant, problem_id, language, code, revision, saved_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", owned.contestId(), owned.participant(),
+                d.problemId(), d.language(), DraftStore.utf8(d.code()), d.revision(), d.savedAt()) == 1;
+    }
+
     private static Draft draft(ResultSet row) throws SQLException {
         return new Draft(row.getString("problem_id"), row.getString("language"),
                 new String(row.getBytes("code"), StandardCharsets.UTF_8), row.getLong("revision"),

@@ -75,6 +75,16 @@ public final class TableDraftStore implements DraftStore {
         return new Saved(true, new Draft(problemId, language, code, baseRevision + 1, now));
     }
 
+    /** Every draft of every participant (a scan of the table): what a move to another store copies. */
+    public java.util.stream.Stream<Owned> all() {
+        return table.listEntities().stream().map(row -> {
+            String pk = row.getPartitionKey();
+            int at = pk.lastIndexOf('~');
+            return new Owned(pk.substring(0, at), new String(HEX.parseHex(pk.substring(at + 1)), StandardCharsets.UTF_8),
+                    draft(row));
+        });
+    }
+
     private Optional<TableEntity> row(String pk, String rk) {
         String filter = "PartitionKey eq " + quote(pk) + " and RowKey eq " + quote(rk);
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream().findFirst();

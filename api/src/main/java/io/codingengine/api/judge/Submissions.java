@@ -22,6 +22,7 @@ import io.codingengine.executor.language.SourceLayout;
 import org.springframework.stereotype.Service;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.UUID;
@@ -29,7 +30,7 @@ import java.util.UUID;
 /**
  * Accepting submissions: check everything first (nothing is stored for a bad request), store,
  * then enqueue. If the queue refuses after the store accepted, the submission is closed as IE
- * rather than left QUEUED forever.
+ * rather than left QUEUED forever; if the api dies in between, the {@link Sweeper} sends it.
  */
 @Service
 public class Submissions {
@@ -42,6 +43,9 @@ public class Submissions {
     private final EngineProperties.Limits requestLimits;
     private final Clock clock;
     private final ContestStore contests;
+    /** Test aid: a participant whose submissions are stored and then not queued; empty: none. */
+    private final String pauseBeforeQueueing;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Submissions.class);
     /** The longest participant id a submission may name. */
     public static final int MAX_PARTICIPANT_CHARS = 128;
 
@@ -54,6 +58,7 @@ public class Submissions {
         this.catalogue = catalogue;
         this.limits = limits;
         this.requestLimits = properties.limits();
+        this.pauseBeforeQueueing = properties.faultInjection().pauseBeforeQueueing();
         this.clock = Clock.systemUTC();
     }
 
@@ -141,10 +146,25 @@ public class Submissions {
     public List<String> submit(List<Submission> submissions, java.util.function.Consumer<List<Submission>> admitStored) {
         submissions.forEach(store::create);
         admitStored.accept(submissions);
+        pauseForFaultInjection(submissions);
         for (Submission s : submissions) {
             enqueue(s.id(), 0, Lane.CONTEST, allTests(s));
         }
         return submissions.stream().map(Submission::id).toList();
+    }
+
+    /** Stored, not queued: where the system tests kill the api ({@link EngineProperties.FaultInjection}). */
+    private void pauseForFaultInjection(List<Submission> submissions) {
+        if (pauseBeforeQueueing.isEmpty()
+                || submissions.stream().noneMatch(s -> s.participant().equals(pauseBeforeQueueing))) {
+            return;
+        }
+        LOG.error("fault injection: {} stored, pausing before queueing them", submissions.stream().map(Submission::id).toList());
+        try {
+            Thread.sleep(Duration.ofHours(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -180,12 +200,17 @@ public class Submissions {
     /** Puts one grading round of a stored submission on a lane. */
     private void enqueue(String id, long round, Lane lane, boolean allTests) {
         try {
-            queue.send(lane, id + "-" + round, WorkItem.toJson(new WorkItem.Judge(id, round,
-                    org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY), allTests)));
+            send(queue, lane, new WorkItem.Judge(id, round, org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY),
+                    0, allTests));
         } catch (RuntimeException e) {
             store.complete(id, new Judgement(Verdict.IE, 0, "the submission could not be queued", List.of(),
                     clock.instant(), "api", round, 1));
             throw e;
         }
+    }
+
+    /** Round r of a submission travels as message "&lt;id&gt;-&lt;r&gt;", whoever sends it ({@link Sweeper} too). */
+    static void send(SubmissionQueue queue, Lane lane, WorkItem.Judge item) {
+        queue.send(lane, item.submissionId() + "-" + item.round(), WorkItem.toJson(item));
     }
 }

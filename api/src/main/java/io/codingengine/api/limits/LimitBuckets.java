@@ -25,6 +25,14 @@ public final class LimitBuckets {
         this.version = version;
     }
 
+    /**
+     * The buckets of a process started now: its version is the start's wall-clock time in
+     * milliseconds, so an api started later (a changed setting, a restart) has a higher one.
+     */
+    public static LimitBuckets startedNow(ProxyManager<String> buckets) {
+        return new LimitBuckets(buckets, System.currentTimeMillis());
+    }
+
     /** The bucket of {@code key}: {@code capacity} tokens, refilled greedily over {@code window}. */
     BucketProxy bucket(String key, long capacity, Duration window) {
         return buckets.builder()

@@ -62,6 +62,9 @@ class EntryLimitsTest {
     @Autowired
     ContestStore contests;
 
+    @Autowired
+    AccountStore accounts;
+
     private String problem;
 
     @DynamicPropertySource
@@ -247,6 +250,56 @@ class EntryLimitsTest {
     private static String address() {
         int n = ADDRESSES.incrementAndGet();
         return "10.77." + (n / 250) + "." + (n % 250 + 1);
+    }
+
+    // ------------------------------------------------------------------ names
+
+    @Test
+    void aNameInAnyScriptRegistersAndOneThatLooksLikeANameInTheContestIsRefused() throws Exception {
+        String id = contest("names");
+        saveContest(id, List.of(), 200);
+        int n = ADDRESSES.incrementAndGet();
+        assertEquals(201, register(id, "Grace" + n).statusCode());
+
+        HttpResponse<String> cyrillic = register(id, "Gr\u0430\u0441e" + n);  // а and с are Cyrillic
+        assertEquals(409, cyrillic.statusCode(), cyrillic.body());
+        assertTrue(detail(cyrillic).contains("looks like Grace" + n), cyrillic.body());
+        HttpResponse<String> same = register(id, "grace" + n);
+        assertEquals(409, same.statusCode(), "the same login: " + same.body());
+        assertTrue(detail(same).contains("is taken"), same.body());
+        assertEquals(201, register(id, "Bill " + n).statusCode());
+        HttpResponse<String> digits = register(id, "Bi11 " + n);
+        assertEquals(409, digits.statusCode(), digits.body());
+        assertTrue(detail(digits).contains("looks like Bill " + n), digits.body());
+
+        HttpResponse<String> ivan = register(id, "Иван " + n);
+        assertEquals(201, ivan.statusCode(), ivan.body());
+        assertTrue(json(ivan).get("participant").asString().startsWith("ivan-" + n + "-"), ivan.body());
+        assertEquals("Иван " + n, json(ivan).get("displayName").asString());
+        HttpResponse<String> again = send("POST", "/api/v1/contests/" + id + "/sessions",
+                Json.write(Map.of("name", "Иван " + n, "password", "correct horse")), null, address());
+        assertEquals(201, again.statusCode(), again.body());
+        assertEquals(json(ivan).get("participant"), json(again).get("participant"), "the same participant signs in");
+        assertEquals(409, register(id, "\u0418\u0432\u0430\u043d " + n).statusCode(), "the same letters, escaped");
+    }
+
+    @Test
+    void anAccountRegisteredUnderItsNamesFormerLoginStillSignsIn() throws Exception {
+        String id = contest("former");
+        saveContest(id, List.of(), 200);
+        int n = ADDRESSES.incrementAndGet();
+        // José was "jos" before names were written in ASCII; it is "jose" now
+        assertTrue(accounts.create(new AccountStore.Account(id, "jos-" + n, "jos-" + n + "-abcdef", "José " + n,
+                Accounts.hash("correct horse"), Instant.now())));
+        HttpResponse<String> in = send("POST", "/api/v1/contests/" + id + "/sessions",
+                Json.write(Map.of("name", "José " + n, "password", "correct horse")), null, address());
+        assertEquals(201, in.statusCode(), in.body());
+        assertEquals("jos-" + n + "-abcdef", json(in).get("participant").asString());
+    }
+
+    private HttpResponse<String> register(String contest, String name) throws Exception {
+        return send("POST", "/api/v1/contests/" + contest + "/entries",
+                Json.write(Map.of("name", name, "password", "correct horse")), null, address());
     }
 
     private static String contest(String name) {

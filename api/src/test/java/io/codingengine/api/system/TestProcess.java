@@ -86,6 +86,11 @@ final class TestProcess {
         return process != null && process.isAlive();
     }
 
+    /** The running process, to find what it started (its sandbox's helpers). */
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** The exit code once it has exited. */
     int exitValue() {
         return process.exitValue();

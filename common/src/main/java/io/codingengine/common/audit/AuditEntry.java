@@ -50,6 +50,13 @@ public record AuditEntry(Kind kind, String submissionId, long round, String part
     public static final String NOWHERE = "none";
 
     /**
+     * The {@code session} of an entry written by a later delivery of the round, after the worker
+     * that judged it died between storing the verdict and writing the entry: where it ran is not
+     * stored with the verdict.
+     */
+    public static final String UNKNOWN_SESSION = "unknown";
+
+    /**
      * The entry of a Piston execute.
      *
      * @param result  what ran, or {@code null} when the executor refused the request or failed

@@ -44,6 +44,15 @@ public final class PostgresAuditLog implements AuditLog {
     }
 
     @Override
+    public boolean recordIfAbsent(AuditEntry e) {
+        return jdbc.update("INSERT INTO audit_entries (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (submission_id, round) DO NOTHING",
+                e.submissionId(), e.round(), e.kind().name(), e.participant(), e.submittedAt(), e.judgedAt(),
+                e.language(), e.sourceSha256(), e.problemId(), e.verdict(), e.timeMs(), e.memoryBytes(), e.worker(),
+                e.session(), e.correlationId()) == 1;
+    }
+
+    @Override
     public List<AuditEntry> query(AuditQuery q) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
                 + " FROM audit_entries WHERE submitted_at >= ? AND submitted_at < ?");

@@ -38,6 +38,24 @@ public final class TableAuditLog implements AuditLog {
 
     @Override
     public void record(AuditEntry e) {
+        table.upsertEntityWithResponse(row(e), TableEntityUpdateMode.REPLACE, null, Context.NONE);
+    }
+
+    /** An insert: 409 when the row exists. */
+    @Override
+    public boolean recordIfAbsent(AuditEntry e) {
+        try {
+            table.createEntity(row(e));
+            return true;
+        } catch (TableServiceException conflict) {
+            if (conflict.getResponse() != null && conflict.getResponse().getStatusCode() == 409) {
+                return false;
+            }
+            throw conflict;
+        }
+    }
+
+    private static TableEntity row(AuditEntry e) {
         TableEntity row = new TableEntity(day(e.submittedAt()),
                 String.format("%013d~%s~%d", e.submittedAt().toEpochMilli(), e.submissionId(), e.round()))
                 .addProperty("Kind", e.kind().name())
@@ -59,7 +77,7 @@ public final class TableAuditLog implements AuditLog {
         if (e.correlationId() != null) {
             row.addProperty("CorrelationId", e.correlationId());
         }
-        table.upsertEntityWithResponse(row, TableEntityUpdateMode.REPLACE, null, Context.NONE);
+        return row;
     }
 
     @Override
@@ -87,6 +105,11 @@ public final class TableAuditLog implements AuditLog {
             }
         }
         return out;
+    }
+
+    /** Every entry, day by day (a scan of the table): what a move to another store copies. */
+    public java.util.stream.Stream<AuditEntry> all() {
+        return table.listEntities().stream().map(TableAuditLog::entry);
     }
 
     @Override

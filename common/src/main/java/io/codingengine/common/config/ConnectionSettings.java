@@ -1,5 +1,6 @@
 package io.codingengine.common.config;
 
+import io.codingengine.common.queue.ArtemisBroker;
 import io.codingengine.common.queue.ServiceBusSettings;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.StorageAccount;
@@ -17,6 +18,15 @@ public class ConnectionSettings {
     private String queue = "artemis";
     /** With {@code queue=artemis}: the broker; the api embeds one when this is empty. */
     private String brokerUrl = "";
+    /**
+     * The user this process logs in to the broker as (for the api, with {@code broker-url} set; and
+     * the embedded broker's one user, whom every client must log in as); empty: no authentication,
+     * which the embedded broker refuses unless it listens on loopback. For TLS, the broker URL
+     * carries {@code ?sslEnabled=true;trustStorePath=…;trustStorePassword=…}.
+     */
+    private String brokerUser = "";
+    /** That user's password. */
+    private String brokerPassword = "";
     /** With {@code queue=servicebus}: the namespace, reached as the managed identity. */
     private String servicebusNamespace = "";
     /**
@@ -49,6 +59,22 @@ public class ConnectionSettings {
 
     public void setBrokerUrl(String brokerUrl) {
         this.brokerUrl = brokerUrl;
+    }
+
+    public String getBrokerUser() {
+        return brokerUser;
+    }
+
+    public void setBrokerUser(String brokerUser) {
+        this.brokerUser = brokerUser;
+    }
+
+    public String getBrokerPassword() {
+        return brokerPassword;
+    }
+
+    public void setBrokerPassword(String brokerPassword) {
+        this.brokerPassword = brokerPassword;
     }
 
     public String getServicebusNamespace() {
@@ -105,6 +131,11 @@ public class ConnectionSettings {
 
     public void setManagedIdentityClientId(String managedIdentityClientId) {
         this.managedIdentityClientId = managedIdentityClientId;
+    }
+
+    /** The Artemis broker of {@link #brokerUrl}, for {@code queue=artemis}, as this process logs in to it. */
+    public ArtemisBroker artemisBroker() {
+        return new ArtemisBroker(brokerUrl, brokerUser, brokerPassword);
     }
 
     /** The storage account of the stores: the endpoints with the identity when set, else the connection string. */

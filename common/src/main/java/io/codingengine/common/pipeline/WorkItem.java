@@ -1,8 +1,8 @@
 package io.codingengine.common.pipeline;
 
-import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.json.Json;
@@ -82,22 +82,47 @@ public sealed interface WorkItem {
      * @param submissionId the submission, read from the submission store
      * @param round        0 for the first judging, the regrade's round otherwise
      * @param correlationId  the id of the request that asked for it (logs, audit), or {@code null}
+     * @param priorAttempts  attempts at the round before this message: 0 for the message the api
+     *                       sends with the round; for a message the sweeper sends again, the
+     *                       attempt that last marked the round running, so that this message's
+     *                       deliveries (attempt = prior attempts + delivery count) may take the
+     *                       round over from a worker that is gone
      * @param allTests     run every test, also those a rejection already decided (lazy judging
      *                     skips them): a regrade that asks for it, or a submission to a POINTS
      *                     contest, whose pass-fail problems score the share of tests accepted
      */
-    record Judge(String submissionId, long round, String correlationId,
-                 @JsonSetter(nulls = Nulls.AS_EMPTY) boolean allTests) implements WorkItem {
+    record Judge(String submissionId, long round, String correlationId, int priorAttempts, boolean allTests)
+            implements WorkItem {
         public Judge {
             Objects.requireNonNull(submissionId, "submissionId");
+            if (priorAttempts < 0) {
+                throw new IllegalArgumentException("priorAttempts must be >= 0, was " + priorAttempts);
+            }
         }
 
-        public Judge(String submissionId, long round) {
-            this(submissionId, round, null, false);
+        public Judge(String submissionId, long round, String correlationId, int priorAttempts) {
+            this(submissionId, round, correlationId, priorAttempts, false);
         }
 
         public Judge(String submissionId, long round, String correlationId) {
-            this(submissionId, round, correlationId, false);
+            this(submissionId, round, correlationId, 0, false);
+        }
+
+        /**
+         * From JSON: a message sent before messages carried {@code priorAttempts} has none, 0;
+         * one sent before {@code allTests}, false.
+         */
+        @JsonCreator
+        static Judge fromJson(@JsonProperty("submissionId") String submissionId, @JsonProperty("round") long round,
+                              @JsonProperty("correlationId") String correlationId,
+                              @JsonProperty("priorAttempts") Integer priorAttempts,
+                              @JsonProperty("allTests") Boolean allTests) {
+            return new Judge(submissionId, round, correlationId, priorAttempts == null ? 0 : priorAttempts,
+                    Boolean.TRUE.equals(allTests));
+        }
+
+        public Judge(String submissionId, long round) {
+            this(submissionId, round, null, 0, false);
         }
     }
 

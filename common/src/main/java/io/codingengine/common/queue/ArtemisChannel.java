@@ -61,8 +61,8 @@ final class ArtemisChannel implements AutoCloseable {
         session.start();
     }
 
-    static ArtemisChannel open(ClientSessionFactory factory) throws ActiveMQException {
-        ClientSession session = factory.createSession(false, false);
+    static ArtemisChannel open(ClientSessionFactory factory, ArtemisBroker broker) throws ActiveMQException {
+        ClientSession session = broker.session(factory, false, false);
         try {
             return new ArtemisChannel(session);
         } catch (ActiveMQException | RuntimeException e) {
@@ -72,8 +72,8 @@ final class ArtemisChannel implements AutoCloseable {
     }
 
     /** Creates the lane and dead-letter queues that do not exist yet; any client may be first. */
-    static void createQueues(ClientSessionFactory factory) throws ActiveMQException {
-        try (ClientSession session = factory.createSession()) {
+    static void createQueues(ClientSessionFactory factory, ArtemisBroker broker) throws ActiveMQException {
+        try (ClientSession session = broker.session(factory, true, true)) {
             for (Lane lane : Lane.values()) {
                 createQueue(session, address(lane));
                 createQueue(session, deadLetterAddress(lane));

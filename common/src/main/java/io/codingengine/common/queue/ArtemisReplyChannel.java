@@ -5,7 +5,6 @@ import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
@@ -34,15 +33,15 @@ public final class ArtemisReplyChannel implements ReplyChannel {
     private final String address;
     private final PendingReplies pending = new PendingReplies();
 
-    private ArtemisReplyChannel(String brokerUrl, boolean listen) throws Exception {
-        this.locator = ActiveMQClient.createServerLocator(brokerUrl);
+    private ArtemisReplyChannel(ArtemisBroker broker, boolean listen) throws Exception {
+        this.locator = broker.locator();
         locator.setReconnectAttempts(-1);
         this.factory = locator.createSessionFactory();
-        this.sendSession = factory.createSession(true, true);
+        this.sendSession = broker.session(factory, true, true);
         this.producer = sendSession.createProducer();
         this.address = "ce.reply." + UUID.randomUUID();
         if (listen) {
-            this.listenSession = factory.createSession(true, true);
+            this.listenSession = broker.session(factory, true, true);
             listenSession.createQueue(QueueConfiguration.of(address).setRoutingType(RoutingType.ANYCAST)
                     .setDurable(false).setTemporary(true));
             listenSession.createConsumer(address).setMessageHandler(this::onReply);
@@ -53,20 +52,30 @@ public final class ArtemisReplyChannel implements ReplyChannel {
     }
 
     /** A channel that sends replies and receives its own (the api side). */
-    public static ArtemisReplyChannel listening(String brokerUrl) {
-        return connect(brokerUrl, true);
+    public static ArtemisReplyChannel listening(ArtemisBroker broker) {
+        return connect(broker, true);
     }
 
     /** A channel that only sends replies (the worker side). */
-    public static ArtemisReplyChannel sending(String brokerUrl) {
-        return connect(brokerUrl, false);
+    public static ArtemisReplyChannel sending(ArtemisBroker broker) {
+        return connect(broker, false);
     }
 
-    private static ArtemisReplyChannel connect(String brokerUrl, boolean listen) {
+    /** {@link #listening(ArtemisBroker)} on a broker without authentication. */
+    public static ArtemisReplyChannel listening(String brokerUrl) {
+        return listening(ArtemisBroker.anonymous(brokerUrl));
+    }
+
+    /** {@link #sending(ArtemisBroker)} on a broker without authentication. */
+    public static ArtemisReplyChannel sending(String brokerUrl) {
+        return sending(ArtemisBroker.anonymous(brokerUrl));
+    }
+
+    private static ArtemisReplyChannel connect(ArtemisBroker broker, boolean listen) {
         try {
-            return new ArtemisReplyChannel(brokerUrl, listen);
+            return new ArtemisReplyChannel(broker, listen);
         } catch (Exception e) {
-            throw new QueueException("cannot open the reply channel at " + brokerUrl, e);
+            throw new QueueException("cannot open the reply channel at " + broker, e);
         }
     }
 

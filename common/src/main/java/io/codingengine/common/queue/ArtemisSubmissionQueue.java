@@ -12,7 +12,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 
@@ -66,15 +65,18 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
 
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
+    private final ArtemisBroker broker;
     private final Settings settings;
     private final Deque<ArtemisChannel> idle = new ConcurrentLinkedDeque<>();
     private final Set<ArtemisChannel> channels = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor lockTimer;
     private volatile boolean closed;
 
-    private ArtemisSubmissionQueue(ServerLocator locator, ClientSessionFactory factory, Settings settings) {
+    private ArtemisSubmissionQueue(ServerLocator locator, ClientSessionFactory factory, ArtemisBroker broker,
+                                   Settings settings) {
         this.locator = locator;
         this.factory = factory;
+        this.broker = broker;
         this.settings = settings;
         this.lockTimer = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("artemis-queue-locks").factory());
@@ -82,8 +84,14 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         lockTimer.setRemoveOnCancelPolicy(true);
     }
 
+    /** A broker without authentication, with the default settings. */
     public static ArtemisSubmissionQueue connect(String brokerUrl) {
-        return connect(brokerUrl, Settings.DEFAULT);
+        return connect(ArtemisBroker.anonymous(brokerUrl), Settings.DEFAULT);
+    }
+
+    /** A broker without authentication. */
+    public static ArtemisSubmissionQueue connect(String brokerUrl, Settings settings) {
+        return connect(ArtemisBroker.anonymous(brokerUrl), settings);
     }
 
     /**
@@ -91,14 +99,9 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
      *
      * @throws QueueException if the broker cannot be reached
      */
-    public static ArtemisSubmissionQueue connect(String brokerUrl, Settings settings) {
+    public static ArtemisSubmissionQueue connect(ArtemisBroker broker, Settings settings) {
         Objects.requireNonNull(settings, "settings");
-        ServerLocator locator;
-        try {
-            locator = ActiveMQClient.createServerLocator(brokerUrl);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("not an Artemis broker URL: " + brokerUrl, e);
-        }
+        ServerLocator locator = broker.locator();
         // A prefetched message would be locked by a client that is busy with other work.
         locator.setConsumerWindowSize(0);
         // Workers outlive a restart of the api that hosts the broker: they reconnect, and whatever
@@ -107,11 +110,11 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         locator.setBlockOnDurableSend(true);
         try {
             ClientSessionFactory factory = locator.createSessionFactory();
-            ArtemisChannel.createQueues(factory);
-            return new ArtemisSubmissionQueue(locator, factory, settings);
+            ArtemisChannel.createQueues(factory, broker);
+            return new ArtemisSubmissionQueue(locator, factory, broker, settings);
         } catch (Exception e) {
             locator.close();
-            throw new QueueException("cannot connect to the Artemis broker at " + brokerUrl, e);
+            throw new QueueException("cannot connect to the Artemis broker at " + broker, e);
         }
     }
 
@@ -212,7 +215,7 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
             return channel;
         }
         try {
-            channel = ArtemisChannel.open(factory);
+            channel = ArtemisChannel.open(factory, broker);
         } catch (ActiveMQException e) {
             throw new QueueException("cannot open a session", e);
         }

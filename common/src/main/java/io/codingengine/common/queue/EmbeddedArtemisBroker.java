@@ -1,8 +1,18 @@
 package io.codingengine.common.queue;
 
 import io.netty.util.internal.PlatformDependent;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.activemq.artemis.core.security.CheckType;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
@@ -14,9 +24,11 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 /**
  * An ActiveMQ Artemis broker inside this process, the local default behind
  * {@link ArtemisSubmissionQueue}: the api hosts it, and reaches it in-VM; worker processes reach it
- * over TCP on the loopback interface only. Sandboxed programs cannot reach it: their network
- * namespace has a loopback of its own. It has no authentication, so a deployment that spans hosts
- * uses an external broker instead.
+ * over TCP. By default it listens on the loopback interface only, with no authentication:
+ * sandboxed programs cannot reach it (their network namespace has a loopback of its own), and
+ * every process of the host that can is the engine's or root's. To let other hosts' workers in,
+ * it {@link Listener listens} on another address, and then only with a user and password (it
+ * refuses to start without), which every client must give; a key store adds TLS.
  *
  * <p>Messages are persistent: the journal, bindings and large messages live under the data
  * directory, so a restarted broker on the same directory has every message that was sent and not
@@ -36,29 +48,104 @@ public final class EmbeddedArtemisBroker {
     private static final java.util.concurrent.atomic.AtomicInteger IN_VM_IDS = new java.util.concurrent.atomic.AtomicInteger();
     private static final String NETTY_NO_UNSAFE = "io.netty.noUnsafe";
 
+    /**
+     * Where the TCP acceptor listens and whom it lets in.
+     *
+     * @param host             the address to listen on: {@code 127.0.0.1} admits this host's
+     *                         processes only; any other ({@code 0.0.0.0}, one of the host's
+     *                         addresses) lets other hosts' workers in and needs a user
+     * @param port             the port; 0 picks a free one
+     * @param user             the one user every client logs in as (the engine's processes);
+     *                         empty: no authentication, on a loopback address only
+     * @param password         that user's password
+     * @param keyStore         a PKCS#12 (or JKS) key store with the broker's key and certificate:
+     *                         the TCP acceptor speaks TLS; {@code null}: plain TCP
+     * @param keyStorePassword the key store's password
+     */
+    public record Listener(String host, int port, String user, String password, Path keyStore,
+                           String keyStorePassword) {
+
+        public Listener {
+            Objects.requireNonNull(host, "host");
+            user = Objects.requireNonNullElse(user, "");
+            password = Objects.requireNonNullElse(password, "");
+            keyStorePassword = Objects.requireNonNullElse(keyStorePassword, "");
+            if (user.isEmpty() != password.isEmpty()) {
+                throw new IllegalArgumentException("a broker user needs a password, and a password a user");
+            }
+            if (user.isEmpty() && !isLoopback(host)) {
+                throw new IllegalArgumentException("the broker refuses to listen on " + host + " without a user and "
+                        + "password: whoever reaches that port could read, take and forge every submission");
+            }
+        }
+
+        /** On 127.0.0.1, without authentication. */
+        public static Listener loopback(int port) {
+            return new Listener(LOOPBACK, port, "", "", null, "");
+        }
+
+        /** Whether only this host's processes reach it. */
+        public boolean onLoopback() {
+            return isLoopback(host);
+        }
+
+        private static boolean isLoopback(String host) {
+            try {
+                return InetAddress.getByName(host).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("the broker cannot listen on " + host + ": unknown host", e);
+            }
+        }
+
+        /** The credentials of the api's own clients, in-VM. */
+        ArtemisBroker inVm(String inVmUrl) {
+            return new ArtemisBroker(inVmUrl, user, password);
+        }
+
+        /** Artemis' acceptor URL of this listener. */
+        String acceptorUrl() {
+            String url = "tcp://" + host + ":" + port;
+            if (keyStore == null) {
+                return url;
+            }
+            return url + "?sslEnabled=true;keyStorePath=" + keyStore.toAbsolutePath() + ";keyStorePassword="
+                    + keyStorePassword + ";keyStoreType=" + (keyStore.toString().endsWith(".jks") ? "JKS" : "PKCS12");
+        }
+    }
+
+    private static final String LOOPBACK = "127.0.0.1";
+
     private final ActiveMQServer server;
     private final String url;
-    private final String inVmUrl;
+    private final ArtemisBroker inVm;
 
-    private EmbeddedArtemisBroker(ActiveMQServer server, String url, String inVmUrl) {
+    private EmbeddedArtemisBroker(ActiveMQServer server, String url, ArtemisBroker inVm) {
         this.server = server;
-        this.inVmUrl = inVmUrl;
+        this.inVm = inVm;
         this.url = url;
     }
 
+    /** {@link #start(Path, Listener)} on 127.0.0.1:{@code port}, without authentication. */
+    public static EmbeddedArtemisBroker start(Path dataDir, int port) {
+        return start(dataDir, Listener.loopback(port));
+    }
+
     /**
-     * Starts a broker with its data under {@code dataDir} (created if missing), listening on
-     * 127.0.0.1:{@code port} (0 picks a free port) and in-VM at {@link #inVmUrl()}. One broker per
-     * data directory at a time: Artemis locks the journal.
+     * Starts a broker with its data under {@code dataDir} (created if missing), listening as
+     * {@code listener} says and in-VM ({@link #inVm()}). One broker per data directory at a time:
+     * Artemis locks the journal.
      *
      * @throws QueueException if the broker does not start, for example because the port is taken
      */
-    public static EmbeddedArtemisBroker start(Path dataDir, int port) {
+    public static EmbeddedArtemisBroker start(Path dataDir, Listener listener) {
         requireFreeableDirectBuffers();
         ActiveMQServer server;
         String inVmUrl = "vm://" + IN_VM_IDS.getAndIncrement();
         try {
-            server = ActiveMQServers.newActiveMQServer(configuration(dataDir, port, inVmUrl));
+            Configuration configuration = configuration(dataDir, listener, inVmUrl);
+            server = listener.user().isEmpty() ? ActiveMQServers.newActiveMQServer(configuration)
+                    : ActiveMQServers.newActiveMQServer(configuration, ManagementFactory.getPlatformMBeanServer(),
+                    new OneUser(listener.user(), listener.password()));
             server.start();
         } catch (Exception e) {
             throw new QueueException("the Artemis broker did not start in " + dataDir, e);
@@ -68,7 +155,27 @@ public final class EmbeddedArtemisBroker {
             throw new QueueException("the Artemis broker in " + dataDir + " did not become active", null);
         }
         int actualPort = ((NettyAcceptor) server.getRemotingService().getAcceptor(TCP_ACCEPTOR)).getActualPort();
-        return new EmbeddedArtemisBroker(server, "tcp://127.0.0.1:" + actualPort, inVmUrl);
+        String connectHost = listener.host().equals("0.0.0.0") || listener.host().equals("::") ? LOOPBACK : listener.host();
+        return new EmbeddedArtemisBroker(server, "tcp://" + connectHost + ":" + actualPort, listener.inVm(inVmUrl));
+    }
+
+    /**
+     * The broker's one user, with every right: the engine's processes are its only clients, and
+     * each may send, receive and make the queues it uses. Passwords are compared in constant time.
+     */
+    private record OneUser(String user, String password) implements ActiveMQSecurityManager {
+
+        @Override
+        public boolean validateUser(String user, String password) {
+            return user != null && password != null && this.user.equals(user)
+                    && MessageDigest.isEqual(this.password.getBytes(StandardCharsets.UTF_8),
+                    password.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public boolean validateUserAndRole(String user, String password, Set<Role> roles, CheckType checkType) {
+            return validateUser(user, password);
+        }
     }
 
     /**
@@ -91,7 +198,7 @@ public final class EmbeddedArtemisBroker {
         }
     }
 
-    private static Configuration configuration(Path dataDir, int port, String inVmUrl) throws Exception {
+    private static Configuration configuration(Path dataDir, Listener listener, String inVmUrl) throws Exception {
         Path data = dataDir.toAbsolutePath();
         return new ConfigurationImpl()
                 .setPersistenceEnabled(true)
@@ -104,12 +211,12 @@ public final class EmbeddedArtemisBroker {
                 // A crash of this process counts as a delivery of what it had handed out, so a
                 // message that takes the whole api down is still dead-lettered in the end.
                 .setPersistDeliveryCountBeforeDelivery(true)
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(!listener.user().isEmpty())
                 .setJMXManagementEnabled(false)
                 // Its default timeouts stop the broker when a loaded 2-core host stalls a thread.
                 .setCriticalAnalyzer(false)
                 .addAcceptorConfiguration("in-vm", inVmUrl)
-                .addAcceptorConfiguration(TCP_ACCEPTOR, "tcp://127.0.0.1:" + port)
+                .addAcceptorConfiguration(TCP_ACCEPTOR, listener.acceptorUrl())
                 // The client counts deliveries, dead-letters with a reason and delays abandoned
                 // messages itself (see ArtemisSubmissionQueue): the broker must neither drop nor
                 // dead-letter after its default 10 attempts, nor delay redeliveries of crashes.
@@ -117,14 +224,22 @@ public final class EmbeddedArtemisBroker {
                         new AddressSettings().setMaxDeliveryAttempts(-1).setRedeliveryDelay(0L));
     }
 
-    /** Where worker processes connect: {@code tcp://127.0.0.1:<port>}. */
+    /**
+     * Where worker processes of this host connect: {@code tcp://<host>:<port>} (127.0.0.1 when it
+     * listens on every address); with TLS they add the trust store to it.
+     */
     public String url() {
         return url;
     }
 
-    /** Where clients in this process connect without a socket. */
+    /** Where clients in this process connect without a socket, with the listener's credentials. */
+    public ArtemisBroker inVm() {
+        return inVm;
+    }
+
+    /** {@link #inVm()}'s URL. */
     public String inVmUrl() {
-        return inVmUrl;
+        return inVm.url();
     }
 
     /**

@@ -88,6 +88,38 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         throw new IllegalStateException("another submission has the id " + submission.id());
     }
 
+    /**
+     * Writes a record as another store holds it (a move from Table Storage): its state, judgement
+     * and history as they are, unless a submission with its id is here already, which stays. One
+     * transaction, so a record is here whole or not at all.
+     *
+     * @return {@code true} when it was written
+     */
+    public boolean importRecord(SubmissionRecord record) {
+        Submission s = record.submission();
+        Judgement judgement = record.judgement();
+        return jdbc.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
+            int inserted = Jdbc.update(connection, """
+                    INSERT INTO submissions (id, problem_id, contest_id, participant, language, created_at, submission,
+                                             status, round, attempt, tests_done, tests_total, verdict, score, judgement,
+                                             updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO NOTHING""",
+                    s.id(), s.problemId(), s.contestId(), s.participant(), s.language(), s.createdAt(), Json.write(s),
+                    record.status().name(), record.round(), record.attempt(), record.testsDone(), record.testsTotal(),
+                    judgement == null ? null : judgement.verdict().name(), judgement == null ? null : judgement.score(),
+                    judgement == null ? null : Json.write(judgement), record.updatedAt());
+            if (inserted == 0) {
+                return false;
+            }
+            for (Judgement past : record.history()) {
+                Jdbc.update(connection, "INSERT INTO submission_history (submission_id, round, judgement) VALUES (?, ?, ?)",
+                        s.id(), past.round(), Json.write(past));
+            }
+            return true;
+        });
+    }
+
     // ------------------------------------------------------------------------------------- get
 
     @Override
@@ -218,6 +250,63 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                                            verdict = NULL, score = NULL, judgement = NULL, updated_at = now()
                     WHERE id = ?""", regradeRound, id);
             return UpdateOutcome.APPLIED;
+        });
+    }
+
+    // --------------------------------------------------------------------- stalled rounds
+
+    @Override
+    public UpdateOutcome heartbeat(String id, long round, int attempt) {
+        requireAttempt(attempt);
+        return change(id, new Change("""
+                UPDATE submissions SET updated_at = now()
+                WHERE id = ? AND round = ? AND status = 'RUNNING' AND attempt = ?""",
+                List.of(id, round, attempt)) {
+            @Override
+            UpdateOutcome refusal(State state) {
+                UpdateOutcome refused = state.refusal(id, round, attempt);
+                if (refused != null) {
+                    return refused;
+                }
+                return state.status() == SubmissionStatus.RUNNING && state.attempt() == attempt
+                        ? null : UpdateOutcome.UNCHANGED;
+            }
+        });
+    }
+
+    /** Oldest change first, from the partial index of unfinished rows (V6). */
+    @Override
+    public List<StalledRound> stalled(Instant unchangedSince, int max) {
+        Objects.requireNonNull(unchangedSince, "unchangedSince");
+        if (max < 1 || max > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("max must be 1.." + MAX_PAGE_SIZE + ", was " + max);
+        }
+        return jdbc.query("""
+                SELECT id, round, status, attempt, updated_at FROM submissions
+                WHERE status <> 'DONE' AND updated_at < ? ORDER BY updated_at LIMIT ?""",
+                row -> new StalledRound(row.getString("id"), row.getLong("round"),
+                        SubmissionStatus.valueOf(row.getString("status")), row.getInt("attempt"),
+                        Jdbc.instant(row, "updated_at")),
+                unchangedSince, max);
+    }
+
+    /**
+     * One conditional update: of two sweepers, the second waits for the first's row lock, then
+     * finds {@code updated_at} fresh and changes nothing.
+     */
+    @Override
+    public UpdateOutcome claimStalled(String id, long round, Instant unchangedSince) {
+        Objects.requireNonNull(unchangedSince, "unchangedSince");
+        return change(id, new Change("""
+                UPDATE submissions SET updated_at = now()
+                WHERE id = ? AND round = ? AND status <> 'DONE' AND updated_at < ?""",
+                List.of(id, round, unchangedSince)) {
+            @Override
+            UpdateOutcome refusal(State state) {
+                UpdateOutcome refused = state.refusal(id, round, 0);
+                // Not judged, same round: it changed since, as updated_at only moves forward.
+                return refused != null ? refused : UpdateOutcome.UNCHANGED;
+            }
         });
     }
 

@@ -11,6 +11,7 @@ import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
 import io.codingengine.common.judge.Ids;
+import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.store.PayloadBlobs.Payload;
 
 import java.time.Instant;
@@ -21,8 +22,10 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.codingengine.common.store.Rows.ATTEMPT;
 import static io.codingengine.common.store.Rows.JUDGEMENT;
 import static io.codingengine.common.store.Rows.ROUND;
+import static io.codingengine.common.store.Rows.STATUS;
 import static io.codingengine.common.store.Rows.UPDATED;
 import static io.codingengine.common.store.Rows.literal;
 import static io.codingengine.common.store.Rows.longOf;
@@ -118,6 +121,21 @@ final class StateRows {
             }
             throw e;
         }
+    }
+
+    /**
+     * Up to {@code max} state rows not {@code DONE} whose {@code UpdatedAt} is before {@code cutoff},
+     * with only what a sweep needs. The table has no index on these properties: the service scans
+     * every partition, returning pages (possibly empty) with continuation tokens, which is
+     * affordable once a minute for the submissions that retention keeps.
+     */
+    List<TableEntity> unfinishedBefore(Instant cutoff, int max) {
+        String filter = "RowKey eq " + literal(STATE_ROW) + " and " + STATUS + " ne "
+                + literal(SubmissionStatus.DONE.name()) + " and " + UPDATED + " lt datetime"
+                + literal(cutoff.toString());
+        return table.listEntities(new ListEntitiesOptions().setFilter(filter)
+                        .setSelect(List.of("PartitionKey", STATUS, ROUND, ATTEMPT, UPDATED)), null, Context.NONE)
+                .stream().limit(max).toList();
     }
 
     /** Lets the next change of {@code id} decide on {@code state}, a row just read whole. */

@@ -103,6 +103,41 @@ public interface SubmissionStore {
     UpdateOutcome startRegrade(String id, long regradeRound);
 
     /**
+     * The running attempt is alive: marks the record changed now, so that {@link #stalled} does not
+     * take it for a round whose worker is gone. A worker calls this at least every
+     * {@code coding-engine.worker.heartbeat} while it judges (progress is not stored on its own).
+     *
+     * @return {@link UpdateOutcome#APPLIED}; {@link UpdateOutcome#STALE} for an older round or an
+     *         attempt older than the running one (another delivery took the round over);
+     *         {@link UpdateOutcome#UNCHANGED} when this attempt is not running the round otherwise;
+     *         {@link UpdateOutcome#ALREADY_DONE}; or {@link UpdateOutcome#NOT_FOUND}
+     */
+    UpdateOutcome heartbeat(String id, long round, int attempt);
+
+    /**
+     * Rounds not judged ({@code QUEUED} or {@code RUNNING}) whose record last changed before
+     * {@code unchangedSince}: at most {@code max} of them, oldest change first where the adapter
+     * can sort (any of them otherwise; the next sweep finds the rest).
+     *
+     * @param max 1 to 1000
+     */
+    List<StalledRound> stalled(java.time.Instant unchangedSince, int max);
+
+    /**
+     * Takes a stalled round for sending again: when submission {@code id} is still not judged in
+     * {@code round} and its record unchanged since before {@code unchangedSince}, marks the record
+     * changed now and answers {@link UpdateOutcome#APPLIED}. The check and the mark are one atomic
+     * step, so of several sweepers (api replicas) claiming one round at once exactly one is
+     * answered {@code APPLIED}, and the round is not claimed again until it has stalled for as long
+     * once more.
+     *
+     * @return {@link UpdateOutcome#APPLIED}; {@link UpdateOutcome#UNCHANGED} when the record changed
+     *         since (a worker marked it, or another sweeper claimed it); {@link UpdateOutcome#ALREADY_DONE};
+     *         {@link UpdateOutcome#STALE} when a later round started; or {@link UpdateOutcome#NOT_FOUND}
+     */
+    UpdateOutcome claimStalled(String id, long round, java.time.Instant unchangedSince);
+
+    /**
      * Lists the submissions matching {@code filter}, newest first.
      *
      * @param pageSize          the most items to return, 1 to 1000; a page may hold fewer even

@@ -275,6 +275,53 @@ public final class TableSubmissionStore implements SubmissionStore {
         });
     }
 
+    @Override
+    public UpdateOutcome heartbeat(String id, long round, int attempt) {
+        requireAttempt(attempt);
+        return states.update(id, null, state -> {
+            UpdateOutcome refused = refusal(state, id, round, attempt);
+            if (refused != null) {
+                return Decision.keep(refused);
+            }
+            if (statusOf(state) != SubmissionStatus.RUNNING || intOf(state, ATTEMPT) != attempt) {
+                return Decision.keep(UpdateOutcome.UNCHANGED);
+            }
+            return Decision.write(state); // the write stamps UpdatedAt
+        });
+    }
+
+    /** Any of them, not sorted: the scan goes partition by partition (see {@code StateRows}). */
+    @Override
+    public List<StalledRound> stalled(Instant unchangedSince, int max) {
+        Objects.requireNonNull(unchangedSince, "unchangedSince");
+        if (max < 1 || max > 1000) {
+            throw new IllegalArgumentException("max must be 1..1000, was " + max);
+        }
+        return states.unfinishedBefore(unchangedSince, max).stream()
+                .map(row -> new StalledRound(row.getPartitionKey(), longOf(row, ROUND), statusOf(row),
+                        intOf(row, ATTEMPT), instantOf(row, UPDATED)))
+                .toList();
+    }
+
+    /**
+     * A write conditioned on the ETag of the row the decision was taken on: of two sweepers, the
+     * second gets 412, reads the row afresh and finds {@code UpdatedAt} too recent.
+     */
+    @Override
+    public UpdateOutcome claimStalled(String id, long round, Instant unchangedSince) {
+        Objects.requireNonNull(unchangedSince, "unchangedSince");
+        return states.update(id, null, state -> {
+            UpdateOutcome refused = refusal(state, id, round, 0);
+            if (refused != null) {
+                return Decision.keep(refused);
+            }
+            if (!instantOf(state, UPDATED).isBefore(unchangedSince)) {
+                return Decision.keep(UpdateOutcome.UNCHANGED);
+            }
+            return Decision.write(state); // the write stamps UpdatedAt
+        });
+    }
+
     /**
      * Why a call of {@code round} and {@code attempt} must change nothing: {@code STALE} for an older
      * round or an attempt older than the running one ({@code attempt} 0 skips that check),

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The contract of {@link AuditLog}: every adapter's test extends this class. Every field is
@@ -59,6 +61,22 @@ public abstract class AuditLogContract {
                 DAY2.plusSeconds(9), "python", "cd".repeat(32), "max", "TLE", 3000, 8192, "w2", "local:host/slot-1", null);
         audit.record(again);
         assertEquals(List.of(again), audit.query(query("bob", "max", null, null, null)));
+    }
+
+    @Test
+    void anEntryIsRecordedIfAbsentOnceAndNeverReplacedSo() {
+        AuditEntry recovered = new AuditEntry(AuditEntry.Kind.JUDGE, "s4", 2, "cyd", DAY2.plusSeconds(3),
+                DAY2.plusSeconds(9), "python", "ef".repeat(32), "max", "AC", 10, 4096, "w1", "unknown", "corr-4");
+        assertTrue(audit.recordIfAbsent(recovered));
+        assertFalse(audit.recordIfAbsent(new AuditEntry(AuditEntry.Kind.JUDGE, "s4", 2, "cyd", DAY2.plusSeconds(3),
+                DAY2.plusSeconds(10), "python", "ef".repeat(32), "max", "WA", 10, 4096, "w2", "unknown", null)));
+        assertEquals(List.of(recovered), audit.query(query("cyd", null, null, null, null)));
+
+        AuditEntry s1 = entry(AuditEntry.Kind.JUDGE, "s1", "ada", DAY1, "python", "sum", "AC");
+        assertFalse(audit.recordIfAbsent(new AuditEntry(AuditEntry.Kind.JUDGE, "s1", 0, "ada", DAY1,
+                DAY1.plusSeconds(5), "python", "ab".repeat(32), "sum", "AC", 1, 1, "w9", "unknown", null)),
+                "the judging worker's entry stays");
+        assertEquals(List.of(s1), audit.query(new AuditQuery(DAY1, DAY1.plusSeconds(1), "ada", null, null, null, null, 10)));
     }
 
     @Test

@@ -128,6 +128,50 @@ public final class InMemorySubmissionStore implements SubmissionStore {
                 Instant.now()));
     }
 
+    @Override
+    public synchronized UpdateOutcome heartbeat(String id, long round, int attempt) {
+        requireAttempt(attempt);
+        UpdateOutcome refused = refusal(id, round, attempt);
+        if (refused != null) {
+            return refused;
+        }
+        SubmissionRecord r = records.get(id);
+        if (r.status() != SubmissionStatus.RUNNING || r.attempt() != attempt) {
+            return UpdateOutcome.UNCHANGED;
+        }
+        return put(touched(r));
+    }
+
+    /** Oldest change first. */
+    @Override
+    public synchronized List<StalledRound> stalled(Instant unchangedSince, int max) {
+        Objects.requireNonNull(unchangedSince, "unchangedSince");
+        if (max < 1 || max > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("max must be 1.." + MAX_PAGE_SIZE + ", was " + max);
+        }
+        return records.values().stream()
+                .filter(r -> r.status() != SubmissionStatus.DONE && r.updatedAt().isBefore(unchangedSince))
+                .sorted(Comparator.comparing(SubmissionRecord::updatedAt)).limit(max)
+                .map(r -> new StalledRound(r.id(), r.round(), r.status(), r.attempt(), r.updatedAt())).toList();
+    }
+
+    @Override
+    public synchronized UpdateOutcome claimStalled(String id, long round, Instant unchangedSince) {
+        Objects.requireNonNull(unchangedSince, "unchangedSince");
+        UpdateOutcome refused = refusal(id, round, 0);
+        if (refused != null) {
+            return refused;
+        }
+        SubmissionRecord r = records.get(id);
+        return r.updatedAt().isBefore(unchangedSince) ? put(touched(r)) : UpdateOutcome.UNCHANGED;
+    }
+
+    /** {@code r} changed now, nothing else. */
+    private static SubmissionRecord touched(SubmissionRecord r) {
+        return new SubmissionRecord(r.submission(), r.status(), r.round(), r.attempt(), r.testsDone(), r.testsTotal(),
+                r.judgement(), r.history(), Instant.now());
+    }
+
     /**
      * Why a call of {@code round} and {@code attempt} changes nothing: {@code NOT_FOUND},
      * {@code STALE} for an older round or an attempt older than the running one ({@code attempt} 0

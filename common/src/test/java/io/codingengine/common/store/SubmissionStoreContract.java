@@ -16,11 +16,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -525,5 +528,126 @@ public abstract class SubmissionStoreContract {
                     expected.round(), expected.verdict(), expected.score(), expected.testsDone(),
                     expected.testsTotal(), expected.updatedAt()), summary);
         }
+    }
+
+    // ------------------------------------------------------------------------ stalled rounds
+
+    /** A moment that every change before it is older than, and every change after it newer. */
+    private static Instant between() throws InterruptedException {
+        Thread.sleep(50);
+        Instant cutoff = Instant.now();
+        Thread.sleep(50);
+        return cutoff;
+    }
+
+    /** The stalled rounds of these submissions only (the store holds other tests' rounds too). */
+    private Map<String, StalledRound> stalledAmong(Instant cutoff, String... ids) {
+        var wanted = Set.of(ids);
+        return store().stalled(cutoff, 1000).stream().filter(r -> wanted.contains(r.id()))
+                .collect(Collectors.toMap(StalledRound::id, r -> r));
+    }
+
+    @Test
+    void stalledRoundsAreThoseNotJudgedAndUnchangedSinceTheCutoff() throws Exception {
+        String queued = createInline("stall-q");
+        String running = createInline("stall-r");
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(running, 0, 2, 2));
+        String done = createInline("stall-d");
+        store().complete(done, judgement(Verdict.AC, 0, 1, "worker-a"));
+        String regraded = createInline("stall-g");
+        store().complete(regraded, judgement(Verdict.AC, 0, 1, "worker-a"));
+        store().startRegrade(regraded, 7);
+        Instant cutoff = between();
+        String fresh = createInline("stall-f");
+
+        var found = stalledAmong(cutoff, queued, running, done, regraded, fresh);
+        assertEquals(Set.of(queued, running, regraded), found.keySet(), found.toString());
+        assertEquals(new StalledRound(queued, 0, SubmissionStatus.QUEUED, 0, found.get(queued).updatedAt()), found.get(queued));
+        assertEquals(new StalledRound(running, 0, SubmissionStatus.RUNNING, 2, found.get(running).updatedAt()), found.get(running));
+        assertEquals(7, found.get(regraded).round(), "the current round is the one to send again");
+        assertTrue(found.values().stream().allMatch(r -> r.updatedAt().isBefore(cutoff)), found.toString());
+        assertEquals(store().get(running).orElseThrow().updatedAt(), found.get(running).updatedAt());
+
+        assertEquals(UpdateOutcome.APPLIED, store().heartbeat(running, 0, 2));
+        assertEquals(Set.of(queued, regraded), stalledAmong(cutoff, queued, running, regraded).keySet(),
+                "a heartbeat shows the running attempt alive");
+        assertEquals(1, store().stalled(cutoff, 1).size());
+        assertThrows(IllegalArgumentException.class, () -> store().stalled(cutoff, 0));
+        assertThrows(IllegalArgumentException.class, () -> store().stalled(cutoff, 1001));
+    }
+
+    @Test
+    void aHeartbeatComesFromTheRunningAttemptAlone() {
+        assertEquals(UpdateOutcome.NOT_FOUND, store().heartbeat(unique("nope"), 0, 1));
+        String id = createInline("beat");
+        assertEquals(UpdateOutcome.UNCHANGED, store().heartbeat(id, 0, 1), "queued: nothing runs");
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(id, 0, 2, 2));
+        SubmissionRecord marked = store().get(id).orElseThrow();
+        assertEquals(UpdateOutcome.STALE, store().heartbeat(id, 0, 1), "superseded by attempt 2");
+        assertEquals(UpdateOutcome.UNCHANGED, store().heartbeat(id, 0, 3), "never marked running");
+        assertEquals(marked, store().get(id).orElseThrow(), "refused heartbeats change nothing");
+        assertEquals(UpdateOutcome.APPLIED, store().heartbeat(id, 0, 2));
+        SubmissionRecord beaten = store().get(id).orElseThrow();
+        assertFalse(beaten.updatedAt().isBefore(marked.updatedAt()));
+        assertEquals(new SubmissionRecord(marked.submission(), marked.status(), marked.round(), marked.attempt(),
+                marked.testsDone(), marked.testsTotal(), null, List.of(), beaten.updatedAt()), beaten,
+                "only the time of the last change moves");
+        assertThrows(IllegalStateException.class, () -> store().heartbeat(id, 1, 2), "round 1 never started");
+        store().complete(id, judgement(Verdict.AC, 0, 2, "worker-a"));
+        assertEquals(UpdateOutcome.ALREADY_DONE, store().heartbeat(id, 0, 2));
+        store().startRegrade(id, 1);
+        assertEquals(UpdateOutcome.STALE, store().heartbeat(id, 0, 2));
+    }
+
+    /** Sweepers of several api processes claim a stalled round at once: one of them sends it. */
+    @Test
+    void aStalledRoundIsClaimedOnceHoweverManySweepersRace() throws Exception {
+        String id = createInline("claim");
+        Instant cutoff = between();
+        int sweepers = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        List<UpdateOutcome> outcomes;
+        try (var threads = Executors.newFixedThreadPool(sweepers)) {
+            List<Future<UpdateOutcome>> claims = new ArrayList<>();
+            for (int i = 0; i < sweepers; i++) {
+                claims.add(threads.submit(() -> {
+                    start.await();
+                    return store().claimStalled(id, 0, cutoff);
+                }));
+            }
+            start.countDown();
+            outcomes = new ArrayList<>();
+            for (Future<UpdateOutcome> claim : claims) {
+                outcomes.add(claim.get());
+            }
+        }
+        assertEquals(1, outcomes.stream().filter(o -> o == UpdateOutcome.APPLIED).count(), outcomes.toString());
+        assertEquals(sweepers - 1, outcomes.stream().filter(o -> o == UpdateOutcome.UNCHANGED).count(), outcomes.toString());
+        assertEquals(UpdateOutcome.UNCHANGED, store().claimStalled(id, 0, cutoff), "claimed: not stalled until the next cutoff");
+        assertTrue(stalledAmong(cutoff, id).isEmpty());
+        SubmissionRecord claimed = store().get(id).orElseThrow();
+        assertEquals(SubmissionStatus.QUEUED, claimed.status(), "a claim changes nothing but the time");
+        assertEquals(0, claimed.attempt());
+
+        Instant later = between();
+        assertEquals(Set.of(id), stalledAmong(later, id).keySet(), "stalled again once as long has passed");
+        assertEquals(UpdateOutcome.APPLIED, store().claimStalled(id, 0, later));
+    }
+
+    @Test
+    void aClaimOfARoundThatMovedOnIsRefused() throws Exception {
+        assertEquals(UpdateOutcome.NOT_FOUND, store().claimStalled(unique("nope"), 0, Instant.now()));
+        String running = createInline("moved-r");
+        String done = createInline("moved-d");
+        String regraded = createInline("moved-g");
+        store().complete(done, judgement(Verdict.AC, 0, 1, "worker-a"));
+        store().complete(regraded, judgement(Verdict.AC, 0, 1, "worker-a"));
+        Instant cutoff = between();
+        assertEquals(UpdateOutcome.APPLIED, store().markRunning(running, 0, 1, 2));
+        assertEquals(UpdateOutcome.UNCHANGED, store().claimStalled(running, 0, cutoff), "a worker took it since");
+        assertEquals(UpdateOutcome.ALREADY_DONE, store().claimStalled(done, 0, cutoff));
+        store().startRegrade(regraded, 1);
+        assertEquals(UpdateOutcome.STALE, store().claimStalled(regraded, 0, cutoff));
+        assertThrows(IllegalStateException.class, () -> store().claimStalled(regraded, 2, cutoff), "round 2 never started");
     }
 }

@@ -21,6 +21,15 @@ public interface Executor {
     ExecutionResult execute(ExecutionRequest request);
 
     /**
+     * Whether this executor can run code now: {@code null} when a trivial program ran, else why
+     * not. A worker whose run the sandbox failed under takes no work until this passes. The
+     * default has nothing of its own to check (a remote pool's sessions are not this process's).
+     */
+    default String probe() {
+        return null;
+    }
+
+    /**
      * Judges a submission together with an output validator: interactive and multi-pass problems
      * (see {@link InteractionRequest}). Each pass of an interactive test holds two sandboxes at
      * once (the submission's and the validator's), but counts as one of {@link #capacity()}.

@@ -198,6 +198,38 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code /bin/true} in every slot as every run goes there (the slot's pre-started box
+     * when there is a pool, else a fresh one): null when each ran, else why the first that did
+     * not failed. A sandbox may fail in one slot only (its relay server gone and not coming back),
+     * so every slot is checked; the slots are taken as they come free, all held until the end.
+     */
+    public String check() {
+        List<Box> boxes = new ArrayList<>();
+        try {
+            for (int i = 0; i < slots(); i++) {
+                boxes.add(open(1 << 20, 64, true)); // interactive: any slot, kept ones first
+            }
+            for (Box box : boxes) {
+                RunOutcome out = run(box, probeSpec());
+                String failure = out.internalError() != null ? out.internalError()
+                        : out.exitCode() != null && out.exitCode() == 0 ? null
+                        : "probe exited with " + out.exitCode() + "/" + out.signal() + ": " + new String(out.stderr());
+                if (failure != null) {
+                    return "slot " + box.slot() + ": " + failure;
+                }
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } finally {
+            boxes.forEach(Box::close);
+        }
+    }
+
     /** True when runs enter pre-started boxes ({@link BoxPool}) rather than fresh ones. */
     public boolean pooled() {
         return pool != null;

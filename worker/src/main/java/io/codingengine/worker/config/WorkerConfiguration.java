@@ -18,6 +18,7 @@ import io.codingengine.worker.session.DynamicSessionsExecutor;
 import io.codingengine.worker.session.DynamicSessionsSettings;
 import io.codingengine.worker.session.TokenProviders;
 import io.codingengine.worker.queue.JudgingMetrics;
+import io.codingengine.worker.queue.SandboxWatch;
 import io.codingengine.worker.queue.WorkHandler;
 import io.codingengine.common.audit.AuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,7 +52,8 @@ public class WorkerConfiguration {
                 // The first backoff is short: a pool's 429 usually says how long to wait.
                 URI endpoint = URI.create(p.sessionPoolEndpoint());
                 yield new DynamicSessionsExecutor(new DynamicSessionsSettings(endpoint,
-                        sandbox.effectiveSlots(), p.sessionPoolTimeout(), p.sessionPoolPatience(), Duration.ofMillis(500)),
+                        sandbox.effectiveSlots(), p.sessionPoolTimeout(), p.sessionPoolPatience(), Duration.ofMillis(500),
+                        p.interactiveSlots()),
                         TokenProviders.forPool(p.sessionPoolAuth(), connections.getManagedIdentityClientId(), endpoint,
                                 environment.matchesProfiles("azure")));
             }
@@ -74,7 +76,7 @@ public class WorkerConfiguration {
         return switch (QueueKind.parse("coding-engine.worker.queue", connections.getQueue())) {
             case ARTEMIS -> {
                 var defaults = ArtemisSubmissionQueue.Settings.DEFAULT;
-                yield ArtemisSubmissionQueue.connect(connections.getBrokerUrl(), new ArtemisSubmissionQueue.Settings(
+                yield ArtemisSubmissionQueue.connect(connections.artemisBroker(), new ArtemisSubmissionQueue.Settings(
                         p.maxDeliveryCount(), defaults.lockDuration(), defaults.pollInterval()));
             }
             case SERVICEBUS -> ServiceBusSubmissionQueue.connect(serviceBus(p, connections));
@@ -89,7 +91,7 @@ public class WorkerConfiguration {
     @Bean
     ReplyChannel replyChannel(WorkerProperties p, WorkerConnectionSettings connections) {
         return switch (QueueKind.parse("coding-engine.worker.queue", connections.getQueue())) {
-            case ARTEMIS -> ArtemisReplyChannel.listening(connections.getBrokerUrl());
+            case ARTEMIS -> ArtemisReplyChannel.listening(connections.artemisBroker());
             case SERVICEBUS -> ServiceBusReplyChannel.sending(serviceBus(p, connections));
         };
     }
@@ -107,9 +109,7 @@ public class WorkerConfiguration {
     @Bean
     WorkHandler workHandler(Executor executor, SubmissionStore submissions, ProblemStore problems,
                             ReplyChannel replies, AuditLog audit, JudgingMetrics metrics, WorkerProperties p) {
-        return new WorkHandler(executor, submissions, problems, replies, audit, metrics, Clock.systemUTC(),
-                p.effectiveId(), p.maxDeliveryCount(), p.lockRenewal(), p.faultInjection().crashOnParticipant(),
-                p.judging());
+        return new WorkHandler(executor, submissions, problems, replies, audit, metrics, Clock.systemUTC(), p.handling());
     }
 
     @Bean
@@ -132,6 +132,26 @@ public class WorkerConfiguration {
                 health.withDetail("lastDeath", h.lastDeath());
             }
             return health.build();
+        };
+    }
+
+    /**
+     * {@code sandbox} in {@code /actuator/health} and in its readiness group: OUT_OF_SERVICE from
+     * a run the sandbox failed under until a probe passes, while the worker takes no work
+     * ({@link io.codingengine.worker.queue.SandboxWatch}).
+     */
+    @Bean
+    HealthIndicator sandboxHealthIndicator(WorkHandler handler) {
+        return () -> switch (handler.sandbox().state()) {
+            case SandboxWatch.Working working -> Health.up().build();
+            case SandboxWatch.Failing failing -> {
+                Health.Builder health = Health.outOfService().withDetail("since", failing.since().toString())
+                        .withDetail("reason", failing.reason()).withDetail("failedProbes", failing.probes());
+                if (failing.lastProbe() != null) {
+                    health.withDetail("lastProbe", failing.lastProbe());
+                }
+                yield health.build();
+            }
         };
     }
 }

@@ -2,6 +2,7 @@ package io.codingengine.worker.config;
 
 import io.codingengine.executor.compile.CompileSettings;
 import io.codingengine.worker.judge.Judge;
+import io.codingengine.worker.queue.WorkHandler;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -21,6 +22,11 @@ import java.time.Duration;
  *                          interactive problems: those run in any slot, with its companion.)
  * @param receiveWait       how long one receive waits for a message before looking again
  * @param lockRenewal       how often a long judging renews its message's lock
+ * @param heartbeat         how often a judging tells the store it is alive, so that the api's
+ *                          sweeper (which sends a round again after {@code coding-engine.sweeper.stuck-after}
+ *                          without a change) leaves it alone; keep it well below that
+ * @param sandboxProbeInterval after a run the sandbox failed under, the worker takes no work and
+ *                          probes its sandbox this often until a probe passes
  * @param maxDeliveryCount  deliveries after which a message is poison; the worker's queue client
  *                          is configured with the same number
  * @param sessionPool       where code runs: {@code local} (this host's sandbox) or
@@ -53,6 +59,8 @@ public record WorkerProperties(
         @DefaultValue("1") int interactiveSlots,
         @DefaultValue("1s") Duration receiveWait,
         @DefaultValue("10s") Duration lockRenewal,
+        @DefaultValue("1m") Duration heartbeat,
+        @DefaultValue("5s") Duration sandboxProbeInterval,
         @DefaultValue("5") int maxDeliveryCount,
         @DefaultValue("local") String sessionPool,
         @DefaultValue("") String sessionPoolEndpoint,
@@ -69,6 +77,12 @@ public record WorkerProperties(
         @DefaultValue("200") int warmJavacRestartAfter,
         @DefaultValue("512") int warmJavacMemoryMib,
         @DefaultValue FaultInjection faultInjection) {
+
+    /** How the work handler settles and watches its work, from these properties. */
+    public WorkHandler.Settings handling() {
+        return new WorkHandler.Settings(effectiveId(), maxDeliveryCount, lockRenewal, heartbeat, sandboxProbeInterval,
+                faultInjection.crashOnParticipant(), faultInjection.crashAfterVerdictOf(), judging());
+    }
 
     /** How a judging uses the executor, from these properties. */
     public Judge.Settings judging() {
@@ -87,9 +101,13 @@ public record WorkerProperties(
      * @param crashOnParticipant when not empty, the worker halts its JVM (as a crash would, no
      *                           clean-up) when it starts judging a submission of this participant;
      *                           the system tests use it for a submission that crashes every worker
+     * @param crashAfterVerdictOf when not empty, the worker halts its JVM after storing the verdict
+     *                           of a submission of this participant, before its audit entry
      */
-    public record FaultInjection(@DefaultValue("") String crashOnParticipant) {
+    public record FaultInjection(@DefaultValue("") String crashOnParticipant,
+                                 @DefaultValue("") String crashAfterVerdictOf) {
     }
+
 
     public String effectiveId() {
         return id.isBlank() ? hostName() + "-" + ProcessHandle.current().pid() : id;

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 /**
  * The worker's loop: one thread per sandbox slot, each taking a message only when it can run it
  * at once, so a worker never holds more messages than it can judge (the rest stay on the queue
- * for other workers). A failure of ours gives the message back after a delay.
+ * for other workers). A failure of ours gives the message back after a delay. While the gate
+ * is closed (the sandbox fails, {@link SandboxWatch}) no slot receives.
  *
  * <p>Slots kept for interactive work (a Run, a Piston execute; {@code interactiveSlots}) receive
  * nothing else, so a person never waits behind judging. A judging slot serves interactive work
@@ -51,6 +52,16 @@ public final class QueueConsumer implements SmartLifecycle {
         void handle(Delivery delivery);
     }
 
+    /** Whether the slots may take work now ({@link SandboxWatch}: not while the sandbox fails). */
+    @FunctionalInterface
+    public interface Gate {
+        /** Waits up to {@code max} for the gate to open; false when it is still closed. */
+        boolean awaitOpen(Duration max);
+    }
+
+    /** A gate that never closes: a handler of its own has no sandbox to watch. */
+    private static final Gate ALWAYS_OPEN = max -> true;
+
     /**
      * Whether the slots are alive: UP when every slot's thread runs, DOWN once one died.
      *
@@ -63,6 +74,7 @@ public final class QueueConsumer implements SmartLifecycle {
 
     private final SubmissionQueue queue;
     private final Handler handler;
+    private final Gate gate;
     private final int slots;
     private final int interactiveSlots;
     private final Duration receiveWait;
@@ -76,9 +88,13 @@ public final class QueueConsumer implements SmartLifecycle {
         this(queue, handler, slots, 0, receiveWait);
     }
 
-    /** @param interactiveSlots receivers of interactive work only, besides the {@code slots} */
+    /**
+     * Slots that take no work while the handler's sandbox fails ({@link WorkHandler#sandbox()}).
+     *
+     * @param interactiveSlots receivers of interactive work only, besides the {@code slots}
+     */
     public QueueConsumer(SubmissionQueue queue, WorkHandler handler, int slots, int interactiveSlots, Duration receiveWait) {
-        this(queue, (Handler) handler::handle, slots, interactiveSlots, receiveWait, QueueConsumer::exitProcess);
+        this(queue, handler::handle, handler.sandbox(), slots, interactiveSlots, receiveWait, QueueConsumer::exitProcess);
     }
 
     /**
@@ -92,8 +108,14 @@ public final class QueueConsumer implements SmartLifecycle {
 
     public QueueConsumer(SubmissionQueue queue, Handler handler, int slots, int interactiveSlots, Duration receiveWait,
                          Consumer<Throwable> onDeath) {
+        this(queue, handler, ALWAYS_OPEN, slots, interactiveSlots, receiveWait, onDeath);
+    }
+
+    private QueueConsumer(SubmissionQueue queue, Handler handler, Gate gate, int slots, int interactiveSlots,
+                          Duration receiveWait, Consumer<Throwable> onDeath) {
         this.queue = queue;
         this.handler = handler;
+        this.gate = gate;
         this.slots = slots;
         this.interactiveSlots = interactiveSlots;
         this.receiveWait = receiveWait;
@@ -116,6 +138,9 @@ public final class QueueConsumer implements SmartLifecycle {
         try {
             Lane last = null;
             while (running) {
+                if (!gate.awaitOpen(receiveWait)) {
+                    continue; // while it is closed, the messages wait for other workers
+                }
                 Optional<Delivery> next;
                 try {
                     next = queue.receive(interactiveOnly ? INTERACTIVE_ONLY

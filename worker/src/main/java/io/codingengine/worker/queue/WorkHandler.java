@@ -59,6 +59,35 @@ public final class WorkHandler {
     private static final Duration STORE_PATIENCE = Duration.ofMinutes(2);
     /** The longest wait between two starts of a judging the executor had no room for. */
     private static final Duration MAX_BUSY_WAIT = Duration.ofSeconds(30);
+    /** The first wait of a judging given back after a sandbox failure; it doubles with each delivery. */
+    private static final Duration SANDBOX_RETRY_DELAY = Duration.ofSeconds(5);
+    private static final Duration MAX_SANDBOX_RETRY_DELAY = Duration.ofSeconds(60);
+
+    /**
+     * How the handler settles and watches its work (defaults in {@code WorkerProperties}).
+     *
+     * @param workerId             this worker's name in judgements, audit entries and logs
+     * @param maxDeliveryCount     deliveries after which a message is poison
+     * @param lockRenewal          how often a long judging renews its message's lock
+     * @param heartbeat            how often a judging tells the store its attempt is alive
+     *                             ({@code SubmissionStore.heartbeat}), so the sweeper leaves it alone
+     * @param sandboxProbeInterval the pause between two probes of a failing sandbox
+     * @param crashOnParticipant   a test aid: halt the JVM when judging this participant's
+     *                             submission; empty or null: never
+     * @param crashAfterVerdictOf  a test aid: halt the JVM between storing the verdict of this
+     *                             participant's submission and writing its audit entry; empty or null: never
+     * @param judging              how a judging uses the executor
+     */
+    public record Settings(String workerId, int maxDeliveryCount, Duration lockRenewal, Duration heartbeat,
+                           Duration sandboxProbeInterval, String crashOnParticipant, String crashAfterVerdictOf,
+                           Judge.Settings judging) {
+
+        /** What the tests' handlers use: the worker's default heartbeat and probe interval, no fault injection. */
+        public static Settings of(String workerId, int maxDeliveryCount, Duration lockRenewal) {
+            return new Settings(workerId, maxDeliveryCount, lockRenewal, Duration.ofMinutes(1), Duration.ofSeconds(5),
+                    null, null, Judge.Settings.DEFAULTS);
+        }
+    }
 
     private final Executor executor;
     private final Judge judge;
@@ -73,40 +102,53 @@ public final class WorkHandler {
     private final String workerId;
     private final int maxDeliveryCount;
     private final Duration lockRenewal;
-    /** Test aid (WorkerProperties.FaultInjection): halt when judging this participant; null: never. */
+    private final Duration heartbeat;
+    private final SandboxWatch sandbox;
+    /** Test aids (WorkerProperties.FaultInjection): halt when judging this participant, or after its verdict; null: never. */
     private final String crashOnParticipant;
+    private final String crashAfterVerdictOf;
     private final LiveRuns live;
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("lock-renewal").factory());
+    /** Apart from the renewals: a heartbeat waiting for a store that is down must not delay a lock's renewal. */
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("judging-heartbeat").factory());
 
     public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
                        AuditLog audit, JudgingMetrics metrics, Clock clock, String workerId, int maxDeliveryCount,
                        Duration lockRenewal) {
-        this(executor, submissions, problems, replies, audit, metrics, clock, workerId, maxDeliveryCount, lockRenewal,
-                null, Judge.Settings.DEFAULTS);
+        this(executor, submissions, problems, replies, audit, metrics, clock,
+                Settings.of(workerId, maxDeliveryCount, lockRenewal));
     }
 
-    /**
-     * @param crashOnParticipant a test aid: halt the JVM when judging this participant's submission
-     * @param judging            how a judging uses the executor: parallel lanes, output and time budgets
-     */
     public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
-                       AuditLog audit, JudgingMetrics metrics, Clock clock, String workerId, int maxDeliveryCount,
-                       Duration lockRenewal, String crashOnParticipant, Judge.Settings judging) {
+                       AuditLog audit, JudgingMetrics metrics, Clock clock, Settings settings) {
         this.audit = audit;
         this.metrics = metrics;
         this.executor = executor;
-        this.judge = new Judge(executor, clock, workerId, judging);
-        this.interactiveJudge = new Judge(executor.interactive(), clock, workerId, judging);
+        this.judge = new Judge(executor, clock, settings.workerId(), settings.judging());
+        this.interactiveJudge = new Judge(executor.interactive(), clock, settings.workerId(), settings.judging());
         this.submissions = submissions;
         this.problems = problems;
         this.replies = replies;
         this.clock = clock;
-        this.workerId = workerId;
-        this.maxDeliveryCount = maxDeliveryCount;
-        this.lockRenewal = lockRenewal;
-        this.crashOnParticipant = crashOnParticipant == null || crashOnParticipant.isBlank() ? null : crashOnParticipant;
-        this.live = new LiveRuns(executor, replies, metrics, clock, workerId, this::record);
+        this.workerId = settings.workerId();
+        this.maxDeliveryCount = settings.maxDeliveryCount();
+        this.lockRenewal = settings.lockRenewal();
+        this.heartbeat = settings.heartbeat();
+        this.sandbox = new SandboxWatch(executor::probe, settings.sandboxProbeInterval(), clock);
+        this.crashOnParticipant = blankToNull(settings.crashOnParticipant());
+        this.crashAfterVerdictOf = blankToNull(settings.crashAfterVerdictOf());
+        this.live = new LiveRuns(executor, replies, metrics, clock, settings.workerId(), this::record);
+    }
+
+    private static String blankToNull(String participant) {
+        return participant == null || participant.isBlank() ? null : participant;
+    }
+
+    /** Whether this handler's sandbox works: the consumer's slots take no work while it fails. */
+    public SandboxWatch sandbox() {
+        return sandbox;
     }
 
     public void handle(Delivery delivery) {
@@ -163,10 +205,15 @@ public final class WorkHandler {
             result = withLock(delivery, () -> runner.execute(item.request()));
             String sandboxFailure = result.sandboxFailure();
             if (sandboxFailure != null && clock.instant().isBefore(item.deadline())) {
-                // The sandbox failed, not the program: once more before the client is answered.
+                // The sandbox failed, not the program: once more before the client is answered
+                // (the slot's relay is replaced by then); no new work until a probe passes.
                 LOG.warn("sandbox failure executing {}: {}; running it again", item.requestId(), sandboxFailure);
                 metrics.sandboxFailure("execute");
+                sandbox.failed(sandboxFailure);
                 result = withLock(delivery, () -> runner.execute(item.request()));
+                if (result.sandboxFailure() != null) {
+                    sandbox.failed(result.sandboxFailure());
+                }
             }
             metrics.executed(item.request().language(), result);
             body = Json.write(result);
@@ -222,12 +269,14 @@ public final class WorkHandler {
         }
         SubmissionRecord record = found.get();
         if (record.round() > item.round() || record.round() == item.round() && record.status() == SubmissionStatus.DONE) {
-            delivery.complete(); // judged already, or a regrade superseded this round
+            auditIfAbsent(record, item); // judged already, or a regrade superseded this round
+            delivery.complete();
             return;
         }
-        int attempt = delivery.deliveryCount();
+        // A message the sweeper sent again counts on from the attempt it found running.
+        int attempt = item.priorAttempts() + delivery.deliveryCount();
         if (lastChance) {
-            String reason = "the submission was delivered " + (attempt - 1)
+            String reason = "the submission was delivered " + (delivery.deliveryCount() - 1)
                     + " times without a verdict: it crashed a worker, or its sandbox failed";
             complete(record, item, new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt),
                     AuditEntry.NOWHERE);
@@ -246,6 +295,9 @@ public final class WorkHandler {
         UpdateOutcome running = Retry.call("mark " + id + " running", STORE_PATIENCE,
                 () -> submissions.markRunning(id, item.round(), attempt, task.tests().size()));
         if (running == UpdateOutcome.ALREADY_DONE || running == UpdateOutcome.STALE) {
+            if (running == UpdateOutcome.ALREADY_DONE) {
+                Retry.call("read " + id, STORE_PATIENCE, () -> submissions.get(id)).ifPresent(now -> auditIfAbsent(now, item));
+            }
             delivery.complete();
             return;
         }
@@ -259,17 +311,23 @@ public final class WorkHandler {
             Runtime.getRuntime().halt(70);
         }
         Judge judging = delivery.lane() == Lane.INTERACTIVE ? interactiveJudge : judge;
-        Judge.Judged judged = withLock(delivery, () -> judgeWaitingForRoom(judging, record.submission(), task,
-                item.allTests(), item.round(), attempt));
+        Judge.Judged judged = whileAlive(id, item.round(), attempt, () -> withLock(delivery,
+                () -> judgeWaitingForRoom(judging, record.submission(), task, item.allTests(), item.round(), attempt)));
         Judgement judgement = judged.judgement();
         String sandboxFailure = judged.sandboxFailure();
-        if (sandboxFailure != null && attempt + 1 < maxDeliveryCount) {
+        if (sandboxFailure != null) {
+            // This worker takes nothing more until its sandbox passes a probe: the retry below goes
+            // to another worker, or waits until this one works again.
+            sandbox.failed(sandboxFailure);
+        }
+        if (sandboxFailure != null && delivery.deliveryCount() + 1 < maxDeliveryCount) {
             // The sandbox failed, not the program: judged again (by whichever worker takes it)
             // rather than an IE for the candidate; the last attempt that runs stores the IE.
-            LOG.warn("sandbox failure judging {} round {} attempt {}: {}; it will be judged again", id, item.round(),
-                    attempt, sandboxFailure);
+            Duration delay = sandboxRetryDelay(delivery.deliveryCount());
+            LOG.warn("sandbox failure judging {} round {} attempt {}: {}; it will be judged again in {} s", id,
+                    item.round(), attempt, sandboxFailure, delay.toSeconds());
             metrics.sandboxFailure("judge");
-            delivery.abandon(Duration.ofSeconds(attempt));
+            delivery.abandon(delay);
             return;
         }
         metrics.judged(record.submission().language(), judgement, Duration.between(start, clock.instant()));
@@ -278,6 +336,39 @@ public final class WorkHandler {
         }
         complete(record, item, judgement, AuditEntry.sessionOf(judged.execution()));
         delivery.complete();
+    }
+
+    /**
+     * 5, 10, 20, 40 s, then a minute: long enough for a sandbox that fails for a while (a host
+     * under memory pressure, a broken mount) to pass its probe or for another worker to take the
+     * message, before the deliveries run out.
+     */
+    static Duration sandboxRetryDelay(int deliveryCount) {
+        Duration delay = SANDBOX_RETRY_DELAY.multipliedBy(1L << Math.min(10, Math.max(0, deliveryCount - 1)));
+        return delay.compareTo(MAX_SANDBOX_RETRY_DELAY) > 0 ? MAX_SANDBOX_RETRY_DELAY : delay;
+    }
+
+    /**
+     * Runs {@code work}, telling the store every {@code heartbeat} that this attempt is alive. A
+     * failed heartbeat is only logged: the judging goes on, and at worst the sweeper sends the
+     * round again, whose first judgement wins.
+     */
+    private <T> T whileAlive(String id, long round, int attempt, java.util.function.Supplier<T> work) {
+        ScheduledFuture<?> beats = heartbeats.scheduleAtFixedRate(() -> {
+            try {
+                UpdateOutcome beat = submissions.heartbeat(id, round, attempt);
+                if (beat != UpdateOutcome.APPLIED) {
+                    LOG.info("heartbeat of {} round {} attempt {}: {}", id, round, attempt, beat);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("heartbeat of {} round {} attempt {} failed: {}", id, round, attempt, e.toString());
+            }
+        }, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return work.get();
+        } finally {
+            beats.cancel(false);
+        }
     }
 
     /**
@@ -325,13 +416,40 @@ public final class WorkHandler {
             // Every stored verdict, IE ones that never ran included: the failures alert
             // (infra/monitoring.bicep) counts the IE lines.
             LOG.info("judged {} round {}: {} ({} tests)", id, judgement.round(), judgement.verdict(), judgement.tests().size());
-            Submission s = record.submission();
-            record(new AuditEntry(AuditEntry.Kind.JUDGE, id, judgement.round(), s.participant(), s.createdAt(),
-                    judgement.judgedAt(), s.language(), AuditEntry.sourceSha256(s.files()), s.problemId(), judgement.verdict().name(),
-                    judgement.tests().stream().mapToLong(TestResult::timeMs).max().orElse(0),
-                    judgement.tests().stream().mapToLong(TestResult::memoryBytes).max().orElse(0),
-                    workerId, session, item.correlationId()));
+            if (crashAfterVerdictOf != null && crashAfterVerdictOf.equals(record.submission().participant())) {
+                LOG.error("fault injection: halting between the verdict and the audit entry of {}", id);
+                Runtime.getRuntime().halt(70);
+            }
+            record(entryOf(record.submission(), judgement, session, item.correlationId()));
         }
+    }
+
+    /**
+     * The round is judged when its message comes (again): a worker stored the verdict and died
+     * before its audit entry, or before it completed the message. The entry is written here if
+     * the round has none, from the stored judgement; where the code ran is not stored with it, so
+     * its session is {@value AuditEntry#UNKNOWN_SESSION}. An entry the judging worker wrote stays.
+     */
+    private void auditIfAbsent(SubmissionRecord record, WorkItem.Judge item) {
+        Judgement judged = record.round() == item.round() ? record.judgement() : record.history().stream()
+                .filter(j -> j.round() == item.round()).findFirst().orElse(null);
+        if (judged == null) {
+            return; // a regrade replaced the round before it was judged: there is nothing to audit
+        }
+        AuditEntry entry = entryOf(record.submission(), judged, AuditEntry.UNKNOWN_SESSION, item.correlationId());
+        if (Retry.call("audit " + entry.submissionId(), STORE_PATIENCE, () -> audit.recordIfAbsent(entry))) {
+            LOG.warn("audited {} round {} for {}, which stored the verdict without its audit entry", entry.submissionId(),
+                    entry.round(), judged.worker());
+        }
+    }
+
+    /** The audit entry of a judged round. */
+    private static AuditEntry entryOf(Submission s, Judgement judgement, String session, String correlationId) {
+        return new AuditEntry(AuditEntry.Kind.JUDGE, s.id(), judgement.round(), s.participant(), s.createdAt(),
+                judgement.judgedAt(), s.language(), AuditEntry.sourceSha256(s.files()), s.problemId(),
+                judgement.verdict().name(), judgement.tests().stream().mapToLong(TestResult::timeMs).max().orElse(0),
+                judgement.tests().stream().mapToLong(TestResult::memoryBytes).max().orElse(0), judgement.worker(),
+                session, correlationId);
     }
 
     /** Whether the store holds {@code judgement} as its round's, current or moved to the history by a regrade. */

@@ -129,6 +129,17 @@ public final class DynamicSessionsExecutor implements Executor {
         return settings.capacity();
     }
 
+    /**
+     * Requests kept for the interactive lane: the worker's receivers of that lane alone send them,
+     * each to a session of its own, so a Run is sent to the pool while every judging request is
+     * out. The pool's sessions are shared, so its {@code maxConcurrentSessions} should cover
+     * {@code capacity + interactiveCapacity} of every worker.
+     */
+    @Override
+    public int interactiveCapacity() {
+        return settings.interactiveCapacity();
+    }
+
     private Answer call(String method, String path, HttpRequest.BodyPublisher body) {
         Instant deadline = Instant.now().plus(settings.patience());
         Duration backoff = settings.firstBackoff();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codingengine.common.config.StoreSettings;
+import io.codingengine.common.execution.Executor;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.StorageAccount;
 import io.codingengine.common.store.StoreKind;
@@ -17,6 +18,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.support.PropertiesLoaderUtils;
+import org.springframework.mock.env.MockEnvironment;
 
 /**
  * How a worker's settings choose its Azure parts, through the beans of {@link WorkerConfiguration}
@@ -90,5 +92,28 @@ class WorkerAzureWiringTest {
         WorkerConnectionSettings p = bind(Map.of("coding-engine.worker.queue", "servicebus"));
         var error = assertThrows(IllegalArgumentException.class, () -> configuration.submissionQueue(worker(Map.of()), p));
         assertTrue(error.getMessage().contains("namespace"), error.getMessage());
+    }
+
+    /**
+     * A worker on a session pool keeps requests for the interactive lane as a local one keeps
+     * slots: its consumer starts that many receivers of the interactive lane alone besides one
+     * per slot ({@code QueueConsumer}, {@code RunCapacityTest}).
+     */
+    @Test
+    void aPoolWorkerKeepsRequestsForTheInteractiveLane() {
+        Map<String, String> settings = new HashMap<>(Map.of("coding-engine.worker.session-pool", "dynamic-sessions",
+                "coding-engine.worker.session-pool-endpoint", "http://session:8080",
+                "coding-engine.worker.session-pool-auth", "none", "coding-engine.worker.slots", "3"));
+        Executor byDefault = poolExecutor(settings);
+        assertEquals(3, byDefault.capacity());
+        assertEquals(1, byDefault.interactiveCapacity(), "interactive-slots, 1 by default");
+        settings.put("coding-engine.worker.interactive-slots", "0");
+        assertEquals(0, poolExecutor(settings).interactiveCapacity());
+    }
+
+    private Executor poolExecutor(Map<String, String> settings) {
+        Binder binder = new Binder(new MapConfigurationPropertySource(settings));
+        return configuration.executor(worker(settings), binder.bindOrCreate("coding-engine.worker", WorkerSandboxSettings.class),
+                bind(settings), new MockEnvironment());
     }
 }

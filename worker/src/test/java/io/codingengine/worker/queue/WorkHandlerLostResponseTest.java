@@ -6,12 +6,8 @@ import com.azure.core.http.HttpRequest;
 import io.codingengine.common.audit.AuditEntry;
 import io.codingengine.common.audit.AuditQuery;
 import io.codingengine.common.audit.TableAuditLog;
-import io.codingengine.common.execution.ExecutionRequest;
-import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
-import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.execution.SourceFile;
-import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestCase;
@@ -66,27 +62,6 @@ class WorkHandlerLostResponseTest {
         problems = BlobProblemStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
     }
 
-    /** An executor that runs nothing and answers each run with its input, and calls {@code during} first. */
-    private record Echo(Runnable during) implements Executor {
-        @Override
-        public List<RuntimeInfo> runtimes() {
-            return List.of();
-        }
-
-        @Override
-        public int capacity() {
-            return 2;
-        }
-
-        @Override
-        public ExecutionResult execute(ExecutionRequest request) {
-            during.run();
-            List<StageResult> runs = request.runs().stream()
-                    .map(run -> new StageResult(run.stdin(), "", run.stdin(), 0, null, null, null, 5, 5, 1 << 20))
-                    .toList();
-            return new ExecutionResult(request.language(), "1", null, runs, "echo:slot-0");
-        }
-    }
 
     private static TableSubmissionStore storeLosing(LostResponses network) {
         return new TableSubmissionStore(LostResponses.tables(AzuriteExtension.connectionString(), network),
@@ -128,7 +103,7 @@ class WorkHandlerLostResponseTest {
         network.loseNext(verdictOf(submission));
 
         RecordedDelivery delivery = new RecordedDelivery("lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0, "corr-lost")), 1);
-        handler(submissions, new Echo(() -> { })).handle(delivery);
+        handler(submissions, new EchoExecutor()).handle(delivery);
 
         assertEquals(1, network.lost());
         assertEquals(List.of("complete"), delivery.settled());
@@ -155,7 +130,7 @@ class WorkHandlerLostResponseTest {
                 () -> assertEquals(UpdateOutcome.APPLIED, admin.startRegrade(submission.id(), 1)));
 
         RecordedDelivery delivery = new RecordedDelivery("lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0)), 1);
-        handler(submissions, new Echo(() -> { })).handle(delivery);
+        handler(submissions, new EchoExecutor()).handle(delivery);
 
         assertEquals(1, network.lost());
         SubmissionRecord record = submissions.get(submission.id()).orElseThrow();
@@ -177,7 +152,7 @@ class WorkHandlerLostResponseTest {
         assertTrue(submissions.create(submission));
         Judgement first = new Judgement(Verdict.WA, 0, null, List.of(), Instant.now(), "another-worker", 0, 1);
         // While this delivery runs the tests, an earlier one (which audits its own) stores its verdict.
-        Executor racing = new Echo(() -> submissions.complete(submission.id(), first));
+        Executor racing = new EchoExecutor(() -> submissions.complete(submission.id(), first));
 
         RecordedDelivery delivery = new RecordedDelivery("lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0)), 2);
         handler(submissions, racing).handle(delivery);

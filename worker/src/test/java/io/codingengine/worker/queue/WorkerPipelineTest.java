@@ -209,7 +209,7 @@ class WorkerPipelineTest {
     void aSandboxFailureUnderAnExecuteIsRunAgainBeforeTheReply() throws Exception {
         String requestId = UUID.randomUUID().toString();
         var reply = apiReplies.expect(requestId, Duration.ofSeconds(60));
-        ExecutionRequest request = new ExecutionRequest("python", "*", List.of(SourceFile.utf8("exec_sleeper.py",
+        ExecutionRequest request = new ExecutionRequest("python", "*", List.of(SourceFile.utf8("exec_nap.py",
                 "import time\ntime.sleep(2)\nprint('slept')")), Map.of(), null,
                 // Room for the sleep on a loaded machine (Piston's default wall time is 3 s).
                 new io.codingengine.common.execution.LimitRequest(null, Duration.ofSeconds(10), null, null),
@@ -217,12 +217,17 @@ class WorkerPipelineTest {
         Instant queued = Instant.now();
         queue.send(Lane.INTERACTIVE, requestId, WorkItem.toJson(new WorkItem.Execute(requestId, apiReplies.address(), request,
                 queued.plusSeconds(60), queued, "anonymous@10.0.0.8", "corr-exec-sandbox")));
-        killRelayServersWhileRunning("exec_sleeper.py");
+        killRelayServersWhileRunning("exec_nap.py");
         ExecutionResult result = Json.read(reply.get(), ExecutionResult.class);
         assertEquals("slept\n", result.runs().getFirst().stdout(), result.toString());
         assertTrue(handlerLog.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("sandbox failure executing " + requestId)));
     }
 
+    /**
+     * Kills the slots' relay servers once a program of {@code runningFile} runs. Each test's file
+     * has a name no other's contains: a program of an earlier test whose relay was killed may
+     * still be sleeping, and a match on it would kill the relays before this test's run began.
+     */
     private static void killRelayServersWhileRunning(String runningFile) {
         // The program itself is running (it sleeps for seconds), so its relay has taken the run.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> ProcessHandle.current()

@@ -1,0 +1,54 @@
+package io.codingengine.api.contest;
+
+import io.codingengine.common.execution.InvalidRequestException;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The rules of open contests' names: logins in ASCII from any script, and look-alike names found. */
+@Tag("fast")
+class AccountsTest {
+
+    @Test
+    void namesInAnyScriptGiveAnAsciiLogin() {
+        assertEquals("ivan", Accounts.login("Иван"));
+        assertEquals("alexandros", Accounts.login("Αλέξανδρος"));
+        assertEquals("li-ming", Accounts.login("李明"));
+        assertEquals("jose-garcia", Accounts.login("José García"));
+        assertEquals("ada-lovelace", Accounts.login("  Ada   Lovelace! "));
+        assertEquals("ada", Accounts.login("ＡＤＡ"), "full-width letters are letters (NFKC)");
+    }
+
+    @Test
+    void aNameWithoutLettersOrDigitsIsRefused() {
+        assertThrows(InvalidRequestException.class, () -> Accounts.login("🙂🙂"));
+        assertThrows(InvalidRequestException.class, () -> Accounts.login(" -- "));
+        assertThrows(InvalidRequestException.class, () -> Accounts.login(null));
+    }
+
+    @Test
+    void anAsciiNamesLoginIsWhatItWasAndAccentedNamesKeepTheirFormerOne() {
+        assertEquals("grace30641", Accounts.login("Grace30641"));
+        assertEquals(Optional.empty(), Accounts.formerLogin("Grace30641"));
+        assertEquals(Optional.of("jos"), Accounts.formerLogin("José"), "é was a separator before");
+        assertEquals(Optional.empty(), Accounts.formerLogin("Иван"), "no former login: it could not register");
+    }
+
+    @Test
+    void lookAlikeNamesHaveOneSkeleton() {
+        String latin = "Grace30641";
+        String cyrillic = "Gr\u0430\u0441e30641";  // а and с are Cyrillic
+        assertNotEquals(Accounts.login(latin), Accounts.login(cyrillic).replace("-", "x"), "the logins differ");
+        assertEquals(Accounts.skeleton(latin), Accounts.skeleton(cyrillic));
+        assertEquals(Accounts.skeleton("Bill"), Accounts.skeleton("Bi11"));
+        assertEquals(Accounts.skeleton("Peter"), Accounts.skeleton("\u0420eter"), "Cyrillic Р");
+        assertEquals(Accounts.skeleton("paypal"), Accounts.skeleton("\u0440\u0430\u0443\u0440\u0430l"), "a whole word in Cyrillic");
+        assertNotEquals(Accounts.skeleton("Grace"), Accounts.skeleton("Grade"));
+        assertNotEquals(Accounts.skeleton("Иван"), Accounts.skeleton("Ivan"));
+    }
+}

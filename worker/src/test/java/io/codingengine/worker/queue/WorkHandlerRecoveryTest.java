@@ -1,0 +1,201 @@
+package io.codingengine.worker.queue;
+
+import io.codingengine.common.audit.AuditEntry;
+import io.codingengine.common.audit.AuditQuery;
+import io.codingengine.common.audit.PostgresAuditLog;
+import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.ExecutionResult;
+import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.RuntimeInfo;
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.execution.StageResult;
+import io.codingengine.common.execution.StageStatus;
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.Submission;
+import io.codingengine.common.judge.SubmissionStatus;
+import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.judge.Verdict;
+import io.codingengine.common.pipeline.WorkItem;
+import io.codingengine.common.problem.PostgresProblemStore;
+import io.codingengine.common.store.PostgresExtension;
+import io.codingengine.common.store.PostgresSubmissionStore;
+import io.codingengine.common.store.SubmissionRecord;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a worker does with a delivery after another went wrong, on a real PostgreSQL: the round's
+ * audit entry that a dead worker did not write, a round the sweeper sent again, and a sandbox
+ * that fails. The executor only answers (each run's output is its input), or fails as a sandbox
+ * does ({@code XX}), and its probe fails as long as the test says.
+ */
+class WorkHandlerRecoveryTest {
+
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
+    private static final String WORKER = "recovering-worker";
+
+    private static PostgresSubmissionStore submissions;
+    private static PostgresAuditLog audit;
+    private static PostgresProblemStore problems;
+
+    @BeforeAll
+    static void connect() {
+        submissions = new PostgresSubmissionStore(POSTGRES.dataSource());
+        audit = new PostgresAuditLog(POSTGRES.dataSource());
+        problems = new PostgresProblemStore(POSTGRES.dataSource());
+    }
+
+    /** Answers each run with its input, or as a failing sandbox while {@code failing} holds. */
+    private static final class Echo implements Executor {
+        final AtomicBoolean failing = new AtomicBoolean();
+        final AtomicInteger probes = new AtomicInteger();
+
+        @Override
+        public List<RuntimeInfo> runtimes() {
+            return List.of();
+        }
+
+        @Override
+        public int capacity() {
+            return 1;
+        }
+
+        @Override
+        public ExecutionResult execute(ExecutionRequest request) {
+            List<StageResult> runs = request.runs().stream().map(run -> failing.get()
+                    ? new StageResult("", "", "", null, null, StageStatus.XX, StageStatus.XX.message(0), 0, 0, 0)
+                    : new StageResult(run.stdin(), "", run.stdin(), 0, null, null, null, 5, 5, 1 << 20)).toList();
+            return new ExecutionResult(request.language(), "1", null, runs, "echo:slot-0");
+        }
+
+        @Override
+        public String probe() {
+            probes.incrementAndGet();
+            return failing.get() ? "the box cannot be built" : null;
+        }
+    }
+
+    private static WorkHandler handler(Executor executor) {
+        return new WorkHandler(executor, submissions, problems, null /* no synchronous runs here */, audit,
+                new JudgingMetrics(new SimpleMeterRegistry(), 1), Clock.systemUTC(),
+                new WorkHandler.Settings(WORKER, 5, Duration.ofSeconds(30), Duration.ofMinutes(1),
+                        Duration.ofMillis(100), null, null, io.codingengine.worker.judge.Judge.Settings.DEFAULTS));
+    }
+
+    private static Submission created(String participant) {
+        Submission s = new Submission("s-" + UUID.randomUUID(), null, null, participant, "python", "*",
+                List.of(SourceFile.utf8("main.py", "print(input())")), List.of(new TestCase("t1", "1\n", "1\n", true)),
+                null, Instant.now());
+        assertTrue(submissions.create(s));
+        return s;
+    }
+
+    private static RecordedDelivery delivery(WorkItem.Judge item, int deliveryCount) {
+        return new RecordedDelivery(item.submissionId() + "-" + item.round(), WorkItem.toJson(item), deliveryCount);
+    }
+
+    private static List<AuditEntry> auditOf(Submission s) {
+        return audit.query(new AuditQuery(s.createdAt().minusSeconds(1), Instant.now().plusSeconds(1), s.participant(),
+                null, null, null, AuditEntry.Kind.JUDGE, 100));
+    }
+
+    @Test
+    void aJudgedRoundWithoutItsAuditEntryIsAuditedByItsNextDeliveryOnce() {
+        Submission s = created("gap");
+        // The judging worker stored this and died before its audit entry.
+        Judgement stored = new Judgement(Verdict.AC, 100, null, List.of(), Instant.now().truncatedTo(ChronoUnit.MICROS),
+                "dead-worker", 0, 1); // to the microsecond, as the audit log keeps times
+        submissions.complete(s.id(), stored);
+        WorkItem.Judge item = new WorkItem.Judge(s.id(), 0, "corr-gap");
+
+        RecordedDelivery again = delivery(item, 2);
+        handler(new Echo()).handle(again);
+        assertEquals(List.of("complete"), again.settled());
+        List<AuditEntry> entries = auditOf(s);
+        assertEquals(1, entries.size(), entries.toString());
+        AuditEntry entry = entries.getFirst();
+        assertEquals("AC", entry.verdict());
+        assertEquals("dead-worker", entry.worker(), "the worker that judged it");
+        assertEquals(AuditEntry.UNKNOWN_SESSION, entry.session());
+        assertEquals("corr-gap", entry.correlationId());
+        assertEquals(stored.judgedAt(), entry.judgedAt());
+
+        handler(new Echo()).handle(delivery(item, 3));
+        assertEquals(List.of(entry), auditOf(s), "a later delivery neither adds nor replaces");
+        assertEquals(stored, submissions.get(s.id()).orElseThrow().judgement(), "nor judges again");
+    }
+
+    @Test
+    void theEntryTheJudgingWorkerWroteStays() {
+        Submission s = created("whole");
+        WorkItem.Judge item = new WorkItem.Judge(s.id(), 0, "corr-whole");
+        handler(new Echo()).handle(delivery(item, 1));
+        List<AuditEntry> written = auditOf(s);
+        assertEquals(1, written.size());
+        assertEquals("echo:slot-0", written.getFirst().session());
+
+        handler(new Echo()).handle(delivery(item, 2)); // a duplicate delivery after the verdict
+        assertEquals(written, auditOf(s));
+    }
+
+    @Test
+    void aRoundSentAgainTakesItOverFromTheAttemptThatStalled() {
+        Submission s = created("taken-over");
+        // Attempt 2 marked it running and its worker is gone with the message.
+        submissions.markRunning(s.id(), 0, 2, 1);
+        RecordedDelivery swept = delivery(new WorkItem.Judge(s.id(), 0, null, 2), 1);
+        handler(new Echo()).handle(swept);
+
+        assertEquals(List.of("complete"), swept.settled());
+        SubmissionRecord done = submissions.get(s.id()).orElseThrow();
+        assertEquals(SubmissionStatus.DONE, done.status());
+        assertEquals(Verdict.AC, done.judgement().verdict());
+        assertEquals(3, done.judgement().attempt(), "the attempts count on from the stalled one");
+    }
+
+    @Test
+    void aFailingSandboxClosesTheGateUntilAProbePasses() {
+        Echo executor = new Echo();
+        executor.failing.set(true);
+        WorkHandler handler = handler(executor);
+        Submission s = created("sandbox");
+        RecordedDelivery first = delivery(new WorkItem.Judge(s.id(), 0), 1);
+        handler.handle(first);
+
+        assertEquals(List.of("abandon"), first.settled(), "given back for another worker, not an IE");
+        SandboxWatch.Failing failing = assertInstanceOf(SandboxWatch.Failing.class, handler.sandbox().state());
+        assertEquals("Internal error", failing.reason());
+        await().atMost(Duration.ofSeconds(10)).until(() -> executor.probes.get() >= 2);
+        assertFalse(handler.sandbox().awaitOpen(Duration.ofMillis(200)), "closed while the probes fail");
+        assertEquals(SubmissionStatus.RUNNING, submissions.get(s.id()).orElseThrow().status());
+
+        executor.failing.set(false);
+        assertTrue(handler.sandbox().awaitOpen(Duration.ofSeconds(10)), "open once a probe passes");
+        assertInstanceOf(SandboxWatch.Working.class, handler.sandbox().state());
+    }
+
+    @Test
+    void aJudgingGivenBackAfterASandboxFailureWaitsLongerEachTime() {
+        assertEquals(List.of(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20),
+                        Duration.ofSeconds(40), Duration.ofSeconds(60), Duration.ofSeconds(60)),
+                List.of(1, 2, 3, 4, 5, 9).stream().map(WorkHandler::sandboxRetryDelay).toList());
+    }
+}
