@@ -3,7 +3,7 @@
 // output are ever compared: the api sends neither for a hidden test, nor anything derived from
 // its data, and nothing here asks for more.
 import { esc, mib, ms, VERDICTS, verdictBadge } from './ui';
-import type { Sample, SubmissionView, TestResult } from './types';
+import type { GroupResult, Sample, SubmissionView, TestResult } from './types';
 
 /** Lines shown of a diff: enough for a sample, and a page stays readable for a huge output. */
 const DIFF_LINES = 200;
@@ -52,6 +52,26 @@ export function runResult(r: any, sample: Sample | null): string {
     ${sample && !matches ? `<h4>Your output against the sample's</h4>${diffView(run.stdout, sample.expectedOutput)}` : ''}`;
 }
 
+/** A score as people read it: no trailing zeros. */
+const points = (n: number) => String(Math.round(n * 100) / 100);
+
+/**
+ * The test data groups' results, the whole test data ("data") first, each subgroup under its
+ * parent: verdict, score of its maximum, and how many of its tests counted and were accepted.
+ */
+export function groupsView(groups: GroupResult[] | undefined): string {
+  if (!groups || !groups.length) return '';
+  const ordered = [...groups].sort((a, b) => a.name === 'data' ? -1 : b.name === 'data' ? 1 : a.name.localeCompare(b.name));
+  const scores = groups.some(g => g.score != null);
+  const rows = ordered.map(g => `<tr class="${g.name.split('/').length > 1 ? 'subgroup' : ''}" data-group="${esc(g.name)}">
+      <th scope="row">${esc(g.name === 'data' ? 'All tests' : g.name)}</th><td>${verdictBadge(g.verdict)}</td>
+      ${scores ? `<td>${g.score == null ? '' : points(g.score)}${g.maxScore != null ? ` / ${points(g.maxScore)}` : ''}</td>` : ''}
+      <td>${g.testsAccepted} accepted of ${g.testsRun} run${g.testsRun < g.tests ? ` (${g.tests - g.testsRun} not run)` : ''}</td>
+      ${g.message ? `<td><small class="message">${esc(g.message)}</small></td>` : ''}</tr>`);
+  return `<table class="groups" id="groups" aria-label="Test groups"><thead><tr><th scope="col">Group</th><th scope="col">Verdict</th>
+    ${scores ? '<th scope="col">Score</th>' : ''}<th scope="col">Tests</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 export function verdictView(s: SubmissionView): string {
   const done = s.status === 'DONE';
   const total = Math.max(s.testsTotal, s.tests.length);
@@ -71,6 +91,7 @@ export function verdictView(s: SubmissionView): string {
   return `<p class="muted">Ticket <code>${esc(s.id)}</code></p><h3 id="verdict" data-verdict="${esc(s.verdict ?? '')}">${done ? `${verdictBadge(s.verdict)} ${esc(VERDICTS[s.verdict!] ?? '')}${s.score != null ? ` · score ${s.score}` : ''}` : `${esc(s.status)} · ${s.testsDone}/${s.testsTotal || '?'} tests`}</h3>
     ${done && s.tests.length ? `<p class="muted">max time ${ms(Math.max(...s.tests.map(t => t.timeMs)))} · max memory ${mib(Math.max(...s.tests.map(t => t.memoryBytes)))}${s.tests.length < total ? ' (samples)' : ''}</p>` : ''}
     ${done && s.failedTest != null ? `<p id="first-failure">First failing test: <strong>#${s.failedTest}${failed ? ' ' + esc(failed.testName) : ''}</strong> (${esc(failed?.verdict ?? s.verdict ?? '')})</p>` : ''}
+    ${done ? groupsView(s.groups) : ''}
     ${s.compileOutput && s.verdict === 'CE' ? `<pre class="compile" id="compile-output">${esc(s.compileOutput)}</pre>` : ''}
     ${done && s.verdict === 'CE' ? '<p id="not-run" class="muted">No test was run: the code did not compile.</p>'
       : `<ol class="tests" aria-label="Tests">${rows.join('')}</ol>`}

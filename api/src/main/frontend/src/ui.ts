@@ -20,7 +20,8 @@ export const hms = (t: number) => { const s = Math.max(0, Math.ceil(t / 1000)); 
 export const letter = (i: number) => String.fromCharCode(65 + i);
 
 export const VERDICTS: Record<string, string> = { AC: 'Accepted', WA: 'Wrong answer', TLE: 'Time limit exceeded', MLE: 'Memory limit exceeded',
-  RE: 'Runtime error', OLE: 'Output limit exceeded', CE: 'Compile error', IE: 'Internal error' };
+  RE: 'Runtime error', OLE: 'Output limit exceeded', CE: 'Compile error', IE: 'Internal error',
+  NR: 'Not run: an earlier rejected test decided its group' };
 export const verdictBadge = (v: string | null, status = 'DONE') => v ? `<span class="verdict v-${esc(v)}" title="${esc(VERDICTS[v] ?? v)}">${esc(v)}</span>`
   : `<span class="verdict pending">${esc(status)}</span>`;
 

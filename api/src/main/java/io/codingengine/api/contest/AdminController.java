@@ -33,6 +33,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -224,15 +225,17 @@ public class AdminController {
 
     /**
      * Judges one submission again (a contestant's appeal, a worker's internal error), on the
-     * regrade lane; its verdict so far stays in its history. 202 with the new round.
+     * regrade lane; its verdict so far stays in its history. 202 with the new round. With
+     * {@code allTests=true} every test runs, also those lazy judging skips.
      */
     @PostMapping("/submissions/{id}/rejudge")
-    ResponseEntity<Rejudge> rejudge(@PathVariable String id) {
+    ResponseEntity<Rejudge> rejudge(@PathVariable String id,
+                                    @RequestParam(name = "allTests", defaultValue = "false") boolean allTests) {
         if (!Ids.isValid(id) || store.get(id).isEmpty()) {
             throw new NoSuchElementException("unknown submission " + id);
         }
         long round = clock.millis();
-        if (!submissions.regrade(id, round)) {
+        if (!submissions.regrade(id, round, allTests)) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "submission " + id + " has a later round already");
         }
         LOG.info("admin rejudges submission {} in round {}", id, round);
@@ -271,7 +274,7 @@ public class AdminController {
                     r.memoryLimitBytes() == null ? p.memoryLimitBytes() : r.memoryLimitBytes(),
                     r.outputLimitBytes() == null ? p.outputLimitBytes() : r.outputLimitBytes(),
                     p.checker(), p.samples(), p.secretTests(), p.statement(), p.statementFiles(),
-                    r.timeLimitMs() == null ? p.timeLimitSource() : "set by an admin");
+                    r.timeLimitMs() == null ? p.timeLimitSource() : "set by an admin", p.grading());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage());
         }

@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -136,15 +137,19 @@ public class ProblemController {
 
     /**
      * Regrades every submission of the problem on the regrade lane (served after interactive runs
-     * and contest submissions). Each keeps its earlier verdicts in its history.
+     * and contest submissions). Each keeps its earlier verdicts in its history. With
+     * {@code allTests=true} every test runs, also those a rejection already decided (lazy judging
+     * skips them): they are shown, and change no verdict or score but a pass-fail problem's share
+     * of tests accepted.
      */
     @PostMapping("/{id}/regrade")
-    ResponseEntity<RegradeProgress> regrade(@PathVariable String id) {
+    ResponseEntity<RegradeProgress> regrade(@PathVariable String id,
+                                            @RequestParam(name = "allTests", defaultValue = "false") boolean allTests) {
         get(id);
         long round = System.currentTimeMillis();
         List<SubmissionSummary> all = all(id);
         for (SubmissionSummary s : all) {
-            submissions.regrade(s.id(), round);
+            submissions.regrade(s.id(), round, allTests);
         }
         return ResponseEntity.accepted().location(URI.create("/api/v1/problems/" + id + "/regrades/" + round))
                 .body(progress(id, round));

@@ -1,5 +1,6 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.common.judge.GroupResult;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestResult;
@@ -19,13 +20,18 @@ import java.util.List;
  * delivery of its queue message (above 1: an earlier one crashed).
  *
  * @param failedTest the number (from 1, in run order) of the first test that was not accepted,
- *                   or {@code null} when none failed or none ran
+ *                   or {@code null} when none failed or none ran (a test not run, {@code NR},
+ *                   did not fail)
+ * @param groups     one result per test data group of a problem with groups ({@code data}, the
+ *                   whole test data, last): its verdict, score and tests run; none in an ICPC
+ *                   contest's participant view (they would tell which hidden tests failed), and
+ *                   without scores where scores are not shown
  */
 public record SubmissionView(String id, String problemId, String contestId, String participant, String language,
                              String version, SubmissionStatus status, long round, int testsDone, int testsTotal,
                              Verdict verdict, Integer score, Integer failedTest, String compileOutput,
-                             List<TestResult> tests, List<PastVerdict> history, String worker, Integer attempt,
-                             Instant createdAt, Instant updatedAt) {
+                             List<TestResult> tests, List<GroupResult> groups, List<PastVerdict> history,
+                             String worker, Integer attempt, Instant createdAt, Instant updatedAt) {
 
     /** A verdict a regrade replaced; {@code score} is {@code null} where scores are not shown. */
     public record PastVerdict(long round, Verdict verdict, Integer score, Instant judgedAt) {
@@ -34,7 +40,7 @@ public record SubmissionView(String id, String problemId, String contestId, Stri
     /** Everything stored: for admins. */
     static SubmissionView full(SubmissionRecord r) {
         Judgement j = r.judgement();
-        return of(r, j == null ? List.of() : j.tests(), true);
+        return of(r, j == null ? List.of() : j.tests(), j == null ? List.of() : j.groups(), true);
     }
 
     /**
@@ -46,16 +52,19 @@ public record SubmissionView(String id, String problemId, String contestId, Stri
         Judgement j = r.judgement();
         List<TestResult> tests = j == null ? List.of() : j.tests().stream()
                 .filter(t -> !icpc || t.visible()).map(TestResult::forParticipant).toList();
-        return of(r, tests, !icpc);
+        List<GroupResult> groups = j == null || icpc ? List.of() : j.groups();
+        return of(r, tests, groups, !icpc);
     }
 
-    private static SubmissionView of(SubmissionRecord r, List<TestResult> tests, boolean scores) {
+    private static SubmissionView of(SubmissionRecord r, List<TestResult> tests, List<GroupResult> groups,
+                                     boolean scores) {
         var s = r.submission();
         Judgement j = r.judgement();
         return new SubmissionView(s.id(), s.problemId(), s.contestId(), s.participant(), s.language(), s.version(),
                 r.status(), r.round(), r.testsDone(), r.testsTotal(),
                 j == null ? null : j.verdict(), j == null || !scores ? null : j.score(), j == null ? null : failedTest(j),
                 j == null ? null : j.compileOutput(), tests,
+                scores ? groups : groups.stream().map(GroupResult::withoutScore).toList(),
                 r.history().stream().map(h -> new PastVerdict(h.round(), h.verdict(), scores ? h.score() : null,
                         h.judgedAt())).toList(),
                 j == null ? null : j.worker(), j == null ? null : j.attempt(), s.createdAt(), r.updatedAt());
@@ -63,7 +72,8 @@ public record SubmissionView(String id, String problemId, String contestId, Stri
 
     private static Integer failedTest(Judgement j) {
         for (int i = 0; i < j.tests().size(); i++) {
-            if (!j.tests().get(i).verdict().accepted()) {
+            Verdict v = j.tests().get(i).verdict();
+            if (!v.accepted() && v != Verdict.NR) {
                 return i + 1;
             }
         }

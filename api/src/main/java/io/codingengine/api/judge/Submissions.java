@@ -2,6 +2,8 @@ package io.codingengine.api.judge;
 
 import io.codingengine.api.config.EngineProperties;
 import io.codingengine.api.web.PayloadTooLargeException;
+import io.codingengine.common.contest.ContestStore;
+import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Ids;
@@ -40,6 +42,7 @@ public class Submissions {
     private final ExecutorConfig limits;
     private final EngineProperties.Limits requestLimits;
     private final Clock clock;
+    private final ContestStore contests;
     /** Test aid: a participant whose submissions are stored and then not queued; empty: none. */
     private final String pauseBeforeQueueing;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Submissions.class);
@@ -47,8 +50,9 @@ public class Submissions {
     public static final int MAX_PARTICIPANT_CHARS = 128;
 
     public Submissions(SubmissionStore store, ProblemStore problems, SubmissionQueue queue, Catalogue catalogue,
-                       ExecutorConfig limits, EngineProperties properties) {
+                       ExecutorConfig limits, EngineProperties properties, ContestStore contests) {
         this.store = store;
+        this.contests = contests;
         this.problems = problems;
         this.queue = queue;
         this.catalogue = catalogue;
@@ -144,7 +148,7 @@ public class Submissions {
         admitStored.accept(submissions);
         pauseForFaultInjection(submissions);
         for (Submission s : submissions) {
-            enqueue(s.id(), 0, Lane.CONTEST);
+            enqueue(s.id(), 0, Lane.CONTEST, allTests(s));
         }
         return submissions.stream().map(Submission::id).toList();
     }
@@ -169,17 +173,35 @@ public class Submissions {
      * round (an older round than the submission's).
      */
     public boolean regrade(String id, long round) {
+        return regrade(id, round, false);
+    }
+
+    /**
+     * {@link #regrade(String, long)}, running every test when {@code allTests} (also those a
+     * rejection already decided, which lazy judging skips) or when its contest scores POINTS.
+     */
+    public boolean regrade(String id, long round, boolean allTests) {
+        var record = store.get(id);
         if (store.startRegrade(id, round) != UpdateOutcome.APPLIED) {
             return false;
         }
-        enqueue(id, round, Lane.REGRADE);
+        enqueue(id, round, Lane.REGRADE, allTests || record.map(r -> allTests(r.submission())).orElse(false));
         return true;
     }
 
+    /**
+     * Whether a submission's judging runs every test: in a POINTS contest a pass-fail problem
+     * scores the share of its tests accepted, which lazy judging would cut short.
+     */
+    private boolean allTests(Submission s) {
+        return s.contestId() != null && contests.get(s.contestId()).map(c -> c.scoring() == Scoring.POINTS).orElse(false);
+    }
+
     /** Puts one grading round of a stored submission on a lane. */
-    private void enqueue(String id, long round, Lane lane) {
+    private void enqueue(String id, long round, Lane lane, boolean allTests) {
         try {
-            send(queue, lane, new WorkItem.Judge(id, round, org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY)));
+            send(queue, lane, new WorkItem.Judge(id, round, org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY),
+                    0, allTests));
         } catch (RuntimeException e) {
             store.complete(id, new Judgement(Verdict.IE, 0, "the submission could not be queued", List.of(),
                     clock.instant(), "api", round, 1));

@@ -506,8 +506,10 @@ class JudgePipelineTest {
         assertEquals(200, created.statusCode(), created.body());
     }
 
+    /** Judged on after a rejection ({@code on_reject: continue}), so a junk answer's hidden test runs too. */
     private static Map<String, String> quoteProblem() {
         return Map.of("problem.yaml", "name: Quote\nvalidation: custom\n",
+                "data/testdata.yaml", "on_reject: continue\n",
                 "output_validators/quote/validate.py", QUOTING_VALIDATOR,
                 "data/sample/1.in", "in-v\n", "data/sample/1.ans", "ans-v\n",
                 "data/secret/1.in", INPUT_SECRET + "\n", "data/secret/1.ans", ANSWER_SECRET + "\n");

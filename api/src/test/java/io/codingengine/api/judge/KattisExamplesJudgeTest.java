@@ -46,7 +46,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code zip -ry} does), imported through {@code PUT /api/v1/problems/{id}}, and every example
  * submission in one of the engine's languages is judged by a real worker and must get the
  * verdict its directory names: {@code guess} is interactive, each submission talking with the
- * package's validator.
+ * package's validator; {@code oddecho} is a scoring problem of test data groups, whose
+ * submissions must also get the score the format's default grader gives them.
  * <p>
  * Kattis verdict directories and the engine's verdicts: {@code accepted} is {@code AC},
  * {@code wrong_answer} {@code WA}, {@code time_limit_exceeded} {@code TLE}; {@code run_time_error}
@@ -63,13 +64,21 @@ class KattisExamplesJudgeTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** The examples the api imports; the others are refused, with these words. */
-    private static final Set<String> IMPORTED = Set.of("hello", "different", "guess");
-    private static final Map<String, String> REFUSED = Map.of(
-            "oddecho", "scoring problems are not supported");
+    private static final Set<String> IMPORTED = Set.of("hello", "different", "guess", "oddecho");
+    private static final Map<String, String> REFUSED = Map.of();
 
     private static final Map<String, Set<String>> VERDICTS = Map.of(
             "accepted", Set.of("AC"), "wrong_answer", Set.of("WA"), "time_limit_exceeded", Set.of("TLE"),
-            "run_time_error", Set.of("RE", "MLE"), "slow_accepted", Set.of("AC", "TLE"));
+            "run_time_error", Set.of("RE", "MLE"), "slow_accepted", Set.of("AC", "TLE"),
+            "partially_accepted", Set.of("AC"));
+
+    /**
+     * The scores of a scoring problem's submissions by directory, as the format's default grader
+     * gives them: oddecho's accepted ones score 100 (both subtasks), its partially accepted one 50
+     * (subtask 1; the legacy format asks for an accepted verdict below the maximum).
+     */
+    private static final Map<String, Integer> SCORES = Map.of("oddecho/accepted", 100,
+            "oddecho/partially_accepted", 50);
 
     /**
      * Submissions ({@code problem/submissions/dir/file}) whose verdict the engine is known to get
@@ -130,6 +139,11 @@ class KattisExamplesJudgeTest {
                 }
                 assertTrue(source.startsWith("from the accepted submissions: the slowest, submissions/accepted/"),
                         name + ": " + source);
+                if (name.equals("oddecho")) {
+                    // a 2023-07-draft package: that version's rule
+                    assertTrue(source.contains("ac_to_time_limit 2") && source.contains("time_resolution 1 s"), source);
+                    continue;
+                }
                 assertTrue(source.contains("time_multiplier 5") && source.contains("rounded to whole seconds"), source);
                 assertTrue(source.contains(name.equals("different") ? "time_safety_margin 4" : "time_safety_margin 2"), source);
             } else {
@@ -165,10 +179,21 @@ class KattisExamplesJudgeTest {
         }
         assertTrue(tickets.size() >= 15, "the examples' submissions in the engine's languages: " + tickets.keySet());
         Map<String, String> verdicts = new LinkedHashMap<>();
-        for (var ticket : tickets.entrySet()) {
-            verdicts.put(ticket.getKey(), poll(ticket.getValue()).get("verdict").asString());
-        }
         List<String> wrong = new ArrayList<>();
+        for (var ticket : tickets.entrySet()) {
+            JsonNode judged = poll(ticket.getValue());
+            verdicts.put(ticket.getKey(), judged.get("verdict").asString());
+            String[] parts = ticket.getKey().split("/");
+            Integer score = SCORES.get(parts[0] + "/" + parts[2]);
+            if (score != null && judged.get("score").asInt() != score) {
+                wrong.add(ticket.getKey() + ": score " + judged.get("score") + ", expected " + score + "; groups "
+                        + judged.get("groups"));
+            }
+            if (parts[0].equals("oddecho") && judged.get("groups").size() != 5) {
+                wrong.add(ticket.getKey() + ": groups " + judged.get("groups") + ", expected data, sample, secret and"
+                        + " its two subtasks");
+            }
+        }
         for (var verdict : verdicts.entrySet()) {
             String id = verdict.getKey();
             boolean matches = expected.get(id).contains(verdict.getValue());

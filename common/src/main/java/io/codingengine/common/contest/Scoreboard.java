@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * A contest's standings, computed from its submissions (nothing else is stored): only
  * submissions to the contest's problems made between its start and its end count, in the order
  * they were made. Submissions not judged yet show as pending and do not count yet. An ICPC board
- * shows no scores (points and best scores are 0): a score is the share of tests passed, which
- * ICPC does not tell participants, and which would tell them how a submission did on hidden tests.
+ * shows no scores (points and best scores are 0): a score is the share of tests passed or a
+ * scoring problem's score by its groups, which ICPC does not tell participants, and which would tell them how a submission did on hidden tests.
  * A frozen board ({@link Contest#frozenAt}) shows submissions made from the freeze on as pending,
  * whatever their verdict.
  *

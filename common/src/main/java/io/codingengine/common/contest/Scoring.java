@@ -8,6 +8,10 @@ public enum Scoring {
      * rejected submission before it (compile errors and internal errors do not count).
      */
     ICPC,
-    /** Points: the sum over problems of the best score (share of accepted tests, 0 to 100). */
+    /**
+     * Points: the sum over problems of the best score: a scoring problem's score by its test data
+     * groups ({@link io.codingengine.common.judge.Grading}), a pass-fail problem's share of tests
+     * accepted (0 to 100; its submissions run every test, lazy judging would cut it short).
+     */
     POINTS
 }

@@ -9,7 +9,9 @@ import java.util.Objects;
  * status is {@link SubmissionStatus#DONE}, and what a regrade keeps in the history.
  *
  * @param verdict       the submission's verdict
- * @param score         0 to 100: the share of tests passed, or the problem's own scoring
+ * @param score         the share of tests accepted, 0 to 100 (tests not run count as not
+ *                      accepted); for a scoring problem its score by its grading, rounded
+ *                      (0 to {@link #MAX_SCORE})
  * @param compileOutput what the compiler printed (also on success), or {@code null} for
  *                      interpreted languages
  * @param tests         one result per test that ran, in run order; empty after {@link Verdict#CE}
@@ -18,15 +20,22 @@ import java.util.Objects;
  * @param round         the grading round it belongs to: {@code 0} for the first grading, the
  *                      regrade round of {@code SubmissionStore.startRegrade} after that
  * @param attempt       which delivery of the round's queue message produced it, from 1
+ * @param groups        one result per test data group of a problem with groups (the whole test
+ *                      data, {@code data}, last), see {@link Grading}; empty otherwise and in
+ *                      judgements stored before groups were judged
  */
 public record Judgement(Verdict verdict, int score, String compileOutput, List<TestResult> tests,
-                        Instant judgedAt, String worker, long round, int attempt) {
+                        Instant judgedAt, String worker, long round, int attempt, List<GroupResult> groups) {
+
+    /** The most a judgement may score: a scoring problem's score may pass 100. */
+    public static final int MAX_SCORE = 1_000_000;
 
     public Judgement {
         Objects.requireNonNull(verdict, "verdict");
-        if (score < 0 || score > 100) {
-            throw new IllegalArgumentException("score must be 0..100, was " + score);
+        if (score < 0 || score > MAX_SCORE) {
+            throw new IllegalArgumentException("score must be 0.." + MAX_SCORE + ", was " + score);
         }
+        groups = List.copyOf(Objects.requireNonNullElse(groups, List.of()));
         tests = List.copyOf(Objects.requireNonNullElse(tests, List.of()));
         Objects.requireNonNull(judgedAt, "judgedAt");
         Objects.requireNonNull(worker, "worker");
@@ -36,5 +45,11 @@ public record Judgement(Verdict verdict, int score, String compileOutput, List<T
         if (attempt < 1) {
             throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
         }
+    }
+
+    /** A judgement without test data groups. */
+    public Judgement(Verdict verdict, int score, String compileOutput, List<TestResult> tests, Instant judgedAt,
+                     String worker, long round, int attempt) {
+        this(verdict, score, compileOutput, tests, judgedAt, worker, round, attempt, List.of());
     }
 }

@@ -24,7 +24,13 @@ public enum Verdict {
      * Internal error: the engine failed (sandbox, session pool, custom checker crashed or gave
      * no answer), not the program. Never the submitter's fault; such submissions are judged again.
      */
-    IE;
+    IE,
+    /**
+     * Not run: a test the judging skipped because an earlier test's rejection already decided
+     * its group ({@code on_reject: break}, lazy judging). Only ever a test's verdict, never a
+     * submission's.
+     */
+    NR;
 
     /** True only for {@link #AC}. */
     public boolean accepted() {

@@ -87,8 +87,12 @@ public sealed interface WorkItem {
      *                       attempt that last marked the round running, so that this message's
      *                       deliveries (attempt = prior attempts + delivery count) may take the
      *                       round over from a worker that is gone
+     * @param allTests     run every test, also those a rejection already decided (lazy judging
+     *                     skips them): a regrade that asks for it, or a submission to a POINTS
+     *                     contest, whose pass-fail problems score the share of tests accepted
      */
-    record Judge(String submissionId, long round, String correlationId, int priorAttempts) implements WorkItem {
+    record Judge(String submissionId, long round, String correlationId, int priorAttempts, boolean allTests)
+            implements WorkItem {
         public Judge {
             Objects.requireNonNull(submissionId, "submissionId");
             if (priorAttempts < 0) {
@@ -96,20 +100,29 @@ public sealed interface WorkItem {
             }
         }
 
-        public Judge(String submissionId, long round, String correlationId) {
-            this(submissionId, round, correlationId, 0);
+        public Judge(String submissionId, long round, String correlationId, int priorAttempts) {
+            this(submissionId, round, correlationId, priorAttempts, false);
         }
 
-        /** From JSON: a message sent before messages carried {@code priorAttempts} has none, 0. */
+        public Judge(String submissionId, long round, String correlationId) {
+            this(submissionId, round, correlationId, 0, false);
+        }
+
+        /**
+         * From JSON: a message sent before messages carried {@code priorAttempts} has none, 0;
+         * one sent before {@code allTests}, false.
+         */
         @JsonCreator
         static Judge fromJson(@JsonProperty("submissionId") String submissionId, @JsonProperty("round") long round,
                               @JsonProperty("correlationId") String correlationId,
-                              @JsonProperty("priorAttempts") Integer priorAttempts) {
-            return new Judge(submissionId, round, correlationId, priorAttempts == null ? 0 : priorAttempts);
+                              @JsonProperty("priorAttempts") Integer priorAttempts,
+                              @JsonProperty("allTests") Boolean allTests) {
+            return new Judge(submissionId, round, correlationId, priorAttempts == null ? 0 : priorAttempts,
+                    Boolean.TRUE.equals(allTests));
         }
 
         public Judge(String submissionId, long round) {
-            this(submissionId, round, null);
+            this(submissionId, round, null, 0, false);
         }
     }
 

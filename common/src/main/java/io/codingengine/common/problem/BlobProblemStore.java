@@ -10,6 +10,7 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.store.AzureStorage;
@@ -61,12 +62,13 @@ public final class BlobProblemStore implements ProblemStore {
 
     /**
      * The manifest as stored; secret data stays in the blobs it names. An {@code outputLimitBytes}
-     * of 0 is a manifest stored before problems had one: the default.
+     * of 0 is a manifest stored before problems had one: the default; a {@code grading} of
+     * {@code null}, a problem without test data groups (as every one stored before).
      */
     record Manifest(String id, String name, long timeLimitMs, long memoryLimitBytes, long outputLimitBytes,
                     CheckerSpec checker, String statement, List<TestCase> samples, String version,
                     List<SecretRef> secret, Instant savedAt, List<StatementFile> statementFiles,
-                    String timeLimitSource) {
+                    String timeLimitSource, Grading grading) {
 
         Manifest {
             statementFiles = statementFiles == null ? List.of() : statementFiles;
@@ -133,7 +135,7 @@ public final class BlobProblemStore implements ProblemStore {
         }
         Manifest manifest = new Manifest(id, problem.name(), problem.timeLimit().toMillis(),
                 problem.memoryLimitBytes(), problem.outputLimitBytes(), problem.checker(), problem.statement(), problem.samples(),
-                version, refs, Instant.now(), files, problem.timeLimitSource());
+                version, refs, Instant.now(), files, problem.timeLimitSource(), problem.grading());
         try {
             Parallel.all(uploads);
             BlobRequestConditions conditions = current == null
@@ -201,7 +203,7 @@ public final class BlobProblemStore implements ProblemStore {
                         Duration.ofMillis(manifest.timeLimitMs()), manifest.memoryLimitBytes(),
                         manifest.outputLimitBytes() > 0 ? manifest.outputLimitBytes() : Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
                         manifest.checker(), manifest.samples(), secret, manifest.statement(), manifest.statementFiles(),
-                        manifest.timeLimitSource()));
+                        manifest.timeLimitSource(), manifest.grading()));
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() != 404 || attempt >= LOAD_TRIES) {
                     throw e;

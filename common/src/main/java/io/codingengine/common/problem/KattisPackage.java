@@ -184,14 +184,24 @@ public final class KattisPackage {
         }
         ProblemYaml yaml = ProblemYaml.parse(archive.text("problem.yaml"));
         refuseUnsupportedParts(archive);
-        TestData.Tests tests = TestData.read(archive, yaml.format(), yaml.constants());
+        CheckerSpec checker = OutputValidator.checker(archive, yaml.customValidation(), yaml.validatorFlags(),
+                yaml.constants());
+        ProblemType type = ProblemType.read(archive.text("problem.yaml"));
+        checker = type.judge(checker);
+        boolean custom = checker instanceof CheckerSpec.Custom;
+        if (yaml.scoring() && custom && ((CheckerSpec.Custom) checker).talksOrPasses()) {
+            throw new InvalidPackageException("scoring interactive or multi-pass problems are not supported: the"
+                    + " engine does not read score.txt of a validator that runs with the submission");
+        }
+        TestData.Tests tests = TestData.read(archive, yaml, custom, custom && ((CheckerSpec.Custom) checker).talksOrPasses());
         if (tests.samples().isEmpty() && tests.secret().isEmpty()) {
             throw new InvalidPackageException("the package has no tests (data/sample/*.in and data/secret/*.in with .ans)");
         }
-        List<String> arguments = new ArrayList<>(yaml.validatorFlags());
-        arguments.addAll(tests.outputValidatorArgs());
-        CheckerSpec checker = OutputValidator.checker(archive, yaml.customValidation(), arguments, yaml.constants());
-        checker = ProblemType.read(archive.text("problem.yaml")).judge(checker);
+        if (!tests.commonValidatorArgs().isEmpty()) {
+            List<String> arguments = new ArrayList<>(yaml.validatorFlags());
+            arguments.addAll(tests.commonValidatorArgs());
+            checker = CheckerSpec.Tokens.kattis(arguments);
+        }
         long memory = (long) ((yaml.memoryMib() != null ? yaml.memoryMib() : DEFAULT_MEMORY_MIB) * (1 << 20));
         long output = yaml.outputMib() != null ? Math.max(1, (long) (yaml.outputMib() * (1 << 20)))
                 : Problem.DEFAULT_OUTPUT_LIMIT_BYTES;
@@ -212,7 +222,7 @@ public final class KattisPackage {
                     + " which the import does not do: give limits.time_limit" : " and its accepted submissions were not run");
         }
         return new Problem(id, name, Duration.ofMillis(Math.max(1, Math.round(seconds * 1000))), memory, output,
-                checker, tests.samples(), tests.secret(), statement.markdown(), statement.files(), source);
+                checker, tests.samples(), tests.secret(), statement.markdown(), statement.files(), source, tests.grading());
     }
 
     private static void refuseUnsupportedParts(PackageArchive archive) {

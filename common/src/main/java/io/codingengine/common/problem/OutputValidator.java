@@ -19,13 +19,14 @@ import java.util.Map;
  *       file of its own) or {@code output_validator/} (2023-07: one program), used when present
  *       or when the legacy {@code validation} is {@code custom}. It becomes a
  *       {@link CheckerSpec.Custom} in the language of its main file's extension. Refused: none
- *       with {@code validation: custom}, several, {@code build}/{@code run} scripts, an unknown
- *       language, and arguments for it ({@code validator_flags}, {@code output_validator_args}),
- *       which the engine does not pass to a checker.</li>
- *   <li>Default: the arguments ({@code validator_flags}, then the test data's) become
- *       {@link CheckerSpec.Tokens#kattis}: Kattis's default output validator with those flags,
- *       judged as problemtools' {@code default_validator} does. A flag it does not have is
- *       refused.</li>
+ *       with {@code validation: custom}, several, {@code build}/{@code run} scripts and an
+ *       unknown language. Its arguments ({@code validator_flags}, then the test's group's
+ *       {@code output_validator_flags}/{@code output_validator_args}) follow the input, answer and
+ *       feedback directory of each test's run ({@link io.codingengine.common.judge.Grading}).</li>
+ *   <li>Default: {@code validator_flags} become {@link CheckerSpec.Tokens#kattis}: Kattis's
+ *       default output validator with those flags, judged as problemtools'
+ *       {@code default_validator} does; a group's flags are added for its tests. A flag it does
+ *       not have is refused.</li>
  * </ul>
  */
 final class OutputValidator {
@@ -41,8 +42,9 @@ final class OutputValidator {
 
     /**
      * @param custom    the legacy {@code validation: custom}
-     * @param arguments the validator's arguments: legacy {@code validator_flags}, then the tests'
-     *                  output validator arguments
+     * @param arguments the legacy {@code validator_flags}: the default validator's flags; a custom
+     *                  validator gets them per test, before its group's
+     *                  ({@link io.codingengine.common.judge.Grading#outputValidatorArgs})
      */
     static CheckerSpec checker(PackageArchive archive, boolean custom, List<String> arguments, Constants constants)
             throws IOException {
@@ -57,11 +59,6 @@ final class OutputValidator {
             throw new InvalidPackageException("more than one output validator: " + programs.keySet());
         }
         var program = programs.entrySet().iterator().next();
-        if (!arguments.isEmpty()) {
-            throw new InvalidPackageException("arguments for the custom output validator " + program.getKey() + " "
-                    + arguments + " are not supported: the engine starts a checker with the input, answer and"
-                    + " feedback directory only");
-        }
         return custom(archive, program.getKey(), program.getValue(), constants);
     }
 

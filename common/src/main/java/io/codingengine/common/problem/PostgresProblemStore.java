@@ -2,6 +2,7 @@ package io.codingengine.common.problem;
 
 import io.codingengine.common.json.Json;
 import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.store.Jdbc;
@@ -44,7 +45,7 @@ public final class PostgresProblemStore implements ProblemStore {
     private static final String SUMMARY_COLUMNS =
             "id, name, time_limit_ms, memory_limit_bytes, output_limit_bytes, checker, samples, secret_test_count, statement,"
                     + " time_limit_source";
-    private static final String PROBLEM_COLUMNS = SUMMARY_COLUMNS + ", statement_files";
+    private static final String PROBLEM_COLUMNS = SUMMARY_COLUMNS + ", statement_files, grading";
 
     private final Jdbc jdbc;
 
@@ -62,17 +63,19 @@ public final class PostgresProblemStore implements ProblemStore {
             Jdbc.update(connection, """
                     INSERT INTO problems (id, name, time_limit_ms, memory_limit_bytes, output_limit_bytes, checker,
                                           samples, secret_test_count, statement, time_limit_source, statement_files,
-                                          saved_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+                                          grading, saved_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
                     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, time_limit_ms = EXCLUDED.time_limit_ms,
                         memory_limit_bytes = EXCLUDED.memory_limit_bytes,
                         output_limit_bytes = EXCLUDED.output_limit_bytes, checker = EXCLUDED.checker,
                         samples = EXCLUDED.samples, secret_test_count = EXCLUDED.secret_test_count,
                         statement = EXCLUDED.statement, time_limit_source = EXCLUDED.time_limit_source,
-                        statement_files = EXCLUDED.statement_files, saved_at = EXCLUDED.saved_at""",
+                        statement_files = EXCLUDED.statement_files, grading = EXCLUDED.grading,
+                        saved_at = EXCLUDED.saved_at""",
                     problem.id(), problem.name(), problem.timeLimit().toMillis(), problem.memoryLimitBytes(),
                     problem.outputLimitBytes(), Json.write(problem.checker()), Json.write(problem.samples()), problem.secretTests().size(),
-                    problem.statement(), problem.timeLimitSource(), Json.write(listed));
+                    problem.statement(), problem.timeLimitSource(), Json.write(listed),
+                    problem.grading() == null ? null : Json.write(problem.grading()));
             Jdbc.update(connection, "DELETE FROM problem_secret_tests WHERE problem_id = ?", problem.id());
             insertSecretTests(connection, problem);
             saveStatementFiles(connection, problem);
@@ -186,7 +189,12 @@ public final class PostgresProblemStore implements ProblemStore {
     private static Problem problem(ResultSet row, List<TestCase> secret) throws SQLException {
         return new Problem(row.getString("id"), row.getString("name"), Duration.ofMillis(row.getLong("time_limit_ms")),
                 row.getLong("memory_limit_bytes"), row.getLong("output_limit_bytes"), checker(row), samples(row), secret,
-                row.getString("statement"), statementFiles(row), row.getString("time_limit_source"));
+                row.getString("statement"), statementFiles(row), row.getString("time_limit_source"), grading(row));
+    }
+
+    private static Grading grading(ResultSet row) throws SQLException {
+        String grading = row.getString("grading");
+        return grading == null ? null : Json.read(grading, Grading.class);
     }
 
     private static CheckerSpec checker(ResultSet row) throws SQLException {

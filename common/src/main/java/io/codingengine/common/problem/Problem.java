@@ -1,6 +1,7 @@
 package io.codingengine.common.problem;
 
 import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.TestCase;
 
@@ -31,10 +32,15 @@ import java.util.Objects;
  * @param timeLimitSource  how the time limit was set, for people ({@code "problem.yaml
  *                         limits.time_limit"}, the accepted submissions' times and the
  *                         arithmetic, the default...), or {@code null} when not known
+ * @param grading          its test data groups and how their results add up (a package's
+ *                         {@code testdata.yaml} files, see {@link Grading}); {@code null} for a
+ *                         problem without groups: every test runs and the score is the share
+ *                         accepted
  */
 public record Problem(String id, String name, Duration timeLimit, long memoryLimitBytes,
                       long outputLimitBytes, CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests,
-                      String statement, List<StatementFile> statementFiles, String timeLimitSource) {
+                      String statement, List<StatementFile> statementFiles, String timeLimitSource,
+                      Grading grading) {
 
     /**
      * The longest statement a problem may have, in characters of Markdown (a LaTeX statement's
@@ -81,6 +87,20 @@ public record Problem(String id, String name, Duration timeLimit, long memoryLim
                 throw new IllegalArgumentException("duplicate test name " + secret.name());
             }
         }
+        if (grading != null && !new HashSet<>(grading.tests()).equals(names)) {
+            throw new IllegalArgumentException("problem " + id + ": its groups must hold each of its tests once");
+        }
+        if (grading != null && grading.tests().size() != names.size()) {
+            throw new IllegalArgumentException("problem " + id + ": its groups must hold each of its tests once");
+        }
+    }
+
+    /** A problem without test data groups. */
+    public Problem(String id, String name, Duration timeLimit, long memoryLimitBytes, long outputLimitBytes,
+                   CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests, String statement,
+                   List<StatementFile> statementFiles, String timeLimitSource) {
+        this(id, name, timeLimit, memoryLimitBytes, outputLimitBytes, checker, samples, secretTests, statement,
+                statementFiles, timeLimitSource, null);
     }
 
     /** A problem whose statement shows no pictures. */
@@ -93,7 +113,7 @@ public record Problem(String id, String name, Duration timeLimit, long memoryLim
     /** The same problem with another time limit, set as {@code source} says. */
     public Problem withTimeLimit(Duration limit, String source) {
         return new Problem(id, name, limit, memoryLimitBytes, outputLimitBytes, checker, samples, secretTests, statement,
-                statementFiles, source);
+                statementFiles, source, grading);
     }
 
     /** Every test in run order: the samples, then the secret tests. */

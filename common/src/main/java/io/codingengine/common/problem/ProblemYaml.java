@@ -28,10 +28,14 @@ import java.util.Set;
  *       any other version is refused, as its keys could mean anything.</li>
  *   <li>Unknown keys are refused (the format says they are errors): a misspelt {@code limits}
  *       must not silently give the default limits.</li>
- *   <li>Problem types but pass-fail, {@code interactive} and {@code multi-pass} (read by
- *       {@link ProblemType}) are refused ({@code scoring}, {@code submit-answer}, in {@code type}
- *       or in the legacy {@code validation}), as is a {@code languages} list other than
+ *   <li>Problem types but pass-fail, {@code scoring} (its groups read by {@link TestData}),
+ *       {@code interactive} and {@code multi-pass} (read by {@link ProblemType}) are refused
+ *       ({@code submit-answer}, in {@code type}), as is a {@code languages} list other than
  *       {@code all}.</li>
+ *   <li>The legacy {@code grading} map: {@code objective: max} (the default; {@code min} is
+ *       refused), {@code show_test_data_groups} (for people), and {@code accept_score},
+ *       {@code reject_score}, {@code range} and {@code on_reject} ({@code first_error},
+ *       {@code grade}), which override every group's settings as problemtools has it.</li>
  * </ul>
  *
  * @param format           the format version
@@ -44,9 +48,14 @@ import java.util.Set;
  * @param constants        the 2023-07 {@code constants}
  * @param timeRule         how a limit is computed from the accepted submissions' times when
  *                         there is no {@code time_limit}
+ * @param scoring          {@code type: scoring}, or the legacy {@code validation: custom score}
+ * @param gradingOverrides the legacy {@code grading}'s settings that override every test data
+ *                         group's, as {@code testdata.yaml} keys ({@code on_reject: break} for
+ *                         {@code first_error}, {@code continue} for {@code grade})
  */
 record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double memoryMib, Double outputMib,
-                   boolean customValidation, List<String> validatorFlags, Constants constants, TimeLimitRule timeRule) {
+                   boolean customValidation, List<String> validatorFlags, Constants constants, TimeLimitRule timeRule,
+                   boolean scoring, Map<String, Object> gradingOverrides) {
 
     /** The format versions read, with the keys each allows in {@code problem.yaml} and {@code limits}. */
     enum Format {
@@ -88,11 +97,9 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
 
     /** Why each problem type the engine does not judge is refused. */
     private static final Map<String, String> UNSUPPORTED_TYPES = Map.of(
-            "scoring", "scores and test groups (testdata.yaml, test_group.yaml, graders) are not implemented,"
-                    + " and judging the problem as pass-fail would give wrong results",
             "submit-answer", "submissions are programs, not answer files");
-    /** The types judged: interactive and multi-pass ones as {@link ProblemType} says. */
-    private static final Set<String> SUPPORTED_TYPES = Set.of("pass-fail", "interactive", "multi-pass");
+    /** The types judged: scoring ones as {@link TestData} says, interactive and multi-pass ones as {@link ProblemType} does. */
+    private static final Set<String> SUPPORTED_TYPES = Set.of("pass-fail", "scoring", "interactive", "multi-pass");
 
     /**
      * Reads {@code problem.yaml}'s text.
@@ -122,7 +129,53 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
                 positive(limits.get("memory"), "limits.memory"),
                 positive(limits.get("output"), "limits.output"),
                 custom, words(yaml.get("validator_flags"), "validator_flags"),
-                yaml.containsKey("constants") ? constants(text) : Constants.NONE, timeRule(limits, format));
+                yaml.containsKey("constants") ? constants(text) : Constants.NONE, timeRule(limits, format),
+                scoring(yaml, format), gradingOverrides(yaml.get("grading")));
+    }
+
+    private static boolean scoring(Map<?, ?> yaml, Format format) {
+        Object type = yaml.get("type");
+        boolean scoring = type instanceof Collection<?> list ? list.stream().anyMatch(t -> "scoring".equals(String.valueOf(t).strip()))
+                : type != null && "scoring".equals(String.valueOf(type).strip());
+        if (format == Format.LEGACY && yaml.containsKey("validation")) {
+            scoring |= List.of(String.valueOf(yaml.get("validation")).strip().split("\\s+")).contains("score");
+        }
+        return scoring;
+    }
+
+    /** The legacy {@code grading} map's overrides of every group's settings. */
+    private static Map<String, Object> gradingOverrides(Object grading) {
+        if (grading == null) {
+            return Map.of();
+        }
+        if (!(grading instanceof Map<?, ?> map)) {
+            throw new InvalidPackageException("problem.yaml: grading must be a mapping, not " + grading);
+        }
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        for (var entry : map.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            Object value = entry.getValue();
+            switch (key) {
+                case "objective" -> {
+                    if (!"max".equals(String.valueOf(value).strip())) {
+                        throw new InvalidPackageException("problem.yaml: grading.objective " + value + " is not"
+                                + " supported: the engine ranks higher scores better (objective: max)");
+                    }
+                }
+                case "show_test_data_groups" -> {
+                    // for people: the engine shows group results anyway
+                }
+                case "accept_score", "reject_score", "range" -> overrides.put(key, value);
+                case "on_reject" -> overrides.put(key, switch (String.valueOf(value).strip()) {
+                    case "first_error" -> "break";
+                    case "grade" -> "continue";
+                    default -> throw new InvalidPackageException("problem.yaml: grading.on_reject must be first_error"
+                            + " or grade, not " + value);
+                });
+                default -> throw new InvalidPackageException("problem.yaml: unknown key grading." + key);
+            }
+        }
+        return overrides;
     }
 
     /** Refuses every type but pass-fail; true when legacy {@code validation} is {@code custom}. */
@@ -152,7 +205,9 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
                     case "interactive", "multi-pass" -> {
                         // judged (ProblemType)
                     }
-                    case "score" -> refused.putIfAbsent("scoring", "validation: " + validation);
+                    case "score" -> {
+                        // a scoring problem (scoring())
+                    }
                     default -> throw new InvalidPackageException("problem.yaml: validation " + validation
                             + ": unknown word " + word);
                 }

@@ -78,7 +78,7 @@ class JudgeValuesTest {
 
     @Test
     void judgementsCheckScoreRoundAndAttempt() {
-        assertThrows(IllegalArgumentException.class, () -> new Judgement(Verdict.AC, 101, null, null, NOW, "w", 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Judgement(Verdict.AC, Judgement.MAX_SCORE + 1, null, null, NOW, "w", 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new Judgement(Verdict.AC, -1, null, null, NOW, "w", 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new Judgement(Verdict.AC, 100, null, null, NOW, "w", -1, 1));
         assertThrows(IllegalArgumentException.class, () -> new Judgement(Verdict.AC, 100, null, null, NOW, "w", 0, 0));

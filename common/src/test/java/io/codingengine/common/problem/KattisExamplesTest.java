@@ -1,6 +1,7 @@
 package io.codingengine.common.problem;
 
 import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.TestCase;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,10 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Tag("fast")
 class KattisExamplesTest {
 
-    /** The refused examples and what the refusal must say. */
-    private static final Map<String, String> REFUSED = Map.of(
-            "oddecho", "scoring problems are not supported (problem.yaml type: scoring): scores and test groups");
-    private static final Set<String> IMPORTED = Set.of("hello", "different", "guess");
+    private static final Set<String> IMPORTED = Set.of("hello", "different", "guess", "oddecho");
 
     @TempDir
     static Path tmp;
@@ -49,7 +46,7 @@ class KattisExamplesTest {
     @Test
     void everyExampleHasAnExpectation() {
         for (String name : KattisExamples.names()) {
-            assertTrue(IMPORTED.contains(name) || REFUSED.containsKey(name), "no expectation for example " + name);
+            assertTrue(IMPORTED.contains(name), "no expectation for example " + name);
         }
     }
 
@@ -111,13 +108,29 @@ class KattisExamplesTest {
         }
     }
 
+    /**
+     * oddecho is a scoring problem of nested groups: its samples ignored at the root, secret
+     * accepted when one subtask is, each subtask worth 50 at its minimum and stopping at its
+     * first rejection.
+     */
     @Test
-    void refusedExamplesSayWhy() throws IOException {
-        for (var refused : REFUSED.entrySet()) {
-            for (Path zip : zips(refused.getKey())) {
-                InvalidPackageException e = assertThrows(InvalidPackageException.class, () -> KattisPackage.read(zip));
-                assertTrue(e.getMessage().contains(refused.getValue()), zip + ": " + e.getMessage());
-            }
+    void oddechoIsImportedWithItsGroups() throws IOException {
+        for (Path zip : zips("oddecho")) {
+            Problem p = KattisPackage.read(zip);
+            Grading grading = p.grading();
+            assertTrue(grading.scoring());
+            assertEquals(List.of("data", "sample", "secret", "secret/subtask1", "secret/subtask2"),
+                    List.copyOf(grading.groups().keySet()));
+            assertTrue(grading.groups().get("data").ignoreSample());
+            Grading.Group secret = grading.groups().get("secret");
+            assertTrue(secret.acceptIfAnyAccepted());
+            assertEquals(Grading.VerdictMode.FIRST_ERROR, secret.verdictMode());
+            Grading.Group subtask1 = grading.groups().get("secret/subtask1");
+            assertTrue(subtask1.breakOnReject());
+            assertEquals(Grading.Aggregation.MIN, subtask1.aggregation());
+            assertEquals(50.0, subtask1.acceptScore());
+            assertEquals(50.0, subtask1.maxScore());
+            assertEquals(0.0, grading.groups().get("sample").acceptScore());
         }
     }
 

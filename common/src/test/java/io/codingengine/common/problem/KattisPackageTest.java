@@ -208,12 +208,11 @@ class KattisPackageTest {
         // Interactive and multi-pass problems are judged: ProblemTypeTest.
         assertRejected(modern("2025-09", "type: submit-answer\n"), "submit-answer problems are not supported");
         assertRejected(modern("2025-09", "type: [interactive, submit-answer]\n"), "submit-answer problems are not supported");
-        String scoring = "scoring problems are not supported";
-        assertRejected(modern("2023-07", "type: scoring\n"), scoring + " (problem.yaml type: scoring): scores and test"
-                + " groups (testdata.yaml, test_group.yaml, graders) are not implemented");
-        assertRejected(with(hello(), "problem.yaml", "type: scoring\n"), scoring);
-        assertRejected(with(hello(), "problem.yaml", "validation: custom score\n"), scoring
-                + " (problem.yaml validation: custom score)");
+        // Scoring problems are judged by their groups: TestGroupsTest.
+        assertTrue(KattisPackage.read("s1", directory(tmp, "s1", with(hello(), "problem.yaml", "type: scoring\n")))
+                .grading().scoring());
+        assertRejected(with(hello(), "problem.yaml", "grading:\n  objective: min\n"),
+                "problem.yaml: grading.objective min is not supported");
         assertRejected(modern("2025-09", "type: speedrun\n"), "unknown problem type speedrun");
         assertRejected(with(hello(), "problem.yaml", "validation: lenient\n"), "validation must be default, or custom");
         assertRejected(with(hello(), "problem.yaml", "validation: custom fancy\n"), "unknown word fancy");
@@ -248,20 +247,24 @@ class KattisPackageTest {
         assertRejected(modern("2025-09", "", "data/secret/1.yaml", "timeout: 3\n"), "data/secret/1.yaml: unknown key timeout");
         assertRejected(with(hello(), "data/testdata.yaml", "grading: custom\n"),
                 "data/testdata.yaml: grading custom is not supported: custom graders (graders/) are not implemented");
-        assertRejected(with(hello(), "data/testdata.yaml", "grader_flags: first_error accept_if_any_accepted\n"),
-                "data/testdata.yaml: grader flag accept_if_any_accepted is not supported");
-        assertRejected(with(hello(), "data/testdata.yaml", "grader_flags: ignore_sample\n"), "grader flag ignore_sample");
+        assertRejected(with(hello(), "data/testdata.yaml", "grader_flags: first_error best_of_three\n"),
+                "data/testdata.yaml: grader flag best_of_three is not supported (the default grader's flags:");
+        assertRejected(modern("2025-09", "type: scoring\n", "data/secret/test_group.yaml", "require_pass: sample\n"),
+                "data/secret/test_group.yaml: require_pass is not supported: group dependencies are not implemented");
+        assertRejected(modern("2025-09", "type: scoring\n", "data/secret/test_group.yaml", "accept_score: 5\n"),
+                "data/secret/test_group.yaml: accept_score is not a key of problem_format_version 2025-09");
+        assertRejected(with(hello(), "data/secret/testdata.yaml", "max_score: 5\n"),
+                "data/secret/testdata.yaml: max_score is not a key of problem_format_version legacy");
+        assertRejected(with(hello(), "data/secret/testdata.yaml", "on_reject: sometimes\n"),
+                "data/secret/testdata.yaml: on_reject must be break or continue, not sometimes");
         assertRejected(modern("2025-09", "", "data/secret/test_group.yaml", "static_validation_score: 10\n"),
                 "static_validation_score is not supported: static validation is not implemented");
         assertRejected(with(hello(), "data/secret/testdata.yaml", "on_reject: continue\nretries: 3\n"),
                 "data/secret/testdata.yaml: unknown key retries");
         assertRejected(with(hello(), "data/secret/testdata.yaml", "output_validator_flags:\n  name: v\n  flags: x\n"),
                 "output_validator_flags naming a validator is not supported");
-        assertRejected(modern("2025-09", "", "data/secret/test_group.yaml", "output_validator_args: [float_tolerance, \"1e-6\"]\n"),
-                "output validator arguments differ between tests (sample/1 has [], secret/1 has [float_tolerance, 1e-6])");
-        assertRejected(with(with(hello(), "problem.yaml", "name: H\nvalidation: custom\nvalidator_flags: strict\n"),
-                        "output_validators/v/validate.py", "import sys\n"),
-                "arguments for the custom output validator output_validators/v/ [strict] are not supported");
+        assertRejected(modern("2025-09", "", "data/secret/test_group.yaml", "output_validator_args: [ignore_case]\n"),
+                "secret/1: output validator arguments: \"ignore_case\" is not a flag of the default output validator");
         assertRejected(modern("2025-09", "", "output_validator/build", "#!/bin/sh\n", "output_validator/run", "#!/bin/sh\n"),
                 "the output validator output_validator/ is built by build/run scripts, which are not supported");
         assertRejected(with(hello(), "problem.yaml", "validator_flags: ignore_case\n"),
@@ -289,13 +292,23 @@ class KattisPackageTest {
                         "problem.yaml", "name: L\nvalidator_flags: space_change_sensitive\n"),
                 "data/testdata.yaml", "on_reject: continue\ngrading: default\ngrader_flags: worst_error sum\n"
                         + "output_validator_flags: float_absolute_tolerance 0.5\ninput_validator_flags: n=5\n");
-        assertEquals(CheckerSpec.Tokens.kattis(List.of("space_change_sensitive", "float_absolute_tolerance", "0.5")), KattisPackage.read("l1", directory(tmp, "l1", legacy)).checker());
+        Problem l1 = KattisPackage.read("l1", directory(tmp, "l1", legacy));
+        assertEquals(CheckerSpec.Tokens.kattis(List.of("space_change_sensitive", "float_absolute_tolerance", "0.5")),
+                l1.checker(), "the same flags for every test: the problem's checker holds them");
+        assertTrue(l1.grading().outputValidatorArgs().isEmpty());
+        var perGroup = with(legacy, "data/secret/group1/testdata.yaml", "output_validator_flags: case_sensitive\n");
+        Problem l2 = KattisPackage.read("l2", directory(tmp, "l2", perGroup));
+        assertEquals(CheckerSpec.Tokens.kattis(List.of("space_change_sensitive")), l2.checker());
+        assertEquals(List.of("float_absolute_tolerance", "0.5"), l2.grading().outputValidatorArgs().get("secret/02"));
+        assertEquals(List.of("case_sensitive"), l2.grading().outputValidatorArgs().get("secret/group1/01"),
+                "a group's own flags replace its parent's");
 
-        // Legacy: the nearest testdata.yaml counts as a whole, so data/secret's (which has no flags)
-        // hides data/'s for the secret tests, and the arguments differ.
+        // Legacy, as problemtools reads it: a group's testdata.yaml overlays its parent's settings,
+        // so data/secret's (which has no flags) keeps data/'s for the secret tests.
         var nearest = with(with(hello(), "data/testdata.yaml", "output_validator_flags: float_tolerance 1\n"),
                 "data/secret/testdata.yaml", "on_reject: break\n");
-        assertRejected(nearest, "output validator arguments differ between tests");
+        Problem overlaid = KattisPackage.read("n1", directory(tmp, "n1", nearest));
+        assertEquals(CheckerSpec.Tokens.kattis(List.of("float_tolerance", "1e-4", "float_tolerance", "1")), overlaid.checker());
     }
 
     @Test

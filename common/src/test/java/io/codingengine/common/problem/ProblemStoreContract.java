@@ -78,6 +78,18 @@ public abstract class ProblemStoreContract {
     }
 
     @Test
+    void aScoringPackagesGroupsAreKept() throws IOException {
+        String id = unique("groups");
+        store().importPackage(directory(tmp, id, TestGroupsTest.scoring()));
+        Problem problem = store().load(id).orElseThrow();
+        assertEquals(KattisPackage.read(tmp.resolve(id)), problem);
+        assertTrue(problem.grading().scoring());
+        assertEquals(List.of("float_tolerance", "0.01"), problem.grading().outputValidatorArgs().get("secret/g3/a/1"));
+        assertEquals(35.0, problem.grading().groups().get("secret/g2").acceptScore());
+        assertEquals(problem.grading().tests(), store().tests(id).stream().map(TestCase::name).toList());
+    }
+
+    @Test
     void clientViewsNeverContainSecretData() throws IOException {
         String id = unique("secretive");
         store().importPackage(directory(tmp, id, hello()));

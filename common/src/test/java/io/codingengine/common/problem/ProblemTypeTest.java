@@ -99,8 +99,10 @@ class ProblemTypeTest {
                 "limits.validation_passes must be an integer");
         assertRefused(modern("2025-09", "type: multi-pass\nlimits:\n  validation_passes: 17\n"),
                 "limits.validation_passes 17 is not supported: the engine runs at most 16 passes");
-        assertRefused(modern("2025-09", "type: [interactive, scoring]\n"), "scoring problems are not supported");
-        assertRefused(with(hello(), "problem.yaml", "validation: custom interactive score\n"),
-                "scoring problems are not supported");
+        assertRefused(modern("2025-09", "type: [interactive, scoring]\n"),
+                "scoring interactive or multi-pass problems are not supported");
+        assertRefused(with(with(hello(), "problem.yaml", "validation: custom interactive score\n"),
+                        "output_validators/v/validate.py", VALIDATOR),
+                "scoring interactive or multi-pass problems are not supported");
     }
 }

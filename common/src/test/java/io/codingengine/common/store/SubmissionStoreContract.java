@@ -2,6 +2,7 @@ package io.codingengine.common.store;
 
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.GroupResult;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
@@ -409,6 +410,27 @@ public abstract class SubmissionStoreContract {
         SubmissionRecord record = store().get(id).orElseThrow();
         assertEquals(big, record.submission().files().getFirst().content());
         assertEquals(List.of(judgement), record.history());
+    }
+
+    /** Group results, tests not run and a scoring problem's score above 100 are kept as judged. */
+    @Test
+    void groupResultsAndTestsNotRunRoundTrip() {
+        String id = createInline("grace");
+        Judgement judgement = new Judgement(Verdict.WA, 130, "",
+                List.of(new TestResult("t1", Verdict.WA, 3, 1 << 20, "2\n", "1\n", "differs", null, true),
+                        new TestResult("t2", Verdict.NR, 0, 0, "", "2\n", "not run: an earlier rejected test decided its"
+                                + " group", null, true)),
+                Instant.parse("2026-02-03T00:00:00Z"), "worker-g", 0, 1,
+                List.of(new GroupResult("secret/g1", Verdict.WA, 12.5, 50.0, 2, 1, 0, null),
+                        new GroupResult("secret/g2", Verdict.NR, 0.0, null, 3, 0, 0, null),
+                        new GroupResult("data", Verdict.IE, 130.0, null, 5, 1, 0, "group data scored 130")));
+        assertEquals(UpdateOutcome.APPLIED, store().complete(id, judgement));
+        SubmissionRecord record = store().get(id).orElseThrow();
+        assertEquals(judgement, record.judgement());
+        assertEquals(130, store().listAll(SubmissionFilter.participant("grace")).stream()
+                .filter(s -> s.id().equals(id)).findFirst().orElseThrow().score());
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(id, 9));
+        assertEquals(List.of(judgement), store().get(id).orElseThrow().history());
     }
 
     /** The first judgement of a round wins whatever its attempt: a delivery that lost its lock still may. */

@@ -54,8 +54,13 @@ final class CustomChecker {
      *                     {@code teammessage.txt}, or that the checker failed; or {@code null}
      * @param judgeMessage for judges only: {@code judgemessage.txt}, how the checker ended, its
      *                     standard output and error; or {@code null}
+     * @param score        an accepting checker's {@code score.txt}, or {@code null}
+     * @param scoreMultiplier an accepting checker's {@code score_multiplier.txt}, or {@code null}
      */
-    record Check(Verdict verdict, String message, String judgeMessage) {
+    record Check(Verdict verdict, String message, String judgeMessage, Double score, Double scoreMultiplier) {
+        Check(Verdict verdict, String message, String judgeMessage) {
+            this(verdict, message, judgeMessage, null, null);
+        }
     }
 
     /**
@@ -68,6 +73,14 @@ final class CustomChecker {
 
     /** Runs the checker once over every output, in order. */
     Checked check(CheckerSpec.Custom checker, List<TestCase> tests, List<String> outputs) {
+        return check(checker, tests, outputs, tests.stream().map(t -> List.<String>of()).toList());
+    }
+
+    /**
+     * Runs the checker once over every output, in order, each run given the test's
+     * {@code arguments} after its input, answer and feedback directory.
+     */
+    Checked check(CheckerSpec.Custom checker, List<TestCase> tests, List<String> outputs, List<List<String>> arguments) {
         byte[] nonce = new byte[12];
         RANDOM.nextBytes(nonce);
         String marker = "ce-feedback-" + HexFormat.of().formatHex(nonce);
@@ -78,7 +91,9 @@ final class CustomChecker {
             String in = "tests/" + i + ".in", ans = "tests/" + i + ".ans";
             files.add(data(in, tests.get(i).input()));
             files.add(data(ans, tests.get(i).expectedOutput()));
-            runs.add(new RunInput(outputs.get(i), List.of(in, ans, program.collects() ? "feedback-" + i : ".")));
+            List<String> args = new ArrayList<>(List.of(in, ans, program.collects() ? "feedback-" + i : "."));
+            args.addAll(arguments.get(i));
+            runs.add(new RunInput(outputs.get(i), args));
         }
         ExecutionResult result = executor.execute(new ExecutionRequest(checker.language(), checker.version(),
                 files, Map.of(), null, LIMITS, runs));
@@ -111,12 +126,37 @@ final class CustomChecker {
         String team = feedback.teamMessage() == null || feedback.teamMessage().isBlank()
                 ? null : clip(feedback.teamMessage().strip());
         if (run.code() != null && run.code() == ACCEPT) {
-            return new Check(Verdict.AC, team, judgeMessage);
+            Double score, multiplier;
+            try {
+                score = number(feedback.score(), FeedbackShim.SCORE);
+                multiplier = number(feedback.scoreMultiplier(), FeedbackShim.SCORE_MULTIPLIER);
+            } catch (IllegalArgumentException e) {
+                return new Check(Verdict.IE, "the checker failed", (judgeMessage == null ? "" : judgeMessage + "\n")
+                        + e.getMessage());
+            }
+            return new Check(Verdict.AC, team, judgeMessage, score, multiplier);
         }
         if (run.code() != null && run.code() == REJECT) {
             return new Check(Verdict.WA, team, judgeMessage);
         }
         return new Check(Verdict.IE, "the checker failed", judgeMessage);
+    }
+
+    /** A score file's number: one finite, non-negative float; {@code null} when not written. */
+    static Double number(String text, String file) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            double value = Double.parseDouble(text.strip());
+            if (Double.isFinite(value) && value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("the checker's " + file + " does not hold one non-negative number: \""
+                + clip(text.strip()) + "\"");
     }
 
     private static void part(List<String> parts, String name, String text) {

@@ -21,8 +21,8 @@ import java.util.Optional;
  * (resources {@code feedback/}) is added to the checker's files: it creates the feedback
  * directory named by the third argument, runs the checker unchanged (same arguments, same
  * standard input), and after it ended writes one line to standard output, a marker followed by
- * {@code judgemessage.txt} and {@code teammessage.txt} in base64 (each cut at {@link #LIMIT}
- * bytes), then ends with the checker's exit code. Python and JavaScript checkers run as its child
+ * {@code judgemessage.txt}, {@code teammessage.txt}, {@code score.txt} and
+ * {@code score_multiplier.txt} in base64 (each cut at {@link #LIMIT} bytes), then ends with the checker's exit code. Python and JavaScript checkers run as its child
  * process, C and C++ ones fork from it before their {@code main}, Java ones run in its JVM, which
  * writes the line from a shutdown hook. The marker is random per judging, so neither the checker
  * nor the output it reads can forge the line. A checker in another language runs without it,
@@ -37,6 +37,8 @@ final class FeedbackShim {
     static final int LIMIT = 4 * 1024;
     static final String JUDGE_MESSAGE = "judgemessage.txt";
     static final String TEAM_MESSAGE = "teammessage.txt";
+    static final String SCORE = "score.txt";
+    static final String SCORE_MULTIPLIER = "score_multiplier.txt";
 
     private static final List<LanguageDefinition> LANGUAGES = languages();
 
@@ -51,8 +53,12 @@ final class FeedbackShim {
     record Program(List<SourceFile> files, boolean collects) {
     }
 
-    /** What one run of the checker said. */
-    record Feedback(String stdout, String judgeMessage, String teamMessage, boolean collected) {
+    /** What one run of the checker said ({@code score} and {@code scoreMultiplier}: the files' text, or null). */
+    record Feedback(String stdout, String judgeMessage, String teamMessage, boolean collected, String score,
+                    String scoreMultiplier) {
+        Feedback(String stdout, String judgeMessage, String teamMessage, boolean collected) {
+            this(stdout, judgeMessage, teamMessage, collected, null, null);
+        }
     }
 
     /**
@@ -117,7 +123,7 @@ final class FeedbackShim {
         int start = at + 1 + marker.length();
         int end = stdout.indexOf('\n', start);
         String line = stdout.substring(start, end < 0 ? stdout.length() : end);
-        String judge = null, team = null;
+        String judge = null, team = null, score = null, multiplier = null;
         for (String field : line.strip().split(" ")) {
             int eq = field.indexOf('=');
             if (eq < 0) {
@@ -132,11 +138,13 @@ final class FeedbackShim {
             switch (field.substring(0, eq)) {
                 case JUDGE_MESSAGE -> judge = text;
                 case TEAM_MESSAGE -> team = text;
+                case SCORE -> score = text;
+                case SCORE_MULTIPLIER -> multiplier = text;
                 default -> {
                 }
             }
         }
-        return new Feedback(stdout.substring(0, at), judge, team, true);
+        return new Feedback(stdout.substring(0, at), judge, team, true, score, multiplier);
     }
 
     /** A string literal of both Python and JavaScript (the names a layout allows have no control characters). */

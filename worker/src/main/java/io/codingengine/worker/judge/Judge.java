@@ -10,6 +10,8 @@ import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
 import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Grading;
+import io.codingengine.common.judge.GroupResult;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestCase;
@@ -24,6 +26,7 @@ import org.slf4j.MDC;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -150,8 +153,21 @@ public final class Judge {
      */
     public Judged judge(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits,
                         long round, int attempt) {
+        return judge(submission, tests, checker, limits, null, false, round, attempt);
+    }
+
+    /**
+     * @param grading  the problem's test data groups ({@link Grading}), or {@code null}: every
+     *                 test runs, the verdict is the first rejected test's and the score the share
+     *                 accepted
+     * @param allTests run every test even where a rejection already decided the judgement (a
+     *                 regrade that asks for it): their results are shown, and change nothing
+     *                 but a pass-fail problem's share of tests accepted
+     */
+    public Judged judge(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits,
+                        Grading grading, boolean allTests, long round, int attempt) {
         Plan plan = plan(submission, tests, checker, limits);
-        Judging judging = new Judging(submission, tests, checker, plan);
+        Judging judging = new Judging(submission, tests, checker, plan, grading, grading != null && !allTests);
         try {
             judging.run();
         } catch (InvalidRequestException e) {
@@ -171,33 +187,64 @@ public final class Judge {
         }
         List<TestResult> results = new ArrayList<>();
         List<StageResult> runs = new ArrayList<>();
-        int notRun = 0;
+        Map<String, Grading.TestOutcome> outcomes = new HashMap<>();
+        int outOfTime = 0;
         for (int i = 0; i < tests.size(); i++) {
             Outcome o = judging.outcomes[i];
-            if (o == null) {
-                notRun++;
-                results.add(TestResult.of(tests.get(i), Verdict.TLE, 0, 0, null,
-                        "not run: the judging's time budget of " + plan.timeBudget().toSeconds() + " s ran out", null));
-                continue;
+            if (o == null && !judging.skipped[i]) {
+                outOfTime++;
+                outcomes.put(tests.get(i).name(), Grading.TestOutcome.of(Verdict.TLE));
+            } else if (o != null) {
+                outcomes.put(tests.get(i).name(), new Grading.TestOutcome(o.verdict(), o.score(), o.scoreMultiplier()));
             }
-            runs.add(o.run());
-            results.add(TestResult.of(tests.get(i), o.verdict(), o.run().cpuTimeMs(), o.run().memoryBytes(), o.shown(),
-                    o.message(), o.judgeMessage()));
         }
-        if (notRun > 0) {
+        if (outOfTime > 0) {
             LOG.warn("judging {} round {} ran out of its time budget ({} s of runs and checks): {} of {} tests not run",
-                    submission.id(), round, judging.wallTimeMs.get() / 1000, notRun, tests.size());
+                    submission.id(), round, judging.wallTimeMs.get() / 1000, outOfTime, tests.size());
         }
-        long accepted = results.stream().filter(r -> r.verdict().accepted()).count();
-        Verdict overall = results.stream().map(TestResult::verdict).filter(v -> !v.accepted()).findFirst().orElse(Verdict.AC);
-        int score = tests.isEmpty() ? 0 : (int) (100 * accepted / tests.size());
+        Grading.Grade grade = grading == null ? null : grading.grade(outcomes);
+        for (int i = 0; i < tests.size(); i++) {
+            Outcome o = judging.outcomes[i];
+            TestCase test = tests.get(i);
+            boolean counts = grade == null || grade.counted().contains(test.name());
+            if (o != null) {
+                runs.add(o.run());
+            }
+            if (o != null && (counts || !judging.lazy)) {
+                results.add(TestResult.of(test, o.verdict(), o.run().cpuTimeMs(), o.run().memoryBytes(), o.shown(),
+                        o.message(), o.judgeMessage()));
+            } else if (o == null && !judging.skipped[i]) {
+                results.add(TestResult.of(test, Verdict.TLE, 0, 0, null,
+                        "not run: the judging's time budget of " + plan.timeBudget().toSeconds() + " s ran out", null));
+            } else {
+                results.add(TestResult.of(test, Verdict.NR, 0, 0, null,
+                        "not run: an earlier rejected test decided its group", null));
+            }
+        }
+        Verdict overall;
+        int score;
+        List<GroupResult> groups;
+        if (grade == null) {
+            long accepted = results.stream().filter(r -> r.verdict().accepted()).count();
+            overall = results.stream().map(TestResult::verdict).filter(v -> !v.accepted()).findFirst().orElse(Verdict.AC);
+            score = tests.isEmpty() ? 0 : (int) (100 * accepted / tests.size());
+            groups = List.of();
+        } else {
+            overall = grade.verdict() == Verdict.NR ? Verdict.IE : grade.verdict();
+            // A pass-fail problem's share counts every test shown accepted: when every test was
+            // asked for, also those after the deciding rejection (a POINTS contest's partial credit).
+            long accepted = results.stream().filter(r -> r.verdict().accepted()).count();
+            score = grading.scoring() ? (int) Math.max(0, Math.min(Judgement.MAX_SCORE, Math.round(grade.score())))
+                    : (int) (100 * accepted / tests.size());
+            groups = grade.groups();
+        }
         ExecutionResult first = judging.first.get();
         StageResult compile = first == null ? null : first.compile();
         ExecutionResult execution = first == null ? null
                 : new ExecutionResult(first.language(), first.version(), compile, runs, sessions);
         String failure = execution == null ? null : execution.sandboxFailure();
-        return new Judged(judgement(overall, score, compile == null ? "" : compile.output(), results, round, attempt),
-                execution, failure != null ? failure : judging.checkerFailure.get());
+        return new Judged(new Judgement(overall, score, compile == null ? "" : compile.output(), results, clock.instant(),
+                worker, round, attempt, groups), execution, failure != null ? failure : judging.checkerFailure.get());
     }
 
     /**
@@ -269,8 +316,9 @@ public final class Judge {
 
     // ------------------------------------------------------------------ running
 
-    /** What a judging keeps of one test: no more than its result needs. */
-    private record Outcome(Verdict verdict, StageResult run, String shown, String message, String judgeMessage) {
+    /** What a judging keeps of one test: no more than its result needs, and its validator's score files. */
+    private record Outcome(Verdict verdict, StageResult run, String shown, String message, String judgeMessage,
+                           Double score, Double scoreMultiplier) {
     }
 
     /** One judging under way: its lanes share the outcomes, the time spent and the first failures. */
@@ -294,12 +342,25 @@ public final class Judge {
         private final AtomicReference<ExecutionResult> failedCompile = new AtomicReference<>();
         private final AtomicReference<String> checkerFailure = new AtomicReference<>();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Grading grading;
+        /** Whether tests a rejection already decided are skipped ({@code on_reject: break}). */
+        final boolean lazy;
+        /** Tests skipped: never run, as a rejection had decided them. Guarded by {@link #reserving}. */
+        final boolean[] skipped;
+        /** The outcomes known so far, for {@link Grading#notNeeded}. Guarded by {@link #reserving}. */
+        private final Map<String, Grading.TestOutcome> known = new HashMap<>();
+        /** Tests that no longer count whatever the others do. Guarded by {@link #reserving}. */
+        private Set<String> notNeeded = Set.of();
 
-        Judging(Submission submission, List<TestCase> tests, CheckerSpec checker, Plan plan) {
+        Judging(Submission submission, List<TestCase> tests, CheckerSpec checker, Plan plan, Grading grading,
+                boolean lazy) {
             this.submission = submission;
             this.tests = tests;
             this.checker = checker;
             this.plan = plan;
+            this.grading = grading;
+            this.lazy = lazy;
+            this.skipped = new boolean[tests.size()];
             long visible = tests.stream().filter(TestCase::visible).count();
             this.shownPerTest = (int) Math.max(SHOWN_MIN, Math.min(SHOWN_MAX, SHOWN_TOTAL / Math.max(1, visible)));
             this.outcomes = new Outcome[tests.size()];
@@ -361,6 +422,12 @@ public final class Judge {
                     long reserved;
                     reserving.lock();
                     try {
+                        while (next < to && notNeeded.contains(tests.get(next).name())) {
+                            skipped[next++] = true;
+                        }
+                        if (next >= to) {
+                            break;
+                        }
                         if (!roomForATest()) {
                             break;
                         }
@@ -376,6 +443,7 @@ public final class Judge {
                         reserving.lock();
                         try {
                             reservedMs.addAndGet(-reserved);
+                            learn(next, end);
                             released.signalAll();
                         } finally {
                             reserving.unlock();
@@ -388,6 +456,27 @@ public final class Judge {
                 failure.compareAndSet(null, e);
             } catch (RuntimeException | Error e) {
                 failure.compareAndSet(null, e);
+            }
+        }
+
+        /**
+         * Adds the outcomes of tests {@code from} to {@code to} to what is known and, when judging
+         * is lazy, works out again which tests no longer count. Holds {@link #reserving}.
+         */
+        private void learn(int from, int to) {
+            if (!lazy) {
+                return;
+            }
+            boolean rejected = false;
+            for (int i = from; i < to; i++) {
+                Outcome o = outcomes[i];
+                if (o != null) {
+                    known.put(tests.get(i).name(), new Grading.TestOutcome(o.verdict(), o.score(), o.scoreMultiplier()));
+                    rejected |= !o.verdict().accepted();
+                }
+            }
+            if (rejected) {
+                notNeeded = grading.notNeeded(known);
             }
         }
 
@@ -418,7 +507,8 @@ public final class Judge {
             long byTime = Math.max(1, timeLeft / ((long) plan.lanes() * Math.max(1, plan.worstRunWall())));
             long heap = heapOf(tests.get(from), checker, plan.runLimits());
             int end = from + 1;
-            while (end < to && end - from < byTime && !(tests.get(end).visible() && !tests.get(end - 1).visible())) {
+            while (end < to && end - from < byTime && !(tests.get(end).visible() && !tests.get(end - 1).visible())
+                    && !notNeeded.contains(tests.get(end).name())) {
                 heap += heapOf(tests.get(end), checker, plan.runLimits());
                 if (heap > plan.laneHeap()) {
                     break;
@@ -451,7 +541,8 @@ public final class Judge {
                 wallTimeMs.addAndGet(c.wallTimeMs());
                 for (int k = 0; k < part.size(); k++) {
                     InteractionJudging.Judged j = c.tests().get(k);
-                    outcomes[from + k] = new Outcome(j.verdict(), j.run(), j.shown(), j.message(), j.judgeMessage());
+                    outcomes[from + k] = new Outcome(j.verdict(), j.run(), j.shown(), j.message(), j.judgeMessage(),
+                            null, null);
                 }
                 if (c.sandboxFailure() != null) {
                     checkerFailure.compareAndSet(null, c.sandboxFailure());
@@ -494,21 +585,29 @@ public final class Judge {
             List<String> stdouts = result.runs().stream().map(StageResult::stdout).toList();
             List<StageResult> runs = result.runs().stream().map(Judge::withoutOutput).toList();
             result = null;
-            check(part, stdouts, toCheck, verdicts, messages, judgeMessages);
+            Double[][] scores = new Double[part.size()][2];
+            check(part, stdouts, toCheck, verdicts, messages, judgeMessages, scores);
             for (int k = 0; k < part.size(); k++) {
                 outcomes[from + k] = new Outcome(verdicts.get(k), runs.get(k),
                         part.get(k).visible() ? shown(stdouts.get(k), shownPerTest) : null,
-                        messages.get(k), judgeMessages.get(k));
+                        messages.get(k), judgeMessages.get(k), scores[k][0], scores[k][1]);
             }
+        }
+
+        /** The output validator arguments of {@code test}'s group, after the checker's own. */
+        private List<String> argumentsOf(TestCase test) {
+            return grading == null ? List.of() : grading.outputValidatorArgs().getOrDefault(test.name(), List.of());
         }
 
         /**
          * Decides the tests at {@code indexes} of {@code part}: their verdicts, what the submitter
          * may read of them ({@code messages}, kept for visible tests only) and what only judges may
-         * ({@code judgeMessages}).
+         * ({@code judgeMessages}), and a custom checker's {@code score.txt} and
+         * {@code score_multiplier.txt} ({@code scores}). Each test's checker gets its group's
+         * output validator arguments ({@link Grading#outputValidatorArgs}).
          */
         private void check(List<TestCase> part, List<String> stdouts, List<Integer> indexes, List<Verdict> verdicts,
-                           List<String> messages, List<String> judgeMessages) {
+                           List<String> messages, List<String> judgeMessages, Double[][] scores) {
             if (indexes.isEmpty()) {
                 return;
             }
@@ -516,7 +615,8 @@ public final class Judge {
                 CustomChecker.Checked checked;
                 try {
                     checked = custom.check(program, indexes.stream().map(part::get).toList(),
-                            indexes.stream().map(stdouts::get).toList());
+                            indexes.stream().map(stdouts::get).toList(),
+                            indexes.stream().map(i -> argumentsOf(part.get(i))).toList());
                 } catch (ExecutorBusyException e) {
                     throw e; // no room to run the checker: the judging waits and starts again
                 } catch (RuntimeException e) {
@@ -536,6 +636,8 @@ public final class Judge {
                     verdicts.set(indexes.get(k), c.verdict());
                     messages.set(indexes.get(k), c.message());
                     judgeMessages.set(indexes.get(k), c.judgeMessage());
+                    scores[indexes.get(k)][0] = c.score();
+                    scores[indexes.get(k)][1] = c.scoreMultiplier();
                 }
                 if (checked.sandboxFailure() != null) {
                     checkerFailure.compareAndSet(null, checked.sandboxFailure());
@@ -544,7 +646,14 @@ public final class Judge {
             }
             OutputChecker builtIn = OutputChecker.of(checker);
             for (int i : indexes) {
-                OutputChecker.Answer a = builtIn.check(part.get(i).expectedOutput(), stdouts.get(i));
+                List<String> arguments = argumentsOf(part.get(i));
+                OutputChecker using = builtIn;
+                if (!arguments.isEmpty() && checker instanceof CheckerSpec.Tokens tokens && tokens.kattis()) {
+                    // The group's flags after the problem's: the default validator reads them in order.
+                    using = OutputChecker.of(new CheckerSpec.Tokens((tokens.validatorFlags() + " "
+                            + String.join(" ", arguments)).strip()));
+                }
+                OutputChecker.Answer a = using.check(part.get(i).expectedOutput(), stdouts.get(i));
                 verdicts.set(i, a.accepted() ? Verdict.AC : Verdict.WA);
                 messages.set(i, a.message());
             }

@@ -13,6 +13,7 @@ import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.ExecutorBusyException;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestCase;
@@ -311,7 +312,7 @@ public final class WorkHandler {
         }
         Judge judging = delivery.lane() == Lane.INTERACTIVE ? interactiveJudge : judge;
         Judge.Judged judged = whileAlive(id, item.round(), attempt, () -> withLock(delivery,
-                () -> judgeWaitingForRoom(judging, record.submission(), task, item.round(), attempt)));
+                () -> judgeWaitingForRoom(judging, record.submission(), task, item.allTests(), item.round(), attempt)));
         Judgement judgement = judged.judgement();
         String sandboxFailure = judged.sandboxFailure();
         if (sandboxFailure != null) {
@@ -374,11 +375,13 @@ public final class WorkHandler {
      * Judges, and starts again after a wait whenever the executor had no room: the caller renews
      * the message's lock meanwhile, so the delivery is neither given back nor counted again.
      */
-    private Judge.Judged judgeWaitingForRoom(Judge using, Submission submission, Task task, long round, int attempt) {
+    private Judge.Judged judgeWaitingForRoom(Judge using, Submission submission, Task task, boolean allTests, long round,
+                                             int attempt) {
         Duration wait = Duration.ofSeconds(1);
         while (true) {
             try {
-                return using.judge(submission, task.tests(), task.checker(), task.limits(), round, attempt);
+                return using.judge(submission, task.tests(), task.checker(), task.limits(), task.grading(), allTests,
+                        round, attempt);
             } catch (ExecutorBusyException e) {
                 metrics.backPressure("judge");
                 LOG.warn("judging {} round {} attempt {} waits {} ms for room in the executor (the delivery is kept): {}",
@@ -460,14 +463,15 @@ public final class WorkHandler {
     private Task task(SubmissionRecord record) {
         var s = record.submission();
         if (s.problemId() == null) {
-            return new Task(s.tests(), s.checker() != null ? s.checker() : CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS);
+            return new Task(s.tests(), s.checker() != null ? s.checker() : CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS,
+                    null);
         }
         Problem problem = Retry.call("load problem " + s.problemId(), STORE_PATIENCE, () -> problems.load(s.problemId()))
                 .orElseThrow(() -> new MissingProblemException("problem " + s.problemId() + " no longer exists"));
         List<TestCase> tests = new ArrayList<>(problem.samples());
         tests.addAll(problem.secretTests());
         return new Task(tests, problem.checker(), new Judge.TestLimits(problem.timeLimit(), problem.memoryLimitBytes(),
-                problem.outputLimitBytes()));
+                problem.outputLimitBytes()), problem.grading());
     }
 
     /** Runs {@code work} while renewing the delivery's lock, so a long judging keeps its message. */
@@ -486,7 +490,8 @@ public final class WorkHandler {
         }
     }
 
-    private record Task(List<TestCase> tests, CheckerSpec checker, Judge.TestLimits limits) {
+    /** @param grading the problem's test data groups, or {@code null} (see {@link Judge#judge}) */
+    private record Task(List<TestCase> tests, CheckerSpec checker, Judge.TestLimits limits, Grading grading) {
     }
 
     /** The submission's problem was deleted: no delivery can ever judge it. */

@@ -59,7 +59,7 @@ public final class CeFeedbackShim {
         System.out.flush();
         System.err.flush();
         StringBuilder line = new StringBuilder("\n").append(MARK);
-        for (String name : new String[] {"judgemessage.txt", "teammessage.txt"}) {
+        for (String name : new String[] {"judgemessage.txt", "teammessage.txt", "score.txt", "score_multiplier.txt"}) {
             try (InputStream in = Files.newInputStream(feedback.resolve(name))) {
                 line.append(' ').append(name).append('=').append(Base64.getEncoder().encodeToString(in.readNBytes(LIMIT)));
             } catch (IOException absent) {

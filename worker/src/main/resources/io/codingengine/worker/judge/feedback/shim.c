@@ -94,6 +94,8 @@ __attribute__((constructor(101))) static void ce_feedback_start(int argc, char *
     ce_feedback_put("\n" CE_FEEDBACK_MARK, strlen("\n" CE_FEEDBACK_MARK));
     ce_feedback_file(argv[3], "judgemessage.txt");
     ce_feedback_file(argv[3], "teammessage.txt");
+    ce_feedback_file(argv[3], "score.txt");
+    ce_feedback_file(argv[3], "score_multiplier.txt");
     ce_feedback_put("\n", 1);
     if (WIFSIGNALED(status)) {
         signal(WTERMSIG(status), SIG_DFL);

@@ -19,7 +19,7 @@ const run = childProcess.spawnSync(process.execPath, [...process.execArgv, VALID
   { stdio: 'inherit' });
 if (feedback !== undefined) {
   const line = [MARK];
-  for (const name of ['judgemessage.txt', 'teammessage.txt']) {
+  for (const name of ['judgemessage.txt', 'teammessage.txt', 'score.txt', 'score_multiplier.txt']) {
     let fd;
     try {
       fd = fs.openSync(path.join(feedback, name), 'r');

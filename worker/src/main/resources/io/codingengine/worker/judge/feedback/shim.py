@@ -18,7 +18,7 @@ if feedback is not None:
 status = subprocess.call([sys.executable, "-B", VALIDATOR] + sys.argv[1:])
 if feedback is not None:
     line = [MARK]
-    for name in ("judgemessage.txt", "teammessage.txt"):
+    for name in ("judgemessage.txt", "teammessage.txt", "score.txt", "score_multiplier.txt"):
         try:
             with open(os.path.join(feedback, name), "rb") as f:
                 line.append(name + "=" + base64.b64encode(f.read(LIMIT)).decode("ascii"))
