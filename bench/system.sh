@@ -43,6 +43,13 @@ start_system() {
   export CE_KEY
   python3 bench/pipeline.py http://127.0.0.1:2100 execute 20 >/dev/null
   python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation 60 >/dev/null
+  # The JITs compile for minutes after a start: with only the runs above, a third of the CPU
+  # counted per run was compiling (docs/reports/2026-12-07-pipeline-cost.md). WARMUP more of
+  # each (default 1000; 0 for the old, short warm-up) leaves the steady state to be measured.
+  if [ "${WARMUP:-1000}" -gt 0 ]; then
+    python3 bench/pipeline.py http://127.0.0.1:2100 execute-saturation "${WARMUP:-1000}" $((2 * cores)) >/dev/null
+    python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation "${WARMUP:-1000}" >/dev/null
+  fi
   if [ "${JFR:-}" = 1 ]; then
     for p in api worker-1; do
       jcmd "$(cat "$data/run/$p.pid")" JFR.start name=bench filename="$data/${p%-1}.jfr" >/dev/null
