@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where the CPU of one run goes, the pipeline's own cost that bench/saturation.sh's ratios hide
 # behind the machine's load: CPU ms per Python hello run of the api (with its embedded Artemis),
-# Azurite, the worker's JVM and the sandbox: the runs' processes (the worker's engine group in
+# the store (PostgreSQL's processes; Azurite with STORE=azure, bench/system.sh), the worker's JVM and the sandbox: the runs' processes (the worker's engine group in
 # the cpuacct hierarchy, which keeps counting what its removed run groups used), the long-lived
 # sandbox helpers (the slots' relay servers and boxes, the warm compilers: the worker's live
 # descendants) and what the worker reaped itself; read around N judge submissions and N Piston executes,
@@ -14,7 +14,7 @@ n="${1:-300}"
 . bench/system.sh
 echo "uptime before: $(uptime)"
 start_system
-api=$(cat "$data/run/api.pid") worker=$(cat "$data/run/worker-1.pid") azurite=$(cat .tools/azurite-run/pid)
+api=$(cat "$data/run/api.pid") worker=$(cat "$data/run/worker-1.pid") store_pid=$(store_pid)
 
 group=$(tr '\0' '\n' < "/proc/$worker/cmdline" | sed -n 's/^--coding-engine.worker.cgroup-name=//p')
 runs="/sys/fs/cgroup/cpuacct$(awk -F: '$2 ~ /(^|,)cpuacct(,|$)/ { print $3 }' "/proc/$worker/cgroup")/$group/cpuacct.usage"
@@ -22,6 +22,21 @@ runs="/sys/fs/cgroup/cpuacct$(awk -F: '$2 ~ /(^|,)cpuacct(,|$)/ { print $3 }' "/
 
 # utime+stime, and cutime+cstime (reaped children), of a pid in ms
 cpu() { awk -v t="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print ($12 + $13) * 1000 / t, ($14 + $15) * 1000 / t }' "/proc/$1/stat"; }
+# ms of the store so far: Azurite's node, or PostgreSQL's postmaster with its live and reaped backends
+store_cpu() {
+  if [ "$store" = azure ]; then
+    cpu "$store_pid" | awk '{ print $1 }'
+  else
+    local total=0 own reaped child
+    read -r own reaped < <(cpu "$store_pid")
+    total=$(python3 -c "print($own + $reaped)")
+    for child in $(cat "/proc/$store_pid/task/$store_pid/children"); do
+      read -r own _ < <(cpu "$child" 2>/dev/null || echo "0 0")
+      total=$(python3 -c "print($total + $own)")
+    done
+    echo "$total"
+  fi
+}
 # ms of the sandbox so far: the runs' cgroup, plus the own utime+stime of the worker's live descendants
 sandbox_cpu() {
   python3 - "$worker" "$runs" "$(getconf CLK_TCK)" <<'EOF'
@@ -47,10 +62,10 @@ EOF
 measure() { # label, pipeline.py arguments...
   local label=$1; shift
   local a0 z0 w0 c0 s0 a1 z1 w1 c1 s1
-  read -r a0 _ < <(cpu "$api"); read -r z0 _ < <(cpu "$azurite"); read -r w0 c0 < <(cpu "$worker"); s0=$(sandbox_cpu)
+  read -r a0 _ < <(cpu "$api"); z0=$(store_cpu); read -r w0 c0 < <(cpu "$worker"); s0=$(sandbox_cpu)
   python3 bench/pipeline.py http://127.0.0.1:2100 "$@" >/dev/null
-  read -r a1 _ < <(cpu "$api"); read -r z1 _ < <(cpu "$azurite"); read -r w1 c1 < <(cpu "$worker"); s1=$(sandbox_cpu)
-  python3 -c "n = $n; print(f'{\"$label\":<28} api {($a1 - $a0) / n:5.1f}  azurite {($z1 - $z0) / n:5.1f}  worker {($w1 - $w0) / n:5.1f}  sandboxed {($s1 - $s0 + $c1 - $c0) / n:5.1f}  (CPU ms per run)')"
+  read -r a1 _ < <(cpu "$api"); z1=$(store_cpu); read -r w1 c1 < <(cpu "$worker"); s1=$(sandbox_cpu)
+  python3 -c "n = $n; print(f'{\"$label\":<28} api {($a1 - $a0) / n:5.1f}  $store {($z1 - $z0) / n:5.1f}  worker {($w1 - $w0) / n:5.1f}  sandboxed {($s1 - $s0 + $c1 - $c0) / n:5.1f}  (CPU ms per run)')"
 }
 measure "$n judge submissions" judge-saturation "$n"
 measure "$n Piston executes" execute-saturation "$n" $((2 * cores))

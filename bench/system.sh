@@ -1,25 +1,68 @@
 # Sourced by bench/saturation.sh and bench/cpu-per-run.sh, from the repository root: builds the
-# jars (unless SKIP_BUILD=1) and starts and stops the one-worker system (run-local.sh, Azurite,
-# the api with its embedded Artemis) that they measure.
+# jars (unless SKIP_BUILD=1) and starts and stops the one-worker system that they measure: what
+# scripts/run-local.sh runs (its own PostgreSQL cluster as the store, the api with its embedded
+# Artemis, one worker). STORE=azure runs it on Azurite instead (scripts/azurite.sh, in memory,
+# on ports 10100 and 10102), the store the measurements before 2026-12-07 used.
+# JFR=1 records a flight recording of the api and the worker (JFR's default profile, which
+# samples each thread every 20 ms) into $data/api.jfr and $data/worker.jfr, from the end of the
+# warm-up to stop_system.
 cores=$(nproc)
 source scripts/jdk.sh
 [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -B -q -ntp -DskipTests package
 data=$(mktemp -d /tmp/ce-bench-XXXX)
+chmod 755 "$data" # PostgreSQL runs as the system user ce-postgres (scripts/run-local.sh)
 trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true' EXIT
 
 # Starts the system on port 2100, puts the admin key in CE_KEY and warms it up: the JITs of the
 # api and the worker, the sandbox's boxes, the storage connections. Throughput, not the limits,
 # is measured: the admin key's Piston execution limit (60 a minute by default, docs/operations.md, "Limits")
 # is lifted, which 600 executes would otherwise hit within a second.
+store=${STORE:-postgres}
+store_env=()
+if [ "$store" = azure ]; then
+  store_env=(CODINGENGINE_STORE=azure
+    "CODINGENGINE_STORAGE=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEdlNlNdTUJBeHBaHdR4Tp4JnVkQkJp2ONWvsa1nZmDRLhUcF9DXWEMkGlUN4Tg==;BlobEndpoint=http://127.0.0.1:10100/devstoreaccount1;TableEndpoint=http://127.0.0.1:10102/devstoreaccount1;"
+    "CODINGENGINE_WORKER_STORAGE=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEdlNlNdTUJBeHBaHdR4Tp4JnVkQkJp2ONWvsa1nZmDRLhUcF9DXWEMkGlUN4Tg==;BlobEndpoint=http://127.0.0.1:10100/devstoreaccount1;TableEndpoint=http://127.0.0.1:10102/devstoreaccount1;")
+  trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true; AZURITE_BLOB_PORT=10100 AZURITE_TABLE_PORT=10102 scripts/azurite.sh stop >/dev/null 2>&1 || true' EXIT
+elif [ "$store" != postgres ]; then
+  echo "STORE is postgres (the default) or azure, not $store" >&2; exit 2
+fi
+
+# pids of the store's processes, for their CPU: Azurite's node, or the PostgreSQL cluster's
+# postmaster (its exited backends are in its reaped children's time, the live ones are its children)
+store_pid() {
+  if [ "$store" = azure ]; then cat .tools/azurite-run/pid; else head -1 "$data/postgres/postmaster.pid"; fi
+}
+
 start_system() {
-  CODINGENGINE_LIMITS_EXECUTIONSPERMINUTE=1000000 \
-  DATA=$data WORKERS=1 SKIP_BUILD=1 PORT=2100 BROKER_PORT=61700 scripts/run-local.sh >/dev/null
+  [ "$store" != azure ] || AZURITE_BLOB_PORT=10100 AZURITE_TABLE_PORT=10102 scripts/azurite.sh start >/dev/null
+  env "${store_env[@]}" CODINGENGINE_LIMITS_EXECUTIONSPERMINUTE=1000000 \
+  DATA=$data WORKERS=1 SKIP_BUILD=1 PORT=2100 BROKER_PORT=61700 PG_PORT=16432 UID_BASE=71000 \
+    INSTANCE=bench scripts/run-local.sh >/dev/null
   CE_KEY=$(cat "$data/admin.key")
   export CE_KEY
   python3 bench/pipeline.py http://127.0.0.1:2100 execute 20 >/dev/null
   python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation 60 >/dev/null
+  # The JITs compile for minutes after a start: with only the runs above, a third of the CPU
+  # counted per run was compiling (docs/reports/2026-12-07-pipeline-cost.md). WARMUP more of
+  # each (default 1000; 0 for the old, short warm-up) leaves the steady state to be measured.
+  if [ "${WARMUP:-1000}" -gt 0 ]; then
+    python3 bench/pipeline.py http://127.0.0.1:2100 execute-saturation "${WARMUP:-1000}" $((2 * cores)) >/dev/null
+    python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation "${WARMUP:-1000}" >/dev/null
+  fi
+  if [ "${JFR:-}" = 1 ]; then
+    for p in api worker-1; do
+      jcmd "$(cat "$data/run/$p.pid")" JFR.start name=bench filename="$data/${p%-1}.jfr" >/dev/null
+    done
+  fi
 }
 
 stop_system() {
+  if [ "${JFR:-}" = 1 ]; then
+    for p in api worker-1; do
+      jcmd "$(cat "$data/run/$p.pid")" JFR.stop name=bench >/dev/null || true
+    done
+  fi
   DATA=$data scripts/run-local.sh stop >/dev/null 2>&1
+  [ "$store" != azure ] || AZURITE_BLOB_PORT=10100 AZURITE_TABLE_PORT=10102 scripts/azurite.sh stop >/dev/null 2>&1
 }

@@ -4,12 +4,10 @@ import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.api.config.EngineProperties;
 import io.codingengine.api.web.ClientAddress;
-import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
 import io.github.bucket4j.ConsumptionProbe;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -19,30 +17,33 @@ import java.util.stream.Collectors;
  * Decides whether new work may enter: global backpressure first (503 when the lanes together are
  * deeper than {@code max-queue-depth}), then the caller's rates (429): submissions per minute per
  * key and per participant, Piston executions per minute per key or client address (Bucket4j
- * buckets shared by every api process: {@link PostgresBuckets} or {@link TableBucketProxyManager}), all before
- * anything is stored. The waiting limit, checked after storing, is {@link WaitingLimit}'s.
+ * buckets shared by every api process: {@link PostgresBuckets} or {@link TableBucketProxyManager}, drawn
+ * on in {@link TokenLeases} where a limit is high), all before anything is stored. The waiting limit, checked after storing, is {@link WaitingLimit}'s.
  */
 public final class SubmissionLimiter {
 
     private static final Duration BUSY_RETRY = Duration.ofSeconds(10);
     private static final Duration IN_FLIGHT_RETRY = Duration.ofSeconds(5);
 
-    private final LimitBuckets buckets;
-    private final SubmissionQueue queue;
+    private final TokenLeases buckets;
+    private final QueueDepth depth;
     private final EngineProperties.Limits limits;
     /** Executions running now, by caller (this process's only: see {@link #holdExecution}). */
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SubmissionLimiter(LimitBuckets buckets, SubmissionQueue queue, EngineProperties.Limits limits) {
-        this.buckets = buckets;
-        this.queue = queue;
+        this.buckets = new TokenLeases(buckets);
+        this.depth = new QueueDepth(queue);
         this.limits = limits;
     }
 
-    /** Global backpressure, before any caller's own limit. */
-    private void checkQueue() {
-        long depth = Arrays.stream(Lane.values()).mapToLong(queue::depth).sum();
-        if (depth > limits.maxQueueDepth()) {
+    /**
+     * Global backpressure, before any caller's own limit: the depth is the broker's of at most
+     * {@link QueueDepth#FRESHNESS} ago plus what this process admitted since ({@link QueueDepth}).
+     */
+    private void checkQueue(int admitting) {
+        long depth = this.depth.admitOrDepth(limits.maxQueueDepth(), admitting);
+        if (depth >= 0) {
             throw LimitExceededException.busy("the queue holds " + depth + " submissions, more than "
                     + limits.maxQueueDepth() + "; try again later", BUSY_RETRY);
         }
@@ -55,7 +56,7 @@ public final class SubmissionLimiter {
      * participants would otherwise pay them per participant.
      */
     public void admit(Principal caller, List<String> participants) {
-        checkQueue();
+        checkQueue(participants.size());
         int keyRate = caller.role() == Role.PARTICIPANT ? limits.submissionsPerMinute() : limits.serviceSubmissionsPerMinute();
         take("key~" + caller.role() + "~" + caller.subject(), keyRate, participants.size(), "this key", "submissions");
         participants.stream().collect(Collectors.groupingBy(p -> p, LinkedHashMap::new, Collectors.counting()))
@@ -74,7 +75,7 @@ public final class SubmissionLimiter {
      * @param address the client's address, whose bucket (its /64 if IPv6) a call without a key draws on
      */
     public void admitExecution(Optional<Principal> caller, String address) {
-        checkQueue();
+        checkQueue(1);
         String group = ClientAddress.bucketOf(address);
         String key = caller.map(p -> "execute~key~" + p.role() + "~" + p.subject()).orElse("execute~address~" + group);
         take(key, limits.executionsPerMinute(), 1, caller.isPresent() ? "this key" : "address " + group, "executions");
@@ -127,7 +128,7 @@ public final class SubmissionLimiter {
             throw LimitExceededException.tooMany("more " + what + " at once than " + who + " may make in a minute ("
                     + perMinute + ")", Duration.ofMinutes(1));
         }
-        ConsumptionProbe probe = buckets.bucket(key, perMinute, Duration.ofMinutes(1)).tryConsumeAndReturnRemaining(count);
+        ConsumptionProbe probe = buckets.take(key, perMinute, count);
         if (!probe.isConsumed()) {
             throw LimitExceededException.tooMany(who + " may make " + perMinute + " " + what + " a minute",
                     Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1));
