@@ -84,7 +84,7 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         if (sandbox.lockRuntimes() && headers.directory() != null) {
             // Headers built after start are locked once built, like the rest of what boxes show.
             Path pch = headers.directory();
-            headers.ready().whenComplete((report, failure) -> RuntimePages.lock(List.of(pch.toString())));
+            headers.ready().whenComplete((report, failure) -> RuntimePages.lockNew(pch));
         }
         return new SandboxedExecutor(catalogue, boxes, config,
                 CompileStage.start(config.compileSpeed(), catalogue, boxes, headers, BASE_ENV, config.max()));

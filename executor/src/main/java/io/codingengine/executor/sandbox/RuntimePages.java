@@ -40,6 +40,8 @@ public final class RuntimePages {
 
     /** What this process has locked (inodes, as {@link BasicFileAttributes#fileKey()}). */
     private static final Set<Object> LOCKED = new HashSet<>();
+    /** The paths {@link #lock} has walked: another sandbox of this process showing them walks them no more. */
+    private static final Set<Path> WALKED = new HashSet<>();
     private static long bytes;
     private static int files;
     private static long millis;
@@ -75,10 +77,20 @@ public final class RuntimePages {
     /**
      * Locks every regular file under {@code paths} (files, or directories walked without following
      * their links; a path that is a link is locked as what it points to) that this process has not
-     * locked yet. Never throws for a file it cannot lock: the first failure is kept in
-     * {@link Status#failure()} and locking goes on with the next file (a smaller one may still fit).
+     * locked yet; a path walked before is not walked again. Never throws for a file it cannot lock:
+     * the first failure is kept in {@link Status#failure()} and locking goes on with the next file
+     * (a smaller one may still fit).
      */
-    public static synchronized Status lock(Collection<String> paths) {
+    public static Status lock(Collection<String> paths) {
+        return lock(paths, false);
+    }
+
+    /** {@link #lock}, walking {@code dir} again for files made since (precompiled headers, once built). */
+    public static Status lockNew(Path dir) {
+        return lock(List.of(dir.toString()), true);
+    }
+
+    private static synchronized Status lock(Collection<String> paths, boolean again) {
         long start = System.nanoTime();
         long before = bytes;
         int filesBefore = files;
@@ -88,6 +100,9 @@ public final class RuntimePages {
                 root = Path.of(entry).toRealPath();
             } catch (IOException e) {
                 continue; // not on this host: a box does not show it either
+            }
+            if (!WALKED.add(root) && !again) {
+                continue;
             }
             for (Path file : regularFiles(root)) {
                 lockFile(file);
