@@ -576,9 +576,9 @@ class HostileProgramsTest {
                     while ((n = read(s, buf, sizeof buf)) > 0) streamed += n;
                     close(s);
                   }
-                  printf("bit pages %d, streamed %ld MiB\n", got, streamed >> 20);
+                  printf("bit pages %d, streamed %ld MiB\\n", got, streamed >> 20);
                   const char* hidden[] = {"/usr/share/doc/libc6/copyright", "/usr/share/doc", "/usr/sbin", "/usr/local/bin", 0};
-                  for (int i = 0; hidden[i]; i++) { errno = 0; printf("%s %d\n", hidden[i], access(hidden[i], F_OK) ? errno : 0); }
+                  for (int i = 0; hidden[i]; i++) { errno = 0; printf("%s %d\\n", hidden[i], access(hidden[i], F_OK) ? errno : 0); }
                   return 0;
                 }
                 """;
