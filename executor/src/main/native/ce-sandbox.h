@@ -44,7 +44,7 @@
 #define MAX_CGROUPS 8
 #define MAX_CGROUP_SETTINGS 16
 #define MAX_ENV 64
-#define MAX_LANDLOCK 64
+#define MAX_LANDLOCK 512
 
 /* The options of `run`; `box` and `service` use the few they share with it (uid, cgroups, seccomp). */
 struct run_opts {

@@ -18,10 +18,12 @@ import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.language.SourceLayout;
 import io.codingengine.executor.sandbox.Box;
 import io.codingengine.executor.sandbox.RunSpec;
+import io.codingengine.executor.sandbox.RuntimePages;
 import io.codingengine.executor.sandbox.Sandbox;
 import io.codingengine.executor.sandbox.SandboxConfig;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,6 +81,11 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
             paths.add(headers.directory().toString());
         }
         Sandbox boxes = new Sandbox(sandbox.withReadOnlyPaths(paths));
+        if (sandbox.lockRuntimes() && headers.directory() != null) {
+            // Headers built after start are locked once built, like the rest of what boxes show.
+            Path pch = headers.directory();
+            headers.ready().whenComplete((report, failure) -> RuntimePages.lockNew(pch));
+        }
         return new SandboxedExecutor(catalogue, boxes, config,
                 CompileStage.start(config.compileSpeed(), catalogue, boxes, headers, BASE_ENV, config.max()));
     }

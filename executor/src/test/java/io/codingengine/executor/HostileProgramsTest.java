@@ -7,6 +7,7 @@ import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
+import io.codingengine.executor.sandbox.Globs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -536,6 +537,70 @@ class HostileProgramsTest {
                 cachestat -1 38
                 """, r.stdout(), r.toString());
         assertEquals(pages, cachedBytes(file), "nothing was evicted");
+    }
+
+    @Test
+    void aRunThatFillsItsOwnMemoryWithPageCacheEvictsNoRuntimePage() throws Exception {
+        // The attack the seccomp filter cannot stop: read one byte of chosen pages of a runtime
+        // file (cached now, charged to this run's memory cgroup), then read far more of other
+        // runtime files than the run's memory limit, so that its cgroup reclaims its own oldest
+        // page cache: the chosen pages. Whether they come back later tells what another run read.
+        // The runtimes are locked in memory at start: every page stays resident, whatever the run does.
+        String home = System.getProperty("java.home");
+        List<String> streamed = Globs.expand("/usr/lib/jvm/*").stream().map(p -> p.resolve("lib/modules"))
+                .filter(Files::isRegularFile).map(Path::toString).toList();
+        String bits = home + "/lib/src.zip";
+        for (String f : concat(bits, streamed)) {
+            // What an attacker needs: pages nobody has cached. Locked pages stay, whoever asks.
+            assertEquals(0, new ProcessBuilder("python3", "-c", "import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); "
+                    + "os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)", f).start().waitFor());
+        }
+        long total = 0;
+        for (String f : streamed) {
+            total += Files.size(Path.of(f));
+        }
+        assertTrue(total > (256L << 20), "more than twice the run's memory limit to stream: " + streamed);
+        LimitRequest limits = new LimitRequest(Duration.ofSeconds(20), Duration.ofSeconds(30), 128L << 20, null);
+        String program = """
+                #include <errno.h>
+                #include <fcntl.h>
+                #include <stdio.h>
+                #include <unistd.h>
+                static char buf[1 << 20];
+                int main(int argc, char** argv) {
+                  int fd = open(argv[1], O_RDONLY); char c; int got = 0;
+                  for (off_t o = 0; o < (32 << 20); o += 4 * 4096) got += pread(fd, &c, 1, o) == 1;
+                  long streamed = 0;
+                  for (int i = 2; i < argc; i++) {
+                    int s = open(argv[i], O_RDONLY); long n;
+                    while ((n = read(s, buf, sizeof buf)) > 0) streamed += n;
+                    close(s);
+                  }
+                  printf("bit pages %d, streamed %ld MiB\\n", got, streamed >> 20);
+                  const char* hidden[] = {"/usr/share/doc/libc6/copyright", "/usr/share/doc", "/usr/sbin", "/usr/local/bin", 0};
+                  for (int i = 0; hidden[i]; i++) { errno = 0; printf("%s %d\\n", hidden[i], access(hidden[i], F_OK) ? errno : 0); }
+                  return 0;
+                }
+                """;
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("c", "*", List.of(SourceFile.utf8(null, program)),
+                Map.of(), null, limits, List.of(new RunInput("", concat(bits, streamed)))));
+        assertNull(r.compileFailed() ? r.compile().toString() : null, "compiles");
+        StageResult run = r.runs().getFirst();
+        assertEquals("bit pages 2048, streamed " + (total >> 20) + " MiB\n"
+                + "/usr/share/doc/libc6/copyright 2\n/usr/share/doc 2\n/usr/sbin 2\n/usr/local/bin 2\n", run.stdout(), run.toString());
+        for (String f : List.of("/usr/share/doc/libc6/copyright", "/usr/sbin", "/usr/local/bin")) {
+            assertTrue(Files.exists(Path.of(f)), "the host has " + f + ", which a box must not see");
+        }
+        for (String f : concat(bits, streamed)) {
+            long pages = (Files.size(Path.of(f)) + 4095) / 4096 * 4096;
+            assertEquals(pages, cachedBytes(f), f + " is still all resident");
+        }
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new java.util.ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
     }
 
     /** How many bytes of {@code file} the page cache holds (whole pages), by util-linux's fincore. */

@@ -36,7 +36,10 @@ public record SessionSettings(int port, SandboxConfig sandbox, RequestLimits req
     }
 
     public static SessionSettings fromEnvironment(Map<String, String> env, ExecutorConfig executor) {
-        SandboxConfig sandbox = SandboxConfig.defaults().withAllowUidIsolation(true)
+        // Not locked: a session runs one submission's executions on a kernel of its own (a Hyper-V
+        // container), so no other account's run shares its page cache, and each session would
+        // otherwise read 2 GB into memory before its first run.
+        SandboxConfig sandbox = SandboxConfig.defaults().withAllowUidIsolation(true).withLockRuntimes(false)
                 .withCgroupName(env.getOrDefault("CE_CGROUP_NAME", "coding-engine-session"));
         if (env.containsKey("CE_DATA_DIR")) {
             sandbox = sandbox.withDataDir(Path.of(env.get("CE_DATA_DIR")));

@@ -9,7 +9,8 @@ import java.util.List;
  * @param cgroups     which cgroup hierarchy limits memory, processes and CPU, or "none"
  * @param detail      why the level is not {@link Level#NAMESPACES}, or a short description
  * @param notIsolated what runs share with each other or with the host at this level, beyond what
- *                    every level shares (docs/sandbox.md); empty with {@link Level#NAMESPACES}
+ *                    every level shares (docs/sandbox.md); empty with {@link Level#NAMESPACES} unless
+ *                    the runtimes could not be locked in memory ({@link RuntimePages})
  */
 public record Isolation(Level level, String cgroups, String detail, List<String> notIsolated) {
 
@@ -40,6 +41,6 @@ public record Isolation(Level level, String cgroups, String detail, List<String>
 
     /** True when runs have every protection DESIGN.md requires. */
     public boolean full() {
-        return level == Level.NAMESPACES && !cgroups.equals("none");
+        return level == Level.NAMESPACES && !cgroups.equals("none") && notIsolated.isEmpty();
     }
 }

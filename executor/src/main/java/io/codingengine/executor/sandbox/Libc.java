@@ -16,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The few system calls the JDK does not offer, through the FFM API: mounting the tmpfs that holds
  * a box's work directory (in-process, so no {@code mount} process per run), writing a file
- * with {@code O_CLOEXEC}, and making the FIFOs of an interaction.
+ * with {@code O_CLOEXEC}, making the FIFOs of an interaction, and locking the runtimes' pages.
  */
 final class Libc {
 
@@ -39,6 +39,7 @@ final class Libc {
     private static final MethodHandle FCHMOD = downcall("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle MKFIFO = downcall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle MLOCK = downcall("mlock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -111,6 +112,19 @@ final class Libc {
             MemorySegment state = arena.allocate(CAPTURED);
             int rc = (int) MKFIFO.invokeExact(state, arena.allocateFrom(path), mode);
             check(rc, state, "mkfifo " + path);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** mlock(2) of a mapped segment: its pages are read in and stay resident; throws {@link NativeException}. */
+    static void mlock(MemorySegment segment) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURED);
+            int rc = (int) MLOCK.invokeExact(state, segment, segment.byteSize());
+            check(rc, state, "mlock");
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {

@@ -44,12 +44,15 @@ public final class Sandbox implements AutoCloseable {
         this.host = new SandboxHost(config);
         this.commands = new BoxCommands(config, host);
         this.slots = new Slots(config, host, commands);
-        this.isolation = probe();
+        Isolation probed = probe();
+        this.isolation = withRuntimePages(probed, host.runtimePages(), probed.level() == Isolation.Level.NAMESPACES
+                || probed.level() == Isolation.Level.UID && host.landlockAbi() > 0);
         this.pool = startPool();
         // The probe proved the helper works; from here on a failed run is the run's problem.
         if (isolation.full()) {
-            LOG.info("sandbox ready: {} slots, isolation {} with {}, {}", config.slots(), isolation.level(), isolation.cgroups(),
-                    pool != null ? "pre-started boxes recycled every " + config.recycleAfter() + " runs" : "a fresh box per run");
+            LOG.info("sandbox ready: {} slots, isolation {} with {}, {}; {}", config.slots(), isolation.level(), isolation.cgroups(),
+                    pool != null ? "pre-started boxes recycled every " + config.recycleAfter() + " runs" : "a fresh box per run",
+                    host.runtimePages().describe());
         } else if (isolation.notIsolated().isEmpty()) {
             LOG.warn("sandbox DEGRADED: isolation {} with {}: {}", isolation.level(), isolation.cgroups(), isolation.detail());
         } else {
@@ -283,6 +286,33 @@ public final class Sandbox implements AutoCloseable {
             throw new IllegalStateException("process isolation unavailable: " + failure);
         }
         return new Isolation(Isolation.Level.PROCESS, cg, "process isolation chosen by configuration", processGaps(cg));
+    }
+
+    /**
+     * The isolation with what {@link RuntimePages} locked in its detail; when the runtimes are not
+     * all resident (locking off or failed), or runs can read more than the runtime view ({@code viewOnly}
+     * false: process isolation, or UID isolation without Landlock), the page cache is named among what
+     * runs share: a run can then evict pages and time another run's reads of them.
+     */
+    private static Isolation withRuntimePages(Isolation isolation, RuntimePages.Status pages, boolean viewOnly) {
+        List<String> gaps = new ArrayList<>(isolation.notIsolated());
+        String detail = isolation.detail();
+        if (!viewOnly) {
+            // No mount namespace (and no Landlock): runs read any host file, locked or not.
+            gaps.add("page cache: runs read the host's files, not only the locked runtimes: a run can evict pages of"
+                    + " one and time which another run read");
+        }
+        if (pages == null) {
+            gaps.add("page cache: the runtimes are not locked in memory (lock-runtimes off): a run can evict their pages"
+                    + " and time which another run read");
+        } else {
+            detail = detail + "; " + pages.describe();
+            if (!pages.complete()) {
+                gaps.add("page cache: locking the runtimes in memory failed (" + pages.failure() + "): a run can evict"
+                        + " their pages and time which another run read");
+            }
+        }
+        return new Isolation(isolation.level(), isolation.cgroups(), detail, gaps);
     }
 
     /** What process isolation shares with the host, and without cgroups how memory is limited. */

@@ -1,5 +1,9 @@
 package io.codingengine.executor.sandbox;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,10 +33,13 @@ import java.util.List;
  *                     Dynamic Sessions session), not a host that runs every submission in turn:
  *                     what a run leaves outside its work directory there stays for later runs
  *                     (docs/sandbox.md, "ISOLATION LEVELS")
+ * @param lockRuntimes whether every regular file a box shows read-only is locked in memory at start
+ *                     ({@link RuntimePages}), so that no run can evict a page of the runtimes or tell
+ *                     whether another run read it (docs/sandbox.md, "The runtimes are resident")
  */
 public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
                             List<String> readOnlyPaths, String isolation, String cgroupName, int recycleAfter,
-                            int interactiveSlots, boolean allowUidIsolation) {
+                            int interactiveSlots, boolean allowUidIsolation, boolean lockRuntimes) {
 
     /** Default of {@link #recycleAfter}. */
     public static final int RECYCLE_AFTER = 1000;
@@ -57,50 +64,72 @@ public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
     public static SandboxConfig defaults() {
         return new SandboxConfig(Path.of("/var/lib/coding-engine"), Path.of("/usr/bin/bwrap"), 60000,
                 Runtime.getRuntime().availableProcessors(),
-                List.of("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime"),
-                "auto", "coding-engine", RECYCLE_AFTER, 0, false);
+                runtimeView(), "auto", "coding-engine", RECYCLE_AFTER, 0, false, true);
+    }
+
+    /**
+     * The runtime view ({@code runtime-view.txt}): the host paths (globs in the last segment) a
+     * box shows read-only by default, one a line, {@code #} comments. Not the whole of {@code /usr}:
+     * only what the catalogue's languages need, each file of which is locked in memory.
+     */
+    public static List<String> runtimeView() {
+        try (InputStream in = SandboxConfig.class.getResourceAsStream("/runtime-view.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("runtime-view.txt missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read runtime-view.txt", e);
+        }
+    }
+
+    /** Whether the runtimes are locked in memory ({@link #lockRuntimes()}). */
+    public SandboxConfig withLockRuntimes(boolean value) {
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter,
+                interactiveSlots, allowUidIsolation, value);
     }
 
     public SandboxConfig withDataDir(Path value) {
-        return new SandboxConfig(value, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
+        return new SandboxConfig(value, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
     }
 
     public SandboxConfig withSlots(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, value, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
+        return new SandboxConfig(dataDir, bwrap, uidBase, value, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
     }
 
     public SandboxConfig withIsolation(String value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, value, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, value, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
     }
 
     public SandboxConfig withReadOnlyPaths(List<String> value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, value, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, value, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
     }
 
     public SandboxConfig withCgroupName(String value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, value, recycleAfter, interactiveSlots, allowUidIsolation);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, value, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
     }
 
     public SandboxConfig withBwrap(Path value) {
-        return new SandboxConfig(dataDir, value, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
+        return new SandboxConfig(dataDir, value, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
     }
 
     public SandboxConfig withUidBase(int value) {
-        return new SandboxConfig(dataDir, bwrap, value, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation);
+        return new SandboxConfig(dataDir, bwrap, value, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
     }
 
     public SandboxConfig withRecycleAfter(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, value, interactiveSlots, allowUidIsolation);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, value, interactiveSlots, allowUidIsolation, lockRuntimes);
     }
 
     /** The last {@code value} of the slots kept for work a person waits for. */
     public SandboxConfig withInteractiveSlots(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, value, allowUidIsolation);
+        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, value, allowUidIsolation, lockRuntimes);
     }
 
     /** Whether UID isolation may be used ({@link #allowUidIsolation()}). */
     public SandboxConfig withAllowUidIsolation(boolean value) {
         return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter,
-                interactiveSlots, value);
+                interactiveSlots, value, lockRuntimes);
     }
 }

@@ -50,6 +50,8 @@ final class SandboxHost implements AutoCloseable {
     private final List<String> readOnlyMounts;
     /** What a box shows read-only, as host paths: what Landlock lets a run read under UID isolation. */
     private final List<String> readablePaths;
+    /** What is locked in memory of what boxes show ({@link RuntimePages}); null when locking is off. */
+    private final RuntimePages.Status runtimePages;
     /** The kernel's Landlock ABI version (0: none), asked the first time UID isolation needs it. */
     private Integer landlockAbi;
     /** Part of every cgroup's name, so a restarted engine never reuses a group (and its counters). */
@@ -69,6 +71,7 @@ final class SandboxHost implements AutoCloseable {
         this.cgroups = usableCgroups(config.cgroupName());
         this.readOnlyMounts = readOnlyMounts(config.readOnlyPaths());
         this.readablePaths = readablePaths(readOnlyMounts, helper);
+        this.runtimePages = config.lockRuntimes() ? RuntimePages.lock(lockedPaths(readOnlyMounts, helper)) : null;
         this.pipes = dataDir.resolve("pipes");
         try {
             Files.createDirectories(pipes);
@@ -154,6 +157,11 @@ final class SandboxHost implements AutoCloseable {
     /** bwrap arguments that show the host's runtimes read-only ({@link SandboxConfig#readOnlyPaths()}). */
     List<String> readOnlyMounts() {
         return readOnlyMounts;
+    }
+
+    /** What was locked in memory at start of what boxes show; null when {@code lock-runtimes} is off. */
+    RuntimePages.Status runtimePages() {
+        return runtimePages;
     }
 
     /** The cgroup hierarchy, for health output: {@code "none"} without one. */
@@ -307,6 +315,18 @@ final class SandboxHost implements AutoCloseable {
         }
         paths.add(helper.toString());
         return List.copyOf(paths);
+    }
+
+    /** What a box shows of the host read-only: every bind's source, and the helper (the box's init). */
+    private static List<String> lockedPaths(List<String> readOnlyMounts, Path helper) {
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < readOnlyMounts.size(); i += 3) {
+            if (readOnlyMounts.get(i).equals("--ro-bind")) {
+                paths.add(readOnlyMounts.get(i + 1));
+            }
+        }
+        paths.add(helper.toString());
+        return paths;
     }
 
     /**

@@ -26,6 +26,8 @@ public class SandboxSettings {
     private String cgroupName = "coding-engine";
     /** Runs a slot's pre-started box serves before it is rebuilt; 0: a fresh box per run. */
     private int recycleAfter = SandboxConfig.RECYCLE_AFTER;
+    /** Lock every file boxes show read-only in memory at start, so no run can evict or probe their pages. */
+    private boolean lockRuntimes = true;
 
     public Path getDataDir() {
         return dataDir;
@@ -75,6 +77,14 @@ public class SandboxSettings {
         this.recycleAfter = recycleAfter;
     }
 
+    public boolean isLockRuntimes() {
+        return lockRuntimes;
+    }
+
+    public void setLockRuntimes(boolean lockRuntimes) {
+        this.lockRuntimes = lockRuntimes;
+    }
+
     /** {@link #getSlots()}, or the number of cores when it is 0. */
     public int effectiveSlots() {
         return slots > 0 ? slots : Runtime.getRuntime().availableProcessors();
@@ -83,6 +93,6 @@ public class SandboxSettings {
     /** The executor's sandbox configuration: {@link SandboxConfig#defaults()} with these settings. */
     public SandboxConfig toConfig() {
         return SandboxConfig.defaults().withDataDir(dataDir).withSlots(effectiveSlots()).withUidBase(uidBase)
-                .withIsolation(isolation).withCgroupName(cgroupName).withRecycleAfter(recycleAfter);
+                .withIsolation(isolation).withCgroupName(cgroupName).withRecycleAfter(recycleAfter).withLockRuntimes(lockRuntimes);
     }
 }
