@@ -82,6 +82,8 @@ struct run_opts {
     const char *stdin_fifo, *stdout_fifo; /* the submission's side */
     const char *proxy_in, *proxy_out;     /* the validator's side: from and to the submission */
     long long transcript_limit;
+    /* What the submission may send the validator (its output limit); past it the link is cut: 0, none. */
+    long long flood_limit;
     long long peer_timeout_ms;            /* how long the FIFOs wait for the other side's relay */
     char *env[MAX_ENV + 1];
     int n_env;
@@ -155,6 +157,7 @@ void link_child_ended(struct link *l);
 int link_busy(const struct link *l);
 void link_close(struct link *l);
 int link_transcript_cut(const struct link *l);
+int link_flooded(const struct link *l);
 
 /* init.c */
 int cmd_init(int argc, char **argv);

@@ -43,6 +43,8 @@ struct link {
     int child_ended;
     long long recorded, limit;
     int cut;
+    long long delivered, flood_limit; /* the submission's bytes given to the validator, and their cap */
+    int flooded;
     int at_down, at_up, at_end; /* where link_poll put its fds */
 };
 
@@ -84,6 +86,7 @@ struct link *open_link(const struct run_opts *o) {
     l.down = (struct pump){.from = -1, .to = -1, .tag = '<'};
     l.up = (struct pump){.from = -1, .to = -1, .tag = '>'};
     l.limit = o->transcript_limit;
+    l.flood_limit = o->flood_limit;
     /* No SA_RESTART: the alarm interrupts a FIFO's open that waits for a relay that never comes. */
     struct sigaction alarm = {.sa_handler = on_alarm};
     sigemptyset(&alarm.sa_mask);
@@ -167,6 +170,15 @@ static void pump_read(struct link *l, struct pump *pm) {
     }
     record(l, pm->tag, pm->buf, (size_t) n);
     if (pm->to < 0) return; /* nobody to give it to: dropped, so its writer never blocks */
+    if (pm == &l->up && l->flood_limit > 0 && (l->delivered += n) > l->flood_limit) {
+        /* The submission went past its output limit: the validator gets no more (end of input, so
+         * that flooding cannot push it past its own limits, which would be the judge's failure)
+         * and the submission's next write fails. The verdict is the submission's (OLE). */
+        l->flooded = 1;
+        close_fd(&pm->from);
+        close_fd(&pm->to);
+        return;
+    }
     pm->len = (size_t) n;
     pm->off = 0;
 }
@@ -243,4 +255,8 @@ void link_close(struct link *l) {
 
 int link_transcript_cut(const struct link *l) {
     return l->cut;
+}
+
+int link_flooded(const struct link *l) {
+    return l->flooded;
 }

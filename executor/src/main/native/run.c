@@ -389,6 +389,7 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         else if (!strcmp(k, "--proxy-in")) o.proxy_in = v;
         else if (!strcmp(k, "--proxy-out")) o.proxy_out = v;
         else if (!strcmp(k, "--transcript-limit")) o.transcript_limit = parse_num(v, k);
+        else if (!strcmp(k, "--flood-limit")) o.flood_limit = parse_num(v, k);
         else if (!strcmp(k, "--peer-timeout-ms")) o.peer_timeout_ms = parse_num(v, k);
         else if (!strcmp(k, "--memory-limit")) o.memory_limit = parse_num(v, k);
         else if (!strcmp(k, "--landlock-read") || !strcmp(k, "--landlock-write")) {
@@ -642,14 +643,15 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
     char st[768];
     report[report_len] = 0;
     int n = snprintf(st, sizeof st, "%scommand_status=%d\nrelay_wall_ns=%" PRId64 "\ncpu_ns=%" PRId64
-                     "\nmemory_peak=%lld\noom_kill=%lld\nended_ns=%" PRId64 "\n%s%s%s%s%s%s%s",
+                     "\nmemory_peak=%lld\noom_kill=%lld\nended_ns=%" PRId64 "\n%s%s%s%s%s%s%s%s",
                      report, wstatus, (exited_at ? exited_at : now_ns()) - started, cpu_ns,
                      peak, ooms, exited_at,
                      timeout ? "timeout=" : "", timeout ? timeout : "", timeout ? "\n" : "",
                      streams[0].exceeded ? "exceeded=stdout\n"
                      : streams[1].exceeded && !o.cut_stderr ? "exceeded=stderr\n" : "",
                      killed ? "killed=1\n" : "", stopped ? "stopped=1\n" : "",
-                     link && link_transcript_cut(link) ? "transcript_cut=1\n" : "");
+                     link && link_transcript_cut(link) ? "transcript_cut=1\n" : "",
+                     link && link_flooded(link) ? "flooded=1\n" : "");
     frame('s', st, (size_t) n);
     return 0;
 }

@@ -162,6 +162,14 @@ final class Interactions {
                             "Stopped: the validator had ended", submissionStage.cpuTimeMs(),
                             submissionStage.wallTimeMs(), submissionStage.memoryBytes());
                 }
+                if (pair.submissionFlooded()) {
+                    // Past its output limit towards the validator, which got no more of it: the
+                    // submission's fault whatever the validator made of its cut input.
+                    submissionStage = new StageResult(submissionStage.stdout(), submissionStage.stderr(),
+                            submissionStage.output(), null, submissionStage.signal(), StageStatus.OL,
+                            "stdout length exceeded: more than the output limit written to the validator",
+                            submissionStage.cpuTimeMs(), submissionStage.wallTimeMs(), submissionStage.memoryBytes());
+                }
                 validatorStage = StageMapper.map(pair.validator());
                 first = pair.validatorFirst() == null ? null
                         : pair.validatorFirst() ? InteractionResult.Side.VALIDATOR : InteractionResult.Side.SUBMISSION;

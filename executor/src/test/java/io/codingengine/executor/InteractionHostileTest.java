@@ -88,15 +88,17 @@ class InteractionHostileTest {
     }
 
     @Test
-    void aSubmissionFloodingTheValidatorIsCutOffByItsOwnLimits() {
-        // The validator reads all of it: the flood ends at the submission's CPU limit, not the validator's.
+    void aSubmissionFloodingTheValidatorIsCutOffAtItsOutputLimit() {
+        // The validator reads all it gets: the flood ends at the submission's output limit, where the
+        // validator gets the end of its input (never more than that limit to hold or parse) and the
+        // submission's next write fails.
         InteractionResult.Pass p = pass("c", """
                 #include <stdio.h>
                 int main(void) { for (;;) fputs("1000000000\\n", stdout); }
                 """, DRAINING_VALIDATOR, 12000);
-        assertEquals(StageStatus.TO, p.submission().status(), p.submission().toString());
+        assertEquals(StageStatus.OL, p.submission().status(), p.submission().toString());
+        assertTrue(p.submission().message().contains("written to the validator"), p.submission().toString());
         assertEquals(42, p.validator().code(), p.validator().toString());
-        assertEquals(Side.SUBMISSION, p.firstEnded());
     }
 
     @Test

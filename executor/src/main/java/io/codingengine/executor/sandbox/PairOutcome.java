@@ -15,9 +15,12 @@ import java.util.List;
  *                          with anything but 42 (see {@link Sandbox#interact})
  * @param transcript        what passed between them, in order, up to the limit asked for
  * @param transcriptCut     whether more passed than was recorded
+ * @param submissionFlooded whether the submission wrote more than its output limit to the validator,
+ *                          which got no more of it (end of input) once it had
  */
 public record PairOutcome(RunOutcome submission, RunOutcome validator, Boolean validatorFirst,
-                          boolean submissionStopped, List<Message> transcript, boolean transcriptCut) {
+                          boolean submissionStopped, List<Message> transcript, boolean transcriptCut,
+                          boolean submissionFlooded) {
 
     public PairOutcome {
         transcript = List.copyOf(transcript);

@@ -241,7 +241,8 @@ final class Slots {
             String in = pipes.resolve("in").toString(), out = pipes.resolve("out").toString();
             List<String> subArgs = List.of("--stdin-fifo", in, "--stdout-fifo", out);
             List<String> valArgs = List.of("--proxy-in", out, "--proxy-out", in,
-                    "--transcript-limit", Long.toString(transcriptBytes));
+                    "--transcript-limit", Long.toString(transcriptBytes),
+                    "--flood-limit", Long.toString(submissionSpec.limits().outputBytes()));
             Relay.Stop stopSubmission = new Relay.Stop();
             Pooled vp = valPooled;
             // Each side's work directory is made afresh on its own thread, at the same time as the
@@ -292,7 +293,8 @@ final class Slots {
             }
             boolean stopped = sub.failure() == null && "1".equals(sub.status().get("stopped"));
             boolean cut = val.failure() == null && "1".equals(val.status().get("transcript_cut"));
-            return new PairOutcome(sub.toOutcome(), val.toOutcome(), validatorFirst, stopped, transcript, cut);
+            boolean flooded = val.failure() == null && "1".equals(val.status().get("flooded"));
+            return new PairOutcome(sub.toOutcome(), val.toOutcome(), validatorFirst, stopped, transcript, cut, flooded);
         } finally {
             SandboxHost.removePipes(pipes);
         }

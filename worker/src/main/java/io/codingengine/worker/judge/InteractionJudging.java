@@ -198,6 +198,11 @@ final class InteractionJudging {
         if (sub.status() == StageStatus.XX || val == null || val.status() == StageStatus.XX) {
             return new PassVerdict(Verdict.IE, "the sandbox failed");
         }
+        if (sub.status() == StageStatus.OL) {
+            // Cut off at its output limit: the validator got no more, so what it made of that (even
+            // a failure) is not the judge's. Flooding a validator can never be a free internal error.
+            return new PassVerdict(Verdict.OLE, sub.message());
+        }
         if (!answered(val)) {
             return new PassVerdict(Verdict.IE, validatorFailure(val));
         }

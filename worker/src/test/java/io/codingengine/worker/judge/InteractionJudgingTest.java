@@ -171,6 +171,28 @@ class InteractionJudgingTest {
                 j.tests().getFirst().judgeMessage());
     }
 
+    @Test
+    void aSubmissionFloodingItsValidatorExceedsItsOutputLimitAndIsNeverTheJudgesError() {
+        // The validator keeps every line and fails at the end of its input: flooded without a cap it
+        // would meet its own memory limit (IE, which costs no try: a yes/no question about a hidden
+        // test for free). Past the submission's output limit it gets no more, and the verdict is
+        // the submission's.
+        CheckerSpec.Custom keeping = CheckerSpec.Custom.of("python", "v.py", """
+                import sys
+                kept = []
+                for line in sys.stdin:
+                    kept.append(line)
+                sys.exit(3)
+                """).judging(true, 1);
+        Judgement j = judge("c", """
+                #include <stdio.h>
+                int main(void) { for (;;) fputs("1000000000\\n", stdout); }
+                """, GUESS_TESTS, keeping);
+        assertEquals(Verdict.OLE, j.verdict(), () -> j.tests().getFirst().judgeMessage());
+        assertTrue(j.tests().getFirst().judgeMessage().contains("written to the validator"),
+                j.tests().getFirst().judgeMessage());
+    }
+
     /** Doubles its input, pass after pass: accepts once the answer's number of passes is reached. */
     private static final CheckerSpec.Custom DOUBLING = CheckerSpec.Custom.of("python", "validate.py", """
             import os, sys
