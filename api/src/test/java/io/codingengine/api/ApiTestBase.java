@@ -1,15 +1,8 @@
 package io.codingengine.api;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
+import io.codingengine.common.store.PostgresExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.codingengine.common.store.PostgresExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The real app on a random port with the real sandboxed executor. Every test class extends this
@@ -27,18 +26,22 @@ import java.util.List;
  * These tests all execute from one address without a key, far faster than a person would, so
  * the per-address execution limit is lifted here ({@code PistonLimitsTest} tests it).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=local",
-        "coding-engine.broker-port=0",
-        "coding-engine.slots=2",
-        "coding-engine.uid-base=61000",
-        "coding-engine.cgroup-name=coding-engine-api-test",
-        "coding-engine.limits.executions-per-minute=100000"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "coding-engine.execution=local",
+            "coding-engine.broker-port=0",
+            "coding-engine.slots=2",
+            "coding-engine.uid-base=61000",
+            "coding-engine.cgroup-name=coding-engine-api-test",
+            "coding-engine.limits.executions-per-minute=100000"
+        })
 public abstract class ApiTestBase {
 
     protected static final JsonMapper JSON = new JsonMapper();
     private static final Path DATA_DIR = createDataDir();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @LocalServerPort
     protected int port;
@@ -68,8 +71,8 @@ public abstract class ApiTestBase {
 
     /** POSTs {@code body} with that content type, or with no Content-Type header when it is null. */
     protected Response post(String path, String body, String contentType) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(baseUrl() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -87,9 +90,11 @@ public abstract class ApiTestBase {
 
     protected Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(120)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(),
+            HttpResponse<String> response =
+                    HTTP.send(request.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(
+                    response.statusCode(),
+                    response.body(),
                     response.headers().firstValue("Content-Type").orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,8 +1,7 @@
 package io.codingengine.api;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -24,9 +23,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every Dockerfile builds by construction, checked without a Docker engine after {@code mvn
@@ -51,17 +50,16 @@ class DockerfilesIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     /** The reactor modules whose jars the images contain. */
-    private static final List<String> MODULES = List.of("execution", "common", "executor", "session-image", "worker", "api");
+    private static final List<String> MODULES =
+            List.of("execution", "common", "executor", "session-image", "worker", "api");
 
     // ------------------------------------------------------------------ what the images start from
 
     /** A JDK (or JRE) in an image: its home and feature version. */
-    record Jdk(String home, int version) {
-    }
+    record Jdk(String home, int version) {}
 
     /** A base image's JDK, its {@code PATH}, and the Debian release its packages come from. */
-    record Base(Optional<Jdk> jdk, String path, String distribution) {
-    }
+    record Base(Optional<Jdk> jdk, String path, String distribution) {}
 
     /**
      * The eclipse-temurin images put the JDK in /opt/java/openjdk, with {@code JAVA_HOME} there and
@@ -69,9 +67,18 @@ class DockerfilesIT {
      * image's Dockerfile in adoptium/containers). They are Ubuntu; debian:12 has no JDK.
      */
     private static final String STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     static final Map<String, Base> BASE_IMAGES = Map.of(
-            "eclipse-temurin:25-jdk", new Base(Optional.of(new Jdk("/opt/java/openjdk", 25)), "/opt/java/openjdk/bin:" + STANDARD_PATH, "ubuntu"),
-            "eclipse-temurin:25-jre", new Base(Optional.of(new Jdk("/opt/java/openjdk", 25)), "/opt/java/openjdk/bin:" + STANDARD_PATH, "ubuntu"),
+            "eclipse-temurin:25-jdk",
+                    new Base(
+                            Optional.of(new Jdk("/opt/java/openjdk", 25)),
+                            "/opt/java/openjdk/bin:" + STANDARD_PATH,
+                            "ubuntu"),
+            "eclipse-temurin:25-jre",
+                    new Base(
+                            Optional.of(new Jdk("/opt/java/openjdk", 25)),
+                            "/opt/java/openjdk/bin:" + STANDARD_PATH,
+                            "ubuntu"),
             "debian:12", new Base(Optional.empty(), STANDARD_PATH, "debian"),
             "debian:12-slim", new Base(Optional.empty(), STANDARD_PATH, "debian"));
 
@@ -108,14 +115,18 @@ class DockerfilesIT {
         String broken = Files.readString(ROOT.resolve("session-image/Dockerfile"))
                 .replace("ENV PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH", "ENV PORTX=1");
         List<String> problems = new Build("session-image/Dockerfile", broken).run();
-        assertTrue(problems.stream().anyMatch(p -> p.contains("JDK 17") && p.contains("class version 69")), problems.toString());
+        assertTrue(
+                problems.stream().anyMatch(p -> p.contains("JDK 17") && p.contains("class version 69")),
+                problems.toString());
     }
 
     @Test
     void aCopySourceNoBuildMakesIsFound() throws IOException {
         String broken = Files.readString(ROOT.resolve("worker/Dockerfile")).replace("-exec.jar", "-standalone.jar");
         List<String> problems = new Build("worker/Dockerfile", broken).run();
-        assertTrue(problems.stream().anyMatch(p -> p.contains("worker/target/worker-*-standalone.jar")), problems.toString());
+        assertTrue(
+                problems.stream().anyMatch(p -> p.contains("worker/target/worker-*-standalone.jar")),
+                problems.toString());
     }
 
     // ------------------------------------------------------------------ the model
@@ -128,6 +139,7 @@ class DockerfilesIT {
         final Map<String, List<Path>> jarDirectories = new HashMap<>();
         /** Paths that are a repository file copied in (a jar): path to the file. */
         final Map<String, Path> repositoryFiles = new HashMap<>();
+
         final Map<String, String> env = new HashMap<>();
         final List<Jdk> jdks = new ArrayList<>();
         String workdir = "/";
@@ -168,7 +180,7 @@ class DockerfilesIT {
                     case "RUN" -> run(instruction[1], where);
                     case "ENTRYPOINT" -> command(jsonArray(instruction[1], where), where);
                     case "HEALTHCHECK" -> healthcheck(instruction[1], where);
-                    default -> { } // EXPOSE, USER, LABEL: nothing to follow
+                    default -> {} // EXPOSE, USER, LABEL: nothing to follow
                 }
             }
             return problems;
@@ -177,9 +189,11 @@ class DockerfilesIT {
         private void from(String args, String where) {
             String[] words = args.strip().split("\\s+");
             Base base = BASE_IMAGES.get(words[0]);
-            Stage next = new Stage(words.length >= 3 && words[1].equalsIgnoreCase("AS") ? words[2] : "stage" + stages.size());
+            Stage next = new Stage(
+                    words.length >= 3 && words[1].equalsIgnoreCase("AS") ? words[2] : "stage" + stages.size());
             if (base == null) {
-                problems.add(where + ": base image " + words[0] + " is not in DockerfilesIT.BASE_IMAGES: add what it contains");
+                problems.add(where + ": base image " + words[0]
+                        + " is not in DockerfilesIT.BASE_IMAGES: add what it contains");
                 base = new Base(Optional.empty(), STANDARD_PATH, "unknown");
             }
             base.jdk().ifPresent(jdk -> {
@@ -202,7 +216,8 @@ class DockerfilesIT {
                 if (eq > 0) {
                     String value = pair.substring(eq + 1);
                     for (Map.Entry<String, String> e : before.entrySet()) {
-                        value = value.replace("$" + e.getKey(), e.getValue()).replace("${" + e.getKey() + "}", e.getValue());
+                        value = value.replace("$" + e.getKey(), e.getValue())
+                                .replace("${" + e.getKey() + "}", e.getValue());
                     }
                     stage.env.put(pair.substring(0, eq), value);
                 }
@@ -245,7 +260,9 @@ class DockerfilesIT {
                     stage.files.put(destination + file.getKey().substring(path.length()), file.getValue());
                 }
             }
-            source.jdks.stream().filter(jdk -> jdk.home().equals(path)).forEach(jdk -> stage.jdks.add(new Jdk(destination, jdk.version())));
+            source.jdks.stream()
+                    .filter(jdk -> jdk.home().equals(path))
+                    .forEach(jdk -> stage.jdks.add(new Jdk(destination, jdk.version())));
             if (source.jarDirectories.containsKey(path)) {
                 stage.jarDirectories.put(destination, source.jarDirectories.get(path));
             }
@@ -257,7 +274,8 @@ class DockerfilesIT {
         private static final Pattern APT_INSTALL = Pattern.compile("apt-get install ([^&;]+)");
         private static final Pattern CP = Pattern.compile("(?:^|&&\\s*)cp\\s+(\\S+)\\s+(\\S+)");
         private static final Pattern MKDIR = Pattern.compile("mkdir -p ((?:/\\S+\\s*)+)");
-        private static final Pattern COPY_DEPENDENCIES = Pattern.compile("mvn .*?-pl (\\S+) dependency:copy-dependencies .*?-DoutputDirectory=(\\S+)");
+        private static final Pattern COPY_DEPENDENCIES =
+                Pattern.compile("mvn .*?-pl (\\S+) dependency:copy-dependencies .*?-DoutputDirectory=(\\S+)");
 
         private void run(String command, String where) {
             Matcher apt = APT_INSTALL.matcher(command);
@@ -287,21 +305,25 @@ class DockerfilesIT {
                 // The module's runtime jars; of ours those it depends on, and Maven Central's.
                 String directory = absolute(dependencies.group(2));
                 stage.files.put(directory, 0);
-                stage.jarDirectories.computeIfAbsent(directory, d -> new ArrayList<>()).addAll(moduleJarsOf(dependencies.group(1)));
+                stage.jarDirectories
+                        .computeIfAbsent(directory, d -> new ArrayList<>())
+                        .addAll(moduleJarsOf(dependencies.group(1)));
             }
             Matcher cp = CP.matcher(command);
             while (cp.find()) {
                 String pattern = cp.group(1);
                 List<Path> matches = glob(pattern);
                 if (matches.size() != 1) {
-                    problems.add(where + ": after mvn package, " + pattern + " matches " + matches.size()
-                            + " files (" + matches + "), not one");
+                    problems.add(where + ": after mvn package, " + pattern + " matches " + matches.size() + " files ("
+                            + matches + "), not one");
                     continue;
                 }
                 String destination = absolute(cp.group(2));
                 if (destination.endsWith("/") || stage.jarDirectories.containsKey(destination.replaceAll("/$", ""))) {
                     String directory = destination.replaceAll("/$", "");
-                    stage.jarDirectories.computeIfAbsent(directory, d -> new ArrayList<>()).add(matches.getFirst());
+                    stage.jarDirectories
+                            .computeIfAbsent(directory, d -> new ArrayList<>())
+                            .add(matches.getFirst());
                     stage.files.put(directory + "/" + matches.getFirst().getFileName(), 0);
                 } else {
                     stage.files.put(destination, 0);
@@ -326,11 +348,13 @@ class DockerfilesIT {
 
         /** An entry point or a {@code RUN java ...}: the executable, and for java its JDK, class path and main class. */
         private void command(List<String> words, String where) {
-            List<String> rest = new ArrayList<>(words.stream().map(w -> w.replaceAll("^\"|\"$", "")).toList());
+            List<String> rest = new ArrayList<>(
+                    words.stream().map(w -> w.replaceAll("^\"|\"$", "")).toList());
             String executable = rest.removeFirst();
             if (executable.equals("/usr/bin/tini") || executable.equals("tini")) {
                 if (resolve(executable).isEmpty()) {
-                    problems.add(where + ": the entry point " + executable + " is not in the image (apt-get install tini)");
+                    problems.add(
+                            where + ": the entry point " + executable + " is not in the image (apt-get install tini)");
                 }
                 if (!rest.isEmpty() && rest.getFirst().equals("--")) {
                     rest.removeFirst();
@@ -352,7 +376,8 @@ class DockerfilesIT {
                 if (word.equals("-cp") || word.equals("-classpath")) {
                     String entry = rest.get(++i).replaceAll("/\\*$", "");
                     if (!stage.jarDirectories.containsKey(entry)) {
-                        problems.add(where + ": the class path " + rest.get(i) + " names no directory of jars the image has");
+                        problems.add(where + ": the class path " + rest.get(i)
+                                + " names no directory of jars the image has");
                     } else {
                         classPath.addAll(stage.jarDirectories.get(entry));
                     }
@@ -380,11 +405,15 @@ class DockerfilesIT {
             if (required.isEmpty()) {
                 problems.add(where + ": the main class " + mainClass + " is in no jar of its class path " + classPath);
             } else if (jdk.isPresent()) {
-                requireAtLeast(jdk.get(), required.get() - 44, where, "class version " + required.get() + " of " + mainClass);
+                requireAtLeast(
+                        jdk.get(), required.get() - 44, where, "class version " + required.get() + " of " + mainClass);
             }
             String configuration = logback;
-            if (configuration != null && !configuration.startsWith("/") && classPath.stream().noneMatch(jar -> hasEntry(jar, configuration))) {
-                problems.add(where + ": the logback configuration " + configuration + " is in no jar of the class path");
+            if (configuration != null
+                    && !configuration.startsWith("/")
+                    && classPath.stream().noneMatch(jar -> hasEntry(jar, configuration))) {
+                problems.add(
+                        where + ": the logback configuration " + configuration + " is in no jar of the class path");
             }
         }
 
@@ -445,7 +474,9 @@ class DockerfilesIT {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> matcher.matches(ROOT.relativize(f))).sorted().toList();
+            return files.filter(f -> matcher.matches(ROOT.relativize(f)))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -456,11 +487,16 @@ class DockerfilesIT {
         List<Path> jars = new ArrayList<>();
         String pom = read(ROOT.resolve(module + "/pom.xml"));
         for (String other : MODULES) {
-            if (other.equals(module) || pom.matches("(?s).*<artifactId>" + other + "</artifactId>\\s*</dependency>.*")) {
+            if (other.equals(module)
+                    || pom.matches("(?s).*<artifactId>" + other + "</artifactId>\\s*</dependency>.*")) {
                 List<Path> found = glob(other + "/target/" + other + "-*.jar");
-                jars.addAll(found.stream().filter(j -> !j.toString().matches(".*-(exec|tests|sources|javadoc)\\.jar")).toList());
+                jars.addAll(found.stream()
+                        .filter(j -> !j.toString().matches(".*-(exec|tests|sources|javadoc)\\.jar"))
+                        .toList());
                 if (!other.equals(module)) {
-                    jars.addAll(moduleJarsOf(other).stream().filter(j -> !jars.contains(j)).toList());
+                    jars.addAll(moduleJarsOf(other).stream()
+                            .filter(j -> !jars.contains(j))
+                            .toList());
                 }
             }
         }
@@ -472,7 +508,8 @@ class DockerfilesIT {
         String entry = mainClass.replace('.', '/') + ".class";
         for (Path jar : classPath) {
             try (JarFile file = new JarFile(jar.toFile())) {
-                ZipEntry found = Optional.ofNullable(file.getEntry(entry)).orElse(file.getEntry("BOOT-INF/classes/" + entry));
+                ZipEntry found =
+                        Optional.ofNullable(file.getEntry(entry)).orElse(file.getEntry("BOOT-INF/classes/" + entry));
                 if (found != null) {
                     try (DataInputStream in = new DataInputStream(file.getInputStream(found))) {
                         if (in.readInt() != 0xCAFEBABE) {
@@ -528,7 +565,8 @@ class DockerfilesIT {
                 continue;
             }
             int space = instruction.indexOf(' ');
-            instructions.add(new String[] {instruction.substring(0, space).toUpperCase(), instruction.substring(space + 1)});
+            instructions.add(
+                    new String[] {instruction.substring(0, space).toUpperCase(), instruction.substring(space + 1)});
         }
         return instructions;
     }

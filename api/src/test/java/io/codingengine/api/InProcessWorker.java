@@ -11,16 +11,13 @@ import io.codingengine.executor.sandbox.SandboxConfig;
 import io.codingengine.worker.queue.JudgingMetrics;
 import io.codingengine.worker.queue.QueueConsumer;
 import io.codingengine.worker.queue.WorkHandler;
-
 import io.micrometer.core.instrument.MeterRegistry;
-
-import javax.sql.DataSource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import javax.sql.DataSource;
 
 /**
  * A real worker (its own sandbox, two slots) in the test JVM, draining the broker the api under
@@ -44,15 +41,28 @@ public final class InProcessWorker implements AutoCloseable {
      * @param stores  the database of the api under test, whose stores are PostgreSQL's
      * @param metrics where the worker's series go (the api's registry, so its /actuator/prometheus shows them)
      */
-    public static InProcessWorker start(String brokerUrl, DataSource stores, int uidBase, String cgroupName,
-                                        MeterRegistry metrics) {
-        SandboxedExecutor executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(tempDir("ce-api-worker-"))
-                .withSlots(2).withUidBase(uidBase).withCgroupName(cgroupName), ExecutorConfig.defaults());
-        WorkHandler handler = new WorkHandler(executor, new PostgresSubmissionStore(stores),
-                new PostgresProblemStore(stores), ArtemisReplyChannel.listening(brokerUrl),
-                new PostgresAuditLog(stores), new JudgingMetrics(metrics, 2),
-                Clock.systemUTC(), WORKER_ID, 5, Duration.ofSeconds(5));
-        QueueConsumer consumer = new QueueConsumer(ArtemisSubmissionQueue.connect(brokerUrl), handler, 2, Duration.ofMillis(200));
+    public static InProcessWorker start(
+            String brokerUrl, DataSource stores, int uidBase, String cgroupName, MeterRegistry metrics) {
+        SandboxedExecutor executor = SandboxedExecutor.start(
+                SandboxConfig.defaults()
+                        .withDataDir(tempDir("ce-api-worker-"))
+                        .withSlots(2)
+                        .withUidBase(uidBase)
+                        .withCgroupName(cgroupName),
+                ExecutorConfig.defaults());
+        WorkHandler handler = new WorkHandler(
+                executor,
+                new PostgresSubmissionStore(stores),
+                new PostgresProblemStore(stores),
+                ArtemisReplyChannel.listening(brokerUrl),
+                new PostgresAuditLog(stores),
+                new JudgingMetrics(metrics, 2),
+                Clock.systemUTC(),
+                WORKER_ID,
+                5,
+                Duration.ofSeconds(5));
+        QueueConsumer consumer =
+                new QueueConsumer(ArtemisSubmissionQueue.connect(brokerUrl), handler, 2, Duration.ofMillis(200));
         consumer.start();
         return new InProcessWorker(executor, consumer);
     }

@@ -9,8 +9,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class PostgresSettings {
 
-    private PostgresSettings() {
-    }
+    private PostgresSettings() {}
 
     public static void register(DynamicPropertyRegistry registry, PostgresExtension.Database database) {
         registry.add("spring.datasource.url", database::jdbcUrl);

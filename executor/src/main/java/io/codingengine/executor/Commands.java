@@ -3,7 +3,6 @@ package io.codingengine.executor;
 import io.codingengine.common.execution.StageLimits;
 import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.language.SourceLayout;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +15,16 @@ final class Commands {
 
     private static final long MIB = 1L << 20;
 
-    private Commands() {
-    }
+    private Commands() {}
 
-    static List<String> expand(List<String> template, LanguageRuntime runtime, SourceLayout layout,
-                               Map<String, String> options, List<String> args, List<String> pch,
-                               StageLimits limits) {
+    static List<String> expand(
+            List<String> template,
+            LanguageRuntime runtime,
+            SourceLayout layout,
+            Map<String, String> options,
+            List<String> args,
+            List<String> pch,
+            StageLimits limits) {
         List<String> argv = new ArrayList<>();
         for (String part : template) {
             switch (part) {
@@ -29,7 +32,8 @@ final class Commands {
                 case "{args}" -> argv.addAll(args);
                 case "{pch}" -> argv.addAll(pch);
                 default -> {
-                    String value = part.replace("{toolchain}", runtime.toolchain().toString())
+                    String value = part.replace(
+                                    "{toolchain}", runtime.toolchain().toString())
                             .replace("{main}", layout.main())
                             .replace("{heapMiB}", Long.toString(heapMiB(limits.memoryBytes())))
                             .replace("{stackMiB}", Long.toString(stackMiB(limits.memoryBytes())));

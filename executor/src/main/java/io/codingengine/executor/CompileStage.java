@@ -13,7 +13,6 @@ import io.codingengine.executor.sandbox.Box;
 import io.codingengine.executor.sandbox.Isolation;
 import io.codingengine.executor.sandbox.RunSpec;
 import io.codingengine.executor.sandbox.Sandbox;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -41,12 +40,20 @@ final class CompileStage implements AutoCloseable {
     private final int javacUidBase;
     /** The largest compile limits a request may have: they size the warm compilers' output. */
     private final StageLimits maxLimits;
+
     private final Sandbox sandbox;
     private final Map<LanguageRuntime, JavacService> javac = new ConcurrentHashMap<>();
 
-    private CompileStage(CompileSettings settings, PrecompiledHeaders headers, CompileCache cache,
-                         Map<String, String> env, Path javacHome, List<LanguageRuntime> javacRuntimes,
-                         int javacUidBase, StageLimits maxLimits, Sandbox sandbox) {
+    private CompileStage(
+            CompileSettings settings,
+            PrecompiledHeaders headers,
+            CompileCache cache,
+            Map<String, String> env,
+            Path javacHome,
+            List<LanguageRuntime> javacRuntimes,
+            int javacUidBase,
+            StageLimits maxLimits,
+            Sandbox sandbox) {
         this.settings = settings;
         this.headers = headers;
         this.cache = cache;
@@ -61,8 +68,16 @@ final class CompileStage implements AutoCloseable {
     /** Every compile in the box, nothing cached (for an executor built around a given sandbox). */
     static CompileStage plain(Map<String, String> env) {
         CompileSettings off = CompileSettings.off();
-        return new CompileStage(off, PrecompiledHeaders.start(off, null), new CompileCache(null, 0), env, null,
-                List.of(), 0, null, null);
+        return new CompileStage(
+                off,
+                PrecompiledHeaders.start(off, null),
+                new CompileCache(null, 0),
+                env,
+                null,
+                List.of(),
+                0,
+                null,
+                null);
     }
 
     /**
@@ -71,26 +86,40 @@ final class CompileStage implements AutoCloseable {
      * ({@code uidBase - 1}, {@code uidBase - 2}, ...): never a slot's uid, so a check for processes
      * a run left behind is not confused by a compiler that is meant to live on.
      */
-    static CompileStage start(CompileSettings settings, Catalogue catalogue, Sandbox sandbox,
-                              PrecompiledHeaders headers, Map<String, String> env, StageLimits maxLimits) {
+    static CompileStage start(
+            CompileSettings settings,
+            Catalogue catalogue,
+            Sandbox sandbox,
+            PrecompiledHeaders headers,
+            Map<String, String> env,
+            StageLimits maxLimits) {
         List<LanguageRuntime> javacRuntimes = catalogue.runtimes().stream()
-                .filter(r -> "javac".equals(r.definition().compileService())).toList();
-        return new CompileStage(settings, headers,
-                new CompileCache(sandbox.config().dataDir().resolve("compile-cache"), settings.cacheBytes()), env,
-                sandbox.config().dataDir().resolve("javac"), javacRuntimes, sandbox.config().uidBase() - 1, maxLimits, sandbox);
+                .filter(r -> "javac".equals(r.definition().compileService()))
+                .toList();
+        return new CompileStage(
+                settings,
+                headers,
+                new CompileCache(sandbox.config().dataDir().resolve("compile-cache"), settings.cacheBytes()),
+                env,
+                sandbox.config().dataDir().resolve("javac"),
+                javacRuntimes,
+                sandbox.config().uidBase() - 1,
+                maxLimits,
+                sandbox);
     }
 
     /**
      * Compiles {@code layout} (already written into {@code box}); afterwards the outputs are part
      * of the box's program, so every later run finds them in its work directory.
      */
-    StageResult compile(Box box, LanguageRuntime runtime, SourceLayout layout, Map<String, String> options,
-                        StageLimits limits) {
-        List<String> command = Commands.expand(runtime.definition().compile(), runtime, layout, options, List.of(),
-                List.of(), limits);
+    StageResult compile(
+            Box box, LanguageRuntime runtime, SourceLayout layout, Map<String, String> options, StageLimits limits) {
+        List<String> command =
+                Commands.expand(runtime.definition().compile(), runtime, layout, options, List.of(), List.of(), limits);
         Map<String, byte[]> sources = new HashMap<>();
         layout.files().forEach(f -> sources.put(f.path(), f.content()));
-        CompileCache.Entry entry = cache.get(CompileCache.key(runtime, command, limits.toString(), sources),
+        CompileCache.Entry entry = cache.get(
+                CompileCache.key(runtime, command, limits.toString(), sources),
                 () -> compileNow(box, runtime, layout, options, limits, sources));
         if (entry.result().succeeded()) {
             entry.files().forEach((path, content) -> box.writeFile(path, content, true));
@@ -108,23 +137,41 @@ final class CompileStage implements AutoCloseable {
         javac.values().forEach(JavacService::close);
     }
 
-    private CompileCache.Entry compileNow(Box box, LanguageRuntime runtime, SourceLayout layout,
-                                          Map<String, String> options, StageLimits limits, Map<String, byte[]> sources) {
+    private CompileCache.Entry compileNow(
+            Box box,
+            LanguageRuntime runtime,
+            SourceLayout layout,
+            Map<String, String> options,
+            StageLimits limits,
+            Map<String, byte[]> sources) {
         JavacService service = service(runtime);
         if (service != null) {
             Duration timeout = settings.javacTimeout().compareTo(limits.wallTime()) < 0
-                    ? settings.javacTimeout() : limits.wallTime();
+                    ? settings.javacTimeout()
+                    : limits.wallTime();
             // Options and files apart: the service never lets a file name be read as an option.
             SourceLayout noSources = new SourceLayout(layout.files(), layout.main(), List.of(), layout.mainClass());
-            List<String> javacOptions = Commands.expand(runtime.definition().compile(), runtime, noSources, options,
-                    List.of(), List.of(), limits);
-            if (service.compile(sources, javacOptions.subList(1, javacOptions.size()), layout.sources(), timeout,
-                    limits.diskBytes(), limits.outputBytes()) instanceof JavacService.Outcome.Compiled compiled) {
+            List<String> javacOptions = Commands.expand(
+                    runtime.definition().compile(), runtime, noSources, options, List.of(), List.of(), limits);
+            if (service.compile(
+                            sources,
+                            javacOptions.subList(1, javacOptions.size()),
+                            layout.sources(),
+                            timeout,
+                            limits.diskBytes(),
+                            limits.outputBytes())
+                    instanceof JavacService.Outcome.Compiled compiled) {
                 return compiled.entry();
             }
         }
-        List<String> argv = Commands.expand(runtime.definition().compile(), runtime, layout, options, List.of(),
-                headers.arguments(runtime, options), limits);
+        List<String> argv = Commands.expand(
+                runtime.definition().compile(),
+                runtime,
+                layout,
+                options,
+                List.of(),
+                headers.arguments(runtime, options),
+                limits);
         StageResult result = StageMapper.map(box.run(new RunSpec(argv, env, new byte[0], limits)));
         if (!result.succeeded()) {
             return new CompileCache.Entry(result, Map.of());
@@ -146,8 +193,15 @@ final class CompileStage implements AutoCloseable {
         if (!settings.warmJavac() || index < 0 || sandbox.isolation().level() != Isolation.Level.NAMESPACES) {
             return null;
         }
-        return javac.computeIfAbsent(runtime, r -> new JavacService(r,
-                javacHome.resolve(r.version().toString()), javacUidBase - index, maxLimits.diskBytes(),
-                maxLimits.diskInodes(), sandbox, settings));
+        return javac.computeIfAbsent(
+                runtime,
+                r -> new JavacService(
+                        r,
+                        javacHome.resolve(r.version().toString()),
+                        javacUidBase - index,
+                        maxLimits.diskBytes(),
+                        maxLimits.diskInodes(),
+                        sandbox,
+                        settings));
     }
 }

@@ -2,7 +2,6 @@ package io.codingengine.executor;
 
 import io.codingengine.common.execution.StageLimits;
 import io.codingengine.executor.compile.CompileSettings;
-
 import java.time.Duration;
 
 /**
@@ -16,8 +15,13 @@ import java.time.Duration;
  * @param maxSourceBytes decoded bytes of all files of a submission
  * @param compileSpeed   precompiled headers, the compile cache and the warm Java compiler
  */
-public record ExecutorConfig(StageLimits compile, StageLimits run, StageLimits max, int maxFiles,
-                             long maxSourceBytes, CompileSettings compileSpeed) {
+public record ExecutorConfig(
+        StageLimits compile,
+        StageLimits run,
+        StageLimits max,
+        int maxFiles,
+        long maxSourceBytes,
+        CompileSettings compileSpeed) {
 
     /** With the default compile-speed settings. */
     public ExecutorConfig(StageLimits compile, StageLimits run, StageLimits max, int maxFiles, long maxSourceBytes) {
@@ -32,12 +36,28 @@ public record ExecutorConfig(StageLimits compile, StageLimits run, StageLimits m
 
     /** DESIGN.md's defaults: 3 s run, 10 s compile, 256 MiB, 64 processes, 64 KiB output. */
     public static ExecutorConfig defaults() {
-        StageLimits run = new StageLimits(Duration.ofSeconds(3), Duration.ofSeconds(3), 256 * MIB, 64,
-                64 * 1024, 16 * MIB, 512, 64 * MIB, 4096);
-        StageLimits compile = new StageLimits(Duration.ofSeconds(10), Duration.ofSeconds(10), 512 * MIB, 64,
-                64 * 1024, 64 * MIB, 512, 64 * MIB, 4096);
-        StageLimits max = new StageLimits(Duration.ofSeconds(30), Duration.ofSeconds(60), 1024 * MIB, 256,
-                16 * MIB, 256 * MIB, 4096, 512 * MIB, 65536);
+        StageLimits run = new StageLimits(
+                Duration.ofSeconds(3), Duration.ofSeconds(3), 256 * MIB, 64, 64 * 1024, 16 * MIB, 512, 64 * MIB, 4096);
+        StageLimits compile = new StageLimits(
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                512 * MIB,
+                64,
+                64 * 1024,
+                64 * MIB,
+                512,
+                64 * MIB,
+                4096);
+        StageLimits max = new StageLimits(
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                1024 * MIB,
+                256,
+                16 * MIB,
+                256 * MIB,
+                4096,
+                512 * MIB,
+                65536);
         return new ExecutorConfig(compile, run, max, 64, MIB);
     }
 

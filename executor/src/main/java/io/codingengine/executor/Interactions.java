@@ -13,7 +13,6 @@ import io.codingengine.executor.sandbox.RunOutcome;
 import io.codingengine.executor.sandbox.RunSpec;
 import io.codingengine.executor.sandbox.Sandbox;
 import io.codingengine.executor.sandbox.UntrustedTree;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,6 +40,7 @@ final class Interactions {
     static final long MAX_TRANSCRIPT_BYTES = 1 << 20;
     /** The validator's files of a pass, relative to its work directory. */
     static final String JUDGE_DIR = "judge";
+
     static final String INPUT = "judge/input";
     static final String ANSWER = "judge/answer";
     static final String FEEDBACK = "judge/feedback/";
@@ -73,19 +73,21 @@ final class Interactions {
         if (request.tests().size() > executor.config().maxFiles()) {
             throw new RequestTooLargeException("at most " + executor.config().maxFiles() + " tests");
         }
-        long data = request.tests().stream().mapToLong(t -> (long) t.input().length() + t.answer().length()).sum();
+        long data = request.tests().stream()
+                .mapToLong(t -> (long) t.input().length() + t.answer().length())
+                .sum();
         if (data > executor.config().maxSourceBytes()) {
             throw new RequestTooLargeException("the tests' inputs and answers cannot exceed "
                     + executor.config().maxSourceBytes() + " bytes");
         }
         var sub = request.submission();
         var val = request.validator();
-        SandboxedExecutor.Prepared submission = executor.prepare(sub.language(), sub.version(), sub.files(), sub.options(),
-                sub.compileLimits(), sub.runLimits());
-        SandboxedExecutor.Prepared validator = executor.prepare(val.language(), val.version(), val.files(), val.options(),
-                val.compileLimits(), val.runLimits());
-        if (validator.layout().files().stream().anyMatch(f -> f.path().equals(JUDGE_DIR)
-                || f.path().startsWith(JUDGE_DIR + "/"))) {
+        SandboxedExecutor.Prepared submission = executor.prepare(
+                sub.language(), sub.version(), sub.files(), sub.options(), sub.compileLimits(), sub.runLimits());
+        SandboxedExecutor.Prepared validator = executor.prepare(
+                val.language(), val.version(), val.files(), val.options(), val.compileLimits(), val.runLimits());
+        if (validator.layout().files().stream()
+                .anyMatch(f -> f.path().equals(JUDGE_DIR) || f.path().startsWith(JUDGE_DIR + "/"))) {
             throw new InvalidRequestException("the validator's files cannot be in " + JUDGE_DIR + "/: it gets its"
                     + " input, answer and feedback directory there");
         }
@@ -98,11 +100,15 @@ final class Interactions {
             StageResult refused = new StageResult("", "", refusal, null, null, StageStatus.XX, refusal, 0, 0, 0);
             return new InteractionResult(language, version, refused, null, List.of(), SandboxedExecutor.where());
         }
-        long largestTest = request.tests().stream().mapToLong(t -> (long) t.input().length() + t.answer().length())
-                .max().orElse(0);
+        long largestTest = request.tests().stream()
+                .mapToLong(t -> (long) t.input().length() + t.answer().length())
+                .max()
+                .orElse(0);
         try (Box submissionBox = sandbox.open(submission.diskBytes(), submission.diskInodes(), interactiveLane);
-             Box validatorBox = sandbox.openCompanion(submissionBox,
-                     validator.diskBytes() + 4 * largestTest + FEEDBACK_CARRIED, validator.diskInodes() + 64)) {
+                Box validatorBox = sandbox.openCompanion(
+                        submissionBox,
+                        validator.diskBytes() + 4 * largestTest + FEEDBACK_CARRIED,
+                        validator.diskInodes() + 64)) {
             String where = SandboxedExecutor.where(submissionBox);
             StageResult compile = executor.build(submissionBox, submission, request.syntaxCheck());
             if (compile != null && !compile.succeeded()) {
@@ -124,9 +130,13 @@ final class Interactions {
         }
     }
 
-    private InteractionResult.Test test(InteractionRequest request, SandboxedExecutor.Prepared submission,
-                                        SandboxedExecutor.Prepared validator, Box submissionBox, Box validatorBox,
-                                        InteractionRequest.Test test) {
+    private InteractionResult.Test test(
+            InteractionRequest request,
+            SandboxedExecutor.Prepared submission,
+            SandboxedExecutor.Prepared validator,
+            Box submissionBox,
+            Box validatorBox,
+            InteractionRequest.Test test) {
         byte[] input = test.input().getBytes(StandardCharsets.UTF_8);
         // Each side's standard error past its output limit: cut short, or the end of its run, as its limits say.
         boolean cutSubmissionStderr = request.submission().runLimits().cutStderr();
@@ -138,11 +148,16 @@ final class Interactions {
         validatorArgs.addAll(test.validatorArgs());
         RunSpec validatorRun;
         for (int pass = 1; ; pass++) {
-            List<RunFile> files = new ArrayList<>(List.of(new RunFile(INPUT, input, false),
-                    new RunFile(ANSWER, answer, false), RunFile.directory(FEEDBACK)));
+            List<RunFile> files = new ArrayList<>(List.of(
+                    new RunFile(INPUT, input, false), new RunFile(ANSWER, answer, false), RunFile.directory(FEEDBACK)));
             feedback.forEach((path, content) -> files.add(new RunFile(FEEDBACK + path, content, true)));
-            validatorRun = new RunSpec(SandboxedExecutor.runCommand(validator, validatorArgs),
-                    SandboxedExecutor.environment(), new byte[0], validator.runLimits(), cutValidatorStderr, files);
+            validatorRun = new RunSpec(
+                    SandboxedExecutor.runCommand(validator, validatorArgs),
+                    SandboxedExecutor.environment(),
+                    new byte[0],
+                    validator.runLimits(),
+                    cutValidatorStderr,
+                    files);
             StageResult submissionStage;
             StageResult validatorStage = null;
             InteractionResult.Side first;
@@ -150,42 +165,70 @@ final class Interactions {
             List<InteractionResult.Message> transcript = List.of();
             List<String> command = SandboxedExecutor.runCommand(submission, List.of());
             if (request.interactive()) {
-                RunSpec submissionRun = new RunSpec(command, SandboxedExecutor.environment(), new byte[0],
-                        submission.runLimits(), cutSubmissionStderr);
-                PairOutcome pair = sandbox.interact(submissionBox, submissionRun, validatorBox, validatorRun,
-                        request.transcriptBytes());
+                RunSpec submissionRun = new RunSpec(
+                        command,
+                        SandboxedExecutor.environment(),
+                        new byte[0],
+                        submission.runLimits(),
+                        cutSubmissionStderr);
+                PairOutcome pair = sandbox.interact(
+                        submissionBox, submissionRun, validatorBox, validatorRun, request.transcriptBytes());
                 stopped = pair.submissionStopped();
                 submissionStage = StageMapper.map(pair.submission());
                 if (stopped) {
-                    submissionStage = new StageResult(submissionStage.stdout(), submissionStage.stderr(),
-                            submissionStage.output(), null, "SIGKILL", StageStatus.SG,
-                            "Stopped: the validator had ended", submissionStage.cpuTimeMs(),
-                            submissionStage.wallTimeMs(), submissionStage.memoryBytes());
+                    submissionStage = new StageResult(
+                            submissionStage.stdout(),
+                            submissionStage.stderr(),
+                            submissionStage.output(),
+                            null,
+                            "SIGKILL",
+                            StageStatus.SG,
+                            "Stopped: the validator had ended",
+                            submissionStage.cpuTimeMs(),
+                            submissionStage.wallTimeMs(),
+                            submissionStage.memoryBytes());
                 }
                 if (pair.submissionFlooded()) {
                     // Past its output limit towards the validator, which got no more of it: the
                     // submission's fault whatever the validator made of its cut input.
-                    submissionStage = new StageResult(submissionStage.stdout(), submissionStage.stderr(),
-                            submissionStage.output(), null, submissionStage.signal(), StageStatus.OL,
+                    submissionStage = new StageResult(
+                            submissionStage.stdout(),
+                            submissionStage.stderr(),
+                            submissionStage.output(),
+                            null,
+                            submissionStage.signal(),
+                            StageStatus.OL,
                             "stdout length exceeded: more than the output limit written to the validator",
-                            submissionStage.cpuTimeMs(), submissionStage.wallTimeMs(), submissionStage.memoryBytes());
+                            submissionStage.cpuTimeMs(),
+                            submissionStage.wallTimeMs(),
+                            submissionStage.memoryBytes());
                 }
                 validatorStage = StageMapper.map(pair.validator());
-                first = pair.validatorFirst() == null ? null
+                first = pair.validatorFirst() == null
+                        ? null
                         : pair.validatorFirst() ? InteractionResult.Side.VALIDATOR : InteractionResult.Side.SUBMISSION;
-                transcript = pair.transcript().stream().map(m -> new InteractionResult.Message(
-                        m.fromSubmission() ? InteractionResult.Side.SUBMISSION : InteractionResult.Side.VALIDATOR,
-                        new String(m.bytes(), StandardCharsets.UTF_8))).toList();
+                transcript = pair.transcript().stream()
+                        .map(m -> new InteractionResult.Message(
+                                m.fromSubmission()
+                                        ? InteractionResult.Side.SUBMISSION
+                                        : InteractionResult.Side.VALIDATOR,
+                                new String(m.bytes(), StandardCharsets.UTF_8)))
+                        .toList();
                 cut = pair.transcriptCut();
             } else {
-                RunOutcome ran = submissionBox.run(new RunSpec(command, SandboxedExecutor.environment(), input,
-                        submission.runLimits(), cutSubmissionStderr));
+                RunOutcome ran = submissionBox.run(new RunSpec(
+                        command, SandboxedExecutor.environment(), input, submission.runLimits(), cutSubmissionStderr));
                 submissionStage = StageMapper.map(ran);
                 first = InteractionResult.Side.SUBMISSION;
                 if (submissionStage.succeeded()) {
                     // Its bytes as written, not their text (which would change bytes that are not UTF-8).
-                    RunSpec checking = new RunSpec(validatorRun.command(), validatorRun.env(), ran.stdout(),
-                            validatorRun.limits(), validatorRun.cutStderr(), validatorRun.files());
+                    RunSpec checking = new RunSpec(
+                            validatorRun.command(),
+                            validatorRun.env(),
+                            ran.stdout(),
+                            validatorRun.limits(),
+                            validatorRun.cutStderr(),
+                            validatorRun.files());
                     validatorStage = StageMapper.map(validatorBox.run(checking));
                 }
             }
@@ -193,8 +236,9 @@ final class Interactions {
             if (validatorStage != null && validatorStage.status() != StageStatus.XX) {
                 Map<String, byte[]> left = feedbackOf(validatorBox);
                 if (left == null) {
-                    validatorStage = failed(validatorStage, "its feedback directory was over "
-                            + FEEDBACK_CARRIED + " bytes, or not a directory");
+                    validatorStage = failed(
+                            validatorStage,
+                            "its feedback directory was over " + FEEDBACK_CARRIED + " bytes, or not a directory");
                 } else {
                     feedback = new TreeMap<>(left);
                     byte[] next = feedback.remove(NEXT_PASS);
@@ -204,17 +248,17 @@ final class Interactions {
                     }
                 }
             }
-            passes.add(new InteractionResult.Pass(submissionStage, validatorStage, first, stopped, nextPass,
-                    transcript, cut));
-            boolean submissionClean = submissionStage.succeeded()
-                    || request.interactive() && "SIGPIPE".equals(submissionStage.signal());
+            passes.add(new InteractionResult.Pass(
+                    submissionStage, validatorStage, first, stopped, nextPass, transcript, cut));
+            boolean submissionClean =
+                    submissionStage.succeeded() || request.interactive() && "SIGPIPE".equals(submissionStage.signal());
             boolean accepted = validatorStage != null && validatorStage.code() != null && validatorStage.code() == 42;
             if (!(nextPass && accepted && submissionClean && pass < request.passes())) {
                 break;
             }
         }
-        return new InteractionResult.Test(passes, message(feedback, "judgemessage.txt"),
-                message(feedback, "teammessage.txt"));
+        return new InteractionResult.Test(
+                passes, message(feedback, "judgemessage.txt"), message(feedback, "teammessage.txt"));
     }
 
     /**
@@ -231,8 +275,17 @@ final class Interactions {
 
     /** A validator's run that did not do what a validator must. */
     private static StageResult failed(StageResult run, String why) {
-        return new StageResult(run.stdout(), run.stderr(), run.output(), null, run.signal(), StageStatus.RE,
-                "The validator failed: " + why, run.cpuTimeMs(), run.wallTimeMs(), run.memoryBytes());
+        return new StageResult(
+                run.stdout(),
+                run.stderr(),
+                run.output(),
+                null,
+                run.signal(),
+                StageStatus.RE,
+                "The validator failed: " + why,
+                run.cpuTimeMs(),
+                run.wallTimeMs(),
+                run.memoryBytes());
     }
 
     private static String message(Map<String, byte[]> feedback, String name) {

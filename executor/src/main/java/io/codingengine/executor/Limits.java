@@ -4,7 +4,6 @@ import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.StageLimits;
 import io.codingengine.executor.language.LanguageDefinition;
-
 import java.time.Duration;
 
 /**
@@ -54,15 +53,25 @@ final class Limits {
                 o.wallMs() != null ? Duration.ofMillis(o.wallMs()) : base.wallTime(),
                 o.memoryMiB() != null ? o.memoryMiB() * MIB : base.memoryBytes(),
                 o.processes() != null ? o.processes() : base.processes(),
-                base.outputBytes(), base.fileSizeBytes(),
+                base.outputBytes(),
+                base.fileSizeBytes(),
                 o.openFiles() != null ? o.openFiles() : base.openFiles(),
-                base.diskBytes(), base.diskInodes());
+                base.diskBytes(),
+                base.diskInodes());
     }
 
     private StageLimits check(StageLimits l, String stage) {
         StageLimits max = config.max();
-        exceeds(l.cpuTime().compareTo(max.cpuTime()) > 0, stage, "cpu time", max.cpuTime().toMillis() + " ms");
-        exceeds(l.wallTime().compareTo(max.wallTime()) > 0, stage, "wall time", max.wallTime().toMillis() + " ms");
+        exceeds(
+                l.cpuTime().compareTo(max.cpuTime()) > 0,
+                stage,
+                "cpu time",
+                max.cpuTime().toMillis() + " ms");
+        exceeds(
+                l.wallTime().compareTo(max.wallTime()) > 0,
+                stage,
+                "wall time",
+                max.wallTime().toMillis() + " ms");
         exceeds(l.memoryBytes() > max.memoryBytes(), stage, "memory", max.memoryBytes() + " bytes");
         exceeds(l.processes() > max.processes(), stage, "processes", Integer.toString(max.processes()));
         exceeds(l.outputBytes() > max.outputBytes(), stage, "output", max.outputBytes() + " bytes");

@@ -21,7 +21,6 @@ import io.codingengine.executor.sandbox.RunSpec;
 import io.codingengine.executor.sandbox.RuntimePages;
 import io.codingengine.executor.sandbox.Sandbox;
 import io.codingengine.executor.sandbox.SandboxConfig;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,12 +71,16 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
     public static SandboxedExecutor start(SandboxConfig sandbox, ExecutorConfig config) {
         Catalogue catalogue = Catalogue.detect();
         List<String> paths = new ArrayList<>(sandbox.readOnlyPaths());
-        catalogue.runtimes().forEach(r -> r.definition().readOnlyPaths().stream()
-                .filter(p -> !paths.contains(p)).forEach(paths::add));
+        catalogue
+                .runtimes()
+                .forEach(r -> r.definition().readOnlyPaths().stream()
+                        .filter(p -> !paths.contains(p))
+                        .forEach(paths::add));
         PrecompiledHeaders headers = PrecompiledHeaders.start(config.compileSpeed(), catalogue);
         // The default directory lies under /usr, which every box already sees read-only; another
         // one gets its own read-only mount (never a parent such as /var/lib, which boxes must not see).
-        if (headers.directory() != null && paths.stream().noneMatch(p -> headers.directory().startsWith(p))) {
+        if (headers.directory() != null
+                && paths.stream().noneMatch(p -> headers.directory().startsWith(p))) {
             paths.add(headers.directory().toString());
         }
         Sandbox boxes = new Sandbox(sandbox.withReadOnlyPaths(paths));
@@ -86,7 +89,10 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
             Path pch = headers.directory();
             headers.ready().whenComplete((report, failure) -> RuntimePages.lockNew(pch));
         }
-        return new SandboxedExecutor(catalogue, boxes, config,
+        return new SandboxedExecutor(
+                catalogue,
+                boxes,
+                config,
                 CompileStage.start(config.compileSpeed(), catalogue, boxes, headers, BASE_ENV, config.max()));
     }
 
@@ -156,8 +162,13 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
      * {@code live}: the client of a live run, else null.
      */
     private ExecutionResult execute(ExecutionRequest request, boolean interactive, Conversation live) {
-        Prepared program = prepare(request.language(), request.version(), request.files(), request.options(),
-                request.compileLimits(), request.runLimits());
+        Prepared program = prepare(
+                request.language(),
+                request.version(),
+                request.files(),
+                request.options(),
+                request.compileLimits(),
+                request.runLimits());
         LanguageRuntime runtime = program.runtime();
         LanguageDefinition language = program.language();
         SourceLayout layout = program.layout();
@@ -169,18 +180,19 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         try (Box box = sandbox.open(program.diskBytes(), program.diskInodes(), interactive)) {
             StageResult compile = build(box, program, request.syntaxCheck(), live);
             if (compile != null && !compile.succeeded()) {
-                return new ExecutionResult(language.language(), runtime.version().toString(), compile, List.of(),
-                        where(box));
+                return new ExecutionResult(
+                        language.language(), runtime.version().toString(), compile, List.of(), where(box));
             }
             List<StageResult> runs = new ArrayList<>();
             for (RunInput input : request.runs()) {
-                List<String> command = Commands.expand(language.run(), runtime, layout, options, input.args(), List.of(), runLimits);
+                List<String> command =
+                        Commands.expand(language.run(), runtime, layout, options, input.args(), List.of(), runLimits);
                 byte[] stdin = input.stdin().getBytes(StandardCharsets.UTF_8);
                 if (live != null) {
                     live.stage(Conversation.Stage.RUN);
                 }
-                StageResult run = StageMapper.map(box.run(new RunSpec(command, BASE_ENV, stdin, runLimits,
-                        request.runLimits().cutStderr(), List.of(), live)));
+                StageResult run = StageMapper.map(box.run(new RunSpec(
+                        command, BASE_ENV, stdin, runLimits, request.runLimits().cutStderr(), List.of(), live)));
                 if (live != null) {
                     live.exit(Conversation.Stage.RUN, run);
                 }
@@ -244,19 +256,28 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
      *                   and its own files besides
      * @param diskInodes likewise in inodes
      */
-    record Prepared(LanguageRuntime runtime, LanguageDefinition language, SourceLayout layout,
-                    Map<String, String> options, StageLimits compileLimits, StageLimits runLimits,
-                    long diskBytes, int diskInodes) {
-    }
+    record Prepared(
+            LanguageRuntime runtime,
+            LanguageDefinition language,
+            SourceLayout layout,
+            Map<String, String> options,
+            StageLimits compileLimits,
+            StageLimits runLimits,
+            long diskBytes,
+            int diskInodes) {}
 
     /**
      * Checks a program against the catalogue and the limits.
      *
      * @throws InvalidRequestException when anything of it is not runnable; nothing ran
      */
-    Prepared prepare(String language, String version, List<io.codingengine.common.execution.SourceFile> files,
-                     Map<String, String> requestedOptions, io.codingengine.common.execution.LimitRequest compile,
-                     io.codingengine.common.execution.LimitRequest run) {
+    Prepared prepare(
+            String language,
+            String version,
+            List<io.codingengine.common.execution.SourceFile> files,
+            Map<String, String> requestedOptions,
+            io.codingengine.common.execution.LimitRequest compile,
+            io.codingengine.common.execution.LimitRequest run) {
         LanguageRuntime runtime = catalogue.resolve(language, version);
         LanguageDefinition definition = runtime.definition();
         SourceLayout layout = SourceLayout.of(definition, files, config.maxFiles(), config.maxSourceBytes());
@@ -264,8 +285,15 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         StageLimits compileLimits = limits.compile(definition, compile);
         StageLimits runLimits = limits.run(definition, run);
         // The disk limits are for what the programs write: the box holds the submission's files besides.
-        long programBytes = layout.files().stream().mapToLong(f -> f.content().length).sum();
-        return new Prepared(runtime, definition, layout, options, compileLimits, runLimits,
+        long programBytes =
+                layout.files().stream().mapToLong(f -> f.content().length).sum();
+        return new Prepared(
+                runtime,
+                definition,
+                layout,
+                options,
+                compileLimits,
+                runLimits,
                 Math.max(compileLimits.diskBytes(), runLimits.diskBytes()) + programBytes,
                 Math.max(compileLimits.diskInodes(), runLimits.diskInodes()) + programInodes(layout));
     }
@@ -293,8 +321,8 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
         if (live != null && !language.compileChecksOnly()) {
             live.stage(Conversation.Stage.COMPILE);
         }
-        StageResult compile = compileStage.compile(box, program.runtime(), program.layout(), program.options(),
-                program.compileLimits());
+        StageResult compile = compileStage.compile(
+                box, program.runtime(), program.layout(), program.options(), program.compileLimits());
         if (live != null && (!language.compileChecksOnly() || !compile.succeeded())) {
             tellCompile(live, compile, language.compileChecksOnly());
         }
@@ -321,8 +349,14 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
 
     /** The run's argv of {@code program} with {@code args}. */
     static List<String> runCommand(Prepared program, List<String> args) {
-        return Commands.expand(program.language().run(), program.runtime(), program.layout(), program.options(), args,
-                List.of(), program.runLimits());
+        return Commands.expand(
+                program.language().run(),
+                program.runtime(),
+                program.layout(),
+                program.options(),
+                args,
+                List.of(),
+                program.runLimits());
     }
 
     /** The environment of every run. */
@@ -338,7 +372,9 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
     private static int programInodes(SourceLayout layout) {
         java.util.Set<String> directories = new java.util.HashSet<>();
         for (SourceLayout.PlacedFile file : layout.files()) {
-            for (int slash = file.path().indexOf('/'); slash > 0; slash = file.path().indexOf('/', slash + 1)) {
+            for (int slash = file.path().indexOf('/');
+                    slash > 0;
+                    slash = file.path().indexOf('/', slash + 1)) {
                 directories.add(file.path().substring(0, slash));
             }
         }
@@ -370,7 +406,9 @@ public final class SandboxedExecutor implements Executor, AutoCloseable {
             LanguageDefinition.OptionSpec spec = language.options().get(name);
             if (spec == null) {
                 throw new InvalidRequestException(language.language() + " has no option " + name
-                        + (language.options().isEmpty() ? "" : "; options: " + language.options().keySet()));
+                        + (language.options().isEmpty()
+                                ? ""
+                                : "; options: " + language.options().keySet()));
             }
             if (!spec.allowed().contains(value)) {
                 throw new InvalidRequestException(name + " must be one of " + spec.allowed());

@@ -3,22 +3,50 @@ package io.codingengine.executor;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
 import io.codingengine.executor.sandbox.RunOutcome;
-
 import java.nio.charset.StandardCharsets;
 
 /** Turns what the sandbox observed into Piston's stage shape, with Piston's messages. */
 final class StageMapper {
 
-    private static final String[] SIGNALS = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
-            "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
-            "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
-            "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
+    private static final String[] SIGNALS = {
+        null,
+        "SIGHUP",
+        "SIGINT",
+        "SIGQUIT",
+        "SIGILL",
+        "SIGTRAP",
+        "SIGABRT",
+        "SIGBUS",
+        "SIGFPE",
+        "SIGKILL",
+        "SIGUSR1",
+        "SIGSEGV",
+        "SIGUSR2",
+        "SIGPIPE",
+        "SIGALRM",
+        "SIGTERM",
+        "SIGSTKFLT",
+        "SIGCHLD",
+        "SIGCONT",
+        "SIGSTOP",
+        "SIGTSTP",
+        "SIGTTIN",
+        "SIGTTOU",
+        "SIGURG",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGVTALRM",
+        "SIGPROF",
+        "SIGWINCH",
+        "SIGIO",
+        "SIGPWR",
+        "SIGSYS"
+    };
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StageMapper.class);
     private static final int SIGKILL = 9;
     private static final int SIGXCPU = 24;
 
-    private StageMapper() {
-    }
+    private StageMapper() {}
 
     static StageResult map(RunOutcome o) {
         String stdout = text(o.stdout());
@@ -30,8 +58,17 @@ final class StageMapper {
         if (o.internalError() != null) {
             // The cause stays in the engine's log: it may name the engine's own paths.
             LOG.warn("the sandbox failed under a run: {}", o.internalError());
-            return new StageResult(stdout, stderr, output, null, null, StageStatus.XX,
-                    StageStatus.XX.message(0), cpuMs, wallMs, memory);
+            return new StageResult(
+                    stdout,
+                    stderr,
+                    output,
+                    null,
+                    null,
+                    StageStatus.XX,
+                    StageStatus.XX.message(0),
+                    cpuMs,
+                    wallMs,
+                    memory);
         }
         StageStatus status;
         String message;
@@ -51,17 +88,35 @@ final class StageMapper {
             status = o.exceeded() == RunOutcome.Stream.STDOUT ? StageStatus.OL : StageStatus.EL;
             message = status.message(0);
         } else if (o.signal() != null) {
-            return new StageResult(stdout, stderr, output, null, signal, StageStatus.SG,
-                    StageStatus.SG.message(o.signal()), cpuMs, wallMs, memory);
+            return new StageResult(
+                    stdout,
+                    stderr,
+                    output,
+                    null,
+                    signal,
+                    StageStatus.SG,
+                    StageStatus.SG.message(o.signal()),
+                    cpuMs,
+                    wallMs,
+                    memory);
         } else if (code != null && code != 0) {
-            return new StageResult(stdout, stderr, output, code, null, StageStatus.RE,
-                    StageStatus.RE.message(code), cpuMs, wallMs, memory);
+            return new StageResult(
+                    stdout,
+                    stderr,
+                    output,
+                    code,
+                    null,
+                    StageStatus.RE,
+                    StageStatus.RE.message(code),
+                    cpuMs,
+                    wallMs,
+                    memory);
         } else {
             return new StageResult(stdout, stderr, output, code, null, null, null, cpuMs, wallMs, memory);
         }
         // Stopped by a limit: the engine killed it (Piston reports SIGKILL for these too).
-        return new StageResult(stdout, stderr, output, null, signalName(SIGKILL), status, message,
-                cpuMs, wallMs, memory);
+        return new StageResult(
+                stdout, stderr, output, null, signalName(SIGKILL), status, message, cpuMs, wallMs, memory);
     }
 
     static String signalName(int signal) {

@@ -1,5 +1,11 @@
 package io.codingengine.executor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.InvalidRequestException;
@@ -13,10 +19,6 @@ import io.codingengine.executor.compile.PrecompiledHeaders;
 import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.language.SourceLayout;
 import io.codingengine.executor.sandbox.SandboxConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The compile speed-ups against the plain way, with real compilers in real sandboxes: the warm
@@ -46,10 +45,19 @@ class CompileSpeedTest {
     @BeforeAll
     static void start() throws Exception {
         fastData = Files.createTempDirectory("ce-compile-fast-");
-        fast = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(fastData).withSlots(2).withUidBase(65210)
-                .withCgroupName("coding-engine-compile-test"), ExecutorConfig.defaults());
-        plain = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Files.createTempDirectory("ce-compile-plain-"))
-                .withSlots(1).withUidBase(65300).withCgroupName("coding-engine-compile-plain-test"),
+        fast = SandboxedExecutor.start(
+                SandboxConfig.defaults()
+                        .withDataDir(fastData)
+                        .withSlots(2)
+                        .withUidBase(65210)
+                        .withCgroupName("coding-engine-compile-test"),
+                ExecutorConfig.defaults());
+        plain = SandboxedExecutor.start(
+                SandboxConfig.defaults()
+                        .withDataDir(Files.createTempDirectory("ce-compile-plain-"))
+                        .withSlots(1)
+                        .withUidBase(65300)
+                        .withCgroupName("coding-engine-compile-plain-test"),
                 ExecutorConfig.defaults().withCompileSpeed(CompileSettings.off()));
     }
 
@@ -63,9 +71,10 @@ class CompileSpeedTest {
         return run(executor, language, version, List.of(SourceFile.utf8(null, source)));
     }
 
-    private static ExecutionResult run(SandboxedExecutor executor, String language, String version, List<SourceFile> files) {
-        return executor.execute(new ExecutionRequest(language, version, files, Map.of(), null, LimitRequest.DEFAULTS,
-                List.of(new RunInput("", List.of()))));
+    private static ExecutionResult run(
+            SandboxedExecutor executor, String language, String version, List<SourceFile> files) {
+        return executor.execute(new ExecutionRequest(
+                language, version, files, Map.of(), null, LimitRequest.DEFAULTS, List.of(new RunInput("", List.of()))));
     }
 
     private static JavacService warm(String version) {
@@ -80,7 +89,8 @@ class CompileSpeedTest {
                     + "    int x = \"no\";\n    undefined();\n  }\n}\n";
             StageResult warm = run(fast, "java", version, source).compile();
             StageResult cold = run(plain, "java", version, source).compile();
-            assertTrue(warm.stderr().contains("Broken" + version + ".java:3: error: incompatible types"), warm.stderr());
+            assertTrue(
+                    warm.stderr().contains("Broken" + version + ".java:3: error: incompatible types"), warm.stderr());
             assertEquals(cold.stderr(), warm.stderr());
             assertEquals(cold.output(), warm.output());
             assertEquals(cold.stdout(), warm.stdout());
@@ -94,17 +104,30 @@ class CompileSpeedTest {
     @Test
     void programJvmsStartFromTheJdksClassDataSharingArchive() {
         for (String version : List.of("17", "25")) {
-            ExecutionResult r = run(fast, "java", version,
+            ExecutionResult r = run(
+                    fast,
+                    "java",
+                    version,
                     "public class Vm { public static void main(String[] a) { System.out.println(System.getProperty(\"java.vm.info\")); } }");
-            assertTrue(r.runs().getFirst().stdout().contains("sharing"), version + ": " + r.runs().getFirst());
+            assertTrue(
+                    r.runs().getFirst().stdout().contains("sharing"),
+                    version + ": " + r.runs().getFirst());
         }
     }
 
     @Test
     void javaWithPackagesCompilesWarmAndRuns() {
-        ExecutionResult r = run(fast, "java", "25", List.of(
-                SourceFile.utf8("Main.java", "import pkg.Util;\npublic class Main { public static void main(String[] a) { System.out.println(Util.twice(21)); } }"),
-                SourceFile.utf8("pkg/Util.java", "package pkg;\npublic class Util { public static int twice(int x) { return 2 * x; } }")));
+        ExecutionResult r = run(
+                fast,
+                "java",
+                "25",
+                List.of(
+                        SourceFile.utf8(
+                                "Main.java",
+                                "import pkg.Util;\npublic class Main { public static void main(String[] a) { System.out.println(Util.twice(21)); } }"),
+                        SourceFile.utf8(
+                                "pkg/Util.java",
+                                "package pkg;\npublic class Util { public static int twice(int x) { return 2 * x; } }")));
         assertNull(r.compile().status(), r.compile().toString());
         assertEquals("42\n", r.runs().getFirst().stdout(), r.toString());
     }
@@ -113,14 +136,18 @@ class CompileSpeedTest {
     void codeShippedWithJavaSourcesNeverRunsWhileCompiling() {
         // A plugin javac would start by itself (see HostileJavacPlugin), as a class file and a
         // services file beside Main.java; in the warm compiler it would serve every later user.
-        List<SourceFile> files = new ArrayList<>(List.of(SourceFile.utf8("Main.java",
+        List<SourceFile> files = new ArrayList<>(List.of(SourceFile.utf8(
+                "Main.java",
                 "public class Main { public static void main(String[] a) { System.out.println(\"fine\"); } }")));
-        HostileJavacPlugin.files().forEach((name, content) -> files.add(new SourceFile(name,
-                java.util.Base64.getEncoder().encodeToString(content), SourceFile.Encoding.BASE64)));
+        HostileJavacPlugin.files()
+                .forEach((name, content) -> files.add(new SourceFile(
+                        name, java.util.Base64.getEncoder().encodeToString(content), SourceFile.Encoding.BASE64)));
         for (SandboxedExecutor executor : List.of(fast, plain)) {
             ExecutionResult r = run(executor, "java", "25", files);
             assertNull(r.compile().status(), r.compile().toString());
-            assertFalse(r.compile().output().contains(HostileJavacPlugin.SAYS), r.compile().output());
+            assertFalse(
+                    r.compile().output().contains(HostileJavacPlugin.SAYS),
+                    r.compile().output());
             assertEquals("fine\n", r.runs().getFirst().stdout());
         }
     }
@@ -129,9 +156,17 @@ class CompileSpeedTest {
     void fileNamesThatAToolWouldReadAsOptionsAreRefused() {
         // javac reads "@rt.java" as a file of options ("-proc:full -processorpath ... -processor Evil").
         for (String name : List.of("@rt.java", "-proc:full.java", "-fplugin=./evil.so.cpp", "@opts")) {
-            var e = org.junit.jupiter.api.Assertions.assertThrows(InvalidRequestException.class, () -> run(fast, "java", "25",
-                    List.of(SourceFile.utf8("Main.java", "public class Main { public static void main(String[] a) {} }"),
-                            SourceFile.utf8(name, "-proc:full"))));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    InvalidRequestException.class,
+                    () -> run(
+                            fast,
+                            "java",
+                            "25",
+                            List.of(
+                                    SourceFile.utf8(
+                                            "Main.java",
+                                            "public class Main { public static void main(String[] a) {} }"),
+                                    SourceFile.utf8(name, "-proc:full"))));
             assertTrue(e.getMessage().contains("must not begin with"), e.getMessage());
         }
     }
@@ -139,7 +174,8 @@ class CompileSpeedTest {
     @Test
     void hostileSourcesDoNotHurtTheNextSubmission() {
         String deep = "public class Deep { int x = " + "(".repeat(20000) + "1" + ")".repeat(20000) + "; }";
-        String huge = "public class Huge { String s = \"" + "x".repeat(70000) + "\"; public static void main(String[] a) {} }";
+        String huge = "public class Huge { String s = \"" + "x".repeat(70000)
+                + "\"; public static void main(String[] a) {} }";
         String generic = "interface N<Z> {}\nclass C<X> implements N<N<? super C<C<X>>>> {\n"
                 + "  N<? super C<Byte>> cast(C<Byte> c) { return c; }\n}\npublic class Gen { public static void main(String[] a) {} }";
         List<List<SourceFile>> hostile = List.of(
@@ -147,16 +183,24 @@ class CompileSpeedTest {
                 List.of(SourceFile.utf8(null, huge)),
                 List.of(SourceFile.utf8(null, generic)),
                 // A processor that would fail the compile if javac ran it; -proc:none must keep it off.
-                List.of(SourceFile.utf8("Main.java", "public class Main { public static void main(String[] a) { System.out.println(\"ok\"); } }"),
-                        SourceFile.utf8("Evil.java", "import javax.annotation.processing.*; import javax.lang.model.element.*; import java.util.*;\n"
-                                + "@SupportedAnnotationTypes(\"*\") public class Evil extends AbstractProcessor {\n"
-                                + " public boolean process(Set<? extends TypeElement> s, RoundEnvironment e) { throw new Error(\"processor ran\"); } }"),
+                List.of(
+                        SourceFile.utf8(
+                                "Main.java",
+                                "public class Main { public static void main(String[] a) { System.out.println(\"ok\"); } }"),
+                        SourceFile.utf8(
+                                "Evil.java",
+                                "import javax.annotation.processing.*; import javax.lang.model.element.*; import java.util.*;\n"
+                                        + "@SupportedAnnotationTypes(\"*\") public class Evil extends AbstractProcessor {\n"
+                                        + " public boolean process(Set<? extends TypeElement> s, RoundEnvironment e) { throw new Error(\"processor ran\"); } }"),
                         SourceFile.utf8("META-INF/services/javax.annotation.processing.Processor", "Evil\n")));
         int i = 0;
         for (List<SourceFile> files : hostile) {
             ExecutionResult bad = run(fast, "java", "25", files);
-            assertFalse(bad.compile().output().contains("processor ran"), bad.compile().output());
-            String next = "public class Next" + i + " { public static void main(String[] a) { System.out.println(\"next " + i + "\"); } }";
+            assertFalse(
+                    bad.compile().output().contains("processor ran"),
+                    bad.compile().output());
+            String next = "public class Next" + i
+                    + " { public static void main(String[] a) { System.out.println(\"next " + i + "\"); } }";
             ExecutionResult good = run(fast, "java", "25", next);
             assertNull(good.compile().status(), "after hostile source " + i + ": " + good.compile());
             assertEquals("next " + i + "\n", good.runs().getFirst().stdout());
@@ -166,22 +210,35 @@ class CompileSpeedTest {
         StageResult coldHuge = run(plain, "java", "25", huge).compile();
         StageResult warmHuge = run(fast, "java", "25", huge).compile();
         assertEquals(coldHuge.status(), warmHuge.status());
-        assertTrue(coldHuge.stderr().equals(warmHuge.stderr()), "the huge constant's error is javac's, cut the same way");
+        assertTrue(
+                coldHuge.stderr().equals(warmHuge.stderr()), "the huge constant's error is javac's, cut the same way");
     }
 
     @Test
     void aSourceThatExhaustsTheCompilersMemoryIsACompileFailureAndTheNextCompilesWarm() {
-        assertNull(run(fast, "java", "25", "public class Before { public static void main(String[] a) {} }").compile().status());
+        assertNull(run(fast, "java", "25", "public class Before { public static void main(String[] a) {} }")
+                .compile()
+                .status());
         long before = warm("25").process().orElseThrow().pid();
-        StringBuilder bomb = new StringBuilder("public class Bomb {\n  static final String A0 = \"0123456789abcdef\";\n");
+        StringBuilder bomb =
+                new StringBuilder("public class Bomb {\n  static final String A0 = \"0123456789abcdef\";\n");
         for (int i = 1; i <= 40; i++) {
             // Constant folding doubles the string at each line, no annotation processor needed.
-            bomb.append("  static final String A").append(i).append(" = A").append(i - 1).append(" + A").append(i - 1).append(";\n");
+            bomb.append("  static final String A")
+                    .append(i)
+                    .append(" = A")
+                    .append(i - 1)
+                    .append(" + A")
+                    .append(i - 1)
+                    .append(";\n");
         }
         bomb.append("  public static void main(String[] a) {}\n}\n");
         ExecutionResult bad = run(fast, "java", "25", bomb.toString());
         assertNotNull(bad.compile().status(), "a compile failure: " + bad.compile());
-        ExecutionResult next = run(fast, "java", "25",
+        ExecutionResult next = run(
+                fast,
+                "java",
+                "25",
                 "public class After { public static void main(String[] a) { System.out.println(\"after\"); } }");
         assertNull(next.compile().status(), next.compile().toString());
         assertEquals("after\n", next.runs().getFirst().stdout());
@@ -225,21 +282,40 @@ class CompileSpeedTest {
         for (String std : List.of("gnu++17", "c++20")) {
             shared.build(gpp, Map.of("std", std));
             Path dir = Files.createTempDirectory("ce-pch-check-");
-            Files.writeString(dir.resolve("a.cpp"), "#include <bits/stdc++.h>\nint main(){ std::vector<int> v{3}; std::cout << v[0]; }\n");
+            Files.writeString(
+                    dir.resolve("a.cpp"),
+                    "#include <bits/stdc++.h>\nint main(){ std::vector<int> v{3}; std::cout << v[0]; }\n");
             SourceLayout layout = SourceLayout.of(gpp.definition(), List.of(SourceFile.utf8("a.cpp", "x")), 1, 100);
-            List<String> argv = new ArrayList<>(Commands.expand(gpp.definition().compile(), gpp, layout, Map.of("std", std),
-                    List.of(), shared.arguments(gpp, Map.of("std", std)), ExecutorConfig.defaults().compile()));
+            List<String> argv = new ArrayList<>(Commands.expand(
+                    gpp.definition().compile(),
+                    gpp,
+                    layout,
+                    Map.of("std", std),
+                    List.of(),
+                    shared.arguments(gpp, Map.of("std", std)),
+                    ExecutorConfig.defaults().compile()));
             assertTrue(argv.get(1).startsWith("-I" + settings.pchDir()), argv.toString());
             argv.addAll(1, List.of("-Winvalid-pch", "-H"));
-            Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(argv)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.waitFor(), out);
             assertTrue(out.lines().anyMatch(l -> l.startsWith("! ") && l.endsWith("bits/stdc++.h.gch")), out);
             assertFalse(out.contains("not used"), out);
         }
-        ExecutionResult r = fast.execute(new ExecutionRequest("c++", "*", List.of(SourceFile.utf8(null,
-                "#include <bits/stdc++.h>\nint main(){ std::set<int> s{3,1,2}; for (int x : s) std::cout << x; }\n")),
-                Map.of("std", "gnu++17"), null, LimitRequest.DEFAULTS, List.of(new RunInput("", List.of()))));
+        ExecutionResult r = fast.execute(new ExecutionRequest(
+                "c++",
+                "*",
+                List.of(
+                        SourceFile.utf8(
+                                null,
+                                "#include <bits/stdc++.h>\nint main(){ std::set<int> s{3,1,2}; for (int x : s) std::cout << x; }\n")),
+                Map.of("std", "gnu++17"),
+                null,
+                LimitRequest.DEFAULTS,
+                List.of(new RunInput("", List.of()))));
         assertNull(r.compile().status(), r.compile().toString());
         assertEquals("123", r.runs().getFirst().stdout());
     }

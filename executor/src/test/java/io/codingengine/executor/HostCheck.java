@@ -1,5 +1,8 @@
 package io.codingengine.executor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,17 +10,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Asserts that the host is unharmed after a hostile run: nothing left running, canary intact, engine serving. */
 final class HostCheck {
 
-    static final Path CANARY = Path.of("/tmp/ce-canary-" + ProcessHandle.current().pid());
+    static final Path CANARY =
+            Path.of("/tmp/ce-canary-" + ProcessHandle.current().pid());
     static final String CANARY_TEXT = "the host's own file";
 
-    private HostCheck() {
-    }
+    private HostCheck() {}
 
     static void plantCanary() {
         try {
@@ -35,7 +35,8 @@ final class HostCheck {
             throw new AssertionError("host canary file gone", e);
         }
         assertTrue(leftoverCgroups().isEmpty(), "run cgroups left: " + leftoverCgroups());
-        assertEquals("ok\n", Fixture.run("python", "print('ok')").runs().getFirst().stdout(), "engine still serving");
+        assertEquals(
+                "ok\n", Fixture.run("python", "print('ok')").runs().getFirst().stdout(), "engine still serving");
     }
 
     /**
@@ -51,7 +52,8 @@ final class HostCheck {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().matches("\\d+"))
                     .filter(p -> ownedBy(p, firstUid, count))
-                    .map(p -> p.getFileName() + " " + cmdline(p)).toList();
+                    .map(p -> p.getFileName() + " " + cmdline(p))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -98,17 +100,28 @@ final class HostCheck {
             String unified = unifiedMount();
             List<String> own = Files.readAllLines(Path.of("/proc/self/cgroup"));
             List<Path> groups = own.stream()
-                    .map(line -> line.split(":", 3)).filter(f -> f.length == 3)
-                    .map(f -> f[1].isEmpty() ? (unified == null ? null : Path.of(unified, f[2], name))
+                    .map(line -> line.split(":", 3))
+                    .filter(f -> f.length == 3)
+                    .map(f -> f[1].isEmpty()
+                            ? (unified == null ? null : Path.of(unified, f[2], name))
                             : Path.of("/sys/fs/cgroup", f[1].split(",")[0], f[2], name))
-                    .filter(java.util.Objects::nonNull).map(Path::normalize).filter(Files::isDirectory).distinct().toList();
+                    .filter(java.util.Objects::nonNull)
+                    .map(Path::normalize)
+                    .filter(Files::isDirectory)
+                    .distinct()
+                    .toList();
             // The executor makes its group in every hierarchy it uses; finding none would check nothing.
             boolean v1 = own.stream().anyMatch(line -> line.matches("\\d+:([^:]*,)?memory(,[^:]*)?:.*"));
-            assertTrue(v1 ? groups.stream().anyMatch(g -> g.startsWith("/sys/fs/cgroup/memory"))
-                            && groups.stream().anyMatch(g -> g.startsWith("/sys/fs/cgroup/pids")) : !groups.isEmpty(),
+            assertTrue(
+                    v1
+                            ? groups.stream().anyMatch(g -> g.startsWith("/sys/fs/cgroup/memory"))
+                                    && groups.stream().anyMatch(g -> g.startsWith("/sys/fs/cgroup/pids"))
+                            : !groups.isEmpty(),
                     "this JVM's " + name + " groups not found: " + groups);
-            return groups.stream().flatMap(HostCheck::children)
-                    .filter(g -> !(g.getFileName().toString().contains("-service-") && hasProcesses(g))).toList();
+            return groups.stream()
+                    .flatMap(HostCheck::children)
+                    .filter(g -> !(g.getFileName().toString().contains("-service-") && hasProcesses(g)))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,5 @@
 package io.codingengine.executor;
 
-import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import javax.tools.ToolProvider;
 
 /**
  * A real javac plugin that starts itself: javac loads every {@code com.sun.source.util.Plugin}
@@ -34,8 +34,7 @@ public final class HostileJavacPlugin {
             }
             """.formatted(SAYS, MARK, SAYS);
 
-    private HostileJavacPlugin() {
-    }
+    private HostileJavacPlugin() {}
 
     /** The plugin's files: {@code Evil.class} (for Java 17 and later) and its services file. */
     public static Map<String, byte[]> files() {
@@ -43,8 +42,16 @@ public final class HostileJavacPlugin {
             Path dir = Files.createTempDirectory("ce-hostile-plugin-");
             Files.writeString(dir.resolve("Evil.java"), SOURCE);
             ByteArrayOutputStream errors = new ByteArrayOutputStream();
-            int rc = ToolProvider.getSystemJavaCompiler().run(null, errors, errors, "--release", "17", "-d",
-                    dir.toString(), dir.resolve("Evil.java").toString());
+            int rc = ToolProvider.getSystemJavaCompiler()
+                    .run(
+                            null,
+                            errors,
+                            errors,
+                            "--release",
+                            "17",
+                            "-d",
+                            dir.toString(),
+                            dir.resolve("Evil.java").toString());
             if (rc != 0) {
                 throw new IllegalStateException("cannot build the plugin: " + errors.toString(StandardCharsets.UTF_8));
             }

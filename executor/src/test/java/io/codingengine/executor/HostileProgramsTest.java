@@ -1,5 +1,11 @@
 package io.codingengine.executor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.LimitRequest;
@@ -8,10 +14,6 @@ import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
 import io.codingengine.executor.sandbox.Globs;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
@@ -21,12 +23,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Real hostile programs against the real sandbox. Each asserts the verdict, and after each the
@@ -35,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HostileProgramsTest {
 
-    private static final LimitRequest SHORT = new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(2), null, null);
+    private static final LimitRequest SHORT =
+            new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(2), null, null);
 
     @BeforeAll
     static void plant() {
@@ -82,7 +82,8 @@ class HostileProgramsTest {
                   catch (Throwable e) { System.out.println("stopped after " + n + " threads: " + e.getClass().getSimpleName()); }
                 } }
                 """);
-        var stopped = java.util.regex.Pattern.compile("stopped after (\\d+) threads").matcher(r.stdout());
+        var stopped =
+                java.util.regex.Pattern.compile("stopped after (\\d+) threads").matcher(r.stdout());
         assertTrue(stopped.find(), r.output());
         int threads = Integer.parseInt(stopped.group(1));
         assertTrue(threads < 64, "pids limit held: " + threads);
@@ -214,14 +215,20 @@ class HostileProgramsTest {
     @Test
     void aCutStderrFloodLetsTheProgramFinish() {
         LimitRequest cut = new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(4), null, null, true);
-        ExecutionResult r = Fixture.run("python", "*",
-                "import sys\nfor _ in range(4096): sys.stderr.write('flood\\n' * 1000)\nprint('done')", "", cut);
+        ExecutionResult r = Fixture.run(
+                "python",
+                "*",
+                "import sys\nfor _ in range(4096): sys.stderr.write('flood\\n' * 1000)\nprint('done')",
+                "",
+                cut);
         StageResult run = r.runs().getFirst();
         assertNull(run.status(), run.message());
         assertEquals("done\n", run.stdout());
         assertEquals(64 * 1024, run.stderr().length(), "what is kept of standard error");
-        StageResult flood = Fixture.run("c", "*",
-                "#include <stdio.h>\nint main(void){ for(;;) fputs(\"flood\\n\", stdout); }", "", cut).runs().getFirst();
+        StageResult flood = Fixture.run(
+                        "c", "*", "#include <stdio.h>\nint main(void){ for(;;) fputs(\"flood\\n\", stdout); }", "", cut)
+                .runs()
+                .getFirst();
         assertEquals(StageStatus.OL, flood.status());
     }
 
@@ -399,7 +406,9 @@ class HostileProgramsTest {
         String slotUids = Integer.toString(Fixture.UID_BASE).substring(0, 3);
         assertTrue(py.stdout().startsWith(slotUids), py.stdout());
         assertTrue(py.stdout().contains("No such file"), py.stdout());
-        StageResult js = run("javascript", "console.log(require('child_process').execSync('cat /etc/hostname 2>&1; hostname').toString())");
+        StageResult js = run(
+                "javascript",
+                "console.log(require('child_process').execSync('cat /etc/hostname 2>&1; hostname').toString())");
         assertTrue(js.stdout().contains("box"), js.stdout());
         StageResult java = run("java", """
                 public class Main { public static void main(String[] a) throws Exception {
@@ -412,7 +421,9 @@ class HostileProgramsTest {
 
     @Test
     void symlinksAndFifosLeftBehindAreHarmless() {
-        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("c", "*",
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest(
+                "c",
+                "*",
                 List.of(SourceFile.utf8("main.c", """
                         #include <stdio.h>
                         #include <unistd.h>
@@ -424,17 +435,24 @@ class HostileProgramsTest {
                           return 0;
                         }
                         """.formatted(HostCheck.CANARY))),
-                Map.of(), null, SHORT, List.of(new RunInput("", List.of()), new RunInput("", List.of()))));
+                Map.of(),
+                null,
+                SHORT,
+                List.of(new RunInput("", List.of()), new RunInput("", List.of()))));
         // Writing through its own link lands in its own /tmp; the host file stays intact (checked after).
         assertTrue(r.runs().getFirst().stdout().startsWith("wrote through link: "));
         // The second run gets a work directory of its own, with the real program again: the
         // host never looked into (or followed a link in) the one the first run left.
-        assertTrue(r.runs().get(1).stdout().startsWith("wrote through link: "), r.runs().get(1).toString());
+        assertTrue(
+                r.runs().get(1).stdout().startsWith("wrote through link: "),
+                r.runs().get(1).toString());
     }
 
     @Test
     void sharedMemoryAndSysvIpcDoNotSurviveIntoTheNextRun() {
-        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("c", "*",
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest(
+                "c",
+                "*",
                 List.of(SourceFile.utf8("main.c", """
                         #include <stdio.h>
                         #include <string.h>
@@ -452,7 +470,10 @@ class HostileProgramsTest {
                           return 0;
                         }
                         """)),
-                Map.of(), null, SHORT, List.of(new RunInput("", List.of("plant")), new RunInput("", List.of()))));
+                Map.of(),
+                null,
+                SHORT,
+                List.of(new RunInput("", List.of("plant")), new RunInput("", List.of()))));
         assertEquals("planted 1 1\n", r.runs().get(0).stdout());
         assertEquals("found 0 0\n", r.runs().get(1).stdout(), "a fresh IPC namespace per run");
     }
@@ -475,11 +496,18 @@ class HostileProgramsTest {
                     for table in ("/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/unix"):
                         print(table, len(open(table).read().splitlines()) - 1)
                 """;
-        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("python", "*",
-                List.of(SourceFile.utf8("main.py", program)), Map.of(), null, SHORT,
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest(
+                "python",
+                "*",
+                List.of(SourceFile.utf8("main.py", program)),
+                Map.of(),
+                null,
+                SHORT,
                 List.of(new RunInput("secret", List.of("plant")), new RunInput("", List.of()))));
         assertEquals("planted\n", r.runs().get(0).stdout(), r.runs().get(0).stderr());
-        assertEquals("/proc/net/tcp 0\n/proc/net/tcp6 0\n/proc/net/udp 0\n/proc/net/unix 0\n", r.runs().get(1).stdout(),
+        assertEquals(
+                "/proc/net/tcp 0\n/proc/net/tcp6 0\n/proc/net/udp 0\n/proc/net/unix 0\n",
+                r.runs().get(1).stdout(),
                 "a fresh network namespace per run");
     }
 
@@ -504,7 +532,11 @@ class HostileProgramsTest {
         // seeing which came back tells what a concurrent run (on a hidden test) read. A file no
         // run uses, cached by the host: after the box's eviction attempts it is still all cached.
         String file = System.getProperty("java.home") + "/lib/src.zip";
-        assertEquals(0, new ProcessBuilder("sh", "-c", "cat " + file + " > /dev/null").start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("sh", "-c", "cat " + file + " > /dev/null")
+                        .start()
+                        .waitFor());
         long pages = (Files.size(Path.of(file)) + 4095) / 4096 * 4096;
         assertEquals(pages, cachedBytes(file), "the host cached it");
         StageResult r = run("c", """
@@ -547,13 +579,24 @@ class HostileProgramsTest {
         // page cache: the chosen pages. Whether they come back later tells what another run read.
         // The runtimes are locked in memory at start: every page stays resident, whatever the run does.
         String home = System.getProperty("java.home");
-        List<String> streamed = Globs.expand("/usr/lib/jvm/*").stream().map(p -> p.resolve("lib/modules"))
-                .filter(Files::isRegularFile).map(Path::toString).toList();
+        List<String> streamed = Globs.expand("/usr/lib/jvm/*").stream()
+                .map(p -> p.resolve("lib/modules"))
+                .filter(Files::isRegularFile)
+                .map(Path::toString)
+                .toList();
         String bits = home + "/lib/src.zip";
         for (String f : concat(bits, streamed)) {
             // What an attacker needs: pages nobody has cached. Locked pages stay, whoever asks.
-            assertEquals(0, new ProcessBuilder("python3", "-c", "import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); "
-                    + "os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)", f).start().waitFor());
+            assertEquals(
+                    0,
+                    new ProcessBuilder(
+                                    "python3",
+                                    "-c",
+                                    "import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); "
+                                            + "os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)",
+                                    f)
+                            .start()
+                            .waitFor());
         }
         long total = 0;
         for (String f : streamed) {
@@ -582,12 +625,21 @@ class HostileProgramsTest {
                   return 0;
                 }
                 """;
-        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("c", "*", List.of(SourceFile.utf8(null, program)),
-                Map.of(), null, limits, List.of(new RunInput("", concat(bits, streamed)))));
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest(
+                "c",
+                "*",
+                List.of(SourceFile.utf8(null, program)),
+                Map.of(),
+                null,
+                limits,
+                List.of(new RunInput("", concat(bits, streamed)))));
         assertNull(r.compileFailed() ? r.compile().toString() : null, "compiles");
         StageResult run = r.runs().getFirst();
-        assertEquals("bit pages 2048, streamed " + (total >> 20) + " MiB\n"
-                + "/usr/share/doc/libc6/copyright 2\n/usr/share/doc 2\n/usr/sbin 2\n/usr/local/bin 2\n", run.stdout(), run.toString());
+        assertEquals(
+                "bit pages 2048, streamed " + (total >> 20) + " MiB\n"
+                        + "/usr/share/doc/libc6/copyright 2\n/usr/share/doc 2\n/usr/sbin 2\n/usr/local/bin 2\n",
+                run.stdout(),
+                run.toString());
         for (String f : List.of("/usr/share/doc/libc6/copyright", "/usr/sbin", "/usr/local/bin")) {
             assertTrue(Files.exists(Path.of(f)), "the host has " + f + ", which a box must not see");
         }
@@ -633,16 +685,27 @@ class HostileProgramsTest {
                   return 0;
                 }
                 """;
-        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest("c", "*",
-                List.of(SourceFile.utf8("main.c", program)), Map.of(), null, SHORT,
+        ExecutionResult r = Fixture.EXECUTOR.execute(new ExecutionRequest(
+                "c",
+                "*",
+                List.of(SourceFile.utf8("main.c", program)),
+                Map.of(),
+                null,
+                SHORT,
                 List.of(new RunInput("hidden input", List.of("plant")), new RunInput("", List.of()))));
-        assertEquals("planted, program writable: 0\n", r.runs().get(0).stdout(), r.runs().get(0).stderr());
+        assertEquals(
+                "planted, program writable: 0\n",
+                r.runs().get(0).stdout(),
+                r.runs().get(0).stderr());
         assertEquals("a.out main.c \n", sorted(r.runs().get(1).stdout()), "only the program, in a fresh directory");
     }
 
     /** The words of a line in order, for a directory listing in any order. */
     private static String sorted(String line) {
-        return java.util.Arrays.stream(line.trim().split(" ")).sorted().collect(java.util.stream.Collectors.joining(" ")) + " \n";
+        return java.util.Arrays.stream(line.trim().split(" "))
+                        .sorted()
+                        .collect(java.util.stream.Collectors.joining(" "))
+                + " \n";
     }
 
     @Test
@@ -711,8 +774,13 @@ class HostileProgramsTest {
     }
 
     private static ExecutionResult compileOnly(String language, String source) {
-        return Fixture.EXECUTOR.execute(new ExecutionRequest(language, "*", List.of(SourceFile.utf8(null, source)),
-                Map.of(), new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(3), null, null), SHORT,
+        return Fixture.EXECUTOR.execute(new ExecutionRequest(
+                language,
+                "*",
+                List.of(SourceFile.utf8(null, source)),
+                Map.of(),
+                new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(3), null, null),
+                SHORT,
                 List.of(new RunInput("", List.of()))));
     }
 }

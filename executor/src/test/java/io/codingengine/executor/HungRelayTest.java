@@ -1,19 +1,18 @@
 package io.codingengine.executor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A relay that stops reporting (here: stopped with SIGSTOP mid-run, as a hung or starved process
@@ -23,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HungRelayTest {
 
-    private static final LimitRequest LIMITS = new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(3), null, null);
+    private static final LimitRequest LIMITS =
+            new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(3), null, null);
 
     @Test
     void aHungRelayIsAbandonedAtItsDeadlineAndItsSlotRecovers() throws Exception {
@@ -31,7 +31,8 @@ class HungRelayTest {
         long started = System.nanoTime();
         CompletableFuture<ExecutionResult> run = CompletableFuture.supplyAsync(
                 () -> Fixture.run("python", "*", "import time\ntime.sleep(2)\nprint('late')", "", LIMITS));
-        ProcessHandle relay = busyRelay(Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("no relay running"));
+        ProcessHandle relay =
+                busyRelay(Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("no relay running"));
         new ProcessBuilder("kill", "-STOP", Long.toString(relay.pid())).start().waitFor();
         try {
             StageResult result = run.get(60, TimeUnit.SECONDS).runs().getFirst();
@@ -39,11 +40,16 @@ class HungRelayTest {
             assertEquals(StageStatus.XX, result.status(), result.toString());
             assertTrue(seconds < 30, "abandoned at the wall limit plus the margin, not later: " + seconds + " s");
         } finally {
-            new ProcessBuilder("kill", "-CONT", Long.toString(relay.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-CONT", Long.toString(relay.pid()))
+                    .start()
+                    .waitFor();
         }
         assertTrue(waitGone(relay), "the hung relay was killed");
         for (int i = 0; i < 2 * Fixture.SLOTS; i++) {
-            assertEquals("ok\n", Fixture.run("python", "print('ok')").runs().getFirst().stdout(), "every slot runs again");
+            assertEquals(
+                    "ok\n",
+                    Fixture.run("python", "print('ok')").runs().getFirst().stdout(),
+                    "every slot runs again");
         }
     }
 
@@ -52,9 +58,12 @@ class HungRelayTest {
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             List<ProcessHandle> servers = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().orElse("").contains(" serve " + Fixture.DATA_DIR)).toList();
-            Optional<ProcessHandle> busy = servers.stream().flatMap(ProcessHandle::children)
-                    .filter(relay -> relay.children().findAny().isPresent()).findFirst();
+                    .filter(p -> p.info().commandLine().orElse("").contains(" serve " + Fixture.DATA_DIR))
+                    .toList();
+            Optional<ProcessHandle> busy = servers.stream()
+                    .flatMap(ProcessHandle::children)
+                    .filter(relay -> relay.children().findAny().isPresent())
+                    .findFirst();
             if (busy.isPresent()) {
                 return busy;
             }

@@ -1,25 +1,23 @@
 package io.codingengine.executor;
 
-import io.codingengine.common.execution.InteractionRequest;
-import io.codingengine.common.execution.InteractionResult;
-import io.codingengine.common.execution.InteractionResult.Side;
-import io.codingengine.common.execution.StageStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.time.Duration;
-import java.util.List;
-import java.util.stream.Stream;
-
 import static io.codingengine.executor.InteractionTest.GUESS_VALIDATOR;
 import static io.codingengine.executor.InteractionTest.test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.codingengine.common.execution.InteractionResult;
+import io.codingengine.common.execution.InteractionResult.Side;
+import io.codingengine.common.execution.StageStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Hostile submissions (and validators: a submitter may bring their own to inline tests) on either
@@ -65,7 +63,9 @@ class InteractionHostileTest {
         long started = System.nanoTime();
         InteractionResult r = InteractionTest.interact(language, source, validator, true, 1, List.of(test("500")));
         long took = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        assertTrue(r.compile() == null || r.compile().succeeded(), () -> r.compile().output());
+        assertTrue(
+                r.compile() == null || r.compile().succeeded(),
+                () -> r.compile().output());
         assertTrue(took < maxMillis, "came back in " + took + " ms, not within " + maxMillis);
         return r.tests().getFirst().passes().getFirst();
     }
@@ -83,7 +83,8 @@ class InteractionHostileTest {
         boolean sigpipe = "SIGPIPE".equals(p.submission().signal());
         assertTrue(p.submissionStopped() || sigpipe, p.submission().toString());
         assertTrue(p.firstEnded() == Side.VALIDATOR || sigpipe, p.firstEnded() + ": " + p.submission());
-        assertTrue(p.transcript().stream().mapToInt(m -> m.text().length()).sum() <= 4096,
+        assertTrue(
+                p.transcript().stream().mapToInt(m -> m.text().length()).sum() <= 4096,
                 "the flood was recorded up to the limit only");
     }
 
@@ -97,7 +98,9 @@ class InteractionHostileTest {
                 int main(void) { for (;;) fputs("1000000000\\n", stdout); }
                 """, DRAINING_VALIDATOR, 12000);
         assertEquals(StageStatus.OL, p.submission().status(), p.submission().toString());
-        assertTrue(p.submission().message().contains("written to the validator"), p.submission().toString());
+        assertTrue(
+                p.submission().message().contains("written to the validator"),
+                p.submission().toString());
         assertEquals(42, p.validator().code(), p.validator().toString());
     }
 
@@ -147,7 +150,8 @@ class InteractionHostileTest {
                 int main(void) { close(0); printf("500\\n"); return 0; }
                 """, GUESS_VALIDATOR, 6000);
         assertNull(p.submission().status(), p.submission().toString());
-        assertEquals(42, p.validator().code(), "the validator answered into a closed pipe and found 500: " + p.validator());
+        assertEquals(
+                42, p.validator().code(), "the validator answered into a closed pipe and found 500: " + p.validator());
     }
 
     @Test
@@ -222,12 +226,15 @@ class InteractionHostileTest {
                 sys.exit(42 if line == "done\\n" else 43)
                 """, 6000);
         String report = p.submission().stderr();
-        for (String path : List.of("/box/judge/answer", "/box/judge/input", "/box/judge/feedback", "/box/validator.py")) {
+        for (String path :
+                List.of("/box/judge/answer", "/box/judge/input", "/box/judge/feedback", "/box/validator.py")) {
             assertTrue(report.contains(path + " False"), report);
         }
         assertTrue(report.contains("pids [1, 2]"), "only its own box init and itself: " + report);
-        assertTrue(report.contains("uid " + Fixture.UID_BASE) || report.contains("uid " + (Fixture.UID_BASE + 1)), report);
-        assertTrue(report.contains("fd 0: Permission denied") && report.contains("fd 1: Permission denied"),
+        assertTrue(
+                report.contains("uid " + Fixture.UID_BASE) || report.contains("uid " + (Fixture.UID_BASE + 1)), report);
+        assertTrue(
+                report.contains("fd 0: Permission denied") && report.contains("fd 1: Permission denied"),
                 "the FIFOs cannot be opened again through /proc: " + report);
         assertEquals(42, p.validator().code(), "the validator lived on: " + p.validator());
     }

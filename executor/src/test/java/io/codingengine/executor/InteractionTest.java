@@ -1,5 +1,12 @@
 package io.codingengine.executor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.InteractionRequest;
 import io.codingengine.common.execution.InteractionResult;
 import io.codingengine.common.execution.InteractionResult.Side;
@@ -8,8 +15,6 @@ import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.Program;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageStatus;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -17,13 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Interactions and multi-pass runs through the real executor: a submission and an output
@@ -32,8 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InteractionTest {
 
-    static final LimitRequest SUBMISSION = new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(4), null, null, true);
-    static final LimitRequest VALIDATOR = new LimitRequest(Duration.ofSeconds(5), Duration.ofSeconds(8), null, null, true);
+    static final LimitRequest SUBMISSION =
+            new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(4), null, null, true);
+    static final LimitRequest VALIDATOR =
+            new LimitRequest(Duration.ofSeconds(5), Duration.ofSeconds(8), null, null, true);
 
     /** A guessing game's validator: the secret number is the input; 42 for a right guess within 10. */
     static final String GUESS_VALIDATOR = """
@@ -71,22 +72,44 @@ class InteractionTest {
             }
             """;
 
-    static InteractionResult interact(String language, String source, String validator, boolean interactive, int passes,
-                                      List<InteractionRequest.Test> tests) {
+    static InteractionResult interact(
+            String language,
+            String source,
+            String validator,
+            boolean interactive,
+            int passes,
+            List<InteractionRequest.Test> tests) {
         return Fixture.EXECUTOR.interact(request(language, source, validator, interactive, passes, tests));
     }
 
-    static InteractionRequest request(String language, String source, String validator, boolean interactive, int passes,
-                                      List<InteractionRequest.Test> tests) {
+    static InteractionRequest request(
+            String language,
+            String source,
+            String validator,
+            boolean interactive,
+            int passes,
+            List<InteractionRequest.Test> tests) {
         return request(language, source, validator, interactive, passes, tests, SUBMISSION, VALIDATOR);
     }
 
-    static InteractionRequest request(String language, String source, String validator, boolean interactive, int passes,
-                                      List<InteractionRequest.Test> tests, LimitRequest submission, LimitRequest validating) {
+    static InteractionRequest request(
+            String language,
+            String source,
+            String validator,
+            boolean interactive,
+            int passes,
+            List<InteractionRequest.Test> tests,
+            LimitRequest submission,
+            LimitRequest validating) {
         return new InteractionRequest(
                 new Program(language, "*", List.of(SourceFile.utf8(null, source)), Map.of(), null, submission),
-                new Program("python", "*", List.of(SourceFile.utf8("validator.py", validator)), Map.of(), null, validating),
-                interactive, passes, tests, 4096, true);
+                new Program(
+                        "python", "*", List.of(SourceFile.utf8("validator.py", validator)), Map.of(), null, validating),
+                interactive,
+                passes,
+                tests,
+                4096,
+                true);
     }
 
     static InteractionRequest.Test test(String input) {
@@ -94,13 +117,15 @@ class InteractionTest {
     }
 
     static String dialogue(InteractionResult.Pass pass) {
-        return pass.transcript().stream().flatMap(m -> m.text().lines().map(l -> (m.from() == Side.SUBMISSION ? ">" : "<") + l))
+        return pass.transcript().stream()
+                .flatMap(m -> m.text().lines().map(l -> (m.from() == Side.SUBMISSION ? ">" : "<") + l))
                 .collect(Collectors.joining("\n"));
     }
 
     @Test
     void aGuessingGameIsPlayedThroughTwoPipes() {
-        InteractionResult r = interact("c", BINARY_SEARCH, GUESS_VALIDATOR, true, 1, List.of(test("500"), test("1"), test("777")));
+        InteractionResult r =
+                interact("c", BINARY_SEARCH, GUESS_VALIDATOR, true, 1, List.of(test("500"), test("1"), test("777")));
         assertTrue(r.compile().succeeded(), "C compiles, and its compile is reported");
         assertEquals(3, r.tests().size());
         for (InteractionResult.Test t : r.tests()) {
@@ -114,7 +139,9 @@ class InteractionTest {
             assertTrue(t.judgeMessage().startsWith("guess 1 is 500\n"), t.judgeMessage());
         }
         assertEquals(">500\n<correct", dialogue(r.tests().getFirst().passes().getFirst()));
-        assertTrue(dialogue(r.tests().get(2).passes().getFirst()).startsWith(">500\n<higher\n>750\n<higher\n>875\n<lower\n"),
+        assertTrue(
+                dialogue(r.tests().get(2).passes().getFirst())
+                        .startsWith(">500\n<higher\n>750\n<higher\n>875\n<lower\n"),
                 dialogue(r.tests().get(2).passes().getFirst()));
     }
 
@@ -125,13 +152,19 @@ class InteractionTest {
         InteractionResult.Pass pass = r.tests().getFirst().passes().getFirst();
         assertNull(pass.submission().status());
         assertEquals(43, pass.validator().code());
-        assertEquals(Side.SUBMISSION, pass.firstEnded(), "the validator saw EOF only after the submission's end was stamped");
-        assertTrue(r.tests().getFirst().judgeMessage().contains("no guess 2"), r.tests().getFirst().judgeMessage());
+        assertEquals(
+                Side.SUBMISSION,
+                pass.firstEnded(),
+                "the validator saw EOF only after the submission's end was stamped");
+        assertTrue(
+                r.tests().getFirst().judgeMessage().contains("no guess 2"),
+                r.tests().getFirst().judgeMessage());
     }
 
     @Test
     void aSubmissionThatCrashesFirstIsSeenToCrashFirst() {
-        InteractionResult r = interact("c", "int main(void) { return 3; }", GUESS_VALIDATOR, true, 1, List.of(test("500")));
+        InteractionResult r =
+                interact("c", "int main(void) { return 3; }", GUESS_VALIDATOR, true, 1, List.of(test("500")));
         InteractionResult.Pass pass = r.tests().getFirst().passes().getFirst();
         assertEquals(StageStatus.RE, pass.submission().status());
         assertEquals(3, pass.submission().code());
@@ -171,7 +204,8 @@ class InteractionTest {
         assertEquals(42, pass.validator().code());
         assertEquals(Side.VALIDATOR, pass.firstEnded());
         assertFalse(pass.submissionStopped());
-        assertEquals(StageStatus.TO, pass.submission().status(), pass.submission().toString());
+        assertEquals(
+                StageStatus.TO, pass.submission().status(), pass.submission().toString());
     }
 
     @Test
@@ -179,17 +213,26 @@ class InteractionTest {
         // The validator burns 2.5 s of CPU before answering; the submission waits, using none. Both
         // have wall time to spare: on a busy machine the validator's 2.5 s of CPU take far longer.
         Duration spare = Duration.ofSeconds(40);
-        InteractionResult r = Fixture.EXECUTOR.interact(request("python", "print(1, flush=True)\ninput()", """
+        InteractionResult r = Fixture.EXECUTOR.interact(request(
+                "python",
+                "print(1, flush=True)\ninput()",
+                """
                 import sys, time
                 sys.stdin.readline()
                 end = time.process_time() + 2.5
                 while time.process_time() < end: pass
                 print("done", flush=True)
                 sys.exit(42)
-                """, true, 1, List.of(test("")), new LimitRequest(Duration.ofSeconds(2), spare, null, null, true),
+                """,
+                true,
+                1,
+                List.of(test("")),
+                new LimitRequest(Duration.ofSeconds(2), spare, null, null, true),
                 new LimitRequest(Duration.ofSeconds(5), spare, null, null, true)));
         InteractionResult.Pass pass = r.tests().getFirst().passes().getFirst();
-        assertNull(pass.submission().status(), "2.5 s of the validator's CPU are not the submission's 2 s: " + pass.submission());
+        assertNull(
+                pass.submission().status(),
+                "2.5 s of the validator's CPU are not the submission's 2 s: " + pass.submission());
         assertTrue(pass.submission().cpuTimeMs() < 500, pass.submission().toString());
         assertTrue(pass.validator().cpuTimeMs() >= 2400, pass.validator().toString());
     }
@@ -213,20 +256,33 @@ class InteractionTest {
 
     @Test
     void multiPassFeedsTheValidatorsNextInputAndKeepsItsFeedbackDirectory() {
-        InteractionResult r = interact("python", "print(int(input()) * 2)", COUNTING_VALIDATOR, false, 5,
+        InteractionResult r = interact(
+                "python",
+                "print(int(input()) * 2)",
+                COUNTING_VALIDATOR,
+                false,
+                5,
                 List.of(new InteractionRequest.Test("3", "3", List.of())));
         InteractionResult.Test t = r.tests().getFirst();
         assertEquals(3, t.passes().size(), t.judgeMessage());
-        assertEquals("pass 1: input ['3'], output ['6']\npass 2: input ['7'], output ['14']\npass 3: input ['15'], output ['30']\n",
+        assertEquals(
+                "pass 1: input ['3'], output ['6']\npass 2: input ['7'], output ['14']\npass 3: input ['15'], output ['30']\n",
                 t.judgeMessage());
-        assertEquals(List.of(true, true, false), t.passes().stream().map(InteractionResult.Pass::nextPass).toList());
+        assertEquals(
+                List.of(true, true, false),
+                t.passes().stream().map(InteractionResult.Pass::nextPass).toList());
         assertEquals("30\n", t.passes().getLast().submission().stdout());
         t.passes().forEach(p -> assertEquals(42, p.validator().code()));
     }
 
     @Test
     void multiPassStopsAtThePassLimitWithTheLastPassAskingForMore() {
-        InteractionResult r = interact("python", "print(int(input()) * 2)", COUNTING_VALIDATOR, false, 2,
+        InteractionResult r = interact(
+                "python",
+                "print(int(input()) * 2)",
+                COUNTING_VALIDATOR,
+                false,
+                2,
                 List.of(new InteractionRequest.Test("1", "9", List.of())));
         InteractionResult.Test t = r.tests().getFirst();
         assertEquals(2, t.passes().size());
@@ -235,8 +291,13 @@ class InteractionTest {
 
     @Test
     void multiPassStopsWhenTheSubmissionFails() {
-        InteractionResult r = interact("python", "import sys\nn = int(input())\nprint(n * 2)\nsys.exit(1 if n > 5 else 0)",
-                COUNTING_VALIDATOR, false, 5, List.of(new InteractionRequest.Test("3", "9", List.of())));
+        InteractionResult r = interact(
+                "python",
+                "import sys\nn = int(input())\nprint(n * 2)\nsys.exit(1 if n > 5 else 0)",
+                COUNTING_VALIDATOR,
+                false,
+                5,
+                List.of(new InteractionRequest.Test("3", "9", List.of())));
         InteractionResult.Test t = r.tests().getFirst();
         assertEquals(2, t.passes().size());
         assertEquals(StageStatus.RE, t.passes().getLast().submission().status());
@@ -246,7 +307,8 @@ class InteractionTest {
     @Test
     void interactiveMultiPassRunsBothTogetherInEveryPass() {
         // Each pass: the validator sends its input, expects it doubled, and asks for another pass on the result.
-        InteractionResult r = interact("python", "print(int(input()) * 2, flush=True)", """
+        InteractionResult r =
+                interact("python", "print(int(input()) * 2, flush=True)", """
                 import os, sys
                 fb = sys.argv[3]
                 n = int(open(sys.argv[1]).read())
@@ -268,14 +330,32 @@ class InteractionTest {
     @Test
     void theTranscriptIsCutAtItsLimit() {
         InteractionRequest flood = new InteractionRequest(
-                new Program("python", "*", List.of(SourceFile.utf8(null, "import sys\nsys.stdout.write('x' * 100000)")),
-                        Map.of(), null, SUBMISSION),
-                new Program("python", "*", List.of(SourceFile.utf8("v.py", "import sys\nsys.stdin.read()\nsys.exit(42)")),
-                        Map.of(), null, VALIDATOR), true, 1, List.of(test("")), 1000, true);
-        InteractionResult.Pass pass = Fixture.EXECUTOR.interact(flood).tests().getFirst().passes().getFirst();
+                new Program(
+                        "python",
+                        "*",
+                        List.of(SourceFile.utf8(null, "import sys\nsys.stdout.write('x' * 100000)")),
+                        Map.of(),
+                        null,
+                        SUBMISSION),
+                new Program(
+                        "python",
+                        "*",
+                        List.of(SourceFile.utf8("v.py", "import sys\nsys.stdin.read()\nsys.exit(42)")),
+                        Map.of(),
+                        null,
+                        VALIDATOR),
+                true,
+                1,
+                List.of(test("")),
+                1000,
+                true);
+        InteractionResult.Pass pass =
+                Fixture.EXECUTOR.interact(flood).tests().getFirst().passes().getFirst();
         assertEquals(42, pass.validator().code());
         assertTrue(pass.transcriptCut());
-        assertEquals(1000, pass.transcript().stream().mapToInt(m -> m.text().length()).sum());
+        assertEquals(
+                1000,
+                pass.transcript().stream().mapToInt(m -> m.text().length()).sum());
     }
 
     /**
@@ -284,20 +364,39 @@ class InteractionTest {
      */
     @Test
     void eachSidesStandardErrorPastItsOutputLimitIsAsItsLimitsSay() {
-        String noisy = "import sys\nsys.stderr.write('e' * 100000)\nsys.stderr.flush()\nprint(500, flush=True)\ninput()";
+        String noisy =
+                "import sys\nsys.stderr.write('e' * 100000)\nsys.stderr.flush()\nprint(500, flush=True)\ninput()";
         for (boolean cut : List.of(true, false)) {
             LimitRequest limits = new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(4), null, 10_000L, cut);
             InteractionRequest request = new InteractionRequest(
                     new Program("python", "*", List.of(SourceFile.utf8(null, noisy)), Map.of(), null, limits),
-                    new Program("python", "*", List.of(SourceFile.utf8("validator.py", GUESS_VALIDATOR)), Map.of(), null,
-                            VALIDATOR), true, 1, List.of(test("500")), 4096, true);
-            InteractionResult.Pass pass = Fixture.EXECUTOR.interact(request).tests().getFirst().passes().getFirst();
+                    new Program(
+                            "python",
+                            "*",
+                            List.of(SourceFile.utf8("validator.py", GUESS_VALIDATOR)),
+                            Map.of(),
+                            null,
+                            VALIDATOR),
+                    true,
+                    1,
+                    List.of(test("500")),
+                    4096,
+                    true);
+            InteractionResult.Pass pass = Fixture.EXECUTOR
+                    .interact(request)
+                    .tests()
+                    .getFirst()
+                    .passes()
+                    .getFirst();
             if (cut) {
                 assertNull(pass.submission().status(), "cut short, and it ran on: " + pass.submission());
                 assertEquals(42, pass.validator().code(), pass.validator().toString());
             } else {
                 // Ended for it; whether its guess got out before the end is a race the test leaves alone.
-                assertEquals(StageStatus.EL, pass.submission().status(), pass.submission().toString());
+                assertEquals(
+                        StageStatus.EL,
+                        pass.submission().status(),
+                        pass.submission().toString());
             }
         }
     }
@@ -310,12 +409,26 @@ class InteractionTest {
         assertEquals(List.of(), broken.tests());
         InteractionResult failing = interact("python", "print(1", GUESS_VALIDATOR, true, 1, List.of(test("")));
         assertTrue(failing.compileFailed(), "a submission's syntax error is its compile error");
-        assertThrows(InvalidRequestException.class, () -> Fixture.EXECUTOR.interact(new InteractionRequest(
-                new Program("python", "*", List.of(SourceFile.utf8(null, "print(1)")), Map.of(), null, SUBMISSION),
-                new Program("python", "*", List.of(SourceFile.utf8("judge/v.py", "print(1)")), Map.of(), null, VALIDATOR),
-                true, 1, List.of(test("")), 0, true)));
-        assertThrows(InvalidRequestException.class, () -> interact("python", "print(1)", GUESS_VALIDATOR, true, 17,
-                List.of(test(""))));
+        assertThrows(
+                InvalidRequestException.class,
+                () -> Fixture.EXECUTOR.interact(new InteractionRequest(
+                        new Program(
+                                "python", "*", List.of(SourceFile.utf8(null, "print(1)")), Map.of(), null, SUBMISSION),
+                        new Program(
+                                "python",
+                                "*",
+                                List.of(SourceFile.utf8("judge/v.py", "print(1)")),
+                                Map.of(),
+                                null,
+                                VALIDATOR),
+                        true,
+                        1,
+                        List.of(test("")),
+                        0,
+                        true)));
+        assertThrows(
+                InvalidRequestException.class,
+                () -> interact("python", "print(1)", GUESS_VALIDATOR, true, 17, List.of(test(""))));
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.codingengine.executor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.Conversation;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
@@ -9,10 +13,6 @@ import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
 import io.codingengine.executor.sandbox.SandboxConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -22,10 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Programs run live in the real sandbox: the client's input reaches the program while it runs,
@@ -40,7 +39,8 @@ class LiveRunTest {
                 print(line.strip().upper(), flush=True)
             print('bye', flush=True)
             """;
-    private static final LimitRequest TEN_SECONDS = new LimitRequest(Duration.ofSeconds(5), Duration.ofSeconds(10), null, null);
+    private static final LimitRequest TEN_SECONDS =
+            new LimitRequest(Duration.ofSeconds(5), Duration.ofSeconds(10), null, null);
 
     @BeforeAll
     static void plant() {
@@ -109,10 +109,16 @@ class LiveRunTest {
         }
     }
 
-    private static CompletableFuture<ExecutionResult> converse(SandboxedExecutor executor, String language,
-                                                               String source, Client client) {
-        ExecutionRequest request = new ExecutionRequest(language, "*", List.of(SourceFile.utf8(null, source)), Map.of(),
-                null, TEN_SECONDS, List.of(new RunInput("", List.of())));
+    private static CompletableFuture<ExecutionResult> converse(
+            SandboxedExecutor executor, String language, String source, Client client) {
+        ExecutionRequest request = new ExecutionRequest(
+                language,
+                "*",
+                List.of(SourceFile.utf8(null, source)),
+                Map.of(),
+                null,
+                TEN_SECONDS,
+                List.of(new RunInput("", List.of())));
         // A platform thread, as a worker's slot: the executor blocks on the relay's stream.
         CompletableFuture<ExecutionResult> result = new CompletableFuture<>();
         Thread.ofPlatform().start(() -> {
@@ -136,9 +142,14 @@ class LiveRunTest {
 
     @Test
     void aFreshBoxPerRunTalksTheSameWay() throws Exception {
-        try (SandboxedExecutor fresh = SandboxedExecutor.start(SandboxConfig.defaults()
-                .withDataDir(java.nio.file.Files.createTempDirectory("ce-live-fresh-")).withSlots(1).withUidBase(65400)
-                .withCgroupName("coding-engine-live-fresh-test").withRecycleAfter(0), ExecutorConfig.defaults())) {
+        try (SandboxedExecutor fresh = SandboxedExecutor.start(
+                SandboxConfig.defaults()
+                        .withDataDir(java.nio.file.Files.createTempDirectory("ce-live-fresh-"))
+                        .withSlots(1)
+                        .withUidBase(65400)
+                        .withCgroupName("coding-engine-live-fresh-test")
+                        .withRecycleAfter(0),
+                ExecutorConfig.defaults())) {
             echo(fresh);
         }
     }
@@ -222,7 +233,9 @@ class LiveRunTest {
         client.awaitStdout("3\n42\n");
         client.inputs.add(new Conversation.Input.EndOfInput());
         assertEquals(0, run(result).code());
-        assertEquals(List.of("started c", "stage COMPILE", "exit COMPILE null", "stage RUN", "exit RUN null"), client.events);
+        assertEquals(
+                List.of("started c", "stage COMPILE", "exit COMPILE null", "stage RUN", "exit RUN null"),
+                client.events);
     }
 
     @Test

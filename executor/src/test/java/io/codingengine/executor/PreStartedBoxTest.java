@@ -1,5 +1,9 @@
 package io.codingengine.executor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.LimitRequest;
@@ -7,20 +11,15 @@ import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.executor.sandbox.SandboxConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Attacks on the pre-started boxes: every run of this executor uses the one slot's box, so what
@@ -33,10 +32,16 @@ class PreStartedBoxTest {
     private static final int UID = 65000;
     private static final String CGROUP = "coding-engine-pool-test";
     private static final Path DATA_DIR = tempDir();
-    private static final SandboxedExecutor EXECUTOR = SandboxedExecutor.start(SandboxConfig.defaults()
-            .withDataDir(DATA_DIR).withSlots(1).withUidBase(UID).withCgroupName(CGROUP).withRecycleAfter(5),
+    private static final SandboxedExecutor EXECUTOR = SandboxedExecutor.start(
+            SandboxConfig.defaults()
+                    .withDataDir(DATA_DIR)
+                    .withSlots(1)
+                    .withUidBase(UID)
+                    .withCgroupName(CGROUP)
+                    .withRecycleAfter(5),
             ExecutorConfig.defaults());
-    private static final LimitRequest SHORT = new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(3), null, null);
+    private static final LimitRequest SHORT =
+            new LimitRequest(Duration.ofSeconds(2), Duration.ofSeconds(3), null, null);
 
     @AfterAll
     static void close() {
@@ -46,7 +51,8 @@ class PreStartedBoxTest {
     @AfterEach
     void nothingLeft() {
         assertEquals(List.of(), HostCheck.sandboxProcesses(UID, 200), "processes of the box's uid still alive");
-        assertTrue(HostCheck.leftoverCgroups(CGROUP).isEmpty(), "run cgroups left: " + HostCheck.leftoverCgroups(CGROUP));
+        assertTrue(
+                HostCheck.leftoverCgroups(CGROUP).isEmpty(), "run cgroups left: " + HostCheck.leftoverCgroups(CGROUP));
     }
 
     @Test
@@ -70,7 +76,8 @@ class PreStartedBoxTest {
         assertEquals("planted\n", runs.get(0).stdout(), runs.get(0).output());
         // Every run gets its own work directory (the program copied in), /tmp and /dev/shm.
         assertEquals("[] [] False\n", runs.get(1).stdout(), runs.get(1).output());
-        assertEquals("[] [] False\n", python(program, "check").getFirst().stdout(), "the next submission's work dir is new");
+        assertEquals(
+                "[] [] False\n", python(program, "check").getFirst().stdout(), "the next submission's work dir is new");
     }
 
     @Test
@@ -98,7 +105,8 @@ class PreStartedBoxTest {
         List<StageResult> runs = python(program, "spawn", "check");
         assertEquals("spawned\n", runs.get(0).stdout());
         assertEquals("['1', '2'] False False\n", runs.get(1).stdout(), "only the box init and the program itself");
-        assertEquals("['1', '2'] False False\n", python(program, "check").getFirst().stdout());
+        assertEquals(
+                "['1', '2'] False False\n", python(program, "check").getFirst().stdout());
     }
 
     @Test
@@ -177,8 +185,12 @@ class PreStartedBoxTest {
                     print('wrote 8 MiB in each')
                 """;
         List<StageResult> runs = python(program, "fill");
-        assertEquals("/tmp True\n/dev/shm True\n/box True\n", runs.getFirst().stdout(), runs.getFirst().output());
-        assertEquals("wrote 8 MiB in each\n", python(program, "write").getFirst().stdout());
+        assertEquals(
+                "/tmp True\n/dev/shm True\n/box True\n",
+                runs.getFirst().stdout(),
+                runs.getFirst().output());
+        assertEquals(
+                "wrote 8 MiB in each\n", python(program, "write").getFirst().stdout());
     }
 
     @Test
@@ -208,7 +220,9 @@ class PreStartedBoxTest {
                 """;
         StageResult r = c(attack, List.of()).getFirst();
         assertNull(r.status(), r.toString());
-        assertEquals("kill init 0\nsetns -1\nremount / -1\nsethostname -1\nsysctl -1\nmkdir / -1\nstill here\n", r.stdout(),
+        assertEquals(
+                "kill init 0\nsetns -1\nremount / -1\nsethostname -1\nsysctl -1\nmkdir / -1\nstill here\n",
+                r.stdout(),
                 "init ignores a signal from its own namespace; everything else is denied");
         String check = """
                 import os, socket
@@ -227,8 +241,11 @@ class PreStartedBoxTest {
                 print(open('/proc/self/cgroup').read().splitlines()[0].split(':')[-1], os.stat('/tmp').st_uid, os.stat('/box').st_uid)
                 """, "check").getFirst();
         String zero = "0000000000000000";
-        assertEquals(UID + " " + UID + " [] ['" + zero + "', '" + zero + "', '" + zero + "', '" + zero + "', '" + zero
-                + "', '1', '2']\n/ " + UID + " " + UID + "\n", r.stdout(), r.output());
+        assertEquals(
+                UID + " " + UID + " [] ['" + zero + "', '" + zero + "', '" + zero + "', '" + zero + "', '" + zero
+                        + "', '1', '2']\n/ " + UID + " " + UID + "\n",
+                r.stdout(),
+                r.output());
     }
 
     @Test
@@ -243,7 +260,12 @@ class PreStartedBoxTest {
         // Break the box from outside, as if its namespaces were gone: the next run still succeeds, in a new box.
         try (var pins = Files.list(DATA_DIR.resolve("pool").resolve("0"))) {
             for (Path pin : pins.toList()) {
-                assertEquals(0, new ProcessBuilder("umount", "-l", pin.toString()).inheritIO().start().waitFor());
+                assertEquals(
+                        0,
+                        new ProcessBuilder("umount", "-l", pin.toString())
+                                .inheritIO()
+                                .start()
+                                .waitFor());
             }
         }
         built = EXECUTOR.sandbox().boxesBuilt();
@@ -254,7 +276,11 @@ class PreStartedBoxTest {
     }
 
     private static List<StageResult> python(String source, String... args) {
-        return execute("python", "main.py", source, List.of(args).stream().map(a -> List.of(a)).toList());
+        return execute(
+                "python",
+                "main.py",
+                source,
+                List.of(args).stream().map(a -> List.of(a)).toList());
     }
 
     @SafeVarargs
@@ -263,9 +289,17 @@ class PreStartedBoxTest {
     }
 
     private static List<StageResult> execute(String language, String file, String source, List<List<String>> args) {
-        ExecutionResult r = EXECUTOR.execute(new ExecutionRequest(language, "*", List.of(SourceFile.utf8(file, source)),
-                Map.of(), null, SHORT, args.stream().map(a -> new RunInput("", a)).toList()));
-        assertTrue(r.compile() == null || r.compile().succeeded(), () -> r.compile().output());
+        ExecutionResult r = EXECUTOR.execute(new ExecutionRequest(
+                language,
+                "*",
+                List.of(SourceFile.utf8(file, source)),
+                Map.of(),
+                null,
+                SHORT,
+                args.stream().map(a -> new RunInput("", a)).toList()));
+        assertTrue(
+                r.compile() == null || r.compile().succeeded(),
+                () -> r.compile().output());
         return r.runs();
     }
 

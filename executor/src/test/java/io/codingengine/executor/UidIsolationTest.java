@@ -1,8 +1,13 @@
 package io.codingengine.executor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
-import io.codingengine.common.execution.InteractionRequest;
 import io.codingengine.common.execution.InteractionResult;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.LimitRequest;
@@ -14,22 +19,15 @@ import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.sandbox.Box;
 import io.codingengine.executor.sandbox.Isolation;
 import io.codingengine.executor.sandbox.SandboxConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * UID isolation on this host, which has cgroups and Landlock: real programs, ordinary and
@@ -42,17 +40,27 @@ class UidIsolationTest {
 
     private static final int UID_BASE = 61600;
     private static final int SLOTS = 2;
-    private static final LimitRequest SHORT = new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(3), null, null);
+    private static final LimitRequest SHORT =
+            new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(3), null, null);
     /** The CPU limit of {@link #SHORT}, with wall time to spare: on a busy machine a loop may get a third of a core. */
-    private static final LimitRequest CPU_BOUND = new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(30), null, null);
+    private static final LimitRequest CPU_BOUND =
+            new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(30), null, null);
+
     private static Path dataDir;
     private static SandboxedExecutor executor;
 
     @BeforeAll
     static void start() throws Exception {
         dataDir = Files.createTempDirectory("ce-uid-test-");
-        executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(dataDir).withSlots(SLOTS).withUidBase(UID_BASE)
-                .withCgroupName("coding-engine-test-uid").withIsolation("uid").withAllowUidIsolation(true), ExecutorConfig.defaults());
+        executor = SandboxedExecutor.start(
+                SandboxConfig.defaults()
+                        .withDataDir(dataDir)
+                        .withSlots(SLOTS)
+                        .withUidBase(UID_BASE)
+                        .withCgroupName("coding-engine-test-uid")
+                        .withIsolation("uid")
+                        .withAllowUidIsolation(true),
+                ExecutorConfig.defaults());
     }
 
     @AfterAll
@@ -62,13 +70,20 @@ class UidIsolationTest {
 
     @AfterEach
     void nothingOfTheRunsIsLeft() {
-        assertEquals(List.of(), HostCheck.sandboxProcesses(UID_BASE, SLOTS), "processes of the slots' uids still alive");
+        assertEquals(
+                List.of(), HostCheck.sandboxProcesses(UID_BASE, SLOTS), "processes of the slots' uids still alive");
         assertEquals(List.of(), HostCheck.leftoverCgroups("coding-engine-test-uid"), "run cgroups left");
     }
 
     private static ExecutionResult execute(String language, String source, LimitRequest limits, String... args) {
-        return executor.execute(new ExecutionRequest(language, "*", List.of(SourceFile.utf8(null, source)), Map.of(), null,
-                limits, List.of(new RunInput("", List.of(args)))));
+        return executor.execute(new ExecutionRequest(
+                language,
+                "*",
+                List.of(SourceFile.utf8(null, source)),
+                Map.of(),
+                null,
+                limits,
+                List.of(new RunInput("", List.of(args)))));
     }
 
     private static StageResult run(String language, String source, String... args) {
@@ -84,8 +99,12 @@ class UidIsolationTest {
         assertFalse(isolation.full());
         assertTrue(isolation.detail().contains("UID isolation chosen by configuration"), isolation.detail());
         assertTrue(isolation.detail().contains("Landlock (ABI"), "this kernel has Landlock: " + isolation.detail());
-        assertTrue(isolation.notIsolated().stream().anyMatch(g -> g.startsWith("processes:")), isolation.notIsolated().toString());
-        assertTrue(isolation.notIsolated().stream().anyMatch(g -> g.startsWith("disk:")), isolation.notIsolated().toString());
+        assertTrue(
+                isolation.notIsolated().stream().anyMatch(g -> g.startsWith("processes:")),
+                isolation.notIsolated().toString());
+        assertTrue(
+                isolation.notIsolated().stream().anyMatch(g -> g.startsWith("disk:")),
+                isolation.notIsolated().toString());
     }
 
     /**
@@ -98,8 +117,13 @@ class UidIsolationTest {
         String refusal = executor.sandbox().interactionRefusal();
         assertTrue(refusal != null && refusal.contains("UID isolation"), String.valueOf(refusal));
         for (boolean interactive : List.of(true, false)) {
-            InteractionResult r = executor.interact(InteractionTest.request("c", InteractionTest.BINARY_SEARCH,
-                    InteractionTest.GUESS_VALIDATOR, interactive, interactive ? 1 : 2, List.of(InteractionTest.test("500"))));
+            InteractionResult r = executor.interact(InteractionTest.request(
+                    "c",
+                    InteractionTest.BINARY_SEARCH,
+                    InteractionTest.GUESS_VALIDATOR,
+                    interactive,
+                    interactive ? 1 : 2,
+                    List.of(InteractionTest.test("500"))));
             assertTrue(r.compileFailed(), r.toString());
             assertEquals(StageStatus.XX, r.compile().status(), r.toString());
             assertEquals(refusal, r.compile().message());
@@ -109,15 +133,23 @@ class UidIsolationTest {
             assertNull(r.validatorCompile(), "the validator was not compiled either");
         }
         // A request the executor would refuse anyway is still refused as the caller's mistake.
-        assertThrows(InvalidRequestException.class, () -> executor.interact(InteractionTest.request("brainfuck", "+",
-                InteractionTest.GUESS_VALIDATOR, true, 1, List.of(InteractionTest.test("500")))));
+        assertThrows(
+                InvalidRequestException.class,
+                () -> executor.interact(InteractionTest.request(
+                        "brainfuck",
+                        "+",
+                        InteractionTest.GUESS_VALIDATOR,
+                        true,
+                        1,
+                        List.of(InteractionTest.test("500")))));
         try (Box box = executor.sandbox().open(1 << 20, 64)) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> executor.sandbox().openCompanion(box, 1 << 20, 64));
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class, () -> executor.sandbox().openCompanion(box, 1 << 20, 64));
             assertEquals(refusal, e.getMessage());
         }
         // The slot was freed: both slots can be taken again.
-        try (Box a = executor.sandbox().open(1 << 20, 64); Box b = executor.sandbox().open(1 << 20, 64)) {
+        try (Box a = executor.sandbox().open(1 << 20, 64);
+                Box b = executor.sandbox().open(1 << 20, 64)) {
             assertTrue(a.slot() != b.slot());
         }
     }
@@ -125,7 +157,13 @@ class UidIsolationTest {
     @Test
     void everyLanguageRuns() {
         for (String language : List.of("python", "javascript", "c", "c++", "java")) {
-            StageResult r = run(language, Catalogue.detect().resolve(language, "*").definition().samples().hello());
+            StageResult r = run(
+                    language,
+                    Catalogue.detect()
+                            .resolve(language, "*")
+                            .definition()
+                            .samples()
+                            .hello());
             assertEquals("héllo wörld ✓\n", r.stdout(), language + ": " + r);
             assertNull(r.status(), language + ": " + r);
         }
@@ -141,7 +179,10 @@ class UidIsolationTest {
                 """.formatted(UID_BASE, SLOTS));
         assertEquals("True True 0o700 True\n", r.stdout(), r.toString());
         // The next run's directory has none of it, whichever slot it gets.
-        assertEquals("True\n", run("python", "import os, sys\nprint(os.listdir('.') == [sys.argv[0]])").stdout());
+        assertEquals(
+                "True\n",
+                run("python", "import os, sys\nprint(os.listdir('.') == [sys.argv[0]])")
+                        .stdout());
     }
 
     @Test
@@ -155,8 +196,10 @@ class UidIsolationTest {
                 print('shmget', libc.shmget(0, 4096, 0o1600), errno.errorcode[ctypes.get_errno()])
                 a, b = socket.socketpair(); a.send(b'x'); print('socketpair', b.recv(1))
                 """);
-        assertEquals("AF_INET EACCES\nAF_INET6 EACCES\nAF_UNIX EACCES\nAF_NETLINK EACCES\nshmget -1 EPERM\nsocketpair b'x'\n",
-                r.stdout(), r.toString());
+        assertEquals(
+                "AF_INET EACCES\nAF_INET6 EACCES\nAF_UNIX EACCES\nAF_NETLINK EACCES\nshmget -1 EPERM\nsocketpair b'x'\n",
+                r.stdout(),
+                r.toString());
     }
 
     @Test
@@ -216,7 +259,8 @@ class UidIsolationTest {
 
     @Test
     void cpuTimeAndMemoryAreMeasuredAndLimited() {
-        StageResult loop = execute("python", "while True: pass", CPU_BOUND).runs().getFirst();
+        StageResult loop =
+                execute("python", "while True: pass", CPU_BOUND).runs().getFirst();
         assertEquals(StageStatus.TO, loop.status(), loop.toString());
         assertEquals("Time limit exceeded", loop.message());
         assertTrue(loop.cpuTimeMs() >= 1000, loop.toString());

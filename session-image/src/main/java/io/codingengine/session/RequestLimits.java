@@ -21,12 +21,14 @@ public record RequestLimits(long maxBodyBytes, int maxRuns, Duration readTimeout
     static final long MAX_BODY_BYTES = Integer.MAX_VALUE - 8;
     /** The most runs by default: as many as a submission's files under {@code ExecutorConfig.judging()}. */
     static final int DEFAULT_MAX_RUNS = 4096;
+
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
     private static final long MIB = 1L << 20;
 
     public RequestLimits {
         if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES) {
-            throw new IllegalArgumentException("the body maximum must be 1.." + MAX_BODY_BYTES + " bytes, was " + maxBodyBytes);
+            throw new IllegalArgumentException(
+                    "the body maximum must be 1.." + MAX_BODY_BYTES + " bytes, was " + maxBodyBytes);
         }
         if (maxRuns < 1) {
             throw new IllegalArgumentException("the runs maximum must be at least 1, was " + maxRuns);
@@ -47,8 +49,8 @@ public record RequestLimits(long maxBodyBytes, int maxRuns, Duration readTimeout
     public static RequestLimits defaults(long maxSourceBytes) {
         long forSource = (long) (maxSourceBytes * 1.5) + MIB;
         long forHeap = Runtime.getRuntime().maxMemory() / 4;
-        return new RequestLimits(Math.min(MAX_BODY_BYTES, Math.min(forSource, forHeap)), DEFAULT_MAX_RUNS,
-                DEFAULT_READ_TIMEOUT);
+        return new RequestLimits(
+                Math.min(MAX_BODY_BYTES, Math.min(forSource, forHeap)), DEFAULT_MAX_RUNS, DEFAULT_READ_TIMEOUT);
     }
 
     public RequestLimits withMaxBodyBytes(long value) {

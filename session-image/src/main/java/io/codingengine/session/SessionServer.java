@@ -12,6 +12,16 @@ import io.codingengine.common.json.Json;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.Isolation;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -30,17 +40,6 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.deser.std.StdDeserializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The process inside each session container: the sandboxed executor over HTTP, on the port the
@@ -117,6 +116,7 @@ public final class SessionServer implements AutoCloseable {
     static final String CORRELATION_MDC_KEY = "correlationId";
     /** The api's own rule for a correlation id; anything else is not logged. */
     private static final java.util.regex.Pattern SANE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     static final String READ_TIMEOUT_PROPERTY = "sun.net.httpserver.maxReqTime";
     /** An execution request is four levels deep (request, runs, run, args). */
     static final int MAX_JSON_DEPTH = 16;
@@ -141,15 +141,14 @@ public final class SessionServer implements AutoCloseable {
     /** Whether the one answer was claimed (only with {@link #afterAnswer}). */
     private final AtomicBoolean answered = new AtomicBoolean();
     /** The exchange of the one answer (the JDK server's exchange attributes are its context's, shared). */
-    private final java.util.concurrent.atomic.AtomicReference<HttpExchange> oneAnswer = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<HttpExchange> oneAnswer =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /** What the session runs code with: the sandboxed executor, or why it has none. */
     private sealed interface Engine {
-        record Ready(SandboxedExecutor executor) implements Engine {
-        }
+        record Ready(SandboxedExecutor executor) implements Engine {}
 
-        record Unavailable(String reason) implements Engine {
-        }
+        record Unavailable(String reason) implements Engine {}
     }
 
     private SessionServer(Engine engine, RequestLimits limits, int port, Runnable afterAnswer) throws IOException {
@@ -159,13 +158,15 @@ public final class SessionServer implements AutoCloseable {
         this.reader = reader(limits);
         this.bodies = new Semaphore((int) limits.maxBodyBytes());
         if (System.getProperty(READ_TIMEOUT_PROPERTY) == null) {
-            System.setProperty(READ_TIMEOUT_PROPERTY, Long.toString(limits.readTimeout().toSeconds()));
+            System.setProperty(
+                    READ_TIMEOUT_PROPERTY, Long.toString(limits.readTimeout().toSeconds()));
         }
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/execute", exchange -> handle(exchange, "POST",
-                e -> serve(e, ExecutionRequest.class, this::execute)));
-        server.createContext("/interact", exchange -> handle(exchange, "POST",
-                e -> serve(e, InteractionRequest.class, this::interact)));
+        server.createContext(
+                "/execute", exchange -> handle(exchange, "POST", e -> serve(e, ExecutionRequest.class, this::execute)));
+        server.createContext(
+                "/interact",
+                exchange -> handle(exchange, "POST", e -> serve(e, InteractionRequest.class, this::interact)));
         server.createContext("/runtimes", exchange -> handle(exchange, "GET", this::runtimes));
         server.createContext("/health", exchange -> handle(exchange, "GET", this::health));
         // Every other path: this server's own 404, which the worker tells from the pool gateway's.
@@ -192,9 +193,10 @@ public final class SessionServer implements AutoCloseable {
      * Serves one answer ({@code /execute}, {@code /interact} or {@code /runtimes}) and then runs {@code afterAnswer}
      * (on its own thread, once the answer has been sent); later requests are answered 503.
      */
-    public static SessionServer startForOneAnswer(SandboxedExecutor executor, RequestLimits limits, int port,
-                                                  Runnable afterAnswer) throws IOException {
-        return new SessionServer(new Engine.Ready(executor), limits, port, java.util.Objects.requireNonNull(afterAnswer, "afterAnswer"));
+    public static SessionServer startForOneAnswer(
+            SandboxedExecutor executor, RequestLimits limits, int port, Runnable afterAnswer) throws IOException {
+        return new SessionServer(
+                new Engine.Ready(executor), limits, port, java.util.Objects.requireNonNull(afterAnswer, "afterAnswer"));
     }
 
     public static void main(String[] args) throws IOException {
@@ -208,10 +210,12 @@ public final class SessionServer implements AutoCloseable {
             LOG.error("NO SANDBOX: this session cannot run any code, and says so on /health: {}", e.getMessage(), e);
             engine = new Engine.Unavailable(e.getMessage());
         }
-        Runnable afterAnswer = settings.exitAfterAnswer() ? () -> {
-            LOG.info("answered its one request: exiting, so that the pool destroys this session");
-            System.exit(0);
-        } : null;
+        Runnable afterAnswer = settings.exitAfterAnswer()
+                ? () -> {
+                    LOG.info("answered its one request: exiting, so that the pool destroys this session");
+                    System.exit(0);
+                }
+                : null;
         SessionServer server = new SessionServer(engine, settings.requests(), settings.port(), afterAnswer);
         // The shutdown hook stops the server and closes the sandbox, whatever ends the JVM.
         Engine started = engine;
@@ -222,8 +226,12 @@ public final class SessionServer implements AutoCloseable {
             }
         }));
         RequestLimits limits = settings.requests();
-        LOG.info("session server listening on port {}: bodies up to {} bytes, {} runs, read within {} s{}",
-                server.port(), limits.maxBodyBytes(), limits.maxRuns(), System.getProperty(READ_TIMEOUT_PROPERTY),
+        LOG.info(
+                "session server listening on port {}: bodies up to {} bytes, {} runs, read within {} s{}",
+                server.port(),
+                limits.maxBodyBytes(),
+                limits.maxRuns(),
+                System.getProperty(READ_TIMEOUT_PROPERTY),
                 settings.exitAfterAnswer() ? "; exits after one answer" : "");
     }
 
@@ -241,8 +249,7 @@ public final class SessionServer implements AutoCloseable {
      * The health answer: {@code ok} with full isolation, else {@code degraded}, with the level,
      * why, and what it does not isolate.
      */
-    public record Health(String status, Isolation isolation) {
-    }
+    public record Health(String status, Isolation isolation) {}
 
     private void health(HttpExchange exchange) throws IOException {
         switch (engine) {
@@ -251,7 +258,7 @@ public final class SessionServer implements AutoCloseable {
                 respond(exchange, 200, new Health(isolation.full() ? "ok" : "degraded", isolation));
             }
             case Engine.Unavailable unavailable ->
-                    respond(exchange, 503, Map.of("status", "unavailable", "error", unavailable.reason()));
+                respond(exchange, 503, Map.of("status", "unavailable", "error", unavailable.reason()));
         }
     }
 
@@ -296,8 +303,14 @@ public final class SessionServer implements AutoCloseable {
 
     private static void notFound(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
-        respond(exchange, 404, Map.of("error", "no such path: " + (path.length() > 200 ? path.substring(0, 200) + "…" : path),
-                "server", SERVER_MARK));
+        respond(
+                exchange,
+                404,
+                Map.of(
+                        "error",
+                        "no such path: " + (path.length() > 200 ? path.substring(0, 200) + "…" : path),
+                        "server",
+                        SERVER_MARK));
     }
 
     /** What a request of type {@code T} asks the executor, or why it is refused. */
@@ -360,8 +373,12 @@ public final class SessionServer implements AutoCloseable {
         } catch (InvalidRequestException e) {
             throw new Refusal(400, e.getMessage());
         }
-        LOG.info("executed {} ({} runs) in {} ms [correlation {}]", request.language(), request.runs().size(),
-                (System.nanoTime() - start) / 1_000_000, MDC.get(CORRELATION_MDC_KEY));
+        LOG.info(
+                "executed {} ({} runs) in {} ms [correlation {}]",
+                request.language(),
+                request.runs().size(),
+                (System.nanoTime() - start) / 1_000_000,
+                MDC.get(CORRELATION_MDC_KEY));
         return result;
     }
 
@@ -377,8 +394,12 @@ public final class SessionServer implements AutoCloseable {
         } catch (InvalidRequestException e) {
             throw new Refusal(400, e.getMessage());
         }
-        LOG.info("interacted {} with a {} validator ({} tests) in {} ms [correlation {}]", request.submission().language(),
-                request.validator().language(), request.tests().size(), (System.nanoTime() - start) / 1_000_000,
+        LOG.info(
+                "interacted {} with a {} validator ({} tests) in {} ms [correlation {}]",
+                request.submission().language(),
+                request.validator().language(),
+                request.tests().size(),
+                (System.nanoTime() - start) / 1_000_000,
                 MDC.get(CORRELATION_MDC_KEY));
         return result;
     }
@@ -423,8 +444,13 @@ public final class SessionServer implements AutoCloseable {
             } catch (IOException | RuntimeException broken) {
                 LOG.debug("the broken request body could not be drained", broken);
             }
-            throw new Refusal(400, "request body could not be read: " + (e instanceof IndexOutOfBoundsException
-                    ? "invalid chunk length" : e.getMessage() != null ? e.getMessage() : "the connection was closed"), true);
+            throw new Refusal(
+                    400,
+                    "request body could not be read: "
+                            + (e instanceof IndexOutOfBoundsException
+                                    ? "invalid chunk length"
+                                    : e.getMessage() != null ? e.getMessage() : "the connection was closed"),
+                    true);
         }
         if (body.length > limits.maxBodyBytes()) {
             throw new Refusal(413, bodyTooLarge(), true);
@@ -460,8 +486,13 @@ public final class SessionServer implements AutoCloseable {
 
     /** A client's mistake: logged as a warning (the pool is the only client, so it is news) and answered. */
     private static void refuse(HttpExchange exchange, int status, String message) throws IOException {
-        LOG.warn("refused {} {} with {}: {} [correlation {}]", exchange.getRequestMethod(),
-                exchange.getRequestURI().getPath(), status, message, MDC.get(CORRELATION_MDC_KEY));
+        LOG.warn(
+                "refused {} {} with {}: {} [correlation {}]",
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(),
+                status,
+                message,
+                MDC.get(CORRELATION_MDC_KEY));
         respond(exchange, status, Map.of("error", message));
     }
 
@@ -477,7 +508,8 @@ public final class SessionServer implements AutoCloseable {
         }
         if (e instanceof StreamReadException && !(e instanceof InputCoercionException)) {
             TokenStreamLocation location = e.getLocation();
-            String where = location == null || location.getLineNr() < 1 ? ""
+            String where = location == null || location.getLineNr() < 1
+                    ? ""
                     : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
             return "request body is not valid JSON: " + e.getOriginalMessage() + where;
         }
@@ -489,11 +521,14 @@ public final class SessionServer implements AutoCloseable {
             // The records' constructors: Objects.requireNonNull(value, "name"), or a null in a list or map.
             String name = npe.getMessage();
             return "request body is not a valid execution request: "
-                    + (name != null && name.matches("[a-z][A-Za-z]*") ? name + " is required" : "a required value is missing or null")
+                    + (name != null && name.matches("[a-z][A-Za-z]*")
+                            ? name + " is required"
+                            : "a required value is missing or null")
                     + at;
         }
         // Jackson's advice on its own configuration is no help to the caller.
-        String message = e.getOriginalMessage().replaceFirst(" \\(but could if coercion was enabled using `CoercionConfig`\\)", "");
+        String message = e.getOriginalMessage()
+                .replaceFirst(" \\(but could if coercion was enabled using `CoercionConfig`\\)", "");
         return "request body is not a valid execution request: " + message + at;
     }
 
@@ -575,9 +610,11 @@ public final class SessionServer implements AutoCloseable {
         }
         try {
             String context = exchange.getHttpContext().getPath();
-            boolean served = method != null && exchange.getRequestURI().getPath().equals(context)
+            boolean served = method != null
+                    && exchange.getRequestURI().getPath().equals(context)
                     && exchange.getRequestMethod().equals(method);
-            boolean body = exchange.getRequestHeaders().containsKey("Transfer-Encoding") || declaredLength(exchange) > 0;
+            boolean body =
+                    exchange.getRequestHeaders().containsKey("Transfer-Encoding") || declaredLength(exchange) > 0;
             if (body && !(served && method.equals("POST"))) {
                 closeAfter(exchange); // a body nobody reads
             }
@@ -592,7 +629,11 @@ public final class SessionServer implements AutoCloseable {
                 handler.handle(exchange);
             }
         } catch (RuntimeException e) {
-            LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
+            LOG.error(
+                    "request {} {} failed",
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    e);
             respondQuietly(exchange);
         } finally {
             MDC.remove(CORRELATION_MDC_KEY);

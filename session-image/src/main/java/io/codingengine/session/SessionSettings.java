@@ -2,7 +2,6 @@ package io.codingengine.session;
 
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.sandbox.SandboxConfig;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,8 +25,17 @@ import java.util.Set;
 public record SessionSettings(int port, SandboxConfig sandbox, RequestLimits requests, boolean exitAfterAnswer) {
 
     /** Every environment variable read here; a deployment that sets another one sets it for nothing. */
-    public static final Set<String> VARIABLES = Set.of("PORT", "CE_DATA_DIR", "CE_SLOTS", "CE_UID_BASE", "CE_ISOLATION",
-            "CE_CGROUP_NAME", "CE_RECYCLE_AFTER", "CE_MAX_BODY_BYTES", "CE_MAX_RUNS", "CE_READ_TIMEOUT",
+    public static final Set<String> VARIABLES = Set.of(
+            "PORT",
+            "CE_DATA_DIR",
+            "CE_SLOTS",
+            "CE_UID_BASE",
+            "CE_ISOLATION",
+            "CE_CGROUP_NAME",
+            "CE_RECYCLE_AFTER",
+            "CE_MAX_BODY_BYTES",
+            "CE_MAX_RUNS",
+            "CE_READ_TIMEOUT",
             "CE_EXIT_AFTER_ANSWER");
 
     /** For the executor the image runs, {@link ExecutorConfig#judging()}. */
@@ -39,7 +47,9 @@ public record SessionSettings(int port, SandboxConfig sandbox, RequestLimits req
         // Not locked: a session runs one submission's executions on a kernel of its own (a Hyper-V
         // container), so no other account's run shares its page cache, and each session would
         // otherwise read 2 GB into memory before its first run.
-        SandboxConfig sandbox = SandboxConfig.defaults().withAllowUidIsolation(true).withLockRuntimes(false)
+        SandboxConfig sandbox = SandboxConfig.defaults()
+                .withAllowUidIsolation(true)
+                .withLockRuntimes(false)
                 .withCgroupName(env.getOrDefault("CE_CGROUP_NAME", "coding-engine-session"));
         if (env.containsKey("CE_DATA_DIR")) {
             sandbox = sandbox.withDataDir(Path.of(env.get("CE_DATA_DIR")));
@@ -64,7 +74,8 @@ public record SessionSettings(int port, SandboxConfig sandbox, RequestLimits req
         if (env.containsKey("CE_MAX_RUNS")) {
             long value = number(env, "CE_MAX_RUNS");
             if (value > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("CE_MAX_RUNS must be at most " + Integer.MAX_VALUE + ", was " + value);
+                throw new IllegalArgumentException(
+                        "CE_MAX_RUNS must be at most " + Integer.MAX_VALUE + ", was " + value);
             }
             requests = named("CE_MAX_RUNS", requests, r -> r.withMaxRuns((int) value));
         }
@@ -72,7 +83,10 @@ public record SessionSettings(int port, SandboxConfig sandbox, RequestLimits req
             long value = number(env, "CE_READ_TIMEOUT");
             requests = named("CE_READ_TIMEOUT", requests, r -> r.withReadTimeout(Duration.ofSeconds(value)));
         }
-        return new SessionSettings(Integer.parseInt(env.getOrDefault("PORT", "8080")), sandbox, requests,
+        return new SessionSettings(
+                Integer.parseInt(env.getOrDefault("PORT", "8080")),
+                sandbox,
+                requests,
                 bool(env, "CE_EXIT_AFTER_ANSWER"));
     }
 
@@ -93,7 +107,8 @@ public record SessionSettings(int port, SandboxConfig sandbox, RequestLimits req
         }
     }
 
-    private static RequestLimits named(String name, RequestLimits limits, java.util.function.UnaryOperator<RequestLimits> change) {
+    private static RequestLimits named(
+            String name, RequestLimits limits, java.util.function.UnaryOperator<RequestLimits> change) {
         try {
             return change.apply(limits);
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,10 @@
 package io.codingengine.session;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.InteractionRequest;
@@ -12,12 +17,6 @@ import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
 import io.codingengine.common.json.Json;
 import io.codingengine.executor.language.Catalogue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,11 +39,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The session server as a container with Docker's defaults would run it, as near as this machine
@@ -69,10 +68,14 @@ class DockerDefaultsTest {
 
     /** Docker's default capabilities (moby's oci/caps/defaults.go) as setpriv names them, with their numbers. */
     private static final Map<String, Integer> DOCKER_CAPABILITIES = dockerCapabilities();
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final LimitRequest SHORT = new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(3), null, null);
+    private static final LimitRequest SHORT =
+            new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(3), null, null);
     /** The CPU limit of {@link #SHORT}, with wall time to spare: on a busy machine a loop may get a third of a core. */
-    private static final LimitRequest CPU_BOUND = new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(30), null, null);
+    private static final LimitRequest CPU_BOUND =
+            new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(30), null, null);
+
     private static final int UID_BASE = 64600;
     private static final int UID_BASE_WITHOUT_LANDLOCK = 64620;
     private static final int UID_BASE_WITHOUT_SETUID = 64640;
@@ -82,6 +85,7 @@ class DockerDefaultsTest {
     private static Path launcher;
     /** The session server's classpath, copied as the image has it: root's alone. */
     private static Path app;
+
     private static List<Path> appClasspath;
     private static Server server;
 
@@ -89,9 +93,13 @@ class DockerDefaultsTest {
     static void start() throws Exception {
         bin = Files.createTempDirectory("ce-docker-defaults-bin-");
         launcher = bin.resolve("docker-default");
-        Path source = Path.of(DockerDefaultsTest.class.getResource("/docker-default.c").toURI());
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", launcher.toString(), source.toString(), "-lseccomp")
-                .redirectErrorStream(true).redirectOutput(bin.resolve("gcc.out").toFile()).start();
+        Path source = Path.of(
+                DockerDefaultsTest.class.getResource("/docker-default.c").toURI());
+        Process gcc = new ProcessBuilder(
+                        "gcc", "-O2", "-Wall", "-o", launcher.toString(), source.toString(), "-lseccomp")
+                .redirectErrorStream(true)
+                .redirectOutput(bin.resolve("gcc.out").toFile())
+                .start();
         assertEquals(0, gcc.waitFor(), Files.readString(bin.resolve("gcc.out")));
         app = copyClasspathAsTheImageHasIt();
         server = Server.start(true, DOCKER_CAPABILITIES.keySet(), UID_BASE);
@@ -115,7 +123,9 @@ class DockerDefaultsTest {
     @Test
     void theServerHasExactlyDockersDefaultCapabilitiesAndCannotMakeNamespaces() throws Exception {
         Map<String, String> status = status(server.process().pid());
-        long docker = DOCKER_CAPABILITIES.values().stream().mapToLong(bit -> 1L << bit).sum();
+        long docker = DOCKER_CAPABILITIES.values().stream()
+                .mapToLong(bit -> 1L << bit)
+                .sum();
         assertEquals(0xa80425fbL, docker, "the CapEff of a root process in a Docker container");
         for (String set : List.of("CapEff", "CapPrm", "CapBnd")) {
             assertEquals(docker, Long.parseLong(status.get(set), 16), set);
@@ -125,22 +135,26 @@ class DockerDefaultsTest {
         assertEquals("2", status.get("Seccomp"), "under a seccomp filter");
         assertEquals("0", status.get("NoNewPrivs"), "Docker does not set no_new_privs");
         // The same environment refuses every kind of namespace, a user namespace too, and mounts.
-        for (List<String> attempt : List.of(List.of("unshare", "--user", "--map-root-user", "true"),
-                List.of("unshare", "--mount", "true"), List.of("unshare", "--pid", "--fork", "true"),
+        for (List<String> attempt : List.of(
+                List.of("unshare", "--user", "--map-root-user", "true"),
+                List.of("unshare", "--mount", "true"),
+                List.of("unshare", "--pid", "--fork", "true"),
                 List.of("mount", "-t", "tmpfs", "none", app.toString()))) {
             Result r = inDockerDefaults(attempt);
             assertNotEquals(0, r.exit(), attempt + " ran: " + r.output());
-            assertTrue(r.output().contains("Operation not permitted") || r.output().contains("permission denied"),
+            assertTrue(
+                    r.output().contains("Operation not permitted") || r.output().contains("permission denied"),
                     attempt + ": " + r.output());
         }
         assertTrue(inDockerDefaults(List.of("mkdir", "/sys/fs/cgroup/memory/ce-docker-defaults"))
-                .output().contains("Read-only file system"));
+                .output()
+                .contains("Read-only file system"));
     }
 
     @Test
     void healthAndTheLogNameTheWeakLevelAndWhatItDoesNotIsolate() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.uri("/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(HttpRequest.newBuilder(server.uri("/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         JsonNode health = Json.mapper().readTree(response.body());
         assertEquals("degraded", health.get("status").asString());
@@ -148,14 +162,18 @@ class DockerDefaultsTest {
         assertEquals("UID", isolation.get("level").asString());
         assertEquals("none", isolation.get("cgroups").asString(), "the cgroup file system is read-only");
         String detail = isolation.get("detail").asString();
-        assertTrue(detail.contains("namespaces unavailable") && detail.contains("process isolation unavailable"), detail);
+        assertTrue(
+                detail.contains("namespaces unavailable") && detail.contains("process isolation unavailable"), detail);
         assertTrue(detail.contains("Landlock (ABI"), detail);
         List<String> gaps = new ArrayList<>();
         isolation.get("notIsolated").forEach(g -> gaps.add(g.asString()));
         for (String gap : List.of("processes:", "files:", "disk:", "memory:", "kernel:")) {
             assertTrue(gaps.stream().anyMatch(g -> g.startsWith(gap)), gap + " in " + gaps);
         }
-        String logged = server.logged().stream().filter(l -> l.contains("sandbox DEGRADED")).findFirst().orElseThrow();
+        String logged = server.logged().stream()
+                .filter(l -> l.contains("sandbox DEGRADED"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(logged.contains("isolation UID") && logged.contains("NOT ISOLATED"), logged);
     }
 
@@ -170,7 +188,9 @@ class DockerDefaultsTest {
         assertEquals(200, response.statusCode(), response.body());
         InteractionResult r = Json.read(response.body(), InteractionResult.class);
         assertEquals(StageStatus.XX, r.compile().status(), response.body());
-        assertTrue(r.compile().message().contains("not run under UID isolation"), r.compile().message());
+        assertTrue(
+                r.compile().message().contains("not run under UID isolation"),
+                r.compile().message());
         assertEquals(r.compile().message(), r.sandboxFailure());
         assertEquals(List.of(), r.tests());
     }
@@ -178,7 +198,14 @@ class DockerDefaultsTest {
     @Test
     void everyLanguageRuns() {
         for (String language : List.of("python", "javascript", "c", "c++", "java")) {
-            ExecutionResult r = server.execute(language, Catalogue.detect().resolve(language, "*").definition().samples().hello(), SHORT);
+            ExecutionResult r = server.execute(
+                    language,
+                    Catalogue.detect()
+                            .resolve(language, "*")
+                            .definition()
+                            .samples()
+                            .hello(),
+                    SHORT);
             assertNull(r.compileFailed() ? r.compile().output() : null, language);
             StageResult run = r.runs().getFirst();
             assertEquals("héllo wörld ✓\n", run.stdout(), language + ": " + run);
@@ -190,7 +217,8 @@ class DockerDefaultsTest {
     @Test
     void aRunCannotReadAnotherRunsWorkDirectoryWhileItRuns() throws Exception {
         LimitRequest longer = new LimitRequest(Duration.ofSeconds(1), Duration.ofSeconds(8), null, null);
-        CompletableFuture<ExecutionResult> holder = CompletableFuture.supplyAsync(() -> server.execute("python", """
+        CompletableFuture<ExecutionResult> holder =
+                CompletableFuture.supplyAsync(() -> server.execute("python", """
                 import sys, time
                 open('secret', 'w').write('the secret')
                 time.sleep(5)
@@ -247,8 +275,10 @@ class DockerDefaultsTest {
                 try: socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=1); print('reached the server')
                 except OSError as e: print('the server', errno.errorcode[e.errno])
                 """, Integer.toString(server.port()));
-        assertEquals("AF_INET EACCES\nAF_INET6 EACCES\nAF_UNIX EACCES\nAF_NETLINK EACCES\nAF_PACKET EACCES\nthe server EACCES\n",
-                r.stdout(), r.toString());
+        assertEquals(
+                "AF_INET EACCES\nAF_INET6 EACCES\nAF_UNIX EACCES\nAF_NETLINK EACCES\nAF_PACKET EACCES\nthe server EACCES\n",
+                r.stdout(),
+                r.toString());
     }
 
     @Test
@@ -292,7 +322,9 @@ class DockerDefaultsTest {
 
     @Test
     void cpuTimeAndMemoryAreMeasuredAndLimitedWithoutCgroups() throws Exception {
-        StageResult loop = server.execute("c", "int main(void) { for (;;); }", CPU_BOUND).runs().getFirst();
+        StageResult loop = server.execute("c", "int main(void) { for (;;); }", CPU_BOUND)
+                .runs()
+                .getFirst();
         assertEquals(StageStatus.TO, loop.status(), loop.toString());
         assertEquals("Time limit exceeded", loop.message(), "the CPU limit, read from /proc: " + loop);
         assertTrue(loop.cpuTimeMs() >= 1000 && loop.cpuTimeMs() < 2000, "CPU time from rusage: " + loop);
@@ -316,8 +348,11 @@ class DockerDefaultsTest {
     void withoutLandlockTheImagesFileModesStillKeepTheServersFilesAway() throws Exception {
         Server plain = Server.start(false, DOCKER_CAPABILITIES.keySet(), UID_BASE_WITHOUT_LANDLOCK);
         try {
-            JsonNode health = Json.mapper().readTree(HTTP.send(HttpRequest.newBuilder(plain.uri("/health")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode health = Json.mapper()
+                    .readTree(HTTP.send(
+                                    HttpRequest.newBuilder(plain.uri("/health")).build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body());
             assertEquals("UID", health.get("isolation").get("level").asString());
             assertTrue(health.get("isolation").get("detail").asString().contains("no Landlock"), health.toString());
             assertEquals("hello\n", plain.run("python", "print('hello')").stdout());
@@ -336,26 +371,48 @@ class DockerDefaultsTest {
      */
     @Test
     void whereNoLevelCanStartTheServerStaysUpAndSaysWhy() throws Exception {
-        List<String> fewer = DOCKER_CAPABILITIES.keySet().stream().filter(c -> !c.equals("setuid") && !c.equals("setgid")).toList();
+        List<String> fewer = DOCKER_CAPABILITIES.keySet().stream()
+                .filter(c -> !c.equals("setuid") && !c.equals("setgid"))
+                .toList();
         Server none = Server.start(true, fewer, UID_BASE_WITHOUT_SETUID);
         try {
-            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(none.uri("/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = HTTP.send(
+                    HttpRequest.newBuilder(none.uri("/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(503, health.statusCode(), health.body());
             JsonNode answer = Json.mapper().readTree(health.body());
             assertEquals("unavailable", answer.get("status").asString());
             String why = answer.get("error").asString();
-            assertTrue(why.contains("UID isolation unavailable") && why.contains("uid " + UID_BASE_WITHOUT_SETUID), why);
-            HttpResponse<String> execute = HTTP.send(HttpRequest.newBuilder(none.uri("/execute"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(
-                            new ExecutionRequest("python", "*", List.of(SourceFile.utf8(null, "print(1)")), Map.of(), null, null,
-                                    List.of(new RunInput("", List.of())))))).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(
+                    why.contains("UID isolation unavailable") && why.contains("uid " + UID_BASE_WITHOUT_SETUID), why);
+            HttpResponse<String> execute = HTTP.send(
+                    HttpRequest.newBuilder(none.uri("/execute"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(new ExecutionRequest(
+                                    "python",
+                                    "*",
+                                    List.of(SourceFile.utf8(null, "print(1)")),
+                                    Map.of(),
+                                    null,
+                                    null,
+                                    List.of(new RunInput("", List.of()))))))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(500, execute.statusCode(), execute.body());
-            assertTrue(Json.mapper().readTree(execute.body()).get("error").asString().startsWith("this session cannot run code: "),
+            assertTrue(
+                    Json.mapper()
+                            .readTree(execute.body())
+                            .get("error")
+                            .asString()
+                            .startsWith("this session cannot run code: "),
                     execute.body());
             HttpResponse<String> interact = post(none, "/interact", interaction());
             assertEquals(500, interact.statusCode(), interact.body());
-            assertTrue(Json.mapper().readTree(interact.body()).get("error").asString().startsWith("this session cannot run code: "),
+            assertTrue(
+                    Json.mapper()
+                            .readTree(interact.body())
+                            .get("error")
+                            .asString()
+                            .startsWith("this session cannot run code: "),
                     interact.body());
             assertTrue(none.logged().stream().anyMatch(l -> l.contains("NO SANDBOX")), "said in the log too");
             assertTrue(none.process().isAlive());
@@ -369,20 +426,38 @@ class DockerDefaultsTest {
     private static InteractionRequest interaction() {
         return new InteractionRequest(
                 new Program("python", "*", List.of(SourceFile.utf8(null, "print(1)")), Map.of(), null, SHORT),
-                new Program("python", "*", List.of(SourceFile.utf8("validator.py", "import sys\nsys.exit(42)")), Map.of(),
-                        null, SHORT),
-                true, 1, List.of(new InteractionRequest.Test("1", "", List.of())), 4096, true);
+                new Program(
+                        "python",
+                        "*",
+                        List.of(SourceFile.utf8("validator.py", "import sys\nsys.exit(42)")),
+                        Map.of(),
+                        null,
+                        SHORT),
+                true,
+                1,
+                List.of(new InteractionRequest.Test("1", "", List.of())),
+                4096,
+                true);
     }
 
     private static HttpResponse<String> post(Server target, String path, Object body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(target.uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(target.uri(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The server's classpath (a jar of it), its data directory and compile cache, its process's files. */
     private static void assertServersFilesOutOfReach(Server target) throws Exception {
-        Path jar = appClasspath.stream().filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
-        StageResult r = target.run("python", """
+        Path jar = appClasspath.stream()
+                .filter(p -> p.toString().endsWith(".jar"))
+                .findFirst()
+                .orElseThrow();
+        StageResult r = target.run(
+                "python",
+                """
                 import os, sys
                 app, jar, data, pid = sys.argv[1:5]
                 for name, attempt in [('app', lambda: os.listdir(app)), ('jar', lambda: open(jar, 'rb').read(1)),
@@ -393,7 +468,11 @@ class DockerDefaultsTest {
                                       ('shadow', lambda: open('/etc/shadow').read())]:
                     try: attempt(); print(name, 'READ')
                     except OSError as e: print(name, e.strerror)
-                """, app.toString(), jar.toString(), target.dataDir().toString(), Long.toString(target.process().pid()));
+                """,
+                app.toString(),
+                jar.toString(),
+                target.dataDir().toString(),
+                Long.toString(target.process().pid()));
         assertEquals("""
                 app Permission denied
                 jar Permission denied
@@ -415,24 +494,43 @@ class DockerDefaultsTest {
                 port = probe.getLocalPort();
             }
             Path dataDir = Files.createTempDirectory("ce-docker-defaults-");
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                    "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=session-logback.xml",
-                    "-cp", String.join(File.pathSeparator, appClasspath.stream().map(Path::toString).toList()),
+            List<String> command = new ArrayList<>(List.of(
+                    ProcessHandle.current().info().command().orElseThrow(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-Dlogback.configurationFile=session-logback.xml",
+                    "-cp",
+                    String.join(
+                            File.pathSeparator,
+                            appClasspath.stream().map(Path::toString).toList()),
                     SessionServer.class.getName()));
-            ProcessBuilder builder = new ProcessBuilder(dockerDefaults(landlock, capabilities, command)).redirectErrorStream(true);
-            builder.environment().putAll(Map.of("PORT", Integer.toString(port), "CE_SLOTS", Integer.toString(SLOTS),
-                    "CE_DATA_DIR", dataDir.toString(), "CE_UID_BASE", Integer.toString(uidBase),
-                    "CE_CGROUP_NAME", "coding-engine-docker-defaults-test"));
+            ProcessBuilder builder =
+                    new ProcessBuilder(dockerDefaults(landlock, capabilities, command)).redirectErrorStream(true);
+            builder.environment()
+                    .putAll(Map.of(
+                            "PORT",
+                            Integer.toString(port),
+                            "CE_SLOTS",
+                            Integer.toString(SLOTS),
+                            "CE_DATA_DIR",
+                            dataDir.toString(),
+                            "CE_UID_BASE",
+                            Integer.toString(uidBase),
+                            "CE_CGROUP_NAME",
+                            "coding-engine-docker-defaults-test"));
             builder.environment().remove("CE_ISOLATION");
             Process process = builder.start();
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
             List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
             // A platform thread: a virtual one must not block on a process's pipe.
-            Thread.ofPlatform().daemon().name("docker-defaults-server").start(() ->
-                    process.inputReader(StandardCharsets.UTF_8).lines().forEach(line -> {
-                        logged.add(line);
-                        lines.add(line);
-                    }));
+            Thread.ofPlatform()
+                    .daemon()
+                    .name("docker-defaults-server")
+                    .start(() -> process.inputReader(StandardCharsets.UTF_8)
+                            .lines()
+                            .forEach(line -> {
+                                logged.add(line);
+                                lines.add(line);
+                            }));
             Server server = new Server(process, lines, logged, port, dataDir);
             server.await("session server listening");
             return server;
@@ -457,12 +555,21 @@ class DockerDefaultsTest {
         }
 
         ExecutionResult execute(String language, String source, LimitRequest limits, String... args) {
-            ExecutionRequest request = new ExecutionRequest(language, "*", List.of(SourceFile.utf8(null, source)), Map.of(),
-                    null, limits, List.of(new RunInput("", List.of(args))));
+            ExecutionRequest request = new ExecutionRequest(
+                    language,
+                    "*",
+                    List.of(SourceFile.utf8(null, source)),
+                    Map.of(),
+                    null,
+                    limits,
+                    List.of(new RunInput("", List.of(args))));
             try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/execute"))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(request)))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = HTTP.send(
+                        HttpRequest.newBuilder(uri("/execute"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(Json.write(request)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, response.statusCode(), response.body());
                 return Json.read(response.body(), ExecutionResult.class);
             } catch (IOException e) {
@@ -489,15 +596,16 @@ class DockerDefaultsTest {
         }
     }
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     /** {@code command} run in Docker's defaults, to see what they allow. */
     private static Result inDockerDefaults(List<String> command) throws Exception {
         Path out = Files.createTempFile("ce-docker-defaults-", ".out");
         try {
-            Process p = new ProcessBuilder(dockerDefaults(true, DOCKER_CAPABILITIES.keySet(), command)).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder(dockerDefaults(true, DOCKER_CAPABILITIES.keySet(), command))
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), command.toString());
             return new Result(p.exitValue(), Files.readString(out));
         } finally {
@@ -510,12 +618,14 @@ class DockerDefaultsTest {
      * dropping every capability outside {@code capabilities} (Docker's set, or fewer) from the
      * bounding and inheritable sets: a root process's permitted and effective sets are then exactly those.
      */
-    private static List<String> dockerDefaults(boolean landlock, Collection<String> capabilities, List<String> command) {
+    private static List<String> dockerDefaults(
+            boolean landlock, Collection<String> capabilities, List<String> command) {
         List<String> argv = new ArrayList<>(List.of(launcher.toString()));
         if (!landlock) {
             argv.add("--no-landlock");
         }
-        String caps = "-all," + String.join(",", capabilities.stream().map(c -> "+" + c).toList());
+        String caps = "-all,"
+                + String.join(",", capabilities.stream().map(c -> "+" + c).toList());
         argv.addAll(List.of("--", "setpriv", "--bounding-set", caps, "--inh-caps", "-all", "--"));
         argv.addAll(command);
         return argv;
@@ -527,7 +637,8 @@ class DockerDefaultsTest {
      */
     private static Path copyClasspathAsTheImageHasIt() throws IOException {
         String dockerfile = Files.readString(Path.of(System.getProperty("user.dir"), "Dockerfile"));
-        assertTrue(dockerfile.lines().anyMatch(l -> l.matches("RUN chmod -R go-rwx /app.*")),
+        assertTrue(
+                dockerfile.lines().anyMatch(l -> l.matches("RUN chmod -R go-rwx /app.*")),
                 "the session image makes its /app root's alone");
         Path root = Files.createTempDirectory("ce-docker-defaults-app-");
         Path lib = Files.createDirectory(root.resolve("lib"));
@@ -551,7 +662,8 @@ class DockerDefaultsTest {
         }
         try (Stream<Path> tree = Files.walk(root)) {
             for (Path p : tree.toList()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
+                Files.setPosixFilePermissions(
+                        p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
             }
         }
         appClasspath = List.copyOf(entries);
@@ -574,11 +686,13 @@ class DockerDefaultsTest {
     private static List<String> processesOf(int first, int count) {
         List<String> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 try {
                     int uid = Integer.parseInt(status(proc).get("Uid").split("\\s+")[0]);
                     if (uid >= first && uid < first + count) {
-                        found.add(proc.getFileName() + " " + Files.readString(proc.resolve("cmdline")).replace('\0', ' '));
+                        found.add(proc.getFileName() + " "
+                                + Files.readString(proc.resolve("cmdline")).replace('\0', ' '));
                     }
                 } catch (IOException | RuntimeException ended) {
                     // it exited meanwhile

@@ -1,17 +1,16 @@
 package io.codingengine.api.access;
 
+import io.codingengine.api.web.MatchedPath;
+import io.codingengine.api.web.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.filter.OncePerRequestFilter;
-import io.codingengine.api.web.MatchedPath;
-import io.codingengine.api.web.ProblemResponses;
-
-import java.io.IOException;
-import java.util.Optional;
 
 /**
  * Enforces {@link AccessRules} before any controller runs: reads {@code Authorization: Bearer
@@ -48,25 +47,37 @@ public final class AccessFilter extends OncePerRequestFilter {
         String key = bearer(request.getHeader("Authorization"));
         Optional<Principal> principal = key == null ? Optional.empty() : authenticator.authenticate(key);
         if (key != null && principal.isEmpty()) {
-            refuse(response, HttpStatus.UNAUTHORIZED, "Bearer error=\"invalid_token\"",
+            refuse(
+                    response,
+                    HttpStatus.UNAUTHORIZED,
+                    "Bearer error=\"invalid_token\"",
                     "the API key is unknown or revoked");
             return;
         }
         if (required.isPresent()) {
             if (principal.isEmpty()) {
-                refuse(response, HttpStatus.UNAUTHORIZED, "Bearer",
+                refuse(
+                        response,
+                        HttpStatus.UNAUTHORIZED,
+                        "Bearer",
                         "this endpoint needs an API key: Authorization: Bearer <key>");
                 return;
             }
             if (!principal.get().role().includes(required.get())) {
-                refuse(response, HttpStatus.FORBIDDEN, "Bearer error=\"insufficient_scope\"",
+                refuse(
+                        response,
+                        HttpStatus.FORBIDDEN,
+                        "Bearer error=\"insufficient_scope\"",
                         "this endpoint needs the " + required.get().name().toLowerCase() + " role; the key has "
                                 + principal.get().role().name().toLowerCase());
                 return;
             }
             String contest = principal.get().contestId();
             if (contest != null && !rules.scopedKeyMay(request.getMethod(), path)) {
-                refuse(response, HttpStatus.FORBIDDEN, "Bearer error=\"insufficient_scope\"",
+                refuse(
+                        response,
+                        HttpStatus.FORBIDDEN,
+                        "Bearer error=\"insufficient_scope\"",
                         "this key was issued by the entry to contest " + contest + " and acts only in it: submit at "
                                 + "POST /api/v1/contests/" + contest + "/submissions; it may not call "
                                 + request.getMethod() + " " + path.value());
@@ -79,7 +90,8 @@ public final class AccessFilter extends OncePerRequestFilter {
 
     private void refuse(HttpServletResponse response, HttpStatus status, String challenge, String detail)
             throws IOException {
-        response.setHeader("WWW-Authenticate", challenge + (challenge.contains("error") ? "" : " realm=\"coding-engine\""));
+        response.setHeader(
+                "WWW-Authenticate", challenge + (challenge.contains("error") ? "" : " realm=\"coding-engine\""));
         problems.write(response, status, status == HttpStatus.UNAUTHORIZED ? "Unauthorized" : "Forbidden", detail);
     }
 

@@ -1,10 +1,9 @@
 package io.codingengine.api.access;
 
+import java.util.Optional;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
-
-import java.util.Optional;
 
 /**
  * One line of the access table: requests with this method (any when {@code null}) on paths

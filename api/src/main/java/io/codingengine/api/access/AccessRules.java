@@ -1,10 +1,9 @@
 package io.codingengine.api.access;
 
-import org.springframework.http.server.PathContainer;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.http.server.PathContainer;
 
 /**
  * The whole access table of the api, first match wins. Rules are by path pattern, so endpoints
@@ -55,7 +54,10 @@ public final class AccessRules {
         r.add(AccessRule.open("GET", "/actuator/health/**"));
         // Metrics are scraped by a monitoring system holding a service key.
         r.add(AccessRule.requires(Role.SERVICE, null, "/actuator/**"));
-        r.add(pistonOpen ? AccessRule.open(null, "/api/v2/**") : AccessRule.requires(Role.PARTICIPANT, null, "/api/v2/**"));
+        r.add(
+                pistonOpen
+                        ? AccessRule.open(null, "/api/v2/**")
+                        : AccessRule.requires(Role.PARTICIPANT, null, "/api/v2/**"));
         r.add(AccessRule.requires(Role.PARTICIPANT, null, "/api/**"));
         r.add(AccessRule.open(null, "/**"));
         return new AccessRules(r);
@@ -63,7 +65,10 @@ public final class AccessRules {
 
     /** The role {@code method path} needs, or empty when it is open; {@code path} as Spring MVC parses it. */
     public Optional<Role> required(String method, PathContainer path) {
-        return rules.stream().filter(rule -> rule.matches(method, path)).findFirst().flatMap(AccessRule::required);
+        return rules.stream()
+                .filter(rule -> rule.matches(method, path))
+                .findFirst()
+                .flatMap(AccessRule::required);
     }
 
     /**

@@ -13,8 +13,7 @@ final class ApiKeys {
     private static final String PREFIX = "ce_";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ApiKeys() {
-    }
+    private ApiKeys() {}
 
     /** 256 random bits, so a plain SHA-256 of the key is as strong as a slow password hash. */
     static String generate() {

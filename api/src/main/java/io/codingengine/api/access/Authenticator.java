@@ -13,8 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Authenticator {
 
-    private record Known(Principal principal, long expiresAtNanos) {
-    }
+    private record Known(Principal principal, long expiresAtNanos) {}
 
     private final Map<String, Known> cache = new ConcurrentHashMap<>();
     private final long cacheTtlNanos;
@@ -28,12 +27,13 @@ public final class Authenticator {
     public Authenticator(ApiKeyStore keys, String adminKeySha256, Duration cacheTtl) {
         this.keys = keys;
         this.cacheTtlNanos = cacheTtl.toNanos();
-        this.adminKeySha256 = adminKeySha256 == null ? "" : adminKeySha256.trim().toLowerCase();
+        this.adminKeySha256 =
+                adminKeySha256 == null ? "" : adminKeySha256.trim().toLowerCase();
     }
 
     public Optional<Principal> authenticate(String key) {
-        if (!adminKeySha256.isEmpty() && java.security.MessageDigest.isEqual(
-                ApiKeys.hash(key).getBytes(), adminKeySha256.getBytes())) {
+        if (!adminKeySha256.isEmpty()
+                && java.security.MessageDigest.isEqual(ApiKeys.hash(key).getBytes(), adminKeySha256.getBytes())) {
             return Optional.of(new Principal(BOOTSTRAP_ADMIN, Role.ADMIN));
         }
         String hash = ApiKeys.hash(key);
@@ -67,8 +67,9 @@ public final class Authenticator {
      */
     public int revokeAll(String subject, String contestId) {
         int revoked = keys.revokeAll(subject, contestId);
-        cache.values().removeIf(k -> k.principal().subject().equals(subject)
-                && k.principal().contest().equals(Optional.of(contestId)));
+        cache.values()
+                .removeIf(k -> k.principal().subject().equals(subject)
+                        && k.principal().contest().equals(Optional.of(contestId)));
         return revoked;
     }
 

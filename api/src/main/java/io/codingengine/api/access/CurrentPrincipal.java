@@ -1,10 +1,9 @@
 package io.codingengine.api.access;
 
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
-
-import java.util.Optional;
 
 /**
  * The caller of the current request, as {@link AccessFilter} resolved it. Controllers use this
@@ -16,8 +15,10 @@ public class CurrentPrincipal {
     /** The caller, or empty on an open endpoint called without a key. */
     public Optional<Principal> get() {
         RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-        return attributes == null ? Optional.empty() : Optional.ofNullable(
-                (Principal) attributes.getAttribute(AccessFilter.PRINCIPAL_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST));
+        return attributes == null
+                ? Optional.empty()
+                : Optional.ofNullable((Principal)
+                        attributes.getAttribute(AccessFilter.PRINCIPAL_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST));
     }
 
     /** The caller of an endpoint that requires a key. */

@@ -27,15 +27,12 @@ public class KeyController {
      * @param contestId optional, participant keys only: scopes the key to that contest as its entry
      *                  would (the contest need not exist yet); without it the key is unscoped
      */
-    public record IssueRequest(String subject, Role role, String contestId) {
-    }
+    public record IssueRequest(String subject, Role role, String contestId) {}
 
     /** The key is shown once, here; only its hash is stored. {@code contestId} is null for an unscoped key. */
-    public record IssuedKey(String key, String subject, Role role, String contestId) {
-    }
+    public record IssuedKey(String key, String subject, Role role, String contestId) {}
 
-    public record RevokeRequest(String key) {
-    }
+    public record RevokeRequest(String key) {}
 
     @PostMapping
     ResponseEntity<IssuedKey> issue(@RequestBody IssueRequest request) {
@@ -52,8 +49,9 @@ public class KeyController {
             }
         }
         Principal principal = new Principal(request.subject(), request.role(), request.contestId());
-        return ResponseEntity.status(HttpStatus.CREATED).body(new IssuedKey(keys.issue(principal),
-                principal.subject(), principal.role(), principal.contestId()));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new IssuedKey(
+                        keys.issue(principal), principal.subject(), principal.role(), principal.contestId()));
     }
 
     @PostMapping("/revoke")

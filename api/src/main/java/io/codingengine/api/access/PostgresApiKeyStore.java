@@ -2,9 +2,8 @@ package io.codingengine.api.access;
 
 import io.codingengine.common.store.Jdbc;
 import io.codingengine.common.store.PostgresSchema;
-
-import javax.sql.DataSource;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * {@link ApiKeyStore} on PostgreSQL (the stores' schema, {@link PostgresSchema}): table
@@ -23,8 +22,12 @@ public final class PostgresApiKeyStore implements ApiKeyStore {
     @Override
     public String issue(Principal principal) {
         String key = ApiKeys.generate();
-        jdbc.update("INSERT INTO api_keys (key_sha256, subject, role, contest_id, created_at) VALUES (?, ?, ?, ?, now())",
-                ApiKeys.hash(key), principal.subject(), principal.role().name(), principal.contestId());
+        jdbc.update(
+                "INSERT INTO api_keys (key_sha256, subject, role, contest_id, created_at) VALUES (?, ?, ?, ?, now())",
+                ApiKeys.hash(key),
+                principal.subject(),
+                principal.role().name(),
+                principal.contestId());
         return key;
     }
 
@@ -33,9 +36,11 @@ public final class PostgresApiKeyStore implements ApiKeyStore {
         if (key == null || key.isBlank()) {
             return Optional.empty();
         }
-        return jdbc.queryOne("SELECT subject, role, contest_id FROM api_keys WHERE key_sha256 = ?",
-                row -> new Principal(row.getString("subject"), Role.valueOf(row.getString("role")),
-                        row.getString("contest_id")), ApiKeys.hash(key));
+        return jdbc.queryOne(
+                "SELECT subject, role, contest_id FROM api_keys WHERE key_sha256 = ?",
+                row -> new Principal(
+                        row.getString("subject"), Role.valueOf(row.getString("role")), row.getString("contest_id")),
+                ApiKeys.hash(key));
     }
 
     /**
@@ -44,9 +49,15 @@ public final class PostgresApiKeyStore implements ApiKeyStore {
      * @return {@code true} when it was written
      */
     public boolean importKey(StoredKey key) {
-        return jdbc.update("INSERT INTO api_keys (key_sha256, subject, role, contest_id, created_at) VALUES (?, ?, ?, ?, ?)"
-                        + " ON CONFLICT (key_sha256) DO NOTHING", key.sha256(), key.principal().subject(),
-                key.principal().role().name(), key.principal().contestId(), key.createdAt()) == 1;
+        return jdbc.update(
+                        "INSERT INTO api_keys (key_sha256, subject, role, contest_id, created_at) VALUES (?, ?, ?, ?, ?)"
+                                + " ON CONFLICT (key_sha256) DO NOTHING",
+                        key.sha256(),
+                        key.principal().subject(),
+                        key.principal().role().name(),
+                        key.principal().contestId(),
+                        key.createdAt())
+                == 1;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.codingengine.api.access;
 
 import io.codingengine.common.judge.Ids;
-
 import java.util.Objects;
 import java.util.Optional;
 

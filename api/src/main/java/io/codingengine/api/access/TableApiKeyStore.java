@@ -5,7 +5,6 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -51,15 +50,21 @@ public final class TableApiKeyStore implements ApiKeyStore {
         String filter = "PartitionKey eq '" + hash.substring(0, 2) + "' and RowKey eq '" + hash + "'";
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
                 .findFirst()
-                .map(row -> new Principal((String) row.getProperty("Subject"),
-                        Role.valueOf((String) row.getProperty("Role")), (String) row.getProperty("ContestId")));
+                .map(row -> new Principal(
+                        (String) row.getProperty("Subject"), Role.valueOf((String) row.getProperty("Role")), (String)
+                                row.getProperty("ContestId")));
     }
 
     /** Every key as stored, by its hash (a scan of the table): what a move to another store copies. */
     public java.util.stream.Stream<StoredKey> all() {
-        return table.listEntities().stream().map(row -> new StoredKey(row.getRowKey(),
-                new Principal((String) row.getProperty("Subject"), Role.valueOf((String) row.getProperty("Role")),
-                        (String) row.getProperty("ContestId")), Instant.parse((String) row.getProperty("CreatedAt"))));
+        return table.listEntities().stream()
+                .map(row -> new StoredKey(
+                        row.getRowKey(),
+                        new Principal(
+                                (String) row.getProperty("Subject"),
+                                Role.valueOf((String) row.getProperty("Role")),
+                                (String) row.getProperty("ContestId")),
+                        Instant.parse((String) row.getProperty("CreatedAt"))));
     }
 
     @Override
@@ -70,9 +75,11 @@ public final class TableApiKeyStore implements ApiKeyStore {
     /** A scan of every partition: rare (an admin's password reset, a sign-out everywhere) and small. */
     @Override
     public int revokeAll(String subject, String contestId) {
-        String filter = "Subject eq '" + subject.replace("'", "''") + "' and ContestId eq '" + contestId.replace("'", "''") + "'";
+        String filter = "Subject eq '" + subject.replace("'", "''") + "' and ContestId eq '"
+                + contestId.replace("'", "''") + "'";
         int revoked = 0;
-        for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter).setSelect(List.of("RowKey")), null, null)) {
+        for (TableEntity row : table.listEntities(
+                new ListEntitiesOptions().setFilter(filter).setSelect(List.of("RowKey")), null, null)) {
             delete(row.getRowKey());
             revoked++;
         }

@@ -7,18 +7,17 @@ import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.queue.DeadLetter;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What admins inspect (the paths are under {@code /api/v1/admin/**}, so admin only): the audit
@@ -46,9 +45,15 @@ public class AuditController {
      * @param kind {@code JUDGE} (judged submissions) or {@code EXECUTE} (Piston runs); default both
      * @param max  at most this many entries (default 1000)
      */
-    public record Filter(String from, String to, String participant, String problemId, String language,
-                         String verdict, String kind, Integer max) {
-    }
+    public record Filter(
+            String from,
+            String to,
+            String participant,
+            String problemId,
+            String language,
+            String verdict,
+            String kind,
+            Integer max) {}
 
     @GetMapping(path = "/audit", produces = MediaType.APPLICATION_JSON_VALUE)
     List<AuditEntry> entries(Filter filter) {
@@ -62,22 +67,35 @@ public class AuditController {
         StringBuilder out = new StringBuilder("submissionId,round,participant,submittedAt,judgedAt,language,"
                 + "sourceSha256,problemId,verdict,timeMs,memoryBytes,worker,session,correlationId,kind\r\n");
         for (AuditEntry e : audit.query(query(filter))) {
-            List<Object> cells = List.of(e.submissionId(), e.round(), e.participant(), e.submittedAt(), e.judgedAt(),
-                    e.language(), e.sourceSha256(), String.valueOf(e.problemId() == null ? "" : e.problemId()),
-                    e.verdict(), e.timeMs(), e.memoryBytes(), e.worker(), e.session(),
-                    e.correlationId() == null ? "" : e.correlationId(), e.kind());
+            List<Object> cells = List.of(
+                    e.submissionId(),
+                    e.round(),
+                    e.participant(),
+                    e.submittedAt(),
+                    e.judgedAt(),
+                    e.language(),
+                    e.sourceSha256(),
+                    String.valueOf(e.problemId() == null ? "" : e.problemId()),
+                    e.verdict(),
+                    e.timeMs(),
+                    e.memoryBytes(),
+                    e.worker(),
+                    e.session(),
+                    e.correlationId() == null ? "" : e.correlationId(),
+                    e.kind());
             List<String> quoted = new ArrayList<>();
             for (Object c : cells) {
                 quoted.add("\"" + String.valueOf(c).replace("\"", "\"\"") + "\"");
             }
             out.append(String.join(",", quoted)).append("\r\n");
         }
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/csv"))
-                .header("Content-Disposition", "attachment; filename=\"audit.csv\"").body(out.toString());
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("text/csv"))
+                .header("Content-Disposition", "attachment; filename=\"audit.csv\"")
+                .body(out.toString());
     }
 
-    public record LaneDeadLetters(Lane lane, long depth, List<DeadLetter> deadLetters) {
-    }
+    public record LaneDeadLetters(Lane lane, long depth, List<DeadLetter> deadLetters) {}
 
     @GetMapping("/dead-letters")
     List<LaneDeadLetters> deadLetters(@RequestParam(defaultValue = "100") int max) {
@@ -108,7 +126,8 @@ public class AuditController {
             if (max < 1 || max > MAX_ENTRIES) {
                 throw new InvalidRequestException("max must be 1.." + MAX_ENTRIES);
             }
-            return new AuditQuery(start, end, f.participant(), f.problemId(), f.language(), f.verdict(), kind(f.kind()), max);
+            return new AuditQuery(
+                    start, end, f.participant(), f.problemId(), f.language(), f.verdict(), kind(f.kind()), max);
         } catch (DateTimeParseException e) {
             throw new InvalidRequestException("from and to are ISO-8601 instants, e.g. 2026-11-28T15:00:00Z");
         }

@@ -2,14 +2,13 @@ package io.codingengine.api.audit;
 
 import io.codingengine.common.audit.AuditLog;
 import io.codingengine.common.store.SubmissionStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deletes submissions (source, outputs, verdicts) and audit entries older than the retention
@@ -46,14 +45,16 @@ public final class RetentionJob implements AutoCloseable {
         return new Purged(submissions.purgeCreatedBefore(cutoff), audit.purgeSubmittedBefore(cutoff));
     }
 
-    public record Purged(int submissions, int auditEntries) {
-    }
+    public record Purged(int submissions, int auditEntries) {}
 
     private void purgeLogged() {
         try {
             Purged p = purge();
-            LOG.info("retention: deleted {} submissions and {} audit entries older than {}", p.submissions(),
-                    p.auditEntries(), period);
+            LOG.info(
+                    "retention: deleted {} submissions and {} audit entries older than {}",
+                    p.submissions(),
+                    p.auditEntries(),
+                    period);
         } catch (RuntimeException e) {
             LOG.warn("retention purge failed; the next sweep tries again", e);
         }

@@ -8,6 +8,12 @@ import io.codingengine.api.contest.ContestMembership;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.NoSuchElementException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -18,13 +24,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Clarifications over HTTP ({@link Clarifications} has the rules): a member of a contest asks
@@ -46,16 +45,13 @@ public class ClarificationController {
     }
 
     /** A participant's question: about one of the contest's problems, or general without {@code problemId}. */
-    public record Question(String problemId, String text) {
-    }
+    public record Question(String problemId, String text) {}
 
     /** An admin's answer: to the asker alone, or ({@code toAll}) to every participant. */
-    public record Answer(String text, Boolean toAll) {
-    }
+    public record Answer(String text, Boolean toAll) {}
 
     /** An admin's announcement to every participant: about one of the contest's problems, or general. */
-    public record Announcement(String problemId, String text) {
-    }
+    public record Announcement(String problemId, String text) {}
 
     @PostMapping("/api/v1/contests/{id}/clarifications")
     ResponseEntity<ParticipantView> ask(@PathVariable String id, @RequestBody Question body) {
@@ -81,8 +77,8 @@ public class ClarificationController {
     @PostMapping("/api/v1/admin/contests/{id}/clarifications/{clarificationId}/answer")
     AdminView answer(@PathVariable String id, @PathVariable String clarificationId, @RequestBody Answer body) {
         Contest c = contest(id);
-        return clarifications.answer(c, principal.require().subject(), clarificationId, body.text(),
-                Boolean.TRUE.equals(body.toAll()));
+        return clarifications.answer(
+                c, principal.require().subject(), clarificationId, body.text(), Boolean.TRUE.equals(body.toAll()));
     }
 
     @PostMapping("/api/v1/admin/contests/{id}/announcements")
@@ -94,9 +90,11 @@ public class ClarificationController {
 
     /** Changes an announcement (text and problem): participants see it as new again. 404 for no such announcement. */
     @PutMapping("/api/v1/admin/contests/{id}/announcements/{announcementId}")
-    AdminView editAnnouncement(@PathVariable String id, @PathVariable String announcementId, @RequestBody Announcement body) {
+    AdminView editAnnouncement(
+            @PathVariable String id, @PathVariable String announcementId, @RequestBody Announcement body) {
         Contest c = contest(id);
-        return clarifications.editAnnouncement(c, principal.require().subject(), announcementId, body.problemId(), body.text());
+        return clarifications.editAnnouncement(
+                c, principal.require().subject(), announcementId, body.problemId(), body.text());
     }
 
     /** Deletes an announcement (204); a question cannot be deleted (404, as for no such announcement). */
@@ -123,9 +121,13 @@ public class ClarificationController {
      */
     private static <T> ResponseEntity<T> versioned(T body) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.write(body).getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(Json.write(body).getBytes(StandardCharsets.UTF_8));
             String etag = "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"";
-            return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noStore()).body(body);
+            return ResponseEntity.ok()
+                    .eTag(etag)
+                    .cacheControl(CacheControl.noStore())
+                    .body(body);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
         }

@@ -29,8 +29,17 @@ public interface ClarificationStore {
      * @param answeredBy  the admin who answered or announced, or {@code null}
      * @param answeredAt  when it was answered (announced), or {@code null}
      */
-    record Clarification(String contestId, String id, String problemId, String participant, String question,
-                         Instant askedAt, String answer, boolean toAll, String answeredBy, Instant answeredAt) {
+    record Clarification(
+            String contestId,
+            String id,
+            String problemId,
+            String participant,
+            String question,
+            Instant askedAt,
+            String answer,
+            boolean toAll,
+            String answeredBy,
+            Instant answeredAt) {
         public Clarification {
             Objects.requireNonNull(contestId, "contestId");
             Objects.requireNonNull(id, "id");
@@ -47,14 +56,14 @@ public interface ClarificationStore {
         }
 
         /** A participant's question, not answered yet. */
-        public static Clarification question(String contestId, String id, String problemId, String participant,
-                                             String question, Instant askedAt) {
+        public static Clarification question(
+                String contestId, String id, String problemId, String participant, String question, Instant askedAt) {
             return new Clarification(contestId, id, problemId, participant, question, askedAt, null, false, null, null);
         }
 
         /** An admin's announcement to every participant. */
-        public static Clarification announcement(String contestId, String id, String problemId, String text,
-                                                 String admin, Instant at) {
+        public static Clarification announcement(
+                String contestId, String id, String problemId, String text, String admin, Instant at) {
             return new Clarification(contestId, id, problemId, null, null, at, text, true, admin, at);
         }
 
@@ -72,8 +81,8 @@ public interface ClarificationStore {
      * @return the question as answered now; empty when the contest has no question with that id
      *         (an announcement has none to answer)
      */
-    Optional<Clarification> answer(String contestId, String id, String answer, boolean toAll, String answeredBy,
-                                   Instant answeredAt);
+    Optional<Clarification> answer(
+            String contestId, String id, String answer, boolean toAll, String answeredBy, Instant answeredAt);
 
     /**
      * Replaces an announcement's text and problem (an admin's correction): it keeps its id and
@@ -83,8 +92,8 @@ public interface ClarificationStore {
      * @return the announcement as changed; empty when the contest has no announcement with that
      *         id (a question's answer is changed by {@link #answer})
      */
-    Optional<Clarification> editAnnouncement(String contestId, String id, String problemId, String text, String editedBy,
-                                             Instant editedAt);
+    Optional<Clarification> editAnnouncement(
+            String contestId, String id, String problemId, String text, String editedBy, Instant editedAt);
 
     /**
      * Deletes an announcement of the contest (one made by mistake). Questions are never deleted.

@@ -12,8 +12,7 @@ final class ClarificationText {
 
     static final int MAX_CODE_POINTS = 2000;
 
-    private ClarificationText() {
-    }
+    private ClarificationText() {}
 
     /**
      * The text as stored: Windows and old Mac line ends as {@code \n}, leading and trailing
@@ -37,12 +36,14 @@ final class ClarificationText {
                 throw new InvalidRequestException(field + " holds the control character U+"
                         + String.format("%04X", (int) ch) + " at " + i + "; only line breaks and tabs are allowed");
             }
-            if (Character.isSurrogate(ch) && !(Character.isHighSurrogate(ch) && i + 1 < normalized.length()
-                    && Character.isLowSurrogate(normalized.charAt(i + 1)))) {
+            if (Character.isSurrogate(ch)
+                    && !(Character.isHighSurrogate(ch)
+                            && i + 1 < normalized.length()
+                            && Character.isLowSurrogate(normalized.charAt(i + 1)))) {
                 throw new InvalidRequestException(field + " holds a lone UTF-16 surrogate at " + i + ": not text");
             }
             if (Character.isHighSurrogate(ch)) {
-                i++;  // its low half, checked above
+                i++; // its low half, checked above
             }
         }
         return normalized;

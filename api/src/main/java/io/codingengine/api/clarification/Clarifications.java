@@ -4,10 +4,6 @@ import io.codingengine.api.clarification.ClarificationStore.Clarification;
 import io.codingengine.api.limits.QuestionLimiter;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.execution.InvalidRequestException;
-import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
-import org.springframework.web.server.ResponseStatusException;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The rules of clarifications: who may ask and announce what, and who sees what. A participant
@@ -38,21 +37,47 @@ public final class Clarifications {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A clarification as a participant sees it: whether it is theirs, and never who asked another's. */
-    public record ParticipantView(String id, Kind kind, String problemId, String question, Instant askedAt, boolean mine,
-                                  String answer, boolean toAll, Instant answeredAt) {
-    }
+    public record ParticipantView(
+            String id,
+            Kind kind,
+            String problemId,
+            String question,
+            Instant askedAt,
+            boolean mine,
+            String answer,
+            boolean toAll,
+            Instant answeredAt) {}
 
     /** A clarification as an admin sees it: who asked and who answered. */
-    public record AdminView(String id, Kind kind, String problemId, String participant, String question, Instant askedAt,
-                            String answer, boolean toAll, String answeredBy, Instant answeredAt) {
+    public record AdminView(
+            String id,
+            Kind kind,
+            String problemId,
+            String participant,
+            String question,
+            Instant askedAt,
+            String answer,
+            boolean toAll,
+            String answeredBy,
+            Instant answeredAt) {
         static AdminView of(Clarification c) {
-            return new AdminView(c.id(), Kind.of(c), c.problemId(), c.participant(), c.question(), c.askedAt(),
-                    c.answer(), c.toAll(), c.answeredBy(), c.answeredAt());
+            return new AdminView(
+                    c.id(),
+                    Kind.of(c),
+                    c.problemId(),
+                    c.participant(),
+                    c.question(),
+                    c.askedAt(),
+                    c.answer(),
+                    c.toAll(),
+                    c.answeredBy(),
+                    c.answeredAt());
         }
     }
 
     public enum Kind {
-        QUESTION, ANNOUNCEMENT;
+        QUESTION,
+        ANNOUNCEMENT;
 
         static Kind of(Clarification c) {
             return c.isAnnouncement() ? ANNOUNCEMENT : QUESTION;
@@ -60,8 +85,7 @@ public final class Clarifications {
     }
 
     /** A contest's clarifications as read when {@code readAt} (System.nanoTime) was. */
-    private record Snapshot(List<Clarification> all, long readAt) {
-    }
+    private record Snapshot(List<Clarification> all, long readAt) {}
 
     private final ClarificationStore store;
     private final QuestionLimiter limiter;
@@ -84,8 +108,13 @@ public final class Clarifications {
         if (!now.isBefore(contest.end())) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "the contest is over: questions are closed");
         }
-        Clarification q = Clarification.question(contest.id(), newId(now), problemOf(contest, problemId), participant,
-                ClarificationText.check(text, "text"), now);
+        Clarification q = Clarification.question(
+                contest.id(),
+                newId(now),
+                problemOf(contest, problemId),
+                participant,
+                ClarificationText.check(text, "text"),
+                now);
         limiter.admit(contest.id(), participant);
         store.create(q);
         wrote(contest.id());
@@ -95,8 +124,13 @@ public final class Clarifications {
     /** An admin's announcement to every participant, about a problem or general. */
     public AdminView announce(Contest contest, String admin, String problemId, String text) {
         Instant now = now();
-        Clarification a = Clarification.announcement(contest.id(), newId(now), problemOf(contest, problemId),
-                ClarificationText.check(text, "text"), admin, now);
+        Clarification a = Clarification.announcement(
+                contest.id(),
+                newId(now),
+                problemOf(contest, problemId),
+                ClarificationText.check(text, "text"),
+                admin,
+                now);
         store.create(a);
         wrote(contest.id());
         return AdminView.of(a);
@@ -109,8 +143,10 @@ public final class Clarifications {
      */
     public AdminView editAnnouncement(Contest contest, String admin, String id, String problemId, String text) {
         String checked = ClarificationText.check(text, "text");
-        Clarification changed = store.editAnnouncement(contest.id(), id, problemOf(contest, problemId), checked, admin, now())
-                .orElseThrow(() -> new NoSuchElementException("contest " + contest.id() + " has no announcement " + id));
+        Clarification changed = store.editAnnouncement(
+                        contest.id(), id, problemOf(contest, problemId), checked, admin, now())
+                .orElseThrow(
+                        () -> new NoSuchElementException("contest " + contest.id() + " has no announcement " + id));
         wrote(contest.id());
         return AdminView.of(changed);
     }
@@ -171,8 +207,16 @@ public final class Clarifications {
     }
 
     private static ParticipantView view(Clarification c, String participant) {
-        return new ParticipantView(c.id(), Kind.of(c), c.problemId(), c.question(), c.askedAt(),
-                participant.equals(c.participant()), c.answer(), c.toAll(), c.answeredAt());
+        return new ParticipantView(
+                c.id(),
+                Kind.of(c),
+                c.problemId(),
+                c.question(),
+                c.askedAt(),
+                participant.equals(c.participant()),
+                c.answer(),
+                c.toAll(),
+                c.answeredAt());
     }
 
     private static String problemOf(Contest contest, String problemId) {

@@ -2,13 +2,12 @@ package io.codingengine.api.clarification;
 
 import io.codingengine.common.store.Jdbc;
 import io.codingengine.common.store.PostgresSchema;
-
-import javax.sql.DataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * {@link ClarificationStore} on PostgreSQL (the stores' schema, {@link PostgresSchema}): table
@@ -30,9 +29,18 @@ public final class PostgresClarificationStore implements ClarificationStore {
 
     @Override
     public void create(Clarification c) {
-        jdbc.update("INSERT INTO clarifications (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                c.contestId(), c.id(), c.problemId(), c.participant(), c.question(), c.askedAt(), c.answer(), c.toAll(),
-                c.answeredBy(), c.answeredAt());
+        jdbc.update(
+                "INSERT INTO clarifications (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                c.contestId(),
+                c.id(),
+                c.problemId(),
+                c.participant(),
+                c.question(),
+                c.askedAt(),
+                c.answer(),
+                c.toAll(),
+                c.answeredBy(),
+                c.answeredAt());
     }
 
     /**
@@ -42,44 +50,80 @@ public final class PostgresClarificationStore implements ClarificationStore {
      * @return {@code true} when it was written
      */
     public boolean importClarification(Clarification c) {
-        return jdbc.update("INSERT INTO clarifications (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                        + " ON CONFLICT (contest_id, id) DO NOTHING",
-                c.contestId(), c.id(), c.problemId(), c.participant(), c.question(), c.askedAt(), c.answer(), c.toAll(),
-                c.answeredBy(), c.answeredAt()) > 0;
+        return jdbc.update(
+                        "INSERT INTO clarifications (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                + " ON CONFLICT (contest_id, id) DO NOTHING",
+                        c.contestId(),
+                        c.id(),
+                        c.problemId(),
+                        c.participant(),
+                        c.question(),
+                        c.askedAt(),
+                        c.answer(),
+                        c.toAll(),
+                        c.answeredBy(),
+                        c.answeredAt())
+                > 0;
     }
 
     @Override
-    public Optional<Clarification> answer(String contestId, String id, String answer, boolean toAll, String answeredBy,
-                                          Instant answeredAt) {
-        return jdbc.queryOne("UPDATE clarifications SET answer = ?, to_all = ?, answered_by = ?, answered_at = ?"
+    public Optional<Clarification> answer(
+            String contestId, String id, String answer, boolean toAll, String answeredBy, Instant answeredAt) {
+        return jdbc.queryOne(
+                "UPDATE clarifications SET answer = ?, to_all = ?, answered_by = ?, answered_at = ?"
                         + " WHERE contest_id = ? AND id = ? AND question IS NOT NULL RETURNING " + COLUMNS,
-                PostgresClarificationStore::clarification, answer, toAll, answeredBy, answeredAt, contestId, id);
+                PostgresClarificationStore::clarification,
+                answer,
+                toAll,
+                answeredBy,
+                answeredAt,
+                contestId,
+                id);
     }
 
     @Override
-    public Optional<Clarification> editAnnouncement(String contestId, String id, String problemId, String text,
-                                                    String editedBy, Instant editedAt) {
-        return jdbc.queryOne("UPDATE clarifications SET problem_id = ?, answer = ?, answered_by = ?, answered_at = ?"
+    public Optional<Clarification> editAnnouncement(
+            String contestId, String id, String problemId, String text, String editedBy, Instant editedAt) {
+        return jdbc.queryOne(
+                "UPDATE clarifications SET problem_id = ?, answer = ?, answered_by = ?, answered_at = ?"
                         + " WHERE contest_id = ? AND id = ? AND question IS NULL RETURNING " + COLUMNS,
-                PostgresClarificationStore::clarification, problemId, text, editedBy, editedAt, contestId, id);
+                PostgresClarificationStore::clarification,
+                problemId,
+                text,
+                editedBy,
+                editedAt,
+                contestId,
+                id);
     }
 
     @Override
     public boolean deleteAnnouncement(String contestId, String id) {
-        return jdbc.update("DELETE FROM clarifications WHERE contest_id = ? AND id = ? AND question IS NULL",
-                contestId, id) > 0;
+        return jdbc.update(
+                        "DELETE FROM clarifications WHERE contest_id = ? AND id = ? AND question IS NULL",
+                        contestId,
+                        id)
+                > 0;
     }
 
     @Override
     public List<Clarification> list(String contestId) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM clarifications WHERE contest_id = ? ORDER BY asked_at, id",
-                PostgresClarificationStore::clarification, contestId);
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM clarifications WHERE contest_id = ? ORDER BY asked_at, id",
+                PostgresClarificationStore::clarification,
+                contestId);
     }
 
     private static Clarification clarification(ResultSet row) throws SQLException {
-        return new Clarification(row.getString("contest_id"), row.getString("id"), row.getString("problem_id"),
-                row.getString("participant"), row.getString("question"), Jdbc.instant(row, "asked_at"),
-                row.getString("answer"), row.getBoolean("to_all"), row.getString("answered_by"),
+        return new Clarification(
+                row.getString("contest_id"),
+                row.getString("id"),
+                row.getString("problem_id"),
+                row.getString("participant"),
+                row.getString("question"),
+                Jdbc.instant(row, "asked_at"),
+                row.getString("answer"),
+                row.getBoolean("to_all"),
+                row.getString("answered_by"),
                 Jdbc.instant(row, "answered_at"));
     }
 }

@@ -6,7 +6,6 @@ import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
-
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -51,14 +50,18 @@ public final class TableClarificationStore implements ClarificationStore {
     }
 
     @Override
-    public Optional<Clarification> answer(String contestId, String id, String answer, boolean toAll, String answeredBy,
-                                          Instant answeredAt) {
-        Optional<Clarification> question = query("PartitionKey eq " + quote(contestId) + " and RowKey eq " + quote(id))
-                .stream().filter(c -> !c.isAnnouncement()).findFirst();
+    public Optional<Clarification> answer(
+            String contestId, String id, String answer, boolean toAll, String answeredBy, Instant answeredAt) {
+        Optional<Clarification> question =
+                query("PartitionKey eq " + quote(contestId) + " and RowKey eq " + quote(id)).stream()
+                        .filter(c -> !c.isAnnouncement())
+                        .findFirst();
         if (question.isEmpty()) {
             return Optional.empty();
         }
-        TableEntity row = new TableEntity(contestId, id).addProperty("Answer", answer).addProperty("ToAll", toAll)
+        TableEntity row = new TableEntity(contestId, id)
+                .addProperty("Answer", answer)
+                .addProperty("ToAll", toAll)
                 .addProperty("AnsweredAt", answeredAt.toString());
         put(row, "AnsweredBy", answeredBy);
         try {
@@ -70,19 +73,28 @@ public final class TableClarificationStore implements ClarificationStore {
             throw e;
         }
         Clarification q = question.get();
-        return Optional.of(new Clarification(contestId, id, q.problemId(), q.participant(), q.question(), q.askedAt(),
-                answer, toAll, answeredBy, answeredAt));
+        return Optional.of(new Clarification(
+                contestId,
+                id,
+                q.problemId(),
+                q.participant(),
+                q.question(),
+                q.askedAt(),
+                answer,
+                toAll,
+                answeredBy,
+                answeredAt));
     }
 
     @Override
-    public Optional<Clarification> editAnnouncement(String contestId, String id, String problemId, String text,
-                                                    String editedBy, Instant editedAt) {
+    public Optional<Clarification> editAnnouncement(
+            String contestId, String id, String problemId, String text, String editedBy, Instant editedAt) {
         Optional<Clarification> before = announcement(contestId, id);
         if (before.isEmpty()) {
             return Optional.empty();
         }
-        Clarification changed = new Clarification(contestId, id, problemId, null, null, before.get().askedAt(), text, true, editedBy,
-                editedAt);
+        Clarification changed = new Clarification(
+                contestId, id, problemId, null, null, before.get().askedAt(), text, true, editedBy, editedAt);
         try {
             table.updateEntity(entity(changed), TableEntityUpdateMode.REPLACE);
         } catch (TableServiceException e) {
@@ -111,8 +123,9 @@ public final class TableClarificationStore implements ClarificationStore {
     }
 
     private Optional<Clarification> announcement(String contestId, String id) {
-        return query("PartitionKey eq " + quote(contestId) + " and RowKey eq " + quote(id))
-                .stream().filter(Clarification::isAnnouncement).findFirst();
+        return query("PartitionKey eq " + quote(contestId) + " and RowKey eq " + quote(id)).stream()
+                .filter(Clarification::isAnnouncement)
+                .findFirst();
     }
 
     @Override
@@ -129,15 +142,22 @@ public final class TableClarificationStore implements ClarificationStore {
 
     private List<Clarification> query(String filter) {
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
-                .map(TableClarificationStore::clarification).toList();
+                .map(TableClarificationStore::clarification)
+                .toList();
     }
 
     private static Clarification clarification(TableEntity row) {
         String answeredAt = (String) row.getProperty("AnsweredAt");
-        return new Clarification(row.getPartitionKey(), row.getRowKey(), (String) row.getProperty("ProblemId"),
-                (String) row.getProperty("Participant"), (String) row.getProperty("Question"),
-                Instant.parse((String) row.getProperty("AskedAt")), (String) row.getProperty("Answer"),
-                Boolean.TRUE.equals(row.getProperty("ToAll")), (String) row.getProperty("AnsweredBy"),
+        return new Clarification(
+                row.getPartitionKey(),
+                row.getRowKey(),
+                (String) row.getProperty("ProblemId"),
+                (String) row.getProperty("Participant"),
+                (String) row.getProperty("Question"),
+                Instant.parse((String) row.getProperty("AskedAt")),
+                (String) row.getProperty("Answer"),
+                Boolean.TRUE.equals(row.getProperty("ToAll")),
+                (String) row.getProperty("AnsweredBy"),
                 answeredAt == null ? null : Instant.parse(answeredAt));
     }
 

@@ -12,6 +12,8 @@ import io.codingengine.api.web.QueryTextFilter;
 import io.codingengine.api.web.RequestSizeFilter;
 import io.codingengine.api.web.RequestsPerAddressFilter;
 import io.codingengine.api.web.SecurityHeadersFilter;
+import java.time.Duration;
+import java.util.List;
 import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -23,9 +25,6 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.time.Duration;
-import java.util.List;
 
 /**
  * Access to the api: CORS first (so refusals still carry CORS headers for allowed origins),
@@ -75,8 +74,10 @@ public class AccessConfiguration {
 
     /** Right after the correlation id, so slow clients are turned away before anything is read. */
     @Bean
-    FilterRegistrationBean<RequestsPerAddressFilter> requestsPerAddressFilter(EngineProperties p, ClientAddress addresses) {
-        var registration = new FilterRegistrationBean<>(new RequestsPerAddressFilter(p.limits().requestsPerAddress(), addresses));
+    FilterRegistrationBean<RequestsPerAddressFilter> requestsPerAddressFilter(
+            EngineProperties p, ClientAddress addresses) {
+        var registration = new FilterRegistrationBean<>(
+                new RequestsPerAddressFilter(p.limits().requestsPerAddress(), addresses));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }
@@ -110,8 +111,8 @@ public class AccessConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<AccessFilter> accessFilter(AccessRules rules, Authenticator authenticator,
-                                                      ProblemResponses problems) {
+    FilterRegistrationBean<AccessFilter> accessFilter(
+            AccessRules rules, Authenticator authenticator, ProblemResponses problems) {
         var registration = new FilterRegistrationBean<>(new AccessFilter(rules, authenticator, problems));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return registration;
@@ -120,8 +121,8 @@ public class AccessConfiguration {
     /** After the key check, so an anonymous client learns it needs a key before it learns a size. */
     @Bean
     FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(EngineProperties p, ProblemResponses problems) {
-        var registration = new FilterRegistrationBean<>(new RequestSizeFilter(p.maxRequestSize().toBytes(),
-                p.limits().bodyReadTimeout(), problems));
+        var registration = new FilterRegistrationBean<>(
+                new RequestSizeFilter(p.maxRequestSize().toBytes(), p.limits().bodyReadTimeout(), problems));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
         return registration;
     }

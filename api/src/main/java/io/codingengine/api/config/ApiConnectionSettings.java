@@ -11,5 +11,4 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * An empty {@code broker-url} (the default) embeds the broker the workers connect to.
  */
 @ConfigurationProperties("coding-engine")
-public class ApiConnectionSettings extends ConnectionSettings {
-}
+public class ApiConnectionSettings extends ConnectionSettings {}

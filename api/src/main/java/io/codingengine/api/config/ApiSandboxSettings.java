@@ -10,5 +10,4 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code data-dir}, where the embedded broker keeps its journal too ({@code data-dir/broker}).
  */
 @ConfigurationProperties("coding-engine")
-public class ApiSandboxSettings extends SandboxSettings {
-}
+public class ApiSandboxSettings extends SandboxSettings {}

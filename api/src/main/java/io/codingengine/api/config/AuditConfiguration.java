@@ -5,10 +5,9 @@ import io.codingengine.api.judge.Sweeper;
 import io.codingengine.common.audit.AuditLog;
 import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.common.store.SubmissionStore;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import java.time.Clock;
 
 /**
  * The jobs every api process runs on the stores (the stores' configuration makes them): the

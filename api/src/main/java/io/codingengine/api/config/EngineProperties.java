@@ -2,13 +2,12 @@ package io.codingengine.api.config;
 
 import io.codingengine.common.config.ConnectionSettings;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.util.unit.DataSize;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the api process, under {@code coding-engine.*} (docs/configuration.md, "api"), but
@@ -35,19 +34,20 @@ import java.util.List;
  * @param faultInjection test aids that make the api fail on purpose; all off by default
  */
 @ConfigurationProperties("coding-engine")
-public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
-                               @DefaultValue("queue") String execution,
-                               @DefaultValue("127.0.0.1") String brokerHost,
-                               @DefaultValue("61616") int brokerPort,
-                               @DefaultValue("") String brokerKeyStore,
-                               @DefaultValue("") String brokerKeyStorePassword,
-                               @DefaultValue("120s") Duration executeTimeout,
-                               @DefaultValue Access access,
-                               @DefaultValue Limits limits,
-                               @DefaultValue Retention retention,
-                               @DefaultValue Sweeper sweeper,
-                               @DefaultValue Piston piston,
-                               @DefaultValue FaultInjection faultInjection) {
+public record EngineProperties(
+        @DefaultValue("2MB") DataSize maxRequestSize,
+        @DefaultValue("queue") String execution,
+        @DefaultValue("127.0.0.1") String brokerHost,
+        @DefaultValue("61616") int brokerPort,
+        @DefaultValue("") String brokerKeyStore,
+        @DefaultValue("") String brokerKeyStorePassword,
+        @DefaultValue("120s") Duration executeTimeout,
+        @DefaultValue Access access,
+        @DefaultValue Limits limits,
+        @DefaultValue Retention retention,
+        @DefaultValue Sweeper sweeper,
+        @DefaultValue Piston piston,
+        @DefaultValue FaultInjection faultInjection) {
 
     /**
      * @param pistonOpen     whether the Piston endpoints ({@code /api/v2/**}) need no key; the
@@ -64,18 +64,21 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
      *                       ({@code web/ClientAddress})
      * @param clientAddressHeader the header those proxies append to
      */
-    public record Access(@DefaultValue("true") boolean pistonOpen,
-                         @DefaultValue("") String adminKeySha256,
-                         @DefaultValue List<String> corsOrigins,
-                         @DefaultValue("30s") Duration keyCacheTtl,
-                         @DefaultValue("0") int trustedProxies,
-                         @DefaultValue("X-Forwarded-For") String clientAddressHeader) {
+    public record Access(
+            @DefaultValue("true") boolean pistonOpen,
+            @DefaultValue("") String adminKeySha256,
+            @DefaultValue List<String> corsOrigins,
+            @DefaultValue("30s") Duration keyCacheTtl,
+            @DefaultValue("0") int trustedProxies,
+            @DefaultValue("X-Forwarded-For") String clientAddressHeader) {
         public Access {
             if (trustedProxies < 0 || trustedProxies > 10) {
-                throw new IllegalArgumentException("coding-engine.access.trusted-proxies must be 0..10, was " + trustedProxies);
+                throw new IllegalArgumentException(
+                        "coding-engine.access.trusted-proxies must be 0..10, was " + trustedProxies);
             }
             if (trustedProxies > 0 && (clientAddressHeader == null || clientAddressHeader.isBlank())) {
-                throw new IllegalArgumentException("coding-engine.access.client-address-header is required with trusted-proxies");
+                throw new IllegalArgumentException(
+                        "coding-engine.access.client-address-header is required with trusted-proxies");
             }
         }
     }
@@ -104,22 +107,23 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
      * @param questionsPerHour     clarification requests one participant of a contest may send at
      *                             once; they come back evenly over an hour
      */
-    public record Limits(@DefaultValue("20") int submissionsPerMinute,
-                         @DefaultValue("6000") int serviceSubmissionsPerMinute,
-                         @DefaultValue("60") int executionsPerMinute,
-                         @DefaultValue("5") int maxWaiting,
-                         @DefaultValue("2000") long maxQueueDepth,
-                         @DefaultValue("1000") int maxTests,
-                         @DefaultValue("1MB") DataSize maxStdinBytes,
-                         @DefaultValue("10") int openEntriesPerAddress,
-                         @DefaultValue("10") int tokenFailuresPerAddress,
-                         @DefaultValue("100") int tokenFailuresPerContest,
-                         @DefaultValue("10") int signInFailuresPerAccount,
-                         @DefaultValue("5m") Duration entryWindow,
-                         @DefaultValue("10s") Duration bodyReadTimeout,
-                         @DefaultValue("100") int requestsPerAddress,
-                         @DefaultValue("20") int questionsPerHour,
-                         @DefaultValue("2") int executionsInFlight) {
+    public record Limits(
+            @DefaultValue("20") int submissionsPerMinute,
+            @DefaultValue("6000") int serviceSubmissionsPerMinute,
+            @DefaultValue("60") int executionsPerMinute,
+            @DefaultValue("5") int maxWaiting,
+            @DefaultValue("2000") long maxQueueDepth,
+            @DefaultValue("1000") int maxTests,
+            @DefaultValue("1MB") DataSize maxStdinBytes,
+            @DefaultValue("10") int openEntriesPerAddress,
+            @DefaultValue("10") int tokenFailuresPerAddress,
+            @DefaultValue("100") int tokenFailuresPerContest,
+            @DefaultValue("10") int signInFailuresPerAccount,
+            @DefaultValue("5m") Duration entryWindow,
+            @DefaultValue("10s") Duration bodyReadTimeout,
+            @DefaultValue("100") int requestsPerAddress,
+            @DefaultValue("20") int questionsPerHour,
+            @DefaultValue("2") int executionsInFlight) {
         public Limits {
             if (submissionsPerMinute < 1 || serviceSubmissionsPerMinute < 1 || executionsPerMinute < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.*-per-minute must be at least 1");
@@ -127,16 +131,20 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
             if (executionsInFlight < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.executions-in-flight must be at least 1");
             }
-            if (openEntriesPerAddress < 1 || tokenFailuresPerAddress < 1 || tokenFailuresPerContest < 1
+            if (openEntriesPerAddress < 1
+                    || tokenFailuresPerAddress < 1
+                    || tokenFailuresPerContest < 1
                     || signInFailuresPerAccount < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.open-entries-per-address, "
                         + "token-failures-per-* and sign-in-failures-per-account must be at least 1");
             }
             if (entryWindow == null || entryWindow.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("coding-engine.limits.entry-window must be at least 1s, was " + entryWindow);
+                throw new IllegalArgumentException(
+                        "coding-engine.limits.entry-window must be at least 1s, was " + entryWindow);
             }
             if (bodyReadTimeout == null || bodyReadTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("coding-engine.limits.body-read-timeout must be at least 1s, was " + bodyReadTimeout);
+                throw new IllegalArgumentException(
+                        "coding-engine.limits.body-read-timeout must be at least 1s, was " + bodyReadTimeout);
             }
             if (requestsPerAddress < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.requests-per-address must be at least 1");
@@ -146,7 +154,8 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
             }
             if (maxWaiting < 1 || maxWaiting > 1000) {
                 // checked by reading that many of the participant's newest submissions: one page
-                throw new IllegalArgumentException("coding-engine.limits.max-waiting must be 1..1000, was " + maxWaiting);
+                throw new IllegalArgumentException(
+                        "coding-engine.limits.max-waiting must be 1..1000, was " + maxWaiting);
             }
         }
     }
@@ -155,8 +164,9 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
      * @param period how long a submission's source, outputs and audit entries are kept; 0 keeps them
      * @param sweep  how often the purge runs
      */
-    public record Retention(@DefaultValue("90d") Duration period, @DefaultValue("1h") Duration sweep) {
-    }
+    public record Retention(
+            @DefaultValue("90d") Duration period,
+            @DefaultValue("1h") Duration sweep) {}
 
     /**
      * @param compatibleVersions versions clients ask for that are not installed, each with the
@@ -167,11 +177,12 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
      * @param connectIdleTimeout how long a live run may go with neither input from its client nor
      *                           output, before it is stopped (status {@code TO}); its time limits hold besides
      */
-    public record Piston(List<io.codingengine.api.piston.CompatibleVersion> compatibleVersions,
-                         @DefaultValue("1s") Duration connectInitTimeout,
-                         @DefaultValue("20s") Duration connectIdleTimeout,
-                         @DefaultValue("10000") long connectMaxMessages,
-                         @DefaultValue("200") int connectMessagesPerSecond) {
+    public record Piston(
+            List<io.codingengine.api.piston.CompatibleVersion> compatibleVersions,
+            @DefaultValue("1s") Duration connectInitTimeout,
+            @DefaultValue("20s") Duration connectIdleTimeout,
+            @DefaultValue("10000") long connectMaxMessages,
+            @DefaultValue("200") int connectMessagesPerSecond) {
         public Piston {
             compatibleVersions = List.copyOf(compatibleVersions == null ? List.of() : compatibleVersions);
             if (connectMaxMessages < 1 || connectMessagesPerSecond < 1) {
@@ -189,7 +200,9 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
      *                   twice, which costs a second judging but never a second verdict)
      * @param interval   how often each api process looks for them
      */
-    public record Sweeper(@DefaultValue("10m") Duration stuckAfter, @DefaultValue("1m") Duration interval) {
+    public record Sweeper(
+            @DefaultValue("10m") Duration stuckAfter,
+            @DefaultValue("1m") Duration interval) {
         public Sweeper {
             if (!stuckAfter.isPositive() || !interval.isPositive()) {
                 throw new IllegalArgumentException("coding-engine.sweeper.stuck-after and interval must be positive");
@@ -204,16 +217,19 @@ public record EngineProperties(@DefaultValue("2MB") DataSize maxRequestSize,
      *                            then not queued: the request hangs there (for an hour) so that a
      *                            system test can kill the api between the two
      */
-    public record FaultInjection(@DefaultValue("") String pauseBeforeQueueing) {
-    }
+    public record FaultInjection(@DefaultValue("") String pauseBeforeQueueing) {}
 
     /**
      * Where the embedded broker listens and whom it lets in (the user of {@code connections}):
      * refused beyond loopback without a user.
      */
     public EmbeddedArtemisBroker.Listener brokerListener(ConnectionSettings connections) {
-        return new EmbeddedArtemisBroker.Listener(brokerHost, brokerPort, connections.getBrokerUser(),
-                connections.getBrokerPassword(), brokerKeyStore.isBlank() ? null : Path.of(brokerKeyStore),
+        return new EmbeddedArtemisBroker.Listener(
+                brokerHost,
+                brokerPort,
+                connections.getBrokerUser(),
+                connections.getBrokerPassword(),
+                brokerKeyStore.isBlank() ? null : Path.of(brokerKeyStore),
                 brokerKeyStorePassword);
     }
 }

@@ -5,11 +5,10 @@ import io.codingengine.api.execution.LocalExecutionService;
 import io.codingengine.common.audit.AuditLog;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
-import org.springframework.context.annotation.Bean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.annotation.Configuration;
-
 import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * {@code coding-engine.execution=local}: Piston executes run in this process's own sandbox instead
@@ -27,6 +26,10 @@ public class ExecutionConfiguration {
     /** Audited with this process as the worker (the session names the host and slot). */
     @Bean
     ExecutionService executionService(SandboxedExecutor executor, AuditLog audit) {
-        return new LocalExecutionService(executor, audit, Clock.systemUTC(), "api-" + ProcessHandle.current().pid());
+        return new LocalExecutionService(
+                executor,
+                audit,
+                Clock.systemUTC(),
+                "api-" + ProcessHandle.current().pid());
     }
 }

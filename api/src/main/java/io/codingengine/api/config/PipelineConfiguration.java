@@ -45,8 +45,10 @@ public class PipelineConfiguration {
     EmbeddedArtemisBroker embeddedBroker(EngineProperties p, ApiSandboxSettings sandbox, ApiConnectionSettings c) {
         EmbeddedArtemisBroker.Listener listener = p.brokerListener(c);
         if (!listener.onLoopback() && listener.keyStore() == null) {
-            LOG.warn("the broker listens on {} without TLS (coding-engine.broker-key-store): its user's password and "
-                    + "every submission cross the network in clear", listener.host());
+            LOG.warn(
+                    "the broker listens on {} without TLS (coding-engine.broker-key-store): its user's password and "
+                            + "every submission cross the network in clear",
+                    listener.host());
         }
         return EmbeddedArtemisBroker.start(sandbox.getDataDir().resolve("broker"), listener);
     }
@@ -75,10 +77,13 @@ public class PipelineConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "coding-engine.execution", havingValue = "queue", matchIfMissing = true)
-    ExecutionService queueExecutionService(SubmissionQueue queue, ReplyChannel replies, Catalogue catalogue,
-                                           EngineProperties p) {
-        return new QueueExecutionService(queue, replies,
-                catalogue.runtimes().stream().map(LanguageRuntime::info).toList(), p.executeTimeout());
+    ExecutionService queueExecutionService(
+            SubmissionQueue queue, ReplyChannel replies, Catalogue catalogue, EngineProperties p) {
+        return new QueueExecutionService(
+                queue,
+                replies,
+                catalogue.runtimes().stream().map(LanguageRuntime::info).toList(),
+                p.executeTimeout());
     }
 
     private static ArtemisBroker broker(ApiConnectionSettings c, ObjectProvider<EmbeddedArtemisBroker> broker) {

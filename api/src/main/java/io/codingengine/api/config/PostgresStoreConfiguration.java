@@ -19,12 +19,11 @@ import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.store.PostgresSubmissionStore;
 import io.codingengine.common.store.SubmissionStore;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-
-import javax.sql.DataSource;
 
 /**
  * The stores on PostgreSQL ({@code coding-engine.store=postgres}, the default outside the

@@ -5,6 +5,7 @@ import io.codingengine.api.piston.PistonConnectHandler;
 import io.codingengine.api.web.ClientAddress;
 import io.codingengine.api.web.CorrelationIdFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
 import org.slf4j.MDC;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,8 +18,6 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
-
-import java.util.Map;
 
 /**
  * {@code /api/v2/connect}. The handshake is an ordinary request under the access rules of
@@ -34,7 +33,8 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
     private final CurrentPrincipal principal;
     private final ClientAddress clientAddress;
 
-    public WebSocketConfiguration(PistonConnectHandler connect, CurrentPrincipal principal, ClientAddress clientAddress) {
+    public WebSocketConfiguration(
+            PistonConnectHandler connect, CurrentPrincipal principal, ClientAddress clientAddress) {
         this.connect = connect;
         this.principal = principal;
         this.clientAddress = clientAddress;
@@ -47,27 +47,38 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
     @Bean
     ServletServerContainerFactoryBean webSocketContainer(EngineProperties properties) {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(Math.toIntExact(properties.maxRequestSize().toBytes()));
+        container.setMaxTextMessageBufferSize(
+                Math.toIntExact(properties.maxRequestSize().toBytes()));
         return container;
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(connect, "/api/v2/connect").addInterceptors(new HandshakeInterceptor() {
-            @Override
-            public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
-                                           Map<String, Object> attributes) {
-                HttpServletRequest http = ((ServletServerHttpRequest) request).getServletRequest();
-                attributes.put(PistonConnectHandler.CALLER, new PistonConnectHandler.Caller(principal.get(),
-                        clientAddress.of(http), MDC.get(CorrelationIdFilter.MDC_KEY)));
-                return true;
-            }
+        registry.addHandler(connect, "/api/v2/connect")
+                .addInterceptors(new HandshakeInterceptor() {
+                    @Override
+                    public boolean beforeHandshake(
+                            ServerHttpRequest request,
+                            ServerHttpResponse response,
+                            WebSocketHandler handler,
+                            Map<String, Object> attributes) {
+                        HttpServletRequest http = ((ServletServerHttpRequest) request).getServletRequest();
+                        attributes.put(
+                                PistonConnectHandler.CALLER,
+                                new PistonConnectHandler.Caller(
+                                        principal.get(), clientAddress.of(http), MDC.get(CorrelationIdFilter.MDC_KEY)));
+                        return true;
+                    }
 
-            @Override
-            public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
-                                       Exception exception) {
-                // nothing to do
-            }
-        }).setAllowedOrigins("*");
+                    @Override
+                    public void afterHandshake(
+                            ServerHttpRequest request,
+                            ServerHttpResponse response,
+                            WebSocketHandler handler,
+                            Exception exception) {
+                        // nothing to do
+                    }
+                })
+                .setAllowedOrigins("*");
     }
 }

@@ -25,8 +25,13 @@ public interface AccountStore {
      * @param passwordHash the password's hash in the encoder's own format (algorithm, cost and salt included)
      * @param createdAt    when it was registered
      */
-    record Account(String contestId, String login, String participant, String displayName, String passwordHash,
-                   Instant createdAt) {
+    record Account(
+            String contestId,
+            String login,
+            String participant,
+            String displayName,
+            String passwordHash,
+            Instant createdAt) {
         public Account {
             Objects.requireNonNull(contestId, "contestId");
             Objects.requireNonNull(login, "login");
@@ -38,7 +43,7 @@ public interface AccountStore {
 
         @Override
         public String toString() {
-            return "Account[" + contestId + "/" + login + " as " + participant + "]";  // never the hash
+            return "Account[" + contestId + "/" + login + " as " + participant + "]"; // never the hash
         }
     }
 

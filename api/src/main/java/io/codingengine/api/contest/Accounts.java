@@ -3,14 +3,13 @@ package io.codingengine.api.contest;
 import com.ibm.icu.text.SpoofChecker;
 import com.ibm.icu.text.Transliterator;
 import io.codingengine.common.execution.InvalidRequestException;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
-
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
  * The rules of open contests' accounts: the login a name gives, the name shown, what a password
@@ -24,20 +23,22 @@ final class Accounts {
     static final int MIN_PASSWORD = 8;
     /** BCrypt reads 72 bytes of a password and ignores the rest; a longer one is refused, not cut. */
     static final int MAX_PASSWORD_BYTES = 72;
+
     static final int COST = 10;
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final BCryptPasswordEncoder ENCODER = new BCryptPasswordEncoder(COST, RANDOM);
     /** Checked against when a login is unknown, so that an unknown login takes as long as a wrong password. */
     private static final String DUMMY = ENCODER.encode("not anyone's password");
+
     private static final char[] ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz".toCharArray();
     /** Names in any script give an ASCII login (participant ids are ASCII): Иван is ivan, 李明 is li-ming. */
     private static final Transliterator TO_ASCII = Transliterator.getInstance("Any-Latin; Latin-ASCII");
     /** Unicode TR39 skeletons: two names with one skeleton look alike (Cyrillic а for Latin a, 1 for l). */
-    private static final SpoofChecker CONFUSABLES = new SpoofChecker.Builder().setChecks(SpoofChecker.CONFUSABLE).build();
+    private static final SpoofChecker CONFUSABLES =
+            new SpoofChecker.Builder().setChecks(SpoofChecker.CONFUSABLE).build();
 
-    private Accounts() {
-    }
+    private Accounts() {}
 
     /**
      * The login of a name: its letters and digits, written in ASCII ({@link #TO_ASCII}: José is
@@ -46,9 +47,9 @@ final class Accounts {
      */
     static String login(String name) {
         String ascii;
-        synchronized (TO_ASCII) {  // ICU does not promise that a Transliterator is thread-safe
-            ascii = TO_ASCII.transliterate(Normalizer.normalize(Optional.ofNullable(name).orElse("").strip(),
-                    Normalizer.Form.NFKC));
+        synchronized (TO_ASCII) { // ICU does not promise that a Transliterator is thread-safe
+            ascii = TO_ASCII.transliterate(
+                    Normalizer.normalize(Optional.ofNullable(name).orElse("").strip(), Normalizer.Form.NFKC));
         }
         return clean(ascii);
     }
@@ -68,9 +69,11 @@ final class Accounts {
     }
 
     private static String clean(String name) {
-        String cleaned = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String cleaned =
+                name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         if (cleaned.isEmpty()) {
-            throw new InvalidRequestException("name is required, with at least one letter or digit (or an invitation token)");
+            throw new InvalidRequestException(
+                    "name is required, with at least one letter or digit (or an invitation token)");
         }
         return cleaned.substring(0, Math.min(MAX_NAME, cleaned.length())).replaceAll("-+$", "");
     }
@@ -118,7 +121,10 @@ final class Accounts {
             ENCODER.matches("", DUMMY);
             return false;
         }
-        return ENCODER.matches(password, account.map(AccountStore.Account::passwordHash).orElse(DUMMY)) && account.isPresent();
+        return ENCODER.matches(
+                        password,
+                        account.map(AccountStore.Account::passwordHash).orElse(DUMMY))
+                && account.isPresent();
     }
 
     /** A new random password for an admin to hand out: 12 characters of an alphabet without look-alikes (about 59 bits). */

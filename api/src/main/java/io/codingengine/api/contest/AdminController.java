@@ -22,6 +22,14 @@ import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -36,15 +44,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Optional;
 
 /**
  * The admin screens' endpoints: contests (with their invitations), a problem's tests and limits,
@@ -70,9 +69,15 @@ public class AdminController {
     private final Submissions submissions;
     private final Clock clock = Clock.systemUTC();
 
-    public AdminController(ContestStore contests, ProblemStore problems, SubmissionStore store,
-                           SubmissionQueue queue, AccountStore accounts, Submissions submissions,
-                           ExecutorConfig executor, Authenticator authenticator) {
+    public AdminController(
+            ContestStore contests,
+            ProblemStore problems,
+            SubmissionStore store,
+            SubmissionQueue queue,
+            AccountStore accounts,
+            Submissions submissions,
+            ExecutorConfig executor,
+            Authenticator authenticator) {
         this.accounts = accounts;
         this.submissions = submissions;
         this.maxLimits = executor.max();
@@ -89,23 +94,22 @@ public class AdminController {
     }
 
     /** An open contest's account as an admin sees it: never its password or hash. */
-    public record AccountView(String login, String participant, String displayName, Instant createdAt) {
-    }
+    public record AccountView(String login, String participant, String displayName, Instant createdAt) {}
 
     /** The accounts registered in an open contest, by login. */
     @GetMapping("/contests/{id}/accounts")
     List<AccountView> accounts(@PathVariable String id) {
         requireContest(id);
         return accounts.list(id).stream()
-                .map(a -> new AccountView(a.login(), a.participant(), a.displayName(), a.createdAt())).toList();
+                .map(a -> new AccountView(a.login(), a.participant(), a.displayName(), a.createdAt()))
+                .toList();
     }
 
     /**
      * A new password for an account, shown once: the answer to a participant who forgot theirs,
      * or whose account someone else used. {@code revokedKeys}: the sessions it ended.
      */
-    public record NewPassword(String login, String participant, String password, int revokedKeys) {
-    }
+    public record NewPassword(String login, String participant, String password, int revokedKeys) {}
 
     /**
      * Sets a new random password for an account and signs it out everywhere (every key of the
@@ -125,8 +129,7 @@ public class AdminController {
     }
 
     /** The sessions an admin ended. */
-    public record SignedOut(String participant, int revokedKeys) {
-    }
+    public record SignedOut(String participant, int revokedKeys) {}
 
     /**
      * Signs a participant out of a contest everywhere: every key of theirs scoped to it is
@@ -150,13 +153,17 @@ public class AdminController {
      * The body of a contest's create-or-replace; {@code scoring} defaults to ICPC,
      * {@code freezeMinutes} to 0 (no scoreboard freeze).
      */
-    public record ContestRequest(String title, List<String> problemIds, Instant start, Instant end,
-                                 Scoring scoring, List<InvitationRequest> invitations, Integer freezeMinutes) {
-    }
+    public record ContestRequest(
+            String title,
+            List<String> problemIds,
+            Instant start,
+            Instant end,
+            Scoring scoring,
+            List<InvitationRequest> invitations,
+            Integer freezeMinutes) {}
 
     /** One invitation: without a {@code token} (null or blank) the api generates one ({@link InvitationTokens}). */
-    public record InvitationRequest(String token, String participant) {
-    }
+    public record InvitationRequest(String token, String participant) {}
 
     /**
      * Creates or replaces a contest. The answer is the contest as saved, with every invitation's
@@ -171,9 +178,16 @@ public class AdminController {
         Contest contest;
         try {
             // An unfreeze stays: saving the contest again does not hide what the admin revealed.
-            contest = new Contest(id, r.title(), r.problemIds(), r.start(), r.end(),
-                    r.scoring() == null ? Scoring.ICPC : r.scoring(), invitations,
-                    r.freezeMinutes() == null ? 0 : r.freezeMinutes(), before.map(Contest::unfrozenAt).orElse(null));
+            contest = new Contest(
+                    id,
+                    r.title(),
+                    r.problemIds(),
+                    r.start(),
+                    r.end(),
+                    r.scoring() == null ? Scoring.ICPC : r.scoring(),
+                    invitations,
+                    r.freezeMinutes() == null ? 0 : r.freezeMinutes(),
+                    before.map(Contest::unfrozenAt).orElse(null));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRequestException(e.getMessage());
         }
@@ -185,8 +199,13 @@ public class AdminController {
         contests.save(contest);
         List<String> weak = InvitationTokens.weakKept(invitations, stored);
         if (!weak.isEmpty()) {
-            LOG.warn("contest {} keeps {} invitation tokens shorter than {} characters (participants {}): "
-                    + "replace them with generated ones", id, weak.size(), InvitationTokens.MIN_LENGTH, weak);
+            LOG.warn(
+                    "contest {} keeps {} invitation tokens shorter than {} characters (participants {}): "
+                            + "replace them with generated ones",
+                    id,
+                    weak.size(),
+                    InvitationTokens.MIN_LENGTH,
+                    weak);
         }
         return contest;
     }
@@ -201,9 +220,14 @@ public class AdminController {
         Contest c = contests.get(id).orElseThrow(() -> new NoSuchElementException("unknown contest " + id));
         Instant now = clock.instant();
         if (!c.frozenAt(now)) {
-            throw new ResponseStatusException(HttpStatus.CONFLICT, c.freezesAt().isEmpty() ? "contest " + id + " has no scoreboard freeze"
-                    : c.unfrozenAt() != null ? "contest " + id + "'s scoreboard was unfrozen at " + c.unfrozenAt()
-                    : "contest " + id + "'s scoreboard freezes at " + c.freezesAt().get() + ", not yet");
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT,
+                    c.freezesAt().isEmpty()
+                            ? "contest " + id + " has no scoreboard freeze"
+                            : c.unfrozenAt() != null
+                                    ? "contest " + id + "'s scoreboard was unfrozen at " + c.unfrozenAt()
+                                    : "contest " + id + "'s scoreboard freezes at "
+                                            + c.freezesAt().get() + ", not yet");
         }
         Contest lifted = c.unfrozen(now);
         contests.save(lifted);
@@ -220,8 +244,7 @@ public class AdminController {
     }
 
     /** The answer to a rejudge: the round to watch at {@code GET /api/v1/submissions/{id}}. */
-    public record Rejudge(String id, long round) {
-    }
+    public record Rejudge(String id, long round) {}
 
     /**
      * Judges one submission again (a contestant's appeal, a worker's internal error), on the
@@ -229,8 +252,8 @@ public class AdminController {
      * {@code allTests=true} every test runs, also those lazy judging skips.
      */
     @PostMapping("/submissions/{id}/rejudge")
-    ResponseEntity<Rejudge> rejudge(@PathVariable String id,
-                                    @RequestParam(name = "allTests", defaultValue = "false") boolean allTests) {
+    ResponseEntity<Rejudge> rejudge(
+            @PathVariable String id, @RequestParam(name = "allTests", defaultValue = "false") boolean allTests) {
         if (!Ids.isValid(id) || store.get(id).isEmpty()) {
             throw new NoSuchElementException("unknown submission " + id);
         }
@@ -239,42 +262,56 @@ public class AdminController {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "submission " + id + " has a later round already");
         }
         LOG.info("admin rejudges submission {} in round {}", id, round);
-        return ResponseEntity.accepted().location(java.net.URI.create("/api/v1/submissions/" + id)).body(new Rejudge(id, round));
+        return ResponseEntity.accepted()
+                .location(java.net.URI.create("/api/v1/submissions/" + id))
+                .body(new Rejudge(id, round));
     }
 
     /** One test as an admin sees it: its name and the start of its data. */
-    public record TestPreview(String name, boolean sample, int inputChars, int answerChars, String input, String answer) {
+    public record TestPreview(
+            String name, boolean sample, int inputChars, int answerChars, String input, String answer) {
         static TestPreview of(TestCase t) {
-            return new TestPreview(t.name(), t.visible(), t.input().length(), t.expectedOutput().length(),
-                    preview(t.input()), preview(t.expectedOutput()));
+            return new TestPreview(
+                    t.name(),
+                    t.visible(),
+                    t.input().length(),
+                    t.expectedOutput().length(),
+                    preview(t.input()),
+                    preview(t.expectedOutput()));
         }
     }
 
     /** A problem with every test, secret ones included (their first characters). */
-    public record ProblemDetail(ProblemSummary problem, List<TestPreview> tests) {
-    }
+    public record ProblemDetail(ProblemSummary problem, List<TestPreview> tests) {}
 
     @GetMapping("/problems/{id}")
     ProblemDetail problem(@PathVariable String id) {
         Problem p = load(id);
-        return new ProblemDetail(p.summary(), p.tests().stream().map(TestPreview::of).toList());
+        return new ProblemDetail(
+                p.summary(), p.tests().stream().map(TestPreview::of).toList());
     }
 
     /** New limits for a problem; a missing one stays. */
-    public record LimitsRequest(Long timeLimitMs, Long memoryLimitBytes, Long outputLimitBytes) {
-    }
+    public record LimitsRequest(Long timeLimitMs, Long memoryLimitBytes, Long outputLimitBytes) {}
 
     @PutMapping("/problems/{id}/limits")
     ProblemSummary limits(@PathVariable String id, @RequestBody LimitsRequest r) {
         Problem p = load(id);
         Problem changed;
         try {
-            changed = new Problem(p.id(), p.name(),
+            changed = new Problem(
+                    p.id(),
+                    p.name(),
                     r.timeLimitMs() == null ? p.timeLimit() : Duration.ofMillis(r.timeLimitMs()),
                     r.memoryLimitBytes() == null ? p.memoryLimitBytes() : r.memoryLimitBytes(),
                     r.outputLimitBytes() == null ? p.outputLimitBytes() : r.outputLimitBytes(),
-                    p.checker(), p.samples(), p.secretTests(), p.statement(), p.statementFiles(),
-                    r.timeLimitMs() == null ? p.timeLimitSource() : "set by an admin", p.grading());
+                    p.checker(),
+                    p.samples(),
+                    p.secretTests(),
+                    p.statement(),
+                    p.statementFiles(),
+                    r.timeLimitMs() == null ? p.timeLimitSource() : "set by an admin",
+                    p.grading());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage());
         }
@@ -283,15 +320,13 @@ public class AdminController {
     }
 
     /** One lane: messages waiting and the latest dead letters with their reasons. */
-    public record LaneState(long depth, List<DeadLetter> deadLetters) {
-    }
+    public record LaneState(long depth, List<DeadLetter> deadLetters) {}
 
     /**
      * @param lanes   each lane's depth and dead letters
      * @param running submissions a worker is judging now (how busy the workers are)
      */
-    public record QueueState(Map<Lane, LaneState> lanes, int running) {
-    }
+    public record QueueState(Map<Lane, LaneState> lanes, int running) {}
 
     @GetMapping("/queue")
     QueueState queue() {
@@ -299,7 +334,9 @@ public class AdminController {
         for (Lane lane : Lane.values()) {
             lanes.put(lane, new LaneState(queue.depth(lane), queue.deadLetters(lane, DEAD_LETTERS_SHOWN)));
         }
-        int running = store.list(SubmissionFilter.all().withStatus(SubmissionStatus.RUNNING), 1000, null).items().size();
+        int running = store.list(SubmissionFilter.all().withStatus(SubmissionStatus.RUNNING), 1000, null)
+                .items()
+                .size();
         return new QueueState(lanes, running);
     }
 
@@ -308,8 +345,7 @@ public class AdminController {
      * regrade lane, {@code submissionId} and {@code round} set), or any other message went back to
      * its lane as it was.
      */
-    public record Requeued(Lane lane, String messageId, String submissionId, Long round) {
-    }
+    public record Requeued(Lane lane, String messageId, String submissionId, Long round) {}
 
     /**
      * Sends a dead letter's work again once whatever failed it is fixed (a problem imported
@@ -321,14 +357,17 @@ public class AdminController {
     @PostMapping("/dead-letters/{lane}/{messageId}/requeue")
     ResponseEntity<Requeued> requeue(@PathVariable String lane, @PathVariable String messageId) {
         Lane l = lane(lane);
-        DeadLetter letter = queue.deadLetters(l, REQUEUE_SCAN).stream().filter(d -> d.messageId().equals(messageId))
-                .findFirst().orElseThrow(() -> new NoSuchElementException("lane " + l + " has no dead letter " + messageId));
+        DeadLetter letter = queue.deadLetters(l, REQUEUE_SCAN).stream()
+                .filter(d -> d.messageId().equals(messageId))
+                .findFirst()
+                .orElseThrow(() -> new NoSuchElementException("lane " + l + " has no dead letter " + messageId));
         Requeued answer;
         String submission = judgedSubmission(letter.body());
         if (submission != null && store.get(submission).isPresent()) {
             long round = clock.millis();
             if (!submissions.regrade(submission, round)) {
-                throw new ResponseStatusException(HttpStatus.CONFLICT, "submission " + submission + " has a later round already");
+                throw new ResponseStatusException(
+                        HttpStatus.CONFLICT, "submission " + submission + " has a later round already");
             }
             answer = new Requeued(l, messageId, submission, round);
         } else {
@@ -336,7 +375,10 @@ public class AdminController {
             answer = new Requeued(l, messageId, null, null);
         }
         queue.removeDeadLetter(l, messageId);
-        LOG.info("admin requeued dead letter {} of lane {} ({})", messageId, l,
+        LOG.info(
+                "admin requeued dead letter {} of lane {} ({})",
+                messageId,
+                l,
                 submission == null ? "sent as it was" : "submission " + submission + " in round " + answer.round());
         return ResponseEntity.accepted().body(answer);
     }

@@ -1,18 +1,18 @@
 package io.codingengine.api.contest;
 
-import io.codingengine.api.limits.EntryLimiter;
-import io.codingengine.api.limits.SubmissionLimiter;
-import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.api.access.ApiKeyStore;
 import io.codingengine.api.access.Authenticator;
-import io.codingengine.api.access.NotPermittedException;
 import io.codingengine.api.access.CurrentPrincipal;
+import io.codingengine.api.access.NotPermittedException;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.api.judge.Disclosure;
 import io.codingengine.api.judge.SubmissionController.Ticket;
 import io.codingengine.api.judge.SubmissionRequest;
 import io.codingengine.api.judge.Submissions;
+import io.codingengine.api.limits.EntryLimiter;
+import io.codingengine.api.limits.SubmissionLimiter;
+import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.api.web.ClientAddress;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.ContestStore;
@@ -29,6 +29,17 @@ import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -42,18 +53,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
-
-import java.net.URI;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
-import java.util.NoSuchElementException;
-import java.util.Optional;
 
 /**
  * What participants do in a contest: see it, enter it (which issues their API key, scoped to the
@@ -81,11 +80,21 @@ public class ContestController {
     private final Authenticator authenticator;
     private final Clock clock = Clock.systemUTC();
 
-    public ContestController(ContestStore contests, ProblemStore problems, SubmissionStore store,
-                             Submissions submissions, ApiKeyStore keys, CurrentPrincipal principal,
-                             SubmissionLimiter limiter, WaitingLimit waiting, EntryLimiter entries,
-                             ClientAddress clientAddress, Disclosure disclosure, AccountStore accounts,
-                             DraftStore drafts, Authenticator authenticator) {
+    public ContestController(
+            ContestStore contests,
+            ProblemStore problems,
+            SubmissionStore store,
+            Submissions submissions,
+            ApiKeyStore keys,
+            CurrentPrincipal principal,
+            SubmissionLimiter limiter,
+            WaitingLimit waiting,
+            EntryLimiter entries,
+            ClientAddress clientAddress,
+            Disclosure disclosure,
+            AccountStore accounts,
+            DraftStore drafts,
+            Authenticator authenticator) {
         this.contests = contests;
         this.problems = problems;
         this.store = store;
@@ -104,7 +113,9 @@ public class ContestController {
 
     @GetMapping
     List<ContestView> list() {
-        return contests.list().stream().map(c -> ContestView.of(c, clock.instant(), List.of())).toList();
+        return contests.list().stream()
+                .map(c -> ContestView.of(c, clock.instant(), List.of()))
+                .toList();
     }
 
     @GetMapping("/{id}")
@@ -123,7 +134,8 @@ public class ContestController {
      * for a problem that is not the contest's.
      */
     @GetMapping("/{id}/problems/{problemId}/statement/{name}")
-    ResponseEntity<byte[]> statementFile(@PathVariable String id, @PathVariable String problemId, @PathVariable String name) {
+    ResponseEntity<byte[]> statementFile(
+            @PathVariable String id, @PathVariable String problemId, @PathVariable String name) {
         Contest c = contest(id);
         if (clock.instant().isBefore(c.start()) || !c.problemIds().contains(problemId)) {
             throw new NoSuchElementException("no such statement file");
@@ -138,7 +150,7 @@ public class ContestController {
     public record EntryRequest(String name, String token, String password) {
         @Override
         public String toString() {
-            return "EntryRequest[name=" + name + "]";  // never the token or the password
+            return "EntryRequest[name=" + name + "]"; // never the token or the password
         }
     }
 
@@ -147,8 +159,7 @@ public class ContestController {
      * the key to send on every call (shown once; each entry or sign-in issues a new one, so each
      * device has its own).
      */
-    public record Entry(String contestId, String participant, String displayName, String key) {
-    }
+    public record Entry(String contestId, String participant, String displayName, String key) {}
 
     /**
      * Enters a contest. With a valid invitation token the participant is the invitation's (the
@@ -163,13 +174,16 @@ public class ContestController {
         Contest c = contest(id);
         if (request.token() != null && !request.token().isBlank()) {
             String token = request.token().trim();
-            String participant = entries.tryToken(c.id(), clientAddress.of(http),
+            String participant = entries.tryToken(
+                            c.id(),
+                            clientAddress.of(http),
                             () -> c.invitation(token).map(i -> i.participant()))
                     .orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN, "unknown invitation token"));
             return issued(c, participant, participant);
         }
         if (c.byInvitation()) {
-            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "this contest is by invitation: enter with your token");
+            throw new ResponseStatusException(
+                    HttpStatus.FORBIDDEN, "this contest is by invitation: enter with your token");
         }
         String login = Accounts.login(request.name());
         Accounts.checkPassword(request.password());
@@ -177,17 +191,27 @@ public class ContestController {
         String displayName = Accounts.displayName(request.name());
         String looks = Accounts.skeleton(displayName);
         for (AccountStore.Account other : accounts.list(c.id())) {
-            if (!other.login().equals(login) && Accounts.skeleton(other.displayName()).equals(looks)) {
-                throw new ResponseStatusException(HttpStatus.CONFLICT, "the name " + displayName + " looks like "
-                        + other.displayName() + ", who is in this contest already: sign in with its password,"
-                        + " or choose a name that looks different");
+            if (!other.login().equals(login)
+                    && Accounts.skeleton(other.displayName()).equals(looks)) {
+                throw new ResponseStatusException(
+                        HttpStatus.CONFLICT,
+                        "the name " + displayName + " looks like "
+                                + other.displayName() + ", who is in this contest already: sign in with its password,"
+                                + " or choose a name that looks different");
             }
         }
-        AccountStore.Account account = new AccountStore.Account(c.id(), login, Accounts.participant(login),
-                displayName, Accounts.hash(request.password()), clock.instant());
+        AccountStore.Account account = new AccountStore.Account(
+                c.id(),
+                login,
+                Accounts.participant(login),
+                displayName,
+                Accounts.hash(request.password()),
+                clock.instant());
         if (!accounts.create(account)) {
-            throw new ResponseStatusException(HttpStatus.CONFLICT, "the name " + login + " is taken in this contest:"
-                    + " sign in with its password, or choose another name");
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT,
+                    "the name " + login + " is taken in this contest:"
+                            + " sign in with its password, or choose another name");
         }
         return issued(c, account.participant(), account.displayName());
     }
@@ -211,13 +235,16 @@ public class ContestController {
     ResponseEntity<Entry> signIn(@PathVariable String id, @RequestBody SignIn request, HttpServletRequest http) {
         Contest c = contest(id);
         if (c.byInvitation()) {
-            throw new ResponseStatusException(HttpStatus.FORBIDDEN,
-                    "this contest is by invitation: enter with your token again (POST /api/v1/contests/" + c.id() + "/entries)");
+            throw new ResponseStatusException(
+                    HttpStatus.FORBIDDEN,
+                    "this contest is by invitation: enter with your token again (POST /api/v1/contests/" + c.id()
+                            + "/entries)");
         }
         String login = Accounts.login(request.name());
         AccountStore.Account account = entries.tryPassword(c.id(), login, clientAddress.of(http), () -> {
                     Optional<AccountStore.Account> found = accounts.get(c.id(), login)
-                            .or(() -> Accounts.formerLogin(request.name()).flatMap(former -> accounts.get(c.id(), former)));
+                            .or(() -> Accounts.formerLogin(request.name())
+                                    .flatMap(former -> accounts.get(c.id(), former)));
                     return Accounts.matches(request.password(), found) ? found : Optional.empty();
                 })
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN, "unknown name or wrong password"));
@@ -230,8 +257,7 @@ public class ContestController {
     }
 
     /** Who the caller is in this contest. */
-    public record Me(String contestId, String participant, String displayName) {
-    }
+    public record Me(String contestId, String participant, String displayName) {}
 
     /** The caller, as a member of the contest: a browser checks its key with this after a reload. */
     @GetMapping("/{id}/me")
@@ -261,8 +287,7 @@ public class ContestController {
     }
 
     /** The sessions a sign-out everywhere ended, this one included. */
-    public record SignedOut(int revokedKeys) {
-    }
+    public record SignedOut(int revokedKeys) {}
 
     /**
      * Signs out on every device: revokes every key of the caller in this contest (for a
@@ -273,8 +298,9 @@ public class ContestController {
         Principal caller = principal.require();
         ContestMembership.require(caller, contest(id));
         if (caller.role() != Role.PARTICIPANT) {
-            throw new NotPermittedException("only a participant's key signs out here; an admin signs participants out at"
-                    + " DELETE /api/v1/admin/contests/{id}/participants/{participant}/keys");
+            throw new NotPermittedException(
+                    "only a participant's key signs out here; an admin signs participants out at"
+                            + " DELETE /api/v1/admin/contests/{id}/participants/{participant}/keys");
         }
         return new SignedOut(authenticator.revokeAll(caller.subject(), id));
     }
@@ -292,8 +318,7 @@ public class ContestController {
     }
 
     /** A draft as saved: what the editor keeps across reloads, browsers and devices. */
-    public record DraftBody(String code, Long baseRevision) {
-    }
+    public record DraftBody(String code, Long baseRevision) {}
 
     /** The caller's drafts of one of the contest's problems, one per language. */
     @GetMapping("/{id}/drafts/{problemId}")
@@ -311,8 +336,11 @@ public class ContestController {
      * draft as {@code current}, so that a second tab or device never silently overwrites the first.
      */
     @PutMapping("/{id}/drafts/{problemId}/{language}")
-    ResponseEntity<?> saveDraft(@PathVariable String id, @PathVariable String problemId, @PathVariable String language,
-                                @RequestBody DraftBody body) {
+    ResponseEntity<?> saveDraft(
+            @PathVariable String id,
+            @PathVariable String problemId,
+            @PathVariable String language,
+            @RequestBody DraftBody body) {
         Principal caller = principal.require();
         Contest c = contest(id);
         ContestMembership.require(caller, c);
@@ -328,16 +356,18 @@ public class ContestController {
             throw new InvalidRequestException("baseRevision must be 0 or more");
         }
         if (body.code().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > DraftStore.MAX_BYTES) {
-            throw new io.codingengine.api.web.PayloadTooLargeException("a draft holds at most " + DraftStore.MAX_BYTES / 1024
-                    + " KiB of code (UTF-8)");
+            throw new io.codingengine.api.web.PayloadTooLargeException(
+                    "a draft holds at most " + DraftStore.MAX_BYTES / 1024 + " KiB of code (UTF-8)");
         }
         DraftStore.Saved saved = drafts.save(c.id(), caller.subject(), problemId, language, body.code(), base);
         if (saved.saved()) {
             return ResponseEntity.ok(saved.draft());
         }
-        ProblemDetail conflict = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "this draft was saved elsewhere"
-                + " (another tab or device) since revision " + base + "; the stored one is revision "
-                + saved.draft().revision());
+        ProblemDetail conflict = ProblemDetail.forStatusAndDetail(
+                HttpStatus.CONFLICT,
+                "this draft was saved elsewhere"
+                        + " (another tab or device) since revision " + base + "; the stored one is revision "
+                        + saved.draft().revision());
         conflict.setTitle("Draft changed elsewhere");
         conflict.setProperty("current", saved.draft());
         return ResponseEntity.status(HttpStatus.CONFLICT).body(conflict);
@@ -350,8 +380,7 @@ public class ContestController {
     }
 
     /** The body of a contest submission: the caller and the contest come from the key and the path. */
-    public record ContestSubmission(String problemId, String language, String version, List<SourceFile> files) {
-    }
+    public record ContestSubmission(String problemId, String language, String version, List<SourceFile> files) {}
 
     @PostMapping("/{id}/submissions")
     ResponseEntity<Ticket> submit(@PathVariable String id, @RequestBody ContestSubmission body) {
@@ -359,17 +388,20 @@ public class ContestController {
         Contest c = contest(id);
         ContestMembership.require(caller, c);
         if (!c.isRunning(clock.instant())) {
-            throw new ResponseStatusException(HttpStatus.CONFLICT, clock.instant().isBefore(c.start())
-                    ? "the contest has not started yet" : "the contest is over");
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT,
+                    clock.instant().isBefore(c.start()) ? "the contest has not started yet" : "the contest is over");
         }
         if (body.problemId() == null || !c.problemIds().contains(body.problemId())) {
             throw new InvalidRequestException("problemId must be one of the contest's problems " + c.problemIds());
         }
-        var submission = submissions.validate(new SubmissionRequest(body.problemId(), c.id(), caller.subject(),
-                body.language(), body.version(), body.files(), null, null));
+        var submission = submissions.validate(new SubmissionRequest(
+                body.problemId(), c.id(), caller.subject(), body.language(), body.version(), body.files(), null, null));
         limiter.admit(caller, List.of(submission.participant()));
         String ticket = submissions.submit(List.of(submission), waiting::hold).getFirst();
-        return ResponseEntity.accepted().location(URI.create("/api/v1/submissions/" + ticket)).body(Ticket.of(ticket));
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/submissions/" + ticket))
+                .body(Ticket.of(ticket));
     }
 
     /**
@@ -380,14 +412,18 @@ public class ContestController {
     List<SubmissionSummary> mine(@PathVariable String id, @RequestParam(required = false) String problemId) {
         Principal caller = principal.require();
         ContestMembership.require(caller, contest(id));
-        return disclosure.summaries(store.list(SubmissionFilter.participant(caller.subject()).withContestId(id)
-                .withProblemId(problemId), 100, null).items());
+        return disclosure.summaries(store.list(
+                        SubmissionFilter.participant(caller.subject())
+                                .withContestId(id)
+                                .withProblemId(problemId),
+                        100,
+                        null)
+                .items());
     }
 
     /** A submission's code, as its owner sent it. */
-    public record Source(String id, String problemId, String language, String version, List<SourceFile> files,
-                         Instant createdAt) {
-    }
+    public record Source(
+            String id, String problemId, String language, String version, List<SourceFile> files, Instant createdAt) {}
 
     /**
      * The code of one of the caller's own submissions to the contest, to read it again or submit
@@ -402,9 +438,10 @@ public class ContestController {
         Submission s = (Ids.isValid(submissionId) ? store.get(submissionId) : Optional.<SubmissionRecord>empty())
                 .map(SubmissionRecord::submission)
                 .filter(sub -> c.id().equals(sub.contestId()))
-                .filter(sub -> sub.participant().equals(caller.subject()) || caller.role().includes(Role.ADMIN))
-                .orElseThrow(() -> new NoSuchElementException("contest " + c.id() + " has no submission " + submissionId
-                        + " of yours"));
+                .filter(sub -> sub.participant().equals(caller.subject())
+                        || caller.role().includes(Role.ADMIN))
+                .orElseThrow(() -> new NoSuchElementException(
+                        "contest " + c.id() + " has no submission " + submissionId + " of yours"));
         return new Source(s.id(), s.problemId(), s.language(), s.version(), s.files(), s.createdAt());
     }
 
@@ -414,9 +451,14 @@ public class ContestController {
      * invitation are shown by their id). {@code frozen}: this answer shows the submissions made
      * from {@code freezesAt} on as pending (see {@link #scoreboard}).
      */
-    public record ScoreboardView(String contestId, Scoring scoring, List<String> problemIds, List<Scoreboard.Row> rows,
-                                 Map<String, String> displayNames, Instant freezesAt, boolean frozen) {
-    }
+    public record ScoreboardView(
+            String contestId,
+            Scoring scoring,
+            List<String> problemIds,
+            List<Scoreboard.Row> rows,
+            Map<String, String> displayNames,
+            Instant freezesAt,
+            boolean frozen) {}
 
     /**
      * The scoreboard as the caller may see it. While the contest is frozen ({@link
@@ -429,15 +471,26 @@ public class ContestController {
     ScoreboardView scoreboard(@PathVariable String id) {
         Contest c = contest(id);
         boolean frozen = c.frozenAt(clock.instant()) && !disclosure.seesEverything();
-        Scoreboard b = Scoreboard.of(c, store.listAll(SubmissionFilter.contest(id)), frozen ? c.freezesAt().orElseThrow() : null);
+        Scoreboard b = Scoreboard.of(
+                c,
+                store.listAll(SubmissionFilter.contest(id)),
+                frozen ? c.freezesAt().orElseThrow() : null);
         Map<String, String> names = new TreeMap<>();
         if (!c.byInvitation() && !b.rows().isEmpty()) {
-            Set<String> shown = b.rows().stream().map(Scoreboard.Row::participant).collect(Collectors.toSet());
-            accounts.list(c.id()).stream().filter(a -> shown.contains(a.participant()))
+            Set<String> shown =
+                    b.rows().stream().map(Scoreboard.Row::participant).collect(Collectors.toSet());
+            accounts.list(c.id()).stream()
+                    .filter(a -> shown.contains(a.participant()))
                     .forEach(a -> names.put(a.participant(), a.displayName()));
         }
-        return new ScoreboardView(b.contestId(), b.scoring(), b.problemIds(), b.rows(), names,
-                c.freezesAt().orElse(null), frozen);
+        return new ScoreboardView(
+                b.contestId(),
+                b.scoring(),
+                b.problemIds(),
+                b.rows(),
+                names,
+                c.freezesAt().orElse(null),
+                frozen);
     }
 
     private Contest contest(String id) {

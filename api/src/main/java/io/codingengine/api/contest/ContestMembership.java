@@ -22,8 +22,7 @@ import io.codingengine.common.contest.Invitation;
  */
 public final class ContestMembership {
 
-    private ContestMembership() {
-    }
+    private ContestMembership() {}
 
     /** @throws NotPermittedException (403) naming why, when {@code caller} may not act in {@code contest} */
     public static void require(Principal caller, Contest contest) {

@@ -3,7 +3,6 @@ package io.codingengine.api.contest;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.problem.ProblemSummary;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -15,13 +14,30 @@ import java.util.List;
  * @param freezesAt when the scoreboard freezes, or {@code null} when it does not
  * @param frozen    whether the scoreboard is frozen now
  */
-public record ContestView(String id, String title, Instant start, Instant end, Scoring scoring,
-                          boolean byInvitation, boolean running, List<ProblemSummary> problems,
-                          Instant freezesAt, boolean frozen) {
+public record ContestView(
+        String id,
+        String title,
+        Instant start,
+        Instant end,
+        Scoring scoring,
+        boolean byInvitation,
+        boolean running,
+        List<ProblemSummary> problems,
+        Instant freezesAt,
+        boolean frozen) {
 
     static ContestView of(Contest c, Instant now, List<ProblemSummary> problems) {
         boolean started = !now.isBefore(c.start());
-        return new ContestView(c.id(), c.title(), c.start(), c.end(), c.scoring(), c.byInvitation(),
-                c.isRunning(now), started ? problems : List.of(), c.freezesAt().orElse(null), c.frozenAt(now));
+        return new ContestView(
+                c.id(),
+                c.title(),
+                c.start(),
+                c.end(),
+                c.scoring(),
+                c.byInvitation(),
+                c.isRunning(now),
+                started ? problems : List.of(),
+                c.freezesAt().orElse(null),
+                c.frozenAt(now));
     }
 }

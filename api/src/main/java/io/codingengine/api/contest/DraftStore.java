@@ -56,8 +56,7 @@ public interface DraftStore {
      * @param saved whether the code was stored
      * @param draft the draft as stored now: the new one, or (not saved) the one that was in the way
      */
-    record Saved(boolean saved, Draft draft) {
-    }
+    record Saved(boolean saved, Draft draft) {}
 
     /** The participant's drafts of one problem in a contest, one per language. */
     List<Draft> list(String contestId, String participant, String problemId);
@@ -79,7 +78,8 @@ public interface DraftStore {
     static byte[] utf8(String code) {
         byte[] bytes = code.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MAX_BYTES) {
-            throw new IllegalArgumentException("a draft holds at most " + MAX_BYTES + " bytes of UTF-8, this one has " + bytes.length);
+            throw new IllegalArgumentException(
+                    "a draft holds at most " + MAX_BYTES + " bytes of UTF-8, this one has " + bytes.length);
         }
         return bytes;
     }

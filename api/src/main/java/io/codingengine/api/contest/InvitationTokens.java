@@ -2,7 +2,6 @@ package io.codingengine.api.contest;
 
 import io.codingengine.common.contest.Invitation;
 import io.codingengine.common.execution.InvalidRequestException;
-
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,8 +38,7 @@ final class InvitationTokens {
     private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private InvitationTokens() {
-    }
+    private InvitationTokens() {}
 
     /**
      * The invitations to save: {@code requested} with missing tokens generated, each checked.
@@ -90,8 +88,8 @@ final class InvitationTokens {
     private static void check(int i, String token) {
         String leaveOut = " (leave token out and a random one is generated)";
         if (!token.chars().allMatch(c -> c > ' ' && c < 127)) {
-            throw new InvalidRequestException("invitations[" + i + "].token may hold only visible ASCII characters,"
-                    + " no spaces" + leaveOut);
+            throw new InvalidRequestException(
+                    "invitations[" + i + "].token may hold only visible ASCII characters," + " no spaces" + leaveOut);
         }
         if (token.length() < MIN_LENGTH) {
             throw new InvalidRequestException("invitations[" + i + "].token has " + token.length()
@@ -114,8 +112,10 @@ final class InvitationTokens {
         List<String> tokens = invitations.stream().map(Invitation::token).toList();
         for (Comparator<Integer> order : List.<Comparator<Integer>>of(
                 Comparator.comparing(tokens::get),
-                Comparator.comparing(i -> new StringBuilder(tokens.get(i)).reverse().toString()))) {
-            List<Integer> sorted = IntStream.range(0, tokens.size()).boxed().sorted(order).toList();
+                Comparator.comparing(
+                        i -> new StringBuilder(tokens.get(i)).reverse().toString()))) {
+            List<Integer> sorted =
+                    IntStream.range(0, tokens.size()).boxed().sorted(order).toList();
             for (int k = 1; k < sorted.size(); k++) {
                 int a = Math.min(sorted.get(k - 1), sorted.get(k));
                 int b = Math.max(sorted.get(k - 1), sorted.get(k));
@@ -147,7 +147,10 @@ final class InvitationTokens {
     /** The participants whose stored tokens break today's rules (kept as they are), for a warning. */
     static List<String> weakKept(List<Invitation> saved, List<Invitation> stored) {
         Set<Invitation> kept = Set.copyOf(stored);
-        return saved.stream().filter(kept::contains).filter(i -> i.token().length() < MIN_LENGTH)
-                .map(Invitation::participant).collect(Collectors.toList());
+        return saved.stream()
+                .filter(kept::contains)
+                .filter(i -> i.token().length() < MIN_LENGTH)
+                .map(Invitation::participant)
+                .collect(Collectors.toList());
     }
 }

@@ -2,14 +2,13 @@ package io.codingengine.api.contest;
 
 import io.codingengine.common.store.Jdbc;
 import io.codingengine.common.store.PostgresSchema;
-
-import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * {@link DraftStore} on PostgreSQL (the stores' schema, {@link PostgresSchema}): table
@@ -30,29 +29,51 @@ public final class PostgresDraftStore implements DraftStore {
 
     @Override
     public List<Draft> list(String contestId, String participant, String problemId) {
-        return jdbc.query("SELECT problem_id, language, code, revision, saved_at FROM drafts"
+        return jdbc.query(
+                "SELECT problem_id, language, code, revision, saved_at FROM drafts"
                         + " WHERE contest_id = ? AND participant = ? AND problem_id = ? ORDER BY language",
-                PostgresDraftStore::draft, contestId, participant, problemId);
+                PostgresDraftStore::draft,
+                contestId,
+                participant,
+                problemId);
     }
 
     @Override
-    public Saved save(String contestId, String participant, String problemId, String language, String code,
-                      long baseRevision) {
+    public Saved save(
+            String contestId, String participant, String problemId, String language, String code, long baseRevision) {
         byte[] bytes = DraftStore.utf8(code);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);  // as timestamptz keeps it
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // as timestamptz keeps it
         int changed = baseRevision == 0
-                ? jdbc.update("INSERT INTO drafts (contest_id, participant, problem_id, language, code, revision, saved_at)"
-                        + " VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT DO NOTHING",
-                contestId, participant, problemId, language, bytes, now)
-                : jdbc.update("UPDATE drafts SET code = ?, revision = revision + 1, saved_at = ?"
-                        + " WHERE contest_id = ? AND participant = ? AND problem_id = ? AND language = ? AND revision = ?",
-                bytes, now, contestId, participant, problemId, language, baseRevision);
+                ? jdbc.update(
+                        "INSERT INTO drafts (contest_id, participant, problem_id, language, code, revision, saved_at)"
+                                + " VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT DO NOTHING",
+                        contestId,
+                        participant,
+                        problemId,
+                        language,
+                        bytes,
+                        now)
+                : jdbc.update(
+                        "UPDATE drafts SET code = ?, revision = revision + 1, saved_at = ?"
+                                + " WHERE contest_id = ? AND participant = ? AND problem_id = ? AND language = ? AND revision = ?",
+                        bytes,
+                        now,
+                        contestId,
+                        participant,
+                        problemId,
+                        language,
+                        baseRevision);
         if (changed == 1) {
             return new Saved(true, new Draft(problemId, language, code, baseRevision + 1, now));
         }
-        Draft current = jdbc.queryOne("SELECT problem_id, language, code, revision, saved_at FROM drafts"
-                        + " WHERE contest_id = ? AND participant = ? AND problem_id = ? AND language = ?",
-                PostgresDraftStore::draft, contestId, participant, problemId, language)
+        Draft current = jdbc.queryOne(
+                        "SELECT problem_id, language, code, revision, saved_at FROM drafts"
+                                + " WHERE contest_id = ? AND participant = ? AND problem_id = ? AND language = ?",
+                        PostgresDraftStore::draft,
+                        contestId,
+                        participant,
+                        problemId,
+                        language)
                 .orElseGet(() -> Draft.none(problemId, language));
         return new Saved(false, current);
     }
@@ -65,14 +86,25 @@ public final class PostgresDraftStore implements DraftStore {
      */
     public boolean importDraft(Owned owned) {
         Draft d = owned.draft();
-        return jdbc.update("INSERT INTO drafts (contest_id, participant, problem_id, language, code, revision, saved_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", owned.contestId(), owned.participant(),
-                d.problemId(), d.language(), DraftStore.utf8(d.code()), d.revision(), d.savedAt()) == 1;
+        return jdbc.update(
+                        "INSERT INTO drafts (contest_id, participant, problem_id, language, code, revision, saved_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        owned.contestId(),
+                        owned.participant(),
+                        d.problemId(),
+                        d.language(),
+                        DraftStore.utf8(d.code()),
+                        d.revision(),
+                        d.savedAt())
+                == 1;
     }
 
     private static Draft draft(ResultSet row) throws SQLException {
-        return new Draft(row.getString("problem_id"), row.getString("language"),
-                new String(row.getBytes("code"), StandardCharsets.UTF_8), row.getLong("revision"),
+        return new Draft(
+                row.getString("problem_id"),
+                row.getString("language"),
+                new String(row.getBytes("code"), StandardCharsets.UTF_8),
+                row.getLong("revision"),
                 Jdbc.instant(row, "saved_at"));
     }
 }

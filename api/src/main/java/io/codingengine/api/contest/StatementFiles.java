@@ -2,14 +2,13 @@ package io.codingengine.api.contest;
 
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.problem.StatementFile;
+import java.time.Duration;
+import java.util.NoSuchElementException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-
-import java.time.Duration;
-import java.util.NoSuchElementException;
 
 /**
  * Answers with a picture of a problem's statement. The picture came in an uploaded package, so it
@@ -24,8 +23,7 @@ public final class StatementFiles {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StatementFiles.class);
 
-    private StatementFiles() {
-    }
+    private StatementFiles() {}
 
     public static ResponseEntity<byte[]> response(ProblemStore problems, String problemId, String name) {
         if (!StatementFile.NAME.matcher(name).matches()) {
@@ -34,12 +32,16 @@ public final class StatementFiles {
         StatementFile file = problems.statementFile(problemId, name)
                 .orElseThrow(() -> new NoSuchElementException("no such statement file"));
         if (!file.dataMatchesType()) {
-            LOG.warn("statement file {} of problem {} is not the {} its name says: not served; import the package again",
-                    name, problemId, file.contentType());
+            LOG.warn(
+                    "statement file {} of problem {} is not the {} its name says: not served; import the package again",
+                    name,
+                    problemId,
+                    file.contentType());
             throw new NoSuchElementException("no such statement file");
         }
         ContentDisposition disposition = file.contentType().equals("image/svg+xml")
-                ? ContentDisposition.attachment().filename(name).build() : ContentDisposition.inline().filename(name).build();
+                ? ContentDisposition.attachment().filename(name).build()
+                : ContentDisposition.inline().filename(name).build();
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(file.contentType()))
                 .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePrivate())

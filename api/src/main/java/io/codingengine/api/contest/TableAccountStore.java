@@ -6,7 +6,6 @@ import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +45,8 @@ public final class TableAccountStore implements AccountStore {
     @Override
     public Optional<Account> get(String contestId, String login) {
         // A query, not a point read: an unknown login is routine, and the SDK logs every 404 of a point read.
-        return query("PartitionKey eq " + quote(contestId) + " and RowKey eq " + quote(login)).stream().findFirst();
+        return query("PartitionKey eq " + quote(contestId) + " and RowKey eq " + quote(login)).stream()
+                .findFirst();
     }
 
     @Override
@@ -60,7 +60,8 @@ public final class TableAccountStore implements AccountStore {
             return false;
         }
         try {
-            table.updateEntity(new TableEntity(contestId, login).addProperty("PasswordHash", passwordHash),
+            table.updateEntity(
+                    new TableEntity(contestId, login).addProperty("PasswordHash", passwordHash),
                     TableEntityUpdateMode.MERGE);
             return true;
         } catch (TableServiceException e) {
@@ -73,12 +74,17 @@ public final class TableAccountStore implements AccountStore {
 
     private List<Account> query(String filter) {
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
-                .map(TableAccountStore::account).toList();
+                .map(TableAccountStore::account)
+                .toList();
     }
 
     private static Account account(TableEntity row) {
-        return new Account(row.getPartitionKey(), row.getRowKey(), (String) row.getProperty("Participant"),
-                (String) row.getProperty("DisplayName"), (String) row.getProperty("PasswordHash"),
+        return new Account(
+                row.getPartitionKey(),
+                row.getRowKey(),
+                (String) row.getProperty("Participant"),
+                (String) row.getProperty("DisplayName"),
+                (String) row.getProperty("PasswordHash"),
                 Instant.parse((String) row.getProperty("CreatedAt")));
     }
 

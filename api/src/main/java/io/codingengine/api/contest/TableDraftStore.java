@@ -1,19 +1,18 @@
 package io.codingengine.api.contest;
 
+import static io.codingengine.api.contest.TableAccountStore.quote;
+
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-
-import static io.codingengine.api.contest.TableAccountStore.quote;
 
 /**
  * {@link DraftStore} on Azure Table Storage (or Azurite), table {@code <prefix>drafts}:
@@ -38,37 +37,46 @@ public final class TableDraftStore implements DraftStore {
     @Override
     public List<Draft> list(String contestId, String participant, String problemId) {
         // problem ids are [A-Za-z0-9._-], all below '~'; hex digits are below 'g'
-        String filter = "PartitionKey eq " + quote(partition(contestId, participant))
-                + " and RowKey ge " + quote(problemId + "~") + " and RowKey lt " + quote(problemId + "~g");
+        String filter = "PartitionKey eq " + quote(partition(contestId, participant)) + " and RowKey ge "
+                + quote(problemId + "~") + " and RowKey lt " + quote(problemId + "~g");
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
-                .map(TableDraftStore::draft).toList();
+                .map(TableDraftStore::draft)
+                .toList();
     }
 
     @Override
-    public Saved save(String contestId, String participant, String problemId, String language, String code,
-                      long baseRevision) {
+    public Saved save(
+            String contestId, String participant, String problemId, String language, String code, long baseRevision) {
         byte[] bytes = DraftStore.utf8(code);
         String pk = partition(contestId, participant);
         String rk = problemId + "~" + HEX.formatHex(language.getBytes(StandardCharsets.UTF_8));
         Optional<TableEntity> current = row(pk, rk);
-        long stored = current.map(r -> ((Number) r.getProperty("Revision")).longValue()).orElse(0L);
+        long stored = current.map(r -> ((Number) r.getProperty("Revision")).longValue())
+                .orElse(0L);
         if (stored != baseRevision) {
-            return new Saved(false, current.map(TableDraftStore::draft).orElseGet(() -> Draft.none(problemId, language)));
+            return new Saved(
+                    false, current.map(TableDraftStore::draft).orElseGet(() -> Draft.none(problemId, language)));
         }
         Instant now = Instant.now();
         try {
             if (current.isEmpty()) {
-                table.createEntity(new TableEntity(pk, rk).addProperty("Code", bytes)
-                        .addProperty("Revision", baseRevision + 1).addProperty("SavedAt", now.toString()));
+                table.createEntity(new TableEntity(pk, rk)
+                        .addProperty("Code", bytes)
+                        .addProperty("Revision", baseRevision + 1)
+                        .addProperty("SavedAt", now.toString()));
             } else {
-                TableEntity row = current.get();  // carries the ETag it was read with
-                row.addProperty("Code", bytes).addProperty("Revision", baseRevision + 1).addProperty("SavedAt", now.toString());
+                TableEntity row = current.get(); // carries the ETag it was read with
+                row.addProperty("Code", bytes)
+                        .addProperty("Revision", baseRevision + 1)
+                        .addProperty("SavedAt", now.toString());
                 table.updateEntityWithResponse(row, TableEntityUpdateMode.REPLACE, true, null, null);
             }
         } catch (TableServiceException e) {
             int status = e.getResponse().getStatusCode();
-            if (status == 409 || status == 412) {  // another save came first
-                return new Saved(false, row(pk, rk).map(TableDraftStore::draft).orElseGet(() -> Draft.none(problemId, language)));
+            if (status == 409 || status == 412) { // another save came first
+                return new Saved(
+                        false,
+                        row(pk, rk).map(TableDraftStore::draft).orElseGet(() -> Draft.none(problemId, language)));
             }
             throw e;
         }
@@ -80,14 +88,17 @@ public final class TableDraftStore implements DraftStore {
         return table.listEntities().stream().map(row -> {
             String pk = row.getPartitionKey();
             int at = pk.lastIndexOf('~');
-            return new Owned(pk.substring(0, at), new String(HEX.parseHex(pk.substring(at + 1)), StandardCharsets.UTF_8),
+            return new Owned(
+                    pk.substring(0, at),
+                    new String(HEX.parseHex(pk.substring(at + 1)), StandardCharsets.UTF_8),
                     draft(row));
         });
     }
 
     private Optional<TableEntity> row(String pk, String rk) {
         String filter = "PartitionKey eq " + quote(pk) + " and RowKey eq " + quote(rk);
-        return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream().findFirst();
+        return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
+                .findFirst();
     }
 
     private static String partition(String contestId, String participant) {
@@ -97,8 +108,11 @@ public final class TableDraftStore implements DraftStore {
     private static Draft draft(TableEntity row) {
         String rk = row.getRowKey();
         int at = rk.lastIndexOf('~');
-        return new Draft(rk.substring(0, at), new String(HEX.parseHex(rk.substring(at + 1)), StandardCharsets.UTF_8),
+        return new Draft(
+                rk.substring(0, at),
+                new String(HEX.parseHex(rk.substring(at + 1)), StandardCharsets.UTF_8),
                 new String((byte[]) row.getProperty("Code"), StandardCharsets.UTF_8),
-                ((Number) row.getProperty("Revision")).longValue(), Instant.parse((String) row.getProperty("SavedAt")));
+                ((Number) row.getProperty("Revision")).longValue(),
+                Instant.parse((String) row.getProperty("SavedAt")));
     }
 }

@@ -4,7 +4,6 @@ import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.pipeline.LiveMessage;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,8 +38,8 @@ public interface ExecutionService {
      * @param events    must not block
      * @throws io.codingengine.common.execution.InvalidRequestException when it cannot even be queued
      */
-    Consumer<LiveMessage.Control> converse(ExecutionRequest request, String caller, Duration idleLimit,
-                                           Consumer<LiveMessage.Event> events);
+    Consumer<LiveMessage.Control> converse(
+            ExecutionRequest request, String caller, Duration idleLimit, Consumer<LiveMessage.Event> events);
 
     /**
      * As {@link #execute}, for work nobody watches as it runs (an import's runs of its accepted

@@ -10,14 +10,13 @@ import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.pipeline.LiveConversation;
 import io.codingengine.common.pipeline.LiveMessage;
-import org.slf4j.MDC;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.slf4j.MDC;
 
 /**
  * Runs requests in this process, on the sandboxed executor; callers wait for a free slot. Each
@@ -54,22 +53,38 @@ public final class LocalExecutionService implements ExecutionService {
             status = "INVALID";
             throw e;
         } finally {
-            record(AuditEntry.execute(UUID.randomUUID().toString(), caller, started, clock.instant(), request,
-                    result, status, worker, MDC.get(CorrelationIdFilter.MDC_KEY)));
+            record(AuditEntry.execute(
+                    UUID.randomUUID().toString(),
+                    caller,
+                    started,
+                    clock.instant(),
+                    request,
+                    result,
+                    status,
+                    worker,
+                    MDC.get(CorrelationIdFilter.MDC_KEY)));
         }
     }
 
     /** On a platform thread of its own: the executor blocks on the sandbox's streams while the program runs. */
     @Override
-    public Consumer<LiveMessage.Control> converse(ExecutionRequest request, String caller, Duration idleLimit,
-                                                  Consumer<LiveMessage.Event> events) {
+    public Consumer<LiveMessage.Control> converse(
+            ExecutionRequest request, String caller, Duration idleLimit, Consumer<LiveMessage.Event> events) {
         LiveConversation conversation = new LiveConversation(events, idleLimit);
         String correlationId = MDC.get(CorrelationIdFilter.MDC_KEY);
         Thread.ofPlatform().name("live-run").daemon().start(() -> {
             Instant started = clock.instant();
             LiveConversation.Outcome outcome = conversation.run(executor, request);
-            record(AuditEntry.execute(UUID.randomUUID().toString(), caller, started, clock.instant(), request,
-                    outcome.result(), outcome.status(), worker, correlationId));
+            record(AuditEntry.execute(
+                    UUID.randomUUID().toString(),
+                    caller,
+                    started,
+                    clock.instant(),
+                    request,
+                    outcome.result(),
+                    outcome.status(),
+                    worker,
+                    correlationId));
         });
         return conversation::control;
     }
@@ -80,8 +95,8 @@ public final class LocalExecutionService implements ExecutionService {
      * {@code startBy} has passed; the request's own limits bound how long it runs.
      */
     @Override
-    public ExecutionResult executeInBackground(ExecutionRequest request, String caller, Instant startBy,
-                                               Instant answerBy) {
+    public ExecutionResult executeInBackground(
+            ExecutionRequest request, String caller, Instant startBy, Instant answerBy) {
         if (clock.instant().isAfter(startBy)) {
             throw new BusyException("no time left to run it", java.time.Duration.ofSeconds(5));
         }

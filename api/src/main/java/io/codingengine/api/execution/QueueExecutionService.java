@@ -4,14 +4,12 @@ import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RuntimeInfo;
+import io.codingengine.common.json.Json;
 import io.codingengine.common.pipeline.LiveMessage;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
-import io.codingengine.common.json.Json;
-import tools.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Piston's synchronous execute through the pipeline: the request goes on the interactive lane
@@ -34,7 +33,8 @@ public final class QueueExecutionService implements ExecutionService {
     private final List<RuntimeInfo> runtimes;
     private final Duration timeout;
 
-    public QueueExecutionService(SubmissionQueue queue, ReplyChannel replies, List<RuntimeInfo> runtimes, Duration timeout) {
+    public QueueExecutionService(
+            SubmissionQueue queue, ReplyChannel replies, List<RuntimeInfo> runtimes, Duration timeout) {
         this.queue = queue;
         this.replies = replies;
         this.runtimes = List.copyOf(runtimes);
@@ -48,8 +48,8 @@ public final class QueueExecutionService implements ExecutionService {
     }
 
     @Override
-    public ExecutionResult executeInBackground(ExecutionRequest request, String caller, Instant startBy,
-                                               Instant answerBy) {
+    public ExecutionResult executeInBackground(
+            ExecutionRequest request, String caller, Instant startBy, Instant answerBy) {
         Duration wait = Duration.between(Instant.now(), answerBy);
         if (wait.isNegative() || wait.isZero()) {
             throw new BusyException("no time left to run it", Duration.ofSeconds(5));
@@ -61,8 +61,14 @@ public final class QueueExecutionService implements ExecutionService {
     private ExecutionResult run(ExecutionRequest request, String caller, Lane lane, Instant deadline, Duration wait) {
         String id = UUID.randomUUID().toString();
         var reply = replies.expect(id, wait);
-        String body = WorkItem.toJson(new WorkItem.Execute(id, replies.address(), request, deadline, Instant.now(),
-                caller, org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY)));
+        String body = WorkItem.toJson(new WorkItem.Execute(
+                id,
+                replies.address(),
+                request,
+                deadline,
+                Instant.now(),
+                caller,
+                org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY)));
         try {
             queue.send(lane, id, body);
         } catch (IllegalArgumentException tooLarge) {
@@ -86,7 +92,8 @@ public final class QueueExecutionService implements ExecutionService {
             throw new InvalidRequestException(tree.get("error").asString());
         }
         if (tree.has("internalError")) {
-            throw new IllegalStateException("the worker failed: " + tree.get("internalError").asString());
+            throw new IllegalStateException(
+                    "the worker failed: " + tree.get("internalError").asString());
         }
         return Json.mapper().treeToValue(tree, ExecutionResult.class);
     }
@@ -96,14 +103,21 @@ public final class QueueExecutionService implements ExecutionService {
      * the patience with its worker are the execute timeout.
      */
     @Override
-    public Consumer<LiveMessage.Control> converse(ExecutionRequest request, String caller, Duration idleLimit,
-                                                  Consumer<LiveMessage.Event> events) {
+    public Consumer<LiveMessage.Control> converse(
+            ExecutionRequest request, String caller, Duration idleLimit, Consumer<LiveMessage.Event> events) {
         String id = UUID.randomUUID().toString();
         QueuedLiveRun run = new QueuedLiveRun(id, replies, events, timeout);
         run.listen();
         Instant now = Instant.now();
-        String body = WorkItem.toJson(new WorkItem.Converse(id, replies.address(), request, now.plus(timeout), now, caller,
-                org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY), idleLimit));
+        String body = WorkItem.toJson(new WorkItem.Converse(
+                id,
+                replies.address(),
+                request,
+                now.plus(timeout),
+                now,
+                caller,
+                org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY),
+                idleLimit));
         try {
             queue.send(Lane.INTERACTIVE, id, body);
         } catch (IllegalArgumentException tooLarge) {

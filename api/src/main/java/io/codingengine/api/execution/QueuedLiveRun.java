@@ -2,9 +2,6 @@ package io.codingengine.api.execution;
 
 import io.codingengine.common.pipeline.LiveMessage;
 import io.codingengine.common.pipeline.ReplyChannel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The api's end of a live run on a worker: the worker's events come in on this process's reply
@@ -54,8 +53,10 @@ final class QueuedLiveRun {
     /** Listens for the worker's events; call before the run is queued. */
     synchronized void listen() {
         listening = replies.listen(requestId, this::arrived);
-        timer = TIMERS.schedule(() -> giveUp("no worker answered within " + patience.toSeconds() + " s"),
-                patience.toMillis(), TimeUnit.MILLISECONDS);
+        timer = TIMERS.schedule(
+                () -> giveUp("no worker answered within " + patience.toSeconds() + " s"),
+                patience.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** The run could not be queued: nothing will come. */
@@ -138,8 +139,10 @@ final class QueuedLiveRun {
     /** A worker is silent at most for a compile or a run without output (each within the executor's maxima). */
     private void restartTimer() {
         timer.cancel(false);
-        timer = TIMERS.schedule(() -> giveUp("its worker went silent for " + patience.toSeconds() + " s"),
-                patience.toMillis(), TimeUnit.MILLISECONDS);
+        timer = TIMERS.schedule(
+                () -> giveUp("its worker went silent for " + patience.toSeconds() + " s"),
+                patience.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void finish() {

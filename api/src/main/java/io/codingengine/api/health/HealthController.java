@@ -28,6 +28,5 @@ public class HealthController {
     }
 
     @JsonPropertyOrder({"status", "service"})
-    record Health(String status, String service) {
-    }
+    record Health(String status, String service) {}
 }

@@ -6,14 +6,13 @@ import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.executor.SandboxedExecutor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Liveness (the process answers) and readiness (it can do its work: the queue, the store and the
@@ -28,8 +27,11 @@ public class ReadinessController {
     private final ExecutionService executions;
     private final ObjectProvider<SandboxedExecutor> localExecutor;
 
-    public ReadinessController(SubmissionQueue queue, SubmissionStore store, ExecutionService executions,
-                               ObjectProvider<SandboxedExecutor> localExecutor) {
+    public ReadinessController(
+            SubmissionQueue queue,
+            SubmissionStore store,
+            ExecutionService executions,
+            ObjectProvider<SandboxedExecutor> localExecutor) {
         this.queue = queue;
         this.store = store;
         this.executions = executions;
@@ -44,9 +46,16 @@ public class ReadinessController {
     @GetMapping("/health/ready")
     ResponseEntity<Map<String, Object>> ready() {
         Map<String, Object> checks = new LinkedHashMap<>();
-        boolean up = check(checks, "queue", () -> Map.of(
-                "interactive", queue.depth(Lane.INTERACTIVE), "contest", queue.depth(Lane.CONTEST),
-                "regrade", queue.depth(Lane.REGRADE)));
+        boolean up = check(
+                checks,
+                "queue",
+                () -> Map.of(
+                        "interactive",
+                        queue.depth(Lane.INTERACTIVE),
+                        "contest",
+                        queue.depth(Lane.CONTEST),
+                        "regrade",
+                        queue.depth(Lane.REGRADE)));
         up &= check(checks, "store", () -> {
             store.list(SubmissionFilter.all(), 1, null);
             return "UP";

@@ -7,14 +7,13 @@ import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.SubmissionSummary;
-import org.springframework.stereotype.Component;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
 
 /**
  * What the caller may see of submissions: the one place that decides it, for the poll, the
@@ -51,7 +50,8 @@ public class Disclosure {
         if (seesEverything()) {
             return SubmissionView.full(r);
         }
-        return SubmissionView.forParticipant(r, new Rules().icpc(r.submission().contestId(), r.submission().problemId()));
+        return SubmissionView.forParticipant(
+                r, new Rules().icpc(r.submission().contestId(), r.submission().problemId()));
     }
 
     /** Listed submissions as the caller may see them: no score where ICPC rules apply. */
@@ -60,11 +60,24 @@ public class Disclosure {
             return items;
         }
         Rules rules = new Rules();
-        return items.stream().map(s -> s.score() != null && rules.icpc(s.contestId(), s.problemId())
-                ? new SubmissionSummary(s.id(), s.problemId(), s.contestId(), s.participant(), s.language(),
-                        s.createdAt(), s.status(), s.round(), s.verdict(), null, s.testsDone(), s.testsTotal(),
-                        s.updatedAt())
-                : s).toList();
+        return items.stream()
+                .map(s -> s.score() != null && rules.icpc(s.contestId(), s.problemId())
+                        ? new SubmissionSummary(
+                                s.id(),
+                                s.problemId(),
+                                s.contestId(),
+                                s.participant(),
+                                s.language(),
+                                s.createdAt(),
+                                s.status(),
+                                s.round(),
+                                s.verdict(),
+                                null,
+                                s.testsDone(),
+                                s.testsTotal(),
+                                s.updatedAt())
+                        : s)
+                .toList();
     }
 
     /** The contests one request needs, read once each. */
@@ -76,7 +89,8 @@ public class Disclosure {
         boolean icpc(String contestId, String problemId) {
             if (contestId != null) {
                 Optional<Contest> contest = byId.computeIfAbsent(contestId, contests::get);
-                if (contest.isPresent() && (problemId == null || contest.get().problemIds().contains(problemId))) {
+                if (contest.isPresent()
+                        && (problemId == null || contest.get().problemIds().contains(problemId))) {
                     return contest.get().scoring() == Scoring.ICPC;
                 }
             }
@@ -84,8 +98,10 @@ public class Disclosure {
                 return false; // inline tests: the submitter's own
             }
             if (icpcProblems == null) {
-                icpcProblems = contests.list().stream().filter(c -> c.scoring() == Scoring.ICPC)
-                        .flatMap(c -> c.problemIds().stream()).collect(Collectors.toSet());
+                icpcProblems = contests.list().stream()
+                        .filter(c -> c.scoring() == Scoring.ICPC)
+                        .flatMap(c -> c.problemIds().stream())
+                        .collect(Collectors.toSet());
             }
             return icpcProblems.contains(problemId);
         }

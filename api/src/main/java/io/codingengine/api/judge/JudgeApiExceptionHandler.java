@@ -4,6 +4,7 @@ import io.codingengine.api.contest.ContestController;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RequestTooLargeException;
 import io.codingengine.common.problem.InvalidPackageException;
+import java.util.NoSuchElementException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -13,12 +14,15 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-import java.util.NoSuchElementException;
-
 /** The judge and contest APIs answer errors as RFC 9457 problem details, never with a stack trace. */
-@RestControllerAdvice(basePackageClasses = {JudgeApiExceptionHandler.class, ContestController.class,
-        io.codingengine.api.clarification.ClarificationController.class,
-        io.codingengine.api.access.KeyController.class, io.codingengine.api.audit.AuditController.class})
+@RestControllerAdvice(
+        basePackageClasses = {
+            JudgeApiExceptionHandler.class,
+            ContestController.class,
+            io.codingengine.api.clarification.ClarificationController.class,
+            io.codingengine.api.access.KeyController.class,
+            io.codingengine.api.audit.AuditController.class
+        })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class JudgeApiExceptionHandler {
 
@@ -36,10 +40,12 @@ public class JudgeApiExceptionHandler {
 
     /** Too many submissions (429) or a queue too deep (503), with when to try again. */
     @ExceptionHandler(io.codingengine.api.limits.LimitExceededException.class)
-    org.springframework.http.ResponseEntity<ProblemDetail> limited(io.codingengine.api.limits.LimitExceededException e) {
+    org.springframework.http.ResponseEntity<ProblemDetail> limited(
+            io.codingengine.api.limits.LimitExceededException e) {
         ProblemDetail p = problem(HttpStatus.valueOf(e.status()), e.title(), e.getMessage());
         return org.springframework.http.ResponseEntity.status(e.status())
-                .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds()))).body(p);
+                .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())))
+                .body(p);
     }
 
     /** The engine cannot do it now (no worker answered in time, an import's time-limit runs under way): 503, with when to try again. */
@@ -59,7 +65,10 @@ public class JudgeApiExceptionHandler {
     /** Tomcat refuses parameters it cannot parse (not percent-encoded UTF-8, too many) when they are read. */
     @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
     ProblemDetail badQuery(Exception e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", "malformed request parameters (percent-encoded UTF-8 expected)");
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "Invalid request",
+                "malformed request parameters (percent-encoded UTF-8 expected)");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -72,23 +81,28 @@ public class JudgeApiExceptionHandler {
     org.springframework.http.ResponseEntity<ProblemDetail> internal(Exception e) {
         if (e instanceof org.springframework.web.ErrorResponse known) {
             // Spring's own 4xx (wrong method, media type...) keep their status
-            return org.springframework.http.ResponseEntity.status(known.getStatusCode()).body(known.getBody());
+            return org.springframework.http.ResponseEntity.status(known.getStatusCode())
+                    .body(known.getBody());
         }
         if (io.codingengine.api.web.StoreOutage.isOutage(e)) {
             LOG.warn("judge API request failed: a store is unreachable: {}", e.toString());
             return org.springframework.http.ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header("Retry-After", Long.toString(io.codingengine.api.web.StoreOutage.RETRY_AFTER_SECONDS))
-                    .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
+                    .body(problem(
+                            HttpStatus.SERVICE_UNAVAILABLE,
+                            "Service unavailable",
                             "storage is unreachable; try again shortly"));
         }
         LOG.error("judge API request failed", e);
         return org.springframework.http.ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-                .body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "the request failed; see the server log"));
+                .body(problem(
+                        HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "the request failed; see the server log"));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", "the request body is not valid JSON of the expected shape");
+        return problem(
+                HttpStatus.BAD_REQUEST, "Invalid request", "the request body is not valid JSON of the expected shape");
     }
 
     @ExceptionHandler(NoSuchElementException.class)

@@ -1,13 +1,13 @@
 package io.codingengine.api.judge;
 
+import io.codingengine.api.access.CurrentPrincipal;
+import io.codingengine.api.execution.ExecutionService;
 import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.execution.StageLimits;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.SubmissionStatus;
-import io.codingengine.api.access.CurrentPrincipal;
-import io.codingengine.api.execution.ExecutionService;
-import io.codingengine.common.execution.StageLimits;
 import io.codingengine.common.problem.KattisPackage;
 import io.codingengine.common.problem.Problem;
 import io.codingengine.common.problem.ProblemStore;
@@ -15,8 +15,16 @@ import io.codingengine.common.problem.ProblemSummary;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
-import io.codingengine.common.store.UpdateOutcome;
 import io.codingengine.executor.ExecutorConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -29,17 +37,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * Problems (Kattis packages) and regrades. A problem as returned here never holds secret test
@@ -57,9 +54,14 @@ public class ProblemController {
     private final StageLimits maxLimits;
     private final ContestStore contests;
 
-    public ProblemController(ProblemStore problems, SubmissionStore store, Submissions submissions,
-                             ExecutionService execution, CurrentPrincipal principal, ContestStore contests,
-                             ExecutorConfig executor) {
+    public ProblemController(
+            ProblemStore problems,
+            SubmissionStore store,
+            Submissions submissions,
+            ExecutionService execution,
+            CurrentPrincipal principal,
+            ContestStore contests,
+            ExecutorConfig executor) {
         this.contests = contests;
         this.maxLimits = executor.max();
         this.problems = problems;
@@ -74,7 +76,9 @@ public class ProblemController {
      * limit has its accepted submissions run first, in the request, to compute it
      * ({@link TimeLimitCalibration}).
      */
-    @PutMapping(path = "/{id}", consumes = {"application/zip", "application/octet-stream"})
+    @PutMapping(
+            path = "/{id}",
+            consumes = {"application/zip", "application/octet-stream"})
     ResponseEntity<ProblemSummary> importPackage(@PathVariable String id, @RequestBody byte[] zip) {
         if (!Ids.isValid(id)) {
             throw new InvalidRequestException("problem id must be " + Ids.SHAPE);
@@ -85,7 +89,8 @@ public class ProblemController {
             Files.write(file, zip);
             KattisPackage.Read read = KattisPackage.readForImport(id, file);
             ProblemLimits.check(read.problem(), maxLimits);
-            Problem calibrated = calibration.apply(read, principal.get().map(p -> p.subject()).orElse("import"));
+            Problem calibrated = calibration.apply(
+                    read, principal.get().map(p -> p.subject()).orElse("import"));
             ProblemLimits.check(calibrated, maxLimits);
             ProblemSummary imported = problems.save(calibrated);
             return ResponseEntity.created(URI.create("/api/v1/problems/" + id)).body(imported);
@@ -114,10 +119,14 @@ public class ProblemController {
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable String id) {
         get(id);
-        List<String> using = contests.list().stream().filter(c -> c.problemIds().contains(id)).map(Contest::id).toList();
+        List<String> using = contests.list().stream()
+                .filter(c -> c.problemIds().contains(id))
+                .map(Contest::id)
+                .toList();
         if (!using.isEmpty()) {
-            throw new ResponseStatusException(HttpStatus.CONFLICT, "problem " + id + " is in contest(s) " + String.join(", ", using)
-                    + ": remove it from them first");
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT,
+                    "problem " + id + " is in contest(s) " + String.join(", ", using) + ": remove it from them first");
         }
         if (!problems.delete(id)) {
             throw new NoSuchElementException("unknown problem " + id);
@@ -132,8 +141,7 @@ public class ProblemController {
     }
 
     /** The state of one regrade round of a problem: how many are judged, and their verdicts. */
-    public record RegradeProgress(String problemId, long round, int total, int done, Map<String, Integer> verdicts) {
-    }
+    public record RegradeProgress(String problemId, long round, int total, int done, Map<String, Integer> verdicts) {}
 
     /**
      * Regrades every submission of the problem on the regrade lane (served after interactive runs
@@ -143,15 +151,16 @@ public class ProblemController {
      * of tests accepted.
      */
     @PostMapping("/{id}/regrade")
-    ResponseEntity<RegradeProgress> regrade(@PathVariable String id,
-                                            @RequestParam(name = "allTests", defaultValue = "false") boolean allTests) {
+    ResponseEntity<RegradeProgress> regrade(
+            @PathVariable String id, @RequestParam(name = "allTests", defaultValue = "false") boolean allTests) {
         get(id);
         long round = System.currentTimeMillis();
         List<SubmissionSummary> all = all(id);
         for (SubmissionSummary s : all) {
             submissions.regrade(s.id(), round, allTests);
         }
-        return ResponseEntity.accepted().location(URI.create("/api/v1/problems/" + id + "/regrades/" + round))
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/problems/" + id + "/regrades/" + round))
                 .body(progress(id, round));
     }
 

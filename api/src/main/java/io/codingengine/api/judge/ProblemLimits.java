@@ -13,8 +13,7 @@ public final class ProblemLimits {
 
     private static final long MIB = 1L << 20;
 
-    private ProblemLimits() {
-    }
+    private ProblemLimits() {}
 
     /** @throws InvalidRequestException (400) naming the limit that is too high and the most allowed */
     public static void check(Problem problem, StageLimits max) {
@@ -25,8 +24,8 @@ public final class ProblemLimits {
         // A run's wall limit is twice its time limit and a second (Judge.runLimits): both must fit.
         long longestMs = Math.min(max.cpuTime().toMillis(), (max.wallTime().toMillis() - 1000) / 2);
         if (problem.timeLimit().toMillis() > longestMs) {
-            throw new InvalidRequestException("the time limit of " + problem.timeLimit().toMillis()
-                    + " ms is above this engine's maximum of " + longestMs + " ms");
+            throw new InvalidRequestException("the time limit of "
+                    + problem.timeLimit().toMillis() + " ms is above this engine's maximum of " + longestMs + " ms");
         }
     }
 }

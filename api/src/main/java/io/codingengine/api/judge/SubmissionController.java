@@ -1,11 +1,11 @@
 package io.codingengine.api.judge;
 
-import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.api.access.CurrentPrincipal;
 import io.codingengine.api.access.NotPermittedException;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.api.limits.SubmissionLimiter;
+import io.codingengine.api.limits.WaitingLimit;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.Submission;
@@ -15,6 +15,9 @@ import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
+import java.net.URI;
+import java.util.List;
+import java.util.NoSuchElementException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,10 +27,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.net.URI;
-import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * The judge API's submissions: submit, then poll by ticket. A participant key submits here
@@ -47,8 +46,13 @@ public class SubmissionController {
     private final WaitingLimit waiting;
     private final Disclosure disclosure;
 
-    public SubmissionController(Submissions submissions, SubmissionStore store, CurrentPrincipal caller,
-                                SubmissionLimiter limiter, WaitingLimit waiting, Disclosure disclosure) {
+    public SubmissionController(
+            Submissions submissions,
+            SubmissionStore store,
+            CurrentPrincipal caller,
+            SubmissionLimiter limiter,
+            WaitingLimit waiting,
+            Disclosure disclosure) {
         this.submissions = submissions;
         this.store = store;
         this.caller = caller;
@@ -69,7 +73,9 @@ public class SubmissionController {
         Submission checked = submissions.validate(asCaller(request));
         limiter.admit(caller.require(), List.of(checked.participant()));
         String id = submissions.submit(List.of(checked), waiting::hold).getFirst();
-        return ResponseEntity.accepted().location(URI.create("/api/v1/submissions/" + id)).body(Ticket.of(id));
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/submissions/" + id))
+                .body(Ticket.of(id));
     }
 
     /** All or nothing: every submission is checked before any is stored. */
@@ -89,9 +95,12 @@ public class SubmissionController {
                 throw new BatchItemException(i, e);
             }
         }
-        limiter.admit(caller.require(), checked.stream().map(Submission::participant).toList());
+        limiter.admit(
+                caller.require(), checked.stream().map(Submission::participant).toList());
         return ResponseEntity.status(HttpStatus.ACCEPTED)
-                .body(submissions.submit(checked, waiting::hold).stream().map(Ticket::of).toList());
+                .body(submissions.submit(checked, waiting::hold).stream()
+                        .map(Ticket::of)
+                        .toList());
     }
 
     /** The submission as the caller may see it ({@link Disclosure}). */
@@ -110,12 +119,13 @@ public class SubmissionController {
     }
 
     @GetMapping
-    Page<SubmissionSummary> list(@RequestParam(required = false) String problemId,
-                                 @RequestParam(required = false) String contestId,
-                                 @RequestParam(required = false) String participant,
-                                 @RequestParam(required = false) SubmissionStatus status,
-                                 @RequestParam(defaultValue = "50") int pageSize,
-                                 @RequestParam(required = false) String continuationToken) {
+    Page<SubmissionSummary> list(
+            @RequestParam(required = false) String problemId,
+            @RequestParam(required = false) String contestId,
+            @RequestParam(required = false) String participant,
+            @RequestParam(required = false) SubmissionStatus status,
+            @RequestParam(defaultValue = "50") int pageSize,
+            @RequestParam(required = false) String continuationToken) {
         Principal p = caller.require();
         if (p.role() == Role.PARTICIPANT) {
             if (participant != null && !participant.equals(p.subject())) {
@@ -131,8 +141,8 @@ public class SubmissionController {
             }
         }
         try {
-            Page<SubmissionSummary> page = store.list(new SubmissionFilter(problemId, contestId, participant, status),
-                    pageSize, continuationToken);
+            Page<SubmissionSummary> page = store.list(
+                    new SubmissionFilter(problemId, contestId, participant, status), pageSize, continuationToken);
             return new Page<>(disclosure.summaries(page.items()), page.continuationToken());
         } catch (IllegalArgumentException e) {
             // The store's documented refusals: a page size out of range, a token of another listing.
@@ -152,13 +162,22 @@ public class SubmissionController {
                         + ": submit at POST /api/v1/contests/" + p.contestId() + "/submissions");
             }
             if (r.contestId() != null) {
-                String path = "/api/v1/contests/" + (Ids.isValid(r.contestId()) ? r.contestId() : "{id}") + "/submissions";
-                throw new NotPermittedException("a participant key submits to a contest only as a member of it, at POST "
-                        + path + " (with a key from the contest's entry); here it submits outside contests, without contestId");
+                String path =
+                        "/api/v1/contests/" + (Ids.isValid(r.contestId()) ? r.contestId() : "{id}") + "/submissions";
+                throw new NotPermittedException(
+                        "a participant key submits to a contest only as a member of it, at POST " + path
+                                + " (with a key from the contest's entry); here it submits outside contests, without contestId");
             }
         }
-        return new SubmissionRequest(r.problemId(), r.contestId(), caller.participantFor(r.participant()), r.language(),
-                r.version(), r.files(), r.tests(), r.checker());
+        return new SubmissionRequest(
+                r.problemId(),
+                r.contestId(),
+                caller.participantFor(r.participant()),
+                r.language(),
+                r.version(),
+                r.files(),
+                r.tests(),
+                r.checker());
     }
 
     /** A batch item's mistake, reported with its index. */

@@ -6,7 +6,6 @@ import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.store.SubmissionRecord;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -27,15 +26,31 @@ import java.util.List;
  *                   contest's participant view (they would tell which hidden tests failed), and
  *                   without scores where scores are not shown
  */
-public record SubmissionView(String id, String problemId, String contestId, String participant, String language,
-                             String version, SubmissionStatus status, long round, int testsDone, int testsTotal,
-                             Verdict verdict, Integer score, Integer failedTest, String compileOutput,
-                             List<TestResult> tests, List<GroupResult> groups, List<PastVerdict> history,
-                             String worker, Integer attempt, Instant createdAt, Instant updatedAt) {
+public record SubmissionView(
+        String id,
+        String problemId,
+        String contestId,
+        String participant,
+        String language,
+        String version,
+        SubmissionStatus status,
+        long round,
+        int testsDone,
+        int testsTotal,
+        Verdict verdict,
+        Integer score,
+        Integer failedTest,
+        String compileOutput,
+        List<TestResult> tests,
+        List<GroupResult> groups,
+        List<PastVerdict> history,
+        String worker,
+        Integer attempt,
+        Instant createdAt,
+        Instant updatedAt) {
 
     /** A verdict a regrade replaced; {@code score} is {@code null} where scores are not shown. */
-    public record PastVerdict(long round, Verdict verdict, Integer score, Instant judgedAt) {
-    }
+    public record PastVerdict(long round, Verdict verdict, Integer score, Instant judgedAt) {}
 
     /** Everything stored: for admins. */
     static SubmissionView full(SubmissionRecord r) {
@@ -50,24 +65,44 @@ public record SubmissionView(String id, String problemId, String contestId, Stri
      */
     static SubmissionView forParticipant(SubmissionRecord r, boolean icpc) {
         Judgement j = r.judgement();
-        List<TestResult> tests = j == null ? List.of() : j.tests().stream()
-                .filter(t -> !icpc || t.visible()).map(TestResult::forParticipant).toList();
+        List<TestResult> tests = j == null
+                ? List.of()
+                : j.tests().stream()
+                        .filter(t -> !icpc || t.visible())
+                        .map(TestResult::forParticipant)
+                        .toList();
         List<GroupResult> groups = j == null || icpc ? List.of() : j.groups();
         return of(r, tests, groups, !icpc);
     }
 
-    private static SubmissionView of(SubmissionRecord r, List<TestResult> tests, List<GroupResult> groups,
-                                     boolean scores) {
+    private static SubmissionView of(
+            SubmissionRecord r, List<TestResult> tests, List<GroupResult> groups, boolean scores) {
         var s = r.submission();
         Judgement j = r.judgement();
-        return new SubmissionView(s.id(), s.problemId(), s.contestId(), s.participant(), s.language(), s.version(),
-                r.status(), r.round(), r.testsDone(), r.testsTotal(),
-                j == null ? null : j.verdict(), j == null || !scores ? null : j.score(), j == null ? null : failedTest(j),
-                j == null ? null : j.compileOutput(), tests,
+        return new SubmissionView(
+                s.id(),
+                s.problemId(),
+                s.contestId(),
+                s.participant(),
+                s.language(),
+                s.version(),
+                r.status(),
+                r.round(),
+                r.testsDone(),
+                r.testsTotal(),
+                j == null ? null : j.verdict(),
+                j == null || !scores ? null : j.score(),
+                j == null ? null : failedTest(j),
+                j == null ? null : j.compileOutput(),
+                tests,
                 scores ? groups : groups.stream().map(GroupResult::withoutScore).toList(),
-                r.history().stream().map(h -> new PastVerdict(h.round(), h.verdict(), scores ? h.score() : null,
-                        h.judgedAt())).toList(),
-                j == null ? null : j.worker(), j == null ? null : j.attempt(), s.createdAt(), r.updatedAt());
+                r.history().stream()
+                        .map(h -> new PastVerdict(h.round(), h.verdict(), scores ? h.score() : null, h.judgedAt()))
+                        .toList(),
+                j == null ? null : j.worker(),
+                j == null ? null : j.attempt(),
+                s.createdAt(),
+                r.updatedAt());
     }
 
     private static Integer failedTest(Judgement j) {

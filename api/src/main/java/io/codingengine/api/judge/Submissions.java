@@ -19,13 +19,12 @@ import io.codingengine.common.store.UpdateOutcome;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.SourceLayout;
-import org.springframework.stereotype.Service;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.UUID;
+import org.springframework.stereotype.Service;
 
 /**
  * Accepting submissions: check everything first (nothing is stored for a bad request), store,
@@ -45,12 +44,19 @@ public class Submissions {
     private final ContestStore contests;
     /** Test aid: a participant whose submissions are stored and then not queued; empty: none. */
     private final String pauseBeforeQueueing;
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Submissions.class);
     /** The longest participant id a submission may name. */
     public static final int MAX_PARTICIPANT_CHARS = 128;
 
-    public Submissions(SubmissionStore store, ProblemStore problems, SubmissionQueue queue, Catalogue catalogue,
-                       ExecutorConfig limits, EngineProperties properties, ContestStore contests) {
+    public Submissions(
+            SubmissionStore store,
+            ProblemStore problems,
+            SubmissionQueue queue,
+            Catalogue catalogue,
+            ExecutorConfig limits,
+            EngineProperties properties,
+            ContestStore contests) {
         this.store = store;
         this.contests = contests;
         this.problems = problems;
@@ -114,8 +120,8 @@ public class Submissions {
                     throw new InvalidRequestException("tests[" + i + "] must be an object, not null");
                 }
                 if (utf8Length(t.input()) > maxInput || utf8Length(t.expectedOutput()) > maxInput) {
-                    throw new PayloadTooLargeException("tests[" + i + "]: input and expected output are limited to "
-                            + maxInput + " bytes each");
+                    throw new PayloadTooLargeException(
+                            "tests[" + i + "]: input and expected output are limited to " + maxInput + " bytes each");
                 }
             }
         }
@@ -127,8 +133,17 @@ public class Submissions {
             SourceLayout.of(checkerRuntime.definition(), custom.files(), limits.maxFiles(), limits.maxSourceBytes());
         }
         try {
-            return new Submission(UUID.randomUUID().toString(), r.problemId(), r.contestId(), r.participant(),
-                    r.language(), version, r.files(), r.tests(), r.checker(), clock.instant());
+            return new Submission(
+                    UUID.randomUUID().toString(),
+                    r.problemId(),
+                    r.contestId(),
+                    r.participant(),
+                    r.language(),
+                    version,
+                    r.files(),
+                    r.tests(),
+                    r.checker(),
+                    clock.instant());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRequestException(e.getMessage());
         }
@@ -143,7 +158,8 @@ public class Submissions {
      * refuses, see {@link io.codingengine.api.limits.WaitingLimit#hold}), then
      * enqueues them; returns their ids.
      */
-    public List<String> submit(List<Submission> submissions, java.util.function.Consumer<List<Submission>> admitStored) {
+    public List<String> submit(
+            List<Submission> submissions, java.util.function.Consumer<List<Submission>> admitStored) {
         submissions.forEach(store::create);
         admitStored.accept(submissions);
         pauseForFaultInjection(submissions);
@@ -159,7 +175,9 @@ public class Submissions {
                 || submissions.stream().noneMatch(s -> s.participant().equals(pauseBeforeQueueing))) {
             return;
         }
-        LOG.error("fault injection: {} stored, pausing before queueing them", submissions.stream().map(Submission::id).toList());
+        LOG.error(
+                "fault injection: {} stored, pausing before queueing them",
+                submissions.stream().map(Submission::id).toList());
         try {
             Thread.sleep(Duration.ofHours(1));
         } catch (InterruptedException e) {
@@ -185,7 +203,11 @@ public class Submissions {
         if (store.startRegrade(id, round) != UpdateOutcome.APPLIED) {
             return false;
         }
-        enqueue(id, round, Lane.REGRADE, allTests || record.map(r -> allTests(r.submission())).orElse(false));
+        enqueue(
+                id,
+                round,
+                Lane.REGRADE,
+                allTests || record.map(r -> allTests(r.submission())).orElse(false));
         return true;
     }
 
@@ -194,17 +216,36 @@ public class Submissions {
      * scores the share of its tests accepted, which lazy judging would cut short.
      */
     private boolean allTests(Submission s) {
-        return s.contestId() != null && contests.get(s.contestId()).map(c -> c.scoring() == Scoring.POINTS).orElse(false);
+        return s.contestId() != null
+                && contests.get(s.contestId())
+                        .map(c -> c.scoring() == Scoring.POINTS)
+                        .orElse(false);
     }
 
     /** Puts one grading round of a stored submission on a lane. */
     private void enqueue(String id, long round, Lane lane, boolean allTests) {
         try {
-            send(queue, lane, new WorkItem.Judge(id, round, org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY),
-                    0, allTests));
+            send(
+                    queue,
+                    lane,
+                    new WorkItem.Judge(
+                            id,
+                            round,
+                            org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY),
+                            0,
+                            allTests));
         } catch (RuntimeException e) {
-            store.complete(id, new Judgement(Verdict.IE, 0, "the submission could not be queued", List.of(),
-                    clock.instant(), "api", round, 1));
+            store.complete(
+                    id,
+                    new Judgement(
+                            Verdict.IE,
+                            0,
+                            "the submission could not be queued",
+                            List.of(),
+                            clock.instant(),
+                            "api",
+                            round,
+                            1));
             throw e;
         }
     }

@@ -6,9 +6,6 @@ import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.common.store.StalledRound;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.UpdateOutcome;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends again the grading rounds that no queue message carries any more, so that none stays
@@ -56,7 +55,8 @@ public final class Sweeper implements AutoCloseable {
 
     /** Runs {@link #sweep} every {@code interval}, the first one after an interval. */
     public void schedule(Duration interval) {
-        timer.scheduleWithFixedDelay(this::sweepLogged, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                this::sweepLogged, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -74,10 +74,17 @@ public final class Sweeper implements AutoCloseable {
                 continue; // judged, moved on, or another process claimed it first
             }
             // On its lane (a regrade's round on the regrade lane), counting on from its attempts.
-            Submissions.send(queue, round.round() == 0 ? Lane.CONTEST : Lane.REGRADE,
+            Submissions.send(
+                    queue,
+                    round.round() == 0 ? Lane.CONTEST : Lane.REGRADE,
                     new WorkItem.Judge(round.id(), round.round(), null, round.attempt()));
-            LOG.warn("sent {} round {} again: {} (attempt {}) without a change since {}", round.id(), round.round(),
-                    round.status(), round.attempt(), round.updatedAt());
+            LOG.warn(
+                    "sent {} round {} again: {} (attempt {}) without a change since {}",
+                    round.id(),
+                    round.round(),
+                    round.status(),
+                    round.attempt(),
+                    round.updatedAt());
             sent.add(round);
         }
         return sent;

@@ -14,7 +14,6 @@ import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.problem.InvalidPackageException;
 import io.codingengine.common.problem.KattisPackage;
 import io.codingengine.common.problem.Problem;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +57,7 @@ final class TimeLimitCalibration {
     static final Duration COMPILE_WALL = Duration.ofSeconds(10);
     /** What a run costs besides its own time (its box's start and end), and a call besides its runs (the queue). */
     static final Duration RUN_SLACK = Duration.ofSeconds(1);
+
     static final Duration CALL_SLACK = Duration.ofSeconds(2);
     /** Tests of one call at most: at worst {@link #worstCall} of it, well inside the budget. */
     static final int MAX_TESTS_PER_CALL = 8;
@@ -83,18 +83,25 @@ final class TimeLimitCalibration {
         if (read.rule() == null) {
             return problem;
         }
-        Set<String> languages = execution.runtimes().stream().map(RuntimeInfo::language).collect(Collectors.toSet());
+        Set<String> languages =
+                execution.runtimes().stream().map(RuntimeInfo::language).collect(Collectors.toSet());
         List<KattisPackage.AcceptedSubmission> runnable = read.accepted().stream()
-                .filter(s -> s.language() != null && languages.contains(s.language())).toList();
+                .filter(s -> s.language() != null && languages.contains(s.language()))
+                .toList();
         if (runnable.isEmpty()) {
-            return problem.withTimeLimit(problem.timeLimit(), KattisPackage.DEFAULT_SOURCE + " "
-                    + problem.timeLimit().toMillis() / 1000.0 + " s: the package gives no time limit and has no accepted"
-                    + " submission in a language the engine runs");
+            return problem.withTimeLimit(
+                    problem.timeLimit(),
+                    KattisPackage.DEFAULT_SOURCE + " "
+                            + problem.timeLimit().toMillis() / 1000.0
+                            + " s: the package gives no time limit and has no accepted"
+                            + " submission in a language the engine runs");
         }
         if (!running.tryAcquire()) {
-            throw new BusyException("another import is computing its time limit from its accepted submissions (for at"
-                    + " most " + BUDGET.toSeconds() + " s); try again then, or give limits.time_limit in problem.yaml",
-                    Duration.ofSeconds(Math.max(1, Duration.between(clock.instant(), busyUntil).toSeconds() + 1)));
+            throw new BusyException(
+                    "another import is computing its time limit from its accepted submissions (for at" + " most "
+                            + BUDGET.toSeconds() + " s); try again then, or give limits.time_limit in problem.yaml",
+                    Duration.ofSeconds(Math.max(
+                            1, Duration.between(clock.instant(), busyUntil).toSeconds() + 1)));
         }
         try {
             Instant deadline = clock.instant().plus(BUDGET);
@@ -105,8 +112,8 @@ final class TimeLimitCalibration {
         }
     }
 
-    private Problem calibrate(KattisPackage.Read read, List<KattisPackage.AcceptedSubmission> runnable,
-                              Instant deadline, String caller) {
+    private Problem calibrate(
+            KattisPackage.Read read, List<KattisPackage.AcceptedSubmission> runnable, Instant deadline, String caller) {
         Problem problem = read.problem();
         List<TestCase> tests = problem.tests();
         long slowestMs = -1;
@@ -122,13 +129,14 @@ final class TimeLimitCalibration {
             while (from < tests.size()) {
                 int fit = testsThatFit(deadline);
                 if (fit < 1) {
-                    throw new InvalidPackageException("the accepted submissions take more than the " + BUDGET.toSeconds()
-                            + " s an import may take to run them, to compute the time limit; give limits.time_limit"
-                            + " in problem.yaml");
+                    throw new InvalidPackageException(
+                            "the accepted submissions take more than the " + BUDGET.toSeconds()
+                                    + " s an import may take to run them, to compute the time limit; give limits.time_limit"
+                                    + " in problem.yaml");
                 }
                 List<TestCase> chunk = tests.subList(from, Math.min(tests.size(), from + Math.min(size, fit)));
-                ExecutionResult result = run(problem, submission, chunk, caller, deadline.minus(worstCall(chunk.size())),
-                        deadline);
+                ExecutionResult result =
+                        run(problem, submission, chunk, caller, deadline.minus(worstCall(chunk.size())), deadline);
                 StageResult compile = result == null ? null : result.compile();
                 if (result == null || compile != null && !compile.succeeded()) {
                     leftOut.add(submission.path() + " (does not compile here)");
@@ -137,7 +145,8 @@ final class TimeLimitCalibration {
                 for (int i = 0; i < chunk.size(); i++) {
                     StageResult run = i < result.runs().size() ? result.runs().get(i) : null;
                     if (run != null && run.status() == StageStatus.TO) {
-                        throw new InvalidPackageException(submission.path() + " (accepted) did not finish " + chunk.get(i).name()
+                        throw new InvalidPackageException(submission.path() + " (accepted) did not finish "
+                                + chunk.get(i).name()
                                 + " within " + PROBE_CPU.toSeconds() + " s of CPU time (" + PROBE_WALL.toSeconds()
                                 + " s of wall time) at import, to compute the time limit; problemtools fails a package"
                                 + " whose accepted submission is too slow: give limits.time_limit in problem.yaml");
@@ -163,13 +172,16 @@ final class TimeLimitCalibration {
         }
         String notes = leftOut.isEmpty() ? "" : "; left out, as they failed here: " + String.join(", ", leftOut);
         if (slowestSubmission == null) {
-            return problem.withTimeLimit(problem.timeLimit(), KattisPackage.DEFAULT_SOURCE + " "
-                    + problem.timeLimit().toMillis() / 1000.0 + " s: the package gives no time limit and none of its"
-                    + " accepted submissions ran here" + notes);
+            return problem.withTimeLimit(
+                    problem.timeLimit(),
+                    KattisPackage.DEFAULT_SOURCE + " "
+                            + problem.timeLimit().toMillis() / 1000.0
+                            + " s: the package gives no time limit and none of its"
+                            + " accepted submissions ran here" + notes);
         }
         Duration slowest = Duration.ofMillis(Math.max(0, slowestMs));
-        return problem.withTimeLimit(read.rule().limitFor(slowest),
-                read.rule().explain(slowest, slowestSubmission, slowestTest) + notes);
+        return problem.withTimeLimit(
+                read.rule().limitFor(slowest), read.rule().explain(slowest, slowestSubmission, slowestTest) + notes);
     }
 
     /** The most a call of {@code tests} tests takes: its compile, each run, and the slack around them. */
@@ -184,24 +196,35 @@ final class TimeLimitCalibration {
         return left.isNegative() ? 0 : (int) Math.min(MAX_TESTS_PER_CALL, left.toMillis() / perTest);
     }
 
-    private ExecutionResult run(Problem problem, KattisPackage.AcceptedSubmission submission, List<TestCase> tests,
-                                String caller, Instant startBy, Instant answerBy) {
+    private ExecutionResult run(
+            Problem problem,
+            KattisPackage.AcceptedSubmission submission,
+            List<TestCase> tests,
+            String caller,
+            Instant startBy,
+            Instant answerBy) {
         LimitRequest compileLimits = new LimitRequest(COMPILE_WALL, COMPILE_WALL, null, null);
-        LimitRequest limits = new LimitRequest(PROBE_CPU, PROBE_WALL, problem.memoryLimitBytes(),
-                problem.outputLimitBytes(), true);
+        LimitRequest limits =
+                new LimitRequest(PROBE_CPU, PROBE_WALL, problem.memoryLimitBytes(), problem.outputLimitBytes(), true);
         List<RunInput> inputs = new ArrayList<>();
         for (TestCase test : tests) {
             inputs.add(new RunInput(test.input(), List.of()));
         }
         try {
-            return execution.executeInBackground(new ExecutionRequest(submission.language(), "*", submission.files(),
-                    null, compileLimits, limits, inputs, true), caller, startBy, answerBy);
+            return execution.executeInBackground(
+                    new ExecutionRequest(
+                            submission.language(), "*", submission.files(), null, compileLimits, limits, inputs, true),
+                    caller,
+                    startBy,
+                    answerBy);
         } catch (InvalidRequestException e) {
             return null; // a file name or size the executor refuses: left out
         } catch (BusyException e) {
-            throw new BusyException("the workers did not run the accepted submissions within the " + BUDGET.toSeconds()
-                    + " s an import may take, to compute the time limit (they are busy judging); try again later, or"
-                    + " give limits.time_limit in problem.yaml", Duration.ofSeconds(60));
+            throw new BusyException(
+                    "the workers did not run the accepted submissions within the " + BUDGET.toSeconds()
+                            + " s an import may take, to compute the time limit (they are busy judging); try again later, or"
+                            + " give limits.time_limit in problem.yaml",
+                    Duration.ofSeconds(60));
         }
     }
 }

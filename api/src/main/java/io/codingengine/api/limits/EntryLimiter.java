@@ -4,7 +4,6 @@ import io.codingengine.api.config.EngineProperties;
 import io.codingengine.api.web.ClientAddress;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -31,7 +30,8 @@ public final class EntryLimiter {
     /** Admits one entry by name from {@code address}, or throws (429). */
     public void admitOpenEntry(String address) {
         String group = ClientAddress.bucketOf(address);
-        take(bucket("entry-open~address~" + group, limits.openEntriesPerAddress()),
+        take(
+                bucket("entry-open~address~" + group, limits.openEntriesPerAddress()),
                 "address " + group + " entered contests by name " + limits.openEntriesPerAddress()
                         + " times; it may enter one more every " + every(limits.openEntriesPerAddress()));
     }
@@ -55,7 +55,8 @@ public final class EntryLimiter {
                         + " passwords; it may send one more every " + every(limits.tokenFailuresPerAddress()),
                 bucket("entry-token~contest~" + contestId, limits.tokenFailuresPerContest()),
                 "contest " + contestId + " received " + limits.tokenFailuresPerContest()
-                        + " wrong invitation tokens; it takes one more every " + every(limits.tokenFailuresPerContest()),
+                        + " wrong invitation tokens; it takes one more every "
+                        + every(limits.tokenFailuresPerContest()),
                 lookup);
     }
 
@@ -82,8 +83,8 @@ public final class EntryLimiter {
     }
 
     /** Takes one from each bucket (the first, then the second), looks up, and gives both back when found. */
-    private static <T> Optional<T> tryCredential(BucketProxy first, String firstWhy, BucketProxy second, String secondWhy,
-                                                 Supplier<Optional<T>> lookup) {
+    private static <T> Optional<T> tryCredential(
+            BucketProxy first, String firstWhy, BucketProxy second, String secondWhy, Supplier<Optional<T>> lookup) {
         take(first, firstWhy);
         try {
             take(second, secondWhy);
@@ -106,7 +107,8 @@ public final class EntryLimiter {
     private static void take(BucketProxy bucket, String why) {
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
-            throw LimitExceededException.tooMany(why, Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1));
+            throw LimitExceededException.tooMany(
+                    why, Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1));
         }
     }
 

@@ -4,7 +4,6 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-
 import java.time.Duration;
 
 /**
@@ -37,8 +36,10 @@ public final class LimitBuckets {
     BucketProxy bucket(String key, long capacity, Duration window) {
         return buckets.builder()
                 .withImplicitConfigurationReplacement(version, TokensInheritanceStrategy.ADDITIVE)
-                .build(key, () -> BucketConfiguration.builder()
-                        .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, window))
-                        .build());
+                .build(
+                        key,
+                        () -> BucketConfiguration.builder()
+                                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, window))
+                                .build());
     }
 }

@@ -4,7 +4,6 @@ import io.codingengine.common.store.PostgresSchema;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
-
 import javax.sql.DataSource;
 
 /**
@@ -16,8 +15,7 @@ import javax.sql.DataSource;
  */
 public final class PostgresBuckets {
 
-    private PostgresBuckets() {
-    }
+    private PostgresBuckets() {}
 
     /** Buckets keyed by any string ({@link SubmissionLimiter}'s and {@link EntryLimiter}'s keys). */
     public static ProxyManager<String> on(DataSource dataSource) {

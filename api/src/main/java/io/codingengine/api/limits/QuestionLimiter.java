@@ -1,7 +1,6 @@
 package io.codingengine.api.limits;
 
 import io.github.bucket4j.ConsumptionProbe;
-
 import java.time.Duration;
 
 /**
@@ -28,8 +27,10 @@ public final class QuestionLimiter {
         ConsumptionProbe probe = buckets.bucket("question~" + contestId + "~" + participant, perHour, WINDOW)
                 .tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
-            throw LimitExceededException.tooMany("a participant may ask " + perHour + " questions an hour, and one more every "
-                    + WINDOW.dividedBy(perHour).toSeconds() + " s after that", Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1));
+            throw LimitExceededException.tooMany(
+                    "a participant may ask " + perHour + " questions an hour, and one more every "
+                            + WINDOW.dividedBy(perHour).toSeconds() + " s after that",
+                    Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1));
         }
     }
 }

@@ -2,7 +2,6 @@ package io.codingengine.api.limits;
 
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
-
 import java.time.Duration;
 import java.util.function.LongSupplier;
 

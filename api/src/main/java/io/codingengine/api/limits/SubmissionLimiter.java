@@ -6,7 +6,6 @@ import io.codingengine.api.config.EngineProperties;
 import io.codingengine.api.web.ClientAddress;
 import io.codingengine.common.queue.SubmissionQueue;
 import io.github.bucket4j.ConsumptionProbe;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,8 @@ public final class SubmissionLimiter {
     private final QueueDepth depth;
     private final EngineProperties.Limits limits;
     /** Executions running now, by caller (this process's only: see {@link #holdExecution}). */
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public SubmissionLimiter(LimitBuckets buckets, SubmissionQueue queue, EngineProperties.Limits limits) {
         this.buckets = new TokenLeases(buckets);
@@ -44,8 +44,10 @@ public final class SubmissionLimiter {
     private void checkQueue(int admitting) {
         long depth = this.depth.admitOrDepth(limits.maxQueueDepth(), admitting);
         if (depth >= 0) {
-            throw LimitExceededException.busy("the queue holds " + depth + " submissions, more than "
-                    + limits.maxQueueDepth() + "; try again later", BUSY_RETRY);
+            throw LimitExceededException.busy(
+                    "the queue holds " + depth + " submissions, more than " + limits.maxQueueDepth()
+                            + "; try again later",
+                    BUSY_RETRY);
         }
     }
 
@@ -57,13 +59,20 @@ public final class SubmissionLimiter {
      */
     public void admit(Principal caller, List<String> participants) {
         checkQueue(participants.size());
-        int keyRate = caller.role() == Role.PARTICIPANT ? limits.submissionsPerMinute() : limits.serviceSubmissionsPerMinute();
+        int keyRate = caller.role() == Role.PARTICIPANT
+                ? limits.submissionsPerMinute()
+                : limits.serviceSubmissionsPerMinute();
         take("key~" + caller.role() + "~" + caller.subject(), keyRate, participants.size(), "this key", "submissions");
-        participants.stream().collect(Collectors.groupingBy(p -> p, LinkedHashMap::new, Collectors.counting()))
+        participants.stream()
+                .collect(Collectors.groupingBy(p -> p, LinkedHashMap::new, Collectors.counting()))
                 .forEach((participant, count) -> {
                     if (!(caller.role() == Role.PARTICIPANT && caller.subject().equals(participant))) {
-                        take("participant~" + participant, limits.submissionsPerMinute(), count.intValue(),
-                                "participant " + participant, "submissions");
+                        take(
+                                "participant~" + participant,
+                                limits.submissionsPerMinute(),
+                                count.intValue(),
+                                "participant " + participant,
+                                "submissions");
                     }
                 });
     }
@@ -77,7 +86,8 @@ public final class SubmissionLimiter {
     public void admitExecution(Optional<Principal> caller, String address) {
         checkQueue(1);
         String group = ClientAddress.bucketOf(address);
-        String key = caller.map(p -> "execute~key~" + p.role() + "~" + p.subject()).orElse("execute~address~" + group);
+        String key =
+                caller.map(p -> "execute~key~" + p.role() + "~" + p.subject()).orElse("execute~address~" + group);
         take(key, limits.executionsPerMinute(), 1, caller.isPresent() ? "this key" : "address " + group, "executions");
     }
 
@@ -97,7 +107,7 @@ public final class SubmissionLimiter {
      */
     public InFlight holdExecution(Optional<Principal> caller, String address) {
         if (caller.isPresent() && caller.get().role() != Role.PARTICIPANT) {
-            return () -> { };
+            return () -> {};
         }
         String group = ClientAddress.bucketOf(address);
         String key = caller.map(p -> "key~" + p.subject()).orElse("address~" + group);
@@ -112,8 +122,10 @@ public final class SubmissionLimiter {
             return now + 1;
         });
         if (!admitted[0]) {
-            throw LimitExceededException.tooMany((caller.isPresent() ? "this key" : "address " + group)
-                    + " may have " + most + " executions running at once", IN_FLIGHT_RETRY);
+            throw LimitExceededException.tooMany(
+                    (caller.isPresent() ? "this key" : "address " + group) + " may have " + most
+                            + " executions running at once",
+                    IN_FLIGHT_RETRY);
         }
         java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
         return () -> {
@@ -125,12 +137,14 @@ public final class SubmissionLimiter {
 
     private void take(String key, int perMinute, int count, String who, String what) {
         if (count > perMinute) {
-            throw LimitExceededException.tooMany("more " + what + " at once than " + who + " may make in a minute ("
-                    + perMinute + ")", Duration.ofMinutes(1));
+            throw LimitExceededException.tooMany(
+                    "more " + what + " at once than " + who + " may make in a minute (" + perMinute + ")",
+                    Duration.ofMinutes(1));
         }
         ConsumptionProbe probe = buckets.take(key, perMinute, count);
         if (!probe.isConsumed()) {
-            throw LimitExceededException.tooMany(who + " may make " + perMinute + " " + what + " a minute",
+            throw LimitExceededException.tooMany(
+                    who + " may make " + perMinute + " " + what + " a minute",
                     Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1));
         }
     }

@@ -12,7 +12,6 @@ import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AbstractCom
 import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AsyncCompareAndSwapOperation;
 import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.CompareAndSwapOperation;
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,16 +52,21 @@ public final class TableBucketProxyManager extends AbstractCompareAndSwapBasedPr
             @Override
             public Optional<byte[]> getStateData(Optional<Long> timeoutNanos) {
                 // A query, not a point read: a missing bucket is routine and the SDK logs point-read 404s as errors.
-                Optional<TableEntity> row = table.listEntities(new ListEntitiesOptions()
-                                .setFilter("PartitionKey eq '" + partition + "' and RowKey eq 'bucket'"), null, Context.NONE)
-                        .stream().findFirst();
+                Optional<TableEntity> row = table
+                        .listEntities(
+                                new ListEntitiesOptions()
+                                        .setFilter("PartitionKey eq '" + partition + "' and RowKey eq 'bucket'"),
+                                null,
+                                Context.NONE)
+                        .stream()
+                        .findFirst();
                 etag = row.map(TableEntity::getETag).orElse(null);
                 return row.map(r -> Base64.getDecoder().decode((String) r.getProperty("State")));
             }
 
             @Override
-            public boolean compareAndSwap(byte[] originalData, byte[] newData, RemoteBucketState newState,
-                                          Optional<Long> timeoutNanos) {
+            public boolean compareAndSwap(
+                    byte[] originalData, byte[] newData, RemoteBucketState newState, Optional<Long> timeoutNanos) {
                 TableEntity entity = new TableEntity(partition, "bucket")
                         .addProperty("State", Base64.getEncoder().encodeToString(newData));
                 try {
@@ -95,8 +99,8 @@ public final class TableBucketProxyManager extends AbstractCompareAndSwapBasedPr
             }
 
             @Override
-            public CompletableFuture<Boolean> compareAndSwap(byte[] originalData, byte[] newData,
-                                                             RemoteBucketState newState, Optional<Long> timeoutNanos) {
+            public CompletableFuture<Boolean> compareAndSwap(
+                    byte[] originalData, byte[] newData, RemoteBucketState newState, Optional<Long> timeoutNanos) {
                 return CompletableFuture.supplyAsync(
                         () -> operation.compareAndSwap(originalData, newData, newState, timeoutNanos), ASYNC);
             }
@@ -126,8 +130,8 @@ public final class TableBucketProxyManager extends AbstractCompareAndSwapBasedPr
 
     private static String partition(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

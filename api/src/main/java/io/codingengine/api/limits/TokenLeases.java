@@ -1,7 +1,6 @@
 package io.codingengine.api.limits;
 
 import io.github.bucket4j.ConsumptionProbe;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +24,7 @@ final class TokenLeases {
     static final Duration LEASE = Duration.ofSeconds(1);
     /** The most tokens one lease takes. */
     static final int MAX_LEASE = 64;
+
     private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final int FORGET_ABOVE = 10_000;
 

@@ -5,7 +5,6 @@ import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,19 +43,23 @@ public final class WaitingLimit {
      * again and the request is refused (429).
      */
     public void hold(List<Submission> stored) {
-        for (String participant : stored.stream().map(Submission::participant).distinct().toList()) {
+        for (String participant :
+                stored.stream().map(Submission::participant).distinct().toList()) {
             int window = maxWaiting + 1;
             List<SubmissionSummary> newest = new ArrayList<>();
             String token = null;
             do {
-                var page = store.list(SubmissionFilter.participant(participant), Math.min(1000, window - newest.size()), token);
+                var page = store.list(
+                        SubmissionFilter.participant(participant), Math.min(1000, window - newest.size()), token);
                 newest.addAll(page.items());
                 token = page.continuationToken();
             } while (token != null && newest.size() < window);
             if (newest.size() >= window && newest.stream().noneMatch(s -> s.status() == SubmissionStatus.DONE)) {
                 stored.forEach(store::delete);
-                throw LimitExceededException.tooMany("participant " + participant + " would have more than "
-                        + maxWaiting + " submissions waiting for a verdict; poll them first", WAITING_RETRY);
+                throw LimitExceededException.tooMany(
+                        "participant " + participant + " would have more than " + maxWaiting
+                                + " submissions waiting for a verdict; poll them first",
+                        WAITING_RETRY);
             }
         }
     }

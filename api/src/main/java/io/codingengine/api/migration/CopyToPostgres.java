@@ -27,8 +27,7 @@ import org.springframework.core.env.StandardEnvironment;
  */
 public final class CopyToPostgres {
 
-    private CopyToPostgres() {
-    }
+    private CopyToPostgres() {}
 
     public static void main(String[] args) {
         try {
@@ -44,7 +43,8 @@ public final class CopyToPostgres {
     static String run(String... args) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
-        ApiConnectionSettings settings = Binder.get(environment).bindOrCreate("coding-engine", ApiConnectionSettings.class);
+        ApiConnectionSettings settings =
+                Binder.get(environment).bindOrCreate("coding-engine", ApiConnectionSettings.class);
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl(environment.getRequiredProperty("spring.datasource.url"));
         pool.setUsername(environment.getProperty("spring.datasource.username"));
@@ -53,7 +53,8 @@ public final class CopyToPostgres {
         pool.setPoolName("copy-to-postgres");
         try (HikariDataSource database = new HikariDataSource(pool)) {
             PostgresSchema.migrate(database);
-            StoreCopy copy = new StoreCopy(StoreCopy.Source.of(settings.storageAccount().connect(), settings.getTablePrefix()),
+            StoreCopy copy = new StoreCopy(
+                    StoreCopy.Source.of(settings.storageAccount().connect(), settings.getTablePrefix()),
                     StoreCopy.Target.of(database));
             return StoreCopy.report(copy.copy());
         }

@@ -24,13 +24,12 @@ import io.codingengine.common.store.StorageAccount;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionSummary;
 import io.codingengine.common.store.TableSubmissionStore;
-
-import javax.sql.DataSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 
 /**
  * Copies a deployment's stores from Azure Table and Blob Storage (or Azurite) into PostgreSQL:
@@ -55,30 +54,52 @@ public final class StoreCopy {
     }
 
     /** The stores of a deployment on Azure Storage, as they are read. */
-    public record Source(BlobProblemStore problems, TableContestStore contests, TableApiKeyStore keys,
-                         TableAccountStore accounts, TableDraftStore drafts, TableClarificationStore clarifications,
-                         TableSubmissionStore submissions, TableAuditLog audit) {
+    public record Source(
+            BlobProblemStore problems,
+            TableContestStore contests,
+            TableApiKeyStore keys,
+            TableAccountStore accounts,
+            TableDraftStore drafts,
+            TableClarificationStore clarifications,
+            TableSubmissionStore submissions,
+            TableAuditLog audit) {
 
         /** The tables and containers named with {@code prefix} ({@code coding-engine.table-prefix}). */
         public static Source of(StorageAccount.Clients storage, String prefix) {
-            return new Source(new BlobProblemStore(storage.blobs(), prefix), new TableContestStore(storage.tables(), prefix),
-                    new TableApiKeyStore(storage.tables(), prefix), new TableAccountStore(storage.tables(), prefix),
-                    new TableDraftStore(storage.tables(), prefix), new TableClarificationStore(storage.tables(), prefix),
-                    new TableSubmissionStore(storage.tables(), storage.blobs(), prefix), new TableAuditLog(storage.tables(), prefix));
+            return new Source(
+                    new BlobProblemStore(storage.blobs(), prefix),
+                    new TableContestStore(storage.tables(), prefix),
+                    new TableApiKeyStore(storage.tables(), prefix),
+                    new TableAccountStore(storage.tables(), prefix),
+                    new TableDraftStore(storage.tables(), prefix),
+                    new TableClarificationStore(storage.tables(), prefix),
+                    new TableSubmissionStore(storage.tables(), storage.blobs(), prefix),
+                    new TableAuditLog(storage.tables(), prefix));
         }
     }
 
     /** The stores on PostgreSQL, as they are written. */
-    public record Target(PostgresProblemStore problems, PostgresContestStore contests, PostgresApiKeyStore keys,
-                         PostgresAccountStore accounts, PostgresDraftStore drafts,
-                         PostgresClarificationStore clarifications, PostgresSubmissionStore submissions,
-                         PostgresAuditLog audit) {
+    public record Target(
+            PostgresProblemStore problems,
+            PostgresContestStore contests,
+            PostgresApiKeyStore keys,
+            PostgresAccountStore accounts,
+            PostgresDraftStore drafts,
+            PostgresClarificationStore clarifications,
+            PostgresSubmissionStore submissions,
+            PostgresAuditLog audit) {
 
         /** @param database a pool on a database that {@code PostgresSchema.migrate} brought up to date */
         public static Target of(DataSource database) {
-            return new Target(new PostgresProblemStore(database), new PostgresContestStore(database),
-                    new PostgresApiKeyStore(database), new PostgresAccountStore(database), new PostgresDraftStore(database),
-                    new PostgresClarificationStore(database), new PostgresSubmissionStore(database), new PostgresAuditLog(database));
+            return new Target(
+                    new PostgresProblemStore(database),
+                    new PostgresContestStore(database),
+                    new PostgresApiKeyStore(database),
+                    new PostgresAccountStore(database),
+                    new PostgresDraftStore(database),
+                    new PostgresClarificationStore(database),
+                    new PostgresSubmissionStore(database),
+                    new PostgresAuditLog(database));
         }
     }
 
@@ -92,7 +113,9 @@ public final class StoreCopy {
 
     /** Copies every kind, in that order (problems before the submissions that name them). */
     public List<Count> copy() {
-        return List.of(problems(), contests(),
+        return List.of(
+                problems(),
+                contests(),
                 count("api keys", from.keys().all(), to.keys()::importKey),
                 count("accounts", from.accounts().all(), to.accounts()::create),
                 count("drafts", from.drafts().all(), to.drafts()::importDraft),
@@ -102,26 +125,42 @@ public final class StoreCopy {
     }
 
     private Count problems() {
-        List<String> all = from.problems().list().stream().map(ProblemSummary::id).toList();
-        List<String> missing = all.stream().filter(id -> to.problems().get(id).isEmpty()).toList();
+        List<String> all =
+                from.problems().list().stream().map(ProblemSummary::id).toList();
+        List<String> missing =
+                all.stream().filter(id -> to.problems().get(id).isEmpty()).toList();
         missing.forEach(id -> to.problems().save(wholeProblem(id)));
         return new Count("problems", missing.size(), all.size() - missing.size());
     }
 
     /** A problem with its secret tests and its pictures' data, which a load for judging leaves out. */
     private Problem wholeProblem(String id) {
-        Problem p = from.problems().load(id).orElseThrow(() -> new IllegalStateException("problem " + id + " vanished"));
+        Problem p =
+                from.problems().load(id).orElseThrow(() -> new IllegalStateException("problem " + id + " vanished"));
         List<StatementFile> files = p.statementFiles().stream()
-                .map(f -> from.problems().statementFile(id, f.name()).orElseThrow(
-                        () -> new IllegalStateException("picture " + f.name() + " of problem " + id + " has no data")))
+                .map(f -> from.problems()
+                        .statementFile(id, f.name())
+                        .orElseThrow(() -> new IllegalStateException(
+                                "picture " + f.name() + " of problem " + id + " has no data")))
                 .toList();
-        return new Problem(p.id(), p.name(), p.timeLimit(), p.memoryLimitBytes(), p.outputLimitBytes(), p.checker(),
-                p.samples(), p.secretTests(), p.statement(), files, p.timeLimitSource());
+        return new Problem(
+                p.id(),
+                p.name(),
+                p.timeLimit(),
+                p.memoryLimitBytes(),
+                p.outputLimitBytes(),
+                p.checker(),
+                p.samples(),
+                p.secretTests(),
+                p.statement(),
+                files,
+                p.timeLimitSource());
     }
 
     private Count contests() {
         List<Contest> all = from.contests().list();
-        List<Contest> missing = all.stream().filter(c -> to.contests().get(c.id()).isEmpty()).toList();
+        List<Contest> missing =
+                all.stream().filter(c -> to.contests().get(c.id()).isEmpty()).toList();
         missing.forEach(to.contests()::save);
         return new Count("contests", missing.size(), all.size() - missing.size());
     }

@@ -2,7 +2,6 @@ package io.codingengine.api.piston;
 
 import io.codingengine.executor.language.Version;
 import io.codingengine.executor.language.VersionRange;
-
 import java.util.Objects;
 
 /**

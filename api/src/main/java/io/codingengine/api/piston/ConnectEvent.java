@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.codingengine.common.execution.StageResult;
-
 import java.util.Locale;
 
 /**
@@ -51,8 +50,12 @@ sealed interface ConnectEvent {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record Exit(String stage, Integer code, String signal, String status, String message) implements ConnectEvent {
         static Exit of(String stage, StageResult result) {
-            return new Exit(stage, result.code(), result.signal(),
-                    result.status() == null ? null : result.status().name(), result.message());
+            return new Exit(
+                    stage,
+                    result.code(),
+                    result.signal(),
+                    result.status() == null ? null : result.status().name(),
+                    result.message());
         }
 
         @Override

@@ -1,9 +1,8 @@
 package io.codingengine.api.piston;
 
-import tools.jackson.databind.JsonNode;
-
 import java.util.List;
 import java.util.OptionalInt;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What a client sends on {@code /api/v2/connect}, by its {@code "type"}: Piston's {@code init},
@@ -13,25 +12,55 @@ import java.util.OptionalInt;
 sealed interface ConnectMessage {
 
     /** Starts the run: the body holds {@code execute}'s fields, checked the same way ({@code stdin} is not used). */
-    record Init(JsonNode body) implements ConnectMessage {
-    }
+    record Init(JsonNode body) implements ConnectMessage {}
 
     /** Text for a stream; only {@code stdin} may be written. */
-    record Data(String stream, JsonNode data) implements ConnectMessage {
-    }
+    record Data(String stream, JsonNode data) implements ConnectMessage {}
 
     /** A signal for the program, by Piston's name ({@code "SIGINT"}) or its number. */
     record Signal(JsonNode signal) implements ConnectMessage {
 
         /** Linux's signal names by number (Piston's list); 0 has none. */
-        private static final List<String> NAMES = List.of("", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
-                "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
-                "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
-                "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS");
+        private static final List<String> NAMES = List.of(
+                "",
+                "SIGHUP",
+                "SIGINT",
+                "SIGQUIT",
+                "SIGILL",
+                "SIGTRAP",
+                "SIGABRT",
+                "SIGBUS",
+                "SIGFPE",
+                "SIGKILL",
+                "SIGUSR1",
+                "SIGSEGV",
+                "SIGUSR2",
+                "SIGPIPE",
+                "SIGALRM",
+                "SIGTERM",
+                "SIGSTKFLT",
+                "SIGCHLD",
+                "SIGCONT",
+                "SIGSTOP",
+                "SIGTSTP",
+                "SIGTTIN",
+                "SIGTTOU",
+                "SIGURG",
+                "SIGXCPU",
+                "SIGXFSZ",
+                "SIGVTALRM",
+                "SIGPROF",
+                "SIGWINCH",
+                "SIGIO",
+                "SIGPWR",
+                "SIGSYS");
 
         /** The signal's number, or empty when it names none. */
         OptionalInt number() {
-            if (signal != null && signal.isString() && !signal.asString().isEmpty() && NAMES.contains(signal.asString())) {
+            if (signal != null
+                    && signal.isString()
+                    && !signal.asString().isEmpty()
+                    && NAMES.contains(signal.asString())) {
                 return OptionalInt.of(NAMES.indexOf(signal.asString()));
             }
             if (signal != null && signal.isIntegralNumber() && signal.asLong() > 0 && signal.asLong() < NAMES.size()) {
@@ -42,16 +71,13 @@ sealed interface ConnectMessage {
     }
 
     /** The program is killed (SIGKILL). */
-    record Kill() implements ConnectMessage {
-    }
+    record Kill() implements ConnectMessage {}
 
     /** The end of the program's standard input. */
-    record EndOfInput() implements ConnectMessage {
-    }
+    record EndOfInput() implements ConnectMessage {}
 
     /** A type Piston does not know, or none. */
-    record Other() implements ConnectMessage {
-    }
+    record Other() implements ConnectMessage {}
 
     static ConnectMessage of(JsonNode message) {
         JsonNode type = message.isObject() ? message.get("type") : null;
@@ -60,8 +86,12 @@ sealed interface ConnectMessage {
         }
         return switch (type.asString()) {
             case "init" -> new Init(message);
-            case "data" -> new Data(message.path("stream").isString() ? message.get("stream").asString() : null,
-                    message.get("data"));
+            case "data" ->
+                new Data(
+                        message.path("stream").isString()
+                                ? message.get("stream").asString()
+                                : null,
+                        message.get("data"));
             case "signal" -> new Signal(message.get("signal"));
             case "kill" -> new Kill();
             case "eof" -> new EndOfInput();

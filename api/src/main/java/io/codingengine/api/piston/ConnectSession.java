@@ -2,18 +2,17 @@ package io.codingengine.api.piston;
 
 import io.codingengine.common.json.Json;
 import io.codingengine.common.pipeline.LiveMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import tools.jackson.databind.JsonNode;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.Consumer;
 
 /**
  * One client of {@code /api/v2/connect}: Piston's protocol on one WebSocket, and the live run it
@@ -33,11 +32,9 @@ final class ConnectSession {
     }
 
     private sealed interface Outgoing {
-        record Text(String json) implements Outgoing {
-        }
+        record Text(String json) implements Outgoing {}
 
-        record Close(CloseStatus status) implements Outgoing {
-        }
+        record Close(CloseStatus status) implements Outgoing {}
     }
 
     private final WebSocketSession socket;
@@ -46,6 +43,7 @@ final class ConnectSession {
     private final Budget budget;
     /** Bounded by the run's output limits: its events are all that comes besides a few of our own. */
     private final BlockingQueue<Outgoing> outbox = new LinkedBlockingQueue<>();
+
     private boolean initialized;
     private boolean closing;
     private Consumer<LiveMessage.Control> run;
@@ -53,6 +51,7 @@ final class ConnectSession {
     private long stdinBytes;
     /** Messages after {@code init}, and the rate bucket they draw on (guarded by this). */
     private long messages;
+
     private double tokens;
     private long refilledAt;
 
@@ -61,8 +60,7 @@ final class ConnectSession {
      * empty, signals, {@code eof}, {@code kill}, types nobody knows) counts, so a flood of tiny
      * messages cannot pile up in the broker or the worker however few bytes it carries.
      */
-    record Budget(long maxMessages, int messagesPerSecond) {
-    }
+    record Budget(long maxMessages, int messagesPerSecond) {}
 
     ConnectSession(WebSocketSession socket, Starter starter, long maxStdinBytes, Budget budget) {
         this.socket = socket;
@@ -83,7 +81,8 @@ final class ConnectSession {
         try {
             message = Json.mapper().readTree(payload);
         } catch (RuntimeException e) {
-            fail("message is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            fail("message is not valid JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""));
             hangUp();
             return;
         }
@@ -230,8 +229,9 @@ final class ConnectSession {
         switch (event) {
             case LiveMessage.Started started -> send(new ConnectEvent.Runtime(started.language(), started.version()));
             case LiveMessage.StageBegan stage -> send(new ConnectEvent.Stage(ConnectEvent.name(stage.stage())));
-            case LiveMessage.Output output -> output.chunks().forEach(
-                    chunk -> send(new ConnectEvent.Data(ConnectEvent.name(chunk.stream()), chunk.text())));
+            case LiveMessage.Output output ->
+                output.chunks()
+                        .forEach(chunk -> send(new ConnectEvent.Data(ConnectEvent.name(chunk.stream()), chunk.text())));
             case LiveMessage.Exit exit -> send(ConnectEvent.Exit.of(ConnectEvent.name(exit.stage()), exit.result()));
             case LiveMessage.Failed failed -> fail(failed.message());
             case LiveMessage.Ended ended -> {

@@ -11,6 +11,13 @@ import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.pipeline.LiveMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -20,14 +27,6 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import tools.jackson.databind.JsonNode;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Piston's WebSocket execution, {@code /api/v2/connect}: the protocol of each connection is
@@ -41,6 +40,7 @@ public class PistonConnectHandler extends TextWebSocketHandler {
 
     /** The session attribute holding who connected ({@link Caller}), set during the handshake. */
     public static final String CALLER = Caller.class.getName();
+
     private static final String SESSION = ConnectSession.class.getName();
     private static final Logger LOG = LoggerFactory.getLogger(PistonConnectHandler.class);
 
@@ -62,22 +62,26 @@ public class PistonConnectHandler extends TextWebSocketHandler {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("connect-init-timeout").factory());
 
-    public PistonConnectHandler(ExecutionService executions, PistonRequests requests, SubmissionLimiter limiter,
-                                EngineProperties properties) {
+    public PistonConnectHandler(
+            ExecutionService executions,
+            PistonRequests requests,
+            SubmissionLimiter limiter,
+            EngineProperties properties) {
         this.executions = executions;
         this.requests = requests;
         this.limiter = limiter;
         this.maxStdinBytes = properties.limits().maxStdinBytes().toBytes();
         this.initTimeout = properties.piston().connectInitTimeout();
         this.idleTimeout = properties.piston().connectIdleTimeout();
-        this.budget = new ConnectSession.Budget(properties.piston().connectMaxMessages(),
-                properties.piston().connectMessagesPerSecond());
+        this.budget = new ConnectSession.Budget(
+                properties.piston().connectMaxMessages(), properties.piston().connectMessagesPerSecond());
     }
 
     @Override
     public void afterConnectionEstablished(WebSocketSession socket) {
         Caller caller = (Caller) socket.getAttributes().get(CALLER);
-        ConnectSession session = new ConnectSession(socket, (init, events) -> start(init, caller, events), maxStdinBytes, budget);
+        ConnectSession session =
+                new ConnectSession(socket, (init, events) -> start(init, caller, events), maxStdinBytes, budget);
         socket.getAttributes().put(SESSION, session);
         timers.schedule(session::initTimeout, initTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -104,9 +108,15 @@ public class PistonConnectHandler extends TextWebSocketHandler {
         try {
             ExecutionRequest parsed = requests.parse(init, executions.runtimes());
             // Piston's init takes no stdin: the program's input comes as data messages.
-            ExecutionRequest request = new ExecutionRequest(parsed.language(), parsed.version(), parsed.files(),
-                    parsed.options(), parsed.compileLimits(), parsed.runLimits(),
-                    List.of(new RunInput("", parsed.runs().getFirst().args())), parsed.syntaxCheck());
+            ExecutionRequest request = new ExecutionRequest(
+                    parsed.language(),
+                    parsed.version(),
+                    parsed.files(),
+                    parsed.options(),
+                    parsed.compileLimits(),
+                    parsed.runLimits(),
+                    List.of(new RunInput("", parsed.runs().getFirst().args())),
+                    parsed.syntaxCheck());
             SubmissionLimiter.InFlight held = limiter.holdExecution(caller.principal(), caller.address());
             try {
                 limiter.admitExecution(caller.principal(), caller.address());

@@ -3,26 +3,24 @@ package io.codingengine.api.piston;
 import io.codingengine.api.access.CurrentPrincipal;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.config.EngineProperties;
-import jakarta.servlet.http.HttpServletRequest;
+import io.codingengine.api.execution.ExecutionService;
 import io.codingengine.api.limits.SubmissionLimiter;
 import io.codingengine.api.web.ClientAddress;
-import io.codingengine.api.web.PayloadTooLargeException;
-import io.codingengine.common.execution.RunInput;
-
-import io.codingengine.api.execution.ExecutionService;
 import io.codingengine.api.web.JsonBodyReader;
+import io.codingengine.api.web.PayloadTooLargeException;
 import io.codingengine.common.execution.ExecutionRequest;
+import io.codingengine.common.execution.RunInput;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * Piston v2: {@code GET /api/v2/runtimes}, {@code POST /api/v2/execute} and {@code GET /api/v2/packages}. The body of
@@ -41,9 +39,14 @@ public class PistonController {
     private final ClientAddress clientAddress;
     private final long maxStdinBytes;
 
-    public PistonController(ExecutionService executions, PistonRequests requests, JsonBodyReader bodies,
-                            SubmissionLimiter limiter, CurrentPrincipal principal, ClientAddress clientAddress,
-                            EngineProperties properties) {
+    public PistonController(
+            ExecutionService executions,
+            PistonRequests requests,
+            JsonBodyReader bodies,
+            SubmissionLimiter limiter,
+            CurrentPrincipal principal,
+            ClientAddress clientAddress,
+            EngineProperties properties) {
         this.executions = executions;
         this.requests = requests;
         this.bodies = bodies;
@@ -61,15 +64,21 @@ public class PistonController {
     /** The installed packages, once each (C and C++ come from one {@code gcc}). */
     @GetMapping("/packages")
     public ResponseEntity<List<PistonPackage>> packages() {
-        return json(executions.runtimes().stream().map(PistonPackage::of).distinct().toList());
+        return json(
+                executions.runtimes().stream().map(PistonPackage::of).distinct().toList());
     }
 
     /** Piston installs and removes packages here; the engine's runtimes are part of its image. */
-    @RequestMapping(path = "/packages", method = {org.springframework.web.bind.annotation.RequestMethod.POST,
-            org.springframework.web.bind.annotation.RequestMethod.DELETE})
+    @RequestMapping(
+            path = "/packages",
+            method = {
+                org.springframework.web.bind.annotation.RequestMethod.POST,
+                org.springframework.web.bind.annotation.RequestMethod.DELETE
+            })
     public ResponseEntity<io.codingengine.api.web.ErrorMessage> managePackages() {
         return ResponseEntity.status(org.springframework.http.HttpStatus.METHOD_NOT_ALLOWED)
-                .header(org.springframework.http.HttpHeaders.ALLOW, "GET").contentType(MediaType.APPLICATION_JSON)
+                .header(org.springframework.http.HttpHeaders.ALLOW, "GET")
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(new io.codingengine.api.web.ErrorMessage("packages cannot be installed or removed here: the"
                         + " engine's runtimes are part of its image (GET /api/v2/runtimes lists them)"));
     }

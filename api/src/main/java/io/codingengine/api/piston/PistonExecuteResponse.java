@@ -10,12 +10,16 @@ import io.codingengine.common.execution.ExecutionResult;
  * stage again (Piston's "backward compatibility" rule).
  */
 @JsonPropertyOrder({"compile", "run", "language", "version"})
-public record PistonExecuteResponse(@JsonInclude(JsonInclude.Include.NON_NULL) PistonStage compile,
-                                    PistonStage run, String language, String version) {
+public record PistonExecuteResponse(
+        @JsonInclude(JsonInclude.Include.NON_NULL) PistonStage compile,
+        PistonStage run,
+        String language,
+        String version) {
 
     static PistonExecuteResponse of(ExecutionResult result) {
         PistonStage compile = result.compile() == null ? null : PistonStage.of(result.compile());
-        PistonStage run = result.compileFailed() ? compile : PistonStage.of(result.runs().getFirst());
+        PistonStage run =
+                result.compileFailed() ? compile : PistonStage.of(result.runs().getFirst());
         return new PistonExecuteResponse(compile, run, result.language(), result.version());
     }
 }

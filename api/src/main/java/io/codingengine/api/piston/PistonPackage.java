@@ -10,8 +10,8 @@ import io.codingengine.common.execution.RuntimeInfo;
  * installed packages exist here: runtimes are part of the engine's image.
  */
 @JsonPropertyOrder({"language", "language_version", "installed"})
-public record PistonPackage(String language, @JsonProperty("language_version") String languageVersion,
-                            boolean installed) {
+public record PistonPackage(
+        String language, @JsonProperty("language_version") String languageVersion, boolean installed) {
 
     static PistonPackage of(RuntimeInfo info) {
         return new PistonPackage(info.runtime() != null ? info.runtime() : info.language(), info.version(), true);

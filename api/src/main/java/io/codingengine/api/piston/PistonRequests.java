@@ -10,15 +10,14 @@ import io.codingengine.common.execution.StageLimits;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.language.Version;
 import io.codingengine.executor.language.VersionRange;
-import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Turns a Piston v2 {@code execute} body into an {@link ExecutionRequest}, checking it in
@@ -65,7 +64,8 @@ public class PistonRequests {
                 throw new InvalidRequestException("files[" + i + "].content is required as a string");
             }
         }
-        RuntimeInfo runtime = resolve(runtimes, language, version).or(() -> compatible(runtimes, language, version))
+        RuntimeInfo runtime = resolve(runtimes, language, version)
+                .or(() -> compatible(runtimes, language, version))
                 .orElseThrow(() -> new InvalidRequestException(language + "-" + version + " runtime is unknown"));
         if (!hasUtf8File(files)) {
             throw new InvalidRequestException("files must include at least one utf8 encoded file");
@@ -76,8 +76,14 @@ public class PistonRequests {
         }
         LimitRequest compile = new LimitRequest(millis(limits[4]), millis(limits[2]), limits[0], null);
         LimitRequest run = new LimitRequest(millis(limits[5]), millis(limits[3]), limits[1], null);
-        return new ExecutionRequest(runtime.language(), runtime.version(), sourceFiles(files), Map.of(),
-                compile, run, List.of(new RunInput(stdin(body), args(body))));
+        return new ExecutionRequest(
+                runtime.language(),
+                runtime.version(),
+                sourceFiles(files),
+                Map.of(),
+                compile,
+                run,
+                List.of(new RunInput(stdin(body), args(body))));
     }
 
     /** Piston's lookup: the name or an alias, a node-semver range, the highest matching version. */
@@ -93,7 +99,8 @@ public class PistonRequests {
     private Optional<RuntimeInfo> compatible(List<RuntimeInfo> runtimes, String language, String version) {
         return runtimes.stream()
                 .filter(r -> r.language().equals(language) || r.aliases().contains(language))
-                .map(RuntimeInfo::language).distinct()
+                .map(RuntimeInfo::language)
+                .distinct()
                 .flatMap(canonical -> compatible.stream().filter(c -> c.covers(canonical, version)))
                 .findFirst()
                 .flatMap(c -> resolve(runtimes, language, c.runs()));
@@ -119,7 +126,8 @@ public class PistonRequests {
     private static boolean hasUtf8File(JsonNode files) {
         for (JsonNode file : files) {
             JsonNode encoding = file.get("encoding");
-            if (isFalsy(encoding) || encoding.isString() && encoding.stringValue().equals("utf8")) {
+            if (isFalsy(encoding)
+                    || encoding.isString() && encoding.stringValue().equals("utf8")) {
                 return true;
             }
         }
@@ -188,13 +196,19 @@ public class PistonRequests {
 
     /** JavaScript's falsiness for JSON values: missing, null, 0, "" and false. */
     private static boolean isFalsy(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode()
+        return node == null
+                || node.isNull()
+                || node.isMissingNode()
                 || node.isNumber() && node.doubleValue() == 0
                 || node.isString() && node.stringValue().isEmpty()
                 || node.isBoolean() && !node.booleanValue();
     }
 
-    private enum Kind { MEMORY, WALL, CPU }
+    private enum Kind {
+        MEMORY,
+        WALL,
+        CPU
+    }
 
     /** One limit field of the request and the largest value it may ask for. */
     private record LimitField(String name, Kind kind, long max) {

@@ -1,5 +1,6 @@
 package io.codingengine.api.web;
 
+import io.codingengine.api.execution.BusyException;
 import io.codingengine.common.execution.InvalidRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +12,6 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
-import io.codingengine.api.execution.BusyException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -32,14 +32,16 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(BusyException.class)
     ResponseEntity<ErrorMessage> busy(BusyException e) {
-        return ResponseEntity.status(503).header("Retry-After", Long.toString(e.retryAfter().toSeconds()))
+        return ResponseEntity.status(503)
+                .header("Retry-After", Long.toString(e.retryAfter().toSeconds()))
                 .body(new ErrorMessage(e.getMessage()));
     }
 
     /** Too many executions from this key or address (429), or the queue is too deep (503): Piston's shape, with when to try again. */
     @ExceptionHandler(io.codingengine.api.limits.LimitExceededException.class)
     ResponseEntity<ErrorMessage> limited(io.codingengine.api.limits.LimitExceededException e) {
-        return ResponseEntity.status(e.status()).header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())))
+        return ResponseEntity.status(e.status())
+                .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())))
                 .body(new ErrorMessage(e.getMessage()));
     }
 
@@ -60,8 +62,11 @@ public class ApiExceptionHandler {
     }
 
     /** Express answers an unknown path, or a known path with another method, with 404 "Not Found". */
-    @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class,
-            HttpRequestMethodNotSupportedException.class})
+    @ExceptionHandler({
+        NoResourceFoundException.class,
+        NoHandlerFoundException.class,
+        HttpRequestMethodNotSupportedException.class
+    })
     ResponseEntity<ErrorMessage> notFound(Exception e) {
         return respond(HttpStatus.NOT_FOUND, HttpStatus.NOT_FOUND.getReasonPhrase());
     }
@@ -75,7 +80,8 @@ public class ApiExceptionHandler {
             LOG.warn("request failed: a store is unreachable: {}", e.toString());
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header("Retry-After", Long.toString(StoreOutage.RETRY_AFTER_SECONDS))
-                    .contentType(MediaType.APPLICATION_JSON).body(new ErrorMessage("storage is unreachable; try again shortly"));
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(new ErrorMessage("storage is unreachable; try again shortly"));
         }
         LOG.error("request failed", e);
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, HttpStatus.INTERNAL_SERVER_ERROR.getReasonPhrase());
@@ -83,7 +89,9 @@ public class ApiExceptionHandler {
 
     static ResponseEntity<ErrorMessage> respond(HttpStatusCode status, String message) {
         // An explicit content type: the error is JSON even for a client that asked for HTML.
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new ErrorMessage(message));
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(new ErrorMessage(message));
     }
 
     static String reason(HttpStatusCode status) {

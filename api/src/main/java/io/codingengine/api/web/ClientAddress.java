@@ -1,7 +1,6 @@
 package io.codingengine.api.web;
 
 import jakarta.servlet.http.HttpServletRequest;
-
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -48,7 +47,10 @@ public final class ClientAddress {
         List<String> hops = new ArrayList<>();
         Enumeration<String> values = request.getHeaders(header);
         while (values != null && values.hasMoreElements()) {
-            Arrays.stream(values.nextElement().split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(hops::add);
+            Arrays.stream(values.nextElement().split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .forEach(hops::add);
         }
         if (hops.size() < trustedProxies) {
             return peer;

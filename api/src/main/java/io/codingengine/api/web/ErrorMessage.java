@@ -1,5 +1,4 @@
 package io.codingengine.api.web;
 
 /** Every error body: Piston's {@code {"message": "..."}}, never a stack trace. */
-public record ErrorMessage(String message) {
-}
+public record ErrorMessage(String message) {}

@@ -2,6 +2,9 @@ package io.codingengine.api.web;
 
 import io.codingengine.api.config.EngineProperties;
 import io.codingengine.common.execution.InvalidRequestException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
@@ -9,10 +12,6 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Reads a request body as JSON whatever its content type says (piston-client sends
@@ -73,7 +72,8 @@ public class JsonBodyReader {
     private static String describe(JacksonException e) {
         String message = e.getOriginalMessage();
         TokenStreamLocation at = e.getLocation();
-        return at == null || at.getLineNr() < 1 ? message
+        return at == null || at.getLineNr() < 1
+                ? message
                 : message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 }

@@ -1,14 +1,13 @@
 package io.codingengine.api.web;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
 import org.springframework.http.HttpStatus;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Tomcat's own error answers in the API's JSON shapes instead of its HTML page: a request Tomcat
@@ -20,7 +19,8 @@ public final class JsonErrorReportValve extends ErrorReportValve {
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
         int status = response.getStatus();
-        // As Tomcat's own: only an error not yet reported, with nothing written, on a connection that can still be written.
+        // As Tomcat's own: only an error not yet reported, with nothing written, on a connection that can still be
+        // written.
         if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
             return;
         }
@@ -35,8 +35,10 @@ public final class JsonErrorReportValve extends ErrorReportValve {
         // Piston's routes answer {"message": ...} as Piston does; the rest of the API problem details.
         String uri = request.getRequestURI();
         boolean piston = uri != null && uri.startsWith("/api/v2/");
-        String body = piston ? "{\"message\":\"" + detail + "\"}"
-                : "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}";
+        String body = piston
+                ? "{\"message\":\"" + detail + "\"}"
+                : "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\""
+                        + detail + "\"}";
         try {
             response.setContentType(piston ? "application/json" : "application/problem+json");
             response.setCharacterEncoding("UTF-8");

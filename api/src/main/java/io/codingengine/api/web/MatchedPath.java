@@ -12,10 +12,10 @@ import org.springframework.http.server.RequestPath;
  */
 public final class MatchedPath {
 
-    private MatchedPath() {
-    }
+    private MatchedPath() {}
 
     public static PathContainer of(HttpServletRequest request) {
-        return RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication();
+        return RequestPath.parse(request.getRequestURI(), request.getContextPath())
+                .pathWithinApplication();
     }
 }

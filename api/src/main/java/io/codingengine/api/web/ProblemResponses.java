@@ -1,11 +1,10 @@
 package io.codingengine.api.web;
 
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.io.IOException;
 
 /** Writes an RFC 9457 problem detail from a servlet filter, where no controller advice applies. */
 public final class ProblemResponses {

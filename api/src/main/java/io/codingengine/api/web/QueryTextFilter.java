@@ -4,12 +4,11 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.filter.OncePerRequestFilter;
-
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses a query string that does not decode, or that decodes to control characters, with 400:
@@ -34,11 +33,19 @@ public final class QueryTextFilter extends OncePerRequestFilter {
             try {
                 decoded = URLDecoder.decode(query, StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                problems.write(response, HttpStatus.BAD_REQUEST, "Bad Request", "the query string is not well formed: " + e.getMessage());
+                problems.write(
+                        response,
+                        HttpStatus.BAD_REQUEST,
+                        "Bad Request",
+                        "the query string is not well formed: " + e.getMessage());
                 return;
             }
             if (decoded.chars().anyMatch(Character::isISOControl)) {
-                problems.write(response, HttpStatus.BAD_REQUEST, "Bad Request", "query parameters must not contain control characters");
+                problems.write(
+                        response,
+                        HttpStatus.BAD_REQUEST,
+                        "Bad Request",
+                        "query parameters must not contain control characters");
                 return;
             }
         }

@@ -7,13 +7,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.server.PathContainer;
-import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.pattern.PathPattern;
-import org.springframework.web.util.pattern.PathPatternParser;
-
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +16,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Reads the body of every judge API ({@code /api/v1}) and Piston ({@code /api/v2}) request here,
@@ -65,7 +64,11 @@ public final class RequestSizeFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
-            refuse(request, response, HttpStatus.CONTENT_TOO_LARGE, "Content too large",
+            refuse(
+                    request,
+                    response,
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "Content too large",
                     "request body must not exceed " + maxBytes + " bytes");
             return;
         }
@@ -76,12 +79,20 @@ public final class RequestSizeFilter extends OncePerRequestFilter {
         for (int n; (n = in.read(buffer)) >= 0; ) {
             body.write(buffer, 0, n);
             if (body.size() > maxBytes) {
-                refuse(request, response, HttpStatus.CONTENT_TOO_LARGE, "Content too large",
+                refuse(
+                        request,
+                        response,
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        "Content too large",
                         "request body must not exceed " + maxBytes + " bytes");
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
-                refuse(request, response, HttpStatus.REQUEST_TIMEOUT, "Request timeout",
+                refuse(
+                        request,
+                        response,
+                        HttpStatus.REQUEST_TIMEOUT,
+                        "Request timeout",
                         "the request body took longer than " + readTimeout.toSeconds() + " s to arrive");
                 return;
             }
@@ -90,8 +101,9 @@ public final class RequestSizeFilter extends OncePerRequestFilter {
     }
 
     /** The refusal in the API's own error shape; the unread rest of the body ends the connection. */
-    private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title,
-                        String detail) throws IOException {
+    private void refuse(
+            HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title, String detail)
+            throws IOException {
         response.setHeader(HttpHeaders.CONNECTION, "close");
         if (PISTON_API.matches(MatchedPath.of(request))) {
             response.setStatus(status.value());
@@ -154,7 +166,8 @@ public final class RequestSizeFilter extends OncePerRequestFilter {
         @Override
         public BufferedReader getReader() {
             String encoding = getCharacterEncoding();
-            Charset charset = encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding)
+            Charset charset = encoding != null && Charset.isSupported(encoding)
+                    ? Charset.forName(encoding)
                     : StandardCharsets.UTF_8;
             return new BufferedReader(new InputStreamReader(getInputStream(), charset));
         }

@@ -4,13 +4,12 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.filter.OncePerRequestFilter;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * At most {@code coding-engine.limits.requests-per-address} requests of one client address in
@@ -45,8 +44,10 @@ public final class RequestsPerAddressFilter extends OncePerRequestFilter {
                 response.setHeader(HttpHeaders.RETRY_AFTER, "1");
                 response.setHeader(HttpHeaders.CONNECTION, "close");
                 response.setContentType("application/json");
-                response.getOutputStream().write(("{\"message\":\"too many requests in progress from this address"
-                        + " (at most " + limit + ")\"}").getBytes(StandardCharsets.UTF_8));
+                response.getOutputStream()
+                        .write(("{\"message\":\"too many requests in progress from this address" + " (at most " + limit
+                                        + ")\"}")
+                                .getBytes(StandardCharsets.UTF_8));
                 return;
             }
             chain.doFilter(request, response);

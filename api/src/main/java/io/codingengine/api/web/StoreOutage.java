@@ -22,24 +22,29 @@ public final class StoreOutage {
     /** How long a client is asked to wait: about as long as an adapter's own retries take. */
     public static final long RETRY_AFTER_SECONDS = 5;
 
-    private StoreOutage() {
-    }
+    private StoreOutage() {}
 
     public static boolean isOutage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException
-                    || t instanceof SocketTimeoutException || t instanceof HttpConnectTimeoutException
-                    || t instanceof ClosedChannelException || t instanceof TimeoutException
+            if (t instanceof ConnectException
+                    || t instanceof NoRouteToHostException
+                    || t instanceof SocketTimeoutException
+                    || t instanceof HttpConnectTimeoutException
+                    || t instanceof ClosedChannelException
+                    || t instanceof TimeoutException
                     || t instanceof SQLTransientConnectionException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }
             // HikariCP's pooled connection after the database dropped it: no SQLSTATE, this message
             // (Bucket4j's rollback meets it and wraps it in its own exception).
-            if (t instanceof SQLException sql && sql.getSQLState() == null && "Connection is closed".equals(sql.getMessage())) {
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() == null
+                    && "Connection is closed".equals(sql.getMessage())) {
                 return true;
             }
         }

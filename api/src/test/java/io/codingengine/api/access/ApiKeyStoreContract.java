@@ -1,13 +1,12 @@
 package io.codingengine.api.access;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /** The contract of {@link ApiKeyStore}: every adapter's test extends this class. */
 public abstract class ApiKeyStoreContract {
@@ -20,9 +19,13 @@ public abstract class ApiKeyStoreContract {
         Principal entered = new Principal("ada-3f9a1c", Role.PARTICIPANT, "spring");
         String key = keys().issue(entered);
         assertEquals(Optional.of(entered), keys().authenticate(key));
-        assertEquals(Optional.of("spring"), keys().authenticate(key).orElseThrow().contest());
-        assertEquals(Optional.empty(), keys().authenticate(keys().issue(new Principal("bob", Role.PARTICIPANT)))
-                .orElseThrow().contest());
+        assertEquals(
+                Optional.of("spring"), keys().authenticate(key).orElseThrow().contest());
+        assertEquals(
+                Optional.empty(),
+                keys().authenticate(keys().issue(new Principal("bob", Role.PARTICIPANT)))
+                        .orElseThrow()
+                        .contest());
     }
 
     @Test

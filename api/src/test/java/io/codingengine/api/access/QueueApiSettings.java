@@ -2,11 +2,10 @@ package io.codingengine.api.access;
 
 import io.codingengine.api.PostgresSettings;
 import io.codingengine.common.store.PostgresExtension;
-import org.springframework.test.context.DynamicPropertyRegistry;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * The settings of an api under test without a worker: a fresh sandbox directory, a database of
@@ -14,8 +13,7 @@ import java.nio.file.Files;
  */
 public final class QueueApiSettings {
 
-    private QueueApiSettings() {
-    }
+    private QueueApiSettings() {}
 
     /** Registers them; {@code name} names the temporary directory and the database. */
     public static void register(DynamicPropertyRegistry registry, String name) {

@@ -1,19 +1,18 @@
 package io.codingengine.api.access;
 
-import com.azure.data.tables.models.TableEntity;
-import io.codingengine.common.store.AzureStorage;
-import io.codingengine.common.store.AzuriteExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.Optional;
-import java.util.UUID;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.data.tables.models.TableEntity;
+import io.codingengine.common.store.AzureStorage;
+import io.codingengine.common.store.AzuriteExtension;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link ApiKeyStoreContract} against {@link TableApiKeyStore} on a real Azurite, and rows from before keys had a scope. */
 @ExtendWith(AzuriteExtension.class)
@@ -38,9 +37,12 @@ class TableApiKeyStoreTest extends ApiKeyStoreContract {
     void aRowWithoutAContestIsAnUnscopedKey() {
         String key = ApiKeys.generate();
         String hash = ApiKeys.hash(key);
-        AzureStorage.tables(AzuriteExtension.connectionString()).getTableClient(prefix + "apikeys")
-                .createEntity(new TableEntity(hash.substring(0, 2), hash).addProperty("Subject", "legacy")
-                        .addProperty("Role", "PARTICIPANT").addProperty("CreatedAt", "2025-01-01T00:00:00Z"));
+        AzureStorage.tables(AzuriteExtension.connectionString())
+                .getTableClient(prefix + "apikeys")
+                .createEntity(new TableEntity(hash.substring(0, 2), hash)
+                        .addProperty("Subject", "legacy")
+                        .addProperty("Role", "PARTICIPANT")
+                        .addProperty("CreatedAt", "2025-01-01T00:00:00Z"));
         assertEquals(Optional.of(new Principal("legacy", Role.PARTICIPANT)), keys.authenticate(key));
     }
 

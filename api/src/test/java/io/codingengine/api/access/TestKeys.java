@@ -9,8 +9,7 @@ public final class TestKeys {
     public static final String ADMIN = "ce_test-admin-key-for-the-suite-only";
     public static final String ADMIN_SHA256 = Authenticator.sha256(ADMIN);
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     /** The {@code Authorization} header value for {@code key}. */
     public static String bearer(String key) {

@@ -1,5 +1,8 @@
 package io.codingengine.api.audit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.audit.AuditEntry;
 import io.codingengine.common.audit.AuditQuery;
 import io.codingengine.common.audit.TableAuditLog;
@@ -12,18 +15,14 @@ import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.TableSubmissionStore;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Retention on real Table and Blob Storage: what is older than the period goes, the rest stays. */
 @ExtendWith(AzuriteExtension.class)
@@ -41,11 +40,32 @@ class RetentionJobTest {
         Submission recent = submission("recent", NOW.minus(Duration.ofDays(29)), "print(1)");
         for (Submission s : List.of(old, recent)) {
             store.create(s);
-            Judgement j = new Judgement(Verdict.WA, 0, "", List.of(new TestResult("t", Verdict.WA, 5, 1024, "secret output", null, null, null, true)),
-                    s.createdAt().plusSeconds(5), "w1", 0, 1);
+            Judgement j = new Judgement(
+                    Verdict.WA,
+                    0,
+                    "",
+                    List.of(new TestResult("t", Verdict.WA, 5, 1024, "secret output", null, null, null, true)),
+                    s.createdAt().plusSeconds(5),
+                    "w1",
+                    0,
+                    1);
             store.complete(s.id(), j);
-            audit.record(new AuditEntry(AuditEntry.Kind.JUDGE, s.id(), 0, s.participant(), s.createdAt(), j.judgedAt(), "python",
-                    "ab".repeat(32), null, "WA", 5, 1024, "w1", "SandboxedExecutor", null));
+            audit.record(new AuditEntry(
+                    AuditEntry.Kind.JUDGE,
+                    s.id(),
+                    0,
+                    s.participant(),
+                    s.createdAt(),
+                    j.judgedAt(),
+                    "python",
+                    "ab".repeat(32),
+                    null,
+                    "WA",
+                    5,
+                    1024,
+                    "w1",
+                    "SandboxedExecutor",
+                    null));
         }
 
         var job = new RetentionJob(store, audit, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC));
@@ -54,10 +74,16 @@ class RetentionJobTest {
         assertEquals(new RetentionJob.Purged(1, 1), purged);
         assertTrue(store.get(old.id()).isEmpty(), "the old submission, its source and outputs are gone");
         assertTrue(store.get(recent.id()).isPresent());
-        assertEquals(List.of(recent.id()), store.list(SubmissionFilter.participant("alice"), 10, null).items().stream()
-                .map(s -> s.id()).toList(), "no index row points at a purged submission");
+        assertEquals(
+                List.of(recent.id()),
+                store.list(SubmissionFilter.participant("alice"), 10, null).items().stream()
+                        .map(s -> s.id())
+                        .toList(),
+                "no index row points at a purged submission");
         var left = audit.query(new AuditQuery(NOW.minus(Duration.ofDays(40)), NOW, null, null, null, null, null, 100));
-        assertEquals(List.of(recent.id()), left.stream().map(AuditEntry::submissionId).toList());
+        assertEquals(
+                List.of(recent.id()),
+                left.stream().map(AuditEntry::submissionId).toList());
         assertEquals(new RetentionJob.Purged(0, 0), job.purge(), "a second purge finds nothing");
     }
 
@@ -73,18 +99,31 @@ class RetentionJobTest {
         store.create(old);
         try (var job = new RetentionJob(store, audit, Duration.ofDays(30), Clock.systemUTC())) {
             job.schedule(Duration.ofMillis(300));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> store.get(old.id()).isEmpty());
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> store.get(old.id()).isEmpty());
         }
         store.create(kept); // after the job stopped: a period of 0 never deletes
         try (var keepAll = new RetentionJob(store, audit, Duration.ZERO, Clock.systemUTC())) {
             keepAll.schedule(Duration.ofMillis(50));
-            org.awaitility.Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+            org.awaitility.Awaitility.await()
+                    .during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> store.get(kept.id()).isPresent());
         }
     }
 
     private static Submission submission(String name, Instant createdAt, String source) {
-        return new Submission(name + "-" + UUID.randomUUID(), null, null, "alice", "python", "*",
-                List.of(SourceFile.utf8("main.py", source)), List.of(new TestCase("t", "", "1", true)), null, createdAt);
+        return new Submission(
+                name + "-" + UUID.randomUUID(),
+                null,
+                null,
+                "alice",
+                "python",
+                "*",
+                List.of(SourceFile.utf8("main.py", source)),
+                List.of(new TestCase("t", "", "1", true)),
+                null,
+                createdAt);
     }
 }

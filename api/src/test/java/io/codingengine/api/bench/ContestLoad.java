@@ -41,46 +41,48 @@ public final class ContestLoad {
     private static final Duration ARRIVAL = Duration.ofMillis(20);
 
     /** A correct and a wrong solution of "print a+b". */
-    record Solution(String language, String correct, String wrong) {
-    }
+    record Solution(String language, String correct, String wrong) {}
 
     static final List<Solution> SOLUTIONS = List.of(
-            new Solution("python", "a,b=map(int,input().split())\nprint(a+b)", "a,b=map(int,input().split())\nprint(a-b)"),
-            new Solution("javascript",
+            new Solution(
+                    "python", "a,b=map(int,input().split())\nprint(a+b)", "a,b=map(int,input().split())\nprint(a-b)"),
+            new Solution(
+                    "javascript",
                     "const [a,b]=require('fs').readFileSync(0,'utf8').trim().split(/\\s+/).map(Number);console.log(a+b)",
                     "const [a,b]=require('fs').readFileSync(0,'utf8').trim().split(/\\s+/).map(Number);console.log(a*b)"),
-            new Solution("c", "#include <stdio.h>\nint main(){long a,b;scanf(\"%ld %ld\",&a,&b);printf(\"%ld\\n\",a+b);}",
+            new Solution(
+                    "c",
+                    "#include <stdio.h>\nint main(){long a,b;scanf(\"%ld %ld\",&a,&b);printf(\"%ld\\n\",a+b);}",
                     "#include <stdio.h>\nint main(){long a,b;scanf(\"%ld %ld\",&a,&b);printf(\"%ld\\n\",a);}"),
-            new Solution("c++", "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<'\\n';}",
+            new Solution(
+                    "c++",
+                    "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<'\\n';}",
                     "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<b<<'\\n';}"),
             new Solution("java", javaMain("s.nextLong()+s.nextLong()"), javaMain("s.nextLong()-s.nextLong()")));
 
-    static final List<TestCase> TESTS = List.of(new TestCase("sample", "1 2\n", "3\n", true),
+    static final List<TestCase> TESTS = List.of(
+            new TestCase("sample", "1 2\n", "3\n", true),
             new TestCase("big", "1000000000 2000000000\n", "3000000000\n", false),
             new TestCase("neg", "-5 5\n", "0\n", false));
 
-    record SourceFile(String content) {
-    }
+    record SourceFile(String content) {}
 
-    record KeyRequest(String subject, String role) {
-    }
+    record KeyRequest(String subject, String role) {}
 
-    record RunRequest(String language, String version, List<SourceFile> files, String stdin) {
-    }
+    record RunRequest(String language, String version, List<SourceFile> files, String stdin) {}
 
-    record SubmitRequest(String language, List<TestCase> tests, List<SourceFile> files) {
-    }
+    record SubmitRequest(String language, List<TestCase> tests, List<SourceFile> files) {}
 
     /** One judged submission: what it should have got and what it got. */
-    record Judged(String ticket, String expected, String verdict, String language, double latencySeconds) {
-    }
+    record Judged(String ticket, String expected, String verdict, String language, double latencySeconds) {}
 
-    record Answer(int status, String body) {
-    }
+    record Answer(int status, String body) {}
 
     private final JsonMapper json = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(30)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
     private final String base;
     private final String admin;
     private final Instant deadline = Instant.now().plus(BUDGET);
@@ -120,39 +122,61 @@ public final class ContestLoad {
         double elapsed = (System.nanoTime() - t0) / 1e9;
 
         List<Judged> judged = List.copyOf(results.judged);
-        List<Judged> wrong = judged.stream().filter(j -> !j.expected().equals(j.verdict())).toList();
+        List<Judged> wrong =
+                judged.stream().filter(j -> !j.expected().equals(j.verdict())).toList();
         Map<String, Integer> audited = auditedTickets(start.minus(Duration.ofMinutes(1)));
-        List<String> notOnce = judged.stream().map(Judged::ticket).filter(t -> audited.getOrDefault(t, 0) != 1).toList();
-        List<Double> latencies = judged.stream().map(Judged::latencySeconds).sorted().toList();
+        List<String> notOnce = judged.stream()
+                .map(Judged::ticket)
+                .filter(t -> audited.getOrDefault(t, 0) != 1)
+                .toList();
+        List<Double> latencies =
+                judged.stream().map(Judged::latencySeconds).sorted().toList();
 
-        System.out.printf("contestants %d, submissions %d, sample runs %d, in %.1f s%n",
+        System.out.printf(
+                "contestants %d, submissions %d, sample runs %d, in %.1f s%n",
                 contestants, judged.size(), results.runs.get(), elapsed);
         System.out.printf("throughput %.2f verdicts/s%n", judged.size() / elapsed);
-        System.out.printf("submit-to-verdict latency p50 %.2f s, p95 %.2f s, p99 %.2f s%n",
+        System.out.printf(
+                "submit-to-verdict latency p50 %.2f s, p95 %.2f s, p99 %.2f s%n",
                 percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99));
-        System.out.printf("errors %d, 429/503 answers (retried) %d, unexpected verdicts %d, "
+        System.out.printf(
+                "errors %d, 429/503 answers (retried) %d, unexpected verdicts %d, "
                         + "submissions without exactly one audit entry %d%n",
                 results.errors.size(), results.limited.get(), wrong.size(), notOnce.size());
         results.errors.stream().limit(10).forEach(e -> System.out.println("  " + e));
         wrong.stream().limit(10).forEach(w -> System.out.println("  unexpected " + w));
-        notOnce.stream().limit(10).forEach(t -> System.out.println("  audit entries " + audited.getOrDefault(t, 0) + " for " + t));
-        boolean ok = results.errors.isEmpty() && wrong.isEmpty() && notOnce.isEmpty()
+        notOnce.stream()
+                .limit(10)
+                .forEach(t -> System.out.println("  audit entries " + audited.getOrDefault(t, 0) + " for " + t));
+        boolean ok = results.errors.isEmpty()
+                && wrong.isEmpty()
+                && notOnce.isEmpty()
                 && judged.size() == contestants * subsEach;
-        System.out.println("RESULT " + (ok ? "OK: every submission got exactly one verdict, the expected one" : "FAILED"));
+        System.out.println(
+                "RESULT " + (ok ? "OK: every submission got exactly one verdict, the expected one" : "FAILED"));
         return ok;
     }
 
     private void contestant(long stamp, int i, int subsEach, int runsEach) {
         try {
-            Answer issued = call("POST", "/api/v1/admin/keys", admin, new KeyRequest("load-" + stamp + "-" + i, "PARTICIPANT"));
+            Answer issued =
+                    call("POST", "/api/v1/admin/keys", admin, new KeyRequest("load-" + stamp + "-" + i, "PARTICIPANT"));
             expect(issued, 201, "key");
             String key = json.readTree(issued.body()).path("key").asString();
             Random random = new Random(i);
             for (int r = 0; r < runsEach; r++) {
                 Solution s = SOLUTIONS.get(random.nextInt(SOLUTIONS.size()));
-                Answer ran = call("POST", "/api/v2/execute", key,
+                Answer ran = call(
+                        "POST",
+                        "/api/v2/execute",
+                        key,
                         new RunRequest(s.language(), "*", List.of(new SourceFile(s.correct())), "1 2"));
-                if (ran.status() != 200 || !"3\n".equals(json.readTree(ran.body()).path("run").path("stdout").asString())) {
+                if (ran.status() != 200
+                        || !"3\n"
+                                .equals(json.readTree(ran.body())
+                                        .path("run")
+                                        .path("stdout")
+                                        .asString())) {
                     throw new IllegalStateException("run " + s.language() + ": " + ran);
                 }
                 results.runs.incrementAndGet();
@@ -168,7 +192,10 @@ public final class ContestLoad {
     /** Submits, then polls the ticket until DONE, as a contest page does. */
     private Judged submit(String key, Solution s, boolean correct) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        Answer submitted = call("POST", "/api/v1/submissions", key,
+        Answer submitted = call(
+                "POST",
+                "/api/v1/submissions",
+                key,
                 new SubmitRequest(s.language(), TESTS, List.of(new SourceFile(correct ? s.correct() : s.wrong()))));
         expect(submitted, 202, "submit " + s.language());
         String ticket = json.readTree(submitted.body()).path("ticket").asString();
@@ -177,7 +204,11 @@ public final class ContestLoad {
             expect(polled, 200, "poll " + ticket);
             JsonNode view = json.readTree(polled.body());
             if ("DONE".equals(view.path("status").asString())) {
-                return new Judged(ticket, correct ? "AC" : "WA", view.path("verdict").asString(), s.language(),
+                return new Judged(
+                        ticket,
+                        correct ? "AC" : "WA",
+                        view.path("verdict").asString(),
+                        s.language(),
                         (System.nanoTime() - t0) / 1e9);
             }
             Thread.sleep(POLL);
@@ -186,8 +217,12 @@ public final class ContestLoad {
 
     /** How many judge audit entries each submission id has, since {@code from}. */
     private Map<String, Integer> auditedTickets(Instant from) throws IOException, InterruptedException {
-        Answer answer = call("GET", "/api/v1/admin/audit?kind=JUDGE&max=10000&from="
-                + URLEncoder.encode(from.truncatedTo(ChronoUnit.SECONDS).toString(), StandardCharsets.UTF_8), admin, null);
+        Answer answer = call(
+                "GET",
+                "/api/v1/admin/audit?kind=JUDGE&max=10000&from="
+                        + URLEncoder.encode(from.truncatedTo(ChronoUnit.SECONDS).toString(), StandardCharsets.UTF_8),
+                admin,
+                null);
         Map<String, Integer> counts = new HashMap<>();
         if (answer.status() == 200) {
             for (JsonNode entry : json.readTree(answer.body())) {
@@ -201,11 +236,16 @@ public final class ContestLoad {
 
     /** Sends one request; answers 429 and 503 are counted and retried after their Retry-After. */
     private Answer call(String method, String path, String key, Object body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5))
-                .header("Content-Type", "application/json").header("Accept", "application/json")
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofMinutes(5))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
                 .header("Authorization", "Bearer " + key)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
                 .build();
         while (Instant.now().isBefore(deadline)) {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -213,8 +253,9 @@ public final class ContestLoad {
                 return new Answer(response.statusCode(), response.body());
             }
             results.limited.incrementAndGet();
-            Thread.sleep(Duration.ofMillis((long) (1000 * Double.parseDouble(
-                    response.headers().firstValue("Retry-After").orElse("1")))));
+            Thread.sleep(Duration.ofMillis((long) (1000
+                    * Double.parseDouble(
+                            response.headers().firstValue("Retry-After").orElse("1")))));
         }
         throw new IllegalStateException("load test deadline");
     }

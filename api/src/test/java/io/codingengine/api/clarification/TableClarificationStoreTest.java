@@ -2,10 +2,9 @@ package io.codingengine.api.clarification;
 
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.AzuriteExtension;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.UUID;
 
 /** {@link ClarificationStoreContract} against {@link TableClarificationStore} on a real Azurite. */
 @ExtendWith(AzuriteExtension.class)

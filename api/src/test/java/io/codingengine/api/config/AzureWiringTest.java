@@ -41,7 +41,8 @@ class AzureWiringTest {
 
     private static StoreKind store(Map<String, String> settings) {
         return new Binder(new MapConfigurationPropertySource(settings))
-                .bindOrCreate("coding-engine", StoreSettings.class).store();
+                .bindOrCreate("coding-engine", StoreSettings.class)
+                .store();
     }
 
     @Test
@@ -56,8 +57,8 @@ class AzureWiringTest {
     @Test
     void aConnectionStringGivesEveryStoreClientsOnThatAccount() {
         String prefix = "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        ApiConnectionSettings p = bind(Map.of("coding-engine.storage", AzuriteExtension.connectionString(),
-                "coding-engine.table-prefix", prefix));
+        ApiConnectionSettings p = bind(Map.of(
+                "coding-engine.storage", AzuriteExtension.connectionString(), "coding-engine.table-prefix", prefix));
         StorageAccount.Clients clients = stores.storageClients(p);
         var keys = stores.apiKeyStore(clients, p);
         Principal judge = new Principal("judge", Role.ADMIN);
@@ -68,9 +69,14 @@ class AzureWiringTest {
         stores.draftStore(clients, p);
         stores.clarificationStore(clients, p);
         for (String table : new String[] {"apikeys", "accounts", "drafts", "clarifications"}) {
-            assertTrue(clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + table)), table);
+            assertTrue(
+                    clients.tables().listTables().stream()
+                            .anyMatch(t -> t.getName().equals(prefix + table)),
+                    table);
         }
-        assertTrue(clients.blobs().getBlobContainerClient(prefix.toLowerCase() + "-problems").exists());
+        assertTrue(clients.blobs()
+                .getBlobContainerClient(prefix.toLowerCase() + "-problems")
+                .exists());
     }
 
     @Test
@@ -87,15 +93,19 @@ class AzureWiringTest {
 
     @Test
     void serviceBusIsChosenByNamespaceWithTheIdentityOrByTheEmulatorsConnectionString() {
-        ApiConnectionSettings azure = bind(Map.of("coding-engine.queue", "servicebus",
-                "coding-engine.servicebus-namespace", "ce-bus"));
+        ApiConnectionSettings azure =
+                bind(Map.of("coding-engine.queue", "servicebus", "coding-engine.servicebus-namespace", "ce-bus"));
         assertEquals("ce-bus.servicebus.windows.net", azure.serviceBus().fullyQualifiedNamespace());
         assertFalse(azure.serviceBus().usesEmulator());
-        ApiConnectionSettings emulator = bind(Map.of("coding-engine.queue", "servicebus",
-                "coding-engine.servicebus-emulator-connection-string",
-                "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"));
+        ApiConnectionSettings emulator = bind(
+                Map.of(
+                        "coding-engine.queue",
+                        "servicebus",
+                        "coding-engine.servicebus-emulator-connection-string",
+                        "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"));
         assertTrue(emulator.serviceBus().usesEmulator());
-        ApiConnectionSettings key = bind(Map.of("coding-engine.servicebus-emulator-connection-string",
+        ApiConnectionSettings key = bind(Map.of(
+                "coding-engine.servicebus-emulator-connection-string",
                 "Endpoint=sb://ce-bus.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=s"));
         assertThrows(IllegalArgumentException.class, key::serviceBus);
     }
@@ -125,8 +135,10 @@ class AzureWiringTest {
     @Test
     void anUnknownQueueTechnologyIsNamedInTheError() {
         ApiConnectionSettings p = bind(Map.of("coding-engine.queue", "rabbitmq"));
-        var error = assertThrows(IllegalArgumentException.class, () -> configuration.submissionQueue(p,
-                new StaticListableBeanFactory().getBeanProvider(EmbeddedArtemisBroker.class)));
+        var error = assertThrows(
+                IllegalArgumentException.class,
+                () -> configuration.submissionQueue(
+                        p, new StaticListableBeanFactory().getBeanProvider(EmbeddedArtemisBroker.class)));
         assertTrue(error.getMessage().contains("coding-engine.queue"), error.getMessage());
     }
 }

@@ -1,11 +1,10 @@
 package io.codingengine.api.config;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.json.Json;
 import io.codingengine.session.SessionSettings;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -17,9 +16,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * docs/configuration.md documents every setting of the api, the worker and what they share, and
@@ -71,9 +70,13 @@ class ConfigurationDocsTest {
         Set<String> settings = settings();
         for (String expected : List.of(
                 "coding-engine.store", // common: the one setting both read under one name
-                "coding-engine.limits.max-tests", "coding-engine.uid-base", "coding-engine.table-prefix", // api
-                "coding-engine.worker.judging-budget", "coding-engine.worker.uid-base",
-                "coding-engine.worker.table-prefix", "coding-engine.worker.fault-injection.crash-on-participant")) {
+                "coding-engine.limits.max-tests",
+                "coding-engine.uid-base",
+                "coding-engine.table-prefix", // api
+                "coding-engine.worker.judging-budget",
+                "coding-engine.worker.uid-base",
+                "coding-engine.worker.table-prefix",
+                "coding-engine.worker.fault-injection.crash-on-participant")) {
             assertTrue(settings.contains(expected), expected + " not in " + settings);
         }
     }
@@ -81,7 +84,8 @@ class ConfigurationDocsTest {
     /** Every property of this project's own configuration metadata on the class path. */
     private static Set<String> settings() throws IOException {
         Set<String> names = new TreeSet<>();
-        for (URL url : Collections.list(ConfigurationDocsTest.class.getClassLoader()
+        for (URL url : Collections.list(ConfigurationDocsTest.class
+                .getClassLoader()
                 .getResources("META-INF/spring-configuration-metadata.json"))) {
             try (InputStream in = url.openStream()) {
                 JsonNode properties = Json.mapper().readTree(in).get("properties");

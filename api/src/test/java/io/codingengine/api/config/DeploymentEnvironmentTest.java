@@ -1,5 +1,8 @@
 package io.codingengine.api.config;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.CodingEngineApi;
 import io.codingengine.common.config.StoreSettings;
 import io.codingengine.common.json.Json;
@@ -8,6 +11,26 @@ import io.codingengine.worker.WorkerApplication;
 import io.codingengine.worker.config.WorkerConnectionSettings;
 import io.codingengine.worker.config.WorkerProperties;
 import io.codingengine.worker.config.WorkerSandboxSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -30,30 +53,6 @@ import org.springframework.util.ClassUtils;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Every environment variable the deployments set ({@code infra/main.bicep}, the Dockerfiles'
  * final stages, {@code docker-compose.yml}) reaches a setting of the program it is set for, or
@@ -75,7 +74,12 @@ class DeploymentEnvironmentTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     /** Who reads a variable, and what may read it. */
-    enum Reader { API, WORKER, SESSION, COLLECTOR }
+    enum Reader {
+        API,
+        WORKER,
+        SESSION,
+        COLLECTOR
+    }
 
     /** One variable as a deployment file sets it; {@code value} is empty when it is an expression. */
     record Setting(String file, int line, Reader reader, String name, Optional<String> value) {
@@ -95,8 +99,15 @@ class DeploymentEnvironmentTest {
         settings.addAll(compose(ROOT.resolve("docker-compose.yml")));
         // The parsers found what the deployments set, not nothing.
         Set<String> names = new HashSet<>(settings.stream().map(Setting::name).toList());
-        assertTrue(names.containsAll(List.of("CODINGENGINE_ACCESS_ADMINKEYSHA256", "CODINGENGINE_WORKER_SESSIONPOOLENDPOINT",
-                "CE_EXIT_AFTER_ANSWER", "SPRING_PROFILES_ACTIVE", "AZURE_CLIENT_ID", "METRICS_PORT")), names.toString());
+        assertTrue(
+                names.containsAll(List.of(
+                        "CODINGENGINE_ACCESS_ADMINKEYSHA256",
+                        "CODINGENGINE_WORKER_SESSIONPOOLENDPOINT",
+                        "CE_EXIT_AFTER_ANSWER",
+                        "SPRING_PROFILES_ACTIVE",
+                        "AZURE_CLIENT_ID",
+                        "METRICS_PORT")),
+                names.toString());
         List<String> problems = new ArrayList<>();
         for (Setting setting : settings) {
             problems.addAll(check(setting));
@@ -111,10 +122,13 @@ class DeploymentEnvironmentTest {
         assertEquals(1, check(wrong).size(), check(wrong).toString());
         Setting right = new Setting("test", 1, Reader.API, "CODINGENGINE_ACCESS_ADMINKEYSHA256", Optional.of("ab12"));
         assertEquals(List.of(), check(right));
-        Setting workerOnApi = new Setting("test", 1, Reader.WORKER, "CODINGENGINE_MANAGEDIDENTITYCLIENTID", Optional.empty());
+        Setting workerOnApi =
+                new Setting("test", 1, Reader.WORKER, "CODINGENGINE_MANAGEDIDENTITYCLIENTID", Optional.empty());
         assertEquals(1, check(workerOnApi).size(), "the api's name is not the worker's");
         Setting badValue = new Setting("test", 1, Reader.WORKER, "CODINGENGINE_WORKER_SLOTS", Optional.of("five"));
-        assertTrue(check(badValue).getFirst().contains("does not convert"), check(badValue).toString());
+        assertTrue(
+                check(badValue).getFirst().contains("does not convert"),
+                check(badValue).toString());
         Setting sessionTypo = new Setting("test", 1, Reader.SESSION, "CE_SLOT", Optional.of("1"));
         assertEquals(1, check(sessionTypo).size());
     }
@@ -127,14 +141,21 @@ class DeploymentEnvironmentTest {
     @Test
     void theApiAndTheWorkersRunWithABoundedHeapAndExitOnOutOfMemory() {
         for (String image : List.of("api/Dockerfile", "worker/Dockerfile")) {
-            String entrypoint = read(ROOT.resolve(image)).lines().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst()
+            String entrypoint = read(ROOT.resolve(image))
+                    .lines()
+                    .filter(l -> l.startsWith("ENTRYPOINT "))
+                    .findFirst()
                     .orElseThrow();
-            assertTrue(entrypoint.contains("\"-XX:MaxRAMPercentage=") && entrypoint.contains("\"-XX:+ExitOnOutOfMemoryError\""),
+            assertTrue(
+                    entrypoint.contains("\"-XX:MaxRAMPercentage=")
+                            && entrypoint.contains("\"-XX:+ExitOnOutOfMemoryError\""),
                     image + ": " + entrypoint);
         }
         String script = read(ROOT.resolve("scripts/run-local.sh"));
         for (String jar : List.of("api/target/api-", "worker/target/worker-")) {
-            String command = script.lines().filter(l -> l.contains("supervise ") && l.contains(jar)).findFirst()
+            String command = script.lines()
+                    .filter(l -> l.contains("supervise ") && l.contains(jar))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("run-local.sh does not supervise " + jar));
             assertTrue(command.contains("-XX:+ExitOnOutOfMemoryError"), command);
         }
@@ -147,11 +168,15 @@ class DeploymentEnvironmentTest {
         return switch (setting.reader()) {
             case API -> springApp(setting, settingsOf(CodingEngineApi.class), "api");
             case WORKER -> springApp(setting, settingsOf(WorkerApplication.class), "worker");
-            case SESSION -> SessionSettings.VARIABLES.contains(setting.name()) || OPERATING_SYSTEM.contains(setting.name())
-                    ? List.of() : List.of(setting + ": SessionSettings reads no such variable " + SessionSettings.VARIABLES);
+            case SESSION ->
+                SessionSettings.VARIABLES.contains(setting.name()) || OPERATING_SYSTEM.contains(setting.name())
+                        ? List.of()
+                        : List.of(setting + ": SessionSettings reads no such variable " + SessionSettings.VARIABLES);
             // The collector sidecar reads what its configuration names (--config=env:X, ${env:X}).
-            case COLLECTOR -> read(ROOT.resolve("infra/main.bicep")).contains("env:" + setting.name())
-                    ? List.of() : List.of(setting + ": the collector's configuration does not read it");
+            case COLLECTOR ->
+                read(ROOT.resolve("infra/main.bicep")).contains("env:" + setting.name())
+                        ? List.of()
+                        : List.of(setting + ": the collector's configuration does not read it");
         };
     }
 
@@ -164,7 +189,8 @@ class DeploymentEnvironmentTest {
      * {@code @EnableConfigurationProperties} names (the ones it shares with the other application).
      */
     static List<Class<?>> settingsOf(Class<?> application) {
-        List<Class<?>> classes = new ArrayList<>(List.of(application.getAnnotation(EnableConfigurationProperties.class).value()));
+        List<Class<?>> classes = new ArrayList<>(List.of(
+                application.getAnnotation(EnableConfigurationProperties.class).value()));
         ClassPathScanningCandidateComponentProvider scan = new ClassPathScanningCandidateComponentProvider(false);
         scan.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
         for (BeanDefinition found : scan.findCandidateComponents(application.getPackageName())) {
@@ -175,26 +201,42 @@ class DeploymentEnvironmentTest {
 
     @Test
     void eachApplicationsSettingsAreFound() {
-        assertTrue(settingsOf(CodingEngineApi.class).containsAll(List.of(EngineProperties.class, ApiSandboxSettings.class,
-                ApiConnectionSettings.class, StoreSettings.class)), settingsOf(CodingEngineApi.class).toString());
-        assertTrue(settingsOf(WorkerApplication.class).containsAll(List.of(WorkerProperties.class, WorkerSandboxSettings.class,
-                WorkerConnectionSettings.class, StoreSettings.class)), settingsOf(WorkerApplication.class).toString());
+        assertTrue(
+                settingsOf(CodingEngineApi.class)
+                        .containsAll(List.of(
+                                EngineProperties.class,
+                                ApiSandboxSettings.class,
+                                ApiConnectionSettings.class,
+                                StoreSettings.class)),
+                settingsOf(CodingEngineApi.class).toString());
+        assertTrue(
+                settingsOf(WorkerApplication.class)
+                        .containsAll(List.of(
+                                WorkerProperties.class,
+                                WorkerSandboxSettings.class,
+                                WorkerConnectionSettings.class,
+                                StoreSettings.class)),
+                settingsOf(WorkerApplication.class).toString());
     }
 
     private static List<String> springApp(Setting setting, List<Class<?>> settingsClasses, String module) {
         String name = setting.name();
-        if (OPERATING_SYSTEM.contains(name) || azureSdkVariables().contains(name) || placeholders(module).contains(name)) {
+        if (OPERATING_SYSTEM.contains(name)
+                || azureSdkVariables().contains(name)
+                || placeholders(module).contains(name)) {
             return List.of();
         }
         // Named as Spring Boot names the environment's source: only under that name does it get the
         // environment variables' relaxed mapping (ConfigurationPropertySources).
         SystemEnvironmentPropertySource environment = new SystemEnvironmentPropertySource(
-                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(name, setting.value().orElse("")));
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                Map.of(name, setting.value().orElse("")));
         Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.from(environment);
         Set<ConfigurationPropertyName> bound = new HashSet<>();
         AbstractBindHandler recording = new AbstractBindHandler() {
             @Override
-            public Object onSuccess(ConfigurationPropertyName property, Bindable<?> target, BindContext context, Object result) {
+            public Object onSuccess(
+                    ConfigurationPropertyName property, Bindable<?> target, BindContext context, Object result) {
                 if (context.getConfigurationProperty() != null) {
                     bound.add(property);
                 }
@@ -202,7 +244,8 @@ class DeploymentEnvironmentTest {
             }
         };
         for (Class<?> properties : settingsClasses) {
-            String prefix = properties.getAnnotation(ConfigurationProperties.class).value();
+            String prefix =
+                    properties.getAnnotation(ConfigurationProperties.class).value();
             try {
                 new Binder(sources).bind(prefix, Bindable.of(properties), recording);
             } catch (BindException e) {
@@ -224,7 +267,8 @@ class DeploymentEnvironmentTest {
                 return List.of();
             }
         }
-        return List.of(setting + ": binds to no property of " + settingsClasses.stream().map(Class::getSimpleName).toList()
+        return List.of(setting + ": binds to no property of "
+                + settingsClasses.stream().map(Class::getSimpleName).toList()
                 + ", no Spring Boot property, no placeholder of " + module + "'s application*.properties, "
                 + "no variable of the Azure SDK");
     }
@@ -233,7 +277,9 @@ class DeploymentEnvironmentTest {
     private static Set<String> azureSdkVariables() {
         Set<String> names = new TreeSet<>();
         for (Field field : com.azure.core.util.Configuration.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getName().startsWith("PROPERTY_") && field.getType() == String.class) {
+            if (Modifier.isStatic(field.getModifiers())
+                    && field.getName().startsWith("PROPERTY_")
+                    && field.getType() == String.class) {
                 try {
                     names.add((String) field.get(null));
                 } catch (IllegalAccessException e) {
@@ -250,7 +296,8 @@ class DeploymentEnvironmentTest {
     private static Set<String> placeholders(String module) {
         Set<String> names = new HashSet<>();
         try (Stream<Path> files = Files.list(ROOT.resolve(module + "/src/main/resources"))) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("application.*\\.properties")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("application.*\\.properties"))
+                    .toList()) {
                 Matcher m = PLACEHOLDER.matcher(read(file));
                 while (m.find()) {
                     names.add(m.group(1));
@@ -273,13 +320,15 @@ class DeploymentEnvironmentTest {
         if (springBootProperties == null) {
             Set<String> names = new TreeSet<>();
             try {
-                for (URL url : Collections.list(DeploymentEnvironmentTest.class.getClassLoader()
+                for (URL url : Collections.list(DeploymentEnvironmentTest.class
+                        .getClassLoader()
                         .getResources("META-INF/spring-configuration-metadata.json"))) {
                     try (InputStream in = url.openStream()) {
                         JsonNode properties = Json.mapper().readTree(in).get("properties");
                         if (properties != null) {
                             properties.forEach(p -> {
-                                if (p.get("sourceType") == null || !p.get("sourceType").asString().startsWith("io.codingengine.")) {
+                                if (p.get("sourceType") == null
+                                        || !p.get("sourceType").asString().startsWith("io.codingengine.")) {
                                     names.add(p.get("name").asString());
                                 }
                             });
@@ -297,8 +346,10 @@ class DeploymentEnvironmentTest {
 
     // ------------------------------------------------------------------ parsers
 
-    private static final Pattern BICEP_ENV = Pattern.compile("\\{\\s*name:\\s*'([A-Z][A-Z0-9_]*)',\\s*value:\\s*(.+?)\\s*}");
-    private static final Pattern BICEP_OWNER = Pattern.compile("^var (apiEnv|workerEnv) =|name: '(api|worker|session|otel-collector)'");
+    private static final Pattern BICEP_ENV =
+            Pattern.compile("\\{\\s*name:\\s*'([A-Z][A-Z0-9_]*)',\\s*value:\\s*(.+?)\\s*}");
+    private static final Pattern BICEP_OWNER =
+            Pattern.compile("^var (apiEnv|workerEnv) =|name: '(api|worker|session|otel-collector)'");
 
     /**
      * The {@code { name: 'X', value: ... }} entries of {@code main.bicep}, each for the reader of
@@ -324,11 +375,17 @@ class DeploymentEnvironmentTest {
             Matcher env = BICEP_ENV.matcher(line);
             while (env.find()) {
                 if (reader == null) {
-                    throw new AssertionError(file + ":" + (i + 1) + ": an environment variable outside any container: " + line);
+                    throw new AssertionError(
+                            file + ":" + (i + 1) + ": an environment variable outside any container: " + line);
                 }
                 String value = env.group(2);
-                boolean literal = value.length() >= 2 && value.startsWith("'") && value.endsWith("'") && !value.contains("${");
-                settings.add(new Setting("infra/main.bicep", i + 1, reader, env.group(1),
+                boolean literal =
+                        value.length() >= 2 && value.startsWith("'") && value.endsWith("'") && !value.contains("${");
+                settings.add(new Setting(
+                        "infra/main.bicep",
+                        i + 1,
+                        reader,
+                        env.group(1),
                         literal ? Optional.of(value.substring(1, value.length() - 1)) : Optional.empty()));
             }
         }
@@ -361,7 +418,11 @@ class DeploymentEnvironmentTest {
                     throw new AssertionError(path + ":" + (i + 1) + ": use ENV NAME=value: " + lines.get(i));
                 }
                 String value = pair.substring(eq + 1);
-                settings.add(new Setting(path, i + 1, reader, pair.substring(0, eq),
+                settings.add(new Setting(
+                        path,
+                        i + 1,
+                        reader,
+                        pair.substring(0, eq),
                         value.contains("$") ? Optional.empty() : Optional.of(value)));
             }
         }
@@ -383,8 +444,10 @@ class DeploymentEnvironmentTest {
                 case "worker" -> Reader.WORKER;
                 case "session" -> Reader.SESSION;
                 default -> {
-                    assertTrue(THIRD_PARTY_SERVICES.contains(service.getKey()),
-                            "a compose service this test does not know: " + service.getKey() + " (ours, or third party?)");
+                    assertTrue(
+                            THIRD_PARTY_SERVICES.contains(service.getKey()),
+                            "a compose service this test does not know: " + service.getKey()
+                                    + " (ours, or third party?)");
                     yield null;
                 }
             };
@@ -401,7 +464,11 @@ class DeploymentEnvironmentTest {
                     variables.put(kv[0], kv.length > 1 ? kv[1] : "");
                 }
             }
-            variables.forEach((name, value) -> settings.add(new Setting("docker-compose.yml", lineOf(lines, name), reader, name,
+            variables.forEach((name, value) -> settings.add(new Setting(
+                    "docker-compose.yml",
+                    lineOf(lines, name),
+                    reader,
+                    name,
                     value.contains("${") ? Optional.empty() : Optional.of(value))));
         }
         return settings;
@@ -409,7 +476,8 @@ class DeploymentEnvironmentTest {
 
     private static int lineOf(List<String> lines, String name) {
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).strip().startsWith(name + ":") || lines.get(i).strip().startsWith("- " + name + "=")) {
+            if (lines.get(i).strip().startsWith(name + ":")
+                    || lines.get(i).strip().startsWith("- " + name + "=")) {
                 return i + 1;
             }
         }

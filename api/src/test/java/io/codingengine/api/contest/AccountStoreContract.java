@@ -1,8 +1,10 @@
 package io.codingengine.api.contest;
 
-import io.codingengine.api.contest.AccountStore.Account;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codingengine.api.contest.AccountStore.Account;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -11,10 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract of {@link AccountStore}: every adapter's test extends this class. Each test uses
@@ -30,8 +29,8 @@ public abstract class AccountStoreContract {
     }
 
     private static Account account(String contest, String login, String hash) {
-        return new Account(contest, login, login + "-3f9a1c", "Ada L. ✓", hash,
-                Instant.parse("2026-03-01T10:15:30.123456Z"));
+        return new Account(
+                contest, login, login + "-3f9a1c", "Ada L. ✓", hash, Instant.parse("2026-03-01T10:15:30.123456Z"));
     }
 
     @Test
@@ -58,7 +57,8 @@ public abstract class AccountStoreContract {
         String c = contest();
         try (var pool = Executors.newFixedThreadPool(8)) {
             List<Future<Boolean>> results = pool.invokeAll(java.util.stream.IntStream.range(0, 8)
-                    .<Callable<Boolean>>mapToObj(i -> () -> store().create(account(c, "race", "h" + i))).toList());
+                    .<Callable<Boolean>>mapToObj(i -> () -> store().create(account(c, "race", "h" + i)))
+                    .toList());
             long created = 0;
             for (Future<Boolean> r : results) {
                 created += r.get() ? 1 : 0;
@@ -73,7 +73,8 @@ public abstract class AccountStoreContract {
         store().create(account(c, "b", "x"));
         store().create(account(c, "a", "x"));
         store().create(account(contest(), "c", "x"));
-        assertEquals(List.of("a", "b"), store().list(c).stream().map(Account::login).toList());
+        assertEquals(
+                List.of("a", "b"), store().list(c).stream().map(Account::login).toList());
         assertEquals(List.of(), store().list(contest()));
     }
 
@@ -86,7 +87,8 @@ public abstract class AccountStoreContract {
         Account now = store().get(c, "ada").orElseThrow();
         assertEquals("new", now.passwordHash());
         assertEquals(ada.participant(), now.participant());
-        assertEquals(ada.createdAt().truncatedTo(ChronoUnit.MICROS), now.createdAt().truncatedTo(ChronoUnit.MICROS));
+        assertEquals(
+                ada.createdAt().truncatedTo(ChronoUnit.MICROS), now.createdAt().truncatedTo(ChronoUnit.MICROS));
         assertFalse(store().setPasswordHash(c, "nobody", "new"));
         assertEquals(Optional.empty(), store().get(c, "nobody"));
     }

@@ -1,14 +1,13 @@
 package io.codingengine.api.contest;
 
-import io.codingengine.common.execution.InvalidRequestException;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.codingengine.common.execution.InvalidRequestException;
+import java.util.Optional;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** The rules of open contests' names: logins in ASCII from any script, and look-alike names found. */
 @Tag("fast")
@@ -42,12 +41,15 @@ class AccountsTest {
     @Test
     void lookAlikeNamesHaveOneSkeleton() {
         String latin = "Grace30641";
-        String cyrillic = "Gr\u0430\u0441e30641";  // а and с are Cyrillic
+        String cyrillic = "Gr\u0430\u0441e30641"; // а and с are Cyrillic
         assertNotEquals(Accounts.login(latin), Accounts.login(cyrillic).replace("-", "x"), "the logins differ");
         assertEquals(Accounts.skeleton(latin), Accounts.skeleton(cyrillic));
         assertEquals(Accounts.skeleton("Bill"), Accounts.skeleton("Bi11"));
         assertEquals(Accounts.skeleton("Peter"), Accounts.skeleton("\u0420eter"), "Cyrillic Р");
-        assertEquals(Accounts.skeleton("paypal"), Accounts.skeleton("\u0440\u0430\u0443\u0440\u0430l"), "a whole word in Cyrillic");
+        assertEquals(
+                Accounts.skeleton("paypal"),
+                Accounts.skeleton("\u0440\u0430\u0443\u0440\u0430l"),
+                "a whole word in Cyrillic");
         assertNotEquals(Accounts.skeleton("Grace"), Accounts.skeleton("Grade"));
         assertNotEquals(Accounts.skeleton("Иван"), Accounts.skeleton("Ivan"));
     }

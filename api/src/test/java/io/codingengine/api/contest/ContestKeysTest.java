@@ -1,17 +1,12 @@
 package io.codingengine.api.contest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.KattisZip;
 import io.codingengine.api.access.QueueApiSettings;
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.json.Json;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,9 +17,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Who may act in a contest, over HTTP against the real api (embedded broker, PostgreSQL) with no
@@ -32,10 +31,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * only where it is invited, and a participant key never names a contest on the free judge API.
  * Submissions stay queued; what counts is whether they were taken, and whose scoreboard shows them.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0", "coding-engine.limits.max-waiting=100",
-        // every entry here comes from 127.0.0.1, faster than people would (EntryLimitsTest tests the limit)
-        "coding-engine.limits.open-entries-per-address=1000"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "coding-engine.execution=queue",
+            "coding-engine.broker-port=0",
+            "coding-engine.limits.max-waiting=100",
+            // every entry here comes from 127.0.0.1, faster than people would (EntryLimitsTest tests the limit)
+            "coding-engine.limits.open-entries-per-address=1000"
+        })
 class ContestKeysTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -46,6 +50,7 @@ class ContestKeysTest {
 
     /** Fresh per test: a problem, an open contest, one by invitation, and the invited participant. */
     private String problem;
+
     private String open;
     private String invited;
     private String candidate;
@@ -60,9 +65,13 @@ class ContestKeysTest {
     void contests() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         problem = "sum-" + suffix;
-        HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + problem))
-                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/zip")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.sum())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> imported = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v1/problems/" + problem))
+                        .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                        .header("Content-Type", "application/zip")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.sum()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(201, imported.statusCode(), imported.body());
         open = "open-" + suffix;
         invited = "invited-" + suffix;
@@ -87,8 +96,8 @@ class ContestKeysTest {
     void aParticipantKeyNamesNoContestOnTheJudgeApi() throws Exception {
         // a key from the open contest's entry: not on the judge API at all, with a contest or without
         String scoped = enterByName(open, "Mallory");
-        for (String body : List.of(judgeSubmission(invited), judgeSubmission(open), judgeSubmission(null),
-                judgeInline(null))) {
+        for (String body :
+                List.of(judgeSubmission(invited), judgeSubmission(open), judgeSubmission(null), judgeInline(null))) {
             HttpResponse<String> r = send("POST", "/api/v1/submissions", body, scoped);
             assertEquals(403, r.statusCode(), body + ": " + r.body());
             assertTrue(detail(r).contains("POST /api/v1/contests/" + open + "/submissions"), r.body());
@@ -103,16 +112,27 @@ class ContestKeysTest {
                 HttpResponse<String> r = send("POST", "/api/v1/submissions", judgeSubmission(contest), key);
                 assertEquals(403, r.statusCode(), r.body());
                 assertTrue(detail(r).contains("POST /api/v1/contests/" + contest + "/submissions"), r.body());
-                HttpResponse<String> batch = send("POST", "/api/v1/submissions/batch",
-                        "[" + judgeInline(null) + "," + judgeSubmission(contest) + "]", key);
+                HttpResponse<String> batch = send(
+                        "POST",
+                        "/api/v1/submissions/batch",
+                        "[" + judgeInline(null) + "," + judgeSubmission(contest) + "]",
+                        key);
                 assertEquals(403, batch.statusCode(), batch.body());
-                assertEquals(1, Json.mapper().readTree(batch.body()).get("index").asInt(), batch.body());
+                assertEquals(
+                        1, Json.mapper().readTree(batch.body()).get("index").asInt(), batch.body());
             }
             HttpResponse<String> odd = send("POST", "/api/v1/submissions", judgeInline("a/b#" + "c".repeat(300)), key);
             assertEquals(403, odd.statusCode(), odd.body());
-            assertTrue(detail(odd).contains("/api/v1/contests/{id}/submissions"), "a malformed id is not echoed: " + odd.body());
-            assertEquals(202, send("POST", "/api/v1/submissions", judgeInline(null), key).statusCode());
-            assertEquals(202, send("POST", "/api/v1/submissions", judgeSubmission(null), key).statusCode(),
+            assertTrue(
+                    detail(odd).contains("/api/v1/contests/{id}/submissions"),
+                    "a malformed id is not echoed: " + odd.body());
+            assertEquals(
+                    202,
+                    send("POST", "/api/v1/submissions", judgeInline(null), key).statusCode());
+            assertEquals(
+                    202,
+                    send("POST", "/api/v1/submissions", judgeSubmission(null), key)
+                            .statusCode(),
                     "a problem outside any contest");
         }
         assertEquals(0, scoreboardRows(invited));
@@ -127,8 +147,14 @@ class ContestKeysTest {
         HttpResponse<String> listed = send("GET", "/api/v1/submissions?contestId=" + invited, null, key);
         assertEquals(403, listed.statusCode(), listed.body());
         String unscoped = issue("free-" + UUID.randomUUID().toString().substring(0, 6), null);
-        assertEquals(403, send("GET", "/api/v1/contests/" + invited + "/submissions", null, unscoped).statusCode());
-        assertEquals(403, send("GET", "/api/v1/contests/" + open + "/submissions", null, unscoped).statusCode());
+        assertEquals(
+                403,
+                send("GET", "/api/v1/contests/" + invited + "/submissions", null, unscoped)
+                        .statusCode());
+        assertEquals(
+                403,
+                send("GET", "/api/v1/contests/" + open + "/submissions", null, unscoped)
+                        .statusCode());
     }
 
     /**
@@ -141,44 +167,75 @@ class ContestKeysTest {
         putContest(other, List.of(Map.of("token", token + "-o", "participant", candidate)));
         String inOther = enterByToken(other, token + "-o");
         String inInvited = enterByToken(invited, token);
-        String ticket = ticket(send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), inInvited));
+        String ticket =
+                ticket(send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), inInvited));
 
-        assertEquals(403, send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), inOther).statusCode());
-        assertEquals(403, send("GET", "/api/v1/contests/" + invited + "/submissions", null, inOther).statusCode());
+        assertEquals(
+                403,
+                send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), inOther)
+                        .statusCode());
+        assertEquals(
+                403,
+                send("GET", "/api/v1/contests/" + invited + "/submissions", null, inOther)
+                        .statusCode());
         HttpResponse<String> poll = send("GET", "/api/v1/submissions/" + ticket, null, inOther);
         assertEquals(403, poll.statusCode(), poll.body());
         assertTrue(!poll.body().contains(SOURCE), poll.body());
-        assertEquals(403, send("GET", "/api/v1/submissions?contestId=" + invited, null, inOther).statusCode());
+        assertEquals(
+                403,
+                send("GET", "/api/v1/submissions?contestId=" + invited, null, inOther)
+                        .statusCode());
         JsonNode mine = json(send("GET", "/api/v1/submissions", null, inOther));
         assertEquals(0, mine.get("items").size(), "the listing of a scoped key is its contest's: " + mine);
 
-        assertEquals(200, send("GET", "/api/v1/submissions/" + ticket, null, inInvited).statusCode());
+        assertEquals(
+                200,
+                send("GET", "/api/v1/submissions/" + ticket, null, inInvited).statusCode());
         JsonNode listed = json(send("GET", "/api/v1/submissions", null, inInvited));
         assertEquals(ticket, listed.get("items").get(0).get("id").asString(), listed.toString());
-        assertEquals(1, json(send("GET", "/api/v1/contests/" + invited + "/submissions", null, inInvited)).size());
+        assertEquals(
+                1,
+                json(send("GET", "/api/v1/contests/" + invited + "/submissions", null, inInvited))
+                        .size());
     }
 
     /** What a scoped key may call besides its contest: the poll and listing, Piston, the open pages; nothing else. */
     @Test
     void aScopedKeyReachesNoOtherEndpoint() throws Exception {
         String key = enterByName(open, "Mallory");
-        for (String[] call : List.of(new String[]{"GET", "/api/v1/problems"}, new String[]{"GET", "/api/v1/problems/" + problem},
-                new String[]{"GET", "/api/v1/anything-added-later"})) {
+        for (String[] call : List.of(
+                new String[] {"GET", "/api/v1/problems"},
+                new String[] {"GET", "/api/v1/problems/" + problem},
+                new String[] {"GET", "/api/v1/anything-added-later"})) {
             HttpResponse<String> r = send(call[0], call[1], null, key);
             assertEquals(403, r.statusCode(), call[1] + ": " + r.body());
             assertTrue(detail(r).contains("contest " + open), r.body());
         }
-        for (String spelled : List.of("/api/v1/submissions;x=1", "/api/v1//submissions", "/api/%761/submissions",
-                "/api/v1/contests/" + open + "/../../submissions", "/api/v1/submissions/batch/", "/API/v1/submissions")) {
+        for (String spelled : List.of(
+                "/api/v1/submissions;x=1",
+                "/api/v1//submissions",
+                "/api/%761/submissions",
+                "/api/v1/contests/" + open + "/../../submissions",
+                "/api/v1/submissions/batch/",
+                "/API/v1/submissions")) {
             HttpResponse<String> r = send("POST", spelled, judgeInline(null), key);
             assertTrue(r.statusCode() != 202 && r.statusCode() < 500, spelled + ": " + r.statusCode() + " " + r.body());
         }
         assertEquals(403, send("GET", "/api/v1/admin/contests", null, key).statusCode());
         assertEquals(200, send("GET", "/api/v2/runtimes", null, key).statusCode());
         assertEquals(200, send("GET", "/api/v1/contests/" + invited, null, key).statusCode());
-        assertEquals(200, send("GET", "/api/v1/contests/" + invited + "/scoreboard", null, key).statusCode());
-        assertEquals(404, send("POST", "/api/v1/contests/nope-" + open + "/submissions", contestSubmission(), key).statusCode());
-        assertEquals(404, send("GET", "/api/v1/contests/nope-" + open + "/submissions", null, key).statusCode());
+        assertEquals(
+                200,
+                send("GET", "/api/v1/contests/" + invited + "/scoreboard", null, key)
+                        .statusCode());
+        assertEquals(
+                404,
+                send("POST", "/api/v1/contests/nope-" + open + "/submissions", contestSubmission(), key)
+                        .statusCode());
+        assertEquals(
+                404,
+                send("GET", "/api/v1/contests/nope-" + open + "/submissions", null, key)
+                        .statusCode());
     }
 
     // ------------------------------------------------------------------ what still works
@@ -189,8 +246,13 @@ class ContestKeysTest {
         String ticket = ticket(send("POST", "/api/v1/contests/" + open + "/submissions", contestSubmission(), key));
         JsonNode mine = json(send("GET", "/api/v1/contests/" + open + "/submissions", null, key));
         assertEquals(ticket, mine.get(0).get("id").asString());
-        assertEquals(200, send("GET", "/api/v1/submissions/" + ticket, null, key).statusCode());
-        assertEquals(1, json(send("GET", "/api/v1/submissions?contestId=" + open, null, key)).get("items").size());
+        assertEquals(
+                200, send("GET", "/api/v1/submissions/" + ticket, null, key).statusCode());
+        assertEquals(
+                1,
+                json(send("GET", "/api/v1/submissions?contestId=" + open, null, key))
+                        .get("items")
+                        .size());
         assertEquals(1, scoreboardRows(open));
 
         String byToken = enterByToken(invited, token);
@@ -202,9 +264,19 @@ class ContestKeysTest {
     void anAdminIssuedKeyActsWhereItsSubjectIsInvited() throws Exception {
         String key = issue(candidate, null);
         String ticket = ticket(send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), key));
-        assertEquals(ticket, json(send("GET", "/api/v1/contests/" + invited + "/submissions", null, key)).get(0).get("id").asString());
-        assertEquals(candidate, json(send("GET", "/api/v1/contests/" + invited + "/scoreboard", null, null))
-                .get("rows").get(0).get("participant").asString());
+        assertEquals(
+                ticket,
+                json(send("GET", "/api/v1/contests/" + invited + "/submissions", null, key))
+                        .get(0)
+                        .get("id")
+                        .asString());
+        assertEquals(
+                candidate,
+                json(send("GET", "/api/v1/contests/" + invited + "/scoreboard", null, null))
+                        .get("rows")
+                        .get(0)
+                        .get("participant")
+                        .asString());
         // not in an open contest: that takes a key from its entry
         HttpResponse<String> r = send("POST", "/api/v1/contests/" + open + "/submissions", contestSubmission(), key);
         assertEquals(403, r.statusCode(), r.body());
@@ -212,9 +284,15 @@ class ContestKeysTest {
         // an admin may also issue a key scoped to a contest, as an entry would
         String scoped = issue("walk-in-" + UUID.randomUUID().toString().substring(0, 6), open);
         ticket(send("POST", "/api/v1/contests/" + open + "/submissions", contestSubmission(), scoped));
-        assertEquals(403, send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), scoped).statusCode());
-        HttpResponse<String> service = send("POST", "/api/v1/admin/keys",
-                "{\"subject\":\"lms\",\"role\":\"SERVICE\",\"contestId\":\"" + open + "\"}", TestKeys.ADMIN);
+        assertEquals(
+                403,
+                send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), scoped)
+                        .statusCode());
+        HttpResponse<String> service = send(
+                "POST",
+                "/api/v1/admin/keys",
+                "{\"subject\":\"lms\",\"role\":\"SERVICE\",\"contestId\":\"" + open + "\"}",
+                TestKeys.ADMIN);
         assertEquals(400, service.statusCode(), "only participant keys have a contest: " + service.body());
     }
 
@@ -223,47 +301,84 @@ class ContestKeysTest {
         String service = issueKey("lms-" + UUID.randomUUID().toString().substring(0, 6), "SERVICE", null);
         ticket(send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), service));
         ticket(send("POST", "/api/v1/submissions", judgeSubmission(invited, candidate), service));
-        assertEquals(200, send("GET", "/api/v1/contests/" + invited + "/submissions", null, TestKeys.ADMIN).statusCode());
-        ticket(send("POST", "/api/v1/submissions/batch",
-                "[" + judgeSubmission(invited, candidate) + "]", TestKeys.ADMIN));
+        assertEquals(
+                200,
+                send("GET", "/api/v1/contests/" + invited + "/submissions", null, TestKeys.ADMIN)
+                        .statusCode());
+        ticket(send(
+                "POST", "/api/v1/submissions/batch", "[" + judgeSubmission(invited, candidate) + "]", TestKeys.ADMIN));
     }
 
     @Test
     void statementPicturesAreOpenOnceTheContestStartsAndOnlyForItsProblems() throws Exception {
         String tower = "tower-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + tower))
-                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/zip")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.latexWithPicture())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> imported = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v1/problems/" + tower))
+                        .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                        .header("Content-Type", "application/zip")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.latexWithPicture()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(201, imported.statusCode(), imported.body());
-        assertTrue(json(imported).get("statement").asString().contains("![A tower](statement/tower.png)"), imported.body());
+        assertTrue(
+                json(imported).get("statement").asString().contains("![A tower](statement/tower.png)"),
+                imported.body());
         String started = "pictures-" + UUID.randomUUID().toString().substring(0, 8);
         String later = started + "-later";
         Instant now = Instant.now();
         putContest(started, List.of(), List.of(tower), now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS));
         putContest(later, List.of(), List.of(tower), now.plus(1, ChronoUnit.HOURS), now.plus(2, ChronoUnit.HOURS));
 
-        HttpResponse<byte[]> picture = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/contests/" + started + "/problems/"
-                + tower + "/statement/tower.png")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> picture = HTTP.send(
+                HttpRequest.newBuilder(
+                                uri("/api/v1/contests/" + started + "/problems/" + tower + "/statement/tower.png"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, picture.statusCode(), "anyone may read a started contest's statements");
         assertTrue(java.util.Arrays.equals(KattisZip.PNG, picture.body()));
         assertEquals("image/png", picture.headers().firstValue("Content-Type").orElseThrow());
-        assertEquals("nosniff", picture.headers().firstValue("X-Content-Type-Options").orElseThrow());
-        assertTrue(picture.headers().firstValue("Content-Security-Policy").orElseThrow().contains("sandbox"));
+        assertEquals(
+                "nosniff",
+                picture.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        assertTrue(picture.headers()
+                .firstValue("Content-Security-Policy")
+                .orElseThrow()
+                .contains("sandbox"));
 
-        assertEquals(404, send("GET", "/api/v1/contests/" + later + "/problems/" + tower + "/statement/tower.png", null, null)
-                .statusCode(), "not before the contest starts");
-        assertEquals(404, send("GET", "/api/v1/contests/" + open + "/problems/" + tower + "/statement/tower.png", null, null)
-                .statusCode(), "not through a contest the problem is not in");
-        assertEquals(404, send("GET", "/api/v1/contests/" + started + "/problems/" + tower + "/statement/other.png", null, null)
-                .statusCode());
-        int escape = send("GET", "/api/v1/contests/" + started + "/problems/" + tower + "/statement/..%2Fproblem.yaml",
-                null, null).statusCode();
+        assertEquals(
+                404,
+                send("GET", "/api/v1/contests/" + later + "/problems/" + tower + "/statement/tower.png", null, null)
+                        .statusCode(),
+                "not before the contest starts");
+        assertEquals(
+                404,
+                send("GET", "/api/v1/contests/" + open + "/problems/" + tower + "/statement/tower.png", null, null)
+                        .statusCode(),
+                "not through a contest the problem is not in");
+        assertEquals(
+                404,
+                send("GET", "/api/v1/contests/" + started + "/problems/" + tower + "/statement/other.png", null, null)
+                        .statusCode());
+        int escape = send(
+                        "GET",
+                        "/api/v1/contests/" + started + "/problems/" + tower + "/statement/..%2Fproblem.yaml",
+                        null,
+                        null)
+                .statusCode();
         assertTrue(escape == 400 || escape == 404, "a name that is no picture's: " + escape);
         // the free judge API: a key that may read the problem, not a contest's key
-        assertEquals(200, send("GET", "/api/v1/problems/" + tower + "/statement/tower.png", null, TestKeys.ADMIN).statusCode());
-        assertEquals(401, send("GET", "/api/v1/problems/" + tower + "/statement/tower.png", null, null).statusCode());
-        assertEquals(403, send("GET", "/api/v1/problems/" + tower + "/statement/tower.png", null, enterByName(started, "Bo"))
-                .statusCode());
+        assertEquals(
+                200,
+                send("GET", "/api/v1/problems/" + tower + "/statement/tower.png", null, TestKeys.ADMIN)
+                        .statusCode());
+        assertEquals(
+                401,
+                send("GET", "/api/v1/problems/" + tower + "/statement/tower.png", null, null)
+                        .statusCode());
+        assertEquals(
+                403,
+                send("GET", "/api/v1/problems/" + tower + "/statement/tower.png", null, enterByName(started, "Bo"))
+                        .statusCode());
     }
 
     // ------------------------------------------------------------------ a contest changed under its keys
@@ -272,16 +387,32 @@ class ContestKeysTest {
     void aDeletedContestsKeysActNowhereAndARecreatedOneTakesThemBack() throws Exception {
         String key = enterByName(open, "Ada");
         ticket(send("POST", "/api/v1/contests/" + open + "/submissions", contestSubmission(), key));
-        assertEquals(204, send("DELETE", "/api/v1/admin/contests/" + open, null, TestKeys.ADMIN).statusCode());
-        assertEquals(404, send("POST", "/api/v1/contests/" + open + "/submissions", contestSubmission(), key).statusCode());
-        assertEquals(404, send("GET", "/api/v1/contests/" + open + "/submissions", null, key).statusCode());
-        assertEquals(403, send("POST", "/api/v1/submissions", judgeInline(null), key).statusCode());
-        assertEquals(403, send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), key).statusCode());
+        assertEquals(
+                204,
+                send("DELETE", "/api/v1/admin/contests/" + open, null, TestKeys.ADMIN)
+                        .statusCode());
+        assertEquals(
+                404,
+                send("POST", "/api/v1/contests/" + open + "/submissions", contestSubmission(), key)
+                        .statusCode());
+        assertEquals(
+                404,
+                send("GET", "/api/v1/contests/" + open + "/submissions", null, key)
+                        .statusCode());
+        assertEquals(
+                403, send("POST", "/api/v1/submissions", judgeInline(null), key).statusCode());
+        assertEquals(
+                403,
+                send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), key)
+                        .statusCode());
 
         // the same id is the same contest: its submissions count again, and so do its keys
         putContest(open, List.of());
         ticket(send("POST", "/api/v1/contests/" + open + "/submissions", contestSubmission(), key));
-        assertEquals(2, json(send("GET", "/api/v1/contests/" + open + "/submissions", null, key)).size());
+        assertEquals(
+                2,
+                json(send("GET", "/api/v1/contests/" + open + "/submissions", null, key))
+                        .size());
 
         // unless it comes back by invitation: then only invited participants act in it
         putContest(open, List.of(Map.of("token", token + "-r", "participant", candidate)));
@@ -295,8 +426,14 @@ class ContestKeysTest {
         String key = enterByToken(invited, token);
         ticket(send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), key));
         putContest(invited, List.of(Map.of("token", token + "-2", "participant", "someone-else")));
-        assertEquals(403, send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), key).statusCode());
-        assertEquals(403, send("GET", "/api/v1/contests/" + invited + "/submissions", null, key).statusCode());
+        assertEquals(
+                403,
+                send("POST", "/api/v1/contests/" + invited + "/submissions", contestSubmission(), key)
+                        .statusCode());
+        assertEquals(
+                403,
+                send("GET", "/api/v1/contests/" + invited + "/submissions", null, key)
+                        .statusCode());
     }
 
     @Test
@@ -308,8 +445,14 @@ class ContestKeysTest {
         HttpResponse<String> r = send("POST", "/api/v1/contests/" + later + "/submissions", contestSubmission(), key);
         assertEquals(409, r.statusCode(), r.body());
         String inOpen = enterByName(open, "Ada");
-        assertEquals(400, send("POST", "/api/v1/contests/" + open + "/submissions",
-                contestSubmission().replace(problem, "not-" + problem), inOpen).statusCode());
+        assertEquals(
+                400,
+                send(
+                                "POST",
+                                "/api/v1/contests/" + open + "/submissions",
+                                contestSubmission().replace(problem, "not-" + problem),
+                                inOpen)
+                        .statusCode());
     }
 
     // ------------------------------------------------------------------ helpers
@@ -319,22 +462,38 @@ class ContestKeysTest {
         putContest(id, invitations, now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS));
     }
 
-    private void putContest(String id, List<Map<String, String>> invitations, Instant start, Instant end) throws Exception {
+    private void putContest(String id, List<Map<String, String>> invitations, Instant start, Instant end)
+            throws Exception {
         putContest(id, invitations, List.of(problem), start, end);
     }
 
-    private void putContest(String id, List<Map<String, String>> invitations, List<String> problems, Instant start,
-                            Instant end) throws Exception {
-        String body = Json.write(Map.of("title", "Contest " + id, "problemIds", problems,
-                "start", start.toString(), "end", end.toString(), "scoring", "POINTS", "invitations", invitations));
+    private void putContest(
+            String id, List<Map<String, String>> invitations, List<String> problems, Instant start, Instant end)
+            throws Exception {
+        String body = Json.write(Map.of(
+                "title",
+                "Contest " + id,
+                "problemIds",
+                problems,
+                "start",
+                start.toString(),
+                "end",
+                end.toString(),
+                "scoring",
+                "POINTS",
+                "invitations",
+                invitations));
         HttpResponse<String> r = send("PUT", "/api/v1/admin/contests/" + id, body, TestKeys.ADMIN);
         assertEquals(200, r.statusCode(), r.body());
     }
 
     private String enterByName(String contest, String name) throws Exception {
         // a name is taken once in a contest: each call registers a fresh account
-        return entry(contest, "{\"name\":\"" + name + " " + java.util.UUID.randomUUID().toString().substring(0, 8)
-                + "\",\"password\":\"correct horse\"}");
+        return entry(
+                contest,
+                "{\"name\":\"" + name + " "
+                        + java.util.UUID.randomUUID().toString().substring(0, 8)
+                        + "\",\"password\":\"correct horse\"}");
     }
 
     private String enterByToken(String contest, String token) throws Exception {
@@ -363,7 +522,8 @@ class ContestKeysTest {
     }
 
     private String contestSubmission() {
-        return Json.write(Map.of("problemId", problem, "language", "python", "files", List.of(Map.of("content", SOURCE))));
+        return Json.write(
+                Map.of("problemId", problem, "language", "python", "files", List.of(Map.of("content", SOURCE))));
     }
 
     /** A judge API submission to the problem, naming {@code contest} unless it is null. */
@@ -373,8 +533,8 @@ class ContestKeysTest {
 
     /** ...and naming {@code participant} unless it is null (a service's or admin's submission). */
     private String judgeSubmission(String contest, String participant) {
-        Map<String, Object> body = new HashMap<>(Map.of("problemId", problem, "language", "python",
-                "files", List.of(Map.of("content", SOURCE))));
+        Map<String, Object> body = new HashMap<>(
+                Map.of("problemId", problem, "language", "python", "files", List.of(Map.of("content", SOURCE))));
         if (contest != null) {
             body.put("contestId", contest);
         }
@@ -386,8 +546,13 @@ class ContestKeysTest {
 
     /** A judge API submission with its own test, naming {@code contest} unless it is null. */
     private String judgeInline(String contest) {
-        Map<String, Object> body = new HashMap<>(Map.of("language", "python", "files", List.of(Map.of("content", SOURCE)),
-                "tests", List.of(Map.of("name", "t", "input", "1 2", "expectedOutput", "3"))));
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "language",
+                "python",
+                "files",
+                List.of(Map.of("content", SOURCE)),
+                "tests",
+                List.of(Map.of("name", "t", "input", "1 2", "expectedOutput", "3"))));
         if (contest != null) {
             body.put("contestId", contest);
         }
@@ -415,8 +580,10 @@ class ContestKeysTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body, String key) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }

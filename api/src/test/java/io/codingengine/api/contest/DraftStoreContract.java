@@ -1,20 +1,19 @@
 package io.codingengine.api.contest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.contest.DraftStore.Draft;
 import io.codingengine.api.contest.DraftStore.Saved;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract of {@link DraftStore}: every adapter's test extends this class. Each test uses its
@@ -43,7 +42,10 @@ public abstract class DraftStoreContract {
         store().save(c, "ada", "su", "python", "a shorter id", 0);
         List<Draft> drafts = store().list(c, "ada", "sum");
         assertEquals(2, drafts.size(), drafts.toString());
-        Draft cpp = drafts.stream().filter(d -> d.language().equals("c++")).findFirst().orElseThrow();
+        Draft cpp = drafts.stream()
+                .filter(d -> d.language().equals("c++"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("int main() { return 0; }", cpp.code());
         assertEquals(2, cpp.revision());
         assertEquals("sum", cpp.problemId());
@@ -58,7 +60,8 @@ public abstract class DraftStoreContract {
         assertFalse(tabTwo.saved());
         assertEquals("tab one", tabTwo.draft().code());
         assertEquals(1, tabTwo.draft().revision());
-        assertFalse(store().save(c, "ada", "sum", "python", "from the future", 5).saved());
+        assertFalse(
+                store().save(c, "ada", "sum", "python", "from the future", 5).saved());
         assertEquals("tab one", store().list(c, "ada", "sum").getFirst().code());
         Saved none = store().save(c, "ada", "sum", "java", "no such draft yet", 3);
         assertFalse(none.saved());
@@ -72,7 +75,8 @@ public abstract class DraftStoreContract {
         store().save(c, "ada", "sum", "python", "start", 0);
         try (var pool = Executors.newFixedThreadPool(8)) {
             List<Future<Saved>> results = pool.invokeAll(IntStream.range(0, 8)
-                    .<Callable<Saved>>mapToObj(i -> () -> store().save(c, "ada", "sum", "python", "tab " + i, 1)).toList());
+                    .<Callable<Saved>>mapToObj(i -> () -> store().save(c, "ada", "sum", "python", "tab " + i, 1))
+                    .toList());
             int saved = 0;
             String winner = null;
             for (Future<Saved> r : results) {

@@ -1,5 +1,9 @@
 package io.codingengine.api.contest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.KattisZip;
 import io.codingengine.api.access.QueueApiSettings;
 import io.codingengine.api.access.TestKeys;
@@ -8,15 +12,6 @@ import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.Invitation;
 import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.json.Json;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,10 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Contest entries against the real api (embedded broker, PostgreSQL), as an attacker would try them:
@@ -43,13 +42,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 429 rather than counting on the exact attempt it comes at (a slow run only gets more attempts
  * back). Only the end of one lockout is waited for, as long as its {@code Retry-After} says.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0",
-        "coding-engine.access.trusted-proxies=1",
-        "coding-engine.limits.token-failures-per-address=3",
-        "coding-engine.limits.token-failures-per-contest=5",
-        "coding-engine.limits.open-entries-per-address=3",
-        "coding-engine.limits.entry-window=60s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "coding-engine.execution=queue",
+            "coding-engine.broker-port=0",
+            "coding-engine.access.trusted-proxies=1",
+            "coding-engine.limits.token-failures-per-address=3",
+            "coding-engine.limits.token-failures-per-contest=5",
+            "coding-engine.limits.open-entries-per-address=3",
+            "coding-engine.limits.entry-window=60s"
+        })
 class EntryLimitsTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -75,9 +78,13 @@ class EntryLimitsTest {
     @BeforeEach
     void problem() throws Exception {
         problem = "sum-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + problem))
-                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/zip")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.sum())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> imported = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v1/problems/" + problem))
+                        .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                        .header("Content-Type", "application/zip")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.sum()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(201, imported.statusCode(), imported.body());
     }
 
@@ -86,14 +93,17 @@ class EntryLimitsTest {
     @Test
     void guessingTokensGets429AndTheRightTokenWaitsOutTheLockout() throws Exception {
         String contest = contest("guess");
-        String token = invitations(saveContest(contest, List.of(invite(null, "team-a")), 200)).get("team-a");
+        String token = invitations(saveContest(contest, List.of(invite(null, "team-a")), 200))
+                .get("team-a");
         String guesser = address();
 
         HttpResponse<String> limited = guessUntil429(contest, () -> guesser, 3);
         assertTrue(detail(limited).contains("address " + guesser), limited.body());
         HttpResponse<String> right = enter(contest, Map.of("token", token), guesser);
         assertEquals(429, right.statusCode(), "the right token during the lockout: " + right.body());
-        assertEquals(detail(limited).replaceAll("\\d+ s", ""), detail(right).replaceAll("\\d+ s", ""),
+        assertEquals(
+                detail(limited).replaceAll("\\d+ s", ""),
+                detail(right).replaceAll("\\d+ s", ""),
                 "a refusal that does not tell a right token from a wrong one");
 
         HttpResponse<String> elsewhere = enter(contest, Map.of("token", token), address());
@@ -110,12 +120,16 @@ class EntryLimitsTest {
     void wrongTokensFromManyAddressesLockTheirContestOnly() throws Exception {
         String contest = contest("spread");
         String other = contest("other");
-        String token = invitations(saveContest(contest, List.of(invite(null, "team-a")), 200)).get("team-a");
-        String otherToken = invitations(saveContest(other, List.of(invite(null, "team-a")), 200)).get("team-a");
+        String token = invitations(saveContest(contest, List.of(invite(null, "team-a")), 200))
+                .get("team-a");
+        String otherToken = invitations(saveContest(other, List.of(invite(null, "team-a")), 200))
+                .get("team-a");
 
         HttpResponse<String> limited = guessUntil429(contest, EntryLimitsTest::address, 5);
         assertTrue(detail(limited).contains("contest " + contest), limited.body());
-        assertEquals(429, enter(contest, Map.of("token", token), address()).statusCode(),
+        assertEquals(
+                429,
+                enter(contest, Map.of("token", token), address()).statusCode(),
                 "the contest is locked out for every address, the right token too");
         assertEquals(201, enter(other, Map.of("token", otherToken), address()).statusCode(), "other contests are not");
     }
@@ -129,7 +143,8 @@ class EntryLimitsTest {
             if (r.statusCode() == 429) {
                 assertTrue(refused >= allowed, "429 after " + refused + " wrong tokens, " + allowed + " are allowed");
                 long retryAfter = retryAfter(r);
-                assertTrue(retryAfter >= 1 && retryAfter <= 21, "at most one refill period (12 or 20 s): " + retryAfter);
+                assertTrue(
+                        retryAfter >= 1 && retryAfter <= 21, "at most one refill period (12 or 20 s): " + retryAfter);
                 assertEquals(429, json(r).get("status").asInt(), r.body());
                 return r;
             }
@@ -148,7 +163,8 @@ class EntryLimitsTest {
         String client = address();
         AtomicInteger spoof = new AtomicInteger();
         // a client may write anything into X-Forwarded-For; the proxy appends what it saw, and only that counts
-        HttpResponse<String> limited = enterUntil429(contest, () -> "198.18.0." + spoof.incrementAndGet() + ", " + client);
+        HttpResponse<String> limited =
+                enterUntil429(contest, () -> "198.18.0." + spoof.incrementAndGet() + ", " + client);
         assertTrue(detail(limited).contains("address " + client), limited.body());
         assertEquals(201, enter(contest, Map.of("name", "Ada"), address()).statusCode(), "another address enters");
 
@@ -158,11 +174,17 @@ class EntryLimitsTest {
         enterUntil429(contest, () -> v6 + "1");
         HttpResponse<String> sameNetwork = enter(contest, Map.of("name", "Ada"), v6 + "abcd");
         assertEquals(429, sameNetwork.statusCode(), sameNetwork.body());
-        assertTrue(detail(sameNetwork).contains("2001:db8:" + Integer.toHexString(n) + ":1:0:0:0:0/64"), sameNetwork.body());
-        assertEquals(201, enter(contest, Map.of("name", "Ada"), "2001:db8:" + Integer.toHexString(n) + ":2::1").statusCode());
+        assertTrue(
+                detail(sameNetwork).contains("2001:db8:" + Integer.toHexString(n) + ":1:0:0:0:0/64"),
+                sameNetwork.body());
+        assertEquals(
+                201,
+                enter(contest, Map.of("name", "Ada"), "2001:db8:" + Integer.toHexString(n) + ":2::1")
+                        .statusCode());
     }
 
-    private HttpResponse<String> enterUntil429(String contest, java.util.function.Supplier<String> forwarded) throws Exception {
+    private HttpResponse<String> enterUntil429(String contest, java.util.function.Supplier<String> forwarded)
+            throws Exception {
         int entered = 0;
         for (int attempt = 0; attempt < 13; attempt++) {
             HttpResponse<String> r = enter(contest, Map.of("name", "Mallory " + attempt), forwarded.get());
@@ -185,12 +207,15 @@ class EntryLimitsTest {
         String contest = contest("weak");
         Map<String, String> rules = Map.of(
                 "at least 16", Json.write(List.of(invite("team0731", "team-a"))),
-                "differ only in 1 character", Json.write(List.of(invite("candidate-token-0001", "team-a"),
-                        invite("candidate-token-0002", "team-b"))),
+                "differ only in 1 character",
+                        Json.write(List.of(
+                                invite("candidate-token-0001", "team-a"), invite("candidate-token-0002", "team-b"))),
                 // alike at the end, not neighbours in sorted order
-                "invitations[0].token and invitations[2].token differ only in 1 character", Json.write(List.of(
-                        invite("a-1234-candidate-token", "team-a"), invite("m" + InvitationTokens.generate(), "team-b"),
-                        invite("z-1234-candidate-token", "team-c"))),
+                "invitations[0].token and invitations[2].token differ only in 1 character",
+                        Json.write(List.of(
+                                invite("a-1234-candidate-token", "team-a"),
+                                invite("m" + InvitationTokens.generate(), "team-b"),
+                                invite("z-1234-candidate-token", "team-c"))),
                 "visible ASCII", Json.write(List.of(invite("correct horse battery staple", "team-a"))),
                 "at most 128", Json.write(List.of(invite("x".repeat(129), "team-a"))));
         for (var rule : rules.entrySet()) {
@@ -199,15 +224,18 @@ class EntryLimitsTest {
             assertTrue(detail(r).contains(rule.getKey()), r.body());
             assertTrue(detail(r).contains("invitations["), "names the invitation: " + r.body());
         }
-        assertEquals(404, send("GET", "/api/v1/contests/" + contest, null, null, null).statusCode(), "nothing saved");
+        assertEquals(
+                404,
+                send("GET", "/api/v1/contests/" + contest, null, null, null).statusCode(),
+                "nothing saved");
     }
 
     @Test
     void aMissingTokenIsGeneratedAndEntersAsItsParticipant() throws Exception {
         String contest = contest("generated");
         String chosen = InvitationTokens.generate() + "-chosen";
-        HttpResponse<String> saved = saveContest(contest, List.of(invite(null, "ada"), invite("", "bob"),
-                invite(chosen, "cy")), 200);
+        HttpResponse<String> saved =
+                saveContest(contest, List.of(invite(null, "ada"), invite("", "bob"), invite(chosen, "cy")), 200);
         Map<String, String> tokens = invitations(saved);
         assertTrue(tokens.get("ada").matches(GENERATED) && tokens.get("bob").matches(GENERATED), saved.body());
         assertNotEquals(tokens.get("ada"), tokens.get("bob"));
@@ -217,12 +245,19 @@ class EntryLimitsTest {
         HttpResponse<String> entry = enter(contest, Map.of("token", tokens.get("ada")), address());
         assertEquals(201, entry.statusCode(), entry.body());
         assertEquals("ada", json(entry).get("participant").asString());
-        String view = send("GET", "/api/v1/contests/" + contest, null, null, null).body();
+        String view =
+                send("GET", "/api/v1/contests/" + contest, null, null, null).body();
         assertTrue(tokens.values().stream().noneMatch(view::contains), "tokens never reach participants: " + view);
 
         // saved again as listed: the same tokens, nothing regenerated
-        assertEquals(tokens, invitations(saveContest(contest, tokens.entrySet().stream()
-                .map(e -> invite(e.getValue(), e.getKey())).toList(), 200)));
+        assertEquals(
+                tokens,
+                invitations(saveContest(
+                        contest,
+                        tokens.entrySet().stream()
+                                .map(e -> invite(e.getValue(), e.getKey()))
+                                .toList(),
+                        200)));
     }
 
     /** Tokens saved before the rules have been handed out: a contest keeps them, but takes no new weak one. */
@@ -230,17 +265,28 @@ class EntryLimitsTest {
     void storedWeakTokensAreKeptButNoNewOnes() throws Exception {
         String contest = contest("legacy");
         Instant now = Instant.now();
-        contests.save(new Contest(contest, "Before the rules", List.of(problem), now.minus(1, ChronoUnit.HOURS),
-                now.plus(1, ChronoUnit.HOURS), Scoring.ICPC, List.of(new Invitation("team0731", "team-a"))));
+        contests.save(new Contest(
+                contest,
+                "Before the rules",
+                List.of(problem),
+                now.minus(1, ChronoUnit.HOURS),
+                now.plus(1, ChronoUnit.HOURS),
+                Scoring.ICPC,
+                List.of(new Invitation("team0731", "team-a"))));
 
-        assertEquals("team0731", invitations(saveContest(contest, List.of(invite("team0731", "team-a")), 200)).get("team-a"),
+        assertEquals(
+                "team0731",
+                invitations(saveContest(contest, List.of(invite("team0731", "team-a")), 200))
+                        .get("team-a"),
                 "the admin edits the contest with its old token");
-        HttpResponse<String> added = saveContest(contest, Json.write(List.of(invite("team0731", "team-a"),
-                invite("team0732", "team-b"))));
+        HttpResponse<String> added =
+                saveContest(contest, Json.write(List.of(invite("team0731", "team-a"), invite("team0732", "team-b"))));
         assertEquals(400, added.statusCode(), added.body());
-        assertTrue(detail(added).contains("invitations[1].token") && detail(added).contains("at least 16"), added.body());
+        assertTrue(
+                detail(added).contains("invitations[1].token") && detail(added).contains("at least 16"), added.body());
         HttpResponse<String> moved = saveContest(contest, Json.write(List.of(invite("team0731", "team-b"))));
-        assertEquals(400, moved.statusCode(), "an old token for another participant is a new invitation: " + moved.body());
+        assertEquals(
+                400, moved.statusCode(), "an old token for another participant is a new invitation: " + moved.body());
         assertEquals(201, enter(contest, Map.of("token", "team0731"), address()).statusCode());
     }
 
@@ -261,7 +307,7 @@ class EntryLimitsTest {
         int n = ADDRESSES.incrementAndGet();
         assertEquals(201, register(id, "Grace" + n).statusCode());
 
-        HttpResponse<String> cyrillic = register(id, "Gr\u0430\u0441e" + n);  // а and с are Cyrillic
+        HttpResponse<String> cyrillic = register(id, "Gr\u0430\u0441e" + n); // а and с are Cyrillic
         assertEquals(409, cyrillic.statusCode(), cyrillic.body());
         assertTrue(detail(cyrillic).contains("looks like Grace" + n), cyrillic.body());
         HttpResponse<String> same = register(id, "grace" + n);
@@ -276,8 +322,12 @@ class EntryLimitsTest {
         assertEquals(201, ivan.statusCode(), ivan.body());
         assertTrue(json(ivan).get("participant").asString().startsWith("ivan-" + n + "-"), ivan.body());
         assertEquals("Иван " + n, json(ivan).get("displayName").asString());
-        HttpResponse<String> again = send("POST", "/api/v1/contests/" + id + "/sessions",
-                Json.write(Map.of("name", "Иван " + n, "password", "correct horse")), null, address());
+        HttpResponse<String> again = send(
+                "POST",
+                "/api/v1/contests/" + id + "/sessions",
+                Json.write(Map.of("name", "Иван " + n, "password", "correct horse")),
+                null,
+                address());
         assertEquals(201, again.statusCode(), again.body());
         assertEquals(json(ivan).get("participant"), json(again).get("participant"), "the same participant signs in");
         assertEquals(409, register(id, "\u0418\u0432\u0430\u043d " + n).statusCode(), "the same letters, escaped");
@@ -289,17 +339,25 @@ class EntryLimitsTest {
         saveContest(id, List.of(), 200);
         int n = ADDRESSES.incrementAndGet();
         // José was "jos" before names were written in ASCII; it is "jose" now
-        assertTrue(accounts.create(new AccountStore.Account(id, "jos-" + n, "jos-" + n + "-abcdef", "José " + n,
-                Accounts.hash("correct horse"), Instant.now())));
-        HttpResponse<String> in = send("POST", "/api/v1/contests/" + id + "/sessions",
-                Json.write(Map.of("name", "José " + n, "password", "correct horse")), null, address());
+        assertTrue(accounts.create(new AccountStore.Account(
+                id, "jos-" + n, "jos-" + n + "-abcdef", "José " + n, Accounts.hash("correct horse"), Instant.now())));
+        HttpResponse<String> in = send(
+                "POST",
+                "/api/v1/contests/" + id + "/sessions",
+                Json.write(Map.of("name", "José " + n, "password", "correct horse")),
+                null,
+                address());
         assertEquals(201, in.statusCode(), in.body());
         assertEquals("jos-" + n + "-abcdef", json(in).get("participant").asString());
     }
 
     private HttpResponse<String> register(String contest, String name) throws Exception {
-        return send("POST", "/api/v1/contests/" + contest + "/entries",
-                Json.write(Map.of("name", name, "password", "correct horse")), null, address());
+        return send(
+                "POST",
+                "/api/v1/contests/" + contest + "/entries",
+                Json.write(Map.of("name", name, "password", "correct horse")),
+                null,
+                address());
     }
 
     private static String contest(String name) {
@@ -313,7 +371,8 @@ class EntryLimitsTest {
         return m;
     }
 
-    private HttpResponse<String> saveContest(String id, List<Map<String, String>> invitations, int expected) throws Exception {
+    private HttpResponse<String> saveContest(String id, List<Map<String, String>> invitations, int expected)
+            throws Exception {
         HttpResponse<String> r = saveContest(id, Json.write(invitations));
         assertEquals(expected, r.statusCode(), r.body());
         return r;
@@ -345,7 +404,9 @@ class EntryLimitsTest {
 
     private static Map<String, String> invitations(JsonNode contest) {
         Map<String, String> tokens = new HashMap<>();
-        contest.get("invitations").forEach(i -> tokens.put(i.get("participant").asString(), i.get("token").asString()));
+        contest.get("invitations")
+                .forEach(i -> tokens.put(
+                        i.get("participant").asString(), i.get("token").asString()));
         return tokens;
     }
 
@@ -358,7 +419,8 @@ class EntryLimitsTest {
     }
 
     private static long retryAfter(HttpResponse<String> r) {
-        return Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow(() -> new AssertionError("no Retry-After")));
+        return Long.parseLong(
+                r.headers().firstValue("Retry-After").orElseThrow(() -> new AssertionError("no Retry-After")));
     }
 
     private static String detail(HttpResponse<String> r) {
@@ -371,8 +433,10 @@ class EntryLimitsTest {
 
     private HttpResponse<String> send(String method, String path, String body, String key, String forwardedFor)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }

@@ -1,19 +1,18 @@
 package io.codingengine.api.contest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.contest.Invitation;
 import io.codingengine.common.execution.InvalidRequestException;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** The rules of invitation tokens, without a server (EntryLimitsTest: over HTTP). */
 @Tag("fast")
@@ -37,7 +36,8 @@ class InvitationTokensTest {
 
     @Test
     void thousandsOfGeneratedTokensPassTheirOwnRules() {
-        List<AdminController.InvitationRequest> many = IntStream.range(0, 5000).mapToObj(i -> invite(null, "p-" + i)).toList();
+        List<AdminController.InvitationRequest> many =
+                IntStream.range(0, 5000).mapToObj(i -> invite(null, "p-" + i)).toList();
         List<Invitation> saved = InvitationTokens.prepare(many, List.of());
         assertEquals(5000, saved.stream().map(Invitation::token).distinct().count());
     }
@@ -56,36 +56,62 @@ class InvitationTokensTest {
     void sequencesAreFoundWhereverTheyDiffer() {
         List<AdminController.InvitationRequest> numbered = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            numbered.add(invite(InvitationTokens.generate().substring(0, 10) + "-" + "%04d".formatted(i) + "-spring-cup", "p-" + i));
+            numbered.add(invite(
+                    InvitationTokens.generate().substring(0, 10) + "-" + "%04d".formatted(i) + "-spring-cup",
+                    "p-" + i));
         }
         assertEquals(50, InvitationTokens.prepare(numbered, List.of()).size(), "random starts: far apart");
         numbered.set(37, invite(numbered.get(12).token().substring(0, 10) + "-9999-spring-cup", "p-37"));
-        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> InvitationTokens.prepare(numbered, List.of()));
-        assertTrue(e.getMessage().contains("invitations[12].token and invitations[37].token differ only in 4 characters"), e.getMessage());
+        InvalidRequestException e =
+                assertThrows(InvalidRequestException.class, () -> InvitationTokens.prepare(numbered, List.of()));
+        assertTrue(
+                e.getMessage().contains("invitations[12].token and invitations[37].token differ only in 4 characters"),
+                e.getMessage());
     }
 
     @Test
     void keptTokensAreExemptButNotWhenMovedOrNear() {
-        List<Invitation> stored = List.of(new Invitation("team0731", "team-a"), new Invitation("team0001", "team-b"),
+        List<Invitation> stored = List.of(
+                new Invitation("team0731", "team-a"),
+                new Invitation("team0001", "team-b"),
                 new Invitation("candidate-token-0001", "team-c"));
-        assertEquals(stored, InvitationTokens.prepare(stored.stream().map(i -> invite(i.token(), i.participant())).toList(), stored),
+        assertEquals(
+                stored,
+                InvitationTokens.prepare(
+                        stored.stream()
+                                .map(i -> invite(i.token(), i.participant()))
+                                .toList(),
+                        stored),
                 "short and alike, but kept as they were");
-        assertThrows(InvalidRequestException.class, () -> InvitationTokens.prepare(List.of(invite("team0731", "team-b")), stored));
-        InvalidRequestException near = assertThrows(InvalidRequestException.class, () -> InvitationTokens.prepare(
-                List.of(invite("candidate-token-0001", "team-c"), invite("candidate-token-0002", "team-d")), stored));
-        assertTrue(near.getMessage().contains("invitations[0].token and invitations[1].token differ only in 1 character"),
+        assertThrows(
+                InvalidRequestException.class,
+                () -> InvitationTokens.prepare(List.of(invite("team0731", "team-b")), stored));
+        InvalidRequestException near = assertThrows(
+                InvalidRequestException.class,
+                () -> InvitationTokens.prepare(
+                        List.of(invite("candidate-token-0001", "team-c"), invite("candidate-token-0002", "team-d")),
+                        stored));
+        assertTrue(
+                near.getMessage().contains("invitations[0].token and invitations[1].token differ only in 1 character"),
                 "a new token near a kept one: " + near.getMessage());
-        assertEquals(List.of("team-a"), InvitationTokens.weakKept(
-                InvitationTokens.prepare(List.of(invite("team0731", "team-a")), stored), stored));
+        assertEquals(
+                List.of("team-a"),
+                InvitationTokens.weakKept(
+                        InvitationTokens.prepare(List.of(invite("team0731", "team-a")), stored), stored));
     }
 
     @Test
     void malformedInvitationsAre400s() {
-        assertThrows(InvalidRequestException.class, () -> InvitationTokens.prepare(java.util.Arrays.asList(
-                (AdminController.InvitationRequest) null), List.of()));
-        InvalidRequestException participant = assertThrows(InvalidRequestException.class,
+        assertThrows(
+                InvalidRequestException.class,
+                () -> InvitationTokens.prepare(
+                        java.util.Arrays.asList((AdminController.InvitationRequest) null), List.of()));
+        InvalidRequestException participant = assertThrows(
+                InvalidRequestException.class,
                 () -> InvitationTokens.prepare(List.of(invite(null, "no spaces allowed")), List.of()));
-        assertTrue(participant.getMessage().startsWith("invitations[0]: invitation participant"), participant.getMessage());
+        assertTrue(
+                participant.getMessage().startsWith("invitations[0]: invitation participant"),
+                participant.getMessage());
         assertEquals(List.of(), InvitationTokens.prepare(null, List.of()));
     }
 }

@@ -2,10 +2,9 @@ package io.codingengine.api.contest;
 
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.AzuriteExtension;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.UUID;
 
 /** {@link AccountStoreContract} against {@link TableAccountStore} on a real Azurite. */
 @ExtendWith(AzuriteExtension.class)

@@ -1,5 +1,10 @@
 package io.codingengine.api.judge;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.codingengine.api.InProcessWorker;
 import io.codingengine.api.PostgresSettings;
 import io.codingengine.api.access.TestKeys;
@@ -8,16 +13,6 @@ import io.codingengine.common.problem.KattisExamples;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.PostgresExtension;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,11 +30,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The problemtools example packages end to end: each is zipped with its links kept (as
@@ -56,8 +55,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * is {@code AC} or {@code TLE}. A mismatch the engine is known to have is listed in
  * {@link #KNOWN_MISMATCHES} with its cause, and must still mismatch: once fixed, its entry goes.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"coding-engine.execution=queue", "coding-engine.broker-port=0"})
 class KattisExamplesJudgeTest {
 
     private static final PostgresExtension.Database DATABASE = PostgresExtension.newDatabase("KattisExamplesJudgeTest");
@@ -65,20 +65,30 @@ class KattisExamplesJudgeTest {
 
     /** The examples the api imports; the others are refused, with these words. */
     private static final Set<String> IMPORTED = Set.of("hello", "different", "guess", "oddecho");
+
     private static final Map<String, String> REFUSED = Map.of();
 
     private static final Map<String, Set<String>> VERDICTS = Map.of(
-            "accepted", Set.of("AC"), "wrong_answer", Set.of("WA"), "time_limit_exceeded", Set.of("TLE"),
-            "run_time_error", Set.of("RE", "MLE"), "slow_accepted", Set.of("AC", "TLE"),
-            "partially_accepted", Set.of("AC"));
+            "accepted",
+            Set.of("AC"),
+            "wrong_answer",
+            Set.of("WA"),
+            "time_limit_exceeded",
+            Set.of("TLE"),
+            "run_time_error",
+            Set.of("RE", "MLE"),
+            "slow_accepted",
+            Set.of("AC", "TLE"),
+            "partially_accepted",
+            Set.of("AC"));
 
     /**
      * The scores of a scoring problem's submissions by directory, as the format's default grader
      * gives them: oddecho's accepted ones score 100 (both subtasks), its partially accepted one 50
      * (subtask 1; the legacy format asks for an accepted verdict below the maximum).
      */
-    private static final Map<String, Integer> SCORES = Map.of("oddecho/accepted", 100,
-            "oddecho/partially_accepted", 50);
+    private static final Map<String, Integer> SCORES =
+            Map.of("oddecho/accepted", 100, "oddecho/partially_accepted", 50);
 
     /**
      * Submissions ({@code problem/submissions/dir/file}) whose verdict the engine is known to get
@@ -96,21 +106,24 @@ class KattisExamplesJudgeTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-examples-").toString());
+        registry.add(
+                "coding-engine.data-dir",
+                () -> InProcessWorker.tempDir("ce-api-examples-").toString());
         PostgresSettings.register(registry, DATABASE);
         registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
     }
 
     @BeforeAll
-    static void startWorker(@Autowired EmbeddedArtemisBroker broker, @Autowired MeterRegistry metrics) throws IOException {
+    static void startWorker(@Autowired EmbeddedArtemisBroker broker, @Autowired MeterRegistry metrics)
+            throws IOException {
         assumeTrue(KattisExamples.directory() != null, "no ../shared/conformance/kattis-examples beside the project");
         zips = InProcessWorker.tempDir("ce-api-examples-zips-");
         boolean zipTool = KattisExamples.hasZipTool();
         for (String name : KattisExamples.names()) {
             KattisExamples.zip(KattisExamples.copy(name, zips), zips.resolve(name + ".zip"), zipTool);
         }
-        worker = InProcessWorker.start(broker.url(), DATABASE.dataSource(), 68000,
-                "coding-engine-api-kattis-examples", metrics);
+        worker = InProcessWorker.start(
+                broker.url(), DATABASE.dataSource(), 68000, "coding-engine-api-kattis-examples", metrics);
     }
 
     @AfterAll
@@ -124,7 +137,8 @@ class KattisExamplesJudgeTest {
     void everyExampleIsImportedOrRefusedWithItsReason() throws Exception {
         for (String name : KattisExamples.names()) {
             assertTrue(IMPORTED.contains(name) || REFUSED.containsKey(name), "no expectation for example " + name);
-            HttpResponse<String> response = put(name + "-" + UUID.randomUUID().toString().substring(0, 6), name);
+            HttpResponse<String> response =
+                    put(name + "-" + UUID.randomUUID().toString().substring(0, 6), name);
             if (IMPORTED.contains(name)) {
                 assertEquals(201, response.statusCode(), name + ": " + response.body());
                 // none gives a time limit: it is computed from its accepted submissions, run at import,
@@ -132,12 +146,15 @@ class KattisExamplesJudgeTest {
                 JsonNode problem = Json.mapper().readTree(response.body());
                 String source = problem.get("timeLimitSource").asString();
                 if (name.equals("guess")) {
-                    assertEquals("default 3 s: the package gives no time limit, and the accepted submissions of an"
-                            + " interactive problem run only with its output validator, which the import does not do:"
-                            + " give limits.time_limit", source);
+                    assertEquals(
+                            "default 3 s: the package gives no time limit, and the accepted submissions of an"
+                                    + " interactive problem run only with its output validator, which the import does not do:"
+                                    + " give limits.time_limit",
+                            source);
                     continue;
                 }
-                assertTrue(source.startsWith("from the accepted submissions: the slowest, submissions/accepted/"),
+                assertTrue(
+                        source.startsWith("from the accepted submissions: the slowest, submissions/accepted/"),
                         name + ": " + source);
                 if (name.equals("oddecho")) {
                     // a 2023-07-draft package: that version's rule
@@ -145,10 +162,13 @@ class KattisExamplesJudgeTest {
                     continue;
                 }
                 assertTrue(source.contains("time_multiplier 5") && source.contains("rounded to whole seconds"), source);
-                assertTrue(source.contains(name.equals("different") ? "time_safety_margin 4" : "time_safety_margin 2"), source);
+                assertTrue(
+                        source.contains(name.equals("different") ? "time_safety_margin 4" : "time_safety_margin 2"),
+                        source);
             } else {
                 assertEquals(400, response.statusCode(), name + ": " + response.body());
-                String detail = Json.mapper().readTree(response.body()).get("detail").asString();
+                String detail =
+                        Json.mapper().readTree(response.body()).get("detail").asString();
                 assertTrue(detail.contains(REFUSED.get(name)), name + ": " + detail);
             }
         }
@@ -215,37 +235,66 @@ class KattisExamplesJudgeTest {
             case "java" -> "java";
             case "js" -> "javascript";
             // Python 2 (its shebang says so, as problemtools tells the two apart) is not an engine language
-            case "py" -> Files.readString(file).startsWith("#!") && Files.readString(file).lines().findFirst()
-                    .orElse("").contains("python2") ? null : "python";
+            case "py" ->
+                Files.readString(file).startsWith("#!")
+                                && Files.readString(file)
+                                        .lines()
+                                        .findFirst()
+                                        .orElse("")
+                                        .contains("python2")
+                        ? null
+                        : "python";
             default -> null;
         };
     }
 
     private HttpResponse<String> put(String id, String example) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id))
-                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/zip")
-                .PUT(HttpRequest.BodyPublishers.ofFile(zips.resolve(example + ".zip"))).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v1/problems/" + id))
+                        .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                        .header("Content-Type", "application/zip")
+                        .PUT(HttpRequest.BodyPublishers.ofFile(zips.resolve(example + ".zip")))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private String submit(String problem, String language, Path file) throws Exception {
         // one participant each: a participant may have only a few submissions waiting at once
         String participant = "examples-" + UUID.randomUUID().toString().substring(0, 8);
-        String body = Json.write(Map.of("participant", participant, "problemId", problem, "language", language,
-                "files", List.of(Map.of("name", file.getFileName().toString(), "content", Files.readString(file)))));
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/submissions"))
-                .header("Content-Type", "application/json").header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String body = Json.write(Map.of(
+                "participant",
+                participant,
+                "problemId",
+                problem,
+                "language",
+                language,
+                "files",
+                List.of(Map.of("name", file.getFileName().toString(), "content", Files.readString(file)))));
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v1/submissions"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(202, r.statusCode(), file + ": " + r.body());
         return Json.mapper().readTree(r.body()).get("ticket").asString();
     }
 
     private JsonNode poll(String ticket) {
-        return await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/submissions/" + ticket))
-                    .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return Json.mapper().readTree(r.body());
-        }, v -> "DONE".equals(v.path("status").asString()));
+        return await().atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> {
+                            HttpResponse<String> r = HTTP.send(
+                                    HttpRequest.newBuilder(uri("/api/v1/submissions/" + ticket))
+                                            .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            return Json.mapper().readTree(r.body());
+                        },
+                        v -> "DONE".equals(v.path("status").asString()));
     }
 
     private URI uri(String path) {

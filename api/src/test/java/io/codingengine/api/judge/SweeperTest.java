@@ -1,5 +1,8 @@
 package io.codingengine.api.judge;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
@@ -14,12 +17,6 @@ import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.store.PostgresSubmissionStore;
 import io.codingengine.common.store.StalledRound;
 import io.codingengine.common.store.UpdateOutcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,9 +30,11 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sweeper of two api processes (each with its own pool on one PostgreSQL) against a real
@@ -46,10 +45,12 @@ class SweeperTest {
 
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
+
     private static final Duration STUCK_AFTER = Duration.ofSeconds(1);
 
     @TempDir
     static Path dir;
+
     private static EmbeddedArtemisBroker broker;
     private static ArtemisSubmissionQueue queue;
     private static PostgresSubmissionStore store;
@@ -74,8 +75,16 @@ class SweeperTest {
     }
 
     private static String create() {
-        Submission s = new Submission("sw-" + UUID.randomUUID(), null, null, "sweeper-test", "python", "*",
-                List.of(SourceFile.utf8("main.py", "print(1)")), List.of(new TestCase("t", "", "1\n", true)), null,
+        Submission s = new Submission(
+                "sw-" + UUID.randomUUID(),
+                null,
+                null,
+                "sweeper-test",
+                "python",
+                "*",
+                List.of(SourceFile.utf8("main.py", "print(1)")),
+                List.of(new TestCase("t", "", "1\n", true)),
+                null,
                 Instant.now());
         assertTrue(store.create(s));
         return s.id();
@@ -105,13 +114,15 @@ class SweeperTest {
         List<StalledRound> sent = new ArrayList<>();
         CountDownLatch start = new CountDownLatch(1);
         try (var threads = Executors.newFixedThreadPool(2)) {
-            List<Future<List<StalledRound>>> sweeps = List.of(threads.submit(() -> {
-                start.await();
-                return here.sweep();
-            }), threads.submit(() -> {
-                start.await();
-                return there.sweep();
-            }));
+            List<Future<List<StalledRound>>> sweeps = List.of(
+                    threads.submit(() -> {
+                        start.await();
+                        return here.sweep();
+                    }),
+                    threads.submit(() -> {
+                        start.await();
+                        return there.sweep();
+                    }));
             start.countDown();
             for (Future<List<StalledRound>> sweep : sweeps) {
                 sent.addAll(sweep.get());
@@ -122,17 +133,28 @@ class SweeperTest {
 
         List<String> expected = new ArrayList<>(neverQueued);
         expected.addAll(List.of(workerGone, regradeNeverQueued));
-        assertEquals(expected.stream().sorted().toList(), sent.stream().map(StalledRound::id)
-                .filter(expected::contains).sorted().toList(), "each once: " + sent);
+        assertEquals(
+                expected.stream().sorted().toList(),
+                sent.stream()
+                        .map(StalledRound::id)
+                        .filter(expected::contains)
+                        .sorted()
+                        .toList(),
+                "each once: " + sent);
         Map<String, Delivery> messages = receiveAll();
-        assertEquals(expected.stream().sorted().toList(), messages.keySet().stream().filter(expected::contains).sorted().toList(),
+        assertEquals(
+                expected.stream().sorted().toList(),
+                messages.keySet().stream().filter(expected::contains).sorted().toList(),
                 "one message each on the queue: " + messages.keySet());
         for (String id : neverQueued) {
             assertMessage(messages.get(id), Lane.CONTEST, new WorkItem.Judge(id, 0, null, 0));
         }
         assertMessage(messages.get(workerGone), Lane.CONTEST, new WorkItem.Judge(workerGone, 0, null, 2));
-        assertMessage(messages.get(regradeNeverQueued), Lane.REGRADE, new WorkItem.Judge(regradeNeverQueued, 7, null, 0));
-        assertTrue(!messages.containsKey(judged) && !messages.containsKey(alive), messages.keySet().toString());
+        assertMessage(
+                messages.get(regradeNeverQueued), Lane.REGRADE, new WorkItem.Judge(regradeNeverQueued, 7, null, 0));
+        assertTrue(
+                !messages.containsKey(judged) && !messages.containsKey(alive),
+                messages.keySet().toString());
         messages.values().forEach(Delivery::complete);
 
         // Not judged after all (its message was lost again): sent again once it has stalled as long once more.

@@ -1,5 +1,9 @@
 package io.codingengine.api.judge;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.InProcessWorker;
 import io.codingengine.api.PostgresSettings;
 import io.codingengine.api.access.TestKeys;
@@ -7,16 +11,6 @@ import io.codingengine.common.json.Json;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.PostgresExtension;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -35,10 +29,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Packages with test data groups written here, imported through {@code PUT /api/v1/problems/{id}}
@@ -48,8 +47,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with every test; a POINTS contest's scoreboard taking the group score; and grading features the
  * engine does not implement refused with a 400 that names them.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"coding-engine.execution=queue", "coding-engine.broker-port=0"})
 class TestGroupsJudgeTest {
 
     private static final PostgresExtension.Database DATABASE = PostgresExtension.newDatabase("TestGroupsJudgeTest");
@@ -63,7 +63,9 @@ class TestGroupsJudgeTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-groups-").toString());
+        registry.add(
+                "coding-engine.data-dir",
+                () -> InProcessWorker.tempDir("ce-api-groups-").toString());
         PostgresSettings.register(registry, DATABASE);
         registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
     }
@@ -105,9 +107,11 @@ class TestGroupsJudgeTest {
         files.put("data/sample/testdata.yaml", "accept_score: 0\nrange: 0 0\n");
         test(files, "sample/1", "a");
         files.put("data/secret/testdata.yaml", "grader_flags: first_error accept_if_any_accepted\nrange: 0 100\n");
-        files.put("data/secret/g1/testdata.yaml", "accept_score: 20\nrange: 0 40\ngrader_flags: sum\n"
-                + "output_validator_flags: case_sensitive\n");
-        files.put("data/secret/g2/testdata.yaml", "on_reject: break\naccept_score: 50\nrange: 0 50\ngrader_flags: min\n");
+        files.put(
+                "data/secret/g1/testdata.yaml",
+                "accept_score: 20\nrange: 0 40\ngrader_flags: sum\n" + "output_validator_flags: case_sensitive\n");
+        files.put(
+                "data/secret/g2/testdata.yaml", "on_reject: break\naccept_score: 50\nrange: 0 50\ngrader_flags: min\n");
         files.put("data/secret/g3/testdata.yaml", "accept_score: 5\nrange: 0 10\ngrader_flags: sum\n");
         test(files, "secret/g1/1", "One");
         test(files, "secret/g1/2", "one");
@@ -130,8 +134,18 @@ class TestGroupsJudgeTest {
         JsonNode groups = full.get("groups");
         List<String> names = new ArrayList<>();
         groups.forEach(g -> names.add(g.get("name").asString()));
-        assertEquals(List.of("sample", "secret/g1", "secret/g2", "secret/g3/a", "secret/g3/b", "secret/g3", "secret",
-                "data"), names, "each group after its subgroups, the whole test data last");
+        assertEquals(
+                List.of(
+                        "sample",
+                        "secret/g1",
+                        "secret/g2",
+                        "secret/g3/a",
+                        "secret/g3/b",
+                        "secret/g3",
+                        "secret",
+                        "data"),
+                names,
+                "each group after its subgroups, the whole test data last");
         assertEquals(40.0, group(full, "secret/g1").get("score").asDouble());
         assertEquals(40.0, group(full, "secret/g1").get("maxScore").asDouble());
 
@@ -155,13 +169,24 @@ class TestGroupsJudgeTest {
         String contest = "points-" + UUID.randomUUID().toString().substring(0, 6);
         Instant now = Instant.now();
         HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/" + contest))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Json.write(Map.of(
-                        "title", "Points", "problemIds", List.of(problem), "start", now.minusSeconds(60).toString(),
-                        "end", now.plusSeconds(3600).toString(), "scoring", "POINTS")))));
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(Map.of(
+                        "title",
+                        "Points",
+                        "problemIds",
+                        List.of(problem),
+                        "start",
+                        now.minusSeconds(60).toString(),
+                        "end",
+                        now.plusSeconds(3600).toString(),
+                        "scoring",
+                        "POINTS")))));
         assertTrue(created.statusCode() / 100 == 2, created.body());
         poll(submit(problem, partial, contest));
-        JsonNode board = Json.mapper().readTree(send(HttpRequest.newBuilder(uri("/api/v1/contests/" + contest
-                + "/scoreboard")).GET()).body());
+        JsonNode board = Json.mapper()
+                .readTree(send(HttpRequest.newBuilder(uri("/api/v1/contests/" + contest + "/scoreboard"))
+                                .GET())
+                        .body());
         JsonNode row = board.get("rows").get(0);
         assertEquals(30, row.get("points").asInt(), board.toString());
         assertEquals(30, row.get("problems").get(problem).get("bestScore").asInt());
@@ -183,18 +208,23 @@ class TestGroupsJudgeTest {
         assertEquals(3, lazy.get("failedTest").asInt(), "a test not run did not fail");
         assertEquals(33, lazy.get("score").asInt(), "2 of 6 accepted");
 
-        HttpResponse<String> regrade = send(HttpRequest.newBuilder(uri("/api/v1/problems/" + problem + "/regrade?allTests=true"))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> regrade =
+                send(HttpRequest.newBuilder(uri("/api/v1/problems/" + problem + "/regrade?allTests=true"))
+                        .POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(202, regrade.statusCode(), regrade.body());
-        JsonNode all = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(
-                () -> get("/api/v1/submissions/" + ticket),
-                v -> "DONE".equals(v.path("status").asString()) && v.path("history").size() == 1);
+        JsonNode all = await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> get("/api/v1/submissions/" + ticket),
+                        v -> "DONE".equals(v.path("status").asString())
+                                && v.path("history").size() == 1);
         assertEquals(List.of("AC", "AC", "WA", "AC", "AC", "AC"), verdicts(all));
         assertEquals("WA", all.get("verdict").asString());
         assertEquals(83, all.get("score").asInt(), "5 of 6 accepted");
 
-        HttpResponse<String> bad = send(HttpRequest.newBuilder(uri("/api/v1/problems/" + problem + "/regrade?allTests=maybe"))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> bad =
+                send(HttpRequest.newBuilder(uri("/api/v1/problems/" + problem + "/regrade?allTests=maybe"))
+                        .POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(400, bad.statusCode(), bad.body());
     }
 
@@ -246,41 +276,55 @@ class TestGroupsJudgeTest {
 
     private HttpResponse<String> put(String id, Map<String, String> files) throws Exception {
         Path zip = zips.resolve(id + ".zip");
-        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(zip);
+                ZipOutputStream z = new ZipOutputStream(out)) {
             for (var file : files.entrySet()) {
                 z.putNextEntry(new ZipEntry(id + "/" + file.getKey()));
                 z.write(file.getValue().getBytes(StandardCharsets.UTF_8));
                 z.closeEntry();
             }
         }
-        return send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id)).header("Content-Type", "application/zip")
+        return send(HttpRequest.newBuilder(uri("/api/v1/problems/" + id))
+                .header("Content-Type", "application/zip")
                 .PUT(HttpRequest.BodyPublishers.ofFile(zip)));
     }
 
     private String submit(String problem, String source, String contest) throws Exception {
-        Map<String, Object> body = new LinkedHashMap<>(Map.of("participant", "groups-" + UUID.randomUUID().toString()
-                .substring(0, 8), "problemId", problem, "language", "python",
-                "files", List.of(Map.of("name", "main.py", "content", source))));
+        Map<String, Object> body = new LinkedHashMap<>(Map.of(
+                "participant",
+                "groups-" + UUID.randomUUID().toString().substring(0, 8),
+                "problemId",
+                problem,
+                "language",
+                "python",
+                "files",
+                List.of(Map.of("name", "main.py", "content", source))));
         if (contest != null) {
             body.put("contestId", contest);
         }
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/submissions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
         assertEquals(202, r.statusCode(), r.body());
         return Json.mapper().readTree(r.body()).get("ticket").asString();
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        return Json.mapper().readTree(send(HttpRequest.newBuilder(uri(path)).GET()).body());
+        return Json.mapper()
+                .readTree(send(HttpRequest.newBuilder(uri(path)).GET()).body());
     }
 
     private JsonNode poll(String ticket) {
-        return await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
-                .until(() -> get("/api/v1/submissions/" + ticket), v -> "DONE".equals(v.path("status").asString()));
+        return await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> get("/api/v1/submissions/" + ticket),
+                        v -> "DONE".equals(v.path("status").asString()));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return HTTP.send(request.header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).build(),
+        return HTTP.send(
+                request.header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -1,12 +1,12 @@
 package io.codingengine.api.limits;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.config.EngineProperties;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.AzuriteExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.util.unit.DataSize;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Two limiters with their own proxy managers on one table stand for two api processes (Azurite):
@@ -30,12 +29,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EntryLimiterTest {
 
     /** 3 wrong tokens per address, 5 per contest, 4 wrong passwords per account, 2 open entries per address, an hour's window. */
-    private static final EngineProperties.Limits LIMITS = new EngineProperties.Limits(20, 6000, 60, 5, 2000, 1000,
-            DataSize.ofMegabytes(1), 2, 3, 5, 4, Duration.ofHours(1), Duration.ofSeconds(10), 100, 20, 2);
+    private static final EngineProperties.Limits LIMITS = new EngineProperties.Limits(
+            20,
+            6000,
+            60,
+            5,
+            2000,
+            1000,
+            DataSize.ofMegabytes(1),
+            2,
+            3,
+            5,
+            4,
+            Duration.ofHours(1),
+            Duration.ofSeconds(10),
+            100,
+            20,
+            2);
 
     private static EntryLimiter process(String prefix) {
-        return new EntryLimiter(new LimitBuckets(new TableBucketProxyManager(
-                AzureStorage.tables(AzuriteExtension.connectionString()), prefix), 1), LIMITS);
+        return new EntryLimiter(
+                new LimitBuckets(
+                        new TableBucketProxyManager(AzureStorage.tables(AzuriteExtension.connectionString()), prefix),
+                        1),
+                LIMITS);
     }
 
     private static String prefix() {
@@ -48,12 +65,15 @@ class EntryLimiterTest {
         EntryLimiter first = process(prefix);
         EntryLimiter second = process(prefix);
         for (int i = 0; i < 3; i++) {
-            assertEquals(Optional.empty(), (i % 2 == 0 ? first : second).tryToken("cup", "203.0.113.5", Optional::empty));
+            assertEquals(
+                    Optional.empty(), (i % 2 == 0 ? first : second).tryToken("cup", "203.0.113.5", Optional::empty));
         }
-        LimitExceededException locked = assertThrows(LimitExceededException.class,
-                () -> second.tryToken("cup", "203.0.113.5", () -> Optional.of("team-a")));
+        LimitExceededException locked = assertThrows(
+                LimitExceededException.class, () -> second.tryToken("cup", "203.0.113.5", () -> Optional.of("team-a")));
         assertEquals(429, locked.status());
-        assertTrue(locked.retryAfter().compareTo(Duration.ofMinutes(19)) > 0, "one back every 20 minutes: " + locked.retryAfter());
+        assertTrue(
+                locked.retryAfter().compareTo(Duration.ofMinutes(19)) > 0,
+                "one back every 20 minutes: " + locked.retryAfter());
         assertEquals(Optional.of("team-a"), first.tryToken("cup", "203.0.113.6", () -> Optional.of("team-a")));
 
         first.admitOpenEntry("198.51.100.7");
@@ -70,7 +90,9 @@ class EntryLimiterTest {
         for (int i = 0; i < 3; i++) {
             assertEquals(Optional.empty(), limiter.tryToken("cup", "203.0.113.5", Optional::empty));
         }
-        assertThrows(LimitExceededException.class, () -> limiter.tryToken("cup", "203.0.113.5", () -> Optional.of("team-a")));
+        assertThrows(
+                LimitExceededException.class,
+                () -> limiter.tryToken("cup", "203.0.113.5", () -> Optional.of("team-a")));
     }
 
     /** The attempt is taken before the token is looked at: a parallel burst gets the limit's worth of looks, no more. */
@@ -110,11 +132,14 @@ class EntryLimiterTest {
         for (int i = 0; i < 5; i++) {
             limiter.tryToken("cup", "203.0.113." + i, Optional::empty);
         }
-        LimitExceededException locked = assertThrows(LimitExceededException.class,
+        LimitExceededException locked = assertThrows(
+                LimitExceededException.class,
                 () -> limiter.tryToken("cup", "203.0.113.99", () -> Optional.of("team-a")));
         assertTrue(locked.getMessage().contains("contest cup"), locked.getMessage());
         for (int i = 0; i < 3; i++) {
-            assertEquals(Optional.empty(), limiter.tryToken("other-cup", "203.0.113.99", Optional::empty),
+            assertEquals(
+                    Optional.empty(),
+                    limiter.tryToken("other-cup", "203.0.113.99", Optional::empty),
                     "the refused attempt was given back to the address");
         }
     }

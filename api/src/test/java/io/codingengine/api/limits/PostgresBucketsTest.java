@@ -3,9 +3,8 @@ package io.codingengine.api.limits;
 import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.store.PostgresSchema;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-
-import javax.sql.DataSource;
 import java.util.List;
+import javax.sql.DataSource;
 
 /** {@link RateLimitBucketsContract} against {@link PostgresBuckets} on a real PostgreSQL. */
 class PostgresBucketsTest extends RateLimitBucketsContract {

@@ -1,18 +1,17 @@
 package io.codingengine.api.limits;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.queue.Lane;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@link QueueDepth} against a real broker: the estimate errs high, a refusal rests on a fresh read. */
 class QueueDepthTest {

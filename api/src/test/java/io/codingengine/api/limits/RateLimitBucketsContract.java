@@ -1,5 +1,10 @@
 package io.codingengine.api.limits;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.api.config.EngineProperties;
@@ -7,12 +12,6 @@ import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.util.unit.DataSize;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,11 +22,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The contract of the rate limits' buckets (a Bucket4j {@link ProxyManager} with string keys, as
@@ -40,12 +39,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public abstract class RateLimitBucketsContract {
 
     private static final Supplier<BucketConfiguration> TEN_AN_HOUR = () -> BucketConfiguration.builder()
-            .addLimit(l -> l.capacity(10).refillGreedy(10, Duration.ofHours(1))).build();
+            .addLimit(l -> l.capacity(10).refillGreedy(10, Duration.ofHours(1)))
+            .build();
 
     private static final Duration HOUR = Duration.ofHours(1);
 
     /** The api's queue, which the submission limiter asks for its depth before any rate. */
     private static EmbeddedArtemisBroker broker;
+
     private static ArtemisSubmissionQueue queue;
 
     @BeforeAll
@@ -89,8 +90,12 @@ public abstract class RateLimitBucketsContract {
             }
         }
         assertEquals(10, granted.get(), "the capacity, once, across both processes");
-        assertEquals(0, managers.getFirst().getProxy("participant~alice", TEN_AN_HOUR).getAvailableTokens());
-        assertEquals(10, managers.getLast().getProxy("participant~bob", TEN_AN_HOUR).getAvailableTokens(),
+        assertEquals(
+                0,
+                managers.getFirst().getProxy("participant~alice", TEN_AN_HOUR).getAvailableTokens());
+        assertEquals(
+                10,
+                managers.getLast().getProxy("participant~bob", TEN_AN_HOUR).getAvailableTokens(),
                 "buckets are per key");
     }
 
@@ -137,19 +142,19 @@ public abstract class RateLimitBucketsContract {
     @Test
     void raisedExecutionsPerMinuteHoldAfterARestart() throws InterruptedException {
         List<ProxyManager<String>> managers = twoProcesses();
-        SubmissionLimiter before = new SubmissionLimiter(LimitBuckets.startedNow(managers.getFirst()), queue,
-                executionsPerMinute(2));
+        SubmissionLimiter before =
+                new SubmissionLimiter(LimitBuckets.startedNow(managers.getFirst()), queue, executionsPerMinute(2));
         Optional<Principal> key = Optional.of(new Principal("alice", Role.SERVICE, null));
         assertEquals(2, executions(before, key, 5));
         assertEquals(2, executions(before, Optional.empty(), 5));
         Thread.sleep(5); // a later start, a later version
 
-        SubmissionLimiter restarted = new SubmissionLimiter(LimitBuckets.startedNow(managers.getLast()), queue,
-                executionsPerMinute(5));
+        SubmissionLimiter restarted =
+                new SubmissionLimiter(LimitBuckets.startedNow(managers.getLast()), queue, executionsPerMinute(5));
         assertEquals(3, executions(restarted, key, 5), "5 a minute: 3 more than the 2 taken this minute");
         assertEquals(3, executions(restarted, Optional.empty(), 5));
-        LimitExceededException refused = assertThrows(LimitExceededException.class,
-                () -> restarted.admitExecution(key, "203.0.113.7"));
+        LimitExceededException refused =
+                assertThrows(LimitExceededException.class, () -> restarted.admitExecution(key, "203.0.113.7"));
         assertEquals(429, refused.status());
         assertEquals("this key may make 5 executions a minute", refused.getMessage());
     }
@@ -178,7 +183,22 @@ public abstract class RateLimitBucketsContract {
     }
 
     private static EngineProperties.Limits executionsPerMinute(int perMinute) {
-        return new EngineProperties.Limits(20, 6000, perMinute, 5, 2000, 1000, DataSize.ofMegabytes(1), 10, 10, 100,
-                10, Duration.ofMinutes(5), Duration.ofSeconds(10), 100, 20, 1000);
+        return new EngineProperties.Limits(
+                20,
+                6000,
+                perMinute,
+                5,
+                2000,
+                1000,
+                DataSize.ofMegabytes(1),
+                10,
+                10,
+                100,
+                10,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(10),
+                100,
+                20,
+                1000);
     }
 }

@@ -1,30 +1,31 @@
 package io.codingengine.api.limits;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.AzuriteExtension;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link RateLimitBucketsContract} against {@link TableBucketProxyManager} on a real Azurite (compare-and-swap on ETags). */
 @ExtendWith(AzuriteExtension.class)
 class TableBucketProxyManagerTest extends RateLimitBucketsContract {
 
     private static final Supplier<BucketConfiguration> TEN_AN_HOUR = () -> BucketConfiguration.builder()
-            .addLimit(l -> l.capacity(10).refillGreedy(10, Duration.ofHours(1))).build();
+            .addLimit(l -> l.capacity(10).refillGreedy(10, Duration.ofHours(1)))
+            .build();
 
     @Override
     protected List<ProxyManager<String>> twoProcesses() {
         String prefix = "b" + UUID.randomUUID().toString().substring(0, 8);
-        return List.of(new TableBucketProxyManager(AzureStorage.tables(AzuriteExtension.connectionString()), prefix),
+        return List.of(
+                new TableBucketProxyManager(AzureStorage.tables(AzuriteExtension.connectionString()), prefix),
                 new TableBucketProxyManager(AzureStorage.tables(AzuriteExtension.connectionString()), prefix));
     }
 
@@ -32,7 +33,10 @@ class TableBucketProxyManagerTest extends RateLimitBucketsContract {
     void theAsynchronousModeDrawsOnTheSameBucket() throws Exception {
         String prefix = "b" + UUID.randomUUID().toString().substring(0, 8);
         var manager = new TableBucketProxyManager(AzureStorage.tables(AzuriteExtension.connectionString()), prefix);
-        var async = manager.asAsync().getProxy("participant~carol", () -> java.util.concurrent.CompletableFuture.completedFuture(TEN_AN_HOUR.get()));
+        var async = manager.asAsync()
+                .getProxy(
+                        "participant~carol",
+                        () -> java.util.concurrent.CompletableFuture.completedFuture(TEN_AN_HOUR.get()));
         for (int i = 0; i < 7; i++) {
             assertEquals(true, async.tryConsume(1).get());
         }

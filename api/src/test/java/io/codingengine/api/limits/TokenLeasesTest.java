@@ -1,16 +1,15 @@
 package io.codingengine.api.limits;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.store.PostgresSchema;
 import io.github.bucket4j.ConsumptionProbe;
-import org.junit.jupiter.api.Test;
-
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
 
 /** {@link TokenLeases} on PostgreSQL's shared buckets, two api processes each with a pool of its own. */
 class TokenLeasesTest {
@@ -33,7 +32,8 @@ class TokenLeasesTest {
     private void assertAvailable(long expected, String key, long perMinute, String why) {
         long available = first.bucket(key, perMinute, Duration.ofMinutes(1)).getAvailableTokens();
         long refilled = (long) Math.ceil((System.nanoTime() - started) / 1e9 * perMinute / 60);
-        assertTrue(available >= expected && available <= expected + refilled,
+        assertTrue(
+                available >= expected && available <= expected + refilled,
                 why + ": " + available + " available, " + expected + " expected, " + refilled + " refilled since");
     }
 

@@ -1,5 +1,9 @@
 package io.codingengine.api.limits;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
@@ -8,10 +12,6 @@ import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.TableSubmissionStore;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -19,10 +19,9 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The waiting limit ({@code max-waiting}) on a real Azurite, as two api processes apply it: two
@@ -40,7 +39,8 @@ class WaitingLimitTest {
     private record Api(TableSubmissionStore store, WaitingLimit limit) {
 
         static Api start() {
-            TableSubmissionStore store = TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), PREFIX);
+            TableSubmissionStore store =
+                    TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), PREFIX);
             return new Api(store, new WaitingLimit(store, MAX_WAITING));
         }
 
@@ -95,17 +95,20 @@ class WaitingLimitTest {
                 String participant = "race-" + round + "-" + UUID.randomUUID();
                 assertTrue(first.submit(submission(participant)));
                 CyclicBarrier start = new CyclicBarrier(2);
-                List<Future<Boolean>> racers = List.of(first, second).stream().map(api -> threads.submit(() -> {
-                    Submission s = submission(participant);
-                    start.await();
-                    return api.submit(s);
-                })).toList();
+                List<Future<Boolean>> racers = List.of(first, second).stream()
+                        .map(api -> threads.submit(() -> {
+                            Submission s = submission(participant);
+                            start.await();
+                            return api.submit(s);
+                        }))
+                        .toList();
                 int admitted = 0;
                 for (Future<Boolean> racer : racers) {
                     admitted += racer.get() ? 1 : 0;
                 }
                 assertTrue(admitted <= 1, "round " + round + ": both racing submissions were admitted");
-                assertEquals(1 + admitted, waiting(participant), "round " + round + ": refused submissions are deleted");
+                assertEquals(
+                        1 + admitted, waiting(participant), "round " + round + ": refused submissions are deleted");
             }
         }
     }
@@ -115,8 +118,16 @@ class WaitingLimitTest {
     }
 
     private static Submission submission(String participant) {
-        return new Submission(UUID.randomUUID().toString(), null, null, participant, "python", "*",
-                List.of(SourceFile.utf8("main.py", "print(1)")), List.of(new TestCase("t", "", "1\n", true)), null,
+        return new Submission(
+                UUID.randomUUID().toString(),
+                null,
+                null,
+                participant,
+                "python",
+                "*",
+                List.of(SourceFile.utf8("main.py", "print(1)")),
+                List.of(new TestCase("t", "", "1\n", true)),
+                null,
                 Instant.now());
     }
 }

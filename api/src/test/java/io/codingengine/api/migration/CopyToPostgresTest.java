@@ -1,5 +1,8 @@
 package io.codingengine.api.migration;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.api.clarification.ClarificationStore.Clarification;
@@ -22,9 +25,6 @@ import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.store.StorageAccount;
 import io.codingengine.common.store.SubmissionRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +33,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The move of a deployment from Azure Storage (Azurite) to PostgreSQL, by the command itself:
@@ -52,14 +51,22 @@ class CopyToPostgresTest {
     @Test
     void aDeploymentOnAzureStorageMovesWholeAndASecondRunCopiesNothing() throws Exception {
         String prefix = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        StoreCopy.Source azure = StoreCopy.Source.of(new StorageAccount(AzuriteExtension.connectionString(), "", "", "")
-                .connect(), prefix);
+        StoreCopy.Source azure = StoreCopy.Source.of(
+                new StorageAccount(AzuriteExtension.connectionString(), "", "", "").connect(), prefix);
 
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
-        Problem problem = new Problem("sum", "Sum", Duration.ofSeconds(2), 256L << 20, 8L << 20, CheckerSpec.DEFAULT,
-                List.of(new TestCase("1", "1 2\n", "3\n", true)), List.of(new TestCase("2", "5 5\n", "10\n", false)),
+        Problem problem = new Problem(
+                "sum",
+                "Sum",
+                Duration.ofSeconds(2),
+                256L << 20,
+                8L << 20,
+                CheckerSpec.DEFAULT,
+                List.of(new TestCase("1", "1 2\n", "3\n", true)),
+                List.of(new TestCase("2", "5 5\n", "10\n", false)),
                 "Add two numbers. ![](statement/fig.png)",
-                List.of(new StatementFile("fig.png", "image/png", sha256(png), png)), "the package's");
+                List.of(new StatementFile("fig.png", "image/png", sha256(png), png)),
+                "the package's");
         azure.problems().save(problem);
         Contest contest = new Contest("cup", "Cup", List.of("sum"), AT, AT.plusSeconds(3600), Scoring.ICPC, List.of());
         azure.contests().save(contest);
@@ -67,10 +74,21 @@ class CopyToPostgresTest {
         String key = azure.keys().issue(alice);
         AccountStore.Account account = new AccountStore.Account("cup", "alice", "p-1", "Alice", "$2a$10$hash", AT);
         azure.accounts().create(account);
-        DraftStore.Draft draft = azure.drafts().save("cup", "p-1", "sum", "c++", "int main(){}", 0).draft();
+        DraftStore.Draft draft = azure.drafts()
+                .save("cup", "p-1", "sum", "c++", "int main(){}", 0)
+                .draft();
         List<Clarification> clarifications = List.of(
                 Clarification.question("cup", "c-1", "sum", "alice", "Are inputs negative?", AT),
-                new Clarification("cup", "c-2", null, "alice", "May I use C?", AT.plusSeconds(5), "Yes", true, "admin",
+                new Clarification(
+                        "cup",
+                        "c-2",
+                        null,
+                        "alice",
+                        "May I use C?",
+                        AT.plusSeconds(5),
+                        "Yes",
+                        true,
+                        "admin",
                         AT.plusSeconds(60)),
                 Clarification.announcement("cup", "c-3", null, "Ten minutes left.", "admin", AT.plusSeconds(3000)));
         clarifications.forEach(azure.clarifications()::create);
@@ -86,38 +104,74 @@ class CopyToPostgresTest {
         azure.submissions().complete(regraded.id(), judgement(0, "first"));
         azure.submissions().startRegrade(regraded.id(), 5);
         azure.submissions().complete(regraded.id(), judgement(5, "second"));
-        AuditEntry entry = new AuditEntry(AuditEntry.Kind.JUDGE, regraded.id(), 5, "alice", regraded.createdAt(),
-                AT.plusSeconds(9), "python", "ab".repeat(32), null, "AC", 12, 4096, "w1", "local:host/slot-0", "c-1");
+        AuditEntry entry = new AuditEntry(
+                AuditEntry.Kind.JUDGE,
+                regraded.id(),
+                5,
+                "alice",
+                regraded.createdAt(),
+                AT.plusSeconds(9),
+                "python",
+                "ab".repeat(32),
+                null,
+                "AC",
+                12,
+                4096,
+                "w1",
+                "local:host/slot-0",
+                "c-1");
         azure.audit().record(entry);
 
         PostgresExtension.Database database = PostgresExtension.newDatabase("copy");
-        String[] args = {"--coding-engine.storage=" + AzuriteExtension.connectionString(),
-                "--coding-engine.table-prefix=" + prefix, "--spring.datasource.url=" + database.jdbcUrl(),
-                "--spring.datasource.username=" + database.user()};
+        String[] args = {
+            "--coding-engine.storage=" + AzuriteExtension.connectionString(),
+            "--coding-engine.table-prefix=" + prefix,
+            "--spring.datasource.url=" + database.jdbcUrl(),
+            "--spring.datasource.username=" + database.user()
+        };
         String report = CopyToPostgres.run(args);
 
         assertCounts(report, true);
 
         StoreCopy.Target postgres = StoreCopy.Target.of(database.dataSource());
         StatementFile picture = problem.statementFiles().getFirst();
-        assertEquals(new Problem(problem.id(), problem.name(), problem.timeLimit(), problem.memoryLimitBytes(),
-                problem.outputLimitBytes(), problem.checker(), problem.samples(), problem.secretTests(), problem.statement(),
-                List.of(picture.withoutData()), problem.timeLimitSource()), postgres.problems().load("sum").orElseThrow(),
+        assertEquals(
+                new Problem(
+                        problem.id(),
+                        problem.name(),
+                        problem.timeLimit(),
+                        problem.memoryLimitBytes(),
+                        problem.outputLimitBytes(),
+                        problem.checker(),
+                        problem.samples(),
+                        problem.secretTests(),
+                        problem.statement(),
+                        List.of(picture.withoutData()),
+                        problem.timeLimitSource()),
+                postgres.problems().load("sum").orElseThrow(),
                 "secret tests and all (a load for judging leaves the pictures' data out)");
-        assertEquals(picture, postgres.problems().statementFile("sum", "fig.png").orElseThrow());
+        assertEquals(
+                picture, postgres.problems().statementFile("sum", "fig.png").orElseThrow());
         assertEquals(contest, postgres.contests().get("cup").orElseThrow());
         assertEquals(alice, postgres.keys().authenticate(key).orElseThrow(), "the key signs in on PostgreSQL");
         assertEquals(account, postgres.accounts().get("cup", "alice").orElseThrow());
         DraftStore.Draft moved = postgres.drafts().list("cup", "p-1", "sum").getFirst();
-        assertEquals(draft, new DraftStore.Draft(moved.problemId(), moved.language(), moved.code(), moved.revision(),
-                draft.savedAt()));
+        assertEquals(
+                draft,
+                new DraftStore.Draft(
+                        moved.problemId(), moved.language(), moved.code(), moved.revision(), draft.savedAt()));
         assertTrue(Duration.between(draft.savedAt(), moved.savedAt()).abs().toNanos() < 1000, "to the microsecond");
         assertEquals(clarifications, postgres.clarifications().list("cup"), "questions, answers and announcements");
         for (Submission s : List.of(queued, large, regraded)) {
-            assertSameRecord(azure.submissions().get(s.id()).orElseThrow(), postgres.submissions().get(s.id()).orElseThrow());
+            assertSameRecord(
+                    azure.submissions().get(s.id()).orElseThrow(),
+                    postgres.submissions().get(s.id()).orElseThrow());
         }
-        assertEquals(List.of(entry), postgres.audit().query(new AuditQuery(AT.minusSeconds(60), AT.plusSeconds(60),
-                "alice", null, null, null, null, 10)));
+        assertEquals(
+                List.of(entry),
+                postgres.audit()
+                        .query(new AuditQuery(
+                                AT.minusSeconds(60), AT.plusSeconds(60), "alice", null, null, null, null, 10)));
 
         assertCounts(CopyToPostgres.run(args), false);
     }
@@ -125,29 +179,59 @@ class CopyToPostgresTest {
     /** Each kind's count, all of them copied the first time, all of them there already the next. */
     private static void assertCounts(String report, boolean first) {
         Map<String, Integer> seeded = new LinkedHashMap<>();
-        List.of("problems", "contests", "api keys", "accounts", "drafts", "audit").forEach(kind -> seeded.put(kind, 1));
+        List.of("problems", "contests", "api keys", "accounts", "drafts", "audit")
+                .forEach(kind -> seeded.put(kind, 1));
         seeded.put("clarifications", 3);
         seeded.put("submissions", 3);
-        seeded.forEach((kind, n) -> assertTrue(report.contains(String.format("%-14s %7d copied, %7d already there",
-                kind, first ? n : 0, first ? 0 : n)), report));
+        seeded.forEach((kind, n) -> assertTrue(
+                report.contains(
+                        String.format("%-14s %7d copied, %7d already there", kind, first ? n : 0, first ? 0 : n)),
+                report));
     }
 
     /** Equal, but for the time of the last change, which PostgreSQL rounds to the microsecond. */
     private static void assertSameRecord(SubmissionRecord azure, SubmissionRecord postgres) {
-        assertTrue(Duration.between(azure.updatedAt(), postgres.updatedAt()).abs().toNanos() < 1000,
+        assertTrue(
+                Duration.between(azure.updatedAt(), postgres.updatedAt()).abs().toNanos() < 1000,
                 azure.updatedAt() + " kept as " + postgres.updatedAt());
-        assertEquals(new SubmissionRecord(azure.submission(), azure.status(), azure.round(), azure.attempt(),
-                azure.testsDone(), azure.testsTotal(), azure.judgement(), azure.history(), postgres.updatedAt()), postgres);
+        assertEquals(
+                new SubmissionRecord(
+                        azure.submission(),
+                        azure.status(),
+                        azure.round(),
+                        azure.attempt(),
+                        azure.testsDone(),
+                        azure.testsTotal(),
+                        azure.judgement(),
+                        azure.history(),
+                        postgres.updatedAt()),
+                postgres);
     }
 
     private static Submission submission(String source) {
-        return new Submission("s-" + UUID.randomUUID(), null, "cup", "alice", "python", "*",
-                List.of(SourceFile.utf8("main.py", source)), List.of(new TestCase("t", "", "1\n", true)), null, AT);
+        return new Submission(
+                "s-" + UUID.randomUUID(),
+                null,
+                "cup",
+                "alice",
+                "python",
+                "*",
+                List.of(SourceFile.utf8("main.py", source)),
+                List.of(new TestCase("t", "", "1\n", true)),
+                null,
+                AT);
     }
 
     private static Judgement judgement(long round, String output) {
-        return new Judgement(Verdict.AC, 100, null, List.of(new TestResult("t", Verdict.AC, 10, 1 << 20, output, output,
-                null, null, true)), AT, "w1", round, 1);
+        return new Judgement(
+                Verdict.AC,
+                100,
+                null,
+                List.of(new TestResult("t", Verdict.AC, 10, 1 << 20, output, output, null, null, true)),
+                AT,
+                "w1",
+                round,
+                1);
     }
 
     private static String sha256(byte[] data) throws Exception {

@@ -1,10 +1,8 @@
 package io.codingengine.api.piston;
 
-import io.codingengine.api.ApiTestBase;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codingengine.api.ApiTestBase;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The unmodified npm package {@code piston-client} 1.0.2 against the running api: it sends JSON
@@ -36,7 +35,8 @@ class PistonClientCompatibilityTest extends ApiTestBase {
 
     @Test
     void pistonClientWorksUnchanged() throws Exception {
-        String out = run(List.of("node", JS_DIR.resolve("piston-client-check.mjs").toString(), baseUrl()), 120);
+        String out =
+                run(List.of("node", JS_DIR.resolve("piston-client-check.mjs").toString(), baseUrl()), 120);
         JsonNode result = JSON.readTree(out);
 
         JsonNode runtimes = result.get("runtimes");
@@ -51,7 +51,9 @@ class PistonClientCompatibilityTest extends ApiTestBase {
 
         assertThat(result.at("/withRange/run/stdout").asString()).isEqualTo("1\n");
         assertThat(result.at("/withRange/language").asString()).isEqualTo("python");
-        assertThat(result.at("/latest/run/stdout").asString()).as(result.get("latest").toString()).isEqualTo("42\n");
+        assertThat(result.at("/latest/run/stdout").asString())
+                .as(result.get("latest").toString())
+                .isEqualTo("42\n");
         assertThat(result.at("/latest/version").asString()).isEqualTo(python);
         assertThat(result.at("/args/run/stdout").asString()).isEqualTo("['1', '2', '3']\n");
         assertThat(result.at("/withStdin/run/stdout").asString()).isEqualTo("cba\n");
@@ -61,7 +63,8 @@ class PistonClientCompatibilityTest extends ApiTestBase {
     /** The npm WebSocket client {@code ws} on {@code /api/v2/connect}: an echo answers a line, then SIGKILL ends it. */
     @Test
     void theWsClientTalksToConnect() throws Exception {
-        JsonNode result = JSON.readTree(run(List.of("node", JS_DIR.resolve("connect-check.mjs").toString(), baseUrl()), 120));
+        JsonNode result = JSON.readTree(
+                run(List.of("node", JS_DIR.resolve("connect-check.mjs").toString(), baseUrl()), 120));
         List<String> types = new java.util.ArrayList<>();
         result.get("events").forEach(e -> types.add(e.get("type").asString()));
         assertThat(types).as(result.toString()).containsExactly("runtime", "stage", "data", "exit");
@@ -74,8 +77,11 @@ class PistonClientCompatibilityTest extends ApiTestBase {
     /** Runs a command in the js dir and returns its stdout; fails with its output if it fails. */
     private static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
         File log = Files.createTempFile("piston-client-", ".log").toFile();
-        Process process = new ProcessBuilder(command).directory(JS_DIR.toFile())
-                .redirectError(log).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process process = new ProcessBuilder(command)
+                .directory(JS_DIR.toFile())
+                .redirectError(log)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         byte[] stdout = process.getInputStream().readAllBytes();
         boolean done = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!done) {
@@ -84,7 +90,8 @@ class PistonClientCompatibilityTest extends ApiTestBase {
         String stderr = Files.readString(log.toPath());
         log.delete();
         assertThat(done && process.exitValue() == 0)
-                .as("%s failed:%n%s%n%s", command, new String(stdout, StandardCharsets.UTF_8), stderr).isTrue();
+                .as("%s failed:%n%s%n%s", command, new String(stdout, StandardCharsets.UTF_8), stderr)
+                .isTrue();
         return new String(stdout, StandardCharsets.UTF_8);
     }
 }

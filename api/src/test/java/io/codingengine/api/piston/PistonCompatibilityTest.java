@@ -1,16 +1,15 @@
 package io.codingengine.api.piston;
 
-import io.codingengine.api.ApiTestBase;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codingengine.api.ApiTestBase;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Clients of the seed's deployment and of Piston, unchanged: the seed's own test request and its
@@ -41,8 +40,13 @@ class PistonCompatibilityTest extends ApiTestBase {
                 "javascript", "console.log('hi')");
         Map<String, String> seed = Map.of("java", "15.0.2", "c++", "10.2.0", "javascript", "16.3.0");
         for (var entry : seed.entrySet()) {
-            Response response = execute(json(Map.of("language", entry.getKey(), "version", entry.getValue(),
-                    "files", List.of(Map.of("content", hello.get(entry.getKey()))))));
+            Response response = execute(json(Map.of(
+                    "language",
+                    entry.getKey(),
+                    "version",
+                    entry.getValue(),
+                    "files",
+                    List.of(Map.of("content", hello.get(entry.getKey()))))));
             assertThat(response.status()).as(entry + ": " + response.body()).isEqualTo(200);
             assertThat(response.json().get("run").get("stdout").asString()).isEqualTo("hi\n");
             assertThat(response.json().get("version").asString()).isEqualTo(installed(entry.getKey()));
@@ -51,19 +55,33 @@ class PistonCompatibilityTest extends ApiTestBase {
 
     @Test
     void aVersionNeitherInstalledNorMappedKeepsPistonsError() {
-        Response response = execute("{\"language\":\"python\",\"version\":\"3.9.4\",\"files\":[{\"content\":\"print(1)\"}]}");
+        Response response =
+                execute("{\"language\":\"python\",\"version\":\"3.9.4\",\"files\":[{\"content\":\"print(1)\"}]}");
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json().get("message").asString()).isEqualTo("python-3.9.4 runtime is unknown");
-        assertThat(versions()).as("the runtimes list stays truthful").doesNotContain("3.10.0", "15.0.2", "10.2.0", "16.3.0");
+        assertThat(versions())
+                .as("the runtimes list stays truthful")
+                .doesNotContain("3.10.0", "15.0.2", "10.2.0", "16.3.0");
     }
 
     @Test
     void pistonsAliasesAndNoOthers() {
         String python = installed("python");
         String minor = python.substring(0, python.indexOf('.', python.indexOf('.') + 1));
-        for (String alias : List.of("py", "py3", "python3", "python" + minor, "node-javascript", "node-js", "javascript",
-                "js", "cpp", "g++", "gcc")) {
-            Response response = execute("{\"language\":\"" + alias + "\",\"version\":\"*\",\"files\":[{\"content\":\"\"}]}");
+        for (String alias : List.of(
+                "py",
+                "py3",
+                "python3",
+                "python" + minor,
+                "node-javascript",
+                "node-js",
+                "javascript",
+                "js",
+                "cpp",
+                "g++",
+                "gcc")) {
+            Response response =
+                    execute("{\"language\":\"" + alias + "\",\"version\":\"*\",\"files\":[{\"content\":\"\"}]}");
             assertThat(response.status()).as(alias + ": " + response.body()).isEqualTo(200);
         }
         Response node = execute("{\"language\":\"node\",\"version\":\"*\",\"files\":[{\"content\":\"\"}]}");
@@ -72,7 +90,8 @@ class PistonCompatibilityTest extends ApiTestBase {
         JsonNode js = runtime("javascript");
         assertThat(js.get("aliases").toString()).isEqualTo("[\"node-javascript\",\"node-js\",\"javascript\",\"js\"]");
         assertThat(js.get("runtime").asString()).isEqualTo("node");
-        assertThat(runtime("python").get("aliases").toString()).isEqualTo("[\"py\",\"py3\",\"python3\",\"python" + minor + "\"]");
+        assertThat(runtime("python").get("aliases").toString())
+                .isEqualTo("[\"py\",\"py3\",\"python3\",\"python" + minor + "\"]");
     }
 
     @Test
@@ -82,15 +101,20 @@ class PistonCompatibilityTest extends ApiTestBase {
         List<String> names = new ArrayList<>();
         packages.json().forEach(p -> {
             assertThat(p.get("installed").asBoolean()).isTrue();
-            names.add(p.get("language").asString() + "-" + p.get("language_version").asString());
+            names.add(p.get("language").asString() + "-"
+                    + p.get("language_version").asString());
         });
-        assertThat(names).contains("python-" + installed("python"), "gcc-" + installed("c++"), "node-" + installed("javascript"));
+        assertThat(names)
+                .contains(
+                        "python-" + installed("python"), "gcc-" + installed("c++"), "node-" + installed("javascript"));
         assertThat(names).doesNotHaveDuplicates();
         assertThat(names).noneMatch(n -> n.startsWith("c++-") || n.startsWith("c-"));
         for (String method : List.of("POST", "DELETE")) {
             Response refused = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v2/packages"))
                     .header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString("{\"language\":\"python\",\"version\":\"3.12.0\"}")));
+                    .method(
+                            method,
+                            HttpRequest.BodyPublishers.ofString("{\"language\":\"python\",\"version\":\"3.12.0\"}")));
             assertThat(refused.status()).as(method).isEqualTo(405);
             assertThat(refused.json().get("message").asString()).contains("part of its image");
         }

@@ -1,9 +1,10 @@
 package io.codingengine.api.piston;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.json.Json;
-import tools.jackson.databind.JsonNode;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -13,9 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import tools.jackson.databind.JsonNode;
 
 /** A client of {@code /api/v2/connect} on the JDK's WebSocket: every text message it got, and how the server closed. */
 public final class PistonConnectClient implements WebSocket.Listener {
@@ -34,7 +33,8 @@ public final class PistonConnectClient implements WebSocket.Listener {
         if (key != null) {
             builder.header("Authorization", TestKeys.bearer(key));
         }
-        client.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/v2/connect"), client).join();
+        client.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/v2/connect"), client)
+                .join();
         return client;
     }
 

@@ -1,5 +1,11 @@
 package io.codingengine.api.piston;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.InProcessWorker;
 import io.codingengine.api.PostgresSettings;
 import io.codingengine.api.access.TestKeys;
@@ -7,6 +13,16 @@ import io.codingengine.common.json.Json;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.PostgresExtension;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,39 +33,20 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Piston's WebSocket execution, {@code /api/v2/connect}, with a real WebSocket client (the JDK's)
  * against the real pipeline: the embedded broker, PostgreSQL and a real worker whose sandbox runs
  * the program while the client talks to it. Each test uses a key of its own, so its executions
  * draw on a bucket of their own.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0",
-        "coding-engine.limits.executions-per-minute=3",
-        "coding-engine.piston.connect-idle-timeout=3s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "coding-engine.execution=queue",
+            "coding-engine.broker-port=0",
+            "coding-engine.limits.executions-per-minute=3",
+            "coding-engine.piston.connect-idle-timeout=3s"
+        })
 class PistonConnectTest {
 
     private static final PostgresExtension.Database DATABASE = PostgresExtension.newDatabase("PistonConnectTest");
@@ -66,15 +63,17 @@ class PistonConnectTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("coding-engine.data-dir", () -> InProcessWorker.tempDir("ce-api-piston-connect-").toString());
+        registry.add(
+                "coding-engine.data-dir",
+                () -> InProcessWorker.tempDir("ce-api-piston-connect-").toString());
         PostgresSettings.register(registry, DATABASE);
         registry.add("coding-engine.access.admin-key-sha256", () -> TestKeys.ADMIN_SHA256);
     }
 
     @BeforeAll
     static void startWorker(@Autowired EmbeddedArtemisBroker broker, @Autowired MeterRegistry metrics) {
-        worker = InProcessWorker.start(broker.url(), DATABASE.dataSource(), 67200,
-                "coding-engine-api-piston-connect-test", metrics);
+        worker = InProcessWorker.start(
+                broker.url(), DATABASE.dataSource(), 67200, "coding-engine-api-piston-connect-test", metrics);
     }
 
     @AfterAll
@@ -119,11 +118,15 @@ class PistonConnectTest {
         assertEquals("WÖRLD\n", client.stdoutUntil("WÖRLD\n"));
         client.send(Map.of("type", "eof"));
         JsonNode exit = client.next("exit");
-        assertEquals("{\"type\":\"exit\",\"stage\":\"run\",\"code\":0,\"signal\":null,\"status\":null,\"message\":null}",
+        assertEquals(
+                "{\"type\":\"exit\",\"stage\":\"run\",\"code\":0,\"signal\":null,\"status\":null,\"message\":null}",
                 exit.toString());
         assertEquals("4999 Job Completed", client.closeStatus());
-        JsonNode audit = await().atMost(Duration.ofSeconds(30)).until(
-                () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject), found -> found.size() == 1).get(0);
+        JsonNode audit = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject),
+                        found -> found.size() == 1)
+                .get(0);
         assertEquals("OK", audit.get("verdict").asString(), audit.toString());
         assertEquals(InProcessWorker.WORKER_ID, audit.get("worker").asString());
         assertEquals("python", audit.get("language").asString());
@@ -217,18 +220,24 @@ class PistonConnectTest {
         assertTrue(garbage.next("error").get("message").asString().startsWith("message is not valid JSON"));
         assertEquals("4002 Notified Error", garbage.closeStatus());
 
-        PistonConnectClient unknown = init(null, Map.of("language", "python", "version", "9", "files", List.of(Map.of("content", ""))));
-        assertEquals("{\"type\":\"error\",\"message\":\"python-9 runtime is unknown\"}", unknown.next().toString());
+        PistonConnectClient unknown =
+                init(null, Map.of("language", "python", "version", "9", "files", List.of(Map.of("content", ""))));
+        assertEquals(
+                "{\"type\":\"error\",\"message\":\"python-9 runtime is unknown\"}",
+                unknown.next().toString());
         assertEquals("4002 Notified Error", unknown.closeStatus());
 
         PistonConnectClient tooLong = init(null, program("python", "print(1)", "run_timeout", 600000));
-        assertEquals("run_timeout cannot exceed the configured limit of 60000", tooLong.next("error").get("message").asString());
+        assertEquals(
+                "run_timeout cannot exceed the configured limit of 60000",
+                tooLong.next("error").get("message").asString());
         assertEquals("4002 Notified Error", tooLong.closeStatus());
 
         String key = issue(unique("codes"));
         PistonConnectClient twice = init(key, program("python", ECHO, "run_timeout", 20000));
         twice.next("runtime");
-        twice.send(Map.of("type", "init", "language", "python", "version", "*", "files", List.of(Map.of("content", ""))));
+        twice.send(
+                Map.of("type", "init", "language", "python", "version", "*", "files", List.of(Map.of("content", ""))));
         assertEquals("4000 Already Initialized", twice.closeStatus());
 
         PistonConnectClient stdout = init(key, program("python", ECHO, "run_timeout", 20000));
@@ -247,7 +256,8 @@ class PistonConnectTest {
     @Test
     void timeLimitsAndTheIdleLimitStopARun() throws Exception {
         String key = issue(unique("limits"));
-        PistonConnectClient wall = init(key, program("python", "import time\nprint('ready', flush=True)\ntime.sleep(30)", "run_timeout", 1500));
+        PistonConnectClient wall = init(
+                key, program("python", "import time\nprint('ready', flush=True)\ntime.sleep(30)", "run_timeout", 1500));
         wall.next("runtime");
         wall.next("stage");
         wall.stdoutUntil("ready\n");
@@ -266,7 +276,8 @@ class PistonConnectTest {
 
     @Test
     void aFloodIsCutAtTheOutputLimit() throws Exception {
-        PistonConnectClient client = init(issue(unique("flood")), program("python", "while True:\n    print('y' * 1000)"));
+        PistonConnectClient client =
+                init(issue(unique("flood")), program("python", "while True:\n    print('y' * 1000)"));
         client.next("runtime");
         client.next("stage");
         long received = 0;
@@ -307,17 +318,25 @@ class PistonConnectTest {
     @Test
     void aClientThatGoesAwayHasItsRunKilled() throws Exception {
         String subject = unique("gone");
-        PistonConnectClient client = init(issue(subject), program("python", "import time\nprint('ready', flush=True)\ntime.sleep(50)",
-                "run_timeout", 60000));
+        PistonConnectClient client = init(
+                issue(subject),
+                program("python", "import time\nprint('ready', flush=True)\ntime.sleep(50)", "run_timeout", 60000));
         client.next("runtime");
         client.next("stage");
         client.stdoutUntil("ready\n");
         Instant left = Instant.now();
         client.socket.abort();
-        JsonNode audit = await().atMost(Duration.ofSeconds(20)).until(
-                () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject), found -> found.size() == 1).get(0);
+        JsonNode audit = await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject),
+                        found -> found.size() == 1)
+                .get(0);
         assertEquals("SG", audit.get("verdict").asString(), "killed, not timed out: " + audit);
-        assertTrue(Duration.between(left, Instant.parse(audit.get("judgedAt").asString())).toSeconds() < 10, audit.toString());
+        assertTrue(
+                Duration.between(left, Instant.parse(audit.get("judgedAt").asString()))
+                                .toSeconds()
+                        < 10,
+                audit.toString());
     }
 
     @Test
@@ -331,11 +350,16 @@ class PistonConnectTest {
             held.add(client);
         }
         PistonConnectClient third = init(key, program("python", "print(1)"));
-        assertEquals("this key may have 2 executions running at once", third.next("error").get("message").asString());
+        assertEquals(
+                "this key may have 2 executions running at once",
+                third.next("error").get("message").asString());
         assertEquals("4002 Notified Error", third.closeStatus());
-        HttpResponse<String> execute = HTTP.send(HttpRequest.newBuilder(uri("/api/v2/execute"))
-                .header("Authorization", TestKeys.bearer(key)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(program("python", "print(1)")))).build(),
+        HttpResponse<String> execute = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v2/execute"))
+                        .header("Authorization", TestKeys.bearer(key))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(program("python", "print(1)"))))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(429, execute.statusCode(), execute.body());
         assertEquals("{\"message\":\"this key may have 2 executions running at once\"}", execute.body());
@@ -343,9 +367,12 @@ class PistonConnectTest {
         // One run ends: its place is free again.
         held.getFirst().send(Map.of("type", "kill"));
         assertEquals("4999 Job Completed", held.getFirst().closeStatus());
-        HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(uri("/api/v2/execute"))
-                .header("Authorization", TestKeys.bearer(key)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(program("python", "print('ran')")))).build(),
+        HttpResponse<String> again = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v2/execute"))
+                        .header("Authorization", TestKeys.bearer(key))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(program("python", "print('ran')"))))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, again.statusCode(), again.body());
         assertTrue(again.body().contains("ran\\n"), again.body());
@@ -376,7 +403,9 @@ class PistonConnectTest {
             assertEquals("4999 Job Completed", client.closeStatus());
         }
         PistonConnectClient limited = init(key, program("python", "print(1)"));
-        assertEquals("this key may make 3 executions a minute", limited.next("error").get("message").asString());
+        assertEquals(
+                "this key may make 3 executions a minute",
+                limited.next("error").get("message").asString());
         assertEquals("4002 Notified Error", limited.closeStatus());
     }
 
@@ -386,17 +415,25 @@ class PistonConnectTest {
     }
 
     private String issue(String subject) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/admin/keys"))
-                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"subject\":\"" + subject + "\",\"role\":\"PARTICIPANT\"}")).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v1/admin/keys"))
+                        .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"subject\":\"" + subject + "\",\"role\":\"PARTICIPANT\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, r.statusCode(), r.body());
         return Json.mapper().readTree(r.body()).get("key").asString();
     }
 
     private JsonNode admin(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path))
-                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return Json.mapper().readTree(r.body());
     }

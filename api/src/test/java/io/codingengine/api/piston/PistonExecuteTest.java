@@ -1,14 +1,12 @@
 package io.codingengine.api.piston;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.codingengine.api.ApiTestBase;
 import io.codingengine.common.audit.AuditEntry;
 import io.codingengine.common.audit.AuditLog;
 import io.codingengine.common.audit.AuditQuery;
 import io.codingengine.common.execution.SourceFile;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import tools.jackson.databind.JsonNode;
-
 import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,14 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
 
 /** {@code GET /api/v2/runtimes} and {@code POST /api/v2/execute} with real programs in the real sandbox. */
 class PistonExecuteTest extends ApiTestBase {
 
-    private static final List<String> STAGE_KEYS = List.of("stdout", "stderr", "code", "signal", "output",
-            "memory", "message", "status", "cpu_time", "wall_time");
+    private static final List<String> STAGE_KEYS = List.of(
+            "stdout", "stderr", "code", "signal", "output", "memory", "message", "status", "cpu_time", "wall_time");
 
     @Autowired
     AuditLog audit;
@@ -52,8 +51,10 @@ class PistonExecuteTest extends ApiTestBase {
     }
 
     private List<String> versionsOf(String language) {
-        return runtimes().stream().filter(r -> r.get("language").asString().equals(language))
-                .map(r -> r.get("version").asString()).toList();
+        return runtimes().stream()
+                .filter(r -> r.get("language").asString().equals(language))
+                .map(r -> r.get("version").asString())
+                .toList();
     }
 
     /** These tests run with execution=local: the api's own sandbox, no worker; its executes are audited too. */
@@ -64,14 +65,27 @@ class PistonExecuteTest extends ApiTestBase {
         run(request("python", "*", failing));
         String tooBig = "#" + "x".repeat(1_100_000);
         assertThat(execute(json(request("python", "*", tooBig))).status()).isEqualTo(400);
-        List<AuditEntry> entries = audit.query(new AuditQuery(from, Instant.now().plusSeconds(5), "anonymous@127.0.0.1", null, "python", null,
-                AuditEntry.Kind.EXECUTE, 10_000));
-        AuditEntry ran = entries.stream().filter(e -> e.sourceSha256().equals(sha(failing))).findFirst().orElseThrow();
+        List<AuditEntry> entries = audit.query(new AuditQuery(
+                from,
+                Instant.now().plusSeconds(5),
+                "anonymous@127.0.0.1",
+                null,
+                "python",
+                null,
+                AuditEntry.Kind.EXECUTE,
+                10_000));
+        AuditEntry ran = entries.stream()
+                .filter(e -> e.sourceSha256().equals(sha(failing)))
+                .findFirst()
+                .orElseThrow();
         assertThat(ran.verdict()).isEqualTo("RE");
         assertThat(ran.worker()).isEqualTo("api-" + ProcessHandle.current().pid());
         assertThat(ran.session()).startsWith("local:").contains("/slot-");
         assertThat(ran.judgedAt()).isAfterOrEqualTo(ran.submittedAt());
-        AuditEntry refused = entries.stream().filter(e -> e.sourceSha256().equals(sha(tooBig))).findFirst().orElseThrow();
+        AuditEntry refused = entries.stream()
+                .filter(e -> e.sourceSha256().equals(sha(tooBig)))
+                .findFirst()
+                .orElseThrow();
         assertThat(refused.verdict()).isEqualTo("INVALID");
         assertThat(refused.session()).isEqualTo(AuditEntry.NOWHERE);
     }
@@ -83,20 +97,30 @@ class PistonExecuteTest extends ApiTestBase {
     @Test
     void runtimesHavePistonsShapeAndOmitAMissingRuntime() {
         List<JsonNode> runtimes = runtimes();
-        assertThat(runtimes).extracting(r -> r.get("language").asString())
+        assertThat(runtimes)
+                .extracting(r -> r.get("language").asString())
                 .contains("python", "java", "c++", "c", "javascript");
         for (JsonNode r : runtimes) {
             List<String> keys = new ArrayList<>(r.propertyNames());
-            assertThat(keys).as(r.toString()).isIn(List.of("language", "version", "aliases"),
-                    List.of("language", "version", "aliases", "runtime"));
+            assertThat(keys)
+                    .as(r.toString())
+                    .isIn(
+                            List.of("language", "version", "aliases"),
+                            List.of("language", "version", "aliases", "runtime"));
             assertThat(r.get("version").asString()).matches("\\d+\\.\\d+\\.\\d+");
             assertThat(r.get("aliases").isArray()).isTrue();
         }
-        JsonNode python = runtimes.stream().filter(r -> r.get("language").asString().equals("python")).findFirst().orElseThrow();
+        JsonNode python = runtimes.stream()
+                .filter(r -> r.get("language").asString().equals("python"))
+                .findFirst()
+                .orElseThrow();
         assertThat(python.has("runtime")).isFalse();
         String minor = python.get("version").asString().replaceAll("\\.\\d+$", "");
         assertThat(python.get("aliases").toString()).isEqualTo("[\"py\",\"py3\",\"python3\",\"python" + minor + "\"]");
-        JsonNode cpp = runtimes.stream().filter(r -> r.get("language").asString().equals("c++")).findFirst().orElseThrow();
+        JsonNode cpp = runtimes.stream()
+                .filter(r -> r.get("language").asString().equals("c++"))
+                .findFirst()
+                .orElseThrow();
         assertThat(cpp.get("runtime").asString()).isEqualTo("gcc");
         assertThat(cpp.get("aliases").toString()).isEqualTo("[\"cpp\",\"g++\"]");
     }
@@ -118,23 +142,38 @@ class PistonExecuteTest extends ApiTestBase {
         assertThat(run.get("cpu_time").isIntegralNumber()).isTrue();
         assertThat(run.get("wall_time").asLong()).isPositive();
         assertThat(response.json().get("language").asString()).isEqualTo("python");
-        assertThat(response.json().get("version").asString()).isEqualTo(versionsOf("python").getFirst());
+        assertThat(response.json().get("version").asString())
+                .isEqualTo(versionsOf("python").getFirst());
     }
 
     @Test
     void aliasesAndVersionRangesResolveToTheNewestMatch() {
         String python = versionsOf("python").getFirst();
         String major = python.substring(0, python.indexOf('.'));
-        for (String[] lv : new String[][]{{"py", "*"}, {"py3", major}, {"python3", major + ".x"},
-                {"python", ">=" + major}, {"py", "^" + python}, {"python", python}, {"py", "2 || " + major}}) {
+        for (String[] lv : new String[][] {
+            {"py", "*"},
+            {"py3", major},
+            {"python3", major + ".x"},
+            {"python", ">=" + major},
+            {"py", "^" + python},
+            {"python", python},
+            {"py", "2 || " + major}
+        }) {
             Response response = run(request(lv[0], lv[1], "print(1)"));
-            assertThat(response.json().get("language").asString()).as(lv[0] + " " + lv[1]).isEqualTo("python");
+            assertThat(response.json().get("language").asString())
+                    .as(lv[0] + " " + lv[1])
+                    .isEqualTo("python");
             assertThat(response.json().get("version").asString()).isEqualTo(python);
         }
         List<String> javas = versionsOf("java");
-        String newest = javas.stream().max((a, b) -> Integer.compare(major(a), major(b))).orElseThrow();
-        String oldest = javas.stream().min((a, b) -> Integer.compare(major(a), major(b))).orElseThrow();
-        String hello = "public class Main { public static void main(String[] a) { System.out.println(Runtime.version().feature()); } }";
+        String newest = javas.stream()
+                .max((a, b) -> Integer.compare(major(a), major(b)))
+                .orElseThrow();
+        String oldest = javas.stream()
+                .min((a, b) -> Integer.compare(major(a), major(b)))
+                .orElseThrow();
+        String hello =
+                "public class Main { public static void main(String[] a) { System.out.println(Runtime.version().feature()); } }";
         Response any = run(request("java", "*", hello));
         assertThat(any.json().get("version").asString()).isEqualTo(newest);
         assertThat(any.json().at("/run/stdout").asString()).isEqualTo(major(newest) + "\n");
@@ -179,8 +218,7 @@ class PistonExecuteTest extends ApiTestBase {
     @Test
     void javaCompilesAndRunsAMultiFileProgram() {
         Map<String, Object> body = request("java", "*", "");
-        body.put("files", List.of(
-                Map.of("content", """
+        body.put("files", List.of(Map.of("content", """
                         import java.util.Scanner;
                         public class Main {
                             public static void main(String[] args) {
@@ -188,8 +226,7 @@ class PistonExecuteTest extends ApiTestBase {
                                 System.out.println(Greeter.greet(name));
                             }
                         }
-                        """),
-                Map.of("name", "Greeter.java", "content", """
+                        """), Map.of("name", "Greeter.java", "content", """
                         public class Greeter {
                             static String greet(String name) { return "Hello, " + name + "!"; }
                         }
@@ -229,10 +266,12 @@ class PistonExecuteTest extends ApiTestBase {
     @Test
     void theMainFileIsTheFirstUtf8FileAndUnknownEncodingsAreUtf8() {
         Map<String, Object> body = request("python", "*", "");
-        body.put("files", List.of(
-                Map.of("name", "data.txt", "content", "ZnJvbSBiYXNlNjQ=", "encoding", "base64"),
-                Map.of("content", "print(open('data.txt').read(), open('x.txt').read())", "encoding", "utf8"),
-                Map.of("name", "x.txt", "content", "kept as text", "encoding", "latin1")));
+        body.put(
+                "files",
+                List.of(
+                        Map.of("name", "data.txt", "content", "ZnJvbSBiYXNlNjQ=", "encoding", "base64"),
+                        Map.of("content", "print(open('data.txt').read(), open('x.txt').read())", "encoding", "utf8"),
+                        Map.of("name", "x.txt", "content", "kept as text", "encoding", "latin1")));
         assertThat(run(body).json().at("/run/stdout").asString()).isEqualTo("from base64 kept as text\n");
     }
 
@@ -293,8 +332,9 @@ class PistonExecuteTest extends ApiTestBase {
     @Test
     void jsonWithAnyContentTypeIsAccepted() {
         String body = json(request("python", "3.x", "print(6 * 7)"));
-        for (String type : new String[]{"text/plain;charset=UTF-8", "application/json; charset=utf-8", null,
-                "application/octet-stream"}) {
+        for (String type : new String[] {
+            "text/plain;charset=UTF-8", "application/json; charset=utf-8", null, "application/octet-stream"
+        }) {
             Response response = post("/api/v2/execute", body, type);
             assertThat(response.status()).as(String.valueOf(type)).isEqualTo(200);
             assertThat(response.json().at("/run/stdout").asString()).isEqualTo("42\n");
@@ -303,15 +343,20 @@ class PistonExecuteTest extends ApiTestBase {
 
     @Test
     void answersAreJsonWhateverTheClientAccepts() {
-        Response response = send(HttpRequest.newBuilder(uri("/api/v2/execute")).header("Accept", "text/html")
+        Response response = send(HttpRequest.newBuilder(uri("/api/v2/execute"))
+                .header("Accept", "text/html")
                 .POST(HttpRequest.BodyPublishers.ofString(json(request("python", "*", "print(7)")))));
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.contentType()).startsWith("application/json");
         assertThat(response.json().at("/run/stdout").asString()).isEqualTo("7\n");
-        Response runtimes = send(HttpRequest.newBuilder(uri("/api/v2/runtimes")).header("Accept", "text/html").GET());
+        Response runtimes = send(HttpRequest.newBuilder(uri("/api/v2/runtimes"))
+                .header("Accept", "text/html")
+                .GET());
         assertThat(runtimes.status()).isEqualTo(200);
         assertThat(runtimes.json().isArray()).isTrue();
-        Response missing = send(HttpRequest.newBuilder(uri("/api/v2/nothing")).header("Accept", "text/html").GET());
+        Response missing = send(HttpRequest.newBuilder(uri("/api/v2/nothing"))
+                .header("Accept", "text/html")
+                .GET());
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.message()).isEqualTo("Not Found");
     }

@@ -1,6 +1,13 @@
 package io.codingengine.api.piston;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
 import io.codingengine.api.web.WebSlice;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -11,14 +18,6 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
  * The Piston API's request checks and error shape in a web slice, without a sandbox:
@@ -35,11 +34,13 @@ class PistonRequestsSliceTest {
 
     @Autowired
     private MockMvc mvc;
+
     @Autowired
     private WebSlice.Executions executions;
 
     private ResultActions execute(String body) throws Exception {
-        return mvc.perform(post("/api/v2/execute").contentType(MediaType.TEXT_PLAIN).content(body));
+        return mvc.perform(
+                post("/api/v2/execute").contentType(MediaType.TEXT_PLAIN).content(body));
     }
 
     /** A Piston error: the status, JSON, and nothing but {@code message}. */
@@ -59,20 +60,16 @@ class PistonRequestsSliceTest {
         assertThat(message(execute("""
                 {"language": "python", "files": 3}"""), 400)).isEqualTo("version is required as a string");
         assertThat(message(execute("""
-                {"language": "nosuch", "version": "*", "files": {"content": "x"}}"""), 400))
-                .isEqualTo("files is required as an array");
+                {"language": "nosuch", "version": "*", "files": {"content": "x"}}"""), 400)).isEqualTo("files is required as an array");
         assertThat(message(execute("""
-                {"language": "nosuch", "version": "*", "files": [{"content": ""}, {"content": 5}]}"""), 400))
-                .isEqualTo("files[1].content is required as a string");
+                {"language": "nosuch", "version": "*", "files": [{"content": ""}, {"content": 5}]}"""), 400)).isEqualTo("files[1].content is required as a string");
         assertThat(message(execute("""
-                {"language": "nosuch", "version": "*", "files": [{"content": "x"}], "run_timeout": "soon"}"""), 400))
-                .isEqualTo("nosuch-* runtime is unknown");
+                {"language": "nosuch", "version": "*", "files": [{"content": "x"}], "run_timeout": "soon"}"""), 400)).isEqualTo("nosuch-* runtime is unknown");
         assertThat(message(execute("""
                 {"language": "py", "version": "*", "files": [{"content": "eA==", "encoding": "base64"}],
                  "run_timeout": "soon"}"""), 400)).isEqualTo("files must include at least one utf8 encoded file");
         assertThat(message(execute("""
-                {"language": "py", "version": "*", "files": [{"content": "x"}], "run_timeout": "soon"}"""), 400))
-                .isEqualTo("If specified, run_timeout must be a number");
+                {"language": "py", "version": "*", "files": [{"content": "x"}], "run_timeout": "soon"}"""), 400)).isEqualTo("If specified, run_timeout must be a number");
         assertThat(message(execute("""
                 {"language": "py", "version": "*", "files": [{"content": "x"}], "compile_cpu_time": 30001}"""), 400))
                 .isEqualTo("compile_cpu_time cannot exceed the configured limit of 30000");
@@ -81,12 +78,13 @@ class PistonRequestsSliceTest {
 
     @Test
     void malformedJsonAndATooLargeStdinAreRefusedInTheSameShape() throws Exception {
-        assertThat(message(execute("{\"language\": "), 400)).startsWith("request body is not valid JSON: ")
-                .contains("line 1, column").doesNotContain("Exception", "tools.jackson");
+        assertThat(message(execute("{\"language\": "), 400))
+                .startsWith("request body is not valid JSON: ")
+                .contains("line 1, column")
+                .doesNotContain("Exception", "tools.jackson");
         String stdin = "x".repeat(1024 * 1024 + 1);
         assertThat(message(execute("""
-                {"language": "py", "version": "*", "files": [{"content": "x"}], "stdin": "%s"}""".formatted(stdin)), 413))
-                .isEqualTo("stdin must not exceed 1048576 bytes");
+                {"language": "py", "version": "*", "files": [{"content": "x"}], "stdin": "%s"}""".formatted(stdin)), 413)).isEqualTo("stdin must not exceed 1048576 bytes");
     }
 
     @Test
@@ -103,8 +101,7 @@ class PistonRequestsSliceTest {
     void aCorrectRequestIsExecutedOnceAsTheRuntimeItResolvesTo() throws Exception {
         int before = executions.executed().size();
         ResultActions answer = execute("""
-                {"language": "py", "version": "3", "files": [{"name": "a.py", "content": "print(input())"}], "stdin": "hi"}""")
-                .andExpect(status().isOk());
+                {"language": "py", "version": "3", "files": [{"name": "a.py", "content": "print(input())"}], "stdin": "hi"}""").andExpect(status().isOk());
         JsonNode body = JSON.readTree(answer.andReturn().getResponse().getContentAsString());
         assertThat(body.propertyNames()).containsExactly("run", "language", "version");
         assertThat(body.get("language").asString()).isEqualTo("python");
@@ -112,16 +109,19 @@ class PistonRequestsSliceTest {
         List<io.codingengine.common.execution.ExecutionRequest> executed = executions.executed();
         assertThat(executed).hasSize(before + 1);
         assertThat(executed.getLast().files().getFirst().content()).isEqualTo("print(input())");
-        assertThat(executed.getLast().runs().getFirst().stdin()).as("with Piston's line end").isEqualTo("hi\n");
+        assertThat(executed.getLast().runs().getFirst().stdin())
+                .as("with Piston's line end")
+                .isEqualTo("hi\n");
     }
 
     /** application.properties' compatible versions hold in the slice too: Piston's 3.10.0 runs on 3.x. */
     @Test
     void aSeedVersionRunsOnTheInstalledOneTheSettingsName() throws Exception {
         ResultActions answer = execute("""
-                {"language": "python", "version": "3.10.0", "files": [{"content": "print(1)"}]}""")
-                .andExpect(status().isOk());
-        assertThat(JSON.readTree(answer.andReturn().getResponse().getContentAsString()).get("version").asString())
+                {"language": "python", "version": "3.10.0", "files": [{"content": "print(1)"}]}""").andExpect(status().isOk());
+        assertThat(JSON.readTree(answer.andReturn().getResponse().getContentAsString())
+                        .get("version")
+                        .asString())
                 .isEqualTo("3.11.2");
     }
 }

@@ -1,21 +1,25 @@
 package io.codingengine.api.piston;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.codingengine.api.ApiTestBase;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Every 400 of Piston's {@code POST /api/v2/execute}, word for word, and which one wins when several apply. */
 class PistonValidationTest extends ApiTestBase {
 
-    private static final List<String> LIMITS = List.of("compile_memory_limit", "run_memory_limit",
-            "compile_timeout", "run_timeout", "compile_cpu_time", "run_cpu_time");
+    private static final List<String> LIMITS = List.of(
+            "compile_memory_limit",
+            "run_memory_limit",
+            "compile_timeout",
+            "run_timeout",
+            "compile_cpu_time",
+            "run_cpu_time");
 
     private void assertRejected(String body, String message) {
         Response response = execute(body);
@@ -31,11 +35,9 @@ class PistonValidationTest extends ApiTestBase {
         assertRejected("""
                 {"language": "", "version": 5, "files": 1}""", "language is required as a string");
         assertRejected("""
-                {"language": 5, "version": "*", "files": [{"content": "print(1)"}]}""",
-                "language is required as a string");
+                {"language": 5, "version": "*", "files": [{"content": "print(1)"}]}""", "language is required as a string");
         assertRejected("""
-                {"language": ["python"], "version": "*", "files": [{"content": "print(1)"}]}""",
-                "language is required as a string");
+                {"language": ["python"], "version": "*", "files": [{"content": "print(1)"}]}""", "language is required as a string");
     }
 
     @Test
@@ -45,8 +47,7 @@ class PistonValidationTest extends ApiTestBase {
         assertRejected("""
                 {"language": "python", "version": "", "files": []}""", "version is required as a string");
         assertRejected("""
-                {"language": "python", "version": 3, "files": [{"content": "print(1)"}]}""",
-                "version is required as a string");
+                {"language": "python", "version": 3, "files": [{"content": "print(1)"}]}""", "version is required as a string");
     }
 
     @Test
@@ -62,17 +63,13 @@ class PistonValidationTest extends ApiTestBase {
     @Test
     void thenEveryFileContentBeforeTheRuntime() {
         assertRejected("""
-                {"language": "python", "version": "*", "files": [{"name": "a.py"}]}""",
-                "files[0].content is required as a string");
+                {"language": "python", "version": "*", "files": [{"name": "a.py"}]}""", "files[0].content is required as a string");
         assertRejected("""
-                {"language": "nosuch", "version": "*", "files": [{"content": ""}, {"content": 5}]}""",
-                "files[1].content is required as a string");
+                {"language": "nosuch", "version": "*", "files": [{"content": ""}, {"content": 5}]}""", "files[1].content is required as a string");
         assertRejected("""
-                {"language": "python", "version": "*", "files": [{"content": "x"}, {"content": "y"}, null]}""",
-                "files[2].content is required as a string");
+                {"language": "python", "version": "*", "files": [{"content": "x"}, {"content": "y"}, null]}""", "files[2].content is required as a string");
         assertRejected("""
-                {"language": "python", "version": "*", "files": ["print(1)"]}""",
-                "files[0].content is required as a string");
+                {"language": "python", "version": "*", "files": ["print(1)"]}""", "files[0].content is required as a string");
     }
 
     @Test
@@ -81,14 +78,11 @@ class PistonValidationTest extends ApiTestBase {
                 {"language": "html", "version": "5.0.0", "files": [{"content": "x", "encoding": "hex"}],
                  "run_timeout": "soon"}""", "html-5.0.0 runtime is unknown");
         assertRejected("""
-                {"language": "python", "version": "latest", "files": [{"content": "print(1)"}]}""",
-                "python-latest runtime is unknown");
+                {"language": "python", "version": "latest", "files": [{"content": "print(1)"}]}""", "python-latest runtime is unknown");
         assertRejected("""
-                {"language": "py", "version": "2.x", "files": [{"content": "print(1)"}]}""",
-                "py-2.x runtime is unknown");
+                {"language": "py", "version": "2.x", "files": [{"content": "print(1)"}]}""", "py-2.x runtime is unknown");
         assertRejected("""
-                {"language": "Python", "version": "*", "files": [{"content": "print(1)"}]}""",
-                "Python-* runtime is unknown");
+                {"language": "Python", "version": "*", "files": [{"content": "print(1)"}]}""", "Python-* runtime is unknown");
     }
 
     @Test
@@ -120,12 +114,13 @@ class PistonValidationTest extends ApiTestBase {
 
     @ParameterizedTest
     @CsvSource({
-            "compile_memory_limit, 1073741824",
-            "run_memory_limit, 1073741824",
-            "compile_timeout, 60000",
-            "run_timeout, 60000",
-            "compile_cpu_time, 30000",
-            "run_cpu_time, 30000"})
+        "compile_memory_limit, 1073741824",
+        "run_memory_limit, 1073741824",
+        "compile_timeout, 60000",
+        "run_timeout, 60000",
+        "compile_cpu_time, 30000",
+        "run_cpu_time, 30000"
+    })
     void eachLimitHasTheExecutorsMaximum(String name, long max) {
         Map<String, Object> body = body();
         body.put(name, max + 1);

@@ -1,15 +1,11 @@
 package io.codingengine.api.system;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.json.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,9 +29,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Faults as production has them, each a SIGKILL, while clients keep submitting and polling: the
@@ -61,7 +59,8 @@ class FaultsUnderLoadTest {
     private static final String PREFIX = "fl" + UUID.randomUUID().toString().substring(0, 8);
     private static final Duration SUBMIT_EVERY = Duration.ofMillis(700);
     private static final Duration DATABASE_DOWN = Duration.ofSeconds(8);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static SystemProcesses system;
     private static JudgeClient judge;
@@ -76,6 +75,7 @@ class FaultsUnderLoadTest {
     private final List<String> violations = new CopyOnWriteArrayList<>();
     /** Per ticket, what a poll last saw: status rank and verdict. */
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+
     private final AtomicInteger unavailable = new AtomicInteger();
     private final AtomicInteger unreachable = new AtomicInteger();
     private final AtomicBoolean databaseDown = new AtomicBoolean();
@@ -83,8 +83,7 @@ class FaultsUnderLoadTest {
     private final AtomicBoolean loading = new AtomicBoolean(true);
     private final AtomicBoolean polling = new AtomicBoolean(true);
 
-    private record Seen(int rank, String verdict) {
-    }
+    private record Seen(int rank, String verdict) {}
 
     @BeforeAll
     static void startSystem() throws IOException {
@@ -94,30 +93,47 @@ class FaultsUnderLoadTest {
         int brokerPort = TestProcess.freePort();
         judge = new JudgeClient(httpPort, FaultsUnderLoadTest::logs);
         database = system.startDatabase();
-        api = system.track(TestProcess.java("api", dir, "io.codingengine.api.CodingEngineApi", List.of(
-                "--server.port=" + httpPort, "--coding-engine.broker-port=" + brokerPort,
-                "--coding-engine.execution=queue", "--coding-engine.data-dir=" + Files.createDirectories(dir.resolve("api-data")),
-                "--spring.datasource.url=" + system.jdbcUrl(), "--spring.datasource.username=postgres",
-                // Requests fail fast (503) while the database is down, rather than wait 30 s for a connection.
-                "--spring.datasource.hikari.connection-timeout=2000",
-                "--coding-engine.access.admin-key-sha256=" + TestKeys.ADMIN_SHA256,
-                "--coding-engine.limits.max-waiting=1000", "--coding-engine.limits.submissions-per-minute=100000",
-                "--coding-engine.sweeper.stuck-after=20s", "--coding-engine.sweeper.interval=2s")));
+        api = system.track(TestProcess.java(
+                "api",
+                dir,
+                "io.codingengine.api.CodingEngineApi",
+                List.of(
+                        "--server.port=" + httpPort,
+                        "--coding-engine.broker-port=" + brokerPort,
+                        "--coding-engine.execution=queue",
+                        "--coding-engine.data-dir=" + Files.createDirectories(dir.resolve("api-data")),
+                        "--spring.datasource.url=" + system.jdbcUrl(),
+                        "--spring.datasource.username=postgres",
+                        // Requests fail fast (503) while the database is down, rather than wait 30 s for a connection.
+                        "--spring.datasource.hikari.connection-timeout=2000",
+                        "--coding-engine.access.admin-key-sha256=" + TestKeys.ADMIN_SHA256,
+                        "--coding-engine.limits.max-waiting=1000",
+                        "--coding-engine.limits.submissions-per-minute=100000",
+                        "--coding-engine.sweeper.stuck-after=20s",
+                        "--coding-engine.sweeper.interval=2s")));
         judge.awaitUp(api);
         for (String id : List.of("w1", "w2")) {
             int index = Integer.parseInt(id.substring(1));
-            workers.put(id, system.track(TestProcess.java(id, dir, "io.codingengine.worker.WorkerApplication", List.of(
-                    "--spring.main.web-application-type=none",
-                    "--coding-engine.worker.id=" + id,
-                    "--coding-engine.worker.broker-url=tcp://127.0.0.1:" + brokerPort,
-                    "--spring.datasource.url=" + system.jdbcUrl(), "--spring.datasource.username=postgres",
-                    "--spring.datasource.hikari.connection-timeout=2000",
-                    "--coding-engine.worker.data-dir=" + Files.createDirectories(dir.resolve(id + "-data")),
-                    "--coding-engine.worker.slots=1",
-                    "--coding-engine.worker.uid-base=" + (65000 + 100 * index),
-                    "--coding-engine.worker.cgroup-name=coding-engine-faults-" + id,
-                    "--coding-engine.worker.receive-wait=500ms",
-                    "--coding-engine.worker.heartbeat=2s"))));
+            workers.put(
+                    id,
+                    system.track(TestProcess.java(
+                            id,
+                            dir,
+                            "io.codingengine.worker.WorkerApplication",
+                            List.of(
+                                    "--spring.main.web-application-type=none",
+                                    "--coding-engine.worker.id=" + id,
+                                    "--coding-engine.worker.broker-url=tcp://127.0.0.1:" + brokerPort,
+                                    "--spring.datasource.url=" + system.jdbcUrl(),
+                                    "--spring.datasource.username=postgres",
+                                    "--spring.datasource.hikari.connection-timeout=2000",
+                                    "--coding-engine.worker.data-dir="
+                                            + Files.createDirectories(dir.resolve(id + "-data")),
+                                    "--coding-engine.worker.slots=1",
+                                    "--coding-engine.worker.uid-base=" + (65000 + 100 * index),
+                                    "--coding-engine.worker.cgroup-name=coding-engine-faults-" + id,
+                                    "--coding-engine.worker.receive-wait=500ms",
+                                    "--coding-engine.worker.heartbeat=2s"))));
         }
         workers.values().forEach(FaultsUnderLoadTest::awaitConsuming);
     }
@@ -139,9 +155,13 @@ class FaultsUnderLoadTest {
             // 1. A worker SIGKILLed while it judges; started again, as its supervisor would.
             String slow = judge.submit(JudgeClient.SLOW.formatted("slow-victim"));
             acknowledged.add(slow);
-            judge.awaitLog("a worker starts judging " + slow,
+            judge.awaitLog(
+                    "a worker starts judging " + slow,
                     () -> workers.values().stream().anyMatch(w -> w.logContains("judging " + slow)));
-            TestProcess victim = workers.values().stream().filter(w -> w.logContains("judging " + slow)).findFirst().orElseThrow();
+            TestProcess victim = workers.values().stream()
+                    .filter(w -> w.logContains("judging " + slow))
+                    .findFirst()
+                    .orElseThrow();
             victim.kill();
             awaitAcknowledged(acknowledged.size() + 3);
             victim.restart();
@@ -181,8 +201,10 @@ class FaultsUnderLoadTest {
         pollOnce(); // every ticket once more, now that all are done
 
         Map<String, Integer> audited = auditEntriesPerRound();
-        List<String> notOnce = acknowledged.stream().filter(id -> audited.getOrDefault(id + "/0", 0) != 1)
-                .map(id -> id + "=" + audited.getOrDefault(id + "/0", 0)).toList();
+        List<String> notOnce = acknowledged.stream()
+                .filter(id -> audited.getOrDefault(id + "/0", 0) != 1)
+                .map(id -> id + "=" + audited.getOrDefault(id + "/0", 0))
+                .toList();
         assertTrue(notOnce.isEmpty(), "exactly one audit entry per judged round, not: " + notOnce + "\n" + logs());
         assertTrue(audited.keySet().stream().noneMatch(k -> !k.endsWith("/0")), "only round 0 was judged: " + audited);
         // Stored by an api killed before it answered, never acknowledged: judged and audited all the same.
@@ -191,14 +213,19 @@ class FaultsUnderLoadTest {
             assertEquals("AC", judge.awaitDone(id).get("verdict").asString());
         }
         Map<String, Integer> auditedAtLast = auditEntriesPerRound();
-        assertTrue(unanswered.stream().allMatch(id -> auditedAtLast.getOrDefault(id + "/0", 0) == 1),
+        assertTrue(
+                unanswered.stream().allMatch(id -> auditedAtLast.getOrDefault(id + "/0", 0) == 1),
                 unanswered + " " + auditedAtLast);
 
-        assertTrue(violations.isEmpty(), violations.size() + " violations:\n"
-                + violations.stream().limit(20).collect(Collectors.joining("\n")) + "\n" + logs());
-        assertTrue(unavailableWhileDatabaseDown.get() > 0,
+        assertTrue(
+                violations.isEmpty(),
+                violations.size() + " violations:\n"
+                        + violations.stream().limit(20).collect(Collectors.joining("\n")) + "\n" + logs());
+        assertTrue(
+                unavailableWhileDatabaseDown.get() > 0,
                 "the clients met the database's outage (503s while it was down): " + unavailable + " 503s in all");
-        System.out.printf("faults under load: %d acknowledged, %d stored unanswered, %d answered 503, %d unreachable%n",
+        System.out.printf(
+                "faults under load: %d acknowledged, %d stored unanswered, %d answered 503, %d unreachable%n",
                 acknowledged.size(), unanswered.size(), unavailable.get(), unreachable.get());
     }
 
@@ -208,13 +235,18 @@ class FaultsUnderLoadTest {
         int n = 0;
         while (loading.get()) {
             String participant = "load-" + n++;
-            Optional<HttpResponse<String>> r = send(HttpRequest.newBuilder(judge.uri("/api/v1/submissions"))
-                    .header("Content-Type", "application/json").header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
-                    .POST(HttpRequest.BodyPublishers.ofString(JudgeClient.FAST.formatted(participant))), "submit " + participant);
+            Optional<HttpResponse<String>> r = send(
+                    HttpRequest.newBuilder(judge.uri("/api/v1/submissions"))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                            .POST(HttpRequest.BodyPublishers.ofString(JudgeClient.FAST.formatted(participant))),
+                    "submit " + participant);
             if (r.isPresent() && r.get().statusCode() == 202) {
-                acknowledged.add(Json.mapper().readTree(r.get().body()).get("ticket").asString());
+                acknowledged.add(
+                        Json.mapper().readTree(r.get().body()).get("ticket").asString());
             } else if (r.isPresent() && r.get().statusCode() != 503) {
-                violations.add("submit " + participant + ": " + r.get().statusCode() + " " + r.get().body());
+                violations.add("submit " + participant + ": " + r.get().statusCode() + " "
+                        + r.get().body());
             }
             sleep(SUBMIT_EVERY);
         }
@@ -235,7 +267,8 @@ class FaultsUnderLoadTest {
                 continue;
             }
             if (r.get().statusCode() != 200) {
-                violations.add("poll " + id + " (acknowledged): " + r.get().statusCode() + " " + r.get().body());
+                violations.add("poll " + id + " (acknowledged): " + r.get().statusCode() + " "
+                        + r.get().body());
                 continue;
             }
             JsonNode view = Json.mapper().readTree(r.get().body());
@@ -253,8 +286,9 @@ class FaultsUnderLoadTest {
             String verdict = view.hasNonNull("verdict") ? view.get("verdict").asString() : null;
             Seen now = new Seen(rank, verdict);
             Seen before = seen.put(id, now);
-            if (before != null && (now.rank() < before.rank()
-                    || (before.verdict() != null && !before.verdict().equals(now.verdict())))) {
+            if (before != null
+                    && (now.rank() < before.rank()
+                            || (before.verdict() != null && !before.verdict().equals(now.verdict())))) {
                 violations.add(id + " went back: " + before + " then " + now);
             }
         }
@@ -290,7 +324,8 @@ class FaultsUnderLoadTest {
     }
 
     private void awaitAcknowledged(int count) {
-        judge.awaitLog(count + " acknowledged submissions (" + acknowledged.size() + " so far)",
+        judge.awaitLog(
+                count + " acknowledged submissions (" + acknowledged.size() + " so far)",
                 () -> acknowledged.size() >= count);
     }
 
@@ -300,9 +335,9 @@ class FaultsUnderLoadTest {
     private static Map<String, Integer> auditEntriesPerRound() throws SQLException {
         Map<String, Integer> counts = new HashMap<>();
         try (Connection c = DriverManager.getConnection(system.jdbcUrl(), "postgres", "");
-             Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery(
-                     "SELECT submission_id, round, count(*) FROM audit_entries WHERE kind = 'JUDGE' GROUP BY 1, 2")) {
+                Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery(
+                        "SELECT submission_id, round, count(*) FROM audit_entries WHERE kind = 'JUDGE' GROUP BY 1, 2")) {
             while (rows.next()) {
                 counts.put(rows.getString(1) + "/" + rows.getLong(2), rows.getInt(3));
             }
@@ -314,8 +349,8 @@ class FaultsUnderLoadTest {
     private static List<String> submissionsNotIn(List<String> tickets) throws SQLException {
         List<String> others = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(system.jdbcUrl(), "postgres", "");
-             Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery("SELECT id FROM submissions")) {
+                Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("SELECT id FROM submissions")) {
             while (rows.next()) {
                 if (!tickets.contains(rows.getString(1))) {
                     others.add(rows.getString(1));

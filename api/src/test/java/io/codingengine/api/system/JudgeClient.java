@@ -1,10 +1,10 @@
 package io.codingengine.api.system;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.json.Json;
-import org.awaitility.core.ConditionTimeoutException;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,9 +14,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.awaitility.core.ConditionTimeoutException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The system tests' side of the judge API, as an admin, and their waits on the processes: each
@@ -35,7 +34,8 @@ final class JudgeClient {
             {"participant":"%s","language":"python","files":[{"content":"print(int(input()) + 1)"}],
              "tests":[{"name":"a","input":"41\\n","expectedOutput":"42\\n","visible":true}]}""";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final int port;
     private final Supplier<String> logs;
@@ -48,7 +48,8 @@ final class JudgeClient {
     /** Submits and returns the ticket; the answer must be 202. */
     String submit(String body) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/submissions"))
-                .header("Content-Type", "application/json").header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                .header("Content-Type", "application/json")
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         assertEquals(202, r.statusCode(), r.body() + "\n" + logs.get());
         return Json.mapper().readTree(r.body()).get("ticket").asString();
@@ -62,13 +63,17 @@ final class JudgeClient {
 
     /** A GET as the admin. */
     HttpRequest.Builder get(String path) {
-        return HttpRequest.newBuilder(uri(path)).header("Authorization", TestKeys.bearer(TestKeys.ADMIN)).GET();
+        return HttpRequest.newBuilder(uri(path))
+                .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                .GET();
     }
 
     /** Waits for DONE; the api may answer errors meanwhile (its store or itself may be down). */
     JsonNode awaitDone(String id) {
         try {
-            return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+            return await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
                     .until(() -> view(id), v -> "DONE".equals(v.get("status").asString()));
         } catch (ConditionTimeoutException e) {
             String last;
@@ -83,14 +88,22 @@ final class JudgeClient {
 
     /** Waits until the api answers its home page. */
     void awaitUp(TestProcess api) {
-        awaitReady(api, Duration.ofSeconds(60), () -> send(HttpRequest.newBuilder(uri("/"))
-                .timeout(Duration.ofSeconds(2)).GET()).statusCode() == 200);
+        awaitReady(
+                api,
+                Duration.ofSeconds(60),
+                () -> send(HttpRequest.newBuilder(uri("/"))
+                                        .timeout(Duration.ofSeconds(2))
+                                        .GET())
+                                .statusCode()
+                        == 200);
     }
 
     /** Waits until {@code ready}; fails at once, with its log, if the process exited. */
     static void awaitReady(TestProcess p, Duration atMost, Callable<Boolean> ready) {
         try {
-            await().atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            await().atMost(atMost)
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
                     .until(() -> !p.isAlive() || ready.call());
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(p.name() + " not ready within " + atMost + "\n" + p.tail(), e);
@@ -103,7 +116,9 @@ final class JudgeClient {
     /** Waits a minute at most for {@code condition}. */
     void awaitLog(String what, Callable<Boolean> condition) {
         try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(condition);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(condition);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("waited in vain for: " + what + "\n" + logs.get(), e);
         }

@@ -1,9 +1,23 @@
 package io.codingengine.api.system;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.DeadLetter;
 import io.codingengine.common.queue.Lane;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -12,22 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * "Nothing lost": the engine as separate OS processes (PostgreSQL, the api with its embedded
@@ -69,16 +67,23 @@ class NothingLostTest {
         brokerPort = TestProcess.freePort();
         database = system.startDatabase();
         Path apiData = Files.createDirectories(dir.resolve("api-data"));
-        api = system.track(TestProcess.java("api", dir, "io.codingengine.api.CodingEngineApi", List.of(
-                "--server.port=" + httpPort, "--coding-engine.broker-port=" + brokerPort,
-                "--coding-engine.execution=queue", "--coding-engine.data-dir=" + apiData,
-                "--spring.datasource.url=" + system.jdbcUrl(),
-                "--spring.datasource.username=postgres",
-                // Fail fast while the database is down, so that the retries show in the logs.
-                "--spring.datasource.hikari.connection-timeout=2000",
-                "--coding-engine.access.admin-key-sha256=" + TestKeys.ADMIN_SHA256,
-                // this test queues many submissions with no worker: the waiting limit is not what it checks
-                "--coding-engine.limits.max-waiting=1000", "--coding-engine.limits.submissions-per-minute=100000")));
+        api = system.track(TestProcess.java(
+                "api",
+                dir,
+                "io.codingengine.api.CodingEngineApi",
+                List.of(
+                        "--server.port=" + httpPort,
+                        "--coding-engine.broker-port=" + brokerPort,
+                        "--coding-engine.execution=queue",
+                        "--coding-engine.data-dir=" + apiData,
+                        "--spring.datasource.url=" + system.jdbcUrl(),
+                        "--spring.datasource.username=postgres",
+                        // Fail fast while the database is down, so that the retries show in the logs.
+                        "--spring.datasource.hikari.connection-timeout=2000",
+                        "--coding-engine.access.admin-key-sha256=" + TestKeys.ADMIN_SHA256,
+                        // this test queues many submissions with no worker: the waiting limit is not what it checks
+                        "--coding-engine.limits.max-waiting=1000",
+                        "--coding-engine.limits.submissions-per-minute=100000")));
         judge.awaitUp(api);
         startWorkers("w1", "w2");
     }
@@ -94,9 +99,17 @@ class NothingLostTest {
     @Order(1)
     void aWorkerKilledMidRunIsReplacedByTheOther() {
         String id = judge.submit(JudgeClient.SLOW.formatted("sigkill"));
-        judge.awaitLog("a worker starts judging " + id, () -> workers.values().stream().anyMatch(w -> w.logContains("judging " + id)));
-        TestProcess victim = workers.values().stream().filter(w -> w.logContains("judging " + id)).findFirst().orElseThrow();
-        String survivor = workers.keySet().stream().filter(k -> !k.equals(victim.name())).findFirst().orElseThrow();
+        judge.awaitLog(
+                "a worker starts judging " + id,
+                () -> workers.values().stream().anyMatch(w -> w.logContains("judging " + id)));
+        TestProcess victim = workers.values().stream()
+                .filter(w -> w.logContains("judging " + id))
+                .findFirst()
+                .orElseThrow();
+        String survivor = workers.keySet().stream()
+                .filter(k -> !k.equals(victim.name()))
+                .findFirst()
+                .orElseThrow();
         assertEquals("RUNNING", judge.view(id).get("status").asString(), logs());
         victim.kill();
 
@@ -112,7 +125,9 @@ class NothingLostTest {
     void queuedSubmissionsSurviveAnApiRestart() {
         workers.values().forEach(TestProcess::stop);
         workers.clear();
-        List<String> ids = Stream.of("restart-1", "restart-2", "restart-3").map(p -> judge.submit(JudgeClient.FAST.formatted(p))).toList();
+        List<String> ids = Stream.of("restart-1", "restart-2", "restart-3")
+                .map(p -> judge.submit(JudgeClient.FAST.formatted(p)))
+                .toList();
         ids.forEach(id -> assertEquals("QUEUED", judge.view(id).get("status").asString()));
 
         api.stop();
@@ -133,10 +148,13 @@ class NothingLostTest {
         String id = judge.submit(JudgeClient.SLOW.formatted("outage"));
         judge.awaitLog(worker.name() + " starts judging " + id, () -> worker.logContains("judging " + id));
         // Acknowledged while the only worker is busy: they are in the database alone.
-        List<String> queued = Stream.of("crash-1", "crash-2").map(p -> judge.submit(JudgeClient.FAST.formatted(p))).toList();
+        List<String> queued = Stream.of("crash-1", "crash-2")
+                .map(p -> judge.submit(JudgeClient.FAST.formatted(p)))
+                .toList();
         database.kill();
         // The judging ends while the store is down: the verdict's write fails and is retried.
-        judge.awaitLog(worker.name() + " retries storing the verdict of " + id,
+        judge.awaitLog(
+                worker.name() + " retries storing the verdict of " + id,
                 () -> worker.logContains("store the verdict of " + id + " failed, retrying"));
         database.restart();
         system.awaitDatabase(database);
@@ -160,20 +178,25 @@ class NothingLostTest {
             assertEquals(70, worker.exitValue(), "halted by the fault injection\n" + worker.tail());
             assertEquals("RUNNING", judge.view(id).get("status").asString(), "marked running before the crash");
             worker.restart();
-            JudgeClient.awaitReady(worker, Duration.ofSeconds(60), () -> worker.printedSinceStart("worker consuming with"));
+            JudgeClient.awaitReady(
+                    worker, Duration.ofSeconds(60), () -> worker.printedSinceStart("worker consuming with"));
         }
 
         JsonNode done = judge.awaitDone(id);
         assertOneVerdict(done, "IE");
         assertEquals(MAX_DELIVERY_COUNT, done.get("attempt").asInt(), done.toString());
-        assertTrue(done.get("compileOutput").asString().contains("delivered " + (MAX_DELIVERY_COUNT - 1) + " times without a verdict"),
+        assertTrue(
+                done.get("compileOutput")
+                        .asString()
+                        .contains("delivered " + (MAX_DELIVERY_COUNT - 1) + " times without a verdict"),
                 "the reason is given: " + done);
         assertTrue(worker.isAlive(), "the last delivery did not crash it\n" + worker.tail());
         try (ArtemisSubmissionQueue queue = ArtemisSubmissionQueue.connect("tcp://127.0.0.1:" + brokerPort)) {
             // The worker stores the IE verdict first, then dead-letters the message.
             // The api sends round r of a submission as message "<id>-<r>".
             Callable<List<DeadLetter>> deadLetters = () -> queue.deadLetters(Lane.CONTEST, 100).stream()
-                    .filter(d -> d.messageId().equals(id + "-0")).toList();
+                    .filter(d -> d.messageId().equals(id + "-0"))
+                    .toList();
             judge.awaitLog("the dead letter of " + id, () -> !deadLetters.call().isEmpty());
             List<DeadLetter> dead = deadLetters.call();
             assertEquals(1, dead.size(), "dead-lettered once: " + dead);
@@ -195,20 +218,24 @@ class NothingLostTest {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            TestProcess w = system.track(TestProcess.java(id, dir, "io.codingengine.worker.WorkerApplication", List.of(
-                    "--spring.main.web-application-type=none",
-                    "--coding-engine.worker.id=" + id,
-                    "--coding-engine.worker.broker-url=tcp://127.0.0.1:" + brokerPort,
-                    "--spring.datasource.url=" + system.jdbcUrl(),
-                    "--spring.datasource.username=postgres",
-                    "--spring.datasource.hikari.connection-timeout=2000",
-                    "--coding-engine.worker.data-dir=" + data,
-                    "--coding-engine.worker.slots=1",
-                    "--coding-engine.worker.uid-base=" + (64000 + 100 * index),
-                    "--coding-engine.worker.cgroup-name=coding-engine-nothing-lost-" + id,
-                    "--coding-engine.worker.receive-wait=500ms",
-                    "--coding-engine.worker.max-delivery-count=" + MAX_DELIVERY_COUNT,
-                    "--coding-engine.worker.fault-injection.crash-on-participant=" + CRASH_PARTICIPANT)));
+            TestProcess w = system.track(TestProcess.java(
+                    id,
+                    dir,
+                    "io.codingengine.worker.WorkerApplication",
+                    List.of(
+                            "--spring.main.web-application-type=none",
+                            "--coding-engine.worker.id=" + id,
+                            "--coding-engine.worker.broker-url=tcp://127.0.0.1:" + brokerPort,
+                            "--spring.datasource.url=" + system.jdbcUrl(),
+                            "--spring.datasource.username=postgres",
+                            "--spring.datasource.hikari.connection-timeout=2000",
+                            "--coding-engine.worker.data-dir=" + data,
+                            "--coding-engine.worker.slots=1",
+                            "--coding-engine.worker.uid-base=" + (64000 + 100 * index),
+                            "--coding-engine.worker.cgroup-name=coding-engine-nothing-lost-" + id,
+                            "--coding-engine.worker.receive-wait=500ms",
+                            "--coding-engine.worker.max-delivery-count=" + MAX_DELIVERY_COUNT,
+                            "--coding-engine.worker.fault-injection.crash-on-participant=" + CRASH_PARTICIPANT)));
             workers.put(id, w);
         }
         for (String id : ids) {
@@ -230,8 +257,10 @@ class NothingLostTest {
         assertEquals("DONE", view.get("status").asString(), view.toString());
         assertEquals(verdict, view.get("verdict").asString(), view + "\n" + logs());
         assertEquals(0, view.get("history").size(), view.toString());
-        String workerLogs = system.latestByName().stream().filter(p -> p.name().startsWith("w"))
-                .map(TestProcess::output).collect(Collectors.joining("\n"));
+        String workerLogs = system.latestByName().stream()
+                .filter(p -> p.name().startsWith("w"))
+                .map(TestProcess::output)
+                .collect(Collectors.joining("\n"));
         assertTrue(JudgeClient.count(workerLogs, "judged " + id) <= 1, "judged at most once\n" + logs());
         assertEquals(0, JudgeClient.count(workerLogs, id + " round 0 was judged by another delivery first"), logs());
     }

@@ -1,22 +1,18 @@
 package io.codingengine.api.system;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.json.Json;
 import io.codingengine.common.queue.HostAddress;
 import io.codingengine.worker.WorkerApplication;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -34,11 +30,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What {@link NothingLostTest} does not break, on the engine spread as it would be over several
@@ -67,6 +66,7 @@ class RecoveryTest {
     private static Path dir;
     /** Where other hosts would reach this one: an address that is not loopback, when it has one. */
     private static String hostAddress;
+
     private static int brokerPort;
     private static JudgeClient judge;
     private static TestProcess api;
@@ -82,23 +82,37 @@ class RecoveryTest {
         brokerPort = TestProcess.freePort();
         judge = new JudgeClient(httpPort, RecoveryTest::logs);
         system.startDatabase();
-        api = system.track(TestProcess.java("api", dir, "io.codingengine.api.CodingEngineApi", List.of(
-                "--server.port=" + httpPort, "--coding-engine.execution=queue",
-                "--coding-engine.data-dir=" + Files.createDirectories(dir.resolve("api-data")),
-                // The broker as other hosts' workers reach it: every address, a user, a password.
-                "--coding-engine.broker-host=0.0.0.0", "--coding-engine.broker-port=" + brokerPort,
-                "--coding-engine.broker-user=" + BROKER_USER, "--coding-engine.broker-password=" + BROKER_PASSWORD,
-                "--spring.datasource.url=" + system.jdbcUrl(), "--spring.datasource.username=postgres",
-                "--coding-engine.access.admin-key-sha256=" + TestKeys.ADMIN_SHA256,
-                "--coding-engine.limits.max-waiting=1000", "--coding-engine.limits.submissions-per-minute=100000",
-                // Workers send a heartbeat every second while they judge: 4 s without one is a stall.
-                "--coding-engine.sweeper.stuck-after=4s", "--coding-engine.sweeper.interval=1s",
-                "--coding-engine.fault-injection.pause-before-queueing=" + STALLED)));
+        api = system.track(TestProcess.java(
+                "api",
+                dir,
+                "io.codingengine.api.CodingEngineApi",
+                List.of(
+                        "--server.port=" + httpPort,
+                        "--coding-engine.execution=queue",
+                        "--coding-engine.data-dir=" + Files.createDirectories(dir.resolve("api-data")),
+                        // The broker as other hosts' workers reach it: every address, a user, a password.
+                        "--coding-engine.broker-host=0.0.0.0",
+                        "--coding-engine.broker-port=" + brokerPort,
+                        "--coding-engine.broker-user=" + BROKER_USER,
+                        "--coding-engine.broker-password=" + BROKER_PASSWORD,
+                        "--spring.datasource.url=" + system.jdbcUrl(),
+                        "--spring.datasource.username=postgres",
+                        "--coding-engine.access.admin-key-sha256=" + TestKeys.ADMIN_SHA256,
+                        "--coding-engine.limits.max-waiting=1000",
+                        "--coding-engine.limits.submissions-per-minute=100000",
+                        // Workers send a heartbeat every second while they judge: 4 s without one is a stall.
+                        "--coding-engine.sweeper.stuck-after=4s",
+                        "--coding-engine.sweeper.interval=1s",
+                        "--coding-engine.fault-injection.pause-before-queueing=" + STALLED)));
         judge.awaitUp(api);
         // Two workers as two hosts would run them, each with settings of its own.
         startWorker("w1", List.of("--coding-engine.worker.recycle-after=1000"));
-        startWorker("w2", List.of("--coding-engine.worker.recycle-after=0", "--coding-engine.worker.parallel-tests=1",
-                "--coding-engine.worker.interactive-slots=0"));
+        startWorker(
+                "w2",
+                List.of(
+                        "--coding-engine.worker.recycle-after=0",
+                        "--coding-engine.worker.parallel-tests=1",
+                        "--coding-engine.worker.interactive-slots=0"));
         for (TestProcess w : workers.values()) {
             awaitConsuming(w);
         }
@@ -115,7 +129,9 @@ class RecoveryTest {
     @Order(1)
     void twoWorkersWithSettingsOfTheirOwnJudgeFromOneDatabaseAndOneBroker() throws Exception {
         // One judging slot each: while one worker runs the first, only the other can take the second.
-        List<String> ids = Stream.of("share-1", "share-2").map(p -> judge.submit(JudgeClient.SLOW.formatted(p))).toList();
+        List<String> ids = Stream.of("share-1", "share-2")
+                .map(p -> judge.submit(JudgeClient.SLOW.formatted(p)))
+                .toList();
         Set<String> judgedBy = new HashSet<>();
         for (String id : ids) {
             JsonNode done = judge.awaitDone(id);
@@ -127,10 +143,13 @@ class RecoveryTest {
 
         for (var worker : metricsPorts.entrySet()) {
             HttpResponse<String> health = JudgeClient.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + worker.getValue() + "/actuator/health/readiness")).GET());
+                            URI.create("http://127.0.0.1:" + worker.getValue() + "/actuator/health/readiness"))
+                    .GET());
             assertEquals(200, health.statusCode(), worker.getKey() + ": " + health.body());
             if (!hostAddress.equals("127.0.0.1")) {
-                assertThrows(IOException.class, () -> connect(hostAddress, worker.getValue()),
+                assertThrows(
+                        IOException.class,
+                        () -> connect(hostAddress, worker.getValue()),
                         worker.getKey() + "'s metrics listen on loopback only");
             }
         }
@@ -140,16 +159,24 @@ class RecoveryTest {
     @Order(2)
     void aWorkerKilledBetweenItsVerdictAndItsAuditEntryLeavesTheEntryToTheNextDelivery() {
         String id = judge.submit(JudgeClient.FAST.formatted(AUDIT_GAP));
-        judge.awaitLog("the worker judging " + id + " halts", () -> workers.values().stream().anyMatch(w -> !w.isAlive()));
-        TestProcess victim = workers.values().stream().filter(w -> !w.isAlive()).findFirst().orElseThrow();
+        judge.awaitLog(
+                "the worker judging " + id + " halts",
+                () -> workers.values().stream().anyMatch(w -> !w.isAlive()));
+        TestProcess victim =
+                workers.values().stream().filter(w -> !w.isAlive()).findFirst().orElseThrow();
         assertEquals(70, victim.exitValue(), victim.tail());
-        TestProcess survivor = workers.values().stream().filter(TestProcess::isAlive).findFirst().orElseThrow();
+        TestProcess survivor = workers.values().stream()
+                .filter(TestProcess::isAlive)
+                .findFirst()
+                .orElseThrow();
 
         JsonNode done = judge.awaitDone(id);
         assertEquals("AC", done.get("verdict").asString());
         assertEquals(victim.name(), done.get("worker").asString(), "the verdict is the victim's: " + done);
-        judge.awaitLog(survivor.name() + " writes the missing entry", () -> survivor.logContains(
-                "audited " + id + " round 0 for " + victim.name() + ", which stored the verdict without its audit entry"));
+        judge.awaitLog(
+                survivor.name() + " writes the missing entry",
+                () -> survivor.logContains("audited " + id + " round 0 for " + victim.name()
+                        + ", which stored the verdict without its audit entry"));
         List<JsonNode> entries = auditEntries(id);
         assertEquals(1, entries.size(), entries.toString());
         assertEquals("AC", entries.getFirst().get("verdict").asString());
@@ -173,12 +200,18 @@ class RecoveryTest {
         try {
             // Nobody may run the sandbox's helper, and its relay servers are gone: every run of w1 fails.
             Files.setPosixFilePermissions(helper, Set.of());
-            List<ProcessHandle> relays = w1.handle().descendants()
-                    .filter(p -> p.info().commandLine().orElse("").contains(" serve ")).toList();
+            List<ProcessHandle> relays = w1.handle()
+                    .descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains(" serve "))
+                    .toList();
             relays.forEach(ProcessHandle::destroyForcibly);
             id = judge.submit(JudgeClient.FAST.formatted("sandbox-fails"));
-            judge.awaitLog("w1 finds its sandbox failing", () -> w1.logContains("sandbox failure judging " + id + " round 0 attempt 1"));
-            judge.awaitLog("w1 stops taking work", () -> w1.logContains("this worker takes no work until its sandbox passes a probe"));
+            judge.awaitLog(
+                    "w1 finds its sandbox failing",
+                    () -> w1.logContains("sandbox failure judging " + id + " round 0 attempt 1"));
+            judge.awaitLog(
+                    "w1 stops taking work",
+                    () -> w1.logContains("this worker takes no work until its sandbox passes a probe"));
             HttpResponse<String> readiness = readiness("w1");
             assertEquals(503, readiness.statusCode(), readiness.body());
             assertTrue(readiness.body().contains("OUT_OF_SERVICE"), readiness.body());
@@ -209,7 +242,8 @@ class RecoveryTest {
             }
         });
         Pattern paused = Pattern.compile("fault injection: \\[([0-9a-f-]{36})\\] stored, pausing before queueing them");
-        judge.awaitLog("the api stores and pauses", () -> paused.matcher(api.output()).find());
+        judge.awaitLog(
+                "the api stores and pauses", () -> paused.matcher(api.output()).find());
         Matcher m = paused.matcher(api.output());
         assertTrue(m.find());
         String id = m.group(1);
@@ -262,8 +296,13 @@ class RecoveryTest {
     private static Path workerProperties() throws IOException {
         Path copy = dir.resolve("worker.properties");
         if (!Files.exists(copy)) {
-            URI code = URI.create(WorkerApplication.class.getProtectionDomain().getCodeSource().getLocation().toString());
-            URI own = code.toString().endsWith(".jar") ? URI.create("jar:" + code + "!/application.properties")
+            URI code = URI.create(WorkerApplication.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toString());
+            URI own = code.toString().endsWith(".jar")
+                    ? URI.create("jar:" + code + "!/application.properties")
                     : code.resolve("application.properties");
             try (var in = own.toURL().openStream()) {
                 Files.copy(in, copy);
@@ -277,8 +316,9 @@ class RecoveryTest {
     }
 
     private static HttpResponse<String> readiness(String worker) {
-        return JudgeClient.send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + metricsPorts.get(worker) + "/actuator/health/readiness")).GET());
+        return JudgeClient.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + metricsPorts.get(worker) + "/actuator/health/readiness"))
+                .GET());
     }
 
     private static List<JsonNode> auditEntries(String id) {
@@ -286,7 +326,9 @@ class RecoveryTest {
         assertEquals(200, r.statusCode(), r.body());
         List<JsonNode> entries = new ArrayList<>();
         Json.mapper().readTree(r.body()).forEach(entries::add);
-        return entries.stream().filter(e -> e.get("submissionId").asString().equals(id)).toList();
+        return entries.stream()
+                .filter(e -> e.get("submissionId").asString().equals(id))
+                .toList();
     }
 
     private static void connect(String host, int port) throws IOException {

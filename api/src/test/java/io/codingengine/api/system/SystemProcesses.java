@@ -1,7 +1,6 @@
 package io.codingengine.api.system;
 
 import io.codingengine.common.store.PostgresExtension;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +58,7 @@ final class SystemProcesses {
 
     private boolean databaseAnswers() {
         try (Connection connection = DriverManager.getConnection(jdbcUrl(), "postgres", "");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             return statement.execute("SELECT 1");
         } catch (SQLException e) {
             return false;
@@ -104,8 +103,10 @@ final class SystemProcesses {
     private void unmountLeftovers() {
         try {
             List<String> mounts = Files.readAllLines(Path.of("/proc/mounts")).stream()
-                    .map(line -> line.split(" ")[1]).filter(m -> m.startsWith(dir.toString()))
-                    .sorted(Comparator.reverseOrder()).toList();
+                    .map(line -> line.split(" ")[1])
+                    .filter(m -> m.startsWith(dir.toString()))
+                    .sorted(Comparator.reverseOrder())
+                    .toList();
             for (String m : mounts) {
                 new ProcessBuilder("umount", "-l", m).inheritIO().start().waitFor();
             }

@@ -19,10 +19,14 @@ import java.util.concurrent.TimeUnit;
 final class TestProcess {
 
     /** What Netty (Artemis) and the executor's FFM calls need on JDK 25, as in the surefire argLine. */
-    static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow", "-Dio.netty.noUnsafe=false",
+    static final List<String> JVM_FLAGS = List.of(
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
+            "-Dio.netty.noUnsafe=false",
             // Short-lived JVMs on 2 cores: start fast, stay small.
-            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m");
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xmx384m");
 
     private final String name;
     private final List<String> command;
@@ -67,12 +71,17 @@ final class TestProcess {
     private void start() {
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "==== start: " + String.join(" ", command.subList(0, Math.min(3, command.size())))
-                    + " ...\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+            Files.writeString(
+                    log,
+                    "==== start: " + String.join(" ", command.subList(0, Math.min(3, command.size()))) + " ...\n",
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
             startOffset = Files.size(log);
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }

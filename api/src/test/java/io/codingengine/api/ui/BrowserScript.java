@@ -1,5 +1,7 @@
 package io.codingengine.api.ui;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,8 +10,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs a browser script of {@code src/test/e2e} with {@code node}: headless Debian Chromium driven
@@ -22,15 +22,16 @@ final class BrowserScript {
     static final Path FRONTEND = Path.of("src/main/frontend").toAbsolutePath();
     static final Path SHOTS = Path.of("target/screenshots").toAbsolutePath();
 
-    private BrowserScript() {
-    }
+    private BrowserScript() {}
 
     /** Runs {@code src/test/e2e/<name>} with {@code environment}, and {@code SHOTS} and {@code FRONTEND} set. */
     static void run(String name, Map<String, String> environment, Duration timeout) throws Exception {
         Files.createDirectories(SHOTS);
         Path script = Path.of("src/test/e2e", name).toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("node", script.toString()).directory(FRONTEND.toFile())
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder("node", script.toString())
+                .directory(FRONTEND.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = new HashMap<>(environment);
         env.put("SHOTS", SHOTS.toString());
         env.put("FRONTEND", FRONTEND.toString());

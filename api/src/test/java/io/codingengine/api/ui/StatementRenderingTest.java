@@ -1,13 +1,12 @@
 package io.codingengine.api.ui;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The UI's statement renderer, run in Node on hostile statements (src/test/e2e/statement-render.test.mjs):
@@ -16,12 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StatementRenderingTest {
 
     private static final Path FRONTEND = Path.of("src/main/frontend").toAbsolutePath();
-    private static final Path SCRIPT = Path.of("src/test/e2e/statement-render.test.mjs").toAbsolutePath();
+    private static final Path SCRIPT =
+            Path.of("src/test/e2e/statement-render.test.mjs").toAbsolutePath();
 
     @Test
     void dangerousLinksAndPicturesInAStatementComeOutInert() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).directory(FRONTEND.toFile())
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString())
+                .directory(FRONTEND.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("FRONTEND", FRONTEND.toString());
         Process process = pb.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

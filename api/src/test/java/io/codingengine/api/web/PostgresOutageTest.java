@@ -1,14 +1,10 @@
 package io.codingengine.api.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.store.PostgresExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,16 +14,24 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * As {@link StoreOutageTest}, with the stores on PostgreSQL: the api's connections to the database
  * cut and refused. A request waits at most the pool's connection timeout (5 s) before its 503.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0", "coding-engine.access.key-cache-ttl=0s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "coding-engine.execution=queue",
+            "coding-engine.broker-port=0",
+            "coding-engine.access.key-cache-ttl=0s"
+        })
 class PostgresOutageTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -64,7 +68,9 @@ class PostgresOutageTest {
 
     @Test
     void aDatabaseOutageIs503WithRetryAfterAndPassesWhenItIsBack() throws Exception {
-        assertEquals(202, send("POST", "/api/v1/submissions", StoreOutageTest.SUBMISSION).statusCode());
+        assertEquals(
+                202,
+                send("POST", "/api/v1/submissions", StoreOutageTest.SUBMISSION).statusCode());
         database.cut();
         try {
             StoreOutageTest.assertUnavailable(send("POST", "/api/v1/submissions", StoreOutageTest.SUBMISSION));
@@ -77,9 +83,16 @@ class PostgresOutageTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", TestKeys.bearer(TestKeys.ADMIN))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,22 +1,21 @@
 package io.codingengine.api.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The body the filter read is given to the application whole, to blocking and to asynchronous
@@ -28,7 +27,8 @@ class RequestSizeFilterTest {
 
     @Test
     void anAsynchronousReaderGetsTheWholeBodyThenTheEnd() throws Exception {
-        RequestSizeFilter filter = new RequestSizeFilter(1024, Duration.ofSeconds(5), new ProblemResponses(new JsonMapper()));
+        RequestSizeFilter filter =
+                new RequestSizeFilter(1024, Duration.ofSeconds(5), new ProblemResponses(new JsonMapper()));
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/v1/submissions");
         request.setContent("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
         AtomicReference<ServletRequest> passed = new AtomicReference<>();

@@ -4,7 +4,6 @@ import io.codingengine.common.queue.DeadLetter;
 import io.codingengine.common.queue.Delivery;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class SentMessages implements SubmissionQueue {
 
     /** One message as sent. */
-    public record Sent(Lane lane, String messageId, String body) {
-    }
+    public record Sent(Lane lane, String messageId, String body) {}
 
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
 
@@ -55,6 +53,5 @@ public final class SentMessages implements SubmissionQueue {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

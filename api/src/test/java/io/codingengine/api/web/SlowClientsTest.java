@@ -1,14 +1,10 @@
 package io.codingengine.api.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.access.QueueApiSettings;
 import io.codingengine.common.store.AzuriteExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,9 +18,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Slow clients cannot take the api down: a body trickled one byte a second ends in 408 once the
@@ -33,9 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * threads (200).
  */
 @ExtendWith(AzuriteExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0",
-        "coding-engine.limits.body-read-timeout=3s", "coding-engine.limits.requests-per-address=220"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "coding-engine.execution=queue", "coding-engine.broker-port=0",
+            "coding-engine.limits.body-read-timeout=3s", "coding-engine.limits.requests-per-address=220"
+        })
 class SlowClientsTest {
 
     private static final int SLOW = 250;
@@ -57,22 +59,30 @@ class SlowClientsTest {
             for (int i = 0; i < SLOW; i++) {
                 Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
                 s.setSoTimeout(60_000);
-                s.getOutputStream().write(("POST /api/v2/execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        + "Transfer-Encoding: chunked\r\n\r\n1\r\n{\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write(("POST /api/v2/execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                        + "Transfer-Encoding: chunked\r\n\r\n1\r\n{\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 slow.add(s);
                 statuses.add(readers.submit(() -> statusLine(s)));
             }
-            trickle.scheduleAtFixedRate(() -> slow.forEach(s -> {
-                try {
-                    s.getOutputStream().write("1\r\n \r\n".getBytes(StandardCharsets.US_ASCII));
-                } catch (IOException answered) {
-                    // the api answered and closed it
-                }
-            }), 1, 1, TimeUnit.SECONDS);
+            trickle.scheduleAtFixedRate(
+                    () -> slow.forEach(s -> {
+                        try {
+                            s.getOutputStream().write("1\r\n \r\n".getBytes(StandardCharsets.US_ASCII));
+                        } catch (IOException answered) {
+                            // the api answered and closed it
+                        }
+                    }),
+                    1,
+                    1,
+                    TimeUnit.SECONDS);
 
             // another client, from another loopback address, while the slow requests are open
             Thread.sleep(1000);
-            assertEquals("HTTP/1.1 200 ", fromOtherAddress("GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+            assertEquals(
+                    "HTTP/1.1 200 ",
+                    fromOtherAddress("GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
 
             int timedOut = 0;
             int refused = 0;
@@ -88,7 +98,9 @@ class SlowClientsTest {
             }
             assertEquals(SLOW, timedOut + refused);
             assertTrue(refused >= SLOW - 220, "beyond the address's share: " + refused + " refused");
-            assertTrue(timedOut >= 200, "more open at once than Tomcat's default pool has threads: " + timedOut + " timed out");
+            assertTrue(
+                    timedOut >= 200,
+                    "more open at once than Tomcat's default pool has threads: " + timedOut + " timed out");
         } finally {
             trickle.shutdownNow();
             for (Socket s : slow) {
@@ -98,7 +110,8 @@ class SlowClientsTest {
     }
 
     private static String statusLine(Socket s) throws IOException {
-        String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        String line =
+                new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
         return line == null ? "(closed)" : line.substring(0, Math.min(line.length(), 13));
     }
 

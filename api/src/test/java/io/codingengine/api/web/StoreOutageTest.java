@@ -1,7 +1,18 @@
 package io.codingengine.api.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.api.access.TestKeys;
 import io.codingengine.common.store.AzuriteExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -11,18 +22,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * While the store cannot be reached (the api's connections to Azurite cut and refused), clients
  * are told to come back: {@code 503} with {@code Retry-After}, in each API's error shape, never a
@@ -30,9 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to the PostgreSQL stores.
  */
 @ExtendWith(AzuriteExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "coding-engine.execution=queue", "coding-engine.broker-port=0", "coding-engine.access.key-cache-ttl=0s",
-        "coding-engine.store=azure"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "coding-engine.execution=queue",
+            "coding-engine.broker-port=0",
+            "coding-engine.access.key-cache-ttl=0s",
+            "coding-engine.store=azure"
+        })
 class StoreOutageTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -82,7 +86,9 @@ class StoreOutageTest {
 
     @Test
     void aStoreOutageIs503WithRetryAfterAndPassesWhenTheStoreIsBack() throws Exception {
-        assertEquals(202, send("POST", "/api/v1/submissions", SUBMISSION, TestKeys.ADMIN).statusCode());
+        assertEquals(
+                202,
+                send("POST", "/api/v1/submissions", SUBMISSION, TestKeys.ADMIN).statusCode());
         blobs.cut();
         tables.cut();
         try {
@@ -90,10 +96,14 @@ class StoreOutageTest {
             assertUnavailable(submit);
             assertEquals(503, JSON.readTree(submit.body()).get("status").asInt(), "a problem detail: " + submit.body());
             assertUnavailable(send("GET", "/api/v1/submissions/s-" + System.nanoTime(), null, TestKeys.ADMIN));
-            HttpResponse<String> unknownKey = send("GET", "/api/v1/submissions", null, "ce_0123456789abcdef0123456789abcdef");
+            HttpResponse<String> unknownKey =
+                    send("GET", "/api/v1/submissions", null, "ce_0123456789abcdef0123456789abcdef");
             assertUnavailable(unknownKey); // the key lookup, in a filter, before any controller
-            HttpResponse<String> piston = send("POST", "/api/v2/execute",
-                    "{\"language\":\"python\",\"version\":\"*\",\"files\":[{\"content\":\"print(1)\"}]}", null);
+            HttpResponse<String> piston = send(
+                    "POST",
+                    "/api/v2/execute",
+                    "{\"language\":\"python\",\"version\":\"*\",\"files\":[{\"content\":\"print(1)\"}]}",
+                    null);
             assertUnavailable(piston);
             assertTrue(JSON.readTree(piston.body()).has("message"), "Piston's error shape: " + piston.body());
         } finally {
@@ -106,13 +116,16 @@ class StoreOutageTest {
 
     static void assertUnavailable(HttpResponse<String> r) {
         assertEquals(503, r.statusCode(), r.body());
-        assertTrue(r.headers().firstValue("Retry-After").isPresent(), r.headers().toString());
+        assertTrue(
+                r.headers().firstValue("Retry-After").isPresent(), r.headers().toString());
         assertTrue(r.body().contains("storage is unreachable"), r.body());
     }
 
     private HttpResponse<String> send(String method, String path, String body, String key) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (key != null) {
             b.header("Authorization", TestKeys.bearer(key));

@@ -1,12 +1,11 @@
 package io.codingengine.api.web;
 
-import io.codingengine.api.ApiTestBase;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codingengine.api.ApiTestBase;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Errors are {@code {"message": ...}} JSON with the right status, never a stack trace. */
 class WebErrorsTest extends ApiTestBase {
@@ -20,11 +19,12 @@ class WebErrorsTest extends ApiTestBase {
 
     @Test
     void malformedJsonIsA400WithAReadableMessage() {
-        for (String body : new String[]{"{\"language\": ", "{'language': 'python'}", "{\"a\": 1} trailing", "nul"}) {
+        for (String body : new String[] {"{\"language\": ", "{'language': 'python'}", "{\"a\": 1} trailing", "nul"}) {
             Response response = execute(body);
             assertThat(response.status()).as(body).isEqualTo(400);
             assertThat(response.keys()).isEqualTo(List.of("message"));
-            assertThat(response.message()).startsWith("request body is not valid JSON: ")
+            assertThat(response.message())
+                    .startsWith("request body is not valid JSON: ")
                     .doesNotContain("\tat ", "Exception", "tools.jackson");
         }
         assertThat(execute("{\"language\": ").message()).contains("line 1, column");
@@ -42,19 +42,25 @@ class WebErrorsTest extends ApiTestBase {
         String body = json(Map.of("language", "python", "version", "*", "files", List.of(Map.of("content", source))));
         assertError(execute(body), 413, "request body must not exceed 2097152 bytes");
         // Just under the limit is read and reaches the executor's own checks (1 MiB of files).
-        String under = json(Map.of("language", "python", "version", "*",
-                "files", List.of(Map.of("content", "#".repeat(1_900_000)))));
+        String under = json(Map.of(
+                "language", "python", "version", "*", "files", List.of(Map.of("content", "#".repeat(1_900_000)))));
         assertError(execute(under), 400, "files must not exceed 1048576 bytes in total");
     }
 
     @Test
     void fileNamesOutsideTheWorkDirectoryAre400() {
-        for (String[] nameAndMessage : new String[][]{
-                {"../escape.py", "files[1].name must not contain empty, '.' or '..' parts"},
-                {"a/../../b.py", "files[1].name must not contain empty, '.' or '..' parts"},
-                {"/etc/passwd", "files[1].name must be a relative path"}}) {
-            String body = json(Map.of("language", "python", "version", "*", "files", List.of(
-                    Map.of("content", "print(1)"), Map.of("name", nameAndMessage[0], "content", "x"))));
+        for (String[] nameAndMessage : new String[][] {
+            {"../escape.py", "files[1].name must not contain empty, '.' or '..' parts"},
+            {"a/../../b.py", "files[1].name must not contain empty, '.' or '..' parts"},
+            {"/etc/passwd", "files[1].name must be a relative path"}
+        }) {
+            String body = json(Map.of(
+                    "language",
+                    "python",
+                    "version",
+                    "*",
+                    "files",
+                    List.of(Map.of("content", "print(1)"), Map.of("name", nameAndMessage[0], "content", "x"))));
             assertError(execute(body), 400, nameAndMessage[1]);
         }
     }
@@ -62,11 +68,15 @@ class WebErrorsTest extends ApiTestBase {
     /** Mistakes a fuzzing of the running api once answered with 500. */
     @Test
     void nullFilesAre400AndAMultipartTypeIsNoError() {
-        assertError(execute("{\"language\":\"python\",\"version\":\"*\",\"files\":[null]}"), 400,
+        assertError(
+                execute("{\"language\":\"python\",\"version\":\"*\",\"files\":[null]}"),
+                400,
                 "files[0].content is required as a string");
         // Piston reads the body whatever its content type says; a multipart type no longer fails first.
-        Response multipart = post("/api/v2/execute",
-                "{\"language\":\"python\",\"version\":\"*\",\"files\":[{\"content\":\"print(1)\"}]}", "multipart/form-data");
+        Response multipart = post(
+                "/api/v2/execute",
+                "{\"language\":\"python\",\"version\":\"*\",\"files\":[{\"content\":\"print(1)\"}]}",
+                "multipart/form-data");
         assertThat(multipart.status()).as(multipart.body()).isEqualTo(200);
         assertThat(multipart.body()).contains("\"stdout\":\"1\\n\"");
     }
@@ -84,8 +94,9 @@ class WebErrorsTest extends ApiTestBase {
     @Test
     void pathsTomcatRefusesGetJsonNotItsHtmlPage() {
         // Refused by Tomcat before any filter or controller: its error page used to be HTML.
-        assertError(get("/api/v2/runtimes%00"), 400, "the request is not valid HTTP for this server (its path or headers)");
-        for (String path : new String[]{"/api/v1/problems/a%00b", "/api/v1/problems/a%2Fb"}) {
+        assertError(
+                get("/api/v2/runtimes%00"), 400, "the request is not valid HTTP for this server (its path or headers)");
+        for (String path : new String[] {"/api/v1/problems/a%00b", "/api/v1/problems/a%2Fb"}) {
             Response response = get(path);
             assertThat(response.status()).as(path).isEqualTo(400);
             assertThat(response.contentType()).as(path).startsWith("application/problem+json");
@@ -106,7 +117,12 @@ class WebErrorsTest extends ApiTestBase {
         assertThat(get("/health/live").status()).isEqualTo(200);
         Response ready = get("/health/ready");
         assertThat(ready.status()).isEqualTo(200);
-        assertThat(ready.body()).contains("\"status\":\"UP\"", "\"queue\"", "\"store\":\"UP\"", "\"runtimes\"",
-                "\"level\":\"NAMESPACES\"");
+        assertThat(ready.body())
+                .contains(
+                        "\"status\":\"UP\"",
+                        "\"queue\"",
+                        "\"store\":\"UP\"",
+                        "\"runtimes\"",
+                        "\"level\":\"NAMESPACES\"");
     }
 }

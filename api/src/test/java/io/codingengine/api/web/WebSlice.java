@@ -28,12 +28,6 @@ import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageDefinition;
 import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.language.Version;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.web.servlet.request.RequestPostProcessor;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,6 +39,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 /**
  * What the {@code @WebMvcTest} slices of the api run on, with no database, broker, sandbox or
@@ -63,8 +62,8 @@ import java.util.function.Consumer;
 public class WebSlice {
 
     /** The versions the slices' catalogue gives each language of {@code languages.json}. */
-    private static final Map<String, String> VERSIONS = Map.of("python", "3.11.2", "java", "17.0.15",
-            "c++", "12.2.0", "c", "12.2.0", "javascript", "20.19.2");
+    private static final Map<String, String> VERSIONS =
+            Map.of("python", "3.11.2", "java", "17.0.15", "c++", "12.2.0", "c", "12.2.0", "javascript", "20.19.2");
 
     /** The caller {@code principal}, as the access filter records an authenticated key for the request. */
     public static RequestPostProcessor as(Principal principal) {
@@ -98,13 +97,14 @@ public class WebSlice {
 
         /** No slice opens a WebSocket: a live run is the api's full tests' (PistonConnect*Test). */
         @Override
-        public Consumer<LiveMessage.Control> converse(ExecutionRequest request, String caller, Duration idleLimit,
-                                                      Consumer<LiveMessage.Event> events) {
+        public Consumer<LiveMessage.Control> converse(
+                ExecutionRequest request, String caller, Duration idleLimit, Consumer<LiveMessage.Event> events) {
             throw new UnsupportedOperationException("the web slices run nothing live");
         }
 
         @Override
-        public ExecutionResult executeInBackground(ExecutionRequest request, String caller, Instant startBy, Instant answerBy) {
+        public ExecutionResult executeInBackground(
+                ExecutionRequest request, String caller, Instant startBy, Instant answerBy) {
             return execute(request, caller);
         }
 
@@ -118,8 +118,11 @@ public class WebSlice {
     Catalogue catalogue() {
         try (InputStream in = Catalogue.class.getResourceAsStream("/languages.json")) {
             List<LanguageDefinition> definitions = Catalogue.load(in);
-            return new Catalogue(definitions.stream().map(d -> new LanguageRuntime(d,
-                    Version.parse(VERSIONS.getOrDefault(d.language(), "1.0.0")), Path.of("/nonexistent", d.language())))
+            return new Catalogue(definitions.stream()
+                    .map(d -> new LanguageRuntime(
+                            d,
+                            Version.parse(VERSIONS.getOrDefault(d.language(), "1.0.0")),
+                            Path.of("/nonexistent", d.language())))
                     .toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

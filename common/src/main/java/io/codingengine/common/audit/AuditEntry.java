@@ -4,7 +4,6 @@ import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,9 +33,22 @@ import java.util.List;
  *                      or {@code none} when it did not run
  * @param correlationId the id of the request that submitted it, or {@code null}
  */
-public record AuditEntry(Kind kind, String submissionId, long round, String participant, Instant submittedAt,
-                         Instant judgedAt, String language, String sourceSha256, String problemId, String verdict,
-                         long timeMs, long memoryBytes, String worker, String session, String correlationId) {
+public record AuditEntry(
+        Kind kind,
+        String submissionId,
+        long round,
+        String participant,
+        Instant submittedAt,
+        Instant judgedAt,
+        String language,
+        String sourceSha256,
+        String problemId,
+        String verdict,
+        long timeMs,
+        long memoryBytes,
+        String worker,
+        String session,
+        String correlationId) {
 
     /** What was audited. */
     public enum Kind {
@@ -62,13 +74,33 @@ public record AuditEntry(Kind kind, String submissionId, long round, String part
      * @param result  what ran, or {@code null} when the executor refused the request or failed
      * @param status  {@link #executeStatus} of the result, or {@code INVALID} / {@code ERROR}
      */
-    public static AuditEntry execute(String requestId, String caller, Instant queuedAt, Instant endedAt,
-                                     ExecutionRequest request, ExecutionResult result, String status,
-                                     String worker, String correlationId) {
+    public static AuditEntry execute(
+            String requestId,
+            String caller,
+            Instant queuedAt,
+            Instant endedAt,
+            ExecutionRequest request,
+            ExecutionResult result,
+            String status,
+            String worker,
+            String correlationId) {
         List<StageResult> runs = result == null ? List.of() : result.runs();
-        return new AuditEntry(Kind.EXECUTE, requestId, 0, caller, queuedAt, endedAt, request.language(),
-                sourceSha256(request.files()), null, status, runs.stream().mapToLong(StageResult::cpuTimeMs).max().orElse(0),
-                runs.stream().mapToLong(StageResult::memoryBytes).max().orElse(0), worker, sessionOf(result), correlationId);
+        return new AuditEntry(
+                Kind.EXECUTE,
+                requestId,
+                0,
+                caller,
+                queuedAt,
+                endedAt,
+                request.language(),
+                sourceSha256(request.files()),
+                null,
+                status,
+                runs.stream().mapToLong(StageResult::cpuTimeMs).max().orElse(0),
+                runs.stream().mapToLong(StageResult::memoryBytes).max().orElse(0),
+                worker,
+                sessionOf(result),
+                correlationId);
     }
 
     /** Where {@code result} ran ({@link ExecutionResult#session()}); {@value #NOWHERE} when nothing ran. */
@@ -102,7 +134,10 @@ public record AuditEntry(Kind kind, String submissionId, long round, String part
         if (result.compileFailed()) {
             return "CE";
         }
-        return result.runs().stream().filter(r -> !r.succeeded()).findFirst()
-                .map(r -> r.status().name()).orElse("OK");
+        return result.runs().stream()
+                .filter(r -> !r.succeeded())
+                .findFirst()
+                .map(r -> r.status().name())
+                .orElse("OK");
     }
 }

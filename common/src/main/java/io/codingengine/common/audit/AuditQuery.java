@@ -14,6 +14,12 @@ import java.time.Instant;
  * @param kind        only judged submissions or only Piston executes
  * @param max         at most this many entries
  */
-public record AuditQuery(Instant from, Instant to, String participant, String problemId, String language,
-                         String verdict, AuditEntry.Kind kind, int max) {
-}
+public record AuditQuery(
+        Instant from,
+        Instant to,
+        String participant,
+        String problemId,
+        String language,
+        String verdict,
+        AuditEntry.Kind kind,
+        int max) {}

@@ -2,13 +2,12 @@ package io.codingengine.common.audit;
 
 import io.codingengine.common.store.Jdbc;
 import io.codingengine.common.store.PostgresSchema;
-
-import javax.sql.DataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * {@link AuditLog} on PostgreSQL (schema in {@code db/migration}, see {@link PostgresSchema}):
@@ -31,31 +30,59 @@ public final class PostgresAuditLog implements AuditLog {
 
     @Override
     public void record(AuditEntry e) {
-        jdbc.update("INSERT INTO audit_entries (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        jdbc.update(
+                "INSERT INTO audit_entries (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (submission_id, round) DO UPDATE SET kind = EXCLUDED.kind,"
                         + " participant = EXCLUDED.participant, submitted_at = EXCLUDED.submitted_at,"
                         + " judged_at = EXCLUDED.judged_at, language = EXCLUDED.language,"
                         + " source_sha256 = EXCLUDED.source_sha256, problem_id = EXCLUDED.problem_id,"
                         + " verdict = EXCLUDED.verdict, time_ms = EXCLUDED.time_ms, memory_bytes = EXCLUDED.memory_bytes,"
                         + " worker = EXCLUDED.worker, session = EXCLUDED.session, correlation_id = EXCLUDED.correlation_id",
-                e.submissionId(), e.round(), e.kind().name(), e.participant(), e.submittedAt(), e.judgedAt(),
-                e.language(), e.sourceSha256(), e.problemId(), e.verdict(), e.timeMs(), e.memoryBytes(), e.worker(),
-                e.session(), e.correlationId());
+                e.submissionId(),
+                e.round(),
+                e.kind().name(),
+                e.participant(),
+                e.submittedAt(),
+                e.judgedAt(),
+                e.language(),
+                e.sourceSha256(),
+                e.problemId(),
+                e.verdict(),
+                e.timeMs(),
+                e.memoryBytes(),
+                e.worker(),
+                e.session(),
+                e.correlationId());
     }
 
     @Override
     public boolean recordIfAbsent(AuditEntry e) {
-        return jdbc.update("INSERT INTO audit_entries (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                        + " ON CONFLICT (submission_id, round) DO NOTHING",
-                e.submissionId(), e.round(), e.kind().name(), e.participant(), e.submittedAt(), e.judgedAt(),
-                e.language(), e.sourceSha256(), e.problemId(), e.verdict(), e.timeMs(), e.memoryBytes(), e.worker(),
-                e.session(), e.correlationId()) == 1;
+        return jdbc.update(
+                        "INSERT INTO audit_entries (" + COLUMNS
+                                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                + " ON CONFLICT (submission_id, round) DO NOTHING",
+                        e.submissionId(),
+                        e.round(),
+                        e.kind().name(),
+                        e.participant(),
+                        e.submittedAt(),
+                        e.judgedAt(),
+                        e.language(),
+                        e.sourceSha256(),
+                        e.problemId(),
+                        e.verdict(),
+                        e.timeMs(),
+                        e.memoryBytes(),
+                        e.worker(),
+                        e.session(),
+                        e.correlationId())
+                == 1;
     }
 
     @Override
     public List<AuditEntry> query(AuditQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
-                + " FROM audit_entries WHERE submitted_at >= ? AND submitted_at < ?");
+        StringBuilder sql = new StringBuilder(
+                "SELECT " + COLUMNS + " FROM audit_entries WHERE submitted_at >= ? AND submitted_at < ?");
         List<Object> parameters = new ArrayList<>(List.of(q.from(), q.to()));
         equal(sql, parameters, "participant", q.participant());
         equal(sql, parameters, "problem_id", q.problemId());
@@ -81,10 +108,21 @@ public final class PostgresAuditLog implements AuditLog {
     }
 
     private static AuditEntry entry(ResultSet r) throws SQLException {
-        return new AuditEntry(AuditEntry.Kind.valueOf(r.getString("kind")), r.getString("submission_id"),
-                r.getLong("round"), r.getString("participant"), Jdbc.instant(r, "submitted_at"),
-                Jdbc.instant(r, "judged_at"), r.getString("language"), r.getString("source_sha256"),
-                r.getString("problem_id"), r.getString("verdict"), r.getLong("time_ms"), r.getLong("memory_bytes"),
-                r.getString("worker"), r.getString("session"), r.getString("correlation_id"));
+        return new AuditEntry(
+                AuditEntry.Kind.valueOf(r.getString("kind")),
+                r.getString("submission_id"),
+                r.getLong("round"),
+                r.getString("participant"),
+                Jdbc.instant(r, "submitted_at"),
+                Jdbc.instant(r, "judged_at"),
+                r.getString("language"),
+                r.getString("source_sha256"),
+                r.getString("problem_id"),
+                r.getString("verdict"),
+                r.getLong("time_ms"),
+                r.getLong("memory_bytes"),
+                r.getString("worker"),
+                r.getString("session"),
+                r.getString("correlation_id"));
     }
 }

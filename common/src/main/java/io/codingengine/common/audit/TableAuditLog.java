@@ -8,7 +8,6 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
 import io.codingengine.common.store.AzureStorage;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -56,8 +55,9 @@ public final class TableAuditLog implements AuditLog {
     }
 
     private static TableEntity row(AuditEntry e) {
-        TableEntity row = new TableEntity(day(e.submittedAt()),
-                String.format("%013d~%s~%d", e.submittedAt().toEpochMilli(), e.submissionId(), e.round()))
+        TableEntity row = new TableEntity(
+                        day(e.submittedAt()),
+                        String.format("%013d~%s~%d", e.submittedAt().toEpochMilli(), e.submissionId(), e.round()))
                 .addProperty("Kind", e.kind().name())
                 .addProperty("SubmissionId", e.submissionId())
                 .addProperty("Round", e.round())
@@ -84,15 +84,23 @@ public final class TableAuditLog implements AuditLog {
     public List<AuditEntry> query(AuditQuery q) {
         List<AuditEntry> out = new ArrayList<>();
         for (LocalDate d = LocalDate.ofInstant(q.from(), ZoneOffset.UTC);
-             !d.isAfter(LocalDate.ofInstant(q.to(), ZoneOffset.UTC)) && out.size() < q.max(); d = d.plusDays(1)) {
-            StringBuilder filter = new StringBuilder("PartitionKey eq '").append(d).append("'")
-                    .append(" and RowKey ge '").append(String.format("%013d", q.from().toEpochMilli())).append("'")
-                    .append(" and RowKey lt '").append(String.format("%013d", q.to().toEpochMilli())).append("'");
+                !d.isAfter(LocalDate.ofInstant(q.to(), ZoneOffset.UTC)) && out.size() < q.max();
+                d = d.plusDays(1)) {
+            StringBuilder filter = new StringBuilder("PartitionKey eq '")
+                    .append(d)
+                    .append("'")
+                    .append(" and RowKey ge '")
+                    .append(String.format("%013d", q.from().toEpochMilli()))
+                    .append("'")
+                    .append(" and RowKey lt '")
+                    .append(String.format("%013d", q.to().toEpochMilli()))
+                    .append("'");
             equal(filter, "Participant", q.participant());
             equal(filter, "ProblemId", q.problemId());
             equal(filter, "Language", q.language());
             equal(filter, "Verdict", q.verdict());
-            for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter.toString()), null, Context.NONE)) {
+            for (TableEntity row :
+                    table.listEntities(new ListEntitiesOptions().setFilter(filter.toString()), null, Context.NONE)) {
                 AuditEntry e = entry(row);
                 // Kind is compared here: rows from before it existed have none (judgements), and a
                 // table filter never matches a missing property.
@@ -116,8 +124,10 @@ public final class TableAuditLog implements AuditLog {
     public int purgeSubmittedBefore(Instant cutoff) {
         String filter = "RowKey lt '" + String.format("%013d", cutoff.toEpochMilli()) + "'";
         int purged = 0;
-        for (TableEntity row : table.listEntities(new ListEntitiesOptions().setFilter(filter).setSelect(List.of("PartitionKey", "RowKey")),
-                null, Context.NONE)) {
+        for (TableEntity row : table.listEntities(
+                new ListEntitiesOptions().setFilter(filter).setSelect(List.of("PartitionKey", "RowKey")),
+                null,
+                Context.NONE)) {
             try {
                 table.deleteEntity(row.getPartitionKey(), row.getRowKey());
                 purged++;
@@ -132,20 +142,32 @@ public final class TableAuditLog implements AuditLog {
 
     private static void equal(StringBuilder filter, String property, String value) {
         if (value != null && !value.isBlank()) {
-            filter.append(" and ").append(property).append(" eq '").append(value.replace("'", "''")).append("'");
+            filter.append(" and ")
+                    .append(property)
+                    .append(" eq '")
+                    .append(value.replace("'", "''"))
+                    .append("'");
         }
     }
 
     private static AuditEntry entry(TableEntity r) {
         Object kind = r.getProperty("Kind");
-        return new AuditEntry(kind == null ? AuditEntry.Kind.JUDGE : AuditEntry.Kind.valueOf((String) kind),
-                (String) r.getProperty("SubmissionId"), ((Number) r.getProperty("Round")).longValue(),
-                (String) r.getProperty("Participant"), Instant.parse((String) r.getProperty("SubmittedAt")),
-                Instant.parse((String) r.getProperty("JudgedAt")), (String) r.getProperty("Language"),
-                (String) r.getProperty("SourceSha256"), (String) r.getProperty("ProblemId"),
-                (String) r.getProperty("Verdict"), ((Number) r.getProperty("TimeMs")).longValue(),
-                ((Number) r.getProperty("MemoryBytes")).longValue(), (String) r.getProperty("Worker"),
-                (String) r.getProperty("Session"), (String) r.getProperty("CorrelationId"));
+        return new AuditEntry(
+                kind == null ? AuditEntry.Kind.JUDGE : AuditEntry.Kind.valueOf((String) kind),
+                (String) r.getProperty("SubmissionId"),
+                ((Number) r.getProperty("Round")).longValue(),
+                (String) r.getProperty("Participant"),
+                Instant.parse((String) r.getProperty("SubmittedAt")),
+                Instant.parse((String) r.getProperty("JudgedAt")),
+                (String) r.getProperty("Language"),
+                (String) r.getProperty("SourceSha256"),
+                (String) r.getProperty("ProblemId"),
+                (String) r.getProperty("Verdict"),
+                ((Number) r.getProperty("TimeMs")).longValue(),
+                ((Number) r.getProperty("MemoryBytes")).longValue(),
+                (String) r.getProperty("Worker"),
+                (String) r.getProperty("Session"),
+                (String) r.getProperty("CorrelationId"));
     }
 
     private static String day(Instant t) {

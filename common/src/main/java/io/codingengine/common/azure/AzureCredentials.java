@@ -11,8 +11,7 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
  */
 public final class AzureCredentials {
 
-    private AzureCredentials() {
-    }
+    private AzureCredentials() {}
 
     /**
      * @param managedIdentityClientId the client id of a user-assigned managed identity; blank: the

@@ -14,6 +14,5 @@ public final class AzureHttp {
 
     public static final HttpClient CLIENT = new OkHttpAsyncHttpClientBuilder().build();
 
-    private AzureHttp() {
-    }
+    private AzureHttp() {}
 }

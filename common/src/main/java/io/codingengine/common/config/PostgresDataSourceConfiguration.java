@@ -24,7 +24,10 @@ public class PostgresDataSourceConfiguration {
 
     @Bean
     HikariDataSource dataSource(DataSourceProperties properties, Environment environment) {
-        HikariDataSource pool = properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        HikariDataSource pool = properties
+                .initializeDataSourceBuilder()
+                .type(HikariDataSource.class)
+                .build();
         Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(pool));
         PostgresSchema.migrate(pool);
         return pool;

@@ -13,5 +13,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param store where the stores are: {@code postgres} or {@code azure}
  */
 @ConfigurationProperties("coding-engine")
-public record StoreSettings(@DefaultValue("postgres") StoreKind store) {
-}
+public record StoreSettings(@DefaultValue("postgres") StoreKind store) {}

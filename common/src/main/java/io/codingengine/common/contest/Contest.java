@@ -3,7 +3,6 @@ package io.codingengine.common.contest;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import io.codingengine.common.judge.Ids;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -26,9 +25,16 @@ import java.util.Optional;
  *                    unfreezes it; 0 in contests stored before the field existed
  * @param unfrozenAt  when an admin lifted the freeze, or {@code null}
  */
-public record Contest(String id, String title, List<String> problemIds, Instant start, Instant end,
-                      Scoring scoring, List<Invitation> invitations,
-                      @JsonSetter(nulls = Nulls.AS_EMPTY) int freezeMinutes, Instant unfrozenAt) {
+public record Contest(
+        String id,
+        String title,
+        List<String> problemIds,
+        Instant start,
+        Instant end,
+        Scoring scoring,
+        List<Invitation> invitations,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) int freezeMinutes,
+        Instant unfrozenAt) {
 
     public Contest {
         Ids.require(id, "contest id");
@@ -59,8 +65,14 @@ public record Contest(String id, String title, List<String> problemIds, Instant 
     }
 
     /** A contest whose scoreboard never freezes. */
-    public Contest(String id, String title, List<String> problemIds, Instant start, Instant end,
-                   Scoring scoring, List<Invitation> invitations) {
+    public Contest(
+            String id,
+            String title,
+            List<String> problemIds,
+            Instant start,
+            Instant end,
+            Scoring scoring,
+            List<Invitation> invitations) {
         this(id, title, problemIds, start, end, scoring, invitations, 0, null);
     }
 

@@ -1,7 +1,6 @@
 package io.codingengine.common.contest;
 
 import io.codingengine.common.judge.Ids;
-
 import java.util.Objects;
 
 /**

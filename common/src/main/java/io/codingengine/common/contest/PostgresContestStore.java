@@ -4,10 +4,9 @@ import io.codingengine.common.json.Json;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.store.Jdbc;
 import io.codingengine.common.store.PostgresSchema;
-
-import javax.sql.DataSource;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * {@link ContestStore} on PostgreSQL (schema in {@code db/migration}, see {@link PostgresSchema}):
@@ -25,8 +24,10 @@ public final class PostgresContestStore implements ContestStore {
 
     @Override
     public void save(Contest contest) {
-        jdbc.update("INSERT INTO contests (id, contest) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET contest = EXCLUDED.contest",
-                contest.id(), Json.write(contest));
+        jdbc.update(
+                "INSERT INTO contests (id, contest) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET contest = EXCLUDED.contest",
+                contest.id(),
+                Json.write(contest));
     }
 
     @Override
@@ -34,12 +35,14 @@ public final class PostgresContestStore implements ContestStore {
         if (!Ids.isValid(id)) {
             return Optional.empty();
         }
-        return jdbc.queryOne("SELECT contest FROM contests WHERE id = ?", row -> Json.read(row.getString(1), Contest.class), id);
+        return jdbc.queryOne(
+                "SELECT contest FROM contests WHERE id = ?", row -> Json.read(row.getString(1), Contest.class), id);
     }
 
     @Override
     public List<Contest> list() {
-        return jdbc.query("SELECT contest FROM contests ORDER BY id", row -> Json.read(row.getString(1), Contest.class));
+        return jdbc.query(
+                "SELECT contest FROM contests ORDER BY id", row -> Json.read(row.getString(1), Contest.class));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.codingengine.common.contest;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.store.SubmissionSummary;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,8 +41,7 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
      * @param points      sum of best scores (0 for ICPC contests)
      * @param problems    one cell per problem the participant submitted to
      */
-    public record Row(int rank, String participant, int solved, long penalty, int points, Map<String, Cell> problems) {
-    }
+    public record Row(int rank, String participant, int solved, long penalty, int points, Map<String, Cell> problems) {}
 
     /**
      * One participant and problem.
@@ -54,8 +52,7 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
      * @param bestScore the best score of any judged submission (0 for ICPC contests)
      * @param pending   submissions not judged yet
      */
-    public record Cell(boolean solved, int tries, Long minutes, int bestScore, int pending) {
-    }
+    public record Cell(boolean solved, int tries, Long minutes, int bestScore, int pending) {}
 
     /** The standings of {@code contest} from its submissions (in any order), every verdict shown. */
     public static Scoreboard of(Contest contest, List<SubmissionSummary> submissions) {
@@ -68,15 +65,18 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
      */
     public static Scoreboard of(Contest contest, List<SubmissionSummary> submissions, Instant hiddenFrom) {
         List<SubmissionSummary> counted = submissions.stream()
-                .filter(s -> contest.id().equals(s.contestId()) && contest.problemIds().contains(s.problemId()))
+                .filter(s -> contest.id().equals(s.contestId())
+                        && contest.problemIds().contains(s.problemId()))
                 .filter(s -> s.createdAt() != null && contest.isRunning(s.createdAt()))
                 .sorted(Comparator.comparing(SubmissionSummary::createdAt))
                 .toList();
         Map<String, Map<String, Cell>> cells = new TreeMap<>();
         for (SubmissionSummary s : counted) {
             cells.computeIfAbsent(s.participant(), p -> new LinkedHashMap<>())
-                    .merge(s.problemId(), hiddenFrom != null && !s.createdAt().isBefore(hiddenFrom)
-                            ? PENDING : cell(contest, s), Scoreboard::combine);
+                    .merge(
+                            s.problemId(),
+                            hiddenFrom != null && !s.createdAt().isBefore(hiddenFrom) ? PENDING : cell(contest, s),
+                            Scoreboard::combine);
         }
         List<Row> unranked = new ArrayList<>();
         cells.forEach((participant, problems) -> {
@@ -89,7 +89,8 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
                     penalty += c.minutes() + (long) PENALTY_MINUTES * (c.tries() - 1);
                 }
             }
-            unranked.add(new Row(0, participant, solved, contest.scoring() == Scoring.ICPC ? penalty : 0, points, problems));
+            unranked.add(
+                    new Row(0, participant, solved, contest.scoring() == Scoring.ICPC ? penalty : 0, points, problems));
         });
         Comparator<Row> order = contest.scoring() == Scoring.ICPC
                 ? Comparator.comparingInt(Row::solved).reversed().thenComparingLong(Row::penalty)
@@ -98,7 +99,9 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < unranked.size(); i++) {
             Row r = unranked.get(i);
-            int rank = i > 0 && order.compare(unranked.get(i - 1), r) == 0 ? rows.get(i - 1).rank() : i + 1;
+            int rank = i > 0 && order.compare(unranked.get(i - 1), r) == 0
+                    ? rows.get(i - 1).rank()
+                    : i + 1;
             rows.add(new Row(rank, r.participant(), r.solved(), r.penalty(), r.points(), r.problems()));
         }
         return new Scoreboard(contest.id(), contest.scoring(), contest.problemIds(), rows);
@@ -114,7 +117,8 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
         }
         boolean accepted = s.verdict() == Verdict.AC;
         boolean counts = s.verdict() != Verdict.CE && s.verdict() != Verdict.IE;
-        Long minutes = accepted ? Duration.between(contest.start(), s.createdAt()).toMinutes() : null;
+        Long minutes =
+                accepted ? Duration.between(contest.start(), s.createdAt()).toMinutes() : null;
         int score = contest.scoring() == Scoring.ICPC || s.score() == null ? 0 : s.score();
         return new Cell(accepted, counts ? 1 : 0, minutes, score, 0);
     }
@@ -125,7 +129,11 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
         if (earlier.solved()) {
             return new Cell(true, earlier.tries(), earlier.minutes(), best, earlier.pending() + later.pending());
         }
-        return new Cell(later.solved(), earlier.tries() + later.tries(), later.minutes(), best,
+        return new Cell(
+                later.solved(),
+                earlier.tries() + later.tries(),
+                later.minutes(),
+                best,
                 earlier.pending() + later.pending());
     }
 }

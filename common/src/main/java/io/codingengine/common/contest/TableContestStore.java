@@ -5,9 +5,8 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
-import io.codingengine.common.judge.Ids;
 import io.codingengine.common.json.Json;
-
+import io.codingengine.common.judge.Ids;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,13 +42,17 @@ public final class TableContestStore implements ContestStore {
         // A query, not a point read: the SDK logs every 404 of a point read as an error.
         String filter = "PartitionKey eq '" + PARTITION + "' and RowKey eq '" + id + "'";
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
-                .findFirst().map(TableContestStore::contest);
+                .findFirst()
+                .map(TableContestStore::contest);
     }
 
     @Override
     public List<Contest> list() {
-        return table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq '" + PARTITION + "'"), null, null)
-                .stream().map(TableContestStore::contest).toList();
+        return table
+                .listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq '" + PARTITION + "'"), null, null)
+                .stream()
+                .map(TableContestStore::contest)
+                .toList();
     }
 
     @Override

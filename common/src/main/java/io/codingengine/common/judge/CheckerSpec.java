@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.SourceFile;
-
 import java.util.List;
 import java.util.Objects;
 
@@ -18,11 +17,11 @@ import java.util.Objects;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = CheckerSpec.Exact.class, name = "EXACT"),
-        @JsonSubTypes.Type(value = CheckerSpec.Lines.class, name = "LINES"),
-        @JsonSubTypes.Type(value = CheckerSpec.Tokens.class, name = "TOKENS"),
-        @JsonSubTypes.Type(value = CheckerSpec.Floats.class, name = "FLOAT"),
-        @JsonSubTypes.Type(value = CheckerSpec.Custom.class, name = "CUSTOM")
+    @JsonSubTypes.Type(value = CheckerSpec.Exact.class, name = "EXACT"),
+    @JsonSubTypes.Type(value = CheckerSpec.Lines.class, name = "LINES"),
+    @JsonSubTypes.Type(value = CheckerSpec.Tokens.class, name = "TOKENS"),
+    @JsonSubTypes.Type(value = CheckerSpec.Floats.class, name = "FLOAT"),
+    @JsonSubTypes.Type(value = CheckerSpec.Custom.class, name = "CUSTOM")
 })
 public sealed interface CheckerSpec {
 
@@ -30,15 +29,13 @@ public sealed interface CheckerSpec {
     CheckerSpec DEFAULT = new Lines();
 
     /** Byte-for-byte equality of the whole output with the expected output. */
-    record Exact() implements CheckerSpec {
-    }
+    record Exact() implements CheckerSpec {}
 
     /**
      * Line by line, ignoring trailing whitespace on each line and trailing empty lines at the end
      * (so {@code "1 2\n"} matches {@code "1 2"} and {@code "1 2  \n\n"}, but not {@code "1  2"}).
      */
-    record Lines() implements CheckerSpec {
-    }
+    record Lines() implements CheckerSpec {}
 
     /**
      * Token by token, in one of two modes.
@@ -124,13 +121,13 @@ public sealed interface CheckerSpec {
      * @param absoluteTolerance    {@code float_absolute_tolerance}, or -1 when not given
      * @param relativeTolerance    {@code float_relative_tolerance}, or -1 when not given
      */
-    record ValidatorFlags(boolean caseSensitive, boolean spaceChangeSensitive, double absoluteTolerance,
-                          double relativeTolerance) {
+    record ValidatorFlags(
+            boolean caseSensitive, boolean spaceChangeSensitive, double absoluteTolerance, double relativeTolerance) {
 
         public ValidatorFlags {
             if (!Double.isFinite(absoluteTolerance) || !Double.isFinite(relativeTolerance)) {
-                throw new IllegalArgumentException("tolerances must be finite, were " + absoluteTolerance
-                        + " and " + relativeTolerance);
+                throw new IllegalArgumentException(
+                        "tolerances must be finite, were " + absoluteTolerance + " and " + relativeTolerance);
             }
         }
 
@@ -159,9 +156,10 @@ public sealed interface CheckerSpec {
                     case "float_absolute_tolerance" -> absolute = tolerance(words, ++i);
                     case "float_relative_tolerance" -> relative = tolerance(words, ++i);
                     case "float_tolerance" -> absolute = relative = tolerance(words, ++i);
-                    default -> throw new IllegalArgumentException("\"" + clip(words[i]) + "\" is not a flag of the"
-                            + " default output validator (case_sensitive, space_change_sensitive, float_tolerance ε,"
-                            + " float_absolute_tolerance ε, float_relative_tolerance ε)");
+                    default ->
+                        throw new IllegalArgumentException("\"" + clip(words[i]) + "\" is not a flag of the"
+                                + " default output validator (case_sensitive, space_change_sensitive, float_tolerance ε,"
+                                + " float_absolute_tolerance ε, float_relative_tolerance ε)");
                 }
             }
             return new ValidatorFlags(caseSensitive, spaceChangeSensitive, absolute, relative);
@@ -184,8 +182,8 @@ public sealed interface CheckerSpec {
             }
             Double value = parseFloat(words[index], 0, words[index].length());
             if (value == null) {
-                throw new IllegalArgumentException(words[index - 1] + " needs a finite float, got \""
-                        + clip(words[index]) + "\"");
+                throw new IllegalArgumentException(
+                        words[index - 1] + " needs a finite float, got \"" + clip(words[index]) + "\"");
             }
             return value;
         }
@@ -218,7 +216,8 @@ public sealed interface CheckerSpec {
                 i++;
             }
             int body = i;
-            boolean hex = i + 1 < end && text.charAt(i) == '0' && (text.charAt(i + 1) == 'x' || text.charAt(i + 1) == 'X');
+            boolean hex =
+                    i + 1 < end && text.charAt(i) == '0' && (text.charAt(i + 1) == 'x' || text.charAt(i + 1) == 'X');
             if (hex) {
                 i += 2;
             }
@@ -240,8 +239,11 @@ public sealed interface CheckerSpec {
                 return null; // "", ".", "+", "0x": sscanf converts nothing
             }
             int mantissaEnd = i, exponentDigits = 0;
-            if (digits > 0 && i < end && (hex ? text.charAt(i) == 'p' || text.charAt(i) == 'P'
-                    : text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+            if (digits > 0
+                    && i < end
+                    && (hex
+                            ? text.charAt(i) == 'p' || text.charAt(i) == 'P'
+                            : text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
                 i++;
                 if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
                     i++;
@@ -257,7 +259,8 @@ public sealed interface CheckerSpec {
             double value = 0;
             if (digits > 0) {
                 // Double.parseDouble reads the characters once more; a hexadecimal float needs its p.
-                String literal = text.subSequence(body, exponentDigits > 0 ? end : mantissaEnd).toString();
+                String literal = text.subSequence(body, exponentDigits > 0 ? end : mantissaEnd)
+                        .toString();
                 value = Double.parseDouble(hex && exponentDigits == 0 ? literal + "p0" : literal);
             }
             if (!Double.isFinite(value)) {
@@ -285,10 +288,12 @@ public sealed interface CheckerSpec {
         public static final Floats DEFAULT = new Floats(1e-6, 1e-6);
 
         public Floats {
-            if (!(absoluteTolerance >= 0) || !(relativeTolerance >= 0)
-                    || Double.isInfinite(absoluteTolerance) || Double.isInfinite(relativeTolerance)) {
-                throw new IllegalArgumentException("tolerances must be finite and >= 0, were "
-                        + absoluteTolerance + " and " + relativeTolerance);
+            if (!(absoluteTolerance >= 0)
+                    || !(relativeTolerance >= 0)
+                    || Double.isInfinite(absoluteTolerance)
+                    || Double.isInfinite(relativeTolerance)) {
+                throw new IllegalArgumentException(
+                        "tolerances must be finite and >= 0, were " + absoluteTolerance + " and " + relativeTolerance);
             }
         }
     }
@@ -314,9 +319,13 @@ public sealed interface CheckerSpec {
      * @param passes      the most passes of a test, 2 to {@value #MAX_PASSES} (a multi-pass
      *                    problem's {@code limits.validation_passes}), or {@code null} for one
      */
-    record Custom(String language, String version, List<SourceFile> files,
-                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean interactive,
-                  @JsonInclude(JsonInclude.Include.NON_NULL) Integer passes) implements CheckerSpec {
+    record Custom(
+            String language,
+            String version,
+            List<SourceFile> files,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean interactive,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer passes)
+            implements CheckerSpec {
 
         /** The most passes a multi-pass problem may have. */
         public static final int MAX_PASSES = 16;

@@ -3,7 +3,6 @@ package io.codingengine.common.judge;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,8 +46,11 @@ import java.util.function.Function;
  *                            problems, the score provided by the grader will always be ignored");
  *                            2025-09 gives every submission its score
  */
-public record Grading(boolean scoring, Group root, Map<String, List<String>> outputValidatorArgs,
-                      @JsonSetter(nulls = Nulls.AS_EMPTY) boolean acceptedScoresOnly) {
+public record Grading(
+        boolean scoring,
+        Group root,
+        Map<String, List<String>> outputValidatorArgs,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) boolean acceptedScoresOnly) {
 
     /** The name of the root group in group results. */
     public static final String ROOT = "data";
@@ -60,14 +62,19 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
 
     /** How a group's items' scores add up. */
     public enum Aggregation {
-        SUM, AVG, MIN, MAX,
+        SUM,
+        AVG,
+        MIN,
+        MAX,
         /** 2025-09's {@code pass-fail}: the group's maximum when every item is accepted, else 0. */
         PASS_FAIL
     }
 
     /** How a group's verdict follows from its items'. */
     public enum VerdictMode {
-        WORST_ERROR, FIRST_ERROR, ALWAYS_ACCEPT
+        WORST_ERROR,
+        FIRST_ERROR,
+        ALWAYS_ACCEPT
     }
 
     /**
@@ -85,9 +92,19 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
      *                            (2025-09), times {@code acceptScore}
      * @param items               its tests and subgroups, in judging order
      */
-    public record Group(String name, boolean breakOnReject, Aggregation aggregation, VerdictMode verdictMode,
-                        boolean ignoreSample, boolean acceptIfAnyAccepted, Double acceptScore, double rejectScore,
-                        Double minScore, Double maxScore, boolean scoreMultiplier, List<Item> items) {
+    public record Group(
+            String name,
+            boolean breakOnReject,
+            Aggregation aggregation,
+            VerdictMode verdictMode,
+            boolean ignoreSample,
+            boolean acceptIfAnyAccepted,
+            Double acceptScore,
+            double rejectScore,
+            Double minScore,
+            Double maxScore,
+            boolean scoreMultiplier,
+            List<Item> items) {
 
         public Group {
             Objects.requireNonNull(name, "name");
@@ -153,8 +170,7 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
      *                accepted, 0 to 100
      * @param counted the tests whose results count, in order
      */
-    public record Grade(Verdict verdict, double score, Set<String> counted, List<GroupResult> groups) {
-    }
+    public record Grade(Verdict verdict, double score, Set<String> counted, List<GroupResult> groups) {}
 
     /** Every test of the problem, in judging order. */
     @JsonIgnore
@@ -183,8 +199,8 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
     public Grade grade(Map<String, TestOutcome> outcomes) {
         Set<String> counted = new HashSet<>();
         List<GroupResult> groups = new ArrayList<>();
-        Result root = evaluate(this.root, name -> outcomes.getOrDefault(name, TestOutcome.of(Verdict.NR)), counted,
-                groups, false);
+        Result root = evaluate(
+                this.root, name -> outcomes.getOrDefault(name, TestOutcome.of(Verdict.NR)), counted, groups, false);
         List<String> order = tests();
         Set<String> inOrder = new java.util.LinkedHashSet<>();
         for (String test : order) {
@@ -194,27 +210,34 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
         }
         double score;
         if (scoring) {
-            score = root.verdict() == Verdict.AC || !acceptedScoresOnly && root.verdict() != Verdict.IE ? root.score() : 0;
+            score = root.verdict() == Verdict.AC || !acceptedScoresOnly && root.verdict() != Verdict.IE
+                    ? root.score()
+                    : 0;
         } else {
-            long accepted = inOrder.stream().filter(t -> outcomes.get(t) != null && outcomes.get(t).verdict().accepted())
+            long accepted = inOrder.stream()
+                    .filter(t ->
+                            outcomes.get(t) != null && outcomes.get(t).verdict().accepted())
                     .count();
             score = order.isEmpty() ? 0 : 100.0 * accepted / order.size();
         }
         return new Grade(root.verdict(), score, inOrder, groups);
     }
 
-    private record Result(Verdict verdict, double score, int run, int accepted, String message) {
-    }
+    private record Result(Verdict verdict, double score, int run, int accepted, String message) {}
 
     /** Kattis's order of errors, worst first (worst_error picks the first present). */
-    private static final List<Verdict> WORST_FIRST = List.of(Verdict.IE, Verdict.RE, Verdict.MLE, Verdict.TLE,
-            Verdict.OLE, Verdict.WA, Verdict.NR);
+    private static final List<Verdict> WORST_FIRST =
+            List.of(Verdict.IE, Verdict.RE, Verdict.MLE, Verdict.TLE, Verdict.OLE, Verdict.WA, Verdict.NR);
 
     /** A test not run yet, taken as accepted by {@link #notNeeded}. */
     private static final TestOutcome UNKNOWN = TestOutcome.of(Verdict.AC);
 
-    private Result evaluate(Group group, Function<String, TestOutcome> outcomes, Set<String> counted,
-                            List<GroupResult> results, boolean optimistic) {
+    private Result evaluate(
+            Group group,
+            Function<String, TestOutcome> outcomes,
+            Set<String> counted,
+            List<GroupResult> results,
+            boolean optimistic) {
         List<Result> children = new ArrayList<>();
         List<String> childNames = new ArrayList<>();
         List<Group> skippedGroups = new ArrayList<>();
@@ -230,7 +253,8 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
             Result child;
             if (item.test() != null) {
                 TestOutcome outcome = outcomes.apply(item.test());
-                child = optimistic && outcome.verdict().accepted() ? new Result(Verdict.AC, 0, 1, 1, null)
+                child = optimistic && outcome.verdict().accepted()
+                        ? new Result(Verdict.AC, 0, 1, 1, null)
                         : test(group, outcome);
                 if (child.verdict() != Verdict.NR) {
                     counted.add(item.test());
@@ -253,8 +277,15 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
             notRun(skipped, results);
         }
         Result result = aggregate(group, children, childNames, run, accepted, optimistic);
-        results.add(new GroupResult(group.name(), result.verdict(), scoring ? result.score() : null,
-                scoring ? group.maxScore() : null, group.tests().size(), run, accepted, result.message()));
+        results.add(new GroupResult(
+                group.name(),
+                result.verdict(),
+                scoring ? result.score() : null,
+                scoring ? group.maxScore() : null,
+                group.tests().size(),
+                run,
+                accepted,
+                result.message()));
         return result;
     }
 
@@ -264,8 +295,15 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
                 notRun(item.group(), results);
             }
         }
-        results.add(new GroupResult(group.name(), Verdict.NR, scoring ? 0.0 : null, scoring ? group.maxScore() : null,
-                group.tests().size(), 0, 0, null));
+        results.add(new GroupResult(
+                group.name(),
+                Verdict.NR,
+                scoring ? 0.0 : null,
+                scoring ? group.maxScore() : null,
+                group.tests().size(),
+                0,
+                0,
+                null));
     }
 
     private static Result test(Group group, TestOutcome outcome) {
@@ -281,8 +319,12 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
         }
         if (outcome.scoreMultiplier() != null) {
             if (!group.scoreMultiplier() || group.acceptScore() == null) {
-                return new Result(Verdict.IE, 0, 1, 0, "the validator wrote score_multiplier.txt where the"
-                        + " test has no maximum score");
+                return new Result(
+                        Verdict.IE,
+                        0,
+                        1,
+                        0,
+                        "the validator wrote score_multiplier.txt where the" + " test has no maximum score");
             }
             return new Result(verdict, outcome.scoreMultiplier() * group.acceptScore(), 1, 1, null);
         }
@@ -290,14 +332,18 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
             return new Result(verdict, outcome.score(), 1, 1, null);
         }
         if (group.acceptScore() == null) {
-            return new Result(Verdict.IE, 0, 1, 0, "the validator accepted a test of an unbounded group"
-                    + " without writing score.txt");
+            return new Result(
+                    Verdict.IE,
+                    0,
+                    1,
+                    0,
+                    "the validator accepted a test of an unbounded group" + " without writing score.txt");
         }
         return new Result(verdict, group.acceptScore(), 1, 1, null);
     }
 
-    private Result aggregate(Group group, List<Result> children, List<String> names, int run, int accepted,
-                             boolean optimistic) {
+    private Result aggregate(
+            Group group, List<Result> children, List<String> names, int run, int accepted, boolean optimistic) {
         List<Result> used = new ArrayList<>();
         for (int i = 0; i < children.size(); i++) {
             if (!group.ignoreSample() || !names.get(i).equals("sample")) {
@@ -315,12 +361,19 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
         if (used.stream().anyMatch(r -> r.verdict() == Verdict.IE)) {
             verdict = Verdict.IE;
         } else if (group.verdictMode() == VerdictMode.ALWAYS_ACCEPT
-                || group.acceptIfAnyAccepted() && used.stream().anyMatch(r -> r.verdict().accepted())) {
+                || group.acceptIfAnyAccepted()
+                        && used.stream().anyMatch(r -> r.verdict().accepted())) {
             verdict = Verdict.AC;
         } else if (group.verdictMode() == VerdictMode.FIRST_ERROR) {
-            verdict = used.stream().map(Result::verdict).filter(v -> !v.accepted()).findFirst().orElse(Verdict.AC);
+            verdict = used.stream()
+                    .map(Result::verdict)
+                    .filter(v -> !v.accepted())
+                    .findFirst()
+                    .orElse(Verdict.AC);
         } else {
-            verdict = WORST_FIRST.stream().filter(v -> used.stream().anyMatch(r -> r.verdict() == v)).findFirst()
+            verdict = WORST_FIRST.stream()
+                    .filter(v -> used.stream().anyMatch(r -> r.verdict() == v))
+                    .findFirst()
                     .orElse(Verdict.AC);
         }
         if (!used.isEmpty() && used.stream().allMatch(r -> r.verdict() == Verdict.NR)) {
@@ -334,13 +387,20 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
                 case AVG -> scores.average().orElse(0);
                 case MIN -> scores.min().orElse(0);
                 case MAX -> scores.max().orElse(0);
-                case PASS_FAIL -> used.stream().allMatch(r -> r.verdict().accepted())
-                        && used.size() == groupItems(group) && group.maxScore() != null ? group.maxScore() : 0;
+                case PASS_FAIL ->
+                    used.stream().allMatch(r -> r.verdict().accepted())
+                                    && used.size() == groupItems(group)
+                                    && group.maxScore() != null
+                            ? group.maxScore()
+                            : 0;
             };
         }
-        if (scoring && !optimistic && verdict != Verdict.IE && verdict != Verdict.NR
+        if (scoring
+                && !optimistic
+                && verdict != Verdict.IE
+                && verdict != Verdict.NR
                 && (group.minScore() != null && score < group.minScore() - 1e-9
-                || group.maxScore() != null && score > group.maxScore() + 1e-9)) {
+                        || group.maxScore() != null && score > group.maxScore() + 1e-9)) {
             message = "group " + group.name() + " scored " + format(score) + ", outside its range "
                     + (group.minScore() == null ? "-inf" : format(group.minScore())) + " "
                     + (group.maxScore() == null ? "+inf" : format(group.maxScore()));
@@ -350,13 +410,17 @@ public record Grading(boolean scoring, Group root, Map<String, List<String>> out
     }
 
     private static int groupItems(Group group) {
-        return group.ignoreSample() ? (int) group.items().stream()
-                .filter(i -> i.group() == null || !i.group().name().equals("sample")).count() : group.items().size();
+        return group.ignoreSample()
+                ? (int) group.items().stream()
+                        .filter(i -> i.group() == null || !i.group().name().equals("sample"))
+                        .count()
+                : group.items().size();
     }
 
     /** A score as people read it: no trailing {@code .0}. */
     public static String format(double score) {
-        return score == Math.rint(score) && Math.abs(score) < 1e15 ? Long.toString((long) score)
+        return score == Math.rint(score) && Math.abs(score) < 1e15
+                ? Long.toString((long) score)
                 : Double.toString(score);
     }
 

@@ -22,8 +22,15 @@ import java.util.Objects;
  *                      (a score outside its range, a validator's missing {@code score.txt}), or
  *                      {@code null}
  */
-public record GroupResult(String name, Verdict verdict, Double score, Double maxScore, int tests, int testsRun,
-                          int testsAccepted, String message) {
+public record GroupResult(
+        String name,
+        Verdict verdict,
+        Double score,
+        Double maxScore,
+        int tests,
+        int testsRun,
+        int testsAccepted,
+        String message) {
 
     public GroupResult {
         Objects.requireNonNull(name, "name");

@@ -11,10 +11,10 @@ public final class Ids {
 
     /** The shape in words, for the messages that refuse an id. */
     public static final String SHAPE = "1-128 characters of [A-Za-z0-9._-] starting with a letter or digit";
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** True when {@code id} has the shape above. */
     public static boolean isValid(String id) {
@@ -28,7 +28,8 @@ public final class Ids {
      */
     public static String require(String id, String what) {
         if (!isValid(id)) {
-            throw new IllegalArgumentException(what + " must be " + SHAPE + ", was " + (id == null ? "null" : '"' + id + '"'));
+            throw new IllegalArgumentException(
+                    what + " must be " + SHAPE + ", was " + (id == null ? "null" : '"' + id + '"'));
         }
         return id;
     }

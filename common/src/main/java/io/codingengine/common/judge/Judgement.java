@@ -24,8 +24,16 @@ import java.util.Objects;
  *                      data, {@code data}, last), see {@link Grading}; empty otherwise and in
  *                      judgements stored before groups were judged
  */
-public record Judgement(Verdict verdict, int score, String compileOutput, List<TestResult> tests,
-                        Instant judgedAt, String worker, long round, int attempt, List<GroupResult> groups) {
+public record Judgement(
+        Verdict verdict,
+        int score,
+        String compileOutput,
+        List<TestResult> tests,
+        Instant judgedAt,
+        String worker,
+        long round,
+        int attempt,
+        List<GroupResult> groups) {
 
     /** The most a judgement may score: a scoring problem's score may pass 100. */
     public static final int MAX_SCORE = 1_000_000;
@@ -48,8 +56,15 @@ public record Judgement(Verdict verdict, int score, String compileOutput, List<T
     }
 
     /** A judgement without test data groups. */
-    public Judgement(Verdict verdict, int score, String compileOutput, List<TestResult> tests, Instant judgedAt,
-                     String worker, long round, int attempt) {
+    public Judgement(
+            Verdict verdict,
+            int score,
+            String compileOutput,
+            List<TestResult> tests,
+            Instant judgedAt,
+            String worker,
+            long round,
+            int attempt) {
         this(verdict, score, compileOutput, tests, judgedAt, worker, round, attempt, List.of());
     }
 }

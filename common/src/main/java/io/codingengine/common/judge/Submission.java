@@ -1,7 +1,6 @@
 package io.codingengine.common.judge;
 
 import io.codingengine.common.execution.SourceFile;
-
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -24,9 +23,17 @@ import java.util.Objects;
  * @param checker     the output checker of inline tests; {@code null} with a problem
  * @param createdAt   when the api accepted it
  */
-public record Submission(String id, String problemId, String contestId, String participant,
-                         String language, String version, List<SourceFile> files,
-                         List<TestCase> tests, CheckerSpec checker, Instant createdAt) {
+public record Submission(
+        String id,
+        String problemId,
+        String contestId,
+        String participant,
+        String language,
+        String version,
+        List<SourceFile> files,
+        List<TestCase> tests,
+        CheckerSpec checker,
+        Instant createdAt) {
 
     public Submission {
         Ids.require(id, "submission id");

@@ -2,7 +2,6 @@ package io.codingengine.common.judge;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
-
 import java.util.Objects;
 
 /**
@@ -28,9 +27,16 @@ import java.util.Objects;
  *                     data and the details above; false in results stored before the field
  *                     existed, which are then shown as hidden
  */
-public record TestResult(String testName, Verdict verdict, long timeMs, long memoryBytes,
-                         String output, String expected, String message, String judgeMessage,
-                         @JsonSetter(nulls = Nulls.AS_EMPTY) boolean visible) {
+public record TestResult(
+        String testName,
+        Verdict verdict,
+        long timeMs,
+        long memoryBytes,
+        String output,
+        String expected,
+        String message,
+        String judgeMessage,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) boolean visible) {
 
     public TestResult {
         Objects.requireNonNull(testName, "testName");
@@ -48,13 +54,35 @@ public record TestResult(String testName, Verdict verdict, long timeMs, long mem
      * @param message      what the submitter may read if the test is visible, or {@code null}
      * @param judgeMessage what only judges may read, or {@code null}
      */
-    public static TestResult of(TestCase test, Verdict verdict, long timeMs, long memoryBytes,
-                                String output, String message, String judgeMessage) {
+    public static TestResult of(
+            TestCase test,
+            Verdict verdict,
+            long timeMs,
+            long memoryBytes,
+            String output,
+            String message,
+            String judgeMessage) {
         return test.visible()
-                ? new TestResult(test.name(), verdict, timeMs, memoryBytes, output, test.expectedOutput(),
-                        message, judgeMessage, true)
-                : new TestResult(test.name(), verdict, timeMs, memoryBytes, null, null, null,
-                        join(message, judgeMessage), false);
+                ? new TestResult(
+                        test.name(),
+                        verdict,
+                        timeMs,
+                        memoryBytes,
+                        output,
+                        test.expectedOutput(),
+                        message,
+                        judgeMessage,
+                        true)
+                : new TestResult(
+                        test.name(),
+                        verdict,
+                        timeMs,
+                        memoryBytes,
+                        null,
+                        null,
+                        null,
+                        join(message, judgeMessage),
+                        false);
     }
 
     /**

@@ -8,9 +8,6 @@ import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.ExecutorBusyException;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.StageResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One live run on an executor, wherever the executor is (a worker's, or the api's own with
@@ -53,8 +52,10 @@ public final class LiveConversation implements Conversation {
      * backlog past these ends the run rather than the worker's memory.
      */
     private final BlockingQueue<Input> inputs = new LinkedBlockingQueue<>(MAX_QUEUED_INPUTS + 1);
+
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean overflowed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean overflowed =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** The client hung up (or the backlog overflowed): every take is a kill from then on. */
     private volatile boolean killed;
     /** Output of the current window, not yet told; guarded by this. */
@@ -67,8 +68,7 @@ public final class LiveConversation implements Conversation {
     }
 
     /** How the run went, for the audit entry and metrics. */
-    public record Outcome(ExecutionResult result, String status) {
-    }
+    public record Outcome(ExecutionResult result, String status) {}
 
     /**
      * Runs {@code request} live and tells its end: {@link LiveMessage.Failed} with a message for
@@ -119,14 +119,15 @@ public final class LiveConversation implements Conversation {
             return;
         }
         long bytes = input instanceof Input.Stdin stdin ? stdin.bytes().length : 0;
-        if (inputs.size() >= MAX_QUEUED_INPUTS || queuedBytes.addAndGet(bytes) > MAX_QUEUED_BYTES
+        if (inputs.size() >= MAX_QUEUED_INPUTS
+                || queuedBytes.addAndGet(bytes) > MAX_QUEUED_BYTES
                 || !inputs.offer(input)) {
             if (overflowed.compareAndSet(false, true)) {
                 killed = true;
                 inputs.clear();
                 inputs.offer(new Input.Signal(SIGKILL));
-                tell(new LiveMessage.Failed("the program's unread input passed " + MAX_QUEUED_INPUTS
-                        + " messages or " + (MAX_QUEUED_BYTES >> 20) + " MiB: it was stopped"));
+                tell(new LiveMessage.Failed("the program's unread input passed " + MAX_QUEUED_INPUTS + " messages or "
+                        + (MAX_QUEUED_BYTES >> 20) + " MiB: it was stopped"));
             }
         }
     }

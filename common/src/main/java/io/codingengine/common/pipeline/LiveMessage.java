@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.Conversation;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.json.Json;
-
 import java.util.List;
 import java.util.Objects;
 
@@ -17,27 +16,25 @@ import java.util.Objects;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = LiveMessage.Attached.class, name = "ATTACHED"),
-        @JsonSubTypes.Type(value = LiveMessage.Started.class, name = "STARTED"),
-        @JsonSubTypes.Type(value = LiveMessage.StageBegan.class, name = "STAGE"),
-        @JsonSubTypes.Type(value = LiveMessage.Output.class, name = "OUTPUT"),
-        @JsonSubTypes.Type(value = LiveMessage.Exit.class, name = "EXIT"),
-        @JsonSubTypes.Type(value = LiveMessage.Failed.class, name = "FAILED"),
-        @JsonSubTypes.Type(value = LiveMessage.Ended.class, name = "ENDED"),
-        @JsonSubTypes.Type(value = LiveMessage.Stdin.class, name = "STDIN"),
-        @JsonSubTypes.Type(value = LiveMessage.EndOfInput.class, name = "EOF"),
-        @JsonSubTypes.Type(value = LiveMessage.Signal.class, name = "SIGNAL"),
-        @JsonSubTypes.Type(value = LiveMessage.HangUp.class, name = "HANG_UP")
+    @JsonSubTypes.Type(value = LiveMessage.Attached.class, name = "ATTACHED"),
+    @JsonSubTypes.Type(value = LiveMessage.Started.class, name = "STARTED"),
+    @JsonSubTypes.Type(value = LiveMessage.StageBegan.class, name = "STAGE"),
+    @JsonSubTypes.Type(value = LiveMessage.Output.class, name = "OUTPUT"),
+    @JsonSubTypes.Type(value = LiveMessage.Exit.class, name = "EXIT"),
+    @JsonSubTypes.Type(value = LiveMessage.Failed.class, name = "FAILED"),
+    @JsonSubTypes.Type(value = LiveMessage.Ended.class, name = "ENDED"),
+    @JsonSubTypes.Type(value = LiveMessage.Stdin.class, name = "STDIN"),
+    @JsonSubTypes.Type(value = LiveMessage.EndOfInput.class, name = "EOF"),
+    @JsonSubTypes.Type(value = LiveMessage.Signal.class, name = "SIGNAL"),
+    @JsonSubTypes.Type(value = LiveMessage.HangUp.class, name = "HANG_UP")
 })
 public sealed interface LiveMessage {
 
     /** From the run to its client, in order; {@link Ended} is the last. */
-    sealed interface Event extends LiveMessage {
-    }
+    sealed interface Event extends LiveMessage {}
 
     /** From the client to its run. */
-    sealed interface Control extends LiveMessage {
-    }
+    sealed interface Control extends LiveMessage {}
 
     /** The worker took the run: the client's controls go to {@code address} from now on. */
     record Attached(String address) implements Event {
@@ -47,12 +44,10 @@ public sealed interface LiveMessage {
     }
 
     /** The program has its slot and runs {@code language} {@code version} ({@link Conversation#started}). */
-    record Started(String language, String version) implements Event {
-    }
+    record Started(String language, String version) implements Event {}
 
     /** A stage began ({@link Conversation#stage}). */
-    record StageBegan(Conversation.Stage stage) implements Event {
-    }
+    record StageBegan(Conversation.Stage stage) implements Event {}
 
     /**
      * Output of the current stage ({@link Conversation#output}) as the program wrote it within a
@@ -65,36 +60,28 @@ public sealed interface LiveMessage {
     }
 
     /** Text one stream got. */
-    record Chunk(Conversation.Stream stream, String text) {
-    }
+    record Chunk(Conversation.Stream stream, String text) {}
 
     /** A stage ended ({@link Conversation#exit}). */
-    record Exit(Conversation.Stage stage, StageResult result) implements Event {
-    }
+    record Exit(Conversation.Stage stage, StageResult result) implements Event {}
 
     /** The run cannot go on or never started; {@code message} is for the client. */
-    record Failed(String message) implements Event {
-    }
+    record Failed(String message) implements Event {}
 
     /** Nothing follows. */
-    record Ended() implements Event {
-    }
+    record Ended() implements Event {}
 
     /** Text for the program's standard input. */
-    record Stdin(String text) implements Control {
-    }
+    record Stdin(String text) implements Control {}
 
     /** The end of the program's standard input. */
-    record EndOfInput() implements Control {
-    }
+    record EndOfInput() implements Control {}
 
     /** A signal, by its Linux number, for the program. */
-    record Signal(int number) implements Control {
-    }
+    record Signal(int number) implements Control {}
 
     /** The client went away: the run is stopped. */
-    record HangUp() implements Control {
-    }
+    record HangUp() implements Control {}
 
     static String toJson(LiveMessage message) {
         return Json.write(message);

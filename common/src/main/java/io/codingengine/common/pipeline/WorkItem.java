@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.json.Json;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -17,9 +16,9 @@ import java.util.Objects;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = WorkItem.Execute.class, name = "EXECUTE"),
-        @JsonSubTypes.Type(value = WorkItem.Converse.class, name = "CONVERSE"),
-        @JsonSubTypes.Type(value = WorkItem.Judge.class, name = "JUDGE")
+    @JsonSubTypes.Type(value = WorkItem.Execute.class, name = "EXECUTE"),
+    @JsonSubTypes.Type(value = WorkItem.Converse.class, name = "CONVERSE"),
+    @JsonSubTypes.Type(value = WorkItem.Judge.class, name = "JUDGE")
 })
 public sealed interface WorkItem {
 
@@ -36,8 +35,15 @@ public sealed interface WorkItem {
      *                  Piston endpoint), for the audit log
      * @param correlationId the id of the request (logs, the session's logs, audit), or {@code null}
      */
-    record Execute(String requestId, String replyTo, ExecutionRequest request, Instant deadline, Instant enqueuedAt,
-                   String caller, String correlationId) implements WorkItem {
+    record Execute(
+            String requestId,
+            String replyTo,
+            ExecutionRequest request,
+            Instant deadline,
+            Instant enqueuedAt,
+            String caller,
+            String correlationId)
+            implements WorkItem {
         public Execute {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(replyTo, "replyTo");
@@ -63,8 +69,16 @@ public sealed interface WorkItem {
      * @param correlationId the id of the request that opened the connection, or {@code null}
      * @param idleLimit how long the run may go with neither input nor output before it is stopped
      */
-    record Converse(String requestId, String replyTo, ExecutionRequest request, Instant deadline, Instant enqueuedAt,
-                    String caller, String correlationId, Duration idleLimit) implements WorkItem {
+    record Converse(
+            String requestId,
+            String replyTo,
+            ExecutionRequest request,
+            Instant deadline,
+            Instant enqueuedAt,
+            String caller,
+            String correlationId,
+            Duration idleLimit)
+            implements WorkItem {
         public Converse {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(replyTo, "replyTo");
@@ -113,11 +127,17 @@ public sealed interface WorkItem {
          * one sent before {@code allTests}, false.
          */
         @JsonCreator
-        static Judge fromJson(@JsonProperty("submissionId") String submissionId, @JsonProperty("round") long round,
-                              @JsonProperty("correlationId") String correlationId,
-                              @JsonProperty("priorAttempts") Integer priorAttempts,
-                              @JsonProperty("allTests") Boolean allTests) {
-            return new Judge(submissionId, round, correlationId, priorAttempts == null ? 0 : priorAttempts,
+        static Judge fromJson(
+                @JsonProperty("submissionId") String submissionId,
+                @JsonProperty("round") long round,
+                @JsonProperty("correlationId") String correlationId,
+                @JsonProperty("priorAttempts") Integer priorAttempts,
+                @JsonProperty("allTests") Boolean allTests) {
+            return new Judge(
+                    submissionId,
+                    round,
+                    correlationId,
+                    priorAttempts == null ? 0 : priorAttempts,
                     Boolean.TRUE.equals(allTests));
         }
 

@@ -9,14 +9,13 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import io.codingengine.common.json.Json;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.Parallel;
-import io.codingengine.common.json.Json;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,24 +64,42 @@ public final class BlobProblemStore implements ProblemStore {
      * of 0 is a manifest stored before problems had one: the default; a {@code grading} of
      * {@code null}, a problem without test data groups (as every one stored before).
      */
-    record Manifest(String id, String name, long timeLimitMs, long memoryLimitBytes, long outputLimitBytes,
-                    CheckerSpec checker, String statement, List<TestCase> samples, String version,
-                    List<SecretRef> secret, Instant savedAt, List<StatementFile> statementFiles,
-                    String timeLimitSource, Grading grading) {
+    record Manifest(
+            String id,
+            String name,
+            long timeLimitMs,
+            long memoryLimitBytes,
+            long outputLimitBytes,
+            CheckerSpec checker,
+            String statement,
+            List<TestCase> samples,
+            String version,
+            List<SecretRef> secret,
+            Instant savedAt,
+            List<StatementFile> statementFiles,
+            String timeLimitSource,
+            Grading grading) {
 
         Manifest {
             statementFiles = statementFiles == null ? List.of() : statementFiles;
         }
 
         ProblemSummary summary() {
-            return new ProblemSummary(id, name, Duration.ofMillis(timeLimitMs), memoryLimitBytes,
-                    ProblemSummary.kindOf(checker), samples, secret.size(), statement, timeLimitSource);
+            return new ProblemSummary(
+                    id,
+                    name,
+                    Duration.ofMillis(timeLimitMs),
+                    memoryLimitBytes,
+                    ProblemSummary.kindOf(checker),
+                    samples,
+                    secret.size(),
+                    statement,
+                    timeLimitSource);
         }
     }
 
     /** One secret test: its name and its data blobs. */
-    record SecretRef(String name, String inputBlob, String answerBlob) {
-    }
+    record SecretRef(String name, String inputBlob, String answerBlob) {}
 
     private final BlobContainerClient container;
 
@@ -111,7 +128,8 @@ public final class BlobProblemStore implements ProblemStore {
         Objects.requireNonNull(problem, "problem");
         String id = problem.id();
         Versioned current = readManifest(id);
-        String version = Instant.now().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String version = Instant.now().toEpochMilli() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
 
         List<SecretRef> refs = new ArrayList<>();
         List<Callable<Void>> uploads = new ArrayList<>();
@@ -128,28 +146,46 @@ public final class BlobProblemStore implements ProblemStore {
             files.add(file.withoutData());
             if (file.data() != null) {
                 uploads.add(() -> {
-                    container.getBlobClient(FILES + id + "/" + file.sha256()).upload(BinaryData.fromBytes(file.data()), true);
+                    container
+                            .getBlobClient(FILES + id + "/" + file.sha256())
+                            .upload(BinaryData.fromBytes(file.data()), true);
                     return null;
                 });
             }
         }
-        Manifest manifest = new Manifest(id, problem.name(), problem.timeLimit().toMillis(),
-                problem.memoryLimitBytes(), problem.outputLimitBytes(), problem.checker(), problem.statement(), problem.samples(),
-                version, refs, Instant.now(), files, problem.timeLimitSource(), problem.grading());
+        Manifest manifest = new Manifest(
+                id,
+                problem.name(),
+                problem.timeLimit().toMillis(),
+                problem.memoryLimitBytes(),
+                problem.outputLimitBytes(),
+                problem.checker(),
+                problem.statement(),
+                problem.samples(),
+                version,
+                refs,
+                Instant.now(),
+                files,
+                problem.timeLimitSource(),
+                problem.grading());
         try {
             Parallel.all(uploads);
             BlobRequestConditions conditions = current == null
                     ? new BlobRequestConditions().setIfNoneMatch("*")
                     : new BlobRequestConditions().setIfMatch(current.eTag());
-            container.getBlobClient(MANIFESTS + id + ".json").uploadWithResponse(
-                    new BlobParallelUploadOptions(BinaryData.fromString(Json.write(manifest)))
-                            .setRequestConditions(conditions), null, Context.NONE);
+            container
+                    .getBlobClient(MANIFESTS + id + ".json")
+                    .uploadWithResponse(
+                            new BlobParallelUploadOptions(BinaryData.fromString(Json.write(manifest)))
+                                    .setRequestConditions(conditions),
+                            null,
+                            Context.NONE);
         } catch (RuntimeException e) {
             deletePrefix(DATA + id + "/" + version + "/");
             if (e instanceof BlobStorageException storage
                     && (storage.getStatusCode() == 412 || storage.getStatusCode() == 409)) {
-                throw new ConcurrentModificationException("problem " + id
-                        + " was saved by someone else meanwhile; nothing of this save was kept", e);
+                throw new ConcurrentModificationException(
+                        "problem " + id + " was saved by someone else meanwhile; nothing of this save was kept", e);
             }
             throw e;
         }
@@ -194,16 +230,26 @@ public final class BlobProblemStore implements ProblemStore {
             Manifest manifest = versioned.manifest();
             List<Callable<TestCase>> downloads = new ArrayList<>();
             for (SecretRef ref : manifest.secret()) {
-                downloads.add(() -> new TestCase(ref.name(), download(ref.inputBlob()),
-                        download(ref.answerBlob()), false));
+                downloads.add(
+                        () -> new TestCase(ref.name(), download(ref.inputBlob()), download(ref.answerBlob()), false));
             }
             try {
                 List<TestCase> secret = Parallel.all(downloads);
-                return Optional.of(new Problem(manifest.id(), manifest.name(),
-                        Duration.ofMillis(manifest.timeLimitMs()), manifest.memoryLimitBytes(),
-                        manifest.outputLimitBytes() > 0 ? manifest.outputLimitBytes() : Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
-                        manifest.checker(), manifest.samples(), secret, manifest.statement(), manifest.statementFiles(),
-                        manifest.timeLimitSource(), manifest.grading()));
+                return Optional.of(new Problem(
+                        manifest.id(),
+                        manifest.name(),
+                        Duration.ofMillis(manifest.timeLimitMs()),
+                        manifest.memoryLimitBytes(),
+                        manifest.outputLimitBytes() > 0
+                                ? manifest.outputLimitBytes()
+                                : Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
+                        manifest.checker(),
+                        manifest.samples(),
+                        secret,
+                        manifest.statement(),
+                        manifest.statementFiles(),
+                        manifest.timeLimitSource(),
+                        manifest.grading()));
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() != 404 || attempt >= LOAD_TRIES) {
                     throw e;
@@ -236,7 +282,10 @@ public final class BlobProblemStore implements ProblemStore {
         for (StatementFile file : versioned.manifest().statementFiles()) {
             if (file.name().equals(name)) {
                 try {
-                    byte[] data = container.getBlobClient(FILES + problemId + "/" + file.sha256()).downloadContent().toBytes();
+                    byte[] data = container
+                            .getBlobClient(FILES + problemId + "/" + file.sha256())
+                            .downloadContent()
+                            .toBytes();
                     return Optional.of(new StatementFile(file.name(), file.contentType(), file.sha256(), data));
                 } catch (BlobStorageException e) {
                     if (e.getStatusCode() == 404) {
@@ -267,14 +316,15 @@ public final class BlobProblemStore implements ProblemStore {
 
     // ------------------------------------------------------------------------------ helpers
 
-    private record Versioned(Manifest manifest, String eTag) {
-    }
+    private record Versioned(Manifest manifest, String eTag) {}
 
     private Versioned readManifest(String id) {
         try {
-            var response = container.getBlobClient(MANIFESTS + id + ".json")
+            var response = container
+                    .getBlobClient(MANIFESTS + id + ".json")
                     .downloadContentWithResponse(null, null, null, Context.NONE);
-            return new Versioned(Json.read(response.getValue().toString(), Manifest.class),
+            return new Versioned(
+                    Json.read(response.getValue().toString(), Manifest.class),
                     response.getDeserializedHeaders().getETag());
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 404) {

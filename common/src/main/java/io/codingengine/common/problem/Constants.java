@@ -19,6 +19,7 @@ record Constants(Map<String, String> values) {
     static final Constants NONE = new Constants(Map.of());
     /** The longest text substitution may make: a statement's limit, the longest text it is for. */
     static final int MAX_RESULT = Problem.MAX_STATEMENT_CHARS;
+
     static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern TAG = Pattern.compile("\\{\\{(" + NAME.pattern() + ")}}");
 
@@ -58,7 +59,7 @@ record Constants(Map<String, String> values) {
     }
 
     private static InvalidPackageException tooLong(String path, int max) {
-        return new InvalidPackageException("with its constants substituted, " + path + " would be longer than "
-                + max + " characters");
+        return new InvalidPackageException(
+                "with its constants substituted, " + path + " would be longer than " + max + " characters");
     }
 }

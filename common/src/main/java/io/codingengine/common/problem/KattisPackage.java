@@ -3,7 +3,6 @@ package io.codingengine.common.problem;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Ids;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -60,16 +59,14 @@ public final class KattisPackage {
     static final int DEFAULT_TIME_LIMIT_SECONDS = 3;
     static final int DEFAULT_MEMORY_MIB = 256;
 
-    private KattisPackage() {
-    }
+    private KattisPackage() {}
 
     /**
      * A package read for import: the problem, and when its time limit is to be computed from its
      * accepted submissions, the rule and those submissions (else the rule is {@code null} and the
      * list empty).
      */
-    public record Read(Problem problem, TimeLimitRule rule, List<AcceptedSubmission> accepted) {
-    }
+    public record Read(Problem problem, TimeLimitRule rule, List<AcceptedSubmission> accepted) {}
 
     /**
      * One submission of {@code submissions/accepted/}: a file, or a directory of files.
@@ -79,14 +76,29 @@ public final class KattisPackage {
      *                 {@code c}, {@code java}, {@code javascript}), or {@code null} for another
      * @param files    its files, the main one first
      */
-    public record AcceptedSubmission(String path, String language, List<SourceFile> files) {
-    }
+    public record AcceptedSubmission(String path, String language, List<SourceFile> files) {}
 
     /** The languages the engine runs, by a source file's extension. */
-    private static final Map<String, String> LANGUAGES = Map.of("py", "python", "py3", "python", "cpp", "c++",
-            "cc", "c++", "cxx", "c++", "c", "c", "java", "java", "js", "javascript");
+    private static final Map<String, String> LANGUAGES = Map.of(
+            "py",
+            "python",
+            "py3",
+            "python",
+            "cpp",
+            "c++",
+            "cc",
+            "c++",
+            "cxx",
+            "c++",
+            "c",
+            "c",
+            "java",
+            "java",
+            "js",
+            "javascript");
     /** Accepted submissions read at most, and the most bytes of one. */
     static final int MAX_ACCEPTED = 20;
+
     static final int MAX_SUBMISSION_BYTES = 256 * 1024;
 
     /** Reads the package for import under {@code problemId}, or its short name when {@code null}. */
@@ -99,7 +111,8 @@ public final class KattisPackage {
                     || runsWithValidator(problem.checker())) {
                 return new Read(problem, null, List.of());
             }
-            return new Read(problem, ProblemYaml.parse(archive.text("problem.yaml")).timeRule(), accepted(archive));
+            return new Read(
+                    problem, ProblemYaml.parse(archive.text("problem.yaml")).timeRule(), accepted(archive));
         } catch (IOException e) {
             throw new InvalidPackageException("cannot read " + dirOrZip.getFileName() + ": " + e.getMessage(), e);
         }
@@ -110,7 +123,8 @@ public final class KattisPackage {
         for (String path : archive.under("submissions/accepted/")) {
             String rest = path.substring("submissions/accepted/".length());
             int slash = rest.indexOf('/');
-            byEntry.computeIfAbsent(slash < 0 ? rest : rest.substring(0, slash), k -> new ArrayList<>()).add(path);
+            byEntry.computeIfAbsent(slash < 0 ? rest : rest.substring(0, slash), k -> new ArrayList<>())
+                    .add(path);
         }
         List<AcceptedSubmission> accepted = new ArrayList<>();
         for (var entry : byEntry.entrySet()) {
@@ -129,7 +143,8 @@ public final class KattisPackage {
                     language = null;
                     break;
                 }
-                boolean python2 = extension.startsWith("py") && text.lines().findFirst().orElse("").contains("python2");
+                boolean python2 = extension.startsWith("py")
+                        && text.lines().findFirst().orElse("").contains("python2");
                 if (language == null && LANGUAGES.containsKey(extension) && !python2) {
                     language = LANGUAGES.get(extension);
                     files.addFirst(SourceFile.utf8(name, text));
@@ -184,8 +199,8 @@ public final class KattisPackage {
         }
         ProblemYaml yaml = ProblemYaml.parse(archive.text("problem.yaml"));
         refuseUnsupportedParts(archive);
-        CheckerSpec checker = OutputValidator.checker(archive, yaml.customValidation(), yaml.validatorFlags(),
-                yaml.constants());
+        CheckerSpec checker =
+                OutputValidator.checker(archive, yaml.customValidation(), yaml.validatorFlags(), yaml.constants());
         ProblemType type = ProblemType.read(archive.text("problem.yaml"));
         checker = type.judge(checker);
         boolean custom = checker instanceof CheckerSpec.Custom;
@@ -193,9 +208,11 @@ public final class KattisPackage {
             throw new InvalidPackageException("scoring interactive or multi-pass problems are not supported: the"
                     + " engine does not read score.txt of a validator that runs with the submission");
         }
-        TestData.Tests tests = TestData.read(archive, yaml, custom, custom && ((CheckerSpec.Custom) checker).talksOrPasses());
+        TestData.Tests tests =
+                TestData.read(archive, yaml, custom, custom && ((CheckerSpec.Custom) checker).talksOrPasses());
         if (tests.samples().isEmpty() && tests.secret().isEmpty()) {
-            throw new InvalidPackageException("the package has no tests (data/sample/*.in and data/secret/*.in with .ans)");
+            throw new InvalidPackageException(
+                    "the package has no tests (data/sample/*.in and data/secret/*.in with .ans)");
         }
         if (!tests.commonValidatorArgs().isEmpty()) {
             List<String> arguments = new ArrayList<>(yaml.validatorFlags());
@@ -203,10 +220,12 @@ public final class KattisPackage {
             checker = CheckerSpec.Tokens.kattis(arguments);
         }
         long memory = (long) ((yaml.memoryMib() != null ? yaml.memoryMib() : DEFAULT_MEMORY_MIB) * (1 << 20));
-        long output = yaml.outputMib() != null ? Math.max(1, (long) (yaml.outputMib() * (1 << 20)))
+        long output = yaml.outputMib() != null
+                ? Math.max(1, (long) (yaml.outputMib() * (1 << 20)))
                 : Problem.DEFAULT_OUTPUT_LIMIT_BYTES;
         Statement statement = statement(archive, yaml.constants());
-        String name = yaml.name() != null ? yaml.name()
+        String name = yaml.name() != null
+                ? yaml.name()
                 : statement.problemName() != null && !statement.problemName().isBlank() ? statement.problemName() : id;
         Double seconds = yaml.timeLimitSeconds();
         String source = "problem.yaml limits.time_limit";
@@ -217,33 +236,47 @@ public final class KattisPackage {
         if (seconds == null) {
             seconds = (double) DEFAULT_TIME_LIMIT_SECONDS;
             source = DEFAULT_SOURCE + " " + DEFAULT_TIME_LIMIT_SECONDS + " s: the package gives no time limit,"
-                    + (runsWithValidator(checker) ? " and the accepted submissions of " + (((CheckerSpec.Custom) checker)
-                    .interacts() ? "an interactive" : "a multi-pass") + " problem run only with its output validator,"
-                    + " which the import does not do: give limits.time_limit" : " and its accepted submissions were not run");
+                    + (runsWithValidator(checker)
+                            ? " and the accepted submissions of "
+                                    + (((CheckerSpec.Custom) checker).interacts() ? "an interactive" : "a multi-pass")
+                                    + " problem run only with its output validator,"
+                                    + " which the import does not do: give limits.time_limit"
+                            : " and its accepted submissions were not run");
         }
-        return new Problem(id, name, Duration.ofMillis(Math.max(1, Math.round(seconds * 1000))), memory, output,
-                checker, tests.samples(), tests.secret(), statement.markdown(), statement.files(), source, tests.grading());
+        return new Problem(
+                id,
+                name,
+                Duration.ofMillis(Math.max(1, Math.round(seconds * 1000))),
+                memory,
+                output,
+                checker,
+                tests.samples(),
+                tests.secret(),
+                statement.markdown(),
+                statement.files(),
+                source,
+                tests.grading());
     }
 
     private static void refuseUnsupportedParts(PackageArchive archive) {
         if (!archive.under("include/").isEmpty()) {
             throw new InvalidPackageException("include/ is not supported: the format adds its files to every"
-                    + " submission, and the engine compiles only what was submitted (" + archive.under("include/")
-                    .iterator().next() + ")");
+                    + " submission, and the engine compiles only what was submitted ("
+                    + archive.under("include/").iterator().next() + ")");
         }
         if (!archive.under("static_validator/").isEmpty()) {
-            throw new InvalidPackageException("static_validator/ is not supported: static validation is not implemented");
+            throw new InvalidPackageException(
+                    "static_validator/ is not supported: static validation is not implemented");
         }
     }
 
     /** The statement as Markdown (or {@code null}), the name it gives, and its pictures. */
-    private record Statement(String markdown, String problemName, List<StatementFile> files) {
-    }
+    private record Statement(String markdown, String problemName, List<StatementFile> files) {}
 
     private static final Pattern STATEMENT = Pattern.compile(
             "(problem_statement|statement)/problem(?:\\.([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})?))?\\.(md|tex)");
-    private static final Pattern MARKDOWN_IMAGE = Pattern.compile(
-            "!\\[([^\\]\\n]*)]\\(\\s*<?([^()\\s<>]+)>?(\\s+\"[^\"\\n]*\")?\\s*\\)");
+    private static final Pattern MARKDOWN_IMAGE =
+            Pattern.compile("!\\[([^\\]\\n]*)]\\(\\s*<?([^()\\s<>]+)>?(\\s+\"[^\"\\n]*\")?\\s*\\)");
 
     private static Statement statement(PackageArchive archive, Constants constants) throws IOException {
         String chosen = null;
@@ -285,7 +318,9 @@ public final class KattisPackage {
         String text = constants.apply(archive.text(chosen), chosen);
         if (chosen.endsWith(".tex")) {
             LatexStatement.Converted converted = LatexStatement.convert(text, pictures::url);
-            return new Statement(converted.markdown().isBlank() ? null : converted.markdown(), converted.problemName(),
+            return new Statement(
+                    converted.markdown().isBlank() ? null : converted.markdown(),
+                    converted.problemName(),
                     pictures.files());
         }
         requireShort(chosen, text.length());
@@ -293,8 +328,13 @@ public final class KattisPackage {
         StringBuilder markdown = new StringBuilder(text.length());
         while (image.find()) {
             String url = pictures.url(image.group(2));
-            image.appendReplacement(markdown, Matcher.quoteReplacement(url == null ? image.group()
-                    : "![" + image.group(1) + "](" + url + (image.group(3) == null ? "" : image.group(3)) + ")"));
+            image.appendReplacement(
+                    markdown,
+                    Matcher.quoteReplacement(
+                            url == null
+                                    ? image.group()
+                                    : "![" + image.group(1) + "](" + url
+                                            + (image.group(3) == null ? "" : image.group(3)) + ")"));
         }
         image.appendTail(markdown);
         requireShort(chosen, markdown.length()); // the pictures' URLs are longer than their names
@@ -323,8 +363,9 @@ public final class KattisPackage {
      */
     private static void requireIn(String realDirectory, String path, String realPath, String what) {
         if (!realPath.startsWith(realDirectory)) {
-            throw new InvalidPackageException(what + " " + path + " is a link to " + realPath + ", outside the"
-                    + " statement's directory " + realDirectory + ": only files of that directory are shown to participants");
+            throw new InvalidPackageException(
+                    what + " " + path + " is a link to " + realPath + ", outside the" + " statement's directory "
+                            + realDirectory + ": only files of that directory are shown to participants");
         }
     }
 
@@ -360,8 +401,12 @@ public final class KattisPackage {
             while (relative.startsWith("./")) {
                 relative = relative.substring(2);
             }
-            if (relative.isEmpty() || relative.startsWith("/") || relative.contains(":") || relative.contains("\\")
-                    || List.of(relative.split("/")).contains("..") || !archive.has(directory + relative)) {
+            if (relative.isEmpty()
+                    || relative.startsWith("/")
+                    || relative.contains(":")
+                    || relative.contains("\\")
+                    || List.of(relative.split("/")).contains("..")
+                    || !archive.has(directory + relative)) {
                 return null;
             }
             String name = relative.replace('/', '_');

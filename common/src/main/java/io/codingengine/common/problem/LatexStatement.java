@@ -52,76 +52,201 @@ final class LatexStatement {
     /** The most text one conversion adds to what it reads (see {@link #add}). */
     static final int MAX_ADDED = 4 * MAX_OUTPUT;
     /** What ends a statement that was cut. */
-    static final String CUT_NOTE = "\n\n*(The statement is cut here: converted from LaTeX, it is longer than a"
-            + " statement may be.)*\n";
+    static final String CUT_NOTE =
+            "\n\n*(The statement is cut here: converted from LaTeX, it is longer than a" + " statement may be.)*\n";
     /** The longest {@code [...]} read as an optional argument: a bracket further on is text. */
     static final int MAX_OPTIONAL = 200;
 
     /** The Markdown, and the name {@code \problemname} gave (or {@code null}). */
-    record Converted(String markdown, String problemName) {
-    }
+    record Converted(String markdown, String problemName) {}
 
     private static final Map<String, String> SYMBOLS = Map.ofEntries(
-            Map.entry("ldots", "…"), Map.entry("dots", "…"), Map.entry("textellipsis", "…"),
-            Map.entry("%", "%"), Map.entry("&", "&amp;"), Map.entry("#", "\\#"), Map.entry("_", "\\_"),
-            Map.entry("{", "{"), Map.entry("}", "}"), Map.entry("$", "&#36;"), Map.entry(" ", " "),
-            Map.entry(",", " "), Map.entry(";", " "), Map.entry("quad", " "), Map.entry("qquad", " "),
-            Map.entry("textbackslash", "\\\\"), Map.entry("LaTeX", "LaTeX"), Map.entry("TeX", "TeX"),
-            Map.entry("textasciitilde", "~"), Map.entry("textasciicircum", "^"), Map.entry("textbar", "\\|"),
-            Map.entry("textless", "&lt;"), Map.entry("textgreater", "&gt;"), Map.entry("S", "§"),
-            Map.entry("P", "¶"), Map.entry("copyright", "©"), Map.entry("ss", "ß"), Map.entry("ae", "æ"),
-            Map.entry("AE", "Æ"), Map.entry("oe", "œ"), Map.entry("OE", "Œ"), Map.entry("o", "ø"),
-            Map.entry("O", "Ø"), Map.entry("aa", "å"), Map.entry("AA", "Å"), Map.entry("l", "ł"),
-            Map.entry("L", "Ł"), Map.entry("i", "ı"), Map.entry("textendash", "–"), Map.entry("textemdash", "—"),
-            Map.entry("textquoteleft", "‘"), Map.entry("textquoteright", "’"), Map.entry("degree", "°"),
-            Map.entry("textdegree", "°"), Map.entry("euro", "€"), Map.entry("pounds", "£"),
-            Map.entry("-", ""), Map.entry("/", ""), Map.entry("@", ""));
+            Map.entry("ldots", "…"),
+            Map.entry("dots", "…"),
+            Map.entry("textellipsis", "…"),
+            Map.entry("%", "%"),
+            Map.entry("&", "&amp;"),
+            Map.entry("#", "\\#"),
+            Map.entry("_", "\\_"),
+            Map.entry("{", "{"),
+            Map.entry("}", "}"),
+            Map.entry("$", "&#36;"),
+            Map.entry(" ", " "),
+            Map.entry(",", " "),
+            Map.entry(";", " "),
+            Map.entry("quad", " "),
+            Map.entry("qquad", " "),
+            Map.entry("textbackslash", "\\\\"),
+            Map.entry("LaTeX", "LaTeX"),
+            Map.entry("TeX", "TeX"),
+            Map.entry("textasciitilde", "~"),
+            Map.entry("textasciicircum", "^"),
+            Map.entry("textbar", "\\|"),
+            Map.entry("textless", "&lt;"),
+            Map.entry("textgreater", "&gt;"),
+            Map.entry("S", "§"),
+            Map.entry("P", "¶"),
+            Map.entry("copyright", "©"),
+            Map.entry("ss", "ß"),
+            Map.entry("ae", "æ"),
+            Map.entry("AE", "Æ"),
+            Map.entry("oe", "œ"),
+            Map.entry("OE", "Œ"),
+            Map.entry("o", "ø"),
+            Map.entry("O", "Ø"),
+            Map.entry("aa", "å"),
+            Map.entry("AA", "Å"),
+            Map.entry("l", "ł"),
+            Map.entry("L", "Ł"),
+            Map.entry("i", "ı"),
+            Map.entry("textendash", "–"),
+            Map.entry("textemdash", "—"),
+            Map.entry("textquoteleft", "‘"),
+            Map.entry("textquoteright", "’"),
+            Map.entry("degree", "°"),
+            Map.entry("textdegree", "°"),
+            Map.entry("euro", "€"),
+            Map.entry("pounds", "£"),
+            Map.entry("-", ""),
+            Map.entry("/", ""),
+            Map.entry("@", ""));
 
     /** Combining marks of the accent commands ({@code \'e}, {@code \"{o}}...). */
     private static final Map<Character, Character> ACCENTS = Map.ofEntries(
-            Map.entry('\'', '\u0301'), Map.entry('`', '\u0300'), Map.entry('^', '\u0302'), Map.entry('"', '\u0308'),
-            Map.entry('~', '\u0303'), Map.entry('=', '\u0304'), Map.entry('.', '\u0307'), Map.entry('u', '\u0306'),
-            Map.entry('v', '\u030C'), Map.entry('H', '\u030B'), Map.entry('c', '\u0327'), Map.entry('k', '\u0328'),
+            Map.entry('\'', '\u0301'),
+            Map.entry('`', '\u0300'),
+            Map.entry('^', '\u0302'),
+            Map.entry('"', '\u0308'),
+            Map.entry('~', '\u0303'),
+            Map.entry('=', '\u0304'),
+            Map.entry('.', '\u0307'),
+            Map.entry('u', '\u0306'),
+            Map.entry('v', '\u030C'),
+            Map.entry('H', '\u030B'),
+            Map.entry('c', '\u0327'),
+            Map.entry('k', '\u0328'),
             Map.entry('r', '\u030A'));
 
     /** Commands dropped with their arguments ({@code args} mandatory ones, optional ones too). */
     private static final Map<String, Integer> DROPPED = Map.ofEntries(
-            Map.entry("documentclass", 1), Map.entry("usepackage", 1), Map.entry("RequirePackage", 1),
-            Map.entry("input", 1), Map.entry("include", 1), Map.entry("includeonly", 1), Map.entry("label", 1),
-            Map.entry("vspace", 1), Map.entry("hspace", 1), Map.entry("vspace*", 1), Map.entry("hspace*", 1),
-            Map.entry("setlength", 2), Map.entry("addtolength", 2), Map.entry("setcounter", 2),
-            Map.entry("addtocounter", 2), Map.entry("pagestyle", 1), Map.entry("thispagestyle", 1),
-            Map.entry("newcommand", 2), Map.entry("renewcommand", 2), Map.entry("providecommand", 2),
-            Map.entry("newcommand*", 2), Map.entry("renewcommand*", 2), Map.entry("providecommand*", 2),
-            Map.entry("newenvironment", 3), Map.entry("renewenvironment", 3), Map.entry("DeclareMathOperator", 2),
-            Map.entry("newtheorem", 2), Map.entry("graphicspath", 1), Map.entry("color", 1),
-            Map.entry("sampletable", 4), Map.entry("exmp", 2), Map.entry("exmpfile", 2),
-            Map.entry("sampleinput", 1), Map.entry("sampleoutput", 1), Map.entry("fontsize", 2),
-            Map.entry("newlength", 1), Map.entry("hypersetup", 1), Map.entry("lstset", 1), Map.entry("cite", 1),
-            Map.entry("nocite", 1), Map.entry("index", 1), Map.entry("bibliographystyle", 1),
-            Map.entry("bibliography", 1), Map.entry("pagenumbering", 1), Map.entry("newpage", 0),
-            Map.entry("clearpage", 0), Map.entry("cleardoublepage", 0), Map.entry("pagebreak", 0),
-            Map.entry("linebreak", 0), Map.entry("nolinebreak", 0), Map.entry("nopagebreak", 0),
-            Map.entry("noindent", 0), Map.entry("indent", 0), Map.entry("centering", 0), Map.entry("raggedright", 0),
-            Map.entry("raggedleft", 0), Map.entry("smallskip", 0), Map.entry("medskip", 0), Map.entry("bigskip", 0),
-            Map.entry("hfill", 0), Map.entry("vfill", 0), Map.entry("hline", 0), Map.entry("toprule", 0),
-            Map.entry("midrule", 0), Map.entry("bottomrule", 0), Map.entry("cline", 1), Map.entry("maketitle", 0),
-            Map.entry("nextsample", 0), Map.entry("remainingsamples", 0), Map.entry("relax", 0),
-            Map.entry("protect", 0), Map.entry("normalsize", 0), Map.entry("small", 0), Map.entry("footnotesize", 0),
-            Map.entry("scriptsize", 0), Map.entry("tiny", 0), Map.entry("large", 0), Map.entry("Large", 0),
-            Map.entry("LARGE", 0), Map.entry("huge", 0), Map.entry("Huge", 0), Map.entry("rm", 0),
-            Map.entry("sf", 0), Map.entry("sc", 0), Map.entry("normalfont", 0), Map.entry("selectlanguage", 1),
-            Map.entry("def", 0), Map.entry("let", 0), Map.entry("makeatletter", 0), Map.entry("makeatother", 0),
-            Map.entry("ref", 1), Map.entry("pageref", 1), Map.entry("eqref", 1), Map.entry("begingroup", 0),
-            Map.entry("endgroup", 0), Map.entry("item", 0));
+            Map.entry("documentclass", 1),
+            Map.entry("usepackage", 1),
+            Map.entry("RequirePackage", 1),
+            Map.entry("input", 1),
+            Map.entry("include", 1),
+            Map.entry("includeonly", 1),
+            Map.entry("label", 1),
+            Map.entry("vspace", 1),
+            Map.entry("hspace", 1),
+            Map.entry("vspace*", 1),
+            Map.entry("hspace*", 1),
+            Map.entry("setlength", 2),
+            Map.entry("addtolength", 2),
+            Map.entry("setcounter", 2),
+            Map.entry("addtocounter", 2),
+            Map.entry("pagestyle", 1),
+            Map.entry("thispagestyle", 1),
+            Map.entry("newcommand", 2),
+            Map.entry("renewcommand", 2),
+            Map.entry("providecommand", 2),
+            Map.entry("newcommand*", 2),
+            Map.entry("renewcommand*", 2),
+            Map.entry("providecommand*", 2),
+            Map.entry("newenvironment", 3),
+            Map.entry("renewenvironment", 3),
+            Map.entry("DeclareMathOperator", 2),
+            Map.entry("newtheorem", 2),
+            Map.entry("graphicspath", 1),
+            Map.entry("color", 1),
+            Map.entry("sampletable", 4),
+            Map.entry("exmp", 2),
+            Map.entry("exmpfile", 2),
+            Map.entry("sampleinput", 1),
+            Map.entry("sampleoutput", 1),
+            Map.entry("fontsize", 2),
+            Map.entry("newlength", 1),
+            Map.entry("hypersetup", 1),
+            Map.entry("lstset", 1),
+            Map.entry("cite", 1),
+            Map.entry("nocite", 1),
+            Map.entry("index", 1),
+            Map.entry("bibliographystyle", 1),
+            Map.entry("bibliography", 1),
+            Map.entry("pagenumbering", 1),
+            Map.entry("newpage", 0),
+            Map.entry("clearpage", 0),
+            Map.entry("cleardoublepage", 0),
+            Map.entry("pagebreak", 0),
+            Map.entry("linebreak", 0),
+            Map.entry("nolinebreak", 0),
+            Map.entry("nopagebreak", 0),
+            Map.entry("noindent", 0),
+            Map.entry("indent", 0),
+            Map.entry("centering", 0),
+            Map.entry("raggedright", 0),
+            Map.entry("raggedleft", 0),
+            Map.entry("smallskip", 0),
+            Map.entry("medskip", 0),
+            Map.entry("bigskip", 0),
+            Map.entry("hfill", 0),
+            Map.entry("vfill", 0),
+            Map.entry("hline", 0),
+            Map.entry("toprule", 0),
+            Map.entry("midrule", 0),
+            Map.entry("bottomrule", 0),
+            Map.entry("cline", 1),
+            Map.entry("maketitle", 0),
+            Map.entry("nextsample", 0),
+            Map.entry("remainingsamples", 0),
+            Map.entry("relax", 0),
+            Map.entry("protect", 0),
+            Map.entry("normalsize", 0),
+            Map.entry("small", 0),
+            Map.entry("footnotesize", 0),
+            Map.entry("scriptsize", 0),
+            Map.entry("tiny", 0),
+            Map.entry("large", 0),
+            Map.entry("Large", 0),
+            Map.entry("LARGE", 0),
+            Map.entry("huge", 0),
+            Map.entry("Huge", 0),
+            Map.entry("rm", 0),
+            Map.entry("sf", 0),
+            Map.entry("sc", 0),
+            Map.entry("normalfont", 0),
+            Map.entry("selectlanguage", 1),
+            Map.entry("def", 0),
+            Map.entry("let", 0),
+            Map.entry("makeatletter", 0),
+            Map.entry("makeatother", 0),
+            Map.entry("ref", 1),
+            Map.entry("pageref", 1),
+            Map.entry("eqref", 1),
+            Map.entry("begingroup", 0),
+            Map.entry("endgroup", 0),
+            Map.entry("item", 0));
 
-    private static final Set<String> MATH_ENVIRONMENTS = Set.of("equation", "equation*", "displaymath", "math",
-            "align", "align*", "alignat", "alignat*", "gather", "gather*", "multline", "multline*", "eqnarray",
-            "eqnarray*", "flalign", "flalign*");
-    private static final Set<String> VERBATIM_ENVIRONMENTS = Set.of("verbatim", "verbatim*", "lstlisting",
-            "minted", "Verbatim", "comment");
-    private static final Set<String> HEADING_ENVIRONMENTS = Set.of("Input", "Output", "Interaction", "Scoring",
-            "Explanation", "Notes");
+    private static final Set<String> MATH_ENVIRONMENTS = Set.of(
+            "equation",
+            "equation*",
+            "displaymath",
+            "math",
+            "align",
+            "align*",
+            "alignat",
+            "alignat*",
+            "gather",
+            "gather*",
+            "multline",
+            "multline*",
+            "eqnarray",
+            "eqnarray*",
+            "flalign",
+            "flalign*");
+    private static final Set<String> VERBATIM_ENVIRONMENTS =
+            Set.of("verbatim", "verbatim*", "lstlisting", "minted", "Verbatim", "comment");
+    private static final Set<String> HEADING_ENVIRONMENTS =
+            Set.of("Input", "Output", "Interaction", "Scoring", "Explanation", "Notes");
     private static final Set<String> EMPHASIS = Set.of("emph", "textit", "textsl", "em", "it", "sl", "itshape");
     private static final Set<String> BOLD = Set.of("textbf", "bf", "bfseries");
     private static final Set<String> CODE = Set.of("texttt", "tt", "ttfamily");
@@ -146,8 +271,13 @@ final class LatexStatement {
     private boolean cut;
 
     private LatexStatement(String src, Function<String, String> images) {
-        this.src = src.replace("\r\n", "\n").replace('\r', '\n').replace(ITEM, ' ').replace(CELL, ' ')
-                .replace(ROW, ' ').replace(ITEM_END, ' ').replace(INDENT, ' ');
+        this.src = src.replace("\r\n", "\n")
+                .replace('\r', '\n')
+                .replace(ITEM, ' ')
+                .replace(CELL, ' ')
+                .replace(ROW, ' ')
+                .replace(ITEM_END, ' ')
+                .replace(INDENT, ' ');
         this.images = images;
     }
 
@@ -164,7 +294,8 @@ final class LatexStatement {
         try {
             String markdown = tidy(converter.document()).replace(INDENT, ' ');
             if (converter.cut || markdown.length() > MAX_OUTPUT) {
-                markdown = markdown.substring(0, boundary(markdown, MAX_OUTPUT - CUT_NOTE.length())).stripTrailing()
+                markdown = markdown.substring(0, boundary(markdown, MAX_OUTPUT - CUT_NOTE.length()))
+                                .stripTrailing()
                         + CUT_NOTE;
             }
             return new Converted(markdown, converter.problemName);
@@ -172,7 +303,8 @@ final class LatexStatement {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
             // Never fail an import for its statement: show its text as it is.
-            String text = tex.substring(0, Math.min(tex.length(), MAX_OUTPUT - 8)).replace("```", "'''");
+            String text =
+                    tex.substring(0, Math.min(tex.length(), MAX_OUTPUT - 8)).replace("```", "'''");
             return new Converted("```\n" + text + "\n```\n", converter.problemName);
         }
     }
@@ -619,7 +751,9 @@ final class LatexStatement {
                 while (nextIs('{') && !name.isEmpty() && Character.isLetter(name.charAt(0))) {
                     text.append(convertedArgument());
                 }
-                yield name.length() == 1 && !Character.isLetter(name.charAt(0)) ? escape(name.charAt(0)) : text.toString();
+                yield name.length() == 1 && !Character.isLetter(name.charAt(0))
+                        ? escape(name.charAt(0))
+                        : text.toString();
             }
         };
     }
@@ -646,7 +780,8 @@ final class LatexStatement {
         if (base.equals("\\i")) {
             base = "i";
         }
-        return escapeText(Normalizer.normalize(base.charAt(0) + String.valueOf(mark) + base.substring(1), Normalizer.Form.NFC));
+        return escapeText(
+                Normalizer.normalize(base.charAt(0) + String.valueOf(mark) + base.substring(1), Normalizer.Form.NFC));
     }
 
     /** {@code \def\name#1{body}}: skipped up to and with its body. */
@@ -703,7 +838,9 @@ final class LatexStatement {
         }
         StringBuilder out = new StringBuilder("\n\n");
         if (url != null && fits(caption.length())) {
-            add(out, "![" + caption.replace('\n', ' ').replaceAll("[\\[\\]]", "").strip() + "](" + url + ")\n\n");
+            add(
+                    out,
+                    "![" + caption.replace('\n', ' ').replaceAll("[\\[\\]]", "").strip() + "](" + url + ")\n\n");
         }
         if (!caption.isBlank()) {
             out.append('*').append(caption.strip()).append("*\n\n");
@@ -723,8 +860,10 @@ final class LatexStatement {
             if (name.equals("math")) {
                 return inlineMath(math);
             }
-            return displayMath(aligned ? "\\begin{aligned}" + math.replace("&=&", "&=") + "\\end{aligned}"
-                    : name.startsWith("gather") ? "\\begin{gathered}" + math + "\\end{gathered}" : math);
+            return displayMath(
+                    aligned
+                            ? "\\begin{aligned}" + math.replace("&=&", "&=") + "\\end{aligned}"
+                            : name.startsWith("gather") ? "\\begin{gathered}" + math + "\\end{gathered}" : math);
         }
         if (VERBATIM_ENVIRONMENTS.contains(name)) {
             String end = "\\end{" + name + "}";
@@ -830,7 +969,10 @@ final class LatexStatement {
         for (String row : body.replace(String.valueOf(ITEM_END), "").split(String.valueOf(ROW), -1)) {
             List<String> cells = new ArrayList<>();
             for (String cell : row.split(String.valueOf(CELL), -1)) {
-                cells.add(cell.replaceAll("\\s+", " ").replace("|", "\\|").replace("\\\\|", "\\|").strip());
+                cells.add(cell.replaceAll("\\s+", " ")
+                        .replace("|", "\\|")
+                        .replace("\\\\|", "\\|")
+                        .strip());
             }
             if (cells.stream().anyMatch(cell -> !cell.isEmpty())) {
                 rows.add(cells);
@@ -931,8 +1073,11 @@ final class LatexStatement {
 
     /** Markdown text back to plain text: for code spans and the name. */
     private static String unescape(String markdown) {
-        return markdown.replaceAll("\\\\([\\\\*_\\[\\]#|!`])", "$1").replace("&lt;", "<").replace("&gt;", ">")
-                .replace("&#36;", "$").replace("&amp;", "&");
+        return markdown.replaceAll("\\\\([\\\\*_\\[\\]#|!`])", "$1")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&#36;", "$")
+                .replace("&amp;", "&");
     }
 
     private static String code(String text) {
@@ -947,8 +1092,10 @@ final class LatexStatement {
      * so it needs no budget of its own.
      */
     private static String tidy(String markdown) {
-        String text = markdown.replace(String.valueOf(ROW), "\\\n").replace(String.valueOf(ITEM_END), "")
-                .replace(String.valueOf(ITEM), "").replace(String.valueOf(CELL), " ");
+        String text = markdown.replace(String.valueOf(ROW), "\\\n")
+                .replace(String.valueOf(ITEM_END), "")
+                .replace(String.valueOf(ITEM), "")
+                .replace(String.valueOf(CELL), " ");
         StringBuilder out = new StringBuilder();
         boolean inFence = false;
         int blank = 0;

@@ -2,7 +2,6 @@ package io.codingengine.common.problem;
 
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,13 +31,26 @@ import java.util.Map;
 final class OutputValidator {
 
     private static final Map<String, String> LANGUAGES = Map.of(
-            "c", "c", "cc", "c++", "cpp", "c++", "cxx", "c++", "c++", "c++",
-            "py", "python", "java", "java", "js", "javascript");
-    private static final List<String> MAIN_NAMES = List.of("validate", "validator", "output_validator", "checker",
-            "check");
+            "c",
+            "c",
+            "cc",
+            "c++",
+            "cpp",
+            "c++",
+            "cxx",
+            "c++",
+            "c++",
+            "c++",
+            "py",
+            "python",
+            "java",
+            "java",
+            "js",
+            "javascript");
+    private static final List<String> MAIN_NAMES =
+            List.of("validate", "validator", "output_validator", "checker", "check");
 
-    private OutputValidator() {
-    }
+    private OutputValidator() {}
 
     /**
      * @param custom    the legacy {@code validation: custom}
@@ -83,7 +95,8 @@ final class OutputValidator {
     private static Map<String, List<String>> programs(PackageArchive archive) {
         Map<String, List<String>> programs = new LinkedHashMap<>();
         for (String path : archive.under("output_validator/")) {
-            programs.computeIfAbsent("output_validator/", k -> new ArrayList<>()).add(path);
+            programs.computeIfAbsent("output_validator/", k -> new ArrayList<>())
+                    .add(path);
         }
         for (String path : archive.under("output_validators/")) {
             String rest = path.substring("output_validators/".length());
@@ -94,23 +107,28 @@ final class OutputValidator {
         return programs;
     }
 
-    private static CheckerSpec.Custom custom(PackageArchive archive, String program, List<String> paths,
-                                             Constants constants) throws IOException {
+    private static CheckerSpec.Custom custom(
+            PackageArchive archive, String program, List<String> paths, Constants constants) throws IOException {
         String base = program.endsWith("/") ? program : program.substring(0, program.lastIndexOf('/') + 1);
         if (paths.stream().anyMatch(p -> p.equals(base + "build") || p.equals(base + "run"))) {
             throw new InvalidPackageException("the output validator " + program + " is built by build/run scripts,"
                     + " which are not supported: give it as C, C++, Python, Java or JavaScript source");
         }
-        List<String> sources = paths.stream().filter(p -> LANGUAGES.containsKey(extension(p))).toList();
+        List<String> sources =
+                paths.stream().filter(p -> LANGUAGES.containsKey(extension(p))).toList();
         if (sources.isEmpty()) {
             throw new InvalidPackageException("cannot tell the language of the output validator " + program
                     + " (no .c, .cpp, .cc, .py, .java or .js file)");
         }
-        String main = sources.stream().filter(p -> MAIN_NAMES.contains(stem(p))).findFirst().orElse(null);
+        String main = sources.stream()
+                .filter(p -> MAIN_NAMES.contains(stem(p)))
+                .findFirst()
+                .orElse(null);
         if (main == null && sources.size() > 1) {
             for (String candidate : sources) {
                 String language = LANGUAGES.get(extension(candidate));
-                if ((language.equals("c") || language.equals("c++")) && archive.text(candidate).contains("main(")) {
+                if ((language.equals("c") || language.equals("c++"))
+                        && archive.text(candidate).contains("main(")) {
                     main = candidate;
                     break;
                 }
@@ -134,7 +152,8 @@ final class OutputValidator {
         String name = path.substring(base.length());
         byte[] data = archive.bytes(path);
         String text = PackageArchive.utf8(data);
-        return text != null ? SourceFile.utf8(name, constants.apply(text, path))
+        return text != null
+                ? SourceFile.utf8(name, constants.apply(text, path))
                 : new SourceFile(name, Base64.getEncoder().encodeToString(data), SourceFile.Encoding.BASE64);
     }
 

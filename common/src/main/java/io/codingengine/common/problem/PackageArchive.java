@@ -58,6 +58,7 @@ public final class PackageArchive implements Closeable {
 
     /** Longest link target read from a zip entry (Linux's {@code PATH_MAX}). */
     static final int MAX_LINK_BYTES = 4096;
+
     private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
 
     private final Limits limits;
@@ -87,8 +88,11 @@ public final class PackageArchive implements Closeable {
             Path root = dirOrZip.toRealPath();
             PackageTree tree = new PackageTree(limits.maxFiles());
             readDirectory(root, dirOrZip.toAbsolutePath().normalize(), tree, limits);
-            return new PackageArchive(limits, new DirectorySource(root),
-                    tree, root.getFileName() == null ? null : root.getFileName().toString());
+            return new PackageArchive(
+                    limits,
+                    new DirectorySource(root),
+                    tree,
+                    root.getFileName() == null ? null : root.getFileName().toString());
         }
         if (Files.isRegularFile(dirOrZip)) {
             String fileName = dirOrZip.getFileName().toString();
@@ -100,9 +104,13 @@ public final class PackageArchive implements Closeable {
             }
             try {
                 PackageTree tree = readZip(dirOrZip, zip, limits);
-                return new PackageArchive(limits, new ZipSource(zip), tree,
+                return new PackageArchive(
+                        limits,
+                        new ZipSource(zip),
+                        tree,
                         fileName.toLowerCase(Locale.ROOT).endsWith(".zip")
-                                ? fileName.substring(0, fileName.length() - 4) : fileName);
+                                ? fileName.substring(0, fileName.length() - 4)
+                                : fileName);
             } catch (IOException | RuntimeException e) {
                 zip.close();
                 throw e;
@@ -175,10 +183,12 @@ public final class PackageArchive implements Closeable {
     /** {@code data} decoded as strict UTF-8, or {@code null} when it is not UTF-8. */
     static String utf8(byte[] data) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(data)).toString();
+                    .decode(ByteBuffer.wrap(data))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }
@@ -186,15 +196,18 @@ public final class PackageArchive implements Closeable {
 
     /** Refuses a stored name that could land outside the package when extracted. */
     static void requireSafe(String name) {
-        boolean unsafe = name.isEmpty() || name.startsWith("/") || name.indexOf('\\') >= 0
-                || name.indexOf('\0') >= 0 || DRIVE.matcher(name).matches();
+        boolean unsafe = name.isEmpty()
+                || name.startsWith("/")
+                || name.indexOf('\\') >= 0
+                || name.indexOf('\0') >= 0
+                || DRIVE.matcher(name).matches();
         String trimmed = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
         for (String segment : trimmed.split("/", -1)) {
             unsafe |= segment.isEmpty() || segment.equals("..") || segment.equals(".");
         }
         if (unsafe) {
-            throw new InvalidPackageException("unsafe path in package (leaves the package or is not"
-                    + " a plain relative path): " + name);
+            throw new InvalidPackageException(
+                    "unsafe path in package (leaves the package or is not" + " a plain relative path): " + name);
         }
     }
 
@@ -210,7 +223,9 @@ public final class PackageArchive implements Closeable {
                 tops.add(slash < 0 ? path : path.substring(0, slash));
             }
         }
-        return tops.size() == 1 && tree.contains(tops.iterator().next() + "/problem.yaml") ? tops.iterator().next() : "";
+        return tops.size() == 1 && tree.contains(tops.iterator().next() + "/problem.yaml")
+                ? tops.iterator().next()
+                : "";
     }
 
     // ------------------------------------------------------------------------------ zip files
@@ -226,18 +241,19 @@ public final class PackageArchive implements Closeable {
             String name = entry.getName();
             ZipCentralDirectory.Entry stored = mode.hasNext() ? mode.next() : null;
             if (stored == null || !stored.name().equals(name)) {
-                throw new InvalidPackageException("the upload is not a well-formed zip file: its entries"
-                        + " read differently at " + name);
+                throw new InvalidPackageException(
+                        "the upload is not a well-formed zip file: its entries" + " read differently at " + name);
             }
             requireSafe(name);
             String path = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
             switch (stored.type()) {
                 case ZipCentralDirectory.S_IFLNK -> tree.add(path, new PackageTree.Link(linkTarget(zip, entry)));
                 case ZipCentralDirectory.S_IFDIR -> tree.add(path, new PackageTree.Directory());
-                case 0, ZipCentralDirectory.S_IFREG -> tree.add(path, entry.isDirectory()
-                        ? new PackageTree.Directory() : new PackageTree.File(name));
-                default -> throw new InvalidPackageException("special file (neither a file, a directory"
-                        + " nor a link) in package: " + name);
+                case 0, ZipCentralDirectory.S_IFREG ->
+                    tree.add(path, entry.isDirectory() ? new PackageTree.Directory() : new PackageTree.File(name));
+                default ->
+                    throw new InvalidPackageException(
+                            "special file (neither a file, a directory" + " nor a link) in package: " + name);
             }
         }
         if (mode.hasNext()) {
@@ -283,8 +299,8 @@ public final class PackageArchive implements Closeable {
                 } else if (attributes.isRegularFile()) {
                     tree.add(path, new PackageTree.File(file.toString()));
                 } else {
-                    throw new InvalidPackageException("special file (neither a file, a directory nor a link)"
-                            + " in package: " + path);
+                    throw new InvalidPackageException(
+                            "special file (neither a file, a directory nor a link)" + " in package: " + path);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -343,7 +359,6 @@ public final class PackageArchive implements Closeable {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

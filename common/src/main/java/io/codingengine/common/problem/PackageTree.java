@@ -30,19 +30,15 @@ final class PackageTree {
     static final int MAX_HOPS = 40;
 
     /** A stored entry. */
-    sealed interface Node permits File, Directory, Link {
-    }
+    sealed interface Node permits File, Directory, Link {}
 
     /** A regular file; {@code ref} tells its source where its content is. */
-    record File(String ref) implements Node {
-    }
+    record File(String ref) implements Node {}
 
-    record Directory() implements Node {
-    }
+    record Directory() implements Node {}
 
     /** A symbolic link and its target as stored (a path, relative to the link's directory). */
-    record Link(String target) implements Node {
-    }
+    record Link(String target) implements Node {}
 
     private final Map<String, Node> nodes = new HashMap<>();
     private final Map<String, Set<String>> children = new HashMap<>();
@@ -66,9 +62,10 @@ final class PackageTree {
             if (old instanceof Directory && node instanceof Directory) {
                 return;
             }
-            throw new InvalidPackageException(old instanceof Directory || node instanceof Directory
-                    ? "package entry " + path + " is both a directory and a file or link"
-                    : "duplicate entry in package: " + path);
+            throw new InvalidPackageException(
+                    old instanceof Directory || node instanceof Directory
+                            ? "package entry " + path + " is both a directory and a file or link"
+                            : "duplicate entry in package: " + path);
         }
         nodes.put(path, node);
         children.computeIfAbsent(parent, k -> new TreeSet<>()).add(path.substring(slash + 1));
@@ -102,12 +99,13 @@ final class PackageTree {
         return files;
     }
 
-    private void walk(String root, String directory, String logical, Deque<String> walking,
-                      TreeMap<String, String> files) {
+    private void walk(
+            String root, String directory, String logical, Deque<String> walking, TreeMap<String, String> files) {
         walking.push(directory);
         for (String name : children.getOrDefault(directory, Set.of())) {
             if (++visits > 4L * maxFiles + 1000) {
-                throw new InvalidPackageException("package has more than " + maxFiles + " files once its links are followed");
+                throw new InvalidPackageException(
+                        "package has more than " + maxFiles + " files once its links are followed");
             }
             String stored = join(directory, name);
             String path = join(logical, name);
@@ -169,8 +167,12 @@ final class PackageTree {
                     throw refused(link, target, "loops (more than " + MAX_HOPS + " links on its way)");
                 }
                 if (next.target().startsWith("/")) {
-                    throw refused(link, target, candidate.equals(link) ? "leaves the package (an absolute target)"
-                            : "leaves the package (through " + candidate + " -> " + next.target() + ")");
+                    throw refused(
+                            link,
+                            target,
+                            candidate.equals(link)
+                                    ? "leaves the package (an absolute target)"
+                                    : "leaves the package (through " + candidate + " -> " + next.target() + ")");
                 }
                 if (next.target().isEmpty()) {
                     throw refused(link, target, "names nothing in the package (" + candidate + " is empty)");

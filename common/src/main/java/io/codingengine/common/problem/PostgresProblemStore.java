@@ -7,8 +7,6 @@ import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.store.Jdbc;
 import io.codingengine.common.store.PostgresSchema;
-
-import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * {@link ProblemStore} on PostgreSQL (schema in {@code db/migration}, see {@link PostgresSchema}).
@@ -57,10 +56,14 @@ public final class PostgresProblemStore implements ProblemStore {
     @Override
     public ProblemSummary save(Problem problem) {
         Objects.requireNonNull(problem, "problem");
-        List<StatementFile> listed = problem.statementFiles().stream().map(StatementFile::withoutData).toList();
+        List<StatementFile> listed = problem.statementFiles().stream()
+                .map(StatementFile::withoutData)
+                .toList();
         jdbc.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
             // First, so that concurrent saves of the problem queue on its row's lock.
-            Jdbc.update(connection, """
+            Jdbc.update(
+                    connection,
+                    """
                     INSERT INTO problems (id, name, time_limit_ms, memory_limit_bytes, output_limit_bytes, checker,
                                           samples, secret_test_count, statement, time_limit_source, statement_files,
                                           grading, saved_at)
@@ -72,9 +75,17 @@ public final class PostgresProblemStore implements ProblemStore {
                         statement = EXCLUDED.statement, time_limit_source = EXCLUDED.time_limit_source,
                         statement_files = EXCLUDED.statement_files, grading = EXCLUDED.grading,
                         saved_at = EXCLUDED.saved_at""",
-                    problem.id(), problem.name(), problem.timeLimit().toMillis(), problem.memoryLimitBytes(),
-                    problem.outputLimitBytes(), Json.write(problem.checker()), Json.write(problem.samples()), problem.secretTests().size(),
-                    problem.statement(), problem.timeLimitSource(), Json.write(listed),
+                    problem.id(),
+                    problem.name(),
+                    problem.timeLimit().toMillis(),
+                    problem.memoryLimitBytes(),
+                    problem.outputLimitBytes(),
+                    Json.write(problem.checker()),
+                    Json.write(problem.samples()),
+                    problem.secretTests().size(),
+                    problem.statement(),
+                    problem.timeLimitSource(),
+                    Json.write(listed),
                     problem.grading() == null ? null : Json.write(problem.grading()));
             Jdbc.update(connection, "DELETE FROM problem_secret_tests WHERE problem_id = ?", problem.id());
             insertSecretTests(connection, problem);
@@ -121,8 +132,11 @@ public final class PostgresProblemStore implements ProblemStore {
             }
             insert.executeBatch();
         }
-        Jdbc.update(connection, "DELETE FROM problem_statement_files WHERE problem_id = ? AND NOT (sha256 = ANY (?))",
-                problem.id(), connection.createArrayOf("text", named.toArray()));
+        Jdbc.update(
+                connection,
+                "DELETE FROM problem_statement_files WHERE problem_id = ? AND NOT (sha256 = ANY (?))",
+                problem.id(),
+                connection.createArrayOf("text", named.toArray()));
     }
 
     @Override
@@ -130,7 +144,8 @@ public final class PostgresProblemStore implements ProblemStore {
         if (!Ids.isValid(id)) {
             return Optional.empty();
         }
-        return jdbc.queryOne("SELECT " + SUMMARY_COLUMNS + " FROM problems WHERE id = ?", PostgresProblemStore::summary, id);
+        return jdbc.queryOne(
+                "SELECT " + SUMMARY_COLUMNS + " FROM problems WHERE id = ?", PostgresProblemStore::summary, id);
     }
 
     @Override
@@ -144,12 +159,19 @@ public final class PostgresProblemStore implements ProblemStore {
             return Optional.empty();
         }
         return jdbc.transaction(Connection.TRANSACTION_REPEATABLE_READ, connection -> {
-            List<TestCase> secret = Jdbc.query(connection,
+            List<TestCase> secret = Jdbc.query(
+                    connection,
                     "SELECT name, input, answer FROM problem_secret_tests WHERE problem_id = ? ORDER BY position",
-                    row -> new TestCase(row.getString("name"), utf8(row.getBytes("input")),
-                            utf8(row.getBytes("answer")), false), id);
-            return Jdbc.query(connection, "SELECT " + PROBLEM_COLUMNS + " FROM problems WHERE id = ?",
-                    row -> problem(row, secret), id).stream().findFirst();
+                    row -> new TestCase(
+                            row.getString("name"), utf8(row.getBytes("input")), utf8(row.getBytes("answer")), false),
+                    id);
+            return Jdbc.query(
+                            connection,
+                            "SELECT " + PROBLEM_COLUMNS + " FROM problems WHERE id = ?",
+                            row -> problem(row, secret),
+                            id)
+                    .stream()
+                    .findFirst();
         });
     }
 
@@ -159,16 +181,28 @@ public final class PostgresProblemStore implements ProblemStore {
             return Optional.empty();
         }
         return jdbc.transaction(Connection.TRANSACTION_REPEATABLE_READ, connection -> {
-            Optional<StatementFile> listed = Jdbc.query(connection,
-                    "SELECT statement_files FROM problems WHERE id = ?", PostgresProblemStore::statementFiles, problemId)
-                    .stream().flatMap(List::stream).filter(file -> file.name().equals(name)).findFirst();
+            Optional<StatementFile> listed = Jdbc.query(
+                            connection,
+                            "SELECT statement_files FROM problems WHERE id = ?",
+                            PostgresProblemStore::statementFiles,
+                            problemId)
+                    .stream()
+                    .flatMap(List::stream)
+                    .filter(file -> file.name().equals(name))
+                    .findFirst();
             if (listed.isEmpty()) {
                 return Optional.<StatementFile>empty();
             }
             StatementFile file = listed.get();
-            return Jdbc.query(connection, "SELECT data FROM problem_statement_files WHERE problem_id = ? AND sha256 = ?",
-                    row -> new StatementFile(file.name(), file.contentType(), file.sha256(), row.getBytes("data")),
-                    problemId, file.sha256()).stream().findFirst();
+            return Jdbc.query(
+                            connection,
+                            "SELECT data FROM problem_statement_files WHERE problem_id = ? AND sha256 = ?",
+                            row -> new StatementFile(
+                                    file.name(), file.contentType(), file.sha256(), row.getBytes("data")),
+                            problemId,
+                            file.sha256())
+                    .stream()
+                    .findFirst();
         });
     }
 
@@ -179,17 +213,33 @@ public final class PostgresProblemStore implements ProblemStore {
     }
 
     private static ProblemSummary summary(ResultSet row) throws SQLException {
-        return new ProblemSummary(row.getString("id"), row.getString("name"),
-                Duration.ofMillis(row.getLong("time_limit_ms")), row.getLong("memory_limit_bytes"),
-                ProblemSummary.kindOf(checker(row)), samples(row), row.getInt("secret_test_count"),
-                row.getString("statement"), row.getString("time_limit_source"));
+        return new ProblemSummary(
+                row.getString("id"),
+                row.getString("name"),
+                Duration.ofMillis(row.getLong("time_limit_ms")),
+                row.getLong("memory_limit_bytes"),
+                ProblemSummary.kindOf(checker(row)),
+                samples(row),
+                row.getInt("secret_test_count"),
+                row.getString("statement"),
+                row.getString("time_limit_source"));
     }
 
     /** The problem of a {@code problems} row, with {@code secret} as its secret tests. */
     private static Problem problem(ResultSet row, List<TestCase> secret) throws SQLException {
-        return new Problem(row.getString("id"), row.getString("name"), Duration.ofMillis(row.getLong("time_limit_ms")),
-                row.getLong("memory_limit_bytes"), row.getLong("output_limit_bytes"), checker(row), samples(row), secret,
-                row.getString("statement"), statementFiles(row), row.getString("time_limit_source"), grading(row));
+        return new Problem(
+                row.getString("id"),
+                row.getString("name"),
+                Duration.ofMillis(row.getLong("time_limit_ms")),
+                row.getLong("memory_limit_bytes"),
+                row.getLong("output_limit_bytes"),
+                checker(row),
+                samples(row),
+                secret,
+                row.getString("statement"),
+                statementFiles(row),
+                row.getString("time_limit_source"),
+                grading(row));
     }
 
     private static Grading grading(ResultSet row) throws SQLException {

@@ -4,7 +4,6 @@ import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.TestCase;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,10 +36,19 @@ import java.util.Objects;
  *                         problem without groups: every test runs and the score is the share
  *                         accepted
  */
-public record Problem(String id, String name, Duration timeLimit, long memoryLimitBytes,
-                      long outputLimitBytes, CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests,
-                      String statement, List<StatementFile> statementFiles, String timeLimitSource,
-                      Grading grading) {
+public record Problem(
+        String id,
+        String name,
+        Duration timeLimit,
+        long memoryLimitBytes,
+        long outputLimitBytes,
+        CheckerSpec checker,
+        List<TestCase> samples,
+        List<TestCase> secretTests,
+        String statement,
+        List<StatementFile> statementFiles,
+        String timeLimitSource,
+        Grading grading) {
 
     /**
      * The longest statement a problem may have, in characters of Markdown (a LaTeX statement's
@@ -96,24 +104,73 @@ public record Problem(String id, String name, Duration timeLimit, long memoryLim
     }
 
     /** A problem without test data groups. */
-    public Problem(String id, String name, Duration timeLimit, long memoryLimitBytes, long outputLimitBytes,
-                   CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests, String statement,
-                   List<StatementFile> statementFiles, String timeLimitSource) {
-        this(id, name, timeLimit, memoryLimitBytes, outputLimitBytes, checker, samples, secretTests, statement,
-                statementFiles, timeLimitSource, null);
+    public Problem(
+            String id,
+            String name,
+            Duration timeLimit,
+            long memoryLimitBytes,
+            long outputLimitBytes,
+            CheckerSpec checker,
+            List<TestCase> samples,
+            List<TestCase> secretTests,
+            String statement,
+            List<StatementFile> statementFiles,
+            String timeLimitSource) {
+        this(
+                id,
+                name,
+                timeLimit,
+                memoryLimitBytes,
+                outputLimitBytes,
+                checker,
+                samples,
+                secretTests,
+                statement,
+                statementFiles,
+                timeLimitSource,
+                null);
     }
 
     /** A problem whose statement shows no pictures. */
-    public Problem(String id, String name, Duration timeLimit, long memoryLimitBytes, long outputLimitBytes,
-                   CheckerSpec checker, List<TestCase> samples, List<TestCase> secretTests, String statement) {
-        this(id, name, timeLimit, memoryLimitBytes, outputLimitBytes, checker, samples, secretTests, statement, List.of(),
+    public Problem(
+            String id,
+            String name,
+            Duration timeLimit,
+            long memoryLimitBytes,
+            long outputLimitBytes,
+            CheckerSpec checker,
+            List<TestCase> samples,
+            List<TestCase> secretTests,
+            String statement) {
+        this(
+                id,
+                name,
+                timeLimit,
+                memoryLimitBytes,
+                outputLimitBytes,
+                checker,
+                samples,
+                secretTests,
+                statement,
+                List.of(),
                 null);
     }
 
     /** The same problem with another time limit, set as {@code source} says. */
     public Problem withTimeLimit(Duration limit, String source) {
-        return new Problem(id, name, limit, memoryLimitBytes, outputLimitBytes, checker, samples, secretTests, statement,
-                statementFiles, source, grading);
+        return new Problem(
+                id,
+                name,
+                limit,
+                memoryLimitBytes,
+                outputLimitBytes,
+                checker,
+                samples,
+                secretTests,
+                statement,
+                statementFiles,
+                source,
+                grading);
     }
 
     /** Every test in run order: the samples, then the secret tests. */
@@ -126,7 +183,15 @@ public record Problem(String id, String name, Duration timeLimit, long memoryLim
 
     /** What a client may see: no secret test data and no checker program. */
     public ProblemSummary summary() {
-        return new ProblemSummary(id, name, timeLimit, memoryLimitBytes, ProblemSummary.kindOf(checker),
-                samples, secretTests.size(), statement, timeLimitSource);
+        return new ProblemSummary(
+                id,
+                name,
+                timeLimit,
+                memoryLimitBytes,
+                ProblemSummary.kindOf(checker),
+                samples,
+                secretTests.size(),
+                statement,
+                timeLimitSource);
     }
 }

@@ -2,7 +2,6 @@ package io.codingengine.common.problem;
 
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.TestCase;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -52,7 +51,8 @@ public interface ProblemStore {
      * @throws NoSuchElementException when there is no such problem
      */
     default List<TestCase> tests(String id) {
-        return load(id).orElseThrow(() -> new NoSuchElementException("no problem " + id)).tests();
+        return load(id).orElseThrow(() -> new NoSuchElementException("no problem " + id))
+                .tests();
     }
 
     /**

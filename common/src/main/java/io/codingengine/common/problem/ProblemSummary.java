@@ -2,7 +2,6 @@ package io.codingengine.common.problem;
 
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.TestCase;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -26,9 +25,16 @@ import java.util.Objects;
  * @param timeLimitSource  how the time limit was set (see {@link Problem#timeLimitSource()}), or
  *                         {@code null}
  */
-public record ProblemSummary(String id, String name, Duration timeLimit, long memoryLimitBytes,
-                             String checker, List<TestCase> samples, int secretTestCount,
-                             String statement, String timeLimitSource) {
+public record ProblemSummary(
+        String id,
+        String name,
+        Duration timeLimit,
+        long memoryLimitBytes,
+        String checker,
+        List<TestCase> samples,
+        int secretTestCount,
+        String statement,
+        String timeLimitSource) {
 
     public ProblemSummary {
         Objects.requireNonNull(id, "id");

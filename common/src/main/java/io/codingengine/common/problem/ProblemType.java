@@ -1,11 +1,10 @@
 package io.codingengine.common.problem;
 
 import io.codingengine.common.judge.CheckerSpec;
-import org.yaml.snakeyaml.error.YAMLException;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Whether a package's problem is interactive, multi-pass or both, and how many passes it allows:
@@ -35,9 +34,11 @@ record ProblemType(boolean interactive, boolean multiPass, int passes) {
             throw new InvalidPackageException("problem.yaml is not valid YAML: " + e.getMessage(), e);
         }
         Object type = yaml.get("type");
-        List<String> types = type instanceof Collection<?> list ? list.stream().map(t -> String.valueOf(t).strip()).toList()
+        List<String> types = type instanceof Collection<?> list
+                ? list.stream().map(t -> String.valueOf(t).strip()).toList()
                 : type == null ? List.of() : List.of(String.valueOf(type).strip());
-        List<String> validation = yaml.get("validation") == null ? List.of()
+        List<String> validation = yaml.get("validation") == null
+                ? List.of()
                 : List.of(String.valueOf(yaml.get("validation")).strip().split("\\s+"));
         boolean interactive = types.contains("interactive") || validation.contains("interactive");
         boolean multiPass = types.contains("multi-pass") || validation.contains("multi-pass");
@@ -51,8 +52,9 @@ record ProblemType(boolean interactive, boolean multiPass, int passes) {
                             + " least 2, not " + given);
                 }
                 if (n > CheckerSpec.Custom.MAX_PASSES) {
-                    throw new InvalidPackageException("problem.yaml: limits.validation_passes " + n + " is not supported:"
-                            + " the engine runs at most " + CheckerSpec.Custom.MAX_PASSES + " passes of a test");
+                    throw new InvalidPackageException("problem.yaml: limits.validation_passes " + n
+                            + " is not supported:" + " the engine runs at most " + CheckerSpec.Custom.MAX_PASSES
+                            + " passes of a test");
                 }
                 passes = n;
             }
@@ -72,7 +74,8 @@ record ProblemType(boolean interactive, boolean multiPass, int passes) {
             return checker;
         }
         if (!(checker instanceof CheckerSpec.Custom validator)) {
-            throw new InvalidPackageException((interactive ? "an interactive" : "a multi-pass") + " problem needs its own"
+            throw new InvalidPackageException((interactive ? "an interactive" : "a multi-pass")
+                    + " problem needs its own"
                     + " output validator (output_validator/, or output_validators/ in a legacy package): the default"
                     + " validator cannot " + (interactive ? "talk with a submission" : "give the next pass's input"));
         }

@@ -1,5 +1,12 @@
 package io.codingengine.common.problem;
 
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -8,14 +15,6 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
-
-import java.io.StringReader;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * What {@code problem.yaml} says that judging depends on, checked against the format version it
@@ -53,24 +52,82 @@ import java.util.Set;
  *                         group's, as {@code testdata.yaml} keys ({@code on_reject: break} for
  *                         {@code first_error}, {@code continue} for {@code grade})
  */
-record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double memoryMib, Double outputMib,
-                   boolean customValidation, List<String> validatorFlags, Constants constants, TimeLimitRule timeRule,
-                   boolean scoring, Map<String, Object> gradingOverrides) {
+record ProblemYaml(
+        Format format,
+        String name,
+        Double timeLimitSeconds,
+        Double memoryMib,
+        Double outputMib,
+        boolean customValidation,
+        List<String> validatorFlags,
+        Constants constants,
+        TimeLimitRule timeRule,
+        boolean scoring,
+        Map<String, Object> gradingOverrides) {
 
     /** The format versions read, with the keys each allows in {@code problem.yaml} and {@code limits}. */
     enum Format {
-        LEGACY("legacy", Set.of("problem_format_version", "type", "name", "uuid", "author", "source", "source_url",
-                "license", "rights_owner", "limits", "validation", "validator_flags", "grading", "keywords"),
+        LEGACY(
+                "legacy",
+                Set.of(
+                        "problem_format_version",
+                        "type",
+                        "name",
+                        "uuid",
+                        "author",
+                        "source",
+                        "source_url",
+                        "license",
+                        "rights_owner",
+                        "limits",
+                        "validation",
+                        "validator_flags",
+                        "grading",
+                        "keywords"),
                 // time_limit is not a legacy key, but read there too as this importer always has
-                Set.of("time_multiplier", "time_safety_margin", "time_limit", "memory", "output", "code",
-                        "compilation_time", "compilation_memory", "validation_time", "validation_memory",
+                Set.of(
+                        "time_multiplier",
+                        "time_safety_margin",
+                        "time_limit",
+                        "memory",
+                        "output",
+                        "code",
+                        "compilation_time",
+                        "compilation_memory",
+                        "validation_time",
+                        "validation_memory",
                         "validation_output")),
-        V2023_07("2023-07", Set.of("problem_format_version", "type", "name", "uuid", "version", "credits", "source",
-                "license", "rights_owner", "embargo_until", "limits", "keywords", "languages",
-                "allow_file_writing", "constants"),
-                Set.of("time_multipliers", "time_limit", "time_resolution", "memory", "output", "code",
-                        "compilation_time", "compilation_memory", "validation_time", "validation_memory",
-                        "validation_output", "validation_passes")),
+        V2023_07(
+                "2023-07",
+                Set.of(
+                        "problem_format_version",
+                        "type",
+                        "name",
+                        "uuid",
+                        "version",
+                        "credits",
+                        "source",
+                        "license",
+                        "rights_owner",
+                        "embargo_until",
+                        "limits",
+                        "keywords",
+                        "languages",
+                        "allow_file_writing",
+                        "constants"),
+                Set.of(
+                        "time_multipliers",
+                        "time_limit",
+                        "time_resolution",
+                        "memory",
+                        "output",
+                        "code",
+                        "compilation_time",
+                        "compilation_memory",
+                        "validation_time",
+                        "validation_memory",
+                        "validation_output",
+                        "validation_passes")),
         V2025_09("2025-09", V2023_07.keys, V2023_07.limits);
 
         final String label;
@@ -88,16 +145,17 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
                 case "legacy", "legacy-icpc" -> LEGACY;
                 case "2023-07-draft", "2023-07" -> V2023_07;
                 case "2025-09-draft", "2025-09" -> V2025_09;
-                default -> throw new InvalidPackageException("problem.yaml: problem_format_version " + version
-                        + " is not supported (supported: legacy, legacy-icpc, 2023-07-draft, 2023-07,"
-                        + " 2025-09-draft, 2025-09)");
+                default ->
+                    throw new InvalidPackageException("problem.yaml: problem_format_version " + version
+                            + " is not supported (supported: legacy, legacy-icpc, 2023-07-draft, 2023-07,"
+                            + " 2025-09-draft, 2025-09)");
             };
         }
     }
 
     /** Why each problem type the engine does not judge is refused. */
-    private static final Map<String, String> UNSUPPORTED_TYPES = Map.of(
-            "submit-answer", "submissions are programs, not answer files");
+    private static final Map<String, String> UNSUPPORTED_TYPES =
+            Map.of("submit-answer", "submissions are programs, not answer files");
     /** The types judged: scoring ones as {@link TestData} says, interactive and multi-pass ones as {@link ProblemType} does. */
     private static final Set<String> SUPPORTED_TYPES = Set.of("pass-fail", "scoring", "interactive", "multi-pass");
 
@@ -111,10 +169,14 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
         Format format = Format.of(yaml.get("problem_format_version"));
         for (Object key : yaml.keySet()) {
             if (!format.keys.contains(String.valueOf(key))) {
-                boolean moved = format != Format.LEGACY && Set.of("validation", "validator_flags").contains(String.valueOf(key));
+                boolean moved = format != Format.LEGACY
+                        && Set.of("validation", "validator_flags").contains(String.valueOf(key));
                 throw new InvalidPackageException("problem.yaml: unknown key " + key + " for problem_format_version "
-                        + format.label + (moved ? " (since 2023-07 a custom output validator is output_validator/"
-                        + " and its arguments are output_validator_args in test_group.yaml)" : ""));
+                        + format.label
+                        + (moved
+                                ? " (since 2023-07 a custom output validator is output_validator/"
+                                        + " and its arguments are output_validator_args in test_group.yaml)"
+                                : ""));
             }
         }
         boolean custom = refuseUnsupportedTypes(yaml, format);
@@ -124,21 +186,28 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
                     + " problem does not allow");
         }
         Map<?, ?> limits = limits(yaml.get("limits"), format);
-        return new ProblemYaml(format, name(yaml.get("name")),
+        return new ProblemYaml(
+                format,
+                name(yaml.get("name")),
                 positive(limits.get("time_limit"), "limits.time_limit"),
                 positive(limits.get("memory"), "limits.memory"),
                 positive(limits.get("output"), "limits.output"),
-                custom, words(yaml.get("validator_flags"), "validator_flags"),
-                yaml.containsKey("constants") ? constants(text) : Constants.NONE, timeRule(limits, format),
-                scoring(yaml, format), gradingOverrides(yaml.get("grading")));
+                custom,
+                words(yaml.get("validator_flags"), "validator_flags"),
+                yaml.containsKey("constants") ? constants(text) : Constants.NONE,
+                timeRule(limits, format),
+                scoring(yaml, format),
+                gradingOverrides(yaml.get("grading")));
     }
 
     private static boolean scoring(Map<?, ?> yaml, Format format) {
         Object type = yaml.get("type");
-        boolean scoring = type instanceof Collection<?> list ? list.stream().anyMatch(t -> "scoring".equals(String.valueOf(t).strip()))
+        boolean scoring = type instanceof Collection<?> list
+                ? list.stream().anyMatch(t -> "scoring".equals(String.valueOf(t).strip()))
                 : type != null && "scoring".equals(String.valueOf(type).strip());
         if (format == Format.LEGACY && yaml.containsKey("validation")) {
-            scoring |= List.of(String.valueOf(yaml.get("validation")).strip().split("\\s+")).contains("score");
+            scoring |= List.of(String.valueOf(yaml.get("validation")).strip().split("\\s+"))
+                    .contains("score");
         }
         return scoring;
     }
@@ -166,12 +235,17 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
                     // for people: the engine shows group results anyway
                 }
                 case "accept_score", "reject_score", "range" -> overrides.put(key, value);
-                case "on_reject" -> overrides.put(key, switch (String.valueOf(value).strip()) {
-                    case "first_error" -> "break";
-                    case "grade" -> "continue";
-                    default -> throw new InvalidPackageException("problem.yaml: grading.on_reject must be first_error"
-                            + " or grade, not " + value);
-                });
+                case "on_reject" ->
+                    overrides.put(
+                            key,
+                            switch (String.valueOf(value).strip()) {
+                                case "first_error" -> "break";
+                                case "grade" -> "continue";
+                                default ->
+                                    throw new InvalidPackageException(
+                                            "problem.yaml: grading.on_reject must be first_error" + " or grade, not "
+                                                    + value);
+                            });
                 default -> throw new InvalidPackageException("problem.yaml: unknown key grading." + key);
             }
         }
@@ -182,8 +256,11 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
     private static boolean refuseUnsupportedTypes(Map<?, ?> yaml, Format format) {
         Map<String, String> refused = new LinkedHashMap<>(); // type -> where it was said
         Object type = yaml.get("type");
-        for (String value : type instanceof Collection<?> list ? list.stream().map(String::valueOf).toList()
-                : type == null ? List.<String>of() : List.of(String.valueOf(type).strip())) {
+        for (String value : type instanceof Collection<?> list
+                ? list.stream().map(String::valueOf).toList()
+                : type == null
+                        ? List.<String>of()
+                        : List.of(String.valueOf(type).strip())) {
             if (UNSUPPORTED_TYPES.containsKey(value)) {
                 refused.put(value, "type: " + value);
             } else if (!SUPPORTED_TYPES.contains(value)) {
@@ -208,15 +285,16 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
                     case "score" -> {
                         // a scoring problem (scoring())
                     }
-                    default -> throw new InvalidPackageException("problem.yaml: validation " + validation
-                            + ": unknown word " + word);
+                    default ->
+                        throw new InvalidPackageException(
+                                "problem.yaml: validation " + validation + ": unknown word " + word);
                 }
             }
         }
         if (!refused.isEmpty()) {
             List<String> reasons = new ArrayList<>();
-            refused.forEach((what, where) -> reasons.add(what + " problems are not supported (problem.yaml "
-                    + where + "): " + UNSUPPORTED_TYPES.get(what)));
+            refused.forEach((what, where) -> reasons.add(
+                    what + " problems are not supported (problem.yaml " + where + "): " + UNSUPPORTED_TYPES.get(what)));
             throw new InvalidPackageException(String.join("; ", reasons));
         }
         return custom;
@@ -239,7 +317,8 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
             }
             values = map;
         } else if (multipliers != null) {
-            throw new InvalidPackageException("problem.yaml: limits.time_multipliers must be a mapping, not " + multipliers);
+            throw new InvalidPackageException(
+                    "problem.yaml: limits.time_multipliers must be a mapping, not " + multipliers);
         }
         return TimeLimitRule.since2023(
                 orDefault(positive(values.get("ac_to_time_limit"), "limits.time_multipliers.ac_to_time_limit"), 2.0),
@@ -252,7 +331,9 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
     }
 
     private static boolean onlyAll(Object languages) {
-        return languages instanceof Collection<?> list ? list.size() == 1 && "all".equals(String.valueOf(list.iterator().next()))
+        return languages instanceof Collection<?> list
+                ? list.size() == 1
+                        && "all".equals(String.valueOf(list.iterator().next()))
                 : "all".equals(String.valueOf(languages).strip());
     }
 
@@ -300,7 +381,8 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
         Node root = yaml().compose(new StringReader(text));
         Map<String, String> values = new LinkedHashMap<>();
         for (NodeTuple entry : ((MappingNode) root).getValue()) {
-            if (!(entry.getKeyNode() instanceof ScalarNode key) || !key.getValue().equals("constants")) {
+            if (!(entry.getKeyNode() instanceof ScalarNode key)
+                    || !key.getValue().equals("constants")) {
                 continue;
             }
             if (!(entry.getValueNode() instanceof MappingNode constants)) {
@@ -309,12 +391,12 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
             for (NodeTuple constant : constants.getValue()) {
                 String name = constant.getKeyNode() instanceof ScalarNode n ? n.getValue() : "";
                 if (!Constants.NAME.matcher(name).matches()) {
-                    throw new InvalidPackageException("problem.yaml: constant name " + name + " is not "
-                            + Constants.NAME.pattern());
+                    throw new InvalidPackageException(
+                            "problem.yaml: constant name " + name + " is not " + Constants.NAME.pattern());
                 }
                 if (!(constant.getValueNode() instanceof ScalarNode value)) {
-                    throw new InvalidPackageException("problem.yaml: constant " + name
-                            + " must be a number or a string");
+                    throw new InvalidPackageException(
+                            "problem.yaml: constant " + name + " must be a number or a string");
                 }
                 values.put(name, value.getValue());
             }
@@ -325,9 +407,15 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
     private static String name(Object value) {
         if (value instanceof Map<?, ?> byLanguage && !byLanguage.isEmpty()) {
             Object english = byLanguage.get("en");
-            return String.valueOf(english != null ? english : byLanguage.values().iterator().next()).strip();
+            return String.valueOf(
+                            english != null
+                                    ? english
+                                    : byLanguage.values().iterator().next())
+                    .strip();
         }
-        return value == null || String.valueOf(value).isBlank() ? null : String.valueOf(value).strip();
+        return value == null || String.valueOf(value).isBlank()
+                ? null
+                : String.valueOf(value).strip();
     }
 
     /** A positive number from YAML or text, or {@code null} when absent. */
@@ -337,7 +425,9 @@ record ProblemYaml(Format format, String name, Double timeLimitSeconds, Double m
         }
         double number;
         try {
-            number = value instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(value).strip());
+            number = value instanceof Number n
+                    ? n.doubleValue()
+                    : Double.parseDouble(String.valueOf(value).strip());
         } catch (NumberFormatException e) {
             throw new InvalidPackageException(what + " is not a number: " + value);
         }

@@ -24,12 +24,25 @@ public record StatementFile(String name, String contentType, String sha256, byte
 
     /** What a statement's Markdown puts before a file's name. */
     public static final String URL_PREFIX = "statement/";
+
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** The pictures a browser shows, by extension. */
-    static final Map<String, String> TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg",
-            "gif", "image/gif", "svg", "image/svg+xml", "webp", "image/webp");
+    static final Map<String, String> TYPES = Map.of(
+            "png",
+            "image/png",
+            "jpg",
+            "image/jpeg",
+            "jpeg",
+            "image/jpeg",
+            "gif",
+            "image/gif",
+            "svg",
+            "image/svg+xml",
+            "webp",
+            "image/webp");
     /** The largest picture kept, and the most a problem's pictures take together. */
     static final int MAX_BYTES = 4 << 20;
+
     static final int MAX_TOTAL_BYTES = 16 << 20;
 
     public StatementFile {
@@ -93,8 +106,11 @@ public record StatementFile(String name, String contentType, String sha256, byte
                 end = text.indexOf('>', i);
                 i = end < 0 || text.substring(i, end).indexOf('[') >= 0 ? -1 : end + 1;
             } else {
-                return text.startsWith("<svg", i) && i + 4 < text.length()
-                        && (Character.isWhitespace(text.charAt(i + 4)) || text.charAt(i + 4) == '>' || text.charAt(i + 4) == '/');
+                return text.startsWith("<svg", i)
+                        && i + 4 < text.length()
+                        && (Character.isWhitespace(text.charAt(i + 4))
+                                || text.charAt(i + 4) == '>'
+                                || text.charAt(i + 4) == '/');
             }
             if (i < 0) {
                 return false;
@@ -114,14 +130,18 @@ public record StatementFile(String name, String contentType, String sha256, byte
     /** The content type of a picture file of that name, or empty when it is none a browser shows. */
     static Optional<String> typeOf(String fileName) {
         int dot = fileName.lastIndexOf('.');
-        return dot < 0 ? Optional.empty()
+        return dot < 0
+                ? Optional.empty()
                 : Optional.ofNullable(TYPES.get(fileName.substring(dot + 1).toLowerCase(Locale.ROOT)));
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof StatementFile that && name.equals(that.name) && contentType.equals(that.contentType)
-                && sha256.equals(that.sha256) && Arrays.equals(data, that.data);
+        return other instanceof StatementFile that
+                && name.equals(that.name)
+                && contentType.equals(that.contentType)
+                && sha256.equals(that.sha256)
+                && Arrays.equals(data, that.data);
     }
 
     @Override
@@ -131,7 +151,8 @@ public record StatementFile(String name, String contentType, String sha256, byte
 
     @Override
     public String toString() {
-        return "StatementFile[" + name + ", " + contentType + ", " + sha256 + (data == null ? "" : ", " + data.length + " bytes") + "]";
+        return "StatementFile[" + name + ", " + contentType + ", " + sha256
+                + (data == null ? "" : ", " + data.length + " bytes") + "]";
     }
 
     /** This file without its bytes: what a manifest keeps. */

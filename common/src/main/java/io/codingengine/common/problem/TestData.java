@@ -2,8 +2,6 @@ package io.codingengine.common.problem;
 
 import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.TestCase;
-import org.yaml.snakeyaml.error.YAMLException;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The tests of a package, its test data groups and the settings that change how they are judged
@@ -58,34 +57,63 @@ final class TestData {
      * @param commonValidatorArgs the default output validator's arguments from the test data when
      *                            every test has the same (then none are per test), else empty
      */
-    record Tests(List<TestCase> samples, List<TestCase> secret, Grading grading, List<String> commonValidatorArgs) {
-    }
+    record Tests(List<TestCase> samples, List<TestCase> secret, Grading grading, List<String> commonValidatorArgs) {}
 
     private static final Set<String> CONFIG_FILES = Set.of("testdata.yaml", "test_group.yaml");
     /** Keys that do not change a verdict or a score, in every version. */
-    private static final Set<String> IGNORED = Set.of("input_validator_flags", "input_validator_args",
-            "input_visualizer_args", "output_visualizer_args", "full_feedback", "hint", "description");
-    private static final Set<String> LEGACY_SCORING = Set.of("on_reject", "grading", "grader_flags", "accept_score",
-            "reject_score", "range");
-    private static final Set<String> V2025_SCORING = Set.of("max_score", "score_aggregation", "require_pass");
-    private static final Set<String> TEST_KEYS = Set.of("args", "input_validator_args", "output_validator_args",
-            "input_visualizer_args", "output_visualizer_args", "full_feedback", "hint", "description");
-    private static final Set<String> GRADER_FLAGS = Set.of("worst_error", "first_error", "always_accept", "sum", "avg",
-            "min", "max", "ignore_sample", "accept_if_any_accepted");
-    /** problemtools' defaults of a legacy group's settings. */
-    private static final Map<String, Object> LEGACY_DEFAULTS = Map.of("on_reject", "break", "grading", "default",
-            "grader_flags", "", "accept_score", 1.0, "reject_score", 0.0, "range", "-inf +inf");
+    private static final Set<String> IGNORED = Set.of(
+            "input_validator_flags",
+            "input_validator_args",
+            "input_visualizer_args",
+            "output_visualizer_args",
+            "full_feedback",
+            "hint",
+            "description");
 
-    private TestData() {
-    }
+    private static final Set<String> LEGACY_SCORING =
+            Set.of("on_reject", "grading", "grader_flags", "accept_score", "reject_score", "range");
+    private static final Set<String> V2025_SCORING = Set.of("max_score", "score_aggregation", "require_pass");
+    private static final Set<String> TEST_KEYS = Set.of(
+            "args",
+            "input_validator_args",
+            "output_validator_args",
+            "input_visualizer_args",
+            "output_visualizer_args",
+            "full_feedback",
+            "hint",
+            "description");
+    private static final Set<String> GRADER_FLAGS = Set.of(
+            "worst_error",
+            "first_error",
+            "always_accept",
+            "sum",
+            "avg",
+            "min",
+            "max",
+            "ignore_sample",
+            "accept_if_any_accepted");
+    /** problemtools' defaults of a legacy group's settings. */
+    private static final Map<String, Object> LEGACY_DEFAULTS = Map.of(
+            "on_reject",
+            "break",
+            "grading",
+            "default",
+            "grader_flags",
+            "",
+            "accept_score",
+            1.0,
+            "reject_score",
+            0.0,
+            "range",
+            "-inf +inf");
+
+    private TestData() {}
 
     /** One file of settings: where it is, and what it says. */
-    private record Settings(String path, Map<?, ?> values) {
-    }
+    private record Settings(String path, Map<?, ?> values) {}
 
     /** A setting in force for a test, and the file it came from. */
-    private record Setting(Object value, String from) {
-    }
+    private record Setting(Object value, String from) {}
 
     /** A directory of tests as read: its tests (stem → test) and subdirectories, by name. */
     private static final class Directory {
@@ -118,8 +146,10 @@ final class TestData {
             }
         }
         Map<String, List<String>> validatorArgs = new HashMap<>();
-        Directory sample = tests(archive, "sample", true, format, files, constants, yaml, customValidator, validatorArgs);
-        Directory secret = tests(archive, "secret", false, format, files, constants, yaml, customValidator, validatorArgs);
+        Directory sample =
+                tests(archive, "sample", true, format, files, constants, yaml, customValidator, validatorArgs);
+        Directory secret =
+                tests(archive, "secret", false, format, files, constants, yaml, customValidator, validatorArgs);
         if (talks && !validatorArgs.isEmpty()) {
             var first = validatorArgs.entrySet().iterator().next();
             throw new InvalidPackageException("output validator arguments for an interactive or multi-pass problem are"
@@ -130,7 +160,9 @@ final class TestData {
                 : legacyRoot(sample, secret, files, yaml);
         List<String> common = List.of();
         int total = root.tests().size();
-        if (!customValidator && validatorArgs.size() == total && total > 0
+        if (!customValidator
+                && validatorArgs.size() == total
+                && total > 0
                 && validatorArgs.values().stream().distinct().count() == 1) {
             // The same for every test: the problem's checker holds them, as before groups were read.
             common = validatorArgs.values().iterator().next();
@@ -153,13 +185,24 @@ final class TestData {
     }
 
     private static boolean isTestDirectory(String directory) {
-        return directory.equals("data") || directory.equals("data/sample") || directory.equals("data/secret")
-                || directory.startsWith("data/sample/") || directory.startsWith("data/secret/");
+        return directory.equals("data")
+                || directory.equals("data/sample")
+                || directory.equals("data/secret")
+                || directory.startsWith("data/sample/")
+                || directory.startsWith("data/secret/");
     }
 
-    private static Directory tests(PackageArchive archive, String group, boolean visible, ProblemYaml.Format format,
-                                   Map<String, Settings> files, Constants constants, ProblemYaml yaml,
-                                   boolean customValidator, Map<String, List<String>> validatorArgs) throws IOException {
+    private static Directory tests(
+            PackageArchive archive,
+            String group,
+            boolean visible,
+            ProblemYaml.Format format,
+            Map<String, Settings> files,
+            Constants constants,
+            ProblemYaml yaml,
+            boolean customValidator,
+            Map<String, List<String>> validatorArgs)
+            throws IOException {
         String prefix = "data/" + group + "/";
         Directory top = new Directory("data/" + group);
         for (String path : archive.under(prefix)) {
@@ -206,7 +249,8 @@ final class TestData {
                 Directory parent = at;
                 at = parent.directories.computeIfAbsent(segments[i], d -> new Directory(parent.path + "/" + d));
             }
-            at.tests.put(segments[segments.length - 1].substring(0, segments[segments.length - 1].length() - 3),
+            at.tests.put(
+                    segments[segments.length - 1].substring(0, segments[segments.length - 1].length() - 3),
                     new TestCase(name, archive.text(path), archive.text(stem + ".ans"), visible));
         }
         return top;
@@ -214,8 +258,8 @@ final class TestData {
 
     // ------------------------------------------------------------------ legacy and 2023-07
 
-    private static Grading.Group legacyRoot(Directory sample, Directory secret, Map<String, Settings> files,
-                                            ProblemYaml yaml) {
+    private static Grading.Group legacyRoot(
+            Directory sample, Directory secret, Map<String, Settings> files, ProblemYaml yaml) {
         Map<String, Object> settings = new LinkedHashMap<>(LEGACY_DEFAULTS);
         Settings own = files.get("data");
         if (own != null) {
@@ -232,8 +276,12 @@ final class TestData {
         return legacyGroup("data", settings, own == null ? "data/testdata.yaml" : own.path(), items, true);
     }
 
-    private static Grading.Group legacyGroup(Directory directory, String name, Map<String, Object> parent,
-                                             Map<String, Settings> files, ProblemYaml yaml) {
+    private static Grading.Group legacyGroup(
+            Directory directory,
+            String name,
+            Map<String, Object> parent,
+            Map<String, Settings> files,
+            ProblemYaml yaml) {
         Map<String, Object> settings = new LinkedHashMap<>(parent);
         Settings own = files.get(directory.path);
         if (own != null) {
@@ -248,12 +296,16 @@ final class TestData {
                 items.put(sub, Grading.Item.group(legacyGroup(d, name + "/" + sub, settings, files, yaml)));
             }
         });
-        return legacyGroup(name, settings, own == null ? directory.path + "/testdata.yaml" : own.path(),
-                List.copyOf(items.values()), false);
+        return legacyGroup(
+                name,
+                settings,
+                own == null ? directory.path + "/testdata.yaml" : own.path(),
+                List.copyOf(items.values()),
+                false);
     }
 
-    private static Grading.Group legacyGroup(String name, Map<String, Object> settings, String from,
-                                             List<Grading.Item> items, boolean root) {
+    private static Grading.Group legacyGroup(
+            String name, Map<String, Object> settings, String from, List<Grading.Item> items, boolean root) {
         String onReject = String.valueOf(settings.get("on_reject")).strip();
         if (!onReject.equals("break") && !onReject.equals("continue")) {
             throw new InvalidPackageException(from + ": on_reject must be break or continue, not " + onReject);
@@ -272,24 +324,36 @@ final class TestData {
                 case "max" -> aggregation = Grading.Aggregation.MAX;
                 case "ignore_sample" -> ignoreSample = true;
                 case "accept_if_any_accepted" -> anyAccepted = true;
-                default -> throw new InvalidPackageException(from + ": grader flag " + flag + " is not supported (the"
-                        + " default grader's flags: " + String.join(", ", new java.util.TreeSet<>(GRADER_FLAGS)) + ")");
+                default ->
+                    throw new InvalidPackageException(
+                            from + ": grader flag " + flag + " is not supported (the" + " default grader's flags: "
+                                    + String.join(", ", new java.util.TreeSet<>(GRADER_FLAGS)) + ")");
             }
         }
         // problemtools hands a group its parent's flags when it has none: ignore_sample means
         // something at the root only, and a group without a sample item ignores nothing.
         ignoreSample &= root;
         double[] range = range(settings.get("range"), from);
-        return new Grading.Group(name, onReject.equals("break"), aggregation, mode, ignoreSample, anyAccepted,
+        return new Grading.Group(
+                name,
+                onReject.equals("break"),
+                aggregation,
+                mode,
+                ignoreSample,
+                anyAccepted,
                 number(settings.get("accept_score"), from + ": accept_score"),
                 number(settings.get("reject_score"), from + ": reject_score"),
-                Double.isInfinite(range[0]) ? null : range[0], Double.isInfinite(range[1]) ? null : range[1], false,
+                Double.isInfinite(range[0]) ? null : range[0],
+                Double.isInfinite(range[1]) ? null : range[1],
+                false,
                 items);
     }
 
     private static double number(Object value, String what) {
         try {
-            double number = value instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(value).strip());
+            double number = value instanceof Number n
+                    ? n.doubleValue()
+                    : Double.parseDouble(String.valueOf(value).strip());
             if (!Double.isFinite(number)) {
                 throw new NumberFormatException();
             }
@@ -327,15 +391,26 @@ final class TestData {
         static Grading.Group root(Directory sample, Directory secret, Map<String, Settings> files, boolean scoring) {
             List<Grading.Item> items = new ArrayList<>();
             if (!sample.empty()) {
-                items.add(Grading.Item.group(group("sample", flat(sample), false, Grading.Aggregation.SUM, 0.0, 0.0,
-                        true)));
+                items.add(Grading.Item.group(
+                        group("sample", flat(sample), false, Grading.Aggregation.SUM, 0.0, 0.0, true)));
             }
             if (!secret.empty()) {
                 items.add(Grading.Item.group(scoring ? secret(secret, files) : passFail(secret, "secret")));
             }
             // A scoring problem's samples do not count: its secret data is judged whatever they did.
-            return new Grading.Group(Grading.ROOT, !scoring, Grading.Aggregation.SUM, Grading.VerdictMode.FIRST_ERROR,
-                    false, false, 0.0, 0, null, null, false, items);
+            return new Grading.Group(
+                    Grading.ROOT,
+                    !scoring,
+                    Grading.Aggregation.SUM,
+                    Grading.VerdictMode.FIRST_ERROR,
+                    false,
+                    false,
+                    0.0,
+                    0,
+                    null,
+                    null,
+                    false,
+                    items);
         }
 
         private static Grading.Group passFail(Directory directory, String name) {
@@ -353,12 +428,13 @@ final class TestData {
             Settings own = files.get(secret.path);
             String from = own == null ? "data/secret/test_group.yaml" : own.path();
             Map<?, ?> values = own == null ? Map.of() : own.values();
-            Grading.Aggregation aggregation = aggregation(values.get("score_aggregation"), Grading.Aggregation.SUM, from);
+            Grading.Aggregation aggregation =
+                    aggregation(values.get("score_aggregation"), Grading.Aggregation.SUM, from);
             Double max = maxScore(values, 100.0, from);
             boolean hasGroups = secret.directories.values().stream().anyMatch(d -> !d.empty());
             if (hasGroups && !secret.tests.isEmpty()) {
-                throw new InvalidPackageException("data/secret has both tests and test data groups (2025-09 allows"
-                        + " one or the other)");
+                throw new InvalidPackageException(
+                        "data/secret has both tests and test data groups (2025-09 allows" + " one or the other)");
             }
             List<Grading.Item> items = new ArrayList<>();
             if (!hasGroups) {
@@ -372,11 +448,11 @@ final class TestData {
                 Settings groupFile = files.get(d.path);
                 String groupFrom = groupFile == null ? d.path + "/test_group.yaml" : groupFile.path();
                 Map<?, ?> groupValues = groupFile == null ? Map.of() : groupFile.values();
-                Grading.Aggregation groupAggregation = aggregation(groupValues.get("score_aggregation"),
-                        Grading.Aggregation.PASS_FAIL, groupFrom);
+                Grading.Aggregation groupAggregation =
+                        aggregation(groupValues.get("score_aggregation"), Grading.Aggregation.PASS_FAIL, groupFrom);
                 if (aggregation == Grading.Aggregation.PASS_FAIL && groupAggregation != Grading.Aggregation.PASS_FAIL) {
-                    throw new InvalidPackageException(groupFrom + ": secret has pass-fail aggregation, so must its"
-                            + " groups");
+                    throw new InvalidPackageException(
+                            groupFrom + ": secret has pass-fail aggregation, so must its" + " groups");
                 }
                 Double groupMax = maxScore(groupValues, null, groupFrom);
                 if (groupMax == null && !groupValues.containsKey("max_score") && max != null) {
@@ -391,21 +467,38 @@ final class TestData {
             return group("secret", items, aggregation != Grading.Aggregation.SUM, aggregation, null, max, true);
         }
 
-        private static Grading.Group scored(String name, List<Grading.Item> tests, Grading.Aggregation aggregation,
-                                            Double max) {
+        private static Grading.Group scored(
+                String name, List<Grading.Item> tests, Grading.Aggregation aggregation, Double max) {
             if (aggregation == Grading.Aggregation.PASS_FAIL && max == null) {
                 throw new InvalidPackageException("data/" + name + ": a pass-fail group needs a bounded max_score");
             }
-            Double perTest = max == null ? null : aggregation == Grading.Aggregation.SUM
-                    ? (tests.isEmpty() ? 0 : max / tests.size()) : max;
+            Double perTest = max == null
+                    ? null
+                    : aggregation == Grading.Aggregation.SUM ? (tests.isEmpty() ? 0 : max / tests.size()) : max;
             return group(name, tests, aggregation != Grading.Aggregation.SUM, aggregation, perTest, max, true);
         }
 
-        private static Grading.Group group(String name, List<Grading.Item> items, boolean breakOnReject,
-                                           Grading.Aggregation aggregation, Double acceptScore, Double max,
-                                           boolean multiplier) {
-            return new Grading.Group(name, breakOnReject, aggregation, Grading.VerdictMode.FIRST_ERROR, false, false,
-                    acceptScore, 0, max == null ? null : 0.0, max, multiplier && max != null, items);
+        private static Grading.Group group(
+                String name,
+                List<Grading.Item> items,
+                boolean breakOnReject,
+                Grading.Aggregation aggregation,
+                Double acceptScore,
+                Double max,
+                boolean multiplier) {
+            return new Grading.Group(
+                    name,
+                    breakOnReject,
+                    aggregation,
+                    Grading.VerdictMode.FIRST_ERROR,
+                    false,
+                    false,
+                    acceptScore,
+                    0,
+                    max == null ? null : 0.0,
+                    max,
+                    multiplier && max != null,
+                    items);
         }
 
         /** A group's tests, its subdirectories' in order (they only order them). */
@@ -426,8 +519,9 @@ final class TestData {
                 case "sum" -> Grading.Aggregation.SUM;
                 case "min" -> Grading.Aggregation.MIN;
                 case "pass-fail" -> Grading.Aggregation.PASS_FAIL;
-                default -> throw new InvalidPackageException(from + ": score_aggregation must be pass-fail, sum or min,"
-                        + " not " + value);
+                default ->
+                    throw new InvalidPackageException(
+                            from + ": score_aggregation must be pass-fail, sum or min," + " not " + value);
             };
         }
 
@@ -441,8 +535,8 @@ final class TestData {
                 return null;
             }
             if (!(value instanceof Integer n) || n < 0) {
-                throw new InvalidPackageException(from + ": max_score must be a non-negative integer or unbounded, not "
-                        + value);
+                throw new InvalidPackageException(
+                        from + ": max_score must be a non-negative integer or unbounded, not " + value);
             }
             return n.doubleValue();
         }
@@ -454,8 +548,12 @@ final class TestData {
      * A test's settings: each key from {@code X.yaml} (2023-07 on) or else the nearest settings
      * file that sets it (as problemtools overlays a group's file on its parent's settings).
      */
-    private static Map<String, Setting> settingsOf(PackageArchive archive, String stem, ProblemYaml.Format format,
-                                                   Map<String, Settings> groups, Constants constants)
+    private static Map<String, Setting> settingsOf(
+            PackageArchive archive,
+            String stem,
+            ProblemYaml.Format format,
+            Map<String, Settings> groups,
+            Constants constants)
             throws IOException {
         Map<String, Setting> settings = new HashMap<>();
         if (format != ProblemYaml.Format.LEGACY && archive.has(stem + ".yaml")) {
@@ -472,8 +570,9 @@ final class TestData {
             directory = directory.substring(0, directory.lastIndexOf('/'));
             Settings group = groups.get(directory);
             if (group != null) {
-                group.values().forEach((key, value) ->
-                        settings.putIfAbsent(String.valueOf(key), new Setting(value, group.path())));
+                group.values()
+                        .forEach((key, value) ->
+                                settings.putIfAbsent(String.valueOf(key), new Setting(value, group.path())));
             }
         }
         return settings;
@@ -481,7 +580,8 @@ final class TestData {
 
     /** The test's output validator arguments: 2023-07's {@code output_validator_args}, legacy's {@code _flags}. */
     private static List<String> outputValidatorArgs(Map<String, Setting> settings) {
-        Setting args = settings.containsKey("output_validator_args") ? settings.get("output_validator_args")
+        Setting args = settings.containsKey("output_validator_args")
+                ? settings.get("output_validator_args")
                 : settings.get("output_validator_flags");
         return args == null ? List.of() : ProblemYaml.words(args.value(), args.from() + ": output validator arguments");
     }
@@ -510,8 +610,10 @@ final class TestData {
             Object value = entry.getValue();
             if (since2025 && LEGACY_SCORING.contains(key) || !since2025 && V2025_SCORING.contains(key)) {
                 throw new InvalidPackageException(path + ": " + key + " is not a key of problem_format_version "
-                        + format.label + " (" + (since2025 ? "2025-09 scores with max_score and score_aggregation"
-                        : "2025-09's max_score, score_aggregation and require_pass need problem_format_version 2025-09")
+                        + format.label + " ("
+                        + (since2025
+                                ? "2025-09 scores with max_score and score_aggregation"
+                                : "2025-09's max_score, score_aggregation and require_pass need problem_format_version 2025-09")
                         + ")");
             }
             switch (key) {
@@ -530,7 +632,8 @@ final class TestData {
                     }
                 }
                 case "on_reject" -> {
-                    if (!Set.of("break", "continue").contains(String.valueOf(value).strip())) {
+                    if (!Set.of("break", "continue")
+                            .contains(String.valueOf(value).strip())) {
                         throw new InvalidPackageException(path + ": on_reject must be break or continue, not " + value);
                     }
                 }
@@ -538,7 +641,8 @@ final class TestData {
                     for (String flag : ProblemYaml.words(value, path + ": grader_flags")) {
                         if (!GRADER_FLAGS.contains(flag)) {
                             throw new InvalidPackageException(path + ": grader flag " + flag + " is not supported (the"
-                                    + " default grader's flags: " + String.join(", ", new java.util.TreeSet<>(GRADER_FLAGS))
+                                    + " default grader's flags: "
+                                    + String.join(", ", new java.util.TreeSet<>(GRADER_FLAGS))
                                     + "; custom graders are not implemented)");
                         }
                     }
@@ -550,12 +654,13 @@ final class TestData {
                 }
                 case "require_pass" -> {
                     if (!ProblemYaml.words(value, path + ": require_pass").isEmpty()) {
-                        throw new InvalidPackageException(path + ": require_pass is not supported: group dependencies"
-                                + " are not implemented");
+                        throw new InvalidPackageException(
+                                path + ": require_pass is not supported: group dependencies" + " are not implemented");
                     }
                 }
-                case "static_validation_score", "static_validator_args" -> throw new InvalidPackageException(path
-                        + ": " + key + " is not supported: static validation is not implemented");
+                case "static_validation_score", "static_validator_args" ->
+                    throw new InvalidPackageException(
+                            path + ": " + key + " is not supported: static validation is not implemented");
                 default -> {
                     if (!IGNORED.contains(key)) {
                         throw new InvalidPackageException(path + ": unknown key " + key);

@@ -35,7 +35,8 @@ public record TimeLimitRule(boolean legacy, double multiplier, double margin, do
     /** The limit for accepted submissions whose slowest run took {@code slowest}. */
     public Duration limitFor(Duration slowest) {
         double exact = slowest.toNanos() / 1e9 * multiplier;
-        double seconds = legacy ? Math.max(1, Math.floor(0.5 + exact))
+        double seconds = legacy
+                ? Math.max(1, Math.floor(0.5 + exact))
                 : Math.max(1, Math.ceil(exact / resolution - 1e-9)) * resolution;
         return Duration.ofMillis(Math.max(1, Math.round(seconds * 1000)));
     }
@@ -43,13 +44,23 @@ public record TimeLimitRule(boolean legacy, double multiplier, double margin, do
     /** How {@link #limitFor} came to its value, for people: what ran slowest, and the arithmetic. */
     public String explain(Duration slowest, String submission, String test) {
         double exact = slowest.toNanos() / 1e9 * multiplier;
-        String rounding = legacy ? "rounded to whole seconds, at least 1 s"
+        String rounding = legacy
+                ? "rounded to whole seconds, at least 1 s"
                 : "rounded up to a multiple of time_resolution " + number(resolution) + " s";
-        return String.format(Locale.ROOT, "from the accepted submissions: the slowest, %s, took %s s on %s;"
+        return String.format(
+                Locale.ROOT,
+                "from the accepted submissions: the slowest, %s, took %s s on %s;"
                         + " × %s %s = %s s, %s: %s s (%s %s is for checking too-slow submissions, not part of the limit)",
-                submission, number(slowest.toMillis() / 1000.0), test, legacy ? "time_multiplier" : "ac_to_time_limit",
-                number(multiplier), number(exact), rounding, number(limitFor(slowest).toMillis() / 1000.0),
-                legacy ? "time_safety_margin" : "time_limit_to_tle", number(margin));
+                submission,
+                number(slowest.toMillis() / 1000.0),
+                test,
+                legacy ? "time_multiplier" : "ac_to_time_limit",
+                number(multiplier),
+                number(exact),
+                rounding,
+                number(limitFor(slowest).toMillis() / 1000.0),
+                legacy ? "time_safety_margin" : "time_limit_to_tle",
+                number(margin));
     }
 
     private static String number(double value) {

@@ -26,6 +26,7 @@ final class ZipCentralDirectory {
 
     /** The type bits of a Unix mode and the types a package may hold. */
     static final int S_IFMT = 0170000;
+
     static final int S_IFREG = 0100000;
     static final int S_IFDIR = 0040000;
     static final int S_IFLNK = 0120000;
@@ -38,6 +39,7 @@ final class ZipCentralDirectory {
     private static final int HEADER_SIZE = 46;
     /** "Version made by" hosts whose external attributes carry a Unix mode: Unix and OS X. */
     private static final int HOST_UNIX = 3;
+
     private static final int HOST_OSX = 19;
 
     /**
@@ -54,8 +56,7 @@ final class ZipCentralDirectory {
         }
     }
 
-    private ZipCentralDirectory() {
-    }
+    private ZipCentralDirectory() {}
 
     /**
      * The entries of {@code zip} in the order they are stored.
@@ -96,7 +97,9 @@ final class ZipCentralDirectory {
             if (count < 0 || count > maxEntries) {
                 throw new InvalidPackageException("package has more than " + maxEntries + " zip entries");
             }
-            if (directoryOffset < 0 || directorySize < 0 || directoryOffset + directorySize > size
+            if (directoryOffset < 0
+                    || directorySize < 0
+                    || directoryOffset + directorySize > size
                     || directorySize > Integer.MAX_VALUE - 8) {
                 throw malformed("its central directory lies outside the file");
             }

@@ -1,12 +1,11 @@
 package io.codingengine.common.queue;
 
+import java.util.Objects;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
-
-import java.util.Objects;
 
 /**
  * Where an Artemis broker is and who this client is there.
@@ -46,8 +45,14 @@ public record ArtemisBroker(String url, String user, String password) {
     ClientSession session(ClientSessionFactory factory, boolean autoCommitSends, boolean autoCommitAcks)
             throws ActiveMQException {
         ServerLocator locator = factory.getServerLocator();
-        return factory.createSession(user.isEmpty() ? null : user, password.isEmpty() ? null : password, false,
-                autoCommitSends, autoCommitAcks, locator.isPreAcknowledge(), locator.getAckBatchSize());
+        return factory.createSession(
+                user.isEmpty() ? null : user,
+                password.isEmpty() ? null : password,
+                false,
+                autoCommitSends,
+                autoCommitAcks,
+                locator.isPreAcknowledge(),
+                locator.getAckBatchSize());
     }
 
     /** Never a password (the user's, or a trust store's in the URL): this shows in logs and exceptions. */

@@ -44,6 +44,7 @@ final class ArtemisChannel implements AutoCloseable {
     private static final SimpleString MESSAGE_ID = SimpleString.of("ce.messageId");
     /** Deliveries of earlier copies: Artemis counts deliveries per copy, abandon makes a new copy. */
     private static final SimpleString PRIOR_DELIVERIES = SimpleString.of("ce.priorDeliveries");
+
     private static final SimpleString REASON = SimpleString.of("ce.reason");
     private static final SimpleString DELIVERY_COUNT = SimpleString.of("ce.deliveryCount");
     private static final SimpleString DEAD_LETTERED_AT = SimpleString.of("ce.deadLetteredAt");
@@ -86,8 +87,10 @@ final class ArtemisChannel implements AutoCloseable {
             return;
         }
         try {
-            session.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST)
-                    .setDurable(true).setAutoCreateAddress(true));
+            session.createQueue(QueueConfiguration.of(name)
+                    .setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(true)
+                    .setAutoCreateAddress(true));
         } catch (ActiveMQQueueExistsException createdByAnotherClient) {
             // the queue is there, which is all that was wanted
         }
@@ -130,8 +133,8 @@ final class ArtemisChannel implements AutoCloseable {
     private static Received accept(Lane lane, ClientMessage message) throws ActiveMQException {
         message.acknowledge();
         int prior = message.containsProperty(PRIOR_DELIVERIES) ? message.getIntProperty(PRIOR_DELIVERIES) : 0;
-        return new Received(lane, message.getStringProperty(MESSAGE_ID), bodyOf(message),
-                prior + message.getDeliveryCount());
+        return new Received(
+                lane, message.getStringProperty(MESSAGE_ID), bodyOf(message), prior + message.getDeliveryCount());
     }
 
     /**
@@ -178,8 +181,12 @@ final class ArtemisChannel implements AutoCloseable {
         try (ClientConsumer browser = session.createConsumer(deadLetterAddress(lane), true)) {
             ClientMessage message;
             while (letters.size() < max && (message = browser.receiveImmediate()) != null) {
-                letters.add(new DeadLetter(message.getStringProperty(MESSAGE_ID), bodyOf(message), lane,
-                        message.getStringProperty(REASON), message.getIntProperty(DELIVERY_COUNT),
+                letters.add(new DeadLetter(
+                        message.getStringProperty(MESSAGE_ID),
+                        bodyOf(message),
+                        lane,
+                        message.getStringProperty(REASON),
+                        message.getIntProperty(DELIVERY_COUNT),
                         Instant.ofEpochMilli(message.getLongProperty(DEAD_LETTERED_AT))));
             }
         }
@@ -199,8 +206,13 @@ final class ArtemisChannel implements AutoCloseable {
             for (int seen = 0; seen < scan && (message = taker.receiveImmediate()) != null; seen++) {
                 if (messageId.equals(message.getStringProperty(MESSAGE_ID))) {
                     message.individualAcknowledge();
-                    letter = new DeadLetter(messageId, bodyOf(message), lane, message.getStringProperty(REASON),
-                            message.getIntProperty(DELIVERY_COUNT), Instant.ofEpochMilli(message.getLongProperty(DEAD_LETTERED_AT)));
+                    letter = new DeadLetter(
+                            messageId,
+                            bodyOf(message),
+                            lane,
+                            message.getStringProperty(REASON),
+                            message.getIntProperty(DELIVERY_COUNT),
+                            Instant.ofEpochMilli(message.getLongProperty(DEAD_LETTERED_AT)));
                     break;
                 }
             }
@@ -235,6 +247,5 @@ final class ArtemisChannel implements AutoCloseable {
     }
 
     /** A message taken from a lane, acknowledged in the open transaction. */
-    record Received(Lane lane, String messageId, String body, int deliveryCount) {
-    }
+    record Received(Lane lane, String messageId, String body, int deliveryCount) {}
 }

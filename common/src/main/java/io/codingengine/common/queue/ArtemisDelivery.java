@@ -14,7 +14,11 @@ import org.apache.activemq.artemis.api.core.ActiveMQException;
  */
 final class ArtemisDelivery implements Delivery {
 
-    private enum State { LOCKED, SETTLED, LOCK_LOST }
+    private enum State {
+        LOCKED,
+        SETTLED,
+        LOCK_LOST
+    }
 
     private final ArtemisSubmissionQueue queue;
     private final ArtemisChannel channel;
@@ -23,16 +27,14 @@ final class ArtemisDelivery implements Delivery {
     private Instant lockedUntil;
     private ScheduledFuture<?> expiry;
 
-    private ArtemisDelivery(ArtemisSubmissionQueue queue, ArtemisChannel channel,
-                            ArtemisChannel.Received message) {
+    private ArtemisDelivery(ArtemisSubmissionQueue queue, ArtemisChannel channel, ArtemisChannel.Received message) {
         this.queue = queue;
         this.channel = channel;
         this.message = message;
     }
 
     /** Locks a message just received on {@code channel}, which now belongs to the delivery. */
-    static ArtemisDelivery lock(ArtemisSubmissionQueue queue, ArtemisChannel channel,
-                                ArtemisChannel.Received message) {
+    static ArtemisDelivery lock(ArtemisSubmissionQueue queue, ArtemisChannel channel, ArtemisChannel.Received message) {
         ArtemisDelivery delivery = new ArtemisDelivery(queue, channel, message);
         synchronized (delivery) {
             delivery.lockedUntil = Instant.now().plus(queue.lockDuration());
@@ -78,7 +80,11 @@ final class ArtemisDelivery implements Delivery {
         // A copy scheduled for later, committed with the original's acknowledgement: Artemis' own
         // redelivery delay is one setting per address, and the delay here is the caller's.
         settle(() -> {
-            channel.send(message.lane(), message.messageId(), message.body(), message.deliveryCount(),
+            channel.send(
+                    message.lane(),
+                    message.messageId(),
+                    message.body(),
+                    message.deliveryCount(),
                     delay.isZero() ? null : Instant.now().plus(delay));
             channel.commit();
         });
@@ -87,8 +93,8 @@ final class ArtemisDelivery implements Delivery {
     @Override
     public synchronized void deadLetter(String reason) {
         Objects.requireNonNull(reason, "reason");
-        settle(() -> channel.deadLetter(message.lane(), message.messageId(), message.body(), reason,
-                message.deliveryCount()));
+        settle(() -> channel.deadLetter(
+                message.lane(), message.messageId(), message.body(), reason, message.deliveryCount()));
     }
 
     @Override
@@ -120,10 +126,10 @@ final class ArtemisDelivery implements Delivery {
             expire();
         }
         switch (state) {
-            case LOCKED -> { }
+            case LOCKED -> {}
             case SETTLED -> throw new IllegalStateException(message.messageId() + " is already settled");
-            case LOCK_LOST -> throw new MessageLockLostException(
-                    "the lock on " + message.messageId() + " was lost", null);
+            case LOCK_LOST ->
+                throw new MessageLockLostException("the lock on " + message.messageId() + " was lost", null);
         }
     }
 

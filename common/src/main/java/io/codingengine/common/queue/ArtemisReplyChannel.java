@@ -1,6 +1,10 @@
 package io.codingengine.common.queue;
 
 import io.codingengine.common.pipeline.ReplyChannel;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -10,11 +14,6 @@ import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
-
-import java.time.Duration;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * {@link ReplyChannel} over Artemis: each listening process owns a temporary queue
@@ -42,8 +41,10 @@ public final class ArtemisReplyChannel implements ReplyChannel {
         this.address = "ce.reply." + UUID.randomUUID();
         if (listen) {
             this.listenSession = broker.session(factory, true, true);
-            listenSession.createQueue(QueueConfiguration.of(address).setRoutingType(RoutingType.ANYCAST)
-                    .setDurable(false).setTemporary(true));
+            listenSession.createQueue(QueueConfiguration.of(address)
+                    .setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(false)
+                    .setTemporary(true));
             listenSession.createConsumer(address).setMessageHandler(this::onReply);
             listenSession.start();
         } else {

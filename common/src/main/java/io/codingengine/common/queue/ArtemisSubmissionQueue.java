@@ -75,14 +75,14 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
     private final ScheduledThreadPoolExecutor lockTimer;
     private volatile boolean closed;
 
-    private ArtemisSubmissionQueue(ServerLocator locator, ClientSessionFactory factory, ArtemisBroker broker,
-                                   Settings settings) {
+    private ArtemisSubmissionQueue(
+            ServerLocator locator, ClientSessionFactory factory, ArtemisBroker broker, Settings settings) {
         this.locator = locator;
         this.factory = factory;
         this.broker = broker;
         this.settings = settings;
-        this.lockTimer = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().daemon().name("artemis-queue-locks").factory());
+        this.lockTimer = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().daemon().name("artemis-queue-locks").factory());
         // Most locks end by settlement long before their deadline; keep no dead timers around.
         lockTimer.setRemoveOnCancelPolicy(true);
     }
@@ -148,8 +148,12 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
                 }
                 // Its last allowed delivery ended without a settlement: the consumer crashed or
                 // let the lock expire. The deliveries consumers saw are one fewer than this one.
-                channel.deadLetter(message.lane(), message.messageId(), message.body(),
-                        MAX_DELIVERY_COUNT_EXCEEDED, message.deliveryCount() - 1);
+                channel.deadLetter(
+                        message.lane(),
+                        message.messageId(),
+                        message.body(),
+                        MAX_DELIVERY_COUNT_EXCEEDED,
+                        message.deliveryCount() - 1);
             }
         } catch (ActiveMQException | RuntimeException e) {
             discard(channel);
@@ -175,7 +179,8 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
     public Optional<DeadLetter> removeDeadLetter(Lane lane, String messageId) {
         Objects.requireNonNull(lane, "lane");
         Objects.requireNonNull(messageId, "messageId");
-        return Optional.ofNullable(withChannel("removal of dead letter " + messageId,
+        return Optional.ofNullable(withChannel(
+                "removal of dead letter " + messageId,
                 channel -> channel.removeDeadLetter(lane, messageId, DEAD_LETTER_SCAN)));
     }
 

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param deliveryCount  how many deliveries consumers saw before it was dead-lettered
  * @param deadLetteredAt when it was dead-lettered
  */
-public record DeadLetter(String messageId, String body, Lane lane, String reason, int deliveryCount,
-                         Instant deadLetteredAt) {
+public record DeadLetter(
+        String messageId, String body, Lane lane, String reason, int deliveryCount, Instant deadLetteredAt) {
 
     public DeadLetter {
         Objects.requireNonNull(messageId, "messageId");

@@ -10,17 +10,17 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.Set;
-import org.apache.activemq.artemis.core.security.CheckType;
-import org.apache.activemq.artemis.core.security.Role;
-import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
+import org.apache.activemq.artemis.core.security.CheckType;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 
 /**
  * An ActiveMQ Artemis broker inside this process, the local default behind
@@ -46,7 +46,9 @@ public final class EmbeddedArtemisBroker {
 
     private static final String TCP_ACCEPTOR = "tcp";
     /** In-VM acceptor ids are per JVM: each broker of a JVM (tests run several) gets its own. */
-    private static final java.util.concurrent.atomic.AtomicInteger IN_VM_IDS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger IN_VM_IDS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private static final String NETTY_NO_UNSAFE = "io.netty.noUnsafe";
 
     /**
@@ -63,8 +65,8 @@ public final class EmbeddedArtemisBroker {
      *                         the TCP acceptor speaks TLS; {@code null}: plain TCP
      * @param keyStorePassword the key store's password
      */
-    public record Listener(String host, int port, String user, String password, Path keyStore,
-                           String keyStorePassword) {
+    public record Listener(
+            String host, int port, String user, String password, Path keyStore, String keyStorePassword) {
 
         public Listener {
             Objects.requireNonNull(host, "host");
@@ -144,9 +146,12 @@ public final class EmbeddedArtemisBroker {
         String inVmUrl = "vm://" + IN_VM_IDS.getAndIncrement();
         try {
             Configuration configuration = configuration(dataDir, listener, inVmUrl);
-            server = listener.user().isEmpty() ? ActiveMQServers.newActiveMQServer(configuration)
-                    : ActiveMQServers.newActiveMQServer(configuration, ManagementFactory.getPlatformMBeanServer(),
-                    new OneUser(listener.user(), listener.password()));
+            server = listener.user().isEmpty()
+                    ? ActiveMQServers.newActiveMQServer(configuration)
+                    : ActiveMQServers.newActiveMQServer(
+                            configuration,
+                            ManagementFactory.getPlatformMBeanServer(),
+                            new OneUser(listener.user(), listener.password()));
             server.start();
         } catch (Exception e) {
             throw new QueueException("the Artemis broker did not start in " + dataDir, e);
@@ -156,7 +161,8 @@ public final class EmbeddedArtemisBroker {
             throw new QueueException("the Artemis broker in " + dataDir + " did not become active", null);
         }
         int actualPort = ((NettyAcceptor) server.getRemotingService().getAcceptor(TCP_ACCEPTOR)).getActualPort();
-        String connectHost = listener.host().equals("0.0.0.0") || listener.host().equals("::") ? LOOPBACK : listener.host();
+        String connectHost =
+                listener.host().equals("0.0.0.0") || listener.host().equals("::") ? LOOPBACK : listener.host();
         return new EmbeddedArtemisBroker(server, "tcp://" + connectHost + ":" + actualPort, listener.inVm(inVmUrl));
     }
 
@@ -168,9 +174,11 @@ public final class EmbeddedArtemisBroker {
 
         @Override
         public boolean validateUser(String user, String password) {
-            return user != null && password != null && this.user.equals(user)
-                    && MessageDigest.isEqual(this.password.getBytes(StandardCharsets.UTF_8),
-                    password.getBytes(StandardCharsets.UTF_8));
+            return user != null
+                    && password != null
+                    && this.user.equals(user)
+                    && MessageDigest.isEqual(
+                            this.password.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
@@ -194,8 +202,10 @@ public final class EmbeddedArtemisBroker {
         try {
             PlatformDependent.freeDirectBuffer(ByteBuffer.allocateDirect(1));
         } catch (UnsupportedOperationException e) {
-            throw new QueueException("the Artemis journal cannot free its buffers with this Netty: start the JVM "
-                    + "with -D" + NETTY_NO_UNSAFE + "=false", e);
+            throw new QueueException(
+                    "the Artemis journal cannot free its buffers with this Netty: start the JVM " + "with -D"
+                            + NETTY_NO_UNSAFE + "=false",
+                    e);
         }
     }
 
@@ -221,22 +231,28 @@ public final class EmbeddedArtemisBroker {
                 // The client counts deliveries, dead-letters with a reason and delays abandoned
                 // messages itself (see ArtemisSubmissionQueue): the broker must neither drop nor
                 // dead-letter after its default 10 attempts, nor delay redeliveries of crashes.
-                .addAddressSetting(ArtemisChannel.ADDRESS_PREFIX + "#",
+                .addAddressSetting(
+                        ArtemisChannel.ADDRESS_PREFIX + "#",
                         new AddressSettings().setMaxDeliveryAttempts(-1).setRedeliveryDelay(0L))
                 // A process's reply address (replies, live runs' events and controls) holds at most
                 // this much: past it a send fails for that address alone. Without it, a backlog
                 // lived in this process's heap and then in paging, where Artemis stops dispatching
                 // to every live run of the address until the backlog drains.
-                .addAddressSetting(REPLY_ADDRESSES, new AddressSettings()
-                        .setMaxDeliveryAttempts(-1).setRedeliveryDelay(0L)
-                        .setMaxSizeBytes(REPLY_ADDRESS_MAX_BYTES).setMaxSizeMessages(REPLY_ADDRESS_MAX_MESSAGES)
-                        .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL));
+                .addAddressSetting(
+                        REPLY_ADDRESSES,
+                        new AddressSettings()
+                                .setMaxDeliveryAttempts(-1)
+                                .setRedeliveryDelay(0L)
+                                .setMaxSizeBytes(REPLY_ADDRESS_MAX_BYTES)
+                                .setMaxSizeMessages(REPLY_ADDRESS_MAX_MESSAGES)
+                                .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL));
     }
 
     /** The reply addresses' pattern, {@code ce.reply.<uuid>} ({@link ArtemisReplyChannel}). */
     static final String REPLY_ADDRESSES = ArtemisChannel.ADDRESS_PREFIX + "reply.#";
     /** About 250 execute results of two full 64 KiB streams each, or far more small events. */
     static final long REPLY_ADDRESS_MAX_BYTES = 32L << 20;
+
     static final long REPLY_ADDRESS_MAX_MESSAGES = 50_000;
 
     /**

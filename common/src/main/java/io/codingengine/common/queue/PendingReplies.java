@@ -1,7 +1,6 @@
 package io.codingengine.common.queue;
 
 import io.codingengine.common.pipeline.ReplyChannel;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

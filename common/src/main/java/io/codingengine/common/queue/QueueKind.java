@@ -8,7 +8,8 @@ import java.util.Locale;
  * {@code servicebus} (Azure, or its emulator).
  */
 public enum QueueKind {
-    ARTEMIS, SERVICEBUS;
+    ARTEMIS,
+    SERVICEBUS;
 
     /** @throws IllegalArgumentException naming {@code setting} when {@code value} is neither */
     public static QueueKind parse(String setting, String value) {

@@ -4,7 +4,6 @@ import com.azure.messaging.servicebus.ServiceBusException;
 import com.azure.messaging.servicebus.ServiceBusFailureReason;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -26,8 +25,12 @@ final class ServiceBusDelivery implements Delivery {
     private Instant lockedUntil;
     private boolean settled;
 
-    ServiceBusDelivery(ServiceBusSubmissionQueue queue, Lane lane, ServiceBusReceiverClient receiver,
-                       ServiceBusReceivedMessage message, int deliveryCount) {
+    ServiceBusDelivery(
+            ServiceBusSubmissionQueue queue,
+            Lane lane,
+            ServiceBusReceiverClient receiver,
+            ServiceBusReceivedMessage message,
+            int deliveryCount) {
         this.queue = queue;
         this.lane = lane;
         this.receiver = receiver;

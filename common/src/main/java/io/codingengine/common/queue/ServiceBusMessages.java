@@ -2,7 +2,6 @@ package io.codingengine.common.queue;
 
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusMessage;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -28,12 +27,12 @@ final class ServiceBusMessages {
     /** The reason Service Bus itself gives when it dead-letters for the entity's MaxDeliveryCount. */
     static final String NATIVE_MAX_DELIVERY_REASON = "MaxDeliveryCountExceeded";
 
-    private ServiceBusMessages() {
-    }
+    private ServiceBusMessages() {}
 
     /** A message as the api sends it. */
     static ServiceBusMessage toMessage(String messageId, String body) {
-        return new ServiceBusMessage(BinaryData.fromString(body)).setMessageId(messageId)
+        return new ServiceBusMessage(BinaryData.fromString(body))
+                .setMessageId(messageId)
                 .setContentType("application/json");
     }
 
@@ -58,15 +57,25 @@ final class ServiceBusMessages {
      * A dead letter as the port shows it. A message the broker dead-lettered on its own (its
      * entity limit, which should sit above the adapter's) gets the port's reason and its counts.
      */
-    static DeadLetter deadLetter(Lane lane, String messageId, String body, String reason,
-                                 Map<String, Object> properties, long nativeDeliveryCount, OffsetDateTime enqueued) {
+    static DeadLetter deadLetter(
+            Lane lane,
+            String messageId,
+            String body,
+            String reason,
+            Map<String, Object> properties,
+            long nativeDeliveryCount,
+            OffsetDateTime enqueued) {
         boolean byBroker = NATIVE_MAX_DELIVERY_REASON.equals(reason);
         int deliveries = (int) number(properties.get(DELIVERIES), deliveryCount(properties, nativeDeliveryCount));
         Object at = properties.get(DEAD_LETTERED_AT);
         Instant deadLetteredAt = at instanceof String s ? Instant.parse(s) : enqueued.toInstant();
-        return new DeadLetter(messageId == null ? "" : messageId, body, lane,
+        return new DeadLetter(
+                messageId == null ? "" : messageId,
+                body,
+                lane,
                 byBroker ? SubmissionQueue.MAX_DELIVERY_COUNT_EXCEEDED : (reason == null ? "" : reason),
-                deliveries, deadLetteredAt);
+                deliveries,
+                deadLetteredAt);
     }
 
     private static long number(Object value, long otherwise) {

@@ -9,17 +9,16 @@ import com.azure.messaging.servicebus.ServiceBusSessionReceiverAsyncClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import io.codingengine.common.azure.AzureCredentials;
 import io.codingengine.common.pipeline.ReplyChannel;
-import reactor.core.Disposable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
-import reactor.util.retry.Retry;
-
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.util.retry.Retry;
 
 /**
  * {@link ReplyChannel} over Service Bus, which has no temporary queues: one session-enabled queue
@@ -39,9 +38,11 @@ public final class ServiceBusReplyChannel implements ReplyChannel {
 
     /** Longer than any execute waits (the api's {@code execute-timeout}, 120 s by default). */
     static final Duration REPLY_TIME_TO_LIVE = Duration.ofMinutes(10);
+
     static final String REQUEST_ID = "ce-request-id";
     /** The pause before a session whose messages ended normally is accepted again. */
     static final Duration RELISTEN_DELAY = Duration.ofSeconds(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(ServiceBusReplyChannel.class);
 
     private final ServiceBusSenderClient sender;
@@ -57,12 +58,16 @@ public final class ServiceBusReplyChannel implements ReplyChannel {
         if (listen) {
             // Receive-and-delete: a reply is wanted once, by whoever waits now. The session lock
             // is renewed for as long as the process lives.
-            this.sessions = builder.sessionReceiver().queueName(settings.replyQueue())
+            this.sessions = builder.sessionReceiver()
+                    .queueName(settings.replyQueue())
                     .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
-                    .maxAutoLockRenewDuration(Duration.ofDays(3650)).buildAsyncClient();
-            this.listening = listen(() -> sessions.acceptSession(address)
+                    .maxAutoLockRenewDuration(Duration.ofDays(3650))
+                    .buildAsyncClient();
+            this.listening = listen(
+                    () -> sessions.acceptSession(address)
                             .flatMapMany(receiver -> receiver.receiveMessages().doFinally(signal -> receiver.close())),
-                    this::onReply, RELISTEN_DELAY);
+                    this::onReply,
+                    RELISTEN_DELAY);
         } else {
             this.sessions = null;
             this.listening = null;
@@ -79,8 +84,10 @@ public final class ServiceBusReplyChannel implements ReplyChannel {
                 .repeatWhen(completions -> completions
                         .doOnNext(n -> LOG.info("the reply session's receiver ended; accepting the session again"))
                         .delayElements(relistenDelay))
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
-                        .doBeforeRetry(failure -> LOG.warn("the reply session's receiver failed, accepting it again: {}",
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1))
+                        .maxBackoff(Duration.ofSeconds(30))
+                        .doBeforeRetry(failure -> LOG.warn(
+                                "the reply session's receiver failed, accepting it again: {}",
                                 failure.failure().toString())))
                 .subscribe(onMessage);
     }
@@ -97,8 +104,8 @@ public final class ServiceBusReplyChannel implements ReplyChannel {
 
     private static ServiceBusReplyChannel connect(ServiceBusSettings settings, boolean listen) {
         try {
-            return new ServiceBusReplyChannel(settings,
-                    () -> AzureCredentials.defaultCredential(settings.managedIdentityClientId()), listen);
+            return new ServiceBusReplyChannel(
+                    settings, () -> AzureCredentials.defaultCredential(settings.managedIdentityClientId()), listen);
         } catch (RuntimeException e) {
             throw new QueueException("cannot open the Service Bus reply channel", e);
         }
@@ -129,8 +136,10 @@ public final class ServiceBusReplyChannel implements ReplyChannel {
 
     @Override
     public void reply(String to, String requestId, String body) {
-        ServiceBusMessage message = ServiceBusMessages.toMessage(UUID.randomUUID().toString(), body)
-                .setSessionId(to).setTimeToLive(REPLY_TIME_TO_LIVE);
+        ServiceBusMessage message = ServiceBusMessages.toMessage(
+                        UUID.randomUUID().toString(), body)
+                .setSessionId(to)
+                .setTimeToLive(REPLY_TIME_TO_LIVE);
         message.getApplicationProperties().put(REQUEST_ID, requestId);
         try {
             sender.sendMessage(message);
@@ -141,7 +150,9 @@ public final class ServiceBusReplyChannel implements ReplyChannel {
 
     private void onReply(ServiceBusReceivedMessage message) {
         Object requestId = message.getApplicationProperties().get(REQUEST_ID);
-        pending.arrived(requestId == null ? null : requestId.toString(), message.getBody().toString());
+        pending.arrived(
+                requestId == null ? null : requestId.toString(),
+                message.getBody().toString());
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.codingengine.common.queue;
 import com.azure.core.amqp.AmqpRetryOptions;
 import com.azure.core.credential.TokenCredential;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -34,12 +33,19 @@ import java.util.function.Supplier;
  *                                 tried {@value #TRIES} times with a short backoff, so an unreachable
  *                                 namespace fails a send in about {@value #TRIES} times this, not minutes
  */
-public record ServiceBusSettings(String namespace, String emulatorConnectionString, String managedIdentityClientId,
-                                 Map<Lane, String> lanes, String replyQueue, int maxDeliveryCount,
-                                 Duration laneWait, Duration tryTimeout) {
+public record ServiceBusSettings(
+        String namespace,
+        String emulatorConnectionString,
+        String managedIdentityClientId,
+        Map<Lane, String> lanes,
+        String replyQueue,
+        int maxDeliveryCount,
+        Duration laneWait,
+        Duration tryTimeout) {
 
     /** The queue names infra/main.bicep and compose/servicebus-config.json create. */
     public static final Map<Lane, String> DEFAULT_LANES = defaultLanes();
+
     public static final String DEFAULT_REPLY_QUEUE = "replies";
     public static final Duration DEFAULT_TRY_TIMEOUT = Duration.ofSeconds(10);
     static final int TRIES = 3;
@@ -54,7 +60,10 @@ public record ServiceBusSettings(String namespace, String emulatorConnectionStri
                     + " and the emulator connection string");
         }
         if (!emulatorConnectionString.isEmpty()
-                && !emulatorConnectionString.replace(" ", "").toLowerCase(Locale.ROOT).contains(EMULATOR_FLAG)) {
+                && !emulatorConnectionString
+                        .replace(" ", "")
+                        .toLowerCase(Locale.ROOT)
+                        .contains(EMULATOR_FLAG)) {
             throw new IllegalArgumentException("a Service Bus connection string is accepted only for the emulator"
                     + " (UseDevelopmentEmulator=true); on Azure set the namespace and use the managed identity");
         }
@@ -75,32 +84,59 @@ public record ServiceBusSettings(String namespace, String emulatorConnectionStri
             throw new IllegalArgumentException("maxDeliveryCount must be at least 1, was " + maxDeliveryCount);
         }
         if (!laneWait.isPositive() || !tryTimeout.isPositive()) {
-            throw new IllegalArgumentException("laneWait and tryTimeout must be positive, were " + laneWait + ", " + tryTimeout);
+            throw new IllegalArgumentException(
+                    "laneWait and tryTimeout must be positive, were " + laneWait + ", " + tryTimeout);
         }
     }
 
     /** On Azure: the namespace with the managed identity, default queues and limits. */
     public static ServiceBusSettings azure(String namespace, String managedIdentityClientId) {
-        return new ServiceBusSettings(namespace, "", managedIdentityClientId, DEFAULT_LANES, DEFAULT_REPLY_QUEUE,
-                SubmissionQueue.DEFAULT_MAX_DELIVERY_COUNT, Duration.ofMillis(200),
+        return new ServiceBusSettings(
+                namespace,
+                "",
+                managedIdentityClientId,
+                DEFAULT_LANES,
+                DEFAULT_REPLY_QUEUE,
+                SubmissionQueue.DEFAULT_MAX_DELIVERY_COUNT,
+                Duration.ofMillis(200),
                 DEFAULT_TRY_TIMEOUT);
     }
 
     /** Against the emulator: its connection string, default queues and limits. */
     public static ServiceBusSettings emulator(String connectionString) {
-        return new ServiceBusSettings("", connectionString, "", DEFAULT_LANES, DEFAULT_REPLY_QUEUE,
-                SubmissionQueue.DEFAULT_MAX_DELIVERY_COUNT, Duration.ofMillis(200),
+        return new ServiceBusSettings(
+                "",
+                connectionString,
+                "",
+                DEFAULT_LANES,
+                DEFAULT_REPLY_QUEUE,
+                SubmissionQueue.DEFAULT_MAX_DELIVERY_COUNT,
+                Duration.ofMillis(200),
                 DEFAULT_TRY_TIMEOUT);
     }
 
     public ServiceBusSettings withMaxDeliveryCount(int count) {
-        return new ServiceBusSettings(namespace, emulatorConnectionString, managedIdentityClientId, lanes, replyQueue,
-                count, laneWait, tryTimeout);
+        return new ServiceBusSettings(
+                namespace,
+                emulatorConnectionString,
+                managedIdentityClientId,
+                lanes,
+                replyQueue,
+                count,
+                laneWait,
+                tryTimeout);
     }
 
     public ServiceBusSettings withTryTimeout(Duration timeout) {
-        return new ServiceBusSettings(namespace, emulatorConnectionString, managedIdentityClientId, lanes, replyQueue,
-                maxDeliveryCount, laneWait, timeout);
+        return new ServiceBusSettings(
+                namespace,
+                emulatorConnectionString,
+                managedIdentityClientId,
+                lanes,
+                replyQueue,
+                maxDeliveryCount,
+                laneWait,
+                timeout);
     }
 
     public boolean usesEmulator() {
@@ -120,10 +156,14 @@ public record ServiceBusSettings(String namespace, String emulatorConnectionStri
      * without the emulator. Clients built from one builder share its AMQP connection.
      */
     public ServiceBusClientBuilder clientBuilder(Supplier<TokenCredential> credential) {
-        ServiceBusClientBuilder builder = new ServiceBusClientBuilder().retryOptions(new AmqpRetryOptions()
-                .setMaxRetries(TRIES - 1).setDelay(Duration.ofMillis(500)).setMaxDelay(Duration.ofSeconds(5))
-                .setTryTimeout(tryTimeout));
-        return usesEmulator() ? builder.connectionString(emulatorConnectionString)
+        ServiceBusClientBuilder builder = new ServiceBusClientBuilder()
+                .retryOptions(new AmqpRetryOptions()
+                        .setMaxRetries(TRIES - 1)
+                        .setDelay(Duration.ofMillis(500))
+                        .setMaxDelay(Duration.ofSeconds(5))
+                        .setTryTimeout(tryTimeout));
+        return usesEmulator()
+                ? builder.connectionString(emulatorConnectionString)
                 : builder.credential(fullyQualifiedNamespace(), credential.get());
     }
 

@@ -13,7 +13,6 @@ import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import com.azure.messaging.servicebus.models.SubQueue;
 import io.codingengine.common.azure.AzureCredentials;
 import io.codingengine.common.azure.AzureHttp;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,15 +82,30 @@ public final class ServiceBusSubmissionQueue implements SubmissionQueue {
         for (Lane lane : Lane.values()) {
             String queue = settings.lanes().get(lane);
             senders.put(lane, builder.sender().queueName(queue).buildClient());
-            receivers.put(lane, builder.receiver().queueName(queue).receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
-                    .prefetchCount(0).maxAutoLockRenewDuration(Duration.ZERO).buildClient());
-            deadLetterBrowsers.put(lane, builder.receiver().queueName(queue).subQueue(SubQueue.DEAD_LETTER_QUEUE)
-                    .receiveMode(ServiceBusReceiveMode.PEEK_LOCK).prefetchCount(0)
-                    .maxAutoLockRenewDuration(Duration.ZERO).buildClient());
+            receivers.put(
+                    lane,
+                    builder.receiver()
+                            .queueName(queue)
+                            .receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
+                            .prefetchCount(0)
+                            .maxAutoLockRenewDuration(Duration.ZERO)
+                            .buildClient());
+            deadLetterBrowsers.put(
+                    lane,
+                    builder.receiver()
+                            .queueName(queue)
+                            .subQueue(SubQueue.DEAD_LETTER_QUEUE)
+                            .receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
+                            .prefetchCount(0)
+                            .maxAutoLockRenewDuration(Duration.ZERO)
+                            .buildClient());
         }
-        this.administration = settings.usesEmulator() ? null : new ServiceBusAdministrationClientBuilder()
-                .credential(settings.fullyQualifiedNamespace(), token)
-                .httpClient(AzureHttp.CLIENT).buildClient();
+        this.administration = settings.usesEmulator()
+                ? null
+                : new ServiceBusAdministrationClientBuilder()
+                        .credential(settings.fullyQualifiedNamespace(), token)
+                        .httpClient(AzureHttp.CLIENT)
+                        .buildClient();
     }
 
     /** Connects as {@code settings} say: the emulator's connection string, or {@code DefaultAzureCredential}. */
@@ -148,7 +162,8 @@ public final class ServiceBusSubmissionQueue implements SubmissionQueue {
             throw new QueueException("receive from " + lane + " failed", e);
         }
         for (ServiceBusReceivedMessage message : received) {
-            int count = ServiceBusMessages.deliveryCount(message.getApplicationProperties(), message.getDeliveryCount());
+            int count =
+                    ServiceBusMessages.deliveryCount(message.getApplicationProperties(), message.getDeliveryCount());
             ServiceBusDelivery delivery = new ServiceBusDelivery(this, lane, receiver, message, count);
             if (count <= settings.maxDeliveryCount()) {
                 return Optional.of(delivery);
@@ -169,7 +184,8 @@ public final class ServiceBusSubmissionQueue implements SubmissionQueue {
         requireOpen();
         try {
             if (administration != null) {
-                QueueRuntimeProperties p = administration.getQueueRuntimeProperties(settings.lanes().get(lane));
+                QueueRuntimeProperties p = administration.getQueueRuntimeProperties(
+                        settings.lanes().get(lane));
                 return p.getActiveMessageCount() + p.getScheduledMessageCount();
             }
             return peek(receivers.get(lane), Integer.MAX_VALUE).size();
@@ -184,8 +200,13 @@ public final class ServiceBusSubmissionQueue implements SubmissionQueue {
         requireOpen();
         try {
             return peek(deadLetterBrowsers.get(lane), max).stream()
-                    .map(m -> ServiceBusMessages.deadLetter(lane, m.getMessageId(), m.getBody().toString(),
-                            m.getDeadLetterReason(), m.getApplicationProperties(), m.getDeliveryCount(),
+                    .map(m -> ServiceBusMessages.deadLetter(
+                            lane,
+                            m.getMessageId(),
+                            m.getBody().toString(),
+                            m.getDeadLetterReason(),
+                            m.getApplicationProperties(),
+                            m.getDeliveryCount(),
                             m.getEnqueuedTime()))
                     .toList();
         } catch (RuntimeException e) {
@@ -210,7 +231,8 @@ public final class ServiceBusSubmissionQueue implements SubmissionQueue {
                 return Optional.empty();
             }
             while (passed.size() < REQUEUE_SCAN) {
-                List<ServiceBusReceivedMessage> batch = dlq.receiveMessages(PEEK_BATCH, Duration.ofSeconds(5)).stream().toList();
+                List<ServiceBusReceivedMessage> batch = dlq.receiveMessages(PEEK_BATCH, Duration.ofSeconds(5)).stream()
+                        .toList();
                 if (batch.isEmpty()) {
                     return Optional.empty();
                 }
@@ -223,8 +245,13 @@ public final class ServiceBusSubmissionQueue implements SubmissionQueue {
                     }
                 }
                 if (found != null) {
-                    DeadLetter letter = ServiceBusMessages.deadLetter(lane, found.getMessageId(), found.getBody().toString(),
-                            found.getDeadLetterReason(), found.getApplicationProperties(), found.getDeliveryCount(),
+                    DeadLetter letter = ServiceBusMessages.deadLetter(
+                            lane,
+                            found.getMessageId(),
+                            found.getBody().toString(),
+                            found.getDeadLetterReason(),
+                            found.getApplicationProperties(),
+                            found.getDeliveryCount(),
                             found.getEnqueuedTime());
                     dlq.complete(found);
                     return Optional.of(letter);
@@ -265,9 +292,11 @@ public final class ServiceBusSubmissionQueue implements SubmissionQueue {
      * @return the copy's sequence number, to cancel it if the original cannot be completed
      */
     long scheduleRetry(Lane lane, ServiceBusReceivedMessage message, int deliveries, Duration delay) {
-        return senders.get(lane).scheduleMessage(
-                ServiceBusMessages.retryCopy(message.getMessageId(), message.getBody().toString(), deliveries),
-                java.time.OffsetDateTime.now().plus(delay));
+        return senders.get(lane)
+                .scheduleMessage(
+                        ServiceBusMessages.retryCopy(
+                                message.getMessageId(), message.getBody().toString(), deliveries),
+                        java.time.OffsetDateTime.now().plus(delay));
     }
 
     void cancelRetry(Lane lane, long sequenceNumber) {
@@ -283,7 +312,8 @@ public final class ServiceBusSubmissionQueue implements SubmissionQueue {
     }
 
     static DeadLetterOptions deadLetterOptions(String reason, int deliveries) {
-        return new DeadLetterOptions().setDeadLetterReason(reason)
+        return new DeadLetterOptions()
+                .setDeadLetterReason(reason)
                 .setPropertiesToModify(ServiceBusMessages.deadLetterProperties(deliveries, Instant.now()));
     }
 

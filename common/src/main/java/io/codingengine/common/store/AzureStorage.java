@@ -29,16 +29,19 @@ public final class AzureStorage {
                 + "TableEndpoint=http://" + host + ":" + tablePort + "/devstoreaccount1;";
     }
 
-    private AzureStorage() {
-    }
+    private AzureStorage() {}
 
     public static TableServiceClient tables(String connectionString) {
-        return new TableServiceClientBuilder().connectionString(connectionString).httpClient(AzureHttp.CLIENT)
+        return new TableServiceClientBuilder()
+                .connectionString(connectionString)
+                .httpClient(AzureHttp.CLIENT)
                 .buildClient();
     }
 
     public static BlobServiceClient blobs(String connectionString) {
-        return new BlobServiceClientBuilder().connectionString(connectionString).httpClient(AzureHttp.CLIENT)
+        return new BlobServiceClientBuilder()
+                .connectionString(connectionString)
+                .httpClient(AzureHttp.CLIENT)
                 .buildClient();
     }
 }

@@ -1,6 +1,5 @@
 package io.codingengine.common.store;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * Plain JDBC for the PostgreSQL adapters: a pooled connection per call, parameters bound in
@@ -96,7 +96,7 @@ public final class Jdbc {
     public static <T> List<T> query(Connection connection, String sql, RowMapper<T> mapper, Object... parameters)
             throws SQLException {
         try (PreparedStatement statement = prepare(connection, sql, parameters);
-             ResultSet rows = statement.executeQuery()) {
+                ResultSet rows = statement.executeQuery()) {
             List<T> out = new ArrayList<>();
             while (rows.next()) {
                 out.add(mapper.map(rows));
@@ -117,7 +117,8 @@ public final class Jdbc {
         try {
             for (int i = 0; i < parameters.length; i++) {
                 // The driver takes OffsetDateTime for timestamptz, not Instant.
-                Object value = parameters[i] instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : parameters[i];
+                Object value =
+                        parameters[i] instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : parameters[i];
                 statement.setObject(i + 1, value);
             }
             return statement;

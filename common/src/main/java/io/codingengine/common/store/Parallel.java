@@ -14,8 +14,7 @@ public final class Parallel {
     /** Requests in flight at once per call: enough to hide latency, few enough for any account. */
     public static final int MAX_IN_FLIGHT = 16;
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     /**
      * Runs every task, at most {@link #MAX_IN_FLIGHT} at once, and returns their results in the

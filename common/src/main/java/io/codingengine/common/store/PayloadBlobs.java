@@ -4,7 +4,6 @@ import com.azure.core.util.BinaryData;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -51,7 +50,9 @@ final class PayloadBlobs {
             return (String) inline;
         }
         Object blob = entity.getProperty(property + BLOB_SUFFIX);
-        return blob == null ? null : container.getBlobClient((String) blob).downloadContent().toString();
+        return blob == null
+                ? null
+                : container.getBlobClient((String) blob).downloadContent().toString();
     }
 
     /** Gives {@code to} the value of {@code property} of {@code from}, naming the same blob if it is in one. */
@@ -72,7 +73,9 @@ final class PayloadBlobs {
 
     /** Deletes every blob of submission {@code id}. */
     void deleteAll(String id) {
-        container.listBlobsByHierarchy(id + "/").forEach(blob -> container.getBlobClient(blob.getName()).deleteIfExists());
+        container
+                .listBlobsByHierarchy(id + "/")
+                .forEach(blob -> container.getBlobClient(blob.getName()).deleteIfExists());
     }
 
     /** The JSON value of a property, kept inline or in a blob that this call wrote. */

@@ -1,8 +1,7 @@
 package io.codingengine.common.store;
 
-import org.flywaydb.core.Flyway;
-
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 
 /**
  * The schema of the PostgreSQL stores: Flyway's migrations in {@code db/migration} of this
@@ -11,11 +10,14 @@ import javax.sql.DataSource;
  */
 public final class PostgresSchema {
 
-    private PostgresSchema() {
-    }
+    private PostgresSchema() {}
 
     /** Brings the database of {@code dataSource} to the newest schema. */
     public static void migrate(DataSource dataSource) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
     }
 }

@@ -6,8 +6,6 @@ import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.Verdict;
-
-import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * {@link SubmissionStore} on PostgreSQL (schema in {@code db/migration}, see {@link PostgresSchema}).
@@ -55,6 +54,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
     private static final int MAX_PAGE_SIZE = 1000;
     /** Tries of one change whose row keeps changing under it: far above what real contention needs. */
     private static final int MAX_TRIES = 50;
+
     private static final String SUMMARY_COLUMNS = "id, problem_id, contest_id, participant, language, created_at,"
             + " status, round, verdict, score, tests_done, tests_total, updated_at";
 
@@ -70,18 +70,26 @@ public final class PostgresSubmissionStore implements SubmissionStore {
     @Override
     public boolean create(Submission submission) {
         Objects.requireNonNull(submission, "submission");
-        int inserted = jdbc.update("""
+        int inserted = jdbc.update(
+                """
                 INSERT INTO submissions (id, problem_id, contest_id, participant, language, created_at, submission,
                                          status, round, attempt, tests_done, tests_total, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, 0, 0, 0, now())
                 ON CONFLICT (id) DO NOTHING""",
-                submission.id(), submission.problemId(), submission.contestId(), submission.participant(),
-                submission.language(), submission.createdAt(), Json.write(submission));
+                submission.id(),
+                submission.problemId(),
+                submission.contestId(),
+                submission.participant(),
+                submission.language(),
+                submission.createdAt(),
+                Json.write(submission));
         if (inserted == 1) {
             return true;
         }
-        Optional<Submission> existing = jdbc.queryOne("SELECT submission FROM submissions WHERE id = ?",
-                row -> Json.read(row.getString(1), Submission.class), submission.id());
+        Optional<Submission> existing = jdbc.queryOne(
+                "SELECT submission FROM submissions WHERE id = ?",
+                row -> Json.read(row.getString(1), Submission.class),
+                submission.id());
         if (existing.filter(submission::equals).isPresent()) {
             return false;
         }
@@ -99,22 +107,40 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         Submission s = record.submission();
         Judgement judgement = record.judgement();
         return jdbc.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
-            int inserted = Jdbc.update(connection, """
+            int inserted = Jdbc.update(
+                    connection,
+                    """
                     INSERT INTO submissions (id, problem_id, contest_id, participant, language, created_at, submission,
                                              status, round, attempt, tests_done, tests_total, verdict, score, judgement,
                                              updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO NOTHING""",
-                    s.id(), s.problemId(), s.contestId(), s.participant(), s.language(), s.createdAt(), Json.write(s),
-                    record.status().name(), record.round(), record.attempt(), record.testsDone(), record.testsTotal(),
-                    judgement == null ? null : judgement.verdict().name(), judgement == null ? null : judgement.score(),
-                    judgement == null ? null : Json.write(judgement), record.updatedAt());
+                    s.id(),
+                    s.problemId(),
+                    s.contestId(),
+                    s.participant(),
+                    s.language(),
+                    s.createdAt(),
+                    Json.write(s),
+                    record.status().name(),
+                    record.round(),
+                    record.attempt(),
+                    record.testsDone(),
+                    record.testsTotal(),
+                    judgement == null ? null : judgement.verdict().name(),
+                    judgement == null ? null : judgement.score(),
+                    judgement == null ? null : Json.write(judgement),
+                    record.updatedAt());
             if (inserted == 0) {
                 return false;
             }
             for (Judgement past : record.history()) {
-                Jdbc.update(connection, "INSERT INTO submission_history (submission_id, round, judgement) VALUES (?, ?, ?)",
-                        s.id(), past.round(), Json.write(past));
+                Jdbc.update(
+                        connection,
+                        "INSERT INTO submission_history (submission_id, round, judgement) VALUES (?, ?, ?)",
+                        s.id(),
+                        past.round(),
+                        Json.write(past));
             }
             return true;
         });
@@ -138,12 +164,19 @@ public final class PostgresSubmissionStore implements SubmissionStore {
 
     private static SubmissionRecord record(ResultSet row) throws SQLException {
         String judgement = row.getString("judgement");
-        List<Judgement> history = Arrays.stream((String[]) row.getArray("history").getArray())
-                .map(json -> Json.read(json, Judgement.class)).toList();
-        return new SubmissionRecord(Json.read(row.getString("submission"), Submission.class),
-                SubmissionStatus.valueOf(row.getString("status")), row.getLong("round"), row.getInt("attempt"),
-                row.getInt("tests_done"), row.getInt("tests_total"),
-                judgement == null ? null : Json.read(judgement, Judgement.class), history,
+        List<Judgement> history = Arrays.stream(
+                        (String[]) row.getArray("history").getArray())
+                .map(json -> Json.read(json, Judgement.class))
+                .toList();
+        return new SubmissionRecord(
+                Json.read(row.getString("submission"), Submission.class),
+                SubmissionStatus.valueOf(row.getString("status")),
+                row.getLong("round"),
+                row.getInt("attempt"),
+                row.getInt("tests_done"),
+                row.getInt("tests_total"),
+                judgement == null ? null : Json.read(judgement, Judgement.class),
+                history,
                 Jdbc.instant(row, "updated_at"));
     }
 
@@ -159,8 +192,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                 UPDATE submissions SET status = 'RUNNING', attempt = ?, tests_done = 0, tests_total = ?,
                                        updated_at = now()
                 WHERE id = ? AND round = ? AND status <> 'DONE'
-                  AND (attempt < ? OR (attempt = ? AND status <> 'RUNNING'))""",
-                List.of(attempt, testsTotal, id, round, attempt, attempt)) {
+                  AND (attempt < ? OR (attempt = ? AND status <> 'RUNNING'))""", List.of(attempt, testsTotal, id, round, attempt, attempt)) {
             @Override
             UpdateOutcome refusal(State state) {
                 UpdateOutcome refused = state.refusal(id, round, attempt);
@@ -168,7 +200,8 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                     return refused;
                 }
                 return attempt == state.attempt() && state.status() == SubmissionStatus.RUNNING
-                        ? UpdateOutcome.UNCHANGED : null;
+                        ? UpdateOutcome.UNCHANGED
+                        : null;
             }
         });
     }
@@ -179,8 +212,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         return change(id, new Change("""
                 UPDATE submissions SET tests_done = ?, updated_at = now()
                 WHERE id = ? AND round = ? AND status = 'RUNNING' AND attempt = ?
-                  AND tests_done < ? AND tests_total >= ?""",
-                List.of(testsDone, id, round, attempt, testsDone, testsDone)) {
+                  AND tests_done < ? AND tests_total >= ?""", List.of(testsDone, id, round, attempt, testsDone, testsDone)) {
             @Override
             UpdateOutcome refusal(State state) {
                 UpdateOutcome refused = state.refusal(id, round, attempt);
@@ -188,12 +220,12 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                     return refused;
                 }
                 if (attempt > state.attempt() || state.status() != SubmissionStatus.RUNNING) {
-                    throw new IllegalStateException("attempt " + attempt + " of submission " + id
-                            + " reports progress without markRunning");
+                    throw new IllegalStateException(
+                            "attempt " + attempt + " of submission " + id + " reports progress without markRunning");
                 }
                 if (testsDone > state.testsTotal()) {
-                    throw new IllegalArgumentException("testsDone " + testsDone + " is past the total "
-                            + state.testsTotal());
+                    throw new IllegalArgumentException(
+                            "testsDone " + testsDone + " is past the total " + state.testsTotal());
                 }
                 return testsDone <= state.testsDone() ? UpdateOutcome.UNCHANGED : null;
             }
@@ -204,19 +236,29 @@ public final class PostgresSubmissionStore implements SubmissionStore {
     public UpdateOutcome complete(String id, Judgement judgement) {
         Objects.requireNonNull(judgement, "judgement");
         int tests = judgement.tests().size();
-        return change(id, new Change("""
+        return change(
+                id,
+                new Change(
+                        """
                 UPDATE submissions SET status = 'DONE', attempt = ?, tests_done = ?,
                                        tests_total = GREATEST(tests_total, ?), verdict = ?, score = ?,
                                        judgement = ?, updated_at = now()
                 WHERE id = ? AND round = ? AND status <> 'DONE'""",
-                List.of(judgement.attempt(), tests, tests, judgement.verdict().name(), judgement.score(),
-                        Json.write(judgement), id, judgement.round())) {
-            @Override
-            UpdateOutcome refusal(State state) {
-                // Any attempt may complete the round: the first judgement wins, whoever sent it.
-                return state.refusal(id, judgement.round(), 0);
-            }
-        });
+                        List.of(
+                                judgement.attempt(),
+                                tests,
+                                tests,
+                                judgement.verdict().name(),
+                                judgement.score(),
+                                Json.write(judgement),
+                                id,
+                                judgement.round())) {
+                    @Override
+                    UpdateOutcome refusal(State state) {
+                        // Any attempt may complete the round: the first judgement wins, whoever sent it.
+                        return state.refusal(id, judgement.round(), 0);
+                    }
+                });
     }
 
     @Override
@@ -228,9 +270,12 @@ public final class PostgresSubmissionStore implements SubmissionStore {
             return UpdateOutcome.NOT_FOUND;
         }
         return jdbc.transaction(Connection.TRANSACTION_READ_COMMITTED, connection -> {
-            List<State> locked = Jdbc.query(connection,
+            List<State> locked = Jdbc.query(
+                    connection,
                     "SELECT status, round, attempt, tests_done, tests_total, judgement FROM submissions"
-                            + " WHERE id = ? FOR UPDATE", State::of, id);
+                            + " WHERE id = ? FOR UPDATE",
+                    State::of,
+                    id);
             if (locked.isEmpty()) {
                 return UpdateOutcome.NOT_FOUND;
             }
@@ -242,8 +287,12 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                 return UpdateOutcome.UNCHANGED;
             }
             if (state.status() == SubmissionStatus.DONE) {
-                Jdbc.update(connection, "INSERT INTO submission_history (submission_id, round, judgement) VALUES (?, ?, ?)",
-                        id, state.round(), state.judgement());
+                Jdbc.update(
+                        connection,
+                        "INSERT INTO submission_history (submission_id, round, judgement) VALUES (?, ?, ?)",
+                        id,
+                        state.round(),
+                        state.judgement());
             }
             Jdbc.update(connection, """
                     UPDATE submissions SET status = 'QUEUED', round = ?, attempt = 0, tests_done = 0, tests_total = 0,
@@ -260,8 +309,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         requireAttempt(attempt);
         return change(id, new Change("""
                 UPDATE submissions SET updated_at = now()
-                WHERE id = ? AND round = ? AND status = 'RUNNING' AND attempt = ?""",
-                List.of(id, round, attempt)) {
+                WHERE id = ? AND round = ? AND status = 'RUNNING' AND attempt = ?""", List.of(id, round, attempt)) {
             @Override
             UpdateOutcome refusal(State state) {
                 UpdateOutcome refused = state.refusal(id, round, attempt);
@@ -269,7 +317,8 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                     return refused;
                 }
                 return state.status() == SubmissionStatus.RUNNING && state.attempt() == attempt
-                        ? null : UpdateOutcome.UNCHANGED;
+                        ? null
+                        : UpdateOutcome.UNCHANGED;
             }
         });
     }
@@ -281,13 +330,18 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         if (max < 1 || max > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("max must be 1.." + MAX_PAGE_SIZE + ", was " + max);
         }
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 SELECT id, round, status, attempt, updated_at FROM submissions
                 WHERE status <> 'DONE' AND updated_at < ? ORDER BY updated_at LIMIT ?""",
-                row -> new StalledRound(row.getString("id"), row.getLong("round"),
-                        SubmissionStatus.valueOf(row.getString("status")), row.getInt("attempt"),
+                row -> new StalledRound(
+                        row.getString("id"),
+                        row.getLong("round"),
+                        SubmissionStatus.valueOf(row.getString("status")),
+                        row.getInt("attempt"),
                         Jdbc.instant(row, "updated_at")),
-                unchangedSince, max);
+                unchangedSince,
+                max);
     }
 
     /**
@@ -299,8 +353,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         Objects.requireNonNull(unchangedSince, "unchangedSince");
         return change(id, new Change("""
                 UPDATE submissions SET updated_at = now()
-                WHERE id = ? AND round = ? AND status <> 'DONE' AND updated_at < ?""",
-                List.of(id, round, unchangedSince)) {
+                WHERE id = ? AND round = ? AND status <> 'DONE' AND updated_at < ?""", List.of(id, round, unchangedSince)) {
             @Override
             UpdateOutcome refusal(State state) {
                 UpdateOutcome refused = state.refusal(id, round, 0);
@@ -311,12 +364,16 @@ public final class PostgresSubmissionStore implements SubmissionStore {
     }
 
     /** The state columns of a row, as a change decides on them. */
-    private record State(SubmissionStatus status, long round, int attempt, int testsDone, int testsTotal,
-                         String judgement) {
+    private record State(
+            SubmissionStatus status, long round, int attempt, int testsDone, int testsTotal, String judgement) {
 
         static State of(ResultSet row) throws SQLException {
-            return new State(SubmissionStatus.valueOf(row.getString("status")), row.getLong("round"),
-                    row.getInt("attempt"), row.getInt("tests_done"), row.getInt("tests_total"),
+            return new State(
+                    SubmissionStatus.valueOf(row.getString("status")),
+                    row.getLong("round"),
+                    row.getInt("attempt"),
+                    row.getInt("tests_done"),
+                    row.getInt("tests_total"),
                     row.getString("judgement"));
         }
 
@@ -362,8 +419,11 @@ public final class PostgresSubmissionStore implements SubmissionStore {
             if (jdbc.update(change.sql, change.parameters.toArray()) == 1) {
                 return UpdateOutcome.APPLIED;
             }
-            Optional<State> state = jdbc.queryOne("SELECT status, round, attempt, tests_done, tests_total,"
-                    + " NULL AS judgement FROM submissions WHERE id = ?", State::of, id);
+            Optional<State> state = jdbc.queryOne(
+                    "SELECT status, round, attempt, tests_done, tests_total,"
+                            + " NULL AS judgement FROM submissions WHERE id = ?",
+                    State::of,
+                    id);
             if (state.isEmpty()) {
                 return UpdateOutcome.NOT_FOUND;
             }
@@ -396,7 +456,11 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         where(sql, parameters, "problem_id", filter.problemId());
         where(sql, parameters, "contest_id", filter.contestId());
         where(sql, parameters, "participant", filter.participant());
-        where(sql, parameters, "status", filter.status() == null ? null : filter.status().name());
+        where(
+                sql,
+                parameters,
+                "status",
+                filter.status() == null ? null : filter.status().name());
         if (continuationToken != null) {
             Cursor after = Cursor.decode(continuationToken, listing);
             sql.append(" AND (created_at, id) < (?, ?)");
@@ -406,7 +470,8 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         // One row past the page tells whether another page follows.
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
         parameters.add(pageSize + 1);
-        List<SubmissionSummary> rows = jdbc.query(sql.toString(), PostgresSubmissionStore::summary, parameters.toArray());
+        List<SubmissionSummary> rows =
+                jdbc.query(sql.toString(), PostgresSubmissionStore::summary, parameters.toArray());
         if (rows.size() <= pageSize) {
             return new Page<>(rows, null);
         }
@@ -424,17 +489,27 @@ public final class PostgresSubmissionStore implements SubmissionStore {
 
     private static SubmissionSummary summary(ResultSet row) throws SQLException {
         String verdict = row.getString("verdict");
-        return new SubmissionSummary(row.getString("id"), row.getString("problem_id"), row.getString("contest_id"),
-                row.getString("participant"), row.getString("language"), Jdbc.instant(row, "created_at"),
-                SubmissionStatus.valueOf(row.getString("status")), row.getLong("round"),
-                verdict == null ? null : Verdict.valueOf(verdict), row.getObject("score", Integer.class),
-                row.getInt("tests_done"), row.getInt("tests_total"), Jdbc.instant(row, "updated_at"));
+        return new SubmissionSummary(
+                row.getString("id"),
+                row.getString("problem_id"),
+                row.getString("contest_id"),
+                row.getString("participant"),
+                row.getString("language"),
+                Jdbc.instant(row, "created_at"),
+                SubmissionStatus.valueOf(row.getString("status")),
+                row.getLong("round"),
+                verdict == null ? null : Verdict.valueOf(verdict),
+                row.getObject("score", Integer.class),
+                row.getInt("tests_done"),
+                row.getInt("tests_total"),
+                Jdbc.instant(row, "updated_at"));
     }
 
     /** A short fingerprint of a filter, so that a token is only taken by the listing that issued it. */
     private static String listingOf(SubmissionFilter filter) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.write(filter).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Json.write(filter).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
@@ -448,10 +523,12 @@ public final class PostgresSubmissionStore implements SubmissionStore {
     private record Cursor(String listing, Instant createdAt, String id) {
 
         String encode() {
-            long micros = Math.addExact(Math.multiplyExact(createdAt.getEpochSecond(), 1_000_000L),
-                    createdAt.getNano() / 1000);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    String.join("\n", "v1", listing, Long.toString(micros), id).getBytes(StandardCharsets.UTF_8));
+            long micros = Math.addExact(
+                    Math.multiplyExact(createdAt.getEpochSecond(), 1_000_000L), createdAt.getNano() / 1000);
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(String.join("\n", "v1", listing, Long.toString(micros), id)
+                            .getBytes(StandardCharsets.UTF_8));
         }
 
         /** @throws IllegalArgumentException for anything but a token of the listing {@code listing} */
@@ -470,8 +547,8 @@ public final class PostgresSubmissionStore implements SubmissionStore {
             if (!parts[1].equals(listing)) {
                 throw new IllegalArgumentException("the continuation token belongs to another listing");
             }
-            Instant createdAt = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                    Math.floorMod(micros, 1_000_000L) * 1000);
+            Instant createdAt =
+                    Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
             return new Cursor(listing, createdAt, parts[3]);
         }
     }

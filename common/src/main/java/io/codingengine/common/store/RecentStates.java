@@ -1,7 +1,6 @@
 package io.codingengine.common.store;
 
 import com.azure.data.tables.models.TableEntity;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -4,7 +4,6 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
 import io.codingengine.common.judge.SubmissionStatus;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,14 +14,24 @@ import java.time.ZoneOffset;
  */
 final class Rows {
 
-    static final String STATUS = "Status", ROUND = "Round", ATTEMPT = "Attempt",
-            TESTS_DONE = "TestsDone", TESTS_TOTAL = "TestsTotal", PROBLEM = "ProblemId",
-            CONTEST = "ContestId", PARTICIPANT = "Participant", LANGUAGE = "Language",
-            CREATED = "CreatedAt", UPDATED = "UpdatedAt", VERDICT = "Verdict", SCORE = "Score",
-            SUBMISSION = "Submission", JUDGEMENT = "Judgement", SUBMISSION_ID = "SubmissionId";
+    static final String STATUS = "Status",
+            ROUND = "Round",
+            ATTEMPT = "Attempt",
+            TESTS_DONE = "TestsDone",
+            TESTS_TOTAL = "TestsTotal",
+            PROBLEM = "ProblemId",
+            CONTEST = "ContestId",
+            PARTICIPANT = "Participant",
+            LANGUAGE = "Language",
+            CREATED = "CreatedAt",
+            UPDATED = "UpdatedAt",
+            VERDICT = "Verdict",
+            SCORE = "Score",
+            SUBMISSION = "Submission",
+            JUDGEMENT = "Judgement",
+            SUBMISSION_ID = "SubmissionId";
 
-    private Rows() {
-    }
+    private Rows() {}
 
     static void putIfNotNull(TableEntity entity, String name, String value) {
         if (value != null) {

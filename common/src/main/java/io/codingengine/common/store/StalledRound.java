@@ -1,7 +1,6 @@
 package io.codingengine.common.store;
 
 import io.codingengine.common.judge.SubmissionStatus;
-
 import java.time.Instant;
 import java.util.Objects;
 

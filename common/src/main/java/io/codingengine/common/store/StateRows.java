@@ -1,5 +1,15 @@
 package io.codingengine.common.store;
 
+import static io.codingengine.common.store.Rows.ATTEMPT;
+import static io.codingengine.common.store.Rows.JUDGEMENT;
+import static io.codingengine.common.store.Rows.ROUND;
+import static io.codingengine.common.store.Rows.STATUS;
+import static io.codingengine.common.store.Rows.UPDATED;
+import static io.codingengine.common.store.Rows.literal;
+import static io.codingengine.common.store.Rows.longOf;
+import static io.codingengine.common.store.Rows.status;
+import static io.codingengine.common.store.Rows.time;
+
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
@@ -13,7 +23,6 @@ import com.azure.data.tables.models.TableTransactionActionType;
 import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.store.PayloadBlobs.Payload;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,16 +30,6 @@ import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static io.codingengine.common.store.Rows.ATTEMPT;
-import static io.codingengine.common.store.Rows.JUDGEMENT;
-import static io.codingengine.common.store.Rows.ROUND;
-import static io.codingengine.common.store.Rows.STATUS;
-import static io.codingengine.common.store.Rows.UPDATED;
-import static io.codingengine.common.store.Rows.literal;
-import static io.codingengine.common.store.Rows.longOf;
-import static io.codingengine.common.store.Rows.status;
-import static io.codingengine.common.store.Rows.time;
 
 /**
  * The partitions of the {@code <prefix>submissions} table: each submission's state row, changed
@@ -49,6 +48,7 @@ final class StateRows {
     private static final String HISTORY_PREFIX = "history-";
     /** Where the tables SDK keeps an entity's ETag, which a conditional write sends as If-Match. */
     private static final String ODATA_ETAG = "odata.etag";
+
     private static final int MAX_CONFLICT_RETRIES = 50;
 
     private final TableClient table;
@@ -83,8 +83,7 @@ final class StateRows {
     }
 
     /** The state row and the history rows of one submission, read together. */
-    record Partition(TableEntity state, List<TableEntity> history) {
-    }
+    record Partition(TableEntity state, List<TableEntity> history) {}
 
     /**
      * The state row of {@code id} with its history rows of earlier rounds, oldest first, in one
@@ -105,16 +104,19 @@ final class StateRows {
             return null;
         }
         long round = longOf(state, ROUND);
-        return new Partition(state, history.stream()
-                .filter(row -> longOf(row, ROUND) < round)
-                .sorted(Comparator.comparingLong(row -> longOf(row, ROUND)))
-                .toList());
+        return new Partition(
+                state,
+                history.stream()
+                        .filter(row -> longOf(row, ROUND) < round)
+                        .sorted(Comparator.comparingLong(row -> longOf(row, ROUND)))
+                        .toList());
     }
 
     /** The state row of {@code id} with only the {@code select} properties (all when null), or {@code null}. */
     TableEntity readState(String id, List<String> select) {
         try {
-            return table.getEntityWithResponse(id, STATE_ROW, select, null, Context.NONE).getValue();
+            return table.getEntityWithResponse(id, STATE_ROW, select, null, Context.NONE)
+                    .getValue();
         } catch (TableServiceException e) {
             if (status(e) == 404) {
                 return null;
@@ -133,9 +135,16 @@ final class StateRows {
         String filter = "RowKey eq " + literal(STATE_ROW) + " and " + STATUS + " ne "
                 + literal(SubmissionStatus.DONE.name()) + " and " + UPDATED + " lt datetime"
                 + literal(cutoff.toString());
-        return table.listEntities(new ListEntitiesOptions().setFilter(filter)
-                        .setSelect(List.of("PartitionKey", STATUS, ROUND, ATTEMPT, UPDATED)), null, Context.NONE)
-                .stream().limit(max).toList();
+        return table
+                .listEntities(
+                        new ListEntitiesOptions()
+                                .setFilter(filter)
+                                .setSelect(List.of("PartitionKey", STATUS, ROUND, ATTEMPT, UPDATED)),
+                        null,
+                        Context.NONE)
+                .stream()
+                .limit(max)
+                .toList();
     }
 
     /** Lets the next change of {@code id} decide on {@code state}, a row just read whole. */
@@ -146,8 +155,8 @@ final class StateRows {
     /** Deletes every row of submission {@code id}. */
     void deleteAll(String id) {
         recent.forget(id);
-        for (TableEntity own : table.listEntities(new ListEntitiesOptions()
-                .setFilter("PartitionKey eq " + literal(id)), null, Context.NONE)) {
+        for (TableEntity own : table.listEntities(
+                new ListEntitiesOptions().setFilter("PartitionKey eq " + literal(id)), null, Context.NONE)) {
             Rows.deleteQuietly(table, own.getPartitionKey(), own.getRowKey());
         }
     }
@@ -232,8 +241,8 @@ final class StateRows {
                 refused = true;
                 backOff(i);
             }
-            throw new ConcurrentModificationException("submission " + id + " kept changing during "
-                    + MAX_CONFLICT_RETRIES + " tries");
+            throw new ConcurrentModificationException(
+                    "submission " + id + " kept changing during " + MAX_CONFLICT_RETRIES + " tries");
         } finally {
             if (payload != null && !mayBeApplied && !(refused && namedAfterRefusal(id, payload))) {
                 payload.discard();
@@ -244,9 +253,15 @@ final class StateRows {
     /** Whether a row of submission {@code id} names the blob of {@code payload}. */
     boolean namesBlob(String id, Payload payload) {
         String naming = payload.rowsNamingIt();
-        return naming != null && table.listEntities(new ListEntitiesOptions()
-                        .setFilter("PartitionKey eq " + literal(id) + " and " + naming).setTop(1), null, Context.NONE)
-                .iterator().hasNext();
+        return naming != null
+                && table.listEntities(
+                                new ListEntitiesOptions()
+                                        .setFilter("PartitionKey eq " + literal(id) + " and " + naming)
+                                        .setTop(1),
+                                null,
+                                Context.NONE)
+                        .iterator()
+                        .hasNext();
     }
 
     /**
@@ -285,8 +300,10 @@ final class StateRows {
         beforeConditionalWrite.run();
         try {
             if (decision.extra() == null) {
-                String etag = etagOf(table.updateEntityWithResponse(decision.state(),
-                        TableEntityUpdateMode.REPLACE, true, null, Context.NONE).getHeaders().getValue(HttpHeaderName.ETAG));
+                String etag = etagOf(table.updateEntityWithResponse(
+                                decision.state(), TableEntityUpdateMode.REPLACE, true, null, Context.NONE)
+                        .getHeaders()
+                        .getValue(HttpHeaderName.ETAG));
                 if (etag != null) {
                     decision.state().getProperties().put(ODATA_ETAG, etag);
                     recent.remember(id, decision.state());
@@ -332,7 +349,9 @@ final class StateRows {
      * answers for itself and the failed action's error code tells.
      */
     private static boolean lostToAnotherWriter(TableServiceException e) {
-        return status(e) == 412 || (e.getValue() != null
-                && TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(e.getValue().getErrorCode()));
+        return status(e) == 412
+                || (e.getValue() != null
+                        && TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(
+                                e.getValue().getErrorCode()));
     }
 }

@@ -8,7 +8,6 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.codingengine.common.azure.AzureCredentials;
 import io.codingengine.common.azure.AzureHttp;
-
 import java.net.URI;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -25,12 +24,11 @@ import java.util.function.Supplier;
  * @param blobEndpoint            {@code https://<account>.blob.core.windows.net}, or empty
  * @param managedIdentityClientId client id of a user-assigned identity; empty: the chain's default
  */
-public record StorageAccount(String connectionString, String tableEndpoint, String blobEndpoint,
-                             String managedIdentityClientId) {
+public record StorageAccount(
+        String connectionString, String tableEndpoint, String blobEndpoint, String managedIdentityClientId) {
 
     /** The service clients of one account. */
-    public record Clients(TableServiceClient tables, BlobServiceClient blobs) {
-    }
+    public record Clients(TableServiceClient tables, BlobServiceClient blobs) {}
 
     public StorageAccount {
         connectionString = connectionString == null ? "" : connectionString.strip();
@@ -38,8 +36,8 @@ public record StorageAccount(String connectionString, String tableEndpoint, Stri
         blobEndpoint = blobEndpoint == null ? "" : blobEndpoint.strip();
         managedIdentityClientId = managedIdentityClientId == null ? "" : managedIdentityClientId.strip();
         if (tableEndpoint.isEmpty() != blobEndpoint.isEmpty()) {
-            throw new IllegalArgumentException("set both the table and the blob endpoint (managed identity), or neither"
-                    + " (connection string)");
+            throw new IllegalArgumentException(
+                    "set both the table and the blob endpoint (managed identity), or neither" + " (connection string)");
         }
         if (!tableEndpoint.isEmpty()) {
             requireHttps("table", tableEndpoint);
@@ -75,8 +73,16 @@ public record StorageAccount(String connectionString, String tableEndpoint, Stri
         }
         TokenCredential token = Objects.requireNonNull(credential.get(), "credential");
         return new Clients(
-                new TableServiceClientBuilder().endpoint(tableEndpoint).credential(token).httpClient(http).buildClient(),
-                new BlobServiceClientBuilder().endpoint(blobEndpoint).credential(token).httpClient(http).buildClient());
+                new TableServiceClientBuilder()
+                        .endpoint(tableEndpoint)
+                        .credential(token)
+                        .httpClient(http)
+                        .buildClient(),
+                new BlobServiceClientBuilder()
+                        .endpoint(blobEndpoint)
+                        .credential(token)
+                        .httpClient(http)
+                        .buildClient());
     }
 
     /** Bearer tokens only travel over TLS (azure-core refuses otherwise, at the first request). */

@@ -7,5 +7,6 @@ package io.codingengine.common.store;
  * Storage, set by the {@code azure} profile).
  */
 public enum StoreKind {
-    POSTGRES, AZURE
+    POSTGRES,
+    AZURE
 }

@@ -11,8 +11,7 @@ import io.codingengine.common.judge.SubmissionStatus;
  * @param participant only this participant's submissions
  * @param status      only submissions in this status now
  */
-public record SubmissionFilter(String problemId, String contestId, String participant,
-                               SubmissionStatus status) {
+public record SubmissionFilter(String problemId, String contestId, String participant, SubmissionStatus status) {
 
     private static final SubmissionFilter ALL = new SubmissionFilter(null, null, null, null);
 

@@ -1,21 +1,5 @@
 package io.codingengine.common.store;
 
-import com.azure.core.util.Context;
-import com.azure.data.tables.TableClient;
-import com.azure.data.tables.models.ListEntitiesOptions;
-import com.azure.data.tables.models.TableEntity;
-import io.codingengine.common.judge.Submission;
-import io.codingengine.common.judge.Verdict;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.Callable;
-
 import static io.codingengine.common.store.Rows.ATTEMPT;
 import static io.codingengine.common.store.Rows.CONTEST;
 import static io.codingengine.common.store.Rows.CREATED;
@@ -38,6 +22,21 @@ import static io.codingengine.common.store.Rows.putIfNotNull;
 import static io.codingengine.common.store.Rows.statusOf;
 import static io.codingengine.common.store.Rows.time;
 
+import com.azure.core.util.Context;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import io.codingengine.common.judge.Submission;
+import io.codingengine.common.judge.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
 /**
  * The listing index, table {@code <prefix>submissionindex} (see the package documentation):
  * write-once rows of a submission's immutable facts, one in each partition it is listed in.
@@ -56,8 +55,21 @@ final class SubmissionIndex {
     private static final int MAX_SCANNED_PER_CALL = 2000;
     /** Index rows resolved at once when a listing filters on status. */
     private static final int STATUS_BATCH = 100;
-    private static final List<String> SUMMARY_COLUMNS = List.of(STATUS, ROUND, ATTEMPT, TESTS_DONE,
-            TESTS_TOTAL, PROBLEM, CONTEST, PARTICIPANT, LANGUAGE, CREATED, UPDATED, VERDICT, SCORE);
+
+    private static final List<String> SUMMARY_COLUMNS = List.of(
+            STATUS,
+            ROUND,
+            ATTEMPT,
+            TESTS_DONE,
+            TESTS_TOTAL,
+            PROBLEM,
+            CONTEST,
+            PARTICIPANT,
+            LANGUAGE,
+            CREATED,
+            UPDATED,
+            VERDICT,
+            SCORE);
 
     private final TableClient table;
     private final StateRows states;
@@ -70,8 +82,12 @@ final class SubmissionIndex {
     /** What a submission's index rows say of it: enough to find and delete every one of them. */
     record Entry(String submissionId, String rowKey, String problemId, String contestId, String participant) {
         static Entry of(Submission submission) {
-            return new Entry(submission.id(), SubmissionIndex.rowKey(submission.createdAt(), submission.id()),
-                    submission.problemId(), submission.contestId(), submission.participant());
+            return new Entry(
+                    submission.id(),
+                    SubmissionIndex.rowKey(submission.createdAt(), submission.id()),
+                    submission.problemId(),
+                    submission.contestId(),
+                    submission.participant());
         }
 
         /** The partitions besides {@code all} that list the submission. */
@@ -125,8 +141,11 @@ final class SubmissionIndex {
     Iterable<Entry> createdBefore(Instant cutoff) {
         String filter = "PartitionKey eq " + literal(ALL_PARTITION) + " and RowKey gt " + literal(rowKey(cutoff, ""));
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE)
-                .mapPage(row -> new Entry((String) row.getProperty(SUBMISSION_ID), row.getRowKey(),
-                        (String) row.getProperty(PROBLEM), (String) row.getProperty(CONTEST),
+                .mapPage(row -> new Entry(
+                        (String) row.getProperty(SUBMISSION_ID),
+                        row.getRowKey(),
+                        (String) row.getProperty(PROBLEM),
+                        (String) row.getProperty(CONTEST),
                         (String) row.getProperty(PARTICIPANT)));
     }
 
@@ -136,10 +155,11 @@ final class SubmissionIndex {
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("pageSize must be 1.." + MAX_PAGE_SIZE + ", was " + pageSize);
         }
-        String partition = filter.participant() != null ? "u~" + keyPart(filter.participant())
-                : filter.problemId() != null ? "p~" + keyPart(filter.problemId())
-                : filter.contestId() != null ? "c~" + keyPart(filter.contestId())
-                : ALL_PARTITION;
+        String partition = filter.participant() != null
+                ? "u~" + keyPart(filter.participant())
+                : filter.problemId() != null
+                        ? "p~" + keyPart(filter.problemId())
+                        : filter.contestId() != null ? "c~" + keyPart(filter.contestId()) : ALL_PARTITION;
         String after = null;
         if (continuationToken != null) {
             String[] parts = decodeToken(continuationToken);
@@ -161,8 +181,12 @@ final class SubmissionIndex {
         if (filter.participant() != null) {
             query.append(" and Participant eq ").append(literal(filter.participant()));
         }
-        Iterator<TableEntity> rows = table.listEntities(new ListEntitiesOptions()
-                .setFilter(query.toString()).setTop(Math.min(Math.max(pageSize, STATUS_BATCH) + 1, MAX_PAGE_SIZE)), null, Context.NONE)
+        Iterator<TableEntity> rows = table.listEntities(
+                        new ListEntitiesOptions()
+                                .setFilter(query.toString())
+                                .setTop(Math.min(Math.max(pageSize, STATUS_BATCH) + 1, MAX_PAGE_SIZE)),
+                        null,
+                        Context.NONE)
                 .iterator();
 
         List<SubmissionSummary> items = new ArrayList<>();
@@ -203,7 +227,8 @@ final class SubmissionIndex {
             reads.add(() -> {
                 String id = (String) row.getProperty(SUBMISSION_ID);
                 TableEntity state = states.readState(id, SUMMARY_COLUMNS);
-                if (state == null || !Objects.equals(instantOf(state, CREATED), instantOf(row, CREATED))
+                if (state == null
+                        || !Objects.equals(instantOf(state, CREATED), instantOf(row, CREATED))
                         || !Objects.equals(state.getProperty(PARTICIPANT), row.getProperty(PARTICIPANT))
                         || !Objects.equals(state.getProperty(PROBLEM), row.getProperty(PROBLEM))
                         || !Objects.equals(state.getProperty(CONTEST), row.getProperty(CONTEST))) {
@@ -218,12 +243,20 @@ final class SubmissionIndex {
     private static SubmissionSummary summaryOf(String id, TableEntity state) {
         Object verdict = state.getProperty(VERDICT);
         Object score = state.getProperty(SCORE);
-        return new SubmissionSummary(id, (String) state.getProperty(PROBLEM),
-                (String) state.getProperty(CONTEST), (String) state.getProperty(PARTICIPANT),
-                (String) state.getProperty(LANGUAGE), instantOf(state, CREATED), statusOf(state),
-                longOf(state, ROUND), verdict == null ? null : Verdict.valueOf((String) verdict),
-                score == null ? null : ((Number) score).intValue(), intOf(state, TESTS_DONE),
-                intOf(state, TESTS_TOTAL), instantOf(state, UPDATED));
+        return new SubmissionSummary(
+                id,
+                (String) state.getProperty(PROBLEM),
+                (String) state.getProperty(CONTEST),
+                (String) state.getProperty(PARTICIPANT),
+                (String) state.getProperty(LANGUAGE),
+                instantOf(state, CREATED),
+                statusOf(state),
+                longOf(state, ROUND),
+                verdict == null ? null : Verdict.valueOf((String) verdict),
+                score == null ? null : ((Number) score).intValue(),
+                intOf(state, TESTS_DONE),
+                intOf(state, TESTS_TOTAL),
+                instantOf(state, UPDATED));
     }
 
     /** {@code Long.MAX_VALUE - createdAt millis} as 19 digits, {@code ~}, the id: a partition reads newest first. */
@@ -240,8 +273,14 @@ final class SubmissionIndex {
         StringBuilder out = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '/' || c == '\\' || c == '#' || c == '?' || c == '~' || c == '%'
-                    || c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+            if (c == '/'
+                    || c == '\\'
+                    || c == '#'
+                    || c == '?'
+                    || c == '~'
+                    || c == '%'
+                    || c < 0x20
+                    || (c >= 0x7f && c <= 0x9f)) {
                 for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
                     out.append('%').append(String.format("%02X", b & 0xff));
                 }
@@ -254,8 +293,9 @@ final class SubmissionIndex {
 
     /** The partition and the last row key a page read: the next page reads on after it. */
     private static String encodeToken(String partition, String rowKey) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ("v1\n" + partition + "\n" + rowKey).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("v1\n" + partition + "\n" + rowKey).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String[] decodeToken(String token) {

@@ -3,7 +3,6 @@ package io.codingengine.common.store;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -24,9 +23,16 @@ import java.util.Objects;
  * @param history    judgements of earlier rounds that a regrade replaced, oldest first
  * @param updatedAt  when the record last changed
  */
-public record SubmissionRecord(Submission submission, SubmissionStatus status, long round,
-                               int attempt, int testsDone, int testsTotal, Judgement judgement,
-                               List<Judgement> history, Instant updatedAt) {
+public record SubmissionRecord(
+        Submission submission,
+        SubmissionStatus status,
+        long round,
+        int attempt,
+        int testsDone,
+        int testsTotal,
+        Judgement judgement,
+        List<Judgement> history,
+        Instant updatedAt) {
 
     public SubmissionRecord {
         Objects.requireNonNull(submission, "submission");
@@ -45,10 +51,19 @@ public record SubmissionRecord(Submission submission, SubmissionStatus status, l
 
     /** This record as a listing shows it. */
     public SubmissionSummary summary() {
-        return new SubmissionSummary(submission.id(), submission.problemId(),
-                submission.contestId(), submission.participant(), submission.language(),
-                submission.createdAt(), status, round,
+        return new SubmissionSummary(
+                submission.id(),
+                submission.problemId(),
+                submission.contestId(),
+                submission.participant(),
+                submission.language(),
+                submission.createdAt(),
+                status,
+                round,
                 judgement == null ? null : judgement.verdict(),
-                judgement == null ? null : judgement.score(), testsDone, testsTotal, updatedAt);
+                judgement == null ? null : judgement.score(),
+                testsDone,
+                testsTotal,
+                updatedAt);
     }
 }

@@ -2,7 +2,6 @@ package io.codingengine.common.store;
 
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

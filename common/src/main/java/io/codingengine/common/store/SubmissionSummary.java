@@ -2,7 +2,6 @@ package io.codingengine.common.store;
 
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.Verdict;
-
 import java.time.Instant;
 import java.util.Objects;
 
@@ -24,10 +23,20 @@ import java.util.Objects;
  * @param testsTotal  tests the running attempt will run; 0 before a worker started
  * @param updatedAt   when the record last changed
  */
-public record SubmissionSummary(String id, String problemId, String contestId, String participant,
-                                String language, Instant createdAt, SubmissionStatus status,
-                                long round, Verdict verdict, Integer score, int testsDone,
-                                int testsTotal, Instant updatedAt) {
+public record SubmissionSummary(
+        String id,
+        String problemId,
+        String contestId,
+        String participant,
+        String language,
+        Instant createdAt,
+        SubmissionStatus status,
+        long round,
+        Verdict verdict,
+        Integer score,
+        int testsDone,
+        int testsTotal,
+        Instant updatedAt) {
 
     public SubmissionSummary {
         Objects.requireNonNull(id, "id");

@@ -1,24 +1,5 @@
 package io.codingengine.common.store;
 
-import com.azure.data.tables.TableServiceClient;
-import com.azure.data.tables.models.TableEntity;
-import com.azure.data.tables.models.TableServiceException;
-import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobServiceClient;
-import io.codingengine.common.json.Json;
-import io.codingengine.common.judge.Ids;
-import io.codingengine.common.judge.Judgement;
-import io.codingengine.common.judge.Submission;
-import io.codingengine.common.judge.SubmissionStatus;
-import io.codingengine.common.store.PayloadBlobs.Payload;
-import io.codingengine.common.store.StateRows.Decision;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.regex.Pattern;
-
 import static io.codingengine.common.store.Rows.ATTEMPT;
 import static io.codingengine.common.store.Rows.CONTEST;
 import static io.codingengine.common.store.Rows.CREATED;
@@ -42,6 +23,24 @@ import static io.codingengine.common.store.Rows.status;
 import static io.codingengine.common.store.Rows.statusOf;
 import static io.codingengine.common.store.Rows.time;
 
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableServiceException;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import io.codingengine.common.json.Json;
+import io.codingengine.common.judge.Ids;
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.Submission;
+import io.codingengine.common.judge.SubmissionStatus;
+import io.codingengine.common.store.PayloadBlobs.Payload;
+import io.codingengine.common.store.StateRows.Decision;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
 /**
  * {@link SubmissionStore} on Azure Table Storage (or Azurite), with Blob Storage for large values.
  * The tables, keys and properties are described in the package documentation. This class applies
@@ -60,7 +59,7 @@ public final class TableSubmissionStore implements SubmissionStore {
     private final SubmissionIndex index;
     private final PayloadBlobs payloads;
     /** Runs between the read and the conditional write of every change; tests widen races with it. */
-    volatile Runnable beforeConditionalWrite = () -> { };
+    volatile Runnable beforeConditionalWrite = () -> {};
 
     /**
      * Uses (and creates when missing) the tables {@code <namePrefix>submissions} and
@@ -75,15 +74,16 @@ public final class TableSubmissionStore implements SubmissionStore {
         }
         tables.createTableIfNotExists(namePrefix + "submissions");
         tables.createTableIfNotExists(namePrefix + "submissionindex");
-        this.states = new StateRows(tables.getTableClient(namePrefix + "submissions"), () -> beforeConditionalWrite.run());
+        this.states =
+                new StateRows(tables.getTableClient(namePrefix + "submissions"), () -> beforeConditionalWrite.run());
         this.index = new SubmissionIndex(tables.getTableClient(namePrefix + "submissionindex"), states);
         this.payloads = new PayloadBlobs(blobs, namePrefix);
     }
 
     /** An adapter on the account of {@code connectionString} (see {@link AzureStorage}). */
     public static TableSubmissionStore fromConnectionString(String connectionString, String namePrefix) {
-        return new TableSubmissionStore(AzureStorage.tables(connectionString),
-                AzureStorage.blobs(connectionString), namePrefix);
+        return new TableSubmissionStore(
+                AzureStorage.tables(connectionString), AzureStorage.blobs(connectionString), namePrefix);
     }
 
     /**
@@ -170,10 +170,16 @@ public final class TableSubmissionStore implements SubmissionStore {
         List<Judgement> past = rows.history().stream()
                 .map(row -> Json.read(payloads.load(row, JUDGEMENT), Judgement.class))
                 .toList();
-        SubmissionRecord record = new SubmissionRecord(submission, statusOf(state), longOf(state, ROUND),
-                intOf(state, ATTEMPT), intOf(state, TESTS_DONE), intOf(state, TESTS_TOTAL),
+        SubmissionRecord record = new SubmissionRecord(
+                submission,
+                statusOf(state),
+                longOf(state, ROUND),
+                intOf(state, ATTEMPT),
+                intOf(state, TESTS_DONE),
+                intOf(state, TESTS_TOTAL),
                 judgementJson == null ? null : Json.read(judgementJson, Judgement.class),
-                past, instantOf(state, UPDATED));
+                past,
+                instantOf(state, UPDATED));
         states.remember(id, state);
         return Optional.of(record);
     }
@@ -210,12 +216,12 @@ public final class TableSubmissionStore implements SubmissionStore {
                 return Decision.keep(refused);
             }
             if (attempt > intOf(state, ATTEMPT) || statusOf(state) != SubmissionStatus.RUNNING) {
-                throw new IllegalStateException("attempt " + attempt + " of submission " + id
-                        + " reports progress without markRunning");
+                throw new IllegalStateException(
+                        "attempt " + attempt + " of submission " + id + " reports progress without markRunning");
             }
             if (testsDone > intOf(state, TESTS_TOTAL)) {
-                throw new IllegalArgumentException("testsDone " + testsDone + " is past the total "
-                        + intOf(state, TESTS_TOTAL));
+                throw new IllegalArgumentException(
+                        "testsDone " + testsDone + " is past the total " + intOf(state, TESTS_TOTAL));
             }
             if (testsDone <= intOf(state, TESTS_DONE)) {
                 return Decision.keep(UpdateOutcome.UNCHANGED);
@@ -231,8 +237,8 @@ public final class TableSubmissionStore implements SubmissionStore {
         if (!Ids.isValid(id)) {
             return UpdateOutcome.NOT_FOUND;
         }
-        Payload payload = payloads.store(id, JUDGEMENT, "judgement-r" + judgement.round() + "-a" + judgement.attempt(),
-                Json.write(judgement));
+        Payload payload = payloads.store(
+                id, JUDGEMENT, "judgement-r" + judgement.round() + "-a" + judgement.attempt(), Json.write(judgement));
         return states.update(id, payload, state -> {
             UpdateOutcome refused = refusal(state, id, judgement.round(), 0);
             if (refused != null) {
@@ -241,7 +247,10 @@ public final class TableSubmissionStore implements SubmissionStore {
             state.addProperty(STATUS, SubmissionStatus.DONE.name())
                     .addProperty(ATTEMPT, judgement.attempt())
                     .addProperty(TESTS_DONE, judgement.tests().size())
-                    .addProperty(TESTS_TOTAL, Math.max(intOf(state, TESTS_TOTAL), judgement.tests().size()))
+                    .addProperty(
+                            TESTS_TOTAL,
+                            Math.max(
+                                    intOf(state, TESTS_TOTAL), judgement.tests().size()))
                     .addProperty(VERDICT, judgement.verdict().name())
                     .addProperty(SCORE, judgement.score());
             payload.putInto(state);
@@ -298,8 +307,12 @@ public final class TableSubmissionStore implements SubmissionStore {
             throw new IllegalArgumentException("max must be 1..1000, was " + max);
         }
         return states.unfinishedBefore(unchangedSince, max).stream()
-                .map(row -> new StalledRound(row.getPartitionKey(), longOf(row, ROUND), statusOf(row),
-                        intOf(row, ATTEMPT), instantOf(row, UPDATED)))
+                .map(row -> new StalledRound(
+                        row.getPartitionKey(),
+                        longOf(row, ROUND),
+                        statusOf(row),
+                        intOf(row, ATTEMPT),
+                        instantOf(row, UPDATED)))
                 .toList();
     }
 
@@ -333,8 +346,8 @@ public final class TableSubmissionStore implements SubmissionStore {
             return UpdateOutcome.STALE;
         }
         if (round > current) {
-            throw new IllegalStateException("round " + round + " of submission " + id
-                    + " was never started; the current round is " + current);
+            throw new IllegalStateException(
+                    "round " + round + " of submission " + id + " was never started; the current round is " + current);
         }
         if (statusOf(state) == SubmissionStatus.DONE) {
             return UpdateOutcome.ALREADY_DONE;

@@ -1,15 +1,14 @@
 package io.codingengine.common.audit;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract of {@link AuditLog}: every adapter's test extends this class. Every field is
@@ -50,33 +49,94 @@ public abstract class AuditLogContract {
         assertEquals(List.of("s3"), ids(query("bob", null, "python", null, AuditEntry.Kind.JUDGE)));
         assertEquals(List.of("s1", "s2", "s3", "e1"), ids(query(" ", "", null, null, null)), "a blank filter is none");
         // from inclusive, to exclusive, and at most max
-        assertEquals(List.of("s2", "s3"), ids(new AuditQuery(DAY2, DAY2.plusSeconds(2), null, null, null, null, null, 10)));
-        assertEquals(List.of("s1", "s2"), ids(new AuditQuery(DAY1, DAY2.plusSeconds(60), null, null, null, null, null, 2)));
-        assertEquals(List.of(), ids(query("o'brien", null, null, null, null)), "a quote in a filter is a value, not syntax");
+        assertEquals(
+                List.of("s2", "s3"), ids(new AuditQuery(DAY2, DAY2.plusSeconds(2), null, null, null, null, null, 10)));
+        assertEquals(
+                List.of("s1", "s2"), ids(new AuditQuery(DAY1, DAY2.plusSeconds(60), null, null, null, null, null, 2)));
+        assertEquals(
+                List.of(), ids(query("o'brien", null, null, null, null)), "a quote in a filter is a value, not syntax");
     }
 
     @Test
     void recordingASubmissionsRoundAgainReplacesItsEntry() {
-        AuditEntry again = new AuditEntry(AuditEntry.Kind.JUDGE, "s3", 0, "bob", DAY2.plusSeconds(1),
-                DAY2.plusSeconds(9), "python", "cd".repeat(32), "max", "TLE", 3000, 8192, "w2", "local:host/slot-1", null);
+        AuditEntry again = new AuditEntry(
+                AuditEntry.Kind.JUDGE,
+                "s3",
+                0,
+                "bob",
+                DAY2.plusSeconds(1),
+                DAY2.plusSeconds(9),
+                "python",
+                "cd".repeat(32),
+                "max",
+                "TLE",
+                3000,
+                8192,
+                "w2",
+                "local:host/slot-1",
+                null);
         audit.record(again);
         assertEquals(List.of(again), audit.query(query("bob", "max", null, null, null)));
     }
 
     @Test
     void anEntryIsRecordedIfAbsentOnceAndNeverReplacedSo() {
-        AuditEntry recovered = new AuditEntry(AuditEntry.Kind.JUDGE, "s4", 2, "cyd", DAY2.plusSeconds(3),
-                DAY2.plusSeconds(9), "python", "ef".repeat(32), "max", "AC", 10, 4096, "w1", "unknown", "corr-4");
+        AuditEntry recovered = new AuditEntry(
+                AuditEntry.Kind.JUDGE,
+                "s4",
+                2,
+                "cyd",
+                DAY2.plusSeconds(3),
+                DAY2.plusSeconds(9),
+                "python",
+                "ef".repeat(32),
+                "max",
+                "AC",
+                10,
+                4096,
+                "w1",
+                "unknown",
+                "corr-4");
         assertTrue(audit.recordIfAbsent(recovered));
-        assertFalse(audit.recordIfAbsent(new AuditEntry(AuditEntry.Kind.JUDGE, "s4", 2, "cyd", DAY2.plusSeconds(3),
-                DAY2.plusSeconds(10), "python", "ef".repeat(32), "max", "WA", 10, 4096, "w2", "unknown", null)));
+        assertFalse(audit.recordIfAbsent(new AuditEntry(
+                AuditEntry.Kind.JUDGE,
+                "s4",
+                2,
+                "cyd",
+                DAY2.plusSeconds(3),
+                DAY2.plusSeconds(10),
+                "python",
+                "ef".repeat(32),
+                "max",
+                "WA",
+                10,
+                4096,
+                "w2",
+                "unknown",
+                null)));
         assertEquals(List.of(recovered), audit.query(query("cyd", null, null, null, null)));
 
         AuditEntry s1 = entry(AuditEntry.Kind.JUDGE, "s1", "ada", DAY1, "python", "sum", "AC");
-        assertFalse(audit.recordIfAbsent(new AuditEntry(AuditEntry.Kind.JUDGE, "s1", 0, "ada", DAY1,
-                DAY1.plusSeconds(5), "python", "ab".repeat(32), "sum", "AC", 1, 1, "w9", "unknown", null)),
+        assertFalse(
+                audit.recordIfAbsent(new AuditEntry(
+                        AuditEntry.Kind.JUDGE,
+                        "s1",
+                        0,
+                        "ada",
+                        DAY1,
+                        DAY1.plusSeconds(5),
+                        "python",
+                        "ab".repeat(32),
+                        "sum",
+                        "AC",
+                        1,
+                        1,
+                        "w9",
+                        "unknown",
+                        null)),
                 "the judging worker's entry stays");
-        assertEquals(List.of(s1), audit.query(new AuditQuery(DAY1, DAY1.plusSeconds(1), "ada", null, null, null, null, 10)));
+        assertEquals(
+                List.of(s1), audit.query(new AuditQuery(DAY1, DAY1.plusSeconds(1), "ada", null, null, null, null, 10)));
     }
 
     @Test
@@ -86,18 +146,46 @@ public abstract class AuditLogContract {
         assertEquals(0, audit.purgeSubmittedBefore(DAY2.plusSeconds(1)));
     }
 
-    private static AuditQuery query(String participant, String problem, String language, String verdict, AuditEntry.Kind kind) {
-        return new AuditQuery(DAY1.minus(Duration.ofHours(1)), DAY2.plus(Duration.ofHours(1)), participant, problem,
-                language, verdict, kind, 100);
+    private static AuditQuery query(
+            String participant, String problem, String language, String verdict, AuditEntry.Kind kind) {
+        return new AuditQuery(
+                DAY1.minus(Duration.ofHours(1)),
+                DAY2.plus(Duration.ofHours(1)),
+                participant,
+                problem,
+                language,
+                verdict,
+                kind,
+                100);
     }
 
     private List<String> ids(AuditQuery q) {
         return audit.query(q).stream().map(AuditEntry::submissionId).toList();
     }
 
-    private static AuditEntry entry(AuditEntry.Kind kind, String id, String participant, Instant at, String language,
-                                    String problem, String verdict) {
-        return new AuditEntry(kind, id, 0, participant, at, at.plusSeconds(3), language, "ab".repeat(32), problem,
-                verdict, 12, 4096, "w1", "local:host/slot-0", "corr-" + id);
+    private static AuditEntry entry(
+            AuditEntry.Kind kind,
+            String id,
+            String participant,
+            Instant at,
+            String language,
+            String problem,
+            String verdict) {
+        return new AuditEntry(
+                kind,
+                id,
+                0,
+                participant,
+                at,
+                at.plusSeconds(3),
+                language,
+                "ab".repeat(32),
+                problem,
+                verdict,
+                12,
+                4096,
+                "w1",
+                "local:host/slot-0",
+                "corr-" + id);
     }
 }

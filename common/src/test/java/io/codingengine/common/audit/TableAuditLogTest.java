@@ -1,9 +1,8 @@
 package io.codingengine.common.audit;
 
 import io.codingengine.common.store.AzuriteExtension;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.util.UUID;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link AuditLogContract} against {@link TableAuditLog} on a real Azurite. */
 @ExtendWith(AzuriteExtension.class)
@@ -11,7 +10,8 @@ class TableAuditLogTest extends AuditLogContract {
 
     @Override
     protected AuditLog newLog() {
-        return TableAuditLog.fromConnectionString(AzuriteExtension.connectionString(),
+        return TableAuditLog.fromConnectionString(
+                AzuriteExtension.connectionString(),
                 "t" + UUID.randomUUID().toString().substring(0, 8));
     }
 }

@@ -1,19 +1,18 @@
 package io.codingengine.common.contest;
 
-import io.codingengine.common.judge.SubmissionStatus;
-import io.codingengine.common.judge.Verdict;
-import io.codingengine.common.store.SubmissionSummary;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.codingengine.common.judge.SubmissionStatus;
+import io.codingengine.common.judge.Verdict;
+import io.codingengine.common.store.SubmissionSummary;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 @Tag("fast")
 class ScoreboardTest {
@@ -25,19 +24,23 @@ class ScoreboardTest {
     void icpcRanksBySolvedThenPenalty() {
         Contest contest = contest(Scoring.ICPC);
         judged("ann", "a", 10, Verdict.WA, 50);
-        judged("ann", "a", 15, Verdict.CE, 0);     // a compile error costs nothing
-        judged("ann", "a", 30, Verdict.AC, 100);   // 30 + 20 for the WA
-        judged("ann", "a", 40, Verdict.WA, 0);     // after the AC: ignored
+        judged("ann", "a", 15, Verdict.CE, 0); // a compile error costs nothing
+        judged("ann", "a", 30, Verdict.AC, 100); // 30 + 20 for the WA
+        judged("ann", "a", 40, Verdict.WA, 0); // after the AC: ignored
         judged("bob", "a", 20, Verdict.AC, 100);
-        judged("bob", "b", 70, Verdict.AC, 100);   // bob: 2 solved, 90 minutes
-        judged("cat", "a", 50, Verdict.AC, 100);   // cat: 1 solved, 50 minutes = ann's
-        judged("dan", "a", -5, Verdict.AC, 100);   // before the start: not counted
-        judged("eve", "x", 5, Verdict.AC, 100);    // not a problem of the contest
+        judged("bob", "b", 70, Verdict.AC, 100); // bob: 2 solved, 90 minutes
+        judged("cat", "a", 50, Verdict.AC, 100); // cat: 1 solved, 50 minutes = ann's
+        judged("dan", "a", -5, Verdict.AC, 100); // before the start: not counted
+        judged("eve", "x", 5, Verdict.AC, 100); // not a problem of the contest
         pending("cat", "b", 80);
 
         Scoreboard board = Scoreboard.of(contest, submissions);
-        assertEquals(List.of("bob", "ann", "cat"), board.rows().stream().map(Scoreboard.Row::participant).toList());
-        assertEquals(List.of(1, 2, 2), board.rows().stream().map(Scoreboard.Row::rank).toList());
+        assertEquals(
+                List.of("bob", "ann", "cat"),
+                board.rows().stream().map(Scoreboard.Row::participant).toList());
+        assertEquals(
+                List.of(1, 2, 2),
+                board.rows().stream().map(Scoreboard.Row::rank).toList());
         Scoreboard.Row ann = board.rows().get(1);
         assertEquals(50, ann.penalty());
         assertEquals(2, ann.problems().get("a").tries());
@@ -48,8 +51,11 @@ class ScoreboardTest {
         // A score is the share of tests passed: an ICPC board, open to all, must not tell it.
         assertEquals(0, ann.points(), "ann's WA scored 50, which ICPC participants do not see");
         assertEquals(0, ann.problems().get("a").bestScore());
-        assertTrue(board.rows().stream().allMatch(r -> r.points() == 0
-                && r.problems().values().stream().allMatch(c -> c.bestScore() == 0)), board.toString());
+        assertTrue(
+                board.rows().stream()
+                        .allMatch(r -> r.points() == 0
+                                && r.problems().values().stream().allMatch(c -> c.bestScore() == 0)),
+                board.toString());
     }
 
     @Test
@@ -60,24 +66,36 @@ class ScoreboardTest {
         judged("ann", "b", 3, Verdict.TLE, 30);
         judged("bob", "a", 1, Verdict.AC, 100);
         Scoreboard board = Scoreboard.of(contest, submissions);
-        assertEquals(List.of("bob", "ann"), board.rows().stream().map(Scoreboard.Row::participant).toList());
+        assertEquals(
+                List.of("bob", "ann"),
+                board.rows().stream().map(Scoreboard.Row::participant).toList());
         assertEquals(90, board.rows().get(1).points());
         assertEquals(0, board.rows().get(1).penalty());
     }
 
     @Test
     void aFrozenBoardShowsSubmissionsFromTheFreezeOnAsPending() {
-        Contest contest = new Contest("c1", "Round", List.of("a", "b"), START, START.plusSeconds(3 * 3600),
-                Scoring.ICPC, List.of(), 60, null);
+        Contest contest = new Contest(
+                "c1",
+                "Round",
+                List.of("a", "b"),
+                START,
+                START.plusSeconds(3 * 3600),
+                Scoring.ICPC,
+                List.of(),
+                60,
+                null);
         Instant freeze = contest.freezesAt().orElseThrow();
         assertEquals(START.plusSeconds(2 * 3600), freeze);
         judged("ann", "a", 30, Verdict.AC, 100);
-        judged("bob", "a", 119, Verdict.WA, 0);    // just before the freeze: shown
-        judged("bob", "a", 120, Verdict.AC, 100);  // at the freeze: hidden
-        judged("bob", "b", 150, Verdict.AC, 100);  // during it: hidden
+        judged("bob", "a", 119, Verdict.WA, 0); // just before the freeze: shown
+        judged("bob", "a", 120, Verdict.AC, 100); // at the freeze: hidden
+        judged("bob", "b", 150, Verdict.AC, 100); // during it: hidden
 
         Scoreboard frozen = Scoreboard.of(contest, submissions, freeze);
-        assertEquals(List.of("ann", "bob"), frozen.rows().stream().map(Scoreboard.Row::participant).toList());
+        assertEquals(
+                List.of("ann", "bob"),
+                frozen.rows().stream().map(Scoreboard.Row::participant).toList());
         Scoreboard.Row bob = frozen.rows().get(1);
         assertEquals(0, bob.solved(), "bob's solves during the freeze are not shown: " + bob);
         assertEquals(1, bob.problems().get("a").tries());
@@ -86,14 +104,17 @@ class ScoreboardTest {
         assertTrue(!bob.problems().get("b").solved());
 
         Scoreboard full = Scoreboard.of(contest, submissions);
-        assertEquals(List.of("bob", "ann"), full.rows().stream().map(Scoreboard.Row::participant).toList(),
+        assertEquals(
+                List.of("bob", "ann"),
+                full.rows().stream().map(Scoreboard.Row::participant).toList(),
                 "unfrozen, bob's two solves count");
         assertEquals(2, full.rows().get(0).solved());
     }
 
     @Test
     void theFreezeLastsFromItsStartUntilAnAdminLiftsIt() {
-        Contest contest = new Contest("c1", "Round", List.of("a"), START, START.plusSeconds(3600), Scoring.ICPC, List.of(), 15, null);
+        Contest contest = new Contest(
+                "c1", "Round", List.of("a"), START, START.plusSeconds(3600), Scoring.ICPC, List.of(), 15, null);
         assertTrue(!contest.frozenAt(START.plusSeconds(44 * 60)));
         assertTrue(contest.frozenAt(START.plusSeconds(45 * 60)));
         assertTrue(contest.frozenAt(START.plusSeconds(5 * 3600)), "still frozen after the end");
@@ -102,10 +123,23 @@ class ScoreboardTest {
         assertEquals(contest.freezesAt(), lifted.freezesAt());
         Contest never = contest(Scoring.ICPC);
         assertTrue(never.freezesAt().isEmpty() && !never.frozenAt(START.plusSeconds(3 * 3600 - 1)));
-        assertThrows(IllegalArgumentException.class, () -> new Contest("c1", "Round", List.of("a"), START,
-                START.plusSeconds(3600), Scoring.ICPC, List.of(), 61, null), "longer than the contest");
-        assertThrows(IllegalArgumentException.class, () -> new Contest("c1", "Round", List.of("a"), START,
-                START.plusSeconds(3600), Scoring.ICPC, List.of(), -1, null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Contest(
+                        "c1", "Round", List.of("a"), START, START.plusSeconds(3600), Scoring.ICPC, List.of(), 61, null),
+                "longer than the contest");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Contest(
+                        "c1",
+                        "Round",
+                        List.of("a"),
+                        START,
+                        START.plusSeconds(3600),
+                        Scoring.ICPC,
+                        List.of(),
+                        -1,
+                        null));
     }
 
     private static Contest contest(Scoring scoring) {
@@ -122,7 +156,7 @@ class ScoreboardTest {
 
     private void add(String who, String problem, int minute, SubmissionStatus status, Verdict verdict, Integer score) {
         Instant at = START.plusSeconds(minute * 60L);
-        submissions.add(new SubmissionSummary("s" + submissions.size(), problem, "c1", who, "python", at, status,
-                0, verdict, score, 0, 0, at));
+        submissions.add(new SubmissionSummary(
+                "s" + submissions.size(), problem, "c1", who, "python", at, status, 0, verdict, score, 0, 0, at));
     }
 }

@@ -1,14 +1,13 @@
 package io.codingengine.common.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.codingengine.common.execution.Conversation;
 import io.codingengine.common.execution.StageResult;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** A live run's output is told a window at a time, in order, and never after the event that follows it. */
 class LiveConversationTest {
@@ -24,8 +23,11 @@ class LiveConversationTest {
         conversation.output(Conversation.Stream.STDERR, "!");
         conversation.output(Conversation.Stream.STDOUT, "\n");
         Thread.sleep(500);
-        assertEquals(List.of(new LiveMessage.Output(List.of(new LiveMessage.Chunk(Conversation.Stream.STDOUT, "hello"),
-                new LiveMessage.Chunk(Conversation.Stream.STDERR, "!"), new LiveMessage.Chunk(Conversation.Stream.STDOUT, "\n")))),
+        assertEquals(
+                List.of(new LiveMessage.Output(List.of(
+                        new LiveMessage.Chunk(Conversation.Stream.STDOUT, "hello"),
+                        new LiveMessage.Chunk(Conversation.Stream.STDERR, "!"),
+                        new LiveMessage.Chunk(Conversation.Stream.STDOUT, "\n")))),
                 events);
     }
 
@@ -34,7 +36,11 @@ class LiveConversationTest {
         conversation.output(Conversation.Stream.STDOUT, "last words");
         StageResult exited = new StageResult("", "", "", 0, null, null, null, 1, 1, 1);
         conversation.exit(Conversation.Stage.RUN, exited);
-        assertEquals(List.of(new LiveMessage.Output(List.of(new LiveMessage.Chunk(Conversation.Stream.STDOUT, "last words"))),
-                new LiveMessage.Exit(Conversation.Stage.RUN, exited)), events);
+        assertEquals(
+                List.of(
+                        new LiveMessage.Output(
+                                List.of(new LiveMessage.Chunk(Conversation.Stream.STDOUT, "last words"))),
+                        new LiveMessage.Exit(Conversation.Stage.RUN, exited)),
+                events);
     }
 }

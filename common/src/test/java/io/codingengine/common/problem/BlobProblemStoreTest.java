@@ -1,22 +1,5 @@
 package io.codingengine.common.problem;
 
-import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.BlobItem;
-import com.azure.storage.blob.models.ListBlobsOptions;
-import io.codingengine.common.store.AzureStorage;
-import io.codingengine.common.store.AzuriteExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
-
 import static io.codingengine.common.problem.Packages.SECRET_ANSWER;
 import static io.codingengine.common.problem.Packages.SECRET_INPUT;
 import static io.codingengine.common.problem.Packages.directory;
@@ -24,6 +7,22 @@ import static io.codingengine.common.problem.Packages.hello;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import io.codingengine.common.store.AzureStorage;
+import io.codingengine.common.store.AzuriteExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link ProblemStoreContract} against {@link BlobProblemStore} on a real Azurite, and what only blobs show. */
 @ExtendWith(AzuriteExtension.class)
@@ -36,8 +35,8 @@ class BlobProblemStoreTest extends ProblemStoreContract {
     static void connect() {
         String prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         store = BlobProblemStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
-        container = AzureStorage.blobs(AzuriteExtension.connectionString())
-                .getBlobContainerClient(prefix + "-problems");
+        container =
+                AzureStorage.blobs(AzuriteExtension.connectionString()).getBlobContainerClient(prefix + "-problems");
     }
 
     @Override
@@ -53,30 +52,40 @@ class BlobProblemStoreTest extends ProblemStoreContract {
     protected void assertStoresExactly(String id, Problem problem) {
         int expected = problem == null ? 0 : 1 + 2 * problem.secretTests().size();
         assertEquals(expected, blobs(id).size(), "the manifest and one version's data: " + blobs(id));
-        Set<String> pictures = problem == null ? Set.of() : problem.statementFiles().stream()
-                .map(file -> "files/" + id + "/" + file.sha256()).collect(Collectors.toSet());
+        Set<String> pictures = problem == null
+                ? Set.of()
+                : problem.statementFiles().stream()
+                        .map(file -> "files/" + id + "/" + file.sha256())
+                        .collect(Collectors.toSet());
         assertEquals(pictures, Set.copyOf(pictureBlobs(id)));
     }
 
     /** The blobs of the problem's statement files. */
     private static List<String> pictureBlobs(String id) {
         return container.listBlobs(new ListBlobsOptions().setPrefix("files/" + id + "/"), null).stream()
-                .map(BlobItem::getName).toList();
+                .map(BlobItem::getName)
+                .toList();
     }
 
     /** The problem's blobs: its manifest and its data. */
     private static List<String> blobs(String id) {
         return java.util.stream.Stream.concat(
-                container.listBlobs(new ListBlobsOptions().setPrefix("manifests/" + id + ".json"), null).stream(),
-                container.listBlobs(new ListBlobsOptions().setPrefix("data/" + id + "/"), null).stream())
-                .map(BlobItem::getName).toList();
+                        container
+                                .listBlobs(new ListBlobsOptions().setPrefix("manifests/" + id + ".json"), null)
+                                .stream(),
+                        container.listBlobs(new ListBlobsOptions().setPrefix("data/" + id + "/"), null).stream())
+                .map(BlobItem::getName)
+                .toList();
     }
 
     @Test
     void theManifestThatClientViewsReadHoldsNoSecretData() throws IOException {
         String id = unique("secretive");
         store.importPackage(directory(tmp, id, hello()));
-        String manifest = container.getBlobClient("manifests/" + id + ".json").downloadContent().toString();
+        String manifest = container
+                .getBlobClient("manifests/" + id + ".json")
+                .downloadContent()
+                .toString();
         assertFalse(manifest.contains(SECRET_INPUT) || manifest.contains(SECRET_ANSWER), manifest);
     }
 
@@ -87,8 +96,12 @@ class BlobProblemStoreTest extends ProblemStoreContract {
         store.importPackage(id, latex);
         byte[] tower = Files.readAllBytes(latex.resolve("problem_statement/tower.png"));
         assertEquals(List.of("files/" + id + "/" + KattisPackage.sha256(tower)), pictureBlobs(id));
-        String manifest = container.getBlobClient("manifests/" + id + ".json").downloadContent().toString();
-        assertTrue(manifest.contains("\"tower.png\"") && !manifest.contains("\"data\":\""),
+        String manifest = container
+                .getBlobClient("manifests/" + id + ".json")
+                .downloadContent()
+                .toString();
+        assertTrue(
+                manifest.contains("\"tower.png\"") && !manifest.contains("\"data\":\""),
                 "the manifest names the picture without its data: " + manifest);
 
         assertTrue(store.delete(id));

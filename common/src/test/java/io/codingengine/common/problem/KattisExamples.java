@@ -25,8 +25,7 @@ import java.util.stream.Stream;
  */
 public final class KattisExamples {
 
-    private KattisExamples() {
-    }
+    private KattisExamples() {}
 
     /** The examples' directory, or {@code null} when it is not beside the project. */
     public static Path directory() {
@@ -42,7 +41,10 @@ public final class KattisExamples {
     /** The examples' names ({@code different}, {@code guess}, ...), in order. */
     public static List<String> names() {
         try (Stream<Path> list = Files.list(directory())) {
-            return list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+            return list.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -89,8 +91,12 @@ public final class KattisExamples {
     /** True when Info-ZIP's {@code zip} is on the path. */
     public static boolean hasZipTool() {
         try {
-            return new ProcessBuilder("zip", "-v").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor() == 0;
+            return new ProcessBuilder("zip", "-v")
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -107,8 +113,14 @@ public final class KattisExamples {
         if (!useZipTool) {
             return new UnixZip().tree(dir, dir.getFileName() + "/").write(zip);
         }
-        Process zipping = new ProcessBuilder("zip", "-qry", zip.toAbsolutePath().toString(), dir.getFileName().toString())
-                .directory(dir.getParent().toFile()).redirectErrorStream(true).start();
+        Process zipping = new ProcessBuilder(
+                        "zip",
+                        "-qry",
+                        zip.toAbsolutePath().toString(),
+                        dir.getFileName().toString())
+                .directory(dir.getParent().toFile())
+                .redirectErrorStream(true)
+                .start();
         try {
             String output = new String(zipping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!zipping.waitFor(60, TimeUnit.SECONDS) || zipping.exitValue() != 0) {

@@ -1,14 +1,15 @@
 package io.codingengine.common.problem;
 
-import io.codingengine.common.execution.SourceFile;
-import io.codingengine.common.judge.Grading;
-import io.codingengine.common.judge.CheckerSpec;
-import io.codingengine.common.judge.TestCase;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Grading;
+import io.codingengine.common.judge.TestCase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Conformance: every problemtools example package, zipped with its symbolic links kept (by
@@ -74,12 +72,17 @@ class KattisExamplesTest {
         for (Path zip : zips("different")) {
             Problem different = KattisPackage.read(zip);
             assertEquals("A Different Problem", different.name());
-            assertEquals(List.of("sample/1"), different.samples().stream().map(TestCase::name).toList());
-            assertEquals(List.of("secret/01", "secret/02_extreme_cases"),
+            assertEquals(
+                    List.of("sample/1"),
+                    different.samples().stream().map(TestCase::name).toList());
+            assertEquals(
+                    List.of("secret/01", "secret/02_extreme_cases"),
                     different.secretTests().stream().map(TestCase::name).toList());
             CheckerSpec.Custom validator = assertInstanceOf(CheckerSpec.Custom.class, different.checker());
             assertEquals("c++", validator.language());
-            assertEquals(List.of("validate.cc", "validate.h"), validator.files().stream().map(SourceFile::name).toList());
+            assertEquals(
+                    List.of("validate.cc", "validate.h"),
+                    validator.files().stream().map(SourceFile::name).toList());
         }
     }
 
@@ -90,20 +93,27 @@ class KattisExamplesTest {
             assertEquals("Guess the Number", guess.name());
             assertEquals(List.of(), guess.samples(), "its samples are .interaction files only, shown, not judged");
             assertEquals(10, guess.secretTests().size());
-            assertEquals(new TestCase("secret/01", "fixed 500\n", "", false), guess.secretTests().getFirst());
+            assertEquals(
+                    new TestCase("secret/01", "fixed 500\n", "", false),
+                    guess.secretTests().getFirst());
             CheckerSpec.Custom validator = assertInstanceOf(CheckerSpec.Custom.class, guess.checker());
             assertTrue(validator.interacts());
             assertEquals(1, validator.passLimit());
             assertEquals("c++", validator.language());
-            assertEquals(List.of("guess_validator/validate.cc", "guess_validator/validate.h"),
+            assertEquals(
+                    List.of("guess_validator/validate.cc", "guess_validator/validate.h"),
                     validator.files().stream().map(SourceFile::name).toList());
             // No time limit given, but its accepted submissions are not run alone at import to compute one.
             KattisPackage.Read read = KattisPackage.readForImport(null, zip);
             assertNull(read.rule());
             assertEquals(List.of(), read.accepted());
             assertEquals(Duration.ofSeconds(3), read.problem().timeLimit());
-            assertTrue(read.problem().timeLimitSource().startsWith("default 3 s: the package gives no time limit, and"
-                    + " the accepted submissions of an interactive problem run only with its output validator"),
+            assertTrue(
+                    read.problem()
+                            .timeLimitSource()
+                            .startsWith(
+                                    "default 3 s: the package gives no time limit, and"
+                                            + " the accepted submissions of an interactive problem run only with its output validator"),
                     read.problem().timeLimitSource());
         }
     }
@@ -119,7 +129,8 @@ class KattisExamplesTest {
             Problem p = KattisPackage.read(zip);
             Grading grading = p.grading();
             assertTrue(grading.scoring());
-            assertEquals(List.of("data", "sample", "secret", "secret/subtask1", "secret/subtask2"),
+            assertEquals(
+                    List.of("data", "sample", "secret", "secret/subtask1", "secret/subtask2"),
                     List.copyOf(grading.groups().keySet()));
             assertTrue(grading.groups().get("data").ignoreSample());
             Grading.Group secret = grading.groups().get("secret");
@@ -151,7 +162,8 @@ class KattisExamplesTest {
 
     /** The example zipped both ways: {@code zip -ry} when installed, and {@link UnixZip}. */
     private static List<Path> zips(String name) throws IOException {
-        Path dir = Files.isDirectory(tmp.resolve("copies").resolve(name)) ? tmp.resolve("copies").resolve(name)
+        Path dir = Files.isDirectory(tmp.resolve("copies").resolve(name))
+                ? tmp.resolve("copies").resolve(name)
                 : KattisExamples.copy(name, Files.createDirectories(tmp.resolve("copies")));
         Path zips = Files.createDirectories(tmp.resolve("zips"));
         List<Path> result = new ArrayList<>();

@@ -1,22 +1,21 @@
 package io.codingengine.common.problem;
 
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
 @Tag("fast")
 class LatexStatementTest {
 
-    private static final Map<String, String> PICTURES = Map.of("cave.jpg", "statement/cave.jpg",
-            "img/plot.png", "statement/img_plot.png");
+    private static final Map<String, String> PICTURES =
+            Map.of("cave.jpg", "statement/cave.jpg", "img/plot.png", "statement/img_plot.png");
 
     private static LatexStatement.Converted convert(String tex) {
         return LatexStatement.convert(tex, PICTURES::get);
@@ -53,7 +52,8 @@ class LatexStatementTest {
     @Test
     void mathInEveryNotationBecomesDollars() {
         String md = convert("Let \\(1 \\le N \\le 10\\) and $x_i$.\n\\[ \\sum_{i=1}^{N} x_i \\]\n"
-                + "$$a^2\n+ b^2$$\n\\begin{align*} a &= b \\\\ c &= d \\end{align*}\nCost \\$5.").markdown();
+                        + "$$a^2\n+ b^2$$\n\\begin{align*} a &= b \\\\ c &= d \\end{align*}\nCost \\$5.")
+                .markdown();
         assertTrue(md.contains("Let $1 \\le N \\le 10$ and $x_i$."), md);
         assertTrue(md.contains("$$\\sum_{i=1}^{N} x_i$$"), md);
         assertTrue(md.contains("$$a^2 + b^2$$"), md);
@@ -63,7 +63,8 @@ class LatexStatementTest {
 
     @Test
     void emphasisBoldCodeAndTheirSwitches() {
-        String md = convert("\\textbf{bold} \\textit{it} \\texttt{a_b} {\\bf b2} {\\em e2} \\verb|x*y| {\\tt t}").markdown();
+        String md = convert("\\textbf{bold} \\textit{it} \\texttt{a_b} {\\bf b2} {\\em e2} \\verb|x*y| {\\tt t}")
+                .markdown();
         assertEquals("**bold** *it* `a_b` **b2** *e2* `x*y` `t`", md.strip());
     }
 
@@ -112,8 +113,9 @@ class LatexStatementTest {
     @Test
     void picturesOfThePackageAndTheirCaptions() {
         String md = convert("\\illustration{0.3}{cave.jpg}{CC-BY-SA By W. Craig}\n"
-                + "\\begin{figure}\\centering\\includegraphics[width=5cm]{img/plot}\\caption{A plot}\\end{figure}\n"
-                + "\\includegraphics{../../etc/passwd} \\includegraphics{missing.png}").markdown();
+                        + "\\begin{figure}\\centering\\includegraphics[width=5cm]{img/plot}\\caption{A plot}\\end{figure}\n"
+                        + "\\includegraphics{../../etc/passwd} \\includegraphics{missing.png}")
+                .markdown();
         assertTrue(md.contains("![CC-BY-SA By W. Craig](statement/cave.jpg)"), md);
         assertTrue(md.contains("*CC-BY-SA By W. Craig*"), md);
         assertTrue(md.contains("![](statement/img_plot.png)"), md);
@@ -125,21 +127,24 @@ class LatexStatementTest {
     @Test
     void unknownCommandsDegradeToTheirTextAndDefinitionsAreDropped() {
         String md = convert("\\documentclass{article}\\usepackage{amsmath}\n\\newcommand{\\foo}[1]{FOO #1}"
-                + "\\begin{document}\\mystery{kept text} \\foo{x} \\input{/etc/passwd} "
-                + "\\begin{weird}inside\\end{weird} \\sampletable{Sample Input}{1.in}{Sample Output}{1.ans}"
-                + "\\end{document}").markdown();
+                        + "\\begin{document}\\mystery{kept text} \\foo{x} \\input{/etc/passwd} "
+                        + "\\begin{weird}inside\\end{weird} \\sampletable{Sample Input}{1.in}{Sample Output}{1.ans}"
+                        + "\\end{document}")
+                .markdown();
         assertEquals("kept text x inside", md.strip());
     }
 
     @Test
     void markdownInTheTextIsEscapedAndHtmlIsNotPassedOn() {
-        String md = convert("a*b*c _d_ [e](f) <script>alert(1)</script> \\& \\% \\_ \\#").markdown();
+        String md = convert("a*b*c _d_ [e](f) <script>alert(1)</script> \\& \\% \\_ \\#")
+                .markdown();
         assertEquals("a\\*b\\*c \\_d\\_ \\[e\\](f) &lt;script&gt;alert(1)&lt;/script&gt; &amp; % \\_ \\#", md.strip());
     }
 
     @Test
     void verbatimIsACodeBlockAndAccentsCompose() {
-        String md = convert("\\\"{o}\\'e\n\\begin{verbatim}\n  x = 1 % not a comment\n\\end{verbatim}\n").markdown();
+        String md = convert("\\\"{o}\\'e\n\\begin{verbatim}\n  x = 1 % not a comment\n\\end{verbatim}\n")
+                .markdown();
         assertEquals("öé\n\n```\n  x = 1 % not a comment\n```\n", md);
     }
 
@@ -153,12 +158,14 @@ class LatexStatementTest {
     void amplifyingInputsAreCutBeforeTheyAreBuilt() {
         Map<String, String> inputs = Map.of(
                 // one row of 100 000 cells and 100 000 rows of one: 10^10 cells once padded
-                "table", "\\begin{tabular}{c}\n" + "&".repeat(100_000) + "x\\\\\n" + "x\\\\".repeat(100_000)
-                        + "\n\\end{tabular}\n",
+                "table",
+                        "\\begin{tabular}{c}\n" + "&".repeat(100_000) + "x\\\\\n" + "x\\\\".repeat(100_000)
+                                + "\n\\end{tabular}\n",
                 // a caption shown twice (alt text and caption) inside a caption, 40 deep: 2^40 copies
                 "captions", "\\illustration{1}{cave.jpg}{".repeat(40) + "x" + "}".repeat(40),
                 // lists in lists, 60 deep: each level indents all 100 000 lines of the innermost
-                "lists", "\\begin{itemize}\\item ".repeat(60) + "\\item x".repeat(100_000) + "\\end{itemize}".repeat(60),
+                "lists",
+                        "\\begin{itemize}\\item ".repeat(60) + "\\item x".repeat(100_000) + "\\end{itemize}".repeat(60),
                 // quotes in quotes, 60 deep, the same
                 "quotes", "\\begin{quote}".repeat(60) + "x\\\\".repeat(200_000) + "\\end{quote}".repeat(60));
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
@@ -167,11 +174,13 @@ class LatexStatementTest {
             String md = convert(input.getValue()).markdown();
             long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             assertTrue(md.length() <= LatexStatement.MAX_OUTPUT, input.getKey() + ": " + md.length());
-            assertTrue(md.endsWith(LatexStatement.CUT_NOTE), input.getKey() + " ends: " + md.substring(md.length() - 80));
+            assertTrue(
+                    md.endsWith(LatexStatement.CUT_NOTE), input.getKey() + " ends: " + md.substring(md.length() - 80));
             assertTrue(allocated < 1L << 30, input.getKey() + " allocated " + (allocated >> 20) + " MiB");
         }
         String fits = "\\begin{tabular}{cc}a & b\\\\ c & d\\end{tabular}";
-        assertFalse(convert(fits).markdown().contains(LatexStatement.CUT_NOTE.strip()), "a statement that fits is whole");
+        assertFalse(
+                convert(fits).markdown().contains(LatexStatement.CUT_NOTE.strip()), "a statement that fits is whole");
     }
 
     @Test
@@ -187,8 +196,18 @@ class LatexStatementTest {
         assertNotNull(convert(dollars).markdown());
         String big = "\\textbf{" + "word ".repeat(400_000) + "}";
         assertTrue(convert(big).markdown().length() <= LatexStatement.MAX_OUTPUT + 1);
-        for (String broken : new String[]{"\\", "\\begin", "\\end{itemize}}}", "\\begin{tabular}", "$$", "\\verb",
-                "\\multicolumn{99999999999}{c}{x}", "\\'", "\\illustration", "\\href{javascript:alert(1)}{click}"}) {
+        for (String broken : new String[] {
+            "\\",
+            "\\begin",
+            "\\end{itemize}}}",
+            "\\begin{tabular}",
+            "$$",
+            "\\verb",
+            "\\multicolumn{99999999999}{c}{x}",
+            "\\'",
+            "\\illustration",
+            "\\href{javascript:alert(1)}{click}"
+        }) {
             assertFalse(convert(broken).markdown().contains("javascript"));
         }
     }

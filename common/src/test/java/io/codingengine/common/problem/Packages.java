@@ -18,8 +18,7 @@ final class Packages {
     static final String SECRET_INPUT = "SECRET-INPUT-7f3a";
     static final String SECRET_ANSWER = "SECRET-ANSWER-91c2";
 
-    private Packages() {
-    }
+    private Packages() {}
 
     /** A complete package with two samples, two secret tests and a float tolerance. */
     static Map<String, String> hello() {
@@ -79,7 +78,8 @@ final class Packages {
 
     /** Writes exactly these entries (names unchecked: for hostile zips) into {@code zip}. */
     static Path rawZip(Path zip, Map<String, byte[]> entries) throws IOException {
-        try (OutputStream out = Files.newOutputStream(zip); var zipOut = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(zip);
+                var zipOut = new ZipOutputStream(out)) {
             for (var entry : entries.entrySet()) {
                 zipOut.putNextEntry(new ZipEntry(entry.getKey()));
                 zipOut.write(entry.getValue());

@@ -1,11 +1,11 @@
 package io.codingengine.common.problem;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.codingengine.common.store.Jdbc;
 import io.codingengine.common.store.PostgresExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@link ProblemStoreContract} against {@link PostgresProblemStore} on a real PostgreSQL. */
 class PostgresProblemStoreTest extends ProblemStoreContract {
@@ -34,9 +34,16 @@ class PostgresProblemStoreTest extends ProblemStoreContract {
     @Override
     protected void assertStoresExactly(String id, Problem problem) {
         assertEquals(problem == null ? 0 : 1, count("SELECT count(*) FROM problems WHERE id = ?", id));
-        assertEquals(problem == null ? 0 : problem.secretTests().size(),
+        assertEquals(
+                problem == null ? 0 : problem.secretTests().size(),
                 count("SELECT count(*) FROM problem_secret_tests WHERE problem_id = ?", id));
-        assertEquals(problem == null ? 0 : problem.statementFiles().stream().map(StatementFile::sha256).distinct().count(),
+        assertEquals(
+                problem == null
+                        ? 0
+                        : problem.statementFiles().stream()
+                                .map(StatementFile::sha256)
+                                .distinct()
+                                .count(),
                 count("SELECT count(*) FROM problem_statement_files WHERE problem_id = ?", id));
     }
 

@@ -1,22 +1,5 @@
 package io.codingengine.common.problem;
 
-import io.codingengine.common.json.Json;
-import io.codingengine.common.judge.CheckerSpec;
-import io.codingengine.common.judge.TestCase;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ConcurrentModificationException;
-import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-
 import static io.codingengine.common.problem.Packages.SECRET_ANSWER;
 import static io.codingengine.common.problem.Packages.SECRET_INPUT;
 import static io.codingengine.common.problem.Packages.directory;
@@ -28,6 +11,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.codingengine.common.json.Json;
+import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.TestCase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The contract of {@link ProblemStore}: every adapter's test extends this class. Each test uses
@@ -70,9 +69,12 @@ public abstract class ProblemStoreContract {
         Problem problem = store().load(id).orElseThrow();
         assertEquals(KattisPackage.read(tmp.resolve(id)), problem);
         List<TestCase> tests = store().tests(id);
-        assertEquals(List.of("sample/1", "sample/2", "secret/02", "secret/group1/01"),
+        assertEquals(
+                List.of("sample/1", "sample/2", "secret/02", "secret/group1/01"),
                 tests.stream().map(TestCase::name).toList());
-        assertEquals(List.of(true, true, false, false), tests.stream().map(TestCase::visible).toList());
+        assertEquals(
+                List.of(true, true, false, false),
+                tests.stream().map(TestCase::visible).toList());
         assertEquals(SECRET_ANSWER + " 1\n", tests.get(3).expectedOutput());
         assertStoresExactly(id, problem);
     }
@@ -84,9 +86,13 @@ public abstract class ProblemStoreContract {
         Problem problem = store().load(id).orElseThrow();
         assertEquals(KattisPackage.read(tmp.resolve(id)), problem);
         assertTrue(problem.grading().scoring());
-        assertEquals(List.of("float_tolerance", "0.01"), problem.grading().outputValidatorArgs().get("secret/g3/a/1"));
+        assertEquals(
+                List.of("float_tolerance", "0.01"),
+                problem.grading().outputValidatorArgs().get("secret/g3/a/1"));
         assertEquals(35.0, problem.grading().groups().get("secret/g2").acceptScore());
-        assertEquals(problem.grading().tests(), store().tests(id).stream().map(TestCase::name).toList());
+        assertEquals(
+                problem.grading().tests(),
+                store().tests(id).stream().map(TestCase::name).toList());
     }
 
     @Test
@@ -109,21 +115,28 @@ public abstract class ProblemStoreContract {
         String prefix = unique("order");
         List<String> ids = List.of(prefix + "-b", prefix + "-a", prefix + "-c");
         ids.forEach(id -> store().save(problem(id, "X")));
-        assertEquals(ids.stream().sorted().toList(), store().list().stream().map(ProblemSummary::id)
-                .filter(ids::contains).toList());
+        assertEquals(
+                ids.stream().sorted().toList(),
+                store().list().stream()
+                        .map(ProblemSummary::id)
+                        .filter(ids::contains)
+                        .toList());
     }
 
     @Test
     void aZipBuiltHereImportsUnderAnExplicitIdWithItsCustomValidator() throws IOException {
         String id = unique("zipped");
-        var files = with(with(hello(), "problem.yaml", "name: Zipped\nvalidation: custom\n"),
-                "output_validators/v/validate.c", "int main(void) { return 42; }\n");
+        var files = with(
+                with(hello(), "problem.yaml", "name: Zipped\nvalidation: custom\n"),
+                "output_validators/v/validate.c",
+                "int main(void) { return 42; }\n");
         Path zip = Packages.zip(tmp, "upload.zip", "some-dir/", files);
 
         ProblemSummary summary = store().importPackage(id, zip);
         assertEquals("CUSTOM", summary.checker());
         assertFalse(Json.write(summary).contains("return 42"), "the checker program stays on the server");
-        CheckerSpec.Custom checker = (CheckerSpec.Custom) store().load(id).orElseThrow().checker();
+        CheckerSpec.Custom checker =
+                (CheckerSpec.Custom) store().load(id).orElseThrow().checker();
         assertEquals("c", checker.language());
         assertEquals("validate.c", checker.files().getFirst().name());
     }
@@ -169,11 +182,20 @@ public abstract class ProblemStoreContract {
 
     /** A problem with three secret tests whose data all say {@code variant}. */
     protected static Problem problem(String id, String variant) {
-        List<TestCase> secret = List.of(new TestCase("secret/1", variant + "1", variant, false),
+        List<TestCase> secret = List.of(
+                new TestCase("secret/1", variant + "1", variant, false),
                 new TestCase("secret/2", variant + "2", variant, false),
                 new TestCase("secret/3", variant + "3", variant, false));
-        return new Problem(id, variant, Duration.ofSeconds(1), 1 << 26, Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
-                CheckerSpec.DEFAULT, List.of(), secret, null);
+        return new Problem(
+                id,
+                variant,
+                Duration.ofSeconds(1),
+                1 << 26,
+                Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
+                CheckerSpec.DEFAULT,
+                List.of(),
+                secret,
+                null);
     }
 
     @Test
@@ -188,8 +210,16 @@ public abstract class ProblemStoreContract {
     @Test
     void savedProblemsCanBeDeleted() {
         String id = unique("made");
-        Problem problem = new Problem(id, "Made here", Duration.ofSeconds(1), 64L << 20, 1L << 20, // output limit kept too
-                CheckerSpec.DEFAULT, List.of(), List.of(new TestCase("secret/1", "in", "out", false)), null);
+        Problem problem = new Problem(
+                id,
+                "Made here",
+                Duration.ofSeconds(1),
+                64L << 20,
+                1L << 20, // output limit kept too
+                CheckerSpec.DEFAULT,
+                List.of(),
+                List.of(new TestCase("secret/1", "in", "out", false)),
+                null);
         ProblemSummary summary = store().save(problem);
         assertEquals(0, summary.samples().size());
         assertEquals(1, summary.secretTestCount());
@@ -208,10 +238,16 @@ public abstract class ProblemStoreContract {
     void testDataKeepsEveryCharacter() {
         String id = unique("bytes");
         String awkward = "nul\u0000 tab\t crlf\r\n é 𝄞 \u0001\n";
-        Problem problem = new Problem(id, "Awkward", Duration.ofSeconds(1), 64L << 20,
-                Problem.DEFAULT_OUTPUT_LIMIT_BYTES, CheckerSpec.DEFAULT,
+        Problem problem = new Problem(
+                id,
+                "Awkward",
+                Duration.ofSeconds(1),
+                64L << 20,
+                Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
+                CheckerSpec.DEFAULT,
                 List.of(new TestCase("sample/1", awkward, awkward, true)),
-                List.of(new TestCase("secret/1", awkward, awkward + "!", false)), "# *Awkward* é 𝄞");
+                List.of(new TestCase("secret/1", awkward, awkward + "!", false)),
+                "# *Awkward* é 𝄞");
         store().save(problem);
         assertEquals(problem, store().load(id).orElseThrow());
     }
@@ -232,18 +268,23 @@ public abstract class ProblemStoreContract {
         assertTrue(store().statementFile("../" + id, "tower.png").isEmpty());
 
         Problem loaded = store().load(id).orElseThrow();
-        assertEquals(List.of("tower.png"), loaded.statementFiles().stream().map(StatementFile::name).toList());
+        assertEquals(
+                List.of("tower.png"),
+                loaded.statementFiles().stream().map(StatementFile::name).toList());
         assertNull(loaded.statementFiles().getFirst().data(), "the judge does not download pictures");
         assertStoresExactly(id, loaded);
         store().save(loaded.withTimeLimit(Duration.ofSeconds(7), "set by an admin"));
         assertEquals("set by an admin", store().get(id).orElseThrow().timeLimitSource());
         assertEquals(Duration.ofSeconds(7), store().load(id).orElseThrow().timeLimit());
-        assertArrayEquals(tower, store().statementFile(id, "tower.png").orElseThrow().data(),
+        assertArrayEquals(
+                tower,
+                store().statementFile(id, "tower.png").orElseThrow().data(),
                 "a save of the problem loaded without its pictures keeps them");
 
         store().importPackage(id, directory(tmp, "hello", hello()));
         assertTrue(store().statementFile(id, "tower.png").isEmpty());
-        assertStoresExactly(id, store().load(id).orElseThrow()); // the picture's data is deleted with the statement that named it
+        assertStoresExactly(
+                id, store().load(id).orElseThrow()); // the picture's data is deleted with the statement that named it
         assertTrue(store().delete(id));
         assertStoresExactly(id, null);
     }
@@ -253,7 +294,8 @@ public abstract class ProblemStoreContract {
         String id = unique("pictures");
         byte[] one = {1, 2, 3};
         byte[] two = {4, 5};
-        Problem problem = problem(id, "P", List.of(picture("a.png", one), picture("b.png", one), picture("c.svg", two)));
+        Problem problem =
+                problem(id, "P", List.of(picture("a.png", one), picture("b.png", one), picture("c.svg", two)));
         store().save(problem);
         assertStoresExactly(id, problem);
         assertArrayEquals(one, store().statementFile(id, "a.png").orElseThrow().data());
@@ -288,16 +330,31 @@ public abstract class ProblemStoreContract {
         Problem computed = unknown.withTimeLimit(Duration.ofSeconds(2), source);
         assertEquals(source, store().save(computed).timeLimitSource());
         assertEquals(source, store().get(id).orElseThrow().timeLimitSource());
-        assertEquals(source, store().list().stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow()
-                .timeLimitSource());
+        assertEquals(
+                source,
+                store().list().stream()
+                        .filter(p -> p.id().equals(id))
+                        .findFirst()
+                        .orElseThrow()
+                        .timeLimitSource());
         assertEquals(computed, store().load(id).orElseThrow());
     }
 
     /** {@link #problem(String, String)} with a statement that shows {@code files}. */
     private static Problem problem(String id, String variant, List<StatementFile> files) {
         Problem p = problem(id, variant);
-        return new Problem(id, p.name(), p.timeLimit(), p.memoryLimitBytes(), p.outputLimitBytes(), p.checker(),
-                p.samples(), p.secretTests(), "pictures", files, null);
+        return new Problem(
+                id,
+                p.name(),
+                p.timeLimit(),
+                p.memoryLimitBytes(),
+                p.outputLimitBytes(),
+                p.checker(),
+                p.samples(),
+                p.secretTests(),
+                "pictures",
+                files,
+                null);
     }
 
     private static StatementFile picture(String name, byte[] data) {
@@ -311,23 +368,40 @@ public abstract class ProblemStoreContract {
     @Test
     void interactiveAndMultiPassProblemsStayWhatTheyAre() {
         CheckerSpec.Custom validator = CheckerSpec.Custom.of("python", "validate.py", "import sys\nsys.exit(42)\n");
-        List<CheckerSpec.Custom> validators = List.of(validator.judging(true, 1), validator.judging(false, 3),
-                validator.judging(true, CheckerSpec.Custom.MAX_PASSES), validator);
+        List<CheckerSpec.Custom> validators = List.of(
+                validator.judging(true, 1),
+                validator.judging(false, 3),
+                validator.judging(true, CheckerSpec.Custom.MAX_PASSES),
+                validator);
         List<String> kinds = List.of("INTERACTIVE", "MULTI_PASS", "INTERACTIVE", "CUSTOM");
         for (int i = 0; i < validators.size(); i++) {
             String id = unique("talk");
             Problem p = problem(id, "T");
-            Problem problem = new Problem(id, p.name(), p.timeLimit(), p.memoryLimitBytes(), p.outputLimitBytes(),
-                    validators.get(i), List.of(new TestCase("sample/1", "5\n", "", true)), p.secretTests(), null);
+            Problem problem = new Problem(
+                    id,
+                    p.name(),
+                    p.timeLimit(),
+                    p.memoryLimitBytes(),
+                    p.outputLimitBytes(),
+                    validators.get(i),
+                    List.of(new TestCase("sample/1", "5\n", "", true)),
+                    p.secretTests(),
+                    null);
             assertEquals(kinds.get(i), store().save(problem).checker());
             assertEquals(kinds.get(i), store().get(id).orElseThrow().checker());
-            assertEquals(kinds.get(i), store().list().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow()
-                    .checker());
+            assertEquals(
+                    kinds.get(i),
+                    store().list().stream()
+                            .filter(s -> s.id().equals(id))
+                            .findFirst()
+                            .orElseThrow()
+                            .checker());
             assertEquals(problem, store().load(id).orElseThrow());
             assertStoresExactly(id, problem);
 
             store().save(store().load(id).orElseThrow().withTimeLimit(Duration.ofSeconds(4), "set by an admin"));
-            CheckerSpec.Custom kept = (CheckerSpec.Custom) store().load(id).orElseThrow().checker();
+            CheckerSpec.Custom kept =
+                    (CheckerSpec.Custom) store().load(id).orElseThrow().checker();
             assertEquals(validators.get(i), kept);
             assertEquals(validators.get(i).interacts(), kept.interacts());
             assertEquals(validators.get(i).passLimit(), kept.passLimit());
@@ -340,8 +414,10 @@ public abstract class ProblemStoreContract {
         String id = unique("both");
         // limits.validation_passes is 2023-07's (a legacy package has 2 passes)
         var files = new java.util.LinkedHashMap<String, String>();
-        files.put("problem.yaml", "problem_format_version: 2023-07\nname: Both\ntype: [interactive, multi-pass]\n"
-                + "limits:\n  validation_passes: 4\n");
+        files.put(
+                "problem.yaml",
+                "problem_format_version: 2023-07\nname: Both\ntype: [interactive, multi-pass]\n"
+                        + "limits:\n  validation_passes: 4\n");
         files.put("statement/problem.en.md", "Talk twice or more.\n");
         files.put("data/sample/1.in", "1\n");
         files.put("data/sample/1.ans", "1\n");

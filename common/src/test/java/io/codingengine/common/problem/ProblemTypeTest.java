@@ -1,15 +1,5 @@
 package io.codingengine.common.problem;
 
-import io.codingengine.common.judge.CheckerSpec;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import static io.codingengine.common.problem.Packages.directory;
 import static io.codingengine.common.problem.Packages.hello;
 import static io.codingengine.common.problem.Packages.with;
@@ -18,6 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.codingengine.common.judge.CheckerSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Interactive and multi-pass packages are imported with their output validator judging that way
@@ -48,7 +47,8 @@ class ProblemTypeTest {
 
     private CheckerSpec.Custom checker(Map<String, String> files) throws IOException {
         Path dir = directory(Files.createTempDirectory(tmp, "case"), "talk", files);
-        return assertInstanceOf(CheckerSpec.Custom.class, KattisPackage.read(dir).checker());
+        return assertInstanceOf(
+                CheckerSpec.Custom.class, KattisPackage.read(dir).checker());
     }
 
     private void assertRefused(Map<String, String> files, String reason) throws IOException {
@@ -59,14 +59,16 @@ class ProblemTypeTest {
 
     @Test
     void anInteractiveProblemsValidatorTalksWithTheSubmission() throws IOException {
-        for (String type : new String[]{"type: interactive\n", "type: [pass-fail, interactive]\n"}) {
+        for (String type : new String[] {"type: interactive\n", "type: [pass-fail, interactive]\n"}) {
             CheckerSpec.Custom c = checker(modern("2023-07", type));
             assertTrue(c.interacts());
             assertEquals(1, c.passLimit());
             assertEquals("python", c.language());
         }
-        CheckerSpec.Custom legacy = checker(with(with(hello(), "problem.yaml", "validation: custom interactive\n"),
-                "output_validators/talk/validate.py", VALIDATOR));
+        CheckerSpec.Custom legacy = checker(with(
+                with(hello(), "problem.yaml", "validation: custom interactive\n"),
+                "output_validators/talk/validate.py",
+                VALIDATOR));
         assertTrue(legacy.interacts());
     }
 
@@ -77,11 +79,14 @@ class ProblemTypeTest {
         assertEquals(2, two.passLimit(), "the format's default");
         CheckerSpec.Custom five = checker(modern("2025-09", "type: multi-pass\nlimits:\n  validation_passes: 5\n"));
         assertEquals(5, five.passLimit());
-        CheckerSpec.Custom both = checker(modern("2023-07", "type: [interactive, multi-pass]\nlimits:\n  validation_passes: 3\n"));
+        CheckerSpec.Custom both =
+                checker(modern("2023-07", "type: [interactive, multi-pass]\nlimits:\n  validation_passes: 3\n"));
         assertTrue(both.interacts());
         assertEquals(3, both.passLimit());
-        CheckerSpec.Custom legacy = checker(with(with(hello(), "problem.yaml", "validation: custom multi-pass\n"),
-                "output_validators/talk/validate.py", VALIDATOR));
+        CheckerSpec.Custom legacy = checker(with(
+                with(hello(), "problem.yaml", "validation: custom multi-pass\n"),
+                "output_validators/talk/validate.py",
+                VALIDATOR));
         assertEquals(2, legacy.passLimit());
         CheckerSpec.Custom plain = checker(modern("2025-09", "limits:\n  validation_passes: 4\n"));
         assertFalse(plain.talksOrPasses(), "validation_passes means nothing to a pass-fail problem");
@@ -89,20 +94,29 @@ class ProblemTypeTest {
 
     @Test
     void whatCannotBeJudgedIsRefusedWithTheReason() throws IOException {
-        Map<String, String> noValidator = with(modern("2023-07", "type: interactive\n"), "output_validator/validate.py", null);
+        Map<String, String> noValidator =
+                with(modern("2023-07", "type: interactive\n"), "output_validator/validate.py", null);
         assertRefused(noValidator, "an interactive problem needs its own output validator");
-        assertRefused(with(modern("2025-09", "type: multi-pass\n"), "output_validator/validate.py", null),
+        assertRefused(
+                with(modern("2025-09", "type: multi-pass\n"), "output_validator/validate.py", null),
                 "a multi-pass problem needs its own output validator");
-        assertRefused(modern("2025-09", "type: multi-pass\nlimits:\n  validation_passes: 1\n"),
+        assertRefused(
+                modern("2025-09", "type: multi-pass\nlimits:\n  validation_passes: 1\n"),
                 "limits.validation_passes must be an integer of at least 2, not 1");
-        assertRefused(modern("2025-09", "type: multi-pass\nlimits:\n  validation_passes: many\n"),
+        assertRefused(
+                modern("2025-09", "type: multi-pass\nlimits:\n  validation_passes: many\n"),
                 "limits.validation_passes must be an integer");
-        assertRefused(modern("2025-09", "type: multi-pass\nlimits:\n  validation_passes: 17\n"),
+        assertRefused(
+                modern("2025-09", "type: multi-pass\nlimits:\n  validation_passes: 17\n"),
                 "limits.validation_passes 17 is not supported: the engine runs at most 16 passes");
-        assertRefused(modern("2025-09", "type: [interactive, scoring]\n"),
+        assertRefused(
+                modern("2025-09", "type: [interactive, scoring]\n"),
                 "scoring interactive or multi-pass problems are not supported");
-        assertRefused(with(with(hello(), "problem.yaml", "validation: custom interactive score\n"),
-                        "output_validators/v/validate.py", VALIDATOR),
+        assertRefused(
+                with(
+                        with(hello(), "problem.yaml", "validation: custom interactive score\n"),
+                        "output_validators/v/validate.py",
+                        VALIDATOR),
                 "scoring interactive or multi-pass problems are not supported");
     }
 }

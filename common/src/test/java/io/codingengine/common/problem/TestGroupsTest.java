@@ -1,13 +1,18 @@
 package io.codingengine.common.problem;
 
+import static io.codingengine.common.problem.Packages.directory;
+import static io.codingengine.common.problem.Packages.hello;
+import static io.codingengine.common.problem.Packages.with;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.codingengine.common.json.Json;
 import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.GroupResult;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.Verdict;
-import io.codingengine.common.json.Json;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -16,14 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static io.codingengine.common.problem.Packages.directory;
-import static io.codingengine.common.problem.Packages.hello;
-import static io.codingengine.common.problem.Packages.with;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Test data groups read from packages and graded as the format's default grader grades them
@@ -56,9 +55,12 @@ class TestGroupsTest {
             files.put("data/secret/g2/" + i + ".ans", "2" + i + "\n");
         }
         files.put("data/secret/g1/testdata.yaml", "accept_score: 10\nrange: 0 30\ngrader_flags: sum\n");
-        files.put("data/secret/g2/testdata.yaml", "on_reject: break\naccept_score: 35\nrange: 0 35\ngrader_flags: min\n");
-        files.put("data/secret/g3/testdata.yaml", "accept_score: 8.75\nrange: 0 35\ngrader_flags: worst_error\n"
-                + "output_validator_flags: float_tolerance 0.01\n");
+        files.put(
+                "data/secret/g2/testdata.yaml", "on_reject: break\naccept_score: 35\nrange: 0 35\ngrader_flags: min\n");
+        files.put(
+                "data/secret/g3/testdata.yaml",
+                "accept_score: 8.75\nrange: 0 35\ngrader_flags: worst_error\n"
+                        + "output_validator_flags: float_tolerance 0.01\n");
         for (String sub : List.of("a", "b")) {
             for (int i = 1; i <= 2; i++) {
                 files.put("data/secret/g3/" + sub + "/" + i + ".in", "3." + i + "\n");
@@ -80,7 +82,10 @@ class TestGroupsTest {
     }
 
     private static GroupResult group(Grading.Grade grade, String name) {
-        return grade.groups().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+        return grade.groups().stream()
+                .filter(g -> g.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -88,8 +93,17 @@ class TestGroupsTest {
         Problem p = read("groups", scoring());
         Grading grading = p.grading();
         assertTrue(grading.scoring());
-        assertEquals(List.of("data", "sample", "secret", "secret/g1", "secret/g2", "secret/g3", "secret/g3/a",
-                "secret/g3/b"), List.copyOf(grading.groups().keySet()));
+        assertEquals(
+                List.of(
+                        "data",
+                        "sample",
+                        "secret",
+                        "secret/g1",
+                        "secret/g2",
+                        "secret/g3",
+                        "secret/g3/a",
+                        "secret/g3/b"),
+                List.copyOf(grading.groups().keySet()));
         assertEquals(grading.tests(), p.tests().stream().map(TestCase::name).toList(), "tests run in group order");
         Grading.Group g2 = grading.groups().get("secret/g2");
         assertTrue(g2.breakOnReject());
@@ -101,7 +115,9 @@ class TestGroupsTest {
         // Nested groups inherit their parent's settings (problemtools overlays a group's file on them).
         Grading.Group a = grading.groups().get("secret/g3/a");
         assertEquals(8.75, a.acceptScore());
-        assertEquals(List.of("float_tolerance", "0.01"), grading.outputValidatorArgs().get("secret/g3/a/1"));
+        assertEquals(
+                List.of("float_tolerance", "0.01"),
+                grading.outputValidatorArgs().get("secret/g3/a/1"));
         assertNull(grading.outputValidatorArgs().get("secret/g1/1"));
         assertTrue(grading.groups().get("data").ignoreSample());
         assertFalse(grading.groups().get("secret").ignoreSample(), "ignore_sample counts at the root only");
@@ -135,8 +151,9 @@ class TestGroupsTest {
         // g2 (min, break) stops at its first rejection: its later tests do not count, it scores 0.
         outcomes = allAccepted(p);
         outcomes.put("secret/g2/1", Grading.TestOutcome.of(Verdict.TLE));
-        assertEquals(Set.of("secret/g2/2", "secret/g2/3"), grading.notNeeded(Map.of("secret/g2/1",
-                Grading.TestOutcome.of(Verdict.TLE))));
+        assertEquals(
+                Set.of("secret/g2/2", "secret/g2/3"),
+                grading.notNeeded(Map.of("secret/g2/1", Grading.TestOutcome.of(Verdict.TLE))));
         outcomes.remove("secret/g2/2");
         outcomes.remove("secret/g2/3");
         Grading.Grade min = grading.grade(outcomes);
@@ -149,7 +166,8 @@ class TestGroupsTest {
         // A score that would pass its range once every test is accepted does not end a group early.
         outcomes = allAccepted(p);
         outcomes.put("secret/g1/1", new Grading.TestOutcome(Verdict.AC, 50.0, null));
-        assertEquals(Set.of(), grading.notNeeded(Map.of("secret/g1/1", new Grading.TestOutcome(Verdict.AC, 50.0, null))));
+        assertEquals(
+                Set.of(), grading.notNeeded(Map.of("secret/g1/1", new Grading.TestOutcome(Verdict.AC, 50.0, null))));
 
         // A sample's failure changes nothing under ignore_sample.
         outcomes = allAccepted(p);
@@ -187,7 +205,8 @@ class TestGroupsTest {
         assertFalse(grading.scoring());
         assertEquals(List.of("sample/1", "sample/2", "secret/02", "secret/group1/01"), grading.tests());
         // on_reject: break everywhere: a failing sample decides the submission.
-        assertEquals(Set.of("sample/2", "secret/02", "secret/group1/01"),
+        assertEquals(
+                Set.of("sample/2", "secret/02", "secret/group1/01"),
                 grading.notNeeded(Map.of("sample/1", Grading.TestOutcome.of(Verdict.WA))));
         Grading.Grade grade = grading.grade(Map.of("sample/1", Grading.TestOutcome.of(Verdict.WA)));
         assertEquals(Verdict.WA, grade.verdict());
@@ -211,28 +230,36 @@ class TestGroupsTest {
     @Test
     void aFailedTestInAContinueGroupStillEndsItsBreakingParent() throws IOException {
         // data/secret breaks; its subgroup g continues: a rejection in g runs g to its end, then stops secret.
-        var files = with(with(hello(), "data/secret/testdata.yaml", "on_reject: break\n"),
-                "data/secret/group1/testdata.yaml", "on_reject: continue\n");
+        var files = with(
+                with(hello(), "data/secret/testdata.yaml", "on_reject: break\n"),
+                "data/secret/group1/testdata.yaml",
+                "on_reject: continue\n");
         files = with(with(files, "data/secret/group1/02.in", "x\n"), "data/secret/group1/02.ans", "x\n");
         files = with(with(files, "data/secret/z.in", "z\n"), "data/secret/z.ans", "z\n");
         Problem p = read("nested", files);
-        assertEquals(List.of("sample/1", "sample/2", "secret/02", "secret/group1/01", "secret/group1/02", "secret/z"),
+        assertEquals(
+                List.of("sample/1", "sample/2", "secret/02", "secret/group1/01", "secret/group1/02", "secret/z"),
                 p.grading().tests());
-        assertEquals(Set.of("secret/z"), p.grading().notNeeded(Map.of("secret/group1/01",
-                Grading.TestOutcome.of(Verdict.WA))), "group1 runs on; secret stops after it");
+        assertEquals(
+                Set.of("secret/z"),
+                p.grading().notNeeded(Map.of("secret/group1/01", Grading.TestOutcome.of(Verdict.WA))),
+                "group1 runs on; secret stops after it");
     }
 
     @Test
     void a2025PackageScoresByMaxScoreAndAggregation() throws IOException {
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("problem.yaml", "problem_format_version: 2025-09\nuuid: 025dfeea-eb85-4532-94d1-3108ec03c80f\n"
-                + "name: Modern\ntype: scoring\n");
+        files.put(
+                "problem.yaml",
+                "problem_format_version: 2025-09\nuuid: 025dfeea-eb85-4532-94d1-3108ec03c80f\n"
+                        + "name: Modern\ntype: scoring\n");
         files.put("statement/problem.en.md", "Echo.\n");
         files.put("data/sample/1.in", "1\n");
         files.put("data/sample/1.ans", "1\n");
         files.put("data/secret/g1/test_group.yaml", "max_score: 40\n");
-        files.put("data/secret/g2/test_group.yaml", "max_score: 60\nscore_aggregation: sum\n"
-                + "output_validator_args: [case_sensitive]\n");
+        files.put(
+                "data/secret/g2/test_group.yaml",
+                "max_score: 60\nscore_aggregation: sum\n" + "output_validator_args: [case_sensitive]\n");
         for (int i = 1; i <= 3; i++) {
             files.put("data/secret/g1/" + i + ".in", i + "\n");
             files.put("data/secret/g1/" + i + ".ans", i + "\n");
@@ -260,8 +287,8 @@ class TestGroupsTest {
 
         // A group of a bounded secret needs its own max_score.
         var unbounded = with(files, "data/secret/g1/test_group.yaml", "score_aggregation: min\n");
-        InvalidPackageException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidPackageException.class,
-                () -> read("modern2", unbounded));
+        InvalidPackageException e = org.junit.jupiter.api.Assertions.assertThrows(
+                InvalidPackageException.class, () -> read("modern2", unbounded));
         assertTrue(e.getMessage().contains("data/secret/g1/test_group.yaml: max_score is required"), e.getMessage());
     }
 
@@ -269,7 +296,9 @@ class TestGroupsTest {
     void aGradingSurvivesJson() throws IOException {
         Grading grading = read("groups", scoring()).grading();
         assertEquals(grading, Json.read(Json.write(grading), Grading.class));
-        assertEquals(grading.groups().keySet().stream().collect(Collectors.toList()),
-                List.copyOf(Json.read(Json.write(grading), Grading.class).groups().keySet()));
+        assertEquals(
+                grading.groups().keySet().stream().collect(Collectors.toList()),
+                List.copyOf(
+                        Json.read(Json.write(grading), Grading.class).groups().keySet()));
     }
 }

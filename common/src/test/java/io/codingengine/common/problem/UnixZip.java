@@ -25,8 +25,7 @@ public final class UnixZip {
     static final int DIRECTORY = 0040755;
     static final int LINK = 0120777;
 
-    private record Entry(String name, byte[] data, int mode, int host) {
-    }
+    private record Entry(String name, byte[] data, int mode, int host) {}
 
     private final List<Entry> entries = new ArrayList<>();
 
@@ -91,36 +90,83 @@ public final class UnixZip {
             CRC32 crc = new CRC32();
             crc.update(entry.data());
             int offset = out.size();
-            ByteBuffer local = le(30 + name.length).putInt(0x04034b50).putShort((short) 10).putShort((short) 0x0800)
-                    .putShort((short) 0).putShort((short) 0).putShort((short) 0x21)
-                    .putInt((int) crc.getValue()).putInt(entry.data().length).putInt(entry.data().length)
-                    .putShort((short) name.length).putShort((short) 0).put(name);
+            ByteBuffer local = le(30 + name.length)
+                    .putInt(0x04034b50)
+                    .putShort((short) 10)
+                    .putShort((short) 0x0800)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0x21)
+                    .putInt((int) crc.getValue())
+                    .putInt(entry.data().length)
+                    .putInt(entry.data().length)
+                    .putShort((short) name.length)
+                    .putShort((short) 0)
+                    .put(name);
             out.write(local.array());
             out.write(entry.data());
             int dos = entry.name().endsWith("/") ? 0x10 : 0;
-            ByteBuffer header = le(46 + name.length).putInt(0x02014b50).putShort((short) (entry.host() << 8 | 30))
-                    .putShort((short) 10).putShort((short) 0x0800).putShort((short) 0).putShort((short) 0)
-                    .putShort((short) 0x21).putInt((int) crc.getValue()).putInt(entry.data().length)
-                    .putInt(entry.data().length).putShort((short) name.length).putShort((short) 0)
-                    .putShort((short) 0).putShort((short) 0).putShort((short) 0)
-                    .putInt(entry.mode() << 16 | dos).putInt(offset).put(name);
+            ByteBuffer header = le(46 + name.length)
+                    .putInt(0x02014b50)
+                    .putShort((short) (entry.host() << 8 | 30))
+                    .putShort((short) 10)
+                    .putShort((short) 0x0800)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0x21)
+                    .putInt((int) crc.getValue())
+                    .putInt(entry.data().length)
+                    .putInt(entry.data().length)
+                    .putShort((short) name.length)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putInt(entry.mode() << 16 | dos)
+                    .putInt(offset)
+                    .put(name);
             central.write(header.array());
         }
         int directoryOffset = out.size();
         out.write(central.toByteArray());
         if (zip64) {
             int zip64End = out.size();
-            out.write(le(56).putInt(0x06064b50).putLong(44).putShort((short) (3 << 8 | 45)).putShort((short) 45)
-                    .putInt(0).putInt(0).putLong(entries.size()).putLong(entries.size())
-                    .putLong(central.size()).putLong(directoryOffset).array());
-            out.write(le(20).putInt(0x07064b50).putInt(0).putLong(zip64End).putInt(1).array());
-            out.write(le(22).putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 0xFFFF)
-                    .putShort((short) 0xFFFF).putInt(0xFFFFFFFF).putInt(0xFFFFFFFF).putShort((short) 0).array());
+            out.write(le(56).putInt(0x06064b50)
+                    .putLong(44)
+                    .putShort((short) (3 << 8 | 45))
+                    .putShort((short) 45)
+                    .putInt(0)
+                    .putInt(0)
+                    .putLong(entries.size())
+                    .putLong(entries.size())
+                    .putLong(central.size())
+                    .putLong(directoryOffset)
+                    .array());
+            out.write(le(20).putInt(0x07064b50)
+                    .putInt(0)
+                    .putLong(zip64End)
+                    .putInt(1)
+                    .array());
+            out.write(le(22).putInt(0x06054b50)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0xFFFF)
+                    .putShort((short) 0xFFFF)
+                    .putInt(0xFFFFFFFF)
+                    .putInt(0xFFFFFFFF)
+                    .putShort((short) 0)
+                    .array());
             return Files.write(zip, out.toByteArray());
         }
-        out.write(le(22).putInt(0x06054b50).putShort((short) 0).putShort((short) 0)
-                .putShort((short) entries.size()).putShort((short) entries.size())
-                .putInt(central.size()).putInt(directoryOffset).putShort((short) 0).array());
+        out.write(le(22).putInt(0x06054b50)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) entries.size())
+                .putShort((short) entries.size())
+                .putInt(central.size())
+                .putInt(directoryOffset)
+                .putShort((short) 0)
+                .array());
         return Files.write(zip, out.toByteArray());
     }
 

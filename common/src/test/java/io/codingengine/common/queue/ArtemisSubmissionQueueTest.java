@@ -50,10 +50,12 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
         queue.send(Lane.CONTEST, "s-crash", "{}");
 
         Process worker = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
-                LockHoldingConsumer.class.getName(), broker.url())
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LockHoldingConsumer.class.getName(),
+                        broker.url())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         try {
@@ -75,17 +77,23 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
 
     @Test
     void lockThatExpiresOnTheLastAllowedDeliveryDeadLettersTheMessage() {
-        SubmissionQueue queue = ArtemisSubmissionQueue.connect(broker.inVmUrl(),
+        SubmissionQueue queue = ArtemisSubmissionQueue.connect(
+                broker.inVmUrl(),
                 new ArtemisSubmissionQueue.Settings(1, Duration.ofMillis(500), Duration.ofMillis(50)));
         try (queue) {
             queue.send(Lane.REGRADE, "s-1", "{}");
             assertEquals(1, receive(queue).deliveryCount());
 
-            List<DeadLetter> letters = await().atMost(ARRIVES).until(() -> {
-                assertNothingReceivable(queue);
-                return queue.deadLetters(Lane.REGRADE, 10);
-            }, hasSize(1));
-            assertEquals(SubmissionQueue.MAX_DELIVERY_COUNT_EXCEEDED, letters.getFirst().reason());
+            List<DeadLetter> letters = await().atMost(ARRIVES)
+                    .until(
+                            () -> {
+                                assertNothingReceivable(queue);
+                                return queue.deadLetters(Lane.REGRADE, 10);
+                            },
+                            hasSize(1));
+            assertEquals(
+                    SubmissionQueue.MAX_DELIVERY_COUNT_EXCEEDED,
+                    letters.getFirst().reason());
             assertEquals(1, letters.getFirst().deliveryCount());
         }
     }
@@ -100,8 +108,10 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
         broker = EmbeddedArtemisBroker.start(dataDir, port);
 
         // Calls made while the client is still reconnecting may fail; the client itself recovers.
-        Delivery delivery = await().atMost(ARRIVES).ignoreExceptionsInstanceOf(QueueException.class)
-                .until(() -> queue.receive(NOTHING), Optional::isPresent).orElseThrow();
+        Delivery delivery = await().atMost(ARRIVES)
+                .ignoreExceptionsInstanceOf(QueueException.class)
+                .until(() -> queue.receive(NOTHING), Optional::isPresent)
+                .orElseThrow();
         assertEquals("s-1", delivery.messageId());
         delivery.complete();
         queue.send(Lane.CONTEST, "s-2", "{}");
@@ -109,13 +119,15 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
     }
 
     private static String firstLine(Process process) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         return CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).get(ARRIVES.toSeconds(), TimeUnit.SECONDS);
+                    try {
+                        return out.readLine();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .get(ARRIVES.toSeconds(), TimeUnit.SECONDS);
     }
 }

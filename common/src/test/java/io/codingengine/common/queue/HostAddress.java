@@ -9,15 +9,17 @@ import java.util.Optional;
 /** Where other hosts would reach this one, for the tests of listening beyond loopback. */
 public final class HostAddress {
 
-    private HostAddress() {
-    }
+    private HostAddress() {}
 
     /** An IPv4 address of an interface that is up and is not loopback, if this host has one. */
     public static Optional<String> nonLoopback() {
         try {
-            return NetworkInterface.networkInterfaces().filter(HostAddress::upAndNotLoopback)
-                    .flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address)
-                    .map(InetAddress::getHostAddress).findFirst();
+            return NetworkInterface.networkInterfaces()
+                    .filter(HostAddress::upAndNotLoopback)
+                    .flatMap(NetworkInterface::inetAddresses)
+                    .filter(a -> a instanceof Inet4Address)
+                    .map(InetAddress::getHostAddress)
+                    .findFirst();
         } catch (SocketException e) {
             return Optional.empty();
         }

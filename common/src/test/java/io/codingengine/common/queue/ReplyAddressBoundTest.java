@@ -1,18 +1,17 @@
 package io.codingengine.common.queue;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded broker's reply addresses are bounded: a process that does not take its replies
@@ -24,6 +23,7 @@ class ReplyAddressBoundTest {
 
     @TempDir
     Path dataDir;
+
     private EmbeddedArtemisBroker broker;
 
     @BeforeEach
@@ -42,8 +42,8 @@ class ReplyAddressBoundTest {
         AtomicInteger flooded = new AtomicInteger();
         int sent = (int) EmbeddedArtemisBroker.REPLY_ADDRESS_MAX_MESSAGES + 20_000;
         try (ArtemisReplyChannel slow = ArtemisReplyChannel.listening(broker.url());
-             ArtemisReplyChannel other = ArtemisReplyChannel.listening(broker.url());
-             ArtemisReplyChannel sender = ArtemisReplyChannel.listening(broker.inVmUrl())) {
+                ArtemisReplyChannel other = ArtemisReplyChannel.listening(broker.url());
+                ArtemisReplyChannel sender = ArtemisReplyChannel.listening(broker.inVmUrl())) {
             slow.listen("flood", body -> {
                 try {
                     release.await(); // a consumer that takes nothing while the flood goes on
@@ -72,9 +72,10 @@ class ReplyAddressBoundTest {
                 delivered = flooded.get();
                 Thread.sleep(1000);
             }
-            assertTrue(delivered <= EmbeddedArtemisBroker.REPLY_ADDRESS_MAX_MESSAGES + 1000,
-                    "the address holds at most its bound, not all " + sent + ": " + delivered + " delivered, "
-                            + refused + " refused at the producer");
+            assertTrue(
+                    delivered <= EmbeddedArtemisBroker.REPLY_ADDRESS_MAX_MESSAGES + 1000,
+                    "the address holds at most its bound, not all " + sent + ": " + delivered + " delivered, " + refused
+                            + " refused at the producer");
             assertTrue(delivered > 0, "the flooded address still delivers what it kept");
         }
     }

@@ -14,7 +14,8 @@ final class RequiresDocker implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        boolean docker = context.getRoot().getStore(NAMESPACE)
+        boolean docker = context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent("docker", key -> ServiceBusEmulator.dockerAvailable(), Boolean.class);
         if (docker) {
             return ConditionEvaluationResult.enabled("a Docker engine is reachable");

@@ -4,15 +4,14 @@ import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import com.azure.messaging.servicebus.models.SubQueue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.MountableFile;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The official Service Bus emulator and the SQL Server it stores its state in, as two containers
@@ -38,15 +37,21 @@ final class ServiceBusEmulator implements AutoCloseable {
 
     private ServiceBusEmulator() {
         sql = new GenericContainer<>("mcr.microsoft.com/mssql/server:2022-latest")
-                .withNetwork(network).withNetworkAliases(SQL_ALIAS)
-                .withEnv("ACCEPT_EULA", "Y").withEnv("MSSQL_SA_PASSWORD", SQL_PASSWORD)
+                .withNetwork(network)
+                .withNetworkAliases(SQL_ALIAS)
+                .withEnv("ACCEPT_EULA", "Y")
+                .withEnv("MSSQL_SA_PASSWORD", SQL_PASSWORD)
                 .waitingFor(Wait.forLogMessage(".*SQL Server is now ready for client connections.*", 1)
                         .withStartupTimeout(Duration.ofMinutes(3)));
         emulator = new GenericContainer<>("mcr.microsoft.com/azure-messaging/servicebus-emulator:latest")
-                .withNetwork(network).dependsOn(sql)
-                .withEnv("ACCEPT_EULA", "Y").withEnv("SQL_SERVER", SQL_ALIAS)
-                .withEnv("MSSQL_SA_PASSWORD", SQL_PASSWORD).withEnv("SQL_WAIT_INTERVAL", "0")
-                .withCopyFileToContainer(MountableFile.forClasspathResource("servicebus/config.json"),
+                .withNetwork(network)
+                .dependsOn(sql)
+                .withEnv("ACCEPT_EULA", "Y")
+                .withEnv("SQL_SERVER", SQL_ALIAS)
+                .withEnv("MSSQL_SA_PASSWORD", SQL_PASSWORD)
+                .withEnv("SQL_WAIT_INTERVAL", "0")
+                .withCopyFileToContainer(
+                        MountableFile.forClasspathResource("servicebus/config.json"),
                         "/ServiceBus_Emulator/ConfigFiles/Config.json")
                 .withExposedPorts(AMQP_PORT)
                 .waitingFor(Wait.forLogMessage(".*Emulator Service is Successfully Up!.*", 1)
@@ -79,21 +84,29 @@ final class ServiceBusEmulator implements AutoCloseable {
         ServiceBusClientBuilder builder = new ServiceBusClientBuilder().connectionString(connectionString());
         List<ServiceBusReceiverClient> receivers = new ArrayList<>();
         for (String queue : settings.lanes().values()) {
-            receivers.add(builder.receiver().queueName(queue).receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
+            receivers.add(builder.receiver()
+                    .queueName(queue)
+                    .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
                     .buildClient());
-            receivers.add(builder.receiver().queueName(queue).subQueue(SubQueue.DEAD_LETTER_QUEUE)
-                    .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE).buildClient());
+            receivers.add(builder.receiver()
+                    .queueName(queue)
+                    .subQueue(SubQueue.DEAD_LETTER_QUEUE)
+                    .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
+                    .buildClient());
         }
         long deadline = System.nanoTime() + PURGE_PATIENCE.toNanos();
         try {
             boolean empty;
             do {
                 for (ServiceBusReceiverClient receiver : receivers) {
-                    while (receiver.receiveMessages(100, Duration.ofMillis(300)).stream().findAny().isPresent()) {
+                    while (receiver.receiveMessages(100, Duration.ofMillis(300)).stream()
+                            .findAny()
+                            .isPresent()) {
                         // drained a batch
                     }
                 }
-                empty = receivers.stream().noneMatch(r -> r.peekMessages(1, 0).stream().findAny().isPresent());
+                empty = receivers.stream()
+                        .noneMatch(r -> r.peekMessages(1, 0).stream().findAny().isPresent());
             } while (!empty && System.nanoTime() < deadline);
             if (!empty) {
                 throw new IllegalStateException("the emulator's queues did not empty within " + PURGE_PATIENCE);

@@ -1,19 +1,18 @@
 package io.codingengine.common.queue;
 
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 
 /**
  * The reply channel's listener keeps listening when its session receiver ends, whether it
@@ -53,8 +52,8 @@ class ServiceBusReplyListenerTest {
     @Test
     void aReceiverThatCompletesIsAcceptedAgainAndItsRepliesArrive() {
         CompletingSessionFake sessions = new CompletingSessionFake(List.of(
-                Flux.just("reply-1"),                   // completes: the broker closed the session
-                Flux.just("reply-2", "reply-3"),        // completes again
+                Flux.just("reply-1"), // completes: the broker closed the session
+                Flux.just("reply-2", "reply-3"), // completes again
                 Flux.just("reply-4")));
         List<String> received = new CopyOnWriteArrayList<>();
         Disposable listening = ServiceBusReplyChannel.listen(sessions, received::add, Duration.ofMillis(20));
@@ -86,11 +85,12 @@ class ServiceBusReplyListenerTest {
     @Test
     void disposingStopsTheListener() throws InterruptedException {
         CompletingSessionFake sessions = new CompletingSessionFake(List.of(Flux.empty(), Flux.empty(), Flux.empty()));
-        Disposable listening = ServiceBusReplyChannel.listen(sessions, reply -> { }, Duration.ofMillis(50));
+        Disposable listening = ServiceBusReplyChannel.listen(sessions, reply -> {}, Duration.ofMillis(50));
         await().atMost(Duration.ofSeconds(10)).until(() -> sessions.accepted() >= 2);
         listening.dispose();
         int accepted = sessions.accepted();
         Thread.sleep(300);
-        assertTrue(sessions.accepted() <= accepted + 1, "no more sessions accepted after dispose: " + sessions.accepted());
+        assertTrue(
+                sessions.accepted() <= accepted + 1, "no more sessions accepted after dispose: " + sessions.accepted());
     }
 }

@@ -36,8 +36,15 @@ class ServiceBusSubmissionQueueTest extends SubmissionQueueContract {
     }
 
     private static ServiceBusSettings settings() {
-        return new ServiceBusSettings("", emulator.connectionString(), "", ServiceBusSettings.DEFAULT_LANES,
-                ServiceBusSettings.DEFAULT_REPLY_QUEUE, MAX_DELIVERY_COUNT, Duration.ofMillis(100), ServiceBusSettings.DEFAULT_TRY_TIMEOUT);
+        return new ServiceBusSettings(
+                "",
+                emulator.connectionString(),
+                "",
+                ServiceBusSettings.DEFAULT_LANES,
+                ServiceBusSettings.DEFAULT_REPLY_QUEUE,
+                MAX_DELIVERY_COUNT,
+                Duration.ofMillis(100),
+                ServiceBusSettings.DEFAULT_TRY_TIMEOUT);
     }
 
     /** The emulator runs for the whole class; each test starts from empty lanes. */
@@ -47,8 +54,7 @@ class ServiceBusSubmissionQueueTest extends SubmissionQueueContract {
     }
 
     @Override
-    protected void stopBroker() {
-    }
+    protected void stopBroker() {}
 
     @Override
     protected SubmissionQueue connect() {
@@ -59,13 +65,12 @@ class ServiceBusSubmissionQueueTest extends SubmissionQueueContract {
     @Test
     @Disabled("the Service Bus emulator keeps neither entities nor messages across a restart (a documented"
             + " limitation); on Azure, durability is the service's")
-    void sentMessagesSurviveABrokerRestart() {
-    }
+    void sentMessagesSurviveABrokerRestart() {}
 
     @Test
     void replyReachesTheListeningProcessThroughItsSession() throws Exception {
         try (ServiceBusReplyChannel api = ServiceBusReplyChannel.listening(settings());
-             ServiceBusReplyChannel worker = ServiceBusReplyChannel.sending(settings())) {
+                ServiceBusReplyChannel worker = ServiceBusReplyChannel.sending(settings())) {
             var reply = api.expect("r-1", ARRIVES);
             worker.reply(api.address(), "r-1", "{\"run\":{\"stdout\":\"hi\"}}");
             assertEquals("{\"run\":{\"stdout\":\"hi\"}}", reply.get(ARRIVES.toSeconds(), TimeUnit.SECONDS));

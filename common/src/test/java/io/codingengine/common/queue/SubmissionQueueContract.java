@@ -49,6 +49,7 @@ public abstract class SubmissionQueueContract {
 
     @TempDir
     private Path brokerData;
+
     private final List<SubmissionQueue> clients = new ArrayList<>();
 
     /** Starts the broker under test, keeping its storage in {@code dataDir}. */
@@ -131,12 +132,15 @@ public abstract class SubmissionQueueContract {
         queue.send(Lane.INTERACTIVE, "i", "{}");
         queue.send(Lane.CONTEST, "c", "{}");
 
-        assertTrue(queue.receive(List.of(Lane.REGRADE), Duration.ofMillis(500)).isEmpty(),
+        assertTrue(
+                queue.receive(List.of(Lane.REGRADE), Duration.ofMillis(500)).isEmpty(),
                 "a lane not asked for is not served, however full");
-        Delivery contest = queue.receive(List.of(Lane.CONTEST, Lane.INTERACTIVE), Duration.ofSeconds(10)).orElseThrow();
+        Delivery contest = queue.receive(List.of(Lane.CONTEST, Lane.INTERACTIVE), Duration.ofSeconds(10))
+                .orElseThrow();
         assertEquals("c", contest.messageId());
         contest.complete();
-        Delivery interactive = queue.receive(List.of(Lane.CONTEST, Lane.INTERACTIVE), Duration.ofSeconds(10)).orElseThrow();
+        Delivery interactive = queue.receive(List.of(Lane.CONTEST, Lane.INTERACTIVE), Duration.ofSeconds(10))
+                .orElseThrow();
         assertEquals("i", interactive.messageId(), "the next lane when the first is empty");
         interactive.complete();
     }
@@ -233,13 +237,17 @@ public abstract class SubmissionQueueContract {
 
         assertNothingReceivable(queue);
         List<DeadLetter> letters = queue.deadLetters(Lane.INTERACTIVE, 10);
-        assertEquals(List.of("s-1", "s-2"), letters.stream().map(DeadLetter::messageId).toList());
+        assertEquals(
+                List.of("s-1", "s-2"),
+                letters.stream().map(DeadLetter::messageId).toList());
         DeadLetter first = letters.getFirst();
         assertEquals("checker crashed", first.reason());
         assertEquals("{\"a\":1}", first.body());
         assertEquals(Lane.INTERACTIVE, first.lane());
         assertEquals(1, first.deliveryCount());
-        assertFalse(first.deadLetteredAt().isBefore(before) || first.deadLetteredAt().isAfter(after),
+        assertFalse(
+                first.deadLetteredAt().isBefore(before)
+                        || first.deadLetteredAt().isAfter(after),
                 "dead-lettered at " + first.deadLetteredAt());
         assertEquals("source is not UTF-8", letters.get(1).reason());
 
@@ -266,7 +274,11 @@ public abstract class SubmissionQueueContract {
         assertEquals("d-2", removed.messageId());
         assertEquals("{\"n\":2}", removed.body());
         assertEquals("checker crashed", removed.reason());
-        assertEquals(List.of("d-1", "d-3"), queue.deadLetters(Lane.CONTEST, 10).stream().map(DeadLetter::messageId).toList(),
+        assertEquals(
+                List.of("d-1", "d-3"),
+                queue.deadLetters(Lane.CONTEST, 10).stream()
+                        .map(DeadLetter::messageId)
+                        .toList(),
                 "the others stay, in order");
         assertNothingReceivable(queue);
         assertEquals(Optional.empty(), queue.removeDeadLetter(Lane.CONTEST, "d-2"), "removed once only");
@@ -278,8 +290,10 @@ public abstract class SubmissionQueueContract {
         queue.send(Lane.INTERACTIVE, "i-1", "{}");
         queue.send(Lane.INTERACTIVE, "i-2", "{}");
         queue.send(Lane.REGRADE, "r-1", "{}");
-        await().atMost(ARRIVES).until(() -> queue.depth(Lane.INTERACTIVE) == 2
-                && queue.depth(Lane.CONTEST) == 0 && queue.depth(Lane.REGRADE) == 1);
+        await().atMost(ARRIVES)
+                .until(() -> queue.depth(Lane.INTERACTIVE) == 2
+                        && queue.depth(Lane.CONTEST) == 0
+                        && queue.depth(Lane.REGRADE) == 1);
 
         Delivery locked = receive(queue);
         assertEquals(Lane.INTERACTIVE, locked.lane());
@@ -312,7 +326,9 @@ public abstract class SubmissionQueueContract {
         assertEquals("s-2", second.messageId());
         assertEquals(1, second.deliveryCount());
         second.complete();
-        assertEquals("crashes the checker", after.deadLetters(Lane.CONTEST, 10).getFirst().reason());
+        assertEquals(
+                "crashes the checker",
+                after.deadLetters(Lane.CONTEST, 10).getFirst().reason());
     }
 
     @Test

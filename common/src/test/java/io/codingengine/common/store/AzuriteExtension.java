@@ -1,8 +1,5 @@
 package io.codingengine.common.store;
 
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Starts one Azurite (the npm package, run by {@code node}) per test JVM, on free loopback ports
@@ -81,12 +80,26 @@ public final class AzuriteExtension implements BeforeAllCallback {
         Path workspace = Files.createTempDirectory("azurite-");
         workspace.toFile().deleteOnExit();
         log.toFile().deleteOnExit();
-        List<String> command = new ArrayList<>(List.of(node, script.toString(),
-                "--blobHost", HOST, "--blobPort", String.valueOf(blobPort),
-                "--tableHost", HOST, "--tablePort", String.valueOf(tablePort),
-                "--queueHost", HOST, "--queuePort", String.valueOf(queuePort),
-                "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
-                "--disableProductStyleUrl", "--disableTelemetry"));
+        List<String> command = new ArrayList<>(List.of(
+                node,
+                script.toString(),
+                "--blobHost",
+                HOST,
+                "--blobPort",
+                String.valueOf(blobPort),
+                "--tableHost",
+                HOST,
+                "--tablePort",
+                String.valueOf(tablePort),
+                "--queueHost",
+                HOST,
+                "--queuePort",
+                String.valueOf(queuePort),
+                "--inMemoryPersistence",
+                "--skipApiVersionCheck",
+                "--loose",
+                "--disableProductStyleUrl",
+                "--disableTelemetry"));
         command.addAll(extraArguments);
         Process process = new ProcessBuilder(command)
                 .directory(workspace.toFile())
@@ -103,8 +116,8 @@ public final class AzuriteExtension implements BeforeAllCallback {
             }
             if (System.nanoTime() > deadline) {
                 stop(azurite);
-                throw new IllegalStateException("Azurite did not answer on ports " + blobPort + "/"
-                        + tablePort + " within " + START_TIMEOUT + "; its output:\n" + Files.readString(log));
+                throw new IllegalStateException("Azurite did not answer on ports " + blobPort + "/" + tablePort
+                        + " within " + START_TIMEOUT + "; its output:\n" + Files.readString(log));
             }
             sleep(100);
         }
@@ -157,8 +170,8 @@ public final class AzuriteExtension implements BeforeAllCallback {
                 return node.toString();
             }
         }
-        throw new IllegalStateException("node is not on the PATH: apt-get install nodejs npm, then"
-                + " scripts/azurite.sh install");
+        throw new IllegalStateException(
+                "node is not on the PATH: apt-get install nodejs npm, then" + " scripts/azurite.sh install");
     }
 
     private static int freePort() throws IOException {

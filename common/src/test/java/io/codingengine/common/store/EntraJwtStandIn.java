@@ -3,8 +3,6 @@ package io.codingengine.common.store;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import io.codingengine.common.json.Json;
-import reactor.core.publisher.Mono;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,6 +11,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import reactor.core.publisher.Mono;
 
 /**
  * STAND-IN for Microsoft Entra ID as a managed identity's credential: Azure is not reachable from
@@ -39,13 +38,28 @@ final class EntraJwtStandIn implements TokenCredential {
     @Override
     public Mono<AccessToken> getToken(com.azure.core.credential.TokenRequestContext request) {
         scopes.addAll(request.getScopes());
-        String audience = audienceOverride != null ? audienceOverride
+        String audience = audienceOverride != null
+                ? audienceOverride
                 : request.getScopes().getFirst().replaceAll("/\\.default$", "");
         long now = Instant.now().getEpochSecond();
-        Map<String, Object> claims = Map.of("aud", audience, "iss", "https://sts.windows.net/" + TENANT + "/",
-                "tid", TENANT, "oid", "stand-in-identity", "iat", now - 60, "nbf", now - 60, "exp", now + 3600);
+        Map<String, Object> claims = Map.of(
+                "aud",
+                audience,
+                "iss",
+                "https://sts.windows.net/" + TENANT + "/",
+                "tid",
+                TENANT,
+                "oid",
+                "stand-in-identity",
+                "iat",
+                now - 60,
+                "nbf",
+                now - 60,
+                "exp",
+                now + 3600);
         String token = part(Map.of("alg", "RS256", "typ", "JWT")) + "." + part(claims) + ".c3RhbmQtaW4";
-        return Mono.just(new AccessToken(token, OffsetDateTime.ofInstant(Instant.ofEpochSecond(now + 3600), ZoneOffset.UTC)));
+        return Mono.just(
+                new AccessToken(token, OffsetDateTime.ofInstant(Instant.ofEpochSecond(now + 3600), ZoneOffset.UTC)));
     }
 
     List<String> scopesAsked() {
@@ -53,6 +67,8 @@ final class EntraJwtStandIn implements TokenCredential {
     }
 
     private static String part(Map<String, Object> json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(json).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(Json.write(json).getBytes(StandardCharsets.UTF_8));
     }
 }

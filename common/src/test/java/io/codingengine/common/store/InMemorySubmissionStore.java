@@ -4,7 +4,6 @@ import io.codingengine.common.judge.Ids;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +25,9 @@ import java.util.Optional;
 public final class InMemorySubmissionStore implements SubmissionStore {
 
     private static final int MAX_PAGE_SIZE = 1000;
-    private static final Comparator<SubmissionSummary> NEWEST_FIRST = Comparator
-            .comparing(SubmissionSummary::createdAt).thenComparing(SubmissionSummary::id).reversed();
+    private static final Comparator<SubmissionSummary> NEWEST_FIRST = Comparator.comparing(SubmissionSummary::createdAt)
+            .thenComparing(SubmissionSummary::id)
+            .reversed();
 
     private final Map<String, SubmissionRecord> records = new HashMap<>();
 
@@ -41,8 +41,9 @@ public final class InMemorySubmissionStore implements SubmissionStore {
             }
             throw new IllegalStateException("another submission has the id " + submission.id());
         }
-        records.put(submission.id(), new SubmissionRecord(submission, SubmissionStatus.QUEUED, 0, 0, 0, 0, null,
-                List.of(), Instant.now()));
+        records.put(
+                submission.id(),
+                new SubmissionRecord(submission, SubmissionStatus.QUEUED, 0, 0, 0, 0, null, List.of(), Instant.now()));
         return true;
     }
 
@@ -65,8 +66,16 @@ public final class InMemorySubmissionStore implements SubmissionStore {
         if (attempt == r.attempt() && r.status() == SubmissionStatus.RUNNING) {
             return UpdateOutcome.UNCHANGED;
         }
-        return put(new SubmissionRecord(r.submission(), SubmissionStatus.RUNNING, r.round(), attempt, 0, testsTotal,
-                null, r.history(), Instant.now()));
+        return put(new SubmissionRecord(
+                r.submission(),
+                SubmissionStatus.RUNNING,
+                r.round(),
+                attempt,
+                0,
+                testsTotal,
+                null,
+                r.history(),
+                Instant.now()));
     }
 
     @Override
@@ -78,8 +87,8 @@ public final class InMemorySubmissionStore implements SubmissionStore {
         }
         SubmissionRecord r = records.get(id);
         if (attempt > r.attempt() || r.status() != SubmissionStatus.RUNNING) {
-            throw new IllegalStateException("attempt " + attempt + " of submission " + id
-                    + " reports progress without markRunning");
+            throw new IllegalStateException(
+                    "attempt " + attempt + " of submission " + id + " reports progress without markRunning");
         }
         if (testsDone > r.testsTotal()) {
             throw new IllegalArgumentException("testsDone " + testsDone + " is past the total " + r.testsTotal());
@@ -87,8 +96,16 @@ public final class InMemorySubmissionStore implements SubmissionStore {
         if (testsDone <= r.testsDone()) {
             return UpdateOutcome.UNCHANGED;
         }
-        return put(new SubmissionRecord(r.submission(), r.status(), r.round(), r.attempt(), testsDone, r.testsTotal(),
-                null, r.history(), Instant.now()));
+        return put(new SubmissionRecord(
+                r.submission(),
+                r.status(),
+                r.round(),
+                r.attempt(),
+                testsDone,
+                r.testsTotal(),
+                null,
+                r.history(),
+                Instant.now()));
     }
 
     @Override
@@ -101,8 +118,16 @@ public final class InMemorySubmissionStore implements SubmissionStore {
         }
         SubmissionRecord r = records.get(id);
         int tests = judgement.tests().size();
-        return put(new SubmissionRecord(r.submission(), SubmissionStatus.DONE, r.round(), judgement.attempt(), tests,
-                Math.max(r.testsTotal(), tests), judgement, r.history(), Instant.now()));
+        return put(new SubmissionRecord(
+                r.submission(),
+                SubmissionStatus.DONE,
+                r.round(),
+                judgement.attempt(),
+                tests,
+                Math.max(r.testsTotal(), tests),
+                judgement,
+                r.history(),
+                Instant.now()));
     }
 
     @Override
@@ -124,8 +149,8 @@ public final class InMemorySubmissionStore implements SubmissionStore {
         if (r.judgement() != null) {
             history.add(r.judgement());
         }
-        return put(new SubmissionRecord(r.submission(), SubmissionStatus.QUEUED, regradeRound, 0, 0, 0, null, history,
-                Instant.now()));
+        return put(new SubmissionRecord(
+                r.submission(), SubmissionStatus.QUEUED, regradeRound, 0, 0, 0, null, history, Instant.now()));
     }
 
     @Override
@@ -150,9 +175,12 @@ public final class InMemorySubmissionStore implements SubmissionStore {
             throw new IllegalArgumentException("max must be 1.." + MAX_PAGE_SIZE + ", was " + max);
         }
         return records.values().stream()
-                .filter(r -> r.status() != SubmissionStatus.DONE && r.updatedAt().isBefore(unchangedSince))
-                .sorted(Comparator.comparing(SubmissionRecord::updatedAt)).limit(max)
-                .map(r -> new StalledRound(r.id(), r.round(), r.status(), r.attempt(), r.updatedAt())).toList();
+                .filter(r ->
+                        r.status() != SubmissionStatus.DONE && r.updatedAt().isBefore(unchangedSince))
+                .sorted(Comparator.comparing(SubmissionRecord::updatedAt))
+                .limit(max)
+                .map(r -> new StalledRound(r.id(), r.round(), r.status(), r.attempt(), r.updatedAt()))
+                .toList();
     }
 
     @Override
@@ -168,8 +196,16 @@ public final class InMemorySubmissionStore implements SubmissionStore {
 
     /** {@code r} changed now, nothing else. */
     private static SubmissionRecord touched(SubmissionRecord r) {
-        return new SubmissionRecord(r.submission(), r.status(), r.round(), r.attempt(), r.testsDone(), r.testsTotal(),
-                r.judgement(), r.history(), Instant.now());
+        return new SubmissionRecord(
+                r.submission(),
+                r.status(),
+                r.round(),
+                r.attempt(),
+                r.testsDone(),
+                r.testsTotal(),
+                r.judgement(),
+                r.history(),
+                Instant.now());
     }
 
     /**
@@ -214,9 +250,13 @@ public final class InMemorySubmissionStore implements SubmissionStore {
             throw new IllegalArgumentException("pageSize must be 1.." + MAX_PAGE_SIZE + ", was " + pageSize);
         }
         SubmissionSummary after = continuationToken == null ? null : decode(continuationToken, filter);
-        List<SubmissionSummary> matching = records.values().stream().map(SubmissionRecord::summary)
-                .filter(filter::matches).filter(s -> after == null || NEWEST_FIRST.compare(s, after) > 0)
-                .sorted(NEWEST_FIRST).limit(pageSize + 1L).toList();
+        List<SubmissionSummary> matching = records.values().stream()
+                .map(SubmissionRecord::summary)
+                .filter(filter::matches)
+                .filter(s -> after == null || NEWEST_FIRST.compare(s, after) > 0)
+                .sorted(NEWEST_FIRST)
+                .limit(pageSize + 1L)
+                .toList();
         if (matching.size() <= pageSize) {
             return new Page<>(matching, null);
         }
@@ -250,14 +290,16 @@ public final class InMemorySubmissionStore implements SubmissionStore {
         if (!parts[1].equals(listing(filter))) {
             throw new IllegalArgumentException("the continuation token belongs to another listing");
         }
-        return new SubmissionSummary(parts[3], null, null, null, null, createdAt, SubmissionStatus.QUEUED, 0, null,
-                null, 0, 0, createdAt);
+        return new SubmissionSummary(
+                parts[3], null, null, null, null, createdAt, SubmissionStatus.QUEUED, 0, null, null, 0, 0, createdAt);
     }
 
     @Override
     public synchronized int purgeCreatedBefore(Instant cutoff) {
-        List<String> old = records.values().stream().filter(r -> r.submission().createdAt().isBefore(cutoff))
-                .map(SubmissionRecord::id).toList();
+        List<String> old = records.values().stream()
+                .filter(r -> r.submission().createdAt().isBefore(cutoff))
+                .map(SubmissionRecord::id)
+                .toList();
         old.forEach(records::remove);
         return old.size();
     }

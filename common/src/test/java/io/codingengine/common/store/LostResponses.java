@@ -10,13 +10,12 @@ import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import io.codingengine.common.azure.AzureHttp;
-import reactor.core.publisher.Mono;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import reactor.core.publisher.Mono;
 
 /**
  * A fault of the network, injected into an Azure SDK client's pipeline: a request that
@@ -38,16 +37,18 @@ public final class LostResponses implements HttpPipelinePolicy {
 
     /** A table service client on {@code connectionString} whose requests go through {@code policy}. */
     public static TableServiceClient tables(String connectionString, LostResponses policy) {
-        return new TableServiceClientBuilder().connectionString(connectionString).httpClient(AzureHttp.CLIENT)
-                .addPolicy(policy).buildClient();
+        return new TableServiceClientBuilder()
+                .connectionString(connectionString)
+                .httpClient(AzureHttp.CLIENT)
+                .addPolicy(policy)
+                .buildClient();
     }
 
-    private record Armed(Predicate<HttpRequest> which, Runnable meanwhile) {
-    }
+    private record Armed(Predicate<HttpRequest> which, Runnable meanwhile) {}
 
     /** The next request that {@code which} accepts loses its response; the ones after it do not. */
     public void loseNext(Predicate<HttpRequest> which) {
-        loseNext(which, () -> { });
+        loseNext(which, () -> {});
     }
 
     /**
@@ -60,7 +61,9 @@ public final class LostResponses implements HttpPipelinePolicy {
 
     /** The body of a request to the table service (JSON, held in memory), or empty. */
     public static String body(HttpRequest request) {
-        return request.getBodyAsBinaryData() == null ? "" : request.getBodyAsBinaryData().toString();
+        return request.getBodyAsBinaryData() == null
+                ? ""
+                : request.getBodyAsBinaryData().toString();
     }
 
     /** How many responses were lost so far. */

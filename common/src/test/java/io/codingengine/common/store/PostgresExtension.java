@@ -2,10 +2,6 @@ package io.codingengine.common.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,6 +18,9 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real PostgreSQL for tests: Debian's server binaries ({@code initdb}, {@code pg_ctl}) make a
@@ -103,7 +102,7 @@ public final class PostgresExtension implements BeforeAllCallback {
         name = name.substring(0, Math.min(name.length(), 60));
         String admin = running.jdbcUrl("postgres");
         try (Connection connection = DriverManager.getConnection(admin, SUPERUSER, "");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
@@ -152,8 +151,16 @@ public final class PostgresExtension implements BeforeAllCallback {
                     ensureOsUser();
                     run(List.of("chown", OS_USER + ":", directory.toString()));
                 }
-                server.runServerCommand(List.of(bin.resolve("initdb").toString(), "-D", server.data().toString(),
-                        "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"));
+                server.runServerCommand(List.of(
+                        bin.resolve("initdb").toString(),
+                        "-D",
+                        server.data().toString(),
+                        "-U",
+                        SUPERUSER,
+                        "--auth=trust",
+                        "--encoding=UTF8",
+                        "--no-locale",
+                        "--no-sync"));
                 return server;
             } catch (IOException e) {
                 throw new IllegalStateException("cannot make a PostgreSQL cluster: " + e.getMessage(), e);
@@ -162,9 +169,18 @@ public final class PostgresExtension implements BeforeAllCallback {
 
         private void start(String settings) {
             try {
-                runServerCommand(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(),
-                        "-l", directory.resolve("server.log").toString(), "-o", options() + " " + settings,
-                        "-w", "-t", "60", "start"));
+                runServerCommand(List.of(
+                        bin.resolve("pg_ctl").toString(),
+                        "-D",
+                        data().toString(),
+                        "-l",
+                        directory.resolve("server.log").toString(),
+                        "-o",
+                        options() + " " + settings,
+                        "-w",
+                        "-t",
+                        "60",
+                        "start"));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start PostgreSQL: " + e.getMessage(), e);
             }
@@ -203,14 +219,15 @@ public final class PostgresExtension implements BeforeAllCallback {
         public void stop() {
             if (Files.exists(data().resolve("postmaster.pid"))) {
                 try {
-                    runServerCommand(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(),
-                            "-m", "fast", "-w", "stop"));
+                    runServerCommand(List.of(
+                            bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", "fast", "-w", "stop"));
                 } catch (IOException | RuntimeException e) {
                     System.err.println("cannot stop the test PostgreSQL in " + directory + ": " + e.getMessage());
                 }
             }
             try (Stream<Path> files = Files.walk(directory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException e) {
                 System.err.println("cannot delete " + directory + ": " + e.getMessage());
             }
@@ -269,11 +286,17 @@ public final class PostgresExtension implements BeforeAllCallback {
         }
 
         private static boolean osUserExists() throws IOException {
-            return new ProcessBuilder("id", "-u", OS_USER).start().onExit().join().exitValue() == 0;
+            return new ProcessBuilder("id", "-u", OS_USER)
+                            .start()
+                            .onExit()
+                            .join()
+                            .exitValue()
+                    == 0;
         }
 
         private static void run(List<String> command) throws IOException {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             try {
                 String output = new String(process.getInputStream().readAllBytes());
                 if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
@@ -284,7 +307,5 @@ public final class PostgresExtension implements BeforeAllCallback {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-
-
     }
 }

@@ -1,12 +1,13 @@
 package io.codingengine.common.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.Verdict;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,11 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link SubmissionStoreContract} against {@link PostgresSubmissionStore} on a real PostgreSQL. */
 class PostgresSubmissionStoreTest extends SubmissionStoreContract {
@@ -59,18 +58,24 @@ class PostgresSubmissionStoreTest extends SubmissionStoreContract {
                     "regrade here", () -> store.startRegrade(id, 1),
                     "regrade there", () -> other.startRegrade(id, 1)));
 
-            assertEquals(List.of(UpdateOutcome.APPLIED, UpdateOutcome.UNCHANGED),
-                    List.of(outcomes.get("regrade here"), outcomes.get("regrade there")).stream().sorted().toList(),
+            assertEquals(
+                    List.of(UpdateOutcome.APPLIED, UpdateOutcome.UNCHANGED),
+                    List.of(outcomes.get("regrade here"), outcomes.get("regrade there")).stream()
+                            .sorted()
+                            .toList(),
                     outcomes.toString());
             SubmissionRecord record = other.get(id).orElseThrow();
             assertEquals(1, record.round());
             assertEquals(SubmissionStatus.QUEUED, record.status());
             assertNull(record.judgement());
-            List<Judgement> won = outcomes.get("complete a") == UpdateOutcome.APPLIED ? List.of(a)
+            List<Judgement> won = outcomes.get("complete a") == UpdateOutcome.APPLIED
+                    ? List.of(a)
                     : outcomes.get("complete b") == UpdateOutcome.APPLIED ? List.of(b) : List.of();
             assertEquals(won, record.history(), outcomes.toString());
-            assertTrue(outcomes.get("complete a") != UpdateOutcome.APPLIED
-                    || outcomes.get("complete b") != UpdateOutcome.APPLIED, outcomes.toString());
+            assertTrue(
+                    outcomes.get("complete a") != UpdateOutcome.APPLIED
+                            || outcomes.get("complete b") != UpdateOutcome.APPLIED,
+                    outcomes.toString());
         }
     }
 
@@ -79,10 +84,17 @@ class PostgresSubmissionStoreTest extends SubmissionStoreContract {
         String participant = unique("tok");
         createInline(participant);
         createInline(participant);
-        String token = store.list(SubmissionFilter.participant(participant), 1, null).continuationToken();
-        assertThrows(IllegalArgumentException.class, () -> store.list(
-                SubmissionFilter.participant(participant).withStatus(SubmissionStatus.QUEUED), 1, token));
-        assertEquals(1, store.list(SubmissionFilter.participant(participant), 1, token).items().size());
+        String token =
+                store.list(SubmissionFilter.participant(participant), 1, null).continuationToken();
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.list(
+                        SubmissionFilter.participant(participant).withStatus(SubmissionStatus.QUEUED), 1, token));
+        assertEquals(
+                1,
+                store.list(SubmissionFilter.participant(participant), 1, token)
+                        .items()
+                        .size());
     }
 
     /** Runs the calls at once, each on its own thread; their outcomes by name. */
@@ -90,10 +102,13 @@ class PostgresSubmissionStoreTest extends SubmissionStoreContract {
         Map<String, UpdateOutcome> outcomes = new ConcurrentHashMap<>();
         CountDownLatch start = new CountDownLatch(1);
         try (var threads = Executors.newFixedThreadPool(calls.size())) {
-            List<Future<?>> futures = calls.entrySet().stream().map(call -> threads.submit(() -> {
-                start.await();
-                return outcomes.put(call.getKey(), call.getValue().get());
-            })).<Future<?>>map(f -> f).toList();
+            List<Future<?>> futures = calls.entrySet().stream()
+                    .map(call -> threads.submit(() -> {
+                        start.await();
+                        return outcomes.put(call.getKey(), call.getValue().get());
+                    }))
+                    .<Future<?>>map(f -> f)
+                    .toList();
             start.countDown();
             for (Future<?> future : futures) {
                 future.get(30, TimeUnit.SECONDS);

@@ -43,7 +43,8 @@ class StorageAccountTest {
         });
         String name = "sa" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         clients.tables().createTable(name);
-        assertTrue(clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(name)));
+        assertTrue(
+                clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(name)));
         var container = clients.blobs().createBlobContainer(name);
         container.getBlobClient("b").upload(BinaryData.fromString("hi"));
         assertEquals("hi", container.getBlobClient("b").downloadContent().toString());
@@ -52,10 +53,30 @@ class StorageAccountTest {
     @Test
     void endpointsSelectTheIdentityAndItsTokensReachTablesAndBlobsOverTls(@TempDir Path dir) throws Exception {
         Path pfx = dir.resolve("azurite.pfx");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "azurite", "-validity", "2",
-                "-keystore", pfx.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD,
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1").redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-alias",
+                        "azurite",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        pfx.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        PASSWORD,
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "SAN=ip:127.0.0.1")
+                .redirectErrorStream(true)
+                .start();
         assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes()));
 
         try (AzuriteExtension.Azurite azurite = AzuriteExtension.startWithOAuth(pfx, PASSWORD)) {
@@ -72,16 +93,28 @@ class StorageAccountTest {
             assertEquals(blobs, clients.blobs().getAccountUrl());
             String prefix = "i" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
             TableSubmissionStore store = new TableSubmissionStore(clients.tables(), clients.blobs(), prefix);
-            Submission submission = new Submission("id-1", "sum", null, "alice", "python", "3",
-                    List.of(SourceFile.utf8("a.py", "print(1)")), List.of(), null, Instant.now());
+            Submission submission = new Submission(
+                    "id-1",
+                    "sum",
+                    null,
+                    "alice",
+                    "python",
+                    "3",
+                    List.of(SourceFile.utf8("a.py", "print(1)")),
+                    List.of(),
+                    null,
+                    Instant.now());
             assertTrue(store.create(submission));
             assertEquals("alice", store.get("id-1").orElseThrow().submission().participant());
-            assertTrue(entra.scopesAsked().contains("https://storage.azure.com/.default"), entra.scopesAsked().toString());
+            assertTrue(
+                    entra.scopesAsked().contains("https://storage.azure.com/.default"),
+                    entra.scopesAsked().toString());
 
             // The same endpoints with a token for another audience are refused: Azurite checks.
-            StorageAccount.Clients wrongAudience = account.connect(
-                    () -> new EntraJwtStandIn("https://vault.azure.net"), trusting);
-            var refused = assertThrows(BlobStorageException.class,
+            StorageAccount.Clients wrongAudience =
+                    account.connect(() -> new EntraJwtStandIn("https://vault.azure.net"), trusting);
+            var refused = assertThrows(
+                    BlobStorageException.class,
                     () -> wrongAudience.blobs().listBlobContainers().stream().findAny());
             assertEquals(403, refused.getStatusCode());
         }
@@ -102,15 +135,19 @@ class StorageAccountTest {
         tls.init(null, factory.getTrustManagers(), null);
         X509TrustManager trustManager = (X509TrustManager) factory.getTrustManagers()[0];
         return new OkHttpAsyncHttpClientBuilder(new OkHttpClient.Builder()
-                .sslSocketFactory(tls.getSocketFactory(), trustManager).build()).build();
+                        .sslSocketFactory(tls.getSocketFactory(), trustManager)
+                        .build())
+                .build();
     }
 
     @Test
     void settingsNameWhatIsMissingOrUnsafe() {
-        var one = assertThrows(IllegalArgumentException.class,
+        var one = assertThrows(
+                IllegalArgumentException.class,
                 () -> new StorageAccount("", "https://a.table.core.windows.net", "", ""));
         assertTrue(one.getMessage().contains("both"), one.getMessage());
-        var http = assertThrows(IllegalArgumentException.class,
+        var http = assertThrows(
+                IllegalArgumentException.class,
                 () -> new StorageAccount("", "http://a.table.core.windows.net", "http://a.blob.core.windows.net", ""));
         assertTrue(http.getMessage().contains("https"), http.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new StorageAccount("", "", "", ""));

@@ -1,5 +1,12 @@
 package io.codingengine.common.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.GroupResult;
@@ -9,8 +16,6 @@ import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,13 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract of {@link SubmissionStore}: every adapter's test extends this class. Each test
@@ -39,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public abstract class SubmissionStoreContract {
 
-    private static final AtomicLong CLOCK = new AtomicLong(
-            Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+    private static final AtomicLong CLOCK =
+            new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
 
     /** The store under test; the same instance for every call of one test class is fine. */
     protected abstract SubmissionStore store();
@@ -55,15 +54,31 @@ public abstract class SubmissionStoreContract {
     }
 
     protected static Submission toProblem(String problemId, String contestId, String participant) {
-        return new Submission(unique("s"), problemId, contestId, participant, "python", "3.x",
-                List.of(SourceFile.utf8("main.py", "print(input())")), List.of(), null, nextInstant());
+        return new Submission(
+                unique("s"),
+                problemId,
+                contestId,
+                participant,
+                "python",
+                "3.x",
+                List.of(SourceFile.utf8("main.py", "print(input())")),
+                List.of(),
+                null,
+                nextInstant());
     }
 
     protected static Submission inline(String participant, String source) {
-        return new Submission(unique("s"), null, null, participant, "python", null,
+        return new Submission(
+                unique("s"),
+                null,
+                null,
+                participant,
+                "python",
+                null,
                 List.of(SourceFile.utf8("main.py", source)),
                 List.of(new TestCase("t1", "1\n", "1\n", true), new TestCase("t2", "2\n", "2\n", true)),
-                new CheckerSpec.Floats(1e-6, 1e-9), nextInstant());
+                new CheckerSpec.Floats(1e-6, 1e-9),
+                nextInstant());
     }
 
     /** Creates a queued submission with inline tests and returns its id. */
@@ -74,10 +89,17 @@ public abstract class SubmissionStoreContract {
     }
 
     protected static Judgement judgement(Verdict verdict, long round, int attempt, String worker) {
-        return new Judgement(verdict, verdict == Verdict.AC ? 100 : 50, "",
-                List.of(new TestResult("t1", Verdict.AC, 12, 1 << 20, "1\n", "1\n", null, null, true),
+        return new Judgement(
+                verdict,
+                verdict == Verdict.AC ? 100 : 50,
+                "",
+                List.of(
+                        new TestResult("t1", Verdict.AC, 12, 1 << 20, "1\n", "1\n", null, null, true),
                         new TestResult("t2", verdict, 15, 2 << 20, null, null, null, worker, false)),
-                Instant.parse("2026-02-01T10:00:00Z"), worker, round, attempt);
+                Instant.parse("2026-02-01T10:00:00Z"),
+                worker,
+                round,
+                attempt);
     }
 
     @Test
@@ -101,9 +123,17 @@ public abstract class SubmissionStoreContract {
         assertTrue(store().create(submission));
         assertFalse(store().create(submission));
 
-        Submission impostor = new Submission(submission.id(), null, null, "mallory", "c", null,
-                List.of(SourceFile.utf8("a.c", "int main(){}")), List.of(new TestCase("x", "", "", true)),
-                null, nextInstant());
+        Submission impostor = new Submission(
+                submission.id(),
+                null,
+                null,
+                "mallory",
+                "c",
+                null,
+                List.of(SourceFile.utf8("a.c", "int main(){}")),
+                List.of(new TestCase("x", "", "", true)),
+                null,
+                nextInstant());
         assertThrows(IllegalStateException.class, () -> store().create(impostor));
         assertEquals(submission, store().get(submission.id()).orElseThrow().submission());
     }
@@ -118,8 +148,11 @@ public abstract class SubmissionStoreContract {
         store().delete(gone);
         store().delete(gone); // again: nothing left to delete
         assertTrue(store().get(gone.id()).isEmpty());
-        assertEquals(List.of(kept.id()), store().listAll(SubmissionFilter.participant(participant)).stream()
-                .map(SubmissionSummary::id).toList());
+        assertEquals(
+                List.of(kept.id()),
+                store().listAll(SubmissionFilter.participant(participant)).stream()
+                        .map(SubmissionSummary::id)
+                        .toList());
         assertTrue(store().listAll(SubmissionFilter.problem(gone.problemId())).isEmpty());
         assertTrue(store().get(kept.id()).isPresent());
     }
@@ -145,17 +178,32 @@ public abstract class SubmissionStoreContract {
         assertTrue(store().get(older.id()).isEmpty());
         assertTrue(store().get(old.id()).isEmpty());
         assertEquals(kept, store().get(kept.id()).orElseThrow().submission());
-        assertEquals(List.of(kept.id()), store().listAll(SubmissionFilter.participant(participant)).stream()
-                .map(SubmissionSummary::id).toList());
-        assertEquals(List.of(kept.id()), store().listAll(SubmissionFilter.problem(problem)).stream()
-                .map(SubmissionSummary::id).toList());
+        assertEquals(
+                List.of(kept.id()),
+                store().listAll(SubmissionFilter.participant(participant)).stream()
+                        .map(SubmissionSummary::id)
+                        .toList());
+        assertEquals(
+                List.of(kept.id()),
+                store().listAll(SubmissionFilter.problem(problem)).stream()
+                        .map(SubmissionSummary::id)
+                        .toList());
         assertEquals(0, store().purgeCreatedBefore(Instant.parse("2025-06-01T00:00:00Z")), "nothing left to purge");
         assertTrue(store().create(old), "its id is free again");
     }
 
     private static Submission createdAt(String problem, String participant, String instant) {
-        return new Submission(unique("s"), problem, null, participant, "python", "3.x",
-                List.of(SourceFile.utf8("main.py", "print(input())")), List.of(), null, Instant.parse(instant));
+        return new Submission(
+                unique("s"),
+                problem,
+                null,
+                participant,
+                "python",
+                "3.x",
+                List.of(SourceFile.utf8("main.py", "print(input())")),
+                List.of(),
+                null,
+                Instant.parse(instant));
     }
 
     @Test
@@ -253,9 +301,17 @@ public abstract class SubmissionStoreContract {
                 });
                 start.countDown();
                 List<UpdateOutcome> outcomes = List.of(fa.get(), fb.get());
-                assertEquals(1, outcomes.stream().filter(o -> o == UpdateOutcome.APPLIED).count(),
+                assertEquals(
+                        1,
+                        outcomes.stream()
+                                .filter(o -> o == UpdateOutcome.APPLIED)
+                                .count(),
                         "outcomes " + outcomes);
-                assertEquals(1, outcomes.stream().filter(o -> o == UpdateOutcome.ALREADY_DONE).count(),
+                assertEquals(
+                        1,
+                        outcomes.stream()
+                                .filter(o -> o == UpdateOutcome.ALREADY_DONE)
+                                .count(),
                         "outcomes " + outcomes);
                 Judgement winner = fa.get() == UpdateOutcome.APPLIED ? a : b;
                 SubmissionRecord record = store().get(id).orElseThrow();
@@ -321,7 +377,8 @@ public abstract class SubmissionStoreContract {
             store().create(submission);
             created.add(submission);
         }
-        List<String> newestFirst = created.reversed().stream().map(Submission::id).toList();
+        List<String> newestFirst =
+                created.reversed().stream().map(Submission::id).toList();
 
         List<String> seen = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
@@ -336,7 +393,8 @@ public abstract class SubmissionStoreContract {
         assertEquals(List.of(3, 3, 1), sizes);
 
         Page<SubmissionSummary> all = store().list(SubmissionFilter.contest(contest), 100, null);
-        assertEquals(newestFirst, all.items().stream().map(SubmissionSummary::id).toList());
+        assertEquals(
+                newestFirst, all.items().stream().map(SubmissionSummary::id).toList());
         assertTrue(all.last());
         SubmissionSummary first = all.items().getLast();
         assertEquals(problem, first.problemId());
@@ -344,11 +402,16 @@ public abstract class SubmissionStoreContract {
         assertEquals("python", first.language());
         assertEquals(SubmissionStatus.QUEUED, first.status());
 
-        List<String> heidi = store().list(SubmissionFilter.participant("heidi" + problem).withProblemId(problem), 100, null)
-                .items().stream().map(SubmissionSummary::id).toList();
+        List<String> heidi = store()
+                .list(SubmissionFilter.participant("heidi" + problem).withProblemId(problem), 100, null)
+                .items()
+                .stream()
+                .map(SubmissionSummary::id)
+                .toList();
         assertEquals(List.of(newestFirst.get(0), newestFirst.get(2), newestFirst.get(4), newestFirst.get(6)), heidi);
         assertTrue(store().list(SubmissionFilter.participant("heidi" + problem).withProblemId(unique("p")), 10, null)
-                .items().isEmpty());
+                .items()
+                .isEmpty());
 
         // Status filters apply to the current state; paging still covers everything once.
         List<String> done = List.of(newestFirst.get(1), newestFirst.get(3), newestFirst.get(5));
@@ -357,8 +420,8 @@ public abstract class SubmissionStoreContract {
         List<Integer> doneSizes = new ArrayList<>();
         token = null;
         do {
-            Page<SubmissionSummary> page = store().list(SubmissionFilter.problem(problem)
-                    .withStatus(SubmissionStatus.DONE), 2, token);
+            Page<SubmissionSummary> page =
+                    store().list(SubmissionFilter.problem(problem).withStatus(SubmissionStatus.DONE), 2, token);
             page.items().forEach(s -> doneIds.add(s.id()));
             doneSizes.add(page.items().size());
             token = page.continuationToken();
@@ -366,15 +429,21 @@ public abstract class SubmissionStoreContract {
         assertEquals(done, doneIds);
         assertEquals(3, doneSizes.stream().mapToInt(Integer::intValue).sum());
         assertTrue(doneSizes.stream().allMatch(size -> size <= 2), doneSizes.toString());
-        assertEquals(4, store().list(SubmissionFilter.contest(contest).withStatus(SubmissionStatus.QUEUED), 100, null)
-                .items().size());
+        assertEquals(
+                4,
+                store().list(SubmissionFilter.contest(contest).withStatus(SubmissionStatus.QUEUED), 100, null)
+                        .items()
+                        .size());
 
         // The unfiltered listing has them too, newest first.
         List<String> recent = store().list(SubmissionFilter.all(), 1000, null).items().stream()
-                .map(SubmissionSummary::id).filter(newestFirst::contains).toList();
+                .map(SubmissionSummary::id)
+                .filter(newestFirst::contains)
+                .toList();
         assertEquals(newestFirst, recent);
 
-        String foreign = store().list(SubmissionFilter.problem(problem), 1, null).continuationToken();
+        String foreign =
+                store().list(SubmissionFilter.problem(problem), 1, null).continuationToken();
         assertNotNull(foreign);
         assertThrows(IllegalArgumentException.class, () -> store().list(SubmissionFilter.contest(contest), 1, foreign));
         assertThrows(IllegalArgumentException.class, () -> store().list(SubmissionFilter.all(), 1, "garbage!"));
@@ -386,7 +455,8 @@ public abstract class SubmissionStoreContract {
         String participant = "o'brien/#?~%\u0001" + unique("x");
         Submission submission = inline(participant, "print(6)");
         store().create(submission);
-        List<SubmissionSummary> items = store().list(SubmissionFilter.participant(participant), 10, null).items();
+        List<SubmissionSummary> items = store().list(SubmissionFilter.participant(participant), 10, null)
+                .items();
         assertEquals(1, items.size());
         assertEquals(participant, items.getFirst().participant());
     }
@@ -400,9 +470,15 @@ public abstract class SubmissionStoreContract {
         assertFalse(store().create(submission));
 
         String output = "y".repeat(100_000);
-        Judgement judgement = new Judgement(Verdict.WA, 0, "warning: ".repeat(1000),
+        Judgement judgement = new Judgement(
+                Verdict.WA,
+                0,
+                "warning: ".repeat(1000),
                 List.of(new TestResult("t1", Verdict.WA, 1, 1, output, "1\n", "differs at line 1", null, true)),
-                Instant.parse("2026-02-02T00:00:00Z"), "worker-big", 0, 1);
+                Instant.parse("2026-02-02T00:00:00Z"),
+                "worker-big",
+                0,
+                1);
         assertEquals(UpdateOutcome.APPLIED, store().complete(id, judgement));
         assertEquals(UpdateOutcome.ALREADY_DONE, store().complete(id, judgement));
         assertEquals(UpdateOutcome.APPLIED, store().startRegrade(id, 7));
@@ -416,19 +492,40 @@ public abstract class SubmissionStoreContract {
     @Test
     void groupResultsAndTestsNotRunRoundTrip() {
         String id = createInline("grace");
-        Judgement judgement = new Judgement(Verdict.WA, 130, "",
-                List.of(new TestResult("t1", Verdict.WA, 3, 1 << 20, "2\n", "1\n", "differs", null, true),
-                        new TestResult("t2", Verdict.NR, 0, 0, "", "2\n", "not run: an earlier rejected test decided its"
-                                + " group", null, true)),
-                Instant.parse("2026-02-03T00:00:00Z"), "worker-g", 0, 1,
-                List.of(new GroupResult("secret/g1", Verdict.WA, 12.5, 50.0, 2, 1, 0, null),
+        Judgement judgement = new Judgement(
+                Verdict.WA,
+                130,
+                "",
+                List.of(
+                        new TestResult("t1", Verdict.WA, 3, 1 << 20, "2\n", "1\n", "differs", null, true),
+                        new TestResult(
+                                "t2",
+                                Verdict.NR,
+                                0,
+                                0,
+                                "",
+                                "2\n",
+                                "not run: an earlier rejected test decided its" + " group",
+                                null,
+                                true)),
+                Instant.parse("2026-02-03T00:00:00Z"),
+                "worker-g",
+                0,
+                1,
+                List.of(
+                        new GroupResult("secret/g1", Verdict.WA, 12.5, 50.0, 2, 1, 0, null),
                         new GroupResult("secret/g2", Verdict.NR, 0.0, null, 3, 0, 0, null),
                         new GroupResult("data", Verdict.IE, 130.0, null, 5, 1, 0, "group data scored 130")));
         assertEquals(UpdateOutcome.APPLIED, store().complete(id, judgement));
         SubmissionRecord record = store().get(id).orElseThrow();
         assertEquals(judgement, record.judgement());
-        assertEquals(130, store().listAll(SubmissionFilter.participant("grace")).stream()
-                .filter(s -> s.id().equals(id)).findFirst().orElseThrow().score());
+        assertEquals(
+                130,
+                store().listAll(SubmissionFilter.participant("grace")).stream()
+                        .filter(s -> s.id().equals(id))
+                        .findFirst()
+                        .orElseThrow()
+                        .score());
         assertEquals(UpdateOutcome.APPLIED, store().startRegrade(id, 9));
         assertEquals(List.of(judgement), store().get(id).orElseThrow().history());
     }
@@ -482,7 +579,8 @@ public abstract class SubmissionStoreContract {
     void progressNeedsTheSubmissionItsRoundAndARunningAttempt() {
         assertEquals(UpdateOutcome.NOT_FOUND, store().reportProgress(unique("nope"), 0, 1, 1));
         String id = createInline("quinn");
-        assertThrows(IllegalStateException.class, () -> store().reportProgress(id, 0, 1, 1), "queued: never marked running");
+        assertThrows(
+                IllegalStateException.class, () -> store().reportProgress(id, 0, 1, 1), "queued: never marked running");
         assertEquals(UpdateOutcome.APPLIED, store().markRunning(id, 0, 1, 2));
         assertThrows(IllegalStateException.class, () -> store().reportProgress(id, 1, 1, 1), "round 1 never started");
         assertEquals(0, store().get(id).orElseThrow().testsDone());
@@ -517,16 +615,34 @@ public abstract class SubmissionStoreContract {
         store().startRegrade(regraded, 1);
 
         List<SubmissionSummary> listed = store().listAll(SubmissionFilter.participant(participant));
-        assertEquals(List.of(regraded, done, running, queued), listed.stream().map(SubmissionSummary::id).toList());
+        assertEquals(
+                List.of(regraded, done, running, queued),
+                listed.stream().map(SubmissionSummary::id).toList());
         for (SubmissionSummary summary : listed) {
             SubmissionRecord record = store().get(summary.id()).orElseThrow();
-            assertTrue(Duration.between(record.submission().createdAt(), summary.createdAt()).abs()
-                    .compareTo(Duration.ofMillis(1)) < 0, summary.createdAt() + " for " + record.submission().createdAt());
+            assertTrue(
+                    Duration.between(record.submission().createdAt(), summary.createdAt())
+                                    .abs()
+                                    .compareTo(Duration.ofMillis(1))
+                            < 0,
+                    summary.createdAt() + " for " + record.submission().createdAt());
             SubmissionSummary expected = record.summary();
-            assertEquals(new SubmissionSummary(expected.id(), expected.problemId(), expected.contestId(),
-                    expected.participant(), expected.language(), summary.createdAt(), expected.status(),
-                    expected.round(), expected.verdict(), expected.score(), expected.testsDone(),
-                    expected.testsTotal(), expected.updatedAt()), summary);
+            assertEquals(
+                    new SubmissionSummary(
+                            expected.id(),
+                            expected.problemId(),
+                            expected.contestId(),
+                            expected.participant(),
+                            expected.language(),
+                            summary.createdAt(),
+                            expected.status(),
+                            expected.round(),
+                            expected.verdict(),
+                            expected.score(),
+                            expected.testsDone(),
+                            expected.testsTotal(),
+                            expected.updatedAt()),
+                    summary);
         }
     }
 
@@ -543,7 +659,8 @@ public abstract class SubmissionStoreContract {
     /** The stalled rounds of these submissions only (the store holds other tests' rounds too). */
     private Map<String, StalledRound> stalledAmong(Instant cutoff, String... ids) {
         var wanted = Set.of(ids);
-        return store().stalled(cutoff, 1000).stream().filter(r -> wanted.contains(r.id()))
+        return store().stalled(cutoff, 1000).stream()
+                .filter(r -> wanted.contains(r.id()))
                 .collect(Collectors.toMap(StalledRound::id, r -> r));
     }
 
@@ -562,14 +679,28 @@ public abstract class SubmissionStoreContract {
 
         var found = stalledAmong(cutoff, queued, running, done, regraded, fresh);
         assertEquals(Set.of(queued, running, regraded), found.keySet(), found.toString());
-        assertEquals(new StalledRound(queued, 0, SubmissionStatus.QUEUED, 0, found.get(queued).updatedAt()), found.get(queued));
-        assertEquals(new StalledRound(running, 0, SubmissionStatus.RUNNING, 2, found.get(running).updatedAt()), found.get(running));
+        assertEquals(
+                new StalledRound(
+                        queued, 0, SubmissionStatus.QUEUED, 0, found.get(queued).updatedAt()),
+                found.get(queued));
+        assertEquals(
+                new StalledRound(
+                        running,
+                        0,
+                        SubmissionStatus.RUNNING,
+                        2,
+                        found.get(running).updatedAt()),
+                found.get(running));
         assertEquals(7, found.get(regraded).round(), "the current round is the one to send again");
         assertTrue(found.values().stream().allMatch(r -> r.updatedAt().isBefore(cutoff)), found.toString());
-        assertEquals(store().get(running).orElseThrow().updatedAt(), found.get(running).updatedAt());
+        assertEquals(
+                store().get(running).orElseThrow().updatedAt(),
+                found.get(running).updatedAt());
 
         assertEquals(UpdateOutcome.APPLIED, store().heartbeat(running, 0, 2));
-        assertEquals(Set.of(queued, regraded), stalledAmong(cutoff, queued, running, regraded).keySet(),
+        assertEquals(
+                Set.of(queued, regraded),
+                stalledAmong(cutoff, queued, running, regraded).keySet(),
                 "a heartbeat shows the running attempt alive");
         assertEquals(1, store().stalled(cutoff, 1).size());
         assertThrows(IllegalArgumentException.class, () -> store().stalled(cutoff, 0));
@@ -589,8 +720,18 @@ public abstract class SubmissionStoreContract {
         assertEquals(UpdateOutcome.APPLIED, store().heartbeat(id, 0, 2));
         SubmissionRecord beaten = store().get(id).orElseThrow();
         assertFalse(beaten.updatedAt().isBefore(marked.updatedAt()));
-        assertEquals(new SubmissionRecord(marked.submission(), marked.status(), marked.round(), marked.attempt(),
-                marked.testsDone(), marked.testsTotal(), null, List.of(), beaten.updatedAt()), beaten,
+        assertEquals(
+                new SubmissionRecord(
+                        marked.submission(),
+                        marked.status(),
+                        marked.round(),
+                        marked.attempt(),
+                        marked.testsDone(),
+                        marked.testsTotal(),
+                        null,
+                        List.of(),
+                        beaten.updatedAt()),
+                beaten,
                 "only the time of the last change moves");
         assertThrows(IllegalStateException.class, () -> store().heartbeat(id, 1, 2), "round 1 never started");
         store().complete(id, judgement(Verdict.AC, 0, 2, "worker-a"));
@@ -621,9 +762,16 @@ public abstract class SubmissionStoreContract {
                 outcomes.add(claim.get());
             }
         }
-        assertEquals(1, outcomes.stream().filter(o -> o == UpdateOutcome.APPLIED).count(), outcomes.toString());
-        assertEquals(sweepers - 1, outcomes.stream().filter(o -> o == UpdateOutcome.UNCHANGED).count(), outcomes.toString());
-        assertEquals(UpdateOutcome.UNCHANGED, store().claimStalled(id, 0, cutoff), "claimed: not stalled until the next cutoff");
+        assertEquals(
+                1, outcomes.stream().filter(o -> o == UpdateOutcome.APPLIED).count(), outcomes.toString());
+        assertEquals(
+                sweepers - 1,
+                outcomes.stream().filter(o -> o == UpdateOutcome.UNCHANGED).count(),
+                outcomes.toString());
+        assertEquals(
+                UpdateOutcome.UNCHANGED,
+                store().claimStalled(id, 0, cutoff),
+                "claimed: not stalled until the next cutoff");
         assertTrue(stalledAmong(cutoff, id).isEmpty());
         SubmissionRecord claimed = store().get(id).orElseThrow();
         assertEquals(SubmissionStatus.QUEUED, claimed.status(), "a claim changes nothing but the time");
@@ -648,6 +796,7 @@ public abstract class SubmissionStoreContract {
         assertEquals(UpdateOutcome.ALREADY_DONE, store().claimStalled(done, 0, cutoff));
         store().startRegrade(regraded, 1);
         assertEquals(UpdateOutcome.STALE, store().claimStalled(regraded, 0, cutoff));
-        assertThrows(IllegalStateException.class, () -> store().claimStalled(regraded, 2, cutoff), "round 2 never started");
+        assertThrows(
+                IllegalStateException.class, () -> store().claimStalled(regraded, 2, cutoff), "round 2 never started");
     }
 }

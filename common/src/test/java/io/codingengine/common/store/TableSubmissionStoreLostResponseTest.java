@@ -1,5 +1,10 @@
 package io.codingengine.common.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpPipelinePosition;
 import com.azure.storage.blob.models.BlobItem;
@@ -10,19 +15,13 @@ import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link TableSubmissionStore} when a write reaches Azurite and is applied, but its response is
@@ -44,19 +43,30 @@ class TableSubmissionStoreLostResponseTest {
     }
 
     private static TableSubmissionStore storeLosing(LostResponses policy) {
-        return new TableSubmissionStore(LostResponses.tables(AzuriteExtension.connectionString(), policy),
-                AzureStorage.blobs(AzuriteExtension.connectionString()), prefix);
+        return new TableSubmissionStore(
+                LostResponses.tables(AzuriteExtension.connectionString(), policy),
+                AzureStorage.blobs(AzuriteExtension.connectionString()),
+                prefix);
     }
 
     private static Submission submission(String source) {
-        return new Submission("s-" + UUID.randomUUID(), null, null, "lost", "python", null,
-                List.of(SourceFile.utf8("main.py", source)), List.of(new TestCase("t1", "", "", true)), null,
+        return new Submission(
+                "s-" + UUID.randomUUID(),
+                null,
+                null,
+                "lost",
+                "python",
+                null,
+                List.of(SourceFile.utf8("main.py", source)),
+                List.of(new TestCase("t1", "", "", true)),
+                null,
                 Instant.now());
     }
 
     private static List<String> blobsOf(TableSubmissionStore store, String id) {
         return store.payloadContainer().listBlobs(new ListBlobsOptions().setPrefix(id + "/"), null).stream()
-                .map(BlobItem::getName).toList();
+                .map(BlobItem::getName)
+                .toList();
     }
 
     @ParameterizedTest
@@ -68,9 +78,15 @@ class TableSubmissionStoreLostResponseTest {
         assertTrue(store.create(submission));
         String id = submission.id();
         assertEquals(UpdateOutcome.APPLIED, store.markRunning(id, 0, 1, 1));
-        Judgement large = new Judgement(Verdict.WA, 0, null,
+        Judgement large = new Judgement(
+                Verdict.WA,
+                0,
+                null,
                 List.of(new TestResult("t1", Verdict.WA, 1, 1, LARGE, "", null, null, true)),
-                Instant.parse("2026-03-01T00:00:00Z"), "worker-a", 0, 1);
+                Instant.parse("2026-03-01T00:00:00Z"),
+                "worker-a",
+                0,
+                1);
 
         network.loseNext(request -> request.getHttpMethod() == HttpMethod.PUT
                 && request.getUrl().toString().contains(id));
@@ -106,6 +122,9 @@ class TableSubmissionStoreLostResponseTest {
         assertEquals(1, network.lost());
 
         assertEquals(submission, store.get(submission.id()).orElseThrow().submission());
-        assertEquals(1, blobsOf(store, submission.id()).size(), blobsOf(store, submission.id()).toString());
+        assertEquals(
+                1,
+                blobsOf(store, submission.id()).size(),
+                blobsOf(store, submission.id()).toString());
     }
 }

@@ -1,21 +1,21 @@
 package io.codingengine.common.store;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.policy.HttpPipelineSyncPolicy;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
-import io.codingengine.common.azure.AzureHttp;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import io.codingengine.common.azure.AzureHttp;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -25,11 +25,9 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link SubmissionStoreContract} against {@link TableSubmissionStore} on a real Azurite. */
 @ExtendWith(AzuriteExtension.class)
@@ -72,7 +70,7 @@ class TableSubmissionStoreTest extends SubmissionStoreContract {
             fa.get(30, TimeUnit.SECONDS);
             fb.get(30, TimeUnit.SECONDS);
         } finally {
-            store.beforeConditionalWrite = () -> { };
+            store.beforeConditionalWrite = () -> {};
         }
     }
 
@@ -93,8 +91,10 @@ class TableSubmissionStoreTest extends SubmissionStoreContract {
         assertEquals(Set.of(UpdateOutcome.APPLIED, UpdateOutcome.ALREADY_DONE), Set.copyOf(outcomes));
         Judgement stored = store.get(id).orElseThrow().judgement();
         assertTrue(stored.equals(a) || stored.equals(b));
-        List<String> blobs = store.payloadContainer().listBlobs(new ListBlobsOptions().setPrefix(id + "/"), null)
-                .stream().map(BlobItem::getName).toList();
+        List<String> blobs =
+                store.payloadContainer().listBlobs(new ListBlobsOptions().setPrefix(id + "/"), null).stream()
+                        .map(BlobItem::getName)
+                        .toList();
         assertEquals(1, blobs.size(), "the loser's blob is deleted: " + blobs);
         assertTrue(blobs.getFirst().startsWith(id + "/judgement-r0-a" + stored.attempt() + "-"), blobs.toString());
     }
@@ -143,7 +143,8 @@ class TableSubmissionStoreTest extends SubmissionStoreContract {
     void aRememberedRowThatAnotherProcessChangedIsNotTrusted() {
         TableSubmissionStore other = new TableSubmissionStore(
                 AzureStorage.tables(AzuriteExtension.connectionString()),
-                AzureStorage.blobs(AzuriteExtension.connectionString()), prefix);
+                AzureStorage.blobs(AzuriteExtension.connectionString()),
+                prefix);
         String id = createInline("noa");
         assertEquals(SubmissionStatus.QUEUED, store.get(id).orElseThrow().status()); // remembered QUEUED
         Judgement first = judgement(Verdict.WA, 0, 1, "worker-b");
@@ -163,14 +164,20 @@ class TableSubmissionStoreTest extends SubmissionStoreContract {
     @Test
     void aChangeRightAfterAReadOrAWriteOfThisProcessSendsOnlyTheWrite() {
         List<String> sent = new CopyOnWriteArrayList<>();
-        TableSubmissionStore counted = new TableSubmissionStore(new TableServiceClientBuilder()
-                .connectionString(AzuriteExtension.connectionString()).httpClient(AzureHttp.CLIENT)
-                .addPolicy(new HttpPipelineSyncPolicy() {
-                    @Override
-                    protected void beforeSendingRequest(HttpPipelineCallContext context) {
-                        sent.add(context.getHttpRequest().getHttpMethod().name());
-                    }
-                }).buildClient(), AzureStorage.blobs(AzuriteExtension.connectionString()), prefix);
+        TableSubmissionStore counted = new TableSubmissionStore(
+                new TableServiceClientBuilder()
+                        .connectionString(AzuriteExtension.connectionString())
+                        .httpClient(AzureHttp.CLIENT)
+                        .addPolicy(new HttpPipelineSyncPolicy() {
+                            @Override
+                            protected void beforeSendingRequest(HttpPipelineCallContext context) {
+                                sent.add(
+                                        context.getHttpRequest().getHttpMethod().name());
+                            }
+                        })
+                        .buildClient(),
+                AzureStorage.blobs(AzuriteExtension.connectionString()),
+                prefix);
         Submission submission = inline("pat", "print('pat')");
         assertTrue(counted.create(submission));
         String id = submission.id();
@@ -186,9 +193,15 @@ class TableSubmissionStoreTest extends SubmissionStoreContract {
     }
 
     private static Judgement bigJudgement(Verdict verdict, int attempt, String worker, String output) {
-        return new Judgement(verdict, 0, null,
+        return new Judgement(
+                verdict,
+                0,
+                null,
                 List.of(new TestResult("t1", verdict, 1, 1, output, "1\n", null, null, true)),
-                Instant.parse("2026-03-01T00:00:00Z"), worker, 0, attempt);
+                Instant.parse("2026-03-01T00:00:00Z"),
+                worker,
+                0,
+                attempt);
     }
 
     @Test
@@ -206,7 +219,8 @@ class TableSubmissionStoreTest extends SubmissionStoreContract {
 
     @Test
     void badPrefixesAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> TableSubmissionStore.fromConnectionString(
-                AzuriteExtension.connectionString(), "bad-prefix"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), "bad-prefix"));
     }
 }

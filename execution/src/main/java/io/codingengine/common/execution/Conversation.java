@@ -10,24 +10,27 @@ import java.time.Duration;
 public interface Conversation {
 
     /** The stages of a live run, in the order they happen. */
-    enum Stage { COMPILE, RUN }
+    enum Stage {
+        COMPILE,
+        RUN
+    }
 
     /** The program's output streams. */
-    enum Stream { STDOUT, STDERR }
+    enum Stream {
+        STDOUT,
+        STDERR
+    }
 
     /** What the client sends the running program. */
     sealed interface Input {
         /** Bytes for its standard input. */
-        record Stdin(byte[] bytes) implements Input {
-        }
+        record Stdin(byte[] bytes) implements Input {}
 
         /** The end of its standard input. */
-        record EndOfInput() implements Input {
-        }
+        record EndOfInput() implements Input {}
 
         /** A signal (its Linux number) for every process of the program. */
-        record Signal(int number) implements Input {
-        }
+        record Signal(int number) implements Input {}
     }
 
     /** A slot is the program's and its files are in place: it runs {@code language} {@code version}. */

@@ -20,13 +20,25 @@ import java.util.Objects;
  *                     Piston, where a syntax error is the run's, and where it would cost a
  *                     sandboxed interpreter start per request. Absent (null) means off.
  */
-public record ExecutionRequest(String language, String version, List<SourceFile> files,
-                               Map<String, String> options, LimitRequest compileLimits,
-                               LimitRequest runLimits, List<RunInput> runs, Boolean syntaxCheck) {
+public record ExecutionRequest(
+        String language,
+        String version,
+        List<SourceFile> files,
+        Map<String, String> options,
+        LimitRequest compileLimits,
+        LimitRequest runLimits,
+        List<RunInput> runs,
+        Boolean syntaxCheck) {
 
     /** Without a syntax check of interpreted languages (Piston's behaviour). */
-    public ExecutionRequest(String language, String version, List<SourceFile> files, Map<String, String> options,
-                            LimitRequest compileLimits, LimitRequest runLimits, List<RunInput> runs) {
+    public ExecutionRequest(
+            String language,
+            String version,
+            List<SourceFile> files,
+            Map<String, String> options,
+            LimitRequest compileLimits,
+            LimitRequest runLimits,
+            List<RunInput> runs) {
         this(language, version, files, options, compileLimits, runLimits, runs, false);
     }
 

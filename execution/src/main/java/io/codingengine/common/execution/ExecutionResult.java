@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  *                 several, space-separated, when a judging was split); never shown to Piston
  *                 clients; {@code null} when unknown
  */
-public record ExecutionResult(String language, String version, StageResult compile,
-                              List<StageResult> runs, String session) {
+public record ExecutionResult(
+        String language, String version, StageResult compile, List<StageResult> runs, String session) {
 
     public ExecutionResult {
         runs = List.copyOf(runs);
@@ -37,6 +37,9 @@ public record ExecutionResult(String language, String version, StageResult compi
      */
     public String sandboxFailure() {
         return Stream.concat(Stream.ofNullable(compile), runs.stream())
-                .filter(stage -> stage.status() == StageStatus.XX).map(StageResult::message).findFirst().orElse(null);
+                .filter(stage -> stage.status() == StageStatus.XX)
+                .map(StageResult::message)
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -34,8 +34,14 @@ import java.util.Objects;
  * @param syntaxCheck     whether an interpreted submission's sources are checked before it runs
  *                        (see {@link ExecutionRequest#syntaxCheck()}); null means off
  */
-public record InteractionRequest(Program submission, Program validator, boolean interactive, int passes,
-                                 List<Test> tests, long transcriptBytes, Boolean syntaxCheck) {
+public record InteractionRequest(
+        Program submission,
+        Program validator,
+        boolean interactive,
+        int passes,
+        List<Test> tests,
+        long transcriptBytes,
+        Boolean syntaxCheck) {
 
     public InteractionRequest {
         Objects.requireNonNull(submission, "submission");

@@ -15,8 +15,13 @@ import java.util.stream.Stream;
  * @param tests            one per requested test, in order; empty when either compile failed
  * @param session          where it ran ({@link ExecutionResult#session()})
  */
-public record InteractionResult(String language, String version, StageResult compile, StageResult validatorCompile,
-                                List<Test> tests, String session) {
+public record InteractionResult(
+        String language,
+        String version,
+        StageResult compile,
+        StageResult validatorCompile,
+        List<Test> tests,
+        String session) {
 
     public InteractionResult {
         tests = List.copyOf(tests);
@@ -37,10 +42,16 @@ public record InteractionResult(String language, String version, StageResult com
 
     /** Why the sandbox itself failed under a stage ({@link StageStatus#XX}), or null. */
     public String sandboxFailure() {
-        return Stream.concat(Stream.of(compile, validatorCompile).filter(Objects::nonNull),
-                        tests.stream().flatMap(t -> t.passes().stream())
-                                .flatMap(p -> Stream.of(p.submission(), p.validator()).filter(Objects::nonNull)))
-                .filter(stage -> stage.status() == StageStatus.XX).map(StageResult::message).findFirst().orElse(null);
+        return Stream.concat(
+                        Stream.of(compile, validatorCompile).filter(Objects::nonNull),
+                        tests.stream()
+                                .flatMap(t -> t.passes().stream())
+                                .flatMap(p ->
+                                        Stream.of(p.submission(), p.validator()).filter(Objects::nonNull)))
+                .filter(stage -> stage.status() == StageStatus.XX)
+                .map(StageResult::message)
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -81,8 +92,14 @@ public record InteractionResult(String language, String version, StageResult com
      *                          request's {@code transcriptBytes}
      * @param transcriptCut     whether more passed than was recorded
      */
-    public record Pass(StageResult submission, StageResult validator, Side firstEnded, boolean submissionStopped,
-                       boolean nextPass, List<Message> transcript, boolean transcriptCut) {
+    public record Pass(
+            StageResult submission,
+            StageResult validator,
+            Side firstEnded,
+            boolean submissionStopped,
+            boolean nextPass,
+            List<Message> transcript,
+            boolean transcriptCut) {
 
         public Pass {
             transcript = List.copyOf(Objects.requireNonNullElse(transcript, List.of()));
@@ -90,7 +107,10 @@ public record InteractionResult(String language, String version, StageResult com
     }
 
     /** A side of an interaction. */
-    public enum Side { SUBMISSION, VALIDATOR }
+    public enum Side {
+        SUBMISSION,
+        VALIDATOR
+    }
 
     /**
      * Bytes one side sent the other, in one piece as they passed (consecutive ones of one side
@@ -99,6 +119,5 @@ public record InteractionResult(String language, String version, StageResult com
      * @param from who wrote them
      * @param text the bytes as UTF-8 text
      */
-    public record Message(Side from, String text) {
-    }
+    public record Message(Side from, String text) {}
 }

@@ -15,8 +15,7 @@ import java.time.Duration;
  *                    does); otherwise writing past the limit to either stream stops the program,
  *                    Piston's behaviour. Absent (null) means off.
  */
-public record LimitRequest(Duration cpuTime, Duration wallTime, Long memoryBytes, Long outputBytes,
-                           Boolean cutStderr) {
+public record LimitRequest(Duration cpuTime, Duration wallTime, Long memoryBytes, Long outputBytes, Boolean cutStderr) {
 
     public static final LimitRequest DEFAULTS = new LimitRequest(null, null, null, null);
 
@@ -26,8 +25,10 @@ public record LimitRequest(Duration cpuTime, Duration wallTime, Long memoryBytes
     }
 
     public LimitRequest {
-        if (cpuTime != null && cpuTime.toMillis() <= 0 || wallTime != null && wallTime.toMillis() <= 0
-                || memoryBytes != null && memoryBytes <= 0 || outputBytes != null && outputBytes <= 0) {
+        if (cpuTime != null && cpuTime.toMillis() <= 0
+                || wallTime != null && wallTime.toMillis() <= 0
+                || memoryBytes != null && memoryBytes <= 0
+                || outputBytes != null && outputBytes <= 0) {
             throw new InvalidRequestException("limits must be positive");
         }
         cutStderr = Boolean.TRUE.equals(cutStderr);

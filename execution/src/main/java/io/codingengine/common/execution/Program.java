@@ -15,8 +15,13 @@ import java.util.Objects;
  * @param compileLimits limits of its compile stage (null fields: the language's defaults)
  * @param runLimits     limits of each of its runs (null fields: the language's defaults)
  */
-public record Program(String language, String version, List<SourceFile> files, Map<String, String> options,
-                      LimitRequest compileLimits, LimitRequest runLimits) {
+public record Program(
+        String language,
+        String version,
+        List<SourceFile> files,
+        Map<String, String> options,
+        LimitRequest compileLimits,
+        LimitRequest runLimits) {
 
     public Program {
         Objects.requireNonNull(language, "language");

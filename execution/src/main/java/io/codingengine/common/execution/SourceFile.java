@@ -26,5 +26,9 @@ public record SourceFile(String name, String content, Encoding encoding) {
         return encoding == Encoding.UTF8;
     }
 
-    public enum Encoding { UTF8, BASE64, HEX }
+    public enum Encoding {
+        UTF8,
+        BASE64,
+        HEX
+    }
 }

@@ -16,9 +16,16 @@ import java.time.Duration;
  * @param diskBytes    size of the writable work directory and of {@code /tmp}, each
  * @param diskInodes   inodes of the writable work directory and of {@code /tmp}, each
  */
-public record StageLimits(Duration cpuTime, Duration wallTime, long memoryBytes, int processes,
-                          long outputBytes, long fileSizeBytes, int openFiles,
-                          long diskBytes, int diskInodes) {
+public record StageLimits(
+        Duration cpuTime,
+        Duration wallTime,
+        long memoryBytes,
+        int processes,
+        long outputBytes,
+        long fileSizeBytes,
+        int openFiles,
+        long diskBytes,
+        int diskInodes) {
 
     public StageLimits {
         requirePositive(cpuTime.toMillis(), "cpuTime");
@@ -33,23 +40,23 @@ public record StageLimits(Duration cpuTime, Duration wallTime, long memoryBytes,
     }
 
     public StageLimits withCpuTime(Duration value) {
-        return new StageLimits(value, wallTime, memoryBytes, processes, outputBytes, fileSizeBytes,
-                openFiles, diskBytes, diskInodes);
+        return new StageLimits(
+                value, wallTime, memoryBytes, processes, outputBytes, fileSizeBytes, openFiles, diskBytes, diskInodes);
     }
 
     public StageLimits withWallTime(Duration value) {
-        return new StageLimits(cpuTime, value, memoryBytes, processes, outputBytes, fileSizeBytes,
-                openFiles, diskBytes, diskInodes);
+        return new StageLimits(
+                cpuTime, value, memoryBytes, processes, outputBytes, fileSizeBytes, openFiles, diskBytes, diskInodes);
     }
 
     public StageLimits withMemoryBytes(long value) {
-        return new StageLimits(cpuTime, wallTime, value, processes, outputBytes, fileSizeBytes,
-                openFiles, diskBytes, diskInodes);
+        return new StageLimits(
+                cpuTime, wallTime, value, processes, outputBytes, fileSizeBytes, openFiles, diskBytes, diskInodes);
     }
 
     public StageLimits withOutputBytes(long value) {
-        return new StageLimits(cpuTime, wallTime, memoryBytes, processes, value, fileSizeBytes,
-                openFiles, diskBytes, diskInodes);
+        return new StageLimits(
+                cpuTime, wallTime, memoryBytes, processes, value, fileSizeBytes, openFiles, diskBytes, diskInodes);
     }
 
     private static void requirePositive(long value, String name) {

@@ -14,9 +14,17 @@ package io.codingengine.common.execution;
  * @param wallTimeMs elapsed time
  * @param memoryBytes peak memory of the whole process tree
  */
-public record StageResult(String stdout, String stderr, String output, Integer code, String signal,
-                          StageStatus status, String message, long cpuTimeMs, long wallTimeMs,
-                          long memoryBytes) {
+public record StageResult(
+        String stdout,
+        String stderr,
+        String output,
+        Integer code,
+        String signal,
+        StageStatus status,
+        String message,
+        long cpuTimeMs,
+        long wallTimeMs,
+        long memoryBytes) {
 
     /** True when the stage exited by itself with code 0. */
     public boolean succeeded() {

@@ -18,8 +18,7 @@ public final class Json {
             .changeDefaultVisibility(v -> v.withIsGetterVisibility(JsonAutoDetect.Visibility.NONE))
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** The mapper itself, thread-safe. */
     public static JsonMapper mapper() {

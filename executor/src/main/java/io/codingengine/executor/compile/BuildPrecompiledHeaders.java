@@ -1,7 +1,6 @@
 package io.codingengine.executor.compile;
 
 import io.codingengine.executor.language.Catalogue;
-
 import java.nio.file.Path;
 
 /**
@@ -12,15 +11,16 @@ import java.nio.file.Path;
  */
 public final class BuildPrecompiledHeaders {
 
-    private BuildPrecompiledHeaders() {
-    }
+    private BuildPrecompiledHeaders() {}
 
     public static void main(String[] args) throws Exception {
-        Path dir = args.length > 0 ? Path.of(args[0]) : CompileSettings.defaults().pchDir();
+        Path dir =
+                args.length > 0 ? Path.of(args[0]) : CompileSettings.defaults().pchDir();
         try {
             PrecompiledHeaders.Report report = PrecompiledHeaders.at(dir).prepare(Catalogue.detect());
-            System.out.printf("precompiled headers in %s: %d reused, %d built, %d stale removed%n", dir,
-                    report.reused(), report.built(), report.removed());
+            System.out.printf(
+                    "precompiled headers in %s: %d reused, %d built, %d stale removed%n",
+                    dir, report.reused(), report.built(), report.removed());
         } catch (java.io.IOException e) {
             System.err.println("cannot build the precompiled headers in " + dir + ": " + e.getMessage());
             System.exit(1);

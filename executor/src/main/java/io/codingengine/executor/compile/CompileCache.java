@@ -4,9 +4,6 @@ import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
 import io.codingengine.common.json.Json;
 import io.codingengine.executor.sandbox.UntrustedTree;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compiled artifacts by content: the key hashes the sources, language, version, compiler identity,
@@ -57,9 +56,13 @@ public final class CompileCache {
          * what it really uses.
          */
         long bytes() {
-            long blocks = files.values().stream().mapToLong(b -> roundUp(b.length)).sum();
-            long directories = files.keySet().stream().filter(p -> p.contains("/"))
-                    .map(p -> p.substring(0, p.lastIndexOf('/'))).distinct().count();
+            long blocks =
+                    files.values().stream().mapToLong(b -> roundUp(b.length)).sum();
+            long directories = files.keySet().stream()
+                    .filter(p -> p.contains("/"))
+                    .map(p -> p.substring(0, p.lastIndexOf('/')))
+                    .distinct()
+                    .count();
             return blocks + roundUp(result.output().length()) + (files.size() + directories + 3) * FILE_OVERHEAD;
         }
 
@@ -101,8 +104,11 @@ public final class CompileCache {
      * The key of one compile. File contents are hashed as bytes, never copied (a custom checker's
      * compile carries every test's data).
      */
-    public static String key(io.codingengine.executor.language.LanguageRuntime runtime, List<String> command,
-                             String limits, Map<String, byte[]> sources) {
+    public static String key(
+            io.codingengine.executor.language.LanguageRuntime runtime,
+            List<String> command,
+            String limits,
+            Map<String, byte[]> sources) {
         List<String> parts = new ArrayList<>(CompilerIdentity.of(runtime));
         parts.add(String.join("\u0000", command));
         parts.add(limits);
@@ -166,7 +172,8 @@ public final class CompileCache {
             return null;
         }
         try {
-            StageResult result = Json.mapper().readValue(entry.resolve("result.json").toFile(), StageResult.class);
+            StageResult result =
+                    Json.mapper().readValue(entry.resolve("result.json").toFile(), StageResult.class);
             Map<String, byte[]> files = UntrustedTree.read(entry.resolve("files"), Long.MAX_VALUE);
             Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis()));
             return new Entry(result, files);
@@ -205,7 +212,8 @@ public final class CompileCache {
     private synchronized void evict() throws IOException {
         Map<Path, Long> sizes = new LinkedHashMap<>();
         try (var entries = Files.list(dir)) {
-            for (Path e : entries.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+            for (Path e : entries.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .toList()) {
                 sizes.put(e, size(e));
             }
         }

@@ -15,8 +15,14 @@ import java.time.Duration;
  * @param javacMemoryMiB     heap of a warm compiler
  * @param javacTimeout       longest compile; a warm compiler that takes longer is killed and replaced
  */
-public record CompileSettings(boolean precompiledHeaders, Path pchDir, long cacheBytes, boolean warmJavac,
-                              int javacRestartAfter, int javacMemoryMiB, Duration javacTimeout) {
+public record CompileSettings(
+        boolean precompiledHeaders,
+        Path pchDir,
+        long cacheBytes,
+        boolean warmJavac,
+        int javacRestartAfter,
+        int javacMemoryMiB,
+        Duration javacTimeout) {
 
     public CompileSettings {
         if (cacheBytes < 0 || javacRestartAfter <= 0 || javacMemoryMiB < 64) {
@@ -30,28 +36,28 @@ public record CompileSettings(boolean precompiledHeaders, Path pchDir, long cach
      * compiles, 512 MiB, 10 s).
      */
     public static CompileSettings defaults() {
-        return new CompileSettings(true, Path.of("/usr/local/lib/coding-engine/pch"), 1L << 30, true, 200, 512,
-                Duration.ofSeconds(10));
+        return new CompileSettings(
+                true, Path.of("/usr/local/lib/coding-engine/pch"), 1L << 30, true, 200, 512, Duration.ofSeconds(10));
     }
 
     /** Everything off: every compile is a fresh compiler process in the box, as before. */
     public static CompileSettings off() {
-        return new CompileSettings(false, Path.of("/usr/local/lib/coding-engine/pch"), 0, false, 200, 512,
-                Duration.ofSeconds(10));
+        return new CompileSettings(
+                false, Path.of("/usr/local/lib/coding-engine/pch"), 0, false, 200, 512, Duration.ofSeconds(10));
     }
 
     public CompileSettings withCacheBytes(long value) {
-        return new CompileSettings(precompiledHeaders, pchDir, value, warmJavac, javacRestartAfter, javacMemoryMiB,
-                javacTimeout);
+        return new CompileSettings(
+                precompiledHeaders, pchDir, value, warmJavac, javacRestartAfter, javacMemoryMiB, javacTimeout);
     }
 
     public CompileSettings withWarmJavac(boolean value) {
-        return new CompileSettings(precompiledHeaders, pchDir, cacheBytes, value, javacRestartAfter, javacMemoryMiB,
-                javacTimeout);
+        return new CompileSettings(
+                precompiledHeaders, pchDir, cacheBytes, value, javacRestartAfter, javacMemoryMiB, javacTimeout);
     }
 
     public CompileSettings withPrecompiledHeaders(boolean value) {
-        return new CompileSettings(value, pchDir, cacheBytes, warmJavac, javacRestartAfter, javacMemoryMiB,
-                javacTimeout);
+        return new CompileSettings(
+                value, pchDir, cacheBytes, warmJavac, javacRestartAfter, javacMemoryMiB, javacTimeout);
     }
 }

@@ -1,7 +1,6 @@
 package io.codingengine.executor.compile;
 
 import io.codingengine.executor.language.LanguageRuntime;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,11 +9,13 @@ import java.util.List;
 /** What makes a compiler the same compiler: its path, reported version and the real binary's mtime. */
 final class CompilerIdentity {
 
-    private CompilerIdentity() {
-    }
+    private CompilerIdentity() {}
 
     static List<String> of(LanguageRuntime runtime) {
-        return List.of(runtime.definition().language(), runtime.toolchain().toString(), runtime.version().toString(),
+        return List.of(
+                runtime.definition().language(),
+                runtime.toolchain().toString(),
+                runtime.version().toString(),
                 Long.toString(modified(runtime.toolchain())));
     }
 

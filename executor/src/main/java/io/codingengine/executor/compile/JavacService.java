@@ -5,12 +5,9 @@ import io.codingengine.common.execution.StageStatus;
 import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.sandbox.Sandbox;
 import io.codingengine.executor.sandbox.SandboxedService;
+import io.codingengine.executor.sandbox.ServiceSpec;
 import io.codingengine.executor.sandbox.Tmpfs;
 import io.codingengine.executor.sandbox.UntrustedTree;
-import io.codingengine.executor.sandbox.ServiceSpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A warm Java compiler: one long-lived JVM of one JDK running {@code JavacServer}, which calls the
@@ -67,12 +66,10 @@ public final class JavacService implements AutoCloseable {
 
     /** What a compile through the service gave: a result with its class files, or a reason to compile the usual way. */
     public sealed interface Outcome {
-        record Compiled(CompileCache.Entry entry) implements Outcome {
-        }
+        record Compiled(CompileCache.Entry entry) implements Outcome {}
 
         /** The service could not give javac's own answer (it crashed or could not start). */
-        record Unavailable(String reason) implements Outcome {
-        }
+        record Unavailable(String reason) implements Outcome {}
     }
 
     private final LanguageRuntime runtime;
@@ -81,6 +78,7 @@ public final class JavacService implements AutoCloseable {
     private final Path work;
     /** Class files, the service uid's: {@code /out} in the service. */
     private final Path out;
+
     private final int uid;
     private final long outBytes;
     private final long outInodes;
@@ -96,8 +94,14 @@ public final class JavacService implements AutoCloseable {
      * @param outBytes  size cap of {@code /out}: the largest disk limit a compile may have
      * @param outInodes inode cap of {@code /out}
      */
-    public JavacService(LanguageRuntime runtime, Path home, int uid, long outBytes, long outInodes, Sandbox sandbox,
-                        CompileSettings settings) {
+    public JavacService(
+            LanguageRuntime runtime,
+            Path home,
+            int uid,
+            long outBytes,
+            long outInodes,
+            Sandbox sandbox,
+            CompileSettings settings) {
         this.runtime = runtime;
         this.home = home;
         this.work = home.resolve("work");
@@ -114,26 +118,43 @@ public final class JavacService implements AutoCloseable {
      * {@code options}, within {@code timeout}. Of {@code files} only Java sources and class files
      * (what javac reads) are shown to the compiler.
      */
-    public synchronized Outcome compile(Map<String, byte[]> files, List<String> options, List<String> sources,
-                                        Duration timeout, long maxOutputBytes, long outputLimit) {
+    public synchronized Outcome compile(
+            Map<String, byte[]> files,
+            List<String> options,
+            List<String> sources,
+            Duration timeout,
+            long maxOutputBytes,
+            long outputLimit) {
         try {
             ensureStarted();
             UntrustedTree.empty(out);
             fill(files);
             long start = System.nanoTime();
-            requests.write((String.join("\u0000", serviceOptions(options)) + "\n" + String.join("\u0000", sources) + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            requests.write(
+                    (String.join("\u0000", serviceOptions(options)) + "\n" + String.join("\u0000", sources) + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
             requests.flush();
-            CompletableFuture<String[]> answer = CompletableFuture.supplyAsync(this::readAnswer,
-                    Thread::startVirtualThread);
+            CompletableFuture<String[]> answer =
+                    CompletableFuture.supplyAsync(this::readAnswer, Thread::startVirtualThread);
             String[] reply;
             try {
                 reply = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 stop();
                 long wallMs = (System.nanoTime() - start) / 1_000_000;
-                return new Outcome.Compiled(new CompileCache.Entry(new StageResult("", "", "", null, "SIGKILL",
-                        StageStatus.TO, "Time limit exceeded (wall clock)", wallMs, wallMs, 0), Map.of()));
+                return new Outcome.Compiled(new CompileCache.Entry(
+                        new StageResult(
+                                "",
+                                "",
+                                "",
+                                null,
+                                "SIGKILL",
+                                StageStatus.TO,
+                                "Time limit exceeded (wall clock)",
+                                wallMs,
+                                wallMs,
+                                0),
+                        Map.of()));
             }
             long wallMs = (System.nanoTime() - start) / 1_000_000;
             int code = Integer.parseInt(reply[0]);
@@ -150,8 +171,8 @@ public final class JavacService implements AutoCloseable {
             if (++compiles >= settings.javacRestartAfter()) {
                 stop();
             }
-            return new Outcome.Compiled(new CompileCache.Entry(result(code, diagnostics, outputLimit, cpuMs, wallMs),
-                    classes));
+            return new Outcome.Compiled(
+                    new CompileCache.Entry(result(code, diagnostics, outputLimit, cpuMs, wallMs), classes));
         } catch (IOException | RuntimeException | ExecutionException e) {
             LOG.warn("warm javac {} failed, restarting it: {}", runtime.version(), e.toString());
             stop();
@@ -195,14 +216,14 @@ public final class JavacService implements AutoCloseable {
         if (diagnostics.length > outputLimit) {
             // As the sandbox does: stderr cut at the limit, the compiler killed.
             String cut = new String(diagnostics, 0, (int) outputLimit, StandardCharsets.UTF_8);
-            return new StageResult("", cut, cut, null, "SIGKILL", StageStatus.EL, StageStatus.EL.message(0),
-                    cpuMs, wallMs, 0);
+            return new StageResult(
+                    "", cut, cut, null, "SIGKILL", StageStatus.EL, StageStatus.EL.message(0), cpuMs, wallMs, 0);
         }
         String text = new String(diagnostics, StandardCharsets.UTF_8);
         return code == 0
                 ? new StageResult("", text, text, 0, null, null, null, cpuMs, wallMs, 0)
-                : new StageResult("", text, text, code, null, StageStatus.RE, StageStatus.RE.message(code),
-                cpuMs, wallMs, 0);
+                : new StageResult(
+                        "", text, text, code, null, StageStatus.RE, StageStatus.RE.message(code), cpuMs, wallMs, 0);
     }
 
     /** The uid the server runs as (for tests that look for leftover processes). */
@@ -270,8 +291,14 @@ public final class JavacService implements AutoCloseable {
 
     private ServiceSpec spec(Path server) {
         int heap = settings.javacMemoryMiB();
-        return new ServiceSpec("javac" + runtime.version(), uid, (long) (heap + NON_HEAP_MIB) << 20, PROCESSES,
-                Map.of(out, OUT), Map.of(server, "/service/JavacServer.java", work, "/work"), "/work",
+        return new ServiceSpec(
+                "javac" + runtime.version(),
+                uid,
+                (long) (heap + NON_HEAP_MIB) << 20,
+                PROCESSES,
+                Map.of(out, OUT),
+                Map.of(server, "/service/JavacServer.java", work, "/work"),
+                "/work",
                 Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8", "HOME", "/tmp"),
                 command(runtime.toolchain(), heap, "/service"));
     }
@@ -281,13 +308,22 @@ public final class JavacService implements AutoCloseable {
      * only the server's source), so that JDK service lookups never see the sources of a compile.
      */
     static List<String> command(Path toolchain, int heapMiB, String serviceDir) {
-        return List.of(toolchain.resolve("bin/java").toString(),
-                "-Xmx" + heapMiB + "m", "-Xms" + Math.min(128, heapMiB) + "m",
-                "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=96m", "-XX:+UseSerialGC",
-                "-XX:-UsePerfData", "-Xshare:auto", "-XX:ActiveProcessorCount=1",
-                "--class-path", serviceDir,
-                "--add-exports", "jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
-                "--add-exports", "jdk.compiler/com.sun.tools.javac.main=ALL-UNNAMED",
+        return List.of(
+                toolchain.resolve("bin/java").toString(),
+                "-Xmx" + heapMiB + "m",
+                "-Xms" + Math.min(128, heapMiB) + "m",
+                "-XX:MaxMetaspaceSize=192m",
+                "-XX:ReservedCodeCacheSize=96m",
+                "-XX:+UseSerialGC",
+                "-XX:-UsePerfData",
+                "-Xshare:auto",
+                "-XX:ActiveProcessorCount=1",
+                "--class-path",
+                serviceDir,
+                "--add-exports",
+                "jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+                "--add-exports",
+                "jdk.compiler/com.sun.tools.javac.main=ALL-UNNAMED",
                 serviceDir + "/JavacServer.java");
     }
 
@@ -319,7 +355,7 @@ public final class JavacService implements AutoCloseable {
         String[] parts = header.split(" ");
         try {
             byte[] text = answers.readNBytes(Integer.parseInt(parts[2]));
-            return new String[]{parts[0], parts[1], new String(text, StandardCharsets.UTF_8)};
+            return new String[] {parts[0], parts[1], new String(text, StandardCharsets.UTF_8)};
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -348,5 +384,4 @@ public final class JavacService implements AutoCloseable {
             process = null;
         }
     }
-
 }

@@ -3,9 +3,6 @@ package io.codingengine.executor.compile;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageDefinition;
 import io.codingengine.executor.language.LanguageRuntime;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -19,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Precompiled headers, one per toolchain and option combination the catalogue offers, built ahead
@@ -40,8 +39,7 @@ public final class PrecompiledHeaders {
     private static final String IDENTITY = "identity";
 
     /** What {@link #prepare} did: headers reused as they were, built, and removed as stale. */
-    public record Report(int reused, int built, int removed) {
-    }
+    public record Report(int reused, int built, int removed) {}
 
     private final Path dir;
     private final boolean enabled;
@@ -63,8 +61,12 @@ public final class PrecompiledHeaders {
             Thread.ofPlatform().daemon().name("pch-build").start(() -> {
                 try {
                     Report report = headers.prepare(catalogue);
-                    LOG.info("precompiled headers in {}: {} reused, {} built, {} stale removed", headers.dir,
-                            report.reused(), report.built(), report.removed());
+                    LOG.info(
+                            "precompiled headers in {}: {} reused, {} built, {} stale removed",
+                            headers.dir,
+                            report.reused(),
+                            report.built(),
+                            report.removed());
                     headers.ready.complete(report);
                 } catch (IOException | RuntimeException e) {
                     LOG.warn("precompiled headers: {}", e.toString());
@@ -143,8 +145,9 @@ public final class PrecompiledHeaders {
      */
     private void locked(Build build) throws IOException, InterruptedException {
         synchronized (PrecompiledHeaders.class) {
-            try (FileChannel lock = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); var held = lock.lock()) {
+            try (FileChannel lock = FileChannel.open(
+                            dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    var held = lock.lock()) {
                 build.run();
             }
         }
@@ -153,7 +156,8 @@ public final class PrecompiledHeaders {
     /** Temporary directories of a build that an engine's exit cut short (only called under the lock). */
     private void removeLeftovers() throws IOException {
         try (var children = Files.list(dir)) {
-            children.filter(p -> p.getFileName().toString().startsWith(".build-")).forEach(PrecompiledHeaders::deleteTree);
+            children.filter(p -> p.getFileName().toString().startsWith(".build-"))
+                    .forEach(PrecompiledHeaders::deleteTree);
         }
     }
 
@@ -167,11 +171,17 @@ public final class PrecompiledHeaders {
         catalogue.runtimes().forEach(r -> current.put(r.toolchain().toString(), compiler(r)));
         int removed = 0;
         try (var children = Files.list(dir)) {
-            for (Path child : children.filter(p -> Files.isRegularFile(p.resolve(IDENTITY))).toList()) {
+            for (Path child : children.filter(p -> Files.isRegularFile(p.resolve(IDENTITY)))
+                    .toList()) {
                 List<String> identity = Files.readAllLines(child.resolve(IDENTITY));
                 List<String> now = current.get(identity.getFirst());
-                if (now != null && !identity.subList(0, Math.min(now.size(), identity.size())).equals(now)) {
-                    LOG.info("removing precompiled headers of a replaced compiler: {} {}", child.getFileName(), identity);
+                if (now != null
+                        && !identity.subList(0, Math.min(now.size(), identity.size()))
+                                .equals(now)) {
+                    LOG.info(
+                            "removing precompiled headers of a replaced compiler: {} {}",
+                            child.getFileName(),
+                            identity);
                     deleteTree(child);
                     removed++;
                 }
@@ -181,7 +191,8 @@ public final class PrecompiledHeaders {
     }
 
     /** Builds one header unless a valid one exists (its identity file matches); true when it built. */
-    private boolean build(LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch, Map<String, String> options)
+    private boolean build(
+            LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch, Map<String, String> options)
             throws IOException, InterruptedException {
         List<String> identity = identity(runtime, pch, options);
         Path target = dir.resolve(CompileCache.hash(identity).substring(0, 24));
@@ -203,7 +214,8 @@ public final class PrecompiledHeaders {
             Files.writeString(wrapper, "#include <" + pch.header() + ">\n");
             Path gch = tmp.resolve("out").resolve(pch.header() + ".gch");
             Files.createDirectories(gch.getParent());
-            List<String> command = new ArrayList<>(List.of("nice", "-n", "19", runtime.toolchain().toString()));
+            List<String> command = new ArrayList<>(
+                    List.of("nice", "-n", "19", runtime.toolchain().toString()));
             command.addAll(flags(pch, options));
             command.addAll(List.of("-x", "c++-header", wrapper.toString(), "-o", gch.toString()));
             long start = System.nanoTime();
@@ -215,8 +227,8 @@ public final class PrecompiledHeaders {
             Files.write(tmp.resolve("out").resolve(IDENTITY), identity);
             try (var files = Files.walk(tmp.resolve("out"))) {
                 for (Path f : files.toList()) {
-                    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(
-                            Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
+                    Files.setPosixFilePermissions(
+                            f, PosixFilePermissions.fromString(Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
             try {
@@ -227,8 +239,13 @@ public final class PrecompiledHeaders {
                 }
                 return false; // another engine built the same header meanwhile
             }
-            LOG.info("precompiled {} for {} {} {} in {} ms", pch.header(), runtime.definition().language(),
-                    runtime.version(), options, (System.nanoTime() - start) / 1_000_000);
+            LOG.info(
+                    "precompiled {} for {} {} {} in {} ms",
+                    pch.header(),
+                    runtime.definition().language(),
+                    runtime.version(),
+                    options,
+                    (System.nanoTime() - start) / 1_000_000);
             return true;
         } finally {
             deleteTree(tmp);
@@ -236,31 +253,36 @@ public final class PrecompiledHeaders {
     }
 
     /** The header's directory name: a hash of its {@link #identity}. */
-    private static String id(LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch, Map<String, String> options) {
+    private static String id(
+            LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch, Map<String, String> options) {
         return CompileCache.hash(identity(runtime, pch, options)).substring(0, 24);
     }
 
     /** The compiler's identity (path first, then version and the real binary's mtime), then the exact flags. */
-    private static List<String> identity(LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch,
-                                         Map<String, String> options) {
+    private static List<String> identity(
+            LanguageRuntime runtime, LanguageDefinition.PrecompiledHeader pch, Map<String, String> options) {
         List<String> parts = new ArrayList<>(compiler(runtime));
         parts.addAll(flags(pch, options));
         return parts;
     }
 
     private static List<String> compiler(LanguageRuntime runtime) {
-        return List.of(runtime.toolchain().toString(), runtime.version().toString(),
+        return List.of(
+                runtime.toolchain().toString(),
+                runtime.version().toString(),
                 Long.toString(CompilerIdentity.modified(runtime.toolchain())));
     }
 
     private static List<String> flags(LanguageDefinition.PrecompiledHeader pch, Map<String, String> options) {
-        return pch.flags().stream().map(f -> {
-            String value = f;
-            for (var option : options.entrySet()) {
-                value = value.replace("{" + option.getKey() + "}", option.getValue());
-            }
-            return value;
-        }).toList();
+        return pch.flags().stream()
+                .map(f -> {
+                    String value = f;
+                    for (var option : options.entrySet()) {
+                        value = value.replace("{" + option.getKey() + "}", option.getValue());
+                    }
+                    return value;
+                })
+                .toList();
     }
 
     /** Every combination of option values, the one of all defaults first. */

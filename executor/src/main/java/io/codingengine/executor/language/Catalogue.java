@@ -2,12 +2,6 @@ package io.codingengine.executor.language;
 
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.executor.sandbox.Globs;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +17,11 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The languages this host can run: the definitions of {@code languages.json}, each bound to
@@ -49,8 +48,10 @@ public final class Catalogue {
     }
 
     public static List<LanguageDefinition> load(InputStream json) {
-        JsonMapper mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-        return mapper.readValue(json, new TypeReference<List<LanguageDefinition>>() { });
+        JsonMapper mapper = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+        return mapper.readValue(json, new TypeReference<List<LanguageDefinition>>() {});
     }
 
     public static Catalogue detect(List<LanguageDefinition> definitions) {
@@ -68,7 +69,8 @@ public final class Catalogue {
                     if (!seen.add(real)) {
                         continue;
                     }
-                    probeVersion(definition, candidate).filter(versions::add)
+                    probeVersion(definition, candidate)
+                            .filter(versions::add)
                             .ifPresent(v -> found.add(new LanguageRuntime(definition, v, candidate)));
                 }
             }
@@ -82,9 +84,10 @@ public final class Catalogue {
 
     /** Every runtime, in catalogue order, newest version first within a language. */
     public List<LanguageRuntime> runtimes() {
-        return runtimes.stream().sorted(Comparator
-                .comparingInt((LanguageRuntime r) -> firstIndexOf(r.definition()))
-                .thenComparing(LanguageRuntime::version, Comparator.reverseOrder())).toList();
+        return runtimes.stream()
+                .sorted(Comparator.comparingInt((LanguageRuntime r) -> firstIndexOf(r.definition()))
+                        .thenComparing(LanguageRuntime::version, Comparator.reverseOrder()))
+                .toList();
     }
 
     /**
@@ -111,7 +114,8 @@ public final class Catalogue {
 
     private static Optional<Version> probeVersion(LanguageDefinition definition, Path toolchain) {
         List<String> command = definition.version().command().stream()
-                .map(a -> a.replace("{toolchain}", toolchain.toString())).toList();
+                .map(a -> a.replace("{toolchain}", toolchain.toString()))
+                .toList();
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();

@@ -43,12 +43,24 @@ import java.util.Objects;
  * @param samples       programs that show the entry works on a host: the tests run them for
  *                      every language and version found, so a new entry comes with its checks
  */
-public record LanguageDefinition(String language, List<String> aliases, String runtime,
-                                 List<String> toolchains, String toolchainRequires, VersionProbe version,
-                                 List<String> extensions, String naming, List<String> readOnlyPaths,
-                                 Map<String, OptionSpec> options, List<String> compile, List<String> run,
-                                 Map<String, LimitOverrides> limits, PrecompiledHeader precompiledHeader,
-                                 String compileService, Boolean compileChecksOnly, Samples samples) {
+public record LanguageDefinition(
+        String language,
+        List<String> aliases,
+        String runtime,
+        List<String> toolchains,
+        String toolchainRequires,
+        VersionProbe version,
+        List<String> extensions,
+        String naming,
+        List<String> readOnlyPaths,
+        Map<String, OptionSpec> options,
+        List<String> compile,
+        List<String> run,
+        Map<String, LimitOverrides> limits,
+        PrecompiledHeader precompiledHeader,
+        String compileService,
+        Boolean compileChecksOnly,
+        Samples samples) {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public LanguageDefinition {
@@ -71,9 +83,13 @@ public record LanguageDefinition(String language, List<String> aliases, String r
 
     /** True when {@code name} is the language's name or one of its aliases, at any version. */
     public boolean answersTo(String name) {
-        return language.equals(name) || aliases.stream().anyMatch(alias -> alias.equals(name)
-                || alias.contains("{") && name.matches(java.util.regex.Pattern.quote(alias)
-                .replace("{major}", "\\E\\d+\\Q").replace("{minor}", "\\E\\d+\\Q")));
+        return language.equals(name)
+                || aliases.stream()
+                        .anyMatch(alias -> alias.equals(name)
+                                || alias.contains("{")
+                                        && name.matches(java.util.regex.Pattern.quote(alias)
+                                                .replace("{major}", "\\E\\d+\\Q")
+                                                .replace("{minor}", "\\E\\d+\\Q")));
     }
 
     /**
@@ -93,21 +109,20 @@ public record LanguageDefinition(String language, List<String> aliases, String r
      * @param command argv that prints the version
      * @param pattern regular expression whose first group is the version
      */
-    public record VersionProbe(List<String> command, String pattern) {
-    }
+    public record VersionProbe(List<String> command, String pattern) {}
 
     /**
      * @param defaultValue value when the request does not set the option
      * @param allowed      every value a request may choose
      */
-    public record OptionSpec(@com.fasterxml.jackson.annotation.JsonProperty("default") String defaultValue,
-                             List<String> allowed) {
-    }
+    public record OptionSpec(
+            @com.fasterxml.jackson.annotation.JsonProperty("default")
+            String defaultValue,
+
+            List<String> allowed) {}
 
     /** Overrides of the default limits for one stage; null fields keep the default. */
-    public record LimitOverrides(Long cpuMs, Long wallMs, Long memoryMiB, Integer processes,
-                                 Integer openFiles) {
-    }
+    public record LimitOverrides(Long cpuMs, Long wallMs, Long memoryMiB, Integer processes, Integer openFiles) {}
 
     /**
      * Sample programs of a language, each one source file.
@@ -116,6 +131,5 @@ public record LanguageDefinition(String language, List<String> aliases, String r
      * @param echo  prints the first word of its standard input, then its arguments, separated by
      *              spaces, and a newline
      */
-    public record Samples(String hello, String echo) {
-    }
+    public record Samples(String hello, String echo) {}
 }

@@ -1,7 +1,6 @@
 package io.codingengine.executor.language;
 
 import io.codingengine.common.execution.RuntimeInfo;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,9 +19,10 @@ public record LanguageRuntime(LanguageDefinition definition, Version version, Pa
 
     /** The definition's aliases at this version ({@code python{major}.{minor}} is {@code python3.11}). */
     public List<String> aliases() {
-        return definition.aliases().stream().map(alias -> alias
-                .replace("{major}", Integer.toString(version.major()))
-                .replace("{minor}", Integer.toString(version.minor()))).toList();
+        return definition.aliases().stream()
+                .map(alias -> alias.replace("{major}", Integer.toString(version.major()))
+                        .replace("{minor}", Integer.toString(version.minor())))
+                .toList();
     }
 
     /** True when {@code name} is the language's name or one of its aliases at this version. */

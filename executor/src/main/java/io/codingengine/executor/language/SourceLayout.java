@@ -3,7 +3,6 @@ package io.codingengine.executor.language;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RequestTooLargeException;
 import io.codingengine.common.execution.SourceFile;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -47,8 +46,7 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
     }
 
     /** A file placed in the box. */
-    public record PlacedFile(String path, byte[] content) {
-    }
+    public record PlacedFile(String path, byte[] content) {}
 
     /**
      * @throws InvalidRequestException for a bad name, bad encoding or no utf8 file; a
@@ -97,8 +95,8 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
                 sources.add(names.get(i));
             }
         }
-        String mainClass = "java-class".equals(language.naming())
-                ? javaMainClass(names.get(mainIndex), placed, files) : null;
+        String mainClass =
+                "java-class".equals(language.naming()) ? javaMainClass(names.get(mainIndex), placed, files) : null;
         return new SourceLayout(placed, names.get(mainIndex), sources, mainClass);
     }
 
@@ -110,7 +108,8 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
                 case HEX -> HexFormat.of().parseHex(f.content().strip());
             };
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("files[" + i + "].content is not valid " + f.encoding().name().toLowerCase());
+            throw new InvalidRequestException("files[" + i + "].content is not valid "
+                    + f.encoding().name().toLowerCase());
         }
     }
 
@@ -179,7 +178,9 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
         List<PlacedFile> order = new ArrayList<>();
         placed.stream().filter(p -> p.path().equals(mainName)).forEach(order::add);
         for (int i = 0; i < placed.size(); i++) {
-            if (files.get(i).isSource() && !placed.get(i).path().equals(mainName) && placed.get(i).path().endsWith(".java")) {
+            if (files.get(i).isSource()
+                    && !placed.get(i).path().equals(mainName)
+                    && placed.get(i).path().endsWith(".java")) {
                 order.add(placed.get(i));
             }
         }
@@ -201,16 +202,14 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
      * @param enclosing      the types around a position, outermost first
      * @param publicTopLevel the first public top-level type before it, or null
      */
-    private record Outline(List<String> enclosing, String publicTopLevel) {
-    }
+    private record Outline(List<String> enclosing, String publicTopLevel) {}
 
     /**
      * The type declarations of {@code code} (comments and literals blanked) up to {@code until},
      * nested by their braces: one pass over the text and one over the declarations.
      */
     private static Outline outline(String code, int until) {
-        record Open(String name, int depth) {
-        }
+        record Open(String name, int depth) {}
         List<Open> open = new ArrayList<>();
         Matcher type = TYPE.matcher(code);
         int next = type.find() ? type.start() : -1;

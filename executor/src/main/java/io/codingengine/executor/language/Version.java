@@ -9,7 +9,10 @@ import java.util.Arrays;
 public record Version(int major, int minor, int patch) implements Comparable<Version> {
 
     public static Version parse(String text) {
-        int[] parts = Arrays.stream(text.split("\\.")).limit(3).mapToInt(Integer::parseInt).toArray();
+        int[] parts = Arrays.stream(text.split("\\."))
+                .limit(3)
+                .mapToInt(Integer::parseInt)
+                .toArray();
         return new Version(parts[0], parts.length > 1 ? parts[1] : 0, parts.length > 2 ? parts[2] : 0);
     }
 

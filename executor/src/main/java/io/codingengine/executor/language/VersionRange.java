@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class VersionRange {
 
-    private static final Pattern PART = Pattern.compile("^(<=|>=|<|>|=|\\^|~>?)?\\s*v?([0-9xX*]+)(?:\\.([0-9xX*]+))?(?:\\.([0-9xX*]+))?$");
+    private static final Pattern PART =
+            Pattern.compile("^(<=|>=|<|>|=|\\^|~>?)?\\s*v?([0-9xX*]+)(?:\\.([0-9xX*]+))?(?:\\.([0-9xX*]+))?$");
     private static final Pattern HYPHEN = Pattern.compile("^(\\S+)\\s+-\\s+(\\S+)$");
 
     /** node-semver's {@code MAX_LENGTH}. */
@@ -103,15 +104,16 @@ public final class VersionRange {
         }
         Version low = new Version(major, minor == null ? 0 : minor, patch == null ? 0 : patch);
         int given = minor == null ? 1 : patch == null ? 2 : 3;
-        Version nextPartial = given == 1 ? new Version(major + 1, 0, 0)
-                : given == 2 ? new Version(major, minor + 1, 0) : null;
+        Version nextPartial =
+                given == 1 ? new Version(major + 1, 0, 0) : given == 2 ? new Version(major, minor + 1, 0) : null;
         return switch (op) {
             case "=" -> nextPartial == null ? v -> v.equals(low) : between(low, nextPartial);
             case ">=" -> v -> v.compareTo(low) >= 0;
             case ">" -> nextPartial == null ? v -> v.compareTo(low) > 0 : v -> v.compareTo(nextPartial) >= 0;
             case "<" -> v -> v.compareTo(low) < 0;
             case "<=" -> nextPartial == null ? v -> v.compareTo(low) <= 0 : v -> v.compareTo(nextPartial) < 0;
-            case "~", "~>" -> between(low, given == 1 ? new Version(major + 1, 0, 0) : new Version(major, low.minor() + 1, 0));
+            case "~", "~>" ->
+                between(low, given == 1 ? new Version(major + 1, 0, 0) : new Version(major, low.minor() + 1, 0));
             case "^" -> between(low, caretCeiling(low, given));
             default -> null;
         };

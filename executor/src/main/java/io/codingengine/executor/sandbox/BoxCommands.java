@@ -1,7 +1,6 @@
 package io.codingengine.executor.sandbox;
 
 import io.codingengine.common.execution.StageLimits;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +56,11 @@ final class BoxCommands {
             return cmd;
         }
         if (level == Isolation.Level.PROCESS) {
-            cmd.addAll(List.of("--seccomp", host.seccompNoNetwork().toString(), "--chdir", box.work().toString()));
+            cmd.addAll(List.of(
+                    "--seccomp",
+                    host.seccompNoNetwork().toString(),
+                    "--chdir",
+                    box.work().toString()));
             spec.env().forEach((k, v) -> cmd.addAll(List.of("--env", k + "=" + v)));
             cmd.add("--");
             cmd.add(helper);
@@ -65,21 +68,46 @@ final class BoxCommands {
             return cmd;
         }
         Path tmp = box.mounts().freshTmp();
-        cmd.addAll(List.of("--seccomp", host.seccompDefault().toString(), "--seccomp-fd", Integer.toString(SECCOMP_FD),
-                "--info-fd", Integer.toString(INFO_FD), "--block-fd", Integer.toString(BLOCK_FD)));
+        cmd.addAll(List.of(
+                "--seccomp",
+                host.seccompDefault().toString(),
+                "--seccomp-fd",
+                Integer.toString(SECCOMP_FD),
+                "--info-fd",
+                Integer.toString(INFO_FD),
+                "--block-fd",
+                Integer.toString(BLOCK_FD)));
         cmd.add("--");
         List<String> bwrap = bwrapNamespaces(Integer.toString(box.mounts().uid()));
         bwrap.add(1, "--disable-userns");
         cmd.addAll(bwrap);
-        cmd.addAll(List.of("--size", Long.toString(DEV_SHM_BYTES), "--tmpfs", "/dev/shm",
-                "--bind", box.work().toString(), "/box",
-                "--bind", tmp.toString(), "/tmp",
-                "--ro-bind", helper, INIT_IN_BOX,
+        cmd.addAll(List.of(
+                "--size",
+                Long.toString(DEV_SHM_BYTES),
+                "--tmpfs",
+                "/dev/shm",
+                "--bind",
+                box.work().toString(),
+                "/box",
+                "--bind",
+                tmp.toString(),
+                "/tmp",
+                "--ro-bind",
+                helper,
+                INIT_IN_BOX,
                 // Only the capped work dir, /tmp and /dev/shm stay writable; bwrap's own root and
                 // /dev are tmpfs without caps.
-                "--remount-ro", "/dev", "--remount-ro", "/",
-                "--chdir", "/box", "--clearenv",
-                "--info-fd", Integer.toString(INFO_FD), "--block-fd", Integer.toString(BLOCK_FD)));
+                "--remount-ro",
+                "/dev",
+                "--remount-ro",
+                "/",
+                "--chdir",
+                "/box",
+                "--clearenv",
+                "--info-fd",
+                Integer.toString(INFO_FD),
+                "--block-fd",
+                Integer.toString(BLOCK_FD)));
         spec.env().forEach((k, v) -> cmd.addAll(List.of("--setenv", k, v)));
         cmd.addAll(List.of("--seccomp", Integer.toString(SECCOMP_FD), "--", INIT_IN_BOX));
         cmd.addAll(init);
@@ -96,8 +124,12 @@ final class BoxCommands {
      */
     private List<String> uidRun(Box box, RunSpec spec, RunCgroup cgroup) {
         Path tmp = box.mounts().freshTmp();
-        List<String> cmd = new ArrayList<>(List.of("--uid-isolation", "--seccomp", host.seccompUid().toString(),
-                "--chdir", box.work().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "--uid-isolation",
+                "--seccomp",
+                host.seccompUid().toString(),
+                "--chdir",
+                box.work().toString()));
         if (cgroup == null) {
             cmd.addAll(List.of("--memory-limit", Long.toString(spec.limits().memoryBytes())));
         }
@@ -125,11 +157,19 @@ final class BoxCommands {
     List<String> pooledRun(Box box, RunSpec spec, RunCgroup cgroup, Path pins, List<String> extra) {
         List<String> cmd = relayPrefix(box, spec, cgroup);
         cmd.addAll(extra);
-        cmd.addAll(List.of("--seccomp", host.seccompDefault().toString(), "--enter", pins.toString(),
-                "--work", box.work().toString(),
-                "--tmp-bytes", Long.toString(box.mounts().bytes()),
-                "--tmp-inodes", Integer.toString(box.mounts().inodes()),
-                "--shm-bytes", Long.toString(DEV_SHM_BYTES)));
+        cmd.addAll(List.of(
+                "--seccomp",
+                host.seccompDefault().toString(),
+                "--enter",
+                pins.toString(),
+                "--work",
+                box.work().toString(),
+                "--tmp-bytes",
+                Long.toString(box.mounts().bytes()),
+                "--tmp-inodes",
+                Integer.toString(box.mounts().inodes()),
+                "--shm-bytes",
+                Long.toString(DEV_SHM_BYTES)));
         spec.env().forEach((k, v) -> cmd.addAll(List.of("--env", k + "=" + v)));
         cmd.addAll(List.of("--init-here", "--"));
         cmd.addAll(initArgs(spec, cgroup, Isolation.Level.NAMESPACES));
@@ -143,14 +183,31 @@ final class BoxCommands {
      */
     List<String> buildBox(int slot, Path pins) {
         String uid = Integer.toString(config.uidBase() + slot);
-        List<String> cmd = new ArrayList<>(List.of(helper, "box", "--uid", uid, "--gid", uid,
-                "--pins", pins.toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of(helper, "box", "--uid", uid, "--gid", uid, "--pins", pins.toString()));
         cmd.add("--");
         cmd.addAll(bwrapNamespaces(uid));
-        cmd.addAll(List.of("--dir", "/box", "--dir", "/tmp",
-                "--ro-bind", helper, INIT_IN_BOX,
-                "--remount-ro", "/dev", "--remount-ro", "/",
-                "--chdir", "/", "--clearenv", "--info-fd", "5", "--", INIT_IN_BOX, "init", "hold"));
+        cmd.addAll(List.of(
+                "--dir",
+                "/box",
+                "--dir",
+                "/tmp",
+                "--ro-bind",
+                helper,
+                INIT_IN_BOX,
+                "--remount-ro",
+                "/dev",
+                "--remount-ro",
+                "/",
+                "--chdir",
+                "/",
+                "--clearenv",
+                "--info-fd",
+                "5",
+                "--",
+                INIT_IN_BOX,
+                "init",
+                "hold"));
         return cmd;
     }
 
@@ -165,8 +222,16 @@ final class BoxCommands {
         if (cgroup != null) {
             cgroup.procsFiles().forEach(f -> cmd.addAll(List.of("--cgroup-procs", f.toString())));
         }
-        cmd.addAll(List.of("--uid", uid, "--gid", uid, "--seccomp", host.seccompDefault().toString(),
-                "--seccomp-fd", Integer.toString(SECCOMP_FD), "--"));
+        cmd.addAll(List.of(
+                "--uid",
+                uid,
+                "--gid",
+                uid,
+                "--seccomp",
+                host.seccompDefault().toString(),
+                "--seccomp-fd",
+                Integer.toString(SECCOMP_FD),
+                "--"));
         List<String> bwrap = bwrapNamespaces(uid);
         bwrap.add(1, "--disable-userns");
         cmd.addAll(bwrap);
@@ -187,22 +252,36 @@ final class BoxCommands {
         List<String> cmd = new ArrayList<>();
         if (cgroup != null) {
             cmd.addAll(cgroup.setup().relayArgs());
-            cmd.addAll(List.of("--memory-peak", cgroup.peakMemoryFile().toString(),
-                    "--oom-events", cgroup.oomEventsFile().toString()));
+            cmd.addAll(List.of(
+                    "--memory-peak",
+                    cgroup.peakMemoryFile().toString(),
+                    "--oom-events",
+                    cgroup.oomEventsFile().toString()));
             cgroup.procsFiles().forEach(f -> cmd.addAll(List.of("--cgroup-procs", f.toString())));
-            cmd.addAll(List.of("--cpu-usage", cgroup.cpuUsageFile().toString(),
-                    "--cpu-usage-format", cgroup.cpuUsageFormat()));
+            cmd.addAll(List.of(
+                    "--cpu-usage", cgroup.cpuUsageFile().toString(), "--cpu-usage-format", cgroup.cpuUsageFormat()));
         }
-        cmd.addAll(List.of("--cpu-limit-ms", Long.toString(limits.cpuTime().toMillis()),
-                "--wall-limit-ms", Long.toString(limits.wallTime().toMillis()),
-                "--output-limit", Long.toString(limits.outputBytes()),
-                "--uid", Integer.toString(uid), "--gid", Integer.toString(uid),
-                "--status-fd", Integer.toString(STATUS_FD)));
+        cmd.addAll(List.of(
+                "--cpu-limit-ms",
+                Long.toString(limits.cpuTime().toMillis()),
+                "--wall-limit-ms",
+                Long.toString(limits.wallTime().toMillis()),
+                "--output-limit",
+                Long.toString(limits.outputBytes()),
+                "--uid",
+                Integer.toString(uid),
+                "--gid",
+                Integer.toString(uid),
+                "--status-fd",
+                Integer.toString(STATUS_FD)));
         if (spec.cutStderr()) {
             cmd.add("--cut-stderr");
         }
         if (spec.live() != null) {
-            cmd.addAll(List.of("--live", "--idle-limit-ms", Long.toString(spec.live().idleLimit().toMillis())));
+            cmd.addAll(List.of(
+                    "--live",
+                    "--idle-limit-ms",
+                    Long.toString(spec.live().idleLimit().toMillis())));
         }
         return cmd;
     }
@@ -218,7 +297,8 @@ final class BoxCommands {
 
     private static List<String> rlimits(StageLimits limits, boolean noCgroup, Isolation.Level level) {
         long cpuBackstop = limits.cpuTime().plusMillis(999).toSeconds() + 1;
-        List<String> r = new ArrayList<>(List.of("core=0",
+        List<String> r = new ArrayList<>(List.of(
+                "core=0",
                 "fsize=" + limits.fileSizeBytes(),
                 "nofile=" + limits.openFiles(),
                 "stack=" + limits.memoryBytes(),
@@ -238,10 +318,26 @@ final class BoxCommands {
 
     /** bwrap's namespaces, identity and read-only file system, shared by fresh and pre-started boxes. */
     private List<String> bwrapNamespaces(String uid) {
-        List<String> cmd = new ArrayList<>(List.of(config.bwrap().toString(), "--unshare-user", "--unshare-ipc",
-                "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try", "--unshare-net"));
-        cmd.addAll(List.of("--uid", uid, "--gid", uid, "--hostname", "box",
-                "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL"));
+        List<String> cmd = new ArrayList<>(List.of(
+                config.bwrap().toString(),
+                "--unshare-user",
+                "--unshare-ipc",
+                "--unshare-pid",
+                "--unshare-uts",
+                "--unshare-cgroup-try",
+                "--unshare-net"));
+        cmd.addAll(List.of(
+                "--uid",
+                uid,
+                "--gid",
+                uid,
+                "--hostname",
+                "box",
+                "--die-with-parent",
+                "--new-session",
+                "--as-pid-1",
+                "--cap-drop",
+                "ALL"));
         cmd.addAll(host.readOnlyMounts());
         cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
         return cmd;

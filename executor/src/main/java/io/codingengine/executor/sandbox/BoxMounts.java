@@ -47,8 +47,7 @@ final class BoxMounts implements AutoCloseable {
     /** A run has used the work directory mounted now. */
     private boolean used;
 
-    private record ProgramFile(byte[] content, boolean executable) {
-    }
+    private record ProgramFile(byte[] content, boolean executable) {}
 
     private BoxMounts(Kind kind, Path root, int uid, long bytes, int inodes) {
         this.kind = kind;
@@ -176,7 +175,8 @@ final class BoxMounts implements AutoCloseable {
         if (kind == Kind.TMPFS) {
             return UntrustedTree.read(work, maxBytes);
         }
-        UserPrincipal owner = work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(Integer.toString(uid));
+        UserPrincipal owner =
+                work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(Integer.toString(uid));
         return UntrustedTree.readOwned(work, maxBytes, owner);
     }
 
@@ -188,7 +188,8 @@ final class BoxMounts implements AutoCloseable {
         }
         try {
             // Made in a root-owned directory the uid may only pass through, so nothing of its can be there.
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.setAttribute(dir, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(dir, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {

@@ -20,8 +20,7 @@ record CgroupSetup(List<Path> dirs, List<Setting> settings) {
     /**
      * @param ifPresent skipped when the file does not exist (a kernel without swap accounting)
      */
-    record Setting(Path file, String value, boolean ifPresent) {
-    }
+    record Setting(Path file, String value, boolean ifPresent) {}
 
     CgroupSetup {
         dirs = List.copyOf(dirs);
@@ -47,8 +46,8 @@ record CgroupSetup(List<Path> dirs, List<Setting> settings) {
     List<String> relayArgs() {
         List<String> args = new ArrayList<>();
         dirs.forEach(d -> args.addAll(List.of("--cgroup-dir", d.toString())));
-        settings.forEach(s -> args.addAll(List.of(s.ifPresent() ? "--cgroup-set-if-present" : "--cgroup-set",
-                s.file() + "=" + s.value())));
+        settings.forEach(s -> args.addAll(
+                List.of(s.ifPresent() ? "--cgroup-set-if-present" : "--cgroup-set", s.file() + "=" + s.value())));
         return args;
     }
 }

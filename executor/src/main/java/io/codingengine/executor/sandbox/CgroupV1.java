@@ -47,10 +47,14 @@ final class CgroupV1 implements Cgroups {
             String own = ownGroups.stream()
                     .map(line -> line.split(":", 3))
                     .filter(f -> f.length == 3 && List.of(f[1].split(",")).contains(controller))
-                    .map(f -> f[2]).findFirst().orElse(null);
+                    .map(f -> f[2])
+                    .findFirst()
+                    .orElse(null);
             String mount = mountinfo.stream()
                     .map(line -> Cgroups.mountPoint(line, "cgroup", controller))
-                    .filter(m -> m != null).findFirst().orElse(null);
+                    .filter(m -> m != null)
+                    .findFirst()
+                    .orElse(null);
             if (own != null && mount != null) {
                 bases.put(controller, Path.of(mount + own).resolve(group).normalize());
             }
@@ -74,7 +78,8 @@ final class CgroupV1 implements Cgroups {
             settings.add(new CgroupSetup.Setting(memory.resolve("memory.memsw.limit_in_bytes"), bytes, false));
         }
         // The relay (bwrap) and the box init are in the group too.
-        settings.add(new CgroupSetup.Setting(dirs.get("pids").resolve("pids.max"), Integer.toString(processes + 2), false));
+        settings.add(
+                new CgroupSetup.Setting(dirs.get("pids").resolve("pids.max"), Integer.toString(processes + 2), false));
         Path cpu = dirs.get("cpu");
         if (cpu != null) {
             settings.add(new CgroupSetup.Setting(cpu.resolve("cpu.cfs_period_us"), "100000", false));
@@ -98,7 +103,8 @@ final class CgroupV1 implements Cgroups {
 
         @Override
         public List<Path> procsFiles() {
-            return new LinkedHashSet<>(dirs.values()).stream().map(d -> d.resolve("cgroup.procs")).toList();
+            return new LinkedHashSet<>(dirs.values())
+                    .stream().map(d -> d.resolve("cgroup.procs")).toList();
         }
 
         @Override

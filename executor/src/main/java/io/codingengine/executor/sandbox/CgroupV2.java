@@ -43,22 +43,30 @@ final class CgroupV2 implements Cgroups {
         }
     }
 
-    static Optional<Cgroups> detect(List<String> mountinfo, List<String> ownGroups, String group,
-                                    List<String> required) {
-        String mount = mountinfo.stream().map(l -> Cgroups.mountPoint(l, "cgroup2", null))
-                .filter(m -> m != null).findFirst().orElse(null);
-        String own = ownGroups.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3))
-                .findFirst().orElse(null);
+    static Optional<Cgroups> detect(
+            List<String> mountinfo, List<String> ownGroups, String group, List<String> required) {
+        String mount = mountinfo.stream()
+                .map(l -> Cgroups.mountPoint(l, "cgroup2", null))
+                .filter(m -> m != null)
+                .findFirst()
+                .orElse(null);
+        String own = ownGroups.stream()
+                .filter(l -> l.startsWith("0::"))
+                .map(l -> l.substring(3))
+                .findFirst()
+                .orElse(null);
         if (mount == null || own == null) {
             return Optional.empty();
         }
         Path parent = Path.of(mount + own).normalize();
-        Set<String> offered = Set.of(Cgroups.read(parent.resolve("cgroup.controllers")).split("\\s+"));
+        Set<String> offered =
+                Set.of(Cgroups.read(parent.resolve("cgroup.controllers")).split("\\s+"));
         if (!offered.containsAll(required)) {
             return Optional.empty();
         }
-        Set<String> wanted = Arrays.stream(new String[]{"memory", "pids", "cpu"})
-                .filter(offered::contains).collect(Collectors.toSet());
+        Set<String> wanted = Arrays.stream(new String[] {"memory", "pids", "cpu"})
+                .filter(offered::contains)
+                .collect(Collectors.toSet());
         // Our group's parent must delegate the controllers to our group. v2 allows no process in
         // a group that delegates ("no internal processes"), so the engine moves into a leaf first.
         String enable = wanted.stream().sorted().map(c -> "+" + c).collect(Collectors.joining(" "));
@@ -71,7 +79,9 @@ final class CgroupV2 implements Cgroups {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Cgroups.write(leaf.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
+            Cgroups.write(
+                    leaf.resolve("cgroup.procs"),
+                    Long.toString(ProcessHandle.current().pid()));
             Cgroups.write(parent.resolve("cgroup.subtree_control"), enable);
         }
         return Optional.of(new CgroupV2(parent.resolve(group), wanted));

@@ -1,7 +1,6 @@
 package io.codingengine.executor.sandbox;
 
 import io.codingengine.common.execution.StageLimits;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

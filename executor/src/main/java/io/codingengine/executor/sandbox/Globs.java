@@ -11,8 +11,7 @@ import java.util.List;
 /** Expands a path whose last segment may be a glob ({@code /usr/lib/jvm/*}); sorted, existing only. */
 public final class Globs {
 
-    private Globs() {
-    }
+    private Globs() {}
 
     public static List<Path> expand(String pattern) {
         Path path = Path.of(pattern);

@@ -18,8 +18,7 @@ final class LongLivedSpawner {
     private static final ExecutorService THREAD = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("sandbox-long-lived-spawner").factory());
 
-    private LongLivedSpawner() {
-    }
+    private LongLivedSpawner() {}
 
     static Process start(ProcessBuilder builder) throws IOException {
         try {

@@ -18,15 +18,19 @@ import java.util.List;
  * @param submissionFlooded whether the submission wrote more than its output limit to the validator,
  *                          which got no more of it (end of input) once it had
  */
-public record PairOutcome(RunOutcome submission, RunOutcome validator, Boolean validatorFirst,
-                          boolean submissionStopped, List<Message> transcript, boolean transcriptCut,
-                          boolean submissionFlooded) {
+public record PairOutcome(
+        RunOutcome submission,
+        RunOutcome validator,
+        Boolean validatorFirst,
+        boolean submissionStopped,
+        List<Message> transcript,
+        boolean transcriptCut,
+        boolean submissionFlooded) {
 
     public PairOutcome {
         transcript = List.copyOf(transcript);
     }
 
     /** Bytes one side wrote to the other, consecutive ones of one side joined. */
-    public record Message(boolean fromSubmission, byte[] bytes) {
-    }
+    public record Message(boolean fromSubmission, byte[] bytes) {}
 }

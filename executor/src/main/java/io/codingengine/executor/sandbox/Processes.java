@@ -10,13 +10,15 @@ import java.util.List;
 /** Small helpers for the processes listed in a cgroup. */
 final class Processes {
 
-    private Processes() {
-    }
+    private Processes() {}
 
     static List<Long> list(Path procsFile) {
         try {
-            return Files.readAllLines(procsFile).stream().filter(l -> !l.isBlank())
-                    .map(String::trim).map(Long::parseLong).toList();
+            return Files.readAllLines(procsFile).stream()
+                    .filter(l -> !l.isBlank())
+                    .map(String::trim)
+                    .map(Long::parseLong)
+                    .toList();
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {

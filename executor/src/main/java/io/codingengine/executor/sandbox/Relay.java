@@ -1,9 +1,6 @@
 package io.codingengine.executor.sandbox;
 
 import io.codingengine.common.execution.Conversation;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -24,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the native relay and decodes its frames ({@code ce-sandbox.c} documents the request and
@@ -41,8 +40,7 @@ final class Relay {
     /** stdin bytes sent with the request itself; most tests' inputs are smaller. */
     private static final int FIRST_STDIN_BYTES = 1 << 16;
 
-    private Relay() {
-    }
+    private Relay() {}
 
     /**
      * Starts {@code command} (a {@code ce-sandbox run}) for this run alone; a relay that has not
@@ -75,7 +73,10 @@ final class Relay {
         } else if (live != null) {
             feeder = talk(live, process.getOutputStream());
         } else {
-            feeder = Thread.ofPlatform().daemon().name("sandbox-stdin").start(() -> feed(process.getOutputStream(), stdin));
+            feeder = Thread.ofPlatform()
+                    .daemon()
+                    .name("sandbox-stdin")
+                    .start(() -> feed(process.getOutputStream(), stdin));
         }
         ByteArrayOutputStream helperErrors = new ByteArrayOutputStream();
         Thread errors = Thread.ofPlatform().daemon().name("sandbox-stderr").start(() -> drain(process, helperErrors));
@@ -109,7 +110,9 @@ final class Relay {
             // down the run's mount and IPC namespaces (milliseconds): not worth waiting for.
             process.onExit().thenAccept(p -> {
                 if (p.exitValue() != 0) {
-                    LOG.warn("sandbox helper exited with {} after reporting: {}", p.exitValue(),
+                    LOG.warn(
+                            "sandbox helper exited with {} after reporting: {}",
+                            p.exitValue(),
                             helperErrors.toString(StandardCharsets.UTF_8).trim());
                 }
             });
@@ -134,24 +137,31 @@ final class Relay {
      * {@link #run(RelayServer, List, byte[], Duration)}, stopped by {@code stop} when it says so (one
      * side of an interaction), or talking to {@code live} (a live run). At most one of them.
      */
-    static Result run(RelayServer server, List<String> args, byte[] stdin, Duration deadline, Stop stop,
-                      Conversation live) {
+    static Result run(
+            RelayServer server, List<String> args, byte[] stdin, Duration deadline, Stop stop, Conversation live) {
         requireOneOf(stop, live);
         SocketChannel connection;
         try {
             connection = server.connect();
         } catch (IOException e) {
             // No untrusted code ran: the run may go on in a fresh box.
-            return new Result(new byte[0], new byte[0], new byte[0], Map.of("box_error", "relay server unreachable: "
-                    + e.getMessage()), null, List.of());
+            return new Result(
+                    new byte[0],
+                    new byte[0],
+                    new byte[0],
+                    Map.of("box_error", "relay server unreachable: " + e.getMessage()),
+                    null,
+                    List.of());
         }
         Watchdog watchdog = Watchdog.start(deadline, () -> closeQuietly(connection));
         Thread talking = null;
         try (SocketChannel channel = connection) {
             int first = Math.min(stdin.length, FIRST_STDIN_BYTES);
-            channel.write(new ByteBuffer[]{request(args, stdin.length), ByteBuffer.wrap(stdin, 0, first)});
+            channel.write(new ByteBuffer[] {request(args, stdin.length), ByteBuffer.wrap(stdin, 0, first)});
             if (first < stdin.length) {
-                Thread.ofVirtual().name("sandbox-stdin").start(() -> feed(channel, ByteBuffer.wrap(stdin, first, stdin.length - first)));
+                Thread.ofVirtual()
+                        .name("sandbox-stdin")
+                        .start(() -> feed(channel, ByteBuffer.wrap(stdin, first, stdin.length - first)));
             }
             if (stop != null) {
                 stop.attach(channel);
@@ -159,7 +169,8 @@ final class Relay {
             if (live != null) {
                 talking = talk(live, Channels.newOutputStream(channel));
             }
-            return watchdog.judge(read(new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16)), live));
+            return watchdog.judge(read(
+                    new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16)), live));
         } catch (IOException e) {
             return watchdog.judge(Result.failed("sandbox relay stream broken: " + e.getMessage()));
         } finally {
@@ -218,7 +229,7 @@ final class Relay {
             }
             try {
                 if (target instanceof SocketChannel channel) {
-                    channel.write(ByteBuffer.wrap(new byte[]{'k'}));
+                    channel.write(ByteBuffer.wrap(new byte[] {'k'}));
                 } else if (target instanceof OutputStream in) {
                     in.write('k');
                     in.flush();
@@ -254,11 +265,20 @@ final class Relay {
     /** One control frame: a tag, four bytes of length, the payload. */
     private static byte[] controlFrame(Conversation.Input input) {
         return switch (input) {
-            case Conversation.Input.Stdin stdin -> ByteBuffer.allocate(5 + stdin.bytes().length).put((byte) 'i')
-                    .putInt(stdin.bytes().length).put(stdin.bytes()).array();
-            case Conversation.Input.EndOfInput end -> ByteBuffer.allocate(5).put((byte) 'c').putInt(0).array();
-            case Conversation.Input.Signal signal -> ByteBuffer.allocate(9).put((byte) 'k').putInt(4)
-                    .putInt(signal.number()).array();
+            case Conversation.Input.Stdin stdin ->
+                ByteBuffer.allocate(5 + stdin.bytes().length)
+                        .put((byte) 'i')
+                        .putInt(stdin.bytes().length)
+                        .put(stdin.bytes())
+                        .array();
+            case Conversation.Input.EndOfInput end ->
+                ByteBuffer.allocate(5).put((byte) 'c').putInt(0).array();
+            case Conversation.Input.Signal signal ->
+                ByteBuffer.allocate(9)
+                        .put((byte) 'k')
+                        .putInt(4)
+                        .putInt(signal.number())
+                        .array();
         };
     }
 
@@ -295,10 +315,13 @@ final class Relay {
 
         private Watchdog(Duration deadline, Runnable kill) {
             this.deadline = deadline;
-            this.timer = DEADLINES.schedule(() -> {
-                fired = true;
-                kill.run();
-            }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+            this.timer = DEADLINES.schedule(
+                    () -> {
+                        fired = true;
+                        kill.run();
+                    },
+                    deadline.toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
 
         static Watchdog start(Duration deadline, Runnable kill) {
@@ -391,8 +414,14 @@ final class Relay {
                         // The relay's last word; its exit (tearing down the run's mount and IPC
                         // namespaces, milliseconds) is not waited for.
                         Map<String, String> status = parse(new String(payload, StandardCharsets.US_ASCII));
-                        return status.containsKey("error") ? Result.failed(status.get("error"))
-                                : new Result(stdout.toByteArray(), stderr.toByteArray(), output.toByteArray(), status, null,
+                        return status.containsKey("error")
+                                ? Result.failed(status.get("error"))
+                                : new Result(
+                                        stdout.toByteArray(),
+                                        stderr.toByteArray(),
+                                        output.toByteArray(),
+                                        status,
+                                        null,
                                         transcript);
                     }
                     default -> throw new IOException("unknown frame " + tag);
@@ -443,8 +472,13 @@ final class Relay {
     }
 
     /** The decoded frames, or why there are none. */
-    record Result(byte[] stdout, byte[] stderr, byte[] output, Map<String, String> status, String failure,
-                  List<Chunk> transcript) {
+    record Result(
+            byte[] stdout,
+            byte[] stderr,
+            byte[] output,
+            Map<String, String> status,
+            String failure,
+            List<Chunk> transcript) {
 
         /** Why the relay could not enter a pre-started box (no untrusted code ran then), or null. */
         String boxError() {
@@ -492,8 +526,8 @@ final class Relay {
             };
             long wall = Long.parseLong(status.getOrDefault("wall_ns", status.getOrDefault("relay_wall_ns", "0")));
             long cpu = Math.max(0, Long.parseLong(status.getOrDefault("cpu_ns", "0")));
-            return new RunOutcome(stdout, stderr, output, exit, signal, timeout, exceeded, cpu, wall,
-                    peakMemory, oomKilled, null);
+            return new RunOutcome(
+                    stdout, stderr, output, exit, signal, timeout, exceeded, cpu, wall, peakMemory, oomKilled, null);
         }
 
         private Integer integer(String key) {

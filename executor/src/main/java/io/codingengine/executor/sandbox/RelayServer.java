@@ -1,8 +1,5 @@
 package io.codingengine.executor.sandbox;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A slot's resident relay server ({@code ce-sandbox serve}): started once, it keeps a relay forked
@@ -91,7 +90,8 @@ final class RelayServer implements AutoCloseable {
 
     /** The server's and its relays' own errors (a run's errors come back on its connection). */
     private void log(Process server) {
-        try (BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader err =
+                new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = err.readLine()) != null; ) {
                 LOG.warn("relay server of slot {}: {}", slot, line);
             }

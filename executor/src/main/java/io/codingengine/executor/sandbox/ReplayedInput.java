@@ -2,7 +2,6 @@ package io.codingengine.executor.sandbox;
 
 import io.codingengine.common.execution.Conversation;
 import io.codingengine.common.execution.StageResult;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,7 @@ final class ReplayedInput implements Conversation {
     private final Conversation client;
     /** Everything the run took: at most the client's stdin limit, and a few signals. */
     private final List<Input> taken = new ArrayList<>();
+
     private int position;
 
     ReplayedInput(Conversation client) {

@@ -16,15 +16,29 @@ package io.codingengine.executor.sandbox;
  * @param oomKilled   the memory limit was hit and the kernel killed a process
  * @param internalError a failure of the sandbox itself, else null
  */
-public record RunOutcome(byte[] stdout, byte[] stderr, byte[] output, Integer exitCode, Integer signal,
-                         Timeout timeout, Stream exceeded, long cpuNanos, long wallNanos,
-                         long peakMemory, boolean oomKilled, String internalError) {
+public record RunOutcome(
+        byte[] stdout,
+        byte[] stderr,
+        byte[] output,
+        Integer exitCode,
+        Integer signal,
+        Timeout timeout,
+        Stream exceeded,
+        long cpuNanos,
+        long wallNanos,
+        long peakMemory,
+        boolean oomKilled,
+        String internalError) {
 
     public enum Timeout {
-        CPU, WALL,
+        CPU,
+        WALL,
         /** A live run went without input or output for its idle limit. */
         IDLE
     }
 
-    public enum Stream { STDOUT, STDERR }
+    public enum Stream {
+        STDOUT,
+        STDERR
+    }
 }

@@ -2,7 +2,6 @@ package io.codingengine.executor.sandbox;
 
 import io.codingengine.common.execution.Conversation;
 import io.codingengine.common.execution.StageLimits;
-
 import java.util.List;
 import java.util.Map;
 
@@ -19,21 +18,31 @@ import java.util.Map;
  * @param live    for a live run, the client it talks to: its input goes to the program as it
  *                comes, the program's output to it as written; {@code null} for a run on {@code stdin}
  */
-public record RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits,
-                      boolean cutStderr, List<RunFile> files, Conversation live) {
+public record RunSpec(
+        List<String> command,
+        Map<String, String> env,
+        byte[] stdin,
+        StageLimits limits,
+        boolean cutStderr,
+        List<RunFile> files,
+        Conversation live) {
 
     /** A run that either stream past the output limit stops. */
     public RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits) {
         this(command, env, stdin, limits, false);
     }
 
-    public RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits,
-                   boolean cutStderr) {
+    public RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits, boolean cutStderr) {
         this(command, env, stdin, limits, cutStderr, List.of());
     }
 
-    public RunSpec(List<String> command, Map<String, String> env, byte[] stdin, StageLimits limits,
-                   boolean cutStderr, List<RunFile> files) {
+    public RunSpec(
+            List<String> command,
+            Map<String, String> env,
+            byte[] stdin,
+            StageLimits limits,
+            boolean cutStderr,
+            List<RunFile> files) {
         this(command, env, stdin, limits, cutStderr, files, null);
     }
 

@@ -1,8 +1,5 @@
 package io.codingengine.executor.sandbox;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -19,6 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every regular file a box can see read-only resident in memory for the life of the process:
@@ -42,14 +41,14 @@ public final class RuntimePages {
     private static final Set<Object> LOCKED = new HashSet<>();
     /** The paths {@link #lock} has walked: another sandbox of this process showing them walks them no more. */
     private static final Set<Path> WALKED = new HashSet<>();
+
     private static long bytes;
     private static int files;
     private static long millis;
     /** Why locking stopped (RLIMIT_MEMLOCK without CAP_IPC_LOCK, not enough memory), or null. */
     private static String failure;
 
-    private RuntimePages() {
-    }
+    private RuntimePages() {}
 
     /**
      * What is locked: {@code bytes} (page-rounded) in {@code files} files, in {@code millis} of
@@ -111,8 +110,12 @@ public final class RuntimePages {
         long took = (System.nanoTime() - start) / 1_000_000;
         millis += took;
         if (bytes > before || files > filesBefore) {
-            LOG.info("locked {} MiB of runtimes in {} files in {} ms ({} MiB in all)", (bytes - before) >> 20,
-                    files - filesBefore, took, bytes >> 20);
+            LOG.info(
+                    "locked {} MiB of runtimes in {} files in {} ms ({} MiB in all)",
+                    (bytes - before) >> 20,
+                    files - filesBefore,
+                    took,
+                    bytes >> 20);
         }
         return status();
     }
@@ -155,9 +158,11 @@ public final class RuntimePages {
     private static void note(String why) {
         if (failure == null) {
             failure = why;
-            LOG.error("RUNTIMES NOT RESIDENT: cannot lock {}; runs can evict runtime pages and time another run's "
-                    + "reads of them (give the engine CAP_IPC_LOCK or raise RLIMIT_MEMLOCK, and the memory; "
-                    + "docs/sandbox.md, \"The runtimes are resident\")", why);
+            LOG.error(
+                    "RUNTIMES NOT RESIDENT: cannot lock {}; runs can evict runtime pages and time another run's "
+                            + "reads of them (give the engine CAP_IPC_LOCK or raise RLIMIT_MEMLOCK, and the memory; "
+                            + "docs/sandbox.md, \"The runtimes are resident\")",
+                    why);
         }
     }
 }

@@ -1,14 +1,13 @@
 package io.codingengine.executor.sandbox;
 
 import io.codingengine.common.execution.StageLimits;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs programs in boxes. A box ({@link Box}) is a slot's private work directory for one
@@ -45,19 +44,36 @@ public final class Sandbox implements AutoCloseable {
         this.commands = new BoxCommands(config, host);
         this.slots = new Slots(config, host, commands);
         Isolation probed = probe();
-        this.isolation = withRuntimePages(probed, host.runtimePages(), probed.level() == Isolation.Level.NAMESPACES
-                || probed.level() == Isolation.Level.UID && host.landlockAbi() > 0);
+        this.isolation = withRuntimePages(
+                probed,
+                host.runtimePages(),
+                probed.level() == Isolation.Level.NAMESPACES
+                        || probed.level() == Isolation.Level.UID && host.landlockAbi() > 0);
         this.pool = startPool();
         // The probe proved the helper works; from here on a failed run is the run's problem.
         if (isolation.full()) {
-            LOG.info("sandbox ready: {} slots, isolation {} with {}, {}; {}", config.slots(), isolation.level(), isolation.cgroups(),
-                    pool != null ? "pre-started boxes recycled every " + config.recycleAfter() + " runs" : "a fresh box per run",
+            LOG.info(
+                    "sandbox ready: {} slots, isolation {} with {}, {}; {}",
+                    config.slots(),
+                    isolation.level(),
+                    isolation.cgroups(),
+                    pool != null
+                            ? "pre-started boxes recycled every " + config.recycleAfter() + " runs"
+                            : "a fresh box per run",
                     host.runtimePages().describe());
         } else if (isolation.notIsolated().isEmpty()) {
-            LOG.warn("sandbox DEGRADED: isolation {} with {}: {}", isolation.level(), isolation.cgroups(), isolation.detail());
+            LOG.warn(
+                    "sandbox DEGRADED: isolation {} with {}: {}",
+                    isolation.level(),
+                    isolation.cgroups(),
+                    isolation.detail());
         } else {
-            LOG.warn("sandbox DEGRADED: isolation {} with {}: {}; NOT ISOLATED: {}", isolation.level(), isolation.cgroups(),
-                    isolation.detail(), String.join("; ", isolation.notIsolated()));
+            LOG.warn(
+                    "sandbox DEGRADED: isolation {} with {}: {}; NOT ISOLATED: {}",
+                    isolation.level(),
+                    isolation.cgroups(),
+                    isolation.detail(),
+                    String.join("; ", isolation.notIsolated()));
         }
     }
 
@@ -75,8 +91,8 @@ public final class Sandbox implements AutoCloseable {
     public String interactionRefusal() {
         return isolation.level() == Isolation.Level.UID
                 ? "interactive and multi-pass problems are not run under UID isolation (a host without namespaces"
-                + " or mounts): their output validator needs a second box, which this level does not provide;"
-                + " judge them on a host with namespaces or process isolation"
+                        + " or mounts): their output validator needs a second box, which this level does not provide;"
+                        + " judge them on a host with namespaces or process isolation"
                 : null;
     }
 
@@ -156,13 +172,13 @@ public final class Sandbox implements AutoCloseable {
      * submission is stopped. Each side has its relay's deadline (its wall limit and
      * {@link Slots#RELAY_MARGIN}); a relay whose other side never comes gives up after 5 s.
      */
-    public PairOutcome interact(Box submission, RunSpec submissionSpec, Box validator, RunSpec validatorSpec,
-                                long transcriptBytes) {
+    public PairOutcome interact(
+            Box submission, RunSpec submissionSpec, Box validator, RunSpec validatorSpec, long transcriptBytes) {
         if (validator.slot() != slots.companion(submission.slot())) {
             throw new IllegalArgumentException("the validator runs in the companion of the submission's box");
         }
-        return slots.runPair(submission, submissionSpec, validator, validatorSpec, transcriptBytes, pool,
-                isolation.level());
+        return slots.runPair(
+                submission, submissionSpec, validator, validatorSpec, transcriptBytes, pool, isolation.level());
     }
 
     void release(int slot) {
@@ -191,7 +207,8 @@ public final class Sandbox implements AutoCloseable {
         RunCgroup cgroup = host.createServiceCgroup(spec);
         List<String> cmd = commands.service(spec, cgroup);
         try {
-            return new SandboxedService(LongLivedSpawner.start(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)),
+            return new SandboxedService(
+                    LongLivedSpawner.start(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)),
                     cgroup);
         } catch (IOException | RuntimeException e) {
             if (cgroup != null) {
@@ -215,9 +232,12 @@ public final class Sandbox implements AutoCloseable {
             }
             for (Box box : boxes) {
                 RunOutcome out = run(box, probeSpec());
-                String failure = out.internalError() != null ? out.internalError()
-                        : out.exitCode() != null && out.exitCode() == 0 ? null
-                        : "probe exited with " + out.exitCode() + "/" + out.signal() + ": " + new String(out.stderr());
+                String failure = out.internalError() != null
+                        ? out.internalError()
+                        : out.exitCode() != null && out.exitCode() == 0
+                                ? null
+                                : "probe exited with " + out.exitCode() + "/" + out.signal() + ": "
+                                        + new String(out.stderr());
                 if (failure != null) {
                     return "slot " + box.slot() + ": " + failure;
                 }
@@ -263,7 +283,10 @@ public final class Sandbox implements AutoCloseable {
         if (!config.isolation().equals("process")) {
             String failure = probeRun(Isolation.Level.NAMESPACES);
             if (failure == null) {
-                return new Isolation(Isolation.Level.NAMESPACES, cg, "bubblewrap namespaces, seccomp, uid " + config.uidBase() + "+",
+                return new Isolation(
+                        Isolation.Level.NAMESPACES,
+                        cg,
+                        "bubblewrap namespaces, seccomp, uid " + config.uidBase() + "+",
                         List.of());
             }
             if (config.isolation().equals("namespaces")) {
@@ -273,11 +296,14 @@ public final class Sandbox implements AutoCloseable {
             String processFailure = probeRun(Isolation.Level.PROCESS);
             if (processFailure != null) {
                 if (!config.allowUidIsolation()) {
-                    throw new IllegalStateException("no isolation available: " + failure + "; " + processFailure
-                            + "; UID isolation (a uid, rlimits and seccomp, without namespaces or mounts) is not allowed here");
+                    throw new IllegalStateException(
+                            "no isolation available: " + failure + "; " + processFailure
+                                    + "; UID isolation (a uid, rlimits and seccomp, without namespaces or mounts) is not allowed here");
                 }
                 LOG.warn("process isolation unavailable too, falling back to UID isolation: {}", processFailure);
-                return uidIsolation(cg, "namespaces unavailable: " + failure + "; process isolation unavailable: " + processFailure);
+                return uidIsolation(
+                        cg,
+                        "namespaces unavailable: " + failure + "; process isolation unavailable: " + processFailure);
             }
             return new Isolation(Isolation.Level.PROCESS, cg, "namespaces unavailable: " + failure, processGaps(cg));
         }
@@ -303,8 +329,9 @@ public final class Sandbox implements AutoCloseable {
                     + " one and time which another run read");
         }
         if (pages == null) {
-            gaps.add("page cache: the runtimes are not locked in memory (lock-runtimes off): a run can evict their pages"
-                    + " and time which another run read");
+            gaps.add(
+                    "page cache: the runtimes are not locked in memory (lock-runtimes off): a run can evict their pages"
+                            + " and time which another run read");
         } else {
             detail = detail + "; " + pages.describe();
             if (!pages.complete()) {
@@ -317,8 +344,10 @@ public final class Sandbox implements AutoCloseable {
 
     /** What process isolation shares with the host, and without cgroups how memory is limited. */
     private static List<String> processGaps(String cgroups) {
-        List<String> gaps = new ArrayList<>(List.of("files: every file the host lets any user read",
-                "sockets: the host's Unix sockets", "processes: every process of the host is visible in /proc"));
+        List<String> gaps = new ArrayList<>(List.of(
+                "files: every file the host lets any user read",
+                "sockets: the host's Unix sockets",
+                "processes: every process of the host is visible in /proc"));
         if (cgroups.equals("none")) {
             gaps.add("memory: limited per process (RLIMIT_AS), not per run");
         }
@@ -344,10 +373,12 @@ public final class Sandbox implements AutoCloseable {
             failure = e.getMessage();
         }
         if (failure != null) {
-            throw new IllegalStateException("no isolation available: " + why + "; UID isolation unavailable: " + failure);
+            throw new IllegalStateException(
+                    "no isolation available: " + why + "; UID isolation unavailable: " + failure);
         }
         int landlock = host.landlockAbi();
-        String files = landlock > 0 ? "Landlock (ABI " + landlock + ") confines files to the runtimes and the run's own directories"
+        String files = landlock > 0
+                ? "Landlock (ABI " + landlock + ") confines files to the runtimes and the run's own directories"
                 : "no Landlock in this kernel: files are protected by their modes only";
         return new Isolation(Isolation.Level.UID, cg, why + "; " + files, uidGaps(cg, landlock > 0));
     }
@@ -356,21 +387,25 @@ public final class Sandbox implements AutoCloseable {
     private static List<String> uidGaps(String cgroups, boolean landlock) {
         List<String> gaps = new ArrayList<>();
         gaps.add("processes: every process of the container is visible in /proc (command lines, not memory or files)");
-        gaps.add(landlock ? "files: the runtimes are the host's, shared read-only with every run"
-                : "files: every file the container lets any user read, and its world-writable directories "
-                + "(/tmp, /dev/shm), shared by every run and kept after it");
-        gaps.add("disk: a run's files are limited one by one (RLIMIT_FSIZE), not in total, and take the container's disk");
+        gaps.add(
+                landlock
+                        ? "files: the runtimes are the host's, shared read-only with every run"
+                        : "files: every file the container lets any user read, and its world-writable directories "
+                                + "(/tmp, /dev/shm), shared by every run and kept after it");
+        gaps.add(
+                "disk: a run's files are limited one by one (RLIMIT_FSIZE), not in total, and take the container's disk");
         if (cgroups.equals("none")) {
             gaps.add("memory: read from /proc every 50 ms, so a run can exceed its limit between readings "
                     + "(the container's OOM killer takes the run's processes first)");
         }
-        gaps.add("kernel: host-wide counters and load (/proc/meminfo, /proc/loadavg), hostname and clocks are the container's");
+        gaps.add(
+                "kernel: host-wide counters and load (/proc/meminfo, /proc/loadavg), hostname and clocks are the container's");
         return gaps;
     }
 
     private static RunSpec probeSpec() {
-        StageLimits limits = new StageLimits(Duration.ofSeconds(5), Duration.ofSeconds(10), 64L << 20, 8,
-                4096, 1 << 20, 16, 1 << 20, 64);
+        StageLimits limits = new StageLimits(
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 64L << 20, 8, 4096, 1 << 20, 16, 1 << 20, 64);
         return new RunSpec(List.of("/bin/true"), Map.of("PATH", "/usr/bin:/bin"), new byte[0], limits);
     }
 
@@ -381,7 +416,8 @@ public final class Sandbox implements AutoCloseable {
             if (out.internalError() != null) {
                 return out.internalError();
             }
-            return out.exitCode() != null && out.exitCode() == 0 ? null
+            return out.exitCode() != null && out.exitCode() == 0
+                    ? null
                     : "probe exited with " + out.exitCode() + "/" + out.signal() + ": " + new String(out.stderr());
         } catch (RuntimeException e) {
             return e.getMessage();
@@ -405,9 +441,12 @@ public final class Sandbox implements AutoCloseable {
         try (Box box = openIn(slots.take(false), 1 << 20, 64, Isolation.Level.NAMESPACES)) {
             box.mounts().beforeRun(List.of());
             Slots.Attempt a = slots.runPooled(boxes, box, probeSpec());
-            failure = a.boxError() != null ? a.boxError()
-                    : a.outcome().exitCode() != null && a.outcome().exitCode() == 0 ? null
-                    : "probe ended with " + a.outcome().exitCode() + "/" + a.outcome().signal() + " " + a.outcome().internalError();
+            failure = a.boxError() != null
+                    ? a.boxError()
+                    : a.outcome().exitCode() != null && a.outcome().exitCode() == 0
+                            ? null
+                            : "probe ended with " + a.outcome().exitCode() + "/"
+                                    + a.outcome().signal() + " " + a.outcome().internalError();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted";

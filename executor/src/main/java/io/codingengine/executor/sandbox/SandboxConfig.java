@@ -37,9 +37,18 @@ import java.util.List;
  *                     ({@link RuntimePages}), so that no run can evict a page of the runtimes or tell
  *                     whether another run read it (docs/sandbox.md, "The runtimes are resident")
  */
-public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
-                            List<String> readOnlyPaths, String isolation, String cgroupName, int recycleAfter,
-                            int interactiveSlots, boolean allowUidIsolation, boolean lockRuntimes) {
+public record SandboxConfig(
+        Path dataDir,
+        Path bwrap,
+        int uidBase,
+        int slots,
+        List<String> readOnlyPaths,
+        String isolation,
+        String cgroupName,
+        int recycleAfter,
+        int interactiveSlots,
+        boolean allowUidIsolation,
+        boolean lockRuntimes) {
 
     /** Default of {@link #recycleAfter}. */
     public static final int RECYCLE_AFTER = 1000;
@@ -62,9 +71,18 @@ public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
 
     /** The defaults: {@code /var/lib/coding-engine}, one slot per core, uids from 60000, no UID isolation. */
     public static SandboxConfig defaults() {
-        return new SandboxConfig(Path.of("/var/lib/coding-engine"), Path.of("/usr/bin/bwrap"), 60000,
+        return new SandboxConfig(
+                Path.of("/var/lib/coding-engine"),
+                Path.of("/usr/bin/bwrap"),
+                60000,
                 Runtime.getRuntime().availableProcessors(),
-                runtimeView(), "auto", "coding-engine", RECYCLE_AFTER, 0, false, true);
+                runtimeView(),
+                "auto",
+                "coding-engine",
+                RECYCLE_AFTER,
+                0,
+                false,
+                true);
     }
 
     /**
@@ -77,8 +95,11 @@ public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
             if (in == null) {
                 throw new IllegalStateException("runtime-view.txt missing from the classpath");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read runtime-view.txt", e);
         }
@@ -86,50 +107,169 @@ public record SandboxConfig(Path dataDir, Path bwrap, int uidBase, int slots,
 
     /** Whether the runtimes are locked in memory ({@link #lockRuntimes()}). */
     public SandboxConfig withLockRuntimes(boolean value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter,
-                interactiveSlots, allowUidIsolation, value);
+        return new SandboxConfig(
+                dataDir,
+                bwrap,
+                uidBase,
+                slots,
+                readOnlyPaths,
+                isolation,
+                cgroupName,
+                recycleAfter,
+                interactiveSlots,
+                allowUidIsolation,
+                value);
     }
 
     public SandboxConfig withDataDir(Path value) {
-        return new SandboxConfig(value, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
+        return new SandboxConfig(
+                value,
+                bwrap,
+                uidBase,
+                slots,
+                readOnlyPaths,
+                isolation,
+                cgroupName,
+                recycleAfter,
+                interactiveSlots,
+                allowUidIsolation,
+                lockRuntimes);
     }
 
     public SandboxConfig withSlots(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, value, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
+        return new SandboxConfig(
+                dataDir,
+                bwrap,
+                uidBase,
+                value,
+                readOnlyPaths,
+                isolation,
+                cgroupName,
+                recycleAfter,
+                interactiveSlots,
+                allowUidIsolation,
+                lockRuntimes);
     }
 
     public SandboxConfig withIsolation(String value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, value, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
+        return new SandboxConfig(
+                dataDir,
+                bwrap,
+                uidBase,
+                slots,
+                readOnlyPaths,
+                value,
+                cgroupName,
+                recycleAfter,
+                interactiveSlots,
+                allowUidIsolation,
+                lockRuntimes);
     }
 
     public SandboxConfig withReadOnlyPaths(List<String> value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, value, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
+        return new SandboxConfig(
+                dataDir,
+                bwrap,
+                uidBase,
+                slots,
+                value,
+                isolation,
+                cgroupName,
+                recycleAfter,
+                interactiveSlots,
+                allowUidIsolation,
+                lockRuntimes);
     }
 
     public SandboxConfig withCgroupName(String value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, value, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
+        return new SandboxConfig(
+                dataDir,
+                bwrap,
+                uidBase,
+                slots,
+                readOnlyPaths,
+                isolation,
+                value,
+                recycleAfter,
+                interactiveSlots,
+                allowUidIsolation,
+                lockRuntimes);
     }
 
     public SandboxConfig withBwrap(Path value) {
-        return new SandboxConfig(dataDir, value, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
+        return new SandboxConfig(
+                dataDir,
+                value,
+                uidBase,
+                slots,
+                readOnlyPaths,
+                isolation,
+                cgroupName,
+                recycleAfter,
+                interactiveSlots,
+                allowUidIsolation,
+                lockRuntimes);
     }
 
     public SandboxConfig withUidBase(int value) {
-        return new SandboxConfig(dataDir, bwrap, value, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, interactiveSlots, allowUidIsolation, lockRuntimes);
+        return new SandboxConfig(
+                dataDir,
+                bwrap,
+                value,
+                slots,
+                readOnlyPaths,
+                isolation,
+                cgroupName,
+                recycleAfter,
+                interactiveSlots,
+                allowUidIsolation,
+                lockRuntimes);
     }
 
     public SandboxConfig withRecycleAfter(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, value, interactiveSlots, allowUidIsolation, lockRuntimes);
+        return new SandboxConfig(
+                dataDir,
+                bwrap,
+                uidBase,
+                slots,
+                readOnlyPaths,
+                isolation,
+                cgroupName,
+                value,
+                interactiveSlots,
+                allowUidIsolation,
+                lockRuntimes);
     }
 
     /** The last {@code value} of the slots kept for work a person waits for. */
     public SandboxConfig withInteractiveSlots(int value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter, value, allowUidIsolation, lockRuntimes);
+        return new SandboxConfig(
+                dataDir,
+                bwrap,
+                uidBase,
+                slots,
+                readOnlyPaths,
+                isolation,
+                cgroupName,
+                recycleAfter,
+                value,
+                allowUidIsolation,
+                lockRuntimes);
     }
 
     /** Whether UID isolation may be used ({@link #allowUidIsolation()}). */
     public SandboxConfig withAllowUidIsolation(boolean value) {
-        return new SandboxConfig(dataDir, bwrap, uidBase, slots, readOnlyPaths, isolation, cgroupName, recycleAfter,
-                interactiveSlots, value, lockRuntimes);
+        return new SandboxConfig(
+                dataDir,
+                bwrap,
+                uidBase,
+                slots,
+                readOnlyPaths,
+                isolation,
+                cgroupName,
+                recycleAfter,
+                interactiveSlots,
+                value,
+                lockRuntimes);
     }
 }

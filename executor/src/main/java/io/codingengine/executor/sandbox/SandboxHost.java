@@ -1,9 +1,6 @@
 package io.codingengine.executor.sandbox;
 
 import io.codingengine.common.execution.StageLimits;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the sandbox sets up on the host once, at start: the data directory, locked to this engine;
@@ -43,9 +42,11 @@ final class SandboxHost implements AutoCloseable {
     private final Path helper;
     /** The seccomp filters, compiled once: with namespaces, and without (no network sockets either). */
     private final Path seccompDefault;
+
     private final Path seccompNoNetwork;
     /** The filter for UID isolation: no socket and no IPC at all. */
     private final Path seccompUid;
+
     private final Optional<Cgroups> cgroups;
     private final List<String> readOnlyMounts;
     /** What a box shows read-only, as host paths: what Landlock lets a run read under UID isolation. */
@@ -56,9 +57,11 @@ final class SandboxHost implements AutoCloseable {
     private Integer landlockAbi;
     /** Part of every cgroup's name, so a restarted engine never reuses a group (and its counters). */
     private final String instance = Long.toString(System.nanoTime() & 0xffffffffL, 36);
+
     private final AtomicLong groups = new AtomicLong();
     /** Where interactions' FIFOs are made: root's alone (0700), never inside a box. */
     private final Path pipes;
+
     private final AtomicLong interactions = new AtomicLong();
 
     SandboxHost(SandboxConfig config) {
@@ -91,7 +94,8 @@ final class SandboxHost implements AutoCloseable {
     Path newPipes() {
         Path dir = pipes.resolve(instance + "-" + interactions.incrementAndGet());
         try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make " + dir, e);
         }
@@ -151,7 +155,8 @@ final class SandboxHost implements AutoCloseable {
      * some) and after a run whose relay did not report (it may have died before its own sweep).
      */
     void sweep(int uid) {
-        helperOutput(List.of(helper.toString(), "sweep", "--uid", Integer.toString(uid), "--gid", Integer.toString(uid)));
+        helperOutput(
+                List.of(helper.toString(), "sweep", "--uid", Integer.toString(uid), "--gid", Integer.toString(uid)));
     }
 
     /** bwrap arguments that show the host's runtimes read-only ({@link SandboxConfig#readOnlyPaths()}). */
@@ -182,7 +187,8 @@ final class SandboxHost implements AutoCloseable {
     RunCgroup createServiceCgroup(ServiceSpec spec) {
         // "-service-" tells a long-lived service's group from a run's (which never outlives its run).
         String name = instance + "-service-" + spec.name() + "-" + groups.incrementAndGet();
-        return cgroups.map(c -> c.create(name, spec.memoryBytes(), spec.processes())).orElse(null);
+        return cgroups.map(c -> c.create(name, spec.memoryBytes(), spec.processes()))
+                .orElse(null);
     }
 
     @Override
@@ -217,11 +223,12 @@ final class SandboxHost implements AutoCloseable {
     private static FileChannel lockDataDir(Path dataDir) {
         createTraversable(dataDir);
         try {
-            FileChannel channel = FileChannel.open(dataDir.resolve("lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+            FileChannel channel =
+                    FileChannel.open(dataDir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             if (channel.tryLock() == null) {
                 channel.close();
-                throw new IllegalStateException(dataDir + " is in use by another engine process; give each its own data-dir");
+                throw new IllegalStateException(
+                        dataDir + " is in use by another engine process; give each its own data-dir");
             }
             return channel;
         } catch (OverlappingFileLockException e) {
@@ -266,7 +273,10 @@ final class SandboxHost implements AutoCloseable {
         Path out = null;
         try {
             out = Files.createTempFile(dataDir.resolve("bin"), "helper", ".out");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             int code = p.waitFor();
             String text = Files.readString(out).trim();
             if (code != 0) {
@@ -311,7 +321,8 @@ final class SandboxHost implements AutoCloseable {
         List<String> paths = new ArrayList<>(LANDLOCK_EXTRA);
         for (int i = 0; i < readOnlyMounts.size(); i += 3) {
             // "--ro-bind SOURCE DEST" or "--symlink TARGET LINK": the host path is the second, or the link itself.
-            paths.add(readOnlyMounts.get(i).equals("--symlink") ? readOnlyMounts.get(i + 2) : readOnlyMounts.get(i + 1));
+            paths.add(
+                    readOnlyMounts.get(i).equals("--symlink") ? readOnlyMounts.get(i + 2) : readOnlyMounts.get(i + 1));
         }
         paths.add(helper.toString());
         return List.copyOf(paths);

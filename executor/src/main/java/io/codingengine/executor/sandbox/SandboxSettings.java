@@ -92,7 +92,13 @@ public class SandboxSettings {
 
     /** The executor's sandbox configuration: {@link SandboxConfig#defaults()} with these settings. */
     public SandboxConfig toConfig() {
-        return SandboxConfig.defaults().withDataDir(dataDir).withSlots(effectiveSlots()).withUidBase(uidBase)
-                .withIsolation(isolation).withCgroupName(cgroupName).withRecycleAfter(recycleAfter).withLockRuntimes(lockRuntimes);
+        return SandboxConfig.defaults()
+                .withDataDir(dataDir)
+                .withSlots(effectiveSlots())
+                .withUidBase(uidBase)
+                .withIsolation(isolation)
+                .withCgroupName(cgroupName)
+                .withRecycleAfter(recycleAfter)
+                .withLockRuntimes(lockRuntimes);
     }
 }

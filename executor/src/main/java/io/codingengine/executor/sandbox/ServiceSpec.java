@@ -18,9 +18,16 @@ import java.util.Map;
  * @param env           its whole environment
  * @param command       the program and its arguments, paths as seen inside
  */
-public record ServiceSpec(String name, int uid, long memoryBytes, int processes, Map<Path, String> binds,
-                          Map<Path, String> readOnlyBinds, String chdir, Map<String, String> env,
-                          List<String> command) {
+public record ServiceSpec(
+        String name,
+        int uid,
+        long memoryBytes,
+        int processes,
+        Map<Path, String> binds,
+        Map<Path, String> readOnlyBinds,
+        String chdir,
+        Map<String, String> env,
+        List<String> command) {
 
     public ServiceSpec {
         binds = Map.copyOf(binds);

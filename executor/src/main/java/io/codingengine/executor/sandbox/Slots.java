@@ -1,16 +1,15 @@
 package io.codingengine.executor.sandbox;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The slots and what happens in them. At most {@link SandboxConfig#slots()} boxes are open at
@@ -43,6 +42,7 @@ final class Slots {
      * problems: an interaction may run in either kind of slot, with its companion).
      */
     private final Deque<Integer> free = new ArrayDeque<>();
+
     private final Deque<Integer> freeKept = new ArrayDeque<>();
     private final int firstKept;
 
@@ -128,12 +128,10 @@ final class Slots {
     }
 
     /** A run's outcome, or why the pooled box could not be entered (then no untrusted code ran). */
-    record Attempt(RunOutcome outcome, String boxError) {
-    }
+    record Attempt(RunOutcome outcome, String boxError) {}
 
     /** The pre-started box a run entered. */
-    private record Pooled(BoxPool pool, Path pins) {
-    }
+    private record Pooled(BoxPool pool, Path pins) {}
 
     /** One run in the slot's pre-started box of {@code boxes}, without retrying (the pool's probe). */
     Attempt runPooled(BoxPool boxes, Box box, RunSpec spec) {
@@ -159,8 +157,8 @@ final class Slots {
      * options for the relay and a {@code stop} to stop it (one side of an interaction); its
      * cgroup is removed once it is over.
      */
-    private Relay.Result relay(Box box, RunSpec spec, Isolation.Level level, Pooled pooled, List<String> extra,
-                               Relay.Stop stop) {
+    private Relay.Result relay(
+            Box box, RunSpec spec, Isolation.Level level, Pooled pooled, List<String> extra, Relay.Stop stop) {
         RunCgroup cgroup = host.planRunCgroup(box.slot(), spec.limits());
         try {
             Relay.Result result;
@@ -174,8 +172,8 @@ final class Slots {
                     pooled.pool().flag(box.slot(), "its relay hung");
                 }
             } else {
-                result = Relay.run(commands.freshRun(box, spec, cgroup, level, extra), spec.stdin(), deadline, stop,
-                        spec.live());
+                result = Relay.run(
+                        commands.freshRun(box, spec, cgroup, level, extra), spec.stdin(), deadline, stop, spec.live());
                 if (result.failure() != null && level == Isolation.Level.UID) {
                     // The relay did not finish (hung and killed, or failed): it may not have
                     // killed the run's processes, and no pid namespace ends them.
@@ -189,7 +187,8 @@ final class Slots {
                 // namespace died with its init), so removing the cgroup can leave the hot path;
                 // the box waits for it on close. Without namespaces the sweep must finish first.
                 if (level == Isolation.Level.NAMESPACES) {
-                    box.afterRun(Thread.ofVirtual().name("cgroup-cleanup").start(() -> cleanUp(cgroup, box.slot(), pooled)));
+                    box.afterRun(
+                            Thread.ofVirtual().name("cgroup-cleanup").start(() -> cleanUp(cgroup, box.slot(), pooled)));
                 } else {
                     cgroup.close();
                 }
@@ -203,17 +202,25 @@ final class Slots {
      * {@code pool}, both enter their slots' pre-started boxes; when either cannot, the whole pair
      * is run again (once in newly built boxes, then in fresh bwrap boxes), as a single run is.
      */
-    PairOutcome runPair(Box submission, RunSpec submissionSpec, Box validator, RunSpec validatorSpec,
-                        long transcriptBytes, BoxPool pool, Isolation.Level level) {
+    PairOutcome runPair(
+            Box submission,
+            RunSpec submissionSpec,
+            Box validator,
+            RunSpec validatorSpec,
+            long transcriptBytes,
+            BoxPool pool,
+            Isolation.Level level) {
         if (pool != null) {
             for (int attempt = 0; attempt < 2; attempt++) {
-                PairOutcome outcome = pairOnce(submission, submissionSpec, validator, validatorSpec, transcriptBytes,
-                        level, pool);
+                PairOutcome outcome =
+                        pairOnce(submission, submissionSpec, validator, validatorSpec, transcriptBytes, level, pool);
                 if (outcome != null) {
                     return outcome;
                 }
             }
-            LOG.warn("slots {} and {}: pre-started boxes unusable, interacting in fresh boxes", submission.slot(),
+            LOG.warn(
+                    "slots {} and {}: pre-started boxes unusable, interacting in fresh boxes",
+                    submission.slot(),
                     validator.slot());
         }
         return pairOnce(submission, submissionSpec, validator, validatorSpec, transcriptBytes, level, null);
@@ -223,14 +230,22 @@ final class Slots {
      * One attempt at a pair; {@code null} when a pre-started box could not be entered (the box
      * is flagged, and the attempt's runs, whatever ran of them, are discarded).
      */
-    private PairOutcome pairOnce(Box submission, RunSpec submissionSpec, Box validator, RunSpec validatorSpec,
-                                 long transcriptBytes, Isolation.Level level, BoxPool pool) {
+    private PairOutcome pairOnce(
+            Box submission,
+            RunSpec submissionSpec,
+            Box validator,
+            RunSpec validatorSpec,
+            long transcriptBytes,
+            Isolation.Level level,
+            BoxPool pool) {
         Pooled subPooled = null, valPooled = null;
         if (pool != null) {
             // Both boxes before either relay starts: a relay whose other side never comes waits for it.
             try {
-                subPooled = new Pooled(pool, pool.acquire(submission.slot(), p -> commands.buildBox(submission.slot(), p)));
-                valPooled = new Pooled(pool, pool.acquire(validator.slot(), p -> commands.buildBox(validator.slot(), p)));
+                subPooled =
+                        new Pooled(pool, pool.acquire(submission.slot(), p -> commands.buildBox(submission.slot(), p)));
+                valPooled =
+                        new Pooled(pool, pool.acquire(validator.slot(), p -> commands.buildBox(validator.slot(), p)));
             } catch (RuntimeException e) {
                 pool.flag(subPooled == null ? submission.slot() : validator.slot(), e.getMessage());
                 return null;
@@ -238,27 +253,39 @@ final class Slots {
         }
         Path pipes = host.newPipes();
         try {
-            String in = pipes.resolve("in").toString(), out = pipes.resolve("out").toString();
+            String in = pipes.resolve("in").toString(),
+                    out = pipes.resolve("out").toString();
             List<String> subArgs = List.of("--stdin-fifo", in, "--stdout-fifo", out);
-            List<String> valArgs = List.of("--proxy-in", out, "--proxy-out", in,
-                    "--transcript-limit", Long.toString(transcriptBytes),
-                    "--flood-limit", Long.toString(submissionSpec.limits().outputBytes()));
+            List<String> valArgs = List.of(
+                    "--proxy-in",
+                    out,
+                    "--proxy-out",
+                    in,
+                    "--transcript-limit",
+                    Long.toString(transcriptBytes),
+                    "--flood-limit",
+                    Long.toString(submissionSpec.limits().outputBytes()));
             Relay.Stop stopSubmission = new Relay.Stop();
             Pooled vp = valPooled;
             // Each side's work directory is made afresh on its own thread, at the same time as the
             // other's. A platform thread: a fresh box's relay is read through a process pipe, and a
             // virtual thread blocked on one would hold its carrier (see Relay).
-            CompletableFuture<Relay.Result> validatorRun = CompletableFuture.supplyAsync(() -> {
-                validator.mounts().beforeRun(validatorSpec.files());
-                Relay.Result r = relay(validator, validatorSpec, level, vp, valArgs, null);
-                // Once the validator has ended with anything but 42 the submission's fate decides
-                // nothing (rejected, or the validator failed): it is stopped instead of running on
-                // to its limits.
-                if (!"42".equals(r.status() == null ? null : r.status().get("exit"))) {
-                    stopSubmission.stop();
-                }
-                return r;
-            }, task -> Thread.ofPlatform().daemon().name("interaction-validator").start(task));
+            CompletableFuture<Relay.Result> validatorRun = CompletableFuture.supplyAsync(
+                    () -> {
+                        validator.mounts().beforeRun(validatorSpec.files());
+                        Relay.Result r = relay(validator, validatorSpec, level, vp, valArgs, null);
+                        // Once the validator has ended with anything but 42 the submission's fate decides
+                        // nothing (rejected, or the validator failed): it is stopped instead of running on
+                        // to its limits.
+                        if (!"42".equals(r.status() == null ? null : r.status().get("exit"))) {
+                            stopSubmission.stop();
+                        }
+                        return r;
+                    },
+                    task -> Thread.ofPlatform()
+                            .daemon()
+                            .name("interaction-validator")
+                            .start(task));
             submission.mounts().beforeRun(submissionSpec.files());
             Relay.Result sub = relay(submission, submissionSpec, level, subPooled, subArgs, stopSubmission);
             Relay.Result val;
@@ -285,8 +312,8 @@ final class Slots {
                 sub = sub.boxError() != null ? Relay.Result.failed(why) : sub;
                 val = val.boxError() != null ? Relay.Result.failed(why) : val;
             }
-            Boolean validatorFirst = sub.endedNanos() > 0 && val.endedNanos() > 0
-                    ? val.endedNanos() < sub.endedNanos() : null;
+            Boolean validatorFirst =
+                    sub.endedNanos() > 0 && val.endedNanos() > 0 ? val.endedNanos() < sub.endedNanos() : null;
             List<PairOutcome.Message> transcript = new ArrayList<>();
             for (Relay.Chunk chunk : val.transcript()) {
                 transcript.add(new PairOutcome.Message(chunk.fromSubmission(), chunk.bytes()));
@@ -306,7 +333,8 @@ final class Slots {
      */
     private static void cleanUp(RunCgroup cgroup, int slot, Pooled pooled) {
         try {
-            if (pooled != null && !Processes.list(cgroup.procsFiles().getFirst()).isEmpty()) {
+            if (pooled != null
+                    && !Processes.list(cgroup.procsFiles().getFirst()).isEmpty()) {
                 pooled.pool().flag(slot, "a process of a run outlived it");
             }
             cgroup.close();

@@ -9,12 +9,15 @@ import java.nio.file.Path;
  */
 public final class Tmpfs {
 
-    private Tmpfs() {
-    }
+    private Tmpfs() {}
 
     /** Mounts a fresh tmpfs at {@code target} (over whatever is mounted there). */
     public static void mount(Path target, long bytes, long inodes, int uid) {
-        Libc.mount("ce-box", target.toString(), "tmpfs", Libc.MS_NOSUID | Libc.MS_NODEV,
+        Libc.mount(
+                "ce-box",
+                target.toString(),
+                "tmpfs",
+                Libc.MS_NOSUID | Libc.MS_NODEV,
                 "size=%d,nr_inodes=%d,mode=0700,uid=%d,gid=%d".formatted(bytes, inodes, uid, uid));
     }
 

@@ -29,8 +29,7 @@ import java.util.Set;
  */
 public final class UntrustedTree {
 
-    private UntrustedTree() {
-    }
+    private UntrustedTree() {}
 
     /** Every regular file under {@code root} (relative path to content), at most {@code maxBytes} in all. */
     public static Map<String, byte[]> read(Path root, long maxBytes) throws IOException {
@@ -50,7 +49,7 @@ public final class UntrustedTree {
     private static Map<String, byte[]> read(Path root, long maxBytes, UserPrincipal owner) throws IOException {
         Map<String, byte[]> files = new HashMap<>();
         try (SecureDirectoryStream<Path> dir = open(root)) {
-            read(dir, "", files, new long[]{maxBytes}, owner);
+            read(dir, "", files, new long[] {maxBytes}, owner);
         }
         return files;
     }
@@ -71,11 +70,13 @@ public final class UntrustedTree {
             return secure;
         }
         stream.close();
-        throw new IOException("this platform has no openat-based directory streams: " + root + " cannot be read safely");
+        throw new IOException(
+                "this platform has no openat-based directory streams: " + root + " cannot be read safely");
     }
 
-    private static void read(SecureDirectoryStream<Path> dir, String prefix, Map<String, byte[]> files, long[] room,
-                             UserPrincipal owner) throws IOException {
+    private static void read(
+            SecureDirectoryStream<Path> dir, String prefix, Map<String, byte[]> files, long[] room, UserPrincipal owner)
+            throws IOException {
         for (Path name : names(dir)) {
             BasicFileAttributes a = attributes(dir, name);
             if (a == null) {
@@ -87,8 +88,8 @@ public final class UntrustedTree {
                     read(sub, relative + "/", files, room, owner);
                 }
             } else if (a.isRegularFile() && (owner == null || owner.equals(ownerOf(dir, name)))) {
-                try (InputStream in = Channels.newInputStream(dir.newByteChannel(name, Set.of(StandardOpenOption.READ,
-                        LinkOption.NOFOLLOW_LINKS)))) {
+                try (InputStream in = Channels.newInputStream(
+                        dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)))) {
                     byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 9L, Math.max(0, room[0])) + 1);
                     room[0] -= content.length;
                     if (room[0] < 0) {
@@ -119,18 +120,23 @@ public final class UntrustedTree {
 
     /** The entries' names (relative paths of one component), read before anything changes them. */
     private static List<Path> names(SecureDirectoryStream<Path> dir) {
-        return java.util.stream.StreamSupport.stream(dir.spliterator(), false).map(Path::getFileName).toList();
+        return java.util.stream.StreamSupport.stream(dir.spliterator(), false)
+                .map(Path::getFileName)
+                .toList();
     }
 
     /** The owner of an entry (a link's own, not its target's). */
     private static UserPrincipal ownerOf(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-        return dir.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes().owner();
+        return dir.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .readAttributes()
+                .owner();
     }
 
     /** The entry's own attributes (a link's, not its target's), or null when it is gone. */
     private static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path name) throws IOException {
         try {
-            return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+            return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
         } catch (NoSuchFileException e) {
             return null;
         }

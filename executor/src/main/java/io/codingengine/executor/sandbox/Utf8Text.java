@@ -12,14 +12,19 @@ import java.nio.charset.StandardCharsets;
  */
 final class Utf8Text {
 
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
     /** The start of a character whose end has not come yet (at most three bytes). */
     private ByteBuffer pending = ByteBuffer.allocate(0);
 
     /** The text of {@code bytes}, with what an earlier frame left pending before it. */
     String decode(byte[] bytes) {
-        ByteBuffer in = ByteBuffer.allocate(pending.remaining() + bytes.length).put(pending).put(bytes).flip();
+        ByteBuffer in = ByteBuffer.allocate(pending.remaining() + bytes.length)
+                .put(pending)
+                .put(bytes)
+                .flip();
         CharBuffer out = CharBuffer.allocate(in.remaining() + 1);
         decoder.decode(in, out, false);
         pending = in.slice();

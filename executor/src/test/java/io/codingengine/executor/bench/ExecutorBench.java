@@ -11,10 +11,8 @@ import io.codingengine.executor.sandbox.Box;
 import io.codingengine.executor.sandbox.RunSpec;
 import io.codingengine.executor.sandbox.Sandbox;
 import io.codingengine.executor.sandbox.SandboxConfig;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -45,21 +43,36 @@ public final class ExecutorBench {
             CompileBench.run(n, work, "compile".equals(only));
             return;
         }
-        SandboxedExecutor executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(work.resolve("data"))
-                .withSlots(1).withCgroupName("coding-engine-bench"), ExecutorConfig.defaults());
+        SandboxedExecutor executor = SandboxedExecutor.start(
+                SandboxConfig.defaults()
+                        .withDataDir(work.resolve("data"))
+                        .withSlots(1)
+                        .withCgroupName("coding-engine-bench"),
+                ExecutorConfig.defaults());
         Sandbox sandbox = executor.sandbox();
         Catalogue catalogue = Catalogue.detect();
-        System.out.printf("isolation: %s (%s), pre-started boxes: %s%n%n", sandbox.isolation().level(),
-                sandbox.isolation().cgroups(), sandbox.pooled());
+        System.out.printf(
+                "isolation: %s (%s), pre-started boxes: %s%n%n",
+                sandbox.isolation().level(), sandbox.isolation().cgroups(), sandbox.pooled());
 
-        System.out.printf("%-28s %10s %10s %12s %8s%n", "case (median of " + n + ")", "bare ms", "engine ms", "overhead ms", "ratio");
+        System.out.printf(
+                "%-28s %10s %10s %12s %8s%n",
+                "case (median of " + n + ")", "bare ms", "engine ms", "overhead ms", "ratio");
         if ("cpu".equals(only)) {
             pythonCpu(n, executor, work);
             return;
         }
         if ("python".equals(only)) {
             String py = "print('hello')";
-            hello(n, executor, "python", py, () -> bare(work, null, List.of("/usr/bin/python3", "t.py")), work, "t.py", py);
+            hello(
+                    n,
+                    executor,
+                    "python",
+                    py,
+                    () -> bare(work, null, List.of("/usr/bin/python3", "t.py")),
+                    work,
+                    "t.py",
+                    py);
             return;
         }
         if ("interactive".equals(only)) {
@@ -71,17 +84,51 @@ public final class ExecutorBench {
             return;
         }
         String cSource = "int main(void){return 0;}";
-        hello(n, executor, "c", cSource, () -> bare(work, List.of("gcc", "-O2", "-o", "bare-c", "t.c"), List.of("./bare-c")), work, "t.c", cSource);
+        hello(
+                n,
+                executor,
+                "c",
+                cSource,
+                () -> bare(work, List.of("gcc", "-O2", "-o", "bare-c", "t.c"), List.of("./bare-c")),
+                work,
+                "t.c",
+                cSource);
         String cpp = "#include <iostream>\nint main(){ std::cout << \"hello\\n\"; }";
-        hello(n, executor, "c++", cpp, () -> bare(work, List.of("g++", "-O2", "-o", "bare-cpp", "t.cpp"), List.of("./bare-cpp")), work, "t.cpp", cpp);
+        hello(
+                n,
+                executor,
+                "c++",
+                cpp,
+                () -> bare(work, List.of("g++", "-O2", "-o", "bare-cpp", "t.cpp"), List.of("./bare-cpp")),
+                work,
+                "t.cpp",
+                cpp);
         String py = "print('hello')";
         hello(n, executor, "python", py, () -> bare(work, null, List.of("/usr/bin/python3", "t.py")), work, "t.py", py);
         String js = "console.log('hello')";
-        hello(n, executor, "javascript", js, () -> bare(work, null, List.of("/usr/bin/node", "t.js")), work, "t.js", js);
+        hello(
+                n,
+                executor,
+                "javascript",
+                js,
+                () -> bare(work, null, List.of("/usr/bin/node", "t.js")),
+                work,
+                "t.js",
+                js);
         String java = "public class Main { public static void main(String[] a){ System.out.println(\"hello\"); } }";
         Path jdk = catalogue.resolve("java", "*").toolchain();
-        hello(n, executor, "java", java, () -> bare(work, List.of(jdk + "/bin/javac", "-d", "bare-java", "Main.java"),
-                List.of(jdk + "/bin/java", "-cp", "bare-java", "Main")), work, "Main.java", java);
+        hello(
+                n,
+                executor,
+                "java",
+                java,
+                () -> bare(
+                        work,
+                        List.of(jdk + "/bin/javac", "-d", "bare-java", "Main.java"),
+                        List.of(jdk + "/bin/java", "-cp", "bare-java", "Main")),
+                work,
+                "Main.java",
+                java);
     }
 
     /**
@@ -98,8 +145,13 @@ public final class ExecutorBench {
         Supplier<Void> bare = () -> bare(work, null, List.of("/usr/bin/python3", "t.py"));
         int[] iteration = {0};
         Supplier<Void> engine = () -> {
-            ExecutionResult r = executor.execute(new ExecutionRequest("python", "*",
-                    List.of(SourceFile.utf8("t.py", "print('hello')\n# " + iteration[0]++)), Map.of(), null, null,
+            ExecutionResult r = executor.execute(new ExecutionRequest(
+                    "python",
+                    "*",
+                    List.of(SourceFile.utf8("t.py", "print('hello')\n# " + iteration[0]++)),
+                    Map.of(),
+                    null,
+                    null,
                     List.of(new RunInput("", List.of()))));
             if (r.runs().isEmpty() || !r.runs().getFirst().succeeded()) {
                 throw new IllegalStateException("python failed: " + r);
@@ -114,20 +166,29 @@ public final class ExecutorBench {
         }
         long[] self1 = ticks(ProcessHandle.current().pid());
         double bareMs = (self1[1] - self0[1]) * 10.0 / n;
-        long runs0 = Long.parseLong(Files.readString(runGroups.resolve("cpuacct.usage")).trim());
+        long runs0 = Long.parseLong(
+                Files.readString(runGroups.resolve("cpuacct.usage")).trim());
         long helpers0 = helperTicks();
         for (int i = 0; i < n; i++) {
             engine.get();
         }
-        long runs1 = Long.parseLong(Files.readString(runGroups.resolve("cpuacct.usage")).trim());
+        long runs1 = Long.parseLong(
+                Files.readString(runGroups.resolve("cpuacct.usage")).trim());
         long helpers1 = helperTicks();
         long[] self2 = ticks(ProcessHandle.current().pid());
         double runMs = (runs1 - runs0) / 1e6 / n;
         double helperMs = (helpers1 - helpers0) * 10.0 / n;
         double jvmMs = (self2[0] - self1[0]) * 10.0 / n;
-        System.out.printf("python hello CPU ms per run (%d runs): bare %.1f; executor: run's processes %.1f, "
+        System.out.printf(
+                "python hello CPU ms per run (%d runs): bare %.1f; executor: run's processes %.1f, "
                         + "sandbox helpers %.1f, executor JVM %.1f, total %.1f (ratio %.2f; bare / run's processes %.2f)%n",
-                n, bareMs, runMs, helperMs, jvmMs, runMs + helperMs + jvmMs, (runMs + helperMs + jvmMs) / bareMs,
+                n,
+                bareMs,
+                runMs,
+                helperMs,
+                jvmMs,
+                runMs + helperMs + jvmMs,
+                (runMs + helperMs + jvmMs) / bareMs,
                 bareMs / runMs);
     }
 
@@ -144,20 +205,24 @@ public final class ExecutorBench {
 
     /** Own CPU clock ticks of this JVM's live descendants (the sandbox's relay servers and boxes). */
     private static long helperTicks() {
-        return ProcessHandle.current().descendants().mapToLong(p -> {
-            try {
-                return ticks(p.pid())[0];
-            } catch (Exception gone) {
-                return 0;
-            }
-        }).sum();
+        return ProcessHandle.current()
+                .descendants()
+                .mapToLong(p -> {
+                    try {
+                        return ticks(p.pid())[0];
+                    } catch (Exception gone) {
+                        return 0;
+                    }
+                })
+                .sum();
     }
 
     /** {@code [utime + stime, cutime + cstime]} of a process, in clock ticks (1/100 s). */
     private static long[] ticks(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return new long[]{Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])};
+        return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])
+        };
     }
 
     /**
@@ -167,13 +232,24 @@ public final class ExecutorBench {
      */
     private static void trivialC(int n, Path work, Sandbox pooled) throws Exception {
         Files.writeString(work.resolve("true.c"), "int main(void){return 0;}");
-        new ProcessBuilder("gcc", "-O2", "-o", work.resolve("true").toString(), work.resolve("true.c").toString()).inheritIO().start().waitFor();
-        try (Sandbox fresh = new Sandbox(SandboxConfig.defaults().withDataDir(work.resolve("data-fresh")).withSlots(1)
-                .withCgroupName("coding-engine-bench-fresh").withRecycleAfter(0));
-             Box pooledBox = compiledTrue(pooled, work);
-             Box freshBox = compiledTrue(fresh, work)) {
-            List<Supplier<Void>> actions = List.of(() -> bare(work, null, List.of("./true")),
-                    () -> runTrue(freshBox), () -> runTrue(pooledBox));
+        new ProcessBuilder(
+                        "gcc",
+                        "-O2",
+                        "-o",
+                        work.resolve("true").toString(),
+                        work.resolve("true.c").toString())
+                .inheritIO()
+                .start()
+                .waitFor();
+        try (Sandbox fresh = new Sandbox(SandboxConfig.defaults()
+                        .withDataDir(work.resolve("data-fresh"))
+                        .withSlots(1)
+                        .withCgroupName("coding-engine-bench-fresh")
+                        .withRecycleAfter(0));
+                Box pooledBox = compiledTrue(pooled, work);
+                Box freshBox = compiledTrue(fresh, work)) {
+            List<Supplier<Void>> actions = List.of(
+                    () -> bare(work, null, List.of("./true")), () -> runTrue(freshBox), () -> runTrue(pooledBox));
             double[][] ms = timeInterleaved(n, actions);
             report("trivial C, fresh box", ms[0], ms[1]);
             report("trivial C, pre-started box", ms[0], ms[2]);
@@ -189,17 +265,35 @@ public final class ExecutorBench {
         Files.writeString(work.resolve("true.c"), "int main(void){return 0;}");
         Files.writeString(work.resolve("accept.c"), "int main(void){return 42;}");
         for (String name : List.of("true", "accept")) {
-            new ProcessBuilder("gcc", "-O2", "-o", work.resolve(name).toString(), work.resolve(name + ".c").toString())
-                    .inheritIO().start().waitFor();
+            new ProcessBuilder(
+                            "gcc",
+                            "-O2",
+                            "-o",
+                            work.resolve(name).toString(),
+                            work.resolve(name + ".c").toString())
+                    .inheritIO()
+                    .start()
+                    .waitFor();
         }
-        try (Box submission = compiledTrue(sandbox, work); Box validator = sandbox.openCompanion(submission, 64 << 20, 4096)) {
+        try (Box submission = compiledTrue(sandbox, work);
+                Box validator = sandbox.openCompanion(submission, 64 << 20, 4096)) {
             validator.writeFile("accept", Files.readAllBytes(work.resolve("accept")), true);
-            RunSpec accept = new RunSpec(List.of("./accept"), C_ENV, new byte[0], ExecutorConfig.defaults().run());
-            RunSpec run = new RunSpec(List.of("./true"), C_ENV, new byte[0], ExecutorConfig.defaults().run());
+            RunSpec accept = new RunSpec(
+                    List.of("./accept"),
+                    C_ENV,
+                    new byte[0],
+                    ExecutorConfig.defaults().run());
+            RunSpec run = new RunSpec(
+                    List.of("./true"),
+                    C_ENV,
+                    new byte[0],
+                    ExecutorConfig.defaults().run());
             List<Supplier<Void>> actions = List.of(() -> runTrue(submission), () -> {
                 var pair = sandbox.interact(submission, run, validator, accept, 4096);
-                if (pair.validator().exitCode() == null || pair.validator().exitCode() != 42
-                        || pair.submission().exitCode() == null || pair.submission().exitCode() != 0) {
+                if (pair.validator().exitCode() == null
+                        || pair.validator().exitCode() != 42
+                        || pair.submission().exitCode() == null
+                        || pair.submission().exitCode() != 0) {
                     throw new IllegalStateException("interaction failed: " + pair);
                 }
                 return null;
@@ -217,7 +311,8 @@ public final class ExecutorBench {
     }
 
     private static Void runTrue(Box box) {
-        var out = box.run(new RunSpec(List.of("./true"), C_ENV, new byte[0], ExecutorConfig.defaults().run()));
+        var out = box.run(new RunSpec(
+                List.of("./true"), C_ENV, new byte[0], ExecutorConfig.defaults().run()));
         if (out.exitCode() == null || out.exitCode() != 0) {
             throw new IllegalStateException("sandboxed run failed: " + out + " " + new String(out.stderr()));
         }
@@ -240,15 +335,28 @@ public final class ExecutorBench {
     }
 
     /** Runs {@code source} once per iteration with a fresh comment, so the compile cache never answers. */
-    private static void hello(int n, SandboxedExecutor executor, String language, String source, Supplier<Void> bareRun,
-                              Path work, String file, String content) throws Exception {
+    private static void hello(
+            int n,
+            SandboxedExecutor executor,
+            String language,
+            String source,
+            Supplier<Void> bareRun,
+            Path work,
+            String file,
+            String content)
+            throws Exception {
         Files.writeString(work.resolve(file), content);
         double[] bare = time(n, bareRun);
         String comment = language.equals("python") ? "\n# " : "\n// ";
         int[] iteration = {0};
         double[] engine = time(n, () -> {
-            ExecutionResult r = executor.execute(new ExecutionRequest(language, "*",
-                    List.of(SourceFile.utf8(file, source + comment + iteration[0]++)), Map.of(), null, null,
+            ExecutionResult r = executor.execute(new ExecutionRequest(
+                    language,
+                    "*",
+                    List.of(SourceFile.utf8(file, source + comment + iteration[0]++)),
+                    Map.of(),
+                    null,
+                    null,
                     List.of(new RunInput("", List.of()))));
             if (r.runs().isEmpty() || !r.runs().getFirst().succeeded()) {
                 throw new IllegalStateException(language + " failed: " + r);
@@ -294,8 +402,16 @@ public final class ExecutorBench {
 
     static void report(String name, double[] bare, double[] engine) {
         double b = median(bare), e = median(engine);
-        System.out.printf("%-28s %10.1f %10.1f %12.1f %8.2f   spread (p10-p90) bare %.0f-%.0f, engine %.0f-%.0f%n",
-                name, b, e, e - b, e / b, quantile(bare, 0.1), quantile(bare, 0.9), quantile(engine, 0.1),
+        System.out.printf(
+                "%-28s %10.1f %10.1f %12.1f %8.2f   spread (p10-p90) bare %.0f-%.0f, engine %.0f-%.0f%n",
+                name,
+                b,
+                e,
+                e - b,
+                e / b,
+                quantile(bare, 0.1),
+                quantile(bare, 0.9),
+                quantile(engine, 0.1),
                 quantile(engine, 0.9));
     }
 

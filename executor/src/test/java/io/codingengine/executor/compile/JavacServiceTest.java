@@ -1,15 +1,17 @@
 package io.codingengine.executor.compile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.StageStatus;
 import io.codingengine.executor.HostileJavacPlugin;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageRuntime;
 import io.codingengine.executor.sandbox.Sandbox;
 import io.codingengine.executor.sandbox.SandboxConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The warm compiler's life cycle with a real JDK in a real sandboxed service: killed on timeout,
@@ -31,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class JavacServiceTest {
 
-    private static final Map<String, byte[]> HELLO = Map.of("Main.java",
+    private static final Map<String, byte[]> HELLO = Map.of(
+            "Main.java",
             "public class Main { public static void main(String[] a) {} }".getBytes(StandardCharsets.UTF_8));
     private static final List<String> OPTIONS = List.of("-encoding", "UTF-8", "-proc:none", "-d", ".");
     private static final List<String> MAIN = List.of("Main.java");
@@ -44,8 +44,12 @@ class JavacServiceTest {
     static void start() throws Exception {
         List<String> paths = new ArrayList<>(SandboxConfig.defaults().readOnlyPaths());
         paths.add("/etc/java-*");
-        sandbox = new Sandbox(SandboxConfig.defaults().withDataDir(Files.createTempDirectory("ce-javac-data-"))
-                .withSlots(1).withUidBase(UID + 1).withRecycleAfter(0).withReadOnlyPaths(paths)
+        sandbox = new Sandbox(SandboxConfig.defaults()
+                .withDataDir(Files.createTempDirectory("ce-javac-data-"))
+                .withSlots(1)
+                .withUidBase(UID + 1)
+                .withRecycleAfter(0)
+                .withReadOnlyPaths(paths)
                 .withCgroupName("coding-engine-javac-test"));
         jdk = Catalogue.detect().resolve("java", "25");
     }
@@ -57,7 +61,13 @@ class JavacServiceTest {
 
     private static JavacService service(int restartAfter, int heapMiB) throws Exception {
         CompileSettings settings = CompileSettings.defaults();
-        return new JavacService(jdk, Files.createTempDirectory("ce-javac-test-"), UID, 64L << 20, 4096, sandbox,
+        return new JavacService(
+                jdk,
+                Files.createTempDirectory("ce-javac-test-"),
+                UID,
+                64L << 20,
+                4096,
+                sandbox,
                 new CompileSettings(false, settings.pchDir(), 0, true, restartAfter, heapMiB, Duration.ofSeconds(10)));
     }
 
@@ -65,16 +75,24 @@ class JavacServiceTest {
     void aSlowCompileIsKilledAndTheNextOneGetsAFreshCompiler() throws Exception {
         try (JavacService service = service(2, 256)) {
             var timedOut = service.compile(HELLO, OPTIONS, MAIN, Duration.ofMillis(1), 1 << 20, 1 << 16);
-            var entry = assertInstanceOf(JavacService.Outcome.Compiled.class, timedOut).entry();
+            var entry = assertInstanceOf(JavacService.Outcome.Compiled.class, timedOut)
+                    .entry();
             assertEquals(StageStatus.TO, entry.result().status());
             assertTrue(service.process().isEmpty(), "the compiler that took too long is gone");
 
-            var first = assertInstanceOf(JavacService.Outcome.Compiled.class,
-                    service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
+            var first = assertInstanceOf(
+                            JavacService.Outcome.Compiled.class,
+                            service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16))
+                    .entry();
             assertTrue(first.result().succeeded(), first.result().toString());
-            assertTrue(first.files().containsKey("Main.class"), first.files().keySet().toString());
+            assertTrue(
+                    first.files().containsKey("Main.class"),
+                    first.files().keySet().toString());
             long pid = service.process().orElseThrow().pid();
-            assertEquals(UID, Integer.parseInt(status(jvm(pid), "Uid").split("\\s+")[0]), "the compiler runs as its own uid");
+            assertEquals(
+                    UID,
+                    Integer.parseInt(status(jvm(pid), "Uid").split("\\s+")[0]),
+                    "the compiler runs as its own uid");
             service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16);
             assertTrue(service.process().isEmpty(), "replaced after javacRestartAfter = 2 compiles");
             service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16);
@@ -97,7 +115,8 @@ class JavacServiceTest {
             first.join();
             long pid = service.process().orElseThrow().pid();
             Thread.sleep(500);
-            assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+            assertTrue(
+                    ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                     "the compiler is still alive after its starting thread ended");
             service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16);
             assertEquals(pid, service.process().orElseThrow().pid(), "the same warm compiler serves the next compile");
@@ -107,56 +126,92 @@ class JavacServiceTest {
     @Test
     void theCompilerRunsInItsOwnCgroupWithSeccompAndNoNetwork() throws Exception {
         try (JavacService service = service(200, 256)) {
-            var hello = assertInstanceOf(JavacService.Outcome.Compiled.class,
-                    service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
+            var hello = assertInstanceOf(
+                            JavacService.Outcome.Compiled.class,
+                            service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16))
+                    .entry();
             assertTrue(hello.result().succeeded(), hello.result().toString());
             long jvm = jvm(service.process().orElseThrow().pid());
             List<Path> procs = service.service().orElseThrow().cgroupProcs().orElseThrow();
             for (Path file : procs) {
                 assertTrue(Files.readAllLines(file).contains(Long.toString(jvm)), "the JVM is in " + file);
             }
-            Path memory = procs.stream().map(Path::getParent).filter(d -> Files.exists(d.resolve("memory.limit_in_bytes")))
-                    .findFirst().orElseThrow();
+            Path memory = procs.stream()
+                    .map(Path::getParent)
+                    .filter(d -> Files.exists(d.resolve("memory.limit_in_bytes")))
+                    .findFirst()
+                    .orElseThrow();
             long limit = (256L + JavacService.NON_HEAP_MIB) << 20;
-            assertEquals(limit, Long.parseLong(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()));
+            assertEquals(
+                    limit,
+                    Long.parseLong(Files.readString(memory.resolve("memory.limit_in_bytes"))
+                            .trim()));
             Path memsw = memory.resolve("memory.memsw.limit_in_bytes");
             if (Files.exists(memsw)) {
                 assertEquals(limit, Long.parseLong(Files.readString(memsw).trim()), "swap included");
             }
-            Path pids = procs.stream().map(Path::getParent).filter(d -> Files.exists(d.resolve("pids.max"))).findFirst().orElseThrow();
-            assertEquals(Integer.toString(JavacService.PROCESSES + 2), Files.readString(pids.resolve("pids.max")).trim());
-            procs.stream().map(Path::getParent).filter(d -> Files.exists(d.resolve("cpu.cfs_quota_us"))).findFirst()
+            Path pids = procs.stream()
+                    .map(Path::getParent)
+                    .filter(d -> Files.exists(d.resolve("pids.max")))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(
+                    Integer.toString(JavacService.PROCESSES + 2),
+                    Files.readString(pids.resolve("pids.max")).trim());
+            procs.stream()
+                    .map(Path::getParent)
+                    .filter(d -> Files.exists(d.resolve("cpu.cfs_quota_us")))
+                    .findFirst()
                     .ifPresent(cpu -> assertEquals("100000", read(cpu.resolve("cpu.cfs_quota_us")), "one CPU"));
 
             assertEquals("2", status(jvm, "Seccomp"), "the box's seccomp filter");
             assertEquals("1", status(jvm, "NoNewPrivs"));
             assertEquals("0000000000000000", status(jvm, "CapEff"));
-            assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")),
-                    Files.readSymbolicLink(Path.of("/proc/" + jvm + "/ns/net")), "its own network namespace");
-            List<String> interfaces = Files.readAllLines(Path.of("/proc/" + jvm + "/net/dev")).stream().skip(2)
-                    .map(l -> l.trim().split(":")[0]).toList();
+            assertNotEquals(
+                    Files.readSymbolicLink(Path.of("/proc/self/ns/net")),
+                    Files.readSymbolicLink(Path.of("/proc/" + jvm + "/ns/net")),
+                    "its own network namespace");
+            List<String> interfaces = Files.readAllLines(Path.of("/proc/" + jvm + "/net/dev")).stream()
+                    .skip(2)
+                    .map(l -> l.trim().split(":")[0])
+                    .toList();
             assertEquals(List.of("lo"), interfaces, "no network but its own loopback");
         }
     }
 
     @Test
     void aSourceThatExhaustsTheCompilersMemoryEndsItAndTheNextCompileGetsAFreshOne() throws Exception {
-        StringBuilder bomb = new StringBuilder("public class Main {\n  static final String A0 = \"0123456789abcdef\";\n");
+        StringBuilder bomb =
+                new StringBuilder("public class Main {\n  static final String A0 = \"0123456789abcdef\";\n");
         for (int i = 1; i <= 40; i++) {
             // Constant folding doubles the string at each line: 16 << 40 characters.
-            bomb.append("  static final String A").append(i).append(" = A").append(i - 1).append(" + A").append(i - 1).append(";\n");
+            bomb.append("  static final String A")
+                    .append(i)
+                    .append(" = A")
+                    .append(i - 1)
+                    .append(" + A")
+                    .append(i - 1)
+                    .append(";\n");
         }
         bomb.append("}\n");
         try (JavacService service = service(200, 256)) {
-            assertInstanceOf(JavacService.Outcome.Compiled.class,
+            assertInstanceOf(
+                    JavacService.Outcome.Compiled.class,
                     service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16));
             long before = service.process().orElseThrow().pid();
-            var crashed = service.compile(Map.of("Main.java", bomb.toString().getBytes(StandardCharsets.UTF_8)), OPTIONS, MAIN,
-                    Duration.ofSeconds(30), 1 << 20, 1 << 16);
+            var crashed = service.compile(
+                    Map.of("Main.java", bomb.toString().getBytes(StandardCharsets.UTF_8)),
+                    OPTIONS,
+                    MAIN,
+                    Duration.ofSeconds(30),
+                    1 << 20,
+                    1 << 16);
             assertInstanceOf(JavacService.Outcome.Unavailable.class, crashed, "out of memory is not javac's answer");
             assertTrue(service.process().isEmpty(), "the exhausted compiler is gone");
-            var next = assertInstanceOf(JavacService.Outcome.Compiled.class,
-                    service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
+            var next = assertInstanceOf(
+                            JavacService.Outcome.Compiled.class,
+                            service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16))
+                    .entry();
             assertTrue(next.result().succeeded(), next.result().toString());
             assertNotEquals(before, service.process().orElseThrow().pid());
         }
@@ -166,9 +221,10 @@ class JavacServiceTest {
     void classFilesGoToACappedTmpfsNeverTheHostsDisk() throws Exception {
         // About 300 KB of source whose class files would take gigabytes: each class repeats a
         // constant pool of long strings.
-        StringBuilder source = new StringBuilder("public class Main { public static void main(String[] a) {} }\ninterface K {\n"
-                + "String A=\"abcdefghijklmnopqrstuvwxyzABCDEF\"; String B=A+A+A+A; String C=B+B+B+B; String D=C+C+C+C;"
-                + " String E=D+D+D+D; String F=E+E+E; String G=F+F;\n");
+        StringBuilder source =
+                new StringBuilder("public class Main { public static void main(String[] a) {} }\ninterface K {\n"
+                        + "String A=\"abcdefghijklmnopqrstuvwxyzABCDEF\"; String B=A+A+A+A; String C=B+B+B+B; String D=C+C+C+C;"
+                        + " String E=D+D+D+D; String F=E+E+E; String G=F+F;\n");
         StringBuilder refs = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
             source.append("String C").append(i).append("=G+").append(i).append(";\n");
@@ -176,19 +232,35 @@ class JavacServiceTest {
         }
         source.append("}\n");
         for (int j = 0; j < 60; j++) {
-            source.append("class M").append(j).append(" implements K { Object[] f = {").append(refs).append("}; }\n");
+            source.append("class M")
+                    .append(j)
+                    .append(" implements K { Object[] f = {")
+                    .append(refs)
+                    .append("}; }\n");
         }
         try (JavacService service = service(200, 256)) {
-            var result = assertInstanceOf(JavacService.Outcome.Compiled.class, service.compile(
-                    Map.of("Main.java", source.toString().getBytes(StandardCharsets.UTF_8)), OPTIONS, MAIN,
-                    Duration.ofSeconds(60), 64L << 20, 1 << 16)).entry().result();
+            var result = assertInstanceOf(
+                            JavacService.Outcome.Compiled.class,
+                            service.compile(
+                                    Map.of("Main.java", source.toString().getBytes(StandardCharsets.UTF_8)),
+                                    OPTIONS,
+                                    MAIN,
+                                    Duration.ofSeconds(60),
+                                    64L << 20,
+                                    1 << 16))
+                    .entry()
+                    .result();
             assertFalse(result.succeeded(), "the class files do not fit in the 64 MiB of /out: " + result);
             Path out = service.outDirectory();
             String mount = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                    .filter(l -> l.split(" ")[4].equals(out.toString())).findFirst().orElseThrow();
+                    .filter(l -> l.split(" ")[4].equals(out.toString()))
+                    .findFirst()
+                    .orElseThrow();
             assertTrue(mount.contains(" - tmpfs ") && mount.contains("size=65536k"), mount);
-            var next = assertInstanceOf(JavacService.Outcome.Compiled.class,
-                    service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16)).entry();
+            var next = assertInstanceOf(
+                            JavacService.Outcome.Compiled.class,
+                            service.compile(HELLO, OPTIONS, MAIN, Duration.ofSeconds(30), 1 << 20, 1 << 16))
+                    .entry();
             assertTrue(next.result().succeeded(), "the next compile has the room again: " + next.result());
         }
     }
@@ -202,8 +274,11 @@ class JavacServiceTest {
         }
         Files.write(dir.resolve("Main.java"), HELLO.get("Main.java"));
         // The attack is real: the javac command, given these files, runs the plugin.
-        Process control = new ProcessBuilder(jdk.toolchain().resolve("bin/javac").toString(), "-proc:none", "-d", ".",
-                "Main.java").directory(dir.toFile()).redirectErrorStream(true).start();
+        Process control = new ProcessBuilder(
+                        jdk.toolchain().resolve("bin/javac").toString(), "-proc:none", "-d", ".", "Main.java")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String controlOutput = new String(control.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         control.waitFor();
         assertTrue(controlOutput.contains(HostileJavacPlugin.SAYS), controlOutput);
@@ -216,11 +291,15 @@ class JavacServiceTest {
             Files.write(serviceDir.resolve("JavacServer.java"), source.readAllBytes());
         }
         Process server = new ProcessBuilder(JavacService.command(jdk.toolchain(), 256, serviceDir.toString()))
-                .directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .directory(dir.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             var answers = new java.io.DataInputStream(server.getInputStream());
             assertEquals("ready", readLine(answers));
-            server.getOutputStream().write("-proc:none\u0000-classpath\u0000.\u0000-d\u0000.\nMain.java\n".getBytes(StandardCharsets.UTF_8));
+            server.getOutputStream()
+                    .write("-proc:none\u0000-classpath\u0000.\u0000-d\u0000.\nMain.java\n"
+                            .getBytes(StandardCharsets.UTF_8));
             server.getOutputStream().flush();
             String[] header = readLine(answers).split(" ");
             String diagnostics = new String(answers.readNBytes(Integer.parseInt(header[2])), StandardCharsets.UTF_8);
@@ -243,14 +322,21 @@ class JavacServiceTest {
 
     /** The server JVM's host pid (a descendant of the service's bwrap). */
     private static long jvm(long pid) {
-        return ProcessHandle.of(pid).orElseThrow().descendants()
+        return ProcessHandle.of(pid)
+                .orElseThrow()
+                .descendants()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .findFirst().orElseThrow().pid();
+                .findFirst()
+                .orElseThrow()
+                .pid();
     }
 
     private static String status(long pid, String key) throws Exception {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                .filter(l -> l.startsWith(key + ":")).map(l -> l.substring(key.length() + 1).trim()).findFirst().orElseThrow();
+                .filter(l -> l.startsWith(key + ":"))
+                .map(l -> l.substring(key.length() + 1).trim())
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String read(Path file) {

@@ -1,14 +1,13 @@
 package io.codingengine.executor.language;
 
-import io.codingengine.common.execution.SourceFile;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.codingengine.common.execution.SourceFile;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Where a Java submission's main class is found, on ordinary sources and on sources built to make
@@ -18,28 +17,43 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 @Tag("fast")
 class SourceLayoutTest {
 
-    private static final LanguageDefinition JAVA = Catalogue.detect().resolve("java", "*").definition();
+    private static final LanguageDefinition JAVA =
+            Catalogue.detect().resolve("java", "*").definition();
     private static final String MAIN = "\npublic class Main { public static void main(String[] a) {} }\n";
 
     private static String mainClass(String source) {
-        return SourceLayout.of(JAVA, List.of(SourceFile.utf8(null, source)), 64, 64L << 20).mainClass();
+        return SourceLayout.of(JAVA, List.of(SourceFile.utf8(null, source)), 64, 64L << 20)
+                .mainClass();
     }
 
     @Test
     void theMainClassIsTheTypeAroundMain() {
         assertEquals("Main", mainClass(MAIN));
-        assertEquals("p.q.Solution", mainClass("package p.q;\n/* class Fake { void main( */\n"
-                + "final class Solution {\n  // class Other\n  public static void main(String[] a) { String s = \"/*\"; }\n}\n"));
-        assertEquals("Outer", mainClass("class Helper {}\n  public   static final class Outer {\n static void main(String[] a) {} }"));
+        assertEquals(
+                "p.q.Solution",
+                mainClass(
+                        "package p.q;\n/* class Fake { void main( */\n"
+                                + "final class Solution {\n  // class Other\n  public static void main(String[] a) { String s = \"/*\"; }\n}\n"));
+        assertEquals(
+                "Outer",
+                mainClass(
+                        "class Helper {}\n  public   static final class Outer {\n static void main(String[] a) {} }"));
     }
 
     @Test
     void theMainClassIsTheTypeAroundMainNotTheLastOneBeforeIt() {
-        assertEquals("Main", mainClass("class Main {\n  static class Reader { int[] a = {1, 2}; }\n  record P(int x) {}\n"
-                + "  enum E { A, B; }\n  public static void main(String[] a) {} }"));
-        assertEquals("Outer$Inner", mainClass("public class Outer {\n  static class Inner {\n    public static void main(String[] a) {}\n  }\n}"));
-        assertEquals("Main", mainClass("public class Main {\n  static String s = \"}\", t = \"\"\"\n  } class X {\n  \"\"\";\n"
-                + "  static char c = '}';\n  public static void main(String[] a) {} }"));
+        assertEquals(
+                "Main",
+                mainClass("class Main {\n  static class Reader { int[] a = {1, 2}; }\n  record P(int x) {}\n"
+                        + "  enum E { A, B; }\n  public static void main(String[] a) {} }"));
+        assertEquals(
+                "Outer$Inner",
+                mainClass(
+                        "public class Outer {\n  static class Inner {\n    public static void main(String[] a) {}\n  }\n}"));
+        assertEquals(
+                "Main",
+                mainClass("public class Main {\n  static String s = \"}\", t = \"\"\"\n  } class X {\n  \"\"\";\n"
+                        + "  static char c = '}';\n  public static void main(String[] a) {} }"));
         // A compact source file: main is in no type, the helper class before it is not the program.
         assertEquals("Main", mainClass("class Helper {}\nvoid main() {}"));
     }
@@ -50,12 +64,17 @@ class SourceLayoutTest {
 
     @Test
     void onlyTheMainFileIsRenamedAndOnlyJavaFilesAreCompiled() {
-        SourceLayout notes = layout(JAVA, SourceFile.utf8("Main.java", MAIN), SourceFile.utf8("notes.txt", "notes"),
-                SourceFile.utf8("input", "1 2"), SourceFile.utf8("util/Text.java", "package util; public class Text {}"));
-        assertEquals(List.of("Main.java", "notes.txt", "input", "util/Text.java"),
+        SourceLayout notes = layout(
+                JAVA,
+                SourceFile.utf8("Main.java", MAIN),
+                SourceFile.utf8("notes.txt", "notes"),
+                SourceFile.utf8("input", "1 2"),
+                SourceFile.utf8("util/Text.java", "package util; public class Text {}"));
+        assertEquals(
+                List.of("Main.java", "notes.txt", "input", "util/Text.java"),
                 notes.files().stream().map(SourceLayout.PlacedFile::path).toList());
         assertEquals(List.of("Main.java", "util/Text.java"), notes.sources());
-        for (String name : new String[]{"main.java", "solution.java", "Solution", "sub/x.txt", null}) {
+        for (String name : new String[] {"main.java", "solution.java", "Solution", "sub/x.txt", null}) {
             SourceLayout single = layout(JAVA, SourceFile.utf8(name, "/* public class Old {} */" + MAIN));
             String dir = name != null && name.startsWith("sub/") ? "sub/" : "";
             assertEquals(dir + "Main.java", single.main(), name);
@@ -63,21 +82,40 @@ class SourceLayoutTest {
             assertEquals("Main", single.mainClass());
         }
         // Without a public type a .java name stays; another name becomes Main.java.
-        assertEquals("solution.java", layout(JAVA, SourceFile.utf8("solution.java", "class Sol { public static void main(String[] a) {} }")).main());
-        assertEquals("Main.java", layout(JAVA, SourceFile.utf8("solution", "class Sol { public static void main(String[] a) {} }")).main());
-        assertEquals("Sol", layout(JAVA, SourceFile.utf8("solution", "class Sol { public static void main(String[] a) {} }")).mainClass());
+        assertEquals(
+                "solution.java",
+                layout(JAVA, SourceFile.utf8("solution.java", "class Sol { public static void main(String[] a) {} }"))
+                        .main());
+        assertEquals(
+                "Main.java",
+                layout(JAVA, SourceFile.utf8("solution", "class Sol { public static void main(String[] a) {} }"))
+                        .main());
+        assertEquals(
+                "Sol",
+                layout(JAVA, SourceFile.utf8("solution", "class Sol { public static void main(String[] a) {} }"))
+                        .mainClass());
 
         LanguageDefinition python = Catalogue.detect().resolve("python", "*").definition();
-        SourceLayout py = layout(python, SourceFile.utf8(null, "print(1)"), SourceFile.utf8("notes", "x"), SourceFile.utf8("lib.py", "y = 1"));
-        assertEquals(List.of("file0.code.py", "notes", "lib.py"), py.files().stream().map(SourceLayout.PlacedFile::path).toList());
+        SourceLayout py = layout(
+                python,
+                SourceFile.utf8(null, "print(1)"),
+                SourceFile.utf8("notes", "x"),
+                SourceFile.utf8("lib.py", "y = 1"));
+        assertEquals(
+                List.of("file0.code.py", "notes", "lib.py"),
+                py.files().stream().map(SourceLayout.PlacedFile::path).toList());
         assertEquals(List.of("file0.code.py", "lib.py"), py.sources());
     }
 
     @Test
     void commentsAndLiteralsAreBlanked() {
-        assertEquals("a   b \"\" c ''  \n d", SourceLayout.blankCommentsAndLiterals("a /* x */ b \"/* not */\" c '\\'' // y\n d"));
+        assertEquals(
+                "a   b \"\" c ''  \n d",
+                SourceLayout.blankCommentsAndLiterals("a /* x */ b \"/* not */\" c '\\'' // y\n d"));
         assertEquals("x  ", SourceLayout.blankCommentsAndLiterals("x /* never closed\n class Fake"));
-        assertEquals("s = \"\";\nclass T {}", SourceLayout.blankCommentsAndLiterals("s = \"\"\"\n  class F { \\\"\"\" \"\"\";\nclass T {}"));
+        assertEquals(
+                "s = \"\";\nclass T {}",
+                SourceLayout.blankCommentsAndLiterals("s = \"\"\"\n  class F { \\\"\"\" \"\"\";\nclass T {}"));
         assertEquals("s = \"\"\nclass T", SourceLayout.blankCommentsAndLiterals("s = \"never closed\nclass T"));
     }
 

@@ -1,19 +1,18 @@
 package io.codingengine.executor.sandbox;
 
-import io.codingengine.common.execution.StageLimits;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codingengine.common.execution.StageLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Where namespaces are unavailable (simulated by a bwrap that does not exist), the sandbox says
@@ -24,13 +23,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IsolationFallbackTest {
 
-    private static final StageLimits LIMITS = new StageLimits(Duration.ofSeconds(2), Duration.ofSeconds(5),
-            256L << 20, 16, 4096, 1 << 20, 64, 1 << 20, 64);
+    private static final StageLimits LIMITS = new StageLimits(
+            Duration.ofSeconds(2), Duration.ofSeconds(5), 256L << 20, 16, 4096, 1 << 20, 64, 1 << 20, 64);
 
     private static SandboxConfig config() throws Exception {
         Path dir = Files.createTempDirectory("ce-fallback-");
-        return SandboxConfig.defaults().withDataDir(dir).withSlots(1).withUidBase(65150)
-                .withCgroupName("coding-engine-test").withBwrap(Path.of("/nonexistent/bwrap"));
+        return SandboxConfig.defaults()
+                .withDataDir(dir)
+                .withSlots(1)
+                .withUidBase(65150)
+                .withCgroupName("coding-engine-test")
+                .withBwrap(Path.of("/nonexistent/bwrap"));
     }
 
     @Test
@@ -41,7 +44,8 @@ class IsolationFallbackTest {
         assertFalse(isolation.full());
         assertTrue(isolation.detail().contains("namespaces unavailable"), isolation.detail());
         try (Box box = sandbox.open(1 << 20, 64)) {
-            RunOutcome out = box.run(new RunSpec(List.of("/usr/bin/python3", "-c", """
+            RunOutcome out = box.run(new RunSpec(
+                    List.of("/usr/bin/python3", "-c", """
                     import os, socket
                     print(os.getuid())
                     try:
@@ -49,7 +53,9 @@ class IsolationFallbackTest {
                     except OSError as e:
                         print('socket denied', e.errno)
                     """), Map.of("PATH", "/usr/bin:/bin"), new byte[0], LIMITS));
-            assertEquals("65150\nsocket denied 13\n", new String(out.stdout(), StandardCharsets.UTF_8),
+            assertEquals(
+                    "65150\nsocket denied 13\n",
+                    new String(out.stdout(), StandardCharsets.UTF_8),
                     new String(out.output(), StandardCharsets.UTF_8));
         }
     }

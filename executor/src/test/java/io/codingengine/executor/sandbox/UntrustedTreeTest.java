@@ -1,14 +1,13 @@
 package io.codingengine.executor.sandbox;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * Reading a work directory that shares a file system with the host (UID isolation): a hard link
@@ -23,15 +22,21 @@ class UntrustedTreeTest {
     @Test
     void onlyTheOwnersFilesAreReadWhenAnOwnerIsGiven() throws Exception {
         Path dir = Files.createTempDirectory("ce-untrusted-");
-        Path secret = Files.createTempFile("ce-root-only-", ".txt", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
+        Path secret = Files.createTempFile(
+                "ce-root-only-",
+                ".txt",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(secret, "root's");
         Path own = Files.writeString(dir.resolve("Main.class"), "the run's");
         Files.setAttribute(own, "unix:uid", UID);
         Files.createLink(dir.resolve("stolen"), secret);
-        UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(Integer.toString(UID));
+        UserPrincipal owner =
+                dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(Integer.toString(UID));
 
-        assertEquals(Set.of("Main.class"), UntrustedTree.readOwned(dir, 1 << 20, owner).keySet());
-        assertEquals(Set.of("Main.class", "stolen"), UntrustedTree.read(dir, 1 << 20).keySet());
+        assertEquals(
+                Set.of("Main.class"),
+                UntrustedTree.readOwned(dir, 1 << 20, owner).keySet());
+        assertEquals(
+                Set.of("Main.class", "stolen"), UntrustedTree.read(dir, 1 << 20).keySet());
     }
 }

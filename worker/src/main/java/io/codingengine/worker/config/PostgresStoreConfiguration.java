@@ -7,12 +7,11 @@ import io.codingengine.common.problem.PostgresProblemStore;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.store.PostgresSubmissionStore;
 import io.codingengine.common.store.SubmissionStore;
+import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-
-import javax.sql.DataSource;
 
 /**
  * The worker's stores on PostgreSQL ({@code coding-engine.store=postgres}, the default outside the

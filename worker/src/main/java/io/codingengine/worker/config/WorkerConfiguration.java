@@ -1,5 +1,6 @@
 package io.codingengine.worker.config;
 
+import io.codingengine.common.audit.AuditLog;
 import io.codingengine.common.execution.Executor;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.problem.ProblemStore;
@@ -13,23 +14,21 @@ import io.codingengine.common.queue.SubmissionQueue;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
+import io.codingengine.worker.queue.JudgingMetrics;
 import io.codingengine.worker.queue.QueueConsumer;
+import io.codingengine.worker.queue.SandboxWatch;
+import io.codingengine.worker.queue.WorkHandler;
 import io.codingengine.worker.session.DynamicSessionsExecutor;
 import io.codingengine.worker.session.DynamicSessionsSettings;
 import io.codingengine.worker.session.TokenProviders;
-import io.codingengine.worker.queue.JudgingMetrics;
-import io.codingengine.worker.queue.SandboxWatch;
-import io.codingengine.worker.queue.WorkHandler;
-import io.codingengine.common.audit.AuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 
 /**
  * The worker's parts: the session pool (local sandbox or Dynamic Sessions), the queue and reply
@@ -41,31 +40,46 @@ public class WorkerConfiguration {
 
     /** {@code session-pool}: this host's sandbox (the default), or an Azure Dynamic Sessions pool. */
     @Bean
-    Executor executor(WorkerProperties p, WorkerSandboxSettings sandbox, WorkerConnectionSettings connections,
-                      org.springframework.core.env.Environment environment) {
+    Executor executor(
+            WorkerProperties p,
+            WorkerSandboxSettings sandbox,
+            WorkerConnectionSettings connections,
+            org.springframework.core.env.Environment environment) {
         return switch (p.sessionPool()) {
             case "local" -> localExecutor(p, sandbox);
             case "dynamic-sessions" -> {
                 if (p.sessionPoolEndpoint().isBlank()) {
-                    throw new IllegalArgumentException("coding-engine.worker.session-pool-endpoint is required with session-pool=dynamic-sessions");
+                    throw new IllegalArgumentException(
+                            "coding-engine.worker.session-pool-endpoint is required with session-pool=dynamic-sessions");
                 }
                 // The first backoff is short: a pool's 429 usually says how long to wait.
                 URI endpoint = URI.create(p.sessionPoolEndpoint());
-                yield new DynamicSessionsExecutor(new DynamicSessionsSettings(endpoint,
-                        sandbox.effectiveSlots(), p.sessionPoolTimeout(), p.sessionPoolPatience(), Duration.ofMillis(500),
-                        p.interactiveSlots()),
-                        TokenProviders.forPool(p.sessionPoolAuth(), connections.getManagedIdentityClientId(), endpoint,
+                yield new DynamicSessionsExecutor(
+                        new DynamicSessionsSettings(
+                                endpoint,
+                                sandbox.effectiveSlots(),
+                                p.sessionPoolTimeout(),
+                                p.sessionPoolPatience(),
+                                Duration.ofMillis(500),
+                                p.interactiveSlots()),
+                        TokenProviders.forPool(
+                                p.sessionPoolAuth(),
+                                connections.getManagedIdentityClientId(),
+                                endpoint,
                                 environment.matchesProfiles("azure")));
             }
-            default -> throw new IllegalArgumentException(
-                    "coding-engine.worker.session-pool must be local or dynamic-sessions: " + p.sessionPool());
+            default ->
+                throw new IllegalArgumentException(
+                        "coding-engine.worker.session-pool must be local or dynamic-sessions: " + p.sessionPool());
         };
     }
 
     private static SandboxedExecutor localExecutor(WorkerProperties p, WorkerSandboxSettings sandbox) {
         // The interactive slots come on top of the judging ones (slot uids run past them too).
-        return SandboxedExecutor.start(sandbox.toConfig()
-                .withSlots(sandbox.effectiveSlots() + p.interactiveSlots()).withInteractiveSlots(p.interactiveSlots()),
+        return SandboxedExecutor.start(
+                sandbox.toConfig()
+                        .withSlots(sandbox.effectiveSlots() + p.interactiveSlots())
+                        .withInteractiveSlots(p.interactiveSlots()),
                 ExecutorConfig.judging().withCompileSpeed(p.compileSettings()));
     }
 
@@ -76,8 +90,10 @@ public class WorkerConfiguration {
         return switch (QueueKind.parse("coding-engine.worker.queue", connections.getQueue())) {
             case ARTEMIS -> {
                 var defaults = ArtemisSubmissionQueue.Settings.DEFAULT;
-                yield ArtemisSubmissionQueue.connect(connections.artemisBroker(), new ArtemisSubmissionQueue.Settings(
-                        p.maxDeliveryCount(), defaults.lockDuration(), defaults.pollInterval()));
+                yield ArtemisSubmissionQueue.connect(
+                        connections.artemisBroker(),
+                        new ArtemisSubmissionQueue.Settings(
+                                p.maxDeliveryCount(), defaults.lockDuration(), defaults.pollInterval()));
             }
             case SERVICEBUS -> ServiceBusSubmissionQueue.connect(serviceBus(p, connections));
         };
@@ -107,9 +123,16 @@ public class WorkerConfiguration {
     }
 
     @Bean
-    WorkHandler workHandler(Executor executor, SubmissionStore submissions, ProblemStore problems,
-                            ReplyChannel replies, AuditLog audit, JudgingMetrics metrics, WorkerProperties p) {
-        return new WorkHandler(executor, submissions, problems, replies, audit, metrics, Clock.systemUTC(), p.handling());
+    WorkHandler workHandler(
+            Executor executor,
+            SubmissionStore submissions,
+            ProblemStore problems,
+            ReplyChannel replies,
+            AuditLog audit,
+            JudgingMetrics metrics,
+            WorkerProperties p) {
+        return new WorkHandler(
+                executor, submissions, problems, replies, audit, metrics, Clock.systemUTC(), p.handling());
     }
 
     @Bean
@@ -145,8 +168,10 @@ public class WorkerConfiguration {
         return () -> switch (handler.sandbox().state()) {
             case SandboxWatch.Working working -> Health.up().build();
             case SandboxWatch.Failing failing -> {
-                Health.Builder health = Health.outOfService().withDetail("since", failing.since().toString())
-                        .withDetail("reason", failing.reason()).withDetail("failedProbes", failing.probes());
+                Health.Builder health = Health.outOfService()
+                        .withDetail("since", failing.since().toString())
+                        .withDetail("reason", failing.reason())
+                        .withDetail("failedProbes", failing.probes());
                 if (failing.lastProbe() != null) {
                     health.withDetail("lastProbe", failing.lastProbe());
                 }

@@ -3,11 +3,10 @@ package io.codingengine.worker.config;
 import io.codingengine.executor.compile.CompileSettings;
 import io.codingengine.worker.judge.Judge;
 import io.codingengine.worker.queue.WorkHandler;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-
 import java.nio.file.Path;
 import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of a worker (prefix {@code coding-engine.worker}; docs/configuration.md, "worker"), but
@@ -80,8 +79,15 @@ public record WorkerProperties(
 
     /** How the work handler settles and watches its work, from these properties. */
     public WorkHandler.Settings handling() {
-        return new WorkHandler.Settings(effectiveId(), maxDeliveryCount, lockRenewal, heartbeat, sandboxProbeInterval,
-                faultInjection.crashOnParticipant(), faultInjection.crashAfterVerdictOf(), judging());
+        return new WorkHandler.Settings(
+                effectiveId(),
+                maxDeliveryCount,
+                lockRenewal,
+                heartbeat,
+                sandboxProbeInterval,
+                faultInjection.crashOnParticipant(),
+                faultInjection.crashAfterVerdictOf(),
+                judging());
     }
 
     /** How a judging uses the executor, from these properties. */
@@ -91,8 +97,14 @@ public record WorkerProperties(
 
     /** The executor's compile-speed settings from these properties. */
     public CompileSettings compileSettings() {
-        return new CompileSettings(precompiledHeaders, pchDir, compileCacheBytes, warmJavac, warmJavacRestartAfter,
-                warmJavacMemoryMib, CompileSettings.defaults().javacTimeout());
+        return new CompileSettings(
+                precompiledHeaders,
+                pchDir,
+                compileCacheBytes,
+                warmJavac,
+                warmJavacRestartAfter,
+                warmJavacMemoryMib,
+                CompileSettings.defaults().javacTimeout());
     }
 
     /**
@@ -104,10 +116,9 @@ public record WorkerProperties(
      * @param crashAfterVerdictOf when not empty, the worker halts its JVM after storing the verdict
      *                           of a submission of this participant, before its audit entry
      */
-    public record FaultInjection(@DefaultValue("") String crashOnParticipant,
-                                 @DefaultValue("") String crashAfterVerdictOf) {
-    }
-
+    public record FaultInjection(
+            @DefaultValue("") String crashOnParticipant,
+            @DefaultValue("") String crashAfterVerdictOf) {}
 
     public String effectiveId() {
         return id.isBlank() ? hostName() + "-" + ProcessHandle.current().pid() : id;

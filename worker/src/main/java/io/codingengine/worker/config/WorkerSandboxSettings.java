@@ -2,9 +2,8 @@ package io.codingengine.worker.config;
 
 import io.codingengine.executor.sandbox.SandboxConfig;
 import io.codingengine.executor.sandbox.SandboxSettings;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
 import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The worker's sandbox, {@code coding-engine.worker.data-dir}, {@code slots}, {@code uid-base},

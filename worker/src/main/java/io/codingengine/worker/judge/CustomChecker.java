@@ -10,7 +10,6 @@ import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.Verdict;
-
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -36,8 +35,9 @@ final class CustomChecker {
     /** Characters kept of each part of a judge message (a hidden test's may be stored by the thousand). */
     static final int CLIP = 2000;
     /** Limits of each checker run: its CPU and wall time, memory, and output per stream. */
-    static final LimitRequest LIMITS = new LimitRequest(Duration.ofSeconds(10), Duration.ofSeconds(20),
-            512L << 20, 64L * 1024);
+    static final LimitRequest LIMITS =
+            new LimitRequest(Duration.ofSeconds(10), Duration.ofSeconds(20), 512L << 20, 64L * 1024);
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Executor executor;
@@ -68,19 +68,23 @@ final class CustomChecker {
      * ({@link ExecutionResult#sandboxFailure}), else null, and the wall time its runs took
      * (summed; the judging's time budget counts it).
      */
-    record Checked(List<Check> checks, String sandboxFailure, long wallTimeMs) {
-    }
+    record Checked(List<Check> checks, String sandboxFailure, long wallTimeMs) {}
 
     /** Runs the checker once over every output, in order. */
     Checked check(CheckerSpec.Custom checker, List<TestCase> tests, List<String> outputs) {
-        return check(checker, tests, outputs, tests.stream().map(t -> List.<String>of()).toList());
+        return check(
+                checker,
+                tests,
+                outputs,
+                tests.stream().map(t -> List.<String>of()).toList());
     }
 
     /**
      * Runs the checker once over every output, in order, each run given the test's
      * {@code arguments} after its input, answer and feedback directory.
      */
-    Checked check(CheckerSpec.Custom checker, List<TestCase> tests, List<String> outputs, List<List<String>> arguments) {
+    Checked check(
+            CheckerSpec.Custom checker, List<TestCase> tests, List<String> outputs, List<List<String>> arguments) {
         byte[] nonce = new byte[12];
         RANDOM.nextBytes(nonce);
         String marker = "ce-feedback-" + HexFormat.of().formatHex(nonce);
@@ -95,16 +99,22 @@ final class CustomChecker {
             args.addAll(arguments.get(i));
             runs.add(new RunInput(outputs.get(i), args));
         }
-        ExecutionResult result = executor.execute(new ExecutionRequest(checker.language(), checker.version(),
-                files, Map.of(), null, LIMITS, runs));
+        ExecutionResult result = executor.execute(
+                new ExecutionRequest(checker.language(), checker.version(), files, Map.of(), null, LIMITS, runs));
         List<Check> checks = new ArrayList<>();
         for (int i = 0; i < tests.size(); i++) {
-            checks.add(result.compileFailed()
-                    ? new Check(Verdict.IE, "the checker failed",
-                            "the checker did not compile: " + clip(result.compile().output()))
-                    : check(result.runs().get(i), program.collects() ? marker : null));
+            checks.add(
+                    result.compileFailed()
+                            ? new Check(
+                                    Verdict.IE,
+                                    "the checker failed",
+                                    "the checker did not compile: "
+                                            + clip(result.compile().output()))
+                            : check(result.runs().get(i), program.collects() ? marker : null));
         }
-        return new Checked(checks, result.sandboxFailure(),
+        return new Checked(
+                checks,
+                result.sandboxFailure(),
                 result.runs().stream().mapToLong(StageResult::wallTimeMs).sum());
     }
 
@@ -116,23 +126,28 @@ final class CustomChecker {
         List<String> judge = new ArrayList<>();
         part(judge, FeedbackShim.JUDGE_MESSAGE, feedback.judgeMessage());
         if (!answered) {
-            judge.add(run.code() != null ? "the checker exited with code " + run.code()
-                    : "the checker did not exit normally: " + run.status() + " (" + run.message() + ")"
-                    + (run.signal() == null ? "" : ", " + run.signal()));
+            judge.add(
+                    run.code() != null
+                            ? "the checker exited with code " + run.code()
+                            : "the checker did not exit normally: " + run.status() + " (" + run.message() + ")"
+                                    + (run.signal() == null ? "" : ", " + run.signal()));
         }
         part(judge, "its standard output", feedback.stdout());
         part(judge, "its standard error", run.stderr());
         String judgeMessage = judge.isEmpty() ? null : String.join("\n", judge);
         String team = feedback.teamMessage() == null || feedback.teamMessage().isBlank()
-                ? null : clip(feedback.teamMessage().strip());
+                ? null
+                : clip(feedback.teamMessage().strip());
         if (run.code() != null && run.code() == ACCEPT) {
             Double score, multiplier;
             try {
                 score = number(feedback.score(), FeedbackShim.SCORE);
                 multiplier = number(feedback.scoreMultiplier(), FeedbackShim.SCORE_MULTIPLIER);
             } catch (IllegalArgumentException e) {
-                return new Check(Verdict.IE, "the checker failed", (judgeMessage == null ? "" : judgeMessage + "\n")
-                        + e.getMessage());
+                return new Check(
+                        Verdict.IE,
+                        "the checker failed",
+                        (judgeMessage == null ? "" : judgeMessage + "\n") + e.getMessage());
             }
             return new Check(Verdict.AC, team, judgeMessage, score, multiplier);
         }
@@ -155,8 +170,8 @@ final class CustomChecker {
         } catch (NumberFormatException e) {
             // below
         }
-        throw new IllegalArgumentException("the checker's " + file + " does not hold one non-negative number: \""
-                + clip(text.strip()) + "\"");
+        throw new IllegalArgumentException(
+                "the checker's " + file + " does not hold one non-negative number: \"" + clip(text.strip()) + "\"");
     }
 
     private static void part(List<String> parts, String name, String text) {
@@ -171,7 +186,9 @@ final class CustomChecker {
 
     // Data files are base64 so that no language treats them as source code.
     private static SourceFile data(String name, String text) {
-        return new SourceFile(name, Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)),
+        return new SourceFile(
+                name,
+                Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)),
                 SourceFile.Encoding.BASE64);
     }
 }

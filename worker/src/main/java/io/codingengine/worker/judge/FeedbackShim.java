@@ -5,7 +5,6 @@ import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.executor.language.Catalogue;
 import io.codingengine.executor.language.LanguageDefinition;
 import io.codingengine.executor.language.SourceLayout;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,6 +34,7 @@ final class FeedbackShim {
      * ({@link CustomChecker#CLIP} characters), little of the checker's 64 KiB of output.
      */
     static final int LIMIT = 4 * 1024;
+
     static final String JUDGE_MESSAGE = "judgemessage.txt";
     static final String TEAM_MESSAGE = "teammessage.txt";
     static final String SCORE = "score.txt";
@@ -42,20 +42,23 @@ final class FeedbackShim {
 
     private static final List<LanguageDefinition> LANGUAGES = languages();
 
-    private FeedbackShim() {
-    }
+    private FeedbackShim() {}
 
     /**
      * The checker to run: its files, with the collecting program added when the language has one.
      *
      * @param collects whether runs end with the feedback line ({@link #read} finds it)
      */
-    record Program(List<SourceFile> files, boolean collects) {
-    }
+    record Program(List<SourceFile> files, boolean collects) {}
 
     /** What one run of the checker said ({@code score} and {@code scoreMultiplier}: the files' text, or null). */
-    record Feedback(String stdout, String judgeMessage, String teamMessage, boolean collected, String score,
-                    String scoreMultiplier) {
+    record Feedback(
+            String stdout,
+            String judgeMessage,
+            String teamMessage,
+            boolean collected,
+            String score,
+            String scoreMultiplier) {
         Feedback(String stdout, String judgeMessage, String teamMessage, boolean collected) {
             this(stdout, judgeMessage, teamMessage, collected, null, null);
         }
@@ -68,7 +71,8 @@ final class FeedbackShim {
      * @throws io.codingengine.common.execution.InvalidRequestException if the executor would refuse its files
      */
     static Program wrap(CheckerSpec.Custom checker, String marker) {
-        Optional<LanguageDefinition> found = LANGUAGES.stream().filter(l -> l.answersTo(checker.language())).findFirst();
+        Optional<LanguageDefinition> found =
+                LANGUAGES.stream().filter(l -> l.answersTo(checker.language())).findFirst();
         if (found.isEmpty()) {
             return new Program(checker.files(), false);
         }
@@ -100,7 +104,8 @@ final class FeedbackShim {
             case "c" -> {
                 // One more source compiled in; the checker's main file stays the main one.
                 files.addAll(placed);
-                files.add(SourceFile.utf8("ce_feedback_shim" + language.extensions().getFirst(), shim));
+                files.add(SourceFile.utf8(
+                        "ce_feedback_shim" + language.extensions().getFirst(), shim));
             }
             case "java" -> {
                 files.add(SourceFile.utf8("CeFeedbackShim.java", shim));
@@ -140,8 +145,7 @@ final class FeedbackShim {
                 case TEAM_MESSAGE -> team = text;
                 case SCORE -> score = text;
                 case SCORE_MULTIPLIER -> multiplier = text;
-                default -> {
-                }
+                default -> {}
             }
         }
         return new Feedback(stdout.substring(0, at), judge, team, true, score, multiplier);

@@ -12,7 +12,6 @@ import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.Verdict;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,21 +75,23 @@ final class InteractionJudging {
             wall = outlasting.compareTo(wall) > 0 ? outlasting : wall;
             wall = wall.compareTo(MAX_WALL) > 0 ? MAX_WALL : wall;
         }
-        return new LimitRequest(VALIDATOR_LIMITS.cpuTime(), wall, VALIDATOR_LIMITS.memoryBytes(),
-                VALIDATOR_LIMITS.outputBytes(), true);
+        return new LimitRequest(
+                VALIDATOR_LIMITS.cpuTime(), wall, VALIDATOR_LIMITS.memoryBytes(), VALIDATOR_LIMITS.outputBytes(), true);
     }
 
     /** The most wall time one test may take: every pass's submission and validator one after the other. */
     static long worstWallMs(CheckerSpec.Custom validator, LimitRequest runLimits) {
-        return validator.passLimit() * (runLimits.wallTime().toMillis()
-                + validatorLimits(validator, runLimits).wallTime().toMillis());
+        return validator.passLimit()
+                * (runLimits.wallTime().toMillis()
+                        + validatorLimits(validator, runLimits).wallTime().toMillis());
     }
 
     /** The most heap one test's results may take while its call is judged. */
     static long heapOf(TestCase test, CheckerSpec.Custom validator, LimitRequest runLimits) {
         long perPass = Judge.HEAP_PER_OUTPUT_BYTE * (runLimits.outputBytes() + VALIDATOR_LIMITS.outputBytes())
                 + 2 * TRANSCRIPT_BYTES;
-        return validator.passLimit() * perPass + 4L * (test.input().length() + test.expectedOutput().length());
+        return validator.passLimit() * perPass
+                + 4L * (test.input().length() + test.expectedOutput().length());
     }
 
     /**
@@ -99,8 +100,7 @@ final class InteractionJudging {
      * @param run the submission's run as the test's result shows it: the deciding pass's status,
      *            the most CPU time and memory of any pass, the wall time of all
      */
-    record Judged(Verdict verdict, StageResult run, String shown, String message, String judgeMessage) {
-    }
+    record Judged(Verdict verdict, StageResult run, String shown, String message, String judgeMessage) {}
 
     /**
      * A call's outcomes.
@@ -112,39 +112,65 @@ final class InteractionJudging {
      * @param wallTimeMs     the wall time the call's passes took (sides at once counted once)
      * @param sandboxFailure why the sandbox failed under a pass, or null
      */
-    record Call(ExecutionResult execution, List<Judged> tests, long wallTimeMs, String sandboxFailure) {
-    }
+    record Call(ExecutionResult execution, List<Judged> tests, long wallTimeMs, String sandboxFailure) {}
 
     /** Judges {@code tests} in one executor call. */
-    Call call(Submission submission, List<TestCase> tests, CheckerSpec.Custom validator, LimitRequest runLimits,
-              int shownPerTest) {
+    Call call(
+            Submission submission,
+            List<TestCase> tests,
+            CheckerSpec.Custom validator,
+            LimitRequest runLimits,
+            int shownPerTest) {
         InteractionRequest request = new InteractionRequest(
                 new Program(submission.language(), submission.version(), submission.files(), Map.of(), null, runLimits),
-                new Program(validator.language(), validator.version(), validator.files(), Map.of(), null,
+                new Program(
+                        validator.language(),
+                        validator.version(),
+                        validator.files(),
+                        Map.of(),
+                        null,
                         validatorLimits(validator, runLimits)),
-                validator.interacts(), validator.passLimit(),
-                tests.stream().map(t -> new InteractionRequest.Test(t.input(), t.expectedOutput(), List.of())).toList(),
-                TRANSCRIPT_BYTES, true);
+                validator.interacts(),
+                validator.passLimit(),
+                tests.stream()
+                        .map(t -> new InteractionRequest.Test(t.input(), t.expectedOutput(), List.of()))
+                        .toList(),
+                TRANSCRIPT_BYTES,
+                true);
         InteractionResult result = executor.interact(request);
         List<Judged> judged = new ArrayList<>();
         long wall = 0;
         if (!result.compileFailed()) {
             for (int i = 0; i < tests.size(); i++) {
                 if (result.validatorCompileFailed()) {
-                    judged.add(new Judged(Verdict.IE, idle(), null, "the checker failed",
-                            "the checker did not compile: " + CustomChecker.clip(result.validatorCompile().output())));
+                    judged.add(new Judged(
+                            Verdict.IE,
+                            idle(),
+                            null,
+                            "the checker failed",
+                            "the checker did not compile: "
+                                    + CustomChecker.clip(
+                                            result.validatorCompile().output())));
                     continue;
                 }
                 InteractionResult.Test test = result.tests().get(i);
                 judged.add(judge(test, tests.get(i), validator, shownPerTest));
                 for (InteractionResult.Pass pass : test.passes()) {
-                    long sub = pass.submission().wallTimeMs(), val = pass.validator() == null ? 0 : pass.validator().wallTimeMs();
+                    long sub = pass.submission().wallTimeMs(),
+                            val =
+                                    pass.validator() == null
+                                            ? 0
+                                            : pass.validator().wallTimeMs();
                     wall += validator.interacts() ? Math.max(sub, val) : sub + val;
                 }
             }
         }
-        ExecutionResult execution = new ExecutionResult(result.language(), result.version(), result.compile(),
-                judged.stream().map(Judged::run).toList(), result.session());
+        ExecutionResult execution = new ExecutionResult(
+                result.language(),
+                result.version(),
+                result.compile(),
+                judged.stream().map(Judged::run).toList(),
+                result.session());
         return new Call(execution, judged, wall, result.sandboxFailure());
     }
 
@@ -153,10 +179,10 @@ final class InteractionJudging {
     }
 
     /** A pass's verdict and why, for the judge message. */
-    private record PassVerdict(Verdict verdict, String why) {
-    }
+    private record PassVerdict(Verdict verdict, String why) {}
 
-    private Judged judge(InteractionResult.Test test, TestCase testCase, CheckerSpec.Custom validator, int shownPerTest) {
+    private Judged judge(
+            InteractionResult.Test test, TestCase testCase, CheckerSpec.Custom validator, int shownPerTest) {
         List<InteractionResult.Pass> passes = test.passes();
         Verdict verdict = null;
         String why = null;
@@ -167,7 +193,8 @@ final class InteractionJudging {
             deciding = p;
             if (v.verdict() != Verdict.AC) {
                 verdict = pass.nextPass() ? Verdict.IE : v.verdict();
-                why = pass.nextPass() ? "the validator wrote nextpass.in but did not accept (exit " + code(pass) + ")"
+                why = pass.nextPass()
+                        ? "the validator wrote nextpass.in but did not accept (exit " + code(pass) + ")"
                         : v.why();
             } else if (!pass.nextPass()) {
                 verdict = Verdict.AC;
@@ -186,8 +213,11 @@ final class InteractionJudging {
         // What the submitter may read: the validator's team message, else the run's own (its exit code, a limit).
         String message = test.teamMessage() != null && !test.teamMessage().isBlank()
                 ? CustomChecker.clip(test.teamMessage().strip())
-                : verdict == Verdict.IE ? "the checker failed"
-                : Judge.runVerdict(last.submission()) != null && verdict != Verdict.WA ? last.submission().message() : null;
+                : verdict == Verdict.IE
+                        ? "the checker failed"
+                        : Judge.runVerdict(last.submission()) != null && verdict != Verdict.WA
+                                ? last.submission().message()
+                                : null;
         String shown = testCase.visible() ? Judge.shown(shownOf(passes, validator.interacts()), shownPerTest) : null;
         return new Judged(verdict, run, shown, message, judgeMessage(test, why, validator));
     }
@@ -211,10 +241,16 @@ final class InteractionJudging {
         }
         Verdict own = pass.submissionStopped() || "SIGPIPE".equals(sub.signal()) ? null : Judge.runVerdict(sub);
         if (own != null) {
-            return new PassVerdict(own, "the submission " + (pass.firstEnded() == InteractionResult.Side.SUBMISSION
-                    ? "ended first: " : "ended after the validator accepted: ") + sub.message());
+            return new PassVerdict(
+                    own,
+                    "the submission "
+                            + (pass.firstEnded() == InteractionResult.Side.SUBMISSION
+                                    ? "ended first: "
+                                    : "ended after the validator accepted: ")
+                            + sub.message());
         }
-        return val.code() == CustomChecker.ACCEPT ? new PassVerdict(Verdict.AC, null)
+        return val.code() == CustomChecker.ACCEPT
+                ? new PassVerdict(Verdict.AC, null)
                 : new PassVerdict(Verdict.WA, "the validator rejected after the submission ended");
     }
 
@@ -231,21 +267,27 @@ final class InteractionJudging {
         if (!answered(val)) {
             return new PassVerdict(Verdict.IE, validatorFailure(val));
         }
-        return val.code() == CustomChecker.ACCEPT ? new PassVerdict(Verdict.AC, null) : new PassVerdict(Verdict.WA, null);
+        return val.code() == CustomChecker.ACCEPT
+                ? new PassVerdict(Verdict.AC, null)
+                : new PassVerdict(Verdict.WA, null);
     }
 
     private static boolean answered(StageResult validator) {
-        return validator.code() != null && (validator.code() == CustomChecker.ACCEPT || validator.code() == CustomChecker.REJECT);
+        return validator.code() != null
+                && (validator.code() == CustomChecker.ACCEPT || validator.code() == CustomChecker.REJECT);
     }
 
     private static String validatorFailure(StageResult val) {
-        return val.code() != null ? "the validator exited with code " + val.code()
+        return val.code() != null
+                ? "the validator exited with code " + val.code()
                 : "the validator did not exit normally: " + val.status() + " (" + val.message() + ")"
-                + (val.signal() == null ? "" : ", " + val.signal());
+                        + (val.signal() == null ? "" : ", " + val.signal());
     }
 
     private static String code(InteractionResult.Pass pass) {
-        return pass.validator() == null ? "none" : String.valueOf(pass.validator().code());
+        return pass.validator() == null
+                ? "none"
+                : String.valueOf(pass.validator().code());
     }
 
     /** The test's run as its result shows it: {@code deciding}'s end, the most CPU and memory of any pass. */
@@ -256,8 +298,17 @@ final class InteractionJudging {
             memory = Math.max(memory, pass.submission().memoryBytes());
             wall += pass.submission().wallTimeMs();
         }
-        return new StageResult("", "", "", deciding.code(), deciding.signal(), deciding.status(), deciding.message(),
-                cpu, wall, memory);
+        return new StageResult(
+                "",
+                "",
+                "",
+                deciding.code(),
+                deciding.signal(),
+                deciding.status(),
+                deciding.message(),
+                cpu,
+                wall,
+                memory);
     }
 
     /** What a visible test shows as the program's output: the interaction, or the last pass's output. */
@@ -299,7 +350,8 @@ final class InteractionJudging {
     private static String judgeMessage(InteractionResult.Test test, String why, CheckerSpec.Custom validator) {
         List<String> parts = new ArrayList<>();
         if (test.judgeMessage() != null && !test.judgeMessage().isBlank()) {
-            parts.add(FeedbackShim.JUDGE_MESSAGE + ": " + CustomChecker.clip(test.judgeMessage().strip()));
+            parts.add(FeedbackShim.JUDGE_MESSAGE + ": "
+                    + CustomChecker.clip(test.judgeMessage().strip()));
         }
         if (why != null) {
             parts.add(why);
@@ -310,21 +362,34 @@ final class InteractionJudging {
             InteractionResult.Pass pass = passes.get(p);
             String prefix = passes.size() > 1 ? "pass " + (p + 1) + ": " : "";
             StageResult val = pass.validator();
-            String ends = val == null ? "the validator did not run"
-                    : "the validator ended " + (val.code() != null ? "with " + val.code() : val.status() + " " + val.message())
-                    + (pass.firstEnded() == null ? "" : pass.firstEnded() == InteractionResult.Side.VALIDATOR
-                    ? ", first" : ", after the submission")
-                    + "; the submission " + (pass.submissionStopped() ? "was stopped"
-                    : pass.submission().succeeded() ? "exited with 0" : pass.submission().message());
+            String ends = val == null
+                    ? "the validator did not run"
+                    : "the validator ended "
+                            + (val.code() != null ? "with " + val.code() : val.status() + " " + val.message())
+                            + (pass.firstEnded() == null
+                                    ? ""
+                                    : pass.firstEnded() == InteractionResult.Side.VALIDATOR
+                                            ? ", first"
+                                            : ", after the submission")
+                            + "; the submission "
+                            + (pass.submissionStopped()
+                                    ? "was stopped"
+                                    : pass.submission().succeeded()
+                                            ? "exited with 0"
+                                            : pass.submission().message());
             parts.add(prefix + ends);
             if (val != null && !val.stderr().isBlank()) {
-                parts.add(prefix + "the validator's standard error: " + CustomChecker.clip(val.stderr().strip()));
+                parts.add(prefix + "the validator's standard error: "
+                        + CustomChecker.clip(val.stderr().strip()));
             }
             if (val != null && !validator.interacts() && !val.stdout().isBlank()) {
-                parts.add(prefix + "the validator's standard output: " + CustomChecker.clip(val.stdout().strip()));
+                parts.add(prefix + "the validator's standard output: "
+                        + CustomChecker.clip(val.stdout().strip()));
             }
             if (validator.interacts()) {
-                transcripts.append(passes.size() > 1 ? "[pass " + (p + 1) + "]\n" : "").append(dialogue(pass));
+                transcripts
+                        .append(passes.size() > 1 ? "[pass " + (p + 1) + "]\n" : "")
+                        .append(dialogue(pass));
             }
         }
         if (!transcripts.isEmpty()) {

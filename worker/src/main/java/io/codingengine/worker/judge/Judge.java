@@ -18,27 +18,25 @@ import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.problem.Problem;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Judges one submission: compiles it once, runs every test, and checks each output. The overall
@@ -80,6 +78,7 @@ public final class Judge {
      * keeps at least {@link #SHOWN_MIN} and at most {@link #SHOWN_MAX} of them.
      */
     static final int SHOWN_TOTAL = 1 << 20;
+
     static final int SHOWN_MIN = 1 << 10;
     static final int SHOWN_MAX = 64 << 10;
     /** What a problem's time budget grants each test beyond its time limit: start-up and checking. */
@@ -151,8 +150,13 @@ public final class Judge {
      * @param tests   the tests, in order (a problem's samples then secret tests, or inline ones)
      * @param checker how outputs are compared
      */
-    public Judged judge(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits,
-                        long round, int attempt) {
+    public Judged judge(
+            Submission submission,
+            List<TestCase> tests,
+            CheckerSpec checker,
+            TestLimits limits,
+            long round,
+            int attempt) {
         return judge(submission, tests, checker, limits, null, false, round, attempt);
     }
 
@@ -164,25 +168,36 @@ public final class Judge {
      *                 regrade that asks for it): their results are shown, and change nothing
      *                 but a pass-fail problem's share of tests accepted
      */
-    public Judged judge(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits,
-                        Grading grading, boolean allTests, long round, int attempt) {
+    public Judged judge(
+            Submission submission,
+            List<TestCase> tests,
+            CheckerSpec checker,
+            TestLimits limits,
+            Grading grading,
+            boolean allTests,
+            long round,
+            int attempt) {
         Plan plan = plan(submission, tests, checker, limits);
         Judging judging = new Judging(submission, tests, checker, plan, grading, grading != null && !allTests);
         try {
             judging.run();
         } catch (InvalidRequestException e) {
             // The api validated the submission; a runtime that vanished since is the engine's fault.
-            return new Judged(judgement(Verdict.IE, 0, "cannot run the submission: " + e.getMessage(), List.of(), round,
-                    attempt), null, null);
+            return new Judged(
+                    judgement(Verdict.IE, 0, "cannot run the submission: " + e.getMessage(), List.of(), round, attempt),
+                    null,
+                    null);
         }
         String sessions = sessions(judging.sessions);
         ExecutionResult failedCompile = judging.failedCompile.get();
         if (failedCompile != null) {
             StageResult compile = failedCompile.compile();
             Verdict verdict = compile.status() == StageStatus.XX ? Verdict.IE : Verdict.CE;
-            ExecutionResult execution = new ExecutionResult(failedCompile.language(), failedCompile.version(), compile,
-                    List.of(), sessions);
-            return new Judged(judgement(verdict, 0, compile.output(), List.of(), round, attempt), execution,
+            ExecutionResult execution = new ExecutionResult(
+                    failedCompile.language(), failedCompile.version(), compile, List.of(), sessions);
+            return new Judged(
+                    judgement(verdict, 0, compile.output(), List.of(), round, attempt),
+                    execution,
                     execution.sandboxFailure());
         }
         List<TestResult> results = new ArrayList<>();
@@ -199,8 +214,13 @@ public final class Judge {
             }
         }
         if (outOfTime > 0) {
-            LOG.warn("judging {} round {} ran out of its time budget ({} s of runs and checks): {} of {} tests not run",
-                    submission.id(), round, judging.wallTimeMs.get() / 1000, outOfTime, tests.size());
+            LOG.warn(
+                    "judging {} round {} ran out of its time budget ({} s of runs and checks): {} of {} tests not run",
+                    submission.id(),
+                    round,
+                    judging.wallTimeMs.get() / 1000,
+                    outOfTime,
+                    tests.size());
         }
         Grading.Grade grade = grading == null ? null : grading.grade(outcomes);
         for (int i = 0; i < tests.size(); i++) {
@@ -211,14 +231,27 @@ public final class Judge {
                 runs.add(o.run());
             }
             if (o != null && (counts || !judging.lazy)) {
-                results.add(TestResult.of(test, o.verdict(), o.run().cpuTimeMs(), o.run().memoryBytes(), o.shown(),
-                        o.message(), o.judgeMessage()));
+                results.add(TestResult.of(
+                        test,
+                        o.verdict(),
+                        o.run().cpuTimeMs(),
+                        o.run().memoryBytes(),
+                        o.shown(),
+                        o.message(),
+                        o.judgeMessage()));
             } else if (o == null && !judging.skipped[i]) {
-                results.add(TestResult.of(test, Verdict.TLE, 0, 0, null,
-                        "not run: the judging's time budget of " + plan.timeBudget().toSeconds() + " s ran out", null));
+                results.add(TestResult.of(
+                        test,
+                        Verdict.TLE,
+                        0,
+                        0,
+                        null,
+                        "not run: the judging's time budget of "
+                                + plan.timeBudget().toSeconds() + " s ran out",
+                        null));
             } else {
-                results.add(TestResult.of(test, Verdict.NR, 0, 0, null,
-                        "not run: an earlier rejected test decided its group", null));
+                results.add(TestResult.of(
+                        test, Verdict.NR, 0, 0, null, "not run: an earlier rejected test decided its group", null));
             }
         }
         Verdict overall;
@@ -226,7 +259,11 @@ public final class Judge {
         List<GroupResult> groups;
         if (grade == null) {
             long accepted = results.stream().filter(r -> r.verdict().accepted()).count();
-            overall = results.stream().map(TestResult::verdict).filter(v -> !v.accepted()).findFirst().orElse(Verdict.AC);
+            overall = results.stream()
+                    .map(TestResult::verdict)
+                    .filter(v -> !v.accepted())
+                    .findFirst()
+                    .orElse(Verdict.AC);
             score = tests.isEmpty() ? 0 : (int) (100 * accepted / tests.size());
             groups = List.of();
         } else {
@@ -234,17 +271,29 @@ public final class Judge {
             // A pass-fail problem's share counts every test shown accepted: when every test was
             // asked for, also those after the deciding rejection (a POINTS contest's partial credit).
             long accepted = results.stream().filter(r -> r.verdict().accepted()).count();
-            score = grading.scoring() ? (int) Math.max(0, Math.min(Judgement.MAX_SCORE, Math.round(grade.score())))
+            score = grading.scoring()
+                    ? (int) Math.max(0, Math.min(Judgement.MAX_SCORE, Math.round(grade.score())))
                     : (int) (100 * accepted / tests.size());
             groups = grade.groups();
         }
         ExecutionResult first = judging.first.get();
         StageResult compile = first == null ? null : first.compile();
-        ExecutionResult execution = first == null ? null
-                : new ExecutionResult(first.language(), first.version(), compile, runs, sessions);
+        ExecutionResult execution =
+                first == null ? null : new ExecutionResult(first.language(), first.version(), compile, runs, sessions);
         String failure = execution == null ? null : execution.sandboxFailure();
-        return new Judged(new Judgement(overall, score, compile == null ? "" : compile.output(), results, clock.instant(),
-                worker, round, attempt, groups), execution, failure != null ? failure : judging.checkerFailure.get());
+        return new Judged(
+                new Judgement(
+                        overall,
+                        score,
+                        compile == null ? "" : compile.output(),
+                        results,
+                        clock.instant(),
+                        worker,
+                        round,
+                        attempt,
+                        groups),
+                execution,
+                failure != null ? failure : judging.checkerFailure.get());
     }
 
     /**
@@ -257,8 +306,7 @@ public final class Judge {
      *                       runs (a stage with status {@code XX}; the verdict is then IE, which a
      *                       new attempt may not repeat), or {@code null}
      */
-    public record Judged(Judgement judgement, ExecutionResult execution, String sandboxFailure) {
-    }
+    public record Judged(Judgement judgement, ExecutionResult execution, String sandboxFailure) {}
 
     // ------------------------------------------------------------------ planning
 
@@ -271,14 +319,17 @@ public final class Judge {
      * @param timeBudget   summed wall time of the runs and checker runs
      * @param worstRunWall the most wall time one test can take (its run, and its custom checker's)
      */
-    record Plan(int lanes, long laneHeap, LimitRequest runLimits, Duration timeBudget, long worstRunWall) {
-    }
+    record Plan(int lanes, long laneHeap, LimitRequest runLimits, Duration timeBudget, long worstRunWall) {}
 
     Plan plan(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits) {
         LimitRequest runLimits = runLimits(limits, tests, submission.problemId() != null);
-        long worstRun = tests.stream().mapToLong(t -> heapOf(t, checker, runLimits)).max().orElse(0);
-        int lanes = Math.max(1, Math.min(tests.size(),
-                settings.parallelTests() > 0 ? settings.parallelTests() : executor.capacity()));
+        long worstRun = tests.stream()
+                .mapToLong(t -> heapOf(t, checker, runLimits))
+                .max()
+                .orElse(0);
+        int lanes = Math.max(
+                1,
+                Math.min(tests.size(), settings.parallelTests() > 0 ? settings.parallelTests() : executor.capacity()));
         if (worstRun > 0) {
             // Fewer lanes when a lane's share would not hold one run.
             lanes = (int) Math.max(1, Math.min(lanes, settings.outputBudgetBytes() / worstRun));
@@ -294,7 +345,9 @@ public final class Judge {
         long worstRunWall = InteractionJudging.judges(checker)
                 ? InteractionJudging.worstWallMs((CheckerSpec.Custom) checker, runLimits)
                 : runLimits.wallTime().toMillis()
-                + (checker instanceof CheckerSpec.Custom ? CustomChecker.LIMITS.wallTime().toMillis() : 0);
+                        + (checker instanceof CheckerSpec.Custom
+                                ? CustomChecker.LIMITS.wallTime().toMillis()
+                                : 0);
         return new Plan(lanes, settings.outputBudgetBytes() / lanes, runLimits, budget, worstRunWall);
     }
 
@@ -317,9 +370,14 @@ public final class Judge {
     // ------------------------------------------------------------------ running
 
     /** What a judging keeps of one test: no more than its result needs, and its validator's score files. */
-    private record Outcome(Verdict verdict, StageResult run, String shown, String message, String judgeMessage,
-                           Double score, Double scoreMultiplier) {
-    }
+    private record Outcome(
+            Verdict verdict,
+            StageResult run,
+            String shown,
+            String message,
+            String judgeMessage,
+            Double score,
+            Double scoreMultiplier) {}
 
     /** One judging under way: its lanes share the outcomes, the time spent and the first failures. */
     private final class Judging {
@@ -336,9 +394,11 @@ public final class Judge {
         private final ReentrantLock reserving = new ReentrantLock();
         /** Signalled when a call ends and gives its reservation back. */
         private final Condition released = reserving.newCondition();
+
         private final Set<String> sessions = Collections.synchronizedSet(new LinkedHashSet<>());
         /** The call that ran the first test: its compile stage is the judgement's. */
         private final AtomicReference<ExecutionResult> first = new AtomicReference<>();
+
         private final AtomicReference<ExecutionResult> failedCompile = new AtomicReference<>();
         private final AtomicReference<String> checkerFailure = new AtomicReference<>();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -352,7 +412,12 @@ public final class Judge {
         /** Tests that no longer count whatever the others do. Guarded by {@link #reserving}. */
         private Set<String> notNeeded = Set.of();
 
-        Judging(Submission submission, List<TestCase> tests, CheckerSpec checker, Plan plan, Grading grading,
+        Judging(
+                Submission submission,
+                List<TestCase> tests,
+                CheckerSpec checker,
+                Plan plan,
+                Grading grading,
                 boolean lazy) {
             this.submission = submission;
             this.tests = tests;
@@ -378,12 +443,14 @@ public final class Judge {
                 List<CompletableFuture<Void>> lanes = new ArrayList<>();
                 for (int c = 0; c < plan.lanes(); c++) {
                     int from = tests.size() * c / plan.lanes(), to = tests.size() * (c + 1) / plan.lanes();
-                    lanes.add(CompletableFuture.runAsync(() -> {
-                        if (logContext != null) {
-                            MDC.setContextMap(logContext);
-                        }
-                        lane(from, to);
-                    }, Thread::startVirtualThread));
+                    lanes.add(CompletableFuture.runAsync(
+                            () -> {
+                                if (logContext != null) {
+                                    MDC.setContextMap(logContext);
+                                }
+                                lane(from, to);
+                            },
+                            Thread::startVirtualThread));
                 }
                 for (CompletableFuture<Void> lane : lanes) {
                     try {
@@ -471,7 +538,8 @@ public final class Judge {
             for (int i = from; i < to; i++) {
                 Outcome o = outcomes[i];
                 if (o != null) {
-                    known.put(tests.get(i).name(), new Grading.TestOutcome(o.verdict(), o.score(), o.scoreMultiplier()));
+                    known.put(
+                            tests.get(i).name(), new Grading.TestOutcome(o.verdict(), o.score(), o.scoreMultiplier()));
                     rejected |= !o.verdict().accepted();
                 }
             }
@@ -489,8 +557,10 @@ public final class Judge {
          */
         private boolean roomForATest() throws InterruptedException {
             long budget = plan.timeBudget().toMillis();
-            while (reservedMs.get() > 0 && budget - wallTimeMs.get() - reservedMs.get() < plan.worstRunWall()
-                    && wallTimeMs.get() < budget && failure.get() == null) {
+            while (reservedMs.get() > 0
+                    && budget - wallTimeMs.get() - reservedMs.get() < plan.worstRunWall()
+                    && wallTimeMs.get() < budget
+                    && failure.get() == null) {
                 released.await();
             }
             return wallTimeMs.get() < budget && failure.get() == null;
@@ -507,7 +577,9 @@ public final class Judge {
             long byTime = Math.max(1, timeLeft / ((long) plan.lanes() * Math.max(1, plan.worstRunWall())));
             long heap = heapOf(tests.get(from), checker, plan.runLimits());
             int end = from + 1;
-            while (end < to && end - from < byTime && !(tests.get(end).visible() && !tests.get(end - 1).visible())
+            while (end < to
+                    && end - from < byTime
+                    && !(tests.get(end).visible() && !tests.get(end - 1).visible())
                     && !notNeeded.contains(tests.get(end).name())) {
                 heap += heapOf(tests.get(end), checker, plan.runLimits());
                 if (heap > plan.laneHeap()) {
@@ -526,8 +598,8 @@ public final class Judge {
             List<TestCase> part = tests.subList(from, to);
             if (InteractionJudging.judges(checker)) {
                 // Interactive and multi-pass problems: the validator runs with the submission.
-                InteractionJudging.Call c = interactions.call(submission, part, (CheckerSpec.Custom) checker,
-                        plan.runLimits(), shownPerTest);
+                InteractionJudging.Call c = interactions.call(
+                        submission, part, (CheckerSpec.Custom) checker, plan.runLimits(), shownPerTest);
                 if (c.execution().session() != null) {
                     sessions.add(c.execution().session());
                 }
@@ -541,18 +613,26 @@ public final class Judge {
                 wallTimeMs.addAndGet(c.wallTimeMs());
                 for (int k = 0; k < part.size(); k++) {
                     InteractionJudging.Judged j = c.tests().get(k);
-                    outcomes[from + k] = new Outcome(j.verdict(), j.run(), j.shown(), j.message(), j.judgeMessage(),
-                            null, null);
+                    outcomes[from + k] =
+                            new Outcome(j.verdict(), j.run(), j.shown(), j.message(), j.judgeMessage(), null, null);
                 }
                 if (c.sandboxFailure() != null) {
                     checkerFailure.compareAndSet(null, c.sandboxFailure());
                 }
                 return;
             }
-            List<RunInput> inputs = part.stream().map(t -> new RunInput(t.input(), List.of())).toList();
+            List<RunInput> inputs =
+                    part.stream().map(t -> new RunInput(t.input(), List.of())).toList();
             // A syntax error of an interpreted language is a compile error when judged, as contest judges have it.
-            ExecutionResult result = executor.execute(new ExecutionRequest(submission.language(), submission.version(),
-                    submission.files(), Map.of(), null, plan.runLimits(), inputs).withSyntaxCheck());
+            ExecutionResult result = executor.execute(new ExecutionRequest(
+                            submission.language(),
+                            submission.version(),
+                            submission.files(),
+                            Map.of(),
+                            null,
+                            plan.runLimits(),
+                            inputs)
+                    .withSyntaxCheck());
             if (result.session() != null) {
                 sessions.add(result.session());
             }
@@ -564,7 +644,8 @@ public final class Judge {
                 failedCompile.compareAndSet(null, strip(result));
                 return;
             }
-            wallTimeMs.addAndGet(result.runs().stream().mapToLong(StageResult::wallTimeMs).sum());
+            wallTimeMs.addAndGet(
+                    result.runs().stream().mapToLong(StageResult::wallTimeMs).sum());
             List<Verdict> verdicts = new ArrayList<>();
             List<String> messages = new ArrayList<>();
             List<String> judgeMessages = new ArrayList<>();
@@ -582,15 +663,22 @@ public final class Judge {
                 }
             }
             // Only the standard outputs are kept for checking; the rest of the call's output goes now.
-            List<String> stdouts = result.runs().stream().map(StageResult::stdout).toList();
-            List<StageResult> runs = result.runs().stream().map(Judge::withoutOutput).toList();
+            List<String> stdouts =
+                    result.runs().stream().map(StageResult::stdout).toList();
+            List<StageResult> runs =
+                    result.runs().stream().map(Judge::withoutOutput).toList();
             result = null;
             Double[][] scores = new Double[part.size()][2];
             check(part, stdouts, toCheck, verdicts, messages, judgeMessages, scores);
             for (int k = 0; k < part.size(); k++) {
-                outcomes[from + k] = new Outcome(verdicts.get(k), runs.get(k),
+                outcomes[from + k] = new Outcome(
+                        verdicts.get(k),
+                        runs.get(k),
                         part.get(k).visible() ? shown(stdouts.get(k), shownPerTest) : null,
-                        messages.get(k), judgeMessages.get(k), scores[k][0], scores[k][1]);
+                        messages.get(k),
+                        judgeMessages.get(k),
+                        scores[k][0],
+                        scores[k][1]);
             }
         }
 
@@ -606,15 +694,23 @@ public final class Judge {
          * {@code score_multiplier.txt} ({@code scores}). Each test's checker gets its group's
          * output validator arguments ({@link Grading#outputValidatorArgs}).
          */
-        private void check(List<TestCase> part, List<String> stdouts, List<Integer> indexes, List<Verdict> verdicts,
-                           List<String> messages, List<String> judgeMessages, Double[][] scores) {
+        private void check(
+                List<TestCase> part,
+                List<String> stdouts,
+                List<Integer> indexes,
+                List<Verdict> verdicts,
+                List<String> messages,
+                List<String> judgeMessages,
+                Double[][] scores) {
             if (indexes.isEmpty()) {
                 return;
             }
             if (checker instanceof CheckerSpec.Custom program) {
                 CustomChecker.Checked checked;
                 try {
-                    checked = custom.check(program, indexes.stream().map(part::get).toList(),
+                    checked = custom.check(
+                            program,
+                            indexes.stream().map(part::get).toList(),
                             indexes.stream().map(stdouts::get).toList(),
                             indexes.stream().map(i -> argumentsOf(part.get(i))).toList());
                 } catch (ExecutorBusyException e) {
@@ -650,8 +746,8 @@ public final class Judge {
                 OutputChecker using = builtIn;
                 if (!arguments.isEmpty() && checker instanceof CheckerSpec.Tokens tokens && tokens.kattis()) {
                     // The group's flags after the problem's: the default validator reads them in order.
-                    using = OutputChecker.of(new CheckerSpec.Tokens((tokens.validatorFlags() + " "
-                            + String.join(" ", arguments)).strip()));
+                    using = OutputChecker.of(new CheckerSpec.Tokens(
+                            (tokens.validatorFlags() + " " + String.join(" ", arguments)).strip()));
                 }
                 OutputChecker.Answer a = using.check(part.get(i).expectedOutput(), stdouts.get(i));
                 verdicts.set(i, a.accepted() ? Verdict.AC : Verdict.WA);
@@ -678,12 +774,25 @@ public final class Judge {
 
     /** {@code result} without its runs' output (the compile stage keeps its own, which the executor bounds). */
     private static ExecutionResult strip(ExecutionResult result) {
-        return new ExecutionResult(result.language(), result.version(), result.compile(),
-                result.runs().stream().map(Judge::withoutOutput).toList(), result.session());
+        return new ExecutionResult(
+                result.language(),
+                result.version(),
+                result.compile(),
+                result.runs().stream().map(Judge::withoutOutput).toList(),
+                result.session());
     }
 
     private static StageResult withoutOutput(StageResult r) {
-        return new StageResult("", "", "", r.code(), r.signal(), r.status(), r.message(), r.cpuTimeMs(), r.wallTimeMs(),
+        return new StageResult(
+                "",
+                "",
+                "",
+                r.code(),
+                r.signal(),
+                r.status(),
+                r.message(),
+                r.cpuTimeMs(),
+                r.wallTimeMs(),
                 r.memoryBytes());
     }
 
@@ -734,7 +843,8 @@ public final class Judge {
      * {@link TestLimits#outputBytes()}. Never more than {@link #MAX_OUTPUT}, the executor's most.
      */
     static long outputLimit(TestLimits limits, List<TestCase> tests, boolean problem) {
-        long longest = tests.stream().mapToLong(t -> t.expectedOutput().length()).max().orElse(0);
+        long longest =
+                tests.stream().mapToLong(t -> t.expectedOutput().length()).max().orElse(0);
         long output;
         if (problem) {
             long given = limits.outputBytes() > 0 ? limits.outputBytes() : Problem.DEFAULT_OUTPUT_LIMIT_BYTES;
@@ -745,8 +855,8 @@ public final class Judge {
         return Math.min(MAX_OUTPUT, output);
     }
 
-    private Judgement judgement(Verdict verdict, int score, String compileOutput, List<TestResult> tests,
-                                long round, int attempt) {
+    private Judgement judgement(
+            Verdict verdict, int score, String compileOutput, List<TestResult> tests, long round, int attempt) {
         return new Judgement(verdict, score, compileOutput, tests, clock.instant(), worker, round, attempt);
     }
 

@@ -10,8 +10,12 @@ import io.codingengine.common.judge.CheckerSpec;
  * with the output, which the output limit bounds. A custom checker program runs in the sandbox
  * ({@link CustomChecker}).
  */
-sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines, OutputChecker.Tokens,
-        OutputChecker.Floats, OutputChecker.Kattis {
+sealed interface OutputChecker
+        permits OutputChecker.Exact,
+                OutputChecker.Lines,
+                OutputChecker.Tokens,
+                OutputChecker.Floats,
+                OutputChecker.Kattis {
 
     /**
      * The checker's answer: accepted or not, and why not. The reason may quote the expected
@@ -44,7 +48,8 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
     record Exact() implements OutputChecker {
         @Override
         public Answer check(CharSequence expected, CharSequence actual) {
-            return CharSequence.compare(expected, actual) == 0 ? Answer.OK
+            return CharSequence.compare(expected, actual) == 0
+                    ? Answer.OK
                     : Answer.wrong("output differs from the expected output");
         }
     }
@@ -77,8 +82,10 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
             for (int i = 1; ; i++) {
                 boolean more = w.next(), moreGot = g.next();
                 if (!more || !moreGot) {
-                    return more == moreGot ? Answer.OK : Answer.wrong("expected " + Text.tokenCount(expected)
-                            + " tokens, got " + Text.tokenCount(actual));
+                    return more == moreGot
+                            ? Answer.OK
+                            : Answer.wrong("expected " + Text.tokenCount(expected) + " tokens, got "
+                                    + Text.tokenCount(actual));
                 }
                 if (!w.same(g)) {
                     return Answer.wrong("token " + i + " differs: expected " + w.clip() + ", got " + g.clip());
@@ -141,8 +148,11 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
                     char c = expected.charAt(a);
                     if (flags.spaceChangeSensitive()) {
                         if (o >= oEnd || actual.charAt(o) != c) {
-                            return wrong(oLine, aLine, "whitespace differs: expected " + Text.name(c) + ", got "
-                                    + (o >= oEnd ? "the end of the output" : Text.name(actual.charAt(o))));
+                            return wrong(
+                                    oLine,
+                                    aLine,
+                                    "whitespace differs: expected " + Text.name(c) + ", got "
+                                            + (o >= oEnd ? "the end of the output" : Text.name(actual.charAt(o))));
                         }
                         if (actual.charAt(o) == '\n') {
                             oLine++;
@@ -156,8 +166,11 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
                 }
                 while (o < oEnd && Text.separator(actual.charAt(o))) {
                     if (flags.spaceChangeSensitive()) {
-                        return wrong(oLine, aLine, "whitespace differs: expected "
-                                + (a >= aEnd ? "the end of the output" : "a token") + ", got " + Text.name(actual.charAt(o)));
+                        return wrong(
+                                oLine,
+                                aLine,
+                                "whitespace differs: expected " + (a >= aEnd ? "the end of the output" : "a token")
+                                        + ", got " + Text.name(actual.charAt(o)));
                     }
                     if (actual.charAt(o) == '\n') {
                         oLine++;
@@ -173,8 +186,11 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
                     a++;
                 }
                 if (o >= oEnd) {
-                    return wrong(oLine, aLine, "the output ends where the answer has token " + token + ", "
-                            + Text.clip(expected, aStart, a));
+                    return wrong(
+                            oLine,
+                            aLine,
+                            "the output ends where the answer has token " + token + ", "
+                                    + Text.clip(expected, aStart, a));
                 }
                 while (o < oEnd && !Text.separator(actual.charAt(o))) {
                     o++;
@@ -189,14 +205,17 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
                 while (o < oEnd && !Text.separator(actual.charAt(o))) {
                     o++;
                 }
-                return wrong(oLine, aLine, "output after the answer's " + token + " tokens: " + Text.clip(actual, oStart, o));
+                return wrong(
+                        oLine,
+                        aLine,
+                        "output after the answer's " + token + " tokens: " + Text.clip(actual, oStart, o));
             }
             return Answer.OK;
         }
 
         /** Why the output's token differs from the answer's, or {@code null} when it matches. */
-        private String differs(CharSequence answer, int aStart, int aEnd, CharSequence output, int oStart, int oEnd,
-                               int token) {
+        private String differs(
+                CharSequence answer, int aStart, int aEnd, CharSequence output, int oStart, int oEnd, int token) {
             if (flags.floats()) {
                 Double want = CheckerSpec.ValidatorFlags.parseFloat(answer, aStart, aEnd);
                 if (want != null) {
@@ -206,7 +225,8 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
                                 + Text.clip(output, oStart, oEnd) + ", which is not a float";
                     }
                     double difference = Math.abs(want - got);
-                    if (!(difference <= flags.absoluteTolerance()) && !(difference <= flags.relativeTolerance() * Math.abs(want))) {
+                    if (!(difference <= flags.absoluteTolerance())
+                            && !(difference <= flags.relativeTolerance() * Math.abs(want))) {
                         return "token " + token + " differs: expected " + Text.clip(answer, aStart, aEnd) + ", got "
                                 + Text.clip(output, oStart, oEnd) + ", " + difference + " apart" + tolerances();
                     }
@@ -239,7 +259,8 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
         }
 
         private static Answer wrong(int outputLine, int answerLine, String why) {
-            return Answer.wrong("line " + outputLine + " of the output (line " + answerLine + " of the answer): " + why);
+            return Answer.wrong(
+                    "line " + outputLine + " of the output (line " + answerLine + " of the answer): " + why);
         }
     }
 
@@ -249,8 +270,7 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
         /** Characters of a token a message quotes. */
         static final int CLIP = 40;
 
-        private Text() {
-        }
+        private Text() {}
 
         /**
          * Tokens separate at runs of {@code [ \t\n\x0B\f\r]} (Kattis's {@code isspace}), after
@@ -361,7 +381,9 @@ sealed interface OutputChecker permits OutputChecker.Exact, OutputChecker.Lines,
         }
 
         static String clip(CharSequence s, int start, int end) {
-            return end - start > CLIP ? s.subSequence(start, start + CLIP) + "…" : s.subSequence(start, end).toString();
+            return end - start > CLIP
+                    ? s.subSequence(start, start + CLIP) + "…"
+                    : s.subSequence(start, end).toString();
         }
 
         /** Walks the tokens or lines of a text: {@link #next} moves to the next one, if any. */

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,9 +27,11 @@ public final class JudgingMetrics {
     public JudgingMetrics(MeterRegistry registry, int slots) {
         this.registry = registry;
         Gauge.builder("coding_engine_worker_slots_busy", busy, AtomicInteger::get)
-                .description("submissions or runs this worker is executing now").register(registry);
+                .description("submissions or runs this worker is executing now")
+                .register(registry);
         Gauge.builder("coding_engine_worker_slots", () -> slots)
-                .description("submissions or runs this worker executes at once").register(registry);
+                .description("submissions or runs this worker executes at once")
+                .register(registry);
         // Registered at zero, so rate() over them works (and dashboards find them) before the first failure.
         for (String kind : List.of("judge", "execute")) {
             failures(kind);
@@ -46,17 +47,27 @@ public final class JudgingMetrics {
     }
 
     void queued(String lane, Duration waited) {
-        Timer.builder("coding_engine_time_in_queue").tag("lane", lane).publishPercentiles(0.5, 0.95, 0.99)
-                .description("from submission (regrade, Piston execute) to a worker starting it").register(registry)
+        Timer.builder("coding_engine_time_in_queue")
+                .tag("lane", lane)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .description("from submission (regrade, Piston execute) to a worker starting it")
+                .register(registry)
                 .record(waited.isNegative() ? Duration.ZERO : waited);
     }
 
     void judged(String language, Judgement judgement, Duration took) {
         execution("judge", language, judgement.verdict().name());
-        Timer.builder("coding_engine_judging_time").tag("language", language).publishPercentiles(0.5, 0.95, 0.99)
-                .description("compile and every test of one submission").register(registry).record(took);
-        Timer runs = Timer.builder("coding_engine_run_cpu_time").tag("language", language)
-                .publishPercentiles(0.5, 0.95, 0.99).description("CPU time of one test run").register(registry);
+        Timer.builder("coding_engine_judging_time")
+                .tag("language", language)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .description("compile and every test of one submission")
+                .register(registry)
+                .record(took);
+        Timer runs = Timer.builder("coding_engine_run_cpu_time")
+                .tag("language", language)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .description("CPU time of one test run")
+                .register(registry);
         for (TestResult t : judgement.tests()) {
             runs.record(Duration.ofMillis(t.timeMs()));
         }
@@ -71,12 +82,17 @@ public final class JudgingMetrics {
      */
     void executed(String language, ExecutionResult result) {
         if (result.compile() != null) {
-            Timer.builder("coding_engine_compile_time").tag("language", language)
-                    .publishPercentiles(0.5, 0.95, 0.99).description("wall time of one compile (a cached one is fast)")
-                    .register(registry).record(Duration.ofMillis(result.compile().wallTimeMs()));
+            Timer.builder("coding_engine_compile_time")
+                    .tag("language", language)
+                    .publishPercentiles(0.5, 0.95, 0.99)
+                    .description("wall time of one compile (a cached one is fast)")
+                    .register(registry)
+                    .record(Duration.ofMillis(result.compile().wallTimeMs()));
         }
-        Timer runs = Timer.builder("coding_engine_run_wall_time").tag("language", language)
-                .publishPercentiles(0.5, 0.95, 0.99).description("wall time of one run (a test or a Piston run)")
+        Timer runs = Timer.builder("coding_engine_run_wall_time")
+                .tag("language", language)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .description("wall time of one run (a test or a Piston run)")
                 .register(registry);
         for (StageResult run : result.runs()) {
             runs.record(Duration.ofMillis(run.wallTimeMs()));
@@ -89,9 +105,13 @@ public final class JudgingMetrics {
     }
 
     private void execution(String kind, String language, String verdict) {
-        Counter.builder("coding_engine_executions").tag("kind", kind).tag("language", language).tag("verdict", verdict)
+        Counter.builder("coding_engine_executions")
+                .tag("kind", kind)
+                .tag("language", language)
+                .tag("verdict", verdict)
                 .description("judged submissions (kind judge) and Piston executes (kind execute)")
-                .register(registry).increment();
+                .register(registry)
+                .increment();
     }
 
     void sandboxFailure(String kind) {
@@ -99,14 +119,18 @@ public final class JudgingMetrics {
     }
 
     private Counter failures(String kind) {
-        return Counter.builder("coding_engine_sandbox_failures").tag("kind", kind)
-                .description("runs the engine failed (IE verdicts, internal errors of a run)").register(registry);
+        return Counter.builder("coding_engine_sandbox_failures")
+                .tag("kind", kind)
+                .description("runs the engine failed (IE verdicts, internal errors of a run)")
+                .register(registry);
     }
 
     /** A call the executor had no room for (the session pool full or unreachable): the work waits in place. */
     void backPressure(String kind) {
-        Counter.builder("coding_engine_executor_busy").tag("kind", kind)
+        Counter.builder("coding_engine_executor_busy")
+                .tag("kind", kind)
                 .description("times work waited because the executor had no room (a full or unreachable session pool)")
-                .register(registry).increment();
+                .register(registry)
+                .increment();
     }
 }

@@ -7,12 +7,11 @@ import io.codingengine.common.pipeline.LiveMessage;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.queue.Delivery;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the live runs ({@link WorkItem.Converse}) a worker takes: the program stays in this
@@ -32,8 +31,13 @@ final class LiveRuns {
     private final String workerId;
     private final Consumer<AuditEntry> audit;
 
-    LiveRuns(Executor executor, ReplyChannel replies, JudgingMetrics metrics, Clock clock, String workerId,
-             Consumer<AuditEntry> audit) {
+    LiveRuns(
+            Executor executor,
+            ReplyChannel replies,
+            JudgingMetrics metrics,
+            Clock clock,
+            String workerId,
+            Consumer<AuditEntry> audit) {
         this.executor = executor;
         this.replies = replies;
         this.metrics = metrics;
@@ -61,7 +65,8 @@ final class LiveRuns {
             outcome = new LiveConversation.Outcome(null, "ERROR");
         } else {
             LiveConversation conversation = new LiveConversation(toApi, item.idleLimit());
-            try (ReplyChannel.Listening listening = replies.listen(item.requestId(), body -> control(item, conversation, body))) {
+            try (ReplyChannel.Listening listening =
+                    replies.listen(item.requestId(), body -> control(item, conversation, body))) {
                 toApi.accept(new LiveMessage.Attached(replies.address()));
                 outcome = conversation.run(executor, item.request());
             }
@@ -76,8 +81,16 @@ final class LiveRuns {
             }
         }
         metrics.ran(item.request().language(), outcome.status());
-        audit.accept(AuditEntry.execute(item.requestId(), item.caller(), item.enqueuedAt(), clock.instant(),
-                item.request(), outcome.result(), outcome.status(), workerId, item.correlationId()));
+        audit.accept(AuditEntry.execute(
+                item.requestId(),
+                item.caller(),
+                item.enqueuedAt(),
+                clock.instant(),
+                item.request(),
+                outcome.result(),
+                outcome.status(),
+                workerId,
+                item.correlationId()));
     }
 
     private void send(WorkItem.Converse item, LiveMessage.Event event) {
@@ -85,7 +98,11 @@ final class LiveRuns {
             replies.reply(item.replyTo(), item.requestId(), LiveMessage.toJson(event));
         } catch (RuntimeException e) {
             // The api (and its client) may be gone; the run ends at its limits all the same.
-            LOG.warn("live run {}: cannot send {}: {}", item.requestId(), event.getClass().getSimpleName(), e.toString());
+            LOG.warn(
+                    "live run {}: cannot send {}: {}",
+                    item.requestId(),
+                    event.getClass().getSimpleName(),
+                    e.toString());
         }
     }
 

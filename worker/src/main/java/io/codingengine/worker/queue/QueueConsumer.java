@@ -3,10 +3,6 @@ package io.codingengine.worker.queue;
 import io.codingengine.common.queue.Delivery;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * The worker's loop: one thread per sandbox slot, each taking a message only when it can run it
@@ -42,6 +41,7 @@ public final class QueueConsumer implements SmartLifecycle {
     private static final List<Lane> CONTEST_FIRST = List.of(Lane.CONTEST, Lane.INTERACTIVE, Lane.REGRADE);
     /** The process's exit status after a slot died of an {@link Error}. */
     public static final int EXIT_STATUS = 70;
+
     private static final Logger LOG = LoggerFactory.getLogger(QueueConsumer.class);
     /** How long an exit after a slot died may take to stop the others cleanly before it halts. */
     private static final Duration EXIT_PATIENCE = Duration.ofSeconds(60);
@@ -69,8 +69,7 @@ public final class QueueConsumer implements SmartLifecycle {
      * @param alive     slots whose thread runs
      * @param lastDeath what ended the last slot that died, or null
      */
-    public record Health(boolean up, int slots, int alive, String lastDeath) {
-    }
+    public record Health(boolean up, int slots, int alive, String lastDeath) {}
 
     private final SubmissionQueue queue;
     private final Handler handler;
@@ -93,26 +92,45 @@ public final class QueueConsumer implements SmartLifecycle {
      *
      * @param interactiveSlots receivers of interactive work only, besides the {@code slots}
      */
-    public QueueConsumer(SubmissionQueue queue, WorkHandler handler, int slots, int interactiveSlots, Duration receiveWait) {
-        this(queue, handler::handle, handler.sandbox(), slots, interactiveSlots, receiveWait, QueueConsumer::exitProcess);
+    public QueueConsumer(
+            SubmissionQueue queue, WorkHandler handler, int slots, int interactiveSlots, Duration receiveWait) {
+        this(
+                queue,
+                handler::handle,
+                handler.sandbox(),
+                slots,
+                interactiveSlots,
+                receiveWait,
+                QueueConsumer::exitProcess);
     }
 
     /**
      * @param onDeath what to do when a slot's thread died of {@code Throwable} (an {@link Error}),
      *                after the message went back; {@link #exitProcess} in a worker
      */
-    public QueueConsumer(SubmissionQueue queue, Handler handler, int slots, Duration receiveWait,
-                         Consumer<Throwable> onDeath) {
+    public QueueConsumer(
+            SubmissionQueue queue, Handler handler, int slots, Duration receiveWait, Consumer<Throwable> onDeath) {
         this(queue, handler, slots, 0, receiveWait, onDeath);
     }
 
-    public QueueConsumer(SubmissionQueue queue, Handler handler, int slots, int interactiveSlots, Duration receiveWait,
-                         Consumer<Throwable> onDeath) {
+    public QueueConsumer(
+            SubmissionQueue queue,
+            Handler handler,
+            int slots,
+            int interactiveSlots,
+            Duration receiveWait,
+            Consumer<Throwable> onDeath) {
         this(queue, handler, ALWAYS_OPEN, slots, interactiveSlots, receiveWait, onDeath);
     }
 
-    private QueueConsumer(SubmissionQueue queue, Handler handler, Gate gate, int slots, int interactiveSlots,
-                          Duration receiveWait, Consumer<Throwable> onDeath) {
+    private QueueConsumer(
+            SubmissionQueue queue,
+            Handler handler,
+            Gate gate,
+            int slots,
+            int interactiveSlots,
+            Duration receiveWait,
+            Consumer<Throwable> onDeath) {
         this.queue = queue;
         this.handler = handler;
         this.gate = gate;
@@ -143,8 +161,11 @@ public final class QueueConsumer implements SmartLifecycle {
                 }
                 Optional<Delivery> next;
                 try {
-                    next = queue.receive(interactiveOnly ? INTERACTIVE_ONLY
-                            : last == Lane.INTERACTIVE ? CONTEST_FIRST : Lane.SERVED_ORDER, receiveWait);
+                    next = queue.receive(
+                            interactiveOnly
+                                    ? INTERACTIVE_ONLY
+                                    : last == Lane.INTERACTIVE ? CONTEST_FIRST : Lane.SERVED_ORDER,
+                            receiveWait);
                 } catch (RuntimeException e) {
                     LOG.warn("receive failed, retrying: {}", e.toString());
                     sleep(Duration.ofSeconds(1));
@@ -174,8 +195,12 @@ public final class QueueConsumer implements SmartLifecycle {
     private static void giveBack(Delivery delivery, Throwable e) {
         Duration delay = Duration.ofSeconds(Math.min(30, 1L << Math.min(5, delivery.deliveryCount())));
         try {
-            LOG.error("work on {} failed (delivery {}), back on the queue in {}", delivery.messageId(),
-                    delivery.deliveryCount(), delay, e);
+            LOG.error(
+                    "work on {} failed (delivery {}), back on the queue in {}",
+                    delivery.messageId(),
+                    delivery.deliveryCount(),
+                    delay,
+                    e);
             delivery.abandon(delay);
         } catch (RuntimeException abandonFailed) {
             LOG.warn("cannot abandon {}: its lock will expire", delivery.messageId(), abandonFailed);
@@ -211,7 +236,10 @@ public final class QueueConsumer implements SmartLifecycle {
     /** UP while every slot's thread runs; DOWN once one died (until the process is replaced). */
     public Health health() {
         int alive = (int) threads.stream().filter(Thread::isAlive).count();
-        return new Health(running && dead.get() == 0 && alive == slots + interactiveSlots, slots + interactiveSlots, alive,
+        return new Health(
+                running && dead.get() == 0 && alive == slots + interactiveSlots,
+                slots + interactiveSlots,
+                alive,
                 lastDeath.get());
     }
 

@@ -1,11 +1,10 @@
 package io.codingengine.worker.queue;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Retries a call to the store while it is unreachable (Azurite restarting, a network blip), with
@@ -16,8 +15,7 @@ final class Retry {
 
     private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
 
-    private Retry() {
-    }
+    private Retry() {}
 
     static <T> T call(String what, Duration patience, Supplier<T> call) {
         Instant deadline = Instant.now().plus(patience);

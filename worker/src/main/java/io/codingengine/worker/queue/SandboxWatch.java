@@ -1,13 +1,12 @@
 package io.codingengine.worker.queue;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a worker whose sandbox fails from taking work. A run that the sandbox failed under
@@ -21,12 +20,10 @@ import java.util.function.Supplier;
 public final class SandboxWatch implements QueueConsumer.Gate, AutoCloseable {
 
     /** Whether the slots may take work. */
-    public sealed interface State permits Working, Failing {
-    }
+    public sealed interface State permits Working, Failing {}
 
     /** The sandbox ran the last probe, or never failed. */
-    public record Working() implements State {
-    }
+    public record Working() implements State {}
 
     /**
      * The sandbox failed under a run and has passed no probe since.
@@ -36,8 +33,7 @@ public final class SandboxWatch implements QueueConsumer.Gate, AutoCloseable {
      * @param probes    probes failed since
      * @param lastProbe why the last probe failed, or null before the first
      */
-    public record Failing(Instant since, String reason, int probes, String lastProbe) implements State {
-    }
+    public record Failing(Instant since, String reason, int probes, String lastProbe) implements State {}
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxWatch.class);
     private static final Working WORKING = new Working();
@@ -70,7 +66,8 @@ public final class SandboxWatch implements QueueConsumer.Gate, AutoCloseable {
                 return; // a probe is on its way already
             }
             state = new Failing(clock.instant(), reason, 0, null);
-            LOG.warn("the sandbox failed under a run ({}): this worker takes no work until its sandbox passes a probe",
+            LOG.warn(
+                    "the sandbox failed under a run ({}): this worker takes no work until its sandbox passes a probe",
                     reason);
             prober = Thread.ofPlatform().daemon().name("sandbox-probe").start(this::probeUntilOneRuns);
         }
@@ -89,7 +86,8 @@ public final class SandboxWatch implements QueueConsumer.Gate, AutoCloseable {
                 if (failure == null) {
                     state = WORKING;
                     lock.notifyAll();
-                    LOG.info("the sandbox passed its probe after {} failed ones: this worker takes work again",
+                    LOG.info(
+                            "the sandbox passed its probe after {} failed ones: this worker takes work again",
                             failing.probes());
                     return;
                 }

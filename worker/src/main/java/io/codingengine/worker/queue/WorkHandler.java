@@ -2,21 +2,18 @@ package io.codingengine.worker.queue;
 
 import io.codingengine.common.audit.AuditEntry;
 import io.codingengine.common.audit.AuditLog;
-import io.codingengine.common.judge.Submission;
-import io.codingengine.common.judge.TestResult;
-import org.slf4j.MDC;
-
-import java.time.Instant;
-
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.ExecutorBusyException;
 import io.codingengine.common.execution.InvalidRequestException;
+import io.codingengine.common.json.Json;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.pipeline.WorkItem;
@@ -24,16 +21,13 @@ import io.codingengine.common.problem.Problem;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.queue.Delivery;
 import io.codingengine.common.queue.Lane;
-import io.codingengine.common.json.Json;
 import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.UpdateOutcome;
 import io.codingengine.worker.judge.Judge;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +37,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Does what one message asks: a synchronous run (reply to the waiting api), a live run
@@ -61,6 +58,7 @@ public final class WorkHandler {
     private static final Duration MAX_BUSY_WAIT = Duration.ofSeconds(30);
     /** The first wait of a judging given back after a sandbox failure; it doubles with each delivery. */
     private static final Duration SANDBOX_RETRY_DELAY = Duration.ofSeconds(5);
+
     private static final Duration MAX_SANDBOX_RETRY_DELAY = Duration.ofSeconds(60);
 
     /**
@@ -78,14 +76,27 @@ public final class WorkHandler {
      *                             participant's submission and writing its audit entry; empty or null: never
      * @param judging              how a judging uses the executor
      */
-    public record Settings(String workerId, int maxDeliveryCount, Duration lockRenewal, Duration heartbeat,
-                           Duration sandboxProbeInterval, String crashOnParticipant, String crashAfterVerdictOf,
-                           Judge.Settings judging) {
+    public record Settings(
+            String workerId,
+            int maxDeliveryCount,
+            Duration lockRenewal,
+            Duration heartbeat,
+            Duration sandboxProbeInterval,
+            String crashOnParticipant,
+            String crashAfterVerdictOf,
+            Judge.Settings judging) {
 
         /** What the tests' handlers use: the worker's default heartbeat and probe interval, no fault injection. */
         public static Settings of(String workerId, int maxDeliveryCount, Duration lockRenewal) {
-            return new Settings(workerId, maxDeliveryCount, lockRenewal, Duration.ofMinutes(1), Duration.ofSeconds(5),
-                    null, null, Judge.Settings.DEFAULTS);
+            return new Settings(
+                    workerId,
+                    maxDeliveryCount,
+                    lockRenewal,
+                    Duration.ofMinutes(1),
+                    Duration.ofSeconds(5),
+                    null,
+                    null,
+                    Judge.Settings.DEFAULTS);
         }
     }
 
@@ -93,6 +104,7 @@ public final class WorkHandler {
     private final Judge judge;
     /** For submissions on the interactive lane (a person waits): the executor's kept capacity first. */
     private final Judge interactiveJudge;
+
     private final SubmissionStore submissions;
     private final ProblemStore problems;
     private final ReplyChannel replies;
@@ -106,6 +118,7 @@ public final class WorkHandler {
     private final SandboxWatch sandbox;
     /** Test aids (WorkerProperties.FaultInjection): halt when judging this participant, or after its verdict; null: never. */
     private final String crashOnParticipant;
+
     private final String crashAfterVerdictOf;
     private final LiveRuns live;
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
@@ -114,15 +127,37 @@ public final class WorkHandler {
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("judging-heartbeat").factory());
 
-    public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
-                       AuditLog audit, JudgingMetrics metrics, Clock clock, String workerId, int maxDeliveryCount,
-                       Duration lockRenewal) {
-        this(executor, submissions, problems, replies, audit, metrics, clock,
+    public WorkHandler(
+            Executor executor,
+            SubmissionStore submissions,
+            ProblemStore problems,
+            ReplyChannel replies,
+            AuditLog audit,
+            JudgingMetrics metrics,
+            Clock clock,
+            String workerId,
+            int maxDeliveryCount,
+            Duration lockRenewal) {
+        this(
+                executor,
+                submissions,
+                problems,
+                replies,
+                audit,
+                metrics,
+                clock,
                 Settings.of(workerId, maxDeliveryCount, lockRenewal));
     }
 
-    public WorkHandler(Executor executor, SubmissionStore submissions, ProblemStore problems, ReplyChannel replies,
-                       AuditLog audit, JudgingMetrics metrics, Clock clock, Settings settings) {
+    public WorkHandler(
+            Executor executor,
+            SubmissionStore submissions,
+            ProblemStore problems,
+            ReplyChannel replies,
+            AuditLog audit,
+            JudgingMetrics metrics,
+            Clock clock,
+            Settings settings) {
         this.audit = audit;
         this.metrics = metrics;
         this.executor = executor;
@@ -189,11 +224,16 @@ public final class WorkHandler {
             return;
         }
         if (lastChance) {
-            replies.reply(item.replyTo(), item.requestId(), Json.write(Map.of("internalError", "the run crashed the engine")));
+            replies.reply(
+                    item.replyTo(),
+                    item.requestId(),
+                    Json.write(Map.of("internalError", "the run crashed the engine")));
             delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
             return;
         }
-        waited(delivery.lane().name().toLowerCase(Locale.ROOT), "executing " + item.requestId(),
+        waited(
+                delivery.lane().name().toLowerCase(Locale.ROOT),
+                "executing " + item.requestId(),
                 Duration.between(item.enqueuedAt(), clock.instant()));
         // A person waits for an interactive run: it may use the capacity kept for that. Work on the
         // other lanes (an import's runs of its accepted submissions) takes a judging slot's.
@@ -236,8 +276,16 @@ public final class WorkHandler {
         }
         replies.reply(item.replyTo(), item.requestId(), body);
         metrics.ran(item.request().language(), status);
-        AuditEntry entry = AuditEntry.execute(item.requestId(), item.caller(), item.enqueuedAt(), clock.instant(),
-                item.request(), result, status, workerId, item.correlationId());
+        AuditEntry entry = AuditEntry.execute(
+                item.requestId(),
+                item.caller(),
+                item.enqueuedAt(),
+                clock.instant(),
+                item.request(),
+                result,
+                status,
+                workerId,
+                item.correlationId());
         // After the reply, so the client does not wait for it; before completing, so a crash in
         // between brings the message back (the rerun's reply finds nobody waiting) and it is audited.
         record(entry);
@@ -268,7 +316,8 @@ public final class WorkHandler {
             return;
         }
         SubmissionRecord record = found.get();
-        if (record.round() > item.round() || record.round() == item.round() && record.status() == SubmissionStatus.DONE) {
+        if (record.round() > item.round()
+                || record.round() == item.round() && record.status() == SubmissionStatus.DONE) {
             auditIfAbsent(record, item); // judged already, or a regrade superseded this round
             delivery.complete();
             return;
@@ -278,7 +327,10 @@ public final class WorkHandler {
         if (lastChance) {
             String reason = "the submission was delivered " + (delivery.deliveryCount() - 1)
                     + " times without a verdict: it crashed a worker, or its sandbox failed";
-            complete(record, item, new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt),
+            complete(
+                    record,
+                    item,
+                    new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt),
                     AuditEntry.NOWHERE);
             delivery.deadLetter(reason);
             return;
@@ -287,32 +339,50 @@ public final class WorkHandler {
         try {
             task = task(record);
         } catch (MissingProblemException e) {
-            complete(record, item, new Judgement(Verdict.IE, 0, e.getMessage(), List.of(), clock.instant(), workerId, item.round(), attempt),
+            complete(
+                    record,
+                    item,
+                    new Judgement(
+                            Verdict.IE, 0, e.getMessage(), List.of(), clock.instant(), workerId, item.round(), attempt),
                     AuditEntry.NOWHERE);
             delivery.deadLetter(e.getMessage());
             return;
         }
-        UpdateOutcome running = Retry.call("mark " + id + " running", STORE_PATIENCE,
-                () -> submissions.markRunning(id, item.round(), attempt, task.tests().size()));
+        UpdateOutcome running = Retry.call(
+                "mark " + id + " running",
+                STORE_PATIENCE,
+                () -> submissions.markRunning(
+                        id, item.round(), attempt, task.tests().size()));
         if (running == UpdateOutcome.ALREADY_DONE || running == UpdateOutcome.STALE) {
             if (running == UpdateOutcome.ALREADY_DONE) {
-                Retry.call("read " + id, STORE_PATIENCE, () -> submissions.get(id)).ifPresent(now -> auditIfAbsent(now, item));
+                Retry.call("read " + id, STORE_PATIENCE, () -> submissions.get(id))
+                        .ifPresent(now -> auditIfAbsent(now, item));
             }
             delivery.complete();
             return;
         }
         Instant start = clock.instant();
-        Duration waited = Duration.between(item.round() == 0 ? record.submission().createdAt()
-                : Instant.ofEpochMilli(item.round()), start); // a regrade's round is its start time
-        waited(item.round() == 0 ? "contest" : "regrade", "judging " + id + " round " + item.round() + " attempt " + attempt,
+        Duration waited = Duration.between(
+                item.round() == 0 ? record.submission().createdAt() : Instant.ofEpochMilli(item.round()),
+                start); // a regrade's round is its start time
+        waited(
+                item.round() == 0 ? "contest" : "regrade",
+                "judging " + id + " round " + item.round() + " attempt " + attempt,
                 waited);
-        if (crashOnParticipant != null && crashOnParticipant.equals(record.submission().participant())) {
+        if (crashOnParticipant != null
+                && crashOnParticipant.equals(record.submission().participant())) {
             LOG.error("fault injection: halting while judging {} of participant {}", id, crashOnParticipant);
             Runtime.getRuntime().halt(70);
         }
         Judge judging = delivery.lane() == Lane.INTERACTIVE ? interactiveJudge : judge;
-        Judge.Judged judged = whileAlive(id, item.round(), attempt, () -> withLock(delivery,
-                () -> judgeWaitingForRoom(judging, record.submission(), task, item.allTests(), item.round(), attempt)));
+        Judge.Judged judged = whileAlive(
+                id,
+                item.round(),
+                attempt,
+                () -> withLock(
+                        delivery,
+                        () -> judgeWaitingForRoom(
+                                judging, record.submission(), task, item.allTests(), item.round(), attempt)));
         Judgement judgement = judged.judgement();
         String sandboxFailure = judged.sandboxFailure();
         if (sandboxFailure != null) {
@@ -324,8 +394,13 @@ public final class WorkHandler {
             // The sandbox failed, not the program: judged again (by whichever worker takes it)
             // rather than an IE for the candidate; the last attempt that runs stores the IE.
             Duration delay = sandboxRetryDelay(delivery.deliveryCount());
-            LOG.warn("sandbox failure judging {} round {} attempt {}: {}; it will be judged again in {} s", id,
-                    item.round(), attempt, sandboxFailure, delay.toSeconds());
+            LOG.warn(
+                    "sandbox failure judging {} round {} attempt {}: {}; it will be judged again in {} s",
+                    id,
+                    item.round(),
+                    attempt,
+                    sandboxFailure,
+                    delay.toSeconds());
             metrics.sandboxFailure("judge");
             delivery.abandon(delay);
             return;
@@ -354,16 +429,20 @@ public final class WorkHandler {
      * round again, whose first judgement wins.
      */
     private <T> T whileAlive(String id, long round, int attempt, java.util.function.Supplier<T> work) {
-        ScheduledFuture<?> beats = heartbeats.scheduleAtFixedRate(() -> {
-            try {
-                UpdateOutcome beat = submissions.heartbeat(id, round, attempt);
-                if (beat != UpdateOutcome.APPLIED) {
-                    LOG.info("heartbeat of {} round {} attempt {}: {}", id, round, attempt, beat);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("heartbeat of {} round {} attempt {} failed: {}", id, round, attempt, e.toString());
-            }
-        }, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> beats = heartbeats.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        UpdateOutcome beat = submissions.heartbeat(id, round, attempt);
+                        if (beat != UpdateOutcome.APPLIED) {
+                            LOG.info("heartbeat of {} round {} attempt {}: {}", id, round, attempt, beat);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warn("heartbeat of {} round {} attempt {} failed: {}", id, round, attempt, e.toString());
+                    }
+                },
+                heartbeat.toMillis(),
+                heartbeat.toMillis(),
+                TimeUnit.MILLISECONDS);
         try {
             return work.get();
         } finally {
@@ -375,17 +454,29 @@ public final class WorkHandler {
      * Judges, and starts again after a wait whenever the executor had no room: the caller renews
      * the message's lock meanwhile, so the delivery is neither given back nor counted again.
      */
-    private Judge.Judged judgeWaitingForRoom(Judge using, Submission submission, Task task, boolean allTests, long round,
-                                             int attempt) {
+    private Judge.Judged judgeWaitingForRoom(
+            Judge using, Submission submission, Task task, boolean allTests, long round, int attempt) {
         Duration wait = Duration.ofSeconds(1);
         while (true) {
             try {
-                return using.judge(submission, task.tests(), task.checker(), task.limits(), task.grading(), allTests,
-                        round, attempt);
+                return using.judge(
+                        submission,
+                        task.tests(),
+                        task.checker(),
+                        task.limits(),
+                        task.grading(),
+                        allTests,
+                        round,
+                        attempt);
             } catch (ExecutorBusyException e) {
                 metrics.backPressure("judge");
-                LOG.warn("judging {} round {} attempt {} waits {} ms for room in the executor (the delivery is kept): {}",
-                        submission.id(), round, attempt, wait.toMillis(), e.getMessage());
+                LOG.warn(
+                        "judging {} round {} attempt {} waits {} ms for room in the executor (the delivery is kept): {}",
+                        submission.id(),
+                        round,
+                        attempt,
+                        wait.toMillis(),
+                        e.getMessage());
                 try {
                     Thread.sleep(wait);
                 } catch (InterruptedException interrupted) {
@@ -406,17 +497,24 @@ public final class WorkHandler {
      */
     private void complete(SubmissionRecord record, WorkItem.Judge item, Judgement judgement, String session) {
         String id = record.submission().id();
-        UpdateOutcome outcome = Retry.call("store the verdict of " + id, STORE_PATIENCE,
-                () -> submissions.complete(id, judgement));
+        UpdateOutcome outcome =
+                Retry.call("store the verdict of " + id, STORE_PATIENCE, () -> submissions.complete(id, judgement));
         boolean stored = outcome == UpdateOutcome.APPLIED
                 || (outcome == UpdateOutcome.ALREADY_DONE || outcome == UpdateOutcome.STALE) && isStored(id, judgement);
         if (outcome == UpdateOutcome.ALREADY_DONE && !stored) {
-            LOG.info("{} round {} was judged by another delivery first; this verdict is dropped", id, judgement.round());
+            LOG.info(
+                    "{} round {} was judged by another delivery first; this verdict is dropped", id, judgement.round());
         } else if (stored) {
             // Every stored verdict, IE ones that never ran included: the failures alert
             // (infra/monitoring.bicep) counts the IE lines.
-            LOG.info("judged {} round {}: {} ({} tests)", id, judgement.round(), judgement.verdict(), judgement.tests().size());
-            if (crashAfterVerdictOf != null && crashAfterVerdictOf.equals(record.submission().participant())) {
+            LOG.info(
+                    "judged {} round {}: {} ({} tests)",
+                    id,
+                    judgement.round(),
+                    judgement.verdict(),
+                    judgement.tests().size());
+            if (crashAfterVerdictOf != null
+                    && crashAfterVerdictOf.equals(record.submission().participant())) {
                 LOG.error("fault injection: halting between the verdict and the audit entry of {}", id);
                 Runtime.getRuntime().halt(70);
             }
@@ -431,31 +529,53 @@ public final class WorkHandler {
      * its session is {@value AuditEntry#UNKNOWN_SESSION}. An entry the judging worker wrote stays.
      */
     private void auditIfAbsent(SubmissionRecord record, WorkItem.Judge item) {
-        Judgement judged = record.round() == item.round() ? record.judgement() : record.history().stream()
-                .filter(j -> j.round() == item.round()).findFirst().orElse(null);
+        Judgement judged = record.round() == item.round()
+                ? record.judgement()
+                : record.history().stream()
+                        .filter(j -> j.round() == item.round())
+                        .findFirst()
+                        .orElse(null);
         if (judged == null) {
             return; // a regrade replaced the round before it was judged: there is nothing to audit
         }
         AuditEntry entry = entryOf(record.submission(), judged, AuditEntry.UNKNOWN_SESSION, item.correlationId());
         if (Retry.call("audit " + entry.submissionId(), STORE_PATIENCE, () -> audit.recordIfAbsent(entry))) {
-            LOG.warn("audited {} round {} for {}, which stored the verdict without its audit entry", entry.submissionId(),
-                    entry.round(), judged.worker());
+            LOG.warn(
+                    "audited {} round {} for {}, which stored the verdict without its audit entry",
+                    entry.submissionId(),
+                    entry.round(),
+                    judged.worker());
         }
     }
 
     /** The audit entry of a judged round. */
     private static AuditEntry entryOf(Submission s, Judgement judgement, String session, String correlationId) {
-        return new AuditEntry(AuditEntry.Kind.JUDGE, s.id(), judgement.round(), s.participant(), s.createdAt(),
-                judgement.judgedAt(), s.language(), AuditEntry.sourceSha256(s.files()), s.problemId(),
-                judgement.verdict().name(), judgement.tests().stream().mapToLong(TestResult::timeMs).max().orElse(0),
-                judgement.tests().stream().mapToLong(TestResult::memoryBytes).max().orElse(0), judgement.worker(),
-                session, correlationId);
+        return new AuditEntry(
+                AuditEntry.Kind.JUDGE,
+                s.id(),
+                judgement.round(),
+                s.participant(),
+                s.createdAt(),
+                judgement.judgedAt(),
+                s.language(),
+                AuditEntry.sourceSha256(s.files()),
+                s.problemId(),
+                judgement.verdict().name(),
+                judgement.tests().stream().mapToLong(TestResult::timeMs).max().orElse(0),
+                judgement.tests().stream()
+                        .mapToLong(TestResult::memoryBytes)
+                        .max()
+                        .orElse(0),
+                judgement.worker(),
+                session,
+                correlationId);
     }
 
     /** Whether the store holds {@code judgement} as its round's, current or moved to the history by a regrade. */
     private boolean isStored(String id, Judgement judgement) {
         return Retry.call("read " + id, STORE_PATIENCE, () -> submissions.get(id))
-                .map(stored -> judgement.equals(stored.judgement()) || stored.history().contains(judgement))
+                .map(stored ->
+                        judgement.equals(stored.judgement()) || stored.history().contains(judgement))
                 .orElse(false);
     }
 
@@ -463,26 +583,37 @@ public final class WorkHandler {
     private Task task(SubmissionRecord record) {
         var s = record.submission();
         if (s.problemId() == null) {
-            return new Task(s.tests(), s.checker() != null ? s.checker() : CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS,
+            return new Task(
+                    s.tests(),
+                    s.checker() != null ? s.checker() : CheckerSpec.DEFAULT,
+                    Judge.TestLimits.DEFAULTS,
                     null);
         }
-        Problem problem = Retry.call("load problem " + s.problemId(), STORE_PATIENCE, () -> problems.load(s.problemId()))
+        Problem problem = Retry.call(
+                        "load problem " + s.problemId(), STORE_PATIENCE, () -> problems.load(s.problemId()))
                 .orElseThrow(() -> new MissingProblemException("problem " + s.problemId() + " no longer exists"));
         List<TestCase> tests = new ArrayList<>(problem.samples());
         tests.addAll(problem.secretTests());
-        return new Task(tests, problem.checker(), new Judge.TestLimits(problem.timeLimit(), problem.memoryLimitBytes(),
-                problem.outputLimitBytes()), problem.grading());
+        return new Task(
+                tests,
+                problem.checker(),
+                new Judge.TestLimits(problem.timeLimit(), problem.memoryLimitBytes(), problem.outputLimitBytes()),
+                problem.grading());
     }
 
     /** Runs {@code work} while renewing the delivery's lock, so a long judging keeps its message. */
     private <T> T withLock(Delivery delivery, java.util.function.Supplier<T> work) {
-        ScheduledFuture<?> renewal = renewer.scheduleAtFixedRate(() -> {
-            try {
-                delivery.renewLock();
-            } catch (RuntimeException e) {
-                LOG.warn("cannot renew the lock of {}: {}", delivery.messageId(), e.toString());
-            }
-        }, lockRenewal.toMillis(), lockRenewal.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> renewal = renewer.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        delivery.renewLock();
+                    } catch (RuntimeException e) {
+                        LOG.warn("cannot renew the lock of {}: {}", delivery.messageId(), e.toString());
+                    }
+                },
+                lockRenewal.toMillis(),
+                lockRenewal.toMillis(),
+                TimeUnit.MILLISECONDS);
         try {
             return work.get();
         } finally {
@@ -491,8 +622,7 @@ public final class WorkHandler {
     }
 
     /** @param grading the problem's test data groups, or {@code null} (see {@link Judge#judge}) */
-    private record Task(List<TestCase> tests, CheckerSpec checker, Judge.TestLimits limits, Grading grading) {
-    }
+    private record Task(List<TestCase> tests, CheckerSpec checker, Judge.TestLimits limits, Grading grading) {}
 
     /** The submission's problem was deleted: no delivery can ever judge it. */
     private static final class MissingProblemException extends RuntimeException {

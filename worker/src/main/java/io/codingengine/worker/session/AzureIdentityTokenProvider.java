@@ -4,7 +4,6 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import io.codingengine.common.azure.AzureCredentials;
-
 import java.time.Clock;
 import java.time.Duration;
 
@@ -17,6 +16,7 @@ public final class AzureIdentityTokenProvider implements TokenProvider {
 
     /** The Dynamic Sessions audience, as a scope. */
     public static final String SCOPE = "https://dynamicsessions.io/.default";
+
     private static final Duration REFRESH_BEFORE_EXPIRY = Duration.ofMinutes(5);
 
     private final TokenCredential credential;
@@ -36,7 +36,11 @@ public final class AzureIdentityTokenProvider implements TokenProvider {
 
     @Override
     public synchronized String token() {
-        if (cached == null || cached.getExpiresAt().toInstant().minus(REFRESH_BEFORE_EXPIRY).isBefore(clock.instant())) {
+        if (cached == null
+                || cached.getExpiresAt()
+                        .toInstant()
+                        .minus(REFRESH_BEFORE_EXPIRY)
+                        .isBefore(clock.instant())) {
             cached = credential.getTokenSync(request);
         }
         return cached.getToken();

@@ -10,18 +10,13 @@ import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RequestTooLargeException;
 import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.json.Json;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -31,6 +26,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The executor port over an Azure Container Apps Dynamic Sessions pool of custom containers
@@ -62,6 +61,7 @@ public final class DynamicSessionsExecutor implements Executor {
 
     /** The built-in role the caller's identity needs on the pool. */
     public static final String SESSION_EXECUTOR_ROLE = "Azure ContainerApps Session Executor";
+
     private static final Logger LOG = LoggerFactory.getLogger(DynamicSessionsExecutor.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     static final String CORRELATION_HEADER = "X-Correlation-Id";
@@ -79,7 +79,8 @@ public final class DynamicSessionsExecutor implements Executor {
     public DynamicSessionsExecutor(DynamicSessionsSettings settings, TokenProvider tokens) {
         this.settings = settings;
         this.tokens = tokens;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     @Override
@@ -119,7 +120,8 @@ public final class DynamicSessionsExecutor implements Executor {
     @Override
     public List<RuntimeInfo> runtimes() {
         if (runtimes == null) {
-            runtimes = List.of(call("GET", "/runtimes", HttpRequest.BodyPublishers.noBody()).read(RuntimeInfo[].class));
+            runtimes = List.of(call("GET", "/runtimes", HttpRequest.BodyPublishers.noBody())
+                    .read(RuntimeInfo[].class));
         }
         return runtimes;
     }
@@ -147,7 +149,8 @@ public final class DynamicSessionsExecutor implements Executor {
         for (int attempt = 1; ; attempt++) {
             String identifier = UUID.randomUUID().toString();
             URI uri = URI.create(settings.endpoint() + path + "?identifier=" + identifier);
-            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).method(method, body)
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                    .method(method, body)
                     .timeout(settings.requestTimeout())
                     .header("Content-Type", "application/json");
             String token = tokens.token();
@@ -178,8 +181,9 @@ public final class DynamicSessionsExecutor implements Executor {
                     case 404 -> {
                         String text = text(response);
                         if (fromSessionServer(text)) {
-                            throw new SessionPoolException("the session server has no " + method + " " + path
-                                    + " (HTTP 404 from the session itself): the pool runs another image than this worker expects");
+                            throw new SessionPoolException(
+                                    "the session server has no " + method + " " + path
+                                            + " (HTTP 404 from the session itself): the pool runs another image than this worker expects");
                         }
                         wait = retryAfter(response).orElse(backoff);
                         problem = "HTTP 404 from the pool gateway, not the session: no session left to allocate ("
@@ -190,8 +194,9 @@ public final class DynamicSessionsExecutor implements Executor {
                         wait = retryAfter(response).orElse(backoff);
                         problem = "HTTP " + status;
                     }
-                    default -> throw new SessionPoolException("the session pool answered HTTP " + status + " to "
-                            + method + " " + path + ": " + abbreviate(text(response)));
+                    default ->
+                        throw new SessionPoolException("the session pool answered HTTP " + status + " to " + method
+                                + " " + path + ": " + abbreviate(text(response)));
                 }
             } catch (IOException e) {
                 wait = backoff;
@@ -201,10 +206,17 @@ public final class DynamicSessionsExecutor implements Executor {
                 throw new SessionPoolException("interrupted while calling the session pool", e);
             }
             if (Instant.now().plus(wait).isAfter(deadline)) {
-                throw new ExecutorBusyException("the session pool " + settings.endpoint() + " stayed busy or unreachable for "
-                        + settings.patience() + " (" + attempt + " attempts, last: " + problem + ")");
+                throw new ExecutorBusyException(
+                        "the session pool " + settings.endpoint() + " stayed busy or unreachable for "
+                                + settings.patience() + " (" + attempt + " attempts, last: " + problem + ")");
             }
-            LOG.warn("session pool {} {}: {}; attempt {} retries in {} ms", method, path, problem, attempt + 1, wait.toMillis());
+            LOG.warn(
+                    "session pool {} {}: {}; attempt {} retries in {} ms",
+                    method,
+                    path,
+                    problem,
+                    attempt + 1,
+                    wait.toMillis());
             sleep(jitter(wait));
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
@@ -217,7 +229,8 @@ public final class DynamicSessionsExecutor implements Executor {
                 return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
             } catch (NumberFormatException notSeconds) {
                 try {
-                    Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                    Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                            .toInstant();
                     Duration d = Duration.between(Instant.now(), at);
                     return Optional.of(d.isNegative() ? Duration.ZERO : d);
                 } catch (DateTimeParseException unusable) {

@@ -17,12 +17,17 @@ import java.util.Objects;
  *                       ({@code interactive-slots}), besides {@code capacity}: a Run never waits
  *                       for a judging to give a request back
  */
-public record DynamicSessionsSettings(URI endpoint, int capacity, Duration requestTimeout, Duration patience,
-                                      Duration firstBackoff, int interactiveCapacity) {
+public record DynamicSessionsSettings(
+        URI endpoint,
+        int capacity,
+        Duration requestTimeout,
+        Duration patience,
+        Duration firstBackoff,
+        int interactiveCapacity) {
 
     /** Settings with no capacity kept for the interactive lane. */
-    public DynamicSessionsSettings(URI endpoint, int capacity, Duration requestTimeout, Duration patience,
-                                   Duration firstBackoff) {
+    public DynamicSessionsSettings(
+            URI endpoint, int capacity, Duration requestTimeout, Duration patience, Duration firstBackoff) {
         this(endpoint, capacity, requestTimeout, patience, firstBackoff, 0);
     }
 

@@ -9,8 +9,7 @@ public final class TokenProviders {
     /** Sends no {@code Authorization} header: only for a session container that checks none (docker-compose). */
     public static final TokenProvider NONE = () -> null;
 
-    private TokenProviders() {
-    }
+    private TokenProviders() {}
 
     /**
      * {@code entra}: tokens from azure-identity for the Dynamic Sessions audience, as the identity
@@ -22,16 +21,19 @@ public final class TokenProviders {
         return switch (auth) {
             case "entra" -> AzureIdentityTokenProvider.defaultCredential(clientId);
             case "none" -> {
-                String host = endpoint.getHost() == null ? "" : endpoint.getHost().toLowerCase(Locale.ROOT);
+                String host =
+                        endpoint.getHost() == null ? "" : endpoint.getHost().toLowerCase(Locale.ROOT);
                 if (azureProfile || host.endsWith(".azurecontainerapps.io") || host.endsWith(".dynamicsessions.io")) {
-                    throw new IllegalArgumentException("coding-engine.worker.session-pool-auth=none is for docker-compose's "
-                            + "session container only: a session pool on Azure needs a Microsoft Entra token "
-                            + "(the azure profile refuses it; endpoint " + endpoint + ")");
+                    throw new IllegalArgumentException(
+                            "coding-engine.worker.session-pool-auth=none is for docker-compose's "
+                                    + "session container only: a session pool on Azure needs a Microsoft Entra token "
+                                    + "(the azure profile refuses it; endpoint " + endpoint + ")");
                 }
                 yield NONE;
             }
-            default -> throw new IllegalArgumentException(
-                    "coding-engine.worker.session-pool-auth must be entra or none: " + auth);
+            default ->
+                throw new IllegalArgumentException(
+                        "coding-engine.worker.session-pool-auth must be entra or none: " + auth);
         };
     }
 }

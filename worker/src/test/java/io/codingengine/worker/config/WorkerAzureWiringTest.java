@@ -46,31 +46,47 @@ class WorkerAzureWiringTest {
         assertEquals("artemis", c.getQueue());
         assertEquals("tcp://127.0.0.1:61616", c.getBrokerUrl());
         assertEquals("ce", c.getTablePrefix());
-        assertEquals("tcp://10.0.0.5:61617", bind(Map.of("coding-engine.worker.broker-url", "tcp://10.0.0.5:61617")).getBrokerUrl());
+        assertEquals(
+                "tcp://10.0.0.5:61617",
+                bind(Map.of("coding-engine.worker.broker-url", "tcp://10.0.0.5:61617"))
+                        .getBrokerUrl());
     }
 
     @Test
     void theStoresShareTheAccountOfTheConnectionString() {
         String prefix = "v" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        WorkerConnectionSettings p = bind(Map.of("coding-engine.worker.storage", AzuriteExtension.connectionString(),
-                "coding-engine.worker.table-prefix", prefix));
+        WorkerConnectionSettings p = bind(Map.of(
+                "coding-engine.worker.storage",
+                AzuriteExtension.connectionString(),
+                "coding-engine.worker.table-prefix",
+                prefix));
         StorageAccount.Clients clients = stores.storageClients(p);
         stores.submissionStore(clients, p);
         stores.problemStore(clients, p);
-        assertTrue(clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + "submissions")));
+        assertTrue(
+                clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + "submissions")));
     }
 
     @Test
     void theIdentityServesStorageAndServiceBusAndTheQueueDeadLettersAtTheWorkersCount() {
-        Map<String, String> settings = Map.of("coding-engine.worker.queue", "servicebus",
-                "coding-engine.worker.servicebus-namespace", "ce-bus.servicebus.windows.net",
-                "coding-engine.worker.table-endpoint", "https://ceacct.table.core.windows.net",
-                "coding-engine.worker.blob-endpoint", "https://ceacct.blob.core.windows.net",
-                "coding-engine.worker.managed-identity-client-id", "00000000-0000-0000-0000-000000000002",
-                "coding-engine.worker.max-delivery-count", "7");
+        Map<String, String> settings = Map.of(
+                "coding-engine.worker.queue",
+                "servicebus",
+                "coding-engine.worker.servicebus-namespace",
+                "ce-bus.servicebus.windows.net",
+                "coding-engine.worker.table-endpoint",
+                "https://ceacct.table.core.windows.net",
+                "coding-engine.worker.blob-endpoint",
+                "https://ceacct.blob.core.windows.net",
+                "coding-engine.worker.managed-identity-client-id",
+                "00000000-0000-0000-0000-000000000002",
+                "coding-engine.worker.max-delivery-count",
+                "7");
         WorkerConnectionSettings p = bind(settings);
         assertEquals(7, WorkerConfiguration.serviceBus(worker(settings), p).maxDeliveryCount());
-        assertEquals("00000000-0000-0000-0000-000000000002", WorkerConfiguration.serviceBus(worker(settings), p).managedIdentityClientId());
+        assertEquals(
+                "00000000-0000-0000-0000-000000000002",
+                WorkerConfiguration.serviceBus(worker(settings), p).managedIdentityClientId());
         StorageAccount.Clients clients = stores.storageClients(p);
         assertEquals("https://ceacct.table.core.windows.net", clients.tables().getServiceEndpoint());
         assertEquals("https://ceacct.blob.core.windows.net", clients.blobs().getAccountUrl());
@@ -78,19 +94,26 @@ class WorkerAzureWiringTest {
 
     @Test
     void theStoresArePostgresUnlessTheAzureProfileSaysAzure() throws Exception {
-        assertEquals(StoreKind.POSTGRES, new Binder(new MapConfigurationPropertySource(Map.of()))
-                .bindOrCreate("coding-engine", StoreSettings.class).store());
+        assertEquals(
+                StoreKind.POSTGRES,
+                new Binder(new MapConfigurationPropertySource(Map.of()))
+                        .bindOrCreate("coding-engine", StoreSettings.class)
+                        .store());
         Map<String, String> profile = new HashMap<>();
         PropertiesLoaderUtils.loadProperties(new ClassPathResource("application-azure.properties"))
                 .forEach((k, v) -> profile.put(k.toString(), v.toString()));
-        assertEquals(StoreKind.AZURE, new Binder(new MapConfigurationPropertySource(profile))
-                .bindOrCreate("coding-engine", StoreSettings.class).store());
+        assertEquals(
+                StoreKind.AZURE,
+                new Binder(new MapConfigurationPropertySource(profile))
+                        .bindOrCreate("coding-engine", StoreSettings.class)
+                        .store());
     }
 
     @Test
     void serviceBusWithoutANamespaceSaysWhatToSet() {
         WorkerConnectionSettings p = bind(Map.of("coding-engine.worker.queue", "servicebus"));
-        var error = assertThrows(IllegalArgumentException.class, () -> configuration.submissionQueue(worker(Map.of()), p));
+        var error =
+                assertThrows(IllegalArgumentException.class, () -> configuration.submissionQueue(worker(Map.of()), p));
         assertTrue(error.getMessage().contains("namespace"), error.getMessage());
     }
 
@@ -101,9 +124,15 @@ class WorkerAzureWiringTest {
      */
     @Test
     void aPoolWorkerKeepsRequestsForTheInteractiveLane() {
-        Map<String, String> settings = new HashMap<>(Map.of("coding-engine.worker.session-pool", "dynamic-sessions",
-                "coding-engine.worker.session-pool-endpoint", "http://session:8080",
-                "coding-engine.worker.session-pool-auth", "none", "coding-engine.worker.slots", "3"));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "coding-engine.worker.session-pool",
+                "dynamic-sessions",
+                "coding-engine.worker.session-pool-endpoint",
+                "http://session:8080",
+                "coding-engine.worker.session-pool-auth",
+                "none",
+                "coding-engine.worker.slots",
+                "3"));
         Executor byDefault = poolExecutor(settings);
         assertEquals(3, byDefault.capacity());
         assertEquals(1, byDefault.interactiveCapacity(), "interactive-slots, 1 by default");
@@ -113,7 +142,10 @@ class WorkerAzureWiringTest {
 
     private Executor poolExecutor(Map<String, String> settings) {
         Binder binder = new Binder(new MapConfigurationPropertySource(settings));
-        return configuration.executor(worker(settings), binder.bindOrCreate("coding-engine.worker", WorkerSandboxSettings.class),
-                bind(settings), new MockEnvironment());
+        return configuration.executor(
+                worker(settings),
+                binder.bindOrCreate("coding-engine.worker", WorkerSandboxSettings.class),
+                bind(settings),
+                new MockEnvironment());
     }
 }

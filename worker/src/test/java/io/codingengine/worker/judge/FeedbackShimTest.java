@@ -1,18 +1,17 @@
 package io.codingengine.worker.judge;
 
-import io.codingengine.common.execution.SourceFile;
-import io.codingengine.common.judge.CheckerSpec;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.codingengine.common.execution.SourceFile;
+import io.codingengine.common.judge.CheckerSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** The feedback line's reading, and which checkers get the collecting program (JudgeTest runs them). */
 @Tag("fast")
@@ -26,13 +25,15 @@ class FeedbackShimTest {
 
     @Test
     void theLastLineWithTheMarkerCarriesTheFiles() {
-        String stdout = "wrong answer\n" + "ce-feedback-forged judgemessage.txt=" + b64("forged") + "\n"
-                + "\n" + MARK + " judgemessage.txt=" + b64("expected 42 — ✓") + " teammessage.txt=" + b64("try again") + "\n";
+        String stdout = "wrong answer\n" + "ce-feedback-forged judgemessage.txt=" + b64("forged") + "\n" + "\n" + MARK
+                + " judgemessage.txt=" + b64("expected 42 — ✓") + " teammessage.txt=" + b64("try again") + "\n";
         FeedbackShim.Feedback f = FeedbackShim.read(stdout, MARK);
         assertTrue(f.collected());
         assertEquals("expected 42 — ✓", f.judgeMessage());
         assertEquals("try again", f.teamMessage());
-        assertEquals("wrong answer\nce-feedback-forged judgemessage.txt=" + b64("forged") + "\n", f.stdout(),
+        assertEquals(
+                "wrong answer\nce-feedback-forged judgemessage.txt=" + b64("forged") + "\n",
+                f.stdout(),
                 "a line with another marker is the checker's own output");
     }
 
@@ -50,16 +51,20 @@ class FeedbackShimTest {
 
     @Test
     void everyCatalogueLanguageGetsTheProgramUnderItsAliases() {
-        for (String language : List.of("python", "py3", "python3.11", "javascript", "node-js", "c", "c++", "cpp", "java")) {
-            FeedbackShim.Program p = FeedbackShim.wrap(new CheckerSpec.Custom(language, "*",
-                    List.of(SourceFile.utf8(null, "x"))), MARK);
+        for (String language :
+                List.of("python", "py3", "python3.11", "javascript", "node-js", "c", "c++", "cpp", "java")) {
+            FeedbackShim.Program p =
+                    FeedbackShim.wrap(new CheckerSpec.Custom(language, "*", List.of(SourceFile.utf8(null, "x"))), MARK);
             assertTrue(p.collects(), language);
             assertEquals(2, p.files().size(), language);
             assertTrue(p.files().stream().anyMatch(f -> f.content().contains(MARK)), language);
         }
         FeedbackShim.Program python = FeedbackShim.wrap(CheckerSpec.Custom.of("python", "check", "print(1)"), MARK);
-        assertTrue(python.files().getFirst().content().contains("VALIDATOR = \"check.py\""),
-                "the checker keeps the name the executor gives its main file: " + python.files().getFirst().content());
-        assertFalse(FeedbackShim.wrap(CheckerSpec.Custom.of("cobol", "x.cob", "x"), MARK).collects());
+        assertTrue(
+                python.files().getFirst().content().contains("VALIDATOR = \"check.py\""),
+                "the checker keeps the name the executor gives its main file: "
+                        + python.files().getFirst().content());
+        assertFalse(FeedbackShim.wrap(CheckerSpec.Custom.of("cobol", "x.cob", "x"), MARK)
+                .collects());
     }
 }

@@ -1,5 +1,9 @@
 package io.codingengine.worker.judge;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Judgement;
@@ -10,9 +14,6 @@ import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.Isolation;
 import io.codingengine.executor.sandbox.SandboxConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,10 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Attacks on an interactive problem's judging, verdicts included, through the real executor of a
@@ -40,12 +39,18 @@ class InteractionAttackTest {
 
     /** Two judging slots and one kept slot: uids 62400 to 62402, their companions 62403 to 62405. */
     private static final int UID_BASE = 62400;
+
     private static final int SLOTS = 3;
     private static final String CGROUP = "coding-engine-interaction-attack-test";
     private static final Path DATA_DIR = tempDir();
-    private static final SandboxedExecutor EXECUTOR = SandboxedExecutor.start(SandboxConfig.defaults()
-            .withDataDir(DATA_DIR).withSlots(SLOTS).withInteractiveSlots(1).withUidBase(UID_BASE)
-            .withCgroupName(CGROUP), ExecutorConfig.judging());
+    private static final SandboxedExecutor EXECUTOR = SandboxedExecutor.start(
+            SandboxConfig.defaults()
+                    .withDataDir(DATA_DIR)
+                    .withSlots(SLOTS)
+                    .withInteractiveSlots(1)
+                    .withUidBase(UID_BASE)
+                    .withCgroupName(CGROUP),
+            ExecutorConfig.judging());
     private static final Judge JUDGE = new Judge(EXECUTOR, Clock.systemUTC(), "attack-worker");
     /** As the worker judges what comes on the interactive lane. */
     private static final Judge LANE_JUDGE = new Judge(EXECUTOR.interactive(), Clock.systemUTC(), "attack-worker");
@@ -56,7 +61,8 @@ class InteractionAttackTest {
      * own in /tmp and /dev/shm, the secret in each), says what it made, and sends "ready". Lines
      * the submission writes that begin with {@code #} are logged to the judge message, not guesses.
      */
-    private static final CheckerSpec.Custom GUESS = CheckerSpec.Custom.of("python", "validate.py", """
+    private static final CheckerSpec.Custom GUESS =
+            CheckerSpec.Custom.of("python", "validate.py", """
             import ctypes, os, socket, sys
             secret = open(sys.argv[1]).read().strip()
             log = open(sys.argv[3] + "judgemessage.txt", "a")
@@ -207,10 +213,19 @@ class InteractionAttackTest {
         }
     }
 
-    private static Judge.Judged judge(Judge judge, String language, String source, List<TestCase> tests,
-                                      CheckerSpec checker, Duration time) {
-        Submission s = new Submission("sub-attack", "guess", null, "mallory", language, "*",
-                List.of(SourceFile.utf8(null, source)), List.of(), null, Instant.now());
+    private static Judge.Judged judge(
+            Judge judge, String language, String source, List<TestCase> tests, CheckerSpec checker, Duration time) {
+        Submission s = new Submission(
+                "sub-attack",
+                "guess",
+                null,
+                "mallory",
+                language,
+                "*",
+                List.of(SourceFile.utf8(null, source)),
+                List.of(),
+                null,
+                Instant.now());
         return judge.judge(s, tests, checker, new Judge.TestLimits(time, 128L << 20), 0, 1);
     }
 
@@ -237,7 +252,8 @@ class InteractionAttackTest {
         // What the validator made, which the submission could not reach: under namespaces every
         // channel (under process isolation the sandbox allows it no sockets at all).
         String made = EXECUTOR.sandbox().isolation().level() == Isolation.Level.NAMESPACES
-                ? "made abstract tcp sysv /tmp/ce-secret /dev/shm/ce-secret fifo uid " : "/tmp/ce-secret /dev/shm/ce-secret fifo uid ";
+                ? "made abstract tcp sysv /tmp/ce-secret /dev/shm/ce-secret fifo uid "
+                : "/tmp/ce-secret /dev/shm/ce-secret fifo uid ";
         assertTrue(log.contains(made), log);
         for (String tried : List.of("#abstract refused: ", "#tcp refused: ", "#sysv refused: ")) {
             assertTrue(log.contains(tried), "it tried each channel: " + log);
@@ -246,7 +262,8 @@ class InteractionAttackTest {
         String validatorUid = log.replaceAll("(?s).*made [^\\n]* uid (\\d+).*", "$1");
         int slot = Integer.parseInt(submissionUid) - UID_BASE;
         assertTrue(slot >= 0 && slot < SLOTS - 1, "a judging takes a judging slot: " + submissionUid);
-        assertEquals(UID_BASE + SLOTS + slot, Integer.parseInt(validatorUid), "the validator runs as its slot's companion");
+        assertEquals(
+                UID_BASE + SLOTS + slot, Integer.parseInt(validatorUid), "the validator runs as its slot's companion");
     }
 
     @Test
@@ -256,14 +273,17 @@ class InteractionAttackTest {
         assertEquals(Verdict.WA, judged.judgement().verdict(), log);
         assertTrue(log.contains("#found []"), log);
         int kept = SLOTS - 1;
-        assertTrue(judged.execution().session().endsWith("/slot-" + kept), judged.execution().session());
+        assertTrue(
+                judged.execution().session().endsWith("/slot-" + kept),
+                judged.execution().session());
         assertTrue(log.contains("#uid " + (UID_BASE + kept) + "\n"), log);
         assertTrue(log.contains(" uid " + (UID_BASE + SLOTS + kept) + "\n"), "the kept slot's companion: " + log);
     }
 
     @Test
     void aValidatorThatNeverExitsIsTheJudgesErrorWithinItsWallLimit() {
-        CheckerSpec.Custom stuck = CheckerSpec.Custom.of("python", "validate.py", """
+        CheckerSpec.Custom stuck =
+                CheckerSpec.Custom.of("python", "validate.py", """
                 import sys, time
                 sys.stdin.readline()
                 print("correct", flush=True)
@@ -272,8 +292,14 @@ class InteractionAttackTest {
                 """).judging(true, 1);
         long started = System.nanoTime();
         // A visible test, so that the participant's message is kept in the judgement.
-        Judgement j = judge(JUDGE, "python", "print(500, flush=True)\ninput()",
-                List.of(new TestCase("sample/1", "777\n", "", true)), stuck, Duration.ofSeconds(1)).judgement();
+        Judgement j = judge(
+                        JUDGE,
+                        "python",
+                        "print(500, flush=True)\ninput()",
+                        List.of(new TestCase("sample/1", "777\n", "", true)),
+                        stuck,
+                        Duration.ofSeconds(1))
+                .judgement();
         long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
         assertEquals(Verdict.IE, j.verdict(), j.toString());
         assertEquals("the checker failed", j.tests().getFirst().message());
@@ -288,19 +314,28 @@ class InteractionAttackTest {
     void aSubmissionThatNeverReadsExceedsItsTimeLimit() {
         // It guesses once and never reads the answer: its wall limit ends it, first; the
         // validator, blocked on its next guess, then reads the end and rejects.
-        Judgement sleeper = judge(JUDGE, "python", "import time\nprint(1, flush=True)\ntime.sleep(100)", SECRET_777,
-                GUESS, Duration.ofSeconds(1)).judgement();
+        Judgement sleeper = judge(
+                        JUDGE,
+                        "python",
+                        "import time\nprint(1, flush=True)\ntime.sleep(100)",
+                        SECRET_777,
+                        GUESS,
+                        Duration.ofSeconds(1))
+                .judgement();
         assertEquals(Verdict.TLE, sleeper.verdict(), sleeper.toString());
-        assertTrue(sleeper.tests().getFirst().judgeMessage().contains("the submission ended first"),
+        assertTrue(
+                sleeper.tests().getFirst().judgeMessage().contains("the submission ended first"),
                 sleeper.tests().getFirst().judgeMessage());
         // One that never reads and floods the validator with guesses: the validator decides (43
         // after ten wrong guesses), and the flood is stopped rather than run to its limit.
-        Judgement flooder = judge(JUDGE, "c", """
+        Judgement flooder =
+                judge(JUDGE, "c", """
                 #include <stdio.h>
                 int main(void) { for (;;) puts("1"); }
                 """, SECRET_777, GUESS, Duration.ofSeconds(1)).judgement();
         assertEquals(Verdict.WA, flooder.verdict(), flooder.toString());
-        assertFalse(flooder.tests().getFirst().judgeMessage().contains("the submission ended first"),
+        assertFalse(
+                flooder.tests().getFirst().judgeMessage().contains("the submission ended first"),
                 flooder.tests().getFirst().judgeMessage());
     }
 
@@ -320,7 +355,8 @@ class InteractionAttackTest {
         }
         for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
             String[] f = line.split(":", 3);
-            Path group = f[1].isEmpty() ? (v2 == null ? null : Path.of(v2, f[2], CGROUP))
+            Path group = f[1].isEmpty()
+                    ? (v2 == null ? null : Path.of(v2, f[2], CGROUP))
                     : Path.of("/sys/fs/cgroup", f[1].split(",")[0], f[2], CGROUP);
             if (group == null || !Files.isDirectory(group)) {
                 continue;
@@ -341,19 +377,22 @@ class InteractionAttackTest {
     /** Processes whose real uid is one of the sandbox's: its slots' and their companions'. */
     private static List<String> sandboxProcesses() throws IOException {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
-                try {
-                    for (String line : Files.readAllLines(p.resolve("status"))) {
-                        if (line.startsWith("Uid:")) {
-                            int uid = Integer.parseInt(line.split("\\s+")[1]);
-                            return uid >= UID_BASE && uid < UID_BASE + 2 * SLOTS;
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> {
+                        try {
+                            for (String line : Files.readAllLines(p.resolve("status"))) {
+                                if (line.startsWith("Uid:")) {
+                                    int uid = Integer.parseInt(line.split("\\s+")[1]);
+                                    return uid >= UID_BASE && uid < UID_BASE + 2 * SLOTS;
+                                }
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            return false; // exited meanwhile
                         }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    return false; // exited meanwhile
-                }
-                return false;
-            }).map(p -> p.getFileName().toString()).toList();
+                        return false;
+                    })
+                    .map(p -> p.getFileName().toString())
+                    .toList();
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.codingengine.worker.judge;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
 import io.codingengine.common.judge.Judgement;
@@ -10,17 +14,12 @@ import io.codingengine.common.judge.Verdict;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Interactive and multi-pass problems judged by the Kattis rules against the real executor: who
@@ -32,7 +31,8 @@ class InteractionJudgingTest {
     private static final Judge JUDGE = new Judge(EXECUTOR, Clock.systemUTC(), "test-worker");
 
     /** Guess the input's number in 10; the judge message logs the guesses, the team message says how many. */
-    private static final CheckerSpec.Custom GUESS = CheckerSpec.Custom.of("python", "validate.py", """
+    private static final CheckerSpec.Custom GUESS =
+            CheckerSpec.Custom.of("python", "validate.py", """
             import sys
             secret = int(open(sys.argv[1]).read())
             log = open(sys.argv[3] + "judgemessage.txt", "a")
@@ -78,18 +78,32 @@ class InteractionJudgingTest {
     private static SandboxedExecutor executor() {
         try {
             // Its own uids (62200 and 62201, companions 62202 and 62203): the judge's other tests use others.
-            return SandboxedExecutor.start(SandboxConfig.defaults()
-                    .withDataDir(Files.createTempDirectory("ce-interaction-judge-test-")).withSlots(2).withUidBase(62200)
-                    .withCgroupName("coding-engine-interaction-judge-test"), ExecutorConfig.judging());
+            return SandboxedExecutor.start(
+                    SandboxConfig.defaults()
+                            .withDataDir(Files.createTempDirectory("ce-interaction-judge-test-"))
+                            .withSlots(2)
+                            .withUidBase(62200)
+                            .withCgroupName("coding-engine-interaction-judge-test"),
+                    ExecutorConfig.judging());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
     private static Judgement judge(String language, String source, List<TestCase> tests, CheckerSpec checker) {
-        Submission s = new Submission("sub-i", "guess", null, "alice", language, "*",
-                List.of(SourceFile.utf8(null, source)), List.of(), null, Instant.now());
-        return JUDGE.judge(s, tests, checker, new Judge.TestLimits(Duration.ofSeconds(1), 128L << 20), 0, 1).judgement();
+        Submission s = new Submission(
+                "sub-i",
+                "guess",
+                null,
+                "alice",
+                language,
+                "*",
+                List.of(SourceFile.utf8(null, source)),
+                List.of(),
+                null,
+                Instant.now());
+        return JUDGE.judge(s, tests, checker, new Judge.TestLimits(Duration.ofSeconds(1), 128L << 20), 0, 1)
+                .judgement();
     }
 
     private static Judgement guess(String source) {
@@ -119,7 +133,9 @@ class InteractionJudgingTest {
         Judgement j = guess("int main(void) { return 42; }");
         assertEquals(Verdict.RE, j.verdict(), j.toString());
         assertEquals("Exited with error status 42", j.tests().getFirst().message());
-        assertTrue(j.tests().get(1).judgeMessage().contains("the submission ended first"), j.tests().get(1).judgeMessage());
+        assertTrue(
+                j.tests().get(1).judgeMessage().contains("the submission ended first"),
+                j.tests().get(1).judgeMessage());
     }
 
     @Test
@@ -147,9 +163,14 @@ class InteractionJudgingTest {
         // guess_tle: a wrong guess, then an endless loop; GuessCrash: a wrong guess, then a crash on EOF.
         Judgement spins = guess("#include <stdio.h>\nint main(void) { printf(\"-1\\n\"); fflush(stdout); for (;;); }");
         assertEquals(Verdict.WA, spins.verdict(), spins.toString());
-        assertTrue(spins.tests().getFirst().timeMs() < 900, "stopped, not run to its limit: " + spins.tests().getFirst());
-        Judgement crashes = judge("python", "print(500)\ninput()\nprint(2000, flush=True)\nx = input()",
-                GUESS_TESTS.subList(1, 2), GUESS);
+        assertTrue(
+                spins.tests().getFirst().timeMs() < 900,
+                "stopped, not run to its limit: " + spins.tests().getFirst());
+        Judgement crashes = judge(
+                "python",
+                "print(500)\ninput()\nprint(2000, flush=True)\nx = input()",
+                GUESS_TESTS.subList(1, 2),
+                GUESS);
         assertEquals(Verdict.WA, crashes.verdict(), crashes.toString());
     }
 
@@ -157,17 +178,21 @@ class InteractionJudgingTest {
     void aSubmissionThatEndsWhileTheValidatorWaitsIsAWrongAnswer() {
         Judgement j = judge("python", "print(500)", GUESS_TESTS.subList(1, 2), GUESS);
         assertEquals(Verdict.WA, j.verdict(), j.toString());
-        assertTrue(j.tests().getFirst().judgeMessage().contains("no guess 2"), j.tests().getFirst().judgeMessage());
+        assertTrue(
+                j.tests().getFirst().judgeMessage().contains("no guess 2"),
+                j.tests().getFirst().judgeMessage());
     }
 
     @Test
     void aValidatorThatFailsIsTheJudgesError() {
-        CheckerSpec.Custom broken = CheckerSpec.Custom.of("python", "v.py", "import sys\nsys.stdin.readline()\nsys.exit(3)")
+        CheckerSpec.Custom broken = CheckerSpec.Custom.of(
+                        "python", "v.py", "import sys\nsys.stdin.readline()\nsys.exit(3)")
                 .judging(true, 1);
         Judgement j = judge("python", "print(1)", GUESS_TESTS, broken);
         assertEquals(Verdict.IE, j.verdict());
         assertEquals("the checker failed", j.tests().getFirst().message());
-        assertTrue(j.tests().getFirst().judgeMessage().contains("the validator exited with code 3"),
+        assertTrue(
+                j.tests().getFirst().judgeMessage().contains("the validator exited with code 3"),
                 j.tests().getFirst().judgeMessage());
     }
 
@@ -177,7 +202,8 @@ class InteractionJudgingTest {
         // would meet its own memory limit (IE, which costs no try: a yes/no question about a hidden
         // test for free). Past the submission's output limit it gets no more, and the verdict is
         // the submission's.
-        CheckerSpec.Custom keeping = CheckerSpec.Custom.of("python", "v.py", """
+        CheckerSpec.Custom keeping =
+                CheckerSpec.Custom.of("python", "v.py", """
                 import sys
                 kept = []
                 for line in sys.stdin:
@@ -189,7 +215,8 @@ class InteractionJudgingTest {
                 int main(void) { for (;;) fputs("1000000000\\n", stdout); }
                 """, GUESS_TESTS, keeping);
         assertEquals(Verdict.OLE, j.verdict(), () -> j.tests().getFirst().judgeMessage());
-        assertTrue(j.tests().getFirst().judgeMessage().contains("written to the validator"),
+        assertTrue(
+                j.tests().getFirst().judgeMessage().contains("written to the validator"),
                 j.tests().getFirst().judgeMessage());
     }
 
@@ -212,28 +239,39 @@ class InteractionJudgingTest {
     @Test
     void multiPassRunsTheSubmissionAgainOnTheValidatorsNextInput() {
         CheckerSpec three = DOUBLING.judging(false, 3);
-        Judgement j = judge("python", "print(2 * int(input()))", List.of(new TestCase("sample/1", "5\n", "3\n", true)),
-                three);
+        Judgement j = judge(
+                "python", "print(2 * int(input()))", List.of(new TestCase("sample/1", "5\n", "3\n", true)), three);
         assertEquals(Verdict.AC, j.verdict(), j.toString());
         assertEquals("40\n", j.tests().getFirst().output(), "the last pass's output is shown");
-        assertTrue(j.tests().getFirst().judgeMessage().contains("pass 1: 5 -> ['10']\npass 2: 10 -> ['20']\npass 3: 20 -> ['40']"),
+        assertTrue(
+                j.tests()
+                        .getFirst()
+                        .judgeMessage()
+                        .contains("pass 1: 5 -> ['10']\npass 2: 10 -> ['20']\npass 3: 20 -> ['40']"),
                 j.tests().getFirst().judgeMessage());
-        Judgement tooMany = judge("python", "print(2 * int(input()))", List.of(new TestCase("secret/1", "5\n", "4\n", false)),
-                three);
+        Judgement tooMany = judge(
+                "python", "print(2 * int(input()))", List.of(new TestCase("secret/1", "5\n", "4\n", false)), three);
         assertEquals(Verdict.IE, tooMany.verdict(), "a fourth pass asked for is the judge's error");
         assertTrue(tooMany.tests().getFirst().judgeMessage().contains("limits.validation_passes"));
-        Judgement wrong = judge("python", "n = int(input())\nprint(2 * n if n < 10 else 0)",
-                List.of(new TestCase("secret/1", "5\n", "3\n", false)), three);
+        Judgement wrong = judge(
+                "python",
+                "n = int(input())\nprint(2 * n if n < 10 else 0)",
+                List.of(new TestCase("secret/1", "5\n", "3\n", false)),
+                three);
         assertEquals(Verdict.WA, wrong.verdict(), "the second pass decides");
-        Judgement crash = judge("python", "n = int(input())\nprint(2 * n)\nassert n < 10",
-                List.of(new TestCase("secret/1", "5\n", "3\n", false)), three);
+        Judgement crash = judge(
+                "python",
+                "n = int(input())\nprint(2 * n)\nassert n < 10",
+                List.of(new TestCase("secret/1", "5\n", "3\n", false)),
+                three);
         assertEquals(Verdict.RE, crash.verdict());
     }
 
     @Test
     void aNextPassWithoutAcceptingIsTheJudgesError() {
-        CheckerSpec.Custom confused = CheckerSpec.Custom.of("python", "v.py",
-                "import sys\nopen(sys.argv[3] + 'nextpass.in', 'w').write('1')\nsys.exit(43)").judging(false, 2);
+        CheckerSpec.Custom confused = CheckerSpec.Custom.of(
+                        "python", "v.py", "import sys\nopen(sys.argv[3] + 'nextpass.in', 'w').write('1')\nsys.exit(43)")
+                .judging(false, 2);
         Judgement j = judge("python", "print(1)", List.of(new TestCase("secret/1", "1\n", "", false)), confused);
         assertEquals(Verdict.IE, j.verdict());
         assertTrue(j.tests().getFirst().judgeMessage().contains("nextpass.in but did not accept"));
@@ -241,7 +279,8 @@ class InteractionJudgingTest {
 
     @Test
     void interactiveMultiPass() {
-        CheckerSpec.Custom validator = CheckerSpec.Custom.of("python", "v.py", """
+        CheckerSpec.Custom validator =
+                CheckerSpec.Custom.of("python", "v.py", """
                 import sys
                 n = int(open(sys.argv[1]).read())
                 print(n, flush=True)
@@ -252,9 +291,14 @@ class InteractionJudgingTest {
                     open(sys.argv[3] + "nextpass.in", "w").write(str(got))
                 sys.exit(42)
                 """).judging(true, 4);
-        Judgement j = judge("python", "print(2 * int(input()), flush=True)",
-                List.of(new TestCase("sample/1", "3\n", "", true)), validator);
+        Judgement j = judge(
+                "python",
+                "print(2 * int(input()), flush=True)",
+                List.of(new TestCase("sample/1", "3\n", "", true)),
+                validator);
         assertEquals(Verdict.AC, j.verdict(), j.toString());
-        assertEquals("[pass 1]\n<3\n>6\n[pass 2]\n<6\n>12\n[pass 3]\n<12\n>24\n", j.tests().getFirst().output());
+        assertEquals(
+                "[pass 1]\n<3\n>6\n[pass 2]\n<6\n>12\n[pass 3]\n<12\n>24\n",
+                j.tests().getFirst().output());
     }
 }

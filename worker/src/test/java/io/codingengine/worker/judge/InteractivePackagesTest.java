@@ -1,5 +1,8 @@
 package io.codingengine.worker.judge;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
@@ -9,8 +12,6 @@ import io.codingengine.common.problem.Problem;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,9 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Small interactive and multi-pass packages of our own, imported as an admin would and judged
@@ -37,9 +36,13 @@ class InteractivePackagesTest {
     private static SandboxedExecutor executor() {
         try {
             // Its own uids (62300 and 62301, companions 62302 and 62303).
-            return SandboxedExecutor.start(SandboxConfig.defaults()
-                    .withDataDir(Files.createTempDirectory("ce-interactive-packages-test-")).withSlots(2)
-                    .withUidBase(62300).withCgroupName("coding-engine-interactive-packages-test"), ExecutorConfig.judging());
+            return SandboxedExecutor.start(
+                    SandboxConfig.defaults()
+                            .withDataDir(Files.createTempDirectory("ce-interactive-packages-test-"))
+                            .withSlots(2)
+                            .withUidBase(62300)
+                            .withCgroupName("coding-engine-interactive-packages-test"),
+                    ExecutorConfig.judging());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -89,8 +92,10 @@ class InteractivePackagesTest {
     /** halves (2023-07, multi-pass, 3 passes): each pass halves the input, until 1. */
     private static Map<String, String> halves(String passes) {
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("problem.yaml", "problem_format_version: 2023-07\nname: Halves\ntype: multi-pass\n"
-                + "limits:\n  time_limit: 1\n" + (passes == null ? "" : "  validation_passes: " + passes + "\n"));
+        files.put(
+                "problem.yaml",
+                "problem_format_version: 2023-07\nname: Halves\ntype: multi-pass\n" + "limits:\n  time_limit: 1\n"
+                        + (passes == null ? "" : "  validation_passes: " + passes + "\n"));
         files.put("statement/problem.en.md", "Halve it.\n");
         files.put("data/sample/1.in", "8\n");
         files.put("data/sample/1.ans", "\n");
@@ -115,8 +120,10 @@ class InteractivePackagesTest {
     /** countdown (2025-09, interactive and multi-pass, the default 2 passes): one exchange a pass. */
     private static Map<String, String> countdown() {
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("problem.yaml", "problem_format_version: 2025-09\nname: Countdown\ntype: [interactive, multi-pass]\n"
-                + "limits:\n  time_limit: 1\n");
+        files.put(
+                "problem.yaml",
+                "problem_format_version: 2025-09\nname: Countdown\ntype: [interactive, multi-pass]\n"
+                        + "limits:\n  time_limit: 1\n");
         files.put("statement/problem.en.md", "Say one less.\n");
         files.put("data/secret/1.in", "7\n");
         files.put("data/secret/1.ans", "\n");
@@ -149,10 +156,25 @@ class InteractivePackagesTest {
     }
 
     private static Judgement judge(Problem problem, String language, String source) {
-        Submission s = new Submission("sub-" + problem.id(), problem.id(), null, "alice", language, "*",
-                java.util.List.of(SourceFile.utf8(null, source)), java.util.List.of(), null, Instant.now());
-        return JUDGE.judge(s, problem.tests(), problem.checker(),
-                new Judge.TestLimits(problem.timeLimit(), problem.memoryLimitBytes(), problem.outputLimitBytes()), 0, 1)
+        Submission s = new Submission(
+                "sub-" + problem.id(),
+                problem.id(),
+                null,
+                "alice",
+                language,
+                "*",
+                java.util.List.of(SourceFile.utf8(null, source)),
+                java.util.List.of(),
+                null,
+                Instant.now());
+        return JUDGE.judge(
+                        s,
+                        problem.tests(),
+                        problem.checker(),
+                        new Judge.TestLimits(
+                                problem.timeLimit(), problem.memoryLimitBytes(), problem.outputLimitBytes()),
+                        0,
+                        1)
                 .judgement();
     }
 
@@ -186,9 +208,13 @@ class InteractivePackagesTest {
             assertEquals(submission.getValue(), j.verdict(), submission.getKey() + "\n" + j);
         }
         Judgement accepted = judge(echoes, "c", DOUBLER.replace("RESULT", "0"));
-        assertEquals("<1\n>2\n<2\n>4\n<3\n>6\n<0\n", accepted.tests().getFirst().output(),
+        assertEquals(
+                "<1\n>2\n<2\n>4\n<3\n>6\n<0\n",
+                accepted.tests().getFirst().output(),
                 "the sample's interaction as the package's .interaction file has it");
-        assertTrue(accepted.tests().get(2).judgeMessage().contains("all 50 doubled"), accepted.tests().get(2).judgeMessage());
+        assertTrue(
+                accepted.tests().get(2).judgeMessage().contains("all 50 doubled"),
+                accepted.tests().get(2).judgeMessage());
     }
 
     @Test
@@ -196,10 +222,17 @@ class InteractivePackagesTest {
         Problem halves = read("halves", halves("3"));
         Judgement right = judge(halves, "python", "print(int(input()) // 2)");
         assertEquals(Verdict.AC, right.verdict(), right.toString());
-        assertTrue(right.tests().getFirst().judgeMessage().contains("8 -> ['4']; 4 -> ['2']; 2 -> ['1'];"),
+        assertTrue(
+                right.tests().getFirst().judgeMessage().contains("8 -> ['4']; 4 -> ['2']; 2 -> ['1'];"),
                 right.tests().getFirst().judgeMessage());
-        assertEquals(Verdict.WA, judge(halves, "python", "n = int(input())\nprint(n // 2 if n > 2 else 0)").verdict());
-        assertEquals(Verdict.RE, judge(halves, "python", "n = int(input())\nprint(n // 2)\nassert n > 4").verdict());
+        assertEquals(
+                Verdict.WA,
+                judge(halves, "python", "n = int(input())\nprint(n // 2 if n > 2 else 0)")
+                        .verdict());
+        assertEquals(
+                Verdict.RE,
+                judge(halves, "python", "n = int(input())\nprint(n // 2)\nassert n > 4")
+                        .verdict());
         // Its default of 2 passes is too few for 8: the validator asks for a third, the judge's error.
         Judgement tooFew = judge(read("halves", halves(null)), "python", "print(int(input()) // 2)");
         assertEquals(Verdict.IE, tooFew.verdict(), tooFew.toString());
@@ -208,8 +241,13 @@ class InteractivePackagesTest {
     @Test
     void countdownTalksInEveryPass() {
         Problem countdown = read("countdown", countdown());
-        assertEquals(Verdict.AC, judge(countdown, "python", "print(int(input()) - 1, flush=True)").verdict());
-        assertEquals(Verdict.WA, judge(countdown, "python", "n = int(input())\nprint(n - 1 if n == 7 else n, flush=True)")
-                .verdict());
+        assertEquals(
+                Verdict.AC,
+                judge(countdown, "python", "print(int(input()) - 1, flush=True)")
+                        .verdict());
+        assertEquals(
+                Verdict.WA,
+                judge(countdown, "python", "n = int(input())\nprint(n - 1 if n == 7 else n, flush=True)")
+                        .verdict());
     }
 }

@@ -1,5 +1,9 @@
 package io.codingengine.worker.judge;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.GroupResult;
 import io.codingengine.common.judge.Judgement;
@@ -11,9 +15,6 @@ import io.codingengine.common.problem.Problem;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +23,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Problems with test data groups judged against the real executor: lazy judging that stops at
@@ -42,9 +41,13 @@ class JudgeGroupsTest {
 
     private static SandboxedExecutor executor() {
         try {
-            return SandboxedExecutor.start(SandboxConfig.defaults()
-                    .withDataDir(Files.createTempDirectory("ce-judge-groups-test-")).withSlots(2).withUidBase(62600)
-                    .withCgroupName("coding-engine-judge-groups-test"), ExecutorConfig.defaults());
+            return SandboxedExecutor.start(
+                    SandboxConfig.defaults()
+                            .withDataDir(Files.createTempDirectory("ce-judge-groups-test-"))
+                            .withSlots(2)
+                            .withUidBase(62600)
+                            .withCgroupName("coding-engine-judge-groups-test"),
+                    ExecutorConfig.defaults());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -61,15 +64,35 @@ class JudgeGroupsTest {
     }
 
     private static Judgement judge(Problem p, String source, int lanes, boolean allTests) {
-        Submission s = new Submission("sub-" + p.id(), p.id(), null, "alice", "python", "*",
-                List.of(SourceFile.utf8(null, source)), List.of(), null, Instant.now());
-        return new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", lanes).judge(s, p.tests(), p.checker(),
-                new Judge.TestLimits(p.timeLimit(), p.memoryLimitBytes(), p.outputLimitBytes()), p.grading(), allTests,
-                0, 1).judgement();
+        Submission s = new Submission(
+                "sub-" + p.id(),
+                p.id(),
+                null,
+                "alice",
+                "python",
+                "*",
+                List.of(SourceFile.utf8(null, source)),
+                List.of(),
+                null,
+                Instant.now());
+        return new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", lanes)
+                .judge(
+                        s,
+                        p.tests(),
+                        p.checker(),
+                        new Judge.TestLimits(p.timeLimit(), p.memoryLimitBytes(), p.outputLimitBytes()),
+                        p.grading(),
+                        allTests,
+                        0,
+                        1)
+                .judgement();
     }
 
     private static GroupResult group(Judgement j, String name) {
-        return j.groups().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+        return j.groups().stream()
+                .filter(g -> g.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static List<Verdict> verdicts(Judgement j) {
@@ -100,11 +123,13 @@ class JudgeGroupsTest {
             test(files, "secret/" + i, i == 2 ? "x2" : i == 5 ? "x5" : "s" + i);
         }
         Problem p = problem("lazy", files);
-        List<Verdict> lazy = List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.NR, Verdict.NR, Verdict.NR, Verdict.NR);
+        List<Verdict> lazy =
+                List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.NR, Verdict.NR, Verdict.NR, Verdict.NR);
         for (int lanes : new int[] {1, 2}) {
             Judgement j = judge(p, WRONG_ON_X, lanes, false);
             assertEquals(Verdict.WA, j.verdict(), j.toString());
-            assertEquals(lazy, verdicts(j), "lanes " + lanes + ": tests after the rejection are not run (or not counted)");
+            assertEquals(
+                    lazy, verdicts(j), "lanes " + lanes + ": tests after the rejection are not run (or not counted)");
             TestResult notRun = j.tests().get(4);
             assertEquals(0, notRun.timeMs());
             assertTrue(notRun.judgeMessage().contains("not run"), notRun.toString());
@@ -114,8 +139,10 @@ class JudgeGroupsTest {
             assertNull(group(j, "secret").score(), "a pass-fail problem's groups have no score");
         }
         Judgement all = judge(p, WRONG_ON_X, 2, true);
-        assertEquals(List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC),
-                verdicts(all), "every test, as a regrade may ask");
+        assertEquals(
+                List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC),
+                verdicts(all),
+                "every test, as a regrade may ask");
         assertEquals(Verdict.WA, all.verdict());
         assertEquals(2, group(all, "secret").testsRun(), "the tests after the rejection still do not count");
         assertEquals(71, all.score(), "5 of 7 tests accepted: the share counts every test run");
@@ -124,7 +151,9 @@ class JudgeGroupsTest {
         files.put("data/testdata.yaml", "on_reject: continue\n");
         Problem q = problem("continue", files);
         Judgement j = judge(q, WRONG_ON_X, 1, false);
-        assertEquals(List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC), verdicts(j));
+        assertEquals(
+                List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC),
+                verdicts(j));
         assertEquals(4, group(j, "secret").testsAccepted(), "6 secret tests, 2 rejected");
         assertEquals(71, j.score());
     }
@@ -140,9 +169,11 @@ class JudgeGroupsTest {
         files.put("data/sample/testdata.yaml", "accept_score: 0\nrange: 0 0\n");
         test(files, "sample/1", "a");
         files.put("data/secret/testdata.yaml", "grader_flags: first_error accept_if_any_accepted\n");
-        files.put("data/secret/g1/testdata.yaml", "accept_score: 10\nrange: 0 30\ngrader_flags: sum\n"
-                + "output_validator_flags: case_sensitive\n");
-        files.put("data/secret/g2/testdata.yaml", "on_reject: break\naccept_score: 35\nrange: 0 35\ngrader_flags: min\n");
+        files.put(
+                "data/secret/g1/testdata.yaml",
+                "accept_score: 10\nrange: 0 30\ngrader_flags: sum\n" + "output_validator_flags: case_sensitive\n");
+        files.put(
+                "data/secret/g2/testdata.yaml", "on_reject: break\naccept_score: 35\nrange: 0 35\ngrader_flags: min\n");
         files.put("data/secret/g3/testdata.yaml", "accept_score: 8.75\ngrader_flags: sum\n");
         for (int i = 1; i <= 3; i++) {
             test(files, "secret/g1/" + i, "One" + i);
@@ -178,8 +209,12 @@ class JudgeGroupsTest {
 
         // g2 stops at its first rejection: its other tests are not run, it scores its minimum, 0.
         Judgement min = judge(p, "s = input()\nprint('wrong' if s == 'Two1' else s)", 1, false);
-        assertEquals(List.of(Verdict.WA, Verdict.NR, Verdict.NR), min.tests().stream()
-                .filter(t -> t.testName().startsWith("secret/g2/")).map(TestResult::verdict).toList());
+        assertEquals(
+                List.of(Verdict.WA, Verdict.NR, Verdict.NR),
+                min.tests().stream()
+                        .filter(t -> t.testName().startsWith("secret/g2/"))
+                        .map(TestResult::verdict)
+                        .toList());
         assertEquals(0.0, group(min, "secret/g2").score());
         assertEquals(1, group(min, "secret/g2").testsRun());
         assertEquals(65, min.score(), "30 + 0 + 35");

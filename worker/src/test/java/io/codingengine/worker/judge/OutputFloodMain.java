@@ -8,9 +8,7 @@ import io.codingengine.common.judge.TestCase;
 import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
-
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,21 +47,38 @@ public final class OutputFloodMain {
     }
 
     static Submission submission(List<TestCase> tests) {
-        return new Submission("flood", null, null, "mallory", "c", "*", List.of(SourceFile.utf8("m.c", FLOOD)), tests,
-                CheckerSpec.DEFAULT, Instant.now());
+        return new Submission(
+                "flood",
+                null,
+                null,
+                "mallory",
+                "c",
+                "*",
+                List.of(SourceFile.utf8("m.c", FLOOD)),
+                tests,
+                CheckerSpec.DEFAULT,
+                Instant.now());
     }
 
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
-        try (SandboxedExecutor executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Path.of(args[1]))
-                .withSlots(2).withUidBase(Integer.parseInt(args[2])).withCgroupName("coding-engine-flood-test"),
+        try (SandboxedExecutor executor = SandboxedExecutor.start(
+                SandboxConfig.defaults()
+                        .withDataDir(Path.of(args[1]))
+                        .withSlots(2)
+                        .withUidBase(Integer.parseInt(args[2]))
+                        .withCgroupName("coding-engine-flood-test"),
                 ExecutorConfig.defaults())) {
             List<TestCase> tests = tests(n);
-            Judgement j = new Judge(executor, Clock.systemUTC(), "flood").judge(submission(tests), tests,
-                    CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS, 0, 1).judgement();
-            long peak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                    .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-            System.out.println("judged " + j.verdict() + " " + j.tests().size() + " tests, heap peak " + (peak >> 20) + " MiB");
+            Judgement j = new Judge(executor, Clock.systemUTC(), "flood")
+                    .judge(submission(tests), tests, CheckerSpec.DEFAULT, Judge.TestLimits.DEFAULTS, 0, 1)
+                    .judgement();
+            long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .filter(p -> p.getType() == MemoryType.HEAP)
+                    .mapToLong(p -> p.getPeakUsage().getUsed())
+                    .sum();
+            System.out.println(
+                    "judged " + j.verdict() + " " + j.tests().size() + " tests, heap peak " + (peak >> 20) + " MiB");
         }
     }
 }

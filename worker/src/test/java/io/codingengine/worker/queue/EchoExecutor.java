@@ -5,7 +5,6 @@ import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
 import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.execution.StageResult;
-
 import java.util.List;
 
 /**
@@ -16,7 +15,7 @@ import java.util.List;
 record EchoExecutor(Runnable during) implements Executor {
 
     EchoExecutor() {
-        this(() -> { });
+        this(() -> {});
     }
 
     @Override

@@ -1,18 +1,17 @@
 package io.codingengine.worker.queue;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.queue.Lane;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With both lanes full, a slot alternates between interactive and contest work: a stream of Runs
@@ -34,19 +33,37 @@ class LaneFairnessTest {
             }
             queue.send(Lane.REGRADE, "regrade-0", "{}");
             List<Lane> served = new CopyOnWriteArrayList<>();
-            QueueConsumer consumer = new QueueConsumer(queue, delivery -> {
-                served.add(delivery.lane());
-                delivery.complete();
-            }, 1, Duration.ofMillis(200), e -> { });
+            QueueConsumer consumer = new QueueConsumer(
+                    queue,
+                    delivery -> {
+                        served.add(delivery.lane());
+                        delivery.complete();
+                    },
+                    1,
+                    Duration.ofMillis(200),
+                    e -> {});
             consumer.start();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> served.size() == 13);
             } finally {
                 consumer.stop();
             }
-            assertEquals(List.of(Lane.INTERACTIVE, Lane.CONTEST, Lane.INTERACTIVE, Lane.CONTEST, Lane.INTERACTIVE,
-                    Lane.CONTEST, Lane.INTERACTIVE, Lane.CONTEST, Lane.INTERACTIVE, Lane.CONTEST, Lane.INTERACTIVE,
-                    Lane.CONTEST, Lane.REGRADE), served);
+            assertEquals(
+                    List.of(
+                            Lane.INTERACTIVE,
+                            Lane.CONTEST,
+                            Lane.INTERACTIVE,
+                            Lane.CONTEST,
+                            Lane.INTERACTIVE,
+                            Lane.CONTEST,
+                            Lane.INTERACTIVE,
+                            Lane.CONTEST,
+                            Lane.INTERACTIVE,
+                            Lane.CONTEST,
+                            Lane.INTERACTIVE,
+                            Lane.CONTEST,
+                            Lane.REGRADE),
+                    served);
         } finally {
             broker.stop();
         }

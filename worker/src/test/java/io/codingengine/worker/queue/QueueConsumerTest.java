@@ -1,12 +1,15 @@
 package io.codingengine.worker.queue;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.queue.DeadLetter;
 import io.codingengine.common.queue.Delivery;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.SubmissionQueue;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -14,12 +17,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * A slot whose work throws an {@link Error}: before, the slot's thread died silently (only
@@ -64,29 +63,34 @@ class QueueConsumerTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
     void anErrorGivesTheMessageBackReportsDownAndEndsTheProcess() {
         Queue queue = new Queue();
         CompletableFuture<Throwable> exited = new CompletableFuture<>();
-        QueueConsumer consumer = new QueueConsumer(queue, delivery -> {
-            if (delivery.body().equals("flood")) {
-                throw new OutOfMemoryError("Java heap space");
-            }
-            delivery.complete();
-        }, 2, Duration.ofMillis(50), exited::complete);
+        QueueConsumer consumer = new QueueConsumer(
+                queue,
+                delivery -> {
+                    if (delivery.body().equals("flood")) {
+                        throw new OutOfMemoryError("Java heap space");
+                    }
+                    delivery.complete();
+                },
+                2,
+                Duration.ofMillis(50),
+                exited::complete);
         consumer.start();
         try {
             assertTrue(consumer.health().up(), consumer.health().toString());
             queue.send(Lane.CONTEST, "ok", "fine");
             queue.send(Lane.CONTEST, "flood", "flood");
             Throwable cause = exited.orTimeout(30, TimeUnit.SECONDS).join();
-            assertInstanceOf(OutOfMemoryError.class, cause, "the process is told to end: a supervisor starts a fresh one");
-            QueueConsumer.Health health = await().atMost(Duration.ofSeconds(10))
-                    .until(consumer::health, h -> h.alive() == 1);
+            assertInstanceOf(
+                    OutOfMemoryError.class, cause, "the process is told to end: a supervisor starts a fresh one");
+            QueueConsumer.Health health =
+                    await().atMost(Duration.ofSeconds(10)).until(consumer::health, h -> h.alive() == 1);
             assertFalse(health.up(), "a dead slot makes the worker DOWN: " + health);
             assertEquals(2, health.slots());
             assertTrue(health.lastDeath().contains("OutOfMemoryError"), health.toString());
@@ -101,13 +105,19 @@ class QueueConsumerTest {
         RecordedDelivery flood = new RecordedDelivery("flood", "flood", 1);
         queue.waiting.add(flood);
         CompletableFuture<Throwable> exited = new CompletableFuture<>();
-        QueueConsumer consumer = new QueueConsumer(queue, delivery -> {
-            throw new StackOverflowError();
-        }, 1, Duration.ofMillis(50), exited::complete);
+        QueueConsumer consumer = new QueueConsumer(
+                queue,
+                delivery -> {
+                    throw new StackOverflowError();
+                },
+                1,
+                Duration.ofMillis(50),
+                exited::complete);
         consumer.start();
         try {
             exited.orTimeout(30, TimeUnit.SECONDS).join();
-            assertEquals(List.of("abandon"), flood.settled(), "back after a delay, not left locked until its lock expires");
+            assertEquals(
+                    List.of("abandon"), flood.settled(), "back after a delay, not left locked until its lock expires");
         } finally {
             consumer.stop();
         }
@@ -119,9 +129,14 @@ class QueueConsumerTest {
         RecordedDelivery failing = new RecordedDelivery("bad", "bad", 1);
         queue.waiting.add(failing);
         CompletableFuture<Throwable> exited = new CompletableFuture<>();
-        QueueConsumer consumer = new QueueConsumer(queue, delivery -> {
-            throw new IllegalStateException("the store is down");
-        }, 1, Duration.ofMillis(50), exited::complete);
+        QueueConsumer consumer = new QueueConsumer(
+                queue,
+                delivery -> {
+                    throw new IllegalStateException("the store is down");
+                },
+                1,
+                Duration.ofMillis(50),
+                exited::complete);
         consumer.start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> failing.settled().contains("abandon"));

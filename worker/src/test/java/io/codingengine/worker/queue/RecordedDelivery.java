@@ -2,7 +2,6 @@ package io.codingengine.worker.queue;
 
 import io.codingengine.common.queue.Delivery;
 import io.codingengine.common.queue.Lane;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

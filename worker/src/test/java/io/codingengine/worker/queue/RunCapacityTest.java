@@ -1,5 +1,9 @@
 package io.codingengine.worker.queue;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.audit.AuditEntry;
 import io.codingengine.common.audit.AuditQuery;
 import io.codingengine.common.audit.TableAuditLog;
@@ -27,10 +31,6 @@ import io.codingengine.executor.ExecutorConfig;
 import io.codingengine.executor.SandboxedExecutor;
 import io.codingengine.executor.sandbox.SandboxConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,10 +39,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A contestant's Run never waits behind judging: a whole worker (a real broker, sandbox, stores
@@ -74,7 +73,8 @@ class RunCapacityTest {
             }
             worker.awaitDone(backlog);
             for (String run : runs) {
-                assertTrue(worker.session(run, AuditEntry.Kind.EXECUTE).endsWith("/slot-2"),
+                assertTrue(
+                        worker.session(run, AuditEntry.Kind.EXECUTE).endsWith("/slot-2"),
                         "a Run runs in the kept slot: " + worker.session(run, AuditEntry.Kind.EXECUTE));
             }
             for (String judging : backlog) {
@@ -107,29 +107,50 @@ class RunCapacityTest {
         private final ReplyChannel apiReplies;
         private final QueueConsumer consumer;
         private final Instant started = Instant.now();
-        private final String problemId = "sleepy-" + UUID.randomUUID().toString().substring(0, 8);
+        private final String problemId =
+                "sleepy-" + UUID.randomUUID().toString().substring(0, 8);
 
         Worker(Path dir, int kept, int uidBase) {
             broker = EmbeddedArtemisBroker.start(dir.resolve("broker"), 0);
             queue = ArtemisSubmissionQueue.connect(broker.url());
-            executor = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(dir.resolve("sandbox"))
-                    .withSlots(2 + kept).withInteractiveSlots(kept).withUidBase(uidBase)
-                    .withCgroupName("coding-engine-run-capacity-" + kept), ExecutorConfig.defaults());
+            executor = SandboxedExecutor.start(
+                    SandboxConfig.defaults()
+                            .withDataDir(dir.resolve("sandbox"))
+                            .withSlots(2 + kept)
+                            .withInteractiveSlots(kept)
+                            .withUidBase(uidBase)
+                            .withCgroupName("coding-engine-run-capacity-" + kept),
+                    ExecutorConfig.defaults());
             String prefix = "rc" + UUID.randomUUID().toString().substring(0, 8);
             submissions = TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
             problems = BlobProblemStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
             audit = TableAuditLog.fromConnectionString(AzuriteExtension.connectionString(), prefix);
-            problems.save(new Problem(problemId, "Sleepy", Duration.ofSeconds(SLEEP_SECONDS + 2), 256L << 20,
-                    Problem.DEFAULT_OUTPUT_LIMIT_BYTES, CheckerSpec.Tokens.KATTIS, List.of(),
-                    List.of(new TestCase("secret/1", "", "ok\n", false)), null));
-            WorkHandler handler = new WorkHandler(executor, submissions, problems, ArtemisReplyChannel.sending(broker.url()),
-                    audit, new JudgingMetrics(new SimpleMeterRegistry(), 2), Clock.systemUTC(), "run-capacity", 5,
+            problems.save(new Problem(
+                    problemId,
+                    "Sleepy",
+                    Duration.ofSeconds(SLEEP_SECONDS + 2),
+                    256L << 20,
+                    Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
+                    CheckerSpec.Tokens.KATTIS,
+                    List.of(),
+                    List.of(new TestCase("secret/1", "", "ok\n", false)),
+                    null));
+            WorkHandler handler = new WorkHandler(
+                    executor,
+                    submissions,
+                    problems,
+                    ArtemisReplyChannel.sending(broker.url()),
+                    audit,
+                    new JudgingMetrics(new SimpleMeterRegistry(), 2),
+                    Clock.systemUTC(),
+                    "run-capacity",
+                    5,
                     Duration.ofSeconds(5));
             apiReplies = ArtemisReplyChannel.listening(broker.url());
             assertEquals(2, executor.capacity());
             assertEquals(kept, executor.interactiveCapacity());
-            consumer = new QueueConsumer(queue, handler, executor.capacity(), executor.interactiveCapacity(),
-                    Duration.ofMillis(100));
+            consumer = new QueueConsumer(
+                    queue, handler, executor.capacity(), executor.interactiveCapacity(), Duration.ofMillis(100));
             consumer.start();
         }
 
@@ -137,9 +158,18 @@ class RunCapacityTest {
         List<String> queueSlowJudgings(int n) {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                Submission s = new Submission("rc-" + UUID.randomUUID(), problemId, null, "p" + i, "python", "*",
-                        List.of(SourceFile.utf8("main.py", "import time\ntime.sleep(" + SLEEP_SECONDS + ")\nprint('ok')")),
-                        List.of(), null, Instant.now());
+                Submission s = new Submission(
+                        "rc-" + UUID.randomUUID(),
+                        problemId,
+                        null,
+                        "p" + i,
+                        "python",
+                        "*",
+                        List.of(SourceFile.utf8(
+                                "main.py", "import time\ntime.sleep(" + SLEEP_SECONDS + ")\nprint('ok')")),
+                        List.of(),
+                        null,
+                        Instant.now());
                 submissions.create(s);
                 queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0)));
                 ids.add(s.id());
@@ -148,12 +178,18 @@ class RunCapacityTest {
         }
 
         void awaitRunning(List<String> ids, int n) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream()
-                    .filter(id -> submissions.get(id).orElseThrow().status() == SubmissionStatus.RUNNING).count() >= n);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> ids.stream()
+                                    .filter(id ->
+                                            submissions.get(id).orElseThrow().status() == SubmissionStatus.RUNNING)
+                                    .count()
+                            >= n);
         }
 
         int done(List<String> ids) {
-            return (int) ids.stream().filter(id -> submissions.get(id).orElseThrow().status() == SubmissionStatus.DONE).count();
+            return (int) ids.stream()
+                    .filter(id -> submissions.get(id).orElseThrow().status() == SubmissionStatus.DONE)
+                    .count();
         }
 
         void awaitDone(List<String> ids) {
@@ -169,10 +205,24 @@ class RunCapacityTest {
             String requestId = UUID.randomUUID().toString();
             var reply = apiReplies.expect(requestId, Duration.ofSeconds(90));
             Instant now = Instant.now();
-            queue.send(Lane.INTERACTIVE, requestId, WorkItem.toJson(new WorkItem.Execute(requestId, apiReplies.address(),
-                    new ExecutionRequest("python", "*", List.of(SourceFile.utf8(null, "print(1)")), Map.of(), null, null,
-                            List.of(new RunInput("", List.of()))),
-                    now.plusSeconds(90), now, "anonymous@10.0.0.9", "corr-" + requestId)));
+            queue.send(
+                    Lane.INTERACTIVE,
+                    requestId,
+                    WorkItem.toJson(new WorkItem.Execute(
+                            requestId,
+                            apiReplies.address(),
+                            new ExecutionRequest(
+                                    "python",
+                                    "*",
+                                    List.of(SourceFile.utf8(null, "print(1)")),
+                                    Map.of(),
+                                    null,
+                                    null,
+                                    List.of(new RunInput("", List.of()))),
+                            now.plusSeconds(90),
+                            now,
+                            "anonymous@10.0.0.9",
+                            "corr-" + requestId)));
             ExecutionResult result = Json.read(reply.get(), ExecutionResult.class);
             assertEquals("1\n", result.runs().getFirst().stdout(), result.toString());
             return requestId;
@@ -180,10 +230,24 @@ class RunCapacityTest {
 
         /** The sandbox slots the audit entry of {@code id} names. */
         String session(String id, AuditEntry.Kind kind) {
-            return await().atMost(Duration.ofSeconds(30)).until(() -> audit.query(new AuditQuery(started.minusSeconds(5),
-                            Instant.now().plusSeconds(5), null, null, null, null, kind, 1000)).stream()
-                    .filter(e -> e.submissionId().equals(id)).map(AuditEntry::session).findFirst(),
-                    java.util.Optional::isPresent).orElseThrow();
+            return await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> audit
+                                    .query(new AuditQuery(
+                                            started.minusSeconds(5),
+                                            Instant.now().plusSeconds(5),
+                                            null,
+                                            null,
+                                            null,
+                                            null,
+                                            kind,
+                                            1000))
+                                    .stream()
+                                    .filter(e -> e.submissionId().equals(id))
+                                    .map(AuditEntry::session)
+                                    .findFirst(),
+                            java.util.Optional::isPresent)
+                    .orElseThrow();
         }
 
         @Override

@@ -1,5 +1,8 @@
 package io.codingengine.worker.queue;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpRequest;
@@ -14,7 +17,6 @@ import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.problem.BlobProblemStore;
-import io.codingengine.common.queue.Lane;
 import io.codingengine.common.store.AzureStorage;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.LostResponses;
@@ -22,21 +24,17 @@ import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.TableSubmissionStore;
 import io.codingengine.common.store.UpdateOutcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The worker when the store applied its verdict but the response was lost, on a real
@@ -62,22 +60,39 @@ class WorkHandlerLostResponseTest {
         problems = BlobProblemStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
     }
 
-
     private static TableSubmissionStore storeLosing(LostResponses network) {
-        return new TableSubmissionStore(LostResponses.tables(AzuriteExtension.connectionString(), network),
-                AzureStorage.blobs(AzuriteExtension.connectionString()), prefix);
+        return new TableSubmissionStore(
+                LostResponses.tables(AzuriteExtension.connectionString(), network),
+                AzureStorage.blobs(AzuriteExtension.connectionString()),
+                prefix);
     }
 
     private static WorkHandler handler(TableSubmissionStore submissions, Executor executor) {
-        return new WorkHandler(executor, submissions, problems, null /* no synchronous runs here */, audit,
-                new JudgingMetrics(new SimpleMeterRegistry(), 2), Clock.systemUTC(), WORKER, 5, Duration.ofSeconds(30));
+        return new WorkHandler(
+                executor,
+                submissions,
+                problems,
+                null /* no synchronous runs here */,
+                audit,
+                new JudgingMetrics(new SimpleMeterRegistry(), 2),
+                Clock.systemUTC(),
+                WORKER,
+                5,
+                Duration.ofSeconds(30));
     }
 
     private static Submission submission(String participant) {
-        return new Submission("s-" + UUID.randomUUID(), null, null, participant, "python", "*",
+        return new Submission(
+                "s-" + UUID.randomUUID(),
+                null,
+                null,
+                participant,
+                "python",
+                "*",
                 List.of(SourceFile.utf8("main.py", "print(input())")),
                 List.of(new TestCase("t1", "1\n", "1\n", true), new TestCase("t2", "2\n", "2\n", false)),
-                null, Instant.now());
+                null,
+                Instant.now());
     }
 
     /** The verdict's write: it makes the state row DONE. */
@@ -88,9 +103,19 @@ class WorkHandlerLostResponseTest {
     }
 
     private static List<AuditEntry> auditOf(Submission submission) {
-        return audit.query(new AuditQuery(submission.createdAt().minusSeconds(1), Instant.now().plusSeconds(1),
-                        submission.participant(), null, null, null, AuditEntry.Kind.JUDGE, 100)).stream()
-                .filter(entry -> entry.submissionId().equals(submission.id())).toList();
+        return audit
+                .query(new AuditQuery(
+                        submission.createdAt().minusSeconds(1),
+                        Instant.now().plusSeconds(1),
+                        submission.participant(),
+                        null,
+                        null,
+                        null,
+                        AuditEntry.Kind.JUDGE,
+                        100))
+                .stream()
+                .filter(entry -> entry.submissionId().equals(submission.id()))
+                .toList();
     }
 
     @ParameterizedTest
@@ -102,7 +127,8 @@ class WorkHandlerLostResponseTest {
         assertTrue(submissions.create(submission));
         network.loseNext(verdictOf(submission));
 
-        RecordedDelivery delivery = new RecordedDelivery("lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0, "corr-lost")), 1);
+        RecordedDelivery delivery = new RecordedDelivery(
+                "lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0, "corr-lost")), 1);
         handler(submissions, new EchoExecutor()).handle(delivery);
 
         assertEquals(1, network.lost());
@@ -123,13 +149,16 @@ class WorkHandlerLostResponseTest {
     void aVerdictWhoseWriteLostItsResponseBeforeARegradeIsAuditedOnce() {
         LostResponses network = new LostResponses(HttpPipelinePosition.PER_CALL);
         TableSubmissionStore submissions = storeLosing(network);
-        TableSubmissionStore admin = TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
+        TableSubmissionStore admin =
+                TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
         Submission submission = submission("regraded");
         assertTrue(submissions.create(submission));
-        network.loseNext(verdictOf(submission),
+        network.loseNext(
+                verdictOf(submission),
                 () -> assertEquals(UpdateOutcome.APPLIED, admin.startRegrade(submission.id(), 1)));
 
-        RecordedDelivery delivery = new RecordedDelivery("lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0)), 1);
+        RecordedDelivery delivery =
+                new RecordedDelivery("lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0)), 1);
         handler(submissions, new EchoExecutor()).handle(delivery);
 
         assertEquals(1, network.lost());
@@ -147,14 +176,16 @@ class WorkHandlerLostResponseTest {
      */
     @Test
     void aVerdictThatAnotherDeliveryStoredFirstIsNotAudited() {
-        TableSubmissionStore submissions = TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
+        TableSubmissionStore submissions =
+                TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
         Submission submission = submission("second");
         assertTrue(submissions.create(submission));
         Judgement first = new Judgement(Verdict.WA, 0, null, List.of(), Instant.now(), "another-worker", 0, 1);
         // While this delivery runs the tests, an earlier one (which audits its own) stores its verdict.
         Executor racing = new EchoExecutor(() -> submissions.complete(submission.id(), first));
 
-        RecordedDelivery delivery = new RecordedDelivery("lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0)), 2);
+        RecordedDelivery delivery =
+                new RecordedDelivery("lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0)), 2);
         handler(submissions, racing).handle(delivery);
 
         assertEquals(List.of("complete"), delivery.settled());

@@ -1,5 +1,8 @@
 package io.codingengine.worker.queue;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.codingengine.common.audit.AuditEntry;
@@ -15,11 +18,6 @@ import io.codingengine.common.problem.PostgresProblemStore;
 import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.store.PostgresSubmissionStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,9 +33,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The worker when PostgreSQL applied its verdict but the answer never came back: the connection
@@ -52,6 +51,7 @@ class WorkHandlerPostgresLostResponseTest {
 
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
+
     private static final String WORKER = "pg-lost-response-worker";
 
     private static LosingProxy proxy;
@@ -76,7 +76,6 @@ class WorkHandlerPostgresLostResponseTest {
         proxy.close();
     }
 
-
     @Test
     void aVerdictWhoseCommitLostItsAnswerIsStoredOnceAndAuditedOnce() {
         // The worker's stores go through the forwarder; the test reads the database directly.
@@ -84,18 +83,34 @@ class WorkHandlerPostgresLostResponseTest {
         PostgresAuditLog audit = new PostgresAuditLog(throughProxy);
         PostgresSubmissionStore direct = new PostgresSubmissionStore(POSTGRES.dataSource());
         PostgresAuditLog directAudit = new PostgresAuditLog(POSTGRES.dataSource());
-        Submission submission = new Submission("s-" + UUID.randomUUID(), null, null, "lost-commit", "python", "*",
+        Submission submission = new Submission(
+                "s-" + UUID.randomUUID(),
+                null,
+                null,
+                "lost-commit",
+                "python",
+                "*",
                 List.of(SourceFile.utf8("main.py", "print(input())")),
                 List.of(new TestCase("t1", "1\n", "1\n", true), new TestCase("t2", "2\n", "2\n", false)),
-                null, Instant.now());
+                null,
+                Instant.now());
         assertTrue(direct.create(submission));
         // The verdict's UPDATE is the one statement that sets status 'DONE' (V1__stores.sql's only text with it).
         proxy.loseAnswerTo("SET status = 'DONE'");
 
-        RecordedDelivery delivery = new RecordedDelivery("pg-lost-response",
-                WorkItem.toJson(new WorkItem.Judge(submission.id(), 0, "corr-pg-lost")), 1);
-        new WorkHandler(new EchoExecutor(), submissions, new PostgresProblemStore(throughProxy), null, audit,
-                new JudgingMetrics(new SimpleMeterRegistry(), 1), Clock.systemUTC(), WORKER, 5, Duration.ofSeconds(30))
+        RecordedDelivery delivery = new RecordedDelivery(
+                "pg-lost-response", WorkItem.toJson(new WorkItem.Judge(submission.id(), 0, "corr-pg-lost")), 1);
+        new WorkHandler(
+                        new EchoExecutor(),
+                        submissions,
+                        new PostgresProblemStore(throughProxy),
+                        null,
+                        audit,
+                        new JudgingMetrics(new SimpleMeterRegistry(), 1),
+                        Clock.systemUTC(),
+                        WORKER,
+                        5,
+                        Duration.ofSeconds(30))
                 .handle(delivery);
 
         assertEquals(1, proxy.lost(), "the verdict's answer was dropped");
@@ -104,8 +119,15 @@ class WorkHandlerPostgresLostResponseTest {
         assertEquals(Verdict.AC, stored.verdict());
         assertEquals(WORKER, stored.worker());
         assertEquals(0, direct.get(submission.id()).orElseThrow().history().size());
-        List<AuditEntry> entries = directAudit.query(new AuditQuery(submission.createdAt().minusSeconds(1),
-                Instant.now().plusSeconds(1), "lost-commit", null, null, null, AuditEntry.Kind.JUDGE, 100));
+        List<AuditEntry> entries = directAudit.query(new AuditQuery(
+                submission.createdAt().minusSeconds(1),
+                Instant.now().plusSeconds(1),
+                "lost-commit",
+                null,
+                null,
+                null,
+                AuditEntry.Kind.JUDGE,
+                100));
         assertEquals(1, entries.size(), "the round has its entry, once: " + entries);
         assertEquals("AC", entries.getFirst().verdict());
         assertEquals(WORKER, entries.getFirst().worker());
@@ -161,7 +183,8 @@ class WorkHandlerPostgresLostResponseTest {
         /** Copies {@code from} to {@code to}; the client side arms the drop, the server side drops. */
         private void pump(Socket from, Socket to, AtomicReference<Boolean> dropNext, boolean fromClient) {
             byte[] buffer = new byte[64 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     String text = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
                     if (fromClient) {

@@ -1,5 +1,11 @@
 package io.codingengine.worker.queue;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.audit.AuditEntry;
 import io.codingengine.common.audit.AuditQuery;
 import io.codingengine.common.audit.PostgresAuditLog;
@@ -21,10 +27,6 @@ import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.store.PostgresSubmissionStore;
 import io.codingengine.common.store.SubmissionRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,12 +35,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a worker does with a delivery after another went wrong, on a real PostgreSQL: the round's
@@ -50,6 +49,7 @@ class WorkHandlerRecoveryTest {
 
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
+
     private static final String WORKER = "recovering-worker";
 
     private static PostgresSubmissionStore submissions;
@@ -80,9 +80,12 @@ class WorkHandlerRecoveryTest {
 
         @Override
         public ExecutionResult execute(ExecutionRequest request) {
-            List<StageResult> runs = request.runs().stream().map(run -> failing.get()
-                    ? new StageResult("", "", "", null, null, StageStatus.XX, StageStatus.XX.message(0), 0, 0, 0)
-                    : new StageResult(run.stdin(), "", run.stdin(), 0, null, null, null, 5, 5, 1 << 20)).toList();
+            List<StageResult> runs = request.runs().stream()
+                    .map(run -> failing.get()
+                            ? new StageResult(
+                                    "", "", "", null, null, StageStatus.XX, StageStatus.XX.message(0), 0, 0, 0)
+                            : new StageResult(run.stdin(), "", run.stdin(), 0, null, null, null, 5, 5, 1 << 20))
+                    .toList();
             return new ExecutionResult(request.language(), "1", null, runs, "echo:slot-0");
         }
 
@@ -94,16 +97,37 @@ class WorkHandlerRecoveryTest {
     }
 
     private static WorkHandler handler(Executor executor) {
-        return new WorkHandler(executor, submissions, problems, null /* no synchronous runs here */, audit,
-                new JudgingMetrics(new SimpleMeterRegistry(), 1), Clock.systemUTC(),
-                new WorkHandler.Settings(WORKER, 5, Duration.ofSeconds(30), Duration.ofMinutes(1),
-                        Duration.ofMillis(100), null, null, io.codingengine.worker.judge.Judge.Settings.DEFAULTS));
+        return new WorkHandler(
+                executor,
+                submissions,
+                problems,
+                null /* no synchronous runs here */,
+                audit,
+                new JudgingMetrics(new SimpleMeterRegistry(), 1),
+                Clock.systemUTC(),
+                new WorkHandler.Settings(
+                        WORKER,
+                        5,
+                        Duration.ofSeconds(30),
+                        Duration.ofMinutes(1),
+                        Duration.ofMillis(100),
+                        null,
+                        null,
+                        io.codingengine.worker.judge.Judge.Settings.DEFAULTS));
     }
 
     private static Submission created(String participant) {
-        Submission s = new Submission("s-" + UUID.randomUUID(), null, null, participant, "python", "*",
-                List.of(SourceFile.utf8("main.py", "print(input())")), List.of(new TestCase("t1", "1\n", "1\n", true)),
-                null, Instant.now());
+        Submission s = new Submission(
+                "s-" + UUID.randomUUID(),
+                null,
+                null,
+                participant,
+                "python",
+                "*",
+                List.of(SourceFile.utf8("main.py", "print(input())")),
+                List.of(new TestCase("t1", "1\n", "1\n", true)),
+                null,
+                Instant.now());
         assertTrue(submissions.create(s));
         return s;
     }
@@ -113,16 +137,30 @@ class WorkHandlerRecoveryTest {
     }
 
     private static List<AuditEntry> auditOf(Submission s) {
-        return audit.query(new AuditQuery(s.createdAt().minusSeconds(1), Instant.now().plusSeconds(1), s.participant(),
-                null, null, null, AuditEntry.Kind.JUDGE, 100));
+        return audit.query(new AuditQuery(
+                s.createdAt().minusSeconds(1),
+                Instant.now().plusSeconds(1),
+                s.participant(),
+                null,
+                null,
+                null,
+                AuditEntry.Kind.JUDGE,
+                100));
     }
 
     @Test
     void aJudgedRoundWithoutItsAuditEntryIsAuditedByItsNextDeliveryOnce() {
         Submission s = created("gap");
         // The judging worker stored this and died before its audit entry.
-        Judgement stored = new Judgement(Verdict.AC, 100, null, List.of(), Instant.now().truncatedTo(ChronoUnit.MICROS),
-                "dead-worker", 0, 1); // to the microsecond, as the audit log keeps times
+        Judgement stored = new Judgement(
+                Verdict.AC,
+                100,
+                null,
+                List.of(),
+                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                "dead-worker",
+                0,
+                1); // to the microsecond, as the audit log keeps times
         submissions.complete(s.id(), stored);
         WorkItem.Judge item = new WorkItem.Judge(s.id(), 0, "corr-gap");
 
@@ -181,11 +219,13 @@ class WorkHandlerRecoveryTest {
         handler.handle(first);
 
         assertEquals(List.of("abandon"), first.settled(), "given back for another worker, not an IE");
-        SandboxWatch.Failing failing = assertInstanceOf(SandboxWatch.Failing.class, handler.sandbox().state());
+        SandboxWatch.Failing failing =
+                assertInstanceOf(SandboxWatch.Failing.class, handler.sandbox().state());
         assertEquals("Internal error", failing.reason());
         await().atMost(Duration.ofSeconds(10)).until(() -> executor.probes.get() >= 2);
         assertFalse(handler.sandbox().awaitOpen(Duration.ofMillis(200)), "closed while the probes fail");
-        assertEquals(SubmissionStatus.RUNNING, submissions.get(s.id()).orElseThrow().status());
+        assertEquals(
+                SubmissionStatus.RUNNING, submissions.get(s.id()).orElseThrow().status());
 
         executor.failing.set(false);
         assertTrue(handler.sandbox().awaitOpen(Duration.ofSeconds(10)), "open once a probe passes");
@@ -194,8 +234,16 @@ class WorkHandlerRecoveryTest {
 
     @Test
     void aJudgingGivenBackAfterASandboxFailureWaitsLongerEachTime() {
-        assertEquals(List.of(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20),
-                        Duration.ofSeconds(40), Duration.ofSeconds(60), Duration.ofSeconds(60)),
-                List.of(1, 2, 3, 4, 5, 9).stream().map(WorkHandler::sandboxRetryDelay).toList());
+        assertEquals(
+                List.of(
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(20),
+                        Duration.ofSeconds(40),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(60)),
+                List.of(1, 2, 3, 4, 5, 9).stream()
+                        .map(WorkHandler::sandboxRetryDelay)
+                        .toList());
     }
 }

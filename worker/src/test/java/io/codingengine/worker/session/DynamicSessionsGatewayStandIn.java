@@ -2,7 +2,6 @@ package io.codingengine.worker.session;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DynamicSessionsGatewayStandIn implements AutoCloseable {
 
-    private static final java.util.Set<String> FORWARD_SKIPS = java.util.Set.of("authorization", "connection",
-            "content-length", "expect", "host", "upgrade");
+    private static final java.util.Set<String> FORWARD_SKIPS =
+            java.util.Set.of("authorization", "connection", "content-length", "expect", "host", "upgrade");
 
     private final HttpServer server;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -105,12 +104,17 @@ final class DynamicSessionsGatewayStandIn implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            if (auth == null || !auth.startsWith("Bearer ") || !entra.issuedFor(auth.substring(7), "https://dynamicsessions.io")) {
+            if (auth == null
+                    || !auth.startsWith("Bearer ")
+                    || !entra.issuedFor(auth.substring(7), "https://dynamicsessions.io")) {
                 send(exchange, 401, "{\"error\":\"invalid or missing token\"}");
                 return;
             }
             if (!roleAssigned) {
-                send(exchange, 403, "{\"error\":\"the principal lacks Microsoft.App/sessionPools/interpreters/execute/action\"}");
+                send(
+                        exchange,
+                        403,
+                        "{\"error\":\"the principal lacks Microsoft.App/sessionPools/interpreters/execute/action\"}");
                 return;
             }
             String query = exchange.getRequestURI().getRawQuery();
@@ -121,7 +125,10 @@ final class DynamicSessionsGatewayStandIn implements AutoCloseable {
             identifiers.add(query.substring("identifier=".length()));
             arrivals.add(System.nanoTime());
             if (poolFullNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0 || System.nanoTime() < poolFullUntilNanos) {
-                send(exchange, 404, "{\"error\":{\"code\":\"NoSessionAvailable\",\"message\":\"the pool has no session to allocate\"}}");
+                send(
+                        exchange,
+                        404,
+                        "{\"error\":{\"code\":\"NoSessionAvailable\",\"message\":\"the pool has no session to allocate\"}}");
                 return;
             }
             if (gatewayErrorNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -147,10 +154,14 @@ final class DynamicSessionsGatewayStandIn implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        URI target = session.resolve(exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery());
+        URI target = session.resolve(exchange.getRequestURI().getRawPath() + "?"
+                + exchange.getRequestURI().getRawQuery());
         HttpRequest.Builder request = HttpRequest.newBuilder(target)
-                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        exchange.getRequestMethod(),
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         // The caller's headers go on to the container, as the pool passes them (its own token
         // aside); the HTTP client sets the connection-level ones itself.
         exchange.getRequestHeaders().forEach((name, values) -> {

@@ -1,29 +1,27 @@
 package io.codingengine.worker.session;
 
-import com.sun.net.httpserver.HttpServer;
-import io.codingengine.common.json.Json;
-
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
-import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
-
+import com.sun.net.httpserver.HttpServer;
+import io.codingengine.common.json.Json;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * STAND-IN for Microsoft Entra ID, as a Container Apps replica reaches it: the managed identity
@@ -48,18 +46,33 @@ final class EntraTokenEndpointStandIn implements AutoCloseable {
             try (exchange) {
                 requests.incrementAndGet();
                 String query = exchange.getRequestURI().getQuery();
-                String resource = query == null ? "" : java.util.Arrays.stream(query.split("&"))
-                        .filter(p -> p.startsWith("resource=")).map(p -> java.net.URLDecoder.decode(p.substring(9), StandardCharsets.UTF_8))
-                        .findFirst().orElse("");
-                if (!IDENTITY_HEADER.equals(exchange.getRequestHeaders().getFirst("X-IDENTITY-HEADER")) || resource.isEmpty()) {
+                String resource = query == null
+                        ? ""
+                        : java.util.Arrays.stream(query.split("&"))
+                                .filter(p -> p.startsWith("resource="))
+                                .map(p -> java.net.URLDecoder.decode(p.substring(9), StandardCharsets.UTF_8))
+                                .findFirst()
+                                .orElse("");
+                if (!IDENTITY_HEADER.equals(exchange.getRequestHeaders().getFirst("X-IDENTITY-HEADER"))
+                        || resource.isEmpty()) {
                     send(exchange, 400, Map.of("error", "invalid_request"));
                     return;
                 }
                 String token = "stand-in-" + UUID.randomUUID();
                 issued.add(token);
                 resourceOf.put(token, resource);
-                send(exchange, 200, Map.of("access_token", token, "token_type", "Bearer", "resource", resource,
-                        "expires_on", String.valueOf(Instant.now().plusSeconds(3600).getEpochSecond())));
+                send(
+                        exchange,
+                        200,
+                        Map.of(
+                                "access_token",
+                                token,
+                                "token_type",
+                                "Bearer",
+                                "resource",
+                                resource,
+                                "expires_on",
+                                String.valueOf(Instant.now().plusSeconds(3600).getEpochSecond())));
             }
         });
         server.start();
@@ -72,11 +85,18 @@ final class EntraTokenEndpointStandIn implements AutoCloseable {
             String resource = context.getScopes().getFirst().replaceAll("/\\.default$", "");
             URI uri = URI.create(endpoint() + "?api-version=2019-08-01&resource="
                     + URLEncoder.encode(resource, StandardCharsets.UTF_8));
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
-                    .header("X-IDENTITY-HEADER", IDENTITY_HEADER).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .header("X-IDENTITY-HEADER", IDENTITY_HEADER)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             JsonNode json = Json.mapper().readTree(response.body());
-            return new AccessToken(json.get("access_token").asString(), OffsetDateTime.ofInstant(
-                    Instant.ofEpochSecond(Long.parseLong(json.get("expires_on").asString())), ZoneOffset.UTC));
+            return new AccessToken(
+                    json.get("access_token").asString(),
+                    OffsetDateTime.ofInstant(
+                            Instant.ofEpochSecond(
+                                    Long.parseLong(json.get("expires_on").asString())),
+                            ZoneOffset.UTC));
         });
     }
 

@@ -1,5 +1,9 @@
 package io.codingengine.worker.session;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.codingengine.common.audit.TableAuditLog;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.Submission;
@@ -23,12 +27,6 @@ import io.codingengine.worker.queue.JudgingMetrics;
 import io.codingengine.worker.queue.QueueConsumer;
 import io.codingengine.worker.queue.WorkHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,10 +35,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A full session pool is back-pressure, not a failure: the worker's loop, a real broker, Azurite,
@@ -54,6 +53,7 @@ class PoolBackPressureTest {
 
     @TempDir
     static Path dir;
+
     private static EmbeddedArtemisBroker broker;
     private static ArtemisSubmissionQueue queue;
     private static SandboxedExecutor sandboxed;
@@ -68,21 +68,34 @@ class PoolBackPressureTest {
     static void start() throws Exception {
         broker = EmbeddedArtemisBroker.start(dir.resolve("broker"), 0);
         queue = ArtemisSubmissionQueue.connect(broker.url());
-        sandboxed = SandboxedExecutor.start(SandboxConfig.defaults().withDataDir(Files.createTempDirectory("ce-pool-full-"))
-                .withSlots(1).withUidBase(64200).withCgroupName("coding-engine-pool-full"), ExecutorConfig.judging());
+        sandboxed = SandboxedExecutor.start(
+                SandboxConfig.defaults()
+                        .withDataDir(Files.createTempDirectory("ce-pool-full-"))
+                        .withSlots(1)
+                        .withUidBase(64200)
+                        .withCgroupName("coding-engine-pool-full"),
+                ExecutorConfig.judging());
         session = SessionServer.start(sandboxed, ExecutorConfig.judging().maxSourceBytes(), 0);
         entra = new EntraTokenEndpointStandIn();
         pool = new DynamicSessionsGatewayStandIn(URI.create("http://127.0.0.1:" + session.port()), entra);
         // A patience far shorter than the full pool lasts: the executor gives up several times.
-        DynamicSessionsExecutor executor = new DynamicSessionsExecutor(new DynamicSessionsSettings(pool.endpoint(), 1,
-                Duration.ofSeconds(60), Duration.ofMillis(300), Duration.ofMillis(50)),
+        DynamicSessionsExecutor executor = new DynamicSessionsExecutor(
+                new DynamicSessionsSettings(
+                        pool.endpoint(), 1, Duration.ofSeconds(60), Duration.ofMillis(300), Duration.ofMillis(50)),
                 new AzureIdentityTokenProvider(entra.credential(), Clock.systemUTC()));
         String prefix = "bp" + UUID.randomUUID().toString().substring(0, 8);
         submissions = TableSubmissionStore.fromConnectionString(AzuriteExtension.connectionString(), prefix);
-        WorkHandler handler = new WorkHandler(executor, submissions,
+        WorkHandler handler = new WorkHandler(
+                executor,
+                submissions,
                 BlobProblemStore.fromConnectionString(AzuriteExtension.connectionString(), prefix),
-                ArtemisReplyChannel.sending(broker.url()), TableAuditLog.fromConnectionString(AzuriteExtension.connectionString(), prefix),
-                new JudgingMetrics(metrics, 1), Clock.systemUTC(), "bp-worker", 5, Duration.ofSeconds(2));
+                ArtemisReplyChannel.sending(broker.url()),
+                TableAuditLog.fromConnectionString(AzuriteExtension.connectionString(), prefix),
+                new JudgingMetrics(metrics, 1),
+                Clock.systemUTC(),
+                "bp-worker",
+                5,
+                Duration.ofSeconds(2));
         consumer = new QueueConsumer(queue, handler, 1, Duration.ofMillis(200));
         consumer.start();
     }
@@ -100,9 +113,17 @@ class PoolBackPressureTest {
 
     @Test
     void aFullPoolKeepsTheDeliveryUntilASessionIsFree() {
-        Submission s = new Submission("bp-" + UUID.randomUUID(), null, "contest-1", "alice", "python", "*",
+        Submission s = new Submission(
+                "bp-" + UUID.randomUUID(),
+                null,
+                "contest-1",
+                "alice",
+                "python",
+                "*",
                 List.of(SourceFile.utf8("main.py", "print(sum(map(int, input().split())))")),
-                List.of(new TestCase("t1", "1 2\n", "3\n", true)), null, Instant.now());
+                List.of(new TestCase("t1", "1 2\n", "3\n", true)),
+                null,
+                Instant.now());
         submissions.create(s);
         int before = pool.arrivals().size();
         pool.poolFullFor(Duration.ofSeconds(4));
@@ -111,7 +132,12 @@ class PoolBackPressureTest {
                 .until(() -> submissions.get(s.id()).orElseThrow(), r -> r.status() == SubmissionStatus.DONE);
         assertEquals(Verdict.AC, done.judgement().verdict(), done.judgement().toString());
         assertEquals(1, done.judgement().attempt(), "judged on its first delivery: the full pool cost no delivery");
-        assertTrue(metrics.get("coding_engine_executor_busy").tag("kind", "judge").counter().count() >= 2,
+        assertTrue(
+                metrics.get("coding_engine_executor_busy")
+                                .tag("kind", "judge")
+                                .counter()
+                                .count()
+                        >= 2,
                 "the executor gave up more than once while the pool was full, and the judging waited each time");
         assertTrue(pool.arrivals().size() - before > 4, "the pool was asked again and again");
         await().atMost(Duration.ofSeconds(10)).until(() -> queue.depth(Lane.CONTEST) == 0);
