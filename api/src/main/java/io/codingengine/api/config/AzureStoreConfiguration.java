@@ -9,40 +9,25 @@ import io.codingengine.api.contest.DraftStore;
 import io.codingengine.api.contest.TableAccountStore;
 import io.codingengine.api.contest.TableDraftStore;
 import io.codingengine.api.limits.TableBucketProxyManager;
-import io.codingengine.common.audit.AuditLog;
-import io.codingengine.common.audit.TableAuditLog;
+import io.codingengine.common.config.AzureStores;
 import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.TableContestStore;
-import io.codingengine.common.problem.BlobProblemStore;
-import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.store.StorageAccount;
-import io.codingengine.common.store.SubmissionStore;
-import io.codingengine.common.store.TableSubmissionStore;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * The stores on Azure Storage ({@code coding-engine.store=azure}, which the {@code azure} profile
- * sets): Table Storage and Blob Storage by connection string (Azurite), or with the table and blob
- * endpoints set, through the managed identity. Tables and containers are named with
- * {@code table-prefix}.
+ * sets): those the worker uses too from {@link AzureStores}, and the api's own, on the same
+ * clients.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "coding-engine.store", havingValue = "azure")
+@Import(AzureStores.class)
 public class AzureStoreConfiguration {
-
-    /** One pair of clients for every store, authenticated as the storage settings say. */
-    @Bean
-    StorageAccount.Clients storageClients(ApiConnectionSettings c) {
-        return c.storageAccount().connect();
-    }
-
-    @Bean
-    SubmissionStore submissionStore(StorageAccount.Clients storage, ApiConnectionSettings c) {
-        return new TableSubmissionStore(storage.tables(), storage.blobs(), c.getTablePrefix());
-    }
 
     @Bean
     ApiKeyStore apiKeyStore(StorageAccount.Clients storage, ApiConnectionSettings c) {
@@ -67,16 +52,6 @@ public class AzureStoreConfiguration {
     @Bean
     ContestStore contestStore(StorageAccount.Clients storage, ApiConnectionSettings c) {
         return new TableContestStore(storage.tables(), c.getTablePrefix());
-    }
-
-    @Bean
-    ProblemStore problemStore(StorageAccount.Clients storage, ApiConnectionSettings c) {
-        return new BlobProblemStore(storage.blobs(), c.getTablePrefix());
-    }
-
-    @Bean
-    AuditLog auditLog(StorageAccount.Clients storage, ApiConnectionSettings c) {
-        return new TableAuditLog(storage.tables(), c.getTablePrefix());
     }
 
     /** One table of buckets, so every api process draws on the same ones. */

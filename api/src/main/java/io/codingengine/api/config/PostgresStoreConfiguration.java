@@ -9,15 +9,9 @@ import io.codingengine.api.contest.DraftStore;
 import io.codingengine.api.contest.PostgresAccountStore;
 import io.codingengine.api.contest.PostgresDraftStore;
 import io.codingengine.api.limits.PostgresBuckets;
-import io.codingengine.common.audit.AuditLog;
-import io.codingengine.common.audit.PostgresAuditLog;
-import io.codingengine.common.config.PostgresDataSourceConfiguration;
+import io.codingengine.common.config.PostgresStores;
 import io.codingengine.common.contest.ContestStore;
 import io.codingengine.common.contest.PostgresContestStore;
-import io.codingengine.common.problem.PostgresProblemStore;
-import io.codingengine.common.problem.ProblemStore;
-import io.codingengine.common.store.PostgresSubmissionStore;
-import io.codingengine.common.store.SubmissionStore;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -27,18 +21,12 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The stores on PostgreSQL ({@code coding-engine.store=postgres}, the default outside the
- * {@code azure} profile), on the connection pool of {@link PostgresDataSourceConfiguration} (the
- * worker's too).
+ * {@code azure} profile): those the worker uses too from {@link PostgresStores}, and the api's own.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "coding-engine.store", havingValue = "postgres", matchIfMissing = true)
-@Import(PostgresDataSourceConfiguration.class)
+@Import(PostgresStores.class)
 public class PostgresStoreConfiguration {
-
-    @Bean
-    SubmissionStore submissionStore(DataSource dataSource) {
-        return new PostgresSubmissionStore(dataSource);
-    }
 
     @Bean
     ApiKeyStore apiKeyStore(DataSource dataSource) {
@@ -63,16 +51,6 @@ public class PostgresStoreConfiguration {
     @Bean
     ContestStore contestStore(DataSource dataSource) {
         return new PostgresContestStore(dataSource);
-    }
-
-    @Bean
-    ProblemStore problemStore(DataSource dataSource) {
-        return new PostgresProblemStore(dataSource);
-    }
-
-    @Bean
-    AuditLog auditLog(DataSource dataSource) {
-        return new PostgresAuditLog(dataSource);
     }
 
     @Bean
