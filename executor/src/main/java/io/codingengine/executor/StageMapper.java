@@ -1,5 +1,6 @@
 package io.codingengine.executor;
 
+import io.codingengine.common.execution.Signals;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
 import io.codingengine.executor.sandbox.RunOutcome;
@@ -8,40 +9,6 @@ import java.nio.charset.StandardCharsets;
 /** Turns what the sandbox observed into Piston's stage shape, with Piston's messages. */
 final class StageMapper {
 
-    private static final String[] SIGNALS = {
-        null,
-        "SIGHUP",
-        "SIGINT",
-        "SIGQUIT",
-        "SIGILL",
-        "SIGTRAP",
-        "SIGABRT",
-        "SIGBUS",
-        "SIGFPE",
-        "SIGKILL",
-        "SIGUSR1",
-        "SIGSEGV",
-        "SIGUSR2",
-        "SIGPIPE",
-        "SIGALRM",
-        "SIGTERM",
-        "SIGSTKFLT",
-        "SIGCHLD",
-        "SIGCONT",
-        "SIGSTOP",
-        "SIGTSTP",
-        "SIGTTIN",
-        "SIGTTOU",
-        "SIGURG",
-        "SIGXCPU",
-        "SIGXFSZ",
-        "SIGVTALRM",
-        "SIGPROF",
-        "SIGWINCH",
-        "SIGIO",
-        "SIGPWR",
-        "SIGSYS"
-    };
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StageMapper.class);
     private static final int SIGKILL = 9;
     private static final int SIGXCPU = 24;
@@ -120,7 +87,7 @@ final class StageMapper {
     }
 
     static String signalName(int signal) {
-        return signal > 0 && signal < SIGNALS.length ? SIGNALS[signal] : "SIG" + signal;
+        return Signals.name(signal);
     }
 
     private static String text(byte[] bytes) {

@@ -1,6 +1,6 @@
 package io.codingengine.api.piston;
 
-import java.util.List;
+import io.codingengine.common.execution.Signals;
 import java.util.OptionalInt;
 import tools.jackson.databind.JsonNode;
 
@@ -20,50 +20,12 @@ sealed interface ConnectMessage {
     /** A signal for the program, by Piston's name ({@code "SIGINT"}) or its number. */
     record Signal(JsonNode signal) implements ConnectMessage {
 
-        /** Linux's signal names by number (Piston's list); 0 has none. */
-        private static final List<String> NAMES = List.of(
-                "",
-                "SIGHUP",
-                "SIGINT",
-                "SIGQUIT",
-                "SIGILL",
-                "SIGTRAP",
-                "SIGABRT",
-                "SIGBUS",
-                "SIGFPE",
-                "SIGKILL",
-                "SIGUSR1",
-                "SIGSEGV",
-                "SIGUSR2",
-                "SIGPIPE",
-                "SIGALRM",
-                "SIGTERM",
-                "SIGSTKFLT",
-                "SIGCHLD",
-                "SIGCONT",
-                "SIGSTOP",
-                "SIGTSTP",
-                "SIGTTIN",
-                "SIGTTOU",
-                "SIGURG",
-                "SIGXCPU",
-                "SIGXFSZ",
-                "SIGVTALRM",
-                "SIGPROF",
-                "SIGWINCH",
-                "SIGIO",
-                "SIGPWR",
-                "SIGSYS");
-
         /** The signal's number, or empty when it names none. */
         OptionalInt number() {
-            if (signal != null
-                    && signal.isString()
-                    && !signal.asString().isEmpty()
-                    && NAMES.contains(signal.asString())) {
-                return OptionalInt.of(NAMES.indexOf(signal.asString()));
+            if (signal != null && signal.isString()) {
+                return Signals.number(signal.asString());
             }
-            if (signal != null && signal.isIntegralNumber() && signal.asLong() > 0 && signal.asLong() < NAMES.size()) {
+            if (signal != null && signal.isIntegralNumber() && Signals.named(signal.asLong())) {
                 return OptionalInt.of(signal.asInt());
             }
             return OptionalInt.empty();
