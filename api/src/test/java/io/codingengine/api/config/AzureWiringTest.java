@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
+import io.codingengine.common.config.AzureStores;
 import io.codingengine.common.config.StoreSettings;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.AzuriteExtension;
@@ -32,6 +33,7 @@ import org.springframework.core.io.support.PropertiesLoaderUtils;
 class AzureWiringTest {
 
     private final PipelineConfiguration configuration = new PipelineConfiguration();
+    private final AzureStores shared = new AzureStores();
     private final AzureStoreConfiguration stores = new AzureStoreConfiguration();
 
     private static ApiConnectionSettings bind(Map<String, String> settings) {
@@ -59,12 +61,12 @@ class AzureWiringTest {
         String prefix = "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         ApiConnectionSettings p = bind(Map.of(
                 "coding-engine.storage", AzuriteExtension.connectionString(), "coding-engine.table-prefix", prefix));
-        StorageAccount.Clients clients = stores.storageClients(p);
+        StorageAccount.Clients clients = shared.storageClients(p);
         var keys = stores.apiKeyStore(clients, p);
         Principal judge = new Principal("judge", Role.ADMIN);
         assertEquals(Optional.of(judge), keys.authenticate(keys.issue(judge)));
-        stores.submissionStore(clients, p);
-        stores.problemStore(clients, p);
+        shared.submissionStore(clients, p);
+        shared.problemStore(clients, p);
         stores.accountStore(clients, p);
         stores.draftStore(clients, p);
         stores.clarificationStore(clients, p);
@@ -86,7 +88,7 @@ class AzureWiringTest {
                 "coding-engine.blob-endpoint", "https://ceacct.blob.core.windows.net",
                 "coding-engine.managed-identity-client-id", "00000000-0000-0000-0000-000000000001"));
         assertTrue(p.storageAccount().usesIdentity());
-        StorageAccount.Clients clients = stores.storageClients(p);
+        StorageAccount.Clients clients = shared.storageClients(p);
         assertEquals("https://ceacct.table.core.windows.net", clients.tables().getServiceEndpoint());
         assertEquals("https://ceacct.blob.core.windows.net", clients.blobs().getAccountUrl());
     }

@@ -22,22 +22,22 @@ public class AzureStores {
 
     /** One pair of clients for every store, authenticated as the storage settings say. */
     @Bean
-    StorageAccount.Clients storageClients(ConnectionSettings c) {
+    public StorageAccount.Clients storageClients(ConnectionSettings c) {
         return c.storageAccount().connect();
     }
 
     @Bean
-    SubmissionStore submissionStore(StorageAccount.Clients storage, ConnectionSettings c) {
+    public SubmissionStore submissionStore(StorageAccount.Clients storage, ConnectionSettings c) {
         return new TableSubmissionStore(storage.tables(), storage.blobs(), c.getTablePrefix());
     }
 
     @Bean
-    ProblemStore problemStore(StorageAccount.Clients storage, ConnectionSettings c) {
+    public ProblemStore problemStore(StorageAccount.Clients storage, ConnectionSettings c) {
         return new BlobProblemStore(storage.blobs(), c.getTablePrefix());
     }
 
     @Bean
-    AuditLog auditLog(StorageAccount.Clients storage, ConnectionSettings c) {
+    public AuditLog auditLog(StorageAccount.Clients storage, ConnectionSettings c) {
         return new TableAuditLog(storage.tables(), c.getTablePrefix());
     }
 }
