@@ -362,10 +362,11 @@ public class AdminController {
                 .findFirst()
                 .orElseThrow(() -> new NoSuchElementException("lane " + l + " has no dead letter " + messageId));
         Requeued answer;
-        String submission = judgedSubmission(letter.body());
+        WorkItem.Judge judging = judging(letter.body());
+        String submission = judging == null ? null : judging.submissionId();
         if (submission != null && store.get(submission).isPresent()) {
             long round = clock.millis();
-            if (!submissions.regrade(submission, round)) {
+            if (!submissions.regrade(submission, round, judging.allTests())) {
                 throw new ResponseStatusException(
                         HttpStatus.CONFLICT, "submission " + submission + " has a later round already");
             }
@@ -393,9 +394,10 @@ public class AdminController {
     }
 
     /** The submission a dead letter was judging, or null: a run, or a body that is no work item. */
-    private static String judgedSubmission(String body) {
+    /** The judging a dead letter asked for, or {@code null} when it is another kind of message. */
+    private static WorkItem.Judge judging(String body) {
         try {
-            return WorkItem.fromJson(body) instanceof WorkItem.Judge judge ? judge.submissionId() : null;
+            return WorkItem.fromJson(body) instanceof WorkItem.Judge judge ? judge : null;
         } catch (RuntimeException notAWorkItem) {
             return null;
         }

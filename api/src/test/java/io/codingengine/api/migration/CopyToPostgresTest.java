@@ -14,6 +14,7 @@ import io.codingengine.common.contest.Contest;
 import io.codingengine.common.contest.Scoring;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestCase;
@@ -66,7 +67,8 @@ class CopyToPostgresTest {
                 List.of(new TestCase("2", "5 5\n", "10\n", false)),
                 "Add two numbers. ![](statement/fig.png)",
                 List.of(new StatementFile("fig.png", "image/png", sha256(png), png)),
-                "the package's");
+                "the package's",
+                grading());
         azure.problems().save(problem);
         Contest contest = new Contest("cup", "Cup", List.of("sum"), AT, AT.plusSeconds(3600), Scoring.ICPC, List.of());
         azure.contests().save(contest);
@@ -136,20 +138,9 @@ class CopyToPostgresTest {
         StoreCopy.Target postgres = StoreCopy.Target.of(database.dataSource());
         StatementFile picture = problem.statementFiles().getFirst();
         assertEquals(
-                new Problem(
-                        problem.id(),
-                        problem.name(),
-                        problem.timeLimit(),
-                        problem.memoryLimitBytes(),
-                        problem.outputLimitBytes(),
-                        problem.checker(),
-                        problem.samples(),
-                        problem.secretTests(),
-                        problem.statement(),
-                        List.of(picture.withoutData()),
-                        problem.timeLimitSource()),
+                problem.withStatementFiles(List.of(picture.withoutData())),
                 postgres.problems().load("sum").orElseThrow(),
-                "secret tests and all (a load for judging leaves the pictures' data out)");
+                "secret tests, groups and all (a load for judging leaves the pictures' data out)");
         assertEquals(
                 picture, postgres.problems().statementFile("sum", "fig.png").orElseThrow());
         assertEquals(contest, postgres.contests().get("cup").orElseThrow());
@@ -174,6 +165,50 @@ class CopyToPostgresTest {
                                 AT.minusSeconds(60), AT.plusSeconds(60), "alice", null, null, null, null, 10)));
 
         assertCounts(CopyToPostgres.run(args), false);
+    }
+
+    /** A scoring problem's groups: a secret group that stops at its first rejected test, its own scores and flags. */
+    private static Grading grading() {
+        Grading.Group sample = new Grading.Group(
+                "sample",
+                false,
+                Grading.Aggregation.SUM,
+                Grading.VerdictMode.WORST_ERROR,
+                false,
+                false,
+                0.0,
+                0,
+                null,
+                null,
+                false,
+                List.of(Grading.Item.test("1")));
+        Grading.Group secret = new Grading.Group(
+                "secret",
+                true,
+                Grading.Aggregation.MIN,
+                Grading.VerdictMode.FIRST_ERROR,
+                false,
+                false,
+                40.0,
+                0,
+                0.0,
+                40.0,
+                false,
+                List.of(Grading.Item.test("2")));
+        Grading.Group root = new Grading.Group(
+                Grading.ROOT,
+                false,
+                Grading.Aggregation.SUM,
+                Grading.VerdictMode.WORST_ERROR,
+                true,
+                false,
+                null,
+                0,
+                null,
+                null,
+                false,
+                List.of(Grading.Item.group(sample), Grading.Item.group(secret)));
+        return new Grading(true, root, Map.of("2", List.of("float_tolerance", "1e-6")), false);
     }
 
     /** Each kind's count, all of them copied the first time, all of them there already the next. */

@@ -1,6 +1,7 @@
 package io.codingengine.api.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codingengine.api.InProcessWorker;
@@ -626,7 +627,7 @@ class ContestUiTest {
      */
     @Test
     void aDeadLetteredJudgingIsRequeuedAsANewRound() throws Exception {
-        String[] dead = deadLetter("sum-dl");
+        String[] dead = deadLetter("sum-dl", SUM, "AC", "");
         String ticket = dead[0];
         String requeue = "/api/v1/admin/dead-letters/regrade/" + dead[1] + "/requeue";
         String participant = json(send(
@@ -658,11 +659,30 @@ class ContestUiTest {
     }
 
     /**
-     * A contest submission of problem {@code problem} (imported here, in contest "dl") judged AC,
-     * then rejudged while the problem is gone: the worker dead-letters that round (IE). The
-     * problem is imported again. Returns the ticket and the dead letter's message id.
+     * A rejudge asked with {@code allTests=true} that was dead-lettered runs every test when it is
+     * requeued: a wrong answer, which lazy judging stops at the sample, is run on the secret tests too.
      */
-    private String[] deadLetter(String problem) throws Exception {
+    @Test
+    void aRequeuedRejudgeStillRunsEveryTestWhenItWasAskedTo() throws Exception {
+        String[] dead = deadLetter("sum-dl-all", "print(0)", "WA", "?allTests=true");
+        json(send(post("/api/v1/admin/dead-letters/regrade/" + dead[1] + "/requeue", "", adminKey), 202));
+        JsonNode judged = awaitDone(dead[0], adminKey);
+        assertEquals("WA", judged.get("verdict").asString(), judged.toString());
+        List<String> verdicts = new java.util.ArrayList<>();
+        judged.get("tests").forEach(t -> verdicts.add(t.get("verdict").asString()));
+        assertEquals(3, verdicts.size(), judged.toString());
+        assertFalse(verdicts.contains("NR"), "the secret tests ran too: " + judged);
+    }
+
+    private static final String SUM = "a, b = map(int, input().split())\\nprint(a + b)";
+
+    /**
+     * A contest submission of problem {@code problem} (imported here, in contest "dl") judged
+     * {@code verdict}, then rejudged ({@code rejudgeQuery}) while the problem is gone: the worker
+     * dead-letters that round (IE). The problem is imported again. Returns the ticket and the dead
+     * letter's message id.
+     */
+    private String[] deadLetter(String problem, String source, String verdict, String rejudgeQuery) throws Exception {
         importSum(problem);
         Instant now = Instant.now();
         putContest("dl", problem, now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
@@ -678,15 +698,16 @@ class ContestUiTest {
                         post(
                                 "/api/v1/contests/dl/submissions",
                                 "{\"problemId\":\"" + problem + "\",\"language\":\"python\","
-                                        + "\"files\":[{\"content\":\"a, b = map(int, input().split())\\nprint(a + b)\"}]}",
+                                        + "\"files\":[{\"content\":\"" + source + "\"}]}",
                                 key),
                         202))
                 .get("ticket")
                 .asString();
-        assertEquals("AC", awaitDone(ticket, key).get("verdict").asString());
+        assertEquals(verdict, awaitDone(ticket, key).get("verdict").asString());
         putContest("dl", List.of(), now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.HOURS), List.of());
         send(delete("/api/v1/problems/" + problem, adminKey), 204);
-        long round = json(send(post("/api/v1/admin/submissions/" + ticket + "/rejudge", "", adminKey), 202))
+        long round = json(send(
+                        post("/api/v1/admin/submissions/" + ticket + "/rejudge" + rejudgeQuery, "", adminKey), 202))
                 .get("round")
                 .asLong();
         String messageId = ticket + "-" + round;
@@ -774,7 +795,7 @@ class ContestUiTest {
                         .header("Authorization", "Bearer " + adminKey)
                         .PUT(HttpRequest.BodyPublishers.ofByteArray(KattisZip.sumInSections())),
                 201);
-        String[] dead = deadLetter("sum-dl-ui");
+        String[] dead = deadLetter("sum-dl-ui", SUM, "AC", "");
         Instant now = Instant.now();
         putContest(
                 "spring",

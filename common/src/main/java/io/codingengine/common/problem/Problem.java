@@ -156,6 +156,23 @@ public record Problem(
                 null);
     }
 
+    /** The same problem with these statement files (its pictures, with or without their data). */
+    public Problem withStatementFiles(List<StatementFile> files) {
+        return new Problem(
+                id,
+                name,
+                timeLimit,
+                memoryLimitBytes,
+                outputLimitBytes,
+                checker,
+                samples,
+                secretTests,
+                statement,
+                files,
+                timeLimitSource,
+                grading);
+    }
+
     /** The same problem with another time limit, set as {@code source} says. */
     public Problem withTimeLimit(Duration limit, String source) {
         return new Problem(
