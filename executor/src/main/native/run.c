@@ -652,6 +652,9 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
                      killed ? "killed=1\n" : "", stopped ? "stopped=1\n" : "",
                      link && link_transcript_cut(link) ? "transcript_cut=1\n" : "",
                      link && link_flooded(link) ? "flooded=1\n" : "");
+    /* snprintf says what it would have written; a status that did not fit is cut, never read past. */
+    if (n < 0) n = 0;
+    if ((size_t) n >= sizeof st) n = sizeof st - 1;
     frame('s', st, (size_t) n);
     return 0;
 }

@@ -40,7 +40,7 @@ final class StageMapper {
         StageStatus status;
         String message;
         Integer code = o.exitCode();
-        String signal = o.signal() == null ? null : signalName(o.signal());
+        String signal = o.signal() == null ? null : Signals.name(o.signal());
         if (o.oomKilled()) {
             status = StageStatus.ML;
             message = status.message(0);
@@ -83,11 +83,7 @@ final class StageMapper {
         }
         // Stopped by a limit: the engine killed it (Piston reports SIGKILL for these too).
         return new StageResult(
-                stdout, stderr, output, null, signalName(SIGKILL), status, message, cpuMs, wallMs, memory);
-    }
-
-    static String signalName(int signal) {
-        return Signals.name(signal);
+                stdout, stderr, output, null, Signals.name(SIGKILL), status, message, cpuMs, wallMs, memory);
     }
 
     private static String text(byte[] bytes) {

@@ -164,7 +164,7 @@ final class TestData {
                 && validatorArgs.size() == total
                 && total > 0
                 && validatorArgs.values().stream().distinct().count() == 1) {
-            // The same for every test: the problem's checker holds them, as before groups were read.
+            // The same for every test: the problem's checker holds them.
             common = validatorArgs.values().iterator().next();
             validatorArgs.clear();
         }

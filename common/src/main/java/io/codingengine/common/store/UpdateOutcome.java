@@ -21,10 +21,5 @@ public enum UpdateOutcome {
      */
     STALE,
     /** There is no submission with that id. */
-    NOT_FOUND;
-
-    /** True when the caller should go on with its work: {@link #APPLIED} or {@link #UNCHANGED}. */
-    public boolean proceed() {
-        return this == APPLIED || this == UNCHANGED;
-    }
+    NOT_FOUND
 }

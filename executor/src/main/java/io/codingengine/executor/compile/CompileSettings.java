@@ -40,20 +40,10 @@ public record CompileSettings(
                 true, Path.of("/usr/local/lib/coding-engine/pch"), 1L << 30, true, 200, 512, Duration.ofSeconds(10));
     }
 
-    /** Everything off: every compile is a fresh compiler process in the box, as before. */
+    /** Everything off: every compile is a fresh compiler process in the box. */
     public static CompileSettings off() {
         return new CompileSettings(
                 false, Path.of("/usr/local/lib/coding-engine/pch"), 0, false, 200, 512, Duration.ofSeconds(10));
-    }
-
-    public CompileSettings withCacheBytes(long value) {
-        return new CompileSettings(
-                precompiledHeaders, pchDir, value, warmJavac, javacRestartAfter, javacMemoryMiB, javacTimeout);
-    }
-
-    public CompileSettings withWarmJavac(boolean value) {
-        return new CompileSettings(
-                precompiledHeaders, pchDir, cacheBytes, value, javacRestartAfter, javacMemoryMiB, javacTimeout);
     }
 
     public CompileSettings withPrecompiledHeaders(boolean value) {

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #failed}) closes the gate of every slot ({@link QueueConsumer.Gate}) and starts a probe
  * (a trivial program through the executor, {@code Executor.probe}) at once, then every
  * {@code probeInterval} until one passes; meanwhile the worker's messages wait on the queue for the
- * other workers, and its health shows {@code sandbox} out of service. Without this, an idle worker
- * whose sandbox failed took its own given-back message again at each retry, while another worker
- * was healthy, until the submission's deliveries ran out into an IE.
+ * other workers, and its health shows {@code sandbox} out of service. An idle worker whose sandbox
+ * fails would otherwise take its own given-back message again at each retry, while another worker
+ * is healthy, until the submission's deliveries ran out into an IE.
  */
 public final class SandboxWatch implements QueueConsumer.Gate, AutoCloseable {
 
