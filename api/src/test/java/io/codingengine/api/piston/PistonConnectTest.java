@@ -340,6 +340,57 @@ class PistonConnectTest {
     }
 
     @Test
+    void aClientThatResetsRightAfterInitHasItsRunKilled() throws Exception {
+        // Each time the reset races the init's admission, the start of the run on the worker and
+        // the program's start in its box differently: every one must be killed at once.
+        for (int i = 0; i < 20; i++) {
+            String subject = unique("reset");
+            Instant left = resetRightAfterInit(issue(subject));
+            JsonNode audit = await().atMost(Duration.ofSeconds(40))
+                    .until(
+                            () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject),
+                            found -> found.size() == 1)
+                    .get(0);
+            assertEquals(
+                    "SG", audit.get("verdict").asString(), "try " + i + ": killed, not run to its limit: " + audit);
+            assertTrue(
+                    Duration.between(left, Instant.parse(audit.get("judgedAt").asString()))
+                                    .toSeconds()
+                            < 15,
+                    "try " + i + ": " + audit);
+        }
+    }
+
+    /** Opens a WebSocket by hand, sends an init and resets the TCP connection at once. */
+    private Instant resetRightAfterInit(String key) throws Exception {
+        Map<String, Object> message = program(
+                "python",
+                "import time\nfor i in range(60):\n    print(i, flush=True)\n    time.sleep(1)",
+                "run_timeout",
+                60000);
+        message.put("type", "init");
+        String init = Json.write(message);
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+            var out = raw.getOutputStream();
+            out.write(("GET /api/v2/connect HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                            + "Authorization: " + TestKeys.bearer(key) + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            var in = raw.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            out.write(maskedText(init));
+            out.flush();
+            raw.setSoLinger(true, 0); // a reset, at once: the hang-up races the init's admission
+            return Instant.now();
+        }
+    }
+
+    @Test
     void aCallerMayHaveTwoRunsAtOnce() throws Exception {
         String key = issue(unique("hold"));
         String longRun = "import time\nfor i in range(30):\n    print(i, flush=True)\n    time.sleep(1)";
