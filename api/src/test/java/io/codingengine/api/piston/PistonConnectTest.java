@@ -339,6 +339,79 @@ class PistonConnectTest {
                 audit.toString());
     }
 
+    /**
+     * A bystander's run that is never idle (it says so every half second, so neither the idle
+     * limit nor a slow start of the flooder's run can end it), beside a client that floods its own
+     * run with empty messages until it is cut off: the flooder alone is closed, and the
+     * bystander's input still reaches its program.
+     */
+    @Test
+    void aFloodOfTinyMessagesClosesItsOwnConnectionAndNobodyElses() throws Exception {
+        PistonConnectClient other = init(issue(unique("bystander")), program("python", """
+                        import sys, threading, time
+                        def beat():
+                            while True:
+                                print('.', flush=True)
+                                time.sleep(0.5)
+                        threading.Thread(target=beat, daemon=True).start()
+                        for line in sys.stdin:
+                            print(line.strip().upper(), flush=True)
+                        """, "run_timeout", 60000));
+        other.next("runtime");
+        other.next("stage");
+        other.stdoutUntil(".\n");
+        PistonConnectClient flooder = init(
+                issue(unique("flooder")),
+                program(
+                        "python",
+                        "import time\nfor i in range(50):\n    print(i, flush=True)\n    time.sleep(1)",
+                        "run_timeout",
+                        60000));
+        flooder.next("runtime");
+        flooder.next("stage");
+        // Empty data carries no byte of stdin: only counting messages stops it.
+        String empty = Json.write(Map.of("type", "data", "stream", "stdin", "data", ""));
+        int sent = 0;
+        try {
+            while (sent < 100_000 && !flooder.closed.isDone()) {
+                flooder.socket.sendText(empty, true).join();
+                sent++;
+            }
+        } catch (java.util.concurrent.CompletionException e) {
+            // the server closed the connection under the flood
+        }
+        assertEquals("4002 Notified Error", flooder.closeStatus(), "after " + sent + " messages");
+        JsonNode error = null;
+        for (JsonNode message : flooder.messages) {
+            if (message.get("type").asString().equals("error")) {
+                error = message;
+            }
+        }
+        assertNotNull(error, flooder.toString());
+        // Past the rate, or (on a host too loaded to send 200 a second) past the count.
+        assertTrue(
+                List.of("too many messages: at most 200 a second", "too many messages: at most 10000 after init")
+                        .contains(error.get("message").asString()),
+                error.toString());
+        // The other connection's run still gets its input, and answers.
+        Instant asked = Instant.now();
+        other.stdin("still here\n");
+        StringBuilder seen = new StringBuilder();
+        while (!seen.toString().contains("STILL HERE\n")) {
+            JsonNode data = other.next("data");
+            assertEquals("stdout", data.get("stream").asString(), data.toString());
+            seen.append(data.get("data").asString());
+        }
+        assertTrue(Duration.between(asked, Instant.now()).toSeconds() < 10, seen.toString());
+        other.send(Map.of("type", "eof"));
+        JsonNode exit;
+        while ((exit = other.next()).get("type").asString().equals("data")) {
+            // the heartbeat, up to the end
+        }
+        assertEquals("exit", exit.get("type").asString(), exit.toString());
+        assertEquals(0, exit.get("code").asInt(), exit.toString());
+    }
+
     @Test
     void aClientThatResetsRightAfterInitHasItsRunKilled() throws Exception {
         // Each time the reset races the init's admission, the start of the run on the worker and
