@@ -97,7 +97,11 @@ struct run_opts {
     const char *landlock_write[MAX_LANDLOCK]; /* every right beneath: the run's own directories */
     int n_landlock_write;
     int cpu_fd;  /* cpu_usage_file, opened once (the relay may leave the host's mount namespace) */
-    int kill_fd; /* the last cgroup.procs, opened once, to find what to kill */
+    /* The last cgroup's directory, opened once (O_PATH): its cgroup.procs (kill_name) is opened
+     * anew for every look at what to kill, since cgroup v1 keeps an open file's pid list and
+     * rereads of the same file show it as it was, not who joined since. */
+    int kill_fd;
+    const char *kill_name;
 };
 
 /* What enter_box opens on the host, in the relay, for box_init in its child (box.c). */

@@ -145,15 +145,44 @@ static pid_t join_late(const struct run_opts *o, int info_r, int block_w) {
     return init;
 }
 
-/* Sends sig to every process of the run's cgroup but skip and also_skip. */
+/* Sends sig to every process of the run's cgroup but skip and also_skip. The list is read from a
+ * cgroup.procs opened now: cgroup v1 caches an open file's pid list (for a second after its last
+ * read), so rereading one file descriptor every few milliseconds kept showing the cgroup as it
+ * was at the first read. A client's kill that came before the program joined then never reached
+ * it, however often it was sent. */
 static void signal_cgroup(const struct run_opts *o, int sig, pid_t skip, pid_t also_skip) {
     char buf[65536];
-    ssize_t n = pread(o->kill_fd, buf, sizeof buf - 1, 0);
-    buf[n > 0 ? n : 0] = 0;
+    size_t len = 0;
+    int fd = openat(o->kill_fd, o->kill_name, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return; /* the cgroup is gone, and every process with it */
+    while (len < sizeof buf - 1) {
+        ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        len += (size_t) n;
+    }
+    close(fd);
+    buf[len] = 0;
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
         pid_t p = (pid_t) strtol(line, NULL, 10);
         if (p > 0 && p != skip && p != also_skip) kill(p, sig);
     }
+}
+
+/* The directory of the last cgroup.procs (O_PATH, usable after the relay left the host's mount
+ * namespace), and the file's name in it. */
+static void open_kill_dir(struct run_opts *o) {
+    o->kill_fd = -1;
+    if (!o->n_cgroups) return;
+    const char *procs = o->cgroup_procs[o->n_cgroups - 1];
+    const char *slash = strrchr(procs, '/');
+    if (!slash || slash == procs) { errno = 0; die("bad cgroup.procs path %s", procs); }
+    char *dir = strndup(procs, (size_t) (slash - procs));
+    if (!dir) die("strndup");
+    o->kill_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (o->kill_fd < 0) die("open %s", dir);
+    free(dir);
+    o->kill_name = slash + 1;
 }
 
 /* Kills every process of the box but our direct child. With bwrap, the child is bwrap's monitor:
@@ -440,7 +469,7 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
     int peak_fd = o.memory_peak_file ? open(o.memory_peak_file, O_RDONLY | O_CLOEXEC) : -1;
     int oom_fd = o.oom_events_file ? open(o.oom_events_file, O_RDONLY | O_CLOEXEC) : -1;
     o.cpu_fd = o.cpu_usage_file ? open(o.cpu_usage_file, O_RDONLY | O_CLOEXEC) : -1;
-    o.kill_fd = o.n_cgroups ? open(o.cgroup_procs[o.n_cgroups - 1], O_RDONLY | O_CLOEXEC) : -1;
+    open_kill_dir(&o);
     /* Both sides' relays meet at the FIFOs, on the host, before either enters its box. */
     struct link *link = open_link(&o);
     struct box_fds box = {.user = -1, .work = -1};

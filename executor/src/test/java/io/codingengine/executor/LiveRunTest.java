@@ -53,7 +53,7 @@ class LiveRunTest {
     }
 
     /** A client that records what it is told, and sends what a test gives it. */
-    static final class Client implements Conversation {
+    static class Client implements Conversation {
         final BlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
         final List<String> events = new CopyOnWriteArrayList<>();
         final StringBuffer stdout = new StringBuffer();
@@ -207,6 +207,38 @@ class LiveRunTest {
         assertEquals(StageStatus.SG, run.status(), run.toString());
         assertEquals("SIGKILL", run.signal());
         assertTrue(run.wallTimeMs() < 5000, "ended by the signal, not a limit: " + run);
+    }
+
+    /**
+     * A client that hung up before its program started (a reset right after its init) sends its
+     * kill at the first look at its input, and again every 100 ms, as the worker's live run does:
+     * the kills that come before the program joined its cgroup reach nobody, and a later one must
+     * still find it (the relay once reread a stale list of the cgroup's processes and never did).
+     */
+    @Test
+    void aKillFromBeforeTheProgramStartedStillEndsIt() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            Client client = new Client(Duration.ofSeconds(10)) {
+                private boolean first = true;
+
+                @Override
+                public Input next(Duration wait) throws InterruptedException {
+                    if (!first) {
+                        Thread.sleep(Math.min(wait.toMillis(), 100));
+                    }
+                    first = false;
+                    return new Input.Signal(9);
+                }
+            };
+            var result = converse(
+                    Fixture.EXECUTOR,
+                    "python",
+                    "import time\nfor i in range(60):\n    print(i, flush=True)\n    time.sleep(1)",
+                    client);
+            StageResult run = run(result);
+            assertEquals(StageStatus.SG, run.status(), "try " + i + ": " + run);
+            assertTrue(run.wallTimeMs() < 5000, "try " + i + ": ended by the kill, not a limit: " + run);
+        }
     }
 
     @Test

@@ -81,9 +81,13 @@ final class QueuedLiveRun {
         switch (message) {
             case LiveMessage.Attached attached -> {
                 worker = attached.address();
-                early.forEach(this::toWorker);
-                early.clear();
                 restartTimer();
+                for (LiveMessage.Control control : early) {
+                    if (!deliver(control)) {
+                        break;
+                    }
+                }
+                early.clear();
             }
             case LiveMessage.Ended end -> {
                 events.accept(end);
@@ -109,16 +113,31 @@ final class QueuedLiveRun {
             }
             early.add(control);
         } else {
-            toWorker(control);
+            deliver(control);
         }
     }
 
-    private void toWorker(LiveMessage.Control control) {
+    /**
+     * Sends a control to the run's own address on its worker; one that cannot be sent (the run's
+     * queue is full: its worker has not taken what came before, or the broker is gone) stops this
+     * run: a program that silently lost part of its input would go on with the wrong input.
+     */
+    private boolean deliver(LiveMessage.Control control) {
+        if (toWorker(control) || control instanceof LiveMessage.HangUp) {
+            return true;
+        }
+        giveUp("the program's input could not be delivered (it has not taken what came before): it was stopped");
+        return false;
+    }
+
+    private boolean toWorker(LiveMessage.Control control) {
         try {
             replies.reply(worker, requestId, LiveMessage.toJson(control));
+            return true;
         } catch (RuntimeException e) {
             // The worker stops the run at its limits; a lost hang-up costs it no more than that.
             LOG.warn("live run {}: cannot reach its worker: {}", requestId, e.toString());
+            return false;
         }
     }
 

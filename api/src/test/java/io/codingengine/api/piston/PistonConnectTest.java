@@ -339,6 +339,130 @@ class PistonConnectTest {
                 audit.toString());
     }
 
+    /**
+     * A bystander's run that is never idle (it says so every half second, so neither the idle
+     * limit nor a slow start of the flooder's run can end it), beside a client that floods its own
+     * run with empty messages until it is cut off: the flooder alone is closed, and the
+     * bystander's input still reaches its program.
+     */
+    @Test
+    void aFloodOfTinyMessagesClosesItsOwnConnectionAndNobodyElses() throws Exception {
+        PistonConnectClient other = init(issue(unique("bystander")), program("python", """
+                        import sys, threading, time
+                        def beat():
+                            while True:
+                                print('.', flush=True)
+                                time.sleep(0.5)
+                        threading.Thread(target=beat, daemon=True).start()
+                        for line in sys.stdin:
+                            print(line.strip().upper(), flush=True)
+                        """, "run_timeout", 60000));
+        other.next("runtime");
+        other.next("stage");
+        other.stdoutUntil(".\n");
+        PistonConnectClient flooder = init(
+                issue(unique("flooder")),
+                program(
+                        "python",
+                        "import time\nfor i in range(50):\n    print(i, flush=True)\n    time.sleep(1)",
+                        "run_timeout",
+                        60000));
+        flooder.next("runtime");
+        flooder.next("stage");
+        // Empty data carries no byte of stdin: only counting messages stops it.
+        String empty = Json.write(Map.of("type", "data", "stream", "stdin", "data", ""));
+        int sent = 0;
+        try {
+            while (sent < 100_000 && !flooder.closed.isDone()) {
+                flooder.socket.sendText(empty, true).join();
+                sent++;
+            }
+        } catch (java.util.concurrent.CompletionException e) {
+            // the server closed the connection under the flood
+        }
+        assertEquals("4002 Notified Error", flooder.closeStatus(), "after " + sent + " messages");
+        JsonNode error = null;
+        for (JsonNode message : flooder.messages) {
+            if (message.get("type").asString().equals("error")) {
+                error = message;
+            }
+        }
+        assertNotNull(error, flooder.toString());
+        // Past the rate, or (on a host too loaded to send 200 a second) past the count.
+        assertTrue(
+                List.of("too many messages: at most 200 a second", "too many messages: at most 10000 after init")
+                        .contains(error.get("message").asString()),
+                error.toString());
+        // The other connection's run still gets its input, and answers.
+        Instant asked = Instant.now();
+        other.stdin("still here\n");
+        StringBuilder seen = new StringBuilder();
+        while (!seen.toString().contains("STILL HERE\n")) {
+            JsonNode data = other.next("data");
+            assertEquals("stdout", data.get("stream").asString(), data.toString());
+            seen.append(data.get("data").asString());
+        }
+        assertTrue(Duration.between(asked, Instant.now()).toSeconds() < 10, seen.toString());
+        other.send(Map.of("type", "eof"));
+        JsonNode exit;
+        while ((exit = other.next()).get("type").asString().equals("data")) {
+            // the heartbeat, up to the end
+        }
+        assertEquals("exit", exit.get("type").asString(), exit.toString());
+        assertEquals(0, exit.get("code").asInt(), exit.toString());
+    }
+
+    @Test
+    void aClientThatResetsRightAfterInitHasItsRunKilled() throws Exception {
+        // Each time the reset races the init's admission, the start of the run on the worker and
+        // the program's start in its box differently: every one must be killed at once.
+        for (int i = 0; i < 20; i++) {
+            String subject = unique("reset");
+            Instant left = resetRightAfterInit(issue(subject));
+            JsonNode audit = await().atMost(Duration.ofSeconds(40))
+                    .until(
+                            () -> admin("/api/v1/admin/audit?kind=EXECUTE&participant=" + subject),
+                            found -> found.size() == 1)
+                    .get(0);
+            assertEquals(
+                    "SG", audit.get("verdict").asString(), "try " + i + ": killed, not run to its limit: " + audit);
+            assertTrue(
+                    Duration.between(left, Instant.parse(audit.get("judgedAt").asString()))
+                                    .toSeconds()
+                            < 15,
+                    "try " + i + ": " + audit);
+        }
+    }
+
+    /** Opens a WebSocket by hand, sends an init and resets the TCP connection at once. */
+    private Instant resetRightAfterInit(String key) throws Exception {
+        Map<String, Object> message = program(
+                "python",
+                "import time\nfor i in range(60):\n    print(i, flush=True)\n    time.sleep(1)",
+                "run_timeout",
+                60000);
+        message.put("type", "init");
+        String init = Json.write(message);
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+            var out = raw.getOutputStream();
+            out.write(("GET /api/v2/connect HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                            + "Authorization: " + TestKeys.bearer(key) + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            var in = raw.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            out.write(maskedText(init));
+            out.flush();
+            raw.setSoLinger(true, 0); // a reset, at once: the hang-up races the init's admission
+            return Instant.now();
+        }
+    }
+
     @Test
     void aCallerMayHaveTwoRunsAtOnce() throws Exception {
         String key = issue(unique("hold"));

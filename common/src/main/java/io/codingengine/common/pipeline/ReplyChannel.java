@@ -30,6 +30,38 @@ public interface ReplyChannel extends AutoCloseable {
      */
     Listening listen(String requestId, Consumer<String> onMessage);
 
+    /**
+     * An address of a live run's own, for the messages for {@code requestId} (its client's
+     * controls, on the worker), handed to {@code onMessage} in order until the inbox is closed.
+     * Where the transport can, the address is the run's alone, bounded for the run (Artemis: a
+     * temporary queue of its own, with a consumer of its own): a run whose backlog is full has
+     * its own sends refused, and no other run of this process loses a message to it. Otherwise
+     * it is this channel's {@link #address()}, listened for {@code requestId}.
+     */
+    default Inbox inbox(String requestId, Consumer<String> onMessage) {
+        return Inbox.of(address(), listen(requestId, onMessage)::close);
+    }
+
+    /** A live run's inbox ({@link #inbox}): where its messages go, until closed. */
+    interface Inbox extends Listening {
+        String address();
+
+        /** An inbox at {@code address} that {@code close} closes. */
+        static Inbox of(String address, Runnable close) {
+            return new Inbox() {
+                @Override
+                public String address() {
+                    return address;
+                }
+
+                @Override
+                public void close() {
+                    close.run();
+                }
+            };
+        }
+    }
+
     /** Whether this channel receives messages ({@link #address()}, {@link #expect}, {@link #listen}). */
     boolean receives();
 

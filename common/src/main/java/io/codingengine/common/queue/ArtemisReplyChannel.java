@@ -19,11 +19,20 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
  * {@link ReplyChannel} over Artemis: each listening process owns a temporary queue
  * {@code ce.reply.<uuid>}, which the broker deletes when the process disconnects; replies are
  * non-durable messages carrying the request id. A reply for a process that is gone is dropped.
+ *
+ * <p>A live run's inbox ({@link #inbox}) is a temporary queue of its own, {@code ce.live.<uuid>},
+ * with a session and consumer of its own: the embedded broker bounds each such address for one
+ * run ({@link EmbeddedArtemisBroker}), so a client that floods its run can fill only its run's
+ * queue, and no other run's handler waits behind its handler.
  */
 public final class ArtemisReplyChannel implements ReplyChannel {
 
     private static final SimpleString REQUEST_ID = SimpleString.of("ce.requestId");
 
+    /** The prefix of live runs' own addresses ({@link #inbox}). */
+    static final String LIVE_RUN_PREFIX = ArtemisChannel.ADDRESS_PREFIX + "live.";
+
+    private final ArtemisBroker broker;
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
     private final ClientSession sendSession;
@@ -33,6 +42,7 @@ public final class ArtemisReplyChannel implements ReplyChannel {
     private final PendingReplies pending = new PendingReplies();
 
     private ArtemisReplyChannel(ArtemisBroker broker, boolean listen) throws Exception {
+        this.broker = broker;
         this.locator = broker.locator();
         locator.setReconnectAttempts(-1);
         this.factory = locator.createSessionFactory();
@@ -96,6 +106,45 @@ public final class ArtemisReplyChannel implements ReplyChannel {
     @Override
     public Listening listen(String requestId, Consumer<String> onMessage) {
         return pending.listen(requestId, onMessage);
+    }
+
+    @Override
+    public Inbox inbox(String requestId, Consumer<String> onMessage) {
+        if (listenSession == null) {
+            throw new IllegalStateException("a sending channel has no inbox");
+        }
+        String runAddress = LIVE_RUN_PREFIX + UUID.randomUUID();
+        ClientSession session = null;
+        try {
+            session = broker.session(factory, true, true);
+            session.createQueue(QueueConfiguration.of(runAddress)
+                    .setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(false)
+                    .setTemporary(true));
+            session.createConsumer(runAddress).setMessageHandler(message -> {
+                if (requestId.equals(message.getStringProperty(REQUEST_ID))) {
+                    onMessage.accept(message.getBodyBuffer().readString());
+                }
+            });
+            session.start();
+        } catch (ActiveMQException e) {
+            closeQuietly(session);
+            throw new QueueException("cannot open the inbox of " + requestId, e);
+        }
+        ClientSession own = session;
+        // The temporary queue goes with its session, and what it still held with it.
+        return Inbox.of(runAddress, () -> closeQuietly(own));
+    }
+
+    private static void closeQuietly(ClientSession session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.close();
+        } catch (ActiveMQException e) {
+            // the broker is gone, and the queue with it
+        }
     }
 
     @Override

@@ -245,8 +245,31 @@ public final class EmbeddedArtemisBroker {
                                 .setRedeliveryDelay(0L)
                                 .setMaxSizeBytes(REPLY_ADDRESS_MAX_BYTES)
                                 .setMaxSizeMessages(REPLY_ADDRESS_MAX_MESSAGES)
+                                .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL))
+                // A live run's own address (its client's controls, ArtemisReplyChannel.inbox) holds at
+                // most one run's share: a client whose run does not take its input fills its own
+                // queue, its sends fail and its run is stopped, and no other run loses a message.
+                // Every run's queue together stays under the broker's global bound (half the heap).
+                .addAddressSetting(
+                        LIVE_RUN_ADDRESSES,
+                        new AddressSettings()
+                                .setMaxDeliveryAttempts(-1)
+                                .setRedeliveryDelay(0L)
+                                .setMaxSizeBytes(LIVE_RUN_ADDRESS_MAX_BYTES)
+                                .setMaxSizeMessages(LIVE_RUN_ADDRESS_MAX_MESSAGES)
                                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL));
     }
+
+    /** Live runs' own addresses, {@code ce.live.<uuid>} ({@link ArtemisReplyChannel#inbox}). */
+    static final String LIVE_RUN_ADDRESSES = ArtemisReplyChannel.LIVE_RUN_PREFIX + "#";
+    /**
+     * One run's backlog: more than a connection may send in all by default
+     * ({@code piston.connect-max-messages}, 10000 messages, {@code max-stdin-bytes}, 1 MB), so a
+     * client within its budget never meets it even when its worker takes nothing for a while.
+     */
+    static final long LIVE_RUN_ADDRESS_MAX_BYTES = 8L << 20;
+
+    static final long LIVE_RUN_ADDRESS_MAX_MESSAGES = 20_000;
 
     /** The reply addresses' pattern, {@code ce.reply.<uuid>} ({@link ArtemisReplyChannel}). */
     static final String REPLY_ADDRESSES = ArtemisChannel.ADDRESS_PREFIX + "reply.#";

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the live runs ({@link WorkItem.Converse}) a worker takes: the program stays in this
  * worker's sandbox, and what it does goes to the api that holds the client, as
- * {@link LiveMessage.Event}s on the reply channel; the client's input comes back on this worker's
- * own reply address, which the first event ({@link LiveMessage.Attached}) names. Audited as a
- * Piston execute is.
+ * {@link LiveMessage.Event}s on the reply channel; the client's input comes back on the run's own
+ * address ({@link ReplyChannel#inbox}), which the first event ({@link LiveMessage.Attached})
+ * names: one client's flood fills its run's queue only, never the input of this worker's other
+ * runs. Audited as a Piston execute is.
  */
 final class LiveRuns {
 
@@ -64,12 +65,7 @@ final class LiveRuns {
             toApi.accept(new LiveMessage.Ended());
             outcome = new LiveConversation.Outcome(null, "ERROR");
         } else {
-            LiveConversation conversation = new LiveConversation(toApi, item.idleLimit());
-            try (ReplyChannel.Listening listening =
-                    replies.listen(item.requestId(), body -> control(item, conversation, body))) {
-                toApi.accept(new LiveMessage.Attached(replies.address()));
-                outcome = conversation.run(executor, item.request());
-            }
+            outcome = converse(item, toApi);
         }
         switch (outcome.status()) {
             case "BUSY" -> metrics.backPressure("execute");
@@ -91,6 +87,24 @@ final class LiveRuns {
                 outcome.status(),
                 workerId,
                 item.correlationId()));
+    }
+
+    /** The run with its inbox; one that cannot be opened (the broker failed) is the engine's error. */
+    private LiveConversation.Outcome converse(WorkItem.Converse item, Consumer<LiveMessage.Event> toApi) {
+        LiveConversation conversation = new LiveConversation(toApi, item.idleLimit());
+        ReplyChannel.Inbox inbox;
+        try {
+            inbox = replies.inbox(item.requestId(), body -> control(item, conversation, body));
+        } catch (RuntimeException e) {
+            LOG.error("live run {}: no inbox for its input", item.requestId(), e);
+            toApi.accept(new LiveMessage.Failed("internal error"));
+            toApi.accept(new LiveMessage.Ended());
+            return new LiveConversation.Outcome(null, "ERROR");
+        }
+        try (inbox) {
+            toApi.accept(new LiveMessage.Attached(inbox.address()));
+            return conversation.run(executor, item.request());
+        }
     }
 
     private void send(WorkItem.Converse item, LiveMessage.Event event) {

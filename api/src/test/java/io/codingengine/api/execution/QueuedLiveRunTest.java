@@ -1,0 +1,108 @@
+package io.codingengine.api.execution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.codingengine.common.pipeline.LiveMessage;
+import io.codingengine.common.pipeline.ReplyChannel;
+import io.codingengine.common.queue.ArtemisReplyChannel;
+import io.codingengine.common.queue.EmbeddedArtemisBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The api's end of two live runs on one worker, over the embedded broker: the worker does not take
+ * one run's input (its handler held, as a stalled run's would be), and the client of that run
+ * goes on sending. Once the run's own queue is full, that run alone is stopped with a message for
+ * its client; the other run's input still arrives, every message of it.
+ */
+class QueuedLiveRunTest {
+
+    @Test
+    void aRunWhoseInputIsNotTakenIsStoppedAloneWhenItsQueueIsFull(@TempDir Path dataDir) throws Exception {
+        EmbeddedArtemisBroker broker = EmbeddedArtemisBroker.start(dataDir, 0);
+        try {
+            floodOneOfTwoRuns(broker);
+        } finally {
+            broker.stop();
+        }
+    }
+
+    private static void floodOneOfTwoRuns(EmbeddedArtemisBroker broker) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingQueue<String> calmGot = new LinkedBlockingQueue<>();
+        List<LiveMessage.Event> floodedEvents = new CopyOnWriteArrayList<>();
+        List<LiveMessage.Event> calmEvents = new CopyOnWriteArrayList<>();
+        try (ArtemisReplyChannel api = ArtemisReplyChannel.listening(broker.inVmUrl());
+                ArtemisReplyChannel worker = ArtemisReplyChannel.listening(broker.url());
+                ReplyChannel.Inbox stalled = worker.inbox("flooded", body -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                ReplyChannel.Inbox calm = worker.inbox("calm", calmGot::add)) {
+            try {
+                QueuedLiveRun flooded = attached(api, worker, "flooded", stalled, floodedEvents);
+                QueuedLiveRun other = attached(api, worker, "calm", calm, calmEvents);
+                int sent = 0;
+                while (floodedEvents.isEmpty() && sent < 100_000) {
+                    flooded.control(new LiveMessage.Stdin("x"));
+                    sent++;
+                }
+                assertEquals(
+                        List.of(
+                                new LiveMessage.Failed("the program's input could not be delivered (it has not taken "
+                                        + "what came before): it was stopped"),
+                                new LiveMessage.Ended()),
+                        floodedEvents,
+                        "after " + sent + " controls");
+                for (int i = 0; i < 3; i++) {
+                    other.control(new LiveMessage.Stdin("line " + i + "\n"));
+                    assertEquals(
+                            LiveMessage.toJson(new LiveMessage.Stdin("line " + i + "\n")),
+                            calmGot.poll(10, TimeUnit.SECONDS));
+                }
+                assertTrue(calmEvents.isEmpty(), calmEvents.toString());
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+
+    /** A run the worker has attached to {@code inbox}, as its first event says. */
+    private static QueuedLiveRun attached(
+            ReplyChannel api,
+            ReplyChannel worker,
+            String requestId,
+            ReplyChannel.Inbox inbox,
+            List<LiveMessage.Event> events)
+            throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        QueuedLiveRun run = new QueuedLiveRun(
+                requestId,
+                api,
+                event -> {
+                    if (event instanceof LiveMessage.Started) {
+                        started.countDown();
+                    } else {
+                        events.add(event);
+                    }
+                },
+                Duration.ofSeconds(60));
+        run.listen();
+        worker.reply(api.address(), requestId, LiveMessage.toJson(new LiveMessage.Attached(inbox.address())));
+        worker.reply(api.address(), requestId, LiveMessage.toJson(new LiveMessage.Started("python", "3")));
+        assertTrue(started.await(10, TimeUnit.SECONDS), "the run is attached");
+        return run;
+    }
+}
