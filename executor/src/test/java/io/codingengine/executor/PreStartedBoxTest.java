@@ -81,6 +81,34 @@ class PreStartedBoxTest {
     }
 
     @Test
+    void everyRunOfASubmissionStartsWithOnlyTheProgramInItsWorkDirectory() {
+        // Two mount points take turns (BoxMounts): runs 3 and 5 get the first's again, 4 the second's,
+        // each a tmpfs mounted afresh after the used one was detached off the run's path.
+        String program = """
+                import os, sys
+                print(sorted(os.listdir('/box')))
+                open('/box/left-by-' + sys.argv[1], 'w').write('x')
+                os.mkdir('/box/dir-' + sys.argv[1])
+                """;
+        List<StageResult> runs = python(program, "1", "2", "3", "4", "5");
+        assertEquals(5, runs.size());
+        for (StageResult run : runs) {
+            assertEquals("['main.py']\n", run.stdout(), run.output());
+        }
+        // Closing the box waited for the last detach and detached both: nothing stays mounted.
+        String boxes = DATA_DIR.resolve("boxes").toString();
+        List<String> left;
+        try {
+            left = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .filter(line -> line.split(" ")[4].startsWith(boxes + "/"))
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertEquals(List.of(), left, "mounts left in the boxes' directories");
+    }
+
+    @Test
     void backgroundAndDaemonizedProcessesDieWithTheRun() {
         String program = """
                 import os, sys, time

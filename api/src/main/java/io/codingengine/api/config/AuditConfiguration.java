@@ -1,6 +1,7 @@
 package io.codingengine.api.config;
 
 import io.codingengine.api.audit.RetentionJob;
+import io.codingengine.api.judge.Submissions;
 import io.codingengine.api.judge.Sweeper;
 import io.codingengine.common.audit.AuditLog;
 import io.codingengine.common.queue.SubmissionQueue;
@@ -17,8 +18,9 @@ import org.springframework.context.annotation.Configuration;
 public class AuditConfiguration {
 
     @Bean(destroyMethod = "close")
-    Sweeper sweeper(SubmissionStore submissions, SubmissionQueue queue, EngineProperties p) {
-        Sweeper sweeper = new Sweeper(submissions, queue, p.sweeper().stuckAfter(), Clock.systemUTC());
+    Sweeper sweeper(SubmissionStore submissions, SubmissionQueue queue, Submissions judging, EngineProperties p) {
+        Sweeper sweeper =
+                new Sweeper(submissions, queue, p.sweeper().stuckAfter(), Clock.systemUTC(), judging::runsEveryTest);
         sweeper.schedule(p.sweeper().interval());
         return sweeper;
     }

@@ -17,6 +17,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -87,15 +89,28 @@ public final class QueueExecutionService implements ExecutionService {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the worker", e);
         }
-        JsonNode tree = Json.mapper().readTree(answer);
-        if (tree.has("error")) {
-            throw new InvalidRequestException(tree.get("error").asString());
+        return readAnswer(answer);
+    }
+
+    /**
+     * The worker's answer ({@code WorkHandler}): {@code {"error": ...}} (the request cannot run),
+     * {@code {"internalError": ...}}, each its only field, or the result. The first field name
+     * tells them apart, so a result is read once, straight into its record, not into a tree first.
+     */
+    static ExecutionResult readAnswer(String answer) {
+        String first;
+        try (JsonParser parser = Json.mapper().createParser(answer)) {
+            first = parser.nextToken() == JsonToken.START_OBJECT ? parser.nextName() : null;
         }
-        if (tree.has("internalError")) {
+        if ("error".equals(first) || "internalError".equals(first)) {
+            JsonNode tree = Json.mapper().readTree(answer);
+            if (tree.has("error")) {
+                throw new InvalidRequestException(tree.get("error").asString());
+            }
             throw new IllegalStateException(
                     "the worker failed: " + tree.get("internalError").asString());
         }
-        return Json.mapper().treeToValue(tree, ExecutionResult.class);
+        return Json.mapper().readValue(answer, ExecutionResult.class);
     }
 
     /**

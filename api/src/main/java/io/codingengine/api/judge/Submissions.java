@@ -199,16 +199,21 @@ public class Submissions {
      * rejection already decided, which lazy judging skips) or when its contest scores POINTS.
      */
     public boolean regrade(String id, long round, boolean allTests) {
-        var record = store.get(id);
-        if (store.startRegrade(id, round) != UpdateOutcome.APPLIED) {
+        boolean every = allTests || runsEveryTest(id);
+        if (store.startRegrade(id, round, every) != UpdateOutcome.APPLIED) {
             return false;
         }
-        enqueue(
-                id,
-                round,
-                Lane.REGRADE,
-                allTests || record.map(r -> allTests(r.submission())).orElse(false));
+        enqueue(id, round, Lane.REGRADE, every);
         return true;
+    }
+
+    /**
+     * Whether judging submission {@code id} runs every test whatever a regrade asks: its contest
+     * scores POINTS ({@code false} for a submission not stored). The {@link Sweeper} asks it of a
+     * first judging it sends again.
+     */
+    public boolean runsEveryTest(String id) {
+        return store.get(id).map(r -> allTests(r.submission())).orElse(false);
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>Every api process sweeps every {@code interval}. A round is claimed before it is sent
  * ({@link SubmissionStore#claimStalled}, a compare-and-swap on the record), so of several api
  * processes one sends it, and nobody sends it again before it has stalled for as long once more.
+ *
+ * <p>A round is sent the way it was asked: every test ({@link WorkItem.Judge#allTests}) when
+ * its regrade asked for that (the store keeps the flag with the round, {@link
+ * StalledRound#allTests}) or, for a first judging, when its contest scores POINTS ({@code
+ * everyTest}, asked of the submission only then).
  */
 public final class Sweeper implements AutoCloseable {
 
@@ -40,10 +46,18 @@ public final class Sweeper implements AutoCloseable {
     private final SubmissionQueue queue;
     private final Duration stuckAfter;
     private final Clock clock;
+    /** Whether a submission's first judging runs every test (its contest scores POINTS). */
+    private final Predicate<String> everyTest;
+
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("sweeper").factory());
 
-    public Sweeper(SubmissionStore store, SubmissionQueue queue, Duration stuckAfter, Clock clock) {
+    public Sweeper(
+            SubmissionStore store,
+            SubmissionQueue queue,
+            Duration stuckAfter,
+            Clock clock,
+            Predicate<String> everyTest) {
         if (!stuckAfter.isPositive()) {
             throw new IllegalArgumentException("coding-engine.sweeper.stuck-after must be positive, was " + stuckAfter);
         }
@@ -51,6 +65,7 @@ public final class Sweeper implements AutoCloseable {
         this.queue = queue;
         this.stuckAfter = stuckAfter;
         this.clock = clock;
+        this.everyTest = everyTest;
     }
 
     /** Runs {@link #sweep} every {@code interval}, the first one after an interval. */
@@ -74,14 +89,16 @@ public final class Sweeper implements AutoCloseable {
                 continue; // judged, moved on, or another process claimed it first
             }
             // On its lane (a regrade's round on the regrade lane), counting on from its attempts.
+            boolean allTests = round.allTests() || (round.round() == 0 && everyTest.test(round.id()));
             Submissions.send(
                     queue,
                     round.round() == 0 ? Lane.CONTEST : Lane.REGRADE,
-                    new WorkItem.Judge(round.id(), round.round(), null, round.attempt()));
+                    new WorkItem.Judge(round.id(), round.round(), null, round.attempt(), allTests));
             LOG.warn(
-                    "sent {} round {} again: {} (attempt {}) without a change since {}",
+                    "sent {} round {} again{}: {} (attempt {}) without a change since {}",
                     round.id(),
                     round.round(),
+                    allTests ? " (every test)" : "",
                     round.status(),
                     round.attempt(),
                     round.updatedAt());

@@ -109,8 +109,8 @@ class SweeperTest {
         Thread.sleep(STUCK_AFTER.plusMillis(300));
         assertEquals(UpdateOutcome.APPLIED, store.heartbeat(alive, 0, 1), "its worker is alive");
 
-        Sweeper here = new Sweeper(store, queue, STUCK_AFTER, Clock.systemUTC());
-        Sweeper there = new Sweeper(otherProcess, queue, STUCK_AFTER, Clock.systemUTC());
+        Sweeper here = new Sweeper(store, queue, STUCK_AFTER, Clock.systemUTC(), id -> false);
+        Sweeper there = new Sweeper(otherProcess, queue, STUCK_AFTER, Clock.systemUTC(), id -> false);
         List<StalledRound> sent = new ArrayList<>();
         CountDownLatch start = new CountDownLatch(1);
         try (var threads = Executors.newFixedThreadPool(2)) {
@@ -161,6 +161,39 @@ class SweeperTest {
         Thread.sleep(STUCK_AFTER.plusMillis(300));
         assertTrue(here.sweep().stream().anyMatch(r -> r.id().equals(workerGone)));
         receiveAll().values().forEach(Delivery::complete);
+    }
+
+    /**
+     * A regrade asked with {@code allTests=true} (run every test, no lazy judging) is sent again
+     * with it, one asked without it without, and a first judging with it when its contest scores
+     * POINTS.
+     */
+    @Test
+    void aStalledRoundIsSentAgainTheWayItWasAsked() throws Exception {
+        String regradeAll = create();
+        store.complete(regradeAll, judged(0));
+        assertEquals(UpdateOutcome.APPLIED, store.startRegrade(regradeAll, 5, true));
+        String regradeLazy = create();
+        store.complete(regradeLazy, judged(0));
+        assertEquals(UpdateOutcome.APPLIED, store.startRegrade(regradeLazy, 5, false));
+        String points = create();
+        String plain = create();
+        Thread.sleep(STUCK_AFTER.plusMillis(300));
+
+        Sweeper sweeper = new Sweeper(store, queue, STUCK_AFTER, Clock.systemUTC(), points::equals);
+        List<String> sent = sweeper.sweep().stream().map(StalledRound::id).toList();
+        List<String> ours = List.of(regradeAll, regradeLazy, points, plain);
+        assertTrue(sent.containsAll(ours), sent.toString());
+        Map<String, Delivery> messages = receiveAll();
+        assertMessage(messages.get(regradeAll), Lane.REGRADE, new WorkItem.Judge(regradeAll, 5, null, 0, true));
+        assertMessage(messages.get(regradeLazy), Lane.REGRADE, new WorkItem.Judge(regradeLazy, 5, null, 0, false));
+        assertMessage(messages.get(points), Lane.CONTEST, new WorkItem.Judge(points, 0, null, 0, true));
+        assertMessage(messages.get(plain), Lane.CONTEST, new WorkItem.Judge(plain, 0, null, 0, false));
+        messages.values().forEach(Delivery::complete);
+        store.complete(regradeAll, judged(5));
+        store.complete(regradeLazy, judged(5));
+        store.complete(points, judged(0));
+        store.complete(plain, judged(0));
     }
 
     private static void assertMessage(Delivery delivery, Lane lane, WorkItem.Judge expected) {

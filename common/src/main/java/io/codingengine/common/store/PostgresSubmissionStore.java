@@ -262,7 +262,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
     }
 
     @Override
-    public UpdateOutcome startRegrade(String id, long regradeRound) {
+    public UpdateOutcome startRegrade(String id, long regradeRound, boolean allTests) {
         if (regradeRound <= 0) {
             throw new IllegalArgumentException("regradeRound must be positive, was " + regradeRound);
         }
@@ -296,8 +296,9 @@ public final class PostgresSubmissionStore implements SubmissionStore {
             }
             Jdbc.update(connection, """
                     UPDATE submissions SET status = 'QUEUED', round = ?, attempt = 0, tests_done = 0, tests_total = 0,
-                                           verdict = NULL, score = NULL, judgement = NULL, updated_at = now()
-                    WHERE id = ?""", regradeRound, id);
+                                           verdict = NULL, score = NULL, judgement = NULL, all_tests = ?,
+                                           updated_at = now()
+                    WHERE id = ?""", regradeRound, allTests, id);
             return UpdateOutcome.APPLIED;
         });
     }
@@ -332,14 +333,15 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         }
         return jdbc.query(
                 """
-                SELECT id, round, status, attempt, updated_at FROM submissions
+                SELECT id, round, status, attempt, updated_at, all_tests FROM submissions
                 WHERE status <> 'DONE' AND updated_at < ? ORDER BY updated_at LIMIT ?""",
                 row -> new StalledRound(
                         row.getString("id"),
                         row.getLong("round"),
                         SubmissionStatus.valueOf(row.getString("status")),
                         row.getInt("attempt"),
-                        Jdbc.instant(row, "updated_at")),
+                        Jdbc.instant(row, "updated_at"),
+                        row.getBoolean("all_tests")),
                 unchangedSince,
                 max);
     }

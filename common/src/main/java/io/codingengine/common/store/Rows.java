@@ -29,9 +29,15 @@ final class Rows {
             SCORE = "Score",
             SUBMISSION = "Submission",
             JUDGEMENT = "Judgement",
-            SUBMISSION_ID = "SubmissionId";
+            SUBMISSION_ID = "SubmissionId",
+            ALL_TESTS = "AllTests";
 
     private Rows() {}
+
+    /** A boolean property; absent (a row written before it existed) is {@code false}. */
+    static boolean flagOf(TableEntity entity, String name) {
+        return Boolean.TRUE.equals(entity.getProperty(name));
+    }
 
     static void putIfNotNull(TableEntity entity, String name, String value) {
         if (value != null) {

@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param attempt   the attempt that last marked the round running, 0 while queued: the next
  *                  message's attempts count on from it, so that its worker may take the round over
  * @param updatedAt when the record last changed
+ * @param allTests  the round runs every test ({@link SubmissionStore#startRegrade(String, long, boolean)}):
+ *                  its message must say so again
  */
-public record StalledRound(String id, long round, SubmissionStatus status, int attempt, Instant updatedAt) {
+public record StalledRound(
+        String id, long round, SubmissionStatus status, int attempt, Instant updatedAt, boolean allTests) {
 
     public StalledRound {
         Objects.requireNonNull(id, "id");
@@ -24,5 +27,10 @@ public record StalledRound(String id, long round, SubmissionStatus status, int a
             throw new IllegalArgumentException("a judged round is not stalled");
         }
         Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** A round judged the usual way (lazy judging where the problem's grading allows it). */
+    public StalledRound(String id, long round, SubmissionStatus status, int attempt, Instant updatedAt) {
+        this(id, round, status, attempt, updatedAt, false);
     }
 }

@@ -139,7 +139,7 @@ final class StateRows {
                 .listEntities(
                         new ListEntitiesOptions()
                                 .setFilter(filter)
-                                .setSelect(List.of("PartitionKey", STATUS, ROUND, ATTEMPT, UPDATED)),
+                                .setSelect(List.of("PartitionKey", STATUS, ROUND, ATTEMPT, UPDATED, Rows.ALL_TESTS)),
                         null,
                         Context.NONE)
                 .stream()

@@ -99,7 +99,17 @@ public interface SubmissionStore {
      * @param regradeRound the batch's round number, shared by every submission it regrades;
      *                     must be positive
      */
-    UpdateOutcome startRegrade(String id, long regradeRound);
+    default UpdateOutcome startRegrade(String id, long regradeRound) {
+        return startRegrade(id, regradeRound, false);
+    }
+
+    /**
+     * {@link #startRegrade(String, long)}, remembering with the round whether it runs every test
+     * ({@code allTests}: a regrade that asks for it, or one in a POINTS contest), so that a round
+     * the sweeper sends again ({@link StalledRound#allTests}) is judged the way it was asked.
+     * Starting the same round again changes nothing, its flag included.
+     */
+    UpdateOutcome startRegrade(String id, long regradeRound, boolean allTests);
 
     /**
      * The running attempt is alive: marks the record changed now, so that {@link #stalled} does not

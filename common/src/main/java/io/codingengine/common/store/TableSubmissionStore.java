@@ -259,7 +259,7 @@ public final class TableSubmissionStore implements SubmissionStore {
     }
 
     @Override
-    public UpdateOutcome startRegrade(String id, long regradeRound) {
+    public UpdateOutcome startRegrade(String id, long regradeRound, boolean allTests) {
         if (regradeRound <= 0) {
             throw new IllegalArgumentException("regradeRound must be positive, was " + regradeRound);
         }
@@ -276,7 +276,8 @@ public final class TableSubmissionStore implements SubmissionStore {
                     .addProperty(ROUND, regradeRound)
                     .addProperty(ATTEMPT, 0)
                     .addProperty(TESTS_DONE, 0)
-                    .addProperty(TESTS_TOTAL, 0);
+                    .addProperty(TESTS_TOTAL, 0)
+                    .addProperty(Rows.ALL_TESTS, allTests);
             state.getProperties().remove(VERDICT);
             state.getProperties().remove(SCORE);
             PayloadBlobs.remove(state, JUDGEMENT);
@@ -312,7 +313,8 @@ public final class TableSubmissionStore implements SubmissionStore {
                         longOf(row, ROUND),
                         statusOf(row),
                         intOf(row, ATTEMPT),
-                        instantOf(row, UPDATED)))
+                        instantOf(row, UPDATED),
+                        Rows.flagOf(row, Rows.ALL_TESTS)))
                 .toList();
     }
 

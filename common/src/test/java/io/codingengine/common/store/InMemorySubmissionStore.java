@@ -30,6 +30,8 @@ public final class InMemorySubmissionStore implements SubmissionStore {
             .reversed();
 
     private final Map<String, SubmissionRecord> records = new HashMap<>();
+    /** Whether the current round of a submission runs every test (set by a regrade). */
+    private final Map<String, Boolean> allTestsRounds = new HashMap<>();
 
     @Override
     public synchronized boolean create(Submission submission) {
@@ -131,7 +133,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
     }
 
     @Override
-    public synchronized UpdateOutcome startRegrade(String id, long regradeRound) {
+    public synchronized UpdateOutcome startRegrade(String id, long regradeRound, boolean allTests) {
         if (regradeRound <= 0) {
             throw new IllegalArgumentException("regradeRound must be positive, was " + regradeRound);
         }
@@ -149,6 +151,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
         if (r.judgement() != null) {
             history.add(r.judgement());
         }
+        allTestsRounds.put(id, allTests);
         return put(new SubmissionRecord(
                 r.submission(), SubmissionStatus.QUEUED, regradeRound, 0, 0, 0, null, history, Instant.now()));
     }
@@ -179,7 +182,13 @@ public final class InMemorySubmissionStore implements SubmissionStore {
                         r.status() != SubmissionStatus.DONE && r.updatedAt().isBefore(unchangedSince))
                 .sorted(Comparator.comparing(SubmissionRecord::updatedAt))
                 .limit(max)
-                .map(r -> new StalledRound(r.id(), r.round(), r.status(), r.attempt(), r.updatedAt()))
+                .map(r -> new StalledRound(
+                        r.id(),
+                        r.round(),
+                        r.status(),
+                        r.attempt(),
+                        r.updatedAt(),
+                        allTestsRounds.getOrDefault(r.id(), false)))
                 .toList();
     }
 

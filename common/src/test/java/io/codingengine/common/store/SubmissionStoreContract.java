@@ -708,6 +708,34 @@ public abstract class SubmissionStoreContract {
     }
 
     @Test
+    void aStalledRoundKeepsWhetherItRunsEveryTest() throws Exception {
+        String every = createInline("stall-all");
+        store().complete(every, judgement(Verdict.WA, 0, 1, "worker-a"));
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(every, 3, true));
+        String lazy = createInline("stall-lazy");
+        store().complete(lazy, judgement(Verdict.WA, 0, 1, "worker-a"));
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(lazy, 3));
+        String later = createInline("stall-later");
+        store().complete(later, judgement(Verdict.WA, 0, 1, "worker-a"));
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(later, 3, true));
+        assertEquals(UpdateOutcome.UNCHANGED, store().startRegrade(later, 3, false), "the same round again");
+        String fresh = createInline("stall-new");
+        Instant cutoff = between();
+
+        var found = stalledAmong(cutoff, every, lazy, later, fresh);
+        assertEquals(Set.of(every, lazy, later, fresh), found.keySet(), found.toString());
+        assertTrue(found.get(every).allTests(), found.toString());
+        assertFalse(found.get(lazy).allTests(), found.toString());
+        assertTrue(found.get(later).allTests(), "a retried start keeps the round's flag: " + found);
+        assertFalse(found.get(fresh).allTests(), "round 0: " + found);
+
+        // A later round asked without it runs lazily again.
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(every, 4, false));
+        Instant next = between();
+        assertFalse(stalledAmong(next, every).get(every).allTests());
+    }
+
+    @Test
     void aHeartbeatComesFromTheRunningAttemptAlone() {
         assertEquals(UpdateOutcome.NOT_FOUND, store().heartbeat(unique("nope"), 0, 1));
         String id = createInline("beat");

@@ -94,7 +94,10 @@ final class Slots {
         Path root = config.dataDir().resolve("boxes").resolve(Integer.toString(slot));
         SandboxHost.createTraversable(root);
         BoxMounts.Kind kind = level == Isolation.Level.UID ? BoxMounts.Kind.DIRECTORY : BoxMounts.Kind.TMPFS;
-        return BoxMounts.mount(kind, root, config.uidBase() + slot, diskBytes, diskInodes);
+        // In mount namespaces a run sees only its own work directory: the used one can be
+        // detached while the next run goes on (BoxMounts).
+        return BoxMounts.mount(
+                kind, root, config.uidBase() + slot, diskBytes, diskInodes, level == Isolation.Level.NAMESPACES);
     }
 
     /**

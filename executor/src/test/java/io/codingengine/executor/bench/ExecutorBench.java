@@ -49,6 +49,14 @@ public final class ExecutorBench {
                         .withSlots(1)
                         .withCgroupName("coding-engine-bench"),
                 ExecutorConfig.defaults());
+        // Closed at the end: its pre-started boxes' namespace pins would otherwise stay mounted on the
+        // host (four nsfs mounts a run), and every mount namespace made later copies them.
+        try (executor) {
+            measure(n, only, work, executor);
+        }
+    }
+
+    private static void measure(int n, String only, Path work, SandboxedExecutor executor) throws Exception {
         Sandbox sandbox = executor.sandbox();
         Catalogue catalogue = Catalogue.detect();
         System.out.printf(
