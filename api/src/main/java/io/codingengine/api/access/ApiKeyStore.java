@@ -31,4 +31,12 @@ public interface ApiKeyStore {
      * @return how many keys were revoked
      */
     int revokeAll(String subject, String contestId);
+
+    /**
+     * Revokes the keys of {@code subject} scoped to {@code contestId} but the {@code keep} newest
+     * (by when they were issued): what bounds a participant's live keys, as each sign-in issues one.
+     *
+     * @return how many keys were revoked
+     */
+    int revokeAllButNewest(String subject, String contestId, int keep);
 }

@@ -67,10 +67,28 @@ public final class Authenticator {
      */
     public int revokeAll(String subject, String contestId) {
         int revoked = keys.revokeAll(subject, contestId);
+        forget(subject, contestId);
+        return revoked;
+    }
+
+    /**
+     * Revokes the keys of {@code subject} in {@code contestId} but the {@code keep} newest, in the
+     * store and here at once (other processes within the cache's lifetime).
+     *
+     * @return how many keys the store revoked
+     */
+    public int revokeAllButNewest(String subject, String contestId, int keep) {
+        int revoked = keys.revokeAllButNewest(subject, contestId, keep);
+        if (revoked > 0) {
+            forget(subject, contestId); // which hashes went is not known here: the kept ones are read again
+        }
+        return revoked;
+    }
+
+    private void forget(String subject, String contestId) {
         cache.values()
                 .removeIf(k -> k.principal().subject().equals(subject)
                         && k.principal().contest().equals(Optional.of(contestId)));
-        return revoked;
     }
 
     /** The hex SHA-256 of a key, as {@code coding-engine.access.admin-key-sha256} expects it. */

@@ -69,4 +69,17 @@ public final class PostgresApiKeyStore implements ApiKeyStore {
     public int revokeAll(String subject, String contestId) {
         return jdbc.update("DELETE FROM api_keys WHERE subject = ? AND contest_id = ?", subject, contestId);
     }
+
+    @Override
+    public int revokeAllButNewest(String subject, String contestId, int keep) {
+        return jdbc.update(
+                "DELETE FROM api_keys WHERE subject = ? AND contest_id = ? AND key_sha256 NOT IN"
+                        + " (SELECT key_sha256 FROM api_keys WHERE subject = ? AND contest_id = ?"
+                        + " ORDER BY created_at DESC, key_sha256 LIMIT ?)",
+                subject,
+                contestId,
+                subject,
+                contestId,
+                keep);
+    }
 }

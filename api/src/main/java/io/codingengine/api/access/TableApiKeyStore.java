@@ -6,6 +6,7 @@ import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -75,15 +76,27 @@ public final class TableApiKeyStore implements ApiKeyStore {
     /** A scan of every partition: rare (an admin's password reset, a sign-out everywhere) and small. */
     @Override
     public int revokeAll(String subject, String contestId) {
+        return revokeAllButNewest(subject, contestId, 0);
+    }
+
+    /** A scan of every partition, as {@link #revokeAll}: a participant's keys are few, and sign-ins are limited. */
+    @Override
+    public int revokeAllButNewest(String subject, String contestId, int keep) {
         String filter = "Subject eq '" + subject.replace("'", "''") + "' and ContestId eq '"
                 + contestId.replace("'", "''") + "'";
-        int revoked = 0;
-        for (TableEntity row : table.listEntities(
-                new ListEntitiesOptions().setFilter(filter).setSelect(List.of("RowKey")), null, null)) {
-            delete(row.getRowKey());
-            revoked++;
-        }
-        return revoked;
+        List<TableEntity> older = table
+                .listEntities(
+                        new ListEntitiesOptions().setFilter(filter).setSelect(List.of("RowKey", "CreatedAt")),
+                        null,
+                        null)
+                .stream()
+                .sorted(Comparator.comparing((TableEntity row) -> Instant.parse((String) row.getProperty("CreatedAt")))
+                        .reversed()
+                        .thenComparing(TableEntity::getRowKey))
+                .skip(keep)
+                .toList();
+        older.forEach(row -> delete(row.getRowKey()));
+        return older.size();
     }
 
     private void delete(String hash) {

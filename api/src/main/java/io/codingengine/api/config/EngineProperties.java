@@ -123,7 +123,10 @@ public record EngineProperties(
             @DefaultValue("10s") Duration bodyReadTimeout,
             @DefaultValue("100") int requestsPerAddress,
             @DefaultValue("20") int questionsPerHour,
-            @DefaultValue("2") int executionsInFlight) {
+            @DefaultValue("2") int executionsInFlight,
+            @DefaultValue("60") int draftSavesPerMinute,
+            @DefaultValue("10") int signInsPerAccount,
+            @DefaultValue("10") int keysPerParticipant) {
         public Limits {
             if (submissionsPerMinute < 1 || serviceSubmissionsPerMinute < 1 || executionsPerMinute < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.*-per-minute must be at least 1");
@@ -148,6 +151,10 @@ public record EngineProperties(
             }
             if (requestsPerAddress < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.requests-per-address must be at least 1");
+            }
+            if (draftSavesPerMinute < 1 || signInsPerAccount < 1 || keysPerParticipant < 1) {
+                throw new IllegalArgumentException("coding-engine.limits.draft-saves-per-minute, sign-ins-per-account"
+                        + " and keys-per-participant must be at least 1");
             }
             if (questionsPerHour < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.questions-per-hour must be at least 1");

@@ -1,5 +1,6 @@
 package io.codingengine.api.config;
 
+import io.codingengine.api.limits.DraftLimiter;
 import io.codingengine.api.limits.EntryLimiter;
 import io.codingengine.api.limits.LimitBuckets;
 import io.codingengine.api.limits.QuestionLimiter;
@@ -37,6 +38,11 @@ public class LimitsConfiguration {
     @Bean
     QuestionLimiter questionLimiter(LimitBuckets buckets, EngineProperties p) {
         return new QuestionLimiter(buckets, p.limits().questionsPerHour());
+    }
+
+    @Bean
+    DraftLimiter draftLimiter(LimitBuckets buckets, EngineProperties p) {
+        return new DraftLimiter(buckets, p.limits().draftSavesPerMinute());
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.codingengine.api.contest;
 
+import com.ibm.icu.text.BreakIterator;
 import com.ibm.icu.text.SpoofChecker;
 import com.ibm.icu.text.Transliterator;
 import io.codingengine.common.execution.InvalidRequestException;
@@ -20,6 +21,9 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 final class Accounts {
 
     static final int MAX_NAME = 40;
+    /** The most combining marks one character of a shown name carries (Vietnamese needs 2, some Indic clusters 4). */
+    static final int MAX_MARKS = 4;
+
     static final int MIN_PASSWORD = 8;
     /** BCrypt reads 72 bytes of a password and ignores the rest; a longer one is refused, not cut. */
     static final int MAX_PASSWORD_BYTES = 72;
@@ -87,10 +91,45 @@ final class Accounts {
         return CONFUSABLES.getSkeleton(Normalizer.normalize(displayName, Normalizer.Form.NFKC));
     }
 
-    /** The name as shown: trimmed, runs of whitespace and control characters as one space, at most 40 characters. */
+    /**
+     * The name as shown: trimmed, runs of whitespace and control characters as one space, in NFC,
+     * at most {@value #MAX_NAME} UTF-16 units, cut between characters as a reader sees them
+     * (grapheme clusters: never inside an emoji, a surrogate pair or a letter with its accents).
+     *
+     * @throws InvalidRequestException (400) when a character carries more than {@value #MAX_MARKS}
+     *     combining marks: such a stack draws over the scoreboard's rows above and below
+     */
     static String displayName(String name) {
-        String shown = name.strip().replaceAll("[\\s\\p{Cc}\\p{Cf}]+", " ");
-        return shown.length() <= MAX_NAME ? shown : shown.substring(0, MAX_NAME).strip();
+        String shown = Normalizer.normalize(name.strip().replaceAll("[\\s\\p{Cc}\\p{Cf}]+", " "), Normalizer.Form.NFC);
+        BreakIterator characters = BreakIterator.getCharacterInstance(Locale.ROOT);
+        characters.setText(shown);
+        int cut = 0;
+        for (int start = characters.first(), end = characters.next();
+                end != BreakIterator.DONE;
+                start = end, end = characters.next()) {
+            long marks = shown.substring(start, end)
+                    .codePoints()
+                    .filter(Accounts::isMark)
+                    .count();
+            if (marks > MAX_MARKS) {
+                throw new InvalidRequestException("name has a character with " + marks + " combining marks (accents);"
+                        + " a character may carry at most " + MAX_MARKS);
+            }
+            if (end <= MAX_NAME) {
+                cut = end;
+            }
+        }
+        if (cut == 0) { // one character longer than the limit: cut between code points
+            cut = Character.isHighSurrogate(shown.charAt(MAX_NAME - 1)) ? MAX_NAME - 1 : MAX_NAME;
+        }
+        return shown.substring(0, cut).strip();
+    }
+
+    private static boolean isMark(int codePoint) {
+        int type = Character.getType(codePoint);
+        return type == Character.NON_SPACING_MARK
+                || type == Character.ENCLOSING_MARK
+                || type == Character.COMBINING_SPACING_MARK;
     }
 
     /** A fresh participant id for a login: the login and 6 random hex digits, so that ids of different contests stay apart. */

@@ -6,10 +6,12 @@ import io.codingengine.api.access.CurrentPrincipal;
 import io.codingengine.api.access.NotPermittedException;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
+import io.codingengine.api.config.EngineProperties;
 import io.codingengine.api.judge.Disclosure;
 import io.codingengine.api.judge.SubmissionController.Ticket;
 import io.codingengine.api.judge.SubmissionRequest;
 import io.codingengine.api.judge.Submissions;
+import io.codingengine.api.limits.DraftLimiter;
 import io.codingengine.api.limits.EntryLimiter;
 import io.codingengine.api.limits.SubmissionLimiter;
 import io.codingengine.api.limits.WaitingLimit;
@@ -28,6 +30,7 @@ import io.codingengine.common.store.SubmissionFilter;
 import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.SubmissionSummary;
+import io.codingengine.executor.language.Catalogue;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Clock;
@@ -38,7 +41,9 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -78,6 +83,9 @@ public class ContestController {
     private final AccountStore accounts;
     private final DraftStore drafts;
     private final Authenticator authenticator;
+    private final DraftLimiter draftLimiter;
+    private final Catalogue catalogue;
+    private final EngineProperties.Limits limits;
     private final Clock clock = Clock.systemUTC();
 
     public ContestController(
@@ -94,7 +102,10 @@ public class ContestController {
             Disclosure disclosure,
             AccountStore accounts,
             DraftStore drafts,
-            Authenticator authenticator) {
+            Authenticator authenticator,
+            DraftLimiter draftLimiter,
+            Catalogue catalogue,
+            EngineProperties properties) {
         this.contests = contests;
         this.problems = problems;
         this.store = store;
@@ -109,6 +120,9 @@ public class ContestController {
         this.accounts = accounts;
         this.drafts = drafts;
         this.authenticator = authenticator;
+        this.draftLimiter = draftLimiter;
+        this.catalogue = catalogue;
+        this.limits = properties.limits();
     }
 
     @GetMapping
@@ -241,10 +255,13 @@ public class ContestController {
                             + "/entries)");
         }
         String login = Accounts.login(request.name());
-        AccountStore.Account account = entries.tryPassword(c.id(), login, clientAddress.of(http), () -> {
-                    Optional<AccountStore.Account> found = accounts.get(c.id(), login)
-                            .or(() -> Accounts.formerLogin(request.name())
-                                    .flatMap(former -> accounts.get(c.id(), former)));
+        Optional<String> former = Accounts.formerLogin(request.name());
+        // both accounts the lookup may check are charged: no spelling of a name gets guesses of its own
+        List<String> checked = new ArrayList<>(List.of(login));
+        former.ifPresent(checked::add);
+        AccountStore.Account account = entries.tryPassword(c.id(), checked, clientAddress.of(http), () -> {
+                    Optional<AccountStore.Account> found =
+                            accounts.get(c.id(), login).or(() -> former.flatMap(f -> accounts.get(c.id(), f)));
                     return Accounts.matches(request.password(), found) ? found : Optional.empty();
                 })
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN, "unknown name or wrong password"));
@@ -253,6 +270,7 @@ public class ContestController {
 
     private ResponseEntity<Entry> issued(Contest c, String participant, String displayName) {
         String key = keys.issue(new Principal(participant, Role.PARTICIPANT, c.id()));
+        authenticator.revokeAllButNewest(participant, c.id(), limits.keysPerParticipant());
         return ResponseEntity.status(HttpStatus.CREATED).body(new Entry(c.id(), participant, displayName, key));
     }
 
@@ -327,7 +345,7 @@ public class ContestController {
         Contest c = contest(id);
         ContestMembership.require(caller, c);
         problemOf(c, problemId);
-        return drafts.list(c.id(), caller.subject(), problemId);
+        return drafts.list(c.id(), caller.subject(), problemId, draftLanguages());
     }
 
     /**
@@ -345,8 +363,9 @@ public class ContestController {
         Contest c = contest(id);
         ContestMembership.require(caller, c);
         problemOf(c, problemId);
-        if (!language.matches("[A-Za-z0-9+#._-]{1,32}")) {
-            throw new InvalidRequestException("language must be 1 to 32 characters of letters, digits and + # . _ -");
+        if (!draftLanguages().contains(language)) {
+            throw new InvalidRequestException(
+                    "language must be one of the runtimes' languages " + draftLanguages() + ", was " + language);
         }
         if (body == null || body.code() == null) {
             throw new InvalidRequestException("code is required");
@@ -359,6 +378,7 @@ public class ContestController {
             throw new io.codingengine.api.web.PayloadTooLargeException(
                     "a draft holds at most " + DraftStore.MAX_BYTES / 1024 + " KiB of code (UTF-8)");
         }
+        draftLimiter.admit(c.id(), caller.subject());
         DraftStore.Saved saved = drafts.save(c.id(), caller.subject(), problemId, language, body.code(), base);
         if (saved.saved()) {
             return ResponseEntity.ok(saved.draft());
@@ -371,6 +391,17 @@ public class ContestController {
         conflict.setTitle("Draft changed elsewhere");
         conflict.setProperty("current", saved.draft());
         return ResponseEntity.status(HttpStatus.CONFLICT).body(conflict);
+    }
+
+    /**
+     * The languages a draft may be in: the catalogue's (a runtime's name, as the editor's picker
+     * offers them), one draft each per problem, so a participant keeps at most problems ×
+     * languages drafts and a listing is at most languages × 64 KiB.
+     */
+    private SortedSet<String> draftLanguages() {
+        return catalogue.runtimes().stream()
+                .map(r -> r.definition().language())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static void problemOf(Contest c, String problemId) {

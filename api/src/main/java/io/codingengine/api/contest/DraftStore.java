@@ -2,6 +2,7 @@ package io.codingengine.api.contest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -58,8 +59,12 @@ public interface DraftStore {
      */
     record Saved(boolean saved, Draft draft) {}
 
-    /** The participant's drafts of one problem in a contest, one per language. */
-    List<Draft> list(String contestId, String participant, String problemId);
+    /**
+     * The participant's drafts of one problem in a contest in {@code languages}: at most one per
+     * language asked for, so a listing is never larger than {@code languages.size()} drafts of
+     * {@link #MAX_BYTES}, whatever else the store holds. Ordered by language.
+     */
+    List<Draft> list(String contestId, String participant, String problemId, Collection<String> languages);
 
     /**
      * Stores {@code code} as the draft of that problem and language, as revision

@@ -7,6 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -28,14 +31,18 @@ public final class PostgresDraftStore implements DraftStore {
     }
 
     @Override
-    public List<Draft> list(String contestId, String participant, String problemId) {
+    public List<Draft> list(String contestId, String participant, String problemId, Collection<String> languages) {
+        if (languages.isEmpty()) {
+            return List.of();
+        }
+        List<Object> parameters = new ArrayList<>(List.of(contestId, participant, problemId));
+        parameters.addAll(languages);
         return jdbc.query(
                 "SELECT problem_id, language, code, revision, saved_at FROM drafts"
-                        + " WHERE contest_id = ? AND participant = ? AND problem_id = ? ORDER BY language",
+                        + " WHERE contest_id = ? AND participant = ? AND problem_id = ? AND language IN ("
+                        + String.join(", ", Collections.nCopies(languages.size(), "?")) + ") ORDER BY language",
                 PostgresDraftStore::draft,
-                contestId,
-                participant,
-                problemId);
+                parameters.toArray());
     }
 
     @Override

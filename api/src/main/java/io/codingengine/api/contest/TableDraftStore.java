@@ -10,9 +10,12 @@ import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * {@link DraftStore} on Azure Table Storage (or Azurite), table {@code <prefix>drafts}:
@@ -35,13 +38,24 @@ public final class TableDraftStore implements DraftStore {
     }
 
     @Override
-    public List<Draft> list(String contestId, String participant, String problemId) {
-        // problem ids are [A-Za-z0-9._-], all below '~'; hex digits are below 'g'
-        String filter = "PartitionKey eq " + quote(partition(contestId, participant)) + " and RowKey ge "
-                + quote(problemId + "~") + " and RowKey lt " + quote(problemId + "~g");
+    public List<Draft> list(String contestId, String participant, String problemId, Collection<String> languages) {
+        if (languages.isEmpty()) {
+            return List.of();
+        }
+        // one point per language asked for: rows of other languages are never read
+        String rows = languages.stream()
+                .distinct()
+                .map(language -> "RowKey eq " + quote(rowKey(problemId, language)))
+                .collect(Collectors.joining(" or "));
+        String filter = "PartitionKey eq " + quote(partition(contestId, participant)) + " and (" + rows + ")";
         return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
                 .map(TableDraftStore::draft)
+                .sorted(Comparator.comparing(Draft::language))
                 .toList();
+    }
+
+    private static String rowKey(String problemId, String language) {
+        return problemId + "~" + HEX.formatHex(language.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -49,7 +63,7 @@ public final class TableDraftStore implements DraftStore {
             String contestId, String participant, String problemId, String language, String code, long baseRevision) {
         byte[] bytes = DraftStore.utf8(code);
         String pk = partition(contestId, participant);
-        String rk = problemId + "~" + HEX.formatHex(language.getBytes(StandardCharsets.UTF_8));
+        String rk = rowKey(problemId, language);
         Optional<TableEntity> current = row(pk, rk);
         long stored = current.map(r -> ((Number) r.getProperty("Revision")).longValue())
                 .orElse(0L);

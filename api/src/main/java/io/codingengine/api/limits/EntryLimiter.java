@@ -5,6 +5,10 @@ import io.codingengine.api.web.ClientAddress;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -50,53 +54,84 @@ public final class EntryLimiter {
     public <T> Optional<T> tryToken(String contestId, String address, Supplier<Optional<T>> lookup) {
         String group = ClientAddress.bucketOf(address);
         return tryCredential(
-                bucket("entry-token~address~" + group, limits.tokenFailuresPerAddress()),
-                "address " + group + " sent " + limits.tokenFailuresPerAddress() + " wrong invitation tokens or"
-                        + " passwords; it may send one more every " + every(limits.tokenFailuresPerAddress()),
-                bucket("entry-token~contest~" + contestId, limits.tokenFailuresPerContest()),
-                "contest " + contestId + " received " + limits.tokenFailuresPerContest()
-                        + " wrong invitation tokens; it takes one more every "
-                        + every(limits.tokenFailuresPerContest()),
+                List.of(
+                        addressFailures(group),
+                        new Charge(
+                                bucket("entry-token~contest~" + contestId, limits.tokenFailuresPerContest()),
+                                "contest " + contestId + " received " + limits.tokenFailuresPerContest()
+                                        + " wrong invitation tokens; it takes one more every "
+                                        + every(limits.tokenFailuresPerContest()))),
+                List.of(),
                 lookup);
     }
 
     /**
      * Checks a password of an open contest's account, as {@link #tryToken} checks a token: an
      * attempt takes one from the client address's bucket (the one wrong tokens take from, so
-     * guessing either way costs the same) and from the account's, before {@code lookup} runs, and
-     * gets both back when the password was right; while either is empty even the right password
-     * gets the 429.
+     * guessing either way costs the same) and from the failure bucket of every account it may
+     * check ({@code logins}: the name's login and its former login, whichever the lookup finds),
+     * before {@code lookup} runs, and gets them back when the password was right; while any is
+     * empty even the right password gets the 429, so no spelling of a name gets more guesses
+     * than the account's. A sign-in also takes one from each of those accounts' sign-in buckets
+     * ({@code sign-ins-per-account}), which a wrong password gets back: each right one costs a
+     * BCrypt check and issues a key, so they are not free either.
      *
+     * @param logins the logins of the accounts {@code lookup} may find
      * @param lookup the account, if the password is right
-     * @throws LimitExceededException (429) while the address or the account has no attempts left
+     * @throws LimitExceededException (429) while the address or an account has no attempts left
      */
-    public <T> Optional<T> tryPassword(String contestId, String login, String address, Supplier<Optional<T>> lookup) {
+    public <T> Optional<T> tryPassword(
+            String contestId, Collection<String> logins, String address, Supplier<Optional<T>> lookup) {
         String group = ClientAddress.bucketOf(address);
-        return tryCredential(
-                bucket("entry-token~address~" + group, limits.tokenFailuresPerAddress()),
-                "address " + group + " sent " + limits.tokenFailuresPerAddress() + " wrong invitation tokens or"
-                        + " passwords; it may send one more every " + every(limits.tokenFailuresPerAddress()),
-                bucket("sign-in~account~" + contestId + "~" + login, limits.signInFailuresPerAccount()),
-                "the account " + login + " of contest " + contestId + " received " + limits.signInFailuresPerAccount()
-                        + " wrong passwords; it takes one more every " + every(limits.signInFailuresPerAccount()),
-                lookup);
+        List<Charge> failures = new ArrayList<>();
+        failures.add(addressFailures(group));
+        List<Charge> signIns = new ArrayList<>();
+        for (String login : new LinkedHashSet<>(logins)) {
+            failures.add(new Charge(
+                    bucket("sign-in~account~" + contestId + "~" + login, limits.signInFailuresPerAccount()),
+                    "the account " + login + " of contest " + contestId + " received "
+                            + limits.signInFailuresPerAccount() + " wrong passwords; it takes one more every "
+                            + every(limits.signInFailuresPerAccount())));
+            signIns.add(new Charge(
+                    bucket("sign-in-ok~account~" + contestId + "~" + login, limits.signInsPerAccount()),
+                    "the account " + login + " of contest " + contestId + " signed in "
+                            + limits.signInsPerAccount() + " times; it may sign in once more every "
+                            + every(limits.signInsPerAccount())));
+        }
+        return tryCredential(failures, signIns, lookup);
     }
 
-    /** Takes one from each bucket (the first, then the second), looks up, and gives both back when found. */
+    /** The wrong tokens and passwords of a client address (a group of them: {@link ClientAddress#bucketOf}). */
+    private Charge addressFailures(String group) {
+        return new Charge(
+                bucket("entry-token~address~" + group, limits.tokenFailuresPerAddress()),
+                "address " + group + " sent " + limits.tokenFailuresPerAddress() + " wrong invitation tokens or"
+                        + " passwords; it may send one more every " + every(limits.tokenFailuresPerAddress()));
+    }
+
+    /** A bucket an attempt takes one from, and why it is refused when the bucket is empty. */
+    private record Charge(BucketProxy bucket, String why) {}
+
+    /**
+     * Takes one from each bucket in order (giving back what it took when one is empty), looks up,
+     * and gives back the failure buckets' tokens when found, the success buckets' when not.
+     */
     private static <T> Optional<T> tryCredential(
-            BucketProxy first, String firstWhy, BucketProxy second, String secondWhy, Supplier<Optional<T>> lookup) {
-        take(first, firstWhy);
+            List<Charge> failures, List<Charge> successes, Supplier<Optional<T>> lookup) {
+        List<Charge> all = new ArrayList<>(failures);
+        all.addAll(successes);
+        List<Charge> taken = new ArrayList<>();
         try {
-            take(second, secondWhy);
+            for (Charge c : all) {
+                take(c.bucket(), c.why());
+                taken.add(c);
+            }
         } catch (LimitExceededException e) {
-            first.addTokens(1);
+            taken.forEach(c -> c.bucket().addTokens(1));
             throw e;
         }
         Optional<T> found = lookup.get();
-        if (found.isPresent()) {
-            first.addTokens(1);
-            second.addTokens(1);
-        }
+        (found.isPresent() ? failures : successes).forEach(c -> c.bucket().addTokens(1));
         return found;
     }
 

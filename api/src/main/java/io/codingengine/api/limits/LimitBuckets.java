@@ -1,6 +1,7 @@
 package io.codingengine.api.limits;
 
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
@@ -30,6 +31,18 @@ public final class LimitBuckets {
      */
     public static LimitBuckets startedNow(ProxyManager<String> buckets) {
         return new LimitBuckets(buckets, System.currentTimeMillis());
+    }
+
+    /**
+     * Takes one from the bucket of {@code key}, or throws (429) with {@code why} and the time
+     * until the bucket has one again.
+     */
+    void admit(String key, long capacity, Duration window, String why) {
+        ConsumptionProbe probe = bucket(key, capacity, window).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            throw LimitExceededException.tooMany(
+                    why, Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1));
+        }
     }
 
     /** The bucket of {@code key}: {@code capacity} tokens, refilled greedily over {@code window}. */

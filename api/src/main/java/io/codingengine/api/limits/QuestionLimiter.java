@@ -1,6 +1,5 @@
 package io.codingengine.api.limits;
 
-import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 
 /**
@@ -24,13 +23,11 @@ public final class QuestionLimiter {
 
     /** Admits one question of {@code participant} in {@code contestId}, or throws (429). */
     public void admit(String contestId, String participant) {
-        ConsumptionProbe probe = buckets.bucket("question~" + contestId + "~" + participant, perHour, WINDOW)
-                .tryConsumeAndReturnRemaining(1);
-        if (!probe.isConsumed()) {
-            throw LimitExceededException.tooMany(
-                    "a participant may ask " + perHour + " questions an hour, and one more every "
-                            + WINDOW.dividedBy(perHour).toSeconds() + " s after that",
-                    Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1));
-        }
+        buckets.admit(
+                "question~" + contestId + "~" + participant,
+                perHour,
+                WINDOW,
+                "a participant may ask " + perHour + " questions an hour, and one more every "
+                        + WINDOW.dividedBy(perHour).toSeconds() + " s after that");
     }
 }

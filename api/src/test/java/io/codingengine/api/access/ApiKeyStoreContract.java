@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The contract of {@link ApiKeyStore}: every adapter's test extends this class. */
@@ -73,5 +76,24 @@ public abstract class ApiKeyStoreContract {
         assertTrue(keys().authenticate(someoneElse).isPresent());
         assertEquals(0, keys().revokeAll(subject, "autumn"));
         assertEquals(0, keys().revokeAll("o'brien", "it's"), "quotes are values, not syntax");
+    }
+
+    @Test
+    void revokingAllButTheNewestKeepsTheNewestKeysOfThatParticipantInThatContest() throws Exception {
+        String subject = "ada-" + UUID.randomUUID().toString().substring(0, 6);
+        Principal ada = new Principal(subject, Role.PARTICIPANT, "cup");
+        List<String> issued = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            issued.add(keys().issue(ada));
+            Thread.sleep(5); // issued one after another, as sign-ins are
+        }
+        String elsewhere = keys().issue(new Principal(subject, Role.PARTICIPANT, "other-cup"));
+        assertEquals(3, keys().revokeAllButNewest(subject, "cup", 2));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i >= 3, keys().authenticate(issued.get(i)).isPresent(), "key " + i + " of 5");
+        }
+        assertTrue(keys().authenticate(elsewhere).isPresent(), "a key in another contest is not counted");
+        assertEquals(0, keys().revokeAllButNewest(subject, "cup", 2));
+        assertEquals(2, keys().revokeAllButNewest(subject, "cup", 0));
     }
 }

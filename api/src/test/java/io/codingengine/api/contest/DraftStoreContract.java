@@ -24,6 +24,9 @@ public abstract class DraftStoreContract {
     /** The store under test; the same instance for every call of one test class is fine. */
     protected abstract DraftStore store();
 
+    /** The languages a listing asks for (the controller asks for the catalogue's). */
+    private static final List<String> LANGUAGES = List.of("c#", "c++", "java", "python");
+
     private static String contest() {
         return "c-" + UUID.randomUUID().toString().substring(0, 13);
     }
@@ -40,7 +43,7 @@ public abstract class DraftStoreContract {
         store().save(c, "ada", "sum", "python", "print(1)", 0);
         store().save(c, "ada", "sum.b", "python", "other problem", 0);
         store().save(c, "ada", "su", "python", "a shorter id", 0);
-        List<Draft> drafts = store().list(c, "ada", "sum");
+        List<Draft> drafts = store().list(c, "ada", "sum", LANGUAGES);
         assertEquals(2, drafts.size(), drafts.toString());
         Draft cpp = drafts.stream()
                 .filter(d -> d.language().equals("c++"))
@@ -62,7 +65,8 @@ public abstract class DraftStoreContract {
         assertEquals(1, tabTwo.draft().revision());
         assertFalse(
                 store().save(c, "ada", "sum", "python", "from the future", 5).saved());
-        assertEquals("tab one", store().list(c, "ada", "sum").getFirst().code());
+        assertEquals(
+                "tab one", store().list(c, "ada", "sum", LANGUAGES).getFirst().code());
         Saved none = store().save(c, "ada", "sum", "java", "no such draft yet", 3);
         assertFalse(none.saved());
         assertEquals(0, none.draft().revision());
@@ -86,8 +90,9 @@ public abstract class DraftStoreContract {
                 }
             }
             assertEquals(1, saved);
-            assertEquals(winner, store().list(c, "ada", "sum").getFirst().code());
-            assertEquals(2, store().list(c, "ada", "sum").getFirst().revision());
+            assertEquals(
+                    winner, store().list(c, "ada", "sum", LANGUAGES).getFirst().code());
+            assertEquals(2, store().list(c, "ada", "sum", LANGUAGES).getFirst().revision());
         }
     }
 
@@ -95,10 +100,11 @@ public abstract class DraftStoreContract {
     void draftsAreEachParticipantsOwnAndEachContests() {
         String c = contest();
         store().save(c, "ada", "sum", "python", "ada's", 0);
-        assertEquals(List.of(), store().list(c, "bob", "sum"));
-        assertEquals(List.of(), store().list(contest(), "ada", "sum"));
+        assertEquals(List.of(), store().list(c, "bob", "sum", LANGUAGES));
+        assertEquals(List.of(), store().list(contest(), "ada", "sum", LANGUAGES));
         assertTrue(store().save(c, "bob", "sum", "python", "bob's", 0).saved());
-        assertEquals("ada's", store().list(c, "ada", "sum").getFirst().code());
+        assertEquals(
+                "ada's", store().list(c, "ada", "sum", LANGUAGES).getFirst().code());
     }
 
     @Test
@@ -106,7 +112,7 @@ public abstract class DraftStoreContract {
         String c = contest();
         String text = "# ünïcödé ✓ 'quotes' \"and\" \\back\\slash\n\ttab\r\n nul:\u0000.";
         assertTrue(store().save(c, "team/with#odd'chars", "sum", "c#", text, 0).saved());
-        Draft d = store().list(c, "team/with#odd'chars", "sum").getFirst();
+        Draft d = store().list(c, "team/with#odd'chars", "sum", LANGUAGES).getFirst();
         assertEquals(text, d.code());
         assertEquals("c#", d.language());
     }
@@ -116,9 +122,29 @@ public abstract class DraftStoreContract {
         String c = contest();
         String full = "x".repeat(DraftStore.MAX_BYTES);
         assertTrue(store().save(c, "ada", "sum", "python", full, 0).saved());
-        assertEquals(full, store().list(c, "ada", "sum").getFirst().code());
+        assertEquals(full, store().list(c, "ada", "sum", LANGUAGES).getFirst().code());
         String over = "é".repeat(DraftStore.MAX_BYTES / 2) + "x";
         assertThrows(IllegalArgumentException.class, () -> store().save(c, "ada", "sum", "python", over, 1));
-        assertEquals(full, store().list(c, "ada", "sum").getFirst().code());
+        assertEquals(full, store().list(c, "ada", "sum", LANGUAGES).getFirst().code());
+    }
+
+    @Test
+    void aListingReadsOnlyTheLanguagesAskedForOneDraftEach() {
+        String c = contest();
+        for (int i = 0; i < 20; i++) {
+            assertTrue(store().save(c, "ada", "sum", "x" + i, "junk " + i, 0).saved());
+        }
+        store().save(c, "ada", "sum", "python", "print(1)", 0);
+        store().save(c, "ada", "sum", "c++", "int main() {}", 0);
+        List<Draft> listed = store().list(c, "ada", "sum", List.of("python", "c++", "java"));
+        assertEquals(
+                List.of("c++", "python"),
+                listed.stream().map(Draft::language).toList(),
+                "only the languages asked for, by language: " + listed);
+        assertEquals(List.of(), store().list(c, "ada", "sum", List.of()));
+        assertEquals(1, store().list(c, "ada", "sum", List.of("x7")).size());
+        assertEquals(
+                "junk 7",
+                store().list(c, "ada", "sum", List.of("x7")).getFirst().code());
     }
 }

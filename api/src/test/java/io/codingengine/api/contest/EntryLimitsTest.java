@@ -34,8 +34,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Contest entries against the real api (embedded broker, PostgreSQL), as an attacker would try them:
- * guessing invitation tokens, entering an open contest under many names, and saving guessable
- * tokens as an admin. The api believes one proxy ({@code trusted-proxies=1}), so each test speaks
+ * guessing invitation tokens, entering an open contest under many names, guessing a password under
+ * the many spellings of one name, signing in again and again, names that draw over the
+ * scoreboard, flooding drafts, and saving guessable tokens as an admin. The api believes one proxy ({@code trusted-proxies=1}), so each test speaks
  * from addresses of its own through {@code X-Forwarded-For}, as clients behind Container Apps'
  * ingress do. The limits are small and refill one attempt every 12 to 20 s: every sequence that
  * must meet a lockout runs within that, even on a slow machine, and every loop runs until the
@@ -51,6 +52,10 @@ import tools.jackson.databind.JsonNode;
             "coding-engine.limits.token-failures-per-address=3",
             "coding-engine.limits.token-failures-per-contest=5",
             "coding-engine.limits.open-entries-per-address=3",
+            "coding-engine.limits.sign-in-failures-per-account=3",
+            "coding-engine.limits.sign-ins-per-account=3",
+            "coding-engine.limits.keys-per-participant=2",
+            "coding-engine.limits.draft-saves-per-minute=5",
             "coding-engine.limits.entry-window=60s"
         })
 class EntryLimitsTest {
@@ -67,6 +72,9 @@ class EntryLimitsTest {
 
     @Autowired
     AccountStore accounts;
+
+    @Autowired
+    DraftStore drafts;
 
     private String problem;
 
@@ -349,6 +357,128 @@ class EntryLimitsTest {
                 address());
         assertEquals(201, in.statusCode(), in.body());
         assertEquals("jos-" + n + "-abcdef", json(in).get("participant").asString());
+    }
+
+    // ------------------------------------------------------------------ passwords, sign-ins, names, drafts
+
+    /** "Alice Né" is login alice-ne, and signs in to alice-n (its former login): it gets no guesses of its own. */
+    @Test
+    void everySpellingOfANameSharesTheAccountsLockout() throws Exception {
+        String id = contest("variants");
+        saveContest(id, List.of(), 200);
+        int n = ADDRESSES.incrementAndGet();
+        String alice = "Alice " + n;
+        assertEquals(201, register(id, alice).statusCode());
+        HttpResponse<String> locked = null;
+        for (int attempt = 0; attempt < 8 && locked == null; attempt++) {
+            HttpResponse<String> r = signIn(id, alice, "wrong password " + attempt);
+            if (r.statusCode() == 429) {
+                assertTrue(attempt >= 3, "429 after " + attempt + " wrong passwords, 3 are allowed");
+                locked = r;
+            } else {
+                assertEquals(403, r.statusCode(), r.body());
+            }
+        }
+        assertTrue(locked != null && detail(locked).contains("account alice-" + n + " "), String.valueOf(locked));
+        for (String variant : List.of(alice + "é", alice + "ü", alice + "ø", alice + "ñ")) {
+            HttpResponse<String> r = signIn(id, variant, "another guess");
+            assertEquals(429, r.statusCode(), variant + " is a spelling of " + alice + ": " + r.body());
+            assertTrue(detail(r).contains("account alice-" + n + " "), r.body());
+        }
+        assertEquals(429, signIn(id, alice + "é", "correct horse").statusCode(), "the right password waits too");
+    }
+
+    @Test
+    void signInsWithTheRightPasswordAreLimitedAndOnlyTheNewestKeysLive() throws Exception {
+        String id = contest("signins");
+        saveContest(id, List.of(), 200);
+        String bob = "Bob " + ADDRESSES.incrementAndGet();
+        List<String> keys = new java.util.ArrayList<>();
+        HttpResponse<String> entered = register(id, bob);
+        assertEquals(201, entered.statusCode(), entered.body());
+        keys.add(json(entered).get("key").asString());
+        HttpResponse<String> limited = null;
+        for (int attempt = 0; attempt < 8 && limited == null; attempt++) {
+            HttpResponse<String> r = signIn(id, bob, "correct horse");
+            if (r.statusCode() == 429) {
+                assertTrue(attempt >= 3, "429 after " + attempt + " sign-ins, 3 are allowed");
+                limited = r;
+            } else {
+                assertEquals(201, r.statusCode(), r.body());
+                keys.add(json(r).get("key").asString());
+            }
+        }
+        assertTrue(limited != null && detail(limited).contains("signed in 3 times"), String.valueOf(limited));
+        assertTrue(retryAfter(limited) >= 1 && retryAfter(limited) <= 21, "one back every 20 s: " + limited);
+        for (int i = 0; i < keys.size(); i++) {
+            assertEquals(
+                    i >= keys.size() - 2 ? 200 : 401,
+                    send("GET", "/api/v1/contests/" + id + "/me", null, keys.get(i), null)
+                            .statusCode(),
+                    "key " + i + " of " + keys.size() + ": only the 2 newest live");
+        }
+    }
+
+    @Test
+    void aNameIsCutBetweenWholeCharactersAndOneThatStacksMarksIsRefused() throws Exception {
+        String id = contest("shown");
+        saveContest(id, List.of(), 200);
+        String base = "Zoe " + ADDRESSES.incrementAndGet() + " ";
+        String kept = base + "a".repeat(Accounts.MAX_NAME - 1 - base.length());
+        HttpResponse<String> emoji = register(id, kept + "\uD83D\uDE00b");
+        assertEquals(201, emoji.statusCode(), emoji.body());
+        assertEquals(kept, json(emoji).get("displayName").asString(), "the emoji at the cut goes whole");
+        HttpResponse<String> zalgo = register(id, "Zed " + ADDRESSES.incrementAndGet() + " z" + "\u0301".repeat(39));
+        assertEquals(400, zalgo.statusCode(), zalgo.body());
+        assertTrue(detail(zalgo).contains("at most " + Accounts.MAX_MARKS), zalgo.body());
+    }
+
+    @Test
+    void draftsAreInTheRuntimesLanguagesOnlyAndSavedAtALimitedRate() throws Exception {
+        String id = contest("drafts");
+        saveContest(id, List.of(), 200);
+        JsonNode entry = json(register(id, "Dora " + ADDRESSES.incrementAndGet()));
+        String key = entry.get("key").asString();
+        String path = "/api/v1/contests/" + id + "/drafts/" + problem;
+        HttpResponse<String> made = send("PUT", path + "/x0", "{\"code\":\"x\"}", key, null);
+        assertEquals(400, made.statusCode(), made.body());
+        assertTrue(detail(made).contains("python"), "names the languages: " + made.body());
+        assertEquals(
+                200,
+                send("PUT", path + "/python", "{\"code\":\"print(1)\"}", key, null)
+                        .statusCode());
+
+        // drafts of made-up languages saved before the rule are never read
+        String junk = "x".repeat(DraftStore.MAX_BYTES);
+        for (int i = 0; i < 20; i++) {
+            drafts.save(id, entry.get("participant").asString(), problem, "x" + i, junk, 0);
+        }
+        JsonNode listed = json(send("GET", path, null, key, null));
+        assertEquals(1, listed.size(), listed.toString());
+        assertEquals("python", listed.get(0).get("language").asString());
+
+        HttpResponse<String> limited = null;
+        for (int save = 1; save < 12 && limited == null; save++) {
+            HttpResponse<String> r =
+                    send("PUT", path + "/python", "{\"code\":\"print(2)\",\"baseRevision\":" + save + "}", key, null);
+            if (r.statusCode() == 429) {
+                assertTrue(save >= 5, "429 after " + save + " saves, 5 a minute are allowed");
+                limited = r;
+            } else {
+                assertEquals(200, r.statusCode(), r.body());
+            }
+        }
+        assertTrue(limited != null && detail(limited).contains("5 times a minute"), String.valueOf(limited));
+        assertTrue(retryAfter(limited) >= 1 && retryAfter(limited) <= 13, "one back every 12 s: " + limited);
+    }
+
+    private HttpResponse<String> signIn(String contest, String name, String password) throws Exception {
+        return send(
+                "POST",
+                "/api/v1/contests/" + contest + "/sessions",
+                Json.write(Map.of("name", name, "password", password)),
+                null,
+                address());
     }
 
     private HttpResponse<String> register(String contest, String name) throws Exception {

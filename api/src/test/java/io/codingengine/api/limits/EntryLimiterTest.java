@@ -28,7 +28,10 @@ import org.springframework.util.unit.DataSize;
 @ExtendWith(AzuriteExtension.class)
 class EntryLimiterTest {
 
-    /** 3 wrong tokens per address, 5 per contest, 4 wrong passwords per account, 2 open entries per address, an hour's window. */
+    /**
+     * 3 wrong tokens per address, 5 per contest, 4 wrong passwords and 3 sign-ins per account, 2
+     * open entries per address, an hour's window.
+     */
     private static final EngineProperties.Limits LIMITS = new EngineProperties.Limits(
             20,
             6000,
@@ -45,7 +48,10 @@ class EntryLimiterTest {
             Duration.ofSeconds(10),
             100,
             20,
-            2);
+            2,
+            60,
+            3,
+            10);
 
     private static EntryLimiter process(String prefix) {
         return new EntryLimiter(
@@ -142,5 +148,53 @@ class EntryLimiterTest {
                     limiter.tryToken("other-cup", "203.0.113.99", Optional::empty),
                     "the refused attempt was given back to the address");
         }
+    }
+
+    /** A name and its former login may be two accounts: an attempt through either spelling is charged to both. */
+    @Test
+    void aPasswordAttemptIsChargedToEveryAccountItMayCheck() {
+        EntryLimiter limiter = process(prefix());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(
+                    Optional.empty(), limiter.tryPassword("cup", List.of("alice"), "203.0.113." + i, Optional::empty));
+        }
+        LimitExceededException locked = assertThrows(
+                LimitExceededException.class,
+                () -> limiter.tryPassword(
+                        "cup", List.of("alicee", "alice"), "203.0.113.50", () -> Optional.of("alice")));
+        assertTrue(locked.getMessage().contains("account alice "), locked.getMessage());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(
+                    Optional.of("alicee"),
+                    limiter.tryPassword("cup", List.of("alicee"), "203.0.113." + (60 + i), () -> Optional.of("alicee")),
+                    "the other account's attempt was given back");
+        }
+        assertThrows(
+                LimitExceededException.class,
+                () -> limiter.tryPassword("cup", List.of("alicee"), "203.0.113.70", () -> Optional.of("alicee")),
+                "its sign-ins are 3");
+    }
+
+    @Test
+    void rightPasswordsAreLimitedPerAccountAndWrongOnesDoNotUseThemUp() {
+        EntryLimiter limiter = process(prefix());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(
+                    Optional.empty(), limiter.tryPassword("cup", List.of("bob"), "203.0.113." + i, Optional::empty));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(
+                    Optional.of("bob"),
+                    limiter.tryPassword("cup", List.of("bob"), "203.0.113." + (10 + i), () -> Optional.of("bob")));
+        }
+        AtomicInteger looks = new AtomicInteger();
+        LimitExceededException limited = assertThrows(
+                LimitExceededException.class,
+                () -> limiter.tryPassword("cup", List.of("bob"), "203.0.113.20", () -> {
+                    looks.incrementAndGet();
+                    return Optional.of("bob");
+                }));
+        assertTrue(limited.getMessage().contains("signed in 3 times"), limited.getMessage());
+        assertEquals(0, looks.get(), "no password check (BCrypt) once the sign-ins are used up");
     }
 }

@@ -199,6 +199,9 @@ public abstract class RateLimitBucketsContract {
                 Duration.ofSeconds(10),
                 100,
                 20,
-                1000);
+                1000,
+                60,
+                10,
+                10);
     }
 }

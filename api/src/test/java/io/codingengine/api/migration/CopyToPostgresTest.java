@@ -146,7 +146,8 @@ class CopyToPostgresTest {
         assertEquals(contest, postgres.contests().get("cup").orElseThrow());
         assertEquals(alice, postgres.keys().authenticate(key).orElseThrow(), "the key signs in on PostgreSQL");
         assertEquals(account, postgres.accounts().get("cup", "alice").orElseThrow());
-        DraftStore.Draft moved = postgres.drafts().list("cup", "p-1", "sum").getFirst();
+        DraftStore.Draft moved =
+                postgres.drafts().list("cup", "p-1", "sum", List.of("c++")).getFirst();
         assertEquals(
                 draft,
                 new DraftStore.Draft(
