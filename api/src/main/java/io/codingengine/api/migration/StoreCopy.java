@@ -143,18 +143,7 @@ public final class StoreCopy {
                         .orElseThrow(() -> new IllegalStateException(
                                 "picture " + f.name() + " of problem " + id + " has no data")))
                 .toList();
-        return new Problem(
-                p.id(),
-                p.name(),
-                p.timeLimit(),
-                p.memoryLimitBytes(),
-                p.outputLimitBytes(),
-                p.checker(),
-                p.samples(),
-                p.secretTests(),
-                p.statement(),
-                files,
-                p.timeLimitSource());
+        return p.withStatementFiles(files);
     }
 
     private Count contests() {

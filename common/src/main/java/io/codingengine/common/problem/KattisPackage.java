@@ -255,7 +255,8 @@ public final class KattisPackage {
                 statement.markdown(),
                 statement.files(),
                 source,
-                tests.grading());
+                tests.grading(),
+                tests.interactions());
     }
 
     private static void refuseUnsupportedParts(PackageArchive archive) {
