@@ -119,7 +119,8 @@ class CopyToPostgresTest {
                 4096,
                 "w1",
                 "local:host/slot-0",
-                "c-1");
+                "c-1",
+                null);
         azure.audit().record(entry);
 
         PostgresExtension.Database database = PostgresExtension.newDatabase("copy");

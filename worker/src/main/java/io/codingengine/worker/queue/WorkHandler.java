@@ -331,7 +331,8 @@ public final class WorkHandler {
                     record,
                     item,
                     new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt),
-                    AuditEntry.NOWHERE);
+                    AuditEntry.NOWHERE,
+                    problemTypeOf(record.submission()));
             delivery.deadLetter(reason);
             return;
         }
@@ -344,7 +345,8 @@ public final class WorkHandler {
                     item,
                     new Judgement(
                             Verdict.IE, 0, e.getMessage(), List.of(), clock.instant(), workerId, item.round(), attempt),
-                    AuditEntry.NOWHERE);
+                    AuditEntry.NOWHERE,
+                    problemTypeOf(record.submission()));
             delivery.deadLetter(e.getMessage());
             return;
         }
@@ -405,11 +407,13 @@ public final class WorkHandler {
             delivery.abandon(delay);
             return;
         }
-        metrics.judged(record.submission().language(), judgement, Duration.between(start, clock.instant()));
+        String problemType = CheckerSpec.problemType(task.checker());
+        metrics.judged(
+                record.submission().language(), problemType, judgement, Duration.between(start, clock.instant()));
         if (judged.execution() != null) {
             metrics.executed(record.submission().language(), judged.execution());
         }
-        complete(record, item, judgement, AuditEntry.sessionOf(judged.execution()));
+        complete(record, item, judgement, AuditEntry.sessionOf(judged.execution()), problemType);
         delivery.complete();
     }
 
@@ -495,7 +499,8 @@ public final class WorkHandler {
      * ({@code ALREADY_DONE}), or regraded since with it in the history ({@code STALE}). Recording
      * the entry again is safe: it replaces the round's entry.
      */
-    private void complete(SubmissionRecord record, WorkItem.Judge item, Judgement judgement, String session) {
+    private void complete(
+            SubmissionRecord record, WorkItem.Judge item, Judgement judgement, String session, String problemType) {
         String id = record.submission().id();
         UpdateOutcome outcome =
                 Retry.call("store the verdict of " + id, STORE_PATIENCE, () -> submissions.complete(id, judgement));
@@ -518,7 +523,7 @@ public final class WorkHandler {
                 LOG.error("fault injection: halting between the verdict and the audit entry of {}", id);
                 Runtime.getRuntime().halt(70);
             }
-            record(entryOf(record.submission(), judgement, session, item.correlationId()));
+            record(entryOf(record.submission(), judgement, session, item.correlationId(), problemType));
         }
     }
 
@@ -538,7 +543,12 @@ public final class WorkHandler {
         if (judged == null) {
             return; // a regrade replaced the round before it was judged: there is nothing to audit
         }
-        AuditEntry entry = entryOf(record.submission(), judged, AuditEntry.UNKNOWN_SESSION, item.correlationId());
+        AuditEntry entry = entryOf(
+                record.submission(),
+                judged,
+                AuditEntry.UNKNOWN_SESSION,
+                item.correlationId(),
+                problemTypeOf(record.submission()));
         if (Retry.call("audit " + entry.submissionId(), STORE_PATIENCE, () -> audit.recordIfAbsent(entry))) {
             LOG.warn(
                     "audited {} round {} for {}, which stored the verdict without its audit entry",
@@ -548,8 +558,26 @@ public final class WorkHandler {
         }
     }
 
+    /**
+     * What kind of problem {@code s} is judged as ({@link CheckerSpec#problemType}), from its
+     * inline checker or its problem's summary; {@code null} when its problem is gone.
+     */
+    private String problemTypeOf(Submission s) {
+        if (s.problemId() == null) {
+            return CheckerSpec.problemType(s.checker() != null ? s.checker() : CheckerSpec.DEFAULT);
+        }
+        return Retry.call("read problem " + s.problemId(), STORE_PATIENCE, () -> problems.get(s.problemId()))
+                .map(p -> switch (p.checker()) {
+                    case "INTERACTIVE" -> CheckerSpec.INTERACTIVE;
+                    case "MULTI_PASS" -> CheckerSpec.MULTI_PASS;
+                    default -> CheckerSpec.PLAIN;
+                })
+                .orElse(null);
+    }
+
     /** The audit entry of a judged round. */
-    private static AuditEntry entryOf(Submission s, Judgement judgement, String session, String correlationId) {
+    private static AuditEntry entryOf(
+            Submission s, Judgement judgement, String session, String correlationId, String problemType) {
         return new AuditEntry(
                 AuditEntry.Kind.JUDGE,
                 s.id(),
@@ -568,7 +596,8 @@ public final class WorkHandler {
                         .orElse(0),
                 judgement.worker(),
                 session,
-                correlationId);
+                correlationId,
+                problemType);
     }
 
     /** Whether the store holds {@code judgement} as its round's, current or moved to the history by a regrade. */
