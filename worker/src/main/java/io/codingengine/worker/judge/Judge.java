@@ -124,6 +124,10 @@ public final class Judge {
         public Settings withParallelTests(int parallelTests) {
             return new Settings(parallelTests, outputBudgetBytes, judgingBudget);
         }
+
+        public Settings withJudgingBudget(Duration judgingBudget) {
+            return new Settings(parallelTests, outputBudgetBytes, judgingBudget);
+        }
     }
 
     /** Tests run on as many slots as the executor has. */

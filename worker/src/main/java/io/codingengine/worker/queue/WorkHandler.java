@@ -56,6 +56,11 @@ public final class WorkHandler {
     private static final Duration STORE_PATIENCE = Duration.ofMinutes(2);
     /** The longest wait between two starts of a judging the executor had no room for. */
     private static final Duration MAX_BUSY_WAIT = Duration.ofSeconds(30);
+    /**
+     * What a calibration judging keeps of its time for what its budget does not count: the
+     * compiles of the submission and of the validator (10 s each at most) and the reply.
+     */
+    static final Duration CALIBRATION_MARGIN = Duration.ofSeconds(25);
     /** The first wait of a judging given back after a sandbox failure; it doubles with each delivery. */
     private static final Duration SANDBOX_RETRY_DELAY = Duration.ofSeconds(5);
 
@@ -101,6 +106,7 @@ public final class WorkHandler {
     }
 
     private final Executor executor;
+    private final Judge.Settings judgingSettings;
     private final Judge judge;
     /** For submissions on the interactive lane (a person waits): the executor's kept capacity first. */
     private final Judge interactiveJudge;
@@ -161,6 +167,7 @@ public final class WorkHandler {
         this.audit = audit;
         this.metrics = metrics;
         this.executor = executor;
+        this.judgingSettings = settings.judging();
         this.judge = new Judge(executor, clock, settings.workerId(), settings.judging());
         this.interactiveJudge = new Judge(executor.interactive(), clock, settings.workerId(), settings.judging());
         this.submissions = submissions;
@@ -202,6 +209,7 @@ public final class WorkHandler {
             case WorkItem.Execute execute -> execute.correlationId();
             case WorkItem.Converse converse -> converse.correlationId();
             case WorkItem.Judge j -> j.correlationId();
+            case WorkItem.Calibrate c -> c.correlationId();
         };
         if (correlationId != null) {
             MDC.put("correlationId", correlationId); // a session pool sends it on to the session
@@ -211,6 +219,7 @@ public final class WorkHandler {
                 case WorkItem.Execute execute -> execute(delivery, execute, lastChance);
                 case WorkItem.Converse converse -> live.converse(delivery, converse);
                 case WorkItem.Judge j -> judge(delivery, j, lastChance);
+                case WorkItem.Calibrate c -> calibrate(delivery, c, lastChance);
             }
         } finally {
             MDC.remove("correlationId");
@@ -218,17 +227,25 @@ public final class WorkHandler {
         }
     }
 
+    /**
+     * On the last delivery of a run that crashed workers before: tells the waiting api, dead-letters
+     * the message, and says so; else false.
+     */
+    private boolean givenUp(Delivery delivery, String replyTo, String requestId, boolean lastChance) {
+        if (!lastChance) {
+            return false;
+        }
+        replies.reply(replyTo, requestId, Json.write(Map.of("internalError", "the run crashed the engine")));
+        delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
+        return true;
+    }
+
     private void execute(Delivery delivery, WorkItem.Execute item, boolean lastChance) {
         if (clock.instant().isAfter(item.deadline())) {
             delivery.complete(); // nobody waits for it any more
             return;
         }
-        if (lastChance) {
-            replies.reply(
-                    item.replyTo(),
-                    item.requestId(),
-                    Json.write(Map.of("internalError", "the run crashed the engine")));
-            delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
+        if (givenUp(delivery, item.replyTo(), item.requestId(), lastChance)) {
             return;
         }
         waited(
@@ -289,6 +306,66 @@ public final class WorkHandler {
         // After the reply, so the client does not wait for it; before completing, so a crash in
         // between brings the message back (the rerun's reply finds nobody waiting) and it is audited.
         record(entry);
+        delivery.complete();
+    }
+
+    /**
+     * An import's run of an accepted submission with its problem's validator: judged as a
+     * submission with inline tests is (a judge of this worker's, the interaction path), with a
+     * time budget that ends {@link #CALIBRATION_MARGIN} before the import stops waiting (the
+     * judge overruns its budget by one test's worst case at most); tests the budget leaves out
+     * are TLE "not run". The judgement is the reply. Audited as an execute of the importer's
+     * (the submission's id), with its problem type.
+     */
+    private void calibrate(Delivery delivery, WorkItem.Calibrate item, boolean lastChance) {
+        Duration budget = Duration.between(clock.instant(), item.deadline()).minus(CALIBRATION_MARGIN);
+        if (budget.toMillis() <= 0) {
+            delivery.complete(); // too late for the import, which stops waiting at the deadline
+            return;
+        }
+        if (givenUp(delivery, item.replyTo(), item.requestId(), lastChance)) {
+            return;
+        }
+        waited(
+                delivery.lane().name().toLowerCase(Locale.ROOT),
+                "calibrating " + item.requestId(),
+                Duration.between(item.enqueuedAt(), clock.instant()));
+        Submission s = item.submission();
+        String body;
+        Judgement judgement;
+        String session = AuditEntry.NOWHERE;
+        try {
+            Judge calibrating = new Judge(executor, clock, workerId, judgingSettings.withJudgingBudget(budget));
+            Judge.Judged judged = withLock(
+                    delivery,
+                    () -> calibrating.judge(
+                            s,
+                            s.tests(),
+                            s.checker(),
+                            new Judge.TestLimits(item.timeLimit(), item.memoryBytes(), item.outputBytes()),
+                            0,
+                            1));
+            if (judged.sandboxFailure() != null) {
+                sandbox.failed(judged.sandboxFailure());
+            }
+            judgement = judged.judgement();
+            session = AuditEntry.sessionOf(judged.execution());
+            body = Json.write(judgement);
+        } catch (RuntimeException e) {
+            // The import may ask again (a busy executor, a failure): nothing is retried here.
+            LOG.error("calibration run {} failed", item.requestId(), e);
+            judgement = new Judgement(
+                    Verdict.IE, 0, String.valueOf(e.getMessage()), List.of(), clock.instant(), workerId, 0, 1);
+            body = Json.write(Map.of("internalError", String.valueOf(e.getMessage())));
+        }
+        replies.reply(item.replyTo(), item.requestId(), body);
+        record(entryOf(
+                AuditEntry.Kind.EXECUTE,
+                s,
+                judgement,
+                session,
+                item.correlationId(),
+                CheckerSpec.problemType(s.checker())));
         delivery.complete();
     }
 
@@ -578,8 +655,19 @@ public final class WorkHandler {
     /** The audit entry of a judged round. */
     private static AuditEntry entryOf(
             Submission s, Judgement judgement, String session, String correlationId, String problemType) {
+        return entryOf(AuditEntry.Kind.JUDGE, s, judgement, session, correlationId, problemType);
+    }
+
+    /** The audit entry of a judged round, or ({@code EXECUTE}) of an import's calibration run. */
+    private static AuditEntry entryOf(
+            AuditEntry.Kind kind,
+            Submission s,
+            Judgement judgement,
+            String session,
+            String correlationId,
+            String problemType) {
         return new AuditEntry(
-                AuditEntry.Kind.JUDGE,
+                kind,
                 s.id(),
                 judgement.round(),
                 s.participant(),
