@@ -4,21 +4,12 @@
 // everyone, and Bob, who never reloads, sees it arrive; then an announcement and a private
 // answer. axe-core checks each view. Environment: BASE_URL, ADMIN_KEY, CONTEST, PROBLEM, SHOTS,
 // FRONTEND (for node_modules).
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { AXE, base, check, env, launch, started, step } from './harness.mjs';
 
-const env = process.env;
-const require = createRequire(join(env.FRONTEND, 'package.json'));
-const { chromium } = require('playwright-core');
-const AXE = require.resolve('axe-core/axe.min.js');
-const base = env.BASE_URL;
-const started = Date.now();
-const step = (name) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${name}`);
-const check = (ok, message) => { if (!ok) throw new Error('assertion failed: ' + message); };
 const LIVE = { timeout: 20000 };   // polls run every 5 s
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await launch();
 const DESKTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 // axe-core as an init script: the UI's Content-Security-Policy refuses inline scripts.

@@ -98,7 +98,7 @@ export function auditLog(box: HTMLElement, key: string) {
       list.innerHTML = entries.length === 0 ? '<p class="muted">No entry matches.</p>' : `<p class="muted">${entries.length === 200 ? 'The first 200 entries: narrow the filters, or download the CSV.' : `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}.`}</p>
         <div class="scroll" tabindex="0" role="region" aria-label="Audit entries"><table id="audit-entries"><thead><tr><th>Judged</th><th>Kind</th><th>Participant</th><th>Problem</th><th>Language</th>
         <th>Verdict</th><th>Time</th><th>Memory</th><th>Submission</th></tr></thead><tbody>${entries.map(e => `<tr><td>${esc(at(e.judgedAt))}</td>
-          <td>${esc(e.kind)}</td><td>${esc(e.participant)}</td><td>${esc(e.problemId ?? '')}</td><td>${esc(e.language)}</td><td>${esc(e.verdict)}</td>
+          <td>${esc(e.kind)}${e.problemType ? ` · ${esc(e.problemType)}` : ''}</td><td>${esc(e.participant)}</td><td>${esc(e.problemId ?? '')}</td><td>${esc(e.language)}</td><td>${esc(e.verdict)}</td>
           <td>${e.timeMs} ms</td><td>${Math.round(e.memoryBytes / 1048576)} MiB</td><td><code>${esc(e.submissionId)}</code></td></tr>`).join('')}</tbody></table></div>`;
     } catch (e) { list.innerHTML = `<p class="error">${esc(describe(e))}</p>`; }
   };

@@ -8,7 +8,7 @@ import { entryOf, sessionEnded, signOut } from './session';
 import { Drafts } from './drafts';
 import { openSubmission, trackSubmissions } from './submissions';
 import { runResult } from './feedback';
-import type { ContestView, Runtime, Source } from './types';
+import type { ContestView, Runtime, SampleInteraction, Source } from './types';
 import { mountClarifications } from './clarifications';
 
 let runtimesCache: Runtime[] | null = null;
@@ -71,6 +71,9 @@ export async function contestPage(contestId: string, problemId?: string) {
   tick(); every(tick, 1000);
   const index = Math.max(0, contest.problems.findIndex(p => p.id === problemId));
   const problem = contest.problems[index];
+  // An interactive or multi-pass problem's samples are dialogues with the judge, never input and output to run on.
+  const talks = problem.checker === 'INTERACTIVE' || problem.checker === 'MULTI_PASS';
+  const interactions = problem.sampleInteractions ?? [];
   document.title = `${letter(index)}. ${problem.name} · ${contest.title}`;
   // The picker's values are "language version": Java has one runtime per JDK.
   const lastRuntime = store.get('runtime') ?? '';
@@ -84,8 +87,12 @@ export async function contestPage(contestId: string, problemId?: string) {
         <span class="letter">${letter(i)}</span> ${esc(p.name)} <span class="mark"></span></a></li>`).join('')}</ol></nav>
     <article class="statement" aria-labelledby="pname">
       <h1 id="pname" tabindex="-1">${esc(problem.name)}</h1>
-      <p class="limits">Problem ${letter(index)} · <span${problem.timeLimitSource ? ` title="${esc(problem.timeLimitSource)}"` : ''}>time limit ${ms(durationMs(problem.timeLimit))}${problem.timeLimitSource?.startsWith('from the accepted submissions') ? ' (from the accepted solutions)' : ''}</span> · memory ${mib(problem.memoryLimitBytes)} · ${problem.samples.length} sample(s), ${problem.secretTestCount} hidden test(s)</p>
+      <p class="limits">Problem ${letter(index)} · <span${problem.timeLimitSource ? ` title="${esc(problem.timeLimitSource)}"` : ''}>time limit ${ms(durationMs(problem.timeLimit))}${problem.timeLimitSource?.startsWith('from the accepted submissions') ? ' (from the accepted solutions)' : ''}</span> · memory ${mib(problem.memoryLimitBytes)} · ${talks ? `${interactions.length} sample interaction(s)` : `${problem.samples.length} sample(s)`}, ${problem.secretTestCount} hidden test(s)</p>
+      ${talks ? `<p class="notice talk">${problem.checker === 'INTERACTIVE'
+        ? 'Interactive problem: your program and the judge\'s program take turns over standard input and output. Flush your output after every line, or the judge waits for it.'
+        : 'Multi-pass problem: your program runs several times; each pass reads what the judge\'s program makes of the previous one.'}</p>` : ''}
       <div class="md">${problem.statement ? renderStatement(problem.statement, `/api/v1/contests/${encodeURIComponent(contestId)}/problems/${encodeURIComponent(problem.id)}/`) : '<p class="muted">This problem has no statement.</p>'}</div>
+      ${interactions.map(dialogue).join('')}
       ${problem.samples.map((s, i) => `<section class="sample"><h2>Sample ${i + 1}</h2><div class="io">
         <div><h3>Input <button type="button" class="copy link" data-copy="sample-in-${i}" aria-label="Copy the input of sample ${i + 1}">Copy</button></h3><pre id="sample-in-${i}">${esc(s.input)}</pre></div>
         <div><h3>Output <button type="button" class="copy link" data-copy="sample-out-${i}" aria-label="Copy the output of sample ${i + 1}">Copy</button></h3><pre id="sample-out-${i}">${esc(s.expectedOutput)}</pre></div></div></section>`).join('')}
@@ -103,12 +110,15 @@ export async function contestPage(contestId: string, problemId?: string) {
       <div id="editor"></div>
       <div class="toolbar">
         <label>Run on <select id="input">${problem.samples.map((s, i) => `<option value="${i}">sample ${i + 1}</option>`).join('')}
-          <option value="custom">custom input</option></select></label>
+          <option value="custom">${talks ? 'input you type' : 'custom input'}</option></select></label>
         <button type="button" id="run" aria-keyshortcuts="Control+Enter">Run</button>
         <button type="button" id="submit" class="primary" aria-keyshortcuts="Control+Shift+Enter">Submit</button>
         <span class="muted keys">Ctrl+Enter runs, Ctrl+Shift+Enter submits</span>
       </div>
-      <textarea id="custom" aria-label="Custom input" rows="4" hidden placeholder="Custom input"></textarea>
+      ${talks ? `<p id="talk-run" class="muted">Run gives your program the input you type and shows what it writes:
+        it does not talk with the judge's program, so you play the judge (“Copy” above takes a sample's judge lines).
+        Submit to be judged with it.</p>` : ''}
+      <textarea id="custom" aria-label="Custom input" rows="4" ${talks ? '' : 'hidden'} placeholder="${talks ? 'What the judge would send' : 'Custom input'}"></textarea>
       <div id="result" aria-live="polite" tabindex="-1"></div>
       <h2 id="h-mine">My submissions</h2>
       <p id="subs-status" class="muted" role="status"></p>
@@ -233,19 +243,48 @@ let focusStatement = false;
 
 /** Copies a sample's text: the clipboard API where the page may use it, else the browser's copy command on a selection (a plain-http address). */
 async function copy(button: HTMLButtonElement) {
-  const text = $(`#${button.dataset.copy}`).textContent ?? '';
+  // A sample's element, or the text the button carries (one side of a sample interaction).
+  const source = button.dataset.text === undefined ? $(`#${button.dataset.copy}`) : null;
+  const text = source ? source.textContent ?? '' : button.dataset.text!;
   let ok = false;
   try { await navigator.clipboard.writeText(text); ok = true; } catch {
-    const range = document.createRange();
-    range.selectNodeContents($(`#${button.dataset.copy}`));
-    getSelection()?.removeAllRanges();
-    getSelection()?.addRange(range);
+    const area = source ? null : Object.assign(document.createElement('textarea'), { value: text, readOnly: true, className: 'visually-hidden' });
+    if (area) { document.body.append(area); area.select(); } else {
+      const range = document.createRange();
+      range.selectNodeContents(source!);
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+    }
     ok = document.execCommand('copy');
     getSelection()?.removeAllRanges();
+    area?.remove();
   }
+  const label = button.dataset.label ??= button.getAttribute('aria-label') ?? '';
   button.textContent = ok ? 'Copied' : 'Select and copy';
-  $('#copied').textContent = ok ? `${button.getAttribute('aria-label')?.replace(/^Copy/, 'Copied')}.` : 'The browser did not copy: select the text and copy it.';
-  window.setTimeout(() => { if (button.isConnected) button.textContent = 'Copy'; }, 2000);
+  // The accessible name keeps holding the words shown (WCAG 2.5.3, label in name).
+  button.setAttribute('aria-label', ok ? label.replace(/^Copy/, 'Copied') : `Select and copy: ${label.replace(/^Copy /, '')}`);
+  $('#copied').textContent = ok ? `${label.replace(/^Copy/, 'Copied')}.` : 'The browser did not copy: select the text and copy it.';
+  window.setTimeout(() => { if (button.isConnected) { button.textContent = 'Copy'; button.setAttribute('aria-label', label); } }, 2000);
+}
+
+/**
+ * A sample interaction as a table of two columns, one row per line in the order they were sent:
+ * what the judge sent (the program read) on the left, what the program wrote on the right; a
+ * multi-pass problem's passes are marked between. Each column's lines can be copied.
+ */
+function dialogue(interaction: SampleInteraction, i: number): string {
+  const lines = interaction.text.split('\n').filter(l => l.trim() !== '');
+  const side = (mark: string) => lines.filter(l => l.startsWith(mark)).map(l => l.slice(1) + '\n').join('');
+  let pass = 1;
+  const rows = lines.map(l => l.startsWith('<') ? `<tr><td class="judge"><code>${esc(l.slice(1))}</code></td><td></td></tr>`
+    : l.startsWith('>') ? `<tr><td></td><td class="program"><code>${esc(l.slice(1))}</code></td></tr>`
+    : `<tr class="pass-end"><td colspan="2">Pass ${pass} ends; pass ${++pass} begins</td></tr>`).join('');
+  const label = `sample ${i + 1}`;
+  return `<section class="sample interaction" aria-labelledby="dialogue-h-${i}"><h2 id="dialogue-h-${i}">Sample ${i + 1}</h2>
+    <table class="dialogue" id="dialogue-${i}"><caption class="visually-hidden">Sample ${i + 1}: what the judge sends and what your program writes, line by line in order</caption>
+      <thead><tr><th scope="col">The judge sends (your program reads) <button type="button" class="copy link" data-copy="dialogue-${i}" data-text="${esc(side('<'))}" aria-label="Copy what the judge sends in ${label}">Copy</button></th>
+        <th scope="col">Your program writes <button type="button" class="copy link" data-copy="dialogue-${i}" data-text="${esc(side('>'))}" aria-label="Copy what your program writes in ${label}">Copy</button></th></tr></thead>
+      <tbody>${rows}</tbody></table></section>`;
 }
 
 /** Where a submission's code waits for its problem's page to load it (sessionStorage, per contest). */

@@ -1,7 +1,10 @@
 // The api's answers, as the UI reads them.
 
 export interface Sample { name: string; input: string; expectedOutput: string; }
-export interface Problem { id: string; name: string; timeLimit: string | number; memoryLimitBytes: number; checker: string; samples: Sample[]; secretTestCount: number; statement: string | null; timeLimitSource?: string | null; }
+/** An interactive or multi-pass problem's sample: lines its program wrote begin with '>', lines it read with '<', '---' ends a pass. */
+export interface SampleInteraction { name: string; text: string; }
+// An INTERACTIVE or MULTI_PASS problem has no samples (their data is the judge's), its sampleInteractions instead.
+export interface Problem { id: string; name: string; timeLimit: string | number; memoryLimitBytes: number; checker: string; samples: Sample[]; secretTestCount: number; statement: string | null; timeLimitSource?: string | null; sampleInteractions?: SampleInteraction[]; }
 export interface ContestView { id: string; title: string; start: string; end: string; scoring: 'ICPC' | 'POINTS'; byInvitation: boolean; running: boolean; problems: Problem[]; }
 export interface Runtime { language: string; version: string; aliases: string[]; }
 export interface TestResult { testName: string; verdict: string; timeMs: number; memoryBytes: number; output: string | null; expected: string | null; message: string | null; visible: boolean; }

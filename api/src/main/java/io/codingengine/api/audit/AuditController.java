@@ -63,9 +63,10 @@ public class AuditController {
     /** The same entries as CSV (RFC 4180), for a spreadsheet or an archive. */
     @GetMapping(path = "/audit", produces = "text/csv")
     ResponseEntity<String> csv(Filter filter) {
-        // kind last: the columns before it are those of exports made before executes were audited
-        StringBuilder out = new StringBuilder("submissionId,round,participant,submittedAt,judgedAt,language,"
-                + "sourceSha256,problemId,verdict,timeMs,memoryBytes,worker,session,correlationId,kind\r\n");
+        // kind, then problemType, last: the columns before them are those of older exports
+        StringBuilder out = new StringBuilder(
+                "submissionId,round,participant,submittedAt,judgedAt,language,"
+                        + "sourceSha256,problemId,verdict,timeMs,memoryBytes,worker,session,correlationId,kind,problemType\r\n");
         for (AuditEntry e : audit.query(query(filter))) {
             List<Object> cells = List.of(
                     e.submissionId(),
@@ -82,7 +83,8 @@ public class AuditController {
                     e.worker(),
                     e.session(),
                     e.correlationId() == null ? "" : e.correlationId(),
-                    e.kind());
+                    e.kind(),
+                    e.problemType() == null ? "" : e.problemType());
             List<String> quoted = new ArrayList<>();
             for (Object c : cells) {
                 quoted.add("\"" + String.valueOf(c).replace("\"", "\"\"") + "\"");

@@ -311,7 +311,8 @@ public class AdminController {
                     p.statement(),
                     p.statementFiles(),
                     r.timeLimitMs() == null ? p.timeLimitSource() : "set by an admin",
-                    p.grading());
+                    p.grading(),
+                    p.sampleInteractions());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage());
         }

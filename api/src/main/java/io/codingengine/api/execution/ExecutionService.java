@@ -3,6 +3,8 @@ package io.codingengine.api.execution;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.RuntimeInfo;
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.Submission;
 import io.codingengine.common.pipeline.LiveMessage;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +53,29 @@ public interface ExecutionService {
      * @throws BusyException when it was not run by then
      */
     ExecutionResult executeInBackground(ExecutionRequest request, String caller, Instant startBy, Instant answerBy);
+
+    /**
+     * Judges {@code submission} (no problem: its tests and its checker, an interactive or
+     * multi-pass problem's output validator, with it) as a worker judges, for work nobody watches
+     * as it runs (an import's runs of an interactive or multi-pass package's accepted submissions,
+     * which never run alone), waiting as {@link #executeInBackground} does.
+     *
+     * @param timeLimit   each run's CPU time limit
+     * @param memoryBytes each run's memory limit
+     * @param outputBytes each run's output limit
+     * @throws BusyException when it was not judged by then
+     * @throws UnsupportedOperationException when nothing here can judge (no workers)
+     */
+    default Judgement judgeInBackground(
+            Submission submission,
+            Duration timeLimit,
+            long memoryBytes,
+            long outputBytes,
+            String caller,
+            Instant startBy,
+            Instant answerBy) {
+        throw new UnsupportedOperationException("judging needs a worker (coding-engine.execution=queue)");
+    }
 
     /** The languages and versions that can run, in the order to list them. */
     List<RuntimeInfo> runtimes();

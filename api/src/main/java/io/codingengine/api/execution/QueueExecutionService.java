@@ -5,6 +5,8 @@ import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.json.Json;
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.Submission;
 import io.codingengine.common.pipeline.LiveMessage;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.pipeline.WorkItem;
@@ -17,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
@@ -59,18 +62,61 @@ public final class QueueExecutionService implements ExecutionService {
         return run(request, caller, Lane.REGRADE, startBy, wait);
     }
 
+    @Override
+    public Judgement judgeInBackground(
+            Submission submission,
+            Duration timeLimit,
+            long memoryBytes,
+            long outputBytes,
+            String caller,
+            Instant startBy,
+            Instant answerBy) {
+        Duration wait = Duration.between(Instant.now(), answerBy);
+        if (wait.isNegative() || wait.isZero()) {
+            throw new BusyException("no time left to run it", Duration.ofSeconds(5));
+        }
+        return ask(
+                Lane.REGRADE,
+                wait,
+                id -> new WorkItem.Calibrate(
+                        id,
+                        replies.address(),
+                        submission,
+                        timeLimit,
+                        memoryBytes,
+                        outputBytes,
+                        startBy,
+                        Instant.now(),
+                        caller,
+                        org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY)),
+                Judgement.class);
+    }
+
     /** Sends the request on {@code lane}, to be started by {@code deadline}, and waits {@code wait} for the answer. */
     private ExecutionResult run(ExecutionRequest request, String caller, Lane lane, Instant deadline, Duration wait) {
+        return ask(
+                lane,
+                wait,
+                id -> new WorkItem.Execute(
+                        id,
+                        replies.address(),
+                        request,
+                        deadline,
+                        Instant.now(),
+                        caller,
+                        org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY)),
+                ExecutionResult.class);
+    }
+
+    /**
+     * Sends the work {@code item} makes of a new request id on {@code lane} and waits {@code wait}
+     * for the worker's answer: the result, or its refusal ({@code error}) or failure
+     * ({@code internalError}) as exceptions.
+     */
+    private <T> T ask(Lane lane, Duration wait, Function<String, WorkItem> item, Class<T> type) {
         String id = UUID.randomUUID().toString();
         var reply = replies.expect(id, wait);
-        String body = WorkItem.toJson(new WorkItem.Execute(
-                id,
-                replies.address(),
-                request,
-                deadline,
-                Instant.now(),
-                caller,
-                org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY)));
+        String body = WorkItem.toJson(item.apply(id));
         try {
             queue.send(lane, id, body);
         } catch (IllegalArgumentException tooLarge) {
@@ -89,7 +135,7 @@ public final class QueueExecutionService implements ExecutionService {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the worker", e);
         }
-        return readAnswer(answer);
+        return readAnswer(answer, type);
     }
 
     /**
@@ -98,6 +144,10 @@ public final class QueueExecutionService implements ExecutionService {
      * tells them apart, so a result is read once, straight into its record, not into a tree first.
      */
     static ExecutionResult readAnswer(String answer) {
+        return readAnswer(answer, ExecutionResult.class);
+    }
+
+    private static <T> T readAnswer(String answer, Class<T> type) {
         String first;
         try (JsonParser parser = Json.mapper().createParser(answer)) {
             first = parser.nextToken() == JsonToken.START_OBJECT ? parser.nextName() : null;
@@ -110,7 +160,7 @@ public final class QueueExecutionService implements ExecutionService {
             throw new IllegalStateException(
                     "the worker failed: " + tree.get("internalError").asString());
         }
-        return Json.mapper().readValue(answer, ExecutionResult.class);
+        return Json.mapper().readValue(answer, type);
     }
 
     /**

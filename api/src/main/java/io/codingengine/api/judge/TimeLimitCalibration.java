@@ -10,7 +10,12 @@ import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
+import io.codingengine.common.judge.CheckerSpec;
+import io.codingengine.common.judge.Judgement;
+import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.TestCase;
+import io.codingengine.common.judge.TestResult;
+import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.problem.InvalidPackageException;
 import io.codingengine.common.problem.KattisPackage;
 import io.codingengine.common.problem.Problem;
@@ -20,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 
@@ -55,6 +61,12 @@ final class TimeLimitCalibration {
     static final Duration PROBE_WALL = PROBE_CPU.plusSeconds(2);
     /** Wall time of a call's compile (or an interpreted language's syntax check): the executor's default. */
     static final Duration COMPILE_WALL = Duration.ofSeconds(10);
+    /**
+     * The least of the budget left when a judging of an accepted submission with the problem's
+     * validator starts: the worker keeps 25 s of it for the compiles, and a test's worst case
+     * with the validator is near 50 s.
+     */
+    static final Duration WITH_VALIDATOR_CALL = Duration.ofSeconds(60);
     /** What a run costs besides its own time (its box's start and end), and a call besides its runs (the queue). */
     static final Duration RUN_SLACK = Duration.ofSeconds(1);
 
@@ -106,7 +118,9 @@ final class TimeLimitCalibration {
         try {
             Instant deadline = clock.instant().plus(BUDGET);
             busyUntil = deadline;
-            return calibrate(read, runnable, deadline, caller);
+            return problem.checker() instanceof CheckerSpec.Custom validator && validator.talksOrPasses()
+                    ? calibrateWithValidator(read, validator, runnable, deadline, caller)
+                    : calibrate(read, runnable, deadline, caller);
         } finally {
             running.release();
         }
@@ -116,14 +130,11 @@ final class TimeLimitCalibration {
             KattisPackage.Read read, List<KattisPackage.AcceptedSubmission> runnable, Instant deadline, String caller) {
         Problem problem = read.problem();
         List<TestCase> tests = problem.tests();
-        long slowestMs = -1;
-        String slowestSubmission = null;
-        String slowestTest = null;
+        Slowest slowest = new Slowest();
         List<String> leftOut = new ArrayList<>();
         submissions:
         for (KattisPackage.AcceptedSubmission submission : runnable) {
-            long ownSlowestMs = -1;
-            String ownSlowestTest = null;
+            Slowest own = new Slowest();
             int from = 0;
             int size = 1; // a first call of one test finds a submission that fails at its cheapest
             while (from < tests.size()) {
@@ -145,31 +156,48 @@ final class TimeLimitCalibration {
                 for (int i = 0; i < chunk.size(); i++) {
                     StageResult run = i < result.runs().size() ? result.runs().get(i) : null;
                     if (run != null && run.status() == StageStatus.TO) {
-                        throw new InvalidPackageException(submission.path() + " (accepted) did not finish "
-                                + chunk.get(i).name()
-                                + " within " + PROBE_CPU.toSeconds() + " s of CPU time (" + PROBE_WALL.toSeconds()
-                                + " s of wall time) at import, to compute the time limit; problemtools fails a package"
-                                + " whose accepted submission is too slow: give limits.time_limit in problem.yaml");
+                        throw tooSlow(
+                                submission,
+                                chunk.get(i).name(),
+                                PROBE_CPU.toSeconds() + " s of CPU time (" + PROBE_WALL.toSeconds()
+                                        + " s of wall time)");
                     }
                     if (run == null || !run.succeeded()) {
                         leftOut.add(submission.path() + " (" + (run == null ? "did not run" : run.status()) + " on "
                                 + chunk.get(i).name() + ")");
                         continue submissions;
                     }
-                    if (run.cpuTimeMs() > ownSlowestMs) {
-                        ownSlowestMs = run.cpuTimeMs();
-                        ownSlowestTest = chunk.get(i).name();
-                    }
+                    own.offer(run.cpuTimeMs(), submission.path(), chunk.get(i).name());
                 }
                 from += chunk.size();
                 size = Math.min(MAX_TESTS_PER_CALL, 2 * size);
             }
-            if (ownSlowestMs > slowestMs) {
-                slowestMs = ownSlowestMs;
-                slowestSubmission = submission.path();
-                slowestTest = ownSlowestTest;
+            slowest.offer(own.ms, own.submission, own.test);
+        }
+        return conclude(read, slowest, leftOut);
+    }
+
+    /** The slowest run so far: its CPU time, submission and test; none yet while {@code submission} is null. */
+    private static final class Slowest {
+        long ms = -1;
+        String submission;
+        String test;
+
+        void offer(long ms, String submission, String test) {
+            if (submission != null && ms > this.ms) {
+                this.ms = ms;
+                this.submission = submission;
+                this.test = test;
             }
         }
+    }
+
+    /** The limit of the slowest run, by the package's rule; the default when none ran. */
+    private static Problem conclude(KattisPackage.Read read, Slowest slowestRun, List<String> leftOut) {
+        long slowestMs = slowestRun.ms;
+        String slowestSubmission = slowestRun.submission;
+        String slowestTest = slowestRun.test;
+        Problem problem = read.problem();
         String notes = leftOut.isEmpty() ? "" : "; left out, as they failed here: " + String.join(", ", leftOut);
         if (slowestSubmission == null) {
             return problem.withTimeLimit(
@@ -182,6 +210,108 @@ final class TimeLimitCalibration {
         Duration slowest = Duration.ofMillis(Math.max(0, slowestMs));
         return problem.withTimeLimit(
                 read.rule().limitFor(slowest), read.rule().explain(slowest, slowestSubmission, slowestTest) + notes);
+    }
+
+    /**
+     * An interactive or multi-pass problem's limit: each accepted submission is judged on every
+     * test with the problem's output validator, as a worker judges a submission with inline tests
+     * and that validator as its checker ({@link ExecutionService#judgeInBackground}), under
+     * {@link #PROBE_CPU} of CPU time a run; a test's time is its passes' most CPU time. One call a
+     * submission, started while {@link #WITH_VALIDATOR_CALL} is left of the budget: the worker
+     * stops starting tests in time (they are TLE "not run"). A submission that does not compile,
+     * or gets another verdict than AC on a test (the validator's too: its answer is checked
+     * here), is left out; one that runs past the probe refuses the package, as for any problem.
+     */
+    private Problem calibrateWithValidator(
+            KattisPackage.Read read,
+            CheckerSpec.Custom validator,
+            List<KattisPackage.AcceptedSubmission> runnable,
+            Instant deadline,
+            String caller) {
+        Problem problem = read.problem();
+        Slowest slowest = new Slowest();
+        List<String> leftOut = new ArrayList<>();
+        submissions:
+        for (KattisPackage.AcceptedSubmission submission : runnable) {
+            if (clock.instant().isAfter(deadline.minus(WITH_VALIDATOR_CALL))) {
+                leftOut.add(submission.path() + " (no time left of the " + BUDGET.toSeconds() + " s to run it)");
+                continue;
+            }
+            Judgement judgement;
+            try {
+                judgement = execution.judgeInBackground(
+                        new Submission(
+                                UUID.randomUUID().toString(),
+                                null,
+                                null,
+                                caller,
+                                submission.language(),
+                                "*",
+                                submission.files(),
+                                problem.tests(),
+                                validator,
+                                clock.instant()),
+                        PROBE_CPU,
+                        problem.memoryLimitBytes(),
+                        problem.outputLimitBytes(),
+                        caller,
+                        deadline.minus(WITH_VALIDATOR_CALL),
+                        deadline);
+            } catch (UnsupportedOperationException e) {
+                return problem.withTimeLimit(
+                        problem.timeLimit(),
+                        KattisPackage.DEFAULT_SOURCE + " " + problem.timeLimit().toMillis() / 1000.0
+                                + " s: the package gives no time limit, and its accepted submissions run only with"
+                                + " its output validator, which needs a worker (execution=queue)");
+            } catch (BusyException e) {
+                throw busy();
+            } catch (InvalidRequestException e) {
+                // refused before it ran: its files, or the tests too large for one message
+                leftOut.add(submission.path() + " (not run: " + e.getMessage() + ")");
+                continue;
+            }
+            if (judgement.verdict() == Verdict.CE) {
+                leftOut.add(submission.path() + " (does not compile here)");
+                continue;
+            }
+            Slowest own = new Slowest();
+            for (TestResult test : judgement.tests()) {
+                // The worker's budget ran out before it: "not run: the judging's time budget ..."
+                // (a hidden test's message is with the judge's)
+                String why = test.message() != null ? test.message() : test.judgeMessage();
+                boolean cut = why != null && why.startsWith("not run");
+                if (test.verdict() == Verdict.TLE && !cut) {
+                    throw tooSlow(submission, test.testName(), PROBE_CPU.toSeconds() + " s of CPU time");
+                }
+                if (test.verdict() != Verdict.AC) {
+                    leftOut.add(submission.path() + " (" + (cut ? "not run in time" : test.verdict()) + " on "
+                            + test.testName() + ")");
+                    continue submissions;
+                }
+                own.offer(test.timeMs(), submission.path(), test.testName());
+            }
+            if (judgement.tests().size() < problem.tests().size()) {
+                leftOut.add(submission.path() + " (" + judgement.verdict() + ")");
+                continue;
+            }
+            slowest.offer(own.ms, own.submission, own.test);
+        }
+        return conclude(read, slowest, leftOut);
+    }
+
+    private static InvalidPackageException tooSlow(
+            KattisPackage.AcceptedSubmission submission, String test, String within) {
+        return new InvalidPackageException(submission.path() + " (accepted) did not finish " + test + " within "
+                + within + " at import, to compute the time limit; problemtools fails a package whose accepted"
+                + " submission is too slow: give limits.time_limit in problem.yaml");
+    }
+
+    private static BusyException busy() {
+        return new BusyException(
+                "the workers did not run the accepted submissions within the " + BUDGET.toSeconds()
+                        + " s an import may take, to compute the time limit (they are busy judging); try again later, or"
+                        + " give limits.time_limit in problem.yaml",
+                Duration.ofSeconds(60));
     }
 
     /** The most a call of {@code tests} tests takes: its compile, each run, and the slack around them. */
@@ -220,11 +350,7 @@ final class TimeLimitCalibration {
         } catch (InvalidRequestException e) {
             return null; // a file name or size the executor refuses: left out
         } catch (BusyException e) {
-            throw new BusyException(
-                    "the workers did not run the accepted submissions within the " + BUDGET.toSeconds()
-                            + " s an import may take, to compute the time limit (they are busy judging); try again later, or"
-                            + " give limits.time_limit in problem.yaml",
-                    Duration.ofSeconds(60));
+            throw busy();
         }
     }
 }

@@ -65,6 +65,7 @@ class RetentionJobTest {
                     1024,
                     "w1",
                     "SandboxedExecutor",
+                    null,
                     null));
         }
 

@@ -307,6 +307,41 @@ class PackageImportTest {
                 "its runs went on the regrade lane");
     }
 
+    /**
+     * An interactive package without a time limit: each accepted submission is judged with the
+     * validator at import (the worker's interaction path), the slowest accepted one's CPU time
+     * sets the limit, and one the validator rejects is left out and named.
+     */
+    @Test
+    void anInteractivePackagesLimitComesFromItsAcceptedSubmissionsJudgedWithItsValidator() throws Exception {
+        Map<String, String> files = base("Say the number back.");
+        files.put("problem.yaml", "name: Echo\nvalidation: custom interactive\n");
+        files.put("output_validators/echo/validate.py", """
+                import sys
+                secret = open(sys.argv[1]).read().strip()
+                print(secret, flush=True)
+                sys.exit(42 if sys.stdin.readline().strip() == secret else 43)
+                """);
+        // burns about 0.3 s of CPU on every test, then answers
+        files.put(
+                "submissions/accepted/busy.py",
+                "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3:\n    pass\n"
+                        + "print(input(), flush=True)\n");
+        files.put("submissions/accepted/quick.py", "print(input(), flush=True)\n");
+        files.put("submissions/accepted/wrong.py", "input()\nprint('no', flush=True)\n");
+        String id = "echo-" + suffix();
+        HttpResponse<String> imported = importZip(id, zip(files));
+        assertEquals(201, imported.statusCode(), imported.body());
+        JsonNode problem = Json.mapper().readTree(imported.body());
+        assertEquals("INTERACTIVE", problem.get("checker").asString());
+        String source = problem.get("timeLimitSource").asString();
+        assertTrue(
+                source.startsWith("from the accepted submissions: the slowest, submissions/accepted/busy.py"), source);
+        assertTrue(source.contains("left out") && source.contains("submissions/accepted/wrong.py (WA on "), source);
+        long limitMs = problems.get(id).orElseThrow().timeLimit().toMillis();
+        assertTrue(limitMs >= 1000 && limitMs <= 5000, "busy.py's 0.3 s, times 5, in whole seconds: " + limitMs);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A package with a sample and a secret test, a time limit, and {@code statement} as its Markdown (none if null). */

@@ -21,6 +21,7 @@ import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.TestResult;
 import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.problem.Problem;
+import io.codingengine.common.problem.SampleInteraction;
 import io.codingengine.common.problem.StatementFile;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.PostgresExtension;
@@ -68,7 +69,8 @@ class CopyToPostgresTest {
                 "Add two numbers. ![](statement/fig.png)",
                 List.of(new StatementFile("fig.png", "image/png", sha256(png), png)),
                 "the package's",
-                grading());
+                grading(),
+                List.of(new SampleInteraction("sample/1", "< 1 2\n> 3\n")));
         azure.problems().save(problem);
         Contest contest = new Contest("cup", "Cup", List.of("sum"), AT, AT.plusSeconds(3600), Scoring.ICPC, List.of());
         azure.contests().save(contest);
@@ -121,7 +123,8 @@ class CopyToPostgresTest {
                 4096,
                 "w1",
                 "local:host/slot-0",
-                "c-1");
+                "c-1",
+                null);
         azure.audit().record(entry);
 
         PostgresExtension.Database database = PostgresExtension.newDatabase("copy");

@@ -32,6 +32,10 @@ import java.util.List;
  * @param session       where the code ran ({@link io.codingengine.common.execution.ExecutionResult#session()}),
  *                      or {@code none} when it did not run
  * @param correlationId the id of the request that submitted it, or {@code null}
+ * @param problemType   for a judged submission, the kind of problem it was judged as
+ *                      ({@link io.codingengine.common.judge.CheckerSpec#problemType}:
+ *                      {@code interactive}, {@code multi-pass} or {@code plain}); {@code null}
+ *                      for an execute, and for entries written before entries had it
  */
 public record AuditEntry(
         Kind kind,
@@ -48,7 +52,8 @@ public record AuditEntry(
         long memoryBytes,
         String worker,
         String session,
-        String correlationId) {
+        String correlationId,
+        String problemType) {
 
     /** What was audited. */
     public enum Kind {
@@ -100,7 +105,8 @@ public record AuditEntry(
                 runs.stream().mapToLong(StageResult::memoryBytes).max().orElse(0),
                 worker,
                 sessionOf(result),
-                correlationId);
+                correlationId,
+                null);
     }
 
     /** Where {@code result} ran ({@link ExecutionResult#session()}); {@value #NOWHERE} when nothing ran. */

@@ -19,7 +19,9 @@ import javax.sql.DataSource;
 public final class PostgresAuditLog implements AuditLog {
 
     private static final String COLUMNS = "submission_id, round, kind, participant, submitted_at, judged_at, language,"
-            + " source_sha256, problem_id, verdict, time_ms, memory_bytes, worker, session, correlation_id";
+            + " source_sha256, problem_id, verdict, time_ms, memory_bytes, worker, session, correlation_id,"
+            + " problem_type";
+    private static final String PLACEHOLDERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
     private final Jdbc jdbc;
 
@@ -31,52 +33,47 @@ public final class PostgresAuditLog implements AuditLog {
     @Override
     public void record(AuditEntry e) {
         jdbc.update(
-                "INSERT INTO audit_entries (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO audit_entries (" + COLUMNS + ") VALUES (" + PLACEHOLDERS + ")"
                         + " ON CONFLICT (submission_id, round) DO UPDATE SET kind = EXCLUDED.kind,"
                         + " participant = EXCLUDED.participant, submitted_at = EXCLUDED.submitted_at,"
                         + " judged_at = EXCLUDED.judged_at, language = EXCLUDED.language,"
                         + " source_sha256 = EXCLUDED.source_sha256, problem_id = EXCLUDED.problem_id,"
                         + " verdict = EXCLUDED.verdict, time_ms = EXCLUDED.time_ms, memory_bytes = EXCLUDED.memory_bytes,"
-                        + " worker = EXCLUDED.worker, session = EXCLUDED.session, correlation_id = EXCLUDED.correlation_id",
-                e.submissionId(),
-                e.round(),
-                e.kind().name(),
-                e.participant(),
-                e.submittedAt(),
-                e.judgedAt(),
-                e.language(),
-                e.sourceSha256(),
-                e.problemId(),
-                e.verdict(),
-                e.timeMs(),
-                e.memoryBytes(),
-                e.worker(),
-                e.session(),
-                e.correlationId());
+                        + " worker = EXCLUDED.worker, session = EXCLUDED.session, correlation_id = EXCLUDED.correlation_id,"
+                        + " problem_type = EXCLUDED.problem_type",
+                values(e));
     }
 
     @Override
     public boolean recordIfAbsent(AuditEntry e) {
         return jdbc.update(
                         "INSERT INTO audit_entries (" + COLUMNS
-                                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                + ") VALUES (" + PLACEHOLDERS + ")"
                                 + " ON CONFLICT (submission_id, round) DO NOTHING",
-                        e.submissionId(),
-                        e.round(),
-                        e.kind().name(),
-                        e.participant(),
-                        e.submittedAt(),
-                        e.judgedAt(),
-                        e.language(),
-                        e.sourceSha256(),
-                        e.problemId(),
-                        e.verdict(),
-                        e.timeMs(),
-                        e.memoryBytes(),
-                        e.worker(),
-                        e.session(),
-                        e.correlationId())
+                        values(e))
                 == 1;
+    }
+
+    /** The values of {@link #COLUMNS}, in order. */
+    private static Object[] values(AuditEntry e) {
+        return new Object[] {
+            e.submissionId(),
+            e.round(),
+            e.kind().name(),
+            e.participant(),
+            e.submittedAt(),
+            e.judgedAt(),
+            e.language(),
+            e.sourceSha256(),
+            e.problemId(),
+            e.verdict(),
+            e.timeMs(),
+            e.memoryBytes(),
+            e.worker(),
+            e.session(),
+            e.correlationId(),
+            e.problemType()
+        };
     }
 
     @Override
@@ -123,6 +120,7 @@ public final class PostgresAuditLog implements AuditLog {
                 r.getLong("memory_bytes"),
                 r.getString("worker"),
                 r.getString("session"),
-                r.getString("correlation_id"));
+                r.getString("correlation_id"),
+                r.getString("problem_type"));
     }
 }

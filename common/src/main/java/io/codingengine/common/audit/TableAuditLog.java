@@ -77,6 +77,9 @@ public final class TableAuditLog implements AuditLog {
         if (e.correlationId() != null) {
             row.addProperty("CorrelationId", e.correlationId());
         }
+        if (e.problemType() != null) {
+            row.addProperty("ProblemType", e.problemType());
+        }
         return row;
     }
 
@@ -167,7 +170,8 @@ public final class TableAuditLog implements AuditLog {
                 ((Number) r.getProperty("MemoryBytes")).longValue(),
                 (String) r.getProperty("Worker"),
                 (String) r.getProperty("Session"),
-                (String) r.getProperty("CorrelationId"));
+                (String) r.getProperty("CorrelationId"),
+                (String) r.getProperty("ProblemType"));
     }
 
     private static String day(Instant t) {

@@ -28,6 +28,24 @@ public sealed interface CheckerSpec {
     /** Whitespace-tolerant line comparison: what a submission gets when it names no checker. */
     CheckerSpec DEFAULT = new Lines();
 
+    /** {@link #problemType}: the submission runs with its output validator, talking with it. */
+    String INTERACTIVE = "interactive";
+    /** {@link #problemType}: the submission runs pass by pass, its validator between them. */
+    String MULTI_PASS = "multi-pass";
+    /** {@link #problemType}: the submission runs alone, then its output is checked. */
+    String PLAIN = "plain";
+
+    /**
+     * What kind of problem {@code checker} judges, for operators (metrics, the audit log):
+     * {@value #INTERACTIVE} (an interactive validator, multi-pass or not), {@value #MULTI_PASS}
+     * or {@value #PLAIN}.
+     */
+    static String problemType(CheckerSpec checker) {
+        return checker instanceof Custom c && c.interacts()
+                ? INTERACTIVE
+                : checker instanceof Custom c && c.passLimit() > 1 ? MULTI_PASS : PLAIN;
+    }
+
     /** Byte-for-byte equality of the whole output with the expected output. */
     record Exact() implements CheckerSpec {}
 

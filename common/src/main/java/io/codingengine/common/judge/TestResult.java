@@ -95,6 +95,14 @@ public record TestResult(
                 : new TestResult(testName, verdict, timeMs, memoryBytes, null, null, null, null, false);
     }
 
+    /**
+     * This result without the test's expected output: an interactive or multi-pass test's answer
+     * is its output validator's data, which a visible test's result does not show either.
+     */
+    public TestResult withoutExpected() {
+        return new TestResult(testName, verdict, timeMs, memoryBytes, output, null, message, judgeMessage, visible);
+    }
+
     private static String join(String first, String second) {
         if (first == null || first.isBlank()) {
             return second;

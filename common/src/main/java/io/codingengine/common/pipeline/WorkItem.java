@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.json.Json;
+import io.codingengine.common.judge.Submission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -18,7 +19,8 @@ import java.util.Objects;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = WorkItem.Execute.class, name = "EXECUTE"),
     @JsonSubTypes.Type(value = WorkItem.Converse.class, name = "CONVERSE"),
-    @JsonSubTypes.Type(value = WorkItem.Judge.class, name = "JUDGE")
+    @JsonSubTypes.Type(value = WorkItem.Judge.class, name = "JUDGE"),
+    @JsonSubTypes.Type(value = WorkItem.Calibrate.class, name = "CALIBRATE")
 })
 public sealed interface WorkItem {
 
@@ -143,6 +145,48 @@ public sealed interface WorkItem {
 
         public Judge(String submissionId, long round) {
             this(submissionId, round, null, 0, false);
+        }
+    }
+
+    /**
+     * An import's run of an accepted submission of an interactive or multi-pass package, whose
+     * submissions never run alone: judged as a submission with inline tests is, its checker the
+     * problem's output validator, through the same interaction path; the {@link
+     * io.codingengine.common.judge.Judgement} goes back on a {@link ReplyChannel} as an
+     * {@link Execute}'s result does.
+     *
+     * @param requestId    correlates the reply with the waiting import
+     * @param replyTo      the reply address of the api process that waits
+     * @param submission   the accepted submission: no problem, the tests to run and the validator
+     *                     as its checker
+     * @param timeLimit    each run's CPU time limit (the import's probe limit)
+     * @param memoryBytes  each run's memory limit (the problem's)
+     * @param outputBytes  each run's output limit (the problem's)
+     * @param deadline     when the api stops waiting: a worker that takes it later drops it unrun
+     * @param enqueuedAt   when the api queued it
+     * @param caller       who imports, for the audit log
+     * @param correlationId the id of the import request, or {@code null}
+     */
+    record Calibrate(
+            String requestId,
+            String replyTo,
+            Submission submission,
+            Duration timeLimit,
+            long memoryBytes,
+            long outputBytes,
+            Instant deadline,
+            Instant enqueuedAt,
+            String caller,
+            String correlationId)
+            implements WorkItem {
+        public Calibrate {
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(replyTo, "replyTo");
+            Objects.requireNonNull(submission, "submission");
+            Objects.requireNonNull(timeLimit, "timeLimit");
+            Objects.requireNonNull(deadline, "deadline");
+            Objects.requireNonNull(enqueuedAt, "enqueuedAt");
+            Objects.requireNonNull(caller, "caller");
         }
     }
 

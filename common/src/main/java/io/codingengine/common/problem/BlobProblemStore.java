@@ -62,7 +62,8 @@ public final class BlobProblemStore implements ProblemStore {
     /**
      * The manifest as stored; secret data stays in the blobs it names. An {@code outputLimitBytes}
      * of 0 is a manifest stored before problems had one: the default; a {@code grading} of
-     * {@code null}, a problem without test data groups (as every one stored before).
+     * {@code null}, a problem without test data groups (as every one stored before); no
+     * {@code sampleInteractions}, none (a manifest stored before problems had them).
      */
     record Manifest(
             String id,
@@ -78,10 +79,12 @@ public final class BlobProblemStore implements ProblemStore {
             Instant savedAt,
             List<StatementFile> statementFiles,
             String timeLimitSource,
-            Grading grading) {
+            Grading grading,
+            List<SampleInteraction> sampleInteractions) {
 
         Manifest {
             statementFiles = statementFiles == null ? List.of() : statementFiles;
+            sampleInteractions = sampleInteractions == null ? List.of() : sampleInteractions;
         }
 
         ProblemSummary summary() {
@@ -94,7 +97,8 @@ public final class BlobProblemStore implements ProblemStore {
                     samples,
                     secret.size(),
                     statement,
-                    timeLimitSource);
+                    timeLimitSource,
+                    sampleInteractions);
         }
     }
 
@@ -167,7 +171,8 @@ public final class BlobProblemStore implements ProblemStore {
                 Instant.now(),
                 files,
                 problem.timeLimitSource(),
-                problem.grading());
+                problem.grading(),
+                problem.sampleInteractions());
         try {
             Parallel.all(uploads);
             BlobRequestConditions conditions = current == null
@@ -249,7 +254,8 @@ public final class BlobProblemStore implements ProblemStore {
                         manifest.statement(),
                         manifest.statementFiles(),
                         manifest.timeLimitSource(),
-                        manifest.grading()));
+                        manifest.grading(),
+                        manifest.sampleInteractions()));
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() != 404 || attempt >= LOAD_TRIES) {
                     throw e;

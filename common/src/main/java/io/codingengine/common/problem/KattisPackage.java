@@ -35,9 +35,9 @@ import java.util.regex.Pattern;
  * the format's other way: multipliers over the accepted submissions' times
  * ({@link TimeLimitRule}), which needs those submissions run; {@link #readForImport} gives them
  * with the rule to whoever can run them, and {@link #read} gives
- * {@value #DEFAULT_TIME_LIMIT_SECONDS} s. An interactive or multi-pass problem gets
- * {@value #DEFAULT_TIME_LIMIT_SECONDS} s either way: its submissions run only with its output
- * validator, and the import runs them alone. The problem says which ({@link Problem#timeLimitSource()}). The memory limit
+ * {@value #DEFAULT_TIME_LIMIT_SECONDS} s (an interactive or multi-pass problem's accepted
+ * submissions run with its output validator, judged as submissions are). The problem says which
+ * ({@link Problem#timeLimitSource()}). The memory limit
  * is {@code limits.memory} in MiB (default {@value #DEFAULT_MEMORY_MIB}). The engine's own
  * output, code size, compilation and checker limits apply, whatever {@code limits} says of them.
  * <p>
@@ -105,10 +105,8 @@ public final class KattisPackage {
     public static Read readForImport(String problemId, Path dirOrZip) {
         try (PackageArchive archive = PackageArchive.open(dirOrZip, PackageArchive.Limits.DEFAULT)) {
             Problem problem = parse(problemId, archive);
-            // An interactive or multi-pass problem's submissions are not run alone: what they do
-            // without their validator says nothing of their time.
-            if (problem.timeLimitSource() != null && !problem.timeLimitSource().startsWith(DEFAULT_SOURCE)
-                    || runsWithValidator(problem.checker())) {
+            // An interactive or multi-pass problem's submissions run with its validator, as they are judged.
+            if (problem.timeLimitSource() != null && !problem.timeLimitSource().startsWith(DEFAULT_SOURCE)) {
                 return new Read(problem, null, List.of());
             }
             return new Read(
@@ -155,11 +153,6 @@ public final class KattisPackage {
             accepted.add(new AcceptedSubmission("submissions/accepted/" + entry.getKey(), language, files));
         }
         return accepted;
-    }
-
-    /** Whether {@code checker} is an interactive or multi-pass problem's validator, run with the submission. */
-    private static boolean runsWithValidator(CheckerSpec checker) {
-        return checker instanceof CheckerSpec.Custom custom && custom.talksOrPasses();
     }
 
     /** How a problem's limit reads when it is the default. */
@@ -235,13 +228,8 @@ public final class KattisPackage {
         }
         if (seconds == null) {
             seconds = (double) DEFAULT_TIME_LIMIT_SECONDS;
-            source = DEFAULT_SOURCE + " " + DEFAULT_TIME_LIMIT_SECONDS + " s: the package gives no time limit,"
-                    + (runsWithValidator(checker)
-                            ? " and the accepted submissions of "
-                                    + (((CheckerSpec.Custom) checker).interacts() ? "an interactive" : "a multi-pass")
-                                    + " problem run only with its output validator,"
-                                    + " which the import does not do: give limits.time_limit"
-                            : " and its accepted submissions were not run");
+            source = DEFAULT_SOURCE + " " + DEFAULT_TIME_LIMIT_SECONDS
+                    + " s: the package gives no time limit, and its accepted submissions were not run";
         }
         return new Problem(
                 id,
@@ -255,7 +243,8 @@ public final class KattisPackage {
                 statement.markdown(),
                 statement.files(),
                 source,
-                tests.grading());
+                tests.grading(),
+                tests.interactions());
     }
 
     private static void refuseUnsupportedParts(PackageArchive archive) {

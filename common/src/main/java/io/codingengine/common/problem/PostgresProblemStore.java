@@ -43,7 +43,7 @@ public final class PostgresProblemStore implements ProblemStore {
 
     private static final String SUMMARY_COLUMNS =
             "id, name, time_limit_ms, memory_limit_bytes, output_limit_bytes, checker, samples, secret_test_count, statement,"
-                    + " time_limit_source";
+                    + " time_limit_source, sample_interactions";
     private static final String PROBLEM_COLUMNS = SUMMARY_COLUMNS + ", statement_files, grading";
 
     private final Jdbc jdbc;
@@ -66,15 +66,15 @@ public final class PostgresProblemStore implements ProblemStore {
                     """
                     INSERT INTO problems (id, name, time_limit_ms, memory_limit_bytes, output_limit_bytes, checker,
                                           samples, secret_test_count, statement, time_limit_source, statement_files,
-                                          grading, saved_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+                                          grading, sample_interactions, saved_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
                     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, time_limit_ms = EXCLUDED.time_limit_ms,
                         memory_limit_bytes = EXCLUDED.memory_limit_bytes,
                         output_limit_bytes = EXCLUDED.output_limit_bytes, checker = EXCLUDED.checker,
                         samples = EXCLUDED.samples, secret_test_count = EXCLUDED.secret_test_count,
                         statement = EXCLUDED.statement, time_limit_source = EXCLUDED.time_limit_source,
                         statement_files = EXCLUDED.statement_files, grading = EXCLUDED.grading,
-                        saved_at = EXCLUDED.saved_at""",
+                        sample_interactions = EXCLUDED.sample_interactions, saved_at = EXCLUDED.saved_at""",
                     problem.id(),
                     problem.name(),
                     problem.timeLimit().toMillis(),
@@ -86,7 +86,8 @@ public final class PostgresProblemStore implements ProblemStore {
                     problem.statement(),
                     problem.timeLimitSource(),
                     Json.write(listed),
-                    problem.grading() == null ? null : Json.write(problem.grading()));
+                    problem.grading() == null ? null : Json.write(problem.grading()),
+                    Json.write(problem.sampleInteractions()));
             Jdbc.update(connection, "DELETE FROM problem_secret_tests WHERE problem_id = ?", problem.id());
             insertSecretTests(connection, problem);
             saveStatementFiles(connection, problem);
@@ -222,7 +223,8 @@ public final class PostgresProblemStore implements ProblemStore {
                 samples(row),
                 row.getInt("secret_test_count"),
                 row.getString("statement"),
-                row.getString("time_limit_source"));
+                row.getString("time_limit_source"),
+                sampleInteractions(row));
     }
 
     /** The problem of a {@code problems} row, with {@code secret} as its secret tests. */
@@ -239,7 +241,12 @@ public final class PostgresProblemStore implements ProblemStore {
                 row.getString("statement"),
                 statementFiles(row),
                 row.getString("time_limit_source"),
-                grading(row));
+                grading(row),
+                sampleInteractions(row));
+    }
+
+    private static List<SampleInteraction> sampleInteractions(ResultSet row) throws SQLException {
+        return List.of(Json.read(row.getString("sample_interactions"), SampleInteraction[].class));
     }
 
     private static Grading grading(ResultSet row) throws SQLException {

@@ -35,6 +35,9 @@ import java.util.Objects;
  *                         {@code testdata.yaml} files, see {@link Grading}); {@code null} for a
  *                         problem without groups: every test runs and the score is the share
  *                         accepted
+ * @param sampleInteractions the sample interactions of an interactive or multi-pass problem
+ *                         ({@code data/sample/X.interaction}), shown with its statement; empty
+ *                         for any other problem
  */
 public record Problem(
         String id,
@@ -48,7 +51,8 @@ public record Problem(
         String statement,
         List<StatementFile> statementFiles,
         String timeLimitSource,
-        Grading grading) {
+        Grading grading,
+        List<SampleInteraction> sampleInteractions) {
 
     /**
      * The longest statement a problem may have, in characters of Markdown (a LaTeX statement's
@@ -72,6 +76,7 @@ public record Problem(
             throw new IllegalArgumentException("outputLimitBytes must be positive, was " + outputLimitBytes);
         }
         Objects.requireNonNull(checker, "checker");
+        sampleInteractions = List.copyOf(Objects.requireNonNullElse(sampleInteractions, List.of()));
         statementFiles = List.copyOf(Objects.requireNonNullElse(statementFiles, List.of()));
         samples = List.copyOf(samples);
         secretTests = List.copyOf(secretTests);
@@ -95,6 +100,9 @@ public record Problem(
                 throw new IllegalArgumentException("duplicate test name " + secret.name());
             }
         }
+        if (sampleInteractions.stream().map(SampleInteraction::name).distinct().count() != sampleInteractions.size()) {
+            throw new IllegalArgumentException("problem " + id + ": two sample interactions have one name");
+        }
         if (grading != null && !new HashSet<>(grading.tests()).equals(names)) {
             throw new IllegalArgumentException("problem " + id + ": its groups must hold each of its tests once");
         }
@@ -103,7 +111,7 @@ public record Problem(
         }
     }
 
-    /** A problem without test data groups. */
+    /** A problem without test data groups or sample interactions. */
     public Problem(
             String id,
             String name,
@@ -128,7 +136,8 @@ public record Problem(
                 statement,
                 statementFiles,
                 timeLimitSource,
-                null);
+                null,
+                List.of());
     }
 
     /** A problem whose statement shows no pictures. */
@@ -156,23 +165,6 @@ public record Problem(
                 null);
     }
 
-    /** The same problem with these statement files (its pictures, with or without their data). */
-    public Problem withStatementFiles(List<StatementFile> files) {
-        return new Problem(
-                id,
-                name,
-                timeLimit,
-                memoryLimitBytes,
-                outputLimitBytes,
-                checker,
-                samples,
-                secretTests,
-                statement,
-                files,
-                timeLimitSource,
-                grading);
-    }
-
     /** The same problem with another time limit, set as {@code source} says. */
     public Problem withTimeLimit(Duration limit, String source) {
         return new Problem(
@@ -187,7 +179,26 @@ public record Problem(
                 statement,
                 statementFiles,
                 source,
-                grading);
+                grading,
+                sampleInteractions);
+    }
+
+    /** The same problem with these statement files (its pictures, with or without their data). */
+    public Problem withStatementFiles(List<StatementFile> files) {
+        return new Problem(
+                id,
+                name,
+                timeLimit,
+                memoryLimitBytes,
+                outputLimitBytes,
+                checker,
+                samples,
+                secretTests,
+                statement,
+                files,
+                timeLimitSource,
+                grading,
+                sampleInteractions);
     }
 
     /** Every test in run order: the samples, then the secret tests. */
@@ -209,6 +220,7 @@ public record Problem(
                 samples,
                 secretTests.size(),
                 statement,
-                timeLimitSource);
+                timeLimitSource,
+                sampleInteractions);
     }
 }

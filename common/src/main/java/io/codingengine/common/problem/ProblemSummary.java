@@ -19,11 +19,15 @@ import java.util.Objects;
  *                         {@code FLOAT} or {@code CUSTOM}; an interactive problem's validator is
  *                         {@code INTERACTIVE}, a multi-pass problem's (not interactive)
  *                         {@code MULTI_PASS}
- * @param samples          the sample tests, with their data
+ * @param samples          the sample tests, with their data; none for an {@code INTERACTIVE} or
+ *                         {@code MULTI_PASS} problem, whose tests' input and answer are its
+ *                         output validator's (its {@code sampleInteractions} show the samples)
  * @param secretTestCount  how many secret tests judge a submission besides the samples
  * @param statement        the statement as Markdown, or {@code null}
  * @param timeLimitSource  how the time limit was set (see {@link Problem#timeLimitSource()}), or
  *                         {@code null}
+ * @param sampleInteractions the sample interactions of an interactive or multi-pass problem
+ *                         (see {@link SampleInteraction}), for its statement; empty for others
  */
 public record ProblemSummary(
         String id,
@@ -34,12 +38,17 @@ public record ProblemSummary(
         List<TestCase> samples,
         int secretTestCount,
         String statement,
-        String timeLimitSource) {
+        String timeLimitSource,
+        List<SampleInteraction> sampleInteractions) {
 
     public ProblemSummary {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(checker, "checker");
-        samples = List.copyOf(samples);
+        // An interactive or multi-pass problem's test data is its output validator's: the
+        // submission never reads the .ans, nor (interactive) the .in; its samples are shown as
+        // interactions, never as input and output.
+        samples = talks(checker) ? List.of() : List.copyOf(samples);
+        sampleInteractions = List.copyOf(Objects.requireNonNullElse(sampleInteractions, List.of()));
         for (TestCase sample : samples) {
             if (!sample.visible()) {
                 throw new IllegalArgumentException("a summary holds visible tests only: " + sample.name());
@@ -48,6 +57,11 @@ public record ProblemSummary(
         if (secretTestCount < 0) {
             throw new IllegalArgumentException("secretTestCount must be >= 0");
         }
+    }
+
+    /** Whether a problem of this checker kind runs its submissions with its output validator. */
+    public static boolean talks(String checker) {
+        return checker.equals("INTERACTIVE") || checker.equals("MULTI_PASS");
     }
 
     /** The JSON type name of {@code checker}, or what kind of problem its validator judges. */

@@ -19,8 +19,11 @@ import org.yaml.snakeyaml.error.YAMLException;
  * <ul>
  *   <li>Tests: {@code data/sample/**}{@code /X.in} with {@code X.ans} are visible tests named
  *       {@code sample/X}; {@code data/secret/**}{@code /X.in} with {@code X.ans} hidden ones named
- *       {@code secret/X}; an {@code .in} without {@code .ans} or the reverse is refused. Other
- *       files ({@code .desc}, {@code .hint}, images, {@code .interaction}...) are for people.</li>
+ *       {@code secret/X}; an {@code .in} without {@code .ans} or the reverse is refused. An
+ *       interactive or multi-pass problem's {@code data/sample/**}{@code /X.interaction} is the
+ *       sample interaction {@code sample/X} shown with its statement ({@link SampleInteraction}),
+ *       with or without a test of that name. Other files ({@code .desc}, {@code .hint}, images,
+ *       another problem's {@code .interaction}...) are for people.</li>
  *   <li>Groups: {@code data} (the root), {@code data/sample}, {@code data/secret} and every
  *       directory below them holding tests; a group's items (tests and subgroups) are judged in
  *       name order. In a 2025-09 package the groups are {@code secret}'s direct subdirectories,
@@ -57,7 +60,12 @@ final class TestData {
      * @param commonValidatorArgs the default output validator's arguments from the test data when
      *                            every test has the same (then none are per test), else empty
      */
-    record Tests(List<TestCase> samples, List<TestCase> secret, Grading grading, List<String> commonValidatorArgs) {}
+    record Tests(
+            List<TestCase> samples,
+            List<TestCase> secret,
+            Grading grading,
+            List<String> commonValidatorArgs,
+            List<SampleInteraction> interactions) {}
 
     private static final Set<String> CONFIG_FILES = Set.of("testdata.yaml", "test_group.yaml");
     /** Keys that do not change a verdict or a score, in every version. */
@@ -176,7 +184,19 @@ final class TestData {
         for (String name : grading.tests()) {
             (name.startsWith("sample/") ? samples : secrets).add(byName.get(name));
         }
-        return new Tests(samples, secrets, grading, common);
+        return new Tests(samples, secrets, grading, common, talks ? interactions(archive) : List.of());
+    }
+
+    /** The sample interactions of an interactive or multi-pass package, by name. */
+    private static List<SampleInteraction> interactions(PackageArchive archive) throws IOException {
+        TreeMap<String, SampleInteraction> byName = new TreeMap<>();
+        for (String path : archive.under("data/sample/")) {
+            if (path.endsWith(".interaction")) {
+                String name = path.substring("data/".length(), path.length() - ".interaction".length());
+                byName.put(name, SampleInteraction.read(path, name, archive.text(path)));
+            }
+        }
+        return List.copyOf(byName.values());
     }
 
     private static void collect(Directory directory, Map<String, TestCase> byName) {

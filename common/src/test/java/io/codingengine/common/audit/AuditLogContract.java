@@ -37,6 +37,41 @@ public abstract class AuditLogContract {
     void everyFieldIsKept() {
         AuditEntry e1 = entry(AuditEntry.Kind.EXECUTE, "e1", "bob", DAY2.plusSeconds(2), "python", null, "RE");
         assertEquals(List.of(e1), audit.query(query(null, null, null, null, AuditEntry.Kind.EXECUTE)));
+        AuditEntry s1 = entry(AuditEntry.Kind.JUDGE, "s1", "ada", DAY1, "python", "sum", "AC");
+        assertEquals(List.of(s1), audit.query(query("ada", null, "python", null, AuditEntry.Kind.JUDGE)));
+        assertEquals("plain", s1.problemType());
+        assertEquals(null, e1.problemType(), "an execute has no problem type");
+    }
+
+    /** A judged submission's entry says what kind of problem it was judged as. */
+    @Test
+    void aJudgedEntryKeepsItsProblemType() {
+        for (String type : List.of("interactive", "multi-pass")) {
+            AuditEntry base = entry(AuditEntry.Kind.JUDGE, "t-" + type, "cy", DAY1.plusSeconds(5), "c", "talk", "AC");
+            AuditEntry typed = new AuditEntry(
+                    base.kind(),
+                    base.submissionId(),
+                    base.round(),
+                    base.participant(),
+                    base.submittedAt(),
+                    base.judgedAt(),
+                    base.language(),
+                    base.sourceSha256(),
+                    base.problemId(),
+                    base.verdict(),
+                    base.timeMs(),
+                    base.memoryBytes(),
+                    base.worker(),
+                    base.session(),
+                    base.correlationId(),
+                    type);
+            audit.record(typed);
+            assertEquals(
+                    List.of(typed),
+                    audit.query(query("cy", null, null, null, null)).stream()
+                            .filter(e -> e.submissionId().equals(typed.submissionId()))
+                            .toList());
+        }
     }
 
     @Test
@@ -74,6 +109,7 @@ public abstract class AuditLogContract {
                 8192,
                 "w2",
                 "local:host/slot-1",
+                null,
                 null);
         audit.record(again);
         assertEquals(List.of(again), audit.query(query("bob", "max", null, null, null)));
@@ -96,7 +132,8 @@ public abstract class AuditLogContract {
                 4096,
                 "w1",
                 "unknown",
-                "corr-4");
+                "corr-4",
+                null);
         assertTrue(audit.recordIfAbsent(recovered));
         assertFalse(audit.recordIfAbsent(new AuditEntry(
                 AuditEntry.Kind.JUDGE,
@@ -113,6 +150,7 @@ public abstract class AuditLogContract {
                 4096,
                 "w2",
                 "unknown",
+                null,
                 null)));
         assertEquals(List.of(recovered), audit.query(query("cyd", null, null, null, null)));
 
@@ -133,6 +171,7 @@ public abstract class AuditLogContract {
                         1,
                         "w9",
                         "unknown",
+                        null,
                         null)),
                 "the judging worker's entry stays");
         assertEquals(
@@ -186,6 +225,7 @@ public abstract class AuditLogContract {
                 4096,
                 "w1",
                 "local:host/slot-0",
-                "corr-" + id);
+                "corr-" + id,
+                kind == AuditEntry.Kind.JUDGE ? "plain" : null);
     }
 }

@@ -2,7 +2,7 @@ package io.codingengine.common.problem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -103,17 +103,17 @@ class KattisExamplesTest {
             assertEquals(
                     List.of("guess_validator/validate.cc", "guess_validator/validate.h"),
                     validator.files().stream().map(SourceFile::name).toList());
-            // No time limit given, but its accepted submissions are not run alone at import to compute one.
+            // No time limit given: its accepted submissions are run with its validator at import.
             KattisPackage.Read read = KattisPackage.readForImport(null, zip);
-            assertNull(read.rule());
-            assertEquals(List.of(), read.accepted());
+            assertNotNull(read.rule());
+            assertEquals(
+                    List.of("submissions/accepted/guess.cc", "submissions/accepted/guess.java"),
+                    read.accepted().stream()
+                            .map(KattisPackage.AcceptedSubmission::path)
+                            .toList());
             assertEquals(Duration.ofSeconds(3), read.problem().timeLimit());
             assertTrue(
-                    read.problem()
-                            .timeLimitSource()
-                            .startsWith(
-                                    "default 3 s: the package gives no time limit, and"
-                                            + " the accepted submissions of an interactive problem run only with its output validator"),
+                    read.problem().timeLimitSource().startsWith("default 3 s"),
                     read.problem().timeLimitSource());
         }
     }

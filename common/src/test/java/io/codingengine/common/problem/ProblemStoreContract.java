@@ -437,6 +437,67 @@ public abstract class ProblemStoreContract {
         assertStoresExactly(id, loaded);
     }
 
+    /**
+     * An interactive package's sample interactions are kept with the problem and shown to clients
+     * (one with its test, one without any, as problemtools' guess has), while its samples' input
+     * and answer, its validator's data, are not; a change of limits keeps them, a new import
+     * replaces them.
+     */
+    @Test
+    void sampleInteractionsAreKeptAndShownInsteadOfTheSamplesData() throws IOException {
+        String id = unique("dialogue");
+        var files = new java.util.LinkedHashMap<String, String>();
+        files.put("problem.yaml", "problem_format_version: 2023-07\nname: Dialogue\ntype: interactive\n");
+        files.put("statement/problem.en.md", "Guess.\n");
+        files.put("data/sample/1.in", "SAMPLE-VALIDATOR-INPUT\n");
+        files.put("data/sample/1.ans", "SAMPLE-VALIDATOR-ANSWER\n");
+        files.put("data/sample/1.interaction", ">guess 5\r\n<higher\n\n>guess 7\n<correct");
+        files.put("data/sample/2.interaction", ">guess 1\n<correct\n");
+        files.put("data/secret/1.in", SECRET_INPUT + "\n");
+        files.put("data/secret/1.ans", SECRET_ANSWER + "\n");
+        files.put("output_validator/validate.py", "import sys\nsys.exit(42)\n");
+        List<SampleInteraction> expected = List.of(
+                new SampleInteraction("sample/1", ">guess 5\n<higher\n>guess 7\n<correct\n"),
+                new SampleInteraction("sample/2", ">guess 1\n<correct\n"));
+
+        ProblemSummary summary = store().importPackage(directory(tmp, id, files));
+        assertEquals("INTERACTIVE", summary.checker());
+        assertEquals(expected, summary.sampleInteractions());
+        assertEquals(List.of(), summary.samples(), "an interactive sample's data is its validator's");
+        assertEquals(summary, store().get(id).orElseThrow());
+        ProblemSummary listed = store().list().stream()
+                .filter(p -> p.id().equals(id))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(summary, listed);
+        for (Object clientView : List.of(summary, listed)) {
+            String json = Json.write(clientView);
+            assertTrue(json.contains("<higher"), json);
+            for (String hidden : List.of("SAMPLE-VALIDATOR-INPUT", "SAMPLE-VALIDATOR-ANSWER", SECRET_INPUT)) {
+                assertFalse(json.contains(hidden), hidden + " in " + json);
+            }
+        }
+
+        Problem loaded = store().load(id).orElseThrow();
+        assertEquals(KattisPackage.read(tmp.resolve(id)), loaded);
+        assertEquals(expected, loaded.sampleInteractions());
+        assertEquals(
+                List.of("sample/1", "secret/1"),
+                loaded.tests().stream().map(TestCase::name).toList(),
+                "the sample with data is judged; an interaction alone is for the statement");
+        assertStoresExactly(id, loaded);
+
+        store().save(loaded.withTimeLimit(Duration.ofSeconds(2), "set by an admin"));
+        assertEquals(expected, store().get(id).orElseThrow().sampleInteractions());
+
+        store().importPackage(directory(tmp.resolve("v2"), id, with(files, "data/sample/2.interaction", null)));
+        assertEquals(
+                List.of("sample/1"),
+                store().load(id).orElseThrow().sampleInteractions().stream()
+                        .map(SampleInteraction::name)
+                        .toList());
+    }
+
     @Test
     void unknownAndInvalidIdsAreEmpty() {
         assertTrue(store().get(unique("none")).isEmpty());

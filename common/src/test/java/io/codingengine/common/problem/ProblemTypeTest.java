@@ -57,6 +57,45 @@ class ProblemTypeTest {
         assertTrue(e.getMessage().contains(reason), "expected \"" + reason + "\" in: " + e.getMessage());
     }
 
+    /**
+     * A sample interaction is read into lines by who wrote them, a pass's end included; a line
+     * that is neither refuses the package, naming the file and the line; another problem's
+     * {@code .interaction} stays a file for people.
+     */
+    @Test
+    void sampleInteractionsAreReadAndCheckedForInteractiveAndMultiPassProblems() throws IOException {
+        Path dir = directory(
+                Files.createTempDirectory(tmp, "case"),
+                "talk",
+                with(modern("2023-07", "type: multi-pass\n"), "data/sample/1.interaction", "<1\n>2\n---\n<3\n>4\n"));
+        var interactions = KattisPackage.read(dir).sampleInteractions();
+        assertEquals(1, interactions.size());
+        assertEquals(
+                java.util.List.of(
+                        new SampleInteraction.Line(SampleInteraction.Sender.JUDGE, "1"),
+                        new SampleInteraction.Line(SampleInteraction.Sender.PROGRAM, "2"),
+                        new SampleInteraction.Line(SampleInteraction.Sender.PASS_END, ""),
+                        new SampleInteraction.Line(SampleInteraction.Sender.JUDGE, "3"),
+                        new SampleInteraction.Line(SampleInteraction.Sender.PROGRAM, "4")),
+                interactions.getFirst().lines());
+
+        assertRefused(
+                with(modern("2023-07", "type: interactive\n"), "data/sample/1.interaction", ">1\nhello\n"),
+                "data/sample/1.interaction line 2: a line of an interaction begins with >");
+        assertRefused(
+                with(
+                        modern("2023-07", "type: interactive\n"),
+                        "data/sample/1.interaction",
+                        ">" + "x".repeat(SampleInteraction.MAX_CHARS)),
+                "a sample interaction may have");
+
+        Path plain = directory(
+                Files.createTempDirectory(tmp, "case"),
+                "plain",
+                with(with(hello(), "data/sample/1.interaction", "not an interaction\n"), "problem.yaml", "name: P\n"));
+        assertEquals(java.util.List.of(), KattisPackage.read(plain).sampleInteractions());
+    }
+
     @Test
     void anInteractiveProblemsValidatorTalksWithTheSubmission() throws IOException {
         for (String type : new String[] {"type: interactive\n", "type: [pass-fail, interactive]\n"}) {

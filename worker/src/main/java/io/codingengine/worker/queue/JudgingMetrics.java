@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The worker's series (docs/operations.md, "Metrics"): executions (judged submissions and Piston
  * executes) by language and verdict, judging,
  * compile and run time histograms with p50/p95/p99, time in queue per lane, slots busy out of
- * slots (the session pool's utilisation for this worker), and sandbox failures (IE verdicts,
- * failed runs).
+ * slots (the session pool's utilisation for this worker), sandbox failures (IE verdicts,
+ * failed runs), and judged tests by problem type (interactive, multi-pass, plain) and verdict.
  */
 public final class JudgingMetrics {
 
@@ -55,8 +55,17 @@ public final class JudgingMetrics {
                 .record(waited.isNegative() ? Duration.ZERO : waited);
     }
 
-    void judged(String language, Judgement judgement, Duration took) {
+    void judged(String language, String problemType, Judgement judgement, Duration took) {
         execution("judge", language, judgement.verdict().name());
+        for (TestResult t : judgement.tests()) {
+            Counter.builder("coding_engine_judged_tests")
+                    .tag("problem_type", problemType)
+                    .tag("verdict", t.verdict().name())
+                    .description("tests of judged submissions by the kind of problem (interactive, multi-pass, plain)"
+                            + " and verdict (NR: not run, its group decided already)")
+                    .register(registry)
+                    .increment();
+        }
         Timer.builder("coding_engine_judging_time")
                 .tag("language", language)
                 .publishPercentiles(0.5, 0.95, 0.99)

@@ -56,6 +56,11 @@ public final class WorkHandler {
     private static final Duration STORE_PATIENCE = Duration.ofMinutes(2);
     /** The longest wait between two starts of a judging the executor had no room for. */
     private static final Duration MAX_BUSY_WAIT = Duration.ofSeconds(30);
+    /**
+     * What a calibration judging keeps of its time for what its budget does not count: the
+     * compiles of the submission and of the validator (10 s each at most) and the reply.
+     */
+    static final Duration CALIBRATION_MARGIN = Duration.ofSeconds(25);
     /** The first wait of a judging given back after a sandbox failure; it doubles with each delivery. */
     private static final Duration SANDBOX_RETRY_DELAY = Duration.ofSeconds(5);
 
@@ -101,6 +106,7 @@ public final class WorkHandler {
     }
 
     private final Executor executor;
+    private final Judge.Settings judgingSettings;
     private final Judge judge;
     /** For submissions on the interactive lane (a person waits): the executor's kept capacity first. */
     private final Judge interactiveJudge;
@@ -161,6 +167,7 @@ public final class WorkHandler {
         this.audit = audit;
         this.metrics = metrics;
         this.executor = executor;
+        this.judgingSettings = settings.judging();
         this.judge = new Judge(executor, clock, settings.workerId(), settings.judging());
         this.interactiveJudge = new Judge(executor.interactive(), clock, settings.workerId(), settings.judging());
         this.submissions = submissions;
@@ -202,6 +209,7 @@ public final class WorkHandler {
             case WorkItem.Execute execute -> execute.correlationId();
             case WorkItem.Converse converse -> converse.correlationId();
             case WorkItem.Judge j -> j.correlationId();
+            case WorkItem.Calibrate c -> c.correlationId();
         };
         if (correlationId != null) {
             MDC.put("correlationId", correlationId); // a session pool sends it on to the session
@@ -211,6 +219,7 @@ public final class WorkHandler {
                 case WorkItem.Execute execute -> execute(delivery, execute, lastChance);
                 case WorkItem.Converse converse -> live.converse(delivery, converse);
                 case WorkItem.Judge j -> judge(delivery, j, lastChance);
+                case WorkItem.Calibrate c -> calibrate(delivery, c, lastChance);
             }
         } finally {
             MDC.remove("correlationId");
@@ -218,17 +227,25 @@ public final class WorkHandler {
         }
     }
 
+    /**
+     * On the last delivery of a run that crashed workers before: tells the waiting api, dead-letters
+     * the message, and says so; else false.
+     */
+    private boolean givenUp(Delivery delivery, String replyTo, String requestId, boolean lastChance) {
+        if (!lastChance) {
+            return false;
+        }
+        replies.reply(replyTo, requestId, Json.write(Map.of("internalError", "the run crashed the engine")));
+        delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
+        return true;
+    }
+
     private void execute(Delivery delivery, WorkItem.Execute item, boolean lastChance) {
         if (clock.instant().isAfter(item.deadline())) {
             delivery.complete(); // nobody waits for it any more
             return;
         }
-        if (lastChance) {
-            replies.reply(
-                    item.replyTo(),
-                    item.requestId(),
-                    Json.write(Map.of("internalError", "the run crashed the engine")));
-            delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
+        if (givenUp(delivery, item.replyTo(), item.requestId(), lastChance)) {
             return;
         }
         waited(
@@ -293,6 +310,66 @@ public final class WorkHandler {
     }
 
     /**
+     * An import's run of an accepted submission with its problem's validator: judged as a
+     * submission with inline tests is (a judge of this worker's, the interaction path), with a
+     * time budget that ends {@link #CALIBRATION_MARGIN} before the import stops waiting (the
+     * judge overruns its budget by one test's worst case at most); tests the budget leaves out
+     * are TLE "not run". The judgement is the reply. Audited as an execute of the importer's
+     * (the submission's id), with its problem type.
+     */
+    private void calibrate(Delivery delivery, WorkItem.Calibrate item, boolean lastChance) {
+        Duration budget = Duration.between(clock.instant(), item.deadline()).minus(CALIBRATION_MARGIN);
+        if (budget.toMillis() <= 0) {
+            delivery.complete(); // too late for the import, which stops waiting at the deadline
+            return;
+        }
+        if (givenUp(delivery, item.replyTo(), item.requestId(), lastChance)) {
+            return;
+        }
+        waited(
+                delivery.lane().name().toLowerCase(Locale.ROOT),
+                "calibrating " + item.requestId(),
+                Duration.between(item.enqueuedAt(), clock.instant()));
+        Submission s = item.submission();
+        String body;
+        Judgement judgement;
+        String session = AuditEntry.NOWHERE;
+        try {
+            Judge calibrating = new Judge(executor, clock, workerId, judgingSettings.withJudgingBudget(budget));
+            Judge.Judged judged = withLock(
+                    delivery,
+                    () -> calibrating.judge(
+                            s,
+                            s.tests(),
+                            s.checker(),
+                            new Judge.TestLimits(item.timeLimit(), item.memoryBytes(), item.outputBytes()),
+                            0,
+                            1));
+            if (judged.sandboxFailure() != null) {
+                sandbox.failed(judged.sandboxFailure());
+            }
+            judgement = judged.judgement();
+            session = AuditEntry.sessionOf(judged.execution());
+            body = Json.write(judgement);
+        } catch (RuntimeException e) {
+            // The import may ask again (a busy executor, a failure): nothing is retried here.
+            LOG.error("calibration run {} failed", item.requestId(), e);
+            judgement = new Judgement(
+                    Verdict.IE, 0, String.valueOf(e.getMessage()), List.of(), clock.instant(), workerId, 0, 1);
+            body = Json.write(Map.of("internalError", String.valueOf(e.getMessage())));
+        }
+        replies.reply(item.replyTo(), item.requestId(), body);
+        record(entryOf(
+                AuditEntry.Kind.EXECUTE,
+                s,
+                judgement,
+                session,
+                item.correlationId(),
+                CheckerSpec.problemType(s.checker())));
+        delivery.complete();
+    }
+
+    /**
      * Time in queue, as the metric and as the log line "... on lane L after N ms in queue" that
      * the queue-age alert of {@code infra/monitoring.bicep} reads (the same words for every lane).
      */
@@ -331,7 +408,8 @@ public final class WorkHandler {
                     record,
                     item,
                     new Judgement(Verdict.IE, 0, reason, List.of(), clock.instant(), workerId, item.round(), attempt),
-                    AuditEntry.NOWHERE);
+                    AuditEntry.NOWHERE,
+                    problemTypeOf(record.submission()));
             delivery.deadLetter(reason);
             return;
         }
@@ -344,7 +422,8 @@ public final class WorkHandler {
                     item,
                     new Judgement(
                             Verdict.IE, 0, e.getMessage(), List.of(), clock.instant(), workerId, item.round(), attempt),
-                    AuditEntry.NOWHERE);
+                    AuditEntry.NOWHERE,
+                    problemTypeOf(record.submission()));
             delivery.deadLetter(e.getMessage());
             return;
         }
@@ -405,11 +484,13 @@ public final class WorkHandler {
             delivery.abandon(delay);
             return;
         }
-        metrics.judged(record.submission().language(), judgement, Duration.between(start, clock.instant()));
+        String problemType = CheckerSpec.problemType(task.checker());
+        metrics.judged(
+                record.submission().language(), problemType, judgement, Duration.between(start, clock.instant()));
         if (judged.execution() != null) {
             metrics.executed(record.submission().language(), judged.execution());
         }
-        complete(record, item, judgement, AuditEntry.sessionOf(judged.execution()));
+        complete(record, item, judgement, AuditEntry.sessionOf(judged.execution()), problemType);
         delivery.complete();
     }
 
@@ -495,7 +576,8 @@ public final class WorkHandler {
      * ({@code ALREADY_DONE}), or regraded since with it in the history ({@code STALE}). Recording
      * the entry again is safe: it replaces the round's entry.
      */
-    private void complete(SubmissionRecord record, WorkItem.Judge item, Judgement judgement, String session) {
+    private void complete(
+            SubmissionRecord record, WorkItem.Judge item, Judgement judgement, String session, String problemType) {
         String id = record.submission().id();
         UpdateOutcome outcome =
                 Retry.call("store the verdict of " + id, STORE_PATIENCE, () -> submissions.complete(id, judgement));
@@ -518,7 +600,7 @@ public final class WorkHandler {
                 LOG.error("fault injection: halting between the verdict and the audit entry of {}", id);
                 Runtime.getRuntime().halt(70);
             }
-            record(entryOf(record.submission(), judgement, session, item.correlationId()));
+            record(entryOf(record.submission(), judgement, session, item.correlationId(), problemType));
         }
     }
 
@@ -538,7 +620,12 @@ public final class WorkHandler {
         if (judged == null) {
             return; // a regrade replaced the round before it was judged: there is nothing to audit
         }
-        AuditEntry entry = entryOf(record.submission(), judged, AuditEntry.UNKNOWN_SESSION, item.correlationId());
+        AuditEntry entry = entryOf(
+                record.submission(),
+                judged,
+                AuditEntry.UNKNOWN_SESSION,
+                item.correlationId(),
+                problemTypeOf(record.submission()));
         if (Retry.call("audit " + entry.submissionId(), STORE_PATIENCE, () -> audit.recordIfAbsent(entry))) {
             LOG.warn(
                     "audited {} round {} for {}, which stored the verdict without its audit entry",
@@ -548,10 +635,39 @@ public final class WorkHandler {
         }
     }
 
+    /**
+     * What kind of problem {@code s} is judged as ({@link CheckerSpec#problemType}), from its
+     * inline checker or its problem's summary; {@code null} when its problem is gone.
+     */
+    private String problemTypeOf(Submission s) {
+        if (s.problemId() == null) {
+            return CheckerSpec.problemType(s.checker() != null ? s.checker() : CheckerSpec.DEFAULT);
+        }
+        return Retry.call("read problem " + s.problemId(), STORE_PATIENCE, () -> problems.get(s.problemId()))
+                .map(p -> switch (p.checker()) {
+                    case "INTERACTIVE" -> CheckerSpec.INTERACTIVE;
+                    case "MULTI_PASS" -> CheckerSpec.MULTI_PASS;
+                    default -> CheckerSpec.PLAIN;
+                })
+                .orElse(null);
+    }
+
     /** The audit entry of a judged round. */
-    private static AuditEntry entryOf(Submission s, Judgement judgement, String session, String correlationId) {
+    private static AuditEntry entryOf(
+            Submission s, Judgement judgement, String session, String correlationId, String problemType) {
+        return entryOf(AuditEntry.Kind.JUDGE, s, judgement, session, correlationId, problemType);
+    }
+
+    /** The audit entry of a judged round, or ({@code EXECUTE}) of an import's calibration run. */
+    private static AuditEntry entryOf(
+            AuditEntry.Kind kind,
+            Submission s,
+            Judgement judgement,
+            String session,
+            String correlationId,
+            String problemType) {
         return new AuditEntry(
-                AuditEntry.Kind.JUDGE,
+                kind,
                 s.id(),
                 judgement.round(),
                 s.participant(),
@@ -568,7 +684,8 @@ public final class WorkHandler {
                         .orElse(0),
                 judgement.worker(),
                 session,
-                correlationId);
+                correlationId,
+                problemType);
     }
 
     /** Whether the store holds {@code judgement} as its round's, current or moved to the history by a regrade. */

@@ -117,6 +117,7 @@ class InteractionJudgingTest {
         assertEquals(100, j.score());
         TestResult sample = j.tests().getFirst();
         assertEquals(">500\n<correct\n", sample.output(), "a visible test shows its interaction");
+        assertNull(sample.expected(), "but not its answer: the validator's data");
         assertEquals("found in 1", sample.message(), "and the validator's team message");
         TestResult hidden = j.tests().get(2);
         assertNull(hidden.output());

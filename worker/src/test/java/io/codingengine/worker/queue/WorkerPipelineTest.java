@@ -140,6 +140,7 @@ class WorkerPipelineTest {
                 .count());
         double runsBefore =
                 count(() -> metrics.get("coding_engine_run_cpu_time").timer().count());
+        double plainBefore = judgedTests("plain", "AC");
         submissions.create(s);
         queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0, "corr-it-1")));
         SubmissionRecord done = await().atMost(Duration.ofSeconds(60))
@@ -173,7 +174,9 @@ class WorkerPipelineTest {
         assertEquals("AC", entries.getFirst().verdict());
         assertEquals("it-worker", entries.getFirst().worker());
         assertEquals("corr-it-1", entries.getFirst().correlationId());
+        assertEquals("plain", entries.getFirst().problemType(), "inline tests with a plain checker");
         assertEquals(64, entries.getFirst().sourceSha256().length());
+        assertEquals(plainBefore + 2, judgedTests("plain", "AC"), "both tests counted as plain");
         assertEquals(
                 acBefore + 1,
                 metrics.get("coding_engine_executions")
@@ -188,6 +191,78 @@ class WorkerPipelineTest {
                 logLines(s.id())
                         .noneMatch(line -> ALERTS.judgedIe().matcher(line).find()),
                 "an AC is no failure");
+    }
+
+    /**
+     * A judged interactive problem's tests are counted by problem type and verdict, and its audit
+     * entry says it was interactive.
+     */
+    @Test
+    void anInteractiveProblemsTestsAreCountedAndAuditedAsInteractive() {
+        CheckerSpec.Custom echo =
+                CheckerSpec.Custom.of("python", "validate.py", """
+                        import sys
+                        secret = open(sys.argv[1]).read().strip()
+                        print(secret, flush=True)
+                        sys.exit(42 if sys.stdin.readline().strip() == secret else 43)
+                        """).judging(true, 1);
+        String id = "talk" + UUID.randomUUID().toString().substring(0, 8);
+        problems.save(new Problem(
+                id,
+                "Talk",
+                Duration.ofSeconds(2),
+                256L << 20,
+                Problem.DEFAULT_OUTPUT_LIMIT_BYTES,
+                echo,
+                List.of(new TestCase("sample/1", "7\n", "7\n", true)),
+                List.of(new TestCase("secret/1", "8\n", "8\n", false), new TestCase("secret/2", "9\n", "9\n", false)),
+                null));
+        double interactiveBefore = judgedTests("interactive", "AC");
+        double plainBefore = judgedTests("plain", "AC");
+        Submission s = new Submission(
+                "it-" + UUID.randomUUID(),
+                id,
+                null,
+                "talker",
+                "python",
+                "*",
+                List.of(SourceFile.utf8("main.py", "print(input(), flush=True)")),
+                List.of(),
+                null,
+                Instant.now());
+        submissions.create(s);
+        queue.send(Lane.CONTEST, s.id(), WorkItem.toJson(new WorkItem.Judge(s.id(), 0)));
+        SubmissionRecord done = await().atMost(Duration.ofSeconds(60))
+                .until(() -> submissions.get(s.id()).orElseThrow(), r -> r.status() == SubmissionStatus.DONE);
+        assertEquals(Verdict.AC, done.judgement().verdict(), done.judgement().toString());
+        assertEquals(interactiveBefore + 3, judgedTests("interactive", "AC"));
+        assertEquals(plainBefore, judgedTests("plain", "AC"), "no plain test counted");
+        AuditEntry entry = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> audit
+                                .query(new AuditQuery(
+                                        s.createdAt().minusSeconds(1),
+                                        Instant.now().plusSeconds(1),
+                                        "talker",
+                                        id,
+                                        null,
+                                        null,
+                                        AuditEntry.Kind.JUDGE,
+                                        10))
+                                .stream()
+                                .filter(e -> e.submissionId().equals(s.id()))
+                                .findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
+        assertEquals("interactive", entry.problemType());
+        assertEquals("AC", entry.verdict());
+    }
+
+    private static double judgedTests(String problemType, String verdict) {
+        return count(() -> metrics.get("coding_engine_judged_tests")
+                .tags("problem_type", problemType, "verdict", verdict)
+                .counter()
+                .count());
     }
 
     /** A problem's output limit (a package's {@code limits.output}) is what its runs get. */
