@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.common.config.StoreSettings;
+import io.codingengine.common.problem.BlobProblemStore;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.StorageAccount;
 import io.codingengine.common.store.StoreKind;
+import io.codingengine.common.store.TableSubmissionStore;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -59,12 +61,12 @@ class AzureWiringTest {
         String prefix = "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         ApiConnectionSettings p = bind(Map.of(
                 "coding-engine.storage", AzuriteExtension.connectionString(), "coding-engine.table-prefix", prefix));
-        StorageAccount.Clients clients = stores.storageClients(p);
+        StorageAccount.Clients clients = p.storageAccount().connect();
         var keys = stores.apiKeyStore(clients, p);
         Principal judge = new Principal("judge", Role.ADMIN);
         assertEquals(Optional.of(judge), keys.authenticate(keys.issue(judge)));
-        stores.submissionStore(clients, p);
-        stores.problemStore(clients, p);
+        new TableSubmissionStore(clients.tables(), clients.blobs(), p.getTablePrefix());
+        new BlobProblemStore(clients.blobs(), p.getTablePrefix());
         stores.accountStore(clients, p);
         stores.draftStore(clients, p);
         stores.clarificationStore(clients, p);
@@ -86,7 +88,7 @@ class AzureWiringTest {
                 "coding-engine.blob-endpoint", "https://ceacct.blob.core.windows.net",
                 "coding-engine.managed-identity-client-id", "00000000-0000-0000-0000-000000000001"));
         assertTrue(p.storageAccount().usesIdentity());
-        StorageAccount.Clients clients = stores.storageClients(p);
+        StorageAccount.Clients clients = p.storageAccount().connect();
         assertEquals("https://ceacct.table.core.windows.net", clients.tables().getServiceEndpoint());
         assertEquals("https://ceacct.blob.core.windows.net", clients.blobs().getAccountUrl());
     }

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codingengine.common.config.StoreSettings;
 import io.codingengine.common.execution.Executor;
+import io.codingengine.common.problem.BlobProblemStore;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.StorageAccount;
 import io.codingengine.common.store.StoreKind;
+import io.codingengine.common.store.TableSubmissionStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +30,6 @@ import org.springframework.mock.env.MockEnvironment;
 class WorkerAzureWiringTest {
 
     private final WorkerConfiguration configuration = new WorkerConfiguration();
-    private final AzureStoreConfiguration stores = new AzureStoreConfiguration();
 
     private static WorkerConnectionSettings bind(Map<String, String> settings) {
         return new Binder(new MapConfigurationPropertySource(settings))
@@ -60,9 +61,9 @@ class WorkerAzureWiringTest {
                 AzuriteExtension.connectionString(),
                 "coding-engine.worker.table-prefix",
                 prefix));
-        StorageAccount.Clients clients = stores.storageClients(p);
-        stores.submissionStore(clients, p);
-        stores.problemStore(clients, p);
+        StorageAccount.Clients clients = p.storageAccount().connect();
+        new TableSubmissionStore(clients.tables(), clients.blobs(), p.getTablePrefix());
+        new BlobProblemStore(clients.blobs(), p.getTablePrefix());
         assertTrue(
                 clients.tables().listTables().stream().anyMatch(t -> t.getName().equals(prefix + "submissions")));
     }
@@ -87,7 +88,7 @@ class WorkerAzureWiringTest {
         assertEquals(
                 "00000000-0000-0000-0000-000000000002",
                 WorkerConfiguration.serviceBus(worker(settings), p).managedIdentityClientId());
-        StorageAccount.Clients clients = stores.storageClients(p);
+        StorageAccount.Clients clients = p.storageAccount().connect();
         assertEquals("https://ceacct.table.core.windows.net", clients.tables().getServiceEndpoint());
         assertEquals("https://ceacct.blob.core.windows.net", clients.blobs().getAccountUrl());
     }
