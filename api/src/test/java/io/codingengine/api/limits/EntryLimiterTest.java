@@ -45,6 +45,7 @@ class EntryLimiterTest {
             Duration.ofSeconds(10),
             100,
             20,
+            2,
             2);
 
     private static EntryLimiter process(String prefix) {

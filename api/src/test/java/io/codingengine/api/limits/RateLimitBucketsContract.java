@@ -199,6 +199,7 @@ public abstract class RateLimitBucketsContract {
                 Duration.ofSeconds(10),
                 100,
                 20,
+                1000,
                 1000);
     }
 }
