@@ -245,7 +245,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                                        tests_total = GREATEST(tests_total, ?), verdict = ?, score = ?,
                                        judgement = ?, first_failure = ?, updated_at = now()
                 WHERE id = ? AND round = ? AND status <> 'DONE'""",
-                        List.of(
+                        java.util.Arrays.asList( // the first failure may be null
                                 judgement.attempt(),
                                 tests,
                                 tests,
