@@ -45,7 +45,7 @@ import tools.jackson.databind.JsonNode;
             "coding-engine.execution=queue",
             "coding-engine.broker-port=0",
             "coding-engine.limits.executions-per-minute=3",
-            "coding-engine.limits.executions-in-flight-per-address=4",
+            "coding-engine.limits.executions-in-flight-per-address=3",
             "coding-engine.piston.connect-idle-timeout=3s"
         })
 class PistonConnectTest {
@@ -371,29 +371,32 @@ class PistonConnectTest {
 
     /**
      * Participant keys cost nothing in an open contest, so a participant's runs count against its
-     * client address too: two keys with two runs each fill this address's 4
+     * client address too: one key's two runs and another key's one fill this address's 3
      * ({@code executions-in-flight-per-address}), and a third key, under its own limit, is refused.
      */
     @Test
     void runsOfOneAddressAreBoundedWhateverKeysTheyUse() throws Exception {
         String run = "import time\nprint('ready', flush=True)\ntime.sleep(6)";
         List<PistonConnectClient> held = new ArrayList<>();
-        for (String key : List.of(issue(unique("addr-a")), issue(unique("addr-b")))) {
-            for (int i = 0; i < 2; i++) {
-                PistonConnectClient client = init(key, program("python", run, "run_timeout", 10000));
-                client.next("runtime");
-                held.add(client);
-            }
+        String first = issue(unique("addr-a"));
+        for (int i = 0; i < 2; i++) {
+            PistonConnectClient client = init(first, program("python", run, "run_timeout", 10000));
+            client.next("runtime");
+            held.add(client);
         }
+        // A second key's run: admitted (it counts from its init on), though the worker's two slots
+        // are busy, so it starts later.
+        held.add(init(issue(unique("addr-b")), program("python", run, "run_timeout", 10000)));
+        Thread.sleep(1000);
         String third = issue(unique("addr-c"));
         PistonConnectClient refused = init(third, program("python", "print(1)"));
         assertEquals(
-                "address 127.0.0.1 may have 4 executions running at once",
+                "address 127.0.0.1 may have 3 executions running at once",
                 refused.next("error").get("message").asString());
         assertEquals("4002 Notified Error", refused.closeStatus());
         HttpResponse<String> execute = execute(third, "print(1)");
         assertEquals(429, execute.statusCode(), execute.body());
-        assertEquals("{\"message\":\"address 127.0.0.1 may have 4 executions running at once\"}", execute.body());
+        assertEquals("{\"message\":\"address 127.0.0.1 may have 3 executions running at once\"}", execute.body());
         for (PistonConnectClient client : held) {
             assertEquals("4999 Job Completed", client.closeStatus());
         }

@@ -28,8 +28,8 @@ import org.springframework.context.SmartLifecycle;
  * Regrades come only when both are empty. Interactive work may hold all but one judging slot at
  * once ({@link #borrowable}): a live run or a long execute holds its slot for up to a minute, and
  * alternation only picks a slot's next message, so a few of them sent while the contest lane was
- * empty could otherwise hold every judging slot when a contest submission came. A worker with one
- * judging slot and no kept slot lets that slot serve both lanes, as it must.
+ * empty could otherwise hold every judging slot when a contest submission came. A worker that
+ * keeps no slot for interactive work ({@code interactiveSlots} 0) lets every slot serve both lanes.
  *
  * <p>An {@link Error} (out of memory, a stack overflow) ends the slot's thread: the message goes
  * back after a delay, {@link #health()} reports the worker DOWN from then on, and {@code onDeath}
@@ -154,11 +154,11 @@ public final class QueueConsumer implements SmartLifecycle {
 
     /**
      * How many of {@code slots} judging slots interactive work may hold at once: all but one, so
-     * that one always takes contest work as soon as it comes; all of them (one) only when the
-     * worker has no other place for interactive work.
+     * that one always takes contest work as soon as it comes; all of them when the worker keeps
+     * no slot for interactive work (the reservation is off: it has no other place for it).
      */
     static int borrowable(int slots, int interactiveSlots) {
-        return slots == 1 && interactiveSlots == 0 ? 1 : Math.max(0, slots - 1);
+        return interactiveSlots == 0 ? slots : Math.max(0, slots - 1);
     }
 
     @Override

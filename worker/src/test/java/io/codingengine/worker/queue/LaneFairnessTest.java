@@ -74,8 +74,8 @@ class LaneFairnessTest {
     /**
      * Long interactive work (live runs, minute-long executes) sent while the contest lane is empty
      * never holds every judging slot: with 2 judging slots and 1 kept, at most the kept slot and one
-     * judging slot hold it, and a contest submission sent later starts at once on the other. With
-     * one judging slot and none kept, that slot still serves interactive work.
+     * judging slot hold it, and a contest submission sent later starts at once on the other. Without
+     * a kept slot (the reservation off) every slot serves interactive work as before.
      */
     @Test
     void interactiveWorkNeverHoldsEveryJudgingSlot() throws Exception {
@@ -118,6 +118,7 @@ class LaneFairnessTest {
             }
             assertEquals(0, QueueConsumer.borrowable(1, 1), "the kept slot serves interactive work");
             assertEquals(1, QueueConsumer.borrowable(1, 0), "the only slot serves both lanes");
+            assertEquals(2, QueueConsumer.borrowable(2, 0), "no kept slot: the reservation is off");
             assertEquals(3, QueueConsumer.borrowable(4, 1));
         } finally {
             broker.stop();
