@@ -106,6 +106,10 @@ public record EngineProperties(
      *                             are 429 (slow clients cannot take every connection)
      * @param questionsPerHour     clarification requests one participant of a contest may send at
      *                             once; they come back evenly over an hour
+     * @param executionsInFlight   Piston executions and live runs one caller (a client address
+     *                             without a key, a participant key) may have running at once
+     * @param executionsInFlightPerAddress those of one client address, whatever participant keys
+     *                             they use (its runs without a key included)
      */
     public record Limits(
             @DefaultValue("20") int submissionsPerMinute,
@@ -126,13 +130,15 @@ public record EngineProperties(
             @DefaultValue("2") int executionsInFlight,
             @DefaultValue("60") int draftSavesPerMinute,
             @DefaultValue("10") int signInsPerAccount,
-            @DefaultValue("10") int keysPerParticipant) {
+            @DefaultValue("10") int keysPerParticipant,
+            @DefaultValue("2") int executionsInFlightPerAddress) {
         public Limits {
             if (submissionsPerMinute < 1 || serviceSubmissionsPerMinute < 1 || executionsPerMinute < 1) {
                 throw new IllegalArgumentException("coding-engine.limits.*-per-minute must be at least 1");
             }
-            if (executionsInFlight < 1) {
-                throw new IllegalArgumentException("coding-engine.limits.executions-in-flight must be at least 1");
+            if (executionsInFlight < 1 || executionsInFlightPerAddress < 1) {
+                throw new IllegalArgumentException("coding-engine.limits.executions-in-flight and"
+                        + " executions-in-flight-per-address must be at least 1");
             }
             if (openEntriesPerAddress < 1
                     || tokenFailuresPerAddress < 1

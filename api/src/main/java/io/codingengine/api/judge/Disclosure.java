@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
  * participant view, which never carries a hidden test's data or anything derived from it (see
  * {@link SubmissionView}).
  *
- * <p>ICPC rules (no score, no per-test results of hidden tests, just the verdict and the number
- * of the first failing test) apply to a submission to a problem of an ICPC contest it names, and
+ * <p>ICPC rules (no score, no per-test results of hidden tests, just the verdict of the first
+ * failing test and its number) apply to a submission to a problem of an ICPC contest it names, and
  * to one to a problem of any ICPC contest when it names no contest that has that problem:
  * otherwise a contest's participant could submit to its problem outside the contest, or have a
  * service name another contest ({@code POST /api/v1/submissions} takes any {@code contestId} from
@@ -54,14 +54,17 @@ public class Disclosure {
                 r, new Rules().icpc(r.submission().contestId(), r.submission().problemId()));
     }
 
-    /** Listed submissions as the caller may see them: no score where ICPC rules apply. */
+    /**
+     * Listed submissions as the caller may see them: where ICPC rules apply no score, and the
+     * verdict of the first failing test ({@link SubmissionSummary#icpcVerdict}).
+     */
     public List<SubmissionSummary> summaries(List<SubmissionSummary> items) {
         if (seesEverything() || items.isEmpty()) {
             return items;
         }
         Rules rules = new Rules();
         return items.stream()
-                .map(s -> s.score() != null && rules.icpc(s.contestId(), s.problemId())
+                .map(s -> s.verdict() != null && rules.icpc(s.contestId(), s.problemId())
                         ? new SubmissionSummary(
                                 s.id(),
                                 s.problemId(),
@@ -71,11 +74,12 @@ public class Disclosure {
                                 s.createdAt(),
                                 s.status(),
                                 s.round(),
-                                s.verdict(),
+                                s.icpcVerdict(),
                                 null,
                                 s.testsDone(),
                                 s.testsTotal(),
-                                s.updatedAt())
+                                s.updatedAt(),
+                                s.firstFailure())
                         : s)
                 .toList();
     }

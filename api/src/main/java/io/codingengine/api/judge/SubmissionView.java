@@ -14,8 +14,9 @@ import java.util.List;
  * judge messages included ({@link #full}). Anyone else sees {@link #forParticipant}: each test's
  * verdict, time and memory, and only for a visible test also its output, expected output and
  * message; never a judge message. In an ICPC contest a participant sees what ICPC judges show:
- * the verdict and the number of the first failing test, per-test results of visible tests only,
- * and no score. {@code worker} and {@code attempt} say which worker judged it and on which
+ * the verdict of the first failing test and its number, per-test results of visible tests only,
+ * and no score: nothing past the first failing test shows, even where the package's grader
+ * judged on ({@code on_reject: continue}) and its verdict is a later test's. {@code worker} and {@code attempt} say which worker judged it and on which
  * delivery of its queue message (above 1: an earlier one crashed).
  *
  * @param failedTest the number (from 1, in run order) of the first test that was not accepted,
@@ -55,7 +56,7 @@ public record SubmissionView(
     /** Everything stored: for admins. */
     static SubmissionView full(SubmissionRecord r) {
         Judgement j = r.judgement();
-        return of(r, j == null ? List.of() : j.tests(), j == null ? List.of() : j.groups(), true);
+        return of(r, j == null ? List.of() : j.tests(), j == null ? List.of() : j.groups(), false);
     }
 
     /**
@@ -72,13 +73,19 @@ public record SubmissionView(
                         .map(TestResult::forParticipant)
                         .toList();
         List<GroupResult> groups = j == null || icpc ? List.of() : j.groups();
-        return of(r, tests, groups, !icpc);
+        return of(r, tests, groups, icpc);
     }
 
+    /**
+     * @param icpc ICPC rules for a participant: no scores, and the verdict of the first failing
+     *             test ({@link Judgement#icpcVerdict()}) rather than the grader's, which tests after
+     *             it may have picked
+     */
     private static SubmissionView of(
-            SubmissionRecord r, List<TestResult> tests, List<GroupResult> groups, boolean scores) {
+            SubmissionRecord r, List<TestResult> tests, List<GroupResult> groups, boolean icpc) {
         var s = r.submission();
         Judgement j = r.judgement();
+        boolean scores = !icpc;
         return new SubmissionView(
                 s.id(),
                 s.problemId(),
@@ -90,14 +97,18 @@ public record SubmissionView(
                 r.round(),
                 r.testsDone(),
                 r.testsTotal(),
-                j == null ? null : j.verdict(),
+                j == null ? null : icpc ? j.icpcVerdict() : j.verdict(),
                 j == null || !scores ? null : j.score(),
                 j == null ? null : failedTest(j),
                 j == null ? null : j.compileOutput(),
                 tests,
                 scores ? groups : groups.stream().map(GroupResult::withoutScore).toList(),
                 r.history().stream()
-                        .map(h -> new PastVerdict(h.round(), h.verdict(), scores ? h.score() : null, h.judgedAt()))
+                        .map(h -> new PastVerdict(
+                                h.round(),
+                                icpc ? h.icpcVerdict() : h.verdict(),
+                                scores ? h.score() : null,
+                                h.judgedAt()))
                         .toList(),
                 j == null ? null : j.worker(),
                 j == null ? null : j.attempt(),

@@ -101,17 +101,51 @@ public final class SubmissionLimiter {
      * Holds one of the caller's {@code executions-in-flight} for an execute or a live run until
      * it ends (the returned handle is closed), or throws 429 when the caller has that many
      * running already: a rate alone let one address hold every slot with a few long runs a
-     * minute. Callers without a key count by address (its /64 if IPv6), participant keys by
-     * key; service and admin keys are not held to it. The count is this api process's: with
-     * several api processes behind a balancer a caller may run that many on each.
+     * minute. A run without a key counts against its client address (its /64 if IPv6); a run with
+     * a participant key against that participant and against its address as well ({@code
+     * executions-in-flight-per-address}), since a participant key costs nothing in an open
+     * contest: counted apart, one person at one address ran two runs anonymously and two more
+     * with each key they registered. Service and admin keys are not held to it. The count is this
+     * api process's: with several api processes behind a balancer a caller may run that many on
+     * each.
      */
     public InFlight holdExecution(Optional<Principal> caller, String address) {
         if (caller.isPresent() && caller.get().role() != Role.PARTICIPANT) {
             return () -> {};
         }
         String group = ClientAddress.bucketOf(address);
-        String key = caller.map(p -> "key~" + p.subject()).orElse("address~" + group);
-        int most = limits.executionsInFlight();
+        int perAddress = caller.isPresent()
+                ? limits.executionsInFlightPerAddress()
+                : Math.min(limits.executionsInFlight(), limits.executionsInFlightPerAddress());
+        // The participant's own count first, so that a key at its limit is told so; then its
+        // address's, given back when that one is full.
+        String participantKey = caller.map(p -> "key~" + p.subject()).orElse(null);
+        if (participantKey != null && !hold(participantKey, limits.executionsInFlight())) {
+            throw LimitExceededException.tooMany(
+                    "this key may have " + limits.executionsInFlight() + " executions running at once",
+                    IN_FLIGHT_RETRY);
+        }
+        String addressKey = "address~" + group;
+        if (!hold(addressKey, perAddress)) {
+            if (participantKey != null) {
+                release(participantKey);
+            }
+            throw LimitExceededException.tooMany(
+                    "address " + group + " may have " + perAddress + " executions running at once", IN_FLIGHT_RETRY);
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                if (participantKey != null) {
+                    release(participantKey);
+                }
+                release(addressKey);
+            }
+        };
+    }
+
+    /** Counts one more run for {@code key} unless it has {@code most} already. */
+    private boolean hold(String key, int most) {
         boolean[] admitted = {false};
         inFlight.compute(key, (k, running) -> {
             int now = running == null ? 0 : running;
@@ -121,18 +155,11 @@ public final class SubmissionLimiter {
             admitted[0] = true;
             return now + 1;
         });
-        if (!admitted[0]) {
-            throw LimitExceededException.tooMany(
-                    (caller.isPresent() ? "this key" : "address " + group) + " may have " + most
-                            + " executions running at once",
-                    IN_FLIGHT_RETRY);
-        }
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-        return () -> {
-            if (released.compareAndSet(false, true)) {
-                inFlight.computeIfPresent(key, (k, running) -> running <= 1 ? null : running - 1);
-            }
-        };
+        return admitted[0];
+    }
+
+    private void release(String key) {
+        inFlight.computeIfPresent(key, (k, running) -> running <= 1 ? null : running - 1);
     }
 
     private void take(String key, int perMinute, int count, String who, String what) {

@@ -166,22 +166,7 @@ class TestGroupsJudgeTest {
         assertEquals(10.0, group(judged, "secret/g3").get("score").asDouble());
 
         // A POINTS contest: the scoreboard's score for the problem is the best group score.
-        String contest = "points-" + UUID.randomUUID().toString().substring(0, 6);
-        Instant now = Instant.now();
-        HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/" + contest))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(Map.of(
-                        "title",
-                        "Points",
-                        "problemIds",
-                        List.of(problem),
-                        "start",
-                        now.minusSeconds(60).toString(),
-                        "end",
-                        now.plusSeconds(3600).toString(),
-                        "scoring",
-                        "POINTS")))));
-        assertTrue(created.statusCode() / 100 == 2, created.body());
+        String contest = contest("POINTS", problem);
         poll(submit(problem, partial, contest));
         JsonNode board = Json.mapper()
                 .readTree(send(HttpRequest.newBuilder(uri("/api/v1/contests/" + contest + "/scoreboard"))
@@ -226,6 +211,161 @@ class TestGroupsJudgeTest {
                 send(HttpRequest.newBuilder(uri("/api/v1/problems/" + problem + "/regrade?allTests=maybe"))
                         .POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(400, bad.statusCode(), bad.body());
+    }
+
+    /**
+     * A package that judges on after a rejection ({@code secret}: {@code on_reject: continue}, the
+     * default {@code worst_error}): the first hidden test is a deliberate WA, a later hidden test an
+     * RE, which the grader ranks worse. Under ICPC rules a participant must learn nothing past the
+     * first failing test: the verdict they see (poll, history, both listings) and the scoreboard's
+     * try are that test's WA; an admin sees the grader's RE; a POINTS contest's participant too.
+     */
+    @Test
+    void underIcpcRulesAParticipantSeesTheFirstFailingTestsVerdictNotALaterHiddenTests() throws Exception {
+        Map<String, String> files = echo("type: scoring\n");
+        files.put("data/secret/testdata.yaml", "on_reject: continue\naccept_score: 10\n");
+        files.put("data/secret/g1/testdata.yaml", "on_reject: break\n");
+        test(files, "sample/1", "a");
+        test(files, "secret/g1/1", "first");
+        test(files, "secret/g1/2", "x");
+        test(files, "secret/g2/1", "y");
+        test(files, "secret/g2/2", "later");
+        String problem = "icpcleak-" + UUID.randomUUID().toString().substring(0, 6);
+        assertEquals(201, put(problem, files).statusCode());
+        String source = "import sys\ns = input()\nif s == 'first': print('nope')\n"
+                + "elif s == 'later': sys.exit(3)\nelse: print(s)\n";
+
+        String icpc = contest("ICPC", problem);
+        String key = enter(icpc);
+        String ticket = submitAs(key, icpc, problem, source);
+        JsonNode admin = poll(ticket);
+        assertEquals("RE", admin.get("verdict").asString(), "the grader's worst_error, for admins: " + admin);
+        assertEquals(List.of("AC", "WA", "NR", "AC", "RE"), verdicts(admin));
+        assertEquals(2, admin.get("failedTest").asInt());
+
+        JsonNode seen = getAs(key, "/api/v1/submissions/" + ticket);
+        assertEquals("WA", seen.get("verdict").asString(), "the first failing hidden test's verdict: " + seen);
+        assertEquals(2, seen.get("failedTest").asInt());
+        assertEquals(List.of("AC"), verdicts(seen), "the sample only");
+        assertTrue(seen.get("groups").isEmpty(), seen.toString());
+        JsonNode mine = getAs(key, "/api/v1/contests/" + icpc + "/submissions");
+        assertEquals("WA", mine.get(0).get("verdict").asString(), mine.toString());
+        assertTrue(mine.get(0).get("firstFailure") == null, "no extra field in listings: " + mine);
+        JsonNode listed = getAs(key, "/api/v1/submissions?contestId=" + icpc).get("items");
+        assertEquals("WA", listed.get(0).get("verdict").asString(), listed.toString());
+        assertEquals(
+                "RE",
+                get("/api/v1/submissions?contestId=" + icpc)
+                        .get("items")
+                        .get(0)
+                        .get("verdict")
+                        .asString(),
+                "an admin lists the grader's verdict");
+        JsonNode cell = get("/api/v1/contests/" + icpc + "/scoreboard")
+                .get("rows")
+                .get(0)
+                .get("problems")
+                .get(problem);
+        assertEquals(1, cell.get("tries").asInt(), cell.toString());
+
+        // After a rejudge the earlier round is history, shown by the same rule.
+        HttpResponse<String> rejudge =
+                send(HttpRequest.newBuilder(uri("/api/v1/admin/submissions/" + ticket + "/rejudge"))
+                        .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(202, rejudge.statusCode(), rejudge.body());
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> get("/api/v1/submissions/" + ticket),
+                        v -> "DONE".equals(v.path("status").asString())
+                                && v.path("history").size() == 1);
+        JsonNode again = getAs(key, "/api/v1/submissions/" + ticket);
+        assertEquals("WA", again.get("verdict").asString(), again.toString());
+        assertEquals("WA", again.get("history").get(0).get("verdict").asString(), again.toString());
+        assertEquals(
+                "RE",
+                get("/api/v1/submissions/" + ticket)
+                        .get("history")
+                        .get(0)
+                        .get("verdict")
+                        .asString());
+
+        // A POINTS contest shows its participants the grader's verdict and groups.
+        String points = contest("POINTS", problem);
+        String other = enter(points);
+        String pointsTicket = submitAs(other, points, problem, source);
+        poll(pointsTicket);
+        JsonNode graded = getAs(other, "/api/v1/submissions/" + pointsTicket);
+        assertEquals("RE", graded.get("verdict").asString(), graded.toString());
+        assertEquals("RE", group(graded, "secret").get("verdict").asString());
+    }
+
+    private String contest(String scoring, String problem) throws Exception {
+        String id = scoring.toLowerCase(java.util.Locale.ROOT) + "-"
+                + UUID.randomUUID().toString().substring(0, 6);
+        Instant now = Instant.now();
+        HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/v1/admin/contests/" + id))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(Map.of(
+                        "title",
+                        "Groups",
+                        "problemIds",
+                        List.of(problem),
+                        "start",
+                        now.minusSeconds(60).toString(),
+                        "end",
+                        now.plusSeconds(3600).toString(),
+                        "scoring",
+                        scoring,
+                        "invitations",
+                        List.of())))));
+        assertTrue(created.statusCode() / 100 == 2, created.body());
+        return id;
+    }
+
+    /** Enters an open contest; the participant's key. */
+    private String enter(String contest) throws Exception {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v1/contests/" + contest + "/entries"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of(
+                                "name",
+                                "p " + UUID.randomUUID().toString().substring(0, 8),
+                                "password",
+                                "correct horse"))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body()).get("key").asString();
+    }
+
+    private String submitAs(String key, String contest, String problem, String source) throws Exception {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v1/contests/" + contest + "/submissions"))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of(
+                                "problemId",
+                                problem,
+                                "language",
+                                "python",
+                                "files",
+                                List.of(Map.of("name", "main.py", "content", source))))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body()).get("ticket").asString();
+    }
+
+    private JsonNode getAs(String key, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Authorization", "Bearer " + key)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body());
     }
 
     @Test

@@ -51,7 +51,8 @@ class EntryLimiterTest {
             2,
             60,
             3,
-            10);
+            10,
+            2);
 
     private static EntryLimiter process(String prefix) {
         return new EntryLimiter(

@@ -202,6 +202,7 @@ public abstract class RateLimitBucketsContract {
                 1000,
                 60,
                 10,
-                10);
+                10,
+                1000);
     }
 }

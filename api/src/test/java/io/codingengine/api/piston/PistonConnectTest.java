@@ -45,6 +45,7 @@ import tools.jackson.databind.JsonNode;
             "coding-engine.execution=queue",
             "coding-engine.broker-port=0",
             "coding-engine.limits.executions-per-minute=3",
+            "coding-engine.limits.executions-in-flight-per-address=3",
             "coding-engine.piston.connect-idle-timeout=3s"
         })
 class PistonConnectTest {
@@ -478,30 +479,76 @@ class PistonConnectTest {
                 "this key may have 2 executions running at once",
                 third.next("error").get("message").asString());
         assertEquals("4002 Notified Error", third.closeStatus());
-        HttpResponse<String> execute = HTTP.send(
-                HttpRequest.newBuilder(uri("/api/v2/execute"))
-                        .header("Authorization", TestKeys.bearer(key))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(program("python", "print(1)"))))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> execute = execute(key, "print(1)");
         assertEquals(429, execute.statusCode(), execute.body());
         assertEquals("{\"message\":\"this key may have 2 executions running at once\"}", execute.body());
         assertNotNull(execute.headers().firstValue("Retry-After").orElse(null));
         // One run ends: its place is free again.
         held.getFirst().send(Map.of("type", "kill"));
         assertEquals("4999 Job Completed", held.getFirst().closeStatus());
-        HttpResponse<String> again = HTTP.send(
-                HttpRequest.newBuilder(uri("/api/v2/execute"))
-                        .header("Authorization", TestKeys.bearer(key))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(program("python", "print('ran')"))))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> again = execute(key, "print('ran')");
         assertEquals(200, again.statusCode(), again.body());
         assertTrue(again.body().contains("ran\\n"), again.body());
         held.get(1).send(Map.of("type", "kill"));
         assertEquals("4999 Job Completed", held.get(1).closeStatus());
+    }
+
+    /**
+     * Participant keys cost nothing in an open contest, so a participant's runs count against its
+     * client address too: one key's two runs and another key's one fill this address's 3
+     * ({@code executions-in-flight-per-address}), and a third key, under its own limit, is refused.
+     */
+    @Test
+    void runsOfOneAddressAreBoundedWhateverKeysTheyUse() throws Exception {
+        String run = "import time\nprint('ready', flush=True)\ntime.sleep(6)";
+        List<PistonConnectClient> held = new ArrayList<>();
+        String first = issue(unique("addr-a"));
+        for (int i = 0; i < 2; i++) {
+            PistonConnectClient client = init(first, program("python", run, "run_timeout", 10000));
+            client.next("runtime");
+            held.add(client);
+        }
+        // A second key's run: admitted (it counts from its init on), though the worker's two slots
+        // are busy, so it starts later.
+        held.add(init(issue(unique("addr-b")), program("python", run, "run_timeout", 10000)));
+        Thread.sleep(1000);
+        String third = issue(unique("addr-c"));
+        PistonConnectClient refused = init(third, program("python", "print(1)"));
+        assertEquals(
+                "address 127.0.0.1 may have 3 executions running at once",
+                refused.next("error").get("message").asString());
+        assertEquals("4002 Notified Error", refused.closeStatus());
+        HttpResponse<String> execute = execute(third, "print(1)");
+        assertEquals(429, execute.statusCode(), execute.body());
+        assertEquals("{\"message\":\"address 127.0.0.1 may have 3 executions running at once\"}", execute.body());
+        for (PistonConnectClient client : held) {
+            assertEquals("4999 Job Completed", client.closeStatus());
+        }
+        // Their places are free again once their worker has told their end (a fresh key each
+        // try: a key may make 3 executions a minute here).
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> HTTP.send(
+                                        HttpRequest.newBuilder(uri("/api/v2/execute"))
+                                                .header("Authorization", TestKeys.bearer(issue(unique("addr-d"))))
+                                                .header("Content-Type", "application/json")
+                                                .POST(HttpRequest.BodyPublishers.ofString(
+                                                        Json.write(program("python", "print('ran')"))))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
+    }
+
+    /** {@code POST /api/v2/execute} of a Python program with {@code key}. */
+    private HttpResponse<String> execute(String key, String source) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(uri("/api/v2/execute"))
+                        .header("Authorization", TestKeys.bearer(key))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(program("python", source))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A client's text frame (masked with a zero mask, which is allowed). */

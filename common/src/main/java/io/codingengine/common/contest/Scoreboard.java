@@ -115,8 +115,11 @@ public record Scoreboard(String contestId, Scoring scoring, List<String> problem
         if (s.status() != SubmissionStatus.DONE || s.verdict() == null) {
             return PENDING;
         }
-        boolean accepted = s.verdict() == Verdict.AC;
-        boolean counts = s.verdict() != Verdict.CE && s.verdict() != Verdict.IE;
+        // Under ICPC rules a try is judged by what its participant sees: the first failing test's
+        // verdict, so that a later hidden test (on_reject: continue) cannot make it IE and free.
+        Verdict verdict = contest.scoring() == Scoring.ICPC ? s.icpcVerdict() : s.verdict();
+        boolean accepted = verdict == Verdict.AC;
+        boolean counts = verdict != Verdict.CE && verdict != Verdict.IE;
         Long minutes =
                 accepted ? Duration.between(contest.start(), s.createdAt()).toMinutes() : null;
         int score = contest.scoring() == Scoring.ICPC || s.score() == null ? 0 : s.score();

@@ -55,6 +55,39 @@ public record Judgement(
         }
     }
 
+    /**
+     * The verdict of the first test that was not accepted (a test not run, {@link Verdict#NR},
+     * did not fail), in run order: the test {@code failedTest} names; {@code null} when none
+     * failed.
+     */
+    public Verdict firstFailure() {
+        for (TestResult t : tests) {
+            if (!t.verdict().accepted() && t.verdict() != Verdict.NR) {
+                return t.verdict();
+            }
+        }
+        return null;
+    }
+
+    /** This judgement's verdict under ICPC rules, see {@link #icpcVerdict(Verdict, Verdict)}. */
+    public Verdict icpcVerdict() {
+        return icpcVerdict(verdict, firstFailure());
+    }
+
+    /**
+     * What a participant sees as the verdict under ICPC rules, where nothing past the first failing
+     * test may show: a rejected submission's verdict is its first failing test's, whatever the
+     * package's grader made of the tests after it ({@code on_reject: continue} with {@code
+     * worst_error} would otherwise let a later hidden test pick it). An accepted verdict, and one
+     * that no failing test explains (a compile error, a group's score outside its range), stay.
+     *
+     * @param verdict      the grader's verdict
+     * @param firstFailure the first failing test's verdict ({@link #firstFailure}), or {@code null}
+     */
+    public static Verdict icpcVerdict(Verdict verdict, Verdict firstFailure) {
+        return verdict == null || verdict.accepted() || firstFailure == null ? verdict : firstFailure;
+    }
+
     /** A judgement without test data groups. */
     public Judgement(
             Verdict verdict,

@@ -56,7 +56,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
     private static final int MAX_TRIES = 50;
 
     private static final String SUMMARY_COLUMNS = "id, problem_id, contest_id, participant, language, created_at,"
-            + " status, round, verdict, score, tests_done, tests_total, updated_at";
+            + " status, round, verdict, score, tests_done, tests_total, updated_at, first_failure";
 
     private final Jdbc jdbc;
 
@@ -112,8 +112,8 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                     """
                     INSERT INTO submissions (id, problem_id, contest_id, participant, language, created_at, submission,
                                              status, round, attempt, tests_done, tests_total, verdict, score, judgement,
-                                             updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                             updated_at, first_failure)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO NOTHING""",
                     s.id(),
                     s.problemId(),
@@ -130,7 +130,8 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                     judgement == null ? null : judgement.verdict().name(),
                     judgement == null ? null : judgement.score(),
                     judgement == null ? null : Json.write(judgement),
-                    record.updatedAt());
+                    record.updatedAt(),
+                    judgement == null ? null : nameOf(judgement.firstFailure()));
             if (inserted == 0) {
                 return false;
             }
@@ -242,15 +243,16 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                         """
                 UPDATE submissions SET status = 'DONE', attempt = ?, tests_done = ?,
                                        tests_total = GREATEST(tests_total, ?), verdict = ?, score = ?,
-                                       judgement = ?, updated_at = now()
+                                       judgement = ?, first_failure = ?, updated_at = now()
                 WHERE id = ? AND round = ? AND status <> 'DONE'""",
-                        List.of(
+                        java.util.Arrays.asList( // the first failure may be null
                                 judgement.attempt(),
                                 tests,
                                 tests,
                                 judgement.verdict().name(),
                                 judgement.score(),
                                 Json.write(judgement),
+                                nameOf(judgement.firstFailure()),
                                 id,
                                 judgement.round())) {
                     @Override
@@ -297,6 +299,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
             Jdbc.update(connection, """
                     UPDATE submissions SET status = 'QUEUED', round = ?, attempt = 0, tests_done = 0, tests_total = 0,
                                            verdict = NULL, score = NULL, judgement = NULL, all_tests = ?,
+                                           first_failure = NULL,
                                            updated_at = now()
                     WHERE id = ?""", regradeRound, allTests, id);
             return UpdateOutcome.APPLIED;
@@ -489,8 +492,13 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         }
     }
 
+    private static String nameOf(Verdict verdict) {
+        return verdict == null ? null : verdict.name();
+    }
+
     private static SubmissionSummary summary(ResultSet row) throws SQLException {
         String verdict = row.getString("verdict");
+        String firstFailure = row.getString("first_failure");
         return new SubmissionSummary(
                 row.getString("id"),
                 row.getString("problem_id"),
@@ -504,7 +512,8 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                 row.getObject("score", Integer.class),
                 row.getInt("tests_done"),
                 row.getInt("tests_total"),
-                Jdbc.instant(row, "updated_at"));
+                Jdbc.instant(row, "updated_at"),
+                firstFailure == null ? null : Verdict.valueOf(firstFailure));
     }
 
     /** A short fingerprint of a filter, so that a token is only taken by the listing that issued it. */

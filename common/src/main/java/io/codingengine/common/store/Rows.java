@@ -27,6 +27,7 @@ final class Rows {
             UPDATED = "UpdatedAt",
             VERDICT = "Verdict",
             SCORE = "Score",
+            FIRST_FAILURE = "FirstFailure",
             SUBMISSION = "Submission",
             JUDGEMENT = "Judgement",
             SUBMISSION_ID = "SubmissionId",

@@ -3,6 +3,7 @@ package io.codingengine.common.store;
 import static io.codingengine.common.store.Rows.ATTEMPT;
 import static io.codingengine.common.store.Rows.CONTEST;
 import static io.codingengine.common.store.Rows.CREATED;
+import static io.codingengine.common.store.Rows.FIRST_FAILURE;
 import static io.codingengine.common.store.Rows.LANGUAGE;
 import static io.codingengine.common.store.Rows.PARTICIPANT;
 import static io.codingengine.common.store.Rows.PROBLEM;
@@ -69,7 +70,8 @@ final class SubmissionIndex {
             CREATED,
             UPDATED,
             VERDICT,
-            SCORE);
+            SCORE,
+            FIRST_FAILURE);
 
     private final TableClient table;
     private final StateRows states;
@@ -243,6 +245,7 @@ final class SubmissionIndex {
     private static SubmissionSummary summaryOf(String id, TableEntity state) {
         Object verdict = state.getProperty(VERDICT);
         Object score = state.getProperty(SCORE);
+        Object firstFailure = state.getProperty(FIRST_FAILURE);
         return new SubmissionSummary(
                 id,
                 (String) state.getProperty(PROBLEM),
@@ -256,7 +259,8 @@ final class SubmissionIndex {
                 score == null ? null : ((Number) score).intValue(),
                 intOf(state, TESTS_DONE),
                 intOf(state, TESTS_TOTAL),
-                instantOf(state, UPDATED));
+                instantOf(state, UPDATED),
+                firstFailure == null ? null : Verdict.valueOf((String) firstFailure));
     }
 
     /** {@code Long.MAX_VALUE - createdAt millis} as 19 digits, {@code ~}, the id: a partition reads newest first. */

@@ -64,6 +64,7 @@ public record SubmissionRecord(
                 judgement == null ? null : judgement.score(),
                 testsDone,
                 testsTotal,
-                updatedAt);
+                updatedAt,
+                judgement == null ? null : judgement.firstFailure());
     }
 }

@@ -1,5 +1,7 @@
 package io.codingengine.common.store;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.Verdict;
 import java.time.Instant;
@@ -22,6 +24,10 @@ import java.util.Objects;
  * @param testsDone   tests finished by the running attempt (progress)
  * @param testsTotal  tests the running attempt will run; 0 before a worker started
  * @param updatedAt   when the record last changed
+ * @param firstFailure the verdict of the round's first failing test when {@code status} is DONE
+ *                    ({@link Judgement#firstFailure}), else {@code null}; {@code null} too in
+ *                    records judged before it was kept; not in listings' JSON (a participant
+ *                    sees it as the verdict where ICPC rules apply, see Disclosure)
  */
 public record SubmissionSummary(
         String id,
@@ -36,10 +42,16 @@ public record SubmissionSummary(
         Integer score,
         int testsDone,
         int testsTotal,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @JsonIgnore Verdict firstFailure) {
 
     public SubmissionSummary {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(status, "status");
+    }
+
+    /** The verdict under ICPC rules ({@link Judgement#icpcVerdict(Verdict, Verdict)}). */
+    public Verdict icpcVerdict() {
+        return Judgement.icpcVerdict(verdict, firstFailure);
     }
 }

@@ -3,6 +3,7 @@ package io.codingengine.common.store;
 import static io.codingengine.common.store.Rows.ATTEMPT;
 import static io.codingengine.common.store.Rows.CONTEST;
 import static io.codingengine.common.store.Rows.CREATED;
+import static io.codingengine.common.store.Rows.FIRST_FAILURE;
 import static io.codingengine.common.store.Rows.JUDGEMENT;
 import static io.codingengine.common.store.Rows.LANGUAGE;
 import static io.codingengine.common.store.Rows.PARTICIPANT;
@@ -253,6 +254,11 @@ public final class TableSubmissionStore implements SubmissionStore {
                                     intOf(state, TESTS_TOTAL), judgement.tests().size()))
                     .addProperty(VERDICT, judgement.verdict().name())
                     .addProperty(SCORE, judgement.score());
+            if (judgement.firstFailure() != null) {
+                state.addProperty(FIRST_FAILURE, judgement.firstFailure().name());
+            } else {
+                state.getProperties().remove(FIRST_FAILURE);
+            }
             payload.putInto(state);
             return Decision.write(state);
         });
@@ -280,6 +286,7 @@ public final class TableSubmissionStore implements SubmissionStore {
                     .addProperty(Rows.ALL_TESTS, allTests);
             state.getProperties().remove(VERDICT);
             state.getProperties().remove(SCORE);
+            state.getProperties().remove(FIRST_FAILURE);
             PayloadBlobs.remove(state, JUDGEMENT);
             return history == null ? Decision.write(state) : Decision.write(state, history);
         });

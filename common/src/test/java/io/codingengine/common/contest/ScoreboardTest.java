@@ -59,6 +59,27 @@ class ScoreboardTest {
     }
 
     @Test
+    void anIcpcTryIsJudgedByItsFirstFailingTestAndAPointsTryByTheGradersVerdict() {
+        // A package that judges on after a rejection (on_reject: continue) with worst_error: the
+        // first failing test was a WA, a later hidden test made the grader's verdict IE.
+        Instant at = START.plusSeconds(600);
+        submissions.add(new SubmissionSummary(
+                "s0", "a", "c1", "ann", "python", at, SubmissionStatus.DONE, 0, Verdict.IE, 0, 3, 3, at, Verdict.WA));
+        Scoreboard.Cell icpc = Scoreboard.of(contest(Scoring.ICPC), submissions)
+                .rows()
+                .getFirst()
+                .problems()
+                .get("a");
+        assertEquals(1, icpc.tries(), "the participant saw a WA: it costs a try, whatever a later test did");
+        Scoreboard.Cell points = Scoreboard.of(contest(Scoring.POINTS), submissions)
+                .rows()
+                .getFirst()
+                .problems()
+                .get("a");
+        assertEquals(0, points.tries(), "outside ICPC rules the grader's verdict (IE) counts, as shown");
+    }
+
+    @Test
     void pointsSumTheBestScores() {
         Contest contest = contest(Scoring.POINTS);
         judged("ann", "a", 1, Verdict.WA, 60);
@@ -157,6 +178,6 @@ class ScoreboardTest {
     private void add(String who, String problem, int minute, SubmissionStatus status, Verdict verdict, Integer score) {
         Instant at = START.plusSeconds(minute * 60L);
         submissions.add(new SubmissionSummary(
-                "s" + submissions.size(), problem, "c1", who, "python", at, status, 0, verdict, score, 0, 0, at));
+                "s" + submissions.size(), problem, "c1", who, "python", at, status, 0, verdict, score, 0, 0, at, null));
     }
 }

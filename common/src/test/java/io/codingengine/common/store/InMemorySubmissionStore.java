@@ -300,7 +300,20 @@ public final class InMemorySubmissionStore implements SubmissionStore {
             throw new IllegalArgumentException("the continuation token belongs to another listing");
         }
         return new SubmissionSummary(
-                parts[3], null, null, null, null, createdAt, SubmissionStatus.QUEUED, 0, null, null, 0, 0, createdAt);
+                parts[3],
+                null,
+                null,
+                null,
+                null,
+                createdAt,
+                SubmissionStatus.QUEUED,
+                0,
+                null,
+                null,
+                0,
+                0,
+                createdAt,
+                null);
     }
 
     @Override

@@ -641,7 +641,8 @@ public abstract class SubmissionStoreContract {
                             expected.score(),
                             expected.testsDone(),
                             expected.testsTotal(),
-                            expected.updatedAt()),
+                            expected.updatedAt(),
+                            expected.firstFailure()),
                     summary);
         }
     }

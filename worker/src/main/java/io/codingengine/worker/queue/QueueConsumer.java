@@ -25,7 +25,11 @@ import org.springframework.context.SmartLifecycle;
  * too: one that just took interactive work prefers contest work next,
  * and the other way round: interactive work is served first, but when both lanes have work each
  * gets every other turn of a slot, so a stream of executes cannot stop judging (or the reverse).
- * Regrades come only when both are empty.
+ * Regrades come only when both are empty. Interactive work may hold all but one judging slot at
+ * once ({@link #borrowable}): a live run or a long execute holds its slot for up to a minute, and
+ * alternation only picks a slot's next message, so a few of them sent while the contest lane was
+ * empty could otherwise hold every judging slot when a contest submission came. A worker that
+ * keeps no slot for interactive work ({@code interactiveSlots} 0) lets every slot serve both lanes.
  *
  * <p>An {@link Error} (out of memory, a stack overflow) ends the slot's thread: the message goes
  * back after a delay, {@link #health()} reports the worker DOWN from then on, and {@code onDeath}
@@ -39,6 +43,8 @@ public final class QueueConsumer implements SmartLifecycle {
     private static final List<Lane> INTERACTIVE_ONLY = List.of(Lane.INTERACTIVE);
     /** A slot's lanes after it served interactive work. */
     private static final List<Lane> CONTEST_FIRST = List.of(Lane.CONTEST, Lane.INTERACTIVE, Lane.REGRADE);
+    /** A judging slot's lanes while interactive work holds as many judging slots as it may. */
+    private static final List<Lane> JUDGING_ONLY = List.of(Lane.CONTEST, Lane.REGRADE);
     /** The process's exit status after a slot died of an {@link Error}. */
     public static final int EXIT_STATUS = 70;
 
@@ -80,6 +86,11 @@ public final class QueueConsumer implements SmartLifecycle {
     private final Consumer<Throwable> onDeath;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final AtomicInteger dead = new AtomicInteger();
+    /** How many judging slots interactive work may hold at once. */
+    private final int borrowable;
+    /** Judging slots holding (or waiting to receive) interactive work now. */
+    private final AtomicInteger borrowed = new AtomicInteger();
+
     private final AtomicReference<String> lastDeath = new AtomicReference<>();
     private volatile boolean running;
 
@@ -138,6 +149,16 @@ public final class QueueConsumer implements SmartLifecycle {
         this.interactiveSlots = interactiveSlots;
         this.receiveWait = receiveWait;
         this.onDeath = onDeath;
+        this.borrowable = borrowable(slots, interactiveSlots);
+    }
+
+    /**
+     * How many of {@code slots} judging slots interactive work may hold at once: all but one, so
+     * that one always takes contest work as soon as it comes; all of them when the worker keeps
+     * no slot for interactive work (the reservation is off: it has no other place for it).
+     */
+    static int borrowable(int slots, int interactiveSlots) {
+        return interactiveSlots == 0 ? slots : Math.max(0, slots - 1);
     }
 
     @Override
@@ -159,25 +180,53 @@ public final class QueueConsumer implements SmartLifecycle {
                 if (!gate.awaitOpen(receiveWait)) {
                     continue; // while it is closed, the messages wait for other workers
                 }
-                Optional<Delivery> next;
+                // A judging slot reserves its place among the borrowed ones before it may receive
+                // interactive work, so that slots receiving at once never pass the bound.
+                boolean reserved = !interactiveOnly && reserveBorrowed();
                 try {
-                    next = queue.receive(
-                            interactiveOnly
-                                    ? INTERACTIVE_ONLY
-                                    : last == Lane.INTERACTIVE ? CONTEST_FIRST : Lane.SERVED_ORDER,
-                            receiveWait);
-                } catch (RuntimeException e) {
-                    LOG.warn("receive failed, retrying: {}", e.toString());
-                    sleep(Duration.ofSeconds(1));
-                    continue;
-                }
-                if (next.isPresent()) {
-                    last = next.get().lane();
-                    handle(next.get());
+                    Optional<Delivery> next;
+                    try {
+                        next = queue.receive(
+                                interactiveOnly
+                                        ? INTERACTIVE_ONLY
+                                        : !reserved
+                                                ? JUDGING_ONLY
+                                                : last == Lane.INTERACTIVE ? CONTEST_FIRST : Lane.SERVED_ORDER,
+                                receiveWait);
+                    } catch (RuntimeException e) {
+                        LOG.warn("receive failed, retrying: {}", e.toString());
+                        sleep(Duration.ofSeconds(1));
+                        continue;
+                    }
+                    if (reserved && (next.isEmpty() || next.get().lane() != Lane.INTERACTIVE)) {
+                        borrowed.decrementAndGet();
+                        reserved = false;
+                    }
+                    if (next.isPresent()) {
+                        last = next.get().lane();
+                        handle(next.get());
+                    }
+                } finally {
+                    if (reserved) {
+                        borrowed.decrementAndGet();
+                    }
                 }
             }
         } catch (Throwable e) {
             died(e);
+        }
+    }
+
+    /** Takes a place among the judging slots interactive work may hold, if one is free. */
+    private boolean reserveBorrowed() {
+        while (true) {
+            int now = borrowed.get();
+            if (now >= borrowable) {
+                return false;
+            }
+            if (borrowed.compareAndSet(now, now + 1)) {
+                return true;
+            }
         }
     }
 

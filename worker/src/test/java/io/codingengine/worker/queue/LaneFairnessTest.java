@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +66,60 @@ class LaneFairnessTest {
                             Lane.CONTEST,
                             Lane.REGRADE),
                     served);
+        } finally {
+            broker.stop();
+        }
+    }
+
+    /**
+     * Long interactive work (live runs, minute-long executes) sent while the contest lane is empty
+     * never holds every judging slot: with 2 judging slots and 1 kept, at most the kept slot and one
+     * judging slot hold it, and a contest submission sent later starts at once on the other. Without
+     * a kept slot (the reservation off) every slot serves interactive work as before.
+     */
+    @Test
+    void interactiveWorkNeverHoldsEveryJudgingSlot() throws Exception {
+        EmbeddedArtemisBroker broker = EmbeddedArtemisBroker.start(dir.resolve("broker"), 0);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ArtemisSubmissionQueue queue = ArtemisSubmissionQueue.connect(broker.url())) {
+            List<String> started = new CopyOnWriteArrayList<>();
+            QueueConsumer consumer = new QueueConsumer(
+                    queue,
+                    delivery -> {
+                        started.add(delivery.messageId());
+                        if (delivery.lane() == Lane.INTERACTIVE) {
+                            try {
+                                release.await(60, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                        delivery.complete();
+                    },
+                    2,
+                    1,
+                    Duration.ofMillis(100),
+                    e -> {});
+            consumer.start();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    queue.send(Lane.INTERACTIVE, "run-" + i, "{}");
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> started.size() >= 2);
+                Thread.sleep(1000); // time for a third slot to take a run, as it did before the bound
+                assertEquals(2, started.size(), "the kept slot and one judging slot only: " + started);
+                queue.send(Lane.CONTEST, "judge-0", "{}");
+                await().atMost(Duration.ofSeconds(10)).until(() -> started.contains("judge-0"));
+                release.countDown();
+                await().atMost(Duration.ofSeconds(20)).until(() -> started.size() == 5);
+            } finally {
+                release.countDown();
+                consumer.stop();
+            }
+            assertEquals(0, QueueConsumer.borrowable(1, 1), "the kept slot serves interactive work");
+            assertEquals(1, QueueConsumer.borrowable(1, 0), "the only slot serves both lanes");
+            assertEquals(2, QueueConsumer.borrowable(2, 0), "no kept slot: the reservation is off");
+            assertEquals(3, QueueConsumer.borrowable(4, 1));
         } finally {
             broker.stop();
         }
