@@ -4,9 +4,7 @@ import io.codingengine.common.judge.Grading;
 import io.codingengine.common.judge.TestCase;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +43,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  *       {@code unbounded}), {@code output_validator_args}; a test in a {@code sum} group may
  *       score its group's maximum over its number of tests, in a {@code min} group its group's
  *       maximum. Pass-fail and {@code min} groups stop at their first rejected test.</li>
+ *   <li>The groups of each are built by {@link LegacyTestGroups} and {@link TestGroups2025}; the
+ *       tests, the settings files and the refusals are read here.</li>
  *   <li>Refused, naming the file and the key: custom graders ({@code grading: custom}),
  *       unknown grader flags, {@code require_pass}, static validation, arguments to the
  *       submission ({@code args}), input files ({@code X.files/}), an output validator chosen per
@@ -90,41 +90,17 @@ final class TestData {
             "full_feedback",
             "hint",
             "description");
-    private static final Set<String> GRADER_FLAGS = Set.of(
-            "worst_error",
-            "first_error",
-            "always_accept",
-            "sum",
-            "avg",
-            "min",
-            "max",
-            "ignore_sample",
-            "accept_if_any_accepted");
-    /** problemtools' defaults of a legacy group's settings. */
-    private static final Map<String, Object> LEGACY_DEFAULTS = Map.of(
-            "on_reject",
-            "break",
-            "grading",
-            "default",
-            "grader_flags",
-            "",
-            "accept_score",
-            1.0,
-            "reject_score",
-            0.0,
-            "range",
-            "-inf +inf");
 
     private TestData() {}
 
     /** One file of settings: where it is, and what it says. */
-    private record Settings(String path, Map<?, ?> values) {}
+    record Settings(String path, Map<?, ?> values) {}
 
     /** A setting in force for a test, and the file it came from. */
     private record Setting(Object value, String from) {}
 
     /** A directory of tests as read: its tests (stem → test) and subdirectories, by name. */
-    private static final class Directory {
+    static final class Directory {
         final String path;
         final TreeMap<String, TestCase> tests = new TreeMap<>();
         final TreeMap<String, Directory> directories = new TreeMap<>();
@@ -164,8 +140,8 @@ final class TestData {
                     + " not supported (" + first.getKey() + " has " + first.getValue() + ")");
         }
         Grading.Group root = format == ProblemYaml.Format.V2025_09
-                ? Since2025.root(sample, secret, files, yaml.scoring())
-                : legacyRoot(sample, secret, files, yaml);
+                ? TestGroups2025.root(sample, secret, files, yaml.scoring())
+                : LegacyTestGroups.root(sample, secret, files, yaml);
         List<String> common = List.of();
         int total = root.tests().size();
         if (!customValidator
@@ -276,292 +252,6 @@ final class TestData {
         return top;
     }
 
-    // ------------------------------------------------------------------ legacy and 2023-07
-
-    private static Grading.Group legacyRoot(
-            Directory sample, Directory secret, Map<String, Settings> files, ProblemYaml yaml) {
-        Map<String, Object> settings = new LinkedHashMap<>(LEGACY_DEFAULTS);
-        Settings own = files.get("data");
-        if (own != null) {
-            own.values().forEach((k, v) -> settings.put(String.valueOf(k), v));
-        }
-        settings.putAll(yaml.gradingOverrides());
-        List<Grading.Item> items = new ArrayList<>();
-        if (!sample.empty()) {
-            items.add(Grading.Item.group(legacyGroup(sample, "sample", settings, files, yaml)));
-        }
-        if (!secret.empty()) {
-            items.add(Grading.Item.group(legacyGroup(secret, "secret", settings, files, yaml)));
-        }
-        return legacyGroup("data", settings, own == null ? "data/testdata.yaml" : own.path(), items, true);
-    }
-
-    private static Grading.Group legacyGroup(
-            Directory directory,
-            String name,
-            Map<String, Object> parent,
-            Map<String, Settings> files,
-            ProblemYaml yaml) {
-        Map<String, Object> settings = new LinkedHashMap<>(parent);
-        Settings own = files.get(directory.path);
-        if (own != null) {
-            own.values().forEach((k, v) -> settings.put(String.valueOf(k), v));
-        }
-        settings.putAll(yaml.gradingOverrides());
-        // Items in name order, tests and subgroups together (problemtools sorts a directory's entries).
-        TreeMap<String, Grading.Item> items = new TreeMap<>(Comparator.naturalOrder());
-        directory.tests.forEach((stem, test) -> items.put(stem, Grading.Item.test(test.name())));
-        directory.directories.forEach((sub, d) -> {
-            if (!d.empty()) {
-                items.put(sub, Grading.Item.group(legacyGroup(d, name + "/" + sub, settings, files, yaml)));
-            }
-        });
-        return legacyGroup(
-                name,
-                settings,
-                own == null ? directory.path + "/testdata.yaml" : own.path(),
-                List.copyOf(items.values()),
-                false);
-    }
-
-    private static Grading.Group legacyGroup(
-            String name, Map<String, Object> settings, String from, List<Grading.Item> items, boolean root) {
-        String onReject = String.valueOf(settings.get("on_reject")).strip();
-        if (!onReject.equals("break") && !onReject.equals("continue")) {
-            throw new InvalidPackageException(from + ": on_reject must be break or continue, not " + onReject);
-        }
-        Grading.VerdictMode mode = Grading.VerdictMode.WORST_ERROR;
-        Grading.Aggregation aggregation = Grading.Aggregation.SUM;
-        boolean ignoreSample = false, anyAccepted = false;
-        for (String flag : ProblemYaml.words(settings.get("grader_flags"), from + ": grader_flags")) {
-            switch (flag) {
-                case "worst_error" -> mode = Grading.VerdictMode.WORST_ERROR;
-                case "first_error" -> mode = Grading.VerdictMode.FIRST_ERROR;
-                case "always_accept" -> mode = Grading.VerdictMode.ALWAYS_ACCEPT;
-                case "sum" -> aggregation = Grading.Aggregation.SUM;
-                case "avg" -> aggregation = Grading.Aggregation.AVG;
-                case "min" -> aggregation = Grading.Aggregation.MIN;
-                case "max" -> aggregation = Grading.Aggregation.MAX;
-                case "ignore_sample" -> ignoreSample = true;
-                case "accept_if_any_accepted" -> anyAccepted = true;
-                default ->
-                    throw new InvalidPackageException(
-                            from + ": grader flag " + flag + " is not supported (the" + " default grader's flags: "
-                                    + String.join(", ", new java.util.TreeSet<>(GRADER_FLAGS)) + ")");
-            }
-        }
-        // problemtools hands a group its parent's flags when it has none: ignore_sample means
-        // something at the root only, and a group without a sample item ignores nothing.
-        ignoreSample &= root;
-        double[] range = range(settings.get("range"), from);
-        return new Grading.Group(
-                name,
-                onReject.equals("break"),
-                aggregation,
-                mode,
-                ignoreSample,
-                anyAccepted,
-                number(settings.get("accept_score"), from + ": accept_score"),
-                number(settings.get("reject_score"), from + ": reject_score"),
-                Double.isInfinite(range[0]) ? null : range[0],
-                Double.isInfinite(range[1]) ? null : range[1],
-                false,
-                items);
-    }
-
-    private static double number(Object value, String what) {
-        try {
-            double number = value instanceof Number n
-                    ? n.doubleValue()
-                    : Double.parseDouble(String.valueOf(value).strip());
-            if (!Double.isFinite(number)) {
-                throw new NumberFormatException();
-            }
-            return number;
-        } catch (NumberFormatException e) {
-            throw new InvalidPackageException(what + " must be a finite number, not " + value);
-        }
-    }
-
-    private static double[] range(Object value, String from) {
-        List<String> words = ProblemYaml.words(value, from + ": range");
-        if (words.size() != 2) {
-            throw new InvalidPackageException(from + ": range must be two numbers, not " + value);
-        }
-        double[] range = new double[2];
-        for (int i = 0; i < 2; i++) {
-            String word = words.get(i).strip();
-            range[i] = switch (word) {
-                case "inf", "+inf" -> Double.POSITIVE_INFINITY;
-                case "-inf" -> Double.NEGATIVE_INFINITY;
-                default -> number(word, from + ": range");
-            };
-        }
-        if (range[0] > range[1]) {
-            throw new InvalidPackageException(from + ": range " + value + " is empty");
-        }
-        return range;
-    }
-
-    // ------------------------------------------------------------------ 2025-09
-
-    /** 2025-09's result aggregation: max_score, score_aggregation. */
-    private static final class Since2025 {
-
-        static Grading.Group root(Directory sample, Directory secret, Map<String, Settings> files, boolean scoring) {
-            List<Grading.Item> items = new ArrayList<>();
-            if (!sample.empty()) {
-                items.add(Grading.Item.group(
-                        group("sample", flat(sample), false, Grading.Aggregation.SUM, 0.0, 0.0, true)));
-            }
-            if (!secret.empty()) {
-                items.add(Grading.Item.group(scoring ? secret(secret, files) : passFail(secret, "secret")));
-            }
-            // A scoring problem's samples do not count: its secret data is judged whatever they did.
-            return new Grading.Group(
-                    Grading.ROOT,
-                    !scoring,
-                    Grading.Aggregation.SUM,
-                    Grading.VerdictMode.FIRST_ERROR,
-                    false,
-                    false,
-                    0.0,
-                    0,
-                    null,
-                    null,
-                    false,
-                    items);
-        }
-
-        private static Grading.Group passFail(Directory directory, String name) {
-            List<Grading.Item> items = new ArrayList<>();
-            directory.tests.values().forEach(t -> items.add(Grading.Item.test(t.name())));
-            directory.directories.forEach((sub, d) -> {
-                if (!d.empty()) {
-                    items.add(Grading.Item.group(passFail(d, name + "/" + sub)));
-                }
-            });
-            return group(name, items, true, Grading.Aggregation.SUM, 0.0, null, false);
-        }
-
-        private static Grading.Group secret(Directory secret, Map<String, Settings> files) {
-            Settings own = files.get(secret.path);
-            String from = own == null ? "data/secret/test_group.yaml" : own.path();
-            Map<?, ?> values = own == null ? Map.of() : own.values();
-            Grading.Aggregation aggregation =
-                    aggregation(values.get("score_aggregation"), Grading.Aggregation.SUM, from);
-            Double max = maxScore(values, 100.0, from);
-            boolean hasGroups = secret.directories.values().stream().anyMatch(d -> !d.empty());
-            if (hasGroups && !secret.tests.isEmpty()) {
-                throw new InvalidPackageException(
-                        "data/secret has both tests and test data groups (2025-09 allows" + " one or the other)");
-            }
-            List<Grading.Item> items = new ArrayList<>();
-            if (!hasGroups) {
-                return scored("secret", flat(secret), aggregation, max);
-            }
-            for (var entry : secret.directories.entrySet()) {
-                Directory d = entry.getValue();
-                if (d.empty()) {
-                    continue;
-                }
-                Settings groupFile = files.get(d.path);
-                String groupFrom = groupFile == null ? d.path + "/test_group.yaml" : groupFile.path();
-                Map<?, ?> groupValues = groupFile == null ? Map.of() : groupFile.values();
-                Grading.Aggregation groupAggregation =
-                        aggregation(groupValues.get("score_aggregation"), Grading.Aggregation.PASS_FAIL, groupFrom);
-                if (aggregation == Grading.Aggregation.PASS_FAIL && groupAggregation != Grading.Aggregation.PASS_FAIL) {
-                    throw new InvalidPackageException(
-                            groupFrom + ": secret has pass-fail aggregation, so must its" + " groups");
-                }
-                Double groupMax = maxScore(groupValues, null, groupFrom);
-                if (groupMax == null && !groupValues.containsKey("max_score") && max != null) {
-                    throw new InvalidPackageException(groupFrom + ": max_score is required: secret's maximum score "
-                            + Grading.format(max) + " is bounded, so every group's is");
-                }
-                if (groupMax == null && max != null) {
-                    throw new InvalidPackageException(groupFrom + ": max_score unbounded needs secret's unbounded too");
-                }
-                items.add(Grading.Item.group(scored("secret/" + entry.getKey(), flat(d), groupAggregation, groupMax)));
-            }
-            return group("secret", items, aggregation != Grading.Aggregation.SUM, aggregation, null, max, true);
-        }
-
-        private static Grading.Group scored(
-                String name, List<Grading.Item> tests, Grading.Aggregation aggregation, Double max) {
-            if (aggregation == Grading.Aggregation.PASS_FAIL && max == null) {
-                throw new InvalidPackageException("data/" + name + ": a pass-fail group needs a bounded max_score");
-            }
-            Double perTest = max == null
-                    ? null
-                    : aggregation == Grading.Aggregation.SUM ? (tests.isEmpty() ? 0 : max / tests.size()) : max;
-            return group(name, tests, aggregation != Grading.Aggregation.SUM, aggregation, perTest, max, true);
-        }
-
-        private static Grading.Group group(
-                String name,
-                List<Grading.Item> items,
-                boolean breakOnReject,
-                Grading.Aggregation aggregation,
-                Double acceptScore,
-                Double max,
-                boolean multiplier) {
-            return new Grading.Group(
-                    name,
-                    breakOnReject,
-                    aggregation,
-                    Grading.VerdictMode.FIRST_ERROR,
-                    false,
-                    false,
-                    acceptScore,
-                    0,
-                    max == null ? null : 0.0,
-                    max,
-                    multiplier && max != null,
-                    items);
-        }
-
-        /** A group's tests, its subdirectories' in order (they only order them). */
-        private static List<Grading.Item> flat(Directory directory) {
-            TreeMap<String, List<Grading.Item>> entries = new TreeMap<>();
-            directory.tests.forEach((stem, t) -> entries.put(stem, List.of(Grading.Item.test(t.name()))));
-            directory.directories.forEach((sub, d) -> entries.put(sub, flat(d)));
-            List<Grading.Item> all = new ArrayList<>();
-            entries.values().forEach(all::addAll);
-            return all;
-        }
-
-        private static Grading.Aggregation aggregation(Object value, Grading.Aggregation otherwise, String from) {
-            if (value == null) {
-                return otherwise;
-            }
-            return switch (String.valueOf(value).strip()) {
-                case "sum" -> Grading.Aggregation.SUM;
-                case "min" -> Grading.Aggregation.MIN;
-                case "pass-fail" -> Grading.Aggregation.PASS_FAIL;
-                default ->
-                    throw new InvalidPackageException(
-                            from + ": score_aggregation must be pass-fail, sum or min," + " not " + value);
-            };
-        }
-
-        /** {@code max_score}: a non-negative integer, or {@code null} for unbounded. */
-        private static Double maxScore(Map<?, ?> values, Double otherwise, String from) {
-            if (!values.containsKey("max_score")) {
-                return otherwise;
-            }
-            Object value = values.get("max_score");
-            if ("unbounded".equals(String.valueOf(value).strip())) {
-                return null;
-            }
-            if (!(value instanceof Integer n) || n < 0) {
-                throw new InvalidPackageException(
-                        from + ": max_score must be a non-negative integer or unbounded, not " + value);
-            }
-            return n.doubleValue();
-        }
-    }
-
     // ------------------------------------------------------------------ settings
 
     /**
@@ -659,16 +349,16 @@ final class TestData {
                 }
                 case "grader_flags" -> {
                     for (String flag : ProblemYaml.words(value, path + ": grader_flags")) {
-                        if (!GRADER_FLAGS.contains(flag)) {
+                        if (!LegacyTestGroups.GRADER_FLAGS.contains(flag)) {
                             throw new InvalidPackageException(path + ": grader flag " + flag + " is not supported (the"
                                     + " default grader's flags: "
-                                    + String.join(", ", new java.util.TreeSet<>(GRADER_FLAGS))
+                                    + String.join(", ", new java.util.TreeSet<>(LegacyTestGroups.GRADER_FLAGS))
                                     + "; custom graders are not implemented)");
                         }
                     }
                 }
-                case "accept_score", "reject_score" -> number(value, path + ": " + key);
-                case "range" -> range(value, path);
+                case "accept_score", "reject_score" -> LegacyTestGroups.number(value, path + ": " + key);
+                case "range" -> LegacyTestGroups.range(value, path);
                 case "max_score", "score_aggregation" -> {
                     // read for a scoring problem (Since2025); a pass-fail one's verdict does not depend on them
                 }
