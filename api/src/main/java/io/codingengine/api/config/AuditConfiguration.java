@@ -19,8 +19,13 @@ public class AuditConfiguration {
 
     @Bean(destroyMethod = "close")
     Sweeper sweeper(SubmissionStore submissions, SubmissionQueue queue, Submissions judging, EngineProperties p) {
-        Sweeper sweeper =
-                new Sweeper(submissions, queue, p.sweeper().stuckAfter(), Clock.systemUTC(), judging::runsEveryTest);
+        Sweeper sweeper = new Sweeper(
+                submissions,
+                queue,
+                p.sweeper().stuckAfter(),
+                Clock.systemUTC(),
+                judging::runsEveryTest,
+                judging::endsAtFirstRejection);
         sweeper.schedule(p.sweeper().interval());
         return sweeper;
     }

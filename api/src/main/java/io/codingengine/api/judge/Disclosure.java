@@ -51,7 +51,9 @@ public class Disclosure {
             return SubmissionView.full(r);
         }
         return SubmissionView.forParticipant(
-                r, new Rules().icpc(r.submission().contestId(), r.submission().problemId()));
+                r,
+                new Rules(contests)
+                        .icpc(r.submission().contestId(), r.submission().problemId()));
     }
 
     /**
@@ -62,7 +64,7 @@ public class Disclosure {
         if (seesEverything() || items.isEmpty()) {
             return items;
         }
-        Rules rules = new Rules();
+        Rules rules = new Rules(contests);
         return items.stream()
                 .map(s -> s.verdict() != null && rules.icpc(s.contestId(), s.problemId())
                         ? new SubmissionSummary(
@@ -84,11 +86,24 @@ public class Disclosure {
                 .toList();
     }
 
-    /** The contests one request needs, read once each. */
-    private final class Rules {
+    /**
+     * Whether ICPC rules apply to a submission of {@code problemId} naming {@code contestId}
+     * (which may be {@code null}), as they do to what its participant sees.
+     */
+    public static boolean icpcRules(ContestStore contests, String contestId, String problemId) {
+        return new Rules(contests).icpc(contestId, problemId);
+    }
 
+    /** The contests one request needs, read once each. */
+    private static final class Rules {
+
+        private final ContestStore contests;
         private final Map<String, Optional<Contest>> byId = new HashMap<>();
         private Set<String> icpcProblems;
+
+        Rules(ContestStore contests) {
+            this.contests = contests;
+        }
 
         boolean icpc(String contestId, String problemId) {
             if (contestId != null) {

@@ -164,7 +164,8 @@ public class Submissions {
         admitStored.accept(submissions);
         pauseForFaultInjection(submissions);
         for (Submission s : submissions) {
-            enqueue(s.id(), 0, Lane.CONTEST, allTests(s));
+            boolean every = allTests(s);
+            enqueue(s.id(), 0, Lane.CONTEST, every, !every && endsAtFirstRejection(s));
         }
         return submissions.stream().map(Submission::id).toList();
     }
@@ -203,7 +204,7 @@ public class Submissions {
         if (store.startRegrade(id, round, every) != UpdateOutcome.APPLIED) {
             return false;
         }
-        enqueue(id, round, Lane.REGRADE, every);
+        enqueue(id, round, Lane.REGRADE, every, !every && endsAtFirstRejection(id));
         return true;
     }
 
@@ -214,6 +215,19 @@ public class Submissions {
      */
     public boolean runsEveryTest(String id) {
         return store.get(id).map(r -> allTests(r.submission())).orElse(false);
+    }
+
+    /**
+     * Whether judging submission {@code id} ends at its first rejected test: ICPC rules apply to
+     * it, under which nothing past the first failing test may show, not even how long the tests
+     * after it took ({@code false} for a submission not stored). The {@link Sweeper} asks it too.
+     */
+    public boolean endsAtFirstRejection(String id) {
+        return store.get(id).map(r -> endsAtFirstRejection(r.submission())).orElse(false);
+    }
+
+    private boolean endsAtFirstRejection(Submission s) {
+        return Disclosure.icpcRules(contests, s.contestId(), s.problemId());
     }
 
     /**
@@ -228,7 +242,7 @@ public class Submissions {
     }
 
     /** Puts one grading round of a stored submission on a lane. */
-    private void enqueue(String id, long round, Lane lane, boolean allTests) {
+    private void enqueue(String id, long round, Lane lane, boolean allTests, boolean firstRejectionEnds) {
         try {
             send(
                     queue,
@@ -238,7 +252,8 @@ public class Submissions {
                             round,
                             org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY),
                             0,
-                            allTests));
+                            allTests,
+                            firstRejectionEnds));
         } catch (RuntimeException e) {
             store.complete(
                     id,

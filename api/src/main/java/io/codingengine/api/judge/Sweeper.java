@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>A round is sent the way it was asked: every test ({@link WorkItem.Judge#allTests}) when
  * its regrade asked for that (the store keeps the flag with the round, {@link
  * StalledRound#allTests}) or, for a first judging, when its contest scores POINTS ({@code
- * everyTest}, asked of the submission only then).
+ * everyTest}, asked of the submission only then); else to end at its first rejected test where
+ * ICPC rules apply ({@code firstRejectionEnds}, {@link WorkItem.Judge#firstRejectionEnds}).
  */
 public final class Sweeper implements AutoCloseable {
 
@@ -48,6 +49,8 @@ public final class Sweeper implements AutoCloseable {
     private final Clock clock;
     /** Whether a submission's first judging runs every test (its contest scores POINTS). */
     private final Predicate<String> everyTest;
+    /** Whether a submission's judging ends at its first rejected test (ICPC rules apply to it). */
+    private final Predicate<String> firstRejectionEnds;
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("sweeper").factory());
@@ -57,7 +60,8 @@ public final class Sweeper implements AutoCloseable {
             SubmissionQueue queue,
             Duration stuckAfter,
             Clock clock,
-            Predicate<String> everyTest) {
+            Predicate<String> everyTest,
+            Predicate<String> firstRejectionEnds) {
         if (!stuckAfter.isPositive()) {
             throw new IllegalArgumentException("coding-engine.sweeper.stuck-after must be positive, was " + stuckAfter);
         }
@@ -66,6 +70,7 @@ public final class Sweeper implements AutoCloseable {
         this.stuckAfter = stuckAfter;
         this.clock = clock;
         this.everyTest = everyTest;
+        this.firstRejectionEnds = firstRejectionEnds;
     }
 
     /** Runs {@link #sweep} every {@code interval}, the first one after an interval. */
@@ -93,7 +98,13 @@ public final class Sweeper implements AutoCloseable {
             Submissions.send(
                     queue,
                     round.round() == 0 ? Lane.CONTEST : Lane.REGRADE,
-                    new WorkItem.Judge(round.id(), round.round(), null, round.attempt(), allTests));
+                    new WorkItem.Judge(
+                            round.id(),
+                            round.round(),
+                            null,
+                            round.attempt(),
+                            allTests,
+                            !allTests && firstRejectionEnds.test(round.id())));
             LOG.warn(
                     "sent {} round {} again{}: {} (attempt {}) without a change since {}",
                     round.id(),

@@ -109,8 +109,8 @@ class SweeperTest {
         Thread.sleep(STUCK_AFTER.plusMillis(300));
         assertEquals(UpdateOutcome.APPLIED, store.heartbeat(alive, 0, 1), "its worker is alive");
 
-        Sweeper here = new Sweeper(store, queue, STUCK_AFTER, Clock.systemUTC(), id -> false);
-        Sweeper there = new Sweeper(otherProcess, queue, STUCK_AFTER, Clock.systemUTC(), id -> false);
+        Sweeper here = new Sweeper(store, queue, STUCK_AFTER, Clock.systemUTC(), id -> false, id -> false);
+        Sweeper there = new Sweeper(otherProcess, queue, STUCK_AFTER, Clock.systemUTC(), id -> false, id -> false);
         List<StalledRound> sent = new ArrayList<>();
         CountDownLatch start = new CountDownLatch(1);
         try (var threads = Executors.newFixedThreadPool(2)) {
@@ -180,7 +180,7 @@ class SweeperTest {
         String plain = create();
         Thread.sleep(STUCK_AFTER.plusMillis(300));
 
-        Sweeper sweeper = new Sweeper(store, queue, STUCK_AFTER, Clock.systemUTC(), points::equals);
+        Sweeper sweeper = new Sweeper(store, queue, STUCK_AFTER, Clock.systemUTC(), points::equals, id -> false);
         List<String> sent = sweeper.sweep().stream().map(StalledRound::id).toList();
         List<String> ours = List.of(regradeAll, regradeLazy, points, plain);
         assertTrue(sent.containsAll(ours), sent.toString());

@@ -239,8 +239,10 @@ class TestGroupsJudgeTest {
         String key = enter(icpc);
         String ticket = submitAs(key, icpc, problem, source);
         JsonNode admin = poll(ticket);
-        assertEquals("RE", admin.get("verdict").asString(), "the grader's worst_error, for admins: " + admin);
-        assertEquals(List.of("AC", "WA", "NR", "AC", "RE"), verdicts(admin));
+        // Under ICPC rules the judging ends at the first failing test, whatever the package would
+        // still run: the time the later tests took would tell what the verdict does not.
+        assertEquals("WA", admin.get("verdict").asString(), "the first failing test ends it: " + admin);
+        assertEquals(List.of("AC", "WA", "NR", "NR", "NR"), verdicts(admin));
         assertEquals(2, admin.get("failedTest").asInt());
 
         JsonNode seen = getAs(key, "/api/v1/submissions/" + ticket);
@@ -251,16 +253,6 @@ class TestGroupsJudgeTest {
         JsonNode mine = getAs(key, "/api/v1/contests/" + icpc + "/submissions");
         assertEquals("WA", mine.get(0).get("verdict").asString(), mine.toString());
         assertTrue(mine.get(0).get("firstFailure") == null, "no extra field in listings: " + mine);
-        JsonNode listed = getAs(key, "/api/v1/submissions?contestId=" + icpc).get("items");
-        assertEquals("WA", listed.get(0).get("verdict").asString(), listed.toString());
-        assertEquals(
-                "RE",
-                get("/api/v1/submissions?contestId=" + icpc)
-                        .get("items")
-                        .get(0)
-                        .get("verdict")
-                        .asString(),
-                "an admin lists the grader's verdict");
         JsonNode cell = get("/api/v1/contests/" + icpc + "/scoreboard")
                 .get("rows")
                 .get(0)
@@ -268,9 +260,10 @@ class TestGroupsJudgeTest {
                 .get(problem);
         assertEquals(1, cell.get("tries").asInt(), cell.toString());
 
-        // After a rejudge the earlier round is history, shown by the same rule.
+        // An admin's rejudge of every test runs the later ones, and the grader's verdict is theirs;
+        // the participant still sees the first failing test's, now and in the history.
         HttpResponse<String> rejudge =
-                send(HttpRequest.newBuilder(uri("/api/v1/admin/submissions/" + ticket + "/rejudge"))
+                send(HttpRequest.newBuilder(uri("/api/v1/admin/submissions/" + ticket + "/rejudge?allTests=true"))
                         .POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(202, rejudge.statusCode(), rejudge.body());
         await().atMost(Duration.ofMinutes(3))
@@ -279,16 +272,23 @@ class TestGroupsJudgeTest {
                         () -> get("/api/v1/submissions/" + ticket),
                         v -> "DONE".equals(v.path("status").asString())
                                 && v.path("history").size() == 1);
-        JsonNode again = getAs(key, "/api/v1/submissions/" + ticket);
-        assertEquals("WA", again.get("verdict").asString(), again.toString());
-        assertEquals("WA", again.get("history").get(0).get("verdict").asString(), again.toString());
+        JsonNode all = get("/api/v1/submissions/" + ticket);
+        assertEquals("RE", all.get("verdict").asString(), "the grader's worst_error, for admins: " + all);
+        assertEquals(List.of("AC", "WA", "AC", "AC", "RE"), verdicts(all));
+        assertEquals("WA", all.get("history").get(0).get("verdict").asString(), all.toString());
         assertEquals(
                 "RE",
-                get("/api/v1/submissions/" + ticket)
-                        .get("history")
+                get("/api/v1/submissions?contestId=" + icpc)
+                        .get("items")
                         .get(0)
                         .get("verdict")
-                        .asString());
+                        .asString(),
+                "an admin lists the grader's verdict");
+        JsonNode again = getAs(key, "/api/v1/submissions/" + ticket);
+        assertEquals("WA", again.get("verdict").asString(), again.toString());
+        assertEquals(2, again.get("failedTest").asInt());
+        JsonNode listed = getAs(key, "/api/v1/submissions?contestId=" + icpc).get("items");
+        assertEquals("WA", listed.get(0).get("verdict").asString(), listed.toString());
 
         // A POINTS contest shows its participants the grader's verdict and groups.
         String points = contest("POINTS", problem);

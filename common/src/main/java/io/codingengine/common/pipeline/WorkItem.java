@@ -106,8 +106,18 @@ public sealed interface WorkItem {
      * @param allTests     run every test, also those a rejection already decided (lazy judging
      *                     skips them): a regrade that asks for it, or a submission to a POINTS
      *                     contest, whose pass-fail problems score the share of tests accepted
+     * @param firstRejectionEnds the first rejected test (in run order) ends the judging, whatever
+     *                     the package's groups would still run ({@code on_reject: continue}):
+     *                     under ICPC rules, where nothing past the first failing test may show,
+     *                     not even the time its judging took; never with {@code allTests}
      */
-    record Judge(String submissionId, long round, String correlationId, int priorAttempts, boolean allTests)
+    record Judge(
+            String submissionId,
+            long round,
+            String correlationId,
+            int priorAttempts,
+            boolean allTests,
+            boolean firstRejectionEnds)
             implements WorkItem {
         public Judge {
             Objects.requireNonNull(submissionId, "submissionId");
@@ -116,17 +126,21 @@ public sealed interface WorkItem {
             }
         }
 
+        public Judge(String submissionId, long round, String correlationId, int priorAttempts, boolean allTests) {
+            this(submissionId, round, correlationId, priorAttempts, allTests, false);
+        }
+
         public Judge(String submissionId, long round, String correlationId, int priorAttempts) {
-            this(submissionId, round, correlationId, priorAttempts, false);
+            this(submissionId, round, correlationId, priorAttempts, false, false);
         }
 
         public Judge(String submissionId, long round, String correlationId) {
-            this(submissionId, round, correlationId, 0, false);
+            this(submissionId, round, correlationId, 0, false, false);
         }
 
         /**
          * From JSON: a message sent before messages carried {@code priorAttempts} has none, 0;
-         * one sent before {@code allTests}, false.
+         * one sent before {@code allTests} or {@code firstRejectionEnds}, false.
          */
         @JsonCreator
         static Judge fromJson(
@@ -134,17 +148,19 @@ public sealed interface WorkItem {
                 @JsonProperty("round") long round,
                 @JsonProperty("correlationId") String correlationId,
                 @JsonProperty("priorAttempts") Integer priorAttempts,
-                @JsonProperty("allTests") Boolean allTests) {
+                @JsonProperty("allTests") Boolean allTests,
+                @JsonProperty("firstRejectionEnds") Boolean firstRejectionEnds) {
             return new Judge(
                     submissionId,
                     round,
                     correlationId,
                     priorAttempts == null ? 0 : priorAttempts,
-                    Boolean.TRUE.equals(allTests));
+                    Boolean.TRUE.equals(allTests),
+                    Boolean.TRUE.equals(firstRejectionEnds));
         }
 
         public Judge(String submissionId, long round) {
-            this(submissionId, round, null, 0, false);
+            this(submissionId, round, null, 0, false, false);
         }
     }
 

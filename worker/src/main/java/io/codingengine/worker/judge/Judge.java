@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -181,8 +182,29 @@ public final class Judge {
             boolean allTests,
             long round,
             int attempt) {
+        return judge(submission, tests, checker, limits, grading, allTests, false, round, attempt);
+    }
+
+    /**
+     * {@link #judge(Submission, List, CheckerSpec, TestLimits, Grading, boolean, long, int)}, and
+     * with {@code firstRejectionEnds} (never with {@code allTests}) the first rejected test in run
+     * order ends the judging and is its verdict, whatever the groups would still run: the tests
+     * after it are not run (or, run already beside it, not shown).
+     */
+    public Judged judge(
+            Submission submission,
+            List<TestCase> tests,
+            CheckerSpec checker,
+            TestLimits limits,
+            Grading grading,
+            boolean allTests,
+            boolean firstRejectionEnds,
+            long round,
+            int attempt) {
         Plan plan = plan(submission, tests, checker, limits);
-        Judging judging = new Judging(submission, tests, checker, plan, grading, grading != null && !allTests);
+        boolean firstEnds = firstRejectionEnds && !allTests;
+        Judging judging = new Judging(
+                submission, tests, checker, plan, grading, grading != null && !allTests || firstEnds, firstEnds);
         try {
             judging.run();
         } catch (InvalidRequestException e) {
@@ -230,7 +252,8 @@ public final class Judge {
         for (int i = 0; i < tests.size(); i++) {
             Outcome o = judging.outcomes[i];
             TestCase test = tests.get(i);
-            boolean counts = grade == null || grade.counted().contains(test.name());
+            boolean counts = (grade == null || grade.counted().contains(test.name()))
+                    && !(firstEnds && i > judging.firstRejected);
             if (o != null) {
                 runs.add(o.run());
             }
@@ -264,7 +287,7 @@ public final class Judge {
         Verdict overall;
         int score;
         List<GroupResult> groups;
-        if (grade == null) {
+        if (grade == null || firstEnds && judging.firstRejected < tests.size()) {
             long accepted = results.stream().filter(r -> r.verdict().accepted()).count();
             overall = results.stream()
                     .map(TestResult::verdict)
@@ -272,7 +295,7 @@ public final class Judge {
                     .findFirst()
                     .orElse(Verdict.AC);
             score = tests.isEmpty() ? 0 : (int) (100 * accepted / tests.size());
-            groups = List.of();
+            groups = grade == null ? List.of() : grade.groups();
         } else {
             overall = grade.verdict() == Verdict.NR ? Verdict.IE : grade.verdict();
             // A pass-fail problem's share counts every test shown accepted: when every test was
@@ -418,6 +441,10 @@ public final class Judge {
         private final Map<String, Grading.TestOutcome> known = new HashMap<>();
         /** Tests that no longer count whatever the others do. Guarded by {@link #reserving}. */
         private Set<String> notNeeded = Set.of();
+        /** Whether the first rejected test ends the judging ({@link Judge#judge}'s {@code firstRejectionEnds}). */
+        private final boolean firstRejectionEnds;
+        /** The index of the first rejected test known, or the number of tests. Guarded by {@link #reserving}. */
+        int firstRejected;
 
         Judging(
                 Submission submission,
@@ -425,7 +452,10 @@ public final class Judge {
                 CheckerSpec checker,
                 Plan plan,
                 Grading grading,
-                boolean lazy) {
+                boolean lazy,
+                boolean firstRejectionEnds) {
+            this.firstRejectionEnds = firstRejectionEnds;
+            this.firstRejected = tests.size();
             this.submission = submission;
             this.tests = tests;
             this.checker = checker;
@@ -547,11 +577,20 @@ public final class Judge {
                 if (o != null) {
                     known.put(
                             tests.get(i).name(), new Grading.TestOutcome(o.verdict(), o.score(), o.scoreMultiplier()));
-                    rejected |= !o.verdict().accepted();
+                    if (!o.verdict().accepted()) {
+                        rejected = true;
+                        firstRejected = Math.min(firstRejected, i);
+                    }
                 }
             }
             if (rejected) {
-                notNeeded = grading.notNeeded(known);
+                Set<String> skip = new HashSet<>(grading == null ? Set.of() : grading.notNeeded(known));
+                if (firstRejectionEnds) {
+                    for (int i = firstRejected + 1; i < tests.size(); i++) {
+                        skip.add(tests.get(i).name());
+                    }
+                }
+                notNeeded = skip;
             }
         }
 

@@ -461,7 +461,13 @@ public final class WorkHandler {
                 () -> withLock(
                         delivery,
                         () -> judgeWaitingForRoom(
-                                judging, record.submission(), task, item.allTests(), item.round(), attempt)));
+                                judging,
+                                record.submission(),
+                                task,
+                                item.allTests(),
+                                item.firstRejectionEnds(),
+                                item.round(),
+                                attempt)));
         Judgement judgement = judged.judgement();
         String sandboxFailure = judged.sandboxFailure();
         if (sandboxFailure != null) {
@@ -536,7 +542,13 @@ public final class WorkHandler {
      * the message's lock meanwhile, so the delivery is neither given back nor counted again.
      */
     private Judge.Judged judgeWaitingForRoom(
-            Judge using, Submission submission, Task task, boolean allTests, long round, int attempt) {
+            Judge using,
+            Submission submission,
+            Task task,
+            boolean allTests,
+            boolean firstRejectionEnds,
+            long round,
+            int attempt) {
         Duration wait = Duration.ofSeconds(1);
         while (true) {
             try {
@@ -547,6 +559,7 @@ public final class WorkHandler {
                         task.limits(),
                         task.grading(),
                         allTests,
+                        firstRejectionEnds,
                         round,
                         attempt);
             } catch (ExecutorBusyException e) {

@@ -63,8 +63,8 @@ class JudgeGroupsTest {
         return KattisPackage.read(id, dir);
     }
 
-    private static Judgement judge(Problem p, String source, int lanes, boolean allTests) {
-        Submission s = new Submission(
+    private static Submission submission(Problem p, String source) {
+        return new Submission(
                 "sub-" + p.id(),
                 p.id(),
                 null,
@@ -75,6 +75,10 @@ class JudgeGroupsTest {
                 List.of(),
                 null,
                 Instant.now());
+    }
+
+    private static Judgement judge(Problem p, String source, int lanes, boolean allTests) {
+        Submission s = submission(p, source);
         return new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", lanes)
                 .judge(
                         s,
@@ -184,6 +188,41 @@ class JudgeGroupsTest {
         test(files, "secret/g3/b/1", "b1");
         test(files, "secret/g3/b/2", "x-b2");
         return problem("scoring", files);
+    }
+
+    /**
+     * Where the first rejected test ends the judging (ICPC rules), the tests after it are not run
+     * even where the package says {@code on_reject: continue}, and the verdict is that test's, not
+     * the grader's worst error of the later ones; with every test asked for, they all run.
+     */
+    @Test
+    void theFirstRejectedTestEndsTheJudgingWhenAskedWhateverThePackageWouldStillRun() throws IOException {
+        Map<String, String> files = echo("");
+        files.put("data/secret/testdata.yaml", "on_reject: continue\n");
+        test(files, "sample/1", "a");
+        test(files, "secret/1", "s1");
+        test(files, "secret/2", "x2");
+        test(files, "secret/3", "s3");
+        test(files, "secret/4", "boom");
+        Problem p = problem("firstends", files);
+        String source = "import sys\ns = input()\nif s == 'boom': sys.exit(3)\n"
+                + "print('wrong' if s.startswith('x') else s)\n";
+        Submission s = submission(p, source);
+        Judge judge = new Judge(EXECUTOR, Clock.systemUTC(), "test-worker", 2);
+        Judge.TestLimits limits = new Judge.TestLimits(p.timeLimit(), p.memoryLimitBytes(), p.outputLimitBytes());
+
+        Judgement graded = judge.judge(s, p.tests(), p.checker(), limits, p.grading(), false, false, 0, 1)
+                .judgement();
+        assertEquals(Verdict.RE, graded.verdict(), "the package runs on: the worst error is a later test's");
+
+        Judgement ended = judge.judge(s, p.tests(), p.checker(), limits, p.grading(), false, true, 0, 1)
+                .judgement();
+        assertEquals(Verdict.WA, ended.verdict(), ended.toString());
+        assertEquals(List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.NR, Verdict.NR), verdicts(ended));
+
+        Judgement all = judge.judge(s, p.tests(), p.checker(), limits, p.grading(), true, true, 0, 1)
+                .judgement();
+        assertEquals(List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC, Verdict.RE), verdicts(all));
     }
 
     @Test
