@@ -29,18 +29,23 @@ public final class PostgresClarificationStore implements ClarificationStore {
 
     @Override
     public void create(Clarification c) {
-        jdbc.update(
-                "INSERT INTO clarifications (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                c.contestId(),
-                c.id(),
-                c.problemId(),
-                c.participant(),
-                c.question(),
-                c.askedAt(),
-                c.answer(),
-                c.toAll(),
-                c.answeredBy(),
-                c.answeredAt());
+        jdbc.update("INSERT INTO clarifications (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values(c));
+    }
+
+    /** The values of {@link #COLUMNS}, in order. */
+    private static Object[] values(Clarification c) {
+        return new Object[] {
+            c.contestId(),
+            c.id(),
+            c.problemId(),
+            c.participant(),
+            c.question(),
+            c.askedAt(),
+            c.answer(),
+            c.toAll(),
+            c.answeredBy(),
+            c.answeredAt()
+        };
     }
 
     /**
@@ -53,16 +58,7 @@ public final class PostgresClarificationStore implements ClarificationStore {
         return jdbc.update(
                         "INSERT INTO clarifications (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                 + " ON CONFLICT (contest_id, id) DO NOTHING",
-                        c.contestId(),
-                        c.id(),
-                        c.problemId(),
-                        c.participant(),
-                        c.question(),
-                        c.askedAt(),
-                        c.answer(),
-                        c.toAll(),
-                        c.answeredBy(),
-                        c.answeredAt())
+                        values(c))
                 > 0;
     }
 
