@@ -20,9 +20,6 @@ trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true' EXIT
 store=${STORE:-postgres}
 store_env=()
 if [ "$store" = azure ]; then
-  store_env=(CODINGENGINE_STORE=azure
-    "CODINGENGINE_STORAGE=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEdlNlNdTUJBeHBaHdR4Tp4JnVkQkJp2ONWvsa1nZmDRLhUcF9DXWEMkGlUN4Tg==;BlobEndpoint=http://127.0.0.1:10100/devstoreaccount1;TableEndpoint=http://127.0.0.1:10102/devstoreaccount1;"
-    "CODINGENGINE_WORKER_STORAGE=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEdlNlNdTUJBeHBaHdR4Tp4JnVkQkJp2ONWvsa1nZmDRLhUcF9DXWEMkGlUN4Tg==;BlobEndpoint=http://127.0.0.1:10100/devstoreaccount1;TableEndpoint=http://127.0.0.1:10102/devstoreaccount1;")
   trap 'DATA=$data scripts/run-local.sh stop >/dev/null 2>&1 || true; AZURITE_BLOB_PORT=10100 AZURITE_TABLE_PORT=10102 scripts/azurite.sh stop >/dev/null 2>&1 || true' EXIT
 elif [ "$store" != postgres ]; then
   echo "STORE is postgres (the default) or azure, not $store" >&2; exit 2
@@ -35,7 +32,12 @@ store_pid() {
 }
 
 start_system() {
-  [ "$store" != azure ] || AZURITE_BLOB_PORT=10100 AZURITE_TABLE_PORT=10102 scripts/azurite.sh start >/dev/null
+  if [ "$store" = azure ]; then
+    # the emulator's own connection string (its published development account key)
+    local storage
+    storage=$(AZURITE_BLOB_PORT=10100 AZURITE_TABLE_PORT=10102 scripts/azurite.sh start)
+    store_env=(CODINGENGINE_STORE=azure "CODINGENGINE_STORAGE=$storage" "CODINGENGINE_WORKER_STORAGE=$storage")
+  fi
   env "${store_env[@]}" CODINGENGINE_LIMITS_EXECUTIONSPERMINUTE=1000000 \
   DATA=$data WORKERS=1 SKIP_BUILD=1 PORT=2100 BROKER_PORT=61700 PG_PORT=16432 UID_BASE=71000 \
     INSTANCE=bench scripts/run-local.sh >/dev/null
