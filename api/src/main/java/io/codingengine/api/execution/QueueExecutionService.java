@@ -118,7 +118,7 @@ public final class QueueExecutionService implements ExecutionService {
         var reply = replies.expect(id, wait);
         String body = WorkItem.toJson(item.apply(id));
         try {
-            queue.send(lane, id, body);
+            queue.sendTransient(lane, id, body);
         } catch (IllegalArgumentException tooLarge) {
             reply.cancel(false);
             throw new InvalidRequestException("the request is too large to queue: " + tooLarge.getMessage());
@@ -184,7 +184,7 @@ public final class QueueExecutionService implements ExecutionService {
                 org.slf4j.MDC.get(io.codingengine.api.web.CorrelationIdFilter.MDC_KEY),
                 idleLimit));
         try {
-            queue.send(Lane.INTERACTIVE, id, body);
+            queue.sendTransient(Lane.INTERACTIVE, id, body);
         } catch (IllegalArgumentException tooLarge) {
             run.cancel();
             throw new InvalidRequestException("the request is too large to queue: " + tooLarge.getMessage());

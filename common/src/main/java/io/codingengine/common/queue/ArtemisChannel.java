@@ -134,7 +134,11 @@ final class ArtemisChannel implements AutoCloseable {
         message.acknowledge();
         int prior = message.containsProperty(PRIOR_DELIVERIES) ? message.getIntProperty(PRIOR_DELIVERIES) : 0;
         return new Received(
-                lane, message.getStringProperty(MESSAGE_ID), bodyOf(message), prior + message.getDeliveryCount());
+                lane,
+                message.getStringProperty(MESSAGE_ID),
+                bodyOf(message),
+                prior + message.getDeliveryCount(),
+                message.isDurable());
     }
 
     /**
@@ -142,10 +146,11 @@ final class ArtemisChannel implements AutoCloseable {
      *
      * @param priorDeliveries deliveries the message already had, so its count goes on
      * @param notBefore       when it may be delivered; null for at once
+     * @param durable         false for a message kept in the broker's memory only
      */
-    void send(Lane lane, String messageId, String body, int priorDeliveries, Instant notBefore)
+    void send(Lane lane, String messageId, String body, int priorDeliveries, Instant notBefore, boolean durable)
             throws ActiveMQException {
-        ClientMessage message = newMessage(messageId, body);
+        ClientMessage message = newMessage(messageId, body, durable);
         if (priorDeliveries > 0) {
             message.putIntProperty(PRIOR_DELIVERIES, priorDeliveries);
         }
@@ -160,7 +165,7 @@ final class ArtemisChannel implements AutoCloseable {
     /** Sends a copy to the lane's dead letters and commits, with whatever else the transaction holds. */
     void deadLetter(Lane lane, String messageId, String body, String reason, int deliveryCount)
             throws ActiveMQException {
-        ClientMessage message = newMessage(messageId, body);
+        ClientMessage message = newMessage(messageId, body, true);
         message.putStringProperty(REASON, SimpleString.of(reason));
         message.putIntProperty(DELIVERY_COUNT, deliveryCount);
         message.putLongProperty(DEAD_LETTERED_AT, System.currentTimeMillis());
@@ -225,8 +230,8 @@ final class ArtemisChannel implements AutoCloseable {
         return letter;
     }
 
-    private ClientMessage newMessage(String messageId, String body) {
-        ClientMessage message = session.createMessage(Message.TEXT_TYPE, true);
+    private ClientMessage newMessage(String messageId, String body, boolean durable) {
+        ClientMessage message = session.createMessage(Message.TEXT_TYPE, durable);
         message.putStringProperty(MESSAGE_ID, SimpleString.of(messageId));
         TextMessageUtil.writeBodyText(message.getBodyBuffer(), SimpleString.of(body));
         return message;
@@ -247,5 +252,6 @@ final class ArtemisChannel implements AutoCloseable {
     }
 
     /** A message taken from a lane, acknowledged in the open transaction. */
-    record Received(Lane lane, String messageId, String body, int deliveryCount) {}
+    /** A message taken from a lane; {@code durable} as it was sent, which a redelivery keeps. */
+    record Received(Lane lane, String messageId, String body, int deliveryCount, boolean durable) {}
 }

@@ -85,7 +85,8 @@ final class ArtemisDelivery implements Delivery {
                     message.messageId(),
                     message.body(),
                     message.deliveryCount(),
-                    delay.isZero() ? null : Instant.now().plus(delay));
+                    delay.isZero() ? null : Instant.now().plus(delay),
+                    message.durable());
             channel.commit();
         });
     }

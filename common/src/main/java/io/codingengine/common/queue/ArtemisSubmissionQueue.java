@@ -126,7 +126,19 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         Objects.requireNonNull(lane, "lane");
         SubmissionQueue.requireSendable(messageId, body);
         withChannel("send " + messageId, channel -> {
-            channel.send(lane, messageId, body, 0, null);
+            channel.send(lane, messageId, body, 0, null, true);
+            channel.commit();
+            return null;
+        });
+    }
+
+    /** A non-durable message: it never touches the broker's journal, and a broker restart drops it. */
+    @Override
+    public void sendTransient(Lane lane, String messageId, String body) {
+        Objects.requireNonNull(lane, "lane");
+        SubmissionQueue.requireSendable(messageId, body);
+        withChannel("send " + messageId, channel -> {
+            channel.send(lane, messageId, body, 0, null, false);
             channel.commit();
             return null;
         });

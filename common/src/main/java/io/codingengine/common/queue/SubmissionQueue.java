@@ -56,6 +56,21 @@ public interface SubmissionQueue extends AutoCloseable {
     void send(Lane lane, String messageId, String body);
 
     /**
+     * Appends a message whose sender waits for its answer and gives up after a timeout (an execute,
+     * a live run): the same contract as {@link #send} except that the adapter may keep it in memory
+     * only, so a restart of the broker can lose it (its sender then times out, as it would
+     * had the broker been unreachable). Keeping such a message durable costs journal writes and
+     * syncs for a run nobody would wait for after a restart. Adapters without a cheaper kind of
+     * message send it durably.
+     *
+     * @throws IllegalArgumentException if the id is blank or the body too large
+     * @throws QueueException           if the broker did not accept the message
+     */
+    default void sendTransient(Lane lane, String messageId, String body) {
+        send(lane, messageId, body);
+    }
+
+    /**
      * Takes the oldest receivable message of the highest-priority non-empty lane and locks it,
      * waiting up to {@code maxWait} for one to arrive.
      *

@@ -118,6 +118,30 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
         receive(queue).complete();
     }
 
+    @Test
+    void aTransientMessageDoesNotOutliveABrokerRestartWhereADurableOneDoes() {
+        SubmissionQueue queue = client();
+        queue.sendTransient(Lane.INTERACTIVE, "e-abandoned", "{}");
+        queue.sendTransient(Lane.INTERACTIVE, "e-waiting", "{}");
+        queue.send(Lane.INTERACTIVE, "s-durable", "{}");
+        Delivery abandoned = receive(queue);
+        assertEquals("e-abandoned", abandoned.messageId());
+        // its redelivery copy stays transient
+        abandoned.abandon(Duration.ZERO);
+        int port = URI.create(broker.url()).getPort();
+
+        broker.stop();
+        broker = EmbeddedArtemisBroker.start(dataDir, port);
+
+        Delivery delivery = await().atMost(ARRIVES)
+                .ignoreExceptionsInstanceOf(QueueException.class)
+                .until(() -> queue.receive(NOTHING), Optional::isPresent)
+                .orElseThrow();
+        assertEquals("s-durable", delivery.messageId());
+        delivery.complete();
+        assertNothingReceivable(queue);
+    }
+
     private static String firstLine(Process process) throws Exception {
         BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -111,6 +111,27 @@ public abstract class SubmissionQueueContract {
     }
 
     @Test
+    void aTransientMessageIsReceivedLockedAbandonedAndCompletedAsAnyOther() {
+        SubmissionQueue first = client();
+        SubmissionQueue second = client();
+        first.sendTransient(Lane.INTERACTIVE, "e-1", "{\"run\":1}");
+
+        Delivery held = receive(first);
+        assertEquals("e-1", held.messageId());
+        assertEquals("{\"run\":1}", held.body());
+        assertEquals(1, held.deliveryCount());
+        assertNothingReceivable(second);
+        held.abandon(Duration.ofMillis(200));
+
+        Delivery again = receive(second);
+        assertEquals("e-1", again.messageId());
+        assertEquals(2, again.deliveryCount());
+        again.complete();
+        assertNothingReceivable(first);
+        assertThrows(IllegalArgumentException.class, () -> first.sendTransient(Lane.INTERACTIVE, " ", "{}"));
+    }
+
+    @Test
     void receiveServesInteractiveThenContestThenRegrade() {
         SubmissionQueue queue = client();
         queue.send(Lane.REGRADE, "r", "{}");
