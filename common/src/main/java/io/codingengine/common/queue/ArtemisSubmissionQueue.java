@@ -123,22 +123,20 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
 
     @Override
     public void send(Lane lane, String messageId, String body) {
-        Objects.requireNonNull(lane, "lane");
-        SubmissionQueue.requireSendable(messageId, body);
-        withChannel("send " + messageId, channel -> {
-            channel.send(lane, messageId, body, 0, null, true);
-            channel.commit();
-            return null;
-        });
+        send(lane, messageId, body, true);
     }
 
     /** A non-durable message: it never touches the broker's journal, and a broker restart drops it. */
     @Override
     public void sendTransient(Lane lane, String messageId, String body) {
+        send(lane, messageId, body, false);
+    }
+
+    private void send(Lane lane, String messageId, String body, boolean durable) {
         Objects.requireNonNull(lane, "lane");
         SubmissionQueue.requireSendable(messageId, body);
         withChannel("send " + messageId, channel -> {
-            channel.send(lane, messageId, body, 0, null, false);
+            channel.send(lane, messageId, body, 0, null, durable);
             channel.commit();
             return null;
         });

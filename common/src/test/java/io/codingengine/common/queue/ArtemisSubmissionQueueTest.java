@@ -102,16 +102,9 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
     void clientReconnectsWhenTheBrokerComesBackOnItsPort() {
         SubmissionQueue queue = client();
         queue.send(Lane.INTERACTIVE, "s-1", "{}");
-        int port = URI.create(broker.url()).getPort();
+        restartBrokerOnItsPort();
 
-        broker.stop();
-        broker = EmbeddedArtemisBroker.start(dataDir, port);
-
-        // Calls made while the client is still reconnecting may fail; the client itself recovers.
-        Delivery delivery = await().atMost(ARRIVES)
-                .ignoreExceptionsInstanceOf(QueueException.class)
-                .until(() -> queue.receive(NOTHING), Optional::isPresent)
-                .orElseThrow();
+        Delivery delivery = receiveAfterReconnecting(queue);
         assertEquals("s-1", delivery.messageId());
         delivery.complete();
         queue.send(Lane.CONTEST, "s-2", "{}");
@@ -128,18 +121,26 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
         assertEquals("e-abandoned", abandoned.messageId());
         // its redelivery copy stays transient
         abandoned.abandon(Duration.ZERO);
-        int port = URI.create(broker.url()).getPort();
+        restartBrokerOnItsPort();
 
-        broker.stop();
-        broker = EmbeddedArtemisBroker.start(dataDir, port);
-
-        Delivery delivery = await().atMost(ARRIVES)
-                .ignoreExceptionsInstanceOf(QueueException.class)
-                .until(() -> queue.receive(NOTHING), Optional::isPresent)
-                .orElseThrow();
+        Delivery delivery = receiveAfterReconnecting(queue);
         assertEquals("s-durable", delivery.messageId());
         delivery.complete();
         assertNothingReceivable(queue);
+    }
+
+    private void restartBrokerOnItsPort() {
+        int port = URI.create(broker.url()).getPort();
+        broker.stop();
+        broker = EmbeddedArtemisBroker.start(dataDir, port);
+    }
+
+    /** Calls made while the client is still reconnecting may fail; the client itself recovers. */
+    private static Delivery receiveAfterReconnecting(SubmissionQueue queue) {
+        return await().atMost(ARRIVES)
+                .ignoreExceptionsInstanceOf(QueueException.class)
+                .until(() -> queue.receive(NOTHING), Optional::isPresent)
+                .orElseThrow();
     }
 
     private static String firstLine(Process process) throws Exception {
