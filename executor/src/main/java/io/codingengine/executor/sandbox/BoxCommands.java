@@ -203,7 +203,7 @@ final class BoxCommands {
                 "/",
                 "--clearenv",
                 "--info-fd",
-                "5",
+                Integer.toString(INFO_FD),
                 "--",
                 INIT_IN_BOX,
                 "init",

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker's series (docs/operations.md, "Metrics"): executions (judged submissions and Piston
@@ -20,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * failed runs), and judged tests by problem type (interactive, multi-pass, plain) and verdict.
  */
 public final class JudgingMetrics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JudgingMetrics.class);
 
     private final MeterRegistry registry;
     private final AtomicInteger busy = new AtomicInteger();
@@ -46,7 +50,13 @@ public final class JudgingMetrics {
         busy.decrementAndGet();
     }
 
-    void queued(String lane, Duration waited) {
+    /**
+     * Time in queue of the work {@code what} names, as the metric and as the log line "... on lane
+     * L after N ms in queue" that the queue-age alert of {@code infra/monitoring.bicep} reads (the
+     * same words for every lane and kind of work).
+     */
+    void queued(String lane, String what, Duration waited) {
+        LOG.info("{} on lane {} after {} ms in queue", what, lane, waited.toMillis());
         Timer.builder("coding_engine_time_in_queue")
                 .tag("lane", lane)
                 .publishPercentiles(0.5, 0.95, 0.99)

@@ -55,9 +55,8 @@ final class LiveRuns {
         // Settled at once: a client that saw part of a run cannot be shown another one. A worker
         // that dies under it leaves the api to end the connection at its deadline.
         delivery.complete();
-        Duration waited = Duration.between(item.enqueuedAt(), clock.instant());
-        LOG.info("live run {} on lane interactive after {} ms in queue", item.requestId(), waited.toMillis());
-        metrics.queued("interactive", waited);
+        metrics.queued(
+                "interactive", "live run " + item.requestId(), Duration.between(item.enqueuedAt(), clock.instant()));
         Consumer<LiveMessage.Event> toApi = event -> send(item, event);
         LiveConversation.Outcome outcome;
         if (!replies.receives()) {

@@ -248,7 +248,7 @@ public final class WorkHandler {
         if (givenUp(delivery, item.replyTo(), item.requestId(), lastChance)) {
             return;
         }
-        waited(
+        metrics.queued(
                 delivery.lane().name().toLowerCase(Locale.ROOT),
                 "executing " + item.requestId(),
                 Duration.between(item.enqueuedAt(), clock.instant()));
@@ -326,7 +326,7 @@ public final class WorkHandler {
         if (givenUp(delivery, item.replyTo(), item.requestId(), lastChance)) {
             return;
         }
-        waited(
+        metrics.queued(
                 delivery.lane().name().toLowerCase(Locale.ROOT),
                 "calibrating " + item.requestId(),
                 Duration.between(item.enqueuedAt(), clock.instant()));
@@ -367,15 +367,6 @@ public final class WorkHandler {
                 item.correlationId(),
                 CheckerSpec.problemType(s.checker())));
         delivery.complete();
-    }
-
-    /**
-     * Time in queue, as the metric and as the log line "... on lane L after N ms in queue" that
-     * the queue-age alert of {@code infra/monitoring.bicep} reads (the same words for every lane).
-     */
-    private void waited(String lane, String what, Duration waited) {
-        LOG.info("{} on lane {} after {} ms in queue", what, lane, waited.toMillis());
-        metrics.queued(lane, waited);
     }
 
     private void record(AuditEntry entry) {
@@ -444,7 +435,7 @@ public final class WorkHandler {
         Duration waited = Duration.between(
                 item.round() == 0 ? record.submission().createdAt() : Instant.ofEpochMilli(item.round()),
                 start); // a regrade's round is its start time
-        waited(
+        metrics.queued(
                 item.round() == 0 ? "contest" : "regrade",
                 "judging " + id + " round " + item.round() + " attempt " + attempt,
                 waited);

@@ -80,6 +80,7 @@ class WorkerPipelineTest {
     static void start() throws Exception {
         handlerLog.start();
         ((Logger) LoggerFactory.getLogger(WorkHandler.class)).addAppender(handlerLog);
+        ((Logger) LoggerFactory.getLogger(JudgingMetrics.class)).addAppender(handlerLog);
         broker = EmbeddedArtemisBroker.start(dir.resolve("broker"), 0);
         queue = ArtemisSubmissionQueue.connect(broker.url());
         executorData = Files.createTempDirectory("ce-worker-it-");
@@ -113,6 +114,7 @@ class WorkerPipelineTest {
     @AfterAll
     static void stop() {
         ((Logger) LoggerFactory.getLogger(WorkHandler.class)).detachAppender(handlerLog);
+        ((Logger) LoggerFactory.getLogger(JudgingMetrics.class)).detachAppender(handlerLog);
         consumer.stop();
         apiReplies.close();
         queue.close();
