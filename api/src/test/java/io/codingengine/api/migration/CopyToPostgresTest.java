@@ -238,6 +238,7 @@ class CopyToPostgresTest {
                         azure.submission(),
                         azure.status(),
                         azure.round(),
+                        azure.allTests(),
                         azure.attempt(),
                         azure.testsDone(),
                         azure.testsTotal(),

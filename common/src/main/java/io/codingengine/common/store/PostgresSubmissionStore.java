@@ -156,8 +156,8 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         }
         // One statement, so the state and the history come from the same snapshot.
         return jdbc.queryOne("""
-                SELECT s.submission, s.status, s.round, s.attempt, s.tests_done, s.tests_total, s.judgement,
-                       s.updated_at,
+                SELECT s.submission, s.status, s.round, s.all_tests, s.attempt, s.tests_done, s.tests_total,
+                       s.judgement, s.updated_at,
                        ARRAY(SELECT h.judgement FROM submission_history h
                              WHERE h.submission_id = s.id ORDER BY h.round) AS history
                 FROM submissions s WHERE s.id = ?""", PostgresSubmissionStore::record, id);
@@ -173,6 +173,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                 Json.read(row.getString("submission"), Submission.class),
                 SubmissionStatus.valueOf(row.getString("status")),
                 row.getLong("round"),
+                row.getBoolean("all_tests"),
                 row.getInt("attempt"),
                 row.getInt("tests_done"),
                 row.getInt("tests_total"),
