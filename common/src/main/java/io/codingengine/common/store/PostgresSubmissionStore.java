@@ -97,9 +97,10 @@ public final class PostgresSubmissionStore implements SubmissionStore {
     }
 
     /**
-     * Writes a record as another store holds it (a move from Table Storage): its state, judgement
-     * and history as they are, unless a submission with its id is here already, which stays. One
-     * transaction, so a record is here whole or not at all.
+     * Writes a record as another store holds it (a move from Table Storage): its state (whether
+     * its round runs every test included), judgement and history as they are, unless a submission
+     * with its id is here already, which stays. One transaction, so a record is here whole or not
+     * at all.
      *
      * @return {@code true} when it was written
      */
@@ -111,9 +112,9 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                     connection,
                     """
                     INSERT INTO submissions (id, problem_id, contest_id, participant, language, created_at, submission,
-                                             status, round, attempt, tests_done, tests_total, verdict, score, judgement,
-                                             updated_at, first_failure)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                             status, round, all_tests, attempt, tests_done, tests_total, verdict, score,
+                                             judgement, updated_at, first_failure)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO NOTHING""",
                     s.id(),
                     s.problemId(),
@@ -124,6 +125,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                     Json.write(s),
                     record.status().name(),
                     record.round(),
+                    record.allTests(),
                     record.attempt(),
                     record.testsDone(),
                     record.testsTotal(),
