@@ -35,7 +35,9 @@ import javax.sql.DataSource;
  * Copies a deployment's stores from Azure Table and Blob Storage (or Azurite) into PostgreSQL:
  * problems with their test data and pictures, contests, API keys (their hashes), open contests'
  * accounts, drafts, contests' clarifications and announcements (answered or not), submissions
- * with their state, judgement and history, and the audit log. What
+ * with their state (whether the current round runs every test included, so that the sweeper sends
+ * a queued {@code allTests} regrade round again as it was asked), judgement and history, and the
+ * audit log. What
  * the database has already (the same id or key) stays as it is, so a second run copies nothing
  * and a run cut short can be run again. Rate-limit buckets are not copied: they refill within
  * their window.

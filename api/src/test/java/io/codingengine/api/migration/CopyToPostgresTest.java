@@ -25,6 +25,7 @@ import io.codingengine.common.problem.SampleInteraction;
 import io.codingengine.common.problem.StatementFile;
 import io.codingengine.common.store.AzuriteExtension;
 import io.codingengine.common.store.PostgresExtension;
+import io.codingengine.common.store.StalledRound;
 import io.codingengine.common.store.StorageAccount;
 import io.codingengine.common.store.SubmissionRecord;
 import java.security.MessageDigest;
@@ -40,10 +41,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The move of a deployment from Azure Storage (Azurite) to PostgreSQL, by the command itself:
- * every kind arrives whole (a large submission's blobs, a regrade's history, a problem's secret
- * tests and pictures, a key that still signs in, a contest's questions, answers and
- * announcements), the report counts it, and a second run copies
- * nothing.
+ * every kind arrives whole (a large submission's blobs, a regrade's history, a queued regrade
+ * round that runs every test and is sent again so, a problem's secret tests and pictures, a key
+ * that still signs in, a contest's questions, answers and announcements), the report counts it,
+ * and a second run copies nothing.
  */
 @ExtendWith(AzuriteExtension.class)
 class CopyToPostgresTest {
@@ -100,7 +101,8 @@ class CopyToPostgresTest {
         Submission queued = submission("print(1)");
         Submission large = submission("#" + "x".repeat(40_000) + "\nprint(2)"); // kept in a blob
         Submission regraded = submission("print(3)");
-        for (Submission s : List.of(queued, large, regraded)) {
+        Submission everyTest = submission("print(4)"); // an allTests regrade, queued when the engine stopped
+        for (Submission s : List.of(queued, large, regraded, everyTest)) {
             azure.submissions().create(s);
         }
         azure.submissions().markRunning(large.id(), 0, 1, 1);
@@ -108,6 +110,8 @@ class CopyToPostgresTest {
         azure.submissions().complete(regraded.id(), judgement(0, "first"));
         azure.submissions().startRegrade(regraded.id(), 5);
         azure.submissions().complete(regraded.id(), judgement(5, "second"));
+        azure.submissions().complete(everyTest.id(), judgement(0, "lazy"));
+        azure.submissions().startRegrade(everyTest.id(), 6, true);
         AuditEntry entry = new AuditEntry(
                 AuditEntry.Kind.JUDGE,
                 regraded.id(),
@@ -157,11 +161,18 @@ class CopyToPostgresTest {
                         moved.problemId(), moved.language(), moved.code(), moved.revision(), draft.savedAt()));
         assertTrue(Duration.between(draft.savedAt(), moved.savedAt()).abs().toNanos() < 1000, "to the microsecond");
         assertEquals(clarifications, postgres.clarifications().list("cup"), "questions, answers and announcements");
-        for (Submission s : List.of(queued, large, regraded)) {
+        for (Submission s : List.of(queued, large, regraded, everyTest)) {
             assertSameRecord(
                     azure.submissions().get(s.id()).orElseThrow(),
                     postgres.submissions().get(s.id()).orElseThrow());
         }
+        assertTrue(postgres.submissions().get(everyTest.id()).orElseThrow().allTests());
+        StalledRound resent = postgres.submissions().stalled(Instant.now(), 10).stream()
+                .filter(r -> r.id().equals(everyTest.id()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(6, resent.round());
+        assertTrue(resent.allTests(), "the sweeper sends the copied round again running every test");
         assertEquals(
                 List.of(entry),
                 postgres.audit()
@@ -221,7 +232,7 @@ class CopyToPostgresTest {
         List.of("problems", "contests", "api keys", "accounts", "drafts", "audit")
                 .forEach(kind -> seeded.put(kind, 1));
         seeded.put("clarifications", 3);
-        seeded.put("submissions", 3);
+        seeded.put("submissions", 4);
         seeded.forEach((kind, n) -> assertTrue(
                 report.contains(
                         String.format("%-14s %7d copied, %7d already there", kind, first ? n : 0, first ? 0 : n)),
@@ -238,6 +249,7 @@ class CopyToPostgresTest {
                         azure.submission(),
                         azure.status(),
                         azure.round(),
+                        azure.allTests(),
                         azure.attempt(),
                         azure.testsDone(),
                         azure.testsTotal(),

@@ -97,9 +97,10 @@ public final class PostgresSubmissionStore implements SubmissionStore {
     }
 
     /**
-     * Writes a record as another store holds it (a move from Table Storage): its state, judgement
-     * and history as they are, unless a submission with its id is here already, which stays. One
-     * transaction, so a record is here whole or not at all.
+     * Writes a record as another store holds it (a move from Table Storage): its state (whether
+     * its round runs every test included), judgement and history as they are, unless a submission
+     * with its id is here already, which stays. One transaction, so a record is here whole or not
+     * at all.
      *
      * @return {@code true} when it was written
      */
@@ -111,9 +112,9 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                     connection,
                     """
                     INSERT INTO submissions (id, problem_id, contest_id, participant, language, created_at, submission,
-                                             status, round, attempt, tests_done, tests_total, verdict, score, judgement,
-                                             updated_at, first_failure)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                             status, round, all_tests, attempt, tests_done, tests_total, verdict, score,
+                                             judgement, updated_at, first_failure)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO NOTHING""",
                     s.id(),
                     s.problemId(),
@@ -124,6 +125,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                     Json.write(s),
                     record.status().name(),
                     record.round(),
+                    record.allTests(),
                     record.attempt(),
                     record.testsDone(),
                     record.testsTotal(),
@@ -156,8 +158,8 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         }
         // One statement, so the state and the history come from the same snapshot.
         return jdbc.queryOne("""
-                SELECT s.submission, s.status, s.round, s.attempt, s.tests_done, s.tests_total, s.judgement,
-                       s.updated_at,
+                SELECT s.submission, s.status, s.round, s.all_tests, s.attempt, s.tests_done, s.tests_total,
+                       s.judgement, s.updated_at,
                        ARRAY(SELECT h.judgement FROM submission_history h
                              WHERE h.submission_id = s.id ORDER BY h.round) AS history
                 FROM submissions s WHERE s.id = ?""", PostgresSubmissionStore::record, id);
@@ -173,6 +175,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                 Json.read(row.getString("submission"), Submission.class),
                 SubmissionStatus.valueOf(row.getString("status")),
                 row.getLong("round"),
+                row.getBoolean("all_tests"),
                 row.getInt("attempt"),
                 row.getInt("tests_done"),
                 row.getInt("tests_total"),

@@ -15,6 +15,13 @@ import java.util.Objects;
  * @param status     where it is now
  * @param round      the current grading round: 0 for the first grading, then the round of the
  *                   latest {@link SubmissionStore#startRegrade}
+ * @param allTests   the current round runs every test, also those a rejection already decided:
+ *                   the flag the round was started with by
+ *                   {@link SubmissionStore#startRegrade(String, long, boolean)} (an admin's
+ *                   {@code allTests=true} regrade, or any regrade in a POINTS contest), kept while
+ *                   the round is queued, running and once judged. Always {@code false} for round
+ *                   0: the store does not decide how a first grading runs, its contest does (the
+ *                   api and the sweeper look that up). {@link StalledRound#allTests} is the same flag
  * @param attempt    the delivery that last marked the round running (0 while queued), or the
  *                   attempt whose judgement won once done
  * @param testsDone  tests finished by the running attempt
@@ -27,6 +34,7 @@ public record SubmissionRecord(
         Submission submission,
         SubmissionStatus status,
         long round,
+        boolean allTests,
         int attempt,
         int testsDone,
         int testsTotal,

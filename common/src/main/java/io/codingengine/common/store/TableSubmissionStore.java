@@ -175,6 +175,7 @@ public final class TableSubmissionStore implements SubmissionStore {
                 submission,
                 statusOf(state),
                 longOf(state, ROUND),
+                Rows.flagOf(state, Rows.ALL_TESTS),
                 intOf(state, ATTEMPT),
                 intOf(state, TESTS_DONE),
                 intOf(state, TESTS_TOTAL),

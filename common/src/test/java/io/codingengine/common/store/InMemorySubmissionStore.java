@@ -30,8 +30,6 @@ public final class InMemorySubmissionStore implements SubmissionStore {
             .reversed();
 
     private final Map<String, SubmissionRecord> records = new HashMap<>();
-    /** Whether the current round of a submission runs every test (set by a regrade). */
-    private final Map<String, Boolean> allTestsRounds = new HashMap<>();
 
     @Override
     public synchronized boolean create(Submission submission) {
@@ -45,7 +43,8 @@ public final class InMemorySubmissionStore implements SubmissionStore {
         }
         records.put(
                 submission.id(),
-                new SubmissionRecord(submission, SubmissionStatus.QUEUED, 0, 0, 0, 0, null, List.of(), Instant.now()));
+                new SubmissionRecord(
+                        submission, SubmissionStatus.QUEUED, 0, false, 0, 0, 0, null, List.of(), Instant.now()));
         return true;
     }
 
@@ -72,6 +71,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
                 r.submission(),
                 SubmissionStatus.RUNNING,
                 r.round(),
+                r.allTests(),
                 attempt,
                 0,
                 testsTotal,
@@ -102,6 +102,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
                 r.submission(),
                 r.status(),
                 r.round(),
+                r.allTests(),
                 r.attempt(),
                 testsDone,
                 r.testsTotal(),
@@ -124,6 +125,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
                 r.submission(),
                 SubmissionStatus.DONE,
                 r.round(),
+                r.allTests(),
                 judgement.attempt(),
                 tests,
                 Math.max(r.testsTotal(), tests),
@@ -151,9 +153,17 @@ public final class InMemorySubmissionStore implements SubmissionStore {
         if (r.judgement() != null) {
             history.add(r.judgement());
         }
-        allTestsRounds.put(id, allTests);
         return put(new SubmissionRecord(
-                r.submission(), SubmissionStatus.QUEUED, regradeRound, 0, 0, 0, null, history, Instant.now()));
+                r.submission(),
+                SubmissionStatus.QUEUED,
+                regradeRound,
+                allTests,
+                0,
+                0,
+                0,
+                null,
+                history,
+                Instant.now()));
     }
 
     @Override
@@ -182,13 +192,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
                         r.status() != SubmissionStatus.DONE && r.updatedAt().isBefore(unchangedSince))
                 .sorted(Comparator.comparing(SubmissionRecord::updatedAt))
                 .limit(max)
-                .map(r -> new StalledRound(
-                        r.id(),
-                        r.round(),
-                        r.status(),
-                        r.attempt(),
-                        r.updatedAt(),
-                        allTestsRounds.getOrDefault(r.id(), false)))
+                .map(r -> new StalledRound(r.id(), r.round(), r.status(), r.attempt(), r.updatedAt(), r.allTests()))
                 .toList();
     }
 
@@ -209,6 +213,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
                 r.submission(),
                 r.status(),
                 r.round(),
+                r.allTests(),
                 r.attempt(),
                 r.testsDone(),
                 r.testsTotal(),

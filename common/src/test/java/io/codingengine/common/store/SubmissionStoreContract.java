@@ -708,6 +708,41 @@ public abstract class SubmissionStoreContract {
         assertThrows(IllegalArgumentException.class, () -> store().stalled(cutoff, 1001));
     }
 
+    /**
+     * {@link SubmissionRecord#allTests}: the flag its round was started with, through the round's
+     * whole life; round 0 never has it (its contest decides, not the store).
+     */
+    @Test
+    void aRecordSaysWhetherItsRoundRunsEveryTest() {
+        String every = createInline("rec-all");
+        assertFalse(store().get(every).orElseThrow().allTests(), "round 0 of a new submission");
+        store().markRunning(every, 0, 1, 2);
+        store().complete(every, judgement(Verdict.WA, 0, 1, "worker-a"));
+        assertFalse(store().get(every).orElseThrow().allTests(), "round 0, judged");
+
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(every, 3, true));
+        assertTrue(store().get(every).orElseThrow().allTests(), "queued");
+        assertEquals(UpdateOutcome.UNCHANGED, store().startRegrade(every, 3, false), "the same round again");
+        assertTrue(store().get(every).orElseThrow().allTests(), "a retried start keeps the round's flag");
+        store().markRunning(every, 3, 1, 2);
+        store().reportProgress(every, 3, 1, 1);
+        assertTrue(store().get(every).orElseThrow().allTests(), "running");
+        store().complete(every, judgement(Verdict.WA, 3, 1, "worker-a"));
+        SubmissionRecord judged = store().get(every).orElseThrow();
+        assertEquals(SubmissionStatus.DONE, judged.status());
+        assertTrue(judged.allTests(), "judged: the judgement was made running every test");
+
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(every, 4, false));
+        SubmissionRecord lazyAgain = store().get(every).orElseThrow();
+        assertFalse(lazyAgain.allTests(), "a later round asked without it");
+        assertEquals(2, lazyAgain.history().size());
+
+        String lazy = createInline("rec-lazy");
+        store().complete(lazy, judgement(Verdict.WA, 0, 1, "worker-a"));
+        assertEquals(UpdateOutcome.APPLIED, store().startRegrade(lazy, 3));
+        assertFalse(store().get(lazy).orElseThrow().allTests(), "a regrade that did not ask for it");
+    }
+
     @Test
     void aStalledRoundKeepsWhetherItRunsEveryTest() throws Exception {
         String every = createInline("stall-all");
@@ -754,6 +789,7 @@ public abstract class SubmissionStoreContract {
                         marked.submission(),
                         marked.status(),
                         marked.round(),
+                        marked.allTests(),
                         marked.attempt(),
                         marked.testsDone(),
                         marked.testsTotal(),
