@@ -1,11 +1,21 @@
 package io.codingengine.common.problem;
 
+import static io.codingengine.common.problem.LatexVocabulary.ACCENTS;
+import static io.codingengine.common.problem.LatexVocabulary.DROPPED;
+import static io.codingengine.common.problem.LatexVocabulary.HEADINGS;
+import static io.codingengine.common.problem.LatexVocabulary.HEADING_ENVIRONMENTS;
+import static io.codingengine.common.problem.LatexVocabulary.IMAGE_EXTENSION;
+import static io.codingengine.common.problem.LatexVocabulary.IMPLIED_IMAGE_EXTENSIONS;
+import static io.codingengine.common.problem.LatexVocabulary.MATH_ENVIRONMENTS;
+import static io.codingengine.common.problem.LatexVocabulary.STYLES;
+import static io.codingengine.common.problem.LatexVocabulary.SWITCHES;
+import static io.codingengine.common.problem.LatexVocabulary.SYMBOLS;
+import static io.codingengine.common.problem.LatexVocabulary.VERBATIM_ENVIRONMENTS;
+
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -60,198 +70,7 @@ final class LatexStatement {
     /** The Markdown, and the name {@code \problemname} gave (or {@code null}). */
     record Converted(String markdown, String problemName) {}
 
-    private static final Map<String, String> SYMBOLS = Map.ofEntries(
-            Map.entry("ldots", "…"),
-            Map.entry("dots", "…"),
-            Map.entry("textellipsis", "…"),
-            Map.entry("%", "%"),
-            Map.entry("&", "&amp;"),
-            Map.entry("#", "\\#"),
-            Map.entry("_", "\\_"),
-            Map.entry("{", "{"),
-            Map.entry("}", "}"),
-            Map.entry("$", "&#36;"),
-            Map.entry(" ", " "),
-            Map.entry(",", " "),
-            Map.entry(";", " "),
-            Map.entry("quad", " "),
-            Map.entry("qquad", " "),
-            Map.entry("textbackslash", "\\\\"),
-            Map.entry("LaTeX", "LaTeX"),
-            Map.entry("TeX", "TeX"),
-            Map.entry("textasciitilde", "~"),
-            Map.entry("textasciicircum", "^"),
-            Map.entry("textbar", "\\|"),
-            Map.entry("textless", "&lt;"),
-            Map.entry("textgreater", "&gt;"),
-            Map.entry("S", "§"),
-            Map.entry("P", "¶"),
-            Map.entry("copyright", "©"),
-            Map.entry("ss", "ß"),
-            Map.entry("ae", "æ"),
-            Map.entry("AE", "Æ"),
-            Map.entry("oe", "œ"),
-            Map.entry("OE", "Œ"),
-            Map.entry("o", "ø"),
-            Map.entry("O", "Ø"),
-            Map.entry("aa", "å"),
-            Map.entry("AA", "Å"),
-            Map.entry("l", "ł"),
-            Map.entry("L", "Ł"),
-            Map.entry("i", "ı"),
-            Map.entry("textendash", "–"),
-            Map.entry("textemdash", "—"),
-            Map.entry("textquoteleft", "‘"),
-            Map.entry("textquoteright", "’"),
-            Map.entry("degree", "°"),
-            Map.entry("textdegree", "°"),
-            Map.entry("euro", "€"),
-            Map.entry("pounds", "£"),
-            Map.entry("-", ""),
-            Map.entry("/", ""),
-            Map.entry("@", ""));
-
-    /** Combining marks of the accent commands ({@code \'e}, {@code \"{o}}...). */
-    private static final Map<Character, Character> ACCENTS = Map.ofEntries(
-            Map.entry('\'', '\u0301'),
-            Map.entry('`', '\u0300'),
-            Map.entry('^', '\u0302'),
-            Map.entry('"', '\u0308'),
-            Map.entry('~', '\u0303'),
-            Map.entry('=', '\u0304'),
-            Map.entry('.', '\u0307'),
-            Map.entry('u', '\u0306'),
-            Map.entry('v', '\u030C'),
-            Map.entry('H', '\u030B'),
-            Map.entry('c', '\u0327'),
-            Map.entry('k', '\u0328'),
-            Map.entry('r', '\u030A'));
-
-    /** Commands dropped with their arguments ({@code args} mandatory ones, optional ones too). */
-    private static final Map<String, Integer> DROPPED = Map.ofEntries(
-            Map.entry("documentclass", 1),
-            Map.entry("usepackage", 1),
-            Map.entry("RequirePackage", 1),
-            Map.entry("input", 1),
-            Map.entry("include", 1),
-            Map.entry("includeonly", 1),
-            Map.entry("label", 1),
-            Map.entry("vspace", 1),
-            Map.entry("hspace", 1),
-            Map.entry("vspace*", 1),
-            Map.entry("hspace*", 1),
-            Map.entry("setlength", 2),
-            Map.entry("addtolength", 2),
-            Map.entry("setcounter", 2),
-            Map.entry("addtocounter", 2),
-            Map.entry("pagestyle", 1),
-            Map.entry("thispagestyle", 1),
-            Map.entry("newcommand", 2),
-            Map.entry("renewcommand", 2),
-            Map.entry("providecommand", 2),
-            Map.entry("newcommand*", 2),
-            Map.entry("renewcommand*", 2),
-            Map.entry("providecommand*", 2),
-            Map.entry("newenvironment", 3),
-            Map.entry("renewenvironment", 3),
-            Map.entry("DeclareMathOperator", 2),
-            Map.entry("newtheorem", 2),
-            Map.entry("graphicspath", 1),
-            Map.entry("color", 1),
-            Map.entry("sampletable", 4),
-            Map.entry("exmp", 2),
-            Map.entry("exmpfile", 2),
-            Map.entry("sampleinput", 1),
-            Map.entry("sampleoutput", 1),
-            Map.entry("fontsize", 2),
-            Map.entry("newlength", 1),
-            Map.entry("hypersetup", 1),
-            Map.entry("lstset", 1),
-            Map.entry("cite", 1),
-            Map.entry("nocite", 1),
-            Map.entry("index", 1),
-            Map.entry("bibliographystyle", 1),
-            Map.entry("bibliography", 1),
-            Map.entry("pagenumbering", 1),
-            Map.entry("newpage", 0),
-            Map.entry("clearpage", 0),
-            Map.entry("cleardoublepage", 0),
-            Map.entry("pagebreak", 0),
-            Map.entry("linebreak", 0),
-            Map.entry("nolinebreak", 0),
-            Map.entry("nopagebreak", 0),
-            Map.entry("noindent", 0),
-            Map.entry("indent", 0),
-            Map.entry("centering", 0),
-            Map.entry("raggedright", 0),
-            Map.entry("raggedleft", 0),
-            Map.entry("smallskip", 0),
-            Map.entry("medskip", 0),
-            Map.entry("bigskip", 0),
-            Map.entry("hfill", 0),
-            Map.entry("vfill", 0),
-            Map.entry("hline", 0),
-            Map.entry("toprule", 0),
-            Map.entry("midrule", 0),
-            Map.entry("bottomrule", 0),
-            Map.entry("cline", 1),
-            Map.entry("maketitle", 0),
-            Map.entry("nextsample", 0),
-            Map.entry("remainingsamples", 0),
-            Map.entry("relax", 0),
-            Map.entry("protect", 0),
-            Map.entry("normalsize", 0),
-            Map.entry("small", 0),
-            Map.entry("footnotesize", 0),
-            Map.entry("scriptsize", 0),
-            Map.entry("tiny", 0),
-            Map.entry("large", 0),
-            Map.entry("Large", 0),
-            Map.entry("LARGE", 0),
-            Map.entry("huge", 0),
-            Map.entry("Huge", 0),
-            Map.entry("rm", 0),
-            Map.entry("sf", 0),
-            Map.entry("sc", 0),
-            Map.entry("normalfont", 0),
-            Map.entry("selectlanguage", 1),
-            Map.entry("def", 0),
-            Map.entry("let", 0),
-            Map.entry("makeatletter", 0),
-            Map.entry("makeatother", 0),
-            Map.entry("ref", 1),
-            Map.entry("pageref", 1),
-            Map.entry("eqref", 1),
-            Map.entry("begingroup", 0),
-            Map.entry("endgroup", 0),
-            Map.entry("item", 0));
-
-    private static final Set<String> MATH_ENVIRONMENTS = Set.of(
-            "equation",
-            "equation*",
-            "displaymath",
-            "math",
-            "align",
-            "align*",
-            "alignat",
-            "alignat*",
-            "gather",
-            "gather*",
-            "multline",
-            "multline*",
-            "eqnarray",
-            "eqnarray*",
-            "flalign",
-            "flalign*");
-    private static final Set<String> VERBATIM_ENVIRONMENTS =
-            Set.of("verbatim", "verbatim*", "lstlisting", "minted", "Verbatim", "comment");
-    private static final Set<String> HEADING_ENVIRONMENTS =
-            Set.of("Input", "Output", "Interaction", "Scoring", "Explanation", "Notes");
-    private static final Set<String> EMPHASIS = Set.of("emph", "textit", "textsl", "em", "it", "sl", "itshape");
-    private static final Set<String> BOLD = Set.of("textbf", "bf", "bfseries");
-    private static final Set<String> CODE = Set.of("texttt", "tt", "ttfamily");
     private static final Pattern SPACES = Pattern.compile(" {2,}");
-    private static final Pattern IMAGE_EXTENSION = Pattern.compile("(?i).*\\.(png|jpe?g|gif|svg|webp)");
 
     private static final char ITEM = '\u0001';
     private static final char CELL = '\u0002';
@@ -394,7 +213,7 @@ final class LatexStatement {
                         }
                         continue; // an \end without its \begin
                     }
-                    String switched = switchOf(name);
+                    String switched = SWITCHES.get(name);
                     if (switched != null) {
                         finishStyle(out, style, styleFrom);
                         style = switched;
@@ -469,15 +288,6 @@ final class LatexStatement {
     private void stop() {
         cut = true;
         pos = src.length();
-    }
-
-    private static String switchOf(String name) {
-        return switch (name) {
-            case "em", "it", "sl", "itshape", "slshape" -> "*";
-            case "bf", "bfseries" -> "**";
-            case "tt", "ttfamily" -> "`";
-            default -> null;
-        };
     }
 
     /** {@code text} in emphasis ({@code *}), bold ({@code **}) or code ({@code `}). */
@@ -656,14 +466,6 @@ final class LatexStatement {
             return accent(ACCENTS.get(name.charAt(0)));
         }
         if (DROPPED.containsKey(name)) {
-            if (name.equals("item")) {
-                String label = optional();
-                return ITEM_END + "" + ITEM + (label == null ? "" : "**" + escapeText(label) + "** ");
-            }
-            if (name.equals("def")) {
-                skipDefinition();
-                return "";
-            }
             optional();
             for (int i = 0; i < DROPPED.get(name); i++) {
                 argument();
@@ -678,14 +480,13 @@ final class LatexStatement {
             }
             return "";
         }
-        if (EMPHASIS.contains(name) && nextIs('{')) {
-            return styled("*", convertedArgument());
+        String style = STYLES.get(name);
+        if (style != null && nextIs('{')) {
+            return styled(style, convertedArgument());
         }
-        if (BOLD.contains(name) && nextIs('{')) {
-            return styled("**", convertedArgument());
-        }
-        if (CODE.contains(name) && nextIs('{')) {
-            return styled("`", convertedArgument());
+        String heading = HEADINGS.get(name);
+        if (heading != null) {
+            return heading(heading);
         }
         return switch (name) {
             case "problemname" -> {
@@ -695,9 +496,14 @@ final class LatexStatement {
                 }
                 yield "";
             }
-            case "section", "section*" -> heading("## ");
-            case "subsection", "subsection*" -> heading("### ");
-            case "subsubsection", "subsubsection*" -> heading("#### ");
+            case "item" -> {
+                String label = optional();
+                yield ITEM_END + "" + ITEM + (label == null ? "" : "**" + escapeText(label) + "** ");
+            }
+            case "def" -> {
+                skipDefinition();
+                yield "";
+            }
             case "paragraph", "paragraph*", "subparagraph", "subparagraph*" -> {
                 optional();
                 yield "\n\n**" + convertedArgument().strip() + "** ";
@@ -828,7 +634,7 @@ final class LatexStatement {
             url = images.apply(file);
             if (url == null && !IMAGE_EXTENSION.matcher(file).matches()) {
                 // LaTeX finds a picture without its extension
-                for (String extension : List.of(".png", ".jpg", ".jpeg", ".gif", ".svg")) {
+                for (String extension : IMPLIED_IMAGE_EXTENSIONS) {
                     url = images.apply(file + extension);
                     if (url != null) {
                         break;
