@@ -139,7 +139,7 @@ public final class QueueExecutionService implements ExecutionService {
     }
 
     /**
-     * The worker's answer ({@code WorkHandler}): {@code {"error": ...}} (the request cannot run),
+     * The worker's answer ({@code SynchronousRuns}): {@code {"error": ...}} (the request cannot run),
      * {@code {"internalError": ...}}, each its only field, or the result. The first field name
      * tells them apart, so a result is read once, straight into its record, not into a tree first.
      */

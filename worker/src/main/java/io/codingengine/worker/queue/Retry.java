@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 final class Retry {
 
     private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
+    /** How long the handling of a message waits for a store that is down before it fails. */
+    static final Duration STORE_PATIENCE = Duration.ofMinutes(2);
 
     private Retry() {}
 

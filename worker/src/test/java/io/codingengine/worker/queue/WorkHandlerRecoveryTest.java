@@ -243,7 +243,7 @@ class WorkHandlerRecoveryTest {
                         Duration.ofSeconds(60),
                         Duration.ofSeconds(60)),
                 List.of(1, 2, 3, 4, 5, 9).stream()
-                        .map(WorkHandler::sandboxRetryDelay)
+                        .map(Judgings::sandboxRetryDelay)
                         .toList());
     }
 }

@@ -75,12 +75,14 @@ class WorkerPipelineTest {
     private static final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     /** What the worker logs, which is what the alert rules of infra/monitoring.bicep read. */
     private static final ListAppender<ILoggingEvent> handlerLog = new ListAppender<>();
+    /** The classes whose log lines {@code handlerLog} takes: those that handle a message, and the metrics'. */
+    private static final List<Class<?>> LOGGING =
+            List.of(SynchronousRuns.class, Judgings.class, WorkSupport.class, JudgingMetrics.class);
 
     @BeforeAll
     static void start() throws Exception {
         handlerLog.start();
-        ((Logger) LoggerFactory.getLogger(WorkHandler.class)).addAppender(handlerLog);
-        ((Logger) LoggerFactory.getLogger(JudgingMetrics.class)).addAppender(handlerLog);
+        LOGGING.forEach(c -> ((Logger) LoggerFactory.getLogger(c)).addAppender(handlerLog));
         broker = EmbeddedArtemisBroker.start(dir.resolve("broker"), 0);
         queue = ArtemisSubmissionQueue.connect(broker.url());
         executorData = Files.createTempDirectory("ce-worker-it-");
@@ -113,8 +115,7 @@ class WorkerPipelineTest {
 
     @AfterAll
     static void stop() {
-        ((Logger) LoggerFactory.getLogger(WorkHandler.class)).detachAppender(handlerLog);
-        ((Logger) LoggerFactory.getLogger(JudgingMetrics.class)).detachAppender(handlerLog);
+        LOGGING.forEach(c -> ((Logger) LoggerFactory.getLogger(c)).detachAppender(handlerLog));
         consumer.stop();
         apiReplies.close();
         queue.close();
