@@ -219,13 +219,15 @@ public final class Clarifications {
                 c.answeredAt());
     }
 
-    private static String problemOf(Contest contest, String problemId) {
+    /** The message names the contest's problems only once it has started, as its page does. */
+    private String problemOf(Contest contest, String problemId) {
         if (problemId == null || problemId.isBlank()) {
             return null;
         }
         if (!contest.problemIds().contains(problemId)) {
-            throw new InvalidRequestException("problemId must be one of the contest's problems " + contest.problemIds()
-                    + ", or left out for a general question");
+            String which = clock.instant().isBefore(contest.start()) ? "" : " " + contest.problemIds();
+            throw new InvalidRequestException(
+                    "problemId must be one of the contest's problems" + which + ", or left out for a general question");
         }
         return problemId;
     }

@@ -344,7 +344,7 @@ public class ContestController {
         Principal caller = principal.require();
         Contest c = contest(id);
         ContestMembership.require(caller, c);
-        problemOf(c, problemId);
+        startedProblemOf(c, problemId);
         return drafts.list(c.id(), caller.subject(), problemId, draftLanguages());
     }
 
@@ -362,7 +362,7 @@ public class ContestController {
         Principal caller = principal.require();
         Contest c = contest(id);
         ContestMembership.require(caller, c);
-        problemOf(c, problemId);
+        startedProblemOf(c, problemId);
         if (!draftLanguages().contains(language)) {
             throw new InvalidRequestException(
                     "language must be one of the runtimes' languages " + draftLanguages() + ", was " + language);
@@ -404,7 +404,14 @@ public class ContestController {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static void problemOf(Contest c, String problemId) {
+    /**
+     * A problem of a contest that has started: before, every problem id gets the same 409, so the
+     * drafts do not tell which ids the contest has while its page still hides them.
+     */
+    private void startedProblemOf(Contest c, String problemId) {
+        if (clock.instant().isBefore(c.start())) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "the contest has not started yet");
+        }
         if (!c.problemIds().contains(problemId)) {
             throw new NoSuchElementException("contest " + c.id() + " has no problem " + problemId);
         }
@@ -514,10 +521,12 @@ public class ContestController {
                     .filter(a -> shown.contains(a.participant()))
                     .forEach(a -> names.put(a.participant(), a.displayName()));
         }
+        // Before the start the contest's page hides its problems; so does its board.
+        boolean problemsHidden = clock.instant().isBefore(c.start()) && !disclosure.seesEverything();
         return new ScoreboardView(
                 b.contestId(),
                 b.scoring(),
-                b.problemIds(),
+                problemsHidden ? List.of() : b.problemIds(),
                 b.rows(),
                 names,
                 c.freezesAt().orElse(null),

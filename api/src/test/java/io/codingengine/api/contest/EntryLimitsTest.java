@@ -1,6 +1,7 @@
 package io.codingengine.api.contest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -470,6 +471,41 @@ class EntryLimitsTest {
         }
         assertTrue(limited != null && detail(limited).contains("5 times a minute"), String.valueOf(limited));
         assertTrue(retryAfter(limited) >= 1 && retryAfter(limited) <= 13, "one back every 12 s: " + limited);
+    }
+
+    @Test
+    void aContestThatHasNotStartedNamesNoneOfItsProblems() throws Exception {
+        String id = contest("early");
+        Instant now = Instant.now();
+        String body = "{\"title\":\"Contest " + id + "\",\"problemIds\":[\"" + problem + "\"],\"start\":\""
+                + now.plus(1, ChronoUnit.HOURS) + "\",\"end\":\"" + now.plus(2, ChronoUnit.HOURS) + "\"}";
+        assertEquals(
+                200,
+                send("PUT", "/api/v1/admin/contests/" + id, body, TestKeys.ADMIN, null)
+                        .statusCode());
+        String key = json(register(id, "Early " + ADDRESSES.incrementAndGet()))
+                .get("key")
+                .asString();
+
+        JsonNode board = json(send("GET", "/api/v1/contests/" + id + "/scoreboard", null, null, null));
+        assertEquals(0, board.get("problemIds").size(), board.toString());
+        JsonNode adminsBoard = json(send("GET", "/api/v1/contests/" + id + "/scoreboard", null, TestKeys.ADMIN, null));
+        assertEquals(problem, adminsBoard.get("problemIds").get(0).asString(), adminsBoard.toString());
+
+        HttpResponse<String> asked = send(
+                "POST",
+                "/api/v1/contests/" + id + "/clarifications",
+                "{\"problemId\":\"guess\",\"text\":\"hi\"}",
+                key,
+                null);
+        assertEquals(400, asked.statusCode(), asked.body());
+        assertFalse(asked.body().contains(problem), "names no problem: " + asked.body());
+
+        for (String guess : List.of(problem, "guess")) {
+            HttpResponse<String> r = send("GET", "/api/v1/contests/" + id + "/drafts/" + guess, null, key, null);
+            assertEquals(409, r.statusCode(), guess + ": " + r.body());
+            assertTrue(detail(r).contains("not started"), r.body());
+        }
     }
 
     private HttpResponse<String> signIn(String contest, String name, String password) throws Exception {
