@@ -276,8 +276,16 @@ public final class Sandbox implements AutoCloseable {
      *
      * @param byThread  runs whose first process moved its own thread into every group
      * @param byProcess runs whose first process moved as a process into at least one group
+     * @param nanos     the time all those joins took, as the box inits measured it
      */
-    public record CgroupJoins(long byThread, long byProcess) {}
+    public record CgroupJoins(long byThread, long byProcess, long nanos) {
+
+        /** The mean time of a join in milliseconds, or 0 before the first. */
+        public double meanMillis() {
+            long joins = byThread + byProcess;
+            return joins == 0 ? 0 : nanos / 1e6 / joins;
+        }
+    }
 
     /**
      * Releases the pre-started boxes and their relay servers (runs still going on in them end, and

@@ -53,6 +53,8 @@ final class Slots {
     private final AtomicLong threadJoins = new AtomicLong();
 
     private final AtomicLong processJoins = new AtomicLong();
+    /** The time those joins took, all together. */
+    private final AtomicLong joinNanos = new AtomicLong();
 
     Slots(SandboxConfig config, SandboxHost host, BoxCommands commands) {
         this.config = config;
@@ -210,16 +212,20 @@ final class Slots {
 
     private void countJoin(Relay.Result result) {
         String join = result.status().get("cgroup_join");
-        if ("thread".equals(join)) {
-            threadJoins.incrementAndGet();
-        } else if ("process".equals(join)) {
-            processJoins.incrementAndGet();
+        if (!"thread".equals(join) && !"process".equals(join)) {
+            return;
+        }
+        (join.equals("thread") ? threadJoins : processJoins).incrementAndGet();
+        try {
+            joinNanos.addAndGet(Long.parseLong(result.status().getOrDefault("cgroup_join_ns", "0")));
+        } catch (NumberFormatException e) {
+            LOG.warn("the relay reported a cgroup join time that is no number: {}", e.getMessage());
         }
     }
 
     /** How the first processes of pooled runs joined their cgroups, so far. */
     Sandbox.CgroupJoins cgroupJoins() {
-        return new Sandbox.CgroupJoins(threadJoins.get(), processJoins.get());
+        return new Sandbox.CgroupJoins(threadJoins.get(), processJoins.get(), joinNanos.get());
     }
 
     /**
