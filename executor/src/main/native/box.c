@@ -102,7 +102,7 @@ void enter_box(const struct run_opts *o, struct box_fds *fds) {
     if (o->cpu_usage_file && o->cpu_fd < 0) die("open %s", o->cpu_usage_file);
     relay_box_error = 1;
     for (int i = 0; i < o->n_cgroups; i++) {
-        fds->procs[i] = open(o->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+        fds->procs[i] = open_join(o->cgroup_procs[i], &fds->self[i]);
         if (fds->procs[i] < 0) die("open %s", o->cgroup_procs[i]);
     }
     /* A network namespace is never shared between runs: what a run leaves there (sockets in
@@ -145,12 +145,21 @@ void enter_box(const struct run_opts *o, struct box_fds *fds) {
 
 void box_init(const struct run_opts *o, const struct box_fds *fds, int status_fd) {
     box_error_fd = status_fd;
-    /* Joined only now, so entering the box is not charged to the run; the files were opened as root. */
-    char pid[32];
-    int len = snprintf(pid, sizeof pid, "%d\n", getpid());
+    /* Joined only now, so entering the box is not charged to the run; the files were opened as
+     * root. On v1 the process moves its own thread (open_join): no RCU grace period on the run's
+     * path. How it joined and how long it took go into the status, for the executor's counts. */
+    int64_t join_start = now_ns();
+    int by_thread = o->n_cgroups > 0;
     for (int i = 0; i < o->n_cgroups; i++) {
-        if (write_all(fds->procs[i], pid, (size_t) len) < 0) die("join cgroup %s", o->cgroup_procs[i]);
+        if (write_join(fds->procs[i], fds->self[i]) < 0) die("join cgroup %s", o->cgroup_procs[i]);
         close(fds->procs[i]);
+        by_thread &= fds->self[i];
+    }
+    if (o->n_cgroups > 0) {
+        char joined[96];
+        int n = snprintf(joined, sizeof joined, "cgroup_join=%s\ncgroup_join_ns=%" PRId64 "\n",
+                         by_thread ? "thread" : "process", now_ns() - join_start);
+        if (write_all(status_fd, joined, (size_t) n) < 0) die("report the cgroup join");
     }
     if (unshare(CLONE_NEWCGROUP) < 0) die("unshare a cgroup namespace");
     /* The run's pid namespace is ours (we are its init), so only we can mount its /proc. */

@@ -106,7 +106,8 @@ struct run_opts {
 
 /* What enter_box opens on the host, in the relay, for box_init in its child (box.c). */
 struct box_fds {
-    int procs[MAX_CGROUPS]; /* the run's cgroup.procs, open for writing */
+    int procs[MAX_CGROUPS]; /* where the run's first process joins its groups (open_join), open for writing */
+    int self[MAX_CGROUPS];  /* procs[i] is a v1 `tasks` file: the process writes "0", itself */
     int user;               /* bwrap's nested user namespace, where the program runs */
     int work;               /* a detached clone of the host's work mount, until mounted at /box */
 };
@@ -129,6 +130,8 @@ int write_all(int fd, const void *buf, size_t len);
 
 /* cgroup.c */
 void make_cgroups(const struct run_opts *o);
+int open_join(const char *procs, int *self);
+int write_join(int fd, int self);
 void join_cgroups(const struct run_opts *o);
 int64_t read_cpu_ns(const struct run_opts *o);
 long long read_counter(int fd, const char *key);

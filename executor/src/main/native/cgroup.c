@@ -1,5 +1,6 @@
 /* The run's cgroups, as the relay sees them: made and configured (make_cgroups), joined
- * (join_cgroups), and read for the CPU time, peak memory and OOM kills the status reports. */
+ * (open_join, write_join, join_cgroups), and read for the CPU time, peak memory and OOM kills the
+ * status reports. */
 #include "ce-sandbox.h"
 
 int64_t read_cpu_ns(const struct run_opts *o) {
@@ -45,12 +46,50 @@ long long read_counter(int fd, const char *key) {
     return -1;
 }
 
+/*
+ * Where a process joins one of its groups: on cgroup v1 the group's `tasks` file, to which it
+ * writes "0" (its calling thread), else (v2, no `tasks`) the group's cgroup.procs, to which it
+ * writes its pid; *self says which. Opened as root on the host, so the write is allowed wherever
+ * the writer is by then.
+ *
+ * The difference is the cost. Moving a process (a pid written to cgroup.procs, on v1 as on v2)
+ * takes the kernel-wide cgroup_threadgroup_rwsem for writing, and that percpu rwsem waits for an
+ * RCU grace period unless another writer took it within the last few milliseconds: 5-13 ms
+ * measured here, paid by every run (`python3 bench/cgroup-join.py`). A thread that moves itself
+ * is exempt (the kernel's "Optimize single thread migration": nothing can fork, exec or exit in
+ * its thread group while it writes): 0.1 ms. Every process that joins here is single-threaded
+ * (the helper never starts a thread), so its one thread moving is the whole process moving, and
+ * whatever it forks afterwards is born in the groups.
+ */
+int open_join(const char *procs, int *self) {
+    const char *slash = strrchr(procs, '/');
+    if (slash && !strcmp(slash + 1, "cgroup.procs")) {
+        char tasks[PATH_MAX];
+        if (snprintf(tasks, sizeof tasks, "%.*s/tasks", (int) (slash - procs), procs) < (int) sizeof tasks) {
+            int fd = open(tasks, O_WRONLY | O_CLOEXEC);
+            if (fd >= 0 || errno != ENOENT) {
+                *self = fd >= 0;
+                return fd;
+            }
+        }
+    }
+    *self = 0;
+    return open(procs, O_WRONLY | O_CLOEXEC);
+}
+
+/* Moves the calling process into the group of fd (from open_join). */
+int write_join(int fd, int self) {
+    char text[32];
+    int len = self ? snprintf(text, sizeof text, "0\n") : snprintf(text, sizeof text, "%d\n", getpid());
+    return write_all(fd, text, (size_t) len);
+}
+
+/* The calling process joins the run's groups (a process-isolation run's child, a service). */
 void join_cgroups(const struct run_opts *o) {
-    char pid[32];
-    int len = snprintf(pid, sizeof pid, "%d\n", getpid());
     for (int i = 0; i < o->n_cgroups; i++) {
-        int fd = open(o->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write_all(fd, pid, (size_t) len) < 0) die("join cgroup %s", o->cgroup_procs[i]);
+        int self;
+        int fd = open_join(o->cgroup_procs[i], &self);
+        if (fd < 0 || write_join(fd, self) < 0) die("join cgroup %s", o->cgroup_procs[i]);
         close(fd);
     }
 }

@@ -528,7 +528,7 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
 
     /* An interaction's stdout goes to the other side, not into frames. */
     struct stream streams[2] = {{interacting ? -1 : out[0], 'o', 0, 0}, {err[0], 'e', 0, 0}};
-    char report[256] = "";
+    char report[1024] = "";
     size_t report_len = 0;
     int open_streams = interacting ? 1 : 2, status_open = 1, exited = 0, wstatus = 0;
     const char *timeout = NULL;
@@ -669,7 +669,7 @@ int cmd_run(int argc, char **argv, int64_t stdin_len) {
         ooms = memory_exceeded;
     }
 
-    char st[768];
+    char st[1536];
     report[report_len] = 0;
     int n = snprintf(st, sizeof st, "%scommand_status=%d\nrelay_wall_ns=%" PRId64 "\ncpu_ns=%" PRId64
                      "\nmemory_peak=%lld\noom_kill=%lld\nended_ns=%" PRId64 "\n%s%s%s%s%s%s%s%s",

@@ -10,6 +10,7 @@ import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
+import io.codingengine.executor.sandbox.Sandbox;
 import io.codingengine.executor.sandbox.SandboxConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,6 +136,64 @@ class PreStartedBoxTest {
         assertEquals("['1', '2'] False False\n", runs.get(1).stdout(), "only the box init and the program itself");
         assertEquals(
                 "['1', '2'] False False\n", python(program, "check").getFirst().stdout());
+    }
+
+    @Test
+    void theRunsFirstProcessJoinsItsCgroupsByMovingItsOwnThreadAndTheLimitsHoldFromItsFirstChild() {
+        // Moving a whole process into a v1 cgroup waits for an RCU grace period (5-13 ms on every
+        // run); the box init moves its own thread ("0" to each group's tasks), which does not.
+        Sandbox.CgroupJoins before = EXECUTOR.sandbox().cgroupJoins();
+        // The program's threads, its children and it are in the groups the init joined (the root
+        // of its cgroup namespace) in every hierarchy, and the pids limit (64 + the init and the
+        // program) counts every thread it starts.
+        // The first run fills its pids limit with sleeping children and is killed: the next ones,
+        // in the same box, still get their whole limit.
+        String program = """
+                import os, sys, threading, time
+                if sys.argv[1:] == ['bomb']:
+                    n = 0
+                    try:
+                        while True:
+                            if os.fork() == 0:
+                                time.sleep(60); os._exit(0)
+                            n += 1
+                    except OSError:
+                        pass
+                    print(n, flush=True)
+                    os.kill(os.getpid(), 9)
+                threading.stack_size(1 << 20)
+                seen = []
+                t = threading.Thread(target=lambda: seen.append(open('/proc/thread-self/cgroup').read()))
+                t.start(); t.join()
+                r, w = os.pipe()
+                if os.fork() == 0:
+                    os.write(w, open('/proc/self/cgroup').read().encode()); os._exit(0)
+                os.close(w); os.wait()
+                child = os.read(r, 65536).decode()
+                stop = threading.Event()
+                started = 0
+                try:
+                    for _ in range(100):
+                        threading.Thread(target=stop.wait, daemon=True).start()
+                        started += 1
+                except RuntimeError:
+                    pass
+                stop.set()
+                print(started)
+                print(open('/proc/self/cgroup').read() + seen[0] + child, end='')
+                """;
+        List<StageResult> runs = python(program, "bomb", "1", "2");
+        assertEquals("64\n", runs.getFirst().stdout(), runs.getFirst().output());
+        for (StageResult run : runs.subList(1, runs.size())) {
+            List<String> lines = run.stdout().lines().toList();
+            assertEquals("64", lines.getFirst(), run.output());
+            assertTrue(lines.stream().anyMatch(l -> l.contains(":memory:")), run.stdout());
+            assertTrue(lines.stream().anyMatch(l -> l.contains(":pids:")), run.stdout());
+            lines.stream().skip(1).forEach(l -> assertTrue(l.endsWith(":/"), "outside the run's group: " + l));
+        }
+        Sandbox.CgroupJoins after = EXECUTOR.sandbox().cgroupJoins();
+        assertEquals(0, after.byProcess(), "a run's first process was moved as a whole process: " + after);
+        assertTrue(after.byThread() - before.byThread() >= runs.size(), before + " then " + after);
     }
 
     @Test

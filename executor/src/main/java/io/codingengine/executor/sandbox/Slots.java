@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,15 @@ final class Slots {
 
     private final Deque<Integer> freeKept = new ArrayDeque<>();
     private final int firstKept;
+    /**
+     * Pooled runs whose first process joined its cgroups by moving its own thread (cgroup v1's
+     * fast path), and by moving the whole process (an RCU grace period, milliseconds: cgroup v2).
+     */
+    private final AtomicLong threadJoins = new AtomicLong();
+
+    private final AtomicLong processJoins = new AtomicLong();
+    /** The time those joins took, all together. */
+    private final AtomicLong joinNanos = new AtomicLong();
 
     Slots(SandboxConfig config, SandboxHost host, BoxCommands commands) {
         this.config = config;
@@ -169,6 +179,7 @@ final class Slots {
             if (pooled != null) {
                 List<String> args = commands.pooledRun(box, spec, cgroup, pooled.pins(), extra);
                 result = Relay.run(pooled.pool().relay(box.slot()), args, spec.stdin(), deadline, stop, spec.live());
+                countJoin(result);
                 if (result.hung()) {
                     LOG.error("slot {}: {}; replacing its relay server and box", box.slot(), result.failure());
                     pooled.pool().relay(box.slot()).restart();
@@ -197,6 +208,24 @@ final class Slots {
                 }
             }
         }
+    }
+
+    private void countJoin(Relay.Result result) {
+        String join = result.status().get("cgroup_join");
+        if (!"thread".equals(join) && !"process".equals(join)) {
+            return;
+        }
+        (join.equals("thread") ? threadJoins : processJoins).incrementAndGet();
+        try {
+            joinNanos.addAndGet(Long.parseLong(result.status().getOrDefault("cgroup_join_ns", "0")));
+        } catch (NumberFormatException e) {
+            LOG.warn("the relay reported a cgroup join time that is no number: {}", e.getMessage());
+        }
+    }
+
+    /** How the first processes of pooled runs joined their cgroups, so far. */
+    Sandbox.CgroupJoins cgroupJoins() {
+        return new Sandbox.CgroupJoins(threadJoins.get(), processJoins.get(), joinNanos.get());
     }
 
     /**

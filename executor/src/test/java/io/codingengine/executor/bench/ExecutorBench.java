@@ -53,6 +53,11 @@ public final class ExecutorBench {
         // host (four nsfs mounts a run), and every mount namespace made later copies them.
         try (executor) {
             measure(n, only, work, executor);
+            Sandbox.CgroupJoins joins = executor.sandbox().cgroupJoins();
+            System.out.printf(
+                    "%ncgroup join of a pre-started box's run (as its box init timed it): mean %.3f ms;"
+                            + " %d by its own thread, %d by the process%n",
+                    joins.meanMillis(), joins.byThread(), joins.byProcess());
         }
     }
 

@@ -413,11 +413,14 @@ class WorkerPipelineTest {
      */
     private static void killRelayServersWhileRunning(String runningFile) {
         // The program itself is running (it sleeps for seconds), so its relay has taken the run.
+        // Its command line is python's run command (`-B FILE`): the compile check before it names
+        // the file too, and a kill that came as that check had just ended reached no run at all.
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> ProcessHandle.current()
-                        .descendants()
-                        .anyMatch(p -> p.info().commandLine().orElse("").contains(runningFile)));
+                .until(() -> ProcessHandle.current().descendants().anyMatch(p -> {
+                    String command = p.info().commandLine().orElse("");
+                    return command.contains(runningFile) && command.contains(" -B ");
+                }));
         List<ProcessHandle> servers = ProcessHandle.current()
                 .descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains(executorData + "/")
