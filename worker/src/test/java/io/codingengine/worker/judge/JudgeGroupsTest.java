@@ -4,13 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.codingengine.common.execution.ExecutionRequest;
-import io.codingengine.common.execution.ExecutionResult;
-import io.codingengine.common.execution.Executor;
-import io.codingengine.common.execution.InteractionRequest;
-import io.codingengine.common.execution.InteractionResult;
-import io.codingengine.common.execution.RunInput;
-import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.GroupResult;
 import io.codingengine.common.judge.Judgement;
@@ -28,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -234,33 +226,6 @@ class JudgeGroupsTest {
         assertEquals(List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC, Verdict.RE), verdicts(all));
     }
 
-    /** The real executor, noting the input of every run it was asked for. */
-    private static final class Recording implements Executor {
-        final List<String> inputs = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public List<RuntimeInfo> runtimes() {
-            return EXECUTOR.runtimes();
-        }
-
-        @Override
-        public int capacity() {
-            return EXECUTOR.capacity();
-        }
-
-        @Override
-        public ExecutionResult execute(ExecutionRequest request) {
-            request.runs().stream().map(RunInput::stdin).forEach(inputs::add);
-            return EXECUTOR.execute(request);
-        }
-
-        @Override
-        public InteractionResult interact(InteractionRequest request) {
-            request.tests().stream().map(InteractionRequest.Test::input).forEach(inputs::add);
-            return EXECUTOR.interact(request);
-        }
-    }
-
     /**
      * Under ICPC rules no test after the first rejected one is run, not just not shown, whatever
      * the output limit: with a small one the judge used to put several tests in one executor call
@@ -288,7 +253,7 @@ class JudgeGroupsTest {
             Submission s = submission(p, WRONG_ON_X);
             Judge.TestLimits limits = new Judge.TestLimits(p.timeLimit(), p.memoryLimitBytes(), p.outputLimitBytes());
 
-            Recording ended = new Recording();
+            RecordingExecutor ended = new RecordingExecutor(EXECUTOR);
             Judgement j = new Judge(ended, Clock.systemUTC(), "test-worker", 2)
                     .judge(s, p.tests(), p.checker(), limits, p.grading(), false, true, 0, 1)
                     .judgement();
@@ -310,7 +275,7 @@ class JudgeGroupsTest {
                     ended.inputs,
                     outputMib + " MiB: the tests run, in order, up to the first rejected one and no further");
 
-            Recording all = new Recording();
+            RecordingExecutor all = new RecordingExecutor(EXECUTOR);
             Judgement every = new Judge(all, Clock.systemUTC(), "test-worker", 2)
                     .judge(s, p.tests(), p.checker(), limits, p.grading(), true, true, 0, 1)
                     .judgement();
