@@ -189,7 +189,8 @@ public final class Judge {
      * {@link #judge(Submission, List, CheckerSpec, TestLimits, Grading, boolean, long, int)}, and
      * with {@code firstRejectionEnds} (never with {@code allTests}) the first rejected test in run
      * order ends the judging and is its verdict, whatever the groups would still run: the tests
-     * after it are not run (or, run already beside it, not shown).
+     * after it are not run. Such a judging runs its tests one at a time, one test an executor
+     * call, so that none starts after the first rejected one; its duration says nothing of them.
      */
     public Judged judge(
             Submission submission,
@@ -201,8 +202,8 @@ public final class Judge {
             boolean firstRejectionEnds,
             long round,
             int attempt) {
-        Plan plan = plan(submission, tests, checker, limits);
         boolean firstEnds = firstRejectionEnds && !allTests;
+        Plan plan = plan(submission, tests, checker, limits, firstEnds);
         Judging judging = new Judging(
                 submission, tests, checker, plan, grading, grading != null && !allTests || firstEnds, firstEnds);
         try {
@@ -352,6 +353,18 @@ public final class Judge {
     record Plan(int lanes, long laneHeap, LimitRequest runLimits, Duration timeBudget, long worstRunWall) {}
 
     Plan plan(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits) {
+        return plan(submission, tests, checker, limits, false);
+    }
+
+    /**
+     * @param oneAtATime the first rejected test ends the judging: one lane, which runs one test a
+     *                   call ({@link Judging#callEnd}), so that no test after the first rejected
+     *                   one starts. An executor call runs every input it was given and another
+     *                   lane's call under way would be waited for, so either would let the
+     *                   judging's duration depend on a later hidden test (a program that sleeps
+     *                   on it).
+     */
+    Plan plan(Submission submission, List<TestCase> tests, CheckerSpec checker, TestLimits limits, boolean oneAtATime) {
         LimitRequest runLimits = runLimits(limits, tests, submission.problemId() != null);
         long worstRun = tests.stream()
                 .mapToLong(t -> heapOf(t, checker, runLimits))
@@ -363,6 +376,9 @@ public final class Judge {
         if (worstRun > 0) {
             // Fewer lanes when a lane's share would not hold one run.
             lanes = (int) Math.max(1, Math.min(lanes, settings.outputBudgetBytes() / worstRun));
+        }
+        if (oneAtATime) {
+            lanes = 1;
         }
         Duration budget = settings.judgingBudget();
         if (submission.problemId() != null) {
@@ -616,9 +632,15 @@ public final class Judge {
          * Where the call that starts at {@code from} ends: within the lane's heap share, and within
          * its share of the time left once the other lanes' calls under way took all they may. So
          * the runs and checks of a judging take at most its time budget and one test's worst case
-         * (a call runs one test at least; see {@link #roomForATest}). Holds {@link #reserving}.
+         * (a call runs one test at least; see {@link #roomForATest}). Where the first rejection
+         * ends the judging, one test: the executor runs every input of a call. Holds
+         * {@link #reserving}.
          */
         private int callEnd(int from, int to) {
+            if (firstRejectionEnds) {
+                // Every input of a call runs: one test a call, so none runs after the first rejected one.
+                return from + 1;
+            }
             long timeLeft = plan.timeBudget().toMillis() - wallTimeMs.get() - reservedMs.get();
             long byTime = Math.max(1, timeLeft / ((long) plan.lanes() * Math.max(1, plan.worstRunWall())));
             long heap = heapOf(tests.get(from), checker, plan.runLimits());

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -156,17 +157,7 @@ class InteractivePackagesTest {
     }
 
     private static Judgement judge(Problem problem, String language, String source) {
-        Submission s = new Submission(
-                "sub-" + problem.id(),
-                problem.id(),
-                null,
-                "alice",
-                language,
-                "*",
-                java.util.List.of(SourceFile.utf8(null, source)),
-                java.util.List.of(),
-                null,
-                Instant.now());
+        Submission s = submission(problem, language, source);
         return JUDGE.judge(
                         s,
                         problem.tests(),
@@ -178,6 +169,20 @@ class InteractivePackagesTest {
                 .judgement();
     }
 
+    private static Submission submission(Problem problem, String language, String source) {
+        return new Submission(
+                "sub-" + problem.id(),
+                problem.id(),
+                null,
+                "alice",
+                language,
+                "*",
+                java.util.List.of(SourceFile.utf8(null, source)),
+                java.util.List.of(),
+                null,
+                Instant.now());
+    }
+
     private static final String DOUBLER = """
             #include <stdio.h>
             int main(void) {
@@ -186,6 +191,43 @@ class InteractivePackagesTest {
                 return RESULT;
             }
             """;
+
+    /**
+     * Under ICPC rules no interactive test after the first rejected one is asked for, with an
+     * output limit small enough that the judge would otherwise put several in one call; with every
+     * test asked for they all run.
+     */
+    @Test
+    void underIcpcRulesNoInteractionAfterTheFirstRejectedTestRuns() {
+        Map<String, String> files = echoes();
+        files.put(
+                "problem.yaml",
+                "name: Echoes\nvalidation: custom interactive\nlimits:\n  time_limit: 1\n  output: 1\n");
+        files.put("data/secret/3.in", "20\n");
+        files.put("data/secret/3.ans", "\n");
+        files.put("data/secret/4.in", "30\n");
+        files.put("data/secret/4.ans", "\n");
+        Problem echoes = read("echoes-icpc", files);
+        Submission s = submission(
+                echoes, "c", DOUBLER.replace("2 * x", "2 * x + (x == 45)").replace("RESULT", "0"));
+        Judge.TestLimits limits =
+                new Judge.TestLimits(echoes.timeLimit(), echoes.memoryLimitBytes(), echoes.outputLimitBytes());
+
+        RecordingExecutor ended = new RecordingExecutor(EXECUTOR);
+        Judgement j = new Judge(ended, Clock.systemUTC(), "test-worker", 2)
+                .judge(s, echoes.tests(), echoes.checker(), limits, echoes.grading(), false, true, 0, 1)
+                .judgement();
+        assertEquals(Verdict.WA, j.verdict(), j.toString());
+        assertEquals(
+                List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.NR, Verdict.NR),
+                j.tests().stream().map(t -> t.verdict()).toList());
+        assertEquals(List.of("3\n", "10\n", "50\n"), ended.inputs, "nothing after the rejected secret/2");
+
+        RecordingExecutor all = new RecordingExecutor(EXECUTOR);
+        new Judge(all, Clock.systemUTC(), "test-worker", 2)
+                .judge(s, echoes.tests(), echoes.checker(), limits, echoes.grading(), true, true, 0, 1);
+        assertEquals(5, all.inputs.size(), all.inputs.toString());
+    }
 
     @Test
     void echoesWithEveryWayOfEnding() {

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -223,6 +224,65 @@ class JudgeGroupsTest {
         Judgement all = judge.judge(s, p.tests(), p.checker(), limits, p.grading(), true, true, 0, 1)
                 .judgement();
         assertEquals(List.of(Verdict.AC, Verdict.AC, Verdict.WA, Verdict.AC, Verdict.RE), verdicts(all));
+    }
+
+    /**
+     * Under ICPC rules no test after the first rejected one is run, not just not shown, whatever
+     * the output limit: with a small one the judge used to put several tests in one executor call
+     * (which runs them all) and run two lanes at once (the other lane's call was waited for), so
+     * a program that slept on a later hidden test made the judging last longer. With every test
+     * asked for they all run, batched and on two lanes.
+     */
+    @Test
+    void underIcpcRulesNoTestAfterTheFirstRejectedOneRunsWhateverTheOutputLimit() throws IOException {
+        for (int outputMib : new int[] {1, 4}) {
+            Map<String, String> files = new LinkedHashMap<>();
+            files.put("problem.yaml", "name: Echo\nlimits:\n  time_limit: 2\n  output: " + outputMib + "\n");
+            files.put("problem_statement/problem.en.md", "Echo the line.\n");
+            files.put("data/secret/testdata.yaml", "on_reject: continue\n");
+            test(files, "sample/1", "a");
+            List<String> later = new ArrayList<>();
+            for (int i = 1; i <= 8; i++) {
+                test(files, "secret/" + i, i == 2 ? "x2" : "s" + i);
+                if (i > 2) {
+                    later.add("s" + i + "\n");
+                }
+            }
+            Problem p = problem("icpc" + outputMib, files);
+            assertEquals((long) outputMib << 20, p.outputLimitBytes());
+            Submission s = submission(p, WRONG_ON_X);
+            Judge.TestLimits limits = new Judge.TestLimits(p.timeLimit(), p.memoryLimitBytes(), p.outputLimitBytes());
+
+            RecordingExecutor ended = new RecordingExecutor(EXECUTOR);
+            Judgement j = new Judge(ended, Clock.systemUTC(), "test-worker", 2)
+                    .judge(s, p.tests(), p.checker(), limits, p.grading(), false, true, 0, 1)
+                    .judgement();
+            assertEquals(Verdict.WA, j.verdict(), j.toString());
+            assertEquals(
+                    List.of(
+                            Verdict.AC,
+                            Verdict.AC,
+                            Verdict.WA,
+                            Verdict.NR,
+                            Verdict.NR,
+                            Verdict.NR,
+                            Verdict.NR,
+                            Verdict.NR,
+                            Verdict.NR),
+                    verdicts(j));
+            assertEquals(
+                    List.of("a\n", "s1\n", "x2\n"),
+                    ended.inputs,
+                    outputMib + " MiB: the tests run, in order, up to the first rejected one and no further");
+
+            RecordingExecutor all = new RecordingExecutor(EXECUTOR);
+            Judgement every = new Judge(all, Clock.systemUTC(), "test-worker", 2)
+                    .judge(s, p.tests(), p.checker(), limits, p.grading(), true, true, 0, 1)
+                    .judgement();
+            assertEquals(Verdict.AC, every.tests().get(3).verdict(), every.toString());
+            assertEquals(9, all.inputs.size(), outputMib + " MiB, every test asked for: " + all.inputs);
+            assertTrue(all.inputs.containsAll(later), all.inputs.toString());
+        }
     }
 
     @Test
