@@ -138,6 +138,24 @@ class SubmissionRequestsSliceTest {
                 413,
                 "Content too large",
                 "at most 1000 tests"));
+        cases.add(new Case(
+                Map.of(
+                        "files",
+                        List.of(
+                                Map.of("name", "a.py", "content", "print(input())"),
+                                Map.of("name", "a.py/x", "content", "y"))),
+                400,
+                "Invalid request",
+                "files[0].name a.py is a file, so it cannot also be a directory of files[1].name a.py/x"));
+        cases.add(new Case(
+                Map.of(
+                        "files",
+                        List.of(
+                                Map.of("name", "a.py", "content", "print(input())"),
+                                Map.of("name", "a.py", "content", "y"))),
+                400,
+                "Invalid request",
+                "files[0].name a.py and files[1].name a.py have the same path"));
         for (Case c : cases) {
             Map<String, Object> body = inline(bob);
             body.putAll(c.change());

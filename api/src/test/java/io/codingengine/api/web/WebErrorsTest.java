@@ -65,6 +65,23 @@ class WebErrorsTest extends ApiTestBase {
         }
     }
 
+    /** A file whose path is another file's directory could not be written: a 400, not the worker's 500. */
+    @Test
+    void aFileThatIsAlsoAnotherFilesDirectoryIs400() {
+        String cpp = "#include <cstdio>\nint main(){int n; scanf(\"%d\",&n); printf(\"%d\\n\",n);}";
+        Map<String, String> main = Map.of("name", "main.cpp", "content", cpp);
+        Map<String, String> inside = Map.of("name", "main.cpp/x", "content", "y");
+        assertError(
+                execute(json(Map.of("language", "c++", "version", "*", "files", List.of(main, inside), "stdin", "5"))),
+                400,
+                "files[0].name main.cpp is a file, so it cannot also be a directory of files[1].name main.cpp/x");
+        assertError(
+                execute(json(Map.of("language", "c++", "version", "*", "files", List.of(inside, main), "stdin", "5"))),
+                400,
+                "files[1].name main.cpp is a file, so it cannot also be a directory of files[0].name main.cpp/x"
+                        + " (in the box: main.cpp/x.cpp)");
+    }
+
     /** Mistakes a fuzzing of the running api once answered with 500. */
     @Test
     void nullFilesAre400AndAMultipartTypeIsNoError() {

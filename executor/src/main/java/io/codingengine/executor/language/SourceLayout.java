@@ -6,10 +6,10 @@ import io.codingengine.common.execution.SourceFile;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -83,13 +83,10 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
         if (mainIndex < 0) {
             throw new InvalidRequestException("files must include at least one utf8 encoded file");
         }
-        Set<String> unique = new HashSet<>();
+        checkPaths(files, names);
         List<PlacedFile> placed = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            if (!unique.add(names.get(i))) {
-                throw new InvalidRequestException("files[" + i + "].name is used by another file: " + names.get(i));
-            }
             placed.add(new PlacedFile(names.get(i), contents.get(i)));
             if (files.get(i).isSource() && hasExtension(language, names.get(i))) {
                 sources.add(names.get(i));
@@ -140,6 +137,43 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
             throw new InvalidRequestException("files[" + i + "].name " + problem);
         }
         return name;
+    }
+
+    /**
+     * The files' paths in the box can all be written: no two files have the same path, and no
+     * file's path is a directory of another's ({@code a} and {@code a/b}, in either order), which
+     * the box could only refuse when it writes them (a worker's failure, not the client's
+     * mistake). Checked on the paths in the box, after the main file's renaming.
+     */
+    private static void checkPaths(List<SourceFile> files, List<String> names) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            Integer first = index.putIfAbsent(names.get(i), i);
+            if (first != null) {
+                throw new InvalidRequestException(
+                        describe(files, names, first) + " and " + describe(files, names, i) + " have the same path");
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            for (int slash = name.indexOf('/'); slash >= 0; slash = name.indexOf('/', slash + 1)) {
+                Integer file = index.get(name.substring(0, slash));
+                if (file != null) {
+                    throw new InvalidRequestException(describe(files, names, file)
+                            + " is a file, so it cannot also be a directory of " + describe(files, names, i));
+                }
+            }
+        }
+    }
+
+    /** A file as the client named it, and its path in the box when that is another name. */
+    private static String describe(List<SourceFile> files, List<String> names, int i) {
+        String given = files.get(i).name();
+        if (given == null || given.isEmpty()) {
+            return "files[" + i + "] (no name: " + names.get(i) + ")";
+        }
+        return "files[" + i + "].name " + given
+                + (given.equals(names.get(i)) ? "" : " (in the box: " + names.get(i) + ")");
     }
 
     /**

@@ -1,8 +1,10 @@
 package io.codingengine.executor.language;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.codingengine.common.execution.InvalidRequestException;
 import io.codingengine.common.execution.SourceFile;
 import java.time.Duration;
 import java.util.List;
@@ -105,6 +107,70 @@ class SourceLayoutTest {
                 List.of("file0.code.py", "notes", "lib.py"),
                 py.files().stream().map(SourceLayout.PlacedFile::path).toList());
         assertEquals(List.of("file0.code.py", "lib.py"), py.sources());
+    }
+
+    private static String refusal(LanguageDefinition language, SourceFile... files) {
+        return assertThrows(InvalidRequestException.class, () -> layout(language, files))
+                .getMessage();
+    }
+
+    @Test
+    void aFileThatIsAlsoAnotherFilesDirectoryIsRefusedNamingBoth() {
+        LanguageDefinition cpp = Catalogue.detect().resolve("c++", "*").definition();
+        LanguageDefinition python = Catalogue.detect().resolve("python", "*").definition();
+        String code = "int main() {}";
+        assertEquals(
+                "files[0].name main.cpp is a file, so it cannot also be a directory of files[1].name main.cpp/x",
+                refusal(cpp, SourceFile.utf8("main.cpp", code), SourceFile.utf8("main.cpp/x", "y")));
+        assertEquals(
+                "files[1].name main.cpp is a file, so it cannot also be a directory of files[0].name main.cpp/x"
+                        + " (in the box: main.cpp/x.cpp)",
+                refusal(cpp, SourceFile.utf8("main.cpp/x", code), SourceFile.utf8("main.cpp", "y")));
+        // Any level deep, and between files other than the main one.
+        assertEquals(
+                "files[2].name a/b is a file, so it cannot also be a directory of files[1].name a/b/c/d.h",
+                refusal(
+                        cpp,
+                        SourceFile.utf8("main.cpp", code),
+                        SourceFile.utf8("a/b/c/d.h", "y"),
+                        SourceFile.utf8("a/b", "z")));
+        // The paths in the box count: the main file gets its extension, a file without a name its own.
+        assertEquals(
+                "files[0].name main (in the box: main.py) is a file, so it cannot also be a directory of "
+                        + "files[1].name main.py/x",
+                refusal(python, SourceFile.utf8("main", "print(1)"), SourceFile.utf8("main.py/x", "y")));
+        assertEquals(
+                "files[1] (no name: file1.code) is a file, so it cannot also be a directory of "
+                        + "files[2].name file1.code/x",
+                refusal(
+                        python,
+                        SourceFile.utf8("main.py", "print(1)"),
+                        SourceFile.utf8(null, "y"),
+                        SourceFile.utf8("file1.code/x", "z")));
+        // The same path twice names both files, and so does a Java main file renamed onto another.
+        assertEquals(
+                "files[0].name a.py and files[1].name a.py have the same path",
+                refusal(python, SourceFile.utf8("a.py", "print(1)"), SourceFile.utf8("a.py", "y")));
+        assertEquals(
+                "files[0].name x.java (in the box: Main.java) and files[1].name Main.java have the same path",
+                refusal(JAVA, SourceFile.utf8("x.java", MAIN), SourceFile.utf8("Main.java", "class Other {}")));
+        // A directory written with a trailing slash is no file name at all.
+        assertEquals(
+                "files[1].name must not contain empty, '.' or '..' parts",
+                refusal(cpp, SourceFile.utf8("main.cpp", code), SourceFile.utf8("main.cpp/", "y")));
+
+        // Names that only share a beginning are no clash; nor is a renamed main file's old name.
+        SourceLayout fine = layout(
+                cpp,
+                SourceFile.utf8("a", code),
+                SourceFile.utf8("a/b", "x"),
+                SourceFile.utf8("ab", "x"),
+                SourceFile.utf8("a.cpp.h", "x"),
+                SourceFile.utf8("lib/x.h", "x"),
+                SourceFile.utf8("lib/y.h", "x"));
+        assertEquals(
+                List.of("a.cpp", "a/b", "ab", "a.cpp.h", "lib/x.h", "lib/y.h"),
+                fine.files().stream().map(SourceLayout.PlacedFile::path).toList());
     }
 
     @Test
