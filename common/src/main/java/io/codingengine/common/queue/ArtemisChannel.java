@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
 import org.apache.activemq.artemis.api.core.Message;
@@ -50,11 +51,13 @@ final class ArtemisChannel implements AutoCloseable {
     private static final SimpleString DEAD_LETTERED_AT = SimpleString.of("ce.deadLetteredAt");
 
     private final ClientSession session;
+    private final long generation;
     private final ClientProducer producer;
     private final Map<Lane, ClientConsumer> consumers = new EnumMap<>(Lane.class);
 
-    private ArtemisChannel(ClientSession session) throws ActiveMQException {
+    private ArtemisChannel(ClientSession session, long generation) throws ActiveMQException {
         this.session = session;
+        this.generation = generation;
         this.producer = session.createProducer();
         for (Lane lane : Lane.values()) {
             consumers.put(lane, session.createConsumer(address(lane)));
@@ -62,10 +65,15 @@ final class ArtemisChannel implements AutoCloseable {
         session.start();
     }
 
-    static ArtemisChannel open(ClientSessionFactory factory, ArtemisBroker broker) throws ActiveMQException {
+    /**
+     * @param generation the client's count of failovers, read before the session is created, so
+     *                   that a failover during the opening makes the channel stale at once
+     */
+    static ArtemisChannel open(ClientSessionFactory factory, ArtemisBroker broker, long generation)
+            throws ActiveMQException {
         ClientSession session = broker.session(factory, false, false);
         try {
-            return new ArtemisChannel(session);
+            return new ArtemisChannel(session, generation);
         } catch (ActiveMQException | RuntimeException e) {
             session.close();
             throw e;
@@ -104,12 +112,19 @@ final class ArtemisChannel implements AutoCloseable {
         return address(lane).concat(".dlq");
     }
 
+    /** The client's count of failovers when this channel's session was created. */
+    long generation() {
+        return generation;
+    }
+
     /**
      * Takes the next message of the highest-priority non-empty lane, acknowledged in the open
-     * transaction, or null when none came before the deadline.
+     * transaction, or null when none came before the deadline or when {@code stale} turns true (a
+     * failover: this session must not be used any more).
      */
-    Received receive(List<Lane> order, long deadlineNanos, Duration pollInterval) throws ActiveMQException {
-        while (true) {
+    Received receive(List<Lane> order, long deadlineNanos, Duration pollInterval, BooleanSupplier stale)
+            throws ActiveMQException {
+        while (!stale.getAsBoolean()) {
             for (Lane lane : order) {
                 ClientMessage message = consumers.get(lane).receiveImmediate();
                 if (message != null) {
@@ -128,6 +143,7 @@ final class ArtemisChannel implements AutoCloseable {
                 return accept(order.getFirst(), message);
             }
         }
+        return null;
     }
 
     private static Received accept(Lane lane, ClientMessage message) throws ActiveMQException {
@@ -251,7 +267,6 @@ final class ArtemisChannel implements AutoCloseable {
         }
     }
 
-    /** A message taken from a lane, acknowledged in the open transaction. */
     /** A message taken from a lane; {@code durable} as it was sent, which a redelivery keeps. */
     record Received(Lane lane, String messageId, String body, int deliveryCount, boolean durable) {}
 }

@@ -8,11 +8,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.FailoverEventType;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 
 /**
@@ -38,6 +41,17 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
  * a worker holding n messages while k threads wait for more uses n + k sessions. One daemon thread
  * enforces lock deadlines. Consumers do not prefetch (window 0): messages wait on the broker, not in
  * a client that is busy with other work.
+ *
+ * <p><b>Reconnection.</b> The connection retries for ever, so workers outlive a restart of the api
+ * that hosts the broker. Artemis recreates each session on the restarted broker, but a transacted
+ * one that had done work is then rollback-only (its commit fails with AMQ219030), and each
+ * recreated window-0 consumer is granted one credit, so the broker pushes a message into whichever
+ * idle channel's consumer it likes, where it waits unseen until that channel is borrowed. So a
+ * failover makes every channel opened before it stale: idle ones are closed as soon as it completes
+ * (which returns anything pushed into them to its lane), a receive waiting on one moves to a fresh
+ * channel, a message received on one goes back to its lane instead of to the caller, and a
+ * delivery's channel is closed when it is settled. A delivery held across the failover cannot be
+ * settled (the broker that knew it restarted, and a durable message is back in its lane).
  */
 public final class ArtemisSubmissionQueue implements SubmissionQueue {
 
@@ -73,6 +87,9 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
     private final Deque<ArtemisChannel> idle = new ConcurrentLinkedDeque<>();
     private final Set<ArtemisChannel> channels = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor lockTimer;
+    /** Failovers seen; a channel opened under an earlier count is stale. */
+    private final AtomicLong generation = new AtomicLong();
+
     private volatile boolean closed;
 
     private ArtemisSubmissionQueue(
@@ -85,6 +102,7 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
                 1, Thread.ofPlatform().daemon().name("artemis-queue-locks").factory());
         // Most locks end by settlement long before their deadline; keep no dead timers around.
         lockTimer.setRemoveOnCancelPolicy(true);
+        factory.addFailoverListener(this::failoverEvent);
     }
 
     /** A broker without authentication, with the default settings. */
@@ -150,8 +168,23 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         long deadline = System.nanoTime() + maxWait.toNanos();
         ArtemisChannel channel = borrow();
         try {
-            ArtemisChannel.Received message;
-            while ((message = channel.receive(order, deadline, settings.pollInterval())) != null) {
+            while (true) {
+                ArtemisChannel current = channel;
+                ArtemisChannel.Received message =
+                        channel.receive(order, deadline, settings.pollInterval(), () -> isStale(current));
+                if (isStale(channel)) {
+                    // A failover came: a message received here is acknowledged in a transaction
+                    // that cannot commit; closing the session puts it back in its lane.
+                    discard(channel);
+                    if (System.nanoTime() - deadline >= 0) {
+                        return Optional.empty();
+                    }
+                    channel = borrow();
+                    continue;
+                }
+                if (message == null) {
+                    break;
+                }
                 if (message.deliveryCount() <= settings.maxDeliveryCount()) {
                     // From here on the channel belongs to the delivery.
                     return Optional.of(ArtemisDelivery.lock(this, channel, message));
@@ -217,7 +250,7 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
 
     /** Returns a channel whose transaction is finished to the pool. */
     void release(ArtemisChannel channel) {
-        if (closed) {
+        if (closed || isStale(channel)) {
             discard(channel);
         } else {
             // Last in, first out: the busiest channels stay warm and idle ones stay idle.
@@ -236,17 +269,48 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         if (closed) {
             throw new IllegalStateException("the queue is closed");
         }
-        ArtemisChannel channel = idle.pollFirst();
-        if (channel != null) {
-            return channel;
+        ArtemisChannel channel;
+        while ((channel = idle.pollFirst()) != null) {
+            if (!isStale(channel)) {
+                return channel;
+            }
+            discard(channel);
         }
         try {
-            channel = ArtemisChannel.open(factory, broker);
+            channel = ArtemisChannel.open(factory, broker, generation.get());
         } catch (ActiveMQException e) {
             throw new QueueException("cannot open a session", e);
         }
         channels.add(channel);
         return channel;
+    }
+
+    private boolean isStale(ArtemisChannel channel) {
+        return channel.generation() != generation.get();
+    }
+
+    /**
+     * Called by Artemis when the connection fails and when it is back. Both make the channels open
+     * until then stale (a session opened while reconnecting is not trusted either); once the
+     * connection is back, the idle ones are closed, off Artemis' thread.
+     */
+    private void failoverEvent(FailoverEventType event) {
+        generation.incrementAndGet();
+        if (event == FailoverEventType.FAILOVER_COMPLETED && !closed) {
+            try {
+                lockTimer.execute(this::discardStaleIdleChannels);
+            } catch (RejectedExecutionException closing) {
+                // close() discards them all
+            }
+        }
+    }
+
+    private void discardStaleIdleChannels() {
+        for (ArtemisChannel channel : idle) {
+            if (isStale(channel) && idle.remove(channel)) {
+                discard(channel);
+            }
+        }
     }
 
     private <T> T withChannel(String what, ChannelCall<T> call) {

@@ -13,10 +13,16 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The contract against an embedded broker over TCP, plus what only Artemis can show here. */
@@ -109,6 +115,71 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
         delivery.complete();
         queue.send(Lane.CONTEST, "s-2", "{}");
         receive(queue).complete();
+    }
+
+    @Test
+    void idleConsumersServeWhatIsSentAfterABrokerRestartOnceAndPromptly() throws Exception {
+        SubmissionQueue queue = client();
+        // Five deliveries held at once leave five channels in the pool, more than the consumers
+        // below keep busy, as a worker has after a busy moment.
+        for (int i = 0; i < 5; i++) {
+            queue.send(Lane.CONTEST, "warm-" + i, "{}");
+        }
+        List<Delivery> held = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            held.add(receive(queue));
+        }
+        held.forEach(Delivery::complete);
+
+        Map<String, Integer> deliveries = new ConcurrentHashMap<>();
+        Set<String> completed = ConcurrentHashMap.newKeySet();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<List<Lane>> orders =
+                List.of(List.of(Lane.INTERACTIVE), List.of(Lane.CONTEST, Lane.REGRADE), Lane.SERVED_ORDER);
+        List<Thread> consumers = new ArrayList<>();
+        for (List<Lane> order : orders) {
+            consumers.add(Thread.ofPlatform().start(() -> {
+                while (running.get()) {
+                    try {
+                        queue.receive(order, Duration.ofSeconds(1)).ifPresent(delivery -> {
+                            deliveries.merge(delivery.messageId(), 1, Integer::sum);
+                            try {
+                                delivery.complete();
+                                completed.add(delivery.messageId());
+                            } catch (RuntimeException e) {
+                                failures.add(delivery.messageId() + ": " + e);
+                            }
+                        });
+                    } catch (QueueException whileReconnecting) {
+                        // as QueueConsumer does: try again
+                    }
+                }
+            }));
+        }
+        try {
+            restartBrokerOnItsPort();
+            // The consumers go on idling through the reconnection before anything is sent.
+            Thread.sleep(3000);
+            await().atMost(ARRIVES)
+                    .ignoreExceptionsInstanceOf(QueueException.class)
+                    .until(() -> {
+                        queue.send(Lane.CONTEST, "judge-1", "{}");
+                        return true;
+                    });
+            queue.sendTransient(Lane.INTERACTIVE, "execute-1", "{}");
+
+            await().atMost(ARRIVES).until(() -> completed.containsAll(List.of("judge-1", "execute-1")));
+            // A second delivery of either would come within a poll or two; give it time to show.
+            Thread.sleep(2000);
+            assertEquals(Map.of("judge-1", 1, "execute-1", 1), deliveries, "deliveries; failures " + failures);
+            assertEquals(List.of(), failures);
+        } finally {
+            running.set(false);
+            for (Thread consumer : consumers) {
+                consumer.join();
+            }
+        }
     }
 
     @Test
