@@ -8,7 +8,6 @@ import io.codingengine.common.execution.LimitRequest;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +32,12 @@ class HungRelayTest {
                 () -> Fixture.run("python", "*", "import time\ntime.sleep(2)\nprint('late')", "", LIMITS));
         ProcessHandle relay =
                 busyRelay(Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("no relay running"));
-        new ProcessBuilder("kill", "-STOP", Long.toString(relay.pid())).start().waitFor();
+        assertEquals(
+                0,
+                new ProcessBuilder("kill", "-STOP", Long.toString(relay.pid()))
+                        .start()
+                        .waitFor(),
+                "the relay was stopped");
         try {
             StageResult result = run.get(60, TimeUnit.SECONDS).runs().getFirst();
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
@@ -53,16 +57,20 @@ class HungRelayTest {
         }
     }
 
-    /** A relay of this test's sandbox that is serving a run: a child of a relay server, with a child. */
+    /**
+     * The relay serving this test's run: a fork of one of this sandbox's relay servers (so its
+     * command line is the server's too) with a Python program among its descendants. Neither the
+     * box's init, whose parent is a relay, nor a relay still reaping the previous run qualifies.
+     */
     private static Optional<ProcessHandle> busyRelay(Duration patience) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
-            List<ProcessHandle> servers = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().orElse("").contains(" serve " + Fixture.DATA_DIR))
-                    .toList();
-            Optional<ProcessHandle> busy = servers.stream()
-                    .flatMap(ProcessHandle::children)
-                    .filter(relay -> relay.children().findAny().isPresent())
+            Optional<ProcessHandle> busy = ProcessHandle.allProcesses()
+                    .filter(HungRelayTest::isServeProcess)
+                    .filter(p ->
+                            p.parent().filter(HungRelayTest::isServeProcess).isPresent())
+                    .filter(relay -> relay.descendants()
+                            .anyMatch(p -> p.info().commandLine().orElse("").contains("python")))
                     .findFirst();
             if (busy.isPresent()) {
                 return busy;
@@ -70,6 +78,10 @@ class HungRelayTest {
             Thread.sleep(20);
         }
         return Optional.empty();
+    }
+
+    private static boolean isServeProcess(ProcessHandle p) {
+        return p.info().commandLine().orElse("").contains(" serve " + Fixture.DATA_DIR);
     }
 
     private static boolean waitGone(ProcessHandle p) {
