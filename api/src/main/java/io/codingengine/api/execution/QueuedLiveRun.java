@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * The api's end of a live run on a worker: the worker's events come in on this process's reply
  * channel and go to the client in order; the client's controls go to the worker's address once
  * the worker named it ({@link LiveMessage.Attached}), and are kept until then. A run no worker
- * took within the patience, or whose worker then went silent for as long (it died), ends with
- * {@link LiveMessage.Failed}.
+ * took within the patience ends with {@link LiveMessage.Failed}, and so does one whose worker then
+ * went silent (it died or stopped): for {@link #MISSED_BEATS} of the heartbeats it promised, or
+ * for the whole patience when it promised none.
  */
 final class QueuedLiveRun {
 
@@ -31,11 +32,19 @@ final class QueuedLiveRun {
      * ({@code connect-max-messages}) keeps far below this; it is a bound of its own all the same.
      */
     static final int MAX_EARLY = 10_000;
+    /**
+     * Heartbeats a worker may miss before its run is given up: enough for a garbage collection or
+     * a busy broker, few enough that a client learns of a dead worker within seconds.
+     */
+    static final int MISSED_BEATS = 5;
 
     private final String requestId;
     private final ReplyChannel replies;
     private final Consumer<LiveMessage.Event> events;
     private final Duration patience;
+    /** How long the run's worker may be silent: the patience, or a few of its heartbeats. */
+    private Duration silence;
+
     private final List<LiveMessage.Control> early = new ArrayList<>();
     private ReplyChannel.Listening listening;
     private ScheduledFuture<?> timer;
@@ -48,6 +57,7 @@ final class QueuedLiveRun {
         this.replies = replies;
         this.events = events;
         this.patience = patience;
+        this.silence = patience;
     }
 
     /** Listens for the worker's events; call before the run is queued. */
@@ -81,6 +91,9 @@ final class QueuedLiveRun {
         switch (message) {
             case LiveMessage.Attached attached -> {
                 worker = attached.address();
+                if (attached.heartbeatMillis() > 0) {
+                    silence = Duration.ofMillis(attached.heartbeatMillis()).multipliedBy(MISSED_BEATS);
+                }
                 restartTimer();
                 for (LiveMessage.Control control : early) {
                     if (!deliver(control)) {
@@ -89,6 +102,7 @@ final class QueuedLiveRun {
                 }
                 early.clear();
             }
+            case LiveMessage.Alive alive -> restartTimer();
             case LiveMessage.Ended end -> {
                 events.accept(end);
                 finish();
@@ -155,12 +169,16 @@ final class QueuedLiveRun {
         finish();
     }
 
-    /** A worker is silent at most for a compile or a run without output (each within the executor's maxima). */
+    /**
+     * A worker with a heartbeat is silent at most for a few of its beats; one without, for a
+     * compile or a run without output (each within the executor's maxima).
+     */
     private void restartTimer() {
         timer.cancel(false);
+        Duration limit = silence;
         timer = TIMERS.schedule(
-                () -> giveUp("its worker went silent for " + patience.toSeconds() + " s"),
-                patience.toMillis(),
+                () -> giveUp("its worker went silent for " + limit.toMillis() / 1000.0 + " s: it stopped or died"),
+                limit.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 

@@ -241,6 +241,9 @@ final class ConnectSession {
             case LiveMessage.Attached attached -> {
                 // The transport's own: the api's end of a queued run keeps it.
             }
+            case LiveMessage.Alive alive -> {
+                // The transport's own, as Attached.
+            }
         }
     }
 

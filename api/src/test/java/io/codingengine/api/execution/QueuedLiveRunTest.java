@@ -36,6 +36,49 @@ class QueuedLiveRunTest {
         }
     }
 
+    /**
+     * A worker promises a heartbeat every 200 ms: one that keeps it keeps its quiet run past five
+     * missed beats, and its beats never reach the client; one that goes silent (dead, or stopped)
+     * has its run given up after five missed beats, not after the minute of patience.
+     */
+    @Test
+    void aRunWhoseWorkerStopsBeatingIsGivenUpWithinSecondsAndOneThatBeatsIsNot(@TempDir Path dataDir) throws Exception {
+        EmbeddedArtemisBroker broker = EmbeddedArtemisBroker.start(dataDir, 0);
+        try (ArtemisReplyChannel api = ArtemisReplyChannel.listening(broker.inVmUrl());
+                ArtemisReplyChannel worker = ArtemisReplyChannel.listening(broker.url());
+                ReplyChannel.Inbox deadInbox = worker.inbox("dead", body -> {});
+                ReplyChannel.Inbox aliveInbox = worker.inbox("alive", body -> {})) {
+            BlockingQueue<LiveMessage.Event> dead = beating(api, worker, "dead", deadInbox);
+            BlockingQueue<LiveMessage.Event> alive = beating(api, worker, "alive", aliveInbox);
+            long start = System.nanoTime();
+            while (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 2500) {
+                worker.reply(api.address(), "alive", LiveMessage.toJson(new LiveMessage.Alive()));
+                Thread.sleep(100);
+            }
+            LiveMessage.Event failed = dead.poll(5, TimeUnit.SECONDS);
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(
+                    failed instanceof LiveMessage.Failed f && f.message().contains("went silent"),
+                    String.valueOf(failed));
+            assertEquals(new LiveMessage.Ended(), dead.poll(1, TimeUnit.SECONDS));
+            assertTrue(seconds < 10, "given up after " + seconds + " s");
+            assertTrue(alive.isEmpty(), "the beating worker's run goes on, and no beat reaches its client: " + alive);
+            worker.reply(api.address(), "alive", LiveMessage.toJson(new LiveMessage.Ended()));
+            assertEquals(new LiveMessage.Ended(), alive.poll(10, TimeUnit.SECONDS));
+        } finally {
+            broker.stop();
+        }
+    }
+
+    /** The client's events of a run attached by a worker that promised a beat every 200 ms. */
+    private static BlockingQueue<LiveMessage.Event> beating(
+            ReplyChannel api, ReplyChannel worker, String requestId, ReplyChannel.Inbox inbox) {
+        BlockingQueue<LiveMessage.Event> events = new LinkedBlockingQueue<>();
+        new QueuedLiveRun(requestId, api, events::add, Duration.ofSeconds(60)).listen();
+        worker.reply(api.address(), requestId, LiveMessage.toJson(new LiveMessage.Attached(inbox.address(), 200)));
+        return events;
+    }
+
     private static void floodOneOfTwoRuns(EmbeddedArtemisBroker broker) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         BlockingQueue<String> calmGot = new LinkedBlockingQueue<>();
@@ -100,7 +143,7 @@ class QueuedLiveRunTest {
                 },
                 Duration.ofSeconds(60));
         run.listen();
-        worker.reply(api.address(), requestId, LiveMessage.toJson(new LiveMessage.Attached(inbox.address())));
+        worker.reply(api.address(), requestId, LiveMessage.toJson(new LiveMessage.Attached(inbox.address(), 0)));
         worker.reply(api.address(), requestId, LiveMessage.toJson(new LiveMessage.Started("python", "3")));
         assertTrue(started.await(10, TimeUnit.SECONDS), "the run is attached");
         return run;

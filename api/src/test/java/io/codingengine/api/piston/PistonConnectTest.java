@@ -133,6 +133,28 @@ class PistonConnectTest {
         assertEquals("python", audit.get("language").asString());
     }
 
+    /**
+     * A program that says nothing for longer than the worker may go without a heartbeat (five of
+     * them) runs to its end: the worker's beats keep its run with the api while the program is
+     * quiet (and the client's input keeps it from being idle).
+     */
+    @Test
+    void aQuietProgramRunsOnWhileItsWorkerBeats() throws Exception {
+        PistonConnectClient client = init(
+                issue(unique("quiet")),
+                program("python", "import time\ntime.sleep(7)\nprint('awake')", "run_timeout", 15000));
+        client.next("runtime");
+        assertEquals("run", client.next("stage").get("stage").asString());
+        for (int second = 0; second < 8; second++) {
+            client.stdin("\n"); // the client is there (its run is not idle); the program says nothing
+            Thread.sleep(1000);
+        }
+        assertEquals("awake\n", client.stdoutUntil("awake\n"));
+        JsonNode exit = client.next("exit");
+        assertEquals(0, exit.get("code").asInt(), exit.toString());
+        assertEquals("4999 Job Completed", client.closeStatus());
+    }
+
     @Test
     void aCompileErrorIsTheCompileStageAndNothingRuns() throws Exception {
         PistonConnectClient client = init(issue(unique("cc")), program("c++", "int main() { return x; }"));

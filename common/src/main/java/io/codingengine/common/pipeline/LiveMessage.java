@@ -1,5 +1,7 @@
 package io.codingengine.common.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.codingengine.common.execution.Conversation;
@@ -17,6 +19,7 @@ import java.util.Objects;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = LiveMessage.Attached.class, name = "ATTACHED"),
+    @JsonSubTypes.Type(value = LiveMessage.Alive.class, name = "ALIVE"),
     @JsonSubTypes.Type(value = LiveMessage.Started.class, name = "STARTED"),
     @JsonSubTypes.Type(value = LiveMessage.StageBegan.class, name = "STAGE"),
     @JsonSubTypes.Type(value = LiveMessage.Output.class, name = "OUTPUT"),
@@ -36,12 +39,30 @@ public sealed interface LiveMessage {
     /** From the client to its run. */
     sealed interface Control extends LiveMessage {}
 
-    /** The worker took the run: the client's controls go to {@code address} from now on. */
-    record Attached(String address) implements Event {
+    /**
+     * The worker took the run: the client's controls go to {@code address} from now on. A worker
+     * that says {@code heartbeatMillis} (more than 0) sends {@link Alive} at least that often while
+     * the run lasts, so the api knows within a few of them that the worker died; a worker that
+     * sends none (0: one older than heartbeats) is given the api's whole patience per event.
+     */
+    record Attached(String address, long heartbeatMillis) implements Event {
         public Attached {
             Objects.requireNonNull(address, "address");
+            if (heartbeatMillis < 0) {
+                throw new IllegalArgumentException("heartbeatMillis must not be negative: " + heartbeatMillis);
+            }
+        }
+
+        /** As read from JSON, where a worker older than heartbeats leaves the promise out. */
+        @JsonCreator
+        static Attached read(
+                @JsonProperty("address") String address, @JsonProperty("heartbeatMillis") Long heartbeatMillis) {
+            return new Attached(address, heartbeatMillis == null ? 0 : heartbeatMillis);
         }
     }
+
+    /** The run's worker is alive; for the api, never passed to the client. */
+    record Alive() implements Event {}
 
     /** The program has its slot and runs {@code language} {@code version} ({@link Conversation#started}). */
     record Started(String language, String version) implements Event {}

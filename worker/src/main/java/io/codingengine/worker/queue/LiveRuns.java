@@ -9,6 +9,10 @@ import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.queue.Delivery;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +28,15 @@ import org.slf4j.LoggerFactory;
 final class LiveRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveRuns.class);
+    /**
+     * How often a live run tells its api that this worker is alive: the api ends the run for its
+     * client after a few missed beats ({@code QueuedLiveRun}), instead of waiting its whole
+     * patience (the execute timeout) when a worker dies or stops under a quiet program.
+     */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /** One platform thread sends every live run's beats, whatever the slots' threads do. */
+    private static final ScheduledExecutorService BEATS = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("live-run-heartbeat").factory());
 
     private final Executor executor;
     private final ReplyChannel replies;
@@ -53,7 +66,7 @@ final class LiveRuns {
             return;
         }
         // Settled at once: a client that saw part of a run cannot be shown another one. A worker
-        // that dies under it leaves the api to end the connection at its deadline.
+        // that dies under it stops its heartbeat, and the api ends the connection.
         delivery.complete();
         metrics.queued(
                 "interactive", "live run " + item.requestId(), Duration.between(item.enqueuedAt(), clock.instant()));
@@ -101,8 +114,14 @@ final class LiveRuns {
             return new LiveConversation.Outcome(null, "ERROR");
         }
         try (inbox) {
-            toApi.accept(new LiveMessage.Attached(inbox.address()));
-            return conversation.run(executor, item.request());
+            toApi.accept(new LiveMessage.Attached(inbox.address(), HEARTBEAT.toMillis()));
+            ScheduledFuture<?> beats = BEATS.scheduleAtFixedRate(
+                    () -> beat(item), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                return conversation.run(executor, item.request());
+            } finally {
+                beats.cancel(false);
+            }
         }
     }
 
@@ -116,6 +135,15 @@ final class LiveRuns {
                     item.requestId(),
                     event.getClass().getSimpleName(),
                     e.toString());
+        }
+    }
+
+    /** One heartbeat; one that cannot be sent is not logged: the run's own events say so. */
+    private void beat(WorkItem.Converse item) {
+        try {
+            replies.reply(item.replyTo(), item.requestId(), LiveMessage.toJson(new LiveMessage.Alive()));
+        } catch (RuntimeException e) {
+            // the api is gone or the broker failed: the next event's send logs it
         }
     }
 
