@@ -37,6 +37,12 @@ final class QueuedLiveRun {
      * a busy broker, few enough that a client learns of a dead worker within seconds.
      */
     static final int MISSED_BEATS = 5;
+    /**
+     * Beats more that a run whose worker seemed silent is given before it is given up: an api that
+     * was itself paused (a long collection, a frozen VM or container) finds its timers expired
+     * when it resumes, before it has read the beats that waited for it on the broker.
+     */
+    static final int GRACE_BEATS = 2;
 
     private final String requestId;
     private final ReplyChannel replies;
@@ -44,6 +50,10 @@ final class QueuedLiveRun {
     private final Duration patience;
     /** How long the run's worker may be silent: the patience, or a few of its heartbeats. */
     private Duration silence;
+    /** The worker's heartbeat, or null when it promised none. */
+    private Duration heartbeat;
+    /** Counts the timers set: a timer that fires after a newer one was set does nothing. */
+    private long timers;
 
     private final List<LiveMessage.Control> early = new ArrayList<>();
     private ReplyChannel.Listening listening;
@@ -63,10 +73,7 @@ final class QueuedLiveRun {
     /** Listens for the worker's events; call before the run is queued. */
     synchronized void listen() {
         listening = replies.listen(requestId, this::arrived);
-        timer = TIMERS.schedule(
-                () -> giveUp("no worker answered within " + patience.toSeconds() + " s"),
-                patience.toMillis(),
-                TimeUnit.MILLISECONDS);
+        schedule(patience, () -> giveUp("no worker answered within " + patience.toSeconds() + " s"));
     }
 
     /** The run could not be queued: nothing will come. */
@@ -92,7 +99,8 @@ final class QueuedLiveRun {
             case LiveMessage.Attached attached -> {
                 worker = attached.address();
                 if (attached.heartbeatMillis() > 0) {
-                    silence = Duration.ofMillis(attached.heartbeatMillis()).multipliedBy(MISSED_BEATS);
+                    heartbeat = Duration.ofMillis(attached.heartbeatMillis());
+                    silence = heartbeat.multipliedBy(MISSED_BEATS);
                 }
                 restartTimer();
                 for (LiveMessage.Control control : early) {
@@ -174,11 +182,33 @@ final class QueuedLiveRun {
      * compile or a run without output (each within the executor's maxima).
      */
     private void restartTimer() {
-        timer.cancel(false);
-        Duration limit = silence;
+        if (heartbeat == null) {
+            schedule(silence, () -> giveUp("its worker went silent for " + silence.toSeconds() + " s"));
+            return;
+        }
+        Duration grace = heartbeat.multipliedBy(GRACE_BEATS);
+        String why = "its worker went silent for " + silence.plus(grace).toMillis() / 1000.0 + " s: it stopped or died";
+        schedule(silence, () -> schedule(grace, () -> giveUp(why)));
+    }
+
+    /**
+     * Runs {@code then} after {@code delay}, on this run's lock, unless the run ended or another
+     * timer was set meanwhile (an event that came while this one was firing).
+     */
+    private void schedule(Duration delay, Runnable then) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        long mine = ++timers;
         timer = TIMERS.schedule(
-                () -> giveUp("its worker went silent for " + limit.toMillis() / 1000.0 + " s: it stopped or died"),
-                limit.toMillis(),
+                () -> {
+                    synchronized (this) {
+                        if (!ended && timers == mine) {
+                            then.run();
+                        }
+                    }
+                },
+                delay.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 

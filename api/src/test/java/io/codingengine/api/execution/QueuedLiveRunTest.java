@@ -39,7 +39,8 @@ class QueuedLiveRunTest {
     /**
      * A worker promises a heartbeat every 200 ms: one that keeps it keeps its quiet run past five
      * missed beats, and its beats never reach the client; one that goes silent (dead, or stopped)
-     * has its run given up after five missed beats, not after the minute of patience.
+     * has its run given up after five missed beats and two of grace, not after the minute of
+     * patience.
      */
     @Test
     void aRunWhoseWorkerStopsBeatingIsGivenUpWithinSecondsAndOneThatBeatsIsNot(@TempDir Path dataDir) throws Exception {
@@ -70,12 +71,44 @@ class QueuedLiveRunTest {
         }
     }
 
+    /**
+     * An api that was paused (a long collection, a frozen VM) finds its timers expired before it
+     * reads the beats that waited for it: a beat within the grace after the silence limit keeps
+     * the run. Here the worker promises a beat every 500 ms and is silent for 2.9 s, past the
+     * 2.5 s of five missed beats but within the second of grace, and then beats on.
+     */
+    @Test
+    void aBeatWithinTheGraceAfterTheSilenceLimitKeepsTheRun(@TempDir Path dataDir) throws Exception {
+        EmbeddedArtemisBroker broker = EmbeddedArtemisBroker.start(dataDir, 0);
+        try (ArtemisReplyChannel api = ArtemisReplyChannel.listening(broker.inVmUrl());
+                ArtemisReplyChannel worker = ArtemisReplyChannel.listening(broker.url());
+                ReplyChannel.Inbox inbox = worker.inbox("late", body -> {})) {
+            BlockingQueue<LiveMessage.Event> events = beating(api, worker, "late", inbox, 500);
+            Thread.sleep(2900);
+            for (int beat = 0; beat < 8; beat++) {
+                worker.reply(api.address(), "late", LiveMessage.toJson(new LiveMessage.Alive()));
+                Thread.sleep(250);
+            }
+            assertTrue(events.isEmpty(), "the run goes on: " + events);
+            worker.reply(api.address(), "late", LiveMessage.toJson(new LiveMessage.Ended()));
+            assertEquals(new LiveMessage.Ended(), events.poll(10, TimeUnit.SECONDS));
+        } finally {
+            broker.stop();
+        }
+    }
+
     /** The client's events of a run attached by a worker that promised a beat every 200 ms. */
     private static BlockingQueue<LiveMessage.Event> beating(
             ReplyChannel api, ReplyChannel worker, String requestId, ReplyChannel.Inbox inbox) {
+        return beating(api, worker, requestId, inbox, 200);
+    }
+
+    /** The client's events of a run attached by a worker that promised a beat every {@code millis}. */
+    private static BlockingQueue<LiveMessage.Event> beating(
+            ReplyChannel api, ReplyChannel worker, String requestId, ReplyChannel.Inbox inbox, long millis) {
         BlockingQueue<LiveMessage.Event> events = new LinkedBlockingQueue<>();
         new QueuedLiveRun(requestId, api, events::add, Duration.ofSeconds(60)).listen();
-        worker.reply(api.address(), requestId, LiveMessage.toJson(new LiveMessage.Attached(inbox.address(), 200)));
+        worker.reply(api.address(), requestId, LiveMessage.toJson(new LiveMessage.Attached(inbox.address(), millis)));
         return events;
     }
 
