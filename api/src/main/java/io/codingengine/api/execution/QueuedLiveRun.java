@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * channel and go to the client in order; the client's controls go to the worker's address once
  * the worker named it ({@link LiveMessage.Attached}), and are kept until then. A run no worker
  * took within the patience ends with {@link LiveMessage.Failed}, and so does one whose worker then
- * went silent (it died or stopped): for {@link #MISSED_BEATS} of the heartbeats it promised, or
- * for the whole patience when it promised none.
+ * went silent (it died or stopped): for {@link #MISSED_BEATS} and {@link #GRACE_BEATS} of the
+ * heartbeats it promised, or for the whole patience when it promised none.
  */
 final class QueuedLiveRun {
 
