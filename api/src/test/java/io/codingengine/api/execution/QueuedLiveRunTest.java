@@ -3,6 +3,7 @@ package io.codingengine.api.execution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codingengine.api.TestBroker;
 import io.codingengine.common.pipeline.LiveMessage;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.queue.ArtemisReplyChannel;
@@ -28,7 +29,7 @@ class QueuedLiveRunTest {
 
     @Test
     void aRunWhoseInputIsNotTakenIsStoppedAloneWhenItsQueueIsFull(@TempDir Path dataDir) throws Exception {
-        EmbeddedArtemisBroker broker = EmbeddedArtemisBroker.start(dataDir, 0);
+        EmbeddedArtemisBroker broker = TestBroker.start(dataDir);
         try {
             floodOneOfTwoRuns(broker);
         } finally {
@@ -44,7 +45,7 @@ class QueuedLiveRunTest {
      */
     @Test
     void aRunWhoseWorkerStopsBeatingIsGivenUpWithinSecondsAndOneThatBeatsIsNot(@TempDir Path dataDir) throws Exception {
-        EmbeddedArtemisBroker broker = EmbeddedArtemisBroker.start(dataDir, 0);
+        EmbeddedArtemisBroker broker = TestBroker.start(dataDir);
         try (ArtemisReplyChannel api = ArtemisReplyChannel.listening(broker.inVmUrl());
                 ArtemisReplyChannel worker = ArtemisReplyChannel.listening(broker.url());
                 ReplyChannel.Inbox deadInbox = worker.inbox("dead", body -> {});
@@ -79,7 +80,7 @@ class QueuedLiveRunTest {
      */
     @Test
     void aBeatWithinTheGraceAfterTheSilenceLimitKeepsTheRun(@TempDir Path dataDir) throws Exception {
-        EmbeddedArtemisBroker broker = EmbeddedArtemisBroker.start(dataDir, 0);
+        EmbeddedArtemisBroker broker = TestBroker.start(dataDir);
         try (ArtemisReplyChannel api = ArtemisReplyChannel.listening(broker.inVmUrl());
                 ArtemisReplyChannel worker = ArtemisReplyChannel.listening(broker.url());
                 ReplyChannel.Inbox inbox = worker.inbox("late", body -> {})) {

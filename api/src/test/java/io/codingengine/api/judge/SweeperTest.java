@@ -3,6 +3,7 @@ package io.codingengine.api.judge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codingengine.api.TestBroker;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
@@ -58,11 +59,7 @@ class SweeperTest {
 
     @BeforeAll
     static void start() {
-        // Outside Spring (whose settings turn them off) Artemis' audit loggers would be on, and
-        // they call Subject.getSubject, which JDK 24+ no longer supports.
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq.audit"))
-                .setLevel(ch.qos.logback.classic.Level.OFF);
-        broker = EmbeddedArtemisBroker.start(dir.resolve("broker"), 0);
+        broker = TestBroker.start(dir.resolve("broker"));
         queue = ArtemisSubmissionQueue.connect(broker.url());
         store = new PostgresSubmissionStore(POSTGRES.dataSource());
         otherProcess = new PostgresSubmissionStore(POSTGRES.database().dataSource());

@@ -2,16 +2,15 @@ package io.codingengine.api.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.codingengine.api.TestBroker;
 import io.codingengine.common.queue.ArtemisSubmissionQueue;
 import io.codingengine.common.queue.EmbeddedArtemisBroker;
 import io.codingengine.common.queue.Lane;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** {@link QueueDepth} against a real broker: the estimate errs high, a refusal rests on a fresh read. */
 class QueueDepthTest {
@@ -20,18 +19,8 @@ class QueueDepthTest {
     private ArtemisSubmissionQueue queue;
     private final AtomicLong clock = new AtomicLong();
 
-    /**
-     * Outside Spring Boot logback logs at DEBUG, which turns on Artemis's audit logger, and that
-     * calls {@code Subject.getSubject}, which Java 25 no longer supports: the broker would not start.
-     */
-    @BeforeAll
-    static void quietArtemisAudit() {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.activemq.audit"))
-                .setLevel(ch.qos.logback.classic.Level.OFF);
-    }
-
     private QueueDepth depth(Path dir) {
-        broker = EmbeddedArtemisBroker.start(dir, 0);
+        broker = TestBroker.start(dir);
         queue = ArtemisSubmissionQueue.connect(broker.url());
         return new QueueDepth(queue, clock::get);
     }

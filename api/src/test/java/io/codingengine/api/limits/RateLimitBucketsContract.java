@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codingengine.api.TestBroker;
 import io.codingengine.api.access.Principal;
 import io.codingengine.api.access.Role;
 import io.codingengine.api.config.EngineProperties;
@@ -51,11 +52,7 @@ public abstract class RateLimitBucketsContract {
 
     @BeforeAll
     static void startQueue(@TempDir Path dir) {
-        // Outside Spring the api's logging settings do not apply: Artemis' audit loggers call
-        // Subject.getSubject, which JDK 24+ no longer supports (the api's settings turn them off).
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq.audit"))
-                .setLevel(ch.qos.logback.classic.Level.OFF);
-        broker = EmbeddedArtemisBroker.start(dir.resolve("broker"), 0);
+        broker = TestBroker.start(dir.resolve("broker"));
         queue = ArtemisSubmissionQueue.connect(broker.url());
     }
 
