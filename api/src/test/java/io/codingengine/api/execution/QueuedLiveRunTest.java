@@ -16,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,14 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QueuedLiveRunTest {
 
-    @Test
-    void aRunWhoseInputIsNotTakenIsStoppedAloneWhenItsQueueIsFull(@TempDir Path dataDir) throws Exception {
-        EmbeddedArtemisBroker broker = TestBroker.start(dataDir);
-        try {
-            floodOneOfTwoRuns(broker);
-        } finally {
-            broker.stop();
-        }
+    private EmbeddedArtemisBroker broker;
+
+    @BeforeEach
+    void startBroker(@TempDir Path dataDir) {
+        broker = TestBroker.start(dataDir);
+    }
+
+    @AfterEach
+    void stopBroker() {
+        broker.stop();
     }
 
     /**
@@ -44,8 +48,7 @@ class QueuedLiveRunTest {
      * patience.
      */
     @Test
-    void aRunWhoseWorkerStopsBeatingIsGivenUpWithinSecondsAndOneThatBeatsIsNot(@TempDir Path dataDir) throws Exception {
-        EmbeddedArtemisBroker broker = TestBroker.start(dataDir);
+    void aRunWhoseWorkerStopsBeatingIsGivenUpWithinSecondsAndOneThatBeatsIsNot() throws Exception {
         try (ArtemisReplyChannel api = ArtemisReplyChannel.listening(broker.inVmUrl());
                 ArtemisReplyChannel worker = ArtemisReplyChannel.listening(broker.url());
                 ReplyChannel.Inbox deadInbox = worker.inbox("dead", body -> {});
@@ -67,8 +70,6 @@ class QueuedLiveRunTest {
             assertTrue(alive.isEmpty(), "the beating worker's run goes on, and no beat reaches its client: " + alive);
             worker.reply(api.address(), "alive", LiveMessage.toJson(new LiveMessage.Ended()));
             assertEquals(new LiveMessage.Ended(), alive.poll(10, TimeUnit.SECONDS));
-        } finally {
-            broker.stop();
         }
     }
 
@@ -79,8 +80,7 @@ class QueuedLiveRunTest {
      * 2.5 s of five missed beats but within the second of grace, and then beats on.
      */
     @Test
-    void aBeatWithinTheGraceAfterTheSilenceLimitKeepsTheRun(@TempDir Path dataDir) throws Exception {
-        EmbeddedArtemisBroker broker = TestBroker.start(dataDir);
+    void aBeatWithinTheGraceAfterTheSilenceLimitKeepsTheRun() throws Exception {
         try (ArtemisReplyChannel api = ArtemisReplyChannel.listening(broker.inVmUrl());
                 ArtemisReplyChannel worker = ArtemisReplyChannel.listening(broker.url());
                 ReplyChannel.Inbox inbox = worker.inbox("late", body -> {})) {
@@ -93,8 +93,6 @@ class QueuedLiveRunTest {
             assertTrue(events.isEmpty(), "the run goes on: " + events);
             worker.reply(api.address(), "late", LiveMessage.toJson(new LiveMessage.Ended()));
             assertEquals(new LiveMessage.Ended(), events.poll(10, TimeUnit.SECONDS));
-        } finally {
-            broker.stop();
         }
     }
 
@@ -113,7 +111,8 @@ class QueuedLiveRunTest {
         return events;
     }
 
-    private static void floodOneOfTwoRuns(EmbeddedArtemisBroker broker) throws Exception {
+    @Test
+    void aRunWhoseInputIsNotTakenIsStoppedAloneWhenItsQueueIsFull() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         BlockingQueue<String> calmGot = new LinkedBlockingQueue<>();
         List<LiveMessage.Event> floodedEvents = new CopyOnWriteArrayList<>();
