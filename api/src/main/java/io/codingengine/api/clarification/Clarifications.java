@@ -225,7 +225,7 @@ public final class Clarifications {
             return null;
         }
         if (!contest.problemIds().contains(problemId)) {
-            String which = clock.instant().isBefore(contest.start()) ? "" : " " + contest.problemIds();
+            String which = !contest.hasStarted(clock.instant()) ? "" : " " + contest.problemIds();
             throw new InvalidRequestException(
                     "problemId must be one of the contest's problems" + which + ", or left out for a general question");
         }

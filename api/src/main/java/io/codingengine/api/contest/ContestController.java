@@ -151,7 +151,7 @@ public class ContestController {
     ResponseEntity<byte[]> statementFile(
             @PathVariable String id, @PathVariable String problemId, @PathVariable String name) {
         Contest c = contest(id);
-        if (clock.instant().isBefore(c.start()) || !c.problemIds().contains(problemId)) {
+        if (!c.hasStarted(clock.instant()) || !c.problemIds().contains(problemId)) {
             throw new NoSuchElementException("no such statement file");
         }
         return StatementFiles.response(problems, problemId, name);
@@ -409,7 +409,7 @@ public class ContestController {
      * drafts do not tell which ids the contest has while its page still hides them.
      */
     private void startedProblemOf(Contest c, String problemId) {
-        if (clock.instant().isBefore(c.start())) {
+        if (!c.hasStarted(clock.instant())) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "the contest has not started yet");
         }
         if (!c.problemIds().contains(problemId)) {
@@ -428,7 +428,7 @@ public class ContestController {
         if (!c.isRunning(clock.instant())) {
             throw new ResponseStatusException(
                     HttpStatus.CONFLICT,
-                    clock.instant().isBefore(c.start()) ? "the contest has not started yet" : "the contest is over");
+                    !c.hasStarted(clock.instant()) ? "the contest has not started yet" : "the contest is over");
         }
         if (body.problemId() == null || !c.problemIds().contains(body.problemId())) {
             throw new InvalidRequestException("problemId must be one of the contest's problems " + c.problemIds());
@@ -522,7 +522,7 @@ public class ContestController {
                     .forEach(a -> names.put(a.participant(), a.displayName()));
         }
         // Before the start the contest's page hides its problems; so does its board.
-        boolean problemsHidden = clock.instant().isBefore(c.start()) && !disclosure.seesEverything();
+        boolean problemsHidden = !c.hasStarted(clock.instant()) && !disclosure.seesEverything();
         return new ScoreboardView(
                 b.contestId(),
                 b.scoring(),

@@ -27,7 +27,7 @@ public record ContestView(
         boolean frozen) {
 
     static ContestView of(Contest c, Instant now, List<ProblemSummary> problems) {
-        boolean started = !now.isBefore(c.start());
+        boolean started = c.hasStarted(now);
         return new ContestView(
                 c.id(),
                 c.title(),

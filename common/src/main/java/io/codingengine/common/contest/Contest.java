@@ -96,9 +96,17 @@ public record Contest(
         return !invitations.isEmpty();
     }
 
+    /**
+     * Whether the contest has started at {@code now}: before, only admins may learn its problems
+     * (its page, its scoreboard, clarifications and drafts hide them).
+     */
+    public boolean hasStarted(Instant now) {
+        return !now.isBefore(start);
+    }
+
     /** Whether submissions are accepted at {@code now}. */
     public boolean isRunning(Instant now) {
-        return !now.isBefore(start) && now.isBefore(end);
+        return hasStarted(now) && now.isBefore(end);
     }
 
     /** The invitation with this token, if any. */
