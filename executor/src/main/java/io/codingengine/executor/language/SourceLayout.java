@@ -39,6 +39,8 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
     private static final Pattern PACKAGE = Pattern.compile("(?m)^[ \t]*+package\\s++([\\w.]++)\\s*+;");
     private static final Pattern MAIN = Pattern.compile("\\bvoid\\s++main\\s*+\\(");
     private static final int MAX_PATH = 1024;
+    /** The longest file name Linux file systems take, in bytes. */
+    private static final int MAX_PART_BYTES = 255;
 
     public SourceLayout {
         files = List.copyOf(files);
@@ -83,7 +85,7 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
         if (mainIndex < 0) {
             throw new InvalidRequestException("files must include at least one utf8 encoded file");
         }
-        checkPaths(files, names);
+        checkPaths(language, files, names);
         List<PlacedFile> placed = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
@@ -127,8 +129,12 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
             problem = "contains a forbidden character";
         } else {
             for (String part : name.split("/", -1)) {
-                if (part.isEmpty() || part.equals(".") || part.equals("..") || part.length() > 255) {
+                if (part.isEmpty() || part.equals(".") || part.equals("..")) {
                     problem = "must not contain empty, '.' or '..' parts";
+                    break;
+                }
+                if (tooLong(part)) {
+                    problem = "has a part longer than " + MAX_PART_BYTES + " bytes in UTF-8";
                     break;
                 }
             }
@@ -140,12 +146,35 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
     }
 
     /**
-     * The files' paths in the box can all be written: no two files have the same path, and no
-     * file's path is a directory of another's ({@code a} and {@code a/b}, in either order), which
-     * the box could only refuse when it writes them (a worker's failure, not the client's
-     * mistake). Checked on the paths in the box, after the main file's renaming.
+     * The files' paths in the box can all be written, and so can what the compiler writes: no two
+     * files have the same path, no file's path is a directory of another's ({@code a} and
+     * {@code a/b}, in either order), no name is longer than the file system takes (the main
+     * file's extension may make it so), none is the compiler's output ({@code -o a.out}) and no
+     * directory is named like a Java class file ({@code Main.class/x} would stop javac writing
+     * {@code Main.class}). The box or the compiler could only refuse them when it writes them: a
+     * worker's failure, not the client's mistake. Checked on the paths in the box, after the main
+     * file's renaming.
      */
-    private static void checkPaths(List<SourceFile> files, List<String> names) {
+    private static void checkPaths(LanguageDefinition language, List<SourceFile> files, List<String> names) {
+        String output = compilerOutput(language);
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            String[] parts = name.split("/");
+            for (int k = 0; k < parts.length; k++) {
+                if (tooLong(parts[k])) {
+                    throw new InvalidRequestException(describe(files, names, i) + " has a part longer than "
+                            + MAX_PART_BYTES + " bytes in UTF-8");
+                }
+                if (k < parts.length - 1 && parts[k].endsWith(".class")) {
+                    throw new InvalidRequestException(describe(files, names, i)
+                            + " has a directory named like a Java class file, where a compiler writes its classes");
+                }
+            }
+            if (parts[0].equals(output)) {
+                throw new InvalidRequestException(
+                        describe(files, names, i) + " is where the compiler writes the program (" + output + ")");
+            }
+        }
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             Integer first = index.putIfAbsent(names.get(i), i);
@@ -164,6 +193,17 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
                 }
             }
         }
+    }
+
+    private static boolean tooLong(String part) {
+        return part.getBytes(StandardCharsets.UTF_8).length > MAX_PART_BYTES;
+    }
+
+    /** The file the language's compiler writes the program to ({@code -o FILE}), or null. */
+    private static String compilerOutput(LanguageDefinition language) {
+        List<String> compile = language.compile() == null ? List.of() : language.compile();
+        int o = compile.indexOf("-o");
+        return o >= 0 && o + 1 < compile.size() ? compile.get(o + 1) : null;
     }
 
     /** A file as the client named it, and its path in the box when that is another name. */
