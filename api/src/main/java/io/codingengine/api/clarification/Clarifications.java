@@ -219,15 +219,21 @@ public final class Clarifications {
                 c.answeredAt());
     }
 
-    /** The message names the contest's problems only once it has started, as its page does. */
+    /**
+     * Before the contest starts no question names a problem, real or guessed alike: its page hides
+     * the problems, and an answer that differed would tell which ids it has.
+     */
     private String problemOf(Contest contest, String problemId) {
         if (problemId == null || problemId.isBlank()) {
             return null;
         }
-        if (!contest.problemIds().contains(problemId)) {
-            String which = !contest.hasStarted(clock.instant()) ? "" : " " + contest.problemIds();
+        if (!contest.hasStarted(clock.instant())) {
             throw new InvalidRequestException(
-                    "problemId must be one of the contest's problems" + which + ", or left out for a general question");
+                    "problemId cannot be given before the contest starts: leave it out for a general question");
+        }
+        if (!contest.problemIds().contains(problemId)) {
+            throw new InvalidRequestException("problemId must be one of the contest's problems " + contest.problemIds()
+                    + ", or left out for a general question");
         }
         return problemId;
     }
