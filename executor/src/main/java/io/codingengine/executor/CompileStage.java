@@ -2,6 +2,7 @@ package io.codingengine.executor;
 
 import io.codingengine.common.execution.StageLimits;
 import io.codingengine.common.execution.StageResult;
+import io.codingengine.common.execution.StageStatus;
 import io.codingengine.executor.compile.CompileCache;
 import io.codingengine.executor.compile.CompileSettings;
 import io.codingengine.executor.compile.JavacService;
@@ -18,9 +19,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -122,9 +125,42 @@ final class CompileStage implements AutoCloseable {
                 CompileCache.key(runtime, command, limits.toString(), sources),
                 () -> compileNow(box, runtime, layout, options, limits, sources));
         if (entry.result().succeeded()) {
+            String clash = clash(layout, entry.files().keySet());
+            if (clash != null) {
+                return new StageResult("", clash, clash, 1, null, StageStatus.RE, clash, 0, 0, 0);
+            }
             entry.files().forEach((path, content) -> box.writeFile(path, content, true));
         }
         return entry.result();
+    }
+
+    /**
+     * Why the compiler's outputs cannot join the submitted files in the work directory, or null:
+     * an output where a submitted file's directory is ({@code Main.class} and a file
+     * {@code Main.class/y}), or under a submitted file ({@code p/Main.class} and a file {@code p}).
+     * Every run would fail writing them: the submitter's mistake, a compile error.
+     */
+    static String clash(SourceLayout layout, Set<String> outputs) {
+        Set<String> files = new HashSet<>();
+        Set<String> directories = new HashSet<>();
+        for (SourceLayout.PlacedFile f : layout.files()) {
+            files.add(f.path());
+            for (int slash = f.path().indexOf('/'); slash >= 0; slash = f.path().indexOf('/', slash + 1)) {
+                directories.add(f.path().substring(0, slash));
+            }
+        }
+        for (String output : outputs) {
+            if (directories.contains(output)) {
+                return "the compiler wrote " + output + ", which the submitted files use as a directory";
+            }
+            for (int slash = output.indexOf('/'); slash >= 0; slash = output.indexOf('/', slash + 1)) {
+                if (files.contains(output.substring(0, slash))) {
+                    return "the compiler wrote " + output + ", but the submitted file " + output.substring(0, slash)
+                            + " is where its directory goes";
+                }
+            }
+        }
+        return null;
     }
 
     /** The warm compiler of a JDK, once one has been started. */

@@ -246,6 +246,29 @@ class LanguagesTest {
         assertEquals("just notes, not Java\n", r.runs().getFirst().stdout(), r.toString());
     }
 
+    /**
+     * A submitted file where javac writes a class (a directory {@code Main.class}, or a file
+     * {@code p} where the package's directory goes) is a compile error naming both, not a run
+     * that fails writing the classes (a worker's failure, IE for a submission).
+     */
+    @Test
+    void aSubmittedFileInTheWayOfTheCompilersOutputIsACompileError() {
+        String main = "public class Main { public static void main(String[] a) { System.out.println(1); } }";
+        ExecutionResult directory =
+                files("java", SourceFile.utf8("A.java", main), SourceFile.utf8("Main.class/y", "x"));
+        assertTrue(directory.compileFailed(), directory.toString());
+        assertEquals(
+                "the compiler wrote Main.class, which the submitted files use as a directory",
+                directory.compile().output());
+        assertTrue(directory.runs().isEmpty(), directory.toString());
+        ExecutionResult file =
+                files("java", SourceFile.utf8("A.java", "package p;\n" + main), SourceFile.utf8("p", "x"));
+        assertTrue(file.compileFailed(), file.toString());
+        assertEquals(
+                "the compiler wrote p/Main.class, but the submitted file p is where its directory goes",
+                file.compile().output());
+    }
+
     @ParameterizedTest
     @CsvSource(
             value = {"main.java", "solution.java", "Solution", "NULL"},

@@ -149,25 +149,21 @@ public record SourceLayout(List<PlacedFile> files, String main, List<String> sou
      * The files' paths in the box can all be written, and so can what the compiler writes: no two
      * files have the same path, no file's path is a directory of another's ({@code a} and
      * {@code a/b}, in either order), no name is longer than the file system takes (the main
-     * file's extension may make it so), none is the compiler's output ({@code -o a.out}) and no
-     * directory is named like a Java class file ({@code Main.class/x} would stop javac writing
-     * {@code Main.class}). The box or the compiler could only refuse them when it writes them: a
-     * worker's failure, not the client's mistake. Checked on the paths in the box, after the main
-     * file's renaming.
+     * file's extension may make it so) and none is the compiler's output ({@code -o a.out}, which
+     * would replace it). The box could only refuse them when it writes them: a worker's failure,
+     * not the client's mistake. Checked on the paths in the box, after the main file's renaming.
+     * (What else a compiler writes, javac's classes, is checked against the files once it has
+     * written them: {@code CompileStage}.)
      */
     private static void checkPaths(LanguageDefinition language, List<SourceFile> files, List<String> names) {
         String output = compilerOutput(language);
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             String[] parts = name.split("/");
-            for (int k = 0; k < parts.length; k++) {
-                if (tooLong(parts[k])) {
+            for (String part : parts) {
+                if (tooLong(part)) {
                     throw new InvalidRequestException(describe(files, names, i) + " has a part longer than "
                             + MAX_PART_BYTES + " bytes in UTF-8");
-                }
-                if (k < parts.length - 1 && parts[k].endsWith(".class")) {
-                    throw new InvalidRequestException(describe(files, names, i)
-                            + " has a directory named like a Java class file, where a compiler writes its classes");
                 }
             }
             if (parts[0].equals(output)) {
