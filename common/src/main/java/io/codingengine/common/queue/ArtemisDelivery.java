@@ -40,7 +40,13 @@ final class ArtemisDelivery implements Delivery {
             delivery.lockedUntil = Instant.now().plus(queue.lockDuration());
             delivery.expiry = queue.schedule(delivery::expireIfDue, queue.lockDuration());
         }
+        queue.track(delivery);
         return delivery;
+    }
+
+    /** The channel whose transaction holds the acknowledgement, for the queue's tests. */
+    ArtemisChannel channel() {
+        return channel;
     }
 
     @Override
@@ -105,8 +111,25 @@ final class ArtemisDelivery implements Delivery {
         return lockedUntil;
     }
 
+    /**
+     * Gives back what the broker pushed into this delivery's channel unasked
+     * ({@link ArtemisChannel#holdsUnreceived}) while the delivery holds the channel; a channel that
+     * fails at it is left to the settlement, which then fails and the message comes back.
+     */
+    synchronized void returnUnreceived() {
+        if (state != State.LOCKED || !channel.holdsUnreceived()) {
+            return;
+        }
+        try {
+            channel.returnUnreceived();
+        } catch (ActiveMQException | RuntimeException e) {
+            // the settlement finds the channel broken, and the lane gets both messages back
+        }
+    }
+
     private void settle(ChannelAction action) {
         requireLocked();
+        queue.untrack(this);
         expiry.cancel(false);
         try {
             action.run();
@@ -158,6 +181,7 @@ final class ArtemisDelivery implements Delivery {
     }
 
     private void loseChannel() {
+        queue.untrack(this);
         state = State.LOCK_LOST;
         queue.discard(channel);
     }

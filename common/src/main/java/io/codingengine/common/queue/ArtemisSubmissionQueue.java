@@ -40,7 +40,8 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
  * receive that yields a message hands its channel to the {@link Delivery} until it is settled, so
  * a worker holding n messages while k threads wait for more uses n + k sessions. One daemon thread
  * enforces lock deadlines. Consumers do not prefetch (window 0): messages wait on the broker, not in
- * a client that is busy with other work.
+ * a client that is busy with other work; the one a receive's grant lets through after the receive
+ * gave up is sent back to its lane by the same thread within a poll interval.
  *
  * <p><b>Reconnection.</b> The connection retries for ever, so workers outlive a restart of the api
  * that hosts the broker. Artemis recreates each session on the restarted broker, but a transacted
@@ -86,6 +87,9 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
     private final Settings settings;
     private final Deque<ArtemisChannel> idle = new ConcurrentLinkedDeque<>();
     private final Set<ArtemisChannel> channels = ConcurrentHashMap.newKeySet();
+    /** Deliveries not settled yet, whose channels are looked at for messages nobody received. */
+    private final Set<ArtemisDelivery> held = ConcurrentHashMap.newKeySet();
+
     private final ScheduledThreadPoolExecutor lockTimer;
     /** Failovers seen; a channel opened under an earlier count is stale. */
     private final AtomicLong generation = new AtomicLong();
@@ -102,6 +106,8 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
                 1, Thread.ofPlatform().daemon().name("artemis-queue-locks").factory());
         // Most locks end by settlement long before their deadline; keep no dead timers around.
         lockTimer.setRemoveOnCancelPolicy(true);
+        long poll = settings.pollInterval().toNanos();
+        lockTimer.scheduleWithFixedDelay(this::returnUnreceived, poll, poll, TimeUnit.NANOSECONDS);
         factory.addFailoverListener(this::failoverEvent);
     }
 
@@ -302,6 +308,39 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
             } catch (RejectedExecutionException closing) {
                 // close() discards them all
             }
+        }
+    }
+
+    void track(ArtemisDelivery delivery) {
+        held.add(delivery);
+    }
+
+    void untrack(ArtemisDelivery delivery) {
+        held.remove(delivery);
+    }
+
+    /**
+     * Every poll interval: a message the broker pushed into a channel nobody receives on
+     * ({@link ArtemisChannel#holdsUnreceived}), an idle one or one a delivery holds, goes back to
+     * its lane, so that it waits no longer than a message on a lower lane does.
+     */
+    private void returnUnreceived() {
+        try {
+            for (ArtemisChannel channel : idle) {
+                if (channel.holdsUnreceived() && idle.remove(channel)) {
+                    try {
+                        channel.returnUnreceived();
+                        release(channel);
+                    } catch (ActiveMQException | RuntimeException e) {
+                        discard(channel); // closing it puts what it held back in its lane
+                    }
+                }
+            }
+            for (ArtemisDelivery delivery : held) {
+                delivery.returnUnreceived();
+            }
+        } catch (RuntimeException e) {
+            // a periodic task that throws is never run again: the next round tries once more
         }
     }
 

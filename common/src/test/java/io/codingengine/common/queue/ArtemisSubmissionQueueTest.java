@@ -50,6 +50,30 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
         return ArtemisSubmissionQueue.connect(broker.url(), SETTINGS);
     }
 
+    /**
+     * A window-0 consumer that gave up its receive can still be granted the next message (the
+     * grant and its withdrawal race the message): it then sat in the channel of whatever held it,
+     * here a judging's delivery, unseen until that delivery was settled. It now goes back to its
+     * lane within a poll interval, counted as no delivery, and the judging's own message stays
+     * acknowledged in its channel's transaction.
+     */
+    @Test
+    void aMessagePushedIntoAChannelNobodyReceivesOnGoesBackToItsLane() {
+        ArtemisSubmissionQueue queue = (ArtemisSubmissionQueue) client();
+        queue.send(Lane.CONTEST, "judging", "{}");
+        ArtemisDelivery judging = (ArtemisDelivery) receive(queue);
+        judging.channel().grantWithoutReceive(Lane.INTERACTIVE);
+        queue.send(Lane.INTERACTIVE, "execute", "{}");
+
+        Delivery execute = queue.receive(List.of(Lane.INTERACTIVE), Duration.ofSeconds(5))
+                .orElseThrow(() -> new AssertionError("the execute stayed in the judging's channel"));
+        assertEquals("execute", execute.messageId());
+        assertEquals(1, execute.deliveryCount());
+        execute.complete();
+        judging.complete();
+        assertNothingReceivable(queue);
+    }
+
     @Test
     void messageHeldByAKilledConsumerProcessGoesToTheNextConsumer() throws Exception {
         SubmissionQueue queue = client();
