@@ -50,6 +50,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param warmJavac         compile Java in a long-lived sandboxed compiler JVM per JDK
  * @param warmJavacRestartAfter compiles after which a warm compiler is replaced
  * @param warmJavacMemoryMib heap of a warm compiler
+ * @param settleOffSlots    a slot runs its next message while its last one's verdict, audit entry
+ *                          and completion on the queue are written (one at a time per slot);
+ *                          false: it writes them before it takes more
  * @param faultInjection    test aids that make the worker fail on purpose; all off by default
  */
 @ConfigurationProperties("coding-engine.worker")
@@ -75,6 +78,7 @@ public record WorkerProperties(
         @DefaultValue("true") boolean warmJavac,
         @DefaultValue("200") int warmJavacRestartAfter,
         @DefaultValue("512") int warmJavacMemoryMib,
+        @DefaultValue("true") boolean settleOffSlots,
         @DefaultValue FaultInjection faultInjection) {
 
     /** How the work handler settles and watches its work, from these properties. */
@@ -87,7 +91,8 @@ public record WorkerProperties(
                 sandboxProbeInterval,
                 faultInjection.crashOnParticipant(),
                 faultInjection.crashAfterVerdictOf(),
-                judging());
+                judging(),
+                settleOffSlots);
     }
 
     /** How a judging uses the executor, from these properties. */

@@ -217,8 +217,11 @@ final class Judgings {
         if (judged.execution() != null) {
             metrics.executed(record.submission().language(), judged.execution());
         }
-        complete(record, item, judgement, AuditEntry.sessionOf(judged.execution()), problemType);
-        delivery.complete();
+        String session = AuditEntry.sessionOf(judged.execution());
+        support.settle(delivery, () -> {
+            complete(record, item, judgement, session, problemType);
+            delivery.complete();
+        });
     }
 
     /**

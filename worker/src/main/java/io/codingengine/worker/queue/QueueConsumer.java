@@ -51,6 +51,8 @@ public final class QueueConsumer implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(QueueConsumer.class);
     /** How long an exit after a slot died may take to stop the others cleanly before it halts. */
     private static final Duration EXIT_PATIENCE = Duration.ofSeconds(60);
+    /** How long a stop waits for each slot to end its work, and then for the settlements left. */
+    private static final Duration STOP_PATIENCE = Duration.ofSeconds(30);
 
     /** What a slot does with one delivery; it settles the delivery. */
     @FunctionalInterface
@@ -84,6 +86,9 @@ public final class QueueConsumer implements SmartLifecycle {
     private final int interactiveSlots;
     private final Duration receiveWait;
     private final Consumer<Throwable> onDeath;
+    /** What {@link #stop} does once the slots have stopped: waits for the settlements they left. */
+    private final Runnable afterSlots;
+
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final AtomicInteger dead = new AtomicInteger();
     /** How many judging slots interactive work may hold at once. */
@@ -112,7 +117,8 @@ public final class QueueConsumer implements SmartLifecycle {
                 slots,
                 interactiveSlots,
                 receiveWait,
-                QueueConsumer::exitProcess);
+                QueueConsumer::exitProcess,
+                () -> handler.drain(STOP_PATIENCE));
     }
 
     /**
@@ -131,7 +137,7 @@ public final class QueueConsumer implements SmartLifecycle {
             int interactiveSlots,
             Duration receiveWait,
             Consumer<Throwable> onDeath) {
-        this(queue, handler, ALWAYS_OPEN, slots, interactiveSlots, receiveWait, onDeath);
+        this(queue, handler, ALWAYS_OPEN, slots, interactiveSlots, receiveWait, onDeath, () -> {});
     }
 
     private QueueConsumer(
@@ -141,7 +147,8 @@ public final class QueueConsumer implements SmartLifecycle {
             int slots,
             int interactiveSlots,
             Duration receiveWait,
-            Consumer<Throwable> onDeath) {
+            Consumer<Throwable> onDeath,
+            Runnable afterSlots) {
         this.queue = queue;
         this.handler = handler;
         this.gate = gate;
@@ -149,6 +156,7 @@ public final class QueueConsumer implements SmartLifecycle {
         this.interactiveSlots = interactiveSlots;
         this.receiveWait = receiveWait;
         this.onDeath = onDeath;
+        this.afterSlots = afterSlots;
         this.borrowable = borrowable(slots, interactiveSlots);
     }
 
@@ -241,7 +249,8 @@ public final class QueueConsumer implements SmartLifecycle {
         }
     }
 
-    private static void giveBack(Delivery delivery, Throwable e) {
+    /** Gives a delivery whose handling or settlement failed back to the queue, after a delay that grows with its deliveries. */
+    static void giveBack(Delivery delivery, Throwable e) {
         Duration delay = Duration.ofSeconds(Math.min(30, 1L << Math.min(5, delivery.deliveryCount())));
         try {
             LOG.error(
@@ -300,12 +309,13 @@ public final class QueueConsumer implements SmartLifecycle {
                 continue;
             }
             try {
-                t.join(Duration.ofSeconds(30));
+                t.join(STOP_PATIENCE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         threads.clear();
+        afterSlots.run();
     }
 
     @Override

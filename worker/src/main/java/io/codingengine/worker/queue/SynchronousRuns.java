@@ -155,8 +155,10 @@ final class SynchronousRuns {
                 item.correlationId());
         // After the reply, so the client does not wait for it; before completing, so a crash in
         // between brings the message back (the rerun's reply finds nobody waiting) and it is audited.
-        support.record(entry);
-        delivery.complete();
+        support.settle(delivery, () -> {
+            support.record(entry);
+            delivery.complete();
+        });
     }
 
     /**
@@ -205,13 +207,16 @@ final class SynchronousRuns {
             body = Json.write(Map.of("internalError", String.valueOf(e.getMessage())));
         }
         replies.reply(item.replyTo(), item.requestId(), body);
-        support.record(WorkSupport.entryOf(
+        AuditEntry entry = WorkSupport.entryOf(
                 AuditEntry.Kind.EXECUTE,
                 s,
                 judgement,
                 session,
                 item.correlationId(),
-                CheckerSpec.problemType(s.checker())));
-        delivery.complete();
+                CheckerSpec.problemType(s.checker()));
+        support.settle(delivery, () -> {
+            support.record(entry);
+            delivery.complete();
+        });
     }
 }

@@ -18,7 +18,8 @@ import org.slf4j.MDC;
  * the waiting api ({@link SynchronousRuns}: an execute or a calibration), a live run
  * ({@link LiveRuns}) or the judging of a stored submission, verdict to the store ({@link Judgings}).
  * What they share (the lock renewal, the audit log) is {@link WorkSupport}, and the sandbox's
- * health ({@link SandboxWatch}) is one for all of them. The delivery is settled in every case:
+ * health ({@link SandboxWatch}) is one for all of them. The delivery is settled in every case
+ * (after a finished run or judging, off the slot's thread when so set: {@link Settling}):
  * complete when the work is done or no longer wanted, dead-letter when it can never succeed,
  * abandon (it comes back after a delay) when the sandbox failed under a judging that a later
  * attempt may finish, and nothing (the lock expires, the message comes back) when this process
@@ -42,6 +43,9 @@ public final class WorkHandler {
      * @param crashAfterVerdictOf  a test aid: halt the JVM between storing the verdict of this
      *                             participant's submission and writing its audit entry; empty or null: never
      * @param judging              how a judging uses the executor
+     * @param settleOffSlots       whether a slot runs its next message while its last one's verdict,
+     *                             audit entry and completion are written ({@link Settling}); false:
+     *                             it writes them before it takes more
      */
     public record Settings(
             String workerId,
@@ -51,9 +55,13 @@ public final class WorkHandler {
             Duration sandboxProbeInterval,
             String crashOnParticipant,
             String crashAfterVerdictOf,
-            Judge.Settings judging) {
+            Judge.Settings judging,
+            boolean settleOffSlots) {
 
-        /** What the tests' handlers use: the worker's default heartbeat and probe interval, no fault injection. */
+        /**
+         * What the tests' handlers use: the worker's default heartbeat and probe interval, no fault
+         * injection, and each delivery settled before {@code handle} returns.
+         */
         public static Settings of(String workerId, int maxDeliveryCount, Duration lockRenewal) {
             return new Settings(
                     workerId,
@@ -63,7 +71,8 @@ public final class WorkHandler {
                     Duration.ofSeconds(5),
                     null,
                     null,
-                    Judge.Settings.DEFAULTS);
+                    Judge.Settings.DEFAULTS,
+                    false);
         }
     }
 
@@ -73,6 +82,7 @@ public final class WorkHandler {
     private final SynchronousRuns runs;
     private final LiveRuns live;
     private final Judgings judgings;
+    private final Settling settling;
 
     public WorkHandler(
             Executor executor,
@@ -108,7 +118,8 @@ public final class WorkHandler {
         this.metrics = metrics;
         this.maxDeliveryCount = settings.maxDeliveryCount();
         this.sandbox = new SandboxWatch(executor::probe, settings.sandboxProbeInterval(), clock);
-        WorkSupport support = new WorkSupport(audit, settings.lockRenewal());
+        this.settling = new Settling(settings.settleOffSlots());
+        WorkSupport support = new WorkSupport(audit, settings.lockRenewal(), settling);
         this.runs = new SynchronousRuns(
                 executor, settings.judging(), replies, metrics, clock, settings.workerId(), sandbox, support);
         this.live = new LiveRuns(executor, replies, metrics, clock, settings.workerId(), support::record);
@@ -118,6 +129,14 @@ public final class WorkHandler {
     /** Whether this handler's sandbox works: the consumer's slots take no work while it fails. */
     public SandboxWatch sandbox() {
         return sandbox;
+    }
+
+    /**
+     * Waits up to {@code max} for the deliveries still being settled off the slots' threads; for
+     * a consumer whose slots have stopped.
+     */
+    public void drain(Duration max) {
+        settling.drain(max);
     }
 
     public void handle(Delivery delivery) {

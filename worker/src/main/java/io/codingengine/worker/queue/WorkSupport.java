@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * synchronous runs ({@link SynchronousRuns}), the judgings ({@link Judgings}) and the live runs
  * ({@link LiveRuns}) keep a message and write an audit entry the same way: the renewal of a
  * delivery's lock while long work runs ({@link #withLock}), the writing of an audit entry with the
- * store's patience ({@link #record}), and the audit entry of a judged submission ({@link #entryOf}).
+ * store's patience ({@link #record}), the audit entry of a judged submission ({@link #entryOf}),
+ * and where a finished delivery's last writes and completion happen ({@link #settle}).
  */
 final class WorkSupport {
 
@@ -28,13 +29,26 @@ final class WorkSupport {
 
     private final AuditLog audit;
     private final Duration lockRenewal;
+    private final Settling settling;
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("lock-renewal").factory());
 
-    /** @param lockRenewal how often a long run renews its message's lock */
-    WorkSupport(AuditLog audit, Duration lockRenewal) {
+    /**
+     * @param lockRenewal how often a long run renews its message's lock
+     * @param settling    where finished deliveries are settled
+     */
+    WorkSupport(AuditLog audit, Duration lockRenewal, Settling settling) {
         this.audit = audit;
         this.lockRenewal = lockRenewal;
+        this.settling = settling;
+    }
+
+    /**
+     * Runs {@code settlement}, the writes that end {@code delivery}'s work and its completion,
+     * inline or off the slot's thread ({@link Settling}).
+     */
+    void settle(Delivery delivery, Runnable settlement) {
+        settling.settle(delivery, settlement);
     }
 
     /** Runs {@code work} while renewing the delivery's lock, so a long judging keeps its message. */

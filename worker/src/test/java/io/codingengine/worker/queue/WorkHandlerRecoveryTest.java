@@ -113,7 +113,8 @@ class WorkHandlerRecoveryTest {
                         Duration.ofMillis(100),
                         null,
                         null,
-                        io.codingengine.worker.judge.Judge.Settings.DEFAULTS));
+                        io.codingengine.worker.judge.Judge.Settings.DEFAULTS,
+                        false));
     }
 
     private static Submission created(String participant) {
