@@ -44,7 +44,7 @@ final class ArtemisDelivery implements Delivery {
         return delivery;
     }
 
-    /** The channel whose transaction holds the acknowledgement, for the queue's tests. */
+    /** The channel whose transaction holds the acknowledgement. */
     ArtemisChannel channel() {
         return channel;
     }

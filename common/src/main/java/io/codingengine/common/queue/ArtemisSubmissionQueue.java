@@ -326,8 +326,9 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
      */
     private void returnUnreceived() {
         try {
+            // A stale channel (opened before a failover) is closed instead, idle or when settled.
             for (ArtemisChannel channel : idle) {
-                if (channel.holdsUnreceived() && idle.remove(channel)) {
+                if (!isStale(channel) && channel.holdsUnreceived() && idle.remove(channel)) {
                     try {
                         channel.returnUnreceived();
                         release(channel);
@@ -337,7 +338,9 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
                 }
             }
             for (ArtemisDelivery delivery : held) {
-                delivery.returnUnreceived();
+                if (!isStale(delivery.channel())) {
+                    delivery.returnUnreceived();
+                }
             }
         } catch (RuntimeException e) {
             // a periodic task that throws is never run again: the next round tries once more
