@@ -56,6 +56,11 @@ final class ArtemisChannel implements AutoCloseable {
     private final long generation;
     private final ClientProducer producer;
     private final Map<Lane, ClientConsumer> consumers = new EnumMap<>(Lane.class);
+    /**
+     * By lane ordinal: the consumer's last receive left a marker to arrive ({@link #take}).
+     * Written by the thread that holds the channel, read by the queue's lock thread.
+     */
+    private volatile int markersDue;
 
     private ArtemisChannel(ClientSession session, long generation) throws ActiveMQException {
         this.session = session;
@@ -128,7 +133,7 @@ final class ArtemisChannel implements AutoCloseable {
             throws ActiveMQException {
         while (!stale.getAsBoolean()) {
             for (Lane lane : order) {
-                ClientMessage message = consumers.get(lane).receiveImmediate();
+                ClientMessage message = take(lane, 0);
                 if (message != null) {
                     return accept(lane, message);
                 }
@@ -140,12 +145,29 @@ final class ArtemisChannel implements AutoCloseable {
             // Blocking on the preferred lane serves it at once; the other lanes wait for the next
             // poll. At least 1 ms, since 0 means "forever" to Artemis.
             long waitMillis = Math.max(1, Math.min(pollInterval.toMillis(), remainingMillis));
-            ClientMessage message = consumers.get(order.getFirst()).receive(waitMillis);
+            ClientMessage message = take(order.getFirst(), waitMillis);
             if (message != null) {
                 return accept(order.getFirst(), message);
             }
         }
         return null;
+    }
+
+    /**
+     * One receive on {@code lane}'s consumer: at once (0) or waiting up to {@code waitMillis}. A
+     * receive that had to ask the broker to force a delivery and got a message leaves the broker's
+     * "nothing more" marker to arrive after it, one buffered entry that is no message, which the
+     * next receive on that consumer skips; {@link #holdsUnreceived} must not take it for one.
+     * Earlier markers are behind it by then: the broker sends them in order.
+     */
+    private ClientMessage take(Lane lane, long waitMillis) throws ActiveMQException {
+        ClientConsumerInternal consumer = (ClientConsumerInternal) consumers.get(lane);
+        long forced = consumer.getForceDeliveryCount();
+        ClientMessage message = waitMillis == 0 ? consumer.receiveImmediate() : consumer.receive(waitMillis);
+        int bit = 1 << lane.ordinal();
+        markersDue =
+                message != null && consumer.getForceDeliveryCount() != forced ? markersDue | bit : markersDue & ~bit;
+        return message;
     }
 
     private static Received accept(Lane lane, ClientMessage message) throws ActiveMQException {
@@ -277,27 +299,37 @@ final class ArtemisChannel implements AutoCloseable {
      * or one held by a long judging may not do for minutes.
      */
     boolean holdsUnreceived() {
-        for (ClientConsumer consumer : consumers.values()) {
-            if (((ClientConsumerInternal) consumer).getBufferSize() > 0) {
+        for (Lane lane : Lane.values()) {
+            if (holdsUnreceived(lane)) {
                 return true;
             }
         }
         return false;
     }
 
+    private boolean holdsUnreceived(Lane lane) {
+        int markerDue = (markersDue >> lane.ordinal()) & 1;
+        return ((ClientConsumerInternal) consumers.get(lane)).getBufferSize() > markerDue;
+    }
+
     /**
      * Closes each consumer holding a message no receive took, which puts the message back in its
      * lane for any receiver (the broker counts no delivery for it), and opens a fresh one in its
      * place. The session's transaction is untouched: a delivery's acknowledgement stays in it.
+     *
+     * @return how many consumers were replaced
      */
-    void returnUnreceived() throws ActiveMQException {
+    int returnUnreceived() throws ActiveMQException {
+        int replaced = 0;
         for (Lane lane : Lane.values()) {
-            ClientConsumer consumer = consumers.get(lane);
-            if (((ClientConsumerInternal) consumer).getBufferSize() > 0) {
-                consumer.close();
+            if (holdsUnreceived(lane)) {
+                consumers.get(lane).close();
                 consumers.put(lane, session.createConsumer(address(lane)));
+                markersDue &= ~(1 << lane.ordinal());
+                replaced++;
             }
         }
+        return replaced;
     }
 
     /**

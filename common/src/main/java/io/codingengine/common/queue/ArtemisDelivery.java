@@ -115,15 +115,17 @@ final class ArtemisDelivery implements Delivery {
      * Gives back what the broker pushed into this delivery's channel unasked
      * ({@link ArtemisChannel#holdsUnreceived}) while the delivery holds the channel; a channel that
      * fails at it is left to the settlement, which then fails and the message comes back.
+     *
+     * @return how many consumers were replaced
      */
-    synchronized void returnUnreceived() {
+    synchronized int returnUnreceived() {
         if (state != State.LOCKED || !channel.holdsUnreceived()) {
-            return;
+            return 0;
         }
         try {
-            channel.returnUnreceived();
+            return channel.returnUnreceived();
         } catch (ActiveMQException | RuntimeException e) {
-            // the settlement finds the channel broken, and the lane gets both messages back
+            return 0; // the settlement finds the channel broken, and the lane gets both messages back
         }
     }
 

@@ -89,6 +89,8 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
     private final Set<ArtemisChannel> channels = ConcurrentHashMap.newKeySet();
     /** Deliveries not settled yet, whose channels are looked at for messages nobody received. */
     private final Set<ArtemisDelivery> held = ConcurrentHashMap.newKeySet();
+    /** Consumers closed and opened again to give back a message nobody received. */
+    private final AtomicLong consumersReplaced = new AtomicLong();
 
     private final ScheduledThreadPoolExecutor lockTimer;
     /** Failovers seen; a channel opened under an earlier count is stale. */
@@ -311,6 +313,11 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         }
     }
 
+    /** How many consumers were replaced to give back a message nobody received. */
+    long consumersReplaced() {
+        return consumersReplaced.get();
+    }
+
     void track(ArtemisDelivery delivery) {
         held.add(delivery);
     }
@@ -330,7 +337,7 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
             for (ArtemisChannel channel : idle) {
                 if (!isStale(channel) && channel.holdsUnreceived() && idle.remove(channel)) {
                     try {
-                        channel.returnUnreceived();
+                        consumersReplaced.addAndGet(channel.returnUnreceived());
                         release(channel);
                     } catch (ActiveMQException | RuntimeException e) {
                         discard(channel); // closing it puts what it held back in its lane
@@ -339,7 +346,7 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
             }
             for (ArtemisDelivery delivery : held) {
                 if (!isStale(delivery.channel())) {
-                    delivery.returnUnreceived();
+                    consumersReplaced.addAndGet(delivery.returnUnreceived());
                 }
             }
         } catch (RuntimeException e) {

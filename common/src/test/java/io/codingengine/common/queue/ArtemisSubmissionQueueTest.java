@@ -72,6 +72,28 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
         execute.complete();
         judging.complete();
         assertNothingReceivable(queue);
+        assertEquals(1, queue.consumersReplaced());
+    }
+
+    /**
+     * A receive that made the broker force a delivery and got a message leaves the broker's
+     * "nothing more" marker in the consumer; taking it for an unreceived message replaced a
+     * consumer (two calls to the broker) after nearly every receive.
+     */
+    @Test
+    void receivingWhatIsSentReplacesNoConsumer() throws Exception {
+        ArtemisSubmissionQueue queue = (ArtemisSubmissionQueue) client();
+        for (int i = 0; i < 10; i++) {
+            queue.send(i % 2 == 0 ? Lane.CONTEST : Lane.INTERACTIVE, "m" + i, "{}");
+        }
+        Delivery held = queue.receive(Lane.SERVED_ORDER, ARRIVES).orElseThrow();
+        for (int i = 1; i < 10; i++) {
+            queue.receive(Lane.SERVED_ORDER, ARRIVES).orElseThrow().complete();
+        }
+        Thread.sleep(SETTINGS.pollInterval().multipliedBy(10));
+        held.complete();
+        assertNothingReceivable(queue);
+        assertEquals(0, queue.consumersReplaced());
     }
 
     @Test
