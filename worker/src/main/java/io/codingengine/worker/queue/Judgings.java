@@ -179,16 +179,14 @@ final class Judgings {
                 id,
                 item.round(),
                 attempt,
-                () -> support.withLock(
-                        delivery,
-                        () -> judgeWaitingForRoom(
-                                judging,
-                                record.submission(),
-                                task,
-                                item.allTests(),
-                                item.firstRejectionEnds(),
-                                item.round(),
-                                attempt)));
+                () -> judgeWaitingForRoom(
+                        judging,
+                        record.submission(),
+                        task,
+                        item.allTests(),
+                        item.firstRejectionEnds(),
+                        item.round(),
+                        attempt));
         Judgement judgement = judged.judgement();
         String sandboxFailure = judged.sandboxFailure();
         if (sandboxFailure != null) {
@@ -257,8 +255,8 @@ final class Judgings {
     }
 
     /**
-     * Judges, and starts again after a wait whenever the executor had no room: the caller renews
-     * the message's lock meanwhile, so the delivery is neither given back nor counted again.
+     * Judges, and starts again after a wait whenever the executor had no room: the message's lock
+     * is renewed meanwhile ({@link RenewedDelivery}), so it is neither given back nor counted again.
      */
     private Judge.Judged judgeWaitingForRoom(
             Judge using,

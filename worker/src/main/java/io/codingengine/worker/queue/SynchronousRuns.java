@@ -109,7 +109,7 @@ final class SynchronousRuns {
         ExecutionResult result = null;
         String status;
         try {
-            result = support.withLock(delivery, () -> runner.execute(item.request()));
+            result = runner.execute(item.request());
             String sandboxFailure = result.sandboxFailure();
             if (sandboxFailure != null && clock.instant().isBefore(item.deadline())) {
                 // The sandbox failed, not the program: once more before the client is answered
@@ -117,7 +117,7 @@ final class SynchronousRuns {
                 LOG.warn("sandbox failure executing {}: {}; running it again", item.requestId(), sandboxFailure);
                 metrics.sandboxFailure("execute");
                 sandbox.failed(sandboxFailure);
-                result = support.withLock(delivery, () -> runner.execute(item.request()));
+                result = runner.execute(item.request());
                 if (result.sandboxFailure() != null) {
                     sandbox.failed(result.sandboxFailure());
                 }
@@ -156,7 +156,13 @@ final class SynchronousRuns {
         // After the reply, so the client does not wait for it; before completing, so a crash in
         // between brings the message back (the rerun's reply finds nobody waiting) and it is audited.
         support.settle(delivery, () -> {
-            support.record(entry);
+            if (delivery.deliveryCount() > 1) {
+                // Run again after a worker died: an entry written for it already describes the
+                // run whose result its caller got, and stays.
+                support.recordIfAbsent(entry);
+            } else {
+                support.record(entry);
+            }
             delivery.complete();
         });
     }
@@ -184,15 +190,13 @@ final class SynchronousRuns {
         String session = AuditEntry.NOWHERE;
         try {
             Judge calibrating = new Judge(executor, clock, workerId, judgingSettings.withJudgingBudget(budget));
-            Judge.Judged judged = support.withLock(
-                    delivery,
-                    () -> calibrating.judge(
-                            s,
-                            s.tests(),
-                            s.checker(),
-                            new Judge.TestLimits(item.timeLimit(), item.memoryBytes(), item.outputBytes()),
-                            0,
-                            1));
+            Judge.Judged judged = calibrating.judge(
+                    s,
+                    s.tests(),
+                    s.checker(),
+                    new Judge.TestLimits(item.timeLimit(), item.memoryBytes(), item.outputBytes()),
+                    0,
+                    1);
             if (judged.sandboxFailure() != null) {
                 sandbox.failed(judged.sandboxFailure());
             }

@@ -83,6 +83,7 @@ public final class WorkHandler {
     private final LiveRuns live;
     private final Judgings judgings;
     private final Settling settling;
+    private final WorkSupport support;
 
     public WorkHandler(
             Executor executor,
@@ -119,7 +120,7 @@ public final class WorkHandler {
         this.maxDeliveryCount = settings.maxDeliveryCount();
         this.sandbox = new SandboxWatch(executor::probe, settings.sandboxProbeInterval(), clock);
         this.settling = new Settling(settings.settleOffSlots());
-        WorkSupport support = new WorkSupport(audit, settings.lockRenewal(), settling);
+        this.support = new WorkSupport(audit, settings.lockRenewal(), settling);
         this.runs = new SynchronousRuns(
                 executor, settings.judging(), replies, metrics, clock, settings.workerId(), sandbox, support);
         this.live = new LiveRuns(executor, replies, metrics, clock, settings.workerId(), support::record);
@@ -139,7 +140,18 @@ public final class WorkHandler {
         settling.drain(max);
     }
 
-    public void handle(Delivery delivery) {
+    public void handle(Delivery received) {
+        RenewedDelivery delivery = support.renewing(received);
+        try {
+            handle(delivery);
+        } finally {
+            if (!delivery.accountedFor()) {
+                delivery.release(); // its caller gives the message back
+            }
+        }
+    }
+
+    private void handle(RenewedDelivery delivery) {
         WorkItem item;
         try {
             item = WorkItem.fromJson(delivery.body());

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * What the kinds of work a {@link WorkHandler} does share, kept in one place so that the
  * synchronous runs ({@link SynchronousRuns}), the judgings ({@link Judgings}) and the live runs
  * ({@link LiveRuns}) keep a message and write an audit entry the same way: the renewal of a
- * delivery's lock while long work runs ({@link #withLock}), the writing of an audit entry with the
+ * delivery's lock while the worker holds it ({@link #renewing}), the writing of an audit entry with the
  * store's patience ({@link #record}), the audit entry of a judged submission ({@link #entryOf}),
  * and where a finished delivery's last writes and completion happen ({@link #settle}).
  */
@@ -48,22 +48,15 @@ final class WorkSupport {
      * inline or off the slot's thread ({@link Settling}).
      */
     void settle(Delivery delivery, Runnable settlement) {
+        if (delivery instanceof RenewedDelivery renewed) {
+            renewed.handedOver();
+        }
         settling.settle(delivery, settlement);
     }
 
-    /** Runs {@code work} while renewing the delivery's lock, so a long judging keeps its message. */
-    <T> T withLock(Delivery delivery, Supplier<T> work) {
-        return whileRepeating(
-                renewer,
-                lockRenewal,
-                () -> {
-                    try {
-                        delivery.renewLock();
-                    } catch (RuntimeException e) {
-                        LOG.warn("cannot renew the lock of {}: {}", delivery.messageId(), e.toString());
-                    }
-                },
-                work);
+    /** {@code delivery}, its lock renewed until it is settled ({@link RenewedDelivery}). */
+    RenewedDelivery renewing(Delivery delivery) {
+        return RenewedDelivery.renewing(delivery, renewer, lockRenewal);
     }
 
     /** Runs {@code work}, running {@code task} on {@code scheduler} every {@code period} until it ends. */
