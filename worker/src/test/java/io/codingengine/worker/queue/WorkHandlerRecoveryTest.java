@@ -12,6 +12,7 @@ import io.codingengine.common.audit.PostgresAuditLog;
 import io.codingengine.common.execution.ExecutionRequest;
 import io.codingengine.common.execution.ExecutionResult;
 import io.codingengine.common.execution.Executor;
+import io.codingengine.common.execution.RunInput;
 import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
@@ -21,6 +22,7 @@ import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
 import io.codingengine.common.judge.TestCase;
 import io.codingengine.common.judge.Verdict;
+import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.problem.PostgresProblemStore;
 import io.codingengine.common.store.PostgresExtension;
@@ -32,9 +34,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -115,6 +121,90 @@ class WorkHandlerRecoveryTest {
                         null,
                         io.codingengine.worker.judge.Judge.Settings.DEFAULTS,
                         false));
+    }
+
+    /**
+     * A worker answered an execute and wrote its audit entry, then died before it completed the
+     * message; the next delivery runs it again for nobody. The entry kept is the one of the run
+     * whose result the caller got (a rerun of code whose output varies may end otherwise).
+     */
+    @Test
+    void anExecuteRunAgainAfterAWorkerDiedKeepsTheAuditEntryOfTheRunItsCallerGot() {
+        String requestId = UUID.randomUUID().toString();
+        ExecutionRequest request = new ExecutionRequest(
+                "python",
+                "*",
+                List.of(SourceFile.utf8(null, "print(input())")),
+                Map.of(),
+                null,
+                null,
+                List.of(new RunInput("seen\n", List.of())));
+        Instant queued = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String body = WorkItem.toJson(new WorkItem.Execute(
+                requestId, "api-replies", request, queued.plusSeconds(60), queued, "anonymous@10.0.0.9", null));
+        List<String> answered = new CopyOnWriteArrayList<>();
+
+        executeHandler("first-worker", answered).handle(new RecordedDelivery(requestId, body, 1));
+        RecordedDelivery again = new RecordedDelivery(requestId, body, 2);
+        executeHandler("second-worker", answered).handle(again);
+
+        assertEquals(2, answered.size(), "run twice, answered twice");
+        assertEquals(List.of("complete"), again.settled());
+        List<AuditEntry> entries = audit.query(new AuditQuery(
+                queued.minusSeconds(1),
+                Instant.now().plusSeconds(1),
+                "anonymous@10.0.0.9",
+                null,
+                null,
+                null,
+                AuditEntry.Kind.EXECUTE,
+                10));
+        assertEquals(1, entries.size());
+        assertEquals("first-worker", entries.getFirst().worker());
+    }
+
+    /** A handler of executes whose replies go to {@code answered}: the api that waited for them. */
+    private static WorkHandler executeHandler(String worker, List<String> answered) {
+        ReplyChannel api = new ReplyChannel() {
+            @Override
+            public String address() {
+                return "api-replies";
+            }
+
+            @Override
+            public CompletableFuture<String> expect(String requestId, Duration timeout) {
+                throw new UnsupportedOperationException("a worker's channel only sends");
+            }
+
+            @Override
+            public Listening listen(String requestId, Consumer<String> onMessage) {
+                throw new UnsupportedOperationException("a worker's channel only sends");
+            }
+
+            @Override
+            public boolean receives() {
+                return false;
+            }
+
+            @Override
+            public void reply(String address, String requestId, String body) {
+                answered.add(body);
+            }
+
+            @Override
+            public void close() {}
+        };
+        return new WorkHandler(
+                new EchoExecutor(),
+                submissions,
+                problems,
+                api,
+                audit,
+                new JudgingMetrics(new SimpleMeterRegistry(), 1),
+                Clock.systemUTC(),
+                worker,
+                5,
+                Duration.ofSeconds(30));
     }
 
     private static Submission created(String participant) {
