@@ -17,6 +17,7 @@ import io.codingengine.common.execution.RuntimeInfo;
 import io.codingengine.common.execution.SourceFile;
 import io.codingengine.common.execution.StageResult;
 import io.codingengine.common.execution.StageStatus;
+import io.codingengine.common.json.Json;
 import io.codingengine.common.judge.Judgement;
 import io.codingengine.common.judge.Submission;
 import io.codingengine.common.judge.SubmissionStatus;
@@ -37,7 +38,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -143,10 +146,15 @@ class WorkHandlerRecoveryTest {
         String body = WorkItem.toJson(new WorkItem.Execute(
                 requestId, "api-replies", request, queued.plusSeconds(60), queued, "anonymous@10.0.0.9", null));
         List<String> answered = new CopyOnWriteArrayList<>();
+        ApiReplies api = new ApiReplies(answered);
+        CompletableFuture<String> reply = api.expect(requestId, Duration.ofSeconds(10));
 
-        executeHandler("first-worker", answered).handle(new RecordedDelivery(requestId, body, 1));
+        executeHandler("first-worker", api).handle(new RecordedDelivery(requestId, body, 1));
+        assertEquals(
+                "seen\n",
+                Json.read(reply.join(), ExecutionResult.class).runs().getFirst().stdout());
         RecordedDelivery again = new RecordedDelivery(requestId, body, 2);
-        executeHandler("second-worker", answered).handle(again);
+        executeHandler("second-worker", api).handle(again);
 
         assertEquals(2, answered.size(), "run twice, answered twice");
         assertEquals(List.of("complete"), again.settled());
@@ -163,37 +171,8 @@ class WorkHandlerRecoveryTest {
         assertEquals("first-worker", entries.getFirst().worker());
     }
 
-    /** A handler of executes whose replies go to {@code answered}: the api that waited for them. */
-    private static WorkHandler executeHandler(String worker, List<String> answered) {
-        ReplyChannel api = new ReplyChannel() {
-            @Override
-            public String address() {
-                return "api-replies";
-            }
-
-            @Override
-            public CompletableFuture<String> expect(String requestId, Duration timeout) {
-                throw new UnsupportedOperationException("a worker's channel only sends");
-            }
-
-            @Override
-            public Listening listen(String requestId, Consumer<String> onMessage) {
-                throw new UnsupportedOperationException("a worker's channel only sends");
-            }
-
-            @Override
-            public boolean receives() {
-                return false;
-            }
-
-            @Override
-            public void reply(String address, String requestId, String body) {
-                answered.add(body);
-            }
-
-            @Override
-            public void close() {}
-        };
+    /** A handler of executes whose replies go to {@code api}, the api that waits for them. */
+    private static WorkHandler executeHandler(String worker, ApiReplies api) {
         return new WorkHandler(
                 new EchoExecutor(),
                 submissions,
@@ -205,6 +184,54 @@ class WorkHandlerRecoveryTest {
                 worker,
                 5,
                 Duration.ofSeconds(30));
+    }
+
+    /**
+     * The api's end of the reply channel, in this process: what the worker replies goes to
+     * {@code answered} and to whoever expects or listens for its request.
+     */
+    private record ApiReplies(List<String> answered, Map<String, Consumer<String>> listeners) implements ReplyChannel {
+
+        ApiReplies(List<String> answered) {
+            this(answered, new ConcurrentHashMap<>());
+        }
+
+        @Override
+        public String address() {
+            return "api-replies";
+        }
+
+        @Override
+        public CompletableFuture<String> expect(String requestId, Duration timeout) {
+            CompletableFuture<String> reply = new CompletableFuture<>();
+            listeners.put(requestId, reply::complete);
+            return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public Listening listen(String requestId, Consumer<String> onMessage) {
+            listeners.put(requestId, onMessage);
+            return () -> listeners.remove(requestId, onMessage);
+        }
+
+        @Override
+        public boolean receives() {
+            return true;
+        }
+
+        @Override
+        public void reply(String address, String requestId, String body) {
+            answered.add(body);
+            Consumer<String> listener = listeners.get(requestId);
+            if (listener != null) {
+                listener.accept(body);
+            }
+        }
+
+        @Override
+        public void close() {
+            listeners.clear();
+        }
     }
 
     private static Submission created(String participant) {
