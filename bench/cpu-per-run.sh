@@ -4,9 +4,10 @@
 # the store (PostgreSQL's processes; Azurite with STORE=azure, bench/system.sh), the worker's JVM and the sandbox: the runs' processes (the worker's engine group in
 # the cpuacct hierarchy, which keeps counting what its removed run groups used), the long-lived
 # sandbox helpers (the slots' relay servers and boxes, the warm compilers: the worker's live
-# descendants) and what the worker reaped itself; read around N judge submissions and N Piston executes,
-# after the same warm-up as bench/saturation.sh (bench/system.sh). CPU time, unlike throughput,
-# barely moves with what else runs on the machine.
+# descendants) and what the worker reaped itself; read around N judge submissions and N Piston
+# executes, after the same warm-up as bench/saturation.sh (bench/system.sh: until the JITs
+# settle); the JIT compiler threads' share of the api's and the worker's figures is printed
+# beside them. CPU time, unlike throughput, barely moves with what else runs on the machine.
 # Usage: bench/cpu-per-run.sh [runs=300]   (SKIP_BUILD=1 to reuse the jars in */target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,11 +62,13 @@ EOF
 }
 measure() { # label, pipeline.py arguments...
   local label=$1; shift
-  local a0 z0 w0 c0 s0 a1 z1 w1 c1 s1
+  local a0 z0 w0 c0 s0 j0 k0 a1 z1 w1 c1 s1 j1 k1
   read -r a0 _ < <(cpu "$api"); z0=$(store_cpu); read -r w0 c0 < <(cpu "$worker"); s0=$(sandbox_cpu)
+  j0=$(jit_cpu "$api"); k0=$(jit_cpu "$worker")
   python3 bench/pipeline.py http://127.0.0.1:2100 "$@" >/dev/null
   read -r a1 _ < <(cpu "$api"); z1=$(store_cpu); read -r w1 c1 < <(cpu "$worker"); s1=$(sandbox_cpu)
-  python3 -c "n = $n; print(f'{\"$label\":<28} api {($a1 - $a0) / n:5.1f}  $store {($z1 - $z0) / n:5.1f}  worker {($w1 - $w0) / n:5.1f}  sandboxed {($s1 - $s0 + $c1 - $c0) / n:5.1f}  (CPU ms per run)')"
+  j1=$(jit_cpu "$api"); k1=$(jit_cpu "$worker")
+  python3 -c "n = $n; print(f'{\"$label\":<28} api {($a1 - $a0) / n:5.1f}  $store {($z1 - $z0) / n:5.1f}  worker {($w1 - $w0) / n:5.1f}  sandboxed {($s1 - $s0 + $c1 - $c0) / n:5.1f}  (CPU ms per run; of which compiling: api {($j1 - $j0) / n:.1f}, worker {($k1 - $k0) / n:.1f})')"
 }
 measure "$n judge submissions" judge-saturation "$n"
 measure "$n Piston executes" execute-saturation "$n" $((2 * cores))

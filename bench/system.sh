@@ -31,6 +31,48 @@ store_pid() {
   if [ "$store" = azure ]; then cat .tools/azurite-run/pid; else head -1 "$data/postgres/postmaster.pid"; fi
 }
 
+# CPU ms so far of a JVM's JIT compiler threads (their names start with C1 or C2 CompilerThre).
+# HotSpot may stop a compiler thread it started when the compile queue is short, and a stopped
+# thread's CPU leaves /proc/PID/task: with 2 cores each JIT has one thread, which it never stops.
+jit_cpu() {
+  python3 - "$1" "$(getconf CLK_TCK)" <<'EOF'
+import os, sys
+pid, tick, total = sys.argv[1], int(sys.argv[2]), 0
+for t in os.listdir(f'/proc/{pid}/task'):
+    try:
+        s = open(f'/proc/{pid}/task/{t}/stat').read()
+    except OSError:
+        continue
+    if 'CompilerThre' in s[s.index('(') + 1:s.rindex(')')]:
+        f = s[s.rindex(')') + 2:].split()
+        total += int(f[11]) + int(f[12])
+print(total * 1000 / tick)
+EOF
+}
+
+# Warm-up rounds until the JITs of the api and the worker settle (start_system); prints each
+# round's compiling per run to stderr.
+settle_jits() {
+  local limit=${JIT_SETTLE:-0.3} round quiet=0 api worker a0 w0 a1 w1
+  python3 -c "import sys; sys.exit(0 if $limit > 0 else 1)" || return 0
+  api=$(cat "$data/run/api.pid") worker=$(cat "$data/run/worker-1.pid")
+  for round in $(seq 1 "${JIT_ROUNDS:-30}"); do
+    a0=$(jit_cpu "$api") w0=$(jit_cpu "$worker")
+    python3 bench/pipeline.py http://127.0.0.1:2100 execute-saturation 500 $((2 * cores)) >/dev/null
+    python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation 100 >/dev/null
+    a1=$(jit_cpu "$api") w1=$(jit_cpu "$worker")
+    if python3 - "$round" "$a0" "$a1" "$w0" "$w1" "$limit" >&2 <<'EOF'; then quiet=$((quiet + 1)); else quiet=0; fi
+import sys
+r, a0, a1, w0, w1, limit = sys.argv[1], *map(float, sys.argv[2:])
+api, worker = (a1 - a0) / 600, (w1 - w0) / 600
+print(f'warm-up round {r}: compiling {api:.2f} ms per run in the api, {worker:.2f} in the worker')
+sys.exit(0 if api < limit and worker < limit else 1)
+EOF
+    [ "$quiet" -lt 2 ] || return 0
+  done
+  echo "the JITs did not settle under $limit ms per run in ${JIT_ROUNDS:-30} rounds" >&2
+}
+
 start_system() {
   if [ "$store" = azure ]; then
     # the emulator's own connection string (its published development account key)
@@ -46,12 +88,18 @@ start_system() {
   python3 bench/pipeline.py http://127.0.0.1:2100 execute 20 >/dev/null
   python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation 60 >/dev/null
   # The JITs compile for minutes after a start: with only the runs above, a third of the CPU
-  # counted per run was compiling (docs/reports/2026-12-07-pipeline-cost.md). WARMUP more of
-  # each (default 1000; 0 for the old, short warm-up) leaves the steady state to be measured.
+  # counted per run was compiling (docs/reports/2026-12-07-pipeline-cost.md), and after 1000 of
+  # each still half of the api's (docs/reports/2026-12-08-jit-settle.md). WARMUP more of each
+  # (default 1000; 0 for the old, short warm-up), then rounds of 500 executes and 100 judged
+  # submissions until two rounds in a row compiled under JIT_SETTLE ms per run in the api and in
+  # the worker (default 0.3; 0 skips the rounds; C2 compiles in bursts, so one quiet round says
+  # little), at most JIT_ROUNDS (30) rounds: the steady state of a long-running system is what is
+  # measured.
   if [ "${WARMUP:-1000}" -gt 0 ]; then
     python3 bench/pipeline.py http://127.0.0.1:2100 execute-saturation "${WARMUP:-1000}" $((2 * cores)) >/dev/null
     python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation "${WARMUP:-1000}" >/dev/null
   fi
+  settle_jits
   if [ "${JFR:-}" = 1 ]; then
     for p in api worker-1; do
       jcmd "$(cat "$data/run/$p.pid")" JFR.start name=bench filename="$data/${p%-1}.jfr" >/dev/null
