@@ -89,7 +89,7 @@ start_system() {
   python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation 60 >/dev/null
   # The JITs compile for minutes after a start: with only the runs above, a third of the CPU
   # counted per run was compiling (docs/reports/2026-12-07-pipeline-cost.md), and after 1000 of
-  # each still half of the api's (docs/reports/2026-12-08-jit-settle.md). WARMUP more of each
+  # each still half of the api's (docs/reports/2026-12-07-night.md). WARMUP more of each
   # (default 1000; 0 for the old, short warm-up), then rounds of 500 executes and 100 judged
   # submissions until two rounds in a row compiled under JIT_SETTLE ms per run in the api and in
   # the worker (default 0.3; 0 skips the rounds; C2 compiles in bursts, so one quiet round says

@@ -188,7 +188,7 @@ class NothingLostTest {
         assertTrue(
                 done.get("compileOutput")
                         .asString()
-                        .contains("delivered " + (MAX_DELIVERY_COUNT - 1) + " times without a verdict"),
+                        .contains("started " + (MAX_DELIVERY_COUNT - 1) + " times without a verdict"),
                 "the reason is given: " + done);
         assertTrue(worker.isAlive(), "the last delivery did not crash it\n" + worker.tail());
         try (ArtemisSubmissionQueue queue = ArtemisSubmissionQueue.connect("tcp://127.0.0.1:" + brokerPort)) {

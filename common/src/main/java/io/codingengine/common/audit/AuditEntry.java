@@ -74,10 +74,18 @@ public record AuditEntry(
     public static final String UNKNOWN_SESSION = "unknown";
 
     /**
+     * The {@code verdict} of an execute's entry written by a later delivery that found its
+     * deadline passed: an earlier delivery may have run it and answered, and died before writing
+     * its entry.
+     */
+    public static final String UNKNOWN_OUTCOME = "UNKNOWN";
+
+    /**
      * The entry of a Piston execute.
      *
      * @param result  what ran, or {@code null} when the executor refused the request or failed
-     * @param status  {@link #executeStatus} of the result, or {@code INVALID} / {@code ERROR}
+     * @param status  {@link #executeStatus} of the result, or {@code INVALID} / {@code ERROR} /
+     *                {@code BUSY} / {@value #UNKNOWN_OUTCOME}
      */
     public static AuditEntry execute(
             String requestId,
@@ -107,6 +115,27 @@ public record AuditEntry(
                 sessionOf(result),
                 correlationId,
                 null);
+    }
+
+    /** This entry with {@code session} instead. */
+    public AuditEntry withSession(String session) {
+        return new AuditEntry(
+                kind,
+                submissionId,
+                round,
+                participant,
+                submittedAt,
+                judgedAt,
+                language,
+                sourceSha256,
+                problemId,
+                verdict,
+                timeMs,
+                memoryBytes,
+                worker,
+                session,
+                correlationId,
+                problemType);
     }
 
     /** Where {@code result} ran ({@link ExecutionResult#session()}); {@value #NOWHERE} when nothing ran. */

@@ -101,12 +101,14 @@ final class Judgings {
     }
 
     /**
-     * Judges the item's round and settles its delivery.
-     *
-     * @param lastChance the last delivery: earlier ones ended without a verdict, so the round is
-     *                   not run again but closed as IE
+     * Judges the item's round and settles its delivery. A round that this message had started
+     * {@code maxDeliveryCount - 1} times without a verdict is not run again but closed as IE.
+     * Starts count, not the broker's deliveries: a broker that froze pushes waiting messages into
+     * consumers it then drops on each of the workers' reconnections, a delivery counted each time
+     * though no worker started the work. A start is the store's: the attempt a worker marked
+     * running, which the next one counts on from.
      */
-    void judge(Delivery delivery, WorkItem.Judge item, boolean lastChance) {
+    void judge(Delivery delivery, WorkItem.Judge item) {
         String id = item.submissionId();
         Optional<SubmissionRecord> found = Retry.call("read " + id, Retry.STORE_PATIENCE, () -> submissions.get(id));
         if (found.isEmpty()) {
@@ -121,9 +123,11 @@ final class Judgings {
             return;
         }
         // A message the sweeper sent again counts on from the attempt it found running.
-        int attempt = item.priorAttempts() + delivery.deliveryCount();
-        if (lastChance) {
-            String reason = "the submission was delivered " + (delivery.deliveryCount() - 1)
+        int started = Math.max(item.priorAttempts(), record.round() == item.round() ? record.attempt() : 0);
+        int attempt = started + 1;
+        int startsBefore = started - item.priorAttempts(); // this message's, each ended without a verdict
+        if (startsBefore >= maxDeliveryCount - 1) {
+            String reason = "the submission was started " + startsBefore
                     + " times without a verdict: it crashed a worker, or its sandbox failed";
             complete(
                     record,
@@ -148,6 +152,7 @@ final class Judgings {
             delivery.deadLetter(e.getMessage());
             return;
         }
+        delivery.renewLock(); // a worker that was stopped past its lock finds out here, before the run
         UpdateOutcome running = Retry.call(
                 "mark " + id + " running",
                 Retry.STORE_PATIENCE,
@@ -194,10 +199,10 @@ final class Judgings {
             // to another worker, or waits until this one works again.
             sandbox.failed(sandboxFailure);
         }
-        if (sandboxFailure != null && delivery.deliveryCount() + 1 < maxDeliveryCount) {
+        if (sandboxFailure != null && startsBefore + 2 < maxDeliveryCount) {
             // The sandbox failed, not the program: judged again (by whichever worker takes it)
             // rather than an IE for the candidate; the last attempt that runs stores the IE.
-            Duration delay = sandboxRetryDelay(delivery.deliveryCount());
+            Duration delay = sandboxRetryDelay(startsBefore + 1);
             LOG.warn(
                     "sandbox failure judging {} round {} attempt {}: {}; it will be judged again in {} s",
                     id,
@@ -217,18 +222,21 @@ final class Judgings {
         }
         String session = AuditEntry.sessionOf(judged.execution());
         support.settle(delivery, () -> {
+            // A worker stopped past its lock while judging (its message went to another) must not
+            // store what it judged: the judging that holds the message does.
+            delivery.renewLock();
             complete(record, item, judgement, session, problemType);
             delivery.complete();
         });
     }
 
     /**
-     * 5, 10, 20, 40 s, then a minute: long enough for a sandbox that fails for a while (a host
-     * under memory pressure, a broken mount) to pass its probe or for another worker to take the
-     * message, before the deliveries run out.
+     * 5, 10, 20, 40 s, then a minute, after the message's first, second, ... start: long enough
+     * for a sandbox that fails for a while (a host under memory pressure, a broken mount) to pass
+     * its probe or for another worker to take the message, before the starts run out.
      */
-    static Duration sandboxRetryDelay(int deliveryCount) {
-        Duration delay = SANDBOX_RETRY_DELAY.multipliedBy(1L << Math.min(10, Math.max(0, deliveryCount - 1)));
+    static Duration sandboxRetryDelay(int starts) {
+        Duration delay = SANDBOX_RETRY_DELAY.multipliedBy(1L << Math.min(10, Math.max(0, starts - 1)));
         return delay.compareTo(MAX_SANDBOX_RETRY_DELAY) > 0 ? MAX_SANDBOX_RETRY_DELAY : delay;
     }
 

@@ -73,14 +73,17 @@ final class SynchronousRuns {
 
     /**
      * Whether the run goes ahead, which it does (its time in the queue logged as {@code doing} it)
-     * unless this is the last delivery of a run that crashed workers before: that one tells the
-     * waiting api, dead-letters the message, and does not.
+     * unless this is the last delivery of a run whose earlier ones ended without a result: that
+     * one tells the waiting api, dead-letters the message, and does not. Workers crashed on it, or
+     * lost the broker while holding it (no start is stored for a synchronous run to tell them apart).
      */
     private boolean goesAhead(
             Delivery delivery, String replyTo, String requestId, Instant enqueuedAt, String doing, boolean lastChance) {
         if (lastChance) {
-            replies.reply(replyTo, requestId, Json.write(Map.of("internalError", "the run crashed the engine")));
-            delivery.deadLetter("crashed a worker " + (delivery.deliveryCount() - 1) + " times");
+            String reason = "delivered " + (delivery.deliveryCount() - 1)
+                    + " times without a result: workers crashed on it or lost the broker";
+            replies.reply(replyTo, requestId, Json.write(Map.of("internalError", "the run was " + reason)));
+            delivery.deadLetter(reason);
             return false;
         }
         metrics.queued(
@@ -96,7 +99,27 @@ final class SynchronousRuns {
      */
     void execute(Delivery delivery, WorkItem.Execute item, boolean lastChance) {
         if (clock.instant().isAfter(item.deadline())) {
-            delivery.complete(); // nobody waits for it any more
+            if (delivery.deliveryCount() == 1) {
+                delivery.complete(); // nobody waits for it any more
+                return;
+            }
+            // An earlier delivery may have run it and answered, then died before its audit entry:
+            // one saying so, unless that delivery wrote its own.
+            AuditEntry unknown = AuditEntry.execute(
+                            item.requestId(),
+                            item.caller(),
+                            item.enqueuedAt(),
+                            clock.instant(),
+                            item.request(),
+                            null,
+                            AuditEntry.UNKNOWN_OUTCOME,
+                            workerId,
+                            item.correlationId())
+                    .withSession(AuditEntry.UNKNOWN_SESSION);
+            support.settle(delivery, () -> {
+                support.recordIfAbsent(unknown);
+                delivery.complete();
+            });
             return;
         }
         if (!goesAhead(delivery, item.replyTo(), item.requestId(), item.enqueuedAt(), "executing", lastChance)) {
@@ -155,14 +178,11 @@ final class SynchronousRuns {
                 item.correlationId());
         // After the reply, so the client does not wait for it; before completing, so a crash in
         // between brings the message back (the rerun's reply finds nobody waiting) and it is audited.
+        // The first entry written stays: a run again after a worker died, or by a worker that was
+        // stopped past its lock while another ran it, must not replace the entry of the run whose
+        // result the caller got.
         support.settle(delivery, () -> {
-            if (delivery.deliveryCount() > 1) {
-                // Run again after a worker died: an entry written for it already describes the
-                // run whose result its caller got, and stays.
-                support.recordIfAbsent(entry);
-            } else {
-                support.record(entry);
-            }
+            support.recordIfAbsent(entry);
             delivery.complete();
         });
     }

@@ -159,8 +159,9 @@ public final class WorkHandler {
             delivery.deadLetter("malformed message: " + e.getMessage());
             return;
         }
-        // Earlier deliveries ended without a result: workers died on it, or (judgings) its sandbox
-        // failed. The last one does not run it again.
+        // Earlier deliveries of a synchronous run ended without a result: workers died on it or
+        // lost the broker. The last one does not run it again; its deadline bounds the deliveries
+        // too. A judging counts its starts instead (Judgings).
         boolean lastChance = delivery.deliveryCount() >= maxDeliveryCount;
         metrics.started();
         String correlationId = switch (item) {
@@ -176,7 +177,7 @@ public final class WorkHandler {
             switch (item) {
                 case WorkItem.Execute execute -> runs.execute(delivery, execute, lastChance);
                 case WorkItem.Converse converse -> live.converse(delivery, converse);
-                case WorkItem.Judge j -> judgings.judge(delivery, j, lastChance);
+                case WorkItem.Judge j -> judgings.judge(delivery, j);
                 case WorkItem.Calibrate c -> runs.calibrate(delivery, c, lastChance);
             }
         } finally {

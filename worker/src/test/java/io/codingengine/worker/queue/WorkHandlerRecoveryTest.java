@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codingengine.common.audit.AuditEntry;
@@ -26,6 +27,9 @@ import io.codingengine.common.judge.Verdict;
 import io.codingengine.common.pipeline.ReplyChannel;
 import io.codingengine.common.pipeline.WorkItem;
 import io.codingengine.common.problem.PostgresProblemStore;
+import io.codingengine.common.queue.Delivery;
+import io.codingengine.common.queue.Lane;
+import io.codingengine.common.queue.MessageLockLostException;
 import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.store.PostgresSubmissionStore;
 import io.codingengine.common.store.SubmissionRecord;
@@ -76,6 +80,9 @@ class WorkHandlerRecoveryTest {
     private static final class Echo implements Executor {
         final AtomicBoolean failing = new AtomicBoolean();
         final AtomicInteger probes = new AtomicInteger();
+        final AtomicInteger runs = new AtomicInteger();
+        /** What happens to the worker while a run goes on. */
+        volatile Runnable meanwhile = () -> {};
 
         @Override
         public List<RuntimeInfo> runtimes() {
@@ -89,6 +96,8 @@ class WorkHandlerRecoveryTest {
 
         @Override
         public ExecutionResult execute(ExecutionRequest request) {
+            this.runs.incrementAndGet();
+            meanwhile.run();
             List<StageResult> runs = request.runs().stream()
                     .map(run -> failing.get()
                             ? new StageResult(
@@ -134,17 +143,8 @@ class WorkHandlerRecoveryTest {
     @Test
     void anExecuteRunAgainAfterAWorkerDiedKeepsTheAuditEntryOfTheRunItsCallerGot() {
         String requestId = UUID.randomUUID().toString();
-        ExecutionRequest request = new ExecutionRequest(
-                "python",
-                "*",
-                List.of(SourceFile.utf8(null, "print(input())")),
-                Map.of(),
-                null,
-                null,
-                List.of(new RunInput("seen\n", List.of())));
         Instant queued = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        String body = WorkItem.toJson(new WorkItem.Execute(
-                requestId, "api-replies", request, queued.plusSeconds(60), queued, "anonymous@10.0.0.9", null));
+        String body = executeBody(requestId, queued, queued.plusSeconds(60), "anonymous@10.0.0.9");
         List<String> answered = new CopyOnWriteArrayList<>();
         ApiReplies api = new ApiReplies(answered);
         CompletableFuture<String> reply = api.expect(requestId, Duration.ofSeconds(10));
@@ -158,17 +158,81 @@ class WorkHandlerRecoveryTest {
 
         assertEquals(2, answered.size(), "run twice, answered twice");
         assertEquals(List.of("complete"), again.settled());
-        List<AuditEntry> entries = audit.query(new AuditQuery(
+        List<AuditEntry> entries = executeEntries(queued, "anonymous@10.0.0.9");
+        assertEquals(1, entries.size());
+        assertEquals("first-worker", entries.getFirst().worker());
+    }
+
+    /**
+     * A worker stopped past an execute's lock finishes its run after the worker that took the
+     * message over answered and audited it: the entry of the run whose result the caller got stays.
+     */
+    @Test
+    void anExecuteFinishedByAWorkerThatLostItsLockKeepsTheEntryOfTheRunThatHeldIt() {
+        String requestId = UUID.randomUUID().toString();
+        Instant queued = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String body = executeBody(requestId, queued, queued.plusSeconds(60), "anonymous@10.0.0.10");
+        ApiReplies api = new ApiReplies(new CopyOnWriteArrayList<>());
+
+        executeHandler("holder", api).handle(new RecordedDelivery(requestId, body, 2));
+        executeHandler("stopped", api).handle(new RecordedDelivery(requestId, body, 1));
+
+        List<AuditEntry> entries = executeEntries(queued, "anonymous@10.0.0.10");
+        assertEquals(1, entries.size());
+        assertEquals("holder", entries.getFirst().worker());
+    }
+
+    /**
+     * A worker ran an execute, answered, and died before its audit entry; the message came back
+     * after its deadline. It is not run again (nobody waits), but audited: the outcome unknown.
+     */
+    @Test
+    void anExecuteBackAfterItsDeadlineIsAuditedWithItsOutcomeUnknown() {
+        String requestId = UUID.randomUUID().toString();
+        Instant queued = Instant.now().minusSeconds(120).truncatedTo(ChronoUnit.MILLIS);
+        String body = executeBody(requestId, queued, queued.plusSeconds(60), "anonymous@10.0.0.11");
+        List<String> answered = new CopyOnWriteArrayList<>();
+        RecordedDelivery again = new RecordedDelivery(requestId, body, 2);
+        executeHandler("late", new ApiReplies(answered)).handle(again);
+
+        assertEquals(List.of(), answered, "not run");
+        assertEquals(List.of("complete"), again.settled());
+        List<AuditEntry> entries = executeEntries(queued, "anonymous@10.0.0.11");
+        assertEquals(1, entries.size());
+        assertEquals(AuditEntry.UNKNOWN_OUTCOME, entries.getFirst().verdict());
+        assertEquals(AuditEntry.UNKNOWN_SESSION, entries.getFirst().session());
+
+        // Its first delivery past the deadline never ran anywhere: nothing to audit.
+        String never = UUID.randomUUID().toString();
+        RecordedDelivery first = new RecordedDelivery(
+                never, executeBody(never, queued, queued.plusSeconds(60), "anonymous@10.0.0.12"), 1);
+        executeHandler("late", new ApiReplies(answered)).handle(first);
+        assertEquals(List.of("complete"), first.settled());
+        assertEquals(List.of(), executeEntries(queued, "anonymous@10.0.0.12"));
+    }
+
+    private static String executeBody(String requestId, Instant queued, Instant deadline, String caller) {
+        ExecutionRequest request = new ExecutionRequest(
+                "python",
+                "*",
+                List.of(SourceFile.utf8(null, "print(input())")),
+                Map.of(),
+                null,
+                null,
+                List.of(new RunInput("seen\n", List.of())));
+        return WorkItem.toJson(new WorkItem.Execute(requestId, "api-replies", request, deadline, queued, caller, null));
+    }
+
+    private static List<AuditEntry> executeEntries(Instant queued, String caller) {
+        return audit.query(new AuditQuery(
                 queued.minusSeconds(1),
                 Instant.now().plusSeconds(1),
-                "anonymous@10.0.0.9",
+                caller,
                 null,
                 null,
                 null,
                 AuditEntry.Kind.EXECUTE,
                 10));
-        assertEquals(1, entries.size());
-        assertEquals("first-worker", entries.getFirst().worker());
     }
 
     /** A handler of executes whose replies go to {@code api}, the api that waits for them. */
@@ -325,6 +389,127 @@ class WorkHandlerRecoveryTest {
         assertEquals(SubmissionStatus.DONE, done.status());
         assertEquals(Verdict.AC, done.judgement().verdict());
         assertEquals(3, done.judgement().attempt(), "the attempts count on from the stalled one");
+    }
+
+    /**
+     * A broker that froze counts a delivery each time it pushes a waiting message into a consumer
+     * it then drops: a round delivered as often as a message may be but never started is judged,
+     * not closed as IE.
+     */
+    @Test
+    void aRoundDeliveredOftenButNeverStartedIsJudged() {
+        Submission s = created("never-started");
+        Echo executor = new Echo();
+        RecordedDelivery fifth = delivery(new WorkItem.Judge(s.id(), 0, null), 5);
+        handler(executor).handle(fifth);
+
+        assertEquals(List.of("complete"), fifth.settled());
+        assertEquals(1, executor.runs.get());
+        Judgement judged = submissions.get(s.id()).orElseThrow().judgement();
+        assertEquals(Verdict.AC, judged.verdict());
+        assertEquals(1, judged.attempt(), "its first start");
+    }
+
+    /** Starts count: the fifth start of a round whose four before it ended without a verdict does not run it. */
+    @Test
+    void aRoundStartedAsOftenAsAllowedWithoutAVerdictIsClosedAsIE() {
+        Submission s = created("crashing");
+        submissions.markRunning(s.id(), 0, 4, 1); // the fourth start; each worker died on it
+        Echo executor = new Echo();
+        RecordedDelivery next = delivery(new WorkItem.Judge(s.id(), 0, null), 2);
+        handler(executor).handle(next);
+
+        assertEquals(0, executor.runs.get(), "not run again");
+        assertEquals(1, next.settled().size());
+        assertTrue(
+                next.settled().getFirst().startsWith("dead-letter: the submission was started 4 times"),
+                next.settled().toString());
+        Judgement judged = submissions.get(s.id()).orElseThrow().judgement();
+        assertEquals(Verdict.IE, judged.verdict());
+        assertEquals(5, judged.attempt());
+    }
+
+    /**
+     * A worker stopped past its message's lock while judging (the message went to another worker
+     * meanwhile) finds out before it stores anything: the verdict is the holder's to store.
+     */
+    @Test
+    void aWorkerStoppedPastItsLockWhileJudgingStoresNothing() {
+        Submission s = created("stopped-judging");
+        AtomicBoolean lost = new AtomicBoolean();
+        Echo executor = new Echo();
+        executor.meanwhile = () -> lost.set(true);
+        LockedDelivery judging = new LockedDelivery(delivery(new WorkItem.Judge(s.id(), 0, null), 1), lost);
+
+        assertThrows(MessageLockLostException.class, () -> handler(executor).handle(judging));
+        assertEquals(1, executor.runs.get());
+        SubmissionRecord record = submissions.get(s.id()).orElseThrow();
+        assertEquals(SubmissionStatus.RUNNING, record.status(), "no verdict stored");
+        assertEquals(List.of(), auditOf(s));
+        assertEquals(List.of(), judging.delivery().settled());
+    }
+
+    @Test
+    void aWorkerStoppedPastItsLockBeforeTheRunDoesNotStartIt() {
+        Submission s = created("stopped-before");
+        Echo executor = new Echo();
+        LockedDelivery judging =
+                new LockedDelivery(delivery(new WorkItem.Judge(s.id(), 0, null), 1), new AtomicBoolean(true));
+
+        assertThrows(MessageLockLostException.class, () -> handler(executor).handle(judging));
+        assertEquals(0, executor.runs.get());
+        assertEquals(
+                SubmissionStatus.QUEUED, submissions.get(s.id()).orElseThrow().status());
+    }
+
+    /** A delivery whose lock is gone once {@code lost} holds, as for a worker stopped past it. */
+    private record LockedDelivery(RecordedDelivery delivery, AtomicBoolean lost) implements Delivery {
+
+        @Override
+        public String messageId() {
+            return delivery.messageId();
+        }
+
+        @Override
+        public String body() {
+            return delivery.body();
+        }
+
+        @Override
+        public Lane lane() {
+            return delivery.lane();
+        }
+
+        @Override
+        public int deliveryCount() {
+            return delivery.deliveryCount();
+        }
+
+        @Override
+        public void complete() {
+            renewLock();
+            delivery.complete();
+        }
+
+        @Override
+        public void abandon(Duration delay) {
+            renewLock();
+            delivery.abandon(delay);
+        }
+
+        @Override
+        public void deadLetter(String reason) {
+            renewLock();
+            delivery.deadLetter(reason);
+        }
+
+        @Override
+        public Instant renewLock() {
+            if (lost.get()) {
+                throw new MessageLockLostException("the lock of " + messageId() + " ran out", null);
+            }
+            return delivery.renewLock();
+        }
     }
 
     @Test
