@@ -4,9 +4,9 @@
 # parallel runners as cores) against the whole pipeline on the same cores: judge submissions
 # (api -> queue -> worker -> sandbox -> store) and Piston executes (interactive lane). Prints
 # runs/s and the ratios to bare. Bare is measured right before and right after each of the two,
-# once the system is warm (bench/system.sh) and idle (the mean of the two sides is each one's
-# baseline, so the machine's drift falls on both sides; the idle system's polls cost under a
-# percent of a core).
+# once the system is warm (bench/system.sh), with the api and the worker paused (SIGSTOP: idle,
+# their queue polls take about 3 % of the two cores, docs/reports/2026-12-07-night.md); the mean
+# of the two sides is each phase's baseline, so the machine's drift falls on both sides.
 # Usage: bench/saturation.sh [runs=600]   (SKIP_BUILD=1 to reuse the jars in */target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,11 +25,17 @@ ratio() { python3 -c "print(round($1 / $2, 2))"; }
 
 echo "uptime before: $(uptime)"
 start_system
-bare1=$(bare)
+api=$(cat "$data/run/api.pid") worker=$(cat "$data/run/worker-1.pid")
+paused_bare() { # bare with the system paused; seconds, well inside the worker's connection TTL
+  kill -STOP "$api" "$worker"
+  bare
+  kill -CONT "$api" "$worker"
+}
+bare1=$(paused_bare)
 read -r judge judge_s judge_bad < <(python3 bench/pipeline.py http://127.0.0.1:2100 judge-saturation "$n")
-bare2=$(bare)
+bare2=$(paused_bare)
 read -r exec exec_s exec_bad < <(python3 bench/pipeline.py http://127.0.0.1:2100 execute-saturation "$n" $((2 * cores)))
-bare3=$(bare)
+bare3=$(paused_bare)
 stop_system
 echo "uptime after:  $(uptime)"
 mean() { python3 -c "print(round(($1 + $2) / 2, 1))"; }
