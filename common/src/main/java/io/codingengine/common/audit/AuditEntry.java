@@ -76,7 +76,7 @@ public record AuditEntry(
     /**
      * The {@code verdict} of an execute's entry written by a later delivery that found its
      * deadline passed: an earlier delivery may have run it and answered, and died before writing
-     * its entry.
+     * its entry, or none ran it (a broker that froze counts deliveries that no worker received).
      */
     public static final String UNKNOWN_OUTCOME = "UNKNOWN";
 

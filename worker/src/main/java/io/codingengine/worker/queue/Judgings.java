@@ -128,7 +128,8 @@ final class Judgings {
         int startsBefore = started - item.priorAttempts(); // this message's, each ended without a verdict
         if (startsBefore >= maxDeliveryCount - 1) {
             String reason = "the submission was started " + startsBefore
-                    + " times without a verdict: it crashed a worker, or its sandbox failed";
+                    + " times without a verdict: it crashed a worker, its sandbox failed, or its verdict could not be"
+                    + " stored";
             complete(
                     record,
                     item,

@@ -103,8 +103,9 @@ final class SynchronousRuns {
                 delivery.complete(); // nobody waits for it any more
                 return;
             }
-            // An earlier delivery may have run it and answered, then died before its audit entry:
-            // one saying so, unless that delivery wrote its own.
+            // An earlier delivery may have run it and answered, then died before its audit entry
+            // (or none ran it: a broker that froze counts deliveries nobody received): an entry
+            // saying that it is not known, unless an earlier delivery wrote its own.
             AuditEntry unknown = AuditEntry.execute(
                             item.requestId(),
                             item.caller(),
