@@ -18,6 +18,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -249,14 +254,20 @@ class RecoveryTest {
         String id = m.group(1);
         api.kill();
         hanging.join();
+        // Read in the store, not through the restarted api: with a 4 s stuck-after, its sweeper may
+        // send the round again and a worker judge it before the api answers a first request.
+        assertEquals("QUEUED 0", statusAndAttempt(id), "stored, not judged");
         api.restart();
         judge.awaitUp(api);
-        assertEquals("QUEUED", judge.view(id).get("status").asString(), "stored, and no message carries it");
 
         JsonNode done = judge.awaitDone(id);
         assertEquals("AC", done.get("verdict").asString());
         assertEquals(1, done.get("attempt").asInt(), done.toString());
-        assertTrue(api.logContains("sent " + id + " round 0 again"), api.tail());
+        // The sweeper found it still QUEUED, unchanged since it was stored: no message had carried
+        // it to a worker.
+        assertTrue(
+                api.logContains("sent " + id + " round 0 again: QUEUED (attempt 0) without a change since"),
+                api.tail());
         String workerLogs = workers.values().stream().map(TestProcess::output).collect(Collectors.joining("\n"));
         assertEquals(1, JudgeClient.count(workerLogs, "judged " + id), "judged once\n" + logs());
         assertEquals(1, auditEntries(id).size());
@@ -319,6 +330,19 @@ class RecoveryTest {
         return JudgeClient.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + metricsPorts.get(worker) + "/actuator/health/readiness"))
                 .GET());
+    }
+
+    /** The submission's status and attempt as the store has them, e.g. {@code QUEUED 0}. */
+    private static String statusAndAttempt(String id) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(system.jdbcUrl(), "postgres", "");
+                PreparedStatement query =
+                        connection.prepareStatement("SELECT status, attempt FROM submissions WHERE id = ?")) {
+            query.setString(1, id);
+            try (ResultSet row = query.executeQuery()) {
+                assertTrue(row.next(), "stored: " + id);
+                return row.getString(1) + " " + row.getInt(2);
+            }
+        }
     }
 
     private static List<JsonNode> auditEntries(String id) {
