@@ -15,6 +15,8 @@ import io.codingengine.common.problem.Problem;
 import io.codingengine.common.problem.ProblemStore;
 import io.codingengine.common.queue.Delivery;
 import io.codingengine.common.queue.Lane;
+import io.codingengine.common.queue.MessageLockLostException;
+import io.codingengine.common.queue.QueueException;
 import io.codingengine.common.store.SubmissionRecord;
 import io.codingengine.common.store.SubmissionStore;
 import io.codingengine.common.store.UpdateOutcome;
@@ -153,7 +155,7 @@ final class Judgings {
             delivery.deadLetter(e.getMessage());
             return;
         }
-        delivery.renewLock(); // a worker that was stopped past its lock finds out here, before the run
+        requireLock(delivery); // a worker that was stopped past its lock finds out here, before the run
         UpdateOutcome running = Retry.call(
                 "mark " + id + " running",
                 Retry.STORE_PATIENCE,
@@ -225,10 +227,25 @@ final class Judgings {
         support.settle(delivery, () -> {
             // A worker stopped past its lock while judging (its message went to another) must not
             // store what it judged: the judging that holds the message does.
-            delivery.renewLock();
+            requireLock(delivery);
             complete(record, item, judgement, session, problemType);
             delivery.complete();
         });
+    }
+
+    /**
+     * Renews the lock, which fails once it is gone (this worker was stopped past it, and the
+     * message went to another); a renewal that fails otherwise (the broker unreachable for a
+     * moment) says nothing about the lock, and the judging goes on as between two renewals.
+     */
+    private static void requireLock(Delivery delivery) {
+        try {
+            delivery.renewLock();
+        } catch (MessageLockLostException lost) {
+            throw lost;
+        } catch (QueueException unreachable) {
+            LOG.warn("cannot renew the lock of {} now, going on: {}", delivery.messageId(), unreachable.toString());
+        }
     }
 
     /**

@@ -30,6 +30,7 @@ import io.codingengine.common.problem.PostgresProblemStore;
 import io.codingengine.common.queue.Delivery;
 import io.codingengine.common.queue.Lane;
 import io.codingengine.common.queue.MessageLockLostException;
+import io.codingengine.common.queue.QueueException;
 import io.codingengine.common.store.PostgresExtension;
 import io.codingengine.common.store.PostgresSubmissionStore;
 import io.codingengine.common.store.SubmissionRecord;
@@ -47,6 +48,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -436,10 +438,10 @@ class WorkHandlerRecoveryTest {
     @Test
     void aWorkerStoppedPastItsLockWhileJudgingStoresNothing() {
         Submission s = created("stopped-judging");
-        AtomicBoolean lost = new AtomicBoolean();
+        AtomicReference<RuntimeException> renewal = new AtomicReference<>();
         Echo executor = new Echo();
-        executor.meanwhile = () -> lost.set(true);
-        LockedDelivery judging = new LockedDelivery(delivery(new WorkItem.Judge(s.id(), 0, null), 1), lost);
+        executor.meanwhile = () -> renewal.set(new MessageLockLostException("the lock ran out", null));
+        LockedDelivery judging = new LockedDelivery(delivery(new WorkItem.Judge(s.id(), 0, null), 1), renewal);
 
         assertThrows(MessageLockLostException.class, () -> handler(executor).handle(judging));
         assertEquals(1, executor.runs.get());
@@ -453,8 +455,9 @@ class WorkHandlerRecoveryTest {
     void aWorkerStoppedPastItsLockBeforeTheRunDoesNotStartIt() {
         Submission s = created("stopped-before");
         Echo executor = new Echo();
-        LockedDelivery judging =
-                new LockedDelivery(delivery(new WorkItem.Judge(s.id(), 0, null), 1), new AtomicBoolean(true));
+        LockedDelivery judging = new LockedDelivery(
+                delivery(new WorkItem.Judge(s.id(), 0, null), 1),
+                new AtomicReference<>(new MessageLockLostException("the lock ran out", null)));
 
         assertThrows(MessageLockLostException.class, () -> handler(executor).handle(judging));
         assertEquals(0, executor.runs.get());
@@ -462,8 +465,28 @@ class WorkHandlerRecoveryTest {
                 SubmissionStatus.QUEUED, submissions.get(s.id()).orElseThrow().status());
     }
 
-    /** A delivery whose lock is gone once {@code lost} holds, as for a worker stopped past it. */
-    private record LockedDelivery(RecordedDelivery delivery, AtomicBoolean lost) implements Delivery {
+    /**
+     * A renewal that fails because the broker cannot be reached for a moment says nothing about the
+     * lock: the judging goes on and stores its verdict, as it would between two periodic renewals.
+     */
+    @Test
+    void aBrokerUnreachableForAMomentDoesNotStopAJudging() {
+        Submission s = created("broker-blip");
+        Echo executor = new Echo();
+        LockedDelivery judging = new LockedDelivery(
+                delivery(new WorkItem.Judge(s.id(), 0, null), 1),
+                new AtomicReference<>(new QueueException("the broker did not answer", null)));
+        handler(executor).handle(judging);
+
+        assertEquals(1, executor.runs.get());
+        assertEquals(
+                Verdict.AC, submissions.get(s.id()).orElseThrow().judgement().verdict());
+        assertEquals(List.of("complete"), judging.delivery().settled());
+    }
+
+    /** A delivery whose lock renewal throws what {@code renewal} holds, if anything: for a lock gone, or a broker unreachable. */
+    private record LockedDelivery(RecordedDelivery delivery, AtomicReference<RuntimeException> renewal)
+            implements Delivery {
 
         @Override
         public String messageId() {
@@ -487,28 +510,35 @@ class WorkHandlerRecoveryTest {
 
         @Override
         public void complete() {
-            renewLock();
+            requireLock();
             delivery.complete();
         }
 
         @Override
         public void abandon(Duration delay) {
-            renewLock();
+            requireLock();
             delivery.abandon(delay);
         }
 
         @Override
         public void deadLetter(String reason) {
-            renewLock();
+            requireLock();
             delivery.deadLetter(reason);
         }
 
         @Override
         public Instant renewLock() {
-            if (lost.get()) {
-                throw new MessageLockLostException("the lock of " + messageId() + " ran out", null);
+            RuntimeException failure = renewal.get();
+            if (failure != null) {
+                throw failure;
             }
             return delivery.renewLock();
+        }
+
+        private void requireLock() {
+            if (renewal.get() instanceof MessageLockLostException lost) {
+                throw lost;
+            }
         }
     }
 
