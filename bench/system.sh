@@ -35,19 +35,7 @@ store_pid() {
 # HotSpot may stop a compiler thread it started when the compile queue is short, and a stopped
 # thread's CPU leaves /proc/PID/task: with 2 cores each JIT has one thread, which it never stops.
 jit_cpu() {
-  python3 - "$1" "$(getconf CLK_TCK)" <<'EOF'
-import os, sys
-pid, tick, total = sys.argv[1], int(sys.argv[2]), 0
-for t in os.listdir(f'/proc/{pid}/task'):
-    try:
-        s = open(f'/proc/{pid}/task/{t}/stat').read()
-    except OSError:
-        continue
-    if 'CompilerThre' in s[s.index('(') + 1:s.rindex(')')]:
-        f = s[s.rindex(')') + 2:].split()
-        total += int(f[11]) + int(f[12])
-print(total * 1000 / tick)
-EOF
+  python3 bench/thread-cpu.py jit "$1"
 }
 
 # Warm-up rounds until the JITs of the api and the worker settle (start_system); prints each

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """CPU per run of each thread of a process: `snap PID FILE` saves each thread's utime+stime,
-`diff BEFORE AFTER N` prints CPU ms per run (of N) by thread name, digits folded (bench/profile.sh)."""
+`diff BEFORE AFTER N` prints CPU ms per run (of N) by thread name, digits folded (bench/profile.sh);
+`jit PID` prints the CPU ms so far of a JVM's JIT compiler threads (bench/system.sh)."""
 import os, sys, json, re, collections
 
 tick = os.sysconf('SC_CLK_TCK')
-if sys.argv[1] == 'snap':
-    pid = sys.argv[2]; d = {}
+
+def threads(pid):
+    """Each live thread of pid: its id, name and utime+stime in ticks."""
+    d = {}
     for t in os.listdir(f'/proc/{pid}/task'):
         try:
             s = open(f'/proc/{pid}/task/{t}/stat').read()
@@ -13,7 +16,13 @@ if sys.argv[1] == 'snap':
             f = s[s.rindex(')')+2:].split()
             d[t] = (comm, int(f[11]) + int(f[12]))
         except OSError: pass
-    json.dump(d, open(sys.argv[3], 'w'))
+    return d
+
+if sys.argv[1] == 'snap':
+    json.dump(threads(sys.argv[2]), open(sys.argv[3], 'w'))
+elif sys.argv[1] == 'jit':
+    # C1 and C2 CompilerThread<n>, truncated to 15 characters by the kernel
+    print(sum(v for comm, v in threads(sys.argv[2]).values() if 'CompilerThre' in comm) * 1000 / tick)
 else:
     a = json.load(open(sys.argv[2])); b = json.load(open(sys.argv[3])); n = int(sys.argv[4])
     c = collections.Counter()
