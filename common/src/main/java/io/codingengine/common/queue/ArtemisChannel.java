@@ -132,7 +132,7 @@ final class ArtemisChannel implements AutoCloseable {
     Received receive(List<Lane> order, long deadlineNanos, Duration pollInterval, BooleanSupplier stale)
             throws ActiveMQException {
         if (order.size() == 1) {
-            return receive(order.getFirst(), deadlineNanos, pollInterval, stale);
+            return receive(order.getFirst(), deadlineNanos, stale);
         }
         while (!stale.getAsBoolean()) {
             for (Lane lane : order) {
@@ -152,29 +152,27 @@ final class ArtemisChannel implements AutoCloseable {
             if (message != null) {
                 return accept(order.getFirst(), message);
             }
+            if (waitMillis >= remainingMillis) {
+                return null; // the next call looks at every lane as it begins
+            }
         }
         return null;
     }
 
     /**
-     * From one lane, nothing to put first: a receive that waits is granted the lane's next message
-     * at once, where one that polls first makes the broker force a delivery and answer with a
-     * marker besides (three more calls each time, for the slots kept for interactive work).
+     * From one lane, nothing to put first and nothing to look at meanwhile: one wait for the whole
+     * call, which is granted the lane's next message at once. Polling first would make the broker
+     * force a delivery and answer with a marker besides (three more calls each time), and waiting
+     * in slices granted and took back a credit for each (ten a second for each idle slot kept for
+     * interactive work). A failover during the wait is seen when it ends.
      */
-    private Received receive(Lane lane, long deadlineNanos, Duration pollInterval, BooleanSupplier stale)
-            throws ActiveMQException {
-        while (!stale.getAsBoolean()) {
-            long remainingMillis = NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-            ClientMessage message =
-                    take(lane, remainingMillis <= 0 ? 0 : Math.min(pollInterval.toMillis(), remainingMillis));
-            if (message != null) {
-                return accept(lane, message);
-            }
-            if (remainingMillis <= 0) {
-                return null;
-            }
+    private Received receive(Lane lane, long deadlineNanos, BooleanSupplier stale) throws ActiveMQException {
+        if (stale.getAsBoolean()) {
+            return null;
         }
-        return null;
+        long remainingMillis = NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        ClientMessage message = take(lane, Math.max(0, remainingMillis));
+        return message == null ? null : accept(lane, message);
     }
 
     /**

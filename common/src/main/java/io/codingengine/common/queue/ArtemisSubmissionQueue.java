@@ -62,22 +62,31 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
     /**
      * @param maxDeliveryCount deliveries after which a message is dead-lettered
      * @param lockDuration     how long a received message stays locked without renewal
-     * @param pollInterval     how often an idle receive looks at the lower lanes (the interactive
-     *                         lane is watched continuously)
+     * @param pollInterval     how often a receive from several lanes looks at the lanes after the
+     *                         first (it waits on the first, which is served at once)
+     * @param idleAfter        how long this client received nothing before such a receive looks at
+     *                         the lanes after the first only once per call: each look is a forced
+     *                         delivery, several calls to the broker, so idle workers polling every
+     *                         {@code pollInterval} kept the broker busy in proportion to their number
      */
-    public record Settings(int maxDeliveryCount, Duration lockDuration, Duration pollInterval) {
+    public record Settings(int maxDeliveryCount, Duration lockDuration, Duration pollInterval, Duration idleAfter) {
 
         /** Five deliveries, and a one-minute lock as on Service Bus. */
-        public static final Settings DEFAULT =
-                new Settings(DEFAULT_MAX_DELIVERY_COUNT, Duration.ofSeconds(60), Duration.ofMillis(100));
+        public static final Settings DEFAULT = new Settings(DEFAULT_MAX_DELIVERY_COUNT, Duration.ofSeconds(60));
 
         public Settings {
             if (maxDeliveryCount < 1) {
                 throw new IllegalArgumentException("maxDeliveryCount must be at least 1, was " + maxDeliveryCount);
             }
-            if (!lockDuration.isPositive() || !pollInterval.isPositive()) {
-                throw new IllegalArgumentException("lockDuration and pollInterval must be positive");
+            if (!lockDuration.isPositive() || !pollInterval.isPositive() || idleAfter.isNegative()) {
+                throw new IllegalArgumentException(
+                        "lockDuration and pollInterval must be positive, idleAfter not negative");
             }
+        }
+
+        /** Lanes after the first looked at every 100 ms, and once per receive after 10 s without a message. */
+        public Settings(int maxDeliveryCount, Duration lockDuration) {
+            this(maxDeliveryCount, lockDuration, Duration.ofMillis(100), Duration.ofSeconds(10));
         }
     }
 
@@ -91,6 +100,8 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
     private final Set<ArtemisDelivery> held = ConcurrentHashMap.newKeySet();
     /** Consumers closed and opened again to give back a message nobody received. */
     private final AtomicLong consumersReplaced = new AtomicLong();
+    /** When a receive last returned a message ({@link System#nanoTime}). */
+    private volatile long lastReceived = System.nanoTime();
 
     private final ScheduledThreadPoolExecutor lockTimer;
     /** Failovers seen; a channel opened under an earlier count is stale. */
@@ -173,13 +184,16 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         if (order.isEmpty()) {
             throw new IllegalArgumentException("no lane to receive from");
         }
-        long deadline = System.nanoTime() + maxWait.toNanos();
+        long now = System.nanoTime();
+        long deadline = now + maxWait.toNanos();
+        // Idle, the lanes after the first are looked at when the call begins, and then not before
+        // the next call: their work waits up to maxWait on an idle worker, never on a busy one.
+        Duration lookAgain = now - lastReceived >= settings.idleAfter().toNanos() ? maxWait : settings.pollInterval();
         ArtemisChannel channel = borrow();
         try {
             while (true) {
                 ArtemisChannel current = channel;
-                ArtemisChannel.Received message =
-                        channel.receive(order, deadline, settings.pollInterval(), () -> isStale(current));
+                ArtemisChannel.Received message = channel.receive(order, deadline, lookAgain, () -> isStale(current));
                 if (isStale(channel)) {
                     // A failover came: a message received here is acknowledged in a transaction
                     // that cannot commit; closing the session puts it back in its lane.
@@ -193,6 +207,7 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
                 if (message == null) {
                     break;
                 }
+                lastReceived = System.nanoTime();
                 if (message.deliveryCount() <= settings.maxDeliveryCount()) {
                     // From here on the channel belongs to the delivery.
                     return Optional.of(ArtemisDelivery.lock(this, channel, message));

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.activemq.artemis.api.core.Interceptor;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
@@ -294,6 +295,11 @@ public final class EmbeddedArtemisBroker {
     /** {@link #inVm()}'s URL. */
     public String inVmUrl() {
         return inVm.url();
+    }
+
+    /** Every packet the broker receives from now on goes through {@code interceptor} first (tests: what clients ask). */
+    void addIncomingInterceptor(Interceptor interceptor) {
+        server.getRemotingService().addIncomingInterceptor(interceptor);
     }
 
     /**

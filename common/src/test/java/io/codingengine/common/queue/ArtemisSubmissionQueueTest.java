@@ -23,13 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The contract against an embedded broker over TCP, plus what only Artemis can show here. */
 class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
 
-    private static final ArtemisSubmissionQueue.Settings SETTINGS =
-            new ArtemisSubmissionQueue.Settings(MAX_DELIVERY_COUNT, LOCK_DURATION, Duration.ofMillis(50));
+    private static final ArtemisSubmissionQueue.Settings SETTINGS = new ArtemisSubmissionQueue.Settings(
+            MAX_DELIVERY_COUNT, LOCK_DURATION, Duration.ofMillis(50), Duration.ofSeconds(10));
 
     private EmbeddedArtemisBroker broker;
     private Path dataDir;
@@ -131,7 +132,8 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
     void lockThatExpiresOnTheLastAllowedDeliveryDeadLettersTheMessage() {
         SubmissionQueue queue = ArtemisSubmissionQueue.connect(
                 broker.inVmUrl(),
-                new ArtemisSubmissionQueue.Settings(1, Duration.ofMillis(500), Duration.ofMillis(50)));
+                new ArtemisSubmissionQueue.Settings(
+                        1, Duration.ofMillis(500), Duration.ofMillis(50), Duration.ofSeconds(10)));
         try (queue) {
             queue.send(Lane.REGRADE, "s-1", "{}");
             assertEquals(1, receive(queue).deliveryCount());
@@ -226,6 +228,72 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
                 consumer.join();
             }
         }
+    }
+
+    /**
+     * Each look at a lane the receive does not wait on is a forced delivery, several packets for
+     * the broker: idle workers looking ten times a second kept the broker busy in proportion to
+     * their number. A client that received nothing for {@code idleAfter} looks once per receive;
+     * the lane it waits on is still served at once, and the others by the next receive.
+     */
+    @Test
+    void anIdleClientAsksTheBrokerLessWhileEveryLaneIsStillServed() throws Exception {
+        Duration idleAfter = Duration.ofMillis(1500);
+        Duration call = Duration.ofMillis(1000);
+        AtomicLong packets = new AtomicLong();
+        broker.addIncomingInterceptor((packet, connection) -> {
+            packets.incrementAndGet();
+            return true;
+        });
+        try (SubmissionQueue queue = ArtemisSubmissionQueue.connect(
+                broker.url(),
+                new ArtemisSubmissionQueue.Settings(
+                        MAX_DELIVERY_COUNT, LOCK_DURATION, Duration.ofMillis(50), idleAfter))) {
+            servesEveryLaneAskingLessWhenIdle(queue, packets, idleAfter, call);
+        }
+    }
+
+    private static void servesEveryLaneAskingLessWhenIdle(
+            SubmissionQueue queue, AtomicLong packets, Duration idleAfter, Duration call) throws Exception {
+        queue.send(Lane.CONTEST, "busy", "{}");
+        receive(queue).complete();
+
+        long before = packets.get();
+        assertTrue(queue.receive(Lane.SERVED_ORDER, call).isEmpty());
+        long busy = packets.get() - before;
+        Thread.sleep(idleAfter.toMillis());
+        before = packets.get();
+        assertTrue(queue.receive(Lane.SERVED_ORDER, call).isEmpty());
+        long idle = packets.get() - before;
+        before = packets.get();
+        assertTrue(queue.receive(List.of(Lane.INTERACTIVE), call).isEmpty());
+        long oneLane = packets.get() - before;
+        assertTrue(idle * 4 < busy, "an idle receive asked " + idle + " times, a busy one " + busy);
+        // One lane, nothing else to look at: one wait for the whole call, never slices of it.
+        assertTrue(oneLane < idle, "a receive from one lane asked " + oneLane + " times, from three " + idle);
+
+        // Still idle: the lane waited on is served at once, a lower one by the next receive.
+        CompletableFuture<Optional<Delivery>> waiting =
+                CompletableFuture.supplyAsync(() -> queue.receive(Lane.SERVED_ORDER, Duration.ofSeconds(10)));
+        Thread.sleep(300);
+        long sent = System.nanoTime();
+        queue.send(Lane.INTERACTIVE, "run", "{}");
+        Delivery run = waiting.get(5, TimeUnit.SECONDS).orElseThrow();
+        assertEquals("run", run.messageId());
+        run.complete();
+        assertTrue(Duration.ofNanos(System.nanoTime() - sent).compareTo(Duration.ofMillis(900)) < 0, "the run waited");
+
+        Thread.sleep(idleAfter.toMillis());
+        queue.send(Lane.CONTEST, "judging", "{}");
+        sent = System.nanoTime();
+        Optional<Delivery> judging = Optional.empty();
+        while (judging.isEmpty()) {
+            judging = queue.receive(Lane.SERVED_ORDER, call);
+        }
+        assertEquals("judging", judging.get().messageId());
+        judging.get().complete();
+        assertTrue(
+                Duration.ofNanos(System.nanoTime() - sent).compareTo(call.multipliedBy(2)) < 0, "the judging waited");
     }
 
     @Test

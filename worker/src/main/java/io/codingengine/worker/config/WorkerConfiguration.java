@@ -88,13 +88,11 @@ public class WorkerConfiguration {
         // The queue dead-letters after the same number of deliveries the handler counts down to: with
         // the queue's own default, a max-delivery-count below it would never reach the queue.
         return switch (QueueKind.parse("coding-engine.worker.queue", connections.getQueue())) {
-            case ARTEMIS -> {
-                var defaults = ArtemisSubmissionQueue.Settings.DEFAULT;
-                yield ArtemisSubmissionQueue.connect(
+            case ARTEMIS ->
+                ArtemisSubmissionQueue.connect(
                         connections.artemisBroker(),
                         new ArtemisSubmissionQueue.Settings(
-                                p.maxDeliveryCount(), defaults.lockDuration(), defaults.pollInterval()));
-            }
+                                p.maxDeliveryCount(), ArtemisSubmissionQueue.Settings.DEFAULT.lockDuration()));
             case SERVICEBUS -> ServiceBusSubmissionQueue.connect(serviceBus(p, connections));
         };
     }

@@ -42,7 +42,8 @@ class RenewedDeliveryTest {
     void start() {
         broker = EmbeddedArtemisBroker.start(dir, 0);
         queue = ArtemisSubmissionQueue.connect(
-                broker.url(), new ArtemisSubmissionQueue.Settings(5, LOCK, Duration.ofMillis(50)));
+                broker.url(),
+                new ArtemisSubmissionQueue.Settings(5, LOCK, Duration.ofMillis(50), Duration.ofSeconds(10)));
     }
 
     @AfterEach
