@@ -11,13 +11,26 @@ import static io.codingengine.common.problem.LatexVocabulary.STYLES;
 import static io.codingengine.common.problem.LatexVocabulary.SWITCHES;
 import static io.codingengine.common.problem.LatexVocabulary.SYMBOLS;
 import static io.codingengine.common.problem.LatexVocabulary.VERBATIM_ENVIRONMENTS;
+import static io.codingengine.common.problem.StatementMarkdown.CELL;
+import static io.codingengine.common.problem.StatementMarkdown.INDENT;
+import static io.codingengine.common.problem.StatementMarkdown.ITEM;
+import static io.codingengine.common.problem.StatementMarkdown.ITEM_END;
+import static io.codingengine.common.problem.StatementMarkdown.ROW;
+import static io.codingengine.common.problem.StatementMarkdown.boundary;
+import static io.codingengine.common.problem.StatementMarkdown.code;
+import static io.codingengine.common.problem.StatementMarkdown.displayMath;
+import static io.codingengine.common.problem.StatementMarkdown.escape;
+import static io.codingengine.common.problem.StatementMarkdown.escapeText;
+import static io.codingengine.common.problem.StatementMarkdown.inlineMath;
+import static io.codingengine.common.problem.StatementMarkdown.styled;
+import static io.codingengine.common.problem.StatementMarkdown.tidy;
+import static io.codingengine.common.problem.StatementMarkdown.unescape;
 
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Turns a LaTeX problem statement ({@code problem.en.tex}, as problemtools' {@code problemset}
@@ -69,15 +82,6 @@ final class LatexStatement {
 
     /** The Markdown, and the name {@code \problemname} gave (or {@code null}). */
     record Converted(String markdown, String problemName) {}
-
-    private static final Pattern SPACES = Pattern.compile(" {2,}");
-
-    private static final char ITEM = '\u0001';
-    private static final char CELL = '\u0002';
-    private static final char ROW = '\u0003';
-    private static final char ITEM_END = '\u0004';
-    /** A list item's indentation, kept by {@link #tidy} and made spaces at the end. */
-    private static final char INDENT = '\u0005';
 
     private final String src;
     private final Function<String, String> images;
@@ -241,12 +245,6 @@ final class LatexStatement {
         return out.toString();
     }
 
-    /** Where to cut {@code text} to at most {@code max} characters: not inside a surrogate pair. */
-    private static int boundary(CharSequence text, int max) {
-        int end = Math.min(text.length(), max);
-        return end > 0 && Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end;
-    }
-
     private static void finishStyle(StringBuilder out, String style, int from) {
         if (style == null) {
             return;
@@ -288,23 +286,6 @@ final class LatexStatement {
     private void stop() {
         cut = true;
         pos = src.length();
-    }
-
-    /** {@code text} in emphasis ({@code *}), bold ({@code **}) or code ({@code `}). */
-    private static String styled(String marker, String text) {
-        String inner = text.strip();
-        if (inner.isEmpty()) {
-            return text;
-        }
-        String lead = text.substring(0, text.length() - text.stripLeading().length());
-        String trail = text.substring(text.stripTrailing().length());
-        if (marker.equals("`")) {
-            return lead + code(unescape(inner)) + trail;
-        }
-        if (inner.indexOf('\n') >= 0 || inner.indexOf(ITEM) >= 0 || inner.indexOf(CELL) >= 0) {
-            return text; // spans blocks: Markdown cannot style that
-        }
-        return lead + marker + inner + marker + trail;
     }
 
     /** A {@code {...}} group, the opening brace read. */
@@ -843,86 +824,6 @@ final class LatexStatement {
             }
         }
         return math.toString();
-    }
-
-    private static String inlineMath(String math) {
-        String text = math.replaceAll("\\s+", " ").strip().replace("$", "\\$");
-        return text.isEmpty() ? "" : "$" + text + "$";
-    }
-
-    private static String displayMath(String math) {
-        String text = math.replaceAll("\\s+", " ").strip().replace("$", "\\$");
-        return text.isEmpty() ? "" : "\n\n$$" + text + "$$\n\n";
-    }
-
-    // ------------------------------------------------------------------ text
-
-    private static String escape(char c) {
-        return switch (c) {
-            case '\\', '*', '_', '[', ']', '#', '|', '!' -> "\\" + c;
-            case '<' -> "&lt;";
-            case '>' -> "&gt;";
-            case '&' -> "&amp;";
-            case '^' -> "^";
-            default -> String.valueOf(c);
-        };
-    }
-
-    private static String escapeText(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            out.append(c == '$' ? "&#36;" : c == '`' ? "\\`" : escape(c));
-        }
-        return out.toString();
-    }
-
-    /** Markdown text back to plain text: for code spans and the name. */
-    private static String unescape(String markdown) {
-        return markdown.replaceAll("\\\\([\\\\*_\\[\\]#|!`])", "$1")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&#36;", "$")
-                .replace("&amp;", "&");
-    }
-
-    private static String code(String text) {
-        String flat = text.replace('\n', ' ');
-        String fence = flat.contains("`") ? "`` " : "`";
-        return fence + flat + (fence.length() > 1 ? " ``" : "`");
-    }
-
-    /**
-     * Blank lines at most one at a time, no trailing spaces, no line starting as a list or code by
-     * accident. Its result is no longer than {@code markdown} but for line breaks ({@code \\}),
-     * so it needs no budget of its own.
-     */
-    private static String tidy(String markdown) {
-        String text = markdown.replace(String.valueOf(ROW), "\\\n")
-                .replace(String.valueOf(ITEM_END), "")
-                .replace(String.valueOf(ITEM), "")
-                .replace(String.valueOf(CELL), " ");
-        StringBuilder out = new StringBuilder();
-        boolean inFence = false;
-        int blank = 0;
-        for (String line : text.split("\n", -1)) {
-            String trimmed = inFence ? line : line.strip();
-            String unindented = trimmed.replace(String.valueOf(INDENT), "");
-            if (unindented.startsWith("```") || unindented.startsWith("~~~~")) {
-                inFence = !inFence;
-                trimmed = trimmed.strip();
-            }
-            if (!inFence && trimmed.isEmpty()) {
-                blank++;
-                continue;
-            }
-            if (!out.isEmpty()) {
-                out.append(blank > 0 ? "\n\n" : "\n");
-            }
-            blank = 0;
-            out.append(inFence ? line.stripTrailing() : SPACES.matcher(trimmed).replaceAll(" "));
-        }
-        return out.isEmpty() ? "" : out.append('\n').toString();
     }
 
     private static String clip(String text) {
