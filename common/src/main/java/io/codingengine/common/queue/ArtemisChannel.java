@@ -129,10 +129,11 @@ final class ArtemisChannel implements AutoCloseable {
      * transaction, or null when none came before the deadline or when {@code stale} turns true (a
      * failover: this session must not be used any more).
      */
-    Received receive(List<Lane> order, long deadlineNanos, Duration pollInterval, BooleanSupplier stale)
+    Received receive(
+            List<Lane> order, long deadlineNanos, Duration pollInterval, LaneWaits waits, BooleanSupplier stale)
             throws ActiveMQException {
         if (order.size() == 1) {
-            return receive(order.getFirst(), deadlineNanos, stale);
+            return receive(order.getFirst(), deadlineNanos, waits, stale);
         }
         while (!stale.getAsBoolean()) {
             for (Lane lane : order) {
@@ -148,7 +149,7 @@ final class ArtemisChannel implements AutoCloseable {
             // Blocking on the preferred lane serves it at once; the other lanes wait for the next
             // poll. At least 1 ms, since 0 means "forever" to Artemis.
             long waitMillis = Math.max(1, Math.min(pollInterval.toMillis(), remainingMillis));
-            ClientMessage message = take(order.getFirst(), waitMillis);
+            ClientMessage message = waitOn(order.getFirst(), waitMillis, waits);
             if (message != null) {
                 return accept(order.getFirst(), message);
             }
@@ -166,13 +167,24 @@ final class ArtemisChannel implements AutoCloseable {
      * in slices granted and took back a credit for each (ten a second for each idle slot kept for
      * interactive work). A failover during the wait is seen when it ends.
      */
-    private Received receive(Lane lane, long deadlineNanos, BooleanSupplier stale) throws ActiveMQException {
+    private Received receive(Lane lane, long deadlineNanos, LaneWaits waits, BooleanSupplier stale)
+            throws ActiveMQException {
         if (stale.getAsBoolean()) {
             return null;
         }
         long remainingMillis = NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        ClientMessage message = take(lane, Math.max(0, remainingMillis));
+        ClientMessage message = remainingMillis <= 0 ? take(lane, 0) : waitOn(lane, remainingMillis, waits);
         return message == null ? null : accept(lane, message);
+    }
+
+    /** A {@link #take} that waits, counted among the client's waits on {@code lane} meanwhile. */
+    private ClientMessage waitOn(Lane lane, long waitMillis, LaneWaits waits) throws ActiveMQException {
+        waits.begin(lane);
+        try {
+            return take(lane, waitMillis);
+        } finally {
+            waits.end(lane);
+        }
     }
 
     /**

@@ -102,6 +102,8 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
     private final AtomicLong consumersReplaced = new AtomicLong();
     /** When a receive last returned a message ({@link System#nanoTime}). */
     private volatile long lastReceived = System.nanoTime();
+    /** The receives of this client waiting on each lane now. */
+    private final LaneWaits waits = new LaneWaits();
 
     private final ScheduledThreadPoolExecutor lockTimer;
     /** Failovers seen; a channel opened under an earlier count is stale. */
@@ -186,14 +188,13 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         }
         long now = System.nanoTime();
         long deadline = now + maxWait.toNanos();
-        // Idle, the lanes after the first are looked at when the call begins, and then not before
-        // the next call: their work waits up to maxWait on an idle worker, never on a busy one.
-        Duration lookAgain = now - lastReceived >= settings.idleAfter().toNanos() ? maxWait : settings.pollInterval();
+        Duration lookAgain = lookAgain(order, now, maxWait);
         ArtemisChannel channel = borrow();
         try {
             while (true) {
                 ArtemisChannel current = channel;
-                ArtemisChannel.Received message = channel.receive(order, deadline, lookAgain, () -> isStale(current));
+                ArtemisChannel.Received message =
+                        channel.receive(order, deadline, lookAgain, waits, () -> isStale(current));
                 if (isStale(channel)) {
                     // A failover came: a message received here is acknowledged in a transaction
                     // that cannot commit; closing the session puts it back in its lane.
@@ -227,6 +228,24 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         }
         release(channel);
         return Optional.empty();
+    }
+
+    /**
+     * How often a receive from {@code order} looks at the lanes after the first, the one it waits
+     * on: every poll interval, unless this client received nothing for {@code idleAfter} and each
+     * of those lanes is one that another of its receives waits on now (served at once) or one no
+     * person waits for (regrades); then only as the receive begins.
+     */
+    private Duration lookAgain(List<Lane> order, long now, Duration maxWait) {
+        if (now - lastReceived < settings.idleAfter().toNanos()) {
+            return settings.pollInterval();
+        }
+        for (Lane lane : order.subList(1, order.size())) {
+            if (lane.awaited() && !waits.anyOn(lane)) {
+                return settings.pollInterval();
+            }
+        }
+        return maxWait;
     }
 
     @Override

@@ -13,6 +13,14 @@ public enum Lane {
     /** Re-judging existing submissions of a problem or contest. */
     REGRADE;
 
+    /**
+     * Whether a person waits for this lane's work (a contestant, a caller of the API), as nobody
+     * waits for a regrade: an idle receiver looks at a lane nobody waits for less often.
+     */
+    public boolean awaited() {
+        return this != REGRADE;
+    }
+
     /** Every lane, in the order they are served by default. */
     public static final java.util.List<Lane> SERVED_ORDER = java.util.List.of(values());
 }
