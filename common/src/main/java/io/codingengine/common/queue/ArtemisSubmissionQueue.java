@@ -290,14 +290,28 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         return lockTimer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Returns a channel whose transaction is finished to the pool. */
+    /**
+     * Returns a channel whose transaction is finished to the pool, after giving back to its lane
+     * any message the broker pushed into one of its consumers that no receive took: the periodic
+     * {@link #returnUnreceived} sees only the channels idle at that moment, and a slot that receives
+     * from one lane over and over takes the same channel back from the pool at once (last in, first
+     * out), so a message pushed into that channel's consumer of another lane stayed there.
+     */
     void release(ArtemisChannel channel) {
         if (closed || isStale(channel)) {
             discard(channel);
-        } else {
-            // Last in, first out: the busiest channels stay warm and idle ones stay idle.
-            idle.offerFirst(channel);
+            return;
         }
+        if (channel.holdsUnreceived()) {
+            try {
+                consumersReplaced.addAndGet(channel.returnUnreceived());
+            } catch (ActiveMQException | RuntimeException e) {
+                discard(channel); // closing it puts what it held back in its lane
+                return;
+            }
+        }
+        // Last in, first out: the busiest channels stay warm and idle ones stay idle.
+        idle.offerFirst(channel);
     }
 
     /** Drops a channel in an unknown state; closing its session rolls back on the broker. */

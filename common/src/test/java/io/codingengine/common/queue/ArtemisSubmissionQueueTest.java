@@ -77,6 +77,39 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
     }
 
     /**
+     * A channel whose consumer of one lane holds a pushed message, borrowed over and over by a
+     * slot that receives from another lane only (the slot kept for interactive work), was never
+     * idle when the periodic look came: the message stayed there, received by nobody, for as long
+     * as that slot kept receiving. It now goes back to its lane when the channel is released.
+     */
+    @Test
+    void aMessagePushedIntoAChannelThatOneLaneKeepsBorrowingGoesBackToItsLane() throws Exception {
+        ArtemisSubmissionQueue queue = (ArtemisSubmissionQueue) client();
+        queue.send(Lane.INTERACTIVE, "first", "{}");
+        ArtemisDelivery first = (ArtemisDelivery) receive(queue);
+        first.channel().grantWithoutReceive(Lane.CONTEST);
+        first.complete(); // its channel is the one the next receive borrows
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread interactiveSlot = Thread.ofPlatform().start(() -> {
+            while (running.get()) {
+                queue.receive(List.of(Lane.INTERACTIVE), Duration.ofMillis(200)).ifPresent(Delivery::complete);
+            }
+        });
+        try {
+            Thread.sleep(300);
+            queue.send(Lane.CONTEST, "judging", "{}");
+            Delivery judging = queue.receive(List.of(Lane.CONTEST), Duration.ofSeconds(5))
+                    .orElseThrow(() -> new AssertionError("the judging stayed in the interactive slot's channel"));
+            assertEquals("judging", judging.messageId());
+            assertEquals(1, judging.deliveryCount());
+            judging.complete();
+        } finally {
+            running.set(false);
+            interactiveSlot.join();
+        }
+    }
+
+    /**
      * A receive that made the broker force a delivery and got a message leaves the broker's
      * "nothing more" marker in the consumer; taking it for an unreceived message replaced a
      * consumer (two calls to the broker) after nearly every receive.
