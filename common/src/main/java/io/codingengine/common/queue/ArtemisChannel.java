@@ -354,9 +354,14 @@ final class ArtemisChannel implements AutoCloseable {
      * @return how many consumers were replaced
      */
     int returnUnreceived() throws ActiveMQException {
+        return returnUnreceivedOutside(List.of());
+    }
+
+    /** {@link #returnUnreceived()} for the lanes not in {@code kept}. */
+    int returnUnreceivedOutside(List<Lane> kept) throws ActiveMQException {
         int replaced = 0;
         for (Lane lane : Lane.values()) {
-            if (holdsUnreceived(lane)) {
+            if (!kept.contains(lane) && holdsUnreceived(lane)) {
                 consumers.get(lane).close();
                 consumers.put(lane, session.createConsumer(address(lane)));
                 markersDue &= ~(1 << lane.ordinal());

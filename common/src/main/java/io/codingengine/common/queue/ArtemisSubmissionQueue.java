@@ -189,7 +189,7 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         long now = System.nanoTime();
         long deadline = now + maxWait.toNanos();
         Duration lookAgain = lookAgain(order, now, maxWait);
-        ArtemisChannel channel = borrow();
+        ArtemisChannel channel = borrowFor(order);
         try {
             while (true) {
                 ArtemisChannel current = channel;
@@ -202,7 +202,7 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
                     if (System.nanoTime() - deadline >= 0) {
                         return Optional.empty();
                     }
-                    channel = borrow();
+                    channel = borrowFor(order);
                     continue;
                 }
                 if (message == null) {
@@ -290,25 +290,11 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
         return lockTimer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /**
-     * Returns a channel whose transaction is finished to the pool, after giving back to its lane
-     * any message the broker pushed into one of its consumers that no receive took: the periodic
-     * {@link #returnUnreceived} sees only the channels idle at that moment, and a slot that receives
-     * from one lane over and over takes the same channel back from the pool at once (last in, first
-     * out), so a message pushed into that channel's consumer of another lane stayed there.
-     */
+    /** Returns a channel whose transaction is finished to the pool. */
     void release(ArtemisChannel channel) {
         if (closed || isStale(channel)) {
             discard(channel);
             return;
-        }
-        if (channel.holdsUnreceived()) {
-            try {
-                consumersReplaced.addAndGet(channel.returnUnreceived());
-            } catch (ActiveMQException | RuntimeException e) {
-                discard(channel); // closing it puts what it held back in its lane
-                return;
-            }
         }
         // Last in, first out: the busiest channels stay warm and idle ones stay idle.
         idle.offerFirst(channel);
@@ -338,6 +324,25 @@ public final class ArtemisSubmissionQueue implements SubmissionQueue {
             throw new QueueException("cannot open a session", e);
         }
         channels.add(channel);
+        return channel;
+    }
+
+    /**
+     * A channel for a receive from {@code order}, after giving back to its lane any message the
+     * broker pushed into one of its consumers of another lane, which this receive would not see.
+     * The lock thread ({@link #returnUnreceived}) sees only the channels idle at that moment, and
+     * a slot that receives from one lane over and over takes the same channel back from the pool
+     * at once (last in, first out), so such a message stayed there for as long as the slot kept
+     * receiving. A message in a lane of {@code order} is this receive's to take.
+     */
+    private ArtemisChannel borrowFor(List<Lane> order) {
+        ArtemisChannel channel = borrow();
+        try {
+            consumersReplaced.addAndGet(channel.returnUnreceivedOutside(order));
+        } catch (ActiveMQException | RuntimeException e) {
+            discard(channel); // closing it puts what it held back in its lane
+            throw new QueueException("cannot give back what a session held", e);
+        }
         return channel;
     }
 
