@@ -41,7 +41,8 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
  * a worker holding n messages while k threads wait for more uses n + k sessions. One daemon thread
  * enforces lock deadlines. Consumers do not prefetch (window 0): messages wait on the broker, not in
  * a client that is busy with other work; the one a receive's grant lets through after the receive
- * gave up is sent back to its lane by the same thread within a poll interval.
+ * gave up is sent back to its lane by the same thread within a poll interval, or by the next
+ * receive that borrows the channel without taking from that lane ({@link #borrowFor}).
  *
  * <p><b>Reconnection.</b> The connection retries for ever, so workers outlive a restart of the api
  * that hosts the broker. Artemis recreates each session on the restarted broker, but a transacted

@@ -80,7 +80,8 @@ class ArtemisSubmissionQueueTest extends SubmissionQueueContract {
      * A channel whose consumer of one lane holds a pushed message, borrowed over and over by a
      * slot that receives from another lane only (the slot kept for interactive work), was never
      * idle when the periodic look came: the message stayed there, received by nobody, for as long
-     * as that slot kept receiving. It now goes back to its lane when the channel is released.
+     * as that slot kept receiving. A receive now gives it back as it borrows the channel, since the
+     * receive does not take from that lane.
      */
     @Test
     void aMessagePushedIntoAChannelThatOneLaneKeepsBorrowingGoesBackToItsLane() throws Exception {
